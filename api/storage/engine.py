@@ -1,0 +1,64 @@
+"""Database engine and transactions.
+
+SQLite (a file in the data directory, WAL mode, foreign keys on) by default; any SQLAlchemy URL
+via ``DATABASE_URL``. Every write goes through :func:`transaction`: one transaction, committed
+whole or rolled back whole.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+__all__ = ["data_dir", "database_url", "make_engine", "transaction"]
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("TASMA_DATA_DIR", "data")).resolve()
+
+
+def database_url() -> str:
+    """``DATABASE_URL`` if set, else a SQLite file ``tasma.db`` in the data directory."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        # Plain postgresql:// would pick psycopg2, which is not a dependency.
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        return url
+    return f"sqlite:///{data_dir() / 'tasma.db'}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # FULL: an acknowledged commit survives a crash of the process or the machine.
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = url or database_url()
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """A session in one transaction: commit at the end, roll back on any error."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+    with factory() as session, session.begin():
+        yield session

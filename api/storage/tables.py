@@ -1,0 +1,287 @@
+"""SQLAlchemy 2.0 tables. The Alembic migrations in ``api/migrations`` create exactly these.
+
+Identity (name, contact) and demographics live in their own tables, apart from the profile the
+matcher reads; capacities and demands are one row per characteristic so that analysts can
+query them and erasure can remove them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+__all__ = [
+    "Base",
+    "CapacityRow",
+    "CrmNoteRow",
+    "DemographicsRow",
+    "EmployerRow",
+    "IdentityRow",
+    "JobseekerRow",
+    "OutcomeEventRow",
+    "ProposalRow",
+    "ProposalTaskRow",
+    "RoleRow",
+    "TaskDemandRow",
+    "TaskRow",
+]
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Stores UTC without a zone (SQLite has none) and always returns an aware UTC time."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to storage; use an aware UTC time")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UtcDateTime}
+
+
+class JobseekerRow(Base):
+    __tablename__ = "jobseeker"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    municipality: Mapped[str] = mapped_column(String(64))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    weekly_hours_min: Mapped[float] = mapped_column(Float)
+    weekly_hours_max: Mapped[float] = mapped_column(Float)
+    schedule: Mapped[list[str]] = mapped_column(JSON)
+    earliest_start: Mapped[date | None] = mapped_column(Date)
+    skills: Mapped[list[str]] = mapped_column(JSON)
+    licences: Mapped[list[str]] = mapped_column(JSON)
+    languages: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    education_level: Mapped[str | None] = mapped_column(String(32))
+    interest_sectors: Mapped[list[str]] = mapped_column(JSON)
+    interest_task_kinds: Mapped[list[str]] = mapped_column(JSON)
+    goals: Mapped[str] = mapped_column(Text, default="")
+    job_coach: Mapped[bool] = mapped_column(Boolean, default=False)
+    wage_subsidy_eligible: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_given_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    consent_scope: Mapped[list[str] | None] = mapped_column(JSON)
+    consent_withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    coordinator: Mapped[str] = mapped_column(String(64), index=True)
+    area: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now, onupdate=_now)
+
+    capacities: Mapped[list[CapacityRow]] = relationship(
+        back_populates="jobseeker", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class IdentityRow(Base):
+    __tablename__ = "jobseeker_identity"
+
+    jobseeker_id: Mapped[int] = mapped_column(
+        ForeignKey("jobseeker.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(32))
+
+
+class DemographicsRow(Base):
+    __tablename__ = "jobseeker_demographics"
+
+    jobseeker_id: Mapped[int] = mapped_column(
+        ForeignKey("jobseeker.id", ondelete="CASCADE"), primary_key=True
+    )
+    birth_year: Mapped[int | None] = mapped_column(SmallInteger)
+    gender: Mapped[str] = mapped_column(String(16))
+    mother_tongue: Mapped[str | None] = mapped_column(String(3))
+
+
+class CapacityRow(Base):
+    __tablename__ = "capacity"
+    __table_args__ = (
+        CheckConstraint("level BETWEEN 0 AND 4", name="level_range"),
+        # A hard limit is a physician's restriction; the schema says so, the database holds to it.
+        CheckConstraint("NOT hard_limit OR source = 'physician'", name="hard_limit_physician"),
+    )
+
+    jobseeker_id: Mapped[int] = mapped_column(
+        ForeignKey("jobseeker.id", ondelete="CASCADE"), primary_key=True
+    )
+    characteristic_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    level: Mapped[int] = mapped_column(SmallInteger)
+    source: Mapped[str] = mapped_column(String(24))
+    assessed_on: Mapped[date] = mapped_column(Date)
+    hard_limit: Mapped[bool] = mapped_column(Boolean, default=False)
+    kilograms: Mapped[float | None] = mapped_column(Float)
+
+    jobseeker: Mapped[JobseekerRow] = relationship(back_populates="capacities")
+
+
+class EmployerRow(Base):
+    __tablename__ = "employer"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    business_id: Mapped[str] = mapped_column(String(9), unique=True)
+    industry: Mapped[str] = mapped_column(String(2), index=True)
+    street: Mapped[str] = mapped_column(String(120))
+    postal_code: Mapped[str] = mapped_column(String(5))
+    municipality: Mapped[str] = mapped_column(String(64), index=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    contact_name: Mapped[str | None] = mapped_column(String(120))
+    contact_title: Mapped[str | None] = mapped_column(String(120))
+    contact_phone: Mapped[str | None] = mapped_column(String(32))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    network_status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
+
+
+class CrmNoteRow(Base):
+    __tablename__ = "crm_note"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    employer_id: Mapped[int] = mapped_column(
+        ForeignKey("employer.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    author: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    needs: Mapped[list[str]] = mapped_column(JSON)
+
+
+class RoleRow(Base):
+    __tablename__ = "role"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    employer_id: Mapped[int] = mapped_column(
+        ForeignKey("employer.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(120))
+    sector: Mapped[str] = mapped_column(String(32), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class TaskRow(Base):
+    __tablename__ = "task"
+    __table_args__ = (
+        CheckConstraint("hours_per_week > 0 AND hours_per_week <= 40", name="hours_range"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    role_id: Mapped[int] = mapped_column(ForeignKey("role.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(32))
+    task_type: Mapped[str] = mapped_column(String(16), index=True)
+    hours_per_week: Mapped[float] = mapped_column(Float)
+    schedule: Mapped[list[str]] = mapped_column(JSON)
+    frequency: Mapped[str] = mapped_column(String(24))
+    accepted_adjustments: Mapped[list[str]] = mapped_column(JSON)
+    required_licences: Mapped[list[str]] = mapped_column(JSON)
+    required_skills: Mapped[list[str]] = mapped_column(JSON)
+    place_street: Mapped[str | None] = mapped_column(String(120))
+    place_postal_code: Mapped[str | None] = mapped_column(String(5))
+    place_municipality: Mapped[str | None] = mapped_column(String(64))
+    place_lat: Mapped[float | None] = mapped_column(Float)
+    place_lon: Mapped[float | None] = mapped_column(Float)
+    mentor_available: Mapped[bool] = mapped_column(Boolean, default=False)
+    season_start: Mapped[date | None] = mapped_column(Date)
+    season_end: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now, onupdate=_now)
+
+    demands: Mapped[list[TaskDemandRow]] = relationship(
+        back_populates="task", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class TaskDemandRow(Base):
+    __tablename__ = "task_demand"
+    __table_args__ = (CheckConstraint("level BETWEEN 0 AND 4", name="level_range"),)
+
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("task.id", ondelete="CASCADE"), primary_key=True
+    )
+    characteristic_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    level: Mapped[int] = mapped_column(SmallInteger)
+    kilograms: Mapped[float | None] = mapped_column(Float)
+
+    task: Mapped[TaskRow] = relationship(back_populates="demands")
+
+
+class ProposalRow(Base):
+    __tablename__ = "proposal"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    jobseeker_id: Mapped[int | None] = mapped_column(
+        ForeignKey("jobseeker.id", ondelete="SET NULL"), index=True
+    )
+    proposed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    proposed_by: Mapped[str] = mapped_column(String(64))
+    ruleset_version: Mapped[str] = mapped_column(String(64))
+    model_version: Mapped[str | None] = mapped_column(String(64))
+
+
+class ProposalTaskRow(Base):
+    __tablename__ = "proposal_task"
+
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("proposal.id", ondelete="CASCADE"), primary_key=True
+    )
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("task.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class OutcomeEventRow(Base):
+    __tablename__ = "outcome_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("proposal.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    reason: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(Text, default="")

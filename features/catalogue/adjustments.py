@@ -1,0 +1,320 @@
+"""The adjustment catalogue: work-design accommodations and what they lower.
+
+Each adjustment lowers the *demand* of some characteristics by a number of levels (never below
+0) and may cap the heaviest manual load. It names who typically provides it and a rough cost
+class, so that a suggestion can say "with a sit-stand stool (employer, low cost) it fits".
+Physicians' hard limits are never relaxed by an adjustment: that rule lives in the matcher,
+which reads this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
+from types import MappingProxyType
+
+from features.catalogue.characteristics import CHARACTERISTICS
+
+__all__ = [
+    "ADJUSTMENTS",
+    "ADJUSTMENT_IDS",
+    "COST_CLASS_NAMES",
+    "PROVIDER_NAMES",
+    "Adjustment",
+    "CostClass",
+    "Provider",
+    "adjustment",
+]
+
+
+class Provider(StrEnum):
+    EMPLOYER = "employer"
+    JOB_COACH = "job_coach"
+    PUBLIC_SUPPORT = "public_support"
+
+
+PROVIDER_NAMES: MappingProxyType[Provider, tuple[str, str]] = MappingProxyType(
+    {
+        Provider.EMPLOYER: ("työnantaja", "employer"),
+        Provider.JOB_COACH: ("työhönvalmentaja", "job coach"),
+        Provider.PUBLIC_SUPPORT: (
+            "julkinen tuki (esim. TE-palvelut, Kela)",
+            "public support (e.g. employment services, Kela)",
+        ),
+    }
+)
+
+
+class CostClass(IntEnum):
+    NONE = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+
+
+COST_CLASS_NAMES: MappingProxyType[CostClass, tuple[str, str]] = MappingProxyType(
+    {
+        CostClass.NONE: ("ei kustannuksia (järjestelykysymys)", "no cost (an arrangement)"),
+        CostClass.LOW: ("pieni (alle 500 €)", "low (under 500 €)"),
+        CostClass.MEDIUM: ("kohtalainen (500–3 000 €)", "medium (500–3,000 €)"),
+        CostClass.HIGH: ("suuri (yli 3 000 €)", "high (over 3,000 €)"),
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    """A work-design accommodation and the demand levels it removes."""
+
+    id: str
+    name_fi: str
+    name_en: str
+    lowers: MappingProxyType[str, int]
+    provider: Provider
+    cost_class: CostClass
+    subsidy_available: bool = False
+    """Eligible for the workplace-adjustment subsidy (työolosuhteiden järjestelytuki)."""
+    max_kilograms_after: float | None = None
+    """With the adjustment, the heaviest load handled by hand is at most this."""
+
+
+def _adj(
+    id_: str,
+    fi: str,
+    en: str,
+    lowers: dict[str, int],
+    provider: Provider,
+    cost: CostClass,
+    *,
+    subsidy: bool = False,
+    max_kg: float | None = None,
+) -> Adjustment:
+    unknown = sorted(set(lowers) - set(CHARACTERISTICS))
+    if unknown:
+        raise ValueError(f"adjustment {id_!r} lowers unknown characteristics {unknown}")
+    if any(not 1 <= n <= 4 for n in lowers.values()):
+        raise ValueError(f"adjustment {id_!r} must lower each characteristic by 1–4 levels")
+    return Adjustment(id_, fi, en, MappingProxyType(lowers), provider, cost, subsidy, max_kg)
+
+
+_E, _J, _S = Provider.EMPLOYER, Provider.JOB_COACH, Provider.PUBLIC_SUPPORT
+_0, _1, _2, _3 = CostClass.NONE, CostClass.LOW, CostClass.MEDIUM, CostClass.HIGH
+
+_CATALOGUE: tuple[Adjustment, ...] = (
+    _adj(
+        "sit_stand_stool",
+        "Satulatuoli tai seisomatuki",
+        "Sit-stand stool",
+        {"standing": 2},
+        _E,
+        _1,
+        subsidy=True,
+    ),
+    _adj(
+        "sit_stand_desk",
+        "Sähköpöytä (istuen ja seisten)",
+        "Sit-stand desk",
+        {"sitting": 1, "standing": 1},
+        _E,
+        _2,
+        subsidy=True,
+    ),
+    _adj(
+        "lifting_aid",
+        "Nostoapuväline",
+        "Lifting aid",
+        {"lifting": 2, "carrying": 1},
+        _E,
+        _2,
+        subsidy=True,
+        max_kg=10.0,
+    ),
+    _adj(
+        "trolley",
+        "Kuljetuskärry",
+        "Trolley for carrying",
+        {"carrying": 2, "walking": 1},
+        _E,
+        _1,
+        max_kg=15.0,
+    ),
+    _adj(
+        "long_handled_tools",
+        "Pitkävartiset työvälineet",
+        "Long-handled tools",
+        {"bending": 2, "kneeling_squatting": 2},
+        _E,
+        _1,
+    ),
+    _adj(
+        "no_ladder_work",
+        "Ei tikastyötä (työkaveri hoitaa)",
+        "No ladder work (a colleague does it)",
+        {"climbing": 3, "overhead_work": 1},
+        _E,
+        _0,
+    ),
+    _adj(
+        "ergonomic_hand_tools",
+        "Kevennetyt käsityövälineet",
+        "Ergonomic hand tools",
+        {"repetitive_hand_arm": 1, "fine_hand_use": 1},
+        _E,
+        _1,
+        subsidy=True,
+    ),
+    _adj(
+        "task_rotation",
+        "Työkierto",
+        "Task rotation",
+        {"repetitive_hand_arm": 2, "standing": 1, "uninterrupted_work": 1},
+        _E,
+        _0,
+    ),
+    _adj(
+        "written_instructions",
+        "Kirjalliset vaihe vaiheelta -ohjeet",
+        "Written step-by-step instructions",
+        {"memory": 1, "learning_new": 1, "multitasking": 1},
+        _J,
+        _0,
+    ),
+    _adj(
+        "picture_instructions",
+        "Kuvalliset ohjeet ja selkokieli",
+        "Picture instructions and plain language",
+        {"reading": 1, "finnish_language": 1, "memory": 1},
+        _J,
+        _1,
+    ),
+    _adj(
+        "quiet_workspace",
+        "Rauhallinen työtila",
+        "Quiet workspace",
+        {"noise": 1, "attention": 1, "multitasking": 1},
+        _E,
+        _1,
+    ),
+    _adj("hearing_protection", "Kuulonsuojaimet", "Hearing protection", {"noise": 2}, _E, _1),
+    _adj(
+        "protective_equipment",
+        "Suojaimet (hengityssuojain, käsineet)",
+        "Protective equipment (respirator, gloves)",
+        {"dust_allergens": 2},
+        _E,
+        _1,
+    ),
+    _adj(
+        "indoor_variant",
+        "Sisätyövaihtoehto",
+        "Indoor variant of the task",
+        {"outdoor_work": 3, "cold": 2},
+        _E,
+        _0,
+    ),
+    _adj(
+        "back_office_variant",
+        "Taustatehtävä ilman asiakaskontakteja",
+        "Back-office variant without customers",
+        {"customer_contact": 3, "conflict_situations": 2},
+        _E,
+        _0,
+    ),
+    _adj(
+        "no_time_pressure",
+        "Ei aikapaineita",
+        "No time pressure",
+        {"work_pace": 2, "handling_stress": 1},
+        _E,
+        _0,
+    ),
+    _adj(
+        "job_coach_first_weeks",
+        "Työhönvalmentaja työpaikalla alkuviikkoina",
+        "Job coach on site in the first weeks",
+        {"learning_new": 1, "working_alone": 2, "handling_change": 1, "problem_solving": 1},
+        _J,
+        _0,
+    ),
+    _adj(
+        "named_mentor",
+        "Nimetty työkaveri tai mentori",
+        "Named colleague as mentor",
+        {"working_alone": 1, "problem_solving": 1, "handling_change": 1},
+        _E,
+        _1,
+    ),
+    _adj(
+        "work_pair",
+        "Työpari",
+        "Working in a pair",
+        {"working_alone": 2, "responsibility_for_safety": 1, "lifting": 1},
+        _E,
+        _2,
+    ),
+    _adj(
+        "shorter_shifts",
+        "Lyhyemmät työvuorot",
+        "Shorter shifts",
+        {"daily_working_time": 2, "uninterrupted_work": 1},
+        _E,
+        _0,
+    ),
+    _adj(
+        "flexible_breaks", "Joustavat tauot", "Flexible breaks", {"uninterrupted_work": 2}, _E, _0
+    ),
+    _adj(
+        "flexible_start",
+        "Joustava aloitusaika",
+        "Flexible start time",
+        {"keeping_agreed_times": 2},
+        _E,
+        _0,
+    ),
+    _adj("day_shifts_only", "Vain päivävuorot", "Day shifts only", {"irregular_hours": 3}, _E, _0),
+    _adj(
+        "vision_aids",
+        "Näön apuvälineet ja valaistus",
+        "Vision aids and lighting",
+        {"vision": 2},
+        _S,
+        _2,
+        subsidy=True,
+    ),
+    _adj(
+        "digital_support",
+        "Digituki ja valmiit pikakuvakkeet",
+        "Digital support and shortcuts",
+        {"digital_skills": 1},
+        _J,
+        _0,
+    ),
+    _adj(
+        "interpreter_plain_finnish",
+        "Selkosuomi ja tarvittaessa tulkki",
+        "Plain Finnish and an interpreter when needed",
+        {"finnish_language": 2, "reading": 1},
+        _S,
+        _1,
+    ),
+    _adj(
+        "clear_routine",
+        "Vakiintunut päivärutiini ja ennalta kerrotut muutokset",
+        "Fixed routine, changes announced in advance",
+        {"handling_change": 2, "multitasking": 1},
+        _E,
+        _0,
+    ),
+)
+
+ADJUSTMENTS: MappingProxyType[str, Adjustment] = MappingProxyType({a.id: a for a in _CATALOGUE})
+ADJUSTMENT_IDS: tuple[str, ...] = tuple(ADJUSTMENTS)
+
+
+def adjustment(adjustment_id: str) -> Adjustment:
+    try:
+        return ADJUSTMENTS[adjustment_id]
+    except KeyError:
+        raise KeyError(
+            f"unknown adjustment {adjustment_id!r}; known ids: " + ", ".join(ADJUSTMENT_IDS)
+        ) from None

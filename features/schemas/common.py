@@ -1,0 +1,147 @@
+"""Validated building blocks shared by every schema.
+
+Each annotated type checks one thing against the catalogue and says what is allowed, so a
+bad value is reported with its field and the fix ("unknown characteristic 'stnding'; known
+ids: …").
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from features.catalogue import (
+    ADJUSTMENTS,
+    CHARACTERISTICS,
+    EDUCATION_LEVELS,
+    INDUSTRIES,
+    LICENCES,
+    MAX_LEVEL,
+    MIN_LEVEL,
+    SECTORS,
+    TASK_KINDS,
+    municipality,
+)
+from features.catalogue.codes import CodeList
+from features.catalogue.places import FINLAND_BOUNDS
+from features.catalogue.schedule import parse_slot
+
+__all__ = [
+    "AdjustmentId",
+    "BusinessId",
+    "CharacteristicId",
+    "Coordinates",
+    "EducationLevelId",
+    "IndustryCode",
+    "Level",
+    "LicenceId",
+    "MunicipalityName",
+    "SectorId",
+    "SlotId",
+    "StrictModel",
+    "TaskKindId",
+    "UtcDatetime",
+    "business_id_check_digit",
+]
+
+
+class StrictModel(BaseModel):
+    """Unknown fields are an error, never silently dropped or stored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
+
+
+def _in_mapping(name: str, known: object) -> AfterValidator:
+    def check(value: str) -> str:
+        if value not in known:  # type: ignore[operator]
+            raise ValueError(f"unknown {name} {value!r}; known ids: {', '.join(known)}")  # type: ignore[call-overload]
+        return value
+
+    return AfterValidator(check)
+
+
+def _in_codes(codes: CodeList) -> AfterValidator:
+    def check(value: str) -> str:
+        if value not in codes:
+            raise ValueError(codes.unknown_message(value))
+        return value
+
+    return AfterValidator(check)
+
+
+Level = Annotated[int, Field(ge=MIN_LEVEL, le=MAX_LEVEL, description="0–4 on the shared scale")]
+CharacteristicId = Annotated[str, _in_mapping("characteristic", CHARACTERISTICS)]
+AdjustmentId = Annotated[str, _in_mapping("adjustment", ADJUSTMENTS)]
+LicenceId = Annotated[str, _in_codes(LICENCES)]
+SectorId = Annotated[str, _in_codes(SECTORS)]
+TaskKindId = Annotated[str, _in_codes(TASK_KINDS)]
+EducationLevelId = Annotated[str, _in_codes(EDUCATION_LEVELS)]
+IndustryCode = Annotated[str, _in_codes(INDUSTRIES)]
+SlotId = Annotated[str, AfterValidator(parse_slot)]
+
+
+def _utc(value: datetime) -> datetime:
+    # A time without a zone is taken as UTC; every stored time is UTC.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
+
+
+def _municipality(value: str) -> str:
+    try:
+        return municipality(value).name
+    except KeyError as err:
+        raise ValueError(err.args[0]) from None
+
+
+MunicipalityName = Annotated[str, AfterValidator(_municipality)]
+
+_BUSINESS_ID = re.compile(r"^(\d{7})-(\d)$")
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
+
+
+def business_id_check_digit(first_seven: str) -> int | None:
+    """The Y-tunnus check digit for seven digits, or None where no valid one exists."""
+    remainder = sum(int(d) * w for d, w in zip(first_seven, _WEIGHTS, strict=True)) % 11
+    if remainder == 0:
+        return 0
+    if remainder == 1:
+        return None
+    return 11 - remainder
+
+
+def _business_id(value: str) -> str:
+    value = value.strip()
+    if len(value) == 8 and value.isdigit():
+        value = f"{value[:7]}-{value[7]}"
+    match = _BUSINESS_ID.match(value)
+    if not match:
+        raise ValueError(f"business ID {value!r} must be seven digits, a hyphen and a check digit")
+    expected = business_id_check_digit(match.group(1))
+    if expected is None or expected != int(match.group(2)):
+        raise ValueError(f"business ID {value!r} has a wrong check digit")
+    return value
+
+
+BusinessId = Annotated[str, AfterValidator(_business_id), Field(examples=["0112038-9"])]
+
+
+class Coordinates(StrictModel):
+    """A point in Finland (WGS84)."""
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+    @model_validator(mode="after")
+    def _in_finland(self) -> Coordinates:
+        (lat0, lat1), (lon0, lon1) = FINLAND_BOUNDS["lat"], FINLAND_BOUNDS["lon"]
+        if not (lat0 <= self.lat <= lat1 and lon0 <= self.lon <= lon1):
+            raise ValueError(
+                f"coordinates ({self.lat}, {self.lon}) are outside Finland "
+                f"(latitude {lat0}–{lat1}, longitude {lon0}–{lon1})"
+            )
+        return self

@@ -1,0 +1,162 @@
+"""Employers (with the Rekrypiste CRM memory), their roles and the Ratko-decomposed tasks."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, EmailStr, Field, model_validator
+
+from features.catalogue import CHARACTERISTICS
+from features.schemas.common import (
+    AdjustmentId,
+    BusinessId,
+    CharacteristicId,
+    Coordinates,
+    IndustryCode,
+    Level,
+    LicenceId,
+    MunicipalityName,
+    SectorId,
+    SlotId,
+    StrictModel,
+    TaskKindId,
+    UtcDatetime,
+)
+from features.schemas.jobseeker import MAX_WEEKLY_HOURS, Skills, _sorted_unique
+
+__all__ = [
+    "Address",
+    "ContactChannel",
+    "ContactPerson",
+    "CrmNote",
+    "Employer",
+    "Frequency",
+    "NetworkStatus",
+    "Role",
+    "Task",
+    "TaskType",
+]
+
+
+class Address(StrictModel):
+    street: str = Field(min_length=1, max_length=120)
+    postal_code: str = Field(pattern=r"^\d{5}$")
+    municipality: MunicipalityName
+    coordinates: Coordinates | None = Field(
+        default=None, description="The municipality centre when omitted."
+    )
+
+
+class ContactPerson(StrictModel):
+    name: str = Field(min_length=1, max_length=120)
+    title: str | None = Field(default=None, max_length=120)
+    phone: str | None = Field(default=None, pattern=r"^\+?[0-9 ()-]{5,20}$")
+    email: EmailStr | None = None
+
+
+class NetworkStatus(StrEnum):
+    PROSPECT = "prospect"
+    CONTACTED = "contacted"
+    PARTNER = "partner"
+    PAUSED = "paused"
+    DECLINED = "declined"
+
+
+class ContactChannel(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    VISIT = "visit"
+    EVENT = "event"
+
+
+class CrmNote(StrictModel):
+    """The Rekrypiste memory: when the employer was contacted and what they need."""
+
+    at: UtcDatetime
+    author: str = Field(min_length=1, max_length=64)
+    channel: ContactChannel
+    text: str = Field(min_length=1, max_length=2000)
+    needs: Annotated[list[SectorId], AfterValidator(_sorted_unique)] = Field(default_factory=list)
+
+
+class Employer(StrictModel):
+    name: str = Field(min_length=1, max_length=200)
+    business_id: BusinessId
+    industry: IndustryCode = Field(description="TOL 2008 division, two digits, e.g. '56'.")
+    address: Address
+    contact: ContactPerson | None = None
+    network_status: NetworkStatus = NetworkStatus.PROSPECT
+    notes: list[CrmNote] = Field(default_factory=list, max_length=500)
+
+
+class TaskType(StrEnum):
+    """Ratko: core tasks need the role's expertise; hand-over tasks may be carved out."""
+
+    CORE = "core"
+    HAND_OVER = "hand_over"
+
+
+class Frequency(StrEnum):
+    DAILY = "daily"
+    SEVERAL_PER_WEEK = "several_per_week"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    OCCASIONAL = "occasional"
+
+
+class Task(StrictModel):
+    """One row of a Ratko workshop's output."""
+
+    title: str = Field(min_length=1, max_length=120)
+    description: str = Field(default="", max_length=2000)
+    kind: TaskKindId
+    task_type: TaskType
+    hours_per_week: float = Field(gt=0, le=MAX_WEEKLY_HOURS)
+    schedule: Annotated[list[SlotId], AfterValidator(_sorted_unique)] = Field(min_length=1)
+    frequency: Frequency
+    demands: dict[CharacteristicId, Level] = Field(
+        description="Demand per characteristic. A missing one is not yet assessed."
+    )
+    demand_kilograms: dict[CharacteristicId, float] = Field(
+        default_factory=dict, description="Heaviest load for lifting / carrying, in kg."
+    )
+    accepted_adjustments: Annotated[list[AdjustmentId], AfterValidator(_sorted_unique)] = Field(
+        default_factory=list
+    )
+    required_licences: Annotated[list[LicenceId], AfterValidator(_sorted_unique)] = Field(
+        default_factory=list
+    )
+    required_skills: Skills = Field(default_factory=list)
+    place: Address | None = Field(default=None, description="Where, if not the employer's address.")
+    mentor_available: bool = False
+    season_start: date | None = None
+    season_end: date | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Task:
+        for cid, kg in self.demand_kilograms.items():
+            if not CHARACTERISTICS[cid].has_kilograms:
+                raise ValueError(f"demand_kilograms.{cid}: only lifting and carrying carry kg")
+            if not 0 < kg <= 100:
+                raise ValueError(f"demand_kilograms.{cid}: {kg} kg is outside 0–100 kg")
+            if self.demands.get(cid, 0) == 0:
+                raise ValueError(
+                    f"demand_kilograms.{cid}: a load is given but the demand level of {cid} is "
+                    "0 or missing"
+                )
+        if (self.season_start is None) != (self.season_end is None):
+            raise ValueError("season_start and season_end go together: give both or neither")
+        if self.season_start and self.season_end and self.season_start > self.season_end:
+            raise ValueError("season_start is later than season_end")
+        return self
+
+
+class Role(StrictModel):
+    """A job as the employer sees it, decomposed into tasks."""
+
+    title: str = Field(min_length=1, max_length=120)
+    sector: SectorId
+    description: str = Field(default="", max_length=2000)
+    tasks: list[Task] = Field(default_factory=list, max_length=200)

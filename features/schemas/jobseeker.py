@@ -1,0 +1,237 @@
+"""A jobseeker's work-ability profile: functional capacities, never diagnoses.
+
+Identity (name, contact) is a separate record, kept apart from the profile in storage and
+returned only where a role may see it. Demographics exist for fairness evaluation only; no
+scoring path reads them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, EmailStr, Field, model_validator
+
+from features.catalogue import CHARACTERISTICS
+from features.schemas.common import (
+    CharacteristicId,
+    Coordinates,
+    EducationLevelId,
+    Level,
+    LicenceId,
+    MunicipalityName,
+    SectorId,
+    SlotId,
+    StrictModel,
+    TaskKindId,
+    UtcDatetime,
+)
+
+__all__ = [
+    "Availability",
+    "CapacityRating",
+    "CapacitySource",
+    "Consent",
+    "ConsentScope",
+    "Demographics",
+    "Gender",
+    "JobseekerIdentity",
+    "JobseekerProfile",
+    "JobseekerStatus",
+    "LanguageSkill",
+    "SupportNeeds",
+]
+
+MAX_WEEKLY_HOURS = 40.0
+CODE_PATTERN = r"^[A-Z]{2}-[0-9A-Z]{4,12}$"
+
+
+class CapacitySource(StrEnum):
+    SELF_ASSESSMENT = "self_assessment"
+    COORDINATOR = "coordinator"
+    PHYSICIAN = "physician"
+
+
+class CapacityRating(StrictModel):
+    """What the person can do or tolerate for one characteristic, and who said so."""
+
+    level: Level
+    source: CapacitySource
+    assessed_on: date
+    hard_limit: bool = Field(
+        default=False,
+        description="A physician's restriction: never exceeded, even with adjustments.",
+    )
+    kilograms: float | None = Field(
+        default=None, gt=0, le=100, description="Heaviest load, for lifting and carrying only."
+    )
+
+    @model_validator(mode="after")
+    def _hard_limit_from_physician(self) -> CapacityRating:
+        if self.hard_limit and self.source is not CapacitySource.PHYSICIAN:
+            raise ValueError("hard_limit may only be set when source is 'physician'")
+        return self
+
+
+def _sorted_unique(values: list[str]) -> list[str]:
+    return sorted(set(values))
+
+
+def _skill(value: str) -> str:
+    cleaned = " ".join(value.casefold().split())
+    if not cleaned or len(cleaned) > 60:
+        raise ValueError("a skill is 1–60 characters")
+    return cleaned
+
+
+Skill = Annotated[str, AfterValidator(_skill)]
+Skills = Annotated[list[Skill], AfterValidator(_sorted_unique), Field(max_length=50)]
+
+
+class Availability(StrictModel):
+    weekly_hours_min: float = Field(ge=0, le=MAX_WEEKLY_HOURS)
+    weekly_hours_max: float = Field(gt=0, le=MAX_WEEKLY_HOURS)
+    schedule: Annotated[list[SlotId], AfterValidator(_sorted_unique)] = Field(
+        min_length=1, description="Day × day-part slots the person can work, e.g. 'mon-morning'."
+    )
+    earliest_start: date | None = None
+
+    @model_validator(mode="after")
+    def _min_not_above_max(self) -> Availability:
+        if self.weekly_hours_min > self.weekly_hours_max:
+            raise ValueError(
+                f"weekly_hours_min ({self.weekly_hours_min}) is greater than "
+                f"weekly_hours_max ({self.weekly_hours_max})"
+            )
+        return self
+
+
+class Cefr(StrEnum):
+    A1 = "A1"
+    A2 = "A2"
+    B1 = "B1"
+    B2 = "B2"
+    C1 = "C1"
+    C2 = "C2"
+    NATIVE = "native"
+
+
+def _language_code(value: str) -> str:
+    if not re.fullmatch(r"[a-z]{2,3}", value):
+        raise ValueError(f"language {value!r} must be an ISO 639 code such as 'fi', 'sv', 'en'")
+    return value
+
+
+LanguageCode = Annotated[str, AfterValidator(_language_code)]
+
+
+class LanguageSkill(StrictModel):
+    language: LanguageCode
+    level: Cefr
+
+
+class ConsentScope(StrEnum):
+    MATCHING = "matching"
+    SHARE_WITH_EMPLOYERS = "share_with_employers"
+    EVALUATION = "evaluation"
+
+
+class Consent(StrictModel):
+    given_at: UtcDatetime
+    scope: Annotated[list[ConsentScope], AfterValidator(_sorted_unique)] = Field(min_length=1)
+    withdrawn_at: UtcDatetime | None = None
+
+    @model_validator(mode="after")
+    def _withdrawn_after_given(self) -> Consent:
+        if self.withdrawn_at is not None and self.withdrawn_at < self.given_at:
+            raise ValueError("withdrawn_at is earlier than given_at")
+        return self
+
+    def allows_matching(self) -> bool:
+        return self.withdrawn_at is None and ConsentScope.MATCHING in self.scope
+
+
+class SupportNeeds(StrictModel):
+    job_coach: bool = False
+    wage_subsidy_eligible: bool = False
+
+
+class JobseekerStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    PLACED = "placed"
+
+
+class JobseekerProfile(StrictModel):
+    """Everything the matcher may read about a person. No name, no contact, no diagnosis."""
+
+    code: str = Field(pattern=CODE_PATTERN, description="Pseudonymous code, e.g. 'JS-4F7K2A'.")
+    municipality: MunicipalityName
+    coordinates: Coordinates | None = Field(
+        default=None, description="Home point; the municipality centre when omitted."
+    )
+    availability: Availability
+    capacities: dict[CharacteristicId, CapacityRating] = Field(
+        default_factory=dict,
+        description="Capacity per characteristic. A missing one is unknown, not unlimited.",
+    )
+    skills: Skills = Field(default_factory=list)
+    licences: Annotated[list[LicenceId], AfterValidator(_sorted_unique)] = Field(
+        default_factory=list
+    )
+    languages: list[LanguageSkill] = Field(default_factory=list, max_length=10)
+    education_level: EducationLevelId | None = None
+    interest_sectors: Annotated[list[SectorId], AfterValidator(_sorted_unique)] = Field(
+        default_factory=list
+    )
+    interest_task_kinds: Annotated[list[TaskKindId], AfterValidator(_sorted_unique)] = Field(
+        default_factory=list
+    )
+    goals: str = Field(default="", max_length=500)
+    support: SupportNeeds = Field(default_factory=SupportNeeds)
+    consent: Consent | None = None
+    coordinator: str = Field(min_length=1, max_length=64)
+    area: str = Field(min_length=1, max_length=64, description="The coordinators' team or area.")
+    status: JobseekerStatus = JobseekerStatus.ACTIVE
+
+    @model_validator(mode="after")
+    def _kilograms_only_where_they_belong(self) -> JobseekerProfile:
+        for cid, rating in self.capacities.items():
+            if rating.kilograms is not None and not CHARACTERISTICS[cid].has_kilograms:
+                raise ValueError(
+                    f"capacities.{cid}.kilograms: only "
+                    + ", ".join(c.id for c in CHARACTERISTICS.values() if c.has_kilograms)
+                    + " carry kilograms"
+                )
+        languages = [s.language for s in self.languages]
+        if len(set(languages)) != len(languages):
+            raise ValueError("languages: each language may be listed once")
+        return self
+
+    def can_be_matched(self) -> bool:
+        return self.consent is not None and self.consent.allows_matching()
+
+
+class JobseekerIdentity(StrictModel):
+    """Direct identifiers, stored apart from the profile."""
+
+    name: str = Field(min_length=1, max_length=120)
+    email: EmailStr | None = None
+    phone: str | None = Field(default=None, pattern=r"^\+?[0-9 ()-]{5,20}$")
+
+
+class Gender(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+    UNDISCLOSED = "undisclosed"
+
+
+class Demographics(StrictModel):
+    """For fairness evaluation only: never an input to scoring."""
+
+    birth_year: int | None = Field(default=None, ge=1940, le=2015)
+    gender: Gender = Gender.UNDISCLOSED
+    mother_tongue: LanguageCode | None = None

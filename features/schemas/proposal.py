@@ -1,0 +1,107 @@
+"""Proposals of a person for tasks, and what happened next."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import StrEnum
+
+from pydantic import Field, model_validator
+
+from features.schemas.common import StrictModel, UtcDatetime
+
+__all__ = ["DeclineReason", "OutcomeEvent", "OutcomeKind", "Proposal"]
+
+SIX_MONTHS = timedelta(days=182)
+
+
+class OutcomeKind(StrEnum):
+    DECLINED_BY_PERSON = "declined_by_person"
+    DECLINED_BY_EMPLOYER = "declined_by_employer"
+    WORK_TRIAL_STARTED = "work_trial_started"
+    HIRED = "hired"
+    EMPLOYED_6_MONTHS = "employed_6_months"
+    ENDED = "ended"
+
+
+TERMINAL = {OutcomeKind.DECLINED_BY_PERSON, OutcomeKind.DECLINED_BY_EMPLOYER, OutcomeKind.ENDED}
+# Allowed successors of each step; None is the state before any event.
+_NEXT: dict[OutcomeKind | None, set[OutcomeKind]] = {
+    None: {
+        OutcomeKind.DECLINED_BY_PERSON,
+        OutcomeKind.DECLINED_BY_EMPLOYER,
+        OutcomeKind.WORK_TRIAL_STARTED,
+        OutcomeKind.HIRED,
+    },
+    OutcomeKind.WORK_TRIAL_STARTED: {
+        OutcomeKind.HIRED,
+        OutcomeKind.ENDED,
+        OutcomeKind.DECLINED_BY_PERSON,
+        OutcomeKind.DECLINED_BY_EMPLOYER,
+    },
+    OutcomeKind.HIRED: {OutcomeKind.EMPLOYED_6_MONTHS, OutcomeKind.ENDED},
+    OutcomeKind.EMPLOYED_6_MONTHS: {OutcomeKind.ENDED},
+}
+
+
+class DeclineReason(StrEnum):
+    TASKS_DO_NOT_FIT = "tasks_do_not_fit"
+    HOURS_OR_SCHEDULE = "hours_or_schedule"
+    DISTANCE = "distance"
+    NOT_INTERESTED = "not_interested"
+    NO_CAPACITY_TO_SUPERVISE = "no_capacity_to_supervise"
+    POSITION_FILLED = "position_filled"
+    HEALTH = "health"
+    OTHER = "other"
+
+
+class OutcomeEvent(StrictModel):
+    kind: OutcomeKind
+    at: UtcDatetime
+    reason: DeclineReason | None = None
+    note: str = Field(default="", max_length=1000)
+
+    @model_validator(mode="after")
+    def _reason_for_declines(self) -> OutcomeEvent:
+        declines = {OutcomeKind.DECLINED_BY_PERSON, OutcomeKind.DECLINED_BY_EMPLOYER}
+        if self.kind in declines and self.reason is None:
+            raise ValueError(f"reason is required when kind is {self.kind.value!r}")
+        return self
+
+
+class Proposal(StrictModel):
+    """A person proposed for one task or a bundle of tasks, and the events that followed."""
+
+    jobseeker_code: str = Field(pattern=r"^[A-Z]{2}-[0-9A-Z]{4,12}$")
+    task_ids: list[int] = Field(min_length=1, max_length=20)
+    proposed_at: UtcDatetime
+    proposed_by: str = Field(min_length=1, max_length=64)
+    ruleset_version: str = Field(min_length=1, max_length=64)
+    model_version: str | None = Field(default=None, max_length=64)
+    events: list[OutcomeEvent] = Field(default_factory=list, max_length=20)
+
+    @model_validator(mode="after")
+    def _events_in_order(self) -> Proposal:
+        if len(set(self.task_ids)) != len(self.task_ids):
+            raise ValueError("task_ids: a task may appear once")
+        previous: OutcomeEvent | None = None
+        for i, event in enumerate(self.events):
+            if event.at < (previous.at if previous else self.proposed_at):
+                raise ValueError(f"events[{i}]: {event.kind.value} is dated before the step before")
+            allowed = _NEXT.get(previous.kind if previous else None, set())
+            if event.kind not in allowed:
+                after = previous.kind.value if previous else "the proposal"
+                raise ValueError(
+                    f"events[{i}]: {event.kind.value} cannot follow {after}; allowed: "
+                    + (", ".join(sorted(k.value for k in allowed)) or "nothing (it has ended)")
+                )
+            if event.kind is OutcomeKind.EMPLOYED_6_MONTHS:
+                hired = next(e for e in self.events if e.kind is OutcomeKind.HIRED)
+                if event.at - hired.at < SIX_MONTHS:
+                    raise ValueError(
+                        f"events[{i}]: employed_6_months is less than 6 months after hire"
+                    )
+            previous = event
+        return self
+
+    def reached(self, kind: OutcomeKind) -> bool:
+        return any(e.kind is kind for e in self.events)
