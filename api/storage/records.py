@@ -1,0 +1,343 @@
+"""Conversions between domain schemas and table rows — the only place that knows both.
+
+``*_columns`` turn a schema into the column values of its rows; ``*_from_rows`` rebuild the
+schema from rows. The bulk loader and the demo world use the same column names, so a world
+generated as DataFrames lands in the same tables as one record written through the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from api.storage.tables import (
+    CapacityRow,
+    CrmNoteRow,
+    DemographicsRow,
+    EmployerRow,
+    IdentityRow,
+    JobseekerRow,
+    OutcomeEventRow,
+    ProposalRow,
+    RoleRow,
+    TaskDemandRow,
+    TaskRow,
+)
+from features.catalogue import municipality
+from features.schemas import (
+    Address,
+    Availability,
+    CapacityRating,
+    Consent,
+    ContactPerson,
+    CrmNote,
+    Demographics,
+    Employer,
+    JobseekerIdentity,
+    JobseekerProfile,
+    LanguageSkill,
+    OutcomeEvent,
+    Proposal,
+    Role,
+    SupportNeeds,
+    Task,
+)
+from features.schemas.common import Coordinates
+
+Columns = dict[str, Any]
+
+
+def _point(place: str, coordinates: Coordinates | None) -> tuple[float, float]:
+    if coordinates is not None:
+        return coordinates.lat, coordinates.lon
+    m = municipality(place)
+    return m.lat, m.lon
+
+
+# --- jobseekers ----------------------------------------------------------------------------
+
+
+def jobseeker_columns(profile: JobseekerProfile) -> Columns:
+    lat, lon = _point(profile.municipality, profile.coordinates)
+    consent = profile.consent
+    return {
+        "code": profile.code,
+        "municipality": profile.municipality,
+        "lat": lat,
+        "lon": lon,
+        "weekly_hours_min": profile.availability.weekly_hours_min,
+        "weekly_hours_max": profile.availability.weekly_hours_max,
+        "schedule": list(profile.availability.schedule),
+        "earliest_start": profile.availability.earliest_start,
+        "skills": list(profile.skills),
+        "licences": list(profile.licences),
+        "languages": [s.model_dump(mode="json") for s in profile.languages],
+        "education_level": profile.education_level,
+        "interest_sectors": list(profile.interest_sectors),
+        "interest_task_kinds": list(profile.interest_task_kinds),
+        "goals": profile.goals,
+        "job_coach": profile.support.job_coach,
+        "wage_subsidy_eligible": profile.support.wage_subsidy_eligible,
+        "consent_given_at": consent.given_at if consent else None,
+        "consent_scope": [s.value for s in consent.scope] if consent else None,
+        "consent_withdrawn_at": consent.withdrawn_at if consent else None,
+        "coordinator": profile.coordinator,
+        "area": profile.area,
+        "status": profile.status.value,
+    }
+
+
+def capacity_columns(profile: JobseekerProfile) -> list[Columns]:
+    return [
+        {
+            "characteristic_id": cid,
+            "level": r.level,
+            "source": r.source.value,
+            "assessed_on": r.assessed_on,
+            "hard_limit": r.hard_limit,
+            "kilograms": r.kilograms,
+        }
+        for cid, r in profile.capacities.items()
+    ]
+
+
+def profile_from_rows(row: JobseekerRow, capacities: Iterable[CapacityRow]) -> JobseekerProfile:
+    consent = None
+    if row.consent_given_at is not None:
+        consent = Consent(
+            given_at=row.consent_given_at,
+            scope=row.consent_scope or [],
+            withdrawn_at=row.consent_withdrawn_at,
+        )
+    return JobseekerProfile(
+        code=row.code,
+        municipality=row.municipality,
+        coordinates=Coordinates(lat=row.lat, lon=row.lon),
+        availability=Availability(
+            weekly_hours_min=row.weekly_hours_min,
+            weekly_hours_max=row.weekly_hours_max,
+            schedule=row.schedule,
+            earliest_start=row.earliest_start,
+        ),
+        capacities={
+            c.characteristic_id: CapacityRating(
+                level=c.level,
+                source=c.source,
+                assessed_on=c.assessed_on,
+                hard_limit=c.hard_limit,
+                kilograms=c.kilograms,
+            )
+            for c in sorted(capacities, key=lambda c: c.characteristic_id)
+        },
+        skills=row.skills,
+        licences=row.licences,
+        languages=[LanguageSkill(**s) for s in row.languages],
+        education_level=row.education_level,
+        interest_sectors=row.interest_sectors,
+        interest_task_kinds=row.interest_task_kinds,
+        goals=row.goals,
+        support=SupportNeeds(
+            job_coach=row.job_coach, wage_subsidy_eligible=row.wage_subsidy_eligible
+        ),
+        consent=consent,
+        coordinator=row.coordinator,
+        area=row.area,
+        status=row.status,
+    )
+
+
+def identity_columns(identity: JobseekerIdentity) -> Columns:
+    return {"name": identity.name, "email": identity.email, "phone": identity.phone}
+
+
+def identity_from_row(row: IdentityRow) -> JobseekerIdentity:
+    return JobseekerIdentity(name=row.name, email=row.email, phone=row.phone)
+
+
+def demographics_columns(demographics: Demographics) -> Columns:
+    return {
+        "birth_year": demographics.birth_year,
+        "gender": demographics.gender.value,
+        "mother_tongue": demographics.mother_tongue,
+    }
+
+
+def demographics_from_row(row: DemographicsRow) -> Demographics:
+    return Demographics(
+        birth_year=row.birth_year, gender=row.gender, mother_tongue=row.mother_tongue
+    )
+
+
+# --- employers, roles, tasks ------------------------------------------------------------------
+
+
+def employer_columns(employer: Employer) -> Columns:
+    lat, lon = _point(employer.address.municipality, employer.address.coordinates)
+    contact = employer.contact
+    return {
+        "name": employer.name,
+        "business_id": employer.business_id,
+        "industry": employer.industry,
+        "street": employer.address.street,
+        "postal_code": employer.address.postal_code,
+        "municipality": employer.address.municipality,
+        "lat": lat,
+        "lon": lon,
+        "contact_name": contact.name if contact else None,
+        "contact_title": contact.title if contact else None,
+        "contact_phone": contact.phone if contact else None,
+        "contact_email": contact.email if contact else None,
+        "network_status": employer.network_status.value,
+    }
+
+
+def note_columns(note: CrmNote) -> Columns:
+    return {
+        "at": note.at,
+        "author": note.author,
+        "channel": note.channel.value,
+        "text": note.text,
+        "needs": list(note.needs),
+    }
+
+
+def employer_from_rows(row: EmployerRow, notes: Iterable[CrmNoteRow]) -> Employer:
+    contact = None
+    if row.contact_name is not None:
+        contact = ContactPerson(
+            name=row.contact_name,
+            title=row.contact_title,
+            phone=row.contact_phone,
+            email=row.contact_email,
+        )
+    return Employer(
+        name=row.name,
+        business_id=row.business_id,
+        industry=row.industry,
+        address=Address(
+            street=row.street,
+            postal_code=row.postal_code,
+            municipality=row.municipality,
+            coordinates=Coordinates(lat=row.lat, lon=row.lon),
+        ),
+        contact=contact,
+        network_status=row.network_status,
+        notes=[
+            CrmNote(at=n.at, author=n.author, channel=n.channel, text=n.text, needs=n.needs)
+            for n in sorted(notes, key=lambda n: (n.at, n.id))
+        ],
+    )
+
+
+def role_columns(role: Role) -> Columns:
+    return {"title": role.title, "sector": role.sector, "description": role.description}
+
+
+def task_columns(task: Task) -> Columns:
+    place = task.place
+    lat = lon = None
+    if place is not None:
+        lat, lon = _point(place.municipality, place.coordinates)
+    return {
+        "title": task.title,
+        "description": task.description,
+        "kind": task.kind,
+        "task_type": task.task_type.value,
+        "hours_per_week": task.hours_per_week,
+        "schedule": list(task.schedule),
+        "frequency": task.frequency.value,
+        "accepted_adjustments": list(task.accepted_adjustments),
+        "required_licences": list(task.required_licences),
+        "required_skills": list(task.required_skills),
+        "place_street": place.street if place else None,
+        "place_postal_code": place.postal_code if place else None,
+        "place_municipality": place.municipality if place else None,
+        "place_lat": lat,
+        "place_lon": lon,
+        "mentor_available": task.mentor_available,
+        "season_start": task.season_start,
+        "season_end": task.season_end,
+    }
+
+
+def demand_columns(task: Task) -> list[Columns]:
+    return [
+        {"characteristic_id": cid, "level": level, "kilograms": task.demand_kilograms.get(cid)}
+        for cid, level in task.demands.items()
+    ]
+
+
+def task_from_rows(row: TaskRow, demands: Iterable[TaskDemandRow]) -> Task:
+    demands = sorted(demands, key=lambda d: d.characteristic_id)
+    place = None
+    if row.place_street is not None:
+        place = Address(
+            street=row.place_street,
+            postal_code=row.place_postal_code or "",
+            municipality=row.place_municipality or "",
+            coordinates=Coordinates(lat=row.place_lat, lon=row.place_lon)
+            if row.place_lat is not None and row.place_lon is not None
+            else None,
+        )
+    return Task(
+        title=row.title,
+        description=row.description,
+        kind=row.kind,
+        task_type=row.task_type,
+        hours_per_week=row.hours_per_week,
+        schedule=row.schedule,
+        frequency=row.frequency,
+        demands={d.characteristic_id: d.level for d in demands},
+        demand_kilograms={
+            d.characteristic_id: d.kilograms for d in demands if d.kilograms is not None
+        },
+        accepted_adjustments=row.accepted_adjustments,
+        required_licences=row.required_licences,
+        required_skills=row.required_skills,
+        place=place,
+        mentor_available=row.mentor_available,
+        season_start=row.season_start,
+        season_end=row.season_end,
+    )
+
+
+def role_from_rows(row: RoleRow, tasks: list[Task]) -> Role:
+    return Role(title=row.title, sector=row.sector, description=row.description, tasks=tasks)
+
+
+# --- proposals ------------------------------------------------------------------------------
+
+
+def proposal_columns(proposal: Proposal) -> Columns:
+    return {
+        "proposed_at": proposal.proposed_at,
+        "proposed_by": proposal.proposed_by,
+        "ruleset_version": proposal.ruleset_version,
+        "model_version": proposal.model_version,
+    }
+
+
+def event_columns(event: OutcomeEvent) -> Columns:
+    return {
+        "kind": event.kind.value,
+        "at": event.at,
+        "reason": event.reason.value if event.reason else None,
+        "note": event.note,
+    }
+
+
+def proposal_from_rows(
+    row: ProposalRow, jobseeker_code: str, task_ids: list[int], events: Iterable[OutcomeEventRow]
+) -> Proposal:
+    return Proposal(
+        jobseeker_code=jobseeker_code,
+        task_ids=sorted(task_ids),
+        proposed_at=row.proposed_at,
+        proposed_by=row.proposed_by,
+        ruleset_version=row.ruleset_version,
+        model_version=row.model_version,
+        events=[
+            OutcomeEvent(kind=e.kind, at=e.at, reason=e.reason, note=e.note)
+            for e in sorted(events, key=lambda e: (e.at, e.id))
+        ],
+    )

@@ -1,0 +1,285 @@
+"""Data access: keyword-only functions over a Session. They never commit (the caller's
+:func:`api.storage.engine.transaction` does) and raise domain errors, never HTTP ones.
+"""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api.storage import records
+from api.storage.tables import (
+    CapacityRow,
+    CrmNoteRow,
+    DemographicsRow,
+    EmployerRow,
+    IdentityRow,
+    JobseekerRow,
+    OutcomeEventRow,
+    ProposalRow,
+    ProposalTaskRow,
+    RoleRow,
+    TaskDemandRow,
+    TaskRow,
+)
+from features.errors import ConflictError, InvalidInputError, NotFoundError
+from features.schemas import (
+    CrmNote,
+    Demographics,
+    Employer,
+    JobseekerIdentity,
+    JobseekerProfile,
+    OutcomeEvent,
+    Proposal,
+    Role,
+    Task,
+)
+from features.schemas.errors import field_errors
+
+__all__ = [
+    "add_employer",
+    "add_jobseeker",
+    "add_note",
+    "add_outcome_event",
+    "add_proposal",
+    "add_role",
+    "count_rows",
+    "get_demographics",
+    "get_employer",
+    "get_identity",
+    "get_jobseeker",
+    "get_proposal",
+    "get_role",
+    "get_task",
+    "jobseeker_id_by_code",
+    "list_employer_tasks",
+    "replace_jobseeker",
+]
+
+
+def _flush(session: Session, what: str) -> None:
+    try:
+        session.flush()
+    except IntegrityError as err:
+        raise ConflictError(f"{what} clashes with an existing record") from err
+
+
+# --- jobseekers -------------------------------------------------------------------------------
+
+
+def add_jobseeker(
+    session: Session,
+    *,
+    profile: JobseekerProfile,
+    identity: JobseekerIdentity | None = None,
+    demographics: Demographics | None = None,
+) -> int:
+    if session.scalar(select(JobseekerRow.id).where(JobseekerRow.code == profile.code)):
+        raise ConflictError(f"a jobseeker with code {profile.code!r} exists")
+    row = JobseekerRow(**records.jobseeker_columns(profile))
+    row.capacities = [CapacityRow(**c) for c in records.capacity_columns(profile)]
+    session.add(row)
+    _flush(session, f"jobseeker {profile.code!r}")
+    if identity is not None:
+        session.add(IdentityRow(jobseeker_id=row.id, **records.identity_columns(identity)))
+    if demographics is not None:
+        session.add(
+            DemographicsRow(jobseeker_id=row.id, **records.demographics_columns(demographics))
+        )
+    _flush(session, f"jobseeker {profile.code!r}")
+    return row.id
+
+
+def _jobseeker_row(session: Session, jobseeker_id: int) -> JobseekerRow:
+    row = session.get(JobseekerRow, jobseeker_id)
+    if row is None:
+        raise NotFoundError(f"no jobseeker with id {jobseeker_id}")
+    return row
+
+
+def get_jobseeker(session: Session, *, jobseeker_id: int) -> JobseekerProfile:
+    row = _jobseeker_row(session, jobseeker_id)
+    return records.profile_from_rows(row, row.capacities)
+
+
+def jobseeker_id_by_code(session: Session, *, code: str) -> int:
+    found = session.scalar(select(JobseekerRow.id).where(JobseekerRow.code == code))
+    if found is None:
+        raise NotFoundError(f"no jobseeker with code {code!r}")
+    return found
+
+
+def replace_jobseeker(session: Session, *, jobseeker_id: int, profile: JobseekerProfile) -> None:
+    row = _jobseeker_row(session, jobseeker_id)
+    if profile.code != row.code:
+        raise ConflictError("a jobseeker's code cannot change")
+    for key, value in records.jobseeker_columns(profile).items():
+        setattr(row, key, value)
+    row.capacities = [CapacityRow(**c) for c in records.capacity_columns(profile)]
+    _flush(session, f"jobseeker {profile.code!r}")
+
+
+def get_identity(session: Session, *, jobseeker_id: int) -> JobseekerIdentity | None:
+    _jobseeker_row(session, jobseeker_id)
+    row = session.get(IdentityRow, jobseeker_id)
+    return None if row is None else records.identity_from_row(row)
+
+
+def get_demographics(session: Session, *, jobseeker_id: int) -> Demographics | None:
+    _jobseeker_row(session, jobseeker_id)
+    row = session.get(DemographicsRow, jobseeker_id)
+    return None if row is None else records.demographics_from_row(row)
+
+
+# --- employers, roles, tasks ---------------------------------------------------------------------
+
+
+def add_employer(session: Session, *, employer: Employer) -> int:
+    if session.scalar(
+        select(EmployerRow.id).where(EmployerRow.business_id == employer.business_id)
+    ):
+        raise ConflictError(f"an employer with business ID {employer.business_id} exists")
+    row = EmployerRow(**records.employer_columns(employer))
+    session.add(row)
+    _flush(session, f"employer {employer.business_id}")
+    for note in employer.notes:
+        session.add(CrmNoteRow(employer_id=row.id, **records.note_columns(note)))
+    _flush(session, f"employer {employer.business_id}")
+    return row.id
+
+
+def _employer_row(session: Session, employer_id: int) -> EmployerRow:
+    row = session.get(EmployerRow, employer_id)
+    if row is None:
+        raise NotFoundError(f"no employer with id {employer_id}")
+    return row
+
+
+def get_employer(session: Session, *, employer_id: int) -> Employer:
+    row = _employer_row(session, employer_id)
+    notes = session.scalars(select(CrmNoteRow).where(CrmNoteRow.employer_id == employer_id))
+    return records.employer_from_rows(row, notes)
+
+
+def add_note(session: Session, *, employer_id: int, note: CrmNote) -> int:
+    _employer_row(session, employer_id)
+    row = CrmNoteRow(employer_id=employer_id, **records.note_columns(note))
+    session.add(row)
+    _flush(session, "CRM note")
+    return row.id
+
+
+def add_role(session: Session, *, employer_id: int, role: Role) -> tuple[int, list[int]]:
+    """Store a role with its tasks; return the role id and the task ids in the role's order."""
+    _employer_row(session, employer_id)
+    row = RoleRow(employer_id=employer_id, **records.role_columns(role))
+    session.add(row)
+    _flush(session, f"role {role.title!r}")
+    task_ids = [add_task(session, role_id=row.id, task=task) for task in role.tasks]
+    return row.id, task_ids
+
+
+def add_task(session: Session, *, role_id: int, task: Task) -> int:
+    if session.get(RoleRow, role_id) is None:
+        raise NotFoundError(f"no role with id {role_id}")
+    row = TaskRow(role_id=role_id, **records.task_columns(task))
+    row.demands = [TaskDemandRow(**d) for d in records.demand_columns(task)]
+    session.add(row)
+    _flush(session, f"task {task.title!r}")
+    return row.id
+
+
+def get_task(session: Session, *, task_id: int) -> Task:
+    row = session.get(TaskRow, task_id)
+    if row is None:
+        raise NotFoundError(f"no task with id {task_id}")
+    return records.task_from_rows(row, row.demands)
+
+
+def get_role(session: Session, *, role_id: int) -> Role:
+    row = session.get(RoleRow, role_id)
+    if row is None:
+        raise NotFoundError(f"no role with id {role_id}")
+    task_rows = session.scalars(
+        select(TaskRow).where(TaskRow.role_id == role_id).order_by(TaskRow.id)
+    )
+    return records.role_from_rows(row, [records.task_from_rows(t, t.demands) for t in task_rows])
+
+
+def list_employer_tasks(session: Session, *, employer_id: int) -> list[tuple[Role, list[int]]]:
+    """Every role of the employer with its tasks, and the task ids, in id order."""
+    _employer_row(session, employer_id)
+    out = []
+    role_ids = session.scalars(
+        select(RoleRow.id).where(RoleRow.employer_id == employer_id).order_by(RoleRow.id)
+    ).all()
+    for role_id in role_ids:
+        task_ids = session.scalars(
+            select(TaskRow.id).where(TaskRow.role_id == role_id).order_by(TaskRow.id)
+        ).all()
+        out.append((get_role(session, role_id=role_id), list(task_ids)))
+    return out
+
+
+def delete_employer_roles(session: Session, *, employer_id: int) -> int:
+    """Remove every role (and so every task) of an employer; return how many roles went."""
+    _employer_row(session, employer_id)
+    result = session.execute(delete(RoleRow).where(RoleRow.employer_id == employer_id))
+    return result.rowcount or 0
+
+
+# --- proposals ----------------------------------------------------------------------------------
+
+
+def add_proposal(session: Session, *, proposal: Proposal) -> int:
+    jobseeker_id = jobseeker_id_by_code(session, code=proposal.jobseeker_code)
+    missing = [t for t in proposal.task_ids if session.get(TaskRow, t) is None]
+    if missing:
+        raise NotFoundError(f"no task with id {', '.join(map(str, missing))}")
+    row = ProposalRow(jobseeker_id=jobseeker_id, **records.proposal_columns(proposal))
+    session.add(row)
+    _flush(session, "proposal")
+    session.add_all(ProposalTaskRow(proposal_id=row.id, task_id=t) for t in proposal.task_ids)
+    session.add_all(
+        OutcomeEventRow(proposal_id=row.id, **records.event_columns(e)) for e in proposal.events
+    )
+    _flush(session, "proposal")
+    return row.id
+
+
+def get_proposal(session: Session, *, proposal_id: int) -> Proposal:
+    row = session.get(ProposalRow, proposal_id)
+    if row is None:
+        raise NotFoundError(f"no proposal with id {proposal_id}")
+    code = session.scalar(select(JobseekerRow.code).where(JobseekerRow.id == row.jobseeker_id))
+    task_ids = session.scalars(
+        select(ProposalTaskRow.task_id).where(ProposalTaskRow.proposal_id == proposal_id)
+    ).all()
+    events = session.scalars(
+        select(OutcomeEventRow).where(OutcomeEventRow.proposal_id == proposal_id)
+    )
+    return records.proposal_from_rows(row, code or "XX-ERASED", list(task_ids), events)
+
+
+def add_outcome_event(session: Session, *, proposal_id: int, event: OutcomeEvent) -> None:
+    """Append an event, checking the whole history stays valid (order, allowed steps)."""
+    current = get_proposal(session, proposal_id=proposal_id)
+    try:
+        Proposal.model_validate({**current.model_dump(), "events": [*current.events, event]})
+    except ValidationError as err:
+        raise InvalidInputError(field_errors(err), "the event does not fit the history") from None
+    session.add(OutcomeEventRow(proposal_id=proposal_id, **records.event_columns(event)))
+    _flush(session, "outcome event")
+
+
+def count_rows(session: Session) -> dict[str, int]:
+    """How many rows each table holds."""
+    tables = [
+        JobseekerRow, IdentityRow, DemographicsRow, CapacityRow, EmployerRow, CrmNoteRow,
+        RoleRow, TaskRow, TaskDemandRow, ProposalRow, ProposalTaskRow, OutcomeEventRow,
+    ]  # fmt: skip
+    return {
+        t.__tablename__: session.scalar(select(func.count()).select_from(t)) or 0 for t in tables
+    }

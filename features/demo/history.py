@@ -1,0 +1,310 @@
+"""A recorded history of proposals and outcomes, simulated so that evaluation has real signal.
+
+The process, for each proposal:
+
+1. **Who.** A person with consent to matching, at a moment between their consent and the
+   world's ``as_of`` date (or the withdrawal of consent).
+2. **What.** A coordinator looks at ``CANDIDATES`` hand-over tasks within ``REACH_KM`` of the
+   person's home and picks the one that *looks* best from the **recorded** profile (unknown
+   ratings taken optimistically as 3), interests and distance, with Gumbel noise for judgement.
+   One proposal in five bundles one or two more hand-over tasks of the same role.
+3. **What happened** depends on the **true** fit, which the coordinator never sees: the
+   over-demand left after the employer's accepted adjustments (never relaxing a physician's
+   hard limit), how many adjustments are needed, missing licences, hours and schedule fit,
+   distance, interest, the person's motivation and noise. In turn, with logistic models
+   (coefficients in ``OUTCOME_MODEL``): the person accepts or declines; the employer accepts
+   or declines; a work trial starts (three in four) or the person is hired directly; the trial
+   leads to a hire or ends; a hire lasts six months or ends. Events after ``as_of`` have not
+   happened yet, so recent proposals are censored, as real ones are.
+
+The true fit of every proposal is returned beside the tables (never stored), so tests can show
+that outcomes follow fit.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+
+from features.catalogue import ADJUSTMENTS, CHARACTERISTIC_IDS, MUNICIPALITIES
+from features.catalogue.characteristics import characteristic_index
+from features.demo.employers import EmployerWorld
+from features.demo.people import PeopleWorld
+
+__all__ = ["CANDIDATES", "OUTCOME_MODEL", "REACH_KM", "HistoryWorld", "generate_history"]
+
+CANDIDATES = 30
+REACH_KM = 40.0
+BUNDLE_SHARE = 0.2
+TRIAL_SHARE = 0.75
+OUTCOME_MODEL = {
+    "person_accepts": {"intercept": 1.3, "interest": 1.0, "motivation": 2.0, "km_over_10": -0.04,
+                       "schedule_miss": -1.5, "hours_gap": -0.8},
+    "employer_accepts": {"intercept": 1.2, "over_demand": -0.9, "adjustments": -0.35,
+                         "missing_licence": -2.5, "severe": -1.5},
+    "hired": {"intercept": 0.6, "over_demand": -1.1, "adjustments": -0.25, "motivation": 2.0,
+              "severe": -2.0, "schedule_miss": -1.0, "noise_sd": 0.5},
+    "retained_6_months": {"intercept": 1.0, "over_demand": -0.8, "adjustments": -0.2,
+                          "motivation": 2.0, "hours_gap": -0.6, "noise_sd": 0.5},
+}  # fmt: skip
+_N = len(CHARACTERISTIC_IDS)
+
+
+@dataclass(frozen=True)
+class HistoryWorld:
+    proposal: pd.DataFrame
+    proposal_task: pd.DataFrame
+    outcome_event: pd.DataFrame
+    truth: pd.DataFrame
+    """Per proposal: true over-demand, adjustments needed, severe, interest, distance, … ."""
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def haversine_km(
+    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
+) -> np.ndarray:
+    lat1, lon1, lat2, lon2 = (np.radians(a) for a in (lat1, lon1, lat2, lon2))
+    a = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 6371.0 * 2 * np.arcsin(np.sqrt(a))
+
+
+def adjustment_reduction(accepted: list[list[str]]) -> np.ndarray:
+    """(n_tasks, n_characteristics): the most each task's accepted adjustments lower a demand."""
+    ids = list(ADJUSTMENTS)
+    lowers = np.zeros((len(ids), _N))
+    for a, adj in enumerate(ADJUSTMENTS.values()):
+        for cid, levels in adj.lowers.items():
+            lowers[a, characteristic_index(cid)] = levels
+    reduction = np.zeros((len(accepted), _N))
+    for a in range(len(ids)):
+        has = np.fromiter((ids[a] in row for row in accepted), bool, len(accepted))
+        reduction[has] = np.maximum(reduction[has], lowers[a])
+    return reduction
+
+
+def generate_history(
+    rng: np.random.Generator,
+    py: random.Random,
+    employers: EmployerWorld,
+    people: PeopleWorld,
+    n_proposals: int,
+    as_of: date,
+) -> HistoryWorld:
+    task, person = employers.task, people.jobseeker
+    as_of_dt = datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC)
+    demand = np.nan_to_num(employers.demand_matrix, nan=0.0)
+    reduction = adjustment_reduction(task["accepted_adjustments"].tolist())
+    adjusted = np.maximum(demand - reduction, 0.0)
+
+    e_lat = employers.employer["lat"].to_numpy()[employers.task_employer]
+    e_lon = employers.employer["lon"].to_numpy()[employers.task_employer]
+    t_lat = np.where(task["place_lat"].isna(), e_lat, task["place_lat"].astype(float))
+    t_lon = np.where(task["place_lon"].isna(), e_lon, task["place_lon"].astype(float))
+    hand_over = np.flatnonzero(task["task_type"].to_numpy() == "hand_over")
+
+    # --- who, and when --------------------------------------------------------------------
+    consented = np.array([c is not None for c in people.consent_given_at])
+    eligible = np.flatnonzero(consented)
+    who = rng.choice(eligible, size=n_proposals)
+    given = people.consent_given_at[who]
+    withdrawn = person["consent_withdrawn_at"].to_numpy()[who]
+    last = np.array(
+        [min(w, as_of_dt - timedelta(days=7)) if w is not None else as_of_dt - timedelta(days=7)
+         for w in withdrawn], dtype=object,
+    )  # fmt: skip
+    when = np.array(
+        [g + (lst - g) * py.random() if lst > g else g for g, lst in zip(given, last, strict=True)],
+        dtype=object,
+    )
+
+    # --- what: the coordinator's pick among nearby hand-over tasks ----------------------------
+    home_lat = person["lat"].to_numpy()[who]
+    home_lon = person["lon"].to_numpy()[who]
+    pools: dict[str, np.ndarray] = {}
+    for name, m in MUNICIPALITIES.items():
+        near = haversine_km(m.lat, m.lon, t_lat[hand_over], t_lon[hand_over]) <= REACH_KM
+        pools[name] = hand_over[near] if near.any() else hand_over
+    muni = person["municipality"].to_numpy()[who]
+    recorded = np.nan_to_num(people.recorded_capacity, nan=3.0)
+    sector = employers.task_sector
+    kinds = task["kind"].to_numpy()
+    interests_sector = person["interest_sectors"].to_numpy()
+    interests_kind = person["interest_task_kinds"].to_numpy()
+
+    chosen = np.empty(n_proposals, dtype=np.int64)
+    for name, pool in pools.items():
+        rows = np.flatnonzero(muni == name)
+        for start in range(0, len(rows), 2000):
+            r = rows[start : start + 2000]
+            cand = pool[rng.integers(0, len(pool), size=(len(r), CANDIDATES))]
+            over = np.maximum(adjusted[cand] - recorded[who[r]][:, None, :], 0).sum(axis=2)
+            interest = np.array(
+                [[sector[c] in interests_sector[who[i]] or kinds[c] in interests_kind[who[i]]
+                  for c in row] for i, row in zip(r, cand, strict=True)], dtype=float,
+            )  # fmt: skip
+            km = haversine_km(home_lat[r, None], home_lon[r, None], t_lat[cand], t_lon[cand])
+            score = -1.0 * over + 1.0 * interest - 0.02 * km + rng.gumbel(0, 0.7, over.shape)
+            chosen[r] = cand[np.arange(len(r)), score.argmax(axis=1)]
+
+    role_of = task["role_id"].to_numpy()
+    by_role: dict[int, list[int]] = {}
+    for j in hand_over:
+        by_role.setdefault(int(role_of[j]), []).append(int(j))
+    bundles: list[list[int]] = []
+    for j in chosen:
+        bundle = [int(j)]
+        others = [k for k in by_role[int(role_of[j])] if k != j]
+        if others and py.random() < BUNDLE_SHARE:
+            bundle += py.sample(others, min(len(others), py.randint(1, 2)))
+        bundles.append(sorted(bundle))
+
+    # --- the true fit of each proposal (worst task of a bundle) -------------------------------
+    true_cap = people.true_capacity[who]
+    hard = people.hard_limit[who]
+    over_total = np.zeros(n_proposals)
+    n_adjust = np.zeros(n_proposals)
+    severe = np.zeros(n_proposals, dtype=bool)
+    missing_licence = np.zeros(n_proposals, dtype=bool)
+    schedule_miss = np.zeros(n_proposals)
+    hours = np.zeros(n_proposals)
+    km = np.zeros(n_proposals)
+    interest = np.zeros(n_proposals, dtype=bool)
+    licences = person["licences"].to_numpy()[who]
+    p_slots = person["schedule"].to_numpy()[who]
+    t_slots = task["schedule"].to_numpy()
+    t_lic = task["required_licences"].to_numpy()
+    t_hours = task["hours_per_week"].to_numpy()
+    for p, bundle in enumerate(bundles):
+        d = demand[bundle]
+        d_adj = np.where(hard[p], d, adjusted[bundle])
+        over = np.maximum(d_adj - true_cap[p], 0)
+        raw = np.maximum(d - true_cap[p], 0)
+        over_total[p] = over.sum(axis=1).max()
+        n_adjust[p] = ((raw > 0) & (over == 0)).sum()
+        severe[p] = over.max() >= 2 or bool((hard[p] & (d > true_cap[p])).any())
+        missing_licence[p] = any(set(t_lic[j]) - set(licences[p]) for j in bundle)
+        slots = [s for j in bundle for s in t_slots[j]]
+        schedule_miss[p] = 1 - sum(s in p_slots[p] for s in slots) / len(slots)
+        hours[p] = t_hours[bundle].sum()
+        km[p] = haversine_km(home_lat[p], home_lon[p], t_lat[bundle], t_lon[bundle]).max()
+        interest[p] = any(
+            sector[j] in interests_sector[who[p]] or kinds[j] in interests_kind[who[p]]
+            for j in bundle
+        )
+    h_min = person["weekly_hours_min"].to_numpy()[who]
+    h_max = person["weekly_hours_max"].to_numpy()[who]
+    hours_gap = np.maximum(0, hours - h_max) / 5 + np.maximum(0, h_min - hours) / 20
+    motivation = people.motivation[who] - 0.6
+
+    def logit(model: str, **x: np.ndarray) -> np.ndarray:
+        c = OUTCOME_MODEL[model]
+        z = np.full(n_proposals, c["intercept"])
+        for name, value in x.items():
+            z = z + c[name] * value
+        if "noise_sd" in c:
+            z = z + rng.normal(0, c["noise_sd"], n_proposals)
+        return _sigmoid(z)
+
+    p_person = logit("person_accepts", interest=interest.astype(float), motivation=motivation,
+                     km_over_10=np.maximum(0, km - 10), schedule_miss=schedule_miss,
+                     hours_gap=hours_gap)  # fmt: skip
+    p_employer = logit("employer_accepts", over_demand=over_total, adjustments=n_adjust,
+                       missing_licence=missing_licence.astype(float),
+                       severe=severe.astype(float))  # fmt: skip
+    p_hired = logit("hired", over_demand=over_total, adjustments=n_adjust, motivation=motivation,
+                    severe=severe.astype(float), schedule_miss=schedule_miss)  # fmt: skip
+    p_kept = logit("retained_6_months", over_demand=over_total, adjustments=n_adjust,
+                   motivation=motivation, hours_gap=hours_gap)  # fmt: skip
+    u = rng.random((n_proposals, 5))
+
+    events: list[dict[str, object]] = []
+    for p in range(n_proposals):
+        t = when[p]
+
+        def add(kind: str, days: tuple[int, int], reason: str | None = None, p: int = p) -> bool:
+            nonlocal t
+            t = t + timedelta(days=py.randint(*days), hours=py.randint(0, 8))
+            if t > as_of_dt:
+                return False
+            events.append(
+                {"proposal_id": p + 1, "kind": kind, "at": t, "reason": reason, "note": ""}
+            )
+            return True
+
+        if u[p, 0] > p_person[p]:
+            reason = ("not_interested" if not interest[p] else "distance" if km[p] > 30
+                      else "hours_or_schedule" if schedule_miss[p] > 0 or hours_gap[p] > 0
+                      else "other")  # fmt: skip
+            add("declined_by_person", (2, 14), reason)
+            continue
+        if u[p, 1] > p_employer[p]:
+            reason = (
+                "tasks_do_not_fit"
+                if over_total[p] > 0 or severe[p]
+                else "no_capacity_to_supervise"
+                if n_adjust[p] > 1
+                else "position_filled"
+            )
+            add("declined_by_employer", (3, 21), reason)
+            continue
+        if u[p, 2] < TRIAL_SHARE:
+            if not add("work_trial_started", (7, 30)):
+                continue
+            if u[p, 3] > p_hired[p]:
+                add("ended", (14, 90), "tasks_do_not_fit" if over_total[p] > 0 else "other")
+                continue
+            if not add("hired", (30, 90)):
+                continue
+        else:
+            if u[p, 3] > p_hired[p]:
+                add("declined_by_employer", (7, 30), "tasks_do_not_fit")
+                continue
+            if not add("hired", (7, 30)):
+                continue
+        if u[p, 4] < p_kept[p]:
+            add("employed_6_months", (182, 200))
+        else:
+            add("ended", (20, 170), "other")
+
+    proposal = pd.DataFrame(
+        {
+            "id": np.arange(1, n_proposals + 1),
+            "jobseeker_id": who + 1,
+            "proposed_at": when,
+            "proposed_by": person["coordinator"].to_numpy()[who],
+            "ruleset_version": "manual",
+            "model_version": None,
+        }
+    )
+    proposal_task = pd.DataFrame(
+        [(p + 1, j + 1) for p, bundle in enumerate(bundles) for j in bundle],
+        columns=["proposal_id", "task_id"],
+    )
+    outcome_event = pd.DataFrame(events, columns=["proposal_id", "kind", "at", "reason", "note"])
+    outcome_event.insert(0, "id", np.arange(1, len(outcome_event) + 1))
+    truth = pd.DataFrame(
+        {
+            "proposal_id": proposal["id"],
+            "over_demand": over_total,
+            "adjustments_needed": n_adjust,
+            "severe": severe,
+            "missing_licence": missing_licence,
+            "schedule_miss": schedule_miss,
+            "hours_gap": hours_gap,
+            "km": km,
+            "interest": interest,
+            "motivation": people.motivation[who],
+            "group": people.group[who],
+        }
+    )
+    return HistoryWorld(proposal, proposal_task, outcome_event, truth)
