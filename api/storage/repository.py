@@ -174,6 +174,14 @@ def add_note(session: Session, *, employer_id: int, note: CrmNote) -> int:
 def add_role(session: Session, *, employer_id: int, role: Role) -> tuple[int, list[int]]:
     """Store a role with its tasks; return the role id and the task ids in the role's order."""
     _employer_row(session, employer_id)
+    taken = select(RoleRow.id).where(
+        RoleRow.employer_id == employer_id, RoleRow.title == role.title
+    )
+    if session.scalar(taken) is not None:
+        raise ConflictError(
+            f"employer {employer_id} already has a role {role.title!r}; replace the employer's "
+            "roles, or give the role another title"
+        )
     row = RoleRow(employer_id=employer_id, **records.role_columns(role))
     session.add(row)
     _flush(session, f"role {role.title!r}")
@@ -277,9 +285,19 @@ def add_outcome_event(session: Session, *, proposal_id: int, event: OutcomeEvent
 def count_rows(session: Session) -> dict[str, int]:
     """How many rows each table holds."""
     tables = [
-        JobseekerRow, IdentityRow, DemographicsRow, CapacityRow, EmployerRow, CrmNoteRow,
-        RoleRow, TaskRow, TaskDemandRow, ProposalRow, ProposalTaskRow, OutcomeEventRow,
-    ]  # fmt: skip
+        JobseekerRow,
+        IdentityRow,
+        DemographicsRow,
+        CapacityRow,
+        EmployerRow,
+        CrmNoteRow,
+        RoleRow,
+        TaskRow,
+        TaskDemandRow,
+        ProposalRow,
+        ProposalTaskRow,
+        OutcomeEventRow,
+    ]
     return {
         t.__tablename__: session.scalar(select(func.count()).select_from(t)) or 0 for t in tables
     }

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -193,6 +194,8 @@ class CrmNoteRow(Base):
 
 class RoleRow(Base):
     __tablename__ = "role"
+    # A spreadsheet names a role by its title, so an employer has each title once.
+    __table_args__ = (UniqueConstraint("employer_id", "title"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     employer_id: Mapped[int] = mapped_column(

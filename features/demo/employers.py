@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from features.catalogue import CHARACTERISTIC_IDS, MUNICIPALITIES, SECTORS
+from features.catalogue import CHARACTERISTIC_IDS, MUNICIPALITIES, SECTORS, SLOT_IDS
 from features.catalogue.characteristics import characteristic_index
 from features.demo import names
 from features.demo.templates import (
@@ -40,22 +40,47 @@ MENTOR_SHARE = 0.4
 
 # The Lahti region dominates; the larger towns beyond share the rest.
 _LAHTI_REGION = {
-    "Lahti": 0.34, "Hollola": 0.08, "Heinola": 0.05, "Orimattila": 0.05, "Asikkala": 0.03,
-    "Kärkölä": 0.02, "Padasjoki": 0.01, "Sysmä": 0.01, "Hartola": 0.01, "Iitti": 0.02,
-}  # fmt: skip
+    "Lahti": 0.34,
+    "Hollola": 0.08,
+    "Heinola": 0.05,
+    "Orimattila": 0.05,
+    "Asikkala": 0.03,
+    "Kärkölä": 0.02,
+    "Padasjoki": 0.01,
+    "Sysmä": 0.01,
+    "Hartola": 0.01,
+    "Iitti": 0.02,
+}
 _OTHERS = [m for m in MUNICIPALITIES if m not in _LAHTI_REGION]
 MUNICIPALITY_WEIGHTS: dict[str, float] = _LAHTI_REGION | {
     m: (1 - sum(_LAHTI_REGION.values())) / len(_OTHERS) for m in _OTHERS
 }
 _SECTOR_WEIGHTS = {
-    "property_maintenance": 6, "cleaning": 10, "yard_green": 5, "recycling": 4,
-    "care_assistance": 9, "errands": 3, "retail": 12, "kitchen_catering": 12,
-    "office_support": 8, "industry": 8, "construction": 5, "logistics": 6, "seasonal": 3,
-    "ict": 4, "culture": 3, "transport": 4,
-}  # fmt: skip
+    "property_maintenance": 6,
+    "cleaning": 10,
+    "yard_green": 5,
+    "recycling": 4,
+    "care_assistance": 9,
+    "errands": 3,
+    "retail": 12,
+    "kitchen_catering": 12,
+    "office_support": 8,
+    "industry": 8,
+    "construction": 5,
+    "logistics": 6,
+    "seasonal": 3,
+    "ict": 4,
+    "culture": 3,
+    "transport": 4,
+}
 _GENERAL_SECTORS = ("cleaning", "office_support", "logistics", "kitchen_catering")
-_NETWORK = (("partner", 0.45), ("contacted", 0.25), ("prospect", 0.2), ("paused", 0.07),
-            ("declined", 0.03))  # fmt: skip
+_NETWORK = (
+    ("partner", 0.45),
+    ("contacted", 0.25),
+    ("prospect", 0.2),
+    ("paused", 0.07),
+    ("declined", 0.03),
+)
 _SEASON = (date(2026, 5, 15), date(2026, 9, 15))
 _N = len(CHARACTERISTIC_IDS)
 _DAILY = characteristic_index("daily_working_time")
@@ -150,17 +175,19 @@ def generate_employers(
                 if k == 0 or py.random() < 0.5
                 else [r for s in _GENERAL_SECTORS for r in by_sector[s]]
             )
-            pool = [r for r in pool if r not in chosen] or pool
-            chosen.append(py.choice(pool))
+            pool = [r for r in pool if r not in chosen]
+            if pool:  # an employer has each role once
+                chosen.append(py.choice(pool))
         for r in chosen:
             template: RoleTemplate = ROLE_TEMPLATES[r]
             role_id = len(role_template)
             role_employer.append(e)
             role_template.append(r)
             kept = [
-                t for t, task in enumerate(template.tasks)
+                t
+                for t, task in enumerate(template.tasks)
                 if task.task_type is TaskType.CORE or py.random() < 0.9
-            ]  # fmt: skip
+            ]
             for t in kept:
                 if len(task_template) == n_tasks:
                     break
@@ -237,8 +264,9 @@ def generate_employers(
                     "needs": [employer_sector[e]],
                 }
             )
-    crm_note = pd.DataFrame(note_rows, columns=["employer_id", "at", "author", "channel", "text",
-                                                "needs"])  # fmt: skip
+    crm_note = pd.DataFrame(
+        note_rows, columns=["employer_id", "at", "author", "channel", "text", "needs"]
+    )
     crm_note.insert(0, "id", np.arange(1, len(crm_note) + 1))
 
     role = pd.DataFrame(
@@ -267,7 +295,7 @@ def generate_employers(
     for i in range(n):
         pattern = SCHEDULE_PATTERNS[templates[tt[i]].pattern]
         k = int(min(len(pattern), max(1, np.ceil(hours[i] / 5))))
-        slots = sorted(py.sample(pattern, k))
+        slots = sorted(py.sample(pattern, k), key=SLOT_IDS.index)
         schedules.append(slots)
         n_days[i] = len({s.split("-")[0] for s in slots})
     demand[:, _DAILY] = _daily_level(hours / n_days)

@@ -42,15 +42,39 @@ REACH_KM = 40.0
 BUNDLE_SHARE = 0.2
 TRIAL_SHARE = 0.75
 OUTCOME_MODEL = {
-    "person_accepts": {"intercept": 1.3, "interest": 1.0, "motivation": 2.0, "km_over_10": -0.04,
-                       "schedule_miss": -1.5, "hours_gap": -0.8},
-    "employer_accepts": {"intercept": 1.2, "over_demand": -0.9, "adjustments": -0.35,
-                         "missing_licence": -2.5, "severe": -1.5},
-    "hired": {"intercept": 0.6, "over_demand": -1.1, "adjustments": -0.25, "motivation": 2.0,
-              "severe": -2.0, "schedule_miss": -1.0, "noise_sd": 0.5},
-    "retained_6_months": {"intercept": 1.0, "over_demand": -0.8, "adjustments": -0.2,
-                          "motivation": 2.0, "hours_gap": -0.6, "noise_sd": 0.5},
-}  # fmt: skip
+    "person_accepts": {
+        "intercept": 1.3,
+        "interest": 1.0,
+        "motivation": 2.0,
+        "km_over_10": -0.04,
+        "schedule_miss": -1.5,
+        "hours_gap": -0.8,
+    },
+    "employer_accepts": {
+        "intercept": 1.2,
+        "over_demand": -0.9,
+        "adjustments": -0.35,
+        "missing_licence": -2.5,
+        "severe": -1.5,
+    },
+    "hired": {
+        "intercept": 0.6,
+        "over_demand": -1.1,
+        "adjustments": -0.25,
+        "motivation": 2.0,
+        "severe": -2.0,
+        "schedule_miss": -1.0,
+        "noise_sd": 0.5,
+    },
+    "retained_6_months": {
+        "intercept": 1.0,
+        "over_demand": -0.8,
+        "adjustments": -0.2,
+        "motivation": 2.0,
+        "hours_gap": -0.6,
+        "noise_sd": 0.5,
+    },
+}
 _N = len(CHARACTERISTIC_IDS)
 
 
@@ -118,10 +142,16 @@ def generate_history(
     who = rng.choice(eligible, size=n_proposals)
     given = people.consent_given_at[who]
     withdrawn = person["consent_withdrawn_at"].to_numpy()[who]
+    cutoff = as_of_dt - timedelta(days=7)
     last = np.array(
-        [min(w, as_of_dt - timedelta(days=7)) if w is not None else as_of_dt - timedelta(days=7)
-         for w in withdrawn], dtype=object,
-    )  # fmt: skip
+        [
+            cutoff
+            if pd.isna(w)
+            else min(w.to_pydatetime() if hasattr(w, "to_pydatetime") else w, cutoff)
+            for w in withdrawn
+        ],
+        dtype=object,
+    )
     when = np.array(
         [g + (lst - g) * py.random() if lst > g else g for g, lst in zip(given, last, strict=True)],
         dtype=object,
@@ -149,9 +179,15 @@ def generate_history(
             cand = pool[rng.integers(0, len(pool), size=(len(r), CANDIDATES))]
             over = np.maximum(adjusted[cand] - recorded[who[r]][:, None, :], 0).sum(axis=2)
             interest = np.array(
-                [[sector[c] in interests_sector[who[i]] or kinds[c] in interests_kind[who[i]]
-                  for c in row] for i, row in zip(r, cand, strict=True)], dtype=float,
-            )  # fmt: skip
+                [
+                    [
+                        sector[c] in interests_sector[who[i]] or kinds[c] in interests_kind[who[i]]
+                        for c in row
+                    ]
+                    for i, row in zip(r, cand, strict=True)
+                ],
+                dtype=float,
+            )
             km = haversine_km(home_lat[r, None], home_lon[r, None], t_lat[cand], t_lon[cand])
             score = -1.0 * over + 1.0 * interest - 0.02 * km + rng.gumbel(0, 0.7, over.shape)
             chosen[r] = cand[np.arange(len(r)), score.argmax(axis=1)]
@@ -215,16 +251,36 @@ def generate_history(
             z = z + rng.normal(0, c["noise_sd"], n_proposals)
         return _sigmoid(z)
 
-    p_person = logit("person_accepts", interest=interest.astype(float), motivation=motivation,
-                     km_over_10=np.maximum(0, km - 10), schedule_miss=schedule_miss,
-                     hours_gap=hours_gap)  # fmt: skip
-    p_employer = logit("employer_accepts", over_demand=over_total, adjustments=n_adjust,
-                       missing_licence=missing_licence.astype(float),
-                       severe=severe.astype(float))  # fmt: skip
-    p_hired = logit("hired", over_demand=over_total, adjustments=n_adjust, motivation=motivation,
-                    severe=severe.astype(float), schedule_miss=schedule_miss)  # fmt: skip
-    p_kept = logit("retained_6_months", over_demand=over_total, adjustments=n_adjust,
-                   motivation=motivation, hours_gap=hours_gap)  # fmt: skip
+    p_person = logit(
+        "person_accepts",
+        interest=interest.astype(float),
+        motivation=motivation,
+        km_over_10=np.maximum(0, km - 10),
+        schedule_miss=schedule_miss,
+        hours_gap=hours_gap,
+    )
+    p_employer = logit(
+        "employer_accepts",
+        over_demand=over_total,
+        adjustments=n_adjust,
+        missing_licence=missing_licence.astype(float),
+        severe=severe.astype(float),
+    )
+    p_hired = logit(
+        "hired",
+        over_demand=over_total,
+        adjustments=n_adjust,
+        motivation=motivation,
+        severe=severe.astype(float),
+        schedule_miss=schedule_miss,
+    )
+    p_kept = logit(
+        "retained_6_months",
+        over_demand=over_total,
+        adjustments=n_adjust,
+        motivation=motivation,
+        hours_gap=hours_gap,
+    )
     u = rng.random((n_proposals, 5))
 
     events: list[dict[str, object]] = []
@@ -242,9 +298,15 @@ def generate_history(
             return True
 
         if u[p, 0] > p_person[p]:
-            reason = ("not_interested" if not interest[p] else "distance" if km[p] > 30
-                      else "hours_or_schedule" if schedule_miss[p] > 0 or hours_gap[p] > 0
-                      else "other")  # fmt: skip
+            reason = (
+                "not_interested"
+                if not interest[p]
+                else "distance"
+                if km[p] > 30
+                else "hours_or_schedule"
+                if schedule_miss[p] > 0 or hours_gap[p] > 0
+                else "other"
+            )
             add("declined_by_person", (2, 14), reason)
             continue
         if u[p, 1] > p_employer[p]:

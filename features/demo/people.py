@@ -21,7 +21,13 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from features.catalogue import CHARACTERISTIC_IDS, CHARACTERISTICS, LICENCES, MUNICIPALITIES
+from features.catalogue import (
+    CHARACTERISTIC_IDS,
+    CHARACTERISTICS,
+    LICENCES,
+    MUNICIPALITIES,
+    SLOT_IDS,
+)
 from features.catalogue.characteristics import characteristic_index
 from features.demo import names
 from features.demo.employers import MUNICIPALITY_WEIGHTS
@@ -46,46 +52,102 @@ class ClientGroup:
 
 CLIENT_GROUPS: tuple[ClientGroup, ...] = (
     ClientGroup(
-        "young_mental_health", 0.26, (18, 29),
-        {"customer_contact": 2.0, "conflict_situations": 2.2, "handling_stress": 2.0,
-         "work_pace": 1.6, "keeping_agreed_times": 1.5, "handling_change": 1.2, "teamwork": 1.0,
-         "irregular_hours": 1.2, "uninterrupted_work": 0.8},
-        ((8, 15), (15, 30)), ("yard_green", "recycling", "culture", "ict", "logistics"),
+        "young_mental_health",
+        0.26,
+        (18, 29),
+        {
+            "customer_contact": 2.0,
+            "conflict_situations": 2.2,
+            "handling_stress": 2.0,
+            "work_pace": 1.6,
+            "keeping_agreed_times": 1.5,
+            "handling_change": 1.2,
+            "teamwork": 1.0,
+            "irregular_hours": 1.2,
+            "uninterrupted_work": 0.8,
+        },
+        ((8, 15), (15, 30)),
+        ("yard_green", "recycling", "culture", "ict", "logistics"),
     ),
     ClientGroup(
-        "neuropsychiatric", 0.16, (18, 35),
-        {"attention": 1.5, "multitasking": 2.2, "handling_change": 2.0, "noise": 2.0,
-         "customer_contact": 1.2, "keeping_agreed_times": 1.2, "work_pace": 1.0},
-        ((10, 15), (15, 30)), ("ict", "logistics", "recycling", "office_support", "industry"),
+        "neuropsychiatric",
+        0.16,
+        (18, 35),
+        {
+            "attention": 1.5,
+            "multitasking": 2.2,
+            "handling_change": 2.0,
+            "noise": 2.0,
+            "customer_contact": 1.2,
+            "keeping_agreed_times": 1.2,
+            "work_pace": 1.0,
+        },
+        ((10, 15), (15, 30)),
+        ("ict", "logistics", "recycling", "office_support", "industry"),
     ),
     ClientGroup(
-        "learning_difficulties", 0.10, (18, 40),
-        {"reading": 2.0, "writing": 2.2, "calculation": 2.0, "learning_new": 1.6,
-         "problem_solving": 1.6, "memory": 1.2, "digital_skills": 1.4, "multitasking": 1.2},
-        ((15, 20), (20, 30)), ("kitchen_catering", "cleaning", "logistics", "yard_green"),
+        "learning_difficulties",
+        0.10,
+        (18, 40),
+        {
+            "reading": 2.0,
+            "writing": 2.2,
+            "calculation": 2.0,
+            "learning_new": 1.6,
+            "problem_solving": 1.6,
+            "memory": 1.2,
+            "digital_skills": 1.4,
+            "multitasking": 1.2,
+        },
+        ((15, 20), (20, 30)),
+        ("kitchen_catering", "cleaning", "logistics", "yard_green"),
     ),
     ClientGroup(
-        "musculoskeletal", 0.20, (30, 62),
-        {"standing": 2.0, "walking": 1.6, "kneeling_squatting": 2.4, "bending": 2.0,
-         "lifting": 2.2, "carrying": 2.0, "climbing": 2.0, "overhead_work": 1.6,
-         "repetitive_hand_arm": 1.2, "vibration": 1.5, "sitting": 1.0, "uninterrupted_work": 1.4,
-         "daily_working_time": 1.0},
-        ((10, 20), (20, 30)), ("office_support", "retail", "transport", "ict", "errands"),
+        "musculoskeletal",
+        0.20,
+        (30, 62),
+        {
+            "standing": 2.0,
+            "walking": 1.6,
+            "kneeling_squatting": 2.4,
+            "bending": 2.0,
+            "lifting": 2.2,
+            "carrying": 2.0,
+            "climbing": 2.0,
+            "overhead_work": 1.6,
+            "repetitive_hand_arm": 1.2,
+            "vibration": 1.5,
+            "sitting": 1.0,
+            "uninterrupted_work": 1.4,
+            "daily_working_time": 1.0,
+        },
+        ((10, 20), (20, 30)),
+        ("office_support", "retail", "transport", "ict", "errands"),
     ),
     ClientGroup(
-        "long_term_unemployed", 0.16, (40, 63),
-        {"digital_skills": 1.6, "work_pace": 1.2, "learning_new": 1.0, "handling_change": 1.0,
-         "lifting": 0.8, "daily_working_time": 0.6},
-        ((20, 30), (30, 37.5)), ("property_maintenance", "cleaning", "retail", "transport",
-                                 "care_assistance"),
+        "long_term_unemployed",
+        0.16,
+        (40, 63),
+        {
+            "digital_skills": 1.6,
+            "work_pace": 1.2,
+            "learning_new": 1.0,
+            "handling_change": 1.0,
+            "lifting": 0.8,
+            "daily_working_time": 0.6,
+        },
+        ((20, 30), (30, 37.5)),
+        ("property_maintenance", "cleaning", "retail", "transport", "care_assistance"),
     ),
     ClientGroup(
-        "language_learner", 0.12, (20, 55),
+        "language_learner",
+        0.12,
+        (20, 55),
         {"finnish_language": 2.4, "reading": 1.8, "writing": 2.0, "customer_contact": 0.8},
-        ((20, 30), (30, 37.5)), ("cleaning", "kitchen_catering", "logistics", "care_assistance",
-                                 "industry"),
+        ((20, 30), (30, 37.5)),
+        ("cleaning", "kitchen_catering", "logistics", "care_assistance", "industry"),
     ),
-)  # fmt: skip
+)
 
 PARTIAL_PROFILE_SHARE = 0.25
 """People whose profile is only partly assessed (a fifth to three fifths of it missing)."""
@@ -95,15 +157,27 @@ CONSENT_SHARE = 0.92
 WITHDRAWN_SHARE = 0.03
 _SOURCE_NOISE = {"self_assessment": 0.65, "coordinator": 0.4, "physician": 0.15}
 _LICENCE_SHARE = {
-    "driving_b": 0.55, "driving_c": 0.04, "driving_d": 0.02, "taxi_driver": 0.01,
-    "hygiene_passport": 0.3, "alcohol_passport": 0.08, "occupational_safety_card": 0.15,
-    "forklift": 0.06, "first_aid": 0.2, "hot_work": 0.03, "electrical_safety": 0.02,
-    "road_safety": 0.03, "security_guard": 0.02, "medication_care": 0.03, "tractor_t": 0.03,
-}  # fmt: skip
+    "driving_b": 0.55,
+    "driving_c": 0.04,
+    "driving_d": 0.02,
+    "taxi_driver": 0.01,
+    "hygiene_passport": 0.3,
+    "alcohol_passport": 0.08,
+    "occupational_safety_card": 0.15,
+    "forklift": 0.06,
+    "first_aid": 0.2,
+    "hot_work": 0.03,
+    "electrical_safety": 0.02,
+    "road_safety": 0.03,
+    "security_guard": 0.02,
+    "medication_care": 0.03,
+    "tractor_t": 0.03,
+}
 _PHYSICAL = [
-    c.id for c in CHARACTERISTICS.values()
+    c.id
+    for c in CHARACTERISTICS.values()
     if c.group.value in ("posture_mobility", "manual_handling") and c.id != "driving"
-]  # fmt: skip
+]
 
 
 @dataclass(frozen=True)
@@ -159,8 +233,9 @@ def generate_people(
     true = np.clip(np.rint(true), 0, 4)
 
     # --- who assessed what, and the recorded ratings --------------------------------------------
-    source = rng.choice(np.array(["self_assessment", "coordinator"]), size=(n_people, _N),
-                        p=[0.55, 0.45])  # fmt: skip
+    source = rng.choice(
+        np.array(["self_assessment", "coordinator"]), size=(n_people, _N), p=[0.55, 0.45]
+    )
     hard = np.zeros((n_people, _N), dtype=bool)
     physical_idx = np.array([characteristic_index(c) for c in _PHYSICAL])
     musculo = CLIENT_GROUPS.index(next(g for g in CLIENT_GROUPS if g.id == "musculoskeletal"))
@@ -215,15 +290,14 @@ def generate_people(
         muni = munis[home[i]]
         m = MUNICIPALITIES[muni]
         days = ["mon", "tue", "wed", "thu", "fri"]
-        slots = [f"{d}-{p}" for d in days for p in ("morning", "afternoon")
-                 if py.random() < 0.8]  # fmt: skip
+        slots = [f"{d}-{p}" for d in days for p in ("morning", "afternoon") if py.random() < 0.8]
         if py.random() < 0.3:
             slots += list(SCHEDULE_PATTERNS["wd-eve"])
         if py.random() < 0.2:
             slots += list(SCHEDULE_PATTERNS["we-day"])
         if py.random() < 0.05:
             slots += list(SCHEDULE_PATTERNS["night"])
-        slots = sorted(set(slots)) or ["mon-morning"]
+        slots = sorted(set(slots), key=SLOT_IDS.index) or ["mon-morning"]
         n_days = len({s.split("-")[0] for s in slots})
         if np.isnan(recorded[i, daily]):
             pass
@@ -237,8 +311,11 @@ def generate_people(
         licences = sorted(x for x in LICENCES.ids if py.random() < _LICENCE_SHARE[x])
         birth_year = as_of.year - py.randint(*group.age)
         learner = group.id == "language_learner"
-        tongue = (py.choice(names.MOTHER_TONGUES_OTHER) if learner
-                  else py.choices(["fi", "sv", "ru"], [0.95, 0.03, 0.02])[0])  # fmt: skip
+        tongue = (
+            py.choice(names.MOTHER_TONGUES_OTHER)
+            if learner
+            else py.choices(["fi", "sv", "ru"], [0.95, 0.03, 0.02])[0]
+        )
         languages = [{"language": tongue, "level": "native"}]
         if tongue != "fi":
             languages.append({"language": "fi", "level": py.choice(["A1", "A2", "B1", "B2"])})

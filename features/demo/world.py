@@ -42,9 +42,19 @@ SIZES = {
 
 # Insertion order respects foreign keys.
 TABLE_ORDER = (
-    "employer", "crm_note", "role", "task", "task_demand", "jobseeker", "jobseeker_identity",
-    "jobseeker_demographics", "capacity", "proposal", "proposal_task", "outcome_event",
-)  # fmt: skip
+    "employer",
+    "crm_note",
+    "role",
+    "task",
+    "task_demand",
+    "jobseeker",
+    "jobseeker_identity",
+    "jobseeker_demographics",
+    "capacity",
+    "proposal",
+    "proposal_task",
+    "outcome_event",
+)
 
 
 @dataclass(frozen=True)

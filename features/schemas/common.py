@@ -27,7 +27,7 @@ from features.catalogue import (
 )
 from features.catalogue.codes import CodeList
 from features.catalogue.places import FINLAND_BOUNDS
-from features.catalogue.schedule import parse_slot
+from features.catalogue.schedule import SLOT_IDS, parse_slot
 
 __all__ = [
     "AdjustmentId",
@@ -39,6 +39,7 @@ __all__ = [
     "Level",
     "LicenceId",
     "MunicipalityName",
+    "Schedule",
     "SectorId",
     "SlotId",
     "StrictModel",
@@ -81,6 +82,14 @@ TaskKindId = Annotated[str, _in_codes(TASK_KINDS)]
 EducationLevelId = Annotated[str, _in_codes(EDUCATION_LEVELS)]
 IndustryCode = Annotated[str, _in_codes(INDUSTRIES)]
 SlotId = Annotated[str, AfterValidator(parse_slot)]
+
+
+def _week_order(slots: list[str]) -> list[str]:
+    # Monday morning first, Sunday night last: the order a person reads a week in.
+    return sorted(set(slots), key=SLOT_IDS.index)
+
+
+Schedule = Annotated[list[SlotId], AfterValidator(_week_order)]
 
 
 def _utc(value: datetime) -> datetime:

@@ -18,8 +18,8 @@ from features.schemas.common import (
     Level,
     LicenceId,
     MunicipalityName,
+    Schedule,
     SectorId,
-    SlotId,
     StrictModel,
     TaskKindId,
     UtcDatetime,
@@ -114,7 +114,7 @@ class Task(StrictModel):
     kind: TaskKindId
     task_type: TaskType
     hours_per_week: float = Field(gt=0, le=MAX_WEEKLY_HOURS)
-    schedule: Annotated[list[SlotId], AfterValidator(_sorted_unique)] = Field(min_length=1)
+    schedule: Schedule = Field(min_length=1)
     frequency: Frequency
     demands: dict[CharacteristicId, Level] = Field(
         description="Demand per characteristic. A missing one is not yet assessed."

@@ -22,8 +22,8 @@ from features.schemas.common import (
     Level,
     LicenceId,
     MunicipalityName,
+    Schedule,
     SectorId,
-    SlotId,
     StrictModel,
     TaskKindId,
     UtcDatetime,
@@ -93,7 +93,7 @@ Skills = Annotated[list[Skill], AfterValidator(_sorted_unique), Field(max_length
 class Availability(StrictModel):
     weekly_hours_min: float = Field(ge=0, le=MAX_WEEKLY_HOURS)
     weekly_hours_max: float = Field(gt=0, le=MAX_WEEKLY_HOURS)
-    schedule: Annotated[list[SlotId], AfterValidator(_sorted_unique)] = Field(
+    schedule: Schedule = Field(
         min_length=1, description="Day × day-part slots the person can work, e.g. 'mon-morning'."
     )
     earliest_start: date | None = None

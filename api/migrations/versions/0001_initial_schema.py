@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 10:09:22.118583
+Create Date: 2026-11-24
 """
 
 import sqlalchemy as sa
@@ -185,6 +185,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_role")),
+        sa.UniqueConstraint("employer_id", "title", name=op.f("uq_role_employer_id")),
     )
     with op.batch_alter_table("role", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_role_employer_id"), ["employer_id"], unique=False)

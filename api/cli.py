@@ -1,0 +1,215 @@
+"""The ``tasma`` command: validate, load, delegate, format. No arithmetic lives here."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from api.spreadsheet import read_sheet, sheet_format, write_sheet
+from api.storage import repository
+from api.storage.bulk import clear_all, is_empty, load_tables
+from api.storage.engine import database_url, make_engine, transaction
+from api.storage.migrate import current_revision, downgrade, head_revision, upgrade
+from features.catalogue.describe import catalogue_document, catalogue_text
+from features.demo import SIZES, WorldSize, build_world
+from features.errors import InvalidInputError, TasmaError
+from features.ratko import format_rows, parse_rows
+
+app = typer.Typer(
+    name="tasma",
+    help="Täsmä: match jobseekers with partial work ability to tasks carved out of jobs.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
+    return typer.Exit(code)
+
+
+def _friendly_errors(func: F) -> F:
+    """Domain and database errors become one clear line and a non-zero exit, never a trace."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InvalidInputError as err:
+            for item in err.errors:
+                typer.secho(f"  {item}", err=True)
+            raise _fail(str(err).split(":")[0]) from None
+        except TasmaError as err:
+            raise _fail(str(err)) from None
+        except OperationalError as err:
+            raise _fail(f"cannot use the database {_safe_url()}: {err.orig}") from None
+        except SQLAlchemyError as err:
+            raise _fail(f"database error: {err}") from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _safe_url() -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(database_url()).render_as_string(hide_password=True)
+
+
+@app.command()
+@_friendly_errors
+def migrate(
+    down_to: Annotated[
+        str | None, typer.Option(help="Downgrade to this revision ('base' removes every table).")
+    ] = None,
+) -> None:
+    """Create or upgrade the database schema (Alembic migrations)."""
+    engine = make_engine()
+    if down_to:
+        downgrade(engine, down_to)
+    else:
+        upgrade(engine)
+    typer.echo(f"database {_safe_url()} at revision {current_revision(engine) or 'base'}")
+
+
+@app.command()
+@_friendly_errors
+def demo(
+    size: Annotated[str, typer.Option(help=f"World size: {', '.join(SIZES)}.")] = "small",
+    tasks: Annotated[int | None, typer.Option(min=1, max=200_000, help="Override tasks.")] = None,
+    jobseekers: Annotated[
+        int | None, typer.Option(min=1, max=100_000, help="Override jobseekers.")
+    ] = None,
+    proposals: Annotated[
+        int | None, typer.Option(min=0, max=200_000, help="Override proposals.")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same world.")] = 7,
+    replace: Annotated[bool, typer.Option(help="Delete all existing data first.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Build the demo world in the configured database and print what it made."""
+    if size not in SIZES:
+        raise _fail(f"unknown size {size!r}; choose one of {', '.join(SIZES)}", 2)
+    base = SIZES[size]
+    chosen = WorldSize(
+        tasks=tasks or base.tasks,
+        jobseekers=jobseekers or base.jobseekers,
+        proposals=base.proposals if proposals is None else proposals,
+    )
+    engine = make_engine()
+    upgrade(engine)
+    if not is_empty(engine):
+        if not replace:
+            raise _fail("the database already holds data; add --replace to start over", 2)
+        clear_all(engine)
+    started = time.perf_counter()
+    world = build_world(chosen, seed=seed)
+    built = time.perf_counter()
+    load_tables(engine, world.tables)
+    summary = world.summary() | {
+        "database": _safe_url(),
+        "build_seconds": round(built - started, 2),
+        "store_seconds": round(time.perf_counter() - built, 2),
+    }
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"Demo world (seed {seed}, as of {summary['as_of']}) in {summary['database']}:")
+    for key in ("employers", "roles", "tasks", "hand_over_tasks", "jobseekers", "with_consent",
+                "physician_hard_limits", "proposals"):  # fmt: skip
+        typer.echo(f"  {key.replace('_', ' '):<22} {summary[key]:>8}")
+    typer.echo("  outcomes: " + ", ".join(f"{k} {v}" for k, v in summary["outcomes"].items()))
+    typer.echo(f"  built in {summary['build_seconds']} s, stored in {summary['store_seconds']} s")
+
+
+@app.command()
+def catalogue(
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    lang: Annotated[str, typer.Option(help="Language of the text listing: fi or en.")] = "fi",
+) -> None:
+    """The vocabulary: characteristics (ICF codes, levels) and adjustments, in both languages."""
+    if lang not in ("fi", "en"):
+        raise _fail("--lang must be fi or en", 2)
+    if as_json:
+        typer.echo(json.dumps(catalogue_document(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(catalogue_text(lang))
+
+
+@app.command("import-tasks")
+@_friendly_errors
+def import_tasks(
+    file: Annotated[Path, typer.Argument(help="A Ratko spreadsheet, .csv or .xlsx.")],
+    employer: Annotated[int, typer.Option(help="The employer's id.")],
+    replace: Annotated[
+        bool, typer.Option(help="Remove the employer's current roles and tasks first.")
+    ] = False,
+) -> None:
+    """Import a Ratko workshop's tasks for an employer. Nothing is stored if any row is bad."""
+    if not file.is_file():
+        raise _fail(f"no such file: {file}", 2)
+    rows = read_sheet(file.read_bytes(), sheet_format(file))
+    sheet = parse_rows(rows)
+    if not sheet.ok:
+        typer.secho(f"{file.name}: {len(sheet.errors)} error(s), nothing stored:", err=True)
+        for error in sheet.errors:
+            typer.secho(f"  {error}", err=True)
+        raise typer.Exit(1)
+    engine = make_engine()
+    with transaction(engine) as session:
+        repository.get_employer(session, employer_id=employer)
+        if replace:
+            repository.delete_employer_roles(session, employer_id=employer)
+        stored = [repository.add_role(session, employer_id=employer, role=r) for r in sheet.roles]
+    n_tasks = sum(len(ids) for _, ids in stored)
+    typer.echo(f"imported {len(stored)} role(s) and {n_tasks} task(s) for employer {employer}")
+
+
+@app.command("export-tasks")
+@_friendly_errors
+def export_tasks(
+    employer: Annotated[int, typer.Option(help="The employer's id.")],
+    output: Annotated[
+        Path | None, typer.Option(help="File to write (.csv or .xlsx); CSV to stdout if omitted.")
+    ] = None,
+) -> None:
+    """Export an employer's roles and tasks as a Ratko spreadsheet."""
+    with transaction(make_engine()) as session:
+        roles = [role for role, _ in repository.list_employer_tasks(session, employer_id=employer)]
+    rows = format_rows(roles)
+    if output is None:
+        sys.stdout.write(write_sheet(rows, "csv").decode("utf-8-sig"))
+        return
+    output.write_bytes(write_sheet(rows, sheet_format(output)))
+    typer.echo(f"wrote {len(rows)} task(s) to {output}")
+
+
+@app.command()
+@_friendly_errors
+def status() -> None:
+    """Where the database is, its schema revision and how many rows each table holds."""
+    engine = make_engine()
+    revision = current_revision(engine)
+    typer.echo(f"database {_safe_url()}: revision {revision or 'none'} (head {head_revision()})")
+    if revision:
+        with transaction(engine) as session:
+            for table, count in repository.count_rows(session).items():
+                typer.echo(f"  {table:<24} {count:>9}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

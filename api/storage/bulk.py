@@ -1,0 +1,66 @@
+"""Load whole tables (the demo world) in one transaction, fast, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+from sqlalchemy import Engine, delete, func, insert, select, text
+
+from api.storage.tables import Base, EmployerRow, JobseekerRow
+
+__all__ = ["clear_all", "is_empty", "load_tables"]
+
+CHUNK = 20_000
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    # NaN / NaT become NULL; numpy scalars become Python values the drivers accept.
+    clean = frame.astype(object).where(frame.notna(), None)
+    return clean.to_dict("records")
+
+
+def is_empty(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        employers = conn.scalar(select(func.count()).select_from(EmployerRow))
+        people = conn.scalar(select(func.count()).select_from(JobseekerRow))
+    return not employers and not people
+
+
+def clear_all(engine: Engine) -> None:
+    """Delete every row of every table (children first), in one transaction."""
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(delete(table))
+
+
+def load_tables(engine: Engine, tables: Mapping[str, pd.DataFrame]) -> dict[str, int]:
+    """Insert ``tables`` (name → frame with the table's columns) in foreign-key order, all in
+    one transaction; return the rows written per table."""
+    known = Base.metadata.tables
+    unknown = set(tables) - set(known)
+    if unknown:
+        raise ValueError(f"no such tables: {sorted(unknown)}")
+    written: dict[str, int] = {}
+    with engine.begin() as conn:
+        for table in Base.metadata.sorted_tables:
+            frame = tables.get(table.name)
+            if frame is None:
+                continue
+            extra = set(frame.columns) - set(table.columns.keys())
+            if extra:
+                raise ValueError(f"table {table.name} has no columns {sorted(extra)}")
+            for start in range(0, len(frame), CHUNK):
+                conn.execute(insert(table), _records(frame.iloc[start : start + CHUNK]))
+            written[table.name] = len(frame)
+        if conn.dialect.name == "postgresql":
+            # Rows came with their ids; move each id sequence past them.
+            for table in Base.metadata.sorted_tables:
+                if "id" in table.columns and table.name in written:
+                    conn.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                            f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                        )
+                    )
+    return written

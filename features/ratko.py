@@ -1,0 +1,510 @@
+"""The Ratko spreadsheet: a workshop's output, one row per task, and back.
+
+Column headings are Finnish; each column also answers to English aliases (its field name and,
+for characteristics, the English name), in any case and with spaces or underscores. Rows with
+the same role title form one role. :func:`parse_rows` validates every row and returns **all**
+errors (row, column, what is wrong, what is allowed); :func:`format_rows` writes tasks back in
+the same layout, so that format → parse gives the same roles.
+
+Pure: rows in (a list of mappings of heading → cell text), roles or errors out. Reading and
+writing CSV / .xlsx files is the service layer's job (``api/spreadsheet.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from pydantic import ValidationError
+
+from features.catalogue import ADJUSTMENTS, CHARACTERISTICS, LICENCES, SECTORS, TASK_KINDS
+from features.catalogue.schedule import parse_slot, slot_label_fi
+from features.schemas import Role, Task
+from features.schemas.employer import Frequency, TaskType
+from features.schemas.errors import field_errors
+
+__all__ = [
+    "COLUMNS",
+    "Column",
+    "ParsedSheet",
+    "RowError",
+    "format_rows",
+    "headings",
+    "parse_rows",
+]
+
+FIRST_DATA_ROW = 2
+"""Spreadsheet row number of the first task (row 1 holds the headings)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    heading: str
+    """The Finnish heading written on export."""
+    field: str
+    """Where the value goes: a Task field, ``role``/``sector``, ``demand:<id>``, ``kg:<id>``."""
+    aliases: tuple[str, ...]
+    allowed: str
+    required: bool = False
+
+
+_TASK_TYPE_FI = {"ydin": TaskType.CORE, "luovutettava": TaskType.HAND_OVER}
+_FREQUENCY_FI = {
+    "päivittäin": Frequency.DAILY,
+    "useasti viikossa": Frequency.SEVERAL_PER_WEEK,
+    "viikoittain": Frequency.WEEKLY,
+    "kuukausittain": Frequency.MONTHLY,
+    "satunnaisesti": Frequency.OCCASIONAL,
+}
+_YES = {"kyllä", "k", "yes", "y", "true", "1", "x"}
+_NO = {"ei", "e", "no", "n", "false", "0", ""}
+
+
+def _fixed_columns() -> list[Column]:
+    return [
+        Column("Rooli", "role", ("role",), "the role (job) the task belongs to", True),
+        Column(
+            "Roolin kuvaus", "role_description", ("role description",), "free text, one per role"
+        ),
+        Column("Ala", "sector", ("sector",), "sector id: " + ", ".join(SECTORS.ids), True),
+        Column("Tehtävä", "title", ("task", "title"), "1–120 characters", True),
+        Column("Kuvaus", "description", ("description",), "free text, up to 2000 characters"),
+        Column(
+            "Tehtävän laji",
+            "kind",
+            ("kind", "task kind"),
+            "task kind id: " + ", ".join(TASK_KINDS.ids),
+            True,
+        ),
+        Column(
+            "Ydin vai luovutettava",
+            "task_type",
+            ("task type", "core or hand-over"),
+            "ydin / luovutettava (core / hand_over)",
+            True,
+        ),
+        Column(
+            "Tunnit viikossa",
+            "hours_per_week",
+            ("hours per week", "hours"),
+            "a number of hours, more than 0 and at most 40",
+            True,
+        ),
+        Column(
+            "Vuorot",
+            "schedule",
+            ("schedule", "slots"),
+            "comma-separated day-part slots such as 'ma-aamu, ti-iltapäivä' "
+            "(or 'mon-morning, tue-afternoon')",
+            True,
+        ),
+        Column(
+            "Toistuvuus",
+            "frequency",
+            ("frequency",),
+            " / ".join(_FREQUENCY_FI) + " (or " + ", ".join(f.value for f in Frequency) + ")",
+            True,
+        ),
+    ]
+
+
+def _demand_columns() -> list[Column]:
+    out = []
+    for c in CHARACTERISTICS.values():
+        out.append(
+            Column(
+                c.name_fi, f"demand:{c.id}", (c.id, c.name_en), "a level 0–4, empty if not assessed"
+            )
+        )
+        if c.has_kilograms:
+            out.append(
+                Column(
+                    f"{c.name_fi} kg",
+                    f"kg:{c.id}",
+                    (f"{c.id} kg", f"{c.name_en} kg"),
+                    "the heaviest load in kilograms (more than 0, at most 100)",
+                )
+            )
+    return out
+
+
+def _tail_columns() -> list[Column]:
+    return [
+        Column(
+            "Hyväksytyt mukautukset",
+            "accepted_adjustments",
+            ("accepted adjustments",),
+            "comma-separated adjustment ids: " + ", ".join(ADJUSTMENTS),
+        ),
+        Column(
+            "Vaaditut luvat ja kortit",
+            "required_licences",
+            ("required licences",),
+            "comma-separated licence ids: " + ", ".join(LICENCES.ids),
+        ),
+        Column(
+            "Vaaditut taidot", "required_skills", ("required skills",), "comma-separated skills"
+        ),
+        Column(
+            "Työpaikan katuosoite",
+            "place_street",
+            ("place street",),
+            "street address if not the employer's",
+        ),
+        Column("Työpaikan postinumero", "place_postal_code", ("place postal code",), "five digits"),
+        Column("Työpaikan kunta", "place_municipality", ("place municipality",), "a municipality"),
+        Column(
+            "Työpaikan leveysaste",
+            "place_lat",
+            ("place latitude", "place lat"),
+            "latitude in decimal degrees, e.g. 60.98",
+        ),
+        Column(
+            "Työpaikan pituusaste",
+            "place_lon",
+            ("place longitude", "place lon"),
+            "longitude in decimal degrees, e.g. 25.66",
+        ),
+        Column(
+            "Mentori saatavilla",
+            "mentor_available",
+            ("mentor available", "mentor"),
+            "kyllä / ei (yes / no)",
+        ),
+        Column("Kausi alkaa", "season_start", ("season start",), "a date, 2026-05-15 or 15.5.2026"),
+        Column("Kausi päättyy", "season_end", ("season end",), "a date, 2026-09-15 or 15.9.2026"),
+    ]
+
+
+COLUMNS: tuple[Column, ...] = (*_fixed_columns(), *_demand_columns(), *_tail_columns())
+
+
+def headings() -> list[str]:
+    """The Finnish headings, in template order."""
+    return [c.heading for c in COLUMNS]
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s_]+", " ", text.strip().casefold())
+
+
+_BY_KEY: dict[str, Column] = {}
+for _c in COLUMNS:
+    for _name in (_c.heading, _c.field, *_c.aliases):
+        _BY_KEY.setdefault(_key(_name), _c)
+_BY_FIELD = {c.field: c for c in COLUMNS}
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    row: int
+    """Spreadsheet row number (headings are row 1); 1 for a problem with the headings."""
+    column: str
+    message: str
+    allowed: str = ""
+
+    def __str__(self) -> str:
+        where = f"row {self.row}, column '{self.column}'" if self.column else f"row {self.row}"
+        named = "allowed:" in self.message or "known" in self.message
+        hint = f" (allowed: {self.allowed})" if self.allowed and not named else ""
+        return f"{where}: {self.message}{hint}"
+
+
+@dataclass
+class ParsedSheet:
+    roles: list[Role] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class _CellError(ValueError):
+    pass
+
+
+def _split(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"[,;\n]", text) if p.strip()]
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text.replace(",", ".").replace("\u00a0", "").replace(" ", ""))
+    except ValueError:
+        raise _CellError(f"{text!r} is not a number") from None
+
+
+def _level(text: str) -> int:
+    value = _number(text)
+    if value != int(value):
+        raise _CellError(f"{text!r} is not a whole number")
+    return int(value)
+
+
+def _date(text: str) -> date:
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise _CellError(f"{text!r} is not a date")
+
+
+def _bool(text: str) -> bool:
+    key = text.casefold()
+    if key in _YES:
+        return True
+    if key in _NO:
+        return False
+    raise _CellError(f"{text!r} is not yes or no")
+
+
+def _task_type(text: str) -> str:
+    key = text.casefold().replace("-", "_").replace(" ", "_")
+    if key in _TASK_TYPE_FI:
+        return _TASK_TYPE_FI[key].value
+    if key in {t.value for t in TaskType}:
+        return key
+    raise _CellError(f"{text!r} is neither core nor hand-over")
+
+
+def _frequency(text: str) -> str:
+    key = text.casefold()
+    if key in _FREQUENCY_FI:
+        return _FREQUENCY_FI[key].value
+    if key.replace(" ", "_") in {f.value for f in Frequency}:
+        return key.replace(" ", "_")
+    raise _CellError(f"{text!r} is not a known frequency")
+
+
+def _slots(text: str) -> list[str]:
+    try:
+        return [parse_slot(p) for p in _split(text)]
+    except ValueError as err:
+        raise _CellError(str(err)) from None
+
+
+def _adjustments(text: str) -> list[str]:
+    by_name = {a.name_fi.casefold(): a.id for a in ADJUSTMENTS.values()}
+    by_name |= {a.name_en.casefold(): a.id for a in ADJUSTMENTS.values()}
+    return [by_name.get(p.casefold(), p) for p in _split(text)]
+
+
+_PARSERS: dict[str, Callable[[str], object]] = {
+    "hours_per_week": _number,
+    "place_lat": _number,
+    "place_lon": _number,
+    "schedule": _slots,
+    "task_type": _task_type,
+    "frequency": _frequency,
+    "accepted_adjustments": _adjustments,
+    "required_licences": _split,
+    "required_skills": _split,
+    "mentor_available": _bool,
+    "season_start": _date,
+    "season_end": _date,
+}
+
+
+def _column_for(field_path: str) -> Column | None:
+    """The column a pydantic error location points at."""
+    head = field_path.split("[")[0]
+    parts = head.split(".")
+    if parts[0] == "demands" and len(parts) > 1:
+        return _BY_FIELD.get(f"demand:{parts[1]}")
+    if parts[0] == "demand_kilograms" and len(parts) > 1:
+        return _BY_FIELD.get(f"kg:{parts[1]}")
+    if parts[0] == "place":
+        if len(parts) > 2 and parts[1] == "coordinates":
+            return _BY_FIELD.get(f"place_{parts[2]}")
+        if len(parts) > 1 and parts[1] == "coordinates":
+            return _BY_FIELD.get("place_lat")
+        return _BY_FIELD.get(f"place_{parts[1]}" if len(parts) > 1 else "place_street")
+    return _BY_FIELD.get(parts[0])
+
+
+def parse_rows(rows: Iterable[Mapping[str, object]]) -> ParsedSheet:
+    """Validate every row; return the roles, or every error if any row is bad."""
+    rows = list(rows)
+    sheet = ParsedSheet()
+    if not rows:
+        sheet.errors.append(RowError(1, "", "the sheet has no task rows"))
+        return sheet
+    header_map: dict[str, Column] = {}
+    for heading in rows[0]:
+        column = _BY_KEY.get(_key(str(heading)))
+        if column is None:
+            sheet.errors.append(
+                RowError(1, str(heading), "unknown column", "the headings of the template")
+            )
+        elif column.field in {c.field for c in header_map.values()}:
+            sheet.errors.append(RowError(1, str(heading), f"duplicates column '{column.heading}'"))
+        else:
+            header_map[str(heading)] = column
+    present = {c.field for c in header_map.values()}
+    for column in COLUMNS:
+        if column.required and column.field not in present:
+            sheet.errors.append(RowError(1, column.heading, "required column is missing"))
+    if sheet.errors:
+        return sheet
+
+    roles: dict[str, dict[str, object]] = {}
+    for offset, row in enumerate(rows):
+        number = FIRST_DATA_ROW + offset
+        cells = {
+            header_map[str(h)].field: ("" if v is None else str(v).strip())
+            for h, v in row.items()
+            if str(h) in header_map
+        }
+        if not any(cells.values()):
+            continue  # a blank line between roles
+        task, role_key = _task_from_cells(number, cells, sheet.errors)
+        if task is None or role_key is None:
+            continue
+        role_title, sector, description = role_key
+        role = roles.setdefault(
+            role_title,
+            {
+                "title": role_title,
+                "sector": sector,
+                "description": description,
+                "tasks": [],
+                "row": number,
+            },
+        )
+        if description and not role["description"]:
+            role["description"] = description
+        if role["sector"] != sector:
+            sheet.errors.append(
+                RowError(
+                    number,
+                    "Ala",
+                    f"role '{role_title}' has sector {role['sector']!r} "
+                    f"on row {role['row']} but {sector!r} here",
+                    "one sector per role",
+                )
+            )
+            continue
+        role["tasks"].append(task)  # type: ignore[union-attr]
+    if sheet.errors:
+        return sheet
+    for role in roles.values():
+        sheet.roles.append(
+            Role(
+                title=role["title"],
+                sector=role["sector"],
+                description=role["description"],
+                tasks=role["tasks"],
+            )
+        )
+    return sheet
+
+
+def _task_from_cells(
+    number: int, cells: dict[str, str], errors: list[RowError]
+) -> tuple[Task | None, tuple[str, str, str] | None]:
+    data: dict[str, object] = {"demands": {}, "demand_kilograms": {}}
+    failed = False
+    for column in COLUMNS:
+        text = cells.get(column.field, "")
+        if not text:
+            if column.required:
+                errors.append(RowError(number, column.heading, "is empty", column.allowed))
+                failed = True
+            continue
+        try:
+            if column.field.startswith("demand:"):
+                data["demands"][column.field[7:]] = _level(text)  # type: ignore[index]
+            elif column.field.startswith("kg:"):
+                data["demand_kilograms"][column.field[3:]] = _number(text)  # type: ignore[index]
+            else:
+                data[column.field] = _PARSERS.get(column.field, str)(text)
+        except _CellError as err:
+            errors.append(RowError(number, column.heading, str(err), column.allowed))
+            failed = True
+    role = data.pop("role", None)
+    sector = data.pop("sector", None)
+    role_description = str(data.pop("role_description", ""))
+    if sector is not None and sector not in SECTORS:
+        errors.append(
+            RowError(number, "Ala", f"unknown sector {sector!r}", _BY_FIELD["sector"].allowed)
+        )
+        failed = True
+    place = {
+        k: data.pop(f"place_{k}")
+        for k in ("street", "postal_code", "municipality")
+        if f"place_{k}" in data
+    }
+    point = {k: data.pop(f"place_{k}") for k in ("lat", "lon") if f"place_{k}" in data}
+    if point:
+        place["coordinates"] = point
+    if place:
+        data["place"] = place
+    if failed:
+        return None, None
+    try:
+        task = Task.model_validate(data)
+    except ValidationError as err:
+        for fe in field_errors(err):
+            column = _column_for(fe.field)
+            errors.append(
+                RowError(
+                    number,
+                    column.heading if column else fe.field,
+                    fe.message,
+                    column.allowed if column else "",
+                )
+            )
+        return None, None
+    return task, (str(role), str(sector), role_description)
+
+
+def _fmt_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _coordinate(task: Task, axis: str) -> str:
+    if task.place is None or task.place.coordinates is None:
+        return ""
+    return repr(getattr(task.place.coordinates, axis))
+
+
+def format_rows(roles: Iterable[Role]) -> list[dict[str, str]]:
+    """One row per task under the Finnish headings, in the template's column order."""
+    task_type_fi = {v: k for k, v in _TASK_TYPE_FI.items()}
+    frequency_fi = {v: k for k, v in _FREQUENCY_FI.items()}
+    out = []
+    for role in roles:
+        for task in role.tasks:
+            values: dict[str, str] = {
+                "role": role.title,
+                "role_description": role.description,
+                "sector": role.sector,
+                "title": task.title,
+                "description": task.description,
+                "kind": task.kind,
+                "task_type": task_type_fi[task.task_type],
+                "hours_per_week": _fmt_number(task.hours_per_week),
+                "schedule": ", ".join(slot_label_fi(s) for s in task.schedule),
+                "frequency": frequency_fi[task.frequency],
+                "accepted_adjustments": ", ".join(task.accepted_adjustments),
+                "required_licences": ", ".join(task.required_licences),
+                "required_skills": ", ".join(task.required_skills),
+                "place_street": task.place.street if task.place else "",
+                "place_postal_code": task.place.postal_code if task.place else "",
+                "place_municipality": task.place.municipality if task.place else "",
+                "place_lat": _coordinate(task, "lat"),
+                "place_lon": _coordinate(task, "lon"),
+                "mentor_available": "kyllä" if task.mentor_available else "ei",
+                "season_start": task.season_start.isoformat() if task.season_start else "",
+                "season_end": task.season_end.isoformat() if task.season_end else "",
+            }
+            for cid, level in task.demands.items():
+                values[f"demand:{cid}"] = str(level)
+            for cid, kg in task.demand_kilograms.items():
+                values[f"kg:{cid}"] = _fmt_number(kg)
+            out.append({c.heading: values.get(c.field, "") for c in COLUMNS})
+    return out
