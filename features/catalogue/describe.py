@@ -50,10 +50,14 @@ def catalogue_document() -> dict[str, object]:
             ],
         },
         **{
-            codes.name.replace(" ", "_") + "s": [
-                {"id": c.id, "fi": c.fi, "en": c.en} for c in codes
-            ]
-            for codes in (LICENCES, SECTORS, TASK_KINDS, EDUCATION_LEVELS, INDUSTRIES)
+            key: [{"id": c.id, "fi": c.fi, "en": c.en} for c in codes]
+            for key, codes in (
+                ("licences", LICENCES),
+                ("sectors", SECTORS),
+                ("task_kinds", TASK_KINDS),
+                ("education_levels", EDUCATION_LEVELS),
+                ("industries_tol2008", INDUSTRIES),
+            )
         },
     }
 

@@ -344,7 +344,7 @@ def generate_employers(
             "schedule": schedules,
             "frequency": [templates[i].frequency.value for i in tt],
             "accepted_adjustments": accepted,
-            "required_licences": [list(templates[i].licences) for i in tt],
+            "required_licences": [sorted(templates[i].licences) for i in tt],
             "required_skills": [
                 list(templates[i].skills[:1]) if py.random() < 0.3 else [] for i in tt
             ],

@@ -325,8 +325,8 @@ def generate_people(
         scope = None
         if py.random() < CONSENT_SHARE:
             consent_at = as_of_dt - timedelta(days=py.randint(30, 1000))
-            scope = ["matching", "share_with_employers"] + (
-                ["evaluation"] if py.random() < 0.7 else []
+            scope = sorted(
+                ["matching", "share_with_employers"] + (["evaluation"] if py.random() < 0.7 else [])
             )
             if py.random() < WITHDRAWN_SHARE:
                 withdrawn = consent_at + (as_of_dt - consent_at) * py.random()

@@ -103,5 +103,5 @@ class Proposal(StrictModel):
             previous = event
         return self
 
-    def reached(self, kind: OutcomeKind) -> bool:
-        return any(e.kind is kind for e in self.events)
+    def reached(self, kind: OutcomeKind | str) -> bool:
+        return any(e.kind == kind for e in self.events)

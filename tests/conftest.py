@@ -1,0 +1,81 @@
+"""Shared fixtures: migrated SQLite and PostgreSQL databases, and small demo worlds.
+
+PostgreSQL tests need the server at ``TASMA_TEST_POSTGRES_URL`` (default: postgres on
+127.0.0.1:5432 with trust auth). They never skip: when the server is unreachable, they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import Engine
+
+from api.storage.engine import make_engine
+from api.storage.migrate import upgrade
+from features.demo import World, build_world
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "TASMA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def _postgres_database() -> Iterator[str]:
+    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"tasma_test_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as err:
+        pytest.fail(f"PostgreSQL is unreachable at {POSTGRES_ADMIN_URL}: {err.orig}")
+    url = sa.engine.make_url(POSTGRES_ADMIN_URL).set(database=name)
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    """An empty database of each kind (not migrated)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'tasma.db'}"
+    else:
+        yield from _postgres_database()
+
+
+@pytest.fixture
+def bare_engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(bare_engine: Engine) -> Engine:
+    """A migrated, empty database of each kind."""
+    upgrade(bare_engine)
+    return bare_engine
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'tasma.db'}")
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def tiny_world() -> World:
+    return build_world("tiny", seed=11)
+
+
+@pytest.fixture(scope="session")
+def small_world() -> World:
+    return build_world("small", seed=3)
