@@ -60,7 +60,7 @@ def read_sheet(data: bytes, fmt: str) -> list[dict[str, str]]:
     """Rows of a CSV or .xlsx file; a file that is not one becomes an InvalidInputError."""
     try:
         return _csv_rows(data) if fmt == "csv" else _xlsx_rows(data)
-    except (csv.Error, UnicodeDecodeError, OSError, ValueError, KeyError) as err:
+    except Exception as err:
         raise InvalidInputError(
             [FieldError("file", f"cannot be read as {fmt}: {err}")], "unreadable spreadsheet"
         ) from None

@@ -449,7 +449,10 @@ def _task_from_cells(
         task = Task.model_validate(data)
     except ValidationError as err:
         for fe in field_errors(err):
-            column = _column_for(fe.field)
+            path = fe.field
+            if not path:  # a check across fields names its field first: "demand_kilograms.x: …"
+                path = fe.message.split(":", 1)[0]
+            column = _column_for(path)
             errors.append(
                 RowError(
                     number,

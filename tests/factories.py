@@ -16,12 +16,23 @@ def jobseeker(**changes: Any) -> dict[str, Any]:
             "schedule": ["mon-morning", "ti-aamu"],
         },
         "capacities": {
-            "standing": {"level": 1, "source": "physician", "assessed_on": "2026-03-01",
-                         "hard_limit": True},
-            "lifting": {"level": 2, "source": "coordinator", "assessed_on": "2026-03-01",
-                        "kilograms": 8},
-            "customer_contact": {"level": 3, "source": "self_assessment",
-                                 "assessed_on": "2026-02-01"},
+            "standing": {
+                "level": 1,
+                "source": "physician",
+                "assessed_on": "2026-03-01",
+                "hard_limit": True,
+            },
+            "lifting": {
+                "level": 2,
+                "source": "coordinator",
+                "assessed_on": "2026-03-01",
+                "kilograms": 8,
+            },
+            "customer_contact": {
+                "level": 3,
+                "source": "self_assessment",
+                "assessed_on": "2026-02-01",
+            },
         },
         "skills": ["Astianpesu", "siivous"],
         "licences": ["hygiene_passport"],
@@ -31,7 +42,7 @@ def jobseeker(**changes: Any) -> dict[str, Any]:
         "consent": {"given_at": "2026-01-05T10:00:00Z", "scope": ["matching"]},
         "coordinator": "koord.lahti.1",
         "area": "PH-Lahti",
-    }  # fmt: skip
+    }
     data.update(deepcopy(changes))
     return data
 
@@ -57,13 +68,27 @@ def employer(**changes: Any) -> dict[str, Any]:
         "name": "Lahden Lounaskeittiö Oy",
         "business_id": "0112038-9",
         "industry": "56",
-        "address": {"street": "Aleksanterinkatu 5", "postal_code": "15110", "municipality": "Lahti"},
-        "contact": {"name": "Anna Virtanen", "phone": "+358 40 123 4567",
-                    "email": "anna.virtanen@employer.example"},
+        "address": {
+            "street": "Aleksanterinkatu 5",
+            "postal_code": "15110",
+            "municipality": "Lahti",
+        },
+        "contact": {
+            "name": "Anna Virtanen",
+            "phone": "+358 40 123 4567",
+            "email": "anna.virtanen@employer.example",
+        },
         "network_status": "partner",
-        "notes": [{"at": "2026-10-01T09:00:00Z", "author": "rekry.salo", "channel": "phone",
-                   "text": "Tarve apukädelle ruuhka-aikoihin.", "needs": ["kitchen_catering"]}],
-    }  # fmt: skip
+        "notes": [
+            {
+                "at": "2026-10-01T09:00:00Z",
+                "author": "rekry.salo",
+                "channel": "phone",
+                "text": "Tarve apukädelle ruuhka-aikoihin.",
+                "needs": ["kitchen_catering"],
+            }
+        ],
+    }
     data.update(deepcopy(changes))
     return data
 

@@ -19,14 +19,46 @@ ICF_CODE = re.compile(r"^[bdes]\d{3,5}$")
 
 # The issue lists these; each must be covered by some characteristic.
 REQUIRED = [
-    "sitting", "standing", "walking", "kneeling_squatting", "bending", "climbing", "lifting",
-    "carrying", "overhead_work", "fine_hand_use", "repetitive_hand_arm", "driving", "vision",
-    "hearing", "noise", "cold", "heat", "outdoor_work", "dust_allergens", "attention", "memory",
-    "learning_new", "problem_solving", "reading", "writing", "calculation", "finnish_language",
-    "digital_skills", "work_pace", "handling_stress", "handling_change", "working_alone",
-    "teamwork", "customer_contact", "conflict_situations", "responsibility_for_safety",
-    "irregular_hours", "uninterrupted_work", "daily_working_time",
-]  # fmt: skip
+    "sitting",
+    "standing",
+    "walking",
+    "kneeling_squatting",
+    "bending",
+    "climbing",
+    "lifting",
+    "carrying",
+    "overhead_work",
+    "fine_hand_use",
+    "repetitive_hand_arm",
+    "driving",
+    "vision",
+    "hearing",
+    "noise",
+    "cold",
+    "heat",
+    "outdoor_work",
+    "dust_allergens",
+    "attention",
+    "memory",
+    "learning_new",
+    "problem_solving",
+    "reading",
+    "writing",
+    "calculation",
+    "finnish_language",
+    "digital_skills",
+    "work_pace",
+    "handling_stress",
+    "handling_change",
+    "working_alone",
+    "teamwork",
+    "customer_contact",
+    "conflict_situations",
+    "responsibility_for_safety",
+    "irregular_hours",
+    "uninterrupted_work",
+    "daily_working_time",
+]
 
 
 def test_size_and_required_coverage():
@@ -80,8 +112,15 @@ def test_adjustments_lower_real_characteristics():
         assert a.name_fi and a.name_en
     assert ADJUSTMENTS["sit_stand_stool"].lowers["standing"] == 2
     assert ADJUSTMENTS["back_office_variant"].lowers["customer_contact"] >= 2
-    for needed in ("lifting_aid", "written_instructions", "quiet_workspace", "no_time_pressure",
-                   "job_coach_first_weeks", "shorter_shifts", "flexible_breaks"):  # fmt: skip
+    for needed in (
+        "lifting_aid",
+        "written_instructions",
+        "quiet_workspace",
+        "no_time_pressure",
+        "job_coach_first_weeks",
+        "shorter_shifts",
+        "flexible_breaks",
+    ):
         assert needed in ADJUSTMENTS
 
 

@@ -112,10 +112,13 @@ def test_kilograms_only_for_lifting_and_carrying():
         ({"licences": ["pilot"]}, "licences[0]", "unknown licence 'pilot'"),
         ({"interest_sectors": ["mining"]}, "interest_sectors[0]", "unknown sector 'mining'"),
         ({"diagnosis": "F41.1"}, "diagnosis", "Extra inputs are not permitted"),
-        ({"languages": [{"language": "Finnish", "level": "B1"}]}, "languages[0].language",
-         "ISO 639"),
+        (
+            {"languages": [{"language": "Finnish", "level": "B1"}]},
+            "languages[0].language",
+            "ISO 639",
+        ),
     ],
-)  # fmt: skip
+)
 def test_jobseeker_field_errors(changes, field, text):
     errors = errors_of(JobseekerProfile, factories.jobseeker(**changes))
     assert field in errors, errors
@@ -137,7 +140,7 @@ def test_consent_withdrawn_before_given():
             "given_at": "2026-02-01T00:00:00Z",
             "scope": ["matching"],
             "withdrawn_at": "2026-01-01T00:00:00Z",
-        }  # fmt: skip
+        }
     )
     assert "withdrawn_at is earlier than given_at" in errors_of(JobseekerProfile, data)["consent"]
 
@@ -148,7 +151,7 @@ def test_withdrawn_or_missing_consent_cannot_be_matched():
             "given_at": "2026-01-01T00:00:00Z",
             "scope": ["matching"],
             "withdrawn_at": "2026-02-01T00:00:00Z",
-        }  # fmt: skip
+        }
     )
     assert not JobseekerProfile.model_validate(withdrawn).can_be_matched()
     assert not JobseekerProfile.model_validate(factories.jobseeker(consent=None)).can_be_matched()
@@ -165,13 +168,20 @@ def test_withdrawn_or_missing_consent_cannot_be_matched():
         ({"hours_per_week": 41}, "hours_per_week", "less than or equal to 40"),
         ({"task_type": "maybe"}, "task_type", "'core' or 'hand_over'"),
         ({"kind": "juggling"}, "kind", "unknown task kind 'juggling'"),
-        ({"accepted_adjustments": ["magic_wand"]}, "accepted_adjustments[0]",
-         "unknown adjustment 'magic_wand'"),
+        (
+            {"accepted_adjustments": ["magic_wand"]},
+            "accepted_adjustments[0]",
+            "unknown adjustment 'magic_wand'",
+        ),
         ({"schedule": []}, "schedule", "at least 1 item"),
-        ({"season_start": "2026-09-01", "season_end": "2026-05-01"}, "", "season_start is later"),
+        (
+            {"season_start": "2026-09-01", "season_end": "2026-05-01"},
+            "",
+            "season_start: later than season_end",
+        ),
         ({"season_start": "2026-09-01"}, "", "give both or neither"),
     ],
-)  # fmt: skip
+)
 def test_task_field_errors(changes, field, text):
     errors = errors_of(Task, factories.task(**changes))
     assert field in errors, errors
@@ -193,14 +203,27 @@ def test_employer_field_errors():
     ("events", "text"),
     [
         ([{"kind": "hired", "at": "2026-03-01T00:00:00Z"}], "dated before"),
-        ([{"kind": "employed_6_months", "at": "2026-12-01T00:00:00Z"}], "cannot follow the proposal"),
-        ([{"kind": "hired", "at": "2026-05-01T00:00:00Z"},
-          {"kind": "employed_6_months", "at": "2026-06-01T00:00:00Z"}], "less than 6 months"),
+        (
+            [{"kind": "employed_6_months", "at": "2026-12-01T00:00:00Z"}],
+            "cannot follow the proposal",
+        ),
+        (
+            [
+                {"kind": "hired", "at": "2026-05-01T00:00:00Z"},
+                {"kind": "employed_6_months", "at": "2026-06-01T00:00:00Z"},
+            ],
+            "less than 6 months",
+        ),
         ([{"kind": "declined_by_person", "at": "2026-05-01T00:00:00Z"}], "reason is required"),
-        ([{"kind": "declined_by_person", "at": "2026-05-01T00:00:00Z", "reason": "distance"},
-          {"kind": "hired", "at": "2026-06-01T00:00:00Z"}], "nothing (it has ended)"),
+        (
+            [
+                {"kind": "declined_by_person", "at": "2026-05-01T00:00:00Z", "reason": "distance"},
+                {"kind": "hired", "at": "2026-06-01T00:00:00Z"},
+            ],
+            "nothing (it has ended)",
+        ),
     ],
-)  # fmt: skip
+)
 def test_outcome_histories_must_make_sense(events, text):
     errors = errors_of(Proposal, factories.proposal(events=events))
     assert any(text in m for m in errors.values()), errors

@@ -26,13 +26,26 @@ from tests import factories
 
 def _seed(session):
     employer_id = repository.add_employer(session, employer=Employer(**factories.employer()))
-    role = Role(title="Keittiöapulainen", sector="kitchen_catering",
-                tasks=[Task(**factories.task()),
-                       Task(**factories.task(title="Salaatit", kind="food_preparation",
-                                             task_type="core", demand_kilograms={},
-                                             place={"street": "Hämeenkatu 1",
-                                                    "postal_code": "15110",
-                                                    "municipality": "lahti"}))])  # fmt: skip
+    role = Role(
+        title="Keittiöapulainen",
+        sector="kitchen_catering",
+        tasks=[
+            Task(**factories.task()),
+            Task(
+                **factories.task(
+                    title="Salaatit",
+                    kind="food_preparation",
+                    task_type="core",
+                    demand_kilograms={},
+                    place={
+                        "street": "Hämeenkatu 1",
+                        "postal_code": "15110",
+                        "municipality": "lahti",
+                    },
+                )
+            ),
+        ],
+    )
     role_id, task_ids = repository.add_role(session, employer_id=employer_id, role=role)
     jobseeker_id = repository.add_jobseeker(
         session,
@@ -72,9 +85,10 @@ def test_round_trips(engine):
         stored = repository.get_proposal(s, proposal_id=proposal_id)
         assert stored == Proposal(**factories.proposal(task_ids=task_ids))
         repository.add_outcome_event(
-            s, proposal_id=proposal_id,
+            s,
+            proposal_id=proposal_id,
             event=OutcomeEvent(kind="employed_6_months", at="2026-12-15T00:00:00Z"),
-        )  # fmt: skip
+        )
     with transaction(engine) as s:
         assert repository.get_proposal(s, proposal_id=proposal_id).reached("employed_6_months")
 
@@ -83,8 +97,9 @@ def test_replace_jobseeker_changes_capacities(engine):
     with transaction(engine) as s:
         jobseeker_id = _seed(s)[3]
     changed = factories.jobseeker()
-    changed["capacities"] = {"sitting": {"level": 2, "source": "coordinator",
-                                         "assessed_on": "2026-05-01"}}  # fmt: skip
+    changed["capacities"] = {
+        "sitting": {"level": 2, "source": "coordinator", "assessed_on": "2026-05-01"}
+    }
     with transaction(engine) as s:
         repository.replace_jobseeker(
             s, jobseeker_id=jobseeker_id, profile=JobseekerProfile(**changed)
@@ -111,9 +126,10 @@ def test_conflicts_and_missing_records(engine):
             s, proposal=Proposal(**factories.proposal(task_ids=task_ids))
         )
         repository.add_outcome_event(
-            s, proposal_id=proposal_id, event=OutcomeEvent(kind="work_trial_started",
-                                                           at="2026-07-01T00:00:00Z"),
-        )  # fmt: skip
+            s,
+            proposal_id=proposal_id,
+            event=OutcomeEvent(kind="work_trial_started", at="2026-07-01T00:00:00Z"),
+        )
 
 
 def test_a_failed_write_leaves_nothing_behind(engine):
@@ -137,9 +153,17 @@ def test_database_constraints_back_the_schemas(engine):
             sa.insert(Base.metadata.tables["role"]),
             [{"id": 1, "employer_id": 1, "title": "x", "sector": "cleaning", "description": ""}],
         )
-        conn.execute(sa.insert(TaskRow.__table__), [dict(
-            records.task_columns(Task(**factories.task())), id=1, role_id=1,
-            hours_per_week=99)])  # fmt: skip
+        conn.execute(
+            sa.insert(TaskRow.__table__),
+            [
+                dict(
+                    records.task_columns(Task(**factories.task())),
+                    id=1,
+                    role_id=1,
+                    hours_per_week=99,
+                )
+            ],
+        )
 
 
 def test_migrations_up_down_and_match_the_models(bare_engine):

@@ -77,7 +77,7 @@ ALIASES = MappingProxyType(
     }
 )
 
-# Ordinary indoor work: what a task demands unless its line says otherwise.
+# Ordinary indoor work: what a task demands unless its line says otherwise (the rest is 0).
 BASELINE = MappingProxyType(
     {
         "sitting": 1,
@@ -181,7 +181,7 @@ def _task(line: str) -> TaskTemplate:
     if len(parts) != 10:
         raise ValueError(f"task line needs 10 fields: {line!r}")
     title, kind, core, hours, pattern, freq, demand_text, adj, lic, skills = parts
-    demands = dict(BASELINE)
+    demands = dict.fromkeys(CHARACTERISTICS, 0) | dict(BASELINE)
     kilograms: dict[str, float] = {}
     for token in demand_text.split():
         alias, level = token[:2], token[2:]

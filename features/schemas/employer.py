@@ -147,9 +147,9 @@ class Task(StrictModel):
                     "0 or missing"
                 )
         if (self.season_start is None) != (self.season_end is None):
-            raise ValueError("season_start and season_end go together: give both or neither")
+            raise ValueError("season_end: goes with season_start; give both or neither")
         if self.season_start and self.season_end and self.season_start > self.season_end:
-            raise ValueError("season_start is later than season_end")
+            raise ValueError("season_start: later than season_end")
         return self
 
 

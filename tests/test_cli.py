@@ -1,0 +1,120 @@
+"""The tasma command, end to end on a SQLite file."""
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+from api.spreadsheet import read_sheet, write_sheet
+from api.storage import repository
+from api.storage.engine import make_engine, transaction
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "features" / "examples"
+runner = CliRunner()
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    return url
+
+
+def counts(url):
+    engine = make_engine(url)
+    with transaction(engine) as s:
+        result = repository.count_rows(s)
+    engine.dispose()
+    return result
+
+
+@pytest.mark.parametrize(
+    "command",
+    [[], ["migrate"], ["demo"], ["catalogue"], ["import-tasks"], ["export-tasks"], ["status"]],
+)
+def test_help_on_every_command(command):
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage" in result.output
+
+
+def test_demo_builds_and_refuses_to_overwrite(db):
+    result = runner.invoke(app, ["demo", "--size", "tiny", "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["tasks"] == 60 and summary["jobseekers"] == 25
+    assert counts(db)["task"] == 60
+    again = runner.invoke(app, ["demo", "--size", "tiny"])
+    assert again.exit_code == 2 and "--replace" in again.output
+    replaced = runner.invoke(app, ["demo", "--tasks", "30", "--jobseekers", "10", "--replace"])
+    assert replaced.exit_code == 0, replaced.output
+    assert "tasks" in replaced.output
+    assert counts(db)["task"] == 30 and counts(db)["jobseeker"] == 10
+    assert runner.invoke(app, ["demo", "--size", "giant"]).exit_code == 2
+
+
+def test_migrate_up_and_down(db):
+    up = runner.invoke(app, ["migrate"])
+    assert up.exit_code == 0 and "at revision 0001" in up.output
+    down = runner.invoke(app, ["migrate", "--down-to", "base"])
+    assert down.exit_code == 0 and "at revision base" in down.output
+    status = runner.invoke(app, ["status"])
+    assert "revision none" in status.output
+
+
+def test_catalogue_json_and_text():
+    doc = json.loads(runner.invoke(app, ["catalogue", "--json"]).output)
+    standing = next(c for c in doc["characteristics"] if c["id"] == "standing")
+    assert standing["icf"][0] == "d4154" and standing["name"]["fi"] == "Seisominen"
+    assert "Standing" in runner.invoke(app, ["catalogue", "--lang", "en"]).output
+    assert runner.invoke(app, ["catalogue", "--lang", "sv"]).exit_code == 2
+
+
+def test_import_bad_file_lists_every_error_and_stores_nothing(db, tmp_path):
+    assert runner.invoke(app, ["demo", "--size", "tiny"]).exit_code == 0
+    before = counts(db)
+    rows = read_sheet((EXAMPLES / "ratko_example.csv").read_bytes(), "csv")
+    rows[1]["Tehtävän laji"] = "juggling"
+    rows[3]["Toistuvuus"] = "joskus"
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(write_sheet(rows, "csv"))
+    result = runner.invoke(app, ["import-tasks", str(bad), "--employer", "1"])
+    assert result.exit_code == 1
+    assert "2 error(s), nothing stored" in result.output
+    assert "row 3, column 'Tehtävän laji'" in result.output
+    assert "row 5, column 'Toistuvuus': 'joskus' is not a known frequency" in result.output
+    assert counts(db) == before
+
+
+def test_import_and_export_round_trip(db, tmp_path):
+    assert runner.invoke(app, ["demo", "--size", "tiny"]).exit_code == 0
+    ok = runner.invoke(
+        app, ["import-tasks", str(EXAMPLES / "ratko_example.xlsx"), "--employer", "2", "--replace"]
+    )
+    assert ok.exit_code == 0, ok.output
+    assert "imported 2 role(s) and 15 task(s) for employer 2" in ok.output
+    out = tmp_path / "out.csv"
+    assert (
+        runner.invoke(app, ["export-tasks", "--employer", "2", "--output", str(out)]).exit_code == 0
+    )
+    assert out.read_bytes() == (EXAMPLES / "ratko_example.csv").read_bytes()
+    stdout = runner.invoke(app, ["export-tasks", "--employer", "2"]).output
+    assert stdout.splitlines()[0].startswith("Rooli,Roolin kuvaus,Ala,Tehtävä")
+    # Importing the same roles again without --replace is refused, and names the clash.
+    again = runner.invoke(app, ["import-tasks", str(out), "--employer", "2"])
+    assert again.exit_code == 1 and "already has a role 'Keittiöapulainen'" in again.output
+
+
+def test_clear_errors_for_bad_arguments(db, tmp_path):
+    runner.invoke(app, ["migrate"])
+    missing = runner.invoke(app, ["import-tasks", str(tmp_path / "nope.csv"), "--employer", "1"])
+    assert missing.exit_code == 2 and "no such file" in missing.output
+    wrong_type = tmp_path / "tasks.pdf"
+    wrong_type.write_bytes(b"%PDF")
+    result = runner.invoke(app, ["import-tasks", str(wrong_type), "--employer", "1"])
+    assert result.exit_code == 1 and "neither .csv nor .xlsx" in result.output
+    nobody = runner.invoke(app, ["export-tasks", "--employer", "999"])
+    assert nobody.exit_code == 1 and "no employer with id 999" in nobody.output
+    assert "Traceback" not in missing.output + result.output + nobody.output
