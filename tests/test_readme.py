@@ -1,0 +1,26 @@
+"""The README stays true to the code it documents."""
+
+from pathlib import Path
+
+from features.catalogue import ADJUSTMENTS, CHARACTERISTICS
+from features.catalogue.characteristics import GROUP_NAMES
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_characteristic_and_adjustment_is_documented_as_defined():
+    for c in CHARACTERISTICS.values():
+        group, icf = GROUP_NAMES[c.group][1], ", ".join(c.icf)
+        row = f"| `{c.id}` | {c.name_fi} | {c.name_en} | {group} | {icf} |"
+        assert row in README, c.id
+    for a in ADJUSTMENTS.values():
+        lowers = ", ".join(f"{k} −{v}" for k, v in a.lowers.items())
+        assert f"| `{a.id}` | {a.name_en} / {a.name_fi} | {lowers} |" in README, a.id
+
+
+def test_quick_start_has_the_two_commands_ci_runs():
+    assert "pip install -e . && tasma demo" in README
+    test_command = 'pip install -e ".[test]" && ruff check . && pytest'
+    assert test_command in README
+    ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
+    assert test_command in ci
