@@ -5,11 +5,12 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from api.storage import records, repository
+from api.storage import repository
 from api.storage.bulk import clear_all, is_empty, load_tables
 from api.storage.engine import transaction
 from api.storage.migrate import current_revision, downgrade, head_revision, upgrade
 from api.storage.tables import Base, JobseekerRow, TaskRow
+from features import tables as tables_form
 from features.errors import ConflictError, InvalidInputError, NotFoundError
 from features.schemas import (
     Demographics,
@@ -147,7 +148,7 @@ def test_database_constraints_back_the_schemas(engine):
     with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
         conn.execute(
             sa.insert(Base.metadata.tables["employer"]),
-            [dict(records.employer_columns(Employer(**factories.employer())), id=1)],
+            [dict(tables_form.employer_columns(Employer(**factories.employer())), id=1)],
         )
         conn.execute(
             sa.insert(Base.metadata.tables["role"]),
@@ -157,7 +158,7 @@ def test_database_constraints_back_the_schemas(engine):
             sa.insert(TaskRow.__table__),
             [
                 dict(
-                    records.task_columns(Task(**factories.task())),
+                    tables_form.task_columns(Task(**factories.task())),
                     id=1,
                     role_id=1,
                     hours_per_week=99,
@@ -192,11 +193,11 @@ def test_bulk_load_of_a_world_reads_back_as_valid_canonical_records(engine, tiny
         # columns: the generator writes what the schemas would.
         for row in s.scalars(sa.select(JobseekerRow)):
             profile = repository.get_jobseeker(s, jobseeker_id=row.id)
-            columns = records.jobseeker_columns(profile)
+            columns = tables_form.jobseeker_columns(profile)
             assert columns == {k: getattr(row, k) for k in columns}
         for row in s.scalars(sa.select(TaskRow)):
             task = repository.get_task(s, task_id=row.id)
-            columns = records.task_columns(task)
+            columns = tables_form.task_columns(task)
             assert columns == {k: getattr(row, k) for k in columns}
         for pid in tiny_world.tables["proposal"]["id"]:
             repository.get_proposal(s, proposal_id=int(pid))

@@ -24,6 +24,7 @@ from api.storage.tables import (
     TaskDemandRow,
     TaskRow,
 )
+from features import tables as tables_form
 from features.errors import ConflictError, InvalidInputError, NotFoundError
 from features.schemas import (
     CrmNote,
@@ -78,15 +79,15 @@ def add_jobseeker(
 ) -> int:
     if session.scalar(select(JobseekerRow.id).where(JobseekerRow.code == profile.code)):
         raise ConflictError(f"a jobseeker with code {profile.code!r} exists")
-    row = JobseekerRow(**records.jobseeker_columns(profile))
-    row.capacities = [CapacityRow(**c) for c in records.capacity_columns(profile)]
+    row = JobseekerRow(**tables_form.jobseeker_columns(profile))
+    row.capacities = [CapacityRow(**c) for c in tables_form.capacity_columns(profile)]
     session.add(row)
     _flush(session, f"jobseeker {profile.code!r}")
     if identity is not None:
-        session.add(IdentityRow(jobseeker_id=row.id, **records.identity_columns(identity)))
+        session.add(IdentityRow(jobseeker_id=row.id, **tables_form.identity_columns(identity)))
     if demographics is not None:
         session.add(
-            DemographicsRow(jobseeker_id=row.id, **records.demographics_columns(demographics))
+            DemographicsRow(jobseeker_id=row.id, **tables_form.demographics_columns(demographics))
         )
     _flush(session, f"jobseeker {profile.code!r}")
     return row.id
@@ -115,9 +116,9 @@ def replace_jobseeker(session: Session, *, jobseeker_id: int, profile: Jobseeker
     row = _jobseeker_row(session, jobseeker_id)
     if profile.code != row.code:
         raise ConflictError("a jobseeker's code cannot change")
-    for key, value in records.jobseeker_columns(profile).items():
+    for key, value in tables_form.jobseeker_columns(profile).items():
         setattr(row, key, value)
-    row.capacities = [CapacityRow(**c) for c in records.capacity_columns(profile)]
+    row.capacities = [CapacityRow(**c) for c in tables_form.capacity_columns(profile)]
     _flush(session, f"jobseeker {profile.code!r}")
 
 
@@ -141,11 +142,11 @@ def add_employer(session: Session, *, employer: Employer) -> int:
         select(EmployerRow.id).where(EmployerRow.business_id == employer.business_id)
     ):
         raise ConflictError(f"an employer with business ID {employer.business_id} exists")
-    row = EmployerRow(**records.employer_columns(employer))
+    row = EmployerRow(**tables_form.employer_columns(employer))
     session.add(row)
     _flush(session, f"employer {employer.business_id}")
     for note in employer.notes:
-        session.add(CrmNoteRow(employer_id=row.id, **records.note_columns(note)))
+        session.add(CrmNoteRow(employer_id=row.id, **tables_form.note_columns(note)))
     _flush(session, f"employer {employer.business_id}")
     return row.id
 
@@ -165,7 +166,7 @@ def get_employer(session: Session, *, employer_id: int) -> Employer:
 
 def add_note(session: Session, *, employer_id: int, note: CrmNote) -> int:
     _employer_row(session, employer_id)
-    row = CrmNoteRow(employer_id=employer_id, **records.note_columns(note))
+    row = CrmNoteRow(employer_id=employer_id, **tables_form.note_columns(note))
     session.add(row)
     _flush(session, "CRM note")
     return row.id
@@ -182,7 +183,7 @@ def add_role(session: Session, *, employer_id: int, role: Role) -> tuple[int, li
             f"employer {employer_id} already has a role {role.title!r}; replace the employer's "
             "roles, or give the role another title"
         )
-    row = RoleRow(employer_id=employer_id, **records.role_columns(role))
+    row = RoleRow(employer_id=employer_id, **tables_form.role_columns(role))
     session.add(row)
     _flush(session, f"role {role.title!r}")
     task_ids = [add_task(session, role_id=row.id, task=task) for task in role.tasks]
@@ -192,8 +193,8 @@ def add_role(session: Session, *, employer_id: int, role: Role) -> tuple[int, li
 def add_task(session: Session, *, role_id: int, task: Task) -> int:
     if session.get(RoleRow, role_id) is None:
         raise NotFoundError(f"no role with id {role_id}")
-    row = TaskRow(role_id=role_id, **records.task_columns(task))
-    row.demands = [TaskDemandRow(**d) for d in records.demand_columns(task)]
+    row = TaskRow(role_id=role_id, **tables_form.task_columns(task))
+    row.demands = [TaskDemandRow(**d) for d in tables_form.demand_columns(task)]
     session.add(row)
     _flush(session, f"task {task.title!r}")
     return row.id
@@ -246,12 +247,12 @@ def add_proposal(session: Session, *, proposal: Proposal) -> int:
     missing = [t for t in proposal.task_ids if session.get(TaskRow, t) is None]
     if missing:
         raise NotFoundError(f"no task with id {', '.join(map(str, missing))}")
-    row = ProposalRow(jobseeker_id=jobseeker_id, **records.proposal_columns(proposal))
+    row = ProposalRow(jobseeker_id=jobseeker_id, **tables_form.proposal_columns(proposal))
     session.add(row)
     _flush(session, "proposal")
     session.add_all(ProposalTaskRow(proposal_id=row.id, task_id=t) for t in proposal.task_ids)
     session.add_all(
-        OutcomeEventRow(proposal_id=row.id, **records.event_columns(e)) for e in proposal.events
+        OutcomeEventRow(proposal_id=row.id, **tables_form.event_columns(e)) for e in proposal.events
     )
     _flush(session, "proposal")
     return row.id
@@ -278,7 +279,7 @@ def add_outcome_event(session: Session, *, proposal_id: int, event: OutcomeEvent
         Proposal.model_validate({**current.model_dump(), "events": [*current.events, event]})
     except ValidationError as err:
         raise InvalidInputError(field_errors(err), "the event does not fit the history") from None
-    session.add(OutcomeEventRow(proposal_id=proposal_id, **records.event_columns(event)))
+    session.add(OutcomeEventRow(proposal_id=proposal_id, **tables_form.event_columns(event)))
     _flush(session, "outcome event")
 
 

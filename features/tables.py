@@ -1,0 +1,175 @@
+"""The tabular form of the domain: schema objects as the column values of table rows.
+
+Storage writes these rows, the demo world generates DataFrames with the same columns, and the
+feature pipeline reads them; pure functions, no database. (Rebuilding schemas from stored rows
+is the storage layer's job: ``api/storage/records.py``.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from features.catalogue import municipality
+from features.schemas import (
+    CrmNote,
+    Demographics,
+    Employer,
+    JobseekerIdentity,
+    JobseekerProfile,
+    OutcomeEvent,
+    Proposal,
+    Role,
+    Task,
+)
+from features.schemas.common import Coordinates
+
+Columns = dict[str, Any]
+
+
+def _point(place: str, coordinates: Coordinates | None) -> tuple[float, float]:
+    if coordinates is not None:
+        return coordinates.lat, coordinates.lon
+    m = municipality(place)
+    return m.lat, m.lon
+
+
+def jobseeker_columns(profile: JobseekerProfile) -> Columns:
+    lat, lon = _point(profile.municipality, profile.coordinates)
+    consent = profile.consent
+    return {
+        "code": profile.code,
+        "municipality": profile.municipality,
+        "lat": lat,
+        "lon": lon,
+        "weekly_hours_min": profile.availability.weekly_hours_min,
+        "weekly_hours_max": profile.availability.weekly_hours_max,
+        "schedule": list(profile.availability.schedule),
+        "earliest_start": profile.availability.earliest_start,
+        "skills": list(profile.skills),
+        "licences": list(profile.licences),
+        "languages": [s.model_dump(mode="json") for s in profile.languages],
+        "education_level": profile.education_level,
+        "interest_sectors": list(profile.interest_sectors),
+        "interest_task_kinds": list(profile.interest_task_kinds),
+        "goals": profile.goals,
+        "job_coach": profile.support.job_coach,
+        "wage_subsidy_eligible": profile.support.wage_subsidy_eligible,
+        "consent_given_at": consent.given_at if consent else None,
+        "consent_scope": [s.value for s in consent.scope] if consent else None,
+        "consent_withdrawn_at": consent.withdrawn_at if consent else None,
+        "coordinator": profile.coordinator,
+        "area": profile.area,
+        "status": profile.status.value,
+    }
+
+
+def capacity_columns(profile: JobseekerProfile) -> list[Columns]:
+    return [
+        {
+            "characteristic_id": cid,
+            "level": r.level,
+            "source": r.source.value,
+            "assessed_on": r.assessed_on,
+            "hard_limit": r.hard_limit,
+            "kilograms": r.kilograms,
+        }
+        for cid, r in profile.capacities.items()
+    ]
+
+
+def identity_columns(identity: JobseekerIdentity) -> Columns:
+    return {"name": identity.name, "email": identity.email, "phone": identity.phone}
+
+
+def demographics_columns(demographics: Demographics) -> Columns:
+    return {
+        "birth_year": demographics.birth_year,
+        "gender": demographics.gender.value,
+        "mother_tongue": demographics.mother_tongue,
+    }
+
+
+def employer_columns(employer: Employer) -> Columns:
+    lat, lon = _point(employer.address.municipality, employer.address.coordinates)
+    contact = employer.contact
+    return {
+        "name": employer.name,
+        "business_id": employer.business_id,
+        "industry": employer.industry,
+        "street": employer.address.street,
+        "postal_code": employer.address.postal_code,
+        "municipality": employer.address.municipality,
+        "lat": lat,
+        "lon": lon,
+        "contact_name": contact.name if contact else None,
+        "contact_title": contact.title if contact else None,
+        "contact_phone": contact.phone if contact else None,
+        "contact_email": contact.email if contact else None,
+        "network_status": employer.network_status.value,
+    }
+
+
+def note_columns(note: CrmNote) -> Columns:
+    return {
+        "at": note.at,
+        "author": note.author,
+        "channel": note.channel.value,
+        "text": note.text,
+        "needs": list(note.needs),
+    }
+
+
+def role_columns(role: Role) -> Columns:
+    return {"title": role.title, "sector": role.sector, "description": role.description}
+
+
+def task_columns(task: Task) -> Columns:
+    place = task.place
+    lat = lon = None
+    if place is not None:
+        lat, lon = _point(place.municipality, place.coordinates)
+    return {
+        "title": task.title,
+        "description": task.description,
+        "kind": task.kind,
+        "task_type": task.task_type.value,
+        "hours_per_week": task.hours_per_week,
+        "schedule": list(task.schedule),
+        "frequency": task.frequency.value,
+        "accepted_adjustments": list(task.accepted_adjustments),
+        "required_licences": list(task.required_licences),
+        "required_skills": list(task.required_skills),
+        "place_street": place.street if place else None,
+        "place_postal_code": place.postal_code if place else None,
+        "place_municipality": place.municipality if place else None,
+        "place_lat": lat,
+        "place_lon": lon,
+        "mentor_available": task.mentor_available,
+        "season_start": task.season_start,
+        "season_end": task.season_end,
+    }
+
+
+def demand_columns(task: Task) -> list[Columns]:
+    return [
+        {"characteristic_id": cid, "level": level, "kilograms": task.demand_kilograms.get(cid)}
+        for cid, level in task.demands.items()
+    ]
+
+
+def proposal_columns(proposal: Proposal) -> Columns:
+    return {
+        "proposed_at": proposal.proposed_at,
+        "proposed_by": proposal.proposed_by,
+        "ruleset_version": proposal.ruleset_version,
+        "model_version": proposal.model_version,
+    }
+
+
+def event_columns(event: OutcomeEvent) -> Columns:
+    return {
+        "kind": event.kind.value,
+        "at": event.at,
+        "reason": event.reason.value if event.reason else None,
+        "note": event.note,
+    }
