@@ -1,0 +1,195 @@
+"""Aligned matrices for the matcher: :class:`PeopleMatrix` and :class:`TaskMatrix`.
+
+:class:`Featurizer` composes the encoders: fitted once on both frames (the skill vocabulary is
+shared), it turns a people frame and a task frame into arrays whose columns line up — column
+``c`` of ``capacity`` and of ``demand`` is the same characteristic, bit ``b`` of ``schedule``
+the same slot, column ``v`` of ``skills`` the same skill.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from features.catalogue import CHARACTERISTIC_IDS
+from features.pipeline.encoders import (
+    AdjustmentEncoder,
+    BitSetEncoder,
+    CategoryEncoder,
+    LevelEncoder,
+    MultiHotEncoder,
+)
+from features.pipeline.frames import KG_IDS
+
+__all__ = ["Featurizer", "PeopleMatrix", "TaskMatrix"]
+
+N_CHARACTERISTICS = len(CHARACTERISTIC_IDS)
+
+
+@dataclass(frozen=True)
+class PeopleMatrix:
+    """Everything the matcher reads about people; row ``i`` is one person in every array."""
+
+    ids: np.ndarray
+    """int64 (n,)"""
+    codes: np.ndarray
+    """object (n,): pseudonymous codes"""
+    capacity: np.ndarray
+    """float32 (n, n_characteristics): NaN where unknown"""
+    hard: np.ndarray
+    """bool (n, n_characteristics): a physician's hard limit"""
+    capacity_kg: np.ndarray
+    """float32 (n, len(KG_IDS)): NaN where unknown"""
+    schedule: np.ndarray
+    """uint32 (n,): available slots as a bit set"""
+    licences: np.ndarray
+    """uint32 (n,): licences held as a bit set"""
+    hours_min: np.ndarray
+    hours_max: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    skills: sparse.csr_matrix
+    """(n, n_skills) multi-hot"""
+    interest_sectors: np.ndarray
+    """bool (n, n_sectors)"""
+    interest_kinds: np.ndarray
+    """bool (n, n_task_kinds)"""
+    matchable: np.ndarray
+    """bool (n,): active, with consent to matching"""
+    not_matchable_reason: np.ndarray
+    """object (n,): '' or why the person may not be matched"""
+    area: np.ndarray
+    row_of: dict[int, int] = field(repr=False)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@dataclass(frozen=True)
+class TaskMatrix:
+    """Everything the matcher reads about tasks; row ``j`` is one task in every array."""
+
+    ids: np.ndarray
+    employer_ids: np.ndarray
+    role_ids: np.ndarray
+    titles: np.ndarray
+    demand: np.ndarray
+    """float32 (m, n_characteristics): NaN where not assessed"""
+    demand_kg: np.ndarray
+    """float32 (m, len(KG_IDS))"""
+    accepted: np.ndarray
+    """bool (m, n_adjustments): adjustments the employer accepts"""
+    reduction: np.ndarray
+    """int8 (m, n_characteristics): the most the accepted adjustments lower each demand"""
+    schedule: np.ndarray
+    licences: np.ndarray
+    """uint32 (m,): required licences"""
+    hours: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    skills: sparse.csr_matrix
+    """(m, n_skills): required skills"""
+    sector: np.ndarray
+    """int16 (m,) index into the sector list"""
+    kind: np.ndarray
+    """int16 (m,) index into the task-kind list"""
+    hand_over: np.ndarray
+    municipality: np.ndarray
+    row_of: dict[int, int] = field(repr=False)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def _matchable(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    given = frame["consent_given_at"].notna().to_numpy()
+    withdrawn = frame["consent_withdrawn_at"].notna().to_numpy()
+    scope_ok = np.array(
+        [isinstance(s, list | tuple | np.ndarray) and "matching" in s
+         for s in frame["consent_scope"].to_numpy()], dtype=bool,
+    )  # fmt: skip
+    active = (frame["status"] == "active").to_numpy()
+    reason = np.full(len(frame), "", dtype=object)
+    reason[~active] = "status is not active"
+    reason[~scope_ok] = "consent does not cover matching"
+    reason[withdrawn] = "consent to matching withdrawn"
+    reason[~given] = "no consent to matching"
+    return given & ~withdrawn & scope_ok & active, reason
+
+
+class Featurizer:
+    """Fit on the catalogue and both frames' skills; transform frames into matrices."""
+
+    def fit(self, people: pd.DataFrame, tasks: pd.DataFrame) -> Featurizer:
+        self.capacity_ = LevelEncoder("cap").fit()
+        self.hard_ = LevelEncoder("hard", dtype="bool").fit()
+        self.demand_ = LevelEncoder("dem").fit()
+        self.slots_ = BitSetEncoder("schedule", "slots").fit()
+        self.licences_ = BitSetEncoder("licences", "licences").fit()
+        self.required_licences_ = BitSetEncoder("required_licences", "licences").fit()
+        self.skills_ = MultiHotEncoder(("skills", "required_skills")).fit([people, tasks])
+        self.sectors_ = CategoryEncoder("sectors").fit()
+        self.kinds_ = CategoryEncoder("task_kinds").fit()
+        self.adjustments_ = AdjustmentEncoder().fit()
+        return self
+
+    def people(self, frame: pd.DataFrame) -> PeopleMatrix:
+        ids = frame["id"].to_numpy(dtype=np.int64)
+        matchable, reason = _matchable(frame)
+        return PeopleMatrix(
+            ids=ids,
+            codes=frame["code"].to_numpy(dtype=object),
+            capacity=self.capacity_.transform(frame),
+            hard=self.hard_.transform(frame),
+            capacity_kg=frame[[f"capkg:{c}" for c in KG_IDS]].to_numpy(dtype=np.float32),
+            schedule=self.slots_.transform(frame),
+            licences=self.licences_.transform(frame),
+            hours_min=frame["weekly_hours_min"].to_numpy(dtype=np.float32),
+            hours_max=frame["weekly_hours_max"].to_numpy(dtype=np.float32),
+            lat=frame["lat"].to_numpy(dtype=np.float64),
+            lon=frame["lon"].to_numpy(dtype=np.float64),
+            skills=self.skills_.transform(frame, "skills"),
+            interest_sectors=self.sectors_.transform(frame, "interest_sectors"),
+            interest_kinds=self.kinds_.transform(frame, "interest_task_kinds"),
+            matchable=matchable,
+            not_matchable_reason=reason,
+            area=frame["area"].to_numpy(dtype=object),
+            row_of={int(i): r for r, i in enumerate(ids)},
+        )
+
+    def tasks(self, frame: pd.DataFrame) -> TaskMatrix:
+        ids = frame["id"].to_numpy(dtype=np.int64)
+        accepted = self.adjustments_.transform(frame)
+        return TaskMatrix(
+            ids=ids,
+            employer_ids=frame["employer_id"].to_numpy(dtype=np.int64),
+            role_ids=frame["role_id"].to_numpy(dtype=np.int64),
+            titles=frame["title"].to_numpy(dtype=object),
+            demand=self.demand_.transform(frame),
+            demand_kg=frame[[f"demkg:{c}" for c in KG_IDS]].to_numpy(dtype=np.float32),
+            accepted=accepted,
+            reduction=self.adjustments_.reduction(accepted),
+            schedule=self.slots_.transform(frame),
+            licences=self.required_licences_.transform(frame),
+            hours=frame["hours_per_week"].to_numpy(dtype=np.float32),
+            lat=frame["lat"].to_numpy(dtype=np.float64),
+            lon=frame["lon"].to_numpy(dtype=np.float64),
+            skills=self.skills_.transform(frame, "required_skills"),
+            sector=self.sectors_.transform(frame, "sector"),
+            kind=self.kinds_.transform(frame, "kind"),
+            hand_over=(frame["task_type"] == "hand_over").to_numpy(),
+            municipality=frame["municipality"].to_numpy(dtype=object),
+            row_of={int(i): r for r, i in enumerate(ids)},
+        )
+
+    def feature_names(self) -> dict[str, list[str]]:
+        """Names of every array's columns, for docs and model cards."""
+        return {
+            "capacity": list(self.capacity_.get_feature_names_out()),
+            "demand": list(self.demand_.get_feature_names_out()),
+            "skills": list(self.skills_.get_feature_names_out()),
+            "accepted": list(self.adjustments_.get_feature_names_out()),
+        }
