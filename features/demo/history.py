@@ -30,10 +30,11 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from features.catalogue import ADJUSTMENTS, CHARACTERISTIC_IDS, MUNICIPALITIES
-from features.catalogue.characteristics import characteristic_index
+from features.catalogue import CHARACTERISTIC_IDS, MUNICIPALITIES
 from features.demo.employers import EmployerWorld
 from features.demo.people import PeopleWorld
+from features.geo import haversine_km
+from features.pipeline.encoders import AdjustmentEncoder
 
 __all__ = ["CANDIDATES", "OUTCOME_MODEL", "REACH_KM", "HistoryWorld", "generate_history"]
 
@@ -91,31 +92,6 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def haversine_km(
-    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
-) -> np.ndarray:
-    lat1, lon1, lat2, lon2 = (np.radians(a) for a in (lat1, lon1, lat2, lon2))
-    a = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 6371.0 * 2 * np.arcsin(np.sqrt(a))
-
-
-def adjustment_reduction(accepted: list[list[str]]) -> np.ndarray:
-    """(n_tasks, n_characteristics): the most each task's accepted adjustments lower a demand."""
-    ids = list(ADJUSTMENTS)
-    lowers = np.zeros((len(ids), _N))
-    for a, adj in enumerate(ADJUSTMENTS.values()):
-        for cid, levels in adj.lowers.items():
-            lowers[a, characteristic_index(cid)] = levels
-    reduction = np.zeros((len(accepted), _N))
-    for a in range(len(ids)):
-        has = np.fromiter((ids[a] in row for row in accepted), bool, len(accepted))
-        reduction[has] = np.maximum(reduction[has], lowers[a])
-    return reduction
-
-
 def generate_history(
     rng: np.random.Generator,
     py: random.Random,
@@ -127,7 +103,8 @@ def generate_history(
     task, person = employers.task, people.jobseeker
     as_of_dt = datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC)
     demand = np.nan_to_num(employers.demand_matrix, nan=0.0)
-    reduction = adjustment_reduction(task["accepted_adjustments"].tolist())
+    encoder = AdjustmentEncoder().fit()
+    reduction = encoder.reduction(encoder.transform(task))
     adjusted = np.maximum(demand - reduction, 0.0)
 
     e_lat = employers.employer["lat"].to_numpy()[employers.task_employer]

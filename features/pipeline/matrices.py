@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from features.catalogue import CHARACTERISTIC_IDS
+from features.catalogue import ADJUSTMENTS, CHARACTERISTIC_IDS
 from features.pipeline.encoders import (
     AdjustmentEncoder,
     BitSetEncoder,
@@ -84,6 +84,10 @@ class TaskMatrix:
     """bool (m, n_adjustments): adjustments the employer accepts"""
     reduction: np.ndarray
     """int8 (m, n_characteristics): the most the accepted adjustments lower each demand"""
+    accepted_index: np.ndarray
+    """int16 (m, max accepted): catalogue indices of the accepted adjustments, -1 padded"""
+    kg_relief: np.ndarray
+    """float32 (m, len(KG_IDS)): the lightest load an accepted adjustment leaves (inf: none)"""
     schedule: np.ndarray
     licences: np.ndarray
     """uint32 (m,): required licences"""
@@ -118,6 +122,30 @@ def _matchable(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     reason[withdrawn] = "consent to matching withdrawn"
     reason[~given] = "no consent to matching"
     return given & ~withdrawn & scope_ok & active, reason
+
+
+def accepted_index(accepted: np.ndarray) -> np.ndarray:
+    """Per task, the catalogue indices of its accepted adjustments, padded with -1."""
+    width = max(1, int(accepted.sum(axis=1).max(initial=0)))
+    out = np.full((accepted.shape[0], width), -1, dtype=np.int16)
+    rows, cols = np.nonzero(accepted)
+    slot = np.arange(len(rows)) - np.searchsorted(rows, rows)  # position within its row
+    out[rows, slot] = cols
+    return out
+
+
+def kg_relief(accepted: np.ndarray) -> np.ndarray:
+    """(n_tasks, len(KG_IDS)): the lowest load limit among accepted adjustments lowering each
+    weight-bearing characteristic; inf where none does."""
+    out = np.full((accepted.shape[0], len(KG_IDS)), np.inf, dtype=np.float32)
+    for a, adj in enumerate(ADJUSTMENTS.values()):
+        if adj.max_kilograms_after is None:
+            continue
+        for k, cid in enumerate(KG_IDS):
+            if cid in adj.lowers:
+                rows = accepted[:, a]
+                out[rows, k] = np.minimum(out[rows, k], adj.max_kilograms_after)
+    return out
 
 
 class Featurizer:
@@ -172,6 +200,8 @@ class Featurizer:
             demand_kg=frame[[f"demkg:{c}" for c in KG_IDS]].to_numpy(dtype=np.float32),
             accepted=accepted,
             reduction=self.adjustments_.reduction(accepted),
+            accepted_index=accepted_index(accepted),
+            kg_relief=kg_relief(accepted),
             schedule=self.slots_.transform(frame),
             licences=self.required_licences_.transform(frame),
             hours=frame["hours_per_week"].to_numpy(dtype=np.float32),

@@ -1,0 +1,178 @@
+"""Ranked matching in both directions: person → tasks and task(s) → people.
+
+Cheap one-dimensional constraints (consent, hand-over, distance, licences, hours, schedule)
+prune candidates first; :func:`matching.scoring.score_pairs` then scores the survivors as one
+batch. Ties are broken by id, so the same input always gives the same ranking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from features.catalogue import SECTORS
+from features.errors import InvalidInputError, NotFoundError
+from features.geo import haversine_km
+from features.pipeline.matrices import PeopleMatrix, TaskMatrix
+from features.schemas.errors import FieldError
+from matching.rules import RuleSet
+from matching.scoring import PairScores, score_pairs
+
+__all__ = ["MAX_K", "Ranked", "rank_people_for_tasks", "rank_tasks_for_person", "top_k"]
+
+MAX_K = 200
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """The top pairs in rank order, with the scores that put them there."""
+
+    ids: np.ndarray
+    """ids of the ranked tasks (person → tasks) or people (task(s) → people)"""
+    total: np.ndarray
+    contributions: np.ndarray
+    """(k, n_components), in rank order; for a set of tasks, the mean over the set"""
+    pairs: PairScores
+    """Every scored pair behind the top k (one per task for a set of tasks)."""
+    n_candidates: int
+    """How many passed the cheap filters and were scored."""
+    n_feasible: int
+
+
+def top_k(total: np.ndarray, ids: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k best by (total descending, id ascending); exact at ties."""
+    if len(total) == 0 or k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    if len(total) > k:
+        threshold = np.partition(total, len(total) - k)[len(total) - k]
+        candidates = np.flatnonzero(total >= threshold)
+    else:
+        candidates = np.arange(len(total))
+    order = np.lexsort((ids[candidates], -total[candidates]))
+    return candidates[order[:k]]
+
+
+def _check_k(k: int) -> None:
+    if not 1 <= k <= MAX_K:
+        raise InvalidInputError([FieldError("k", f"must be 1–{MAX_K}, got {k}")])
+
+
+def rank_tasks_for_person(
+    people: PeopleMatrix,
+    tasks: TaskMatrix,
+    person_id: int,
+    rules: RuleSet,
+    k: int = 20,
+    *,
+    sectors: Sequence[str] | None = None,
+    municipalities: Sequence[str] | None = None,
+    employer_ids: Sequence[int] | None = None,
+    radius_km: float | None = None,
+) -> Ranked:
+    """The k best feasible tasks for one person, optionally filtered."""
+    _check_k(k)
+    if person_id not in people.row_of:
+        raise NotFoundError(f"no jobseeker with id {person_id}")
+    i = people.row_of[person_id]
+    keep = np.ones(len(tasks), dtype=bool)
+    if not people.matchable[i]:
+        keep[:] = False  # never matched: the explanation of why lives in not_matchable_reason
+    hard = rules.hard
+    if hard.hand_over_only:
+        keep &= tasks.hand_over
+    if sectors:
+        unknown = [s for s in sectors if s not in SECTORS]
+        if unknown:
+            raise InvalidInputError([FieldError("sectors", SECTORS.unknown_message(unknown[0]))])
+        keep &= np.isin(tasks.sector, [SECTORS.index(s) for s in sectors])
+    if municipalities:
+        keep &= np.isin(tasks.municipality, list(municipalities))
+    if employer_ids:
+        keep &= np.isin(tasks.employer_ids, list(employer_ids))
+    limit = hard.max_distance_km if radius_km is None else min(radius_km, hard.max_distance_km)
+    # A bounding box first, then exact distances for what is inside it.
+    dlat = limit / 111.0
+    dlon = limit / (111.0 * max(np.cos(np.radians(people.lat[i])), 0.05))
+    keep &= np.abs(tasks.lat - people.lat[i]) <= dlat
+    keep &= np.abs(tasks.lon - people.lon[i]) <= dlon
+    rows = np.flatnonzero(keep)
+    rows = rows[
+        haversine_km(people.lat[i], people.lon[i], tasks.lat[rows], tasks.lon[rows]) <= limit
+    ]
+    if hard.require_licences:
+        rows = rows[(tasks.licences[rows] & ~people.licences[i]) == 0]
+    rows = rows[tasks.hours[rows] <= people.hours_max[i] + hard.max_hours_over]
+    if hard.min_schedule_overlap >= 1.0:
+        rows = rows[(tasks.schedule[rows] & ~people.schedule[i]) == 0]
+    scores = score_pairs(people, np.full(len(rows), i), tasks, rows, rules)
+    feasible = np.flatnonzero(scores.feasible)
+    best = feasible[top_k(scores.total[feasible], tasks.ids[rows[feasible]], k)]
+    return Ranked(
+        ids=tasks.ids[rows[best]],
+        total=scores.total[best],
+        contributions=scores.contributions[best],
+        pairs=_take(scores, best),
+        n_candidates=len(rows),
+        n_feasible=len(feasible),
+    )
+
+
+def rank_people_for_tasks(
+    people: PeopleMatrix,
+    tasks: TaskMatrix,
+    task_ids: Sequence[int],
+    rules: RuleSet,
+    k: int = 20,
+    *,
+    areas: Sequence[str] | None = None,
+) -> Ranked:
+    """The k best people for a task, or for a set of tasks (feasible for every one of them;
+    scored by the mean over the set)."""
+    _check_k(k)
+    if not task_ids:
+        raise InvalidInputError([FieldError("task_ids", "give at least one task")])
+    missing = [t for t in task_ids if t not in tasks.row_of]
+    if missing:
+        raise NotFoundError(f"no task with id {', '.join(map(str, missing))}")
+    task_rows = np.array([tasks.row_of[t] for t in dict.fromkeys(task_ids)], dtype=np.int64)
+    hard = rules.hard
+    keep = people.matchable.copy()
+    if areas:
+        keep &= np.isin(people.area, list(areas))
+    for j in task_rows:
+        if hard.hand_over_only and not tasks.hand_over[j]:
+            keep[:] = False
+        dlat = hard.max_distance_km / 111.0
+        keep &= np.abs(people.lat - tasks.lat[j]) <= dlat
+        if hard.require_licences:
+            keep &= (tasks.licences[j] & ~people.licences) == 0
+        if hard.min_schedule_overlap >= 1.0:
+            keep &= (tasks.schedule[j] & ~people.schedule) == 0
+    keep &= tasks.hours[task_rows].sum() <= people.hours_max + hard.max_hours_over * len(task_rows)
+    rows = np.flatnonzero(keep)
+    n_tasks = len(task_rows)
+    person_rows = np.repeat(rows, n_tasks)
+    pair_tasks = np.tile(task_rows, len(rows))
+    scores = score_pairs(people, person_rows, tasks, pair_tasks, rules)
+    feasible = scores.feasible.reshape(len(rows), n_tasks).all(axis=1)
+    total = scores.total.reshape(len(rows), n_tasks).mean(axis=1)
+    contributions = scores.contributions.reshape(len(rows), n_tasks, -1).mean(axis=1)
+    ok = np.flatnonzero(feasible)
+    best = ok[top_k(total[ok], people.ids[rows[ok]], k)]
+    pair_index = (best[:, None] * n_tasks + np.arange(n_tasks)[None, :]).ravel()
+    return Ranked(
+        ids=people.ids[rows[best]],
+        total=total[best],
+        contributions=contributions[best],
+        pairs=_take(scores, pair_index),
+        n_candidates=len(rows),
+        n_feasible=len(ok),
+    )
+
+
+def _take(scores: PairScores, index: np.ndarray) -> PairScores:
+    return PairScores(**{
+        name: getattr(scores, name)[index] for name in PairScores.__dataclass_fields__
+    })  # fmt: skip

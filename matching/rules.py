@@ -1,0 +1,138 @@
+"""Rule sets: the validated, versioned data object analysts tune.
+
+A rule set says which hard constraints apply with which parameters, how the soft components
+are weighted, and what adjustments cost. Two things are not configurable on purpose: a
+physician's hard limit is always absolute (no adjustment, no tolerance), and a person without
+active consent to matching is never matched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import Field, ValidationError, model_validator
+
+from features.catalogue.adjustments import CostClass
+from features.catalogue.characteristics import Group
+from features.errors import InvalidInputError
+from features.schemas.common import StrictModel
+from features.schemas.errors import field_errors
+
+__all__ = [
+    "HardConstraints",
+    "RuleSet",
+    "UnknownPolicy",
+    "Weights",
+    "default_ruleset",
+    "load_ruleset",
+    "parse_ruleset",
+]
+
+
+class UnknownPolicy(StrEnum):
+    EXCLUDE = "exclude"
+    """A pair with any rating to be assessed is not suggested."""
+    PENALISE = "penalise"
+    """It is suggested with ``unknown_penalty`` off its score per rating to be assessed."""
+
+
+class HardConstraints(StrictModel):
+    max_distance_km: float = Field(default=40.0, gt=0, le=1000)
+    min_schedule_overlap: float = Field(
+        default=1.0, ge=0, le=1, description="Share of a task's slots the person must be free for."
+    )
+    max_hours_over: float = Field(
+        default=0.0, ge=0, le=20, description="Hours a task may exceed the person's weekly maximum."
+    )
+    require_licences: bool = True
+    respect_kilograms: bool = True
+    hand_over_only: bool = True
+    over_demand_tolerance: dict[Group, int] = Field(
+        default_factory=lambda: dict.fromkeys(Group, 0),
+        description="Levels of over-demand tolerated per group, after adjustments.",
+    )
+    unknown_ratings: UnknownPolicy = UnknownPolicy.PENALISE
+
+    @model_validator(mode="after")
+    def _every_group(self) -> HardConstraints:
+        missing = [g.value for g in Group if g not in self.over_demand_tolerance]
+        if missing:
+            raise ValueError(f"over_demand_tolerance: give every group; missing {missing}")
+        if any(not 0 <= v <= 4 for v in self.over_demand_tolerance.values()):
+            raise ValueError("over_demand_tolerance: each value is 0–4 levels")
+        return self
+
+
+class Weights(StrictModel):
+    ability_fit: float = Field(default=2.0, ge=0, le=100)
+    adjustments: float = Field(default=1.0, ge=0, le=100)
+    skills: float = Field(default=0.5, ge=0, le=100)
+    interests: float = Field(default=1.5, ge=0, le=100)
+    hours_fit: float = Field(default=1.0, ge=0, le=100)
+    schedule_fit: float = Field(default=0.5, ge=0, le=100)
+    distance: float = Field(default=1.0, ge=0, le=100)
+
+
+class RuleSet(StrictModel):
+    version: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+    description: str = Field(default="", max_length=2000)
+    hard: HardConstraints = Field(default_factory=HardConstraints)
+    weights: Weights = Field(default_factory=Weights)
+    under_demand_penalty: float = Field(
+        default=0.5,
+        ge=0,
+        le=100,
+        description="Off the score per level of unused capacity, averaged over characteristics.",
+    )
+    unknown_penalty: float = Field(default=0.25, ge=0, le=100)
+    adjustment_costs: dict[str, float] = Field(
+        default_factory=lambda: {"none": 0.1, "low": 0.25, "medium": 0.5, "high": 1.0}
+    )
+
+    @model_validator(mode="after")
+    def _every_cost_class(self) -> RuleSet:
+        names = {c.name.lower() for c in CostClass}
+        if set(self.adjustment_costs) != names:
+            raise ValueError(f"adjustment_costs: give exactly the classes {sorted(names)}")
+        if any(v < 0 for v in self.adjustment_costs.values()):
+            raise ValueError("adjustment_costs: costs are not negative")
+        return self
+
+    def cost_of(self, cost_class: CostClass) -> float:
+        return self.adjustment_costs[cost_class.name.lower()]
+
+    def fingerprint(self) -> str:
+        """Short hash of the content: two rule sets with the same content share it."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
+
+def parse_ruleset(data: dict[str, Any]) -> RuleSet:
+    try:
+        return RuleSet.model_validate(data)
+    except ValidationError as err:
+        raise InvalidInputError(field_errors(err), "invalid rule set") from None
+
+
+def load_ruleset(path: str | Path) -> RuleSet:
+    """Read a rule set from a YAML or JSON file."""
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise InvalidInputError([], f"{path} is not YAML or JSON: {err}") from None
+    if not isinstance(data, dict):
+        raise InvalidInputError([], f"{path} does not hold a rule set (a mapping)")
+    return parse_ruleset(data)
+
+
+def default_ruleset() -> RuleSet:
+    """The shipped, documented default (``matching/rulesets/default.yaml``)."""
+    text = resources.files("matching").joinpath("rulesets/default.yaml").read_text("utf-8")
+    return parse_ruleset(yaml.safe_load(text))

@@ -1,0 +1,277 @@
+"""The vectorised scorer: every constraint and component for a batch of (person, task) pairs.
+
+One call scores P pairs given as two index arrays into a :class:`PeopleMatrix` and a
+:class:`TaskMatrix`; every intermediate is an array of shape (P,) or (P, n_characteristics).
+Person → tasks, task → people and the composer all call it; no Python loop runs per pair.
+
+Semantics (the per-pair oracle in :mod:`matching.reference` implements the same, slowly):
+
+* A rating is **unknown** when the task's demand is not assessed, or the demand is above 0 and
+  the person's capacity is not assessed. Unknowns are never read as "no limitation"; the rule
+  set excludes such pairs or lowers their score per unknown, and explanations list them as
+  "to be assessed".
+* Over-demand is ``max(demand − capacity, 0)`` where both are known. A physician's **hard
+  limit** is absolute: if the demand exceeds it the pair is infeasible, whatever adjustments or
+  tolerances say. Other over-demand must be brought within the group's tolerance by the
+  **cheapest set of accepted adjustments** (each lowers some demands by some levels; several
+  adjustments do not add up on one characteristic: the largest lowering counts). Ties between
+  equally cheap sets go to the set with the lowest bit pattern over the task's accepted
+  adjustments in catalogue order.
+* The score is the sum of the components in :data:`COMPONENTS`; ``contributions`` hold them in
+  that order and sum exactly to ``total``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from features.catalogue import ADJUSTMENTS, CHARACTERISTICS
+from features.geo import haversine_km
+from features.pipeline.encoders import adjustment_lowering_table
+from features.pipeline.matrices import PeopleMatrix, TaskMatrix
+from matching.rules import RuleSet, UnknownPolicy
+
+__all__ = ["COMPONENTS", "FAILURES", "PairScores", "score_pairs"]
+
+COMPONENTS: tuple[str, ...] = (
+    "ability_fit", "adjustments", "skills", "interests", "hours_fit", "schedule_fit",
+    "distance", "under_demand", "unknown",
+)  # fmt: skip
+FAILURES: tuple[str, ...] = (
+    "not_matchable", "not_hand_over", "hard_limit", "over_demand", "kilograms", "licences",
+    "distance", "schedule", "hours", "unknown",
+)  # fmt: skip
+_F = {name: i for i, name in enumerate(FAILURES)}
+
+_LOWERING = adjustment_lowering_table()
+_KG_COLUMNS = np.array(
+    [i for i, c in enumerate(CHARACTERISTICS.values()) if c.has_kilograms], dtype=np.int64
+)
+_GROUP_OF = np.array([c.group for c in CHARACTERISTICS.values()], dtype=object)
+_ADJ_MAX_KG = np.array(
+    [np.inf if a.max_kilograms_after is None else a.max_kilograms_after
+     for a in ADJUSTMENTS.values()], dtype=np.float64,
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PairScores:
+    """Scores of P pairs; every array's first axis is the pair."""
+
+    person_rows: np.ndarray
+    task_rows: np.ndarray
+    feasible: np.ndarray
+    """bool (P,)"""
+    failures: np.ndarray
+    """bool (P, len(FAILURES))"""
+    total: np.ndarray
+    """float64 (P,)"""
+    contributions: np.ndarray
+    """float64 (P, len(COMPONENTS)); sums to ``total``"""
+    chosen: np.ndarray
+    """bool (P, n_adjustments): the cheapest accepted set that closes the over-demand"""
+    closable: np.ndarray
+    """bool (P,): some accepted set closes every over-demand (outside hard limits)"""
+    over: np.ndarray
+    """float32 (P, n_characteristics): over-demand before adjustments (0 where unknown)"""
+    over_after: np.ndarray
+    """float32 (P, n_characteristics): over-demand left after the chosen adjustments"""
+    unknown: np.ndarray
+    """bool (P, n_characteristics): ratings to be assessed"""
+    kg_over: np.ndarray
+    """bool (P, len(KG_IDS)): the load exceeds the person's kilograms"""
+    km: np.ndarray
+    overlap: np.ndarray
+    """float64 (P,): share of the task's slots the person is free for"""
+
+    def __len__(self) -> int:
+        return len(self.total)
+
+
+def _popcount(bits: np.ndarray) -> np.ndarray:
+    return np.bitwise_count(bits).astype(np.float64)
+
+
+def tolerance_vector(rules: RuleSet) -> np.ndarray:
+    """(n_characteristics,): levels of over-demand tolerated on each characteristic."""
+    return np.array([rules.hard.over_demand_tolerance[g] for g in _GROUP_OF], dtype=np.float32)
+
+
+def adjustment_cost_vector(rules: RuleSet) -> np.ndarray:
+    """(n_adjustments,): each adjustment's cost under the rule set."""
+    return np.array([rules.cost_of(a.cost_class) for a in ADJUSTMENTS.values()])
+
+
+def cheapest_adjustments(
+    need: np.ndarray,
+    kg_need: np.ndarray,
+    cap_kg: np.ndarray,
+    accepted_index: np.ndarray,
+    costs: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """For Q pairs, the cheapest subset of each task's accepted adjustments that lowers every
+    demand by at least ``need`` levels and brings every load in ``kg_need`` within ``cap_kg``.
+
+    need: (Q, n_characteristics) levels to remove; kg_need: bool (Q, K); cap_kg: (Q, K);
+    accepted_index: (Q, B) catalogue indices, -1 padded; costs: (n_adjustments,).
+    Returns chosen bool (Q, n_adjustments) and found bool (Q,).
+    """
+    q, width = accepted_index.shape
+    chosen = np.zeros((q, len(costs)), dtype=bool)
+    if q == 0:
+        return chosen, np.zeros(0, dtype=bool)
+    cols = np.flatnonzero(need.any(axis=0))
+    n_subsets = 1 << width
+    bits = ((np.arange(n_subsets)[:, None] >> np.arange(width)) & 1).astype(bool)  # (S, B)
+    valid = accepted_index >= 0  # (Q, B)
+    idx = np.where(valid, accepted_index, 0)
+    usable = ~(bits[None, :, :] & ~valid[:, None, :]).any(axis=2)  # (Q, S)
+    lowering = _LOWERING[idx][:, :, cols] * valid[:, :, None]  # (Q, B, C')
+    reduced = np.zeros((q, n_subsets, len(cols)), dtype=np.int8)
+    for b in range(width):
+        reduced = np.maximum(reduced, np.where(bits[None, :, b, None], lowering[:, None, b, :], 0))
+    ok = usable & (reduced >= need[:, None, cols]).all(axis=2)
+    for k in range(kg_need.shape[1]):
+        rows = kg_need[:, k]
+        if not rows.any():
+            continue
+        helps = valid & (_LOWERING[idx][:, :, _KG_COLUMNS[k]] > 0)
+        helps &= _ADJ_MAX_KG[idx] <= cap_kg[:, k, None]
+        ok[rows] &= (bits[None, :, :] & helps[rows][:, None, :]).any(axis=2)
+    cost = (bits[None, :, :] * (costs[idx] * valid)[:, None, :]).sum(axis=2)  # (Q, S)
+    key = np.where(ok, cost, np.inf)
+    best = np.argmin(key, axis=1)
+    found = np.isfinite(key[np.arange(q), best])
+    pick = bits[best] & valid & found[:, None]  # (Q, B)
+    rows, slots = np.nonzero(pick)
+    chosen[rows, accepted_index[rows, slots]] = True
+    return chosen, found
+
+
+def score_pairs(
+    people: PeopleMatrix,
+    person_rows: np.ndarray,
+    tasks: TaskMatrix,
+    task_rows: np.ndarray,
+    rules: RuleSet,
+) -> PairScores:
+    """Feasibility, components and the chosen adjustments for each (person, task) pair."""
+    pr = np.asarray(person_rows, dtype=np.int64)
+    tr = np.asarray(task_rows, dtype=np.int64)
+    if pr.shape != tr.shape or pr.ndim != 1:
+        raise ValueError("person_rows and task_rows must be 1-D arrays of the same length")
+    n = len(pr)
+    hard_rules = rules.hard
+    cap = people.capacity[pr].astype(np.float32)
+    dem = tasks.demand[tr].astype(np.float32)
+    hard = people.hard[pr]
+    reduction = tasks.reduction[tr].astype(np.float32)
+
+    cap_known = ~np.isnan(cap)
+    dem_known = ~np.isnan(dem)
+    known = cap_known & dem_known
+    unknown = ~dem_known | (~cap_known & (np.nan_to_num(dem) > 0))
+    d = np.where(known, dem, 0.0)
+    c = np.where(known, cap, 0.0)
+    over = np.maximum(d - c, 0.0)
+    tol = tolerance_vector(rules)
+
+    failures = np.zeros((n, len(FAILURES)), dtype=bool)
+    failures[:, _F["not_matchable"]] = ~people.matchable[pr]
+    if hard_rules.hand_over_only:
+        failures[:, _F["not_hand_over"]] = ~tasks.hand_over[tr]
+    failures[:, _F["hard_limit"]] = (hard & (over > 0)).any(axis=1)
+    # With every accepted adjustment in place, what is left must be within tolerance.
+    need = np.where(hard, 0.0, np.maximum(over - tol, 0.0))
+    closable_levels = (need <= reduction).all(axis=1)
+
+    cap_kg = people.capacity_kg[pr].astype(np.float64)
+    dem_kg = tasks.demand_kg[tr].astype(np.float64)
+    kg_over = ~np.isnan(cap_kg) & ~np.isnan(dem_kg) & (dem_kg > cap_kg)
+    if not hard_rules.respect_kilograms:
+        kg_over[:] = False
+    kg_hard = kg_over & hard[:, _KG_COLUMNS]
+    kg_need = kg_over & ~kg_hard
+    kg_closable = ~(kg_need & (tasks.kg_relief[tr] > cap_kg)).any(axis=1)
+    failures[:, _F["hard_limit"]] |= kg_hard.any(axis=1)
+
+    chosen = np.zeros((n, len(ADJUSTMENTS)), dtype=bool)
+    found = closable_levels & kg_closable
+    wanted = found & ((need > 0).any(axis=1) | kg_need.any(axis=1))
+    if wanted.any():
+        rows = np.flatnonzero(wanted)
+        picked, ok = cheapest_adjustments(
+            need[rows].astype(np.int8),
+            kg_need[rows],
+            cap_kg[rows],
+            tasks.accepted_index[tr[rows]],
+            adjustment_cost_vector(rules),
+        )
+        chosen[rows] = picked
+        found[rows] &= ok
+    failures[:, _F["over_demand"]] = ~closable_levels
+    failures[:, _F["kilograms"]] = closable_levels & ~kg_closable
+
+    if hard_rules.require_licences:
+        failures[:, _F["licences"]] = (tasks.licences[tr] & ~people.licences[pr]) != 0
+    km = haversine_km(people.lat[pr], people.lon[pr], tasks.lat[tr], tasks.lon[tr])
+    failures[:, _F["distance"]] = km > hard_rules.max_distance_km
+    task_slots = _popcount(tasks.schedule[tr])
+    overlap = _popcount(tasks.schedule[tr] & people.schedule[pr]) / np.maximum(task_slots, 1.0)
+    failures[:, _F["schedule"]] = overlap < hard_rules.min_schedule_overlap - 1e-9
+    failures[:, _F["hours"]] = tasks.hours[tr] > people.hours_max[pr] + hard_rules.max_hours_over
+    n_unknown = unknown.sum(axis=1)
+    if hard_rules.unknown_ratings is UnknownPolicy.EXCLUDE:
+        failures[:, _F["unknown"]] = n_unknown > 0
+    feasible = ~failures.any(axis=1)
+
+    chosen_lowering = np.zeros_like(over)
+    for a in np.flatnonzero(chosen.any(axis=0)):
+        rows = chosen[:, a]
+        chosen_lowering[rows] = np.maximum(chosen_lowering[rows], _LOWERING[a])
+    over_after = np.where(hard, over, np.maximum(d - chosen_lowering - c, 0.0))
+
+    weights = rules.weights
+    n_known = np.maximum(dem_known.sum(axis=1), 1)
+    contributions = np.zeros((n, len(COMPONENTS)), dtype=np.float64)
+    contributions[:, 0] = weights.ability_fit * (1.0 - over_after.sum(axis=1) / (4.0 * n_known))
+    contributions[:, 1] = -weights.adjustments * (chosen * adjustment_cost_vector(rules)).sum(
+        axis=1
+    )
+    required = np.asarray(tasks.skills[tr].sum(axis=1)).ravel()
+    matched = np.asarray(tasks.skills[tr].multiply(people.skills[pr]).sum(axis=1)).ravel()
+    contributions[:, 2] = weights.skills * np.where(
+        required > 0, matched / np.maximum(required, 1), 0
+    )
+    sector_hit = people.interest_sectors[pr, tasks.sector[tr]]
+    kind_hit = people.interest_kinds[pr, tasks.kind[tr]]
+    contributions[:, 3] = weights.interests * 0.5 * (sector_hit.astype(float) + kind_hit)
+    h_min = people.hours_min[pr].astype(np.float64)
+    hours = tasks.hours[tr].astype(np.float64)
+    contributions[:, 4] = weights.hours_fit * np.where(
+        h_min > 0, np.minimum(hours / np.maximum(h_min, 1e-9), 1.0), 1.0
+    )
+    contributions[:, 5] = weights.schedule_fit * overlap
+    contributions[:, 6] = weights.distance * np.clip(1.0 - km / hard_rules.max_distance_km, 0, 1)
+    spare = np.where(known, np.maximum(c - d, 0.0), 0.0)
+    contributions[:, 7] = -rules.under_demand_penalty * spare.sum(axis=1) / (4.0 * over.shape[1])
+    if hard_rules.unknown_ratings is UnknownPolicy.PENALISE:
+        contributions[:, 8] = -rules.unknown_penalty * n_unknown
+    return PairScores(
+        person_rows=pr,
+        task_rows=tr,
+        feasible=feasible,
+        failures=failures,
+        total=contributions.sum(axis=1),
+        contributions=contributions,
+        chosen=chosen,
+        closable=found,
+        over=over.astype(np.float32),
+        over_after=over_after.astype(np.float32),
+        unknown=unknown,
+        kg_over=kg_over,
+        km=km,
+        overlap=overlap,
+    )
