@@ -223,7 +223,7 @@ def score_pairs(
     failures[:, _F["schedule"]] = overlap < hard_rules.min_schedule_overlap - 1e-9
     failures[:, _F["hours"]] = tasks.hours[tr] > people.hours_max[pr] + hard_rules.max_hours_over
     n_unknown = unknown.sum(axis=1)
-    if hard_rules.unknown_ratings is UnknownPolicy.EXCLUDE:
+    if hard_rules.unknown_ratings == UnknownPolicy.EXCLUDE:
         failures[:, _F["unknown"]] = n_unknown > 0
     feasible = ~failures.any(axis=1)
 
@@ -257,7 +257,7 @@ def score_pairs(
     contributions[:, 6] = weights.distance * np.clip(1.0 - km / hard_rules.max_distance_km, 0, 1)
     spare = np.where(known, np.maximum(c - d, 0.0), 0.0)
     contributions[:, 7] = -rules.under_demand_penalty * spare.sum(axis=1) / (4.0 * over.shape[1])
-    if hard_rules.unknown_ratings is UnknownPolicy.PENALISE:
+    if hard_rules.unknown_ratings == UnknownPolicy.PENALISE:
         contributions[:, 8] = -rules.unknown_penalty * n_unknown
     return PairScores(
         person_rows=pr,

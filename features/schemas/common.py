@@ -52,7 +52,7 @@ __all__ = [
 class StrictModel(BaseModel):
     """Unknown fields are an error, never silently dropped or stored."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_assignment=True)
 
 
 def _in_mapping(name: str, known: object) -> AfterValidator:

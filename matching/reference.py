@@ -1,0 +1,167 @@
+"""The per-pair reference scorer: the oracle the vectorised one is tested against.
+
+Plain Python over one (person, task) pair at a time, written straight from the rules in
+:mod:`matching.scoring`'s docstring and from the catalogue (not from the precomputed tables the
+vectorised code uses), so that a mistake in one is unlikely to be repeated in the other. Slow
+on purpose; the benchmark measures how much faster the vectorised scorer is.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from features.catalogue import ADJUSTMENTS, CHARACTERISTICS
+from features.pipeline.frames import KG_IDS
+from features.pipeline.matrices import PeopleMatrix, TaskMatrix
+from matching.rules import RuleSet, UnknownPolicy
+from matching.scoring import COMPONENTS
+
+__all__ = ["ReferenceScore", "reference_score"]
+
+_ADJ = list(ADJUSTMENTS.values())
+_CHARS = list(CHARACTERISTICS.values())
+
+
+@dataclass(frozen=True)
+class ReferenceScore:
+    feasible: bool
+    failures: frozenset[str]
+    contributions: tuple[float, ...]
+    chosen: tuple[str, ...]
+
+    @property
+    def total(self) -> float:
+        return sum(self.contributions)
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)  # fmt: skip
+    return 6371.0 * 2 * math.asin(math.sqrt(min(max(a, 0.0), 1.0)))
+
+
+def _bits(value: int) -> int:
+    return bin(int(value)).count("1")
+
+
+def reference_score(
+    people: PeopleMatrix, i: int, tasks: TaskMatrix, j: int, rules: RuleSet
+) -> ReferenceScore:
+    hard_rules = rules.hard
+    failures: set[str] = set()
+    if not people.matchable[i]:
+        failures.add("not_matchable")
+    if hard_rules.hand_over_only and not tasks.hand_over[j]:
+        failures.add("not_hand_over")
+
+    over, spare, unknown, need = [], [], 0, {}
+    n_known_demand = 0
+    for c, ch in enumerate(_CHARS):
+        cap, dem = float(people.capacity[i, c]), float(tasks.demand[j, c])
+        cap_known, dem_known = not math.isnan(cap), not math.isnan(dem)
+        n_known_demand += dem_known
+        if not dem_known or (not cap_known and dem > 0):
+            unknown += 1
+        if cap_known and dem_known:
+            over.append(max(dem - cap, 0.0))
+            spare.append(max(cap - dem, 0.0))
+        else:
+            over.append(0.0)
+            spare.append(0.0)
+        is_hard = bool(people.hard[i, c])
+        if is_hard and over[c] > 0:
+            failures.add("hard_limit")
+        tolerance = hard_rules.over_demand_tolerance[ch.group]
+        if not is_hard and over[c] - tolerance > 0:
+            need[ch.id] = over[c] - tolerance
+
+    kg_need: dict[str, float] = {}
+    if hard_rules.respect_kilograms:
+        for k, cid in enumerate(KG_IDS):
+            cap_kg, dem_kg = float(people.capacity_kg[i, k]), float(tasks.demand_kg[j, k])
+            if not math.isnan(cap_kg) and not math.isnan(dem_kg) and dem_kg > cap_kg:
+                c = list(CHARACTERISTICS).index(cid)
+                if people.hard[i, c]:
+                    failures.add("hard_limit")
+                else:
+                    kg_need[cid] = cap_kg
+
+    accepted = [a for a in range(len(_ADJ)) if tasks.accepted[j, a]]
+    best: tuple[float, tuple[int, ...]] | None = None
+    for subset_bits in range(1 << len(accepted)):
+        subset = [accepted[b] for b in range(len(accepted)) if subset_bits >> b & 1]
+        lowered = {cid: max((_ADJ[a].lowers.get(cid, 0) for a in subset), default=0)
+                   for cid in need}  # fmt: skip
+        if any(lowered[cid] < levels for cid, levels in need.items()):
+            continue
+        if any(
+            not any(cid in _ADJ[a].lowers and (_ADJ[a].max_kilograms_after or math.inf) <= cap_kg
+                    for a in subset)
+            for cid, cap_kg in kg_need.items()
+        ):  # fmt: skip
+            continue
+        cost = sum(rules.cost_of(_ADJ[a].cost_class) for a in subset)
+        if best is None or cost < best[0]:
+            best = (cost, tuple(subset))
+    if best is None:
+        all_levels = all(
+            max((_ADJ[a].lowers.get(cid, 0) for a in accepted), default=0) >= levels
+            for cid, levels in need.items()
+        )
+        failures.add("over_demand" if not all_levels else "kilograms")
+        chosen: tuple[int, ...] = ()
+    else:
+        chosen = best[1]
+
+    if hard_rules.require_licences and int(tasks.licences[j]) & ~int(people.licences[i]):
+        failures.add("licences")
+    km = _km(people.lat[i], people.lon[i], tasks.lat[j], tasks.lon[j])
+    if km > hard_rules.max_distance_km:
+        failures.add("distance")
+    task_slots = _bits(tasks.schedule[j])
+    overlap = _bits(int(tasks.schedule[j]) & int(people.schedule[i])) / max(task_slots, 1)
+    if overlap < hard_rules.min_schedule_overlap - 1e-9:
+        failures.add("schedule")
+    if tasks.hours[j] > people.hours_max[i] + hard_rules.max_hours_over:
+        failures.add("hours")
+    if hard_rules.unknown_ratings == UnknownPolicy.EXCLUDE and unknown:
+        failures.add("unknown")
+
+    over_after = []
+    for c, ch in enumerate(_CHARS):
+        cap, dem = float(people.capacity[i, c]), float(tasks.demand[j, c])
+        if math.isnan(cap) or math.isnan(dem):
+            over_after.append(0.0)
+        elif people.hard[i, c]:
+            over_after.append(over[c])
+        else:
+            lowered = max((_ADJ[a].lowers.get(ch.id, 0) for a in chosen), default=0)
+            over_after.append(max(dem - lowered - cap, 0.0))
+
+    w = rules.weights
+    required = set(tasks.skills[j].indices)
+    held = set(people.skills[i].indices)
+    h_min = float(people.hours_min[i])
+    contributions = {
+        "ability_fit": w.ability_fit * (1 - sum(over_after) / (4 * max(n_known_demand, 1))),
+        "adjustments": -w.adjustments * sum(rules.cost_of(_ADJ[a].cost_class) for a in chosen),
+        "skills": w.skills * (len(required & held) / len(required) if required else 0.0),
+        "interests": w.interests * 0.5 * (
+            float(people.interest_sectors[i, tasks.sector[j]])
+            + float(people.interest_kinds[i, tasks.kind[j]])
+        ),
+        "hours_fit": w.hours_fit * (min(float(tasks.hours[j]) / h_min, 1.0) if h_min > 0 else 1.0),
+        "schedule_fit": w.schedule_fit * overlap,
+        "distance": w.distance * min(max(1 - km / hard_rules.max_distance_km, 0.0), 1.0),
+        "under_demand": -rules.under_demand_penalty * sum(spare) / (4 * len(_CHARS)),
+        "unknown": -rules.unknown_penalty * unknown
+        if hard_rules.unknown_ratings == UnknownPolicy.PENALISE else 0.0,
+    }  # fmt: skip
+    return ReferenceScore(
+        feasible=not failures,
+        failures=frozenset(failures),
+        contributions=tuple(contributions[name] for name in COMPONENTS),
+        chosen=tuple(_ADJ[a].id for a in chosen),
+    )

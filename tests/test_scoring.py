@@ -1,0 +1,258 @@
+"""The scorer: hand-computed cases, known answers, and properties against the oracle."""
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from features.catalogue import CHARACTERISTIC_IDS, Group
+from features.catalogue.characteristics import characteristic_index
+from features.pipeline.frames import people_frame_from_profiles, task_frame_from_tasks
+from features.schemas import Task
+from matching.ranking import rank_people_for_tasks, rank_tasks_for_person
+from matching.reference import reference_score
+from matching.rules import default_ruleset
+from matching.scoring import COMPONENTS, FAILURES, score_pairs
+from tests.worlds import LAHTI, all_pairs, checkerboard, featurize, profile, rating, small_worlds
+
+RULES = default_ruleset()
+SLOW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _dishwasher_world(*, standing_cap=1, hard=False, accepted=("sit_stand_stool",), **task_kw):
+    person = profile(
+        "JS-HENNA1",
+        {cid: rating(4) for cid in CHARACTERISTIC_IDS}
+        | {"standing": rating(standing_cap, hard=hard)},
+        hours=(10, 20),
+        sectors=["kitchen_catering"],
+        kinds=["dishwashing"],
+        skills=["astianpesu"],
+    )
+    demands = dict.fromkeys(CHARACTERISTIC_IDS, 2) | {"standing": 3}
+    task = Task(
+        title="Astianpesu",
+        kind="dishwashing",
+        task_type="hand_over",
+        hours_per_week=5,
+        schedule=["mon-morning", "tue-morning"],
+        frequency="daily",
+        demands=demands,
+        accepted_adjustments=list(accepted),
+        required_skills=["astianpesu"],
+        **task_kw,
+    )
+    return featurize(
+        people_frame_from_profiles([person]),
+        task_frame_from_tasks([task], sector="kitchen_catering", lat=LAHTI[0], lon=LAHTI[1]),
+    )
+
+
+def test_hand_computed_pair():
+    world = _dishwasher_world()
+    s = score_pairs(world.people, np.array([0]), world.tasks, np.array([0]), RULES)
+    assert s.feasible[0]
+    # Standing: demand 3, capacity 1 → 2 levels over; the sit-stand stool lowers it by 2.
+    assert s.over[0, characteristic_index("standing")] == 2
+    assert s.over_after[0].sum() == 0
+    assert s.chosen[0].sum() == 1
+    c = dict(zip(COMPONENTS, s.contributions[0], strict=True))
+    assert c["ability_fit"] == pytest.approx(2.0)  # nothing left over: 2.0 × 1
+    assert c["adjustments"] == pytest.approx(-0.25)  # one low-cost adjustment
+    assert c["skills"] == pytest.approx(0.5)  # the one required skill is held
+    assert c["interests"] == pytest.approx(1.5)  # sector and kind both of interest
+    assert c["hours_fit"] == pytest.approx(0.5)  # 5 h of a 10 h minimum
+    assert c["schedule_fit"] == pytest.approx(0.5)
+    assert c["distance"] == pytest.approx(1.0)  # same point
+    # Unused capacity: 42 characteristics at 4 vs demand 2 → 84 levels; /(4 × 43) × 0.5.
+    assert c["under_demand"] == pytest.approx(-0.5 * 84 / (4 * 43))
+    assert c["unknown"] == 0
+    assert s.total[0] == pytest.approx(sum(c.values()))
+
+
+def test_no_adjustment_accepted_means_infeasible_and_hard_limit_is_absolute():
+    world = _dishwasher_world(accepted=())
+    s = score_pairs(world.people, np.array([0]), world.tasks, np.array([0]), RULES)
+    assert not s.feasible[0] and s.failures[0, FAILURES.index("over_demand")]
+    world = _dishwasher_world(hard=True)  # the stool is accepted, but a physician said 1
+    s = score_pairs(world.people, np.array([0]), world.tasks, np.array([0]), RULES)
+    assert not s.feasible[0] and s.failures[0, FAILURES.index("hard_limit")]
+    assert not s.failures[0, FAILURES.index("over_demand")]
+
+
+def test_tolerance_lets_small_over_demand_through_at_a_price():
+    rules = RULES.model_copy(deep=True)
+    rules.hard.over_demand_tolerance[Group.POSTURE_MOBILITY] = 2
+    world = _dishwasher_world(accepted=())
+    s = score_pairs(world.people, np.array([0]), world.tasks, np.array([0]), rules)
+    assert s.feasible[0]
+    assert s.contributions[0, 0] == pytest.approx(2.0 * (1 - 2 / (4 * 43)))
+
+
+def test_cheapest_set_is_chosen():
+    # Both the stool (low) and the sit-stand desk (medium) help; only the stool lowers standing
+    # by 2, and a work pair (medium) is irrelevant: the stool alone is cheapest.
+    world = _dishwasher_world(accepted=("sit_stand_desk", "sit_stand_stool", "work_pair"))
+    s = score_pairs(world.people, np.array([0]), world.tasks, np.array([0]), RULES)
+    from features.catalogue import ADJUSTMENT_IDS
+
+    assert [ADJUSTMENT_IDS[a] for a in np.flatnonzero(s.chosen[0])] == ["sit_stand_stool"]
+
+
+def test_unknown_is_not_a_perfect_fit():
+    full = profile("JS-FULL01", {cid: rating(4) for cid in CHARACTERISTIC_IDS})
+    empty = profile("JS-EMPTY1", {})
+    task = Task(
+        title="t",
+        kind="cleaning",
+        task_type="hand_over",
+        hours_per_week=4,
+        schedule=["mon-morning"],
+        frequency="weekly",
+        demands=dict.fromkeys(CHARACTERISTIC_IDS, 2),
+    )
+    world = featurize(
+        people_frame_from_profiles([full, empty]),
+        task_frame_from_tasks([task], sector="cleaning", lat=LAHTI[0], lon=LAHTI[1]),
+    )
+    s = score_pairs(world.people, np.array([0, 1]), world.tasks, np.array([0, 0]), RULES)
+    assert s.unknown[1].all() and not s.unknown[0].any()
+    assert s.total[1] < s.total[0] - 5  # 43 ratings to be assessed cost 0.25 each
+    excluding = RULES.model_copy(deep=True)
+    excluding.hard.unknown_ratings = "exclude"
+    s = score_pairs(world.people, np.array([0, 1]), world.tasks, np.array([0, 0]), excluding)
+    assert s.feasible.tolist() == [True, False]
+    assert s.failures[1, FAILURES.index("unknown")]
+
+
+def test_checkerboard_known_answers():
+    world = checkerboard(5)
+    for i in range(5):
+        ranked = rank_tasks_for_person(
+            world.people, world.tasks, int(world.people.ids[i]), RULES, 5
+        )
+        assert ranked.ids.tolist() == [world.tasks.ids[i]]
+        ranked = rank_people_for_tasks(
+            world.people, world.tasks, [int(world.tasks.ids[i])], RULES, 5
+        )
+        assert ranked.ids.tolist() == [world.people.ids[i]]
+
+
+@SLOW
+@given(small_worlds())
+def test_vectorised_equals_reference(world):
+    pr, tr = all_pairs(world)
+    s = score_pairs(world.people, pr, world.tasks, tr, RULES)
+    assert np.array_equal(s.total, s.contributions.sum(axis=1))
+    for p in range(len(pr)):
+        ref = reference_score(world.people, pr[p], world.tasks, tr[p], RULES)
+        assert bool(s.feasible[p]) == ref.feasible
+        assert {FAILURES[f] for f in np.flatnonzero(s.failures[p])} == ref.failures
+        np.testing.assert_allclose(s.contributions[p], ref.contributions, atol=1e-9)
+        if ref.feasible:
+            from features.catalogue import ADJUSTMENT_IDS
+
+            assert tuple(ADJUSTMENT_IDS[a] for a in np.flatnonzero(s.chosen[p])) == ref.chosen
+
+
+@SLOW
+@given(small_worlds(), st.integers(0, 10_000))
+def test_ranked_pairs_are_feasible_and_respect_hard_limits(world, seed):
+    person_id = int(world.people.ids[seed % len(world.people)])
+    ranked = rank_tasks_for_person(world.people, world.tasks, person_id, RULES, 20)
+    i = world.people.row_of[person_id]
+    assert ranked.pairs.feasible.all()
+    for task_id in ranked.ids:
+        j = world.tasks.row_of[int(task_id)]
+        hard = world.people.hard[i]
+        demand, capacity = world.tasks.demand[j, hard], world.people.capacity[i, hard]
+        assert (np.nan_to_num(demand) <= capacity).all()  # even with adjustments
+        assert world.people.matchable[i]
+    assert list(ranked.total) == sorted(ranked.total, reverse=True)
+    again = rank_tasks_for_person(world.people, world.tasks, person_id, RULES, 20)
+    assert np.array_equal(ranked.ids, again.ids)
+
+
+def _without_under_demand(scores):
+    return scores.total - scores.contributions[:, COMPONENTS.index("under_demand")]
+
+
+@SLOW
+@given(small_worlds(), st.integers(0, 10_000), st.sampled_from(CHARACTERISTIC_IDS))
+def test_more_demand_never_helps(world, seed, cid):
+    """Raising a task's demand never raises a score (the under-demand penalty, which rewards
+    using a person's capacities, is the one component that moves the other way) nor makes an
+    infeasible pair feasible."""
+    pr, tr = all_pairs(world)
+    before = score_pairs(world.people, pr, world.tasks, tr, RULES)
+    j = seed % len(world.tasks)
+    c = characteristic_index(cid)
+    if np.isnan(world.tasks.demand[j, c]) or world.tasks.demand[j, c] >= 4:
+        return
+    world.tasks.demand[j, c] += 1
+    after = score_pairs(world.people, pr, world.tasks, tr, RULES)
+    mask = tr == j
+    assert (_without_under_demand(after)[mask] <= _without_under_demand(before)[mask] + 1e-9).all()
+    assert not (after.feasible[mask] & ~before.feasible[mask]).any()
+
+
+@SLOW
+@given(small_worlds(), st.integers(0, 10_000), st.sampled_from(CHARACTERISTIC_IDS))
+def test_more_capacity_never_hurts(world, seed, cid):
+    pr, tr = all_pairs(world)
+    before = score_pairs(world.people, pr, world.tasks, tr, RULES)
+    i = seed % len(world.people)
+    c = characteristic_index(cid)
+    if np.isnan(world.people.capacity[i, c]) or world.people.capacity[i, c] >= 4:
+        return
+    world.people.capacity[i, c] += 1
+    after = score_pairs(world.people, pr, world.tasks, tr, RULES)
+    mask = pr == i
+    assert (_without_under_demand(after)[mask] >= _without_under_demand(before)[mask] - 1e-9).all()
+    assert not (before.feasible[mask] & ~after.feasible[mask]).any()
+
+
+def test_k_and_ids_are_checked():
+    from features.errors import InvalidInputError, NotFoundError
+
+    world = checkerboard(2)
+    with pytest.raises(InvalidInputError, match="k: must be 1–200"):
+        rank_tasks_for_person(world.people, world.tasks, 1, RULES, 0)
+    with pytest.raises(NotFoundError, match="no jobseeker with id 99"):
+        rank_tasks_for_person(world.people, world.tasks, 99, RULES, 5)
+    with pytest.raises(NotFoundError, match="no task with id 42"):
+        rank_people_for_tasks(world.people, world.tasks, [42], RULES, 5)
+
+
+@SLOW
+@given(
+    st.lists(st.sampled_from(list(range(27))), min_size=0, max_size=5, unique=True),
+    st.dictionaries(st.sampled_from(CHARACTERISTIC_IDS[:25]), st.integers(1, 3), max_size=3),
+)
+def test_cheapest_adjustments_equal_brute_force(accepted, need_by_id):
+    from features.catalogue import ADJUSTMENTS
+    from matching.scoring import adjustment_cost_vector, cheapest_adjustments
+
+    adjustments = list(ADJUSTMENTS.values())
+    accepted = sorted(accepted)
+    need = np.zeros((1, len(CHARACTERISTIC_IDS)), dtype=np.int8)
+    for cid, levels in need_by_id.items():
+        need[0, characteristic_index(cid)] = levels
+    index = np.array([accepted + [-1] * (5 - len(accepted))], dtype=np.int16)
+    costs = adjustment_cost_vector(RULES)
+    chosen, found = cheapest_adjustments(
+        need, np.zeros((1, 2), bool), np.full((1, 2), np.nan), index, costs
+    )
+    best = None
+    for bits in range(1 << len(accepted)):
+        subset = [accepted[b] for b in range(len(accepted)) if bits >> b & 1]
+        if all(
+            max((adjustments[a].lowers.get(cid, 0) for a in subset), default=0) >= lv
+            for cid, lv in need_by_id.items()
+        ):
+            cost = sum(costs[a] for a in subset)
+            if best is None or cost < best[0]:
+                best = (cost, subset)
+    assert bool(found[0]) == (best is not None)
+    if best is not None:
+        assert sorted(np.flatnonzero(chosen[0]).tolist()) == best[1]
