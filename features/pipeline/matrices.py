@@ -62,6 +62,8 @@ class PeopleMatrix:
     not_matchable_reason: np.ndarray
     """object (n,): '' or why the person may not be matched"""
     area: np.ndarray
+    skill_names: tuple[str, ...]
+    """the fitted skill vocabulary: column v of ``skills`` is skill_names[v]"""
     row_of: dict[int, int] = field(repr=False)
 
     def __len__(self) -> int:
@@ -102,6 +104,7 @@ class TaskMatrix:
     """int16 (m,) index into the task-kind list"""
     hand_over: np.ndarray
     municipality: np.ndarray
+    skill_names: tuple[str, ...]
     row_of: dict[int, int] = field(repr=False)
 
     def __len__(self) -> int:
@@ -185,6 +188,7 @@ class Featurizer:
             matchable=matchable,
             not_matchable_reason=reason,
             area=frame["area"].to_numpy(dtype=object),
+            skill_names=tuple(self.skills_.vocabulary_),
             row_of={int(i): r for r, i in enumerate(ids)},
         )
 
@@ -212,6 +216,7 @@ class Featurizer:
             kind=self.kinds_.transform(frame, "kind"),
             hand_over=(frame["task_type"] == "hand_over").to_numpy(),
             municipality=frame["municipality"].to_numpy(dtype=object),
+            skill_names=tuple(self.skills_.vocabulary_),
             row_of={int(i): r for r, i in enumerate(ids)},
         )
 

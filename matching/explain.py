@@ -1,0 +1,401 @@
+"""Explanations built from the scorer's arrays: structured data and plain sentences.
+
+Every suggestion says what fits, what needs an adjustment (which, from whom, at what cost),
+what is under-demanding, what is still to be assessed, how far away it is, how hours and
+schedule fit and which skills, licences and interests match — in Finnish and in English, in
+words a coordinator can repeat to an employer or a jobseeker. The profile comparison gives, per
+characteristic, capacity, demand and demand after adjustments for an IMBA-style chart.
+
+Sentences avoid Finnish inflection on purpose ("Seisominen: tehtävässä jatkuvasti …"): names
+come from the catalogue in their base form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from features.catalogue import (
+    ADJUSTMENTS,
+    CHARACTERISTIC_IDS,
+    CHARACTERISTICS,
+    LICENCES,
+    SECTORS,
+    TASK_KINDS,
+)
+from features.catalogue.adjustments import PROVIDER_NAMES
+from features.catalogue.schedule import SLOT_IDS, slot_label_fi
+from features.pipeline.encoders import adjustment_lowering_table
+from features.pipeline.frames import KG_IDS
+from features.pipeline.matrices import PeopleMatrix, TaskMatrix
+from matching.scoring import COMPONENTS, FAILURES, PairScores
+
+__all__ = [
+    "AdjustmentNote",
+    "CharacteristicComparison",
+    "Explanation",
+    "component_names",
+    "explain",
+]
+
+_ADJ = list(ADJUSTMENTS.values())
+_LOWERING = adjustment_lowering_table()
+COMPONENT_NAMES = {
+    "ability_fit": ("Toimintakyvyn sopivuus", "Ability fit"),
+    "adjustments": ("Mukautukset", "Adjustments"),
+    "skills": ("Taidot", "Skills"),
+    "interests": ("Kiinnostukset", "Interests"),
+    "hours_fit": ("Tuntien sopivuus", "Hours fit"),
+    "schedule_fit": ("Vuorojen sopivuus", "Schedule fit"),
+    "distance": ("Etäisyys", "Distance"),
+    "under_demand": ("Alikuormitus", "Under-demand"),
+    "unknown": ("Arvioimatta", "To be assessed"),
+}
+
+
+def component_names() -> list[dict[str, str]]:
+    """The score components in result order, with both names."""
+    return [{"id": c, "fi": COMPONENT_NAMES[c][0], "en": COMPONENT_NAMES[c][1]} for c in COMPONENTS]
+
+
+@dataclass(frozen=True)
+class CharacteristicComparison:
+    """One row of the profile comparison (IMBA-style chart)."""
+
+    id: str
+    name_fi: str
+    name_en: str
+    group: str
+    capacity: float | None
+    demand: float | None
+    demand_after: float | None
+    """Demand once the chosen adjustments are in place (hard limits: unchanged)."""
+    hard_limit: bool
+    status: str
+    """fits | adjusted | over | hard_limit | to_assess | under | not_needed"""
+
+
+@dataclass(frozen=True)
+class AdjustmentNote:
+    id: str
+    name_fi: str
+    name_en: str
+    provider: str
+    cost_class: str
+    subsidy_available: bool
+    closes: list[str]
+    """Characteristics whose over-demand it closes."""
+
+
+@dataclass
+class Explanation:
+    person_id: int
+    task_id: int
+    feasible: bool
+    total: float
+    contributions: dict[str, float]
+    fits: list[str]
+    adjustments: list[AdjustmentNote]
+    to_assess: list[str]
+    under_demanding: list[str]
+    distance_km: float
+    task_hours: float
+    person_hours: tuple[float, float]
+    schedule_overlap: float
+    missing_slots: list[str]
+    matched_skills: list[str]
+    required_licences: list[str]
+    interest_sector: bool
+    interest_kind: bool
+    failures: list[str]
+    comparison: list[CharacteristicComparison]
+    sentences: dict[str, list[str]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def _level_text(cid: str, value: float, lang: str) -> str:
+    level = CHARACTERISTICS[cid].levels[int(value)]
+    return level.fi if lang == "fi" else level.en
+
+
+def _name(cid: str, lang: str) -> str:
+    c = CHARACTERISTICS[cid]
+    return c.name_fi if lang == "fi" else c.name_en
+
+
+def _km(value: float, lang: str) -> str:
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if lang == "fi" else text
+
+
+def _hours(value: float, lang: str) -> str:
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang == "fi" else text
+
+
+def _slot(slot: str, lang: str) -> str:
+    return slot_label_fi(slot) if lang == "fi" else slot
+
+
+def explain(people: PeopleMatrix, tasks: TaskMatrix, scores: PairScores, p: int) -> Explanation:
+    """The explanation of pair ``p`` of ``scores``."""
+    i, j = int(scores.person_rows[p]), int(scores.task_rows[p])
+    cap, dem, hard = people.capacity[i], tasks.demand[j], people.hard[i]
+    chosen = np.flatnonzero(scores.chosen[p])
+    lowering = _LOWERING[chosen].max(axis=0) if len(chosen) else np.zeros(len(CHARACTERISTIC_IDS))
+    comparison, fits, to_assess, under = [], [], [], []
+    for c, cid in enumerate(CHARACTERISTIC_IDS):
+        ch = CHARACTERISTICS[cid]
+        capacity = None if np.isnan(cap[c]) else float(cap[c])
+        demand = None if np.isnan(dem[c]) else float(dem[c])
+        after = demand
+        if demand is not None and not hard[c]:
+            after = float(max(demand - lowering[c], 0))
+        if scores.unknown[p, c]:
+            status = "to_assess"
+            to_assess.append(cid)
+        elif demand == 0:
+            status = "not_needed"
+        elif capacity is not None and demand is not None and demand > capacity:
+            if hard[c]:
+                status = "hard_limit"
+            elif after is not None and after <= capacity + scores.over_after[p, c]:
+                status = "adjusted" if after <= capacity else "over"
+            else:
+                status = "over"
+        elif capacity is not None and demand is not None and capacity - demand >= 2:
+            status = "under"
+            under.append(cid)
+        else:
+            status = "fits"
+        if status in ("fits", "under") and demand:
+            fits.append(cid)
+        comparison.append(CharacteristicComparison(
+            cid, ch.name_fi, ch.name_en, ch.group.value, capacity, demand, after,
+            bool(hard[c]), status,
+        ))  # fmt: skip
+    notes = []
+    for a in chosen:
+        adj = _ADJ[a]
+        closes = [cid for c, cid in enumerate(CHARACTERISTIC_IDS)
+                  if scores.over[p, c] > 0 and _LOWERING[a, c] > 0 and not hard[c]]  # fmt: skip
+        notes.append(AdjustmentNote(
+            adj.id, adj.name_fi, adj.name_en, adj.provider.value,
+            adj.cost_class.name.lower(), adj.subsidy_available, closes,
+        ))  # fmt: skip
+    free = int(people.schedule[i])
+    wanted = int(tasks.schedule[j])
+    missing = [s for b, s in enumerate(SLOT_IDS) if (wanted >> b) & 1 and not (free >> b) & 1]
+    required_skills = set(tasks.skills[j].indices)
+    held = set(people.skills[i].indices)
+    vocabulary = tasks.skill_names
+    licences = [LICENCES.ids[b] for b in range(len(LICENCES)) if (int(tasks.licences[j]) >> b) & 1]
+    explanation = Explanation(
+        person_id=int(people.ids[i]),
+        task_id=int(tasks.ids[j]),
+        feasible=bool(scores.feasible[p]),
+        total=float(scores.total[p]),
+        contributions={
+            c: float(v) for c, v in zip(COMPONENTS, scores.contributions[p], strict=True)
+        },
+        fits=fits,
+        adjustments=notes,
+        to_assess=to_assess,
+        under_demanding=under,
+        distance_km=float(scores.km[p]),
+        task_hours=float(tasks.hours[j]),
+        person_hours=(float(people.hours_min[i]), float(people.hours_max[i])),
+        schedule_overlap=float(scores.overlap[p]),
+        missing_slots=missing,
+        matched_skills=sorted(vocabulary[v] for v in required_skills & held),
+        required_licences=licences,
+        interest_sector=bool(people.interest_sectors[i, tasks.sector[j]]),
+        interest_kind=bool(people.interest_kinds[i, tasks.kind[j]]),
+        failures=[FAILURES[f] for f in np.flatnonzero(scores.failures[p])],
+        comparison=comparison,
+    )
+    explanation.sentences = {
+        lang: _sentences(explanation, people, tasks, scores, p, lang) for lang in ("fi", "en")
+    }
+    return explanation
+
+
+def _sentences(
+    e: Explanation,
+    people: PeopleMatrix,
+    tasks: TaskMatrix,
+    scores: PairScores,
+    p: int,
+    lang: str,
+) -> list[str]:
+    fi = lang == "fi"
+    i, j = int(scores.person_rows[p]), int(scores.task_rows[p])
+    out: list[str] = []
+    n_adj = len(e.adjustments)
+    lo, hi = e.person_hours
+    if e.feasible:
+        if fi:
+            head = "Sopii" if n_adj == 0 else f"Sopii mukautuksin ({n_adj})"
+            out.append(
+                f"{head}: {_km(e.distance_km, lang)} km, {_hours(e.task_hours, lang)} h viikossa "
+                f"(toive {_hours(lo, lang)}–{_hours(hi, lang)} h), "
+                + ("kaikki vuorot sopivat." if not e.missing_slots else "osa vuoroista ei sovi.")
+            )
+        else:
+            head = "Fits" if n_adj == 0 else f"Fits with {n_adj} adjustment{'s' * (n_adj > 1)}"
+            out.append(
+                f"{head}: {_km(e.distance_km, lang)} km away, "
+                f"{_hours(e.task_hours, lang)} h a week (wants {_hours(lo, lang)}–{_hours(hi, lang)} h), "
+                + ("free for every slot." if not e.missing_slots else "not free for every slot.")
+            )
+    else:
+        out.append("Ei sovi:" if fi else "Does not fit:")
+        out.extend(_failure_sentences(e, people, tasks, scores, p, lang))
+    for note in e.adjustments:
+        adj = ADJUSTMENTS[note.id]
+        who = PROVIDER_NAMES[adj.provider][0 if fi else 1]
+        cost = _COST_SHORT[adj.cost_class.name.lower()][0 if fi else 1]
+        for cid in note.closes:
+            c = CHARACTERISTIC_IDS.index(cid)
+            need = _level_text(cid, tasks.demand[j, c], lang)
+            can = _level_text(cid, people.capacity[i, c], lang)
+            if fi:
+                out.append(
+                    f"{_name(cid, lang)}: tehtävässä {need}, henkilölle sopii {can}. "
+                    f"Mukautus: {adj.name_fi} ({who}, {cost}) – silloin sopii."
+                )
+            else:
+                out.append(
+                    f"Limited {_name(cid, lang).lower()}: the task needs {need}; the person "
+                    f"manages {can}. With {adj.name_en.lower()} ({who}, {cost}) it fits."
+                )
+    if e.to_assess:
+        names = ", ".join(_name(c, lang) for c in e.to_assess)
+        out.append(f"Arvioitava: {names}." if fi else f"To be assessed: {names}.")
+    if e.under_demanding:
+        names = ", ".join(_name(c, lang) for c in e.under_demanding[:6])
+        more = "…" if len(e.under_demanding) > 6 else ""
+        out.append(
+            f"Vähän vaativa: {names}{more} (henkilö pystyy enempään)." if fi
+            else f"Under-demanding: {names}{more} (the person can do more)."
+        )  # fmt: skip
+    matches = []
+    if e.interest_sector:
+        sector = SECTORS.get(SECTORS.ids[tasks.sector[j]])
+        matches.append(f"ala {sector.fi}" if fi else f"sector {sector.en}")
+    if e.interest_kind:
+        kind = TASK_KINDS.get(TASK_KINDS.ids[tasks.kind[j]])
+        matches.append(f"tehtävälaji {kind.fi}" if fi else f"kind of task {kind.en}")
+    if matches:
+        out.append(
+            ("Vastaa kiinnostuksia: " if fi else "Matches interests: ") + ", ".join(matches) + "."
+        )
+    if e.matched_skills:
+        out.append(("Taidot: " if fi else "Has the skills: ") + ", ".join(e.matched_skills) + ".")
+    if e.required_licences and "licences" not in e.failures:
+        names = ", ".join(LICENCES.get(x).fi if fi else LICENCES.get(x).en
+                          for x in e.required_licences)  # fmt: skip
+        out.append(f"Vaaditut luvat kunnossa: {names}." if fi else f"Holds the licences: {names}.")
+    return out
+
+
+def _failure_sentences(
+    e: Explanation,
+    people: PeopleMatrix,
+    tasks: TaskMatrix,
+    scores: PairScores,
+    p: int,
+    lang: str,
+) -> list[str]:
+    fi = lang == "fi"
+    i, j = int(scores.person_rows[p]), int(scores.task_rows[p])
+    out = []
+    for failure in e.failures:
+        if failure == "not_matchable":
+            reason = str(people.not_matchable_reason[i])
+            out.append(_NOT_MATCHABLE.get(reason, (reason, reason))[0 if fi else 1])
+        elif failure == "not_hand_over":
+            out.append("Ydintehtävä: työnantaja ei ole luovuttanut sitä." if fi
+                       else "A core task: the employer has not handed it over.")  # fmt: skip
+        elif failure in ("hard_limit", "over_demand"):
+            for row in e.comparison:
+                if row.status not in ("hard_limit", "over") or row.capacity is None:
+                    continue
+                if (failure == "hard_limit") != row.hard_limit:
+                    continue
+                need = _level_text(row.id, row.demand or 0, lang)
+                can = _level_text(row.id, row.capacity, lang)
+                if row.hard_limit:
+                    out.append(
+                        f"Lääkärin rajoitus, {_name(row.id, lang)}: tehtävässä {need}, raja {can}; "
+                        "mukautuksilla rajaa ei ylitetä." if fi else
+                        f"Physician's restriction on {_name(row.id, lang).lower()}: the task needs "
+                        f"{need}, the limit is {can}; no adjustment may exceed it."
+                    )  # fmt: skip
+                else:
+                    out.append(
+                        f"{_name(row.id, lang)}: tehtävässä {need}, henkilölle sopii {can}; "
+                        "työnantajan hyväksymät mukautukset eivät riitä." if fi else
+                        f"Limited {_name(row.id, lang).lower()}: the task needs {need}; the person "
+                        f"manages {can}; the adjustments the employer accepts do not close it."
+                    )  # fmt: skip
+            if failure == "hard_limit":
+                for k, cid in enumerate(KG_IDS):
+                    if scores.kg_over[p, k] and people.hard[i, CHARACTERISTIC_IDS.index(cid)]:
+                        out.append(_kg_sentence(cid, tasks.demand_kg[j, k],
+                                                people.capacity_kg[i, k], lang))  # fmt: skip
+        elif failure == "kilograms":
+            for k, cid in enumerate(KG_IDS):
+                if scores.kg_over[p, k]:
+                    out.append(_kg_sentence(cid, tasks.demand_kg[j, k], people.capacity_kg[i, k],
+                                            lang))  # fmt: skip
+        elif failure == "licences":
+            missing = [LICENCES.get(x) for x in e.required_licences
+                       if not (int(people.licences[i]) >> LICENCES.index(x)) & 1]  # fmt: skip
+            names = ", ".join(m.fi if fi else m.en for m in missing)
+            out.append(f"Vaatii: {names}." if fi else f"Requires: {names}.")
+        elif failure == "distance":
+            out.append(f"Matka {_km(e.distance_km, lang)} km on liian pitkä." if fi
+                       else f"{_km(e.distance_km, lang)} km away is too far.")  # fmt: skip
+        elif failure == "schedule":
+            slots = ", ".join(_slot(s, lang) for s in e.missing_slots)
+            out.append(f"Henkilö ei ole käytettävissä: {slots}." if fi
+                       else f"The person is not free for: {slots}.")  # fmt: skip
+        elif failure == "hours":
+            hi = e.person_hours[1]
+            out.append(
+                f"{_hours(e.task_hours, lang)} h viikossa; henkilö tekee enintään "
+                f"{_hours(hi, lang)} h." if fi else
+                f"{_hours(e.task_hours, lang)} h a week; the person works at most "
+                f"{_hours(hi, lang)} h."
+            )  # fmt: skip
+        elif failure == "unknown":
+            names = ", ".join(_name(c, lang) for c in e.to_assess)
+            out.append(f"Arvioitava ensin: {names}." if fi else f"To be assessed first: {names}.")
+    return out
+
+
+def _kg_sentence(cid: str, demand: float, capacity: float, lang: str) -> str:
+    if lang == "fi":
+        return f"{_name(cid, lang)}: kuormat {demand:g} kg, henkilölle sopii {capacity:g} kg."
+    return f"{_name(cid, lang)}: loads of {demand:g} kg; the person manages {capacity:g} kg."
+
+
+_COST_SHORT = {
+    "none": ("ei kustannuksia", "no cost"),
+    "low": ("pieni kustannus", "low cost"),
+    "medium": ("kohtalainen kustannus", "medium cost"),
+    "high": ("suuri kustannus", "high cost"),
+}
+_NOT_MATCHABLE = {
+    "no consent to matching": ("Ei suostumusta yhteensovittamiseen.", "No consent to matching."),
+    "consent to matching withdrawn": ("Suostumus on peruttu.", "Consent has been withdrawn."),
+    "consent does not cover matching": (
+        "Suostumus ei kata yhteensovittamista.",
+        "The consent does not cover matching.",
+    ),
+    "status is not active": ("Asiakkuus ei ole aktiivinen.", "The person is not active."),
+}
