@@ -248,7 +248,8 @@ def _sentences(
             head = "Fits" if n_adj == 0 else f"Fits with {n_adj} adjustment{'s' * (n_adj > 1)}"
             out.append(
                 f"{head}: {_km(e.distance_km, lang)} km away, "
-                f"{_hours(e.task_hours, lang)} h a week (wants {_hours(lo, lang)}–{_hours(hi, lang)} h), "
+                f"{_hours(e.task_hours, lang)} h a week "
+                f"(wants {_hours(lo, lang)}–{_hours(hi, lang)} h), "
                 + ("free for every slot." if not e.missing_slots else "not free for every slot.")
             )
     else:
