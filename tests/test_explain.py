@@ -1,0 +1,87 @@
+"""Explanations and why-not: what they say, and that the relaxations are minimal and work."""
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+
+from matching.explain import explain
+from matching.rules import default_ruleset
+from matching.scoring import score_pairs
+from matching.whynot import apply_relaxations, why_not
+from tests.test_scoring import _dishwasher_world
+from tests.worlds import all_pairs, featurize, small_worlds
+
+RULES = default_ruleset()
+
+
+def _explained(world):
+    s = score_pairs(world.people, np.array([0]), world.tasks, np.array([0]), RULES)
+    return explain(world.people, world.tasks, s, 0)
+
+
+def test_explanation_of_a_fitting_pair_names_the_adjustment_in_both_languages():
+    e = _explained(_dishwasher_world())
+    assert e.feasible and [a.id for a in e.adjustments] == ["sit_stand_stool"]
+    assert e.adjustments[0].closes == ["standing"] and e.adjustments[0].provider == "employer"
+    en, fi = " ".join(e.sentences["en"]), " ".join(e.sentences["fi"])
+    assert "Fits with 1 adjustment" in en
+    assert "Limited standing: the task needs frequently" in en
+    assert "With sit-stand stool (employer, low cost) it fits." in en
+    assert "Seisominen: tehtävässä usein" in fi and "Satulatuoli tai seisomatuki (työnantaja" in fi
+    assert "Matches interests: sector Kitchen and catering, kind of task Dishwashing." in en
+    assert "Has the skills: astianpesu." in en
+    standing = next(r for r in e.comparison if r.id == "standing")
+    assert (standing.capacity, standing.demand, standing.demand_after) == (1.0, 3.0, 1.0)
+    assert standing.status == "adjusted"
+    assert len(e.comparison) == 43
+    assert sum(e.contributions.values()) == e.total
+
+
+def test_hard_limit_is_explained_and_only_redesign_relaxes_it():
+    world = _dishwasher_world(hard=True)
+    e = _explained(world)
+    assert not e.feasible and e.failures == ["hard_limit"]
+    assert any("Physician's restriction on standing" in s for s in e.sentences["en"])
+    assert any("Lääkärin rajoitus, Seisominen" in s for s in e.sentences["fi"])
+    w = why_not(world.people, world.tasks, 1, 1, RULES)
+    assert [(r.constraint, r.change) for r in w.relaxations] == [("hard_limit", "redesign_task")]
+    assert w.relaxations[0].details == {"characteristic": "standing", "to": 1}
+
+
+def test_why_not_asks_the_employer_for_the_cheapest_missing_adjustment():
+    world = _dishwasher_world(accepted=("work_pair",))  # does not help standing
+    w = why_not(world.people, world.tasks, 1, 1, RULES)
+    assert w.failures == ["over_demand"]
+    (r,) = w.relaxations
+    assert r.change == "accept_adjustments" and r.details["new"] == ["sit_stand_stool"]
+    assert r.text["en"] == "The employer accepts: sit-stand stool."
+    people, tasks = apply_relaxations(world.people_frame, world.task_frame, 1, 1, w.relaxations)
+    fixed = featurize(people, tasks)
+    assert score_pairs(fixed.people, np.array([0]), fixed.tasks, np.array([0]), RULES).feasible[0]
+
+
+def _fits(world, person_id, task_id, relaxations):
+    people, tasks = apply_relaxations(
+        world.people_frame, world.task_frame, person_id, task_id, relaxations
+    )
+    again = featurize(people, tasks)
+    i, j = again.people.row_of[person_id], again.tasks.row_of[task_id]
+    scores = score_pairs(again.people, np.array([i]), again.tasks, np.array([j]), RULES)
+    return bool(scores.feasible[0])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_worlds(max_people=3, max_tasks=4))
+def test_relaxations_make_the_pair_fit_and_none_can_be_left_out(world):
+    pr, tr = all_pairs(world)
+    scores = score_pairs(world.people, pr, world.tasks, tr, RULES)
+    for p in np.flatnonzero(~scores.feasible)[:4]:
+        person_id, task_id = int(world.people.ids[pr[p]]), int(world.tasks.ids[tr[p]])
+        w = why_not(world.people, world.tasks, person_id, task_id, RULES)
+        assert w.failures and w.relaxations
+        assert {r.constraint for r in w.relaxations} >= set(w.failures)
+        for r in w.relaxations:
+            assert r.text["fi"] and r.text["en"]
+
+        assert _fits(world, person_id, task_id, w.relaxations), (w.failures, w.relaxations)
+        for k in range(len(w.relaxations)):
+            assert not _fits(world, person_id, task_id, w.relaxations[:k] + w.relaxations[k + 1 :])
