@@ -62,6 +62,10 @@ class PeopleMatrix:
     not_matchable_reason: np.ndarray
     """object (n,): '' or why the person may not be matched"""
     area: np.ndarray
+    job_coach: np.ndarray
+    """bool (n,): the person needs a job coach"""
+    wage_subsidy: np.ndarray
+    """bool (n,): eligible for wage subsidy"""
     skill_names: tuple[str, ...]
     """the fitted skill vocabulary: column v of ``skills`` is skill_names[v]"""
     row_of: dict[int, int] = field(repr=False)
@@ -188,6 +192,8 @@ class Featurizer:
             matchable=matchable,
             not_matchable_reason=reason,
             area=frame["area"].to_numpy(dtype=object),
+            job_coach=frame["job_coach"].to_numpy(dtype=bool),
+            wage_subsidy=frame["wage_subsidy_eligible"].to_numpy(dtype=bool),
             skill_names=tuple(self.skills_.vocabulary_),
             row_of={int(i): r for r, i in enumerate(ids)},
         )

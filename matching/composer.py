@@ -1,0 +1,292 @@
+"""The tailored-job composer: the best bundle of hand-over tasks for a person, exactly.
+
+Given a person and one employer (or every employer within a radius), choose the set of
+feasible hand-over tasks that maximises
+
+    Σ score(task) · x_task  −  workplace_penalty · Σ y_employer
+
+subject to the person's weekly hours (minimum ≤ Σ hours ≤ maximum), no double-booked
+schedule slot (Σ x over tasks using a slot ≤ 1) and x_task ≤ y_employer — so one workplace is
+preferred to several, and fewer adjustments to more (their cost is in each task's score). It is
+a small integer program, solved exactly with ``scipy.optimize.milp`` (HiGHS). When no bundle
+reaches the minimum hours, the best bundle under the maximum is returned and says so.
+
+The reverse — an employer's hand-over tasks, the best candidates each with their own bundle —
+ranks people by their best single task and composes a bundle for each of the leading ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import coo_matrix
+
+from features.catalogue import ADJUSTMENTS
+from features.catalogue.adjustments import PROVIDER_NAMES
+from features.catalogue.schedule import N_SLOTS, SLOT_IDS
+from features.errors import InvalidInputError, NotFoundError
+from features.geo import haversine_km
+from features.pipeline.matrices import PeopleMatrix, TaskMatrix
+from features.schemas.errors import FieldError
+from matching.ranking import top_k
+from matching.rules import RuleSet
+from matching.scoring import PairScores, score_pairs
+
+__all__ = ["Bundle", "compose_for_employer", "compose_for_person", "solve_bundle"]
+
+WORKPLACE_PENALTY = 4.0
+"""About one good task's score: a second workplace must be worth a whole task."""
+MAX_CANDIDATES = 300
+
+
+@dataclass
+class Bundle:
+    person_id: int
+    task_ids: list[int]
+    employer_ids: list[int]
+    hours: float
+    slots: list[str]
+    objective: float
+    scores: list[float]
+    adjustments: list[str]
+    supports: list[str]
+    status: str
+    """optimal | below_minimum_hours | no_feasible_task"""
+    sentences: dict[str, list[str]] = field(default_factory=dict)
+
+
+def solve_bundle(
+    scores: np.ndarray,
+    hours: np.ndarray,
+    schedules: np.ndarray,
+    employers: np.ndarray,
+    hours_min: float,
+    hours_max: float,
+    workplace_penalty: float = WORKPLACE_PENALTY,
+) -> tuple[np.ndarray, float, bool]:
+    """Choose tasks (bool mask) maximising the objective; also return its value and whether
+    the minimum hours were reached. Pure: arrays in, choice out.
+
+    scores, hours: (n,); schedules: uint32 (n,) slot bit sets; employers: (n,) ids.
+    """
+    n = len(scores)
+    if n == 0:
+        return np.zeros(0, dtype=bool), 0.0, hours_min <= 0
+    employer_ids, employer_of = np.unique(employers, return_inverse=True)
+    n_e = len(employer_ids)
+    # Variables: x (n tasks) then y (n_e employers); milp minimises, so negate.
+    c = np.concatenate([-np.asarray(scores, dtype=float), np.full(n_e, workplace_penalty)])
+    rows, cols, vals, lower, upper = [], [], [], [], []
+
+    def add(row_cols: np.ndarray, row_vals: np.ndarray, lo: float, hi: float) -> None:
+        r = len(lower)
+        rows.extend([r] * len(row_cols))
+        cols.extend(row_cols.tolist())
+        vals.extend(row_vals.tolist())
+        lower.append(lo)
+        upper.append(hi)
+
+    add(np.arange(n), np.asarray(hours, dtype=float), hours_min, hours_max)
+    slot_bits = ((schedules[:, None].astype(np.int64) >> np.arange(N_SLOTS)) & 1).astype(bool)
+    for s in np.flatnonzero(slot_bits.sum(axis=0) > 1):
+        users = np.flatnonzero(slot_bits[:, s])
+        add(users, np.ones(len(users)), -np.inf, 1.0)
+    for j in range(n):  # x_j − y_e(j) ≤ 0
+        add(np.array([j, n + employer_of[j]]), np.array([1.0, -1.0]), -np.inf, 0.0)
+    matrix = coo_matrix((vals, (rows, cols)), shape=(len(lower), n + n_e)).tocsr()
+
+    def run(lo_hours: float) -> object:
+        lb = np.array(lower)
+        lb[0] = lo_hours
+        return milp(c, constraints=LinearConstraint(matrix, lb, np.array(upper)),
+                    integrality=np.ones(n + n_e), bounds=Bounds(0, 1))  # fmt: skip
+
+    result = run(hours_min)
+    reached = result.status == 0
+    if not reached:
+        result = run(0.0)
+    if result.status != 0 or result.x is None:  # pragma: no cover - 0 hours is always feasible
+        return np.zeros(n, dtype=bool), 0.0, False
+    chosen = result.x[:n] > 0.5
+    return chosen, float(-result.fun), reached
+
+
+def _person_row(people: PeopleMatrix, person_id: int) -> int:
+    if person_id not in people.row_of:
+        raise NotFoundError(f"no jobseeker with id {person_id}")
+    return people.row_of[person_id]
+
+
+def _candidate_rows(
+    people: PeopleMatrix,
+    i: int,
+    tasks: TaskMatrix,
+    rules: RuleSet,
+    employer_ids: Sequence[int] | None,
+    radius_km: float | None,
+) -> np.ndarray:
+    keep = tasks.hand_over.copy()
+    if employer_ids:
+        keep &= np.isin(tasks.employer_ids, list(employer_ids))
+    rows = np.flatnonzero(keep)
+    limit = rules.hard.max_distance_km if radius_km is None else radius_km
+    km = haversine_km(people.lat[i], people.lon[i], tasks.lat[rows], tasks.lon[rows])
+    return rows[km <= limit]
+
+
+def compose_for_person(
+    people: PeopleMatrix,
+    tasks: TaskMatrix,
+    person_id: int,
+    rules: RuleSet,
+    *,
+    employer_ids: Sequence[int] | None = None,
+    radius_km: float | None = None,
+    workplace_penalty: float = WORKPLACE_PENALTY,
+) -> Bundle:
+    """The best bundle of one employer's (or nearby employers') hand-over tasks."""
+    if employer_ids is None and radius_km is None:
+        raise InvalidInputError([FieldError("employer_ids", "give employers or a radius")])
+    i = _person_row(people, person_id)
+    rows = _candidate_rows(people, i, tasks, rules, employer_ids, radius_km)
+    scores = score_pairs(people, np.full(len(rows), i), tasks, rows, rules)
+    return _bundle_from_scores(people, i, tasks, scores, workplace_penalty)
+
+
+def _bundle_from_scores(
+    people: PeopleMatrix, i: int, tasks: TaskMatrix, scores: PairScores, workplace_penalty: float
+) -> Bundle:
+    ok = np.flatnonzero(scores.feasible)
+    if len(ok) > MAX_CANDIDATES:  # keep the program small: the best by score
+        ok = ok[top_k(scores.total[ok], tasks.ids[scores.task_rows[ok]], MAX_CANDIDATES)]
+    rows = scores.task_rows[ok]
+    person_id = int(people.ids[i])
+    if len(rows) == 0:
+        return _describe(Bundle(person_id, [], [], 0.0, [], 0.0, [], [], [], "no_feasible_task"),
+                         people, i)  # fmt: skip
+    chosen, objective, reached = solve_bundle(
+        scores.total[ok], tasks.hours[rows], tasks.schedule[rows], tasks.employer_ids[rows],
+        float(people.hours_min[i]), float(people.hours_max[i]), workplace_penalty,
+    )  # fmt: skip
+    picked = ok[chosen]
+    order = np.argsort(tasks.ids[scores.task_rows[picked]], kind="stable")
+    picked = picked[order]
+    task_rows = scores.task_rows[picked]
+    bits = int(np.bitwise_or.reduce(tasks.schedule[task_rows])) if len(task_rows) else 0
+    adjustments = sorted({a for p in picked for a in np.flatnonzero(scores.chosen[p])})
+    bundle = Bundle(
+        person_id=person_id,
+        task_ids=[int(t) for t in tasks.ids[task_rows]],
+        employer_ids=sorted({int(e) for e in tasks.employer_ids[task_rows]}),
+        hours=float(tasks.hours[task_rows].sum()),
+        slots=[s for b, s in enumerate(SLOT_IDS) if (bits >> b) & 1],
+        objective=objective,
+        scores=[float(v) for v in scores.total[picked]],
+        adjustments=[list(ADJUSTMENTS)[a] for a in adjustments],
+        supports=[],
+        status="optimal" if reached else "below_minimum_hours",
+    )
+    return _describe(bundle, people, i)
+
+
+def _describe(bundle: Bundle, people: PeopleMatrix, i: int) -> Bundle:
+    supports = []
+    if people.wage_subsidy[i]:
+        supports.append("wage_subsidy")
+    providers = {ADJUSTMENTS[a].provider.value for a in bundle.adjustments}
+    if people.job_coach[i] or "job_coach" in providers:
+        supports.append("job_coach")
+    if any(ADJUSTMENTS[a].subsidy_available for a in bundle.adjustments):
+        supports.append("workplace_adjustment_subsidy")
+    bundle.supports = supports
+    lo, hi = float(people.hours_min[i]), float(people.hours_max[i])
+    support_names = {
+        "wage_subsidy": ("palkkatuki", "wage subsidy"),
+        "job_coach": ("työhönvalmentaja", "job coach"),
+        "workplace_adjustment_subsidy": ("työolosuhteiden järjestelytuki",
+                                         "workplace adjustment subsidy"),
+    }  # fmt: skip
+    sentences: dict[str, list[str]] = {"fi": [], "en": []}
+    if bundle.status == "no_feasible_task":
+        sentences["fi"].append("Yksikään tehtävä ei sovi; katso kunkin tehtävän syyt.")
+        sentences["en"].append("No task fits; see each task's reasons.")
+    else:
+        n = len(bundle.task_ids)
+        places = len(bundle.employer_ids)
+        sentences["fi"].append(
+            f"{n} tehtävä{'ä' * (n != 1)}, yhteensä {_fi(bundle.hours)} h viikossa "
+            f"(toive {_fi(lo)}–{_fi(hi)} h), {places} työpaikka{'a' * (places != 1)}."
+        )
+        sentences["en"].append(
+            f"{n} task{'s' * (n != 1)}, {bundle.hours:g} h a week in all (wants {lo:g}–{hi:g} h), "
+            f"at {len(bundle.employer_ids)} workplace{'s' * (len(bundle.employer_ids) != 1)}."
+        )
+        if bundle.status == "below_minimum_hours":
+            sentences["fi"].append(f"Tunnit jäävät alle toiveen ({_fi(lo)} h).")
+            sentences["en"].append(f"Below the person's minimum of {lo:g} h.")
+        for a in bundle.adjustments:
+            adj = ADJUSTMENTS[a]
+            sentences["fi"].append(f"Mukautus: {adj.name_fi} ({PROVIDER_NAMES[adj.provider][0]}).")
+            sentences["en"].append(
+                f"Adjustment: {adj.name_en} ({PROVIDER_NAMES[adj.provider][1]})."
+            )
+        if supports:
+            sentences["fi"].append(
+                "Haettavat tuet: " + ", ".join(support_names[s][0] for s in supports) + "."
+            )
+            sentences["en"].append(
+                "Supports to apply for: " + ", ".join(support_names[s][1] for s in supports) + "."
+            )
+    bundle.sentences = sentences
+    return bundle
+
+
+def _fi(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def compose_for_employer(
+    people: PeopleMatrix,
+    tasks: TaskMatrix,
+    employer_id: int,
+    rules: RuleSet,
+    k: int = 10,
+    *,
+    shortlist: int = 30,
+    workplace_penalty: float = WORKPLACE_PENALTY,
+) -> list[Bundle]:
+    """For an employer's hand-over tasks, the k best candidates, each with their own bundle."""
+    if not 1 <= k <= 50:
+        raise InvalidInputError([FieldError("k", f"must be 1–50, got {k}")])
+    task_rows = np.flatnonzero((tasks.employer_ids == employer_id) & tasks.hand_over)
+    if not (tasks.employer_ids == employer_id).any():
+        raise NotFoundError(f"no tasks for employer {employer_id}")
+    if len(task_rows) == 0:
+        return []
+    lat, lon = tasks.lat[task_rows].mean(), tasks.lon[task_rows].mean()
+    near = people.matchable & (
+        haversine_km(people.lat, people.lon, lat, lon) <= rules.hard.max_distance_km + 1.0
+    )
+    person_rows = np.flatnonzero(near)
+    pr = np.repeat(person_rows, len(task_rows))
+    tr = np.tile(task_rows, len(person_rows))
+    scores = score_pairs(people, pr, tasks, tr, rules)
+    best = (
+        np.where(scores.feasible, scores.total, -np.inf).reshape(len(person_rows), -1).max(axis=1)
+    )
+    has_any = np.isfinite(best)
+    leading = person_rows[has_any][
+        top_k(best[has_any], people.ids[person_rows[has_any]], shortlist)
+    ]
+    bundles = []
+    for i in leading:
+        block = np.flatnonzero(pr == i)
+        sub = PairScores(**{name: getattr(scores, name)[block]
+                            for name in PairScores.__dataclass_fields__})  # fmt: skip
+        bundles.append(_bundle_from_scores(people, int(i), tasks, sub, workplace_penalty))
+    objective = np.array([b.objective for b in bundles])
+    ids = np.array([b.person_id for b in bundles])
+    return [bundles[x] for x in top_k(objective, ids, k)]

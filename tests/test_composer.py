@@ -1,0 +1,154 @@
+"""The composer: exact against brute force, and it respects hours and slots."""
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from features.catalogue import CHARACTERISTIC_IDS
+from features.catalogue.schedule import SLOT_IDS, slot_bits
+from features.errors import InvalidInputError
+from features.pipeline.frames import people_frame_from_profiles, task_frame_from_tasks
+from features.schemas import Task
+from matching.composer import compose_for_employer, compose_for_person, solve_bundle
+from matching.rules import default_ruleset
+from tests.worlds import LAHTI, featurize, profile, rating
+
+RULES = default_ruleset()
+
+
+def brute_force(scores, hours, schedules, employers, lo, hi, penalty):
+    best, best_reached = None, False
+    n = len(scores)
+    for mask in itertools.product([False, True], repeat=n):
+        chosen = np.array(mask, dtype=bool)
+        total_hours = hours[chosen].sum()
+        if total_hours > hi + 1e-9:
+            continue
+        bits = schedules[chosen]
+        if (
+            len(bits)
+            and np.bitwise_count(np.bitwise_or.reduce(bits)) != np.bitwise_count(bits).sum()
+        ):
+            continue  # a slot used twice
+        value = scores[chosen].sum() - penalty * len(set(employers[chosen]))
+        reached = total_hours >= lo - 1e-9
+        key = (reached, value)
+        if best is None or key > (best_reached, best):
+            best, best_reached = value, reached
+    return best, best_reached
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(1, 9).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.floats(-2, 6, allow_nan=False), min_size=n, max_size=n),
+            st.lists(st.integers(1, 12), min_size=n, max_size=n),
+            st.lists(
+                st.lists(st.sampled_from(SLOT_IDS[:8]), min_size=1, max_size=2, unique=True),
+                min_size=n,
+                max_size=n,
+            ),
+            st.lists(st.integers(1, 3), min_size=n, max_size=n),
+        )
+    ),
+    st.integers(0, 20),
+    st.integers(0, 25),
+    st.sampled_from([0.0, 1.0, 4.0]),
+)
+def test_solver_equals_brute_force(instance, lo, extra, penalty):
+    scores = np.array(instance[0], float)
+    hours = np.array(instance[1], float)
+    slots = np.array([slot_bits(s) for s in instance[2]], dtype=np.uint32)
+    employers = np.array(instance[3])
+    hi = lo + extra
+    chosen, value, reached = solve_bundle(scores, hours, slots, employers, lo, hi, penalty)
+    expected, expected_reached = brute_force(scores, hours, slots, employers, lo, hi, penalty)
+    assert reached == expected_reached
+    assert value == pytest.approx(expected, abs=1e-6)
+    # The returned choice really has that value and respects hours and slots.
+    assert hours[chosen].sum() <= hi + 1e-9
+    if reached:
+        assert hours[chosen].sum() >= lo - 1e-9
+    bits = slots[chosen]
+    assert np.bitwise_count(np.bitwise_or.reduce(bits, initial=0)) == np.bitwise_count(bits).sum()
+    assert scores[chosen].sum() - penalty * len(set(employers[chosen])) == pytest.approx(value)
+
+
+def _kitchen_world():
+    person = profile(
+        "JS-BUNDLE",
+        {cid: rating(3) for cid in CHARACTERISTIC_IDS},
+        schedule=["mon-morning", "tue-morning", "wed-morning", "thu-morning"],
+        hours=(8, 12),
+    )
+    spec = [  # (title, hours, slots, employer)
+        ("Astiat", 4, ["mon-morning"], 1),
+        ("Salaatit", 4, ["mon-morning"], 1),
+        ("Kattaus", 4, ["tue-morning"], 1),
+        ("Varasto", 4, ["wed-morning"], 1),
+        ("Siivous", 4, ["thu-morning"], 2),
+        ("Ilta", 4, ["mon-evening"], 1),
+    ]
+    tasks = [
+        Task(
+            title=t,
+            kind="cleaning",
+            task_type="hand_over",
+            hours_per_week=h,
+            schedule=s,
+            frequency="weekly",
+            demands=dict.fromkeys(CHARACTERISTIC_IDS, 2),
+        )
+        for t, h, s, _ in spec
+    ]
+    return featurize(
+        people_frame_from_profiles([person]),
+        task_frame_from_tasks(
+            tasks,
+            sector="kitchen_catering",
+            lat=LAHTI[0],
+            lon=LAHTI[1],
+            employer_id=[e for *_, e in spec],
+        ),
+    )
+
+
+def test_bundle_at_one_employer_within_hours_and_slots():
+    world = _kitchen_world()
+    bundle = compose_for_person(world.people, world.tasks, 1, RULES, employer_ids=[1, 2])
+    assert bundle.status == "optimal"
+    # 8–12 h from 4-hour tasks; Monday morning only once; the evening task is not available;
+    # three tasks at employer 1 beat adding employer 2.
+    assert len(bundle.task_ids) == 3 and bundle.employer_ids == [1]
+    assert bundle.hours == 12
+    assert len(set(bundle.slots)) == len(bundle.slots) == 3
+    assert 6 not in bundle.task_ids
+    assert bundle.sentences["en"][0].startswith("3 tasks, 12 h a week in all")
+
+
+def test_below_minimum_hours_is_said():
+    world = _kitchen_world()
+    world.people.hours_min[0] = 30
+    world.people.hours_max[0] = 40
+    bundle = compose_for_person(world.people, world.tasks, 1, RULES, employer_ids=[1])
+    assert bundle.status == "below_minimum_hours"
+    assert "Below the person's minimum of 30 h." in bundle.sentences["en"]
+
+
+def test_reverse_gives_each_candidate_a_bundle():
+    world = _kitchen_world()
+    bundles = compose_for_employer(world.people, world.tasks, 1, RULES, 5)
+    assert [b.person_id for b in bundles] == [1]
+    assert bundles[0].employer_ids == [1]
+    with pytest.raises(InvalidInputError):
+        compose_for_employer(world.people, world.tasks, 1, RULES, 0)
+
+
+def test_person_bundle_needs_a_scope():
+    world = _kitchen_world()
+    with pytest.raises(InvalidInputError, match="give employers or a radius"):
+        compose_for_person(world.people, world.tasks, 1, RULES)
