@@ -94,6 +94,15 @@ def _popcount(bits: np.ndarray) -> np.ndarray:
     return np.bitwise_count(bits).astype(np.float64)
 
 
+def _rows(matrix: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """``matrix[index]``, or the one row as shape (1, …) when every index is the same."""
+    if len(index) > 1 and index[0] == index[-1] and (index == index[0]).all():
+        return matrix[index[:1]]
+    if len(index) == len(matrix) and index[0] == 0 and (np.diff(index) == 1).all():
+        return matrix  # every row, in order
+    return matrix[index]
+
+
 def tolerance_vector(rules: RuleSet) -> np.ndarray:
     """(n_characteristics,): levels of over-demand tolerated on each characteristic."""
     return np.array([rules.hard.over_demand_tolerance[g] for g in _GROUP_OF], dtype=np.float32)
@@ -164,37 +173,44 @@ def score_pairs(
         raise ValueError("person_rows and task_rows must be 1-D arrays of the same length")
     n = len(pr)
     hard_rules = rules.hard
-    cap = people.capacity[pr].astype(np.float32)
-    dem = tasks.demand[tr].astype(np.float32)
-    hard = people.hard[pr]
-    reduction = tasks.reduction[tr].astype(np.float32)
+    # One person against many tasks (or one task against many people) is the common case:
+    # broadcast that side's row instead of copying it n times.
+    cap = _rows(people.capacity, pr)
+    hard = _rows(people.hard, pr)
+    dem = _rows(tasks.demand, tr)
+    reduction = _rows(tasks.reduction, tr)
 
     cap_known = ~np.isnan(cap)
     dem_known = ~np.isnan(dem)
-    known = cap_known & dem_known
-    unknown = ~dem_known | (~cap_known & (np.nan_to_num(dem) > 0))
-    d = np.where(known, dem, 0.0)
-    c = np.where(known, cap, 0.0)
-    over = np.maximum(d - c, 0.0)
+    unknown = ~dem_known | (~cap_known & (dem > 0))  # NaN > 0 is False
+    # NaN wherever either side is unknown; fmax/fmin treat NaN as "no difference".
+    diff = dem - cap
+    over = np.fmax(diff, np.float32(0))
     tol = tolerance_vector(rules)
 
     failures = np.zeros((n, len(FAILURES)), dtype=bool)
     failures[:, _F["not_matchable"]] = ~people.matchable[pr]
     if hard_rules.hand_over_only:
         failures[:, _F["not_hand_over"]] = ~tasks.hand_over[tr]
-    failures[:, _F["hard_limit"]] = (hard & (over > 0)).any(axis=1)
+    if hard.shape[0] == 1:  # one person: look at their few hard-limit columns only
+        cols = np.flatnonzero(hard[0])
+        failures[:, _F["hard_limit"]] = (over[:, cols] > 0).any(axis=1)
+    else:
+        failures[:, _F["hard_limit"]] = (hard & (over > 0)).any(axis=1)
     # With every accepted adjustment in place, what is left must be within tolerance.
-    need = np.where(hard, 0.0, np.maximum(over - tol, 0.0))
+    need = np.where(hard, np.float32(0), np.maximum(over - tol, np.float32(0)))
     closable_levels = (need <= reduction).all(axis=1)
 
-    cap_kg = people.capacity_kg[pr].astype(np.float64)
-    dem_kg = tasks.demand_kg[tr].astype(np.float64)
-    kg_over = ~np.isnan(cap_kg) & ~np.isnan(dem_kg) & (dem_kg > cap_kg)
+    cap_kg = _rows(people.capacity_kg, pr).astype(np.float64)
+    dem_kg = _rows(tasks.demand_kg, tr).astype(np.float64)
+    kg_over = np.broadcast_to(
+        ~np.isnan(cap_kg) & ~np.isnan(dem_kg) & (dem_kg > cap_kg), (n, len(_KG_COLUMNS))
+    ).copy()
     if not hard_rules.respect_kilograms:
         kg_over[:] = False
     kg_hard = kg_over & hard[:, _KG_COLUMNS]
     kg_need = kg_over & ~kg_hard
-    kg_closable = ~(kg_need & (tasks.kg_relief[tr] > cap_kg)).any(axis=1)
+    kg_closable = ~(kg_need & (_rows(tasks.kg_relief, tr) > cap_kg)).any(axis=1)
     failures[:, _F["hard_limit"]] |= kg_hard.any(axis=1)
 
     chosen = np.zeros((n, len(ADJUSTMENTS)), dtype=bool)
@@ -205,7 +221,7 @@ def score_pairs(
         picked, ok = cheapest_adjustments(
             need[rows].astype(np.int8),
             kg_need[rows],
-            cap_kg[rows],
+            np.broadcast_to(cap_kg, (n, cap_kg.shape[1]))[rows],
             tasks.accepted_index[tr[rows]],
             adjustment_cost_vector(rules),
         )
@@ -227,19 +243,22 @@ def score_pairs(
         failures[:, _F["unknown"]] = n_unknown > 0
     feasible = ~failures.any(axis=1)
 
-    chosen_lowering = np.zeros_like(over)
-    for a in np.flatnonzero(chosen.any(axis=0)):
-        rows = chosen[:, a]
-        chosen_lowering[rows] = np.maximum(chosen_lowering[rows], _LOWERING[a])
-    over_after = np.where(hard, over, np.maximum(d - chosen_lowering - c, 0.0))
+    # Over-demand left after the chosen adjustments: only rows with adjustments differ.
+    over_after = np.broadcast_to(over, (n, over.shape[1])).copy()
+    adjusted = np.flatnonzero(chosen.any(axis=1))
+    if len(adjusted):
+        lowering = np.zeros((len(adjusted), over.shape[1]), dtype=np.float32)
+        for a in np.flatnonzero(chosen[adjusted].any(axis=0)):
+            lowering = np.maximum(lowering, chosen[adjusted, a, None] * _LOWERING[a])
+        lowered = np.fmax(np.broadcast_to(diff, over_after.shape)[adjusted] - lowering, 0)
+        hard_rows = np.broadcast_to(hard, over_after.shape)[adjusted]
+        over_after[adjusted] = np.where(hard_rows, over_after[adjusted], lowered)
 
     weights = rules.weights
     n_known = np.maximum(dem_known.sum(axis=1), 1)
     contributions = np.zeros((n, len(COMPONENTS)), dtype=np.float64)
     contributions[:, 0] = weights.ability_fit * (1.0 - over_after.sum(axis=1) / (4.0 * n_known))
-    contributions[:, 1] = -weights.adjustments * (chosen * adjustment_cost_vector(rules)).sum(
-        axis=1
-    )
+    contributions[:, 1] = -weights.adjustments * (chosen @ adjustment_cost_vector(rules))
     required = np.asarray(tasks.skills[tr].sum(axis=1)).ravel()
     matched = np.asarray(tasks.skills[tr].multiply(people.skills[pr]).sum(axis=1)).ravel()
     contributions[:, 2] = weights.skills * np.where(
@@ -255,8 +274,8 @@ def score_pairs(
     )
     contributions[:, 5] = weights.schedule_fit * overlap
     contributions[:, 6] = weights.distance * np.clip(1.0 - km / hard_rules.max_distance_km, 0, 1)
-    spare = np.where(known, np.maximum(c - d, 0.0), 0.0)
-    contributions[:, 7] = -rules.under_demand_penalty * spare.sum(axis=1) / (4.0 * over.shape[1])
+    spare = np.fmax(-diff, np.float32(0)).sum(axis=1, dtype=np.float64)  # 0 where unknown
+    contributions[:, 7] = -rules.under_demand_penalty * spare / (4.0 * over.shape[1])
     if hard_rules.unknown_ratings == UnknownPolicy.PENALISE:
         contributions[:, 8] = -rules.unknown_penalty * n_unknown
     return PairScores(
@@ -268,9 +287,9 @@ def score_pairs(
         contributions=contributions,
         chosen=chosen,
         closable=found,
-        over=over.astype(np.float32),
-        over_after=over_after.astype(np.float32),
-        unknown=unknown,
+        over=np.broadcast_to(over, (n, over.shape[1])).copy(),
+        over_after=over_after,
+        unknown=np.broadcast_to(unknown, (n, unknown.shape[1])).copy(),
         kg_over=kg_over,
         km=km,
         overlap=overlap,
