@@ -100,8 +100,8 @@ def bench_matching(size: str = "large", queries: int = 200, seed: int = 7) -> di
     # are given to one employer id for the run (the demo's employers have up to ~25 tasks).
     hand_over = np.flatnonzero(tasks.hand_over)
     centre = MUNICIPALITIES["Lahti"]
-    near = hand_over[np.argsort(haversine_km(centre.lat, centre.lon, tasks.lat[hand_over],
-                                             tasks.lon[hand_over]), kind="stable")[:200]]  # fmt: skip
+    km = haversine_km(centre.lat, centre.lon, tasks.lat[hand_over], tasks.lon[hand_over])
+    near = hand_over[np.argsort(km, kind="stable")[:200]]
     big_employer = int(tasks.employer_ids.max()) + 1
     merged = tasks.employer_ids.copy()
     merged[near] = big_employer

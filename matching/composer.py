@@ -248,6 +248,46 @@ def _fi(value: float) -> str:
     return f"{value:g}".replace(".", ",")
 
 
+PAIR_CHUNK = 200_000
+
+
+def _best_single_task(
+    people: PeopleMatrix, tasks: TaskMatrix, task_rows: np.ndarray, rules: RuleSet
+) -> np.ndarray:
+    """(n_people,): each person's best feasible score over ``task_rows`` (-inf: none).
+
+    Cheap one-dimensional constraints prune the people × tasks grid first; the rest is
+    scored in chunks so memory stays bounded however many people live nearby.
+    """
+    hard = rules.hard
+    best = np.full(len(people), -np.inf)
+    # Within reach of the tasks' centre plus the farthest task from it; exact distances
+    # are the scorer's job.
+    lat, lon = tasks.lat[task_rows].mean(), tasks.lon[task_rows].mean()
+    spread = haversine_km(lat, lon, tasks.lat[task_rows], tasks.lon[task_rows]).max()
+    near = people.matchable & (
+        haversine_km(people.lat, people.lon, lat, lon) <= hard.max_distance_km + spread
+    )
+    person_rows = np.flatnonzero(near)
+    ok = np.ones((len(person_rows), len(task_rows)), dtype=bool)
+    if hard.require_licences:
+        ok &= (tasks.licences[task_rows][None, :] & ~people.licences[person_rows][:, None]) == 0
+    if hard.min_schedule_overlap >= 1.0:
+        ok &= (tasks.schedule[task_rows][None, :] & ~people.schedule[person_rows][:, None]) == 0
+    ok &= (
+        tasks.hours[task_rows][None, :]
+        <= (people.hours_max[person_rows] + hard.max_hours_over)[:, None]
+    )
+    pr_index, tr_index = np.nonzero(ok)
+    pr, tr = person_rows[pr_index], task_rows[tr_index]
+    for start in range(0, len(pr), PAIR_CHUNK):
+        chunk = slice(start, start + PAIR_CHUNK)
+        scores = score_pairs(people, pr[chunk], tasks, tr[chunk], rules)
+        totals = np.where(scores.feasible, scores.total, -np.inf)
+        np.maximum.at(best, pr[chunk], totals)
+    return best
+
+
 def compose_for_employer(
     people: PeopleMatrix,
     tasks: TaskMatrix,
@@ -266,27 +306,14 @@ def compose_for_employer(
         raise NotFoundError(f"no tasks for employer {employer_id}")
     if len(task_rows) == 0:
         return []
-    lat, lon = tasks.lat[task_rows].mean(), tasks.lon[task_rows].mean()
-    near = people.matchable & (
-        haversine_km(people.lat, people.lon, lat, lon) <= rules.hard.max_distance_km + 1.0
-    )
-    person_rows = np.flatnonzero(near)
-    pr = np.repeat(person_rows, len(task_rows))
-    tr = np.tile(task_rows, len(person_rows))
-    scores = score_pairs(people, pr, tasks, tr, rules)
-    best = (
-        np.where(scores.feasible, scores.total, -np.inf).reshape(len(person_rows), -1).max(axis=1)
-    )
+    best = _best_single_task(people, tasks, task_rows, rules)
     has_any = np.isfinite(best)
-    leading = person_rows[has_any][
-        top_k(best[has_any], people.ids[person_rows[has_any]], shortlist)
-    ]
+    candidates = np.flatnonzero(has_any)
+    leading = candidates[top_k(best[has_any], people.ids[has_any], shortlist)]
     bundles = []
     for i in leading:
-        block = np.flatnonzero(pr == i)
-        sub = PairScores(**{name: getattr(scores, name)[block]
-                            for name in PairScores.__dataclass_fields__})  # fmt: skip
-        bundles.append(_bundle_from_scores(people, int(i), tasks, sub, workplace_penalty))
+        scores = score_pairs(people, np.full(len(task_rows), i), tasks, task_rows, rules)
+        bundles.append(_bundle_from_scores(people, int(i), tasks, scores, workplace_penalty))
     objective = np.array([b.objective for b in bundles])
     ids = np.array([b.person_id for b in bundles])
     return [bundles[x] for x in top_k(objective, ids, k)]

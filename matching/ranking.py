@@ -18,7 +18,7 @@ from features.geo import haversine_km
 from features.pipeline.matrices import PeopleMatrix, TaskMatrix
 from features.schemas.errors import FieldError
 from matching.rules import RuleSet
-from matching.scoring import PairScores, score_pairs
+from matching.scoring import COMPONENTS, PairScores, score_pairs
 
 __all__ = ["MAX_K", "Ranked", "rank_people_for_tasks", "rank_tasks_for_person", "top_k"]
 
@@ -158,7 +158,7 @@ def rank_people_for_tasks(
     scores = score_pairs(people, person_rows, tasks, pair_tasks, rules)
     feasible = scores.feasible.reshape(len(rows), n_tasks).all(axis=1)
     total = scores.total.reshape(len(rows), n_tasks).mean(axis=1)
-    contributions = scores.contributions.reshape(len(rows), n_tasks, -1).mean(axis=1)
+    contributions = scores.contributions.reshape(len(rows), n_tasks, len(COMPONENTS)).mean(axis=1)
     ok = np.flatnonzero(feasible)
     best = ok[top_k(total[ok], people.ids[rows[ok]], k)]
     pair_index = (best[:, None] * n_tasks + np.arange(n_tasks)[None, :]).ravel()

@@ -258,3 +258,16 @@ def test_cheapest_adjustments_equal_brute_force(accepted, need_by_id):
     assert bool(found[0]) == (best is not None)
     if best is not None:
         assert sorted(np.flatnonzero(chosen[0]).tolist()) == best[1]
+
+
+def test_nobody_in_reach_gives_an_empty_ranking():
+    world = checkerboard(2)
+    far = world.tasks.lat.copy()
+    far[:] = 65.0  # Oulu
+    import dataclasses
+
+    remote = dataclasses.replace(world.tasks, lat=far)
+    ranked = rank_people_for_tasks(world.people, remote, [1], RULES, 5)
+    assert len(ranked.ids) == 0 and ranked.n_candidates == 0
+    ranked = rank_tasks_for_person(world.people, remote, 1, RULES, 5)
+    assert len(ranked.ids) == 0 and ranked.n_candidates == 0
