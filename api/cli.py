@@ -13,6 +13,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from api.cli_matching import register as register_matching
 from api.spreadsheet import read_sheet, sheet_format, write_sheet
 from api.storage import repository
 from api.storage.bulk import clear_all, is_empty, load_tables
@@ -205,6 +206,9 @@ def status() -> None:
         with transaction(engine) as session:
             for table, count in repository.count_rows(session).items():
                 typer.echo(f"  {table:<24} {count:>9}")
+
+
+register_matching(app, _friendly_errors)
 
 
 def main() -> None:

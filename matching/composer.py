@@ -5,7 +5,8 @@ feasible hand-over tasks that maximises
 
     Σ score(task) · x_task  −  workplace_penalty · Σ y_employer
 
-subject to the person's weekly hours (minimum ≤ Σ hours ≤ maximum), no double-booked
+subject to at least one task, the person's weekly hours (minimum ≤ Σ hours ≤ maximum), no
+double-booked
 schedule slot (Σ x over tasks using a slot ≤ 1) and x_task ≤ y_employer — so one workplace is
 preferred to several, and fewer adjustments to more (their cost is in each task's score). It is
 a small integer program, solved exactly with ``scipy.optimize.milp`` (HiGHS). When no bundle
@@ -90,6 +91,7 @@ def solve_bundle(
         upper.append(hi)
 
     add(np.arange(n), np.asarray(hours, dtype=float), hours_min, hours_max)
+    add(np.arange(n), np.ones(n), 1.0, np.inf)  # a bundle has at least one task
     slot_bits = ((schedules[:, None].astype(np.int64) >> np.arange(N_SLOTS)) & 1).astype(bool)
     for s in np.flatnonzero(slot_bits.sum(axis=0) > 1):
         users = np.flatnonzero(slot_bits[:, s])
@@ -108,7 +110,7 @@ def solve_bundle(
     reached = result.status == 0
     if not reached:
         result = run(0.0)
-    if result.status != 0 or result.x is None:  # pragma: no cover - 0 hours is always feasible
+    if result.status != 0 or result.x is None:  # every task fits the maximum: cannot happen
         return np.zeros(n, dtype=bool), 0.0, False
     chosen = result.x[:n] > 0.5
     return chosen, float(-result.fun), reached

@@ -270,8 +270,8 @@ def _sentences(
                 )
             else:
                 out.append(
-                    f"Limited {_name(cid, lang).lower()}: the task needs {need}; the person "
-                    f"manages {can}. With {adj.name_en.lower()} ({who}, {cost}) it fits."
+                    f"{_name(cid, lang)} is limited: the task needs {need}; the person "
+                    f"manages {can}. {adj.name_en} ({who}, {cost}) makes it fit."
                 )
     if e.to_assess:
         names = ", ".join(_name(c, lang) for c in e.to_assess)
@@ -333,14 +333,14 @@ def _failure_sentences(
                     out.append(
                         f"Lääkärin rajoitus, {_name(row.id, lang)}: tehtävässä {need}, raja {can}; "
                         "mukautuksilla rajaa ei ylitetä." if fi else
-                        f"Physician's restriction on {_name(row.id, lang).lower()}: the task needs "
+                        f"Physician's restriction ({_name(row.id, lang)}): the task needs "
                         f"{need}, the limit is {can}; no adjustment may exceed it."
                     )  # fmt: skip
                 else:
                     out.append(
                         f"{_name(row.id, lang)}: tehtävässä {need}, henkilölle sopii {can}; "
                         "työnantajan hyväksymät mukautukset eivät riitä." if fi else
-                        f"Limited {_name(row.id, lang).lower()}: the task needs {need}; the person "
+                        f"{_name(row.id, lang)} is limited: the task needs {need}; the person "
                         f"manages {can}; the adjustments the employer accepts do not close it."
                     )  # fmt: skip
             if failure == "hard_limit":

@@ -191,14 +191,14 @@ def _redesign(constraint: str, cid: str, to: int, *, physician: bool = False) ->
     why_en = " (a physician's restriction: no adjustment may relax it)" if physician else ""
     return Relaxation(constraint, "redesign_task", "employer", {"characteristic": cid, "to": to}, {
         "fi": f"Tehtävä muotoillaan uudelleen: {_name(cid, True)} enintään {level_fi}{why_fi}.",
-        "en": f"The task redesigned: {_name(cid, False).lower()} at most {level_en}{why_en}.",
+        "en": f"The task redesigned: {_name(cid, False)} at most {level_en}{why_en}.",
     })  # fmt: skip
 
 
 def _lighter(constraint: str, cid: str, kg: float) -> Relaxation:
     return Relaxation(constraint, "lighter_loads", "employer", {"characteristic": cid, "to": kg}, {
         "fi": f"Kevyemmät kuormat: {_name(cid, True)} enintään {kg:g} kg.",
-        "en": f"Lighter loads: {_name(cid, False).lower()} at most {kg:g} kg.",
+        "en": f"Lighter loads: {_name(cid, False)} at most {kg:g} kg.",
     })  # fmt: skip
 
 
@@ -231,7 +231,7 @@ def _close_over_demand(
             picked = [_ADJ[a].id for a in np.flatnonzero(chosen[0])]
             new = [a for a in picked if not tasks.accepted[j, list(ADJUSTMENTS).index(a)]]
             names_fi = ", ".join(ADJUSTMENTS[a].name_fi for a in new)
-            names_en = ", ".join(ADJUSTMENTS[a].name_en.lower() for a in new)
+            names_en = ", ".join(ADJUSTMENTS[a].name_en for a in new)
             out.append(Relaxation("over_demand", "accept_adjustments", "employer",
                                   {"adjustments": picked, "new": new}, {
                 "fi": f"Työnantaja hyväksyy mukautuksen: {names_fi}.",
@@ -265,7 +265,7 @@ def _close_kilograms(people: PeopleMatrix, i: int, tasks: TaskMatrix, j: int) ->
             out.append(Relaxation("kilograms", "accept_adjustments", "employer",
                                   {"adjustments": [adj.id], "new": [adj.id]}, {
                 "fi": f"Työnantaja hyväksyy mukautuksen: {adj.name_fi}.",
-                "en": f"The employer accepts: {adj.name_en.lower()}.",
+                "en": f"The employer accepts: {adj.name_en}.",
             }))  # fmt: skip
         else:
             out.append(_lighter("kilograms", cid, cap_kg))

@@ -118,3 +118,49 @@ def test_clear_errors_for_bad_arguments(db, tmp_path):
     nobody = runner.invoke(app, ["export-tasks", "--employer", "999"])
     assert nobody.exit_code == 1 and "no employer with id 999" in nobody.output
     assert "Traceback" not in missing.output + result.output + nobody.output
+
+
+def test_matching_commands_end_to_end(db, tmp_path):
+    assert runner.invoke(app, ["demo", "--size", "tiny", "--seed", "3"]).exit_code == 0
+    from api.storage.loading import load_index
+    from matching.ranking import rank_tasks_for_person
+    from matching.rules import default_ruleset
+
+    index = load_index(make_engine(db))
+    # A person with at least one suggestion, found through the library itself.
+    person = next(
+        int(pid)
+        for pid in index.people.ids
+        if len(rank_tasks_for_person(index.people, index.tasks, int(pid), default_ruleset(), 5).ids)
+    )
+    code = index.people.codes[index.people.row_of[person]]
+    result = runner.invoke(app, ["match", "person", code, "--k", "3", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "rule set default-2026.11" in result.output and "Fits" in result.output
+    data = json.loads(runner.invoke(app, ["match", "person", str(person), "--json"]).output)
+    assert data["ruleset_version"] == "default-2026.11" and data["ids"]
+    task = data["ids"][0]
+    assert data["explanations"][0]["feasible"] is True
+    reverse = json.loads(runner.invoke(app, ["match", "tasks", str(task), "--json"]).output)
+    assert person in reverse["ids"]
+    fine = runner.invoke(
+        app, ["why-not", "--person", str(person), "--task", str(task), "--lang", "en"]
+    )
+    assert fine.exit_code == 0 and "Fits" in fine.output
+    bundle = json.loads(
+        runner.invoke(app, ["compose", "--person", str(person), "--radius", "30", "--json"]).output
+    )
+    assert bundle["bundles"][0]["task_ids"]  # the person fits at least one task nearby
+    assert bundle["bundles"][0]["status"] in ("optimal", "below_minimum_hours")
+    rules = tmp_path / "strict.yaml"
+    rules.write_text("version: strict-1\nhard:\n  max_distance_km: 0.001\n", encoding="utf-8")
+    strict = json.loads(
+        runner.invoke(app, ["match", "person", str(person), "--rules", str(rules), "--json"]).output
+    )
+    assert strict["ruleset_version"] == "strict-1" and strict["ids"] == []
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: x\nweights:\n  distance: -1\n", encoding="utf-8")
+    refused = runner.invoke(app, ["match", "person", str(person), "--rules", str(bad)])
+    assert refused.exit_code == 1 and "weights.distance" in refused.output
+    missing = runner.invoke(app, ["why-not", "--person", "JS-NOBODY", "--task", "1"])
+    assert missing.exit_code == 1 and "no jobseeker with code 'JS-NOBODY'" in missing.output

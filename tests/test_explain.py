@@ -24,8 +24,8 @@ def test_explanation_of_a_fitting_pair_names_the_adjustment_in_both_languages():
     assert e.adjustments[0].closes == ["standing"] and e.adjustments[0].provider == "employer"
     en, fi = " ".join(e.sentences["en"]), " ".join(e.sentences["fi"])
     assert "Fits with 1 adjustment" in en
-    assert "Limited standing: the task needs frequently" in en
-    assert "With sit-stand stool (employer, low cost) it fits." in en
+    assert "Standing is limited: the task needs frequently" in en
+    assert "Sit-stand stool (employer, low cost) makes it fit." in en
     assert "Seisominen: tehtävässä usein" in fi and "Satulatuoli tai seisomatuki (työnantaja" in fi
     assert "Matches interests: sector Kitchen and catering, kind of task Dishwashing." in en
     assert "Has the skills: astianpesu." in en
@@ -40,7 +40,7 @@ def test_hard_limit_is_explained_and_only_redesign_relaxes_it():
     world = _dishwasher_world(hard=True)
     e = _explained(world)
     assert not e.feasible and e.failures == ["hard_limit"]
-    assert any("Physician's restriction on standing" in s for s in e.sentences["en"])
+    assert any("Physician's restriction (Standing)" in s for s in e.sentences["en"])
     assert any("Lääkärin rajoitus, Seisominen" in s for s in e.sentences["fi"])
     w = why_not(world.people, world.tasks, 1, 1, RULES)
     assert [(r.constraint, r.change) for r in w.relaxations] == [("hard_limit", "redesign_task")]
@@ -53,7 +53,7 @@ def test_why_not_asks_the_employer_for_the_cheapest_missing_adjustment():
     assert w.failures == ["over_demand"]
     (r,) = w.relaxations
     assert r.change == "accept_adjustments" and r.details["new"] == ["sit_stand_stool"]
-    assert r.text["en"] == "The employer accepts: sit-stand stool."
+    assert r.text["en"] == "The employer accepts: Sit-stand stool."
     people, tasks = apply_relaxations(world.people_frame, world.task_frame, 1, 1, w.relaxations)
     fixed = featurize(people, tasks)
     assert score_pairs(fixed.people, np.array([0]), fixed.tasks, np.array([0]), RULES).feasible[0]
