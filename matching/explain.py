@@ -73,7 +73,7 @@ class CharacteristicComparison:
     """Demand once the chosen adjustments are in place (hard limits: unchanged)."""
     hard_limit: bool
     status: str
-    """fits | adjusted | over | hard_limit | to_assess | under | not_needed"""
+    """fits | adjusted | tolerated | over | hard_limit | to_assess | under | not_needed"""
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,14 @@ def explain(people: PeopleMatrix, tasks: TaskMatrix, scores: PairScores, p: int)
     i, j = int(scores.person_rows[p]), int(scores.task_rows[p])
     cap, dem, hard = people.capacity[i], tasks.demand[j], people.hard[i]
     chosen = np.flatnonzero(scores.chosen[p])
-    lowering = _LOWERING[chosen].max(axis=0) if len(chosen) else np.zeros(len(CHARACTERISTIC_IDS))
+    if len(chosen):
+        lowering = _LOWERING[chosen].max(axis=0)
+    elif scores.closable[p]:
+        lowering = np.zeros(len(CHARACTERISTIC_IDS))
+    else:
+        # Nothing was chosen because nothing closes it all: show what the employer's accepted
+        # adjustments would do, so only the demands they cannot close read as "over".
+        lowering = tasks.reduction[j].astype(float)
     comparison, fits, to_assess, under = [], [], [], []
     for c, cid in enumerate(CHARACTERISTIC_IDS):
         ch = CHARACTERISTICS[cid]
@@ -162,8 +169,10 @@ def explain(people: PeopleMatrix, tasks: TaskMatrix, scores: PairScores, p: int)
         elif capacity is not None and demand is not None and demand > capacity:
             if hard[c]:
                 status = "hard_limit"
-            elif after is not None and after <= capacity + scores.over_after[p, c]:
-                status = "adjusted" if after <= capacity else "over"
+            elif after is not None and after <= capacity:
+                status = "adjusted"
+            elif scores.feasible[p]:
+                status = "tolerated"  # within the rule set's tolerance
             else:
                 status = "over"
         elif capacity is not None and demand is not None and capacity - demand >= 2:
