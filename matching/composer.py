@@ -34,7 +34,7 @@ from features.pipeline.matrices import PeopleMatrix, TaskMatrix
 from features.schemas.errors import FieldError
 from matching.ranking import top_k
 from matching.rules import RuleSet
-from matching.scoring import PairScores, score_pairs
+from matching.scoring import PairScores, score_pairs, tolerance_vector
 
 __all__ = ["Bundle", "compose_for_employer", "compose_for_person", "solve_bundle"]
 
@@ -263,6 +263,8 @@ def _best_single_task(
     """
     hard = rules.hard
     best = np.full(len(people), -np.inf)
+    if len(task_rows) == 0:
+        return best
     # Within reach of the tasks' centre plus the farthest task from it; exact distances
     # are the scorer's job.
     lat, lon = tasks.lat[task_rows].mean(), tasks.lon[task_rows].mean()
@@ -280,13 +282,21 @@ def _best_single_task(
         tasks.hours[task_rows][None, :]
         <= (people.hours_max[person_rows] + hard.max_hours_over)[:, None]
     )
-    pr_index, tr_index = np.nonzero(ok)
-    pr, tr = person_rows[pr_index], task_rows[tr_index]
-    for start in range(0, len(pr), PAIR_CHUNK):
-        chunk = slice(start, start + PAIR_CHUNK)
-        scores = score_pairs(people, pr[chunk], tasks, tr[chunk], rules)
-        totals = np.where(scores.feasible, scores.total, -np.inf)
-        np.maximum.at(best, pr[chunk], totals)
+    # Task by task: an exact level check (capacity ≥ demand − accepted lowering − tolerance,
+    # and ≥ demand where a physician set a limit; unknowns pass) keeps only pairs that can
+    # fit, then the scorer broadcasts the one task's row over them.
+    capacity, hard_limit = people.capacity[person_rows], people.hard[person_rows]
+    tolerance = tolerance_vector(rules)
+    for t, j in enumerate(task_rows):
+        rows = np.flatnonzero(ok[:, t])
+        need = tasks.demand[j] - tasks.reduction[j] - tolerance
+        cap = capacity[rows]
+        short = np.where(hard_limit[rows], cap < tasks.demand[j], cap < need)
+        candidates = person_rows[rows[~short.any(axis=1)]]
+        for start in range(0, len(candidates), PAIR_CHUNK):
+            chunk = candidates[start : start + PAIR_CHUNK]
+            scores = score_pairs(people, chunk, tasks, np.full(len(chunk), j), rules)
+            np.maximum.at(best, chunk, np.where(scores.feasible, scores.total, -np.inf))
     return best
 
 

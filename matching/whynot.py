@@ -230,6 +230,8 @@ def _close_over_demand(
         if found[0]:
             picked = [_ADJ[a].id for a in np.flatnonzero(chosen[0])]
             new = [a for a in picked if not tasks.accepted[j, list(ADJUSTMENTS).index(a)]]
+            if not new:  # what is already accepted closes the rest: nothing to ask for
+                return out
             names_fi = ", ".join(ADJUSTMENTS[a].name_fi for a in new)
             names_en = ", ".join(ADJUSTMENTS[a].name_en for a in new)
             out.append(Relaxation("over_demand", "accept_adjustments", "employer",

@@ -14,7 +14,7 @@ from features.pipeline.frames import people_frame_from_profiles, task_frame_from
 from features.schemas import Task
 from matching.composer import compose_for_employer, compose_for_person, solve_bundle
 from matching.rules import default_ruleset
-from tests.worlds import LAHTI, featurize, profile, rating
+from tests.worlds import LAHTI, featurize, profile, rating, small_worlds
 
 RULES = default_ruleset()
 
@@ -157,3 +157,21 @@ def test_person_bundle_needs_a_scope():
     world = _kitchen_world()
     with pytest.raises(InvalidInputError, match="give employers or a radius"):
         compose_for_person(world.people, world.tasks, 1, RULES)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_worlds(max_people=4, max_tasks=6))
+def test_reverse_shortlist_pruning_loses_nobody(world):
+    """The cheap pruning before scoring in the reverse composer is exact: each person's best
+    feasible task score equals the one from scoring every pair."""
+    from matching.composer import _best_single_task
+    from matching.scoring import score_pairs
+
+    rows = np.flatnonzero(world.tasks.hand_over)
+    best = _best_single_task(world.people, world.tasks, rows, RULES)
+    n = len(world.people)
+    pr, tr = np.repeat(np.arange(n), len(rows)), np.tile(rows, n)
+    scores = score_pairs(world.people, pr, world.tasks, tr, RULES)
+    expected = np.full(n, -np.inf)
+    np.maximum.at(expected, pr, np.where(scores.feasible, scores.total, -np.inf))
+    np.testing.assert_allclose(best, expected)
