@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from pydantic import ValidationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -60,6 +62,9 @@ __all__ = [
 ]
 
 
+R = TypeVar("R")
+
+
 def _flush(session: Session, what: str) -> None:
     try:
         session.flush()
@@ -93,11 +98,16 @@ def add_jobseeker(
     return row.id
 
 
-def _jobseeker_row(session: Session, jobseeker_id: int) -> JobseekerRow:
-    row = session.get(JobseekerRow, jobseeker_id)
+def _get(session: Session, table: type[R], ident: int, what: str) -> R:
+    """The row with this primary key, or NotFoundError naming what was looked for."""
+    row = session.get(table, ident)
     if row is None:
-        raise NotFoundError(f"no jobseeker with id {jobseeker_id}")
+        raise NotFoundError(f"no {what} with id {ident}")
     return row
+
+
+def _jobseeker_row(session: Session, jobseeker_id: int) -> JobseekerRow:
+    return _get(session, JobseekerRow, jobseeker_id, "jobseeker")
 
 
 def get_jobseeker(session: Session, *, jobseeker_id: int) -> JobseekerProfile:
@@ -152,10 +162,7 @@ def add_employer(session: Session, *, employer: Employer) -> int:
 
 
 def _employer_row(session: Session, employer_id: int) -> EmployerRow:
-    row = session.get(EmployerRow, employer_id)
-    if row is None:
-        raise NotFoundError(f"no employer with id {employer_id}")
-    return row
+    return _get(session, EmployerRow, employer_id, "employer")
 
 
 def get_employer(session: Session, *, employer_id: int) -> Employer:
@@ -191,8 +198,7 @@ def add_role(session: Session, *, employer_id: int, role: Role) -> tuple[int, li
 
 
 def add_task(session: Session, *, role_id: int, task: Task) -> int:
-    if session.get(RoleRow, role_id) is None:
-        raise NotFoundError(f"no role with id {role_id}")
+    _get(session, RoleRow, role_id, "role")
     row = TaskRow(role_id=role_id, **tables_form.task_columns(task))
     row.demands = [TaskDemandRow(**d) for d in tables_form.demand_columns(task)]
     session.add(row)
@@ -201,16 +207,12 @@ def add_task(session: Session, *, role_id: int, task: Task) -> int:
 
 
 def get_task(session: Session, *, task_id: int) -> Task:
-    row = session.get(TaskRow, task_id)
-    if row is None:
-        raise NotFoundError(f"no task with id {task_id}")
+    row = _get(session, TaskRow, task_id, "task")
     return records.task_from_rows(row, row.demands)
 
 
 def get_role(session: Session, *, role_id: int) -> Role:
-    row = session.get(RoleRow, role_id)
-    if row is None:
-        raise NotFoundError(f"no role with id {role_id}")
+    row = _get(session, RoleRow, role_id, "role")
     task_rows = session.scalars(
         select(TaskRow).where(TaskRow.role_id == role_id).order_by(TaskRow.id)
     )
@@ -259,9 +261,7 @@ def add_proposal(session: Session, *, proposal: Proposal) -> int:
 
 
 def get_proposal(session: Session, *, proposal_id: int) -> Proposal:
-    row = session.get(ProposalRow, proposal_id)
-    if row is None:
-        raise NotFoundError(f"no proposal with id {proposal_id}")
+    row = _get(session, ProposalRow, proposal_id, "proposal")
     code = session.scalar(select(JobseekerRow.code).where(JobseekerRow.id == row.jobseeker_id))
     task_ids = session.scalars(
         select(ProposalTaskRow.task_id).where(ProposalTaskRow.proposal_id == proposal_id)
