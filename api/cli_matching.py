@@ -61,21 +61,33 @@ def _header(rules: RuleSet) -> dict[str, str]:
     return {"ruleset_version": rules.version, "ruleset_fingerprint": rules.fingerprint()}
 
 
-def _print_ranked(index: MatchIndex, ranked: Ranked, rules: RuleSet, lang: str, *, people: bool,
-                  as_json: bool) -> None:  # fmt: skip
-    explanations = [explain(index.people, index.tasks, ranked.pairs, p)
-                    for p in range(len(ranked.pairs))]  # fmt: skip
+def _print_ranked(
+    index: MatchIndex, ranked: Ranked, rules: RuleSet, lang: str, *, people: bool, as_json: bool
+) -> None:
+    explanations = [
+        explain(index.people, index.tasks, ranked.pairs, p) for p in range(len(ranked.pairs))
+    ]
     if as_json:
-        typer.echo(json.dumps(_header(rules) | {
-            "ids": [int(x) for x in ranked.ids],
-            "total": [float(x) for x in ranked.total],
-            "n_candidates": ranked.n_candidates,
-            "n_feasible": ranked.n_feasible,
-            "explanations": [e.to_dict() for e in explanations],
-        }, ensure_ascii=False, default=str, indent=2))  # fmt: skip
+        typer.echo(
+            json.dumps(
+                _header(rules)
+                | {
+                    "ids": [int(x) for x in ranked.ids],
+                    "total": [float(x) for x in ranked.total],
+                    "n_candidates": ranked.n_candidates,
+                    "n_feasible": ranked.n_feasible,
+                    "explanations": [e.to_dict() for e in explanations],
+                },
+                ensure_ascii=False,
+                default=str,
+                indent=2,
+            )
+        )
         return
-    typer.echo(f"rule set {rules.version}: {ranked.n_feasible} feasible of "
-               f"{ranked.n_candidates} candidates")  # fmt: skip
+    typer.echo(
+        f"rule set {rules.version}: {ranked.n_feasible} feasible of "
+        f"{ranked.n_candidates} candidates"
+    )
     by_id = {e.person_id if people else e.task_id: e for e in explanations}
     for rank, (ident, total) in enumerate(zip(ranked.ids, ranked.total, strict=True), start=1):
         if people:
@@ -102,16 +114,19 @@ def _print_bundle(bundle: Bundle, index: MatchIndex, lang: str) -> None:
     for task_id, score in zip(bundle.task_ids, bundle.scores, strict=True):
         row = index.tasks.row_of[task_id]
         hours, where = float(index.tasks.hours[row]), index.tasks.employer_ids[row]
-        typer.echo(f"  task {task_id} ({score:.2f}): {index.tasks.titles[row]}, {hours:g} h, "
-                   f"employer {where}")  # fmt: skip
+        typer.echo(
+            f"  task {task_id} ({score:.2f}): {index.tasks.titles[row]}, {hours:g} h, "
+            f"employer {where}"
+        )
     for sentence in bundle.sentences[lang]:
         typer.echo(f"  {sentence}")
 
 
 def register(app: typer.Typer, friendly: Any) -> None:
     """Add the matching commands to ``app``, wrapped by the CLI's error handler."""
-    match_app = typer.Typer(help="Ranked matches with explanations, in either direction.",
-                            no_args_is_help=True)  # fmt: skip
+    match_app = typer.Typer(
+        help="Ranked matches with explanations, in either direction.", no_args_is_help=True
+    )
 
     @match_app.command("person")
     @friendly
@@ -130,9 +145,16 @@ def register(app: typer.Typer, friendly: Any) -> None:
         ruleset, language = _rules(rules), _lang(lang)
         index = load_index(make_engine())
         ranked = rank_tasks_for_person(
-            index.people, index.tasks, _person_id(index, person), ruleset, k, sectors=sector,
-            municipalities=municipality, employer_ids=employer, radius_km=radius,
-        )  # fmt: skip
+            index.people,
+            index.tasks,
+            _person_id(index, person),
+            ruleset,
+            k,
+            sectors=sector,
+            municipalities=municipality,
+            employer_ids=employer,
+            radius_km=radius,
+        )
         if not ranked.n_candidates:
             reason = index.people.not_matchable_reason[
                 index.people.row_of[_person_id(index, person)]
@@ -176,18 +198,29 @@ def register(app: typer.Typer, friendly: Any) -> None:
             raise NotFoundError(f"no task with id {task}")
         answer = why_not(index.people, index.tasks, pid, task, ruleset)
         if as_json:
-            typer.echo(json.dumps(_header(ruleset) | {
-                "feasible": answer.feasible,
-                "failures": answer.failures,
-                "relaxations": [r.__dict__ for r in answer.relaxations],
-                "explanation": answer.explanation.to_dict(),
-            }, ensure_ascii=False, default=str, indent=2))  # fmt: skip
+            typer.echo(
+                json.dumps(
+                    _header(ruleset)
+                    | {
+                        "feasible": answer.feasible,
+                        "failures": answer.failures,
+                        "relaxations": [r.__dict__ for r in answer.relaxations],
+                        "explanation": answer.explanation.to_dict(),
+                    },
+                    ensure_ascii=False,
+                    default=str,
+                    indent=2,
+                )
+            )
             return
         for sentence in answer.explanation.sentences[language]:
             typer.echo(sentence)
         if answer.relaxations:
-            typer.echo("Pienin muutos, jolla sopisi:" if language == "fi"
-                       else "The smallest change that would make it fit:")  # fmt: skip
+            typer.echo(
+                "Pienin muutos, jolla sopisi:"
+                if language == "fi"
+                else "The smallest change that would make it fit:"
+            )
             for r in answer.relaxations:
                 typer.echo(f"  - {r.text[language]}")
 
@@ -208,15 +241,23 @@ def register(app: typer.Typer, friendly: Any) -> None:
         index = load_index(make_engine())
         if person is not None:
             pid = _person_id(index, person)
-            bundles = [compose_for_person(index.people, index.tasks, pid, ruleset,
-                                          employer_ids=employer, radius_km=radius)]  # fmt: skip
+            bundles = [
+                compose_for_person(
+                    index.people, index.tasks, pid, ruleset, employer_ids=employer, radius_km=radius
+                )
+            ]
         elif employer and len(employer) == 1:
             bundles = compose_for_employer(index.people, index.tasks, employer[0], ruleset, k)
         else:
             raise InvalidInputError([FieldError("person", "give --person, or one --employer")])
         if as_json:
-            typer.echo(json.dumps(_header(ruleset) | {"bundles": [b.__dict__ for b in bundles]},
-                                  ensure_ascii=False, indent=2))  # fmt: skip
+            typer.echo(
+                json.dumps(
+                    _header(ruleset) | {"bundles": [b.__dict__ for b in bundles]},
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
             return
         for bundle in bundles:
             _print_bundle(bundle, index, language)

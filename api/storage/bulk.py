@@ -27,11 +27,16 @@ def is_empty(engine: Engine) -> bool:
     return not employers and not people
 
 
+APPEND_ONLY = frozenset({"audit_event"})
+
+
 def clear_all(engine: Engine) -> None:
-    """Delete every row of every table (children first), in one transaction."""
+    """Delete every row of every table (children first), in one transaction — except the
+    audit log, which is append-only and outlives the data it describes."""
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(delete(table))
+            if table.name not in APPEND_ONLY:
+                conn.execute(delete(table))
 
 
 def load_tables(engine: Engine, tables: Mapping[str, pd.DataFrame]) -> dict[str, int]:

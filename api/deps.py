@@ -1,0 +1,119 @@
+"""Request dependencies: the database session, the current user and permission checks."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.security import Permission, Role, allowed, hash_token
+from api.storage.loading import load_index
+from api.storage.tables import TokenRow, UserRow
+from features.errors import TasmaError
+from matching.index import MatchIndex
+from matching.rules import RuleSet
+
+__all__ = [
+    "CurrentUser",
+    "ForbiddenError",
+    "IndexHolder",
+    "SessionDep",
+    "UnauthorizedError",
+    "User",
+    "require",
+]
+
+
+class UnauthorizedError(TasmaError):
+    code = "unauthorized"
+
+
+class ForbiddenError(TasmaError):
+    code = "forbidden"
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    role: Role
+    area: str | None
+
+
+class IndexHolder:
+    """The in-memory match index, rebuilt on the next query after any write that changes
+    people or tasks, so an edit is visible to the next match."""
+
+    def __init__(self, engine: Engine, rules: RuleSet) -> None:
+        self.engine = engine
+        self.rules = rules
+        self._index: MatchIndex | None = None
+        self._dirty = True
+        self._lock = threading.Lock()
+
+    def invalidate(self) -> None:
+        self._dirty = True
+
+    def get(self) -> MatchIndex:
+        with self._lock:
+            if self._dirty or self._index is None:
+                self._dirty = False
+                self._index = load_index(self.engine)
+            return self._index
+
+
+def _session(request: Request) -> Iterator[Session]:
+    """A session whose writes are committed by the route itself (``session.commit()``) before
+    the response: whatever was not committed is rolled back."""
+    factory: sessionmaker[Session] = request.app.state.sessions
+    with factory() as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
+SessionDep = Annotated[Session, Depends(_session)]
+_bearer = HTTPBearer(auto_error=False)
+
+
+def _current_user(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise UnauthorizedError("a bearer token is required")
+    found = session.execute(
+        select(UserRow, TokenRow.expires_at)
+        .join(TokenRow, TokenRow.user_id == UserRow.id)
+        .where(TokenRow.token_hash == hash_token(credentials.credentials))
+    ).first()
+    if found is None:
+        raise UnauthorizedError("unknown token")
+    user, expires = found
+    if not user.active or expires < datetime.now(UTC):
+        raise UnauthorizedError("the token has expired or the user is inactive")
+    return User(user.id, user.name, Role(user.role), user.area)
+
+
+CurrentUser = Annotated[User, Depends(_current_user)]
+
+
+def require(permission: Permission) -> object:
+    """A dependency that lets the request through only for roles with ``permission``."""
+
+    def check(user: CurrentUser) -> User:
+        if not allowed(user.role, permission):
+            raise ForbiddenError(
+                f"role {user.role.value} may not {permission.value.replace('_', ' ')}"
+            )
+        return user
+
+    return Depends(check)

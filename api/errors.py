@@ -1,0 +1,75 @@
+"""Domain errors → HTTP, in one place. No input produces a stack trace or a 500 with detail."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from api.deps import ForbiddenError, UnauthorizedError
+from features.errors import ConflictError, InvalidInputError, NotFoundError, TasmaError
+
+__all__ = ["ERROR_RESPONSES", "install"]
+
+log = logging.getLogger("tasma.api")
+
+_STATUS = {
+    InvalidInputError: 422,
+    UnauthorizedError: 401,
+    ForbiddenError: 403,
+    NotFoundError: 404,
+    ConflictError: 409,
+}
+
+ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    401: {"description": "Missing, unknown or expired bearer token"},
+    403: {"description": "The role may not do this"},
+    404: {"description": "No such record, or not visible to the caller"},
+    409: {"description": "Clashes with an existing record"},
+    413: {"description": "Request body too large"},
+    422: {"description": "Invalid input: every field error is listed"},
+    429: {"description": "Too many requests"},
+    503: {"description": "The database is unavailable"},
+}
+
+
+def _body(code: str, message: str, errors: list[dict[str, str]] | None = None) -> dict[str, object]:
+    body: dict[str, object] = {"error": code, "message": message}
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(TasmaError)
+    async def domain_error(request: Request, exc: TasmaError) -> JSONResponse:
+        status = next((s for t, s in _STATUS.items() if isinstance(exc, t)), 400)
+        errors = None
+        if isinstance(exc, InvalidInputError):
+            errors = [{"field": e.field, "message": e.message} for e in exc.errors]
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse(_body(exc.code, str(exc), errors), status_code=status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = []
+        for item in exc.errors():
+            loc = [str(p) for p in item.get("loc", ()) if p not in ("body", "query", "path")]
+            message = str(item.get("msg", "invalid")).removeprefix("Value error, ")
+            errors.append({"field": ".".join(loc), "message": message})
+        return JSONResponse(_body("invalid_input", "invalid input", errors), status_code=422)
+
+    @app.exception_handler(OperationalError)
+    async def database_down(request: Request, exc: OperationalError) -> JSONResponse:
+        log.error("database unavailable: %s", exc.orig)
+        return JSONResponse(_body("unavailable", "the database is unavailable"), status_code=503)
+
+    @app.exception_handler(SQLAlchemyError)
+    async def database_error(request: Request, exc: SQLAlchemyError) -> JSONResponse:
+        log.error("database error on %s %s: %s", request.method, request.url.path, exc)
+        return JSONResponse(
+            _body("invalid_input", "the request could not be stored as given"), status_code=422
+        )

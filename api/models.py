@@ -1,0 +1,105 @@
+"""Request and response bodies of the HTTP API (one schema per use)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from features.schemas import (
+    Demographics,
+    Employer,
+    JobseekerIdentity,
+    JobseekerProfile,
+    JobseekerStatus,
+    OutcomeEvent,
+    Proposal,
+    Role,
+)
+from features.schemas.common import StrictModel
+
+__all__ = [
+    "ComposeRequest",
+    "Created",
+    "JobseekerCreate",
+    "JobseekerPublic",
+    "JobseekerSummary",
+    "Page",
+    "TaskCandidatesRequest",
+]
+
+
+class Created(BaseModel):
+    id: int
+
+
+class JobseekerCreate(StrictModel):
+    profile: JobseekerProfile
+    identity: JobseekerIdentity | None = None
+    demographics: Demographics | None = None
+
+
+class JobseekerPublic(BaseModel):
+    id: int
+    profile: JobseekerProfile
+    identity: JobseekerIdentity | None = None
+    matchable: bool
+    not_matchable_reason: str = ""
+
+
+class JobseekerSummary(BaseModel):
+    id: int
+    code: str
+    municipality: str
+    status: JobseekerStatus
+    consent_to_matching: bool
+
+
+class Page(BaseModel):
+    data: list[Any]
+    count: int
+
+
+class TaskCandidatesRequest(StrictModel):
+    task_ids: list[int] = Field(min_length=1, max_length=50)
+    k: int = Field(default=10, ge=1, le=100)
+    areas: list[str] | None = Field(default=None, max_length=20)
+
+
+class ComposeRequest(StrictModel):
+    employer_ids: list[int] | None = Field(default=None, max_length=50)
+    radius_km: float | None = Field(default=None, gt=0, le=200)
+
+
+class EmployerCreate(StrictModel):
+    employer: Employer
+
+
+class RoleCreate(StrictModel):
+    role: Role
+
+
+class ProposalCreate(StrictModel):
+    proposal: Proposal
+    suggestion_id: int | None = None
+
+
+class EventCreate(StrictModel):
+    event: OutcomeEvent
+
+
+class OverrideCreate(StrictModel):
+    chosen: list[int] = Field(max_length=200, description="The ids actually chosen, in order.")
+    reason: str = Field(min_length=3, max_length=2000)
+
+
+class UserCreate(StrictModel):
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")
+    role: str = Field(pattern=r"^(coordinator|rekrypiste|analyst|admin)$")
+    area: str | None = Field(default=None, max_length=64)
+    password: str | None = Field(default=None, min_length=10, max_length=200)
+
+
+class TokenRequest(StrictModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=200)

@@ -1,0 +1,177 @@
+"""Employers (with CRM notes), their roles and tasks, and Ratko spreadsheet uploads."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, UploadFile
+from sqlalchemy import func, select
+
+from api.audit import record
+from api.deps import SessionDep, User, require
+from api.models import Created, EmployerCreate, Page, RoleCreate
+from api.security import Permission
+from api.spreadsheet import read_sheet, sheet_format
+from api.storage import repository
+from api.storage.tables import EmployerRow
+from features.errors import InvalidInputError
+from features.ratko import parse_rows
+from features.schemas import CrmNote, Employer
+from features.schemas.errors import FieldError
+
+router = APIRouter(prefix="/employers", tags=["employers"])
+
+
+@router.get("", response_model=Page, summary="Employers in the network")
+def list_employers(
+    session: SessionDep,
+    user: Annotated[User, require(Permission.READ_EMPLOYERS)],
+    name: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> Page:
+    query = select(EmployerRow)
+    if name:
+        query = query.where(EmployerRow.name.ilike(f"%{name}%"))
+    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(EmployerRow.id).limit(limit).offset(offset)).all()
+    data = [
+        {
+            "id": r.id,
+            "name": r.name,
+            "business_id": r.business_id,
+            "municipality": r.municipality,
+            "network_status": r.network_status,
+        }
+        for r in rows
+    ]
+    return Page(data=data, count=count)
+
+
+@router.post("", response_model=Created, status_code=201, summary="Add an employer")
+def create_employer(
+    body: EmployerCreate,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.WRITE_EMPLOYERS)],
+) -> Created:
+    new_id = repository.add_employer(session, employer=body.employer)
+    record(
+        session,
+        actor=user.name,
+        role=user.role,
+        action="create_employer",
+        object_type="employer",
+        object_id=new_id,
+    )
+    session.commit()
+    return Created(id=new_id)
+
+
+@router.get("/{employer_id}", response_model=Employer, summary="An employer with CRM notes")
+def get_employer(
+    employer_id: int,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.READ_EMPLOYERS)],
+) -> Employer:
+    return repository.get_employer(session, employer_id=employer_id)
+
+
+@router.post(
+    "/{employer_id}/notes", response_model=Created, status_code=201, summary="Add a CRM note"
+)
+def add_note(
+    employer_id: int,
+    note: CrmNote,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.WRITE_EMPLOYERS)],
+) -> Created:
+    new_id = repository.add_note(session, employer_id=employer_id, note=note)
+    record(
+        session,
+        actor=user.name,
+        role=user.role,
+        action="add_note",
+        object_type="employer",
+        object_id=employer_id,
+    )
+    session.commit()
+    return Created(id=new_id)
+
+
+@router.get("/{employer_id}/roles", summary="An employer's roles and tasks")
+def list_roles(
+    employer_id: int,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.READ_EMPLOYERS)],
+) -> list[dict[str, object]]:
+    return [
+        {"role": role.model_dump(mode="json"), "task_ids": ids}
+        for role, ids in repository.list_employer_tasks(session, employer_id=employer_id)
+    ]
+
+
+@router.post("/{employer_id}/roles", status_code=201, summary="Add a role with its tasks")
+def add_role(
+    employer_id: int,
+    body: RoleCreate,
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.WRITE_EMPLOYERS)],
+) -> dict[str, object]:
+    role_id, task_ids = repository.add_role(session, employer_id=employer_id, role=body.role)
+    record(
+        session,
+        actor=user.name,
+        role=user.role,
+        action="add_role",
+        object_type="employer",
+        object_id=employer_id,
+        details={"role_id": role_id},
+    )
+    session.commit()
+    request.app.state.index.invalidate()
+    return {"role_id": role_id, "task_ids": task_ids}
+
+
+@router.post("/{employer_id}/ratko", status_code=201, summary="Upload a Ratko spreadsheet")
+def upload_ratko(
+    employer_id: int,
+    file: UploadFile,
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.WRITE_EMPLOYERS)],
+    replace: bool = False,
+) -> dict[str, object]:
+    """Every row is validated; if any is bad, nothing is stored and the 422 lists every
+    error with its row and column."""
+    repository.get_employer(session, employer_id=employer_id)
+    from pathlib import Path
+
+    fmt = sheet_format(Path(file.filename or "upload"))
+    sheet = parse_rows(read_sheet(file.file.read(), fmt))
+    if not sheet.ok:
+        raise InvalidInputError(
+            [
+                FieldError(
+                    f"row {e.row}" + (f", column '{e.column}'" if e.column else ""),
+                    e.message + (f" (allowed: {e.allowed})" if e.allowed else ""),
+                )
+                for e in sheet.errors
+            ],
+            f"{len(sheet.errors)} error(s) in the sheet, nothing stored",
+        )
+    if replace:
+        repository.delete_employer_roles(session, employer_id=employer_id)
+    stored = [repository.add_role(session, employer_id=employer_id, role=r) for r in sheet.roles]
+    record(
+        session,
+        actor=user.name,
+        role=user.role,
+        action="upload_ratko",
+        object_type="employer",
+        object_id=employer_id,
+        details={"roles": len(stored), "tasks": sum(len(t) for _, t in stored)},
+    )
+    session.commit()
+    request.app.state.index.invalidate()
+    return {"roles": [{"role_id": r, "task_ids": t} for r, t in stored]}

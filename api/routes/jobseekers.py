@@ -1,0 +1,280 @@
+"""Jobseekers: profiles, identity kept apart, consent, export of a person's data, erasure.
+
+Coordinators see the jobseekers of their own area; any other id is 404, as if it did not
+exist. Every read and write of a person's data writes an audit row in the same transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from sqlalchemy import func, select, update
+
+from api.audit import record
+from api.deps import SessionDep, User, require
+from api.models import Created, JobseekerCreate, JobseekerPublic, JobseekerSummary, Page
+from api.security import Permission
+from api.storage import repository
+from api.storage.tables import (
+    AuditRow,
+    JobseekerRow,
+    OutcomeEventRow,
+    ProposalRow,
+    ProposalTaskRow,
+    SuggestionRow,
+)
+from features.errors import InvalidInputError, NotFoundError
+from features.schemas import JobseekerProfile, JobseekerStatus
+from features.schemas.errors import FieldError
+
+router = APIRouter(prefix="/jobseekers", tags=["jobseekers"])
+
+
+def visible_row(session: SessionDep, user: User, jobseeker_id: int) -> JobseekerRow:
+    """The jobseeker, if the user's area covers them; otherwise 404 (not 403: no hint that
+    the id exists)."""
+    row = session.get(JobseekerRow, jobseeker_id)
+    if row is None or (user.area is not None and row.area != user.area):
+        raise NotFoundError(f"no jobseeker with id {jobseeker_id}")
+    return row
+
+
+def _public(session: SessionDep, row: JobseekerRow, *, with_identity: bool) -> JobseekerPublic:
+    profile = repository.get_jobseeker(session, jobseeker_id=row.id)
+    identity = repository.get_identity(session, jobseeker_id=row.id) if with_identity else None
+    reason = "" if profile.can_be_matched() else _reason(profile)
+    return JobseekerPublic(
+        id=row.id,
+        profile=profile,
+        identity=identity,
+        matchable=not reason,
+        not_matchable_reason=reason,
+    )
+
+
+def _reason(profile: JobseekerProfile) -> str:
+    if profile.consent is None:
+        return "no consent to matching"
+    if profile.consent.withdrawn_at is not None:
+        return "consent to matching withdrawn"
+    if not profile.consent.allows_matching():
+        return "consent does not cover matching"
+    return "" if profile.status is JobseekerStatus.ACTIVE else "status is not active"
+
+
+@router.get("", response_model=Page, summary="Jobseekers of my area")
+def list_jobseekers(
+    session: SessionDep,
+    user: Annotated[User, require(Permission.READ_JOBSEEKERS)],
+    status: JobseekerStatus | None = None,
+    code: Annotated[str | None, Query(max_length=16)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> Page:
+    query = select(JobseekerRow)
+    if user.area is not None:
+        query = query.where(JobseekerRow.area == user.area)
+    if status is not None:
+        query = query.where(JobseekerRow.status == status.value)
+    if code:
+        query = query.where(JobseekerRow.code.like(f"{code.upper()}%"))
+    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(JobseekerRow.id).limit(limit).offset(offset)).all()
+    data = [
+        JobseekerSummary(
+            id=r.id,
+            code=r.code,
+            municipality=r.municipality,
+            status=r.status,
+            consent_to_matching=r.consent_given_at is not None and r.consent_withdrawn_at is None,
+        )
+        for r in rows
+    ]
+    record(
+        session,
+        actor=user.name,
+        role=user.role,
+        action="list_jobseekers",
+        object_type="jobseeker",
+        details={"ids": [r.id for r in rows]},
+    )
+    session.commit()
+    return Page(data=data, count=count)
+
+
+@router.post("", response_model=Created, status_code=201, summary="Add a jobseeker")
+def create_jobseeker(
+    body: JobseekerCreate,
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.WRITE_JOBSEEKERS)],
+) -> Created:
+    if user.area is not None and body.profile.area != user.area:
+        raise InvalidInputError([FieldError("profile.area", f"must be your area {user.area!r}")])
+    new_id = repository.add_jobseeker(
+        session, profile=body.profile, identity=body.identity, demographics=body.demographics
+    )
+    record(
+        session,
+        actor=user.name,
+        role=user.role,
+        action="create_jobseeker",
+        object_type="jobseeker",
+        object_id=new_id,
+    )
+    session.commit()
+    request.app.state.index.invalidate()
+    return Created(id=new_id)
+
+
+@router.get("/{jobseeker_id}", response_model=JobseekerPublic, summary="A jobseeker's profile")
+def get_jobseeker(
+    jobseeker_id: int,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.READ_JOBSEEKERS)],
+    purpose: Annotated[str, Query(max_length=200)] = "",
+) -> JobseekerPublic:
+    row = visible_row(session, user, jobseeker_id)
+    result = _public(session, row, with_identity=True)
+    record(
+        session,
+        actor=user.name,
+        role=user.role,
+        action="read_jobseeker",
+        object_type="jobseeker",
+        object_id=jobseeker_id,
+        purpose=purpose,
+    )
+    session.commit()
+    return result
+
+
+@router.put("/{jobseeker_id}", response_model=JobseekerPublic, summary="Replace a profile")
+def replace_jobseeker(
+    jobseeker_id: int,
+    profile: JobseekerProfile,
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.WRITE_JOBSEEKERS)],
+) -> JobseekerPublic:
+    visible_row(session, user, jobseeker_id)
+    if user.area is not None and profile.area != user.area:
+        raise InvalidInputError([FieldError("area", f"must be your area {user.area!r}")])
+    repository.replace_jobseeker(session, jobseeker_id=jobseeker_id, profile=profile)
+    record(
+        session,
+        actor=user.name,
+        role=user.role,
+        action="update_jobseeker",
+        object_type="jobseeker",
+        object_id=jobseeker_id,
+    )
+    result = _public(session, session.get(JobseekerRow, jobseeker_id), with_identity=True)  # type: ignore[arg-type]
+    session.commit()
+    request.app.state.index.invalidate()
+    return result
+
+
+@router.get("/{jobseeker_id}/export", summary="Everything stored about a person (GDPR Art. 15)")
+def export_jobseeker(
+    jobseeker_id: int,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.EXPORT_PERSON)],
+) -> dict[str, object]:
+    row = visible_row(session, user, jobseeker_id)
+    person = _public(session, row, with_identity=True)
+    proposal_ids = session.scalars(
+        select(ProposalRow.id).where(ProposalRow.jobseeker_id == jobseeker_id)
+    ).all()
+    proposals = [
+        {"id": pid, **repository.get_proposal(session, proposal_id=pid).model_dump(mode="json")}
+        for pid in proposal_ids
+    ]
+    suggestions = [
+        {
+            "id": s.id,
+            "at": s.at.isoformat(),
+            "kind": s.kind,
+            "ruleset_version": s.ruleset_version,
+            "model_version": s.model_version,
+            "results": s.results,
+        }
+        for s in session.scalars(
+            select(SuggestionRow).where(SuggestionRow.jobseeker_id == jobseeker_id)
+        )
+    ]
+    accesses = [
+        {
+            "at": a.at.isoformat(),
+            "actor": a.actor,
+            "role": a.role,
+            "action": a.action,
+            "purpose": a.purpose,
+        }
+        for a in session.scalars(
+            select(AuditRow).where(
+                AuditRow.object_type == "jobseeker", AuditRow.object_id == str(jobseeker_id)
+            )
+        )
+    ]
+    record(
+        session,
+        actor=user.name,
+        role=user.role,
+        action="export_jobseeker",
+        object_type="jobseeker",
+        object_id=jobseeker_id,
+    )
+    session.commit()
+    return {
+        "jobseeker": person.model_dump(mode="json"),
+        "demographics": (
+            d.model_dump(mode="json")
+            if (d := repository.get_demographics(session, jobseeker_id=jobseeker_id))
+            else None
+        ),
+        "proposals": proposals,
+        "suggestions": suggestions,
+        "accesses": accesses,
+    }
+
+
+@router.delete("/{jobseeker_id}", status_code=204, summary="Erase a person (GDPR Art. 17)")
+def erase_jobseeker(
+    jobseeker_id: int,
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.ERASE_PERSON)],
+) -> None:
+    """Removes identity, capacities, demographics and the suggestions made for the person.
+    Proposals and their outcomes stay, without the person, for aggregate statistics."""
+    row = visible_row(session, user, jobseeker_id)
+    session.execute(
+        update(SuggestionRow)
+        .where(SuggestionRow.jobseeker_id == jobseeker_id)
+        .values(subject={"erased": True}, results={}, jobseeker_id=None)
+    )
+    session.delete(row)  # cascades to identity, demographics and capacities
+    session.flush()
+    record(
+        session,
+        actor=user.name,
+        role=user.role,
+        action="erase_jobseeker",
+        object_type="jobseeker",
+        object_id=jobseeker_id,
+    )
+    session.commit()
+    request.app.state.index.invalidate()
+
+
+def outcome_counts(session: SessionDep) -> dict[str, int]:
+    """Aggregate outcomes, which survive erasure anonymised."""
+    rows = session.execute(
+        select(OutcomeEventRow.kind, func.count()).group_by(OutcomeEventRow.kind)
+    ).all()
+    return {kind: n for kind, n in rows} | {
+        "proposals": session.scalar(select(func.count()).select_from(ProposalRow)) or 0,
+        "proposed_tasks": session.scalar(select(func.count()).select_from(ProposalTaskRow)) or 0,
+    }

@@ -1,0 +1,100 @@
+"""Users, roles and what each role may do — enforced in one place.
+
+Passwords are hashed with argon2 (argon2-cffi). API tokens are random 256-bit strings; only
+their SHA-256 is stored (they carry full entropy, so a slow hash adds nothing), and a token
+is shown once, when it is made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from enum import StrEnum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+
+__all__ = [
+    "PERMISSIONS",
+    "Permission",
+    "Role",
+    "allowed",
+    "hash_password",
+    "hash_token",
+    "new_token",
+    "verify_password",
+]
+
+_HASHER = PasswordHasher()
+
+
+class Role(StrEnum):
+    COORDINATOR = "coordinator"
+    REKRYPISTE = "rekrypiste"
+    ANALYST = "analyst"
+    ADMIN = "admin"
+
+
+class Permission(StrEnum):
+    READ_JOBSEEKERS = "read_jobseekers"
+    """Profiles (pseudonymous) of one's own area; coordinators also see identity."""
+    WRITE_JOBSEEKERS = "write_jobseekers"
+    READ_IDENTITY = "read_identity"
+    EXPORT_PERSON = "export_person"
+    ERASE_PERSON = "erase_person"
+    READ_EMPLOYERS = "read_employers"
+    WRITE_EMPLOYERS = "write_employers"
+    MATCH_PERSON = "match_person"
+    """Tasks for a person (coordinators, for their own area)."""
+    MATCH_TASKS = "match_tasks"
+    """Candidates for tasks, shown by code with their fit only."""
+    COMPOSE = "compose"
+    PROPOSE = "propose"
+    OVERRIDE = "override"
+    READ_RULESETS = "read_rulesets"
+    READ_AUDIT = "read_audit"
+    MANAGE_USERS = "manage_users"
+
+
+_C, _R, _A, _ADM = Role.COORDINATOR, Role.REKRYPISTE, Role.ANALYST, Role.ADMIN
+PERMISSIONS: dict[Permission, frozenset[Role]] = {
+    Permission.READ_JOBSEEKERS: frozenset({_C}),
+    Permission.WRITE_JOBSEEKERS: frozenset({_C}),
+    Permission.READ_IDENTITY: frozenset({_C}),
+    Permission.EXPORT_PERSON: frozenset({_C}),
+    Permission.ERASE_PERSON: frozenset({_C, _ADM}),
+    Permission.READ_EMPLOYERS: frozenset({_C, _R}),
+    Permission.WRITE_EMPLOYERS: frozenset({_R}),
+    Permission.MATCH_PERSON: frozenset({_C}),
+    Permission.MATCH_TASKS: frozenset({_C, _R}),
+    Permission.COMPOSE: frozenset({_C, _R}),
+    Permission.PROPOSE: frozenset({_C, _R}),
+    Permission.OVERRIDE: frozenset({_C, _R}),
+    Permission.READ_RULESETS: frozenset({_A, _ADM, _C, _R}),
+    Permission.READ_AUDIT: frozenset({_ADM}),
+    Permission.MANAGE_USERS: frozenset({_ADM}),
+}
+"""The one role × permission table. Every route names its permission; tests walk this table."""
+
+
+def allowed(role: Role, permission: Permission) -> bool:
+    return role in PERMISSIONS[permission]
+
+
+def hash_password(password: str) -> str:
+    return _HASHER.hash(password)
+
+
+def verify_password(stored: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(stored, password)
+    except VerificationError:
+        return False
+
+
+def new_token() -> str:
+    return "tsm_" + secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,58 @@
+"""Service settings from the environment (TASMA_…); unsafe defaults refused outside local use."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from api.storage.engine import database_url
+
+__all__ = ["Environment", "Settings", "get_settings"]
+
+
+class Environment(StrEnum):
+    LOCAL = "local"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TASMA_", extra="ignore")
+
+    environment: Environment = Environment.LOCAL
+    database_url: str = Field(default_factory=database_url)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    demo_on_empty: bool = Field(default=True, description="Build the demo world into an empty DB.")
+    demo_size: str = "small"
+    token_days: int = Field(default=30, ge=1, le=365)
+    audit_retention_days: int = Field(default=3650, ge=30, le=36500)
+    max_body_bytes: int = Field(default=5_000_000, ge=10_000, le=100_000_000)
+    max_k: int = Field(default=100, ge=1, le=200)
+    rate_limit_per_minute: int = Field(default=6000, ge=10)
+
+    @model_validator(mode="after")
+    def _safe_outside_local(self) -> Settings:
+        if self.environment is Environment.PRODUCTION:
+            problems = []
+            if self.demo_on_empty:
+                problems.append("TASMA_DEMO_ON_EMPTY must be false (no demo data or demo users)")
+            if self.database_url.startswith("sqlite") and "DATABASE_URL" not in _env():
+                problems.append("set DATABASE_URL explicitly (the SQLite default is for local use)")
+            if problems:
+                raise ValueError("unsafe production settings: " + "; ".join(problems))
+        return self
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    return dict(os.environ)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
