@@ -210,6 +210,73 @@ def status() -> None:
 
 register_matching(app, _friendly_errors)
 
+users_app = typer.Typer(help="Users of the service.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+@_friendly_errors
+def users_add(
+    name: Annotated[str, typer.Argument(help="User name, e.g. anna.virtanen")],
+    role: Annotated[str, typer.Option(help="coordinator, rekrypiste, analyst or admin.")],
+    area: Annotated[str | None, typer.Option(help="A coordinator's team or area.")] = None,
+    password: Annotated[
+        bool, typer.Option("--password", help="Also set a password for the web login (asked).")
+    ] = False,
+    days: Annotated[int, typer.Option(min=1, max=365, help="Days the token is valid.")] = 30,
+) -> None:
+    """Add a user and print a bearer token for the CLI and API (shown once)."""
+    from api.security import Role
+    from api.service_setup import add_user
+    from api.storage.migrate import upgrade as migrate_up
+
+    if role not in {r.value for r in Role}:
+        raise _fail(f"--role must be one of {', '.join(r.value for r in Role)}", 2)
+    if role == "coordinator" and not area:
+        raise _fail("a coordinator needs --area (the team whose jobseekers they see)", 2)
+    secret = (
+        typer.prompt("password", hide_input=True, confirmation_prompt=True) if password else None
+    )
+    engine = make_engine()
+    migrate_up(engine)
+    with transaction(engine) as session:
+        token = add_user(session, name=name, role=Role(role), area=area, password=secret, days=days)
+    typer.echo(f"user {name} ({role}) added; bearer token, shown once:")
+    typer.echo(token)
+
+
+@app.command()
+@_friendly_errors
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port.")] = None,
+) -> None:
+    """Start the service (uvicorn). On an empty local database, build the demo world first and
+    print a demo token for each role."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.service_setup import demo_users, seed_demo
+    from api.settings import Environment, get_settings
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    if settings.demo_on_empty and settings.environment is not Environment.PRODUCTION:
+        summary = seed_demo(engine, settings.demo_size)
+        if summary:
+            typer.echo(
+                f"demo world built: {summary['employers']} employers, "
+                f"{summary['tasks']} tasks, {summary['jobseekers']} jobseekers"
+            )
+        tokens = demo_users(engine)
+        typer.echo("demo tokens (Authorization: Bearer …), valid for a day:")
+        for name, token in tokens.items():
+            typer.echo(f"  {name:<18} {token}")
+    bind_host, bind_port = host or settings.host, port or settings.port
+    typer.echo(f"Täsmä API at http://{bind_host}:{bind_port}/docs")
+    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+
 
 def main() -> None:
     app()
