@@ -7,10 +7,10 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
-from api.storage.migrate import head_revision
 from api.spreadsheet import read_sheet, write_sheet
 from api.storage import repository
 from api.storage.engine import make_engine, transaction
+from api.storage.migrate import head_revision
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "features" / "examples"
 runner = CliRunner()

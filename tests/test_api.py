@@ -1,0 +1,278 @@
+"""The HTTP API: roles, consent, audit, erasure, errors — on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.security import PERMISSIONS, Permission, Role
+from api.service_setup import add_user
+from api.settings import Environment, Settings
+from api.storage.bulk import load_tables
+from api.storage.engine import transaction
+from api.storage.tables import AuditRow, JobseekerRow, ProposalRow
+from features.demo import build_world
+from tests import factories
+
+WORLD = build_world("tiny", seed=5)
+
+
+@pytest.fixture
+def service(engine, database_url):
+    load_tables(engine, WORLD.tables)
+    with transaction(engine) as s:
+        area = s.scalar(
+            sa.select(JobseekerRow.area)
+            .group_by(JobseekerRow.area)
+            .order_by(sa.func.count().desc())
+            .limit(1)
+        )
+        tokens = {
+            "coordinator": add_user(s, name="coord", role=Role.COORDINATOR, area=area),
+            "other_area": add_user(s, name="coord2", role=Role.COORDINATOR, area="Elsewhere"),
+            "rekrypiste": add_user(s, name="rekry", role=Role.REKRYPISTE),
+            "analyst": add_user(s, name="analyst", role=Role.ANALYST),
+            "admin": add_user(s, name="admin", role=Role.ADMIN, password="correct horse 1"),
+        }
+        mine = s.scalars(
+            sa.select(JobseekerRow.id).where(JobseekerRow.area == area).order_by(JobseekerRow.id)
+        ).all()
+    settings = Settings(
+        database_url=database_url, environment=Environment.TEST, demo_on_empty=False
+    )
+    client = TestClient(create_app(settings))
+    return client, tokens, area, list(mine), engine
+
+
+def auth(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def audit_rows(engine, **where):
+    with engine.connect() as c:
+        q = sa.select(AuditRow)
+        for k, v in where.items():
+            q = q.where(getattr(AuditRow, k) == v)
+        return c.execute(q).fetchall()
+
+
+def test_health_and_authentication(service):
+    client, tokens, *_ = service
+    assert client.get("/health").json() == {"status": "ok"}
+    assert client.get("/me").status_code == 401
+    assert client.get("/me", headers=auth("tsm_nope")).status_code == 401
+    assert client.get("/me", headers=auth(tokens["rekrypiste"])).json()["role"] == "rekrypiste"
+    login = client.post("/auth/token", json={"username": "admin", "password": "correct horse 1"})
+    assert login.status_code == 200
+    assert client.get("/me", headers=auth(login.json()["access_token"])).json()["name"] == "admin"
+    assert (
+        client.post("/auth/token", json={"username": "admin", "password": "wrong"}).status_code
+        == 401
+    )
+
+
+def _routes(mine, task_id):
+    jid = mine[0]
+    return [
+        ("get", "/jobseekers", None, Permission.READ_JOBSEEKERS),
+        ("get", f"/jobseekers/{jid}", None, Permission.READ_JOBSEEKERS),
+        ("get", f"/jobseekers/{jid}/export", None, Permission.EXPORT_PERSON),
+        ("get", f"/jobseekers/{jid}/matches", None, Permission.MATCH_PERSON),
+        ("get", f"/jobseekers/{jid}/why-not/{task_id}", None, Permission.MATCH_PERSON),
+        ("post", "/matches/candidates", {"task_ids": [task_id]}, Permission.MATCH_TASKS),
+        ("get", "/employers", None, Permission.READ_EMPLOYERS),
+        ("get", "/employers/1", None, Permission.READ_EMPLOYERS),
+        (
+            "post",
+            "/employers/1/notes",
+            {"at": "2026-11-01T10:00:00Z", "author": "x", "channel": "phone", "text": "Soitettu."},
+            Permission.WRITE_EMPLOYERS,
+        ),
+        ("get", "/rulesets", None, Permission.READ_RULESETS),
+        ("get", "/audit", None, Permission.READ_AUDIT),
+        ("post", "/users", {"name": "newbie", "role": "analyst"}, Permission.MANAGE_USERS),
+    ]
+
+
+def test_role_by_endpoint_matrix(service):
+    client, tokens, area, mine, _ = service
+    task_id = int(WORLD.tables["task"].query("task_type == 'hand_over'")["id"].iloc[0])
+    for method, path, body, permission in _routes(mine, task_id):
+        assert client.request(method, path, json=body).status_code == 401, path
+        for role in ("coordinator", "rekrypiste", "analyst", "admin"):
+            response = client.request(method, path, json=body, headers=auth(tokens[role]))
+            if Role(role) in PERMISSIONS[permission]:
+                assert response.status_code in (200, 201), (role, path, response.text)
+            else:
+                assert response.status_code == 403, (role, path, response.status_code)
+                assert response.json()["error"] == "forbidden"
+
+
+def test_a_coordinator_sees_only_their_own_area(service):
+    client, tokens, area, mine, _ = service
+    other = client.get(f"/jobseekers/{mine[0]}", headers=auth(tokens["other_area"]))
+    assert other.status_code == 404 and "no jobseeker" in other.json()["message"]
+    assert client.get("/jobseekers", headers=auth(tokens["other_area"])).json()["count"] == 0
+    mine_page = client.get("/jobseekers?limit=200", headers=auth(tokens["coordinator"])).json()
+    assert {row["id"] for row in mine_page["data"]} == set(mine)
+
+
+def test_identity_only_for_coordinators_and_never_to_rekrypiste(service):
+    client, tokens, area, mine, _ = service
+    person = client.get(f"/jobseekers/{mine[0]}", headers=auth(tokens["coordinator"])).json()
+    assert person["identity"]["name"]
+    hand_over = WORLD.tables["task"].query("task_type == 'hand_over'")["id"].tolist()
+    names = set(WORLD.tables["jobseeker_identity"]["name"])
+    for task_id in hand_over[:10]:
+        body = client.post(
+            "/matches/candidates", json={"task_ids": [task_id]}, headers=auth(tokens["rekrypiste"])
+        ).text
+        assert not any(name in body for name in names)
+        assert '"identity"' not in body and "email" not in body
+
+
+def test_unknown_or_privileged_fields_are_rejected(service):
+    client, tokens, area, mine, engine = service
+    data = {"profile": factories.jobseeker(area=area), "is_admin": True}
+    response = client.post("/jobseekers", json=data, headers=auth(tokens["coordinator"]))
+    assert response.status_code == 422
+    assert {"field": "is_admin", "message": "Extra inputs are not permitted"} in response.json()[
+        "errors"
+    ]
+    bad = {"profile": factories.jobseeker(area=area, capacities={"stnding": {"level": 9}})}
+    errors = client.post("/jobseekers", json=bad, headers=auth(tokens["coordinator"])).json()[
+        "errors"
+    ]
+    assert any(e["field"].startswith("profile.capacities.stnding") for e in errors)
+    with engine.connect() as c:
+        assert c.scalar(sa.select(sa.func.count()).select_from(JobseekerRow)) == len(
+            WORLD.tables["jobseeker"]
+        )
+
+
+def test_created_profile_is_matched_only_with_consent_and_every_access_is_audited(service):
+    client, tokens, area, mine, engine = service
+    headers = auth(tokens["coordinator"])
+    data = {
+        "profile": factories.jobseeker(area=area, consent=None),
+        "identity": {"name": "Testi Henkilö"},
+    }
+    created = client.post("/jobseekers", json=data, headers=headers)
+    assert created.status_code == 201
+    jid = created.json()["id"]
+    matches = client.get(f"/jobseekers/{jid}/matches", headers=headers).json()
+    assert matches["items"] == [] and matches["not_matchable_reason"] == "no consent to matching"
+    assert matches["suggestion_id"] and matches["ruleset_version"] == "default-2026.11"
+    for _ in range(3):
+        assert client.get(f"/jobseekers/{jid}", headers=headers).status_code == 200
+    assert len(audit_rows(engine, action="read_jobseeker", object_id=str(jid))) == 3
+    assert len(audit_rows(engine, action="create_jobseeker", object_id=str(jid))) == 1
+    assert len(audit_rows(engine, action="match_person_tasks", object_id=str(jid))) == 1
+    # Consent given: the edit is visible to the very next match.
+    profile = client.get(f"/jobseekers/{jid}", headers=headers).json()["profile"]
+    profile["consent"] = {"given_at": "2026-11-01T00:00:00Z", "scope": ["matching"]}
+    assert client.put(f"/jobseekers/{jid}", json=profile, headers=headers).status_code == 200
+    again = client.get(f"/jobseekers/{jid}/matches", headers=headers).json()
+    assert again["not_matchable_reason"] == ""
+
+
+def test_audit_log_is_append_only(service):
+    client, tokens, area, mine, engine = service
+    client.get(f"/jobseekers/{mine[0]}", headers=auth(tokens["coordinator"]))
+    with pytest.raises(sa.exc.DBAPIError), engine.begin() as c:
+        c.execute(sa.update(AuditRow).values(actor="someone else"))
+    with pytest.raises(sa.exc.DBAPIError), engine.begin() as c:
+        c.execute(sa.delete(AuditRow))
+    log = client.get("/audit?action=read_jobseeker", headers=auth(tokens["admin"])).json()
+    assert log and log[0]["actor"] == "coord"
+
+
+def test_erasure_removes_the_person_and_keeps_anonymous_outcomes(service):
+    client, tokens, area, mine, engine = service
+    headers = auth(tokens["coordinator"])
+    with engine.connect() as c:
+        proposals = c.scalar(sa.select(sa.func.count()).select_from(ProposalRow))
+    target = mine[0]
+    client.get(f"/jobseekers/{target}/matches", headers=headers)
+    export = client.get(f"/jobseekers/{target}/export", headers=headers).json()
+    assert export["jobseeker"]["id"] == target and export["suggestions"]
+    assert client.delete(f"/jobseekers/{target}", headers=headers).status_code == 204
+    assert client.get(f"/jobseekers/{target}", headers=headers).status_code == 404
+    with engine.connect() as c:
+        assert c.scalar(sa.select(sa.func.count()).select_from(ProposalRow)) == proposals
+        for table in ("capacity", "jobseeker_identity", "jobseeker_demographics"):
+            t = sa.table(table, sa.column("jobseeker_id"))
+            assert (
+                c.scalar(
+                    sa.select(sa.func.count()).select_from(t).where(t.c.jobseeker_id == target)
+                )
+                == 0
+            )
+        subjects = c.execute(
+            sa.text("SELECT subject FROM suggestion WHERE jobseeker_id IS NULL")
+        ).fetchall()
+        assert subjects
+
+
+def test_ratko_upload_reports_every_row_and_stores_nothing(service):
+    client, tokens, *_, engine = service
+    from api.spreadsheet import read_sheet, write_sheet
+    from tests.test_ratko import EXAMPLES
+
+    rows = read_sheet((EXAMPLES / "ratko_example.csv").read_bytes(), "csv")
+    rows[0]["Seisominen"] = "9"
+    rows[3]["Vuorot"] = "someday"
+    data = write_sheet(rows, "csv")
+    headers = auth(tokens["rekrypiste"])
+    with engine.connect() as c:
+        before = c.scalar(sa.text("SELECT COUNT(*) FROM task"))
+    response = client.post(
+        "/employers/1/ratko", files={"file": ("t.csv", io.BytesIO(data))}, headers=headers
+    )
+    assert response.status_code == 422
+    fields = [e["field"] for e in response.json()["errors"]]
+    assert fields == ["row 2, column 'Seisominen'", "row 5, column 'Vuorot'"]
+    with engine.connect() as c:
+        assert c.scalar(sa.text("SELECT COUNT(*) FROM task")) == before
+    good = write_sheet(read_sheet((EXAMPLES / "ratko_example.csv").read_bytes(), "csv"), "csv")
+    ok = client.post(
+        "/employers/1/ratko?replace=true",
+        files={"file": ("t.csv", io.BytesIO(good))},
+        headers=headers,
+    )
+    assert ok.status_code == 201 and len(ok.json()["roles"]) == 2
+
+
+def test_override_records_original_and_chosen(service):
+    client, tokens, area, mine, engine = service
+    headers = auth(tokens["coordinator"])
+    matches = client.get(f"/jobseekers/{mine[0]}/matches?k=5", headers=headers).json()
+    original = [i["task_id"] for i in matches["items"]]
+    chosen = list(reversed(original))
+    response = client.post(
+        f"/suggestions/{matches['suggestion_id']}/overrides",
+        json={"chosen": chosen, "reason": "Henkilö toivoo aamuvuoroja."},
+        headers=headers,
+    )
+    assert response.status_code == 201
+    (row,) = audit_rows(engine, action="override")
+    assert row.details["original"] == original and row.details["chosen"] == chosen
+
+
+def test_limits_and_errors_are_declared(service):
+    client, tokens, *_ = service
+    headers = auth(tokens["coordinator"])
+    assert client.get("/jobseekers?limit=100000", headers=headers).status_code == 422
+    big = client.post(
+        "/jobseekers",
+        content=b"x" * 6_000_000,
+        headers=headers | {"content-type": "application/json"},
+    )
+    assert big.status_code == 413
+    spec = client.get("/openapi.json").json()
+    responses = spec["paths"]["/jobseekers/{jobseeker_id}"]["get"]["responses"]
+    assert {"401", "403", "404", "422"} <= set(responses)
