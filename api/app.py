@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import sessionmaker
 
 from api import errors
-from api.deps import IndexHolder
+from api.deps import IndexHolder, reject_unknown_query
 from api.routes import admin, employers, jobseekers, matching
 from api.settings import Settings, get_settings
 from api.storage.engine import make_engine
@@ -30,6 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "employers' jobs, with explanations. Every match is stored with the rule-set version "
         "that produced it; every access to a person's data is audited.",
         responses=errors.ERROR_RESPONSES,
+        dependencies=[Depends(reject_unknown_query)],
     )
     app.state.settings = settings
     app.state.engine = engine

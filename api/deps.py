@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.security import Permission, Role, allowed, hash_token
 from api.storage.loading import load_index
 from api.storage.tables import TokenRow, UserRow
-from features.errors import TasmaError
+from features.errors import InvalidInputError, TasmaError
+from features.schemas.errors import FieldError
 from matching.index import MatchIndex
 from matching.rules import RuleSet
 
@@ -27,6 +28,7 @@ __all__ = [
     "SessionDep",
     "UnauthorizedError",
     "User",
+    "reject_unknown_query",
     "require",
 ]
 
@@ -104,6 +106,32 @@ def _current_user(
 
 
 CurrentUser = Annotated[User, Depends(_current_user)]
+
+
+def _declared_query(request: Request, path: str, method: str) -> set[str]:
+    """Query parameter names the OpenAPI document declares for an operation (cached)."""
+    cache: dict[tuple[str, str], set[str]] = request.app.state.__dict__.setdefault(
+        "query_names", {}
+    )
+    if (path, method) not in cache:
+        operation = request.app.openapi()["paths"].get(path, {}).get(method, {})
+        cache[(path, method)] = {
+            p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"
+        }
+    return cache[(path, method)]
+
+
+def reject_unknown_query(request: Request) -> None:
+    """Query parameters a route does not declare are an error, not silently ignored."""
+    route = request.scope.get("route")
+    if route is None or not request.query_params:
+        return
+    declared = _declared_query(request, route.path, request.method.lower())
+    unknown = sorted(set(request.query_params) - declared)
+    if unknown:
+        raise InvalidInputError(
+            [FieldError(name, "unknown query parameter") for name in unknown[:20]]
+        )
 
 
 def require(permission: Permission) -> object:

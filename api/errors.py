@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.deps import ForbiddenError, UnauthorizedError
 from features.errors import ConflictError, InvalidInputError, NotFoundError, TasmaError
@@ -25,6 +27,7 @@ _STATUS = {
 }
 
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    400: {"description": "The body is not valid JSON (or not valid form data)"},
     401: {"description": "Missing, unknown or expired bearer token"},
     403: {"description": "The role may not do this"},
     404: {"description": "No such record, or not visible to the caller"},
@@ -43,6 +46,23 @@ def _body(code: str, message: str, errors: list[dict[str, str]] | None = None) -
     return body
 
 
+def _methods_for(request: Request) -> set[str]:
+    """The methods the OpenAPI document gives the requested path (Starlette's 405 names only
+    the first route it tried)."""
+    table = getattr(request.app.state, "allowed_methods", None)
+    if table is None:
+        table = [
+            (
+                re.compile("^" + re.sub(r"\{[^/]+\}", "[^/]+", path) + "$"),
+                {m.upper() for m in operations},
+            )
+            for path, operations in request.app.openapi()["paths"].items()
+        ]
+        request.app.state.allowed_methods = table
+    path = request.url.path
+    return set().union(*(methods for pattern, methods in table if pattern.match(path)))
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(TasmaError)
     async def domain_error(request: Request, exc: TasmaError) -> JSONResponse:
@@ -53,6 +73,18 @@ def install(app: FastAPI) -> None:
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse(_body(exc.code, str(exc), errors), status_code=status, headers=headers)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(sorted(_methods_for(request)))
+        return JSONResponse(
+            _body(codes.get(exc.status_code, "error"), str(exc.detail)),
+            status_code=exc.status_code,
+            headers=headers,
+        )
+
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = []
@@ -61,6 +93,10 @@ def install(app: FastAPI) -> None:
             message = str(item.get("msg", "invalid")).removeprefix("Value error, ")
             errors.append({"field": ".".join(loc), "message": message})
         return JSONResponse(_body("invalid_input", "invalid input", errors), status_code=422)
+
+    @app.exception_handler(OverflowError)
+    async def overflow(request: Request, exc: OverflowError) -> JSONResponse:
+        return JSONResponse(_body("invalid_input", "a number is out of range"), status_code=422)
 
     @app.exception_handler(OperationalError)
     async def database_down(request: Request, exc: OperationalError) -> JSONResponse:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Path
 from pydantic import BaseModel, Field
 
 from features.schemas import (
@@ -18,9 +19,17 @@ from features.schemas import (
 )
 from features.schemas.common import StrictModel
 
+MAX_ID = 2_147_483_647
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+"""A record id in a path: positive and within the database's integer range."""
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
 __all__ = [
+    "MAX_ID",
+    "BodyId",
     "ComposeRequest",
     "Created",
+    "IdPath",
     "JobseekerCreate",
     "JobseekerPublic",
     "JobseekerSummary",
@@ -61,13 +70,13 @@ class Page(BaseModel):
 
 
 class TaskCandidatesRequest(StrictModel):
-    task_ids: list[int] = Field(min_length=1, max_length=50)
+    task_ids: list[BodyId] = Field(min_length=1, max_length=50)
     k: int = Field(default=10, ge=1, le=100)
     areas: list[str] | None = Field(default=None, max_length=20)
 
 
 class ComposeRequest(StrictModel):
-    employer_ids: list[int] | None = Field(default=None, max_length=50)
+    employer_ids: list[BodyId] | None = Field(default=None, max_length=50)
     radius_km: float | None = Field(default=None, gt=0, le=200)
 
 
@@ -81,7 +90,7 @@ class RoleCreate(StrictModel):
 
 class ProposalCreate(StrictModel):
     proposal: Proposal
-    suggestion_id: int | None = None
+    suggestion_id: BodyId | None = None
 
 
 class EventCreate(StrictModel):
@@ -89,7 +98,7 @@ class EventCreate(StrictModel):
 
 
 class OverrideCreate(StrictModel):
-    chosen: list[int] = Field(max_length=200, description="The ids actually chosen, in order.")
+    chosen: list[BodyId] = Field(max_length=200, description="The ids actually chosen, in order.")
     reason: str = Field(min_length=3, max_length=2000)
 
 

@@ -13,6 +13,7 @@ from api.deps import CurrentUser, SessionDep, UnauthorizedError, User, require
 from api.models import (
     Created,
     EventCreate,
+    IdPath,
     OverrideCreate,
     ProposalCreate,
     TokenRequest,
@@ -131,7 +132,7 @@ def get_ruleset(
     return rules.model_dump(mode="json")
 
 
-@router.post("/rulesets/validate", tags=["rulesets"], summary="Validate a draft rule set")
+@router.post("/rulesets/drafts/validate", tags=["rulesets"], summary="Validate a draft rule set")
 def validate_ruleset(
     draft: RuleSet, user: Annotated[User, require(Permission.READ_RULESETS)]
 ) -> dict[str, object]:
@@ -172,7 +173,7 @@ def create_proposal(
     summary="A proposal and what happened",
 )
 def get_proposal(
-    proposal_id: int, session: SessionDep, user: Annotated[User, require(Permission.PROPOSE)]
+    proposal_id: IdPath, session: SessionDep, user: Annotated[User, require(Permission.PROPOSE)]
 ) -> Proposal:
     return repository.get_proposal(session, proposal_id=proposal_id)
 
@@ -184,7 +185,7 @@ def get_proposal(
     summary="Record an answer, a work trial, a hire or a follow-up",
 )
 def add_event(
-    proposal_id: int,
+    proposal_id: IdPath,
     body: EventCreate,
     session: SessionDep,
     user: Annotated[User, require(Permission.PROPOSE)],
@@ -211,7 +212,7 @@ def add_event(
     summary="Override a suggestion, with the reason",
 )
 def override(
-    suggestion_id: int,
+    suggestion_id: IdPath,
     body: OverrideCreate,
     session: SessionDep,
     user: Annotated[User, require(Permission.OVERRIDE)],

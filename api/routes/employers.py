@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from api.audit import record
 from api.deps import SessionDep, User, require
-from api.models import Created, EmployerCreate, Page, RoleCreate
+from api.models import Created, EmployerCreate, IdPath, Page, RoleCreate
 from api.security import Permission
 from api.spreadsheet import read_sheet, sheet_format
 from api.storage import repository
@@ -69,7 +69,7 @@ def create_employer(
 
 @router.get("/{employer_id}", response_model=Employer, summary="An employer with CRM notes")
 def get_employer(
-    employer_id: int,
+    employer_id: IdPath,
     session: SessionDep,
     user: Annotated[User, require(Permission.READ_EMPLOYERS)],
 ) -> Employer:
@@ -80,7 +80,7 @@ def get_employer(
     "/{employer_id}/notes", response_model=Created, status_code=201, summary="Add a CRM note"
 )
 def add_note(
-    employer_id: int,
+    employer_id: IdPath,
     note: CrmNote,
     session: SessionDep,
     user: Annotated[User, require(Permission.WRITE_EMPLOYERS)],
@@ -100,7 +100,7 @@ def add_note(
 
 @router.get("/{employer_id}/roles", summary="An employer's roles and tasks")
 def list_roles(
-    employer_id: int,
+    employer_id: IdPath,
     session: SessionDep,
     user: Annotated[User, require(Permission.READ_EMPLOYERS)],
 ) -> list[dict[str, object]]:
@@ -112,7 +112,7 @@ def list_roles(
 
 @router.post("/{employer_id}/roles", status_code=201, summary="Add a role with its tasks")
 def add_role(
-    employer_id: int,
+    employer_id: IdPath,
     body: RoleCreate,
     request: Request,
     session: SessionDep,
@@ -135,7 +135,7 @@ def add_role(
 
 @router.post("/{employer_id}/ratko", status_code=201, summary="Upload a Ratko spreadsheet")
 def upload_ratko(
-    employer_id: int,
+    employer_id: IdPath,
     file: UploadFile,
     request: Request,
     session: SessionDep,

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 
 from api.audit import record
 from api.deps import SessionDep, User, require
-from api.models import Created, JobseekerCreate, JobseekerPublic, JobseekerSummary, Page
+from api.models import Created, IdPath, JobseekerCreate, JobseekerPublic, JobseekerSummary, Page
 from api.security import Permission
 from api.storage import repository
 from api.storage.tables import (
@@ -130,7 +130,7 @@ def create_jobseeker(
 
 @router.get("/{jobseeker_id}", response_model=JobseekerPublic, summary="A jobseeker's profile")
 def get_jobseeker(
-    jobseeker_id: int,
+    jobseeker_id: IdPath,
     session: SessionDep,
     user: Annotated[User, require(Permission.READ_JOBSEEKERS)],
     purpose: Annotated[str, Query(max_length=200)] = "",
@@ -152,7 +152,7 @@ def get_jobseeker(
 
 @router.put("/{jobseeker_id}", response_model=JobseekerPublic, summary="Replace a profile")
 def replace_jobseeker(
-    jobseeker_id: int,
+    jobseeker_id: IdPath,
     profile: JobseekerProfile,
     request: Request,
     session: SessionDep,
@@ -178,7 +178,7 @@ def replace_jobseeker(
 
 @router.get("/{jobseeker_id}/export", summary="Everything stored about a person (GDPR Art. 15)")
 def export_jobseeker(
-    jobseeker_id: int,
+    jobseeker_id: IdPath,
     session: SessionDep,
     user: Annotated[User, require(Permission.EXPORT_PERSON)],
 ) -> dict[str, object]:
@@ -242,7 +242,7 @@ def export_jobseeker(
 
 @router.delete("/{jobseeker_id}", status_code=204, summary="Erase a person (GDPR Art. 17)")
 def erase_jobseeker(
-    jobseeker_id: int,
+    jobseeker_id: IdPath,
     request: Request,
     session: SessionDep,
     user: Annotated[User, require(Permission.ERASE_PERSON)],

@@ -12,11 +12,12 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from api.audit import record
 from api.deps import IndexHolder, SessionDep, User, require
-from api.models import ComposeRequest, TaskCandidatesRequest
+from api.models import MAX_ID, ComposeRequest, IdPath, TaskCandidatesRequest
 from api.routes.jobseekers import visible_row
 from api.security import Permission
 from api.storage.tables import SuggestionRow
@@ -71,7 +72,7 @@ def _store(
     return row.id
 
 
-def _envelope(holder: IndexHolder, suggestion_id: int, body: dict[str, Any]) -> dict[str, Any]:
+def _envelope(holder: IndexHolder, suggestion_id: IdPath, body: dict[str, Any]) -> dict[str, Any]:
     return {
         "suggestion_id": suggestion_id,
         "ruleset_version": holder.rules.version,
@@ -82,14 +83,16 @@ def _envelope(holder: IndexHolder, suggestion_id: int, body: dict[str, Any]) -> 
 
 @router.get("/jobseekers/{jobseeker_id}/matches", summary="Hand-over tasks for a person")
 def match_person(
-    jobseeker_id: int,
+    jobseeker_id: IdPath,
     request: Request,
     session: SessionDep,
     user: Annotated[User, require(Permission.MATCH_PERSON)],
     k: Annotated[int, Query(ge=1, le=100)] = 20,
     sector: Annotated[list[str] | None, Query(max_length=20)] = None,
     municipality: Annotated[list[str] | None, Query(max_length=20)] = None,
-    employer_id: Annotated[list[int] | None, Query(max_length=50)] = None,
+    employer_id: Annotated[
+        list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None, Query(max_length=50)
+    ] = None,
     radius_km: Annotated[float | None, Query(gt=0, le=200)] = None,
     purpose: Annotated[str, Query(max_length=200)] = "",
 ) -> dict[str, Any]:
@@ -194,8 +197,8 @@ def match_tasks(
 
 @router.get("/jobseekers/{jobseeker_id}/why-not/{task_id}", summary="Why not, and what would fit")
 def why_not_route(
-    jobseeker_id: int,
-    task_id: int,
+    jobseeker_id: IdPath,
+    task_id: IdPath,
     request: Request,
     session: SessionDep,
     user: Annotated[User, require(Permission.MATCH_PERSON)],
@@ -227,8 +230,8 @@ def why_not_route(
 
 @router.get("/jobseekers/{jobseeker_id}/comparison/{task_id}", summary="Profile comparison")
 def comparison(
-    jobseeker_id: int,
-    task_id: int,
+    jobseeker_id: IdPath,
+    task_id: IdPath,
     request: Request,
     session: SessionDep,
     user: Annotated[User, require(Permission.MATCH_PERSON)],
@@ -243,7 +246,7 @@ def comparison(
 
 @router.post("/jobseekers/{jobseeker_id}/compose", summary="A tailored job for a person")
 def compose_person(
-    jobseeker_id: int,
+    jobseeker_id: IdPath,
     body: ComposeRequest,
     request: Request,
     session: SessionDep,
@@ -281,7 +284,7 @@ def compose_person(
     "/employers/{employer_id}/compose", summary="Candidates for an employer, each with a bundle"
 )
 def compose_employer(
-    employer_id: int,
+    employer_id: IdPath,
     request: Request,
     session: SessionDep,
     user: Annotated[User, require(Permission.COMPOSE)],

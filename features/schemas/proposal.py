@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field, model_validator
 
@@ -72,7 +73,9 @@ class Proposal(StrictModel):
     """A person proposed for one task or a bundle of tasks, and the events that followed."""
 
     jobseeker_code: str = Field(pattern=r"^[A-Z]{2}-[0-9A-Z]{4,12}$")
-    task_ids: list[int] = Field(min_length=1, max_length=20)
+    task_ids: list[Annotated[int, Field(ge=1, le=2_147_483_647)]] = Field(
+        min_length=1, max_length=20
+    )
     proposed_at: UtcDatetime
     proposed_by: str = Field(min_length=1, max_length=64)
     ruleset_version: str = Field(min_length=1, max_length=64)
