@@ -250,6 +250,7 @@ def users_add(
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port.")] = None,
+    quiet: Annotated[bool, typer.Option(help="No access log (for load tests).")] = False,
 ) -> None:
     """Start the service (uvicorn). On an empty local database, build the demo world first and
     print a demo token for each role."""
@@ -275,7 +276,13 @@ def serve(
             typer.echo(f"  {name:<18} {token}")
     bind_host, bind_port = host or settings.host, port or settings.port
     typer.echo(f"Täsmä API at http://{bind_host}:{bind_port}/docs")
-    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+    uvicorn.run(
+        create_app(settings),
+        host=bind_host,
+        port=bind_port,
+        log_level="info",
+        access_log=not quiet,
+    )
 
 
 def main() -> None:

@@ -10,12 +10,12 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.security import Permission, Role, allowed, hash_token
 from api.storage.loading import load_index
-from api.storage.tables import TokenRow, UserRow
+from api.storage.tables import DataVersionRow, TokenRow, UserRow
 from features.errors import InvalidInputError, TasmaError
 from features.schemas.errors import FieldError
 from matching.index import MatchIndex
@@ -28,6 +28,7 @@ __all__ = [
     "SessionDep",
     "UnauthorizedError",
     "User",
+    "bump_data_version",
     "reject_unknown_query",
     "require",
 ]
@@ -49,25 +50,38 @@ class User:
     area: str | None
 
 
+def bump_data_version(session: Session) -> None:
+    """Mark people or tasks changed, in the caller's transaction (see :class:`IndexHolder`)."""
+    session.execute(
+        update(DataVersionRow)
+        .where(DataVersionRow.id == 1)
+        .values(version=DataVersionRow.version + 1)
+    )
+
+
 class IndexHolder:
-    """The in-memory match index, rebuilt on the next query after any write that changes
-    people or tasks, so an edit is visible to the next match."""
+    """The in-memory match index of this process. Every write that changes people or tasks
+    bumps a counter in the database in its own transaction; before each query the holder
+    reads the counter (one primary-key lookup) and rebuilds the index when it has moved — so
+    an edit is visible to the next match in every worker process."""
 
     def __init__(self, engine: Engine, rules: RuleSet) -> None:
         self.engine = engine
         self.rules = rules
         self._index: MatchIndex | None = None
-        self._dirty = True
+        self._version: int | None = None
         self._lock = threading.Lock()
 
-    def invalidate(self) -> None:
-        self._dirty = True
+    def _current_version(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.scalar(select(DataVersionRow.version).where(DataVersionRow.id == 1)) or 0
 
     def get(self) -> MatchIndex:
         with self._lock:
-            if self._dirty or self._index is None:
-                self._dirty = False
+            version = self._current_version()
+            if self._index is None or version != self._version:
                 self._index = load_index(self.engine)
+                self._version = version
             return self._index
 
 
@@ -108,15 +122,18 @@ def _current_user(
 CurrentUser = Annotated[User, Depends(_current_user)]
 
 
-def _declared_query(request: Request, path: str, method: str) -> set[str]:
-    """Query parameter names the OpenAPI document declares for an operation (cached)."""
-    cache: dict[tuple[str, str], set[str]] = request.app.state.__dict__.setdefault(
+def _declared_query(request: Request, path: str, method: str) -> dict[str, bool]:
+    """Query parameters the OpenAPI document declares for an operation, each with whether it
+    may repeat (an array); cached per operation."""
+    cache: dict[tuple[str, str], dict[str, bool]] = request.app.state.__dict__.setdefault(
         "query_names", {}
     )
     if (path, method) not in cache:
         operation = request.app.openapi()["paths"].get(path, {}).get(method, {})
         cache[(path, method)] = {
-            p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"
+            p["name"]: "array" in str(p.get("schema", {}))
+            for p in operation.get("parameters", [])
+            if p.get("in") == "query"
         }
     return cache[(path, method)]
 
@@ -127,11 +144,17 @@ def reject_unknown_query(request: Request) -> None:
     if route is None or not request.query_params:
         return
     declared = _declared_query(request, route.path, request.method.lower())
-    unknown = sorted(set(request.query_params) - declared)
-    if unknown:
-        raise InvalidInputError(
-            [FieldError(name, "unknown query parameter") for name in unknown[:20]]
-        )
+    problems = [
+        FieldError(name, "unknown query parameter")
+        for name in sorted(set(request.query_params) - set(declared))
+    ]
+    problems += [
+        FieldError(name, "given more than once")
+        for name, repeats in sorted(declared.items())
+        if not repeats and len(request.query_params.getlist(name)) > 1
+    ]
+    if problems:
+        raise InvalidInputError(problems[:20])
 
 
 def require(permission: Permission) -> object:

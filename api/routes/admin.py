@@ -248,9 +248,9 @@ def override(
 def audit_log(
     session: SessionDep,
     user: Annotated[User, require(Permission.READ_AUDIT)],
-    actor: Annotated[str | None, Query(max_length=64)] = None,
-    action: Annotated[str | None, Query(max_length=48)] = None,
-    object_id: Annotated[str | None, Query(max_length=64)] = None,
+    actor: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    action: Annotated[str | None, Query(min_length=1, max_length=48)] = None,
+    object_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> list[dict[str, object]]:

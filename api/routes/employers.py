@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request, UploadFile
 from sqlalchemy import func, select
 
 from api.audit import record
-from api.deps import SessionDep, User, require
+from api.deps import SessionDep, User, bump_data_version, require
 from api.models import Created, EmployerCreate, IdPath, Page, RoleCreate
 from api.security import Permission
 from api.spreadsheet import read_sheet, sheet_format
@@ -26,7 +26,7 @@ router = APIRouter(prefix="/employers", tags=["employers"])
 def list_employers(
     session: SessionDep,
     user: Annotated[User, require(Permission.READ_EMPLOYERS)],
-    name: Annotated[str | None, Query(max_length=100)] = None,
+    name: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> Page:
@@ -128,8 +128,8 @@ def add_role(
         object_id=employer_id,
         details={"role_id": role_id},
     )
+    bump_data_version(session)
     session.commit()
-    request.app.state.index.invalidate()
     return {"role_id": role_id, "task_ids": task_ids}
 
 
@@ -172,6 +172,6 @@ def upload_ratko(
         object_id=employer_id,
         details={"roles": len(stored), "tasks": sum(len(t) for _, t in stored)},
     )
+    bump_data_version(session)
     session.commit()
-    request.app.state.index.invalidate()
     return {"roles": [{"role_id": r, "task_ids": t} for r, t in stored]}

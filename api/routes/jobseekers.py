@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 from sqlalchemy import func, select, update
 
 from api.audit import record
-from api.deps import SessionDep, User, require
+from api.deps import SessionDep, User, bump_data_version, require
 from api.models import Created, IdPath, JobseekerCreate, JobseekerPublic, JobseekerSummary, Page
 from api.security import Permission
 from api.storage import repository
@@ -68,7 +68,7 @@ def list_jobseekers(
     session: SessionDep,
     user: Annotated[User, require(Permission.READ_JOBSEEKERS)],
     status: JobseekerStatus | None = None,
-    code: Annotated[str | None, Query(max_length=16)] = None,
+    code: Annotated[str | None, Query(min_length=1, max_length=16)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> Page:
@@ -123,8 +123,8 @@ def create_jobseeker(
         object_type="jobseeker",
         object_id=new_id,
     )
+    bump_data_version(session)
     session.commit()
-    request.app.state.index.invalidate()
     return Created(id=new_id)
 
 
@@ -133,7 +133,7 @@ def get_jobseeker(
     jobseeker_id: IdPath,
     session: SessionDep,
     user: Annotated[User, require(Permission.READ_JOBSEEKERS)],
-    purpose: Annotated[str, Query(max_length=200)] = "",
+    purpose: Annotated[str, Query(min_length=1, max_length=200)] = "unspecified",
 ) -> JobseekerPublic:
     row = visible_row(session, user, jobseeker_id)
     result = _public(session, row, with_identity=True)
@@ -171,8 +171,8 @@ def replace_jobseeker(
         object_id=jobseeker_id,
     )
     result = _public(session, session.get(JobseekerRow, jobseeker_id), with_identity=True)  # type: ignore[arg-type]
+    bump_data_version(session)
     session.commit()
-    request.app.state.index.invalidate()
     return result
 
 
@@ -265,8 +265,8 @@ def erase_jobseeker(
         object_type="jobseeker",
         object_id=jobseeker_id,
     )
+    bump_data_version(session)
     session.commit()
-    request.app.state.index.invalidate()
 
 
 def outcome_counts(session: SessionDep) -> dict[str, int]:

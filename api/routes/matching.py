@@ -72,6 +72,24 @@ def _store(
     return row.id
 
 
+_STORED_KEYS = (
+    "task_id",
+    "feasible",
+    "total",
+    "contributions",
+    "adjustments",
+    "to_assess",
+    "failures",
+    "sentences",
+)
+
+
+def _stored(explanation: dict[str, Any]) -> dict[str, Any]:
+    """What is kept of an explanation with the suggestion: everything but the per-
+    characteristic comparison, which the profile and task rebuild."""
+    return {key: explanation[key] for key in _STORED_KEYS}
+
+
 def _envelope(holder: IndexHolder, suggestion_id: IdPath, body: dict[str, Any]) -> dict[str, Any]:
     return {
         "suggestion_id": suggestion_id,
@@ -94,7 +112,7 @@ def match_person(
         list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None, Query(max_length=50)
     ] = None,
     radius_km: Annotated[float | None, Query(gt=0, le=200)] = None,
-    purpose: Annotated[str, Query(max_length=200)] = "",
+    purpose: Annotated[str, Query(min_length=1, max_length=200)] = "unspecified",
 ) -> dict[str, Any]:
     visible_row(session, user, jobseeker_id)
     holder = _holder(request)
@@ -121,14 +139,18 @@ def match_person(
         }
         for p, (t, s) in enumerate(zip(ranked.ids, ranked.total, strict=True))
     ]
-    results = {"ids": [i["task_id"] for i in items], "total": [i["total"] for i in items]}
+    results = {
+        "ids": [i["task_id"] for i in items],
+        "total": [i["total"] for i in items],
+        "explanations": [_stored(i["explanation"]) for i in items],
+    }
     suggestion_id = _store(
         session,
         user,
         holder,
         kind="person_tasks",
         subject={"jobseeker_id": jobseeker_id, "k": k, "purpose": purpose},
-        results=results | {"items": items},
+        results=results,
         jobseeker_id=jobseeker_id,
     )
     session.commit()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pandas as pd
-from sqlalchemy import Engine, delete, func, insert, select, text
+from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
 
-from api.storage.tables import Base, EmployerRow, JobseekerRow
+from api.storage.tables import Base, DataVersionRow, EmployerRow, JobseekerRow
 
 __all__ = ["clear_all", "is_empty", "load_tables"]
 
@@ -20,6 +20,14 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
     return clean.to_dict("records")
 
 
+def _bump(conn: Connection) -> None:
+    conn.execute(
+        update(DataVersionRow)
+        .where(DataVersionRow.id == 1)
+        .values(version=DataVersionRow.version + 1)
+    )
+
+
 def is_empty(engine: Engine) -> bool:
     with engine.connect() as conn:
         employers = conn.scalar(select(func.count()).select_from(EmployerRow))
@@ -27,16 +35,18 @@ def is_empty(engine: Engine) -> bool:
     return not employers and not people
 
 
-APPEND_ONLY = frozenset({"audit_event"})
+KEPT = frozenset({"audit_event", "data_version"})
 
 
 def clear_all(engine: Engine) -> None:
     """Delete every row of every table (children first), in one transaction — except the
-    audit log, which is append-only and outlives the data it describes."""
+    audit log, which is append-only and outlives the data it describes, and the data-version
+    counter, which moves on."""
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
-            if table.name not in APPEND_ONLY:
+            if table.name not in KEPT:
                 conn.execute(delete(table))
+        _bump(conn)
 
 
 def load_tables(engine: Engine, tables: Mapping[str, pd.DataFrame]) -> dict[str, int]:
@@ -58,6 +68,7 @@ def load_tables(engine: Engine, tables: Mapping[str, pd.DataFrame]) -> dict[str,
             for start in range(0, len(frame), CHUNK):
                 conn.execute(insert(table), _records(frame.iloc[start : start + CHUNK]))
             written[table.name] = len(frame)
+        _bump(conn)
         if conn.dialect.name == "postgresql":
             # Rows came with their ids; move each id sequence past them.
             for table in Base.metadata.sorted_tables:

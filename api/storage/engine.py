@@ -37,8 +37,11 @@ def database_url() -> str:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    # FULL: an acknowledged commit survives a crash of the process or the machine.
-    cursor.execute("PRAGMA synchronous=FULL")
+    # In WAL mode NORMAL keeps every acknowledged commit through a crash of the process
+    # (it is in the WAL before the commit returns); FULL also survives power loss, at an
+    # fsync per commit. TASMA_SQLITE_SYNCHRONOUS=FULL chooses that.
+    mode = os.environ.get("TASMA_SQLITE_SYNCHRONOUS", "NORMAL").upper()
+    cursor.execute(f"PRAGMA synchronous={'FULL' if mode == 'FULL' else 'NORMAL'}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
@@ -48,9 +51,12 @@ def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
+        if "///" in url and path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        # One connection per worker thread: the service runs sync routes in a thread pool.
+        in_memory = "///" not in url or path in ("", ":memory:")
+        pool = {} if in_memory else {"pool_size": 32, "max_overflow": 32}
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)

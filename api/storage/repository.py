@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from pydantic import ValidationError
@@ -129,6 +130,7 @@ def replace_jobseeker(session: Session, *, jobseeker_id: int, profile: Jobseeker
     for key, value in tables_form.jobseeker_columns(profile).items():
         setattr(row, key, value)
     row.capacities = [CapacityRow(**c) for c in tables_form.capacity_columns(profile)]
+    row.updated_at = datetime.now(UTC)  # capacities alone do not touch the row
     _flush(session, f"jobseeker {profile.code!r}")
 
 

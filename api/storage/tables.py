@@ -364,3 +364,13 @@ class OverrideRow(Base):
     original: Mapped[list[int]] = mapped_column(JSON)
     chosen: Mapped[list[int]] = mapped_column(JSON)
     reason: Mapped[str] = mapped_column(Text)
+
+
+class DataVersionRow(Base):
+    """One counter, bumped in every transaction that changes people or tasks: each service
+    process rebuilds its in-memory match index when the counter has moved."""
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
