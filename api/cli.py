@@ -251,6 +251,7 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port.")] = None,
     quiet: Annotated[bool, typer.Option(help="No access log (for load tests).")] = False,
+    workers: Annotated[int, typer.Option(min=1, max=16, help="Worker processes.")] = 1,
 ) -> None:
     """Start the service (uvicorn). On an empty local database, build the demo world first and
     print a demo token for each role."""
@@ -276,13 +277,24 @@ def serve(
             typer.echo(f"  {name:<18} {token}")
     bind_host, bind_port = host or settings.host, port or settings.port
     typer.echo(f"Täsmä API at http://{bind_host}:{bind_port}/docs")
-    uvicorn.run(
-        create_app(settings),
-        host=bind_host,
-        port=bind_port,
-        log_level="info",
-        access_log=not quiet,
-    )
+    if workers > 1:  # each worker builds its own app (and match index) from the environment
+        uvicorn.run(
+            "api.app:create_app",
+            factory=True,
+            host=bind_host,
+            port=bind_port,
+            workers=workers,
+            log_level="info",
+            access_log=not quiet,
+        )
+    else:
+        uvicorn.run(
+            create_app(settings),
+            host=bind_host,
+            port=bind_port,
+            log_level="info",
+            access_log=not quiet,
+        )
 
 
 def main() -> None:

@@ -86,14 +86,24 @@ async def _run(base: str, token: str, rate: float, seconds: float) -> dict[str, 
     }
 
 
-def _spawn(port: int) -> tuple[subprocess.Popen[str], str, str]:
+def _spawn(port: int, workers: int) -> tuple[subprocess.Popen[str], str, str]:
     data = Path(tempfile.mkdtemp(prefix="tasma-load-"))
     env = os.environ | {"TASMA_DATA_DIR": str(data), "TASMA_ENVIRONMENT": "local"}
     env.pop("DATABASE_URL", None)
     log = data / "serve.log"
     with log.open("w") as out:  # a file, not a pipe that could fill up and block the server
         server = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--quiet"],
+            [
+                sys.executable,
+                "-m",
+                "api.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--quiet",
+                "--workers",
+                str(workers),
+            ],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -127,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--token", default="")
     parser.add_argument("--spawn", action="store_true", help="start a demo service to test")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=2, help="with --spawn")
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--json", action="store_true")
@@ -136,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     server = None
     base, token = args.base, args.token
     if args.spawn:
-        server, base, token = _spawn(args.port)
+        server, base, token = _spawn(args.port, args.workers)
     try:
         result = asyncio.run(_run(base, token, args.rate, args.seconds))
     finally:

@@ -84,6 +84,13 @@ _STORED_KEYS = (
 )
 
 
+def _without_comparison(explanation: dict[str, Any]) -> dict[str, Any]:
+    """A ranked list leaves the per-characteristic comparison to ``/comparison``: 43 rows for
+    each of 20 tasks would be most of the response."""
+    explanation.pop("comparison", None)
+    return explanation
+
+
 def _stored(explanation: dict[str, Any]) -> dict[str, Any]:
     """What is kept of an explanation with the suggestion: everything but the per-
     characteristic comparison, which the profile and task rebuild."""
@@ -135,7 +142,9 @@ def match_person(
         {
             "task_id": int(t),
             "total": float(s),
-            "explanation": asdict(explain(index.people, index.tasks, ranked.pairs, p)),
+            "explanation": _without_comparison(
+                asdict(explain(index.people, index.tasks, ranked.pairs, p))
+            ),
         }
         for p, (t, s) in enumerate(zip(ranked.ids, ranked.total, strict=True))
     ]
