@@ -223,7 +223,7 @@ class ParsedSheet:
 
 
 class _CellError(ValueError):
-    pass
+    """A cell that cannot be read as its column's type."""
 
 
 def _split(text: str) -> list[str]:

@@ -25,6 +25,7 @@ from features.errors import InvalidInputError, NotFoundError
 from features.schemas.errors import FieldError
 from matching.composer import compose_for_employer, compose_for_person
 from matching.explain import explain
+from matching.index import MatchIndex
 from matching.ranking import rank_people_for_tasks, rank_tasks_for_person
 from matching.whynot import why_not
 
@@ -33,6 +34,18 @@ router = APIRouter(tags=["matching"])
 
 def _holder(request: Request) -> IndexHolder:
     return request.app.state.index
+
+
+def _person_index(
+    request: Request, session: Session, user: User, jobseeker_id: int
+) -> tuple[IndexHolder, MatchIndex]:
+    """The index, once the person is known to be visible to the user and in the index."""
+    visible_row(session, user, jobseeker_id)
+    holder = _holder(request)
+    index = holder.get()
+    if jobseeker_id not in index.people.row_of:
+        raise NotFoundError(f"no jobseeker with id {jobseeker_id}")
+    return holder, index
 
 
 def _store(
@@ -121,11 +134,7 @@ def match_person(
     radius_km: Annotated[float | None, Query(gt=0, le=200)] = None,
     purpose: Annotated[str, Query(min_length=1, max_length=200)] = "unspecified",
 ) -> dict[str, Any]:
-    visible_row(session, user, jobseeker_id)
-    holder = _holder(request)
-    index = holder.get()
-    if jobseeker_id not in index.people.row_of:
-        raise NotFoundError(f"no jobseeker with id {jobseeker_id}")
+    holder, index = _person_index(request, session, user, jobseeker_id)
     reason = str(index.people.not_matchable_reason[index.people.row_of[jobseeker_id]])
     ranked = rank_tasks_for_person(
         index.people,
@@ -234,9 +243,7 @@ def why_not_route(
     session: SessionDep,
     user: Annotated[User, require(Permission.MATCH_PERSON)],
 ) -> dict[str, Any]:
-    visible_row(session, user, jobseeker_id)
-    holder = _holder(request)
-    index = holder.get()
+    holder, index = _person_index(request, session, user, jobseeker_id)
     if task_id not in index.tasks.row_of:
         raise NotFoundError(f"no task with id {task_id}")
     answer = why_not(index.people, index.tasks, jobseeker_id, task_id, holder.rules)
@@ -283,13 +290,9 @@ def compose_person(
     session: SessionDep,
     user: Annotated[User, require(Permission.MATCH_PERSON)],
 ) -> dict[str, Any]:
-    visible_row(session, user, jobseeker_id)
     if not body.employer_ids and body.radius_km is None:
         raise InvalidInputError([FieldError("employer_ids", "give employer_ids or radius_km")])
-    holder = _holder(request)
-    index = holder.get()
-    if jobseeker_id not in index.people.row_of:
-        raise NotFoundError(f"no jobseeker with id {jobseeker_id}")
+    holder, index = _person_index(request, session, user, jobseeker_id)
     bundle = compose_for_person(
         index.people,
         index.tasks,

@@ -299,9 +299,7 @@ def generate_people(
             slots += list(SCHEDULE_PATTERNS["night"])
         slots = sorted(set(slots), key=SLOT_IDS.index) or ["mon-morning"]
         n_days = len({s.split("-")[0] for s in slots})
-        if np.isnan(recorded[i, daily]):
-            pass
-        elif hours_max[i] / n_days < 4:
+        if not np.isnan(recorded[i, daily]) and hours_max[i] / n_days < 4:
             recorded[i, daily] = min(recorded[i, daily], 1)
         interest_sectors = sorted(set(py.sample(group.sectors, py.randint(1, 3))))
         kinds_pool = sorted({k for s in interest_sectors for k in kinds_by_sector.get(s, [])})
