@@ -10,6 +10,7 @@ from sqlalchemy.orm import sessionmaker
 
 from api import errors
 from api.deps import IndexHolder, reject_unknown_query
+from api.ratelimit import RateLimiter
 from api.routes import admin, employers, jobseekers, matching
 from api.settings import Settings, get_settings
 from api.storage.engine import make_engine
@@ -37,6 +38,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = sessionmaker(engine, expire_on_commit=False)
     app.state.index = IndexHolder(engine, default_ruleset())
     errors.install(app)
+
+    limiter = RateLimiter(settings.rate_limit_per_minute)
+
+    @app.middleware("http")
+    async def limit_rate(request: Request, call_next):  # noqa: ANN001, ANN202
+        # Per bearer token (its last characters suffice), else per client address.
+        token = request.headers.get("authorization", "")[-16:]
+        client = token or (request.client.host if request.client else "unknown")
+        wait = limiter.retry_after(client)
+        if wait:
+            return JSONResponse(
+                {
+                    "error": "too_many_requests",
+                    "message": f"more than {settings.rate_limit_per_minute} "
+                    "requests a minute; retry later",
+                },
+                status_code=429,
+                headers={"Retry-After": str(wait)},
+            )
+        return await call_next(request)
 
     @app.middleware("http")
     async def limit_body(request: Request, call_next):  # noqa: ANN001, ANN202

@@ -276,3 +276,26 @@ def test_limits_and_errors_are_declared(service):
     spec = client.get("/openapi.json").json()
     responses = spec["paths"]["/jobseekers/{jobseeker_id}"]["get"]["responses"]
     assert {"401", "403", "404", "422"} <= set(responses)
+
+
+def test_rate_limit_answers_429_with_retry_after(engine, database_url):
+    from api.ratelimit import RateLimiter
+
+    app = create_app(
+        Settings(
+            database_url=database_url,
+            environment=Environment.TEST,
+            demo_on_empty=False,
+            rate_limit_per_minute=10,
+        )
+    )
+    client = TestClient(app)
+    statuses = [client.get("/health").status_code for _ in range(12)]
+    assert statuses[:10] == [200] * 10 and statuses[10:] == [429, 429]
+    limited = client.get("/health")
+    assert (
+        limited.json()["error"] == "too_many_requests" and int(limited.headers["Retry-After"]) >= 1
+    )
+    limiter = RateLimiter(2)
+    assert [limiter.retry_after("a", t) for t in (0, 1, 2)][:2] == [0, 0]
+    assert limiter.retry_after("a", 61) == 0  # the window slid past the first request
