@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -121,11 +122,9 @@ def _spawn(port: int, workers: int) -> tuple[subprocess.Popen[str], str, str]:
         time.sleep(0.2)
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
-        try:
+        with contextlib.suppress(httpx.HTTPError):  # not listening yet
             if token and httpx.get(f"{base}/health", timeout=1).status_code == 200:
                 return server, base, token
-        except httpx.HTTPError:
-            pass
         time.sleep(0.1)
     server.kill()
     raise SystemExit(f"the service did not start; see {log}")
