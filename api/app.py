@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
+import anyio
+from fastapi import Depends, FastAPI
 from sqlalchemy.orm import sessionmaker
 
 from api import errors
 from api.deps import IndexHolder, reject_unknown_query
-from api.ratelimit import RateLimiter
+from api.logs import AccessLog
+from api.ratelimit import RateLimiter, RequestGuard
 from api.routes import admin, employers, jobseekers, matching
 from api.settings import Settings, get_settings
 from api.storage.engine import make_engine
@@ -18,6 +21,17 @@ from api.storage.migrate import upgrade
 from matching.rules import default_ruleset
 
 __all__ = ["create_app"]
+
+
+def _lifespan(threads: int):  # noqa: ANN202
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Few worker threads: the routes are CPU-bound under the GIL, and dozens of threads
+        # contending for it serve fewer requests a second, each more slowly, than a few.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+
+    return lifespan
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -32,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "that produced it; every access to a person's data is audited.",
         responses=errors.ERROR_RESPONSES,
         dependencies=[Depends(reject_unknown_query)],
+        lifespan=_lifespan(settings.worker_threads),
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -39,34 +54,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.index = IndexHolder(engine, default_ruleset())
     errors.install(app)
 
-    limiter = RateLimiter(settings.rate_limit_per_minute)
-
-    @app.middleware("http")
-    async def limit_rate(request: Request, call_next):  # noqa: ANN001, ANN202
-        # Per bearer token (its last characters suffice), else per client address.
-        token = request.headers.get("authorization", "")[-16:]
-        client = token or (request.client.host if request.client else "unknown")
-        wait = limiter.retry_after(client)
-        if wait:
-            return JSONResponse(
-                {
-                    "error": "too_many_requests",
-                    "message": f"more than {settings.rate_limit_per_minute} "
-                    "requests a minute; retry later",
-                },
-                status_code=429,
-                headers={"Retry-After": str(wait)},
-            )
-        return await call_next(request)
-
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next):  # noqa: ANN001, ANN202
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > settings.max_body_bytes:
-            return JSONResponse(
-                {"error": "too_large", "message": "request body too large"}, status_code=413
-            )
-        return await call_next(request)
+    app.add_middleware(
+        RequestGuard,
+        # Each worker process keeps its own window; the kernel spreads connections over the
+        # workers, so each enforces its share of the limit.
+        limiter=RateLimiter(-(-settings.rate_limit_per_minute // settings.workers)),
+        max_body_bytes=settings.max_body_bytes,
+    )
+    app.add_middleware(AccessLog, enabled=settings.access_log)
 
     for module in (admin, jobseekers, employers, matching):
         app.include_router(module.router)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -258,6 +259,7 @@ def serve(
     import uvicorn
 
     from api.app import create_app
+    from api.logs import log_config
     from api.service_setup import demo_users, seed_demo
     from api.settings import Environment, get_settings
 
@@ -277,24 +279,24 @@ def serve(
             typer.echo(f"  {name:<18} {token}")
     bind_host, bind_port = host or settings.host, port or settings.port
     typer.echo(f"Täsmä API at http://{bind_host}:{bind_port}/docs")
-    if workers > 1:  # each worker builds its own app (and match index) from the environment
-        uvicorn.run(
-            "api.app:create_app",
-            factory=True,
-            host=bind_host,
-            port=bind_port,
-            workers=workers,
-            log_level="info",
-            access_log=not quiet,
-        )
+    # Worker processes build their own app (and match index) from the environment.
+    os.environ["TASMA_WORKERS"] = str(workers)
+    if quiet:
+        os.environ["TASMA_ACCESS_LOG"] = "false"
+    settings = settings.model_copy(update={"workers": workers, "access_log": not quiet})
+    common: dict[str, Any] = {
+        "host": bind_host,
+        "port": bind_port,
+        "log_config": log_config(json_lines=settings.log_json),
+        "access_log": False,  # tasma.access logs each request, with its duration
+        # Past this many requests in progress a worker answers 503 at once: a burst beyond
+        # capacity is shed instead of queueing until every request is late.
+        "limit_concurrency": settings.max_concurrent_requests,
+    }
+    if workers > 1:
+        uvicorn.run("api.app:create_app", factory=True, workers=workers, **common)
     else:
-        uvicorn.run(
-            create_app(settings),
-            host=bind_host,
-            port=bind_port,
-            log_level="info",
-            access_log=not quiet,
-        )
+        uvicorn.run(create_app(settings), **common)
 
 
 def main() -> None:

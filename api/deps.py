@@ -59,6 +59,10 @@ def bump_data_version(session: Session) -> None:
     )
 
 
+def data_version(session: Session) -> int:
+    return session.scalar(select(DataVersionRow.version).where(DataVersionRow.id == 1)) or 0
+
+
 class IndexHolder:
     """The in-memory match index of this process. Every write that changes people or tasks
     bumps a counter in the database in its own transaction; before each query the holder
@@ -72,15 +76,13 @@ class IndexHolder:
         self._version: int | None = None
         self._lock = threading.Lock()
 
-    def _current_version(self) -> int:
-        with self.engine.connect() as conn:
-            return conn.scalar(select(DataVersionRow.version).where(DataVersionRow.id == 1)) or 0
-
-    def get(self) -> MatchIndex:
+    def get(self, session: Session) -> MatchIndex:
+        """The index as of the session's view of the data, read on the session's own
+        connection (a second pooled connection per request could exhaust the pool)."""
         with self._lock:
-            version = self._current_version()
+            version = data_version(session)
             if self._index is None or version != self._version:
-                self._index = load_index(self.engine)
+                self._index = load_index(session.connection())
                 self._version = version
             return self._index
 
@@ -116,7 +118,11 @@ def _current_user(
     user, expires = found
     if not user.active or expires < datetime.now(UTC):
         raise UnauthorizedError("the token has expired or the user is inactive")
-    return User(user.id, user.name, Role(user.role), user.area)
+    current = User(user.id, user.name, Role(user.role), user.area)
+    # Give the connection back before the route waits for a worker thread: under load, held
+    # connections of queued requests would exhaust the pool for the running ones.
+    session.rollback()
+    return current
 
 
 CurrentUser = Annotated[User, Depends(_current_user)]
@@ -138,7 +144,7 @@ def _declared_query(request: Request, path: str, method: str) -> dict[str, bool]
     return cache[(path, method)]
 
 
-def reject_unknown_query(request: Request) -> None:
+async def reject_unknown_query(request: Request) -> None:
     """Query parameters a route does not declare are an error, not silently ignored."""
     route = request.scope.get("route")
     if route is None or not request.query_params:
@@ -160,7 +166,7 @@ def reject_unknown_query(request: Request) -> None:
 def require(permission: Permission) -> object:
     """A dependency that lets the request through only for roles with ``permission``."""
 
-    def check(user: CurrentUser) -> User:
+    async def check(user: CurrentUser) -> User:  # async: no worker-thread hop for a lookup
         if not allowed(user.role, permission):
             raise ForbiddenError(
                 f"role {user.role.value} may not {permission.value.replace('_', ' ')}"

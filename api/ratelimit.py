@@ -1,12 +1,21 @@
-"""A per-client request limit (sliding one-minute window, per process): 429 past it."""
+"""Request limits before any route runs: 413 for a body over the size limit, 429 for a client
+over its requests a minute (sliding one-minute window, per process).
+
+A plain ASGI middleware: Starlette's ``BaseHTTPMiddleware`` runs every request through an
+extra task and stream, which cost more than the check itself under load.
+"""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections import deque
+from typing import Any
 
-__all__ = ["RateLimiter"]
+Scope = dict[str, Any]
+
+__all__ = ["RateLimiter", "RequestGuard"]
 
 
 class RateLimiter:
@@ -28,3 +37,51 @@ class RateLimiter:
             if len(self._seen) > 100_000:  # forget idle clients rather than grow without end
                 self._seen = {k: v for k, v in self._seen.items() if v and now - v[-1] < 60}
             return 0
+
+
+class RequestGuard:
+    def __init__(self, app: Any, *, limiter: RateLimiter, max_body_bytes: int) -> None:
+        self.app = app
+        self.limiter = limiter
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length", b"")
+        if length.isdigit() and int(length) > self.max_body_bytes:
+            await _answer(send, 413, {"error": "too_large", "message": "request body too large"})
+            return
+        # Per bearer token (its last characters suffice), else per client address.
+        token = headers.get(b"authorization", b"")[-16:].decode("latin-1")
+        client = token or (scope["client"][0] if scope.get("client") else "unknown")
+        wait = self.limiter.retry_after(client)
+        if wait:
+            await _answer(
+                send,
+                429,
+                {
+                    "error": "too_many_requests",
+                    "message": f"more than {self.limiter.per_minute} requests a minute; "
+                    "retry later",
+                },
+                [(b"retry-after", str(wait).encode())],
+            )
+            return
+        await self.app(scope, receive, send)
+
+
+async def _answer(
+    send: Any, status: int, body: dict[str, str], extra: list[tuple[bytes, bytes]] | None = None
+) -> None:
+    payload = json.dumps(body).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(payload)).encode()),
+    ]
+    await send(
+        {"type": "http.response.start", "status": status, "headers": headers + (extra or [])}
+    )
+    await send({"type": "http.response.body", "body": payload})

@@ -33,6 +33,17 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=5_000_000, ge=10_000, le=100_000_000)
     max_k: int = Field(default=100, ge=1, le=200)
     rate_limit_per_minute: int = Field(default=6000, ge=10)
+    workers: int = Field(
+        default=1, ge=1, le=16, description="Worker processes (set by `tasma serve --workers`)."
+    )
+    max_concurrent_requests: int = Field(
+        default=64, ge=1, le=10_000, description="Per process; past it new requests get 503."
+    )
+    access_log: bool = True
+    log_json: bool = Field(default=True, description="JSON lines; false for plain text.")
+    worker_threads: int = Field(
+        default=4, ge=1, le=64, description="Threads per worker process for the routes."
+    )
 
     @model_validator(mode="after")
     def _safe_outside_local(self) -> Settings:

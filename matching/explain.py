@@ -12,9 +12,11 @@ come from the catalogue in their base form.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 import numpy as np
+from scipy import sparse
 
 from features.catalogue import (
     ADJUSTMENTS,
@@ -112,8 +114,17 @@ class Explanation:
     comparison: list[CharacteristicComparison]
     sentences: dict[str, list[str]] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
+    def to_dict(self, *, with_comparison: bool = True) -> dict[str, Any]:
+        """Plain JSON-ready data. Built field by field rather than with
+        :func:`dataclasses.asdict`, whose deep copies were most of a ranked list's cost."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["adjustments"] = [vars(a).copy() for a in self.adjustments]
+        data["person_hours"] = list(self.person_hours)
+        if with_comparison:
+            data["comparison"] = [vars(c).copy() for c in self.comparison]
+        else:
+            del data["comparison"]
+        return data
 
 
 def _level_text(cid: str, value: float, lang: str) -> str:
@@ -138,6 +149,11 @@ def _hours(value: float, lang: str) -> str:
 
 def _slot(slot: str, lang: str) -> str:
     return slot_label_fi(slot) if lang == "fi" else slot
+
+
+def _row_indices(matrix: sparse.csr_matrix, row: int) -> np.ndarray:
+    """Column indices of one CSR row, read off ``indptr`` (row slicing builds a new matrix)."""
+    return matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]]
 
 
 def explain(people: PeopleMatrix, tasks: TaskMatrix, scores: PairScores, p: int) -> Explanation:
@@ -198,8 +214,8 @@ def explain(people: PeopleMatrix, tasks: TaskMatrix, scores: PairScores, p: int)
     free = int(people.schedule[i])
     wanted = int(tasks.schedule[j])
     missing = [s for b, s in enumerate(SLOT_IDS) if (wanted >> b) & 1 and not (free >> b) & 1]
-    required_skills = set(tasks.skills[j].indices)
-    held = set(people.skills[i].indices)
+    required_skills = set(_row_indices(tasks.skills, j))
+    held = set(_row_indices(people.skills, i))
     vocabulary = tasks.skill_names
     licences = [LICENCES.ids[b] for b in range(len(LICENCES)) if (int(tasks.licences[j]) >> b) & 1]
     explanation = Explanation(

@@ -33,7 +33,7 @@ from features.pipeline.encoders import adjustment_lowering_table
 from features.pipeline.matrices import PeopleMatrix, TaskMatrix
 from matching.rules import RuleSet, UnknownPolicy
 
-__all__ = ["COMPONENTS", "FAILURES", "PairScores", "score_pairs"]
+__all__ = ["COMPONENTS", "FAILURES", "KG_COLUMNS", "PairScores", "score_pairs"]
 
 COMPONENTS: tuple[str, ...] = (
     "ability_fit", "adjustments", "skills", "interests", "hours_fit", "schedule_fit",
@@ -46,7 +46,7 @@ FAILURES: tuple[str, ...] = (
 _F = {name: i for i, name in enumerate(FAILURES)}
 
 _LOWERING = adjustment_lowering_table()
-_KG_COLUMNS = np.array(
+KG_COLUMNS: np.ndarray = np.array(
     [i for i, c in enumerate(CHARACTERISTICS.values()) if c.has_kilograms], dtype=np.int64
 )
 _GROUP_OF = np.array([c.group for c in CHARACTERISTICS.values()], dtype=object)
@@ -146,7 +146,7 @@ def cheapest_adjustments(
         rows = kg_need[:, k]
         if not rows.any():
             continue
-        helps = valid & (_LOWERING[idx][:, :, _KG_COLUMNS[k]] > 0)
+        helps = valid & (_LOWERING[idx][:, :, KG_COLUMNS[k]] > 0)
         helps &= _ADJ_MAX_KG[idx] <= cap_kg[:, k, None]
         ok[rows] &= (bits[None, :, :] & helps[rows][:, None, :]).any(axis=2)
     cost = (bits[None, :, :] * (costs[idx] * valid)[:, None, :]).sum(axis=2)  # (Q, S)
@@ -204,11 +204,11 @@ def score_pairs(
     cap_kg = _rows(people.capacity_kg, pr).astype(np.float64)
     dem_kg = _rows(tasks.demand_kg, tr).astype(np.float64)
     kg_over = np.broadcast_to(
-        ~np.isnan(cap_kg) & ~np.isnan(dem_kg) & (dem_kg > cap_kg), (n, len(_KG_COLUMNS))
+        ~np.isnan(cap_kg) & ~np.isnan(dem_kg) & (dem_kg > cap_kg), (n, len(KG_COLUMNS))
     ).copy()
     if not hard_rules.respect_kilograms:
         kg_over[:] = False
-    kg_hard = kg_over & hard[:, _KG_COLUMNS]
+    kg_hard = kg_over & hard[:, KG_COLUMNS]
     kg_need = kg_over & ~kg_hard
     kg_closable = ~(kg_need & (_rows(tasks.kg_relief, tr) > cap_kg)).any(axis=1)
     failures[:, _F["hard_limit"]] |= kg_hard.any(axis=1)

@@ -36,6 +36,7 @@ from matching.explain import Explanation, explain
 from matching.rules import RuleSet
 from matching.scoring import (
     FAILURES,
+    KG_COLUMNS,
     adjustment_cost_vector,
     cheapest_adjustments,
     score_pairs,
@@ -46,6 +47,7 @@ __all__ = ["Relaxation", "WhyNot", "apply_relaxations", "why_not"]
 
 _ADJ = list(ADJUSTMENTS.values())
 _LOWERING = adjustment_lowering_table()
+_ADJ_MAX_KG = np.array([a.max_kilograms_after or np.inf for a in _ADJ], dtype=np.float64)
 _MAX_CANDIDATES = 14
 _ALREADY_ACCEPTED_COST = 1e-6  # keeps the set minimal: no accepted adjustment rides along free
 
@@ -90,9 +92,6 @@ def why_not(
     relaxations: list[Relaxation] = []
     for failure in failures:
         relaxations.extend(_relax(failure, people, i, tasks, j, rules, scores))
-    if "over_demand" in failures and "kilograms" not in failures:
-        # The scorer reports loads only once levels can be closed; fix both in one go.
-        relaxations.extend(_close_kilograms(people, i, tasks, j))
     return WhyNot(int(people.ids[i]), int(tasks.ids[j]), bool(scores.feasible[0]), failures,
                   relaxations, explanation)  # fmt: skip
 
@@ -132,7 +131,7 @@ def _relax(
     if failure == "over_demand":
         return _close_over_demand(people, i, tasks, j, rules)
     if failure == "kilograms":
-        return _close_kilograms(people, i, tasks, j)
+        return _close_kilograms(people, i, tasks, j, rules)
     if failure == "licences":
         lacking = int(tasks.licences[j]) & ~int(people.licences[i])
         missing = [x for b, x in enumerate(LICENCES.ids) if (lacking >> b) & 1]
@@ -216,62 +215,103 @@ def _close_over_demand(
         cid = CHARACTERISTIC_IDS[c]
         out.append(_redesign("over_demand", cid, int(cap[c] + tolerance_vector(rules)[c])))
         need[c] = 0
+    kg_need, cap_kg = _load_need(people, i, tasks, j)
     if need.any():
         costs = adjustment_cost_vector(rules).copy()
         costs[tasks.accepted[j]] = _ALREADY_ACCEPTED_COST
-        candidates = np.flatnonzero((_LOWERING[:, need > 0] > 0).any(axis=1))
+        kg_cols = KG_COLUMNS[kg_need]
+        candidates = np.flatnonzero(
+            (_LOWERING[:, need > 0] > 0).any(axis=1) | (_LOWERING[:, kg_cols] > 0).any(axis=1)
+        )
         # Accepted and cheap ones first; 2^14 subsets at most.
         candidates = sorted(candidates, key=lambda a: (costs[a], a))[:_MAX_CANDIDATES]
-        candidates = np.array(sorted(candidates), dtype=np.int64)
+        candidates = np.array(sorted(candidates), dtype=np.int64)[None, :].astype(np.int16)
+        # One set that closes the levels and brings the loads within reach, if there is one;
+        # else the levels now and the loads on their own (the scorer checks loads once the
+        # levels can be closed).
         chosen, found = cheapest_adjustments(
-            need[None, :], np.zeros((1, len(KG_IDS)), bool), np.full((1, len(KG_IDS)), np.nan),
-            candidates[None, :].astype(np.int16), costs,
-        )  # fmt: skip
+            need[None, :], kg_need[None, :], cap_kg[None, :], candidates, costs
+        )
+        if not found[0] and kg_need.any():
+            chosen, found = cheapest_adjustments(
+                need[None, :], np.zeros((1, len(KG_IDS)), bool), cap_kg[None, :], candidates,
+                costs,
+            )  # fmt: skip
+            loads = _close_kilograms(people, i, tasks, j, rules)
+        else:
+            loads = []
         if found[0]:
             picked = [_ADJ[a].id for a in np.flatnonzero(chosen[0])]
             new = [a for a in picked if not tasks.accepted[j, list(ADJUSTMENTS).index(a)]]
             if not new:  # what is already accepted closes the rest: nothing to ask for
-                return out
-            names_fi = ", ".join(ADJUSTMENTS[a].name_fi for a in new)
-            names_en = ", ".join(ADJUSTMENTS[a].name_en for a in new)
-            out.append(Relaxation("over_demand", "accept_adjustments", "employer",
-                                  {"adjustments": picked, "new": new}, {
-                "fi": f"Työnantaja hyväksyy mukautuksen: {names_fi}.",
-                "en": f"The employer accepts: {names_en}.",
-            }))  # fmt: skip
+                return out + loads
+            out.append(_accept("over_demand", picked, new))
         else:  # several demands each lowered enough by some adjustment, but not together
             for c in np.flatnonzero(need):
                 cid = CHARACTERISTIC_IDS[c]
                 out.append(_redesign("over_demand", cid, int(cap[c] + tolerance_vector(rules)[c])))
+        out.extend(loads)
+    else:
+        out.extend(_close_kilograms(people, i, tasks, j, rules))
     return out
 
 
-def _close_kilograms(people: PeopleMatrix, i: int, tasks: TaskMatrix, j: int) -> list[Relaxation]:
+def _load_need(
+    people: PeopleMatrix, i: int, tasks: TaskMatrix, j: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which loads exceed the person's kilograms (physician's limits aside: those are hard
+    limits), and the kilograms, for the pair."""
+    cap_kg = people.capacity_kg[i].astype(np.float64)
+    dem_kg = tasks.demand_kg[j].astype(np.float64)
+    hard = people.hard[i, KG_COLUMNS]
+    over = ~np.isnan(cap_kg) & ~np.isnan(dem_kg) & (dem_kg > cap_kg) & ~hard
+    return over, cap_kg
+
+
+def _close_kilograms(
+    people: PeopleMatrix, i: int, tasks: TaskMatrix, j: int, rules: RuleSet
+) -> list[Relaxation]:
+    """The cheapest set of adjustments that brings every load within the person's kilograms
+    (one set: a lifting aid may serve lifting and carrying both), and a lighter load where no
+    adjustment can."""
+    kg_need, cap_kg = _load_need(people, i, tasks, j)
+    # Loads an accepted adjustment already limits enough need nothing more.
+    kg_need &= ~(tasks.kg_relief[j] <= cap_kg)
     out = []
-    for k, cid in enumerate(KG_IDS):
-        cap_kg, dem_kg = float(people.capacity_kg[i, k]), float(tasks.demand_kg[j, k])
-        if math.isnan(cap_kg) or math.isnan(dem_kg) or dem_kg <= cap_kg:
-            continue
-        c = CHARACTERISTIC_IDS.index(cid)
-        if people.hard[i, c]:
-            continue  # a physician's limit: reported as a hard limit
-        if tasks.kg_relief[j, k] <= cap_kg:
-            continue  # an accepted adjustment already limits the load enough
-        options = sorted(
-            (a for a, adj in enumerate(_ADJ)
-             if _LOWERING[a, c] > 0 and (adj.max_kilograms_after or math.inf) <= cap_kg),
-            key=lambda a: (int(_ADJ[a].cost_class), a),
+    helpers = [
+        np.flatnonzero((_LOWERING[:, KG_COLUMNS[k]] > 0) & (cap_kg[k] >= _ADJ_MAX_KG))
+        for k in range(len(KG_IDS))
+    ]
+    for k in np.flatnonzero(kg_need):
+        if not len(helpers[k]):
+            out.append(_lighter("kilograms", KG_IDS[k], float(cap_kg[k])))
+            kg_need[k] = False
+    if kg_need.any():
+        costs = adjustment_cost_vector(rules)
+        candidates = np.unique(np.concatenate([helpers[k] for k in np.flatnonzero(kg_need)]))
+        candidates = sorted(candidates, key=lambda a: (costs[a], a))[:_MAX_CANDIDATES]
+        chosen, found = cheapest_adjustments(
+            np.zeros((1, len(CHARACTERISTIC_IDS)), np.int8), kg_need[None, :], cap_kg[None, :],
+            np.array(sorted(candidates), dtype=np.int16)[None, :], costs,
         )  # fmt: skip
-        if options:
-            adj = _ADJ[options[0]]
-            out.append(Relaxation("kilograms", "accept_adjustments", "employer",
-                                  {"adjustments": [adj.id], "new": [adj.id]}, {
-                "fi": f"Työnantaja hyväksyy mukautuksen: {adj.name_fi}.",
-                "en": f"The employer accepts: {adj.name_en}.",
-            }))  # fmt: skip
-        else:
-            out.append(_lighter("kilograms", cid, cap_kg))
+        if found[0]:
+            picked = [_ADJ[a].id for a in np.flatnonzero(chosen[0])]
+            out.append(_accept("kilograms", picked, picked))
+        else:  # cannot happen while every load has a helper; say what would do instead
+            out.extend(
+                _lighter("kilograms", KG_IDS[k], float(cap_kg[k])) for k in np.flatnonzero(kg_need)
+            )
     return out
+
+
+def _accept(constraint: str, picked: list[str], new: list[str]) -> Relaxation:
+    names_fi = ", ".join(ADJUSTMENTS[a].name_fi for a in new)
+    names_en = ", ".join(ADJUSTMENTS[a].name_en for a in new)
+    return Relaxation(constraint, "accept_adjustments", "employer",
+                      {"adjustments": picked, "new": new}, {
+        "fi": f"Työnantaja hyväksyy mukautuksen: {names_fi}.",
+        "en": f"The employer accepts: {names_en}.",
+    })  # fmt: skip
 
 
 def apply_relaxations(

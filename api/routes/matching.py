@@ -42,7 +42,7 @@ def _person_index(
     """The index, once the person is known to be visible to the user and in the index."""
     visible_row(session, user, jobseeker_id)
     holder = _holder(request)
-    index = holder.get()
+    index = holder.get(session)
     if jobseeker_id not in index.people.row_of:
         raise NotFoundError(f"no jobseeker with id {jobseeker_id}")
     return holder, index
@@ -97,13 +97,6 @@ _STORED_KEYS = (
 )
 
 
-def _without_comparison(explanation: dict[str, Any]) -> dict[str, Any]:
-    """A ranked list leaves the per-characteristic comparison to ``/comparison``: 43 rows for
-    each of 20 tasks would be most of the response."""
-    explanation.pop("comparison", None)
-    return explanation
-
-
 def _stored(explanation: dict[str, Any]) -> dict[str, Any]:
     """What is kept of an explanation with the suggestion: everything but the per-
     characteristic comparison, which the profile and task rebuild."""
@@ -151,8 +144,10 @@ def match_person(
         {
             "task_id": int(t),
             "total": float(s),
-            "explanation": _without_comparison(
-                asdict(explain(index.people, index.tasks, ranked.pairs, p))
+            # A ranked list leaves the per-characteristic comparison to ``/comparison``:
+            # 43 rows for each of 20 tasks would be most of the response.
+            "explanation": explain(index.people, index.tasks, ranked.pairs, p).to_dict(
+                with_comparison=False
             ),
         }
         for p, (t, s) in enumerate(zip(ranked.ids, ranked.total, strict=True))
@@ -195,7 +190,7 @@ def match_tasks(
     """Candidates by pseudonymous code with their fit explanation only: no name, contact or
     free text."""
     holder = _holder(request)
-    index = holder.get()
+    index = holder.get(session)
     areas = body.areas
     if user.area is not None:
         areas = [user.area]
@@ -207,7 +202,7 @@ def match_tasks(
     for rank, person_id in enumerate(ranked.ids):
         row = index.people.row_of[int(person_id)]
         explanations = [
-            asdict(explain(index.people, index.tasks, ranked.pairs, rank * n_tasks + t))
+            explain(index.people, index.tasks, ranked.pairs, rank * n_tasks + t).to_dict()
             for t in range(n_tasks)
         ]
         items.append(
@@ -251,7 +246,7 @@ def why_not_route(
         "feasible": answer.feasible,
         "failures": answer.failures,
         "relaxations": [asdict(r) for r in answer.relaxations],
-        "explanation": asdict(answer.explanation),
+        "explanation": answer.explanation.to_dict(),
     }
     suggestion_id = _store(
         session,
@@ -325,7 +320,7 @@ def compose_employer(
     k: Annotated[int, Query(ge=1, le=20)] = 5,
 ) -> dict[str, Any]:
     holder = _holder(request)
-    index = holder.get()
+    index = holder.get(session)
     if not (index.tasks.employer_ids == employer_id).any():
         raise NotFoundError(f"no tasks for employer {employer_id}")
     bundles = compose_for_employer(index.people, index.tasks, employer_id, holder.rules, k)

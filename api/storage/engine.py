@@ -8,6 +8,7 @@ whole or rolled back whole.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,6 +48,37 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+_WRITES = ("insert", "update", "delete", "replace")
+
+
+def _serialise_writes(engine: Engine) -> None:
+    """One write transaction at a time per process. SQLite has a single writer; threads that
+    collide on its lock wait in its busy handler, which sleeps in growing steps — under load,
+    a queue of sleepers makes the latency tail. A lock taken before the first write statement
+    and given back at commit or rollback makes them queue in order instead."""
+    lock = threading.Lock()
+
+    def take(conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
+        if not conn.info.get("write_lock") and statement.lstrip()[:7].lower().startswith(_WRITES):
+            lock.acquire()
+            conn.info["write_lock"] = True
+
+    def give(conn: Any, *_args: Any) -> None:
+        if conn.info.pop("write_lock", False):
+            lock.release()
+
+    def give_on_return(dbapi_connection: Any, record: Any, *_args: Any) -> None:
+        if record.info.pop("write_lock", False):
+            lock.release()
+
+    event.listen(engine, "before_cursor_execute", take)
+    event.listen(engine, "commit", give)
+    event.listen(engine, "rollback", give)
+    # A connection handed back without commit or rollback (the pool resets it) gives it too.
+    event.listen(engine.pool, "reset", give_on_return)
+    event.listen(engine.pool, "invalidate", give_on_return)
+
+
 def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     if url.startswith("sqlite"):
@@ -58,6 +90,7 @@ def make_engine(url: str | None = None) -> Engine:
         pool = {} if in_memory else {"pool_size": 32, "max_overflow": 32}
         engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
+        _serialise_writes(engine)
         return engine
     return create_engine(url, pool_pre_ping=True)
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from api.storage.tables import Base
 from matching.index import MatchIndex
@@ -18,9 +21,22 @@ _LONG = {
 }
 
 
-def read_tables(engine: Engine, names: tuple[str, ...] = MATCH_TABLES) -> dict[str, pd.DataFrame]:
+@contextmanager
+def _connection(bind: Engine | Connection) -> Iterator[Connection]:
+    if isinstance(bind, Connection):
+        yield bind
+    else:
+        with bind.connect() as conn:
+            yield conn
+
+
+def read_tables(
+    bind: Engine | Connection, names: tuple[str, ...] = MATCH_TABLES
+) -> dict[str, pd.DataFrame]:
+    """The tables as DataFrames, read on ``bind``: a request passes its own connection, so a
+    request never holds two pooled connections at once (that can exhaust the pool)."""
     out = {}
-    with engine.connect() as conn:
+    with _connection(bind) as conn:
         for name in names:
             if name in _LONG:
                 columns = _LONG[name]
@@ -41,5 +57,5 @@ def read_tables(engine: Engine, names: tuple[str, ...] = MATCH_TABLES) -> dict[s
     return out
 
 
-def load_index(engine: Engine) -> MatchIndex:
-    return MatchIndex.from_tables(read_tables(engine))
+def load_index(bind: Engine | Connection) -> MatchIndex:
+    return MatchIndex.from_tables(read_tables(bind))

@@ -1,0 +1,140 @@
+"""Operations: structured logs, request limits across workers, and connection use under load."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import logging.config
+import threading
+
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, event
+from sqlalchemy.orm import sessionmaker
+
+from api.app import create_app
+from api.deps import IndexHolder
+from api.logs import log_config
+from api.security import Role
+from api.service_setup import add_user
+from api.settings import Environment, Settings
+from api.storage.bulk import load_tables
+from api.storage.engine import make_engine, transaction
+from api.storage.migrate import upgrade
+from api.storage.tables import AuditRow, JobseekerRow
+from features.demo import build_world
+
+WORLD = build_world("tiny", seed=5)
+
+
+def _service(tmp_path, **overrides):
+    url = f"sqlite:///{tmp_path / 'tasma.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    load_tables(engine, WORLD.tables)
+    with transaction(engine) as s:
+        token = add_user(s, name="coord", role=Role.COORDINATOR)
+        person = s.scalar(
+            sa.select(JobseekerRow.id)
+            .where(JobseekerRow.consent_given_at.is_not(None))
+            .where(JobseekerRow.consent_withdrawn_at.is_(None))
+            .where(JobseekerRow.status == "active")
+            .limit(1)
+        )
+    settings = Settings(
+        database_url=url, environment=Environment.TEST, demo_on_empty=False, **overrides
+    )
+    return TestClient(create_app(settings)), {"Authorization": f"Bearer {token}"}, person, engine
+
+
+def test_logs_are_json_lines_with_an_access_line_per_request(tmp_path):
+    stream = io.StringIO()
+    config = log_config(json_lines=True)
+    config["handlers"]["default"]["stream"] = stream
+    logging.config.dictConfig(config)
+    try:
+        client, headers, person, _ = _service(tmp_path)
+        assert client.get(f"/jobseekers/{person}", headers=headers).status_code == 200
+        assert client.get("/jobseekers/999999", headers=headers).status_code == 404
+    finally:
+        logging.config.dictConfig(log_config(json_lines=False))
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    access = [line for line in lines if line["logger"] == "tasma.access"]
+    assert [(a["method"], a["path"], a["status"]) for a in access[-2:]] == [
+        ("GET", f"/jobseekers/{person}", 200),
+        ("GET", "/jobseekers/999999", 404),
+    ]
+    assert all(a["duration_ms"] > 0 and a["level"] == "INFO" and a["time"] for a in access)
+    assert "Authorization" not in stream.getvalue() and "tsm_" not in stream.getvalue()
+
+
+def test_each_worker_enforces_its_share_of_the_rate_limit(tmp_path):
+    client, headers, person, _ = _service(tmp_path, rate_limit_per_minute=12, workers=3)
+    statuses = [client.get(f"/jobseekers/{person}", headers=headers).status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 200, 429]
+
+
+def test_a_match_needs_one_pooled_connection_only(tmp_path):
+    """With a pool of one connection, a match (which also reads the index version and may
+    load the index) still answers: no request holds two connections at once."""
+    client, headers, person, engine = _service(tmp_path)
+    client.app.state.engine.dispose()
+    small = create_engine(engine.url, pool_size=1, max_overflow=0, pool_timeout=3)
+    client.app.state.sessions = sessionmaker(small, expire_on_commit=False)
+    client.app.state.index = IndexHolder(small, client.app.state.index.rules)
+    response = client.get(f"/jobseekers/{person}/matches", headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["items"]
+
+
+def test_sqlite_write_lock_is_given_back_on_commit_rollback_and_return(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'tasma.db'}")
+    upgrade(engine)
+    row = {"actor": "t", "role": "admin", "action": "x", "object_type": "y", "details": {}}
+    insert = sa.insert(AuditRow).values(**row)
+    with engine.connect() as conn:  # committed
+        conn.execute(insert)
+        conn.commit()
+    with engine.connect() as conn:  # rolled back
+        conn.execute(insert)
+        conn.rollback()
+    conn = engine.connect()  # handed back to the pool without either
+    conn.execute(insert)
+    conn.close()
+
+    done = threading.Event()
+
+    def write() -> None:
+        with engine.begin() as c:
+            c.execute(insert)
+        done.set()
+
+    worker = threading.Thread(target=write, daemon=True)
+    worker.start()
+    assert done.wait(10), "a writer waited for a lock nobody holds"
+    with engine.connect() as c:
+        assert c.scalar(sa.select(sa.func.count()).select_from(AuditRow)) == 2
+
+
+def test_concurrent_sqlite_writers_all_succeed(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'tasma.db'}")
+    upgrade(engine)
+    seen: list[str] = []
+    event.listen(engine, "handle_error", lambda ctx: seen.append(str(ctx.original_exception)))
+    row = {"actor": "t", "role": "admin", "action": "x", "object_type": "y", "details": {}}
+
+    def write() -> None:
+        for _ in range(40):
+            with engine.begin() as c:
+                c.execute(sa.insert(AuditRow).values(**row))
+                c.execute(sa.select(sa.func.count()).select_from(AuditRow)).scalar()
+
+    threads = [threading.Thread(target=write) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not seen
+    with engine.connect() as c:
+        assert c.scalar(sa.select(sa.func.count()).select_from(AuditRow)) == 240
