@@ -7,13 +7,17 @@ hold ids and versions, never names or health data.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from api.storage.tables import AuditRow
+from api.storage.tables import AuditPurgeRow, AuditRow
 
-__all__ = ["record"]
+__all__ = ["purge_expired", "record"]
+
+MIN_RETENTION_DAYS = 30
 
 
 def record(
@@ -43,3 +47,33 @@ def record(
         )
     )
     session.flush()
+
+
+def purge_expired(
+    session: Session, *, retention_days: int, actor: str, now: datetime | None = None
+) -> int:
+    """Delete audit rows older than the retention period, in the caller's transaction.
+
+    First records the cut-off and the count (the append-only triggers let a row go only once a
+    purge record covers it), then deletes, then audits the purge itself. Returns how many rows
+    went.
+    """
+    if retention_days < MIN_RETENTION_DAYS:
+        raise ValueError(f"audit retention must be at least {MIN_RETENTION_DAYS} days")
+    now = now or datetime.now(UTC)
+    before = now - timedelta(days=retention_days)
+    expired = AuditRow.at < before
+    count = session.scalar(select(func.count()).select_from(AuditRow).where(expired)) or 0
+    purge = AuditPurgeRow(at=now, actor=actor, before=before, removed=count)
+    session.add(purge)
+    session.flush()
+    removed = session.execute(delete(AuditRow).where(expired)).rowcount
+    record(
+        session,
+        actor=actor,
+        role="admin",
+        action="audit_purge",
+        object_type="audit_event",
+        details={"before": before.isoformat(), "removed": removed, "purge_id": purge.id},
+    )
+    return removed

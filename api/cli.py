@@ -246,6 +246,31 @@ def users_add(
     typer.echo(token)
 
 
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("purge")
+@_friendly_errors
+def audit_purge(
+    days: Annotated[
+        int | None,
+        typer.Option(min=30, help="Keep this many days (default TASMA_AUDIT_RETENTION_DAYS)."),
+    ] = None,
+) -> None:
+    """Delete audit rows older than the retention period (the purge itself is audited).
+    `tasma serve` does this at every start."""
+    from api.audit import purge_expired
+    from api.settings import get_settings
+
+    engine = make_engine()
+    upgrade(engine)
+    keep = days or get_settings().audit_retention_days
+    with transaction(engine) as session:
+        removed = purge_expired(session, retention_days=keep, actor="cli")
+    typer.echo(f"{removed} audit rows older than {keep} days deleted")
+
+
 @app.command()
 @_friendly_errors
 def serve(
@@ -277,6 +302,14 @@ def serve(
         typer.echo("demo tokens (Authorization: Bearer …), valid for a day:")
         for name, token in tokens.items():
             typer.echo(f"  {name:<18} {token}")
+    from api.audit import purge_expired
+
+    with transaction(engine) as session:
+        removed = purge_expired(
+            session, retention_days=settings.audit_retention_days, actor="tasma serve"
+        )
+    if removed:
+        typer.echo(f"{removed} audit rows past {settings.audit_retention_days} days deleted")
     bind_host, bind_port = host or settings.host, port or settings.port
     typer.echo(f"Täsmä API at http://{bind_host}:{bind_port}/docs")
     # Worker processes build their own app (and match index) from the environment.

@@ -8,6 +8,8 @@ import logging
 import logging.config
 import threading
 
+import pytest
+
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, event
@@ -138,3 +140,42 @@ def test_concurrent_sqlite_writers_all_succeed(tmp_path):
     assert not seen
     with engine.connect() as c:
         assert c.scalar(sa.select(sa.func.count()).select_from(AuditRow)) == 240
+
+
+def test_audit_retention_purges_only_expired_rows_and_is_itself_audited(engine):
+    from datetime import UTC, datetime, timedelta
+
+    from api.audit import purge_expired, record
+    from api.storage.tables import AuditPurgeRow
+
+    now = datetime(2026, 11, 24, tzinfo=UTC)
+    with transaction(engine) as s:
+        for days_ago in (400, 200, 10):
+            s.add(
+                AuditRow(
+                    at=now - timedelta(days=days_ago),
+                    actor="a",
+                    role="admin",
+                    action=f"old_{days_ago}",
+                    object_type="t",
+                    details={},
+                )
+            )
+        record(s, actor="a", role="admin", action="recent", object_type="t")
+    # Without a purge record covering them, even old rows cannot be deleted.
+    with pytest.raises(sa.exc.DatabaseError, match="append-only"), transaction(engine) as s:
+        s.execute(sa.delete(AuditRow).where(AuditRow.action == "old_400"))
+    with transaction(engine) as s:
+        assert purge_expired(s, retention_days=365, actor="ops", now=now) == 1
+    with engine.connect() as c:
+        actions = set(c.scalars(sa.select(AuditRow.action)))
+        purge = c.execute(sa.select(AuditPurgeRow)).one()
+    assert actions == {"old_200", "old_10", "recent", "audit_purge"}
+    assert purge.removed == 1 and purge.actor == "ops"
+    # Rows inside the retention period stay protected after a purge.
+    with pytest.raises(sa.exc.DatabaseError, match="append-only"), transaction(engine) as s:
+        s.execute(sa.delete(AuditRow).where(AuditRow.action == "old_10"))
+    with pytest.raises(sa.exc.DatabaseError, match="append-only"), transaction(engine) as s:
+        s.execute(sa.delete(AuditPurgeRow))
+    with pytest.raises(ValueError, match="at least 30"), transaction(engine) as s:
+        purge_expired(s, retention_days=7, actor="ops")

@@ -30,6 +30,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
+    "AuditPurgeRow",
     "Base",
     "CapacityRow",
     "CrmNoteRow",
@@ -316,7 +317,8 @@ class TokenRow(Base):
 
 
 class AuditRow(Base):
-    """Append-only (database triggers refuse UPDATE and DELETE)."""
+    """Append-only: database triggers refuse UPDATE, and DELETE except of rows older than a
+    recorded retention purge (:class:`AuditPurgeRow`)."""
 
     __tablename__ = "audit_event"
 
@@ -331,6 +333,19 @@ class AuditRow(Base):
     ruleset_version: Mapped[str | None] = mapped_column(String(64))
     model_version: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class AuditPurgeRow(Base):
+    """A retention purge: audit rows before ``before`` were deleted (the triggers let a row go
+    only once such a record covers it). Append-only itself."""
+
+    __tablename__ = "audit_purge"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
+    actor: Mapped[str] = mapped_column(String(64))
+    before: Mapped[datetime] = mapped_column(UtcDateTime)
+    removed: Mapped[int] = mapped_column(Integer)
 
 
 class SuggestionRow(Base):
