@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import sessionmaker
 
 from api import errors
 from api.deps import IndexHolder, reject_unknown_query
+from api.index_cache import IndexSnapshots
 from api.logs import AccessLog
 from api.ratelimit import RateLimiter, RequestGuard
 from api.routes import admin, employers, jobseekers, matching
@@ -23,15 +25,30 @@ from matching.rules import default_ruleset
 __all__ = ["create_app"]
 
 
-def _lifespan(threads: int):  # noqa: ANN202
+def _lifespan(threads: int, warm: bool):  # noqa: ANN202
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Few worker threads: the routes are CPU-bound under the GIL, and dozens of threads
         # contending for it serve fewer requests a second, each more slowly, than a few.
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        if warm:  # ready means ready: the first match does not wait for the index
+            await anyio.to_thread.run_sync(_warm, app)
         yield
 
     return lifespan
+
+
+def _warm(app: FastAPI) -> None:
+    with app.state.sessions() as session:
+        started = time.perf_counter()
+        index = app.state.index.get(session)
+        session.rollback()
+    logging.getLogger("tasma.index").info(
+        "match index ready: %d people, %d tasks in %.1f s",
+        len(index.people.ids),
+        len(index.tasks.ids),
+        time.perf_counter() - started,
+    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -46,12 +63,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "that produced it; every access to a person's data is audited.",
         responses=errors.ERROR_RESPONSES,
         dependencies=[Depends(reject_unknown_query)],
-        lifespan=_lifespan(settings.worker_threads),
+        lifespan=_lifespan(settings.worker_threads, settings.warm_index),
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessionmaker(engine, expire_on_commit=False)
-    app.state.index = IndexHolder(engine, default_ruleset())
+    app.state.index = IndexHolder(
+        engine, default_ruleset(), IndexSnapshots(settings.data_dir / "index-cache")
+    )
     errors.install(app)
 
     app.add_middleware(

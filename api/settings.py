@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from api.storage.engine import database_url
+from api.storage.engine import data_dir, database_url
 
 __all__ = ["Environment", "Settings", "get_settings"]
 
@@ -41,6 +42,8 @@ class Settings(BaseSettings):
     )
     access_log: bool = True
     log_json: bool = Field(default=True, description="JSON lines; false for plain text.")
+    data_dir: Path = Field(default_factory=data_dir, description="Index snapshots live here.")
+    warm_index: bool = Field(default=True, description="Load the match index at start-up.")
     worker_threads: int = Field(
         default=4, ge=1, le=64, description="Threads per worker process for the routes."
     )

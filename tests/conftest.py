@@ -40,6 +40,19 @@ def _postgres_database() -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Files the service writes (index snapshots, the default SQLite file) go to a temporary
+    directory, never into the checkout."""
+    previous = os.environ.get("TASMA_DATA_DIR")
+    os.environ["TASMA_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
+    yield
+    if previous is None:
+        os.environ.pop("TASMA_DATA_DIR", None)
+    else:
+        os.environ["TASMA_DATA_DIR"] = previous
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     """An empty database of each kind (not migrated)."""

@@ -9,7 +9,6 @@ import logging.config
 import threading
 
 import pytest
-
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, event
@@ -24,19 +23,20 @@ from api.settings import Environment, Settings
 from api.storage.bulk import load_tables
 from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade
-from api.storage.tables import AuditRow, JobseekerRow
+from api.storage.tables import AuditRow, DataVersionRow, JobseekerRow
 from features.demo import build_world
 
 WORLD = build_world("tiny", seed=5)
 
 
-def _service(tmp_path, **overrides):
+def _service(tmp_path, reuse=None, **overrides):
     url = f"sqlite:///{tmp_path / 'tasma.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    load_tables(engine, WORLD.tables)
+    engine = reuse or make_engine(url)
+    if reuse is None:
+        upgrade(engine)
+        load_tables(engine, WORLD.tables)
     with transaction(engine) as s:
-        token = add_user(s, name="coord", role=Role.COORDINATOR)
+        token = add_user(s, name=f"coord{2 if reuse else 1}", role=Role.COORDINATOR)
         person = s.scalar(
             sa.select(JobseekerRow.id)
             .where(JobseekerRow.consent_given_at.is_not(None))
@@ -179,3 +179,40 @@ def test_audit_retention_purges_only_expired_rows_and_is_itself_audited(engine):
         s.execute(sa.delete(AuditPurgeRow))
     with pytest.raises(ValueError, match="at least 30"), transaction(engine) as s:
         purge_expired(s, retention_days=7, actor="ops")
+
+
+def test_a_restarted_service_loads_the_index_snapshot_of_exactly_this_version(
+    tmp_path, monkeypatch
+):
+    import api.deps
+    from api.index_cache import IndexSnapshots
+
+    client, headers, person, engine = _service(tmp_path, data_dir=tmp_path)
+    with client:  # start-up warms the index and saves a snapshot in the background
+        first = client.get(f"/jobseekers/{person}/matches", headers=headers).json()
+    saving = client.app.state.index._saving
+    assert saving.acquire(timeout=60)  # the background save has finished
+    saving.release()
+    snapshots = list((tmp_path / "index-cache").glob("index-*.joblib"))
+    assert len(snapshots) == 1
+
+    # A restart reads the snapshot, not the tables ...
+    reads: list[int] = []
+    real_load = api.deps.load_index
+
+    def counted(bind):
+        reads.append(1)
+        return real_load(bind)
+
+    monkeypatch.setattr(api.deps, "load_index", counted)
+    again, headers2, _, _ = _service(tmp_path, data_dir=tmp_path, reuse=engine)
+    with again:
+        second = again.get(f"/jobseekers/{person}/matches", headers=headers2).json()
+        assert reads == []
+        assert [i["task_id"] for i in second["items"]] == [i["task_id"] for i in first["items"]]
+        # ... and once a write has moved the version, the next query reads the tables.
+        with transaction(engine) as s:
+            s.execute(sa.update(DataVersionRow).values(version=DataVersionRow.version + 1))
+        assert again.get(f"/jobseekers/{person}/matches", headers=headers2).status_code == 200
+        assert reads == [1]
+    assert IndexSnapshots(tmp_path / "index-cache").load("someone-else", 1) is None

@@ -389,3 +389,5 @@ class DataVersionRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
+    instance: Mapped[str | None] = mapped_column(String(32))
+    """Random, set once: tells this database's index snapshots from another's."""

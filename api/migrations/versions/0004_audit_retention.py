@@ -1,9 +1,12 @@
-"""audit retention: rows older than a recorded purge cut-off may be deleted, nothing else
+"""audit retention: rows older than a recorded purge cut-off may be deleted, nothing else;
+a random instance id beside the data version (names match-index snapshots of this database)
 
 Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-24
 """
+
+import uuid
 
 import sqlalchemy as sa
 from alembic import op
@@ -69,9 +72,18 @@ def upgrade() -> None:
     )
     postgres = op.get_bind().dialect.name == "postgresql"
     _run(_PG_UP if postgres else _SQLITE_UP)
+    with op.batch_alter_table("data_version") as batch_op:
+        batch_op.add_column(sa.Column("instance", sa.String(length=32), nullable=True))
+    op.execute(
+        sa.text("UPDATE data_version SET instance = :instance").bindparams(
+            instance=uuid.uuid4().hex
+        )
+    )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("data_version") as batch_op:
+        batch_op.drop_column("instance")
     postgres = op.get_bind().dialect.name == "postgresql"
     _run(_PG_DOWN if postgres else _SQLITE_DOWN)
     op.drop_table("audit_purge")

@@ -1,0 +1,67 @@
+"""Match-index snapshots on disk, so a restarted service is ready in seconds.
+
+A snapshot is named by the database's instance id, its data version and a fingerprint of the
+code that builds the index; any write bumps the version, so a snapshot is never stale — it is
+either exactly the database's state or not used. Written atomically (temporary file, rename).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+from functools import cache
+from pathlib import Path
+
+import joblib
+
+import features
+import matching
+from matching.index import MatchIndex
+
+__all__ = ["IndexSnapshots", "code_fingerprint"]
+
+log = logging.getLogger("tasma.index")
+
+
+@cache
+def code_fingerprint() -> str:
+    """A hash of the source that turns tables into the index (catalogue, pipeline, index)."""
+    digest = hashlib.sha256()
+    roots = [Path(features.__file__).parent, Path(matching.__file__).parent]
+    for root in roots:
+        for path in sorted(root.rglob("*.py")):
+            digest.update(path.relative_to(root.parent).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+class IndexSnapshots:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def _path(self, instance: str, version: int) -> Path:
+        return self.directory / f"index-{instance}-{version}-{code_fingerprint()}.joblib"
+
+    def load(self, instance: str, version: int) -> MatchIndex | None:
+        path = self._path(instance, version)
+        if not path.exists():
+            return None
+        try:
+            index = joblib.load(path)
+        except Exception as err:
+            log.warning("index snapshot %s unreadable (%s); rebuilding", path.name, err)
+            return None
+        return index if isinstance(index, MatchIndex) else None
+
+    def save(self, instance: str, version: int, index: MatchIndex) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        path = self._path(instance, version)
+        partial = path.with_suffix(f".{os.getpid()}.partial")
+        joblib.dump(index, partial)
+        os.replace(partial, path)
+        for old in self.directory.glob(f"index-{instance}-*.joblib"):
+            if old != path:
+                with contextlib.suppress(FileNotFoundError):  # another worker got there first
+                    old.unlink()
