@@ -16,10 +16,11 @@ from api.deps import IndexHolder, reject_unknown_query
 from api.index_cache import IndexSnapshots
 from api.logs import AccessLog
 from api.ratelimit import RateLimiter, RequestGuard
-from api.routes import admin, employers, jobseekers, matching
+from api.routes import admin, employers, jobseekers, matching, rulesets
 from api.settings import Settings, get_settings
-from api.storage.engine import make_engine
+from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade
+from api.storage.rulesets import ensure_default
 from matching.rules import default_ruleset
 
 __all__ = ["create_app"]
@@ -55,6 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = make_engine(settings.database_url)
     upgrade(engine)
+    with transaction(engine) as session:
+        ensure_default(session)
     app = FastAPI(
         title="Täsmä",
         version="0.1.0",
@@ -82,7 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(AccessLog, enabled=settings.access_log)
 
-    for module in (admin, jobseekers, employers, matching):
+    for module in (admin, jobseekers, employers, matching, rulesets):
         app.include_router(module.router)
     logging.getLogger("tasma.api").info("Täsmä API on %s", settings.database_url.split("@")[-1])
     return app

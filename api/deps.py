@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.index_cache import IndexSnapshots
 from api.security import Permission, Role, allowed, hash_token
 from api.storage.loading import load_index
+from api.storage.rulesets import get_ruleset, rules_of
 from api.storage.tables import DataVersionRow, TokenRow, UserRow
 from features.errors import InvalidInputError, TasmaError
 from features.schemas.errors import FieldError
@@ -61,19 +62,28 @@ def bump_data_version(session: Session) -> None:
     )
 
 
-def data_version(session: Session) -> tuple[int, str | None]:
-    """The data version and the database's instance id."""
+class ServiceState(NamedTuple):
+    version: int
+    instance: str | None
+    active_ruleset: str | None
+
+
+def data_version(session: Session) -> ServiceState:
+    """The data version, the database's instance id and the active rule set: one lookup."""
     row = session.execute(
-        select(DataVersionRow.version, DataVersionRow.instance).where(DataVersionRow.id == 1)
+        select(
+            DataVersionRow.version, DataVersionRow.instance, DataVersionRow.active_ruleset
+        ).where(DataVersionRow.id == 1)
     ).one_or_none()
-    return (row.version, row.instance) if row else (0, None)
+    return ServiceState(*row) if row else ServiceState(0, None, None)
 
 
 class IndexHolder:
     """The in-memory match index of this process. Every write that changes people or tasks
     bumps a counter in the database in its own transaction; before each query the holder
     reads the counter (one primary-key lookup) and rebuilds the index when it has moved — so
-    an edit is visible to the next match in every worker process.
+    an edit is visible to the next match in every worker process. The same lookup names the
+    active rule set, so an activation reaches every worker at its next query too.
 
     With ``snapshots``, a fresh process first looks for a snapshot of exactly this version on
     disk (seconds instead of a full read for 100 000 tasks), and each rebuilt index is saved
@@ -87,6 +97,7 @@ class IndexHolder:
         self.snapshots = snapshots
         self._index: MatchIndex | None = None
         self._version: int | None = None
+        self._rules_version: str | None = rules.version
         self._lock = threading.Lock()
         self._saving = threading.Lock()
 
@@ -94,7 +105,10 @@ class IndexHolder:
         """The index as of the session's view of the data, read on the session's own
         connection (a second pooled connection per request could exhaust the pool)."""
         with self._lock:
-            version, instance = data_version(session)
+            version, instance, active = data_version(session)
+            if active is not None and active != self._rules_version:
+                self.rules = rules_of(get_ruleset(session, active))
+                self._rules_version = active
             if self._index is None or version != self._version:
                 index = None
                 if self.snapshots is not None and instance:

@@ -18,6 +18,7 @@ from features.schemas import (
     Role,
 )
 from features.schemas.common import StrictModel
+from matching.rules import RuleSet
 
 MAX_ID = 2_147_483_647
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -112,3 +113,16 @@ class UserCreate(StrictModel):
 class TokenRequest(StrictModel):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=200)
+
+
+RulesetVersion = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+
+
+class RuleSetCreate(StrictModel):
+    rules: RuleSet
+    parent: str | None = Field(
+        default=None,
+        max_length=64,
+        description="The version it changes (default: the active one).",
+    )
+    note: str = Field(min_length=1, max_length=2000, description="What changed and why.")

@@ -52,6 +52,9 @@ class Permission(StrEnum):
     PROPOSE = "propose"
     OVERRIDE = "override"
     READ_RULESETS = "read_rulesets"
+    WRITE_RULESETS = "write_rulesets"
+    """Store a new rule-set version (analysts propose; nothing changes until activated)."""
+    ACTIVATE_RULESET = "activate_ruleset"
     READ_AUDIT = "read_audit"
     MANAGE_USERS = "manage_users"
 
@@ -71,6 +74,8 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.PROPOSE: frozenset({_C, _R}),
     Permission.OVERRIDE: frozenset({_C, _R}),
     Permission.READ_RULESETS: frozenset({_A, _ADM, _C, _R}),
+    Permission.WRITE_RULESETS: frozenset({_A, _ADM}),
+    Permission.ACTIVATE_RULESET: frozenset({_ADM}),
     Permission.READ_AUDIT: frozenset({_ADM}),
     Permission.MANAGE_USERS: frozenset({_ADM}),
 }

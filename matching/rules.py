@@ -30,8 +30,10 @@ __all__ = [
     "UnknownPolicy",
     "Weights",
     "default_ruleset",
+    "diff_rulesets",
     "load_ruleset",
     "parse_ruleset",
+    "ruleset_yaml",
 ]
 
 
@@ -136,3 +138,30 @@ def default_ruleset() -> RuleSet:
     """The shipped, documented default (``matching/rulesets/default.yaml``)."""
     text = resources.files("matching").joinpath("rulesets/default.yaml").read_text("utf-8")
     return parse_ruleset(yaml.safe_load(text))
+
+
+def diff_rulesets(old: RuleSet, new: RuleSet) -> list[tuple[str, Any, Any]]:
+    """Every leaf that differs, as (dotted path, old value, new value), in path order; the
+    version itself is left out."""
+    a, b = _leaves(old.model_dump(mode="json")), _leaves(new.model_dump(mode="json"))
+    return [
+        (path, a.get(path), b.get(path))
+        for path in sorted(set(a) | set(b))
+        if path != "version" and a.get(path) != b.get(path)
+    ]
+
+
+def _leaves(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_leaves(value, path + "."))
+        else:
+            out[path] = value
+    return out
+
+
+def ruleset_yaml(rules: RuleSet) -> str:
+    """The rule set as YAML, in the shape ``load_ruleset`` reads (for version control)."""
+    return yaml.safe_dump(rules.model_dump(mode="json"), sort_keys=False, allow_unicode=True)

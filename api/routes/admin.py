@@ -1,9 +1,9 @@
-"""Proposals and outcomes, overrides, rule sets, the audit log, users, tokens and health."""
+"""Proposals and outcomes, overrides, the audit log, users, tokens and health."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from sqlalchemy import select
@@ -24,7 +24,6 @@ from api.storage import repository
 from api.storage.tables import AuditRow, OverrideRow, SuggestionRow, TokenRow, UserRow
 from features.errors import ConflictError, NotFoundError
 from features.schemas import Proposal
-from matching.rules import RuleSet
 
 router = APIRouter()
 
@@ -105,38 +104,6 @@ def create_user(
     )
     session.commit()
     return {"id": row.id, "token": token}
-
-
-@router.get("/rulesets", tags=["rulesets"], summary="Rule sets")
-def list_rulesets(
-    request: Request, user: Annotated[User, require(Permission.READ_RULESETS)]
-) -> list[dict[str, object]]:
-    rules: RuleSet = request.app.state.index.rules
-    return [
-        {
-            "version": rules.version,
-            "fingerprint": rules.fingerprint(),
-            "active": True,
-            "description": rules.description,
-        }
-    ]
-
-
-@router.get("/rulesets/{version}", tags=["rulesets"], summary="A rule set")
-def get_ruleset(
-    version: str, request: Request, user: Annotated[User, require(Permission.READ_RULESETS)]
-) -> dict[str, Any]:
-    rules: RuleSet = request.app.state.index.rules
-    if version != rules.version:
-        raise NotFoundError(f"no rule set {version!r}")
-    return rules.model_dump(mode="json")
-
-
-@router.post("/rulesets/drafts/validate", tags=["rulesets"], summary="Validate a draft rule set")
-def validate_ruleset(
-    draft: RuleSet, user: Annotated[User, require(Permission.READ_RULESETS)]
-) -> dict[str, object]:
-    return {"valid": True, "version": draft.version, "fingerprint": draft.fingerprint()}
 
 
 @router.post(

@@ -42,6 +42,7 @@ __all__ = [
     "ProposalRow",
     "ProposalTaskRow",
     "RoleRow",
+    "RuleSetRow",
     "TaskDemandRow",
     "TaskRow",
 ]
@@ -391,3 +392,19 @@ class DataVersionRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=0)
     instance: Mapped[str | None] = mapped_column(String(32))
     """Random, set once: tells this database's index snapshots from another's."""
+    active_ruleset: Mapped[str | None] = mapped_column(String(64))
+    """The rule set every match uses (one at a time; activation is an audited admin action)."""
+
+
+class RuleSetRow(Base):
+    """A rule set version: immutable once stored; a change is a new version with a parent."""
+
+    __tablename__ = "ruleset"
+
+    version: Mapped[str] = mapped_column(String(64), primary_key=True)
+    parent: Mapped[str | None] = mapped_column(ForeignKey("ruleset.version"))
+    author: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
+    note: Mapped[str] = mapped_column(Text, default="")
+    fingerprint: Mapped[str] = mapped_column(String(16))
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
