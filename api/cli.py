@@ -15,6 +15,7 @@ import typer
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from api.cli_matching import register as register_matching
+from api.cli_rules import register as register_rules
 from api.spreadsheet import read_sheet, sheet_format, write_sheet
 from api.storage import repository
 from api.storage.bulk import clear_all, is_empty, load_tables
@@ -210,6 +211,7 @@ def status() -> None:
 
 
 register_matching(app, _friendly_errors)
+register_rules(app, _friendly_errors)
 
 users_app = typer.Typer(help="Users of the service.", no_args_is_help=True)
 app.add_typer(users_app, name="users")

@@ -12,30 +12,36 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
-from api.storage.engine import make_engine
+from api.storage.engine import make_engine, transaction
 from api.storage.loading import load_index
+from api.storage.migrate import upgrade
+from api.storage.rulesets import active_ruleset
 from features.errors import InvalidInputError, NotFoundError
 from features.schemas.errors import FieldError
 from matching.composer import Bundle, compose_for_employer, compose_for_person
 from matching.explain import explain
 from matching.index import MatchIndex
 from matching.ranking import Ranked, rank_people_for_tasks, rank_tasks_for_person
-from matching.rules import RuleSet, default_ruleset, load_ruleset
+from matching.rules import RuleSet, load_ruleset
 from matching.whynot import why_not
 
 __all__ = ["register"]
 
 RulesOption = Annotated[
     Path | None,
-    typer.Option("--rules", help="A rule-set file (YAML/JSON); the default if omitted."),
+    typer.Option("--rules", help="A rule-set file (YAML/JSON); the active one if omitted."),
 ]
 LangOption = Annotated[str, typer.Option(help="Language of the explanations: fi or en.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")]
 
 
 def _rules(path: Path | None) -> RuleSet:
+    """The rule set in ``path``, else the database's active one."""
     if path is None:
-        return default_ruleset()
+        engine = make_engine()
+        upgrade(engine)
+        with transaction(engine) as session:
+            return active_ruleset(session)
     if not path.is_file():
         raise InvalidInputError([FieldError("rules", f"no such file: {path}")])
     return load_ruleset(path)

@@ -33,7 +33,17 @@ def counts(url):
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["migrate"], ["demo"], ["catalogue"], ["import-tasks"], ["export-tasks"], ["status"]],
+    [
+        [],
+        ["migrate"],
+        ["demo"],
+        ["catalogue"],
+        ["import-tasks"],
+        ["export-tasks"],
+        ["status"],
+        ["rules"],
+        ["audit"],
+    ],
 )
 def test_help_on_every_command(command):
     result = runner.invoke(app, [*command, "--help"])
@@ -165,3 +175,52 @@ def test_matching_commands_end_to_end(db, tmp_path):
     assert refused.exit_code == 1 and "weights.distance" in refused.output
     missing = runner.invoke(app, ["why-not", "--person", "JS-NOBODY", "--task", "1"])
     assert missing.exit_code == 1 and "no jobseeker with code 'JS-NOBODY'" in missing.output
+
+
+def test_rules_round_trip_from_file_to_active_with_an_audit_row(db, tmp_path):
+    import sqlalchemy as sa
+
+    from api.storage.tables import AuditRow
+
+    listed = runner.invoke(app, ["rules", "list", "--json"])
+    assert listed.exit_code == 0, listed.output
+    assert [(r["version"], r["active"]) for r in json.loads(listed.output)] == [
+        ("default-2026.11", True)
+    ]
+    exported = tmp_path / "rules.yaml"
+    assert (
+        runner.invoke(
+            app, ["rules", "export", "default-2026.11", "--output", str(exported)]
+        ).exit_code
+        == 0
+    )
+    text = exported.read_text().replace("version: default-2026.11", "version: near-1")
+    exported.write_text(text.replace("  distance: 1.0", "  distance: 3.0"))
+    assert "valid: near-1" in runner.invoke(app, ["rules", "validate", str(exported)]).output
+    diff = runner.invoke(app, ["rules", "diff", "default-2026.11", str(exported)])
+    assert diff.output.strip() == "weights.distance: 1.0 -> 3.0"
+    stored = runner.invoke(app, ["rules", "import", str(exported), "--note", "nearer work"])
+    assert stored.exit_code == 0 and "parent default-2026.11" in stored.output
+    again = runner.invoke(app, ["rules", "import", str(exported), "--note", "twice"])
+    assert again.exit_code == 1 and "exists" in again.output
+    assert runner.invoke(app, ["rules", "activate", "near-1"]).exit_code == 0
+    assert "distance: 3.0" in runner.invoke(app, ["rules", "show", "near-1"]).output
+    after = json.loads(runner.invoke(app, ["rules", "list", "--json"]).output)
+    assert [(r["version"], r["parent"], r["active"]) for r in after] == [
+        ("default-2026.11", None, False),
+        ("near-1", "default-2026.11", True),
+    ]
+    engine = make_engine(db)
+    with engine.connect() as c:
+        events = c.execute(
+            sa.select(AuditRow.object_id, AuditRow.details).where(
+                AuditRow.action == "activate_ruleset"
+            )
+        ).all()
+    assert events[-1] == ("near-1", {"previous": "default-2026.11"})
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: x\nweights: {distance: -1}\n")
+    invalid = runner.invoke(app, ["rules", "validate", str(bad)])
+    assert invalid.exit_code == 1 and "weights.distance" in invalid.output
+    assert runner.invoke(app, ["rules", "activate", "nope"]).exit_code == 1
