@@ -10,6 +10,7 @@ with the actor ``cli``.
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -156,3 +157,80 @@ def register(app: typer.Typer, friendly: Any) -> None:
         typer.echo(f"active rule set: {version} (was {previous})")
 
     app.add_typer(rules_app, name="rules")
+
+    @app.command("evaluate")
+    @friendly
+    def evaluate_command(
+        ruleset: Annotated[
+            str | None, typer.Option(help="A stored version or a YAML file (default: active).")
+        ] = None,
+        against: Annotated[
+            str | None, typer.Option(help="Compare with this version or file.")
+        ] = None,
+        k: Annotated[int, typer.Option(min=1, max=100, help="Cut-off for hit rate.")] = 10,
+        coverage_sample: Annotated[int, typer.Option(min=1, help="People for coverage.")] = 2000,
+        task_sample: Annotated[int, typer.Option(min=1, help="Tasks for exposure.")] = 300,
+        as_json: Annotated[bool, typer.Option("--json", help="The full report as JSON.")] = False,
+    ) -> None:
+        """Replay the recorded proposals under a rule set (and another): hit rate, recall,
+        NDCG, MRR, coverage, adjustments, variety and the fairness report."""
+        from tqdm import tqdm
+
+        from api.evaluation import run_evaluation
+        from api.storage.loading import load_index
+
+        engine = _engine()
+        with transaction(engine) as session:
+            first = _resolve(session, ruleset) if ruleset else rulesets.active_ruleset(session)
+            second = _resolve(session, against) if against else None
+        index = load_index(engine)
+        report = run_evaluation(
+            engine, index, first, second, k=k, coverage_sample=coverage_sample,
+            task_sample=task_sample, progress=partial(tqdm, leave=False, disable=None),
+        )  # fmt: skip
+        if as_json:
+            typer.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+            return
+        typer.echo(_report_text(report))
+
+
+def _fmt(value: float) -> str:
+    return "—" if value != value else f"{value:.3f}"  # NaN: nothing to measure
+
+
+def _report_text(report: dict[str, Any]) -> str:
+    a = report["a"]
+    lines = [f"rule set {a['ruleset_version']}: {a['counts']}"]
+    if "comparison" in report:
+        b = report["b"]
+        lines.append(f"against {b['ruleset_version']}: B − A with a 95 % bootstrap interval")
+        lines.append(f"{'metric':<22}{'A':>9}{'B':>9}{'B − A':>9}  interval")
+        for name, row in report["comparison"].items():
+            interval = f"[{_fmt(row['ci_low'])}, {_fmt(row['ci_high'])}]" if "ci_low" in row else ""
+            values = "".join(f"{_fmt(row[key]):>9}" for key in ("a", "b", "diff"))
+            lines.append(f"{name:<22}{values}  {interval}")
+    else:
+        lines += [f"{name:<22}{_fmt(value):>9}" for name, value in a["metrics"].items()]
+    for result in [report[key] for key in ("a", "b") if key in report]:
+        lines += _fairness_text(result)
+    return "\n".join(lines)
+
+
+def _fairness_text(a: dict[str, Any]) -> list[str]:
+    lines = []
+    for attribute, rows in a["fairness"].items():
+        lines.append(f"fairness by {attribute} ({a['ruleset_version']}):")
+        lines.append(
+            f"  {'group':<12}{'people':>8}{'exposure':>10}{'ratio':>7}{'hit rate':>10}"
+            f"{'vs best':>9}{'skew':>7}{'hires':>7}"
+        )
+        k = a["k"]
+        for r in rows:
+            lines.append(
+                f"  {r['group']:<12}{_fmt(r['population_share']):>8}{_fmt(r['exposure_share']):>10}"
+                f"{_fmt(r['exposure_ratio']):>7}{_fmt(r[f'hit_rate@{k}']):>10}"
+                f"{_fmt(r['hit_rate_ratio_to_best']):>9}{_fmt(r[f'skew@{k}']):>7}"
+                f"{r['successes']:>7}"
+            )
+        lines.append(f"  NDKL {_fmt(rows[0]['ndkl']) if rows else '—'}")
+    return lines

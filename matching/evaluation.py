@@ -1,0 +1,357 @@
+"""Offline evaluation: replay the recorded proposals under a rule set and measure what it
+would have suggested — against the outcomes, for coverage and variety, and for fairness.
+
+Pure: takes the match index and the history tables (``proposal``, ``proposal_task``,
+``outcome_event``, ``demographics``) as DataFrames, from storage or from a demo world.
+Demographics are joined **after** ranking, for the report only; nothing here passes them to
+the scorer (and the index has no such columns: a test holds it).
+
+Profiles and tasks are not kept as of each past date, so the replay ranks on the world as it
+is now, for each person who was proposed something; a proposal is a hit at k when one of its
+tasks is within the person's top k.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from features.catalogue.work import SECTORS
+from matching.index import MatchIndex
+from matching.metrics import (
+    bootstrap_difference,
+    hit_rate_at_k,
+    mean_reciprocal_rank,
+    ndcg_at_k,
+    ndkl,
+    recall_at_k,
+    skew_at_k,
+)
+from matching.ranking import MAX_K, rank_people_for_tasks, rank_tasks_for_person
+from matching.rules import RuleSet
+
+__all__ = [
+    "GRADES",
+    "Evaluation",
+    "compare",
+    "evaluate",
+    "outcome_grades",
+    "replay",
+]
+
+GRADES = {"work_trial_started": 1, "hired": 2, "employed_6_months": 3}
+"""How far a proposal got: the relevance grade of its tasks for the person."""
+SUCCESS_GRADE = 2
+"""Hired or still employed after six months: a success."""
+FAIRNESS_ATTRIBUTES = ("age_band", "gender", "mother_tongue")
+
+T = TypeVar("T")
+
+
+def _no_progress(items: Iterable[T], **_kwargs: Any) -> Iterable[T]:
+    return items
+
+
+@dataclass
+class Replay:
+    """What a rule set would have suggested, as tables (one row per item)."""
+
+    ruleset_version: str
+    k: int
+    proposals: pd.DataFrame
+    """proposal_id, person_id, grade, rank (NaN: not among the person's top MAX_K)"""
+    pairs: pd.DataFrame
+    """proposal_id, person_id, task_id — the recorded proposals, one row per task"""
+    suggested: pd.DataFrame
+    """person_id, position, task_id, employer_id, sector, adjustments"""
+    people: pd.DataFrame
+    """person_id, n_feasible — every active, consenting person in the coverage sample"""
+    candidates: pd.DataFrame
+    """task_id, position, person_id — the top k people for each task in the task sample"""
+    tasks_covered: pd.DataFrame
+    """task_id, n_feasible — hand-over tasks in the task sample"""
+
+
+def outcome_grades(proposal: pd.DataFrame, outcome_event: pd.DataFrame) -> pd.DataFrame:
+    """proposal_id, person_id, proposed_at and the furthest milestone's grade (0: none)."""
+    grade = (
+        outcome_event.assign(grade=outcome_event["kind"].map(GRADES).fillna(0))
+        .groupby("proposal_id")["grade"]
+        .max()
+    )
+    out = proposal[["id", "jobseeker_id", "proposed_at"]].rename(
+        columns={"id": "proposal_id", "jobseeker_id": "person_id"}
+    )
+    out["grade"] = out["proposal_id"].map(grade).fillna(0).astype(int)
+    return out.dropna(subset=["person_id"]).astype({"person_id": np.int64})
+
+
+def replay(
+    index: MatchIndex,
+    rules: RuleSet,
+    tables: dict[str, pd.DataFrame],
+    *,
+    k: int = 10,
+    coverage_sample: int = 2000,
+    task_sample: int = 300,
+    seed: int = 0,
+    progress: Callable[..., Iterable[Any]] = _no_progress,
+) -> Replay:
+    """Rank every proposed person's tasks (top ``MAX_K``, enough for every cut-off and for
+    reciprocal ranks) and a sample of tasks' candidates, under ``rules``."""
+    people, tasks = index.people, index.tasks
+    graded = outcome_grades(tables["proposal"], tables["outcome_event"])
+    proposal_tasks = tables["proposal_task"].groupby("proposal_id")["task_id"].apply(list)
+    rng = np.random.default_rng(seed)
+    matchable_ids = people.ids[people.matchable]
+    sample = rng.choice(matchable_ids, min(coverage_sample, len(matchable_ids)), replace=False)
+    person_ids = np.union1d(graded["person_id"].unique(), sample)
+    person_ids = person_ids[np.isin(person_ids, people.ids)]
+
+    rank_of: dict[tuple[int, int], int] = {}
+    suggested: list[tuple[int, int, int, int, str, int]] = []
+    feasible_counts: dict[int, int] = {}
+    sector_names = np.array(SECTORS.ids, dtype=object)
+    for person_id in progress(person_ids, desc=f"replay {rules.version}", unit="person"):
+        person_id = int(person_id)
+        ranked = rank_tasks_for_person(people, tasks, person_id, rules, MAX_K)
+        feasible_counts[person_id] = ranked.n_feasible
+        for position, task_id in enumerate(ranked.ids, start=1):
+            rank_of[(person_id, int(task_id))] = position
+        rows = np.array([tasks.row_of[int(t)] for t in ranked.ids[:k]], dtype=np.int64)
+        adjustments = ranked.pairs.chosen[:k].sum(axis=1)
+        suggested.extend(
+            zip(
+                [person_id] * len(rows),
+                range(1, len(rows) + 1),
+                tasks.ids[rows].tolist(),
+                tasks.employer_ids[rows].tolist(),
+                sector_names[tasks.sector[rows]].tolist(),
+                adjustments.tolist(),
+                strict=True,
+            )
+        )
+
+    def best_rank(row: pd.Series) -> float:
+        found = [
+            rank_of.get((row["person_id"], t)) for t in proposal_tasks.get(row["proposal_id"], [])
+        ]
+        found = [r for r in found if r is not None]
+        return float(min(found)) if found else float("nan")
+
+    graded["rank"] = graded.apply(best_rank, axis=1) if len(graded) else []
+
+    hand_over = tasks.ids[tasks.hand_over]
+    task_ids = rng.choice(hand_over, min(task_sample, len(hand_over)), replace=False)
+    candidates: list[tuple[int, int, int]] = []
+    covered: list[tuple[int, int]] = []
+    for task_id in progress(task_ids, desc="candidates", unit="task"):
+        ranked = rank_people_for_tasks(people, tasks, [int(task_id)], rules, k)
+        covered.append((int(task_id), ranked.n_feasible))
+        candidates.extend(
+            (int(task_id), position, int(pid)) for position, pid in enumerate(ranked.ids, start=1)
+        )
+    sampled = set(sample.tolist())
+    pairs = graded[["proposal_id", "person_id"]].merge(
+        tables["proposal_task"][["proposal_id", "task_id"]], on="proposal_id"
+    )
+    return Replay(
+        ruleset_version=rules.version,
+        k=k,
+        proposals=graded,
+        pairs=pairs,
+        suggested=pd.DataFrame(
+            suggested,
+            columns=["person_id", "position", "task_id", "employer_id", "sector", "adjustments"],
+        ),
+        people=pd.DataFrame(
+            [(p, n) for p, n in feasible_counts.items() if p in sampled],
+            columns=["person_id", "n_feasible"],
+        ),
+        candidates=pd.DataFrame(candidates, columns=["task_id", "position", "person_id"]),
+        tasks_covered=pd.DataFrame(covered, columns=["task_id", "n_feasible"]),
+    )
+
+
+def _age_band(birth_year: pd.Series, as_of: date) -> pd.Series:
+    age = as_of.year - birth_year
+    bands = pd.cut(age, [0, 25, 35, 50, 200], right=False, labels=["<25", "25-34", "35-49", "50+"])
+    return bands.astype(object).where(birth_year.notna(), "unknown")
+
+
+def groups_of(demographics: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """person_id and the fairness attributes (age band, gender, mother tongue: fi, sv or
+    other), for reporting only."""
+    tongue = demographics["mother_tongue"].where(
+        demographics["mother_tongue"].isin(["fi", "sv"]), "other"
+    )
+    return pd.DataFrame(
+        {
+            "person_id": demographics["jobseeker_id"].to_numpy(np.int64),
+            "age_band": _age_band(demographics["birth_year"], as_of).to_numpy(),
+            "gender": demographics["gender"].to_numpy(),
+            "mother_tongue": tongue.to_numpy(),
+        }
+    )
+
+
+@dataclass
+class Evaluation:
+    ruleset_version: str
+    k: int
+    metrics: dict[str, float]
+    counts: dict[str, int]
+    fairness: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    units: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    """Per-person numerators and denominators, for bootstrap comparisons."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ruleset_version": self.ruleset_version,
+            "k": self.k,
+            "metrics": self.metrics,
+            "counts": self.counts,
+            "fairness": self.fairness,
+        }
+
+
+def evaluate(result: Replay, demographics: pd.DataFrame, as_of: date) -> Evaluation:
+    """The report for one replay."""
+    k = result.k
+    props = result.proposals
+    success = props[props["grade"] >= SUCCESS_GRADE]
+    graded_pairs = props.merge(result.pairs, on=["proposal_id", "person_id"], how="inner")
+    suggested = result.suggested
+    per_person = suggested.groupby("person_id")
+    metrics = {
+        f"hit_rate@{k}": hit_rate_at_k(success["rank"].to_numpy(), k),
+        f"recall@{k}": recall_at_k(success[["person_id", "rank"]], k),
+        "ndcg@10": ndcg_at_k(suggested, graded_pairs[["person_id", "task_id", "grade"]], 10),
+        "mrr": mean_reciprocal_rank(success["rank"].to_numpy()),
+        "coverage_people": float((result.people["n_feasible"] > 0).mean())
+        if len(result.people)
+        else float("nan"),
+        "coverage_tasks": float((result.tasks_covered["n_feasible"] > 0).mean())
+        if len(result.tasks_covered)
+        else float("nan"),
+        "mean_adjustments": float(suggested["adjustments"].mean()) if len(suggested) else 0.0,
+        "distinct_employers": float(per_person["employer_id"].nunique().mean())
+        if len(suggested)
+        else 0.0,
+        "distinct_sectors": float(per_person["sector"].nunique().mean()) if len(suggested) else 0.0,
+    }
+    counts = {
+        "proposals": len(props),
+        "successes": len(success),
+        "people_ranked": int(suggested["person_id"].nunique()) if len(suggested) else 0,
+        "coverage_sample": len(result.people),
+        "task_sample": len(result.tasks_covered),
+    }
+    groups = groups_of(demographics, as_of)
+    hits = success.assign(hit=np.nan_to_num(success["rank"].to_numpy(float), nan=np.inf) <= k)
+    units = {
+        "hit": hits.groupby("person_id").agg(num=("hit", "sum"), den=("hit", "size")).reset_index(),
+        "rr": success.assign(
+            rr=np.where(success["rank"].isna(), 0.0, 1.0 / success["rank"].fillna(1.0))
+        )
+        .groupby("person_id")
+        .agg(num=("rr", "sum"), den=("rr", "size"))
+        .reset_index(),
+        "coverage": result.people.assign(
+            num=(result.people["n_feasible"] > 0).astype(float), den=1.0
+        )[["person_id", "num", "den"]],
+        "adjustments": per_person["adjustments"].agg(num="sum", den="size").reset_index()
+        if len(suggested)
+        else pd.DataFrame(columns=["person_id", "num", "den"]),
+    }
+    fairness = {
+        attribute: _fairness(attribute, hits, result, groups, k)
+        for attribute in FAIRNESS_ATTRIBUTES
+    }
+    return Evaluation(result.ruleset_version, k, metrics, counts, fairness, units)
+
+
+def _fairness(
+    attribute: str, hits: pd.DataFrame, result: Replay, groups: pd.DataFrame, k: int
+) -> list[dict[str, Any]]:
+    """Per group: hit rate (and its ratio to the best group's), exposure — the share of top-k
+    candidate slots over the sampled tasks — against the group's share of the people who
+    could be candidates, Skew@k; and NDKL over all groups (the same on every row)."""
+    of = groups.set_index("person_id")[attribute]
+    eligible = result.people["person_id"].map(of).dropna()
+    population = eligible.value_counts(normalize=True)
+    by_group = hits.assign(group=hits["person_id"].map(of)).groupby("group")["hit"]
+    hit_rate, successes = by_group.mean(), by_group.size()
+    slots = result.candidates.assign(group=result.candidates["person_id"].map(of))
+    exposure = slots["group"].value_counts(normalize=True)
+    # Skew@k over every sampled task's top-k slots together (one list per task is too short
+    # to say much on its own); NDKL per task's list, averaged.
+    all_slots = slots["group"].to_numpy(dtype=object)
+    skews = {g: skew_at_k(all_slots, population[g], g, len(all_slots)) for g in population.index}
+    divergence = (
+        float(
+            np.mean(
+                [
+                    ndkl(frame.sort_values("position")["group"].to_numpy(), population)
+                    for _, frame in slots.groupby("task_id")
+                ]
+            )
+        )
+        if len(slots)
+        else float("nan")
+    )
+    best = hit_rate.max() if len(hit_rate) else float("nan")
+    rows = []
+    for g in sorted(population.index, key=str):
+        rate = float(hit_rate.get(g, float("nan")))
+        rows.append(
+            {
+                "group": str(g),
+                "population_share": float(population[g]),
+                "exposure_share": float(exposure.get(g, 0.0)),
+                "exposure_ratio": float(exposure.get(g, 0.0) / population[g]),
+                "successes": int(successes.get(g, 0)),
+                f"hit_rate@{k}": rate,
+                "hit_rate_ratio_to_best": rate / best if best and best > 0 else float("nan"),
+                f"skew@{k}": skews[g],
+                "ndkl": divergence,
+            }
+        )
+    return rows
+
+
+def compare(
+    a: Evaluation, b: Evaluation, *, resamples: int = 1000, seed: int = 0
+) -> dict[str, dict[str, float]]:
+    """Each metric side by side; for the per-person ones, the difference B − A with a 95 %
+    paired bootstrap interval (people resampled)."""
+    out: dict[str, dict[str, float]] = {}
+    for name, value in a.metrics.items():
+        out[name] = {
+            "a": value,
+            "b": b.metrics.get(name, float("nan")),
+            "diff": b.metrics.get(name, float("nan")) - value,
+        }
+    keyed = {
+        f"hit_rate@{a.k}": "hit",
+        "mrr": "rr",
+        "coverage_people": "coverage",
+        "mean_adjustments": "adjustments",
+    }
+    for name, unit in keyed.items():
+        left, right = a.units.get(unit), b.units.get(unit)
+        if left is None or right is None or name not in out:
+            continue
+        both = left.merge(right, on="person_id", how="outer", suffixes=("_a", "_b")).fillna(0.0)
+        point, low, high = bootstrap_difference(
+            both["num_a"].to_numpy(), both["den_a"].to_numpy(),
+            both["num_b"].to_numpy(), both["den_b"].to_numpy(),
+            resamples=resamples, seed=seed,
+        )  # fmt: skip
+        out[name].update({"diff": point, "ci_low": low, "ci_high": high})
+    return out

@@ -1,0 +1,134 @@
+"""Ranking, coverage and fairness metrics: pure functions over arrays and DataFrames.
+
+Ranks are 1-based; ``NaN`` means "not in the ranked list" (a miss at every cut-off, zero
+reciprocal rank). Each metric is tested on small hand-computed cases.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "bootstrap_difference",
+    "hit_rate_at_k",
+    "mean_reciprocal_rank",
+    "ndcg_at_k",
+    "ndkl",
+    "recall_at_k",
+    "skew_at_k",
+]
+
+
+def hit_rate_at_k(ranks: np.ndarray, k: int) -> float:
+    """Share of the given items ranked within the top k."""
+    ranks = np.asarray(ranks, dtype=float)
+    if not len(ranks):
+        return float("nan")
+    return float(np.mean(np.nan_to_num(ranks, nan=np.inf) <= k))
+
+
+def mean_reciprocal_rank(ranks: np.ndarray) -> float:
+    ranks = np.asarray(ranks, dtype=float)
+    if not len(ranks):
+        return float("nan")
+    return float(np.mean(np.where(np.isnan(ranks), 0.0, 1.0 / np.where(np.isnan(ranks), 1, ranks))))
+
+
+def recall_at_k(items: pd.DataFrame, k: int) -> float:
+    """Per person, the share of their relevant items ranked within the top k; averaged over
+    people with at least one. ``items``: person_id, rank (one row per relevant item)."""
+    if items.empty:
+        return float("nan")
+    hit = np.nan_to_num(items["rank"].to_numpy(dtype=float), nan=np.inf) <= k
+    return float(pd.Series(hit).groupby(items["person_id"].to_numpy()).mean().mean())
+
+
+def ndcg_at_k(suggested: pd.DataFrame, graded: pd.DataFrame, k: int) -> float:
+    """Mean NDCG@k over people with at least one positive grade.
+
+    suggested: person_id, position (1-based), task_id — each person's ranked list.
+    graded: person_id, task_id, grade (>= 0) — what is known about pairs (recorded outcomes).
+    Gain ``2**grade - 1``, discount ``log2(position + 1)``.
+    """
+    positive = graded[graded["grade"] > 0]
+    if positive.empty:
+        return float("nan")
+    best = positive.groupby(["person_id", "task_id"], as_index=False)["grade"].max()
+    top = suggested[suggested["position"] <= k]
+    hits = top.merge(best, on=["person_id", "task_id"], how="inner")
+    dcg = (
+        ((2.0 ** hits["grade"] - 1) / np.log2(hits["position"] + 1))
+        .groupby(hits["person_id"])
+        .sum()
+    )
+    ideal_order = best.sort_values(["person_id", "grade"], ascending=[True, False])
+    ideal_order = ideal_order.assign(position=ideal_order.groupby("person_id").cumcount() + 1)
+    ideal_order = ideal_order[ideal_order["position"] <= k]
+    idcg = (
+        ((2.0 ** ideal_order["grade"] - 1) / np.log2(ideal_order["position"] + 1))
+        .groupby(ideal_order["person_id"])
+        .sum()
+    )
+    return float((dcg.reindex(idcg.index, fill_value=0.0) / idcg).mean())
+
+
+def skew_at_k(top_groups: np.ndarray, population_share: float, group: object, k: int) -> float:
+    """Skew@k (Geyik et al. 2019): ``ln(share of group in the top k / its share in the
+    population)``; 0 is parity, negative under-representation. Smoothed so that an absent
+    group gives a finite value."""
+    top = np.asarray(top_groups, dtype=object)[:k]
+    eps = 1e-3
+    share = (np.sum(top == group) + eps) / (len(top) + eps)
+    return float(np.log(share / max(population_share, eps)))
+
+
+def ndkl(ranked_groups: np.ndarray, population: pd.Series) -> float:
+    """Normalised discounted KL divergence (Geyik et al. 2019) of a ranked list's group mix
+    from the population's, over every prefix; 0 when every prefix matches the population."""
+    groups = np.asarray(ranked_groups, dtype=object)
+    if not len(groups):
+        return float("nan")
+    names = list(population.index)
+    q = population.to_numpy(dtype=float)
+    q = q / q.sum()
+    onehot = (groups[:, None] == np.array(names, dtype=object)[None, :]).astype(float)
+    prefix = np.cumsum(onehot, axis=0) / np.arange(1, len(groups) + 1)[:, None]
+    eps = 1e-12
+    kl = np.sum(np.where(prefix > 0, prefix * np.log((prefix + eps) / (q + eps)), 0.0), axis=1)
+    discount = 1.0 / np.log2(np.arange(2, len(groups) + 2))
+    return float(np.sum(discount * kl) / np.sum(discount))
+
+
+def bootstrap_difference(
+    numerator_a: np.ndarray,
+    denominator_a: np.ndarray,
+    numerator_b: np.ndarray,
+    denominator_b: np.ndarray,
+    *,
+    resamples: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> tuple[float, float, float]:
+    """Difference B − A of a ratio metric (sum of numerators / sum of denominators over
+    units, e.g. people) with a percentile bootstrap interval, resampling units with
+    replacement — the same resample for both, so the interval is of the paired difference."""
+    units = len(numerator_a)
+    if units == 0:
+        return (float("nan"),) * 3
+    rng = np.random.default_rng(seed)
+    weights = rng.multinomial(units, np.full(units, 1.0 / units), size=resamples).astype(float)
+
+    def ratio(num: np.ndarray, den: np.ndarray, w: np.ndarray) -> np.ndarray:
+        total = w @ np.asarray(den, dtype=float)
+        return np.divide(w @ np.asarray(num, dtype=float), total, where=total > 0,
+                         out=np.full(w.shape[0], np.nan))  # fmt: skip
+
+    one = np.ones((1, units))
+    point = float(
+        ratio(numerator_b, denominator_b, one)[0] - ratio(numerator_a, denominator_a, one)[0]
+    )
+    diffs = ratio(numerator_b, denominator_b, weights) - ratio(numerator_a, denominator_a, weights)
+    tail = (1 - level) / 2 * 100
+    low, high = np.nanpercentile(diffs, [tail, 100 - tail])
+    return point, float(low), float(high)
