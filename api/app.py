@@ -87,5 +87,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for module in (admin, jobseekers, employers, matching, rulesets):
         app.include_router(module.router)
+    app.include_router(rulesets.evaluations)
     logging.getLogger("tasma.api").info("Täsmä API on %s", settings.database_url.split("@")[-1])
     return app

@@ -194,8 +194,8 @@ def register(app: typer.Typer, friendly: Any) -> None:
         typer.echo(_report_text(report))
 
 
-def _fmt(value: float) -> str:
-    return "—" if value != value else f"{value:.3f}"  # NaN: nothing to measure
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"  # None: nothing to measure
 
 
 def _report_text(report: dict[str, Any]) -> str:

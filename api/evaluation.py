@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -47,4 +48,15 @@ def run_evaluation(
         second = evaluate(replay(index, against, tables, **options), demographics, as_of)
         report["b"] = second.to_dict()
         report["comparison"] = compare(first, second)
-    return report
+    return _finite(report)
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no NaN: a metric with nothing to measure is null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value

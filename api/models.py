@@ -126,3 +126,13 @@ class RuleSetCreate(StrictModel):
         description="The version it changes (default: the active one).",
     )
     note: str = Field(min_length=1, max_length=2000, description="What changed and why.")
+
+
+class EvaluationRequest(StrictModel):
+    ruleset: str | None = Field(
+        default=None, max_length=64, description="A stored version (default: the active one)."
+    )
+    against: str | None = Field(default=None, max_length=64, description="Compare with this one.")
+    k: int = Field(default=10, ge=1, le=100)
+    coverage_sample: int = Field(default=2000, ge=10, le=20_000)
+    task_sample: int = Field(default=300, ge=10, le=2000)

@@ -55,6 +55,8 @@ class Permission(StrEnum):
     WRITE_RULESETS = "write_rulesets"
     """Store a new rule-set version (analysts propose; nothing changes until activated)."""
     ACTIVATE_RULESET = "activate_ruleset"
+    EVALUATE = "evaluate"
+    """Replay the history under rule sets: aggregate metrics and fairness, no person data."""
     READ_AUDIT = "read_audit"
     MANAGE_USERS = "manage_users"
 
@@ -76,6 +78,7 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.READ_RULESETS: frozenset({_A, _ADM, _C, _R}),
     Permission.WRITE_RULESETS: frozenset({_A, _ADM}),
     Permission.ACTIVATE_RULESET: frozenset({_ADM}),
+    Permission.EVALUATE: frozenset({_A, _ADM}),
     Permission.READ_AUDIT: frozenset({_ADM}),
     Permission.MANAGE_USERS: frozenset({_ADM}),
 }

@@ -97,6 +97,7 @@ def _routes(mine, task_id):
         ("get", "/rulesets/default-2026.11", None, Permission.READ_RULESETS),
         ("post", "/rulesets", _ruleset_body("matrix"), Permission.WRITE_RULESETS),
         ("post", "/rulesets/default-2026.11/activate", None, Permission.ACTIVATE_RULESET),
+        ("post", "/evaluations", {"coverage_sample": 10, "task_sample": 10}, Permission.EVALUATE),
         ("get", "/audit", None, Permission.READ_AUDIT),
         ("post", "/users", {"name": "newbie", "role": "analyst"}, Permission.MANAGE_USERS),
     ]
@@ -352,3 +353,33 @@ def test_rule_set_versions_are_proposed_compared_and_activated_with_an_audit_tra
     (event,) = audit_rows(engine, action="activate_ruleset", actor="admin")
     assert event.object_id == "near-2026.12" and event.details == {"previous": "default-2026.11"}
     assert len(audit_rows(engine, action="create_ruleset")) == 1
+
+
+def test_an_analyst_evaluates_and_compares_rule_sets_in_aggregate_only(service):
+    client, tokens, area, mine, engine = service
+    analyst = auth(tokens["analyst"])
+    assert (
+        client.post(
+            "/rulesets", json=_ruleset_body("near-2", distance=4.0), headers=analyst
+        ).status_code
+        == 201
+    )
+    response = client.post(
+        "/evaluations",
+        json={"against": "near-2", "k": 5, "coverage_sample": 20, "task_sample": 10},
+        headers=analyst,
+    )
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["a"]["ruleset_version"] == "default-2026.11"
+    assert report["b"]["ruleset_version"] == "near-2"
+    assert {"hit_rate@5", "ndcg@10", "mrr", "coverage_people"} <= set(report["comparison"])
+    assert set(report["a"]["fairness"]) == {"age_band", "gender", "mother_tongue"}
+    text = response.text
+    codes = [r.code for r in WORLD.tables["jobseeker"].itertuples()]
+    assert not any(code in text for code in codes), "an evaluation names no person"
+    assert len(audit_rows(engine, action="evaluate", actor="analyst")) == 1
+    unknown = client.post("/evaluations", json={"against": "nope"}, headers=analyst)
+    assert unknown.status_code == 404
+    bad = client.post("/evaluations", json={"k": 0}, headers=analyst)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "k"

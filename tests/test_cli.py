@@ -224,3 +224,24 @@ def test_rules_round_trip_from_file_to_active_with_an_audit_row(db, tmp_path):
     invalid = runner.invoke(app, ["rules", "validate", str(bad)])
     assert invalid.exit_code == 1 and "weights.distance" in invalid.output
     assert runner.invoke(app, ["rules", "activate", "nope"]).exit_code == 1
+
+
+def test_evaluate_prints_metrics_and_a_comparison(db, tmp_path):
+    assert runner.invoke(app, ["demo", "--size", "tiny"]).exit_code == 0
+    exported = tmp_path / "near.yaml"
+    runner.invoke(app, ["rules", "export", "default-2026.11", "--output", str(exported)])
+    exported.write_text(
+        exported.read_text()
+        .replace("version: default-2026.11", "version: near-2")
+        .replace("  distance: 1.0", "  distance: 4.0")
+    )
+    text = runner.invoke(app, ["evaluate", "--against", str(exported), "--k", "5"])
+    assert text.exit_code == 0, text.output
+    assert "against near-2: B − A with a 95 % bootstrap interval" in text.output
+    assert "hit_rate@5" in text.output and "fairness by mother_tongue (near-2)" in text.output
+    as_json = runner.invoke(app, ["evaluate", "--json", "--coverage-sample", "10"])
+    report = json.loads(as_json.output)
+    assert report["a"]["ruleset_version"] == "default-2026.11" and "comparison" not in report
+    assert report["a"]["counts"]["coverage_sample"] == 10
+    missing = runner.invoke(app, ["evaluate", "--against", "nope"])
+    assert missing.exit_code == 1 and "no rule set 'nope'" in missing.output
