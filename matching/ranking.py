@@ -20,7 +20,14 @@ from features.schemas.errors import FieldError
 from matching.rules import RuleSet
 from matching.scoring import COMPONENTS, PairScores, score_pairs
 
-__all__ = ["MAX_K", "Ranked", "rank_people_for_tasks", "rank_tasks_for_person", "top_k"]
+__all__ = [
+    "MAX_K",
+    "Ranked",
+    "rank_people_for_tasks",
+    "rank_tasks_for_person",
+    "take_pairs",
+    "top_k",
+]
 
 MAX_K = 200
 
@@ -113,7 +120,7 @@ def rank_tasks_for_person(
         ids=tasks.ids[rows[best]],
         total=scores.total[best],
         contributions=scores.contributions[best],
-        pairs=_take(scores, best),
+        pairs=take_pairs(scores, best),
         n_candidates=len(rows),
         n_feasible=len(feasible),
     )
@@ -166,13 +173,14 @@ def rank_people_for_tasks(
         ids=people.ids[rows[best]],
         total=total[best],
         contributions=contributions[best],
-        pairs=_take(scores, pair_index),
+        pairs=take_pairs(scores, pair_index),
         n_candidates=len(rows),
         n_feasible=len(ok),
     )
 
 
-def _take(scores: PairScores, index: np.ndarray) -> PairScores:
+def take_pairs(scores: PairScores, index: np.ndarray) -> PairScores:
+    """The pairs at ``index``, in that order."""
     return PairScores(**{
         name: getattr(scores, name)[index] for name in PairScores.__dataclass_fields__
     })  # fmt: skip

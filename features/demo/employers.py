@@ -206,7 +206,7 @@ def generate_employers(
     employer_muni = [munis[i] for i in rng.choice(len(munis), size=n_employers, p=muni_p)]
     e_lat = np.empty(n_employers)
     e_lon = np.empty(n_employers)
-    for m in set(employer_muni):
+    for m in sorted(set(employer_muni)):  # sorted: set order varies between processes
         idx = np.array([i for i, x in enumerate(employer_muni) if x == m])
         e_lat[idx], e_lon[idx] = _point(rng, m, len(idx))
     business_ids = _business_ids(rng, n_employers)
