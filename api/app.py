@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import anyio
 from fastapi import Depends, FastAPI
@@ -15,12 +16,15 @@ from api import errors
 from api.deps import IndexHolder, reject_unknown_query
 from api.index_cache import IndexSnapshots
 from api.logs import AccessLog
+from api.models_store import active_reranker
 from api.ratelimit import RateLimiter, RequestGuard
 from api.routes import admin, employers, jobseekers, matching, rulesets
 from api.settings import Settings, get_settings
 from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade
 from api.storage.rulesets import ensure_default
+from features.errors import TasmaError
+from matching.reranker import Reranker
 from matching.rules import default_ruleset
 
 __all__ = ["create_app"]
@@ -52,6 +56,20 @@ def _warm(app: FastAPI) -> None:
     )
 
 
+def _load_reranker(models_dir: Path) -> Reranker | None:
+    """The active re-ranker; a marked model that cannot be used is refused, loudly, and the
+    service ranks by the rules alone."""
+    log = logging.getLogger("tasma.api")
+    try:
+        model = active_reranker(models_dir)
+    except TasmaError as err:
+        log.error("learned re-ranker refused, ranking by the rules alone: %s", err)
+        return None
+    if model is not None:
+        log.info("learned re-ranker %s active", model.version)
+    return model
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = make_engine(settings.database_url)
@@ -74,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.index = IndexHolder(
         engine, default_ruleset(), IndexSnapshots(settings.data_dir / "index-cache")
     )
+    app.state.reranker = _load_reranker(settings.models_dir)
     errors.install(app)
 
     app.add_middleware(

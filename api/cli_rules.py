@@ -10,6 +10,7 @@ with the actor ``cli``.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
@@ -158,6 +159,18 @@ def register(app: typer.Typer, friendly: Any) -> None:
 
     app.add_typer(rules_app, name="rules")
 
+    @app.command("train")
+    @friendly
+    def train(
+        version: Annotated[str | None, typer.Option(help="Name (default: by date).")] = None,
+        activate: Annotated[bool, typer.Option(help="Make it the active model.")] = False,
+        models_dir: Annotated[Path, typer.Option(help="Where models live.")] = Path("models"),
+        k: Annotated[int, typer.Option(min=1, max=100, help="Cut-off for hit rate.")] = 10,
+    ) -> None:
+        """Train the re-ranker on the recorded history (time-based split), compare it with the
+        rules on the newest 20 %, and save it with its model card."""
+        _train(version, activate, models_dir, k)
+
     @app.command("evaluate")
     @friendly
     def evaluate_command(
@@ -192,6 +205,36 @@ def register(app: typer.Typer, friendly: Any) -> None:
             typer.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
             return
         typer.echo(_report_text(report))
+
+
+def _train(version: str | None, activate: bool, models_dir: Path, k: int) -> None:
+    from tqdm import tqdm
+
+    from api.evaluation import HISTORY_TABLES
+    from api.models_store import activate_model, save_reranker
+    from api.storage.loading import load_index, read_tables
+    from api.training import train_with_card
+
+    engine = _engine()
+    with transaction(engine) as session:
+        rules = rulesets.active_ruleset(session)
+    index = load_index(engine)
+    tables = read_tables(engine, HISTORY_TABLES)
+    name = version or f"reranker-{datetime.now(UTC):%Y%m%d-%H%M}"
+    model, card = train_with_card(
+        index, rules, tables, version=name, k=k, progress=partial(tqdm, leave=False, disable=None)
+    )
+    target = save_reranker(models_dir, model, card)
+    m = card["metrics"]
+    typer.echo(f"model {name} saved in {target} (card: {target / 'card.md'})")
+    typer.echo(
+        f"  test AUC {m['test_auc']:.3f} (rules {m['rules_auc']:.3f}), Brier "
+        f"{m['test_brier']:.4f} (base rate {m['base_rate_brier']:.4f})"
+    )
+    typer.echo(f"  {card['verdict']}")
+    if activate:
+        activate_model(models_dir, name)
+        typer.echo(f"  active: the service re-ranks with {name} from its next start")
 
 
 def _fmt(value: float | None) -> str:

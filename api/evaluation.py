@@ -14,7 +14,7 @@ from matching.evaluation import compare, evaluate, replay
 from matching.index import MatchIndex
 from matching.rules import RuleSet
 
-__all__ = ["HISTORY_TABLES", "run_evaluation"]
+__all__ = ["HISTORY_TABLES", "finite", "run_evaluation"]
 
 HISTORY_TABLES = ("proposal", "proposal_task", "outcome_event", "jobseeker_demographics")
 
@@ -48,15 +48,15 @@ def run_evaluation(
         second = evaluate(replay(index, against, tables, **options), demographics, as_of)
         report["b"] = second.to_dict()
         report["comparison"] = compare(first, second)
-    return _finite(report)
+    return finite(report)
 
 
-def _finite(value: Any) -> Any:
+def finite(value: Any) -> Any:
     """JSON has no NaN: a metric with nothing to measure is null."""
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
+        return {k: finite(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_finite(v) for v in value]
+        return [finite(v) for v in value]
     return value

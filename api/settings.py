@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     access_log: bool = True
     log_json: bool = Field(default=True, description="JSON lines; false for plain text.")
     data_dir: Path = Field(default_factory=data_dir, description="Index snapshots live here.")
+    models_dir: Path = Field(
+        default=Path("models"), description="Trained re-rankers; models/ACTIVE names the one used."
+    )
     warm_index: bool = Field(default=True, description="Load the match index at start-up.")
     worker_threads: int = Field(
         default=4, ge=1, le=64, description="Threads per worker process for the routes."

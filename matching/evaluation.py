@@ -33,6 +33,7 @@ from matching.metrics import (
     skew_at_k,
 )
 from matching.ranking import MAX_K, rank_people_for_tasks, rank_tasks_for_person
+from matching.reranker import Reranker, rerank
 from matching.rules import RuleSet
 
 __all__ = [
@@ -101,9 +102,11 @@ def replay(
     task_sample: int = 300,
     seed: int = 0,
     progress: Callable[..., Iterable[Any]] = _no_progress,
+    reranker: Reranker | None = None,
 ) -> Replay:
     """Rank every proposed person's tasks (top ``MAX_K``, enough for every cut-off and for
-    reciprocal ranks) and a sample of tasks' candidates, under ``rules``."""
+    reciprocal ranks) and a sample of tasks' candidates, under ``rules`` — and, with a
+    ``reranker``, each person's feasible tasks reordered by it."""
     people, tasks = index.people, index.tasks
     graded = outcome_grades(tables["proposal"], tables["outcome_event"])
     proposal_tasks = tables["proposal_task"].groupby("proposal_id")["task_id"].apply(list)
@@ -120,6 +123,8 @@ def replay(
     for person_id in progress(person_ids, desc=f"replay {rules.version}", unit="person"):
         person_id = int(person_id)
         ranked = rank_tasks_for_person(people, tasks, person_id, rules, MAX_K)
+        if reranker is not None:
+            ranked, _ = rerank(ranked, people, tasks, reranker, MAX_K)
         feasible_counts[person_id] = ranked.n_feasible
         for position, task_id in enumerate(ranked.ids, start=1):
             rank_of[(person_id, int(task_id))] = position
@@ -161,7 +166,7 @@ def replay(
         tables["proposal_task"][["proposal_id", "task_id"]], on="proposal_id"
     )
     return Replay(
-        ruleset_version=rules.version,
+        ruleset_version=rules.version + (f"+{reranker.version}" if reranker else ""),
         k=k,
         proposals=graded,
         pairs=pairs,

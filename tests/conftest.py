@@ -43,14 +43,17 @@ def _postgres_database() -> Iterator[str]:
 @pytest.fixture(autouse=True, scope="session")
 def _data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Files the service writes (index snapshots, the default SQLite file) go to a temporary
-    directory, never into the checkout."""
-    previous = os.environ.get("TASMA_DATA_DIR")
-    os.environ["TASMA_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
+    directory, never into the checkout; models are looked for in an empty one."""
+    names = ("TASMA_DATA_DIR", "TASMA_MODELS_DIR")
+    previous = {name: os.environ.get(name) for name in names}
+    for name in names:  # and no model from the checkout's models/ is picked up unasked
+        os.environ[name] = str(tmp_path_factory.mktemp(name.lower()))
     yield
-    if previous is None:
-        os.environ.pop("TASMA_DATA_DIR", None)
-    else:
-        os.environ["TASMA_DATA_DIR"] = previous
+    for name, value in previous.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

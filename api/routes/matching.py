@@ -26,7 +26,8 @@ from features.schemas.errors import FieldError
 from matching.composer import compose_for_employer, compose_for_person
 from matching.explain import explain
 from matching.index import MatchIndex
-from matching.ranking import rank_people_for_tasks, rank_tasks_for_person
+from matching.ranking import MAX_K, rank_people_for_tasks, rank_tasks_for_person
+from matching.reranker import Reranker, rerank
 from matching.whynot import why_not
 
 router = APIRouter(tags=["matching"])
@@ -57,6 +58,7 @@ def _store(
     subject: dict[str, Any],
     results: dict[str, Any],
     jobseeker_id: int | None,
+    model_version: str | None = None,
 ) -> int:
     row = SuggestionRow(
         actor=user.name,
@@ -65,7 +67,7 @@ def _store(
         jobseeker_id=jobseeker_id,
         ruleset_version=holder.rules.version,
         ruleset_fingerprint=holder.rules.fingerprint(),
-        model_version=None,
+        model_version=model_version,
         results=results,
     )
     session.add(row)
@@ -80,6 +82,7 @@ def _store(
         if jobseeker_id is not None
         else ",".join(str(t) for t in subject.get("task_ids", [])),
         ruleset_version=holder.rules.version,
+        model_version=model_version,
         details={"suggestion_id": row.id, "subject": subject, "result_ids": results.get("ids", [])},
     )
     return row.id
@@ -103,13 +106,23 @@ def _stored(explanation: dict[str, Any]) -> dict[str, Any]:
     return {key: explanation[key] for key in _STORED_KEYS}
 
 
-def _envelope(holder: IndexHolder, suggestion_id: IdPath, body: dict[str, Any]) -> dict[str, Any]:
+def _envelope(
+    holder: IndexHolder,
+    suggestion_id: IdPath,
+    body: dict[str, Any],
+    model_version: str | None = None,
+) -> dict[str, Any]:
     return {
         "suggestion_id": suggestion_id,
         "ruleset_version": holder.rules.version,
-        "model_version": None,
+        "model_version": model_version,
         **body,
     }
+
+
+def _reranker(request: Request) -> Reranker | None:
+    """The active learned re-ranker, if the service loaded one (``models/ACTIVE``)."""
+    return request.app.state.reranker
 
 
 @router.get("/jobseekers/{jobseeker_id}/matches", summary="Hand-over tasks for a person")
@@ -129,17 +142,21 @@ def match_person(
 ) -> dict[str, Any]:
     holder, index = _person_index(request, session, user, jobseeker_id)
     reason = str(index.people.not_matchable_reason[index.people.row_of[jobseeker_id]])
+    model = _reranker(request)
     ranked = rank_tasks_for_person(
         index.people,
         index.tasks,
         jobseeker_id,
         holder.rules,
-        k,
+        MAX_K if model else k,  # the model reorders the rules' feasible pairs, then cuts
         sectors=sector,
         municipalities=municipality,
         employer_ids=employer_id,
         radius_km=radius_km,
     )
+    if model is not None:
+        ranked, _ = rerank(ranked, index.people, index.tasks, model, k)
+    model_version = model.version if model else None
     items = [
         {
             "task_id": int(t),
@@ -165,6 +182,7 @@ def match_person(
         subject={"jobseeker_id": jobseeker_id, "k": k, "purpose": purpose},
         results=results,
         jobseeker_id=jobseeker_id,
+        model_version=model_version,
     )
     session.commit()
     return _envelope(
@@ -177,6 +195,7 @@ def match_person(
             "n_feasible": ranked.n_feasible,
             "items": items,
         },
+        model_version,
     )
 
 

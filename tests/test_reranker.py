@@ -1,0 +1,141 @@
+"""The learned re-ranker: monotone, calibrated, only reorders feasible pairs, refused when it
+does not fit this install, and used by the service when active."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.models_store import ModelMismatchError, activate_model, load_reranker, save_reranker
+from api.security import Role
+from api.service_setup import add_user
+from api.settings import Environment, Settings
+from api.storage.bulk import load_tables
+from api.storage.engine import make_engine, transaction
+from api.storage.migrate import upgrade
+from api.training import train_with_card
+from features.demo import build_world
+from matching.index import MatchIndex
+from matching.ranking import MAX_K, rank_tasks_for_person
+from matching.reranker import FEATURES, MONOTONE, rerank, time_split, training_data
+from matching.rules import default_ruleset
+
+RULES = default_ruleset()
+
+
+@pytest.fixture(scope="module")
+def trained():
+    world = build_world("small", seed=7)
+    index = MatchIndex.from_tables(world.tables)
+    model, card = train_with_card(index, RULES, world.tables, version="test-model", k=10)
+    return world, index, model, card
+
+
+def test_more_over_demand_or_adjustments_never_raises_the_prediction(trained):
+    world, index, model, _ = trained
+    t = world.tables
+    data = training_data(
+        index.people, index.tasks, RULES, t["proposal"], t["proposal_task"], t["outcome_event"]
+    )
+    rows = data.x[np.random.default_rng(0).choice(len(data.x), 300, replace=False)]
+    base = model.predict(rows)
+    for name, direction in MONOTONE.items():
+        assert direction == -1
+        more = rows.copy()
+        more[:, FEATURES.index(name)] += 2
+        assert (model.predict(more) <= base + 1e-12).all(), name
+
+
+def test_predictions_are_calibrated_probabilities(trained):
+    world, index, model, card = trained
+    t = world.tables
+    data = training_data(
+        index.people, index.tasks, RULES, t["proposal"], t["proposal_task"], t["outcome_event"]
+    )
+    _, calibrate, _ = time_split(len(data.y))
+    p = model.predict(data.x[calibrate])
+    assert ((p >= 0) & (p <= 1)).all()
+    # Isotonic calibration matches the mean on the slice it was calibrated on.
+    assert p.mean() == pytest.approx(data.y[calibrate].mean(), abs=0.01)
+    assert card["training"]["rows"] == len(data.y)
+    assert card["metrics"]["test_brier"] <= card["metrics"]["base_rate_brier"] * 1.2
+
+
+def test_reranking_only_reorders_the_rules_feasible_pairs(trained):
+    world, index, model, _ = trained
+    for person_id in index.people.ids[index.people.matchable][:20]:
+        ranked = rank_tasks_for_person(index.people, index.tasks, int(person_id), RULES, MAX_K)
+        again, probability = rerank(ranked, index.people, index.tasks, model, 10)
+        assert set(again.ids) <= set(ranked.ids) and len(again.ids) == min(10, len(ranked.ids))
+        assert again.pairs.feasible.all()
+        assert (np.diff(probability) <= 1e-12).all()
+        assert list(again.pairs.task_rows) == [index.tasks.row_of[int(t)] for t in again.ids]
+
+
+def test_the_card_says_how_it_compares_with_the_rules(trained):
+    *_, card = trained
+    hit = card["metrics"]["comparison"]["hit_rate@10"]
+    assert {"a", "b", "diff", "ci_low", "ci_high"} <= set(hit)
+    assert card["verdict"].split()[0] in {"beats", "worse", "no"}
+    assert card["features"] == list(FEATURES)
+    assert card["training"]["fit"][0] <= card["training"]["test"][0]
+
+
+def test_loading_refuses_other_features_or_library_versions(trained, tmp_path):
+    *_, model, card = trained
+    save_reranker(tmp_path, model, card)
+    assert load_reranker(tmp_path, "test-model").version == "test-model"
+    path = tmp_path / "test-model" / "card.json"
+    tampered = json.loads(path.read_text())
+    tampered["libraries"]["scikit-learn"] = "0.1"
+    path.write_text(json.dumps(tampered))
+    with pytest.raises(ModelMismatchError, match=r"scikit-learn 0\.1"):
+        load_reranker(tmp_path, "test-model")
+    tampered["libraries"] = card["libraries"]
+    tampered["features"] = tampered["features"][:-1]
+    path.write_text(json.dumps(tampered))
+    with pytest.raises(ModelMismatchError, match="other features"):
+        load_reranker(tmp_path, "test-model")
+
+
+def _service(world, tmp_path, models_dir):
+    url = f"sqlite:///{tmp_path / 'tasma.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    load_tables(engine, world.tables)
+    with transaction(engine) as s:
+        token = add_user(s, name="coord", role=Role.COORDINATOR)
+    settings = Settings(
+        database_url=url,
+        environment=Environment.TEST,
+        demo_on_empty=False,
+        models_dir=models_dir,
+        data_dir=tmp_path,
+    )
+    return TestClient(create_app(settings)), {"Authorization": f"Bearer {token}"}
+
+
+def test_the_service_reranks_with_the_active_model_and_says_so(trained, tmp_path):
+    world, index, model, card = trained
+    models = tmp_path / "models"
+    save_reranker(models, model, card)
+    activate_model(models, "test-model")
+    client, headers = _service(world, tmp_path, models)
+    person = int(index.people.ids[index.people.matchable][0])
+    answer = client.get(f"/jobseekers/{person}/matches", params={"k": 5}, headers=headers).json()
+    assert answer["model_version"] == "test-model"
+    ranked = rank_tasks_for_person(index.people, index.tasks, person, RULES, MAX_K)
+    expected, _ = rerank(ranked, index.people, index.tasks, model, 5)
+    assert [i["task_id"] for i in answer["items"]] == [int(t) for t in expected.ids]
+
+    # A model this install cannot trust is refused: the rules alone, and the answer says so.
+    path = models / "test-model" / "card.json"
+    path.write_text(path.read_text().replace(card["libraries"]["numpy"], "0.0.1"))
+    other, headers2 = _service(world, tmp_path / "again", models)
+    plain = other.get(f"/jobseekers/{person}/matches", params={"k": 5}, headers=headers2).json()
+    assert plain["model_version"] is None
+    assert [i["task_id"] for i in plain["items"]] == [int(t) for t in ranked.ids[:5]]
