@@ -245,3 +245,18 @@ def test_evaluate_prints_metrics_and_a_comparison(db, tmp_path):
     assert report["a"]["counts"]["coverage_sample"] == 10
     missing = runner.invoke(app, ["evaluate", "--against", "nope"])
     assert missing.exit_code == 1 and "no rule set 'nope'" in missing.output
+
+
+def test_train_saves_a_model_with_its_card_and_can_activate_it(db, tmp_path):
+    assert runner.invoke(app, ["demo", "--size", "small"]).exit_code == 0
+    models = tmp_path / "models"
+    result = runner.invoke(
+        app, ["train", "--version", "m1", "--models-dir", str(models), "--activate"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "test AUC" in result.output and "active: the service re-ranks with m1" in result.output
+    card = json.loads((models / "m1" / "card.json").read_text())
+    assert card["version"] == "m1" and (models / "m1" / "card.md").read_text().startswith(
+        "# Model card: m1"
+    )
+    assert (models / "ACTIVE").read_text().strip() == "m1"
