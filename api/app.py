@@ -10,6 +10,7 @@ from pathlib import Path
 
 import anyio
 from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import sessionmaker
 
 from api import errors
@@ -23,6 +24,7 @@ from api.settings import Settings, get_settings
 from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade
 from api.storage.rulesets import ensure_default
+from api.ui import routes as ui
 from features.errors import TasmaError
 from matching.reranker import Reranker
 from matching.rules import default_ruleset
@@ -107,5 +109,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (admin, jobseekers, employers, matching, rulesets):
         app.include_router(module.router)
     app.include_router(rulesets.evaluations)
+    app.include_router(ui.router)
+    app.add_exception_handler(ui.LoginRequiredError, ui.login_redirect)  # type: ignore[arg-type]
+    app.mount("/static", StaticFiles(directory=Path(ui.__file__).parent / "static"), name="static")
     logging.getLogger("tasma.api").info("Täsmä API on %s", settings.database_url.split("@")[-1])
     return app

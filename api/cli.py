@@ -304,6 +304,10 @@ def serve(
         typer.echo("demo tokens (Authorization: Bearer …), valid for a day:")
         for name, token in tokens.items():
             typer.echo(f"  {name:<18} {token}")
+        typer.echo(
+            "web UI log-ins (user / password): "
+            + ", ".join(f"{name} / demo-{name.split('.')[1]}" for name in tokens)
+        )
     from api.audit import purge_expired
 
     with transaction(engine) as session:
@@ -313,6 +317,7 @@ def serve(
     if removed:
         typer.echo(f"{removed} audit rows past {settings.audit_retention_days} days deleted")
     bind_host, bind_port = host or settings.host, port or settings.port
+    typer.echo(f"Täsmä web UI at http://{bind_host}:{bind_port}/ui/")
     typer.echo(f"Täsmä API at http://{bind_host}:{bind_port}/docs")
     # Worker processes build their own app (and match index) from the environment.
     os.environ["TASMA_WORKERS"] = str(workers)

@@ -34,6 +34,7 @@ __all__ = [
     "bump_data_version",
     "reject_unknown_query",
     "require",
+    "user_for_token",
 ]
 
 
@@ -156,10 +157,15 @@ def _current_user(
 ) -> User:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise UnauthorizedError("a bearer token is required")
+    return user_for_token(session, credentials.credentials)
+
+
+def user_for_token(session: Session, token: str) -> User:
+    """The active user a token belongs to (API bearer tokens and web sessions alike)."""
     found = session.execute(
         select(UserRow, TokenRow.expires_at)
         .join(TokenRow, TokenRow.user_id == UserRow.id)
-        .where(TokenRow.token_hash == hash_token(credentials.credentials))
+        .where(TokenRow.token_hash == hash_token(token))
     ).first()
     if found is None:
         raise UnauthorizedError("unknown token")
@@ -195,8 +201,8 @@ def _declared_query(request: Request, path: str, method: str) -> dict[str, bool]
 async def reject_unknown_query(request: Request) -> None:
     """Query parameters a route does not declare are an error, not silently ignored."""
     route = request.scope.get("route")
-    if route is None or not request.query_params:
-        return
+    if route is None or not request.query_params or not getattr(route, "include_in_schema", True):
+        return  # web pages (not in the OpenAPI document) validate their own parameters
     declared = _declared_query(request, route.path, request.method.lower())
     problems = [
         FieldError(name, "unknown query parameter")

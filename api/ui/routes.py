@@ -1,0 +1,266 @@
+"""The web UI: server-rendered pages (Jinja2) over the same functions as the API, the same
+users, roles, consent checks and audit trail. Finnish by default, English on request.
+
+A web session is an ordinary token of the user's, kept in an HttpOnly, SameSite=Strict cookie
+(so another site cannot post forms with it). Pages call the API's route functions directly,
+so a page view is audited and stored exactly as the same API call would be.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
+
+from api.audit import record
+from api.deps import SessionDep, UnauthorizedError, User, user_for_token
+from api.routes.admin import issue_token
+from api.routes.jobseekers import list_jobseekers, visible_row
+from api.routes.matching import match_person, why_not_route
+from api.security import Permission, Role, allowed, hash_token, verify_password
+from api.storage import repository, rulesets
+from api.storage.tables import EmployerRow, RoleRow, TaskRow, TokenRow, UserRow
+from api.ui.texts import LANGUAGES, texts
+from features.catalogue import CHARACTERISTICS
+from features.errors import NotFoundError, TasmaError
+from features.schemas import JobseekerStatus, Proposal
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/ui", include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+COOKIE = "tasma_session"
+HOME = {
+    Role.COORDINATOR: "/ui/jobseekers",
+    Role.REKRYPISTE: "/ui/employers",
+    Role.ANALYST: "/ui/rulesets",
+    Role.ADMIN: "/ui/rulesets",
+}
+
+
+class LoginRequiredError(TasmaError):
+    code = "login_required"
+
+
+def _lang(request: Request) -> str:
+    lang = request.cookies.get("lang", "fi")
+    return lang if lang in LANGUAGES else "fi"
+
+
+def _page(
+    request: Request, name: str, user: User | None, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    lang = _lang(request)
+    return templates.TemplateResponse(
+        request,
+        name,
+        {"t": texts(lang), "lang": lang, "user": user, "path": request.url.path, **context},
+        status_code=status_code,
+    )
+
+
+def _user(request: Request, session: SessionDep, permission: Permission) -> User:
+    token = request.cookies.get(COOKIE)
+    if not token:
+        raise LoginRequiredError("log in first")
+    try:
+        user = user_for_token(session, token)
+    except UnauthorizedError:
+        raise LoginRequiredError("the session has ended") from None
+    if not allowed(user.role, permission):
+        raise NotFoundError("no such page for your role")
+    return user
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request) -> HTMLResponse:
+    return _page(request, "login.html", None)
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    session: SessionDep,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=200)],
+) -> Response:
+    row = session.scalar(select(UserRow).where(UserRow.name == username))
+    if (
+        row is None
+        or not row.active
+        or not row.password_hash
+        or not verify_password(row.password_hash, password)
+    ):
+        return _page(request, "login.html", None, status_code=401, failed=True)
+    token = issue_token(session, row.id, 1)
+    record(session, actor=row.name, role=row.role, action="login_web", object_type="user",
+           object_id=row.id)  # fmt: skip
+    session.commit()
+    response = RedirectResponse(HOME[Role(row.role)], status_code=303)
+    settings = request.app.state.settings
+    response.set_cookie(
+        COOKIE, token, httponly=True, samesite="strict", max_age=86_400,
+        secure=settings.environment.value == "production",
+    )  # fmt: skip
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, session: SessionDep) -> RedirectResponse:
+    token = request.cookies.get(COOKIE)
+    if token:  # the token stops working at once, not when the cookie expires
+        found = session.scalar(select(TokenRow).where(TokenRow.token_hash == hash_token(token)))
+        if found is not None:
+            found.expires_at = datetime.now(UTC)
+            session.commit()
+    response = RedirectResponse("/ui/login", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+@router.get("/lang/{lang}")
+def switch_language(lang: str, next: str = "/ui/") -> RedirectResponse:
+    target = next if next.startswith("/ui/") else "/ui/"  # never off-site
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie("lang", lang if lang in LANGUAGES else "fi", samesite="lax")
+    return response
+
+
+@router.get("/")
+def home(request: Request, session: SessionDep) -> RedirectResponse:
+    token = request.cookies.get(COOKIE)
+    if not token:
+        return RedirectResponse("/ui/login", status_code=303)
+    try:
+        user = user_for_token(session, token)
+    except UnauthorizedError:
+        return RedirectResponse("/ui/login", status_code=303)
+    return RedirectResponse(HOME[user.role], status_code=303)
+
+
+@router.get("/jobseekers", response_class=HTMLResponse)
+def jobseekers_page(
+    request: Request,
+    session: SessionDep,
+    q: Annotated[str, Query(max_length=16)] = "",
+    status: str = "",
+) -> HTMLResponse:
+    user = _user(request, session, Permission.READ_JOBSEEKERS)
+    chosen = JobseekerStatus(status) if status in {s.value for s in JobseekerStatus} else None
+    page = list_jobseekers(session, user, status=chosen, code=q.strip() or None, limit=200)
+    return _page(request, "jobseekers.html", user, rows=page.data, count=page.count, q=q,
+                 status=status, statuses=[s.value for s in JobseekerStatus])  # fmt: skip
+
+
+def _capacities(profile: Any, lang: str) -> list[dict[str, Any]]:
+    rows = []
+    for cid, rating in profile.capacities.items():
+        c = CHARACTERISTICS[cid]
+        level = c.levels[int(rating.level)]
+        rows.append({
+            "name": c.name_fi if lang == "fi" else c.name_en,
+            "level": int(rating.level),
+            "text": level.fi if lang == "fi" else level.en,
+            "hard": rating.hard_limit,
+            "source": rating.source.value,
+            "assessed_on": rating.assessed_on.isoformat(),
+        })  # fmt: skip
+    return rows
+
+
+@router.get("/jobseekers/{jobseeker_id}", response_class=HTMLResponse)
+def jobseeker_page(jobseeker_id: int, request: Request, session: SessionDep) -> HTMLResponse:
+    user = _user(request, session, Permission.MATCH_PERSON)
+    row = visible_row(session, user, jobseeker_id)
+    profile = repository.get_jobseeker(session, jobseeker_id=jobseeker_id)
+    record(session, actor=user.name, role=user.role, action="read_jobseeker_web",
+           object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip
+    answer = match_person(
+        jobseeker_id, request, session, user, k=10, sector=None, municipality=None,
+        employer_id=None, radius_km=None, purpose="web: hidden-job search",
+    )  # fmt: skip
+    titles = _task_titles(session, [i["task_id"] for i in answer["items"]])
+    return _page(request, "jobseeker.html", user, row=row, profile=profile,
+                 capacities=_capacities(profile, _lang(request)), answer=answer,
+                 titles=titles)  # fmt: skip
+
+
+def _task_titles(session: SessionDep, task_ids: list[int]) -> dict[int, dict[str, str]]:
+    if not task_ids:
+        return {}
+    rows = session.execute(
+        select(TaskRow.id, TaskRow.title, EmployerRow.name)
+        .join(RoleRow, RoleRow.id == TaskRow.role_id)
+        .join(EmployerRow, EmployerRow.id == RoleRow.employer_id)
+        .where(TaskRow.id.in_(task_ids))
+    ).all()
+    return {r.id: {"title": r.title, "employer": r.name} for r in rows}
+
+
+@router.get("/jobseekers/{jobseeker_id}/tasks/{task_id}", response_class=HTMLResponse)
+def pair_page(
+    jobseeker_id: int, task_id: int, request: Request, session: SessionDep, done: int = 0
+) -> HTMLResponse:
+    user = _user(request, session, Permission.MATCH_PERSON)
+    answer = why_not_route(jobseeker_id, task_id, request, session, user)
+    title = _task_titles(session, [task_id]).get(task_id, {"title": "", "employer": ""})
+    rows = [r for r in answer["explanation"]["comparison"] if r["status"] != "not_needed"]
+    return _page(request, "pair.html", user, answer=answer, rows=rows, title=title,
+                 jobseeker_id=jobseeker_id, task_id=task_id, done=done)  # fmt: skip
+
+
+@router.post("/jobseekers/{jobseeker_id}/tasks/{task_id}/propose")
+def propose(
+    jobseeker_id: int,
+    task_id: int,
+    request: Request,
+    session: SessionDep,
+    suggestion_id: Annotated[int, Form(ge=1)],
+) -> RedirectResponse:
+    user = _user(request, session, Permission.PROPOSE)
+    row = visible_row(session, user, jobseeker_id)
+    rules = rulesets.active_version(session) or "default"
+    proposal = Proposal(
+        jobseeker_code=row.code, task_ids=[task_id], proposed_at=datetime.now(UTC),
+        proposed_by=user.name, ruleset_version=rules,
+    )  # fmt: skip
+    proposal_id = repository.add_proposal(session, proposal=proposal)
+    record(
+        session,
+        actor=user.name,
+        role=user.role,
+        action="propose",
+        object_type="proposal",
+        object_id=proposal_id,
+        ruleset_version=rules,
+        details={"suggestion_id": suggestion_id, "task_ids": [task_id], "via": "web"},
+    )
+    session.commit()
+    return RedirectResponse(
+        f"/ui/jobseekers/{jobseeker_id}/tasks/{task_id}?done=1", status_code=303
+    )
+
+
+@router.get("/rulesets", response_class=HTMLResponse)
+def rulesets_page(request: Request, session: SessionDep) -> HTMLResponse:
+    user = _user(request, session, Permission.READ_RULESETS)
+    active = rulesets.active_version(session)
+    return _page(request, "rulesets.html", user, rows=rulesets.list_rulesets(session),
+                 active=active)  # fmt: skip
+
+
+@router.get("/employers", response_class=HTMLResponse)
+def employers_page(request: Request, session: SessionDep) -> HTMLResponse:
+    user = _user(request, session, Permission.READ_EMPLOYERS)
+    rows = session.scalars(select(EmployerRow).order_by(EmployerRow.name).limit(200)).all()
+    return _page(request, "employers.html", user, rows=rows)
+
+
+def login_redirect(request: Request, _err: LoginRequiredError) -> RedirectResponse:
+    return RedirectResponse(f"/ui/login?next={quote(request.url.path)}", status_code=303)

@@ -1,0 +1,156 @@
+"""The web UI end to end in a real browser (headless Chromium driven by Playwright): log in,
+the coordinator's search → explanation → comparison chart → recorded proposal, the language
+switch, and role restrictions. Screenshots of the main pages go to docs/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect, sync_playwright
+
+from api.security import Role
+from api.service_setup import add_user
+from api.storage.bulk import load_tables
+from api.storage.engine import make_engine, transaction
+from api.storage.migrate import upgrade
+from api.storage.tables import AuditRow, JobseekerRow, ProposalRow
+from features.demo import build_world
+
+SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data = tmp_path_factory.mktemp("web")
+    url = f"sqlite:///{data / 'tasma.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    load_tables(engine, build_world("small", seed=7).tables)
+    with transaction(engine) as s:
+        area = s.scalar(
+            sa.select(JobseekerRow.area).group_by(JobseekerRow.area)
+            .order_by(sa.func.count().desc()).limit(1)
+        )  # fmt: skip
+        add_user(
+            s, name="anna.koordinaattori", role=Role.COORDINATOR, area=area, password="salasana-1"
+        )
+        add_user(s, name="reko.rekrypiste", role=Role.REKRYPISTE, password="salasana-2")
+        add_user(s, name="aino.analyytikko", role=Role.ANALYST, password="salasana-3")
+    port = _free_port()
+    env = os.environ | {
+        "DATABASE_URL": url, "TASMA_DATA_DIR": str(data), "TASMA_ENVIRONMENT": "test",
+        "TASMA_DEMO_ON_EMPTY": "false",
+    }  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--quiet"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail("the service did not start")
+    yield base, engine
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), "Chromium is needed (.ci/run installs Debian's chromium)"
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+def _login(browser, base, name, password):
+    page = browser.new_page(viewport={"width": 1280, "height": 860}, locale="fi-FI")
+    page.goto(f"{base}/ui/")
+    page.get_by_label("Käyttäjätunnus").fill(name)
+    page.get_by_label("Salasana").fill(password)
+    page.get_by_role("button", name="Kirjaudu").click()
+    return page
+
+
+def test_wrong_password_is_told_plainly(server, browser):
+    base, _ = server
+    page = _login(browser, base, "anna.koordinaattori", "väärä")
+    expect(page.get_by_role("alert")).to_have_text("Väärä käyttäjätunnus tai salasana.")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / "login.png")
+
+
+def test_coordinator_finds_a_match_understands_it_and_records_a_proposal(server, browser):
+    base, engine = server
+    page = _login(browser, base, "anna.koordinaattori", "salasana-1")
+    expect(page.get_by_role("heading", name="Omat asiakkaat")).to_be_visible()
+    page.get_by_label("Tila").select_option("active")
+    page.get_by_role("button", name="Hae").click()
+    page.screenshot(path=SHOTS / "coordinator-jobseekers.png")
+    codes = page.locator("tbody tr td:first-child a")
+    for i in range(codes.count()):
+        codes.nth(i).click()
+        if page.locator("ol.matches li").count():
+            break
+        page.go_back()
+    expect(page.get_by_role("heading", name="Piilotyöpaikat")).to_be_visible()
+    first = page.locator("ol.matches li").first
+    expect(first.locator("ul.why li").first).not_to_be_empty()  # the explanation in words
+    page.screenshot(path=SHOTS / "coordinator-matches.png", full_page=True)
+
+    first.get_by_role("link", name="Vertaa profiileja").click()
+    expect(page.locator("svg.chart")).to_be_visible()
+    expect(page.get_by_role("heading", name="Miksi ei, ja mikä auttaisi")).to_be_visible()
+    page.screenshot(path=SHOTS / "coordinator-comparison.png", full_page=True)
+    before = _count(engine, ProposalRow)
+    page.get_by_role("button", name="Kirjaa ehdotus").click()
+    expect(page.get_by_role("status")).to_have_text("Ehdotus kirjattu.")
+    assert _count(engine, ProposalRow) == before + 1
+    with engine.connect() as c:
+        assert c.scalar(sa.select(sa.func.count()).where(AuditRow.action == "read_jobseeker_web"))
+
+    page.get_by_role("link", name="In English").click()
+    expect(page.get_by_role("heading", name="Why not, and what would help")).to_be_visible()
+
+
+def _count(engine, table) -> int:
+    with engine.connect() as c:
+        return c.scalar(sa.select(sa.func.count()).select_from(table))
+
+
+def test_roles_see_their_own_pages_and_a_rekrypiste_never_a_jobseeker(server, browser):
+    base, engine = server
+    page = _login(browser, base, "reko.rekrypiste", "salasana-2")
+    expect(page.get_by_role("heading", name="Työnantajat")).to_be_visible()
+    page.screenshot(path=SHOTS / "rekrypiste-employers.png")
+    with engine.connect() as c:
+        person = c.scalar(sa.select(JobseekerRow.id).limit(1))
+    response = page.goto(f"{base}/ui/jobseekers/{person}")
+    assert response.status == 404
+    assert "JS-" not in page.content()
+    analyst = _login(browser, base, "aino.analyytikko", "salasana-3")
+    expect(analyst.get_by_role("heading", name="Sääntöversiot")).to_be_visible()
+    expect(analyst.get_by_text("default-2026.11")).to_be_visible()
+    analyst.screenshot(path=SHOTS / "analyst-rulesets.png")
