@@ -154,3 +154,48 @@ def test_roles_see_their_own_pages_and_a_rekrypiste_never_a_jobseeker(server, br
     expect(analyst.get_by_role("heading", name="Sääntöversiot")).to_be_visible()
     expect(analyst.get_by_text("default-2026.11")).to_be_visible()
     analyst.screenshot(path=SHOTS / "analyst-rulesets.png")
+
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "features" / "examples" / "ratko_example.csv"
+
+
+def test_rekrypiste_takes_an_employer_call_through_to_a_printable_proposal(
+    server, browser, tmp_path
+):
+    base, engine = server
+    page = _login(browser, base, "reko.rekrypiste", "salasana-2")
+    page.locator("tbody tr td:first-child a").first.click()
+    expect(page.get_by_role("heading", name="Roolit ja tehtävät")).to_be_visible()
+    page.get_by_label("Kanava").select_option("phone")
+    page.get_by_label("Lisää merkintä").fill("Soitto: tiskiä ja kuljetuksia on liikaa.")
+    page.get_by_role("button", name="Lisää merkintä").click()
+    expect(page.get_by_role("status")).to_have_text("Merkintä tallennettu.")
+    expect(page.get_by_text("Soitto: tiskiä ja kuljetuksia on liikaa.")).to_be_visible()
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Rooli,Jotain\nKeittiö,x\n", encoding="utf-8")
+    page.get_by_label("Tuo Ratko-taulukko (.xlsx, .csv)").set_input_files(bad)
+    page.get_by_role("button", name="Tuo", exact=True).click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("mitään ei tallennettu")
+    expect(alert).to_contain_text("row 1, column 'Jotain'")
+    page.screenshot(path=SHOTS / "rekrypiste-sheet-errors.png", full_page=True)
+    page.get_by_label("Tuo Ratko-taulukko (.xlsx, .csv)").set_input_files(EXAMPLE)
+    page.get_by_role("button", name="Tuo", exact=True).click()
+    expect(page.get_by_role("status")).to_have_text("Taulukko tuotu.")
+    page.screenshot(path=SHOTS / "rekrypiste-employer.png", full_page=True)
+
+    page.get_by_role("link", name="Kokoa täsmätyö").click()
+    expect(page.get_by_role("heading", name="Kokoa täsmätyö", exact=False)).to_be_visible()
+    page.screenshot(path=SHOTS / "rekrypiste-compose.png", full_page=True)
+    page.get_by_role("link", name="Tulostettava ehdotus").first.click()
+    expect(page.get_by_role("heading", name="Täsmätyöehdotus", exact=False)).to_be_visible()
+    expect(page.get_by_text("Ehdotus ei sisällä terveystietoja.")).to_be_visible()
+    text = page.content()
+    # No health details and no name: no capacity words, no identity.
+    for word in ("Toimintakyky", "Lääkärin", "Seisominen", "Nostaminen"):
+        assert word not in text, word
+    with engine.connect() as c:
+        names = c.scalars(sa.text("SELECT name FROM jobseeker_identity")).all()
+    assert names and not any(name in text for name in names)
+    page.screenshot(path=SHOTS / "rekrypiste-proposal.png", full_page=True)

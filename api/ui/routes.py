@@ -13,28 +13,36 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from api.audit import record
 from api.deps import SessionDep, UnauthorizedError, User, user_for_token
 from api.routes.admin import issue_token
+from api.routes.employers import add_note, upload_ratko
 from api.routes.jobseekers import list_jobseekers, visible_row
-from api.routes.matching import match_person, why_not_route
+from api.routes.matching import compose_employer, match_person, why_not_route
 from api.security import Permission, Role, allowed, hash_token, verify_password
 from api.storage import repository, rulesets
 from api.storage.tables import EmployerRow, RoleRow, TaskRow, TokenRow, UserRow
 from api.ui.texts import LANGUAGES, texts
-from features.catalogue import CHARACTERISTICS
-from features.errors import NotFoundError, TasmaError
-from features.schemas import JobseekerStatus, Proposal
+from features.catalogue import ADJUSTMENTS, CHARACTERISTICS
+from features.catalogue.schedule import slot_label_fi
+from features.errors import InvalidInputError, NotFoundError, TasmaError
+from features.schemas import CrmNote, JobseekerStatus, Proposal
+from features.schemas.employer import ContactChannel
+from features.schemas.errors import field_errors
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.filters["slots"] = lambda slots, lang: ", ".join(
+    slot_label_fi(s) if lang == "fi" else s for s in slots
+)
 COOKIE = "tasma_session"
 HOME = {
     Role.COORDINATOR: "/ui/jobseekers",
@@ -256,10 +264,102 @@ def rulesets_page(request: Request, session: SessionDep) -> HTMLResponse:
 
 
 @router.get("/employers", response_class=HTMLResponse)
-def employers_page(request: Request, session: SessionDep) -> HTMLResponse:
+def employers_page(
+    request: Request, session: SessionDep, q: Annotated[str, Query(max_length=100)] = ""
+) -> HTMLResponse:
     user = _user(request, session, Permission.READ_EMPLOYERS)
-    rows = session.scalars(select(EmployerRow).order_by(EmployerRow.name).limit(200)).all()
-    return _page(request, "employers.html", user, rows=rows)
+    query = select(EmployerRow).order_by(EmployerRow.name).limit(200)
+    if q.strip():
+        query = query.where(EmployerRow.name.ilike(f"%{q.strip()}%"))
+    return _page(request, "employers.html", user, rows=session.scalars(query).all(), q=q)
+
+
+@router.get("/employers/{employer_id}", response_class=HTMLResponse)
+def employer_page(
+    employer_id: int, request: Request, session: SessionDep, message: str = ""
+) -> HTMLResponse:
+    user = _user(request, session, Permission.READ_EMPLOYERS)
+    return _employer(request, session, user, employer_id, message=message)
+
+
+def _employer(
+    request: Request, session: SessionDep, user: User, employer_id: int, **context: Any
+) -> HTMLResponse:
+    employer = repository.get_employer(session, employer_id=employer_id)
+    roles = repository.list_employer_tasks(session, employer_id=employer_id)
+    return _page(request, "employer.html", user, employer=employer, employer_id=employer_id,
+                 roles=roles, channels=[c.value for c in ContactChannel],
+                 can_write=allowed(user.role, Permission.WRITE_EMPLOYERS), **context)  # fmt: skip
+
+
+@router.post("/employers/{employer_id}/notes")
+def add_note_page(
+    employer_id: int,
+    request: Request,
+    session: SessionDep,
+    text: Annotated[str, Form(min_length=1, max_length=2000)],
+    channel: Annotated[str, Form(max_length=16)],
+) -> Response:
+    user = _user(request, session, Permission.WRITE_EMPLOYERS)
+    try:
+        note = CrmNote(at=datetime.now(UTC), author=user.name, channel=channel, text=text)
+    except ValidationError as err:
+        problems = [f"{e.field}: {e.message}" for e in field_errors(err)]
+        return _employer(request, session, user, employer_id, errors=problems)
+    add_note(employer_id, note, session, user)
+    return RedirectResponse(f"/ui/employers/{employer_id}?message=note", status_code=303)
+
+
+@router.post("/employers/{employer_id}/ratko")
+def upload_page(
+    employer_id: int,
+    request: Request,
+    session: SessionDep,
+    file: UploadFile,
+    replace: Annotated[bool, Form()] = False,
+) -> Response:
+    user = _user(request, session, Permission.WRITE_EMPLOYERS)
+    try:
+        upload_ratko(employer_id, file, request, session, user, replace)
+    except InvalidInputError as err:
+        session.rollback()
+        problems = [f"{e.field}: {e.message}" for e in err.errors]
+        return _employer(request, session, user, employer_id, errors=problems, status_code=422)
+    return RedirectResponse(f"/ui/employers/{employer_id}?message=uploaded", status_code=303)
+
+
+@router.get("/employers/{employer_id}/compose", response_class=HTMLResponse)
+def compose_page(employer_id: int, request: Request, session: SessionDep) -> HTMLResponse:
+    user = _user(request, session, Permission.COMPOSE)
+    employer = repository.get_employer(session, employer_id=employer_id)
+    answer = compose_employer(employer_id, request, session, user, k=5)
+    task_ids = [t for item in answer["items"] for t in item["task_ids"]]
+    return _page(request, "compose.html", user, employer=employer, employer_id=employer_id,
+                 answer=answer, titles=_task_titles(session, task_ids),
+                 adjustments=ADJUSTMENTS)  # fmt: skip
+
+
+@router.get("/employers/{employer_id}/proposal", response_class=HTMLResponse)
+def printable_proposal(
+    employer_id: int,
+    request: Request,
+    session: SessionDep,
+    code: Annotated[str, Query(max_length=16)],
+) -> HTMLResponse:
+    """One page for the employer: tasks, hours, schedule, adjustments and supports — no
+    health details, no name."""
+    user = _user(request, session, Permission.COMPOSE)
+    employer = repository.get_employer(session, employer_id=employer_id)
+    answer = compose_employer(employer_id, request, session, user, k=20)
+    chosen = next((i for i in answer["items"] if i["code"] == code), None)
+    if chosen is None:
+        raise NotFoundError(f"no tailored job for {code} at this employer")
+    tasks = {
+        r.id: r for r in session.scalars(select(TaskRow).where(TaskRow.id.in_(chosen["task_ids"])))
+    }
+    return _page(request, "proposal.html", user, employer=employer, item=chosen,
+                 tasks=[tasks[t] for t in chosen["task_ids"]], adjustments=ADJUSTMENTS,
+                 today=datetime.now(UTC).date())  # fmt: skip
 
 
 def login_redirect(request: Request, _err: LoginRequiredError) -> RedirectResponse:
