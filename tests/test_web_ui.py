@@ -199,3 +199,38 @@ def test_rekrypiste_takes_an_employer_call_through_to_a_printable_proposal(
         names = c.scalars(sa.text("SELECT name FROM jobseeker_identity")).all()
     assert names and not any(name in text for name in names)
     page.screenshot(path=SHOTS / "rekrypiste-proposal.png", full_page=True)
+
+
+def test_coordinator_leaves_a_suggestion_out_with_a_reason_and_records_an_outcome(server, browser):
+    base, engine = server
+    page = _login(browser, base, "anna.koordinaattori", "salasana-1")
+    codes = page.locator("tbody tr td:first-child a")
+    for i in range(codes.count()):
+        codes.nth(i).click()
+        if (
+            page.locator("ol.matches li").count()
+            and page.get_by_role("heading", name="Ehdotukset").count()
+        ):
+            break
+        page.go_back()
+    first = page.locator("ol.matches li").first
+    first.locator("summary").click()
+    first.get_by_label("Syy").fill("Henkilö ei halua asiakaspalvelua.")
+    first.get_by_role("button", name="Jätä pois").click()
+    expect(page.get_by_role("status")).to_have_text("Poikkeama ja sen syy kirjattu.")
+    with engine.connect() as c:
+        reason = c.scalar(sa.text("SELECT reason FROM override ORDER BY id DESC LIMIT 1"))
+    assert reason == "Henkilö ei halua asiakaspalvelua."
+
+    proposal = page.locator("div.proposal").first
+    proposal.get_by_label("Kirjaa vaihe").select_option("declined_by_person")
+    proposal.get_by_role("button", name="Kirjaa vaihe").click()
+    # A decline needs its reason: the page says which field.
+    expect(page.get_by_role("alert")).to_contain_text("reason")
+    proposal = page.locator("div.proposal").first
+    proposal.get_by_label("Kirjaa vaihe").select_option("declined_by_person")
+    proposal.get_by_label("Kieltäytymisen syy").select_option("distance")
+    proposal.get_by_role("button", name="Kirjaa vaihe").click()
+    expect(page.get_by_role("status")).to_have_text("Vaihe kirjattu.")
+    expect(page.locator("div.proposal").first).to_contain_text("henkilö kieltäytyi")
+    page.screenshot(path=SHOTS / "coordinator-proposals.png", full_page=True)

@@ -21,20 +21,30 @@ from sqlalchemy import select
 
 from api.audit import record
 from api.deps import SessionDep, UnauthorizedError, User, user_for_token
-from api.routes.admin import issue_token
+from api.models import EventCreate, OverrideCreate, TaskCandidatesRequest
+from api.routes.admin import add_event, issue_token, override
 from api.routes.employers import add_note, upload_ratko
 from api.routes.jobseekers import list_jobseekers, visible_row
-from api.routes.matching import compose_employer, match_person, why_not_route
+from api.routes.matching import compose_employer, match_person, match_tasks, why_not_route
 from api.security import Permission, Role, allowed, hash_token, verify_password
 from api.storage import repository, rulesets
-from api.storage.tables import EmployerRow, RoleRow, TaskRow, TokenRow, UserRow
+from api.storage.tables import (
+    EmployerRow,
+    ProposalRow,
+    RoleRow,
+    SuggestionRow,
+    TaskRow,
+    TokenRow,
+    UserRow,
+)
 from api.ui.texts import LANGUAGES, texts
 from features.catalogue import ADJUSTMENTS, CHARACTERISTICS
 from features.catalogue.schedule import slot_label_fi
 from features.errors import InvalidInputError, NotFoundError, TasmaError
-from features.schemas import CrmNote, JobseekerStatus, Proposal
+from features.schemas import CrmNote, JobseekerStatus, OutcomeEvent, Proposal
 from features.schemas.employer import ContactChannel
 from features.schemas.errors import field_errors
+from features.schemas.proposal import DeclineReason, OutcomeKind
 
 __all__ = ["router"]
 
@@ -193,10 +203,85 @@ def jobseeker_page(jobseeker_id: int, request: Request, session: SessionDep) -> 
         jobseeker_id, request, session, user, k=10, sector=None, municipality=None,
         employer_id=None, radius_km=None, purpose="web: hidden-job search",
     )  # fmt: skip
-    titles = _task_titles(session, [i["task_id"] for i in answer["items"]])
+    proposals = _proposals(session, jobseeker_id)
+    task_ids = [i["task_id"] for i in answer["items"]] + [
+        t for p in proposals for t in p["task_ids"]
+    ]
     return _page(request, "jobseeker.html", user, row=row, profile=profile,
                  capacities=_capacities(profile, _lang(request)), answer=answer,
-                 titles=titles)  # fmt: skip
+                 titles=_task_titles(session, task_ids), proposals=proposals,
+                 outcome_kinds=[k.value for k in OutcomeKind],
+                 decline_reasons=[r.value for r in DeclineReason],
+                 message=request.query_params.get("message", ""))  # fmt: skip
+
+
+def _proposals(session: SessionDep, jobseeker_id: int) -> list[dict[str, Any]]:
+    rows = session.scalars(
+        select(ProposalRow).where(ProposalRow.jobseeker_id == jobseeker_id)
+        .order_by(ProposalRow.proposed_at.desc()).limit(20)
+    ).all()  # fmt: skip
+    out = []
+    for row in rows:
+        proposal = repository.get_proposal(session, proposal_id=row.id)
+        out.append({"id": row.id, "at": row.proposed_at, "task_ids": proposal.task_ids,
+                    "events": proposal.events})  # fmt: skip
+    return out
+
+
+@router.post("/jobseekers/{jobseeker_id}/overrides")
+def override_page(
+    jobseeker_id: int,
+    request: Request,
+    session: SessionDep,
+    suggestion_id: Annotated[int, Form(ge=1)],
+    task_id: Annotated[int, Form(ge=1)],
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Leave a suggested task out, with the reason: recorded as an override of the stored
+    suggestion (original list, the list without it, and why)."""
+    user = _user(request, session, Permission.OVERRIDE)
+    visible_row(session, user, jobseeker_id)
+    suggestion = session.get(SuggestionRow, suggestion_id)
+    if suggestion is None or suggestion.jobseeker_id != jobseeker_id:
+        raise NotFoundError(f"no suggestion {suggestion_id} for this jobseeker")
+    if len(reason.strip()) < 3:
+        return RedirectResponse(
+            f"/ui/jobseekers/{jobseeker_id}?message=reason_needed", status_code=303
+        )
+    chosen = [i for i in suggestion.results.get("ids", []) if i != task_id]
+    override(suggestion_id, OverrideCreate(chosen=chosen, reason=reason.strip()), session, user)
+    return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=overridden", status_code=303)
+
+
+@router.post("/jobseekers/{jobseeker_id}/proposals/{proposal_id}/events")
+def outcome_page(
+    jobseeker_id: int,
+    proposal_id: int,
+    request: Request,
+    session: SessionDep,
+    kind: Annotated[str, Form(max_length=32)],
+    reason: Annotated[str, Form(max_length=32)] = "",
+) -> Response:
+    user = _user(request, session, Permission.PROPOSE)
+    visible_row(session, user, jobseeker_id)
+    proposal = session.get(ProposalRow, proposal_id)
+    if proposal is None or proposal.jobseeker_id != jobseeker_id:
+        raise NotFoundError(f"no proposal {proposal_id} for this jobseeker")
+    try:
+        event = OutcomeEvent(kind=kind, at=datetime.now(UTC), reason=reason or None)
+        add_event(proposal_id, EventCreate(event=event), session, user)
+    except (ValidationError, TasmaError) as err:
+        session.rollback()
+        message = (
+            "; ".join(f"{e.field}: {e.message}" for e in field_errors(err))
+            if isinstance(err, ValidationError)
+            else str(err)
+        )
+        return RedirectResponse(
+            f"/ui/jobseekers/{jobseeker_id}?message=error&detail={quote(message)}",
+            status_code=303,
+        )
+    return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=outcome", status_code=303)
 
 
 def _task_titles(session: SessionDep, task_ids: list[int]) -> dict[int, dict[str, str]]:
@@ -326,6 +411,19 @@ def upload_page(
         problems = [f"{e.field}: {e.message}" for e in err.errors]
         return _employer(request, session, user, employer_id, errors=problems, status_code=422)
     return RedirectResponse(f"/ui/employers/{employer_id}?message=uploaded", status_code=303)
+
+
+@router.get("/employers/{employer_id}/tasks/{task_id}/candidates", response_class=HTMLResponse)
+def candidates_page(
+    employer_id: int, task_id: int, request: Request, session: SessionDep
+) -> HTMLResponse:
+    """Candidates for one hand-over task: pseudonymous codes and their fit, nothing else."""
+    user = _user(request, session, Permission.MATCH_TASKS)
+    employer = repository.get_employer(session, employer_id=employer_id)
+    answer = match_tasks(TaskCandidatesRequest(task_ids=[task_id], k=10), request, session, user)
+    title = _task_titles(session, [task_id]).get(task_id, {"title": "", "employer": ""})
+    return _page(request, "candidates.html", user, employer=employer, employer_id=employer_id,
+                 answer=answer, title=title, adjustments=ADJUSTMENTS)  # fmt: skip
 
 
 @router.get("/employers/{employer_id}/compose", response_class=HTMLResponse)
