@@ -96,7 +96,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "leave_out": ("Jätä pois", "Leave out"),
     "reason": ("Syy", "Reason"),
     "overridden": ("Poikkeama ja sen syy kirjattu.", "The override and its reason are recorded."),
-    "reason_needed": ("Kerro syy (vähintään 3 merkkiä).", "Give the reason (3 characters at least)."),
+    "reason_needed": (
+        "Kerro syy (vähintään 3 merkkiä).",
+        "Give the reason (3 characters at least).",
+    ),
     "proposals": ("Ehdotukset", "Proposals"),
     "record_outcome": ("Kirjaa vaihe", "Record a step"),
     "outcome": ("Vaihe kirjattu.", "Step recorded."),
