@@ -152,7 +152,7 @@ def test_roles_see_their_own_pages_and_a_rekrypiste_never_a_jobseeker(server, br
     assert "JS-" not in page.content()
     analyst = _login(browser, base, "aino.analyytikko", "salasana-3")
     expect(analyst.get_by_role("heading", name="Sääntöversiot")).to_be_visible()
-    expect(analyst.get_by_text("default-2026.11")).to_be_visible()
+    expect(analyst.get_by_role("cell", name="default-2026.11")).to_be_visible()
     analyst.screenshot(path=SHOTS / "analyst-rulesets.png")
 
 
@@ -234,3 +234,47 @@ def test_coordinator_leaves_a_suggestion_out_with_a_reason_and_records_an_outcom
     expect(page.get_by_role("status")).to_have_text("Vaihe kirjattu.")
     expect(page.locator("div.proposal").first).to_contain_text("henkilö kieltäytyi")
     page.screenshot(path=SHOTS / "coordinator-proposals.png", full_page=True)
+
+
+def test_analyst_compares_rule_sets_and_requests_activation_which_an_admin_grants(server, browser):
+    base, engine = server
+    from api.storage import rulesets as store
+    from matching.rules import default_ruleset
+
+    rules = default_ruleset()
+    near = rules.model_copy(
+        update={"version": "near-ui", "weights": rules.weights.model_copy(update={"distance": 3.0})}
+    )
+    with transaction(engine) as s:
+        store.ensure_default(s)
+        store.add_ruleset(
+            s, near, author="aino.analyytikko", parent=rules.version, note="lähemmät ensin"
+        )
+        add_user(s, name="ylla.pitaja", role=Role.ADMIN, password="salasana-4")
+    page = _login(browser, base, "aino.analyytikko", "salasana-3")
+    page.get_by_label("B").select_option("near-ui")
+    page.get_by_role("button", name="Vertaa historiaan").click()
+    expect(page.get_by_role("cell", name="hit_rate@10")).to_be_visible()
+    expect(page.get_by_text("weights.distance")).to_be_visible()
+    expect(page.locator("figure svg")).to_have_count(3)
+    page.screenshot(path=SHOTS / "analyst-compare.png", full_page=True)
+    page.get_by_role("link", name="Sääntöversiot").first.click()
+    page.get_by_role("button", name="Pyydä käyttöönottoa: near-ui").click()
+    expect(page.get_by_role("status")).to_have_text("Käyttöönottopyyntö lähetetty ylläpitäjälle.")
+    with engine.connect() as c:
+        assert c.scalar(sa.text("SELECT active_ruleset FROM data_version")) != "near-ui"
+
+    admin = _login(browser, base, "ylla.pitaja", "salasana-4")
+    expect(admin.get_by_text("aino.analyytikko: near-ui")).to_be_visible()
+    admin.get_by_role("button", name="Ota käyttöön near-ui").click()
+    expect(admin.get_by_role("status")).to_have_text("Sääntöversio otettu käyttöön.")
+    with engine.connect() as c:
+        assert c.scalar(sa.text("SELECT active_ruleset FROM data_version")) == "near-ui"
+        assert (
+            c.scalar(
+                sa.select(sa.func.count()).where(
+                    AuditRow.action == "activate_ruleset", AuditRow.actor == "ylla.pitaja"
+                )
+            )
+            == 1
+        )

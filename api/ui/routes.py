@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from api.audit import record
 from api.deps import SessionDep, UnauthorizedError, User, user_for_token
+from api.evaluation import run_evaluation
 from api.models import EventCreate, OverrideCreate, TaskCandidatesRequest
 from api.routes.admin import add_event, issue_token, override
 from api.routes.employers import add_note, upload_ratko
@@ -29,6 +30,7 @@ from api.routes.matching import compose_employer, match_person, match_tasks, why
 from api.security import Permission, Role, allowed, hash_token, verify_password
 from api.storage import repository, rulesets
 from api.storage.tables import (
+    AuditRow,
     EmployerRow,
     ProposalRow,
     RoleRow,
@@ -45,6 +47,7 @@ from features.schemas import CrmNote, JobseekerStatus, OutcomeEvent, Proposal
 from features.schemas.employer import ContactChannel
 from features.schemas.errors import field_errors
 from features.schemas.proposal import DeclineReason, OutcomeKind
+from matching.rules import diff_rulesets
 
 __all__ = ["router"]
 
@@ -341,11 +344,62 @@ def propose(
 
 
 @router.get("/rulesets", response_class=HTMLResponse)
-def rulesets_page(request: Request, session: SessionDep) -> HTMLResponse:
+def rulesets_page(request: Request, session: SessionDep, message: str = "") -> HTMLResponse:
     user = _user(request, session, Permission.READ_RULESETS)
-    active = rulesets.active_version(session)
+    requests = session.scalars(
+        select(AuditRow).where(AuditRow.action == "request_activation")
+        .order_by(AuditRow.id.desc()).limit(10)
+    ).all()  # fmt: skip
     return _page(request, "rulesets.html", user, rows=rulesets.list_rulesets(session),
-                 active=active)  # fmt: skip
+                 active=rulesets.active_version(session), requests=requests, message=message,
+                 can_evaluate=allowed(user.role, Permission.EVALUATE),
+                 can_activate=allowed(user.role, Permission.ACTIVATE_RULESET))  # fmt: skip
+
+
+@router.get("/rulesets/compare", response_class=HTMLResponse)
+def compare_page(
+    request: Request,
+    session: SessionDep,
+    a: Annotated[str, Query(max_length=64)],
+    b: Annotated[str, Query(max_length=64)],
+) -> HTMLResponse:
+    """Side by side on the recorded history, with the fairness charts (smaller samples than
+    the CLI's, to answer within seconds)."""
+    user = _user(request, session, Permission.EVALUATE)
+    first = rulesets.rules_of(rulesets.get_ruleset(session, a))
+    second = rulesets.rules_of(rulesets.get_ruleset(session, b))
+    index = request.app.state.index.get(session)
+    report = run_evaluation(session.connection(), index, first, second, k=10,
+                            coverage_sample=500, task_sample=100)  # fmt: skip
+    record(session, actor=user.name, role=user.role, action="evaluate", object_type="ruleset",
+           object_id=a, ruleset_version=a, details={"against": b, "via": "web"})  # fmt: skip
+    session.commit()
+    changes = diff_rulesets(first, second)
+    return _page(request, "compare.html", user, report=report, a=a, b=b, changes=changes)
+
+
+@router.post("/rulesets/{version}/request")
+def request_activation(
+    version: str,
+    request: Request,
+    session: SessionDep,
+    note: Annotated[str, Form(max_length=500)] = "",
+) -> RedirectResponse:
+    """An analyst asks an admin to activate a version: an audited request, no change yet."""
+    user = _user(request, session, Permission.WRITE_RULESETS)
+    rulesets.get_ruleset(session, version)
+    record(session, actor=user.name, role=user.role, action="request_activation",
+           object_type="ruleset", object_id=version, details={"note": note})  # fmt: skip
+    session.commit()
+    return RedirectResponse("/ui/rulesets?message=requested", status_code=303)
+
+
+@router.post("/rulesets/{version}/activate")
+def activate_page(version: str, request: Request, session: SessionDep) -> RedirectResponse:
+    user = _user(request, session, Permission.ACTIVATE_RULESET)
+    rulesets.activate(session, version, actor=user.name, role=user.role)
+    session.commit()
+    return RedirectResponse("/ui/rulesets?message=activated", status_code=303)
 
 
 @router.get("/employers", response_class=HTMLResponse)
