@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from api.cli import app
@@ -260,3 +261,36 @@ def test_train_saves_a_model_with_its_card_and_can_activate_it(db, tmp_path):
         "# Model card: m1"
     )
     assert (models / "ACTIVE").read_text().strip() == "m1"
+
+
+def test_demo_leaves_a_match_index_snapshot_for_a_fast_first_start(db, tmp_path, monkeypatch):
+    from api.deps import data_version
+    from api.index_cache import IndexSnapshots
+
+    monkeypatch.setenv("TASMA_DATA_DIR", str(tmp_path))
+    assert runner.invoke(app, ["demo", "--size", "tiny"]).exit_code == 0
+    engine = make_engine(db)
+    with transaction(engine) as s:
+        version, instance, _ = data_version(s)
+    index = IndexSnapshots(tmp_path / "index-cache").load(instance, version)
+    assert index is not None and len(index.tasks.ids) == 60
+
+
+def test_replacing_the_demo_keeps_audit_purges_rule_sets_and_users(db, tmp_path):
+    from api.audit import purge_expired
+    from api.security import Role
+    from api.service_setup import add_user
+    from api.storage import rulesets
+
+    assert runner.invoke(app, ["demo", "--size", "tiny"]).exit_code == 0
+    engine = make_engine(db)
+    with transaction(engine) as s:
+        purge_expired(s, retention_days=30, actor="test")
+        rulesets.ensure_default(s)
+        add_user(s, name="keeper", role=Role.ANALYST)
+    replaced = runner.invoke(app, ["demo", "--size", "tiny", "--replace"])
+    assert replaced.exit_code == 0, replaced.output
+    with transaction(engine) as s:
+        assert rulesets.active_version(s) == "default-2026.11"
+        assert s.execute(sa.text("SELECT count(*) FROM audit_purge")).scalar() == 1
+        assert s.execute(sa.text("SELECT name FROM app_user")).scalars().all() == ["keeper"]

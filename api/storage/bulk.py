@@ -35,13 +35,15 @@ def is_empty(engine: Engine) -> bool:
     return not employers and not people
 
 
-KEPT = frozenset({"audit_event", "data_version"})
+KEPT = frozenset({"audit_event", "audit_purge", "data_version", "ruleset", "app_user", "api_token"})
+"""What replacing the data leaves alone: the append-only audit trail, the service's state,
+rule-set versions and the users."""
 
 
 def clear_all(engine: Engine) -> None:
     """Delete every row of every table (children first), in one transaction — except the
-    audit log, which is append-only and outlives the data it describes, and the data-version
-    counter, which moves on."""
+    tables in :data:`KEPT`: the audit log outlives the data it describes, and rule sets and
+    users are the service's configuration, not its data."""
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             if table.name not in KEPT:
