@@ -278,3 +278,47 @@ def test_analyst_compares_rule_sets_and_requests_activation_which_an_admin_grant
             )
             == 1
         )
+
+
+def test_coordinator_edits_a_profile_and_bad_input_is_named(server, browser):
+    base, engine = server
+    page = _login(browser, base, "anna.koordinaattori", "salasana-1")
+    page.locator("tbody tr td:first-child a").first.click()
+    code = page.get_by_role("heading", level=1).inner_text().split(" ")[0]
+    page.get_by_role("link", name="Muokkaa profiilia").click()
+    page.get_by_label("Seisominen", exact=True).select_option("1")
+    page.get_by_label("Lääkärin rajoitus: Seisominen").check()
+    page.get_by_label("Vähintään tuntia viikossa").fill("30")
+    page.get_by_label("Enintään tuntia viikossa").fill("10")
+    page.get_by_role("button", name="Tallenna").click()
+    expect(page.get_by_role("alert")).to_contain_text("weekly_hours_min")
+    page.screenshot(path=SHOTS / "coordinator-profile-editor.png", full_page=True)
+    page.get_by_label("Vähintään tuntia viikossa").fill("5")
+    page.get_by_label("Enintään tuntia viikossa").fill("20")
+    page.get_by_label("Seisominen", exact=True).select_option("1")
+    page.get_by_label("Lääkärin rajoitus: Seisominen").check()
+    page.get_by_role("button", name="Tallenna").click()
+    # Only a physician's assessment may carry a hard limit: the page says so by field.
+    expect(page.get_by_role("alert")).to_contain_text("capacities.standing")
+    page.get_by_label("Vähintään tuntia viikossa").fill("5")
+    page.get_by_label("Enintään tuntia viikossa").fill("20")
+    page.get_by_label("Seisominen", exact=True).select_option("1")
+    page.get_by_label("Lähde: Seisominen").select_option("physician")
+    page.get_by_label("Lääkärin rajoitus: Seisominen").check()
+    page.get_by_role("button", name="Tallenna").click()
+    expect(page.get_by_role("status")).to_have_text("Profiili tallennettu.")
+    with engine.connect() as c:
+        person = c.scalar(sa.select(JobseekerRow.id).where(JobseekerRow.code == code))
+        standing = c.execute(
+            sa.text(
+                "SELECT level, hard_limit FROM capacity WHERE jobseeker_id = :p AND characteristic_id = 'standing'"
+            ),
+            {"p": person},
+        ).one()
+        hours = c.execute(
+            sa.select(JobseekerRow.weekly_hours_min, JobseekerRow.weekly_hours_max).where(
+                JobseekerRow.id == person
+            )
+        ).one()
+    assert (standing.level, bool(standing.hard_limit)) == (1, True)
+    assert tuple(hours) == (5.0, 20.0)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
+import anyio
 from fastapi import APIRouter, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -25,7 +26,7 @@ from api.evaluation import run_evaluation
 from api.models import EventCreate, OverrideCreate, TaskCandidatesRequest
 from api.routes.admin import add_event, issue_token, override
 from api.routes.employers import add_note, upload_ratko
-from api.routes.jobseekers import list_jobseekers, visible_row
+from api.routes.jobseekers import list_jobseekers, replace_jobseeker, visible_row
 from api.routes.matching import compose_employer, match_person, match_tasks, why_not_route
 from api.security import Permission, Role, allowed, hash_token, verify_password
 from api.storage import repository, rulesets
@@ -40,12 +41,13 @@ from api.storage.tables import (
     UserRow,
 )
 from api.ui.texts import LANGUAGES, texts
-from features.catalogue import ADJUSTMENTS, CHARACTERISTICS
-from features.catalogue.schedule import slot_label_fi
+from features.catalogue import ADJUSTMENTS, CHARACTERISTICS, LICENCES, SECTORS, TASK_KINDS
+from features.catalogue.schedule import DAY_PARTS, DAY_PARTS_FI, DAYS, DAYS_FI, slot_label_fi
 from features.errors import InvalidInputError, NotFoundError, TasmaError
-from features.schemas import CrmNote, JobseekerStatus, OutcomeEvent, Proposal
+from features.schemas import CrmNote, JobseekerProfile, JobseekerStatus, OutcomeEvent, Proposal
 from features.schemas.employer import ContactChannel
 from features.schemas.errors import field_errors
+from features.schemas.jobseeker import CapacitySource
 from features.schemas.proposal import DeclineReason, OutcomeKind
 from matching.rules import diff_rulesets
 
@@ -297,6 +299,96 @@ def _task_titles(session: SessionDep, task_ids: list[int]) -> dict[int, dict[str
         .where(TaskRow.id.in_(task_ids))
     ).all()
     return {r.id: {"title": r.title, "employer": r.name} for r in rows}
+
+
+def _editor(
+    request: Request, user: User, row: Any, profile: Any, errors: list[str] | None = None
+) -> HTMLResponse:
+    lang = _lang(request)
+    characteristics = [
+        {
+            "id": cid,
+            "name": c.name_fi if lang == "fi" else c.name_en,
+            "levels": [lv.fi if lang == "fi" else lv.en for lv in c.levels],
+            "kg": c.has_kilograms,
+            "rating": profile.capacities.get(cid),
+        }
+        for cid, c in CHARACTERISTICS.items()
+    ]
+    return _page(request, "editor.html", user, row=row, profile=profile,
+                 characteristics=characteristics, errors=errors or [],
+                 days=list(zip(DAYS, DAYS_FI, strict=True)),
+                 parts=list(zip(DAY_PARTS, DAY_PARTS_FI, strict=True)),
+                 sources=[s.value for s in CapacitySource],
+                 licences=LICENCES, sectors=SECTORS, kinds=TASK_KINDS,
+                 status_code=422 if errors else 200)  # fmt: skip
+
+
+@router.get("/jobseekers/{jobseeker_id}/edit", response_class=HTMLResponse)
+def edit_page(jobseeker_id: int, request: Request, session: SessionDep) -> HTMLResponse:
+    user = _user(request, session, Permission.WRITE_JOBSEEKERS)
+    row = visible_row(session, user, jobseeker_id)
+    profile = repository.get_jobseeker(session, jobseeker_id=jobseeker_id)
+    record(session, actor=user.name, role=user.role, action="read_jobseeker_web",
+           object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip
+    session.commit()
+    return _editor(request, user, row, profile)
+
+
+def _edited(profile: Any, form: Any) -> dict[str, Any]:
+    """The profile as the form leaves it (validated by the caller, through the schema)."""
+    data = profile.model_dump(mode="json")
+    capacities = {}
+    for cid in CHARACTERISTICS:
+        level = form.get(f"level_{cid}", "")
+        if level == "":
+            continue
+        rating: dict[str, Any] = {
+            "level": level,
+            "source": form.get(f"source_{cid}", "coordinator"),
+            "assessed_on": form.get(f"date_{cid}") or datetime.now(UTC).date().isoformat(),
+            "hard_limit": form.get(f"hard_{cid}") == "on",
+        }
+        if form.get(f"kg_{cid}"):
+            rating["kilograms"] = form.get(f"kg_{cid}")
+        capacities[cid] = rating
+    data["capacities"] = capacities
+    data["availability"]["weekly_hours_min"] = form.get("hours_min", "")
+    data["availability"]["weekly_hours_max"] = form.get("hours_max", "")
+    data["availability"]["schedule"] = form.getlist("slot")
+    data["licences"] = form.getlist("licence")
+    data["interest_sectors"] = form.getlist("sector")
+    data["interest_task_kinds"] = form.getlist("kind")
+    now = datetime.now(UTC).isoformat()
+    consent = data.get("consent")
+    if form.get("consent") == "on" and (consent is None or consent.get("withdrawn_at")):
+        data["consent"] = {"given_at": now, "scope": ["matching"]}
+    elif form.get("consent") != "on" and consent and not consent.get("withdrawn_at"):
+        data["consent"] = {**consent, "withdrawn_at": now}
+    return data
+
+
+@router.post("/jobseekers/{jobseeker_id}/edit", response_class=HTMLResponse)
+async def save_profile(jobseeker_id: int, request: Request, session: SessionDep) -> Response:
+    form = await request.form()
+    return await anyio.to_thread.run_sync(_save_profile, jobseeker_id, request, session, form)
+
+
+def _save_profile(jobseeker_id: int, request: Request, session: SessionDep, form: Any) -> Response:
+    user = _user(request, session, Permission.WRITE_JOBSEEKERS)
+    row = visible_row(session, user, jobseeker_id)
+    profile = repository.get_jobseeker(session, jobseeker_id=jobseeker_id)
+    try:
+        edited = JobseekerProfile.model_validate(_edited(profile, form))
+        replace_jobseeker(jobseeker_id, edited, request, session, user)
+    except ValidationError as err:
+        session.rollback()
+        problems = [f"{e.field}: {e.message}" for e in field_errors(err)]
+        return _editor(request, user, row, profile, problems)
+    except InvalidInputError as err:
+        session.rollback()
+        return _editor(request, user, row, profile, [f"{e.field}: {e.message}" for e in err.errors])
+    return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=saved", status_code=303)
 
 
 @router.get("/jobseekers/{jobseeker_id}/tasks/{task_id}", response_class=HTMLResponse)
