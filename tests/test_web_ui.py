@@ -322,3 +322,39 @@ def test_coordinator_edits_a_profile_and_bad_input_is_named(server, browser):
         ).one()
     assert (standing.level, bool(standing.hard_limit)) == (1, True)
     assert tuple(hours) == (5.0, 20.0)
+
+
+def test_rekrypiste_decomposes_a_role_from_a_sector_template(server, browser):
+    base, engine = server
+    page = _login(browser, base, "reko.rekrypiste", "salasana-2")
+    page.locator("tbody tr td:first-child a").nth(1).click()
+    page.get_by_role("link", name="Uusi rooli mallista").click()
+    page.get_by_label("Toimialan malli").select_option(label="Keittiöapulainen (kitchen_catering)")
+    page.get_by_role("button", name="Käytä mallia").click()
+    page.get_by_label("Roolin nimi").fill("Keittiöapulainen, lounasravintola")
+    first = page.locator("fieldset.task").first
+    first.get_by_label("Tunnit viikossa").fill("12")
+    first.get_by_text("Vaatimukset").click()
+    first.get_by_label("Seisominen").select_option("3")
+    page.locator("fieldset.task").nth(3).get_by_role("checkbox", name="Mukana").uncheck()
+    page.screenshot(path=SHOTS / "rekrypiste-role-from-template.png", full_page=True)
+    with engine.connect() as c:
+        before = c.scalar(sa.text("SELECT count(*) FROM task"))
+    page.get_by_role("button", name="Tallenna rooli ja tehtävät").click()
+    expect(page.get_by_role("status")).to_have_text("Rooli ja tehtävät tallennettu.")
+    expect(page.get_by_role("heading", name="Keittiöapulainen, lounasravintola")).to_be_visible()
+    with engine.connect() as c:
+        assert c.scalar(sa.text("SELECT count(*) FROM task")) == before + 7
+        task = c.execute(
+            sa.text(
+                "SELECT t.id, t.hours_per_week FROM task t JOIN role r ON r.id = t.role_id "
+                "WHERE r.title = 'Keittiöapulainen, lounasravintola' ORDER BY t.id LIMIT 1"
+            )
+        ).one()
+        standing = c.scalar(
+            sa.text(
+                "SELECT level FROM task_demand WHERE task_id = :t AND characteristic_id = 'standing'"
+            ),
+            {"t": task.id},
+        )
+    assert (task.hours_per_week, standing) == (12.0, 3)

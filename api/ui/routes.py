@@ -23,9 +23,9 @@ from sqlalchemy import select
 from api.audit import record
 from api.deps import SessionDep, UnauthorizedError, User, user_for_token
 from api.evaluation import run_evaluation
-from api.models import EventCreate, OverrideCreate, TaskCandidatesRequest
+from api.models import EventCreate, OverrideCreate, RoleCreate, TaskCandidatesRequest
 from api.routes.admin import add_event, issue_token, override
-from api.routes.employers import add_note, upload_ratko
+from api.routes.employers import add_note, add_role, upload_ratko
 from api.routes.jobseekers import list_jobseekers, replace_jobseeker, visible_row
 from api.routes.matching import compose_employer, match_person, match_tasks, why_not_route
 from api.security import Permission, Role, allowed, hash_token, verify_password
@@ -42,10 +42,19 @@ from api.storage.tables import (
 )
 from api.ui.texts import LANGUAGES, texts
 from features.catalogue import ADJUSTMENTS, CHARACTERISTICS, LICENCES, SECTORS, TASK_KINDS
-from features.catalogue.schedule import DAY_PARTS, DAY_PARTS_FI, DAYS, DAYS_FI, slot_label_fi
+from features.catalogue.schedule import (
+    DAY_PARTS,
+    DAY_PARTS_FI,
+    DAYS,
+    DAYS_FI,
+    SLOT_IDS,
+    slot_label_fi,
+)
+from features.demo.templates import BASELINE, ROLE_TEMPLATES, RoleTemplate, role_from_template
 from features.errors import InvalidInputError, NotFoundError, TasmaError
 from features.schemas import CrmNote, JobseekerProfile, JobseekerStatus, OutcomeEvent, Proposal
 from features.schemas.employer import ContactChannel
+from features.schemas.employer import Role as JobRole
 from features.schemas.errors import field_errors
 from features.schemas.jobseeker import CapacitySource
 from features.schemas.proposal import DeclineReason, OutcomeKind
@@ -557,6 +566,87 @@ def upload_page(
         problems = [f"{e.field}: {e.message}" for e in err.errors]
         return _employer(request, session, user, employer_id, errors=problems, status_code=422)
     return RedirectResponse(f"/ui/employers/{employer_id}?message=uploaded", status_code=303)
+
+
+def _template(number: int) -> RoleTemplate:
+    if not 0 <= number < len(ROLE_TEMPLATES):
+        raise NotFoundError(f"no role template {number}")
+    return ROLE_TEMPLATES[number]
+
+
+@router.get("/employers/{employer_id}/roles/new", response_class=HTMLResponse)
+def new_role_page(
+    employer_id: int,
+    request: Request,
+    session: SessionDep,
+    template: Annotated[int, Query(ge=0, le=1000)] = 0,
+) -> HTMLResponse:
+    """Start a Ratko decomposition from a sector template: edit the tasks, hours, schedule,
+    the demands the template names, hand-over, and the adjustments the employer accepts."""
+    user = _user(request, session, Permission.WRITE_EMPLOYERS)
+    return _role_form(request, user, session, employer_id, template)
+
+
+def _role_form(
+    request: Request,
+    user: User,
+    session: SessionDep,
+    employer_id: int,
+    number: int,
+    errors: list[str] | None = None,
+) -> HTMLResponse:
+    lang = _lang(request)
+    employer = repository.get_employer(session, employer_id=employer_id)
+    chosen = _template(number)
+    role = role_from_template(chosen)
+    named = [
+        sorted(c for c, level in t.demands.items() if level != BASELINE.get(c, 0))
+        for t in chosen.tasks
+    ]
+    names = {cid: (c.name_fi if lang == "fi" else c.name_en) for cid, c in CHARACTERISTICS.items()}
+    levels = {
+        cid: [lv.fi if lang == "fi" else lv.en for lv in c.levels]
+        for cid, c in CHARACTERISTICS.items()
+    }
+    return _page(request, "role_form.html", user, employer=employer, employer_id=employer_id,
+                 templates=list(enumerate(ROLE_TEMPLATES)), number=number, role=role,
+                 named=named, names=names, levels=levels, slot_ids=SLOT_IDS,
+                 adjustments=ADJUSTMENTS, errors=errors or [],
+                 status_code=422 if errors else 200)  # fmt: skip
+
+
+@router.post("/employers/{employer_id}/roles/new", response_class=HTMLResponse)
+async def save_role(employer_id: int, request: Request, session: SessionDep) -> Response:
+    form = await request.form()
+    return await anyio.to_thread.run_sync(_save_role, employer_id, request, session, form)
+
+
+def _save_role(employer_id: int, request: Request, session: SessionDep, form: Any) -> Response:
+    user = _user(request, session, Permission.WRITE_EMPLOYERS)
+    number = int(form.get("template", "0")) if str(form.get("template", "0")).isdigit() else -1
+    base = role_from_template(_template(number)).model_dump(mode="json")
+    tasks = []
+    for i, task in enumerate(base["tasks"]):
+        if form.get(f"keep_{i}") != "on":
+            continue
+        task["title"] = form.get(f"title_{i}", task["title"])
+        task["task_type"] = form.get(f"type_{i}", task["task_type"])
+        task["hours_per_week"] = form.get(f"hours_{i}", task["hours_per_week"])
+        task["schedule"] = form.getlist(f"schedule_{i}")
+        for key, value in form.items():
+            if key.startswith(f"demand_{i}_"):
+                task["demands"][key.removeprefix(f"demand_{i}_")] = value
+        task["accepted_adjustments"] = form.getlist(f"adjustment_{i}")
+        tasks.append(task)
+    data = {**base, "title": form.get("role_title", base["title"]), "tasks": tasks}
+    try:
+        role = JobRole.model_validate(data)
+        add_role(employer_id, RoleCreate(role=role), request, session, user)
+    except ValidationError as err:
+        session.rollback()
+        problems = [f"{e.field}: {e.message}" for e in field_errors(err)]
+        return _role_form(request, user, session, employer_id, number, problems)
+    return RedirectResponse(f"/ui/employers/{employer_id}?message=role", status_code=303)
 
 
 @router.get("/employers/{employer_id}/tasks/{task_id}/candidates", response_class=HTMLResponse)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from features.catalogue import ADJUSTMENTS, CHARACTERISTICS, LICENCES, SECTORS, TASK_KINDS
-from features.schemas.employer import Frequency, TaskType
+from features.schemas.employer import Frequency, Role, Task, TaskType
 
 __all__ = [
     "ALIASES",
@@ -27,6 +27,7 @@ __all__ = [
     "SECTOR_INDUSTRIES",
     "RoleTemplate",
     "TaskTemplate",
+    "role_from_template",
 ]
 
 ALIASES = MappingProxyType(
@@ -502,3 +503,33 @@ Varaston saldojen tarkistus | warehouse | H | 2 | wd-am | w | st2 wa2 cc2 dg2 | 
 """),
 )
 # fmt: on
+
+
+def role_from_template(template: RoleTemplate) -> Role:
+    """A sector template as a role to start a Ratko decomposition from: its tasks with the
+    pattern's schedule, the demands (daily working time from hours and working days), loads,
+    the adjustments such employers typically accept, licences and skills."""
+    tasks = []
+    for t in template.tasks:
+        schedule = list(SCHEDULE_PATTERNS[t.pattern])
+        days = len({slot.split("-")[0] for slot in schedule})
+        demands = dict(t.demands)  # 0 is "not needed", not "not assessed": keep it
+        per_day = t.hours / max(days, 1)
+        demands["daily_working_time"] = sum(per_day >= edge for edge in (2.0, 4.0, 6.0, 8.0))
+        tasks.append(
+            Task(
+                title=t.title,
+                kind=t.kind,
+                task_type=t.task_type,
+                hours_per_week=t.hours,
+                schedule=schedule,
+                frequency=t.frequency,
+                demands=demands,
+                demand_kilograms=dict(t.kilograms),
+                accepted_adjustments=list(t.adjustments),
+                required_licences=list(t.licences),
+                required_skills=list(t.skills),
+            )
+        )
+    return Role(title=template.title, sector=template.sector, description=template.description,
+                tasks=tasks)  # fmt: skip
