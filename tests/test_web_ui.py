@@ -358,3 +358,56 @@ def test_rekrypiste_decomposes_a_role_from_a_sector_template(server, browser):
             {"t": task.id},
         )
     assert (task.hours_per_week, standing) == (12.0, 3)
+
+
+def test_coordinator_composes_a_tailored_job_nearby(server, browser):
+    base, _ = server
+    page = _login(browser, base, "anna.koordinaattori", "salasana-1")
+    codes = page.locator("tbody tr td:first-child a")
+    for i in range(codes.count()):
+        codes.nth(i).click()
+        if page.locator("li.match").count():
+            break
+        page.go_back()
+    page.get_by_role("link", name="Kokoa täsmätyö lähialueelta").click()
+    page.get_by_label("Säde, km").fill("30")
+    page.get_by_role("button", name="Kokoa täsmätyö lähialueelta").click()
+    expect(page.get_by_text("Tulos:")).to_be_visible()
+    expect(page.locator("section.card table tbody tr").first).to_be_visible()
+    expect(page.get_by_text("Yhteensä tunteja viikossa")).to_be_visible()
+    page.screenshot(path=SHOTS / "coordinator-tailored-job.png", full_page=True)
+
+
+def test_rekrypiste_creates_an_employer_and_a_bad_business_id_is_named(server, browser):
+    base, engine = server
+    with engine.connect() as c:
+        valid = c.scalar(sa.text("SELECT business_id FROM employer ORDER BY id LIMIT 1"))
+    digits = valid.replace("-", "")
+    unused = next(  # a valid business ID nobody has: vary the number, recompute the check digit
+        f"{n:07d}-{d}"
+        for n in range(int(digits[:7]) + 1, int(digits[:7]) + 1000)
+        for d in [_check_digit(f"{n:07d}")]
+        if d is not None
+    )
+    page = _login(browser, base, "reko.rekrypiste", "salasana-2")
+    page.get_by_role("link", name="Uusi työnantaja").click()
+    page.get_by_label("Työnantaja").fill("Testilän Leipomo Oy")
+    page.get_by_label("Y-tunnus").fill("1234567-8")
+    page.get_by_label("Toimiala (TOL, 2 numeroa)").fill("10")
+    page.get_by_label("Katuosoite").fill("Leipurinkatu 1")
+    page.get_by_label("Postinumero").fill("15100")
+    page.get_by_label("Kunta").fill("Lahti")
+    page.get_by_role("button", name="Luo").click()
+    expect(page.get_by_role("alert")).to_contain_text("business_id")
+    page.get_by_label("Y-tunnus").fill(unused)
+    page.get_by_role("button", name="Luo").click()
+    expect(page.get_by_role("status")).to_have_text("Työnantaja luotu.")
+    expect(page.get_by_role("heading", name="Testilän Leipomo Oy")).to_be_visible()
+
+
+def _check_digit(seven: str) -> int | None:
+    """The Finnish business ID check digit (None when the number has none)."""
+    remainder = sum(int(c) * w for c, w in zip(seven, (7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
+    if remainder == 1:
+        return None
+    return 0 if remainder == 0 else 11 - remainder

@@ -23,11 +23,24 @@ from sqlalchemy import select
 from api.audit import record
 from api.deps import SessionDep, UnauthorizedError, User, user_for_token
 from api.evaluation import run_evaluation
-from api.models import EventCreate, OverrideCreate, RoleCreate, TaskCandidatesRequest
+from api.models import (
+    ComposeRequest,
+    EmployerCreate,
+    EventCreate,
+    OverrideCreate,
+    RoleCreate,
+    TaskCandidatesRequest,
+)
 from api.routes.admin import add_event, issue_token, override
-from api.routes.employers import add_note, add_role, upload_ratko
+from api.routes.employers import add_note, add_role, create_employer, upload_ratko
 from api.routes.jobseekers import list_jobseekers, replace_jobseeker, visible_row
-from api.routes.matching import compose_employer, match_person, match_tasks, why_not_route
+from api.routes.matching import (
+    compose_employer,
+    compose_person,
+    match_person,
+    match_tasks,
+    why_not_route,
+)
 from api.security import Permission, Role, allowed, hash_token, verify_password
 from api.storage import repository, rulesets
 from api.storage.tables import (
@@ -53,7 +66,7 @@ from features.catalogue.schedule import (
 from features.demo.templates import BASELINE, ROLE_TEMPLATES, RoleTemplate, role_from_template
 from features.errors import InvalidInputError, NotFoundError, TasmaError
 from features.schemas import CrmNote, JobseekerProfile, JobseekerStatus, OutcomeEvent, Proposal
-from features.schemas.employer import ContactChannel
+from features.schemas.employer import ContactChannel, Employer
 from features.schemas.employer import Role as JobRole
 from features.schemas.errors import field_errors
 from features.schemas.jobseeker import CapacitySource
@@ -400,6 +413,24 @@ def _save_profile(jobseeker_id: int, request: Request, session: SessionDep, form
     return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=saved", status_code=303)
 
 
+@router.get("/jobseekers/{jobseeker_id}/compose", response_class=HTMLResponse)
+def person_compose_page(
+    jobseeker_id: int,
+    request: Request,
+    session: SessionDep,
+    radius_km: Annotated[float, Query(gt=0, le=200)] = 25.0,
+) -> HTMLResponse:
+    """A tailored job for the person: the best bundle of hand-over tasks within the radius."""
+    user = _user(request, session, Permission.MATCH_PERSON)
+    row = visible_row(session, user, jobseeker_id)
+    answer = compose_person(jobseeker_id, ComposeRequest(radius_km=radius_km), request, session,
+                            user)  # fmt: skip
+    bundle = answer["bundle"]
+    return _page(request, "person_compose.html", user, row=row, answer=answer, bundle=bundle,
+                 titles=_task_titles(session, bundle["task_ids"]), radius_km=radius_km,
+                 adjustments=ADJUSTMENTS)  # fmt: skip
+
+
 @router.get("/jobseekers/{jobseeker_id}/tasks/{task_id}", response_class=HTMLResponse)
 def pair_page(
     jobseeker_id: int, task_id: int, request: Request, session: SessionDep, done: int = 0
@@ -512,6 +543,58 @@ def employers_page(
     if q.strip():
         query = query.where(EmployerRow.name.ilike(f"%{q.strip()}%"))
     return _page(request, "employers.html", user, rows=session.scalars(query).all(), q=q)
+
+
+@router.get("/employers/new", response_class=HTMLResponse)
+def new_employer_page(request: Request, session: SessionDep) -> HTMLResponse:
+    user = _user(request, session, Permission.WRITE_EMPLOYERS)
+    return _page(request, "employer_form.html", user, errors=[], values={})
+
+
+@router.post("/employers/new", response_class=HTMLResponse)
+def create_employer_page(
+    request: Request,
+    session: SessionDep,
+    name: Annotated[str, Form(max_length=200)],
+    business_id: Annotated[str, Form(max_length=20)],
+    industry: Annotated[str, Form(max_length=4)],
+    street: Annotated[str, Form(max_length=120)],
+    postal_code: Annotated[str, Form(max_length=10)],
+    municipality: Annotated[str, Form(max_length=64)],
+) -> Response:
+    user = _user(request, session, Permission.WRITE_EMPLOYERS)
+    values = {
+        "name": name,
+        "business_id": business_id,
+        "industry": industry,
+        "street": street,
+        "postal_code": postal_code,
+        "municipality": municipality,
+    }
+    try:
+        employer = Employer.model_validate(
+            {
+                "name": name,
+                "business_id": business_id,
+                "industry": industry,
+                "address": {
+                    "street": street,
+                    "postal_code": postal_code,
+                    "municipality": municipality,
+                },
+            }
+        )
+        created = create_employer(EmployerCreate(employer=employer), session, user)
+    except (ValidationError, TasmaError) as err:
+        session.rollback()
+        problems = (
+            [f"{e.field}: {e.message}" for e in field_errors(err)]
+            if isinstance(err, ValidationError)
+            else [str(err)]
+        )
+        return _page(request, "employer_form.html", user, errors=problems, values=values,
+                     status_code=422)  # fmt: skip
+    return RedirectResponse(f"/ui/employers/{created.id}?message=created", status_code=303)
 
 
 @router.get("/employers/{employer_id}", response_class=HTMLResponse)
