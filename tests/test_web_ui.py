@@ -133,6 +133,11 @@ def test_coordinator_finds_a_match_understands_it_and_records_a_proposal(server,
 
     page.get_by_role("link", name="In English").click()
     expect(page.get_by_role("heading", name="Why not, and what would help")).to_be_visible()
+    # Why not for any task, by its number.
+    page.get_by_role("link", name="Back").click()
+    page.get_by_label("Task number").fill("1")
+    page.get_by_role("button", name="Check").click()
+    expect(page.get_by_role("heading", name="Why not, and what would help")).to_be_visible()
 
 
 def _count(engine, table) -> int:
@@ -185,6 +190,12 @@ def test_rekrypiste_takes_an_employer_call_through_to_a_printable_proposal(
     expect(page.get_by_role("status")).to_have_text("Taulukko tuotu.")
     page.screenshot(path=SHOTS / "rekrypiste-employer.png", full_page=True)
 
+    # Candidates for one hand-over task: codes and their fit only.
+    page.locator("table.compact td a").first.click()
+    expect(page.get_by_role("heading", name="Ehdokkaat", exact=False)).to_be_visible()
+    assert "JS-" in page.content() and "Toimintakyky" not in page.content()
+    page.screenshot(path=SHOTS / "rekrypiste-candidates.png", full_page=True)
+    page.go_back()
     page.get_by_role("link", name="Kokoa täsmätyö").click()
     expect(page.get_by_role("heading", name="Kokoa täsmätyö", exact=False)).to_be_visible()
     page.screenshot(path=SHOTS / "rekrypiste-compose.png", full_page=True)

@@ -431,6 +431,14 @@ def person_compose_page(
                  adjustments=ADJUSTMENTS)  # fmt: skip
 
 
+@router.get("/jobseekers/{jobseeker_id}/why-not")
+def why_not_any_task(
+    jobseeker_id: int, task_id: Annotated[int, Query(ge=1, le=2_147_483_647)]
+) -> RedirectResponse:
+    """Why not — for any task, by its number (e.g. one the employer mentioned)."""
+    return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}/tasks/{task_id}", status_code=303)
+
+
 @router.get("/jobseekers/{jobseeker_id}/tasks/{task_id}", response_class=HTMLResponse)
 def pair_page(
     jobseeker_id: int, task_id: int, request: Request, session: SessionDep, done: int = 0

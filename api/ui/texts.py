@@ -175,6 +175,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "create": ("Luo", "Create"),
     "created": ("Työnantaja luotu.", "Employer created."),
     "employer_errors": ("Työnantajaa ei luotu:", "The employer was not created:"),
+    "task_number": ("Tehtävän numero", "Task number"),
+    "check": ("Tarkista", "Check"),
     "wage_subsidy": ("Palkkatuki", "Wage subsidy"),
     "job_coach": ("Työhönvalmentaja", "Job coach"),
     "search_employers": ("Hae nimellä", "Search by name"),
