@@ -383,3 +383,45 @@ def test_an_analyst_evaluates_and_compares_rule_sets_in_aggregate_only(service):
     assert unknown.status_code == 404
     bad = client.post("/evaluations", json={"k": 0}, headers=analyst)
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "k"
+
+
+def test_proposals_and_suggestions_of_another_area_are_not_found(service):
+    client, tokens, area, mine, engine = service
+    with engine.connect() as c:
+        proposal_id = c.scalar(
+            sa.select(ProposalRow.id).where(ProposalRow.jobseeker_id.in_(mine)).limit(1)
+        )
+    assert proposal_id is not None
+    event = {
+        "event": {"kind": "declined_by_person", "at": "2026-11-20T10:00:00Z", "reason": "distance"}
+    }
+    assert (
+        client.get(f"/proposals/{proposal_id}", headers=auth(tokens["other_area"])).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/proposals/{proposal_id}/events", json=event, headers=auth(tokens["other_area"])
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(f"/proposals/{proposal_id}", headers=auth(tokens["coordinator"])).status_code
+        == 200
+    )
+    suggestion = client.get(
+        f"/jobseekers/{mine[0]}/matches", headers=auth(tokens["coordinator"])
+    ).json()["suggestion_id"]
+    body = {"chosen": [], "reason": "ei sovi"}
+    assert (
+        client.post(
+            f"/suggestions/{suggestion}/overrides", json=body, headers=auth(tokens["other_area"])
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/suggestions/{suggestion}/overrides", json=body, headers=auth(tokens["coordinator"])
+        ).status_code
+        == 201
+    )

@@ -19,9 +19,17 @@ from api.models import (
     TokenRequest,
     UserCreate,
 )
+from api.routes.jobseekers import visible_row
 from api.security import Permission, hash_password, hash_token, new_token, verify_password
 from api.storage import repository
-from api.storage.tables import AuditRow, OverrideRow, SuggestionRow, TokenRow, UserRow
+from api.storage.tables import (
+    AuditRow,
+    OverrideRow,
+    ProposalRow,
+    SuggestionRow,
+    TokenRow,
+    UserRow,
+)
 from features.errors import ConflictError, NotFoundError
 from features.schemas import Proposal
 
@@ -142,7 +150,21 @@ def create_proposal(
 def get_proposal(
     proposal_id: IdPath, session: SessionDep, user: Annotated[User, require(Permission.PROPOSE)]
 ) -> Proposal:
+    _check_proposal(session, user, proposal_id)
     return repository.get_proposal(session, proposal_id=proposal_id)
+
+
+def _check_proposal(session: SessionDep, user: User, proposal_id: int) -> None:
+    """A coordinator reaches only the proposals of their own area's people (404 otherwise,
+    as for the people themselves)."""
+    row = session.get(ProposalRow, proposal_id)
+    if row is None:
+        raise NotFoundError(f"no proposal with id {proposal_id}")
+    if user.area is not None and row.jobseeker_id is not None:
+        try:
+            visible_row(session, user, row.jobseeker_id)
+        except NotFoundError:
+            raise NotFoundError(f"no proposal with id {proposal_id}") from None
 
 
 @router.post(
@@ -157,6 +179,7 @@ def add_event(
     session: SessionDep,
     user: Annotated[User, require(Permission.PROPOSE)],
 ) -> dict[str, str]:
+    _check_proposal(session, user, proposal_id)
     repository.add_outcome_event(session, proposal_id=proposal_id, event=body.event)
     record(
         session,
@@ -187,6 +210,11 @@ def override(
     suggestion = session.get(SuggestionRow, suggestion_id)
     if suggestion is None:
         raise NotFoundError(f"no suggestion with id {suggestion_id}")
+    if user.area is not None and suggestion.jobseeker_id is not None:
+        try:
+            visible_row(session, user, suggestion.jobseeker_id)
+        except NotFoundError:
+            raise NotFoundError(f"no suggestion with id {suggestion_id}") from None
     original = list(suggestion.results.get("ids", []))
     row = OverrideRow(
         suggestion_id=suggestion_id,
