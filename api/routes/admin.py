@@ -154,17 +154,24 @@ def get_proposal(
     return repository.get_proposal(session, proposal_id=proposal_id)
 
 
+def _in_area(session: SessionDep, user: User, jobseeker_id: int | None, missing: str) -> None:
+    """Something about a person is out of a coordinator's reach exactly when the person is:
+    then it is 404 (``missing``), as if it did not exist."""
+    if user.area is None or jobseeker_id is None:
+        return
+    try:
+        visible_row(session, user, jobseeker_id)
+    except NotFoundError:
+        raise NotFoundError(missing) from None
+
+
 def _check_proposal(session: SessionDep, user: User, proposal_id: int) -> None:
     """A coordinator reaches only the proposals of their own area's people (404 otherwise,
     as for the people themselves)."""
     row = session.get(ProposalRow, proposal_id)
     if row is None:
         raise NotFoundError(f"no proposal with id {proposal_id}")
-    if user.area is not None and row.jobseeker_id is not None:
-        try:
-            visible_row(session, user, row.jobseeker_id)
-        except NotFoundError:
-            raise NotFoundError(f"no proposal with id {proposal_id}") from None
+    _in_area(session, user, row.jobseeker_id, f"no proposal with id {proposal_id}")
 
 
 @router.post(
@@ -210,11 +217,7 @@ def override(
     suggestion = session.get(SuggestionRow, suggestion_id)
     if suggestion is None:
         raise NotFoundError(f"no suggestion with id {suggestion_id}")
-    if user.area is not None and suggestion.jobseeker_id is not None:
-        try:
-            visible_row(session, user, suggestion.jobseeker_id)
-        except NotFoundError:
-            raise NotFoundError(f"no suggestion with id {suggestion_id}") from None
+    _in_area(session, user, suggestion.jobseeker_id, f"no suggestion with id {suggestion_id}")
     original = list(suggestion.results.get("ids", []))
     row = OverrideRow(
         suggestion_id=suggestion_id,

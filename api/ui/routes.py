@@ -110,6 +110,15 @@ def _page(
     )
 
 
+def _problems(err: ValidationError | TasmaError) -> list[str]:
+    """What was wrong, one line per field where the error names fields."""
+    if isinstance(err, ValidationError):
+        return [f"{e.field}: {e.message}" for e in field_errors(err)]
+    if isinstance(err, InvalidInputError) and err.errors:
+        return [f"{e.field}: {e.message}" for e in err.errors]
+    return [str(err)]
+
+
 def _user(request: Request, session: SessionDep, permission: Permission) -> User:
     token = request.cookies.get(COOKIE)
     if not token:
@@ -299,11 +308,7 @@ def outcome_page(
         add_event(proposal_id, EventCreate(event=event), session, user)
     except (ValidationError, TasmaError) as err:
         session.rollback()
-        message = (
-            "; ".join(f"{e.field}: {e.message}" for e in field_errors(err))
-            if isinstance(err, ValidationError)
-            else str(err)
-        )
+        message = "; ".join(_problems(err))
         return RedirectResponse(
             f"/ui/jobseekers/{jobseeker_id}?message=error&detail={quote(message)}",
             status_code=303,
@@ -403,13 +408,9 @@ def _save_profile(jobseeker_id: int, request: Request, session: SessionDep, form
     try:
         edited = JobseekerProfile.model_validate(_edited(profile, form))
         replace_jobseeker(jobseeker_id, edited, request, session, user)
-    except ValidationError as err:
+    except (ValidationError, InvalidInputError) as err:
         session.rollback()
-        problems = [f"{e.field}: {e.message}" for e in field_errors(err)]
-        return _editor(request, user, row, profile, problems)
-    except InvalidInputError as err:
-        session.rollback()
-        return _editor(request, user, row, profile, [f"{e.field}: {e.message}" for e in err.errors])
+        return _editor(request, user, row, profile, _problems(err))
     return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=saved", status_code=303)
 
 
@@ -595,12 +596,7 @@ def create_employer_page(
         created = create_employer(EmployerCreate(employer=employer), session, user)
     except (ValidationError, TasmaError) as err:
         session.rollback()
-        problems = (
-            [f"{e.field}: {e.message}" for e in field_errors(err)]
-            if isinstance(err, ValidationError)
-            else [str(err)]
-        )
-        return _page(request, "employer_form.html", user, errors=problems, values=values,
+        return _page(request, "employer_form.html", user, errors=_problems(err), values=values,
                      status_code=422)  # fmt: skip
     return RedirectResponse(f"/ui/employers/{created.id}?message=created", status_code=303)
 
@@ -635,8 +631,7 @@ def add_note_page(
     try:
         note = CrmNote(at=datetime.now(UTC), author=user.name, channel=channel, text=text)
     except ValidationError as err:
-        problems = [f"{e.field}: {e.message}" for e in field_errors(err)]
-        return _employer(request, session, user, employer_id, errors=problems)
+        return _employer(request, session, user, employer_id, errors=_problems(err))
     add_note(employer_id, note, session, user)
     return RedirectResponse(f"/ui/employers/{employer_id}?message=note", status_code=303)
 
@@ -654,8 +649,9 @@ def upload_page(
         upload_ratko(employer_id, file, request, session, user, replace)
     except InvalidInputError as err:
         session.rollback()
-        problems = [f"{e.field}: {e.message}" for e in err.errors]
-        return _employer(request, session, user, employer_id, errors=problems, status_code=422)
+        return _employer(
+            request, session, user, employer_id, errors=_problems(err), status_code=422
+        )
     return RedirectResponse(f"/ui/employers/{employer_id}?message=uploaded", status_code=303)
 
 
@@ -735,8 +731,7 @@ def _save_role(employer_id: int, request: Request, session: SessionDep, form: An
         add_role(employer_id, RoleCreate(role=role), request, session, user)
     except ValidationError as err:
         session.rollback()
-        problems = [f"{e.field}: {e.message}" for e in field_errors(err)]
-        return _role_form(request, user, session, employer_id, number, problems)
+        return _role_form(request, user, session, employer_id, number, _problems(err))
     return RedirectResponse(f"/ui/employers/{employer_id}?message=role", status_code=303)
 
 
