@@ -15,6 +15,7 @@ from sqlalchemy.orm import sessionmaker
 
 from api import errors
 from api.deps import IndexHolder, reject_unknown_query
+from api.headers import SecurityHeaders
 from api.index_cache import IndexSnapshots
 from api.logs import AccessLog
 from api.models_store import active_reranker
@@ -25,11 +26,15 @@ from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade
 from api.storage.rulesets import ensure_default
 from api.ui import routes as ui
+from api.ui.csrf import CsrfError, csrf_key
 from features.errors import TasmaError
 from matching.reranker import Reranker
 from matching.rules import default_ruleset
 
-__all__ = ["create_app"]
+__all__ = ["LOGIN_FAILURES_PER_MINUTE", "create_app"]
+
+LOGIN_FAILURES_PER_MINUTE = 20
+"""Failed log-ins a minute from one address before it must wait."""
 
 
 def _lifespan(threads: int, warm: bool):  # noqa: ANN202
@@ -97,13 +102,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.reranker = _load_reranker(settings.models_dir)
     errors.install(app)
 
-    app.add_middleware(
-        RequestGuard,
-        # Each worker process keeps its own window; the kernel spreads connections over the
-        # workers, so each enforces its share of the limit.
-        limiter=RateLimiter(-(-settings.rate_limit_per_minute // settings.workers)),
-        max_body_bytes=settings.max_body_bytes,
-    )
+    # Each worker process keeps its own windows; the kernel spreads connections over the
+    # workers, so each enforces its share of a limit.
+    share = -(-settings.rate_limit_per_minute // settings.workers)
+    app.state.user_limiter = RateLimiter(share)
+    app.state.login_failures = RateLimiter(max(2, LOGIN_FAILURES_PER_MINUTE // settings.workers))
+    app.add_middleware(RequestGuard, limiter=RateLimiter(share),
+                       max_body_bytes=settings.max_body_bytes)  # fmt: skip
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog, enabled=settings.access_log)
 
     for module in (admin, jobseekers, employers, matching, rulesets):
@@ -111,6 +117,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(rulesets.evaluations)
     app.include_router(ui.router)
     app.add_exception_handler(ui.LoginRequiredError, ui.login_redirect)  # type: ignore[arg-type]
+    app.add_exception_handler(CsrfError, ui.csrf_refused)  # type: ignore[arg-type]
+    app.state.csrf_key = csrf_key(settings, engine)
     app.mount("/static", StaticFiles(directory=Path(ui.__file__).parent / "static"), name="static")
     logging.getLogger("tasma.api").info("Täsmä API on %s", settings.database_url.split("@")[-1])
     return app

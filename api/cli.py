@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from api.cli_matching import register as register_matching
 from api.cli_rules import register as register_rules
+from api.service_setup import mark_demo
 from api.spreadsheet import read_sheet, sheet_format, write_sheet
 from api.storage import repository
 from api.storage.bulk import clear_all, is_empty, load_tables
@@ -133,6 +134,7 @@ def demo(
     world = build_world(chosen, seed=seed)
     built = time.perf_counter()
     load_tables(engine, world.tables)
+    mark_demo(engine)
     stored = time.perf_counter()
     _write_index_snapshot(engine)
     summary = world.summary() | {
@@ -302,32 +304,51 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, max=16, help="Worker processes.")] = 1,
 ) -> None:
     """Start the service (uvicorn). On an empty local database, build the demo world first and
-    print a demo token for each role."""
+    print a demo token for each role; any other database needs an admin (`tasma users add`)."""
     import uvicorn
 
     from api.app import create_app
     from api.logs import log_config
-    from api.service_setup import demo_users, seed_demo
+    from api.service_setup import (
+        UnsafeStartError,
+        check_start,
+        demo_users,
+        is_demo,
+        retire_demo_users,
+        seed_demo,
+    )
     from api.settings import Environment, get_settings
 
     settings = get_settings()
     engine = make_engine(settings.database_url)
     upgrade(engine)
-    if settings.demo_on_empty and settings.environment is not Environment.PRODUCTION:
+    production = settings.environment is Environment.PRODUCTION
+    bind_host, bind_port = host or settings.host, port or settings.port
+    if settings.demo_on_empty and not production:
         summary = seed_demo(engine, settings.demo_size)
         if summary:
             typer.echo(
                 f"demo world built: {summary['employers']} employers, "
                 f"{summary['tasks']} tasks, {summary['jobseekers']} jobseekers"
             )
+    try:
+        check_start(
+            engine, production=production, secret_set=settings.secret_key is not None,
+            host=bind_host,
+        )  # fmt: skip
+    except UnsafeStartError as err:
+        raise _fail(f"refusing to start: {err}", 2) from None
+    if is_demo(engine):
         tokens = demo_users(engine)
-        typer.echo("demo tokens (Authorization: Bearer …), valid for a day:")
+        typer.echo("DEMO DATABASE (made-up people). Demo tokens, valid for a day:")
         for name, token in tokens.items():
             typer.echo(f"  {name:<18} {token}")
         typer.echo(
             "web UI log-ins (user / password): "
             + ", ".join(f"{name} / demo-{name.split('.')[1]}" for name in tokens)
         )
+    elif retired := retire_demo_users(engine):
+        typer.echo("demo users switched off on this real database: " + ", ".join(retired))
     from api.audit import purge_expired
 
     with transaction(engine) as session:
@@ -336,7 +357,6 @@ def serve(
         )
     if removed:
         typer.echo(f"{removed} audit rows past {settings.audit_retention_days} days deleted")
-    bind_host, bind_port = host or settings.host, port or settings.port
     typer.echo(f"Täsmä web UI at http://{bind_host}:{bind_port}/ui/")
     typer.echo(f"Täsmä API at http://{bind_host}:{bind_port}/docs")
     # Worker processes build their own app (and match index) from the environment.

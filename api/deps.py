@@ -29,6 +29,7 @@ __all__ = [
     "ForbiddenError",
     "IndexHolder",
     "SessionDep",
+    "TooManyRequestsError",
     "UnauthorizedError",
     "User",
     "bump_data_version",
@@ -44,6 +45,14 @@ class UnauthorizedError(TasmaError):
 
 class ForbiddenError(TasmaError):
     code = "forbidden"
+
+
+class TooManyRequestsError(TasmaError):
+    code = "too_many_requests"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -152,12 +161,25 @@ _bearer = HTTPBearer(auto_error=False)
 
 
 def _current_user(
+    request: Request,
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise UnauthorizedError("a bearer token is required")
-    return user_for_token(session, credentials.credentials)
+    user = user_for_token(session, credentials.credentials)
+    limit_user(request, user)
+    return user
+
+
+def limit_user(request: Request, user: User) -> None:
+    """Each user's own allowance of requests a minute (whatever token or address they use)."""
+    limiter = getattr(request.app.state, "user_limiter", None)
+    wait = limiter.retry_after(f"user:{user.id}") if limiter is not None else 0
+    if wait:
+        raise TooManyRequestsError(
+            f"more than {limiter.per_minute} requests a minute; retry later", wait
+        )
 
 
 def user_for_token(session: Session, token: str) -> User:

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.deps import ForbiddenError, UnauthorizedError
+from api.deps import ForbiddenError, TooManyRequestsError, UnauthorizedError
 from features.errors import ConflictError, InvalidInputError, NotFoundError, TasmaError
 
 __all__ = ["ERROR_RESPONSES", "install"]
@@ -24,6 +24,7 @@ _STATUS = {
     ForbiddenError: 403,
     NotFoundError: 404,
     ConflictError: 409,
+    TooManyRequestsError: 429,
 }
 
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
@@ -71,6 +72,8 @@ def install(app: FastAPI) -> None:
         if isinstance(exc, InvalidInputError):
             errors = [{"field": e.field, "message": e.message} for e in exc.errors]
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        if isinstance(exc, TooManyRequestsError):
+            headers = {"Retry-After": str(exc.retry_after)}
         return JSONResponse(_body(exc.code, str(exc), errors), status_code=status, headers=headers)
 
     @app.exception_handler(StarletteHTTPException)
@@ -100,12 +103,21 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     async def database_down(request: Request, exc: OperationalError) -> JSONResponse:
-        log.error("database unavailable: %s", exc.orig)
+        # The driver's class only: its message may quote the statement's values.
+        log.error("database unavailable: %s", type(exc.orig).__name__)
         return JSONResponse(_body("unavailable", "the database is unavailable"), status_code=503)
 
     @app.exception_handler(SQLAlchemyError)
     async def database_error(request: Request, exc: SQLAlchemyError) -> JSONResponse:
-        log.error("database error on %s %s: %s", request.method, request.url.path, exc)
+        # Never the statement's parameters or the driver's message (it may quote values such
+        # as a name or an e-mail): the error's class and the route are enough to find it.
+        log.error(
+            "database error on %s %s: %s (%s)",
+            request.method,
+            request.scope.get("route").path if request.scope.get("route") else "?",
+            type(exc).__name__,
+            type(getattr(exc, "orig", None)).__name__,
+        )
         return JSONResponse(
             _body("invalid_input", "the request could not be stored as given"), status_code=422
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Path
@@ -14,10 +15,10 @@ from features.schemas import (
     JobseekerProfile,
     JobseekerStatus,
     OutcomeEvent,
-    Proposal,
     Role,
 )
 from features.schemas.common import StrictModel
+from features.schemas.proposal import DeclineReason, OutcomeKind
 from matching.rules import RuleSet
 
 MAX_ID = 2_147_483_647
@@ -54,7 +55,10 @@ class JobseekerPublic(BaseModel):
     profile: JobseekerProfile
     identity: JobseekerIdentity | None = None
     matchable: bool
-    not_matchable_reason: str = ""
+    not_matchable_reason: str = Field(
+        default="", description="'' or no_consent, consent_withdrawn, consent_scope, not_active"
+    )
+    not_matchable_text: dict[str, str] = Field(default_factory=dict)
 
 
 class JobseekerSummary(BaseModel):
@@ -90,12 +94,111 @@ class RoleCreate(StrictModel):
 
 
 class ProposalCreate(StrictModel):
-    proposal: Proposal
-    suggestion_id: BodyId | None = None
+    """Who is proposed for which tasks. Who proposed it, when, and under which rule set and
+    model are the service's to record, never the client's."""
+
+    jobseeker_code: str = Field(pattern=r"^[A-Z]{2}-[0-9A-Z]{4,12}$")
+    task_ids: list[BodyId] = Field(min_length=1, max_length=20)
+    suggestion_id: BodyId | None = Field(
+        default=None, description="The stored suggestion it came from, if any."
+    )
+
+
+class EventPublic(BaseModel):
+    kind: OutcomeKind
+    at: datetime
+    reason: DeclineReason | None = None
+    note: str = ""
+
+
+class ProposalPublic(BaseModel):
+    """A proposal and what followed; free-text notes and decline reasons only for the
+    person's own coordinators."""
+
+    id: int
+    jobseeker_code: str
+    task_ids: list[int]
+    proposed_at: datetime
+    proposed_by: str
+    ruleset_version: str
+    model_version: str | None = None
+    events: list[EventPublic]
 
 
 class EventCreate(StrictModel):
     event: OutcomeEvent
+
+
+class Envelope(BaseModel):
+    """What every stored suggestion answers with: its id and the versions that made it."""
+
+    suggestion_id: int
+    ruleset_version: str
+    model_version: str | None = None
+
+
+class MatchFilters(StrictModel):
+    k: int = Field(default=20, ge=1, le=100)
+    sector: list[str] | None = Field(default=None, max_length=20)
+    municipality: list[str] | None = Field(default=None, max_length=20)
+    employer_id: list[BodyId] | None = Field(default=None, max_length=50)
+    radius_km: float | None = Field(default=None, gt=0, le=200)
+
+
+class MatchItem(BaseModel):
+    task_id: int
+    total: float
+    explanation: dict[str, Any]
+
+
+class PersonMatchesPublic(Envelope):
+    jobseeker_id: int
+    not_matchable_reason: str = Field(
+        description="'' when the person may be matched; else no_consent, consent_withdrawn, "
+        "consent_scope or not_active."
+    )
+    not_matchable_text: dict[str, str] = Field(description="The reason in Finnish and English.")
+    n_candidates: int
+    n_feasible: int
+    items: list[MatchItem]
+
+
+class CandidatePublic(BaseModel):
+    code: str
+    total: float
+    tasks: list[dict[str, Any]] = Field(
+        description="Per task: whether it fits, the fit in words and the adjustments to arrange."
+    )
+    supports: list[str] = Field(description="job_coach, wage_subsidy")
+    explanations: list[dict[str, Any]] | None = Field(
+        default=None, description="The full explanations: for the person's own coordinators only."
+    )
+
+
+class CandidatesPublic(Envelope):
+    n_candidates: int
+    n_feasible: int
+    items: list[CandidatePublic]
+
+
+class WhyNotPublic(Envelope):
+    feasible: bool
+    failures: list[str]
+    relaxations: list[dict[str, Any]]
+    explanation: dict[str, Any]
+
+
+class ComparisonPublic(Envelope):
+    feasible: bool
+    comparison: list[dict[str, Any]]
+
+
+class PersonBundlePublic(Envelope):
+    bundle: dict[str, Any]
+
+
+class EmployerBundlesPublic(Envelope):
+    items: list[dict[str, Any]]
 
 
 class OverrideCreate(StrictModel):

@@ -1,23 +1,41 @@
-"""Preparing a database for the service: demo data and demo users on an empty local database,
-and adding users with a token (``tasma users add``)."""
+"""Preparing a database for the service: demo data and demo users only on a database that
+``tasma demo`` built and marked as a demo; on any other database, an admin made by ``tasma users
+add`` is required and leftover demo users are switched off; adding users with a token."""
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from api.audit import record
 from api.security import Role, hash_password, hash_token, new_token
 from api.storage.bulk import is_empty, load_tables
 from api.storage.engine import transaction
-from api.storage.tables import JobseekerRow, TokenRow, UserRow
+from api.storage.tables import DataVersionRow, JobseekerRow, TokenRow, UserRow
 from features.demo import build_world
-from features.errors import ConflictError
+from features.errors import ConflictError, InvalidInputError
+from features.schemas.errors import FieldError
 
-__all__ = ["add_user", "demo_users", "seed_demo"]
+__all__ = [
+    "DEMO_USERS",
+    "UnsafeStartError",
+    "add_user",
+    "demo_users",
+    "is_demo",
+    "mark_demo",
+    "retire_demo_users",
+    "seed_demo",
+]
+
+DEMO_USERS = ("demo.coordinator", "demo.rekrypiste", "demo.analyst", "demo.admin")
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+class UnsafeStartError(Exception):
+    """The service must not start this way; the message says what to do instead."""
 
 
 def add_user(
@@ -29,8 +47,15 @@ def add_user(
     password: str | None = None,
     days: int = 30,
     actor: str = "cli",
+    demo: bool = False,
 ) -> str:
-    """Create a user and return a new bearer token (shown once; only its hash is stored)."""
+    """Create a user and return a new bearer token (shown once; only its hash is stored).
+
+    A coordinator without an area would see every area's people: refused, whoever asks."""
+    if role is Role.COORDINATOR and not area:
+        raise InvalidInputError(
+            [FieldError("area", "a coordinator needs an area (the team whose people they see)")]
+        )
     if session.scalar(select(UserRow.id).where(UserRow.name == name)):
         raise ConflictError(f"a user named {name!r} exists")
     user = UserRow(
@@ -38,6 +63,7 @@ def add_user(
         role=role.value,
         area=area,
         password_hash=hash_password(password) if password else None,
+        demo=demo,
     )
     session.add(user)
     session.flush()
@@ -63,26 +89,89 @@ def add_user(
 
 
 def seed_demo(engine: Engine, size: str = "small", seed: int = 7) -> dict[str, object] | None:
-    """Build the demo world into an empty database; None if it already holds data."""
+    """Build the demo world into an empty database and mark it a demo; None if it already
+    holds data."""
     if not is_empty(engine):
         return None
     world = build_world(size, seed=seed)
     load_tables(engine, world.tables)
+    mark_demo(engine)
     return world.summary()
 
 
+def mark_demo(engine: Engine) -> None:
+    """Mark the database as built from made-up people (``tasma demo``)."""
+    with transaction(engine) as session:
+        session.execute(update(DataVersionRow).where(DataVersionRow.id == 1).values(demo=True))
+
+
+def is_demo(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return bool(conn.scalar(select(DataVersionRow.demo).where(DataVersionRow.id == 1)))
+
+
+def retire_demo_users(engine: Engine) -> list[str]:
+    """Switch off demo users on a database that is not a demo (and end their tokens), audited;
+    the names switched off."""
+    now = datetime.now(UTC)
+    with transaction(engine) as session:
+        rows = session.scalars(
+            select(UserRow).where(UserRow.demo.is_(True), UserRow.active.is_(True))
+        ).all()
+        for row in rows:
+            row.active = False
+            session.execute(
+                update(TokenRow)
+                .where(TokenRow.user_id == row.id, TokenRow.expires_at > now)
+                .values(expires_at=now)
+            )
+            record(session, actor="tasma serve", role="admin", action="deactivate_user",
+                   object_type="user", object_id=row.id, details={"why": "demo user"})  # fmt: skip
+        return [row.name for row in rows]
+
+
+def check_start(engine: Engine, *, production: bool, secret_set: bool, host: str) -> None:
+    """Refuse a start that would expose people's data: a demo in production, a listener
+    beyond this machine without production settings, a real database without an admin."""
+    demo = is_demo(engine)
+    if production and demo:
+        raise UnsafeStartError(
+            "this database was built by `tasma demo` (made-up people): not for production"
+        )
+    if host not in LOOPBACK and not (production and secret_set):
+        raise UnsafeStartError(
+            f"--host {host} would serve beyond this machine: set TASMA_ENVIRONMENT=production "
+            "and TASMA_SECRET_KEY first (or listen on 127.0.0.1)"
+        )
+    if not demo:
+        with engine.connect() as conn:
+            admin = conn.scalar(
+                select(UserRow.id).where(
+                    UserRow.role == Role.ADMIN.value,
+                    UserRow.active.is_(True),
+                    UserRow.demo.is_(False),
+                )
+            )
+        if admin is None:
+            raise UnsafeStartError(
+                "this database is not a demo and has no admin: create one first with "
+                "`tasma users add NAME --role admin --password` (or build a demo with "
+                "`tasma demo` on an empty database)"
+            )
+
+
 def demo_users(engine: Engine) -> dict[str, str]:
-    """A demo user per role (the coordinator for the busiest area), each with a fresh token."""
+    """On a demo database, a demo user per role (the coordinator for the busiest area), each
+    with a fresh day-long token."""
+    if not is_demo(engine):
+        raise UnsafeStartError("demo users exist only on a database built by `tasma demo`")
     tokens: dict[str, str] = {}
     with transaction(engine) as session:
         areas = Counter(session.scalars(select(JobseekerRow.area)).all())
         busiest = areas.most_common(1)[0][0] if areas else None
-        for role, name, area in (
-            (Role.COORDINATOR, "demo.coordinator", busiest),
-            (Role.REKRYPISTE, "demo.rekrypiste", None),
-            (Role.ANALYST, "demo.analyst", None),
-            (Role.ADMIN, "demo.admin", None),
-        ):
+        roles = (Role.COORDINATOR, Role.REKRYPISTE, Role.ANALYST, Role.ADMIN)
+        for role, name in zip(roles, DEMO_USERS, strict=True):
+            area = busiest if role is Role.COORDINATOR else None
             existing = session.scalar(select(UserRow).where(UserRow.name == name))
             if existing is None:
                 tokens[name] = add_user(
@@ -92,8 +181,11 @@ def demo_users(engine: Engine) -> dict[str, str]:
                     area=area,
                     password="demo-" + role.value,
                     actor="tasma serve",
+                    days=1,
+                    demo=True,
                 )
-            else:
+            elif existing.demo:
+                existing.active = True
                 token = new_token()
                 session.add(
                     TokenRow(

@@ -6,7 +6,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.storage.engine import data_dir, database_url
@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TASMA_", extra="ignore")
 
     environment: Environment = Environment.LOCAL
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Signs the web forms' CSRF tokens; required in production (32+ characters).",
+    )
     database_url: str = Field(default_factory=database_url)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -59,6 +63,8 @@ class Settings(BaseSettings):
                 problems.append("TASMA_DEMO_ON_EMPTY must be false (no demo data or demo users)")
             if self.database_url.startswith("sqlite") and "DATABASE_URL" not in _env():
                 problems.append("set DATABASE_URL explicitly (the SQLite default is for local use)")
+            if self.secret_key is None or len(self.secret_key.get_secret_value()) < 32:
+                problems.append("set TASMA_SECRET_KEY to a random string of 32+ characters")
             if problems:
                 raise ValueError("unsafe production settings: " + "; ".join(problems))
         return self

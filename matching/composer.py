@@ -254,7 +254,11 @@ PAIR_CHUNK = 200_000
 
 
 def _best_single_task(
-    people: PeopleMatrix, tasks: TaskMatrix, task_rows: np.ndarray, rules: RuleSet
+    people: PeopleMatrix,
+    tasks: TaskMatrix,
+    task_rows: np.ndarray,
+    rules: RuleSet,
+    eligible: np.ndarray | None = None,
 ) -> np.ndarray:
     """(n_people,): each person's best feasible score over ``task_rows`` (-inf: none).
 
@@ -272,6 +276,8 @@ def _best_single_task(
     near = people.matchable & (
         haversine_km(people.lat, people.lon, lat, lon) <= hard.max_distance_km + spread
     )
+    if eligible is not None:
+        near &= eligible
     person_rows = np.flatnonzero(near)
     ok = np.ones((len(person_rows), len(task_rows)), dtype=bool)
     if hard.require_licences:
@@ -309,8 +315,10 @@ def compose_for_employer(
     *,
     shortlist: int = 30,
     workplace_penalty: float = WORKPLACE_PENALTY,
+    eligible: np.ndarray | None = None,
 ) -> list[Bundle]:
-    """For an employer's hand-over tasks, the k best candidates, each with their own bundle."""
+    """For an employer's hand-over tasks, the k best candidates, each with their own bundle;
+    ``eligible`` (bool over people rows) keeps out whoever the asking user may not see."""
     if not 1 <= k <= 50:
         raise InvalidInputError([FieldError("k", f"must be 1–50, got {k}")])
     task_rows = np.flatnonzero((tasks.employer_ids == employer_id) & tasks.hand_over)
@@ -318,7 +326,7 @@ def compose_for_employer(
         raise NotFoundError(f"no tasks for employer {employer_id}")
     if len(task_rows) == 0:
         return []
-    best = _best_single_task(people, tasks, task_rows, rules)
+    best = _best_single_task(people, tasks, task_rows, rules, eligible)
     has_any = np.isfinite(best)
     candidates = np.flatnonzero(has_any)
     leading = candidates[top_k(best[has_any], people.ids[has_any], shortlist)]

@@ -28,6 +28,7 @@ from features.catalogue import (
 )
 from features.catalogue.adjustments import PROVIDER_NAMES
 from features.catalogue.schedule import SLOT_IDS, slot_label_fi
+from features.matchability import reason_text
 from features.pipeline.encoders import adjustment_lowering_table
 from features.pipeline.frames import KG_IDS
 from features.pipeline.matrices import PeopleMatrix, TaskMatrix
@@ -341,8 +342,7 @@ def _failure_sentences(
     out = []
     for failure in e.failures:
         if failure == "not_matchable":
-            reason = str(people.not_matchable_reason[i])
-            out.append(_NOT_MATCHABLE.get(reason, (reason, reason))[0 if fi else 1])
+            out.append(reason_text(str(people.not_matchable_reason[i]), lang))
         elif failure == "not_hand_over":
             out.append("Ydintehtävä: työnantaja ei ole luovuttanut sitä." if fi
                        else "A core task: the employer has not handed it over.")  # fmt: skip
@@ -416,12 +416,34 @@ _COST_SHORT = {
     "medium": ("kohtalainen kustannus", "medium cost"),
     "high": ("suuri kustannus", "high cost"),
 }
-_NOT_MATCHABLE = {
-    "no consent to matching": ("Ei suostumusta yhteensovittamiseen.", "No consent to matching."),
-    "consent to matching withdrawn": ("Suostumus on peruttu.", "Consent has been withdrawn."),
-    "consent does not cover matching": (
-        "Suostumus ei kata yhteensovittamista.",
-        "The consent does not cover matching.",
-    ),
-    "status is not active": ("Asiakkuus ei ole aktiivinen.", "The person is not active."),
-}
+
+
+def employer_summary(e: Explanation) -> dict[str, Any]:
+    """What employer-facing staff may know of a fit: whether it fits, in words, and the
+    adjustments to arrange — never capacities, physician's limits, distance or hours wanted."""
+    n_adj = len(e.adjustments)
+    hours_fi, hours_en = _hours(e.task_hours, "fi"), _hours(e.task_hours, "en")
+    if e.feasible:
+        head_fi = "Sopii" if n_adj == 0 else f"Sopii mukautuksin ({n_adj})"
+        fi = f"{head_fi}, {hours_fi} h viikossa."
+        en = (
+            "Fits" if n_adj == 0 else f"Fits with {n_adj} adjustment{'s' * (n_adj > 1)}"
+        ) + f", {hours_en} h a week."
+    else:
+        fi, en = "Ei sovi.", "Does not fit."
+    return {
+        "task_id": e.task_id,
+        "feasible": e.feasible,
+        "fit": {"fi": fi, "en": en},
+        "adjustments": [
+            {
+                "id": a.id,
+                "name_fi": a.name_fi,
+                "name_en": a.name_en,
+                "provider": a.provider,
+                "cost_class": a.cost_class,
+                "subsidy_available": a.subsidy_available,
+            }
+            for a in e.adjustments
+        ],
+    }

@@ -134,9 +134,11 @@ def rank_people_for_tasks(
     k: int = 20,
     *,
     areas: Sequence[str] | None = None,
+    eligible: np.ndarray | None = None,
 ) -> Ranked:
     """The k best people for a task, or for a set of tasks (feasible for every one of them;
-    scored by the mean over the set)."""
+    scored by the mean over the set). ``eligible`` (bool over people rows) keeps out whoever
+    the asking user may not see."""
     _check_k(k)
     if not task_ids:
         raise InvalidInputError([FieldError("task_ids", "give at least one task")])
@@ -146,6 +148,8 @@ def rank_people_for_tasks(
     task_rows = np.array([tasks.row_of[t] for t in dict.fromkeys(task_ids)], dtype=np.int64)
     hard = rules.hard
     keep = people.matchable.copy()
+    if eligible is not None:
+        keep &= eligible
     if areas:
         keep &= np.isin(people.area, list(areas))
     for j in task_rows:

@@ -12,10 +12,17 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from api.storage.engine import make_engine
+from api.app import create_app
+from api.security import Role
+from api.service_setup import add_user
+from api.settings import Environment, Settings
+from api.storage.bulk import load_tables
+from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade
+from api.storage.tables import JobseekerRow
 from features.demo import World, build_world
 
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -95,3 +102,37 @@ def tiny_world() -> World:
 @pytest.fixture(scope="session")
 def small_world() -> World:
     return build_world("small", seed=3)
+
+
+API_WORLD = build_world("tiny", seed=5)
+"""The world every API test (the ``service`` fixture) serves."""
+
+
+@pytest.fixture
+def service(engine, database_url):
+    """The API over the tiny world, with a user of each role (and one of another area)."""
+    load_tables(engine, API_WORLD.tables)
+    with transaction(engine) as s:
+        area = s.scalar(
+            sa.select(JobseekerRow.area)
+            .group_by(JobseekerRow.area)
+            .order_by(sa.func.count().desc())
+            .limit(1)
+        )
+        tokens = {
+            "coordinator": add_user(s, name="coord", role=Role.COORDINATOR, area=area),
+            "other_area": add_user(s, name="coord2", role=Role.COORDINATOR, area="Elsewhere"),
+            "rekrypiste": add_user(s, name="rekry", role=Role.REKRYPISTE),
+            "analyst": add_user(s, name="analyst", role=Role.ANALYST),
+            "admin": add_user(s, name="admin", role=Role.ADMIN, password="correct horse 1"),
+        }
+        mine = s.scalars(
+            sa.select(JobseekerRow.id).where(JobseekerRow.area == area).order_by(JobseekerRow.id)
+        ).all()
+    return api_client(database_url), tokens, area, list(mine), engine
+
+
+def api_client(database_url: str, **settings: object) -> TestClient:
+    """The API on ``database_url`` with test settings (and any overrides)."""
+    defaults: dict[str, object] = {"environment": Environment.TEST, "demo_on_empty": False}
+    return TestClient(create_app(Settings(database_url=database_url, **(defaults | settings))))

@@ -6,47 +6,13 @@ import io
 
 import pytest
 import sqlalchemy as sa
-from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.security import PERMISSIONS, Permission, Role
-from api.service_setup import add_user
-from api.settings import Environment, Settings
-from api.storage.bulk import load_tables
-from api.storage.engine import transaction
 from api.storage.tables import AuditRow, JobseekerRow, ProposalRow
-from features.demo import build_world
 from matching.rules import default_ruleset
 from tests import factories
-
-WORLD = build_world("tiny", seed=5)
-
-
-@pytest.fixture
-def service(engine, database_url):
-    load_tables(engine, WORLD.tables)
-    with transaction(engine) as s:
-        area = s.scalar(
-            sa.select(JobseekerRow.area)
-            .group_by(JobseekerRow.area)
-            .order_by(sa.func.count().desc())
-            .limit(1)
-        )
-        tokens = {
-            "coordinator": add_user(s, name="coord", role=Role.COORDINATOR, area=area),
-            "other_area": add_user(s, name="coord2", role=Role.COORDINATOR, area="Elsewhere"),
-            "rekrypiste": add_user(s, name="rekry", role=Role.REKRYPISTE),
-            "analyst": add_user(s, name="analyst", role=Role.ANALYST),
-            "admin": add_user(s, name="admin", role=Role.ADMIN, password="correct horse 1"),
-        }
-        mine = s.scalars(
-            sa.select(JobseekerRow.id).where(JobseekerRow.area == area).order_by(JobseekerRow.id)
-        ).all()
-    settings = Settings(
-        database_url=database_url, environment=Environment.TEST, demo_on_empty=False
-    )
-    client = TestClient(create_app(settings))
-    return client, tokens, area, list(mine), engine
+from tests.conftest import API_WORLD as WORLD
+from tests.conftest import api_client
 
 
 def auth(token):
@@ -179,7 +145,8 @@ def test_created_profile_is_matched_only_with_consent_and_every_access_is_audite
     assert created.status_code == 201
     jid = created.json()["id"]
     matches = client.get(f"/jobseekers/{jid}/matches", headers=headers).json()
-    assert matches["items"] == [] and matches["not_matchable_reason"] == "no consent to matching"
+    assert matches["items"] == [] and matches["not_matchable_reason"] == "no_consent"
+    assert matches["not_matchable_text"]["fi"] == "Ei suostumusta yhteensovittamiseen."
     assert matches["suggestion_id"] and matches["ruleset_version"] == "default-2026.11"
     for _ in range(3):
         assert client.get(f"/jobseekers/{jid}", headers=headers).status_code == 200
@@ -295,15 +262,7 @@ def test_limits_and_errors_are_declared(service):
 def test_rate_limit_answers_429_with_retry_after(engine, database_url):
     from api.ratelimit import RateLimiter
 
-    app = create_app(
-        Settings(
-            database_url=database_url,
-            environment=Environment.TEST,
-            demo_on_empty=False,
-            rate_limit_per_minute=10,
-        )
-    )
-    client = TestClient(app)
+    client = api_client(database_url, rate_limit_per_minute=10)
     statuses = [client.get("/health").status_code for _ in range(12)]
     assert statuses[:10] == [200] * 10 and statuses[10:] == [429, 429]
     limited = client.get("/health")

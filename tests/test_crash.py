@@ -35,6 +35,7 @@ def test_acknowledged_writes_survive_sigkill(tmp_path):
     load_tables(engine, build_world("tiny", seed=2).tables)
     with transaction(engine) as session:
         token = add_user(session, name="rekry", role=Role.REKRYPISTE)
+        add_user(session, name="operator", role=Role.ADMIN)  # a real database needs an admin
     engine.dispose()
     port = _free_port()
     env = os.environ | {

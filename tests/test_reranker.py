@@ -102,13 +102,13 @@ def test_loading_refuses_other_features_or_library_versions(trained, tmp_path):
         load_reranker(tmp_path, "test-model")
 
 
-def _service(world, tmp_path, models_dir):
+def _service(world, tmp_path, models_dir, area):
     url = f"sqlite:///{tmp_path / 'tasma.db'}"
     engine = make_engine(url)
     upgrade(engine)
     load_tables(engine, world.tables)
     with transaction(engine) as s:
-        token = add_user(s, name="coord", role=Role.COORDINATOR)
+        token = add_user(s, name="coord", role=Role.COORDINATOR, area=area)
     settings = Settings(
         database_url=url,
         environment=Environment.TEST,
@@ -124,8 +124,9 @@ def test_the_service_reranks_with_the_active_model_and_says_so(trained, tmp_path
     models = tmp_path / "models"
     save_reranker(models, model, card)
     activate_model(models, "test-model")
-    client, headers = _service(world, tmp_path, models)
     person = int(index.people.ids[index.people.matchable][0])
+    area = str(index.people.area[index.people.row_of[person]])
+    client, headers = _service(world, tmp_path, models, area)
     answer = client.get(f"/jobseekers/{person}/matches", params={"k": 5}, headers=headers).json()
     assert answer["model_version"] == "test-model"
     ranked = rank_tasks_for_person(index.people, index.tasks, person, RULES, MAX_K)
@@ -135,7 +136,7 @@ def test_the_service_reranks_with_the_active_model_and_says_so(trained, tmp_path
     # A model this install cannot trust is refused: the rules alone, and the answer says so.
     path = models / "test-model" / "card.json"
     path.write_text(path.read_text().replace(card["libraries"]["numpy"], "0.0.1"))
-    other, headers2 = _service(world, tmp_path / "again", models)
+    other, headers2 = _service(world, tmp_path / "again", models, area)
     plain = other.get(f"/jobseekers/{person}/matches", params={"k": 5}, headers=headers2).json()
     assert plain["model_version"] is None
     assert [i["task_id"] for i in plain["items"]] == [int(t) for t in ranked.ids[:5]]

@@ -31,10 +31,12 @@ EXCLUDED = [schemathesis.checks.positive_data_acceptance]
 
 @pytest.fixture
 def api(engine, database_url):
-    load_tables(engine, WORLD.tables)
+    # Everyone in one area, and the fuzzing coordinator in it: the widest surface to fuzz.
+    tables = dict(WORLD.tables)
+    tables["jobseeker"] = tables["jobseeker"].assign(area="Fuzz")
+    load_tables(engine, tables)
     with transaction(engine) as session:
-        # A coordinator without an area sees every jobseeker: the widest surface to fuzz.
-        token = add_user(session, name="fuzzer", role=Role.COORDINATOR, area=None)
+        token = add_user(session, name="fuzzer", role=Role.COORDINATOR, area="Fuzz")
     app = create_app(
         Settings(database_url=database_url, environment=Environment.TEST, demo_on_empty=False)
     )

@@ -36,14 +36,14 @@ def _service(tmp_path, reuse=None, **overrides):
         upgrade(engine)
         load_tables(engine, WORLD.tables)
     with transaction(engine) as s:
-        token = add_user(s, name=f"coord{2 if reuse else 1}", role=Role.COORDINATOR)
-        person = s.scalar(
-            sa.select(JobseekerRow.id)
+        person, area = s.execute(
+            sa.select(JobseekerRow.id, JobseekerRow.area)
             .where(JobseekerRow.consent_given_at.is_not(None))
             .where(JobseekerRow.consent_withdrawn_at.is_(None))
             .where(JobseekerRow.status == "active")
             .limit(1)
-        )
+        ).one()
+        token = add_user(s, name=f"coord{2 if reuse else 1}", role=Role.COORDINATOR, area=area)
     settings = Settings(
         database_url=url, environment=Environment.TEST, demo_on_empty=False, **overrides
     )

@@ -52,6 +52,7 @@ def server(tmp_path_factory):
         )
         add_user(s, name="reko.rekrypiste", role=Role.REKRYPISTE, password="salasana-2")
         add_user(s, name="aino.analyytikko", role=Role.ANALYST, password="salasana-3")
+        add_user(s, name="ylla.pitaja", role=Role.ADMIN, password="salasana-4")
     port = _free_port()
     env = os.environ | {
         "DATABASE_URL": url, "TASMA_DATA_DIR": str(data), "TASMA_ENVIRONMENT": "test",
@@ -261,7 +262,6 @@ def test_analyst_compares_rule_sets_and_requests_activation_which_an_admin_grant
         store.add_ruleset(
             s, near, author="aino.analyytikko", parent=rules.version, note="lähemmät ensin"
         )
-        add_user(s, name="ylla.pitaja", role=Role.ADMIN, password="salasana-4")
     page = _login(browser, base, "aino.analyytikko", "salasana-3")
     page.get_by_label("B").select_option("near-ui")
     page.get_by_role("button", name="Vertaa historiaan").click()

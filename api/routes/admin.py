@@ -2,36 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from sqlalchemy import select
 
-from api.audit import record
-from api.deps import CurrentUser, SessionDep, UnauthorizedError, User, require
+from api.deps import CurrentUser, SessionDep, User, require
 from api.models import (
     Created,
     EventCreate,
     IdPath,
     OverrideCreate,
     ProposalCreate,
+    ProposalPublic,
     TokenRequest,
     UserCreate,
 )
-from api.routes.jobseekers import visible_row
-from api.security import Permission, hash_password, hash_token, new_token, verify_password
-from api.storage import repository
-from api.storage.tables import (
-    AuditRow,
-    OverrideRow,
-    ProposalRow,
-    SuggestionRow,
-    TokenRow,
-    UserRow,
-)
-from features.errors import ConflictError, NotFoundError
-from features.schemas import Proposal
+from api.security import Permission, Role
+from api.service_setup import add_user
+from api.services import proposals
+from api.services.auth import log_in
+from api.services.context import request_context
+from api.settings import Environment
+from api.storage.tables import AuditRow, UserRow
 
 router = APIRouter()
 
@@ -44,38 +37,19 @@ def health(session: SessionDep) -> dict[str, str]:
 
 @router.post("/auth/token", tags=["auth"], summary="Log in: a bearer token for a user")
 def login(body: TokenRequest, request: Request, session: SessionDep) -> dict[str, str]:
-    user = session.scalar(select(UserRow).where(UserRow.name == body.username))
-    if (
-        user is None
-        or not user.active
-        or not user.password_hash
-        or not verify_password(user.password_hash, body.password)
-    ):
-        raise UnauthorizedError("wrong user name or password")
-    token = issue_token(session, user.id, request.app.state.settings.token_days)
-    record(
+    """Five wrong passwords in a row lock the user name for 15 minutes (429 with
+    Retry-After), as do 20 failures a minute from one address."""
+    token, _ = log_in(
         session,
-        actor=user.name,
-        role=user.role,
-        action="login",
-        object_type="user",
-        object_id=user.id,
+        username=body.username,
+        password=body.password,
+        address=request.client.host if request.client else "unknown",
+        failures=request.app.state.login_failures,
+        days=request.app.state.settings.token_days,
+        via="login",
+        demo_allowed=request.app.state.settings.environment is not Environment.PRODUCTION,
     )
-    session.commit()
     return {"access_token": token, "token_type": "bearer"}
-
-
-def issue_token(session: SessionDep, user_id: int, days: int) -> str:
-    token = new_token()
-    session.add(
-        TokenRow(
-            user_id=user_id,
-            token_hash=hash_token(token),
-            expires_at=datetime.now(UTC) + timedelta(days=days),
-        )
-    )
-    session.flush()
-    return token
 
 
 @router.get("/me", tags=["auth"], summary="Who am I")
@@ -90,28 +64,18 @@ def create_user(
     session: SessionDep,
     user: Annotated[User, require(Permission.MANAGE_USERS)],
 ) -> dict[str, object]:
-    if session.scalar(select(UserRow.id).where(UserRow.name == body.name)):
-        raise ConflictError(f"a user named {body.name!r} exists")
-    row = UserRow(
-        name=body.name,
-        role=body.role,
-        area=body.area,
-        password_hash=hash_password(body.password) if body.password else None,
-    )
-    session.add(row)
-    session.flush()
-    token = issue_token(session, row.id, request.app.state.settings.token_days)
-    record(
+    token = add_user(
         session,
+        name=body.name,
+        role=Role(body.role),
+        area=body.area,
+        password=body.password,
+        days=request.app.state.settings.token_days,
         actor=user.name,
-        role=user.role,
-        action="create_user",
-        object_type="user",
-        object_id=row.id,
-        details={"role": body.role},
     )
+    user_id = session.scalar(select(UserRow.id).where(UserRow.name == body.name))
     session.commit()
-    return {"id": row.id, "token": token}
+    return {"id": user_id, "token": token}
 
 
 @router.post(
@@ -119,59 +83,32 @@ def create_user(
     tags=["proposals"],
     response_model=Created,
     status_code=201,
-    summary="Record that a match was proposed",
+    summary="Record that a person was proposed for tasks",
 )
 def create_proposal(
     body: ProposalCreate,
+    request: Request,
     session: SessionDep,
     user: Annotated[User, require(Permission.PROPOSE)],
 ) -> Created:
-    proposal_id = repository.add_proposal(session, proposal=body.proposal)
-    record(
-        session,
-        actor=user.name,
-        role=user.role,
-        action="propose",
-        object_type="proposal",
-        object_id=proposal_id,
-        ruleset_version=body.proposal.ruleset_version,
-        details={"suggestion_id": body.suggestion_id, "task_ids": body.proposal.task_ids},
-    )
-    session.commit()
-    return Created(id=proposal_id)
+    """Who proposed it, when, and under which rule set and model are recorded by the service
+    (from the suggestion named, else the active rule set)."""
+    return Created(id=proposals.propose(request_context(request, session, user), body))
 
 
 @router.get(
     "/proposals/{proposal_id}",
     tags=["proposals"],
-    response_model=Proposal,
+    response_model=ProposalPublic,
     summary="A proposal and what happened",
 )
 def get_proposal(
-    proposal_id: IdPath, session: SessionDep, user: Annotated[User, require(Permission.PROPOSE)]
-) -> Proposal:
-    _check_proposal(session, user, proposal_id)
-    return repository.get_proposal(session, proposal_id=proposal_id)
-
-
-def _in_area(session: SessionDep, user: User, jobseeker_id: int | None, missing: str) -> None:
-    """Something about a person is out of a coordinator's reach exactly when the person is:
-    then it is 404 (``missing``), as if it did not exist."""
-    if user.area is None or jobseeker_id is None:
-        return
-    try:
-        visible_row(session, user, jobseeker_id)
-    except NotFoundError:
-        raise NotFoundError(missing) from None
-
-
-def _check_proposal(session: SessionDep, user: User, proposal_id: int) -> None:
-    """A coordinator reaches only the proposals of their own area's people (404 otherwise,
-    as for the people themselves)."""
-    row = session.get(ProposalRow, proposal_id)
-    if row is None:
-        raise NotFoundError(f"no proposal with id {proposal_id}")
-    _in_area(session, user, row.jobseeker_id, f"no proposal with id {proposal_id}")
+    proposal_id: IdPath,
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.PROPOSE)],
+) -> ProposalPublic:
+    return proposals.read_proposal(request_context(request, session, user), proposal_id)
 
 
 @router.post(
@@ -183,21 +120,11 @@ def _check_proposal(session: SessionDep, user: User, proposal_id: int) -> None:
 def add_event(
     proposal_id: IdPath,
     body: EventCreate,
+    request: Request,
     session: SessionDep,
     user: Annotated[User, require(Permission.PROPOSE)],
 ) -> dict[str, str]:
-    _check_proposal(session, user, proposal_id)
-    repository.add_outcome_event(session, proposal_id=proposal_id, event=body.event)
-    record(
-        session,
-        actor=user.name,
-        role=user.role,
-        action="outcome",
-        object_type="proposal",
-        object_id=proposal_id,
-        details={"kind": body.event.kind.value},
-    )
-    session.commit()
+    proposals.record_outcome(request_context(request, session, user), proposal_id, body.event)
     return {"status": "recorded"}
 
 
@@ -211,35 +138,14 @@ def add_event(
 def override(
     suggestion_id: IdPath,
     body: OverrideCreate,
+    request: Request,
     session: SessionDep,
     user: Annotated[User, require(Permission.OVERRIDE)],
 ) -> Created:
-    suggestion = session.get(SuggestionRow, suggestion_id)
-    if suggestion is None:
-        raise NotFoundError(f"no suggestion with id {suggestion_id}")
-    _in_area(session, user, suggestion.jobseeker_id, f"no suggestion with id {suggestion_id}")
-    original = list(suggestion.results.get("ids", []))
-    row = OverrideRow(
-        suggestion_id=suggestion_id,
-        actor=user.name,
-        original=original,
-        chosen=body.chosen,
-        reason=body.reason,
+    ctx = request_context(request, session, user)
+    return Created(
+        id=proposals.override_suggestion(ctx, suggestion_id, body.chosen, body.reason)
     )
-    session.add(row)
-    session.flush()
-    record(
-        session,
-        actor=user.name,
-        role=user.role,
-        action="override",
-        object_type="suggestion",
-        object_id=suggestion_id,
-        ruleset_version=suggestion.ruleset_version,
-        details={"original": original, "chosen": body.chosen, "reason": body.reason},
-    )
-    session.commit()
-    return Created(id=row.id)
 
 
 @router.get("/audit", tags=["audit"], summary="The audit log (admin)")

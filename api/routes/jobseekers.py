@@ -15,6 +15,8 @@ from api.audit import record
 from api.deps import SessionDep, User, bump_data_version, require
 from api.models import Created, IdPath, JobseekerCreate, JobseekerPublic, JobseekerSummary, Page
 from api.security import Permission
+from api.services.context import request_context
+from api.services.policy import reachable_person
 from api.storage import repository
 from api.storage.tables import (
     AuditRow,
@@ -24,43 +26,26 @@ from api.storage.tables import (
     ProposalTaskRow,
     SuggestionRow,
 )
-from features.errors import InvalidInputError, NotFoundError
+from features.errors import InvalidInputError
+from features.matchability import reason_text
 from features.schemas import JobseekerProfile, JobseekerStatus
 from features.schemas.errors import FieldError
 
 router = APIRouter(prefix="/jobseekers", tags=["jobseekers"])
 
 
-def visible_row(session: SessionDep, user: User, jobseeker_id: int) -> JobseekerRow:
-    """The jobseeker, if the user's area covers them; otherwise 404 (not 403: no hint that
-    the id exists)."""
-    row = session.get(JobseekerRow, jobseeker_id)
-    if row is None or (user.area is not None and row.area != user.area):
-        raise NotFoundError(f"no jobseeker with id {jobseeker_id}")
-    return row
-
-
 def _public(session: SessionDep, row: JobseekerRow, *, with_identity: bool) -> JobseekerPublic:
     profile = repository.get_jobseeker(session, jobseeker_id=row.id)
     identity = repository.get_identity(session, jobseeker_id=row.id) if with_identity else None
-    reason = "" if profile.can_be_matched() else _reason(profile)
+    reason = profile.not_matchable_reason()
     return JobseekerPublic(
         id=row.id,
         profile=profile,
         identity=identity,
         matchable=not reason,
         not_matchable_reason=reason,
+        not_matchable_text={lang: reason_text(reason, lang) for lang in ("fi", "en")},
     )
-
-
-def _reason(profile: JobseekerProfile) -> str:
-    if profile.consent is None:
-        return "no consent to matching"
-    if profile.consent.withdrawn_at is not None:
-        return "consent to matching withdrawn"
-    if not profile.consent.allows_matching():
-        return "consent does not cover matching"
-    return "" if profile.status is JobseekerStatus.ACTIVE else "status is not active"
 
 
 @router.get("", response_model=Page, summary="Jobseekers of my area")
@@ -72,9 +57,9 @@ def list_jobseekers(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> Page:
-    query = select(JobseekerRow)
-    if user.area is not None:
-        query = query.where(JobseekerRow.area == user.area)
+    # Only one's own area; a coordinator without one (made before areas were required) sees
+    # nobody: ``area IS NULL`` matches no person.
+    query = select(JobseekerRow).where(JobseekerRow.area == user.area)
     if status is not None:
         query = query.where(JobseekerRow.status == status.value)
     if code:
@@ -110,7 +95,7 @@ def create_jobseeker(
     session: SessionDep,
     user: Annotated[User, require(Permission.WRITE_JOBSEEKERS)],
 ) -> Created:
-    if user.area is not None and body.profile.area != user.area:
+    if body.profile.area != user.area:
         raise InvalidInputError([FieldError("profile.area", f"must be your area {user.area!r}")])
     new_id = repository.add_jobseeker(
         session, profile=body.profile, identity=body.identity, demographics=body.demographics
@@ -131,11 +116,12 @@ def create_jobseeker(
 @router.get("/{jobseeker_id}", response_model=JobseekerPublic, summary="A jobseeker's profile")
 def get_jobseeker(
     jobseeker_id: IdPath,
+    request: Request,
     session: SessionDep,
     user: Annotated[User, require(Permission.READ_JOBSEEKERS)],
     purpose: Annotated[str, Query(min_length=1, max_length=200)] = "unspecified",
 ) -> JobseekerPublic:
-    row = visible_row(session, user, jobseeker_id)
+    row = reachable_person(request_context(request, session, user), jobseeker_id)
     result = _public(session, row, with_identity=True)
     record(
         session,
@@ -158,8 +144,8 @@ def replace_jobseeker(
     session: SessionDep,
     user: Annotated[User, require(Permission.WRITE_JOBSEEKERS)],
 ) -> JobseekerPublic:
-    visible_row(session, user, jobseeker_id)
-    if user.area is not None and profile.area != user.area:
+    reachable_person(request_context(request, session, user), jobseeker_id)
+    if profile.area != user.area:
         raise InvalidInputError([FieldError("area", f"must be your area {user.area!r}")])
     repository.replace_jobseeker(session, jobseeker_id=jobseeker_id, profile=profile)
     record(
@@ -179,10 +165,11 @@ def replace_jobseeker(
 @router.get("/{jobseeker_id}/export", summary="Everything stored about a person (GDPR Art. 15)")
 def export_jobseeker(
     jobseeker_id: IdPath,
+    request: Request,
     session: SessionDep,
     user: Annotated[User, require(Permission.EXPORT_PERSON)],
 ) -> dict[str, object]:
-    row = visible_row(session, user, jobseeker_id)
+    row = reachable_person(request_context(request, session, user), jobseeker_id)
     person = _public(session, row, with_identity=True)
     proposal_ids = session.scalars(
         select(ProposalRow.id).where(ProposalRow.jobseeker_id == jobseeker_id)
@@ -249,7 +236,7 @@ def erase_jobseeker(
 ) -> None:
     """Removes identity, capacities, demographics and the suggestions made for the person.
     Proposals and their outcomes stay, without the person, for aggregate statistics."""
-    row = visible_row(session, user, jobseeker_id)
+    row = reachable_person(request_context(request, session, user), jobseeker_id)
     session.execute(
         update(SuggestionRow)
         .where(SuggestionRow.jobseeker_id == jobseeker_id)

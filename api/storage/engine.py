@@ -88,11 +88,15 @@ def make_engine(url: str | None = None) -> Engine:
         # One connection per worker thread: the service runs sync routes in a thread pool.
         in_memory = "///" not in url or path in ("", ":memory:")
         pool = {} if in_memory else {"pool_size": 32, "max_overflow": 32}
-        engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False}, hide_parameters=True, **pool
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         _serialise_writes(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # hide_parameters: an error's text never carries the statement's values (names, e-mails,
+    # coordinates) into a log.
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 @contextmanager

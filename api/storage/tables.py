@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -305,6 +306,11 @@ class UserRow(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
+    demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Made by ``tasma serve`` on a demo database; never allowed to log in anywhere else."""
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Wrong passwords since the last successful log-in (lock-out after a few)."""
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class TokenRow(Base):
@@ -329,7 +335,11 @@ class AuditRow(Base):
     role: Mapped[str] = mapped_column(String(16))
     action: Mapped[str] = mapped_column(String(48), index=True)
     object_type: Mapped[str] = mapped_column(String(32))
-    object_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    # SQLite keeps the first migration's declared length (it enforces none; altering the
+    # table would copy it and drop its append-only triggers).
+    object_id: Mapped[str | None] = mapped_column(
+        String(255).with_variant(String(64), "sqlite"), index=True
+    )
     purpose: Mapped[str] = mapped_column(String(200), default="")
     ruleset_version: Mapped[str | None] = mapped_column(String(64))
     model_version: Mapped[str | None] = mapped_column(String(64))
@@ -394,6 +404,8 @@ class DataVersionRow(Base):
     """Random, set once: tells this database's index snapshots from another's."""
     active_ruleset: Mapped[str | None] = mapped_column(String(64))
     """The rule set every match uses (one at a time; activation is an audited admin action)."""
+    demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Built by ``tasma demo`` (made-up people): only here may demo users exist."""
 
 
 class RuleSetRow(Base):

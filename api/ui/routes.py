@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 import anyio
-from fastapi import APIRouter, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
@@ -24,24 +24,18 @@ from api.audit import record
 from api.deps import SessionDep, UnauthorizedError, User, user_for_token
 from api.evaluation import run_evaluation
 from api.models import (
-    ComposeRequest,
     EmployerCreate,
-    EventCreate,
-    OverrideCreate,
+    MatchFilters,
+    ProposalCreate,
     RoleCreate,
-    TaskCandidatesRequest,
 )
-from api.routes.admin import add_event, issue_token, override
 from api.routes.employers import add_note, add_role, create_employer, upload_ratko
-from api.routes.jobseekers import list_jobseekers, replace_jobseeker, visible_row
-from api.routes.matching import (
-    compose_employer,
-    compose_person,
-    match_person,
-    match_tasks,
-    why_not_route,
-)
-from api.security import Permission, Role, allowed, hash_token, verify_password
+from api.routes.jobseekers import list_jobseekers, replace_jobseeker
+from api.security import Permission, Role, allowed, hash_token
+from api.services import matching, proposals
+from api.services.auth import LoginThrottledError, log_in
+from api.services.context import request_context
+from api.services.policy import reachable_person
 from api.storage import repository, rulesets
 from api.storage.tables import (
     AuditRow,
@@ -51,8 +45,8 @@ from api.storage.tables import (
     SuggestionRow,
     TaskRow,
     TokenRow,
-    UserRow,
 )
+from api.ui.csrf import PRESESSION, SESSION, CsrfError, check_csrf, csrf_token
 from api.ui.texts import LANGUAGES, texts
 from features.catalogue import ADJUSTMENTS, CHARACTERISTICS, LICENCES, SECTORS, TASK_KINDS
 from features.catalogue.schedule import (
@@ -64,8 +58,8 @@ from features.catalogue.schedule import (
     slot_label_fi,
 )
 from features.demo.templates import BASELINE, ROLE_TEMPLATES, RoleTemplate, role_from_template
-from features.errors import InvalidInputError, NotFoundError, TasmaError
-from features.schemas import CrmNote, JobseekerProfile, JobseekerStatus, OutcomeEvent, Proposal
+from features.errors import ConflictError, InvalidInputError, NotFoundError, TasmaError
+from features.schemas import CrmNote, JobseekerProfile, JobseekerStatus, OutcomeEvent
 from features.schemas.employer import ContactChannel, Employer
 from features.schemas.employer import Role as JobRole
 from features.schemas.errors import field_errors
@@ -75,12 +69,12 @@ from matching.rules import diff_rulesets
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/ui", include_in_schema=False)
+router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(check_csrf)])
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.filters["slots"] = lambda slots, lang: ", ".join(
     slot_label_fi(s) if lang == "fi" else s for s in slots
 )
-COOKIE = "tasma_session"
+COOKIE = SESSION
 HOME = {
     Role.COORDINATOR: "/ui/jobseekers",
     Role.REKRYPISTE: "/ui/employers",
@@ -102,12 +96,27 @@ def _page(
     request: Request, name: str, user: User | None, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
     lang = _lang(request)
-    return templates.TemplateResponse(
+    csrf, presession = csrf_token(request)
+    response = templates.TemplateResponse(
         request,
         name,
-        {"t": texts(lang), "lang": lang, "user": user, "path": request.url.path, **context},
+        {"t": texts(lang), "lang": lang, "user": user, "path": request.url.path,
+         "csrf": csrf, **context},
         status_code=status_code,
-    )
+    )  # fmt: skip
+    if presession:
+        response.set_cookie(PRESESSION, presession, httponly=True, samesite="strict",
+                            secure=_secure(request))  # fmt: skip
+    return response
+
+
+def _secure(request: Request) -> bool:
+    return bool(request.app.state.settings.environment.value == "production")
+
+
+def csrf_refused(request: Request, err: CsrfError) -> HTMLResponse:
+    """A refused form: said plainly, with the way on (reload and send again)."""
+    return _page(request, "refused.html", None, status_code=403)
 
 
 def _problems(err: ValidationError | TasmaError) -> list[str]:
@@ -144,20 +153,23 @@ def login(
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=200)],
 ) -> Response:
-    row = session.scalar(select(UserRow).where(UserRow.name == username))
-    if (
-        row is None
-        or not row.active
-        or not row.password_hash
-        or not verify_password(row.password_hash, password)
-    ):
-        return _page(request, "login.html", None, status_code=401, failed=True)
-    token = issue_token(session, row.id, 1)
-    record(session, actor=row.name, role=row.role, action="login_web", object_type="user",
-           object_id=row.id)  # fmt: skip
-    session.commit()
-    response = RedirectResponse(HOME[Role(row.role)], status_code=303)
     settings = request.app.state.settings
+    try:
+        token, role = log_in(
+            session,
+            username=username,
+            password=password,
+            address=request.client.host if request.client else "unknown",
+            failures=request.app.state.login_failures,
+            days=1,
+            via="login_web",
+            demo_allowed=settings.environment.value != "production",
+        )
+    except LoginThrottledError as err:
+        return _page(request, "login.html", None, status_code=429, locked=err.retry_after // 60 + 1)
+    except UnauthorizedError:
+        return _page(request, "login.html", None, status_code=401, failed=True)
+    response = RedirectResponse(HOME[role], status_code=303)
     response.set_cookie(
         COOKIE, token, httponly=True, samesite="strict", max_age=86_400,
         secure=settings.environment.value == "production",
@@ -231,37 +243,22 @@ def _capacities(profile: Any, lang: str) -> list[dict[str, Any]]:
 @router.get("/jobseekers/{jobseeker_id}", response_class=HTMLResponse)
 def jobseeker_page(jobseeker_id: int, request: Request, session: SessionDep) -> HTMLResponse:
     user = _user(request, session, Permission.MATCH_PERSON)
-    row = visible_row(session, user, jobseeker_id)
+    ctx = request_context(request, session, user)
+    row = reachable_person(ctx, jobseeker_id)
     profile = repository.get_jobseeker(session, jobseeker_id=jobseeker_id)
     record(session, actor=user.name, role=user.role, action="read_jobseeker_web",
            object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip
-    answer = match_person(
-        jobseeker_id, request, session, user, k=10, sector=None, municipality=None,
-        employer_id=None, radius_km=None, purpose="web: hidden-job search",
-    )  # fmt: skip
-    proposals = _proposals(session, jobseeker_id)
-    task_ids = [i["task_id"] for i in answer["items"]] + [
-        t for p in proposals for t in p["task_ids"]
-    ]
+    answer = matching.tasks_for_person(
+        ctx, jobseeker_id, MatchFilters(k=10), purpose="web: hidden-job search"
+    )
+    history = proposals.proposals_of_person(ctx, jobseeker_id)
+    task_ids = [i.task_id for i in answer.items] + [t for p in history for t in p.task_ids]
     return _page(request, "jobseeker.html", user, row=row, profile=profile,
                  capacities=_capacities(profile, _lang(request)), answer=answer,
-                 titles=_task_titles(session, task_ids), proposals=proposals,
+                 titles=_task_titles(session, task_ids), proposals=history,
                  outcome_kinds=[k.value for k in OutcomeKind],
                  decline_reasons=[r.value for r in DeclineReason],
                  message=request.query_params.get("message", ""))  # fmt: skip
-
-
-def _proposals(session: SessionDep, jobseeker_id: int) -> list[dict[str, Any]]:
-    rows = session.scalars(
-        select(ProposalRow).where(ProposalRow.jobseeker_id == jobseeker_id)
-        .order_by(ProposalRow.proposed_at.desc()).limit(20)
-    ).all()  # fmt: skip
-    out = []
-    for row in rows:
-        proposal = repository.get_proposal(session, proposal_id=row.id)
-        out.append({"id": row.id, "at": row.proposed_at, "task_ids": proposal.task_ids,
-                    "events": proposal.events})  # fmt: skip
-    return out
 
 
 @router.post("/jobseekers/{jobseeker_id}/overrides")
@@ -276,7 +273,8 @@ def override_page(
     """Leave a suggested task out, with the reason: recorded as an override of the stored
     suggestion (original list, the list without it, and why)."""
     user = _user(request, session, Permission.OVERRIDE)
-    visible_row(session, user, jobseeker_id)
+    ctx = request_context(request, session, user)
+    reachable_person(ctx, jobseeker_id)
     suggestion = session.get(SuggestionRow, suggestion_id)
     if suggestion is None or suggestion.jobseeker_id != jobseeker_id:
         raise NotFoundError(f"no suggestion {suggestion_id} for this jobseeker")
@@ -285,7 +283,7 @@ def override_page(
             f"/ui/jobseekers/{jobseeker_id}?message=reason_needed", status_code=303
         )
     chosen = [i for i in suggestion.results.get("ids", []) if i != task_id]
-    override(suggestion_id, OverrideCreate(chosen=chosen, reason=reason.strip()), session, user)
+    proposals.override_suggestion(ctx, suggestion_id, chosen, reason.strip())
     return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=overridden", status_code=303)
 
 
@@ -299,13 +297,14 @@ def outcome_page(
     reason: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
     user = _user(request, session, Permission.PROPOSE)
-    visible_row(session, user, jobseeker_id)
+    ctx = request_context(request, session, user)
+    reachable_person(ctx, jobseeker_id)
     proposal = session.get(ProposalRow, proposal_id)
     if proposal is None or proposal.jobseeker_id != jobseeker_id:
         raise NotFoundError(f"no proposal {proposal_id} for this jobseeker")
     try:
-        event = OutcomeEvent(kind=kind, at=datetime.now(UTC), reason=reason or None)
-        add_event(proposal_id, EventCreate(event=event), session, user)
+        event = OutcomeEvent(kind=kind, at=ctx.now, reason=reason or None)
+        proposals.record_outcome(ctx, proposal_id, event)
     except (ValidationError, TasmaError) as err:
         session.rollback()
         message = "; ".join(_problems(err))
@@ -354,7 +353,7 @@ def _editor(
 @router.get("/jobseekers/{jobseeker_id}/edit", response_class=HTMLResponse)
 def edit_page(jobseeker_id: int, request: Request, session: SessionDep) -> HTMLResponse:
     user = _user(request, session, Permission.WRITE_JOBSEEKERS)
-    row = visible_row(session, user, jobseeker_id)
+    row = reachable_person(request_context(request, session, user), jobseeker_id)
     profile = repository.get_jobseeker(session, jobseeker_id=jobseeker_id)
     record(session, actor=user.name, role=user.role, action="read_jobseeker_web",
            object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip
@@ -403,7 +402,7 @@ async def save_profile(jobseeker_id: int, request: Request, session: SessionDep)
 
 def _save_profile(jobseeker_id: int, request: Request, session: SessionDep, form: Any) -> Response:
     user = _user(request, session, Permission.WRITE_JOBSEEKERS)
-    row = visible_row(session, user, jobseeker_id)
+    row = reachable_person(request_context(request, session, user), jobseeker_id)
     profile = repository.get_jobseeker(session, jobseeker_id=jobseeker_id)
     try:
         edited = JobseekerProfile.model_validate(_edited(profile, form))
@@ -423,10 +422,10 @@ def person_compose_page(
 ) -> HTMLResponse:
     """A tailored job for the person: the best bundle of hand-over tasks within the radius."""
     user = _user(request, session, Permission.MATCH_PERSON)
-    row = visible_row(session, user, jobseeker_id)
-    answer = compose_person(jobseeker_id, ComposeRequest(radius_km=radius_km), request, session,
-                            user)  # fmt: skip
-    bundle = answer["bundle"]
+    ctx = request_context(request, session, user)
+    row = reachable_person(ctx, jobseeker_id)
+    answer = matching.compose_job_for_person(ctx, jobseeker_id, radius_km=radius_km)
+    bundle = answer.bundle
     return _page(request, "person_compose.html", user, row=row, answer=answer, bundle=bundle,
                  titles=_task_titles(session, bundle["task_ids"]), radius_km=radius_km,
                  adjustments=ADJUSTMENTS)  # fmt: skip
@@ -445,9 +444,9 @@ def pair_page(
     jobseeker_id: int, task_id: int, request: Request, session: SessionDep, done: int = 0
 ) -> HTMLResponse:
     user = _user(request, session, Permission.MATCH_PERSON)
-    answer = why_not_route(jobseeker_id, task_id, request, session, user)
+    answer = matching.why_not(request_context(request, session, user), jobseeker_id, task_id)
     title = _task_titles(session, [task_id]).get(task_id, {"title": "", "employer": ""})
-    rows = [r for r in answer["explanation"]["comparison"] if r["status"] != "not_needed"]
+    rows = [r for r in answer.explanation["comparison"] if r["status"] != "not_needed"]
     return _page(request, "pair.html", user, answer=answer, rows=rows, title=title,
                  jobseeker_id=jobseeker_id, task_id=task_id, done=done)  # fmt: skip
 
@@ -461,24 +460,16 @@ def propose(
     suggestion_id: Annotated[int, Form(ge=1)],
 ) -> RedirectResponse:
     user = _user(request, session, Permission.PROPOSE)
-    row = visible_row(session, user, jobseeker_id)
-    rules = rulesets.active_version(session) or "default"
-    proposal = Proposal(
-        jobseeker_code=row.code, task_ids=[task_id], proposed_at=datetime.now(UTC),
-        proposed_by=user.name, ruleset_version=rules,
-    )  # fmt: skip
-    proposal_id = repository.add_proposal(session, proposal=proposal)
-    record(
-        session,
-        actor=user.name,
-        role=user.role,
-        action="propose",
-        object_type="proposal",
-        object_id=proposal_id,
-        ruleset_version=rules,
-        details={"suggestion_id": suggestion_id, "task_ids": [task_id], "via": "web"},
-    )
-    session.commit()
+    ctx = request_context(request, session, user)
+    row = reachable_person(ctx, jobseeker_id)
+    body = ProposalCreate(jobseeker_code=row.code, task_ids=[task_id], suggestion_id=suggestion_id)
+    try:
+        proposals.propose(ctx, body, via="web")
+    except ConflictError:  # pressed twice: the first one stands
+        session.rollback()
+        return RedirectResponse(
+            f"/ui/jobseekers/{jobseeker_id}/tasks/{task_id}?done=2", status_code=303
+        )
     return RedirectResponse(
         f"/ui/jobseekers/{jobseeker_id}/tasks/{task_id}?done=1", status_code=303
     )
@@ -742,7 +733,8 @@ def candidates_page(
     """Candidates for one hand-over task: pseudonymous codes and their fit, nothing else."""
     user = _user(request, session, Permission.MATCH_TASKS)
     employer = repository.get_employer(session, employer_id=employer_id)
-    answer = match_tasks(TaskCandidatesRequest(task_ids=[task_id], k=10), request, session, user)
+    ctx = request_context(request, session, user)
+    answer = matching.candidates_for_tasks(ctx, [task_id], 10)
     title = _task_titles(session, [task_id]).get(task_id, {"title": "", "employer": ""})
     return _page(request, "candidates.html", user, employer=employer, employer_id=employer_id,
                  answer=answer, title=title, adjustments=ADJUSTMENTS)  # fmt: skip
@@ -752,8 +744,9 @@ def candidates_page(
 def compose_page(employer_id: int, request: Request, session: SessionDep) -> HTMLResponse:
     user = _user(request, session, Permission.COMPOSE)
     employer = repository.get_employer(session, employer_id=employer_id)
-    answer = compose_employer(employer_id, request, session, user, k=5)
-    task_ids = [t for item in answer["items"] for t in item["task_ids"]]
+    answer = matching.compose_for_employer_tasks(request_context(request, session, user),
+                                                 employer_id, 5)  # fmt: skip
+    task_ids = [t for item in answer.items for t in item["task_ids"]]
     return _page(request, "compose.html", user, employer=employer, employer_id=employer_id,
                  answer=answer, titles=_task_titles(session, task_ids),
                  adjustments=ADJUSTMENTS)  # fmt: skip
@@ -765,15 +758,14 @@ def printable_proposal(
     request: Request,
     session: SessionDep,
     code: Annotated[str, Query(max_length=16)],
+    suggestion: Annotated[int, Query(ge=1, le=2_147_483_647)],
 ) -> HTMLResponse:
     """One page for the employer: tasks, hours, schedule, adjustments and supports — no
-    health details, no name."""
+    health details, no name. Printed from the stored composition, never recomputed."""
     user = _user(request, session, Permission.COMPOSE)
     employer = repository.get_employer(session, employer_id=employer_id)
-    answer = compose_employer(employer_id, request, session, user, k=20)
-    chosen = next((i for i in answer["items"] if i["code"] == code), None)
-    if chosen is None:
-        raise NotFoundError(f"no tailored job for {code} at this employer")
+    chosen = matching.stored_employer_bundle(request_context(request, session, user),
+                                             employer_id, suggestion, code)  # fmt: skip
     tasks = {
         r.id: r for r in session.scalars(select(TaskRow).where(TaskRow.id.in_(chosen["task_ids"])))
     }

@@ -15,6 +15,7 @@ import pandas as pd
 from scipy import sparse
 
 from features.catalogue import ADJUSTMENTS, CHARACTERISTIC_IDS
+from features.matchability import not_matchable_reasons
 from features.pipeline.encoders import (
     AdjustmentEncoder,
     BitSetEncoder,
@@ -60,8 +61,11 @@ class PeopleMatrix:
     matchable: np.ndarray
     """bool (n,): active, with consent to matching"""
     not_matchable_reason: np.ndarray
-    """object (n,): '' or why the person may not be matched"""
+    """object (n,): '' or why the person may not be matched (a
+    :class:`features.matchability.NotMatchable` value)"""
     area: np.ndarray
+    shareable: np.ndarray
+    """bool (n,): the consent lets employer-facing staff see the person as a candidate"""
     job_coach: np.ndarray
     """bool (n,): the person needs a job coach"""
     wage_subsidy: np.ndarray
@@ -115,20 +119,23 @@ class TaskMatrix:
         return len(self.ids)
 
 
-def _matchable(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    given = frame["consent_given_at"].notna().to_numpy()
-    withdrawn = frame["consent_withdrawn_at"].notna().to_numpy()
-    scope_ok = np.array(
-        [isinstance(s, list | tuple | np.ndarray) and "matching" in s
+def _in_scope(frame: pd.DataFrame, scope: str) -> np.ndarray:
+    """bool (n,): the consent's scope names ``scope``."""
+    return np.array(
+        [isinstance(s, list | tuple | np.ndarray) and scope in s
          for s in frame["consent_scope"].to_numpy()], dtype=bool,
     )  # fmt: skip
-    active = (frame["status"] == "active").to_numpy()
-    reason = np.full(len(frame), "", dtype=object)
-    reason[~active] = "status is not active"
-    reason[~scope_ok] = "consent does not cover matching"
-    reason[withdrawn] = "consent to matching withdrawn"
-    reason[~given] = "no consent to matching"
-    return given & ~withdrawn & scope_ok & active, reason
+
+
+def _matchable(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    scope_ok = _in_scope(frame, "matching")
+    reason = not_matchable_reasons(
+        frame["consent_given_at"].notna().to_numpy(),
+        frame["consent_withdrawn_at"].notna().to_numpy(),
+        scope_ok,
+        (frame["status"] == "active").to_numpy(),
+    )
+    return reason == "", reason
 
 
 def accepted_index(accepted: np.ndarray) -> np.ndarray:
@@ -192,6 +199,8 @@ class Featurizer:
             matchable=matchable,
             not_matchable_reason=reason,
             area=frame["area"].to_numpy(dtype=object),
+            shareable=_in_scope(frame, "share_with_employers")
+            & frame["consent_withdrawn_at"].isna().to_numpy(),
             job_coach=frame["job_coach"].to_numpy(dtype=bool),
             wage_subsidy=frame["wage_subsidy_eligible"].to_numpy(dtype=bool),
             skill_names=tuple(self.skills_.vocabulary_),

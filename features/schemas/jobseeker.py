@@ -12,9 +12,11 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
+import numpy as np
 from pydantic import AfterValidator, EmailStr, Field, model_validator
 
 from features.catalogue import CHARACTERISTICS
+from features.matchability import not_matchable_reasons
 from features.schemas.common import (
     CharacteristicId,
     Coordinates,
@@ -210,8 +212,20 @@ class JobseekerProfile(StrictModel):
             raise ValueError("languages: each language may be listed once")
         return self
 
+    def not_matchable_reason(self) -> str:
+        """'' when the person may be matched, else why not (see :mod:`features.matchability`,
+        the one definition the pipeline uses too)."""
+        consent = self.consent
+        reasons = not_matchable_reasons(
+            np.array([consent is not None]),
+            np.array([consent is not None and consent.withdrawn_at is not None]),
+            np.array([consent is not None and ConsentScope.MATCHING in consent.scope]),
+            np.array([self.status is JobseekerStatus.ACTIVE]),
+        )
+        return str(reasons[0])
+
     def can_be_matched(self) -> bool:
-        return self.consent is not None and self.consent.allows_matching()
+        return not self.not_matchable_reason()
 
 
 class JobseekerIdentity(StrictModel):

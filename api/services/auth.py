@@ -1,0 +1,91 @@
+"""Logging in (API and web alike): a password checked in constant time whether or not the user
+exists, throttled per user name (lock-out after repeated failures, kept in the database so
+every worker process sees it) and per client address, audited."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.audit import record
+from api.deps import TooManyRequestsError, UnauthorizedError
+from api.ratelimit import RateLimiter
+from api.security import Role, hash_password, hash_token, new_token, verify_password
+from api.storage.tables import TokenRow, UserRow
+
+__all__ = ["LOCK_AFTER", "LOCK_MINUTES", "LoginThrottledError", "issue_token", "log_in"]
+
+LOCK_AFTER = 5
+"""Wrong passwords in a row before the user name is locked."""
+LOCK_MINUTES = 15
+_DUMMY_HASH = hash_password("no such user: compared so an unknown name takes as long")
+
+
+class LoginThrottledError(TooManyRequestsError):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            f"too many failed log-ins; try again in {retry_after} seconds", retry_after
+        )
+
+
+def issue_token(session: Session, user_id: int, days: int) -> str:
+    """A new bearer token for a user (only its hash is stored)."""
+    token = new_token()
+    session.add(
+        TokenRow(
+            user_id=user_id,
+            token_hash=hash_token(token),
+            expires_at=datetime.now(UTC) + timedelta(days=days),
+        )
+    )
+    session.flush()
+    return token
+
+
+def log_in(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    address: str,
+    failures: RateLimiter,
+    days: int,
+    via: str,
+    demo_allowed: bool,
+) -> tuple[str, Role]:
+    """A token and the user's role for a correct password; commits. Wrong or unknown:
+    :class:`UnauthorizedError`; locked user name or too many failures from the address:
+    :class:`LoginThrottledError`."""
+    now = datetime.now(UTC)
+    wait = failures.waiting(address, now=None)
+    if wait:
+        raise LoginThrottledError(wait)
+    user = session.scalar(select(UserRow).where(UserRow.name == username))
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        raise LoginThrottledError(int((user.locked_until - now).total_seconds()) + 1)
+    # Always one argon2 verification, so a name that does not exist takes as long.
+    ok = verify_password(user.password_hash if user and user.password_hash else _DUMMY_HASH,
+                         password)  # fmt: skip
+    usable = user is not None and user.active and bool(user.password_hash)
+    if usable and user is not None and user.demo and not demo_allowed:
+        usable = False
+    if not (ok and usable) or user is None:
+        failures.retry_after(address)  # counts the failure against the address
+        if user is not None:
+            user.failed_logins += 1
+            if user.failed_logins >= LOCK_AFTER:
+                user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+                user.failed_logins = 0
+                record(session, actor=user.name, role=user.role, action="login_locked",
+                       object_type="user", object_id=user.id)  # fmt: skip
+            session.commit()
+        raise UnauthorizedError("wrong user name or password")
+    user.failed_logins = 0
+    user.locked_until = None
+    token = issue_token(session, user.id, days)
+    record(session, actor=user.name, role=user.role, action=via, object_type="user",
+           object_id=user.id)  # fmt: skip
+    session.commit()
+    return token, Role(user.role)

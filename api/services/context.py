@@ -1,0 +1,36 @@
+"""Who is acting, on which data: what every application service is given."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from fastapi import Request
+from sqlalchemy.orm import Session
+
+from api.deps import IndexHolder, User
+
+if TYPE_CHECKING:
+    from matching.reranker import Reranker
+
+__all__ = ["Context", "request_context"]
+
+
+@dataclass
+class Context:
+    """One use case's world: the session it commits, the acting user (attribution comes only
+    from here), the process's match index and the active learned re-ranker (None: the rules
+    alone)."""
+
+    session: Session
+    actor: User
+    index: IndexHolder
+    reranker: Reranker | None = None
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+def request_context(request: Request, session: Session, user: User) -> Context:
+    """The context of a web request (API route or UI page): the app's index and model."""
+    state = request.app.state
+    return Context(session=session, actor=user, index=state.index, reranker=state.reranker)

@@ -1,0 +1,384 @@
+"""Matching use cases: a person's tasks, candidates for tasks, why-not, the profile comparison
+and the composer both ways.
+
+Every answer is stored as a suggestion (what was asked, by whom, under which rule set and
+model, what came back) with an audit row in the same transaction, and carries the
+suggestion's id and versions. Whom the actor may see as a candidate, and how much of them, is
+:mod:`api.services.policy`'s decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from api.audit import record
+from api.models import (
+    CandidatePublic,
+    CandidatesPublic,
+    ComparisonPublic,
+    EmployerBundlesPublic,
+    MatchFilters,
+    MatchItem,
+    PersonBundlePublic,
+    PersonMatchesPublic,
+    WhyNotPublic,
+)
+from api.services.context import Context
+from api.services.policy import PersonView, eligible_people, person_view, reachable_person
+from api.storage.tables import SuggestionRow
+from features.errors import InvalidInputError, NotFoundError
+from features.matchability import reason_text
+from features.schemas.errors import FieldError
+from matching.composer import Bundle, compose_for_employer, compose_for_person
+from matching.explain import employer_summary, explain
+from matching.index import MatchIndex
+from matching.ranking import MAX_K, rank_people_for_tasks, rank_tasks_for_person
+from matching.reranker import rerank
+from matching.whynot import why_not as why_not_pair
+
+__all__ = [
+    "candidates_for_tasks",
+    "compare",
+    "compose_for_employer_tasks",
+    "compose_job_for_person",
+    "stored_employer_bundle",
+    "tasks_for_person",
+    "why_not",
+]
+
+_STORED_KEYS = (
+    "task_id",
+    "feasible",
+    "total",
+    "contributions",
+    "adjustments",
+    "to_assess",
+    "failures",
+    "sentences",
+)
+
+
+def _stored(explanation: dict[str, Any]) -> dict[str, Any]:
+    """What is kept of an explanation with the suggestion: everything but the per-
+    characteristic comparison, which the profile and task rebuild."""
+    return {key: explanation[key] for key in _STORED_KEYS}
+
+
+def _store(
+    ctx: Context,
+    *,
+    kind: str,
+    subject: dict[str, Any],
+    results: dict[str, Any],
+    jobseeker_id: int | None,
+    model_version: str | None = None,
+    action: str | None = None,
+) -> int:
+    """The suggestion row and its audit row, stamped with the rule set (and model) in use."""
+    rules = ctx.index.rules
+    row = SuggestionRow(
+        actor=ctx.actor.name,
+        kind=kind,
+        subject=subject,
+        jobseeker_id=jobseeker_id,
+        ruleset_version=rules.version,
+        ruleset_fingerprint=rules.fingerprint(),
+        model_version=model_version,
+        results=results,
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    task_ids = subject.get("task_ids") or [None]
+    record(
+        ctx.session,
+        actor=ctx.actor.name,
+        role=ctx.actor.role,
+        action=action or f"match_{kind}",
+        object_type="jobseeker" if jobseeker_id is not None else "task",
+        object_id=jobseeker_id if jobseeker_id is not None else task_ids[0],
+        purpose=str(subject.get("purpose", "")),
+        ruleset_version=rules.version,
+        model_version=model_version,
+        details={"suggestion_id": row.id, "subject": subject, "result_ids": results.get("ids", [])},
+    )
+    return row.id
+
+
+def _person_index(ctx: Context, jobseeker_id: int) -> MatchIndex:
+    """The index, once the person is known to be in the actor's reach and in the index."""
+    reachable_person(ctx, jobseeker_id)
+    index = ctx.index.get(ctx.session)
+    if jobseeker_id not in index.people.row_of:
+        raise NotFoundError(f"no jobseeker with id {jobseeker_id}")
+    return index
+
+
+def _envelope(ctx: Context, suggestion_id: int, model_version: str | None = None) -> dict[str, Any]:
+    return {
+        "suggestion_id": suggestion_id,
+        "ruleset_version": ctx.index.rules.version,
+        "model_version": model_version,
+    }
+
+
+def tasks_for_person(
+    ctx: Context, jobseeker_id: int, filters: MatchFilters, *, purpose: str = "unspecified"
+) -> PersonMatchesPublic:
+    """Hand-over tasks for a person, best first, each explained; re-ranked by the active model
+    when there is one."""
+    index = _person_index(ctx, jobseeker_id)
+    rules = ctx.index.rules
+    reason = str(index.people.not_matchable_reason[index.people.row_of[jobseeker_id]])
+    model = ctx.reranker
+    ranked = rank_tasks_for_person(
+        index.people,
+        index.tasks,
+        jobseeker_id,
+        rules,
+        MAX_K if model else filters.k,  # the model reorders the rules' feasible pairs, then cuts
+        sectors=filters.sector,
+        municipalities=filters.municipality,
+        employer_ids=filters.employer_id,
+        radius_km=filters.radius_km,
+    )
+    if model is not None:
+        ranked, _ = rerank(ranked, index.people, index.tasks, model, filters.k)
+    model_version = model.version if model else None
+    items = [
+        MatchItem(
+            task_id=int(t),
+            total=float(s),
+            # A ranked list leaves the per-characteristic comparison to ``compare``: 43 rows
+            # for each of 20 tasks would be most of the response.
+            explanation=explain(index.people, index.tasks, ranked.pairs, p).to_dict(
+                with_comparison=False
+            ),
+        )
+        for p, (t, s) in enumerate(zip(ranked.ids, ranked.total, strict=True))
+    ]
+    results = {
+        "ids": [i.task_id for i in items],
+        "total": [i.total for i in items],
+        "explanations": [_stored(i.explanation) for i in items],
+    }
+    suggestion_id = _store(
+        ctx,
+        kind="person_tasks",
+        subject={"jobseeker_id": jobseeker_id, "k": filters.k, "purpose": purpose},
+        results=results,
+        jobseeker_id=jobseeker_id,
+        model_version=model_version,
+    )
+    ctx.session.commit()
+    return PersonMatchesPublic(
+        **_envelope(ctx, suggestion_id, model_version),
+        jobseeker_id=jobseeker_id,
+        not_matchable_reason=reason,
+        not_matchable_text={lang: reason_text(reason, lang) for lang in ("fi", "en")},
+        n_candidates=ranked.n_candidates,
+        n_feasible=ranked.n_feasible,
+        items=items,
+    )
+
+
+def candidates_for_tasks(
+    ctx: Context, task_ids: list[int], k: int, areas: list[str] | None = None
+) -> CandidatesPublic:
+    """Candidates for a task or a set of tasks, among the people the actor may be shown; a
+    Rekrypiste worker gets each as code, fit in words, adjustments and supports only."""
+    index = ctx.index.get(ctx.session)
+    view = person_view(ctx.actor.role)
+    ranked = rank_people_for_tasks(
+        index.people,
+        index.tasks,
+        task_ids,
+        ctx.index.rules,
+        k,
+        areas=areas,
+        eligible=eligible_people(ctx, index.people),
+    )
+    n_tasks = len(dict.fromkeys(task_ids))
+    items = []
+    for rank, person_id in enumerate(ranked.ids):
+        row = index.people.row_of[int(person_id)]
+        explanations = [
+            explain(index.people, index.tasks, ranked.pairs, rank * n_tasks + t)
+            for t in range(n_tasks)
+        ]
+        items.append(
+            CandidatePublic(
+                code=str(index.people.codes[row]),
+                total=float(ranked.total[rank]),
+                tasks=[employer_summary(e) for e in explanations],
+                supports=_supports(index, row),
+                explanations=[e.to_dict() for e in explanations]
+                if view is PersonView.FULL
+                else None,
+            )
+        )
+    results = {"ids": [int(x) for x in ranked.ids], "total": [float(x) for x in ranked.total]}
+    suggestion_id = _store(
+        ctx,
+        kind="tasks_people",
+        subject={"task_ids": task_ids, "k": k},
+        results=results,
+        jobseeker_id=None,
+    )
+    ctx.session.commit()
+    return CandidatesPublic(
+        **_envelope(ctx, suggestion_id),
+        n_candidates=ranked.n_candidates,
+        n_feasible=ranked.n_feasible,
+        items=items,
+    )
+
+
+def _supports(index: MatchIndex, row: int) -> list[str]:
+    """Supports an employer may arrange or apply for with this person."""
+    supports = []
+    if index.people.job_coach[row]:
+        supports.append("job_coach")
+    if index.people.wage_subsidy[row]:
+        supports.append("wage_subsidy")
+    return supports
+
+
+def why_not(ctx: Context, jobseeker_id: int, task_id: int) -> WhyNotPublic:
+    """Why a pair does not fit, and the smallest changes that would make it fit."""
+    index = _person_index(ctx, jobseeker_id)
+    if task_id not in index.tasks.row_of:
+        raise NotFoundError(f"no task with id {task_id}")
+    answer = why_not_pair(index.people, index.tasks, jobseeker_id, task_id, ctx.index.rules)
+    suggestion_id = _store(
+        ctx,
+        kind="why_not",
+        subject={"jobseeker_id": jobseeker_id, "task_id": task_id},
+        results={"ids": [task_id], "feasible": answer.feasible},
+        jobseeker_id=jobseeker_id,
+    )
+    ctx.session.commit()
+    return WhyNotPublic(
+        **_envelope(ctx, suggestion_id),
+        feasible=answer.feasible,
+        failures=answer.failures,
+        relaxations=[asdict(r) for r in answer.relaxations],
+        explanation=answer.explanation.to_dict(),
+    )
+
+
+def compare(ctx: Context, jobseeker_id: int, task_id: int) -> ComparisonPublic:
+    """Capacity, demand and demand after adjustments per characteristic (IMBA-style chart)."""
+    index = _person_index(ctx, jobseeker_id)
+    if task_id not in index.tasks.row_of:
+        raise NotFoundError(f"no task with id {task_id}")
+    answer = why_not_pair(index.people, index.tasks, jobseeker_id, task_id, ctx.index.rules)
+    explanation = answer.explanation.to_dict()
+    suggestion_id = _store(
+        ctx,
+        kind="comparison",
+        subject={"jobseeker_id": jobseeker_id, "task_id": task_id},
+        results={"ids": [task_id], "feasible": answer.feasible},
+        jobseeker_id=jobseeker_id,
+        action="compare",
+    )
+    ctx.session.commit()
+    return ComparisonPublic(
+        **_envelope(ctx, suggestion_id),
+        feasible=answer.feasible,
+        comparison=explanation["comparison"],
+    )
+
+
+def compose_job_for_person(
+    ctx: Context,
+    jobseeker_id: int,
+    *,
+    employer_ids: list[int] | None = None,
+    radius_km: float | None = None,
+) -> PersonBundlePublic:
+    """A tailored job for a person: the best bundle of hand-over tasks at the given employers
+    or within the radius."""
+    if not employer_ids and radius_km is None:
+        raise InvalidInputError([FieldError("employer_ids", "give employer_ids or radius_km")])
+    index = _person_index(ctx, jobseeker_id)
+    bundle = compose_for_person(
+        index.people,
+        index.tasks,
+        jobseeker_id,
+        ctx.index.rules,
+        employer_ids=employer_ids,
+        radius_km=radius_km,
+    )
+    subject = {"jobseeker_id": jobseeker_id, "employer_ids": employer_ids, "radius_km": radius_km}
+    suggestion_id = _store(
+        ctx,
+        kind="compose",
+        subject=subject,
+        results={"ids": bundle.task_ids, "bundle": asdict(bundle)},
+        jobseeker_id=jobseeker_id,
+    )
+    ctx.session.commit()
+    return PersonBundlePublic(**_envelope(ctx, suggestion_id), bundle=asdict(bundle))
+
+
+def _employer_item(code: str, bundle: Bundle, view: PersonView) -> dict[str, Any]:
+    data = asdict(bundle)
+    if view is not PersonView.FULL:  # no internal ids or scores to employer-facing staff
+        for key in ("person_id", "scores", "objective"):
+            data.pop(key)
+    return {"code": code, **data}
+
+
+def compose_for_employer_tasks(ctx: Context, employer_id: int, k: int) -> EmployerBundlesPublic:
+    """For an employer's hand-over tasks, the best candidates the actor may be shown, each
+    with their own bundle."""
+    index = ctx.index.get(ctx.session)
+    if not (index.tasks.employer_ids == employer_id).any():
+        raise NotFoundError(f"no tasks for employer {employer_id}")
+    bundles = compose_for_employer(
+        index.people,
+        index.tasks,
+        employer_id,
+        ctx.index.rules,
+        k,
+        eligible=eligible_people(ctx, index.people),
+    )
+    view = person_view(ctx.actor.role)
+    items = [
+        _employer_item(str(index.people.codes[index.people.row_of[b.person_id]]), b, view)
+        for b in bundles
+    ]
+    suggestion_id = _store(
+        ctx,
+        kind="compose_employer",
+        subject={"employer_id": employer_id, "k": k},
+        results={"ids": [b.person_id for b in bundles], "items": items},
+        jobseeker_id=None,
+    )
+    ctx.session.commit()
+    return EmployerBundlesPublic(**_envelope(ctx, suggestion_id), items=items)
+
+
+def stored_employer_bundle(
+    ctx: Context, employer_id: int, suggestion_id: int, code: str
+) -> dict[str, Any]:
+    """One candidate's tailored job from a stored employer composition (the printable
+    proposal): read back, never recomputed; only the actor who asked may print it."""
+    row = ctx.session.get(SuggestionRow, suggestion_id)
+    missing = f"no tailored job for {code} in suggestion {suggestion_id}"
+    if (
+        row is None
+        or row.kind != "compose_employer"
+        or row.actor != ctx.actor.name
+        or row.subject.get("employer_id") != employer_id
+    ):
+        raise NotFoundError(missing)
+    item = next((i for i in row.results.get("items", []) if i["code"] == code), None)
+    if item is None:
+        raise NotFoundError(missing)
+    record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="print_proposal",
+           object_type="suggestion", object_id=suggestion_id,
+           details={"employer_id": employer_id, "code": code})  # fmt: skip
+    ctx.session.commit()
+    return dict(item)

@@ -1,0 +1,221 @@
+"""Proposals and what followed, and overrides of suggestions.
+
+Attribution is the service's: who proposed, when, and under which rule set and model come
+from the acting user, the clock and the stored suggestion — never from the request. A
+coordinator reaches the proposals of their own area's people; a Rekrypiste worker those they
+made. Free text that may hold health information is shown only to the person's own
+coordinators.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from api.audit import record
+from api.models import EventPublic, ProposalCreate, ProposalPublic
+from api.services.context import Context
+from api.services.policy import (
+    PersonView,
+    person_by_code,
+    person_view,
+    reachable_person,
+    refuse,
+    sees_private_notes,
+)
+from api.storage import repository
+from api.storage.tables import OverrideRow, ProposalRow, SuggestionRow
+from features.errors import ConflictError, InvalidInputError, NotFoundError
+from features.schemas import OutcomeEvent, Proposal
+from features.schemas.errors import FieldError
+from features.schemas.proposal import TERMINAL, OutcomeKind
+
+__all__ = [
+    "override_suggestion",
+    "proposals_of_person",
+    "propose",
+    "read_proposal",
+    "record_outcome",
+]
+
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _suggested_ids(row: SuggestionRow) -> set[int]:
+    """Every id a stored suggestion put forward (tasks, or people for candidate lists)."""
+    ids = {int(x) for x in row.results.get("ids", [])}
+    return ids | {int(x) for x in row.subject.get("task_ids", [])}
+
+
+def _suggestion_in_reach(ctx: Context, suggestion_id: int) -> SuggestionRow:
+    """A stored suggestion about a person in the actor's reach, or one the actor asked for
+    (candidate lists and employer compositions)."""
+    message = f"no suggestion with id {suggestion_id}"
+    row = ctx.session.get(SuggestionRow, suggestion_id)
+    if row is None:
+        raise NotFoundError(message)
+    if row.jobseeker_id is not None:
+        try:
+            reachable_person(ctx, row.jobseeker_id)
+        except NotFoundError:
+            raise NotFoundError(message) from None
+    elif row.actor != ctx.actor.name:
+        raise refuse(ctx, "suggestion", suggestion_id, message)
+    return row
+
+
+def propose(ctx: Context, body: ProposalCreate, *, via: str = "api") -> int:
+    """Record that a person was proposed for tasks; the same open proposal twice is a
+    conflict, not a second row."""
+    person = person_by_code(ctx, body.jobseeker_code)
+    rules_version, model_version = ctx.index.rules.version, None
+    if body.suggestion_id is not None:
+        suggestion = _suggestion_in_reach(ctx, body.suggestion_id)
+        ids = _suggested_ids(suggestion)
+        about_person = suggestion.jobseeker_id == person.id or person.id in ids
+        if not about_person or not set(body.task_ids) <= ids:
+            raise InvalidInputError([FieldError(
+                "suggestion_id", "the suggestion did not put forward this person and these tasks"
+            )])  # fmt: skip
+        rules_version, model_version = suggestion.ruleset_version, suggestion.model_version
+    for existing in _open_proposals(ctx, person.id):
+        if sorted(existing.task_ids) == sorted(body.task_ids):
+            raise ConflictError(
+                f"{body.jobseeker_code} is already proposed for these tasks (proposal "
+                f"{existing.id}); record what happened to it instead"
+            )
+    proposal = Proposal(
+        jobseeker_code=person.code,
+        task_ids=body.task_ids,
+        proposed_at=ctx.now,
+        proposed_by=ctx.actor.name,
+        ruleset_version=rules_version,
+        model_version=model_version,
+    )
+    proposal_id = repository.add_proposal(ctx.session, proposal=proposal)
+    record(
+        ctx.session,
+        actor=ctx.actor.name,
+        role=ctx.actor.role,
+        action="propose",
+        object_type="proposal",
+        object_id=proposal_id,
+        ruleset_version=rules_version,
+        model_version=model_version,
+        details={"suggestion_id": body.suggestion_id, "task_ids": body.task_ids, "via": via},
+    )
+    ctx.session.commit()
+    return proposal_id
+
+
+def _open_proposals(ctx: Context, jobseeker_id: int) -> list[ProposalPublic]:
+    ids = ctx.session.scalars(
+        select(ProposalRow.id).where(ProposalRow.jobseeker_id == jobseeker_id)
+    ).all()
+    proposals = [_public(ctx, pid, private=True) for pid in ids]
+    return [p for p in proposals if not (p.events and p.events[-1].kind in TERMINAL)]
+
+
+def _reachable_proposal(ctx: Context, proposal_id: int) -> ProposalRow:
+    message = f"no proposal with id {proposal_id}"
+    row = ctx.session.get(ProposalRow, proposal_id)
+    if row is None:
+        raise NotFoundError(message)
+    view = person_view(ctx.actor.role)
+    if view is PersonView.FULL and row.jobseeker_id is not None:
+        try:
+            reachable_person(ctx, row.jobseeker_id)
+        except NotFoundError:
+            raise NotFoundError(message) from None
+        return row
+    if view is PersonView.CANDIDATE and row.proposed_by == ctx.actor.name:
+        return row
+    raise refuse(ctx, "proposal", proposal_id, message)
+
+
+def _public(ctx: Context, proposal_id: int, *, private: bool) -> ProposalPublic:
+    proposal = repository.get_proposal(ctx.session, proposal_id=proposal_id)
+    return ProposalPublic(
+        id=proposal_id,
+        **proposal.model_dump(exclude={"events"}),
+        events=[
+            EventPublic(
+                kind=e.kind,
+                at=e.at,
+                # An employer's own reason is theirs to know; a person's may be about health.
+                reason=e.reason
+                if private or e.kind is OutcomeKind.DECLINED_BY_EMPLOYER
+                else None,
+                note=e.note if private else "",
+            )
+            for e in proposal.events
+        ],
+    )
+
+
+def read_proposal(ctx: Context, proposal_id: int) -> ProposalPublic:
+    row = _reachable_proposal(ctx, proposal_id)
+    answer = _public(ctx, proposal_id, private=sees_private_notes(ctx, row.jobseeker_id))
+    record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="read_proposal",
+           object_type="proposal", object_id=proposal_id)  # fmt: skip
+    ctx.session.commit()
+    return answer
+
+
+def proposals_of_person(ctx: Context, jobseeker_id: int, limit: int = 20) -> list[ProposalPublic]:
+    """A person's latest proposals (their coordinator's view), newest first; audited."""
+    reachable_person(ctx, jobseeker_id)
+    ids = ctx.session.scalars(
+        select(ProposalRow.id)
+        .where(ProposalRow.jobseeker_id == jobseeker_id)
+        .order_by(ProposalRow.proposed_at.desc(), ProposalRow.id.desc())
+        .limit(limit)
+    ).all()
+    answer = [_public(ctx, pid, private=True) for pid in ids]
+    record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="read_proposals",
+           object_type="jobseeker", object_id=jobseeker_id, details={"ids": list(ids)})  # fmt: skip
+    ctx.session.commit()
+    return answer
+
+
+def record_outcome(ctx: Context, proposal_id: int, event: OutcomeEvent) -> None:
+    """Append what happened next; the whole history must stay valid."""
+    _reachable_proposal(ctx, proposal_id)
+    if event.at > ctx.now + CLOCK_SKEW:
+        raise InvalidInputError([FieldError("event.at", "is in the future")])
+    repository.add_outcome_event(ctx.session, proposal_id=proposal_id, event=event)
+    record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="outcome",
+           object_type="proposal", object_id=proposal_id,
+           details={"kind": event.kind.value})  # fmt: skip
+    ctx.session.commit()
+
+
+def override_suggestion(ctx: Context, suggestion_id: int, chosen: list[int], reason: str) -> int:
+    """Record that people chose otherwise than the engine: the original list, what was chosen
+    (only among what was suggested) and why."""
+    suggestion = _suggestion_in_reach(ctx, suggestion_id)
+    original = [int(x) for x in suggestion.results.get("ids", [])]
+    unknown = [x for x in chosen if x not in set(original)]
+    if unknown:
+        raise InvalidInputError([FieldError(
+            "chosen", "not in the suggestion: " + ", ".join(map(str, unknown[:10]))
+            + " (to propose something the engine did not suggest, record a proposal)"
+        )])  # fmt: skip
+    row = OverrideRow(
+        suggestion_id=suggestion_id,
+        actor=ctx.actor.name,
+        original=original,
+        chosen=chosen,
+        reason=reason,
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    # The reason is free text (it may say something about health): it stays in the override
+    # row, which erasure removes with the person, and out of the audit trail.
+    record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="override",
+           object_type="suggestion", object_id=suggestion_id,
+           ruleset_version=suggestion.ruleset_version,
+           details={"original": original, "chosen": chosen, "override_id": row.id})  # fmt: skip
+    ctx.session.commit()
+    return row.id

@@ -1,0 +1,113 @@
+"""Demo accounts only on a demo database; no listening beyond this machine without production
+settings; a real database needs an admin — and the purge record cannot be forged."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.security import Role
+from api.service_setup import (
+    UnsafeStartError,
+    add_user,
+    check_start,
+    demo_users,
+    is_demo,
+    mark_demo,
+    retire_demo_users,
+    seed_demo,
+)
+from api.settings import Environment, Settings
+from api.storage.bulk import load_tables
+from api.storage.engine import transaction
+from api.storage.tables import AuditPurgeRow, AuditRow, UserRow
+from features.demo import build_world
+
+
+def test_demo_users_exist_only_on_a_database_marked_as_a_demo(engine):
+    load_tables(engine, build_world("tiny", seed=4).tables)  # real-looking data, no mark
+    assert not is_demo(engine)
+    with pytest.raises(UnsafeStartError, match="tasma demo"):
+        demo_users(engine)
+    with pytest.raises(UnsafeStartError, match="no admin"):
+        check_start(engine, production=False, secret_set=False, host="127.0.0.1")
+    with transaction(engine) as s:
+        add_user(s, name="operator", role=Role.ADMIN)
+    check_start(engine, production=False, secret_set=False, host="127.0.0.1")
+    with engine.connect() as c:
+        assert not c.scalar(sa.select(sa.func.count()).select_from(UserRow).where(UserRow.demo))
+
+
+def test_serving_beyond_loopback_needs_production_settings(engine):
+    assert seed_demo(engine, "tiny") is not None and is_demo(engine)
+    check_start(engine, production=False, secret_set=False, host="127.0.0.1")
+    with pytest.raises(UnsafeStartError, match="TASMA_SECRET_KEY"):
+        check_start(engine, production=False, secret_set=False, host="0.0.0.0")
+    with pytest.raises(UnsafeStartError, match="not for production"):
+        check_start(engine, production=True, secret_set=True, host="0.0.0.0")
+
+
+def test_demo_users_are_switched_off_when_the_database_is_not_a_demo(engine):
+    assert seed_demo(engine, "tiny") is not None
+    tokens = demo_users(engine)
+    assert set(tokens) == {"demo.coordinator", "demo.rekrypiste", "demo.analyst", "demo.admin"}
+    with engine.begin() as c:  # the same database, now holding real data, unmarked
+        c.execute(sa.text("UPDATE data_version SET demo = :no").bindparams(no=False))
+    assert sorted(retire_demo_users(engine)) == sorted(tokens)
+    app = create_app(Settings(database_url=str(engine.url.render_as_string(False)),
+                              environment=Environment.TEST, demo_on_empty=False, warm_index=False))
+    client = TestClient(app)
+    for token in tokens.values():
+        assert client.get("/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    login = client.post("/auth/token", json={"username": "demo.admin", "password": "demo-admin"})
+    assert login.status_code == 401
+    mark_demo(engine)  # and back: demo users come back only on a demo
+    assert demo_users(engine)
+
+
+def test_production_needs_a_secret_key():
+    with pytest.raises(ValueError, match="TASMA_SECRET_KEY"):
+        Settings(environment=Environment.PRODUCTION, demo_on_empty=False,
+                 database_url="postgresql://x@127.0.0.1/db")
+    Settings(environment=Environment.PRODUCTION, demo_on_empty=False,
+             database_url="postgresql://x@127.0.0.1/db", secret_key="k" * 32)
+
+
+def test_serve_refuses_a_real_database_without_an_admin(tmp_path):
+    url = f"sqlite:///{tmp_path / 'real.db'}"
+    env = os.environ | {"DATABASE_URL": url, "TASMA_DEMO_ON_EMPTY": "false",
+                        "TASMA_ENVIRONMENT": "test"}
+    done = subprocess.run([sys.executable, "-m", "api.cli", "serve", "--port", "1"], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "refusing to start" in done.stderr + done.stdout
+    assert "tasma users add" in done.stderr + done.stdout
+    assert "tsm_" not in done.stdout, "no token printed"
+
+
+def test_a_purge_record_cannot_unlock_recent_audit_rows(engine):
+    """The application's own database user inserts a purge dated in the future, then deletes:
+    the database refuses the record, so the rows stay."""
+    with transaction(engine) as s:
+        s.add(AuditRow(actor="x", role="admin", action="login", object_type="user", details={}))
+    future = datetime.now(UTC) + timedelta(days=365)
+    for forged in ({"at": future, "before": future},
+                   {"at": datetime.now(UTC), "before": datetime.now(UTC) - timedelta(days=1)}):
+        with pytest.raises(sa.exc.DBAPIError), transaction(engine) as s:
+            s.add(AuditPurgeRow(actor="attacker", removed=0, **forged))
+    with pytest.raises(sa.exc.DBAPIError), engine.begin() as c:
+        c.execute(sa.delete(AuditRow))
+    if engine.dialect.name == "postgresql":
+        with pytest.raises(sa.exc.DBAPIError), engine.begin() as c:
+            c.execute(sa.text("TRUNCATE audit_event"))
+        with pytest.raises(sa.exc.DBAPIError), engine.begin() as c:
+            c.execute(sa.text("TRUNCATE audit_purge CASCADE"))
+    with engine.connect() as c:
+        assert c.scalar(sa.select(sa.func.count()).select_from(AuditRow)) >= 1

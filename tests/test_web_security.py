@@ -1,0 +1,138 @@
+"""CSRF, log-in throttling, rate limits by identity, security headers and logs without
+personal data — each as the attacker of the security review tried it."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import sqlalchemy as sa
+
+from api.services.auth import LOCK_AFTER
+from api.storage.tables import CrmNoteRow, UserRow
+from tests.conftest import api_client
+from tests.test_api import audit_rows, auth
+
+
+def _csrf(page_html: str) -> str:
+    found = re.search(r'name="csrf" value="([0-9a-f]+)"', page_html)
+    assert found, "the form carries a CSRF token"
+    return found.group(1)
+
+
+def _web_login(client, username="admin", password="correct horse 1"):
+    page = client.get("/ui/login")
+    return client.post(
+        "/ui/login",
+        data={"username": username, "password": password, "csrf": _csrf(page.text)},
+        follow_redirects=False,
+    )
+
+
+def test_web_forms_need_the_token_and_this_sites_origin(service):
+    client, tokens, area, mine, engine = service
+    page = client.get("/ui/login")
+    token = _csrf(page.text)
+    # Log-in without the token (a cross-site log-in post swapping the victim's session).
+    forged = client.post("/ui/login", data={"username": "admin", "password": "correct horse 1"})
+    assert forged.status_code == 403 and "Lomaketta ei hyväksytty" in forged.text
+    assert "tasma_session" not in forged.cookies
+    other_origin = client.post(
+        "/ui/login",
+        data={"username": "admin", "password": "correct horse 1", "csrf": token},
+        headers={"Origin": "http://evil.example"},
+    )
+    assert other_origin.status_code == 403
+    assert _web_login(client).status_code == 303
+    # A Rekrypiste's note, forged from another origin of the same site, is not stored.
+    with engine.begin() as c:
+        c.execute(
+            sa.update(UserRow).where(UserRow.name == "rekry").values(
+                password_hash=c.scalar(
+                    sa.select(UserRow.password_hash).where(UserRow.name == "admin")
+                )
+            )
+        )
+    client.cookies.clear()
+    assert _web_login(client, "rekry").status_code == 303
+    with engine.connect() as c:
+        notes = c.scalar(sa.select(sa.func.count()).select_from(CrmNoteRow))
+    employer = client.get("/ui/employers/1")
+    note = {"text": "MARKER forged", "channel": "phone"}
+    for headers, body in (
+        ({"Origin": "http://notes.evil.example"}, note | {"csrf": _csrf(employer.text)}),
+        ({}, note),
+        ({}, note | {"csrf": "0" * 64}),
+    ):
+        response = client.post("/ui/employers/1/notes", data=body, headers=headers)
+        assert response.status_code == 403, response.status_code
+    ok = client.post(
+        "/ui/employers/1/notes",
+        data=note | {"csrf": _csrf(employer.text)},
+        headers={"Origin": "http://testserver"},
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303
+    with engine.connect() as c:
+        assert c.scalar(sa.select(sa.func.count()).select_from(CrmNoteRow)) == notes + 1
+
+
+def test_log_in_locks_a_user_name_after_repeated_failures(service):
+    client, tokens, area, mine, engine = service
+    for _ in range(LOCK_AFTER):
+        wrong = client.post("/auth/token", json={"username": "admin", "password": "wrong one"})
+        assert wrong.status_code == 401
+    locked = client.post("/auth/token", json={"username": "admin", "password": "correct horse 1"})
+    assert locked.status_code == 429 and int(locked.headers["retry-after"]) > 60
+    assert audit_rows(engine, action="login_locked")
+    page = _web_login(client)
+    assert page.status_code == 429 and "Yritä uudelleen" in page.text
+
+
+def test_failures_from_one_address_are_throttled_whatever_the_name(service):
+    client, *_ = service
+    statuses = [
+        client.post("/auth/token", json={"username": f"nobody{i}", "password": "x"}).status_code
+        for i in range(25)
+    ]
+    assert statuses[0] == 401 and statuses[-1] == 429
+
+
+def test_rate_limit_is_per_user_and_per_address_not_per_header(engine, database_url):
+    client = api_client(database_url, rate_limit_per_minute=10, warm_index=False)
+    codes = [
+        client.get("/me", headers=auth(f"tsm_made_up_{i:04d}")).status_code for i in range(12)
+    ]
+    assert codes[:10] == [401] * 10 and codes[-1] == 429, "a new header buys no allowance"
+
+
+def test_every_response_carries_security_headers(service):
+    client, tokens, *_ = service
+    for path, headers in (
+        ("/ui/login", {}),
+        ("/health", {}),
+        ("/me", auth(tokens["coordinator"])),
+        ("/nowhere", {}),
+    ):
+        response = client.get(path, headers=headers)
+        assert response.headers["cache-control"] == "no-store", path
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "same-origin"
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+
+
+def test_database_errors_never_log_the_values(service, caplog):
+    client, tokens, area, mine, engine = service
+    from api.storage.engine import make_engine
+
+    # Fault injection: a statement fails with personal data among its parameters.
+    failing = make_engine(str(engine.url.render_as_string(hide_password=False)))
+    marker = "MARKER.Virtanen@example.fi"
+    with caplog.at_level(logging.DEBUG):
+        try:
+            with failing.begin() as c:
+                c.execute(sa.text("INSERT INTO no_such_table VALUES (:email)"), {"email": marker})
+        except sa.exc.DBAPIError as err:
+            logging.getLogger("tasma.test").error("failed: %s", err)
+    assert marker not in caplog.text
+    failing.dispose()
