@@ -1,9 +1,11 @@
 """The web UI: server-rendered pages (Jinja2) over the same functions as the API, the same
 users, roles, consent checks and audit trail. Finnish by default, English on request.
 
-A web session is an ordinary token of the user's, kept in an HttpOnly, SameSite=Strict cookie
-(so another site cannot post forms with it). Pages call the API's route functions directly,
-so a page view is audited and stored exactly as the same API call would be.
+A web session is an ordinary token of the user's, kept in an HttpOnly, SameSite=Strict cookie;
+every form carries a CSRF token (:mod:`api.ui.csrf`). Pages for matching, proposals and log-in
+call the same application services (:mod:`api.services`) as the API, so a page view is checked,
+audited and stored exactly as the same API call would be. (People, employers and rule-set pages
+still call the API's route functions; issue #10 moves them.)
 """
 
 from __future__ import annotations
