@@ -270,6 +270,37 @@ def users_add(
     typer.echo(token)
 
 
+@users_app.command("deactivate")
+@_friendly_errors
+def users_deactivate(
+    name: Annotated[str, typer.Argument(help="The user to switch off.")],
+) -> None:
+    """Switch a user off: they can no longer log in, and every token of theirs ends now."""
+    from api.services.users import deactivate_user, user_by_name
+
+    engine = make_engine()
+    upgrade(engine)
+    with transaction(engine) as session:
+        ended = deactivate_user(session, user_by_name(session, name), actor="cli", role="admin",
+                                why="tasma users deactivate")  # fmt: skip
+    typer.echo(f"user {name} switched off; {ended} tokens ended")
+
+
+@users_app.command("revoke")
+@_friendly_errors
+def users_revoke(
+    name: Annotated[str, typer.Argument(help="The user whose tokens end (e.g. a lost laptop).")],
+) -> None:
+    """End every token of a user now; they may log in again with their password."""
+    from api.services.users import revoke_all, user_by_name
+
+    engine = make_engine()
+    upgrade(engine)
+    with transaction(engine) as session:
+        ended = revoke_all(session, user_by_name(session, name), actor="cli", role="admin")
+    typer.echo(f"{ended} tokens of {name} ended")
+
+
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 

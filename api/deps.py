@@ -32,6 +32,7 @@ __all__ = [
     "TooManyRequestsError",
     "UnauthorizedError",
     "User",
+    "bearer",
     "bump_data_version",
     "reject_unknown_query",
     "require",
@@ -129,6 +130,19 @@ class IndexHolder:
                 self._index, self._version = index, version
             return self._index
 
+    def forget_snapshots(self, session: Session) -> None:
+        """After an erasure: drop every snapshot on disk, rebuild this process's index from the
+        tables now and save it (other processes rebuild at their next query)."""
+        version, instance, _ = data_version(session)
+        with self._lock:
+            if self.snapshots is not None and instance:
+                self.snapshots.discard(instance)
+            index = load_index(session.connection())
+            self._index, self._version = index, version
+        session.rollback()
+        if self.snapshots is not None and instance:
+            self.snapshots.save(instance, version, index)
+
     def _save_later(self, instance: str | None, version: int, index: MatchIndex) -> None:
         snapshots = self.snapshots
         if snapshots is None or not instance or not self._saving.acquire(blocking=False):
@@ -157,13 +171,13 @@ def _session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(_session)]
-_bearer = HTTPBearer(auto_error=False)
+bearer = HTTPBearer(auto_error=False)
 
 
 def _current_user(
     request: Request,
     session: SessionDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> User:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise UnauthorizedError("a bearer token is required")

@@ -55,6 +55,13 @@ class IndexSnapshots:
             return None
         return index if isinstance(index, MatchIndex) else None
 
+    def discard(self, instance: str) -> None:
+        """Delete every snapshot of this database (e.g. after an erasure: they hold the
+        person's capacities)."""
+        for old in self.directory.glob(f"index-{instance}-*"):
+            with contextlib.suppress(FileNotFoundError):
+                old.unlink()
+
     def save(self, instance: str, version: int, index: MatchIndex) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self._path(instance, version)

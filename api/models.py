@@ -17,7 +17,8 @@ from features.schemas import (
     OutcomeEvent,
     Role,
 )
-from features.schemas.common import StrictModel
+from features.schemas.common import SectorId, StrictModel, UtcDatetime
+from features.schemas.employer import ContactChannel
 from features.schemas.proposal import DeclineReason, OutcomeKind
 from matching.rules import RuleSet
 
@@ -87,6 +88,17 @@ class ComposeRequest(StrictModel):
 
 class EmployerCreate(StrictModel):
     employer: Employer
+
+
+class NoteCreate(StrictModel):
+    """A CRM note; its author is the acting user."""
+
+    channel: ContactChannel
+    text: str = Field(min_length=1, max_length=2000)
+    needs: list[SectorId] = Field(default_factory=list, max_length=50)
+    at: UtcDatetime | None = Field(
+        default=None, description="When the contact happened (default: now; never later)."
+    )
 
 
 class RoleCreate(StrictModel):

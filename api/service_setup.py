@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from api.audit import record
 from api.security import Role, hash_password, hash_token, new_token
+from api.services.users import deactivate_user
 from api.storage.bulk import is_empty, load_tables
 from api.storage.engine import transaction
 from api.storage.tables import DataVersionRow, JobseekerRow, TokenRow, UserRow
@@ -113,20 +114,12 @@ def is_demo(engine: Engine) -> bool:
 def retire_demo_users(engine: Engine) -> list[str]:
     """Switch off demo users on a database that is not a demo (and end their tokens), audited;
     the names switched off."""
-    now = datetime.now(UTC)
     with transaction(engine) as session:
         rows = session.scalars(
             select(UserRow).where(UserRow.demo.is_(True), UserRow.active.is_(True))
         ).all()
         for row in rows:
-            row.active = False
-            session.execute(
-                update(TokenRow)
-                .where(TokenRow.user_id == row.id, TokenRow.expires_at > now)
-                .values(expires_at=now)
-            )
-            record(session, actor="tasma serve", role="admin", action="deactivate_user",
-                   object_type="user", object_id=row.id, details={"why": "demo user"})  # fmt: skip
+            deactivate_user(session, row, actor="tasma serve", role="admin", why="demo user")
         return [row.name for row in rows]
 
 

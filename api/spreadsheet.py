@@ -1,9 +1,16 @@
-"""Read and write Ratko spreadsheets (CSV or .xlsx) as rows of heading → cell text."""
+"""Read and write Ratko spreadsheets (CSV or .xlsx) as rows of heading → cell text.
+
+Cells that a spreadsheet program would run as a formula (starting with ``= + - @``, a tab or
+a carriage return) never leave as one: in CSV they get a leading apostrophe (read back
+without it), in .xlsx they are stored as text. A sheet longer than :data:`MAX_ROWS` is refused
+as soon as the reader passes that row, before the rest is parsed.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+from itertools import islice
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -12,9 +19,41 @@ from features.errors import InvalidInputError
 from features.ratko import headings
 from features.schemas.errors import FieldError
 
-__all__ = ["FORMATS", "read_sheet", "sheet_format", "write_sheet"]
+__all__ = ["FORMATS", "MAX_ROWS", "read_sheet", "sheet_format", "write_sheet"]
 
 FORMATS = ("csv", "xlsx")
+MAX_ROWS = 2000
+"""Task rows in one sheet: a workshop's decomposition of an employer's roles is far fewer."""
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", "."))
+    except ValueError:
+        return False
+    return True
+
+
+def escape_cell(text: str) -> str:
+    """A cell as CSV text that no spreadsheet program runs as a formula."""
+    if text.startswith(_FORMULA_START) and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def unescape_cell(text: str) -> str:
+    """The cell as it was before :func:`escape_cell`."""
+    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
+        return text[1:]
+    return text
+
+
+def _too_long() -> InvalidInputError:
+    return InvalidInputError(
+        [FieldError("file", f"more than {MAX_ROWS} rows; split the sheet by role")],
+        "spreadsheet too long",
+    )
 
 
 def sheet_format(path: Path) -> str:
@@ -31,18 +70,29 @@ def _csv_rows(data: bytes) -> list[dict[str, str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252")  # Excel's "CSV" on Finnish Windows
-    dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
-    return list(csv.DictReader(io.StringIO(text), dialect=dialect))
+    # The delimiter is the one the heading line uses most; quoting is standard CSV (a cell
+    # may hold both quotes and delimiters), which guessing from the heading gets wrong.
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)
+    rows = []
+    for row in csv.DictReader(io.StringIO(text), delimiter=delimiter):
+        if len(rows) == MAX_ROWS:
+            raise _too_long()
+        rows.append({k: unescape_cell(v) if isinstance(v, str) else v for k, v in row.items()})
+    return rows
 
 
 def _xlsx_rows(data: bytes) -> list[dict[str, str]]:
     sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    values = list(sheet.iter_rows(values_only=True))
+    # Streamed: reading stops one row past the limit, however long the sheet claims to be.
+    values = list(islice(sheet.iter_rows(values_only=True), MAX_ROWS + 2))
     if not values:
         return []
     header = [str(h).strip() if h is not None else "" for h in values[0]]
     rows = []
     for line in values[1:]:
+        if len(rows) == MAX_ROWS:
+            raise _too_long()
         cells = ["" if v is None else _cell_text(v) for v in line]
         rows.append(dict(zip(header, cells, strict=False)))
     return rows
@@ -60,6 +110,8 @@ def read_sheet(data: bytes, fmt: str) -> list[dict[str, str]]:
     """Rows of a CSV or .xlsx file; a file that is not one becomes an InvalidInputError."""
     try:
         return _csv_rows(data) if fmt == "csv" else _xlsx_rows(data)
+    except InvalidInputError:
+        raise
     except Exception as err:
         raise InvalidInputError(
             [FieldError("file", f"cannot be read as {fmt}: {err}")], "unreadable spreadsheet"
@@ -72,14 +124,17 @@ def write_sheet(rows: list[dict[str, str]], fmt: str) -> bytes:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: escape_cell(str(v)) for k, v in row.items()} for row in rows)
         return buffer.getvalue().encode("utf-8-sig")
     book = Workbook()
     sheet = book.active
     sheet.title = "Ratko"
     sheet.append(columns)
-    for row in rows:
+    for r, row in enumerate(rows, start=2):
         sheet.append([row.get(c, "") for c in columns])
+        for cell in sheet[r]:
+            if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+                cell.data_type = "s"  # text, never a formula
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

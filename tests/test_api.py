@@ -56,7 +56,7 @@ def _routes(mine, task_id):
         (
             "post",
             "/employers/1/notes",
-            {"at": "2026-11-01T10:00:00Z", "author": "x", "channel": "phone", "text": "Soitettu."},
+            {"at": "2026-11-01T10:00:00Z", "channel": "phone", "text": "Soitettu."},
             Permission.WRITE_EMPLOYERS,
         ),
         ("get", "/rulesets", None, Permission.READ_RULESETS),

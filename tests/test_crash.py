@@ -70,7 +70,6 @@ def test_acknowledged_writes_survive_sigkill(tmp_path):
                     n += 1
                     note = {
                         "at": "2026-11-20T10:00:00Z",
-                        "author": "rekry",
                         "channel": "phone",
                         "text": f"Muistiinpano {n}",
                     }

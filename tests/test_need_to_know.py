@@ -281,3 +281,37 @@ def test_candidates_for_many_tasks_are_audited_on_both_databases(service):
         "/matches/candidates", json={"task_ids": many}, headers=auth(tokens["rekrypiste"])
     )
     assert response.status_code == 200, response.text
+
+
+def test_a_crm_note_is_signed_by_whoever_writes_it(service):
+    client, tokens, *_ = service
+    headers = auth(tokens["rekrypiste"])
+    forged = {"author": "someone.else", "channel": "phone", "text": "Soitettu."}
+    refused = client.post("/employers/1/notes", json=forged, headers=headers)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "author"
+    future = {"at": "2099-01-01T00:00:00Z", "channel": "phone", "text": "Soitettu."}
+    assert client.post("/employers/1/notes", json=future, headers=headers).status_code == 422
+    ok = client.post(
+        "/employers/1/notes", json={"channel": "phone", "text": "Soitettu."}, headers=headers
+    )
+    assert ok.status_code == 201
+    notes = client.get("/employers/1", headers=headers).json()["notes"]
+    assert notes[-1]["author"] == "rekry"
+    employer = client.get("/employers/1", headers=headers).json()
+    employer.update(name="Uusi Oy", business_id="0112038-9")
+    inline = client.post("/employers", json={"employer": employer}, headers=headers)
+    assert inline.status_code == 422
+    assert inline.json()["errors"][0]["field"] == "employer.notes"
+
+
+def test_a_nul_character_is_refused_alike_on_both_databases(service):
+    client, tokens, area, *_ = service
+    profile = factories.jobseeker(area=area, code="JS-NUL001", goals="kahvila\x00työ")
+    response = client.post(
+        "/jobseekers", json={"profile": profile}, headers=auth(tokens["coordinator"])
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "profile.goals"
+    note = {"channel": "phone", "text": "Soitettu\x00"}
+    answer = client.post("/employers/1/notes", json=note, headers=auth(tokens["rekrypiste"]))
+    assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "text"

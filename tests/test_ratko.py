@@ -146,3 +146,58 @@ def test_unreadable_files_are_a_clear_error():
 
     with pytest.raises(InvalidInputError, match="cannot be read as xlsx"):
         read_sheet(b"not a zip file", "xlsx")
+
+
+FORMULAS = ['=HYPERLINK("http://x.example","klik")', "@SUM(A1:A9)", "+1+2", "-2+3", "\tx", "=1"]
+
+
+def _with_titles(titles):
+    rows = read_sheet((EXAMPLES / "ratko_example.csv").read_bytes(), "csv")
+    for row, title in zip(rows, titles, strict=False):
+        row["Tehtävä"] = title
+    return rows
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_formulas_never_leave_as_formulas_and_come_back_as_typed(fmt, tmp_path):
+    import csv as csv_module
+    import io
+
+    from openpyxl import load_workbook
+
+    rows = _with_titles(FORMULAS)
+    data = write_sheet(rows, fmt)
+    if fmt == "csv":
+        cells = [
+            cell
+            for line in csv_module.reader(io.StringIO(data.decode("utf-8-sig")))
+            for cell in line
+        ]
+        for formula in FORMULAS:
+            assert formula not in cells and "'" + formula in cells, formula
+    else:
+        sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+        kinds = {cell.data_type for row in sheet.iter_rows() for cell in row if cell.value}
+        assert "f" not in kinds, "no formula cell"
+    back = read_sheet(data, fmt)
+    assert [r["Tehtävä"] for r in back[: len(FORMULAS)]] == FORMULAS[: len(back)]
+
+
+def test_a_csv_cell_may_hold_quotes_and_delimiters():
+    rows = _with_titles(['Lattiat "kiiltäviksi", portaat ja eteinen'])
+    back = read_sheet(write_sheet(rows, "csv"), "csv")
+    assert back[0]["Tehtävä"] == 'Lattiat "kiiltäviksi", portaat ja eteinen'
+    semicolons = write_sheet(rows, "csv").decode("utf-8-sig").replace(",", ";")
+    assert read_sheet(semicolons.encode(), "csv")[0]["Rooli"] == rows[0]["Rooli"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_sheet_past_the_row_limit_is_refused_early(fmt):
+    from api.spreadsheet import MAX_ROWS
+    from features.errors import InvalidInputError
+
+    row = read_sheet((EXAMPLES / "ratko_example.csv").read_bytes(), "csv")[0]
+    data = write_sheet([row] * (MAX_ROWS + 1), fmt)
+    with pytest.raises(InvalidInputError) as err:
+        read_sheet(data, fmt)
+    assert "more than" in err.value.errors[0].message

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -136,3 +137,53 @@ def test_database_errors_never_log_the_values(service, caplog):
             logging.getLogger("tasma.test").error("failed: %s", err)
     assert marker not in caplog.text
     failing.dispose()
+
+
+def test_tokens_can_be_ended_and_users_switched_off(service):
+    client, tokens, area, mine, engine = service
+    admin = auth(tokens["admin"])
+    me = auth(tokens["analyst"])
+    assert client.delete("/auth/token", headers=me).status_code == 204
+    assert client.get("/me", headers=me).status_code == 401
+    coordinator = auth(tokens["coordinator"])
+    assert client.delete("/users/coord/tokens", headers=coordinator).status_code == 403
+    assert client.delete("/users/coord/tokens", headers=admin).status_code == 204
+    assert client.get("/me", headers=coordinator).status_code == 401
+    assert client.post("/users/rekry/deactivate", headers=admin).status_code == 204
+    assert client.get("/me", headers=auth(tokens["rekrypiste"])).status_code == 401
+    assert client.post("/users/nobody/deactivate", headers=admin).status_code == 404
+    assert {r.action for r in audit_rows(engine, actor="admin")} >= {
+        "revoke_tokens",
+        "deactivate_user",
+    }
+    assert audit_rows(engine, action="revoke_token", actor="analyst")
+
+
+def test_the_cli_switches_users_off_and_ends_tokens(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from api.cli import app
+    from api.security import Role
+    from api.service_setup import add_user
+    from api.storage.engine import make_engine, transaction
+    from api.storage.migrate import upgrade
+    from api.storage.tables import TokenRow
+
+    url = f"sqlite:///{tmp_path / 'users.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    engine = make_engine(url)
+    upgrade(engine)
+    with transaction(engine) as s:
+        add_user(s, name="laina", role=Role.ANALYST, password="salasana-123")
+    runner = CliRunner()
+    revoked = runner.invoke(app, ["users", "revoke", "laina"])
+    assert revoked.exit_code == 0 and "1 tokens of laina ended" in revoked.output
+    off = runner.invoke(app, ["users", "deactivate", "laina"])
+    assert off.exit_code == 0
+    missing = runner.invoke(app, ["users", "deactivate", "nobody"])
+    assert missing.exit_code != 0 and "no user named 'nobody'" in missing.output
+    with engine.connect() as c:
+        assert not c.scalar(sa.select(UserRow.active).where(UserRow.name == "laina"))
+        ends = c.scalars(sa.select(TokenRow.expires_at)).all()
+    assert ends and all(end.replace(tzinfo=UTC) <= datetime.now(UTC) for end in ends)
+    engine.dispose()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Path as PathParam
+from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy import select
 
-from api.deps import CurrentUser, SessionDep, User, require
+from api.deps import CurrentUser, SessionDep, User, bearer, require
 from api.models import (
     Created,
     EventCreate,
@@ -18,9 +20,9 @@ from api.models import (
     TokenRequest,
     UserCreate,
 )
-from api.security import Permission, Role
+from api.security import Permission, Role, hash_token
 from api.service_setup import add_user
-from api.services import proposals
+from api.services import proposals, users
 from api.services.auth import log_in
 from api.services.context import request_context
 from api.settings import Environment
@@ -50,6 +52,48 @@ def login(body: TokenRequest, request: Request, session: SessionDep) -> dict[str
         demo_allowed=request.app.state.settings.environment is not Environment.PRODUCTION,
     )
     return {"access_token": token, "token_type": "bearer"}
+
+
+@router.delete("/auth/token", tags=["auth"], status_code=204, summary="Log out: end this token")
+def logout(
+    user: CurrentUser,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials, Depends(bearer)],
+) -> None:
+    users.revoke_token(session, hash_token(credentials.credentials), actor=user.name,
+                       role=user.role)  # fmt: skip
+    session.commit()
+
+
+@router.post(
+    "/users/{name}/deactivate",
+    tags=["users"],
+    status_code=204,
+    summary="Switch a user off and end their tokens (admin)",
+)
+def deactivate(
+    name: Annotated[str, PathParam(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")],
+    session: SessionDep,
+    user: Annotated[User, require(Permission.MANAGE_USERS)],
+) -> None:
+    row = users.user_by_name(session, name)
+    users.deactivate_user(session, row, actor=user.name, role=user.role, why="admin")
+    session.commit()
+
+
+@router.delete(
+    "/users/{name}/tokens",
+    tags=["users"],
+    status_code=204,
+    summary="End every token of a user, e.g. a lost laptop (admin)",
+)
+def revoke_tokens(
+    name: Annotated[str, PathParam(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")],
+    session: SessionDep,
+    user: Annotated[User, require(Permission.MANAGE_USERS)],
+) -> None:
+    users.revoke_all(session, users.user_by_name(session, name), actor=user.name, role=user.role)
+    session.commit()
 
 
 @router.get("/me", tags=["auth"], summary="Who am I")

@@ -9,14 +9,16 @@ from sqlalchemy import func, select
 
 from api.audit import record
 from api.deps import SessionDep, User, bump_data_version, require
-from api.models import Created, EmployerCreate, IdPath, Page, RoleCreate
+from api.models import Created, EmployerCreate, IdPath, NoteCreate, Page, RoleCreate
 from api.security import Permission
+from api.services import employers
+from api.services.context import request_context
 from api.spreadsheet import read_sheet, sheet_format
 from api.storage import repository
 from api.storage.tables import EmployerRow
 from features.errors import InvalidInputError
 from features.ratko import parse_rows
-from features.schemas import CrmNote, Employer
+from features.schemas import Employer
 from features.schemas.errors import FieldError
 
 router = APIRouter(prefix="/employers", tags=["employers"])
@@ -51,20 +53,12 @@ def list_employers(
 @router.post("", response_model=Created, status_code=201, summary="Add an employer")
 def create_employer(
     body: EmployerCreate,
+    request: Request,
     session: SessionDep,
     user: Annotated[User, require(Permission.WRITE_EMPLOYERS)],
 ) -> Created:
-    new_id = repository.add_employer(session, employer=body.employer)
-    record(
-        session,
-        actor=user.name,
-        role=user.role,
-        action="create_employer",
-        object_type="employer",
-        object_id=new_id,
-    )
-    session.commit()
-    return Created(id=new_id)
+    ctx = request_context(request, session, user)
+    return Created(id=employers.create_employer(ctx, body.employer))
 
 
 @router.get("/{employer_id}", response_model=Employer, summary="An employer with CRM notes")
@@ -81,21 +75,13 @@ def get_employer(
 )
 def add_note(
     employer_id: IdPath,
-    note: CrmNote,
+    body: NoteCreate,
+    request: Request,
     session: SessionDep,
     user: Annotated[User, require(Permission.WRITE_EMPLOYERS)],
 ) -> Created:
-    new_id = repository.add_note(session, employer_id=employer_id, note=note)
-    record(
-        session,
-        actor=user.name,
-        role=user.role,
-        action="add_note",
-        object_type="employer",
-        object_id=employer_id,
-    )
-    session.commit()
-    return Created(id=new_id)
+    ctx = request_context(request, session, user)
+    return Created(id=employers.add_note(ctx, employer_id, body))
 
 
 @router.get("/{employer_id}/roles", summary="An employer's roles and tasks")

@@ -9,43 +9,27 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from api.audit import record
 from api.deps import SessionDep, User, bump_data_version, require
 from api.models import Created, IdPath, JobseekerCreate, JobseekerPublic, JobseekerSummary, Page
 from api.security import Permission
+from api.services import people
 from api.services.context import request_context
 from api.services.policy import reachable_person
 from api.storage import repository
 from api.storage.tables import (
-    AuditRow,
     JobseekerRow,
     OutcomeEventRow,
     ProposalRow,
     ProposalTaskRow,
-    SuggestionRow,
 )
 from features.errors import InvalidInputError
-from features.matchability import reason_text
 from features.schemas import JobseekerProfile, JobseekerStatus
 from features.schemas.errors import FieldError
 
 router = APIRouter(prefix="/jobseekers", tags=["jobseekers"])
-
-
-def _public(session: SessionDep, row: JobseekerRow, *, with_identity: bool) -> JobseekerPublic:
-    profile = repository.get_jobseeker(session, jobseeker_id=row.id)
-    identity = repository.get_identity(session, jobseeker_id=row.id) if with_identity else None
-    reason = profile.not_matchable_reason()
-    return JobseekerPublic(
-        id=row.id,
-        profile=profile,
-        identity=identity,
-        matchable=not reason,
-        not_matchable_reason=reason,
-        not_matchable_text={lang: reason_text(reason, lang) for lang in ("fi", "en")},
-    )
 
 
 @router.get("", response_model=Page, summary="Jobseekers of my area")
@@ -122,7 +106,7 @@ def get_jobseeker(
     purpose: Annotated[str, Query(min_length=1, max_length=200)] = "unspecified",
 ) -> JobseekerPublic:
     row = reachable_person(request_context(request, session, user), jobseeker_id)
-    result = _public(session, row, with_identity=True)
+    result = people.public_person(session, row, with_identity=True)
     record(
         session,
         actor=user.name,
@@ -144,7 +128,7 @@ def replace_jobseeker(
     session: SessionDep,
     user: Annotated[User, require(Permission.WRITE_JOBSEEKERS)],
 ) -> JobseekerPublic:
-    reachable_person(request_context(request, session, user), jobseeker_id)
+    row = reachable_person(request_context(request, session, user), jobseeker_id)
     if profile.area != user.area:
         raise InvalidInputError([FieldError("area", f"must be your area {user.area!r}")])
     repository.replace_jobseeker(session, jobseeker_id=jobseeker_id, profile=profile)
@@ -156,7 +140,7 @@ def replace_jobseeker(
         object_type="jobseeker",
         object_id=jobseeker_id,
     )
-    result = _public(session, session.get(JobseekerRow, jobseeker_id), with_identity=True)  # type: ignore[arg-type]
+    result = people.public_person(session, row, with_identity=True)
     bump_data_version(session)
     session.commit()
     return result
@@ -169,62 +153,9 @@ def export_jobseeker(
     session: SessionDep,
     user: Annotated[User, require(Permission.EXPORT_PERSON)],
 ) -> dict[str, object]:
-    row = reachable_person(request_context(request, session, user), jobseeker_id)
-    person = _public(session, row, with_identity=True)
-    proposal_ids = session.scalars(
-        select(ProposalRow.id).where(ProposalRow.jobseeker_id == jobseeker_id)
-    ).all()
-    proposals = [
-        {"id": pid, **repository.get_proposal(session, proposal_id=pid).model_dump(mode="json")}
-        for pid in proposal_ids
-    ]
-    suggestions = [
-        {
-            "id": s.id,
-            "at": s.at.isoformat(),
-            "kind": s.kind,
-            "ruleset_version": s.ruleset_version,
-            "model_version": s.model_version,
-            "results": s.results,
-        }
-        for s in session.scalars(
-            select(SuggestionRow).where(SuggestionRow.jobseeker_id == jobseeker_id)
-        )
-    ]
-    accesses = [
-        {
-            "at": a.at.isoformat(),
-            "actor": a.actor,
-            "role": a.role,
-            "action": a.action,
-            "purpose": a.purpose,
-        }
-        for a in session.scalars(
-            select(AuditRow).where(
-                AuditRow.object_type == "jobseeker", AuditRow.object_id == str(jobseeker_id)
-            )
-        )
-    ]
-    record(
-        session,
-        actor=user.name,
-        role=user.role,
-        action="export_jobseeker",
-        object_type="jobseeker",
-        object_id=jobseeker_id,
-    )
-    session.commit()
-    return {
-        "jobseeker": person.model_dump(mode="json"),
-        "demographics": (
-            d.model_dump(mode="json")
-            if (d := repository.get_demographics(session, jobseeker_id=jobseeker_id))
-            else None
-        ),
-        "proposals": proposals,
-        "suggestions": suggestions,
-        "accesses": accesses,
-    }
+    """Profile, identity, demographics, proposals and events, suggestions made for the person,
+    candidate lists they appeared in, overrides of either, and every recorded access."""
+    return people.export_person(request_context(request, session, user), jobseeker_id)
 
 
 @router.delete("/{jobseeker_id}", status_code=204, summary="Erase a person (GDPR Art. 17)")
@@ -234,26 +165,10 @@ def erase_jobseeker(
     session: SessionDep,
     user: Annotated[User, require(Permission.ERASE_PERSON)],
 ) -> None:
-    """Removes identity, capacities, demographics and the suggestions made for the person.
-    Proposals and their outcomes stay, without the person, for aggregate statistics."""
-    row = reachable_person(request_context(request, session, user), jobseeker_id)
-    session.execute(
-        update(SuggestionRow)
-        .where(SuggestionRow.jobseeker_id == jobseeker_id)
-        .values(subject={"erased": True}, results={}, jobseeker_id=None)
-    )
-    session.delete(row)  # cascades to identity, demographics and capacities
-    session.flush()
-    record(
-        session,
-        actor=user.name,
-        role=user.role,
-        action="erase_jobseeker",
-        object_type="jobseeker",
-        object_id=jobseeker_id,
-    )
-    bump_data_version(session)
-    session.commit()
+    """Removes the person everywhere: profile, identity, demographics, capacities, the
+    suggestions made for them and their place in candidate lists, free-text notes and override
+    reasons, the match index and its snapshot. Proposals and outcomes stay without them."""
+    people.erase_person(request_context(request, session, user), jobseeker_id)
 
 
 def outcome_counts(session: SessionDep) -> dict[str, int]:

@@ -59,7 +59,7 @@ def log_in(
     :class:`UnauthorizedError`; locked user name or too many failures from the address:
     :class:`LoginThrottledError`."""
     now = datetime.now(UTC)
-    wait = failures.waiting(address, now=None)
+    wait = failures.waiting(address)
     if wait:
         raise LoginThrottledError(wait)
     user = session.scalar(select(UserRow).where(UserRow.name == username))
@@ -68,10 +68,13 @@ def log_in(
     # Always one argon2 verification, so a name that does not exist takes as long.
     ok = verify_password(user.password_hash if user and user.password_hash else _DUMMY_HASH,
                          password)  # fmt: skip
-    usable = user is not None and user.active and bool(user.password_hash)
-    if usable and user is not None and user.demo and not demo_allowed:
-        usable = False
-    if not (ok and usable) or user is None:
+    usable = (
+        user is not None
+        and user.active
+        and bool(user.password_hash)
+        and (demo_allowed or not user.demo)
+    )
+    if user is None or not (ok and usable):
         failures.retry_after(address)  # counts the failure against the address
         if user is not None:
             user.failed_logins += 1

@@ -44,6 +44,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     mode = os.environ.get("TASMA_SQLITE_SYNCHRONOUS", "NORMAL").upper()
     cursor.execute(f"PRAGMA synchronous={'FULL' if mode == 'FULL' else 'NORMAL'}")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Deleted rows are overwritten, not left in free pages: an erased person is gone from
+    # the file itself.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
 

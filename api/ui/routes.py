@@ -26,15 +26,15 @@ from api.audit import record
 from api.deps import SessionDep, UnauthorizedError, User, user_for_token
 from api.evaluation import run_evaluation
 from api.models import (
-    EmployerCreate,
     MatchFilters,
+    NoteCreate,
     ProposalCreate,
     RoleCreate,
 )
-from api.routes.employers import add_note, add_role, create_employer, upload_ratko
+from api.routes.employers import add_role, upload_ratko
 from api.routes.jobseekers import list_jobseekers, replace_jobseeker
 from api.security import Permission, Role, allowed, hash_token
-from api.services import matching, proposals
+from api.services import employers, matching, proposals
 from api.services.auth import LoginThrottledError, log_in
 from api.services.context import request_context
 from api.services.policy import reachable_person
@@ -61,7 +61,7 @@ from features.catalogue.schedule import (
 )
 from features.demo.templates import BASELINE, ROLE_TEMPLATES, RoleTemplate, role_from_template
 from features.errors import ConflictError, InvalidInputError, NotFoundError, TasmaError
-from features.schemas import CrmNote, JobseekerProfile, JobseekerStatus, OutcomeEvent
+from features.schemas import JobseekerProfile, JobseekerStatus, OutcomeEvent
 from features.schemas.employer import ContactChannel, Employer
 from features.schemas.employer import Role as JobRole
 from features.schemas.errors import field_errors
@@ -586,12 +586,12 @@ def create_employer_page(
                 },
             }
         )
-        created = create_employer(EmployerCreate(employer=employer), session, user)
+        new_id = employers.create_employer(request_context(request, session, user), employer)
     except (ValidationError, TasmaError) as err:
         session.rollback()
         return _page(request, "employer_form.html", user, errors=_problems(err), values=values,
                      status_code=422)  # fmt: skip
-    return RedirectResponse(f"/ui/employers/{created.id}?message=created", status_code=303)
+    return RedirectResponse(f"/ui/employers/{new_id}?message=created", status_code=303)
 
 
 @router.get("/employers/{employer_id}", response_class=HTMLResponse)
@@ -622,10 +622,12 @@ def add_note_page(
 ) -> Response:
     user = _user(request, session, Permission.WRITE_EMPLOYERS)
     try:
-        note = CrmNote(at=datetime.now(UTC), author=user.name, channel=channel, text=text)
-    except ValidationError as err:
-        return _employer(request, session, user, employer_id, errors=_problems(err))
-    add_note(employer_id, note, session, user)
+        body = NoteCreate(channel=channel, text=text)
+        employers.add_note(request_context(request, session, user), employer_id, body)
+    except (ValidationError, TasmaError) as err:
+        session.rollback()
+        return _employer(request, session, user, employer_id, errors=_problems(err),
+                         status_code=422)  # fmt: skip
     return RedirectResponse(f"/ui/employers/{employer_id}?message=note", status_code=303)
 
 

@@ -11,7 +11,7 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from features.catalogue import (
     ADJUSTMENTS,
@@ -49,10 +49,26 @@ __all__ = [
 ]
 
 
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple | set):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 class StrictModel(BaseModel):
-    """Unknown fields are an error, never silently dropped or stored."""
+    """Unknown fields are an error, never silently dropped or stored; so is a NUL character
+    in text, which PostgreSQL cannot store and SQLite would — both refuse it alike."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_assignment=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul_characters(cls, value: object) -> object:
+        if _has_nul(value):
+            raise ValueError("contains a NUL character (\\x00), which cannot be stored")
+        return value
 
 
 def _in_mapping(name: str, known: object) -> AfterValidator:

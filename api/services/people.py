@@ -1,0 +1,185 @@
+"""A person's rights over their data: everything stored about them (GDPR Art. 15) and erasure
+(Art. 17) that leaves nothing of them behind — in the tables, the free text, the candidate
+lists they appeared in, the match index and its snapshot on disk, and SQLite's write-ahead log.
+
+Proposals and their outcomes stay without the person, so aggregate statistics survive; their
+free-text notes go with the person.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session
+
+from api.audit import record
+from api.deps import bump_data_version
+from api.models import JobseekerPublic
+from api.services.context import Context
+from api.services.policy import reachable_person
+from api.storage import repository
+from api.storage.tables import (
+    AuditRow,
+    JobseekerRow,
+    OutcomeEventRow,
+    OverrideRow,
+    ProposalRow,
+    SuggestionRow,
+)
+from features.matchability import reason_text
+
+__all__ = ["erase_person", "export_person", "public_person"]
+
+CANDIDATE_LISTS = ("tasks_people", "compose_employer")
+"""Suggestion kinds whose results list people (the person may appear in them)."""
+
+
+def public_person(session: Session, row: JobseekerRow, *, with_identity: bool) -> JobseekerPublic:
+    """A person as every answer shows them to their coordinator."""
+    profile = repository.get_jobseeker(session, jobseeker_id=row.id)
+    identity = repository.get_identity(session, jobseeker_id=row.id) if with_identity else None
+    reason = profile.not_matchable_reason()
+    return JobseekerPublic(
+        id=row.id,
+        profile=profile,
+        identity=identity,
+        matchable=not reason,
+        not_matchable_reason=reason,
+        not_matchable_text={lang: reason_text(reason, lang) for lang in ("fi", "en")},
+    )
+
+
+def _appearances(ctx: Context, person: JobseekerRow) -> list[SuggestionRow]:
+    """Candidate lists that named the person (by id, or by code in composed bundles)."""
+    rows = ctx.session.scalars(
+        select(SuggestionRow).where(SuggestionRow.kind.in_(CANDIDATE_LISTS))
+    ).all()
+    return [
+        s
+        for s in rows
+        if person.id in s.results.get("ids", [])
+        or any(i.get("code") == person.code for i in s.results.get("items", []))
+    ]
+
+
+def _suggestion(s: SuggestionRow) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "at": s.at.isoformat(),
+        "kind": s.kind,
+        "actor": s.actor,
+        "ruleset_version": s.ruleset_version,
+        "model_version": s.model_version,
+        "results": s.results,
+    }
+
+
+def _override(o: OverrideRow) -> dict[str, Any]:
+    return {
+        "suggestion_id": o.suggestion_id,
+        "at": o.at.isoformat(),
+        "actor": o.actor,
+        "original": o.original,
+        "chosen": o.chosen,
+        "reason": o.reason,
+    }
+
+
+def export_person(ctx: Context, jobseeker_id: int) -> dict[str, Any]:
+    """Everything stored about the person: profile, identity, demographics, proposals with
+    their events, suggestions made for them, candidate lists they appeared in, overrides of
+    either and every recorded access to any of it. Audited."""
+    person = reachable_person(ctx, jobseeker_id)
+    session = ctx.session
+    proposal_ids = session.scalars(
+        select(ProposalRow.id).where(ProposalRow.jobseeker_id == jobseeker_id)
+    ).all()
+    own = session.scalars(
+        select(SuggestionRow).where(SuggestionRow.jobseeker_id == jobseeker_id)
+    ).all()
+    appearances = _appearances(ctx, person)
+    suggestion_ids = [s.id for s in own] + [s.id for s in appearances]
+    overrides = session.scalars(
+        select(OverrideRow).where(OverrideRow.suggestion_id.in_(suggestion_ids))
+    ).all()
+    about = (
+        ((AuditRow.object_type == "jobseeker") & (AuditRow.object_id == str(jobseeker_id)))
+        | ((AuditRow.object_type == "proposal") & AuditRow.object_id.in_(map(str, proposal_ids)))
+        | (
+            (AuditRow.object_type == "suggestion")
+            & AuditRow.object_id.in_(map(str, suggestion_ids))
+        )
+    )
+    accesses = [
+        {"at": a.at.isoformat(), "actor": a.actor, "role": a.role, "action": a.action,
+         "object_type": a.object_type, "purpose": a.purpose}
+        for a in session.scalars(select(AuditRow).where(about).order_by(AuditRow.id))
+    ]  # fmt: skip
+    demographics = repository.get_demographics(session, jobseeker_id=jobseeker_id)
+    answer = {
+        "jobseeker": public_person(session, person, with_identity=True).model_dump(mode="json"),
+        "demographics": demographics.model_dump(mode="json") if demographics else None,
+        "proposals": [
+            {"id": pid, **repository.get_proposal(session, proposal_id=pid).model_dump(mode="json")}
+            for pid in proposal_ids
+        ],
+        "suggestions": [_suggestion(s) for s in own],
+        "candidate_lists": [_suggestion(s) for s in appearances],
+        "overrides": [_override(o) for o in overrides],
+        "accesses": accesses,
+    }
+    record(session, actor=ctx.actor.name, role=ctx.actor.role, action="export_jobseeker",
+           object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip
+    session.commit()
+    return answer
+
+
+def erase_person(ctx: Context, jobseeker_id: int) -> None:
+    """Erase the person everywhere the service wrote them, then rebuild the match index (and
+    its snapshot) at once."""
+    person = reachable_person(ctx, jobseeker_id)
+    session = ctx.session
+    proposal_ids = session.scalars(
+        select(ProposalRow.id).where(ProposalRow.jobseeker_id == jobseeker_id)
+    ).all()
+    session.execute(
+        update(OutcomeEventRow)
+        .where(OutcomeEventRow.proposal_id.in_(proposal_ids))
+        .values(note="")
+    )
+    own = session.scalars(
+        select(SuggestionRow.id).where(SuggestionRow.jobseeker_id == jobseeker_id)
+    ).all()
+    appearances = _appearances(ctx, person)
+    session.execute(
+        update(OverrideRow)
+        .where(OverrideRow.suggestion_id.in_([*own, *(s.id for s in appearances)]))
+        .values(reason="")
+    )
+    session.execute(
+        update(SuggestionRow)
+        .where(SuggestionRow.id.in_(own))
+        .values(subject={"erased": True}, results={}, jobseeker_id=None)
+    )
+    for s in appearances:  # the list stays (others were on it), without the person
+        keep = [i for i, x in enumerate(s.results.get("ids", [])) if x != person.id]
+        results = {
+            key: [value[i] for i in keep] if isinstance(value, list) and key != "items" else value
+            for key, value in s.results.items()
+        }
+        if "items" in results:
+            results["items"] = [i for i in results["items"] if i.get("code") != person.code]
+        s.results = results
+    session.delete(person)  # cascades to identity, demographics and capacities
+    session.flush()
+    record(session, actor=ctx.actor.name, role=ctx.actor.role, action="erase_jobseeker",
+           object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip
+    bump_data_version(session)
+    session.commit()
+    if session.get_bind().dialect.name == "sqlite":
+        # secure_delete (on for every connection) zeroed the freed pages; the checkpoint
+        # moves them into the file and empties the write-ahead log that still held the rows.
+        session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        session.commit()
+    ctx.index.forget_snapshots(session)

@@ -1,0 +1,60 @@
+"""Switching users off and ending their tokens (API and CLI alike), audited."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from api.audit import record
+from api.storage.tables import TokenRow, UserRow
+from features.errors import NotFoundError
+
+__all__ = ["deactivate_user", "end_tokens", "revoke_all", "revoke_token", "user_by_name"]
+
+
+def user_by_name(session: Session, name: str) -> UserRow:
+    row = session.scalar(select(UserRow).where(UserRow.name == name))
+    if row is None:
+        raise NotFoundError(f"no user named {name!r}")
+    return row
+
+
+def end_tokens(session: Session, user_id: int) -> int:
+    """End every live token of a user now; how many there were."""
+    now = datetime.now(UTC)
+    result = session.execute(
+        update(TokenRow)
+        .where(TokenRow.user_id == user_id, TokenRow.expires_at > now)
+        .values(expires_at=now)
+    )
+    return int(result.rowcount or 0)
+
+
+def deactivate_user(session: Session, row: UserRow, *, actor: str, role: str, why: str) -> int:
+    """Switch a user off (they can no longer log in) and end their tokens; commits by the
+    caller. Returns how many tokens were ended."""
+    row.active = False
+    ended = end_tokens(session, row.id)
+    record(session, actor=actor, role=role, action="deactivate_user", object_type="user",
+           object_id=row.id, details={"why": why, "tokens_ended": ended})  # fmt: skip
+    return ended
+
+
+def revoke_all(session: Session, row: UserRow, *, actor: str, role: str) -> int:
+    """End every token of a user (a lost laptop), audited; how many were live."""
+    ended = end_tokens(session, row.id)
+    record(session, actor=actor, role=role, action="revoke_tokens", object_type="user",
+           object_id=row.id, details={"tokens_ended": ended})  # fmt: skip
+    return ended
+
+
+def revoke_token(session: Session, token_hash: str, *, actor: str, role: str) -> None:
+    """End one token (logging out of the API)."""
+    row = session.scalar(select(TokenRow).where(TokenRow.token_hash == token_hash))
+    if row is None:
+        raise NotFoundError("no such token")
+    row.expires_at = min(row.expires_at, datetime.now(UTC))
+    record(session, actor=actor, role=role, action="revoke_token", object_type="user",
+           object_id=row.user_id)  # fmt: skip

@@ -1,0 +1,89 @@
+"""Erasure that erases: after DELETE /jobseekers/{id}, no table, no file the service writes
+(the SQLite database and its write-ahead log, the match-index snapshots) holds anything of
+the person; the export before it held everything."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from api.storage.tables import Base
+from tests import factories
+from tests.conftest import API_WORLD as WORLD
+from tests.test_api import auth
+
+MARKERS = ("JS-MARK01", "Marketta Merkki", "marketta.merkki@example.fi", "+358 40 5550199",
+           "MERKKI-tavoite", "MERKKI-muistiinpano", "MERKKI-ohitus")  # fmt: skip
+HAND_OVER = WORLD.tables["task"].query("task_type == 'hand_over'")["id"].astype(int).tolist()
+
+
+def _rows_text(engine) -> str:
+    with engine.connect() as c:
+        return "\n".join(
+            repr(row) for table in Base.metadata.sorted_tables for row in c.execute(table.select())
+        )
+
+
+def _files_text(paths) -> bytes:
+    return b"".join(p.read_bytes() for p in paths if p.is_file())
+
+
+def test_erasure_leaves_nothing_of_the_person(service, database_url):
+    client, tokens, area, mine, engine = service
+    coordinator = auth(tokens["coordinator"])
+    employer = WORLD.tables["employer"].iloc[0]
+    profile = factories.jobseeker(
+        area=area, code=MARKERS[0], goals=MARKERS[4], municipality=employer["municipality"],
+        capacities={}, consent={"given_at": "2026-11-01T00:00:00Z",
+                                "scope": ["matching", "share_with_employers"]},
+    )  # fmt: skip
+    identity = {"name": MARKERS[1], "email": MARKERS[2], "phone": MARKERS[3]}
+    created = client.post(
+        "/jobseekers", json={"profile": profile, "identity": identity}, headers=coordinator
+    )
+    assert created.status_code == 201, created.text
+    jid = created.json()["id"]
+    matches = client.get(f"/jobseekers/{jid}/matches?k=5", headers=coordinator).json()
+    task = matches["items"][0]["task_id"] if matches["items"] else HAND_OVER[0]
+    proposal = client.post(
+        "/proposals", json={"jobseeker_code": MARKERS[0], "task_ids": [task]}, headers=coordinator
+    ).json()["id"]
+    event = {"event": {"kind": "declined_by_person", "at": datetime.now(UTC).isoformat(),
+                       "reason": "health", "note": MARKERS[5]}}  # fmt: skip
+    recorded = client.post(f"/proposals/{proposal}/events", json=event, headers=coordinator)
+    assert recorded.status_code == 201, recorded.text
+    client.post(
+        f"/suggestions/{matches['suggestion_id']}/overrides",
+        json={"chosen": [], "reason": MARKERS[6]},
+        headers=coordinator,
+    )
+    for t in HAND_OVER[:30]:  # candidate lists that may name the person
+        client.post("/matches/candidates", json={"task_ids": [t], "k": 100},
+                    headers=auth(tokens["rekrypiste"]))  # fmt: skip
+    export = client.get(f"/jobseekers/{jid}/export", headers=coordinator)
+    assert export.status_code == 200
+    text = export.text
+    for marker in MARKERS:
+        assert marker in text, f"the export holds {marker}"
+    assert export.json()["overrides"] and "candidate_lists" in export.json()
+    assert {"override", "read_proposals", "outcome"} & {
+        a["action"] for a in export.json()["accesses"]
+    }
+
+    assert client.delete(f"/jobseekers/{jid}", headers=coordinator).status_code == 204
+
+    stored = _rows_text(engine)
+    for marker in MARKERS:
+        assert marker not in stored, f"{marker} is still in a table"
+    files = []
+    if database_url.startswith("sqlite"):
+        db = Path(database_url.removeprefix("sqlite:///"))
+        files += [db, Path(f"{db}-wal"), Path(f"{db}-journal")]
+    data_dir = Path(os.environ["TASMA_DATA_DIR"])
+    files += list(data_dir.rglob("*"))
+    blob = _files_text(files)
+    for marker in MARKERS:
+        assert marker.encode() not in blob, f"{marker} is still in a file"
+    # The index no longer knows the person, and the next match answers 404.
+    assert client.get(f"/jobseekers/{jid}/matches", headers=coordinator).status_code == 404
