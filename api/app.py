@@ -106,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # workers, so each enforces its share of a limit.
     share = -(-settings.rate_limit_per_minute // settings.workers)
     app.state.user_limiter = RateLimiter(share)
+    app.state.heavy_limiter = anyio.CapacityLimiter(1)
     app.state.login_failures = RateLimiter(max(2, LOGIN_FAILURES_PER_MINUTE // settings.workers))
     app.add_middleware(RequestGuard, limiter=RateLimiter(share),
                        max_body_bytes=settings.max_body_bytes)  # fmt: skip

@@ -210,16 +210,16 @@ def register(app: typer.Typer, friendly: Any) -> None:
 def _train(version: str | None, activate: bool, models_dir: Path, k: int) -> None:
     from tqdm import tqdm
 
-    from api.evaluation import HISTORY_TABLES
+    from api.evaluation import read_history
     from api.models_store import activate_model, save_reranker
-    from api.storage.loading import load_index, read_tables
+    from api.storage.loading import load_index
     from api.training import train_with_card
 
     engine = _engine()
     with transaction(engine) as session:
         rules = rulesets.active_ruleset(session)
     index = load_index(engine)
-    tables = read_tables(engine, HISTORY_TABLES)
+    tables = read_history(engine)
     name = version or f"reranker-{datetime.now(UTC):%Y%m%d-%H%M}"
     model, card = train_with_card(
         index, rules, tables, version=name, k=k, progress=partial(tqdm, leave=False, disable=None)

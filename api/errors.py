@@ -14,7 +14,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.deps import ForbiddenError, TooManyRequestsError, UnauthorizedError
 from features.errors import ConflictError, InvalidInputError, NotFoundError, TasmaError
 
-__all__ = ["ERROR_RESPONSES", "install"]
+__all__ = ["ERROR_RESPONSES", "BusyError", "install"]
+
+
+class BusyError(TasmaError):
+    """The heavy work this asks for is already queued as far as it may be: retry later."""
+
+    code = "busy"
 
 log = logging.getLogger("tasma.api")
 
@@ -25,6 +31,7 @@ _STATUS = {
     NotFoundError: 404,
     ConflictError: 409,
     TooManyRequestsError: 429,
+    BusyError: 503,
 }
 
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
@@ -36,7 +43,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     413: {"description": "Request body too large"},
     422: {"description": "Invalid input: every field error is listed"},
     429: {"description": "Too many requests"},
-    503: {"description": "The database is unavailable"},
+    431: {"description": "Request headers too large"},
+    503: {"description": "The database is unavailable, or analyst work is queued full"},
 }
 
 
@@ -74,6 +82,8 @@ def install(app: FastAPI) -> None:
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         if isinstance(exc, TooManyRequestsError):
             headers = {"Retry-After": str(exc.retry_after)}
+        if isinstance(exc, BusyError):
+            headers = {"Retry-After": "30"}
         return JSONResponse(_body(exc.code, str(exc), errors), status_code=status, headers=headers)
 
     @app.exception_handler(StarletteHTTPException)

@@ -7,16 +7,44 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+import pandas as pd
+from sqlalchemy import Connection, Engine, select
 
-from api.storage.loading import read_tables
+from api.storage.loading import on_connection, read_tables
+from api.storage.tables import JobseekerRow
+from features.schemas.jobseeker import ConsentScope
 from matching.evaluation import compare, evaluate, replay
 from matching.index import MatchIndex
 from matching.rules import RuleSet
 
-__all__ = ["HISTORY_TABLES", "finite", "run_evaluation"]
+__all__ = ["HISTORY_TABLES", "finite", "read_history", "run_evaluation"]
 
 HISTORY_TABLES = ("proposal", "proposal_task", "outcome_event", "jobseeker_demographics")
+
+
+def read_history(bind: Engine | Connection) -> dict[str, pd.DataFrame]:
+    """The recorded history that may be used to evaluate and train: only the proposals (and
+    their tasks, events and demographics) of people whose consent covers ``evaluation`` and
+    has not been withdrawn."""
+    tables = read_tables(bind, HISTORY_TABLES)
+    with on_connection(bind) as conn:
+        consents = conn.execute(
+            select(JobseekerRow.id, JobseekerRow.consent_scope).where(
+                JobseekerRow.consent_given_at.is_not(None),
+                JobseekerRow.consent_withdrawn_at.is_(None),
+            )
+        ).all()
+    allowed = [i for i, scope in consents if scope and ConsentScope.EVALUATION.value in scope]
+    proposals = tables["proposal"][tables["proposal"]["jobseeker_id"].isin(allowed)]
+    kept = set(proposals["id"])
+    return {
+        "proposal": proposals,
+        "proposal_task": tables["proposal_task"][tables["proposal_task"]["proposal_id"].isin(kept)],
+        "outcome_event": tables["outcome_event"][tables["outcome_event"]["proposal_id"].isin(kept)],
+        "jobseeker_demographics": tables["jobseeker_demographics"][
+            tables["jobseeker_demographics"]["jobseeker_id"].isin(allowed)
+        ],
+    }
 
 
 def run_evaluation(
@@ -32,7 +60,7 @@ def run_evaluation(
 ) -> dict[str, Any]:
     """The report for ``rules`` and, with ``against``, both side by side with bootstrap
     intervals of the differences (``against`` − ``rules``)."""
-    tables = read_tables(bind, HISTORY_TABLES)
+    tables = read_history(bind)
     options: dict[str, Any] = {
         "k": k,
         "coverage_sample": coverage_sample,

@@ -1,5 +1,6 @@
-"""Request limits before any route runs: 413 for a body over the size limit, 429 for a client
-over its requests a minute (sliding one-minute window, per process).
+"""Request limits before any route runs: 431 for oversized headers, 413 for a body over the
+size limit (declared or streamed), 429 for a client over its requests a minute (sliding
+one-minute window, per process).
 
 A plain ASGI middleware: Starlette's ``BaseHTTPMiddleware`` runs every request through an
 extra task and stream, which cost more than the check itself under load.
@@ -52,6 +53,10 @@ class RateLimiter:
             return 0
 
 
+MAX_HEADER_BYTES = 32_768
+"""All request headers together; a browser's are a few kilobytes."""
+
+
 class RequestGuard:
     def __init__(self, app: Any, *, limiter: RateLimiter, max_body_bytes: int) -> None:
         self.app = app
@@ -62,11 +67,25 @@ class RequestGuard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers") or [])
+        raw = scope.get("headers") or []
+        if sum(len(k) + len(v) for k, v in raw) > MAX_HEADER_BYTES:
+            await _answer(send, 431, {"error": "headers_too_large",
+                                      "message": "request headers too large"})  # fmt: skip
+            return
+        headers = dict(raw)
         length = headers.get(b"content-length", b"")
         if length.isdigit() and int(length) > self.max_body_bytes:
             await _answer(send, 413, {"error": "too_large", "message": "request body too large"})
             return
+        if not length and headers.get(b"transfer-encoding", b"").lower() == b"chunked":
+            # No declared length: read the body here, counting, and stop at the limit — a
+            # 50 MB stream is refused after 5 MB, before any route (or authentication) reads it.
+            body = await _bounded_body(receive, self.max_body_bytes)
+            if body is None:
+                await _answer(send, 413, {"error": "too_large",
+                                          "message": "request body too large"})  # fmt: skip
+                return
+            receive = _replay(body, receive)
         # Per client address here, whatever the request claims to be (a made-up token per
         # request must not buy a fresh allowance); per user once authenticated (api.deps).
         client = scope["client"][0] if scope.get("client") else "unknown"
@@ -75,6 +94,36 @@ class RequestGuard:
             await too_many(send, self.limiter.per_minute, wait)
             return
         await self.app(scope, receive, send)
+
+
+async def _bounded_body(receive: Any, limit: int) -> bytes | None:
+    """The whole body, or None once it passes ``limit`` bytes (or the client left)."""
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Any) -> Any:
+    """A ``receive`` that hands the app the body read already, then the real channel."""
+    sent = False
+
+    async def replayed() -> dict[str, Any]:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()  # type: ignore[no-any-return]
+
+    return replayed
 
 
 async def too_many(send: Any, per_minute: int, wait: int) -> None:

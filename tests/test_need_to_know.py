@@ -315,3 +315,55 @@ def test_a_nul_character_is_refused_alike_on_both_databases(service):
     note = {"channel": "phone", "text": "Soitettu\x00"}
     answer = client.post("/employers/1/notes", json=note, headers=auth(tokens["rekrypiste"]))
     assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "text"
+
+
+def test_only_outcomes_consented_for_evaluation_are_evaluated(service):
+    client, tokens, area, mine, engine = service
+    analyst = auth(tokens["analyst"])
+    body = {"coverage_sample": 10, "task_sample": 10}
+    before = client.post("/evaluations", json=body, headers=analyst).json()["a"]["counts"]
+    with engine.begin() as c:  # half of the people never agreed to evaluation
+        ids = c.scalars(sa.select(JobseekerRow.id).order_by(JobseekerRow.id)).all()
+        c.execute(
+            sa.update(JobseekerRow)
+            .where(JobseekerRow.id.in_(ids[::2]))
+            .values(consent_scope=["matching"])
+        )
+        expected = c.scalar(
+            sa.select(sa.func.count())
+            .select_from(ProposalRow)
+            .join(JobseekerRow, JobseekerRow.id == ProposalRow.jobseeker_id)
+            .where(JobseekerRow.consent_scope.is_not(None))
+            .where(JobseekerRow.id.not_in(ids[::2]))
+            .where(JobseekerRow.consent_withdrawn_at.is_(None))
+        )
+    after = client.post("/evaluations", json=body, headers=analyst).json()["a"]["counts"]
+    assert after["proposals"] < before["proposals"]
+    assert after["proposals"] <= expected
+
+
+def test_analyst_work_waits_its_turn_or_is_refused(service):
+    import anyio
+    import pytest
+
+    from api.errors import BusyError
+    from api.services.evaluation import HEAVY_QUEUE, run_heavy
+
+    client, *_ = service
+
+    class FakeRequest:
+        app = client.app
+
+    async def scenario():
+        limiter = anyio.CapacityLimiter(1)
+        client.app.state.heavy_limiter = limiter
+        await limiter.acquire()  # an evaluation is running
+        async with anyio.create_task_group() as group:
+            for _ in range(HEAVY_QUEUE):
+                group.start_soon(run_heavy, FakeRequest(), lambda: 1)
+            await anyio.sleep(0.05)
+            with pytest.raises(BusyError):
+                await run_heavy(FakeRequest(), lambda: 1)
+            limiter.release()
+
+    anyio.run(scenario)

@@ -187,3 +187,28 @@ def test_the_cli_switches_users_off_and_ends_tokens(tmp_path, monkeypatch):
         ends = c.scalars(sa.select(TokenRow.expires_at)).all()
     assert ends and all(end.replace(tzinfo=UTC) <= datetime.now(UTC) for end in ends)
     engine.dispose()
+
+
+def test_streamed_bodies_and_headers_are_limited_before_any_route(service):
+    client, tokens, *_ = service
+
+    def stream(total, piece=64_000):
+        sent = 0
+        while sent < total:
+            yield b"x" * piece
+            sent += piece
+
+    big = client.post(
+        "/jobseekers",
+        content=stream(6_000_000),
+        headers={"content-type": "application/json"},  # no token: refused before auth
+    )
+    assert big.status_code == 413
+    small = client.post(
+        "/auth/token",
+        content=stream(128, piece=64),
+        headers={"content-type": "application/json"},
+    )
+    assert small.status_code == 422, "a small streamed body still reaches the route"
+    huge = client.get("/health", headers={"X-Padding": "a" * 40_000})
+    assert huge.status_code == 431

@@ -7,10 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request
 
 from api.audit import record
-from api.deps import IndexHolder, SessionDep, User, require
-from api.evaluation import run_evaluation
+from api.deps import SessionDep, User, require
 from api.models import EvaluationRequest, RuleSetCreate, RulesetVersion
 from api.security import Permission
+from api.services import evaluation
+from api.services.context import request_context
+from api.services.evaluation import run_heavy
 from api.storage import rulesets
 from api.storage.tables import RuleSetRow
 from matching.rules import RuleSet, diff_rulesets
@@ -106,7 +108,7 @@ def activate(
 
 
 @evaluations.post("/evaluations", summary="Replay the recorded history under rule sets")
-def evaluate(
+async def evaluate(
     body: EvaluationRequest,
     request: Request,
     session: SessionDep,
@@ -114,30 +116,8 @@ def evaluate(
 ) -> dict[str, Any]:
     """Hit rate, recall, NDCG, MRR, coverage, adjustments, variety and the fairness report
     for a rule set, and with ``against`` both side by side with bootstrap intervals of the
-    differences. Aggregates only: no person appears in the answer."""
-    holder: IndexHolder = request.app.state.index
-    index = holder.get(session)
-    first = (
-        rulesets.rules_of(rulesets.get_ruleset(session, body.ruleset))
-        if body.ruleset
-        else rulesets.active_ruleset(session)
-    )
-    second = (
-        rulesets.rules_of(rulesets.get_ruleset(session, body.against)) if body.against else None
-    )
-    report = run_evaluation(
-        session.connection(), index, first, second, k=body.k,
-        coverage_sample=body.coverage_sample, task_sample=body.task_sample,
-    )  # fmt: skip
-    record(
-        session,
-        actor=user.name,
-        role=user.role,
-        action="evaluate",
-        object_type="ruleset",
-        object_id=first.version,
-        ruleset_version=first.version,
-        details={"against": body.against, "k": body.k},
-    )
-    session.commit()
-    return report
+    differences. Aggregates only: no person appears in the answer, and only the outcomes of
+    people whose consent covers evaluation are used. One runs at a time per process; 503 when
+    others are already waiting."""
+    ctx = request_context(request, session, user)
+    return await run_heavy(request, lambda: evaluation.evaluate(ctx, body))

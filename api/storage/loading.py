@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine, select
 from api.storage.tables import Base
 from matching.index import MatchIndex
 
-__all__ = ["load_index", "read_tables"]
+__all__ = ["load_index", "on_connection", "read_tables"]
 
 MATCH_TABLES = ("jobseeker", "capacity", "task", "task_demand", "role", "employer")
 # The long tables hold millions of plain numbers: read them without per-value type processing.
@@ -22,7 +22,8 @@ _LONG = {
 
 
 @contextmanager
-def _connection(bind: Engine | Connection) -> Iterator[Connection]:
+def on_connection(bind: Engine | Connection) -> Iterator[Connection]:
+    """The connection given, or a new one from the engine for the block."""
     if isinstance(bind, Connection):
         yield bind
     else:
@@ -36,7 +37,7 @@ def read_tables(
     """The tables as DataFrames, read on ``bind``: a request passes its own connection, so a
     request never holds two pooled connections at once (that can exhaust the pool)."""
     out = {}
-    with _connection(bind) as conn:
+    with on_connection(bind) as conn:
         for name in names:
             if name in _LONG:
                 columns = _LONG[name]

@@ -24,8 +24,8 @@ from sqlalchemy import select
 
 from api.audit import record
 from api.deps import SessionDep, UnauthorizedError, User, user_for_token
-from api.evaluation import run_evaluation
 from api.models import (
+    EvaluationRequest,
     MatchFilters,
     NoteCreate,
     ProposalCreate,
@@ -34,9 +34,10 @@ from api.models import (
 from api.routes.employers import add_role, upload_ratko
 from api.routes.jobseekers import list_jobseekers, replace_jobseeker
 from api.security import Permission, Role, allowed, hash_token
-from api.services import employers, matching, proposals
+from api.services import employers, evaluation, matching, proposals
 from api.services.auth import LoginThrottledError, log_in
 from api.services.context import request_context
+from api.services.evaluation import run_heavy
 from api.services.policy import reachable_person
 from api.storage import repository, rulesets
 from api.storage.tables import (
@@ -491,24 +492,22 @@ def rulesets_page(request: Request, session: SessionDep, message: str = "") -> H
 
 
 @router.get("/rulesets/compare", response_class=HTMLResponse)
-def compare_page(
+async def compare_page(
     request: Request,
     session: SessionDep,
     a: Annotated[str, Query(max_length=64)],
     b: Annotated[str, Query(max_length=64)],
 ) -> HTMLResponse:
     """Side by side on the recorded history, with the fairness charts (smaller samples than
-    the CLI's, to answer within seconds)."""
-    user = _user(request, session, Permission.EVALUATE)
-    first = rulesets.rules_of(rulesets.get_ruleset(session, a))
-    second = rulesets.rules_of(rulesets.get_ruleset(session, b))
-    index = request.app.state.index.get(session)
-    report = run_evaluation(session.connection(), index, first, second, k=10,
-                            coverage_sample=500, task_sample=100)  # fmt: skip
-    record(session, actor=user.name, role=user.role, action="evaluate", object_type="ruleset",
-           object_id=a, ruleset_version=a, details={"against": b, "via": "web"})  # fmt: skip
-    session.commit()
-    changes = diff_rulesets(first, second)
+    the CLI's, to answer within seconds); on the analysts' thread, one at a time."""
+    user = await anyio.to_thread.run_sync(_user, request, session, Permission.EVALUATE)
+    ctx = request_context(request, session, user)
+    body = EvaluationRequest(ruleset=a, against=b, k=10, coverage_sample=500, task_sample=100)
+    report = await run_heavy(request, lambda: evaluation.evaluate(ctx, body, via="web"))
+    changes = await anyio.to_thread.run_sync(
+        lambda: diff_rulesets(rulesets.rules_of(rulesets.get_ruleset(session, a)),
+                              rulesets.rules_of(rulesets.get_ruleset(session, b)))
+    )  # fmt: skip
     return _page(request, "compare.html", user, report=report, a=a, b=b, changes=changes)
 
 
