@@ -18,7 +18,7 @@ from api.deps import IndexHolder, reject_unknown_query
 from api.headers import SecurityHeaders
 from api.index_cache import IndexSnapshots
 from api.logs import AccessLog
-from api.models_store import active_reranker
+from api.models_store import load_active_reranker
 from api.ratelimit import RateLimiter, RequestGuard
 from api.routes import admin, employers, jobseekers, matching, rulesets
 from api.settings import Settings, get_settings
@@ -27,8 +27,6 @@ from api.storage.migrate import upgrade
 from api.storage.rulesets import ensure_default
 from api.ui import routes as ui
 from api.ui.csrf import CsrfError, csrf_key
-from features.errors import TasmaError
-from matching.reranker import Reranker
 from matching.rules import default_ruleset
 
 __all__ = ["LOGIN_FAILURES_PER_MINUTE", "create_app"]
@@ -63,20 +61,6 @@ def _warm(app: FastAPI) -> None:
     )
 
 
-def _load_reranker(models_dir: Path) -> Reranker | None:
-    """The active re-ranker; a marked model that cannot be used is refused, loudly, and the
-    service ranks by the rules alone."""
-    log = logging.getLogger("tasma.api")
-    try:
-        model = active_reranker(models_dir)
-    except TasmaError as err:
-        log.error("learned re-ranker refused, ranking by the rules alone: %s", err)
-        return None
-    if model is not None:
-        log.info("learned re-ranker %s active", model.version)
-    return model
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = make_engine(settings.database_url)
@@ -99,7 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.index = IndexHolder(
         engine, default_ruleset(), IndexSnapshots(settings.data_dir / "index-cache")
     )
-    app.state.reranker = _load_reranker(settings.models_dir)
+    app.state.reranker = load_active_reranker(settings.models_dir)
     errors.install(app)
 
     # Each worker process keeps its own windows; the kernel spreads connections over the

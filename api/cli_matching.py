@@ -6,45 +6,84 @@ Load the index from the configured database, delegate to :mod:`matching`, format
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
 import typer
+from pydantic import BaseModel
+from sqlalchemy.orm import sessionmaker
 
-from api.storage.engine import make_engine, transaction
-from api.storage.loading import load_index
+from api.deps import ForbiddenError, IndexHolder, User
+from api.index_cache import IndexSnapshots
+from api.models import MatchFilters
+from api.models_store import load_active_reranker
+from api.security import Permission, Role, allowed
+from api.services import matching
+from api.services.context import Context
+from api.services.users import user_by_name
+from api.settings import get_settings
+from api.storage.engine import make_engine
 from api.storage.migrate import upgrade
-from api.storage.rulesets import active_ruleset
 from features.errors import InvalidInputError, NotFoundError
 from features.schemas.errors import FieldError
-from matching.composer import Bundle, compose_for_employer, compose_for_person
-from matching.explain import explain
 from matching.index import MatchIndex
-from matching.ranking import Ranked, rank_people_for_tasks, rank_tasks_for_person
-from matching.rules import RuleSet, load_ruleset
-from matching.whynot import why_not
+from matching.rules import default_ruleset, load_ruleset
 
 __all__ = ["register"]
 
 RulesOption = Annotated[
     Path | None,
-    typer.Option("--rules", help="A rule-set file (YAML/JSON); the active one if omitted."),
+    typer.Option(
+        "--rules",
+        help="Try a rule-set file (YAML/JSON) instead of the active one; the suggestion is "
+        "stored with its version and fingerprint.",
+    ),
 ]
 LangOption = Annotated[str, typer.Option(help="Language of the explanations: fi or en.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")]
+AsOption = Annotated[
+    str,
+    typer.Option(
+        "--as",
+        envvar="TASMA_USER",
+        help="The user acting (their role and area apply, and the audit names them).",
+    ),
+]
 
 
-def _rules(path: Path | None) -> RuleSet:
-    """The rule set in ``path``, else the database's active one."""
-    if path is None:
-        engine = make_engine()
-        upgrade(engine)
-        with transaction(engine) as session:
-            return active_ruleset(session)
-    if not path.is_file():
-        raise InvalidInputError([FieldError("rules", f"no such file: {path}")])
-    return load_ruleset(path)
+@contextmanager
+def _context(user_name: str, rules_path: Path | None, permission: Permission) -> Iterator[Context]:
+    """The same context a request gets: the acting user, the index, the rule set (the active
+    one, or a file being tried) and the active re-ranker (not with a file)."""
+    rules = None
+    if rules_path is not None:
+        if not rules_path.is_file():
+            raise InvalidInputError([FieldError("rules", f"no such file: {rules_path}")])
+        rules = load_ruleset(rules_path)
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    with sessionmaker(engine, expire_on_commit=False)() as session:
+        row = user_by_name(session, user_name)
+        if not row.active:
+            raise ForbiddenError(f"user {user_name} is switched off")
+        user = User(row.id, row.name, Role(row.role), row.area)
+        if not allowed(user.role, permission):
+            raise ForbiddenError(
+                f"role {user.role.value} may not {permission.value.replace('_', ' ')}"
+            )
+        holder = IndexHolder(
+            engine,
+            rules or default_ruleset(),
+            IndexSnapshots(settings.data_dir / "index-cache"),
+            follow_active=rules is None,
+        )
+        reranker = load_active_reranker(settings.models_dir) if rules is None else None
+        yield Context(session=session, actor=user, index=holder, reranker=reranker)
+    engine.dispose()
 
 
 def _lang(lang: str) -> str:
@@ -63,73 +102,31 @@ def _person_id(index: MatchIndex, person: str) -> int:
     return int(index.people.ids[found[0]])
 
 
-def _header(rules: RuleSet) -> dict[str, str]:
-    return {"ruleset_version": rules.version, "ruleset_fingerprint": rules.fingerprint()}
+def _json(answer: BaseModel | dict[str, Any]) -> None:
+    data = answer.model_dump(mode="json") if isinstance(answer, BaseModel) else answer
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def _print_ranked(
-    index: MatchIndex, ranked: Ranked, rules: RuleSet, lang: str, *, people: bool, as_json: bool
-) -> None:
-    explanations = [
-        explain(index.people, index.tasks, ranked.pairs, p) for p in range(len(ranked.pairs))
-    ]
-    if as_json:
-        typer.echo(
-            json.dumps(
-                _header(rules)
-                | {
-                    "ids": [int(x) for x in ranked.ids],
-                    "total": [float(x) for x in ranked.total],
-                    "n_candidates": ranked.n_candidates,
-                    "n_feasible": ranked.n_feasible,
-                    "explanations": [e.to_dict() for e in explanations],
-                },
-                ensure_ascii=False,
-                default=str,
-                indent=2,
-            )
-        )
-        return
-    typer.echo(
-        f"rule set {rules.version}: {ranked.n_feasible} feasible of "
-        f"{ranked.n_candidates} candidates"
-    )
-    by_id = {e.person_id if people else e.task_id: e for e in explanations}
-    for rank, (ident, total) in enumerate(zip(ranked.ids, ranked.total, strict=True), start=1):
-        if people:
-            row = index.people.row_of[int(ident)]
-            label = f"{index.people.codes[row]} (id {ident})"
-        else:
-            row = index.tasks.row_of[int(ident)]
-            where = f"employer {index.tasks.employer_ids[row]}, {index.tasks.municipality[row]}"
-            label = f"task {ident}: {index.tasks.titles[row]} — {where}"
-        typer.echo(f"{rank:>3}. {total:6.2f}  {label}")
-        if not people:
-            for sentence in by_id[int(ident)].sentences[lang]:
-                typer.echo(f"        {sentence}")
-        else:
-            # For a set of tasks, one line per task.
-            for e in (x for x in explanations if x.person_id == int(ident)):
-                typer.echo(f"        [task {e.task_id}] {e.sentences[lang][0]}")
-                for sentence in e.sentences[lang][1:]:
-                    typer.echo(f"          {sentence}")
+def _task_label(index: MatchIndex, task_id: int) -> str:
+    row = index.tasks.row_of[task_id]
+    where = f"employer {index.tasks.employer_ids[row]}, {index.tasks.municipality[row]}"
+    return f"task {task_id}: {index.tasks.titles[row]} — {where}"
 
 
-def _print_bundle(bundle: Bundle, index: MatchIndex, lang: str) -> None:
-    typer.echo(f"{bundle.status}: person {bundle.person_id}, objective {bundle.objective:.2f}")
-    for task_id, score in zip(bundle.task_ids, bundle.scores, strict=True):
+def _print_bundle(bundle: dict[str, Any], index: MatchIndex, lang: str, who: str) -> None:
+    typer.echo(f"{bundle['status']}: {who}")
+    for task_id in bundle["task_ids"]:
         row = index.tasks.row_of[task_id]
         hours, where = float(index.tasks.hours[row]), index.tasks.employer_ids[row]
-        typer.echo(
-            f"  task {task_id} ({score:.2f}): {index.tasks.titles[row]}, {hours:g} h, "
-            f"employer {where}"
-        )
-    for sentence in bundle.sentences[lang]:
+        typer.echo(f"  task {task_id}: {index.tasks.titles[row]}, {hours:g} h, employer {where}")
+    for sentence in bundle["sentences"][lang]:
         typer.echo(f"  {sentence}")
 
 
 def register(app: typer.Typer, friendly: Any) -> None:
-    """Add the matching commands to ``app``, wrapped by the CLI's error handler."""
+    """Add the matching commands to ``app``, wrapped by the CLI's error handler. Each calls the
+    same application service as the API and the web UI: the acting user's role and area
+    apply, the suggestion is stored and the run audited."""
     match_app = typer.Typer(
         help="Ranked matches with explanations, in either direction.", no_args_is_help=True
     )
@@ -138,7 +135,8 @@ def register(app: typer.Typer, friendly: Any) -> None:
     @friendly
     def match_person(
         person: Annotated[str, typer.Argument(help="The jobseeker's id or code (JS-…).")],
-        k: Annotated[int, typer.Option(help="How many tasks (1–200).")] = 10,
+        user: AsOption,
+        k: Annotated[int, typer.Option(help="How many tasks (1–100).")] = 10,
         sector: Annotated[list[str] | None, typer.Option(help="Only these sectors.")] = None,
         municipality: Annotated[list[str] | None, typer.Option(help="Only here.")] = None,
         employer: Annotated[list[int] | None, typer.Option(help="Only these employers.")] = None,
@@ -148,42 +146,54 @@ def register(app: typer.Typer, friendly: Any) -> None:
         as_json: JsonOption = False,
     ) -> None:
         """The best hand-over tasks for a jobseeker, each with its explanation."""
-        ruleset, language = _rules(rules), _lang(lang)
-        index = load_index(make_engine())
-        ranked = rank_tasks_for_person(
-            index.people,
-            index.tasks,
-            _person_id(index, person),
-            ruleset,
-            k,
-            sectors=sector,
-            municipalities=municipality,
-            employer_ids=employer,
-            radius_km=radius,
+        language = _lang(lang)
+        filters = MatchFilters(k=k, sector=sector, municipality=municipality,
+                               employer_id=employer, radius_km=radius)  # fmt: skip
+        with _context(user, rules, Permission.MATCH_PERSON) as ctx:
+            index = ctx.index.get(ctx.session)
+            answer = matching.tasks_for_person(
+                ctx, _person_id(index, person), filters, purpose="cli"
+            )
+        if as_json:
+            _json(answer)
+            return
+        if answer.not_matchable_reason:
+            typer.echo(answer.not_matchable_text[language])
+        typer.echo(
+            f"rule set {answer.ruleset_version}: {answer.n_feasible} feasible of "
+            f"{answer.n_candidates} candidates (suggestion {answer.suggestion_id})"
         )
-        if not ranked.n_candidates:
-            reason = index.people.not_matchable_reason[
-                index.people.row_of[_person_id(index, person)]
-            ]
-            if reason:
-                typer.echo(f"not matched: {reason}")
-        _print_ranked(index, ranked, ruleset, language, people=False, as_json=as_json)
+        for rank, item in enumerate(answer.items, start=1):
+            typer.echo(f"{rank:>3}. {item.total:6.2f}  {_task_label(index, item.task_id)}")
+            for sentence in item.explanation["sentences"][language]:
+                typer.echo(f"        {sentence}")
 
     @match_app.command("tasks")
     @friendly
     def match_tasks(
         task_ids: Annotated[list[int], typer.Argument(help="One task id, or several.")],
-        k: Annotated[int, typer.Option(help="How many people (1–200).")] = 10,
+        user: AsOption,
+        k: Annotated[int, typer.Option(help="How many people (1–100).")] = 10,
         area: Annotated[list[str] | None, typer.Option(help="Only people of these areas.")] = None,
         rules: RulesOption = None,
         lang: LangOption = "fi",
         as_json: JsonOption = False,
     ) -> None:
         """The best candidates for a task (or a set of tasks), by pseudonymous code."""
-        ruleset, language = _rules(rules), _lang(lang)
-        index = load_index(make_engine())
-        ranked = rank_people_for_tasks(index.people, index.tasks, task_ids, ruleset, k, areas=area)
-        _print_ranked(index, ranked, ruleset, language, people=True, as_json=as_json)
+        language = _lang(lang)
+        with _context(user, rules, Permission.MATCH_TASKS) as ctx:
+            answer = matching.candidates_for_tasks(ctx, task_ids, k, area)
+        if as_json:
+            _json(answer)
+            return
+        typer.echo(
+            f"rule set {answer.ruleset_version}: {answer.n_feasible} feasible of "
+            f"{answer.n_candidates} candidates (suggestion {answer.suggestion_id})"
+        )
+        for rank, item in enumerate(answer.items, start=1):
+            typer.echo(f"{rank:>3}. {item.total:6.2f}  {item.code}")
+            for task in item.tasks:
+                typer.echo(f"        [task {task['task_id']}] {task['fit'][language]}")
 
     app.add_typer(match_app, name="match")
 
@@ -192,34 +202,20 @@ def register(app: typer.Typer, friendly: Any) -> None:
     def why_not_command(
         person: Annotated[str, typer.Option(help="The jobseeker's id or code.")],
         task: Annotated[int, typer.Option(help="The task's id.")],
+        user: AsOption,
         rules: RulesOption = None,
         lang: LangOption = "fi",
         as_json: JsonOption = False,
     ) -> None:
         """Why a task is not suggested to a person, and the smallest change that would fit."""
-        ruleset, language = _rules(rules), _lang(lang)
-        index = load_index(make_engine())
-        pid = _person_id(index, person)
-        if task not in index.tasks.row_of:
-            raise NotFoundError(f"no task with id {task}")
-        answer = why_not(index.people, index.tasks, pid, task, ruleset)
+        language = _lang(lang)
+        with _context(user, rules, Permission.MATCH_PERSON) as ctx:
+            index = ctx.index.get(ctx.session)
+            answer = matching.why_not(ctx, _person_id(index, person), task)
         if as_json:
-            typer.echo(
-                json.dumps(
-                    _header(ruleset)
-                    | {
-                        "feasible": answer.feasible,
-                        "failures": answer.failures,
-                        "relaxations": [r.__dict__ for r in answer.relaxations],
-                        "explanation": answer.explanation.to_dict(),
-                    },
-                    ensure_ascii=False,
-                    default=str,
-                    indent=2,
-                )
-            )
+            _json(answer)
             return
-        for sentence in answer.explanation.sentences[language]:
+        for sentence in answer.explanation["sentences"][language]:
             typer.echo(sentence)
         if answer.relaxations:
             typer.echo(
@@ -228,11 +224,12 @@ def register(app: typer.Typer, friendly: Any) -> None:
                 else "The smallest change that would make it fit:"
             )
             for r in answer.relaxations:
-                typer.echo(f"  - {r.text[language]}")
+                typer.echo(f"  - {r['text'][language]}")
 
     @app.command()
     @friendly
     def compose(
+        user: AsOption,
         person: Annotated[str | None, typer.Option(help="Compose for this jobseeker.")] = None,
         employer: Annotated[list[int] | None, typer.Option(help="Employer id(s).")] = None,
         radius: Annotated[float | None, typer.Option(help="Or every employer within km.")] = None,
@@ -243,30 +240,28 @@ def register(app: typer.Typer, friendly: Any) -> None:
     ) -> None:
         """A tailored job: the best bundle of hand-over tasks for a person (at given employers or
         within a radius), or, with only --employer, the best candidates each with a bundle."""
-        ruleset, language = _rules(rules), _lang(lang)
-        index = load_index(make_engine())
-        if person is not None:
-            pid = _person_id(index, person)
-            bundles = [
-                compose_for_person(
-                    index.people, index.tasks, pid, ruleset, employer_ids=employer, radius_km=radius
-                )
-            ]
-        elif employer and len(employer) == 1:
-            bundles = compose_for_employer(index.people, index.tasks, employer[0], ruleset, k)
-        else:
+        language = _lang(lang)
+        if person is None and not (employer and len(employer) == 1):
             raise InvalidInputError([FieldError("person", "give --person, or one --employer")])
-        if as_json:
-            typer.echo(
-                json.dumps(
-                    _header(ruleset) | {"bundles": [b.__dict__ for b in bundles]},
-                    ensure_ascii=False,
-                    indent=2,
+        permission = Permission.MATCH_PERSON if person is not None else Permission.COMPOSE
+        with _context(user, rules, permission) as ctx:
+            index = ctx.index.get(ctx.session)
+            if person is not None:
+                mine = matching.compose_job_for_person(
+                    ctx, _person_id(index, person), employer_ids=employer, radius_km=radius
                 )
-            )
+                if as_json:
+                    _json(mine)
+                    return
+                _print_bundle(mine.bundle, index, language, person)
+                return
+            assert employer is not None
+            theirs = matching.compose_for_employer_tasks(ctx, employer[0], k)
+        if as_json:
+            _json(theirs)
             return
-        for bundle in bundles:
-            _print_bundle(bundle, index, language)
+        for item in theirs.items:
+            _print_bundle(item, index, language, item["code"])
 
     @app.command()
     def bench(

@@ -101,10 +101,17 @@ class IndexHolder:
     in the background for the next start."""
 
     def __init__(
-        self, engine: Engine, rules: RuleSet, snapshots: IndexSnapshots | None = None
+        self,
+        engine: Engine,
+        rules: RuleSet,
+        snapshots: IndexSnapshots | None = None,
+        *,
+        follow_active: bool = True,
     ) -> None:
         self.engine = engine
         self.rules = rules
+        self.follow_active = follow_active
+        """False: keep ``rules`` (a rule-set file tried from the CLI), whatever is active."""
         self.snapshots = snapshots
         self._index: MatchIndex | None = None
         self._version: int | None = None
@@ -117,7 +124,7 @@ class IndexHolder:
         connection (a second pooled connection per request could exhaust the pool)."""
         with self._lock:
             version, instance, active = data_version(session)
-            if active is not None and active != self._rules_version:
+            if self.follow_active and active is not None and active != self._rules_version:
                 self.rules = rules_of(get_ruleset(session, active))
                 self._rules_version = active
             if self._index is None or version != self._version:

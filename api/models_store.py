@@ -8,6 +8,7 @@ model scored on other columns, or unpickled by another scikit-learn, could be si
 from __future__ import annotations
 
 import json
+import logging
 import platform
 from importlib.metadata import version as installed
 from pathlib import Path
@@ -24,6 +25,7 @@ __all__ = [
     "active_reranker",
     "card_markdown",
     "library_versions",
+    "load_active_reranker",
     "load_reranker",
     "save_reranker",
 ]
@@ -153,3 +155,17 @@ def card_markdown(card: dict[str, Any]) -> str:
 
 def _num(value: float | None) -> str:
     return "—" if value is None else f"{value:.3f}"
+
+
+def load_active_reranker(models_dir: Path) -> Reranker | None:
+    """The active re-ranker for the service and the CLI; a marked model that cannot be used is
+    refused, loudly, and matching goes by the rules alone."""
+    log = logging.getLogger("tasma.api")
+    try:
+        model = active_reranker(models_dir)
+    except TasmaError as err:
+        log.error("learned re-ranker refused, ranking by the rules alone: %s", err)
+        return None
+    if model is not None:
+        log.info("learned re-ranker %s active", model.version)
+    return model

@@ -132,29 +132,47 @@ def test_clear_errors_for_bad_arguments(db, tmp_path):
     assert "Traceback" not in missing.output + result.output + nobody.output
 
 
-def test_matching_commands_end_to_end(db, tmp_path):
-    assert runner.invoke(app, ["demo", "--size", "tiny", "--seed", "3"]).exit_code == 0
+def test_matching_commands_end_to_end(db, tmp_path, monkeypatch):
+    """The CLI acts as a named user through the same services as the API: same answer, the
+    suggestion stored and the run audited; the user's role and area apply."""
+    import sqlalchemy as sa
+
+    from api.security import Role
+    from api.service_setup import add_user
     from api.storage.loading import load_index
+    from api.storage.tables import AuditRow, SuggestionRow
     from matching.ranking import rank_tasks_for_person
     from matching.rules import default_ruleset
 
-    index = load_index(make_engine(db))
+    assert runner.invoke(app, ["demo", "--size", "tiny", "--seed", "3"]).exit_code == 0
+    engine = make_engine(db)
+    index = load_index(engine)
     # A person with at least one suggestion, found through the library itself.
     person = next(
         int(pid)
         for pid in index.people.ids
         if len(rank_tasks_for_person(index.people, index.tasks, int(pid), default_ruleset(), 5).ids)
     )
-    code = index.people.codes[index.people.row_of[person]]
+    row = index.people.row_of[person]
+    code, area = index.people.codes[row], str(index.people.area[row])
+    with transaction(engine) as s:
+        add_user(s, name="anna.k", role=Role.COORDINATOR, area=area)
+        add_user(s, name="muu.alue", role=Role.COORDINATOR, area="Muualla")
+        add_user(s, name="aino.a", role=Role.ANALYST)
+    monkeypatch.setenv("TASMA_USER", "anna.k")
     result = runner.invoke(app, ["match", "person", code, "--k", "3", "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "rule set default-2026.11" in result.output and "Fits" in result.output
     data = json.loads(runner.invoke(app, ["match", "person", str(person), "--json"]).output)
-    assert data["ruleset_version"] == "default-2026.11" and data["ids"]
-    task = data["ids"][0]
-    assert data["explanations"][0]["feasible"] is True
+    assert data["ruleset_version"] == "default-2026.11" and data["items"]
+    task = data["items"][0]["task_id"]
+    assert data["items"][0]["explanation"]["feasible"] is True
+    with engine.connect() as c:
+        stored = c.scalar(sa.select(SuggestionRow.actor).where(SuggestionRow.id == data["suggestion_id"]))
+        audited = c.scalars(sa.select(AuditRow.actor).where(AuditRow.action == "match_person_tasks")).all()
+    assert stored == "anna.k" and "anna.k" in audited
     reverse = json.loads(runner.invoke(app, ["match", "tasks", str(task), "--json"]).output)
-    assert person in reverse["ids"]
+    assert code in {i["code"] for i in reverse["items"]}
     fine = runner.invoke(
         app, ["why-not", "--person", str(person), "--task", str(task), "--lang", "en"]
     )
@@ -162,20 +180,28 @@ def test_matching_commands_end_to_end(db, tmp_path):
     bundle = json.loads(
         runner.invoke(app, ["compose", "--person", str(person), "--radius", "30", "--json"]).output
     )
-    assert bundle["bundles"][0]["task_ids"]  # the person fits at least one task nearby
-    assert bundle["bundles"][0]["status"] in ("optimal", "below_minimum_hours")
+    assert bundle["bundle"]["task_ids"]  # the person fits at least one task nearby
+    assert bundle["bundle"]["status"] in ("optimal", "below_minimum_hours")
     rules = tmp_path / "strict.yaml"
     rules.write_text("version: strict-1\nhard:\n  max_distance_km: 0.001\n", encoding="utf-8")
     strict = json.loads(
         runner.invoke(app, ["match", "person", str(person), "--rules", str(rules), "--json"]).output
     )
-    assert strict["ruleset_version"] == "strict-1" and strict["ids"] == []
+    assert strict["ruleset_version"] == "strict-1" and strict["items"] == []
     bad = tmp_path / "bad.yaml"
     bad.write_text("version: x\nweights:\n  distance: -1\n", encoding="utf-8")
     refused = runner.invoke(app, ["match", "person", str(person), "--rules", str(bad)])
     assert refused.exit_code == 1 and "weights.distance" in refused.output
     missing = runner.invoke(app, ["why-not", "--person", "JS-NOBODY", "--task", "1"])
     assert missing.exit_code == 1 and "no jobseeker with code 'JS-NOBODY'" in missing.output
+    # Another area's coordinator, and a role that may not match people, are refused.
+    other = runner.invoke(app, ["match", "person", code, "--as", "muu.alue"])
+    assert other.exit_code == 1 and f"no jobseeker with id {person}" in other.output
+    analyst = runner.invoke(app, ["match", "person", code, "--as", "aino.a"])
+    assert analyst.exit_code == 1 and "may not match person" in analyst.output
+    nobody = runner.invoke(app, ["match", "person", code, "--as", "ei.ole"])
+    assert nobody.exit_code == 1 and "no user named 'ei.ole'" in nobody.output
+    assert "Traceback" not in other.output + analyst.output + nobody.output
 
 
 def test_rules_round_trip_from_file_to_active_with_an_audit_row(db, tmp_path):
