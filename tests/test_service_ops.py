@@ -216,3 +216,31 @@ def test_a_restarted_service_loads_the_index_snapshot_of_exactly_this_version(
         assert again.get(f"/jobseekers/{person}/matches", headers=headers2).status_code == 200
         assert reads == [1]
     assert IndexSnapshots(tmp_path / "index-cache").load("someone-else", 1) is None
+
+
+WRK_REPORT = """Running 30s test @ http://127.0.0.1:8765
+  1 threads and 4 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    25.01ms   12.21ms 210.50ms   80.00%
+    Req/Sec   158.20     20.11   200.00     70.00%
+  Latency Distribution
+     50%   23.80ms
+     75%   30.12ms
+     90%   45.10ms
+     99%  173.40ms
+  4746 requests in 30.00s, 40.11MB read
+  Socket errors: connect 0, read 1, write 0, timeout 2
+  Non-2xx or 3xx responses: 5
+Requests/sec:    158.20
+Transfer/sec:      1.34MB
+"""
+
+
+def test_the_load_script_reads_wrks_report():
+    from api.load import parse_wrk
+
+    figures = parse_wrk(WRK_REPORT)
+    assert figures["p50_ms"] == 23.8 and figures["p99_ms"] == 173.4
+    assert figures["requests_per_second"] == 158.2 and figures["requests"] == 4746
+    assert figures["errors"] == 8  # 5 non-2xx, 3 socket errors
+    assert parse_wrk(WRK_REPORT.replace("173.40ms", "1.20s"))["p99_ms"] == 1200.0

@@ -47,22 +47,20 @@ __all__ = [
     "why_not",
 ]
 
-_STORED_KEYS = (
-    "task_id",
-    "feasible",
-    "total",
-    "contributions",
-    "adjustments",
-    "to_assess",
-    "failures",
-    "sentences",
-)
-
-
 def _stored(explanation: dict[str, Any]) -> dict[str, Any]:
-    """What is kept of an explanation with the suggestion: everything but the per-
-    characteristic comparison, which the profile and task rebuild."""
-    return {key: explanation[key] for key in _STORED_KEYS}
+    """What is kept of an explanation with the suggestion: the facts it was built from
+    (feasibility, score components, the adjustments chosen, what is unassessed, what failed),
+    not its sentences or per-characteristic comparison — the words are rebuilt from these, and
+    storing them made every match write about 20 KB."""
+    return {
+        "task_id": explanation["task_id"],
+        "feasible": explanation["feasible"],
+        "total": round(explanation["total"], 4),
+        "contributions": {k: round(v, 4) for k, v in explanation["contributions"].items()},
+        "adjustments": [a["id"] for a in explanation["adjustments"]],
+        "to_assess": explanation["to_assess"],
+        "failures": explanation["failures"],
+    }
 
 
 def _store(

@@ -7,6 +7,7 @@ whole or rolled back whole.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import threading
 from collections.abc import Iterator
@@ -54,12 +55,32 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 _WRITES = ("insert", "update", "delete", "replace")
 
 
-def _serialise_writes(engine: Engine) -> None:
-    """One write transaction at a time per process. SQLite has a single writer; threads that
-    collide on its lock wait in its busy handler, which sleeps in growing steps — under load,
-    a queue of sleepers makes the latency tail. A lock taken before the first write statement
-    and given back at commit or rollback makes them queue in order instead."""
-    lock = threading.Lock()
+class _WriteLock:
+    """A thread lock, and for a database file also an exclusive ``flock`` on a file beside it,
+    so that writers of every process (service workers, the CLI) queue in order."""
+
+    def __init__(self, path: str | None) -> None:
+        self.threads = threading.Lock()
+        self.fd = os.open(f"{path}.writelock", os.O_RDWR | os.O_CREAT, 0o600) if path else None
+
+    def acquire(self) -> None:
+        self.threads.acquire()
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_EX)  # blocks without the GIL; wakes at release
+
+    def release(self) -> None:
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+        self.threads.release()
+
+
+def _serialise_writes(engine: Engine, path: str | None) -> None:
+    """One write transaction at a time. SQLite has a single writer; writers that collide on
+    its lock wait in its busy handler, which sleeps in growing steps — under load, a queue of
+    sleepers makes the latency tail, and with several worker processes throughput collapses.
+    A lock taken before the first write statement and given back at commit or rollback makes
+    them queue in order instead: across threads, and across processes by a file lock."""
+    lock = _WriteLock(path)
 
     def take(conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
         if not conn.info.get("write_lock") and statement.lstrip()[:7].lower().startswith(_WRITES):
@@ -95,7 +116,7 @@ def make_engine(url: str | None = None) -> Engine:
             url, connect_args={"check_same_thread": False}, hide_parameters=True, **pool
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        _serialise_writes(engine)
+        _serialise_writes(engine, None if in_memory else path)
         return engine
     # hide_parameters: an error's text never carries the statement's values (names, e-mails,
     # coordinates) into a log.
