@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from api.storage.engine import rows_affected
 from api.storage.tables import AuditPurgeRow, AuditRow
 
 __all__ = ["purge_expired", "record"]
@@ -67,7 +68,7 @@ def purge_expired(
     purge = AuditPurgeRow(at=now, actor=actor, before=before, removed=count)
     session.add(purge)
     session.flush()
-    removed = session.execute(delete(AuditRow).where(expired)).rowcount
+    removed = rows_affected(session.execute(delete(AuditRow).where(expired)))
     record(
         session,
         actor=actor,

@@ -150,7 +150,9 @@ def demo(
     for key in ("employers", "roles", "tasks", "hand_over_tasks", "jobseekers", "with_consent",
                 "physician_hard_limits", "proposals"):  # fmt: skip
         typer.echo(f"  {key.replace('_', ' '):<22} {summary[key]:>8}")
-    typer.echo("  outcomes: " + ", ".join(f"{k} {v}" for k, v in summary["outcomes"].items()))
+    outcomes = summary["outcomes"]
+    assert isinstance(outcomes, dict)
+    typer.echo("  outcomes: " + ", ".join(f"{k} {v}" for k, v in outcomes.items()))
     typer.echo(
         f"  built in {summary['build_seconds']} s, stored in {summary['store_seconds']} s, "
         f"match-index snapshot in {summary['index_snapshot_seconds']} s"

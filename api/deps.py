@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.index_cache import IndexSnapshots
+from api.ratelimit import RateLimiter
 from api.security import Permission, Role, allowed, hash_token
 from api.storage.loading import load_index
 from api.storage.rulesets import get_ruleset, rules_of
@@ -195,8 +196,10 @@ def _current_user(
 
 def limit_user(request: Request, user: User) -> None:
     """Each user's own allowance of requests a minute (whatever token or address they use)."""
-    limiter = getattr(request.app.state, "user_limiter", None)
-    wait = limiter.retry_after(f"user:{user.id}") if limiter is not None else 0
+    limiter: RateLimiter | None = getattr(request.app.state, "user_limiter", None)
+    if limiter is None:
+        return
+    wait = limiter.retry_after(f"user:{user.id}")
     if wait:
         raise TooManyRequestsError(
             f"more than {limiter.per_minute} requests a minute; retry later", wait

@@ -121,10 +121,11 @@ def install(app: FastAPI) -> None:
     async def database_error(request: Request, exc: SQLAlchemyError) -> JSONResponse:
         # Never the statement's parameters or the driver's message (it may quote values such
         # as a name or an e-mail): the error's class and the route are enough to find it.
+        route = request.scope.get("route")
         log.error(
             "database error on %s %s: %s (%s)",
             request.method,
-            request.scope.get("route").path if request.scope.get("route") else "?",
+            getattr(route, "path", "?"),
             type(exc).__name__,
             type(getattr(exc, "orig", None)).__name__,
         )

@@ -111,7 +111,7 @@ def _people(base: str, token: str) -> list[int]:
     ids: list[int] = []
     offset = 0
     while True:
-        params = {"limit": 200, "offset": offset, "status": "active"}
+        params: dict[str, str | int] = {"limit": 200, "offset": offset, "status": "active"}
         page = httpx.get(f"{base}/jobseekers", headers=headers, timeout=30, params=params).json()
         ids += [row["id"] for row in page["data"] if row["consent_to_matching"]]
         offset += 200

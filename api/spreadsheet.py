@@ -74,7 +74,7 @@ def _csv_rows(data: bytes) -> list[dict[str, str]]:
     # may hold both quotes and delimiters), which guessing from the heading gets wrong.
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
-    rows = []
+    rows: list[dict[str, str]] = []
     for row in csv.DictReader(io.StringIO(text), delimiter=delimiter):
         if len(rows) == MAX_ROWS:
             raise _too_long()
@@ -89,7 +89,7 @@ def _xlsx_rows(data: bytes) -> list[dict[str, str]]:
     if not values:
         return []
     header = [str(h).strip() if h is not None else "" for h in values[0]]
-    rows = []
+    rows: list[dict[str, str]] = []
     for line in values[1:]:
         if len(rows) == MAX_ROWS:
             raise _too_long()

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -351,7 +352,7 @@ def parse_rows(rows: Iterable[Mapping[str, object]]) -> ParsedSheet:
     if sheet.errors:
         return sheet
 
-    roles: dict[str, dict[str, object]] = {}
+    roles: dict[str, dict[str, Any]] = {}
     for offset, row in enumerate(rows):
         number = FIRST_DATA_ROW + offset
         cells = {
@@ -388,7 +389,7 @@ def parse_rows(rows: Iterable[Mapping[str, object]]) -> ParsedSheet:
                 )
             )
             continue
-        role["tasks"].append(task)  # type: ignore[union-attr]
+        role["tasks"].append(task)
     if sheet.errors:
         return sheet
     for role in roles.values():
@@ -452,13 +453,13 @@ def _task_from_cells(
             path = fe.field
             if not path:  # a check across fields names its field first: "demand_kilograms.x: …"
                 path = fe.message.split(":", 1)[0]
-            column = _column_for(path)
+            found = _column_for(path)
             errors.append(
                 RowError(
                     number,
-                    column.heading if column else fe.field,
+                    found.heading if found else fe.field,
                     fe.message,
-                    column.allowed if column else "",
+                    found.allowed if found else "",
                 )
             )
         return None, None

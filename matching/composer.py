@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 from scipy.sparse import coo_matrix
 
 from features.catalogue import ADJUSTMENTS
@@ -80,7 +80,11 @@ def solve_bundle(
     n_e = len(employer_ids)
     # Variables: x (n tasks) then y (n_e employers); milp minimises, so negate.
     c = np.concatenate([-np.asarray(scores, dtype=float), np.full(n_e, workplace_penalty)])
-    rows, cols, vals, lower, upper = [], [], [], [], []
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    lower: list[float] = []
+    upper: list[float] = []
 
     def add(row_cols: np.ndarray, row_vals: np.ndarray, lo: float, hi: float) -> None:
         r = len(lower)
@@ -100,7 +104,7 @@ def solve_bundle(
         add(np.array([j, n + employer_of[j]]), np.array([1.0, -1.0]), -np.inf, 0.0)
     matrix = coo_matrix((vals, (rows, cols)), shape=(len(lower), n + n_e)).tocsr()
 
-    def run(lo_hours: float) -> object:
+    def run(lo_hours: float) -> OptimizeResult:
         lb = np.array(lower)
         lb[0] = lo_hours
         return milp(c, constraints=LinearConstraint(matrix, lb, np.array(upper)),

@@ -143,11 +143,12 @@ def replay(
         )
 
     def best_rank(row: pd.Series) -> float:
-        found = [
-            rank_of.get((row["person_id"], t)) for t in proposal_tasks.get(row["proposal_id"], [])
+        ranks = [
+            r
+            for t in proposal_tasks.get(row["proposal_id"], [])
+            if (r := rank_of.get((row["person_id"], t))) is not None
         ]
-        found = [r for r in found if r is not None]
-        return float(min(found)) if found else float("nan")
+        return float(min(ranks)) if ranks else float("nan")
 
     graded["rank"] = graded.apply(best_rank, axis=1) if len(graded) else []
 

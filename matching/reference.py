@@ -137,8 +137,8 @@ def reference_score(
         elif people.hard[i, c]:
             over_after.append(over[c])
         else:
-            lowered = max((_ADJ[a].lowers.get(ch.id, 0) for a in chosen), default=0)
-            over_after.append(max(dem - lowered - cap, 0.0))
+            lowest = max((_ADJ[a].lowers.get(ch.id, 0) for a in chosen), default=0)
+            over_after.append(max(dem - lowest - cap, 0.0))
 
     w = rules.weights
     required = set(tasks.skills[j].indices)

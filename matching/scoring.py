@@ -141,7 +141,7 @@ def cheapest_adjustments(
     reduced = np.zeros((q, n_subsets, len(cols)), dtype=np.int8)
     for b in range(width):
         reduced = np.maximum(reduced, np.where(bits[None, :, b, None], lowering[:, None, b, :], 0))
-    ok = usable & (reduced >= need[:, None, cols]).all(axis=2)
+    ok = np.asarray(usable & (reduced >= need[:, None, cols]).all(axis=2))
     for k in range(kg_need.shape[1]):
         rows = kg_need[:, k]
         if not rows.any():
@@ -241,7 +241,7 @@ def score_pairs(
     n_unknown = unknown.sum(axis=1)
     if hard_rules.unknown_ratings == UnknownPolicy.EXCLUDE:
         failures[:, _F["unknown"]] = n_unknown > 0
-    feasible = ~failures.any(axis=1)
+    feasible = np.asarray(~failures.any(axis=1))
 
     # Over-demand left after the chosen adjustments: only rows with adjustments differ.
     over_after = np.broadcast_to(over, (n, over.shape[1])).copy()

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -61,7 +62,8 @@ class Relaxation:
     move_slots | extend_availability | closer_workplace | hand_over | record_consent | assess"""
     who: str
     """employer | person | coordinator"""
-    details: dict[str, object]
+    details: dict[str, Any]
+    """JSON-ready data of the change (ids, levels, kilograms, slots)."""
     text: dict[str, str]
 
 
@@ -124,8 +126,8 @@ def _relax(
             cid = CHARACTERISTIC_IDS[c]
             out.append(_redesign(failure, cid, int(cap[c]), physician=True))
         for k, cid in enumerate(KG_IDS):
-            c = CHARACTERISTIC_IDS.index(cid)
-            if hard[c] and tasks.demand_kg[j, k] > people.capacity_kg[i, k]:
+            limited = hard[CHARACTERISTIC_IDS.index(cid)]
+            if limited and tasks.demand_kg[j, k] > people.capacity_kg[i, k]:
                 out.append(_lighter(failure, cid, float(people.capacity_kg[i, k])))
         return out
     if failure == "over_demand":
@@ -220,12 +222,12 @@ def _close_over_demand(
         costs = adjustment_cost_vector(rules).copy()
         costs[tasks.accepted[j]] = _ALREADY_ACCEPTED_COST
         kg_cols = KG_COLUMNS[kg_need]
-        candidates = np.flatnonzero(
+        helping = np.flatnonzero(
             (_LOWERING[:, need > 0] > 0).any(axis=1) | (_LOWERING[:, kg_cols] > 0).any(axis=1)
         )
         # Accepted and cheap ones first; 2^14 subsets at most.
-        candidates = sorted(candidates, key=lambda a: (costs[a], a))[:_MAX_CANDIDATES]
-        candidates = np.array(sorted(candidates), dtype=np.int64)[None, :].astype(np.int16)
+        cheapest = sorted(helping, key=lambda a: (costs[a], a))[:_MAX_CANDIDATES]
+        candidates = np.array(sorted(cheapest), dtype=np.int64)[None, :].astype(np.int16)
         # One set that closes the levels and brings the loads within reach, if there is one;
         # else the levels now and the loads on their own (the scorer checks loads once the
         # levels can be closed).
@@ -288,8 +290,8 @@ def _close_kilograms(
             kg_need[k] = False
     if kg_need.any():
         costs = adjustment_cost_vector(rules)
-        candidates = np.unique(np.concatenate([helpers[k] for k in np.flatnonzero(kg_need)]))
-        candidates = sorted(candidates, key=lambda a: (costs[a], a))[:_MAX_CANDIDATES]
+        helping = np.unique(np.concatenate([helpers[k] for k in np.flatnonzero(kg_need)]))
+        candidates = sorted(helping, key=lambda a: (costs[a], a))[:_MAX_CANDIDATES]
         chosen, found = cheapest_adjustments(
             np.zeros((1, len(CHARACTERISTIC_IDS)), np.int8), kg_need[None, :], cap_kg[None, :],
             np.array(sorted(candidates), dtype=np.int16)[None, :], costs,

@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from api.audit import record
+from api.storage.engine import rows_affected
 from api.storage.tables import TokenRow, UserRow
 from features.errors import NotFoundError
 
@@ -24,12 +25,13 @@ def user_by_name(session: Session, name: str) -> UserRow:
 def end_tokens(session: Session, user_id: int) -> int:
     """End every live token of a user now; how many there were."""
     now = datetime.now(UTC)
-    result = session.execute(
-        update(TokenRow)
-        .where(TokenRow.user_id == user_id, TokenRow.expires_at > now)
-        .values(expires_at=now)
+    return rows_affected(
+        session.execute(
+            update(TokenRow)
+            .where(TokenRow.user_id == user_id, TokenRow.expires_at > now)
+            .values(expires_at=now)
+        )
     )
-    return int(result.rowcount or 0)
 
 
 def deactivate_user(session: Session, row: UserRow, *, actor: str, role: str, why: str) -> int:

@@ -13,12 +13,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["data_dir", "database_url", "make_engine", "transaction"]
+__all__ = ["data_dir", "database_url", "make_engine", "rows_affected", "transaction"]
 
 
 def data_dir() -> Path:
@@ -121,6 +121,12 @@ def make_engine(url: str | None = None) -> Engine:
     # hide_parameters: an error's text never carries the statement's values (names, e-mails,
     # coordinates) into a log.
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+
+
+def rows_affected(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE touched (SQLAlchemy types ``Session.execute`` as a
+    plain ``Result``; for these statements it is a ``CursorResult``)."""
+    return int(cast(CursorResult[Any], result).rowcount or 0)
 
 
 @contextmanager

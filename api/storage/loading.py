@@ -42,7 +42,9 @@ def read_tables(
             if name in _LONG:
                 columns = _LONG[name]
                 # The driver's own cursor: no per-row objects (20 s less for 4 million rows).
-                cursor = conn.connection.driver_connection.cursor()
+                driver = conn.connection.driver_connection
+                assert driver is not None  # a live pooled connection always has one
+                cursor = driver.cursor()
                 try:
                     cursor.execute(f"SELECT {', '.join(columns)} FROM {name}")
                     rows = cursor.fetchall()

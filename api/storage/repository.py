@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.storage import records
+from api.storage.engine import rows_affected
 from api.storage.tables import (
     CapacityRow,
     CrmNoteRow,
@@ -239,8 +240,7 @@ def list_employer_tasks(session: Session, *, employer_id: int) -> list[tuple[Rol
 def delete_employer_roles(session: Session, *, employer_id: int) -> int:
     """Remove every role (and so every task) of an employer; return how many roles went."""
     _employer_row(session, employer_id)
-    result = session.execute(delete(RoleRow).where(RoleRow.employer_id == employer_id))
-    return result.rowcount or 0
+    return rows_affected(session.execute(delete(RoleRow).where(RoleRow.employer_id == employer_id)))
 
 
 # --- proposals ----------------------------------------------------------------------------------

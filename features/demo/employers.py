@@ -31,6 +31,9 @@ from features.schemas.employer import TaskType
 
 __all__ = ["MUNICIPALITY_WEIGHTS", "EmployerWorld", "generate_employers"]
 
+_NONE = np.array(None, dtype=object)
+"""NULL in a column of numbers: ``np.where`` with it gives an object column (None → NULL)."""
+
 HAND_OVER_SHARE = 0.8
 ADJUSTMENT_ACCEPTANCE = 0.7
 DEMAND_JITTER = 0.12
@@ -301,7 +304,7 @@ def generate_employers(
     demand[:, _DAILY] = _daily_level(hours / n_days)
 
     missing = rng.random(n) < MISSING_DEMAND_SHARE
-    for i in np.flatnonzero(missing):
+    for i in np.flatnonzero(missing).tolist():
         demand[i, rng.choice(_N, size=py.randint(1, 3), replace=False)] = np.nan
     kilograms = np.where(np.isnan(demand) | (demand == 0), np.nan, kilograms)
 
@@ -323,7 +326,7 @@ def generate_employers(
     place_muni: list[str | None] = [None] * n
     place_lat = np.full(n, np.nan)
     place_lon = np.full(n, np.nan)
-    for i in np.flatnonzero(elsewhere):
+    for i in np.flatnonzero(elsewhere).tolist():
         muni = employer_muni[t_employer[i]]
         place_street[i] = f"{py.choice(names.STREETS)} {py.randint(1, 120)}"
         place_postal[i] = f"{names.POSTAL_PREFIX[muni]}{py.randint(0, 9)}0"
@@ -351,11 +354,11 @@ def generate_employers(
             "place_street": place_street,
             "place_postal_code": place_postal,
             "place_municipality": place_muni,
-            "place_lat": np.where(elsewhere, place_lat, None),
-            "place_lon": np.where(elsewhere, place_lon, None),
+            "place_lat": np.where(elsewhere, place_lat, _NONE),
+            "place_lon": np.where(elsewhere, place_lon, _NONE),
             "mentor_available": rng.random(n) < MENTOR_SHARE,
-            "season_start": np.where(seasonal, _SEASON[0], None),
-            "season_end": np.where(seasonal, _SEASON[1], None),
+            "season_start": np.where(seasonal, np.array(_SEASON[0], dtype=object), _NONE),
+            "season_end": np.where(seasonal, np.array(_SEASON[1], dtype=object), _NONE),
         }
     )
 
@@ -367,7 +370,7 @@ def generate_employers(
             "task_id": rows + 1,
             "characteristic_id": cids[cols],
             "level": demand[rows, cols].astype(np.int16),
-            "kilograms": np.where(np.isnan(kg_long), None, kg_long),
+            "kilograms": np.where(np.isnan(kg_long), _NONE, kg_long),
         }
     )
     return EmployerWorld(

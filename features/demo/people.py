@@ -35,6 +35,9 @@ from features.demo.templates import ROLE_TEMPLATES, SCHEDULE_PATTERNS
 
 __all__ = ["CLIENT_GROUPS", "ClientGroup", "PeopleWorld", "generate_people"]
 
+_NONE = np.array(None, dtype=object)
+"""NULL in a column of numbers: ``np.where`` with it gives an object column (None → NULL)."""
+
 _N = len(CHARACTERISTIC_IDS)
 
 
@@ -228,7 +231,7 @@ def generate_people(
             c = characteristic_index(cid)
             true[rows, c] -= np.clip(rng.normal(mean, 0.8, len(rows)), 0, None)
     extra = rng.integers(0, 3, n_people)
-    for i in np.flatnonzero(extra):
+    for i in np.flatnonzero(extra).tolist():
         true[i, rng.choice(_N, size=extra[i], replace=False)] -= rng.uniform(1, 2.5, extra[i])
     true = np.clip(np.rint(true), 0, 4)
 
@@ -260,8 +263,8 @@ def generate_people(
     recorded = np.where(missing, np.nan, recorded)
 
     # --- availability -------------------------------------------------------------------------
-    hours_min = np.empty(n_people)
-    hours_max = np.empty(n_people)
+    hours_min: np.ndarray = np.empty(n_people)
+    hours_max: np.ndarray = np.empty(n_people)
     for g, group in enumerate(CLIENT_GROUPS):
         rows = group_idx == g
         (lo0, lo1), (hi0, hi1) = group.hours
@@ -409,7 +412,7 @@ def generate_people(
             "source": source[rows, cols],
             "assessed_on": assessed,
             "hard_limit": hard[rows, cols],
-            "kilograms": np.where(np.isnan(kilograms), None, kilograms),
+            "kilograms": np.where(np.isnan(kilograms), _NONE, kilograms),
         }
     )
     return PeopleWorld(

@@ -144,7 +144,7 @@ class MultiHotEncoder(TransformerMixin, BaseEstimator):
         self.columns = columns
 
     def fit(self, X: pd.DataFrame | Sequence[pd.DataFrame], y: object = None) -> MultiHotEncoder:  # noqa: N803
-        frames = X if isinstance(X, list | tuple) else [X]
+        frames = [X] if isinstance(X, pd.DataFrame) else list(X)
         terms: set[str] = set()
         for frame in frames:
             for column in self.columns:

@@ -8,6 +8,7 @@ ids: …").
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -71,10 +72,10 @@ class StrictModel(BaseModel):
         return value
 
 
-def _in_mapping(name: str, known: object) -> AfterValidator:
+def _in_mapping(name: str, known: Mapping[str, object]) -> AfterValidator:
     def check(value: str) -> str:
-        if value not in known:  # type: ignore[operator]
-            raise ValueError(f"unknown {name} {value!r}; known ids: {', '.join(known)}")  # type: ignore[call-overload]
+        if value not in known:
+            raise ValueError(f"unknown {name} {value!r}; known ids: {', '.join(known)}")
         return value
 
     return AfterValidator(check)
