@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -25,7 +26,9 @@ from api.storage.migrate import upgrade
 from api.storage.tables import AuditRow, JobseekerRow, ProposalRow
 from features.demo import build_world
 
-SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+# Screenshots go to a temporary folder unless asked for (TASMA_SCREENSHOTS=docs/screenshots
+# refreshes the README's): a test run never changes the tracked tree.
+SHOTS = Path(os.environ.get("TASMA_SCREENSHOTS") or tempfile.mkdtemp(prefix="tasma-shots-"))
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
