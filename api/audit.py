@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from api.storage.engine import rows_affected
@@ -50,18 +50,25 @@ def record(
     session.flush()
 
 
-def purge_expired(
-    session: Session, *, retention_days: int, actor: str, now: datetime | None = None
-) -> int:
-    """Delete audit rows older than the retention period, in the caller's transaction.
+def purge_expired(session: Session, *, retention_days: int, actor: str) -> int:
+    """Delete audit rows older than the retention period, in the caller's transaction; how
+    many went.
 
-    First records the cut-off and the count (the append-only triggers let a row go only once a
-    purge record covers it), then deletes, then audits the purge itself. Returns how many rows
-    went.
+    The cut-off is recorded first (the append-only triggers let a row go only once a purge
+    record covers it, and refuse a record less than 30 days old by the database's clock),
+    then the rows go, then the purge itself is audited. On PostgreSQL all of it is one
+    function owned by the schema's owner, so the application's role needs no DELETE right on
+    the audit tables at all.
     """
     if retention_days < MIN_RETENTION_DAYS:
         raise ValueError(f"audit retention must be at least {MIN_RETENTION_DAYS} days")
-    now = now or datetime.now(UTC)
+    if session.get_bind().dialect.name == "postgresql":
+        removed = session.scalar(
+            text("SELECT tasma_audit_purge(:days, :actor)"),
+            {"days": retention_days, "actor": actor},
+        )
+        return int(removed or 0)
+    now = datetime.now(UTC)
     before = now - timedelta(days=retention_days)
     expired = AuditRow.at < before
     count = session.scalar(select(func.count()).select_from(AuditRow).where(expired)) or 0

@@ -21,7 +21,13 @@ from api.spreadsheet import read_sheet, sheet_format, write_sheet
 from api.storage import repository
 from api.storage.bulk import clear_all, is_empty, load_tables
 from api.storage.engine import data_dir, database_url, make_engine, transaction
-from api.storage.migrate import current_revision, downgrade, head_revision, upgrade
+from api.storage.migrate import (
+    current_revision,
+    downgrade,
+    grant_app_role,
+    head_revision,
+    upgrade,
+)
 from features.catalogue.describe import catalogue_document, catalogue_text
 from features.demo import SIZES, WorldSize, build_world
 from features.errors import InvalidInputError, TasmaError
@@ -90,6 +96,15 @@ def migrate(
     down_to: Annotated[
         str | None, typer.Option(help="Downgrade to this revision ('base' removes every table).")
     ] = None,
+    app_role: Annotated[
+        str | None,
+        typer.Option(
+            "--app-role",
+            envvar="TASMA_APP_DB_ROLE",
+            help="PostgreSQL: the service's login role, granted the data but the audit trail "
+            "only to read and append (run as the schema's owner).",
+        ),
+    ] = None,
 ) -> None:
     """Create or upgrade the database schema (Alembic migrations)."""
     engine = make_engine()
@@ -97,6 +112,12 @@ def migrate(
         downgrade(engine, down_to)
     else:
         upgrade(engine)
+        if app_role:
+            try:
+                grant_app_role(engine, app_role)
+            except ValueError as err:
+                raise _fail(str(err), 2) from None
+            typer.echo(f"role {app_role}: data read/write, audit trail read and append only")
     typer.echo(f"database {_safe_url()} at revision {current_revision(engine) or 'base'}")
 
 

@@ -148,7 +148,7 @@ def test_audit_retention_purges_only_expired_rows_and_is_itself_audited(engine):
     from api.audit import purge_expired, record
     from api.storage.tables import AuditPurgeRow
 
-    now = datetime(2026, 11, 24, tzinfo=UTC)
+    now = datetime.now(UTC)
     with transaction(engine) as s:
         for days_ago in (400, 200, 10):
             s.add(
@@ -166,7 +166,7 @@ def test_audit_retention_purges_only_expired_rows_and_is_itself_audited(engine):
     with pytest.raises(sa.exc.DatabaseError, match="append-only"), transaction(engine) as s:
         s.execute(sa.delete(AuditRow).where(AuditRow.action == "old_400"))
     with transaction(engine) as s:
-        assert purge_expired(s, retention_days=365, actor="ops", now=now) == 1
+        assert purge_expired(s, retention_days=365, actor="ops") == 1
     with engine.connect() as c:
         actions = set(c.scalars(sa.select(AuditRow.action)))
         purge = c.execute(sa.select(AuditPurgeRow)).one()

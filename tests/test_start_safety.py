@@ -3,6 +3,7 @@ settings; a real database needs an admin — and the purge record cannot be forg
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -111,3 +112,67 @@ def test_a_purge_record_cannot_unlock_recent_audit_rows(engine):
             c.execute(sa.text("TRUNCATE audit_purge CASCADE"))
     with engine.connect() as c:
         assert c.scalar(sa.select(sa.func.count()).select_from(AuditRow)) >= 1
+
+
+def test_the_application_role_cannot_empty_the_audit_log_on_postgresql(tmp_path):
+    """The service logs in as a role that may read and append the audit trail and nothing
+    more: every way the review tried (DELETE after a forged purge record, TRUNCATE, disabling
+    or dropping the trigger) is refused; the retention purge still works through the owner's
+    function, and only for rows past the retention period."""
+    import uuid
+
+    from api.audit import purge_expired, record
+    from api.storage.engine import make_engine
+    from api.storage.migrate import grant_app_role, upgrade
+    from tests.conftest import POSTGRES_ADMIN_URL, _postgres_database
+
+    role = f"tasma_app_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(sa.text(f'CREATE ROLE "{role}" LOGIN'))
+    databases = _postgres_database()
+    url = next(databases)
+    try:
+        owner = make_engine(url)
+        upgrade(owner)
+        grant_app_role(owner, role)
+        app = make_engine(sa.engine.make_url(url).set(username=role).render_as_string(False))
+        old = datetime.now(UTC) - timedelta(days=400)
+        with owner.begin() as c:
+            c.execute(sa.insert(AuditRow).values(at=old, actor="x", role="admin", action="old",
+                                                 object_type="t", purpose="", details={}))  # fmt: skip
+        with transaction(app) as s:  # the service appends as usual
+            record(s, actor="anna", role="coordinator", action="recent", object_type="t")
+            s.add(UserRow(name="new.user", role="analyst"))
+        attacks = [
+            "INSERT INTO audit_purge (at, actor, before, removed) VALUES "
+            "(now() + interval '1 day', 'x', now() + interval '1 day', 0)",
+            "DELETE FROM audit_event",
+            "UPDATE audit_event SET actor = 'someone else'",
+            "TRUNCATE audit_event",
+            "ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only",
+            "DROP TRIGGER audit_event_append_only ON audit_event",
+            "DROP TABLE audit_event",
+        ]
+        for attack in attacks:
+            with pytest.raises(sa.exc.DBAPIError), app.begin() as c:
+                c.execute(sa.text(attack))
+        with transaction(app) as s:
+            assert purge_expired(s, retention_days=365, actor="ops") == 1
+        service = TestClient(create_app(Settings(
+            database_url=str(app.url.render_as_string(False)), environment=Environment.TEST,
+            demo_on_empty=False, warm_index=False,
+        )))  # fmt: skip
+        assert service.get("/health").status_code == 200, "the service runs as this role"
+        with owner.connect() as c:
+            actions = set(c.scalars(sa.select(AuditRow.action)))
+        assert "old" not in actions and {"recent", "audit_purge"} <= actions
+        app.dispose()
+        owner.dispose()
+    finally:
+        with contextlib.suppress(StopIteration):
+            next(databases)
+        with admin.connect() as c:
+            c.execute(sa.text(f'DROP OWNED BY "{role}"'))
+            c.execute(sa.text(f'DROP ROLE "{role}"'))
+        admin.dispose()
