@@ -30,6 +30,7 @@ from features.catalogue.adjustments import PROVIDER_NAMES
 from features.catalogue.schedule import N_SLOTS, SLOT_IDS
 from features.errors import InvalidInputError, NotFoundError
 from features.geo import haversine_km
+from features.numbers import number
 from features.pipeline.matrices import PeopleMatrix, TaskMatrix
 from features.schemas.errors import FieldError
 from matching.ranking import top_k
@@ -227,12 +228,13 @@ def _describe(bundle: Bundle, people: PeopleMatrix, i: int) -> Bundle:
             f"(toive {_fi(lo)}–{_fi(hi)} h), {places} työpaikka{'a' * (places != 1)}."
         )
         sentences["en"].append(
-            f"{n} task{'s' * (n != 1)}, {bundle.hours:g} h a week in all (wants {lo:g}–{hi:g} h), "
+            f"{n} task{'s' * (n != 1)}, {_en(bundle.hours)} h a week in all "
+            f"(wants {_en(lo)}–{_en(hi)} h), "
             f"at {len(bundle.employer_ids)} workplace{'s' * (len(bundle.employer_ids) != 1)}."
         )
         if bundle.status == "below_minimum_hours":
             sentences["fi"].append(f"Tunnit jäävät alle toiveen ({_fi(lo)} h).")
-            sentences["en"].append(f"Below the person's minimum of {lo:g} h.")
+            sentences["en"].append(f"Below the person's minimum of {_en(lo)} h.")
         for a in bundle.adjustments:
             adj = ADJUSTMENTS[a]
             sentences["fi"].append(f"Mukautus: {adj.name_fi} ({PROVIDER_NAMES[adj.provider][0]}).")
@@ -251,7 +253,11 @@ def _describe(bundle: Bundle, people: PeopleMatrix, i: int) -> Bundle:
 
 
 def _fi(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
+    return number(value, "fi", 2)
+
+
+def _en(value: float) -> str:
+    return number(value, "en", 2)
 
 
 PAIR_CHUNK = 200_000

@@ -29,6 +29,7 @@ from features.catalogue import (
 from features.catalogue.adjustments import PROVIDER_NAMES
 from features.catalogue.schedule import SLOT_IDS, slot_label_fi
 from features.matchability import reason_text
+from features.numbers import number
 from features.pipeline.encoders import adjustment_lowering_table
 from features.pipeline.frames import KG_IDS
 from features.pipeline.matrices import PeopleMatrix, TaskMatrix
@@ -139,13 +140,11 @@ def _name(cid: str, lang: str) -> str:
 
 
 def _km(value: float, lang: str) -> str:
-    text = f"{value:.1f}"
-    return text.replace(".", ",") if lang == "fi" else text
+    return number(value, lang)
 
 
 def _hours(value: float, lang: str) -> str:
-    text = f"{value:g}"
-    return text.replace(".", ",") if lang == "fi" else text
+    return number(value, lang, 2)
 
 
 def _slot(slot: str, lang: str) -> str:
@@ -412,8 +411,10 @@ def _failure_sentences(
 
 def _kg_sentence(cid: str, demand: float, capacity: float, lang: str) -> str:
     if lang == "fi":
-        return f"{_name(cid, lang)}: kuormat {demand:g} kg, henkilölle sopii {capacity:g} kg."
-    return f"{_name(cid, lang)}: loads of {demand:g} kg; the person manages {capacity:g} kg."
+        return (f"{_name(cid, lang)}: kuormat {number(demand, lang)} kg, henkilölle sopii "
+                f"{number(capacity, lang)} kg.")  # fmt: skip
+    return (f"{_name(cid, lang)}: loads of {number(demand, lang)} kg; the person manages "
+            f"{number(capacity, lang)} kg.")  # fmt: skip
 
 
 _COST_SHORT = {

@@ -30,6 +30,7 @@ import pandas as pd
 
 from features.catalogue import ADJUSTMENTS, CHARACTERISTIC_IDS, CHARACTERISTICS, LICENCES
 from features.catalogue.schedule import SLOT_IDS, slot_label_fi
+from features.numbers import number
 from features.pipeline.encoders import adjustment_lowering_table
 from features.pipeline.frames import KG_IDS
 from features.pipeline.matrices import PeopleMatrix, TaskMatrix
@@ -146,8 +147,10 @@ def _relax(
         limit = float(people.hours_max[i]) + rules.hard.max_hours_over
         now = float(tasks.hours[j])
         return [Relaxation(failure, "fewer_hours", "employer", {"to": limit}, {
-            "fi": f"Tehtävä enintään {limit:g} tuntiin viikossa (nyt {now:g} h).",
-            "en": f"The task cut to at most {limit:g} hours a week (now {now:g} h).",
+            "fi": f"Tehtävä enintään {number(limit, 'fi', 2)} tuntiin viikossa "
+                  f"(nyt {number(now, 'fi', 2)} h).",
+            "en": f"The task cut to at most {number(limit, 'en', 2)} hours a week "
+                  f"(now {number(now, 'en', 2)} h).",
         })]  # fmt: skip
     if failure == "schedule":
         wanted, free = int(tasks.schedule[j]), int(people.schedule[i])
@@ -173,8 +176,9 @@ def _relax(
         km = float(scores.km[0])  # type: ignore[attr-defined]
         limit = rules.hard.max_distance_km
         return [Relaxation(failure, "closer_workplace", "employer", {"km": km, "max_km": limit}, {
-            "fi": f"Työpaikka enintään {limit:g} km päähän (nyt {km:.1f} km).".replace(".", ",", 1),
-            "en": f"A place of work within {limit:g} km (now {km:.1f} km).",
+            "fi": f"Työpaikka enintään {number(limit, 'fi')} km päähän "
+                  f"(nyt {number(km, 'fi')} km).",
+            "en": f"A place of work within {number(limit, 'en')} km (now {number(km, 'en')} km).",
         })]  # fmt: skip
     if failure == "unknown":
         unknown = [CHARACTERISTIC_IDS[c] for c in np.flatnonzero(scores.unknown[0])]  # type: ignore[attr-defined]
@@ -198,8 +202,8 @@ def _redesign(constraint: str, cid: str, to: int, *, physician: bool = False) ->
 
 def _lighter(constraint: str, cid: str, kg: float) -> Relaxation:
     return Relaxation(constraint, "lighter_loads", "employer", {"characteristic": cid, "to": kg}, {
-        "fi": f"Kevyemmät kuormat: {_name(cid, True)} enintään {kg:g} kg.",
-        "en": f"Lighter loads: {_name(cid, False)} at most {kg:g} kg.",
+        "fi": f"Kevyemmät kuormat: {_name(cid, True)} enintään {number(kg, 'fi')} kg.",
+        "en": f"Lighter loads: {_name(cid, False)} at most {number(kg, 'en')} kg.",
     })  # fmt: skip
 
 

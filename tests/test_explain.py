@@ -85,3 +85,11 @@ def test_relaxations_make_the_pair_fit_and_none_can_be_left_out(world):
         assert _fits(world, person_id, task_id, w.relaxations), (w.failures, w.relaxations)
         for k in range(len(w.relaxations)):
             assert not _fits(world, person_id, task_id, w.relaxations[:k] + w.relaxations[k + 1 :])
+
+
+def test_numbers_for_people_go_through_the_locale():
+    from features.numbers import number
+
+    assert number(42.5, "fi") == "42,5" and number(42.5, "en") == "42.5"
+    assert number(12.0, "fi") == "12" and number(3.25, "fi", 2) == "3,25"
+    assert number(1234.5, "fi") == "1\xa0234,5"

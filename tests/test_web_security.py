@@ -212,3 +212,19 @@ def test_streamed_bodies_and_headers_are_limited_before_any_route(service):
     assert small.status_code == 422, "a small streamed body still reaches the route"
     huge = client.get("/health", headers={"X-Padding": "a" * 40_000})
     assert huge.status_code == 431
+
+
+def test_an_unknown_user_name_costs_the_same_password_check(service, monkeypatch):
+    """User names cannot be told apart by timing: a wrong name runs the same argon2
+    verification as a wrong password (counted, not timed)."""
+    import api.services.auth as auth_service
+
+    client, *_ = service
+    calls = []
+    real = auth_service.verify_password
+    monkeypatch.setattr(
+        auth_service, "verify_password", lambda *a: calls.append(a) or real(*a)
+    )
+    client.post("/auth/token", json={"username": "admin", "password": "wrong one"})
+    client.post("/auth/token", json={"username": "no.such.user", "password": "wrong one"})
+    assert len(calls) == 2

@@ -62,6 +62,7 @@ from features.catalogue.schedule import (
 )
 from features.demo.templates import BASELINE, ROLE_TEMPLATES, RoleTemplate, role_from_template
 from features.errors import ConflictError, InvalidInputError, NotFoundError, TasmaError
+from features.numbers import number
 from features.schemas import JobseekerProfile, JobseekerStatus, OutcomeEvent
 from features.schemas.employer import ContactChannel, Employer
 from features.schemas.employer import Role as JobRole
@@ -77,6 +78,15 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.filters["slots"] = lambda slots, lang: ", ".join(
     slot_label_fi(s) if lang == "fi" else s for s in slots
 )
+
+
+def _num(value: float, lang: str, decimals: int = 1, signed: bool = False) -> str:
+    """A number on a page, through the locale (``features.numbers``)."""
+    text = number(value, lang, decimals)
+    return ("+" + text) if signed and value > 0 else text
+
+
+templates.env.filters["num"] = _num
 COOKIE = SESSION
 HOME = {
     Role.COORDINATOR: "/ui/jobseekers",
