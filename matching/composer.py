@@ -33,7 +33,7 @@ from features.geo import haversine_km
 from features.numbers import number
 from features.pipeline.matrices import PeopleMatrix, TaskMatrix
 from features.schemas.errors import FieldError
-from matching.ranking import top_k
+from matching.ranking import prefilter, top_k
 from matching.rules import RuleSet
 from matching.scoring import PairScores, score_pairs, tolerance_vector
 
@@ -289,15 +289,7 @@ def _best_single_task(
     if eligible is not None:
         near &= eligible
     person_rows = np.flatnonzero(near)
-    ok = np.ones((len(person_rows), len(task_rows)), dtype=bool)
-    if hard.require_licences:
-        ok &= (tasks.licences[task_rows][None, :] & ~people.licences[person_rows][:, None]) == 0
-    if hard.min_schedule_overlap >= 1.0:
-        ok &= (tasks.schedule[task_rows][None, :] & ~people.schedule[person_rows][:, None]) == 0
-    ok &= (
-        tasks.hours[task_rows][None, :]
-        <= (people.hours_max[person_rows] + hard.max_hours_over)[:, None]
-    )
+    ok = prefilter(people, person_rows, tasks, task_rows, rules)
     # Task by task: an exact level check (capacity ≥ demand − accepted lowering − tolerance,
     # and ≥ demand where a physician set a limit; unknowns pass) keeps only pairs that can
     # fit, then the scorer broadcasts the one task's row over them.

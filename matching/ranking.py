@@ -23,6 +23,7 @@ from matching.scoring import COMPONENTS, PairScores, score_pairs
 __all__ = [
     "MAX_K",
     "Ranked",
+    "prefilter",
     "rank_people_for_tasks",
     "rank_tasks_for_person",
     "take_pairs",
@@ -61,6 +62,34 @@ def top_k(total: np.ndarray, ids: np.ndarray, k: int) -> np.ndarray:
     return candidates[order[:k]]
 
 
+def prefilter(
+    people: PeopleMatrix,
+    person_rows: np.ndarray,
+    tasks: TaskMatrix,
+    task_rows: np.ndarray,
+    rules: RuleSet,
+) -> np.ndarray:
+    """bool (len(person_rows), len(task_rows)): the pairs that pass the rule set's cheap
+    one-dimensional constraints — the person may be matched, the task is handed over (when the
+    rules ask), licences, the hours, and every slot (when the rules ask for all of them). It
+    never drops a pair the scorer would find feasible; distance is each caller's own box. The
+    one pre-filter of ranking both ways and of the composer."""
+    hard = rules.hard
+    ok = np.broadcast_to(people.matchable[person_rows][:, None],
+                         (len(person_rows), len(task_rows))).copy()  # fmt: skip
+    if hard.hand_over_only:
+        ok &= tasks.hand_over[task_rows][None, :]
+    if hard.require_licences:
+        ok &= (tasks.licences[task_rows][None, :] & ~people.licences[person_rows][:, None]) == 0
+    ok &= (
+        tasks.hours[task_rows][None, :]
+        <= (people.hours_max[person_rows] + hard.max_hours_over)[:, None]
+    )
+    if hard.min_schedule_overlap >= 1.0:
+        ok &= (tasks.schedule[task_rows][None, :] & ~people.schedule[person_rows][:, None]) == 0
+    return ok
+
+
 def _check_k(k: int) -> None:
     if not 1 <= k <= MAX_K:
         raise InvalidInputError([FieldError("k", f"must be 1–{MAX_K}, got {k}")])
@@ -83,12 +112,9 @@ def rank_tasks_for_person(
     if person_id not in people.row_of:
         raise NotFoundError(f"no jobseeker with id {person_id}")
     i = people.row_of[person_id]
-    keep = np.ones(len(tasks), dtype=bool)
-    if not people.matchable[i]:
-        keep[:] = False  # never matched: the explanation of why lives in not_matchable_reason
+    # A person who may not be matched passes nothing: why lives in not_matchable_reason.
+    keep = prefilter(people, np.array([i]), tasks, np.arange(len(tasks)), rules)[0]
     hard = rules.hard
-    if hard.hand_over_only:
-        keep &= tasks.hand_over
     if sectors:
         unknown = [s for s in sectors if s not in SECTORS]
         if unknown:
@@ -108,11 +134,6 @@ def rank_tasks_for_person(
     rows = rows[
         haversine_km(people.lat[i], people.lon[i], tasks.lat[rows], tasks.lon[rows]) <= limit
     ]
-    if hard.require_licences:
-        rows = rows[(tasks.licences[rows] & ~people.licences[i]) == 0]
-    rows = rows[tasks.hours[rows] <= people.hours_max[i] + hard.max_hours_over]
-    if hard.min_schedule_overlap >= 1.0:
-        rows = rows[(tasks.schedule[rows] & ~people.schedule[i]) == 0]
     scores = score_pairs(people, np.full(len(rows), i), tasks, rows, rules)
     feasible = np.flatnonzero(scores.feasible)
     best = feasible[top_k(scores.total[feasible], tasks.ids[rows[feasible]], k)]
@@ -147,20 +168,15 @@ def rank_people_for_tasks(
         raise NotFoundError(f"no task with id {', '.join(map(str, missing))}")
     task_rows = np.array([tasks.row_of[t] for t in dict.fromkeys(task_ids)], dtype=np.int64)
     hard = rules.hard
-    keep = people.matchable.copy()
+    keep = prefilter(people, np.arange(len(people)), tasks, task_rows, rules).all(axis=1)
     if eligible is not None:
         keep &= eligible
     if areas:
         keep &= np.isin(people.area, list(areas))
+    dlat = hard.max_distance_km / 111.0
     for j in task_rows:
-        if hard.hand_over_only and not tasks.hand_over[j]:
-            keep[:] = False
-        dlat = hard.max_distance_km / 111.0
         keep &= np.abs(people.lat - tasks.lat[j]) <= dlat
-        if hard.require_licences:
-            keep &= (tasks.licences[j] & ~people.licences) == 0
-        if hard.min_schedule_overlap >= 1.0:
-            keep &= (tasks.schedule[j] & ~people.schedule) == 0
+    # A set of tasks is done by one person: all its hours together.
     keep &= tasks.hours[task_rows].sum() <= people.hours_max + hard.max_hours_over * len(task_rows)
     rows = np.flatnonzero(keep)
     n_tasks = len(task_rows)
