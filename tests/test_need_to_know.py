@@ -367,3 +367,20 @@ def test_analyst_work_waits_its_turn_or_is_refused(service):
             limiter.release()
 
     anyio.run(scenario)
+
+
+def test_the_web_ui_and_the_cli_call_services_never_route_functions():
+    """One home per use case: pages and commands go through ``api.services``, so FastAPI's
+    validation, access and audit cannot be skipped by calling a route as a function."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "api"
+    for module in (root / "ui" / "routes.py", root / "cli_matching.py"):
+        imported = {
+            node.module
+            for node in ast.walk(ast.parse(module.read_text(encoding="utf-8")))
+            if isinstance(node, ast.ImportFrom) and node.module
+        }
+        assert not {m for m in imported if m.startswith("api.routes")}, module.name
+        assert "api.services" in imported, module.name

@@ -7,19 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, UploadFile
 from sqlalchemy import func, select
 
-from api.audit import record
-from api.deps import SessionDep, User, bump_data_version, require
+from api.deps import SessionDep, User, require
 from api.models import Created, EmployerCreate, IdPath, NoteCreate, Page, RoleCreate
 from api.security import Permission
 from api.services import employers
 from api.services.context import request_context
-from api.spreadsheet import read_sheet, sheet_format
 from api.storage import repository
 from api.storage.tables import EmployerRow
-from features.errors import InvalidInputError
-from features.ratko import parse_rows
 from features.schemas import Employer
-from features.schemas.errors import FieldError
 
 router = APIRouter(prefix="/employers", tags=["employers"])
 
@@ -104,18 +99,8 @@ def add_role(
     session: SessionDep,
     user: Annotated[User, require(Permission.WRITE_EMPLOYERS)],
 ) -> dict[str, object]:
-    role_id, task_ids = repository.add_role(session, employer_id=employer_id, role=body.role)
-    record(
-        session,
-        actor=user.name,
-        role=user.role,
-        action="add_role",
-        object_type="employer",
-        object_id=employer_id,
-        details={"role_id": role_id},
-    )
-    bump_data_version(session)
-    session.commit()
+    ctx = request_context(request, session, user)
+    role_id, task_ids = employers.add_role(ctx, employer_id, body.role)
     return {"role_id": role_id, "task_ids": task_ids}
 
 
@@ -130,34 +115,8 @@ def upload_ratko(
 ) -> dict[str, object]:
     """Every row is validated; if any is bad, nothing is stored and the 422 lists every
     error with its row and column."""
-    repository.get_employer(session, employer_id=employer_id)
-    from pathlib import Path
-
-    fmt = sheet_format(Path(file.filename or "upload"))
-    sheet = parse_rows(read_sheet(file.file.read(), fmt))
-    if not sheet.ok:
-        raise InvalidInputError(
-            [
-                FieldError(
-                    f"row {e.row}" + (f", column '{e.column}'" if e.column else ""),
-                    e.message + (f" (allowed: {e.allowed})" if e.allowed else ""),
-                )
-                for e in sheet.errors
-            ],
-            f"{len(sheet.errors)} error(s) in the sheet, nothing stored",
-        )
-    if replace:
-        repository.delete_employer_roles(session, employer_id=employer_id)
-    stored = [repository.add_role(session, employer_id=employer_id, role=r) for r in sheet.roles]
-    record(
-        session,
-        actor=user.name,
-        role=user.role,
-        action="upload_ratko",
-        object_type="employer",
-        object_id=employer_id,
-        details={"roles": len(stored), "tasks": sum(len(t) for _, t in stored)},
+    ctx = request_context(request, session, user)
+    stored = employers.upload_ratko(
+        ctx, employer_id, file.file.read(), file.filename or "upload", replace=replace
     )
-    bump_data_version(session)
-    session.commit()
     return {"roles": [{"role_id": r, "task_ids": t} for r, t in stored]}

@@ -3,15 +3,20 @@ acting user, and now (or an earlier moment of the call being written down, never
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from api.audit import record
+from api.deps import bump_data_version
 from api.models import NoteCreate
 from api.services.context import Context
+from api.spreadsheet import read_sheet, sheet_format
 from api.storage import repository
 from features.errors import InvalidInputError
-from features.schemas import CrmNote, Employer
+from features.ratko import parse_rows
+from features.schemas import CrmNote, Employer, Role
 from features.schemas.errors import FieldError
 
-__all__ = ["add_note", "create_employer"]
+__all__ = ["add_note", "add_role", "create_employer", "upload_ratko"]
 
 
 def create_employer(ctx: Context, employer: Employer) -> int:
@@ -38,3 +43,44 @@ def add_note(ctx: Context, employer_id: int, body: NoteCreate) -> int:
            object_type="employer", object_id=employer_id)  # fmt: skip
     ctx.session.commit()
     return new_id
+
+
+def add_role(ctx: Context, employer_id: int, role: Role) -> tuple[int, list[int]]:
+    """A role and its Ratko tasks; the role's id and its tasks' ids."""
+    role_id, task_ids = repository.add_role(ctx.session, employer_id=employer_id, role=role)
+    record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="add_role",
+           object_type="employer", object_id=employer_id, details={"role_id": role_id})  # fmt: skip
+    bump_data_version(ctx.session)
+    ctx.session.commit()
+    return role_id, task_ids
+
+
+def upload_ratko(
+    ctx: Context, employer_id: int, data: bytes, filename: str, *, replace: bool = False
+) -> list[tuple[int, list[int]]]:
+    """Every row is validated; if any is bad, nothing is stored and the error lists every
+    row and column at fault."""
+    repository.get_employer(ctx.session, employer_id=employer_id)
+    sheet = parse_rows(read_sheet(data, sheet_format(Path(filename or "upload"))))
+    if not sheet.ok:
+        raise InvalidInputError(
+            [
+                FieldError(
+                    f"row {e.row}" + (f", column '{e.column}'" if e.column else ""),
+                    e.message + (f" (allowed: {e.allowed})" if e.allowed else ""),
+                )
+                for e in sheet.errors
+            ],
+            f"{len(sheet.errors)} error(s) in the sheet, nothing stored",
+        )
+    if replace:
+        repository.delete_employer_roles(ctx.session, employer_id=employer_id)
+    stored = [
+        repository.add_role(ctx.session, employer_id=employer_id, role=r) for r in sheet.roles
+    ]
+    record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="upload_ratko",
+           object_type="employer", object_id=employer_id,
+           details={"roles": len(stored), "tasks": sum(len(t) for _, t in stored)})  # fmt: skip
+    bump_data_version(ctx.session)
+    ctx.session.commit()
+    return stored

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from api.audit import record
 from api.deps import bump_data_version
-from api.models import JobseekerPublic
+from api.models import JobseekerCreate, JobseekerPublic, JobseekerSummary, Page
 from api.services.context import Context
 from api.services.policy import reachable_person
 from api.storage import repository
@@ -27,9 +27,19 @@ from api.storage.tables import (
     ProposalRow,
     SuggestionRow,
 )
+from features.errors import InvalidInputError
 from features.matchability import reason_text
+from features.schemas import JobseekerProfile, JobseekerStatus
+from features.schemas.errors import FieldError
 
-__all__ = ["erase_person", "export_person", "public_person"]
+__all__ = [
+    "create_person",
+    "erase_person",
+    "export_person",
+    "list_people",
+    "public_person",
+    "replace_person",
+]
 
 CANDIDATE_LISTS = ("tasks_people", "compose_employer")
 """Suggestion kinds whose results list people (the person may appear in them)."""
@@ -183,3 +193,65 @@ def erase_person(ctx: Context, jobseeker_id: int) -> None:
         session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         session.commit()
     ctx.index.forget_snapshots(session)
+
+
+def list_people(
+    ctx: Context,
+    *,
+    status: JobseekerStatus | None = None,
+    code: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page:
+    """The people of the actor's own area (a coordinator without an area sees nobody:
+    ``area IS NULL`` matches no person), by code prefix and status; audited."""
+    session = ctx.session
+    query = select(JobseekerRow).where(JobseekerRow.area == ctx.actor.area)
+    if status is not None:
+        query = query.where(JobseekerRow.status == status.value)
+    if code:
+        query = query.where(JobseekerRow.code.like(f"{code.upper()}%"))
+    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(JobseekerRow.id).limit(limit).offset(offset)).all()
+    data = [
+        JobseekerSummary(
+            id=r.id,
+            code=r.code,
+            municipality=r.municipality,
+            status=r.status,
+            consent_to_matching=r.consent_given_at is not None and r.consent_withdrawn_at is None,
+        )
+        for r in rows
+    ]
+    record(session, actor=ctx.actor.name, role=ctx.actor.role, action="list_jobseekers",
+           object_type="jobseeker", details={"ids": [r.id for r in rows]})  # fmt: skip
+    session.commit()
+    return Page(data=data, count=count)
+
+
+def _own_area(ctx: Context, profile: JobseekerProfile, field: str) -> None:
+    if profile.area != ctx.actor.area:
+        raise InvalidInputError([FieldError(field, f"must be your area {ctx.actor.area!r}")])
+
+
+def create_person(ctx: Context, body: JobseekerCreate) -> int:
+    _own_area(ctx, body.profile, "profile.area")
+    new_id = repository.add_jobseeker(ctx.session, profile=body.profile, identity=body.identity,
+                                      demographics=body.demographics)  # fmt: skip
+    record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="create_jobseeker",
+           object_type="jobseeker", object_id=new_id)  # fmt: skip
+    bump_data_version(ctx.session)
+    ctx.session.commit()
+    return new_id
+
+
+def replace_person(ctx: Context, jobseeker_id: int, profile: JobseekerProfile) -> JobseekerPublic:
+    row = reachable_person(ctx, jobseeker_id)
+    _own_area(ctx, profile, "area")
+    repository.replace_jobseeker(ctx.session, jobseeker_id=jobseeker_id, profile=profile)
+    record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="update_jobseeker",
+           object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip
+    result = public_person(ctx.session, row, with_identity=True)
+    bump_data_version(ctx.session)
+    ctx.session.commit()
+    return result

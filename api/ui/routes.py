@@ -29,12 +29,9 @@ from api.models import (
     MatchFilters,
     NoteCreate,
     ProposalCreate,
-    RoleCreate,
 )
-from api.routes.employers import add_role, upload_ratko
-from api.routes.jobseekers import list_jobseekers, replace_jobseeker
 from api.security import Permission, Role, allowed, hash_token
-from api.services import employers, evaluation, matching, proposals
+from api.services import employers, evaluation, matching, people, proposals
 from api.services.auth import LoginThrottledError, log_in
 from api.services.context import request_context
 from api.services.evaluation import run_heavy
@@ -232,7 +229,8 @@ def jobseekers_page(
 ) -> HTMLResponse:
     user = _user(request, session, Permission.READ_JOBSEEKERS)
     chosen = JobseekerStatus(status) if status in {s.value for s in JobseekerStatus} else None
-    page = list_jobseekers(session, user, status=chosen, code=q.strip() or None, limit=200)
+    page = people.list_people(request_context(request, session, user), status=chosen,
+                              code=q.strip() or None, limit=200)  # fmt: skip
     return _page(request, "jobseekers.html", user, rows=page.data, count=page.count, q=q,
                  status=status, statuses=[s.value for s in JobseekerStatus])  # fmt: skip
 
@@ -419,7 +417,7 @@ def _save_profile(jobseeker_id: int, request: Request, session: SessionDep, form
     profile = repository.get_jobseeker(session, jobseeker_id=jobseeker_id)
     try:
         edited = JobseekerProfile.model_validate(_edited(profile, form))
-        replace_jobseeker(jobseeker_id, edited, request, session, user)
+        people.replace_person(request_context(request, session, user), jobseeker_id, edited)
     except (ValidationError, InvalidInputError) as err:
         session.rollback()
         return _editor(request, user, row, profile, _problems(err))
@@ -650,7 +648,9 @@ def upload_page(
 ) -> Response:
     user = _user(request, session, Permission.WRITE_EMPLOYERS)
     try:
-        upload_ratko(employer_id, file, request, session, user, replace)
+        ctx = request_context(request, session, user)
+        data, name = file.file.read(), file.filename or "upload"
+        employers.upload_ratko(ctx, employer_id, data, name, replace=replace)
     except InvalidInputError as err:
         session.rollback()
         return _employer(
@@ -732,7 +732,7 @@ def _save_role(employer_id: int, request: Request, session: SessionDep, form: An
     data = {**base, "title": form.get("role_title", base["title"]), "tasks": tasks}
     try:
         role = JobRole.model_validate(data)
-        add_role(employer_id, RoleCreate(role=role), request, session, user)
+        employers.add_role(request_context(request, session, user), employer_id, role)
     except ValidationError as err:
         session.rollback()
         return _role_form(request, user, session, employer_id, number, _problems(err))
