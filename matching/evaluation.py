@@ -32,23 +32,18 @@ from matching.metrics import (
     recall_at_k,
     skew_at_k,
 )
+from matching.outcomes import SUCCESS_GRADE, outcome_grades
 from matching.ranking import MAX_K, rank_people_for_tasks, rank_tasks_for_person
 from matching.reranker import Reranker, rerank
 from matching.rules import RuleSet
 
 __all__ = [
-    "GRADES",
     "Evaluation",
     "compare",
     "evaluate",
-    "outcome_grades",
     "replay",
 ]
 
-GRADES = {"work_trial_started": 1, "hired": 2, "employed_6_months": 3}
-"""How far a proposal got: the relevance grade of its tasks for the person."""
-SUCCESS_GRADE = 2
-"""Hired or still employed after six months: a success."""
 FAIRNESS_ATTRIBUTES = ("age_band", "gender", "mother_tongue")
 
 T = TypeVar("T")
@@ -76,20 +71,6 @@ class Replay:
     """task_id, position, person_id — the top k people for each task in the task sample"""
     tasks_covered: pd.DataFrame
     """task_id, n_feasible — hand-over tasks in the task sample"""
-
-
-def outcome_grades(proposal: pd.DataFrame, outcome_event: pd.DataFrame) -> pd.DataFrame:
-    """proposal_id, person_id, proposed_at and the furthest milestone's grade (0: none)."""
-    grade = (
-        outcome_event.assign(grade=outcome_event["kind"].map(GRADES).fillna(0))
-        .groupby("proposal_id")["grade"]
-        .max()
-    )
-    out = proposal[["id", "jobseeker_id", "proposed_at"]].rename(
-        columns={"id": "proposal_id", "jobseeker_id": "person_id"}
-    )
-    out["grade"] = out["proposal_id"].map(grade).fillna(0).astype(int)
-    return out.dropna(subset=["person_id"]).astype({"person_id": np.int64})
 
 
 def replay(

@@ -23,6 +23,7 @@ from sklearn.frozen import FrozenEstimator
 from features.catalogue import CHARACTERISTICS
 from features.catalogue.characteristics import Group
 from features.pipeline.matrices import PeopleMatrix, TaskMatrix
+from matching.outcomes import SUCCESS_GRADE, outcome_grades
 from matching.ranking import Ranked, take_pairs
 from matching.rules import RuleSet
 from matching.scoring import COMPONENTS, PairScores, score_pairs
@@ -166,7 +167,6 @@ def training_data(
     order, scored in one vectorised pass. Proposals younger than ``mature_days`` before the
     newest recorded event are left out: their outcome may not be known yet, and counting them
     as failures would teach the model that recent proposals fail."""
-    from matching.evaluation import SUCCESS_GRADE, outcome_grades
 
     graded = outcome_grades(proposal, outcome_event)
     if len(outcome_event):

@@ -1,0 +1,28 @@
+"""How far a proposal got, as a relevance grade: one definition for the offline evaluation and
+the learned re-ranker (which both read it, so neither imports the other)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["GRADES", "SUCCESS_GRADE", "outcome_grades"]
+
+GRADES = {"work_trial_started": 1, "hired": 2, "employed_6_months": 3}
+"""How far a proposal got: the relevance grade of its tasks for the person."""
+SUCCESS_GRADE = 2
+"""Hired or still employed after six months: a success."""
+
+
+def outcome_grades(proposal: pd.DataFrame, outcome_event: pd.DataFrame) -> pd.DataFrame:
+    """proposal_id, person_id, proposed_at and the furthest milestone's grade (0: none)."""
+    grade = (
+        outcome_event.assign(grade=outcome_event["kind"].map(GRADES).fillna(0))
+        .groupby("proposal_id")["grade"]
+        .max()
+    )
+    out = proposal[["id", "jobseeker_id", "proposed_at"]].rename(
+        columns={"id": "proposal_id", "jobseeker_id": "person_id"}
+    )
+    out["grade"] = out["proposal_id"].map(grade).fillna(0).astype(int)
+    return out.dropna(subset=["person_id"]).astype({"person_id": np.int64})
