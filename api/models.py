@@ -251,3 +251,54 @@ class EvaluationRequest(StrictModel):
     k: int = Field(default=10, ge=1, le=100)
     coverage_sample: int = Field(default=2000, ge=10, le=20_000)
     task_sample: int = Field(default=300, ge=10, le=2000)
+
+
+class Health(BaseModel):
+    status: str = Field(description="ok")
+
+
+class TokenPublic(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+
+
+class Me(BaseModel):
+    name: str
+    role: str
+    area: str | None = None
+
+
+class UserCreated(BaseModel):
+    id: int
+    token: str = Field(description="Shown once; only its hash is stored.")
+
+
+class Recorded(BaseModel):
+    status: str = "recorded"
+
+
+class AuditEntry(BaseModel):
+    id: int
+    at: datetime
+    actor: str
+    role: str
+    action: str
+    object_type: str
+    object_id: str | None = None
+    purpose: str = ""
+    ruleset_version: str | None = None
+    details: dict[str, Any]
+
+
+class RoleStored(BaseModel):
+    role_id: int
+    task_ids: list[int]
+
+
+class RoleWithTasks(BaseModel):
+    role: Role
+    task_ids: list[int]
+
+
+class SheetStored(BaseModel):
+    roles: list[RoleStored]

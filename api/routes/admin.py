@@ -11,14 +11,20 @@ from sqlalchemy import select
 
 from api.deps import CurrentUser, SessionDep, User, bearer, require
 from api.models import (
+    AuditEntry,
     Created,
     EventCreate,
+    Health,
     IdPath,
+    Me,
     OverrideCreate,
     ProposalCreate,
     ProposalPublic,
+    Recorded,
+    TokenPublic,
     TokenRequest,
     UserCreate,
+    UserCreated,
 )
 from api.security import Permission, Role, hash_token
 from api.service_setup import add_user
@@ -32,13 +38,13 @@ router = APIRouter()
 
 
 @router.get("/health", tags=["operations"], summary="Liveness and database check")
-def health(session: SessionDep) -> dict[str, str]:
+def health(session: SessionDep) -> Health:
     session.execute(select(1))
-    return {"status": "ok"}
+    return Health(status="ok")
 
 
 @router.post("/auth/token", tags=["auth"], summary="Log in: a bearer token for a user")
-def login(body: TokenRequest, request: Request, session: SessionDep) -> dict[str, str]:
+def login(body: TokenRequest, request: Request, session: SessionDep) -> TokenPublic:
     """Five wrong passwords in a row lock the user name for 15 minutes (429 with
     Retry-After), as do 20 failures a minute from one address."""
     token, _ = log_in(
@@ -51,7 +57,7 @@ def login(body: TokenRequest, request: Request, session: SessionDep) -> dict[str
         via="login",
         demo_allowed=request.app.state.settings.environment is not Environment.PRODUCTION,
     )
-    return {"access_token": token, "token_type": "bearer"}
+    return TokenPublic(access_token=token)
 
 
 @router.delete("/auth/token", tags=["auth"], status_code=204, summary="Log out: end this token")
@@ -97,8 +103,8 @@ def revoke_tokens(
 
 
 @router.get("/me", tags=["auth"], summary="Who am I")
-def me(user: CurrentUser) -> dict[str, str | None]:
-    return {"name": user.name, "role": user.role.value, "area": user.area}
+def me(user: CurrentUser) -> Me:
+    return Me(name=user.name, role=user.role.value, area=user.area)
 
 
 @router.post("/users", tags=["users"], status_code=201, summary="Add a user (admin)")
@@ -107,7 +113,7 @@ def create_user(
     request: Request,
     session: SessionDep,
     user: Annotated[User, require(Permission.MANAGE_USERS)],
-) -> dict[str, object]:
+) -> UserCreated:
     token = add_user(
         session,
         name=body.name,
@@ -119,7 +125,7 @@ def create_user(
     )
     user_id = session.scalar(select(UserRow.id).where(UserRow.name == body.name))
     session.commit()
-    return {"id": user_id, "token": token}
+    return UserCreated(id=int(user_id or 0), token=token)
 
 
 @router.post(
@@ -167,9 +173,9 @@ def add_event(
     request: Request,
     session: SessionDep,
     user: Annotated[User, require(Permission.PROPOSE)],
-) -> dict[str, str]:
+) -> Recorded:
     proposals.record_outcome(request_context(request, session, user), proposal_id, body.event)
-    return {"status": "recorded"}
+    return Recorded()
 
 
 @router.post(
@@ -201,7 +207,7 @@ def audit_log(
     object_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-) -> list[dict[str, object]]:
+) -> list[AuditEntry]:
     query = select(AuditRow)
     if actor:
         query = query.where(AuditRow.actor == actor)
@@ -211,17 +217,17 @@ def audit_log(
         query = query.where(AuditRow.object_id == object_id)
     rows = session.scalars(query.order_by(AuditRow.id.desc()).limit(limit).offset(offset))
     return [
-        {
-            "id": r.id,
-            "at": r.at.isoformat(),
-            "actor": r.actor,
-            "role": r.role,
-            "action": r.action,
-            "object_type": r.object_type,
-            "object_id": r.object_id,
-            "purpose": r.purpose,
-            "ruleset_version": r.ruleset_version,
-            "details": r.details,
-        }
+        AuditEntry(
+            id=r.id,
+            at=r.at,
+            actor=r.actor,
+            role=r.role,
+            action=r.action,
+            object_type=r.object_type,
+            object_id=r.object_id,
+            purpose=r.purpose,
+            ruleset_version=r.ruleset_version,
+            details=r.details,
+        )
         for r in rows
     ]

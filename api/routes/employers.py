@@ -8,7 +8,17 @@ from fastapi import APIRouter, Query, Request, UploadFile
 from sqlalchemy import func, select
 
 from api.deps import SessionDep, User, require
-from api.models import Created, EmployerCreate, IdPath, NoteCreate, Page, RoleCreate
+from api.models import (
+    Created,
+    EmployerCreate,
+    IdPath,
+    NoteCreate,
+    Page,
+    RoleCreate,
+    RoleStored,
+    RoleWithTasks,
+    SheetStored,
+)
 from api.security import Permission
 from api.services import employers
 from api.services.context import request_context
@@ -84,9 +94,9 @@ def list_roles(
     employer_id: IdPath,
     session: SessionDep,
     user: Annotated[User, require(Permission.READ_EMPLOYERS)],
-) -> list[dict[str, object]]:
+) -> list[RoleWithTasks]:
     return [
-        {"role": role.model_dump(mode="json"), "task_ids": ids}
+        RoleWithTasks(role=role, task_ids=ids)
         for role, ids in repository.list_employer_tasks(session, employer_id=employer_id)
     ]
 
@@ -98,10 +108,10 @@ def add_role(
     request: Request,
     session: SessionDep,
     user: Annotated[User, require(Permission.WRITE_EMPLOYERS)],
-) -> dict[str, object]:
+) -> RoleStored:
     ctx = request_context(request, session, user)
     role_id, task_ids = employers.add_role(ctx, employer_id, body.role)
-    return {"role_id": role_id, "task_ids": task_ids}
+    return RoleStored(role_id=role_id, task_ids=task_ids)
 
 
 @router.post("/{employer_id}/ratko", status_code=201, summary="Upload a Ratko spreadsheet")
@@ -112,11 +122,11 @@ def upload_ratko(
     session: SessionDep,
     user: Annotated[User, require(Permission.WRITE_EMPLOYERS)],
     replace: bool = False,
-) -> dict[str, object]:
+) -> SheetStored:
     """Every row is validated; if any is bad, nothing is stored and the 422 lists every
     error with its row and column."""
     ctx = request_context(request, session, user)
     stored = employers.upload_ratko(
         ctx, employer_id, file.file.read(), file.filename or "upload", replace=replace
     )
-    return {"roles": [{"role_id": r, "task_ids": t} for r, t in stored]}
+    return SheetStored(roles=[RoleStored(role_id=r, task_ids=t) for r, t in stored])
