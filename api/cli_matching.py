@@ -6,31 +6,20 @@ Load the index from the configured database, delegate to :mod:`matching`, format
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
 import typer
 from pydantic import BaseModel
-from sqlalchemy.orm import sessionmaker
 
-from api.deps import ForbiddenError, IndexHolder, User
-from api.index_cache import IndexSnapshots
+from api.cli_context import AsOption, acting
 from api.models import MatchFilters
-from api.models_store import load_active_reranker
-from api.security import Permission, Role, allowed
+from api.security import Permission
 from api.services import matching
-from api.services.context import Context
-from api.services.users import user_by_name
-from api.settings import get_settings
-from api.storage.engine import make_engine
-from api.storage.migrate import upgrade
 from features.errors import InvalidInputError, NotFoundError
 from features.schemas.errors import FieldError
 from matching.index import MatchIndex
-from matching.rules import default_ruleset, load_ruleset
 
 __all__ = ["register"]
 
@@ -44,46 +33,6 @@ RulesOption = Annotated[
 ]
 LangOption = Annotated[str, typer.Option(help="Language of the explanations: fi or en.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")]
-AsOption = Annotated[
-    str,
-    typer.Option(
-        "--as",
-        envvar="TASMA_USER",
-        help="The user acting (their role and area apply, and the audit names them).",
-    ),
-]
-
-
-@contextmanager
-def _context(user_name: str, rules_path: Path | None, permission: Permission) -> Iterator[Context]:
-    """The same context a request gets: the acting user, the index, the rule set (the active
-    one, or a file being tried) and the active re-ranker (not with a file)."""
-    rules = None
-    if rules_path is not None:
-        if not rules_path.is_file():
-            raise InvalidInputError([FieldError("rules", f"no such file: {rules_path}")])
-        rules = load_ruleset(rules_path)
-    settings = get_settings()
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    with sessionmaker(engine, expire_on_commit=False)() as session:
-        row = user_by_name(session, user_name)
-        if not row.active:
-            raise ForbiddenError(f"user {user_name} is switched off")
-        user = User(row.id, row.name, Role(row.role), row.area)
-        if not allowed(user.role, permission):
-            raise ForbiddenError(
-                f"role {user.role.value} may not {permission.value.replace('_', ' ')}"
-            )
-        holder = IndexHolder(
-            engine,
-            rules or default_ruleset(),
-            IndexSnapshots(settings.data_dir / "index-cache"),
-            follow_active=rules is None,
-        )
-        reranker = load_active_reranker(settings.models_dir) if rules is None else None
-        yield Context(session=session, actor=user, index=holder, reranker=reranker)
-    engine.dispose()
 
 
 def _lang(lang: str) -> str:
@@ -149,7 +98,7 @@ def register(app: typer.Typer, friendly: Any) -> None:
         language = _lang(lang)
         filters = MatchFilters(k=k, sector=sector, municipality=municipality,
                                employer_id=employer, radius_km=radius)  # fmt: skip
-        with _context(user, rules, Permission.MATCH_PERSON) as ctx:
+        with acting(user, Permission.MATCH_PERSON, rules) as ctx:
             index = ctx.index.get(ctx.session)
             answer = matching.tasks_for_person(
                 ctx, _person_id(index, person), filters, purpose="cli"
@@ -181,7 +130,7 @@ def register(app: typer.Typer, friendly: Any) -> None:
     ) -> None:
         """The best candidates for a task (or a set of tasks), by pseudonymous code."""
         language = _lang(lang)
-        with _context(user, rules, Permission.MATCH_TASKS) as ctx:
+        with acting(user, Permission.MATCH_TASKS, rules) as ctx:
             answer = matching.candidates_for_tasks(ctx, task_ids, k, area)
         if as_json:
             _json(answer)
@@ -209,7 +158,7 @@ def register(app: typer.Typer, friendly: Any) -> None:
     ) -> None:
         """Why a task is not suggested to a person, and the smallest change that would fit."""
         language = _lang(lang)
-        with _context(user, rules, Permission.MATCH_PERSON) as ctx:
+        with acting(user, Permission.MATCH_PERSON, rules) as ctx:
             index = ctx.index.get(ctx.session)
             answer = matching.why_not(ctx, _person_id(index, person), task)
         if as_json:
@@ -244,7 +193,7 @@ def register(app: typer.Typer, friendly: Any) -> None:
         if person is None and not (employer and len(employer) == 1):
             raise InvalidInputError([FieldError("person", "give --person, or one --employer")])
         permission = Permission.MATCH_PERSON if person is not None else Permission.COMPOSE
-        with _context(user, rules, permission) as ctx:
+        with acting(user, permission, rules) as ctx:
             index = ctx.index.get(ctx.session)
             if person is not None:
                 mine = matching.compose_job_for_person(

@@ -3,8 +3,8 @@
     tasma rules list | show V | diff A B | validate FILE | import FILE --note N | export V |
     activate V
 
-The command line acts with the database's own rights (like an admin): activation is audited
-with the actor ``cli``.
+Reading needs only the database; storing and activating act as a named user (``--as`` or
+``TASMA_USER``) whose role allows it, and the audit names them.
 """
 
 from __future__ import annotations
@@ -19,12 +19,15 @@ import typer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from api.cli_context import AsOption, acting
+from api.security import Permission
+from api.services import rulesets as service
 from api.storage import rulesets
 from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade
 from features.errors import InvalidInputError
 from features.schemas.errors import FieldError
-from matching.rules import RuleSet, diff_rulesets, load_ruleset, ruleset_yaml
+from matching.rules import RuleSet, load_ruleset, ruleset_yaml
 
 __all__ = ["register"]
 
@@ -52,7 +55,7 @@ def _resolve(session: Session, ref: str) -> RuleSet:
     path = Path(ref)
     if path.suffix in (".yaml", ".yml", ".json") and path.is_file():
         return load_ruleset(path)
-    return rulesets.rules_of(rulesets.get_ruleset(session, ref))
+    return service.rules(session, ref)
 
 
 def register(app: typer.Typer, friendly: Any) -> None:
@@ -65,27 +68,15 @@ def register(app: typer.Typer, friendly: Any) -> None:
     def list_(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         """Every stored version, oldest first; * marks the active one."""
         with transaction(_engine()) as session:
-            active = rulesets.active_version(session)
-            rows = [
-                {
-                    "version": r.version,
-                    "parent": r.parent,
-                    "author": r.author,
-                    "created_at": r.created_at.isoformat(timespec="seconds"),
-                    "active": r.version == active,
-                    "note": r.note,
-                }
-                for r in rulesets.list_rulesets(session)
-            ]
+            listed = service.list_rulesets(session)
         if as_json:
-            typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+            typer.echo(listed.model_dump_json(indent=2))
             return
-        for r in rows:
-            mark = "*" if r["active"] else " "
-            parent = f" <- {r['parent']}" if r["parent"] else ""
-            typer.echo(
-                f"{mark} {r['version']}{parent}  {r['created_at']}  {r['author']}: {r['note']}"
-            )
+        for r in listed.data:
+            mark = "*" if r.active else " "
+            parent = f" <- {r.parent}" if r.parent else ""
+            when = r.created_at.isoformat(timespec="seconds")
+            typer.echo(f"{mark} {r.version}{parent}  {when}  {r.author}: {r.note}")
 
     @rules_app.command("show")
     @friendly
@@ -102,7 +93,7 @@ def register(app: typer.Typer, friendly: Any) -> None:
     ) -> None:
         """A stored version as a YAML file for version control."""
         with transaction(_engine()) as session:
-            text = ruleset_yaml(rulesets.rules_of(rulesets.get_ruleset(session, version)))
+            text = ruleset_yaml(service.rules(session, version))
         if output is None:
             typer.echo(text, nl=False)
         else:
@@ -117,12 +108,13 @@ def register(app: typer.Typer, friendly: Any) -> None:
     ) -> None:
         """What changes from OLD to NEW, one setting a line."""
         with transaction(_engine()) as session:
-            changes = diff_rulesets(_resolve(session, old), _resolve(session, new))
+            changes = service.diff(session, _resolve(session, old), _resolve(session, new)).changes
         if not changes:
             typer.echo("no differences")
-        for path, a, b in changes:
-            before, after = json.dumps(a, ensure_ascii=False), json.dumps(b, ensure_ascii=False)
-            typer.echo(f"{path}: {before} -> {after}")
+        for c in changes:
+            before = json.dumps(c.before, ensure_ascii=False)
+            after = json.dumps(c.after, ensure_ascii=False)
+            typer.echo(f"{c.path}: {before} -> {after}")
 
     @rules_app.command("validate")
     @friendly
@@ -136,26 +128,28 @@ def register(app: typer.Typer, friendly: Any) -> None:
     def import_(
         file: Annotated[Path, typer.Argument(help="A YAML or JSON rule set.")],
         note: Annotated[str, typer.Option(help="What changed and why.")],
+        user: AsOption,
         parent: ParentOption = None,
-        author: Annotated[str, typer.Option(help="Who wrote it.")] = "cli",
     ) -> None:
-        """Store a rule-set file as a new version (not yet active)."""
+        """Store a rule-set file as a new version (not yet active), its author the acting
+        user (audited)."""
         if not note.strip():
             raise InvalidInputError([FieldError("note", "say what changed and why")])
         rules = load_ruleset(_file(file))
-        with transaction(_engine()) as session:
-            base = parent or rulesets.active_version(session)
-            rulesets.add_ruleset(session, rules, author=author, parent=base, note=note)
-        typer.echo(f"stored {rules.version} (parent {base}); not active yet")
+        with acting(user, Permission.WRITE_RULESETS) as ctx:
+            stored = service.create(ctx, rules, note=note, parent=parent)
+        typer.echo(f"stored {rules.version} (parent {stored.parent}); not active yet")
         typer.echo(f"activate with: tasma rules activate {rules.version}")
 
     @rules_app.command("activate")
     @friendly
-    def activate(version: Annotated[str, typer.Argument(help="A stored version.")]) -> None:
-        """Make a stored version the one every match uses (audited)."""
-        with transaction(_engine()) as session:
-            previous = rulesets.activate(session, version, actor="cli", role="admin")
-        typer.echo(f"active rule set: {version} (was {previous})")
+    def activate(
+        version: Annotated[str, typer.Argument(help="A stored version.")], user: AsOption
+    ) -> None:
+        """Make a stored version the one every match uses (audited with the acting user)."""
+        with acting(user, Permission.ACTIVATE_RULESET) as ctx:
+            done = service.activate(ctx, version)
+        typer.echo(f"active rule set: {version} (was {done.previous})")
 
     app.add_typer(rules_app, name="rules")
 

@@ -22,6 +22,7 @@ class BusyError(TasmaError):
 
     code = "busy"
 
+
 log = logging.getLogger("tasma.api")
 
 _STATUS = {

@@ -185,8 +185,11 @@ def main(argv: list[str] | None = None) -> int:
     print("connections  req/s   p50 ms  p90 ms  p99 ms  errors")
     for r in runs:
         cells = [r.get(f"p{p}_ms", 0) for p in ("50", "90", "99")]
-        print(f"{r['connections']:>11}  {r['requests_per_second']:>6.1f}  "
-              + "  ".join(f"{c:>6}" for c in cells) + f"  {int(r['errors']):>6}")
+        print(
+            f"{r['connections']:>11}  {r['requests_per_second']:>6.1f}  "
+            + "  ".join(f"{c:>6}" for c in cells)
+            + f"  {int(r['errors']):>6}"
+        )
     print(f"sustainable at p99 < {P99_TARGET_MS:g} ms: "
           f"{result['sustainable_requests_per_second']:.1f} requests/s")  # fmt: skip
     return 0

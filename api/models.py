@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Path
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from features.schemas import (
     Demographics,
@@ -241,6 +241,52 @@ class RuleSetCreate(StrictModel):
         description="The version it changes (default: the active one).",
     )
     note: str = Field(min_length=1, max_length=2000, description="What changed and why.")
+
+
+class RuleSetSummary(BaseModel):
+    version: str
+    parent: str | None
+    author: str
+    created_at: datetime
+    note: str
+    fingerprint: str
+    active: bool
+
+
+class RuleSetList(BaseModel):
+    data: list[RuleSetSummary]
+    count: int
+
+
+class RuleSetDetail(RuleSetSummary):
+    rules: dict[str, Any] = Field(description="The rule set as stored (see the RuleSet schema).")
+
+
+class RuleSetChange(BaseModel):
+    path: str = Field(description="The setting, e.g. groups.physical.over_demand_tolerance")
+    before: Any = Field(alias="from")
+    after: Any = Field(alias="to")
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+
+class RuleSetDiff(BaseModel):
+    source: str = Field(alias="from")
+    target: str = Field(alias="to")
+    changes: list[RuleSetChange]
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+
+class Activation(BaseModel):
+    active: str
+    previous: str | None
+
+
+class DraftValid(BaseModel):
+    valid: bool
+    version: str
+    fingerprint: str
 
 
 class EvaluationRequest(StrictModel):

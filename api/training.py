@@ -14,7 +14,7 @@ from sklearn.metrics import brier_score_loss, roc_auc_score
 
 from api.evaluation import finite
 from api.models_store import library_versions
-from matching.evaluation import compare, evaluate, replay
+from matching.evaluation import Verdict, adoption_verdict, compare, evaluate, replay
 from matching.index import MatchIndex
 from matching.reranker import (
     FEATURES,
@@ -34,20 +34,16 @@ def _day(value: Any) -> str:
     return pd.Timestamp(value).date().isoformat()
 
 
-def _verdict(hit: dict[str, Any], mrr: dict[str, Any], k: int) -> str:
-    """Better only when the hit rate's interval is above zero and MRR's is not below it;
-    worse when either interval is below zero."""
-
-    def above(row: dict[str, Any]) -> bool:
-        return row.get("ci_low") is not None and row["ci_low"] > 0
-
-    def below(row: dict[str, Any]) -> bool:
-        return row.get("ci_high") is not None and row["ci_high"] < 0
-
+def _verdict_text(verdict: Verdict, comparison: dict[str, Any], k: int, brier: float,
+                  base_brier: float) -> str:  # fmt: skip
+    hit, mrr = comparison[f"hit_rate@{k}"], comparison["mrr"]
     figures = f"hit rate@{k} {hit['a']:.3f} → {hit['b']:.3f}, MRR {mrr['a']:.3f} → {mrr['b']:.3f}"
-    if below(hit) or below(mrr):
+    if verdict is Verdict.WORSE and brier >= base_brier:
+        return (f"worse than predicting the base rate (Brier {brier:.4f} ≥ {base_brier:.4f}; "
+                f"{figures}); do not activate")  # fmt: skip
+    if verdict is Verdict.WORSE:
         return f"worse than the rules on held-out history ({figures}); do not activate"
-    if above(hit):
+    if verdict is Verdict.BETTER:
         return f"beats the rules on held-out history ({figures}; intervals above zero)"
     return f"no clear difference from the rules on held-out history ({figures})"
 
@@ -95,8 +91,9 @@ def train_with_card(
         replay(index, rules, history, reranker=model, **options), demographics, today
     )
     comparison = compare(by_rules, by_model)
-    hit, mrr = comparison[f"hit_rate@{k}"], comparison["mrr"]
-    verdict = _verdict(hit, mrr, k)
+    brier = float(brier_score_loss(data.y[test], predicted))
+    base_brier = float(brier_score_loss(data.y[test], base))
+    verdict = adoption_verdict(comparison, k, brier=brier, base_rate_brier=base_brier)
     digest = hashlib.sha256(np.ascontiguousarray(data.x).tobytes() + data.y.tobytes())
     card = {
         "version": version,
@@ -126,11 +123,12 @@ def train_with_card(
         "metrics": {
             "test_auc": float(roc_auc_score(data.y[test], predicted)),
             "rules_auc": float(roc_auc_score(data.y[test], rules_total)),
-            "test_brier": float(brier_score_loss(data.y[test], predicted)),
-            "base_rate_brier": float(brier_score_loss(data.y[test], base)),
+            "test_brier": brier,
+            "base_rate_brier": base_brier,
             "comparison": comparison,
         },
-        "verdict": verdict,
+        "verdict": _verdict_text(verdict, comparison, k, brier, base_brier),
+        "verdict_code": verdict.value,
         "fairness": by_model.to_dict()["fairness"],
     }
     return model, finite(card)

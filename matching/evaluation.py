@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from typing import Any, TypeVar
 
 import numpy as np
@@ -33,8 +34,9 @@ from matching.metrics import (
     skew_at_k,
 )
 from matching.outcomes import SUCCESS_GRADE, outcome_grades
-from matching.ranking import MAX_K, rank_people_for_tasks, rank_tasks_for_person
-from matching.reranker import Reranker, rerank
+from matching.rankers import task_ranker
+from matching.ranking import MAX_K, rank_people_for_tasks
+from matching.reranker import Reranker
 from matching.rules import RuleSet
 
 __all__ = [
@@ -101,11 +103,10 @@ def replay(
     suggested: list[tuple[int, int, int, int, str, int]] = []
     feasible_counts: dict[int, int] = {}
     sector_names = np.array(SECTORS.ids, dtype=object)
+    ranker = task_ranker(rules, reranker)
     for person_id in progress(person_ids, desc=f"replay {rules.version}", unit="person"):
         person_id = int(person_id)
-        ranked = rank_tasks_for_person(people, tasks, person_id, rules, MAX_K)
-        if reranker is not None:
-            ranked, _ = rerank(ranked, people, tasks, reranker, MAX_K)
+        ranked = ranker.tasks_for_person(people, tasks, person_id, MAX_K)
         feasible_counts[person_id] = ranked.n_feasible
         for position, task_id in enumerate(ranked.ids, start=1):
             rank_of[(person_id, int(task_id))] = position
@@ -342,3 +343,39 @@ def compare(
         )  # fmt: skip
         out[name].update({"diff": point, "ci_low": low, "ci_high": high})
     return out
+
+
+class Verdict(StrEnum):
+    """What held-out history says about adopting B (a model, a rule set) over A."""
+
+    BETTER = "better"
+    WORSE = "worse"
+    UNCLEAR = "unclear"
+
+
+def adoption_verdict(
+    comparison: dict[str, dict[str, float]],
+    k: int,
+    *,
+    brier: float | None = None,
+    base_rate_brier: float | None = None,
+) -> Verdict:
+    """Better only when the hit rate's interval is above zero and MRR's is not below it;
+    worse when either interval is below zero — or when a model's probabilities are no better
+    than predicting the base rate for everyone (its Brier score at least the base rate's),
+    whatever its ranking does."""
+
+    def above(row: dict[str, float]) -> bool:
+        return row.get("ci_low") is not None and row["ci_low"] > 0
+
+    def below(row: dict[str, float]) -> bool:
+        return row.get("ci_high") is not None and row["ci_high"] < 0
+
+    hit, mrr = comparison[f"hit_rate@{k}"], comparison["mrr"]
+    if brier is not None and base_rate_brier is not None and brier >= base_rate_brier:
+        return Verdict.WORSE
+    if below(hit) or below(mrr):
+        return Verdict.WORSE
+    if above(hit):
+        return Verdict.BETTER
+    return Verdict.UNCLEAR

@@ -136,3 +136,19 @@ def api_client(database_url: str, **settings: object) -> TestClient:
     """The API on ``database_url`` with test settings (and any overrides)."""
     defaults: dict[str, object] = {"environment": Environment.TEST, "demo_on_empty": False}
     return TestClient(create_app(Settings(database_url=database_url, **(defaults | settings))))
+
+
+@pytest.fixture(scope="session")
+def trained():
+    """A re-ranker trained on a small demo world's history: (world, index, model, card)."""
+    from api.training import train_with_card
+    from features.demo import build_world
+    from matching.index import MatchIndex
+    from matching.rules import default_ruleset
+
+    world = build_world("small", seed=7)
+    index = MatchIndex.from_tables(world.tables)
+    model, card = train_with_card(
+        index, default_ruleset(), world.tables, version="test-model", k=10
+    )
+    return world, index, model, card

@@ -282,7 +282,8 @@ def test_rule_set_versions_are_proposed_compared_and_activated_with_an_audit_tra
         auth(tokens["coordinator"]),
     )
     listed = client.get("/rulesets", headers=analyst).json()
-    assert [(r["version"], r["active"], r["author"]) for r in listed] == [
+    assert listed["count"] == len(listed["data"]) == 1
+    assert [(r["version"], r["active"], r["author"]) for r in listed["data"]] == [
         ("default-2026.11", True, "system")
     ]
     created = client.post(
@@ -311,7 +312,8 @@ def test_rule_set_versions_are_proposed_compared_and_activated_with_an_audit_tra
     assert after["ruleset_version"] == "near-2026.12"
     (event,) = audit_rows(engine, action="activate_ruleset", actor="admin")
     assert event.object_id == "near-2026.12" and event.details == {"previous": "default-2026.11"}
-    assert len(audit_rows(engine, action="create_ruleset")) == 1
+    (created_row,) = audit_rows(engine, action="create_ruleset")
+    assert created_row.actor == "analyst" and created_row.object_id == "near-2026.12"
 
 
 def test_an_analyst_evaluates_and_compares_rule_sets_in_aggregate_only(service):

@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from api.cli import app
+from api.security import Role
+from api.service_setup import add_user
 from api.spreadsheet import read_sheet, write_sheet
 from api.storage import repository
 from api.storage.engine import make_engine, transaction
@@ -168,8 +170,12 @@ def test_matching_commands_end_to_end(db, tmp_path, monkeypatch):
     task = data["items"][0]["task_id"]
     assert data["items"][0]["explanation"]["feasible"] is True
     with engine.connect() as c:
-        stored = c.scalar(sa.select(SuggestionRow.actor).where(SuggestionRow.id == data["suggestion_id"]))
-        audited = c.scalars(sa.select(AuditRow.actor).where(AuditRow.action == "match_person_tasks")).all()
+        stored = c.scalar(
+            sa.select(SuggestionRow.actor).where(SuggestionRow.id == data["suggestion_id"])
+        )
+        audited = c.scalars(
+            sa.select(AuditRow.actor).where(AuditRow.action == "match_person_tasks")
+        ).all()
     assert stored == "anna.k" and "anna.k" in audited
     reverse = json.loads(runner.invoke(app, ["match", "tasks", str(task), "--json"]).output)
     assert code in {i["code"] for i in reverse["items"]}
@@ -211,7 +217,7 @@ def test_rules_round_trip_from_file_to_active_with_an_audit_row(db, tmp_path):
 
     listed = runner.invoke(app, ["rules", "list", "--json"])
     assert listed.exit_code == 0, listed.output
-    assert [(r["version"], r["active"]) for r in json.loads(listed.output)] == [
+    assert [(r["version"], r["active"]) for r in json.loads(listed.output)["data"]] == [
         ("default-2026.11", True)
     ]
     exported = tmp_path / "rules.yaml"
@@ -226,31 +232,44 @@ def test_rules_round_trip_from_file_to_active_with_an_audit_row(db, tmp_path):
     assert "valid: near-1" in runner.invoke(app, ["rules", "validate", str(exported)]).output
     diff = runner.invoke(app, ["rules", "diff", "default-2026.11", str(exported)])
     assert diff.output.strip() == "weights.distance: 1.0 -> 3.0"
-    stored = runner.invoke(app, ["rules", "import", str(exported), "--note", "nearer work"])
-    assert stored.exit_code == 0 and "parent default-2026.11" in stored.output
-    again = runner.invoke(app, ["rules", "import", str(exported), "--note", "twice"])
+    engine = make_engine(db)
+    with transaction(engine) as s:
+        add_user(s, name="aino.a", role=Role.ANALYST)
+        add_user(s, name="pekka.p", role=Role.ADMIN)
+    importing = ["rules", "import", str(exported), "--note", "nearer work"]
+    unnamed = runner.invoke(app, importing)
+    assert unnamed.exit_code != 0 and "--as" in unnamed.output
+    stored = runner.invoke(app, [*importing, "--as", "aino.a"])
+    assert stored.exit_code == 0 and "parent default-2026.11" in stored.output, stored.output
+    again = runner.invoke(
+        app, ["rules", "import", str(exported), "--note", "twice", "--as", "aino.a"]
+    )
     assert again.exit_code == 1 and "exists" in again.output
-    assert runner.invoke(app, ["rules", "activate", "near-1"]).exit_code == 0
+    refused = runner.invoke(app, ["rules", "activate", "near-1", "--as", "aino.a"])
+    assert refused.exit_code == 1 and "may not activate ruleset" in refused.output
+    assert runner.invoke(app, ["rules", "activate", "near-1", "--as", "pekka.p"]).exit_code == 0
     assert "distance: 3.0" in runner.invoke(app, ["rules", "show", "near-1"]).output
-    after = json.loads(runner.invoke(app, ["rules", "list", "--json"]).output)
+    after = json.loads(runner.invoke(app, ["rules", "list", "--json"]).output)["data"]
     assert [(r["version"], r["parent"], r["active"]) for r in after] == [
         ("default-2026.11", None, False),
         ("near-1", "default-2026.11", True),
     ]
-    engine = make_engine(db)
     with engine.connect() as c:
         events = c.execute(
-            sa.select(AuditRow.object_id, AuditRow.details).where(
-                AuditRow.action == "activate_ruleset"
+            sa.select(AuditRow.action, AuditRow.actor, AuditRow.object_id).where(
+                AuditRow.object_type == "ruleset"
             )
         ).all()
-    assert events[-1] == ("near-1", {"previous": "default-2026.11"})
+    assert events[-2:] == [
+        ("create_ruleset", "aino.a", "near-1"),
+        ("activate_ruleset", "pekka.p", "near-1"),
+    ]
 
     bad = tmp_path / "bad.yaml"
     bad.write_text("version: x\nweights: {distance: -1}\n")
     invalid = runner.invoke(app, ["rules", "validate", str(bad)])
     assert invalid.exit_code == 1 and "weights.distance" in invalid.output
-    assert runner.invoke(app, ["rules", "activate", "nope"]).exit_code == 1
+    assert runner.invoke(app, ["rules", "activate", "nope", "--as", "pekka.p"]).exit_code == 1
 
 
 def test_evaluate_prints_metrics_and_a_comparison(db, tmp_path):

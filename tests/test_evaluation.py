@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from features.demo import AS_OF, build_world
-from matching.evaluation import compare, evaluate, replay
+from matching.evaluation import Verdict, adoption_verdict, compare, evaluate, replay
 from matching.index import MatchIndex
 from matching.metrics import (
     bootstrap_difference,
@@ -173,3 +173,28 @@ def test_no_scoring_path_reads_demographics(small):
     fa = evaluate(a, world.tables["jobseeker_demographics"], AS_OF).fairness["gender"]
     fb = evaluate(b, shuffled, AS_OF).fairness["gender"]
     assert fa != fb
+
+
+def _row(low: float | None, high: float | None) -> dict[str, float]:
+    row = {"a": 0.1, "b": 0.12, "diff": 0.02}
+    if low is not None and high is not None:
+        row.update({"ci_low": low, "ci_high": high})
+    return row
+
+
+@pytest.mark.parametrize(
+    ("hit", "mrr", "brier", "expected"),
+    [
+        (_row(0.01, 0.05), _row(-0.01, 0.03), (0.20, 0.22), Verdict.BETTER),
+        (_row(0.01, 0.05), _row(-0.05, -0.01), (0.20, 0.22), Verdict.WORSE),
+        (_row(-0.05, -0.01), _row(-0.01, 0.03), (0.20, 0.22), Verdict.WORSE),
+        (_row(-0.01, 0.05), _row(-0.01, 0.03), (0.20, 0.22), Verdict.UNCLEAR),
+        (_row(None, None), _row(None, None), None, Verdict.UNCLEAR),
+        # Ranking looks better, but the probabilities are worse than the base rate's.
+        (_row(0.01, 0.05), _row(0.0, 0.03), (0.23, 0.22), Verdict.WORSE),
+    ],
+)
+def test_adoption_verdict(hit, mrr, brier, expected):
+    comparison = {"hit_rate@10": hit, "mrr": mrr}
+    scores = {"brier": brier[0], "base_rate_brier": brier[1]} if brier else {}
+    assert adoption_verdict(comparison, 10, **scores) is expected

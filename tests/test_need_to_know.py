@@ -156,7 +156,11 @@ def test_attribution_comes_from_the_service_not_the_client(service):
     assert refused.status_code == 422
     fields = {e["field"] for e in refused.json()["errors"]}
     assert {"proposed_by", "ruleset_version", "events"} <= fields
-    body = {"jobseeker_code": code, "task_ids": [task_id], "suggestion_id": matches["suggestion_id"]}
+    body = {
+        "jobseeker_code": code,
+        "task_ids": [task_id],
+        "suggestion_id": matches["suggestion_id"],
+    }
     created = client.post("/proposals", json=body, headers=headers)
     assert created.status_code == 201, created.text
     proposal = client.get(f"/proposals/{created.json()['id']}", headers=headers).json()
@@ -192,8 +196,9 @@ def test_outcome_notes_are_for_the_persons_own_coordinators_only(service):
         }
     }
     assert (
-        client.post(f"/proposals/{pid}/events", json=event, headers=auth(tokens["coordinator"]))
-        .status_code
+        client.post(
+            f"/proposals/{pid}/events", json=event, headers=auth(tokens["coordinator"])
+        ).status_code
         == 201
     )
     own = client.get(f"/proposals/{pid}", headers=auth(tokens["coordinator"])).json()

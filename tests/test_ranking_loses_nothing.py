@@ -16,9 +16,7 @@ from matching.scoring import score_pairs
 from tests.worlds import small_worlds
 
 DEFAULT = default_ruleset()
-FAR = DEFAULT.model_copy(
-    update={"hard": DEFAULT.hard.model_copy(update={"max_distance_km": 80.0})}
-)
+FAR = DEFAULT.model_copy(update={"hard": DEFAULT.hard.model_copy(update={"max_distance_km": 80.0})})
 LOOSE = DEFAULT.model_copy(
     update={
         "hard": DEFAULT.hard.model_copy(

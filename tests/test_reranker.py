@@ -17,22 +17,11 @@ from api.settings import Environment, Settings
 from api.storage.bulk import load_tables
 from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade
-from api.training import train_with_card
-from features.demo import build_world
-from matching.index import MatchIndex
 from matching.ranking import MAX_K, rank_tasks_for_person
 from matching.reranker import FEATURES, MONOTONE, rerank, time_split, training_data
 from matching.rules import default_ruleset
 
 RULES = default_ruleset()
-
-
-@pytest.fixture(scope="module")
-def trained():
-    world = build_world("small", seed=7)
-    index = MatchIndex.from_tables(world.tables)
-    model, card = train_with_card(index, RULES, world.tables, version="test-model", k=10)
-    return world, index, model, card
 
 
 def test_more_over_demand_or_adjustments_never_raises_the_prediction(trained):

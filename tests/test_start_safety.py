@@ -62,8 +62,14 @@ def test_demo_users_are_switched_off_when_the_database_is_not_a_demo(engine):
     with engine.begin() as c:  # the same database, now holding real data, unmarked
         c.execute(sa.text("UPDATE data_version SET demo = :no").bindparams(no=False))
     assert sorted(retire_demo_users(engine)) == sorted(tokens)
-    app = create_app(Settings(database_url=str(engine.url.render_as_string(False)),
-                              environment=Environment.TEST, demo_on_empty=False, warm_index=False))
+    app = create_app(
+        Settings(
+            database_url=str(engine.url.render_as_string(False)),
+            environment=Environment.TEST,
+            demo_on_empty=False,
+            warm_index=False,
+        )
+    )
     client = TestClient(app)
     for token in tokens.values():
         assert client.get("/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
@@ -75,18 +81,33 @@ def test_demo_users_are_switched_off_when_the_database_is_not_a_demo(engine):
 
 def test_production_needs_a_secret_key():
     with pytest.raises(ValueError, match="TASMA_SECRET_KEY"):
-        Settings(environment=Environment.PRODUCTION, demo_on_empty=False,
-                 database_url="postgresql://x@127.0.0.1/db")
-    Settings(environment=Environment.PRODUCTION, demo_on_empty=False,
-             database_url="postgresql://x@127.0.0.1/db", secret_key="k" * 32)
+        Settings(
+            environment=Environment.PRODUCTION,
+            demo_on_empty=False,
+            database_url="postgresql://x@127.0.0.1/db",
+        )
+    Settings(
+        environment=Environment.PRODUCTION,
+        demo_on_empty=False,
+        database_url="postgresql://x@127.0.0.1/db",
+        secret_key="k" * 32,
+    )
 
 
 def test_serve_refuses_a_real_database_without_an_admin(tmp_path):
     url = f"sqlite:///{tmp_path / 'real.db'}"
-    env = os.environ | {"DATABASE_URL": url, "TASMA_DEMO_ON_EMPTY": "false",
-                        "TASMA_ENVIRONMENT": "test"}
-    done = subprocess.run([sys.executable, "-m", "api.cli", "serve", "--port", "1"], env=env,
-                          capture_output=True, text=True, timeout=60)
+    env = os.environ | {
+        "DATABASE_URL": url,
+        "TASMA_DEMO_ON_EMPTY": "false",
+        "TASMA_ENVIRONMENT": "test",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "api.cli", "serve", "--port", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2
     assert "refusing to start" in done.stderr + done.stdout
     assert "tasma users add" in done.stderr + done.stdout
@@ -99,8 +120,10 @@ def test_a_purge_record_cannot_unlock_recent_audit_rows(engine):
     with transaction(engine) as s:
         s.add(AuditRow(actor="x", role="admin", action="login", object_type="user", details={}))
     future = datetime.now(UTC) + timedelta(days=365)
-    for forged in ({"at": future, "before": future},
-                   {"at": datetime.now(UTC), "before": datetime.now(UTC) - timedelta(days=1)}):
+    for forged in (
+        {"at": future, "before": future},
+        {"at": datetime.now(UTC), "before": datetime.now(UTC) - timedelta(days=1)},
+    ):
         with pytest.raises(sa.exc.DBAPIError), transaction(engine) as s:
             s.add(AuditPurgeRow(actor="attacker", removed=0, **forged))
     with pytest.raises(sa.exc.DBAPIError), engine.begin() as c:

@@ -48,7 +48,9 @@ def test_web_forms_need_the_token_and_this_sites_origin(service):
     # A Rekrypiste's note, forged from another origin of the same site, is not stored.
     with engine.begin() as c:
         c.execute(
-            sa.update(UserRow).where(UserRow.name == "rekry").values(
+            sa.update(UserRow)
+            .where(UserRow.name == "rekry")
+            .values(
                 password_hash=c.scalar(
                     sa.select(UserRow.password_hash).where(UserRow.name == "admin")
                 )
@@ -101,9 +103,7 @@ def test_failures_from_one_address_are_throttled_whatever_the_name(service):
 
 def test_rate_limit_is_per_user_and_per_address_not_per_header(engine, database_url):
     client = api_client(database_url, rate_limit_per_minute=10, warm_index=False)
-    codes = [
-        client.get("/me", headers=auth(f"tsm_made_up_{i:04d}")).status_code for i in range(12)
-    ]
+    codes = [client.get("/me", headers=auth(f"tsm_made_up_{i:04d}")).status_code for i in range(12)]
     assert codes[:10] == [401] * 10 and codes[-1] == 429, "a new header buys no allowance"
 
 
@@ -222,9 +222,7 @@ def test_an_unknown_user_name_costs_the_same_password_check(service, monkeypatch
     client, *_ = service
     calls = []
     real = auth_service.verify_password
-    monkeypatch.setattr(
-        auth_service, "verify_password", lambda *a: calls.append(a) or real(*a)
-    )
+    monkeypatch.setattr(auth_service, "verify_password", lambda *a: calls.append(a) or real(*a))
     client.post("/auth/token", json={"username": "admin", "password": "wrong one"})
     client.post("/auth/token", json={"username": "no.such.user", "password": "wrong one"})
     assert len(calls) == 2

@@ -133,7 +133,7 @@ def test_coordinator_finds_a_match_understands_it_and_records_a_proposal(server,
     expect(page.get_by_role("status")).to_have_text("Ehdotus kirjattu.")
     assert _count(engine, ProposalRow) == before + 1
     with engine.connect() as c:
-        assert c.scalar(sa.select(sa.func.count()).where(AuditRow.action == "read_jobseeker_web"))
+        assert c.scalar(sa.select(sa.func.count()).where(AuditRow.action == "read_jobseeker"))
 
     page.get_by_role("link", name="In English").click()
     expect(page.get_by_role("heading", name="Why not, and what would help")).to_be_visible()

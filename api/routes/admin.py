@@ -193,9 +193,7 @@ def override(
     user: Annotated[User, require(Permission.OVERRIDE)],
 ) -> Created:
     ctx = request_context(request, session, user)
-    return Created(
-        id=proposals.override_suggestion(ctx, suggestion_id, body.chosen, body.reason)
-    )
+    return Created(id=proposals.override_suggestion(ctx, suggestion_id, body.chosen, body.reason))
 
 
 @router.get("/audit", tags=["audit"], summary="The audit log (admin)")

@@ -11,13 +11,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from sqlalchemy import func, select
 
-from api.audit import record
 from api.deps import SessionDep, User, require
 from api.models import Created, IdPath, JobseekerCreate, JobseekerPublic, Page
 from api.security import Permission
 from api.services import people
 from api.services.context import request_context
-from api.services.policy import reachable_person
 from api.storage.tables import (
     OutcomeEventRow,
     ProposalRow,
@@ -60,19 +58,8 @@ def get_jobseeker(
     user: Annotated[User, require(Permission.READ_JOBSEEKERS)],
     purpose: Annotated[str, Query(min_length=1, max_length=200)] = "unspecified",
 ) -> JobseekerPublic:
-    row = reachable_person(request_context(request, session, user), jobseeker_id)
-    result = people.public_person(session, row, with_identity=True)
-    record(
-        session,
-        actor=user.name,
-        role=user.role,
-        action="read_jobseeker",
-        object_type="jobseeker",
-        object_id=jobseeker_id,
-        purpose=purpose,
-    )
-    session.commit()
-    return result
+    ctx = request_context(request, session, user)
+    return people.read_person(ctx, jobseeker_id, purpose=purpose)
 
 
 @router.put("/{jobseeker_id}", response_model=JobseekerPublic, summary="Replace a profile")

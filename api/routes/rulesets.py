@@ -6,49 +6,39 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 
-from api.audit import record
 from api.deps import SessionDep, User, require
-from api.models import EvaluationRequest, RuleSetCreate, RulesetVersion
+from api.models import (
+    Activation,
+    DraftValid,
+    EvaluationRequest,
+    RuleSetCreate,
+    RuleSetDetail,
+    RuleSetDiff,
+    RuleSetList,
+    RuleSetSummary,
+    RulesetVersion,
+)
 from api.security import Permission
 from api.services import evaluation
+from api.services import rulesets as service
 from api.services.context import request_context
 from api.services.evaluation import run_heavy
-from api.storage import rulesets
-from api.storage.tables import RuleSetRow
-from matching.rules import RuleSet, diff_rulesets
+from matching.rules import RuleSet
 
 router = APIRouter(prefix="/rulesets", tags=["rulesets"])
 evaluations = APIRouter(tags=["evaluations"])
 
-
-def _summary(row: RuleSetRow, active: str | None) -> dict[str, Any]:
-    return {
-        "version": row.version,
-        "parent": row.parent,
-        "author": row.author,
-        "created_at": row.created_at.isoformat(),
-        "note": row.note,
-        "fingerprint": row.fingerprint,
-        "active": row.version == active,
-    }
+Reader = Annotated[User, require(Permission.READ_RULESETS)]
 
 
 @router.get("", summary="Rule sets, oldest first, with the active one marked")
-def list_rulesets(
-    session: SessionDep, user: Annotated[User, require(Permission.READ_RULESETS)]
-) -> list[dict[str, Any]]:
-    active = rulesets.active_version(session)
-    return [_summary(row, active) for row in rulesets.list_rulesets(session)]
+def list_rulesets(session: SessionDep, user: Reader) -> RuleSetList:
+    return service.list_rulesets(session)
 
 
 @router.get("/{version}", summary="A rule set: its history entry and content")
-def get_ruleset(
-    version: RulesetVersion,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.READ_RULESETS)],
-) -> dict[str, Any]:
-    row = rulesets.get_ruleset(session, version)
-    return {**_summary(row, rulesets.active_version(session)), "rules": row.content}
+def get_ruleset(version: RulesetVersion, session: SessionDep, user: Reader) -> RuleSetDetail:
+    return service.read(session, version)
 
 
 @router.get("/{version}/diff/{other}", summary="What changes from one rule set to another")
@@ -56,55 +46,35 @@ def diff(
     version: RulesetVersion,
     other: RulesetVersion,
     session: SessionDep,
-    user: Annotated[User, require(Permission.READ_RULESETS)],
-) -> dict[str, Any]:
-    old = rulesets.rules_of(rulesets.get_ruleset(session, version))
-    new = rulesets.rules_of(rulesets.get_ruleset(session, other))
-    return {
-        "from": version,
-        "to": other,
-        "changes": [{"path": p, "from": a, "to": b} for p, a, b in diff_rulesets(old, new)],
-    }
+    user: Reader,
+) -> RuleSetDiff:
+    return service.diff(session, version, other)
 
 
 @router.post("/drafts/validate", summary="Validate a draft rule set (nothing is stored)")
-def validate_ruleset(
-    draft: RuleSet, user: Annotated[User, require(Permission.READ_RULESETS)]
-) -> dict[str, object]:
-    return {"valid": True, "version": draft.version, "fingerprint": draft.fingerprint()}
+def validate_ruleset(draft: RuleSet, user: Reader) -> DraftValid:
+    return DraftValid(valid=True, version=draft.version, fingerprint=draft.fingerprint())
 
 
 @router.post("", status_code=201, summary="Store a new rule-set version (not yet active)")
 def create_ruleset(
     body: RuleSetCreate,
+    request: Request,
     session: SessionDep,
     user: Annotated[User, require(Permission.WRITE_RULESETS)],
-) -> dict[str, Any]:
-    parent = body.parent or rulesets.active_version(session)
-    row = rulesets.add_ruleset(session, body.rules, author=user.name, parent=parent, note=body.note)
-    record(
-        session,
-        actor=user.name,
-        role=user.role,
-        action="create_ruleset",
-        object_type="ruleset",
-        object_id=row.version,
-        ruleset_version=row.version,
-        details={"parent": parent, "fingerprint": row.fingerprint},
-    )
-    session.commit()
-    return _summary(row, rulesets.active_version(session))
+) -> RuleSetSummary:
+    ctx = request_context(request, session, user)
+    return service.create(ctx, body.rules, note=body.note, parent=body.parent)
 
 
 @router.post("/{version}/activate", summary="Make a rule set the one every match uses")
 def activate(
     version: RulesetVersion,
+    request: Request,
     session: SessionDep,
     user: Annotated[User, require(Permission.ACTIVATE_RULESET)],
-) -> dict[str, Any]:
-    previous = rulesets.activate(session, version, actor=user.name, role=user.role)
-    session.commit()
-    return {"active": version, "previous": previous}
+) -> Activation:
+    return service.activate(request_context(request, session, user), version)
 
 
 @evaluations.post("/evaluations", summary="Replay the recorded history under rule sets")

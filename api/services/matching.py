@@ -33,8 +33,8 @@ from features.schemas.errors import FieldError
 from matching.composer import Bundle, compose_for_employer, compose_for_person
 from matching.explain import employer_summary, explain
 from matching.index import MatchIndex
-from matching.ranking import MAX_K, rank_people_for_tasks, rank_tasks_for_person
-from matching.reranker import rerank
+from matching.rankers import TaskFilters, task_ranker
+from matching.ranking import rank_people_for_tasks
 from matching.whynot import why_not as why_not_pair
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "tasks_for_person",
     "why_not",
 ]
+
 
 def _stored(explanation: dict[str, Any]) -> dict[str, Any]:
     """What is kept of an explanation with the suggestion: the facts it was built from
@@ -128,21 +129,20 @@ def tasks_for_person(
     index = _person_index(ctx, jobseeker_id)
     rules = ctx.index.rules
     reason = str(index.people.not_matchable_reason[index.people.row_of[jobseeker_id]])
-    model = ctx.reranker
-    ranked = rank_tasks_for_person(
+    ranker = task_ranker(rules, ctx.reranker)
+    ranked = ranker.tasks_for_person(
         index.people,
         index.tasks,
         jobseeker_id,
-        rules,
-        MAX_K if model else filters.k,  # the model reorders the rules' feasible pairs, then cuts
-        sectors=filters.sector,
-        municipalities=filters.municipality,
-        employer_ids=filters.employer_id,
-        radius_km=filters.radius_km,
+        filters.k,
+        TaskFilters(
+            sectors=filters.sector,
+            municipalities=filters.municipality,
+            employer_ids=filters.employer_id,
+            radius_km=filters.radius_km,
+        ),
     )
-    if model is not None:
-        ranked, _ = rerank(ranked, index.people, index.tasks, model, filters.k)
-    model_version = model.version if model else None
+    model_version = ranker.model_version
     items = [
         MatchItem(
             task_id=int(t),

@@ -38,6 +38,7 @@ __all__ = [
     "export_person",
     "list_people",
     "public_person",
+    "read_person",
     "replace_person",
 ]
 
@@ -58,6 +59,20 @@ def public_person(session: Session, row: JobseekerRow, *, with_identity: bool) -
         not_matchable_reason=reason,
         not_matchable_text={lang: reason_text(reason, lang) for lang in ("fi", "en")},
     )
+
+
+def read_person(
+    ctx: Context, jobseeker_id: int, *, purpose: str, via: str = "api"
+) -> JobseekerPublic:
+    """A person in full for their own coordinator (profile, identity, matchability), the read
+    audited with its purpose; the API's profile, the web UI's person page and editor."""
+    row = reachable_person(ctx, jobseeker_id)
+    result = public_person(ctx.session, row, with_identity=True)
+    record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="read_jobseeker",
+           object_type="jobseeker", object_id=jobseeker_id, purpose=purpose,
+           details={"via": via})  # fmt: skip
+    ctx.session.commit()
+    return result
 
 
 def _appearances(ctx: Context, person: JobseekerRow) -> list[SuggestionRow]:
@@ -154,9 +169,7 @@ def erase_person(ctx: Context, jobseeker_id: int) -> None:
         select(ProposalRow.id).where(ProposalRow.jobseeker_id == jobseeker_id)
     ).all()
     session.execute(
-        update(OutcomeEventRow)
-        .where(OutcomeEventRow.proposal_id.in_(proposal_ids))
-        .values(note="")
+        update(OutcomeEventRow).where(OutcomeEventRow.proposal_id.in_(proposal_ids)).values(note="")
     )
     own = session.scalars(
         select(SuggestionRow.id).where(SuggestionRow.jobseeker_id == jobseeker_id)

@@ -22,7 +22,6 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from api.audit import record
 from api.deps import SessionDep, UnauthorizedError, User, user_for_token
 from api.models import (
     EvaluationRequest,
@@ -32,11 +31,12 @@ from api.models import (
 )
 from api.security import Permission, Role, allowed, hash_token
 from api.services import employers, evaluation, matching, people, proposals
+from api.services import rulesets as ruleset_service
 from api.services.auth import LoginThrottledError, log_in
 from api.services.context import request_context
 from api.services.evaluation import run_heavy
 from api.services.policy import reachable_person
-from api.storage import repository, rulesets
+from api.storage import repository
 from api.storage.tables import (
     AuditRow,
     EmployerRow,
@@ -66,7 +66,6 @@ from features.schemas.employer import Role as JobRole
 from features.schemas.errors import field_errors
 from features.schemas.jobseeker import CapacitySource
 from features.schemas.proposal import DeclineReason, OutcomeKind
-from matching.rules import diff_rulesets
 
 __all__ = ["router"]
 
@@ -255,10 +254,9 @@ def _capacities(profile: Any, lang: str) -> list[dict[str, Any]]:
 def jobseeker_page(jobseeker_id: int, request: Request, session: SessionDep) -> HTMLResponse:
     user = _user(request, session, Permission.MATCH_PERSON)
     ctx = request_context(request, session, user)
+    person = people.read_person(ctx, jobseeker_id, purpose="web: person page", via="web")
     row = reachable_person(ctx, jobseeker_id)
-    profile = repository.get_jobseeker(session, jobseeker_id=jobseeker_id)
-    record(session, actor=user.name, role=user.role, action="read_jobseeker_web",
-           object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip
+    profile = person.profile
     answer = matching.tasks_for_person(
         ctx, jobseeker_id, MatchFilters(k=10), purpose="web: hidden-job search"
     )
@@ -364,11 +362,9 @@ def _editor(
 @router.get("/jobseekers/{jobseeker_id}/edit", response_class=HTMLResponse)
 def edit_page(jobseeker_id: int, request: Request, session: SessionDep) -> HTMLResponse:
     user = _user(request, session, Permission.WRITE_JOBSEEKERS)
-    row = reachable_person(request_context(request, session, user), jobseeker_id)
-    profile = repository.get_jobseeker(session, jobseeker_id=jobseeker_id)
-    record(session, actor=user.name, role=user.role, action="read_jobseeker_web",
-           object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip
-    session.commit()
+    ctx = request_context(request, session, user)
+    profile = people.read_person(ctx, jobseeker_id, purpose="web: edit profile", via="web").profile
+    row = reachable_person(ctx, jobseeker_id)
     return _editor(request, user, row, profile)
 
 
@@ -493,8 +489,10 @@ def rulesets_page(request: Request, session: SessionDep, message: str = "") -> H
         select(AuditRow).where(AuditRow.action == "request_activation")
         .order_by(AuditRow.id.desc()).limit(10)
     ).all()  # fmt: skip
-    return _page(request, "rulesets.html", user, rows=rulesets.list_rulesets(session),
-                 active=rulesets.active_version(session), requests=requests, message=message,
+    listed = ruleset_service.list_rulesets(session)
+    return _page(request, "rulesets.html", user, rows=listed.data,
+                 active=next((r.version for r in listed.data if r.active), None),
+                 requests=requests, message=message,
                  can_evaluate=allowed(user.role, Permission.EVALUATE),
                  can_activate=allowed(user.role, Permission.ACTIVATE_RULESET))  # fmt: skip
 
@@ -512,10 +510,7 @@ async def compare_page(
     ctx = request_context(request, session, user)
     body = EvaluationRequest(ruleset=a, against=b, k=10, coverage_sample=500, task_sample=100)
     report = await run_heavy(request, lambda: evaluation.evaluate(ctx, body, via="web"))
-    changes = await anyio.to_thread.run_sync(
-        lambda: diff_rulesets(rulesets.rules_of(rulesets.get_ruleset(session, a)),
-                              rulesets.rules_of(rulesets.get_ruleset(session, b)))
-    )  # fmt: skip
+    changes = await anyio.to_thread.run_sync(lambda: ruleset_service.diff(session, a, b).changes)
     return _page(request, "compare.html", user, report=report, a=a, b=b, changes=changes)
 
 
@@ -528,18 +523,14 @@ def request_activation(
 ) -> RedirectResponse:
     """An analyst asks an admin to activate a version: an audited request, no change yet."""
     user = _user(request, session, Permission.WRITE_RULESETS)
-    rulesets.get_ruleset(session, version)
-    record(session, actor=user.name, role=user.role, action="request_activation",
-           object_type="ruleset", object_id=version, details={"note": note})  # fmt: skip
-    session.commit()
+    ruleset_service.request_activation(request_context(request, session, user), version, note)
     return RedirectResponse("/ui/rulesets?message=requested", status_code=303)
 
 
 @router.post("/rulesets/{version}/activate")
 def activate_page(version: str, request: Request, session: SessionDep) -> RedirectResponse:
     user = _user(request, session, Permission.ACTIVATE_RULESET)
-    rulesets.activate(session, version, actor=user.name, role=user.role)
-    session.commit()
+    ruleset_service.activate(request_context(request, session, user), version)
     return RedirectResponse("/ui/rulesets?message=activated", status_code=303)
 
 

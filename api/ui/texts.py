@@ -11,7 +11,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "username": ("Käyttäjätunnus", "User name"),
     "password": ("Salasana", "Password"),
     "login_failed": ("Väärä käyttäjätunnus tai salasana.", "Wrong user name or password."),
-    "login_locked": ("Liian monta epäonnistunutta kirjautumista. Yritä uudelleen {minutes} minuutin kuluttua.", "Too many failed log-ins. Try again in {minutes} minutes."),
+    "login_locked": (
+        "Liian monta epäonnistunutta kirjautumista. Yritä uudelleen {minutes} minuutin kuluttua.",
+        "Too many failed log-ins. Try again in {minutes} minutes.",
+    ),
     "other_language": ("In English", "Suomeksi"),
     "my_jobseekers": ("Omat asiakkaat", "My jobseekers"),
     "search": ("Hae", "Search"),
@@ -58,7 +61,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "back": ("Takaisin", "Back"),
     "home": ("Etusivulle", "Home"),
     "refused_title": ("Lomaketta ei hyväksytty", "The form was not accepted"),
-    "refused_text": ("Lomakkeen turvatarkiste puuttui tai vanheni, tai se lähetettiin toiselta sivustolta. Mitään ei tallennettu. Palaa sivulle, lataa se uudelleen ja lähetä lomake uudestaan.", "The form's security check was missing or out of date, or it was sent from another site. Nothing was saved. Go back, reload the page and send the form again."),
+    "refused_text": (
+        "Lomakkeen turvatarkiste puuttui tai vanheni, tai se lähetettiin toiselta sivustolta. Mitään ei tallennettu. Palaa sivulle, lataa se uudelleen ja lähetä lomake uudestaan.",
+        "The form's security check was missing or out of date, or it was sent from another site. Nothing was saved. Go back, reload the page and send the form again.",
+    ),
     "rule_set": ("Sääntöversio", "Rule set"),
     "nothing_found": ("Ei sopivia tehtäviä näillä ehdoilla.", "No fitting tasks on these terms."),
     "home_rekrypiste": ("Työnantajat", "Employers"),
