@@ -14,10 +14,13 @@ from typing import Annotated, Any, TypeVar
 import typer
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from api.cli_context import AsOption, acting
 from api.cli_matching import register as register_matching
 from api.cli_rules import register as register_rules
+from api.security import Permission
 from api.service_setup import mark_demo
-from api.spreadsheet import read_sheet, sheet_format, write_sheet
+from api.services import employers
+from api.spreadsheet import sheet_format, write_sheet
 from api.storage import repository
 from api.storage.bulk import clear_all, is_empty, load_tables
 from api.storage.engine import data_dir, database_url, make_engine, transaction
@@ -31,7 +34,7 @@ from api.storage.migrate import (
 from features.catalogue.describe import catalogue_document, catalogue_text
 from features.demo import SIZES, WorldSize, build_world
 from features.errors import InvalidInputError, TasmaError
-from features.ratko import format_rows, parse_rows
+from features.ratko import format_rows
 
 app = typer.Typer(
     name="tasma",
@@ -199,26 +202,19 @@ def catalogue(
 def import_tasks(
     file: Annotated[Path, typer.Argument(help="A Ratko spreadsheet, .csv or .xlsx.")],
     employer: Annotated[int, typer.Option(help="The employer's id.")],
+    user: AsOption,
     replace: Annotated[
         bool, typer.Option(help="Remove the employer's current roles and tasks first.")
     ] = False,
 ) -> None:
-    """Import a Ratko workshop's tasks for an employer. Nothing is stored if any row is bad."""
+    """Import a Ratko workshop's tasks for an employer, as a named user (audited). Nothing is
+    stored if any row is bad."""
     if not file.is_file():
         raise _fail(f"no such file: {file}", 2)
-    rows = read_sheet(file.read_bytes(), sheet_format(file))
-    sheet = parse_rows(rows)
-    if not sheet.ok:
-        typer.secho(f"{file.name}: {len(sheet.errors)} error(s), nothing stored:", err=True)
-        for error in sheet.errors:
-            typer.secho(f"  {error}", err=True)
-        raise typer.Exit(1)
-    engine = make_engine()
-    with transaction(engine) as session:
-        repository.get_employer(session, employer_id=employer)
-        if replace:
-            repository.delete_employer_roles(session, employer_id=employer)
-        stored = [repository.add_role(session, employer_id=employer, role=r) for r in sheet.roles]
+    with acting(user, Permission.WRITE_EMPLOYERS) as ctx:
+        stored = employers.upload_ratko(
+            ctx, employer, file.read_bytes(), file.name, replace=replace
+        )
     n_tasks = sum(len(ids) for _, ids in stored)
     typer.echo(f"imported {len(stored)} role(s) and {n_tasks} task(s) for employer {employer}")
 
@@ -233,7 +229,7 @@ def export_tasks(
 ) -> None:
     """Export an employer's roles and tasks as a Ratko spreadsheet."""
     with transaction(make_engine()) as session:
-        roles = [role for role, _ in repository.list_employer_tasks(session, employer_id=employer)]
+        roles = [r.role for r in employers.list_roles(session, employer).data]
     rows = format_rows(roles)
     if output is None:
         sys.stdout.write(write_sheet(rows, "csv").decode("utf-8-sig"))

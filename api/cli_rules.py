@@ -20,7 +20,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from api.cli_context import AsOption, acting
+from api.models import EvaluationRequest
 from api.security import Permission
+from api.services import evaluation
 from api.services import rulesets as service
 from api.storage import rulesets
 from api.storage.engine import make_engine, transaction
@@ -156,6 +158,7 @@ def register(app: typer.Typer, friendly: Any) -> None:
     @app.command("train")
     @friendly
     def train(
+        user: AsOption,
         version: Annotated[str | None, typer.Option(help="Name (default: by date).")] = None,
         activate: Annotated[bool, typer.Option(help="Make it the active model.")] = False,
         models_dir: Annotated[Path, typer.Option(help="Where models live.")] = Path("models"),
@@ -163,11 +166,12 @@ def register(app: typer.Typer, friendly: Any) -> None:
     ) -> None:
         """Train the re-ranker on the recorded history (time-based split), compare it with the
         rules on the newest 20 %, and save it with its model card."""
-        _train(version, activate, models_dir, k)
+        _train(user, version, activate, models_dir, k)
 
     @app.command("evaluate")
     @friendly
     def evaluate_command(
+        user: AsOption,
         ruleset: Annotated[
             str | None, typer.Option(help="A stored version or a YAML file (default: active).")
         ] = None,
@@ -175,50 +179,44 @@ def register(app: typer.Typer, friendly: Any) -> None:
             str | None, typer.Option(help="Compare with this version or file.")
         ] = None,
         k: Annotated[int, typer.Option(min=1, max=100, help="Cut-off for hit rate.")] = 10,
-        coverage_sample: Annotated[int, typer.Option(min=1, help="People for coverage.")] = 2000,
-        task_sample: Annotated[int, typer.Option(min=1, help="Tasks for exposure.")] = 300,
+        coverage_sample: Annotated[
+            int, typer.Option(min=10, max=20_000, help="People for coverage.")
+        ] = 2000,
+        task_sample: Annotated[
+            int, typer.Option(min=10, max=5000, help="Tasks for exposure.")
+        ] = 300,
         as_json: Annotated[bool, typer.Option("--json", help="The full report as JSON.")] = False,
     ) -> None:
         """Replay the recorded proposals under a rule set (and another): hit rate, recall,
-        NDCG, MRR, coverage, adjustments, variety and the fairness report."""
+        NDCG, MRR, coverage, adjustments, variety and the fairness report (audited)."""
         from tqdm import tqdm
 
-        from api.evaluation import run_evaluation
-        from api.storage.loading import load_index
-
-        engine = _engine()
-        with transaction(engine) as session:
-            first = _resolve(session, ruleset) if ruleset else rulesets.active_ruleset(session)
-            second = _resolve(session, against) if against else None
-        index = load_index(engine)
-        report = run_evaluation(
-            engine, index, first, second, k=k, coverage_sample=coverage_sample,
-            task_sample=task_sample, progress=partial(tqdm, leave=False, disable=None),
-        )  # fmt: skip
+        with acting(user, Permission.EVALUATE) as ctx:
+            options = EvaluationRequest(
+                k=k, coverage_sample=coverage_sample, task_sample=task_sample
+            )
+            report = evaluation.evaluate(
+                ctx, options, via="cli",
+                first=_resolve(ctx.session, ruleset) if ruleset else None,
+                second=_resolve(ctx.session, against) if against else None,
+                progress=partial(tqdm, leave=False, disable=None),
+            )  # fmt: skip
+        answer = {k: v for k, v in report.model_dump(mode="json").items() if v is not None}
         if as_json:
-            typer.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+            typer.echo(json.dumps(answer, ensure_ascii=False, indent=2))
             return
-        typer.echo(_report_text(report))
+        typer.echo(_report_text(answer))
 
 
-def _train(version: str | None, activate: bool, models_dir: Path, k: int) -> None:
+def _train(user: str, version: str | None, activate: bool, models_dir: Path, k: int) -> None:
     from tqdm import tqdm
 
-    from api.evaluation import read_history
-    from api.models_store import activate_model, save_reranker
-    from api.storage.loading import load_index
-    from api.training import train_with_card
-
-    engine = _engine()
-    with transaction(engine) as session:
-        rules = rulesets.active_ruleset(session)
-    index = load_index(engine)
-    tables = read_history(engine)
     name = version or f"reranker-{datetime.now(UTC):%Y%m%d-%H%M}"
-    model, card = train_with_card(
-        index, rules, tables, version=name, k=k, progress=partial(tqdm, leave=False, disable=None)
-    )
-    target = save_reranker(models_dir, model, card)
+    with acting(user, Permission.EVALUATE) as ctx:
+        target, card = evaluation.train(
+            ctx, version=name, k=k, models_dir=models_dir, activate=activate,
+            progress=partial(tqdm, leave=False, disable=None),
+        )  # fmt: skip
     m = card["metrics"]
     typer.echo(f"model {name} saved in {target} (card: {target / 'card.md'})")
     typer.echo(
@@ -227,7 +225,6 @@ def _train(version: str | None, activate: bool, models_dir: Path, k: int) -> Non
     )
     typer.echo(f"  {card['verdict']}")
     if activate:
-        activate_model(models_dir, name)
         typer.echo(f"  active: the service re-ranks with {name} from its next start")
 
 

@@ -17,7 +17,7 @@ from features.schemas import (
     OutcomeEvent,
     Role,
 )
-from features.schemas.common import SectorId, StrictModel, UtcDatetime
+from features.schemas.common import IndustryCode, SectorId, StrictModel, UtcDatetime
 from features.schemas.employer import ContactChannel
 from features.schemas.proposal import DeclineReason, OutcomeKind
 from matching.rules import RuleSet
@@ -32,11 +32,12 @@ __all__ = [
     "BodyId",
     "ComposeRequest",
     "Created",
+    "EmployerPage",
     "IdPath",
     "JobseekerCreate",
     "JobseekerPublic",
     "JobseekerSummary",
-    "Page",
+    "PeoplePage",
     "TaskCandidatesRequest",
 ]
 
@@ -70,8 +71,26 @@ class JobseekerSummary(BaseModel):
     consent_to_matching: bool
 
 
-class Page(BaseModel):
-    data: list[Any]
+class PeoplePage(BaseModel):
+    """One page of people; ``count`` is how many match in all (for paging)."""
+
+    data: list[JobseekerSummary]
+    count: int
+
+
+class EmployerSummary(BaseModel):
+    id: int
+    name: str
+    business_id: str
+    industry: IndustryCode
+    municipality: str
+    network_status: str
+
+
+class EmployerPage(BaseModel):
+    """One page of employers, by name; ``count`` is how many match in all."""
+
+    data: list[EmployerSummary]
     count: int
 
 
@@ -289,6 +308,38 @@ class DraftValid(BaseModel):
     fingerprint: str
 
 
+class MetricComparison(BaseModel):
+    """A metric under A and B; for per-person metrics the difference B − A with a 95 %
+    paired bootstrap interval (people resampled). None: nothing to measure."""
+
+    a: float | None
+    b: float | None
+    diff: float | None
+    ci_low: float | None = None
+    ci_high: float | None = None
+
+
+class EvaluationSide(BaseModel):
+    ruleset_version: str
+    k: int
+    metrics: dict[str, float | None] = Field(
+        description="hit_rate@k, recall@k, ndcg@10, mrr, coverage_people, coverage_tasks, "
+        "mean_adjustments, distinct_employers, …"
+    )
+    counts: dict[str, float | None]
+    fairness: dict[str, Any] = Field(
+        description="Per protected attribute: each group's exposure, hit rate and the ratios."
+    )
+
+
+class EvaluationReport(BaseModel):
+    """Aggregates only: no person appears in it."""
+
+    a: EvaluationSide
+    b: EvaluationSide | None = None
+    comparison: dict[str, MetricComparison] | None = None
+
+
 class EvaluationRequest(StrictModel):
     ruleset: str | None = Field(
         default=None, max_length=64, description="A stored version (default: the active one)."
@@ -336,6 +387,13 @@ class AuditEntry(BaseModel):
     details: dict[str, Any]
 
 
+class AuditPage(BaseModel):
+    """The newest entries first; ``count`` is how many match in all."""
+
+    data: list[AuditEntry]
+    count: int
+
+
 class RoleStored(BaseModel):
     role_id: int
     task_ids: list[int]
@@ -344,6 +402,11 @@ class RoleStored(BaseModel):
 class RoleWithTasks(BaseModel):
     role: Role
     task_ids: list[int]
+
+
+class RoleList(BaseModel):
+    data: list[RoleWithTasks]
+    count: int
 
 
 class SheetStored(BaseModel):

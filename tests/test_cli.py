@@ -14,6 +14,7 @@ from api.spreadsheet import read_sheet, write_sheet
 from api.storage import repository
 from api.storage.engine import make_engine, transaction
 from api.storage.migrate import head_revision
+from api.storage.tables import AuditRow
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "features" / "examples"
 runner = CliRunner()
@@ -86,8 +87,17 @@ def test_catalogue_json_and_text():
     assert runner.invoke(app, ["catalogue", "--lang", "sv"]).exit_code == 2
 
 
-def test_import_bad_file_lists_every_error_and_stores_nothing(db, tmp_path):
+@pytest.fixture
+def workshop_user(db, monkeypatch):
+    """A Rekrypiste worker the Ratko imports act as (TASMA_USER)."""
     assert runner.invoke(app, ["demo", "--size", "tiny"]).exit_code == 0
+    with transaction(make_engine(db)) as s:
+        add_user(s, name="kaisa.k", role=Role.REKRYPISTE)
+    monkeypatch.setenv("TASMA_USER", "kaisa.k")
+    return "kaisa.k"
+
+
+def test_import_bad_file_lists_every_error_and_stores_nothing(db, tmp_path, workshop_user):
     before = counts(db)
     rows = read_sheet((EXAMPLES / "ratko_example.csv").read_bytes(), "csv")
     rows[1]["Tehtävän laji"] = "juggling"
@@ -96,19 +106,28 @@ def test_import_bad_file_lists_every_error_and_stores_nothing(db, tmp_path):
     bad.write_bytes(write_sheet(rows, "csv"))
     result = runner.invoke(app, ["import-tasks", str(bad), "--employer", "1"])
     assert result.exit_code == 1
-    assert "2 error(s), nothing stored" in result.output
+    assert "2 error(s) in the sheet, nothing stored" in result.output
     assert "row 3, column 'Tehtävän laji'" in result.output
     assert "row 5, column 'Toistuvuus': 'joskus' is not a known frequency" in result.output
     assert counts(db) == before
 
 
-def test_import_and_export_round_trip(db, tmp_path):
-    assert runner.invoke(app, ["demo", "--size", "tiny"]).exit_code == 0
+def test_import_and_export_round_trip(db, tmp_path, workshop_user):
+    from api.deps import data_version
+
+    with transaction(make_engine(db)) as s:
+        version_before = data_version(s)[0]
     ok = runner.invoke(
         app, ["import-tasks", str(EXAMPLES / "ratko_example.xlsx"), "--employer", "2", "--replace"]
     )
     assert ok.exit_code == 0, ok.output
     assert "imported 2 role(s) and 15 task(s) for employer 2" in ok.output
+    engine = make_engine(db)
+    with transaction(engine) as s:
+        # A running service sees the new tasks at its next query; the import is audited.
+        assert data_version(s)[0] > version_before
+        (row,) = s.execute(sa.select(AuditRow).where(AuditRow.action == "upload_ratko")).all()
+        assert row[0].actor == workshop_user and row[0].details == {"roles": 2, "tasks": 15}
     out = tmp_path / "out.csv"
     assert (
         runner.invoke(app, ["export-tasks", "--employer", "2", "--output", str(out)]).exit_code == 0
@@ -121,8 +140,7 @@ def test_import_and_export_round_trip(db, tmp_path):
     assert again.exit_code == 1 and "already has a role 'Keittiöapulainen'" in again.output
 
 
-def test_clear_errors_for_bad_arguments(db, tmp_path):
-    runner.invoke(app, ["migrate"])
+def test_clear_errors_for_bad_arguments(db, tmp_path, workshop_user):
     missing = runner.invoke(app, ["import-tasks", str(tmp_path / "nope.csv"), "--employer", "1"])
     assert missing.exit_code == 2 and "no such file" in missing.output
     wrong_type = tmp_path / "tasks.pdf"
@@ -142,7 +160,7 @@ def test_matching_commands_end_to_end(db, tmp_path, monkeypatch):
     from api.security import Role
     from api.service_setup import add_user
     from api.storage.loading import load_index
-    from api.storage.tables import AuditRow, SuggestionRow
+    from api.storage.tables import SuggestionRow
     from matching.ranking import rank_tasks_for_person
     from matching.rules import default_ruleset
 
@@ -213,8 +231,6 @@ def test_matching_commands_end_to_end(db, tmp_path, monkeypatch):
 def test_rules_round_trip_from_file_to_active_with_an_audit_row(db, tmp_path):
     import sqlalchemy as sa
 
-    from api.storage.tables import AuditRow
-
     listed = runner.invoke(app, ["rules", "list", "--json"])
     assert listed.exit_code == 0, listed.output
     assert [(r["version"], r["active"]) for r in json.loads(listed.output)["data"]] == [
@@ -272,8 +288,15 @@ def test_rules_round_trip_from_file_to_active_with_an_audit_row(db, tmp_path):
     assert runner.invoke(app, ["rules", "activate", "nope", "--as", "pekka.p"]).exit_code == 1
 
 
-def test_evaluate_prints_metrics_and_a_comparison(db, tmp_path):
+def test_evaluate_prints_metrics_and_a_comparison(db, tmp_path, monkeypatch):
     assert runner.invoke(app, ["demo", "--size", "tiny"]).exit_code == 0
+    engine = make_engine(db)
+    with transaction(engine) as s:
+        add_user(s, name="aino.a", role=Role.ANALYST)
+        add_user(s, name="anna.k", role=Role.COORDINATOR, area="Lahti")
+    refused = runner.invoke(app, ["evaluate", "--as", "anna.k"])
+    assert refused.exit_code == 1 and "may not evaluate" in refused.output
+    monkeypatch.setenv("TASMA_USER", "aino.a")
     exported = tmp_path / "near.yaml"
     runner.invoke(app, ["rules", "export", "default-2026.11", "--output", str(exported)])
     exported.write_text(
@@ -291,13 +314,25 @@ def test_evaluate_prints_metrics_and_a_comparison(db, tmp_path):
     assert report["a"]["counts"]["coverage_sample"] == 10
     missing = runner.invoke(app, ["evaluate", "--against", "nope"])
     assert missing.exit_code == 1 and "no rule set 'nope'" in missing.output
+    with engine.connect() as c:
+        audited = c.execute(
+            sa.select(AuditRow.actor, AuditRow.details).where(AuditRow.action == "evaluate")
+        ).all()
+    assert [(a, d["via"], d["against"]) for a, d in audited] == [
+        ("aino.a", "cli", "near-2"),
+        ("aino.a", "cli", None),
+    ]
 
 
 def test_train_saves_a_model_with_its_card_and_can_activate_it(db, tmp_path):
     assert runner.invoke(app, ["demo", "--size", "small"]).exit_code == 0
+    engine = make_engine(db)
+    with transaction(engine) as s:
+        add_user(s, name="aino.a", role=Role.ANALYST)
     models = tmp_path / "models"
     result = runner.invoke(
-        app, ["train", "--version", "m1", "--models-dir", str(models), "--activate"]
+        app,
+        ["train", "--version", "m1", "--models-dir", str(models), "--activate", "--as", "aino.a"],
     )
     assert result.exit_code == 0, result.output
     assert "test AUC" in result.output and "active: the service re-ranks with m1" in result.output
@@ -306,6 +341,10 @@ def test_train_saves_a_model_with_its_card_and_can_activate_it(db, tmp_path):
         "# Model card: m1"
     )
     assert (models / "ACTIVE").read_text().strip() == "m1"
+    with engine.connect() as c:
+        (row,) = c.execute(sa.select(AuditRow).where(AuditRow.action == "train_model")).all()
+    assert row.actor == "aino.a" and row.model_version == "m1"
+    assert row.details == {"verdict": card["verdict_code"], "activated": True}
 
 
 def test_demo_leaves_a_match_index_snapshot_for_a_fast_first_start(db, tmp_path, monkeypatch):

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from api.deps import CurrentUser, SessionDep, User, bearer, require
 from api.models import (
-    AuditEntry,
+    AuditPage,
     Created,
     EventCreate,
     Health,
@@ -29,10 +29,11 @@ from api.models import (
 from api.security import Permission, Role, hash_token
 from api.service_setup import add_user
 from api.services import proposals, users
+from api.services.audit_log import AuditFilters, read_log
 from api.services.auth import log_in
 from api.services.context import request_context
 from api.settings import Environment
-from api.storage.tables import AuditRow, UserRow
+from api.storage.tables import UserRow
 
 router = APIRouter()
 
@@ -196,8 +197,9 @@ def override(
     return Created(id=proposals.override_suggestion(ctx, suggestion_id, body.chosen, body.reason))
 
 
-@router.get("/audit", tags=["audit"], summary="The audit log (admin)")
+@router.get("/audit", tags=["audit"], summary="The audit log (admin), newest first")
 def audit_log(
+    request: Request,
     session: SessionDep,
     user: Annotated[User, require(Permission.READ_AUDIT)],
     actor: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
@@ -205,27 +207,7 @@ def audit_log(
     object_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-) -> list[AuditEntry]:
-    query = select(AuditRow)
-    if actor:
-        query = query.where(AuditRow.actor == actor)
-    if action:
-        query = query.where(AuditRow.action == action)
-    if object_id:
-        query = query.where(AuditRow.object_id == object_id)
-    rows = session.scalars(query.order_by(AuditRow.id.desc()).limit(limit).offset(offset))
-    return [
-        AuditEntry(
-            id=r.id,
-            at=r.at,
-            actor=r.actor,
-            role=r.role,
-            action=r.action,
-            object_type=r.object_type,
-            object_id=r.object_id,
-            purpose=r.purpose,
-            ruleset_version=r.ruleset_version,
-            details=r.details,
-        )
-        for r in rows
-    ]
+) -> AuditPage:
+    """Reading the log is itself audited (``read_audit``, with the filters)."""
+    filters = AuditFilters(actor, action, object_id, limit, offset)
+    return read_log(request_context(request, session, user), filters)

@@ -5,54 +5,37 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, UploadFile
-from sqlalchemy import func, select
 
 from api.deps import SessionDep, User, require
 from api.models import (
     Created,
     EmployerCreate,
+    EmployerPage,
     IdPath,
     NoteCreate,
-    Page,
     RoleCreate,
+    RoleList,
     RoleStored,
-    RoleWithTasks,
     SheetStored,
 )
 from api.security import Permission
 from api.services import employers
 from api.services.context import request_context
 from api.storage import repository
-from api.storage.tables import EmployerRow
 from features.schemas import Employer
 
 router = APIRouter(prefix="/employers", tags=["employers"])
 
 
-@router.get("", response_model=Page, summary="Employers in the network")
+@router.get("", summary="Employers in the network, by name")
 def list_employers(
     session: SessionDep,
     user: Annotated[User, require(Permission.READ_EMPLOYERS)],
     name: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> Page:
-    query = select(EmployerRow)
-    if name:
-        query = query.where(EmployerRow.name.ilike(f"%{name}%"))
-    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(EmployerRow.id).limit(limit).offset(offset)).all()
-    data = [
-        {
-            "id": r.id,
-            "name": r.name,
-            "business_id": r.business_id,
-            "municipality": r.municipality,
-            "network_status": r.network_status,
-        }
-        for r in rows
-    ]
-    return Page(data=data, count=count)
+) -> EmployerPage:
+    return employers.list_employers(session, name=name, limit=limit, offset=offset)
 
 
 @router.post("", response_model=Created, status_code=201, summary="Add an employer")
@@ -94,11 +77,8 @@ def list_roles(
     employer_id: IdPath,
     session: SessionDep,
     user: Annotated[User, require(Permission.READ_EMPLOYERS)],
-) -> list[RoleWithTasks]:
-    return [
-        RoleWithTasks(role=role, task_ids=ids)
-        for role, ids in repository.list_employer_tasks(session, employer_id=employer_id)
-    ]
+) -> RoleList:
+    return employers.list_roles(session, employer_id)
 
 
 @router.post("/{employer_id}/roles", status_code=201, summary="Add a role with its tasks")

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 from sqlalchemy import func, select
 
 from api.deps import SessionDep, User, require
-from api.models import Created, IdPath, JobseekerCreate, JobseekerPublic, Page
+from api.models import Created, IdPath, JobseekerCreate, JobseekerPublic, PeoplePage
 from api.security import Permission
 from api.services import people
 from api.services.context import request_context
@@ -26,7 +26,7 @@ from features.schemas import JobseekerProfile, JobseekerStatus
 router = APIRouter(prefix="/jobseekers", tags=["jobseekers"])
 
 
-@router.get("", response_model=Page, summary="Jobseekers of my area")
+@router.get("", summary="Jobseekers of my area")
 def list_jobseekers(
     request: Request,
     session: SessionDep,
@@ -35,7 +35,7 @@ def list_jobseekers(
     code: Annotated[str | None, Query(min_length=1, max_length=16)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> Page:
+) -> PeoplePage:
     ctx = request_context(request, session, user)
     return people.list_people(ctx, status=status, code=code, limit=limit, offset=offset)
 

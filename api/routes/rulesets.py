@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Request
 
@@ -10,6 +10,7 @@ from api.deps import SessionDep, User, require
 from api.models import (
     Activation,
     DraftValid,
+    EvaluationReport,
     EvaluationRequest,
     RuleSetCreate,
     RuleSetDetail,
@@ -83,7 +84,7 @@ async def evaluate(
     request: Request,
     session: SessionDep,
     user: Annotated[User, require(Permission.EVALUATE)],
-) -> dict[str, Any]:
+) -> EvaluationReport:
     """Hit rate, recall, NDCG, MRR, coverage, adjustments, variety and the fairness report
     for a rule set, and with ``against`` both side by side with bootstrap intervals of the
     differences. Aggregates only: no person appears in the answer, and only the outcomes of

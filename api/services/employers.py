@@ -5,18 +5,66 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
 from api.audit import record
 from api.deps import bump_data_version
-from api.models import NoteCreate
+from api.models import EmployerPage, EmployerSummary, NoteCreate, RoleList, RoleWithTasks
 from api.services.context import Context
 from api.spreadsheet import read_sheet, sheet_format
 from api.storage import repository
-from features.errors import InvalidInputError
+from api.storage.tables import EmployerRow
+from features.errors import InvalidInputError, NotFoundError
 from features.ratko import parse_rows
 from features.schemas import CrmNote, Employer, Role
 from features.schemas.errors import FieldError
 
-__all__ = ["add_note", "add_role", "create_employer", "upload_ratko"]
+__all__ = [
+    "add_note",
+    "add_role",
+    "create_employer",
+    "list_employers",
+    "list_roles",
+    "upload_ratko",
+]
+
+
+def list_employers(
+    session: Session, *, name: str | None = None, limit: int = 50, offset: int = 0
+) -> EmployerPage:
+    """Employers by name (a part of the name, any case), a page at a time. Employers are
+    organisations, not people: reading them needs the permission, not an audit row."""
+    query = select(EmployerRow)
+    if name and name.strip():
+        query = query.where(EmployerRow.name.ilike(f"%{name.strip()}%"))
+    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(EmployerRow.name, EmployerRow.id).limit(limit).offset(offset)
+    ).all()
+    data = [
+        EmployerSummary(
+            id=r.id,
+            name=r.name,
+            business_id=r.business_id,
+            industry=r.industry,
+            municipality=r.municipality,
+            network_status=r.network_status,
+        )
+        for r in rows
+    ]
+    return EmployerPage(data=data, count=count)
+
+
+def list_roles(session: Session, employer_id: int) -> RoleList:
+    """An employer's roles, each with its task ids (404 for an unknown employer)."""
+    if session.get(EmployerRow, employer_id) is None:
+        raise NotFoundError(f"no employer with id {employer_id}")
+    data = [
+        RoleWithTasks(role=role, task_ids=ids)
+        for role, ids in repository.list_employer_tasks(session, employer_id=employer_id)
+    ]
+    return RoleList(data=data, count=len(data))
 
 
 def create_employer(ctx: Context, employer: Employer) -> int:

@@ -4,7 +4,8 @@ the threads that answer matches and ``/health``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import anyio
@@ -12,12 +13,14 @@ from fastapi import Request
 
 from api.audit import record
 from api.errors import BusyError
-from api.evaluation import run_evaluation
-from api.models import EvaluationRequest
+from api.evaluation import read_history, run_evaluation
+from api.models import EvaluationReport, EvaluationRequest
+from api.services import rulesets as ruleset_service
 from api.services.context import Context
 from api.storage import rulesets
+from matching.rules import RuleSet
 
-__all__ = ["HEAVY_QUEUE", "evaluate", "run_heavy"]
+__all__ = ["HEAVY_QUEUE", "evaluate", "run_heavy", "train"]
 
 HEAVY_QUEUE = 2
 """Analyst jobs that may wait for the one running in a process; past that, 503."""
@@ -33,25 +36,66 @@ async def run_heavy(request: Request, work: Callable[[], T]) -> T:
     return await anyio.to_thread.run_sync(work, limiter=limiter)
 
 
-def evaluate(ctx: Context, body: EvaluationRequest, *, via: str = "api") -> dict[str, Any]:
+def evaluate(
+    ctx: Context,
+    body: EvaluationRequest,
+    *,
+    via: str = "api",
+    first: RuleSet | None = None,
+    second: RuleSet | None = None,
+    progress: Callable[..., Iterable[Any]] | None = None,
+) -> EvaluationReport:
     """The report for a rule set (default: the active one) and, with ``against``, both side
-    by side with bootstrap intervals of the differences."""
+    by side with bootstrap intervals of the differences. ``first``/``second`` are rules being
+    tried from a file (the CLI), used instead of the stored versions ``body`` names."""
     session = ctx.session
     index = ctx.index.get(session)
-    first = (
-        rulesets.rules_of(rulesets.get_ruleset(session, body.ruleset))
-        if body.ruleset
-        else rulesets.active_ruleset(session)
-    )
-    second = (
-        rulesets.rules_of(rulesets.get_ruleset(session, body.against)) if body.against else None
-    )
+    if first is None:
+        first = (
+            ruleset_service.rules(session, body.ruleset)
+            if body.ruleset
+            else rulesets.active_ruleset(session)
+        )
+    if second is None and body.against:
+        second = ruleset_service.rules(session, body.against)
     report = run_evaluation(
         session.connection(), index, first, second, k=body.k,
-        coverage_sample=body.coverage_sample, task_sample=body.task_sample,
+        coverage_sample=body.coverage_sample, task_sample=body.task_sample, progress=progress,
     )  # fmt: skip
     record(session, actor=ctx.actor.name, role=ctx.actor.role, action="evaluate",
            object_type="ruleset", object_id=first.version, ruleset_version=first.version,
-           details={"against": body.against, "k": body.k, "via": via})  # fmt: skip
+           details={"against": second.version if second else None, "k": body.k,
+                    "via": via})  # fmt: skip
     session.commit()
-    return report
+    return EvaluationReport.model_validate(report)
+
+
+def train(
+    ctx: Context,
+    *,
+    version: str,
+    k: int,
+    models_dir: Path,
+    activate: bool,
+    progress: Callable[..., Iterable[Any]] | None = None,
+) -> tuple[Path, dict[str, Any]]:
+    """Train the re-ranker on the consented history under the active rule set, save it with
+    its card (and make it the active model when asked); audited with its verdict."""
+    from api.models_store import activate_model, save_reranker
+    from api.training import train_with_card
+
+    session = ctx.session
+    rules = rulesets.active_ruleset(session)
+    tables = read_history(session.connection())
+    model, card = train_with_card(
+        ctx.index.get(session), rules, tables, version=version, k=k, progress=progress
+    )
+    target = save_reranker(models_dir, model, card)
+    if activate:
+        activate_model(models_dir, version)
+    record(session, actor=ctx.actor.name, role=ctx.actor.role, action="train_model",
+           object_type="model", object_id=version, ruleset_version=rules.version,
+           model_version=version,
+           details={"verdict": card.get("verdict_code"), "activated": activate})  # fmt: skip
+    session.commit()
+    return target, card

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from api.audit import record
 from api.deps import bump_data_version
-from api.models import JobseekerCreate, JobseekerPublic, JobseekerSummary, Page
+from api.models import JobseekerCreate, JobseekerPublic, JobseekerSummary, PeoplePage
 from api.services.context import Context
 from api.services.policy import reachable_person
 from api.storage import repository
@@ -215,7 +215,7 @@ def list_people(
     code: str | None = None,
     limit: int = 50,
     offset: int = 0,
-) -> Page:
+) -> PeoplePage:
     """The people of the actor's own area (a coordinator without an area sees nobody:
     ``area IS NULL`` matches no person), by code prefix and status; audited."""
     session = ctx.session
@@ -239,7 +239,7 @@ def list_people(
     record(session, actor=ctx.actor.name, role=ctx.actor.role, action="list_jobseekers",
            object_type="jobseeker", details={"ids": [r.id for r in rows]})  # fmt: skip
     session.commit()
-    return Page(data=data, count=count)
+    return PeoplePage(data=data, count=count)
 
 
 def _own_area(ctx: Context, profile: JobseekerProfile, field: str) -> None:

@@ -48,7 +48,14 @@ from api.storage.tables import (
 )
 from api.ui.csrf import PRESESSION, SESSION, CsrfError, check_csrf, csrf_token
 from api.ui.texts import LANGUAGES, texts
-from features.catalogue import ADJUSTMENTS, CHARACTERISTICS, LICENCES, SECTORS, TASK_KINDS
+from features.catalogue import (
+    ADJUSTMENTS,
+    CHARACTERISTICS,
+    INDUSTRIES,
+    LICENCES,
+    SECTORS,
+    TASK_KINDS,
+)
 from features.catalogue.schedule import (
     DAY_PARTS,
     DAY_PARTS_FI,
@@ -83,6 +90,7 @@ def _num(value: float, lang: str, decimals: int = 1, signed: bool = False) -> st
 
 
 templates.env.filters["num"] = _num
+templates.env.filters["industry"] = lambda code, lang: getattr(INDUSTRIES.get(code), lang)
 COOKIE = SESSION
 HOME = {
     Role.COORDINATOR: "/ui/jobseekers",
@@ -539,10 +547,8 @@ def employers_page(
     request: Request, session: SessionDep, q: Annotated[str, Query(max_length=100)] = ""
 ) -> HTMLResponse:
     user = _user(request, session, Permission.READ_EMPLOYERS)
-    query = select(EmployerRow).order_by(EmployerRow.name).limit(200)
-    if q.strip():
-        query = query.where(EmployerRow.name.ilike(f"%{q.strip()}%"))
-    return _page(request, "employers.html", user, rows=session.scalars(query).all(), q=q)
+    listed = employers.list_employers(session, name=q, limit=200)
+    return _page(request, "employers.html", user, rows=listed.data, count=listed.count, q=q)
 
 
 @router.get("/employers/new", response_class=HTMLResponse)

@@ -8,9 +8,9 @@ ids: …").
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -22,6 +22,7 @@ from features.catalogue import (
     LICENCES,
     MAX_LEVEL,
     MIN_LEVEL,
+    MUNICIPALITIES,
     SECTORS,
     TASK_KINDS,
     municipality,
@@ -90,15 +91,23 @@ def _in_codes(codes: CodeList) -> AfterValidator:
     return AfterValidator(check)
 
 
+def _one_of(values: Iterable[str]) -> Any:
+    # The allowed values as an enum in the JSON schema (and so in the OpenAPI document), for
+    # client generators and Schemathesis; the validator stays the one that explains a mistake.
+    return Field(json_schema_extra={"enum": list(values)})
+
+
 Level = Annotated[int, Field(ge=MIN_LEVEL, le=MAX_LEVEL, description="0–4 on the shared scale")]
-CharacteristicId = Annotated[str, _in_mapping("characteristic", CHARACTERISTICS)]
-AdjustmentId = Annotated[str, _in_mapping("adjustment", ADJUSTMENTS)]
-LicenceId = Annotated[str, _in_codes(LICENCES)]
-SectorId = Annotated[str, _in_codes(SECTORS)]
-TaskKindId = Annotated[str, _in_codes(TASK_KINDS)]
-EducationLevelId = Annotated[str, _in_codes(EDUCATION_LEVELS)]
-IndustryCode = Annotated[str, _in_codes(INDUSTRIES)]
-SlotId = Annotated[str, AfterValidator(parse_slot)]
+CharacteristicId = Annotated[
+    str, _in_mapping("characteristic", CHARACTERISTICS), _one_of(CHARACTERISTICS)
+]
+AdjustmentId = Annotated[str, _in_mapping("adjustment", ADJUSTMENTS), _one_of(ADJUSTMENTS)]
+LicenceId = Annotated[str, _in_codes(LICENCES), _one_of(LICENCES.ids)]
+SectorId = Annotated[str, _in_codes(SECTORS), _one_of(SECTORS.ids)]
+TaskKindId = Annotated[str, _in_codes(TASK_KINDS), _one_of(TASK_KINDS.ids)]
+EducationLevelId = Annotated[str, _in_codes(EDUCATION_LEVELS), _one_of(EDUCATION_LEVELS.ids)]
+IndustryCode = Annotated[str, _in_codes(INDUSTRIES), _one_of(INDUSTRIES.ids)]
+SlotId = Annotated[str, AfterValidator(parse_slot), _one_of(SLOT_IDS)]
 
 
 def _week_order(slots: list[str]) -> list[str]:
@@ -124,7 +133,12 @@ def _municipality(value: str) -> str:
         raise ValueError(err.args[0]) from None
 
 
-MunicipalityName = Annotated[str, AfterValidator(_municipality)]
+MunicipalityName = Annotated[
+    str,
+    AfterValidator(_municipality),
+    _one_of(MUNICIPALITIES),
+    Field(description="A municipality's Finnish name (any case) or its three-digit code."),
+]
 
 _BUSINESS_ID = re.compile(r"^(\d{7})-(\d)$")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
