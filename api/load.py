@@ -23,10 +23,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import httpx
+
+from api.serving import serve
 
 __all__ = ["main", "parse_wrk"]
 
@@ -71,38 +72,22 @@ def parse_wrk(report: str) -> dict[str, float]:
     return out
 
 
-def _spawn(port: int, workers: int, tasks: int) -> tuple[subprocess.Popen[str], str, str]:
+def _demo_env(tasks: int) -> dict[str, str]:
+    """A fresh demo database of ``tasks`` tasks in a temporary data directory."""
     data = Path(tempfile.mkdtemp(prefix="tasma-load-"))
-    env = os.environ | {
+    env = {
         "TASMA_DATA_DIR": str(data),
         "TASMA_ENVIRONMENT": "local",
         "TASMA_RATE_LIMIT_PER_MINUTE": "10000000",  # measure the service, not the limiter
     }
-    env.pop("DATABASE_URL", None)
+    build = os.environ | env
+    build.pop("DATABASE_URL", None)
     subprocess.run(
         [sys.executable, "-m", "api.cli", "demo", "--tasks", str(tasks),
          "--jobseekers", str(max(tasks // 2, 100)), "--json"],
-        env=env, check=True, capture_output=True, text=True,
+        env=build, check=True, capture_output=True, text=True,
     )  # fmt: skip
-    log = data / "serve.log"
-    with log.open("w") as out:  # a file, not a pipe that could fill up and block the server
-        server = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--quiet",
-             "--workers", str(workers)],
-            env=env, stdout=out, stderr=subprocess.STDOUT, text=True,
-        )  # fmt: skip
-    token = ""
-    deadline = time.time() + 300
-    base = f"http://127.0.0.1:{port}"
-    while time.time() < deadline and server.poll() is None:
-        found = re.search(r"demo\.coordinator\s+(tsm_\S+)", log.read_text(encoding="utf-8"))
-        token = found.group(1) if found else ""
-        with contextlib.suppress(httpx.HTTPError):  # not listening yet
-            if token and httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return server, base, token
-        time.sleep(0.2)
-    server.kill()
-    raise SystemExit(f"the service did not start; see {log}")
+    return env | {"DATABASE_URL": f"sqlite:///{data / 'tasma.db'}"}
 
 
 def _people(base: str, token: str) -> list[int]:
@@ -140,7 +125,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base", default="http://127.0.0.1:8000")
     parser.add_argument("--token", default="")
     parser.add_argument("--spawn", action="store_true", help="start a demo service to test")
-    parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=2, help="with --spawn")
     parser.add_argument("--tasks", type=int, default=10_000, help="with --spawn")
     parser.add_argument("--connections", default="2,4,8,16")
@@ -151,24 +135,22 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("wrk is needed: apt-get install wrk")
     if not re.match(r"^http://(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$", args.base):
         raise SystemExit("load tests run against loopback only")
-    server = None
-    base, token = args.base, args.token
-    if args.spawn:
-        server, base, token = _spawn(args.port, args.workers, args.tasks)
-    try:
+    with contextlib.ExitStack() as stack:
+        base, token = args.base, args.token
+        if args.spawn:
+            env = _demo_env(args.tasks)
+            log = Path(env["TASMA_DATA_DIR"]) / "serve.log"
+            served = stack.enter_context(
+                serve(env, log, workers=args.workers, timeout_s=300, ready="demo.coordinator")
+            )
+            found = re.search(r"demo\.coordinator\s+(tsm_\S+)", log.read_text(encoding="utf-8"))
+            base, token = served.base, found.group(1) if found else ""
         ids = _people(base, token)
         script = Path(tempfile.mkdtemp(prefix="tasma-wrk-")) / "matches.lua"
         script.write_text(LUA % {"ids": ",".join(map(str, ids)), "token": token})
         seconds = min(args.seconds, MAX_SECONDS)
         _wrk(base, script, 2, WARM_UP_SECONDS)  # not reported: caches, first snapshot, JIT-free
         runs = [_wrk(base, script, int(c), seconds) for c in args.connections.split(",")]
-    finally:
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
     ok = [r for r in runs if r.get("p99_ms", 1e9) < P99_TARGET_MS and not r["errors"]]
     best = max(ok, key=lambda r: r["requests_per_second"]) if ok else None
     result = {

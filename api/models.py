@@ -78,6 +78,48 @@ class PeoplePage(BaseModel):
     count: int
 
 
+class StoredSuggestionPublic(BaseModel):
+    id: int
+    at: datetime
+    kind: str
+    actor: str
+    ruleset_version: str
+    model_version: str | None
+    results: dict[str, Any]
+
+
+class OverridePublic(BaseModel):
+    suggestion_id: int
+    at: datetime
+    actor: str
+    original: list[int]
+    chosen: list[int]
+    reason: str
+
+
+class AccessPublic(BaseModel):
+    at: datetime
+    actor: str
+    role: str
+    action: str
+    object_type: str
+    purpose: str
+
+
+class PersonExport(BaseModel):
+    """Everything stored about a person (GDPR Art. 15)."""
+
+    jobseeker: JobseekerPublic
+    demographics: Demographics | None
+    proposals: list[dict[str, Any]] = Field(description="Each proposal with its events.")
+    suggestions: list[StoredSuggestionPublic] = Field(description="Suggestions made for them.")
+    candidate_lists: list[StoredSuggestionPublic] = Field(
+        description="Candidate lists they appeared in."
+    )
+    overrides: list[OverridePublic]
+    accesses: list[AccessPublic] = Field(description="Every recorded access to any of it.")
+
+
 class EmployerSummary(BaseModel):
     id: int
     name: str

@@ -6,20 +6,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect, sync_playwright
 
 from api.security import Role
 from api.service_setup import add_user
+from api.serving import serve
 from api.storage.bulk import load_tables
 from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade
@@ -30,12 +26,6 @@ from features.demo import build_world
 # refreshes the README's): a test run never changes the tracked tree.
 SHOTS = Path(os.environ.get("TASMA_SCREENSHOTS") or tempfile.mkdtemp(prefix="tasma-shots-"))
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -56,28 +46,12 @@ def server(tmp_path_factory):
         add_user(s, name="reko.rekrypiste", role=Role.REKRYPISTE, password="salasana-2")
         add_user(s, name="aino.analyytikko", role=Role.ANALYST, password="salasana-3")
         add_user(s, name="ylla.pitaja", role=Role.ADMIN, password="salasana-4")
-    port = _free_port()
-    env = os.environ | {
+    env = {
         "DATABASE_URL": url, "TASMA_DATA_DIR": str(data), "TASMA_ENVIRONMENT": "test",
         "TASMA_DEMO_ON_EMPTY": "false",
     }  # fmt: skip
-    process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--quiet"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("the service did not start")
-    yield base, engine
-    process.terminate()
-    process.wait(timeout=30)
+    with serve(env, data / "serve.log") as served:
+        yield served.base, engine
 
 
 @pytest.fixture(scope="module")

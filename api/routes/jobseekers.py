@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 from sqlalchemy import func, select
 
 from api.deps import SessionDep, User, require
-from api.models import Created, IdPath, JobseekerCreate, JobseekerPublic, PeoplePage
+from api.models import Created, IdPath, JobseekerCreate, JobseekerPublic, PeoplePage, PersonExport
 from api.security import Permission
 from api.services import people
 from api.services.context import request_context
@@ -80,7 +80,7 @@ def export_jobseeker(
     request: Request,
     session: SessionDep,
     user: Annotated[User, require(Permission.EXPORT_PERSON)],
-) -> dict[str, object]:
+) -> PersonExport:
     """Profile, identity, demographics, proposals and events, suggestions made for the person,
     candidate lists they appeared in, overrides of either, and every recorded access."""
     return people.export_person(request_context(request, session, user), jobseeker_id)

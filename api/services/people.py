@@ -8,14 +8,21 @@ free-text notes go with the person.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from api.audit import record
 from api.deps import bump_data_version
-from api.models import JobseekerCreate, JobseekerPublic, JobseekerSummary, PeoplePage
+from api.models import (
+    AccessPublic,
+    JobseekerCreate,
+    JobseekerPublic,
+    JobseekerSummary,
+    OverridePublic,
+    PeoplePage,
+    PersonExport,
+    StoredSuggestionPublic,
+)
 from api.services.context import Context
 from api.services.policy import reachable_person
 from api.storage import repository
@@ -88,30 +95,18 @@ def _appearances(ctx: Context, person: JobseekerRow) -> list[SuggestionRow]:
     ]
 
 
-def _suggestion(s: SuggestionRow) -> dict[str, Any]:
-    return {
-        "id": s.id,
-        "at": s.at.isoformat(),
-        "kind": s.kind,
-        "actor": s.actor,
-        "ruleset_version": s.ruleset_version,
-        "model_version": s.model_version,
-        "results": s.results,
-    }
+def _suggestion(s: SuggestionRow) -> StoredSuggestionPublic:
+    return StoredSuggestionPublic(id=s.id, at=s.at, kind=s.kind, actor=s.actor,
+                                  ruleset_version=s.ruleset_version,
+                                  model_version=s.model_version, results=s.results)  # fmt: skip
 
 
-def _override(o: OverrideRow) -> dict[str, Any]:
-    return {
-        "suggestion_id": o.suggestion_id,
-        "at": o.at.isoformat(),
-        "actor": o.actor,
-        "original": o.original,
-        "chosen": o.chosen,
-        "reason": o.reason,
-    }
+def _override(o: OverrideRow) -> OverridePublic:
+    return OverridePublic(suggestion_id=o.suggestion_id, at=o.at, actor=o.actor,
+                          original=o.original, chosen=o.chosen, reason=o.reason)  # fmt: skip
 
 
-def export_person(ctx: Context, jobseeker_id: int) -> dict[str, Any]:
+def export_person(ctx: Context, jobseeker_id: int) -> PersonExport:
     """Everything stored about the person: profile, identity, demographics, proposals with
     their events, suggestions made for them, candidate lists they appeared in, overrides of
     either and every recorded access to any of it. Audited."""
@@ -137,23 +132,23 @@ def export_person(ctx: Context, jobseeker_id: int) -> dict[str, Any]:
         )
     )
     accesses = [
-        {"at": a.at.isoformat(), "actor": a.actor, "role": a.role, "action": a.action,
-         "object_type": a.object_type, "purpose": a.purpose}
+        AccessPublic(at=a.at, actor=a.actor, role=a.role, action=a.action,
+                     object_type=a.object_type, purpose=a.purpose)
         for a in session.scalars(select(AuditRow).where(about).order_by(AuditRow.id))
     ]  # fmt: skip
     demographics = repository.get_demographics(session, jobseeker_id=jobseeker_id)
-    answer = {
-        "jobseeker": public_person(session, person, with_identity=True).model_dump(mode="json"),
-        "demographics": demographics.model_dump(mode="json") if demographics else None,
-        "proposals": [
+    answer = PersonExport(
+        jobseeker=public_person(session, person, with_identity=True),
+        demographics=demographics,
+        proposals=[
             {"id": pid, **repository.get_proposal(session, proposal_id=pid).model_dump(mode="json")}
             for pid in proposal_ids
         ],
-        "suggestions": [_suggestion(s) for s in own],
-        "candidate_lists": [_suggestion(s) for s in appearances],
-        "overrides": [_override(o) for o in overrides],
-        "accesses": accesses,
-    }
+        suggestions=[_suggestion(s) for s in own],
+        candidate_lists=[_suggestion(s) for s in appearances],
+        overrides=[_override(o) for o in overrides],
+        accesses=accesses,
+    )
     record(session, actor=ctx.actor.name, role=ctx.actor.role, action="export_jobseeker",
            object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip
     session.commit()
