@@ -30,7 +30,7 @@ from features.catalogue.adjustments import PROVIDER_NAMES
 from features.catalogue.schedule import SLOT_IDS, slot_label_fi
 from features.matchability import reason_text
 from features.numbers import number
-from features.pipeline.encoders import adjustment_lowering_table
+from features.pipeline.encoders import EXPOSURE, adjustment_lowering_table
 from features.pipeline.frames import KG_IDS
 from features.pipeline.matrices import PeopleMatrix, TaskMatrix
 from matching.scoring import COMPONENTS, FAILURES, PairScores
@@ -39,6 +39,7 @@ __all__ = [
     "AdjustmentNote",
     "CharacteristicComparison",
     "Explanation",
+    "LimitNote",
     "component_names",
     "explain",
 ]
@@ -92,6 +93,20 @@ class AdjustmentNote:
     """Characteristics whose over-demand it closes."""
 
 
+@dataclass(frozen=True)
+class LimitNote:
+    """A physician's restriction and the work as it will be done."""
+
+    id: str
+    limit: float
+    demand: float
+    demand_after: float
+    """With the exposure-changing adjustments chosen (the demand itself where none)."""
+    by: list[str]
+    """The adjustments the restriction depends on: conditions from the first day."""
+    holds: bool
+
+
 @dataclass
 class Explanation:
     person_id: int
@@ -102,6 +117,8 @@ class Explanation:
     fits: list[str]
     adjustments: list[AdjustmentNote]
     to_assess: list[str]
+    """The person's ratings still missing where this task demands something, most demanded
+    first: what to assess before proposing."""
     under_demanding: list[str]
     distance_km: float
     task_hours: float
@@ -114,6 +131,16 @@ class Explanation:
     interest_kind: bool
     failures: list[str]
     comparison: list[CharacteristicComparison]
+    assessed: bool = True
+    """Nothing to assess and no unchecked limit: only then is the headline "Sopii"."""
+    limits: list[LimitNote] = field(default_factory=list)
+    """Every physician's restriction against a rated demand: how it holds (or fails)."""
+    limits_unchecked: list[str] = field(default_factory=list)
+    """Restrictions against demands the task does not rate: check before proposing."""
+    check_with_employer: list[str] = field(default_factory=list)
+    """Demands the task does not rate where the person is clearly limited."""
+    unrated_elsewhere: int = 0
+    """Further characteristics rated on neither side (not listed one by one)."""
     sentences: dict[str, list[str]] = field(default_factory=dict)
 
     def to_dict(self, *, with_comparison: bool = True) -> dict[str, Any]:
@@ -121,6 +148,7 @@ class Explanation:
         :func:`dataclasses.asdict`, whose deep copies were most of a ranked list's cost."""
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["adjustments"] = [vars(a).copy() for a in self.adjustments]
+        data["limits"] = [vars(n).copy() for n in self.limits]
         data["person_hours"] = list(self.person_hours)
         if with_comparison:
             data["comparison"] = [vars(c).copy() for c in self.comparison]
@@ -163,13 +191,20 @@ def explain(people: PeopleMatrix, tasks: TaskMatrix, scores: PairScores, p: int)
     chosen = np.flatnonzero(scores.chosen[p])
     if len(chosen):
         lowering = _LOWERING[chosen].max(axis=0)
+        exposure = _LOWERING[chosen[EXPOSURE[chosen]]].max(axis=0, initial=0)
     elif scores.closable[p]:
-        lowering = np.zeros(len(CHARACTERISTIC_IDS))
+        lowering = exposure = np.zeros(len(CHARACTERISTIC_IDS))
     else:
-        # Nothing was chosen because nothing closes it all: show what the employer's accepted
-        # adjustments would do, so only the demands they cannot close read as "over".
+        # Nothing was chosen because nothing closes it all: show what the usable adjustments
+        # would do, so only the demands they cannot close read as "over".
         lowering = tasks.reduction[j].astype(float)
+        exposure = tasks.reduction_exposure[j].astype(float)
+    # A restriction is lowered only by what changes the exposure.
+    lowering = np.where(hard, exposure, lowering)
     comparison, fits, to_assess, under = [], [], [], []
+    unchecked: list[str] = []
+    ask_employer: list[str] = []
+    elsewhere = 0
     # Plain Python values, read once: 43 numpy scalar look-ups per characteristic and pair
     # were most of a ranked list's explanation time.
     caps, dems, hards = cap.tolist(), dem.tolist(), hard.tolist()
@@ -180,18 +215,25 @@ def explain(people: PeopleMatrix, tasks: TaskMatrix, scores: PairScores, p: int)
         capacity = None if caps[c] != caps[c] else float(caps[c])  # NaN: unknown
         demand = None if dems[c] != dems[c] else float(dems[c])
         after = demand
-        if demand is not None and not hards[c]:
+        if demand is not None:
             after = float(max(demand - lowers[c], 0))
         if unknowns[c]:
             status = "to_assess"
-            to_assess.append(cid)
+            if capacity is None and demand:
+                to_assess.append(cid)
+            elif capacity is None:
+                elsewhere += 1
+            elif hards[c]:
+                unchecked.append(cid)
+            else:
+                ask_employer.append(cid)
         elif demand == 0:
             status = "not_needed"
         elif capacity is not None and demand is not None and demand > capacity:
-            if hards[c]:
-                status = "hard_limit"
-            elif after is not None and after <= capacity:
+            if after is not None and after <= capacity:
                 status = "adjusted"
+            elif hards[c]:
+                status = "hard_limit"
             elif feasible:
                 status = "tolerated"  # within the rule set's tolerance
             else:
@@ -211,7 +253,7 @@ def explain(people: PeopleMatrix, tasks: TaskMatrix, scores: PairScores, p: int)
     over_p = scores.over[p] > 0
     for a in chosen:
         adj = _ADJ[a]
-        closing = np.flatnonzero(over_p & (_LOWERING[a] > 0) & ~hard)
+        closing = np.flatnonzero(over_p & (_LOWERING[a] > 0) & (~hard | EXPOSURE[a]))
         closes = [CHARACTERISTIC_IDS[c] for c in closing]
         notes.append(AdjustmentNote(
             adj.id, adj.name_fi, adj.name_en, adj.provider.value,
@@ -247,11 +289,31 @@ def explain(people: PeopleMatrix, tasks: TaskMatrix, scores: PairScores, p: int)
         interest_kind=bool(people.interest_kinds[i, tasks.kind[j]]),
         failures=[FAILURES[f] for f in np.flatnonzero(scores.failures[p])],
         comparison=comparison,
+        assessed=bool(scores.assessed[p]),
+        limits=_limits(comparison, chosen),
+        limits_unchecked=unchecked,
+        check_with_employer=ask_employer,
+        unrated_elsewhere=elsewhere,
     )
+    # Most demanded first: what matters most for this task is assessed first.
+    explanation.to_assess.sort(key=lambda cid: -dems[CHARACTERISTIC_IDS.index(cid)])
     explanation.sentences = {
         lang: _sentences(explanation, people, tasks, scores, p, lang) for lang in ("fi", "en")
     }
     return explanation
+
+
+def _limits(comparison: list[CharacteristicComparison], chosen: np.ndarray) -> list[LimitNote]:
+    notes = []
+    for c, row in enumerate(comparison):
+        if not row.hard_limit or row.capacity is None or row.demand is None:
+            continue
+        after = row.demand if row.demand_after is None else row.demand_after
+        by = [_ADJ[a].id for a in chosen if EXPOSURE[a] and _LOWERING[a, c] > 0]
+        needed = row.demand > row.capacity
+        notes.append(LimitNote(row.id, row.capacity, row.demand, after,
+                               by if needed else [], after <= row.capacity))  # fmt: skip
+    return notes
 
 
 def _sentences(
@@ -265,21 +327,19 @@ def _sentences(
     fi = lang == "fi"
     i, j = int(scores.person_rows[p]), int(scores.task_rows[p])
     out: list[str] = []
-    n_adj = len(e.adjustments)
     lo, hi = e.person_hours
     if e.feasible:
+        out.append(_headline(e, lang))
+        out.extend(_limit_sentences(e, lang))
         if fi:
-            head = "Sopii" if n_adj == 0 else f"Sopii mukautuksin ({n_adj})"
             out.append(
-                f"{head}: {_km(e.distance_km, lang)} km, {_hours(e.task_hours, lang)} h viikossa "
+                f"{_km(e.distance_km, lang)} km, {_hours(e.task_hours, lang)} h viikossa "
                 f"(toive {_hours(lo, lang)}–{_hours(hi, lang)} h), "
                 + ("kaikki vuorot sopivat." if not e.missing_slots else "osa vuoroista ei sovi.")
             )
         else:
-            head = "Fits" if n_adj == 0 else f"Fits with {n_adj} adjustment{'s' * (n_adj > 1)}"
             out.append(
-                f"{head}: {_km(e.distance_km, lang)} km away, "
-                f"{_hours(e.task_hours, lang)} h a week "
+                f"{_km(e.distance_km, lang)} km away, {_hours(e.task_hours, lang)} h a week "
                 f"(wants {_hours(lo, lang)}–{_hours(hi, lang)} h), "
                 + ("free for every slot." if not e.missing_slots else "not free for every slot.")
             )
@@ -304,15 +364,15 @@ def _sentences(
                     f"{_name(cid, lang)} is limited: the task needs {need}; the person "
                     f"manages {can}. {adj.name_en} ({who}, {cost}) makes it fit."
                 )
-    if e.to_assess:
-        names = ", ".join(_name(c, lang) for c in e.to_assess)
-        out.append(f"Arvioitava: {names}." if fi else f"To be assessed: {names}.")
-    if e.under_demanding:
-        names = ", ".join(_name(c, lang) for c in e.under_demanding[:6])
-        more = "…" if len(e.under_demanding) > 6 else ""
+    if e.feasible and e.assessed is False and (e.to_assess or e.check_with_employer):
+        pass  # the headline already says what to assess or check
+    elif e.to_assess:
+        out.append(("Arvioitava: " if fi else "To be assessed: ") + _names(e.to_assess, lang))
+    strengths = _unused_strengths(e)
+    if strengths:
         out.append(
-            f"Vähän vaativa: {names}{more} (henkilö pystyy enempään)." if fi
-            else f"Under-demanding: {names}{more} (the person can do more)."
+            f"Vahvuudet jäävät käyttämättä: {_names(strengths, lang)}." if fi
+            else f"Strengths left unused: {_names(strengths, lang)}."
         )  # fmt: skip
     matches = []
     if e.interest_sector:
@@ -332,6 +392,106 @@ def _sentences(
                           for x in e.required_licences)  # fmt: skip
         out.append(f"Vaaditut luvat kunnossa: {names}." if fi else f"Holds the licences: {names}.")
     return out
+
+
+SHOWN = 4
+"""At most this many characteristics are named in one sentence; the rest are counted."""
+
+
+def _names(cids: list[str], lang: str) -> str:
+    shown = ", ".join(_name(c, lang) for c in cids[:SHOWN])
+    more = len(cids) - SHOWN
+    if more > 0:
+        shown += f" ja {more} muuta" if lang == "fi" else f" and {more} more"
+    return shown
+
+
+def _short(cid: str, value: float, lang: str) -> str:
+    """A level's words without the explanation in brackets: "harvoin", not "harvoin (alle…)"."""
+    return _level_text(cid, value, lang).split(" (")[0]
+
+
+def _headline(e: Explanation, lang: str) -> str:
+    """What kind of suggestion this is, first: a fit, a fit with conditions, or something to
+    check or assess before it can be proposed — never "fits" for what is not known."""
+    fi = lang == "fi"
+    if e.limits_unchecked:
+        names = ", ".join(
+            f"{_name(c, lang)} '{_short(c, _capacity_of(e, c), lang)}'" for c in e.limits_unchecked
+        )
+        return (
+            f"Tarkistettava ennen ehdotusta – lääkärin rajoitus: {names}. Tehtävän vaatimusta "
+            "ei ole arvioitu: kysy työnantajalta." if fi else
+            f"Check before proposing – a physician's restriction: {names}. The task's demand "
+            "is not rated: ask the employer."
+        )  # fmt: skip
+    if not e.assessed:
+        if e.to_assess:
+            return (
+                f"Mahdollinen – arvioitava ensin: {_names(e.to_assess, lang)} (tehtävä vaatii "
+                "niitä)." if fi else
+                f"Possible – assess first: {_names(e.to_assess, lang)} (the task demands them)."
+            )  # fmt: skip
+        if e.check_with_employer:
+            return (
+                f"Mahdollinen – tarkista työnantajalta: {_names(e.check_with_employer, lang)} "
+                "(tehtävä ei kerro vaatimusta, henkilöllä on rajoitus)." if fi else
+                f"Possible – check with the employer: {_names(e.check_with_employer, lang)} "
+                "(the task does not rate it; the person is limited there)."
+            )  # fmt: skip
+        return (
+            f"Mahdollinen – toimintakyky arvioimatta ({e.unrated_elsewhere} kohtaa)." if fi
+            else f"Possible – work ability not assessed ({e.unrated_elsewhere} items)."
+        )  # fmt: skip
+    n_adj = len(e.adjustments)
+    if fi:
+        return "Sopii." if n_adj == 0 else f"Sopii mukautuksin ({n_adj})."
+    return "Fits." if n_adj == 0 else f"Fits with {n_adj} adjustment{'s' * (n_adj > 1)}."
+
+
+def _capacity_of(e: Explanation, cid: str) -> float:
+    row = e.comparison[CHARACTERISTIC_IDS.index(cid)] if e.comparison else None
+    return row.capacity if row is not None and row.capacity is not None else 0.0
+
+
+def _limit_sentences(e: Explanation, lang: str) -> list[str]:
+    """Each physician's restriction in the person's own terms: met through an adjustment
+    (a condition from the first day) or holding as the work is."""
+    fi = lang == "fi"
+    out = []
+    for note in e.limits:
+        name, limit = _name(note.id, lang), _short(note.id, note.limit, lang)
+        demand, after = _short(note.id, note.demand, lang), _short(note.id, note.demand_after, lang)
+        if note.by and note.holds:
+            adj = ", ".join(
+                (ADJUSTMENTS[a].name_fi if fi else ADJUSTMENTS[a].name_en) for a in note.by
+            )
+            out.append(
+                f"Lääkärin rajoitus täyttyy vain mukautuksella {adj}: oltava käytössä "
+                f"ensimmäisestä päivästä. {name}: raja '{limit}' – tehtävässä '{demand}', "
+                f"mukautuksella '{after}'." if fi else
+                f"The physician's restriction is met only with {adj}: it must be in place from "
+                f"the first day. {name}: limit '{limit}' – the task needs '{demand}', with the "
+                f"adjustment '{after}'."
+            )  # fmt: skip
+        elif note.holds:
+            out.append(
+                f"{name}: lääkärin rajoitus '{limit}' – tehtävässä '{demand}'." if fi
+                else f"{name}: physician's restriction '{limit}' – the task needs '{demand}'."
+            )  # fmt: skip
+    return out
+
+
+def _unused_strengths(e: Explanation) -> list[str]:
+    """Abilities the person is strong in (3–4) that the task leaves almost unused (two levels
+    or more below), named only when there are at least two: the person could do more
+    demanding work. Physical reserve is not a waste worth mentioning."""
+    strong = [
+        row.id for row in e.comparison
+        if row.group in ("cognition", "communication_social") and row.capacity is not None
+        and row.capacity >= 3 and row.demand is not None and row.capacity - row.demand >= 2
+    ]  # fmt: skip
+    return strong if len(strong) >= 2 else []
 
 
 def _failure_sentences(
@@ -362,9 +522,10 @@ def _failure_sentences(
                 if row.hard_limit:
                     out.append(
                         f"Lääkärin rajoitus, {_name(row.id, lang)}: tehtävässä {need}, raja {can}; "
-                        "mukautuksilla rajaa ei ylitetä." if fi else
-                        f"Physician's restriction ({_name(row.id, lang)}): the task needs "
-                        f"{need}, the limit is {can}; no adjustment may exceed it."
+                        "työnantajan hyväksymät, työtä muuttavat mukautukset eivät riitä." if fi
+                        else f"Physician's restriction ({_name(row.id, lang)}): the task needs "
+                        f"{need}, the limit is {can}; the adjustments the employer accepts that "
+                        "change the work do not bring it within."
                     )  # fmt: skip
                 else:
                     out.append(
@@ -404,8 +565,14 @@ def _failure_sentences(
                 f"{_hours(hi, lang)} h."
             )  # fmt: skip
         elif failure == "unknown":
-            names = ", ".join(_name(c, lang) for c in e.to_assess)
+            names = _names(e.to_assess + e.check_with_employer + e.limits_unchecked, lang)
             out.append(f"Arvioitava ensin: {names}." if fi else f"To be assessed first: {names}.")
+        elif failure == "limit_unchecked":
+            names = _names(e.limits_unchecked, lang)
+            out.append(
+                f"Lääkärin rajoitus ({names}): tehtävän vaatimusta ei ole arvioitu." if fi
+                else f"Physician's restriction ({names}): the task's demand is not rated."
+            )  # fmt: skip
     return out
 
 
@@ -430,7 +597,14 @@ def employer_summary(e: Explanation) -> dict[str, Any]:
     adjustments to arrange — never capacities, physician's limits, distance or hours wanted."""
     n_adj = len(e.adjustments)
     hours_fi, hours_en = _hours(e.task_hours, "fi"), _hours(e.task_hours, "en")
-    if e.feasible:
+    if e.feasible and e.limits_unchecked:
+        # Employer-facing staff learn that something is to be checked, never the limit itself.
+        fi = f"Tarkistettava ennen ehdotusta (koordinaattori varmistaa), {hours_fi} h viikossa."
+        en = f"To be checked before proposing (the coordinator confirms), {hours_en} h a week."
+    elif e.feasible and not e.assessed:
+        fi = f"Mahdollinen – arviointi kesken, {hours_fi} h viikossa."
+        en = f"Possible – assessment not complete, {hours_en} h a week."
+    elif e.feasible:
         head_fi = "Sopii" if n_adj == 0 else f"Sopii mukautuksin ({n_adj})"
         fi = f"{head_fi}, {hours_fi} h viikossa."
         en = (
@@ -438,9 +612,11 @@ def employer_summary(e: Explanation) -> dict[str, Any]:
         ) + f", {hours_en} h a week."
     else:
         fi, en = "Ei sovi.", "Does not fit."
+    conditions = {a for n in e.limits for a in n.by}
     return {
         "task_id": e.task_id,
         "feasible": e.feasible,
+        "assessed": e.assessed,
         "fit": {"fi": fi, "en": en},
         "adjustments": [
             {
@@ -450,6 +626,7 @@ def employer_summary(e: Explanation) -> dict[str, Any]:
                 "provider": a.provider,
                 "cost_class": a.cost_class,
                 "subsidy_available": a.subsidy_available,
+                "condition": a.id in conditions,
             }
             for a in e.adjustments
         ],

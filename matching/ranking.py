@@ -2,7 +2,8 @@
 
 Cheap one-dimensional constraints (consent, hand-over, distance, licences, hours, schedule)
 prune candidates first; :func:`matching.scoring.score_pairs` then scores the survivors as one
-batch. Ties are broken by id, so the same input always gives the same ranking.
+batch. Fully assessed pairs come before every other (see ``PairScores.assessed``), then by
+score; ties are broken by id, so the same input always gives the same ranking.
 """
 
 from __future__ import annotations
@@ -49,8 +50,17 @@ class Ranked:
     n_feasible: int
 
 
-def top_k(total: np.ndarray, ids: np.ndarray, k: int) -> np.ndarray:
-    """Positions of the k best by (total descending, id ascending); exact at ties."""
+def top_k(
+    total: np.ndarray, ids: np.ndarray, k: int, assessed: np.ndarray | None = None
+) -> np.ndarray:
+    """Positions of the k best by (assessed first, total descending, id ascending); exact at
+    ties. ``assessed`` (bool) puts every fully assessed pair before every other, whatever the
+    scores: what is not known about a person or a task never outranks a known fit."""
+    if assessed is not None and not assessed.all():
+        first = np.flatnonzero(assessed)
+        rest = np.flatnonzero(~assessed)
+        top = first[top_k(total[first], ids[first], k)]
+        return np.concatenate([top, rest[top_k(total[rest], ids[rest], k - len(top))]])
     if len(total) == 0 or k <= 0:
         return np.zeros(0, dtype=np.int64)
     if len(total) > k:
@@ -136,7 +146,9 @@ def rank_tasks_for_person(
     ]
     scores = score_pairs(people, np.full(len(rows), i), tasks, rows, rules)
     feasible = np.flatnonzero(scores.feasible)
-    best = feasible[top_k(scores.total[feasible], tasks.ids[rows[feasible]], k)]
+    best = feasible[
+        top_k(scores.total[feasible], tasks.ids[rows[feasible]], k, scores.assessed[feasible])
+    ]
     return Ranked(
         ids=tasks.ids[rows[best]],
         total=scores.total[best],
@@ -186,8 +198,9 @@ def rank_people_for_tasks(
     feasible = scores.feasible.reshape(len(rows), n_tasks).all(axis=1)
     total = scores.total.reshape(len(rows), n_tasks).mean(axis=1)
     contributions = scores.contributions.reshape(len(rows), n_tasks, len(COMPONENTS)).mean(axis=1)
+    assessed = np.asarray(scores.assessed.reshape(len(rows), n_tasks).all(axis=1))
     ok = np.flatnonzero(feasible)
-    best = ok[top_k(total[ok], people.ids[rows[ok]], k)]
+    best = ok[top_k(total[ok], people.ids[rows[ok]], k, assessed[ok])]
     pair_index = (best[:, None] * n_tasks + np.arange(n_tasks)[None, :]).ravel()
     return Ranked(
         ids=people.ids[rows[best]],

@@ -11,11 +11,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from features.catalogue import ADJUSTMENTS, CHARACTERISTICS
+from features.catalogue import ADJUSTMENTS, CHARACTERISTICS, TASK_KINDS
+from features.catalogue.adjustments import applies
+from features.catalogue.schedule import SLOT_IDS
 from features.pipeline.frames import KG_IDS
 from features.pipeline.matrices import PeopleMatrix, TaskMatrix
-from matching.rules import RuleSet, UnknownPolicy
-from matching.scoring import COMPONENTS
+from matching.rules import RuleSet, UncheckedLimitPolicy, UnknownPolicy
+from matching.scoring import COMPONENTS, LIMITED
 
 __all__ = ["ReferenceScore", "reference_score"]
 
@@ -26,6 +28,7 @@ _CHARS = list(CHARACTERISTICS.values())
 @dataclass(frozen=True)
 class ReferenceScore:
     feasible: bool
+    assessed: bool
     failures: frozenset[str]
     contributions: tuple[float, ...]
     chosen: tuple[str, ...]
@@ -56,13 +59,18 @@ def reference_score(
     if hard_rules.hand_over_only and not tasks.hand_over[j]:
         failures.add("not_hand_over")
 
-    over, spare, unknown, need = [], [], 0, {}
+    over, spare, unknown, need, unchecked = [], [], 0, {}, 0
+    hard_need: dict[str, float] = {}
     n_known_demand = 0
     for c, ch in enumerate(_CHARS):
         cap, dem = float(people.capacity[i, c]), float(tasks.demand[j, c])
         cap_known, dem_known = not math.isnan(cap), not math.isnan(dem)
+        is_hard = bool(people.hard[i, c])
         n_known_demand += dem_known
-        if not dem_known or (not cap_known and dem > 0):
+        if is_hard and not dem_known:
+            unchecked += 1
+            unknown += 1
+        elif (not cap_known and not (dem_known and dem == 0)) or (not dem_known and cap <= LIMITED):
             unknown += 1
         if cap_known and dem_known:
             over.append(max(dem - cap, 0.0))
@@ -70,50 +78,62 @@ def reference_score(
         else:
             over.append(0.0)
             spare.append(0.0)
-        is_hard = bool(people.hard[i, c])
-        if is_hard and over[c] > 0:
-            failures.add("hard_limit")
         tolerance = hard_rules.over_demand_tolerance[ch.group]
-        if not is_hard and over[c] - tolerance > 0:
+        if is_hard and over[c] > 0:
+            hard_need[ch.id] = over[c]
+        elif not is_hard and over[c] - tolerance > 0:
             need[ch.id] = over[c] - tolerance
 
     kg_need: dict[str, float] = {}
+    kg_hard: set[str] = set()
     if hard_rules.respect_kilograms:
         for k, cid in enumerate(KG_IDS):
             cap_kg, dem_kg = float(people.capacity_kg[i, k]), float(tasks.demand_kg[j, k])
             if not math.isnan(cap_kg) and not math.isnan(dem_kg) and dem_kg > cap_kg:
-                c = list(CHARACTERISTICS).index(cid)
-                if people.hard[i, c]:
-                    failures.add("hard_limit")
-                else:
-                    kg_need[cid] = cap_kg
+                kg_need[cid] = cap_kg
+                if people.hard[i, list(CHARACTERISTICS).index(cid)]:
+                    kg_hard.add(cid)
 
-    accepted = [a for a in range(len(_ADJ)) if tasks.accepted[j, a]]
+    # Usable: accepted by the employer and applicable to this kind of task and its shifts.
+    kind = TASK_KINDS.ids[int(tasks.kind[j])]
+    slots = [s for b, s in enumerate(SLOT_IDS) if int(tasks.schedule[j]) >> b & 1]
+    usable = [a for a in range(len(_ADJ)) if tasks.accepted[j, a] and applies(_ADJ[a], kind, slots)]
+
+    def lowers(subset: list[int], cid: str, *, exposure_only: bool) -> int:
+        return max((_ADJ[a].lowers.get(cid, 0) for a in subset
+                    if _ADJ[a].changes_exposure or not exposure_only), default=0)  # fmt: skip
+
+    def kg_ok(subset: list[int], cid: str, cap_kg: float, *, exposure_only: bool) -> bool:
+        return any(cid in _ADJ[a].lowers and (_ADJ[a].max_kilograms_after or math.inf) <= cap_kg
+                   and (_ADJ[a].changes_exposure or not exposure_only)
+                   for a in subset)  # fmt: skip
+
+    # The restriction first: can the exposure-changing usable adjustments close it at all?
+    if any(lowers(usable, cid, exposure_only=True) < v for cid, v in hard_need.items()) or any(
+        not kg_ok(usable, cid, kg_need[cid], exposure_only=True) for cid in kg_hard
+    ):
+        failures.add("hard_limit")
     best: tuple[float, tuple[int, ...]] | None = None
-    for subset_bits in range(1 << len(accepted)):
-        subset = [accepted[b] for b in range(len(accepted)) if subset_bits >> b & 1]
-        lowered = {cid: max((_ADJ[a].lowers.get(cid, 0) for a in subset), default=0)
-                   for cid in need}  # fmt: skip
-        if any(lowered[cid] < levels for cid, levels in need.items()):
-            continue
-        if any(
-            not any(cid in _ADJ[a].lowers and (_ADJ[a].max_kilograms_after or math.inf) <= cap_kg
-                    for a in subset)
-            for cid, cap_kg in kg_need.items()
-        ):  # fmt: skip
-            continue
-        cost = sum(rules.cost_of(_ADJ[a].cost_class) for a in subset)
-        if best is None or cost < best[0]:
-            best = (cost, tuple(subset))
-    if best is None:
-        all_levels = all(
-            max((_ADJ[a].lowers.get(cid, 0) for a in accepted), default=0) >= levels
-            for cid, levels in need.items()
-        )
-        failures.add("over_demand" if not all_levels else "kilograms")
-        chosen: tuple[int, ...] = ()
-    else:
-        chosen = best[1]
+    if "hard_limit" not in failures:
+        for subset_bits in range(1 << len(usable)):
+            subset = [usable[b] for b in range(len(usable)) if subset_bits >> b & 1]
+            if any(lowers(subset, cid, exposure_only=False) < v for cid, v in need.items()):
+                continue
+            if any(lowers(subset, cid, exposure_only=True) < v for cid, v in hard_need.items()):
+                continue
+            if any(not kg_ok(subset, cid, cap_kg, exposure_only=cid in kg_hard)
+                   for cid, cap_kg in kg_need.items()):  # fmt: skip
+                continue
+            cost = sum(rules.cost_of(_ADJ[a].cost_class) for a in subset)
+            if best is None or cost < best[0]:
+                best = (cost, tuple(subset))
+    all_levels = all(lowers(usable, cid, exposure_only=False) >= v for cid, v in need.items())
+    if not all_levels:
+        failures.add("over_demand")
+    elif any(not kg_ok(usable, cid, cap_kg, exposure_only=False)
+             for cid, cap_kg in kg_need.items() if cid not in kg_hard):  # fmt: skip
+        failures.add("kilograms")
+    chosen: tuple[int, ...] = () if best is None else best[1]
 
     if hard_rules.require_licences and int(tasks.licences[j]) & ~int(people.licences[i]):
         failures.add("licences")
@@ -128,16 +148,16 @@ def reference_score(
         failures.add("hours")
     if hard_rules.unknown_ratings == UnknownPolicy.EXCLUDE and unknown:
         failures.add("unknown")
+    if hard_rules.unchecked_limits == UncheckedLimitPolicy.EXCLUDE and unchecked:
+        failures.add("limit_unchecked")
 
     over_after = []
     for c, ch in enumerate(_CHARS):
         cap, dem = float(people.capacity[i, c]), float(tasks.demand[j, c])
         if math.isnan(cap) or math.isnan(dem):
             over_after.append(0.0)
-        elif people.hard[i, c]:
-            over_after.append(over[c])
         else:
-            lowest = max((_ADJ[a].lowers.get(ch.id, 0) for a in chosen), default=0)
+            lowest = lowers(list(chosen), ch.id, exposure_only=bool(people.hard[i, c]))
             over_after.append(max(dem - lowest - cap, 0.0))
 
     w = rules.weights
@@ -161,6 +181,7 @@ def reference_score(
     }  # fmt: skip
     return ReferenceScore(
         feasible=not failures,
+        assessed=unknown == 0,
         failures=frozenset(failures),
         contributions=tuple(contributions[name] for name in COMPONENTS),
         chosen=tuple(_ADJ[a].id for a in chosen),

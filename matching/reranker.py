@@ -134,7 +134,9 @@ def rerank(
     if not len(ranked.ids):
         return ranked, np.zeros(0)
     probability = model.predict(pair_features(people, tasks, ranked.pairs))
-    order = np.lexsort((np.arange(len(probability)), -probability))[:k]
+    # Within the rules' tiers: the model never lifts an unassessed pair above an assessed one.
+    tier = ~ranked.pairs.assessed
+    order = np.lexsort((np.arange(len(probability)), -probability, tier))[:k]
     return replace(
         ranked,
         ids=ranked.ids[order],

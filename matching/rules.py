@@ -2,8 +2,9 @@
 
 A rule set says which hard constraints apply with which parameters, how the soft components
 are weighted, and what adjustments cost. Two things are not configurable on purpose: a
-physician's hard limit is always absolute (no adjustment, no tolerance), and a person without
-active consent to matching is never matched.
+physician's restriction is never exceeded by the work as it will be done (no tolerance; only
+adjustments that change the exposure count), and a person without active consent to matching
+is never matched.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from features.schemas.errors import field_errors
 __all__ = [
     "HardConstraints",
     "RuleSet",
+    "UncheckedLimitPolicy",
     "UnknownPolicy",
     "Weights",
     "default_ruleset",
@@ -42,6 +44,14 @@ class UnknownPolicy(StrEnum):
     """A pair with any rating to be assessed is not suggested."""
     PENALISE = "penalise"
     """It is suggested with ``unknown_penalty`` off its score per rating to be assessed."""
+
+
+class UncheckedLimitPolicy(StrEnum):
+    CHECK_FIRST = "check_first"
+    """Suggested only under "check before proposing", naming the limit to check with the
+    employer, and ranked after every pair that is fully assessed."""
+    EXCLUDE = "exclude"
+    """Not suggested until the task's demand is rated."""
 
 
 class HardConstraints(StrictModel):
@@ -60,6 +70,10 @@ class HardConstraints(StrictModel):
         description="Levels of over-demand tolerated per group, after adjustments.",
     )
     unknown_ratings: UnknownPolicy = UnknownPolicy.PENALISE
+    unchecked_limits: UncheckedLimitPolicy = Field(
+        default=UncheckedLimitPolicy.CHECK_FIRST,
+        description="A physician's restriction against a task demand that is not rated.",
+    )
 
     @model_validator(mode="after")
     def _every_group(self) -> HardConstraints:

@@ -6,17 +6,25 @@ Person → tasks, task → people and the composer all call it; no Python loop r
 
 Semantics (the per-pair oracle in :mod:`matching.reference` implements the same, slowly):
 
-* A rating is **unknown** when the task's demand is not assessed, or the demand is above 0 and
-  the person's capacity is not assessed. Unknowns are never read as "no limitation"; the rule
-  set excludes such pairs or lowers their score per unknown, and explanations list them as
-  "to be assessed".
-* Over-demand is ``max(demand − capacity, 0)`` where both are known. A physician's **hard
-  limit** is absolute: if the demand exceeds it the pair is infeasible, whatever adjustments or
-  tolerances say. Other over-demand must be brought within the group's tolerance by the
-  **cheapest set of accepted adjustments** (each lowers some demands by some levels; several
-  adjustments do not add up on one characteristic: the largest lowering counts). Ties between
-  equally cheap sets go to the set with the lowest bit pattern over the task's accepted
-  adjustments in catalogue order.
+* **Unknown is never fit.** A characteristic is *to be assessed* (``unknown``) when the
+  person's capacity is not rated and the task does not say it needs none of it (its demand is
+  above 0 or not rated); or when the task's demand is not rated and the person has a marked
+  limitation there (capacity at most :data:`LIMITED`). Where a physician's restriction meets a
+  demand that is not rated, the limit is *unchecked* (``unchecked``): the pair is either
+  excluded or suggested only as "check before proposing" (the rule set says which). A pair is
+  ``assessed`` when nothing is to be assessed and no limit is unchecked; ranking puts every
+  assessed pair before every other (an unassessed profile never outranks one that fits), and
+  the rule set excludes unassessed pairs or lowers their score per unknown.
+* Over-demand is ``max(demand − capacity, 0)`` where both are known. A physician's
+  **restriction** (hard limit) is never exceeded by the demand *as the work will be done*: it
+  must be closed completely — no tolerance — by accepted adjustments that **change the
+  exposure itself** (a stool, a lifting aid, a variant of the task); supports (a job coach,
+  instructions) never count for it. Other over-demand must be brought within the group's
+  tolerance. Both are closed by the **cheapest set of usable adjustments** — accepted by the
+  employer and applicable to the task's kind and shifts (each lowers some demands by some
+  levels; several adjustments do not add up on one characteristic: the largest lowering
+  counts). Ties between equally cheap sets go to the set with the lowest bit pattern over the
+  task's usable adjustments in catalogue order.
 * The score is the sum of the components in :data:`COMPONENTS`; ``contributions`` hold them in
   that order and sum exactly to ``total``.
 """
@@ -29,11 +37,11 @@ import numpy as np
 
 from features.catalogue import ADJUSTMENTS, CHARACTERISTICS
 from features.geo import haversine_km
-from features.pipeline.encoders import adjustment_lowering_table
+from features.pipeline.encoders import EXPOSURE, adjustment_lowering_table
 from features.pipeline.matrices import PeopleMatrix, TaskMatrix
-from matching.rules import RuleSet, UnknownPolicy
+from matching.rules import RuleSet, UncheckedLimitPolicy, UnknownPolicy
 
-__all__ = ["COMPONENTS", "FAILURES", "KG_COLUMNS", "PairScores", "score_pairs"]
+__all__ = ["COMPONENTS", "FAILURES", "KG_COLUMNS", "LIMITED", "PairScores", "score_pairs"]
 
 COMPONENTS: tuple[str, ...] = (
     "ability_fit", "adjustments", "skills", "interests", "hours_fit", "schedule_fit",
@@ -41,8 +49,11 @@ COMPONENTS: tuple[str, ...] = (
 )  # fmt: skip
 FAILURES: tuple[str, ...] = (
     "not_matchable", "not_hand_over", "hard_limit", "over_demand", "kilograms", "licences",
-    "distance", "schedule", "hours", "unknown",
+    "distance", "schedule", "hours", "unknown", "limit_unchecked",
 )  # fmt: skip
+LIMITED = 1
+"""A capacity at or below this level (never / rarely, or low) is a marked limitation: a task
+that does not rate that demand must be checked before the pair can count as a fit."""
 _F = {name: i for i, name in enumerate(FAILURES)}
 
 _LOWERING = adjustment_lowering_table()
@@ -79,7 +90,12 @@ class PairScores:
     over_after: np.ndarray
     """float32 (P, n_characteristics): over-demand left after the chosen adjustments"""
     unknown: np.ndarray
-    """bool (P, n_characteristics): ratings to be assessed"""
+    """bool (P, n_characteristics): ratings to be assessed (see the module docstring)"""
+    unchecked: np.ndarray
+    """bool (P, n_characteristics): a physician's restriction against a demand not rated"""
+    assessed: np.ndarray
+    """bool (P,): nothing to be assessed and no unchecked limit — the only pairs that "fit"
+    without a condition; ranking puts them first"""
     kg_over: np.ndarray
     """bool (P, len(KG_IDS)): the load exceeds the person's kilograms"""
     km: np.ndarray
@@ -119,12 +135,16 @@ def cheapest_adjustments(
     cap_kg: np.ndarray,
     accepted_index: np.ndarray,
     costs: np.ndarray,
+    hard: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """For Q pairs, the cheapest subset of each task's accepted adjustments that lowers every
-    demand by at least ``need`` levels and brings every load in ``kg_need`` within ``cap_kg``.
+    """For Q pairs, the cheapest subset of each task's usable adjustments that lowers every
+    demand by at least ``need`` levels and brings every load in ``kg_need`` within ``cap_kg``;
+    on the columns ``hard`` marks (a physician's restriction) only adjustments that change the
+    exposure count.
 
     need: (Q, n_characteristics) levels to remove; kg_need: bool (Q, K); cap_kg: (Q, K);
-    accepted_index: (Q, B) catalogue indices, -1 padded; costs: (n_adjustments,).
+    accepted_index: (Q, B) catalogue indices, -1 padded; costs: (n_adjustments,);
+    hard: bool (Q, n_characteristics) or None.
     Returns chosen bool (Q, n_adjustments) and found bool (Q,).
     """
     q, width = accepted_index.shape
@@ -141,13 +161,26 @@ def cheapest_adjustments(
     reduced = np.zeros((q, n_subsets, len(cols)), dtype=np.int8)
     for b in range(width):
         reduced = np.maximum(reduced, np.where(bits[None, :, b, None], lowering[:, None, b, :], 0))
-    ok = np.asarray(usable & (reduced >= need[:, None, cols]).all(axis=2))
+    enough = reduced >= need[:, None, cols]
+    if hard is not None and (hard[:, cols] & (need[:, cols] > 0)).any():
+        # A restriction counts only what changes the exposure: supports lower nothing there.
+        exposure = lowering * EXPOSURE[idx][:, :, None]
+        by_exposure = np.zeros_like(reduced)
+        for b in range(width):
+            by_exposure = np.maximum(
+                by_exposure, np.where(bits[None, :, b, None], exposure[:, None, b, :], 0)
+            )
+        hard_cols = hard[:, None, cols]
+        enough = np.where(hard_cols, by_exposure >= need[:, None, cols], enough)
+    ok = np.asarray(usable & enough.all(axis=2))
     for k in range(kg_need.shape[1]):
         rows = kg_need[:, k]
         if not rows.any():
             continue
         helps = valid & (_LOWERING[idx][:, :, KG_COLUMNS[k]] > 0)
         helps &= _ADJ_MAX_KG[idx] <= cap_kg[:, k, None]
+        if hard is not None:
+            helps &= EXPOSURE[idx] | ~hard[:, KG_COLUMNS[k], None]
         ok[rows] &= (bits[None, :, :] & helps[rows][:, None, :]).any(axis=2)
     cost = (bits[None, :, :] * (costs[idx] * valid)[:, None, :]).sum(axis=2)  # (Q, S)
     key = np.where(ok, cost, np.inf)
@@ -182,7 +215,9 @@ def score_pairs(
 
     cap_known = ~np.isnan(cap)
     dem_known = ~np.isnan(dem)
-    unknown = ~dem_known | (~cap_known & (dem > 0))  # NaN > 0 is False
+    # NaN compares False, so each mask below is False wherever its own side is unknown.
+    unchecked = hard & ~dem_known
+    unknown = (~cap_known & ~(dem == 0)) | (~dem_known & (cap <= LIMITED) & ~hard) | unchecked
     # NaN wherever either side is unknown; fmax/fmin treat NaN as "no difference".
     diff = dem - cap
     over = np.fmax(diff, np.float32(0))
@@ -192,14 +227,18 @@ def score_pairs(
     failures[:, _F["not_matchable"]] = ~people.matchable[pr]
     if hard_rules.hand_over_only:
         failures[:, _F["not_hand_over"]] = ~tasks.hand_over[tr]
-    if hard.shape[0] == 1:  # one person: look at their few hard-limit columns only
+    # A restriction is closed completely, by exposure-changing adjustments only; other
+    # over-demand down to the group's tolerance, by any usable adjustment.
+    need = np.where(hard, over, np.maximum(over - tol, np.float32(0)))
+    hard_need = np.where(hard, need, np.float32(0))
+    if hard.shape[0] == 1:  # one person: look at their few restricted columns only
         cols = np.flatnonzero(hard[0])
-        failures[:, _F["hard_limit"]] = (over[:, cols] > 0).any(axis=1)
+        hard_closable = (hard_need[:, cols] <= _rows(tasks.reduction_exposure, tr)[:, cols]).all(
+            axis=1
+        )
     else:
-        failures[:, _F["hard_limit"]] = (hard & (over > 0)).any(axis=1)
-    # With every accepted adjustment in place, what is left must be within tolerance.
-    need = np.where(hard, np.float32(0), np.maximum(over - tol, np.float32(0)))
-    closable_levels = (need <= reduction).all(axis=1)
+        hard_closable = (hard_need <= _rows(tasks.reduction_exposure, tr)).all(axis=1)
+    closable_levels = (np.where(hard, np.float32(0), need) <= reduction).all(axis=1)
 
     cap_kg = _rows(people.capacity_kg, pr).astype(np.float64)
     dem_kg = _rows(tasks.demand_kg, tr).astype(np.float64)
@@ -208,22 +247,25 @@ def score_pairs(
     ).copy()
     if not hard_rules.respect_kilograms:
         kg_over[:] = False
-    kg_hard = kg_over & hard[:, KG_COLUMNS]
-    kg_need = kg_over & ~kg_hard
-    kg_closable = ~(kg_need & (_rows(tasks.kg_relief, tr) > cap_kg)).any(axis=1)
-    failures[:, _F["hard_limit"]] |= kg_hard.any(axis=1)
+    kg_hard = np.broadcast_to(hard[:, KG_COLUMNS], kg_over.shape)
+    kg_open = kg_over & (_rows(tasks.kg_relief, tr) > cap_kg)  # no usable aid brings it within
+    failures[:, _F["hard_limit"]] = ~np.broadcast_to(hard_closable, (n,)) | (kg_open & kg_hard).any(
+        axis=1
+    )
+    kg_closable = ~(kg_open & ~kg_hard).any(axis=1)
 
     chosen = np.zeros((n, len(ADJUSTMENTS)), dtype=bool)
-    found = closable_levels & kg_closable
-    wanted = found & ((need > 0).any(axis=1) | kg_need.any(axis=1))
+    found = closable_levels & kg_closable & ~failures[:, _F["hard_limit"]]
+    wanted = found & ((need > 0).any(axis=1) | kg_over.any(axis=1))
     if wanted.any():
         rows = np.flatnonzero(wanted)
         picked, ok = cheapest_adjustments(
-            need[rows].astype(np.int8),
-            kg_need[rows],
+            np.broadcast_to(need, (n, need.shape[1]))[rows].astype(np.int8),
+            kg_over[rows],
             np.broadcast_to(cap_kg, (n, cap_kg.shape[1]))[rows],
             tasks.accepted_index[tr[rows]],
             adjustment_cost_vector(rules),
+            np.broadcast_to(hard, (n, hard.shape[1]))[rows],
         )
         chosen[rows] = picked
         found[rows] &= ok
@@ -241,18 +283,28 @@ def score_pairs(
     n_unknown = unknown.sum(axis=1)
     if hard_rules.unknown_ratings == UnknownPolicy.EXCLUDE:
         failures[:, _F["unknown"]] = n_unknown > 0
+    any_unchecked = unchecked.any(axis=1)
+    if hard_rules.unchecked_limits == UncheckedLimitPolicy.EXCLUDE:
+        failures[:, _F["limit_unchecked"]] = any_unchecked
     feasible = np.asarray(~failures.any(axis=1))
+    assessed = np.broadcast_to(n_unknown == 0, (n,)).copy()
 
-    # Over-demand left after the chosen adjustments: only rows with adjustments differ.
+    # Over-demand left after the chosen adjustments: only rows with adjustments differ; on a
+    # restricted characteristic only the exposure-changing ones lower it.
     over_after = np.broadcast_to(over, (n, over.shape[1])).copy()
     adjusted = np.flatnonzero(chosen.any(axis=1))
     if len(adjusted):
         lowering = np.zeros((len(adjusted), over.shape[1]), dtype=np.float32)
+        exposure = np.zeros_like(lowering)
         for a in np.flatnonzero(chosen[adjusted].any(axis=0)):
             lowering = np.maximum(lowering, chosen[adjusted, a, None] * _LOWERING[a])
-        lowered = np.fmax(np.broadcast_to(diff, over_after.shape)[adjusted] - lowering, 0)
+            if EXPOSURE[a]:
+                exposure = np.maximum(exposure, chosen[adjusted, a, None] * _LOWERING[a])
         hard_rows = np.broadcast_to(hard, over_after.shape)[adjusted]
-        over_after[adjusted] = np.where(hard_rows, over_after[adjusted], lowered)
+        lowering = np.where(hard_rows, exposure, lowering)
+        over_after[adjusted] = np.fmax(
+            np.broadcast_to(diff, over_after.shape)[adjusted] - lowering, 0
+        )
 
     weights = rules.weights
     n_known = np.maximum(dem_known.sum(axis=1), 1)
@@ -290,6 +342,8 @@ def score_pairs(
         over=np.broadcast_to(over, (n, over.shape[1])).copy(),
         over_after=over_after,
         unknown=np.broadcast_to(unknown, (n, unknown.shape[1])).copy(),
+        unchecked=np.broadcast_to(unchecked, (n, unchecked.shape[1])).copy(),
+        assessed=assessed,
         kg_over=kg_over,
         km=km,
         overlap=overlap,

@@ -5,11 +5,14 @@ changes that makes the pair feasible, none of which can be left out. Here the co
 independent — each failing one blocks the pair on its own — so the minimal set is one change
 per failing constraint, and each change is the least one:
 
-* over-demand → the cheapest set of adjustments that closes it, preferring those the employer
-  already accepts (only the ones not yet accepted are asked for); where no adjustment lowers a
-  demand enough, the task is redesigned to demand no more than the person manages;
-* a physician's hard limit → only a redesign of the task (adjustments may never relax it);
-* too heavy loads → an adjustment that limits the load, or lighter loads;
+* over-demand and a physician's restriction → the cheapest set of adjustments that closes
+  them together, preferring those the employer already accepts (only the ones not yet
+  accepted are asked for) and only ones that can apply to the task (its kind, its shifts): a
+  restriction counts only adjustments that change the work itself, and no tolerance. Where no
+  applicable adjustment lowers a demand enough, the task is redesigned to demand no more than
+  the person manages — and the relaxation says so;
+* too heavy loads → an aid that limits the load (for a restriction, one that changes the
+  work), or lighter loads;
 * licences → the person obtains them; hours → fewer hours; schedule → the missing slots moved
   to slots the person is free for; distance → a place of work within the maximum;
 * a core task → the employer hands it over; no consent → consent recorded (a person is never
@@ -31,7 +34,11 @@ import pandas as pd
 from features.catalogue import ADJUSTMENTS, CHARACTERISTIC_IDS, CHARACTERISTICS, LICENCES
 from features.catalogue.schedule import SLOT_IDS, slot_label_fi
 from features.numbers import number
-from features.pipeline.encoders import adjustment_lowering_table
+from features.pipeline.encoders import (
+    EXPOSURE,
+    adjustment_applicability,
+    adjustment_lowering_table,
+)
 from features.pipeline.frames import KG_IDS
 from features.pipeline.matrices import PeopleMatrix, TaskMatrix
 from matching.explain import Explanation, explain
@@ -51,6 +58,7 @@ _ADJ = list(ADJUSTMENTS.values())
 _LOWERING = adjustment_lowering_table()
 _ADJ_MAX_KG = np.array([a.max_kilograms_after or np.inf for a in _ADJ], dtype=np.float64)
 _MAX_CANDIDATES = 14
+DEMAND_FAILURES = ("hard_limit", "over_demand", "kilograms")
 _ALREADY_ACCEPTED_COST = 1e-6  # keeps the set minimal: no accepted adjustment rides along free
 
 
@@ -60,7 +68,8 @@ class Relaxation:
     """The failing constraint (one of ``matching.scoring.FAILURES``)."""
     change: str
     """accept_adjustments | redesign_task | lighter_loads | obtain_licences | fewer_hours |
-    move_slots | extend_availability | closer_workplace | hand_over | record_consent | assess"""
+    move_slots | extend_availability | closer_workplace | hand_over | record_consent | assess |
+    rate_demand"""
     who: str
     """employer | person | coordinator"""
     details: dict[str, Any]
@@ -93,8 +102,12 @@ def why_not(
     explanation = explain(people, tasks, scores, 0)
     failures = [FAILURES[f] for f in np.flatnonzero(scores.failures[0])]
     relaxations: list[Relaxation] = []
+    demands = [f for f in failures if f in DEMAND_FAILURES]
+    if demands:  # closed together: one set of adjustments may serve several
+        relaxations.extend(_close_demands(people, i, tasks, j, rules, demands))
     for failure in failures:
-        relaxations.extend(_relax(failure, people, i, tasks, j, rules, scores))
+        if failure not in DEMAND_FAILURES:
+            relaxations.extend(_relax(failure, people, i, tasks, j, rules, scores))
     return WhyNot(int(people.ids[i]), int(tasks.ids[j]), bool(scores.feasible[0]), failures,
                   relaxations, explanation)  # fmt: skip
 
@@ -108,7 +121,6 @@ def _relax(
     rules: RuleSet,
     scores: object,
 ) -> list[Relaxation]:
-    cap, dem, hard = people.capacity[i], tasks.demand[j], people.hard[i]
     if failure == "not_matchable":
         reason = str(people.not_matchable_reason[i])
         return [Relaxation(failure, "record_consent", "coordinator", {"reason": reason}, {
@@ -121,20 +133,6 @@ def _relax(
         return [Relaxation(failure, "hand_over", "employer", {}, {
             "fi": "Työnantaja luovuttaa tehtävän.", "en": "The employer hands the task over.",
         })]  # fmt: skip
-    if failure == "hard_limit":
-        out = []
-        for c in np.flatnonzero(hard & ~np.isnan(cap) & ~np.isnan(dem) & (dem > cap)):
-            cid = CHARACTERISTIC_IDS[c]
-            out.append(_redesign(failure, cid, int(cap[c]), physician=True))
-        for k, cid in enumerate(KG_IDS):
-            limited = hard[CHARACTERISTIC_IDS.index(cid)]
-            if limited and tasks.demand_kg[j, k] > people.capacity_kg[i, k]:
-                out.append(_lighter(failure, cid, float(people.capacity_kg[i, k])))
-        return out
-    if failure == "over_demand":
-        return _close_over_demand(people, i, tasks, j, rules)
-    if failure == "kilograms":
-        return _close_kilograms(people, i, tasks, j, rules)
     if failure == "licences":
         lacking = int(tasks.licences[j]) & ~int(people.licences[i])
         missing = [x for b, x in enumerate(LICENCES.ids) if (lacking >> b) & 1]
@@ -180,6 +178,14 @@ def _relax(
                   f"(nyt {number(km, 'fi')} km).",
             "en": f"A place of work within {number(limit, 'en')} km (now {number(km, 'en')} km).",
         })]  # fmt: skip
+    if failure == "limit_unchecked":
+        unchecked = [CHARACTERISTIC_IDS[c] for c in np.flatnonzero(scores.unchecked[0])]  # type: ignore[attr-defined]
+        return [Relaxation(failure, "rate_demand", "employer", {"characteristics": unchecked}, {
+            "fi": "Työnantaja arvioi tehtävän vaatimuksen: "
+                  + ", ".join(_name(c, True) for c in unchecked) + " (lääkärin rajoitus).",
+            "en": "The employer rates the task's demand: "
+                  + ", ".join(_name(c, False) for c in unchecked) + " (a physician's restriction).",
+        })]  # fmt: skip
     if failure == "unknown":
         unknown = [CHARACTERISTIC_IDS[c] for c in np.flatnonzero(scores.unknown[0])]  # type: ignore[attr-defined]
         return [Relaxation(failure, "assess", "coordinator", {"characteristics": unknown}, {
@@ -192,8 +198,16 @@ def _relax(
 def _redesign(constraint: str, cid: str, to: int, *, physician: bool = False) -> Relaxation:
     level_fi = CHARACTERISTICS[cid].levels[to].fi
     level_en = CHARACTERISTICS[cid].levels[to].en
-    why_fi = " (lääkärin rajoitus: mukautus ei riitä)" if physician else ""
-    why_en = " (a physician's restriction: no adjustment may relax it)" if physician else ""
+    why_fi = (
+        " (lääkärin rajoitus: mikään tähän tehtävään soveltuva mukautus ei riitä)"
+        if physician
+        else " (mikään tähän tehtävään soveltuva mukautus ei riitä)"
+    )
+    why_en = (
+        " (a physician's restriction: no adjustment that applies to this task is enough)"
+        if physician
+        else " (no adjustment that applies to this task is enough)"
+    )
     return Relaxation(constraint, "redesign_task", "employer", {"characteristic": cid, "to": to}, {
         "fi": f"Tehtävä muotoillaan uudelleen: {_name(cid, True)} enintään {level_fi}{why_fi}.",
         "en": f"The task redesigned: {_name(cid, False)} at most {level_en}{why_en}.",
@@ -207,114 +221,90 @@ def _lighter(constraint: str, cid: str, kg: float) -> Relaxation:
     })  # fmt: skip
 
 
-def _close_over_demand(
-    people: PeopleMatrix, i: int, tasks: TaskMatrix, j: int, rules: RuleSet
+def _close_demands(
+    people: PeopleMatrix, i: int, tasks: TaskMatrix, j: int, rules: RuleSet, failures: list[str]
 ) -> list[Relaxation]:
+    """Over-demand, a physician's restriction and heavy loads, closed together by the cheapest
+    set of applicable adjustments (the employer's accepted ones cost nothing extra); a redesign
+    or lighter loads where no applicable adjustment can."""
     cap, dem, hard = people.capacity[i], tasks.demand[j], people.hard[i]
+    tol = tolerance_vector(rules)
     known = ~np.isnan(cap) & ~np.isnan(dem)
     over = np.where(known, np.maximum(np.nan_to_num(dem) - np.nan_to_num(cap), 0), 0)
-    need = np.where(hard, 0, np.maximum(over - tolerance_vector(rules), 0)).astype(np.int8)
+    need = np.where(hard, over, np.maximum(over - tol, 0)).astype(np.int8)
+    applicable = adjustment_applicability(tasks.kind[j : j + 1], tasks.schedule[j : j + 1])[0]
+    # What the applicable adjustments can do at best, per column (a restriction: only those
+    # that change the work).
+    best = np.where(
+        hard,
+        (_LOWERING * (applicable & EXPOSURE)[:, None]).max(axis=0),
+        (_LOWERING * applicable[:, None]).max(axis=0),
+    )
     out: list[Relaxation] = []
-    best_possible = _LOWERING.max(axis=0)
-    for c in np.flatnonzero(need > best_possible):
-        # No adjustment in the catalogue lowers this demand enough: only a redesign will do.
+    for c in np.flatnonzero(need > best):
         cid = CHARACTERISTIC_IDS[c]
-        out.append(_redesign("over_demand", cid, int(cap[c] + tolerance_vector(rules)[c])))
+        to = int(cap[c]) if hard[c] else int(cap[c] + tol[c])
+        out.append(_redesign("hard_limit" if hard[c] else "over_demand", cid, to,
+                             physician=bool(hard[c])))  # fmt: skip
         need[c] = 0
-    kg_need, cap_kg = _load_need(people, i, tasks, j)
-    if need.any():
-        costs = adjustment_cost_vector(rules).copy()
-        costs[tasks.accepted[j]] = _ALREADY_ACCEPTED_COST
-        kg_cols = KG_COLUMNS[kg_need]
-        helping = np.flatnonzero(
-            (_LOWERING[:, need > 0] > 0).any(axis=1) | (_LOWERING[:, kg_cols] > 0).any(axis=1)
-        )
-        # Accepted and cheap ones first; 2^14 subsets at most.
-        cheapest = sorted(helping, key=lambda a: (costs[a], a))[:_MAX_CANDIDATES]
-        candidates = np.array(sorted(cheapest), dtype=np.int64)[None, :].astype(np.int16)
-        # One set that closes the levels and brings the loads within reach, if there is one;
-        # else the levels now and the loads on their own (the scorer checks loads once the
-        # levels can be closed).
-        chosen, found = cheapest_adjustments(
-            need[None, :], kg_need[None, :], cap_kg[None, :], candidates, costs
-        )
-        if not found[0] and kg_need.any():
-            chosen, found = cheapest_adjustments(
-                need[None, :], np.zeros((1, len(KG_IDS)), bool), cap_kg[None, :], candidates,
-                costs,
-            )  # fmt: skip
-            loads = _close_kilograms(people, i, tasks, j, rules)
-        else:
-            loads = []
-        if found[0]:
-            picked = [_ADJ[a].id for a in np.flatnonzero(chosen[0])]
-            new = [a for a in picked if not tasks.accepted[j, list(ADJUSTMENTS).index(a)]]
-            if not new:  # what is already accepted closes the rest: nothing to ask for
-                return out + loads
-            out.append(_accept("over_demand", picked, new))
-        else:  # several demands each lowered enough by some adjustment, but not together
-            for c in np.flatnonzero(need):
-                cid = CHARACTERISTIC_IDS[c]
-                out.append(_redesign("over_demand", cid, int(cap[c] + tolerance_vector(rules)[c])))
-        out.extend(loads)
-    else:
-        out.extend(_close_kilograms(people, i, tasks, j, rules))
-    return out
-
-
-def _load_need(
-    people: PeopleMatrix, i: int, tasks: TaskMatrix, j: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Which loads exceed the person's kilograms (physician's limits aside: those are hard
-    limits), and the kilograms, for the pair."""
     cap_kg = people.capacity_kg[i].astype(np.float64)
     dem_kg = tasks.demand_kg[j].astype(np.float64)
-    hard = people.hard[i, KG_COLUMNS]
-    over = ~np.isnan(cap_kg) & ~np.isnan(dem_kg) & (dem_kg > cap_kg) & ~hard
-    return over, cap_kg
-
-
-def _close_kilograms(
-    people: PeopleMatrix, i: int, tasks: TaskMatrix, j: int, rules: RuleSet
-) -> list[Relaxation]:
-    """The cheapest set of adjustments that brings every load within the person's kilograms
-    (one set: a lifting aid may serve lifting and carrying both), and a lighter load where no
-    adjustment can."""
-    kg_need, cap_kg = _load_need(people, i, tasks, j)
-    # Loads an accepted adjustment already limits enough need nothing more.
-    kg_need &= ~(tasks.kg_relief[j] <= cap_kg)
-    out = []
-    helpers = [
-        np.flatnonzero((_LOWERING[:, KG_COLUMNS[k]] > 0) & (cap_kg[k] >= _ADJ_MAX_KG))
-        for k in range(len(KG_IDS))
-    ]
+    kg_need = ~np.isnan(cap_kg) & ~np.isnan(dem_kg) & (dem_kg > cap_kg)
+    if not rules.hard.respect_kilograms:
+        kg_need[:] = False
+    kg_hard = hard[KG_COLUMNS]
     for k in np.flatnonzero(kg_need):
-        if not len(helpers[k]):
-            out.append(_lighter("kilograms", KG_IDS[k], float(cap_kg[k])))
+        aids = applicable & (_LOWERING[:, KG_COLUMNS[k]] > 0) & (cap_kg[k] >= _ADJ_MAX_KG)
+        if kg_hard[k]:
+            aids &= EXPOSURE
+        if not aids.any():
+            out.append(_lighter("hard_limit" if kg_hard[k] else "kilograms", KG_IDS[k],
+                                float(cap_kg[k])))  # fmt: skip
             kg_need[k] = False
-    if kg_need.any():
-        costs = adjustment_cost_vector(rules)
-        helping = np.unique(np.concatenate([helpers[k] for k in np.flatnonzero(kg_need)]))
-        candidates = sorted(helping, key=lambda a: (costs[a], a))[:_MAX_CANDIDATES]
-        chosen, found = cheapest_adjustments(
-            np.zeros((1, len(CHARACTERISTIC_IDS)), np.int8), kg_need[None, :], cap_kg[None, :],
-            np.array(sorted(candidates), dtype=np.int16)[None, :], costs,
-        )  # fmt: skip
-        if found[0]:
-            picked = [_ADJ[a].id for a in np.flatnonzero(chosen[0])]
-            out.append(_accept("kilograms", picked, picked))
-        else:  # cannot happen while every load has a helper; say what would do instead
-            out.extend(
-                _lighter("kilograms", KG_IDS[k], float(cap_kg[k])) for k in np.flatnonzero(kg_need)
-            )
+    if not need.any() and not kg_need.any():
+        return out
+    costs = adjustment_cost_vector(rules).copy()
+    costs[tasks.usable[j]] = _ALREADY_ACCEPTED_COST
+    helping = np.flatnonzero(
+        applicable
+        & ((_LOWERING[:, need > 0] > 0).any(axis=1)
+           | (_LOWERING[:, KG_COLUMNS[kg_need]] > 0).any(axis=1))
+    )  # fmt: skip
+    # Accepted and cheap ones first; 2^14 subsets at most.
+    cheapest = sorted(helping, key=lambda a: (costs[a], a))[:_MAX_CANDIDATES]
+    candidates = np.array(sorted(cheapest), dtype=np.int16)[None, :]
+    chosen, found = cheapest_adjustments(
+        need[None, :], kg_need[None, :], cap_kg[None, :], candidates, costs, hard[None, :]
+    )
+    if not found[0]:  # each demand can be lowered enough, but not by one set: redesign them
+        for c in np.flatnonzero(need):
+            cid = CHARACTERISTIC_IDS[c]
+            to = int(cap[c]) if hard[c] else int(cap[c] + tol[c])
+            out.append(_redesign("hard_limit" if hard[c] else "over_demand", cid, to,
+                                 physician=bool(hard[c])))  # fmt: skip
+        out.extend(_lighter("hard_limit" if kg_hard[k] else "kilograms", KG_IDS[k],
+                            float(cap_kg[k])) for k in np.flatnonzero(kg_need))  # fmt: skip
+        return out
+    picked = [_ADJ[a].id for a in np.flatnonzero(chosen[0])]
+    new = [a for a in picked if not tasks.usable[j, list(ADJUSTMENTS).index(a)]]
+    if new:
+        closes = sorted(
+            {"hard_limit" for c in np.flatnonzero(need) if hard[c]}
+            | {"over_demand" for c in np.flatnonzero(need) if not hard[c]}
+            | {"hard_limit" if kg_hard[k] else "kilograms" for k in np.flatnonzero(kg_need)}
+        )
+        addressed = [f for f in failures if f in closes] or closes
+        out.append(_accept(addressed[0], picked, new, addressed))
     return out
 
 
-def _accept(constraint: str, picked: list[str], new: list[str]) -> Relaxation:
+def _accept(
+    constraint: str, picked: list[str], new: list[str], constraints: list[str]
+) -> Relaxation:
     names_fi = ", ".join(ADJUSTMENTS[a].name_fi for a in new)
     names_en = ", ".join(ADJUSTMENTS[a].name_en for a in new)
     return Relaxation(constraint, "accept_adjustments", "employer",
-                      {"adjustments": picked, "new": new}, {
+                      {"adjustments": picked, "new": new, "constraints": constraints}, {
         "fi": f"Työnantaja hyväksyy mukautuksen: {names_fi}.",
         "en": f"The employer accepts: {names_en}.",
     })  # fmt: skip
@@ -343,6 +333,10 @@ def apply_relaxations(
         elif r.change == "redesign_task":
             current = task_frame.at[t, f"dem:{d['characteristic']}"]
             task_frame.at[t, f"dem:{d['characteristic']}"] = min(float(current), float(d["to"]))
+        elif r.change == "rate_demand":  # what if the employer rates it within the limit
+            for cid in d["characteristics"]:
+                level = people_frame.at[p, f"cap:{cid}"]
+                task_frame.at[t, f"dem:{cid}"] = float(level)
         elif r.change == "lighter_loads":
             task_frame.at[t, f"demkg:{d['characteristic']}"] = float(d["to"])
         elif r.change == "accept_adjustments":

@@ -23,7 +23,7 @@ def test_explanation_of_a_fitting_pair_names_the_adjustment_in_both_languages():
     assert e.feasible and [a.id for a in e.adjustments] == ["sit_stand_stool"]
     assert e.adjustments[0].closes == ["standing"] and e.adjustments[0].provider == "employer"
     en, fi = " ".join(e.sentences["en"]), " ".join(e.sentences["fi"])
-    assert "Fits with 1 adjustment" in en
+    assert "Fits with 1 adjustment." in en
     assert "Standing is limited: the task needs frequently" in en
     assert "Sit-stand stool (employer, low cost) makes it fit." in en
     assert "Seisominen: tehtävässä usein" in fi and "Satulatuoli tai seisomatuki (työnantaja" in fi
@@ -36,15 +36,55 @@ def test_explanation_of_a_fitting_pair_names_the_adjustment_in_both_languages():
     assert sum(e.contributions.values()) == e.total
 
 
-def test_hard_limit_is_explained_and_only_redesign_relaxes_it():
-    world = _dishwasher_world(hard=True)
+def test_a_restriction_met_by_the_stool_is_said_first_as_a_condition():
+    e = _explained(_dishwasher_world(hard=True))
+    assert e.feasible and e.assessed and [a.id for a in e.adjustments] == ["sit_stand_stool"]
+    (limit,) = e.limits
+    assert (limit.id, limit.limit, limit.demand, limit.demand_after) == ("standing", 1, 3, 1)
+    assert limit.by == ["sit_stand_stool"] and limit.holds
+    fi, en = e.sentences["fi"], e.sentences["en"]
+    assert fi[0] == "Sopii mukautuksin (1)."
+    assert fi[1].startswith(
+        "Lääkärin rajoitus täyttyy vain mukautuksella Satulatuoli tai seisomatuki: oltava "
+        "käytössä ensimmäisestä päivästä. Seisominen: raja 'harvoin' – tehtävässä 'usein', "
+        "mukautuksella 'harvoin'."
+    )
+    assert en[1].startswith("The physician's restriction is met only with Sit-stand stool")
+
+
+def test_a_restriction_support_cannot_meet_is_explained_and_why_not_asks_for_the_stool():
+    world = _dishwasher_world(hard=True, accepted=("job_coach_first_weeks",))
     e = _explained(world)
     assert not e.feasible and e.failures == ["hard_limit"]
     assert any("Physician's restriction (Standing)" in s for s in e.sentences["en"])
     assert any("Lääkärin rajoitus, Seisominen" in s for s in e.sentences["fi"])
     w = why_not(world.people, world.tasks, 1, 1, RULES)
+    (r,) = w.relaxations
+    assert (r.constraint, r.change, r.details["new"]) == (
+        "hard_limit",
+        "accept_adjustments",
+        ["sit_stand_stool"],
+    )
+
+
+def test_where_nothing_applies_why_not_asks_for_a_redesign_and_says_why():
+    # A delivery driver whose physician limits standing: no stool or desk can go in the van.
+    world = _dishwasher_world(hard=True, accepted=(), kind_override="delivery_driving")
+    w = why_not(world.people, world.tasks, 1, 1, RULES)
     assert [(r.constraint, r.change) for r in w.relaxations] == [("hard_limit", "redesign_task")]
     assert w.relaxations[0].details == {"characteristic": "standing", "to": 1}
+    assert "mikään tähän tehtävään soveltuva mukautus ei riitä" in w.relaxations[0].text["fi"]
+    assert "sit_stand" not in str(w.relaxations)
+
+
+def test_a_positive_explanation_names_checked_limits_and_not_every_unused_capacity():
+    e = _explained(_dishwasher_world(hard=True, standing_cap=3))
+    assert e.feasible and not e.adjustments
+    assert e.sentences["fi"][:2] == [
+        "Sopii.",
+        "Seisominen: lääkärin rajoitus 'usein' – tehtävässä 'usein'.",
+    ]
+    assert not any("Vähän vaativa" in s for s in e.sentences["fi"])
 
 
 def test_why_not_asks_the_employer_for_the_cheapest_missing_adjustment():
@@ -78,7 +118,8 @@ def test_relaxations_make_the_pair_fit_and_none_can_be_left_out(world):
         person_id, task_id = int(world.people.ids[pr[p]]), int(world.tasks.ids[tr[p]])
         w = why_not(world.people, world.tasks, person_id, task_id, RULES)
         assert w.failures and w.relaxations
-        assert {r.constraint for r in w.relaxations} >= set(w.failures)
+        covered = {c for r in w.relaxations for c in r.details.get("constraints", [r.constraint])}
+        assert covered >= set(w.failures)
         for r in w.relaxations:
             assert r.text["fi"] and r.text["en"]
 

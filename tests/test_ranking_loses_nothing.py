@@ -27,8 +27,9 @@ LOOSE = DEFAULT.model_copy(
 SLOW = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def _expected_order(ids: np.ndarray, total: np.ndarray) -> list[int]:
-    order = np.lexsort((ids, -total))
+def _expected_order(ids: np.ndarray, total: np.ndarray, assessed: np.ndarray) -> list[int]:
+    # Every fully assessed pair first, then by score, ties by id.
+    order = np.lexsort((ids, -total, ~assessed))
     return [int(ids[o]) for o in order]
 
 
@@ -49,10 +50,10 @@ def test_every_feasible_task_within_reach_is_ranked(world, seed, rules, radius):
     if radius is not None:
         within = haversine_km(people.lat[i], people.lon[i], tasks.lat, tasks.lon) <= radius
     keep = scores.feasible & within
-    expected = _expected_order(tasks.ids[keep], scores.total[keep])
+    expected = _expected_order(tasks.ids[keep], scores.total[keep], scores.assessed[keep])
     ranked = rank_tasks_for_person(people, tasks, person_id, rules, MAX_K, radius_km=radius)
     assert [int(t) for t in ranked.ids] == expected
-    np.testing.assert_allclose(ranked.total, np.sort(scores.total[keep])[::-1])
+    np.testing.assert_allclose(np.sort(ranked.total), np.sort(scores.total[keep]))
 
 
 @SLOW
@@ -67,6 +68,7 @@ def test_every_feasible_person_is_a_candidate(world, seed, rules):
     task_id = int(tasks.ids[j])
     everyone = np.arange(len(people))
     scores = score_pairs(people, everyone, tasks, np.full(len(people), j), rules)
-    expected = _expected_order(people.ids[scores.feasible], scores.total[scores.feasible])
+    ok = scores.feasible
+    expected = _expected_order(people.ids[ok], scores.total[ok], scores.assessed[ok])
     ranked = rank_people_for_tasks(people, tasks, [task_id], rules, MAX_K)
     assert [int(p) for p in ranked.ids] == expected

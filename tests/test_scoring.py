@@ -19,7 +19,15 @@ RULES = default_ruleset()
 SLOW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def _dishwasher_world(*, standing_cap=1, hard=False, accepted=("sit_stand_stool",), **task_kw):
+def _dishwasher_world(
+    *,
+    standing_cap=1,
+    hard=False,
+    accepted=("sit_stand_stool",),
+    kind_override=None,
+    unrated=(),
+    **task_kw,
+):
     person = profile(
         "JS-HENNA1",
         {cid: rating(4) for cid in CHARACTERISTIC_IDS}
@@ -30,9 +38,10 @@ def _dishwasher_world(*, standing_cap=1, hard=False, accepted=("sit_stand_stool"
         skills=["astianpesu"],
     )
     demands = dict.fromkeys(CHARACTERISTIC_IDS, 2) | {"standing": 3}
+    demands = {cid: level for cid, level in demands.items() if cid not in unrated}
     task = Task(
         title="Astianpesu",
-        kind="dishwashing",
+        kind=kind_override or "dishwashing",
         task_type="hand_over",
         hours_per_week=5,
         schedule=["mon-morning", "tue-morning"],
@@ -70,14 +79,59 @@ def test_hand_computed_pair():
     assert s.total[0] == pytest.approx(sum(c.values()))
 
 
-def test_no_adjustment_accepted_means_infeasible_and_hard_limit_is_absolute():
+def test_no_adjustment_accepted_means_infeasible():
     world = _dishwasher_world(accepted=())
     s = score_pairs(world.people, np.array([0]), world.tasks, np.array([0]), RULES)
     assert not s.feasible[0] and s.failures[0, FAILURES.index("over_demand")]
-    world = _dishwasher_world(hard=True)  # the stool is accepted, but a physician said 1
+
+
+def test_a_physicians_restriction_is_met_by_the_stool_that_changes_the_work():
+    # A physician limits standing to "rarely" (1); the work needs it frequently (3). With the
+    # sit-stand stool the employer accepts, the work as it will be done needs standing 1.
+    world = _dishwasher_world(hard=True)
     s = score_pairs(world.people, np.array([0]), world.tasks, np.array([0]), RULES)
-    assert not s.feasible[0] and s.failures[0, FAILURES.index("hard_limit")]
-    assert not s.failures[0, FAILURES.index("over_demand")]
+    standing = characteristic_index("standing")
+    assert s.feasible[0] and s.over_after[0, standing] == 0
+    from features.catalogue import ADJUSTMENT_IDS
+
+    assert [ADJUSTMENT_IDS[a] for a in np.flatnonzero(s.chosen[0])] == ["sit_stand_stool"]
+
+
+def test_a_restriction_is_never_met_by_support_or_tolerance():
+    # Task rotation lowers standing by only 1 (the limit would still be exceeded); a job coach
+    # supports but does not change how much standing the work needs; a tolerance of 2 levels
+    # on postures does not apply to a restriction.
+    loose = RULES.model_copy(deep=True)
+    loose.hard.over_demand_tolerance[Group.POSTURE_MOBILITY] = 2
+    for accepted in ((), ("task_rotation",), ("job_coach_first_weeks", "named_mentor")):
+        world = _dishwasher_world(hard=True, accepted=accepted)
+        for rules in (RULES, loose):
+            s = score_pairs(world.people, np.array([0]), world.tasks, np.array([0]), rules)
+            assert not s.feasible[0] and s.failures[0, FAILURES.index("hard_limit")], accepted
+            assert not s.failures[0, FAILURES.index("over_demand")]
+    # Without the restriction, the same tolerance lets the pair through.
+    world = _dishwasher_world(hard=False, accepted=())
+    s = score_pairs(world.people, np.array([0]), world.tasks, np.array([0]), loose)
+    assert s.feasible[0]
+
+
+def test_an_adjustment_that_cannot_apply_to_the_task_is_never_chosen():
+    # A sit-stand stool for a delivery driver: accepted on paper, impossible in the van.
+    world = _dishwasher_world(kind_override="delivery_driving")
+    s = score_pairs(world.people, np.array([0]), world.tasks, np.array([0]), RULES)
+    assert not s.feasible[0] and not s.chosen[0].any()
+    assert world.tasks.accepted[0].any() and not world.tasks.usable[0].any()
+
+
+def test_a_restriction_against_an_unrated_demand_is_checked_first():
+    world = _dishwasher_world(hard=True, unrated=("standing",))
+    s = score_pairs(world.people, np.array([0]), world.tasks, np.array([0]), RULES)
+    standing = characteristic_index("standing")
+    assert s.feasible[0] and not s.assessed[0] and s.unchecked[0, standing]
+    strict = RULES.model_copy(deep=True)
+    strict.hard.unchecked_limits = "exclude"
+    s = score_pairs(world.people, np.array([0]), world.tasks, np.array([0]), strict)
+    assert not s.feasible[0] and s.failures[0, FAILURES.index("limit_unchecked")]
 
 
 def test_tolerance_lets_small_over_demand_through_at_a_price():
@@ -147,6 +201,7 @@ def test_vectorised_equals_reference(world):
     for p in range(len(pr)):
         ref = reference_score(world.people, pr[p], world.tasks, tr[p], RULES)
         assert bool(s.feasible[p]) == ref.feasible
+        assert bool(s.assessed[p]) == ref.assessed
         assert {FAILURES[f] for f in np.flatnonzero(s.failures[p])} == ref.failures
         np.testing.assert_allclose(s.contributions[p], ref.contributions, atol=1e-9)
         if ref.feasible:

@@ -36,9 +36,15 @@ HELPFUL = (
     "work_pair",
     "quiet_workspace",
     "vision_aids",
+    "job_coach_first_weeks",
+    "day_shifts_only",
+    "sit_stand_desk",
 )
 FOCUS = ("standing", "lifting", "carrying", "customer_contact", "noise", "work_pace",
-         "reading", "uninterrupted_work")  # fmt: skip
+         "reading", "uninterrupted_work", "irregular_hours", "learning_new")  # fmt: skip
+KINDS = ("cleaning", "dishwashing", "serving", "shelf_stocking", "cashier_customer_service",
+         "delivery_driving", "data_entry", "laundry_textiles")  # fmt: skip
+"""Kinds where different adjustments apply (a stool at a station, a desk at a desk, …)."""
 
 
 @dataclass
@@ -124,10 +130,10 @@ def tasks_strategy(draw: st.DrawFn) -> Task:
     for cid in ("lifting", "carrying"):
         if demands.get(cid, 0) > 0 and draw(st.booleans()):
             kg[cid] = float(draw(st.sampled_from([5, 8, 12, 20])))
-    slots = draw(st.lists(st.sampled_from(SLOT_IDS[:12]), min_size=1, max_size=3, unique=True))
+    slots = draw(st.lists(st.sampled_from(SLOT_IDS[:16]), min_size=1, max_size=3, unique=True))
     return Task(
         title="Tehtävä",
-        kind=draw(st.sampled_from(TASK_KINDS.ids[:5])),
+        kind=draw(st.sampled_from(KINDS)),
         task_type=draw(st.sampled_from(["hand_over", "hand_over", "core"])),
         hours_per_week=float(draw(st.integers(1, 20))),
         schedule=slots,

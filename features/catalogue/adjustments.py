@@ -9,11 +9,13 @@ which reads this table.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from types import MappingProxyType
 
 from features.catalogue.characteristics import CHARACTERISTICS
+from features.catalogue.work import TASK_KINDS
 
 __all__ = [
     "ADJUSTMENTS",
@@ -24,6 +26,9 @@ __all__ = [
     "CostClass",
     "Provider",
     "adjustment",
+    "applies",
+    "fits_kind",
+    "inapplicable_reason",
 ]
 
 
@@ -76,6 +81,17 @@ class Adjustment:
     """Eligible for the workplace-adjustment subsidy (työolosuhteiden järjestelytuki)."""
     max_kilograms_after: float | None = None
     """With the adjustment, the heaviest load handled by hand is at most this."""
+    changes_exposure: bool = True
+    """It changes the work itself (a stool, an aid, a variant, shorter shifts), so the demand
+    as the work will actually be done is lower — and a physician's restriction is judged
+    against that. A support (a job coach, a mentor, instructions) helps the person cope but
+    leaves the exposure as it was: it never satisfies a physician's restriction."""
+    only_kinds: frozenset[str] | None = None
+    """The kinds of task it can apply to (None: any)."""
+    not_kinds: frozenset[str] = frozenset()
+    """Kinds of task where it cannot apply (where the demand it lowers is the task itself)."""
+    needs_day_shift: bool = False
+    """Applies only to a task that has a day shift to keep (an afternoon slot)."""
 
 
 def _adj(
@@ -88,13 +104,35 @@ def _adj(
     *,
     subsidy: bool = False,
     max_kg: float | None = None,
+    support: bool = False,
+    only: frozenset[str] | None = None,
+    never: frozenset[str] = frozenset(),
+    day_shift: bool = False,
 ) -> Adjustment:
     unknown = sorted(set(lowers) - set(CHARACTERISTICS))
     if unknown:
         raise ValueError(f"adjustment {id_!r} lowers unknown characteristics {unknown}")
     if any(not 1 <= n <= 4 for n in lowers.values()):
         raise ValueError(f"adjustment {id_!r} must lower each characteristic by 1–4 levels")
-    return Adjustment(id_, fi, en, MappingProxyType(lowers), provider, cost, subsidy, max_kg)
+    kinds = set(only or ()) | set(never)
+    if kinds - set(TASK_KINDS.ids):
+        raise ValueError(f"adjustment {id_!r} names unknown task kinds {sorted(kinds)}")
+    return Adjustment(id_, fi, en, MappingProxyType(lowers), provider, cost, subsidy, max_kg,
+                      not support, only, never, day_shift)  # fmt: skip
+
+
+# Kinds of task, grouped by where the work is done (for where an adjustment can apply).
+DESK = frozenset({"data_entry", "office_admin", "it_support", "content_media", "reception"})
+AT_A_STATION = frozenset({
+    "dishwashing", "food_preparation", "cashier_customer_service", "reception",
+    "sorting_packing", "assembly", "recycling_sorting", "laundry_textiles", "maintenance_repair",
+    "data_entry", "it_support", "beauty_care",
+})  # fmt: skip
+CUSTOMERS_ARE_THE_TASK = frozenset({
+    "cashier_customer_service", "reception", "serving", "care_support", "event_support",
+})  # fmt: skip
+OUTDOORS_BY_NATURE = frozenset({"yard_work", "planting_harvest", "delivery_driving"})
+ON_THE_ROAD = frozenset({"delivery_driving", "errands"})
 
 
 _E, _J, _S = Provider.EMPLOYER, Provider.JOB_COACH, Provider.PUBLIC_SUPPORT
@@ -109,6 +147,7 @@ _CATALOGUE: tuple[Adjustment, ...] = (
         _E,
         _1,
         subsidy=True,
+        only=AT_A_STATION,
     ),
     _adj(
         "sit_stand_desk",
@@ -118,6 +157,7 @@ _CATALOGUE: tuple[Adjustment, ...] = (
         _E,
         _2,
         subsidy=True,
+        only=DESK,
     ),
     _adj(
         "lifting_aid",
@@ -128,6 +168,7 @@ _CATALOGUE: tuple[Adjustment, ...] = (
         _2,
         subsidy=True,
         max_kg=10.0,
+        never=DESK | ON_THE_ROAD | {"cashier_customer_service"},
     ),
     _adj(
         "trolley",
@@ -137,6 +178,7 @@ _CATALOGUE: tuple[Adjustment, ...] = (
         _E,
         _1,
         max_kg=15.0,
+        never=DESK | {"delivery_driving", "cashier_customer_service"},
     ),
     _adj(
         "long_handled_tools",
@@ -145,6 +187,17 @@ _CATALOGUE: tuple[Adjustment, ...] = (
         {"bending": 2, "kneeling_squatting": 2},
         _E,
         _1,
+        only=frozenset(
+            {
+                "cleaning",
+                "yard_work",
+                "planting_harvest",
+                "site_assistance",
+                "vehicle_care",
+                "maintenance_repair",
+                "recycling_sorting",
+            }
+        ),
     ),
     _adj(
         "no_ladder_work",
@@ -178,6 +231,7 @@ _CATALOGUE: tuple[Adjustment, ...] = (
         {"memory": 1, "learning_new": 1, "multitasking": 1},
         _J,
         _0,
+        support=True,
     ),
     _adj(
         "picture_instructions",
@@ -186,6 +240,7 @@ _CATALOGUE: tuple[Adjustment, ...] = (
         {"reading": 1, "finnish_language": 1, "memory": 1},
         _J,
         _1,
+        support=True,
     ),
     _adj(
         "quiet_workspace",
@@ -211,6 +266,7 @@ _CATALOGUE: tuple[Adjustment, ...] = (
         {"outdoor_work": 3, "cold": 2},
         _E,
         _0,
+        never=OUTDOORS_BY_NATURE,
     ),
     _adj(
         "back_office_variant",
@@ -219,6 +275,7 @@ _CATALOGUE: tuple[Adjustment, ...] = (
         {"customer_contact": 3, "conflict_situations": 2},
         _E,
         _0,
+        never=CUSTOMERS_ARE_THE_TASK,
     ),
     _adj(
         "no_time_pressure",
@@ -235,6 +292,7 @@ _CATALOGUE: tuple[Adjustment, ...] = (
         {"learning_new": 1, "working_alone": 2, "handling_change": 1, "problem_solving": 1},
         _J,
         _0,
+        support=True,
     ),
     _adj(
         "named_mentor",
@@ -243,6 +301,7 @@ _CATALOGUE: tuple[Adjustment, ...] = (
         {"working_alone": 1, "problem_solving": 1, "handling_change": 1},
         _E,
         _1,
+        support=True,
     ),
     _adj(
         "work_pair",
@@ -271,7 +330,15 @@ _CATALOGUE: tuple[Adjustment, ...] = (
         _E,
         _0,
     ),
-    _adj("day_shifts_only", "Vain päivävuorot", "Day shifts only", {"irregular_hours": 3}, _E, _0),
+    _adj(
+        "day_shifts_only",
+        "Vain päivävuorot",
+        "Day shifts only",
+        {"irregular_hours": 3},
+        _E,
+        _0,
+        day_shift=True,
+    ),
     _adj(
         "vision_aids",
         "Näön apuvälineet ja valaistus",
@@ -288,6 +355,7 @@ _CATALOGUE: tuple[Adjustment, ...] = (
         {"digital_skills": 1},
         _J,
         _0,
+        support=True,
     ),
     _adj(
         "interpreter_plain_finnish",
@@ -296,6 +364,7 @@ _CATALOGUE: tuple[Adjustment, ...] = (
         {"finnish_language": 2, "reading": 1},
         _S,
         _1,
+        support=True,
     ),
     _adj(
         "clear_routine",
@@ -309,6 +378,31 @@ _CATALOGUE: tuple[Adjustment, ...] = (
 
 ADJUSTMENTS: MappingProxyType[str, Adjustment] = MappingProxyType({a.id: a for a in _CATALOGUE})
 ADJUSTMENT_IDS: tuple[str, ...] = tuple(ADJUSTMENTS)
+
+
+def inapplicable_reason(
+    adj: Adjustment, kind: str, slots: Collection[str]
+) -> tuple[str, str] | None:
+    """Why ``adj`` cannot apply to a task of ``kind`` worked in ``slots`` (Finnish, English),
+    or None when it can."""
+    kind_name = TASK_KINDS.get(kind)
+    if not fits_kind(adj, kind):
+        return (f"ei sovellu tehtävälajiin {kind_name.fi.lower()}",
+                f"does not apply to {kind_name.en.lower()}")  # fmt: skip
+    if adj.needs_day_shift and not any(s.endswith("-afternoon") for s in slots):
+        return ("tehtävässä ei ole päivävuoroa, johon rajata",
+                "the task has no day shift to keep to")  # fmt: skip
+    return None
+
+
+def fits_kind(adj: Adjustment, kind: str) -> bool:
+    """Whether ``adj`` can apply to a task of ``kind`` (whatever its schedule)."""
+    return (adj.only_kinds is None or kind in adj.only_kinds) and kind not in adj.not_kinds
+
+
+def applies(adj: Adjustment, kind: str, slots: Collection[str]) -> bool:
+    """Whether ``adj`` can apply to a task of ``kind`` worked in ``slots``."""
+    return inapplicable_reason(adj, kind, slots) is None
 
 
 def adjustment(adjustment_id: str) -> Adjustment:

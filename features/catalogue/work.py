@@ -28,6 +28,7 @@ SECTORS = code_list(
         ("ict", "ICT", "ICT"),
         ("culture", "Kulttuuri ja tapahtumat", "Culture and events"),
         ("transport", "Kuljetus ja liikenne", "Transport"),
+        ("beauty_wellbeing", "Kauneus- ja hyvinvointipalvelut", "Beauty and wellbeing services"),
     ),
 )
 
@@ -58,6 +59,8 @@ TASK_KINDS = code_list(
         ("vehicle_care", "Ajoneuvojen puhdistus ja huolto", "Vehicle cleaning and care"),
         ("laundry_textiles", "Pyykki ja tekstiilit", "Laundry and textiles"),
         ("planting_harvest", "Istutus ja sadonkorjuu", "Planting and harvesting"),
+        ("beauty_care", "Kauneudenhoidon avustavat tehtävät", "Beauty care assistance"),
+        ("site_assistance", "Työmaan aputehtävät", "Construction site assistance"),
     ),
 )
 

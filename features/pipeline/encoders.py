@@ -18,14 +18,17 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from features.catalogue import ADJUSTMENTS, CHARACTERISTIC_IDS, LICENCES, SECTORS, TASK_KINDS
+from features.catalogue.adjustments import fits_kind
 from features.catalogue.schedule import SLOT_IDS
 
 __all__ = [
+    "EXPOSURE",
     "AdjustmentEncoder",
     "BitSetEncoder",
     "CategoryEncoder",
     "LevelEncoder",
     "MultiHotEncoder",
+    "adjustment_applicability",
     "adjustment_lowering_table",
     "bitset",
     "levels",
@@ -221,6 +224,28 @@ def adjustment_lowering_table() -> np.ndarray:
         for cid, n in adj.lowers.items():
             table[a, index[cid]] = n
     return table
+
+
+EXPOSURE: np.ndarray = np.array([a.changes_exposure for a in ADJUSTMENTS.values()], dtype=bool)
+"""bool (n_adjustments,): the adjustment changes the exposure itself (not a support)."""
+
+
+def adjustment_applicability(kinds: np.ndarray, schedule: np.ndarray) -> np.ndarray:
+    """bool (n_tasks, n_adjustments): which adjustments can apply to each task, from its kind
+    (index into the task-kind list) and its schedule (slot bit set) — the catalogue's
+    :func:`~features.catalogue.adjustments.applies`, as a table."""
+    kinds = np.asarray(kinds, dtype=np.int64)
+    by_kind = np.array(
+        [[fits_kind(a, k) for a in ADJUSTMENTS.values()] for k in TASK_KINDS.ids],
+        dtype=bool,
+    ).reshape(len(TASK_KINDS), len(ADJUSTMENTS))
+    out = by_kind[kinds]
+    day = np.array([a.needs_day_shift for a in ADJUSTMENTS.values()], dtype=bool)
+    if day.any():
+        afternoons = sum(1 << b for b, s in enumerate(SLOT_IDS) if s.endswith("-afternoon"))
+        has_day = (np.asarray(schedule).astype(np.int64) & afternoons) != 0
+        out[:, day] &= has_day[:, None]
+    return out
 
 
 class AdjustmentEncoder(TransformerMixin, BaseEstimator):

@@ -17,11 +17,13 @@ from scipy import sparse
 from features.catalogue import ADJUSTMENTS, CHARACTERISTIC_IDS
 from features.matchability import not_matchable_reasons
 from features.pipeline.encoders import (
+    EXPOSURE,
     AdjustmentEncoder,
     BitSetEncoder,
     CategoryEncoder,
     LevelEncoder,
     MultiHotEncoder,
+    adjustment_applicability,
 )
 from features.pipeline.frames import KG_IDS
 
@@ -92,12 +94,18 @@ class TaskMatrix:
     """float32 (m, len(KG_IDS))"""
     accepted: np.ndarray
     """bool (m, n_adjustments): adjustments the employer accepts"""
+    usable: np.ndarray
+    """bool (m, n_adjustments): accepted *and* applicable to the task (its kind, its shifts);
+    the only ones the scorer may choose"""
     reduction: np.ndarray
-    """int8 (m, n_characteristics): the most the accepted adjustments lower each demand"""
+    """int8 (m, n_characteristics): the most the usable adjustments lower each demand"""
+    reduction_exposure: np.ndarray
+    """int8 (m, n_characteristics): the same, counting only adjustments that change the
+    exposure itself (what a physician's restriction is judged against)"""
     accepted_index: np.ndarray
-    """int16 (m, max accepted): catalogue indices of the accepted adjustments, -1 padded"""
+    """int16 (m, max usable): catalogue indices of the usable adjustments, -1 padded"""
     kg_relief: np.ndarray
-    """float32 (m, len(KG_IDS)): the lightest load an accepted adjustment leaves (inf: none)"""
+    """float32 (m, len(KG_IDS)): the lightest load a usable adjustment leaves (inf: none)"""
     schedule: np.ndarray
     licences: np.ndarray
     """uint32 (m,): required licences"""
@@ -210,6 +218,9 @@ class Featurizer:
     def tasks(self, frame: pd.DataFrame) -> TaskMatrix:
         ids = frame["id"].to_numpy(dtype=np.int64)
         accepted = self.adjustments_.transform(frame)
+        schedule = self.slots_.transform(frame)
+        kind = self.kinds_.transform(frame, "kind")
+        usable = accepted & adjustment_applicability(kind, schedule)
         return TaskMatrix(
             ids=ids,
             employer_ids=frame["employer_id"].to_numpy(dtype=np.int64),
@@ -218,17 +229,19 @@ class Featurizer:
             demand=self.demand_.transform(frame),
             demand_kg=frame[[f"demkg:{c}" for c in KG_IDS]].to_numpy(dtype=np.float32),
             accepted=accepted,
-            reduction=self.adjustments_.reduction(accepted),
-            accepted_index=accepted_index(accepted),
-            kg_relief=kg_relief(accepted),
-            schedule=self.slots_.transform(frame),
+            usable=usable,
+            reduction=self.adjustments_.reduction(usable),
+            reduction_exposure=self.adjustments_.reduction(usable & EXPOSURE),
+            accepted_index=accepted_index(usable),
+            kg_relief=kg_relief(usable),
+            schedule=schedule,
             licences=self.required_licences_.transform(frame),
             hours=frame["hours_per_week"].to_numpy(dtype=np.float32),
             lat=frame["lat"].to_numpy(dtype=np.float64),
             lon=frame["lon"].to_numpy(dtype=np.float64),
             skills=self.skills_.transform(frame, "required_skills"),
             sector=self.sectors_.transform(frame, "sector"),
-            kind=self.kinds_.transform(frame, "kind"),
+            kind=kind,
             hand_over=(frame["task_type"] == "hand_over").to_numpy(),
             municipality=frame["municipality"].to_numpy(dtype=object),
             skill_names=tuple(self.skills_.vocabulary_),
