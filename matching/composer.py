@@ -31,11 +31,14 @@ from features.catalogue.schedule import N_SLOTS, SLOT_IDS
 from features.errors import InvalidInputError, NotFoundError
 from features.geo import haversine_km
 from features.numbers import number
+from features.pipeline.encoders import EXPOSURE, adjustment_lowering_table
 from features.pipeline.matrices import PeopleMatrix, TaskMatrix
 from features.schemas.errors import FieldError
 from matching.ranking import prefilter, top_k
 from matching.rules import RuleSet
 from matching.scoring import PairScores, score_pairs, tolerance_vector
+
+_LOWERING = adjustment_lowering_table()
 
 __all__ = ["Bundle", "compose_for_employer", "compose_for_person", "solve_bundle"]
 
@@ -56,6 +59,8 @@ class Bundle:
     adjustments: list[str]
     supports: list[str]
     status: str
+    conditions: list[str] = field(default_factory=list)
+    """Adjustments a physician's restriction depends on: in place from the first day."""
     """optimal | below_minimum_hours | no_feasible_task"""
     sentences: dict[str, list[str]] = field(default_factory=dict)
 
@@ -184,6 +189,12 @@ def _bundle_from_scores(
     task_rows = scores.task_rows[picked]
     bits = int(np.bitwise_or.reduce(tasks.schedule[task_rows])) if len(task_rows) else 0
     adjustments = sorted({a for p in picked for a in np.flatnonzero(scores.chosen[p])})
+    # Those that bring a restricted demand within the physician's limit are conditions.
+    restricted = (people.hard[i] & (scores.over[picked] > 0)).any(axis=0)
+    conditions = sorted(
+        {a for p in picked for a in np.flatnonzero(scores.chosen[p] & EXPOSURE)
+         if (_LOWERING[a] > 0)[restricted].any()}
+    )  # fmt: skip
     bundle = Bundle(
         person_id=person_id,
         task_ids=[int(t) for t in tasks.ids[task_rows]],
@@ -195,6 +206,7 @@ def _bundle_from_scores(
         adjustments=[list(ADJUSTMENTS)[a] for a in adjustments],
         supports=[],
         status="optimal" if reached else "below_minimum_hours",
+        conditions=[list(ADJUSTMENTS)[a] for a in conditions],
     )
     return _describe(bundle, people, i)
 

@@ -616,7 +616,6 @@ def employer_summary(e: Explanation) -> dict[str, Any]:
     return {
         "task_id": e.task_id,
         "feasible": e.feasible,
-        "assessed": e.assessed,
         "fit": {"fi": fi, "en": en},
         "adjustments": [
             {

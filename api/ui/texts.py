@@ -33,6 +33,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "characteristic": ("Ominaisuus", "Characteristic"),
     "level": ("Taso", "Level"),
     "hard_limit": ("Lääkärin rajoitus", "Physician's limit"),
+    "check_before": ("Tarkistettava ennen ehdotusta", "Check before proposing"),
+    "condition_first_day": (
+        "ehto: käytössä ensimmäisestä työpäivästä", "a condition: in place from the first day"
+    ),
+    "check_before_help": (
+        "Näissä jotain on vielä arvioimatta tai tarkistamatta työnantajalta: ne eivät vielä "
+        "ole sopivia, ja ne tulevat aina sopivien jälkeen.",
+        "Something here is still to be assessed or checked with the employer: these are not "
+        "fits yet, and they always come after the ones that fit.",
+    ),
     "hours": ("Tunnit viikossa", "Hours a week"),
     "find_matches": ("Piilotyöpaikat", "Hidden-job matches"),
     "not_matchable": ("Ei ehdoteta", "Not matched"),
