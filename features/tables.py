@@ -71,6 +71,7 @@ def capacity_columns(profile: JobseekerProfile) -> list[Columns]:
             "source": r.source.value,
             "assessed_on": r.assessed_on,
             "hard_limit": r.hard_limit,
+            "recommended": r.recommended,
             "kilograms": r.kilograms,
         }
         for cid, r in profile.capacities.items()

@@ -36,7 +36,7 @@ from features.pipeline.matrices import PeopleMatrix, TaskMatrix
 from features.schemas.errors import FieldError
 from matching.ranking import prefilter, top_k
 from matching.rules import RuleSet
-from matching.scoring import PairScores, score_pairs, tolerance_vector
+from matching.scoring import PairScores, score_pairs, tolerance_for
 
 _LOWERING = adjustment_lowering_table()
 
@@ -302,16 +302,18 @@ def _best_single_task(
         near &= eligible
     person_rows = np.flatnonzero(near)
     ok = prefilter(people, person_rows, tasks, task_rows, rules)
-    # Task by task: an exact level check (capacity ≥ demand − accepted lowering − tolerance,
-    # and ≥ demand where a physician set a limit; unknowns pass) keeps only pairs that can
-    # fit, then the scorer broadcasts the one task's row over them.
+    # Task by task: an exact level check (capacity ≥ demand − usable lowering − tolerance,
+    # and ≥ demand − the lowering of usable work-changing adjustments where a physician set a
+    # restriction; unknowns pass) keeps only pairs that can fit, then the scorer broadcasts
+    # the one task's row over them.
     capacity, hard_limit = people.capacity[person_rows], people.hard[person_rows]
-    tolerance = tolerance_vector(rules)
+    tolerance = tolerance_for(rules, people.recommended[person_rows])
     for t, j in enumerate(task_rows):
         rows = np.flatnonzero(ok[:, t])
-        need = tasks.demand[j] - tasks.reduction[j] - tolerance
+        need = tasks.demand[j] - tasks.reduction[j] - tolerance[rows]
         cap = capacity[rows]
-        short = np.where(hard_limit[rows], cap < tasks.demand[j], cap < need)
+        restricted = tasks.demand[j] - tasks.reduction_exposure[j]
+        short = np.where(hard_limit[rows], cap < restricted, cap < need)
         candidates = person_rows[rows[~short.any(axis=1)]]
         for start in range(0, len(candidates), PAIR_CHUNK):
             chunk = candidates[start : start + PAIR_CHUNK]

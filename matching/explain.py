@@ -95,9 +95,11 @@ class AdjustmentNote:
 
 @dataclass(frozen=True)
 class LimitNote:
-    """A physician's restriction and the work as it will be done."""
+    """A physician's restriction or recommendation and the work as it will be done."""
 
     id: str
+    kind: str
+    """restriction | recommendation"""
     limit: float
     demand: float
     demand_after: float
@@ -134,7 +136,8 @@ class Explanation:
     assessed: bool = True
     """Nothing to assess and no unchecked limit: only then is the headline "Sopii"."""
     limits: list[LimitNote] = field(default_factory=list)
-    """Every physician's restriction against a rated demand: how it holds (or fails)."""
+    """Every physician's restriction and recommendation against a rated demand: how it holds
+    (or fails)."""
     limits_unchecked: list[str] = field(default_factory=list)
     """Restrictions against demands the task does not rate: check before proposing."""
     check_with_employer: list[str] = field(default_factory=list)
@@ -290,7 +293,7 @@ def explain(people: PeopleMatrix, tasks: TaskMatrix, scores: PairScores, p: int)
         failures=[FAILURES[f] for f in np.flatnonzero(scores.failures[p])],
         comparison=comparison,
         assessed=bool(scores.assessed[p]),
-        limits=_limits(comparison, chosen),
+        limits=_limits(comparison, chosen, people.recommended[i].tolist()),
         limits_unchecked=unchecked,
         check_with_employer=ask_employer,
         unrated_elsewhere=elsewhere,
@@ -303,16 +306,21 @@ def explain(people: PeopleMatrix, tasks: TaskMatrix, scores: PairScores, p: int)
     return explanation
 
 
-def _limits(comparison: list[CharacteristicComparison], chosen: np.ndarray) -> list[LimitNote]:
+def _limits(
+    comparison: list[CharacteristicComparison], chosen: np.ndarray, recommended: list[bool]
+) -> list[LimitNote]:
     notes = []
     for c, row in enumerate(comparison):
-        if not row.hard_limit or row.capacity is None or row.demand is None:
+        if not (row.hard_limit or recommended[c]) or row.capacity is None or row.demand is None:
             continue
         after = row.demand if row.demand_after is None else row.demand_after
-        by = [_ADJ[a].id for a in chosen if EXPOSURE[a] and _LOWERING[a, c] > 0]
+        counts = EXPOSURE[chosen] if row.hard_limit else np.ones(len(chosen), dtype=bool)
+        by = [_ADJ[a].id for a, ok in zip(chosen, counts, strict=True) if ok
+              and _LOWERING[a, c] > 0]  # fmt: skip
         needed = row.demand > row.capacity
-        notes.append(LimitNote(row.id, row.capacity, row.demand, after,
-                               by if needed else [], after <= row.capacity))  # fmt: skip
+        notes.append(LimitNote(row.id, "restriction" if row.hard_limit else "recommendation",
+                               row.capacity, row.demand, after, by if needed else [],
+                               after <= row.capacity))  # fmt: skip
     return notes
 
 
@@ -346,11 +354,14 @@ def _sentences(
     else:
         out.append("Ei sovi:" if fi else "Does not fit:")
         out.extend(_failure_sentences(e, people, tasks, scores, p, lang))
+    restricted = {n.id for n in e.limits}  # said already, in the limit's own sentence
     for note in e.adjustments:
         adj = ADJUSTMENTS[note.id]
         who = PROVIDER_NAMES[adj.provider][0 if fi else 1]
         cost = _COST_SHORT[adj.cost_class.name.lower()][0 if fi else 1]
         for cid in note.closes:
+            if cid in restricted:
+                continue
             c = CHARACTERISTIC_IDS.index(cid)
             need = _level_text(cid, tasks.demand[j, c], lang)
             can = _level_text(cid, people.capacity[i, c], lang)
@@ -455,17 +466,16 @@ def _capacity_of(e: Explanation, cid: str) -> float:
 
 
 def _limit_sentences(e: Explanation, lang: str) -> list[str]:
-    """Each physician's restriction in the person's own terms: met through an adjustment
-    (a condition from the first day) or holding as the work is."""
+    """Each physician's restriction and recommendation in the person's own terms: met through
+    an adjustment (a condition from the first day), holding as the work is, or — for a
+    recommendation — exceeded within what the rule set tolerates."""
     fi = lang == "fi"
     out = []
     for note in e.limits:
         name, limit = _name(note.id, lang), _short(note.id, note.limit, lang)
         demand, after = _short(note.id, note.demand, lang), _short(note.id, note.demand_after, lang)
-        if note.by and note.holds:
-            adj = ", ".join(
-                (ADJUSTMENTS[a].name_fi if fi else ADJUSTMENTS[a].name_en) for a in note.by
-            )
+        adj = ", ".join((ADJUSTMENTS[a].name_fi if fi else ADJUSTMENTS[a].name_en) for a in note.by)
+        if note.kind == "restriction" and note.by and note.holds:
             out.append(
                 f"Lääkärin rajoitus täyttyy vain mukautuksella {adj}: oltava käytössä "
                 f"ensimmäisestä päivästä. {name}: raja '{limit}' – tehtävässä '{demand}', "
@@ -474,10 +484,29 @@ def _limit_sentences(e: Explanation, lang: str) -> list[str]:
                 f"the first day. {name}: limit '{limit}' – the task needs '{demand}', with the "
                 f"adjustment '{after}'."
             )  # fmt: skip
-        elif note.holds:
+        elif note.kind == "restriction" and note.holds:
             out.append(
                 f"{name}: lääkärin rajoitus '{limit}' – tehtävässä '{demand}'." if fi
                 else f"{name}: physician's restriction '{limit}' – the task needs '{demand}'."
+            )  # fmt: skip
+        elif note.kind == "recommendation" and note.by and note.holds:
+            out.append(
+                f"{name}: lääkärin suositus '{limit}' – tehtävässä '{demand}', mukautuksella "
+                f"{adj} '{after}'." if fi else
+                f"{name}: physician's recommendation '{limit}' – the task needs '{demand}', "
+                f"with {adj} '{after}'."
+            )  # fmt: skip
+        elif note.kind == "recommendation" and note.holds:
+            out.append(
+                f"{name}: lääkärin suositus '{limit}' – tehtävässä '{demand}'." if fi
+                else f"{name}: physician's recommendation '{limit}' – the task needs '{demand}'."
+            )  # fmt: skip
+        elif note.kind == "recommendation" and e.feasible:
+            out.append(
+                f"{name}: tehtävä ylittää lääkärin suosituksen '{limit}' ('{after}'); "
+                "sääntökokonaisuus sallii tämän – keskustele lääkärin suosituksesta." if fi
+                else f"{name}: the work exceeds the physician's recommendation '{limit}' "
+                f"('{after}'); the rule set tolerates it – discuss the recommendation."
             )  # fmt: skip
     return out
 

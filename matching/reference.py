@@ -78,7 +78,11 @@ def reference_score(
         else:
             over.append(0.0)
             spare.append(0.0)
-        tolerance = hard_rules.over_demand_tolerance[ch.group]
+        tolerance = (
+            hard_rules.recommendation_tolerance
+            if people.recommended[i, c]
+            else hard_rules.over_demand_tolerance[ch.group]
+        )
         if is_hard and over[c] > 0:
             hard_need[ch.id] = over[c]
         elif not is_hard and over[c] - tolerance > 0:

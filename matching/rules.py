@@ -69,6 +69,13 @@ class HardConstraints(StrictModel):
         default_factory=lambda: dict.fromkeys(Group, 0),
         description="Levels of over-demand tolerated per group, after adjustments.",
     )
+    recommendation_tolerance: int = Field(
+        default=0,
+        ge=0,
+        le=4,
+        description="Levels by which the work, after adjustments, may exceed a physician's "
+        "recommendation (a restriction: never).",
+    )
     unknown_ratings: UnknownPolicy = UnknownPolicy.PENALISE
     unchecked_limits: UncheckedLimitPolicy = Field(
         default=UncheckedLimitPolicy.CHECK_FIRST,

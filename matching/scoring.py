@@ -19,9 +19,10 @@ Semantics (the per-pair oracle in :mod:`matching.reference` implements the same,
   **restriction** (hard limit) is never exceeded by the demand *as the work will be done*: it
   must be closed completely — no tolerance — by accepted adjustments that **change the
   exposure itself** (a stool, a lifting aid, a variant of the task); supports (a job coach,
-  instructions) never count for it. Other over-demand must be brought within the group's
-  tolerance. Both are closed by the **cheapest set of usable adjustments** — accepted by the
-  employer and applicable to the task's kind and shifts (each lowers some demands by some
+  instructions) never count for it. A physician's **recommendation** is brought within the
+  rule set's ``recommendation_tolerance``; other over-demand within the group's tolerance.
+  All are closed by the **cheapest set of usable adjustments** — accepted by the employer
+  and applicable to the task's kind and shifts (each lowers some demands by some
   levels; several adjustments do not add up on one characteristic: the largest lowering
   counts). Ties between equally cheap sets go to the set with the lowest bit pattern over the
   task's usable adjustments in catalogue order.
@@ -41,7 +42,15 @@ from features.pipeline.encoders import EXPOSURE, adjustment_lowering_table
 from features.pipeline.matrices import PeopleMatrix, TaskMatrix
 from matching.rules import RuleSet, UncheckedLimitPolicy, UnknownPolicy
 
-__all__ = ["COMPONENTS", "FAILURES", "KG_COLUMNS", "LIMITED", "PairScores", "score_pairs"]
+__all__ = [
+    "COMPONENTS",
+    "FAILURES",
+    "KG_COLUMNS",
+    "LIMITED",
+    "PairScores",
+    "score_pairs",
+    "tolerance_for",
+]
 
 COMPONENTS: tuple[str, ...] = (
     "ability_fit", "adjustments", "skills", "interests", "hours_fit", "schedule_fit",
@@ -122,6 +131,15 @@ def _rows(matrix: np.ndarray, index: np.ndarray) -> np.ndarray:
 def tolerance_vector(rules: RuleSet) -> np.ndarray:
     """(n_characteristics,): levels of over-demand tolerated on each characteristic."""
     return np.array([rules.hard.over_demand_tolerance[g] for g in _GROUP_OF], dtype=np.float32)
+
+
+def tolerance_for(rules: RuleSet, recommended: np.ndarray) -> np.ndarray:
+    """Levels of over-demand tolerated per characteristic for people whose physician made
+    the recommendations in ``recommended`` (bool (..., n_characteristics)): the rule set's
+    recommendation tolerance there, the group's elsewhere."""
+    return np.where(
+        recommended, np.float32(rules.hard.recommendation_tolerance), tolerance_vector(rules)
+    ).astype(np.float32)
 
 
 def adjustment_cost_vector(rules: RuleSet) -> np.ndarray:
@@ -221,7 +239,7 @@ def score_pairs(
     # NaN wherever either side is unknown; fmax/fmin treat NaN as "no difference".
     diff = dem - cap
     over = np.fmax(diff, np.float32(0))
-    tol = tolerance_vector(rules)
+    tol = tolerance_for(rules, _rows(people.recommended, pr))
 
     failures = np.zeros((n, len(FAILURES)), dtype=bool)
     failures[:, _F["not_matchable"]] = ~people.matchable[pr]

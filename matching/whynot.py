@@ -49,7 +49,7 @@ from matching.scoring import (
     adjustment_cost_vector,
     cheapest_adjustments,
     score_pairs,
-    tolerance_vector,
+    tolerance_for,
 )
 
 __all__ = ["Relaxation", "WhyNot", "apply_relaxations", "why_not"]
@@ -102,12 +102,15 @@ def why_not(
     explanation = explain(people, tasks, scores, 0)
     failures = [FAILURES[f] for f in np.flatnonzero(scores.failures[0])]
     relaxations: list[Relaxation] = []
-    demands = [f for f in failures if f in DEMAND_FAILURES]
-    if demands:  # closed together: one set of adjustments may serve several
-        relaxations.extend(_close_demands(people, i, tasks, j, rules, demands))
     for failure in failures:
         if failure not in DEMAND_FAILURES:
             relaxations.extend(_relax(failure, people, i, tasks, j, rules, scores))
+    demands = [f for f in failures if f in DEMAND_FAILURES]
+    if demands:  # closed together: one set of adjustments may serve several
+        # on the shifts the task will have once its slots are moved (day shifts only, say,
+        # needs a day shift to keep)
+        schedule = _schedule_after(int(tasks.schedule[j]), relaxations)
+        relaxations[:0] = _close_demands(people, i, tasks, j, rules, demands, schedule)
     return WhyNot(int(people.ids[i]), int(tasks.ids[j]), bool(scores.feasible[0]), failures,
                   relaxations, explanation)  # fmt: skip
 
@@ -154,6 +157,9 @@ def _relax(
         wanted, free = int(tasks.schedule[j]), int(people.schedule[i])
         missing = [s for b, s in enumerate(SLOT_IDS) if (wanted >> b) & 1 and not (free >> b) & 1]
         options = [s for b, s in enumerate(SLOT_IDS) if (free >> b) & 1 and not (wanted >> b) & 1]
+        # The same time of day on another day first: the least change to the work.
+        parts = {s.split("-")[1] for s in missing}
+        options.sort(key=lambda s: s.split("-")[1] not in parts)
         needed = math.ceil(len(missing) - (1 - rules.hard.min_schedule_overlap)
                            * bin(wanted).count("1") - 1e-9)  # fmt: skip
         moved = missing[: max(needed, 0)]
@@ -221,18 +227,38 @@ def _lighter(constraint: str, cid: str, kg: float) -> Relaxation:
     })  # fmt: skip
 
 
+def _schedule_after(bits: int, relaxations: list[Relaxation]) -> int:
+    """The task's slot bit set once a ``move_slots`` relaxation is made (as
+    :func:`apply_relaxations` makes it)."""
+    for r in relaxations:
+        if r.change == "move_slots":
+            slots = [
+                s for b, s in enumerate(SLOT_IDS) if bits >> b & 1 and s not in r.details["from"]
+            ]
+            spare = [s for s in r.details["to_any_of"] if s not in slots]
+            slots += spare[: len(r.details["from"])]
+            bits = sum(1 << SLOT_IDS.index(s) for s in slots)
+    return bits
+
+
 def _close_demands(
-    people: PeopleMatrix, i: int, tasks: TaskMatrix, j: int, rules: RuleSet, failures: list[str]
+    people: PeopleMatrix,
+    i: int,
+    tasks: TaskMatrix,
+    j: int,
+    rules: RuleSet,
+    failures: list[str],
+    schedule: int,
 ) -> list[Relaxation]:
     """Over-demand, a physician's restriction and heavy loads, closed together by the cheapest
     set of applicable adjustments (the employer's accepted ones cost nothing extra); a redesign
     or lighter loads where no applicable adjustment can."""
     cap, dem, hard = people.capacity[i], tasks.demand[j], people.hard[i]
-    tol = tolerance_vector(rules)
+    tol = tolerance_for(rules, people.recommended[i])
     known = ~np.isnan(cap) & ~np.isnan(dem)
     over = np.where(known, np.maximum(np.nan_to_num(dem) - np.nan_to_num(cap), 0), 0)
     need = np.where(hard, over, np.maximum(over - tol, 0)).astype(np.int8)
-    applicable = adjustment_applicability(tasks.kind[j : j + 1], tasks.schedule[j : j + 1])[0]
+    applicable = adjustment_applicability(tasks.kind[j : j + 1], np.array([schedule]))[0]
     # What the applicable adjustments can do at best, per column (a restriction: only those
     # that change the work).
     best = np.where(
@@ -263,8 +289,9 @@ def _close_demands(
             kg_need[k] = False
     if not need.any() and not kg_need.any():
         return out
+    usable = tasks.accepted[j] & applicable
     costs = adjustment_cost_vector(rules).copy()
-    costs[tasks.usable[j]] = _ALREADY_ACCEPTED_COST
+    costs[usable] = _ALREADY_ACCEPTED_COST
     helping = np.flatnonzero(
         applicable
         & ((_LOWERING[:, need > 0] > 0).any(axis=1)
@@ -286,7 +313,7 @@ def _close_demands(
                             float(cap_kg[k])) for k in np.flatnonzero(kg_need))  # fmt: skip
         return out
     picked = [_ADJ[a].id for a in np.flatnonzero(chosen[0])]
-    new = [a for a in picked if not tasks.usable[j, list(ADJUSTMENTS).index(a)]]
+    new = [a for a in picked if not usable[list(ADJUSTMENTS).index(a)]]
     if new:
         closes = sorted(
             {"hard_limit" for c in np.flatnonzero(need) if hard[c]}

@@ -15,7 +15,12 @@ def test_every_characteristic_and_adjustment_is_documented_as_defined():
         assert row in README, c.id
     for a in ADJUSTMENTS.values():
         lowers = ", ".join(f"{k} −{v}" for k, v in a.lowers.items())
-        assert f"| `{a.id}` | {a.name_en} / {a.name_fi} | {lowers} |" in README, a.id
+        row = f"| `{a.id}` | {a.name_en} / {a.name_fi} | {lowers} |"
+        assert row in README, a.id
+        line = next(x for x in README.splitlines() if x.startswith(row))
+        assert ("| yes |" in line) == a.changes_exposure, a.id
+        for kind in a.only_kinds or a.not_kinds:
+            assert kind in line, (a.id, kind)
 
 
 def test_quick_start_has_the_two_commands_ci_runs():

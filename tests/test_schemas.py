@@ -90,6 +90,27 @@ def test_hard_limit_only_from_a_physician():
     assert "hard_limit may only be set when source is 'physician'" in errors["capacities.standing"]
 
 
+def test_a_physicians_statement_is_a_restriction_or_a_recommendation():
+    capacities = factories.jobseeker()["capacities"]
+    capacities["standing"]["recommended"] = True  # and hard_limit, as the factory has it
+    errors = errors_of(JobseekerProfile, factories.jobseeker(capacities=capacities))
+    assert "a restriction (hard_limit) or a recommendation" in errors["capacities.standing"]
+    capacities = factories.jobseeker()["capacities"]
+    capacities["customer_contact"]["recommended"] = True  # a self-assessment
+    errors = errors_of(JobseekerProfile, factories.jobseeker(capacities=capacities))
+    assert (
+        "recommended may only be set when source is 'physician'"
+        in errors["capacities.customer_contact"]
+    )
+    capacities = factories.jobseeker()["capacities"]
+    capacities["standing"] |= {"hard_limit": False, "recommended": True}
+    assert (
+        JobseekerProfile(**factories.jobseeker(capacities=capacities))
+        .capacities["standing"]
+        .recommended
+    )
+
+
 def test_kilograms_only_for_lifting_and_carrying():
     capacities = factories.jobseeker()["capacities"]
     capacities["customer_contact"]["kilograms"] = 5

@@ -9,6 +9,7 @@ from features.catalogue import CHARACTERISTIC_IDS, Group
 from features.catalogue.characteristics import characteristic_index
 from features.pipeline.frames import people_frame_from_profiles, task_frame_from_tasks
 from features.schemas import Task
+from matching.explain import explain
 from matching.ranking import rank_people_for_tasks, rank_tasks_for_person
 from matching.reference import reference_score
 from matching.rules import default_ruleset
@@ -26,12 +27,19 @@ def _dishwasher_world(
     accepted=("sit_stand_stool",),
     kind_override=None,
     unrated=(),
+    recommended_sitting=None,
+    demand_changes=None,
     **task_kw,
 ):
     person = profile(
         "JS-HENNA1",
         {cid: rating(4) for cid in CHARACTERISTIC_IDS}
-        | {"standing": rating(standing_cap, hard=hard)},
+        | {"standing": rating(standing_cap, hard=hard)}
+        | (
+            {"sitting": rating(recommended_sitting, recommended=True)}
+            if recommended_sitting is not None
+            else {}
+        ),
         hours=(10, 20),
         sectors=["kitchen_catering"],
         kinds=["dishwashing"],
@@ -39,6 +47,7 @@ def _dishwasher_world(
     )
     demands = dict.fromkeys(CHARACTERISTIC_IDS, 2) | {"standing": 3}
     demands = {cid: level for cid, level in demands.items() if cid not in unrated}
+    demands |= demand_changes or {}
     task = Task(
         title="Astianpesu",
         kind=kind_override or "dishwashing",
@@ -134,6 +143,21 @@ def test_a_restriction_against_an_unrated_demand_is_checked_first():
     assert not s.feasible[0] and s.failures[0, FAILURES.index("limit_unchecked")]
 
 
+def test_a_physicians_recommendation_has_its_own_tolerance():
+    # Sitting "occasionally" recommended; the reception desk needs it frequently, no adjustment.
+    world = _dishwasher_world(standing_cap=4, recommended_sitting=2, accepted=(),
+                              demand_changes={"sitting": 3})  # fmt: skip
+    pair = (world.people, np.array([0]), world.tasks, np.array([0]))
+    assert not score_pairs(*pair, RULES).feasible[0]
+    # A looser posture tolerance does not loosen the recommendation …
+    assert not score_pairs(*pair, _tolerant(1, 0)).feasible[0]
+    # … its own tolerance does, and the explanation names it.
+    s = score_pairs(*pair, _tolerant(0, 1))
+    assert s.feasible[0]
+    e = explain(world.people, world.tasks, s, 0)
+    assert any("ylittää lääkärin suosituksen 'ajoittain'" in x for x in e.sentences["fi"])
+
+
 def test_tolerance_lets_small_over_demand_through_at_a_price():
     rules = RULES.model_copy(deep=True)
     rules.hard.over_demand_tolerance[Group.POSTURE_MOBILITY] = 2
@@ -192,14 +216,22 @@ def test_checkerboard_known_answers():
         assert ranked.ids.tolist() == [world.people.ids[i]]
 
 
+def _tolerant(groups: int, recommendations: int):
+    rules = RULES.model_copy(deep=True)
+    for group in rules.hard.over_demand_tolerance:
+        rules.hard.over_demand_tolerance[group] = groups
+    rules.hard.recommendation_tolerance = recommendations
+    return rules
+
+
 @SLOW
-@given(small_worlds())
-def test_vectorised_equals_reference(world):
+@given(small_worlds(), st.sampled_from([RULES, _tolerant(1, 0), _tolerant(0, 2)]))
+def test_vectorised_equals_reference(world, rules):
     pr, tr = all_pairs(world)
-    s = score_pairs(world.people, pr, world.tasks, tr, RULES)
+    s = score_pairs(world.people, pr, world.tasks, tr, rules)
     assert np.array_equal(s.total, s.contributions.sum(axis=1))
     for p in range(len(pr)):
-        ref = reference_score(world.people, pr[p], world.tasks, tr[p], RULES)
+        ref = reference_score(world.people, pr[p], world.tasks, tr[p], rules)
         assert bool(s.feasible[p]) == ref.feasible
         assert bool(s.assessed[p]) == ref.assessed
         assert {FAILURES[f] for f in np.flatnonzero(s.failures[p])} == ref.failures

@@ -275,7 +275,7 @@ def test_coordinator_edits_a_profile_and_bad_input_is_named(server, browser):
     code = page.get_by_role("heading", level=1).inner_text().split(" ")[0]
     page.get_by_role("link", name="Muokkaa profiilia").click()
     page.get_by_label("Seisominen", exact=True).select_option("1")
-    page.get_by_label("Lääkärin rajoitus: Seisominen").check()
+    page.get_by_label("Lääkärin kannanotto: Seisominen").select_option("restriction")
     page.get_by_label("Vähintään tuntia viikossa").fill("30")
     page.get_by_label("Enintään tuntia viikossa").fill("10")
     page.get_by_role("button", name="Tallenna").click()
@@ -284,7 +284,7 @@ def test_coordinator_edits_a_profile_and_bad_input_is_named(server, browser):
     page.get_by_label("Vähintään tuntia viikossa").fill("5")
     page.get_by_label("Enintään tuntia viikossa").fill("20")
     page.get_by_label("Seisominen", exact=True).select_option("1")
-    page.get_by_label("Lääkärin rajoitus: Seisominen").check()
+    page.get_by_label("Lääkärin kannanotto: Seisominen").select_option("restriction")
     page.get_by_role("button", name="Tallenna").click()
     # Only a physician's assessment may carry a hard limit: the page says so by field.
     expect(page.get_by_role("alert")).to_contain_text("capacities.standing")
@@ -292,7 +292,10 @@ def test_coordinator_edits_a_profile_and_bad_input_is_named(server, browser):
     page.get_by_label("Enintään tuntia viikossa").fill("20")
     page.get_by_label("Seisominen", exact=True).select_option("1")
     page.get_by_label("Lähde: Seisominen").select_option("physician")
-    page.get_by_label("Lääkärin rajoitus: Seisominen").check()
+    page.get_by_label("Lääkärin kannanotto: Seisominen").select_option("restriction")
+    page.get_by_label("Istuminen", exact=True).select_option("2")
+    page.get_by_label("Lähde: Istuminen").select_option("physician")
+    page.get_by_label("Lääkärin kannanotto: Istuminen").select_option("recommendation")
     page.get_by_role("button", name="Tallenna").click()
     expect(page.get_by_role("status")).to_have_text("Profiili tallennettu.")
     with engine.connect() as c:
@@ -309,6 +312,13 @@ def test_coordinator_edits_a_profile_and_bad_input_is_named(server, browser):
             )
         ).one()
     assert (standing.level, bool(standing.hard_limit)) == (1, True)
+    with engine.connect() as c:
+        sitting = c.execute(
+            sa.text("SELECT level, hard_limit, recommended FROM capacity "
+                    "WHERE jobseeker_id = :p AND characteristic_id = 'sitting'"),
+            {"p": person},
+        ).one()  # fmt: skip
+    assert (sitting.level, bool(sitting.hard_limit), bool(sitting.recommended)) == (2, False, True)
     assert tuple(hours) == (5.0, 20.0)
 
 

@@ -93,9 +93,12 @@ def profile(
     )  # fmt: skip
 
 
-def rating(level: int, *, hard: bool = False, kg: float | None = None) -> dict:
-    return {"level": level, "source": "physician" if hard else "coordinator",
-            "assessed_on": "2026-01-01", "hard_limit": hard, "kilograms": kg}  # fmt: skip
+def rating(
+    level: int, *, hard: bool = False, kg: float | None = None, recommended: bool = False
+) -> dict:
+    return {"level": level, "source": "physician" if hard or recommended else "coordinator",
+            "assessed_on": "2026-01-01", "hard_limit": hard, "recommended": recommended,
+            "kilograms": kg}  # fmt: skip
 
 
 @st.composite
@@ -107,11 +110,12 @@ def capacities(draw: st.DrawFn) -> dict[str, dict]:
         level = draw(
             st.sampled_from([0, 1, 2, 3, 4, 4, 4, 4]) if cid in FOCUS else st.integers(2, 4)
         )
-        hard = cid in FOCUS and draw(st.integers(0, 9)) == 0
+        statement = draw(st.integers(0, 9)) if cid in FOCUS else 5
+        hard, recommended = statement == 0, statement == 1
         kg = None
         if cid in ("lifting", "carrying") and level > 0 and draw(st.booleans()):
             kg = float(draw(st.sampled_from([5, 8, 10, 15, 25])))
-        out[cid] = rating(level, hard=hard, kg=kg)
+        out[cid] = rating(level, hard=hard, kg=kg, recommended=recommended)
     return out
 
 

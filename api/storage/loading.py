@@ -16,7 +16,14 @@ __all__ = ["load_index", "on_connection", "read_tables"]
 MATCH_TABLES = ("jobseeker", "capacity", "task", "task_demand", "role", "employer")
 # The long tables hold millions of plain numbers: read them without per-value type processing.
 _LONG = {
-    "capacity": ("jobseeker_id", "characteristic_id", "level", "hard_limit", "kilograms"),
+    "capacity": (
+        "jobseeker_id",
+        "characteristic_id",
+        "level",
+        "hard_limit",
+        "recommended",
+        "kilograms",
+    ),
     "task_demand": ("task_id", "characteristic_id", "level", "kilograms"),
 }
 
@@ -51,8 +58,9 @@ def read_tables(
                 finally:
                     cursor.close()
                 out[name] = pd.DataFrame.from_records(rows, columns=list(columns))
-                if "hard_limit" in columns:
-                    out[name]["hard_limit"] = out[name]["hard_limit"].astype(bool)
+                for flag in ("hard_limit", "recommended"):
+                    if flag in columns:
+                        out[name][flag] = out[name][flag].astype(bool)
                 continue
             table = Base.metadata.tables[name]
             result = conn.execute(select(table).order_by(*table.primary_key.columns))

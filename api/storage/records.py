@@ -69,6 +69,7 @@ def profile_from_rows(row: JobseekerRow, capacities: Iterable[CapacityRow]) -> J
                 source=c.source,
                 assessed_on=c.assessed_on,
                 hard_limit=c.hard_limit,
+                recommended=c.recommended,
                 kilograms=c.kilograms,
             )
             for c in sorted(capacities, key=lambda c: c.characteristic_id)

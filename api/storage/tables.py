@@ -146,6 +146,8 @@ class CapacityRow(Base):
         CheckConstraint("level BETWEEN 0 AND 4", name="level_range"),
         # A hard limit is a physician's restriction; the schema says so, the database holds to it.
         CheckConstraint("NOT hard_limit OR source = 'physician'", name="hard_limit_physician"),
+        CheckConstraint("NOT recommended OR source = 'physician'", name="recommended_physician"),
+        CheckConstraint("NOT (recommended AND hard_limit)", name="restriction_or_recommendation"),
     )
 
     jobseeker_id: Mapped[int] = mapped_column(
@@ -156,6 +158,7 @@ class CapacityRow(Base):
     source: Mapped[str] = mapped_column(String(24))
     assessed_on: Mapped[date] = mapped_column(Date)
     hard_limit: Mapped[bool] = mapped_column(Boolean, default=False)
+    recommended: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     kilograms: Mapped[float | None] = mapped_column(Float)
 
     jobseeker: Mapped[JobseekerRow] = relationship(back_populates="capacities")

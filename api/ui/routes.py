@@ -388,7 +388,8 @@ def _edited(profile: Any, form: Any) -> dict[str, Any]:
             "level": level,
             "source": form.get(f"source_{cid}", "coordinator"),
             "assessed_on": form.get(f"date_{cid}") or datetime.now(UTC).date().isoformat(),
-            "hard_limit": form.get(f"hard_{cid}") == "on",
+            "hard_limit": form.get(f"stmt_{cid}") == "restriction",
+            "recommended": form.get(f"stmt_{cid}") == "recommendation",
         }
         if form.get(f"kg_{cid}"):
             rating["kilograms"] = form.get(f"kg_{cid}")

@@ -33,9 +33,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "characteristic": ("Ominaisuus", "Characteristic"),
     "level": ("Taso", "Level"),
     "hard_limit": ("Lääkärin rajoitus", "Physician's limit"),
+    "physician_statement": ("Lääkärin kannanotto", "Physician's statement"),
+    "restriction": ("rajoitus (ehdoton)", "restriction (absolute)"),
+    "recommendation": ("suositus", "recommendation"),
     "check_before": ("Tarkistettava ennen ehdotusta", "Check before proposing"),
     "condition_first_day": (
-        "ehto: käytössä ensimmäisestä työpäivästä", "a condition: in place from the first day"
+        "ehto: käytössä ensimmäisestä työpäivästä",
+        "a condition: in place from the first day",
     ),
     "check_before_help": (
         "Näissä jotain on vielä arvioimatta tai tarkistamatta työnantajalta: ne eivät vielä "

@@ -412,6 +412,7 @@ def generate_people(
             "source": source[rows, cols],
             "assessed_on": assessed,
             "hard_limit": hard[rows, cols],
+            "recommended": np.zeros(len(rows), dtype=bool),
             "kilograms": np.where(np.isnan(kilograms), _NONE, kilograms),
         }
     )

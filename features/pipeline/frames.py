@@ -5,8 +5,9 @@ into this layout with numpy — no per-row Python — so the same code serves th
 database loader and a handful of schema objects (:func:`people_frame_from_profiles`,
 :func:`task_frame_from_tasks`).
 
-Columns: ``cap:<id>`` capacity level (NaN unknown), ``hard:<id>`` hard limit, ``capkg:<id>``
-capacity in kg; ``dem:<id>`` demand level (NaN unknown), ``demkg:<id>`` demand in kg.
+Columns: ``cap:<id>`` capacity level (NaN unknown), ``hard:<id>`` a physician's restriction,
+``rec:<id>`` a physician's recommendation, ``capkg:<id>`` capacity in kg; ``dem:<id>`` demand
+level (NaN unknown), ``demkg:<id>`` demand in kg.
 """
 
 from __future__ import annotations
@@ -66,11 +67,16 @@ def people_frame(jobseeker: pd.DataFrame, capacity: pd.DataFrame) -> pd.DataFram
     ids = jobseeker["id"].to_numpy(dtype=np.int64)
     level = _scatter(ids, capacity, "jobseeker_id", "level", np.nan)
     hard = _scatter(ids, capacity, "jobseeker_id", "hard_limit", 0.0).astype(bool)
+    if "recommended" in capacity.columns:
+        recommended = _scatter(ids, capacity, "jobseeker_id", "recommended", 0.0).astype(bool)
+    else:  # capacity rows written before recommendations existed
+        recommended = np.zeros_like(hard)
     kg = _scatter(ids, capacity, "jobseeker_id", "kilograms", np.nan)
     extra = pd.concat(
         [
             pd.DataFrame(level, columns=cap_columns("cap"), index=jobseeker.index),
             pd.DataFrame(hard, columns=cap_columns("hard"), index=jobseeker.index),
+            pd.DataFrame(recommended, columns=cap_columns("rec"), index=jobseeker.index),
             pd.DataFrame(
                 kg[:, [_CID_INDEX[c] for c in KG_IDS]],
                 columns=[f"capkg:{c}" for c in KG_IDS],
@@ -139,7 +145,7 @@ def people_frame_from_profiles(
             for row in capacity_columns(p)
         ],
         columns=["jobseeker_id", "characteristic_id", "level", "source", "assessed_on",
-                 "hard_limit", "kilograms"],
+                 "hard_limit", "recommended", "kilograms"],
     )  # fmt: skip
     return people_frame(jobseeker, capacity)
 

@@ -43,7 +43,9 @@ class PeopleMatrix:
     capacity: np.ndarray
     """float32 (n, n_characteristics): NaN where unknown"""
     hard: np.ndarray
-    """bool (n, n_characteristics): a physician's hard limit"""
+    """bool (n, n_characteristics): a physician's restriction (hard limit)"""
+    recommended: np.ndarray
+    """bool (n, n_characteristics): a physician's recommendation (its own tolerance)"""
     capacity_kg: np.ndarray
     """float32 (n, len(KG_IDS)): NaN where unknown"""
     schedule: np.ndarray
@@ -176,6 +178,7 @@ class Featurizer:
     def fit(self, people: pd.DataFrame, tasks: pd.DataFrame) -> Featurizer:
         self.capacity_ = LevelEncoder("cap").fit()
         self.hard_ = LevelEncoder("hard", dtype="bool").fit()
+        self.recommended_ = LevelEncoder("rec", dtype="bool").fit()
         self.demand_ = LevelEncoder("dem").fit()
         self.slots_ = BitSetEncoder("schedule", "slots").fit()
         self.licences_ = BitSetEncoder("licences", "licences").fit()
@@ -194,6 +197,7 @@ class Featurizer:
             codes=frame["code"].to_numpy(dtype=object),
             capacity=self.capacity_.transform(frame),
             hard=self.hard_.transform(frame),
+            recommended=self.recommended_.transform(frame),
             capacity_kg=frame[[f"capkg:{c}" for c in KG_IDS]].to_numpy(dtype=np.float32),
             schedule=self.slots_.transform(frame),
             licences=self.licences_.transform(frame),

@@ -64,7 +64,14 @@ class CapacityRating(StrictModel):
     assessed_on: date
     hard_limit: bool = Field(
         default=False,
-        description="A physician's restriction: never exceeded, even with adjustments.",
+        description="A physician's restriction: never exceeded by the work as it will be done "
+        "(only adjustments that change the work count; no tolerance).",
+    )
+    recommended: bool = Field(
+        default=False,
+        description="A physician's recommendation (e.g. 'much sitting is not recommended'): "
+        "respected like any capacity, with the rule set's own tolerance, and always named in "
+        "the explanation. Not with hard_limit.",
     )
     kilograms: float | None = Field(
         default=None, gt=0, le=100, description="Heaviest load, for lifting and carrying only."
@@ -74,6 +81,13 @@ class CapacityRating(StrictModel):
     def _hard_limit_from_physician(self) -> CapacityRating:
         if self.hard_limit and self.source is not CapacitySource.PHYSICIAN:
             raise ValueError("hard_limit may only be set when source is 'physician'")
+        if self.recommended and self.source is not CapacitySource.PHYSICIAN:
+            raise ValueError("recommended may only be set when source is 'physician'")
+        if self.recommended and self.hard_limit:
+            raise ValueError(
+                "a physician's statement is a restriction (hard_limit) or a recommendation "
+                "(recommended), not both"
+            )
         return self
 
 
