@@ -79,6 +79,8 @@ class CharacteristicComparison:
     hard_limit: bool
     status: str
     """fits | adjusted | tolerated | over | hard_limit | to_assess | under | not_needed"""
+    typical: bool = False
+    """The demand is the kind's typical one: the workshop did not rate it."""
 
 
 @dataclass(frozen=True)
@@ -211,6 +213,7 @@ def explain(people: PeopleMatrix, tasks: TaskMatrix, scores: PairScores, p: int)
     # Plain Python values, read once: 43 numpy scalar look-ups per characteristic and pair
     # were most of a ranked list's explanation time.
     caps, dems, hards = cap.tolist(), dem.tolist(), hard.tolist()
+    typicals = tasks.typical[j].tolist()
     lowers, unknowns = np.asarray(lowering, dtype=float).tolist(), scores.unknown[p].tolist()
     feasible = bool(scores.feasible[p])
     for c, cid in enumerate(CHARACTERISTIC_IDS):
@@ -250,7 +253,7 @@ def explain(people: PeopleMatrix, tasks: TaskMatrix, scores: PairScores, p: int)
             fits.append(cid)
         comparison.append(CharacteristicComparison(
             cid, ch.name_fi, ch.name_en, ch.group.value, capacity, demand, after,
-            bool(hards[c]), status,
+            bool(hards[c]), status, typicals[c],
         ))  # fmt: skip
     notes = []
     over_p = scores.over[p] > 0
@@ -313,6 +316,8 @@ def _limits(
     for c, row in enumerate(comparison):
         if not (row.hard_limit or recommended[c]) or row.capacity is None or row.demand is None:
             continue
+        if row.hard_limit and row.typical:
+            continue  # judged only against an assessed demand: unchecked, said in the headline
         after = row.demand if row.demand_after is None else row.demand_after
         counts = EXPOSURE[chosen] if row.hard_limit else np.ones(len(chosen), dtype=bool)
         by = [_ADJ[a].id for a, ok in zip(chosen, counts, strict=True) if ok
@@ -339,6 +344,7 @@ def _sentences(
     if e.feasible:
         out.append(_headline(e, lang))
         out.extend(_limit_sentences(e, lang))
+        out.extend(_typical_sentences(e, lang))
         if fi:
             out.append(
                 f"{_km(e.distance_km, lang)} km, {_hours(e.task_hours, lang)} h viikossa "
@@ -511,16 +517,47 @@ def _limit_sentences(e: Explanation, lang: str) -> list[str]:
     return out
 
 
+def _typical_sentences(e: Explanation, lang: str) -> list[str]:
+    """What rests on the kind's typical demands rather than the workshop's ratings: the
+    unchecked restrictions (with what the kind usually demands), and the typical demands the
+    person is at the edge of — the ones to confirm with the employer."""
+    fi = lang == "fi"
+    rows = {row.id: row for row in e.comparison}
+    out = []
+    usual = [
+        f"{_name(c, lang)} '{_short(c, rows[c].demand or 0, lang)}'"
+        for c in e.limits_unchecked if rows[c].typical and rows[c].demand is not None
+    ]  # fmt: skip
+    if usual:
+        out.append(
+            f"Tehtävätyypissä tavallisesti: {', '.join(usual)} (ei arvioitu tälle tehtävälle)."
+            if fi else
+            f"Usual for this kind of task: {', '.join(usual)} (not rated for this task)."
+        )  # fmt: skip
+    edge = [
+        row.id for row in e.comparison
+        if row.typical and not row.hard_limit and row.demand and row.capacity is not None
+        and row.demand >= row.capacity
+    ]  # fmt: skip
+    if edge:
+        out.append(
+            f"Arvio tehtävätyypin perusteella, varmista työnantajalta: {_names(edge, lang)}."
+            if fi else
+            f"Estimated from the kind of task, confirm with the employer: {_names(edge, lang)}."
+        )  # fmt: skip
+    return out
+
+
 def _unused_strengths(e: Explanation) -> list[str]:
-    """Abilities the person is strong in (3–4) that the task leaves almost unused (two levels
-    or more below), named only when there are at least two: the person could do more
-    demanding work. Physical reserve is not a waste worth mentioning."""
+    """Abilities the person is very strong in (4) that the task hardly uses (1 or less), named
+    only when there are at least three: the person could clearly do more demanding work.
+    Physical reserve, and ordinary spare capacity, are not worth mentioning."""
     strong = [
         row.id for row in e.comparison
-        if row.group in ("cognition", "communication_social") and row.capacity is not None
-        and row.capacity >= 3 and row.demand is not None and row.capacity - row.demand >= 2
+        if row.group in ("cognition", "communication_social") and row.capacity == 4
+        and row.demand is not None and row.demand <= 1
     ]  # fmt: skip
-    return strong if len(strong) >= 2 else []
+    return strong if len(strong) >= 3 else []
 
 
 def _failure_sentences(

@@ -64,8 +64,10 @@ def reference_score(
     n_known_demand = 0
     for c, ch in enumerate(_CHARS):
         cap, dem = float(people.capacity[i, c]), float(tasks.demand[j, c])
-        cap_known, dem_known = not math.isnan(cap), not math.isnan(dem)
         is_hard = bool(people.hard[i, c])
+        if is_hard and (math.isnan(dem) or tasks.typical[j, c]):
+            dem = math.nan  # a restriction is judged only against an assessed demand
+        cap_known, dem_known = not math.isnan(cap), not math.isnan(dem)
         n_known_demand += dem_known
         if is_hard and not dem_known:
             unchecked += 1
@@ -158,7 +160,8 @@ def reference_score(
     over_after = []
     for c, ch in enumerate(_CHARS):
         cap, dem = float(people.capacity[i, c]), float(tasks.demand[j, c])
-        if math.isnan(cap) or math.isnan(dem):
+        set_aside = bool(people.hard[i, c] and tasks.typical[j, c])
+        if math.isnan(cap) or math.isnan(dem) or set_aside:
             over_after.append(0.0)
         else:
             lowest = lowers(list(chosen), ch.id, exposure_only=bool(people.hard[i, c]))

@@ -6,11 +6,15 @@ Person → tasks, task → people and the composer all call it; no Python loop r
 
 Semantics (the per-pair oracle in :mod:`matching.reference` implements the same, slowly):
 
+* **Typical demands.** Where a workshop did not rate a demand, the task kind's typical demand
+  stands in (``TaskMatrix.typical``) and counts as known — except against a physician's
+  restriction, which is judged only against an assessed demand.
 * **Unknown is never fit.** A characteristic is *to be assessed* (``unknown``) when the
   person's capacity is not rated and the task does not say it needs none of it (its demand is
   above 0 or not rated); or when the task's demand is not rated and the person has a marked
   limitation there (capacity at most :data:`LIMITED`). Where a physician's restriction meets a
-  demand that is not rated, the limit is *unchecked* (``unchecked``): the pair is either
+  demand that is not assessed (unrated, or only typical), the limit is *unchecked*
+  (``unchecked``): the pair is either
   excluded or suggested only as "check before proposing" (the rule set says which). A pair is
   ``assessed`` when nothing is to be assessed and no limit is unchecked; ranking puts every
   assessed pair before every other (an unassessed profile never outranks one that fits), and
@@ -231,10 +235,15 @@ def score_pairs(
     dem = _rows(tasks.demand, tr)
     reduction = _rows(tasks.reduction, tr)
 
+    # A restriction is judged only against an assessed demand: against a typical one (or none)
+    # it is unchecked, and the demand is set aside for it.
+    typical = _rows(tasks.typical, tr)
+    unchecked = hard & (np.isnan(dem) | typical)
+    if unchecked.any():
+        dem = np.where(unchecked, np.float32(np.nan), dem)
     cap_known = ~np.isnan(cap)
     dem_known = ~np.isnan(dem)
     # NaN compares False, so each mask below is False wherever its own side is unknown.
-    unchecked = hard & ~dem_known
     unknown = (~cap_known & ~(dem == 0)) | (~dem_known & (cap <= LIMITED) & ~hard) | unchecked
     # NaN wherever either side is unknown; fmax/fmin treat NaN as "no difference".
     diff = dem - cap

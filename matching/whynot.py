@@ -254,6 +254,7 @@ def _close_demands(
     set of applicable adjustments (the employer's accepted ones cost nothing extra); a redesign
     or lighter loads where no applicable adjustment can."""
     cap, dem, hard = people.capacity[i], tasks.demand[j], people.hard[i]
+    dem = np.where(hard & tasks.typical[j], np.nan, dem)  # as the scorer: set aside, unchecked
     tol = tolerance_for(rules, people.recommended[i])
     known = ~np.isnan(cap) & ~np.isnan(dem)
     over = np.where(known, np.maximum(np.nan_to_num(dem) - np.nan_to_num(cap), 0), 0)
@@ -358,8 +359,10 @@ def apply_relaxations(
         elif r.change == "hand_over":
             task_frame.at[t, "task_type"] = "hand_over"
         elif r.change == "redesign_task":
-            current = task_frame.at[t, f"dem:{d['characteristic']}"]
-            task_frame.at[t, f"dem:{d['characteristic']}"] = min(float(current), float(d["to"]))
+            current = float(task_frame.at[t, f"dem:{d['characteristic']}"])
+            # Unrated (a typical demand stood in): the redesigned task is rated at the level.
+            to = float(d["to"]) if math.isnan(current) else min(current, float(d["to"]))
+            task_frame.at[t, f"dem:{d['characteristic']}"] = to
         elif r.change == "rate_demand":  # what if the employer rates it within the limit
             for cid in d["characteristics"]:
                 level = people_frame.at[p, f"cap:{cid}"]

@@ -30,8 +30,10 @@ def _rating(level: int, source: str = "coordinator", hard: bool = False) -> dict
 
 
 def _assessed(**levels: int) -> dict[str, dict[str, Any]]:
-    """Every characteristic rated 3 by the coordinator, except those given."""
-    return {cid: _rating(levels.get(cid, 3)) for cid in CHARACTERISTIC_IDS}
+    """Every characteristic rated 3 by the coordinator (Finnish, their mother tongue: 4),
+    except those given."""
+    usual = {"finnish_language": 4}
+    return {cid: _rating(levels.get(cid, usual.get(cid, 3))) for cid in CHARACTERISTIC_IDS}
 
 
 def _physician(level: int) -> dict[str, Any]:
@@ -200,6 +202,14 @@ def test_henna_what_fits_in_which_order_and_on_what_condition(seeds_world):
         "käytössä ensimmäisestä päivästä. Seisominen: raja 'harvoin' – tehtävässä 'usein', "
         "mukautuksella 'harvoin'."
     )
+    # A workshop that rated only three demands: the kind's typical ones stand in, but her
+    # restrictions are checked only against assessed demands — and the sheet says what is usual.
+    scanning = suggested["Skannaus"]["sentences"]["fi"]
+    assert scanning[1] == (
+        "Tehtävätyypissä tavallisesti: Seisominen 'ajoittain', Kävely 'ajoittain', Polvillaan "
+        "olo ja kyykistely 'ei koskaan' (ei arvioitu tälle tehtävälle)."
+    )
+    assert not any("lääkärin rajoitus '" in s for s in scanning)
     # Where the work itself stays within her limits, the explanation says they were checked.
     nails = suggested["Kynsistudion avustaja"]["sentences"]["fi"]
     assert "Seisominen: lääkärin rajoitus 'harvoin' – tehtävässä 'harvoin'." in nails
@@ -229,6 +239,18 @@ def test_nico_finds_the_construction_site_first(seeds_world):
     suggested = _matches(seeds_world, "JS-NICO01")
     assert next(iter(suggested)) == "Työmaan siivous"
     assert suggested["Työmaan siivous"]["sentences"]["fi"][0] == "Sopii."
+
+
+def test_a_task_rated_only_where_it_matters_does_not_sink(seeds_world):
+    # The scanning sheet rates 3 demands, the others 7–9: for someone without limitations
+    # there, the scanning task scores with the rest (typical demands stand in), not last by
+    # a penalty per unrated demand.
+    client, headers, people, tasks = seeds_world
+    answer = client.get(f"/jobseekers/{people['JS-NICO01']}/matches?k=20", headers=headers)
+    totals = {i["task_id"]: i["total"] for i in answer.json()["items"]}
+    others = [v for t, v in totals.items() if t != tasks["Skannaus"]]
+    assert totals[tasks["Skannaus"]] >= min(others) - 0.1
+    assert _matches(seeds_world, "JS-NICO01")["Skannaus"]["sentences"]["fi"][0] == "Sopii."
 
 
 @pytest.mark.parametrize("code", ["JS-TYHJA1", "JS-PUOLI1"])

@@ -26,6 +26,7 @@ from features.pipeline.encoders import (
     adjustment_applicability,
 )
 from features.pipeline.frames import KG_IDS
+from features.typical import typical_demands
 
 __all__ = ["Featurizer", "PeopleMatrix", "TaskMatrix"]
 
@@ -91,7 +92,10 @@ class TaskMatrix:
     role_ids: np.ndarray
     titles: np.ndarray
     demand: np.ndarray
-    """float32 (m, n_characteristics): NaN where not assessed"""
+    """float32 (m, n_characteristics): the assessed demand; where the workshop did not rate
+    it, the task kind's typical demand (see ``typical``); NaN where neither is known"""
+    typical: np.ndarray
+    """bool (m, n_characteristics): the demand is the kind's typical one, not assessed"""
     demand_kg: np.ndarray
     """float32 (m, len(KG_IDS))"""
     accepted: np.ndarray
@@ -225,12 +229,16 @@ class Featurizer:
         schedule = self.slots_.transform(frame)
         kind = self.kinds_.transform(frame, "kind")
         usable = accepted & adjustment_applicability(kind, schedule)
+        assessed = self.demand_.transform(frame)
+        typical_of_kind = typical_demands()[kind]
+        typical = np.isnan(assessed) & ~np.isnan(typical_of_kind)
         return TaskMatrix(
             ids=ids,
             employer_ids=frame["employer_id"].to_numpy(dtype=np.int64),
             role_ids=frame["role_id"].to_numpy(dtype=np.int64),
             titles=frame["title"].to_numpy(dtype=object),
-            demand=self.demand_.transform(frame),
+            demand=np.where(typical, typical_of_kind, assessed).astype(np.float32),
+            typical=typical,
             demand_kg=frame[[f"demkg:{c}" for c in KG_IDS]].to_numpy(dtype=np.float32),
             accepted=accepted,
             usable=usable,
