@@ -132,6 +132,16 @@ def _rows(matrix: np.ndarray, index: np.ndarray) -> np.ndarray:
     return matrix[index]
 
 
+def _cells(matrix: np.ndarray, index: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``_rows(matrix, index)[:, cols]`` without copying the other columns (restrictions touch
+    a few columns of many rows)."""
+    if len(cols) == 0:
+        return np.zeros((1, 0), dtype=matrix.dtype)
+    if len(index) > 1 and index[0] == index[-1] and (index == index[0]).all():
+        return matrix[index[:1, None], cols]
+    return matrix[index[:, None], cols]
+
+
 def tolerance_vector(rules: RuleSet) -> np.ndarray:
     """(n_characteristics,): levels of over-demand tolerated on each characteristic."""
     return np.array([rules.hard.over_demand_tolerance[g] for g in _GROUP_OF], dtype=np.float32)
@@ -235,16 +245,24 @@ def score_pairs(
     dem = _rows(tasks.demand, tr)
     reduction = _rows(tasks.reduction, tr)
 
+    # Restrictions touch few columns: every restriction-specific step works on those alone
+    # (``hc``), so the common case costs one pass over the full matrices, as before.
+    hc = np.flatnonzero(hard.any(axis=0))
+    h = hard[:, hc]
     # A restriction is judged only against an assessed demand: against a typical one (or none)
     # it is unchecked, and the demand is set aside for it.
-    typical = _rows(tasks.typical, tr)
-    unchecked = hard & (np.isnan(dem) | typical)
-    if unchecked.any():
-        dem = np.where(unchecked, np.float32(np.nan), dem)
+    unchecked_h = h & (np.isnan(dem[:, hc]) | _cells(tasks.typical, tr, hc))
+    if unchecked_h.any():
+        rows_u = max(dem.shape[0], unchecked_h.shape[0])
+        dem = np.broadcast_to(dem, (rows_u, dem.shape[1])).copy()
+        dem[:, hc] = np.where(unchecked_h, np.float32(np.nan), dem[:, hc])
+    unchecked = np.zeros((unchecked_h.shape[0], hard.shape[1]), dtype=bool)
+    unchecked[:, hc] = unchecked_h
     cap_known = ~np.isnan(cap)
     dem_known = ~np.isnan(dem)
-    # NaN compares False, so each mask below is False wherever its own side is unknown.
-    unknown = (~cap_known & ~(dem == 0)) | (~dem_known & (cap <= LIMITED) & ~hard) | unchecked
+    # NaN compares False, so each mask below is False wherever its own side is unknown (an
+    # unrated demand against a restriction is ``unchecked``, counted here too).
+    unknown = (~cap_known & ~(dem == 0)) | (~dem_known & (cap <= LIMITED)) | unchecked
     # NaN wherever either side is unknown; fmax/fmin treat NaN as "no difference".
     diff = dem - cap
     over = np.fmax(diff, np.float32(0))
@@ -254,18 +272,16 @@ def score_pairs(
     failures[:, _F["not_matchable"]] = ~people.matchable[pr]
     if hard_rules.hand_over_only:
         failures[:, _F["not_hand_over"]] = ~tasks.hand_over[tr]
-    # A restriction is closed completely, by exposure-changing adjustments only; other
-    # over-demand down to the group's tolerance, by any usable adjustment.
-    need = np.where(hard, over, np.maximum(over - tol, np.float32(0)))
-    hard_need = np.where(hard, need, np.float32(0))
-    if hard.shape[0] == 1:  # one person: look at their few restricted columns only
-        cols = np.flatnonzero(hard[0])
-        hard_closable = (hard_need[:, cols] <= _rows(tasks.reduction_exposure, tr)[:, cols]).all(
-            axis=1
-        )
-    else:
-        hard_closable = (hard_need <= _rows(tasks.reduction_exposure, tr)).all(axis=1)
-    closable_levels = (np.where(hard, np.float32(0), need) <= reduction).all(axis=1)
+    # Other over-demand down to the group's tolerance, by any usable adjustment; a restriction
+    # completely, by exposure-changing adjustments only.
+    need = np.maximum(over - tol, np.float32(0))
+    need = np.broadcast_to(need, np.broadcast_shapes(need.shape, (h.shape[0], need.shape[1])))
+    need = need.copy() if not need.flags.writeable else need
+    over_h = np.where(h, over[:, hc], np.float32(0))
+    need[:, hc] = np.where(h, np.float32(0), need[:, hc])
+    closable_levels = (need <= reduction).all(axis=1)
+    hard_closable = (over_h <= _cells(tasks.reduction_exposure, tr, hc)).all(axis=1)
+    need[:, hc] = np.where(h, over_h, need[:, hc])
 
     cap_kg = _rows(people.capacity_kg, pr).astype(np.float64)
     dem_kg = _rows(tasks.demand_kg, tr).astype(np.float64)
