@@ -4,7 +4,7 @@ place the explanations, the composer, why-not and the web pages format a number.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.numbers import NumberPattern, parse_pattern
@@ -20,6 +20,7 @@ def _format(lang: str, decimals: int) -> tuple[NumberPattern, Locale]:
     return parse_pattern(pattern), Locale.parse("fi_FI" if lang == "fi" else "en_GB")
 
 
+@lru_cache(maxsize=8192)  # hours and distances repeat across a ranked list and its two languages
 def number(value: float, lang: str, decimals: int = 1) -> str:
     """``number(42.5, "fi") == "42,5"``, ``number(12.0, "fi") == "12"``,
     ``number(57.25, "en", 2) == "57.25"``."""

@@ -146,6 +146,10 @@ class Explanation:
     """Demands the task does not rate where the person is clearly limited."""
     unrated_elsewhere: int = 0
     """Further characteristics rated on neither side (not listed one by one)."""
+    typical_to_confirm: list[str] = field(default_factory=list)
+    """Typical (unrated) demands the person is at the edge of: confirm with the employer."""
+    unused_strengths: list[str] = field(default_factory=list)
+    """Abilities the person is very strong in that the task hardly uses (see below)."""
     sentences: dict[str, list[str]] = field(default_factory=dict)
 
     def to_dict(self, *, with_comparison: bool = True) -> dict[str, Any]:
@@ -301,6 +305,12 @@ def explain(people: PeopleMatrix, tasks: TaskMatrix, scores: PairScores, p: int)
         check_with_employer=ask_employer,
         unrated_elsewhere=elsewhere,
     )
+    explanation.typical_to_confirm = [
+        row.id for row in comparison
+        if row.typical and not row.hard_limit and row.demand and row.capacity is not None
+        and row.demand >= row.capacity
+    ]  # fmt: skip
+    explanation.unused_strengths = _unused_strengths(explanation)
     # Most demanded first: what matters most for this task is assessed first.
     explanation.to_assess.sort(key=lambda cid: -dems[CHARACTERISTIC_IDS.index(cid)])
     explanation.sentences = {
@@ -385,7 +395,7 @@ def _sentences(
         pass  # the headline already says what to assess or check
     elif e.to_assess:
         out.append(("Arvioitava: " if fi else "To be assessed: ") + _names(e.to_assess, lang))
-    strengths = _unused_strengths(e)
+    strengths = e.unused_strengths
     if strengths:
         out.append(
             f"Vahvuudet jäävät käyttämättä: {_names(strengths, lang)}." if fi
@@ -522,11 +532,11 @@ def _typical_sentences(e: Explanation, lang: str) -> list[str]:
     unchecked restrictions (with what the kind usually demands), and the typical demands the
     person is at the edge of — the ones to confirm with the employer."""
     fi = lang == "fi"
-    rows = {row.id: row for row in e.comparison}
     out = []
+    rows = [e.comparison[CHARACTERISTIC_IDS.index(c)] for c in e.limits_unchecked]
     usual = [
-        f"{_name(c, lang)} '{_short(c, rows[c].demand or 0, lang)}'"
-        for c in e.limits_unchecked if rows[c].typical and rows[c].demand is not None
+        f"{_name(row.id, lang)} '{_short(row.id, row.demand, lang)}'"
+        for row in rows if row.typical and row.demand is not None
     ]  # fmt: skip
     if usual:
         out.append(
@@ -534,11 +544,7 @@ def _typical_sentences(e: Explanation, lang: str) -> list[str]:
             if fi else
             f"Usual for this kind of task: {', '.join(usual)} (not rated for this task)."
         )  # fmt: skip
-    edge = [
-        row.id for row in e.comparison
-        if row.typical and not row.hard_limit and row.demand and row.capacity is not None
-        and row.demand >= row.capacity
-    ]  # fmt: skip
+    edge = e.typical_to_confirm
     if edge:
         out.append(
             f"Arvio tehtävätyypin perusteella, varmista työnantajalta: {_names(edge, lang)}."
