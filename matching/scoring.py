@@ -354,8 +354,14 @@ def score_pairs(
     contributions = np.zeros((n, len(COMPONENTS)), dtype=np.float64)
     contributions[:, 0] = weights.ability_fit * (1.0 - over_after.sum(axis=1) / (4.0 * n_known))
     contributions[:, 1] = -weights.adjustments * (chosen @ adjustment_cost_vector(rules))
-    required = np.asarray(tasks.skills[tr].sum(axis=1)).ravel()
-    matched = np.asarray(tasks.skills[tr].multiply(people.skills[pr]).sum(axis=1)).ravel()
+    # Skills are 0/1: a row's stored entries are its required skills (read off the CSR row
+    # pointers); for one person, matched skills are one sparse product with their row.
+    required = np.diff(tasks.skills.indptr)[tr].astype(np.float64)
+    if n > 1 and pr[0] == pr[-1] and (pr == pr[0]).all():
+        held = people.skills[pr[0]].toarray().ravel()
+        matched = np.asarray(tasks.skills[tr] @ held).ravel()
+    else:
+        matched = np.asarray(tasks.skills[tr].multiply(people.skills[pr]).sum(axis=1)).ravel()
     contributions[:, 2] = weights.skills * np.where(
         required > 0, matched / np.maximum(required, 1), 0
     )
