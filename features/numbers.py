@@ -4,6 +4,7 @@ place the explanations, the composer, why-not and the web pages format a number.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache, lru_cache
 
 from babel import Locale
@@ -20,9 +21,17 @@ def _format(lang: str, decimals: int) -> tuple[NumberPattern, Locale]:
     return parse_pattern(pattern), Locale.parse("fi_FI" if lang == "fi" else "en_GB")
 
 
-@lru_cache(maxsize=8192)  # hours and distances repeat across a ranked list and its two languages
 def number(value: float, lang: str, decimals: int = 1) -> str:
     """``number(42.5, "fi") == "42,5"``, ``number(12.0, "fi") == "12"``,
     ``number(57.25, "en", 2) == "57.25"``."""
+    # Rounded first as Babel rounds (the decimal of its text, half to even), so that the
+    # cache keys on what is shown: distances differ in every digit, their texts repeat.
+    # Keyed by the decimal's text: Decimal("-0") == Decimal("0"), and Babel writes "-0".
+    shown = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_EVEN)
+    return _number(str(shown), lang, decimals)
+
+
+@lru_cache(maxsize=8192)
+def _number(value: str, lang: str, decimals: int) -> str:
     pattern, locale = _format(lang, decimals)
-    return pattern.apply(value, locale)
+    return pattern.apply(Decimal(value), locale)

@@ -64,7 +64,7 @@ def component_names() -> list[dict[str, str]]:
     return [{"id": c, "fi": COMPONENT_NAMES[c][0], "en": COMPONENT_NAMES[c][1]} for c in COMPONENTS]
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen: 43 per explanation, and a frozen __init__ costs five times more
 class CharacteristicComparison:
     """One row of the profile comparison (IMBA-style chart)."""
 
@@ -188,6 +188,19 @@ def _slot(slot: str, lang: str) -> str:
     return slot_label_fi(slot) if lang == "fi" else slot
 
 
+_CHARACTERISTIC_LIST = [CHARACTERISTICS[cid] for cid in CHARACTERISTIC_IDS]
+
+
+def _ids(mask: np.ndarray) -> list[str]:
+    """The ids of the characteristics ``mask`` marks, in catalogue order."""
+    return [CHARACTERISTIC_IDS[c] for c in np.flatnonzero(mask)]
+
+
+def _plain(values: np.ndarray) -> list[float | None]:
+    """Plain floats, None where NaN (unknown)."""
+    return [None if v != v else v for v in values.tolist()]
+
+
 def _row_indices(matrix: sparse.csr_matrix, row: int) -> np.ndarray:
     """Column indices of one CSR row, read off ``indptr`` (row slicing builds a new matrix)."""
     return matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]]
@@ -210,55 +223,33 @@ def explain(people: PeopleMatrix, tasks: TaskMatrix, scores: PairScores, p: int)
         exposure = tasks.reduction_exposure[j].astype(float)
     # A restriction is lowered only by what changes the exposure.
     lowering = np.where(hard, exposure, lowering)
-    comparison, fits, to_assess, under = [], [], [], []
-    unchecked: list[str] = []
-    ask_employer: list[str] = []
-    elsewhere = 0
-    # Plain Python values, read once: 43 numpy scalar look-ups per characteristic and pair
-    # were most of a ranked list's explanation time.
-    caps, dems, hards = cap.tolist(), dem.tolist(), hard.tolist()
-    typicals = tasks.typical[j].tolist()
-    lowers, unknowns = np.asarray(lowering, dtype=float).tolist(), scores.unknown[p].tolist()
-    feasible = bool(scores.feasible[p])
-    for c, cid in enumerate(CHARACTERISTIC_IDS):
-        ch = CHARACTERISTICS[cid]
-        capacity = None if caps[c] != caps[c] else float(caps[c])  # NaN: unknown
-        demand = None if dems[c] != dems[c] else float(dems[c])
-        after = demand
-        if demand is not None:
-            after = float(max(demand - lowers[c], 0))
-        if unknowns[c]:
-            status = "to_assess"
-            if capacity is None and demand:
-                to_assess.append(cid)
-            elif capacity is None:
-                elsewhere += 1
-            elif hards[c]:
-                unchecked.append(cid)
-            else:
-                ask_employer.append(cid)
-        elif demand == 0:
-            status = "not_needed"
-        elif capacity is not None and demand is not None and demand > capacity:
-            if after is not None and after <= capacity:
-                status = "adjusted"
-            elif hards[c]:
-                status = "hard_limit"
-            elif feasible:
-                status = "tolerated"  # within the rule set's tolerance
-            else:
-                status = "over"
-        elif capacity is not None and demand is not None and capacity - demand >= 2:
-            status = "under"
-            under.append(cid)
-        else:
-            status = "fits"
-        if status in ("fits", "under") and demand:
-            fits.append(cid)
-        comparison.append(CharacteristicComparison(
-            cid, ch.name_fi, ch.name_en, ch.group.value, capacity, demand, after,
-            bool(hards[c]), status, typicals[c],
-        ))  # fmt: skip
+    # Every characteristic's status at once; Python only assembles the rows.
+    unknown = scores.unknown[p]
+    cap_known, dem_known = ~np.isnan(cap), ~np.isnan(dem)
+    demanded = dem_known & (dem != 0)
+    after = np.where(dem_known, np.maximum(dem - lowering, 0), np.nan)
+    over = cap_known & dem_known & (dem > cap)
+    status = np.select(
+        [unknown, dem == 0, over & (after <= cap), over & hard, over,
+         cap_known & dem_known & (cap - dem >= 2)],
+        ["to_assess", "not_needed", "adjusted", "hard_limit",
+         "tolerated" if scores.feasible[p] else "over", "under"],  # tolerated: within the rules
+        "fits",
+    )  # fmt: skip
+    to_assess = _ids(unknown & ~cap_known & demanded)
+    elsewhere = int((unknown & ~cap_known & ~demanded).sum())
+    unchecked = _ids(unknown & cap_known & hard)
+    ask_employer = _ids(unknown & cap_known & ~hard)
+    under = _ids(status == "under")
+    fits = _ids(((status == "fits") | (status == "under")) & demanded)
+    dems = dem.tolist()
+    comparison = [
+        CharacteristicComparison(cid, ch.name_fi, ch.name_en, ch.group.value, c, d, a, h, st, t)
+        for cid, ch, c, d, a, h, st, t in zip(
+            CHARACTERISTIC_IDS, _CHARACTERISTIC_LIST, _plain(cap), _plain(dem), _plain(after),
+            hard.tolist(), status.tolist(), tasks.typical[j].tolist(), strict=True,
+        )
+    ]  # fmt: skip
     notes = []
     over_p = scores.over[p] > 0
     for a in chosen:

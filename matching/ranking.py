@@ -8,7 +8,7 @@ score; ties are broken by id, so the same input always gives the same ranking.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,11 +19,18 @@ from features.geo import haversine_km
 from features.pipeline.matrices import PeopleMatrix, TaskMatrix
 from features.schemas.errors import FieldError
 from matching.rules import RuleSet
-from matching.scoring import COMPONENTS, PairScores, score_pairs
+from matching.scoring import (
+    COMPONENTS,
+    PairScores,
+    bound_pairs,
+    demand_screen,
+    score_pairs,
+)
 
 __all__ = [
     "MAX_K",
     "Ranked",
+    "best_within_bound",
     "prefilter",
     "rank_people_for_tasks",
     "rank_tasks_for_person",
@@ -32,6 +39,11 @@ __all__ = [
 ]
 
 MAX_K = 200
+SCORE_ALL_UP_TO = 2048
+"""Up to this many candidates are scored in full; beyond, only those that can still reach the
+top (see :func:`rank_tasks_for_person`)."""
+FIRST_PREFIX = 8
+""":func:`best_within_bound` first scores this many times k pairs, then four times more."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +58,8 @@ class Ranked:
     pairs: PairScores
     """Every scored pair behind the top k (one per task for a set of tasks)."""
     n_candidates: int
-    """How many passed the cheap filters and were scored."""
+    """How many are within reach and pass the one-dimensional constraints (of these, the
+    ones whose demands no adjustment brings within reach are set aside unscored)."""
     n_feasible: int
 
 
@@ -70,6 +83,38 @@ def top_k(
         candidates = np.arange(len(total))
     order = np.lexsort((ids[candidates], -total[candidates]))
     return candidates[order[:k]]
+
+
+def best_within_bound(
+    score: Callable[[np.ndarray], PairScores],
+    bound: np.ndarray,
+    assessed: np.ndarray,
+    ids: np.ndarray,
+    k: int,
+) -> tuple[PairScores, np.ndarray]:
+    """The top k of P feasible pairs by the order of :func:`top_k`, scoring in full only the
+    pairs that can still reach it. ``score(positions)`` scores the pairs at those positions;
+    ``bound`` (P,) is never below a pair's total; ``assessed`` (P,) is each pair's tier.
+
+    Pairs are visited by tier, then bound, descending; a growing prefix is scored until the
+    k-th best scored pair beats the next pair's bound within its tier (strictly: ties go by
+    id) — then no pair left unscored can enter the top k. Returns the prefix's scores and the
+    positions of the top k in them, in rank order.
+    """
+    order = np.lexsort((-bound, ~assessed))
+    m = min(len(order), FIRST_PREFIX * k)
+    while True:
+        part = order[:m]
+        scores = score(part)
+        best = top_k(scores.total, ids[part], k, scores.assessed)
+        if m == len(order):
+            return scores, best
+        last, following = best[-1], order[m]
+        if scores.assessed[last] > assessed[following] or (
+            scores.assessed[last] == assessed[following] and scores.total[last] > bound[following]
+        ):
+            return scores, best
+        m = min(len(order), 4 * m)
 
 
 def prefilter(
@@ -141,21 +186,39 @@ def rank_tasks_for_person(
     keep &= np.abs(tasks.lat - people.lat[i]) <= dlat
     keep &= np.abs(tasks.lon - people.lon[i]) <= dlon
     rows = np.flatnonzero(keep)
-    rows = rows[
-        haversine_km(people.lat[i], people.lon[i], tasks.lat[rows], tasks.lon[rows]) <= limit
-    ]
-    scores = score_pairs(people, np.full(len(rows), i), tasks, rows, rules)
-    feasible = np.flatnonzero(scores.feasible)
-    best = feasible[
-        top_k(scores.total[feasible], tasks.ids[rows[feasible]], k, scores.assessed[feasible])
-    ]
+    km = haversine_km(people.lat[i], people.lon[i], tasks.lat[rows], tasks.lon[rows])
+    within = km <= limit
+    rows, km = rows[within], km[within]
+    n_candidates = len(rows)
+    person = np.full(len(rows), i)
+    screened = demand_screen(people, person, tasks, rows, rules)
+    rows, km = rows[screened], km[screened]
+    if len(rows) > SCORE_ALL_UP_TO:
+        # Many candidates: judge every one (n_feasible stays exact), then score in full only
+        # those whose upper bound can still reach the top k.
+        judged = bound_pairs(people, person[: len(rows)], tasks, rows, rules, km)
+        ok = np.flatnonzero(judged.feasible)
+        n_feasible = len(ok)
+        rows, km = rows[ok], km[ok]
+
+        def score(part: np.ndarray) -> PairScores:
+            return score_pairs(people, person[: len(part)], tasks, rows[part], rules, km=km[part])
+
+        scores, best = best_within_bound(
+            score, judged.bound[ok], judged.assessed[ok], tasks.ids[rows], k
+        )
+    else:
+        scores = score_pairs(people, person[: len(rows)], tasks, rows, rules, km=km)
+        ok = np.flatnonzero(scores.feasible)
+        n_feasible = len(ok)
+        best = ok[top_k(scores.total[ok], tasks.ids[rows[ok]], k, scores.assessed[ok])]
     return Ranked(
-        ids=tasks.ids[rows[best]],
+        ids=tasks.ids[scores.task_rows[best]],
         total=scores.total[best],
         contributions=scores.contributions[best],
         pairs=take_pairs(scores, best),
-        n_candidates=len(rows),
-        n_feasible=len(feasible),
+        n_candidates=n_candidates,
+        n_feasible=n_feasible,
     )
 
 
@@ -191,7 +254,10 @@ def rank_people_for_tasks(
     # A set of tasks is done by one person: all its hours together.
     keep &= tasks.hours[task_rows].sum() <= people.hours_max + hard.max_hours_over * len(task_rows)
     rows = np.flatnonzero(keep)
+    n_candidates = len(rows)
     n_tasks = len(task_rows)
+    for j in task_rows:
+        rows = rows[demand_screen(people, rows, tasks, np.full(len(rows), j), rules)]
     person_rows = np.repeat(rows, n_tasks)
     pair_tasks = np.tile(task_rows, len(rows))
     scores = score_pairs(people, person_rows, tasks, pair_tasks, rules)
@@ -207,7 +273,7 @@ def rank_people_for_tasks(
         total=total[best],
         contributions=contributions[best],
         pairs=take_pairs(scores, pair_index),
-        n_candidates=len(rows),
+        n_candidates=n_candidates,
         n_feasible=len(ok),
     )
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from matching.explain import explain
 from matching.rules import default_ruleset
@@ -134,3 +135,24 @@ def test_numbers_for_people_go_through_the_locale():
     assert number(42.5, "fi") == "42,5" and number(42.5, "en") == "42.5"
     assert number(12.0, "fi") == "12" and number(3.25, "fi", 2) == "3,25"
     assert number(1234.5, "fi") == "1\xa0234,5"
+
+
+@given(
+    st.one_of(
+        st.floats(-1e6, 1e6, allow_nan=False),
+        # Halfway and near-halfway values, where the rounding rule shows.
+        st.integers(-20_000, 20_000).map(lambda n: n / 1000 + 0.05),
+        st.integers(-20_000, 20_000).map(lambda n: n / 100 + 0.005),
+    ),
+    st.sampled_from(["fi", "en"]),
+    st.integers(0, 3),
+)
+def test_cached_numbers_read_exactly_as_babel_formats_them(value, lang, decimals):
+    # number() rounds before its cache; the text must be what Babel gives for the raw value.
+    from babel.numbers import format_decimal
+
+    from features.numbers import number
+
+    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+    locale = "fi_FI" if lang == "fi" else "en_GB"
+    assert number(value, lang, decimals) == format_decimal(value, pattern, locale=locale)

@@ -5,15 +5,19 @@ with and without a radius, with the default rules and with looser ones."""
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from features.demo import build_world
 from features.geo import haversine_km
+from matching.index import MatchIndex
 from matching.ranking import MAX_K, rank_people_for_tasks, rank_tasks_for_person
 from matching.rules import default_ruleset
-from matching.scoring import score_pairs
-from tests.worlds import small_worlds
+from matching.scoring import FAILURES, bound_pairs, demand_screen, score_pairs
+from tests.worlds import all_pairs, small_worlds
 
 DEFAULT = default_ruleset()
 FAR = DEFAULT.model_copy(update={"hard": DEFAULT.hard.model_copy(update={"max_distance_km": 80.0})})
@@ -72,3 +76,71 @@ def test_every_feasible_person_is_a_candidate(world, seed, rules):
     expected = _expected_order(people.ids[ok], scores.total[ok], scores.assessed[ok])
     ranked = rank_people_for_tasks(people, tasks, [task_id], rules, MAX_K)
     assert [int(p) for p in ranked.ids] == expected
+
+
+@SLOW
+@given(small_worlds(max_people=5, max_tasks=8), st.sampled_from([DEFAULT, FAR, LOOSE]))
+def test_demand_screen_sets_aside_exactly_the_over_demand_failures(world, rules):
+    # The screen lets ranking skip scoring; it must agree with the scorer pair for pair —
+    # for all pairs at once, for one person against every task and one task against everyone.
+    people, tasks = world.people, world.tasks
+    person_rows, task_rows = all_pairs(world)
+    scores = score_pairs(people, person_rows, tasks, task_rows, rules)
+    over_demand = scores.failures[:, FAILURES.index("over_demand")]
+    screened = demand_screen(people, person_rows, tasks, task_rows, rules)
+    np.testing.assert_array_equal(screened, ~over_demand)
+    for i in range(len(people)):
+        mine = person_rows == i
+        one = demand_screen(people, np.full(mine.sum(), i), tasks, task_rows[mine], rules)
+        np.testing.assert_array_equal(one, ~over_demand[mine])
+    for j in range(len(tasks)):
+        theirs = task_rows == j
+        one = demand_screen(people, person_rows[theirs], tasks, np.full(theirs.sum(), j), rules)
+        np.testing.assert_array_equal(one, ~over_demand[theirs])
+
+
+@SLOW
+@given(
+    small_worlds(max_people=3, max_tasks=12),
+    st.integers(0, 10_000),
+    st.sampled_from([DEFAULT, FAR, LOOSE]),
+    st.integers(1, 5),
+)
+def test_scoring_only_what_can_reach_the_top_loses_nothing(world, seed, rules, k):
+    # Beyond SCORE_ALL_UP_TO candidates ranking scores in full only the pairs whose bound can
+    # still reach the top k; with the threshold at 0 every ranking goes that way and must give
+    # the brute-force top k, with every feasible task counted.
+    people, tasks = world.people, world.tasks
+    i = seed % len(people)
+    every = np.arange(len(tasks))
+    scores = score_pairs(people, np.full(len(tasks), i), tasks, every, rules)
+    bounded = bound_pairs(people, np.full(len(tasks), i), tasks, every, rules)
+    np.testing.assert_array_equal(bounded.feasible, scores.feasible)
+    np.testing.assert_array_equal(bounded.assessed, scores.assessed)
+    assert (scores.total <= bounded.bound).all()
+    ok = scores.feasible
+    expected = _expected_order(tasks.ids[ok], scores.total[ok], scores.assessed[ok])[:k]
+    with patch("matching.ranking.SCORE_ALL_UP_TO", 0), patch("matching.ranking.FIRST_PREFIX", 1):
+        ranked = rank_tasks_for_person(people, tasks, int(people.ids[i]), rules, k)
+    assert [int(t) for t in ranked.ids] == expected
+    assert ranked.n_feasible == int(ok.sum())
+
+
+def test_scoring_only_what_can_reach_the_top_agrees_on_the_demo_world():
+    # The random small worlds rarely have more than a few feasible tasks; the demo world has
+    # hundreds per person, with every tier and many near-ties, where a wrong stop would show.
+    index = MatchIndex.from_tables(build_world("small", seed=3).tables)
+    people, tasks = index.people, index.tasks
+    askers = np.flatnonzero(people.matchable)[:40]
+    for rules in (DEFAULT, LOOSE):
+        for i in askers:
+            person_id = int(people.ids[i])
+            every = rank_tasks_for_person(people, tasks, person_id, rules, MAX_K)
+            with (
+                patch("matching.ranking.SCORE_ALL_UP_TO", 0),
+                patch("matching.ranking.FIRST_PREFIX", 1),
+            ):
+                pruned = rank_tasks_for_person(people, tasks, person_id, rules, 10)
+            assert [int(t) for t in pruned.ids] == [int(t) for t in every.ids[:10]]
+            np.testing.assert_array_equal(pruned.total, every.total[:10])
+            assert pruned.n_feasible == every.n_feasible

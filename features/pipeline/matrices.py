@@ -108,6 +108,10 @@ class TaskMatrix:
     reduction_exposure: np.ndarray
     """int8 (m, n_characteristics): the same, counting only adjustments that change the
     exposure itself (what a physician's restriction is judged against)"""
+    demand_floor: np.ndarray
+    """float32 (m, n_characteristics): ``demand − reduction``, the lowest each demand can be
+    brought by the usable adjustments (NaN where the demand is not known); lets ranking set
+    aside at a glance the many tasks whose demands no adjustment brings within reach"""
     accepted_index: np.ndarray
     """int16 (m, max usable): catalogue indices of the usable adjustments, -1 padded"""
     kg_relief: np.ndarray
@@ -232,17 +236,20 @@ class Featurizer:
         assessed = self.demand_.transform(frame)
         typical_of_kind = typical_demands()[kind]
         typical = np.isnan(assessed) & ~np.isnan(typical_of_kind)
+        demand = np.where(typical, typical_of_kind, assessed).astype(np.float32)
+        reduction = self.adjustments_.reduction(usable)
         return TaskMatrix(
             ids=ids,
             employer_ids=frame["employer_id"].to_numpy(dtype=np.int64),
             role_ids=frame["role_id"].to_numpy(dtype=np.int64),
             titles=frame["title"].to_numpy(dtype=object),
-            demand=np.where(typical, typical_of_kind, assessed).astype(np.float32),
+            demand=demand,
             typical=typical,
             demand_kg=frame[[f"demkg:{c}" for c in KG_IDS]].to_numpy(dtype=np.float32),
             accepted=accepted,
             usable=usable,
-            reduction=self.adjustments_.reduction(usable),
+            reduction=reduction,
+            demand_floor=demand - reduction,
             reduction_exposure=self.adjustments_.reduction(usable & EXPOSURE),
             accepted_index=accepted_index(usable),
             kg_relief=kg_relief(usable),
