@@ -188,6 +188,9 @@ def _slot(slot: str, lang: str) -> str:
     return slot_label_fi(slot) if lang == "fi" else slot
 
 
+_STATUSES = (
+    "to_assess", "not_needed", "adjusted", "hard_limit", "tolerated", "over", "under", "fits",
+)  # fmt: skip
 _CHARACTERISTIC_LIST = [CHARACTERISTICS[cid] for cid in CHARACTERISTIC_IDS]
 
 
@@ -229,25 +232,25 @@ def explain(people: PeopleMatrix, tasks: TaskMatrix, scores: PairScores, p: int)
     demanded = dem_known & (dem != 0)
     after = np.where(dem_known, np.maximum(dem - lowering, 0), np.nan)
     over = cap_known & dem_known & (dem > cap)
-    status = np.select(
+    code = np.select(
         [unknown, dem == 0, over & (after <= cap), over & hard, over,
          cap_known & dem_known & (cap - dem >= 2)],
-        ["to_assess", "not_needed", "adjusted", "hard_limit",
-         "tolerated" if scores.feasible[p] else "over", "under"],  # tolerated: within the rules
-        "fits",
+        [0, 1, 2, 3, 4 if scores.feasible[p] else 5, 6],  # tolerated: within the rule set's
+        7,
     )  # fmt: skip
+    status = [_STATUSES[k] for k in code.tolist()]
     to_assess = _ids(unknown & ~cap_known & demanded)
     elsewhere = int((unknown & ~cap_known & ~demanded).sum())
     unchecked = _ids(unknown & cap_known & hard)
     ask_employer = _ids(unknown & cap_known & ~hard)
-    under = _ids(status == "under")
-    fits = _ids(((status == "fits") | (status == "under")) & demanded)
+    under = _ids(code == 6)
+    fits = _ids(((code == 7) | (code == 6)) & demanded)
     dems = dem.tolist()
     comparison = [
         CharacteristicComparison(cid, ch.name_fi, ch.name_en, ch.group.value, c, d, a, h, st, t)
         for cid, ch, c, d, a, h, st, t in zip(
             CHARACTERISTIC_IDS, _CHARACTERISTIC_LIST, _plain(cap), _plain(dem), _plain(after),
-            hard.tolist(), status.tolist(), tasks.typical[j].tolist(), strict=True,
+            hard.tolist(), status, tasks.typical[j].tolist(), strict=True,
         )
     ]  # fmt: skip
     notes = []
