@@ -42,6 +42,7 @@ __all__ = [
     "LimitNote",
     "component_names",
     "explain",
+    "explain_all",
 ]
 
 _ADJ = list(ADJUSTMENTS.values())
@@ -188,6 +189,10 @@ def _slot(slot: str, lang: str) -> str:
     return slot_label_fi(slot) if lang == "fi" else slot
 
 
+_SOFT_SKILLS = np.array(
+    [CHARACTERISTICS[cid].group.value in ("cognition", "communication_social")
+     for cid in CHARACTERISTIC_IDS]
+)  # fmt: skip
 _STATUSES = (
     "to_assess", "not_needed", "adjusted", "hard_limit", "tolerated", "over", "under", "fits",
 )  # fmt: skip
@@ -199,9 +204,9 @@ def _ids(mask: np.ndarray) -> list[str]:
     return [CHARACTERISTIC_IDS[c] for c in np.flatnonzero(mask)]
 
 
-def _plain(values: np.ndarray) -> list[float | None]:
-    """Plain floats, None where NaN (unknown)."""
-    return [None if v != v else v for v in values.tolist()]
+def _plain(values: np.ndarray) -> list[list[float | None]]:
+    """Rows of plain floats, None where NaN (unknown)."""
+    return [[None if v != v else v for v in row] for row in values.tolist()]
 
 
 def _row_indices(matrix: sparse.csr_matrix, row: int) -> np.ndarray:
@@ -211,46 +216,115 @@ def _row_indices(matrix: sparse.csr_matrix, row: int) -> np.ndarray:
 
 def explain(people: PeopleMatrix, tasks: TaskMatrix, scores: PairScores, p: int) -> Explanation:
     """The explanation of pair ``p`` of ``scores``."""
-    i, j = int(scores.person_rows[p]), int(scores.task_rows[p])
+    return explain_all(people, tasks, scores, np.array([p]))[0]
+
+
+@dataclass(frozen=True)
+class _Statuses:
+    """Every characteristic's status for a batch of pairs, worked out with numpy at once;
+    the per-pair assembly only reads rows of these (plain Python lists where it loops)."""
+
+    code: np.ndarray
+    """int (n, n_characteristics): index into _STATUSES"""
+    cap: list[list[float | None]]
+    dem: list[list[float | None]]
+    after: list[list[float | None]]
+    hard: list[list[bool]]
+    typical: list[list[bool]]
+    to_assess: np.ndarray
+    elsewhere: np.ndarray
+    unchecked: np.ndarray
+    ask_employer: np.ndarray
+    fits: np.ndarray
+    typical_to_confirm: np.ndarray
+    strong_unused: np.ndarray
+
+
+def _statuses(
+    people: PeopleMatrix, tasks: TaskMatrix, scores: PairScores, pos: np.ndarray
+) -> _Statuses:
+    i, j = scores.person_rows[pos], scores.task_rows[pos]
     cap, dem, hard = people.capacity[i], tasks.demand[j], people.hard[i]
-    chosen = np.flatnonzero(scores.chosen[p])
-    if len(chosen):
-        lowering = _LOWERING[chosen].max(axis=0)
-        exposure = _LOWERING[chosen[EXPOSURE[chosen]]].max(axis=0, initial=0)
-    elif scores.closable[p]:
-        lowering = exposure = np.zeros(len(CHARACTERISTIC_IDS))
-    else:
-        # Nothing was chosen because nothing closes it all: show what the usable adjustments
-        # would do, so only the demands they cannot close read as "over".
-        lowering = tasks.reduction[j].astype(float)
-        exposure = tasks.reduction_exposure[j].astype(float)
-    # A restriction is lowered only by what changes the exposure.
-    lowering = np.where(hard, exposure, lowering)
-    # Every characteristic's status at once; Python only assembles the rows.
-    unknown = scores.unknown[p]
+    chosen = scores.chosen[pos]  # (n, n_adjustments)
+    # The demand as the work will be done: the largest lowering among the chosen adjustments;
+    # on a restriction only those that change the exposure.
+    by_chosen = np.where(chosen[:, :, None], _LOWERING[None], 0).max(axis=1, initial=0)
+    by_exposure = np.where((chosen & EXPOSURE)[:, :, None], _LOWERING[None], 0).max(
+        axis=1, initial=0
+    )
+    # Nothing chosen because nothing closes it all: show what the usable adjustments would
+    # do, so only the demands they cannot close read as "over".
+    open_ = ~chosen.any(axis=1) & ~scores.closable[pos]
+    by_chosen = np.where(open_[:, None], tasks.reduction[j], by_chosen)
+    by_exposure = np.where(open_[:, None], tasks.reduction_exposure[j], by_exposure)
+    lowering = np.where(hard, by_exposure, by_chosen).astype(np.float64)
+    unknown = scores.unknown[pos]
     cap_known, dem_known = ~np.isnan(cap), ~np.isnan(dem)
     demanded = dem_known & (dem != 0)
     after = np.where(dem_known, np.maximum(dem - lowering, 0), np.nan)
     over = cap_known & dem_known & (dem > cap)
+    feasible = scores.feasible[pos][:, None]
     code = np.select(
-        [unknown, dem == 0, over & (after <= cap), over & hard, over,
+        [unknown, dem == 0, over & (after <= cap), over & hard, over & feasible, over,
          cap_known & dem_known & (cap - dem >= 2)],
-        [0, 1, 2, 3, 4 if scores.feasible[p] else 5, 6],  # tolerated: within the rule set's
+        [0, 1, 2, 3, 4, 5, 6],  # 4, tolerated: within the rule set's tolerance
         7,
     )  # fmt: skip
-    status = [_STATUSES[k] for k in code.tolist()]
-    to_assess = _ids(unknown & ~cap_known & demanded)
-    elsewhere = int((unknown & ~cap_known & ~demanded).sum())
-    unchecked = _ids(unknown & cap_known & hard)
-    ask_employer = _ids(unknown & cap_known & ~hard)
-    under = _ids(code == 6)
-    fits = _ids(((code == 7) | (code == 6)) & demanded)
-    dems = dem.tolist()
+    typical = tasks.typical[j]
+    return _Statuses(
+        code=code,
+        cap=_plain(cap),
+        dem=_plain(dem),
+        after=_plain(after),
+        hard=hard.tolist(),
+        typical=typical.tolist(),
+        to_assess=unknown & ~cap_known & demanded,
+        elsewhere=(unknown & ~cap_known & ~demanded).sum(axis=1),
+        unchecked=unknown & cap_known & hard,
+        ask_employer=unknown & cap_known & ~hard,
+        fits=((code == 7) | (code == 6)) & demanded,
+        typical_to_confirm=typical & ~hard & demanded & cap_known & (dem >= cap),
+        strong_unused=_SOFT_SKILLS & (cap == 4) & dem_known & (dem <= 1),
+    )
+
+
+def explain_all(
+    people: PeopleMatrix, tasks: TaskMatrix, scores: PairScores, positions: np.ndarray
+) -> list[Explanation]:
+    """The explanations of the pairs at ``positions`` of ``scores``, in that order: the
+    characteristic-by-characteristic work done for all of them at once."""
+    pos = np.asarray(positions, dtype=np.int64)
+    if len(pos) == 0:
+        return []
+    statuses = _statuses(people, tasks, scores, pos)
+    return [_assemble(people, tasks, scores, int(p), statuses, k) for k, p in enumerate(pos)]
+
+
+def _assemble(
+    people: PeopleMatrix,
+    tasks: TaskMatrix,
+    scores: PairScores,
+    p: int,
+    st: _Statuses,
+    k: int,
+) -> Explanation:
+    """Pair ``p``'s explanation from row ``k`` of the batch's statuses."""
+    i, j = int(scores.person_rows[p]), int(scores.task_rows[p])
+    hard = people.hard[i]
+    chosen = np.flatnonzero(scores.chosen[p])
+    to_assess = _ids(st.to_assess[k])
+    elsewhere = int(st.elsewhere[k])
+    unchecked = _ids(st.unchecked[k])
+    ask_employer = _ids(st.ask_employer[k])
+    under = _ids(st.code[k] == 6)
+    fits = _ids(st.fits[k])
+    dems = st.dem[k]
+    status = [_STATUSES[c] for c in st.code[k].tolist()]
     comparison = [
-        CharacteristicComparison(cid, ch.name_fi, ch.name_en, ch.group.value, c, d, a, h, st, t)
-        for cid, ch, c, d, a, h, st, t in zip(
-            CHARACTERISTIC_IDS, _CHARACTERISTIC_LIST, _plain(cap), _plain(dem), _plain(after),
-            hard.tolist(), status, tasks.typical[j].tolist(), strict=True,
+        CharacteristicComparison(cid, ch.name_fi, ch.name_en, ch.group.value, c, d, a, h, s, t)
+        for cid, ch, c, d, a, h, s, t in zip(
+            CHARACTERISTIC_IDS, _CHARACTERISTIC_LIST, st.cap[k], dems, st.after[k],
+            st.hard[k], status, st.typical[k], strict=True,
         )
     ]  # fmt: skip
     notes = []
@@ -299,14 +373,14 @@ def explain(people: PeopleMatrix, tasks: TaskMatrix, scores: PairScores, p: int)
         check_with_employer=ask_employer,
         unrated_elsewhere=elsewhere,
     )
-    explanation.typical_to_confirm = [
-        row.id for row in comparison
-        if row.typical and not row.hard_limit and row.demand and row.capacity is not None
-        and row.demand >= row.capacity
-    ]  # fmt: skip
-    explanation.unused_strengths = _unused_strengths(explanation)
+    explanation.typical_to_confirm = _ids(st.typical_to_confirm[k])
+    # Abilities the person is very strong in (4) that the task hardly uses (1 or less), named
+    # only when there are at least three: the person could clearly do more demanding work.
+    # Physical reserve, and ordinary spare capacity, are not worth mentioning.
+    strong = _ids(st.strong_unused[k])
+    explanation.unused_strengths = strong if len(strong) >= 3 else []
     # Most demanded first: what matters most for this task is assessed first.
-    explanation.to_assess.sort(key=lambda cid: -dems[CHARACTERISTIC_IDS.index(cid)])
+    explanation.to_assess.sort(key=lambda cid: -(dems[CHARACTERISTIC_IDS.index(cid)] or 0))
     explanation.sentences = {
         lang: _sentences(explanation, people, tasks, scores, p, lang) for lang in ("fi", "en")
     }
@@ -546,18 +620,6 @@ def _typical_sentences(e: Explanation, lang: str) -> list[str]:
             f"Estimated from the kind of task, confirm with the employer: {_names(edge, lang)}."
         )  # fmt: skip
     return out
-
-
-def _unused_strengths(e: Explanation) -> list[str]:
-    """Abilities the person is very strong in (4) that the task hardly uses (1 or less), named
-    only when there are at least three: the person could clearly do more demanding work.
-    Physical reserve, and ordinary spare capacity, are not worth mentioning."""
-    strong = [
-        row.id for row in e.comparison
-        if row.group in ("cognition", "communication_social") and row.capacity == 4
-        and row.demand is not None and row.demand <= 1
-    ]  # fmt: skip
-    return strong if len(strong) >= 3 else []
 
 
 def _failure_sentences(

@@ -25,7 +25,7 @@ view) can rescore the pair and see it fit.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -110,7 +110,10 @@ def why_not(
         # on the shifts the task will have once its slots are moved (day shifts only, say,
         # needs a day shift to keep)
         schedule = _schedule_after(int(tasks.schedule[j]), relaxations)
-        relaxations[:0] = _close_demands(people, i, tasks, j, rules, demands, schedule)
+        closing, by_move, enabled = _close_demands(people, i, tasks, j, rules, demands, schedule)
+        relaxations[:0] = closing
+        if by_move:
+            _enables(relaxations, by_move, enabled)
     return WhyNot(int(people.ids[i]), int(tasks.ids[j]), bool(scores.feasible[0]), failures,
                   relaxations, explanation)  # fmt: skip
 
@@ -249,10 +252,12 @@ def _close_demands(
     rules: RuleSet,
     failures: list[str],
     schedule: int,
-) -> list[Relaxation]:
+) -> tuple[list[Relaxation], list[str], list[str]]:
     """Over-demand, a physician's restriction and heavy loads, closed together by the cheapest
     set of applicable adjustments (the employer's accepted ones cost nothing extra); a redesign
-    or lighter loads where no applicable adjustment can."""
+    or lighter loads where no applicable adjustment can. Also returns the failures that the
+    task's moved slots close by themselves — an adjustment the employer already accepts that
+    applies only once they are moved (day shifts only, say) — and those adjustments."""
     cap, dem, hard = people.capacity[i], tasks.demand[j], people.hard[i]
     dem = np.where(hard & tasks.typical[j], np.nan, dem)  # as the scorer: set aside, unchecked
     tol = tolerance_for(rules, people.recommended[i])
@@ -289,7 +294,7 @@ def _close_demands(
                                 float(cap_kg[k])))  # fmt: skip
             kg_need[k] = False
     if not need.any() and not kg_need.any():
-        return out
+        return out, [], []
     usable = tasks.accepted[j] & applicable
     costs = adjustment_cost_vector(rules).copy()
     costs[usable] = _ALREADY_ACCEPTED_COST
@@ -312,18 +317,40 @@ def _close_demands(
                                  physician=bool(hard[c])))  # fmt: skip
         out.extend(_lighter("hard_limit" if kg_hard[k] else "kilograms", KG_IDS[k],
                             float(cap_kg[k])) for k in np.flatnonzero(kg_need))  # fmt: skip
-        return out
+        return out, [], []
     picked = [_ADJ[a].id for a in np.flatnonzero(chosen[0])]
     new = [a for a in picked if not usable[list(ADJUSTMENTS).index(a)]]
+    closes = sorted(
+        {"hard_limit" for c in np.flatnonzero(need) if hard[c]}
+        | {"over_demand" for c in np.flatnonzero(need) if not hard[c]}
+        | {"hard_limit" if kg_hard[k] else "kilograms" for k in np.flatnonzero(kg_need)}
+    )
+    addressed = [f for f in failures if f in closes] or closes
     if new:
-        closes = sorted(
-            {"hard_limit" for c in np.flatnonzero(need) if hard[c]}
-            | {"over_demand" for c in np.flatnonzero(need) if not hard[c]}
-            | {"hard_limit" if kg_hard[k] else "kilograms" for k in np.flatnonzero(kg_need)}
-        )
-        addressed = [f for f in failures if f in closes] or closes
         out.append(_accept(addressed[0], picked, new, addressed))
-    return out
+        return out, [], []
+    # Every adjustment needed is accepted already: only the moved slots made them apply.
+    return out, addressed, picked
+
+
+def _enables(relaxations: list[Relaxation], failures: list[str], adjustments: list[str]) -> None:
+    """The slot move also closes ``failures``: an accepted adjustment applies once it is made.
+    Said on the move itself, so that no failure is left without its change."""
+    names_fi = ", ".join(ADJUSTMENTS[a].name_fi for a in adjustments)
+    names_en = ", ".join(ADJUSTMENTS[a].name_en for a in adjustments)
+    for k, r in enumerate(relaxations):
+        if r.change == "move_slots":
+            relaxations[k] = replace(
+                r,
+                details={**r.details, "constraints": [r.constraint, *failures],
+                         "enables": adjustments},
+                text={
+                    "fi": f"{r.text['fi']} Silloin työnantajan jo hyväksymä mukautus soveltuu: "
+                    f"{names_fi}.",
+                    "en": f"{r.text['en']} Then an adjustment the employer already accepts "
+                    f"applies: {names_en}.",
+                },
+            )  # fmt: skip
 
 
 def _accept(

@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matching.explain import explain
+from matching.explain import explain, explain_all
 from matching.rules import default_ruleset
 from matching.scoring import score_pairs
 from matching.whynot import apply_relaxations, why_not
@@ -156,3 +156,23 @@ def test_cached_numbers_read_exactly_as_babel_formats_them(value, lang, decimals
     pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
     locale = "fi_FI" if lang == "fi" else "en_GB"
     assert number(value, lang, decimals) == format_decimal(value, pattern, locale=locale)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_worlds(max_people=4, max_tasks=6), st.sampled_from(["default", "tolerant"]))
+def test_explaining_a_batch_says_for_each_pair_what_explaining_it_alone_says(world, which):
+    # A ranked list is explained in one batch; rows of the batch must never mix.
+    rules = default_ruleset()
+    if which == "tolerant":
+        hard = rules.hard.model_copy(update={"over_demand_tolerance": dict.fromkeys(
+            rules.hard.over_demand_tolerance, 2)})  # fmt: skip
+        rules = rules.model_copy(update={"hard": hard})
+    person_rows, task_rows = all_pairs(world)
+    scores = score_pairs(world.people, person_rows, world.tasks, task_rows, rules)
+    order = np.random.default_rng(len(scores)).permutation(len(scores))
+    batch = explain_all(world.people, world.tasks, scores, order)
+    alone = [explain(world.people, world.tasks, scores, int(p)) for p in order]
+    assert [e.to_dict() for e in batch] == [e.to_dict() for e in alone]
+    assert [(e.person_id, e.task_id) for e in batch] == [
+        (int(world.people.ids[person_rows[p]]), int(world.tasks.ids[task_rows[p]])) for p in order
+    ]

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+import numpy as np
+
 from api.audit import record
 from api.models import (
     CandidatePublic,
@@ -31,7 +33,7 @@ from features.errors import InvalidInputError, NotFoundError
 from features.matchability import reason_text
 from features.schemas.errors import FieldError
 from matching.composer import Bundle, compose_for_employer, compose_for_person
-from matching.explain import employer_summary, explain
+from matching.explain import employer_summary, explain_all
 from matching.index import MatchIndex
 from matching.rankers import TaskFilters, task_ranker
 from matching.ranking import rank_people_for_tasks
@@ -143,17 +145,16 @@ def tasks_for_person(
         ),
     )
     model_version = ranker.model_version
+    explanations = explain_all(index.people, index.tasks, ranked.pairs, np.arange(len(ranked.ids)))
     items = [
         MatchItem(
             task_id=int(t),
             total=float(s),
             # A ranked list leaves the per-characteristic comparison to ``compare``: 43 rows
             # for each of 20 tasks would be most of the response.
-            explanation=explain(index.people, index.tasks, ranked.pairs, p).to_dict(
-                with_comparison=False
-            ),
+            explanation=e.to_dict(with_comparison=False),
         )
-        for p, (t, s) in enumerate(zip(ranked.ids, ranked.total, strict=True))
+        for e, t, s in zip(explanations, ranked.ids, ranked.total, strict=True)
     ]
     results = {
         "ids": [i.task_id for i in items],
@@ -198,12 +199,10 @@ def candidates_for_tasks(
     )
     n_tasks = len(dict.fromkeys(task_ids))
     items = []
+    every = explain_all(index.people, index.tasks, ranked.pairs, np.arange(len(ranked.pairs)))
     for rank, person_id in enumerate(ranked.ids):
         row = index.people.row_of[int(person_id)]
-        explanations = [
-            explain(index.people, index.tasks, ranked.pairs, rank * n_tasks + t)
-            for t in range(n_tasks)
-        ]
+        explanations = every[rank * n_tasks : (rank + 1) * n_tasks]
         items.append(
             CandidatePublic(
                 code=str(index.people.codes[row]),
