@@ -40,6 +40,7 @@ LUA = """
 local ids = {%(ids)s}
 local n = 0
 wrk.headers["Authorization"] = "Bearer %(token)s"
+%(close)s
 request = function()
   n = n + 1
   return wrk.format("GET", "/jobseekers/" .. ids[(n %% #ids) + 1] .. "/matches?k=20")
@@ -130,6 +131,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", default="2,4,8,16")
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--new-connections",
+        action="store_true",
+        help="a new connection per request (Connection: close), so that each request is "
+        "accepted by whichever worker process is free; without it wrk's few kept-alive "
+        "connections stay with the worker that accepted them first",
+    )
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -147,7 +155,8 @@ def main(argv: list[str] | None = None) -> int:
             base, token = served.base, found.group(1) if found else ""
         ids = _people(base, token)
         script = Path(tempfile.mkdtemp(prefix="tasma-wrk-")) / "matches.lua"
-        script.write_text(LUA % {"ids": ",".join(map(str, ids)), "token": token})
+        close = 'wrk.headers["Connection"] = "close"' if args.new_connections else ""
+        script.write_text(LUA % {"ids": ",".join(map(str, ids)), "token": token, "close": close})
         seconds = min(args.seconds, MAX_SECONDS)
         _wrk(base, script, 2, WARM_UP_SECONDS)  # not reported: caches, first snapshot, JIT-free
         runs = [_wrk(base, script, int(c), seconds) for c in args.connections.split(",")]
@@ -155,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     best = max(ok, key=lambda r: r["requests_per_second"]) if ok else None
     result = {
         "workers": args.workers,
+        "new_connections": args.new_connections,
         "tasks": args.tasks,
         "people": len(ids),
         "runs": runs,
