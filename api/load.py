@@ -48,6 +48,12 @@ end
 """
 
 
+def lua_script(ids: list[int], token: str, *, new_connections: bool = False) -> str:
+    """wrk's request script: a top-20 match for each person in turn."""
+    close = 'wrk.headers["Connection"] = "close"' if new_connections else ""
+    return LUA % {"ids": ",".join(map(str, ids)), "token": token, "close": close}
+
+
 def parse_wrk(report: str) -> dict[str, float]:
     """Requests/s, latency percentiles (ms) and non-2xx count from ``wrk --latency`` output."""
 
@@ -155,8 +161,7 @@ def main(argv: list[str] | None = None) -> int:
             base, token = served.base, found.group(1) if found else ""
         ids = _people(base, token)
         script = Path(tempfile.mkdtemp(prefix="tasma-wrk-")) / "matches.lua"
-        close = 'wrk.headers["Connection"] = "close"' if args.new_connections else ""
-        script.write_text(LUA % {"ids": ",".join(map(str, ids)), "token": token, "close": close})
+        script.write_text(lua_script(ids, token, new_connections=args.new_connections))
         seconds = min(args.seconds, MAX_SECONDS)
         _wrk(base, script, 2, WARM_UP_SECONDS)  # not reported: caches, first snapshot, JIT-free
         runs = [_wrk(base, script, int(c), seconds) for c in args.connections.split(",")]

@@ -244,3 +244,11 @@ def test_the_load_script_reads_wrks_report():
     assert figures["requests_per_second"] == 158.2 and figures["requests"] == 4746
     assert figures["errors"] == 8  # 5 non-2xx, 3 socket errors
     assert parse_wrk(WRK_REPORT.replace("173.40ms", "1.20s"))["p99_ms"] == 1200.0
+
+
+def test_the_load_script_rotates_people_and_can_ask_for_a_connection_per_request():
+    from api.load import lua_script
+
+    kept = lua_script([3, 5], "tsm_x")
+    assert "local ids = {3,5}" in kept and "Bearer tsm_x" in kept and "close" not in kept
+    assert 'wrk.headers["Connection"] = "close"' in lua_script([3], "t", new_connections=True)
