@@ -10,6 +10,8 @@ from pathlib import Path
 
 import anyio
 from fastapi import Depends, FastAPI
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import sessionmaker
 
@@ -61,6 +63,30 @@ def _warm(app: FastAPI) -> None:
     )
 
 
+def _offline_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs and ReDoc at /redoc, their scripts from /static/docs/."""
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Täsmä – API",
+            swagger_js_url="/static/docs/swagger-ui-bundle.js",
+            swagger_css_url="/static/docs/swagger-ui.css",
+            swagger_favicon_url="/static/docs/favicon-32x32.png",
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url="/openapi.json",
+            title="Täsmä – API",
+            redoc_js_url="/static/docs/redoc.standalone.js",
+            redoc_favicon_url="/static/docs/favicon-32x32.png",
+            with_google_fonts=False,
+        )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = make_engine(settings.database_url)
@@ -76,6 +102,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         responses=errors.ERROR_RESPONSES,
         dependencies=[Depends(reject_unknown_query)],
         lifespan=_lifespan(settings.worker_threads, settings.warm_index),
+        # Served below from the package's own copies: a municipality's network often has no
+        # way out to a CDN, and the documentation must not go blank there.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -105,5 +135,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(CsrfError, ui.csrf_refused)  # type: ignore[arg-type]
     app.state.csrf_key = csrf_key(settings, engine)
     app.mount("/static", StaticFiles(directory=Path(ui.__file__).parent / "static"), name="static")
+    _offline_docs(app)
     logging.getLogger("tasma.api").info("Täsmä API on %s", settings.database_url.split("@")[-1])
     return app

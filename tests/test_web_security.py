@@ -226,3 +226,13 @@ def test_an_unknown_user_name_costs_the_same_password_check(service, monkeypatch
     client.post("/auth/token", json={"username": "admin", "password": "wrong one"})
     client.post("/auth/token", json={"username": "no.such.user", "password": "wrong one"})
     assert len(calls) == 2
+
+
+def test_after_log_in_only_pages_of_this_ui_are_a_destination():
+    from api.ui.routes import same_site_next
+
+    assert same_site_next("/ui/jobseekers/12?message=saved") == "/ui/jobseekers/12?message=saved"
+    for elsewhere in (None, "", "/", "//evil.example/ui/", "https://evil.example/ui/",
+                      "/ui//evil.example", "/ui/\\evil.example", "/ui/login?next=/ui/x",
+                      "/docs", "/ui/x\r\nSet-Cookie: a=b"):  # fmt: skip
+        assert same_site_next(elsewhere) is None, elsewhere

@@ -8,6 +8,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
@@ -214,8 +215,19 @@ def test_coordinator_leaves_a_suggestion_out_with_a_reason_and_records_an_outcom
     proposal = page.locator("div.proposal").first
     proposal.get_by_label("Kirjaa vaihe").select_option("declined_by_person")
     proposal.get_by_role("button", name="Kirjaa vaihe").click()
-    # A decline needs its reason: the page says which field.
-    expect(page.get_by_role("alert")).to_contain_text("reason")
+    # A decline needs its reason: said in Finnish at the step's form, with the choice kept
+    # and the missing field marked.
+    expect(page.get_by_role("alert")).to_have_text(
+        "Kieltäytymisen syy puuttuu: valitse syy ja kirjaa vaihe uudelleen."
+    )
+    proposal = page.locator("div.proposal").first
+    expect(proposal.get_by_label("Kirjaa vaihe")).to_have_value("declined_by_person")
+    expect(proposal.get_by_label("Kieltäytymisen syy")).to_have_attribute("aria-invalid", "true")
+    # A page prints notices only from its own fixed set, never text from the address.
+    person_page = page.url.split("/proposals/")[0]  # the refused step was shown in its answer
+    page.goto(person_page + "?message=error&detail=Hacked+by+a+link")
+    assert "Hacked" not in page.content()
+    page.goto(person_page)
     proposal = page.locator("div.proposal").first
     proposal.get_by_label("Kirjaa vaihe").select_option("declined_by_person")
     proposal.get_by_label("Kieltäytymisen syy").select_option("distance")
@@ -409,3 +421,46 @@ def _check_digit(seven: str) -> int | None:
     if remainder == 1:
         return None
     return 0 if remainder == 0 else 11 - remainder
+
+
+def test_log_in_returns_to_the_page_asked_for_and_never_off_site(server, browser):
+    base, _engine = server
+    page = browser.new_page(viewport={"width": 1280, "height": 860}, locale="fi-FI")
+    page.goto(f"{base}/ui/jobseekers?status=active")
+    assert "/ui/login?next=" in page.url
+    page.get_by_label("Käyttäjätunnus").fill("anna.koordinaattori")
+    page.get_by_label("Salasana").fill("salasana-1")
+    page.get_by_role("button", name="Kirjaudu").click()
+    expect(page).to_have_url(f"{base}/ui/jobseekers?status=active")
+    for elsewhere in ("//evil.example/ui/", "https://evil.example/", "/ui/\\evil.example"):
+        other = browser.new_page(locale="fi-FI")
+        other.goto(f"{base}/ui/login?next={quote(elsewhere, safe='')}")
+        other.get_by_label("Käyttäjätunnus").fill("anna.koordinaattori")
+        other.get_by_label("Salasana").fill("salasana-1")
+        other.get_by_role("button", name="Kirjaudu").click()
+        expect(other).to_have_url(f"{base}/ui/jobseekers")
+        other.close()
+
+
+def test_api_documentation_works_without_internet(server, browser):
+    # A municipality's network often has no way out: /docs and /redoc load only from here.
+    base, _engine = server
+    context = browser.new_context()
+    outside: list[str] = []
+
+    def local_only(route):
+        if route.request.url.startswith(base):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", local_only)
+    page = context.new_page()
+    page.goto(f"{base}/docs")
+    expect(page.locator(".opblock").first).to_be_visible(timeout=30_000)
+    assert page.locator(".opblock").count() > 20
+    page.goto(f"{base}/redoc")
+    expect(page.get_by_text("Profile comparison").first).to_be_attached(timeout=30_000)
+    assert outside == []
+    context.close()

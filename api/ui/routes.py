@@ -136,6 +136,11 @@ def csrf_refused(request: Request, err: CsrfError) -> HTMLResponse:
     return _page(request, "refused.html", None, status_code=403)
 
 
+PAGE_MESSAGES = frozenset({"overridden", "outcome", "saved", "reason_needed"})
+"""The notices a person's page shows after an action: a fixed set of keys into the UI's words,
+so that no address can make the page print a text of its own."""
+
+
 def _problems(err: ValidationError | TasmaError) -> list[str]:
     """What was wrong, one line per field where the error names fields."""
     if isinstance(err, ValidationError):
@@ -160,7 +165,18 @@ def _user(request: Request, session: SessionDep, permission: Permission) -> User
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request) -> HTMLResponse:
-    return _page(request, "login.html", None)
+    return _page(request, "login.html", None, next=same_site_next(request.query_params.get("next")))
+
+
+def same_site_next(target: str | None) -> str | None:
+    """Where to go after logging in: a page of this UI, or nowhere in particular. Anything
+    else — another site (``//evil.example``, ``https://…``), a backslash trick, the log-in
+    page itself — is ignored, so a link cannot send a user off-site after a real log-in."""
+    if not target or not target.startswith("/ui/") or target.startswith("/ui/login"):
+        return None
+    if "\\" in target or "//" in target or any(c in target for c in "\r\n\t"):
+        return None
+    return target
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -169,8 +185,10 @@ def login(
     session: SessionDep,
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=200)],
+    next: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     settings = request.app.state.settings
+    target = same_site_next(next)
     try:
         token, role = log_in(
             session,
@@ -183,10 +201,11 @@ def login(
             demo_allowed=settings.environment.value != "production",
         )
     except LoginThrottledError as err:
-        return _page(request, "login.html", None, status_code=429, locked=err.retry_after // 60 + 1)
+        return _page(request, "login.html", None, status_code=429,
+                     locked=err.retry_after // 60 + 1, next=target)  # fmt: skip
     except UnauthorizedError:
-        return _page(request, "login.html", None, status_code=401, failed=True)
-    response = RedirectResponse(HOME[role], status_code=303)
+        return _page(request, "login.html", None, status_code=401, failed=True, next=target)
+    response = RedirectResponse(target or HOME[role], status_code=303)
     response.set_cookie(
         COOKIE, token, httponly=True, samesite="strict", max_age=86_400,
         secure=settings.environment.value == "production",
@@ -261,6 +280,22 @@ def _capacities(profile: Any, lang: str) -> list[dict[str, Any]]:
 @router.get("/jobseekers/{jobseeker_id}", response_class=HTMLResponse)
 def jobseeker_page(jobseeker_id: int, request: Request, session: SessionDep) -> HTMLResponse:
     user = _user(request, session, Permission.MATCH_PERSON)
+    return _jobseeker(request, session, user, jobseeker_id,
+                      message=request.query_params.get("message", ""))  # fmt: skip
+
+
+def _jobseeker(
+    request: Request,
+    session: SessionDep,
+    user: User,
+    jobseeker_id: int,
+    *,
+    message: str = "",
+    outcome_error: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The person's page; ``outcome_error`` shows a refused step at its form, with what was
+    chosen kept (``proposal_id``, ``kind``, ``reason``, ``text``: a key of the UI's words)."""
     ctx = request_context(request, session, user)
     person = people.read_person(ctx, jobseeker_id, purpose="web: person page", via="web")
     row = reachable_person(ctx, jobseeker_id)
@@ -275,7 +310,8 @@ def jobseeker_page(jobseeker_id: int, request: Request, session: SessionDep) -> 
                  titles=_task_titles(session, task_ids), proposals=history,
                  outcome_kinds=[k.value for k in OutcomeKind],
                  decline_reasons=[r.value for r in DeclineReason],
-                 message=request.query_params.get("message", ""))  # fmt: skip
+                 message=message if message in PAGE_MESSAGES else "",
+                 outcome_error=outcome_error, status_code=status_code)  # fmt: skip
 
 
 @router.post("/jobseekers/{jobseeker_id}/overrides")
@@ -324,11 +360,15 @@ def outcome_page(
         proposals.record_outcome(ctx, proposal_id, event)
     except (ValidationError, TasmaError) as err:
         session.rollback()
-        message = "; ".join(_problems(err))
-        return RedirectResponse(
-            f"/ui/jobseekers/{jobseeker_id}?message=error&detail={quote(message)}",
-            status_code=303,
-        )
+        # Said at the step's own form, in the page's language, with the choices kept; the
+        # developer's text of the error never reaches the page.
+        needs_reason = isinstance(err, ValidationError) and not reason
+        return _jobseeker(
+            request, session, user, jobseeker_id, status_code=422,
+            outcome_error={"proposal_id": proposal_id, "kind": kind, "reason": reason,
+                           "text": "outcome_reason_needed" if needs_reason
+                           else "outcome_not_allowed"},
+        )  # fmt: skip
     return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=outcome", status_code=303)
 
 
@@ -786,4 +826,5 @@ def printable_proposal(
 
 
 def login_redirect(request: Request, _err: LoginRequiredError) -> RedirectResponse:
-    return RedirectResponse(f"/ui/login?next={quote(request.url.path)}", status_code=303)
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/ui/login?next={quote(here, safe='')}", status_code=303)

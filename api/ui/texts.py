@@ -127,6 +127,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "proposals": ("Ehdotukset", "Proposals"),
     "record_outcome": ("Kirjaa vaihe", "Record a step"),
     "outcome": ("Vaihe kirjattu.", "Step recorded."),
+    "outcome_reason_needed": (
+        "Kieltäytymisen syy puuttuu: valitse syy ja kirjaa vaihe uudelleen.",
+        "The reason for declining is missing: choose a reason and record the step again.",
+    ),
+    "outcome_not_allowed": (
+        "Tätä vaihetta ei voi kirjata nyt: se ei seuraa ehdotuksen tähänastisista vaiheista.",
+        "This step cannot be recorded now: it does not follow from the proposal's steps so far.",
+    ),
     "declined_by_person": ("henkilö kieltäytyi", "declined by the person"),
     "declined_by_employer": ("työnantaja kieltäytyi", "declined by the employer"),
     "work_trial_started": ("työkokeilu alkoi", "work trial started"),
