@@ -114,7 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine, default_ruleset(), IndexSnapshots(settings.data_dir / "index-cache")
     )
     app.state.reranker = load_active_reranker(settings.models_dir)
-    errors.install(app)
+    errors.install(app, browser_page=ui.error_page)
 
     # Each worker process keeps its own windows; the kernel spreads connections over the
     # workers, so each enforces its share of a limit.

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -73,8 +75,29 @@ def _methods_for(request: Request) -> set[str]:
     return set().union(*(methods for pattern, methods in table if pattern.match(path)))
 
 
-def install(app: FastAPI) -> None:
-    @app.exception_handler(TasmaError)
+Handler = Callable[[Request, Any], Awaitable[Response]]
+BrowserPage = Callable[[Request, int], Response]
+"""Renders the web UI's page for an error status (see :func:`install`)."""
+
+
+def install(app: FastAPI, browser_page: BrowserPage | None = None) -> None:
+    """Every error as JSON for the API; for an address of the web UI (``/ui/…``), the UI's own
+    page for the status instead, in the user's language — a browser never shows JSON."""
+
+    def exception_handler(kind: type[Exception]) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            async def respond(request: Request, exc: Exception) -> Response:
+                response = await handler(request, exc)
+                if browser_page is not None and request.url.path.startswith("/ui/"):
+                    return browser_page(request, response.status_code)
+                return response
+
+            app.add_exception_handler(kind, respond)
+            return handler
+
+        return register
+
+    @exception_handler(TasmaError)
     async def domain_error(request: Request, exc: TasmaError) -> JSONResponse:
         status = next((s for t, s in _STATUS.items() if isinstance(exc, t)), 400)
         errors = None
@@ -87,7 +110,7 @@ def install(app: FastAPI) -> None:
             headers = {"Retry-After": "30"}
         return JSONResponse(_body(exc.code, str(exc), errors), status_code=status, headers=headers)
 
-    @app.exception_handler(StarletteHTTPException)
+    @exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
         headers = dict(exc.headers or {})
@@ -99,7 +122,7 @@ def install(app: FastAPI) -> None:
             headers=headers,
         )
 
-    @app.exception_handler(RequestValidationError)
+    @exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = []
         for item in exc.errors():
@@ -108,17 +131,17 @@ def install(app: FastAPI) -> None:
             errors.append({"field": ".".join(loc), "message": message})
         return JSONResponse(_body("invalid_input", "invalid input", errors), status_code=422)
 
-    @app.exception_handler(OverflowError)
+    @exception_handler(OverflowError)
     async def overflow(request: Request, exc: OverflowError) -> JSONResponse:
         return JSONResponse(_body("invalid_input", "a number is out of range"), status_code=422)
 
-    @app.exception_handler(OperationalError)
+    @exception_handler(OperationalError)
     async def database_down(request: Request, exc: OperationalError) -> JSONResponse:
         # The driver's class only: its message may quote the statement's values.
         log.error("database unavailable: %s", type(exc.orig).__name__)
         return JSONResponse(_body("unavailable", "the database is unavailable"), status_code=503)
 
-    @app.exception_handler(SQLAlchemyError)
+    @exception_handler(SQLAlchemyError)
     async def database_error(request: Request, exc: SQLAlchemyError) -> JSONResponse:
         # Never the statement's parameters or the driver's message (it may quote values such
         # as a name or an e-mail): the error's class and the route are enough to find it.
@@ -133,3 +156,12 @@ def install(app: FastAPI) -> None:
         return JSONResponse(
             _body("invalid_input", "the request could not be stored as given"), status_code=422
         )
+
+    @exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # The class and the route only: an exception's text may quote personal data.
+        route = request.scope.get("route")
+        log.error("unexpected error on %s %s: %s", request.method,
+                  getattr(route, "path", "?"), type(exc).__name__)  # fmt: skip
+        return JSONResponse(_body("internal", "an unexpected error; nothing was stored"),
+                            status_code=500)  # fmt: skip

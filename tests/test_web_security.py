@@ -236,3 +236,35 @@ def test_after_log_in_only_pages_of_this_ui_are_a_destination():
                       "/ui//evil.example", "/ui/\\evil.example", "/ui/login?next=/ui/x",
                       "/docs", "/ui/x\r\nSet-Cookie: a=b"):  # fmt: skip
         assert same_site_next(elsewhere) is None, elsewhere
+
+
+def test_a_browser_never_gets_json_for_a_web_ui_address(service):
+    from fastapi.testclient import TestClient
+
+    client, tokens, area, mine, engine = service
+    for path, status, heading in (
+        ("/ui/no-such-page", 404, "Sivua ei löydy"),
+        ("/ui/employers/abc", 422, "Osoite tai tieto ei kelpaa"),
+    ):
+        answer = client.get(path, follow_redirects=False)
+        assert answer.status_code == status
+        assert answer.headers["content-type"].startswith("text/html")
+        assert f"<h1>{heading}</h1>" in answer.text and 'href="/ui/"' in answer.text
+        assert answer.headers["cache-control"] == "no-store"
+    # The API keeps answering in JSON.
+    assert client.get("/no-such-endpoint").json()["error"] == "not_found"
+
+    # A fault nobody foresaw: the designed page, and nothing of the fault's own text.
+    from unittest.mock import patch
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("secret detail 040-1234567")
+
+    unsafe = TestClient(client.app, raise_server_exceptions=False)
+    form = unsafe.get("/ui/login")
+    with patch("api.ui.routes.log_in", broken):
+        page = unsafe.post("/ui/login", data={"username": "admin", "password": "x",
+                                              "csrf": _csrf(form.text)})  # fmt: skip
+    assert page.status_code == 500
+    assert "<h1>Palvelussa tapahtui virhe</h1>" in page.text
+    assert "secret" not in page.text and "Traceback" not in page.text

@@ -131,6 +131,18 @@ def _secure(request: Request) -> bool:
     return bool(request.app.state.settings.environment.value == "production")
 
 
+ERROR_KINDS = {403: "forbidden", 404: "not_found", 405: "not_found", 409: "conflict",
+               413: "too_large", 422: "invalid", 429: "busy", 503: "unavailable"}  # fmt: skip
+"""What a web page says for each error status; anything else is a fault on our side."""
+
+
+def error_page(request: Request, status: int) -> HTMLResponse:
+    """The page for an error at a web UI address: what happened and the way on, in the user's
+    language, with the status kept — never the API's JSON."""
+    kind = ERROR_KINDS.get(status, "internal" if status >= 500 else "invalid")
+    return _page(request, "error.html", None, status_code=status, kind=kind, status=status)
+
+
 def csrf_refused(request: Request, err: CsrfError) -> HTMLResponse:
     """A refused form: said plainly, with the way on (reload and send again)."""
     return _page(request, "refused.html", None, status_code=403)

@@ -127,6 +127,57 @@ TEXTS: dict[str, tuple[str, str]] = {
     "proposals": ("Ehdotukset", "Proposals"),
     "record_outcome": ("Kirjaa vaihe", "Record a step"),
     "outcome": ("Vaihe kirjattu.", "Step recorded."),
+    "error_code": ("Virhekoodi", "Error code"),
+    "error_not_found_title": ("Sivua ei löydy", "Page not found"),
+    "error_not_found_text": (
+        "Tässä osoitteessa ei ole sivua, tai sinulla ei ole siihen pääsyä. Tarkista osoite tai "
+        "palaa etusivulle.",
+        "There is no page at this address, or you have no access to it. Check the address or "
+        "go back to the front page.",
+    ),
+    "error_forbidden_title": ("Ei käyttöoikeutta", "No access"),
+    "error_forbidden_text": (
+        "Roolillasi ei ole pääsyä tähän. Palaa etusivulle.",
+        "Your role has no access to this. Go back to the front page.",
+    ),
+    "error_conflict_title": ("Tieto on jo olemassa", "It exists already"),
+    "error_conflict_text": (
+        "Samanlainen tieto on jo tallennettu, tai sitä muutettiin samaan aikaan. Mitään ei "
+        "tallennettu: palaa edelliselle sivulle, muuta nimeä tai tietoa ja yritä uudelleen.",
+        "Something like this is stored already, or it changed at the same time. Nothing was "
+        "saved: go back, change the name or the data and try again.",
+    ),
+    "error_too_large_title": ("Tiedosto on liian suuri", "The file is too large"),
+    "error_too_large_text": (
+        "Lähetetty tiedosto tai lomake on liian suuri. Mitään ei tallennettu.",
+        "The file or form sent is too large. Nothing was saved.",
+    ),
+    "error_invalid_title": ("Osoite tai tieto ei kelpaa", "The address or data is not valid"),
+    "error_invalid_text": (
+        "Osoitteen tai lomakkeen jokin osa ei ole kelvollinen (esimerkiksi tunnus, jonka "
+        "pitäisi olla numero). Mitään ei tallennettu: palaa edelliselle sivulle.",
+        "Part of the address or form is not valid (say, an id that should be a number). "
+        "Nothing was saved: go back to the previous page.",
+    ),
+    "error_busy_title": ("Liian monta pyyntöä", "Too many requests"),
+    "error_busy_text": (
+        "Palvelu saa juuri nyt liikaa pyyntöjä. Odota hetki ja yritä uudelleen.",
+        "The service is getting too many requests. Wait a moment and try again.",
+    ),
+    "error_unavailable_title": ("Palvelu ei ole juuri nyt käytettävissä", "Unavailable just now"),
+    "error_unavailable_text": (
+        "Tietokantaan ei saada yhteyttä tai palvelu on kiireinen. Mitään ei tallennettu: yritä "
+        "hetken kuluttua uudelleen.",
+        "The database cannot be reached or the service is busy. Nothing was saved: try again "
+        "in a moment.",
+    ),
+    "error_internal_title": ("Palvelussa tapahtui virhe", "Something went wrong"),
+    "error_internal_text": (
+        "Pyyntöä ei voitu käsitellä, eikä mitään tallennettu. Virhe on kirjattu ylläpidolle. "
+        "Yritä uudelleen tai palaa etusivulle.",
+        "The request could not be handled and nothing was saved. The fault has been logged "
+        "for the administrators. Try again or go back to the front page.",
+    ),
     "outcome_reason_needed": (
         "Kieltäytymisen syy puuttuu: valitse syy ja kirjaa vaihe uudelleen.",
         "The reason for declining is missing: choose a reason and record the step again.",
