@@ -464,3 +464,68 @@ def test_api_documentation_works_without_internet(server, browser):
     expect(page.get_by_text("Profile comparison").first).to_be_attached(timeout=30_000)
     assert outside == []
     context.close()
+
+
+PHONE = {"width": 390, "height": 844}
+_OVERFLOW = """() => {
+  const w = window.innerWidth, wide = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.right > w + 1) wide.push(el.tagName + '.' + el.className);
+  }
+  return [document.documentElement.scrollWidth, wide.slice(0, 4)];
+}"""
+
+
+def _phone_login(browser, base, name, password):
+    page = browser.new_page(viewport=PHONE, locale="fi-FI", is_mobile=True, has_touch=True)
+    page.goto(f"{base}/ui/login")
+    page.get_by_label("Käyttäjätunnus").fill(name)
+    page.get_by_label("Salasana").fill(password)
+    page.get_by_role("button", name="Kirjaudu").click()
+    return page
+
+
+def _links(page, pattern):
+    return [h for h in (a.get_attribute("href") for a in page.locator("a").all()) if h and pattern in h]
+
+
+def test_every_page_fits_a_phone_screen(server, browser):
+    # 390 × 844: no page scrolls sideways (wide tables and the chart scroll in their own box),
+    # and "Kirjaudu ulos" is on the screen, big enough to tap.
+    base, _engine = server
+    wide: list[str] = []
+
+    def visit(page, address):
+        page.goto(address if address.startswith("http") else base + address)
+        width, culprits = page.evaluate(_OVERFLOW)
+        if width > PHONE["width"]:
+            wide.append(f"{address}: {width} px ({', '.join(culprits)})")
+
+    anonymous = browser.new_page(viewport=PHONE, locale="fi-FI")
+    for address in ("/ui/login", "/ui/no-such-page"):
+        visit(anonymous, address)
+    coordinator = _phone_login(browser, base, "anna.koordinaattori", "salasana-1")
+    visit(coordinator, "/ui/jobseekers")
+    person = coordinator.locator("tbody tr td:first-child a").first.get_attribute("href")
+    visit(coordinator, person)
+    coordinator.screenshot(path=SHOTS / "phone-person.png")
+    tasks = _links(coordinator, "/tasks/")[:1]
+    for address in (f"{person}/edit", f"{person}/compose", *tasks):
+        visit(coordinator, address)
+    coordinator.screenshot(path=SHOTS / "phone-comparison.png")
+    logout = coordinator.get_by_role("button", name="Kirjaudu ulos")
+    box = logout.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    assert box["height"] >= 44
+    rekrypiste = _phone_login(browser, base, "reko.rekrypiste", "salasana-2")
+    visit(rekrypiste, "/ui/employers")
+    employer = rekrypiste.locator("tbody tr td a").first.get_attribute("href")
+    visit(rekrypiste, "/ui/employers/new")
+    visit(rekrypiste, employer)
+    for address in (*_links(rekrypiste, "/candidates")[:1], f"{employer}/roles/new",
+                    f"{employer}/compose"):  # fmt: skip
+        visit(rekrypiste, address)
+    analyst = _phone_login(browser, base, "aino.analyytikko", "salasana-3")
+    visit(analyst, "/ui/rulesets")
+    assert not wide, wide
