@@ -254,3 +254,15 @@ def test_proposal_needs_tasks_once_each():
     assert "task_ids" in errors_of(Proposal, factories.proposal(task_ids=[]))
     errors = errors_of(Proposal, factories.proposal(task_ids=[3, 3]))
     assert any("a task may appear once" in m for m in errors.values())
+
+
+def test_only_the_steps_allowed_now_are_offered():
+    from features.schemas.proposal import OutcomeKind as K
+    from features.schemas.proposal import next_steps
+
+    assert next_steps([]) == [K.DECLINED_BY_PERSON, K.DECLINED_BY_EMPLOYER,
+                              K.WORK_TRIAL_STARTED, K.HIRED]  # fmt: skip
+    assert next_steps([K.HIRED]) == [K.EMPLOYED_6_MONTHS, K.ENDED]
+    assert next_steps([K.WORK_TRIAL_STARTED, K.HIRED, K.EMPLOYED_6_MONTHS]) == [K.ENDED]
+    for ended in (K.DECLINED_BY_PERSON, K.DECLINED_BY_EMPLOYER, K.ENDED):
+        assert next_steps([ended]) == []

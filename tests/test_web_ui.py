@@ -234,6 +234,9 @@ def test_coordinator_leaves_a_suggestion_out_with_a_reason_and_records_an_outcom
     proposal.get_by_role("button", name="Kirjaa vaihe").click()
     expect(page.get_by_role("status")).to_have_text("Vaihe kirjattu.")
     expect(page.locator("div.proposal").first).to_contain_text("henkilö kieltäytyi")
+    # A declined proposal has ended: no step is offered any more.
+    expect(page.locator("div.proposal").first).to_contain_text("Ehdotus on päättynyt")
+    expect(page.locator("div.proposal").first.get_by_label("Kirjaa vaihe")).to_have_count(0)
     page.screenshot(path=SHOTS / "coordinator-proposals.png", full_page=True)
 
 

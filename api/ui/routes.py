@@ -72,7 +72,7 @@ from features.schemas.employer import ContactChannel, Employer
 from features.schemas.employer import Role as JobRole
 from features.schemas.errors import field_errors
 from features.schemas.jobseeker import CapacitySource
-from features.schemas.proposal import DeclineReason, OutcomeKind
+from features.schemas.proposal import DeclineReason, next_steps
 
 __all__ = ["router"]
 
@@ -320,7 +320,8 @@ def _jobseeker(
     return _page(request, "jobseeker.html", user, row=row, profile=profile,
                  capacities=_capacities(profile, _lang(request)), answer=answer,
                  titles=_task_titles(session, task_ids), proposals=history,
-                 outcome_kinds=[k.value for k in OutcomeKind],
+                 next_steps={p.id: [k.value for k in next_steps([e.kind for e in p.events])]
+                             for p in history},
                  decline_reasons=[r.value for r in DeclineReason],
                  message=message if message in PAGE_MESSAGES else "",
                  outcome_error=outcome_error, status_code=status_code)  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated
@@ -10,7 +11,7 @@ from pydantic import Field, model_validator
 
 from features.schemas.common import StrictModel, UtcDatetime
 
-__all__ = ["DeclineReason", "OutcomeEvent", "OutcomeKind", "Proposal"]
+__all__ = ["DeclineReason", "OutcomeEvent", "OutcomeKind", "Proposal", "next_steps"]
 
 SIX_MONTHS = timedelta(days=182)
 
@@ -42,6 +43,13 @@ _NEXT: dict[OutcomeKind | None, set[OutcomeKind]] = {
     OutcomeKind.HIRED: {OutcomeKind.EMPLOYED_6_MONTHS, OutcomeKind.ENDED},
     OutcomeKind.EMPLOYED_6_MONTHS: {OutcomeKind.ENDED},
 }
+
+
+def next_steps(recorded: Sequence[OutcomeKind]) -> list[OutcomeKind]:
+    """The steps that may be recorded after the steps ``recorded`` so far (none once the
+    proposal has ended), in the order of :class:`OutcomeKind`."""
+    allowed = _NEXT.get(recorded[-1] if recorded else None, set())
+    return [kind for kind in OutcomeKind if kind in allowed]
 
 
 class DeclineReason(StrEnum):
