@@ -97,6 +97,15 @@ class OverridePublic(BaseModel):
     reason: str
 
 
+class LeftOutPublic(BaseModel):
+    """A suggested task people chose to leave out for a person, and why (the latest time)."""
+
+    task_id: int
+    at: datetime
+    actor: str
+    reason: str
+
+
 class AccessPublic(BaseModel):
     at: datetime
     actor: str

@@ -204,10 +204,16 @@ def test_coordinator_leaves_a_suggestion_out_with_a_reason_and_records_an_outcom
             break
         page.go_back()
     first = page.locator("ol.matches li").first
+    task_link = first.locator("h3 a").get_attribute("href")
     first.locator("summary").click()
     first.get_by_label("Syy").fill("Henkilö ei halua asiakaspalvelua.")
     first.get_by_role("button", name="Jätä pois").click()
     expect(page.get_by_role("status")).to_have_text("Poikkeama ja sen syy kirjattu.")
+    # The task leaves the list and is shown apart, with its number and the reason.
+    expect(page.locator(f'ol.matches a[href="{task_link}"]')).to_have_count(0)
+    left_out = page.locator(f'ul.left-out li:has(a[href="{task_link}"])')
+    expect(left_out).to_contain_text("Henkilö ei halua asiakaspalvelua.")
+    expect(left_out).to_contain_text(f"Tehtävän numero {task_link.rsplit('/', 1)[1]}")
     with engine.connect() as c:
         reason = c.scalar(sa.text("SELECT reason FROM override ORDER BY id DESC LIMIT 1"))
     assert reason == "Henkilö ei halua asiakaspalvelua."

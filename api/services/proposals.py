@@ -14,7 +14,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from api.audit import record
-from api.models import EventPublic, ProposalCreate, ProposalPublic
+from api.models import EventPublic, LeftOutPublic, ProposalCreate, ProposalPublic
 from api.services.context import Context
 from api.services.policy import (
     PersonView,
@@ -217,3 +217,23 @@ def override_suggestion(ctx: Context, suggestion_id: int, chosen: list[int], rea
            details={"original": original, "chosen": chosen, "override_id": row.id})  # fmt: skip
     ctx.session.commit()
     return row.id
+
+
+def left_out_tasks(ctx: Context, jobseeker_id: int) -> list[LeftOutPublic]:
+    """The suggested tasks left out for a person (each with its latest reason), newest first:
+    a working list shows them apart instead of suggesting them again as if nothing happened.
+    Part of reading the person, whose access is audited there."""
+    reachable_person(ctx, jobseeker_id)
+    rows = ctx.session.scalars(
+        select(OverrideRow)
+        .join(SuggestionRow, SuggestionRow.id == OverrideRow.suggestion_id)
+        .where(SuggestionRow.jobseeker_id == jobseeker_id)
+        .order_by(OverrideRow.at.desc(), OverrideRow.id.desc())
+        .limit(500)
+    ).all()
+    latest: dict[int, LeftOutPublic] = {}
+    for row in rows:
+        for task_id in set(row.original) - set(row.chosen):
+            latest.setdefault(int(task_id), LeftOutPublic(
+                task_id=int(task_id), at=row.at, actor=row.actor, reason=row.reason))  # fmt: skip
+    return list(latest.values())

@@ -316,9 +316,12 @@ def _jobseeker(
         ctx, jobseeker_id, MatchFilters(k=10), purpose="web: hidden-job search"
     )
     history = proposals.proposals_of_person(ctx, jobseeker_id)
-    task_ids = [i.task_id for i in answer.items] + [t for p in history for t in p.task_ids]
+    left_out = proposals.left_out_tasks(ctx, jobseeker_id)
+    task_ids = ([i.task_id for i in answer.items] + [t for p in history for t in p.task_ids]
+                + [x.task_id for x in left_out])  # fmt: skip
     return _page(request, "jobseeker.html", user, row=row, profile=profile,
                  capacities=_capacities(profile, _lang(request)), answer=answer,
+                 left_out=left_out, left_out_ids={x.task_id for x in left_out},
                  titles=_task_titles(session, task_ids), proposals=history,
                  next_steps={p.id: [k.value for k in next_steps([e.kind for e in p.events])]
                              for p in history},

@@ -127,6 +127,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "proposals": ("Ehdotukset", "Proposals"),
     "record_outcome": ("Kirjaa vaihe", "Record a step"),
     "outcome": ("Vaihe kirjattu.", "Step recorded."),
+    "left_out": ("Jätetty pois", "Left out"),
     "choose_step": ("— valitse vaihe —", "— choose a step —"),
     "proposal_closed": ("Ehdotus on päättynyt: uusia vaiheita ei kirjata.",
                         "The proposal has ended: no further steps are recorded."),
