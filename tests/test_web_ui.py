@@ -538,3 +538,33 @@ def test_every_page_fits_a_phone_screen(server, browser):
     analyst = _phone_login(browser, base, "aino.analyytikko", "salasana-3")
     visit(analyst, "/ui/rulesets")
     assert not wide, wide
+
+
+def test_lists_page_through_everyone_in_order_and_lose_nobody(server, browser):
+    base, engine = server
+    page = _login(browser, base, "anna.koordinaattori", "salasana-1")
+    page.get_by_label("Järjestys").select_option("municipality")
+    page.get_by_role("button", name="Hae").click()
+    count = int(page.locator("h1 small").inner_text().strip("()"))
+    assert count > 50, "the test needs more than one page"
+    seen: list[tuple[str, str]] = []
+    pages = 0
+    while True:
+        pages += 1
+        rows = page.locator("tbody tr")
+        assert rows.count() <= 50
+        seen += [(rows.nth(i).locator("td").nth(1).inner_text(),
+                  rows.nth(i).locator("td").first.inner_text()) for i in range(rows.count())]  # fmt: skip
+        expect(page.locator("nav.pager [aria-current=page]")).to_contain_text(f"Sivu {pages} /")
+        following = page.get_by_role("link", name="Seuraava sivu →")
+        if not following.count():
+            break
+        following.click()
+    assert pages == -(-count // 50)
+    assert len(seen) == count and len(set(seen)) == count  # nobody lost, nobody twice
+    assert seen == sorted(seen)  # by municipality, then code, across pages
+    with engine.connect() as c:
+        area_people = c.scalar(sa.text(
+            "SELECT count(*) FROM jobseeker WHERE area = (SELECT area FROM app_user "
+            "WHERE name = 'anna.koordinaattori')"))  # fmt: skip
+    assert count == area_people

@@ -30,17 +30,33 @@ __all__ = [
 ]
 
 
+EMPLOYER_SORTS = {
+    "name": (EmployerRow.name,),
+    "municipality": (EmployerRow.municipality, EmployerRow.name),
+    "industry": (EmployerRow.industry, EmployerRow.name),
+}
+"""The orders a list of employers can be read in; ties by id."""
+
+
 def list_employers(
-    session: Session, *, name: str | None = None, limit: int = 50, offset: int = 0
+    session: Session,
+    *,
+    name: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    sort: str = "name",
 ) -> EmployerPage:
-    """Employers by name (a part of the name, any case), a page at a time. Employers are
-    organisations, not people: reading them needs the permission, not an audit row."""
+    """Employers by name (a part of the name, any case), a page at a time, ordered by
+    ``sort`` (one of :data:`EMPLOYER_SORTS`). Employers are organisations, not people:
+    reading them needs the permission, not an audit row."""
     query = select(EmployerRow)
     if name and name.strip():
         query = query.where(EmployerRow.name.ilike(f"%{name.strip()}%"))
     count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
-        query.order_by(EmployerRow.name, EmployerRow.id).limit(limit).offset(offset)
+        query.order_by(*EMPLOYER_SORTS.get(sort, EMPLOYER_SORTS["name"]), EmployerRow.id)
+        .limit(limit)
+        .offset(offset)
     ).all()
     data = [
         EmployerSummary(

@@ -203,6 +203,15 @@ def erase_person(ctx: Context, jobseeker_id: int) -> None:
     ctx.index.forget_snapshots(session)
 
 
+PEOPLE_SORTS = {
+    "id": (),
+    "code": (JobseekerRow.code,),
+    "municipality": (JobseekerRow.municipality, JobseekerRow.code),
+    "status": (JobseekerRow.status, JobseekerRow.code),
+}
+"""The orders a list of people can be read in (server-side, so paging stays consistent)."""
+
+
 def list_people(
     ctx: Context,
     *,
@@ -210,9 +219,11 @@ def list_people(
     code: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    sort: str = "id",
 ) -> PeoplePage:
     """The people of the actor's own area (a coordinator without an area sees nobody:
-    ``area IS NULL`` matches no person), by code prefix and status; audited."""
+    ``area IS NULL`` matches no person), by code prefix and status, ordered by ``sort`` (one
+    of :data:`PEOPLE_SORTS`; ties by id); audited."""
     session = ctx.session
     query = select(JobseekerRow).where(JobseekerRow.area == ctx.actor.area)
     if status is not None:
@@ -220,7 +231,8 @@ def list_people(
     if code:
         query = query.where(JobseekerRow.code.like(f"{code.upper()}%"))
     count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(JobseekerRow.id).limit(limit).offset(offset)).all()
+    order = [*PEOPLE_SORTS.get(sort, ()), JobseekerRow.id]
+    rows = session.scalars(query.order_by(*order).limit(limit).offset(offset)).all()
     data = [
         JobseekerSummary(
             id=r.id,

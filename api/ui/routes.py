@@ -264,13 +264,37 @@ def jobseekers_page(
     session: SessionDep,
     q: Annotated[str, Query(max_length=16)] = "",
     status: str = "",
+    sort: str = "code",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     user = _user(request, session, Permission.READ_JOBSEEKERS)
     chosen = JobseekerStatus(status) if status in {s.value for s in JobseekerStatus} else None
-    page = people.list_people(request_context(request, session, user), status=chosen,
-                              code=q.strip() or None, limit=200)  # fmt: skip
-    return _page(request, "jobseekers.html", user, rows=page.data, count=page.count, q=q,
-                 status=status, statuses=[s.value for s in JobseekerStatus])  # fmt: skip
+    sort = sort if sort in people.PEOPLE_SORTS else "code"
+    listed = people.list_people(request_context(request, session, user), status=chosen,
+                                code=q.strip() or None, limit=PAGE_SIZE,
+                                offset=(page - 1) * PAGE_SIZE, sort=sort)  # fmt: skip
+    return _page(request, "jobseekers.html", user, rows=listed.data, count=listed.count, q=q,
+                 status=status, statuses=[s.value for s in JobseekerStatus], sort=sort,
+                 pager=_pager(request, page, listed.count))  # fmt: skip
+
+
+PAGE_SIZE = 50
+
+
+def _pager(request: Request, page: int, count: int) -> dict[str, Any]:
+    """Page n of m, and the addresses of the pages before and after (the other query
+    parameters kept)."""
+    pages = max(1, -(-count // PAGE_SIZE))
+
+    def address(n: int) -> str:
+        return str(request.url.include_query_params(page=n))
+
+    return {
+        "page": min(page, pages),
+        "pages": pages,
+        "previous": address(page - 1) if page > 1 else None,
+        "next": address(page + 1) if page < pages else None,
+    }
 
 
 def _capacities(profile: Any, lang: str) -> list[dict[str, Any]]:
@@ -601,11 +625,18 @@ def activate_page(version: str, request: Request, session: SessionDep) -> Redire
 
 @router.get("/employers", response_class=HTMLResponse)
 def employers_page(
-    request: Request, session: SessionDep, q: Annotated[str, Query(max_length=100)] = ""
+    request: Request,
+    session: SessionDep,
+    q: Annotated[str, Query(max_length=100)] = "",
+    sort: str = "name",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     user = _user(request, session, Permission.READ_EMPLOYERS)
-    listed = employers.list_employers(session, name=q, limit=200)
-    return _page(request, "employers.html", user, rows=listed.data, count=listed.count, q=q)
+    sort = sort if sort in employers.EMPLOYER_SORTS else "name"
+    listed = employers.list_employers(session, name=q, limit=PAGE_SIZE,
+                                      offset=(page - 1) * PAGE_SIZE, sort=sort)  # fmt: skip
+    return _page(request, "employers.html", user, rows=listed.data, count=listed.count, q=q,
+                 sort=sort, pager=_pager(request, page, listed.count))  # fmt: skip
 
 
 @router.get("/employers/new", response_class=HTMLResponse)
