@@ -106,13 +106,14 @@ def why_not(
         if failure not in DEMAND_FAILURES:
             relaxations.extend(_relax(failure, people, i, tasks, j, rules, scores))
     demands = [f for f in failures if f in DEMAND_FAILURES]
-    if demands:  # closed together: one set of adjustments may serve several
-        # on the shifts the task will have once its slots are moved (day shifts only, say,
-        # needs a day shift to keep)
+    moved = any(r.change == "move_slots" for r in relaxations)
+    if demands or moved:  # closed together: one set of adjustments may serve several
+        # on the shifts the task will have once its slots are moved: day shifts only, say,
+        # needs a day shift to keep — a move to a night slot can open a demand it closed.
         schedule = _schedule_after(int(tasks.schedule[j]), relaxations)
         closing, by_move, enabled = _close_demands(people, i, tasks, j, rules, demands, schedule)
         relaxations[:0] = closing
-        if by_move:
+        if by_move and demands:
             _enables(relaxations, by_move, enabled)
     return WhyNot(int(people.ids[i]), int(tasks.ids[j]), bool(scores.feasible[0]), failures,
                   relaxations, explanation)  # fmt: skip

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -425,16 +426,24 @@ def _task_titles(session: SessionDep, task_ids: list[int]) -> dict[int, dict[str
 
 
 def _editor(
-    request: Request, user: User, row: Any, profile: Any, errors: list[str] | None = None
+    request: Request,
+    user: User,
+    row: Any,
+    profile: Any,
+    errors: list[str] | None = None,
+    ratings: dict[str, Any] | None = None,
 ) -> HTMLResponse:
+    """The profile editor over ``profile`` — the stored one, or after a refused save the
+    form as it was sent (:func:`_as_sent`), so that nothing typed is lost."""
     lang = _lang(request)
+    ratings = profile.capacities if ratings is None else ratings
     characteristics = [
         {
             "id": cid,
             "name": c.name_fi if lang == "fi" else c.name_en,
             "levels": [lv.fi if lang == "fi" else lv.en for lv in c.levels],
             "kg": c.has_kilograms,
-            "rating": profile.capacities.get(cid),
+            "rating": ratings.get(cid),
         }
         for cid, c in CHARACTERISTICS.items()
     ]
@@ -505,8 +514,42 @@ def _save_profile(jobseeker_id: int, request: Request, session: SessionDep, form
         people.replace_person(request_context(request, session, user), jobseeker_id, edited)
     except (ValidationError, InvalidInputError) as err:
         session.rollback()
-        return _editor(request, user, row, profile, _problems(err))
+        kept, ratings = _as_sent(form)
+        return _editor(request, user, row, kept, _problems(err), ratings)
     return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=saved", status_code=303)
+
+
+def _as_sent(form: Any) -> tuple[SimpleNamespace, dict[str, SimpleNamespace]]:
+    """The editor's form as it was sent, shaped like a profile for the template: a refused
+    save shows every value typed, not the stored profile."""
+    ratings = {}
+    for cid in CHARACTERISTICS:
+        level = str(form.get(f"level_{cid}", ""))
+        if not level.isdigit():
+            continue
+        statement = form.get(f"stmt_{cid}", "")
+        day = str(form.get(f"date_{cid}", ""))
+        ratings[cid] = SimpleNamespace(
+            level=int(level),
+            source=SimpleNamespace(value=form.get(f"source_{cid}", "")),
+            assessed_on=SimpleNamespace(isoformat=lambda day=day: day),
+            hard_limit=statement == "restriction",
+            recommended=statement == "recommendation",
+            kilograms=form.get(f"kg_{cid}") or None,
+        )
+    consent = form.get("consent") == "on"
+    profile = SimpleNamespace(
+        availability=SimpleNamespace(
+            weekly_hours_min=form.get("hours_min", ""),
+            weekly_hours_max=form.get("hours_max", ""),
+            schedule=form.getlist("slot"),
+        ),
+        licences=form.getlist("licence"),
+        interest_sectors=form.getlist("sector"),
+        interest_task_kinds=form.getlist("kind"),
+        consent=SimpleNamespace(allows_matching=lambda: consent),
+    )
+    return profile, ratings
 
 
 @router.get("/jobseekers/{jobseeker_id}/compose", response_class=HTMLResponse)
