@@ -107,6 +107,9 @@ def test_coordinator_finds_a_match_understands_it_and_records_a_proposal(server,
     page.get_by_role("button", name="Kirjaa ehdotus").click()
     expect(page.get_by_role("status")).to_have_text("Ehdotus kirjattu.")
     assert _count(engine, ProposalRow) == before + 1
+    # Proposed: said so, and not offered again.
+    expect(page.get_by_text("Ehdotettu ")).to_contain_text("ehdotus nro")
+    expect(page.get_by_role("button", name="Kirjaa ehdotus")).to_have_count(0)
     with engine.connect() as c:
         assert c.scalar(sa.select(sa.func.count()).where(AuditRow.action == "read_jobseeker"))
 

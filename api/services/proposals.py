@@ -237,3 +237,11 @@ def left_out_tasks(ctx: Context, jobseeker_id: int) -> list[LeftOutPublic]:
             latest.setdefault(int(task_id), LeftOutPublic(
                 task_id=int(task_id), at=row.at, actor=row.actor, reason=row.reason))  # fmt: skip
     return list(latest.values())
+
+
+def open_proposal_with(ctx: Context, jobseeker_id: int, task_id: int) -> ProposalPublic | None:
+    """The person's open proposal (not ended) that includes the task, if any: a page marks
+    the task proposed instead of offering to propose it again."""
+    reachable_person(ctx, jobseeker_id)
+    found = [p for p in _open_proposals(ctx, jobseeker_id) if task_id in p.task_ids]
+    return max(found, key=lambda p: (p.proposed_at, p.id)) if found else None

@@ -583,11 +583,14 @@ def pair_page(
     jobseeker_id: int, task_id: int, request: Request, session: SessionDep, done: int = 0
 ) -> HTMLResponse:
     user = _user(request, session, Permission.MATCH_PERSON)
-    answer = matching.why_not(request_context(request, session, user), jobseeker_id, task_id)
+    ctx = request_context(request, session, user)
+    answer = matching.why_not(ctx, jobseeker_id, task_id)
+    proposed = proposals.open_proposal_with(ctx, jobseeker_id, task_id)
     title = _task_titles(session, [task_id]).get(task_id, {"title": "", "employer": ""})
     rows = [r for r in answer.explanation["comparison"] if r["status"] != "not_needed"]
     return _page(request, "pair.html", user, answer=answer, rows=rows, title=title,
-                 jobseeker_id=jobseeker_id, task_id=task_id, done=done)  # fmt: skip
+                 jobseeker_id=jobseeker_id, task_id=task_id, done=done,
+                 proposed=proposed)  # fmt: skip
 
 
 @router.post("/jobseekers/{jobseeker_id}/tasks/{task_id}/propose")

@@ -128,6 +128,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "record_outcome": ("Kirjaa vaihe", "Record a step"),
     "outcome": ("Vaihe kirjattu.", "Step recorded."),
     "left_out": ("Jätetty pois", "Left out"),
+    "already_proposed": (
+        "Ehdotettu {date} (ehdotus nro {number}): kirjaa sen vaiheet henkilön sivulla.",
+        "Proposed on {date} (proposal no. {number}): record its steps on the person's page.",
+    ),
     "pages": ("Sivut", "Pages"),
     "previous_page": ("Edellinen sivu", "Previous page"),
     "next_page": ("Seuraava sivu", "Next page"),
