@@ -303,7 +303,16 @@ def test_coordinator_edits_a_profile_and_bad_input_is_named(server, browser):
     page.get_by_label("Vähintään tuntia viikossa").fill("30")
     page.get_by_label("Enintään tuntia viikossa").fill("10")
     page.get_by_role("button", name="Tallenna").click()
-    expect(page.get_by_role("alert")).to_contain_text("weekly_hours_min")
+    # Said in Finnish, in a summary that has the focus and links to the field, and again at
+    # the field itself.
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text(
+        "Viikkotuntien vähimmäismäärä (30) on suurempi kuin enimmäismäärä (10)."
+    )
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link").first).to_have_attribute("href", "#hours_min")
+    expect(page.get_by_label("Vähintään tuntia viikossa")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#err-hours_min")).to_contain_text("vähimmäismäärä")
     page.screenshot(path=SHOTS / "coordinator-profile-editor.png", full_page=True)
     # Nothing typed is lost: the refused form shows what was sent, not the stored profile.
     expect(page.get_by_label("Vähintään tuntia viikossa")).to_have_value("30")
@@ -314,7 +323,11 @@ def test_coordinator_edits_a_profile_and_bad_input_is_named(server, browser):
     page.get_by_label("Enintään tuntia viikossa").fill("20")
     page.get_by_role("button", name="Tallenna").click()
     # Only a physician's assessment may carry a hard limit: the page says so by field.
-    expect(page.get_by_role("alert")).to_contain_text("capacities.standing")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Seisominen: lääkärin kannanoton (rajoitus tai suositus) voi kirjata vain, kun lähteenä "
+        "on lääkäri."
+    )
+    expect(page.locator("#stmt_standing")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("Enintään tuntia viikossa")).to_have_value("20")
     expect(page.get_by_label("Lääkärin kannanotto: Seisominen")).to_have_value("restriction")
     page.get_by_label("Lähde: Seisominen").select_option("physician")

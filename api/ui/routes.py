@@ -48,6 +48,7 @@ from api.storage.tables import (
     TokenRow,
 )
 from api.ui.csrf import PRESESSION, SESSION, CsrfError, check_csrf, csrf_token
+from api.ui.problems import Problem, profile_problems
 from api.ui.texts import LANGUAGES, texts
 from features.catalogue import (
     ADJUSTMENTS,
@@ -430,7 +431,7 @@ def _editor(
     user: User,
     row: Any,
     profile: Any,
-    errors: list[str] | None = None,
+    errors: list[Problem] | None = None,
     ratings: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     """The profile editor over ``profile`` — the stored one, or after a refused save the
@@ -449,6 +450,7 @@ def _editor(
     ]
     return _page(request, "editor.html", user, row=row, profile=profile,
                  characteristics=characteristics, errors=errors or [],
+                 by_field={p.anchor: p for p in errors or [] if p.anchor},
                  days=list(zip(DAYS, DAYS_FI, strict=True)),
                  parts=list(zip(DAY_PARTS, DAY_PARTS_FI, strict=True)),
                  sources=[s.value for s in CapacitySource],
@@ -515,7 +517,7 @@ def _save_profile(jobseeker_id: int, request: Request, session: SessionDep, form
     except (ValidationError, InvalidInputError) as err:
         session.rollback()
         kept, ratings = _as_sent(form)
-        return _editor(request, user, row, kept, _problems(err), ratings)
+        return _editor(request, user, row, kept, profile_problems(err, _lang(request)), ratings)
     return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=saved", status_code=303)
 
 
