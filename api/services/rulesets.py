@@ -90,8 +90,11 @@ def request_activation(ctx: Context, version: str, note: str) -> None:
     ctx.session.commit()
 
 
-def activate(ctx: Context, version: str) -> Activation:
-    """Make ``version`` the one every match uses (audited in the storage's one place)."""
-    previous = store.activate(ctx.session, version, actor=ctx.actor.name, role=ctx.actor.role)
+def activate(ctx: Context, version: str, note: str = "") -> Activation:
+    """Make ``version`` the one every match uses (audited in the storage's one place, with
+    the activator's note)."""
+    previous = store.activate(
+        ctx.session, version, actor=ctx.actor.name, role=ctx.actor.role, note=note.strip()
+    )
     ctx.session.commit()
     return Activation(active=version, previous=previous)

@@ -71,8 +71,11 @@ def active_ruleset(session: Session) -> RuleSet:
     return rules_of(get_ruleset(session, version)) if version else default_ruleset()
 
 
-def activate(session: Session, version: str, *, actor: str, role: str) -> str | None:
-    """Make ``version`` the active rule set (audited); returns the one it replaces."""
+def activate(
+    session: Session, version: str, *, actor: str, role: str, note: str = ""
+) -> str | None:
+    """Make ``version`` the active rule set (audited, with the activator's note); returns
+    the one it replaces."""
     get_ruleset(session, version)
     previous = active_version(session)
     session.execute(
@@ -86,7 +89,7 @@ def activate(session: Session, version: str, *, actor: str, role: str) -> str | 
         object_type="ruleset",
         object_id=version,
         ruleset_version=version,
-        details={"previous": previous},
+        details={"previous": previous, **({"note": note} if note else {})},
     )
     return previous
 

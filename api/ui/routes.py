@@ -622,14 +622,32 @@ def propose(
 @router.get("/rulesets", response_class=HTMLResponse)
 def rulesets_page(request: Request, session: SessionDep, message: str = "") -> HTMLResponse:
     user = _user(request, session, Permission.READ_RULESETS)
-    requests = session.scalars(
-        select(AuditRow).where(AuditRow.action == "request_activation")
-        .order_by(AuditRow.id.desc()).limit(10)
-    ).all()  # fmt: skip
+    return _rulesets(request, session, user, message=message)
+
+
+def _rulesets(
+    request: Request,
+    session: SessionDep,
+    user: User,
+    *,
+    message: str = "",
+    activation_error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The rule sets, the activation requests (who asked, why) and the activations (who
+    approved, why)."""
+    def recent(action: str) -> list[AuditRow]:
+        return list(session.scalars(
+            select(AuditRow).where(AuditRow.action == action)
+            .order_by(AuditRow.id.desc()).limit(10)
+        ).all())  # fmt: skip
+
     listed = ruleset_service.list_rulesets(session)
     return _page(request, "rulesets.html", user, rows=listed.data,
                  active=next((r.version for r in listed.data if r.active), None),
-                 requests=requests, message=message,
+                 requests=recent("request_activation"), activations=recent("activate_ruleset"),
+                 message=message if message in ("requested", "activated") else "",
+                 activation_error=activation_error, status_code=status_code,
                  can_evaluate=allowed(user.role, Permission.EVALUATE),
                  can_activate=allowed(user.role, Permission.ACTIVATE_RULESET))  # fmt: skip
 
@@ -664,10 +682,20 @@ def request_activation(
     return RedirectResponse("/ui/rulesets?message=requested", status_code=303)
 
 
-@router.post("/rulesets/{version}/activate")
-def activate_page(version: str, request: Request, session: SessionDep) -> RedirectResponse:
+@router.post("/rulesets/{version}/activate", response_model=None)
+def activate_page(
+    version: str,
+    request: Request,
+    session: SessionDep,
+    note: Annotated[str, Form(max_length=500)] = "",
+    confirm: Annotated[str, Form(max_length=8)] = "",
+) -> RedirectResponse | HTMLResponse:
+    """Activation changes every match from now on: it needs the admin's confirmation and a
+    note of why, both recorded; without them the page says so at the form."""
     user = _user(request, session, Permission.ACTIVATE_RULESET)
-    ruleset_service.activate(request_context(request, session, user), version)
+    if confirm != "on" or len(note.strip()) < 3:
+        return _rulesets(request, session, user, activation_error=version, status_code=422)
+    ruleset_service.activate(request_context(request, session, user), version, note)
     return RedirectResponse("/ui/rulesets?message=activated", status_code=303)
 
 

@@ -128,6 +128,21 @@ TEXTS: dict[str, tuple[str, str]] = {
     "record_outcome": ("Kirjaa vaihe", "Record a step"),
     "outcome": ("Vaihe kirjattu.", "Step recorded."),
     "left_out": ("Jätetty pois", "Left out"),
+    "activation_effect": (
+        "Kaikki ehdotukset tehdään tästä lähtien säännöstöllä {version}.",
+        "Every match from now on uses rule set {version}.",
+    ),
+    "activation_note": ("Miksi otetaan käyttöön (kirjataan)", "Why (recorded)"),
+    "activation_confirm": (
+        "Vahvistan, että säännöstö {version} otetaan käyttöön kaikille.",
+        "I confirm that rule set {version} is to be used for everyone.",
+    ),
+    "activation_needs_confirmation": (
+        "Käyttöönottoa ei tehty: kirjoita perustelu ja vahvista valintaruudulla.",
+        "Not activated: write why, and confirm with the check box.",
+    ),
+    "activations": ("Käyttöönotot", "Activations"),
+    "replacing": ("korvasi", "replacing"),
     "already_proposed": (
         "Ehdotettu {date} (ehdotus nro {number}): kirjaa sen vaiheet henkilön sivulla.",
         "Proposed on {date} (proposal no. {number}): record its steps on the person's page.",
