@@ -146,11 +146,14 @@ def register(app: typer.Typer, friendly: Any) -> None:
     @rules_app.command("activate")
     @friendly
     def activate(
-        version: Annotated[str, typer.Argument(help="A stored version.")], user: AsOption
+        version: Annotated[str, typer.Argument(help="A stored version.")],
+        user: AsOption,
+        note: Annotated[str, typer.Option(help="Why it is activated (audited).")] = "",
     ) -> None:
-        """Make a stored version the one every match uses (audited with the acting user)."""
+        """Make a stored version the one every match uses (audited with the acting user and
+        the note)."""
         with acting(user, Permission.ACTIVATE_RULESET) as ctx:
-            done = service.activate(ctx, version)
+            done = service.activate(ctx, version, note)
         typer.echo(f"active rule set: {version} (was {done.previous})")
 
     app.add_typer(rules_app, name="rules")

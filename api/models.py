@@ -303,6 +303,10 @@ class TokenRequest(StrictModel):
 RulesetVersion = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 
 
+class ActivationCreate(StrictModel):
+    note: str = Field(default="", max_length=500, description="Why it is activated (audited).")
+
+
 class RuleSetCreate(StrictModel):
     rules: RuleSet
     parent: str | None = Field(

@@ -90,17 +90,22 @@ def test_activating_a_rule_set_api_web_and_cli_alike(three_ways):
     client, tokens, _, engine = three_ways
     admin = auth(tokens["admin"])
     version = client.get("/rulesets", headers=admin).json()["data"][0]["version"]
-    assert client.post(f"/rulesets/{version}/activate", headers=admin).status_code == 200
+    why = "parempi kattavuus"
+    api = client.post(f"/rulesets/{version}/activate", headers=admin, json={"note": why})
+    assert api.status_code == 200
     _web_login(client, "ylla")
     web = client.post(f"/ui/rulesets/{version}/activate",
-                      data={"csrf": _csrf(client, "/ui/rulesets")}, follow_redirects=False)  # fmt: skip
+                      data={"csrf": _csrf(client, "/ui/rulesets"), "note": why, "confirm": "on"},
+                      follow_redirects=False)  # fmt: skip
     assert web.status_code == 303
-    cli = runner.invoke(app, ["rules", "activate", version, "--as", "ylla"])
+    cli = runner.invoke(app, ["rules", "activate", version, "--as", "ylla", "--note", why])
     assert cli.exit_code == 0, cli.output
 
     rows = _rows(engine, "activate_ruleset")[-3:]
     assert len(rows) == 3 and len({_shape(r) for r in rows}) == 1
-    assert [r.details for r in rows] == [{"previous": version}] * 3
+    assert [r.details for r in rows] == [{"previous": version, "note": why}] * 3
+    # Without a body the API activates as before (the note is optional there).
+    assert client.post(f"/rulesets/{version}/activate", headers=admin).status_code == 200
 
 
 def test_uploading_a_ratko_sheet_api_web_and_cli_alike(three_ways):

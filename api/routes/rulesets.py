@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from api.deps import SessionDep, User, require
 from api.models import (
     Activation,
+    ActivationCreate,
     DraftValid,
     EvaluationReport,
     EvaluationRequest,
@@ -74,8 +75,10 @@ def activate(
     request: Request,
     session: SessionDep,
     user: Annotated[User, require(Permission.ACTIVATE_RULESET)],
+    body: ActivationCreate | None = None,
 ) -> Activation:
-    return service.activate(request_context(request, session, user), version)
+    note = body.note if body else ""
+    return service.activate(request_context(request, session, user), version, note)
 
 
 @evaluations.post("/evaluations", summary="Replay the recorded history under rule sets")
