@@ -64,8 +64,9 @@ def browser():
         chromium.close()
 
 
-def _login(browser, base, name, password):
-    page = browser.new_page(viewport={"width": 1280, "height": 860}, locale="fi-FI")
+def _login(browser, base, name, password, **page_options):
+    options = {"viewport": {"width": 1280, "height": 860}, "locale": "fi-FI", **page_options}
+    page = browser.new_page(**options)
     page.goto(f"{base}/ui/")
     page.get_by_label("Käyttäjätunnus").fill(name)
     page.get_by_label("Salasana").fill(password)
@@ -516,12 +517,7 @@ _OVERFLOW = """() => {
 
 
 def _phone_login(browser, base, name, password):
-    page = browser.new_page(viewport=PHONE, locale="fi-FI", is_mobile=True, has_touch=True)
-    page.goto(f"{base}/ui/login")
-    page.get_by_label("Käyttäjätunnus").fill(name)
-    page.get_by_label("Salasana").fill(password)
-    page.get_by_role("button", name="Kirjaudu").click()
-    return page
+    return _login(browser, base, name, password, viewport=PHONE, is_mobile=True, has_touch=True)
 
 
 def _links(page, pattern):
