@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect, sync_playwright
 
 from api.security import Role
@@ -516,12 +517,44 @@ _OVERFLOW = """() => {
 }"""
 
 
-def _phone_login(browser, base, name, password):
-    return _login(browser, base, name, password, viewport=PHONE, is_mobile=True, has_touch=True)
-
-
 def _links(page, pattern):
     return [h for h in (a.get_attribute("href") for a in page.locator("a").all()) if h and pattern in h]
+
+
+def _visit_every_page(browser, base, check, **size):
+    """Every kind of /ui/ page, as each role reaches it; `check(page, address)` on each."""
+
+    def visit(page, address):
+        page.goto(address if address.startswith("http") else base + address)
+        check(page, address)
+
+    anonymous = browser.new_page(locale="fi-FI", **size)
+    for address in ("/ui/login", "/ui/no-such-page"):
+        visit(anonymous, address)
+    coordinator = _login(browser, base, "anna.koordinaattori", "salasana-1", **size)
+    visit(coordinator, "/ui/jobseekers")
+    person = coordinator.locator("tbody tr td:first-child a").first.get_attribute("href")
+    visit(coordinator, person)
+    yield "person", coordinator
+    tasks = _links(coordinator, "/tasks/")[:1]
+    for address in (f"{person}/edit", f"{person}/compose", *tasks):
+        visit(coordinator, address)
+    yield "comparison", coordinator
+    rekrypiste = _login(browser, base, "reko.rekrypiste", "salasana-2", **size)
+    visit(rekrypiste, "/ui/employers")
+    employer = rekrypiste.locator("tbody tr td a").first.get_attribute("href")
+    visit(rekrypiste, "/ui/employers/new")
+    visit(rekrypiste, employer)
+    for address in (*_links(rekrypiste, "/candidates")[:1], f"{employer}/roles/new",
+                    f"{employer}/compose"):  # fmt: skip
+        visit(rekrypiste, address)
+    analyst = _login(browser, base, "aino.analyytikko", "salasana-3", **size)
+    visit(analyst, "/ui/rulesets")
+    for page in (anonymous, coordinator, rekrypiste, analyst):
+        page.close()
+
+
+PHONE_SIZE = {"viewport": PHONE, "is_mobile": True, "has_touch": True}
 
 
 def test_every_page_fits_a_phone_screen(server, browser):
@@ -530,39 +563,39 @@ def test_every_page_fits_a_phone_screen(server, browser):
     base, _engine = server
     wide: list[str] = []
 
-    def visit(page, address):
-        page.goto(address if address.startswith("http") else base + address)
+    def fits(page, address):
         width, culprits = page.evaluate(_OVERFLOW)
         if width > PHONE["width"]:
             wide.append(f"{address}: {width} px ({', '.join(culprits)})")
 
-    anonymous = browser.new_page(viewport=PHONE, locale="fi-FI")
-    for address in ("/ui/login", "/ui/no-such-page"):
-        visit(anonymous, address)
-    coordinator = _phone_login(browser, base, "anna.koordinaattori", "salasana-1")
-    visit(coordinator, "/ui/jobseekers")
-    person = coordinator.locator("tbody tr td:first-child a").first.get_attribute("href")
-    visit(coordinator, person)
-    coordinator.screenshot(path=SHOTS / "phone-person.png")
-    tasks = _links(coordinator, "/tasks/")[:1]
-    for address in (f"{person}/edit", f"{person}/compose", *tasks):
-        visit(coordinator, address)
-    coordinator.screenshot(path=SHOTS / "phone-comparison.png")
-    logout = coordinator.get_by_role("button", name="Kirjaudu ulos")
-    box = logout.bounding_box()
-    assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
-    assert box["height"] >= 44
-    rekrypiste = _phone_login(browser, base, "reko.rekrypiste", "salasana-2")
-    visit(rekrypiste, "/ui/employers")
-    employer = rekrypiste.locator("tbody tr td a").first.get_attribute("href")
-    visit(rekrypiste, "/ui/employers/new")
-    visit(rekrypiste, employer)
-    for address in (*_links(rekrypiste, "/candidates")[:1], f"{employer}/roles/new",
-                    f"{employer}/compose"):  # fmt: skip
-        visit(rekrypiste, address)
-    analyst = _phone_login(browser, base, "aino.analyytikko", "salasana-3")
-    visit(analyst, "/ui/rulesets")
+    for moment, page in _visit_every_page(browser, base, fits, **PHONE_SIZE):
+        page.screenshot(path=SHOTS / f"phone-{moment}.png")
+        if moment == "comparison":
+            logout = page.get_by_role("button", name="Kirjaudu ulos")
+            box = logout.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+            assert box["height"] >= 44
     assert not wide, wide
+
+
+@pytest.mark.parametrize("size", [{}, PHONE_SIZE], ids=["desktop", "phone"])
+def test_axe_finds_nothing_serious_on_any_page(server, browser, size):
+    # axe-core's WCAG 2.1 AA rules on every kind of page, at both sizes.
+    base, _engine = server
+    axe = Axe()
+    found: list[str] = []
+
+    def accessible(page, address):
+        results = axe.run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
+                                                     "best-practice"]})  # fmt: skip
+        for v in results.response["violations"]:
+            if v["impact"] in ("serious", "critical"):
+                targets = [n["target"] for n in v["nodes"]][:3]
+                found.append(f"{address}: {v['id']} ({v['impact']}) {targets}")
+
+    for _moment, _page in _visit_every_page(browser, base, accessible, **size):
+        pass
+    assert not found, "\n".join(found)
 
 
 def test_lists_page_through_everyone_in_order_and_lose_nobody(server, browser):
