@@ -47,7 +47,8 @@ def _profile_problem(loc: tuple[str, ...], message: str, lang: str) -> Problem |
         )  # fmt: skip
     if len(loc) == 2 and loc[0] == "availability" and loc[1] in _HOURS:
         return Problem(
-            "Anna viikkotunnit lukuna väliltä 0–60." if fi
+            "Anna viikkotunnit lukuna väliltä 0–60."
+            if fi
             else "Give the hours a week as a number from 0 to 60.",
             _HOURS[loc[1]],
         )
@@ -70,8 +71,12 @@ def _profile_problem(loc: tuple[str, ...], message: str, lang: str) -> Problem |
                            else f"{name}: the assessment date is not valid (not in the future).",
                            f"date_{cid}")  # fmt: skip
         if field == "level":
-            return Problem(f"{name}: valitse taso listasta." if fi
-                           else f"{name}: choose a level from the list.", f"level_{cid}")
+            return Problem(
+                f"{name}: valitse taso listasta."
+                if fi
+                else f"{name}: choose a level from the list.",
+                f"level_{cid}",
+            )
     return None
 
 

@@ -20,6 +20,8 @@ import anyio
 from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, pass_context
+from jinja2.runtime import Context
 from pydantic import ValidationError
 from sqlalchemy import select
 
@@ -60,14 +62,15 @@ from features.catalogue import (
 )
 from features.catalogue.schedule import (
     DAY_PARTS,
-    DAY_PARTS_FI,
     DAYS,
-    DAYS_FI,
     SLOT_IDS,
-    slot_label_fi,
+    day_label,
+    part_label,
+    slot_label,
 )
 from features.demo.templates import BASELINE, ROLE_TEMPLATES, RoleTemplate, role_from_template
 from features.errors import ConflictError, InvalidInputError, NotFoundError, TasmaError
+from features.i18n import pgettext_for, translations
 from features.numbers import number
 from features.schemas import JobseekerProfile, JobseekerStatus, OutcomeEvent
 from features.schemas.employer import ContactChannel, Employer
@@ -79,10 +82,35 @@ from features.schemas.proposal import DeclineReason, next_steps
 __all__ = ["router"]
 
 router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(check_csrf)])
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.filters["slots"] = lambda slots, lang: ", ".join(
-    slot_label_fi(s) if lang == "fi" else s for s in slots
+templates = Jinja2Templates(
+    env=Environment(
+        loader=FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+    )
 )
+
+
+@pass_context
+def _gettext(context: Context, message: str) -> str:
+    return translations(context["lang"]).gettext(message)
+
+
+@pass_context
+def _pgettext(context: Context, where: str, message: str) -> str:
+    return pgettext_for(context["lang"])(where, message)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    return translations(context["lang"]).ngettext(singular, plural, n)
+
+
+# Each page's words come from its own language's catalogue (the page's ``lang``).
+templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+    _gettext, _ngettext, newstyle=True, pgettext=_pgettext
+)
+templates.env.filters["slots"] = lambda slots, lang: ", ".join(slot_label(s, lang) for s in slots)
 
 
 def _num(value: float, lang: str, decimals: int = 1, signed: bool = False) -> str:
@@ -451,8 +479,8 @@ def _editor(
     return _page(request, "editor.html", user, row=row, profile=profile,
                  characteristics=characteristics, errors=errors or [],
                  by_field={p.anchor: p for p in errors or [] if p.anchor},
-                 days=list(zip(DAYS, DAYS_FI, strict=True)),
-                 parts=list(zip(DAY_PARTS, DAY_PARTS_FI, strict=True)),
+                 days=[(d, day_label(d, lang)) for d in DAYS],
+                 parts=[(p, part_label(p, lang)) for p in DAY_PARTS],
                  sources=[s.value for s in CapacitySource],
                  licences=LICENCES, sectors=SECTORS, kinds=TASK_KINDS,
                  status_code=422 if errors else 200)  # fmt: skip
@@ -636,6 +664,7 @@ def _rulesets(
 ) -> HTMLResponse:
     """The rule sets, the activation requests (who asked, why) and the activations (who
     approved, why)."""
+
     def recent(action: str) -> list[AuditRow]:
         return list(session.scalars(
             select(AuditRow).where(AuditRow.action == action)

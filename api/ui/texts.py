@@ -1,316 +1,121 @@
-"""The web UI's words, Finnish first. One table: templates look words up by key."""
+"""The web UI's words reached by a code (a status, an outcome, an error's kind, a role…).
+
+Words written in a template are marked there (``_("…")``); these are looked up by key because the
+key is data. Every text is an English msgid translated by the gettext catalogues
+(``features/i18n``)."""
 
 from __future__ import annotations
 
-LANGUAGES = ("fi", "en")
+from collections.abc import Iterator, Mapping
 
-TEXTS: dict[str, tuple[str, str]] = {
-    "app_tagline": ("Täsmätyön yhteensovitus", "Matching for tailored work"),
-    "login": ("Kirjaudu", "Log in"),
-    "logout": ("Kirjaudu ulos", "Log out"),
-    "username": ("Käyttäjätunnus", "User name"),
-    "password": ("Salasana", "Password"),
-    "login_failed": ("Väärä käyttäjätunnus tai salasana.", "Wrong user name or password."),
-    "login_locked": (
-        "Liian monta epäonnistunutta kirjautumista. Yritä uudelleen {minutes} minuutin kuluttua.",
-        "Too many failed log-ins. Try again in {minutes} minutes.",
+from features.i18n import LANGUAGES, N_, gettext_for
+
+__all__ = ["LANGUAGES", "TEXTS", "texts"]
+
+TEXTS: dict[str, str] = {
+    "active": N_("active"),
+    "paused": N_("paused"),
+    "placed": N_("placed"),
+    "closed": N_("closed"),
+    "why": N_("Why this"),
+    "fits": N_("fits"),
+    "adjusted": N_("fits with adjustments"),
+    "tolerated": N_("within tolerance"),
+    "over": N_("over"),
+    "to_assess": N_("to assess"),
+    "under": N_("under-demanding"),
+    "not_needed": N_("not needed"),
+    "phone": N_("phone"),
+    "email": N_("email"),
+    "visit": N_("visit"),
+    "event": N_("event"),
+    "hand_over": N_("hand-over"),
+    "core": N_("core"),
+    "overridden": N_("The override and its reason are recorded."),
+    "outcome": N_("Step recorded."),
+    "sort_name": N_("name"),
+    "sort_municipality": N_("municipality"),
+    "sort_industry": N_("industry"),
+    "decline_tasks_do_not_fit": N_("the tasks do not fit"),
+    "decline_hours_or_schedule": N_("hours or schedule"),
+    "decline_distance": N_("distance"),
+    "decline_not_interested": N_("not interested"),
+    "decline_no_capacity_to_supervise": N_("no capacity to supervise"),
+    "decline_position_filled": N_("position filled"),
+    "decline_health": N_("health"),
+    "decline_other": N_("other"),
+    "error_not_found_title": N_("Page not found"),
+    "error_not_found_text": N_(
+        "There is no page at this address, or you have no access to it. Check the address or go back to the front page."
     ),
-    "other_language": ("In English", "Suomeksi"),
-    "my_jobseekers": ("Omat asiakkaat", "My jobseekers"),
-    "search": ("Hae", "Search"),
-    "code": ("Tunnus", "Code"),
-    "municipality": ("Kunta", "Municipality"),
-    "status": ("Tila", "Status"),
-    "consent": ("Suostumus", "Consent"),
-    "any_status": ("Kaikki tilat", "Any status"),
-    "yes": ("kyllä", "yes"),
-    "no": ("ei", "no"),
-    "active": ("aktiivinen", "active"),
-    "paused": ("tauolla", "paused"),
-    "placed": ("työllistynyt", "placed"),
-    "closed": ("päättynyt", "closed"),
-    "profile": ("Toimintakyky", "Functional capacity"),
-    "characteristic": ("Ominaisuus", "Characteristic"),
-    "level": ("Taso", "Level"),
-    "hard_limit": ("Lääkärin rajoitus", "Physician's limit"),
-    "physician_statement": ("Lääkärin kannanotto", "Physician's statement"),
-    "restriction": ("rajoitus (ehdoton)", "restriction (absolute)"),
-    "recommendation": ("suositus", "recommendation"),
-    "check_before": ("Tarkistettava ennen ehdotusta", "Check before proposing"),
-    "condition_first_day": (
-        "ehto: käytössä ensimmäisestä työpäivästä",
-        "a condition: in place from the first day",
+    "error_forbidden_title": N_("No access"),
+    "error_forbidden_text": N_("Your role has no access to this. Go back to the front page."),
+    "error_conflict_title": N_("It exists already"),
+    "error_conflict_text": N_(
+        "Something like this is stored already, or it changed at the same time. Nothing was saved: go back, change the name or the data and try again."
     ),
-    "check_before_help": (
-        "Näissä jotain on vielä arvioimatta tai tarkistamatta työnantajalta: ne eivät vielä "
-        "ole sopivia, ja ne tulevat aina sopivien jälkeen.",
-        "Something here is still to be assessed or checked with the employer: these are not "
-        "fits yet, and they always come after the ones that fit.",
+    "error_too_large_title": N_("The file is too large"),
+    "error_too_large_text": N_("The file or form sent is too large. Nothing was saved."),
+    "error_invalid_title": N_("The address or data is not valid"),
+    "error_invalid_text": N_(
+        "Part of the address or form is not valid (say, an id that should be a number). Nothing was saved: go back to the previous page."
     ),
-    "hours": ("Tunnit viikossa", "Hours a week"),
-    "find_matches": ("Piilotyöpaikat", "Hidden-job matches"),
-    "not_matchable": ("Ei ehdoteta", "Not matched"),
-    "task": ("Tehtävä", "Task"),
-    "employer": ("Työnantaja", "Employer"),
-    "score": ("Sopivuus", "Fit"),
-    "why": ("Miksi tämä", "Why this"),
-    "adjustments": ("Tarvittavat mukautukset", "Adjustments needed"),
-    "distance": ("Matka", "Distance"),
-    "compare": ("Vertaa profiileja", "Compare profiles"),
-    "comparison": ("Toimintakyky ja tehtävän vaatimukset", "Capacity and the task's demands"),
-    "capacity": ("Toimintakyky", "Capacity"),
-    "demand": ("Vaatimus", "Demand"),
-    "after_adjustments": ("mukautusten jälkeen", "after adjustments"),
-    "fits": ("sopii", "fits"),
-    "adjusted": ("sopii mukautuksin", "fits with adjustments"),
-    "tolerated": ("sallitun rajoissa", "within tolerance"),
-    "over": ("ylittää", "over"),
-    "to_assess": ("arvioitava", "to assess"),
-    "under": ("vähän vaativa", "under-demanding"),
-    "not_needed": ("ei tarvita", "not needed"),
-    "why_not": ("Miksi ei, ja mikä auttaisi", "Why not, and what would help"),
-    "fits_already": ("Tehtävä sopii jo.", "The task already fits."),
-    "record_proposal": ("Kirjaa ehdotus", "Record a proposal"),
-    "proposal_recorded": ("Ehdotus kirjattu.", "Proposal recorded."),
-    "back": ("Takaisin", "Back"),
-    "home": ("Etusivulle", "Home"),
-    "refused_title": ("Lomaketta ei hyväksytty", "The form was not accepted"),
-    "refused_text": (
-        "Lomakkeen turvatarkiste puuttui tai vanheni, tai se lähetettiin toiselta sivustolta. Mitään ei tallennettu. Palaa sivulle, lataa se uudelleen ja lähetä lomake uudestaan.",
-        "The form's security check was missing or out of date, or it was sent from another site. Nothing was saved. Go back, reload the page and send the form again.",
+    "error_busy_title": N_("Too many requests"),
+    "error_busy_text": N_("The service is getting too many requests. Wait a moment and try again."),
+    "error_unavailable_title": N_("Unavailable just now"),
+    "error_unavailable_text": N_(
+        "The database cannot be reached or the service is busy. Nothing was saved: try again in a moment."
     ),
-    "rule_set": ("Sääntöversio", "Rule set"),
-    "nothing_found": ("Ei sopivia tehtäviä näillä ehdoilla.", "No fitting tasks on these terms."),
-    "home_rekrypiste": ("Työnantajat", "Employers"),
-    "home_analyst": ("Sääntöversiot", "Rule sets"),
-    "version": ("Versio", "Version"),
-    "author": ("Tekijä", "Author"),
-    "note": ("Muutoksen kuvaus", "Change note"),
-    "active_ruleset": ("käytössä", "in use"),
-    "sector": ("Toimiala", "Sector"),
-    "crm_notes": ("Yhteydenotot", "Contacts"),
-    "add_note": ("Lisää merkintä", "Add a note"),
-    "channel": ("Kanava", "Channel"),
-    "phone": ("puhelin", "phone"),
-    "email": ("sähköposti", "email"),
-    "visit": ("käynti", "visit"),
-    "event": ("tapahtuma", "event"),
-    "roles_and_tasks": ("Roolit ja tehtävät", "Roles and tasks"),
-    "hand_over": ("siirrettävä", "hand-over"),
-    "core": ("ydintehtävä", "core"),
-    "schedule": ("Aikataulu", "Schedule"),
-    "upload_ratko": ("Tuo Ratko-taulukko", "Upload a Ratko sheet"),
-    "replace_roles": ("Korvaa nykyiset roolit", "Replace the current roles"),
-    "upload": ("Tuo", "Upload"),
-    "sheet_errors": (
-        "Taulukossa on virheitä; mitään ei tallennettu:",
-        "The sheet has errors; nothing was stored:",
+    "error_internal_title": N_("Something went wrong"),
+    "error_internal_text": N_(
+        "The request could not be handled and nothing was saved. The fault has been logged for the administrators. Try again or go back to the front page."
     ),
-    "uploaded": ("Taulukko tuotu.", "Sheet uploaded."),
-    "note_saved": ("Merkintä tallennettu.", "Note saved."),
-    "compose": ("Kokoa täsmätyö", "Compose a tailored job"),
-    "candidates": ("Ehdokkaat", "Candidates"),
-    "candidate": ("Ehdokas", "Candidate"),
-    "printable": ("Tulostettava ehdotus", "Printable proposal"),
-    "supports": ("Tuet", "Supports"),
-    "proposal_for": ("Täsmätyöehdotus", "Tailored job proposal"),
-    "total_hours": ("Yhteensä tunteja viikossa", "Total hours a week"),
-    "no_health": ("Ehdotus ei sisällä terveystietoja.", "This proposal holds no health details."),
-    "print": ("Tulosta", "Print"),
-    "leave_out": ("Jätä pois", "Leave out"),
-    "reason": ("Syy", "Reason"),
-    "overridden": ("Poikkeama ja sen syy kirjattu.", "The override and its reason are recorded."),
-    "reason_needed": (
-        "Kerro syy (vähintään 3 merkkiä).",
-        "Give the reason (3 characters at least).",
+    "outcome_reason_needed": N_(
+        "The reason for declining is missing: choose a reason and record the step again."
     ),
-    "proposals": ("Ehdotukset", "Proposals"),
-    "record_outcome": ("Kirjaa vaihe", "Record a step"),
-    "outcome": ("Vaihe kirjattu.", "Step recorded."),
-    "left_out": ("Jätetty pois", "Left out"),
-    "activation_effect": (
-        "Kaikki ehdotukset tehdään tästä lähtien säännöstöllä {version}.",
-        "Every match from now on uses rule set {version}.",
+    "outcome_not_allowed": N_(
+        "This step cannot be recorded now: it does not follow from the proposal's steps so far."
     ),
-    "activation_note": ("Miksi otetaan käyttöön (kirjataan)", "Why (recorded)"),
-    "activation_confirm": (
-        "Vahvistan, että säännöstö {version} otetaan käyttöön kaikille.",
-        "I confirm that rule set {version} is to be used for everyone.",
-    ),
-    "activation_needs_confirmation": (
-        "Käyttöönottoa ei tehty: kirjoita perustelu ja vahvista valintaruudulla.",
-        "Not activated: write why, and confirm with the check box.",
-    ),
-    "activations": ("Käyttöönotot", "Activations"),
-    "replacing": ("korvasi", "replacing"),
-    "already_proposed": (
-        "Ehdotettu {date} (ehdotus nro {number}): kirjaa sen vaiheet henkilön sivulla.",
-        "Proposed on {date} (proposal no. {number}): record its steps on the person's page.",
-    ),
-    "pages": ("Sivut", "Pages"),
-    "previous_page": ("Edellinen sivu", "Previous page"),
-    "next_page": ("Seuraava sivu", "Next page"),
-    "page_of": ("Sivu {page} / {pages}", "Page {page} of {pages}"),
-    "sort_by": ("Järjestys", "Order"),
-    "sort_name": ("nimi", "name"),
-    "sort_municipality": ("kunta", "municipality"),
-    "sort_industry": ("toimiala", "industry"),
-    "employers_count": ("{count} työnantajaa", "{count} employers"),
-    "choose_step": ("— valitse vaihe —", "— choose a step —"),
-    "proposal_closed": ("Ehdotus on päättynyt: uusia vaiheita ei kirjata.",
-                        "The proposal has ended: no further steps are recorded."),
-    "decline_tasks_do_not_fit": ("tehtävät eivät sovi", "the tasks do not fit"),
-    "decline_hours_or_schedule": ("tunnit tai vuorot", "hours or schedule"),
-    "decline_distance": ("matka", "distance"),
-    "decline_not_interested": ("ei kiinnostusta", "not interested"),
-    "decline_no_capacity_to_supervise": ("ei ohjausresurssia", "no capacity to supervise"),
-    "decline_position_filled": ("paikka on täytetty", "position filled"),
-    "decline_health": ("terveys", "health"),
-    "decline_other": ("muu syy", "other"),
-    "error_code": ("Virhekoodi", "Error code"),
-    "error_not_found_title": ("Sivua ei löydy", "Page not found"),
-    "error_not_found_text": (
-        "Tässä osoitteessa ei ole sivua, tai sinulla ei ole siihen pääsyä. Tarkista osoite tai "
-        "palaa etusivulle.",
-        "There is no page at this address, or you have no access to it. Check the address or "
-        "go back to the front page.",
-    ),
-    "error_forbidden_title": ("Ei käyttöoikeutta", "No access"),
-    "error_forbidden_text": (
-        "Roolillasi ei ole pääsyä tähän. Palaa etusivulle.",
-        "Your role has no access to this. Go back to the front page.",
-    ),
-    "error_conflict_title": ("Tieto on jo olemassa", "It exists already"),
-    "error_conflict_text": (
-        "Samanlainen tieto on jo tallennettu, tai sitä muutettiin samaan aikaan. Mitään ei "
-        "tallennettu: palaa edelliselle sivulle, muuta nimeä tai tietoa ja yritä uudelleen.",
-        "Something like this is stored already, or it changed at the same time. Nothing was "
-        "saved: go back, change the name or the data and try again.",
-    ),
-    "error_too_large_title": ("Tiedosto on liian suuri", "The file is too large"),
-    "error_too_large_text": (
-        "Lähetetty tiedosto tai lomake on liian suuri. Mitään ei tallennettu.",
-        "The file or form sent is too large. Nothing was saved.",
-    ),
-    "error_invalid_title": ("Osoite tai tieto ei kelpaa", "The address or data is not valid"),
-    "error_invalid_text": (
-        "Osoitteen tai lomakkeen jokin osa ei ole kelvollinen (esimerkiksi tunnus, jonka "
-        "pitäisi olla numero). Mitään ei tallennettu: palaa edelliselle sivulle.",
-        "Part of the address or form is not valid (say, an id that should be a number). "
-        "Nothing was saved: go back to the previous page.",
-    ),
-    "error_busy_title": ("Liian monta pyyntöä", "Too many requests"),
-    "error_busy_text": (
-        "Palvelu saa juuri nyt liikaa pyyntöjä. Odota hetki ja yritä uudelleen.",
-        "The service is getting too many requests. Wait a moment and try again.",
-    ),
-    "error_unavailable_title": ("Palvelu ei ole juuri nyt käytettävissä", "Unavailable just now"),
-    "error_unavailable_text": (
-        "Tietokantaan ei saada yhteyttä tai palvelu on kiireinen. Mitään ei tallennettu: yritä "
-        "hetken kuluttua uudelleen.",
-        "The database cannot be reached or the service is busy. Nothing was saved: try again "
-        "in a moment.",
-    ),
-    "error_internal_title": ("Palvelussa tapahtui virhe", "Something went wrong"),
-    "error_internal_text": (
-        "Pyyntöä ei voitu käsitellä, eikä mitään tallennettu. Virhe on kirjattu ylläpidolle. "
-        "Yritä uudelleen tai palaa etusivulle.",
-        "The request could not be handled and nothing was saved. The fault has been logged "
-        "for the administrators. Try again or go back to the front page.",
-    ),
-    "outcome_reason_needed": (
-        "Kieltäytymisen syy puuttuu: valitse syy ja kirjaa vaihe uudelleen.",
-        "The reason for declining is missing: choose a reason and record the step again.",
-    ),
-    "outcome_not_allowed": (
-        "Tätä vaihetta ei voi kirjata nyt: se ei seuraa ehdotuksen tähänastisista vaiheista.",
-        "This step cannot be recorded now: it does not follow from the proposal's steps so far.",
-    ),
-    "declined_by_person": ("henkilö kieltäytyi", "declined by the person"),
-    "declined_by_employer": ("työnantaja kieltäytyi", "declined by the employer"),
-    "work_trial_started": ("työkokeilu alkoi", "work trial started"),
-    "hired": ("palkattu", "hired"),
-    "employed_6_months": ("töissä 6 kk", "employed after 6 months"),
-    "ended": ("päättyi", "ended"),
-    "decline_reason": ("Kieltäytymisen syy", "Reason for declining"),
-    "none": ("—", "—"),
-    "compare_rulesets": ("Vertaa sääntöversioita", "Compare rule sets"),
-    "compare_button": ("Vertaa historiaan", "Compare on the history"),
-    "metric": ("Mittari", "Metric"),
-    "difference": ("Ero B − A (95 % luottamusväli)", "Difference B − A (95 % interval)"),
-    "changes": ("Muutokset", "Changes"),
-    "fairness": (
-        "Tasapuolisuus: näkyvyys ehdokaslistoilla suhteessa osuuteen (1 = tasa-arvo)",
-        "Fairness: exposure in candidate lists relative to share (1 = parity)",
-    ),
-    "request_activation": ("Pyydä käyttöönottoa", "Request activation"),
-    "requested": (
-        "Käyttöönottopyyntö lähetetty ylläpitäjälle.",
-        "Activation requested from an admin.",
-    ),
-    "activate": ("Ota käyttöön", "Activate"),
-    "activated": ("Sääntöversio otettu käyttöön.", "Rule set activated."),
-    "requests": ("Käyttöönottopyynnöt", "Activation requests"),
-    "edit_profile": ("Muokkaa profiilia", "Edit the profile"),
-    "save": ("Tallenna", "Save"),
-    "saved": ("Profiili tallennettu.", "Profile saved."),
-    "not_assessed": ("ei arvioitu", "not assessed"),
-    "source": ("Lähde", "Source"),
-    "assessed_on": ("Arvioitu", "Assessed on"),
-    "self_assessment": ("oma arvio", "self-assessment"),
-    "coordinator": ("koordinaattori", "coordinator"),
-    "role_coordinator": ("koordinaattori", "coordinator"),
-    "role_rekrypiste": ("Rekrypiste", "Rekrypiste"),
-    "role_analyst": ("analyytikko", "analyst"),
-    "role_admin": ("ylläpitäjä", "administrator"),
-    "physician": ("lääkäri", "physician"),
-    "kilograms": ("kg", "kg"),
-    "availability": ("Saatavuus", "Availability"),
-    "hours_min": ("Vähintään tuntia viikossa", "Hours a week, at least"),
-    "hours_max": ("Enintään tuntia viikossa", "Hours a week, at most"),
-    "licences": ("Luvat ja kortit", "Licences"),
-    "interests": ("Kiinnostukset", "Interests"),
-    "task_kinds": ("Tehtävätyypit", "Task kinds"),
-    "consent_to_matching": (
-        "Suostumus yhteensovitukseen (ilman sitä ei ehdoteta)",
-        "Consent to matching (without it, nobody is matched)",
-    ),
-    "profile_errors": ("Profiilia ei tallennettu:", "The profile was not saved:"),
-    "new_role": ("Uusi rooli mallista", "New role from a template"),
-    "template": ("Toimialan malli", "Sector template"),
-    "use_template": ("Käytä mallia", "Use the template"),
-    "role_title": ("Roolin nimi", "Role title"),
-    "keep_task": ("Mukana", "Include"),
-    "task_type": ("Tyyppi", "Type"),
-    "demands": ("Vaatimukset", "Demands"),
-    "accepted_adjustments": ("Hyväksytyt mukautukset", "Accepted adjustments"),
-    "save_role": ("Tallenna rooli ja tehtävät", "Save the role and its tasks"),
-    "role": ("Rooli ja tehtävät tallennettu.", "Role and tasks saved."),
-    "role_errors": ("Roolia ei tallennettu:", "The role was not saved:"),
-    "tailored_job": ("Täsmätyö", "Tailored job"),
-    "radius": ("Säde, km", "Radius, km"),
-    "compose_person": ("Kokoa täsmätyö lähialueelta", "Compose a tailored job nearby"),
-    "bundle_status": ("Tulos", "Result"),
-    "optimal": ("paras mahdollinen yhdistelmä", "the best combination"),
-    "below_minimum_hours": ("alle toivotun tuntimäärän", "below the wished hours"),
-    "no_feasible_task": ("ei sopivia tehtäviä", "no fitting tasks"),
-    "new_employer": ("Uusi työnantaja", "New employer"),
-    "business_id": ("Y-tunnus", "Business ID"),
-    "industry": ("Toimiala (TOL, 2 numeroa)", "Industry (TOL, 2 digits)"),
-    "street": ("Katuosoite", "Street address"),
-    "postal_code": ("Postinumero", "Postal code"),
-    "create": ("Luo", "Create"),
-    "created": ("Työnantaja luotu.", "Employer created."),
-    "employer_errors": ("Työnantajaa ei luotu:", "The employer was not created:"),
-    "task_number": ("Tehtävän numero", "Task number"),
-    "check": ("Tarkista", "Check"),
-    "wage_subsidy": ("Palkkatuki", "Wage subsidy"),
-    "job_coach": ("Työhönvalmentaja", "Job coach"),
-    "search_employers": ("Hae nimellä", "Search by name"),
+    "declined_by_person": N_("declined by the person"),
+    "declined_by_employer": N_("declined by the employer"),
+    "work_trial_started": N_("work trial started"),
+    "hired": N_("hired"),
+    "employed_6_months": N_("employed after 6 months"),
+    "ended": N_("ended"),
+    "requested": N_("Activation requested from an admin."),
+    "activated": N_("Rule set activated."),
+    "saved": N_("Profile saved."),
+    "self_assessment": N_("self-assessment"),
+    "coordinator": N_("coordinator"),
+    "role_coordinator": N_("coordinator"),
+    "role_rekrypiste": N_("Rekrypiste"),
+    "role_analyst": N_("analyst"),
+    "role_admin": N_("administrator"),
+    "physician": N_("physician"),
+    "optimal": N_("the best combination"),
+    "below_minimum_hours": N_("below the wished hours"),
+    "no_feasible_task": N_("no fitting tasks"),
+    "wage_subsidy": N_("Wage subsidy"),
+    "job_coach": N_("Job coach"),
 }
 
 
-def texts(lang: str) -> dict[str, str]:
-    """The UI's words in ``lang`` (fi or en)."""
-    column = 0 if lang == "fi" else 1
-    return {key: pair[column] for key, pair in TEXTS.items()}
+class _Texts(Mapping[str, str]):
+    """``TEXTS`` in one language, translated when read (templates write ``t[key]``)."""
+
+    def __init__(self, lang: str) -> None:
+        self._gettext = gettext_for(lang)
+
+    def __getitem__(self, key: str) -> str:
+        return self._gettext(TEXTS[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(TEXTS)
+
+    def __len__(self) -> int:
+        return len(TEXTS)
+
+
+def texts(lang: str) -> Mapping[str, str]:
+    """The keyed words in ``lang``."""
+    return _Texts(lang)

@@ -14,8 +14,11 @@ __all__ = [
     "DAY_PARTS",
     "N_SLOTS",
     "SLOT_IDS",
+    "day_label",
     "parse_slot",
+    "part_label",
     "slot_bits",
+    "slot_label",
     "slot_label_fi",
     "slots_from_bits",
 ]
@@ -52,6 +55,20 @@ def parse_slot(text: str) -> str:
 
 def slot_label_fi(slot_id: str) -> str:
     return _EN_TO_FI[slot_id]
+
+
+def day_label(day: str, lang: str) -> str:
+    """How a day is written in ``lang`` (``ma`` or ``mon``): the sheets' and the pages' form."""
+    return DAYS_FI[DAYS.index(day)] if lang == "fi" else day
+
+
+def part_label(part: str, lang: str) -> str:
+    return DAY_PARTS_FI[DAY_PARTS.index(part)] if lang == "fi" else part
+
+
+def slot_label(slot_id: str, lang: str) -> str:
+    """A slot as written in ``lang``: ``ma-aamu`` or ``mon-morning``."""
+    return slot_label_fi(slot_id) if lang == "fi" else slot_id
 
 
 def slot_bits(slots: Iterable[str]) -> int:

@@ -4,7 +4,7 @@
 function markScrollRegions() {
   for (const box of document.querySelectorAll(".scroll, .chart-box")) {
     if (box.scrollWidth > box.clientWidth + 1) {
-      const caption = box.querySelector("caption, [aria-label]");
+      const caption = box.querySelector("caption, :scope > [aria-label]");
       const heading = box.closest("section")?.querySelector("h2, h3");
       const name = caption?.getAttribute("aria-label") || caption?.textContent
         || heading?.textContent || document.title;
