@@ -10,6 +10,8 @@ from functools import cache, lru_cache
 from babel import Locale
 from babel.numbers import NumberPattern, parse_pattern
 
+from features.i18n import locale_for
+
 __all__ = ["number"]
 
 
@@ -18,7 +20,7 @@ def _format(lang: str, decimals: int) -> tuple[NumberPattern, Locale]:
     # Parsed once: a ranked list formats hundreds of numbers, and parsing the locale and the
     # pattern each time was most of an explanation's cost.
     pattern = "#,##0" + ("." + "#" * decimals if decimals > 0 else "")
-    return parse_pattern(pattern), Locale.parse("fi_FI" if lang == "fi" else "en_GB")
+    return parse_pattern(pattern), locale_for(lang)
 
 
 def number(value: float, lang: str, decimals: int = 1) -> str:

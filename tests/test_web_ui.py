@@ -5,6 +5,7 @@ switch, and role restrictions. Screenshots of the main pages go to docs/screensh
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -13,6 +14,7 @@ from urllib.parse import quote
 import pytest
 import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
+from babel.messages.pofile import read_po
 from playwright.sync_api import expect, sync_playwright
 
 from api.security import Role
@@ -23,6 +25,7 @@ from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade
 from api.storage.tables import AuditRow, JobseekerRow, ProposalRow
 from features.demo import build_world
+from features.i18n import catalogue_path
 
 # Screenshots go to a temporary folder unless asked for (TASMA_SCREENSHOTS=docs/screenshots
 # refreshes the README's): a test run never changes the tracked tree.
@@ -379,7 +382,7 @@ def test_rekrypiste_decomposes_a_role_from_a_sector_template(server, browser):
     page = _login(browser, base, "reko.rekrypiste", "salasana-2")
     page.locator("tbody tr td:first-child a").nth(1).click()
     page.get_by_role("link", name="Uusi rooli mallista").click()
-    page.get_by_label("Toimialan malli").select_option(label="Keittiöapulainen (kitchen_catering)")
+    page.get_by_label("Toimialan malli").select_option(label="Keittiöapulainen (Keittiö ja ruokapalvelut)")
     page.get_by_role("button", name="Käytä mallia").click()
     page.get_by_label("Roolin nimi").fill("Keittiöapulainen, lounasravintola")
     first = page.locator("fieldset.task").first
@@ -596,6 +599,35 @@ def test_axe_finds_nothing_serious_on_any_page(server, browser, size):
     for _moment, _page in _visit_every_page(browser, base, accessible, **size):
         pass
     assert not found, "\n".join(found)
+
+
+_CODE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")  # kitchen_catering, hit_rate_10, …
+
+
+def _english_messages() -> list[str]:
+    """Every catalogue message of two words or more whose Finnish differs from the English."""
+    with catalogue_path("fi").open("rb") as po:
+        catalogue = read_po(po, locale="fi")
+    return [m.id for m in catalogue
+            if m.id and " " in m.id and "%" not in m.id and m.string != m.id]  # fmt: skip
+
+
+def test_finnish_pages_show_no_codes_and_no_english(server, browser):
+    base, _engine = server
+    english = _english_messages()
+    found: list[str] = []
+
+    def finnish(page, address):
+        text = page.evaluate("""() => [document.body.innerText,
+            ...[...document.querySelectorAll('[aria-label],[title],[placeholder]')].map(e =>
+              [e.getAttribute('aria-label'), e.getAttribute('title'), e.getAttribute('placeholder')]
+              .filter(Boolean).join(' '))].join('\\n')""")
+        found.extend(f"{address}: code {c!r}" for c in set(_CODE.findall(text)))
+        found.extend(f"{address}: English {m!r}" for m in english if m in text)
+
+    for _moment, _page in _visit_every_page(browser, base, finnish):
+        pass
+    assert not found, "\n".join(sorted(found))
 
 
 def test_lists_page_through_everyone_in_order_and_lose_nobody(server, browser):

@@ -70,7 +70,7 @@ from features.catalogue.schedule import (
 )
 from features.demo.templates import BASELINE, ROLE_TEMPLATES, RoleTemplate, role_from_template
 from features.errors import ConflictError, InvalidInputError, NotFoundError, TasmaError
-from features.i18n import pgettext_for, translations
+from features.i18n import date_text, datetime_text, pgettext_for, translations
 from features.numbers import number
 from features.schemas import JobseekerProfile, JobseekerStatus, OutcomeEvent
 from features.schemas.employer import ContactChannel, Employer
@@ -120,6 +120,9 @@ def _num(value: float, lang: str, decimals: int = 1, signed: bool = False) -> st
 
 
 templates.env.filters["num"] = _num
+templates.env.filters["date"] = date_text
+templates.env.filters["datetime"] = datetime_text
+templates.env.filters["sector"] = lambda code, lang: getattr(SECTORS.get(code), lang, code)
 templates.env.filters["industry"] = lambda code, lang: getattr(INDUSTRIES.get(code), lang)
 COOKIE = SESSION
 HOME = {
@@ -338,7 +341,7 @@ def _capacities(profile: Any, lang: str) -> list[dict[str, Any]]:
             "text": level.fi if lang == "fi" else level.en,
             "hard": rating.hard_limit,
             "source": rating.source.value,
-            "assessed_on": rating.assessed_on.isoformat(),
+            "assessed_on": rating.assessed_on,
         })  # fmt: skip
     return rows
 

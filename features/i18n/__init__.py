@@ -12,10 +12,13 @@ when one of them has no Finnish. Swedish is ready to add: ``pybabel init -l sv``
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 
+from babel import Locale
+from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -24,6 +27,7 @@ DOMAIN = "tasma"
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = ("fi", "en")
 DEFAULT_LANGUAGE = "fi"
+_LOCALES = {"fi": "fi_FI", "en": "en_GB", "sv": "sv_FI"}
 
 
 def catalogue_path(lang: str) -> Path:
@@ -57,3 +61,19 @@ def pgettext_for(lang: str) -> Callable[[str, str], str]:
 def N_(message: str) -> str:  # noqa: N802 — gettext's own name for "mark, translate later"
     """Marks ``message`` for extraction; it is translated where it is shown."""
     return message
+
+
+@cache
+def locale_for(lang: str) -> Locale:
+    """The Babel locale whose numbers and dates a page in ``lang`` uses."""
+    return Locale.parse(_LOCALES.get(lang, _LOCALES[DEFAULT_LANGUAGE]))
+
+
+def date_text(day: date, lang: str) -> str:
+    """``1.12.2026`` in Finnish, ``01/12/2026`` in English."""
+    return format_date(day, format="short", locale=locale_for(lang))
+
+
+def datetime_text(moment: datetime, lang: str) -> str:
+    """A date and a time of day in ``lang``'s own way (``1.12.2026 klo 20.45``)."""
+    return format_datetime(moment, format="short", locale=locale_for(lang))
