@@ -27,7 +27,8 @@ from features.catalogue import (
     TASK_KINDS,
 )
 from features.catalogue.adjustments import PROVIDER_NAMES
-from features.catalogue.schedule import SLOT_IDS, slot_label_fi
+from features.catalogue.schedule import SLOT_IDS, slot_label
+from features.i18n import LANGUAGES, N_, gettext_for, ngettext_for
 from features.matchability import reason_text
 from features.numbers import number
 from features.pipeline.encoders import EXPOSURE, adjustment_lowering_table
@@ -177,16 +178,17 @@ def _name(cid: str, lang: str) -> str:
     return c.name_fi if lang == "fi" else c.name_en
 
 
+def _adjustment_name(adjustment_id: str, lang: str) -> str:
+    adj = ADJUSTMENTS[adjustment_id]
+    return adj.name_fi if lang == "fi" else adj.name_en
+
+
 def _km(value: float, lang: str) -> str:
     return number(value, lang)
 
 
 def _hours(value: float, lang: str) -> str:
     return number(value, lang, 2)
-
-
-def _slot(slot: str, lang: str) -> str:
-    return slot_label_fi(slot) if lang == "fi" else slot
 
 
 _SOFT_SKILLS = np.array(
@@ -382,7 +384,7 @@ def _assemble(
     # Most demanded first: what matters most for this task is assessed first.
     explanation.to_assess.sort(key=lambda cid: -(dems[CHARACTERISTIC_IDS.index(cid)] or 0))
     explanation.sentences = {
-        lang: _sentences(explanation, people, tasks, scores, p, lang) for lang in ("fi", "en")
+        lang: _sentences(explanation, people, tasks, scores, p, lang) for lang in LANGUAGES
     }
     return explanation
 
@@ -415,7 +417,7 @@ def _sentences(
     p: int,
     lang: str,
 ) -> list[str]:
-    fi = lang == "fi"
+    _ = gettext_for(lang)
     i, j = int(scores.person_rows[p]), int(scores.task_rows[p])
     out: list[str] = []
     lo, hi = e.person_hours
@@ -423,69 +425,56 @@ def _sentences(
         out.append(_headline(e, lang))
         out.extend(_limit_sentences(e, lang))
         out.extend(_typical_sentences(e, lang))
-        if fi:
-            out.append(
-                f"{_km(e.distance_km, lang)} km, {_hours(e.task_hours, lang)} h viikossa "
-                f"(toive {_hours(lo, lang)}–{_hours(hi, lang)} h), "
-                + ("kaikki vuorot sopivat." if not e.missing_slots else "osa vuoroista ei sovi.")
-            )
-        else:
-            out.append(
-                f"{_km(e.distance_km, lang)} km away, {_hours(e.task_hours, lang)} h a week "
-                f"(wants {_hours(lo, lang)}–{_hours(hi, lang)} h), "
-                + ("free for every slot." if not e.missing_slots else "not free for every slot.")
-            )
+        where = {"km": _km(e.distance_km, lang), "hours": _hours(e.task_hours, lang),
+                 "low": _hours(lo, lang), "high": _hours(hi, lang)}  # fmt: skip
+        out.append(
+            _("%(km)s km away, %(hours)s h a week (wants %(low)s–%(high)s h), free for every slot.")
+            % where if not e.missing_slots else
+            _("%(km)s km away, %(hours)s h a week (wants %(low)s–%(high)s h), not free for every "
+              "slot.") % where
+        )  # fmt: skip
     else:
-        out.append("Ei sovi:" if fi else "Does not fit:")
+        out.append(_("Does not fit:"))
         out.extend(_failure_sentences(e, people, tasks, scores, p, lang))
     restricted = {n.id for n in e.limits}  # said already, in the limit's own sentence
     for note in e.adjustments:
         adj = ADJUSTMENTS[note.id]
-        who = PROVIDER_NAMES[adj.provider][0 if fi else 1]
-        cost = _COST_SHORT[adj.cost_class.name.lower()][0 if fi else 1]
         for cid in note.closes:
             if cid in restricted:
                 continue
             c = CHARACTERISTIC_IDS.index(cid)
-            need = _level_text(cid, tasks.demand[j, c], lang)
-            can = _level_text(cid, people.capacity[i, c], lang)
-            if fi:
-                out.append(
-                    f"{_name(cid, lang)}: tehtävässä {need}, henkilölle sopii {can}. "
-                    f"Mukautus: {adj.name_fi} ({who}, {cost}) – silloin sopii."
-                )
-            else:
-                out.append(
-                    f"{_name(cid, lang)} is limited: the task needs {need}; the person "
-                    f"manages {can}. {adj.name_en} ({who}, {cost}) makes it fit."
-                )
+            out.append(
+                _("%(name)s is limited: the task needs %(need)s; the person manages %(can)s. "
+                  "%(adjustment)s (%(provider)s, %(cost)s) makes it fit.") % {
+                    "name": _name(cid, lang),
+                    "need": _level_text(cid, tasks.demand[j, c], lang),
+                    "can": _level_text(cid, people.capacity[i, c], lang),
+                    "adjustment": _adjustment_name(note.id, lang),
+                    "provider": PROVIDER_NAMES[adj.provider][LANGUAGES.index(lang)],
+                    "cost": _(_COST_SHORT[adj.cost_class.name.lower()]),
+                }
+            )  # fmt: skip
     if e.feasible and e.assessed is False and (e.to_assess or e.check_with_employer):
         pass  # the headline already says what to assess or check
     elif e.to_assess:
-        out.append(("Arvioitava: " if fi else "To be assessed: ") + _names(e.to_assess, lang))
+        out.append(_("To be assessed: %(names)s") % {"names": _names(e.to_assess, lang)})
     strengths = e.unused_strengths
     if strengths:
-        out.append(
-            f"Vahvuudet jäävät käyttämättä: {_names(strengths, lang)}." if fi
-            else f"Strengths left unused: {_names(strengths, lang)}."
-        )  # fmt: skip
+        out.append(_("Strengths left unused: %(names)s.") % {"names": _names(strengths, lang)})
     matches = []
     if e.interest_sector:
         sector = SECTORS.get(SECTORS.ids[tasks.sector[j]])
-        matches.append(f"ala {sector.fi}" if fi else f"sector {sector.en}")
+        matches.append(_("sector %(name)s") % {"name": getattr(sector, lang)})
     if e.interest_kind:
         kind = TASK_KINDS.get(TASK_KINDS.ids[tasks.kind[j]])
-        matches.append(f"tehtävälaji {kind.fi}" if fi else f"kind of task {kind.en}")
+        matches.append(_("kind of task %(name)s") % {"name": getattr(kind, lang)})
     if matches:
-        out.append(
-            ("Vastaa kiinnostuksia: " if fi else "Matches interests: ") + ", ".join(matches) + "."
-        )
+        out.append(_("Matches interests: %(what)s.") % {"what": ", ".join(matches)})
     if e.matched_skills:
-        out.append(("Taidot: " if fi else "Has the skills: ") + ", ".join(e.matched_skills) + ".")
+        out.append(_("Has the skills: %(skills)s.") % {"skills": ", ".join(e.matched_skills)})
     if e.required_licences and "licences" not in e.failures:
-        names = ", ".join(LICENCES.get(x).fi if fi else LICENCES.get(x).en
-                          for x in e.required_licences)  # fmt: skip
-        out.append(f"Vaaditut luvat kunnossa: {names}." if fi else f"Holds the licences: {names}.")
+        names = ", ".join(getattr(LICENCES.get(x), lang) for x in e.required_licences)
+        out.append(_("Holds the licences: %(names)s.") % {"names": names})
     return out
 
 
@@ -497,7 +486,8 @@ def _names(cids: list[str], lang: str) -> str:
     shown = ", ".join(_name(c, lang) for c in cids[:SHOWN])
     more = len(cids) - SHOWN
     if more > 0:
-        shown += f" ja {more} muuta" if lang == "fi" else f" and {more} more"
+        _ = gettext_for(lang)
+        shown += _(" and %(more)s more") % {"more": more}
     return shown
 
 
@@ -509,39 +499,33 @@ def _short(cid: str, value: float, lang: str) -> str:
 def _headline(e: Explanation, lang: str) -> str:
     """What kind of suggestion this is, first: a fit, a fit with conditions, or something to
     check or assess before it can be proposed — never "fits" for what is not known."""
-    fi = lang == "fi"
+    _ = gettext_for(lang)
     if e.limits_unchecked:
         names = ", ".join(
             f"{_name(c, lang)} '{_short(c, _capacity_of(e, c), lang)}'" for c in e.limits_unchecked
         )
-        return (
-            f"Tarkistettava ennen ehdotusta – lääkärin rajoitus: {names}. Tehtävän vaatimusta "
-            "ei ole arvioitu: kysy työnantajalta." if fi else
-            f"Check before proposing – a physician's restriction: {names}. The task's demand "
+        return _(
+            "Check before proposing – a physician's restriction: %(names)s. The task's demand "
             "is not rated: ask the employer."
-        )  # fmt: skip
+        ) % {"names": names}
     if not e.assessed:
         if e.to_assess:
-            return (
-                f"Mahdollinen – arvioitava ensin: {_names(e.to_assess, lang)} (tehtävä vaatii "
-                "niitä)." if fi else
-                f"Possible – assess first: {_names(e.to_assess, lang)} (the task demands them)."
-            )  # fmt: skip
+            return _("Possible – assess first: %(names)s (the task demands them).") % {
+                "names": _names(e.to_assess, lang)
+            }
         if e.check_with_employer:
-            return (
-                f"Mahdollinen – tarkista työnantajalta: {_names(e.check_with_employer, lang)} "
-                "(tehtävä ei kerro vaatimusta, henkilöllä on rajoitus)." if fi else
-                f"Possible – check with the employer: {_names(e.check_with_employer, lang)} "
-                "(the task does not rate it; the person is limited there)."
-            )  # fmt: skip
-        return (
-            f"Mahdollinen – toimintakyky arvioimatta ({e.unrated_elsewhere} kohtaa)." if fi
-            else f"Possible – work ability not assessed ({e.unrated_elsewhere} items)."
-        )  # fmt: skip
+            return _(
+                "Possible – check with the employer: %(names)s (the task does not rate it; the "
+                "person is limited there)."
+            ) % {"names": _names(e.check_with_employer, lang)}
+        return _("Possible – work ability not assessed (%(n)s items).") % {"n": e.unrated_elsewhere}
     n_adj = len(e.adjustments)
-    if fi:
-        return "Sopii." if n_adj == 0 else f"Sopii mukautuksin ({n_adj})."
-    return "Fits." if n_adj == 0 else f"Fits with {n_adj} adjustment{'s' * (n_adj > 1)}."
+    if n_adj == 0:
+        return _("Fits.")
+    ngettext = ngettext_for(lang)
+    return ngettext("Fits with %(n)s adjustment.", "Fits with %(n)s adjustments.", n_adj) % {
+        "n": n_adj
+    }
 
 
 def _capacity_of(e: Explanation, cid: str) -> float:
@@ -553,45 +537,41 @@ def _limit_sentences(e: Explanation, lang: str) -> list[str]:
     """Each physician's restriction and recommendation in the person's own terms: met through
     an adjustment (a condition from the first day), holding as the work is, or — for a
     recommendation — exceeded within what the rule set tolerates."""
-    fi = lang == "fi"
+    _ = gettext_for(lang)
     out = []
     for note in e.limits:
-        name, limit = _name(note.id, lang), _short(note.id, note.limit, lang)
-        demand, after = _short(note.id, note.demand, lang), _short(note.id, note.demand_after, lang)
-        adj = ", ".join((ADJUSTMENTS[a].name_fi if fi else ADJUSTMENTS[a].name_en) for a in note.by)
+        words = {
+            "name": _name(note.id, lang),
+            "limit": _short(note.id, note.limit, lang),
+            "demand": _short(note.id, note.demand, lang),
+            "after": _short(note.id, note.demand_after, lang),
+            "adjustment": ", ".join(_adjustment_name(a, lang) for a in note.by),
+        }
         if note.kind == "restriction" and note.by and note.holds:
-            out.append(
-                f"Lääkärin rajoitus täyttyy vain mukautuksella {adj}: oltava käytössä "
-                f"ensimmäisestä päivästä. {name}: raja '{limit}' – tehtävässä '{demand}', "
-                f"mukautuksella '{after}'." if fi else
-                f"The physician's restriction is met only with {adj}: it must be in place from "
-                f"the first day. {name}: limit '{limit}' – the task needs '{demand}', with the "
-                f"adjustment '{after}'."
-            )  # fmt: skip
+            out.append(_(
+                "The physician's restriction is met only with %(adjustment)s: it must be in place "
+                "from the first day. %(name)s: limit '%(limit)s' – the task needs '%(demand)s', "
+                "with the adjustment '%(after)s'."
+            ) % words)  # fmt: skip
         elif note.kind == "restriction" and note.holds:
             out.append(
-                f"{name}: lääkärin rajoitus '{limit}' – tehtävässä '{demand}'." if fi
-                else f"{name}: physician's restriction '{limit}' – the task needs '{demand}'."
-            )  # fmt: skip
+                _("%(name)s: physician's restriction '%(limit)s' – the task needs '%(demand)s'.")
+                % words
+            )
         elif note.kind == "recommendation" and note.by and note.holds:
-            out.append(
-                f"{name}: lääkärin suositus '{limit}' – tehtävässä '{demand}', mukautuksella "
-                f"{adj} '{after}'." if fi else
-                f"{name}: physician's recommendation '{limit}' – the task needs '{demand}', "
-                f"with {adj} '{after}'."
-            )  # fmt: skip
+            out.append(_(
+                "%(name)s: physician's recommendation '%(limit)s' – the task needs '%(demand)s', "
+                "with %(adjustment)s '%(after)s'."
+            ) % words)  # fmt: skip
         elif note.kind == "recommendation" and note.holds:
-            out.append(
-                f"{name}: lääkärin suositus '{limit}' – tehtävässä '{demand}'." if fi
-                else f"{name}: physician's recommendation '{limit}' – the task needs '{demand}'."
-            )  # fmt: skip
+            out.append(_(
+                "%(name)s: physician's recommendation '%(limit)s' – the task needs '%(demand)s'."
+            ) % words)  # fmt: skip
         elif note.kind == "recommendation" and e.feasible:
-            out.append(
-                f"{name}: tehtävä ylittää lääkärin suosituksen '{limit}' ('{after}'); "
-                "sääntökokonaisuus sallii tämän – keskustele lääkärin suosituksesta." if fi
-                else f"{name}: the work exceeds the physician's recommendation '{limit}' "
-                f"('{after}'); the rule set tolerates it – discuss the recommendation."
-            )  # fmt: skip
+            out.append(_(
+                "%(name)s: the work exceeds the physician's recommendation '%(limit)s' "
+                "('%(after)s'); the rule set tolerates it – discuss the recommendation."
+            ) % words)  # fmt: skip
     return out
 
 
@@ -599,7 +579,7 @@ def _typical_sentences(e: Explanation, lang: str) -> list[str]:
     """What rests on the kind's typical demands rather than the workshop's ratings: the
     unchecked restrictions (with what the kind usually demands), and the typical demands the
     person is at the edge of — the ones to confirm with the employer."""
-    fi = lang == "fi"
+    _ = gettext_for(lang)
     out = []
     rows = [e.comparison[CHARACTERISTIC_IDS.index(c)] for c in e.limits_unchecked]
     usual = [
@@ -607,18 +587,12 @@ def _typical_sentences(e: Explanation, lang: str) -> list[str]:
         for row in rows if row.typical and row.demand is not None
     ]  # fmt: skip
     if usual:
-        out.append(
-            f"Tehtävätyypissä tavallisesti: {', '.join(usual)} (ei arvioitu tälle tehtävälle)."
-            if fi else
-            f"Usual for this kind of task: {', '.join(usual)} (not rated for this task)."
-        )  # fmt: skip
+        out.append(_("Usual for this kind of task: %(demands)s (not rated for this task).")
+                   % {"demands": ", ".join(usual)})  # fmt: skip
     edge = e.typical_to_confirm
     if edge:
-        out.append(
-            f"Arvio tehtävätyypin perusteella, varmista työnantajalta: {_names(edge, lang)}."
-            if fi else
-            f"Estimated from the kind of task, confirm with the employer: {_names(edge, lang)}."
-        )  # fmt: skip
+        out.append(_("Estimated from the kind of task, confirm with the employer: %(names)s.")
+                   % {"names": _names(edge, lang)})  # fmt: skip
     return out
 
 
@@ -630,38 +604,36 @@ def _failure_sentences(
     p: int,
     lang: str,
 ) -> list[str]:
-    fi = lang == "fi"
+    _ = gettext_for(lang)
     i, j = int(scores.person_rows[p]), int(scores.task_rows[p])
     out = []
     for failure in e.failures:
         if failure == "not_matchable":
             out.append(reason_text(str(people.not_matchable_reason[i]), lang))
         elif failure == "not_hand_over":
-            out.append("Ydintehtävä: työnantaja ei ole luovuttanut sitä." if fi
-                       else "A core task: the employer has not handed it over.")  # fmt: skip
+            out.append(_("A core task: the employer has not handed it over."))
         elif failure in ("hard_limit", "over_demand"):
             for row in e.comparison:
                 if row.status not in ("hard_limit", "over") or row.capacity is None:
                     continue
                 if (failure == "hard_limit") != row.hard_limit:
                     continue
-                need = _level_text(row.id, row.demand or 0, lang)
-                can = _level_text(row.id, row.capacity, lang)
+                words = {
+                    "name": _name(row.id, lang),
+                    "need": _level_text(row.id, row.demand or 0, lang),
+                    "can": _level_text(row.id, row.capacity, lang),
+                }
                 if row.hard_limit:
-                    out.append(
-                        f"Lääkärin rajoitus, {_name(row.id, lang)}: tehtävässä {need}, raja {can}; "
-                        "työnantajan hyväksymät, työtä muuttavat mukautukset eivät riitä." if fi
-                        else f"Physician's restriction ({_name(row.id, lang)}): the task needs "
-                        f"{need}, the limit is {can}; the adjustments the employer accepts that "
-                        "change the work do not bring it within."
-                    )  # fmt: skip
+                    out.append(_(
+                        "Physician's restriction (%(name)s): the task needs %(need)s, the limit is "
+                        "%(can)s; the adjustments the employer accepts that change the work do "
+                        "not bring it within."
+                    ) % words)  # fmt: skip
                 else:
-                    out.append(
-                        f"{_name(row.id, lang)}: tehtävässä {need}, henkilölle sopii {can}; "
-                        "työnantajan hyväksymät mukautukset eivät riitä." if fi else
-                        f"{_name(row.id, lang)} is limited: the task needs {need}; the person "
-                        f"manages {can}; the adjustments the employer accepts do not close it."
-                    )  # fmt: skip
+                    out.append(_(
+                        "%(name)s is limited: the task needs %(need)s; the person manages %(can)s; "
+                        "the adjustments the employer accepts do not close it."
+                    ) % words)  # fmt: skip
             if failure == "hard_limit":
                 for k, cid in enumerate(KG_IDS):
                     if scores.kg_over[p, k] and people.hard[i, CHARACTERISTIC_IDS.index(cid)]:
@@ -675,76 +647,50 @@ def _failure_sentences(
         elif failure == "licences":
             missing = [LICENCES.get(x) for x in e.required_licences
                        if not (int(people.licences[i]) >> LICENCES.index(x)) & 1]  # fmt: skip
-            names = ", ".join(m.fi if fi else m.en for m in missing)
-            out.append(f"Vaatii: {names}." if fi else f"Requires: {names}.")
+            names = ", ".join(getattr(m, lang) for m in missing)
+            out.append(_("Requires: %(names)s.") % {"names": names})
         elif failure == "distance":
-            out.append(f"Matka {_km(e.distance_km, lang)} km on liian pitkä." if fi
-                       else f"{_km(e.distance_km, lang)} km away is too far.")  # fmt: skip
+            out.append(_("%(km)s km away is too far.") % {"km": _km(e.distance_km, lang)})
         elif failure == "schedule":
-            slots = ", ".join(_slot(s, lang) for s in e.missing_slots)
-            out.append(f"Henkilö ei ole käytettävissä: {slots}." if fi
-                       else f"The person is not free for: {slots}.")  # fmt: skip
+            slots = ", ".join(slot_label(s, lang) for s in e.missing_slots)
+            out.append(_("The person is not free for: %(slots)s.") % {"slots": slots})
         elif failure == "hours":
-            hi = e.person_hours[1]
-            out.append(
-                f"{_hours(e.task_hours, lang)} h viikossa; henkilö tekee enintään "
-                f"{_hours(hi, lang)} h." if fi else
-                f"{_hours(e.task_hours, lang)} h a week; the person works at most "
-                f"{_hours(hi, lang)} h."
-            )  # fmt: skip
+            out.append(_("%(hours)s h a week; the person works at most %(most)s h.") % {
+                "hours": _hours(e.task_hours, lang), "most": _hours(e.person_hours[1], lang)
+            })  # fmt: skip
         elif failure == "unknown":
             names = _names(e.to_assess + e.check_with_employer + e.limits_unchecked, lang)
-            out.append(f"Arvioitava ensin: {names}." if fi else f"To be assessed first: {names}.")
+            out.append(_("To be assessed first: %(names)s.") % {"names": names})
         elif failure == "limit_unchecked":
-            names = _names(e.limits_unchecked, lang)
-            out.append(
-                f"Lääkärin rajoitus ({names}): tehtävän vaatimusta ei ole arvioitu." if fi
-                else f"Physician's restriction ({names}): the task's demand is not rated."
-            )  # fmt: skip
+            out.append(_("Physician's restriction (%(names)s): the task's demand is not rated.")
+                       % {"names": _names(e.limits_unchecked, lang)})  # fmt: skip
     return out
 
 
 def _kg_sentence(cid: str, demand: float, capacity: float, lang: str) -> str:
-    if lang == "fi":
-        return (f"{_name(cid, lang)}: kuormat {number(demand, lang)} kg, henkilölle sopii "
-                f"{number(capacity, lang)} kg.")  # fmt: skip
-    return (f"{_name(cid, lang)}: loads of {number(demand, lang)} kg; the person manages "
-            f"{number(capacity, lang)} kg.")  # fmt: skip
+    _ = gettext_for(lang)
+    return _("%(name)s: loads of %(demand)s kg; the person manages %(can)s kg.") % {
+        "name": _name(cid, lang), "demand": number(demand, lang), "can": number(capacity, lang)
+    }  # fmt: skip
 
 
 _COST_SHORT = {
-    "none": ("ei kustannuksia", "no cost"),
-    "low": ("pieni kustannus", "low cost"),
-    "medium": ("kohtalainen kustannus", "medium cost"),
-    "high": ("suuri kustannus", "high cost"),
+    "none": N_("no cost"),
+    "low": N_("low cost"),
+    "medium": N_("medium cost"),
+    "high": N_("high cost"),
 }
 
 
 def employer_summary(e: Explanation) -> dict[str, Any]:
     """What employer-facing staff may know of a fit: whether it fits, in words, and the
     adjustments to arrange — never capacities, physician's limits, distance or hours wanted."""
-    n_adj = len(e.adjustments)
-    hours_fi, hours_en = _hours(e.task_hours, "fi"), _hours(e.task_hours, "en")
-    if e.feasible and e.limits_unchecked:
-        # Employer-facing staff learn that something is to be checked, never the limit itself.
-        fi = f"Tarkistettava ennen ehdotusta (koordinaattori varmistaa), {hours_fi} h viikossa."
-        en = f"To be checked before proposing (the coordinator confirms), {hours_en} h a week."
-    elif e.feasible and not e.assessed:
-        fi = f"Mahdollinen – arviointi kesken, {hours_fi} h viikossa."
-        en = f"Possible – assessment not complete, {hours_en} h a week."
-    elif e.feasible:
-        head_fi = "Sopii" if n_adj == 0 else f"Sopii mukautuksin ({n_adj})"
-        fi = f"{head_fi}, {hours_fi} h viikossa."
-        en = (
-            "Fits" if n_adj == 0 else f"Fits with {n_adj} adjustment{'s' * (n_adj > 1)}"
-        ) + f", {hours_en} h a week."
-    else:
-        fi, en = "Ei sovi.", "Does not fit."
     conditions = {a for n in e.limits for a in n.by}
+    fit = {lang: _employer_fit(e, lang) for lang in LANGUAGES}
     return {
         "task_id": e.task_id,
         "feasible": e.feasible,
-        "fit": {"fi": fi, "en": en},
+        "fit": fit,
         "adjustments": [
             {
                 "id": a.id,
@@ -758,3 +704,27 @@ def employer_summary(e: Explanation) -> dict[str, Any]:
             for a in e.adjustments
         ],
     }
+
+
+def _employer_fit(e: Explanation, lang: str) -> str:
+    _ = gettext_for(lang)
+    hours = {"hours": _hours(e.task_hours, lang)}
+    if e.feasible and e.limits_unchecked:
+        # Employer-facing staff learn that something is to be checked, never the limit itself.
+        return (
+            _("To be checked before proposing (the coordinator confirms), %(hours)s h a week.")
+            % hours
+        )
+    if e.feasible and not e.assessed:
+        return _("Possible – assessment not complete, %(hours)s h a week.") % hours
+    if e.feasible and not e.adjustments:
+        return _("Fits, %(hours)s h a week.") % hours
+    if e.feasible:
+        n = len(e.adjustments)
+        ngettext = ngettext_for(lang)
+        return ngettext(
+            "Fits with %(n)s adjustment, %(hours)s h a week.",
+            "Fits with %(n)s adjustments, %(hours)s h a week.",
+            n,
+        ) % {"n": n, **hours}
+    return _("Does not fit.")

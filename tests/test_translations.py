@@ -44,10 +44,16 @@ def test_every_marked_string_is_in_the_catalogue_and_nothing_else(marked, lang):
     assert held - marked == set(), "left over from code that no longer exists"
 
 
+def _strings(string: str | tuple[str, ...]) -> tuple[str, ...]:
+    return string if isinstance(string, tuple) else (string,)
+
+
 def test_every_finnish_translation_is_there_and_keeps_the_placeholders():
     with catalogue_path("fi").open("rb") as po:
         catalogue = read_po(po, locale="fi")
-    untranslated = [m.id for m in catalogue if m.id and (not m.string or m.fuzzy)]
+    untranslated = [
+        m.id for m in catalogue if m.id and (m.fuzzy or not all(_strings(m.string)))
+    ]
     assert untranslated == []
     problems = [(m.id, [str(e) for e in errors]) for m, errors in catalogue.check()]
     assert problems == []  # python-format placeholders in the msgstr match the msgid's

@@ -52,6 +52,11 @@ def gettext_for(lang: str) -> Callable[[str], str]:
     return translations(lang).gettext
 
 
+def ngettext_for(lang: str) -> Callable[[str, str, int], str]:
+    """Singular or plural by ``n``: ``ngettext_for(lang)("%(n)s day", "%(n)s days", n)``."""
+    return translations(lang).ngettext
+
+
 def pgettext_for(lang: str) -> Callable[[str, str], str]:
     """Like ``gettext_for`` for a message whose words depend on where it is shown."""
     catalogue = translations(lang)
