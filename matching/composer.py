@@ -30,6 +30,7 @@ from features.catalogue.adjustments import PROVIDER_NAMES
 from features.catalogue.schedule import N_SLOTS, SLOT_IDS
 from features.errors import InvalidInputError, NotFoundError
 from features.geo import haversine_km
+from features.i18n import LANGUAGES, N_, gettext_for, ngettext_for
 from features.numbers import number
 from features.pipeline.encoders import EXPOSURE, adjustment_lowering_table
 from features.pipeline.matrices import PeopleMatrix, TaskMatrix
@@ -222,54 +223,46 @@ def _describe(bundle: Bundle, people: PeopleMatrix, i: int) -> Bundle:
         supports.append("workplace_adjustment_subsidy")
     bundle.supports = supports
     lo, hi = float(people.hours_min[i]), float(people.hours_max[i])
-    support_names = {
-        "wage_subsidy": ("palkkatuki", "wage subsidy"),
-        "job_coach": ("työhönvalmentaja", "job coach"),
-        "workplace_adjustment_subsidy": ("työolosuhteiden järjestelytuki",
-                                         "workplace adjustment subsidy"),
-    }  # fmt: skip
-    sentences: dict[str, list[str]] = {"fi": [], "en": []}
-    if bundle.status == "no_feasible_task":
-        sentences["fi"].append("Yksikään tehtävä ei sovi; katso kunkin tehtävän syyt.")
-        sentences["en"].append("No task fits; see each task's reasons.")
-    else:
-        n = len(bundle.task_ids)
-        places = len(bundle.employer_ids)
-        sentences["fi"].append(
-            f"{n} tehtävä{'ä' * (n != 1)}, yhteensä {_fi(bundle.hours)} h viikossa "
-            f"(toive {_fi(lo)}–{_fi(hi)} h), {places} työpaikka{'a' * (places != 1)}."
-        )
-        sentences["en"].append(
-            f"{n} task{'s' * (n != 1)}, {_en(bundle.hours)} h a week in all "
-            f"(wants {_en(lo)}–{_en(hi)} h), "
-            f"at {len(bundle.employer_ids)} workplace{'s' * (len(bundle.employer_ids) != 1)}."
-        )
-        if bundle.status == "below_minimum_hours":
-            sentences["fi"].append(f"Tunnit jäävät alle toiveen ({_fi(lo)} h).")
-            sentences["en"].append(f"Below the person's minimum of {_en(lo)} h.")
-        for a in bundle.adjustments:
-            adj = ADJUSTMENTS[a]
-            sentences["fi"].append(f"Mukautus: {adj.name_fi} ({PROVIDER_NAMES[adj.provider][0]}).")
-            sentences["en"].append(
-                f"Adjustment: {adj.name_en} ({PROVIDER_NAMES[adj.provider][1]})."
-            )
-        if supports:
-            sentences["fi"].append(
-                "Haettavat tuet: " + ", ".join(support_names[s][0] for s in supports) + "."
-            )
-            sentences["en"].append(
-                "Supports to apply for: " + ", ".join(support_names[s][1] for s in supports) + "."
-            )
-    bundle.sentences = sentences
+    bundle.sentences = {
+        lang: _bundle_sentences(bundle, supports, lo, hi, lang) for lang in LANGUAGES
+    }
     return bundle
 
 
-def _fi(value: float) -> str:
-    return number(value, "fi", 2)
+_SUPPORT_NAMES = {
+    "wage_subsidy": N_("wage subsidy"),
+    "job_coach": N_("job coach"),
+    "workplace_adjustment_subsidy": N_("workplace adjustment subsidy"),
+}
 
 
-def _en(value: float) -> str:
-    return number(value, "en", 2)
+def _bundle_sentences(
+    bundle: Bundle, supports: list[str], lo: float, hi: float, lang: str
+) -> list[str]:
+    _, ngettext = gettext_for(lang), ngettext_for(lang)
+    if bundle.status == "no_feasible_task":
+        return [_("No task fits; see each task's reasons.")]
+    n, places = len(bundle.task_ids), len(bundle.employer_ids)
+    out = [_("%(tasks)s, %(hours)s h a week in all (wants %(low)s–%(high)s h), at %(places)s.") % {
+        "tasks": ngettext("%(n)s task", "%(n)s tasks", n) % {"n": n},
+        "hours": number(bundle.hours, lang, 2),
+        "low": number(lo, lang, 2),
+        "high": number(hi, lang, 2),
+        "places": ngettext("%(n)s workplace", "%(n)s workplaces", places) % {"n": places},
+    }]  # fmt: skip
+    if bundle.status == "below_minimum_hours":
+        out.append(_("Below the person's minimum of %(low)s h.") % {"low": number(lo, lang, 2)})
+    for a in bundle.adjustments:
+        adj = ADJUSTMENTS[a]
+        out.append(_("Adjustment: %(name)s (%(provider)s).") % {
+            "name": adj.name_fi if lang == "fi" else adj.name_en,
+            "provider": PROVIDER_NAMES[adj.provider][LANGUAGES.index(lang)],
+        })  # fmt: skip
+    if supports:
+        out.append(_("Supports to apply for: %(names)s.") % {
+            "names": ", ".join(_(_SUPPORT_NAMES[x]) for x in supports)
+        })  # fmt: skip
+    return out
 
 
 PAIR_CHUNK = 200_000

@@ -32,7 +32,8 @@ import numpy as np
 import pandas as pd
 
 from features.catalogue import ADJUSTMENTS, CHARACTERISTIC_IDS, CHARACTERISTICS, LICENCES
-from features.catalogue.schedule import SLOT_IDS, slot_label_fi
+from features.catalogue.schedule import SLOT_IDS, slot_label
+from features.i18n import N_, in_every_language
 from features.numbers import number
 from features.pipeline.encoders import (
     EXPOSURE,
@@ -88,9 +89,23 @@ class WhyNot:
     notes: list[str] = field(default_factory=list)
 
 
-def _name(cid: str, fi: bool) -> str:
+def _name(cid: str, lang: str) -> str:
     c = CHARACTERISTICS[cid]
-    return c.name_fi if fi else c.name_en
+    return c.name_fi if lang == "fi" else c.name_en
+
+
+def _names(cids: list[str], lang: str) -> str:
+    return ", ".join(_name(c, lang) for c in cids)
+
+
+def _slots(slots: list[str], lang: str) -> str:
+    return ", ".join(slot_label(s, lang) for s in slots)
+
+
+def _adjustments(adjustments: list[str], lang: str) -> str:
+    return ", ".join(
+        ADJUSTMENTS[a].name_fi if lang == "fi" else ADJUSTMENTS[a].name_en for a in adjustments
+    )
 
 
 def why_not(
@@ -130,33 +145,35 @@ def _relax(
 ) -> list[Relaxation]:
     if failure == "not_matchable":
         reason = str(people.not_matchable_reason[i])
-        return [Relaxation(failure, "record_consent", "coordinator", {"reason": reason}, {
-            "fi": "Henkilön suostumus yhteensovittamiseen ja aktiivinen asiakkuus kirjataan "
-                  "(ilman suostumusta ketään ei ehdoteta).",
-            "en": "The person's consent to matching is recorded and the client is active "
-                  "(nobody is matched without consent).",
-        })]  # fmt: skip
+        return [Relaxation(failure, "record_consent", "coordinator", {"reason": reason},
+                           in_every_language(N_(
+            "The person's consent to matching is recorded and the client is active "
+            "(nobody is matched without consent)."
+        )))]  # fmt: skip
     if failure == "not_hand_over":
-        return [Relaxation(failure, "hand_over", "employer", {}, {
-            "fi": "Työnantaja luovuttaa tehtävän.", "en": "The employer hands the task over.",
-        })]  # fmt: skip
+        return [
+            Relaxation(
+                failure,
+                "hand_over",
+                "employer",
+                {},
+                in_every_language(N_("The employer hands the task over.")),
+            )
+        ]
     if failure == "licences":
         lacking = int(tasks.licences[j]) & ~int(people.licences[i])
         missing = [x for b, x in enumerate(LICENCES.ids) if (lacking >> b) & 1]
-        names_fi = ", ".join(LICENCES.get(x).fi for x in missing)
-        names_en = ", ".join(LICENCES.get(x).en for x in missing)
-        return [Relaxation(failure, "obtain_licences", "person", {"licences": missing}, {
-            "fi": f"Henkilö suorittaa: {names_fi}.", "en": f"The person obtains: {names_en}.",
-        })]  # fmt: skip
+        return [Relaxation(failure, "obtain_licences", "person", {"licences": missing},
+                           in_every_language(N_("The person obtains: %(names)s."), lambda lang: {
+            "names": ", ".join(getattr(LICENCES.get(x), lang) for x in missing)
+        }))]  # fmt: skip
     if failure == "hours":
         limit = float(people.hours_max[i]) + rules.hard.max_hours_over
         now = float(tasks.hours[j])
-        return [Relaxation(failure, "fewer_hours", "employer", {"to": limit}, {
-            "fi": f"Tehtävä enintään {number(limit, 'fi', 2)} tuntiin viikossa "
-                  f"(nyt {number(now, 'fi', 2)} h).",
-            "en": f"The task cut to at most {number(limit, 'en', 2)} hours a week "
-                  f"(now {number(now, 'en', 2)} h).",
-        })]  # fmt: skip
+        return [Relaxation(failure, "fewer_hours", "employer", {"to": limit}, in_every_language(
+            N_("The task cut to at most %(limit)s hours a week (now %(now)s h)."),
+            lambda lang: {"limit": number(limit, lang, 2), "now": number(now, lang, 2)},
+        ))]  # fmt: skip
     if failure == "schedule":
         wanted, free = int(tasks.schedule[j]), int(people.schedule[i])
         missing = [s for b, s in enumerate(SLOT_IDS) if (wanted >> b) & 1 and not (free >> b) & 1]
@@ -168,67 +185,74 @@ def _relax(
                            * bin(wanted).count("1") - 1e-9)  # fmt: skip
         moved = missing[: max(needed, 0)]
         if len(options) < len(moved):
-            return [Relaxation(failure, "extend_availability", "person", {"slots": moved}, {
-                "fi": "Henkilö on käytettävissä myös: "
-                      + ", ".join(slot_label_fi(s) for s in moved) + ".",
-                "en": "The person is also free for: " + ", ".join(moved) + ".",
-            })]  # fmt: skip
+            return [
+                Relaxation(
+                    failure,
+                    "extend_availability",
+                    "person",
+                    {"slots": moved},
+                    in_every_language(
+                        N_("The person is also free for: %(slots)s."),
+                        lambda lang: {"slots": _slots(moved, lang)},
+                    ),
+                )
+            ]
         return [Relaxation(failure, "move_slots", "employer",
-                           {"from": moved, "to_any_of": options}, {
-            "fi": f"Vuorot {', '.join(slot_label_fi(s) for s in moved)} siirretään aikaan, jolloin "
-                  f"henkilö on käytettävissä: {', '.join(slot_label_fi(s) for s in options)}.",
-            "en": f"Slots {', '.join(moved)} moved to times the person is free: "
-                  f"{', '.join(options)}.",
-        })]  # fmt: skip
+                           {"from": moved, "to_any_of": options}, in_every_language(
+            N_("Slots %(moved)s moved to times the person is free: %(options)s."),
+            lambda lang: {"moved": _slots(moved, lang), "options": _slots(options, lang)},
+        ))]  # fmt: skip
     if failure == "distance":
         km = float(scores.km[0])  # type: ignore[attr-defined]
         limit = rules.hard.max_distance_km
-        return [Relaxation(failure, "closer_workplace", "employer", {"km": km, "max_km": limit}, {
-            "fi": f"Työpaikka enintään {number(limit, 'fi')} km päähän "
-                  f"(nyt {number(km, 'fi')} km).",
-            "en": f"A place of work within {number(limit, 'en')} km (now {number(km, 'en')} km).",
-        })]  # fmt: skip
+        return [Relaxation(failure, "closer_workplace", "employer", {"km": km, "max_km": limit},
+                           in_every_language(
+            N_("A place of work within %(limit)s km (now %(km)s km)."),
+            lambda lang: {"limit": number(limit, lang), "km": number(km, lang)},
+        ))]  # fmt: skip
     if failure == "limit_unchecked":
         unchecked = [CHARACTERISTIC_IDS[c] for c in np.flatnonzero(scores.unchecked[0])]  # type: ignore[attr-defined]
-        return [Relaxation(failure, "rate_demand", "employer", {"characteristics": unchecked}, {
-            "fi": "Työnantaja arvioi tehtävän vaatimuksen: "
-                  + ", ".join(_name(c, True) for c in unchecked) + " (lääkärin rajoitus).",
-            "en": "The employer rates the task's demand: "
-                  + ", ".join(_name(c, False) for c in unchecked) + " (a physician's restriction).",
-        })]  # fmt: skip
+        return [Relaxation(failure, "rate_demand", "employer", {"characteristics": unchecked},
+                           in_every_language(
+            N_("The employer rates the task's demand: %(names)s (a physician's restriction)."),
+            lambda lang: {"names": _names(unchecked, lang)},
+        ))]  # fmt: skip
     if failure == "unknown":
         unknown = [CHARACTERISTIC_IDS[c] for c in np.flatnonzero(scores.unknown[0])]  # type: ignore[attr-defined]
-        return [Relaxation(failure, "assess", "coordinator", {"characteristics": unknown}, {
-            "fi": "Arvioidaan: " + ", ".join(_name(c, True) for c in unknown) + ".",
-            "en": "Assess: " + ", ".join(_name(c, False) for c in unknown) + ".",
-        })]  # fmt: skip
+        return [
+            Relaxation(
+                failure,
+                "assess",
+                "coordinator",
+                {"characteristics": unknown},
+                in_every_language(
+                    N_("Assess: %(names)s."), lambda lang: {"names": _names(unknown, lang)}
+                ),
+            )
+        ]
     return []
 
 
 def _redesign(constraint: str, cid: str, to: int, *, physician: bool = False) -> Relaxation:
-    level_fi = CHARACTERISTICS[cid].levels[to].fi
-    level_en = CHARACTERISTICS[cid].levels[to].en
-    why_fi = (
-        " (lääkärin rajoitus: mikään tähän tehtävään soveltuva mukautus ei riitä)"
-        if physician
-        else " (mikään tähän tehtävään soveltuva mukautus ei riitä)"
-    )
-    why_en = (
-        " (a physician's restriction: no adjustment that applies to this task is enough)"
-        if physician
-        else " (no adjustment that applies to this task is enough)"
-    )
-    return Relaxation(constraint, "redesign_task", "employer", {"characteristic": cid, "to": to}, {
-        "fi": f"Tehtävä muotoillaan uudelleen: {_name(cid, True)} enintään {level_fi}{why_fi}.",
-        "en": f"The task redesigned: {_name(cid, False)} at most {level_en}{why_en}.",
-    })  # fmt: skip
+    message = (
+        N_("The task redesigned: %(name)s at most %(level)s (a physician's restriction: no "
+           "adjustment that applies to this task is enough).")
+        if physician else
+        N_("The task redesigned: %(name)s at most %(level)s (no adjustment that applies to this "
+           "task is enough).")
+    )  # fmt: skip
+    level = CHARACTERISTICS[cid].levels[to]
+    return Relaxation(constraint, "redesign_task", "employer", {"characteristic": cid, "to": to},
+                      in_every_language(message, lambda lang: {
+        "name": _name(cid, lang), "level": level.fi if lang == "fi" else level.en,
+    }))  # fmt: skip
 
 
 def _lighter(constraint: str, cid: str, kg: float) -> Relaxation:
-    return Relaxation(constraint, "lighter_loads", "employer", {"characteristic": cid, "to": kg}, {
-        "fi": f"Kevyemmät kuormat: {_name(cid, True)} enintään {number(kg, 'fi')} kg.",
-        "en": f"Lighter loads: {_name(cid, False)} at most {number(kg, 'en')} kg.",
-    })  # fmt: skip
+    return Relaxation(constraint, "lighter_loads", "employer", {"characteristic": cid, "to": kg},
+                      in_every_language(N_("Lighter loads: %(name)s at most %(kg)s kg."),
+                                        lambda lang: {"name": _name(cid, lang),
+                                                      "kg": number(kg, lang)}))  # fmt: skip
 
 
 def _schedule_after(bits: int, relaxations: list[Relaxation]) -> int:
@@ -337,33 +361,32 @@ def _close_demands(
 def _enables(relaxations: list[Relaxation], failures: list[str], adjustments: list[str]) -> None:
     """The slot move also closes ``failures``: an accepted adjustment applies once it is made.
     Said on the move itself, so that no failure is left without its change."""
-    names_fi = ", ".join(ADJUSTMENTS[a].name_fi for a in adjustments)
-    names_en = ", ".join(ADJUSTMENTS[a].name_en for a in adjustments)
+    then = in_every_language(
+        N_("Then an adjustment the employer already accepts applies: %(names)s."),
+        lambda lang: {"names": _adjustments(adjustments, lang)},
+    )
     for k, r in enumerate(relaxations):
         if r.change == "move_slots":
             relaxations[k] = replace(
                 r,
                 details={**r.details, "constraints": [r.constraint, *failures],
                          "enables": adjustments},
-                text={
-                    "fi": f"{r.text['fi']} Silloin työnantajan jo hyväksymä mukautus soveltuu: "
-                    f"{names_fi}.",
-                    "en": f"{r.text['en']} Then an adjustment the employer already accepts "
-                    f"applies: {names_en}.",
-                },
+                text={lang: f"{r.text[lang]} {then[lang]}" for lang in r.text},
             )  # fmt: skip
 
 
 def _accept(
     constraint: str, picked: list[str], new: list[str], constraints: list[str]
 ) -> Relaxation:
-    names_fi = ", ".join(ADJUSTMENTS[a].name_fi for a in new)
-    names_en = ", ".join(ADJUSTMENTS[a].name_en for a in new)
-    return Relaxation(constraint, "accept_adjustments", "employer",
-                      {"adjustments": picked, "new": new, "constraints": constraints}, {
-        "fi": f"Työnantaja hyväksyy mukautuksen: {names_fi}.",
-        "en": f"The employer accepts: {names_en}.",
-    })  # fmt: skip
+    return Relaxation(
+        constraint,
+        "accept_adjustments",
+        "employer",
+        {"adjustments": picked, "new": new, "constraints": constraints},
+        in_every_language(
+            N_("The employer accepts: %(names)s."), lambda lang: {"names": _adjustments(new, lang)}
+        ),
+    )
 
 
 def apply_relaxations(

@@ -11,7 +11,7 @@ when one of them has no Finnish. Swedish is ready to add: ``pybabel init -l sv``
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from functools import cache
 from io import BytesIO
@@ -61,6 +61,14 @@ def pgettext_for(lang: str) -> Callable[[str, str], str]:
     """Like ``gettext_for`` for a message whose words depend on where it is shown."""
     catalogue = translations(lang)
     return lambda where, message: str(catalogue.pgettext(where, message))
+
+
+def in_every_language(
+    message: str, words: Callable[[str], Mapping[str, object]] | None = None
+) -> dict[str, str]:
+    """``message`` (marked with ``N_``) in every language, its placeholders filled with
+    ``words(lang)`` — names and numbers in that language: ``{"fi": …, "en": …}``."""
+    return {lang: gettext_for(lang)(message) % (words(lang) if words else {}) for lang in LANGUAGES}
 
 
 def N_(message: str) -> str:  # noqa: N802 — gettext's own name for "mark, translate later"
