@@ -11,6 +11,8 @@ from enum import StrEnum
 
 import numpy as np
 
+from features.i18n import N_, gettext_for
+
 __all__ = ["NotMatchable", "not_matchable_reasons", "reason_text"]
 
 
@@ -23,20 +25,11 @@ class NotMatchable(StrEnum):
     NOT_ACTIVE = "not_active"
 
 
-_TEXT: dict[NotMatchable, tuple[str, str]] = {
-    NotMatchable.NO_CONSENT: (
-        "Ei suostumusta yhteensovittamiseen.",
-        "No consent to matching.",
-    ),
-    NotMatchable.CONSENT_WITHDRAWN: ("Suostumus on peruttu.", "Consent has been withdrawn."),
-    NotMatchable.CONSENT_SCOPE: (
-        "Suostumus ei kata yhteensovittamista.",
-        "The consent does not cover matching.",
-    ),
-    NotMatchable.NOT_ACTIVE: (
-        "Asiakkuus ei ole aktiivinen (tauolla tai työllistynyt).",
-        "The person is not active (paused or placed).",
-    ),
+_TEXT: dict[NotMatchable, str] = {
+    NotMatchable.NO_CONSENT: N_("No consent to matching."),
+    NotMatchable.CONSENT_WITHDRAWN: N_("Consent has been withdrawn."),
+    NotMatchable.CONSENT_SCOPE: N_("The consent does not cover matching."),
+    NotMatchable.NOT_ACTIVE: N_("The person is not active (paused or placed)."),
 }
 
 
@@ -62,5 +55,4 @@ def reason_text(reason: str, lang: str) -> str:
     """The reason in words a coordinator can repeat ('' for a matchable person)."""
     if not reason:
         return ""
-    fi, en = _TEXT[NotMatchable(reason)]
-    return fi if lang == "fi" else en
+    return gettext_for(lang)(_TEXT[NotMatchable(reason)])

@@ -30,6 +30,7 @@ from api.services.context import Context
 from api.services.policy import PersonView, eligible_people, person_view, reachable_person
 from api.storage.tables import SuggestionRow
 from features.errors import InvalidInputError, NotFoundError
+from features.i18n import LANGUAGES
 from features.matchability import reason_text
 from features.schemas.errors import FieldError
 from matching.composer import Bundle, compose_for_employer, compose_for_person
@@ -174,7 +175,7 @@ def tasks_for_person(
         **_envelope(ctx, suggestion_id, model_version),
         jobseeker_id=jobseeker_id,
         not_matchable_reason=reason,
-        not_matchable_text={lang: reason_text(reason, lang) for lang in ("fi", "en")},
+        not_matchable_text={lang: reason_text(reason, lang) for lang in LANGUAGES},
         n_candidates=ranked.n_candidates,
         n_feasible=ranked.n_feasible,
         items=items,

@@ -35,6 +35,7 @@ from api.storage.tables import (
     SuggestionRow,
 )
 from features.errors import InvalidInputError
+from features.i18n import LANGUAGES
 from features.matchability import reason_text
 from features.schemas import JobseekerProfile, JobseekerStatus
 from features.schemas.errors import FieldError
@@ -64,7 +65,7 @@ def public_person(session: Session, row: JobseekerRow, *, with_identity: bool) -
         identity=identity,
         matchable=not reason,
         not_matchable_reason=reason,
-        not_matchable_text={lang: reason_text(reason, lang) for lang in ("fi", "en")},
+        not_matchable_text={lang: reason_text(reason, lang) for lang in LANGUAGES},
     )
 
 

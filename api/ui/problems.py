@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from features.catalogue import CHARACTERISTICS
 from features.errors import InvalidInputError, TasmaError
+from features.i18n import gettext_for
 from features.numbers import number
 
 __all__ = ["Problem", "profile_problems"]
@@ -36,47 +37,35 @@ def _name(cid: str, lang: str) -> str:
 
 
 def _profile_problem(loc: tuple[str, ...], message: str, lang: str) -> Problem | None:
-    fi = lang == "fi"
+    _ = gettext_for(lang)
     if loc == ("availability",) and message.startswith("weekly_hours_min ("):
         low, high = (number(float(x), lang, 2) for x in re.findall(r"\(([\d.]+)\)", message)[:2])
         return Problem(
-            f"Viikkotuntien vähimmäismäärä ({low}) on suurempi kuin enimmäismäärä ({high}). "
-            "Korjaa jompikumpi." if fi else
-            f"The least hours a week ({low}) are more than the most ({high}). Correct either.",
+            _("The least hours a week (%(low)s) are more than the most (%(high)s). Correct "
+              "either.") % {"low": low, "high": high},
             "hours_min",
         )  # fmt: skip
     if len(loc) == 2 and loc[0] == "availability" and loc[1] in _HOURS:
-        return Problem(
-            "Anna viikkotunnit lukuna väliltä 0–60."
-            if fi
-            else "Give the hours a week as a number from 0 to 60.",
-            _HOURS[loc[1]],
-        )
+        return Problem(_("Give the hours a week as a number from 0 to 60."), _HOURS[loc[1]])
     if len(loc) >= 2 and loc[0] == "capacities" and loc[1] in CHARACTERISTICS:
-        cid, name, field = loc[1], _name(loc[1], lang), loc[2] if len(loc) > 2 else ""
+        cid, field = loc[1], loc[2] if len(loc) > 2 else ""
+        name = {"name": _name(cid, lang)}
         if "may only be set when source is 'physician'" in message:
             return Problem(
-                f"{name}: lääkärin kannanoton (rajoitus tai suositus) voi kirjata vain, kun "
-                "lähteenä on lääkäri. Valitse lähteeksi lääkäri tai poista kannanotto." if fi
-                else f"{name}: a physician's statement (restriction or recommendation) needs "
-                "the physician as the source. Choose the physician or remove the statement.",
+                _("%(name)s: a physician's statement (restriction or recommendation) needs the "
+                  "physician as the source. Choose the physician or remove the statement.") % name,
                 f"stmt_{cid}",
             )  # fmt: skip
         if field == "kilograms" or "kilograms" in message:
-            return Problem(f"{name}: anna kilot lukuna väliltä 0–100." if fi
-                           else f"{name}: give the kilograms as a number from 0 to 100.",
+            return Problem(_("%(name)s: give the kilograms as a number from 0 to 100.") % name,
                            f"kg_{cid}")  # fmt: skip
         if field == "assessed_on":
-            return Problem(f"{name}: arviointipäivä ei kelpaa (ei tulevaisuudessa)." if fi
-                           else f"{name}: the assessment date is not valid (not in the future).",
-                           f"date_{cid}")  # fmt: skip
-        if field == "level":
             return Problem(
-                f"{name}: valitse taso listasta."
-                if fi
-                else f"{name}: choose a level from the list.",
-                f"level_{cid}",
+                _("%(name)s: the assessment date is not valid (not in the future).") % name,
+                f"date_{cid}",
             )
+        if field == "level":
+            return Problem(_("%(name)s: choose a level from the list.") % name, f"level_{cid}")
     return None
 
 
