@@ -255,8 +255,8 @@ def _bundle_sentences(
     for a in bundle.adjustments:
         adj = ADJUSTMENTS[a]
         out.append(_("Adjustment: %(name)s (%(provider)s).") % {
-            "name": adj.name_fi if lang == "fi" else adj.name_en,
-            "provider": PROVIDER_NAMES[adj.provider][LANGUAGES.index(lang)],
+            "name": adj.name(lang),
+            "provider": _(PROVIDER_NAMES[adj.provider]),
         })  # fmt: skip
     if supports:
         out.append(_("Supports to apply for: %(names)s.") % {

@@ -169,18 +169,15 @@ class Explanation:
 
 
 def _level_text(cid: str, value: float, lang: str) -> str:
-    level = CHARACTERISTICS[cid].levels[int(value)]
-    return level.fi if lang == "fi" else level.en
+    return CHARACTERISTICS[cid].levels[int(value)].text(lang)
 
 
 def _name(cid: str, lang: str) -> str:
-    c = CHARACTERISTICS[cid]
-    return c.name_fi if lang == "fi" else c.name_en
+    return CHARACTERISTICS[cid].name(lang)
 
 
 def _adjustment_name(adjustment_id: str, lang: str) -> str:
-    adj = ADJUSTMENTS[adjustment_id]
-    return adj.name_fi if lang == "fi" else adj.name_en
+    return ADJUSTMENTS[adjustment_id].name(lang)
 
 
 def _km(value: float, lang: str) -> str:
@@ -450,7 +447,7 @@ def _sentences(
                     "need": _level_text(cid, tasks.demand[j, c], lang),
                     "can": _level_text(cid, people.capacity[i, c], lang),
                     "adjustment": _adjustment_name(note.id, lang),
-                    "provider": PROVIDER_NAMES[adj.provider][LANGUAGES.index(lang)],
+                    "provider": _(PROVIDER_NAMES[adj.provider]),
                     "cost": _(_COST_SHORT[adj.cost_class.name.lower()]),
                 }
             )  # fmt: skip

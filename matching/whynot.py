@@ -90,8 +90,7 @@ class WhyNot:
 
 
 def _name(cid: str, lang: str) -> str:
-    c = CHARACTERISTICS[cid]
-    return c.name_fi if lang == "fi" else c.name_en
+    return CHARACTERISTICS[cid].name(lang)
 
 
 def _names(cids: list[str], lang: str) -> str:
@@ -103,9 +102,7 @@ def _slots(slots: list[str], lang: str) -> str:
 
 
 def _adjustments(adjustments: list[str], lang: str) -> str:
-    return ", ".join(
-        ADJUSTMENTS[a].name_fi if lang == "fi" else ADJUSTMENTS[a].name_en for a in adjustments
-    )
+    return ", ".join(ADJUSTMENTS[a].name(lang) for a in adjustments)
 
 
 def why_not(
@@ -244,7 +241,7 @@ def _redesign(constraint: str, cid: str, to: int, *, physician: bool = False) ->
     level = CHARACTERISTICS[cid].levels[to]
     return Relaxation(constraint, "redesign_task", "employer", {"characteristic": cid, "to": to},
                       in_every_language(message, lambda lang: {
-        "name": _name(cid, lang), "level": level.fi if lang == "fi" else level.en,
+        "name": _name(cid, lang), "level": level.text(lang),
     }))  # fmt: skip
 
 

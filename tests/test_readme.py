@@ -10,7 +10,7 @@ README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encodi
 
 def test_every_characteristic_and_adjustment_is_documented_as_defined():
     for c in CHARACTERISTICS.values():
-        group, icf = GROUP_NAMES[c.group][1], ", ".join(c.icf)
+        group, icf = GROUP_NAMES[c.group], ", ".join(c.icf)
         row = f"| `{c.id}` | {c.name_fi} | {c.name_en} | {group} | {icf} |"
         assert row in README, c.id
     for a in ADJUSTMENTS.values():

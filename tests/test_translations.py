@@ -51,9 +51,7 @@ def _strings(string: str | tuple[str, ...]) -> tuple[str, ...]:
 def test_every_finnish_translation_is_there_and_keeps_the_placeholders():
     with catalogue_path("fi").open("rb") as po:
         catalogue = read_po(po, locale="fi")
-    untranslated = [
-        m.id for m in catalogue if m.id and (m.fuzzy or not all(_strings(m.string)))
-    ]
+    untranslated = [m.id for m in catalogue if m.id and (m.fuzzy or not all(_strings(m.string)))]
     assert untranslated == []
     problems = [(m.id, [str(e) for e in errors]) for m, errors in catalogue.check()]
     assert problems == []  # python-format placeholders in the msgstr match the msgid's

@@ -295,7 +295,9 @@ def test_analyst_compares_rule_sets_and_requests_activation_which_an_admin_grant
     form.get_by_label("Vahvistan, että säännöstö near-ui otetaan käyttöön kaikille.").check()
     form.get_by_role("button", name="Ota käyttöön near-ui").click()
     expect(admin.get_by_role("status")).to_have_text("Sääntöversio otettu käyttöön.")
-    expect(admin.get_by_text("ylla.pitaja: near-ui")).to_contain_text("Arvioitu: parempi kattavuus.")
+    expect(admin.get_by_text("ylla.pitaja: near-ui")).to_contain_text(
+        "Arvioitu: parempi kattavuus."
+    )
     with engine.connect() as c:
         assert c.scalar(sa.text("SELECT active_ruleset FROM data_version")) == "near-ui"
         assert (
@@ -382,7 +384,9 @@ def test_rekrypiste_decomposes_a_role_from_a_sector_template(server, browser):
     page = _login(browser, base, "reko.rekrypiste", "salasana-2")
     page.locator("tbody tr td:first-child a").nth(1).click()
     page.get_by_role("link", name="Uusi rooli mallista").click()
-    page.get_by_label("Toimialan malli").select_option(label="Keittiöapulainen (Keittiö ja ruokapalvelut)")
+    page.get_by_label("Toimialan malli").select_option(
+        label="Keittiöapulainen (Keittiö ja ruokapalvelut)"
+    )
     page.get_by_role("button", name="Käytä mallia").click()
     page.get_by_label("Roolin nimi").fill("Keittiöapulainen, lounasravintola")
     first = page.locator("fieldset.task").first
@@ -521,7 +525,9 @@ _OVERFLOW = """() => {
 
 
 def _links(page, pattern):
-    return [h for h in (a.get_attribute("href") for a in page.locator("a").all()) if h and pattern in h]
+    return [
+        h for h in (a.get_attribute("href") for a in page.locator("a").all()) if h and pattern in h
+    ]
 
 
 def _visit_every_page(browser, base, check, **size):

@@ -32,8 +32,7 @@ _HOURS = {"weekly_hours_min": "hours_min", "weekly_hours_max": "hours_max"}
 
 
 def _name(cid: str, lang: str) -> str:
-    c = CHARACTERISTICS[cid]
-    return c.name_fi if lang == "fi" else c.name_en
+    return CHARACTERISTICS[cid].name(lang)
 
 
 def _profile_problem(loc: tuple[str, ...], message: str, lang: str) -> Problem | None:

@@ -16,6 +16,7 @@ from types import MappingProxyType
 
 from features.catalogue.characteristics import CHARACTERISTICS
 from features.catalogue.work import TASK_KINDS
+from features.i18n import N_, gettext_for
 
 __all__ = [
     "ADJUSTMENTS",
@@ -38,14 +39,11 @@ class Provider(StrEnum):
     PUBLIC_SUPPORT = "public_support"
 
 
-PROVIDER_NAMES: MappingProxyType[Provider, tuple[str, str]] = MappingProxyType(
+PROVIDER_NAMES: MappingProxyType[Provider, str] = MappingProxyType(
     {
-        Provider.EMPLOYER: ("työnantaja", "employer"),
-        Provider.JOB_COACH: ("työhönvalmentaja", "job coach"),
-        Provider.PUBLIC_SUPPORT: (
-            "julkinen tuki (esim. TE-palvelut, Kela)",
-            "public support (e.g. employment services, Kela)",
-        ),
+        Provider.EMPLOYER: N_("employer"),
+        Provider.JOB_COACH: N_("job coach"),
+        Provider.PUBLIC_SUPPORT: N_("public support (e.g. employment services, Kela)"),
     }
 )
 
@@ -57,12 +55,12 @@ class CostClass(IntEnum):
     HIGH = 3
 
 
-COST_CLASS_NAMES: MappingProxyType[CostClass, tuple[str, str]] = MappingProxyType(
+COST_CLASS_NAMES: MappingProxyType[CostClass, str] = MappingProxyType(
     {
-        CostClass.NONE: ("ei kustannuksia (järjestelykysymys)", "no cost (an arrangement)"),
-        CostClass.LOW: ("pieni (alle 500 €)", "low (under 500 €)"),
-        CostClass.MEDIUM: ("kohtalainen (500–3 000 €)", "medium (500–3,000 €)"),
-        CostClass.HIGH: ("suuri (yli 3 000 €)", "high (over 3,000 €)"),
+        CostClass.NONE: N_("no cost (an arrangement)"),
+        CostClass.LOW: N_("low (under 500 €)"),
+        CostClass.MEDIUM: N_("medium (500–3,000 €)"),
+        CostClass.HIGH: N_("high (over 3,000 €)"),
     }
 )
 
@@ -72,7 +70,6 @@ class Adjustment:
     """A work-design accommodation and the demand levels it removes."""
 
     id: str
-    name_fi: str
     name_en: str
     lowers: MappingProxyType[str, int]
     provider: Provider
@@ -93,10 +90,16 @@ class Adjustment:
     needs_day_shift: bool = False
     """Applies only to a task that has a day shift to keep (an afternoon slot)."""
 
+    @property
+    def name_fi(self) -> str:
+        return gettext_for("fi")(self.name_en)
+
+    def name(self, lang: str) -> str:
+        return gettext_for(lang)(self.name_en)
+
 
 def _adj(
     id_: str,
-    fi: str,
     en: str,
     lowers: dict[str, int],
     provider: Provider,
@@ -117,7 +120,7 @@ def _adj(
     kinds = set(only or ()) | set(never)
     if kinds - set(TASK_KINDS.ids):
         raise ValueError(f"adjustment {id_!r} names unknown task kinds {sorted(kinds)}")
-    return Adjustment(id_, fi, en, MappingProxyType(lowers), provider, cost, subsidy, max_kg,
+    return Adjustment(id_, en, MappingProxyType(lowers), provider, cost, subsidy, max_kg,
                       not support, only, never, day_shift)  # fmt: skip
 
 
@@ -141,8 +144,7 @@ _0, _1, _2, _3 = CostClass.NONE, CostClass.LOW, CostClass.MEDIUM, CostClass.HIGH
 _CATALOGUE: tuple[Adjustment, ...] = (
     _adj(
         "sit_stand_stool",
-        "Satulatuoli tai seisomatuki",
-        "Sit-stand stool",
+        N_("Sit-stand stool"),
         {"standing": 2},
         _E,
         _1,
@@ -151,8 +153,7 @@ _CATALOGUE: tuple[Adjustment, ...] = (
     ),
     _adj(
         "sit_stand_desk",
-        "Sähköpöytä (istuen ja seisten)",
-        "Sit-stand desk",
+        N_("Sit-stand desk"),
         {"sitting": 1, "standing": 1},
         _E,
         _2,
@@ -161,8 +162,7 @@ _CATALOGUE: tuple[Adjustment, ...] = (
     ),
     _adj(
         "lifting_aid",
-        "Nostoapuväline",
-        "Lifting aid",
+        N_("Lifting aid"),
         {"lifting": 2, "carrying": 1},
         _E,
         _2,
@@ -172,8 +172,7 @@ _CATALOGUE: tuple[Adjustment, ...] = (
     ),
     _adj(
         "trolley",
-        "Kuljetuskärry",
-        "Trolley for carrying",
+        N_("Trolley for carrying"),
         {"carrying": 2, "walking": 1},
         _E,
         _1,
@@ -182,8 +181,7 @@ _CATALOGUE: tuple[Adjustment, ...] = (
     ),
     _adj(
         "long_handled_tools",
-        "Pitkävartiset työvälineet",
-        "Long-handled tools",
+        N_("Long-handled tools"),
         {"bending": 2, "kneeling_squatting": 2},
         _E,
         _1,
@@ -201,16 +199,14 @@ _CATALOGUE: tuple[Adjustment, ...] = (
     ),
     _adj(
         "no_ladder_work",
-        "Ei tikastyötä (työkaveri hoitaa)",
-        "No ladder work (a colleague does it)",
+        N_("No ladder work (a colleague does it)"),
         {"climbing": 3, "overhead_work": 1},
         _E,
         _0,
     ),
     _adj(
         "ergonomic_hand_tools",
-        "Kevennetyt käsityövälineet",
-        "Ergonomic hand tools",
+        N_("Ergonomic hand tools"),
         {"repetitive_hand_arm": 1, "fine_hand_use": 1},
         _E,
         _1,
@@ -218,16 +214,14 @@ _CATALOGUE: tuple[Adjustment, ...] = (
     ),
     _adj(
         "task_rotation",
-        "Työkierto",
-        "Task rotation",
+        N_("Task rotation"),
         {"repetitive_hand_arm": 2, "standing": 1, "uninterrupted_work": 1},
         _E,
         _0,
     ),
     _adj(
         "written_instructions",
-        "Kirjalliset vaihe vaiheelta -ohjeet",
-        "Written step-by-step instructions",
+        N_("Written step-by-step instructions"),
         {"memory": 1, "learning_new": 1, "multitasking": 1},
         _J,
         _0,
@@ -235,8 +229,7 @@ _CATALOGUE: tuple[Adjustment, ...] = (
     ),
     _adj(
         "picture_instructions",
-        "Kuvalliset ohjeet ja selkokieli",
-        "Picture instructions and plain language",
+        N_("Picture instructions and plain language"),
         {"reading": 1, "finnish_language": 1, "memory": 1},
         _J,
         _1,
@@ -244,25 +237,22 @@ _CATALOGUE: tuple[Adjustment, ...] = (
     ),
     _adj(
         "quiet_workspace",
-        "Rauhallinen työtila",
-        "Quiet workspace",
+        N_("Quiet workspace"),
         {"noise": 1, "attention": 1, "multitasking": 1},
         _E,
         _1,
     ),
-    _adj("hearing_protection", "Kuulonsuojaimet", "Hearing protection", {"noise": 2}, _E, _1),
+    _adj("hearing_protection", N_("Hearing protection"), {"noise": 2}, _E, _1),
     _adj(
         "protective_equipment",
-        "Suojaimet (hengityssuojain, käsineet)",
-        "Protective equipment (respirator, gloves)",
+        N_("Protective equipment (respirator, gloves)"),
         {"dust_allergens": 2},
         _E,
         _1,
     ),
     _adj(
         "indoor_variant",
-        "Sisätyövaihtoehto",
-        "Indoor variant of the task",
+        N_("Indoor variant of the task"),
         {"outdoor_work": 3, "cold": 2},
         _E,
         _0,
@@ -270,8 +260,7 @@ _CATALOGUE: tuple[Adjustment, ...] = (
     ),
     _adj(
         "back_office_variant",
-        "Taustatehtävä ilman asiakaskontakteja",
-        "Back-office variant without customers",
+        N_("Back-office variant without customers"),
         {"customer_contact": 3, "conflict_situations": 2},
         _E,
         _0,
@@ -279,16 +268,14 @@ _CATALOGUE: tuple[Adjustment, ...] = (
     ),
     _adj(
         "no_time_pressure",
-        "Ei aikapaineita",
-        "No time pressure",
+        N_("No time pressure"),
         {"work_pace": 2, "handling_stress": 1},
         _E,
         _0,
     ),
     _adj(
         "job_coach_first_weeks",
-        "Työhönvalmentaja työpaikalla alkuviikkoina",
-        "Job coach on site in the first weeks",
+        N_("Job coach on site in the first weeks"),
         {"learning_new": 1, "working_alone": 2, "handling_change": 1, "problem_solving": 1},
         _J,
         _0,
@@ -296,8 +283,7 @@ _CATALOGUE: tuple[Adjustment, ...] = (
     ),
     _adj(
         "named_mentor",
-        "Nimetty työkaveri tai mentori",
-        "Named colleague as mentor",
+        N_("Named colleague as mentor"),
         {"working_alone": 1, "problem_solving": 1, "handling_change": 1},
         _E,
         _1,
@@ -305,35 +291,29 @@ _CATALOGUE: tuple[Adjustment, ...] = (
     ),
     _adj(
         "work_pair",
-        "Työpari",
-        "Working in a pair",
+        N_("Working in a pair"),
         {"working_alone": 2, "responsibility_for_safety": 1, "lifting": 1},
         _E,
         _2,
     ),
     _adj(
         "shorter_shifts",
-        "Lyhyemmät työvuorot",
-        "Shorter shifts",
+        N_("Shorter shifts"),
         {"daily_working_time": 2, "uninterrupted_work": 1},
         _E,
         _0,
     ),
-    _adj(
-        "flexible_breaks", "Joustavat tauot", "Flexible breaks", {"uninterrupted_work": 2}, _E, _0
-    ),
+    _adj("flexible_breaks", N_("Flexible breaks"), {"uninterrupted_work": 2}, _E, _0),
     _adj(
         "flexible_start",
-        "Joustava aloitusaika",
-        "Flexible start time",
+        N_("Flexible start time"),
         {"keeping_agreed_times": 2},
         _E,
         _0,
     ),
     _adj(
         "day_shifts_only",
-        "Vain päivävuorot",
-        "Day shifts only",
+        N_("Day shifts only"),
         {"irregular_hours": 3},
         _E,
         _0,
@@ -341,8 +321,7 @@ _CATALOGUE: tuple[Adjustment, ...] = (
     ),
     _adj(
         "vision_aids",
-        "Näön apuvälineet ja valaistus",
-        "Vision aids and lighting",
+        N_("Vision aids and lighting"),
         {"vision": 2},
         _S,
         _2,
@@ -350,8 +329,7 @@ _CATALOGUE: tuple[Adjustment, ...] = (
     ),
     _adj(
         "digital_support",
-        "Digituki ja valmiit pikakuvakkeet",
-        "Digital support and shortcuts",
+        N_("Digital support and shortcuts"),
         {"digital_skills": 1},
         _J,
         _0,
@@ -359,8 +337,7 @@ _CATALOGUE: tuple[Adjustment, ...] = (
     ),
     _adj(
         "interpreter_plain_finnish",
-        "Selkosuomi ja tarvittaessa tulkki",
-        "Plain Finnish and an interpreter when needed",
+        N_("Plain Finnish and an interpreter when needed"),
         {"finnish_language": 2, "reading": 1},
         _S,
         _1,
@@ -368,8 +345,7 @@ _CATALOGUE: tuple[Adjustment, ...] = (
     ),
     _adj(
         "clear_routine",
-        "Vakiintunut päivärutiini ja ennalta kerrotut muutokset",
-        "Fixed routine, changes announced in advance",
+        N_("Fixed routine, changes announced in advance"),
         {"handling_change": 2, "multitasking": 1},
         _E,
         _0,

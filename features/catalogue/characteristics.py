@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
+from features.i18n import N_, gettext_for
+
 __all__ = [
     "CHARACTERISTICS",
     "CHARACTERISTIC_IDS",
@@ -52,15 +54,15 @@ class Group(StrEnum):
     WORK_ORGANISATION = "work_organisation"
 
 
-GROUP_NAMES: MappingProxyType[Group, tuple[str, str]] = MappingProxyType(
+GROUP_NAMES: MappingProxyType[Group, str] = MappingProxyType(
     {
-        Group.POSTURE_MOBILITY: ("Asennot ja liikkuminen", "Posture and mobility"),
-        Group.MANUAL_HANDLING: ("Käsin tehtävä työ ja nostot", "Manual handling"),
-        Group.SENSES: ("Aistit", "Senses"),
-        Group.COGNITION: ("Kognitio", "Cognition"),
-        Group.COMMUNICATION_SOCIAL: ("Viestintä ja vuorovaikutus", "Communication and social"),
-        Group.WORK_ENVIRONMENT: ("Työympäristö", "Work environment"),
-        Group.WORK_ORGANISATION: ("Työn järjestelyt ja aika", "Work organisation and time"),
+        Group.POSTURE_MOBILITY: N_("Posture and mobility"),
+        Group.MANUAL_HANDLING: N_("Manual handling"),
+        Group.SENSES: N_("Senses"),
+        Group.COGNITION: N_("Cognition"),
+        Group.COMMUNICATION_SOCIAL: N_("Communication and social"),
+        Group.WORK_ENVIRONMENT: N_("Work environment"),
+        Group.WORK_ORGANISATION: N_("Work organisation and time"),
     }
 )
 
@@ -76,8 +78,14 @@ class Level:
     """One anchor of the 0–4 scale, worded for both capacity and demand."""
 
     value: int
-    fi: str
     en: str
+
+    @property
+    def fi(self) -> str:
+        return gettext_for("fi")(self.en)
+
+    def text(self, lang: str) -> str:
+        return gettext_for(lang)(self.en)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +93,6 @@ class Characteristic:
     """A work-relevant characteristic, rated 0–4 for capacity and for demand."""
 
     id: str
-    name_fi: str
     name_en: str
     group: Group
     icf: tuple[str, ...]
@@ -96,46 +103,50 @@ class Characteristic:
     def level(self, value: int) -> Level:
         return self.levels[value]
 
+    @property
+    def name_fi(self) -> str:
+        return gettext_for("fi")(self.name_en)
+
+    def name(self, lang: str) -> str:
+        return gettext_for(lang)(self.name_en)
+
 
 _EXPOSURE = (
-    ("ei koskaan", "never"),
-    ("harvoin (alle 5 % työajasta)", "rarely (under 5 % of the shift)"),
-    ("ajoittain (enintään kolmannes työajasta)", "occasionally (up to a third of the shift)"),
-    (
-        "usein (kolmanneksesta kahteen kolmannekseen työajasta)",
-        "frequently (a third to two thirds of the shift)",
-    ),
-    ("jatkuvasti (yli kaksi kolmannesta työajasta)", "constantly (over two thirds of the shift)"),
+    N_("never"),
+    N_("rarely (under 5 per cent of the shift)"),
+    N_("occasionally (up to a third of the shift)"),
+    N_("frequently (a third to two thirds of the shift)"),
+    N_("constantly (over two thirds of the shift)"),
 )
 
 _DURATION = (
-    ("alle 2 tuntia päivässä", "under 2 hours a day"),
-    ("2–4 tuntia päivässä", "2–4 hours a day"),
-    ("4–6 tuntia päivässä", "4–6 hours a day"),
-    ("6–8 tuntia päivässä", "6–8 hours a day"),
-    ("yli 8 tuntia päivässä", "over 8 hours a day"),
+    N_("under 2 hours a day"),
+    N_("2–4 hours a day"),
+    N_("4–6 hours a day"),
+    N_("6–8 hours a day"),
+    N_("over 8 hours a day"),
 )
 
-Anchors = tuple[tuple[str, str], ...]
+Anchors = tuple[str, ...]
 
 
 def _levels(anchors: Anchors) -> tuple[Level, Level, Level, Level, Level]:
     if len(anchors) != MAX_LEVEL - MIN_LEVEL + 1:
         raise ValueError(f"a scale needs {MAX_LEVEL + 1} anchors, got {len(anchors)}")
-    a, b, c, d, e = (Level(i, fi, en) for i, (fi, en) in enumerate(anchors))
+    a, b, c, d, e = (Level(i, en) for i, en in enumerate(anchors))
     return (a, b, c, d, e)
 
 
 def _exposure(
-    id_: str, fi: str, en: str, group: Group, icf: tuple[str, ...], *, kg: bool = False
+    id_: str, en: str, group: Group, icf: tuple[str, ...], *, kg: bool = False
 ) -> Characteristic:
-    return Characteristic(id_, fi, en, group, icf, ScaleKind.EXPOSURE, _levels(_EXPOSURE), kg)
+    return Characteristic(id_, en, group, icf, ScaleKind.EXPOSURE, _levels(_EXPOSURE), kg)
 
 
 def _ability(
-    id_: str, fi: str, en: str, group: Group, icf: tuple[str, ...], anchors: Anchors
+    id_: str, en: str, group: Group, icf: tuple[str, ...], anchors: Anchors
 ) -> Characteristic:
-    return Characteristic(id_, fi, en, group, icf, ScaleKind.ABILITY, _levels(anchors))
+    return Characteristic(id_, en, group, icf, ScaleKind.ABILITY, _levels(anchors))
 
 
 _P, _M, _S, _C, _Q, _E, _W = (
@@ -150,431 +161,346 @@ _P, _M, _S, _C, _Q, _E, _W = (
 
 _CATALOGUE: tuple[Characteristic, ...] = (
     # --- posture and mobility (share of the shift) -------------------------------------------
-    _exposure("sitting", "Istuminen", "Sitting", _P, ("d4153", "d415")),
-    _exposure("standing", "Seisominen", "Standing", _P, ("d4154", "d415")),
-    _exposure("walking", "Kävely", "Walking", _P, ("d4500", "d450")),
+    _exposure("sitting", N_("Sitting"), _P, ("d4153", "d415")),
+    _exposure("standing", N_("Standing"), _P, ("d4154", "d415")),
+    _exposure("walking", N_("Walking"), _P, ("d4500", "d450")),
     _exposure(
         "kneeling_squatting",
-        "Polvillaan olo ja kyykistely",
-        "Kneeling and squatting",
+        N_("Kneeling and squatting"),
         _P,
         ("d4152", "d4151"),
     ),
-    _exposure("bending", "Kumartuminen", "Bending", _P, ("d4105",)),
-    _exposure(
-        "climbing", "Kiipeäminen (tikkaat, portaat)", "Climbing (ladders, stairs)", _P, ("d4551",)
-    ),
-    _exposure(
-        "overhead_work", "Työ kädet hartiatason yläpuolella", "Overhead work", _P, ("d4452",)
-    ),
+    _exposure("bending", N_("Bending"), _P, ("d4105",)),
+    _exposure("climbing", N_("Climbing (ladders, stairs)"), _P, ("d4551",)),
+    _exposure("overhead_work", N_("Overhead work"), _P, ("d4452",)),
     # --- manual handling ---------------------------------------------------------------------
-    _exposure("lifting", "Nostaminen", "Lifting", _M, ("d4300", "d430"), kg=True),
-    _exposure("carrying", "Kantaminen", "Carrying", _M, ("d4301", "d4302", "d430"), kg=True),
-    _exposure(
-        "pushing_pulling", "Työntäminen ja vetäminen", "Pushing and pulling", _M, ("d4450", "d4451")
-    ),
-    _exposure("fine_hand_use", "Sorminäppäryyttä vaativa työ", "Fine hand use", _M, ("d440",)),
+    _exposure("lifting", N_("Lifting"), _M, ("d4300", "d430"), kg=True),
+    _exposure("carrying", N_("Carrying"), _M, ("d4301", "d4302", "d430"), kg=True),
+    _exposure("pushing_pulling", N_("Pushing and pulling"), _M, ("d4450", "d4451")),
+    _exposure("fine_hand_use", N_("Fine hand use"), _M, ("d440",)),
     _exposure(
         "repetitive_hand_arm",
-        "Toistuva käsien ja käsivarsien työ",
-        "Repetitive hand and arm work",
+        N_("Repetitive hand and arm work"),
         _M,
         ("d445", "d4453"),
     ),
-    _exposure("driving", "Ajoneuvon kuljettaminen", "Driving", _M, ("d475",)),
+    _exposure("driving", N_("Driving"), _M, ("d475",)),
     # --- senses -------------------------------------------------------------------------------
     _ability(
         "vision",
-        "Näkö",
-        "Vision",
+        N_("Vision"),
         _S,
         ("b210", "d110"),
         (
-            ("ei tarvita / ei kykene", "not needed / not able"),
-            ("suurten kohteiden erottaminen", "telling large objects apart"),
-            ("tavallinen teksti ja ympäristö silmälaseilla", "ordinary print and surroundings"),
-            ("pienet yksityiskohdat ja värit", "small details and colours"),
-            (
-                "erittäin tarkka näkö, myös etäälle ja hämärässä",
-                "very sharp vision, also at distance and in dim light",
-            ),
+            N_("not needed / not able"),
+            N_("telling large objects apart"),
+            N_("ordinary print and surroundings"),
+            N_("small details and colours"),
+            N_("very sharp vision, also at distance and in dim light"),
         ),
     ),
     _ability(
         "hearing",
-        "Kuulo",
-        "Hearing",
+        N_("Hearing"),
         _S,
         ("b230", "d115"),
         (
-            ("ei tarvita / ei kykene", "not needed / not able"),
-            ("kovat äänet ja hälytykset", "loud sounds and alarms"),
-            ("keskustelu hiljaisessa tilassa", "conversation in a quiet room"),
-            (
-                "keskustelu taustamelussa ja puhelimessa",
-                "conversation in background noise and by phone",
-            ),
-            (
-                "hiljaisten äänien ja vivahteiden erottaminen",
-                "telling faint sounds and nuances apart",
-            ),
+            N_("not needed / not able"),
+            N_("loud sounds and alarms"),
+            N_("conversation in a quiet room"),
+            N_("conversation in background noise and by phone"),
+            N_("telling faint sounds and nuances apart"),
         ),
     ),
     # --- work environment (share of the shift) -------------------------------------------------
-    _exposure("noise", "Melu", "Noise", _E, ("e250",)),
-    _exposure("cold", "Kylmä (kylmiöt, talvi)", "Cold (cold rooms, winter)", _E, ("e225",)),
-    _exposure("heat", "Kuumuus", "Heat", _E, ("e225",)),
+    _exposure("noise", N_("Noise"), _E, ("e250",)),
+    _exposure("cold", N_("Cold (cold rooms, winter)"), _E, ("e225",)),
+    _exposure("heat", N_("Heat"), _E, ("e225",)),
     _exposure(
         "outdoor_work",
-        "Ulkotyö säällä kuin säällä",
-        "Outdoor work in all weathers",
+        N_("Outdoor work in all weathers"),
         _E,
         ("e225", "e2250"),
     ),
     _exposure(
         "dust_allergens",
-        "Pöly, kemikaalit ja allergeenit",
-        "Dust, chemicals and allergens",
+        N_("Dust, chemicals and allergens"),
         _E,
         ("e260",),
     ),
-    _exposure("vibration", "Tärinä", "Vibration", _E, ("e255",)),
+    _exposure("vibration", N_("Vibration"), _E, ("e255",)),
     # --- cognition ------------------------------------------------------------------------------
     _ability(
         "attention",
-        "Tarkkaavuus",
-        "Attention",
+        N_("Attention"),
         _C,
         ("b140", "d160"),
         (
-            ("ei tarvita / ei kykene", "not needed / not able"),
-            ("lyhyet, selkeät tehtävät muistutuksin", "short, clear tasks with reminders"),
-            (
-                "tavallinen rutiinityö ilman suurta keskeytysmäärää",
-                "ordinary routine work with few interruptions",
-            ),
-            (
-                "pitkäkestoinen keskittyminen keskeytyksistä huolimatta",
-                "sustained focus despite interruptions",
-            ),
-            ("erittäin tarkka keskittyminen koko työpäivän", "very precise focus all day"),
+            N_("not needed / not able"),
+            N_("short, clear tasks with reminders"),
+            N_("ordinary routine work with few interruptions"),
+            N_("sustained focus despite interruptions"),
+            N_("very precise focus all day"),
         ),
     ),
     _ability(
         "memory",
-        "Muisti",
-        "Memory",
+        N_("Memory"),
         _C,
         ("b144",),
         (
-            ("ei tarvita / ei kykene", "not needed / not able"),
-            ("muutama vaihe kirjallisen tuen kanssa", "a few steps with written support"),
-            ("tuttujen työvaiheiden muistaminen", "remembering familiar work steps"),
-            ("useiden ohjeiden ja asioiden muistaminen", "remembering many instructions and items"),
-            ("laajan ja muuttuvan tiedon hallinta", "holding broad, changing information"),
+            N_("not needed / not able"),
+            N_("a few steps with written support"),
+            N_("remembering familiar work steps"),
+            N_("remembering many instructions and items"),
+            N_("holding broad, changing information"),
         ),
     ),
     _ability(
         "learning_new",
-        "Uuden oppiminen",
-        "Learning new things",
+        N_("Learning new things"),
         _C,
         ("d155", "d1551"),
         (
-            ("ei tarvita / ei kykene", "not needed / not able"),
-            (
-                "yksinkertainen tehtävä näyttämällä ja toistamalla",
-                "a simple task by demonstration and repetition",
-            ),
-            ("uusi rutiinitehtävä perehdytyksellä", "a new routine task with induction"),
-            (
-                "uudet menetelmät itsenäisesti ohjeista",
-                "new methods independently from instructions",
-            ),
-            ("jatkuvasti uutta, nopea omaksuminen", "constantly new things, quick uptake"),
+            N_("not needed / not able"),
+            N_("a simple task by demonstration and repetition"),
+            N_("a new routine task with induction"),
+            N_("new methods independently from instructions"),
+            N_("constantly new things, quick uptake"),
         ),
     ),
     _ability(
         "problem_solving",
-        "Ongelmanratkaisu",
-        "Problem solving",
+        N_("Problem solving"),
         _C,
         ("d175", "d177"),
         (
-            ("ei tarvita / ei kykene", "not needed / not able"),
-            ("tutut tilanteet, apu saatavilla heti", "familiar situations, help at hand"),
-            ("tavalliset poikkeamat ohjeen mukaan", "ordinary deviations by instruction"),
-            ("uudet ongelmat itsenäisesti", "new problems independently"),
-            ("monimutkaiset ratkaisut ja päätökset", "complex solutions and decisions"),
+            N_("not needed / not able"),
+            N_("familiar situations, help at hand"),
+            N_("ordinary deviations by instruction"),
+            N_("new problems independently"),
+            N_("complex solutions and decisions"),
         ),
     ),
     _ability(
         "reading",
-        "Lukeminen",
-        "Reading",
+        N_("Reading"),
         _C,
         ("d166",),
         (
-            ("ei tarvita / ei kykene", "not needed / not able"),
-            ("merkit, kuvat ja yksittäiset sanat", "signs, pictures and single words"),
-            ("lyhyet ohjeet ja listat", "short instructions and lists"),
-            ("tavalliset työohjeet ja viestit", "ordinary work instructions and messages"),
-            ("pitkät ja vaativat tekstit", "long and demanding texts"),
+            N_("not needed / not able"),
+            N_("signs, pictures and single words"),
+            N_("short instructions and lists"),
+            N_("ordinary work instructions and messages"),
+            N_("long and demanding texts"),
         ),
     ),
     _ability(
         "writing",
-        "Kirjoittaminen",
-        "Writing",
+        N_("Writing"),
         _C,
         ("d170",),
         (
-            ("ei tarvita / ei kykene", "not needed / not able"),
-            ("nimi, numerot ja rasti ruutuun", "name, numbers and ticking boxes"),
-            ("lyhyet merkinnät ja viestit", "short notes and messages"),
-            ("selkeät raportit ja sähköpostit", "clear reports and e-mails"),
-            ("vaativat asiakirjat", "demanding documents"),
+            N_("not needed / not able"),
+            N_("name, numbers and ticking boxes"),
+            N_("short notes and messages"),
+            N_("clear reports and e-mails"),
+            N_("demanding documents"),
         ),
     ),
     _ability(
         "calculation",
-        "Laskeminen",
-        "Calculation",
+        N_("Calculation"),
         _C,
         ("d172",),
         (
-            ("ei tarvita / ei kykene", "not needed / not able"),
-            ("kappaleiden laskeminen", "counting items"),
-            ("peruslaskutoimitukset, rahan käsittely", "basic arithmetic, handling money"),
-            ("prosentit, mittayksiköt ja reseptit", "percentages, units and recipes"),
-            ("vaativa laskenta ja taulukot", "demanding calculation and spreadsheets"),
+            N_("not needed / not able"),
+            N_("counting items"),
+            N_("basic arithmetic, handling money"),
+            N_("percentages, units and recipes"),
+            N_("demanding calculation and spreadsheets"),
         ),
     ),
     _ability(
         "multitasking",
-        "Useiden tehtävien hallinta",
-        "Handling several tasks",
+        N_("Handling several tasks"),
         _C,
         ("d220",),
         (
-            ("ei tarvita / ei kykene", "not needed / not able"),
-            ("yksi tehtävä kerrallaan", "one task at a time"),
-            ("muutama tehtävä selkeässä järjestyksessä", "a few tasks in a clear order"),
-            ("useita tehtäviä, oma priorisointi", "several tasks, own prioritising"),
-            (
-                "monta samanaikaista tehtävää ja keskeytyksiä",
-                "many simultaneous tasks and interruptions",
-            ),
+            N_("not needed / not able"),
+            N_("one task at a time"),
+            N_("a few tasks in a clear order"),
+            N_("several tasks, own prioritising"),
+            N_("many simultaneous tasks and interruptions"),
         ),
     ),
     # --- communication and social ----------------------------------------------------------------
     _ability(
         "finnish_language",
-        "Suomen kieli",
-        "Finnish language",
+        N_("Finnish language"),
         _Q,
         ("d310", "d330"),
         (
-            ("ei tarvita / ei osaa", "not needed / none"),
-            (
-                "alkeet (A1–A2): tervehdykset ja työn perussanat",
-                "basics (A1–A2): greetings, work words",
-            ),
-            ("arkikieli (B1): tavalliset työtilanteet", "everyday (B1): ordinary work situations"),
-            ("sujuva (B2): asiakastilanteet ja ohjeet", "fluent (B2): customers and instructions"),
-            ("erinomainen (C1–C2 tai äidinkieli)", "excellent (C1–C2 or mother tongue)"),
+            N_("not needed / none"),
+            N_("basics (A1–A2): greetings, work words"),
+            N_("everyday (B1): ordinary work situations"),
+            N_("fluent (B2): customers and instructions"),
+            N_("excellent (C1–C2 or mother tongue)"),
         ),
     ),
     _ability(
         "digital_skills",
-        "Digitaidot",
-        "Digital skills",
+        N_("Digital skills"),
         _Q,
         ("d360", "d3602"),
         (
-            ("ei tarvita / ei osaa", "not needed / none"),
-            ("älypuhelimen perustoiminnot", "basic smartphone use"),
-            ("valmiit sovellukset ja lomakkeet", "ready-made apps and forms"),
-            ("toimisto-ohjelmat ja verkkopalvelut", "office software and online services"),
-            ("vaativat järjestelmät ja tuki muille", "demanding systems and helping others"),
+            N_("not needed / none"),
+            N_("basic smartphone use"),
+            N_("ready-made apps and forms"),
+            N_("office software and online services"),
+            N_("demanding systems and helping others"),
         ),
     ),
     _ability(
         "customer_contact",
-        "Asiakaskontaktit ja vieraat ihmiset",
-        "Customer contact and strangers",
+        N_("Customer contact and strangers"),
         _Q,
         ("d730", "d710"),
         (
-            ("ei asiakaskontakteja / ei kykene", "no customer contact / not able"),
-            (
-                "satunnainen lyhyt kohtaaminen tuttujen kanssa",
-                "occasional brief contact with familiar people",
-            ),
-            (
-                "ajoittaista asiakaspalvelua rauhallisessa ympäristössä",
-                "occasional customer service in a calm setting",
-            ),
-            ("jatkuvaa asiakaspalvelua", "continuous customer service"),
-            (
-                "vaativaa palvelua ja myyntiä vieraille ihmisille",
-                "demanding service and selling to strangers",
-            ),
+            N_("no customer contact / not able"),
+            N_("occasional brief contact with familiar people"),
+            N_("occasional customer service in a calm setting"),
+            N_("continuous customer service"),
+            N_("demanding service and selling to strangers"),
         ),
     ),
     _ability(
         "teamwork",
-        "Ryhmätyö",
-        "Teamwork",
+        N_("Teamwork"),
         _Q,
         ("d720", "d740"),
         (
-            ("ei tarvita / ei kykene", "not needed / not able"),
-            ("rinnakkain työskentely tutun työparin kanssa", "working beside a familiar partner"),
-            ("yhteistyö pienessä tiimissä", "cooperation in a small team"),
-            ("tiivis yhteistyö ja sopiminen", "close cooperation and agreeing things"),
-            ("tiimin vetäminen ja yhteensovittaminen", "leading and coordinating a team"),
+            N_("not needed / not able"),
+            N_("working beside a familiar partner"),
+            N_("cooperation in a small team"),
+            N_("close cooperation and agreeing things"),
+            N_("leading and coordinating a team"),
         ),
     ),
     _ability(
         "conflict_situations",
-        "Ristiriitatilanteet",
-        "Conflict situations",
+        N_("Conflict situations"),
         _Q,
         ("d7202", "d7203"),
         (
-            ("ei ristiriitoja / ei kykene", "no conflicts / not able"),
-            ("harvinaiset, lievät erimielisyydet", "rare, mild disagreements"),
-            ("tavalliset asiakaspalautteet ja valitukset", "ordinary feedback and complaints"),
-            ("toistuvat vaikeat tilanteet", "recurring difficult situations"),
-            ("uhkaavat tai aggressiiviset tilanteet", "threatening or aggressive situations"),
+            N_("no conflicts / not able"),
+            N_("rare, mild disagreements"),
+            N_("ordinary feedback and complaints"),
+            N_("recurring difficult situations"),
+            N_("threatening or aggressive situations"),
         ),
     ),
     # --- work organisation and time ---------------------------------------------------------------
     _ability(
         "work_pace",
-        "Työtahti ja aikapaineet",
-        "Work pace and time pressure",
+        N_("Work pace and time pressure"),
         _W,
         ("d2306", "d2401"),
         (
-            ("oma tahti, ei aikatauluja", "own pace, no deadlines"),
-            ("rauhallinen tahti, väljät aikataulut", "calm pace, loose deadlines"),
-            ("tavallinen tahti, päivittäiset aikataulut", "ordinary pace, daily deadlines"),
-            ("nopea tahti, usein kiirettä", "fast pace, often in a hurry"),
-            ("erittäin nopea tahti, jatkuva aikapaine", "very fast pace, constant time pressure"),
+            N_("own pace, no deadlines"),
+            N_("calm pace, loose deadlines"),
+            N_("ordinary pace, daily deadlines"),
+            N_("fast pace, often in a hurry"),
+            N_("very fast pace, constant time pressure"),
         ),
     ),
     _ability(
         "handling_stress",
-        "Stressin sietäminen",
-        "Handling stress",
+        N_("Handling stress"),
         _W,
         ("d2401",),
         (
-            ("ei kuormitusta / ei kykene", "no strain / not able"),
-            ("vähäinen kuormitus", "low strain"),
-            ("tavanomainen kuormitus", "ordinary strain"),
-            ("ajoittain suuri kuormitus", "high strain at times"),
-            ("jatkuvasti suuri kuormitus", "constantly high strain"),
+            N_("no strain / not able"),
+            N_("low strain"),
+            N_("ordinary strain"),
+            N_("high strain at times"),
+            N_("constantly high strain"),
         ),
     ),
     _ability(
         "handling_change",
-        "Muutosten sietäminen",
-        "Handling change",
+        N_("Handling change"),
         _W,
         ("d2304",),
         (
-            ("ei muutoksia / ei kykene", "no changes / not able"),
-            ("harvoin ja ennalta kerrotut muutokset", "rare changes announced in advance"),
-            ("tavalliset muutokset työpäivän aikana", "ordinary changes during the day"),
-            ("usein yllättäviä muutoksia", "frequent unexpected changes"),
-            ("jatkuvasti muuttuva työ", "constantly changing work"),
+            N_("no changes / not able"),
+            N_("rare changes announced in advance"),
+            N_("ordinary changes during the day"),
+            N_("frequent unexpected changes"),
+            N_("constantly changing work"),
         ),
     ),
     _ability(
         "keeping_agreed_times",
-        "Sovituissa ajoissa pysyminen",
-        "Keeping to agreed times",
+        N_("Keeping to agreed times"),
         _W,
         ("d2305",),
         (
-            ("ei sidottu aikoihin / ei kykene", "no fixed times / not able"),
-            ("joustava saapuminen, muistutus avuksi", "flexible arrival, reminders help"),
-            ("sovittu alkamisaika, pieni jousto", "agreed start time, a little slack"),
-            ("tarkat alkamisajat", "exact start times"),
-            (
-                "tarkat ajat ja aikataulutetut tapaamiset koko päivän",
-                "exact times and scheduled appointments all day",
-            ),
+            N_("no fixed times / not able"),
+            N_("flexible arrival, reminders help"),
+            N_("agreed start time, a little slack"),
+            N_("exact start times"),
+            N_("exact times and scheduled appointments all day"),
         ),
     ),
     _ability(
         "working_alone",
-        "Itsenäinen työskentely",
-        "Working alone",
+        N_("Working alone"),
         _W,
         ("d2102", "d2202"),
         (
-            ("jatkuva ohjaus saatavilla / ei kykene yksin", "constant guidance / not able alone"),
-            ("ohjaaja lähellä koko ajan", "supervisor close by all the time"),
-            ("ohjaaja tavoitettavissa päivän aikana", "supervisor reachable during the day"),
-            ("pääosin yksin, tarkistus päivittäin", "mostly alone, checked daily"),
-            (
-                "täysin itsenäisesti, myös poikkeustilanteissa",
-                "fully independently, also in exceptions",
-            ),
+            N_("constant guidance / not able alone"),
+            N_("supervisor close by all the time"),
+            N_("supervisor reachable during the day"),
+            N_("mostly alone, checked daily"),
+            N_("fully independently, also in exceptions"),
         ),
     ),
     _ability(
         "responsibility_for_safety",
-        "Vastuu muiden turvallisuudesta",
-        "Responsibility for others' safety",
+        N_("Responsibility for others' safety"),
         _W,
         ("d2400",),
         (
-            ("ei vastuuta / ei kykene", "no responsibility / not able"),
-            ("huolellisuus omassa työssä", "care in one's own work"),
-            ("muiden turvallisuuteen vaikuttavat rutiinit", "routines that affect others' safety"),
-            (
-                "vastuu asiakkaiden tai työtovereiden turvallisuudesta",
-                "responsible for customers' or colleagues' safety",
-            ),
-            ("välitön vastuu ihmishengistä", "direct responsibility for lives"),
+            N_("no responsibility / not able"),
+            N_("care in one's own work"),
+            N_("routines that affect others' safety"),
+            N_("responsible for customers' or colleagues' safety"),
+            N_("direct responsibility for lives"),
         ),
     ),
     _exposure(
         "irregular_hours",
-        "Vuoro-, yö- ja epäsäännöllinen työ",
-        "Shift, night and irregular hours",
+        N_("Shift, night and irregular hours"),
         _W,
         ("d230", "b134"),
     ),
     _ability(
         "uninterrupted_work",
-        "Yhtäjaksoinen työ ilman taukoja ja vaihtelua",
-        "Uninterrupted work without breaks or variety",
+        N_("Uninterrupted work without breaks or variety"),
         _W,
         ("b455", "b1300"),
         (
-            (
-                "tauot ja vaihtelu vapaasti / ei kykene yhtäjaksoiseen työhön",
-                "breaks and variety at will / not able to work uninterrupted",
-            ),
-            ("tauko tai vaihtelu puolen tunnin välein", "a break or change every half hour"),
-            ("tauko tai vaihtelu tunnin välein", "a break or change every hour"),
-            ("tauot vain sovituin väliajoin (2 h)", "breaks only at set intervals (2 h)"),
-            (
-                "pitkiä yhtäjaksoisia jaksoja samaa työtä",
-                "long uninterrupted stretches of the same work",
-            ),
+            N_("breaks and variety at will / not able to work uninterrupted"),
+            N_("a break or change every half hour"),
+            N_("a break or change every hour"),
+            N_("breaks only at set intervals (2 h)"),
+            N_("long uninterrupted stretches of the same work"),
         ),
     ),
     Characteristic(
         "daily_working_time",
-        "Päivittäinen työaika",
-        "Daily working time",
+        N_("Daily working time"),
         _W,
         ("b455", "d8451"),
         ScaleKind.DURATION,

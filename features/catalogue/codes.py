@@ -1,4 +1,4 @@
-"""Small bilingual code lists (licences, sectors, task kinds, education levels, …).
+"""Small code lists (licences, sectors, task kinds, education levels, …).
 
 One ``CodeList`` type serves them all, so lookup, validation messages and the CLI listing are
 written once.
@@ -10,14 +10,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from features.i18n import gettext_for
+
 __all__ = ["Code", "CodeList"]
 
 
 @dataclass(frozen=True, slots=True)
 class Code:
+    """A code and its name: English in the code, every other language in the catalogues."""
+
     id: str
-    fi: str
     en: str
+
+    @property
+    def fi(self) -> str:
+        return gettext_for("fi")(self.en)
+
+    def name(self, lang: str) -> str:
+        return gettext_for(lang)(self.en)
 
 
 class CodeList:
@@ -58,5 +68,5 @@ class CodeList:
         return self.ids.index(code_id)
 
 
-def code_list(name: str, rows: tuple[tuple[str, str, str], ...]) -> CodeList:
+def code_list(name: str, rows: tuple[tuple[str, str], ...]) -> CodeList:
     return CodeList(name, tuple(Code(*row) for row in rows))

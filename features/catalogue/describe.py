@@ -7,6 +7,7 @@ from features.catalogue.characteristics import CHARACTERISTICS, GROUP_NAMES
 from features.catalogue.licences import LICENCES
 from features.catalogue.schedule import DAY_PART_HOURS, DAY_PARTS, DAY_PARTS_FI, DAYS, DAYS_FI
 from features.catalogue.work import EDUCATION_LEVELS, INDUSTRIES, SECTORS, TASK_KINDS
+from features.i18n import gettext_for, in_every_language
 
 __all__ = ["catalogue_document", "catalogue_text"]
 
@@ -20,7 +21,7 @@ def catalogue_document() -> dict[str, object]:
                 "id": c.id,
                 "name": {"fi": c.name_fi, "en": c.name_en},
                 "group": c.group.value,
-                "group_name": dict(zip(("fi", "en"), GROUP_NAMES[c.group], strict=True)),
+                "group_name": in_every_language(GROUP_NAMES[c.group]),
                 "icf": list(c.icf),
                 "scale": c.scale.value,
                 "has_kilograms": c.has_kilograms,
@@ -34,9 +35,9 @@ def catalogue_document() -> dict[str, object]:
                 "name": {"fi": a.name_fi, "en": a.name_en},
                 "lowers": dict(a.lowers),
                 "provider": a.provider.value,
-                "provider_name": dict(zip(("fi", "en"), PROVIDER_NAMES[a.provider], strict=True)),
+                "provider_name": in_every_language(PROVIDER_NAMES[a.provider]),
                 "cost_class": int(a.cost_class),
-                "cost_name": dict(zip(("fi", "en"), COST_CLASS_NAMES[a.cost_class], strict=True)),
+                "cost_name": in_every_language(COST_CLASS_NAMES[a.cost_class]),
                 "subsidy_available": a.subsidy_available,
                 "max_kilograms_after": a.max_kilograms_after,
             }
@@ -64,25 +65,24 @@ def catalogue_document() -> dict[str, object]:
 
 def catalogue_text(lang: str = "fi") -> str:
     """A readable listing of characteristics and adjustments in one language."""
-    fi = lang == "fi"
+    _ = gettext_for(lang)
     lines: list[str] = []
     group = None
     for c in CHARACTERISTICS.values():
         if c.group != group:
             group = c.group
             lines.append("")
-            lines.append(f"== {GROUP_NAMES[group][0 if fi else 1]}")
-        name = c.name_fi if fi else c.name_en
+            lines.append(f"== {_(GROUP_NAMES[group])}")
+        name = c.name(lang)
         kg = " (+ kg)" if c.has_kilograms else ""
         lines.append(f"{c.id:<28} {name}{kg}  [ICF {', '.join(c.icf)}]")
         for lv in c.levels:
-            lines.append(f"    {lv.value}  {lv.fi if fi else lv.en}")
+            lines.append(f"    {lv.value}  {lv.text(lang)}")
     lines.append("")
-    lines.append("== " + ("Mukautukset" if fi else "Adjustments"))
+    lines.append("== " + _("Adjustments"))
     for a in ADJUSTMENTS.values():
         lowers = ", ".join(f"{cid} -{n}" for cid, n in a.lowers.items())
-        who = PROVIDER_NAMES[a.provider][0 if fi else 1]
-        cost = COST_CLASS_NAMES[a.cost_class][0 if fi else 1]
-        lines.append(f"{a.id:<28} {a.name_fi if fi else a.name_en}")
+        who, cost = _(PROVIDER_NAMES[a.provider]), _(COST_CLASS_NAMES[a.cost_class])
+        lines.append(f"{a.id:<28} {a.name(lang)}")
         lines.append(f"    {lowers}; {who}; {cost}")
     return "\n".join(lines).strip() + "\n"
