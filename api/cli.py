@@ -34,6 +34,7 @@ from api.storage.migrate import (
 from features.catalogue.describe import catalogue_document, catalogue_text
 from features.demo import SIZES, WorldSize, build_world
 from features.errors import InvalidInputError, TasmaError
+from features.i18n import LANGUAGES
 from features.ratko import format_rows
 
 app = typer.Typer(
@@ -189,8 +190,8 @@ def catalogue(
     lang: Annotated[str, typer.Option(help="Language of the text listing: fi or en.")] = "fi",
 ) -> None:
     """The vocabulary: characteristics (ICF codes, levels) and adjustments, in both languages."""
-    if lang not in ("fi", "en"):
-        raise _fail("--lang must be fi or en", 2)
+    if lang not in LANGUAGES:
+        raise _fail(f"--lang must be one of {', '.join(LANGUAGES)}", 2)
     if as_json:
         typer.echo(json.dumps(catalogue_document(), ensure_ascii=False, indent=2))
     else:

@@ -18,6 +18,7 @@ from api.models import MatchFilters
 from api.security import Permission
 from api.services import matching
 from features.errors import InvalidInputError, NotFoundError
+from features.i18n import LANGUAGES, gettext_for
 from features.schemas.errors import FieldError
 from matching.index import MatchIndex
 
@@ -36,8 +37,8 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print the full result 
 
 
 def _lang(lang: str) -> str:
-    if lang not in ("fi", "en"):
-        raise InvalidInputError([FieldError("lang", "must be fi or en")])
+    if lang not in LANGUAGES:
+        raise InvalidInputError([FieldError("lang", f"must be one of {', '.join(LANGUAGES)}")])
     return lang
 
 
@@ -167,11 +168,8 @@ def register(app: typer.Typer, friendly: Any) -> None:
         for sentence in answer.explanation["sentences"][language]:
             typer.echo(sentence)
         if answer.relaxations:
-            typer.echo(
-                "Pienin muutos, jolla sopisi:"
-                if language == "fi"
-                else "The smallest change that would make it fit:"
-            )
+            _ = gettext_for(language)
+            typer.echo(_("The smallest change that would make it fit:"))
             for r in answer.relaxations:
                 typer.echo(f"  - {r['text'][language]}")
 

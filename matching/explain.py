@@ -41,29 +41,12 @@ __all__ = [
     "CharacteristicComparison",
     "Explanation",
     "LimitNote",
-    "component_names",
     "explain",
     "explain_all",
 ]
 
 _ADJ = list(ADJUSTMENTS.values())
 _LOWERING = adjustment_lowering_table()
-COMPONENT_NAMES = {
-    "ability_fit": ("Toimintakyvyn sopivuus", "Ability fit"),
-    "adjustments": ("Mukautukset", "Adjustments"),
-    "skills": ("Taidot", "Skills"),
-    "interests": ("Kiinnostukset", "Interests"),
-    "hours_fit": ("Tuntien sopivuus", "Hours fit"),
-    "schedule_fit": ("Vuorojen sopivuus", "Schedule fit"),
-    "distance": ("Etäisyys", "Distance"),
-    "under_demand": ("Alikuormitus", "Under-demand"),
-    "unknown": ("Arvioimatta", "To be assessed"),
-}
-
-
-def component_names() -> list[dict[str, str]]:
-    """The score components in result order, with both names."""
-    return [{"id": c, "fi": COMPONENT_NAMES[c][0], "en": COMPONENT_NAMES[c][1]} for c in COMPONENTS]
 
 
 @dataclass  # not frozen: 43 per explanation, and a frozen __init__ costs five times more
@@ -461,16 +444,16 @@ def _sentences(
     matches = []
     if e.interest_sector:
         sector = SECTORS.get(SECTORS.ids[tasks.sector[j]])
-        matches.append(_("sector %(name)s") % {"name": getattr(sector, lang)})
+        matches.append(_("sector %(name)s") % {"name": sector.name(lang)})
     if e.interest_kind:
         kind = TASK_KINDS.get(TASK_KINDS.ids[tasks.kind[j]])
-        matches.append(_("kind of task %(name)s") % {"name": getattr(kind, lang)})
+        matches.append(_("kind of task %(name)s") % {"name": kind.name(lang)})
     if matches:
         out.append(_("Matches interests: %(what)s.") % {"what": ", ".join(matches)})
     if e.matched_skills:
         out.append(_("Has the skills: %(skills)s.") % {"skills": ", ".join(e.matched_skills)})
     if e.required_licences and "licences" not in e.failures:
-        names = ", ".join(getattr(LICENCES.get(x), lang) for x in e.required_licences)
+        names = ", ".join(LICENCES.get(x).name(lang) for x in e.required_licences)
         out.append(_("Holds the licences: %(names)s.") % {"names": names})
     return out
 
@@ -644,7 +627,7 @@ def _failure_sentences(
         elif failure == "licences":
             missing = [LICENCES.get(x) for x in e.required_licences
                        if not (int(people.licences[i]) >> LICENCES.index(x)) & 1]  # fmt: skip
-            names = ", ".join(getattr(m, lang) for m in missing)
+            names = ", ".join(m.name(lang) for m in missing)
             out.append(_("Requires: %(names)s.") % {"names": names})
         elif failure == "distance":
             out.append(_("%(km)s km away is too far.") % {"km": _km(e.distance_km, lang)})

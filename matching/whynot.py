@@ -162,7 +162,7 @@ def _relax(
         missing = [x for b, x in enumerate(LICENCES.ids) if (lacking >> b) & 1]
         return [Relaxation(failure, "obtain_licences", "person", {"licences": missing},
                            in_every_language(N_("The person obtains: %(names)s."), lambda lang: {
-            "names": ", ".join(getattr(LICENCES.get(x), lang) for x in missing)
+            "names": ", ".join(LICENCES.get(x).name(lang) for x in missing)
         }))]  # fmt: skip
     if failure == "hours":
         limit = float(people.hours_max[i]) + rules.hard.max_hours_over

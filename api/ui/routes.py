@@ -122,8 +122,8 @@ def _num(value: float, lang: str, decimals: int = 1, signed: bool = False) -> st
 templates.env.filters["num"] = _num
 templates.env.filters["date"] = date_text
 templates.env.filters["datetime"] = datetime_text
-templates.env.filters["sector"] = lambda code, lang: getattr(SECTORS.get(code), lang, code)
-templates.env.filters["industry"] = lambda code, lang: getattr(INDUSTRIES.get(code), lang)
+templates.env.filters["sector"] = lambda code, lang: SECTORS.get(code).name(lang)
+templates.env.filters["industry"] = lambda code, lang: INDUSTRIES.get(code).name(lang)
 COOKIE = SESSION
 HOME = {
     Role.COORDINATOR: "/ui/jobseekers",
@@ -336,9 +336,9 @@ def _capacities(profile: Any, lang: str) -> list[dict[str, Any]]:
         c = CHARACTERISTICS[cid]
         level = c.levels[int(rating.level)]
         rows.append({
-            "name": c.name_fi if lang == "fi" else c.name_en,
+            "name": c.name(lang),
             "level": int(rating.level),
-            "text": level.fi if lang == "fi" else level.en,
+            "text": level.text(lang),
             "hard": rating.hard_limit,
             "source": rating.source.value,
             "assessed_on": rating.assessed_on,
@@ -472,8 +472,8 @@ def _editor(
     characteristics = [
         {
             "id": cid,
-            "name": c.name_fi if lang == "fi" else c.name_en,
-            "levels": [lv.fi if lang == "fi" else lv.en for lv in c.levels],
+            "name": c.name(lang),
+            "levels": [lv.text(lang) for lv in c.levels],
             "kg": c.has_kilograms,
             "rating": ratings.get(cid),
         }
@@ -887,11 +887,8 @@ def _role_form(
         sorted(c for c, level in t.demands.items() if level != BASELINE.get(c, 0))
         for t in chosen.tasks
     ]
-    names = {cid: (c.name_fi if lang == "fi" else c.name_en) for cid, c in CHARACTERISTICS.items()}
-    levels = {
-        cid: [lv.fi if lang == "fi" else lv.en for lv in c.levels]
-        for cid, c in CHARACTERISTICS.items()
-    }
+    names = {cid: (c.name(lang)) for cid, c in CHARACTERISTICS.items()}
+    levels = {cid: [lv.text(lang) for lv in c.levels] for cid, c in CHARACTERISTICS.items()}
     return _page(request, "role_form.html", user, employer=employer, employer_id=employer_id,
                  templates=list(enumerate(ROLE_TEMPLATES)), number=number, role=role,
                  named=named, names=names, levels=levels, slot_ids=SLOT_IDS,
