@@ -3,22 +3,25 @@
 A refused form shows a summary at the top whose items link to their fields, and each
 message again beside its field (``aria-describedby``), as public services do (the GOV.UK
 error summary). Messages are written for the people filling the form; the schema's own text
-(for developers, in English) is shown only for a problem this table does not know.
+(for developers, in English) is never shown: a problem is said from its kind (pydantic's error
+type, or one of the schema's own such as ``business_id_check_digit``) and the field's label.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pydantic import ValidationError
 
 from features.catalogue import CHARACTERISTICS
 from features.errors import InvalidInputError, TasmaError
-from features.i18n import gettext_for
+from features.i18n import N_, gettext_for
 from features.numbers import number
+from features.schemas.errors import FieldError, field_errors
 
-__all__ = ["Problem", "profile_problems"]
+__all__ = ["FormField", "Problem", "form_problems", "profile_problems"]
 
 
 @dataclass(frozen=True)
@@ -82,5 +85,92 @@ def profile_problems(err: ValidationError | TasmaError, lang: str) -> list[Probl
     out = []
     for loc, message in items:
         known = _profile_problem(loc, message, lang)
-        out.append(known or Problem(f"{'.'.join(loc)}: {message}" if loc else message))
+        out.append(known or _generic(loc, message, lang))
     return out
+
+
+def _generic(loc: tuple[str, ...], message: str, lang: str) -> Problem:
+    _ = gettext_for(lang)
+    if not loc:
+        return Problem(_("The profile could not be saved; check the values and try again."))
+    return Problem(_("%(field)s: check this value.") % {"field": " › ".join(loc)})
+
+
+@dataclass(frozen=True)
+class FormField:
+    """A form's field as the person sees it: the id of its input and its label (translated)."""
+
+    anchor: str
+    label: str
+    hint: str = ""
+    """What the value must look like, said when its form is wrong ("five digits")."""
+
+
+_BY_KIND: dict[str, str] = {
+    "missing": N_("%(field)s: fill this in."),
+    "string_too_short": N_("%(field)s: fill this in."),
+    "string_too_long": N_("%(field)s: at most %(max_length)s characters."),
+    "too_short": N_("%(field)s: choose at least %(min_length)s."),
+    "too_long": N_("%(field)s: at most %(max_length)s."),
+    "float_parsing": N_("%(field)s: give a number."),
+    "float_type": N_("%(field)s: give a number."),
+    "int_parsing": N_("%(field)s: give a whole number."),
+    "int_type": N_("%(field)s: give a whole number."),
+    "greater_than": N_("%(field)s: must be more than %(gt)s."),
+    "greater_than_equal": N_("%(field)s: must be at least %(ge)s."),
+    "less_than": N_("%(field)s: must be less than %(lt)s."),
+    "less_than_equal": N_("%(field)s: must be at most %(le)s."),
+    "date_parsing": N_("%(field)s: give a date (day.month.year)."),
+    "date_from_datetime_parsing": N_("%(field)s: give a date (day.month.year)."),
+    "unknown_code": N_("%(field)s: choose one of the values offered."),
+    "unknown_municipality": N_(
+        "%(field)s: no such municipality; write its Finnish name or its three-digit code."
+    ),
+    "business_id_form": N_(
+        "%(field)s: seven digits, a hyphen and a check digit, for example 0112038-9."
+    ),
+    "business_id_check_digit": N_(
+        "%(field)s: the check digit (the last digit) does not match the others; check the number."
+    ),
+    "nul_character": N_("%(field)s: contains a character that cannot be stored."),
+    "string_pattern_mismatch": N_("%(field)s: not in the expected form."),
+}
+_NUMBERS = ("gt", "ge", "lt", "le")
+
+
+def _said(error: FieldError, field: FormField, lang: str) -> str:
+    _ = gettext_for(lang)
+    if error.kind == "string_pattern_mismatch" and field.hint:
+        return f"{field.label}: {field.hint}"
+    words: dict[str, object] = {"field": field.label, **error.context}
+    for key in _NUMBERS:
+        if isinstance(words.get(key), int | float):
+            words[key] = number(float(words[key]), lang, 2)  # type: ignore[arg-type]
+    message = _BY_KIND.get(error.kind, N_("%(field)s: check this value."))
+    try:
+        return _(message) % words
+    except (KeyError, TypeError, ValueError):
+        return _("%(field)s: check this value.") % {"field": field.label}
+
+
+def form_problems(
+    err: ValidationError | TasmaError, lang: str, fields: Mapping[str, FormField]
+) -> list[Problem]:
+    """A refused form's problems in ``lang``: ``fields`` maps an error's dotted location
+    (``address.postal_code``) to the field the person filled in; anything else is said
+    about the form as a whole, never in a developer's words."""
+    _ = gettext_for(lang)
+    if isinstance(err, ValidationError):
+        errors = field_errors(err)
+    elif isinstance(err, InvalidInputError) and err.errors:
+        errors = err.errors
+    else:
+        errors = [FieldError("", str(err))]
+    out: list[Problem] = []
+    for error in errors:
+        field = fields.get(error.field)
+        if field is not None:
+            out.append(Problem(_said(error, field, lang), field.anchor))
+        else:
+            out.append(Problem(_("Something in the form was not accepted; check the values.")))
+    return list(dict.fromkeys(out))  # the same problem once

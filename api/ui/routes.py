@@ -50,7 +50,7 @@ from api.storage.tables import (
     TokenRow,
 )
 from api.ui.csrf import PRESESSION, SESSION, CsrfError, check_csrf, csrf_token
-from api.ui.problems import Problem, profile_problems
+from api.ui.problems import FormField, Problem, form_problems, profile_problems
 from api.ui.texts import LANGUAGES, texts
 from features.catalogue import (
     ADJUSTMENTS,
@@ -70,7 +70,7 @@ from features.catalogue.schedule import (
 )
 from features.demo.templates import BASELINE, ROLE_TEMPLATES, RoleTemplate, role_from_template
 from features.errors import ConflictError, InvalidInputError, NotFoundError, TasmaError
-from features.i18n import date_text, datetime_text, pgettext_for, translations
+from features.i18n import date_text, datetime_text, gettext_for, pgettext_for, translations
 from features.numbers import number
 from features.schemas import JobseekerProfile, JobseekerStatus, OutcomeEvent
 from features.schemas.employer import ContactChannel, Employer
@@ -147,6 +147,8 @@ def _page(
 ) -> HTMLResponse:
     lang = _lang(request)
     csrf, presession = csrf_token(request)
+    problems = [p for p in context.get("errors") or [] if isinstance(p, Problem) and p.anchor]
+    context.setdefault("by_field", {p.anchor: p for p in problems})
     response = templates.TemplateResponse(
         request,
         name,
@@ -481,7 +483,6 @@ def _editor(
     ]
     return _page(request, "editor.html", user, row=row, profile=profile,
                  characteristics=characteristics, errors=errors or [],
-                 by_field={p.anchor: p for p in errors or [] if p.anchor},
                  days=[(d, day_label(d, lang)) for d in DAYS],
                  parts=[(p, part_label(p, lang)) for p in DAY_PARTS],
                  sources=[s.value for s in CapacitySource],
@@ -765,6 +766,8 @@ def create_employer_page(
     municipality: Annotated[str, Form(max_length=64)],
 ) -> Response:
     user = _user(request, session, Permission.WRITE_EMPLOYERS)
+    lang = _lang(request)
+    _ = gettext_for(lang)
     values = {
         "name": name,
         "business_id": business_id,
@@ -787,11 +790,35 @@ def create_employer_page(
             }
         )
         new_id = employers.create_employer(request_context(request, session, user), employer)
+    except ConflictError:
+        session.rollback()
+        taken = Problem(
+            _("An employer with this business ID is registered already: find it in the list of "
+              "employers."),
+            "business_id",
+        )  # fmt: skip
+        return _page(request, "employer_form.html", user, errors=[taken], values=values,
+                     status_code=409)  # fmt: skip
     except (ValidationError, TasmaError) as err:
         session.rollback()
-        return _page(request, "employer_form.html", user, errors=_problems(err), values=values,
+        problems = form_problems(err, lang, _employer_fields(lang))
+        return _page(request, "employer_form.html", user, errors=problems, values=values,
                      status_code=422)  # fmt: skip
     return RedirectResponse(f"/ui/employers/{new_id}?message=created", status_code=303)
+
+
+def _employer_fields(lang: str) -> dict[str, FormField]:
+    _ = gettext_for(lang)
+    return {
+        "name": FormField("name", _("Employer")),
+        "business_id": FormField("business_id", _("Business ID")),
+        "industry": FormField("industry", _("Industry (TOL, 2 digits)"),
+                              _("two digits of the TOL 2008 classification, for example 56.")),
+        "address.street": FormField("street", _("Street address")),
+        "address.postal_code": FormField("postal_code", _("Postal code"),
+                                         _("five digits, for example 15110.")),
+        "address.municipality": FormField("municipality", _("Municipality")),
+    }  # fmt: skip
 
 
 @router.get("/employers/{employer_id}", response_class=HTMLResponse)

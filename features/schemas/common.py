@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from features.catalogue import (
     ADJUSTMENTS,
@@ -69,14 +70,20 @@ class StrictModel(BaseModel):
     @classmethod
     def _no_nul_characters(cls, value: object) -> object:
         if _has_nul(value):
-            raise ValueError("contains a NUL character (\\x00), which cannot be stored")
+            raise PydanticCustomError(
+                "nul_character", "contains a NUL character (\\x00), which cannot be stored"
+            )
         return value
 
 
 def _in_mapping(name: str, known: Mapping[str, object]) -> AfterValidator:
     def check(value: str) -> str:
         if value not in known:
-            raise ValueError(f"unknown {name} {value!r}; known ids: {', '.join(known)}")
+            raise PydanticCustomError(
+                "unknown_code",
+                "{message}",
+                {"message": f"unknown {name} {value!r}; known ids: {', '.join(known)}"},
+            )
         return value
 
     return AfterValidator(check)
@@ -85,7 +92,9 @@ def _in_mapping(name: str, known: Mapping[str, object]) -> AfterValidator:
 def _in_codes(codes: CodeList) -> AfterValidator:
     def check(value: str) -> str:
         if value not in codes:
-            raise ValueError(codes.unknown_message(value))
+            raise PydanticCustomError(
+                "unknown_code", "{message}", {"message": codes.unknown_message(value)}
+            )
         return value
 
     return AfterValidator(check)
@@ -130,7 +139,9 @@ def _municipality(value: str) -> str:
     try:
         return municipality(value).name
     except KeyError as err:
-        raise ValueError(err.args[0]) from None
+        raise PydanticCustomError(
+            "unknown_municipality", "{message}", {"message": err.args[0]}
+        ) from None
 
 
 MunicipalityName = Annotated[
@@ -160,10 +171,14 @@ def _business_id(value: str) -> str:
         value = f"{value[:7]}-{value[7]}"
     match = _BUSINESS_ID.match(value)
     if not match:
-        raise ValueError(f"business ID {value!r} must be seven digits, a hyphen and a check digit")
+        raise PydanticCustomError("business_id_form", "{message}", {
+            "message": f"business ID {value!r} must be seven digits, a hyphen and a check digit"
+        })  # fmt: skip
     expected = business_id_check_digit(match.group(1))
     if expected is None or expected != int(match.group(2)):
-        raise ValueError(f"business ID {value!r} has a wrong check digit")
+        raise PydanticCustomError("business_id_check_digit", "{message}", {
+            "message": f"business ID {value!r} has a wrong check digit"
+        })  # fmt: skip
     return value
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as default
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -13,6 +16,12 @@ __all__ = ["FieldError", "field_errors"]
 class FieldError:
     field: str
     message: str
+    """For developers and API clients (English)."""
+    kind: str = "invalid"
+    """What was wrong, as a code (pydantic's error type, or one of ours such as
+    ``business_id_check_digit``): pages say it in the user's language from this."""
+    context: Mapping[str, Any] = default(default_factory=dict)
+    """The values the kind's message needs (``max_length``, ``ge``, …)."""
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}" if self.field else self.message
@@ -38,5 +47,5 @@ def field_errors(error: ValidationError, *, prefix: str = "") -> list[FieldError
         field = _location(tuple(item["loc"]))
         if prefix:
             field = f"{prefix}.{field}" if field else prefix
-        out.append(FieldError(field, message))
+        out.append(FieldError(field, message, str(item["type"]), dict(item.get("ctx") or {})))
     return out
