@@ -396,3 +396,42 @@ def test_proposals_and_suggestions_of_another_area_are_not_found(service):
         ).status_code
         == 201
     )
+
+
+def test_a_role_of_the_same_title_is_replaced_only_when_asked_and_never_under_a_proposal(service):
+    client, tokens, *_, engine = service
+    headers = auth(tokens["rekrypiste"])
+    with engine.connect() as c:
+        proposed, unproposed = (
+            c.execute(sa.text(
+                "SELECT r.employer_id, r.title FROM role r WHERE "
+                f"{'' if named else 'NOT '}EXISTS (SELECT 1 FROM task t JOIN proposal_task pt "
+                "ON pt.task_id = t.id WHERE t.role_id = r.id) ORDER BY r.id LIMIT 1"
+            )).one()
+            for named in (True, False)
+        )  # fmt: skip
+
+    def role(title):
+        from features.demo.templates import ROLE_TEMPLATES, role_from_template
+
+        return {"role": {**role_from_template(ROLE_TEMPLATES[0]).model_dump(mode="json"),
+                         "title": title}}  # fmt: skip
+
+    eid, title = unproposed
+    taken = client.post(f"/employers/{eid}/roles", json=role(title), headers=headers)
+    assert taken.status_code == 409
+    replaced = client.post(f"/employers/{eid}/roles?replace=true", json=role(title),
+                           headers=headers)  # fmt: skip
+    assert replaced.status_code == 201, replaced.text
+    with engine.connect() as c:
+        assert c.scalar(sa.text("SELECT count(*) FROM role WHERE employer_id = :e AND title = :t"),
+                        {"e": eid, "t": title}) == 1  # fmt: skip
+    eid, title = proposed
+    refused = client.post(f"/employers/{eid}/roles?replace=true", json=role(title),
+                          headers=headers)  # fmt: skip
+    assert refused.status_code == 409 and "proposal" in refused.json()["message"]
+    with engine.connect() as c:  # the proposed role and its tasks are all still there
+        still = c.scalar(sa.text(
+            "SELECT count(*) FROM task t JOIN role r ON r.id = t.role_id "
+            "WHERE r.employer_id = :e AND r.title = :t"), {"e": eid, "t": title})  # fmt: skip
+        assert still > 0

@@ -88,9 +88,16 @@ def add_role(
     request: Request,
     session: SessionDep,
     user: Annotated[User, require(Permission.WRITE_EMPLOYERS)],
+    replace: Annotated[
+        bool,
+        Query(
+            description="Replace the employer's role of the same title (409 if a proposal "
+            "names one of its tasks)."
+        ),
+    ] = False,
 ) -> RoleStored:
     ctx = request_context(request, session, user)
-    role_id, task_ids = employers.add_role(ctx, employer_id, body.role)
+    role_id, task_ids = employers.add_role(ctx, employer_id, body.role, replace=replace)
     return RoleStored(role_id=role_id, task_ids=task_ids)
 
 

@@ -109,11 +109,18 @@ def add_note(ctx: Context, employer_id: int, body: NoteCreate) -> int:
     return new_id
 
 
-def add_role(ctx: Context, employer_id: int, role: Role) -> tuple[int, list[int]]:
-    """A role and its Ratko tasks; the role's id and its tasks' ids."""
+def add_role(
+    ctx: Context, employer_id: int, role: Role, *, replace: bool = False
+) -> tuple[int, list[int]]:
+    """A role and its Ratko tasks; the role's id and its tasks' ids. ``replace``: a role of the
+    same title goes first (refused if a proposal names one of its tasks)."""
+    replaced = replace and repository.delete_role_titled(
+        ctx.session, employer_id=employer_id, title=role.title
+    )
     role_id, task_ids = repository.add_role(ctx.session, employer_id=employer_id, role=role)
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="add_role",
-           object_type="employer", object_id=employer_id, details={"role_id": role_id})  # fmt: skip
+           object_type="employer", object_id=employer_id,
+           details={"role_id": role_id, "replaced": replaced})  # fmt: skip
     bump_data_version(ctx.session)
     ctx.session.commit()
     return role_id, task_ids

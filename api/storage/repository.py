@@ -237,6 +237,27 @@ def list_employer_tasks(session: Session, *, employer_id: int) -> list[tuple[Rol
     return out
 
 
+def delete_role_titled(session: Session, *, employer_id: int, title: str) -> bool:
+    """Remove the employer's role called ``title`` and its tasks, unless a proposal names one of
+    them (a proposal never loses its tasks); True if there was such a role."""
+    role_id = session.scalar(
+        select(RoleRow.id).where(RoleRow.employer_id == employer_id, RoleRow.title == title)
+    )
+    if role_id is None:
+        return False
+    proposed = session.scalar(
+        select(func.count()).select_from(ProposalTaskRow)
+        .join(TaskRow, TaskRow.id == ProposalTaskRow.task_id).where(TaskRow.role_id == role_id)
+    )  # fmt: skip
+    if proposed:
+        raise ConflictError(
+            f"role {title!r} has tasks named in {proposed} proposal(s); it cannot be replaced: "
+            "give the new role another title"
+        )
+    session.execute(delete(RoleRow).where(RoleRow.id == role_id))
+    return True
+
+
 def delete_employer_roles(session: Session, *, employer_id: int) -> int:
     """Remove every role (and so every task) of an employer; return how many roles went."""
     _employer_row(session, employer_id)

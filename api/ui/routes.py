@@ -904,12 +904,20 @@ def _role_form(
     session: SessionDep,
     employer_id: int,
     number: int,
-    errors: list[str] | None = None,
+    sent: tuple[str, list[tuple[bool, dict[str, Any]]]] | None = None,
+    errors: list[Problem] | None = None,
+    status_code: int = 200,
+    conflict: bool = False,
 ) -> HTMLResponse:
+    """The role form: the template's role, or — after a refused save — the role as it was sent
+    (every task, kept or left out, with what was typed)."""
     lang = _lang(request)
     employer = repository.get_employer(session, employer_id=employer_id)
     chosen = _template(number)
-    role = role_from_template(chosen)
+    if sent is None:
+        base = role_from_template(chosen).model_dump(mode="json")
+        sent = (base["title"], [(True, task) for task in base["tasks"]])
+    title, tasks = sent
     named = [
         sorted(c for c, level in t.demands.items() if level != BASELINE.get(c, 0))
         for t in chosen.tasks
@@ -917,10 +925,10 @@ def _role_form(
     names = {cid: (c.name(lang)) for cid, c in CHARACTERISTICS.items()}
     levels = {cid: [lv.text(lang) for lv in c.levels] for cid, c in CHARACTERISTICS.items()}
     return _page(request, "role_form.html", user, employer=employer, employer_id=employer_id,
-                 templates=list(enumerate(ROLE_TEMPLATES)), number=number, role=role,
-                 named=named, names=names, levels=levels, slot_ids=SLOT_IDS,
-                 adjustments=ADJUSTMENTS, errors=errors or [],
-                 status_code=422 if errors else 200)  # fmt: skip
+                 templates=list(enumerate(ROLE_TEMPLATES)), number=number, role_title=title,
+                 tasks=tasks, named=named, names=names, levels=levels, slot_ids=SLOT_IDS,
+                 adjustments=ADJUSTMENTS, errors=errors or [], conflict=conflict,
+                 status_code=status_code)  # fmt: skip
 
 
 @router.post("/employers/{employer_id}/roles/new", response_class=HTMLResponse)
@@ -933,10 +941,8 @@ def _save_role(employer_id: int, request: Request, session: SessionDep, form: An
     user = _user(request, session, Permission.WRITE_EMPLOYERS)
     number = int(form.get("template", "0")) if str(form.get("template", "0")).isdigit() else -1
     base = role_from_template(_template(number)).model_dump(mode="json")
-    tasks = []
+    sent: list[tuple[bool, dict[str, Any]]] = []
     for i, task in enumerate(base["tasks"]):
-        if form.get(f"keep_{i}") != "on":
-            continue
         task["title"] = form.get(f"title_{i}", task["title"])
         task["task_type"] = form.get(f"type_{i}", task["task_type"])
         task["hours_per_week"] = form.get(f"hours_{i}", task["hours_per_week"])
@@ -945,15 +951,52 @@ def _save_role(employer_id: int, request: Request, session: SessionDep, form: An
             if key.startswith(f"demand_{i}_"):
                 task["demands"][key.removeprefix(f"demand_{i}_")] = value
         task["accepted_adjustments"] = form.getlist(f"adjustment_{i}")
-        tasks.append(task)
-    data = {**base, "title": form.get("role_title", base["title"]), "tasks": tasks}
+        sent.append((form.get(f"keep_{i}") == "on", task))
+    title = str(form.get("role_title", base["title"]))
+    kept = [i for i, (keep, _task) in enumerate(sent) if keep]
+    data = {**base, "title": title, "tasks": [sent[i][1] for i in kept]}
+    lang = _lang(request)
     try:
         role = JobRole.model_validate(data)
-        employers.add_role(request_context(request, session, user), employer_id, role)
+        employers.add_role(request_context(request, session, user), employer_id, role,
+                           replace=form.get("on_conflict") == "replace")  # fmt: skip
+    except ConflictError as err:
+        session.rollback()
+        problem = Problem(_role_conflict(str(err), lang), "role_title")
+        return _role_form(request, user, session, employer_id, number, (title, sent), [problem],
+                          status_code=409, conflict=True)  # fmt: skip
     except ValidationError as err:
         session.rollback()
-        return _role_form(request, user, session, employer_id, number, _problems(err))
+        problems = form_problems(err, lang, _role_fields(lang, [(k, sent[k][1]) for k in kept]))
+        return _role_form(request, user, session, employer_id, number, (title, sent), problems,
+                          status_code=422)  # fmt: skip
     return RedirectResponse(f"/ui/employers/{employer_id}?message=role", status_code=303)
+
+
+def _role_conflict(reason: str, lang: str) -> str:
+    _ = gettext_for(lang)
+    if "proposal" in reason:
+        return _("Role title: a role of this title has tasks named in proposals, so it cannot be "
+                 "replaced. Give this role another title.")  # fmt: skip
+    return _("Role title: the employer has a role of this title already. Give this role another "
+             "title, or choose to replace the existing role and its tasks.")  # fmt: skip
+
+
+def _role_fields(lang: str, kept: list[tuple[int, dict[str, Any]]]) -> dict[str, FormField]:
+    """Where each of the role's fields is on the form: the kept tasks' positions in the role
+    are not their places on the form (a task left out moves the rest up)."""
+    _ = gettext_for(lang)
+    fields = {"title": FormField("role_title", _("Role title"))}
+    for position, (i, task) in enumerate(kept):
+        name = str(task.get("title") or i + 1)
+        for field, anchor, label in (
+            ("title", f"title_{i}", _("Task")),
+            ("task_type", f"type_{i}", _("Type")),
+            ("hours_per_week", f"hours_{i}", _("Hours a week")),
+            ("schedule", f"schedule_{i}", _("Schedule")),
+        ):
+            fields[f"tasks[{position}].{field}"] = FormField(anchor, f"{name} › {label}")
+    return fields
 
 
 @router.get("/employers/{employer_id}/tasks/{task_id}/candidates", response_class=HTMLResponse)
