@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from features.catalogue import ADJUSTMENTS, CHARACTERISTICS, LICENCES, SECTORS, TASK_KINDS
 from features.catalogue.schedule import parse_slot, slot_label_fi
+from features.i18n import N_, gettext_for
 from features.schemas import Role, Task
 from features.schemas.employer import Frequency, TaskType
 from features.schemas.errors import field_errors
@@ -48,7 +49,15 @@ class Column:
     """Where the value goes: a Task field, ``role``/``sector``, ``demand:<id>``, ``kg:<id>``."""
     aliases: tuple[str, ...]
     allowed: str
+    """What a cell may hold, as a catalogue message (English msgid, ``%(values)s`` for
+    ``values``): said in the reader's language by :meth:`allowed_in`."""
     required: bool = False
+    values: str = ""
+    """The ids allowed, where the column takes ids."""
+
+    def allowed_in(self, lang: str) -> str:
+        text = gettext_for(lang)(self.allowed)
+        return text % {"values": self.values} if "%(values)s" in self.allowed else text
 
 
 _TASK_TYPE_FI = {"ydin": TaskType.CORE, "luovutettava": TaskType.HAND_OVER}
@@ -65,48 +74,62 @@ _NO = {"ei", "e", "no", "n", "false", "0", ""}
 
 def _fixed_columns() -> list[Column]:
     return [
-        Column("Rooli", "role", ("role",), "the role (job) the task belongs to", True),
+        Column("Rooli", "role", ("role",), N_("the role (job) the task belongs to"), True),
         Column(
-            "Roolin kuvaus", "role_description", ("role description",), "free text, one per role"
+            "Roolin kuvaus",
+            "role_description",
+            ("role description",),
+            N_("free text, one per role"),
         ),
-        Column("Ala", "sector", ("sector",), "sector id: " + ", ".join(SECTORS.ids), True),
-        Column("Tehtävä", "title", ("task", "title"), "1–120 characters", True),
-        Column("Kuvaus", "description", ("description",), "free text, up to 2000 characters"),
+        Column(
+            "Ala",
+            "sector",
+            ("sector",),
+            N_("a sector id: %(values)s"),
+            True,
+            ", ".join(SECTORS.ids),
+        ),
+        Column("Tehtävä", "title", ("task", "title"), N_("1–120 characters"), True),
+        Column("Kuvaus", "description", ("description",), N_("free text, up to 2000 characters")),
         Column(
             "Tehtävän laji",
             "kind",
             ("kind", "task kind"),
-            "task kind id: " + ", ".join(TASK_KINDS.ids),
+            N_("a task kind id: %(values)s"),
             True,
+            ", ".join(TASK_KINDS.ids),
         ),
         Column(
             "Ydin vai luovutettava",
             "task_type",
             ("task type", "core or hand-over"),
-            "ydin / luovutettava (core / hand_over)",
+            N_("core / hand_over (ydin / luovutettava)"),
             True,
         ),
         Column(
             "Tunnit viikossa",
             "hours_per_week",
             ("hours per week", "hours"),
-            "a number of hours, more than 0 and at most 40",
+            N_("a number of hours, more than 0 and at most 40"),
             True,
         ),
         Column(
             "Vuorot",
             "schedule",
             ("schedule", "slots"),
-            "comma-separated day-part slots such as 'ma-aamu, ti-iltapäivä' "
-            "(or 'mon-morning, tue-afternoon')",
+            N_(
+                "comma-separated day-part slots such as 'mon-morning, tue-afternoon' (or "
+                "'ma-aamu, ti-iltapäivä')"
+            ),
             True,
         ),
         Column(
             "Toistuvuus",
             "frequency",
             ("frequency",),
-            " / ".join(_FREQUENCY_FI) + " (or " + ", ".join(f.value for f in Frequency) + ")",
+            N_("one of: %(values)s"),
             True,
+            " / ".join(_FREQUENCY_FI),
         ),
     ]
 
@@ -116,7 +139,10 @@ def _demand_columns() -> list[Column]:
     for c in CHARACTERISTICS.values():
         out.append(
             Column(
-                c.name_fi, f"demand:{c.id}", (c.id, c.name_en), "a level 0–4, empty if not assessed"
+                c.name_fi,
+                f"demand:{c.id}",
+                (c.id, c.name_en),
+                N_("a level 0–4, empty if not assessed"),
             )
         )
         if c.has_kilograms:
@@ -125,7 +151,7 @@ def _demand_columns() -> list[Column]:
                     f"{c.name_fi} kg",
                     f"kg:{c.id}",
                     (f"{c.id} kg", f"{c.name_en} kg"),
-                    "the heaviest load in kilograms (more than 0, at most 100)",
+                    N_("the heaviest load in kilograms (more than 0, at most 100)"),
                 )
             )
     return out
@@ -137,45 +163,57 @@ def _tail_columns() -> list[Column]:
             "Hyväksytyt mukautukset",
             "accepted_adjustments",
             ("accepted adjustments",),
-            "comma-separated adjustment ids: " + ", ".join(ADJUSTMENTS),
+            N_("comma-separated adjustment ids: %(values)s"),
+            False,
+            ", ".join(ADJUSTMENTS),
         ),
         Column(
             "Vaaditut luvat ja kortit",
             "required_licences",
             ("required licences",),
-            "comma-separated licence ids: " + ", ".join(LICENCES.ids),
+            N_("comma-separated licence ids: %(values)s"),
+            False,
+            ", ".join(LICENCES.ids),
         ),
         Column(
-            "Vaaditut taidot", "required_skills", ("required skills",), "comma-separated skills"
+            "Vaaditut taidot", "required_skills", ("required skills",), N_("comma-separated skills")
         ),
         Column(
             "Työpaikan katuosoite",
             "place_street",
             ("place street",),
-            "street address if not the employer's",
+            N_("street address if not the employer's"),
         ),
-        Column("Työpaikan postinumero", "place_postal_code", ("place postal code",), "five digits"),
-        Column("Työpaikan kunta", "place_municipality", ("place municipality",), "a municipality"),
+        Column(
+            "Työpaikan postinumero", "place_postal_code", ("place postal code",), N_("five digits")
+        ),
+        Column(
+            "Työpaikan kunta", "place_municipality", ("place municipality",), N_("a municipality")
+        ),
         Column(
             "Työpaikan leveysaste",
             "place_lat",
             ("place latitude", "place lat"),
-            "latitude in decimal degrees, e.g. 60.98",
+            N_("latitude in decimal degrees, e.g. 60.98"),
         ),
         Column(
             "Työpaikan pituusaste",
             "place_lon",
             ("place longitude", "place lon"),
-            "longitude in decimal degrees, e.g. 25.66",
+            N_("longitude in decimal degrees, e.g. 25.66"),
         ),
         Column(
             "Mentori saatavilla",
             "mentor_available",
             ("mentor available", "mentor"),
-            "kyllä / ei (yes / no)",
+            N_("yes / no (kyllä / ei)"),
         ),
-        Column("Kausi alkaa", "season_start", ("season start",), "a date, 2026-05-15 or 15.5.2026"),
-        Column("Kausi päättyy", "season_end", ("season end",), "a date, 2026-09-15 or 15.9.2026"),
+        Column(
+            "Kausi alkaa", "season_start", ("season start",), N_("a date, 2026-05-15 or 15.5.2026")
+        ),
+        Column(
+            "Kausi päättyy", "season_end", ("season end",), N_("a date, 2026-09-15 or 15.9.2026")
+        ),
     ]
 
 
@@ -204,7 +242,13 @@ class RowError:
     """Spreadsheet row number (headings are row 1); 1 for a problem with the headings."""
     column: str
     message: str
+    """For developers and API clients (English)."""
     allowed: str = ""
+    kind: str = "invalid"
+    """What was wrong as a code (``empty``, ``not_number``, … or pydantic's error type), so that
+    a page can say it in its reader's language."""
+    context: Mapping[str, Any] = field(default_factory=dict)
+    """The values the kind's message names (``value``, …) and ``column_field``."""
 
     def __str__(self) -> str:
         where = f"row {self.row}, column '{self.column}'" if self.column else f"row {self.row}"
@@ -226,6 +270,10 @@ class ParsedSheet:
 class _CellError(ValueError):
     """A cell that cannot be read as its column's type."""
 
+    def __init__(self, kind: str, value: str, message: str) -> None:
+        super().__init__(message)
+        self.kind, self.value = kind, value
+
 
 def _split(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"[,;\n]", text) if p.strip()]
@@ -235,13 +283,13 @@ def _number(text: str) -> float:
     try:
         return float(text.replace(",", ".").replace("\u00a0", "").replace(" ", ""))
     except ValueError:
-        raise _CellError(f"{text!r} is not a number") from None
+        raise _CellError("not_number", text, f"{text!r} is not a number") from None
 
 
 def _level(text: str) -> int:
     value = _number(text)
     if value != int(value):
-        raise _CellError(f"{text!r} is not a whole number")
+        raise _CellError("not_whole_number", text, f"{text!r} is not a whole number")
     return int(value)
 
 
@@ -251,7 +299,7 @@ def _date(text: str) -> date:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise _CellError(f"{text!r} is not a date")
+    raise _CellError("not_date", text, f"{text!r} is not a date")
 
 
 def _bool(text: str) -> bool:
@@ -260,7 +308,7 @@ def _bool(text: str) -> bool:
         return True
     if key in _NO:
         return False
-    raise _CellError(f"{text!r} is not yes or no")
+    raise _CellError("not_yes_no", text, f"{text!r} is not yes or no")
 
 
 def _task_type(text: str) -> str:
@@ -269,7 +317,7 @@ def _task_type(text: str) -> str:
         return _TASK_TYPE_FI[key].value
     if key in {t.value for t in TaskType}:
         return key
-    raise _CellError(f"{text!r} is neither core nor hand-over")
+    raise _CellError("not_task_type", text, f"{text!r} is neither core nor hand-over")
 
 
 def _frequency(text: str) -> str:
@@ -278,14 +326,14 @@ def _frequency(text: str) -> str:
         return _FREQUENCY_FI[key].value
     if key.replace(" ", "_") in {f.value for f in Frequency}:
         return key.replace(" ", "_")
-    raise _CellError(f"{text!r} is not a known frequency")
+    raise _CellError("not_frequency", text, f"{text!r} is not a known frequency")
 
 
 def _slots(text: str) -> list[str]:
     try:
         return [parse_slot(p) for p in _split(text)]
     except ValueError as err:
-        raise _CellError(str(err)) from None
+        raise _CellError("not_slot", text, str(err)) from None
 
 
 def _adjustments(text: str) -> list[str]:
@@ -310,6 +358,15 @@ _PARSERS: dict[str, Callable[[str], object]] = {
 }
 
 
+def _allowed(column: Column) -> str:
+    return column.allowed_in("en")
+
+
+def column_by_field(field_id: str) -> Column | None:
+    """The column a value goes to (``hours_per_week``, ``demand:standing``, …)."""
+    return _BY_FIELD.get(field_id)
+
+
 def _column_for(field_path: str) -> Column | None:
     """The column a pydantic error location points at."""
     head = field_path.split("[")[0]
@@ -332,23 +389,39 @@ def parse_rows(rows: Iterable[Mapping[str, object]]) -> ParsedSheet:
     rows = list(rows)
     sheet = ParsedSheet()
     if not rows:
-        sheet.errors.append(RowError(1, "", "the sheet has no task rows"))
+        sheet.errors.append(RowError(1, "", "the sheet has no task rows", kind="no_rows"))
         return sheet
     header_map: dict[str, Column] = {}
     for heading in rows[0]:
         column = _BY_KEY.get(_key(str(heading)))
         if column is None:
             sheet.errors.append(
-                RowError(1, str(heading), "unknown column", "the headings of the template")
+                RowError(
+                    1,
+                    str(heading),
+                    "unknown column",
+                    "the headings of the template",
+                    kind="unknown_column",
+                )
             )
         elif column.field in {c.field for c in header_map.values()}:
-            sheet.errors.append(RowError(1, str(heading), f"duplicates column '{column.heading}'"))
+            sheet.errors.append(
+                RowError(
+                    1,
+                    str(heading),
+                    f"duplicates column '{column.heading}'",
+                    kind="duplicate_column",
+                    context={"other": column.heading},
+                )
+            )
         else:
             header_map[str(heading)] = column
     present = {c.field for c in header_map.values()}
     for column in COLUMNS:
         if column.required and column.field not in present:
-            sheet.errors.append(RowError(1, column.heading, "required column is missing"))
+            sheet.errors.append(
+                RowError(1, column.heading, "required column is missing", kind="missing_column")
+            )
     if sheet.errors:
         return sheet
 
@@ -386,6 +459,13 @@ def parse_rows(rows: Iterable[Mapping[str, object]]) -> ParsedSheet:
                     f"role '{role_title}' has sector {role['sector']!r} "
                     f"on row {role['row']} but {sector!r} here",
                     "one sector per role",
+                    kind="sector_mismatch",
+                    context={
+                        "role": role_title,
+                        "first": role["sector"],
+                        "first_row": role["row"],
+                        "value": sector,
+                    },
                 )
             )
             continue
@@ -413,7 +493,16 @@ def _task_from_cells(
         text = cells.get(column.field, "")
         if not text:
             if column.required:
-                errors.append(RowError(number, column.heading, "is empty", column.allowed))
+                errors.append(
+                    RowError(
+                        number,
+                        column.heading,
+                        "is empty",
+                        _allowed(column),
+                        kind="empty",
+                        context={"column_field": column.field},
+                    )
+                )
                 failed = True
             continue
         try:
@@ -424,14 +513,30 @@ def _task_from_cells(
             else:
                 data[column.field] = _PARSERS.get(column.field, str)(text)
         except _CellError as err:
-            errors.append(RowError(number, column.heading, str(err), column.allowed))
+            errors.append(
+                RowError(
+                    number,
+                    column.heading,
+                    str(err),
+                    _allowed(column),
+                    kind=err.kind,
+                    context={"value": err.value, "column_field": column.field},
+                )
+            )
             failed = True
     role = data.pop("role", None)
     sector = data.pop("sector", None)
     role_description = str(data.pop("role_description", ""))
     if sector is not None and sector not in SECTORS:
         errors.append(
-            RowError(number, "Ala", f"unknown sector {sector!r}", _BY_FIELD["sector"].allowed)
+            RowError(
+                number,
+                "Ala",
+                f"unknown sector {sector!r}",
+                _allowed(_BY_FIELD["sector"]),
+                kind="unknown_sector",
+                context={"value": sector, "column_field": "sector"},
+            )
         )
         failed = True
     place = {
@@ -459,7 +564,9 @@ def _task_from_cells(
                     number,
                     found.heading if found else fe.field,
                     fe.message,
-                    found.allowed if found else "",
+                    _allowed(found) if found else "",
+                    kind=fe.kind,
+                    context={**fe.context, "column_field": found.field if found else ""},
                 )
             )
         return None, None

@@ -223,13 +223,30 @@ def test_ratko_upload_reports_every_row_and_stores_nothing(service):
     with engine.connect() as c:
         assert c.scalar(sa.text("SELECT COUNT(*) FROM task")) == before
     good = write_sheet(read_sheet((EXAMPLES / "ratko_example.csv").read_bytes(), "csv"), "csv")
-    ok = client.post(
+    with engine.connect() as c:
+        proposed = c.scalar(sa.text(
+            "SELECT count(*) FROM proposal_task pt JOIN task t ON t.id = pt.task_id "
+            "JOIN role r ON r.id = t.role_id WHERE r.employer_id = 1"))  # fmt: skip
+        free = c.scalar(sa.text(
+            "SELECT e.id FROM employer e WHERE NOT EXISTS (SELECT 1 FROM proposal_task pt "
+            "JOIN task t ON t.id = pt.task_id JOIN role r ON r.id = t.role_id "
+            "WHERE r.employer_id = e.id) ORDER BY e.id LIMIT 1"))  # fmt: skip
+    assert proposed > 0, "the test needs an employer whose tasks are proposed"
+    refused = client.post(
         "/employers/1/ratko?replace=true",
         files={"file": ("t.csv", io.BytesIO(good))},
         headers=headers,
     )
+    assert refused.status_code == 409  # a proposal never loses its tasks
+    with engine.connect() as c:
+        assert c.scalar(sa.text("SELECT COUNT(*) FROM task")) == before
+    ok = client.post(
+        f"/employers/{free}/ratko?replace=true",
+        files={"file": ("t.csv", io.BytesIO(good))},
+        headers=headers,
+    )
     assert ok.status_code == 201 and len(ok.json()["roles"]) == 2
-    roles = client.get("/employers/1/roles", headers=headers).json()
+    roles = client.get(f"/employers/{free}/roles", headers=headers).json()
     assert roles["count"] == len(roles["data"]) == 2
     assert all(r["task_ids"] for r in roles["data"])
     assert client.get("/employers/999999/roles", headers=headers).status_code == 404

@@ -85,7 +85,9 @@ def test_groups_and_scales():
     exposure = [c for c in CHARACTERISTICS.values() if c.scale is ScaleKind.EXPOSURE]
     # IMBA's share-of-shift anchors for postures, movements and environment.
     for c in exposure:
-        assert "never" in c.levels[0].en and "5 per cent" in c.levels[1].en and "5 %" in c.levels[1].fi
+        assert (
+            "never" in c.levels[0].en and "5 per cent" in c.levels[1].en and "5 %" in c.levels[1].fi
+        )
         assert "two thirds" in c.levels[4].en
     assert characteristic("standing").scale is ScaleKind.EXPOSURE
     assert characteristic("attention").scale is ScaleKind.ABILITY

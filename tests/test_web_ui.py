@@ -20,6 +20,7 @@ from playwright.sync_api import expect, sync_playwright
 from api.security import Role
 from api.service_setup import add_user
 from api.serving import serve
+from api.spreadsheet import read_sheet, write_sheet
 from api.storage.bulk import load_tables
 from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade
@@ -158,6 +159,7 @@ def test_rekrypiste_takes_an_employer_call_through_to_a_printable_proposal(
     page = _login(browser, base, "reko.rekrypiste", "salasana-2")
     page.locator("tbody tr td:first-child a").first.click()
     expect(page.get_by_role("heading", name="Roolit ja tehtävät")).to_be_visible()
+    employer_url = page.url
     page.get_by_label("Kanava").select_option("phone")
     page.get_by_label("Lisää merkintä").fill("Soitto: tiskiä ja kuljetuksia on liikaa.")
     page.get_by_role("button", name="Lisää merkintä").click()
@@ -170,11 +172,30 @@ def test_rekrypiste_takes_an_employer_call_through_to_a_printable_proposal(
     page.get_by_role("button", name="Tuo", exact=True).click()
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("mitään ei tallennettu")
-    expect(alert).to_contain_text("row 1, column 'Jotain'")
+    expect(alert).to_contain_text("Rivi 1, sarake ”Jotain”: tuntematon sarake")
+    rows = read_sheet(EXAMPLE.read_bytes(), "csv")
+    rows[0]["Seisominen"], rows[2]["Tunnit viikossa"] = "paljon", ""
+    typo = tmp_path / "typo.csv"
+    typo.write_bytes(write_sheet(rows, "csv"))
+    page.get_by_label("Tuo Ratko-taulukko (.xlsx, .csv)").set_input_files(typo)
+    page.get_by_role("button", name="Tuo", exact=True).click()
+    expect(alert).to_contain_text("Rivi 2, sarake ”Seisominen”: ”paljon” ei ole luku. Sallitut: "
+                                  "taso 0–4, tyhjä jos ei arvioitu.")  # fmt: skip
+    expect(alert).to_contain_text("Rivi 4, sarake ”Tunnit viikossa”: tyhjä; täytä se.")
+    assert "column" not in alert.inner_text() and "allowed" not in alert.inner_text()
     page.screenshot(path=SHOTS / "rekrypiste-sheet-errors.png", full_page=True)
     page.get_by_label("Tuo Ratko-taulukko (.xlsx, .csv)").set_input_files(EXAMPLE)
     page.get_by_role("button", name="Tuo", exact=True).click()
     expect(page.get_by_role("status")).to_have_text("Taulukko tuotu.")
+    # The same sheet again: its roles exist. The way out is offered, nothing is stored twice.
+    with engine.connect() as c:
+        before = c.scalar(sa.text("SELECT count(*) FROM task"))
+    page.get_by_label("Tuo Ratko-taulukko (.xlsx, .csv)").set_input_files(EXAMPLE)
+    page.get_by_role("button", name="Tuo", exact=True).click()
+    expect(page.locator("#err-replace")).to_contain_text("Valitse tiedosto uudelleen")
+    expect(page.get_by_label("Korvaa nykyiset roolit")).to_be_checked()
+    with engine.connect() as c:
+        assert c.scalar(sa.text("SELECT count(*) FROM task")) == before
     page.screenshot(path=SHOTS / "rekrypiste-employer.png", full_page=True)
 
     # Candidates for one hand-over task: codes and their fit only.
@@ -182,7 +203,7 @@ def test_rekrypiste_takes_an_employer_call_through_to_a_printable_proposal(
     expect(page.get_by_role("heading", name="Ehdokkaat", exact=False)).to_be_visible()
     assert "JS-" in page.content() and "Toimintakyky" not in page.content()
     page.screenshot(path=SHOTS / "rekrypiste-candidates.png", full_page=True)
-    page.go_back()
+    page.goto(employer_url)
     page.get_by_role("link", name="Kokoa täsmätyö").click()
     expect(page.get_by_role("heading", name="Kokoa täsmätyö", exact=False)).to_be_visible()
     page.screenshot(path=SHOTS / "rekrypiste-compose.png", full_page=True)

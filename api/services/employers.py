@@ -139,6 +139,8 @@ def upload_ratko(
                 FieldError(
                     f"row {e.row}" + (f", column '{e.column}'" if e.column else ""),
                     e.message + (f" (allowed: {e.allowed})" if e.allowed else ""),
+                    e.kind,
+                    {**e.context, "row": e.row, "column": e.column},
                 )
                 for e in sheet.errors
             ],

@@ -237,6 +237,13 @@ def list_employer_tasks(session: Session, *, employer_id: int) -> list[tuple[Rol
     return out
 
 
+def _proposed_tasks(session: Session, role_ids: list[int]) -> int:
+    return session.scalar(
+        select(func.count()).select_from(ProposalTaskRow)
+        .join(TaskRow, TaskRow.id == ProposalTaskRow.task_id).where(TaskRow.role_id.in_(role_ids))
+    ) or 0  # fmt: skip
+
+
 def delete_role_titled(session: Session, *, employer_id: int, title: str) -> bool:
     """Remove the employer's role called ``title`` and its tasks, unless a proposal names one of
     them (a proposal never loses its tasks); True if there was such a role."""
@@ -245,10 +252,7 @@ def delete_role_titled(session: Session, *, employer_id: int, title: str) -> boo
     )
     if role_id is None:
         return False
-    proposed = session.scalar(
-        select(func.count()).select_from(ProposalTaskRow)
-        .join(TaskRow, TaskRow.id == ProposalTaskRow.task_id).where(TaskRow.role_id == role_id)
-    )  # fmt: skip
+    proposed = _proposed_tasks(session, [role_id])
     if proposed:
         raise ConflictError(
             f"role {title!r} has tasks named in {proposed} proposal(s); it cannot be replaced: "
@@ -259,8 +263,16 @@ def delete_role_titled(session: Session, *, employer_id: int, title: str) -> boo
 
 
 def delete_employer_roles(session: Session, *, employer_id: int) -> int:
-    """Remove every role (and so every task) of an employer; return how many roles went."""
+    """Remove every role (and so every task) of an employer; return how many roles went.
+    Refused while a proposal names one of the tasks: a proposal never loses its tasks."""
     _employer_row(session, employer_id)
+    role_ids = list(session.scalars(select(RoleRow.id).where(RoleRow.employer_id == employer_id)))
+    proposed = _proposed_tasks(session, role_ids)
+    if proposed:
+        raise ConflictError(
+            f"the employer's tasks are named in {proposed} proposal(s); its roles cannot be "
+            "replaced: give the sheet's roles new titles instead"
+        )
     return rows_affected(session.execute(delete(RoleRow).where(RoleRow.employer_id == employer_id)))
 
 

@@ -19,9 +19,10 @@ from features.catalogue import CHARACTERISTICS
 from features.errors import InvalidInputError, TasmaError
 from features.i18n import N_, gettext_for
 from features.numbers import number
+from features.ratko import column_by_field
 from features.schemas.errors import FieldError, field_errors
 
-__all__ = ["FormField", "Problem", "form_problems", "profile_problems"]
+__all__ = ["FormField", "Problem", "form_problems", "profile_problems", "sheet_problems"]
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,33 @@ _BY_KIND: dict[str, str] = {
     ),
     "nul_character": N_("%(field)s: contains a character that cannot be stored."),
     "string_pattern_mismatch": N_("%(field)s: not in the expected form."),
+    # A Ratko sheet's own (features.ratko)
+    "no_rows": N_("%(field)s: the sheet has no task rows."),
+    "unknown_column": N_("%(field)s: an unknown column; use the headings of the template."),
+    "duplicate_column": N_("%(field)s: the same column as “%(other)s”."),
+    "missing_column": N_("%(field)s: this column is required and missing."),
+    "empty": N_("%(field)s: empty; fill it in."),
+    "not_number": N_("%(field)s: “%(value)s” is not a number."),
+    "not_whole_number": N_("%(field)s: “%(value)s” is not a whole number."),
+    "not_date": N_("%(field)s: “%(value)s” is not a date."),
+    "not_yes_no": N_("%(field)s: “%(value)s” is not yes or no."),
+    "not_task_type": N_("%(field)s: “%(value)s” is neither core nor hand-over."),
+    "not_frequency": N_("%(field)s: “%(value)s” is not a frequency."),
+    "not_slot": N_("%(field)s: “%(value)s” is not a day-part slot."),
+    "unknown_sector": N_("%(field)s: “%(value)s” is not a sector."),
+    "sector_mismatch": N_(
+        "%(field)s: role “%(role)s” has the sector “%(first)s” on row %(first_row)s; a role has "
+        "one sector."
+    ),
 }
+_WITH_ALLOWED = {
+    "empty", "not_number", "not_whole_number", "not_date", "not_yes_no", "not_task_type",
+    "not_frequency", "not_slot", "unknown_sector", "unknown_code", "string_pattern_mismatch",
+    "greater_than", "less_than_equal",
+}  # fmt: skip
+"""Kinds whose message is followed by what the column allows."""
+_LONGEST_ALLOWED = 200
+"""Longer lists of what is allowed (every industry code) are left to the template sheet."""
 _NUMBERS = ("gt", "ge", "lt", "le")
 
 
@@ -174,3 +201,28 @@ def form_problems(
         else:
             out.append(Problem(_("Something in the form was not accepted; check the values.")))
     return list(dict.fromkeys(out))  # the same problem once
+
+
+def sheet_problems(err: InvalidInputError, lang: str) -> list[Problem]:
+    """A refused Ratko sheet's problems in ``lang``, each with its row and column and, where it
+    helps, what the column allows."""
+    _ = gettext_for(lang)
+    out = []
+    for error in err.errors:
+        where = dict(error.context)
+        row, column = where.get("row"), where.get("column")
+        if row is None:
+            out.append(Problem(_("Something in the sheet was not accepted; check it.")))
+            continue
+        field = (
+            _("Row %(row)s, column “%(column)s”") % {"row": row, "column": column}
+            if column else _("Row %(row)s") % {"row": row}
+        )  # fmt: skip
+        text = _said(error, FormField("", field), lang)
+        found = column_by_field(str(where.get("column_field") or ""))
+        if found is not None and error.kind in _WITH_ALLOWED:
+            allowed = found.allowed_in(lang)
+            if len(allowed) <= _LONGEST_ALLOWED:
+                text += " " + _("Allowed: %(allowed)s.") % {"allowed": allowed}
+        out.append(Problem(text))
+    return out

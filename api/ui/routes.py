@@ -50,7 +50,7 @@ from api.storage.tables import (
     TokenRow,
 )
 from api.ui.csrf import PRESESSION, SESSION, CsrfError, check_csrf, csrf_token
-from api.ui.problems import FormField, Problem, form_problems, profile_problems
+from api.ui.problems import FormField, Problem, form_problems, profile_problems, sheet_problems
 from api.ui.texts import LANGUAGES, texts
 from features.catalogue import (
     ADJUSTMENTS,
@@ -75,7 +75,6 @@ from features.numbers import number
 from features.schemas import JobseekerProfile, JobseekerStatus, OutcomeEvent
 from features.schemas.employer import ContactChannel, Employer
 from features.schemas.employer import Role as JobRole
-from features.schemas.errors import field_errors
 from features.schemas.jobseeker import CapacitySource
 from features.schemas.proposal import DeclineReason, next_steps
 
@@ -186,15 +185,6 @@ def csrf_refused(request: Request, err: CsrfError) -> HTMLResponse:
 PAGE_MESSAGES = frozenset({"overridden", "outcome", "saved", "reason_needed"})
 """The notices a person's page shows after an action: a fixed set of keys into the UI's words,
 so that no address can make the page print a text of its own."""
-
-
-def _problems(err: ValidationError | TasmaError) -> list[str]:
-    """What was wrong, one line per field where the error names fields."""
-    if isinstance(err, ValidationError):
-        return [f"{e.field}: {e.message}" for e in field_errors(err)]
-    if isinstance(err, InvalidInputError) and err.errors:
-        return [f"{e.field}: {e.message}" for e in err.errors]
-    return [str(err)]
 
 
 def _user(request: Request, session: SessionDep, permission: Permission) -> User:
@@ -848,13 +838,18 @@ def add_note_page(
     channel: Annotated[str, Form(max_length=16)],
 ) -> Response:
     user = _user(request, session, Permission.WRITE_EMPLOYERS)
+    lang = _lang(request)
+    _ = gettext_for(lang)
     try:
         body = NoteCreate(channel=channel, text=text)
         employers.add_note(request_context(request, session, user), employer_id, body)
-    except (ValidationError, TasmaError) as err:
+    except (ValidationError, InvalidInputError) as err:
         session.rollback()
-        return _employer(request, session, user, employer_id, errors=_problems(err),
-                         status_code=422)  # fmt: skip
+        fields = {"channel": FormField("channel", _("Channel")),
+                  "text": FormField("text", _("Add a note"))}  # fmt: skip
+        return _employer(request, session, user, employer_id, status_code=422,
+                         errors=form_problems(err, lang, fields), errors_about="note",
+                         note={"channel": channel, "text": text})  # fmt: skip
     return RedirectResponse(f"/ui/employers/{employer_id}?message=note", status_code=303)
 
 
@@ -874,9 +869,32 @@ def upload_page(
     except InvalidInputError as err:
         session.rollback()
         return _employer(
-            request, session, user, employer_id, errors=_problems(err), status_code=422
+            request,
+            session,
+            user,
+            employer_id,
+            status_code=422,
+            errors=sheet_problems(err, _lang(request)),
+            errors_about="sheet",
         )
+    except ConflictError as err:
+        session.rollback()
+        problem = Problem(_sheet_conflict(str(err), _lang(request)), "replace")
+        return _employer(request, session, user, employer_id, status_code=409,
+                         errors=[problem], errors_about="sheet", replace=True)  # fmt: skip
     return RedirectResponse(f"/ui/employers/{employer_id}?message=uploaded", status_code=303)
+
+
+def _sheet_conflict(reason: str, lang: str) -> str:
+    _ = gettext_for(lang)
+    if "proposal" in reason:
+        return _(
+            "Nothing was stored: the employer's tasks are named in proposals, so its roles "
+            "cannot be replaced. Give the sheet's roles new titles and upload it again."
+        )
+    return _("Nothing was stored: the employer has a role of a title in the sheet already. Choose "
+             "the file again and either replace the current roles, or give the sheet's roles new "
+             "titles.")  # fmt: skip
 
 
 def _template(number: int) -> RoleTemplate:
