@@ -452,3 +452,34 @@ def test_a_role_of_the_same_title_is_replaced_only_when_asked_and_never_under_a_
             "SELECT count(*) FROM task t JOIN role r ON r.id = t.role_id "
             "WHERE r.employer_id = :e AND r.title = :t"), {"e": eid, "t": title})  # fmt: skip
         assert still > 0
+
+
+def test_a_task_left_out_can_be_put_back_and_the_history_keeps_both(service):
+    client, tokens, area, mine, engine = service
+    headers = auth(tokens["coordinator"])
+    for person in mine:
+        matches = client.get(f"/jobseekers/{person}/matches?k=5", headers=headers).json()
+        original = [i["task_id"] for i in matches["items"]]
+        if len(original) >= 2:
+            break
+    assert len(original) >= 2, "the test needs a person with two suggestions"
+    gone = original[0]
+    same = client.post(f"/suggestions/{matches['suggestion_id']}/overrides",
+                       json={"chosen": original, "reason": "ei muutosta"}, headers=headers)  # fmt: skip
+    assert same.status_code == 422  # an override that changes nothing is refused
+    left = client.post(f"/suggestions/{matches['suggestion_id']}/overrides",
+                       json={"chosen": original[1:], "reason": "Ei halua."}, headers=headers)  # fmt: skip
+    assert left.status_code == 201
+    listed = client.get(f"/jobseekers/{person}/left-out", headers=headers).json()
+    assert [x["task_id"] for x in listed] == [gone] and listed[0]["reason"] == "Ei halua."
+    path = f"/jobseekers/{person}/left-out/{gone}/restore"
+    assert client.post(path, headers=auth(tokens["analyst"])).status_code == 403
+    for outsider in ("rekrypiste", "other_area"):  # a person they may not see: no such thing
+        assert client.post(path, headers=auth(tokens[outsider])).status_code == 404
+    assert client.post(path, headers=headers).status_code == 201
+    assert client.get(f"/jobseekers/{person}/left-out", headers=headers).json() == []
+    assert client.post(path, headers=headers).status_code == 404  # not left out any more
+    (row,) = audit_rows(engine, action="restore_suggestion")
+    assert row.details["task_id"] == gone
+    with engine.connect() as c:  # leaving out is still in the history
+        assert c.scalar(sa.text("SELECT count(*) FROM override WHERE reason = 'Ei halua.'")) == 1

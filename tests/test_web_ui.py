@@ -246,6 +246,18 @@ def test_coordinator_leaves_a_suggestion_out_with_a_reason_and_records_an_outcom
     with engine.connect() as c:
         reason = c.scalar(sa.text("SELECT reason FROM override ORDER BY id DESC LIMIT 1"))
     assert reason == "Henkilö ei halua asiakaspalvelua."
+    # Undo: the task is suggested again, and the history keeps both steps.
+    left_out.get_by_role("button", name="Peru").click()
+    expect(page.get_by_role("status")).to_have_text(
+        "Tehtävä ehdotetaan taas; poisjättö säilyy historiassa."
+    )
+    expect(page.locator(f'ol.matches h3 a[href="{task_link}"]')).to_have_count(1)
+    expect(page.locator(f'ul.left-out a[href="{task_link}"]')).to_have_count(0)
+    with engine.connect() as c:
+        assert c.scalar(sa.text("SELECT count(*) FROM override WHERE reason = :r"),
+                        {"r": "Henkilö ei halua asiakaspalvelua."}) == 1  # fmt: skip
+        assert c.scalar(sa.text(
+            "SELECT count(*) FROM audit_event WHERE action = 'restore_suggestion'")) == 1  # fmt: skip
 
     proposal = page.locator("div.proposal").first
     proposal.get_by_label("Kirjaa vaihe").select_option("declined_by_person")

@@ -16,6 +16,7 @@ from api.models import (
     EventCreate,
     Health,
     IdPath,
+    LeftOutPublic,
     Me,
     OverrideCreate,
     ProposalCreate,
@@ -195,6 +196,39 @@ def override(
 ) -> Created:
     ctx = request_context(request, session, user)
     return Created(id=proposals.override_suggestion(ctx, suggestion_id, body.chosen, body.reason))
+
+
+@router.get(
+    "/jobseekers/{jobseeker_id}/left-out",
+    tags=["proposals"],
+    response_model=list[LeftOutPublic],
+    summary="Suggested tasks left out for a person, with the latest reason",
+)
+def left_out(
+    jobseeker_id: IdPath,
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.OVERRIDE)],
+) -> list[LeftOutPublic]:
+    return proposals.left_out_tasks(request_context(request, session, user), jobseeker_id)
+
+
+@router.post(
+    "/jobseekers/{jobseeker_id}/left-out/{task_id}/restore",
+    tags=["proposals"],
+    response_model=Created,
+    status_code=201,
+    summary="Undo leaving a task out: it is suggested again (the history is kept)",
+)
+def restore_left_out(
+    jobseeker_id: IdPath,
+    task_id: IdPath,
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.OVERRIDE)],
+) -> Created:
+    ctx = request_context(request, session, user)
+    return Created(id=proposals.restore_left_out(ctx, jobseeker_id, task_id))
 
 
 @router.get("/audit", tags=["audit"], summary="The audit log (admin), newest first")

@@ -194,6 +194,10 @@ def override_suggestion(ctx: Context, suggestion_id: int, chosen: list[int], rea
     (only among what was suggested) and why."""
     suggestion = _suggestion_in_reach(ctx, suggestion_id)
     original = [int(x) for x in suggestion.results.get("ids", [])]
+    if list(chosen) == original:
+        raise InvalidInputError(
+            [FieldError("chosen", "is the suggestion itself: nothing left out")]
+        )
     unknown = [x for x in chosen if x not in set(original)]
     if unknown:
         raise InvalidInputError([FieldError(
@@ -232,11 +236,53 @@ def left_out_tasks(ctx: Context, jobseeker_id: int) -> list[LeftOutPublic]:
         .limit(500)
     ).all()
     latest: dict[int, LeftOutPublic] = {}
+    decided: set[int] = set()  # by the newest row that left it out or put it back
     for row in rows:
-        for task_id in set(row.original) - set(row.chosen):
-            latest.setdefault(int(task_id), LeftOutPublic(
-                task_id=int(task_id), at=row.at, actor=row.actor, reason=row.reason))  # fmt: skip
-    return list(latest.values())
+        if _is_restore(row):
+            decided.update(int(t) for t in row.original)
+            continue
+        for task_id in sorted(set(row.original) - set(row.chosen)):
+            if int(task_id) not in decided:
+                decided.add(int(task_id))
+                latest[int(task_id)] = LeftOutPublic(
+                    task_id=int(task_id), at=row.at, actor=row.actor, reason=row.reason
+                )
+    return sorted(latest.values(), key=lambda x: x.at, reverse=True)
+
+
+RESTORED = "restored"
+"""The reason of an override row that puts tasks back (its chosen list equals its original)."""
+
+
+def _is_restore(row: OverrideRow) -> bool:
+    return row.reason == RESTORED and list(row.original) == list(row.chosen)
+
+
+def restore_left_out(ctx: Context, jobseeker_id: int, task_id: int) -> int:
+    """Undo leaving a task out: recorded as its own override row (the history is kept), on the
+    suggestion that left it out, so the task is suggested as before."""
+    left = {x.task_id: x for x in left_out_tasks(ctx, jobseeker_id)}
+    if task_id not in left:
+        raise NotFoundError(f"task {task_id} is not left out for this jobseeker")
+    leaving = ctx.session.scalars(
+        select(OverrideRow)
+        .join(SuggestionRow, SuggestionRow.id == OverrideRow.suggestion_id)
+        .where(SuggestionRow.jobseeker_id == jobseeker_id)
+        .order_by(OverrideRow.at.desc(), OverrideRow.id.desc())
+    ).all()
+    suggestion_id = next(
+        r.suggestion_id for r in leaving
+        if not _is_restore(r) and task_id in set(r.original) - set(r.chosen)
+    )  # fmt: skip
+    row = OverrideRow(suggestion_id=suggestion_id, actor=ctx.actor.name, original=[task_id],
+                      chosen=[task_id], reason=RESTORED)  # fmt: skip
+    ctx.session.add(row)
+    ctx.session.flush()
+    record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="restore_suggestion",
+           object_type="suggestion", object_id=suggestion_id,
+           details={"task_id": task_id, "override_id": row.id})  # fmt: skip
+    ctx.session.commit()
+    return row.id
 
 
 def open_proposal_with(ctx: Context, jobseeker_id: int, task_id: int) -> ProposalPublic | None:

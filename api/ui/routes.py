@@ -182,7 +182,7 @@ def csrf_refused(request: Request, err: CsrfError) -> HTMLResponse:
     return _page(request, "refused.html", None, status_code=403)
 
 
-PAGE_MESSAGES = frozenset({"overridden", "outcome", "saved", "reason_needed"})
+PAGE_MESSAGES = frozenset({"overridden", "outcome", "saved", "reason_needed", "restored"})
 """The notices a person's page shows after an action: a fixed set of keys into the UI's words,
 so that no address can make the page print a text of its own."""
 
@@ -403,6 +403,16 @@ def override_page(
     chosen = [i for i in suggestion.results.get("ids", []) if i != task_id]
     proposals.override_suggestion(ctx, suggestion_id, chosen, reason.strip())
     return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=overridden", status_code=303)
+
+
+@router.post("/jobseekers/{jobseeker_id}/left-out/{task_id}/restore")
+def restore_page(
+    jobseeker_id: int, task_id: int, request: Request, session: SessionDep
+) -> Response:
+    """Undo "leave out": the task goes back among the suggestions."""
+    user = _user(request, session, Permission.OVERRIDE)
+    proposals.restore_left_out(request_context(request, session, user), jobseeker_id, task_id)
+    return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=restored", status_code=303)
 
 
 @router.post("/jobseekers/{jobseeker_id}/proposals/{proposal_id}/events")
