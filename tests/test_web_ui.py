@@ -303,8 +303,17 @@ def test_analyst_compares_rule_sets_and_requests_activation_which_an_admin_grant
         )
     page = _login(browser, base, "aino.analyytikko", "salasana-3")
     page.get_by_label("B").select_option("near-ui")
+    # The comparison takes seconds: the page says it is working, and the button cannot be
+    # pressed twice (the form's sending is stopped here so that the moment can be seen).
+    form = page.locator("form[data-busy]")
+    form.evaluate("f => f.addEventListener('submit', e => e.preventDefault(), {once: true})")
     page.get_by_role("button", name="Vertaa historiaan").click()
-    expect(page.get_by_role("cell", name="hit_rate@10")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("Säännöstöjä verrataan")
+    expect(page.get_by_role("button", name="Vertaa historiaan")).to_be_disabled()
+    form.evaluate("f => f.submit()")
+    expect(
+        page.get_by_role("cell", name="Onnistumiset kärjen 10 joukossa (osumaosuus)")
+    ).to_be_visible()
     expect(page.get_by_text("weights.distance")).to_be_visible()
     expect(page.locator("figure svg")).to_have_count(3)
     page.screenshot(path=SHOTS / "analyst-compare.png", full_page=True)
@@ -642,8 +651,13 @@ def _visit_every_page(browser, base, check, **size):
     for address in (*_links(rekrypiste, "/candidates")[:1], f"{employer}/roles/new",
                     f"{employer}/compose"):  # fmt: skip
         visit(rekrypiste, address)
+    printable = rekrypiste.get_by_role("link", name="Tulostettava ehdotus").first
+    if printable.count():
+        visit(rekrypiste, printable.get_attribute("href"))
     analyst = _login(browser, base, "aino.analyytikko", "salasana-3", **size)
     visit(analyst, "/ui/rulesets")
+    version = analyst.locator("select#a option").first.get_attribute("value")
+    visit(analyst, f"/ui/rulesets/compare?a={version}&b={version}")
     for page in (anonymous, coordinator, rekrypiste, analyst):
         page.close()
 

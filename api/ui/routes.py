@@ -51,7 +51,7 @@ from api.storage.tables import (
 )
 from api.ui.csrf import PRESESSION, SESSION, CsrfError, check_csrf, csrf_token
 from api.ui.problems import FormField, Problem, form_problems, profile_problems, sheet_problems
-from api.ui.texts import LANGUAGES, texts
+from api.ui.texts import LANGUAGES, group_name, metric_name, texts
 from features.catalogue import (
     ADJUSTMENTS,
     CHARACTERISTICS,
@@ -119,6 +119,8 @@ def _num(value: float, lang: str, decimals: int = 1, signed: bool = False) -> st
 
 
 templates.env.filters["num"] = _num
+templates.env.filters["metric"] = metric_name
+templates.env.filters["group"] = group_name
 templates.env.filters["date"] = date_text
 templates.env.filters["datetime"] = datetime_text
 templates.env.filters["sector"] = lambda code, lang: SECTORS.get(code).name(lang)
@@ -1070,7 +1072,8 @@ def printable_proposal(
     tasks = {
         r.id: r for r in session.scalars(select(TaskRow).where(TaskRow.id.in_(chosen["task_ids"])))
     }
-    return _page(request, "proposal.html", user, employer=employer, item=chosen,
+    return _page(request, "proposal.html", user, employer=employer, employer_id=employer_id,
+                 item=chosen,
                  tasks=[tasks[t] for t in chosen["task_ids"]], adjustments=ADJUSTMENTS,
                  today=datetime.now(UTC).date())  # fmt: skip
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 
 from features.i18n import LANGUAGES, N_, gettext_for
 
-__all__ = ["LANGUAGES", "TEXTS", "texts"]
+__all__ = ["LANGUAGES", "TEXTS", "group_name", "metric_name", "texts"]
 
 TEXTS: dict[str, str] = {
     "active": N_("active"),
@@ -43,7 +43,7 @@ TEXTS: dict[str, str] = {
     "decline_no_capacity_to_supervise": N_("no capacity to supervise"),
     "decline_position_filled": N_("position filled"),
     "decline_health": N_("health"),
-    "decline_other": N_("other"),
+    "decline_other": N_("other reason"),
     "error_not_found_title": N_("Page not found"),
     "error_not_found_text": N_(
         "There is no page at this address, or you have no access to it. Check the address or go back to the front page."
@@ -120,3 +120,43 @@ class _Texts(Mapping[str, str]):
 def texts(lang: str) -> Mapping[str, str]:
     """The keyed words in ``lang``."""
     return _Texts(lang)
+
+
+METRIC_NAMES: dict[str, str] = {
+    "hit_rate": N_("Successes among the top %(k)s (hit rate)"),
+    "recall": N_("Share of a person's successes among the top %(k)s (recall)"),
+    "ndcg": N_("Ranking quality of the top %(k)s (NDCG)"),
+    "mrr": N_("How high the successes rank (MRR)"),
+    "coverage_people": N_("People with at least one fitting task"),
+    "coverage_tasks": N_("Hand-over tasks with at least one fitting person"),
+    "mean_adjustments": N_("Adjustments per suggestion, on average"),
+    "distinct_employers": N_("Different employers in a person's list"),
+    "distinct_sectors": N_("Different sectors in a person's list"),
+}
+"""The evaluation's metrics by their code (``hit_rate@10`` is ``hit_rate`` with k = 10)."""
+
+GROUP_NAMES: dict[str, str] = {
+    "age_band": N_("Age"),
+    "gender": N_("Gender"),
+    "mother_tongue": N_("Mother tongue"),
+    "female": N_("women"),
+    "male": N_("men"),
+    "other": N_("other"),
+    "undisclosed": N_("not told"),
+    "unknown": N_("not known"),
+    "fi": N_("Finnish"),
+    "sv": N_("Swedish"),
+}
+"""The fairness report's attributes and groups; age bands (``25-34``) are shown as they are."""
+
+
+def metric_name(code: str, lang: str) -> str:
+    """``hit_rate@10`` in words; an unknown code is shown as it is."""
+    name, _at, k = code.partition("@")
+    message = METRIC_NAMES.get(name)
+    return gettext_for(lang)(message) % {"k": k} if message else code
+
+
+def group_name(code: str, lang: str) -> str:
+    message = GROUP_NAMES.get(code)
+    return gettext_for(lang)(message) if message else code.replace("-", "–")
