@@ -421,6 +421,40 @@ def test_coordinator_edits_a_profile_and_bad_input_is_named(server, browser):
     assert tuple(hours) == (5.0, 20.0)
 
 
+def test_analyst_creates_a_rule_set_version_and_mistakes_are_named_at_their_place(server, browser):
+    base, engine = server
+    page = _login(browser, base, "aino.analyytikko", "salasana-3")
+    page.get_by_role("link", name="Uusi sääntöversio").click()
+    rules = page.get_by_label("Säännöstö (YAML, kuten versionhallinnassa)")
+    expect(rules).to_have_value(re.compile(r"max_distance_km: 40\.0"))
+    page.get_by_label("Versio", exact=True).fill("ui-lahempana")
+    page.get_by_label("Muutoksen kuvaus").fill("Enintään 25 km, etäisyys painaa enemmän.")
+    text = rules.input_value()
+    rules.fill(text.replace("max_distance_km: 40.0", "max_distance_km: -25")
+               .replace("  distance: 1.0", "  distance: 2.0"))  # fmt: skip
+    page.get_by_role("button", name="Tallenna uusi versio").click()
+    # Refused: said in Finnish, named by its place in the rule set, everything typed kept.
+    expect(page.get_by_role("alert")).to_contain_text("hard.max_distance_km: oltava yli 0.")
+    expect(rules).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Muutoksen kuvaus")).to_have_value(
+        "Enintään 25 km, etäisyys painaa enemmän."
+    )
+    rules.fill(rules.input_value().replace("max_distance_km: -25", "max_distance_km: 25\n bad"))
+    page.get_by_role("button", name="Tallenna uusi versio").click()
+    expect(page.get_by_role("alert")).to_contain_text("ei ole kelvollista YAMLia (rivi")
+    rules.fill(rules.input_value().replace("max_distance_km: 25\n bad", "max_distance_km: 25"))
+    page.get_by_role("button", name="Tallenna uusi versio").click()
+    expect(page.get_by_role("status")).to_have_text(
+        "Uusi sääntöversio on tallennettu; se ei ole käytössä ennen käyttöönottoa."
+    )
+    expect(page.get_by_role("cell", name="ui-lahempana", exact=True)).to_be_visible()
+    with engine.connect() as c:
+        assert c.scalar(sa.text("SELECT active_ruleset FROM data_version")) != "ui-lahempana"
+        stored = c.execute(sa.text(
+            "SELECT author, note FROM ruleset WHERE version = 'ui-lahempana'")).one()  # fmt: skip
+    assert stored == ("aino.analyytikko", "Enintään 25 km, etäisyys painaa enemmän.")
+
+
 def test_rekrypiste_decomposes_a_role_from_a_sector_template(server, browser):
     base, engine = server
     page = _login(browser, base, "reko.rekrypiste", "salasana-2")
@@ -658,6 +692,7 @@ def _visit_every_page(browser, base, check, **size):
     visit(analyst, "/ui/rulesets")
     version = analyst.locator("select#a option").first.get_attribute("value")
     visit(analyst, f"/ui/rulesets/compare?a={version}&b={version}")
+    visit(analyst, "/ui/rulesets/new")
     for page in (anonymous, coordinator, rekrypiste, analyst):
         page.close()
 

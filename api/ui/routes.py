@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 import anyio
+import yaml
 from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -77,6 +78,7 @@ from features.schemas.employer import ContactChannel, Employer
 from features.schemas.employer import Role as JobRole
 from features.schemas.jobseeker import CapacitySource
 from features.schemas.proposal import DeclineReason, next_steps
+from matching.rules import parse_ruleset, ruleset_yaml
 
 __all__ = ["router"]
 
@@ -681,10 +683,84 @@ def _rulesets(
     return _page(request, "rulesets.html", user, rows=listed.data,
                  active=next((r.version for r in listed.data if r.active), None),
                  requests=recent("request_activation"), activations=recent("activate_ruleset"),
-                 message=message if message in ("requested", "activated") else "",
+                 message=message if message in ("requested", "activated", "created") else "",
+                 can_write=allowed(user.role, Permission.WRITE_RULESETS),
                  activation_error=activation_error, status_code=status_code,
                  can_evaluate=allowed(user.role, Permission.EVALUATE),
                  can_activate=allowed(user.role, Permission.ACTIVATE_RULESET))  # fmt: skip
+
+
+@router.get("/rulesets/new", response_class=HTMLResponse)
+def new_ruleset_page(
+    request: Request,
+    session: SessionDep,
+    base: Annotated[str, Query(alias="from", max_length=64)] = "",
+) -> HTMLResponse:
+    """A new rule-set version, edited from an existing one (the active one by default) as the
+    same YAML the CLI and version control use."""
+    user = _user(request, session, Permission.WRITE_RULESETS)
+    listed = ruleset_service.list_rulesets(session)
+    active = next((r.version for r in listed.data if r.active), listed.data[0].version)
+    base = base if any(r.version == base for r in listed.data) else active
+    text = ruleset_yaml(ruleset_service.rules(session, base))
+    return _page(request, "ruleset_form.html", user, base=base, versions=listed.data,
+                 values={"version": "", "note": "", "rules": text})  # fmt: skip
+
+
+@router.post("/rulesets/new", response_class=HTMLResponse)
+def create_ruleset_page(
+    request: Request,
+    session: SessionDep,
+    base: Annotated[str, Form(max_length=64)],
+    version: Annotated[str, Form(max_length=64)],
+    note: Annotated[str, Form(max_length=500)],
+    rules: Annotated[str, Form(max_length=100_000)],
+) -> Response:
+    user = _user(request, session, Permission.WRITE_RULESETS)
+    lang = _lang(request)
+    _ = gettext_for(lang)
+    values = {"version": version, "note": note, "rules": rules}
+    problems = _ruleset_problems(base, version, note, rules, lang)
+    if not problems:
+        try:
+            ruleset = parse_ruleset({**yaml.safe_load(rules), "version": version.strip()})
+            ruleset_service.create(request_context(request, session, user), ruleset,
+                                   note=note.strip(), parent=base)  # fmt: skip
+        except InvalidInputError as err:
+            session.rollback()
+            fields = {e.field: FormField("version" if e.field == "version" else "rules", e.field)
+                      for e in err.errors}  # fmt: skip
+            problems = form_problems(err, lang, fields)
+        except ConflictError:
+            session.rollback()
+            problems = [Problem(_("Version: a rule set of this version exists; give the change a "
+                                  "new version."), "version")]  # fmt: skip
+    if problems:
+        listed = ruleset_service.list_rulesets(session)
+        return _page(request, "ruleset_form.html", user, base=base, versions=listed.data,
+                     values=values, errors=problems, status_code=422)  # fmt: skip
+    return RedirectResponse("/ui/rulesets?message=created", status_code=303)
+
+
+def _ruleset_problems(base: str, version: str, note: str, text: str, lang: str) -> list[Problem]:
+    """What the form's own fields get wrong before the rule set itself is read."""
+    _ = gettext_for(lang)
+    out = []
+    if not version.strip():
+        out.append(Problem(_("Version: fill this in (for example 2026.12-near)."), "version"))
+    if len(note.strip()) < 3:
+        out.append(Problem(_("Change note: write what changes and why."), "note"))
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else "?"
+        out.append(Problem(_("Rule set: the text is not valid YAML (line %(line)s); check the "
+                             "indentation and the colons.") % {"line": line}, "rules"))  # fmt: skip
+        return out
+    if not isinstance(data, dict):
+        out.append(Problem(_("Rule set: the text does not hold a rule set."), "rules"))
+    return out
 
 
 @router.get("/rulesets/compare", response_class=HTMLResponse)

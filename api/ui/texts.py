@@ -85,6 +85,7 @@ TEXTS: dict[str, str] = {
     "requested": N_("Activation requested from an admin."),
     "activated": N_("Rule set activated."),
     "saved": N_("Profile saved."),
+    "ruleset_created": N_("The new rule-set version is stored; it is not in use until activated."),
     "restored": N_("The task is suggested again; leaving it out is kept in the history."),
     "self_assessment": N_("self-assessment"),
     "coordinator": N_("coordinator"),
