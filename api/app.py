@@ -130,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (admin, jobseekers, employers, matching, rulesets):
         app.include_router(module.router)
     app.include_router(rulesets.evaluations)
+    app.include_router(employers.tasks_router)
     app.include_router(ui.router)
     app.add_exception_handler(ui.LoginRequiredError, ui.login_redirect)  # type: ignore[arg-type]
     app.add_exception_handler(CsrfError, ui.csrf_refused)  # type: ignore[arg-type]

@@ -145,6 +145,27 @@ class EmployerPage(BaseModel):
     count: int
 
 
+class TaskSummary(BaseModel):
+    """A task in a list: what it is and whose, nothing about people."""
+
+    id: int
+    title: str
+    kind: str
+    task_type: str
+    hours_per_week: float
+    role_title: str
+    employer_id: int
+    employer_name: str
+    municipality: str
+
+
+class TaskPage(BaseModel):
+    """One page of tasks; ``count`` is how many match in all."""
+
+    data: list[TaskSummary]
+    count: int
+
+
 class TaskCandidatesRequest(StrictModel):
     task_ids: list[BodyId] = Field(min_length=1, max_length=50)
     k: int = Field(default=10, ge=1, le=100)

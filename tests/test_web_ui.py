@@ -681,6 +681,7 @@ def _visit_every_page(browser, base, check, **size):
     visit(rekrypiste, "/ui/employers")
     employer = rekrypiste.locator("tbody tr td a").first.get_attribute("href")
     visit(rekrypiste, "/ui/employers/new")
+    visit(rekrypiste, "/ui/tasks")
     visit(rekrypiste, employer)
     for address in (*_links(rekrypiste, "/candidates")[:1], f"{employer}/roles/new",
                     f"{employer}/compose"):  # fmt: skip
@@ -798,3 +799,32 @@ def test_lists_page_through_everyone_in_order_and_lose_nobody(server, browser):
             "SELECT count(*) FROM jobseeker WHERE area = (SELECT area FROM app_user "
             "WHERE name = 'anna.koordinaattori')"))  # fmt: skip
     assert count == area_people
+
+
+def test_tasks_page_through_every_hand_over_task_in_order_and_search_narrows(server, browser):
+    base, engine = server
+    page = _login(browser, base, "reko.rekrypiste", "salasana-2")
+    page.get_by_role("link", name="Tehtävät").click()
+    page.get_by_label("Järjestys").select_option("title")
+    page.get_by_role("button", name="Hae").click()
+    count = int(page.locator("h1 small").inner_text().strip("()"))
+    with engine.connect() as c:
+        hand_over = c.scalar(sa.text("SELECT count(*) FROM task WHERE task_type = 'hand_over'"))
+    assert count == hand_over > 50, "the test needs more than one page"
+    seen: list[tuple[str, str]] = []
+    while True:
+        rows = page.locator("tbody tr")
+        seen += [(rows.nth(i).locator("td a").first.inner_text(),
+                  rows.nth(i).locator("td").nth(1).inner_text()) for i in range(rows.count())]  # fmt: skip
+        following = page.get_by_role("link", name="Seuraava sivu →")
+        if not following.count():
+            break
+        following.click()
+    assert len(seen) == count and len({n for _, n in seen}) == count  # nobody lost or twice
+    assert [t for t, _ in seen] == sorted(t for t, _ in seen)
+    word = seen[0][0].split()[0]
+    page.get_by_label("Tehtävä, rooli tai työnantaja").fill(word)
+    page.get_by_role("button", name="Hae").click()
+    found = int(page.locator("h1 small").inner_text().strip("()"))
+    assert 0 < found < count
+    expect(page.get_by_label("Tehtävä, rooli tai työnantaja")).to_have_value(word)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, UploadFile
 
@@ -17,6 +17,7 @@ from api.models import (
     RoleList,
     RoleStored,
     SheetStored,
+    TaskPage,
 )
 from api.security import Permission
 from api.services import employers
@@ -25,6 +26,21 @@ from api.storage import repository
 from features.schemas import Employer
 
 router = APIRouter(prefix="/employers", tags=["employers"])
+tasks_router = APIRouter(prefix="/tasks", tags=["employers"])
+
+
+@tasks_router.get("", summary="Tasks of every employer, searched, sorted and paged")
+def list_tasks(
+    session: SessionDep,
+    user: Annotated[User, require(Permission.READ_EMPLOYERS)],
+    text: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+    task_type: Annotated[Literal["hand_over", "core"] | None, Query()] = None,
+    sort: Annotated[Literal["employer", "title", "hours", "municipality"], Query()] = "employer",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> TaskPage:
+    return employers.list_tasks(session, text=text, task_type=task_type, limit=limit,
+                                offset=offset, sort=sort)  # fmt: skip
 
 
 @router.get("", summary="Employers in the network, by name")

@@ -5,16 +5,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from api.audit import record
 from api.deps import bump_data_version
-from api.models import EmployerPage, EmployerSummary, NoteCreate, RoleList, RoleWithTasks
+from api.models import (
+    EmployerPage,
+    EmployerSummary,
+    NoteCreate,
+    RoleList,
+    RoleWithTasks,
+    TaskPage,
+    TaskSummary,
+)
 from api.services.context import Context
 from api.spreadsheet import read_sheet, sheet_format
 from api.storage import repository
-from api.storage.tables import EmployerRow
+from api.storage.tables import EmployerRow, RoleRow, TaskRow
 from features.errors import InvalidInputError, NotFoundError
 from features.ratko import parse_rows
 from features.schemas import CrmNote, Employer, Role
@@ -70,6 +78,56 @@ def list_employers(
         for r in rows
     ]
     return EmployerPage(data=data, count=count)
+
+
+TASK_SORTS = {
+    "employer": (EmployerRow.name, TaskRow.title),
+    "title": (TaskRow.title, EmployerRow.name),
+    "hours": (TaskRow.hours_per_week.desc(), TaskRow.title),
+    "municipality": (EmployerRow.municipality, EmployerRow.name, TaskRow.title),
+}
+"""The orders a list of tasks can be read in; ties by id."""
+
+
+def list_tasks(
+    session: Session,
+    *,
+    text: str | None = None,
+    task_type: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    sort: str = "employer",
+) -> TaskPage:
+    """Tasks of every employer, a page at a time: ``text`` found in the task's title, its
+    role's or its employer's name (any case), ``task_type`` hand_over or core. Tasks are
+    work, not people: reading them needs the permission, not an audit row."""
+    query = (
+        select(TaskRow, RoleRow.title, EmployerRow)
+        .join(RoleRow, RoleRow.id == TaskRow.role_id)
+        .join(EmployerRow, EmployerRow.id == RoleRow.employer_id)
+    )
+    if text and text.strip():
+        pattern = f"%{text.strip()}%"
+        query = query.where(or_(TaskRow.title.ilike(pattern), RoleRow.title.ilike(pattern),
+                                EmployerRow.name.ilike(pattern)))  # fmt: skip
+    if task_type:
+        query = query.where(TaskRow.task_type == task_type)
+    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(
+        query.order_by(*TASK_SORTS.get(sort, TASK_SORTS["employer"]), TaskRow.id)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    data = [
+        TaskSummary(
+            id=task.id, title=task.title, kind=task.kind, task_type=task.task_type,
+            hours_per_week=task.hours_per_week, role_title=role_title, employer_id=employer.id,
+            employer_name=employer.name,
+            municipality=task.place_municipality or employer.municipality,
+        )
+        for task, role_title, employer in rows
+    ]  # fmt: skip
+    return TaskPage(data=data, count=count)
 
 
 def list_roles(session: Session, employer_id: int) -> RoleList:

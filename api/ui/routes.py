@@ -826,6 +826,27 @@ def employers_page(
                  sort=sort, pager=_pager(request, page, listed.count))  # fmt: skip
 
 
+@router.get("/tasks", response_class=HTMLResponse)
+def tasks_page(
+    request: Request,
+    session: SessionDep,
+    q: Annotated[str, Query(max_length=100)] = "",
+    task_type: Annotated[str, Query(alias="type", max_length=16)] = "hand_over",
+    sort: str = "employer",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> HTMLResponse:
+    """Every employer's tasks, hand-over tasks first: searched by task, role or employer,
+    sorted and paged on the server."""
+    user = _user(request, session, Permission.READ_EMPLOYERS)
+    sort = sort if sort in employers.TASK_SORTS else "employer"
+    task_type = task_type if task_type in ("hand_over", "core") else ""
+    listed = employers.list_tasks(session, text=q, task_type=task_type or None, sort=sort,
+                                  limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)  # fmt: skip
+    return _page(request, "tasks.html", user, rows=listed.data, count=listed.count, q=q,
+                 task_type=task_type, sort=sort, sorts=list(employers.TASK_SORTS),
+                 pager=_pager(request, page, listed.count))  # fmt: skip
+
+
 @router.get("/employers/new", response_class=HTMLResponse)
 def new_employer_page(request: Request, session: SessionDep) -> HTMLResponse:
     user = _user(request, session, Permission.WRITE_EMPLOYERS)
