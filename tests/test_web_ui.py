@@ -198,10 +198,11 @@ def test_rekrypiste_takes_an_employer_call_through_to_a_printable_proposal(
         assert c.scalar(sa.text("SELECT count(*) FROM task")) == before
     page.screenshot(path=SHOTS / "rekrypiste-employer.png", full_page=True)
 
-    # Candidates for one hand-over task: codes and their fit only.
+    # Candidates for one hand-over task: codes and their fit only, ten at a time.
     page.locator("table.compact td a").first.click()
     expect(page.get_by_role("heading", name="Ehdokkaat", exact=False)).to_be_visible()
     assert "JS-" in page.content() and "Toimintakyky" not in page.content()
+    assert 0 < page.locator("ol.matches h2").count() <= 10
     page.screenshot(path=SHOTS / "rekrypiste-candidates.png", full_page=True)
     page.goto(employer_url)
     page.get_by_role("link", name="Kokoa täsmätyö").click()
@@ -828,3 +829,28 @@ def test_tasks_page_through_every_hand_over_task_in_order_and_search_narrows(ser
     found = int(page.locator("h1 small").inner_text().strip("()"))
     assert 0 < found < count
     expect(page.get_by_label("Tehtävä, rooli tai työnantaja")).to_have_value(word)
+
+
+def test_a_tasks_candidates_are_read_ten_at_a_time_and_none_is_lost(server, browser):
+    base, _engine = server
+    page = _login(browser, base, "reko.rekrypiste", "salasana-2")
+    page.goto(f"{base}/ui/tasks?sort=hours")
+    links = [a.get_attribute("href") for a in page.locator("tbody td:first-child a").all()]
+    feasible = 0
+    for link in links[:40]:
+        page.goto(base + link)
+        feasible = int(page.locator("p.meta").first.inner_text().split(" / ")[0])
+        if feasible > 10:
+            break
+    assert feasible > 10, "the test needs a task with more than ten candidates"
+    seen: list[str] = []
+    while True:
+        codes = page.locator("ol.matches h2").all_inner_texts()
+        assert 0 < len(codes) <= 10
+        expect(page.locator("ol.matches")).to_have_attribute("start", str(len(seen) + 1))
+        seen += codes
+        following = page.get_by_role("link", name="Seuraava sivu →")
+        if not following.count():
+            break
+        following.click()
+    assert len(seen) == len(set(seen)) == min(feasible, 50)

@@ -307,13 +307,17 @@ def jobseekers_page(
                  pager=_pager(request, page, listed.count))  # fmt: skip
 
 
+CANDIDATES_PER_PAGE = 10
+CANDIDATE_PAGES = 5
+"""A task's candidates are read ten at a time, the best fifty at most: beyond them the
+coordinators' own judgement, not a longer list, decides."""
 PAGE_SIZE = 50
 
 
-def _pager(request: Request, page: int, count: int) -> dict[str, Any]:
+def _pager(request: Request, page: int, count: int, size: int = PAGE_SIZE) -> dict[str, Any]:
     """Page n of m, and the addresses of the pages before and after (the other query
     parameters kept)."""
-    pages = max(1, -(-count // PAGE_SIZE))
+    pages = max(1, -(-count // size))
 
     def address(n: int) -> str:
         return str(request.url.include_query_params(page=n))
@@ -1128,16 +1132,26 @@ def _role_fields(lang: str, kept: list[tuple[int, dict[str, Any]]]) -> dict[str,
 
 @router.get("/employers/{employer_id}/tasks/{task_id}/candidates", response_class=HTMLResponse)
 def candidates_page(
-    employer_id: int, task_id: int, request: Request, session: SessionDep
+    employer_id: int,
+    task_id: int,
+    request: Request,
+    session: SessionDep,
+    page: Annotated[int, Query(ge=1, le=CANDIDATE_PAGES)] = 1,
 ) -> HTMLResponse:
-    """Candidates for one hand-over task: pseudonymous codes and their fit, nothing else."""
+    """Candidates for one hand-over task: pseudonymous codes and their fit, nothing else; the
+    best ``CANDIDATE_PAGES`` × ``CANDIDATES_PER_PAGE``, a page at a time."""
     user = _user(request, session, Permission.MATCH_TASKS)
     employer = repository.get_employer(session, employer_id=employer_id)
     ctx = request_context(request, session, user)
-    answer = matching.candidates_for_tasks(ctx, [task_id], 10)
+    answer = matching.candidates_for_tasks(ctx, [task_id], page * CANDIDATES_PER_PAGE)
+    first = (page - 1) * CANDIDATES_PER_PAGE
+    shown = min(answer.n_feasible, CANDIDATE_PAGES * CANDIDATES_PER_PAGE)
+    pager = _pager(request, page, shown, CANDIDATES_PER_PAGE)
+    answer = answer.model_copy(update={"items": answer.items[first:]})
     title = _task_titles(session, [task_id]).get(task_id, {"title": "", "employer": ""})
     return _page(request, "candidates.html", user, employer=employer, employer_id=employer_id,
-                 answer=answer, title=title, adjustments=ADJUSTMENTS)  # fmt: skip
+                 answer=answer, title=title, adjustments=ADJUSTMENTS, first=first, shown=shown,
+                 pager=pager)  # fmt: skip
 
 
 @router.get("/employers/{employer_id}/compose", response_class=HTMLResponse)
