@@ -228,6 +228,13 @@ class ProposalPublic(BaseModel):
     events: list[EventPublic]
 
 
+class ProposalPage(BaseModel):
+    """One page of a person's proposals, newest first; ``count`` is how many there are."""
+
+    data: list[ProposalPublic]
+    count: int
+
+
 class EventCreate(StrictModel):
     event: OutcomeEvent
 

@@ -483,3 +483,28 @@ def test_a_task_left_out_can_be_put_back_and_the_history_keeps_both(service):
     assert row.details["task_id"] == gone
     with engine.connect() as c:  # leaving out is still in the history
         assert c.scalar(sa.text("SELECT count(*) FROM override WHERE reason = 'Ei halua.'")) == 1
+
+
+def test_a_persons_proposals_page_through_newest_first_and_none_is_lost(service):
+    client, tokens, area, mine, engine = service
+    headers = auth(tokens["coordinator"])
+    person = mine[2]
+    code = client.get(f"/jobseekers/{person}", headers=headers).json()["profile"]["code"]
+    tasks = [int(t) for t in WORLD.tables["task"].query("task_type == 'hand_over'")["id"][:12]]
+    made = [client.post("/proposals", json={"jobseeker_code": code, "task_ids": [t]},
+                        headers=headers).json()["id"] for t in tasks]  # fmt: skip
+    first = client.get(f"/jobseekers/{person}/proposals?limit=5", headers=headers).json()
+    total = first["count"]
+    assert total >= 12
+    seen = []
+    for offset in range(0, total, 5):
+        page = client.get(f"/jobseekers/{person}/proposals?limit=5&offset={offset}",
+                          headers=headers).json()  # fmt: skip
+        assert page["count"] == total and len(page["data"]) <= 5
+        seen += page["data"]
+    ids = [p["id"] for p in seen]
+    assert len(ids) == len(set(ids)) == total and set(made) <= set(ids)
+    order = [(p["proposed_at"], p["id"]) for p in seen]
+    assert order == sorted(order, reverse=True)
+    other = client.get(f"/jobseekers/{person}/proposals", headers=auth(tokens["other_area"]))
+    assert other.status_code == 404

@@ -20,6 +20,7 @@ from api.models import (
     Me,
     OverrideCreate,
     ProposalCreate,
+    ProposalPage,
     ProposalPublic,
     Recorded,
     TokenPublic,
@@ -146,6 +147,25 @@ def create_proposal(
     """Who proposed it, when, and under which rule set and model are recorded by the service
     (from the suggestion named, else the active rule set)."""
     return Created(id=proposals.propose(request_context(request, session, user), body))
+
+
+@router.get(
+    "/jobseekers/{jobseeker_id}/proposals",
+    tags=["proposals"],
+    response_model=ProposalPage,
+    summary="A person's proposals, newest first, a page at a time",
+)
+def proposals_of_person(
+    jobseeker_id: IdPath,
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.PROPOSE)],
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> ProposalPage:
+    ctx = request_context(request, session, user)
+    data, count = proposals.proposals_of_person(ctx, jobseeker_id, limit, offset)
+    return ProposalPage(data=data, count=count)
 
 
 @router.get(

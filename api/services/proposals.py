@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from api.audit import record
 from api.models import EventPublic, LeftOutPublic, ProposalCreate, ProposalPublic
@@ -161,20 +161,24 @@ def read_proposal(ctx: Context, proposal_id: int) -> ProposalPublic:
     return answer
 
 
-def proposals_of_person(ctx: Context, jobseeker_id: int, limit: int = 20) -> list[ProposalPublic]:
-    """A person's latest proposals (their coordinator's view), newest first; audited."""
+def proposals_of_person(
+    ctx: Context, jobseeker_id: int, limit: int = 20, offset: int = 0
+) -> tuple[list[ProposalPublic], int]:
+    """A page of a person's proposals (their coordinator's view), newest first, and how many
+    there are in all; audited (the ids read)."""
     reachable_person(ctx, jobseeker_id)
+    mine = select(ProposalRow.id).where(ProposalRow.jobseeker_id == jobseeker_id)
+    count = ctx.session.scalar(select(func.count()).select_from(mine.subquery())) or 0
     ids = ctx.session.scalars(
-        select(ProposalRow.id)
-        .where(ProposalRow.jobseeker_id == jobseeker_id)
-        .order_by(ProposalRow.proposed_at.desc(), ProposalRow.id.desc())
+        mine.order_by(ProposalRow.proposed_at.desc(), ProposalRow.id.desc())
         .limit(limit)
+        .offset(offset)
     ).all()
     answer = [_public(ctx, pid, private=True) for pid in ids]
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="read_proposals",
            object_type="jobseeker", object_id=jobseeker_id, details={"ids": list(ids)})  # fmt: skip
     ctx.session.commit()
-    return answer
+    return answer, count
 
 
 def record_outcome(ctx: Context, proposal_id: int, event: OutcomeEvent) -> None:

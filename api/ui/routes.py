@@ -307,6 +307,7 @@ def jobseekers_page(
                  pager=_pager(request, page, listed.count))  # fmt: skip
 
 
+PROPOSALS_PER_PAGE = 10
 CANDIDATES_PER_PAGE = 10
 CANDIDATE_PAGES = 5
 """A task's candidates are read ten at a time, the best fifty at most: beyond them the
@@ -347,9 +348,14 @@ def _capacities(profile: Any, lang: str) -> list[dict[str, Any]]:
 
 
 @router.get("/jobseekers/{jobseeker_id}", response_class=HTMLResponse)
-def jobseeker_page(jobseeker_id: int, request: Request, session: SessionDep) -> HTMLResponse:
+def jobseeker_page(
+    jobseeker_id: int,
+    request: Request,
+    session: SessionDep,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> HTMLResponse:
     user = _user(request, session, Permission.MATCH_PERSON)
-    return _jobseeker(request, session, user, jobseeker_id,
+    return _jobseeker(request, session, user, jobseeker_id, page=page,
                       message=request.query_params.get("message", ""))  # fmt: skip
 
 
@@ -362,6 +368,7 @@ def _jobseeker(
     message: str = "",
     outcome_error: dict[str, Any] | None = None,
     status_code: int = 200,
+    page: int = 1,
 ) -> HTMLResponse:
     """The person's page; ``outcome_error`` shows a refused step at its form, with what was
     chosen kept (``proposal_id``, ``kind``, ``reason``, ``text``: a key of the UI's words)."""
@@ -372,7 +379,9 @@ def _jobseeker(
     answer = matching.tasks_for_person(
         ctx, jobseeker_id, MatchFilters(k=10), purpose="web: hidden-job search"
     )
-    history = proposals.proposals_of_person(ctx, jobseeker_id)
+    history, n_proposals = proposals.proposals_of_person(
+        ctx, jobseeker_id, PROPOSALS_PER_PAGE, (page - 1) * PROPOSALS_PER_PAGE
+    )
     left_out = proposals.left_out_tasks(ctx, jobseeker_id)
     task_ids = ([i.task_id for i in answer.items] + [t for p in history for t in p.task_ids]
                 + [x.task_id for x in left_out])  # fmt: skip
@@ -380,6 +389,8 @@ def _jobseeker(
                  capacities=_capacities(profile, _lang(request)), answer=answer,
                  left_out=left_out, left_out_ids={x.task_id for x in left_out},
                  titles=_task_titles(session, task_ids), proposals=history,
+                 n_proposals=n_proposals,
+                 pager=_pager(request, page, n_proposals, PROPOSALS_PER_PAGE),
                  next_steps={p.id: [k.value for k in next_steps([e.kind for e in p.events])]
                              for p in history},
                  decline_reasons=[r.value for r in DeclineReason],
