@@ -1161,7 +1161,8 @@ def candidates_page(
     answer = answer.model_copy(update={"items": answer.items[first:]})
     title = _task_titles(session, [task_id]).get(task_id, {"title": "", "employer": ""})
     return _page(request, "candidates.html", user, employer=employer, employer_id=employer_id,
-                 answer=answer, title=title, adjustments=ADJUSTMENTS, first=first, shown=shown,
+                 answer=answer, title=title, task_id=task_id, adjustments=ADJUSTMENTS, first=first,
+                 shown=shown,
                  pager=pager)  # fmt: skip
 
 
