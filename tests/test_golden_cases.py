@@ -206,7 +206,7 @@ def test_henna_what_fits_in_which_order_and_on_what_condition(seeds_world):
     # restrictions are checked only against assessed demands — and the sheet says what is usual.
     scanning = suggested["Skannaus"]["sentences"]["fi"]
     assert scanning[1] == (
-        "Tehtävätyypissä tavallisesti: Seisominen 'ajoittain', Kävely 'ajoittain', Polvillaan "
+        "Tehtävälajissa tavallisesti: Seisominen 'ajoittain', Kävely 'ajoittain', Polvillaan "
         "olo ja kyykistely 'ei koskaan' (ei arvioitu tälle tehtävälle)."
     )
     assert not any("lääkärin rajoitus '" in s for s in scanning)
