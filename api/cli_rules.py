@@ -166,10 +166,12 @@ def register(app: typer.Typer, friendly: Any) -> None:
         activate: Annotated[bool, typer.Option(help="Make it the active model.")] = False,
         models_dir: Annotated[Path, typer.Option(help="Where models live.")] = Path("models"),
         k: Annotated[int, typer.Option(min=1, max=100, help="Cut-off for hit rate.")] = 10,
+        as_json: Annotated[bool, typer.Option("--json", help="The model card as JSON.")] = False,
     ) -> None:
         """Train the re-ranker on the recorded history (time-based split), compare it with the
-        rules on the newest 20 %, and save it with its model card."""
-        _train(user, version, activate, models_dir, k)
+        rules on the newest 20 %, and save it with its model card — unless its probabilities
+        are no better than the base rate's (then nothing is saved, exit status 1)."""
+        _train(user, version, activate, models_dir, k, as_json)
 
     @app.command("evaluate")
     @friendly
@@ -211,7 +213,9 @@ def register(app: typer.Typer, friendly: Any) -> None:
         typer.echo(_report_text(answer))
 
 
-def _train(user: str, version: str | None, activate: bool, models_dir: Path, k: int) -> None:
+def _train(
+    user: str, version: str | None, activate: bool, models_dir: Path, k: int, as_json: bool
+) -> None:
     from tqdm import tqdm
 
     name = version or f"reranker-{datetime.now(UTC):%Y%m%d-%H%M}"
@@ -220,14 +224,27 @@ def _train(user: str, version: str | None, activate: bool, models_dir: Path, k: 
             ctx, version=name, k=k, models_dir=models_dir, activate=activate,
             progress=partial(tqdm, leave=False, disable=None),
         )  # fmt: skip
+    if as_json:
+        typer.echo(json.dumps({**card, "path": str(target) if target else None},
+                              ensure_ascii=False, indent=2))  # fmt: skip
+    else:
+        _train_text(name, target, card, activate)
+    if target is None:
+        raise typer.Exit(1)
+
+
+def _train_text(name: str, target: Path | None, card: dict[str, Any], activate: bool) -> None:
     m = card["metrics"]
-    typer.echo(f"model {name} saved in {target} (card: {target / 'card.md'})")
+    if target is None:
+        typer.echo(f"model {name} {card['refused']}")
+    else:
+        typer.echo(f"model {name} saved in {target} (card: {target / 'card.md'})")
     typer.echo(
         f"  test AUC {m['test_auc']:.3f} (rules {m['rules_auc']:.3f}), Brier "
         f"{m['test_brier']:.4f} (base rate {m['base_rate_brier']:.4f})"
     )
     typer.echo(f"  {card['verdict']}")
-    if activate:
+    if activate and target is not None:
         typer.echo(f"  active: the service re-ranks with {name} from its next start")
 
 

@@ -27,7 +27,7 @@ from matching.reranker import (
 )
 from matching.rules import RuleSet
 
-__all__ = ["train_with_card"]
+__all__ = ["refusal", "train_with_card"]
 
 
 def _day(value: Any) -> str:
@@ -46,6 +46,17 @@ def _verdict_text(verdict: Verdict, comparison: dict[str, Any], k: int, brier: f
     if verdict is Verdict.BETTER:
         return f"beats the rules on held-out history ({figures}; intervals above zero)"
     return f"no clear difference from the rules on held-out history ({figures})"
+
+
+def refusal(metrics: dict[str, Any]) -> str | None:
+    """Why a trained model must not be saved, or None: probabilities no better than saying the
+    base rate to everyone (its test Brier score at least the base rate's) can only mislead a
+    ranking that trusts them, whatever its hit rate happened to be."""
+    brier, base = metrics["test_brier"], metrics["base_rate_brier"]
+    if brier >= base:
+        return (f"not saved: its probabilities are no better than the base rate's "
+                f"(Brier {brier:.4f} ≥ {base:.4f})")  # fmt: skip
+    return None
 
 
 def train_with_card(

@@ -325,7 +325,9 @@ def test_evaluate_prints_metrics_and_a_comparison(db, tmp_path, monkeypatch):
 
 
 def test_train_saves_a_model_with_its_card_and_can_activate_it(db, tmp_path):
-    assert runner.invoke(app, ["demo", "--size", "small"]).exit_code == 0
+    # Seed 3's history teaches a model that beats the base rate clearly (Brier 0.091 against
+    # 0.102); seed 7's does not, and is refused (README: Learned re-ranker).
+    assert runner.invoke(app, ["demo", "--size", "small", "--seed", "3"]).exit_code == 0
     engine = make_engine(db)
     with transaction(engine) as s:
         add_user(s, name="aino.a", role=Role.ANALYST)
@@ -344,7 +346,50 @@ def test_train_saves_a_model_with_its_card_and_can_activate_it(db, tmp_path):
     with engine.connect() as c:
         (row,) = c.execute(sa.select(AuditRow).where(AuditRow.action == "train_model")).all()
     assert row.actor == "aino.a" and row.model_version == "m1"
-    assert row.details == {"verdict": card["verdict_code"], "activated": True}
+    assert row.details == {"verdict": card["verdict_code"], "saved": True, "activated": True}
+    as_json = runner.invoke(
+        app, ["train", "--version", "m2", "--models-dir", str(models), "--json", "--as", "aino.a"]
+    )
+    assert as_json.exit_code == 0, as_json.output
+    answer = json.loads(as_json.output)
+    assert answer["version"] == "m2" and answer["saved"] is True
+    assert answer["path"] == str(models / "m2") and "test_brier" in answer["metrics"]
+
+
+def test_a_model_no_better_than_the_base_rate_is_not_saved(db, tmp_path, monkeypatch):
+    import api.training as training
+
+    assert runner.invoke(app, ["demo", "--size", "small"]).exit_code == 0
+    engine = make_engine(db)
+    with transaction(engine) as s:
+        add_user(s, name="aino.a", role=Role.ANALYST)
+    trained = training.train_with_card
+
+    def as_good_as_guessing(*args, **kwargs):  # the real training, its test Brier made the base
+        model, card = trained(*args, **kwargs)
+        card["metrics"]["test_brier"] = card["metrics"]["base_rate_brier"]
+        return model, card
+
+    monkeypatch.setattr(training, "train_with_card", as_good_as_guessing)
+    models = tmp_path / "models"
+    result = runner.invoke(app, ["train", "--version", "m0", "--models-dir", str(models),
+                                 "--activate", "--json", "--as", "aino.a"])  # fmt: skip
+    assert result.exit_code == 1
+    answer = json.loads(result.output)
+    assert answer["saved"] is False and answer["path"] is None
+    assert "no better than the base rate" in answer["refused"]
+    assert not (models / "m0").exists() and not (models / "ACTIVE").exists()
+    with engine.connect() as c:
+        (row,) = c.execute(sa.select(AuditRow).where(AuditRow.action == "train_model")).all()
+    assert (row.details["saved"], row.details["activated"]) == (False, False)
+
+
+def test_the_refusal_is_at_the_base_rate_and_not_below_it():
+    from api.training import refusal
+
+    assert refusal({"test_brier": 0.20, "base_rate_brier": 0.20}) is not None
+    assert refusal({"test_brier": 0.21, "base_rate_brier": 0.20}) is not None
+    assert refusal({"test_brier": 0.19, "base_rate_brier": 0.20}) is None
 
 
 def test_demo_leaves_a_match_index_snapshot_for_a_fast_first_start(db, tmp_path, monkeypatch):

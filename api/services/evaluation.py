@@ -78,11 +78,12 @@ def train(
     models_dir: Path,
     activate: bool,
     progress: Callable[..., Iterable[Any]] | None = None,
-) -> tuple[Path, dict[str, Any]]:
+) -> tuple[Path | None, dict[str, Any]]:
     """Train the re-ranker on the consented history under the active rule set, save it with
-    its card (and make it the active model when asked); audited with its verdict."""
+    its card (and make it the active model when asked); audited with its verdict. A model no
+    better than the base rate is not saved (``None``, the card says why)."""
     from api.models_store import activate_model, save_reranker
-    from api.training import train_with_card
+    from api.training import refusal, train_with_card
 
     session = ctx.session
     rules = rulesets.active_ruleset(session)
@@ -90,12 +91,17 @@ def train(
     model, card = train_with_card(
         ctx.index.get(session), rules, tables, version=version, k=k, progress=progress
     )
-    target = save_reranker(models_dir, model, card)
-    if activate:
+    refused = refusal(card["metrics"])
+    card["saved"] = refused is None
+    target = None if refused else save_reranker(models_dir, model, card)
+    if activate and target is not None:
         activate_model(models_dir, version)
     record(session, actor=ctx.actor.name, role=ctx.actor.role, action="train_model",
            object_type="model", object_id=version, ruleset_version=rules.version,
            model_version=version,
-           details={"verdict": card.get("verdict_code"), "activated": activate})  # fmt: skip
+           details={"verdict": card.get("verdict_code"), "saved": target is not None,
+                    "activated": activate and target is not None})  # fmt: skip
     session.commit()
+    if refused:
+        card["refused"] = refused
     return target, card
