@@ -263,6 +263,12 @@ def _report_text(report: dict[str, Any]) -> str:
             interval = f"[{_fmt(row['ci_low'])}, {_fmt(row['ci_high'])}]" if "ci_low" in row else ""
             values = "".join(f"{_fmt(row[key]):>9}" for key in ("a", "b", "diff"))
             lines.append(f"{name:<22}{values}  {interval}")
+        for g in report.get("guardrails") or []:
+            lines.append(
+                f"WORSE on {g['metric']}: {_fmt(g['a'])} → {_fmt(g['b'])} (B − A "
+                f"{_fmt(g['diff'])}, interval [{_fmt(g['ci_low'])}, {_fmt(g['ci_high'])}]): B "
+                "relies more on what the rules should not take for granted"
+            )
     else:
         lines += [f"{name:<22}{_fmt(value):>9}" for name, value in a["metrics"].items()]
     for result in [report[key] for key in ("a", "b") if key in report]:

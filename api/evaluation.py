@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Engine, select
 from api.storage.loading import on_connection, read_tables
 from api.storage.tables import JobseekerRow
 from features.schemas.jobseeker import ConsentScope
-from matching.evaluation import compare, evaluate, replay
+from matching.evaluation import compare, evaluate, guardrail_findings, replay
 from matching.index import MatchIndex
 from matching.rules import RuleSet
 
@@ -76,6 +76,7 @@ def run_evaluation(
         second = evaluate(replay(index, against, tables, **options), demographics, as_of)
         report["b"] = second.to_dict()
         report["comparison"] = compare(first, second)
+        report["guardrails"] = guardrail_findings(report["comparison"])
     return finite(report)
 
 

@@ -415,12 +415,29 @@ class EvaluationSide(BaseModel):
     )
 
 
+class GuardrailFinding(BaseModel):
+    """A guardrail B is worse on than A, beyond doubt (the interval of B − A above zero)."""
+
+    metric: str = Field(description="tolerated_share, unassessed_share or mean_adjustment_cost")
+    a: float
+    b: float
+    diff: float
+    ci_low: float
+    ci_high: float
+
+
 class EvaluationReport(BaseModel):
     """Aggregates only: no person appears in it."""
 
     a: EvaluationSide
     b: EvaluationSide | None = None
     comparison: dict[str, MetricComparison] | None = None
+    guardrails: list[GuardrailFinding] | None = Field(
+        default=None,
+        description="What B relies on more than A: tolerated over-demand, ratings to assess, "
+        "costlier adjustments. Hit rates count only logged successes; a rule set that relaxes "
+        "its constraints can look better by them, and this says what it pays for that.",
+    )
 
 
 class EvaluationRequest(StrictModel):

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
+from features.catalogue import ADJUSTMENTS
 from features.catalogue.work import SECTORS
 from matching.index import MatchIndex
 from matching.metrics import (
@@ -40,9 +41,11 @@ from matching.reranker import Reranker
 from matching.rules import RuleSet
 
 __all__ = [
+    "GUARDRAILS",
     "Evaluation",
     "compare",
     "evaluate",
+    "guardrail_findings",
     "replay",
 ]
 
@@ -53,6 +56,21 @@ T = TypeVar("T")
 
 def _no_progress(items: Iterable[T], **_kwargs: Any) -> Iterable[T]:
     return items
+
+
+_COST_CLASS = np.array([int(a.cost_class) for a in ADJUSTMENTS.values()], dtype=np.int64)
+"""Each adjustment's cost class (0 none … 3 high), in the scorer's adjustment order."""
+
+GUARDRAILS = {
+    "tolerated_share": "tolerated",
+    "unassessed_share": "unassessed",
+    "mean_adjustment_cost": "adjustment_cost",
+}
+"""What a rule set's top-k suggestions rely on, per suggestion: over-demand it tolerates
+(left after the adjustments), ratings still to assess, and the cost classes of the adjustments
+it needs. Hit rates count only logged successes, so a rule set that relaxes its constraints
+can look better by them; these say what it pays for that, and a rise in any of them with an
+interval above zero is reported as a finding beside the comparison."""
 
 
 @dataclass
@@ -100,7 +118,7 @@ def replay(
     person_ids = person_ids[np.isin(person_ids, people.ids)]
 
     rank_of: dict[tuple[int, int], int] = {}
-    suggested: list[tuple[int, int, int, int, str, int]] = []
+    suggested: list[tuple[int, int, int, int, str, int, bool, bool, int]] = []
     feasible_counts: dict[int, int] = {}
     sector_names = np.array(SECTORS.ids, dtype=object)
     ranker = task_ranker(rules, reranker)
@@ -111,7 +129,8 @@ def replay(
         for position, task_id in enumerate(ranked.ids, start=1):
             rank_of[(person_id, int(task_id))] = position
         rows = np.array([tasks.row_of[int(t)] for t in ranked.ids[:k]], dtype=np.int64)
-        adjustments = ranked.pairs.chosen[:k].sum(axis=1)
+        top = ranked.pairs
+        adjustments = top.chosen[:k].sum(axis=1)
         suggested.extend(
             zip(
                 [person_id] * len(rows),
@@ -120,6 +139,9 @@ def replay(
                 tasks.employer_ids[rows].tolist(),
                 sector_names[tasks.sector[rows]].tolist(),
                 adjustments.tolist(),
+                (top.over_after[:k].max(axis=1, initial=0) > 0).tolist(),
+                (~top.assessed[:k]).tolist(),
+                (top.chosen[:k].astype(np.int64) @ _COST_CLASS).tolist(),
                 strict=True,
             )
         )
@@ -155,7 +177,17 @@ def replay(
         pairs=pairs,
         suggested=pd.DataFrame(
             suggested,
-            columns=["person_id", "position", "task_id", "employer_id", "sector", "adjustments"],
+            columns=[
+                "person_id",
+                "position",
+                "task_id",
+                "employer_id",
+                "sector",
+                "adjustments",
+                "tolerated",
+                "unassessed",
+                "adjustment_cost",
+            ],
         ),
         people=pd.DataFrame(
             [(p, n) for p, n in feasible_counts.items() if p in sampled],
@@ -232,6 +264,10 @@ def evaluate(result: Replay, demographics: pd.DataFrame, as_of: date) -> Evaluat
         if len(suggested)
         else 0.0,
         "distinct_sectors": float(per_person["sector"].nunique().mean()) if len(suggested) else 0.0,
+        **{
+            name: float(suggested[column].mean()) if len(suggested) else 0.0
+            for name, column in GUARDRAILS.items()
+        },
     }
     counts = {
         "proposals": len(props),
@@ -256,6 +292,12 @@ def evaluate(result: Replay, demographics: pd.DataFrame, as_of: date) -> Evaluat
         "adjustments": per_person["adjustments"].agg(num="sum", den="size").reset_index()
         if len(suggested)
         else pd.DataFrame(columns=["person_id", "num", "den"]),
+        **{
+            column: per_person[column].agg(num="sum", den="size").reset_index()
+            if len(suggested)
+            else pd.DataFrame(columns=["person_id", "num", "den"])
+            for column in GUARDRAILS.values()
+        },
     }
     fairness = {
         attribute: _fairness(attribute, hits, result, groups, k)
@@ -330,6 +372,7 @@ def compare(
         "mrr": "rr",
         "coverage_people": "coverage",
         "mean_adjustments": "adjustments",
+        **GUARDRAILS,
     }
     for name, unit in keyed.items():
         left, right = a.units.get(unit), b.units.get(unit)
@@ -379,3 +422,15 @@ def adoption_verdict(
     if above(hit):
         return Verdict.BETTER
     return Verdict.UNCLEAR
+
+
+def guardrail_findings(comparison: dict[str, dict[str, float]]) -> list[dict[str, float | str]]:
+    """The guardrails B is worse on than A beyond doubt (the 95 % interval of B − A above
+    zero): a change that relaxes constraints is never a free win."""
+    return [
+        {"metric": name, "a": row["a"], "b": row["b"], "diff": row["diff"],
+         "ci_low": row["ci_low"], "ci_high": row["ci_high"]}
+        for name in GUARDRAILS
+        if (row := comparison.get(name)) is not None
+        and row.get("ci_low") is not None and row["ci_low"] > 0
+    ]  # fmt: skip

@@ -10,7 +10,15 @@ import pandas as pd
 import pytest
 
 from features.demo import AS_OF, build_world
-from matching.evaluation import Verdict, adoption_verdict, compare, evaluate, replay
+from matching.evaluation import (
+    GUARDRAILS,
+    Verdict,
+    adoption_verdict,
+    compare,
+    evaluate,
+    guardrail_findings,
+    replay,
+)
 from matching.index import MatchIndex
 from matching.metrics import (
     bootstrap_difference,
@@ -198,3 +206,32 @@ def test_adoption_verdict(hit, mrr, brier, expected):
     comparison = {"hit_rate@10": hit, "mrr": mrr}
     scores = {"brier": brier[0], "base_rate_brier": brier[1]} if brier else {}
     assert adoption_verdict(comparison, 10, **scores) is expected
+
+
+def test_a_rule_set_that_only_relaxes_its_constraints_is_never_a_free_win(small):
+    """Tolerating two levels of over-demand everywhere finds more 'fits' and can raise the
+    hit rate on logged successes; the guardrails say what it pays for that — more of its
+    suggestions rest on over-demand — with an interval above zero, and a rule set compared
+    with itself has no finding."""
+    world, index = small
+    rules = default_ruleset()
+    relaxed = rules.model_copy(update={
+        "version": "relaxed",
+        "hard": rules.hard.model_copy(update={
+            "over_demand_tolerance": dict.fromkeys(rules.hard.over_demand_tolerance, 2)}),
+    })  # fmt: skip
+    demographics = world.tables["jobseeker_demographics"]
+
+    def report(r):
+        result = replay(index, r, world.tables, k=10, coverage_sample=200, task_sample=20)
+        return evaluate(result, demographics, AS_OF)
+
+    base, loose = report(rules), report(relaxed)
+    assert base.metrics["tolerated_share"] == 0.0  # the default tolerates nothing
+    findings = guardrail_findings(compare(base, loose, resamples=300))
+    tolerated = [f for f in findings if f["metric"] == "tolerated_share"]
+    assert tolerated and tolerated[0]["ci_low"] > 0 and tolerated[0]["b"] > 0.1
+    assert guardrail_findings(compare(base, base, resamples=300)) == []
+    for name in GUARDRAILS:  # a share is a share; a cost class sum is at least zero
+        assert loose.metrics[name] >= 0 and (name == "mean_adjustment_cost"
+                                             or loose.metrics[name] <= 1)  # fmt: skip

@@ -318,6 +318,21 @@ def test_analyst_compares_rule_sets_and_requests_activation_which_an_admin_grant
     expect(page.get_by_text("weights.distance")).to_be_visible()
     expect(page.locator("figure svg")).to_have_count(3)
     page.screenshot(path=SHOTS / "analyst-compare.png", full_page=True)
+    # A rule set that only relaxes its constraints: the page says what got worse.
+    relaxed = rules.model_copy(
+        update={
+            "version": "relaxed-ui",
+            "hard": rules.hard.model_copy(
+                update={"over_demand_tolerance": dict.fromkeys(rules.hard.over_demand_tolerance, 2)}
+            ),
+        }
+    )
+    with transaction(engine) as s:
+        store.add_ruleset(s, relaxed, author="aino.analyytikko", parent=rules.version,
+                          note="sallii ylikuormitusta")  # fmt: skip
+    page.goto(f"{base}/ui/rulesets/compare?a={rules.version}&b=relaxed-ui")
+    warning = page.get_by_role("region", name="B on tässä selvästi huonompi kuin A:")
+    expect(warning).to_contain_text("Ehdotukset, jotka nojaavat sallittuun ylikuormitukseen: 0 →")
     page.get_by_role("link", name="Sääntöversiot").first.click()
     page.get_by_role("button", name="Pyydä käyttöönottoa: near-ui").click()
     expect(page.get_by_role("status")).to_have_text("Käyttöönottopyyntö lähetetty ylläpitäjälle.")

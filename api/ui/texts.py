@@ -136,6 +136,9 @@ METRIC_NAMES: dict[str, str] = {
     "mean_adjustments": N_("Adjustments per suggestion, on average"),
     "distinct_employers": N_("Different employers in a person's list"),
     "distinct_sectors": N_("Different sectors in a person's list"),
+    "tolerated_share": N_("Suggestions that rest on tolerated over-demand"),
+    "unassessed_share": N_("Suggestions with ratings still to assess"),
+    "mean_adjustment_cost": N_("Cost class of the adjustments a suggestion needs, on average"),
 }
 """The evaluation's metrics by their code (``hit_rate@10`` is ``hit_rate`` with k = 10)."""
 
