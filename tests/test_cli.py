@@ -117,11 +117,17 @@ def test_import_and_export_round_trip(db, tmp_path, workshop_user):
 
     with transaction(make_engine(db)) as s:
         version_before = data_version(s)[0]
+        # Replacing roles is refused while a proposal names a task: an employer without any.
+        employer = str(s.scalar(sa.text(
+            "SELECT e.id FROM employer e WHERE NOT EXISTS (SELECT 1 FROM proposal_task pt "
+            "JOIN task t ON t.id = pt.task_id JOIN role r ON r.id = t.role_id "
+            "WHERE r.employer_id = e.id) ORDER BY e.id LIMIT 1")))  # fmt: skip
     ok = runner.invoke(
-        app, ["import-tasks", str(EXAMPLES / "ratko_example.xlsx"), "--employer", "2", "--replace"]
+        app,
+        ["import-tasks", str(EXAMPLES / "ratko_example.xlsx"), "--employer", employer, "--replace"],
     )
     assert ok.exit_code == 0, ok.output
-    assert "imported 2 role(s) and 15 task(s) for employer 2" in ok.output
+    assert f"imported 2 role(s) and 15 task(s) for employer {employer}" in ok.output
     engine = make_engine(db)
     with transaction(engine) as s:
         # A running service sees the new tasks at its next query; the import is audited.
@@ -130,13 +136,14 @@ def test_import_and_export_round_trip(db, tmp_path, workshop_user):
         assert row[0].actor == workshop_user and row[0].details == {"roles": 2, "tasks": 15}
     out = tmp_path / "out.csv"
     assert (
-        runner.invoke(app, ["export-tasks", "--employer", "2", "--output", str(out)]).exit_code == 0
+        runner.invoke(app, ["export-tasks", "--employer", employer, "--output", str(out)]).exit_code
+        == 0
     )
     assert out.read_bytes() == (EXAMPLES / "ratko_example.csv").read_bytes()
-    stdout = runner.invoke(app, ["export-tasks", "--employer", "2"]).output
+    stdout = runner.invoke(app, ["export-tasks", "--employer", employer]).output
     assert stdout.splitlines()[0].startswith("Rooli,Roolin kuvaus,Ala,Tehtävä")
     # Importing the same roles again without --replace is refused, and names the clash.
-    again = runner.invoke(app, ["import-tasks", str(out), "--employer", "2"])
+    again = runner.invoke(app, ["import-tasks", str(out), "--employer", employer])
     assert again.exit_code == 1 and "already has a role 'Keittiöapulainen'" in again.output
 
 
