@@ -418,7 +418,9 @@ class EvaluationSide(BaseModel):
 class GuardrailFinding(BaseModel):
     """A guardrail B is worse on than A, beyond doubt (the interval of B − A above zero)."""
 
-    metric: str = Field(description="tolerated_share, unassessed_share or mean_adjustment_cost")
+    metric: str = Field(
+        description="tolerated_share, unassessed_share, mean_adjustment_cost or failed_in_top_k"
+    )
     a: float
     b: float
     diff: float

@@ -61,16 +61,19 @@ def _no_progress(items: Iterable[T], **_kwargs: Any) -> Iterable[T]:
 _COST_CLASS = np.array([int(a.cost_class) for a in ADJUSTMENTS.values()], dtype=np.int64)
 """Each adjustment's cost class (0 none … 3 high), in the scorer's adjustment order."""
 
-GUARDRAILS = {
+SUGGESTION_GUARDRAILS = {
     "tolerated_share": "tolerated",
     "unassessed_share": "unassessed",
     "mean_adjustment_cost": "adjustment_cost",
 }
+GUARDRAILS = {**SUGGESTION_GUARDRAILS, "failed_in_top_k": "failed"}
 """What a rule set's top-k suggestions rely on, per suggestion: over-demand it tolerates
 (left after the adjustments), ratings still to assess, and the cost classes of the adjustments
 it needs. Hit rates count only logged successes, so a rule set that relaxes its constraints
-can look better by them; these say what it pays for that, and a rise in any of them with an
-interval above zero is reported as a finding beside the comparison."""
+can look better by them; these say what it pays for that — and ``failed_in_top_k``, the share
+of proposals that failed (declined, or ended before a hire) that it ranks within the top k, is
+the negative signal the hit rate lacks. A rise in any of them with an interval above zero is
+reported as a finding beside the comparison."""
 
 
 @dataclass
@@ -245,6 +248,8 @@ def evaluate(result: Replay, demographics: pd.DataFrame, as_of: date) -> Evaluat
     k = result.k
     props = result.proposals
     success = props[props["grade"] >= SUCCESS_GRADE]
+    failed = props[props["failed"]]
+    failed_top = np.nan_to_num(failed["rank"].to_numpy(float), nan=np.inf) <= k
     graded_pairs = props.merge(result.pairs, on=["proposal_id", "person_id"], how="inner")
     suggested = result.suggested
     per_person = suggested.groupby("person_id")
@@ -266,8 +271,9 @@ def evaluate(result: Replay, demographics: pd.DataFrame, as_of: date) -> Evaluat
         "distinct_sectors": float(per_person["sector"].nunique().mean()) if len(suggested) else 0.0,
         **{
             name: float(suggested[column].mean()) if len(suggested) else 0.0
-            for name, column in GUARDRAILS.items()
+            for name, column in SUGGESTION_GUARDRAILS.items()
         },
+        "failed_in_top_k": float(failed_top.mean()) if len(failed_top) else float("nan"),
     }
     counts = {
         "proposals": len(props),
@@ -296,8 +302,12 @@ def evaluate(result: Replay, demographics: pd.DataFrame, as_of: date) -> Evaluat
             column: per_person[column].agg(num="sum", den="size").reset_index()
             if len(suggested)
             else pd.DataFrame(columns=["person_id", "num", "den"])
-            for column in GUARDRAILS.values()
+            for column in SUGGESTION_GUARDRAILS.values()
         },
+        "failed": failed.assign(top=failed_top)
+        .groupby("person_id")
+        .agg(num=("top", "sum"), den=("top", "size"))
+        .reset_index(),
     }
     fairness = {
         attribute: _fairness(attribute, hits, result, groups, k)

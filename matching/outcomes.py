@@ -14,8 +14,13 @@ SUCCESS_GRADE = 2
 """Hired or still employed after six months: a success."""
 
 
+FAILURES = ("declined_by_person", "declined_by_employer", "ended")
+"""The events that end a proposal; before a hire, the proposal failed."""
+
+
 def outcome_grades(proposal: pd.DataFrame, outcome_event: pd.DataFrame) -> pd.DataFrame:
-    """proposal_id, person_id, proposed_at and the furthest milestone's grade (0: none)."""
+    """proposal_id, person_id, proposed_at, the furthest milestone's grade (0: none) and
+    ``failed``: it ended (declined, or the trial ended) before a hire."""
     grade = (
         outcome_event.assign(grade=outcome_event["kind"].map(GRADES).fillna(0))
         .groupby("proposal_id")["grade"]
@@ -25,4 +30,6 @@ def outcome_grades(proposal: pd.DataFrame, outcome_event: pd.DataFrame) -> pd.Da
         columns={"id": "proposal_id", "jobseeker_id": "person_id"}
     )
     out["grade"] = out["proposal_id"].map(grade).fillna(0).astype(int)
+    ended = set(outcome_event.loc[outcome_event["kind"].isin(FAILURES), "proposal_id"])
+    out["failed"] = out["proposal_id"].isin(ended) & (out["grade"] < SUCCESS_GRADE)
     return out.dropna(subset=["person_id"]).astype({"person_id": np.int64})

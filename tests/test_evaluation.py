@@ -231,7 +231,25 @@ def test_a_rule_set_that_only_relaxes_its_constraints_is_never_a_free_win(small)
     findings = guardrail_findings(compare(base, loose, resamples=300))
     tolerated = [f for f in findings if f["metric"] == "tolerated_share"]
     assert tolerated and tolerated[0]["ci_low"] > 0 and tolerated[0]["b"] > 0.1
+    # The negative signal: proposals that failed rise into its top 10.
+    assert "failed_in_top_k" in {f["metric"] for f in findings}
     assert guardrail_findings(compare(base, base, resamples=300)) == []
     for name in GUARDRAILS:  # a share is a share; a cost class sum is at least zero
         assert loose.metrics[name] >= 0 and (name == "mean_adjustment_cost"
                                              or loose.metrics[name] <= 1)  # fmt: skip
+
+
+def test_a_proposal_failed_when_it_ended_before_a_hire():
+    from matching.outcomes import outcome_grades
+
+    proposal = pd.DataFrame({"id": [1, 2, 3, 4, 5], "jobseeker_id": [9] * 5,
+                             "proposed_at": pd.Timestamp("2026-01-01")})  # fmt: skip
+    events = pd.DataFrame({
+        "proposal_id": [1, 2, 3, 3, 4, 4, 4],
+        "kind": ["declined_by_person", "declined_by_employer", "work_trial_started", "ended",
+                 "work_trial_started", "hired", "ended"],
+    })  # fmt: skip
+    graded = outcome_grades(proposal, events).set_index("proposal_id")
+    # declined; declined; a trial that ended; hired then ended (a success); nothing yet
+    assert graded["failed"].tolist() == [True, True, True, False, False]
+    assert graded["grade"].tolist() == [0, 0, 1, 2, 0]

@@ -139,6 +139,7 @@ METRIC_NAMES: dict[str, str] = {
     "tolerated_share": N_("Suggestions that rest on tolerated over-demand"),
     "unassessed_share": N_("Suggestions with ratings still to assess"),
     "mean_adjustment_cost": N_("Cost class of the adjustments a suggestion needs, on average"),
+    "failed_in_top_k": N_("Failed proposals (declined, ended before a hire) in its top list"),
 }
 """The evaluation's metrics by their code (``hit_rate@10`` is ``hit_rate`` with k = 10)."""
 
