@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from api.cli_context import AsOption, acting
+from api.evaluation import finite
 from api.models import EvaluationRequest
 from api.security import Permission
 from api.services import evaluation
@@ -176,7 +177,12 @@ def register(app: typer.Typer, friendly: Any) -> None:
     @app.command("evaluate")
     @friendly
     def evaluate_command(
-        user: AsOption,
+        user: Annotated[
+            str | None,
+            typer.Option(
+                "--as", envvar="TASMA_USER", help="The user acting (not needed for --acceptance)."
+            ),
+        ] = None,
         ruleset: Annotated[
             str | None, typer.Option(help="A stored version or a YAML file (default: active).")
         ] = None,
@@ -191,11 +197,29 @@ def register(app: typer.Typer, friendly: Any) -> None:
             int, typer.Option(min=10, max=5000, help="Tasks for exposure.")
         ] = 300,
         as_json: Annotated[bool, typer.Option("--json", help="The full report as JSON.")] = False,
+        acceptance: Annotated[
+            bool,
+            typer.Option(
+                "--acceptance",
+                help="Test the evaluator itself: orderings worse by "
+                "construction, on demo worlds built in memory, must be reported worse.",
+            ),
+        ] = False,
+        seeds: Annotated[
+            int, typer.Option(min=1, max=20, help="Demo worlds for --acceptance.")
+        ] = 3,
     ) -> None:
         """Replay the recorded proposals under a rule set (and another): hit rate, recall,
         NDCG, MRR, coverage, adjustments, variety and the fairness report (audited)."""
         from tqdm import tqdm
 
+        if acceptance:
+            _acceptance(seeds, k, as_json)
+            return
+        if user is None:
+            raise typer.BadParameter(
+                "required: the evaluation is audited (or set TASMA_USER)", param_hint="--as"
+            )
         with acting(user, Permission.EVALUATE) as ctx:
             options = EvaluationRequest(
                 k=k, coverage_sample=coverage_sample, task_sample=task_sample
@@ -294,3 +318,41 @@ def _fairness_text(a: dict[str, Any]) -> list[str]:
             )
         lines.append(f"  NDKL {_fmt(rows[0]['ndkl']) if rows else '—'}")
     return lines
+
+
+def _acceptance(seeds: int, k: int, as_json: bool) -> None:
+    """The evaluator's acceptance suite on ``seeds`` small demo worlds (7, 8, …)."""
+    from features.demo import AS_OF, build_world
+    from matching.acceptance import acceptance_run, power
+    from matching.index import MatchIndex
+    from matching.rules import default_ruleset
+
+    runs = []
+    for seed in range(7, 7 + seeds):
+        world = build_world("small", seed=seed)
+        run = acceptance_run(MatchIndex.from_tables(world.tables), world.tables,
+                             default_ruleset(), AS_OF, k=k)  # fmt: skip
+        runs.append([{**case, "seed": seed} for case in run])
+    cases = []
+    for i, case in enumerate(runs[0]):
+        per_seed = [run[i] for run in runs]
+        cases.append({
+            "name": case["name"], "expected": case["expected"],
+            "caught": all(c["caught"] for c in per_seed),
+            "caught_on": sum(c["caught"] for c in per_seed),
+            "seeds": [{"seed": c["seed"], "caught_by": c["caught_by"], "metrics": c["metrics"]}
+                      for c in per_seed],
+        })  # fmt: skip
+    answer = finite({"seeds": seeds, "cases": cases, "power": power(runs, k)})
+    if as_json:
+        typer.echo(json.dumps(answer, ensure_ascii=False, indent=2))
+    else:
+        for c in cases:
+            by = "; ".join(", ".join(s["caught_by"]) or "—" for s in c["seeds"])
+            typer.echo(
+                f"{c['name']:<20} {c['expected']}: caught on {c['caught_on']}/{seeds} ({by})"
+            )
+        typer.echo("power (share of case × seed runs caught): " + ", ".join(
+            f"{name} {share:.2f}" for name, share in answer["power"].items()))  # fmt: skip
+    if not all(c["caught"] for c in cases):
+        raise typer.Exit(1)

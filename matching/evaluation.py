@@ -35,7 +35,7 @@ from matching.metrics import (
     skew_at_k,
 )
 from matching.outcomes import SUCCESS_GRADE, outcome_grades
-from matching.rankers import task_ranker
+from matching.rankers import TaskRanker, task_ranker
 from matching.ranking import MAX_K, rank_people_for_tasks
 from matching.reranker import Reranker
 from matching.rules import RuleSet
@@ -107,6 +107,7 @@ def replay(
     seed: int = 0,
     progress: Callable[..., Iterable[Any]] = _no_progress,
     reranker: Reranker | None = None,
+    ranker: TaskRanker | None = None,
 ) -> Replay:
     """Rank every proposed person's tasks (top ``MAX_K``, enough for every cut-off and for
     reciprocal ranks) and a sample of tasks' candidates, under ``rules`` — and, with a
@@ -124,7 +125,7 @@ def replay(
     suggested: list[tuple[int, int, int, int, str, int, bool, bool, int]] = []
     feasible_counts: dict[int, int] = {}
     sector_names = np.array(SECTORS.ids, dtype=object)
-    ranker = task_ranker(rules, reranker)
+    ranker = ranker or task_ranker(rules, reranker)
     for person_id in progress(person_ids, desc=f"replay {rules.version}", unit="person"):
         person_id = int(person_id)
         ranked = ranker.tasks_for_person(people, tasks, person_id, MAX_K)

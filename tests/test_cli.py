@@ -430,3 +430,18 @@ def test_replacing_the_demo_keeps_audit_purges_rule_sets_and_users(db, tmp_path)
         assert rulesets.active_version(s) == "default-2026.11"
         assert s.execute(sa.text("SELECT count(*) FROM audit_purge")).scalar() == 1
         assert s.execute(sa.text("SELECT name FROM app_user")).scalars().all() == ["keeper"]
+
+
+def test_evaluate_acceptance_reports_each_case_and_each_metrics_power():
+    result = runner.invoke(app, ["evaluate", "--acceptance", "--seeds", "1", "--json"])
+    answer = json.loads(result.output)
+    names = [c["name"] for c in answer["cases"]]
+    assert names == ["tolerances_relaxed", "interests_ignored", "distance_ignored",
+                     "order_reversed", "random_order"]  # fmt: skip
+    assert all(c["expected"] == "worse" and len(c["seeds"]) == 1 for c in answer["cases"])
+    # Exit status 1 when a worse ordering goes uncaught, 0 when all are caught.
+    assert result.exit_code == (0 if all(c["caught"] for c in answer["cases"]) else 1)
+    caught = sum(c["caught_on"] for c in answer["cases"])
+    assert answer["power"]["mrr"] <= caught / 5 and set(answer["power"]) >= {"hit_rate@10", "mrr"}
+    without_user = runner.invoke(app, ["evaluate"], env={"TASMA_USER": ""})
+    assert without_user.exit_code == 2 and "--as" in without_user.output

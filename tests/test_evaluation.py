@@ -253,3 +253,21 @@ def test_a_proposal_failed_when_it_ended_before_a_hire():
     # declined; declined; a trial that ended; hired then ended (a success); nothing yet
     assert graded["failed"].tolist() == [True, True, True, False, False]
     assert graded["grade"].tolist() == [0, 0, 1, 2, 0]
+
+
+def test_the_evaluator_catches_orderings_worse_by_construction_and_not_the_default(small):
+    from matching.acceptance import CASES, Case, acceptance_run
+    from matching.rankers import RuleRanker
+
+    world, index = small
+    control = Case("the_default_itself", "same", lambda r: RuleRanker(r))
+    run = {c["name"]: c for c in acceptance_run(
+        index, world.tables, default_ruleset(), AS_OF, cases=(*CASES, control))}  # fmt: skip
+    assert run["the_default_itself"]["caught_by"] == []  # no false alarm
+    # Caught on this world by these metrics (README: the acceptance suite's table):
+    assert {"tolerated_share", "failed_in_top_k"} <= set(run["tolerances_relaxed"]["caught_by"])
+    assert {"hit_rate@10", "mrr"} <= set(run["order_reversed"]["caught_by"])
+    assert "mrr" in run["random_order"]["caught_by"]
+    assert all(row["ci_low"] <= row["diff"] <= row["ci_high"]
+               for case in run.values() for row in case["metrics"].values()
+               if row.get("ci_low") is not None)  # fmt: skip

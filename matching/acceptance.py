@@ -1,0 +1,164 @@
+"""The evaluator's own acceptance test: orderings that are worse by construction must be
+reported worse.
+
+An evaluation that can call a worse rule set better cannot be trusted with a decision. Each
+case below changes the default in a way that, in the demo world whose outcomes follow the true
+fit, can only hurt: constraints relaxed, a signal the outcomes depend on ignored, the rules'
+order reversed or shuffled. The suite replays each against the default on the same history and
+says which metrics caught it — a hit rate or MRR whose paired interval lies below zero, or a
+guardrail finding (:func:`matching.evaluation.guardrail_findings`) — and, over several demo
+seeds, each metric's power: on how many (case, seed) runs it caught the worse ordering.
+
+Pure computation over a world's tables and its match index; building the worlds is the
+caller's (``tasma evaluate --acceptance``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from matching.evaluation import GUARDRAILS, compare, evaluate, guardrail_findings, replay
+from matching.index import MatchIndex, PeopleMatrix, TaskMatrix
+from matching.rankers import RuleRanker, TaskFilters, TaskRanker
+from matching.ranking import MAX_K, Ranked, take_pairs
+from matching.rules import RuleSet
+
+__all__ = ["CASES", "Case", "ReorderedRanker", "acceptance_run", "power"]
+
+_ANYWHERE = TaskFilters()
+
+
+@dataclass(frozen=True)
+class ReorderedRanker:
+    """The rules decide what is feasible; ``order`` reorders their ``MAX_K`` best (a
+    permutation of ``range(n)``, given n and the person's id) before the cut to k."""
+
+    rules: RuleSet
+    order: Callable[[int, int], np.ndarray]
+    name: str
+
+    @property
+    def model_version(self) -> str | None:
+        return self.name
+
+    def tasks_for_person(
+        self,
+        people: PeopleMatrix,
+        tasks: TaskMatrix,
+        person_id: int,
+        k: int,
+        filters: TaskFilters = _ANYWHERE,
+    ) -> Ranked:
+        pool = RuleRanker(self.rules).tasks_for_person(people, tasks, person_id, MAX_K, filters)
+        order = self.order(len(pool.ids), person_id)[:k]
+        return replace(
+            pool,
+            ids=pool.ids[order],
+            total=pool.total[order],
+            contributions=pool.contributions[order],
+            pairs=take_pairs(pool.pairs, order),
+        )
+
+
+def _reversed(n: int, _person_id: int) -> np.ndarray:
+    return np.arange(n)[::-1]
+
+
+def _shuffled(n: int, person_id: int) -> np.ndarray:
+    # Seeded by the person: the same list on every replay, as a fixed ranking would give.
+    return np.random.default_rng([7, person_id]).permutation(n)
+
+
+def _relaxed(rules: RuleSet) -> RuleSet:
+    tolerance = dict.fromkeys(rules.hard.over_demand_tolerance, 2)
+    return rules.model_copy(update={
+        "version": "acceptance-relaxed",
+        "hard": rules.hard.model_copy(update={"over_demand_tolerance": tolerance}),
+    })  # fmt: skip
+
+
+def _weights(rules: RuleSet, **weights: float) -> RuleSet:
+    return rules.model_copy(update={
+        "version": "acceptance-" + "-".join(weights),
+        "weights": rules.weights.model_copy(update=weights),
+    })  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    expected: str
+    """"worse": every case here is worse than the default by construction."""
+    ranker: Callable[[RuleSet], TaskRanker]
+    rules: Callable[[RuleSet], RuleSet] = lambda rules: rules
+
+
+CASES: tuple[Case, ...] = (
+    Case("tolerances_relaxed", "worse", lambda r: RuleRanker(_relaxed(r)), _relaxed),
+    Case("interests_ignored", "worse", lambda r: RuleRanker(_weights(r, interests=0.0)),
+         lambda r: _weights(r, interests=0.0)),
+    Case("distance_ignored", "worse", lambda r: RuleRanker(_weights(r, distance=0.0)),
+         lambda r: _weights(r, distance=0.0)),
+    Case("order_reversed", "worse", lambda r: ReorderedRanker(r, _reversed, "reversed")),
+    Case("random_order", "worse", lambda r: ReorderedRanker(r, _shuffled, "shuffled")),
+)  # fmt: skip
+
+
+def _caught_by(comparison: dict[str, dict[str, float]], k: int) -> list[str]:
+    ranking = [
+        name for name in (f"hit_rate@{k}", "mrr")
+        if (row := comparison.get(name)) and row.get("ci_high") is not None and row["ci_high"] < 0
+    ]  # fmt: skip
+    return ranking + [str(f["metric"]) for f in guardrail_findings(comparison)]
+
+
+def acceptance_run(
+    index: MatchIndex,
+    tables: dict[str, pd.DataFrame],
+    rules: RuleSet,
+    as_of: date,
+    *,
+    k: int = 10,
+    coverage_sample: int = 300,
+    task_sample: int = 30,
+    cases: tuple[Case, ...] = CASES,
+) -> list[dict[str, Any]]:
+    """Every case against ``rules`` on one world: which metrics caught it, with each metric's
+    difference B − A and its interval."""
+    options: dict[str, Any] = {"k": k, "coverage_sample": coverage_sample,
+                               "task_sample": task_sample}  # fmt: skip
+    demographics = tables["jobseeker_demographics"]
+    base = evaluate(replay(index, rules, tables, **options), demographics, as_of)
+    out = []
+    for case in cases:
+        variant = case.rules(rules)
+        result = replay(index, variant, tables, ranker=case.ranker(rules), **options)
+        comparison = compare(base, evaluate(result, demographics, as_of))
+        shown = (f"hit_rate@{k}", "mrr", *GUARDRAILS)
+        caught_by = _caught_by(comparison, k)
+        out.append({
+            "name": case.name,
+            "expected": case.expected,
+            "caught": bool(caught_by),
+            "caught_by": caught_by,
+            "metrics": {name: {key: comparison[name].get(key)
+                               for key in ("a", "b", "diff", "ci_low", "ci_high")}
+                        for name in shown if name in comparison},
+        })  # fmt: skip
+    return out
+
+
+def power(runs: list[list[dict[str, Any]]], k: int = 10) -> dict[str, float]:
+    """Per metric, the share of (case, seed) runs in which it caught the worse ordering."""
+    flat = [case for run in runs for case in run]
+    names = (f"hit_rate@{k}", "mrr", *GUARDRAILS)
+    return {
+        name: sum(name in c["caught_by"] for c in flat) / len(flat) if flat else 0.0
+        for name in names
+    }
