@@ -323,15 +323,22 @@ def _fairness_text(a: dict[str, Any]) -> list[str]:
 def _acceptance(seeds: int, k: int, as_json: bool) -> None:
     """The evaluator's acceptance suite on ``seeds`` small demo worlds (7, 8, …)."""
     from features.demo import AS_OF, build_world
-    from matching.acceptance import acceptance_run, power
+    from features.demo.truth import FitContext, true_success
+    from matching.acceptance import CASES, acceptance_run, oracle_case, power
     from matching.index import MatchIndex
     from matching.rules import default_ruleset
 
     runs = []
     for seed in range(7, 7 + seeds):
         world = build_world("small", seed=seed)
+        context = FitContext.of(world.employers, world.people)
+
+        def truth(people: Any, tasks: Any, context: FitContext = context) -> Any:
+            return true_success(context, people, tasks)
+
         run = acceptance_run(MatchIndex.from_tables(world.tables), world.tables,
-                             default_ruleset(), AS_OF, k=k)  # fmt: skip
+                             default_ruleset(), AS_OF, k=k, truth=truth,
+                             cases=(*CASES, oracle_case(truth)))  # fmt: skip
         runs.append([{**case, "seed": seed} for case in run])
     cases = []
     for i, case in enumerate(runs[0]):
@@ -340,15 +347,19 @@ def _acceptance(seeds: int, k: int, as_json: bool) -> None:
             "name": case["name"], "expected": case["expected"],
             "caught": all(c["caught"] for c in per_seed),
             "caught_on": sum(c["caught"] for c in per_seed),
-            "seeds": [{"seed": c["seed"], "caught_by": c["caught_by"], "metrics": c["metrics"]}
-                      for c in per_seed],
+            "seeds": [{"seed": c["seed"], "caught_by": c["caught_by"], "truth": c["truth"],
+                       "metrics": c["metrics"]} for c in per_seed],
         })  # fmt: skip
     answer = finite({"seeds": seeds, "cases": cases, "power": power(runs, k)})
     if as_json:
         typer.echo(json.dumps(answer, ensure_ascii=False, indent=2))
     else:
         for c in cases:
-            by = "; ".join(", ".join(s["caught_by"]) or "—" for s in c["seeds"])
+            by = "; ".join(
+                f"{', '.join(s['caught_by']) or '—'} [truth {s['truth']['a']['top_k']:.3f} → "
+                f"{s['truth']['b']['top_k']:.3f}]"
+                for s in c["seeds"]
+            )
             typer.echo(
                 f"{c['name']:<20} {c['expected']}: caught on {c['caught_on']}/{seeds} ({by})"
             )

@@ -23,13 +23,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from matching.evaluation import GUARDRAILS, compare, evaluate, guardrail_findings, replay
+from matching.evaluation import (
+    GUARDRAILS,
+    Replay,
+    compare,
+    evaluate,
+    guardrail_findings,
+    replay,
+)
 from matching.index import MatchIndex, PeopleMatrix, TaskMatrix
 from matching.rankers import RuleRanker, TaskFilters, TaskRanker
 from matching.ranking import MAX_K, Ranked, take_pairs
 from matching.rules import RuleSet
 
-__all__ = ["CASES", "Case", "ReorderedRanker", "acceptance_run", "power"]
+__all__ = ["CASES", "Case", "ReorderedRanker", "Truth", "acceptance_run", "oracle_case", "power"]
 
 _ANYWHERE = TaskFilters()
 
@@ -37,10 +44,11 @@ _ANYWHERE = TaskFilters()
 @dataclass(frozen=True)
 class ReorderedRanker:
     """The rules decide what is feasible; ``order`` reorders their ``MAX_K`` best (a
-    permutation of ``range(n)``, given n and the person's id) before the cut to k."""
+    permutation of their positions, given the task ids and the person's id) before the cut
+    to k."""
 
     rules: RuleSet
-    order: Callable[[int, int], np.ndarray]
+    order: Callable[[np.ndarray, int], np.ndarray]
     name: str
 
     @property
@@ -56,7 +64,7 @@ class ReorderedRanker:
         filters: TaskFilters = _ANYWHERE,
     ) -> Ranked:
         pool = RuleRanker(self.rules).tasks_for_person(people, tasks, person_id, MAX_K, filters)
-        order = self.order(len(pool.ids), person_id)[:k]
+        order = self.order(pool.ids, person_id)[:k]
         return replace(
             pool,
             ids=pool.ids[order],
@@ -66,13 +74,30 @@ class ReorderedRanker:
         )
 
 
-def _reversed(n: int, _person_id: int) -> np.ndarray:
-    return np.arange(n)[::-1]
+def _reversed(task_ids: np.ndarray, _person_id: int) -> np.ndarray:
+    return np.arange(len(task_ids))[::-1]
 
 
-def _shuffled(n: int, person_id: int) -> np.ndarray:
+def _shuffled(task_ids: np.ndarray, person_id: int) -> np.ndarray:
     # Seeded by the person: the same list on every replay, as a fixed ranking would give.
-    return np.random.default_rng([7, person_id]).permutation(n)
+    return np.random.default_rng([7, person_id]).permutation(len(task_ids))
+
+
+Truth = Callable[[np.ndarray, np.ndarray], np.ndarray]
+"""A world's true chance of success of (person ids, task ids) pairs
+(:func:`features.demo.truth.true_success`)."""
+
+
+def oracle_case(truth: Truth) -> Case:
+    """Better by construction: the feasible tasks in the order of their true chance of success
+    (the rules' order among equals) — what an evaluation must be able to call better."""
+
+    def by_truth(task_ids: np.ndarray, person_id: int) -> np.ndarray:
+        chance = truth(np.full(len(task_ids), person_id), task_ids)
+        return np.lexsort((np.arange(len(task_ids)), -chance))
+
+    return Case("ordered_by_the_truth", "better",
+                lambda r: ReorderedRanker(r, by_truth, "oracle"))  # fmt: skip
 
 
 def _relaxed(rules: RuleSet) -> RuleSet:
@@ -110,12 +135,26 @@ CASES: tuple[Case, ...] = (
 )  # fmt: skip
 
 
-def _caught_by(comparison: dict[str, dict[str, float]], k: int) -> list[str]:
+def _caught_by(comparison: dict[str, dict[str, float]], k: int, expected: str) -> list[str]:
+    """The metrics that say B differs from A in the ``expected`` direction beyond doubt."""
+    if expected == "better":
+        return [
+            name for name in (f"hit_rate@{k}", "mrr")
+            if (row := comparison.get(name)) and row.get("ci_low") is not None and row["ci_low"] > 0
+        ]  # fmt: skip
     ranking = [
         name for name in (f"hit_rate@{k}", "mrr")
         if (row := comparison.get(name)) and row.get("ci_high") is not None and row["ci_high"] < 0
     ]  # fmt: skip
     return ranking + [str(f["metric"]) for f in guardrail_findings(comparison)]
+
+
+def _true_chance(result: Replay, truth: Truth) -> dict[str, float]:
+    """The mean true chance of success of the first suggestion, and of all the top k."""
+    top = result.suggested
+    chance = truth(top["person_id"].to_numpy(), top["task_id"].to_numpy())
+    first = top["position"].to_numpy() == 1
+    return {"first": float(chance[first].mean()), "top_k": float(chance.mean())}
 
 
 def acceptance_run(
@@ -128,21 +167,29 @@ def acceptance_run(
     coverage_sample: int = 300,
     task_sample: int = 30,
     cases: tuple[Case, ...] = CASES,
+    truth: Truth | None = None,
 ) -> list[dict[str, Any]]:
     """Every case against ``rules`` on one world: which metrics caught it, with each metric's
-    difference B − A and its interval."""
+    difference B − A and its interval — and, given the world's ``truth``, the true mean chance
+    of success of each side's suggestions, the referee no recorded history can be."""
     options: dict[str, Any] = {"k": k, "coverage_sample": coverage_sample,
                                "task_sample": task_sample}  # fmt: skip
     demographics = tables["jobseeker_demographics"]
-    base = evaluate(replay(index, rules, tables, **options), demographics, as_of)
+    base_result = replay(index, rules, tables, **options)
+    base = evaluate(base_result, demographics, as_of)
     out = []
     for case in cases:
         variant = case.rules(rules)
         result = replay(index, variant, tables, ranker=case.ranker(rules), **options)
         comparison = compare(base, evaluate(result, demographics, as_of))
         shown = (f"hit_rate@{k}", "mrr", *GUARDRAILS)
-        caught_by = _caught_by(comparison, k)
+        caught_by = _caught_by(comparison, k, case.expected)
+        true = (
+            {"a": _true_chance(base_result, truth), "b": _true_chance(result, truth)}
+            if truth is not None else None
+        )  # fmt: skip
         out.append({
+            "truth": true,
             "name": case.name,
             "expected": case.expected,
             "caught": bool(caught_by),

@@ -256,14 +256,27 @@ def test_a_proposal_failed_when_it_ended_before_a_hire():
 
 
 def test_the_evaluator_catches_orderings_worse_by_construction_and_not_the_default(small):
-    from matching.acceptance import CASES, Case, acceptance_run
+    from features.demo.truth import FitContext, true_success
+    from matching.acceptance import CASES, Case, acceptance_run, oracle_case
     from matching.rankers import RuleRanker
 
     world, index = small
+    context = FitContext.of(world.employers, world.people)
+
+    def truth(people, tasks):
+        return true_success(context, people, tasks)
+
     control = Case("the_default_itself", "same", lambda r: RuleRanker(r))
     run = {c["name"]: c for c in acceptance_run(
-        index, world.tables, default_ruleset(), AS_OF, cases=(*CASES, control))}  # fmt: skip
+        index, world.tables, default_ruleset(), AS_OF, truth=truth,
+        cases=(*CASES, oracle_case(truth), control))}  # fmt: skip
     assert run["the_default_itself"]["caught_by"] == []  # no false alarm
+    # The hidden truth confirms the construction: every "worse" case's suggestions have a
+    # lower true chance of success, the oracle's a higher one, the control the same.
+    for case in run.values():
+        a, b = case["truth"]["a"]["top_k"], case["truth"]["b"]["top_k"]
+        expected = {"worse": b < a, "better": b > a, "same": b == a}[case["expected"]]
+        assert expected, (case["name"], a, b)
     # Caught on this world by these metrics (README: the acceptance suite's table):
     assert {"tolerated_share", "failed_in_top_k"} <= set(run["tolerances_relaxed"]["caught_by"])
     assert {"hit_rate@10", "mrr"} <= set(run["order_reversed"]["caught_by"])

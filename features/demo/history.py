@@ -33,8 +33,15 @@ import pandas as pd
 from features.catalogue import CHARACTERISTIC_IDS, MUNICIPALITIES
 from features.demo.employers import EmployerWorld
 from features.demo.people import PeopleWorld
+from features.demo.truth import (
+    OUTCOME_MODEL,
+    FitContext,
+    hours_gap,
+    linear,
+    predictors,
+    sigmoid,
+)
 from features.geo import haversine_km
-from features.pipeline.encoders import AdjustmentEncoder
 
 __all__ = ["CANDIDATES", "OUTCOME_MODEL", "REACH_KM", "HistoryWorld", "generate_history"]
 
@@ -42,40 +49,6 @@ CANDIDATES = 30
 REACH_KM = 40.0
 BUNDLE_SHARE = 0.2
 TRIAL_SHARE = 0.75
-OUTCOME_MODEL = {
-    "person_accepts": {
-        "intercept": 1.3,
-        "interest": 1.0,
-        "motivation": 2.0,
-        "km_over_10": -0.04,
-        "schedule_miss": -1.5,
-        "hours_gap": -0.8,
-    },
-    "employer_accepts": {
-        "intercept": 1.2,
-        "over_demand": -0.9,
-        "adjustments": -0.35,
-        "missing_licence": -2.5,
-        "severe": -1.5,
-    },
-    "hired": {
-        "intercept": 0.6,
-        "over_demand": -1.1,
-        "adjustments": -0.25,
-        "motivation": 2.0,
-        "severe": -2.0,
-        "schedule_miss": -1.0,
-        "noise_sd": 0.5,
-    },
-    "retained_6_months": {
-        "intercept": 1.0,
-        "over_demand": -0.8,
-        "adjustments": -0.2,
-        "motivation": 2.0,
-        "hours_gap": -0.6,
-        "noise_sd": 0.5,
-    },
-}
 _N = len(CHARACTERISTIC_IDS)
 
 
@@ -88,10 +61,6 @@ class HistoryWorld:
     """Per proposal: true over-demand, adjustments needed, severe, interest, distance, … ."""
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
-
-
 def generate_history(
     rng: np.random.Generator,
     py: random.Random,
@@ -102,15 +71,9 @@ def generate_history(
 ) -> HistoryWorld:
     task, person = employers.task, people.jobseeker
     as_of_dt = datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC)
-    demand = np.nan_to_num(employers.demand_matrix, nan=0.0)
-    encoder = AdjustmentEncoder().fit()
-    reduction = encoder.reduction(encoder.transform(task))
-    adjusted = np.maximum(demand - reduction, 0.0)
-
-    e_lat = employers.employer["lat"].to_numpy()[employers.task_employer]
-    e_lon = employers.employer["lon"].to_numpy()[employers.task_employer]
-    t_lat = np.where(task["place_lat"].isna(), e_lat, task["place_lat"].astype(float))
-    t_lon = np.where(task["place_lon"].isna(), e_lon, task["place_lon"].astype(float))
+    truth_context = FitContext.of(employers, people)
+    adjusted = truth_context.adjusted
+    t_lat, t_lon = truth_context.task_lat, truth_context.task_lon
     hand_over = np.flatnonzero(task["task_type"].to_numpy() == "hand_over")
 
     # --- who, and when --------------------------------------------------------------------
@@ -182,82 +145,35 @@ def generate_history(
         bundles.append(sorted(bundle))
 
     # --- the true fit of each proposal (worst task of a bundle) -------------------------------
-    true_cap = people.true_capacity[who]
-    hard = people.hard_limit[who]
-    over_total = np.zeros(n_proposals)
-    n_adjust = np.zeros(n_proposals)
-    severe = np.zeros(n_proposals, dtype=bool)
-    missing_licence = np.zeros(n_proposals, dtype=bool)
-    schedule_miss = np.zeros(n_proposals)
-    hours = np.zeros(n_proposals)
-    km = np.zeros(n_proposals)
-    interest = np.zeros(n_proposals, dtype=bool)
-    licences = person["licences"].to_numpy()[who]
-    p_slots = person["schedule"].to_numpy()[who]
-    t_slots = task["schedule"].to_numpy()
-    t_lic = task["required_licences"].to_numpy()
-    t_hours = task["hours_per_week"].to_numpy()
-    for p, bundle in enumerate(bundles):
-        d = demand[bundle]
-        d_adj = np.where(hard[p], d, adjusted[bundle])
-        over = np.maximum(d_adj - true_cap[p], 0)
-        raw = np.maximum(d - true_cap[p], 0)
-        over_total[p] = over.sum(axis=1).max()
-        n_adjust[p] = ((raw > 0) & (over == 0)).sum()
-        severe[p] = over.max() >= 2 or bool((hard[p] & (d > true_cap[p])).any())
-        missing_licence[p] = any(set(t_lic[j]) - set(licences[p]) for j in bundle)
-        slots = [s for j in bundle for s in t_slots[j]]
-        schedule_miss[p] = 1 - sum(s in p_slots[p] for s in slots) / len(slots)
-        hours[p] = t_hours[bundle].sum()
-        km[p] = haversine_km(home_lat[p], home_lon[p], t_lat[bundle], t_lon[bundle]).max()
-        interest[p] = any(
-            sector[j] in interests_sector[who[p]] or kinds[j] in interests_kind[who[p]]
-            for j in bundle
-        )
-    h_min = person["weekly_hours_min"].to_numpy()[who]
-    h_max = person["weekly_hours_max"].to_numpy()[who]
-    hours_gap = np.maximum(0, hours - h_max) / 5 + np.maximum(0, h_min - hours) / 20
-    motivation = people.motivation[who] - 0.6
+    # One definition of the true fit (features.demo.truth), per (proposal, task) pair, then
+    # per proposal: its worst task's over-demand, every adjustment, any severe gap or missing
+    # licence, the slots of all its tasks, their hours together and the farthest place.
+    pair_of = np.repeat(np.arange(n_proposals), [len(b) for b in bundles])
+    fit = truth_context.pair_fit(who[pair_of], np.concatenate([np.asarray(b) for b in bundles]))
+    starts = np.concatenate([[0], np.cumsum([len(b) for b in bundles])[:-1]])
+    over_total = np.maximum.reduceat(fit.over, starts)
+    n_adjust = np.add.reduceat(fit.adjustments, starts)
+    severe = np.logical_or.reduceat(fit.severe, starts)
+    missing_licence = np.logical_or.reduceat(fit.missing_licence, starts)
+    schedule_miss = 1 - np.add.reduceat(fit.slots_free, starts) / np.add.reduceat(fit.slots, starts)
+    hours = np.add.reduceat(fit.hours, starts)
+    km = np.maximum.reduceat(fit.km, starts)
+    interest = np.logical_or.reduceat(fit.interest, starts)
+    gap = hours_gap(hours, person["weekly_hours_min"].to_numpy()[who],
+                    person["weekly_hours_max"].to_numpy()[who])  # fmt: skip
+    inputs = predictors(over_total, n_adjust, severe, missing_licence, schedule_miss, gap, km,
+                        interest, people.motivation[who])  # fmt: skip
 
-    def logit(model: str, **x: np.ndarray) -> np.ndarray:
-        c = OUTCOME_MODEL[model]
-        z = np.full(n_proposals, c["intercept"])
-        for name, value in x.items():
-            z = z + c[name] * value
-        if "noise_sd" in c:
-            z = z + rng.normal(0, c["noise_sd"], n_proposals)
-        return _sigmoid(z)
+    def logit(model: str) -> np.ndarray:
+        z = linear(model, inputs[model], n_proposals)
+        if "noise_sd" in OUTCOME_MODEL[model]:
+            z = z + rng.normal(0, OUTCOME_MODEL[model]["noise_sd"], n_proposals)
+        return sigmoid(z)
 
-    p_person = logit(
-        "person_accepts",
-        interest=interest.astype(float),
-        motivation=motivation,
-        km_over_10=np.maximum(0, km - 10),
-        schedule_miss=schedule_miss,
-        hours_gap=hours_gap,
-    )
-    p_employer = logit(
-        "employer_accepts",
-        over_demand=over_total,
-        adjustments=n_adjust,
-        missing_licence=missing_licence.astype(float),
-        severe=severe.astype(float),
-    )
-    p_hired = logit(
-        "hired",
-        over_demand=over_total,
-        adjustments=n_adjust,
-        motivation=motivation,
-        severe=severe.astype(float),
-        schedule_miss=schedule_miss,
-    )
-    p_kept = logit(
-        "retained_6_months",
-        over_demand=over_total,
-        adjustments=n_adjust,
-        motivation=motivation,
-        hours_gap=hours_gap,
-    )
+    p_person = logit("person_accepts")
+    p_employer = logit("employer_accepts")
+    p_hired = logit("hired")
+    p_kept = logit("retained_6_months")
     u = rng.random((n_proposals, 5))
 
     events: list[dict[str, object]] = []
@@ -281,7 +197,7 @@ def generate_history(
                 else "distance"
                 if km[p] > 30
                 else "hours_or_schedule"
-                if schedule_miss[p] > 0 or hours_gap[p] > 0
+                if schedule_miss[p] > 0 or gap[p] > 0
                 else "other"
             )
             add("declined_by_person", (2, 14), reason)
@@ -339,7 +255,7 @@ def generate_history(
             "severe": severe,
             "missing_licence": missing_licence,
             "schedule_miss": schedule_miss,
-            "hours_gap": hours_gap,
+            "hours_gap": gap,
             "km": km,
             "interest": interest,
             "motivation": people.motivation[who],
