@@ -30,6 +30,7 @@ from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade
 from features.errors import InvalidInputError
 from features.schemas.errors import FieldError
+from matching.evaluation import MIN_CELL
 from matching.rules import RuleSet, load_ruleset, ruleset_yaml
 
 __all__ = ["register"]
@@ -300,22 +301,30 @@ def _report_text(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _interval(bounds: list[float | None]) -> str:
+    low, high = bounds
+    return "—" if low is None or high is None else f"[{low:.2f}, {high:.2f}]"
+
+
 def _fairness_text(a: dict[str, Any]) -> list[str]:
     lines = []
     for attribute, rows in a["fairness"].items():
         lines.append(f"fairness by {attribute} ({a['ruleset_version']}):")
         lines.append(
-            f"  {'group':<12}{'people':>8}{'exposure':>10}{'ratio':>7}{'hit rate':>10}"
-            f"{'vs best':>9}{'skew':>7}{'hires':>7}"
+            f"  {'group':<12}{'people':>8}{'covered':>9}{'exposure':>10}{'ratio':>7}"
+            f"{'interval':>15}{'hit rate':>10}{'vs best':>9}{'interval':>15}{'skew':>7}{'hires':>7}"
         )
         k = a["k"]
         for r in rows:
             lines.append(
-                f"  {r['group']:<12}{_fmt(r['population_share']):>8}{_fmt(r['exposure_share']):>10}"
-                f"{_fmt(r['exposure_ratio']):>7}{_fmt(r[f'hit_rate@{k}']):>10}"
-                f"{_fmt(r['hit_rate_ratio_to_best']):>9}{_fmt(r[f'skew@{k}']):>7}"
-                f"{r['successes']:>7}"
-            )
+                f"  {r['group']:<12}{_fmt(r['population_share']):>8}{_fmt(r['coverage']):>9}"
+                f"{_fmt(r['exposure_share']):>10}{_fmt(r['exposure_ratio']):>7}"
+                f"{_interval(r['exposure_ratio_ci']):>15}{_fmt(r[f'hit_rate@{k}']):>10}"
+                f"{_fmt(r['hit_rate_ratio_to_best']):>9}{_interval(r['hit_rate_ratio_ci']):>15}"
+                f"{_fmt(r[f'skew@{k}']):>7}{r['successes']:>7}"
+                + (f"  suppressed ({', '.join(r['suppressed'])}: under {MIN_CELL})"
+                   if r["suppressed"] else "")
+            )  # fmt: skip
         lines.append(f"  NDKL {_fmt(rows[0]['ndkl']) if rows else '—'}")
     return lines
 

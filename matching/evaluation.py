@@ -13,7 +13,7 @@ tasks is within the person's top k.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -24,7 +24,7 @@ import pandas as pd
 
 from features.catalogue import ADJUSTMENTS
 from features.catalogue.work import SECTORS
-from matching.index import MatchIndex
+from matching.index import MatchIndex, PeopleMatrix, TaskMatrix
 from matching.metrics import (
     bootstrap_difference,
     hit_rate_at_k,
@@ -36,7 +36,7 @@ from matching.metrics import (
 )
 from matching.outcomes import SUCCESS_GRADE, outcome_grades
 from matching.rankers import TaskRanker, task_ranker
-from matching.ranking import MAX_K, rank_people_for_tasks
+from matching.ranking import MAX_K, Ranked, rank_people_for_tasks
 from matching.reranker import Reranker
 from matching.rules import RuleSet
 
@@ -57,6 +57,10 @@ T = TypeVar("T")
 def _no_progress(items: Iterable[T], **_kwargs: Any) -> Iterable[T]:
     return items
 
+
+CandidateRanker = Callable[[PeopleMatrix, TaskMatrix, Sequence[int], RuleSet, int], Ranked]
+"""Who a task's top-k candidates are (:func:`matching.ranking.rank_people_for_tasks`; the
+acceptance suite and its tests pass others, e.g. one with a hidden penalty on a group)."""
 
 _COST_CLASS = np.array([int(a.cost_class) for a in ADJUSTMENTS.values()], dtype=np.int64)
 """Each adjustment's cost class (0 none … 3 high), in the scorer's adjustment order."""
@@ -108,6 +112,7 @@ def replay(
     progress: Callable[..., Iterable[Any]] = _no_progress,
     reranker: Reranker | None = None,
     ranker: TaskRanker | None = None,
+    candidates_for: CandidateRanker = rank_people_for_tasks,
 ) -> Replay:
     """Rank every proposed person's tasks (top ``MAX_K``, enough for every cut-off and for
     reciprocal ranks) and a sample of tasks' candidates, under ``rules`` — and, with a
@@ -165,7 +170,7 @@ def replay(
     candidates: list[tuple[int, int, int]] = []
     covered: list[tuple[int, int]] = []
     for task_id in progress(task_ids, desc="candidates", unit="task"):
-        ranked = rank_people_for_tasks(people, tasks, [int(task_id)], rules, k)
+        ranked = candidates_for(people, tasks, [int(task_id)], rules, k)
         covered.append((int(task_id), ranked.n_feasible))
         candidates.extend(
             (int(task_id), position, int(pid)) for position, pid in enumerate(ranked.ids, start=1)
@@ -317,19 +322,78 @@ def evaluate(result: Replay, demographics: pd.DataFrame, as_of: date) -> Evaluat
     return Evaluation(result.ruleset_version, k, metrics, counts, fairness, units)
 
 
+MIN_CELL = 10
+"""Groups with fewer people in the sample, or fewer successes, than this are reported as
+suppressed (their figures withheld and marked): a rate of one or two people is noise, and it
+may point at a person. A constant of the evaluation for now, not yet part of a rule set."""
+
+FAIRNESS_RESAMPLES = 500
+"""Bootstrap resamples behind each fairness ratio's 95 % interval."""
+
+
+def _bootstrap_ratio_to_best(
+    person_hits: pd.DataFrame, rng: np.random.Generator
+) -> dict[str, tuple[float, float]]:
+    """Per group, the 95 % interval of its hit rate's ratio to the best group's, people
+    resampled (each person's successes and hits together)."""
+    if person_hits.empty:
+        return {}
+    groups = sorted(person_hits["group"].unique(), key=str)
+    member = person_hits["group"].to_numpy()[:, None] == np.array(groups, dtype=object)[None, :]
+    weights = rng.multinomial(len(person_hits), np.full(len(person_hits), 1 / len(person_hits)),
+                              size=FAIRNESS_RESAMPLES)  # fmt: skip
+    hits = weights @ (member * person_hits["hits"].to_numpy()[:, None])
+    tries = weights @ (member * person_hits["tries"].to_numpy()[:, None])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = hits / tries
+        ratio = rate / np.nanmax(rate, axis=1, keepdims=True)
+    low, high = np.nanpercentile(ratio, [2.5, 97.5], axis=0)
+    return {g: (float(low[i]), float(high[i])) for i, g in enumerate(groups)}
+
+
+def _bootstrap_exposure(
+    slots: pd.DataFrame, population: pd.Series, rng: np.random.Generator
+) -> dict[str, tuple[float, float]]:
+    """Per group, the 95 % interval of its exposure ratio, the sampled tasks resampled."""
+    if slots.empty:
+        return {}
+    table = pd.crosstab(slots["task_id"], slots["group"])
+    weights = rng.multinomial(len(table), np.full(len(table), 1 / len(table)),
+                              size=FAIRNESS_RESAMPLES)  # fmt: skip
+    counts = weights @ table.to_numpy()
+    share = counts / counts.sum(axis=1, keepdims=True)
+    ratio = share / population.reindex(table.columns).to_numpy()[None, :]
+    low, high = np.percentile(ratio, [2.5, 97.5], axis=0)
+    return {g: (float(low[i]), float(high[i])) for i, g in enumerate(table.columns)}
+
+
 def _fairness(
     attribute: str, hits: pd.DataFrame, result: Replay, groups: pd.DataFrame, k: int
 ) -> list[dict[str, Any]]:
-    """Per group: hit rate (and its ratio to the best group's), exposure — the share of top-k
-    candidate slots over the sampled tasks — against the group's share of the people who
-    could be candidates, Skew@k; and NDKL over all groups (the same on every row)."""
+    """Per group: hit rate (and its ratio to the best group's, with a 95 % interval over
+    people), coverage (the share of the group's sampled people with a fitting task), exposure —
+    the share of top-k candidate slots over the sampled tasks — against the group's share of
+    the people who could be candidates (with a 95 % interval over tasks), Skew@k; and NDKL over
+    all groups (the same on every row). A group under ``MIN_CELL`` is suppressed."""
+    rng = np.random.default_rng(0)
     of = groups.set_index("person_id")[attribute]
-    eligible = result.people["person_id"].map(of).dropna()
-    population = eligible.value_counts(normalize=True)
-    by_group = hits.assign(group=hits["person_id"].map(of)).groupby("group")["hit"]
+    eligible = result.people.assign(group=result.people["person_id"].map(of)).dropna(
+        subset=["group"]
+    )
+    population = eligible["group"].value_counts(normalize=True)
+    people_in = eligible["group"].value_counts()
+    coverage = (eligible["n_feasible"] > 0).groupby(eligible["group"]).mean()
+    grouped_hits = hits.assign(group=hits["person_id"].map(of)).dropna(subset=["group"])
+    by_group = grouped_hits.groupby("group")["hit"]
     hit_rate, successes = by_group.mean(), by_group.size()
     slots = result.candidates.assign(group=result.candidates["person_id"].map(of))
     exposure = slots["group"].value_counts(normalize=True)
+    person_hits = (
+        grouped_hits.groupby(["person_id", "group"])["hit"].agg(hits="sum", tries="size")
+        .reset_index()
+    )  # fmt: skip
+    ratio_interval = _bootstrap_ratio_to_best(person_hits, rng)
+    exposure_interval = _bootstrap_exposure(slots.dropna(subset=["group"]), population, rng)
     # Skew@k over every sampled task's top-k slots together (one list per task is too short
     # to say much on its own); NDKL per task's list, averaged.
     all_slots = slots["group"].to_numpy(dtype=object)
@@ -346,23 +410,39 @@ def _fairness(
         if len(slots)
         else float("nan")
     )
-    best = hit_rate.max() if len(hit_rate) else float("nan")
+    # The best-off group among those with enough successes to say (a small group's rate is
+    # noise, and would make every other ratio look low).
+    reported = hit_rate[successes.reindex(hit_rate.index).fillna(0) >= MIN_CELL]
+    best = reported.max() if len(reported) else float("nan")
+    nan = float("nan")
     rows = []
     for g in sorted(population.index, key=str):
-        rate = float(hit_rate.get(g, float("nan")))
+        rate = float(hit_rate.get(g, nan))
+        few_people = int(people_in[g]) < MIN_CELL
+        few_successes = int(successes.get(g, 0)) < MIN_CELL
+        low, high = ratio_interval.get(g, (nan, nan))
+        e_low, e_high = exposure_interval.get(g, (nan, nan))
+        exposure_ratio = float(exposure.get(g, 0.0) / population[g])
         rows.append(
             {
                 "group": str(g),
+                "people": int(people_in[g]),
                 "population_share": float(population[g]),
-                "exposure_share": float(exposure.get(g, 0.0)),
-                "exposure_ratio": float(exposure.get(g, 0.0) / population[g]),
+                "coverage": nan if few_people else float(coverage.get(g, nan)),
+                "exposure_share": nan if few_people else float(exposure.get(g, 0.0)),
+                "exposure_ratio": nan if few_people else exposure_ratio,
+                "exposure_ratio_ci": [nan, nan] if few_people else [e_low, e_high],
                 "successes": int(successes.get(g, 0)),
-                f"hit_rate@{k}": rate,
-                "hit_rate_ratio_to_best": rate / best if best and best > 0 else float("nan"),
-                f"skew@{k}": skews[g],
+                f"hit_rate@{k}": nan if few_successes else rate,
+                "hit_rate_ratio_to_best": nan if few_successes or not best or best <= 0
+                else rate / best,
+                "hit_rate_ratio_ci": [nan, nan] if few_successes else [low, high],
+                f"skew@{k}": nan if few_people else skews[g],
                 "ndkl": divergence,
+                "suppressed": [name for name, few in (("exposure", few_people),
+                                                      ("hit_rate", few_successes)) if few],
             }
-        )
+        )  # fmt: skip
     return rows
 
 

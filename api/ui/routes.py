@@ -78,6 +78,7 @@ from features.schemas.employer import ContactChannel, Employer
 from features.schemas.employer import Role as JobRole
 from features.schemas.jobseeker import CapacitySource
 from features.schemas.proposal import DeclineReason, next_steps
+from matching.evaluation import MIN_CELL
 from matching.rules import parse_ruleset, ruleset_yaml
 
 __all__ = ["router"]
@@ -792,7 +793,9 @@ async def compare_page(
     body = EvaluationRequest(ruleset=a, against=b, k=10, coverage_sample=500, task_sample=100)
     report = await run_heavy(request, lambda: evaluation.evaluate(ctx, body, via="web"))
     changes = await anyio.to_thread.run_sync(lambda: ruleset_service.diff(session, a, b).changes)
-    return _page(request, "compare.html", user, report=report, a=a, b=b, changes=changes)
+    return _page(
+        request, "compare.html", user, report=report, a=a, b=b, changes=changes, min_cell=MIN_CELL
+    )
 
 
 @router.post("/rulesets/{version}/request")
