@@ -225,6 +225,12 @@ class ProposalPublic(BaseModel):
     proposed_by: str
     ruleset_version: str
     model_version: str | None = None
+    suggestion_id: int | None = Field(
+        default=None, description="The suggestion list it was taken from (null: outside one)."
+    )
+    suggestion_position: int | None = Field(
+        default=None, description="Its position in that list, 1 = first (recorded by the service)."
+    )
     events: list[EventPublic]
 
 

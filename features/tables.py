@@ -164,6 +164,8 @@ def proposal_columns(proposal: Proposal) -> Columns:
         "proposed_by": proposal.proposed_by,
         "ruleset_version": proposal.ruleset_version,
         "model_version": proposal.model_version,
+        "suggestion_id": proposal.suggestion_id,
+        "suggestion_position": proposal.suggestion_position,
     }
 
 

@@ -508,3 +508,47 @@ def test_a_persons_proposals_page_through_newest_first_and_none_is_lost(service)
     assert order == sorted(order, reverse=True)
     other = client.get(f"/jobseekers/{person}/proposals", headers=auth(tokens["other_area"]))
     assert other.status_code == 404
+
+
+def test_a_proposal_records_the_list_and_the_position_it_was_taken_from(service):
+    client, tokens, area, mine, engine = service
+    headers = auth(tokens["coordinator"])
+    for person in mine:
+        matches = client.get(f"/jobseekers/{person}/matches?k=5", headers=headers).json()
+        if len(matches["items"]) >= 3:
+            break
+    code = client.get(f"/jobseekers/{person}", headers=headers).json()["profile"]["code"]
+    third = matches["items"][2]["task_id"]
+    taken = client.post(
+        "/proposals",
+        headers=headers,
+        json={
+            "jobseeker_code": code,
+            "task_ids": [third],
+            "suggestion_id": matches["suggestion_id"],
+        },
+    )
+    stored = client.get(f"/proposals/{taken.json()['id']}", headers=headers).json()
+    assert (stored["suggestion_id"], stored["suggestion_position"]) == (matches["suggestion_id"], 3)
+    outside = client.post(
+        "/proposals",
+        headers=headers,
+        json={"jobseeker_code": code, "task_ids": [matches["items"][1]["task_id"]]},
+    )
+    stored = client.get(f"/proposals/{outside.json()['id']}", headers=headers).json()
+    assert (stored["suggestion_id"], stored["suggestion_position"]) == (None, None)
+    # A client cannot set the position: the service records it.
+    forged = client.post(
+        "/proposals",
+        headers=headers,
+        json={
+            "jobseeker_code": code,
+            "task_ids": [matches["items"][0]["task_id"]],
+            "suggestion_position": 1,
+        },
+    )
+    assert forged.status_code == 422
+    with engine.connect() as c, pytest.raises(sa.exc.IntegrityError), c.begin():
+        # a position needs its list
+        c.execute(sa.text("UPDATE proposal SET suggestion_id = NULL, suggestion_position = 2 "
+                          "WHERE id = :i"), {"i": taken.json()["id"]})  # fmt: skip

@@ -70,6 +70,7 @@ def propose(ctx: Context, body: ProposalCreate, *, via: str = "api") -> int:
     conflict, not a second row."""
     person = person_by_code(ctx, body.jobseeker_code)
     rules_version, model_version = ctx.index.rules.version, None
+    position = None
     if body.suggestion_id is not None:
         suggestion = _suggestion_in_reach(ctx, body.suggestion_id)
         ids = _suggested_ids(suggestion)
@@ -79,6 +80,7 @@ def propose(ctx: Context, body: ProposalCreate, *, via: str = "api") -> int:
                 "suggestion_id", "the suggestion did not put forward this person and these tasks"
             )])  # fmt: skip
         rules_version, model_version = suggestion.ruleset_version, suggestion.model_version
+        position = _position(suggestion, person.id, body.task_ids)
     for existing in _open_proposals(ctx, person.id):
         if sorted(existing.task_ids) == sorted(body.task_ids):
             raise ConflictError(
@@ -92,6 +94,8 @@ def propose(ctx: Context, body: ProposalCreate, *, via: str = "api") -> int:
         proposed_by=ctx.actor.name,
         ruleset_version=rules_version,
         model_version=model_version,
+        suggestion_id=body.suggestion_id,
+        suggestion_position=position,
     )
     proposal_id = repository.add_proposal(ctx.session, proposal=proposal)
     record(
@@ -107,6 +111,16 @@ def propose(ctx: Context, body: ProposalCreate, *, via: str = "api") -> int:
     )
     ctx.session.commit()
     return proposal_id
+
+
+def _position(suggestion: SuggestionRow, person_id: int, task_ids: list[int]) -> int | None:
+    """Where the proposal stood in the list it was taken from (1 = first): the best-placed of
+    its tasks in a person's list, or the person in a task's candidate list; None when the list
+    holds neither (a composition names its people and tasks another way)."""
+    ordered = [int(x) for x in suggestion.results.get("ids", [])]
+    wanted = set(task_ids) if suggestion.jobseeker_id == person_id else {person_id}
+    places = [i for i, x in enumerate(ordered) if x in wanted]
+    return 1 + min(places) if places else None
 
 
 def _open_proposals(ctx: Context, jobseeker_id: int) -> list[ProposalPublic]:

@@ -183,6 +183,8 @@ def proposal_from_rows(
         proposed_by=row.proposed_by,
         ruleset_version=row.ruleset_version,
         model_version=row.model_version,
+        suggestion_id=row.suggestion_id,
+        suggestion_position=row.suggestion_position,
         events=[
             OutcomeEvent(kind=e.kind, at=e.at, reason=e.reason, note=e.note)
             for e in sorted(events, key=lambda e: (e.at, e.id))

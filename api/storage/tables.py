@@ -270,6 +270,21 @@ class ProposalRow(Base):
     proposed_by: Mapped[str] = mapped_column(String(64))
     ruleset_version: Mapped[str] = mapped_column(String(64))
     model_version: Mapped[str | None] = mapped_column(String(64))
+    suggestion_id: Mapped[int | None] = mapped_column(
+        ForeignKey("suggestion.id", ondelete="SET NULL")
+    )
+    """The stored suggestion list it was taken from (null: made outside any list)."""
+    suggestion_position: Mapped[int | None] = mapped_column(Integer)
+    """Its best-placed task's position in that list (1 = first), or the person's in a
+    candidate list."""
+
+    __table_args__ = (
+        CheckConstraint(
+            "suggestion_position IS NULL OR (suggestion_id IS NOT NULL AND "
+            "suggestion_position >= 1)",
+            name="position_with_its_list",
+        ),
+    )
 
 
 class ProposalTaskRow(Base):

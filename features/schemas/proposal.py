@@ -88,6 +88,10 @@ class Proposal(StrictModel):
     proposed_by: str = Field(min_length=1, max_length=64)
     ruleset_version: str = Field(min_length=1, max_length=64)
     model_version: str | None = Field(default=None, max_length=64)
+    suggestion_id: int | None = Field(default=None, ge=1)
+    """The stored suggestion list it was taken from; None: made outside any list."""
+    suggestion_position: int | None = Field(default=None, ge=1, le=10_000)
+    """Where in that list (1 = first): what an evaluation needs to know was shown."""
     events: list[OutcomeEvent] = Field(default_factory=list, max_length=20)
 
     @model_validator(mode="after")
