@@ -61,3 +61,25 @@ def test_a_finnish_page_word_comes_from_the_catalogue():
     assert gettext_for("fi")("Log out") == "Kirjaudu ulos"
     assert gettext_for("en")("Log out") == "Log out"
     assert gettext_for("sv")("Log out") == "Kirjaudu ulos"  # unknown language: Finnish
+
+
+def test_every_translation_formats_as_its_msgid_does():
+    """A message with ``%`` in it is formatted where it is shown (Jinja2's newstyle gettext
+    formats every template string; the code formats its placeholders): a lone "%" in its
+    translation, or a placeholder the msgid lacks, would be an error on a page."""
+    import re
+
+    with catalogue_path("fi").open("rb") as po:
+        catalogue = read_po(po, locale="fi")
+    broken = []
+    for m in catalogue:
+        if not m.id or "%" not in str(m.id):
+            continue  # never formatted: a "%" in its translation is just a per cent sign
+        for msgid, msgstr in zip(_strings(m.id), _strings(m.string), strict=False):
+            names = dict.fromkeys(re.findall(r"%\((\w+)\)s", msgid), "x")
+            try:
+                msgid % names
+                msgstr % names
+            except (KeyError, ValueError, TypeError) as err:
+                broken.append((msgid, msgstr, str(err)))
+    assert broken == []

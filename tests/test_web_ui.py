@@ -331,7 +331,10 @@ def test_analyst_compares_rule_sets_and_requests_activation_which_an_admin_grant
         store.add_ruleset(s, relaxed, author="aino.analyytikko", parent=rules.version,
                           note="sallii ylikuormitusta")  # fmt: skip
     page.goto(f"{base}/ui/rulesets/compare?a={rules.version}&b=relaxed-ui")
-    warning = page.get_by_role("region", name="B on tässä selvästi huonompi kuin A:")
+    warning = page.get_by_role(
+        "region",
+        name="B nojaa näihin enemmän kuin A (koko 95 %:n luottamusväli nollan yläpuolella):",
+    )
     expect(warning).to_contain_text("Ehdotukset, jotka nojaavat sallittuun ylikuormitukseen: 0 →")
     page.get_by_role("link", name="Sääntöversiot").first.click()
     page.get_by_role("button", name="Pyydä käyttöönottoa: near-ui").click()
