@@ -118,7 +118,7 @@ def replay(
     reciprocal ranks) and a sample of tasks' candidates, under ``rules`` — and, with a
     ``reranker``, each person's feasible tasks reordered by it."""
     people, tasks = index.people, index.tasks
-    graded = outcome_grades(tables["proposal"], tables["outcome_event"])
+    graded = outcome_grades(tables["proposal"], tables["outcome_event"], rules.grades())
     proposal_tasks = tables["proposal_task"].groupby("proposal_id")["task_id"].apply(list)
     rng = np.random.default_rng(seed)
     matchable_ids = people.ids[people.matchable]

@@ -3,13 +3,27 @@ the learned re-ranker (which both read it, so neither imports the other)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
 __all__ = ["GRADES", "SUCCESS_GRADE", "outcome_grades"]
 
-GRADES = {"work_trial_started": 1, "hired": 2, "employed_6_months": 3}
-"""How far a proposal got: the relevance grade of its tasks for the person."""
+GRADES = {
+    "work_trial_started": 1,
+    "work_trial_extended": 1,
+    "hired": 2,
+    "employed_6_months": 3,
+    "education_started": 2,
+    "apprenticeship_started": 2,
+    "care_started": 1,
+    "other_service": 1,
+}
+"""The shipped grades of how far a proposal got — the relevance grade of its tasks for the
+person. A rule set carries its own (``RuleSet.outcome_grades``): an education or an
+apprenticeship started is a success as a hire is, so evaluation and training do not reward
+only the people easiest to place."""
 SUCCESS_GRADE = 2
 """Hired or still employed after six months: a success."""
 
@@ -18,11 +32,13 @@ FAILURES = ("declined_by_person", "declined_by_employer", "ended")
 """The events that end a proposal; before a hire, the proposal failed."""
 
 
-def outcome_grades(proposal: pd.DataFrame, outcome_event: pd.DataFrame) -> pd.DataFrame:
+def outcome_grades(
+    proposal: pd.DataFrame, outcome_event: pd.DataFrame, grades: Mapping[str, int] = GRADES
+) -> pd.DataFrame:
     """proposal_id, person_id, proposed_at, the furthest milestone's grade (0: none) and
     ``failed``: it ended (declined, or the trial ended) before a hire."""
     grade = (
-        outcome_event.assign(grade=outcome_event["kind"].map(GRADES).fillna(0))
+        outcome_event.assign(grade=outcome_event["kind"].map(dict(grades)).fillna(0))
         .groupby("proposal_id")["grade"]
         .max()
     )

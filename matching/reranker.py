@@ -170,7 +170,7 @@ def training_data(
     newest recorded event are left out: their outcome may not be known yet, and counting them
     as failures would teach the model that recent proposals fail."""
 
-    graded = outcome_grades(proposal, outcome_event)
+    graded = outcome_grades(proposal, outcome_event, rules.grades())
     if len(outcome_event):
         newest = pd.to_datetime(outcome_event["at"], utc=True).max()
         proposed = pd.to_datetime(graded["proposed_at"], utc=True)

@@ -24,6 +24,8 @@ from features.catalogue.characteristics import Group
 from features.errors import InvalidInputError
 from features.schemas.common import StrictModel
 from features.schemas.errors import field_errors
+from features.schemas.proposal import OutcomeKind
+from matching.outcomes import GRADES
 
 __all__ = [
     "HardConstraints",
@@ -117,6 +119,11 @@ class RuleSet(StrictModel):
     adjustment_costs: dict[str, float] = Field(
         default_factory=lambda: {"none": 0.1, "low": 0.25, "medium": 0.5, "high": 1.0}
     )
+    outcome_grades: dict[OutcomeKind, int] = Field(
+        default_factory=lambda: {OutcomeKind(k): v for k, v in GRADES.items()},
+        description="How far a proposal got, as a relevance grade 0–3 per outcome; 2 or more "
+        "is a success in evaluation and training. Outcomes not named grade 0.",
+    )
 
     @model_validator(mode="after")
     def _every_cost_class(self) -> RuleSet:
@@ -125,7 +132,13 @@ class RuleSet(StrictModel):
             raise ValueError(f"adjustment_costs: give exactly the classes {sorted(names)}")
         if any(v < 0 for v in self.adjustment_costs.values()):
             raise ValueError("adjustment_costs: costs are not negative")
+        if any(not 0 <= v <= 3 for v in self.outcome_grades.values()):
+            raise ValueError("outcome_grades: each grade is 0–3")
         return self
+
+    def grades(self) -> dict[str, int]:
+        """``outcome_grades`` by the outcome's code, as the history's tables write it."""
+        return {kind.value: grade for kind, grade in self.outcome_grades.items()}
 
     def cost_of(self, cost_class: CostClass) -> float:
         return self.adjustment_costs[cost_class.name.lower()]

@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 
 from features.demo import AS_OF, build_world
+from features.errors import InvalidInputError
+from features.schemas.proposal import OutcomeKind
 from matching.evaluation import (
     GUARDRAILS,
     MIN_CELL,
@@ -31,7 +33,7 @@ from matching.metrics import (
     skew_at_k,
 )
 from matching.ranking import MAX_K, rank_tasks_for_person
-from matching.rules import default_ruleset
+from matching.rules import default_ruleset, parse_ruleset
 
 NAN = float("nan")
 
@@ -330,3 +332,19 @@ def test_a_hidden_penalty_on_one_group_is_flagged_with_an_interval_excluding_par
     assert low <= unfair["exposure_ratio"] <= high
     assert high < fair["exposure_ratio_ci"][0]  # flagged: no overlap with the fair figure
     assert unfair["exposure_ratio"] < 0.6 * fair["exposure_ratio"]
+
+
+def test_grades_come_from_the_rule_set_so_another_path_can_count_as_success():
+    from matching.outcomes import outcome_grades
+
+    rules = default_ruleset()
+    proposal = pd.DataFrame({"id": [1, 2], "jobseeker_id": [9, 9],
+                             "proposed_at": pd.Timestamp("2026-01-01")})  # fmt: skip
+    events = pd.DataFrame({"proposal_id": [1, 2], "kind": ["education_started", "hired"]})
+    shipped = outcome_grades(proposal, events, rules.grades())["grade"].tolist()
+    assert shipped == [2, 2]  # an education started is a success as a hire is
+    hires_only = rules.model_copy(update={"outcome_grades": {
+        **rules.outcome_grades, OutcomeKind.EDUCATION_STARTED: 0}})  # fmt: skip
+    assert outcome_grades(proposal, events, hires_only.grades())["grade"].tolist() == [0, 2]
+    with pytest.raises(InvalidInputError):  # a grade is 0–3
+        parse_ruleset({**rules.model_dump(mode="json"), "outcome_grades": {"hired": 5}})

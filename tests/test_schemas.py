@@ -260,9 +260,14 @@ def test_only_the_steps_allowed_now_are_offered():
     from features.schemas.proposal import OutcomeKind as K
     from features.schemas.proposal import next_steps
 
+    paths = [K.EDUCATION_STARTED, K.APPRENTICESHIP_STARTED, K.CARE_STARTED, K.OTHER_SERVICE]
     assert next_steps([]) == [K.DECLINED_BY_PERSON, K.DECLINED_BY_EMPLOYER,
-                              K.WORK_TRIAL_STARTED, K.HIRED]  # fmt: skip
+                              K.WORK_TRIAL_STARTED, K.HIRED, *paths]  # fmt: skip
+    assert next_steps([K.WORK_TRIAL_STARTED]) == [
+        K.DECLINED_BY_PERSON, K.DECLINED_BY_EMPLOYER, K.WORK_TRIAL_EXTENDED, K.HIRED, K.ENDED,
+        *paths]  # fmt: skip
+    assert K.WORK_TRIAL_EXTENDED not in next_steps([])  # only a trial can be extended
     assert next_steps([K.HIRED]) == [K.EMPLOYED_6_MONTHS, K.ENDED]
     assert next_steps([K.WORK_TRIAL_STARTED, K.HIRED, K.EMPLOYED_6_MONTHS]) == [K.ENDED]
-    for ended in (K.DECLINED_BY_PERSON, K.DECLINED_BY_EMPLOYER, K.ENDED):
-        assert next_steps([ended]) == []
+    for ended in (K.DECLINED_BY_PERSON, K.DECLINED_BY_EMPLOYER, K.ENDED, *paths):
+        assert next_steps([ended]) == []  # another path ends the proposal

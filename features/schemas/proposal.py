@@ -20,12 +20,29 @@ class OutcomeKind(StrEnum):
     DECLINED_BY_PERSON = "declined_by_person"
     DECLINED_BY_EMPLOYER = "declined_by_employer"
     WORK_TRIAL_STARTED = "work_trial_started"
+    WORK_TRIAL_EXTENDED = "work_trial_extended"
     HIRED = "hired"
     EMPLOYED_6_MONTHS = "employed_6_months"
     ENDED = "ended"
+    # Where a proposal may lead other than a job — the service paths of the domain documents
+    # count these as good outcomes too (a step towards work, or the care a person needs).
+    EDUCATION_STARTED = "education_started"
+    APPRENTICESHIP_STARTED = "apprenticeship_started"
+    CARE_STARTED = "care_started"
+    """Rehabilitation, a care contact or sick leave started."""
+    OTHER_SERVICE = "other_service"
 
 
-TERMINAL = {OutcomeKind.DECLINED_BY_PERSON, OutcomeKind.DECLINED_BY_EMPLOYER, OutcomeKind.ENDED}
+PATHS = {
+    OutcomeKind.EDUCATION_STARTED,
+    OutcomeKind.APPRENTICESHIP_STARTED,
+    OutcomeKind.CARE_STARTED,
+    OutcomeKind.OTHER_SERVICE,
+}
+"""Outcomes that end the proposal by leading the person elsewhere."""
+TERMINAL = {
+    OutcomeKind.DECLINED_BY_PERSON, OutcomeKind.DECLINED_BY_EMPLOYER, OutcomeKind.ENDED, *PATHS
+}  # fmt: skip
 # Allowed successors of each step; None is the state before any event.
 _NEXT: dict[OutcomeKind | None, set[OutcomeKind]] = {
     None: {
@@ -33,12 +50,22 @@ _NEXT: dict[OutcomeKind | None, set[OutcomeKind]] = {
         OutcomeKind.DECLINED_BY_EMPLOYER,
         OutcomeKind.WORK_TRIAL_STARTED,
         OutcomeKind.HIRED,
+        *PATHS,
     },
     OutcomeKind.WORK_TRIAL_STARTED: {
+        OutcomeKind.WORK_TRIAL_EXTENDED,
         OutcomeKind.HIRED,
         OutcomeKind.ENDED,
         OutcomeKind.DECLINED_BY_PERSON,
         OutcomeKind.DECLINED_BY_EMPLOYER,
+        *PATHS,
+    },
+    OutcomeKind.WORK_TRIAL_EXTENDED: {
+        OutcomeKind.HIRED,
+        OutcomeKind.ENDED,
+        OutcomeKind.DECLINED_BY_PERSON,
+        OutcomeKind.DECLINED_BY_EMPLOYER,
+        *PATHS,
     },
     OutcomeKind.HIRED: {OutcomeKind.EMPLOYED_6_MONTHS, OutcomeKind.ENDED},
     OutcomeKind.EMPLOYED_6_MONTHS: {OutcomeKind.ENDED},
