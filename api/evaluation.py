@@ -36,6 +36,8 @@ def read_history(bind: Engine | Connection) -> dict[str, pd.DataFrame]:
         ).all()
     allowed = [i for i, scope in consents if scope and ConsentScope.EVALUATION.value in scope]
     proposals = tables["proposal"][tables["proposal"]["jobseeker_id"].isin(allowed)]
+    # How many were left out, so that a report can say what it does not stand on.
+    proposals.attrs["left_out"] = len(tables["proposal"]) - len(proposals)
     kept = set(proposals["id"])
     return {
         "proposal": proposals,
@@ -72,6 +74,8 @@ def run_evaluation(
     as_of = datetime.now(UTC).date()  # ages for the age bands
     first = evaluate(replay(index, rules, tables, **options), demographics, as_of)
     report: dict[str, Any] = {"a": first.to_dict()}
+    left_out = int(tables["proposal"].attrs.get("left_out", 0))
+    report["a"]["counts"]["proposals_left_out_without_evaluation_consent"] = left_out
     if against is not None:
         second = evaluate(replay(index, against, tables, **options), demographics, as_of)
         report["b"] = second.to_dict()

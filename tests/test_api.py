@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -363,6 +364,16 @@ def test_an_analyst_evaluates_and_compares_rule_sets_in_aggregate_only(service):
     assert report["b"]["ruleset_version"] == "near-2"
     assert {"hit_rate@5", "ndcg@10", "mrr", "coverage_people"} <= set(report["comparison"])
     assert set(report["a"]["fairness"]) == {"age_band", "gender", "mother_tongue"}
+    people = WORLD.tables["jobseeker"].set_index("id")
+    consented = {
+        i for i, r in people.iterrows()
+        if r["consent_given_at"] is not None and not pd.notna(r["consent_withdrawn_at"])
+        and r["consent_scope"] and "evaluation" in r["consent_scope"]
+    }  # fmt: skip
+    outside = int((~WORLD.tables["proposal"]["jobseeker_id"].isin(consented)).sum())
+    counts = report["a"]["counts"]
+    assert counts["proposals_left_out_without_evaluation_consent"] == outside > 0
+    assert counts["proposals"] + outside == len(WORLD.tables["proposal"])
     text = response.text
     codes = [r.code for r in WORLD.tables["jobseeker"].itertuples()]
     assert not any(code in text for code in codes), "an evaluation names no person"
