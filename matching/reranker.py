@@ -62,6 +62,11 @@ FEATURES: tuple[str, ...] = (
 MONOTONE: dict[str, int] = {
     **{f"over_demand:{g.value}": -1 for g in _GROUPS},
     "adjustments": -1,
+    # The same facts seen through the score: the ability fit falls with tolerated over-demand,
+    # the adjustments component with the adjustments' cost. Left free, one more adjustment
+    # could raise the prediction through the component it lowers.
+    "component:ability_fit": 1,
+    "component:adjustments": 1,
 }
 """Features the prediction may only fall with (−1); the rest are unconstrained."""
 

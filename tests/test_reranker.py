@@ -17,6 +17,7 @@ from api.settings import Environment, Settings
 from api.storage.bulk import load_tables
 from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade
+from features.catalogue.adjustments import CostClass
 from matching.ranking import MAX_K, rank_tasks_for_person
 from matching.reranker import FEATURES, MONOTONE, rerank, time_split, training_data
 from matching.rules import default_ruleset
@@ -33,10 +34,17 @@ def test_more_over_demand_or_adjustments_never_raises_the_prediction(trained):
     rows = data.x[np.random.default_rng(0).choice(len(data.x), 300, replace=False)]
     base = model.predict(rows)
     for name, direction in MONOTONE.items():
-        assert direction == -1
-        more = rows.copy()
-        more[:, FEATURES.index(name)] += 2
-        assert (model.predict(more) <= base + 1e-12).all(), name
+        worse = rows.copy()
+        worse[:, FEATURES.index(name)] -= 2 * direction  # more over-demand or adjustments
+        assert (model.predict(worse) <= base + 1e-12).all(), name
+    # As a change really shows up in the features: one more low-cost adjustment counts one
+    # more and lowers the adjustments component by its cost — never a higher prediction.
+    more = rows.copy()
+    more[:, FEATURES.index("adjustments")] += 1
+    more[:, FEATURES.index("component:adjustments")] -= RULES.weights.adjustments * RULES.cost_of(
+        CostClass.LOW
+    )
+    assert (model.predict(more) <= base + 1e-12).all()
 
 
 def test_predictions_are_calibrated_probabilities(trained):
