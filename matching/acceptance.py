@@ -16,7 +16,7 @@ caller's (``tasma evaluate --acceptance``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -33,7 +33,7 @@ from matching.evaluation import (
 )
 from matching.index import MatchIndex, PeopleMatrix, TaskMatrix
 from matching.rankers import RuleRanker, TaskFilters, TaskRanker
-from matching.ranking import MAX_K, Ranked, take_pairs
+from matching.ranking import MAX_K, Ranked, reordered
 from matching.rules import RuleSet
 
 __all__ = ["CASES", "Case", "ReorderedRanker", "Truth", "acceptance_run", "oracle_case", "power"]
@@ -64,14 +64,7 @@ class ReorderedRanker:
         filters: TaskFilters = _ANYWHERE,
     ) -> Ranked:
         pool = RuleRanker(self.rules).tasks_for_person(people, tasks, person_id, MAX_K, filters)
-        order = self.order(pool.ids, person_id)[:k]
-        return replace(
-            pool,
-            ids=pool.ids[order],
-            total=pool.total[order],
-            contributions=pool.contributions[order],
-            pairs=take_pairs(pool.pairs, order),
-        )
+        return reordered(pool, self.order(pool.ids, person_id)[:k])
 
 
 def _reversed(task_ids: np.ndarray, _person_id: int) -> np.ndarray:

@@ -9,7 +9,7 @@ score; ties are broken by id, so the same input always gives the same ranking.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -34,6 +34,7 @@ __all__ = [
     "prefilter",
     "rank_people_for_tasks",
     "rank_tasks_for_person",
+    "reordered",
     "take_pairs",
     "top_k",
 ]
@@ -275,6 +276,17 @@ def rank_people_for_tasks(
         pairs=take_pairs(scores, pair_index),
         n_candidates=n_candidates,
         n_feasible=len(ok),
+    )
+
+
+def reordered(ranked: Ranked, order: np.ndarray) -> Ranked:
+    """``ranked`` with its items taken in ``order`` (a selection of its positions)."""
+    return replace(
+        ranked,
+        ids=ranked.ids[order],
+        total=ranked.total[order],
+        contributions=ranked.contributions[order],
+        pairs=take_pairs(ranked.pairs, order),
     )
 
 

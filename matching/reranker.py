@@ -12,7 +12,7 @@ fitted model. Saving, loading and model cards live in :mod:`api.models_store`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -24,7 +24,7 @@ from features.catalogue import CHARACTERISTICS
 from features.catalogue.characteristics import Group
 from features.pipeline.matrices import PeopleMatrix, TaskMatrix
 from matching.outcomes import SUCCESS_GRADE, outcome_grades
-from matching.ranking import Ranked, take_pairs
+from matching.ranking import Ranked, reordered
 from matching.rules import RuleSet
 from matching.scoring import COMPONENTS, PairScores, score_pairs
 
@@ -142,13 +142,7 @@ def rerank(
     # Within the rules' tiers: the model never lifts an unassessed pair above an assessed one.
     tier = ~ranked.pairs.assessed
     order = np.lexsort((np.arange(len(probability)), -probability, tier))[:k]
-    return replace(
-        ranked,
-        ids=ranked.ids[order],
-        total=ranked.total[order],
-        contributions=ranked.contributions[order],
-        pairs=take_pairs(ranked.pairs, order),
-    ), probability[order]
+    return reordered(ranked, order), probability[order]
 
 
 @dataclass(frozen=True)

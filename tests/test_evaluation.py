@@ -302,10 +302,9 @@ def test_a_hidden_penalty_on_one_group_is_flagged_with_an_interval_excluding_par
     entirely below the interval of the same rules without the penalty. (This group's exposure
     is above parity to begin with, 1.7, because the rules find it feasible more often; telling
     "feasible more often" from "ranked lower" needs the split still to come.)"""
-    from dataclasses import replace
 
     from matching.evaluation import groups_of
-    from matching.ranking import rank_people_for_tasks, take_pairs
+    from matching.ranking import rank_people_for_tasks, reordered
 
     world, index = small
     demographics = world.tables["jobseeker_demographics"]
@@ -315,10 +314,7 @@ def test_a_hidden_penalty_on_one_group_is_flagged_with_an_interval_excluding_par
     def with_penalty(people, tasks, task_ids, rules, k):
         pool = rank_people_for_tasks(people, tasks, task_ids, rules, 5 * k)
         hit = np.array([int(p) in penalised for p in pool.ids])
-        order = np.lexsort((np.arange(len(pool.ids)), hit))[:k]  # the group last
-        return replace(pool, ids=pool.ids[order], total=pool.total[order],
-                       contributions=pool.contributions[order],
-                       pairs=take_pairs(pool.pairs, order))  # fmt: skip
+        return reordered(pool, np.lexsort((np.arange(len(pool.ids)), hit))[:k])  # group last
 
     def row(**options):
         result = replay(index, default_ruleset(), world.tables, k=10, coverage_sample=100,

@@ -756,8 +756,8 @@ def test_axe_finds_nothing_serious_on_any_page(server, browser, size):
                 targets = [n["target"] for n in v["nodes"]][:3]
                 found.append(f"{address}: {v['id']} ({v['impact']}) {targets}")
 
-    for _moment, _page in _visit_every_page(browser, base, accessible, **size):
-        pass
+    visited = list(_visit_every_page(browser, base, accessible, **size))
+    assert [moment for moment, _ in visited] == ["person", "comparison"]
     assert not found, "\n".join(found)
 
 
@@ -785,8 +785,8 @@ def test_finnish_pages_show_no_codes_and_no_english(server, browser):
         found.extend(f"{address}: code {c!r}" for c in set(_CODE.findall(text)))
         found.extend(f"{address}: English {m!r}" for m in english if m in text)
 
-    for _moment, _page in _visit_every_page(browser, base, finnish):
-        pass
+    visited = list(_visit_every_page(browser, base, finnish))
+    assert [moment for moment, _ in visited] == ["person", "comparison"]
     assert not found, "\n".join(sorted(found))
 
 
