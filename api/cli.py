@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from api.cli_context import AsOption, acting
 from api.cli_matching import register as register_matching
 from api.cli_rules import register as register_rules
-from api.security import Permission
+from api.security import Permission, Role
 from api.service_setup import mark_demo
 from api.services import employers
 from api.spreadsheet import sheet_format, write_sheet
@@ -36,6 +36,8 @@ from features.demo import SIZES, WorldSize, build_world
 from features.errors import InvalidInputError, TasmaError
 from features.i18n import LANGUAGES
 from features.ratko import format_rows
+
+ROLE_NAMES = tuple(r.value for r in Role)
 
 app = typer.Typer(
     name="tasma",
@@ -263,7 +265,7 @@ app.add_typer(users_app, name="users")
 @_friendly_errors
 def users_add(
     name: Annotated[str, typer.Argument(help="User name, e.g. anna.virtanen")],
-    role: Annotated[str, typer.Option(help="coordinator, rekrypiste, analyst or admin.")],
+    role: Annotated[str, typer.Option(help="One of: " + ", ".join(ROLE_NAMES) + ".")],
     area: Annotated[str | None, typer.Option(help="A coordinator's team or area.")] = None,
     password: Annotated[
         bool, typer.Option("--password", help="Also set a password for the web login (asked).")
@@ -271,13 +273,12 @@ def users_add(
     days: Annotated[int, typer.Option(min=1, max=365, help="Days the token is valid.")] = 30,
 ) -> None:
     """Add a user and print a bearer token for the CLI and API (shown once)."""
-    from api.security import Role
     from api.service_setup import add_user
     from api.storage.migrate import upgrade as migrate_up
 
-    if role not in {r.value for r in Role}:
-        raise _fail(f"--role must be one of {', '.join(r.value for r in Role)}", 2)
-    if role == "coordinator" and not area:
+    if role not in ROLE_NAMES:
+        raise _fail(f"--role must be one of {', '.join(ROLE_NAMES)}", 2)
+    if Role(role).is_coordinator and not area:
         raise _fail("a coordinator needs --area (the team whose jobseekers they see)", 2)
     secret = (
         typer.prompt("password", hide_input=True, confirmation_prompt=True) if password else None
@@ -304,6 +305,26 @@ def users_deactivate(
         ended = deactivate_user(session, user_by_name(session, name), actor="cli", role="admin",
                                 why="tasma users deactivate")  # fmt: skip
     typer.echo(f"user {name} switched off; {ended} tokens ended")
+
+
+@users_app.command("set-role")
+@_friendly_errors
+def users_set_role(
+    name: Annotated[str, typer.Argument(help="The user whose role changes.")],
+    role: Annotated[str, typer.Option(help="One of: " + ", ".join(ROLE_NAMES) + ".")],
+    area: Annotated[str | None, typer.Option(help="A coordinator's team or area.")] = None,
+) -> None:
+    """Give a user another role (e.g. a company coordinator who is a work-ability coordinator)."""
+    from api.services.users import set_role, user_by_name
+
+    if role not in ROLE_NAMES:
+        raise _fail(f"--role must be one of {', '.join(ROLE_NAMES)}", 2)
+    engine = make_engine()
+    upgrade(engine)
+    with transaction(engine) as session:
+        set_role(session, user_by_name(session, name), Role(role), area, actor="cli",
+                 actor_role="admin")  # fmt: skip
+    typer.echo(f"user {name} is now {role}" + (f" in {area}" if area else ""))
 
 
 @users_app.command("revoke")
@@ -425,9 +446,29 @@ def serve(
         "limit_concurrency": settings.max_concurrent_requests,
     }
     if workers > 1:
-        uvicorn.run("api.app:create_app", factory=True, workers=workers, **common)
+        _serve_workers(workers, common)
     else:
         uvicorn.run(create_app(settings), **common)
+
+
+def _serve_workers(workers: int, common: dict[str, Any]) -> None:
+    """Worker processes under uvicorn's supervisor, each with its own listening socket where
+    the kernel balances connections between them (see `api.listeners`), else the shared one."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    from api.listeners import OwnSocketPerWorker, balanced_by_kernel, reserve
+
+    if not balanced_by_kernel():
+        uvicorn.run("api.app:create_app", factory=True, workers=workers, **common)
+        return
+    config = uvicorn.Config("api.app:create_app", factory=True, workers=workers, **common)
+    try:
+        reserved = reserve(config.host, config.port)
+    except OSError as err:
+        raise _fail(f"cannot listen on {config.host}:{config.port}: {err.strerror}", 2) from None
+    with reserved:
+        Multiprocess(config, sockets=OwnSocketPerWorker(config.host, config.port)).run()
 
 
 def main() -> None:

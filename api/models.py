@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.security import Role as UserRole
 from features.schemas import (
     Demographics,
     Employer,
@@ -205,6 +206,14 @@ class ProposalCreate(StrictModel):
     suggestion_id: BodyId | None = Field(
         default=None, description="The stored suggestion it came from, if any."
     )
+    reason: str | None = Field(
+        default=None,
+        min_length=3,
+        max_length=2000,
+        description="Why, when the rules exclude a task of it for the person (required then): "
+        "the person chose it, a trial would show, the employer agreed to more. Recorded as a "
+        "human override.",
+    )
 
 
 class EventPublic(BaseModel):
@@ -230,6 +239,15 @@ class ProposalPublic(BaseModel):
     )
     suggestion_position: int | None = Field(
         default=None, description="Its position in that list, 1 = first (recorded by the service)."
+    )
+    against_engine: bool = Field(
+        default=False, description="Proposed although the rules excluded a task of it."
+    )
+    engine_said: dict[str, list[str]] = Field(
+        default_factory=dict, description="Excluded task id → what failed, when proposed."
+    )
+    override_reason: str | None = Field(
+        default=None, description="Why anyway (the person's own coordinators only)."
     )
     events: list[EventPublic]
 
@@ -324,9 +342,16 @@ class OverrideCreate(StrictModel):
 
 class UserCreate(StrictModel):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")
-    role: str = Field(pattern=r"^(coordinator|rekrypiste|analyst|admin)$")
+    role: UserRole
     area: str | None = Field(default=None, max_length=64)
     password: str | None = Field(default=None, min_length=10, max_length=200)
+
+
+class RoleChange(StrictModel):
+    role: UserRole
+    area: str | None = Field(
+        default=None, max_length=64, description="Needed by the coordinators; others have none."
+    )
 
 
 class TokenRequest(StrictModel):

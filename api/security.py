@@ -15,6 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
 __all__ = [
+    "COORDINATOR_ROLES",
     "PERMISSIONS",
     "Permission",
     "Role",
@@ -29,16 +30,31 @@ _HASHER = PasswordHasher()
 
 
 class Role(StrEnum):
-    COORDINATOR = "coordinator"
+    WORK_ABILITY_COORDINATOR = "work_ability_coordinator"
+    """Health-care trained: owns the capacity assessment and a physician's statements, walks
+    alongside the person; sees their matches."""
+    COMPANY_COORDINATOR = "company_coordinator"
+    """The employer network and hidden jobs: matches, proposals, employers, CRM notes; reads
+    capacities, cannot write a physician's statement."""
     REKRYPISTE = "rekrypiste"
     ANALYST = "analyst"
     ADMIN = "admin"
+
+    @property
+    def is_coordinator(self) -> bool:
+        """Works with the people of one area (and so needs an area)."""
+        return self in COORDINATOR_ROLES
+
+
+COORDINATOR_ROLES = frozenset({Role.WORK_ABILITY_COORDINATOR, Role.COMPANY_COORDINATOR})
 
 
 class Permission(StrEnum):
     READ_JOBSEEKERS = "read_jobseekers"
     """Profiles (pseudonymous) of one's own area; coordinators also see identity."""
     WRITE_JOBSEEKERS = "write_jobseekers"
+    WRITE_PHYSICIAN_STATEMENTS = "write_physician_statements"
+    """Record, change or remove a capacity whose source is a physician's statement."""
     READ_IDENTITY = "read_identity"
     EXPORT_PERSON = "export_person"
     ERASE_PERSON = "erase_person"
@@ -61,21 +77,23 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
 
 
-_C, _R, _A, _ADM = Role.COORDINATOR, Role.REKRYPISTE, Role.ANALYST, Role.ADMIN
+_W, _C = Role.WORK_ABILITY_COORDINATOR, Role.COMPANY_COORDINATOR
+_R, _A, _ADM = Role.REKRYPISTE, Role.ANALYST, Role.ADMIN
 PERMISSIONS: dict[Permission, frozenset[Role]] = {
-    Permission.READ_JOBSEEKERS: frozenset({_C}),
-    Permission.WRITE_JOBSEEKERS: frozenset({_C}),
-    Permission.READ_IDENTITY: frozenset({_C}),
-    Permission.EXPORT_PERSON: frozenset({_C}),
-    Permission.ERASE_PERSON: frozenset({_C, _ADM}),
+    Permission.READ_JOBSEEKERS: frozenset({_W, _C}),
+    Permission.WRITE_JOBSEEKERS: frozenset({_W, _C}),
+    Permission.WRITE_PHYSICIAN_STATEMENTS: frozenset({_W}),
+    Permission.READ_IDENTITY: frozenset({_W, _C}),
+    Permission.EXPORT_PERSON: frozenset({_W, _C}),
+    Permission.ERASE_PERSON: frozenset({_W, _C, _ADM}),
     Permission.READ_EMPLOYERS: frozenset({_C, _R}),
-    Permission.WRITE_EMPLOYERS: frozenset({_R}),
-    Permission.MATCH_PERSON: frozenset({_C}),
+    Permission.WRITE_EMPLOYERS: frozenset({_C, _R}),
+    Permission.MATCH_PERSON: frozenset({_W, _C}),
     Permission.MATCH_TASKS: frozenset({_C, _R}),
     Permission.COMPOSE: frozenset({_C, _R}),
     Permission.PROPOSE: frozenset({_C, _R}),
     Permission.OVERRIDE: frozenset({_C, _R}),
-    Permission.READ_RULESETS: frozenset({_A, _ADM, _C, _R}),
+    Permission.READ_RULESETS: frozenset({_A, _ADM, _W, _C, _R}),
     Permission.WRITE_RULESETS: frozenset({_A, _ADM}),
     Permission.ACTIVATE_RULESET: frozenset({_ADM}),
     Permission.EVALUATE: frozenset({_A, _ADM}),

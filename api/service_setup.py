@@ -31,7 +31,15 @@ __all__ = [
     "seed_demo",
 ]
 
-DEMO_USERS = ("demo.coordinator", "demo.rekrypiste", "demo.analyst", "demo.admin")
+DEMO_USERS = {
+    "demo.coordinator": Role.COMPANY_COORDINATOR,
+    "demo.workability": Role.WORK_ABILITY_COORDINATOR,
+    "demo.rekrypiste": Role.REKRYPISTE,
+    "demo.analyst": Role.ANALYST,
+    "demo.admin": Role.ADMIN,
+}
+"""A demo user per role; the two coordinators share the busiest area. Password: ``demo-``
+and the part after the dot."""
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
@@ -53,7 +61,7 @@ def add_user(
     """Create a user and return a new bearer token (shown once; only its hash is stored).
 
     A coordinator without an area would see every area's people: refused, whoever asks."""
-    if role is Role.COORDINATOR and not area:
+    if role.is_coordinator and not area:
         raise InvalidInputError(
             [FieldError("area", "a coordinator needs an area (the team whose people they see)")]
         )
@@ -162,9 +170,8 @@ def demo_users(engine: Engine) -> dict[str, str]:
     with transaction(engine) as session:
         areas = Counter(session.scalars(select(JobseekerRow.area)).all())
         busiest = areas.most_common(1)[0][0] if areas else None
-        roles = (Role.COORDINATOR, Role.REKRYPISTE, Role.ANALYST, Role.ADMIN)
-        for role, name in zip(roles, DEMO_USERS, strict=True):
-            area = busiest if role is Role.COORDINATOR else None
+        for name, role in DEMO_USERS.items():
+            area = busiest if role.is_coordinator else None
             existing = session.scalar(select(UserRow).where(UserRow.name == name))
             if existing is None:
                 tokens[name] = add_user(
@@ -172,7 +179,7 @@ def demo_users(engine: Engine) -> dict[str, str]:
                     name=name,
                     role=role,
                     area=area,
-                    password="demo-" + role.value,
+                    password="demo-" + name.split(".")[1],
                     actor="tasma serve",
                     days=1,
                     demo=True,

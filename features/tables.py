@@ -58,6 +58,7 @@ def jobseeker_columns(profile: JobseekerProfile) -> Columns:
         "consent_scope": [s.value for s in consent.scope] if consent else None,
         "consent_withdrawn_at": consent.withdrawn_at if consent else None,
         "coordinator": profile.coordinator,
+        "work_ability_coordinator": profile.work_ability_coordinator,
         "area": profile.area,
         "status": profile.status.value,
     }
@@ -73,6 +74,7 @@ def capacity_columns(profile: JobseekerProfile) -> list[Columns]:
             "hard_limit": r.hard_limit,
             "recommended": r.recommended,
             "kilograms": r.kilograms,
+            "reference": r.reference,
         }
         for cid, r in profile.capacities.items()
     ]
@@ -166,6 +168,9 @@ def proposal_columns(proposal: Proposal) -> Columns:
         "model_version": proposal.model_version,
         "suggestion_id": proposal.suggestion_id,
         "suggestion_position": proposal.suggestion_position,
+        "against_engine": proposal.against_engine,
+        "engine_said": dict(proposal.engine_said) or None,
+        "override_reason": proposal.override_reason,
     }
 
 

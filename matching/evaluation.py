@@ -256,6 +256,7 @@ def evaluate(result: Replay, demographics: pd.DataFrame, as_of: date) -> Evaluat
     success = props[props["grade"] >= SUCCESS_GRADE]
     failed = props[props["failed"]]
     failed_top = np.nan_to_num(failed["rank"].to_numpy(float), nan=np.inf) <= k
+    overridden_hits = success[success["against_engine"]]
     graded_pairs = props.merge(result.pairs, on=["proposal_id", "person_id"], how="inner")
     suggested = result.suggested
     per_person = suggested.groupby("person_id")
@@ -280,6 +281,11 @@ def evaluate(result: Replay, demographics: pd.DataFrame, as_of: date) -> Evaluat
             for name, column in SUGGESTION_GUARDRAILS.items()
         },
         "failed_in_top_k": float(failed_top.mean()) if len(failed_top) else float("nan"),
+        # The coordinators' successful overrides this rule set would now suggest itself: a
+        # rule set that learns from them recovers more.
+        f"overrides_recovered@{k}": hit_rate_at_k(overridden_hits["rank"].to_numpy(), k)
+        if len(overridden_hits)
+        else float("nan"),
     }
     counts = {
         "proposals": len(props),
@@ -287,6 +293,8 @@ def evaluate(result: Replay, demographics: pd.DataFrame, as_of: date) -> Evaluat
         "people_ranked": int(suggested["person_id"].nunique()) if len(suggested) else 0,
         "coverage_sample": len(result.people),
         "task_sample": len(result.tasks_covered),
+        "proposals_against_engine": int(props["against_engine"].sum()),
+        "successes_against_engine": len(overridden_hits),
     }
     groups = groups_of(demographics, as_of)
     hits = success.assign(hit=np.nan_to_num(success["rank"].to_numpy(float), nan=np.inf) <= k)

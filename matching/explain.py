@@ -12,6 +12,7 @@ come from the catalogue in their base form.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -179,6 +180,14 @@ _STATUSES = (
     "to_assess", "not_needed", "adjusted", "hard_limit", "tolerated", "over", "under", "fits",
 )  # fmt: skip
 _CHARACTERISTIC_LIST = [CHARACTERISTICS[cid] for cid in CHARACTERISTIC_IDS]
+_GROUP_IDS = [ch.group.value for ch in _CHARACTERISTIC_LIST]
+
+
+@functools.cache
+def _characteristic_names(lang: str) -> tuple[str, ...]:
+    """The characteristics' names in ``lang``, in matrix order: looked up once, not for every
+    row of every explanation (the catalogues do not change while the process runs)."""
+    return tuple(ch.name(lang) for ch in _CHARACTERISTIC_LIST)
 
 
 def _ids(mask: np.ndarray) -> list[str]:
@@ -303,10 +312,11 @@ def _assemble(
     dems = st.dem[k]
     status = [_STATUSES[c] for c in st.code[k].tolist()]
     comparison = [
-        CharacteristicComparison(cid, ch.name_fi, ch.name_en, ch.group.value, c, d, a, h, s, t)
-        for cid, ch, c, d, a, h, s, t in zip(
-            CHARACTERISTIC_IDS, _CHARACTERISTIC_LIST, st.cap[k], dems, st.after[k],
-            st.hard[k], status, st.typical[k], strict=True,
+        CharacteristicComparison(cid, fi, en, group, c, d, a, h, s, t)
+        for cid, fi, en, group, c, d, a, h, s, t in zip(
+            CHARACTERISTIC_IDS, _characteristic_names("fi"), _characteristic_names("en"),
+            _GROUP_IDS, st.cap[k], dems, st.after[k], st.hard[k], status, st.typical[k],
+            strict=True,
         )
     ]  # fmt: skip
     notes = []

@@ -35,8 +35,10 @@ FAILURES = ("declined_by_person", "declined_by_employer", "ended")
 def outcome_grades(
     proposal: pd.DataFrame, outcome_event: pd.DataFrame, grades: Mapping[str, int] = GRADES
 ) -> pd.DataFrame:
-    """proposal_id, person_id, proposed_at, the furthest milestone's grade (0: none) and
-    ``failed``: it ended (declined, or the trial ended) before a hire."""
+    """proposal_id, person_id, proposed_at, the furthest milestone's grade (0: none),
+    ``failed``: it ended (declined, or the trial ended) before a hire, and
+    ``against_engine``: a human override, proposed although the rules excluded it (False where
+    the history does not say)."""
     grade = (
         outcome_event.assign(grade=outcome_event["kind"].map(dict(grades)).fillna(0))
         .groupby("proposal_id")["grade"]
@@ -48,4 +50,6 @@ def outcome_grades(
     out["grade"] = out["proposal_id"].map(grade).fillna(0).astype(int)
     ended = set(outcome_event.loc[outcome_event["kind"].isin(FAILURES), "proposal_id"])
     out["failed"] = out["proposal_id"].isin(ended) & (out["grade"] < SUCCESS_GRADE)
+    against = proposal.get("against_engine", False)
+    out["against_engine"] = pd.Series(against, index=proposal.index).fillna(False).astype(bool)
     return out.dropna(subset=["person_id"]).astype({"person_id": np.int64})

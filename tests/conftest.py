@@ -110,7 +110,9 @@ API_WORLD = build_world("tiny", seed=5)
 
 @pytest.fixture
 def service(engine, database_url):
-    """The API over the tiny world, with a user of each role (and one of another area)."""
+    """The API over the tiny world, with a user of each role (and one of another area):
+    ``coordinator`` is the company coordinator, ``work_ability`` the work-ability coordinator
+    of the same area."""
     load_tables(engine, API_WORLD.tables)
     with transaction(engine) as s:
         area = s.scalar(
@@ -120,8 +122,13 @@ def service(engine, database_url):
             .limit(1)
         )
         tokens = {
-            "coordinator": add_user(s, name="coord", role=Role.COORDINATOR, area=area),
-            "other_area": add_user(s, name="coord2", role=Role.COORDINATOR, area="Elsewhere"),
+            "coordinator": add_user(s, name="coord", role=Role.COMPANY_COORDINATOR, area=area),
+            "work_ability": add_user(
+                s, name="tyokyky", role=Role.WORK_ABILITY_COORDINATOR, area=area
+            ),
+            "other_area": add_user(
+                s, name="coord2", role=Role.COMPANY_COORDINATOR, area="Elsewhere"
+            ),
             "rekrypiste": add_user(s, name="rekry", role=Role.REKRYPISTE),
             "analyst": add_user(s, name="analyst", role=Role.ANALYST),
             "admin": add_user(s, name="admin", role=Role.ADMIN, password="correct horse 1"),

@@ -76,14 +76,28 @@ def _ruleset_body(version, **weights):
     return {"rules": rules, "note": f"test {version}"}
 
 
+ROLE_OF_TOKEN = {
+    "coordinator": Role.COMPANY_COORDINATOR,
+    "work_ability": Role.WORK_ABILITY_COORDINATOR,
+    "rekrypiste": Role.REKRYPISTE,
+    "analyst": Role.ANALYST,
+    "admin": Role.ADMIN,
+}
+"""The ``service`` fixture's tokens: one of each role."""
+
+
+def test_every_role_has_a_token_in_the_matrix():
+    assert set(ROLE_OF_TOKEN.values()) == set(Role)
+
+
 def test_role_by_endpoint_matrix(service):
     client, tokens, area, mine, _ = service
     task_id = int(WORLD.tables["task"].query("task_type == 'hand_over'")["id"].iloc[0])
     for method, path, body, permission in _routes(mine, task_id):
         assert client.request(method, path, json=body).status_code == 401, path
-        for role in ("coordinator", "rekrypiste", "analyst", "admin"):
-            response = client.request(method, path, json=body, headers=auth(tokens[role]))
-            if Role(role) in PERMISSIONS[permission]:
+        for user, role in ROLE_OF_TOKEN.items():
+            response = client.request(method, path, json=body, headers=auth(tokens[user]))
+            if role in PERMISSIONS[permission]:
                 if response.status_code == 409:  # a second role storing the same version
                     assert method == "post" and path == "/rulesets", path
                     continue
@@ -137,7 +151,8 @@ def test_unknown_or_privileged_fields_are_rejected(service):
 
 def test_created_profile_is_matched_only_with_consent_and_every_access_is_audited(service):
     client, tokens, area, mine, engine = service
-    headers = auth(tokens["coordinator"])
+    # The work-ability coordinator: the profile carries a physician's statement.
+    headers = auth(tokens["work_ability"])
     data = {
         "profile": factories.jobseeker(area=area, consent=None),
         "identity": {"name": "Testi Henkilö"},

@@ -183,8 +183,8 @@ def test_matching_commands_end_to_end(db, tmp_path, monkeypatch):
     row = index.people.row_of[person]
     code, area = index.people.codes[row], str(index.people.area[row])
     with transaction(engine) as s:
-        add_user(s, name="anna.k", role=Role.COORDINATOR, area=area)
-        add_user(s, name="muu.alue", role=Role.COORDINATOR, area="Muualla")
+        add_user(s, name="anna.k", role=Role.COMPANY_COORDINATOR, area=area)
+        add_user(s, name="muu.alue", role=Role.COMPANY_COORDINATOR, area="Muualla")
         add_user(s, name="aino.a", role=Role.ANALYST)
     monkeypatch.setenv("TASMA_USER", "anna.k")
     result = runner.invoke(app, ["match", "person", code, "--k", "3", "--lang", "en"])
@@ -300,7 +300,7 @@ def test_evaluate_prints_metrics_and_a_comparison(db, tmp_path, monkeypatch):
     engine = make_engine(db)
     with transaction(engine) as s:
         add_user(s, name="aino.a", role=Role.ANALYST)
-        add_user(s, name="anna.k", role=Role.COORDINATOR, area="Lahti")
+        add_user(s, name="anna.k", role=Role.COMPANY_COORDINATOR, area="Lahti")
     refused = runner.invoke(app, ["evaluate", "--as", "anna.k"])
     assert refused.exit_code == 1 and "may not evaluate" in refused.output
     monkeypatch.setenv("TASMA_USER", "aino.a")

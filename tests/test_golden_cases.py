@@ -120,10 +120,12 @@ TASKS: dict[str, dict[str, Any]] = {
 
 @pytest.fixture
 def seeds_world(engine, database_url):
-    """The people and tasks above, entered through the API by a coordinator and a
-    Rekrypiste worker; returns (client, coordinator headers, person ids, task ids)."""
+    """The people and tasks above, entered through the API by a work-ability coordinator (the
+    profiles carry physician's statements) and a Rekrypiste worker; returns (client, the
+    company coordinator's headers, person ids, task ids)."""
     with transaction(engine) as s:
-        coordinator = auth(add_user(s, name="koord", role=Role.COORDINATOR, area=AREA))
+        coordinator = auth(add_user(s, name="koord", role=Role.COMPANY_COORDINATOR, area=AREA))
+        assessor = auth(add_user(s, name="tyokyky", role=Role.WORK_ABILITY_COORDINATOR, area=AREA))
         rekrypiste = auth(add_user(s, name="rekry", role=Role.REKRYPISTE))
     client = api_client(database_url)
     employer = factories.employer(notes=[])
@@ -150,7 +152,7 @@ def seeds_world(engine, database_url):
             availability={"weekly_hours_min": 5, "weekly_hours_max": 30,
                           "schedule": list(SLOT_IDS)},
         )  # fmt: skip
-        created = client.post("/jobseekers", json={"profile": profile}, headers=coordinator)
+        created = client.post("/jobseekers", json={"profile": profile}, headers=assessor)
         assert created.status_code == 201, created.text
         person_ids[code] = created.json()["id"]
     return client, coordinator, person_ids, task_ids

@@ -252,16 +252,17 @@ def test_overrides_choose_only_among_what_was_suggested(service):
 
 def test_a_coordinator_needs_an_area_whoever_creates_them(service):
     client, tokens, *_ = service
-    response = client.post(
-        "/users", json={"name": "noarea", "role": "coordinator"}, headers=auth(tokens["admin"])
-    )
-    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "area"
+    for role in ("company_coordinator", "work_ability_coordinator"):
+        response = client.post(
+            "/users", json={"name": "noarea", "role": role}, headers=auth(tokens["admin"])
+        )
+        assert response.status_code == 422 and response.json()["errors"][0]["field"] == "area"
 
 
 def test_matchability_is_one_definition_everywhere(service):
     client, tokens, area, mine, engine = service
     headers = auth(tokens["coordinator"])
-    jid, _ = _new_person(client, tokens["coordinator"], area, ["matching"], status="paused")
+    jid, _ = _new_person(client, tokens["work_ability"], area, ["matching"], status="paused")
     person = client.get(f"/jobseekers/{jid}", headers=headers).json()
     matches = client.get(f"/jobseekers/{jid}/matches", headers=headers).json()
     assert person["matchable"] is False

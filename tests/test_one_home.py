@@ -33,7 +33,7 @@ def three_ways(service, database_url, tmp_path, monkeypatch):
     with transaction(engine) as s:
         tokens = {
             "coordinator": add_user(
-                s, name="koord", role=Role.COORDINATOR, area=area, password=PASSWORD
+                s, name="koord", role=Role.COMPANY_COORDINATOR, area=area, password=PASSWORD
             ),
             "rekrypiste": add_user(s, name="rekr", role=Role.REKRYPISTE, password=PASSWORD),
             "admin": add_user(s, name="ylla", role=Role.ADMIN, password=PASSWORD),
@@ -80,7 +80,7 @@ def test_a_persons_matches_api_web_and_cli_alike(three_ways):
 
     rows = _rows(engine, "match_person_tasks")[-3:]
     assert len({_shape(r) for r in rows}) == 1, [_shape(r) for r in rows]
-    assert _shape(rows[0])[:2] == ("koord", "coordinator")
+    assert _shape(rows[0])[:2] == ("koord", "company_coordinator")
     results = [r.details["result_ids"] for r in rows]
     assert results[0] == results[1] == results[2] == [i["task_id"] for i in api.json()["items"]]
 

@@ -15,8 +15,10 @@ from features.demo import build_world
 from features.geo import haversine_km
 from matching.index import MatchIndex
 from matching.ranking import MAX_K, rank_people_for_tasks, rank_tasks_for_person
+from matching.reference import reference_score
 from matching.rules import default_ruleset
 from matching.scoring import FAILURES, bound_pairs, demand_screen, score_pairs
+from matching.verdict import NOT_IN_INDEX, engine_exclusions
 from tests.worlds import all_pairs, small_worlds
 
 DEFAULT = default_ruleset()
@@ -144,3 +146,27 @@ def test_scoring_only_what_can_reach_the_top_agrees_on_the_demo_world():
             assert [int(t) for t in pruned.ids] == [int(t) for t in every.ids[:10]]
             np.testing.assert_array_equal(pruned.total, every.total[:10])
             assert pruned.n_feasible == every.n_feasible
+
+
+@SLOW
+@given(
+    small_worlds(max_people=3, max_tasks=8),
+    st.integers(0, 10_000),
+    st.sampled_from([DEFAULT, LOOSE]),
+)
+def test_an_override_is_recorded_exactly_where_the_rules_exclude(world, seed, rules):
+    """What a proposal records as the engine's judgement agrees with the per-pair oracle:
+    a task is named excluded, with the oracle's failures, exactly when the pair is infeasible."""
+    people, tasks = world.people, world.tasks
+    i = seed % len(people)
+    said = engine_exclusions(people, tasks, rules, int(people.ids[i]), [int(t) for t in tasks.ids])
+    for j, task_id in enumerate(tasks.ids):
+        oracle = reference_score(people, i, tasks, j, rules)
+        if oracle.feasible:
+            assert str(task_id) not in said
+        else:
+            assert set(said[str(task_id)]) == set(oracle.failures)
+    unknown = int(tasks.ids.max()) + 1
+    assert engine_exclusions(people, tasks, rules, int(people.ids[i]), [unknown]) == {
+        str(unknown): [NOT_IN_INDEX]
+    }

@@ -105,7 +105,7 @@ def _service(world, tmp_path, models_dir, area):
     upgrade(engine)
     load_tables(engine, world.tables)
     with transaction(engine) as s:
-        token = add_user(s, name="coord", role=Role.COORDINATOR, area=area)
+        token = add_user(s, name="coord", role=Role.COMPANY_COORDINATOR, area=area)
     settings = Settings(
         database_url=url,
         environment=Environment.TEST,

@@ -36,7 +36,7 @@ def api(engine, database_url):
     tables["jobseeker"] = tables["jobseeker"].assign(area="Fuzz")
     load_tables(engine, tables)
     with transaction(engine) as session:
-        token = add_user(session, name="fuzzer", role=Role.COORDINATOR, area="Fuzz")
+        token = add_user(session, name="fuzzer", role=Role.COMPANY_COORDINATOR, area="Fuzz")
     app = create_app(
         Settings(database_url=database_url, environment=Environment.TEST, demo_on_empty=False)
     )

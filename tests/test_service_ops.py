@@ -6,8 +6,15 @@ import io
 import json
 import logging
 import logging.config
+import os
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
+import httpx
+import psutil
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
@@ -16,9 +23,11 @@ from sqlalchemy.orm import sessionmaker
 
 from api.app import create_app
 from api.deps import IndexHolder
+from api.listeners import balanced_by_kernel
 from api.logs import log_config
 from api.security import Role
 from api.service_setup import add_user
+from api.serving import serve
 from api.settings import Environment, Settings
 from api.storage.bulk import load_tables
 from api.storage.engine import make_engine, transaction
@@ -43,7 +52,9 @@ def _service(tmp_path, reuse=None, **overrides):
             .where(JobseekerRow.status == "active")
             .limit(1)
         ).one()
-        token = add_user(s, name=f"coord{2 if reuse else 1}", role=Role.COORDINATOR, area=area)
+        token = add_user(
+            s, name=f"coord{2 if reuse else 1}", role=Role.COMPANY_COORDINATOR, area=area
+        )
     settings = Settings(
         database_url=url, environment=Environment.TEST, demo_on_empty=False, **overrides
     )
@@ -252,3 +263,64 @@ def test_the_load_script_rotates_people_and_can_ask_for_a_connection_per_request
     kept = lua_script([3, 5], "tsm_x")
     assert "local ids = {3,5}" in kept and "Bearer tsm_x" in kept and "close" not in kept
     assert 'wrk.headers["Connection"] = "close"' in lua_script([3], "t", new_connections=True)
+
+
+def _server_sockets(pids: set[int], port: int, status: str) -> dict[int, int]:
+    """How many TCP sockets on ``port`` in ``status`` each of ``pids`` holds."""
+    held: dict[int, int] = {}
+    for pid in pids:
+        for conn in psutil.Process(pid).net_connections(kind="tcp"):
+            if conn.laddr and conn.laddr.port == port and conn.status == status:
+                held[pid] = held.get(pid, 0) + 1
+    return held
+
+
+def _listening_sockets(port: int) -> int:
+    """Listening TCP sockets on ``port`` in the whole system, each counted once however many
+    processes hold it (the kernel's own table, /proc/net/tcp: state 0A is LISTEN)."""
+    rows = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    fields = [row.split() for row in rows]
+    return sum(1 for f in fields if int(f[1].split(":")[1], 16) == port and f[3] == "0A")
+
+
+def test_worker_processes_each_listen_and_share_kept_alive_connections(tmp_path):
+    """`tasma serve --workers 2`: each worker has a listening socket of its own, so clients
+    that keep a few connections open are served by both workers, not by whichever woke first;
+    a second service on the same address is refused with one clear line."""
+    if not balanced_by_kernel():
+        pytest.fail("these tests run on Linux, where the kernel balances SO_REUSEPORT sockets")
+    url = f"sqlite:///{tmp_path / 'ops.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    load_tables(engine, WORLD.tables)
+    with transaction(engine) as s:
+        add_user(s, name="operator", role=Role.ADMIN)  # a real database needs an admin
+    engine.dispose()
+    env = {"DATABASE_URL": url, "TASMA_DEMO_ON_EMPTY": "false", "TASMA_ENVIRONMENT": "test",
+           "TASMA_DATA_DIR": str(tmp_path)}  # fmt: skip
+    with serve(env, tmp_path / "serve.log", workers=2) as server:
+        port = int(server.base.rsplit(":", 1)[1])
+        workers: set[int] = set()
+        deadline = time.monotonic() + 120
+        while len(workers) < 2 and time.monotonic() < deadline:  # the second may still start
+            children = {child.pid for child in psutil.Process(server.process.pid).children()}
+            workers = set(_server_sockets(children, port, psutil.CONN_LISTEN))
+            time.sleep(0.2)
+        assert len(workers) == 2, "both worker processes listen"
+        assert _listening_sockets(port) == 2, "each worker listens with a socket of its own"
+        clients = [httpx.Client(base_url=server.base, timeout=10) for _ in range(16)]
+        try:
+            assert all(c.get("/health").status_code == 200 for c in clients)
+            established = _server_sockets(workers, port, psutil.CONN_ESTABLISHED)
+            assert sum(established.values()) == 16
+            assert set(established) == workers, f"one worker idles: {established}"
+        finally:
+            for c in clients:
+                c.close()
+        second = subprocess.run(
+            [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "2"],
+            env=os.environ | env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert second.returncode == 2
+        assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in second.stderr
+        assert "Traceback" not in second.stderr

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.security import Role
 from api.service_setup import (
+    DEMO_USERS,
     UnsafeStartError,
     add_user,
     check_start,
@@ -58,7 +59,11 @@ def test_serving_beyond_loopback_needs_production_settings(engine):
 def test_demo_users_are_switched_off_when_the_database_is_not_a_demo(engine):
     assert seed_demo(engine, "tiny") is not None
     tokens = demo_users(engine)
-    assert set(tokens) == {"demo.coordinator", "demo.rekrypiste", "demo.analyst", "demo.admin"}
+    assert (
+        set(tokens)
+        == set(DEMO_USERS)
+        == {"demo.coordinator", "demo.workability", "demo.rekrypiste", "demo.analyst", "demo.admin"}
+    )
     with engine.begin() as c:  # the same database, now holding real data, unmarked
         c.execute(sa.text("UPDATE data_version SET demo = :no").bindparams(no=False))
     assert sorted(retire_demo_users(engine)) == sorted(tokens)

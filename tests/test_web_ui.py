@@ -47,7 +47,18 @@ def server(tmp_path_factory):
             .order_by(sa.func.count().desc()).limit(1)
         )  # fmt: skip
         add_user(
-            s, name="anna.koordinaattori", role=Role.COORDINATOR, area=area, password="salasana-1"
+            s,
+            name="anna.koordinaattori",
+            role=Role.COMPANY_COORDINATOR,
+            area=area,
+            password="salasana-1",
+        )
+        add_user(
+            s,
+            name="tiina.tyokyky",
+            role=Role.WORK_ABILITY_COORDINATOR,
+            area=area,
+            password="salasana-5",
         )
         add_user(s, name="reko.rekrypiste", role=Role.REKRYPISTE, password="salasana-2")
         add_user(s, name="aino.analyytikko", role=Role.ANALYST, password="salasana-3")
@@ -371,9 +382,9 @@ def test_analyst_compares_rule_sets_and_requests_activation_which_an_admin_grant
         )
 
 
-def test_coordinator_edits_a_profile_and_bad_input_is_named(server, browser):
+def test_work_ability_coordinator_edits_a_profile_and_bad_input_is_named(server, browser):
     base, engine = server
-    page = _login(browser, base, "anna.koordinaattori", "salasana-1")
+    page = _login(browser, base, "tiina.tyokyky", "salasana-5")
     page.locator("tbody tr td:first-child a").first.click()
     code = page.get_by_role("heading", level=1).inner_text().split(" ")[0]
     page.get_by_role("link", name="Muokkaa profiilia").click()
@@ -438,6 +449,37 @@ def test_coordinator_edits_a_profile_and_bad_input_is_named(server, browser):
         ).one()  # fmt: skip
     assert (sitting.level, bool(sitting.hard_limit), bool(sitting.recommended)) == (2, False, True)
     assert tuple(hours) == (5.0, 20.0)
+    # A statement's reference names the document, never a diagnosis.
+    page.get_by_role("link", name="Muokkaa profiilia").click()
+    reference = page.get_by_label(
+        "Mikä lausunto (laji, kirjoittaja; ei koskaan diagnoosia): Seisominen"
+    )
+    reference.fill("B-lausunto, dg M54.5")
+    page.get_by_role("button", name="Tallenna").click()
+    expect(page.get_by_role("alert")).to_contain_text("älä koskaan diagnoosia")
+    expect(reference).to_have_attribute("aria-invalid", "true")
+    expect(reference).to_have_value("B-lausunto, dg M54.5")
+    reference.fill("B-lausunto, Lahden terveyskeskus")
+    page.get_by_role("button", name="Tallenna").click()
+    expect(page.get_by_role("status")).to_have_text("Profiili tallennettu.")
+
+    # The company coordinator sees the statements, cannot change them, and saves the rest.
+    company = _login(browser, base, "anna.koordinaattori", "salasana-1")
+    company.goto(page.url.split("?")[0] + "/edit")
+    locked = company.locator("tr.locked", has_text="Seisominen")
+    expect(locked).to_contain_text("Kirjannut työkykykoordinaattori.")
+    expect(locked).to_contain_text("B-lausunto, Lahden terveyskeskus")
+    expect(company.locator("select[name^=source_] option[value=physician]")).to_have_count(0)
+    company.get_by_label("Enintään tuntia viikossa").fill("25")
+    company.get_by_role("button", name="Tallenna").click()
+    expect(company.get_by_role("status")).to_have_text("Profiili tallennettu.")
+    with engine.connect() as c:
+        kept = c.execute(
+            sa.text("SELECT level, hard_limit, source, reference FROM capacity "
+                    "WHERE jobseeker_id = :p AND characteristic_id = 'standing'"),
+            {"p": person},
+        ).one()  # fmt: skip
+    assert tuple(kept) == (1, True, "physician", "B-lausunto, Lahden terveyskeskus")
 
 
 def test_analyst_creates_a_rule_set_version_and_mistakes_are_named_at_their_place(server, browser):

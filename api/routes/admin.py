@@ -23,6 +23,7 @@ from api.models import (
     ProposalPage,
     ProposalPublic,
     Recorded,
+    RoleChange,
     TokenPublic,
     TokenRequest,
     UserCreate,
@@ -87,6 +88,23 @@ def deactivate(
 ) -> None:
     row = users.user_by_name(session, name)
     users.deactivate_user(session, row, actor=user.name, role=user.role, why="admin")
+    session.commit()
+
+
+@router.put(
+    "/users/{name}/role",
+    tags=["users"],
+    status_code=204,
+    summary="Give a user another role and area (admin)",
+)
+def change_role(
+    name: Annotated[str, PathParam(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")],
+    body: RoleChange,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.MANAGE_USERS)],
+) -> None:
+    row = users.user_by_name(session, name)
+    users.set_role(session, row, body.role, body.area, actor=user.name, actor_role=user.role)
     session.commit()
 
 

@@ -23,9 +23,10 @@ from api.models import (
     PersonExport,
     StoredSuggestionPublic,
 )
+from api.security import Permission, allowed
 from api.services.context import Context
 from api.services.policy import reachable_person
-from api.storage import repository
+from api.storage import records, repository
 from api.storage.tables import (
     AuditRow,
     JobseekerRow,
@@ -37,7 +38,7 @@ from api.storage.tables import (
 from features.errors import InvalidInputError
 from features.i18n import LANGUAGES
 from features.matchability import reason_text
-from features.schemas import JobseekerProfile, JobseekerStatus
+from features.schemas import CapacityRating, CapacitySource, JobseekerProfile, JobseekerStatus
 from features.schemas.errors import FieldError
 
 __all__ = [
@@ -255,8 +256,34 @@ def _own_area(ctx: Context, profile: JobseekerProfile, field: str) -> None:
         raise InvalidInputError([FieldError(field, f"must be your area {ctx.actor.area!r}")])
 
 
+def _physician_statements_kept(
+    ctx: Context, before: JobseekerProfile | None, after: JobseekerProfile, prefix: str = ""
+) -> None:
+    """Only a work-ability coordinator records, changes or removes a capacity whose source is
+    a physician's statement; anyone else may save the profile with those left as they were."""
+    if allowed(ctx.actor.role, Permission.WRITE_PHYSICIAN_STATEMENTS):
+        return
+    old = before.capacities if before is not None else {}
+
+    def statement(ratings: dict[str, CapacityRating], cid: str) -> CapacityRating | None:
+        rating = ratings.get(cid)
+        return rating if rating is not None and rating.source is CapacitySource.PHYSICIAN else None
+
+    changed = sorted(
+        cid for cid in old.keys() | after.capacities.keys()
+        if statement(old, cid) != statement(after.capacities, cid)
+    )  # fmt: skip
+    if changed:
+        raise InvalidInputError([
+            FieldError(f"{prefix}capacities.{cid}", "a physician's statement is recorded by "
+                       "the work-ability coordinator", kind="physician_statement")
+            for cid in changed
+        ])  # fmt: skip
+
+
 def create_person(ctx: Context, body: JobseekerCreate) -> int:
     _own_area(ctx, body.profile, "profile.area")
+    _physician_statements_kept(ctx, None, body.profile, "profile.")
     new_id = repository.add_jobseeker(ctx.session, profile=body.profile, identity=body.identity,
                                       demographics=body.demographics)  # fmt: skip
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="create_jobseeker",
@@ -269,6 +296,7 @@ def create_person(ctx: Context, body: JobseekerCreate) -> int:
 def replace_person(ctx: Context, jobseeker_id: int, profile: JobseekerProfile) -> JobseekerPublic:
     row = reachable_person(ctx, jobseeker_id)
     _own_area(ctx, profile, "area")
+    _physician_statements_kept(ctx, records.profile_from_rows(row, row.capacities), profile)
     repository.replace_jobseeker(ctx.session, jobseeker_id=jobseeker_id, profile=profile)
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="update_jobseeker",
            object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip

@@ -4,8 +4,10 @@ written once, applied by every application service.
 =============  ==========================================================================
 role           what it sees of a person
 =============  ==========================================================================
-coordinator    the people of their own area, in full: profile, capacities, physician's
-               limits, identity, free-text notes (a coordinator without an area: nobody)
+coordinators   work-ability and company coordinators: the people of their own area, in full:
+               profile, capacities, physician's limits, identity, free-text notes (a
+               coordinator without an area: nobody). Only the work-ability coordinator
+               writes a physician's statement (`Permission.WRITE_PHYSICIAN_STATEMENTS`).
 rekrypiste     candidates only, and only people whose consent covers sharing with
                employers: the pseudonymous code, the fit in words, the adjustments and
                supports to arrange — never capacities, limits, status, ids or distance
@@ -52,7 +54,8 @@ class PersonView(StrEnum):
 
 
 PERSON_VIEW: dict[Role, PersonView] = {
-    Role.COORDINATOR: PersonView.FULL,
+    Role.WORK_ABILITY_COORDINATOR: PersonView.FULL,
+    Role.COMPANY_COORDINATOR: PersonView.FULL,
     Role.REKRYPISTE: PersonView.CANDIDATE,
     Role.ANALYST: PersonView.NONE,
     Role.ADMIN: PersonView.NONE,

@@ -30,6 +30,7 @@ from features.errors import ConflictError, InvalidInputError, NotFoundError
 from features.schemas import OutcomeEvent, Proposal
 from features.schemas.errors import FieldError
 from features.schemas.proposal import TERMINAL, OutcomeKind
+from matching.verdict import engine_exclusions
 
 __all__ = [
     "override_suggestion",
@@ -81,6 +82,15 @@ def propose(ctx: Context, body: ProposalCreate, *, via: str = "api") -> int:
             )])  # fmt: skip
         rules_version, model_version = suggestion.ruleset_version, suggestion.model_version
         position = _position(suggestion, person.id, body.task_ids)
+    index = ctx.index.get(ctx.session)
+    excluded = engine_exclusions(index.people, index.tasks, ctx.index.rules, person.id,
+                                 body.task_ids)  # fmt: skip
+    if excluded and not body.reason:
+        said = "; ".join(f"task {t}: {', '.join(f)}" for t, f in excluded.items())
+        raise InvalidInputError([FieldError(
+            "reason", f"the rules exclude this for the person ({said}); say why you propose it "
+            "anyway", kind="override_needs_reason", context={"tasks": ", ".join(excluded)},
+        )])  # fmt: skip
     for existing in _open_proposals(ctx, person.id):
         if sorted(existing.task_ids) == sorted(body.task_ids):
             raise ConflictError(
@@ -96,6 +106,9 @@ def propose(ctx: Context, body: ProposalCreate, *, via: str = "api") -> int:
         model_version=model_version,
         suggestion_id=body.suggestion_id,
         suggestion_position=position,
+        against_engine=bool(excluded),
+        engine_said=excluded,
+        override_reason=body.reason,
     )
     proposal_id = repository.add_proposal(ctx.session, proposal=proposal)
     record(
@@ -107,7 +120,12 @@ def propose(ctx: Context, body: ProposalCreate, *, via: str = "api") -> int:
         object_id=proposal_id,
         ruleset_version=rules_version,
         model_version=model_version,
-        details={"suggestion_id": body.suggestion_id, "task_ids": body.task_ids, "via": via},
+        details={
+            "suggestion_id": body.suggestion_id,
+            "task_ids": body.task_ids,
+            "via": via,
+            "against_engine": bool(excluded),
+        },
     )
     ctx.session.commit()
     return proposal_id
@@ -152,7 +170,8 @@ def _public(ctx: Context, proposal_id: int, *, private: bool) -> ProposalPublic:
     proposal = repository.get_proposal(ctx.session, proposal_id=proposal_id)
     return ProposalPublic(
         id=proposal_id,
-        **proposal.model_dump(exclude={"events"}),
+        **proposal.model_dump(exclude={"events", "override_reason"}),
+        override_reason=proposal.override_reason if private else None,
         events=[
             EventPublic(
                 kind=e.kind,

@@ -8,11 +8,20 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from api.audit import record
+from api.security import Role
 from api.storage.engine import rows_affected
 from api.storage.tables import TokenRow, UserRow
-from features.errors import NotFoundError
+from features.errors import InvalidInputError, NotFoundError
+from features.schemas.errors import FieldError
 
-__all__ = ["deactivate_user", "end_tokens", "revoke_all", "revoke_token", "user_by_name"]
+__all__ = [
+    "deactivate_user",
+    "end_tokens",
+    "revoke_all",
+    "revoke_token",
+    "set_role",
+    "user_by_name",
+]
 
 
 def user_by_name(session: Session, name: str) -> UserRow:
@@ -60,3 +69,19 @@ def revoke_token(session: Session, token_hash: str, *, actor: str, role: str) ->
     row.expires_at = min(row.expires_at, datetime.now(UTC))
     record(session, actor=actor, role=role, action="revoke_token", object_type="user",
            object_id=row.user_id)  # fmt: skip
+
+
+def set_role(
+    session: Session, row: UserRow, role: Role, area: str | None, *, actor: str, actor_role: str
+) -> None:
+    """Give a user another role (and area), audited; commits by the caller. A coordinator of
+    either kind needs an area; other roles have none. Takes effect on their next request."""
+    if role.is_coordinator and not area:
+        raise InvalidInputError(
+            [FieldError("area", "a coordinator needs an area (the team whose people they see)")]
+        )
+    before = {"role": row.role, "area": row.area}
+    row.role, row.area = role.value, area if role.is_coordinator else None
+    after = {"role": row.role, "area": row.area}
+    record(session, actor=actor, role=actor_role, action="set_role", object_type="user",
+           object_id=row.id, details={"before": before, "after": after})  # fmt: skip

@@ -71,6 +71,7 @@ def profile_from_rows(row: JobseekerRow, capacities: Iterable[CapacityRow]) -> J
                 hard_limit=c.hard_limit,
                 recommended=c.recommended,
                 kilograms=c.kilograms,
+                reference=c.reference,
             )
             for c in sorted(capacities, key=lambda c: c.characteristic_id)
         },
@@ -86,6 +87,7 @@ def profile_from_rows(row: JobseekerRow, capacities: Iterable[CapacityRow]) -> J
         ),
         consent=consent,
         coordinator=row.coordinator,
+        work_ability_coordinator=row.work_ability_coordinator,
         area=row.area,
         status=row.status,
     )
@@ -185,6 +187,9 @@ def proposal_from_rows(
         model_version=row.model_version,
         suggestion_id=row.suggestion_id,
         suggestion_position=row.suggestion_position,
+        against_engine=row.against_engine,
+        engine_said=row.engine_said or {},
+        override_reason=row.override_reason,
         events=[
             OutcomeEvent(kind=e.kind, at=e.at, reason=e.reason, note=e.note)
             for e in sorted(events, key=lambda e: (e.at, e.id))

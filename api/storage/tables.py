@@ -108,6 +108,8 @@ class JobseekerRow(Base):
     consent_scope: Mapped[list[str] | None] = mapped_column(JSON)
     consent_withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     coordinator: Mapped[str] = mapped_column(String(64), index=True)
+    """The responsible company coordinator."""
+    work_ability_coordinator: Mapped[str | None] = mapped_column(String(64), index=True)
     area: Mapped[str] = mapped_column(String(64), index=True)
     status: Mapped[str] = mapped_column(String(16), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
@@ -148,6 +150,7 @@ class CapacityRow(Base):
         CheckConstraint("NOT hard_limit OR source = 'physician'", name="hard_limit_physician"),
         CheckConstraint("NOT recommended OR source = 'physician'", name="recommended_physician"),
         CheckConstraint("NOT (recommended AND hard_limit)", name="restriction_or_recommendation"),
+        CheckConstraint("reference IS NULL OR source = 'physician'", name="reference_physician"),
     )
 
     jobseeker_id: Mapped[int] = mapped_column(
@@ -160,6 +163,8 @@ class CapacityRow(Base):
     hard_limit: Mapped[bool] = mapped_column(Boolean, default=False)
     recommended: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     kilograms: Mapped[float | None] = mapped_column(Float)
+    reference: Mapped[str | None] = mapped_column(String(120))
+    """Which physician's statement (document and date), never a diagnosis."""
 
     jobseeker: Mapped[JobseekerRow] = relationship(back_populates="capacities")
 
@@ -277,12 +282,20 @@ class ProposalRow(Base):
     suggestion_position: Mapped[int | None] = mapped_column(Integer)
     """Its best-placed task's position in that list (1 = first), or the person's in a
     candidate list."""
+    against_engine: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Proposed although the rules excluded a task of it for the person (a human override)."""
+    engine_said: Mapped[dict[str, list[str]] | None] = mapped_column(JSON)
+    """Excluded task id → what failed, under the rule set of the day."""
+    override_reason: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         CheckConstraint(
             "suggestion_position IS NULL OR (suggestion_id IS NOT NULL AND "
             "suggestion_position >= 1)",
             name="position_with_its_list",
+        ),
+        CheckConstraint(
+            "NOT against_engine OR override_reason IS NOT NULL", name="override_has_a_reason"
         ),
     )
 
@@ -319,7 +332,7 @@ class UserRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)
-    role: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str] = mapped_column(String(32))
     area: Mapped[str | None] = mapped_column(String(64))
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -350,11 +363,11 @@ class AuditRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now, index=True)
     actor: Mapped[str] = mapped_column(String(64), index=True)
-    role: Mapped[str] = mapped_column(String(16))
+    # SQLite keeps the first migration's declared lengths (it enforces none; altering the
+    # table would copy it and drop its append-only triggers).
+    role: Mapped[str] = mapped_column(String(32).with_variant(String(16), "sqlite"))
     action: Mapped[str] = mapped_column(String(48), index=True)
     object_type: Mapped[str] = mapped_column(String(32))
-    # SQLite keeps the first migration's declared length (it enforces none; altering the
-    # table would copy it and drop its append-only triggers).
     object_id: Mapped[str | None] = mapped_column(
         String(255).with_variant(String(64), "sqlite"), index=True
     )

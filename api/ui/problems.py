@@ -53,6 +53,24 @@ def _profile_problem(loc: tuple[str, ...], message: str, lang: str) -> Problem |
     if len(loc) >= 2 and loc[0] == "capacities" and loc[1] in CHARACTERISTICS:
         cid, field = loc[1], loc[2] if len(loc) > 2 else ""
         name = {"name": _name(cid, lang)}
+        if "recorded by the work-ability coordinator" in message:
+            return Problem(
+                _("%(name)s: a physician's statement is recorded by the work-ability "
+                  "coordinator; leave it as it was or ask them.") % name,
+                f"source_{cid}",
+            )  # fmt: skip
+        if field == "reference":
+            return Problem(
+                _("%(name)s: name the statement (its kind, who wrote it), never a diagnosis or "
+                  "its code.") % name,
+                f"ref_{cid}",
+            )  # fmt: skip
+        if "reference may only be set" in message:
+            return Problem(
+                _("%(name)s: only a physician's statement has a reference; choose the physician "
+                  "as the source or clear the reference.") % name,
+                f"ref_{cid}",
+            )  # fmt: skip
         if "may only be set when source is 'physician'" in message:
             return Problem(
                 _("%(name)s: a physician's statement (restriction or recommendation) needs the "
@@ -134,6 +152,15 @@ _BY_KIND: dict[str, str] = {
         "%(field)s: the check digit (the last digit) does not match the others; check the number."
     ),
     "nul_character": N_("%(field)s: contains a character that cannot be stored."),
+    "override_needs_reason": N_(
+        "%(field)s: the engine does not suggest this for the person; say why you propose it anyway."
+    ),
+    "diagnosis_code": N_(
+        "%(field)s: name the statement (its kind, who wrote it), never a diagnosis or its code."
+    ),
+    "physician_statement": N_(
+        "%(field)s: a physician's statement is recorded by the work-ability coordinator."
+    ),
     "string_pattern_mismatch": N_("%(field)s: not in the expected form."),
     # A Ratko sheet's own (features.ratko)
     "no_rows": N_("%(field)s: the sheet has no task rows."),

@@ -130,7 +130,8 @@ templates.env.filters["sector"] = lambda code, lang: SECTORS.get(code).name(lang
 templates.env.filters["industry"] = lambda code, lang: INDUSTRIES.get(code).name(lang)
 COOKIE = SESSION
 HOME = {
-    Role.COORDINATOR: "/ui/jobseekers",
+    Role.WORK_ABILITY_COORDINATOR: "/ui/jobseekers",
+    Role.COMPANY_COORDINATOR: "/ui/jobseekers",
     Role.REKRYPISTE: "/ui/employers",
     Role.ANALYST: "/ui/rulesets",
     Role.ADMIN: "/ui/rulesets",
@@ -491,6 +492,8 @@ def _editor(
     form as it was sent (:func:`_as_sent`), so that nothing typed is lost."""
     lang = _lang(request)
     ratings = profile.capacities if ratings is None else ratings
+    # Others see a physician's statement, and save the profile with it as it was.
+    writes_statements = allowed(user.role, Permission.WRITE_PHYSICIAN_STATEMENTS)
     characteristics = [
         {
             "id": cid,
@@ -505,7 +508,9 @@ def _editor(
                  characteristics=characteristics, errors=errors or [],
                  days=[(d, day_label(d, lang)) for d in DAYS],
                  parts=[(p, part_label(p, lang)) for p in DAY_PARTS],
-                 sources=[s.value for s in CapacitySource],
+                 sources=[s.value for s in CapacitySource
+                          if writes_statements or s is not CapacitySource.PHYSICIAN],
+                 writes_statements=writes_statements,
                  licences=LICENCES, sectors=SECTORS, kinds=TASK_KINDS,
                  status_code=422 if errors else 200)  # fmt: skip
 
@@ -536,6 +541,8 @@ def _edited(profile: Any, form: Any) -> dict[str, Any]:
         }
         if form.get(f"kg_{cid}"):
             rating["kilograms"] = form.get(f"kg_{cid}")
+        if form.get(f"ref_{cid}"):
+            rating["reference"] = form.get(f"ref_{cid}")
         capacities[cid] = rating
     data["capacities"] = capacities
     data["availability"]["weekly_hours_min"] = form.get("hours_min", "")
@@ -590,6 +597,7 @@ def _as_sent(form: Any) -> tuple[SimpleNamespace, dict[str, SimpleNamespace]]:
             hard_limit=statement == "restriction",
             recommended=statement == "recommendation",
             kilograms=form.get(f"kg_{cid}") or None,
+            reference=form.get(f"ref_{cid}") or None,
         )
     consent = form.get("consent") == "on"
     profile = SimpleNamespace(
@@ -641,10 +649,27 @@ def pair_page(
     answer = matching.why_not(ctx, jobseeker_id, task_id)
     proposed = proposals.open_proposal_with(ctx, jobseeker_id, task_id)
     title = _task_titles(session, [task_id]).get(task_id, {"title": "", "employer": ""})
+    return _pair(request, user, answer, proposed, title, jobseeker_id, task_id, done=done)
+
+
+def _pair(
+    request: Request,
+    user: User,
+    answer: Any,
+    proposed: Any,
+    title: dict[str, str],
+    jobseeker_id: int,
+    task_id: int,
+    *,
+    done: int = 0,
+    reason: str = "",
+    errors: list[Problem] | None = None,
+) -> HTMLResponse:
     rows = [r for r in answer.explanation["comparison"] if r["status"] != "not_needed"]
     return _page(request, "pair.html", user, answer=answer, rows=rows, title=title,
-                 jobseeker_id=jobseeker_id, task_id=task_id, done=done,
-                 proposed=proposed)  # fmt: skip
+                 jobseeker_id=jobseeker_id, task_id=task_id, done=done, proposed=proposed,
+                 can_propose=allowed(user.role, Permission.PROPOSE), reason=reason,
+                 errors=errors or [], status_code=422 if errors else 200)  # fmt: skip
 
 
 @router.post("/jobseekers/{jobseeker_id}/tasks/{task_id}/propose")
@@ -654,13 +679,28 @@ def propose(
     request: Request,
     session: SessionDep,
     suggestion_id: Annotated[int, Form(ge=1)],
-) -> RedirectResponse:
+    reason: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
     user = _user(request, session, Permission.PROPOSE)
     ctx = request_context(request, session, user)
     row = reachable_person(ctx, jobseeker_id)
-    body = ProposalCreate(jobseeker_code=row.code, task_ids=[task_id], suggestion_id=suggestion_id)
     try:
+        body = ProposalCreate(
+            jobseeker_code=row.code,
+            task_ids=[task_id],
+            suggestion_id=suggestion_id,
+            reason=reason.strip() or None,
+        )
         proposals.propose(ctx, body, via="web")
+    except (ValidationError, InvalidInputError) as err:
+        session.rollback()
+        answer = matching.why_not(ctx, jobseeker_id, task_id)
+        title = _task_titles(session, [task_id]).get(task_id, {"title": "", "employer": ""})
+        lang = _lang(request)
+        label = gettext_for(lang)("Why you propose it although the engine does not")
+        problems = form_problems(err, lang, {"reason": FormField("reason", label)})
+        return _pair(request, user, answer, None, title, jobseeker_id, task_id, reason=reason,
+                     errors=problems)  # fmt: skip
     except ConflictError:  # pressed twice: the first one stands
         session.rollback()
         return RedirectResponse(

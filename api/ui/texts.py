@@ -97,7 +97,8 @@ TEXTS: dict[str, str] = {
     "restored": N_("The task is suggested again; leaving it out is kept in the history."),
     "self_assessment": N_("self-assessment"),
     "coordinator": N_("coordinator"),
-    "role_coordinator": N_("coordinator"),
+    "role_work_ability_coordinator": N_("work-ability coordinator"),
+    "role_company_coordinator": N_("company coordinator"),
     "role_rekrypiste": N_("Rekrypiste"),
     "role_analyst": N_("analyst"),
     "role_admin": N_("administrator"),
@@ -134,6 +135,9 @@ def texts(lang: str) -> Mapping[str, str]:
 METRIC_NAMES: dict[str, str] = {
     "hit_rate": N_("Successes among the top %(k)s (hit rate)"),
     "recall": N_("Share of a person's successes among the top %(k)s (recall)"),
+    "overrides_recovered": N_(
+        "Successful proposals made against the engine that it now puts in its top %(k)s"
+    ),
     "ndcg": N_("Ranking quality of the top %(k)s (NDCG)"),
     "mrr": N_("How high the successes rank (MRR)"),
     "coverage_people": N_("People with at least one fitting task"),

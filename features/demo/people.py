@@ -372,6 +372,9 @@ def generate_people(
                 "consent_scope": scope,
                 "consent_withdrawn_at": withdrawn,
                 "coordinator": f"koord.{area.lower()}.{i // 25 % 8 + 1}",
+                # Fewer work-ability coordinators, each with more people (no draw: the rest
+                # of the world stays as it was).
+                "work_ability_coordinator": f"tyokyky.{area.lower()}.{i // 40 % 5 + 1}",
                 "area": area,
                 "status": py.choices(["active", "paused", "placed"], [0.8, 0.1, 0.1])[0],
             }

@@ -13,7 +13,8 @@ from enum import StrEnum
 from typing import Annotated
 
 import numpy as np
-from pydantic import AfterValidator, EmailStr, Field, model_validator
+from pydantic import AfterValidator, EmailStr, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from features.catalogue import CHARACTERISTICS
 from features.matchability import not_matchable_reasons
@@ -48,6 +49,8 @@ __all__ = [
 
 MAX_WEEKLY_HOURS = 40.0
 CODE_PATTERN = r"^[A-Z]{2}-[0-9A-Z]{4,12}$"
+ICD10_CODE = re.compile(r"\b[A-TV-Z][0-9]{2}(\.[0-9]{1,2})?\b")
+"""An ICD-10 diagnosis code such as M54 or F32.1."""
 
 
 class CapacitySource(StrEnum):
@@ -76,6 +79,25 @@ class CapacityRating(StrictModel):
     kilograms: float | None = Field(
         default=None, gt=0, le=100, description="Heaviest load, for lifting and carrying only."
     )
+    reference: str | None = Field(
+        default=None,
+        max_length=120,
+        description="Which physician's statement this is (e.g. 'B-lausunto, Lahden "
+        "terveyskeskus'); its date is assessed_on. Never a diagnosis or a diagnosis code.",
+    )
+
+    @field_validator("reference")
+    @classmethod
+    def _no_diagnosis_code(cls, value: str | None) -> str | None:
+        # Functional capacities are stored, never diagnoses: an ICD-10 code (F32.1, M54) in the
+        # reference would put one in the record through the back door.
+        if value is not None and ICD10_CODE.search(value):
+            raise PydanticCustomError(
+                "diagnosis_code",
+                "a reference names the statement (its kind and who wrote it), never a "
+                "diagnosis or its code",
+            )
+        return value or None
 
     @model_validator(mode="after")
     def _hard_limit_from_physician(self) -> CapacityRating:
@@ -83,6 +105,8 @@ class CapacityRating(StrictModel):
             raise ValueError("hard_limit may only be set when source is 'physician'")
         if self.recommended and self.source is not CapacitySource.PHYSICIAN:
             raise ValueError("recommended may only be set when source is 'physician'")
+        if self.reference and self.source is not CapacitySource.PHYSICIAN:
+            raise ValueError("reference may only be set when source is 'physician'")
         if self.recommended and self.hard_limit:
             raise ValueError(
                 "a physician's statement is a restriction (hard_limit) or a recommendation "
@@ -208,7 +232,14 @@ class JobseekerProfile(StrictModel):
     goals: str = Field(default="", max_length=500)
     support: SupportNeeds = Field(default_factory=SupportNeeds)
     consent: Consent | None = None
-    coordinator: str = Field(min_length=1, max_length=64)
+    coordinator: str = Field(
+        min_length=1, max_length=64, description="The responsible company coordinator."
+    )
+    work_ability_coordinator: str | None = Field(
+        default=None,
+        max_length=64,
+        description="The responsible work-ability coordinator (the capacity assessment).",
+    )
     area: str = Field(min_length=1, max_length=64, description="The coordinators' team or area.")
     status: JobseekerStatus = JobseekerStatus.ACTIVE
 

@@ -119,12 +119,21 @@ class Proposal(StrictModel):
     """The stored suggestion list it was taken from; None: made outside any list."""
     suggestion_position: int | None = Field(default=None, ge=1, le=10_000)
     """Where in that list (1 = first): what an evaluation needs to know was shown."""
+    against_engine: bool = False
+    """The person's own choice, proposed although the rules exclude at least one of its tasks
+    for them: a human override, counted as such by the evaluation."""
+    engine_said: dict[str, list[str]] = Field(default_factory=dict, max_length=20)
+    """For each excluded task (its id): what failed under the rule set of the day."""
+    override_reason: str | None = Field(default=None, min_length=3, max_length=2000)
+    """Why the coordinator proposed it anyway (free text: the person's own coordinators')."""
     events: list[OutcomeEvent] = Field(default_factory=list, max_length=20)
 
     @model_validator(mode="after")
     def _events_in_order(self) -> Proposal:
         if len(set(self.task_ids)) != len(self.task_ids):
             raise ValueError("task_ids: a task may appear once")
+        if self.against_engine and not self.override_reason:
+            raise ValueError("override_reason: a proposal against the engine says why")
         previous: OutcomeEvent | None = None
         for i, event in enumerate(self.events):
             if event.at < (previous.at if previous else self.proposed_at):
