@@ -22,11 +22,12 @@ from api.index_cache import IndexSnapshots
 from api.logs import AccessLog
 from api.models_store import load_active_reranker
 from api.ratelimit import RateLimiter, RequestGuard
-from api.routes import admin, employers, jobseekers, matching, rulesets
+from api.routes import admin, employers, jobseekers, matching, network, rulesets
 from api.settings import Settings, get_settings
 from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade
 from api.storage.rulesets import ensure_default
+from api.ui import network_pages as ui_network
 from api.ui import routes as ui
 from api.ui.csrf import CsrfError, csrf_key
 from matching.rules import default_ruleset
@@ -127,11 +128,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog, enabled=settings.access_log)
 
-    for module in (admin, jobseekers, employers, matching, rulesets):
+    for module in (admin, jobseekers, employers, matching, rulesets, network):
         app.include_router(module.router)
     app.include_router(rulesets.evaluations)
     app.include_router(employers.tasks_router)
     app.include_router(ui.router)
+    app.include_router(ui_network.router)
     app.add_exception_handler(ui.LoginRequiredError, ui.login_redirect)  # type: ignore[arg-type]
     app.add_exception_handler(CsrfError, ui.csrf_refused)  # type: ignore[arg-type]
     app.state.csrf_key = csrf_key(settings, engine)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.security import Role as UserRole
 from features.schemas import (
@@ -72,6 +72,108 @@ class JobseekerSummary(BaseModel):
     consent_to_matching: bool
 
 
+class HandoffCreate(StrictModel):
+    to_role: Literal["work_ability_coordinator", "company_coordinator"] = Field(
+        description="The other coordinator's role (not one's own)."
+    )
+    note: str = Field(min_length=3, max_length=2000, description="What they need to know.")
+
+
+class HandoffPublic(BaseModel):
+    id: int
+    jobseeker_id: int
+    at: datetime
+    from_user: str
+    from_role: str
+    to_role: str
+    note: str
+    acknowledged_by: str | None = None
+    acknowledged_at: datetime | None = None
+
+
+class CandidateRequestCreate(StrictModel):
+    """Would this candidate want these tasks? Asked of the candidate's company coordinator."""
+
+    jobseeker_code: str = Field(pattern=r"^[A-Z]{2}-[0-9A-Z]{4,12}$")
+    task_ids: list[BodyId] = Field(min_length=1, max_length=20)
+    suggestion_id: BodyId | None = Field(
+        default=None, description="The candidate list or composition it came from."
+    )
+    note: str = Field(
+        default="", max_length=2000, description="About the work, for the coordinator."
+    )
+
+
+class CandidateRequestAnswer(StrictModel):
+    answer: Literal["yes", "no", "discuss"]
+    note: str = Field(
+        default="",
+        max_length=2000,
+        description="Seen by the asker: the reason of a no (required then), or what to discuss. "
+        "Never health details.",
+    )
+
+    @model_validator(mode="after")
+    def _no_says_why(self) -> CandidateRequestAnswer:
+        if self.answer == "no" and len(self.note.strip()) < 3:
+            raise ValueError("note: a no says why (3 characters at least)")
+        return self
+
+
+class CandidateRequestPublic(BaseModel):
+    id: int
+    jobseeker_code: str
+    name: str | None = Field(
+        default=None, description="The person's name: to the asker only after a yes."
+    )
+    task_ids: list[int]
+    requested_by: str
+    requested_at: datetime
+    note: str
+    answer: str | None = None
+    answer_note: str = ""
+    answered_by: str | None = None
+    answered_at: datetime | None = None
+    age_days: int = Field(description="Days since it was asked (or until it was answered).")
+
+
+class NextStepPublic(BaseModel):
+    step: str = Field(
+        description="follow_up_due, candidate_request, handoff, answer_overdue, waiting_answer, "
+        "trial_running, assess or no_activity (most urgent first)"
+    )
+    since: datetime | None = None
+    about_id: int | None = Field(
+        default=None, description="The proposal, candidate request or hand-off it is about."
+    )
+    characteristics: list[str] = Field(
+        default_factory=list, description="For assess: the capacities to assess."
+    )
+
+
+class CaseloadRow(BaseModel):
+    id: int
+    code: str
+    name: str | None = None
+    municipality: str
+    status: JobseekerStatus
+    consent_to_matching: bool
+    coordinator: str
+    work_ability_coordinator: str | None = None
+    open_proposals: int
+    last_activity: datetime
+    attention: int = Field(description="How urgent the most urgent step is; 0: nothing to do.")
+    next_steps: list[NextStepPublic]
+
+
+class CaseloadPage(BaseModel):
+    """One page of a coordinator's caseload; ``count`` is how many match in all."""
+
+    data: list[CaseloadRow]
+    count: int
+    scope: str = Field(description="mine (responsible for) or area (everyone of the area)")
+
+
 class PeoplePage(BaseModel):
     """One page of people; ``count`` is how many match in all (for paging)."""
 
@@ -127,6 +229,10 @@ class PersonExport(BaseModel):
         description="Candidate lists they appeared in."
     )
     overrides: list[OverridePublic]
+    handoffs: list[HandoffPublic] = Field(description="Hand-offs between their coordinators.")
+    candidate_requests: list[CandidateRequestPublic] = Field(
+        description="Rekrypiste's questions about them, and the answers."
+    )
     accesses: list[AccessPublic] = Field(description="Every recorded access to any of it.")
 
 

@@ -75,6 +75,13 @@ class Permission(StrEnum):
     """Replay the history under rule sets: aggregate metrics and fairness, no person data."""
     READ_AUDIT = "read_audit"
     MANAGE_USERS = "manage_users"
+    HAND_OFF = "hand_off"
+    """Hand a person over to the other coordinator (and acknowledge one handed to you)."""
+    REQUEST_CANDIDATES = "request_candidates"
+    """Ask a candidate's company coordinator whether their client wants a task."""
+    ANSWER_CANDIDATE_REQUESTS = "answer_candidate_requests"
+    READ_CANDIDATE_REQUESTS = "read_candidate_requests"
+    """One's own requests (Rekrypiste), or those about one's area's people (coordinators)."""
 
 
 _W, _C = Role.WORK_ABILITY_COORDINATOR, Role.COMPANY_COORDINATOR
@@ -99,6 +106,10 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.EVALUATE: frozenset({_A, _ADM}),
     Permission.READ_AUDIT: frozenset({_ADM}),
     Permission.MANAGE_USERS: frozenset({_ADM}),
+    Permission.HAND_OFF: frozenset({_W, _C}),
+    Permission.REQUEST_CANDIDATES: frozenset({_R}),
+    Permission.ANSWER_CANDIDATE_REQUESTS: frozenset({_C}),
+    Permission.READ_CANDIDATE_REQUESTS: frozenset({_R, _C}),
 }
 """The one role × permission table. Every route names its permission; tests walk this table."""
 

@@ -161,6 +161,24 @@ def check_start(engine: Engine, *, production: bool, secret_set: bool, host: str
             )
 
 
+DEMO_CASELOAD = {Role.COMPANY_COORDINATOR: 25, Role.WORK_ABILITY_COORDINATOR: 40}
+"""How many of the area's people a demo coordinator is responsible for (a company coordinator
+knows 20–25 clients; a work-ability coordinator walks alongside more)."""
+
+
+def _give_caseload(session: Session, name: str, role: Role, area: str) -> None:
+    """Make the demo coordinator the responsible one of the first people of the area, so that
+    their caseload ("Omat asiakkaat") has people in it."""
+    ids = session.scalars(
+        select(JobseekerRow.id)
+        .where(JobseekerRow.area == area)
+        .order_by(JobseekerRow.id)
+        .limit(DEMO_CASELOAD[role])
+    ).all()
+    column = "work_ability_coordinator" if role is Role.WORK_ABILITY_COORDINATOR else "coordinator"
+    session.execute(update(JobseekerRow).where(JobseekerRow.id.in_(ids)).values({column: name}))
+
+
 def demo_users(engine: Engine) -> dict[str, str]:
     """On a demo database, a demo user per role (the coordinator for the busiest area), each
     with a fresh day-long token."""
@@ -174,6 +192,8 @@ def demo_users(engine: Engine) -> dict[str, str]:
             area = busiest if role.is_coordinator else None
             existing = session.scalar(select(UserRow).where(UserRow.name == name))
             if existing is None:
+                if role.is_coordinator and busiest is not None:
+                    _give_caseload(session, name, role, busiest)
                 tokens[name] = add_user(
                     session,
                     name=name,

@@ -66,6 +66,9 @@ def _routes(mine, task_id):
         ("post", "/rulesets/default-2026.11/activate", None, Permission.ACTIVATE_RULESET),
         ("post", "/evaluations", {"coverage_sample": 10, "task_sample": 10}, Permission.EVALUATE),
         ("get", "/audit", None, Permission.READ_AUDIT),
+        ("get", f"/jobseekers/{jid}/handoffs", None, Permission.HAND_OFF),
+        ("get", "/candidate-requests", None, Permission.READ_CANDIDATE_REQUESTS),
+        ("get", "/jobseekers/caseload", None, Permission.READ_JOBSEEKERS),
         ("post", "/users", {"name": "newbie", "role": "analyst"}, Permission.MANAGE_USERS),
     ]
 
@@ -517,8 +520,10 @@ def test_a_persons_proposals_page_through_newest_first_and_none_is_lost(service)
     person = mine[2]
     code = client.get(f"/jobseekers/{person}", headers=headers).json()["profile"]["code"]
     tasks = [int(t) for t in WORLD.tables["task"].query("task_type == 'hand_over'")["id"][:12]]
-    made = [client.post("/proposals", json={"jobseeker_code": code, "task_ids": [t]},
-                        headers=headers).json()["id"] for t in tasks]  # fmt: skip
+    # Any tasks: the ones the rules exclude for the person are proposed with a reason.
+    body = {"jobseeker_code": code, "reason": "Henkilön oma valinta."}
+    made = [client.post("/proposals", json=body | {"task_ids": [t]}, headers=headers).json()["id"]
+            for t in tasks]  # fmt: skip
     first = client.get(f"/jobseekers/{person}/proposals?limit=5", headers=headers).json()
     total = first["count"]
     assert total >= 12

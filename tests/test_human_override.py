@@ -93,3 +93,32 @@ def test_the_evaluation_counts_overrides_and_what_the_rules_would_recover(servic
     assert counts["successes_against_engine"] == 1
     # The rules still exclude it, so they recover none of it.
     assert metrics["overrides_recovered@10"] == 0.0
+
+
+def test_a_composed_tailored_job_is_one_proposal_with_every_task(service):
+    client, tokens, _, mine, _ = service
+    rekry = auth(tokens["rekrypiste"])
+    tasks = WORLD.tables["task"].query("task_type == 'hand_over'")
+    employers = tasks.merge(WORLD.tables["role"], left_on="role_id", right_on="id")["employer_id"]
+    for employer_id in employers.value_counts().index[:10]:
+        answer = client.post(f"/employers/{int(employer_id)}/compose?k=5", headers=rekry).json()
+        bundles = [i for i in answer.get("items", []) if len(i["task_ids"]) >= 2]
+        if bundles:
+            break
+    else:
+        raise AssertionError("no employer composition with a bundle of two tasks or more")
+    item, suggestion = bundles[0], answer["suggestion_id"]
+    body = {"jobseeker_code": item["code"], "task_ids": item["task_ids"],
+            "suggestion_id": suggestion}  # fmt: skip
+    # Only what the composition put forward for that candidate.
+    extra = next(int(t) for t in tasks["id"] if int(t) not in item["task_ids"])
+    forged = body | {"task_ids": [*item["task_ids"], extra]}
+    refused = client.post("/proposals", json=forged, headers=rekry)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "suggestion_id"
+    created = client.post("/proposals", json=body, headers=rekry)
+    assert created.status_code == 201, created.text
+    stored = client.get(f"/proposals/{created.json()['id']}", headers=rekry).json()
+    assert sorted(stored["task_ids"]) == sorted(item["task_ids"])
+    assert stored["suggestion_id"] == suggestion and stored["suggestion_position"] >= 1
+    assert stored["against_engine"] is False

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -229,6 +230,18 @@ def test_rekrypiste_takes_an_employer_call_through_to_a_printable_proposal(
     with engine.connect() as c:
         names = c.scalars(sa.text("SELECT name FROM jobseeker_identity")).all()
     assert names and not any(name in text for name in names)
+    # Recorded once it goes to the employer: one proposal with every task of the bundle.
+    code = page.get_by_text("Ehdokas JS-").inner_text().split()[1]
+    printed = page.locator("tbody tr").count()
+    page.get_by_role("button", name="Kirjaa ehdotukseksi").click()
+    expect(page.get_by_role("status")).to_contain_text("Ehdotus nro")
+    expect(page.get_by_role("button", name="Kirjaa ehdotukseksi")).to_have_count(0)
+    with engine.connect() as c:
+        recorded = c.execute(sa.text(
+            "SELECT p.id, p.proposed_by, count(t.task_id) AS tasks FROM proposal p "
+            "JOIN jobseeker j ON j.id = p.jobseeker_id JOIN proposal_task t ON t.proposal_id = p.id "
+            "WHERE j.code = :code GROUP BY p.id, p.proposed_by"), {"code": code}).all()  # fmt: skip
+    assert [(r.proposed_by, r.tasks) for r in recorded] == [("reko.rekrypiste", printed)]
     page.screenshot(path=SHOTS / "rekrypiste-proposal.png", full_page=True)
 
 
@@ -426,7 +439,7 @@ def test_work_ability_coordinator_edits_a_profile_and_bad_input_is_named(server,
     page.get_by_label("Lähde: Istuminen").select_option("physician")
     page.get_by_label("Lääkärin kannanotto: Istuminen").select_option("recommendation")
     page.get_by_role("button", name="Tallenna").click()
-    expect(page.get_by_role("status")).to_have_text("Profiili tallennettu.")
+    expect(page.locator("p.ok[role=status]")).to_have_text("Profiili tallennettu.")
     with engine.connect() as c:
         person = c.scalar(sa.select(JobseekerRow.id).where(JobseekerRow.code == code))
         standing = c.execute(
@@ -461,7 +474,7 @@ def test_work_ability_coordinator_edits_a_profile_and_bad_input_is_named(server,
     expect(reference).to_have_value("B-lausunto, dg M54.5")
     reference.fill("B-lausunto, Lahden terveyskeskus")
     page.get_by_role("button", name="Tallenna").click()
-    expect(page.get_by_role("status")).to_have_text("Profiili tallennettu.")
+    expect(page.locator("p.ok[role=status]")).to_have_text("Profiili tallennettu.")
 
     # The company coordinator sees the statements, cannot change them, and saves the rest.
     company = _login(browser, base, "anna.koordinaattori", "salasana-1")
@@ -472,7 +485,7 @@ def test_work_ability_coordinator_edits_a_profile_and_bad_input_is_named(server,
     expect(company.locator("select[name^=source_] option[value=physician]")).to_have_count(0)
     company.get_by_label("Enintään tuntia viikossa").fill("25")
     company.get_by_role("button", name="Tallenna").click()
-    expect(company.get_by_role("status")).to_have_text("Profiili tallennettu.")
+    expect(company.locator("p.ok[role=status]")).to_have_text("Profiili tallennettu.")
     with engine.connect() as c:
         kept = c.execute(
             sa.text("SELECT level, hard_limit, source, reference FROM capacity "
@@ -584,7 +597,7 @@ def test_rekrypiste_decomposes_a_role_from_a_sector_template(server, browser):
 
 
 def test_coordinator_composes_a_tailored_job_nearby(server, browser):
-    base, _ = server
+    base, engine = server
     page = _login(browser, base, "anna.koordinaattori", "salasana-1")
     codes = page.locator("tbody tr td:first-child a")
     for i in range(codes.count()):
@@ -598,7 +611,58 @@ def test_coordinator_composes_a_tailored_job_nearby(server, browser):
     expect(page.get_by_text("Tulos:")).to_be_visible()
     expect(page.locator("section.card table tbody tr").first).to_be_visible()
     expect(page.get_by_text("Yhteensä tunteja viikossa")).to_be_visible()
+    tasks = page.locator("section.card table tbody tr").count()
+    page.get_by_role("button", name="Kirjaa täsmätyö ehdotukseksi").click()
+    expect(page.get_by_role("status")).to_contain_text("kaikkine täsmätyön tehtävineen")
+    number = int(re.search(r"nro (\d+)", page.get_by_role("status").inner_text()).group(1))
+    with engine.connect() as c:
+        recorded = c.scalar(sa.text("SELECT count(*) FROM proposal_task WHERE proposal_id = :p"),
+                            {"p": number})  # fmt: skip
+    assert recorded == tasks
     page.screenshot(path=SHOTS / "coordinator-tailored-job.png", full_page=True)
+
+
+def test_a_coordinators_morning_on_the_caseload(server, browser):
+    """Kalle is responsible for three people: the one whose proposal has waited three weeks
+    comes first, by name, with what to do; a search by part of a name finds a person."""
+    base, engine = server
+    with transaction(engine) as s:
+        area = s.scalar(sa.select(JobseekerRow.area).where(JobseekerRow.coordinator.is_not(None))
+                        .group_by(JobseekerRow.area).order_by(sa.func.count().desc()).limit(1))  # fmt: skip
+        add_user(s, name="kalle.koordinaattori", role=Role.COMPANY_COORDINATOR, area=area,
+                 password="salasana-6")  # fmt: skip
+        proposed = sa.select(ProposalRow.jobseeker_id).where(ProposalRow.jobseeker_id.is_not(None))
+        people = s.scalars(sa.select(JobseekerRow.id).where(JobseekerRow.area == area)
+                           .where(JobseekerRow.id.not_in(proposed))
+                           .order_by(JobseekerRow.id.desc()).limit(3)).all()  # fmt: skip
+        s.execute(sa.update(JobseekerRow).where(JobseekerRow.id.in_(people))
+                  .values(coordinator="kalle.koordinaattori"))  # fmt: skip
+        waiting = ProposalRow(jobseeker_id=people[0], proposed_by="kalle.koordinaattori",
+                              proposed_at=datetime.now(UTC) - timedelta(days=21),
+                              ruleset_version="default-2026.11")  # fmt: skip
+        s.add(waiting)
+        s.flush()
+        task = s.scalar(sa.text("SELECT min(id) FROM task"))
+        s.execute(sa.text("INSERT INTO proposal_task (proposal_id, task_id) VALUES (:p, :t)"),
+                  {"p": waiting.id, "t": task})  # fmt: skip
+        names = dict(s.execute(sa.text(
+            "SELECT jobseeker_id, name FROM jobseeker_identity WHERE jobseeker_id IN (:a, :b, :c)"
+        ), dict(zip("abc", people, strict=True))).all())  # fmt: skip
+    page = _login(browser, base, "kalle.koordinaattori", "salasana-6")
+    expect(page.get_by_role("heading", name="Omat asiakkaat")).to_contain_text("(3)")
+    expect(page.get_by_label("Kenen")).to_have_value("mine")
+    first = page.locator("tbody tr").first
+    expect(first).to_contain_text(names[people[0]])
+    expect(first).to_contain_text(f"Ehdotukseen nro {waiting.id} ei vastausta 21 päivään")
+    page.screenshot(path=SHOTS / "coordinator-caseload.png", full_page=True)
+    other = names[people[2]]
+    page.get_by_label("Nimi tai koodi").fill(other.split()[-1][1:4].lower())
+    page.get_by_role("button", name="Hae").click()
+    expect(page.locator("tbody tr", has_text=other)).to_have_count(1)
+    page.get_by_label("Kenen").select_option("area")
+    page.get_by_label("Nimi tai koodi").fill("")
+    page.get_by_role("button", name="Hae").click()
+    assert int(page.locator("h1 small").inner_text().strip("()")) > 3
 
 
 def test_rekrypiste_creates_an_employer_and_a_bad_business_id_is_named(server, browser):
@@ -735,7 +799,7 @@ def _visit_every_page(browser, base, check, **size):
     visit(coordinator, person)
     yield "person", coordinator
     tasks = _links(coordinator, "/tasks/")[:1]
-    for address in (f"{person}/edit", f"{person}/compose", *tasks):
+    for address in (f"{person}/edit", f"{person}/compose", *tasks, "/ui/requests"):
         visit(coordinator, address)
     yield "comparison", coordinator
     rekrypiste = _login(browser, base, "reko.rekrypiste", "salasana-2", **size)
@@ -743,6 +807,7 @@ def _visit_every_page(browser, base, check, **size):
     employer = rekrypiste.locator("tbody tr td a").first.get_attribute("href")
     visit(rekrypiste, "/ui/employers/new")
     visit(rekrypiste, "/ui/tasks")
+    visit(rekrypiste, "/ui/requests")
     visit(rekrypiste, employer)
     for address in (*_links(rekrypiste, "/candidates")[:1], f"{employer}/roles/new",
                     f"{employer}/compose"):  # fmt: skip
@@ -914,3 +979,72 @@ def test_a_tasks_candidates_are_read_ten_at_a_time_and_none_is_lost(server, brow
             break
         following.click()
     assert len(seen) == len(set(seen)) == min(feasible, 50)
+
+
+def test_an_employer_call_ends_in_a_candidate_request_the_coordinator_answers(server, browser):
+    base, engine = server
+    with engine.connect() as c:
+        area = c.scalar(sa.text("SELECT area FROM app_user WHERE name = 'anna.koordinaattori'"))
+        codes = set(c.scalars(sa.text("SELECT code FROM jobseeker WHERE area = :a"), {"a": area}))
+        tasks = c.execute(sa.text(
+            "SELECT t.id, r.employer_id FROM task t JOIN role r ON r.id = t.role_id "
+            "WHERE t.task_type = 'hand_over' ORDER BY t.id LIMIT 40")).all()  # fmt: skip
+    rekry = _login(browser, base, "reko.rekrypiste", "salasana-2")
+    for task_id, employer_id in tasks:
+        rekry.goto(f"{base}/ui/employers/{employer_id}/tasks/{task_id}/candidates")
+        headings = rekry.locator("ol.matches h2").all_inner_texts()
+        ours = [h.split()[1] for h in headings if len(h.split()) > 1 and h.split()[1] in codes]
+        if ours:
+            break
+    else:
+        raise AssertionError("no candidate of the coordinator's area among the first tasks")
+    code = ours[0]
+    item = rekry.locator("li.match", has_text=f"Ehdokas {code}")
+    item.locator("summary").click()
+    item.get_by_label("Työstä koordinaattorille (vapaaehtoinen)").fill("Aloitus ensi kuussa.")
+    item.get_by_role("button", name="Kysy: haluaisiko hän tämän?").click()
+    expect(rekry.get_by_role("status")).to_contain_text("Kysytty")
+    row = rekry.locator("tbody tr", has_text=code)
+    expect(row).to_contain_text("odottaa")
+    with engine.connect() as c:
+        name = c.scalar(sa.text("SELECT i.name FROM jobseeker_identity i JOIN jobseeker j "
+                                "ON j.id = i.jobseeker_id WHERE j.code = :c"), {"c": code})  # fmt: skip
+    assert name not in rekry.content(), "no identity crosses before the coordinator says yes"
+
+    anna = _login(browser, base, "anna.koordinaattori", "salasana-1")
+    anna.goto(f"{base}/ui/requests")
+    anna.locator("tbody tr", has_text=code).get_by_role("link", name=code).click()
+    network = anna.locator("#network")
+    expect(network).to_contain_text("Rekrypiste kysyy")
+    network.get_by_label("Haluaisiko hän sen?").select_option("yes")
+    network.get_by_label("Kysyjälle (kieltävän vastauksen syy; ei koskaan terveystietoja)").fill(
+        "Soita minulle, sovitaan tapaaminen."
+    )
+    network.get_by_role("button", name="Vastaa").click()
+    expect(anna.locator("p.ok[role=status]")).to_have_text("Vastaus kirjattu; kysyjä näkee sen.")
+    expect(anna.locator("#network")).to_contain_text("kyllä, haluaisi")
+    anna.screenshot(path=SHOTS / "coordinator-candidate-request.png", full_page=True)
+
+    rekry.goto(f"{base}/ui/requests")
+    answered = rekry.locator("tbody tr", has_text=code)
+    expect(answered).to_contain_text("kyllä, haluaisi")
+    expect(answered).to_contain_text(name)
+    rekry.screenshot(path=SHOTS / "rekrypiste-requests.png", full_page=True)
+
+
+def test_the_work_ability_coordinator_hands_a_person_over_and_it_is_taken_over(server, browser):
+    base, _ = server
+    tiina = _login(browser, base, "tiina.tyokyky", "salasana-5")
+    tiina.locator("tbody tr td:first-child a").first.click()
+    person_url = tiina.url
+    tiina.get_by_text("Siirrä asiakas eteenpäin: yrityskoordinaattori").click()
+    tiina.get_by_label("Mitä hänen tarvitsee tietää").fill("Arvio valmis; valmis työnhakuun.")
+    tiina.get_by_role("button", name="Siirrä", exact=True).click()
+    expect(tiina.locator("p.ok[role=status]")).to_contain_text("Siirretty")
+    anna = _login(browser, base, "anna.koordinaattori", "salasana-1")
+    anna.goto(person_url)
+    network = anna.locator("#network")
+    expect(network).to_contain_text("Arvio valmis; valmis työnhakuun.")
+    network.get_by_role("button", name="Ota vastaan").click()
+    expect(anna.locator("p.ok[role=status]")).to_have_text("Otettu vastaan.")
+    expect(anna.locator("#network")).to_contain_text("Vastaanottanut anna.koordinaattori")

@@ -6,15 +6,23 @@ exist. Every read and write of a person's data writes an audit row in the same t
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from sqlalchemy import func, select
 
 from api.deps import SessionDep, User, require
-from api.models import Created, IdPath, JobseekerCreate, JobseekerPublic, PeoplePage, PersonExport
+from api.models import (
+    CaseloadPage,
+    Created,
+    IdPath,
+    JobseekerCreate,
+    JobseekerPublic,
+    PeoplePage,
+    PersonExport,
+)
 from api.security import Permission
-from api.services import people
+from api.services import caseload, people
 from api.services.context import request_context
 from api.storage.tables import (
     OutcomeEventRow,
@@ -38,6 +46,37 @@ def list_jobseekers(
 ) -> PeoplePage:
     ctx = request_context(request, session, user)
     return people.list_people(ctx, status=status, code=code, limit=limit, offset=offset)
+
+
+@router.get("/caseload", summary="My caseload: my people and what needs doing next")
+def my_caseload(
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.READ_JOBSEEKERS)],
+    scope: Annotated[
+        Literal["mine", "area"] | None,
+        Query(
+            description="mine: I am the responsible coordinator; area: everyone of my area. "
+            "By default mine, when I am responsible for anyone."
+        ),
+    ] = None,
+    text: Annotated[
+        str | None,
+        Query(min_length=1, max_length=120, description="Any part of the name or the code."),
+    ] = None,
+    status: JobseekerStatus | None = None,
+    sort: Literal["attention", "name", "code", "municipality", "status", "last_activity"] = (
+        "attention"
+    ),
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> CaseloadPage:
+    """Each person with their next steps, most urgent first: a six-month follow-up due, a
+    proposal unanswered for two weeks, a work trial running, capacities most hand-over tasks
+    demand not assessed, nothing recorded for four weeks."""
+    ctx = request_context(request, session, user)
+    return caseload.caseload(ctx, scope=scope, text=text, status=status, sort=sort, limit=limit,
+                             offset=offset)  # fmt: skip
 
 
 @router.post("", response_model=Created, status_code=201, summary="Add a jobseeker")

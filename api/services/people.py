@@ -24,11 +24,13 @@ from api.models import (
     StoredSuggestionPublic,
 )
 from api.security import Permission, allowed
+from api.services import candidate_requests, handoffs
 from api.services.context import Context
 from api.services.policy import reachable_person
 from api.storage import records, repository
 from api.storage.tables import (
     AuditRow,
+    CandidateRequestRow,
     JobseekerRow,
     OutcomeEventRow,
     OverrideRow,
@@ -125,12 +127,19 @@ def export_person(ctx: Context, jobseeker_id: int) -> PersonExport:
     overrides = session.scalars(
         select(OverrideRow).where(OverrideRow.suggestion_id.in_(suggestion_ids))
     ).all()
+    request_ids = session.scalars(
+        select(CandidateRequestRow.id).where(CandidateRequestRow.jobseeker_id == jobseeker_id)
+    ).all()
     about = (
         ((AuditRow.object_type == "jobseeker") & (AuditRow.object_id == str(jobseeker_id)))
         | ((AuditRow.object_type == "proposal") & AuditRow.object_id.in_(map(str, proposal_ids)))
         | (
             (AuditRow.object_type == "suggestion")
             & AuditRow.object_id.in_(map(str, suggestion_ids))
+        )
+        | (
+            (AuditRow.object_type == "candidate_request")
+            & AuditRow.object_id.in_(map(str, request_ids))
         )
     )
     accesses = [
@@ -139,6 +148,9 @@ def export_person(ctx: Context, jobseeker_id: int) -> PersonExport:
         for a in session.scalars(select(AuditRow).where(about).order_by(AuditRow.id))
     ]  # fmt: skip
     demographics = repository.get_demographics(session, jobseeker_id=jobseeker_id)
+    requests = (
+        candidate_requests.requests_in_view(ctx, jobseeker_id=jobseeker_id) if request_ids else []
+    )
     answer = PersonExport(
         jobseeker=public_person(session, person, with_identity=True),
         demographics=demographics,
@@ -149,6 +161,8 @@ def export_person(ctx: Context, jobseeker_id: int) -> PersonExport:
         suggestions=[_suggestion(s) for s in own],
         candidate_lists=[_suggestion(s) for s in appearances],
         overrides=[_override(o) for o in overrides],
+        handoffs=handoffs.handoffs_of_person(ctx, jobseeker_id),
+        candidate_requests=requests,
         accesses=accesses,
     )
     record(session, actor=ctx.actor.name, role=ctx.actor.role, action="export_jobseeker",

@@ -22,6 +22,7 @@ attempt is audited.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Protocol, TypeVar
 
 import numpy as np
 from sqlalchemy import select
@@ -41,6 +42,7 @@ __all__ = [
     "person_view",
     "reachable_person",
     "refuse",
+    "row_about_reachable_person",
     "sees_private_notes",
 ]
 
@@ -95,6 +97,27 @@ def reachable_person(ctx: Context, jobseeker_id: int) -> JobseekerRow:
         raise NotFoundError(message)
     if not _in_reach(ctx, row):
         raise refuse(ctx, "jobseeker", jobseeker_id, message)
+    return row
+
+
+class AboutAPerson(Protocol):
+    jobseeker_id: int
+
+
+Row = TypeVar("Row", bound=AboutAPerson)
+
+
+def row_about_reachable_person(ctx: Context, table: type[Row], row_id: int, what: str) -> Row:
+    """A stored row about one person (a hand-off, a candidate request), if the person is in
+    the actor's full reach; otherwise 404, as if no such row existed."""
+    message = f"no {what} with id {row_id}"
+    row = ctx.session.get(table, row_id)
+    if row is None:
+        raise NotFoundError(message)
+    try:
+        reachable_person(ctx, row.jobseeker_id)
+    except NotFoundError:
+        raise NotFoundError(message) from None
     return row
 
 

@@ -33,9 +33,11 @@ from features.schemas.proposal import TERMINAL, OutcomeKind
 from matching.verdict import engine_exclusions
 
 __all__ = [
+    "bundle_proposal",
     "override_suggestion",
     "proposals_of_person",
     "propose",
+    "propose_bundle",
     "read_proposal",
     "record_outcome",
 ]
@@ -43,10 +45,19 @@ __all__ = [
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-def _suggested_ids(row: SuggestionRow) -> set[int]:
-    """Every id a stored suggestion put forward (tasks, or people for candidate lists)."""
-    ids = {int(x) for x in row.results.get("ids", [])}
-    return ids | {int(x) for x in row.subject.get("task_ids", [])}
+def _put_forward(suggestion: SuggestionRow, person_id: int, code: str) -> set[int]:
+    """The tasks a stored suggestion put forward for this person: a list of theirs (tasks,
+    why-not, their tailored job), the tasks of a candidate list they are on, or their own
+    bundle in an employer's composition. Empty: it did not put them forward at all."""
+    if suggestion.kind == "compose_employer":
+        items = suggestion.results.get("items", [])
+        item = next((i for i in items if i.get("code") == code), None)
+        return {int(t) for t in item["task_ids"]} if item else set()
+    if suggestion.jobseeker_id == person_id:
+        return {int(x) for x in suggestion.results.get("ids", [])}
+    if person_id in {int(x) for x in suggestion.results.get("ids", [])}:
+        return {int(x) for x in suggestion.subject.get("task_ids", [])}
+    return set()
 
 
 def _suggestion_in_reach(ctx: Context, suggestion_id: int) -> SuggestionRow:
@@ -74,9 +85,7 @@ def propose(ctx: Context, body: ProposalCreate, *, via: str = "api") -> int:
     position = None
     if body.suggestion_id is not None:
         suggestion = _suggestion_in_reach(ctx, body.suggestion_id)
-        ids = _suggested_ids(suggestion)
-        about_person = suggestion.jobseeker_id == person.id or person.id in ids
-        if not about_person or not set(body.task_ids) <= ids:
+        if not set(body.task_ids) <= _put_forward(suggestion, person.id, person.code):
             raise InvalidInputError([FieldError(
                 "suggestion_id", "the suggestion did not put forward this person and these tasks"
             )])  # fmt: skip
@@ -129,6 +138,36 @@ def propose(ctx: Context, body: ProposalCreate, *, via: str = "api") -> int:
     )
     ctx.session.commit()
     return proposal_id
+
+
+def propose_bundle(
+    ctx: Context,
+    suggestion_id: int,
+    code: str,
+    *,
+    employer_id: int | None = None,
+    via: str = "web",
+) -> int:
+    """Record a composed tailored job — a person's own, or a candidate's in an employer's
+    composition (the printable proposal; ``employer_id`` its employer) — as one proposal
+    with every task of its bundle."""
+    suggestion = _suggestion_in_reach(ctx, suggestion_id)
+    person = person_by_code(ctx, code)
+    tasks = sorted(_put_forward(suggestion, person.id, person.code))
+    of_employer = employer_id is None or suggestion.subject.get("employer_id") == employer_id
+    if suggestion.kind not in ("compose", "compose_employer") or not tasks or not of_employer:
+        raise NotFoundError(f"no tailored job for {code} in suggestion {suggestion_id}")
+    body = ProposalCreate(jobseeker_code=person.code, task_ids=tasks, suggestion_id=suggestion_id)
+    return propose(ctx, body, via=via)
+
+
+def bundle_proposal(ctx: Context, code: str, task_ids: list[int]) -> ProposalPublic | None:
+    """The open proposal of this person for exactly these tasks, if there is one (without the
+    notes: employer-facing staff ask this too)."""
+    person = person_by_code(ctx, code)
+    wanted = sorted(task_ids)
+    found = next((p for p in _open_proposals(ctx, person.id) if sorted(p.task_ids) == wanted), None)
+    return None if found is None else _public(ctx, found.id, private=False)
 
 
 def _position(suggestion: SuggestionRow, person_id: int, task_ids: list[int]) -> int | None:

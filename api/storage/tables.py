@@ -423,6 +423,55 @@ class OverrideRow(Base):
     reason: Mapped[str] = mapped_column(Text)
 
 
+class HandoffRow(Base):
+    """A person handed from one coordinator to the other (work-ability ↔ company), with a
+    note, until the receiving side acknowledges it."""
+
+    __tablename__ = "handoff"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    jobseeker_id: Mapped[int] = mapped_column(
+        ForeignKey("jobseeker.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
+    from_user: Mapped[str] = mapped_column(String(64))
+    from_role: Mapped[str] = mapped_column(String(32))
+    to_role: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(Text)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class CandidateRequestRow(Base):
+    """A Rekrypiste worker asks a candidate's company coordinator: would your client want
+    this? No identity crosses to the asker until the coordinator says yes."""
+
+    __tablename__ = "candidate_request"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    jobseeker_id: Mapped[int] = mapped_column(
+        ForeignKey("jobseeker.id", ondelete="CASCADE"), index=True
+    )
+    task_ids: Mapped[list[int]] = mapped_column(JSON)
+    suggestion_id: Mapped[int | None] = mapped_column(
+        ForeignKey("suggestion.id", ondelete="SET NULL")
+    )
+    requested_by: Mapped[str] = mapped_column(String(64), index=True)
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
+    note: Mapped[str] = mapped_column(Text, default="")
+    answer: Mapped[str | None] = mapped_column(String(16))
+    """None (waiting), yes, no or discuss."""
+    answer_note: Mapped[str] = mapped_column(Text, default="")
+    answered_by: Mapped[str | None] = mapped_column(String(64))
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        CheckConstraint(
+            "answer IS NULL OR answer IN ('yes', 'no', 'discuss')", name="answer_known"
+        ),
+    )
+
+
 class DataVersionRow(Base):
     """One counter, bumped in every transaction that changes people or tasks: each service
     process rebuilds its in-memory match index when the counter has moved."""

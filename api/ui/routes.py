@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import anyio
 import yaml
@@ -33,8 +33,17 @@ from api.models import (
     NoteCreate,
     ProposalCreate,
 )
-from api.security import Permission, Role, allowed, hash_token
-from api.services import employers, evaluation, matching, people, proposals
+from api.security import COORDINATOR_ROLES, Permission, Role, allowed, hash_token
+from api.services import (
+    candidate_requests,
+    caseload,
+    employers,
+    evaluation,
+    handoffs,
+    matching,
+    people,
+    proposals,
+)
 from api.services import rulesets as ruleset_service
 from api.services.auth import LoginThrottledError, log_in
 from api.services.context import request_context
@@ -52,7 +61,7 @@ from api.storage.tables import (
 )
 from api.ui.csrf import PRESESSION, SESSION, CsrfError, check_csrf, csrf_token
 from api.ui.problems import FormField, Problem, form_problems, profile_problems, sheet_problems
-from api.ui.texts import LANGUAGES, group_name, metric_name, texts
+from api.ui.texts import LANGUAGES, group_name, metric_name, next_step_text, texts
 from features.catalogue import (
     ADJUSTMENTS,
     CHARACTERISTICS,
@@ -188,7 +197,10 @@ def csrf_refused(request: Request, err: CsrfError) -> HTMLResponse:
     return _page(request, "refused.html", None, status_code=403)
 
 
-PAGE_MESSAGES = frozenset({"overridden", "outcome", "saved", "reason_needed", "restored"})
+PAGE_MESSAGES = frozenset({
+    "overridden", "outcome", "saved", "reason_needed", "restored", "answered",
+    "answer_reason_needed", "handed_off", "handoff_note_needed", "taken_over",
+})  # fmt: skip
 """The notices a person's page shows after an action: a fixed set of keys into the UI's words,
 so that no address can make the page print a text of its own."""
 
@@ -293,19 +305,25 @@ def home(request: Request, session: SessionDep) -> RedirectResponse:
 def jobseekers_page(
     request: Request,
     session: SessionDep,
-    q: Annotated[str, Query(max_length=16)] = "",
+    q: Annotated[str, Query(max_length=120)] = "",
     status: str = "",
-    sort: str = "code",
+    sort: str = "attention",
+    scope: str = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
+    """The caseload ("Omat asiakkaat"): names, status and what needs doing next."""
     user = _user(request, session, Permission.READ_JOBSEEKERS)
     chosen = JobseekerStatus(status) if status in {s.value for s in JobseekerStatus} else None
-    sort = sort if sort in people.PEOPLE_SORTS else "code"
-    listed = people.list_people(request_context(request, session, user), status=chosen,
-                                code=q.strip() or None, limit=PAGE_SIZE,
-                                offset=(page - 1) * PAGE_SIZE, sort=sort)  # fmt: skip
+    sort = sort if sort in caseload.CASELOAD_SORTS else "attention"
+    ctx = request_context(request, session, user)
+    listed = caseload.caseload(ctx, scope=scope or None, text=q.strip() or None, status=chosen,
+                               sort=sort, limit=PAGE_SIZE,
+                               offset=(page - 1) * PAGE_SIZE)  # fmt: skip
+    lang = _lang(request)
+    steps = {r.id: [next_step_text(s, lang, ctx.now) for s in r.next_steps] for r in listed.data}
     return _page(request, "jobseekers.html", user, rows=listed.data, count=listed.count, q=q,
                  status=status, statuses=[s.value for s in JobseekerStatus], sort=sort,
+                 sorts=caseload.CASELOAD_SORTS, scope=listed.scope, steps=steps,
                  pager=_pager(request, page, listed.count))  # fmt: skip
 
 
@@ -385,9 +403,22 @@ def _jobseeker(
         ctx, jobseeker_id, PROPOSALS_PER_PAGE, (page - 1) * PROPOSALS_PER_PAGE
     )
     left_out = proposals.left_out_tasks(ctx, jobseeker_id)
-    task_ids = ([i.task_id for i in answer.items] + [t for p in history for t in p.task_ids]
-                + [x.task_id for x in left_out])  # fmt: skip
+    handed = handoffs.handoffs_of_person(ctx, jobseeker_id)
+    asked = (
+        candidate_requests.requests_in_view(ctx, jobseeker_id=jobseeker_id)
+        if allowed(user.role, Permission.READ_CANDIDATE_REQUESTS)
+        else []
+    )
+    task_ids = [
+        *(i.task_id for i in answer.items),
+        *(t for p in history for t in p.task_ids),
+        *(x.task_id for x in left_out),
+        *(t for r in asked for t in r.task_ids),
+    ]
+    other_role = next(r for r in COORDINATOR_ROLES if r is not user.role)
     return _page(request, "jobseeker.html", user, row=row, profile=profile,
+                 handoffs=handed, requests=asked, other_role=other_role.value,
+                 can_answer=allowed(user.role, Permission.ANSWER_CANDIDATE_REQUESTS),
                  capacities=_capacities(profile, _lang(request)), answer=answer,
                  left_out=left_out, left_out_ids={x.task_id for x in left_out},
                  titles=_task_titles(session, task_ids), proposals=history,
@@ -396,6 +427,8 @@ def _jobseeker(
                  next_steps={p.id: [k.value for k in next_steps([e.kind for e in p.events])]
                              for p in history},
                  decline_reasons=[r.value for r in DeclineReason],
+                 can_override=allowed(user.role, Permission.OVERRIDE),
+                 can_propose=allowed(user.role, Permission.PROPOSE),
                  message=message if message in PAGE_MESSAGES else "",
                  outcome_error=outcome_error, status_code=status_code)  # fmt: skip
 
@@ -627,9 +660,34 @@ def person_compose_page(
     row = reachable_person(ctx, jobseeker_id)
     answer = matching.compose_job_for_person(ctx, jobseeker_id, radius_km=radius_km)
     bundle = answer.bundle
+    proposed = (
+        proposals.bundle_proposal(ctx, row.code, bundle["task_ids"]) if bundle["task_ids"] else None
+    )
     return _page(request, "person_compose.html", user, row=row, answer=answer, bundle=bundle,
                  titles=_task_titles(session, bundle["task_ids"]), radius_km=radius_km,
-                 adjustments=ADJUSTMENTS)  # fmt: skip
+                 adjustments=ADJUSTMENTS, proposed=proposed,
+                 can_propose=allowed(user.role, Permission.PROPOSE))  # fmt: skip
+
+
+@router.post("/jobseekers/{jobseeker_id}/compose/propose")
+def propose_tailored_job(
+    jobseeker_id: int,
+    request: Request,
+    session: SessionDep,
+    suggestion_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
+    radius_km: Annotated[float, Form(gt=0, le=200)] = 25.0,
+) -> RedirectResponse:
+    """The person's tailored job, recorded as one proposal with all its tasks."""
+    user = _user(request, session, Permission.PROPOSE)
+    ctx = request_context(request, session, user)
+    row = reachable_person(ctx, jobseeker_id)
+    try:
+        proposals.propose_bundle(ctx, suggestion_id, row.code, via="web")
+    except ConflictError:  # pressed twice: the first one stands
+        session.rollback()
+    return RedirectResponse(
+        f"/ui/jobseekers/{jobseeker_id}/compose?radius_km={radius_km:g}", status_code=303
+    )
 
 
 @router.get("/jobseekers/{jobseeker_id}/why-not")
@@ -1205,7 +1263,7 @@ def candidates_page(
     title = _task_titles(session, [task_id]).get(task_id, {"title": "", "employer": ""})
     return _page(request, "candidates.html", user, employer=employer, employer_id=employer_id,
                  answer=answer, title=title, task_id=task_id, adjustments=ADJUSTMENTS, first=first,
-                 shown=shown,
+                 shown=shown, can_request=allowed(user.role, Permission.REQUEST_CANDIDATES),
                  pager=pager)  # fmt: skip
 
 
@@ -1232,16 +1290,36 @@ def printable_proposal(
     """One page for the employer: tasks, hours, schedule, adjustments and supports — no
     health details, no name. Printed from the stored composition, never recomputed."""
     user = _user(request, session, Permission.COMPOSE)
+    ctx = request_context(request, session, user)
     employer = repository.get_employer(session, employer_id=employer_id)
-    chosen = matching.stored_employer_bundle(request_context(request, session, user),
-                                             employer_id, suggestion, code)  # fmt: skip
+    chosen = matching.stored_employer_bundle(ctx, employer_id, suggestion, code)
     tasks = {
         r.id: r for r in session.scalars(select(TaskRow).where(TaskRow.id.in_(chosen["task_ids"])))
     }
+    proposed = proposals.bundle_proposal(ctx, code, chosen["task_ids"])
     return _page(request, "proposal.html", user, employer=employer, employer_id=employer_id,
-                 item=chosen,
+                 item=chosen, suggestion_id=suggestion, proposed=proposed,
                  tasks=[tasks[t] for t in chosen["task_ids"]], adjustments=ADJUSTMENTS,
                  today=datetime.now(UTC).date())  # fmt: skip
+
+
+@router.post("/employers/{employer_id}/proposal")
+def record_printable_proposal(
+    employer_id: int,
+    request: Request,
+    session: SessionDep,
+    code: Annotated[str, Form(max_length=16)],
+    suggestion: Annotated[int, Form(ge=1, le=2_147_483_647)],
+) -> RedirectResponse:
+    """The printable proposal, recorded as a proposal of the candidate for every task of it."""
+    user = _user(request, session, Permission.PROPOSE)
+    ctx = request_context(request, session, user)
+    try:
+        proposals.propose_bundle(ctx, suggestion, code, employer_id=employer_id, via="web")
+    except ConflictError:  # pressed twice: the first one stands
+        session.rollback()
+    query = urlencode({"code": code, "suggestion": suggestion})
+    return RedirectResponse(f"/ui/employers/{employer_id}/proposal?{query}", status_code=303)
 
 
 def login_redirect(request: Request, _err: LoginRequiredError) -> RedirectResponse:

@@ -7,10 +7,21 @@ key is data. Every text is an English msgid translated by the gettext catalogues
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import datetime
 
-from features.i18n import LANGUAGES, N_, gettext_for
+from api.models import NextStepPublic
+from features.catalogue import CHARACTERISTICS
+from features.i18n import LANGUAGES, N_, date_text, gettext_for
 
-__all__ = ["LANGUAGES", "TEXTS", "group_name", "metric_name", "texts"]
+__all__ = [
+    "LANGUAGES",
+    "NEXT_STEPS",
+    "TEXTS",
+    "group_name",
+    "metric_name",
+    "next_step_text",
+    "texts",
+]
 
 TEXTS: dict[str, str] = {
     "active": N_("active"),
@@ -33,6 +44,26 @@ TEXTS: dict[str, str] = {
     "core": N_("core"),
     "overridden": N_("The override and its reason are recorded."),
     "outcome": N_("Step recorded."),
+    "answered": N_("Answer recorded; the asker sees it."),
+    "answer_reason_needed": N_(
+        "A no needs its reason for the asker (3 characters at least); nothing was recorded."
+    ),
+    "handed_off": N_("Handed over; the other coordinator sees it on their caseload."),
+    "handoff_note_needed": N_(
+        "Say in a few words what they need to know (3 characters at least); nothing was recorded."
+    ),
+    "taken_over": N_("Taken over."),
+    "request_asked": N_("Asked; the candidate's coordinator sees the question on their caseload."),
+    "request_already_asked": N_("This was already asked and is waiting for an answer."),
+    "answer_yes": N_("yes, they would want it"),
+    "answer_no": N_("no"),
+    "answer_discuss": N_("needs to be discussed"),
+    "order_attention": N_("most urgent first"),
+    "order_name": N_("by name"),
+    "order_code": N_("by code"),
+    "order_municipality": N_("by municipality"),
+    "order_status": N_("by status"),
+    "order_last_activity": N_("longest without news first"),
     "sort_name": N_("name"),
     "sort_municipality": N_("municipality"),
     "sort_industry": N_("industry"),
@@ -177,3 +208,28 @@ def metric_name(code: str, lang: str) -> str:
 def group_name(code: str, lang: str) -> str:
     message = GROUP_NAMES.get(code)
     return gettext_for(lang)(message) if message else code.replace("-", "–")
+
+
+NEXT_STEPS: dict[str, str] = {
+    "follow_up_due": N_("Six-month follow-up due (hired on %(date)s)"),
+    "candidate_request": N_("Rekrypiste asks whether they would want a job (since %(date)s)"),
+    "handoff": N_("Handed over to you on %(date)s: take it over"),
+    "answer_overdue": N_("No answer to proposal no. %(number)s for %(days)s days"),
+    "waiting_answer": N_("Proposal no. %(number)s waits for an answer (since %(date)s)"),
+    "trial_running": N_("Work trial running since %(date)s"),
+    "assess": N_("Assess: %(names)s"),
+    "no_activity": N_("Nothing recorded since %(date)s"),
+}
+"""A caseload's next steps (``features.caseload.Step``) in words."""
+
+
+def next_step_text(step: NextStepPublic, lang: str, now: datetime) -> str:
+    """One of a caseload's next steps in ``lang``."""
+    since = step.since
+    values = {
+        "date": date_text(since.date(), lang) if since else "",
+        "days": (now - since).days if since else 0,
+        "number": step.about_id or "",
+        "names": ", ".join(CHARACTERISTICS[c].name(lang) for c in step.characteristics),
+    }
+    return gettext_for(lang)(NEXT_STEPS[step.step]) % values

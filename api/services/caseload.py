@@ -1,0 +1,180 @@
+"""A coordinator's caseload: the people they are responsible for (or everyone of their area),
+found by name or code, each with what needs doing next — one query per table, the next steps
+worked out by :mod:`features.caseload`; audited like any list of people."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import ColumnElement, ScalarSelect, func, or_, select
+
+from api.audit import record
+from api.models import CaseloadPage, CaseloadRow, NextStepPublic
+from api.security import Permission, Role, allowed
+from api.services.context import Context
+from api.storage.tables import (
+    CandidateRequestRow,
+    HandoffRow,
+    IdentityRow,
+    JobseekerRow,
+    OutcomeEventRow,
+    ProposalRow,
+)
+from features.caseload import NextStep, Step, attention, important_characteristics, next_steps
+from features.catalogue import CHARACTERISTIC_IDS
+from features.schemas import JobseekerStatus
+from features.schemas.proposal import TERMINAL
+
+__all__ = ["CASELOAD_SORTS", "SCOPES", "caseload"]
+
+CASELOAD_SORTS = ("attention", "name", "code", "municipality", "status", "last_activity")
+SCOPES = ("mine", "area")
+
+
+def _responsible(ctx: Context) -> ColumnElement[bool]:
+    column = (
+        JobseekerRow.work_ability_coordinator
+        if ctx.actor.role is Role.WORK_ABILITY_COORDINATOR
+        else JobseekerRow.coordinator
+    )
+    return column == ctx.actor.name
+
+
+def caseload(
+    ctx: Context,
+    *,
+    scope: str | None = None,
+    text: str | None = None,
+    status: JobseekerStatus | None = None,
+    sort: str = "attention",
+    limit: int = 50,
+    offset: int = 0,
+) -> CaseloadPage:
+    """The actor's people with their next steps. ``scope``: ``mine`` (they are the
+    responsible coordinator of their kind) or ``area``; by default ``mine`` when they are
+    responsible for anyone. ``text``: any part of the name or the code."""
+    session = ctx.session
+    area = JobseekerRow.area == ctx.actor.area  # no area: nobody (NULL matches no row)
+    if scope not in SCOPES:
+        mine = session.scalar(
+            select(func.count()).select_from(JobseekerRow).where(area, _responsible(ctx))
+        )
+        scope = "mine" if mine else "area"
+    where = [area] + ([_responsible(ctx)] if scope == "mine" else [])
+    if status is not None:
+        where.append(JobseekerRow.status == status.value)
+    if text:
+        pattern = f"%{text.strip().lower()}%"
+        where.append(or_(func.lower(JobseekerRow.code).like(pattern),
+                         func.lower(IdentityRow.name).like(pattern)))  # fmt: skip
+    people = session.execute(
+        select(JobseekerRow, IdentityRow.name)
+        .outerjoin(IdentityRow, IdentityRow.jobseeker_id == JobseekerRow.id)
+        .where(*where)
+    ).all()
+    ids = [row.id for row, _ in people]
+    chosen = select(JobseekerRow.id).outerjoin(IdentityRow).where(*where).scalar_subquery()
+    proposals = pd.DataFrame(
+        session.execute(
+            select(ProposalRow.id, ProposalRow.jobseeker_id, ProposalRow.proposed_at).where(
+                ProposalRow.jobseeker_id.in_(chosen)
+            )
+        ).all(),
+        columns=["proposal_id", "person_id", "proposed_at"],
+    )
+    events = pd.DataFrame(
+        session.execute(
+            select(OutcomeEventRow.proposal_id, OutcomeEventRow.kind, OutcomeEventRow.at)
+            .join(ProposalRow, ProposalRow.id == OutcomeEventRow.proposal_id)
+            .where(ProposalRow.jobseeker_id.in_(chosen))
+        ).all(),
+        columns=["proposal_id", "kind", "at"],
+    )
+    last = {row.id: max(row.created_at, row.updated_at) for row, _ in people}
+    for frame, column in ((proposals, "proposed_at"), (events.merge(proposals), "at")):
+        for person, at in frame.groupby("person_id")[column].max().items():
+            last[int(person)] = max(last[int(person)], at.to_pydatetime())
+    steps = next_steps(proposals, events, last, _unassessed(ctx, ids), ctx.now,
+                       _waiting_for_me(ctx, chosen))  # fmt: skip
+    ended = set(events.loc[events["kind"].isin({k.value for k in TERMINAL}), "proposal_id"])
+    open_counts = proposals[~proposals["proposal_id"].isin(ended)].groupby("person_id").size()
+    rows = [
+        CaseloadRow(
+            id=row.id,
+            code=row.code,
+            name=name,
+            municipality=row.municipality,
+            status=row.status,
+            consent_to_matching=row.consent_given_at is not None
+            and row.consent_withdrawn_at is None,
+            coordinator=row.coordinator,
+            work_ability_coordinator=row.work_ability_coordinator,
+            open_proposals=int(open_counts.get(row.id, 0)),
+            last_activity=last[row.id],
+            attention=attention(steps[row.id]),
+            next_steps=[_public(s) for s in steps[row.id]],
+        )
+        for row, name in people
+    ]
+    rows.sort(key=_ORDER.get(sort, _ORDER["attention"]))
+    page = rows[offset : offset + limit]
+    details = {"ids": [r.id for r in page], "view": "caseload"}
+    record(session, actor=ctx.actor.name, role=ctx.actor.role, action="list_jobseekers",
+           object_type="jobseeker", details=details)  # fmt: skip
+    session.commit()
+    return CaseloadPage(data=page, count=len(rows), scope=scope)
+
+
+_ORDER = {
+    "attention": lambda r: (-r.attention, r.last_activity, r.code),
+    "name": lambda r: ((r.name or "").casefold(), r.code),
+    "code": lambda r: (r.code,),
+    "municipality": lambda r: (r.municipality, r.code),
+    "status": lambda r: (r.status.value, r.code),
+    "last_activity": lambda r: (r.last_activity, r.code),
+}
+"""Ties by code, so paging stays consistent."""
+
+
+def _public(step: NextStep) -> NextStepPublic:
+    return NextStepPublic(step=step.step.value, since=step.since, about_id=step.about_id,
+                          characteristics=list(step.characteristics))  # fmt: skip
+
+
+def _waiting_for_me(
+    ctx: Context, chosen: ScalarSelect[int]
+) -> list[tuple[Step, int, int, datetime]]:
+    """Candidate requests the company coordinator is to answer; hand-offs to the actor's role
+    not taken over yet."""
+    waiting: list[tuple[Step, int, int, datetime]] = []
+    if allowed(ctx.actor.role, Permission.ANSWER_CANDIDATE_REQUESTS):
+        asked = ctx.session.execute(
+            select(CandidateRequestRow.jobseeker_id, CandidateRequestRow.id,
+                   CandidateRequestRow.requested_at)
+            .where(CandidateRequestRow.jobseeker_id.in_(chosen),
+                   CandidateRequestRow.answer.is_(None))
+        ).all()  # fmt: skip
+        waiting += [(Step.CANDIDATE_REQUEST, p, i, at) for p, i, at in asked]
+    handed = ctx.session.execute(
+        select(HandoffRow.jobseeker_id, HandoffRow.id, HandoffRow.at)
+        .where(HandoffRow.jobseeker_id.in_(chosen), HandoffRow.to_role == ctx.actor.role.value,
+               HandoffRow.acknowledged_at.is_(None))
+    ).all()  # fmt: skip
+    return waiting + [(Step.HANDOFF, p, i, at) for p, i, at in handed]
+
+
+def _unassessed(ctx: Context, ids: list[int]) -> dict[int, list[str]]:
+    """Each person's unassessed capacities among those most hand-over tasks demand."""
+    index = ctx.index.get(ctx.session)
+    important = important_characteristics(index.tasks.demand, index.tasks.hand_over)
+    rows = [index.people.row_of.get(i) for i in ids]
+    known = [(i, r) for i, r in zip(ids, rows, strict=True) if r is not None]
+    if not known:
+        return {}
+    missing = np.isnan(index.people.capacity[[r for _, r in known]]) & important
+    return {
+        i: [CHARACTERISTIC_IDS[c] for c in np.flatnonzero(missing[k])]
+        for k, (i, _) in enumerate(known)
+    }

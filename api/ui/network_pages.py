@@ -1,0 +1,123 @@
+"""Web pages for the network around a match: a Rekrypiste worker asks a candidate's
+coordinator, the coordinator answers on the person's page; the two coordinators hand a person
+to each other. Each handler validates, calls one application service and redirects."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import ValidationError
+
+from api.deps import SessionDep
+from api.models import CandidateRequestAnswer, CandidateRequestCreate, HandoffCreate
+from api.security import Permission
+from api.services import candidate_requests, handoffs
+from api.services.context import request_context
+from api.ui.csrf import check_csrf
+from api.ui.routes import _page, _task_titles, _user
+from features.errors import ConflictError, InvalidInputError
+
+__all__ = ["REQUEST_MESSAGES", "router"]
+
+router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(check_csrf)])
+
+REQUEST_MESSAGES = frozenset({"asked", "already_asked"})
+"""The notices the requests page shows after an action (a fixed set of keys)."""
+
+
+def _person_page(jobseeker_id: int, message: str) -> RedirectResponse:
+    query = urlencode({"message": message})
+    return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?{query}#network", status_code=303)
+
+
+@router.post("/candidate-requests")
+def ask(
+    request: Request,
+    session: SessionDep,
+    code: Annotated[str, Form(max_length=16)],
+    task_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
+    suggestion_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> RedirectResponse:
+    user = _user(request, session, Permission.REQUEST_CANDIDATES)
+    ctx = request_context(request, session, user)
+    body = CandidateRequestCreate(jobseeker_code=code, task_ids=[task_id],
+                                  suggestion_id=suggestion_id, note=note.strip())  # fmt: skip
+    try:
+        candidate_requests.ask(ctx, body)
+    except ConflictError:
+        session.rollback()
+        return RedirectResponse("/ui/requests?message=already_asked", status_code=303)
+    return RedirectResponse("/ui/requests?message=asked", status_code=303)
+
+
+@router.get("/requests", response_class=HTMLResponse)
+def requests_page(request: Request, session: SessionDep, message: str = "") -> HTMLResponse:
+    """A Rekrypiste worker's own requests, or the requests about a coordinator's area's
+    people, newest first, each with its age and answer."""
+    user = _user(request, session, Permission.READ_CANDIDATE_REQUESTS)
+    ctx = request_context(request, session, user)
+    rows = candidate_requests.requests_in_view(ctx)
+    titles = _task_titles(session, sorted({t for r in rows for t in r.task_ids}))
+    people = candidate_requests.people_of(ctx, rows)
+    return _page(request, "requests.html", user, rows=rows, titles=titles, people=people,
+                 message=message if message in REQUEST_MESSAGES else "")  # fmt: skip
+
+
+@router.post("/candidate-requests/{request_id}/answer")
+def answer(
+    request_id: int,
+    request: Request,
+    session: SessionDep,
+    jobseeker_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
+    choice: Annotated[str, Form(max_length=16)],
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> RedirectResponse:
+    user = _user(request, session, Permission.ANSWER_CANDIDATE_REQUESTS)
+    ctx = request_context(request, session, user)
+    try:
+        body = CandidateRequestAnswer.model_validate({"answer": choice, "note": note.strip()})
+    except ValidationError:
+        return _person_page(jobseeker_id, "answer_reason_needed")
+    try:
+        candidate_requests.answer(ctx, request_id, body)
+    except ConflictError:
+        session.rollback()
+    return _person_page(jobseeker_id, "answered")
+
+
+@router.post("/jobseekers/{jobseeker_id}/handoffs")
+def hand_off(
+    jobseeker_id: int,
+    request: Request,
+    session: SessionDep,
+    to_role: Annotated[str, Form(max_length=32)],
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> RedirectResponse:
+    user = _user(request, session, Permission.HAND_OFF)
+    ctx = request_context(request, session, user)
+    try:
+        body = HandoffCreate.model_validate({"to_role": to_role, "note": note.strip()})
+        handoffs.hand_off(ctx, jobseeker_id, body)
+    except (ValidationError, InvalidInputError):
+        session.rollback()
+        return _person_page(jobseeker_id, "handoff_note_needed")
+    return _person_page(jobseeker_id, "handed_off")
+
+
+@router.post("/handoffs/{handoff_id}/acknowledge")
+def acknowledge(
+    handoff_id: int,
+    request: Request,
+    session: SessionDep,
+    jobseeker_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
+) -> RedirectResponse:
+    user = _user(request, session, Permission.HAND_OFF)
+    try:
+        handoffs.acknowledge(request_context(request, session, user), handoff_id)
+    except ConflictError:
+        session.rollback()
+    return _person_page(jobseeker_id, "taken_over")

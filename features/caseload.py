@@ -1,0 +1,132 @@
+"""The coordinator's caseload at a glance: for each person, what needs doing next — worked out
+from their proposals and what followed, the last thing recorded about them, and the
+assessments their matching would need. Plain functions over frames; no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+import numpy as np
+import pandas as pd
+
+from features.schemas.proposal import SIX_MONTHS, OutcomeKind
+
+__all__ = [
+    "ANSWER_OVERDUE",
+    "QUIET",
+    "NextStep",
+    "Step",
+    "attention",
+    "important_characteristics",
+    "next_steps",
+]
+
+ANSWER_OVERDUE = timedelta(days=14)
+"""A proposal unanswered this long is chased."""
+QUIET = timedelta(weeks=4)
+"""Nothing recorded about a person for this long: time to get in touch."""
+IMPORTANT_SHARE = 0.5
+"""A characteristic matters for matching when at least this share of hand-over tasks demand
+it: a person without its assessment cannot be judged for most of them."""
+
+
+class Step(StrEnum):
+    """What needs doing, most urgent first."""
+
+    FOLLOW_UP_DUE = "follow_up_due"
+    """Hired six months ago or more, and the six-month follow-up is not recorded."""
+    CANDIDATE_REQUEST = "candidate_request"
+    """A Rekrypiste worker asks whether the person would want a task: not answered yet."""
+    HANDOFF = "handoff"
+    """The other coordinator handed the person over: not taken over yet."""
+    ANSWER_OVERDUE = "answer_overdue"
+    """A proposal has waited for an answer longer than :data:`ANSWER_OVERDUE`."""
+    WAITING_ANSWER = "waiting_answer"
+    TRIAL_RUNNING = "trial_running"
+    ASSESS = "assess"
+    """Capacities that matter for most hand-over tasks are not assessed."""
+    NO_ACTIVITY = "no_activity"
+
+
+_URGENCY = {step: len(Step) - i for i, step in enumerate(Step)}
+_TRIAL = {OutcomeKind.WORK_TRIAL_STARTED.value, OutcomeKind.WORK_TRIAL_EXTENDED.value}
+_FOLLOWED_UP = {OutcomeKind.EMPLOYED_6_MONTHS.value, OutcomeKind.ENDED.value}
+
+
+@dataclass(frozen=True)
+class NextStep:
+    step: Step
+    since: datetime | None = None
+    """When it began: the proposal, the trial, the hire, the request, the last thing recorded."""
+    about_id: int | None = None
+    """The proposal, candidate request or hand-off it is about."""
+    characteristics: tuple[str, ...] = field(default=())
+
+
+def important_characteristics(demand: np.ndarray, hand_over: np.ndarray) -> np.ndarray:
+    """bool (n_characteristics,): demanded (level 1 or more) by at least
+    :data:`IMPORTANT_SHARE` of the hand-over tasks. ``demand``: float (m, n), NaN unknown."""
+    rows = demand[hand_over]
+    if len(rows) == 0:
+        return np.zeros(demand.shape[1], dtype=bool)
+    demanded = np.nan_to_num(rows, nan=0.0) >= 1
+    return demanded.mean(axis=0) >= IMPORTANT_SHARE
+
+
+def next_steps(
+    proposals: pd.DataFrame,
+    events: pd.DataFrame,
+    last_activity: Mapping[int, datetime],
+    unassessed: Mapping[int, Iterable[str]],
+    now: datetime,
+    waiting_for_me: Iterable[tuple[Step, int, int, datetime]] = (),
+) -> dict[int, list[NextStep]]:
+    """Each person's next steps, most urgent first.
+
+    ``proposals``: proposal_id, person_id, proposed_at. ``events``: proposal_id, kind, at.
+    ``last_activity``: person → the last thing recorded about them (every person of the
+    caseload is a key). ``unassessed``: person → the important characteristics they lack.
+    ``waiting_for_me``: (step, person, id, since) of what others ask of this coordinator —
+    candidate requests to answer, hand-offs to take over."""
+    steps: dict[int, list[NextStep]] = {person: [] for person in last_activity}
+    by_proposal = {
+        pid: group.sort_values("at") for pid, group in events.groupby("proposal_id", sort=False)
+    }
+    for row in proposals.itertuples(index=False):
+        person, pid = int(row.person_id), int(row.proposal_id)
+        if person not in steps:
+            continue
+        happened = by_proposal.get(pid)
+        if happened is None or happened.empty:
+            late = now - row.proposed_at >= ANSWER_OVERDUE
+            step = Step.ANSWER_OVERDUE if late else Step.WAITING_ANSWER
+            steps[person].append(NextStep(step, row.proposed_at, pid))
+            continue
+        last = happened.iloc[-1]
+        kinds = set(happened["kind"])
+        if last["kind"] in _TRIAL:
+            steps[person].append(NextStep(Step.TRIAL_RUNNING, last["at"], pid))
+        hired = happened[happened["kind"] == OutcomeKind.HIRED.value]
+        if len(hired) and not kinds & _FOLLOWED_UP and now - hired["at"].iloc[0] >= SIX_MONTHS:
+            steps[person].append(NextStep(Step.FOLLOW_UP_DUE, hired["at"].iloc[0], pid))
+    for step, person, about, since in waiting_for_me:
+        if person in steps:
+            steps[person].append(NextStep(step, since, about))
+    for person, names in unassessed.items():
+        if person in steps and (names := tuple(names)):
+            steps[person].append(NextStep(Step.ASSESS, characteristics=names))
+    for person, at in last_activity.items():
+        if now - at >= QUIET:
+            steps[person].append(NextStep(Step.NO_ACTIVITY, at))
+    for found in steps.values():
+        # Most urgent first; of the same kind, the longest waiting first.
+        found.sort(key=lambda s: (-_URGENCY[s.step], s.since or now))
+    return steps
+
+
+def attention(steps: list[NextStep]) -> int:
+    """How urgent the person's most urgent step is (0: nothing to do): a caseload sorts by it."""
+    return max((_URGENCY[s.step] for s in steps if s.step is not Step.WAITING_ANSWER), default=0)

@@ -1,0 +1,101 @@
+"""Hand-offs between a person's two coordinators, and a Rekrypiste worker's candidate
+requests answered by the candidate's company coordinator."""
+
+from __future__ import annotations
+
+from tests.conftest import API_WORLD as WORLD
+from tests.test_api import audit_rows, auth
+
+
+def _caseload_steps(client, token, jid):
+    page = client.get("/jobseekers/caseload?scope=area&limit=200", headers=auth(token)).json()
+    (row,) = [r for r in page["data"] if r["id"] == jid]
+    return [s["step"] for s in row["next_steps"]]
+
+
+def test_a_hand_off_reaches_the_other_coordinator_who_takes_it_over(service):
+    client, tokens, _, mine, engine = service
+    jid = mine[0]
+    assessor, company = auth(tokens["work_ability"]), auth(tokens["coordinator"])
+    note = "Toimintakyky arvioitu; lääkärin rajoitus seisomiselle. Valmis työnhakuun."
+    own = client.post(f"/jobseekers/{jid}/handoffs",
+                      json={"to_role": "work_ability_coordinator", "note": note}, headers=assessor)  # fmt: skip
+    assert own.status_code == 422 and own.json()["errors"][0]["field"] == "to_role"
+    created = client.post(f"/jobseekers/{jid}/handoffs",
+                          json={"to_role": "company_coordinator", "note": note}, headers=assessor)  # fmt: skip
+    assert created.status_code == 201, created.text
+    hid = created.json()["id"]
+    assert "handoff" in _caseload_steps(client, tokens["coordinator"], jid)
+    assert "handoff" not in _caseload_steps(client, tokens["work_ability"], jid)
+    # Only the receiving kind of coordinator, of the person's area, takes it over.
+    assert client.post(f"/handoffs/{hid}/acknowledge", headers=assessor).status_code == 404
+    other = client.post(f"/handoffs/{hid}/acknowledge", headers=auth(tokens["other_area"]))
+    assert other.status_code == 404
+    rekry = client.post(f"/handoffs/{hid}/acknowledge", headers=auth(tokens["rekrypiste"]))
+    assert rekry.status_code == 403
+    taken = client.post(f"/handoffs/{hid}/acknowledge", headers=company)
+    assert taken.status_code == 200 and taken.json()["acknowledged_by"] == "coord"
+    assert client.post(f"/handoffs/{hid}/acknowledge", headers=company).status_code == 409
+    assert "handoff" not in _caseload_steps(client, tokens["coordinator"], jid)
+    listed = client.get(f"/jobseekers/{jid}/handoffs", headers=assessor).json()
+    assert [(h["id"], h["note"], h["from_user"]) for h in listed] == [(hid, note, "tyokyky")]
+    rows = audit_rows(engine, action="hand_off") + audit_rows(engine, action="acknowledge_handoff")
+    assert len(rows) == 2 and all(note not in str(r.details) for r in rows)
+
+
+def _candidate(client, token, codes):
+    """A code of ``codes`` the Rekrypiste worker is shown for a hand-over task, that task
+    and the candidate list."""
+    hand_over = WORLD.tables["task"].query("task_type == 'hand_over'")["id"]
+    for task in hand_over:
+        shown = client.post("/matches/candidates", json={"task_ids": [int(task)]},
+                            headers=auth(token)).json()  # fmt: skip
+        for item in shown["items"]:
+            if item["code"] in codes:
+                return item["code"], int(task), shown["suggestion_id"]
+    raise AssertionError("no hand-over task has a candidate of the area")
+
+
+def test_a_candidate_request_is_answered_and_only_a_yes_tells_the_name(service):
+    client, tokens, _, mine, engine = service
+    rekry, company = auth(tokens["rekrypiste"]), auth(tokens["coordinator"])
+    area = client.get("/jobseekers/caseload?scope=area&limit=200", headers=company).json()
+    code, task, suggestion = _candidate(client, tokens["rekrypiste"],
+                                        {r["code"] for r in area["data"]})  # fmt: skip
+    body = {"jobseeker_code": code, "task_ids": [task], "suggestion_id": suggestion,
+            "note": "Työnantaja toivoo aloitusta ensi kuussa."}  # fmt: skip
+    created = client.post("/candidate-requests", json=body, headers=rekry)
+    assert created.status_code == 201, created.text
+    rid = created.json()["id"]
+    assert client.post("/candidate-requests", json=body, headers=rekry).status_code == 409
+    unknown = client.post("/candidate-requests", json=body | {"jobseeker_code": "XX-NOBODY"},
+                          headers=rekry)  # fmt: skip
+    assert unknown.status_code == 404
+
+    (asked,) = client.get("/candidate-requests", headers=rekry).json()
+    assert asked["jobseeker_code"] == code and asked["name"] is None and asked["answer"] is None
+    waiting = client.get("/candidate-requests?waiting=true", headers=company).json()
+    (mine_to_answer,) = [r for r in waiting if r["id"] == rid]
+    assert mine_to_answer["name"], "the coordinator knows whom it is about"
+    person = next(r["id"] for r in client.get("/jobseekers/caseload?scope=area&limit=200",
+                  headers=company).json()["data"] if r["code"] == code)  # fmt: skip
+    assert "candidate_request" in _caseload_steps(client, tokens["coordinator"], person)
+
+    assert client.post(f"/candidate-requests/{rid}/answer", json={"answer": "yes"},
+                       headers=auth(tokens["work_ability"])).status_code == 403  # fmt: skip
+    assert client.post(f"/candidate-requests/{rid}/answer", json={"answer": "yes"},
+                       headers=auth(tokens["other_area"])).status_code == 404  # fmt: skip
+    no_reason = client.post(f"/candidate-requests/{rid}/answer", json={"answer": "no"},
+                            headers=company)  # fmt: skip
+    assert no_reason.status_code == 422
+    yes = client.post(f"/candidate-requests/{rid}/answer",
+                      json={"answer": "yes", "note": "Soita minulle, sovitaan tapaaminen."},
+                      headers=company)  # fmt: skip
+    assert yes.status_code == 200 and yes.json()["answer"] == "yes"
+    assert client.post(f"/candidate-requests/{rid}/answer", json={"answer": "discuss"},
+                       headers=company).status_code == 409  # fmt: skip
+    (answered,) = client.get("/candidate-requests", headers=rekry).json()
+    assert answered["name"] == mine_to_answer["name"] and answered["answered_by"] == "coord"
+    assert "candidate_request" not in _caseload_steps(client, tokens["coordinator"], person)
+    (row,) = audit_rows(engine, action="answer_candidate_request")
+    assert row.details == {"answer": "yes"}
