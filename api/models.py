@@ -19,7 +19,7 @@ from features.schemas import (
     Role,
 )
 from features.schemas.common import IndustryCode, SectorId, StrictModel, UtcDatetime
-from features.schemas.employer import ContactChannel
+from features.schemas.employer import ContactChannel, EmployerNeed, NetworkStatus
 from features.schemas.proposal import DeclineReason, OutcomeKind
 from matching.rules import RuleSet
 
@@ -286,6 +286,45 @@ class ComposeRequest(StrictModel):
 
 class EmployerCreate(StrictModel):
     employer: Employer
+
+
+class NeedCreate(EmployerNeed):
+    """A need taken down during the call; who took it down and when are the service's."""
+
+    owner: str | None = Field(
+        default=None,
+        max_length=64,
+        description="Whose it is (a user's name); by default whoever takes it down.",
+    )
+
+
+class NeedPublic(EmployerNeed):
+    id: int
+    employer_id: int
+    recorded_at: datetime
+    recorded_by: str
+    owner: str
+    status: Literal["open", "filled", "closed"]
+
+
+class NeedStatusChange(StrictModel):
+    status: Literal["open", "filled", "closed"]
+
+
+class NetworkStatusChange(StrictModel):
+    status: NetworkStatus
+
+
+class Funnel(BaseModel):
+    """The employer network as a funnel: how many employers have got at least this far (from
+    their current status: a status history is not kept), and how many hired through us."""
+
+    stages: dict[str, int] = Field(
+        description="contacted, interested, cooperating, hired_through_us — each at least "
+        "as far as the stage"
+    )
+    by_status: dict[str, int]
+    open_needs: dict[str, int] = Field(description="Open needs by kind.")
 
 
 class NoteCreate(StrictModel):

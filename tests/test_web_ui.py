@@ -177,6 +177,29 @@ def test_rekrypiste_takes_an_employer_call_through_to_a_printable_proposal(
     page.get_by_role("button", name="Lisää merkintä").click()
     expect(page.get_by_role("status")).to_have_text("Merkintä tallennettu.")
     expect(page.get_by_text("Soitto: tiskiä ja kuljetuksia on liikaa.")).to_be_visible()
+    # What the employer needs, taken down during the call: a mistake is named at its field,
+    # everything typed is kept.
+    page.get_by_text("Kirjaa tarve", exact=True).first.click()
+    page.get_by_label("Mitä työtä").fill("Ti")
+    page.get_by_label("Laji").select_option("hand_over")
+    page.get_by_label("Tunnit viikossa").last.fill("12")
+    page.get_by_label("Kiireellisyys").select_option("urgent")
+    page.get_by_label("Kenelle palataan ja miten").fill("Keittiöpäällikkö, 040 123 4567")
+    page.get_by_label("Seuraava yhteydenotto").fill("2026-12-15")
+    page.get_by_role("button", name="Kirjaa tarve").click()
+    expect(page.get_by_role("alert")).to_contain_text("Mitä työtä")
+    expect(page.get_by_label("Mitä työtä")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Tunnit viikossa").last).to_have_value("12")
+    expect(page.get_by_label("Kenelle palataan ja miten")).to_have_value(
+        "Keittiöpäällikkö, 040 123 4567"
+    )
+    page.get_by_label("Mitä työtä").fill("Tiskiä ja kuljetuksia aamuisin")
+    page.get_by_role("button", name="Kirjaa tarve").click()
+    expect(page.get_by_role("status")).to_have_text("Tarve kirjattu.")
+    needs = page.locator("#needs")
+    expect(needs).to_contain_text("luovutettavia tehtäviä · kiireellinen")
+    expect(needs).to_contain_text("Keittiöpäällikkö, 040 123 4567")
+    expect(page.get_by_label("Tila verkostossa")).to_have_value(re.compile("interested|partner"))
 
     bad = tmp_path / "bad.csv"
     bad.write_text("Rooli,Jotain\nKeittiö,x\n", encoding="utf-8")

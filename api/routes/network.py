@@ -1,6 +1,7 @@
-"""The network around a match: hand-offs between a person's two coordinators, and a Rekrypiste
-worker's candidate requests to a candidate's company coordinator. Validate, call one service
-function, format."""
+"""The network around a match: hand-offs between a person's two coordinators, a Rekrypiste
+worker's candidate requests to a candidate's company coordinator, and the employer's call
+(needs, status in the network, the analysts' funnel). Validate, call one service function,
+format."""
 
 from __future__ import annotations
 
@@ -14,12 +15,17 @@ from api.models import (
     CandidateRequestCreate,
     CandidateRequestPublic,
     Created,
+    Funnel,
     HandoffCreate,
     HandoffPublic,
     IdPath,
+    NeedCreate,
+    NeedPublic,
+    NeedStatusChange,
+    NetworkStatusChange,
 )
 from api.security import Permission
-from api.services import candidate_requests, handoffs
+from api.services import candidate_requests, employer_network, handoffs
 from api.services.context import request_context
 
 router = APIRouter(tags=["network"])
@@ -99,3 +105,76 @@ def answer_candidate_request(
 ) -> CandidateRequestPublic:
     ctx = request_context(request, session, user)
     return candidate_requests.answer(ctx, request_id, body)
+
+
+@router.post(
+    "/employers/{employer_id}/needs",
+    status_code=201,
+    tags=["employers"],
+    summary="Take down an employer's need during their call",
+)
+def record_need(
+    employer_id: IdPath,
+    body: NeedCreate,
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.WRITE_EMPLOYERS)],
+) -> Created:
+    ctx = request_context(request, session, user)
+    return Created(id=employer_network.record_need(ctx, employer_id, body))
+
+
+@router.get("/employers/{employer_id}/needs", tags=["employers"], summary="An employer's needs")
+def list_needs(
+    employer_id: IdPath,
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.READ_EMPLOYERS)],
+) -> list[NeedPublic]:
+    return employer_network.list_needs(request_context(request, session, user), employer_id)
+
+
+@router.put(
+    "/employers/{employer_id}/needs/{need_id}/status",
+    tags=["employers"],
+    summary="Mark a need filled or closed (or open again)",
+)
+def set_need_status(
+    employer_id: IdPath,
+    need_id: IdPath,
+    body: NeedStatusChange,
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.WRITE_EMPLOYERS)],
+) -> NeedPublic:
+    ctx = request_context(request, session, user)
+    return employer_network.set_need_status(ctx, employer_id, need_id, body.status)
+
+
+@router.put(
+    "/employers/{employer_id}/status",
+    status_code=204,
+    tags=["employers"],
+    summary="The employer's status in the network",
+)
+def set_network_status(
+    employer_id: IdPath,
+    body: NetworkStatusChange,
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.WRITE_EMPLOYERS)],
+) -> None:
+    employer_network.set_status(request_context(request, session, user), employer_id, body.status)
+
+
+@router.get(
+    "/network/funnel",
+    tags=["evaluations"],
+    summary="The employer network as a funnel (aggregates)",
+)
+def network_funnel(
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.EVALUATE)],
+) -> Funnel:
+    return employer_network.funnel(request_context(request, session, user))

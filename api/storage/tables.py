@@ -203,6 +203,30 @@ class CrmNoteRow(Base):
     needs: Mapped[list[str]] = mapped_column(JSON)
 
 
+class EmployerNeedRow(Base):
+    """A need taken down during an employer's call, with whom it belongs to and when to
+    contact them next."""
+
+    __tablename__ = "employer_need"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    employer_id: Mapped[int] = mapped_column(
+        ForeignKey("employer.id", ondelete="CASCADE"), index=True
+    )
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    owner: Mapped[str] = mapped_column(String(64), index=True)
+    work: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    hours_per_week: Mapped[float | None] = mapped_column(Float)
+    start: Mapped[date | None] = mapped_column(Date)
+    urgency: Mapped[str] = mapped_column(String(16))
+    contact_back: Mapped[str | None] = mapped_column(String(120))
+    next_contact: Mapped[date | None] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    """open, filled or closed"""
+
+
 class RoleRow(Base):
     __tablename__ = "role"
     # A spreadsheet names a role by its title, so an employer has each title once.

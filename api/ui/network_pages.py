@@ -4,21 +4,24 @@ to each other. Each handler validates, calls one application service and redirec
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from api.deps import SessionDep
-from api.models import CandidateRequestAnswer, CandidateRequestCreate, HandoffCreate
+from api.models import CandidateRequestAnswer, CandidateRequestCreate, HandoffCreate, NeedCreate
 from api.security import Permission
-from api.services import candidate_requests, handoffs
+from api.services import candidate_requests, employer_network, handoffs
 from api.services.context import request_context
 from api.ui.csrf import check_csrf
-from api.ui.routes import _page, _task_titles, _user
+from api.ui.problems import FormField, form_problems
+from api.ui.routes import _employer, _lang, _page, _task_titles, _user
 from features.errors import ConflictError, InvalidInputError
+from features.i18n import gettext_for
+from features.schemas.employer import NetworkStatus
 
 __all__ = ["REQUEST_MESSAGES", "router"]
 
@@ -121,3 +124,78 @@ def acknowledge(
     except ConflictError:
         session.rollback()
     return _person_page(jobseeker_id, "taken_over")
+
+
+def _need_fields(lang: str) -> dict[str, FormField]:
+    _ = gettext_for(lang)
+    return {
+        "work": FormField("need_work", _("What work")),
+        "kind": FormField("need_kind", _("Kind")),
+        "hours_per_week": FormField("need_hours", _("Hours a week")),
+        "start": FormField("need_start", _("From when")),
+        "urgency": FormField("need_urgency", _("Urgency")),
+        "contact_back": FormField("need_contact", _("Whom to contact back")),
+        "next_contact": FormField("need_next", _("Next contact")),
+    }
+
+
+@router.post("/employers/{employer_id}/needs", response_class=HTMLResponse)
+def record_need(
+    employer_id: int,
+    request: Request,
+    session: SessionDep,
+    work: Annotated[str, Form(max_length=4000)] = "",
+    kind: Annotated[str, Form(max_length=32)] = "",
+    hours: Annotated[str, Form(max_length=32)] = "",
+    start: Annotated[str, Form(max_length=32)] = "",
+    urgency: Annotated[str, Form(max_length=32)] = "normal",
+    contact_back: Annotated[str, Form(max_length=400)] = "",
+    next_contact: Annotated[str, Form(max_length=32)] = "",
+) -> Response:
+    """A need taken down during the call; a refused one keeps everything typed."""
+    user = _user(request, session, Permission.WRITE_EMPLOYERS)
+    sent = {
+        "work": work.strip(),
+        "kind": kind,
+        "hours_per_week": hours.strip() or None,
+        "start": start or None,
+        "urgency": urgency or "normal",
+        "contact_back": contact_back.strip() or None,
+        "next_contact": next_contact or None,
+    }
+    try:
+        body = NeedCreate.model_validate(sent)
+        employer_network.record_need(request_context(request, session, user), employer_id, body)
+    except (ValidationError, InvalidInputError) as err:
+        session.rollback()
+        problems = form_problems(err, _lang(request), _need_fields(_lang(request)))
+        return _employer(request, session, user, employer_id, need=sent, errors=problems,
+                         errors_about="need", status_code=422)  # fmt: skip
+    return RedirectResponse(f"/ui/employers/{employer_id}?message=need#needs", status_code=303)
+
+
+@router.post("/employers/{employer_id}/needs/{need_id}/status")
+def need_status(
+    employer_id: int,
+    need_id: int,
+    request: Request,
+    session: SessionDep,
+    status: Annotated[Literal["open", "filled", "closed"], Form()],
+) -> RedirectResponse:
+    user = _user(request, session, Permission.WRITE_EMPLOYERS)
+    ctx = request_context(request, session, user)
+    employer_network.set_need_status(ctx, employer_id, need_id, status)
+    return RedirectResponse(f"/ui/employers/{employer_id}?message=need_status#needs",
+                            status_code=303)  # fmt: skip
+
+
+@router.post("/employers/{employer_id}/status")
+def network_status(
+    employer_id: int,
+    request: Request,
+    session: SessionDep,
+    status: Annotated[NetworkStatus, Form()],
+) -> RedirectResponse:
+    user = _user(request, session, Permission.WRITE_EMPLOYERS)
+    employer_network.set_status(request_context(request, session, user), employer_id, status)
+    return RedirectResponse(f"/ui/employers/{employer_id}?message=status", status_code=303)

@@ -37,6 +37,7 @@ from api.security import COORDINATOR_ROLES, Permission, Role, allowed, hash_toke
 from api.services import (
     candidate_requests,
     caseload,
+    employer_network,
     employers,
     evaluation,
     handoffs,
@@ -83,7 +84,7 @@ from features.errors import ConflictError, InvalidInputError, NotFoundError, Tas
 from features.i18n import date_text, datetime_text, gettext_for, pgettext_for, translations
 from features.numbers import number
 from features.schemas import JobseekerProfile, JobseekerStatus, OutcomeEvent
-from features.schemas.employer import ContactChannel, Employer
+from features.schemas.employer import ContactChannel, Employer, NeedKind, NetworkStatus, Urgency
 from features.schemas.employer import Role as JobRole
 from features.schemas.jobseeker import CapacitySource
 from features.schemas.proposal import DeclineReason, next_steps
@@ -794,7 +795,12 @@ def _rulesets(
         ).all())  # fmt: skip
 
     listed = ruleset_service.list_rulesets(session)
-    return _page(request, "rulesets.html", user, rows=listed.data,
+    funnel = (
+        employer_network.funnel(request_context(request, session, user))
+        if allowed(user.role, Permission.EVALUATE)
+        else None
+    )
+    return _page(request, "rulesets.html", user, rows=listed.data, funnel=funnel,
                  active=next((r.version for r in listed.data if r.active), None),
                  requests=recent("request_activation"), activations=recent("activate_ruleset"),
                  message=message if message in ("requested", "activated", "created") else "",
@@ -1049,8 +1055,11 @@ def _employer(
 ) -> HTMLResponse:
     employer = repository.get_employer(session, employer_id=employer_id)
     roles = repository.list_employer_tasks(session, employer_id=employer_id)
+    needs = employer_network.list_needs(request_context(request, session, user), employer_id)
     return _page(request, "employer.html", user, employer=employer, employer_id=employer_id,
-                 roles=roles, channels=[c.value for c in ContactChannel],
+                 roles=roles, channels=[c.value for c in ContactChannel], needs=needs,
+                 need_kinds=[k.value for k in NeedKind], urgencies=[u.value for u in Urgency],
+                 network_statuses=[s.value for s in NetworkStatus],
                  can_write=allowed(user.role, Permission.WRITE_EMPLOYERS), **context)  # fmt: skip
 
 

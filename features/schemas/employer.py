@@ -32,11 +32,14 @@ __all__ = [
     "ContactPerson",
     "CrmNote",
     "Employer",
+    "EmployerNeed",
     "Frequency",
+    "NeedKind",
     "NetworkStatus",
     "Role",
     "Task",
     "TaskType",
+    "Urgency",
 ]
 
 
@@ -57,11 +60,44 @@ class ContactPerson(StrictModel):
 
 
 class NetworkStatus(StrEnum):
+    """Where the employer is in the services' network: the funnel runs contacted →
+    interested → partner (cooperating) → hired through us; paused is a dormant partner."""
+
     PROSPECT = "prospect"
     CONTACTED = "contacted"
+    INTERESTED = "interested"
     PARTNER = "partner"
     PAUSED = "paused"
     DECLINED = "declined"
+
+
+class NeedKind(StrEnum):
+    """What the employer has: an ordinary vacancy, a seasonal one, or tasks to hand over (a
+    Ratko workshop's material)."""
+
+    VACANCY = "vacancy"
+    SEASONAL = "seasonal"
+    HAND_OVER = "hand_over"
+
+
+class Urgency(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    URGENT = "urgent"
+
+
+class EmployerNeed(StrictModel):
+    """What an employer said they need, taken down during a call."""
+
+    work: str = Field(min_length=3, max_length=500, description="What work, in their words.")
+    kind: NeedKind
+    hours_per_week: float | None = Field(default=None, gt=0, le=MAX_WEEKLY_HOURS)
+    start: date | None = Field(default=None, description="From when.")
+    urgency: Urgency = Urgency.NORMAL
+    contact_back: str | None = Field(
+        default=None, max_length=120, description="Whom to contact back, and how."
+    )
+    next_contact: date | None = Field(default=None, description="When to contact them next.")
 
 
 class ContactChannel(StrEnum):

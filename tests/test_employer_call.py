@@ -1,0 +1,81 @@
+"""The employer's call: a need taken down with whom to contact back and when, the employer's
+status in the network, and the analysts' funnel — counted against the tables by hand."""
+
+from __future__ import annotations
+
+from tests.conftest import API_WORLD as WORLD
+from tests.test_api import audit_rows, auth
+
+NEED = {
+    "work": "Pakkaamon apulainen aamuisin, hyllytystä ja pakkausta",
+    "kind": "hand_over",
+    "hours_per_week": 15,
+    "start": "2027-01-07",
+    "urgency": "urgent",
+    "contact_back": "Tuotantopäällikkö Laine, 040 123 4567",
+    "next_contact": "2026-12-15",
+}
+
+
+def test_a_need_is_taken_down_during_the_call_and_the_employer_becomes_interested(service):
+    client, tokens, _, _, engine = service
+    rekry, company = auth(tokens["rekrypiste"]), auth(tokens["coordinator"])
+    employers = WORLD.tables["employer"]
+    eid = int(employers.loc[employers["network_status"].isin(["prospect", "contacted"]), "id"]
+              .iloc[0])  # fmt: skip
+    created = client.post(f"/employers/{eid}/needs", json=NEED, headers=rekry)
+    assert created.status_code == 201, created.text
+    bad = NEED | {"work": "x", "hours_per_week": 0, "kind": "anything"}
+    refused = client.post(f"/employers/{eid}/needs", json=bad, headers=rekry)
+    assert refused.status_code == 422
+    assert {e["field"] for e in refused.json()["errors"]} == {"work", "hours_per_week", "kind"}
+    assert client.post("/employers/999999/needs", json=NEED, headers=rekry).status_code == 404
+    assert client.post(f"/employers/{eid}/needs", json=NEED,
+                       headers=auth(tokens["analyst"])).status_code == 403  # fmt: skip
+    later = NEED | {"urgency": "low", "next_contact": "2027-02-01", "owner": "rekry"}
+    assert client.post(f"/employers/{eid}/needs", json=later, headers=company).status_code == 201
+
+    needs = client.get(f"/employers/{eid}/needs", headers=company).json()
+    assert [n["next_contact"] for n in needs] == ["2026-12-15", "2027-02-01"]
+    assert [(n["owner"], n["recorded_by"]) for n in needs] == [("rekry", "rekry"),
+                                                               ("rekry", "coord")]  # fmt: skip
+    employer = client.get(f"/employers/{eid}", headers=rekry).json()
+    assert employer["network_status"] == "interested"
+    filled = client.put(f"/employers/{eid}/needs/{needs[0]['id']}/status",
+                        json={"status": "filled"}, headers=rekry)  # fmt: skip
+    assert filled.status_code == 200 and filled.json()["status"] == "filled"
+    assert [n["status"] for n in client.get(f"/employers/{eid}/needs", headers=rekry).json()] == [
+        "open", "filled"
+    ]  # fmt: skip
+    (row,) = audit_rows(engine, action="set_need_status")
+    assert row.details == {"need_id": needs[0]["id"], "before": "open", "after": "filled"}
+
+
+def test_the_network_status_changes_are_audited_and_the_funnel_counts_right(service):
+    client, tokens, _, _, engine = service
+    rekry, analyst = auth(tokens["rekrypiste"]), auth(tokens["analyst"])
+    eid = int(WORLD.tables["employer"]["id"].iloc[0])
+    assert client.put(f"/employers/{eid}/status", json={"status": "partner"},
+                      headers=rekry).status_code == 204  # fmt: skip
+    assert client.put(f"/employers/{eid}/status", json={"status": "best"},
+                      headers=rekry).status_code == 422  # fmt: skip
+    (row,) = audit_rows(engine, action="set_network_status")
+    assert row.details["after"] == "partner"
+
+    funnel = client.get("/network/funnel", headers=analyst).json()
+    assert client.get("/network/funnel", headers=auth(tokens["coordinator"])).status_code == 403
+    statuses = WORLD.tables["employer"].set_index("id")["network_status"].copy()
+    statuses[eid] = "partner"
+    counts = statuses.value_counts()
+    assert funnel["by_status"] == {s: int(counts.get(s, 0)) for s in funnel["by_status"]}
+    stages = funnel["stages"]
+    assert stages["contacted"] == int(counts.reindex(
+        ["contacted", "interested", "partner", "paused"], fill_value=0).sum())  # fmt: skip
+    assert stages["contacted"] >= stages["interested"] >= stages["cooperating"]
+    # Hired through us: employers with a hire on one of their tasks, counted from the tables.
+    tables = WORLD.tables
+    hired = tables["outcome_event"].query("kind == 'hired'")["proposal_id"]
+    tasks = tables["proposal_task"][tables["proposal_task"]["proposal_id"].isin(hired)]
+    roles = tables["task"].set_index("id").loc[tasks["task_id"], "role_id"]
+    employers = set(tables["role"].set_index("id").loc[roles, "employer_id"])
+    assert stages["hired_through_us"] == len(employers) > 0
