@@ -137,6 +137,24 @@ class CandidateRequestPublic(BaseModel):
     age_days: int = Field(description="Days since it was asked (or until it was answered).")
 
 
+class TimelineEntry(BaseModel):
+    """One thing that happened to a person."""
+
+    at: datetime
+    kind: str = Field(
+        description="profile_created, profile_changed, proposed, proposed_against_engine, step, "
+        "handed_over, taken_over, asked, answered or left_out"
+    )
+    actor: str | None = None
+    about_id: int | None = Field(
+        default=None, description="The proposal, hand-off or candidate request."
+    )
+    task_ids: list[int] = Field(default_factory=list)
+    step: str | None = Field(default=None, description="For a step: the outcome's kind.")
+    to_role: str | None = None
+    answer: str | None = None
+
+
 class NextStepPublic(BaseModel):
     step: str = Field(
         description="follow_up_due, candidate_request, handoff, answer_overdue, waiting_answer, "

@@ -99,3 +99,31 @@ def test_a_candidate_request_is_answered_and_only_a_yes_tells_the_name(service):
     assert "candidate_request" not in _caseload_steps(client, tokens["coordinator"], person)
     (row,) = audit_rows(engine, action="answer_candidate_request")
     assert row.details == {"answer": "yes"}
+
+
+def test_a_persons_timeline_holds_everything_that_happened_newest_first(service):
+    client, tokens, _, mine, _ = service
+    jid = mine[3]
+    assessor, company = auth(tokens["work_ability"]), auth(tokens["coordinator"])
+    profile = client.get(f"/jobseekers/{jid}", headers=company).json()["profile"]
+    profile["goals"] = "Aamupäivät, lähellä kotia."
+    assert client.put(f"/jobseekers/{jid}", json=profile, headers=company).status_code == 200
+    body = {"to_role": "company_coordinator", "note": "Arvio valmis."}
+    hid = client.post(f"/jobseekers/{jid}/handoffs", json=body, headers=assessor).json()["id"]
+    assert client.post(f"/handoffs/{hid}/acknowledge", headers=company).status_code == 200
+    task = int(WORLD.tables["task"].query("task_type == 'hand_over'")["id"].iloc[0])
+    proposal = {"jobseeker_code": profile["code"], "task_ids": [task], "reason": "Oma valinta."}
+    pid = client.post("/proposals", json=proposal, headers=company).json()["id"]
+    entries = client.get(f"/jobseekers/{jid}/timeline", headers=assessor).json()
+    kinds = [e["kind"] for e in entries]
+    assert kinds[:4] in (
+        ["proposed", "taken_over", "handed_over", "profile_changed"],
+        ["proposed_against_engine", "taken_over", "handed_over", "profile_changed"],
+    )
+    assert entries[0]["about_id"] == pid and entries[0]["task_ids"] == [task]
+    assert entries[1]["actor"] == "coord" and entries[2]["to_role"] == "company_coordinator"
+    assert [e["at"] for e in entries] == sorted((e["at"] for e in entries), reverse=True)
+    other = client.get(f"/jobseekers/{jid}/timeline", headers=auth(tokens["other_area"]))
+    assert other.status_code == 404
+    assert client.get(f"/jobseekers/{jid}/timeline",
+                      headers=auth(tokens["rekrypiste"])).status_code == 403  # fmt: skip

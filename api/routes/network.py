@@ -23,9 +23,10 @@ from api.models import (
     NeedPublic,
     NeedStatusChange,
     NetworkStatusChange,
+    TimelineEntry,
 )
 from api.security import Permission
-from api.services import candidate_requests, employer_network, handoffs
+from api.services import candidate_requests, employer_network, handoffs, timeline
 from api.services.context import request_context
 
 router = APIRouter(tags=["network"])
@@ -55,6 +56,22 @@ def list_handoffs(
     user: Annotated[User, require(Permission.HAND_OFF)],
 ) -> list[HandoffPublic]:
     return handoffs.handoffs_of_person(request_context(request, session, user), jobseeker_id)
+
+
+@router.get(
+    "/jobseekers/{jobseeker_id}/timeline",
+    tags=["jobseekers"],
+    summary="Everything that happened to the person, newest first",
+)
+def person_timeline(
+    jobseeker_id: IdPath,
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.READ_JOBSEEKERS)],
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[TimelineEntry]:
+    ctx = request_context(request, session, user)
+    return timeline.timeline(ctx, jobseeker_id, limit)
 
 
 @router.post("/handoffs/{handoff_id}/acknowledge", summary="Take a hand-off over")

@@ -44,6 +44,7 @@ from api.services import (
     matching,
     people,
     proposals,
+    timeline,
 )
 from api.services import rulesets as ruleset_service
 from api.services.auth import LoginThrottledError, log_in
@@ -62,7 +63,14 @@ from api.storage.tables import (
 )
 from api.ui.csrf import PRESESSION, SESSION, CsrfError, check_csrf, csrf_token
 from api.ui.problems import FormField, Problem, form_problems, profile_problems, sheet_problems
-from api.ui.texts import LANGUAGES, group_name, metric_name, next_step_text, texts
+from api.ui.texts import (
+    LANGUAGES,
+    group_name,
+    metric_name,
+    next_step_text,
+    texts,
+    timeline_text,
+)
 from features.catalogue import (
     ADJUSTMENTS,
     CHARACTERISTICS,
@@ -329,6 +337,8 @@ def jobseekers_page(
 
 
 PROPOSALS_PER_PAGE = 10
+TIMELINE_ON_PAGE = 20
+"""A person's page shows the newest twenty things that happened (the API gives up to 500)."""
 CANDIDATES_PER_PAGE = 10
 CANDIDATE_PAGES = 5
 """A task's candidates are read ten at a time, the best fifty at most: beyond them the
@@ -417,12 +427,17 @@ def _jobseeker(
         *(t for r in asked for t in r.task_ids),
     ]
     other_role = next(r for r in COORDINATOR_ROLES if r is not user.role)
+    happened = timeline.timeline(ctx, jobseeker_id, TIMELINE_ON_PAGE)
+    task_ids += [t for e in happened for t in e.task_ids]
+    titles = _task_titles(session, task_ids)
+    lang = _lang(request)
     return _page(request, "jobseeker.html", user, row=row, profile=profile,
                  handoffs=handed, requests=asked, other_role=other_role.value,
+                 timeline=[(e.at, timeline_text(e, lang, titles)) for e in happened],
                  can_answer=allowed(user.role, Permission.ANSWER_CANDIDATE_REQUESTS),
                  capacities=_capacities(profile, _lang(request)), answer=answer,
                  left_out=left_out, left_out_ids={x.task_id for x in left_out},
-                 titles=_task_titles(session, task_ids), proposals=history,
+                 titles=titles, proposals=history,
                  n_proposals=n_proposals,
                  pager=_pager(request, page, n_proposals, PROPOSALS_PER_PAGE),
                  next_steps={p.id: [k.value for k in next_steps([e.kind for e in p.events])]

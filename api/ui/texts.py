@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 
-from api.models import NextStepPublic
+from api.models import NextStepPublic, TimelineEntry
 from features.catalogue import CHARACTERISTICS
 from features.i18n import LANGUAGES, N_, date_text, gettext_for
 
@@ -251,3 +251,34 @@ def next_step_text(step: NextStepPublic, lang: str, now: datetime) -> str:
         "names": ", ".join(CHARACTERISTICS[c].name(lang) for c in step.characteristics),
     }
     return gettext_for(lang)(NEXT_STEPS[step.step]) % values
+
+
+TIMELINE: dict[str, str] = {
+    "profile_created": N_("Profile created by %(actor)s"),
+    "profile_changed": N_("Profile changed by %(actor)s"),
+    "proposed": N_("Proposed by %(actor)s: %(tasks)s (proposal no. %(number)s)"),
+    "proposed_against_engine": N_(
+        "Proposed against the engine's judgement by %(actor)s: %(tasks)s (proposal no. %(number)s)"
+    ),
+    "step": N_("Proposal no. %(number)s: %(step)s"),
+    "handed_over": N_("Handed over by %(actor)s to: %(role)s"),
+    "taken_over": N_("Taken over by %(actor)s"),
+    "asked": N_("Rekrypiste (%(actor)s) asked about %(tasks)s"),
+    "answered": N_("%(actor)s answered the Rekrypiste: %(answer)s"),
+    "left_out": N_("%(actor)s left out %(tasks)s"),
+}
+"""A person's timeline (``api.services.timeline``) in words."""
+
+
+def timeline_text(entry: TimelineEntry, lang: str, titles: Mapping[int, Mapping[str, str]]) -> str:
+    """One timeline entry in ``lang``; tasks by their titles."""
+    words = texts(lang)
+    values = {
+        "actor": entry.actor or "",
+        "number": entry.about_id or "",
+        "tasks": ", ".join(titles.get(t, {}).get("title", str(t)) for t in entry.task_ids),
+        "step": words.get(entry.step or "", entry.step or ""),
+        "role": words.get(f"role_{entry.to_role}", entry.to_role or ""),
+        "answer": words.get(f"answer_{entry.answer}", entry.answer or ""),
+    }
+    return gettext_for(lang)(TIMELINE[entry.kind]) % values
