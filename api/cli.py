@@ -342,6 +342,35 @@ def users_revoke(
     typer.echo(f"{ended} tokens of {name} ended")
 
 
+supports_app = typer.Typer(
+    help="The supports' names, amounts and conditions.", no_args_is_help=True
+)
+app.add_typer(supports_app, name="supports")
+
+
+@supports_app.command("check")
+@_friendly_errors
+def supports_check(
+    file: Annotated[
+        Path, typer.Argument(help="A supports file (YAML), to be TASMA_SUPPORTS_FILE.")
+    ],
+) -> None:
+    """Check a supports file before pointing the service at it: every version and support valid,
+    and which version holds today."""
+    from datetime import UTC, datetime
+
+    from features.supports import load_supports
+
+    if not file.is_file():
+        raise _fail(f"no such file: {file}", 2)
+    terms = load_supports(file)
+    today = datetime.now(UTC).date()
+    valid = [v.valid_from for v in terms.versions if v.valid_from <= today]
+    typer.echo(f"{len(terms.versions)} versions; today's: "
+               + (f"from {max(valid).isoformat()}: " + ", ".join(sorted(terms.on(today)))
+                  if valid else "none (every version starts later)"))  # fmt: skip
+
+
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Path
@@ -137,6 +137,73 @@ class CandidateRequestPublic(BaseModel):
     age_days: int = Field(description="Days since it was asked (or until it was answered).")
 
 
+class FollowUpPlanIn(StrictModel):
+    """After a hire: the contract and the job coach's support, week by week, fading."""
+
+    contract_type: Literal["permanent", "fixed_term", "apprenticeship", "work_trial"]
+    starts_on: date
+    contract_end: date | None = Field(default=None, description="Required for a fixed term.")
+    coach_hours: list[Annotated[float, Field(ge=0, le=40)]] = Field(
+        default_factory=list,
+        max_length=26,
+        description="The job coach's hours in each week from the start; they fade (never rise).",
+    )
+
+    @model_validator(mode="after")
+    def _dates_and_fading(self) -> FollowUpPlanIn:
+        if self.contract_type == "fixed_term" and self.contract_end is None:
+            raise ValueError("contract_end: a fixed-term contract has an end date")
+        if self.contract_end is not None and self.contract_end <= self.starts_on:
+            raise ValueError("contract_end: after the start")
+        if any(b > a for a, b in zip(self.coach_hours, self.coach_hours[1:], strict=False)):
+            raise ValueError("coach_hours: the support fades: each week at most the one before")
+        return self
+
+
+class FollowUpPlanPublic(FollowUpPlanIn):
+    updated_by: str
+    updated_at: datetime
+
+
+class VisitCreate(StrictModel):
+    planned_on: date
+    with_whom: Literal["employee", "employer", "both"]
+
+
+class VisitDone(StrictModel):
+    done_on: date
+    note: str = Field(default="", max_length=2000)
+
+
+class VisitPublic(BaseModel):
+    id: int
+    planned_on: date
+    with_whom: str
+    done_on: date | None = None
+    note: str = ""
+    recorded_by: str
+
+
+class SupportApplicationIn(StrictModel):
+    support: Literal["wage_subsidy", "workplace_adjustment_subsidy", "job_coach"]
+    status: Literal["planned", "applied", "granted", "declined"]
+
+
+class SupportApplicationPublic(SupportApplicationIn):
+    id: int
+    updated_by: str
+    updated_at: datetime
+
+
+class FollowUpPublic(BaseModel):
+    """A hired proposal's follow-up: the plan, the visits and the support applications."""
+
+    proposal_id: int
+    plan: FollowUpPlanPublic | None = None
+    visits: list[VisitPublic]
+    supports: list[SupportApplicationPublic]
+
+
 class TimelineEntry(BaseModel):
     """One thing that happened to a person."""
 
@@ -157,8 +224,9 @@ class TimelineEntry(BaseModel):
 
 class NextStepPublic(BaseModel):
     step: str = Field(
-        description="follow_up_due, candidate_request, handoff, answer_overdue, waiting_answer, "
-        "trial_running, assess or no_activity (most urgent first)"
+        description="follow_up_due, visit_due, contract_ending, candidate_request, handoff, "
+        "answer_overdue, waiting_answer, trial_running, assess or no_activity (most urgent "
+        "first)"
     )
     since: datetime | None = None
     about_id: int | None = Field(

@@ -81,6 +81,8 @@ class Permission(StrEnum):
     """Ask a candidate's company coordinator whether their client wants a task."""
     ANSWER_CANDIDATE_REQUESTS = "answer_candidate_requests"
     READ_CANDIDATE_REQUESTS = "read_candidate_requests"
+    FOLLOW_UP = "follow_up"
+    """Plan and record the follow-up after a hire (both coordinators walk alongside)."""
     """One's own requests (Rekrypiste), or those about one's area's people (coordinators)."""
 
 
@@ -110,6 +112,7 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.REQUEST_CANDIDATES: frozenset({_R}),
     Permission.ANSWER_CANDIDATE_REQUESTS: frozenset({_C}),
     Permission.READ_CANDIDATE_REQUESTS: frozenset({_R, _C}),
+    Permission.FOLLOW_UP: frozenset({_W, _C}),
 }
 """The one role × permission table. Every route names its permission; tests walk this table."""
 

@@ -24,6 +24,12 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TASMA_", extra="ignore")
 
     environment: Environment = Environment.LOCAL
+    supports_file: Path | None = Field(
+        default=None,
+        description="The supports' names, amounts and conditions with their valid-from dates "
+        "(YAML like features/supports/default.yaml, kept by an admin); default: the packaged "
+        "example.",
+    )
     secret_key: SecretStr | None = Field(
         default=None,
         description="Signs the web forms' CSRF tokens; required in production (32+ characters).",

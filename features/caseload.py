@@ -16,6 +16,7 @@ from features.schemas.proposal import SIX_MONTHS, OutcomeKind
 
 __all__ = [
     "ANSWER_OVERDUE",
+    "CONTRACT_ENDING",
     "QUIET",
     "NextStep",
     "Step",
@@ -26,6 +27,8 @@ __all__ = [
 
 ANSWER_OVERDUE = timedelta(days=14)
 """A proposal unanswered this long is chased."""
+CONTRACT_ENDING = timedelta(days=30)
+"""A contract ending this soon is on the caseload."""
 QUIET = timedelta(weeks=4)
 """Nothing recorded about a person for this long: time to get in touch."""
 IMPORTANT_SHARE = 0.5
@@ -38,6 +41,10 @@ class Step(StrEnum):
 
     FOLLOW_UP_DUE = "follow_up_due"
     """Hired six months ago or more, and the six-month follow-up is not recorded."""
+    VISIT_DUE = "visit_due"
+    """A follow-up visit after a hire was planned for a day now past, and is not recorded."""
+    CONTRACT_ENDING = "contract_ending"
+    """A fixed-term contract ends within :data:`CONTRACT_ENDING`: what next?"""
     CANDIDATE_REQUEST = "candidate_request"
     """A Rekrypiste worker asks whether the person would want a task: not answered yet."""
     HANDOFF = "handoff"

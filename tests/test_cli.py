@@ -447,3 +447,14 @@ def test_evaluate_acceptance_reports_each_case_and_each_metrics_power():
     assert answer["power"]["mrr"] <= caught / 6 and set(answer["power"]) >= {"hit_rate@10", "mrr"}
     without_user = runner.invoke(app, ["evaluate"], env={"TASMA_USER": ""})
     assert without_user.exit_code == 2 and "--as" in without_user.output
+
+
+def test_supports_check_names_todays_version_and_refuses_a_bad_file(tmp_path):
+    packaged = Path(__file__).parents[1] / "features" / "supports" / "default.yaml"
+    good = runner.invoke(app, ["supports", "check", str(packaged)])
+    assert good.exit_code == 0, good.output
+    assert "today's: from 2025-01-01: job_coach, wage_subsidy" in good.output
+    bad = tmp_path / "supports.yaml"
+    bad.write_text("versions:\n  - valid_from: 2025-01-01\n    supports: {lottery: {}}\n")
+    refused = runner.invoke(app, ["supports", "check", str(bad)])
+    assert refused.exit_code == 1 and "Traceback" not in refused.output

@@ -1071,3 +1071,71 @@ def test_the_work_ability_coordinator_hands_a_person_over_and_it_is_taken_over(s
     network.get_by_role("button", name="Ota vastaan").click()
     expect(anna.locator("p.ok[role=status]")).to_have_text("Otettu vastaan.")
     expect(anna.locator("#network")).to_contain_text("Vastaanottanut anna.koordinaattori")
+
+
+def test_a_hire_gets_its_follow_up_plan(server, browser):
+    """After a hire: the contract and the job coach's fading hours, a visit planned and then
+    recorded, a wage subsidy applied for; what is due shows on the caseload."""
+    base, engine = server
+    today = datetime.now(UTC).date()
+    with transaction(engine) as s:
+        area = s.scalar(sa.text("SELECT area FROM app_user WHERE name = 'anna.koordinaattori'"))
+        proposed = sa.select(ProposalRow.jobseeker_id).where(ProposalRow.jobseeker_id.is_not(None))
+        person = s.scalar(sa.select(JobseekerRow.id).where(JobseekerRow.area == area)
+                          .where(JobseekerRow.id.not_in(proposed)).order_by(JobseekerRow.id))  # fmt: skip
+        hire = ProposalRow(jobseeker_id=person, proposed_by="anna.koordinaattori",
+                           proposed_at=datetime.now(UTC) - timedelta(days=30),
+                           ruleset_version="default-2026.11")  # fmt: skip
+        s.add(hire)
+        s.flush()
+        task = s.scalar(sa.text("SELECT min(id) FROM task"))
+        s.execute(sa.text("INSERT INTO proposal_task (proposal_id, task_id) VALUES (:p, :t)"),
+                  {"p": hire.id, "t": task})  # fmt: skip
+        for kind, days in (("work_trial_started", 20), ("hired", 5)):
+            s.execute(sa.text("INSERT INTO outcome_event (proposal_id, kind, at, note) "
+                              "VALUES (:p, :k, :a, '')"),
+                      {"p": hire.id, "k": kind, "a": datetime.now(UTC) - timedelta(days=days)})  # fmt: skip
+    page = _login(browser, base, "anna.koordinaattori", "salasana-1")
+    page.goto(f"{base}/ui/jobseekers/{person}")
+    follow = page.locator("details.follow-up")
+    follow.locator("summary").click()
+    follow.get_by_label("Työsopimus").select_option("fixed_term")
+    follow.get_by_label("Alkaa").fill((today - timedelta(days=5)).isoformat())
+    follow.get_by_label("Päättyy (määräaikainen)").fill((today + timedelta(days=20)).isoformat())
+    follow.get_by_label("Työhönvalmentajan tunnit viikoittain (vähenevät)").fill("10, 12, 6")
+    follow.get_by_role("button", name="Tallenna suunnitelma").click()
+    expect(page.get_by_role("alert")).to_contain_text("eivät kasva viikosta toiseen")
+    # Refused: everything typed is kept, the fields marked.
+    follow = page.locator("details.follow-up")
+    hours = follow.get_by_label("Työhönvalmentajan tunnit viikoittain (vähenevät)")
+    expect(hours).to_have_value("10, 12, 6")
+    expect(hours).to_have_attribute("aria-invalid", "true")
+    expect(follow.get_by_label("Työsopimus")).to_have_value("fixed_term")
+    expect(follow.get_by_label("Päättyy (määräaikainen)")).to_have_value(
+        (today + timedelta(days=20)).isoformat()
+    )
+    hours.fill("10, 8, 6, 4")
+    follow.get_by_role("button", name="Tallenna suunnitelma").click()
+    expect(page.locator("p.ok[role=status]")).to_have_text("Seurantasuunnitelma tallennettu.")
+    follow = page.locator("details.follow-up")
+    follow.get_by_label("Suunnittele käynti päivälle").fill((today - timedelta(days=1)).isoformat())
+    follow.get_by_role("button", name="Suunnittele käynti").click()
+    expect(page.locator("p.ok[role=status]")).to_have_text("Käynti suunniteltu.")
+    follow = page.locator("details.follow-up")
+    follow.get_by_label("Tila").first.select_option("applied")
+    follow.get_by_role("button", name="Tallenna: Palkkatuki").click()
+    expect(page.locator("p.ok[role=status]")).to_have_text("Tukihakemuksen tila tallennettu.")
+    page.screenshot(path=SHOTS / "coordinator-follow-up.png", full_page=True)
+
+    page.goto(f"{base}/ui/jobseekers?scope=area&sort=attention")
+    row = page.locator("tbody tr", has=page.locator(f'a[href="/ui/jobseekers/{person}"]'))
+    expect(row).to_contain_text("ei ole kirjattu")
+    expect(row).to_contain_text("Työsopimus päättyy")
+    page.goto(f"{base}/ui/jobseekers/{person}")
+    follow = page.locator("details.follow-up")
+    follow.locator("summary").click()
+    follow.get_by_label("Tehty").fill(today.isoformat())
+    follow.get_by_label("Muistiinpano").fill("Työ sujuu; valmentaja harventaa käyntejä.")
+    follow.get_by_role("button", name="Kirjaa käynti").click()
+    expect(page.locator("p.ok[role=status]")).to_have_text("Käynti kirjattu.")
+    expect(page.locator("details.follow-up")).to_contain_text("Työ sujuu")

@@ -4,7 +4,7 @@ worked out by :mod:`features.caseload`; audited like any list of people."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 
 import numpy as np
 import pandas as pd
@@ -16,13 +16,22 @@ from api.security import Permission, Role, allowed
 from api.services.context import Context
 from api.storage.tables import (
     CandidateRequestRow,
+    FollowUpPlanRow,
+    FollowUpVisitRow,
     HandoffRow,
     IdentityRow,
     JobseekerRow,
     OutcomeEventRow,
     ProposalRow,
 )
-from features.caseload import NextStep, Step, attention, important_characteristics, next_steps
+from features.caseload import (
+    CONTRACT_ENDING,
+    NextStep,
+    Step,
+    attention,
+    important_characteristics,
+    next_steps,
+)
 from features.catalogue import CHARACTERISTIC_IDS
 from features.schemas import JobseekerStatus
 from features.schemas.proposal import TERMINAL
@@ -162,7 +171,36 @@ def _waiting_for_me(
         .where(HandoffRow.jobseeker_id.in_(chosen), HandoffRow.to_role == ctx.actor.role.value,
                HandoffRow.acknowledged_at.is_(None))
     ).all()  # fmt: skip
-    return waiting + [(Step.HANDOFF, p, i, at) for p, i, at in handed]
+    waiting += [(Step.HANDOFF, p, i, at) for p, i, at in handed]
+    return waiting + _follow_up_steps(ctx, chosen)
+
+
+def _follow_up_steps(
+    ctx: Context, chosen: ScalarSelect[int]
+) -> list[tuple[Step, int, int, datetime]]:
+    """Follow-up visits past their day and not recorded; contracts ending within a month."""
+    today = ctx.now.date()
+    visits = ctx.session.execute(
+        select(ProposalRow.jobseeker_id, FollowUpVisitRow.id, FollowUpVisitRow.planned_on)
+        .join(ProposalRow, ProposalRow.id == FollowUpVisitRow.proposal_id)
+        .where(ProposalRow.jobseeker_id.in_(chosen), FollowUpVisitRow.done_on.is_(None),
+               FollowUpVisitRow.planned_on < today)
+    ).all()  # fmt: skip
+    ending = ctx.session.execute(
+        select(ProposalRow.jobseeker_id, ProposalRow.id, FollowUpPlanRow.contract_end)
+        .join(ProposalRow, ProposalRow.id == FollowUpPlanRow.proposal_id)
+        .where(ProposalRow.jobseeker_id.in_(chosen), FollowUpPlanRow.contract_end >= today,
+               FollowUpPlanRow.contract_end <= today + CONTRACT_ENDING)
+    ).all()  # fmt: skip
+
+    def moment(day: date) -> datetime:
+        return datetime.combine(day, time(), tzinfo=UTC)
+
+    found: list[tuple[Step, int | None, int, date | None]]
+    found = [(Step.VISIT_DUE, p, i, d) for p, i, d in visits]
+    found += [(Step.CONTRACT_ENDING, p, i, d) for p, i, d in ending]
+    # The filters above keep only rows of a person in the caseload, with a date.
+    return [(step, p, i, moment(d)) for step, p, i, d in found if p is not None and d is not None]
 
 
 def _unassessed(ctx: Context, ids: list[int]) -> dict[int, list[str]]:

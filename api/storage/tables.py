@@ -447,6 +447,52 @@ class OverrideRow(Base):
     reason: Mapped[str] = mapped_column(Text)
 
 
+class FollowUpPlanRow(Base):
+    """After a hire: the contract, and the job coach's support fading over the first weeks."""
+
+    __tablename__ = "follow_up_plan"
+
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("proposal.id", ondelete="CASCADE"), primary_key=True
+    )
+    contract_type: Mapped[str] = mapped_column(String(24))
+    starts_on: Mapped[date] = mapped_column(Date)
+    contract_end: Mapped[date | None] = mapped_column(Date, index=True)
+    coach_hours: Mapped[list[float]] = mapped_column(JSON)
+    """The job coach's hours in each week from the start (fading)."""
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
+
+
+class FollowUpVisitRow(Base):
+    __tablename__ = "follow_up_visit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("proposal.id", ondelete="CASCADE"), index=True
+    )
+    planned_on: Mapped[date] = mapped_column(Date, index=True)
+    with_whom: Mapped[str] = mapped_column(String(16))
+    """employee, employer or both"""
+    done_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(64))
+
+
+class SupportApplicationRow(Base):
+    __tablename__ = "support_application"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("proposal.id", ondelete="CASCADE"), index=True
+    )
+    support: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(16))
+    """planned, applied, granted or declined"""
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
+
+
 class HandoffRow(Base):
     """A person handed from one coordinator to the other (work-ability ↔ company), with a
     note, until the receiving side acknowledges it."""

@@ -40,6 +40,7 @@ from api.services import (
     employer_network,
     employers,
     evaluation,
+    follow_up,
     handoffs,
     matching,
     people,
@@ -95,7 +96,7 @@ from features.schemas import JobseekerProfile, JobseekerStatus, OutcomeEvent
 from features.schemas.employer import ContactChannel, Employer, NeedKind, NetworkStatus, Urgency
 from features.schemas.employer import Role as JobRole
 from features.schemas.jobseeker import CapacitySource
-from features.schemas.proposal import DeclineReason, next_steps
+from features.schemas.proposal import DeclineReason, OutcomeKind, next_steps
 from matching.evaluation import MIN_CELL
 from matching.rules import parse_ruleset, ruleset_yaml
 
@@ -208,8 +209,15 @@ def csrf_refused(request: Request, err: CsrfError) -> HTMLResponse:
 
 PAGE_MESSAGES = frozenset({
     "overridden", "outcome", "saved", "reason_needed", "restored", "answered",
-    "answer_reason_needed", "handed_off", "handoff_note_needed", "taken_over",
+    "answer_reason_needed", "handed_off", "handoff_note_needed", "taken_over", "plan_saved",
+    "plan_invalid", "visit_planned", "visit_recorded", "visit_invalid", "support_saved",
+    "support_invalid",
 })  # fmt: skip
+PAGE_ERRORS = frozenset({
+    "reason_needed", "answer_reason_needed", "handoff_note_needed", "plan_invalid",
+    "visit_invalid", "support_invalid",
+})  # fmt: skip
+"""Of those, the ones that say something was refused."""
 """The notices a person's page shows after an action: a fixed set of keys into the UI's words,
 so that no address can make the page print a text of its own."""
 
@@ -398,6 +406,7 @@ def _jobseeker(
     *,
     message: str = "",
     outcome_error: dict[str, Any] | None = None,
+    plan_sent: dict[str, Any] | None = None,
     status_code: int = 200,
     page: int = 1,
 ) -> HTMLResponse:
@@ -428,11 +437,20 @@ def _jobseeker(
     ]
     other_role = next(r for r in COORDINATOR_ROLES if r is not user.role)
     happened = timeline.timeline(ctx, jobseeker_id, TIMELINE_ON_PAGE)
+    follow_ups = {
+        p.id: follow_up.follow_up(ctx, p.id)
+        for p in history
+        if any(e.kind is OutcomeKind.HIRED for e in p.events)
+        and allowed(user.role, Permission.FOLLOW_UP)
+    }
     task_ids += [t for e in happened for t in e.task_ids]
     titles = _task_titles(session, task_ids)
     lang = _lang(request)
     return _page(request, "jobseeker.html", user, row=row, profile=profile,
                  handoffs=handed, requests=asked, other_role=other_role.value,
+                 follow_ups=follow_ups, supports=request.app.state.supports.on(ctx.now.date()),
+                 can_follow_up=allowed(user.role, Permission.FOLLOW_UP),
+                 page_errors=PAGE_ERRORS,
                  timeline=[(e.at, timeline_text(e, lang, titles)) for e in happened],
                  can_answer=allowed(user.role, Permission.ANSWER_CANDIDATE_REQUESTS),
                  capacities=_capacities(profile, _lang(request)), answer=answer,
@@ -446,7 +464,8 @@ def _jobseeker(
                  can_override=allowed(user.role, Permission.OVERRIDE),
                  can_propose=allowed(user.role, Permission.PROPOSE),
                  message=message if message in PAGE_MESSAGES else "",
-                 outcome_error=outcome_error, status_code=status_code)  # fmt: skip
+                 outcome_error=outcome_error, plan_sent=plan_sent,
+                 status_code=status_code)  # fmt: skip
 
 
 @router.post("/jobseekers/{jobseeker_id}/overrides")
@@ -1324,6 +1343,7 @@ def printable_proposal(
     return _page(request, "proposal.html", user, employer=employer, employer_id=employer_id,
                  item=chosen, suggestion_id=suggestion, proposed=proposed,
                  tasks=[tasks[t] for t in chosen["task_ids"]], adjustments=ADJUSTMENTS,
+                 supports=request.app.state.supports.on(datetime.now(UTC).date()),
                  today=datetime.now(UTC).date())  # fmt: skip
 
 

@@ -76,6 +76,29 @@ TEXTS: dict[str, str] = {
     "funnel_interested": N_("interested"),
     "funnel_cooperating": N_("cooperating"),
     "funnel_hired_through_us": N_("hired through us"),
+    "plan_saved": N_("The follow-up plan is saved."),
+    "plan_invalid": N_(
+        "The plan was not saved: give the start, an end after it for a fixed term, and the job "
+        "coach's hours as numbers that never rise from one week to the next."
+    ),
+    "visit_planned": N_("The visit is planned."),
+    "visit_recorded": N_("The visit is recorded."),
+    "visit_invalid": N_(
+        "Give the visit's date (a made visit not in the future); nothing was saved."
+    ),
+    "support_saved": N_("The support application's state is saved."),
+    "support_invalid": N_("Choose a support and its state; nothing was saved."),
+    "contract_permanent": N_("permanent"),
+    "contract_fixed_term": N_("fixed term"),
+    "contract_apprenticeship": N_("apprenticeship"),
+    "contract_work_trial": N_("work trial"),
+    "with_employee": N_("with the employee"),
+    "with_employer": N_("with the employer"),
+    "with_both": N_("with the employee and the employer"),
+    "support_planned": N_("planned"),
+    "support_applied": N_("applied for"),
+    "support_granted": N_("granted"),
+    "support_declined": N_("not granted"),
     "order_attention": N_("most urgent first"),
     "order_name": N_("by name"),
     "order_code": N_("by code"),
@@ -231,6 +254,8 @@ def group_name(code: str, lang: str) -> str:
 NEXT_STEPS: dict[str, str] = {
     "follow_up_due": N_("Six-month follow-up due (hired on %(date)s)"),
     "candidate_request": N_("Rekrypiste asks whether they would want a job (since %(date)s)"),
+    "visit_due": N_("Follow-up visit planned for %(date)s is not recorded"),
+    "contract_ending": N_("The contract ends on %(date)s: what next?"),
     "handoff": N_("Handed over to you on %(date)s: take it over"),
     "answer_overdue": N_("No answer to proposal no. %(number)s for %(days)s days"),
     "waiting_answer": N_("Proposal no. %(number)s waits for an answer (since %(date)s)"),
