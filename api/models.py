@@ -204,6 +204,27 @@ class FollowUpPublic(BaseModel):
     supports: list[SupportApplicationPublic]
 
 
+class VacancyPublic(BaseModel):
+    """An open vacancy the person fits as a whole: every task of the role."""
+
+    role_id: int
+    title: str
+    employer_id: int
+    employer: str
+    task_ids: list[int]
+    hours: float
+    total: float = Field(description="The mean of its tasks' scores.")
+    adjustments: int = Field(description="Adjustments its tasks need, all told.")
+
+
+class VacanciesPublic(BaseModel):
+    suggestion_id: int
+    ruleset_version: str
+    model_version: str | None = None
+    included: bool = Field(description="Whether the rule set in use includes open vacancies.")
+    items: list[VacancyPublic]
+
+
 class TimelineEntry(BaseModel):
     """One thing that happened to a person."""
 
@@ -225,12 +246,14 @@ class TimelineEntry(BaseModel):
 class NextStepPublic(BaseModel):
     step: str = Field(
         description="follow_up_due, visit_due, contract_ending, candidate_request, handoff, "
-        "answer_overdue, waiting_answer, trial_running, assess or no_activity (most urgent "
-        "first)"
+        "new_matches, answer_overdue, waiting_answer, trial_running, assess or no_activity "
+        "(most urgent first)"
     )
     since: datetime | None = None
     about_id: int | None = Field(
-        default=None, description="The proposal, candidate request or hand-off it is about."
+        default=None,
+        description="The proposal, candidate request or hand-off it is about; for "
+        "new_matches, how many.",
     )
     characteristics: list[str] = Field(
         default_factory=list, description="For assess: the capacities to assess."

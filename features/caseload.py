@@ -49,6 +49,9 @@ class Step(StrEnum):
     """A Rekrypiste worker asks whether the person would want a task: not answered yet."""
     HANDOFF = "handoff"
     """The other coordinator handed the person over: not taken over yet."""
+    NEW_MATCHES = "new_matches"
+    """Fitting tasks that were not among the person's suggestions at the coordinator's last
+    look at their page."""
     ANSWER_OVERDUE = "answer_overdue"
     """A proposal has waited for an answer longer than :data:`ANSWER_OVERDUE`."""
     WAITING_ANSWER = "waiting_answer"
@@ -69,7 +72,7 @@ class NextStep:
     since: datetime | None = None
     """When it began: the proposal, the trial, the hire, the request, the last thing recorded."""
     about_id: int | None = None
-    """The proposal, candidate request or hand-off it is about."""
+    """The proposal, candidate request or hand-off it is about; for new matches, how many."""
     characteristics: tuple[str, ...] = field(default=())
 
 

@@ -26,6 +26,7 @@ from features.i18n import N_, gettext_for
 from features.schemas import Role, Task
 from features.schemas.employer import Frequency, TaskType
 from features.schemas.errors import field_errors
+from features.schemas.jobseeker import MAX_WEEKLY_HOURS
 
 __all__ = [
     "COLUMNS",
@@ -214,6 +215,18 @@ def _tail_columns() -> list[Column]:
         Column(
             "Kausi päättyy", "season_end", ("season end",), N_("a date, 2026-09-15 or 15.9.2026")
         ),
+        Column(
+            "Avoin työpaikka",
+            "open_vacancy",
+            ("open vacancy",),
+            N_("yes / no (kyllä / ei): the employer is hiring for the role as it is"),
+        ),
+        Column(
+            "Työpaikan tunnit viikossa",
+            "vacancy_hours",
+            ("vacancy hours",),
+            N_("the open position's hours a week, 0.5–40"),
+        ),
     ]
 
 
@@ -353,6 +366,8 @@ _PARSERS: dict[str, Callable[[str], object]] = {
     "required_licences": _split,
     "required_skills": _split,
     "mentor_available": _bool,
+    "open_vacancy": _bool,
+    "vacancy_hours": _number,
     "season_start": _date,
     "season_end": _date,
 }
@@ -438,19 +453,25 @@ def parse_rows(rows: Iterable[Mapping[str, object]]) -> ParsedSheet:
         task, role_key = _task_from_cells(number, cells, sheet.errors)
         if task is None or role_key is None:
             continue
-        role_title, sector, description = role_key
+        role_title, sector, description, open_vacancy, vacancy_hours = role_key
         role = roles.setdefault(
             role_title,
             {
                 "title": role_title,
                 "sector": sector,
                 "description": description,
+                "open_vacancy": False,
+                "vacancy_hours": None,
                 "tasks": [],
                 "row": number,
             },
         )
         if description and not role["description"]:
             role["description"] = description
+        # A role is an open vacancy when any of its rows says so (one row is enough).
+        role["open_vacancy"] = role["open_vacancy"] or open_vacancy
+        if vacancy_hours is not None and role["vacancy_hours"] is None:
+            role["vacancy_hours"] = vacancy_hours
         if role["sector"] != sector:
             sheet.errors.append(
                 RowError(
@@ -478,15 +499,21 @@ def parse_rows(rows: Iterable[Mapping[str, object]]) -> ParsedSheet:
                 title=role["title"],
                 sector=role["sector"],
                 description=role["description"],
+                open_vacancy=role["open_vacancy"],
+                vacancy_hours=role["vacancy_hours"],
                 tasks=role["tasks"],
             )
         )
     return sheet
 
 
+RoleKey = tuple[str, str, str, bool, object]
+"""A row's role: title, sector, description, open vacancy, the position's hours."""
+
+
 def _task_from_cells(
     number: int, cells: dict[str, str], errors: list[RowError]
-) -> tuple[Task | None, tuple[str, str, str] | None]:
+) -> tuple[Task | None, RoleKey | None]:
     data: dict[str, object] = {"demands": {}, "demand_kilograms": {}}
     failed = False
     for column in COLUMNS:
@@ -527,6 +554,16 @@ def _task_from_cells(
     role = data.pop("role", None)
     sector = data.pop("sector", None)
     role_description = str(data.pop("role_description", ""))
+    vacancy = (bool(data.pop("open_vacancy", False)), data.pop("vacancy_hours", None))
+    hours = vacancy[1]
+    if isinstance(hours, float) and not 0 < hours <= MAX_WEEKLY_HOURS:
+        column = _BY_FIELD["vacancy_hours"]
+        kind, bound = ("greater_than", {"gt": 0}) if hours <= 0 else (
+            "less_than_equal", {"le": MAX_WEEKLY_HOURS})  # fmt: skip
+        errors.append(RowError(number, column.heading, f"{hours} is out of range",
+                               _allowed(column), kind=kind,
+                               context={**bound, "column_field": column.field}))  # fmt: skip
+        failed = True
     if sector is not None and sector not in SECTORS:
         errors.append(
             RowError(
@@ -570,7 +607,7 @@ def _task_from_cells(
                 )
             )
         return None, None
-    return task, (str(role), str(sector), role_description)
+    return task, (str(role), str(sector), role_description, *vacancy)
 
 
 def _fmt_number(value: float) -> str:
@@ -612,6 +649,8 @@ def format_rows(roles: Iterable[Role]) -> list[dict[str, str]]:
                 "mentor_available": "kyllä" if task.mentor_available else "ei",
                 "season_start": task.season_start.isoformat() if task.season_start else "",
                 "season_end": task.season_end.isoformat() if task.season_end else "",
+                "open_vacancy": "kyllä" if role.open_vacancy else "ei",
+                "vacancy_hours": _fmt_number(role.vacancy_hours) if role.vacancy_hours else "",
             }
             for cid, level in task.demands.items():
                 values[f"demand:{cid}"] = str(level)

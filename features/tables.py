@@ -123,7 +123,13 @@ def note_columns(note: CrmNote) -> Columns:
 
 
 def role_columns(role: Role) -> Columns:
-    return {"title": role.title, "sector": role.sector, "description": role.description}
+    return {
+        "title": role.title,
+        "sector": role.sector,
+        "description": role.description,
+        "open_vacancy": role.open_vacancy,
+        "vacancy_hours": role.vacancy_hours,
+    }
 
 
 def task_columns(task: Task) -> Columns:

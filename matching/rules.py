@@ -116,6 +116,11 @@ class RuleSet(StrictModel):
         description="Off the score per level of unused capacity, averaged over characteristics.",
     )
     unknown_penalty: float = Field(default=0.25, ge=0, le=100)
+    open_vacancies: bool = Field(
+        default=True,
+        description="Suggest employers' open vacancies too: a role matched as a whole, each of "
+        "its tasks judged by these rules (hand-over or not) and their hours together.",
+    )
     adjustment_costs: dict[str, float] = Field(
         default_factory=lambda: {"none": 0.1, "low": 0.25, "medium": 0.5, "high": 1.0}
     )

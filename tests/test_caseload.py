@@ -6,7 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
+import sqlalchemy as sa
 
+from api.storage.tables import SuggestionRow
 from features.caseload import (
     ANSWER_OVERDUE,
     QUIET,
@@ -113,3 +115,35 @@ def test_the_caseload_is_the_coordinators_own_area_only(service):
         assert refused.status_code == 403, role
     work_ability = client.get("/jobseekers/caseload", headers=auth(tokens["work_ability"]))
     assert work_ability.status_code == 200 and work_ability.json()["count"] > 0
+
+
+def test_new_fitting_tasks_since_the_last_look_show_on_the_caseload(service):
+    client, tokens, _, mine, engine = service
+    headers = auth(tokens["coordinator"])
+    for jid in mine:  # someone with fitting tasks now
+        items = client.get(f"/jobseekers/{jid}/matches?k=10", headers=headers).json()["items"]
+        if any(i["explanation"]["assessed"] for i in items):
+            break
+    else:
+        raise AssertionError("nobody of the area has a fitting task")
+    profile = client.get(f"/jobseekers/{jid}", headers=headers).json()["profile"]
+    profile["coordinator"] = "coord"
+    assert client.put(f"/jobseekers/{jid}", json=profile, headers=headers).status_code == 200
+
+    def steps():
+        page = client.get("/jobseekers/caseload", headers=headers).json()
+        (row,) = [r for r in page["data"] if r["id"] == jid]
+        return {s["step"]: s for s in row["next_steps"]}
+
+    # Just looked (the matches above): nothing new.
+    assert "new_matches" not in steps()
+    # The last look saw nothing (as if before these tasks existed): every fit is new.
+    with engine.begin() as c:
+        last = c.scalar(sa.select(sa.func.max(SuggestionRow.id)).where(
+            SuggestionRow.jobseeker_id == jid, SuggestionRow.kind == "person_tasks"))  # fmt: skip
+        c.execute(sa.update(SuggestionRow).where(SuggestionRow.id == last)
+                  .values(results={"ids": []}))  # fmt: skip
+    now = client.get(f"/jobseekers/{jid}/matches?k=10", headers=auth(tokens["work_ability"]))
+    fits = sum(1 for i in now.json()["items"] if i["explanation"]["assessed"])
+    found = steps()["new_matches"]
+    assert found["about_id"] == fits > 0

@@ -5,9 +5,11 @@ with and without a radius, with the default rules and with looser ones."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from unittest.mock import patch
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +20,7 @@ from matching.ranking import MAX_K, rank_people_for_tasks, rank_tasks_for_person
 from matching.reference import reference_score
 from matching.rules import default_ruleset
 from matching.scoring import FAILURES, bound_pairs, demand_screen, score_pairs
+from matching.vacancies import rank_vacancies
 from matching.verdict import NOT_IN_INDEX, engine_exclusions
 from tests.worlds import all_pairs, small_worlds
 
@@ -170,3 +173,36 @@ def test_an_override_is_recorded_exactly_where_the_rules_exclude(world, seed, ru
     assert engine_exclusions(people, tasks, rules, int(people.ids[i]), [unknown]) == {
         str(unknown): [NOT_IN_INDEX]
     }
+
+
+@SLOW
+@given(
+    small_worlds(max_people=2, max_tasks=9),
+    st.integers(0, 10_000),
+    st.sampled_from([DEFAULT, LOOSE]),
+)
+def test_open_vacancies_fit_exactly_when_every_task_of_the_role_does(world, seed, rules):
+    """An open vacancy (a role, its tasks together) is suggested exactly when the per-pair
+    oracle finds each of its tasks feasible but for hours, hand-over or not, and the hours
+    together are within the person's maximum; ranked by the mean score."""
+    people = world.people
+    tasks = replace(world.tasks, role_ids=1 + np.arange(len(world.tasks)) // 2)  # pairs of tasks
+    i = seed % len(people)
+    roles = np.unique(tasks.role_ids)
+    judging = rules.model_copy(update={"hard": rules.hard.model_copy(
+        update={"hand_over_only": False})})  # fmt: skip
+    expected = []
+    for role in roles:
+        rows = np.flatnonzero(tasks.role_ids == role)
+        oracle = [reference_score(people, i, tasks, int(j), judging) for j in rows]
+        hours = float(tasks.hours[rows].sum())
+        if all(o.failures <= {"hours"} for o in oracle) and (
+            hours <= people.hours_max[i] + rules.hard.max_hours_over
+        ):
+            expected.append((-float(np.mean([o.total for o in oracle])), int(role)))
+    got = rank_vacancies(people, tasks, int(people.ids[i]), rules, roles, k=len(roles))
+    assert [v.role_id for v in got] == [role for _, role in sorted(expected)]
+    for v, (neg, _) in zip(got, sorted(expected), strict=True):
+        assert v.total == pytest.approx(-neg, abs=1e-6)
+    closed = rules.model_copy(update={"open_vacancies": False})
+    assert rank_vacancies(people, tasks, int(people.ids[i]), closed, roles) == []

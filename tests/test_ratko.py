@@ -201,3 +201,24 @@ def test_a_sheet_past_the_row_limit_is_refused_early(fmt):
     with pytest.raises(InvalidInputError) as err:
         read_sheet(data, fmt)
     assert "more than" in err.value.errors[0].message
+
+
+def test_an_open_vacancy_comes_through_the_sheet_and_bad_hours_are_named():
+    rows = read_sheet((EXAMPLES / "ratko_example.csv").read_bytes(), "csv")
+    assert any(r["Avoin työpaikka"] == "ei" for r in rows)
+    first = rows[0]["Rooli"]
+    rows[1]["Avoin työpaikka"] = "kyllä"  # one row of the role is enough
+    for r in rows:
+        if r["Rooli"] == first:
+            r["Työpaikan tunnit viikossa"] = "20"
+    sheet = parse_rows(rows)
+    assert sheet.ok, sheet.errors
+    vacancy = next(r for r in sheet.roles if r.title == first)
+    assert vacancy.open_vacancy and vacancy.vacancy_hours == 20
+    assert not any(r.open_vacancy for r in sheet.roles if r.title != first)
+    rows[2]["Työpaikan tunnit viikossa"] = "60"
+    refused = parse_rows(rows)
+    assert not refused.ok
+    (error,) = refused.errors
+    assert (error.row, error.column, error.kind) == (4, "Työpaikan tunnit viikossa",
+                                                     "less_than_equal")  # fmt: skip

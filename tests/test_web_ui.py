@@ -1139,3 +1139,33 @@ def test_a_hire_gets_its_follow_up_plan(server, browser):
     follow.get_by_role("button", name="Kirjaa käynti").click()
     expect(page.locator("p.ok[role=status]")).to_have_text("Käynti kirjattu.")
     expect(page.locator("details.follow-up")).to_contain_text("Työ sujuu")
+
+
+def test_a_coordinator_proposes_a_task_the_engine_does_not_suggest_with_a_reason(server, browser):
+    base, engine = server
+    page = _login(browser, base, "anna.koordinaattori", "salasana-1")
+    page.goto(f"{base}/ui/jobseekers?status=active&sort=code")
+    person = page.locator("tbody tr td:first-child a").first.get_attribute("href")
+    with engine.connect() as c:
+        tasks = c.scalars(sa.text("SELECT id FROM task WHERE task_type = 'hand_over' "
+                                  "ORDER BY id DESC LIMIT 30")).all()  # fmt: skip
+    for task in tasks:
+        page.goto(f"{base}{person}/tasks/{task}")
+        if page.locator("#anyway").count():
+            break
+    else:
+        raise AssertionError("every task fits this person")
+    anyway = page.locator("#anyway")
+    reason = anyway.get_by_label("Miksi ehdotat sitä, vaikka kone ei ehdota")
+    reason.fill("ok")
+    anyway.get_by_role("button", name="Kirjaa ehdotus tällä syyllä").click()
+    expect(page.get_by_role("alert")).to_contain_text("Miksi ehdotat sitä")
+    expect(page.locator("#reason")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#reason")).to_have_value("ok")
+    page.locator("#reason").fill("Henkilö löysi tämän itse ja haluaa kokeilla; työkokeilu näyttää.")
+    page.get_by_role("button", name="Kirjaa ehdotus tällä syyllä").click()
+    expect(page.get_by_text("Ehdotettu koneen arviosta poiketen")).to_be_visible()
+    with engine.connect() as c:
+        row = c.execute(sa.text("SELECT against_engine, override_reason FROM proposal "
+                                "ORDER BY id DESC LIMIT 1")).one()  # fmt: skip
+    assert bool(row.against_engine) and row.override_reason.startswith("Henkilö löysi")

@@ -20,6 +20,7 @@ from api.models import (
     PersonBundlePublic,
     PersonMatchesPublic,
     TaskCandidatesRequest,
+    VacanciesPublic,
     WhyNotPublic,
 )
 from api.security import Permission
@@ -137,3 +138,22 @@ def compose_employer(
 ) -> EmployerBundlesPublic:
     ctx = request_context(request, session, user)
     return matching.compose_for_employer_tasks(ctx, employer_id, k)
+
+
+@router.get(
+    "/jobseekers/{jobseeker_id}/vacancies",
+    response_model=VacanciesPublic,
+    summary="Open vacancies the person fits as a whole",
+)
+def person_vacancies(
+    jobseeker_id: IdPath,
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.MATCH_PERSON)],
+    k: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> VacanciesPublic:
+    """Roles the employers are hiring for as they are, each matched as a whole: every task
+    judged by the rule set (hand-over or not), the hours together within the person's maximum;
+    empty when the rule set leaves open vacancies out (``included``)."""
+    ctx = request_context(request, session, user)
+    return matching.open_vacancies_for_person(ctx, jobseeker_id, k)

@@ -23,6 +23,7 @@ from api.storage.tables import (
     JobseekerRow,
     OutcomeEventRow,
     ProposalRow,
+    SuggestionRow,
 )
 from features.caseload import (
     CONTRACT_ENDING,
@@ -35,6 +36,7 @@ from features.caseload import (
 from features.catalogue import CHARACTERISTIC_IDS
 from features.schemas import JobseekerStatus
 from features.schemas.proposal import TERMINAL
+from matching.ranking import rank_tasks_for_person
 
 __all__ = ["CASELOAD_SORTS", "SCOPES", "caseload"]
 
@@ -105,8 +107,10 @@ def caseload(
     for frame, column in ((proposals, "proposed_at"), (events.merge(proposals), "at")):
         for person, at in frame.groupby("person_id")[column].max().items():
             last[int(person)] = max(last[int(person)], at.to_pydatetime())
-    steps = next_steps(proposals, events, last, _unassessed(ctx, ids), ctx.now,
-                       _waiting_for_me(ctx, chosen))  # fmt: skip
+    waiting = _waiting_for_me(ctx, chosen)
+    if scope == "mine" and len(ids) <= NEW_MATCHES_AT_MOST:
+        waiting += _new_matches(ctx, ids)
+    steps = next_steps(proposals, events, last, _unassessed(ctx, ids), ctx.now, waiting)
     ended = set(events.loc[events["kind"].isin({k.value for k in TERMINAL}), "proposal_id"])
     open_counts = proposals[~proposals["proposal_id"].isin(ended)].groupby("person_id").size()
     rows = [
@@ -201,6 +205,42 @@ def _follow_up_steps(
     found += [(Step.CONTRACT_ENDING, p, i, d) for p, i, d in ending]
     # The filters above keep only rows of a person in the caseload, with a date.
     return [(step, p, i, moment(d)) for step, p, i, d in found if p is not None and d is not None]
+
+
+NEW_MATCHES_AT_MOST = 100
+"""New matches are looked for in a caseload of the coordinator's own people (up to this many):
+each is a ranking, and a whole area's would make the page slow."""
+NEW_MATCHES_K = 10
+
+
+def _new_matches(ctx: Context, ids: list[int]) -> list[tuple[Step, int, int, datetime]]:
+    """For each person whose page the actor has opened before: how many fully assessed fits
+    among the top ten now were not among the tasks suggested then (since that look)."""
+    last_look = (
+        select(SuggestionRow.jobseeker_id, func.max(SuggestionRow.id).label("id"))
+        .where(SuggestionRow.actor == ctx.actor.name, SuggestionRow.kind == "person_tasks",
+               SuggestionRow.jobseeker_id.in_(ids))
+        .group_by(SuggestionRow.jobseeker_id)
+        .subquery()
+    )  # fmt: skip
+    looks = ctx.session.execute(
+        select(SuggestionRow.jobseeker_id, SuggestionRow.at, SuggestionRow.results).join(
+            last_look, last_look.c.id == SuggestionRow.id
+        )
+    ).all()
+    index = ctx.index.get(ctx.session)
+    found: list[tuple[Step, int, int, datetime]] = []
+    for person, at, results in looks:
+        i = index.people.row_of.get(int(person)) if person is not None else None
+        if i is None or not index.people.matchable[i]:
+            continue
+        ranked = rank_tasks_for_person(index.people, index.tasks, int(person), ctx.index.rules,
+                                       NEW_MATCHES_K)  # fmt: skip
+        good = {int(t) for t, ok in zip(ranked.ids, ranked.pairs.assessed, strict=False) if ok}
+        new = good - {int(t) for t in results.get("ids", [])}
+        if new:
+            found.append((Step.NEW_MATCHES, int(person), len(new), at))
+    return found
 
 
 def _unassessed(ctx: Context, ids: list[int]) -> dict[int, list[str]]:

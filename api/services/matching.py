@@ -13,6 +13,7 @@ from dataclasses import asdict
 from typing import Any
 
 import numpy as np
+from sqlalchemy import select
 
 from api.audit import record
 from api.models import (
@@ -24,11 +25,13 @@ from api.models import (
     MatchItem,
     PersonBundlePublic,
     PersonMatchesPublic,
+    VacanciesPublic,
+    VacancyPublic,
     WhyNotPublic,
 )
 from api.services.context import Context
 from api.services.policy import PersonView, eligible_people, person_view, reachable_person
-from api.storage.tables import SuggestionRow
+from api.storage.tables import EmployerRow, RoleRow, SuggestionRow
 from features.errors import InvalidInputError, NotFoundError
 from features.i18n import LANGUAGES
 from features.matchability import reason_text
@@ -38,6 +41,7 @@ from matching.explain import employer_summary, explain_all
 from matching.index import MatchIndex
 from matching.rankers import TaskFilters, task_ranker
 from matching.ranking import rank_people_for_tasks
+from matching.vacancies import rank_vacancies
 from matching.whynot import why_not as why_not_pair
 
 __all__ = [
@@ -380,3 +384,53 @@ def stored_employer_bundle(
            details={"employer_id": employer_id, "code": code})  # fmt: skip
     ctx.session.commit()
     return dict(item)
+
+
+def open_vacancies_for_person(ctx: Context, jobseeker_id: int, k: int = 10) -> VacanciesPublic:
+    """The employers' open vacancies the person fits as a whole (every task of the role), best
+    first — when the rule set includes them; stored and audited like any suggestion."""
+    index = _person_index(ctx, jobseeker_id)
+    open_rows = ctx.session.execute(
+        select(RoleRow.id, RoleRow.vacancy_hours).where(RoleRow.open_vacancy)
+    ).all()
+    open_roles = np.array([r for r, _ in open_rows], dtype=np.int64)
+    role_hours = np.array([np.nan if h is None else h for _, h in open_rows], dtype=np.float64)
+    row = index.people.row_of[jobseeker_id]
+    fits = (
+        rank_vacancies(
+            index.people, index.tasks, jobseeker_id, ctx.index.rules, open_roles, k, role_hours
+        )
+        if index.people.matchable[row]
+        else []
+    )
+    names = dict(ctx.session.execute(
+        select(RoleRow.id, RoleRow.title).where(RoleRow.id.in_([f.role_id for f in fits]))
+    ).all())  # fmt: skip
+    employers = dict(ctx.session.execute(
+        select(EmployerRow.id, EmployerRow.name)
+        .where(EmployerRow.id.in_([f.employer_id for f in fits]))
+    ).all())  # fmt: skip
+    items = [
+        VacancyPublic(
+            **asdict(f), title=names.get(f.role_id, ""), employer=employers.get(f.employer_id, "")
+        )
+        for f in fits
+    ]
+    suggestion_id = _store(
+        ctx,
+        kind="vacancies",
+        subject={"jobseeker_id": jobseeker_id, "k": k},
+        # Every task of every vacancy suggested: a proposal names a vacancy by its tasks.
+        results={
+            "ids": [t for f in fits for t in f.task_ids],
+            "roles": [f.role_id for f in fits],
+            "tasks_of": {str(f.role_id): f.task_ids for f in fits},
+        },
+        jobseeker_id=jobseeker_id,
+    )
+    ctx.session.commit()
+    return VacanciesPublic(
+        **_envelope(ctx, suggestion_id),
+        included=ctx.index.rules.open_vacancies,
+        items=items,
+    )

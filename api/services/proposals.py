@@ -25,7 +25,7 @@ from api.services.policy import (
     sees_private_notes,
 )
 from api.storage import repository
-from api.storage.tables import OverrideRow, ProposalRow, SuggestionRow
+from api.storage.tables import JobseekerRow, OverrideRow, ProposalRow, SuggestionRow, TaskRow
 from features.errors import ConflictError, InvalidInputError, NotFoundError
 from features.schemas import OutcomeEvent, Proposal
 from features.schemas.errors import FieldError
@@ -38,6 +38,7 @@ __all__ = [
     "proposals_of_person",
     "propose",
     "propose_bundle",
+    "propose_vacancy",
     "read_proposal",
     "record_outcome",
 ]
@@ -82,7 +83,7 @@ def propose(ctx: Context, body: ProposalCreate, *, via: str = "api") -> int:
     conflict, not a second row."""
     person = person_by_code(ctx, body.jobseeker_code)
     rules_version, model_version = ctx.index.rules.version, None
-    position = None
+    position, suggestion = None, None
     if body.suggestion_id is not None:
         suggestion = _suggestion_in_reach(ctx, body.suggestion_id)
         if not set(body.task_ids) <= _put_forward(suggestion, person.id, person.code):
@@ -94,6 +95,8 @@ def propose(ctx: Context, body: ProposalCreate, *, via: str = "api") -> int:
     index = ctx.index.get(ctx.session)
     excluded = engine_exclusions(index.people, index.tasks, ctx.index.rules, person.id,
                                  body.task_ids)  # fmt: skip
+    if suggestion is not None and _a_suggested_vacancy(suggestion, body.task_ids):
+        excluded = {}  # the engine suggested these tasks together, as an open vacancy
     if excluded and not body.reason:
         said = "; ".join(f"task {t}: {', '.join(f)}" for t, f in excluded.items())
         raise InvalidInputError([FieldError(
@@ -157,6 +160,27 @@ def propose_bundle(
     of_employer = employer_id is None or suggestion.subject.get("employer_id") == employer_id
     if suggestion.kind not in ("compose", "compose_employer") or not tasks or not of_employer:
         raise NotFoundError(f"no tailored job for {code} in suggestion {suggestion_id}")
+    body = ProposalCreate(jobseeker_code=person.code, task_ids=tasks, suggestion_id=suggestion_id)
+    return propose(ctx, body, via=via)
+
+
+def _a_suggested_vacancy(suggestion: SuggestionRow, task_ids: list[int]) -> bool:
+    """Whether the tasks are exactly one open vacancy the suggestion put forward as a whole."""
+    if suggestion.kind != "vacancies":
+        return False
+    wanted = sorted(task_ids)
+    return any(sorted(t) == wanted for t in suggestion.results.get("tasks_of", {}).values())
+
+
+def propose_vacancy(ctx: Context, suggestion_id: int, role_id: int, *, via: str = "web") -> int:
+    """Record an open vacancy the engine suggested as one proposal with every task of it."""
+    suggestion = _suggestion_in_reach(ctx, suggestion_id)
+    if suggestion.kind != "vacancies" or role_id not in suggestion.results.get("roles", []):
+        raise NotFoundError(f"no vacancy {role_id} in suggestion {suggestion_id}")
+    person = ctx.session.get(JobseekerRow, suggestion.jobseeker_id)
+    if person is None:
+        raise NotFoundError(f"no vacancy {role_id} in suggestion {suggestion_id}")
+    tasks = sorted(ctx.session.scalars(select(TaskRow.id).where(TaskRow.role_id == role_id)))
     body = ProposalCreate(jobseeker_code=person.code, task_ids=tasks, suggestion_id=suggestion_id)
     return propose(ctx, body, via=via)
 

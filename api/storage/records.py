@@ -169,7 +169,9 @@ def task_from_rows(row: TaskRow, demands: Iterable[TaskDemandRow]) -> Task:
 
 
 def role_from_rows(row: RoleRow, tasks: list[Task]) -> Role:
-    return Role(title=row.title, sector=row.sector, description=row.description, tasks=tasks)
+    return Role(title=row.title, sector=row.sector, description=row.description,
+                open_vacancy=row.open_vacancy, vacancy_hours=row.vacancy_hours,
+                tasks=tasks)  # fmt: skip
 
 
 # --- proposals ------------------------------------------------------------------------------

@@ -239,6 +239,10 @@ class RoleRow(Base):
     title: Mapped[str] = mapped_column(String(120))
     sector: Mapped[str] = mapped_column(String(32), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    open_vacancy: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """The employer is hiring for the role as it is: matched as a whole, all its tasks."""
+    vacancy_hours: Mapped[float | None] = mapped_column(Float)
+    """The open position's weekly hours (else its tasks' hours together)."""
 
 
 class TaskRow(Base):

@@ -211,7 +211,7 @@ PAGE_MESSAGES = frozenset({
     "overridden", "outcome", "saved", "reason_needed", "restored", "answered",
     "answer_reason_needed", "handed_off", "handoff_note_needed", "taken_over", "plan_saved",
     "plan_invalid", "visit_planned", "visit_recorded", "visit_invalid", "support_saved",
-    "support_invalid",
+    "support_invalid", "vacancy_proposed",
 })  # fmt: skip
 PAGE_ERRORS = frozenset({
     "reason_needed", "answer_reason_needed", "handoff_note_needed", "plan_invalid",
@@ -437,6 +437,8 @@ def _jobseeker(
     ]
     other_role = next(r for r in COORDINATOR_ROLES if r is not user.role)
     happened = timeline.timeline(ctx, jobseeker_id, TIMELINE_ON_PAGE)
+    vacancies = matching.open_vacancies_for_person(ctx, jobseeker_id, 5)
+    task_ids += [t for v in vacancies.items for t in v.task_ids]
     follow_ups = {
         p.id: follow_up.follow_up(ctx, p.id)
         for p in history
@@ -448,6 +450,7 @@ def _jobseeker(
     lang = _lang(request)
     return _page(request, "jobseeker.html", user, row=row, profile=profile,
                  handoffs=handed, requests=asked, other_role=other_role.value,
+                 vacancies=vacancies,
                  follow_ups=follow_ups, supports=request.app.state.supports.on(ctx.now.date()),
                  can_follow_up=allowed(user.role, Permission.FOLLOW_UP),
                  page_errors=PAGE_ERRORS,
@@ -723,6 +726,26 @@ def propose_tailored_job(
     return RedirectResponse(
         f"/ui/jobseekers/{jobseeker_id}/compose?radius_km={radius_km:g}", status_code=303
     )
+
+
+@router.post("/jobseekers/{jobseeker_id}/vacancies/{role_id}/propose")
+def propose_vacancy(
+    jobseeker_id: int,
+    role_id: int,
+    request: Request,
+    session: SessionDep,
+    suggestion_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
+) -> RedirectResponse:
+    """An open vacancy the engine suggested, proposed with every task of the role."""
+    user = _user(request, session, Permission.PROPOSE)
+    ctx = request_context(request, session, user)
+    reachable_person(ctx, jobseeker_id)
+    try:
+        proposals.propose_vacancy(ctx, suggestion_id, role_id, via="web")
+    except ConflictError:  # pressed twice: the first one stands
+        session.rollback()
+    return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=vacancy_proposed#proposals",
+                            status_code=303)  # fmt: skip
 
 
 @router.get("/jobseekers/{jobseeker_id}/why-not")
@@ -1194,9 +1217,10 @@ def _role_form(
     errors: list[Problem] | None = None,
     status_code: int = 200,
     conflict: bool = False,
+    vacancy: tuple[bool, str] = (False, ""),
 ) -> HTMLResponse:
     """The role form: the template's role, or — after a refused save — the role as it was sent
-    (every task, kept or left out, with what was typed)."""
+    (every task, kept or left out, with what was typed; ``vacancy``: open, and its hours)."""
     lang = _lang(request)
     employer = repository.get_employer(session, employer_id=employer_id)
     chosen = _template(number)
@@ -1214,6 +1238,7 @@ def _role_form(
                  templates=list(enumerate(ROLE_TEMPLATES)), number=number, role_title=title,
                  tasks=tasks, named=named, names=names, levels=levels, slot_ids=SLOT_IDS,
                  adjustments=ADJUSTMENTS, errors=errors or [], conflict=conflict,
+                 open_vacancy=vacancy[0], vacancy_hours=vacancy[1],
                  status_code=status_code)  # fmt: skip
 
 
@@ -1240,7 +1265,9 @@ def _save_role(employer_id: int, request: Request, session: SessionDep, form: An
         sent.append((form.get(f"keep_{i}") == "on", task))
     title = str(form.get("role_title", base["title"]))
     kept = [i for i, (keep, _task) in enumerate(sent) if keep]
-    data = {**base, "title": title, "tasks": [sent[i][1] for i in kept]}
+    vacancy = (form.get("open_vacancy") == "on", str(form.get("vacancy_hours", "")).strip())
+    data = {**base, "title": title, "tasks": [sent[i][1] for i in kept],
+            "open_vacancy": vacancy[0], "vacancy_hours": vacancy[1] or None}  # fmt: skip
     lang = _lang(request)
     try:
         role = JobRole.model_validate(data)
@@ -1250,12 +1277,12 @@ def _save_role(employer_id: int, request: Request, session: SessionDep, form: An
         session.rollback()
         problem = Problem(_role_conflict(str(err), lang), "role_title")
         return _role_form(request, user, session, employer_id, number, (title, sent), [problem],
-                          status_code=409, conflict=True)  # fmt: skip
+                          status_code=409, conflict=True, vacancy=vacancy)  # fmt: skip
     except ValidationError as err:
         session.rollback()
         problems = form_problems(err, lang, _role_fields(lang, [(k, sent[k][1]) for k in kept]))
         return _role_form(request, user, session, employer_id, number, (title, sent), problems,
-                          status_code=422)  # fmt: skip
+                          status_code=422, vacancy=vacancy)  # fmt: skip
     return RedirectResponse(f"/ui/employers/{employer_id}?message=role", status_code=303)
 
 
@@ -1272,7 +1299,10 @@ def _role_fields(lang: str, kept: list[tuple[int, dict[str, Any]]]) -> dict[str,
     """Where each of the role's fields is on the form: the kept tasks' positions in the role
     are not their places on the form (a task left out moves the rest up)."""
     _ = gettext_for(lang)
-    fields = {"title": FormField("role_title", _("Role title"))}
+    fields = {
+        "title": FormField("role_title", _("Role title")),
+        "vacancy_hours": FormField("vacancy_hours", _("The position's hours a week")),
+    }
     for position, (i, task) in enumerate(kept):
         name = str(task.get("title") or i + 1)
         for field, anchor, label in (

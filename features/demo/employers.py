@@ -279,6 +279,9 @@ def generate_employers(
             "title": [ROLE_TEMPLATES[r].title for r in role_template],
             "sector": [ROLE_TEMPLATES[r].sector for r in role_template],
             "description": [ROLE_TEMPLATES[r].description for r in role_template],
+            # Every seventh role is open as it is (no draw: the rest of the world stays).
+            "open_vacancy": np.arange(n_roles_total) % 7 == 3,
+            "vacancy_hours": np.where(np.arange(n_roles_total) % 7 == 3, 20.0, np.nan),
         }
     )
 

@@ -195,4 +195,15 @@ class Role(StrictModel):
     title: str = Field(min_length=1, max_length=120)
     sector: SectorId
     description: str = Field(default="", max_length=2000)
+    open_vacancy: bool = Field(
+        default=False,
+        description="The employer is hiring for the role as it is (an open, perhaps unadvertised "
+        "vacancy): matched as a whole — a person fits when they fit every one of its tasks.",
+    )
+    vacancy_hours: float | None = Field(
+        default=None,
+        gt=0,
+        le=MAX_WEEKLY_HOURS,
+        description="The open position's weekly hours; by default its tasks' hours together.",
+    )
     tasks: list[Task] = Field(default_factory=list, max_length=200)
