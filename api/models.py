@@ -245,7 +245,8 @@ class TimelineEntry(BaseModel):
 
 class NextStepPublic(BaseModel):
     step: str = Field(
-        description="follow_up_due, visit_due, contract_ending, candidate_request, handoff, "
+        description="follow_up_due, visit_due, contract_ending, trial_ending, candidate_request, "
+        "handoff, "
         "new_matches, answer_overdue, waiting_answer, trial_running, assess or no_activity "
         "(most urgent first)"
     )
@@ -425,8 +426,8 @@ class NetworkStatusChange(StrictModel):
 
 
 class Funnel(BaseModel):
-    """The employer network as a funnel: how many employers have got at least this far (from
-    their current status: a status history is not kept), and how many hired through us."""
+    """The employer network as a funnel: how many employers have ever got at least this far
+    (their status now and every recorded change), and how many hired through us."""
 
     stages: dict[str, int] = Field(
         description="contacted, interested, cooperating, hired_through_us — each at least "
@@ -475,6 +476,7 @@ class EventPublic(BaseModel):
     at: datetime
     reason: DeclineReason | None = None
     note: str = ""
+    until: date | None = Field(default=None, description="A work trial's planned last day.")
 
 
 class ProposalPublic(BaseModel):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 
 import numpy as np
@@ -18,6 +18,7 @@ __all__ = [
     "ANSWER_OVERDUE",
     "CONTRACT_ENDING",
     "QUIET",
+    "TRIAL_ENDING",
     "NextStep",
     "Step",
     "attention",
@@ -27,6 +28,8 @@ __all__ = [
 
 ANSWER_OVERDUE = timedelta(days=14)
 """A proposal unanswered this long is chased."""
+TRIAL_ENDING = timedelta(days=7)
+"""A work trial ending this soon (or already past its last day) is on the caseload."""
 CONTRACT_ENDING = timedelta(days=30)
 """A contract ending this soon is on the caseload."""
 QUIET = timedelta(weeks=4)
@@ -45,6 +48,8 @@ class Step(StrEnum):
     """A follow-up visit after a hire was planned for a day now past, and is not recorded."""
     CONTRACT_ENDING = "contract_ending"
     """A fixed-term contract ends within :data:`CONTRACT_ENDING`: what next?"""
+    TRIAL_ENDING = "trial_ending"
+    """A work trial's planned last day is within :data:`TRIAL_ENDING` (or past): hire or not?"""
     CANDIDATE_REQUEST = "candidate_request"
     """A Rekrypiste worker asks whether the person would want a task: not answered yet."""
     HANDOFF = "handoff"
@@ -96,7 +101,8 @@ def next_steps(
 ) -> dict[int, list[NextStep]]:
     """Each person's next steps, most urgent first.
 
-    ``proposals``: proposal_id, person_id, proposed_at. ``events``: proposal_id, kind, at.
+    ``proposals``: proposal_id, person_id, proposed_at. ``events``: proposal_id, kind, at and,
+    optionally, until (a work trial's planned last day).
     ``last_activity``: person → the last thing recorded about them (every person of the
     caseload is a key). ``unassessed``: person → the important characteristics they lack.
     ``waiting_for_me``: (step, person, id, since) of what others ask of this coordinator —
@@ -118,7 +124,13 @@ def next_steps(
         last = happened.iloc[-1]
         kinds = set(happened["kind"])
         if last["kind"] in _TRIAL:
-            steps[person].append(NextStep(Step.TRIAL_RUNNING, last["at"], pid))
+            until = last.get("until")
+            ending = until is not None and not pd.isna(until)
+            if ending and datetime.combine(until, time(), tzinfo=UTC) - now <= TRIAL_ENDING:
+                at = datetime.combine(until, time(), tzinfo=UTC)
+                steps[person].append(NextStep(Step.TRIAL_ENDING, at, pid))
+            else:
+                steps[person].append(NextStep(Step.TRIAL_RUNNING, last["at"], pid))
         hired = happened[happened["kind"] == OutcomeKind.HIRED.value]
         if len(hired) and not kinds & _FOLLOWED_UP and now - hired["at"].iloc[0] >= SIX_MONTHS:
             steps[person].append(NextStep(Step.FOLLOW_UP_DUE, hired["at"].iloc[0], pid))

@@ -186,4 +186,5 @@ def event_columns(event: OutcomeEvent) -> Columns:
         "at": event.at,
         "reason": event.reason.value if event.reason else None,
         "note": event.note,
+        "until": event.until,
     }

@@ -59,18 +59,29 @@ def test_the_network_status_changes_are_audited_and_the_funnel_counts_right(serv
                       headers=rekry).status_code == 204  # fmt: skip
     assert client.put(f"/employers/{eid}/status", json={"status": "best"},
                       headers=rekry).status_code == 422  # fmt: skip
-    (row,) = audit_rows(engine, action="set_network_status")
+    row = audit_rows(engine, action="set_network_status")[0]
     assert row.details["after"] == "partner"
 
+    # An employer that was a partner and is now dormant (paused) still counts as having got
+    # that far; so does one that was interested and then declined.
+    other = int(WORLD.tables["employer"]["id"].iloc[1])
+    for status in ("interested", "declined"):
+        assert client.put(f"/employers/{other}/status", json={"status": status},
+                          headers=rekry).status_code == 204  # fmt: skip
     funnel = client.get("/network/funnel", headers=analyst).json()
     assert client.get("/network/funnel", headers=auth(tokens["coordinator"])).status_code == 403
     statuses = WORLD.tables["employer"].set_index("id")["network_status"].copy()
-    statuses[eid] = "partner"
+    held = {e: {s} for e, s in statuses.items()}
+    held[eid].add("partner")
+    held[other] |= {"interested", "declined"}
+    statuses[eid], statuses[other] = "partner", "declined"
     counts = statuses.value_counts()
     assert funnel["by_status"] == {s: int(counts.get(s, 0)) for s in funnel["by_status"]}
     stages = funnel["stages"]
-    assert stages["contacted"] == int(counts.reindex(
-        ["contacted", "interested", "partner", "paused"], fill_value=0).sum())  # fmt: skip
+    reached = {"contacted", "interested", "partner", "paused"}
+    assert stages["contacted"] == sum(1 for h in held.values() if h & reached)
+    assert stages["interested"] == sum(1 for h in held.values()
+                                       if h & {"interested", "partner", "paused"})  # fmt: skip
     assert stages["contacted"] >= stages["interested"] >= stages["cooperating"]
     # Hired through us: employers with a hire on one of their tasks, counted from the tables.
     tables = WORLD.tables

@@ -106,3 +106,25 @@ def test_the_supports_are_dated_data_and_the_newest_valid_version_is_used():
         "workplace_adjustment_subsidy",
         "job_coach",
     }
+
+
+def test_a_work_trial_has_its_last_day_and_the_caseload_says_when_it_is_near(service):
+    client, tokens, _, mine, _ = service
+    company = auth(tokens["coordinator"])
+    jid = mine[5]
+    code = client.get(f"/jobseekers/{jid}", headers=company).json()["profile"]["code"]
+    pid = _hired_proposal(client, company, code)
+    now = datetime.now(UTC)
+    bad = {"event": {"kind": "work_trial_started", "at": now.isoformat(),
+                     "until": (now - timedelta(days=1)).date().isoformat()}}  # fmt: skip
+    refused = client.post(f"/proposals/{pid}/events", json=bad, headers=company)
+    assert refused.status_code == 422 and "until" in refused.text
+    ends = (now + timedelta(days=3)).date()
+    good = {"event": {"kind": "work_trial_started", "at": now.isoformat(),
+                      "until": ends.isoformat()}}  # fmt: skip
+    assert client.post(f"/proposals/{pid}/events", json=good, headers=company).status_code in (
+        200, 201)  # fmt: skip
+    stored = client.get(f"/proposals/{pid}", headers=company).json()
+    assert stored["events"][-1]["until"] == ends.isoformat()
+    assert "trial_ending" in _steps_of(client, company, jid)
+    assert "trial_running" not in _steps_of(client, company, jid)

@@ -97,11 +97,16 @@ def caseload(
     )
     events = pd.DataFrame(
         session.execute(
-            select(OutcomeEventRow.proposal_id, OutcomeEventRow.kind, OutcomeEventRow.at)
+            select(
+                OutcomeEventRow.proposal_id,
+                OutcomeEventRow.kind,
+                OutcomeEventRow.at,
+                OutcomeEventRow.until,
+            )
             .join(ProposalRow, ProposalRow.id == OutcomeEventRow.proposal_id)
             .where(ProposalRow.jobseeker_id.in_(chosen))
         ).all(),
-        columns=["proposal_id", "kind", "at"],
+        columns=["proposal_id", "kind", "at", "until"],
     )
     last = {row.id: max(row.created_at, row.updated_at) for row, _ in people}
     for frame, column in ((proposals, "proposed_at"), (events.merge(proposals), "at")):

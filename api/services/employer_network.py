@@ -13,6 +13,7 @@ from api.services.context import Context
 from api.storage.tables import (
     EmployerNeedRow,
     EmployerRow,
+    EmployerStatusChangeRow,
     OutcomeEventRow,
     ProposalTaskRow,
     RoleRow,
@@ -24,14 +25,15 @@ from features.schemas.proposal import OutcomeKind
 
 __all__ = ["FUNNEL", "funnel", "list_needs", "record_need", "set_need_status", "set_status"]
 
-FUNNEL: dict[str, frozenset[NetworkStatus]] = {
+FUNNEL: dict[str, frozenset[NetworkStatus]] = {  # a stage reached by holding any of these
     "contacted": frozenset({NetworkStatus.CONTACTED, NetworkStatus.INTERESTED,
                             NetworkStatus.PARTNER, NetworkStatus.PAUSED}),
     "interested": frozenset({NetworkStatus.INTERESTED, NetworkStatus.PARTNER,
                              NetworkStatus.PAUSED}),
     "cooperating": frozenset({NetworkStatus.PARTNER, NetworkStatus.PAUSED}),
 }  # fmt: skip
-"""Which current statuses have got at least as far as each stage (a paused partner was one)."""
+"""Which statuses mean an employer got at least as far as each stage (a paused partner was
+one); an employer counts if it holds or ever held one (its status history)."""
 
 
 def _employer(ctx: Context, employer_id: int) -> EmployerRow:
@@ -69,7 +71,7 @@ def record_need(ctx: Context, employer_id: int, body: NeedCreate) -> int:
     )
     ctx.session.add(row)
     if employer.network_status in (NetworkStatus.PROSPECT.value, NetworkStatus.CONTACTED.value):
-        employer.network_status = NetworkStatus.INTERESTED.value
+        _change_status(ctx, employer, NetworkStatus.INTERESTED)
     ctx.session.flush()
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="record_need",
            object_type="employer", object_id=employer_id,
@@ -103,13 +105,28 @@ def set_need_status(ctx: Context, employer_id: int, need_id: int, status: str) -
     return result
 
 
-def set_status(ctx: Context, employer_id: int, status: NetworkStatus) -> None:
-    """The employer's status in the network, audited with what it was."""
-    employer = _employer(ctx, employer_id)
-    before, employer.network_status = employer.network_status, status.value
+def _change_status(ctx: Context, employer: EmployerRow, status: NetworkStatus) -> None:
+    """Change the status, kept in the employer's status history and the audit trail."""
+    before = employer.network_status
+    if before == status.value:
+        return
+    employer.network_status = status.value
+    change = EmployerStatusChangeRow(
+        employer_id=employer.id,
+        at=ctx.now,
+        before=before,
+        after=status.value,
+        changed_by=ctx.actor.name,
+    )
+    ctx.session.add(change)
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="set_network_status",
-           object_type="employer", object_id=employer_id,
+           object_type="employer", object_id=employer.id,
            details={"before": before, "after": status.value})  # fmt: skip
+
+
+def set_status(ctx: Context, employer_id: int, status: NetworkStatus) -> None:
+    """The employer's status in the network, with its history and an audit row."""
+    _change_status(ctx, _employer(ctx, employer_id), status)
     ctx.session.commit()
 
 
@@ -121,6 +138,15 @@ def funnel(ctx: Context) -> Funnel:
             select(EmployerRow.network_status, func.count()).group_by(EmployerRow.network_status)
         ).all()
     )
+    # Every status each employer has held: now, and before and after each recorded change.
+    held: dict[int, set[str]] = {}
+    for employer_id, status in session.execute(select(EmployerRow.id, EmployerRow.network_status)):
+        held.setdefault(employer_id, set()).add(status)
+    for employer_id, before, after in session.execute(
+        select(EmployerStatusChangeRow.employer_id, EmployerStatusChangeRow.before,
+               EmployerStatusChangeRow.after)
+    ):  # fmt: skip
+        held.setdefault(employer_id, set()).update((before, after))
     hired = session.scalar(
         select(func.count(distinct(RoleRow.employer_id)))
         .select_from(OutcomeEventRow)
@@ -130,9 +156,10 @@ def funnel(ctx: Context) -> Funnel:
         .where(OutcomeEventRow.kind == OutcomeKind.HIRED.value)
     )
     stages = {
-        stage: sum(by_status.get(s.value, 0) for s in statuses)
+        stage: sum(1 for statuses_held in held.values()
+                   if statuses_held & {s.value for s in statuses})
         for stage, statuses in FUNNEL.items()
-    }
+    }  # fmt: skip
     stages["hired_through_us"] = int(hired or 0)
     needs = dict(
         session.execute(

@@ -242,6 +242,7 @@ def _public(ctx: Context, proposal_id: int, *, private: bool) -> ProposalPublic:
                 # An employer's own reason is theirs to know; a person's may be about health.
                 reason=e.reason if private or e.kind is OutcomeKind.DECLINED_BY_EMPLOYER else None,
                 note=e.note if private else "",
+                until=e.until,
             )
             for e in proposal.events
         ],

@@ -193,7 +193,7 @@ def proposal_from_rows(
         engine_said=row.engine_said or {},
         override_reason=row.override_reason,
         events=[
-            OutcomeEvent(kind=e.kind, at=e.at, reason=e.reason, note=e.note)
+            OutcomeEvent(kind=e.kind, at=e.at, reason=e.reason, note=e.note, until=e.until)
             for e in sorted(events, key=lambda e: (e.at, e.id))
         ],
     )

@@ -203,6 +203,22 @@ class CrmNoteRow(Base):
     needs: Mapped[list[str]] = mapped_column(JSON)
 
 
+class EmployerStatusChangeRow(Base):
+    """Each change of an employer's status in the network: the funnel counts how far an
+    employer ever got, not only where it is now."""
+
+    __tablename__ = "employer_status_change"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    employer_id: Mapped[int] = mapped_column(
+        ForeignKey("employer.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
+    before: Mapped[str] = mapped_column(String(16))
+    after: Mapped[str] = mapped_column(String(16))
+    changed_by: Mapped[str] = mapped_column(String(64))
+
+
 class EmployerNeedRow(Base):
     """A need taken down during an employer's call, with whom it belongs to and when to
     contact them next."""
@@ -350,6 +366,8 @@ class OutcomeEventRow(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     reason: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str] = mapped_column(Text, default="")
+    until: Mapped[date | None] = mapped_column(Date)
+    """A work trial's planned last day."""
 
 
 # --- the service: users, tokens, audit, stored suggestions, overrides --------------------------

@@ -515,6 +515,7 @@ def outcome_page(
     session: SessionDep,
     kind: Annotated[str, Form(max_length=32)],
     reason: Annotated[str, Form(max_length=32)] = "",
+    until: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
     user = _user(request, session, Permission.PROPOSE)
     ctx = request_context(request, session, user)
@@ -523,18 +524,25 @@ def outcome_page(
     if proposal is None or proposal.jobseeker_id != jobseeker_id:
         raise NotFoundError(f"no proposal {proposal_id} for this jobseeker")
     try:
-        event = OutcomeEvent(kind=kind, at=ctx.now, reason=reason or None)
+        event = OutcomeEvent.model_validate(
+            {"kind": kind, "at": ctx.now, "reason": reason or None, "until": until or None}
+        )
         proposals.record_outcome(ctx, proposal_id, event)
     except (ValidationError, TasmaError) as err:
         session.rollback()
         # Said at the step's own form, in the page's language, with the choices kept; the
         # developer's text of the error never reaches the page.
-        needs_reason = isinstance(err, ValidationError) and not reason
+        invalid = isinstance(err, ValidationError)
+        about_until = isinstance(err, ValidationError) and any(
+            "until:" in str(e["msg"]) for e in err.errors(include_url=False)
+        )
+        text = ("outcome_until_invalid" if about_until
+                else "outcome_reason_needed" if invalid and not reason
+                else "outcome_not_allowed")  # fmt: skip
         return _jobseeker(
             request, session, user, jobseeker_id, status_code=422,
             outcome_error={"proposal_id": proposal_id, "kind": kind, "reason": reason,
-                           "text": "outcome_reason_needed" if needs_reason
-                           else "outcome_not_allowed"},
+                           "until": until, "text": text},
         )  # fmt: skip
     return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=outcome", status_code=303)
 

@@ -100,6 +100,10 @@ TEXTS: dict[str, str] = {
     "support_granted": N_("granted"),
     "support_declined": N_("not granted"),
     "vacancy_proposed": N_("Proposed for the vacancy, with every task of the role."),
+    "outcome_until_invalid": N_(
+        "A last day belongs to a work trial started or extended, and is not before today; "
+        "nothing was recorded."
+    ),
     "order_attention": N_("most urgent first"),
     "order_name": N_("by name"),
     "order_code": N_("by code"),
@@ -256,6 +260,7 @@ NEXT_STEPS: dict[str, str] = {
     "follow_up_due": N_("Six-month follow-up due (hired on %(date)s)"),
     "candidate_request": N_("Rekrypiste asks whether they would want a job (since %(date)s)"),
     "visit_due": N_("Follow-up visit planned for %(date)s is not recorded"),
+    "trial_ending": N_("The work trial's last day is %(date)s: hire or not?"),
     "contract_ending": N_("The contract ends on %(date)s: what next?"),
     "handoff": N_("Handed over to you on %(date)s: take it over"),
     "new_matches": N_("New fitting tasks since your last look on %(date)s: %(number)s"),

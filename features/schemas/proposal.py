@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Annotated
 
@@ -95,12 +95,22 @@ class OutcomeEvent(StrictModel):
     at: UtcDatetime
     reason: DeclineReason | None = None
     note: str = Field(default="", max_length=1000)
+    until: date | None = Field(
+        default=None,
+        description="For a work trial started or extended: its planned last day (the caseload "
+        "shows a trial about to end).",
+    )
 
     @model_validator(mode="after")
     def _reason_for_declines(self) -> OutcomeEvent:
         declines = {OutcomeKind.DECLINED_BY_PERSON, OutcomeKind.DECLINED_BY_EMPLOYER}
         if self.kind in declines and self.reason is None:
             raise ValueError(f"reason is required when kind is {self.kind.value!r}")
+        trials = {OutcomeKind.WORK_TRIAL_STARTED, OutcomeKind.WORK_TRIAL_EXTENDED}
+        if self.until is not None and self.kind not in trials:
+            raise ValueError("until: only a work trial has a planned last day")
+        if self.until is not None and self.until < self.at.date():
+            raise ValueError("until: the trial's last day is not before it starts")
         return self
 
 
