@@ -1,0 +1,174 @@
+"""The employer's what-if and hand-over suggestions equal a recount by the scorer over every
+person; market clearing keeps every constraint, equals brute force on small instances and is
+never worse than coordinator-by-coordinator greedy."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from features.demo import build_world
+from matching.clearing import (
+    CandidatePairs,
+    ClearingObjective,
+    area_candidates,
+    clear,
+    greedy,
+    satisfies,
+)
+from matching.index import MatchIndex
+from matching.rules import default_ruleset
+from matching.scoring import score_pairs
+from matching.whatif import hand_over_options, what_if
+from tests.worlds import small_worlds
+
+DEFAULT = default_ruleset()
+
+
+def _recount(index: MatchIndex, frame_row, rules) -> np.ndarray:
+    """bool over every person: feasible for the task as ``frame_row`` describes it."""
+    task = index.featurizer.tasks(frame_row.to_frame().T.reset_index(drop=True))
+    everyone = np.arange(len(index.people))
+    return score_pairs(index.people, everyone, task, np.zeros(len(everyone), int), rules).feasible
+
+
+def _check_what_if(index: MatchIndex, task_id: int) -> None:
+    answer = what_if(index, task_id, DEFAULT)
+    row = index.task_frame.iloc[index.tasks.row_of[task_id]]
+    now = _recount(index, row, DEFAULT)
+    assert answer.fit_now == int(now.sum())
+    for variant in answer.variants:
+        changed = row.copy()
+        if variant.kind == "adjustment":
+            assert variant.id not in (row["accepted_adjustments"] or [])
+            changed["accepted_adjustments"] = [*(row["accepted_adjustments"] or []), variant.id]
+        else:
+            changed[f"dem:{variant.id}"] = row[f"dem:{variant.id}"] - 1
+        assert variant.more == int((_recount(index, changed, DEFAULT) & ~now).sum()), variant
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(world=small_worlds(max_people=8, max_tasks=4))
+def test_what_if_counts_equal_a_recount_on_random_worlds(world) -> None:
+    index = MatchIndex.from_frames(world.people_frame, world.task_frame)
+    for task_id in index.tasks.ids:
+        _check_what_if(index, int(task_id))
+
+
+@pytest.fixture(scope="module")
+def small_index() -> MatchIndex:
+    return MatchIndex.from_tables(build_world("small", seed=11).tables)
+
+
+def test_what_if_on_the_demo_world(small_index: MatchIndex) -> None:
+    tasks = small_index.tasks
+    hand_over = tasks.ids[tasks.hand_over][:6]
+    gained = 0
+    for task_id in hand_over:
+        _check_what_if(small_index, int(task_id))
+        gained += sum(v.more for v in what_if(small_index, int(task_id), DEFAULT).variants)
+    assert gained > 0  # some change helps somebody somewhere
+
+
+def test_hand_over_options_equal_a_recount(small_index: MatchIndex) -> None:
+    tasks = small_index.tasks
+    role = int(tasks.role_ids[np.flatnonzero(~tasks.hand_over)[0]])
+    options = hand_over_options(small_index, role, DEFAULT)
+    core = {int(t) for t in tasks.ids[(tasks.role_ids == role) & ~tasks.hand_over]}
+    assert {o.task_id for o in options} == core
+    as_if = DEFAULT.model_copy(
+        update={"hard": DEFAULT.hard.model_copy(update={"hand_over_only": False})}
+    )
+    everyone = np.arange(len(small_index.people))
+    for option in options:
+        row = tasks.row_of[option.task_id]
+        scores = score_pairs(
+            small_index.people, everyone, tasks, np.full(len(everyone), row), as_if
+        )
+        assert option.people == int(scores.feasible.sum())
+        assert option.assessed == int((scores.feasible & scores.assessed).sum())
+    assert [o.people for o in options] == sorted((o.people for o in options), reverse=True)
+
+
+@st.composite
+def instances(draw: st.DrawFn) -> CandidatePairs:
+    n_people = draw(st.integers(1, 4))
+    n_tasks = draw(st.integers(1, 5))
+    employer = [draw(st.integers(1, 2)) for _ in range(n_tasks)]
+    hours = [float(draw(st.integers(4, 12))) for _ in range(n_tasks)]
+    slots = [draw(st.integers(1, 15)) for _ in range(n_tasks)]
+    max_hours = [float(draw(st.integers(8, 24))) for _ in range(n_people)]
+    # Candidate pairs are feasible on their own: the task's hours are within the person's.
+    pairs = [
+        (p, t)
+        for p in range(n_people)
+        for t in range(n_tasks)
+        if hours[t] <= max_hours[p] and draw(st.booleans())
+    ][:11]
+    totals = [draw(st.floats(-0.5, 6.0, allow_nan=False).map(lambda x: round(x, 2))) for _ in pairs]
+    p = np.array([a for a, _ in pairs], dtype=np.int64)
+    t = np.array([b for _, b in pairs], dtype=np.int64)
+    return CandidatePairs(
+        person_ids=p + 100,
+        task_ids=t + 500,
+        total=np.array(totals, dtype=float),
+        employer_ids=np.array(employer, dtype=np.int64)[t] if len(t) else np.zeros(0, np.int64),
+        hours=np.array(hours)[t] if len(t) else np.zeros(0),
+        slots=np.array(slots, dtype=np.int64)[t] if len(t) else np.zeros(0, np.int64),
+        max_hours=np.array(max_hours)[p] if len(p) else np.zeros(0),
+    )
+
+
+def _brute_force(pairs: CandidatePairs, objective: ClearingObjective) -> tuple[int, float]:
+    best = (0, 0.0)
+    best_key: tuple[float, ...] = (0, 0.0) if objective is ClearingObjective.PEOPLE else (0.0,)
+    for chosen_bits in itertools.product((False, True), repeat=len(pairs)):
+        chosen = np.array(chosen_bits, dtype=bool)
+        if not satisfies(pairs, chosen) or (pairs.total[chosen] <= 0).any():
+            continue
+        people, total = len(np.unique(pairs.person_ids[chosen])), float(pairs.total[chosen].sum())
+        key = (people, total) if objective is ClearingObjective.PEOPLE else (total,)
+        if key > best_key:
+            best_key, best = key, (people, total)
+    return best
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pairs=instances())
+def test_clearing_equals_brute_force_and_keeps_every_constraint(pairs: CandidatePairs) -> None:
+    order = np.unique(pairs.person_ids)
+    baseline = greedy(pairs, order)
+    assert satisfies(pairs, baseline.chosen)
+    for objective in ClearingObjective:
+        answer = clear(pairs, objective)
+        assert answer.optimal
+        assert satisfies(pairs, answer.chosen)
+        people, total = _brute_force(pairs, objective)
+        if objective is ClearingObjective.PEOPLE:
+            assert answer.people == people
+        assert answer.total == pytest.approx(total, abs=1e-6)
+        if objective is ClearingObjective.SCORE:
+            assert answer.total >= baseline.total - 1e-9
+        else:
+            assert answer.people >= baseline.people
+
+
+def test_clearing_on_a_demo_area_places_at_least_as_many_as_greedy(
+    small_index: MatchIndex,
+) -> None:
+    people = small_index.people
+    rows = np.flatnonzero(people.matchable & (people.area == "PH-Lahti"))[:150]
+    pairs = area_candidates(people, small_index.tasks, rows, DEFAULT, 20)
+    assert len(pairs) > 300
+    baseline = greedy(pairs, np.unique(pairs.person_ids))
+    for objective in ClearingObjective:
+        answer = clear(pairs, objective)
+        assert answer.optimal and satisfies(pairs, answer.chosen)
+        if objective is ClearingObjective.PEOPLE:
+            assert answer.people >= baseline.people
+        else:
+            assert answer.total >= baseline.total - 1e-9
