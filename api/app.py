@@ -16,18 +16,29 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import sessionmaker
 
 from api import errors
+from api.batch_store import BatchRuns
 from api.deps import IndexHolder, reject_unknown_query
 from api.headers import SecurityHeaders
 from api.index_cache import IndexSnapshots
 from api.logs import AccessLog
 from api.models_store import load_active_reranker
 from api.ratelimit import RateLimiter, RequestGuard
-from api.routes import admin, employers, follow_up, jobseekers, matching, network, rulesets
+from api.routes import (
+    admin,
+    employers,
+    follow_up,
+    jobseekers,
+    market,
+    matching,
+    network,
+    rulesets,
+)
 from api.settings import Settings, get_settings
 from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade
 from api.storage.rulesets import ensure_default
 from api.ui import follow_up_pages as ui_follow_up
+from api.ui import market_pages as ui_market
 from api.ui import network_pages as ui_network
 from api.ui import routes as ui
 from api.ui.csrf import CsrfError, csrf_key
@@ -117,6 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine, default_ruleset(), IndexSnapshots(settings.data_dir / "index-cache")
     )
     app.state.reranker = load_active_reranker(settings.models_dir)
+    app.state.batch_runs = BatchRuns(settings.batch_folder())
     app.state.supports = load_supports(settings.supports_file)
     errors.install(app, browser_page=ui.error_page)
 
@@ -131,13 +143,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog, enabled=settings.access_log)
 
-    for module in (admin, jobseekers, employers, matching, rulesets, network, follow_up):
+    for module in (admin, jobseekers, employers, matching, rulesets, network, follow_up, market):
         app.include_router(module.router)
     app.include_router(rulesets.evaluations)
     app.include_router(employers.tasks_router)
     app.include_router(ui.router)
     app.include_router(ui_network.router)
     app.include_router(ui_follow_up.router)
+    app.include_router(ui_market.router)
     app.add_exception_handler(ui.LoginRequiredError, ui.login_redirect)  # type: ignore[arg-type]
     app.add_exception_handler(CsrfError, ui.csrf_refused)  # type: ignore[arg-type]
     app.state.csrf_key = csrf_key(settings, engine)

@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,43 +28,19 @@ import pyarrow.parquet as pq
 from distributed import Client, LocalCluster, as_completed
 from tqdm import tqdm
 
+from api.batch_store import RunInfo
 from features.pipeline.matrices import PeopleMatrix, TaskMatrix
 from matching.batch import BlockResult, TaskPool, TopPairs, match_block, merge_by_task, task_pool
 from matching.index import MatchIndex
 from matching.rules import RuleSet
 from matching.scoring import COMPONENTS
 
-__all__ = ["BLOCK_PEOPLE", "RunInfo", "dask_client", "pairs_table", "run_batch"]
+__all__ = ["BLOCK_PEOPLE", "dask_client", "pairs_table", "run_batch"]
 
 BLOCK_PEOPLE = 500
 """People per Dask task: enough work (a few seconds) to dwarf the scheduling cost, small
 enough that a block's feasible pairs (a few million keys) stay well within a worker's memory
 and that many blocks keep every worker busy."""
-
-
-@dataclass(frozen=True)
-class RunInfo:
-    """What ``run.json`` says about a batch run."""
-
-    run_id: str
-    created_at: str
-    """ISO 8601, UTC"""
-    ruleset_version: str
-    ruleset_fingerprint: str
-    code_fingerprint: str
-    data_version: int
-    k: int
-    workers: int
-    scheduler: str
-    """"local" or the cluster's address"""
-    people: int
-    """matchable people matched"""
-    tasks: int
-    """tasks in the pool (hand-over tasks when the rules ask)"""
-    pairs_before_pruning: int
-    pairs_scored: int
-    pairs_feasible: int
-    seconds: float
 
 
 @contextmanager
@@ -211,7 +187,7 @@ def pairs_table(pairs: TopPairs, by: str) -> pa.Table:
         "rank": pairs.rank[order],
         "total": pairs.total[order],
         "assessed": pairs.assessed[order],
-        "unknown": pairs.unknown[order],
+        "to_assess": pairs.unknown[order],  # bits; "unknown" is the score's component
     }
     for c, name in enumerate(COMPONENTS):
         columns[name] = pairs.contributions[order, c]

@@ -16,9 +16,32 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from api.batch import RunInfo
+__all__ = ["BatchRuns", "Changes", "RunInfo", "changes"]
 
-__all__ = ["BatchRuns", "Changes", "changes"]
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What ``run.json`` says about a batch run."""
+
+    run_id: str
+    created_at: str
+    """ISO 8601, UTC"""
+    ruleset_version: str
+    ruleset_fingerprint: str
+    code_fingerprint: str
+    data_version: int
+    k: int
+    workers: int
+    scheduler: str
+    """"local" or the cluster's address"""
+    people: int
+    """matchable people matched"""
+    tasks: int
+    """tasks in the pool (hand-over tasks when the rules ask)"""
+    pairs_before_pruning: int
+    pairs_scored: int
+    pairs_feasible: int
+    seconds: float
 
 
 @dataclass(frozen=True)
@@ -27,7 +50,7 @@ class Changes:
     key (person or task)."""
 
     since: RunInfo | None
-    """the earlier run; None when there is only one (everything counts as new)"""
+    """the earlier run; None when there are fewer than two (and nothing changed)"""
     new: dict[int, list[int]]
     lost: dict[int, list[int]]
 
@@ -78,9 +101,9 @@ class BatchRuns:
         latest, previous = self.latest_two()
         if latest is None:
             return Changes(None, {}, {})
-        after = self.rows(latest, by, keys)
-        before = self.rows(previous, by, keys) if previous is not None else after.iloc[:0]
-        return changes(before, after, by, previous)
+        if previous is None:
+            return Changes(None, {}, {})  # one run: nothing to compare with yet
+        return changes(self.rows(previous, by, keys), self.rows(latest, by, keys), by, previous)
 
     def created(self, run: RunInfo) -> datetime:
         return datetime.fromisoformat(run.created_at)

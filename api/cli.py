@@ -15,6 +15,7 @@ import typer
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from api.cli_context import AsOption, acting
+from api.cli_market import register as register_market
 from api.cli_matching import register as register_matching
 from api.cli_rules import register as register_rules
 from api.security import Permission, Role
@@ -256,6 +257,7 @@ def status() -> None:
 
 register_matching(app, _friendly_errors)
 register_rules(app, _friendly_errors)
+register_market(app, _friendly_errors)
 
 users_app = typer.Typer(help="Users of the service.", no_args_is_help=True)
 app.add_typer(users_app, name="users")

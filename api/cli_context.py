@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 from sqlalchemy.orm import sessionmaker
 
+from api.batch_store import BatchRuns
 from api.deps import ForbiddenError, IndexHolder, User
 from api.index_cache import IndexSnapshots
 from api.models_store import load_active_reranker
@@ -73,5 +74,6 @@ def acting(
             follow_active=rules is None,
         )
         reranker = load_active_reranker(settings.models_dir) if rules is None else None
-        yield Context(session=session, actor=user, index=holder, reranker=reranker)
+        batch = BatchRuns(settings.batch_folder())
+        yield Context(session=session, actor=user, index=holder, reranker=reranker, batch=batch)
     engine.dispose()

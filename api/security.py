@@ -81,9 +81,16 @@ class Permission(StrEnum):
     """Ask a candidate's company coordinator whether their client wants a task."""
     ANSWER_CANDIDATE_REQUESTS = "answer_candidate_requests"
     READ_CANDIDATE_REQUESTS = "read_candidate_requests"
+    """One's own requests (Rekrypiste), or those about one's area's people (coordinators)."""
     FOLLOW_UP = "follow_up"
     """Plan and record the follow-up after a hire (both coordinators walk alongside)."""
-    """One's own requests (Rekrypiste), or those about one's area's people (coordinators)."""
+    RUN_BATCH = "run_batch"
+    """Start a batch run of the whole pool and list the runs (no person data)."""
+    READ_MARKET = "read_market"
+    """Counts over the pool for an employer's tasks: the what-if, hand-over options, new
+    candidates since the last run (numbers, never who)."""
+    CLEAR_MARKET = "clear_market"
+    """The week's clearing suggestions for one's own area (who for which task)."""
 
 
 _W, _C = Role.WORK_ABILITY_COORDINATOR, Role.COMPANY_COORDINATOR
@@ -113,6 +120,9 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.ANSWER_CANDIDATE_REQUESTS: frozenset({_C}),
     Permission.READ_CANDIDATE_REQUESTS: frozenset({_R, _C}),
     Permission.FOLLOW_UP: frozenset({_W, _C}),
+    Permission.RUN_BATCH: frozenset({_A, _ADM}),
+    Permission.READ_MARKET: frozenset({_C, _R}),
+    Permission.CLEAR_MARKET: frozenset({_C}),
 }
 """The one role × permission table. Every route names its permission; tests walk this table."""
 

@@ -57,9 +57,29 @@ class Settings(BaseSettings):
         default=Path("models"), description="Trained re-rankers; models/ACTIVE names the one used."
     )
     warm_index: bool = Field(default=True, description="Load the match index at start-up.")
+    batch_dir: Path | None = Field(
+        default=None, description="Batch runs' Parquet folders (default: data_dir/batch)."
+    )
+    dask_scheduler: str | None = Field(
+        default=None,
+        description="A Dask scheduler's address (tcp://host:8786) for batch runs; default: a "
+        "local cluster on this machine.",
+    )
+    batch_workers: int = Field(
+        default=2, ge=1, le=256, description="Workers of the local cluster (one per core)."
+    )
+    batch_nightly_at: str | None = Field(
+        default=None,
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        description="Run the batch every night at this time (HH:MM, the server's clock) and "
+        "after bulk imports; default: only when started.",
+    )
     worker_threads: int = Field(
         default=4, ge=1, le=64, description="Threads per worker process for the routes."
     )
+
+    def batch_folder(self) -> Path:
+        return self.batch_dir or self.data_dir / "batch"
 
     @model_validator(mode="after")
     def _safe_outside_local(self) -> Settings:

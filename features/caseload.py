@@ -57,12 +57,16 @@ class Step(StrEnum):
     NEW_MATCHES = "new_matches"
     """Fitting tasks that were not among the person's suggestions at the coordinator's last
     look at their page."""
+    NEW_SINCE_RUN = "new_since_run"
+    """Good matches (fully assessed fits in the top k) in the latest batch run that were not
+    in the run before."""
     ANSWER_OVERDUE = "answer_overdue"
     """A proposal has waited for an answer longer than :data:`ANSWER_OVERDUE`."""
     WAITING_ANSWER = "waiting_answer"
     TRIAL_RUNNING = "trial_running"
     ASSESS = "assess"
-    """Capacities that matter for most hand-over tasks are not assessed."""
+    """Capacities not assessed that stand between the person and their best matches (the
+    latest batch run's), or — before any run — that most hand-over tasks demand."""
     NO_ACTIVITY = "no_activity"
 
 

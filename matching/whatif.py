@@ -15,8 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from features.catalogue import ADJUSTMENTS, CHARACTERISTIC_IDS
+from features.catalogue import ADJUSTMENTS, CHARACTERISTIC_IDS, CHARACTERISTICS
 from features.geo import haversine_km
+from features.i18n import ngettext_for
+from features.numbers import number
 from features.pipeline.encoders import adjustment_applicability
 from features.pipeline.matrices import PeopleMatrix, TaskMatrix
 from matching.index import MatchIndex
@@ -24,7 +26,14 @@ from matching.ranking import prefilter
 from matching.rules import RuleSet
 from matching.scoring import demand_screen, score_pairs
 
-__all__ = ["HandOverOption", "Variant", "WhatIf", "hand_over_options", "what_if"]
+__all__ = [
+    "HandOverOption",
+    "Variant",
+    "WhatIf",
+    "hand_over_options",
+    "what_if",
+    "what_if_sentence",
+]
 
 _ADJUSTMENT_IDS = tuple(ADJUSTMENTS)
 
@@ -168,3 +177,21 @@ def hand_over_options(index: MatchIndex, role_id: int, rules: RuleSet) -> list[H
         )
     options.sort(key=lambda o: (-o.people, -o.assessed, o.task_id))
     return options
+
+
+def what_if_sentence(variant: Variant, lang: str) -> str:
+    """The variant as a coordinator would say it to the employer."""
+    n, ngettext = variant.more, ngettext_for(lang)
+    if variant.kind == "adjustment":
+        text = ngettext(
+            "With “%(change)s” accepted, %(num)s more person could do this.",
+            "With “%(change)s” accepted, %(num)s more people could do this.",
+            n,
+        )
+        return text % {"change": ADJUSTMENTS[variant.id].name(lang), "num": number(n, lang)}
+    text = ngettext(
+        "If “%(change)s” were one level lighter, %(num)s more person could do this.",
+        "If “%(change)s” were one level lighter, %(num)s more people could do this.",
+        n,
+    )
+    return text % {"change": CHARACTERISTICS[variant.id].name(lang), "num": number(n, lang)}

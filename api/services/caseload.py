@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, ScalarSelect, func, or_, select
 from api.audit import record
 from api.models import CaseloadPage, CaseloadRow, NextStepPublic
 from api.security import Permission, Role, allowed
+from api.services import market
 from api.services.context import Context
 from api.storage.tables import (
     CandidateRequestRow,
@@ -115,6 +116,9 @@ def caseload(
     waiting = _waiting_for_me(ctx, chosen)
     if scope == "mine" and len(ids) <= NEW_MATCHES_AT_MOST:
         waiting += _new_matches(ctx, ids)
+    news, since = market.news_counts(ctx, ids)
+    if since is not None:
+        waiting += [(Step.NEW_SINCE_RUN, p, n, since) for p, n in news.items() if n]
     steps = next_steps(proposals, events, last, _unassessed(ctx, ids), ctx.now, waiting)
     ended = set(events.loc[events["kind"].isin({k.value for k in TERMINAL}), "proposal_id"])
     open_counts = proposals[~proposals["proposal_id"].isin(ended)].groupby("person_id").size()
@@ -249,6 +253,14 @@ def _new_matches(ctx: Context, ids: list[int]) -> list[tuple[Step, int, int, dat
 
 
 def _unassessed(ctx: Context, ids: list[int]) -> dict[int, list[str]]:
+    """Each person's unassessed capacities that stand between them and their best matches in
+    the latest batch run; for people not in a run, those most hand-over tasks demand."""
+    gaps = market.capacity_gaps(ctx, ids) or {}
+    rest = [i for i in ids if i not in gaps]
+    return {**gaps, **_commonly_demanded_gaps(ctx, rest)}
+
+
+def _commonly_demanded_gaps(ctx: Context, ids: list[int]) -> dict[int, list[str]]:
     """Each person's unassessed capacities among those most hand-over tasks demand."""
     index = ctx.index.get(ctx.session)
     important = important_characteristics(index.tasks.demand, index.tasks.hand_over)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from api.deps import IndexHolder, User
 
 if TYPE_CHECKING:
+    from api.batch_store import BatchRuns
     from matching.reranker import Reranker
 
 __all__ = ["Context", "request_context"]
@@ -27,10 +28,13 @@ class Context:
     actor: User
     index: IndexHolder
     reranker: Reranker | None = None
+    batch: BatchRuns | None = None
+    """The stored batch runs (None: batch answers are not available here)."""
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 def request_context(request: Request, session: Session, user: User) -> Context:
     """The context of a web request (API route or UI page): the app's index and model."""
     state = request.app.state
-    return Context(session=session, actor=user, index=state.index, reranker=state.reranker)
+    return Context(session=session, actor=user, index=state.index, reranker=state.reranker,
+                   batch=state.batch_runs)  # fmt: skip

@@ -42,6 +42,7 @@ from api.services import (
     evaluation,
     follow_up,
     handoffs,
+    market,
     matching,
     people,
     proposals,
@@ -448,7 +449,8 @@ def _jobseeker(
     task_ids += [t for e in happened for t in e.task_ids]
     titles = _task_titles(session, task_ids)
     lang = _lang(request)
-    return _page(request, "jobseeker.html", user, row=row, profile=profile,
+    news = market.person_news(ctx, jobseeker_id, lang) if ctx.batch and ctx.batch.runs() else None
+    return _page(request, "jobseeker.html", user, row=row, profile=profile, news=news,
                  handoffs=handed, requests=asked, other_role=other_role.value,
                  vacancies=vacancies,
                  follow_ups=follow_ups, supports=request.app.state.supports.on(ctx.now.date()),
@@ -1120,9 +1122,17 @@ def _employer(
 ) -> HTMLResponse:
     employer = repository.get_employer(session, employer_id=employer_id)
     roles = repository.list_employer_tasks(session, employer_id=employer_id)
-    needs = employer_network.list_needs(request_context(request, session, user), employer_id)
+    ctx = request_context(request, session, user)
+    needs = employer_network.list_needs(ctx, employer_id)
+    pool = None
+    if allowed(user.role, Permission.READ_MARKET):
+        pool = market.employer_news(ctx, employer_id)
     return _page(request, "employer.html", user, employer=employer, employer_id=employer_id,
                  roles=roles, channels=[c.value for c in ContactChannel], needs=needs,
+                 pool=pool, pool_of={n.task_id: n for n in pool.data} if pool else {},
+                 role_ids=session.scalars(select(RoleRow.id).where(
+                     RoleRow.employer_id == employer_id).order_by(RoleRow.id)).all(),
+                 can_read_market=allowed(user.role, Permission.READ_MARKET),
                  need_kinds=[k.value for k in NeedKind], urgencies=[u.value for u in Urgency],
                  network_statuses=[s.value for s in NetworkStatus],
                  can_write=allowed(user.role, Permission.WRITE_EMPLOYERS), **context)  # fmt: skip
@@ -1378,7 +1388,15 @@ def printable_proposal(
         r.id: r for r in session.scalars(select(TaskRow).where(TaskRow.id.in_(chosen["task_ids"])))
     }
     proposed = proposals.bundle_proposal(ctx, code, chosen["task_ids"])
+    lang = _lang(request)
+    widen = [
+        (tasks[t].title, v.sentence)
+        for t in chosen["task_ids"]
+        for v in market.task_what_if(ctx, t, lang).variants[:1]
+        if v.more and v.kind == "adjustment"
+    ]
     return _page(request, "proposal.html", user, employer=employer, employer_id=employer_id,
+                 widen=widen,
                  item=chosen, suggestion_id=suggestion, proposed=proposed,
                  tasks=[tasks[t] for t in chosen["task_ids"]], adjustments=ADJUSTMENTS,
                  supports=request.app.state.supports.on(datetime.now(UTC).date()),
