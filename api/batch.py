@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import sys
 import time
@@ -65,10 +66,11 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Client]:
         yield client
 
 
-def _blocks(people: PeopleMatrix, size: int) -> list[np.ndarray]:
+def _blocks(people: PeopleMatrix, size: int, rows: np.ndarray | None) -> list[np.ndarray]:
     """Matchable people rows in blocks, ordered by latitude: neighbours share a block, so a
     block's people compete for the same tasks and its per-task lists are short."""
-    rows = np.flatnonzero(people.matchable)
+    everyone = np.arange(len(people)) if rows is None else np.asarray(rows, dtype=np.int64)
+    rows = everyone[people.matchable[everyone]]
     rows = rows[np.argsort(people.lat[rows], kind="stable")]
     return [rows[i : i + size] for i in range(0, len(rows), size)]
 
@@ -104,12 +106,14 @@ def run_batch(
     workers: int = 2,
     block_people: int = BLOCK_PEOPLE,
     progress: bool = False,
+    person_rows: np.ndarray | None = None,
 ) -> RunInfo:
-    """Match everyone, write a run folder under ``output_dir`` and return its description."""
+    """Match everyone (or the matchable of ``person_rows``), write a run folder under
+    ``output_dir`` and return its description."""
     started = time.perf_counter()
     created = datetime.now(UTC)
     pool = task_pool(index.tasks, rules)
-    blocks = _blocks(index.people, block_people)
+    blocks = _blocks(index.people, block_people, person_rows)
     with dask_client(scheduler, workers) as client:
         n_workers = len(client.scheduler_info(n_workers=-1)["workers"])
         people_f, tasks_f, pool_f, rules_f = client.scatter(
@@ -146,6 +150,7 @@ def run_batch(
                 )
                 bar.update(1)
         by_task = merged[0].result() if merged else TopPairs.empty()
+        peaks = client.run(_peak_rss_mb)
     person_pairs = TopPairs.concat(by_person)
     info = RunInfo(
         run_id=created.strftime("%Y%m%dT%H%M%S%fZ"),
@@ -163,9 +168,15 @@ def run_batch(
         pairs_scored=scored,
         pairs_feasible=feasible,
         seconds=round(time.perf_counter() - started, 2),
+        peak_worker_mb=round(max(peaks.values(), default=0.0), 1),
     )
     _write_run(output_dir, info, person_pairs, by_task)
     return info
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory (run on each worker)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _summary(result: BlockResult) -> tuple[TopPairs, int, int, int]:

@@ -42,6 +42,8 @@ class RunInfo:
     pairs_scored: int
     pairs_feasible: int
     seconds: float
+    peak_worker_mb: float = 0.0
+    """the largest peak resident memory of a worker process (MB)"""
 
 
 @dataclass(frozen=True)

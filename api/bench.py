@@ -3,6 +3,7 @@
     python -m api.bench matching [--size large] [--queries 200] [--json]   (= tasma bench)
     python -m api.bench world [--size large] [--repeat 3] [--json]
     python -m api.bench evaluation [--size medium] [--json]
+    python -m api.bench batch [--size large] [--workers 2] [--json]   (see api.bench_batch)
 
 ``matching`` builds the demo world in memory and measures, on this machine: person → top-20
 tasks with explanations for the 20; task → top-20 people; the composer for people on one
@@ -223,7 +224,21 @@ def main(argv: list[str] | None = None) -> int:
     evaluation = sub.add_parser("evaluation", help="time an evaluation of the recorded history")
     evaluation.add_argument("--size", choices=list(SIZES), default="medium")
     evaluation.add_argument("--json", action="store_true")
+    batch = sub.add_parser("batch", help="the whole pool on Dask, what-if and clearing")
+    batch.add_argument("--size", choices=list(SIZES), default="large")
+    batch.add_argument("--workers", type=int, default=2)
+    batch.add_argument("--scaling-people", type=int, default=4000)
+    batch.add_argument("--area-people", type=int, default=2000)
+    batch.add_argument("--area-tasks", type=int, default=1000)
+    batch.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    if args.what == "batch":
+        from api.bench_batch import bench_batch  # Dask only for this one
+
+        result = bench_batch(args.size, args.workers, args.scaling_people,
+                             area_people=args.area_people, area_tasks=args.area_tasks)  # fmt: skip
+        print(json.dumps(result, indent=None if args.json else 2))
+        return 0
     if args.what == "evaluation":
         result = bench_evaluation(args.size)
         if args.json:

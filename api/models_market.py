@@ -43,6 +43,7 @@ class BatchRunPublic(BaseModel):
     pairs_scored: int
     pairs_feasible: int
     seconds: float
+    peak_worker_mb: float = Field(description="The largest worker's peak resident memory.")
 
 
 class BatchRunList(BaseModel):

@@ -135,11 +135,12 @@ def characteristics_of(bits: int) -> list[int]:
     return [c for c in range(64) if bits >> c & 1]
 
 
-def task_pool(tasks: TaskMatrix, rules: RuleSet) -> TaskPool:
-    """The tasks any person could be matched to, sorted by latitude (built once per run)."""
-    rows = np.arange(len(tasks))
+def task_pool(tasks: TaskMatrix, rules: RuleSet, rows: np.ndarray | None = None) -> TaskPool:
+    """The tasks any person could be matched to (of ``rows``, default all), sorted by latitude
+    (built once per run)."""
+    rows = np.arange(len(tasks)) if rows is None else np.asarray(rows, dtype=np.int64)
     if rules.hard.hand_over_only:
-        rows = rows[tasks.hand_over]
+        rows = rows[tasks.hand_over[rows]]
     order = np.argsort(tasks.lat[rows], kind="stable")
     return TaskPool(rows=rows[order], lat=tasks.lat[rows][order].astype(np.float64))
 

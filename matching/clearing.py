@@ -232,11 +232,17 @@ def _groups(keys: np.ndarray, values: np.ndarray) -> list[tuple[int, np.ndarray]
 
 
 def area_candidates(
-    people: PeopleMatrix, tasks: TaskMatrix, person_rows: np.ndarray, rules: RuleSet, k: int
+    people: PeopleMatrix,
+    tasks: TaskMatrix,
+    person_rows: np.ndarray,
+    rules: RuleSet,
+    k: int,
+    task_rows: np.ndarray | None = None,
 ) -> CandidatePairs:
-    """Each of these people's top k feasible tasks (the pool the rules allow), as clearing's
-    candidate pairs — the lists their coordinators see."""
-    found = match_block(people, tasks, task_pool(tasks, rules), person_rows, rules, k).by_person
+    """Each of these people's top k feasible tasks (of ``task_rows``, default every task the
+    rules allow), as clearing's candidate pairs — the lists their coordinators see."""
+    pool = task_pool(tasks, rules, task_rows)
+    found = match_block(people, tasks, pool, person_rows, rules, k).by_person
     task_rows = np.array([tasks.row_of[int(t)] for t in found.task_ids], dtype=np.int64)
     person_rows_of = np.array([people.row_of[int(p)] for p in found.person_ids], dtype=np.int64)
     return CandidatePairs(
