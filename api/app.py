@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import sessionmaker
 
 from api import errors
+from api.batch_schedule import BatchSchedule
 from api.batch_store import BatchRuns
 from api.deps import IndexHolder, reject_unknown_query
 from api.headers import SecurityHeaders
@@ -59,7 +60,14 @@ def _lifespan(threads: int, warm: bool):  # noqa: ANN202
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         if warm:  # ready means ready: the first match does not wait for the index
             await anyio.to_thread.run_sync(_warm, app)
+        schedule = None
+        if app.state.settings.batch_nightly_at:
+            state = app.state
+            schedule = BatchSchedule(state.settings, state.sessions, state.index, state.batch_runs)
+            schedule.start()
         yield
+        if schedule is not None:
+            schedule.stop()
 
     return lifespan
 

@@ -7,10 +7,12 @@ Every answer is audited here, once."""
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -113,29 +115,32 @@ def run_now(
     progress: bool = False,
 ) -> BatchRunPublic:
     """Match the whole pool under the active rule set and store the run (minutes on a large
-    pool) in the batch folder, or in ``output``. Refused while another run of this process
-    is under way."""
+    pool) in the batch folder, or in ``output``. Refused while another run is under way (in
+    this process, or in any holding the folder's lock)."""
     from api.batch import run_batch  # Dask is imported only by what runs a batch
     from api.deps import data_version
 
     if not _RUNNING.acquire(blocking=False):
         raise ConflictError("a batch run is already under way; wait for it to finish")
     try:
-        index = ctx.index.get(ctx.session)
-        version = data_version(ctx.session).version
-        rules = ctx.index.rules
-        ctx.session.rollback()  # no transaction held open for minutes
-        info = run_batch(
-            index,
-            rules,
-            output or _store(ctx).directory,
-            code_fingerprint=code_fingerprint(),
-            data_version=version,
-            k=20,
-            scheduler=scheduler or settings.dask_scheduler,
-            workers=workers or settings.batch_workers,
-            progress=progress,
-        )
+        folder = output or _store(ctx).directory
+        folder.mkdir(parents=True, exist_ok=True)
+        with _folder_lock(folder):
+            index = ctx.index.get(ctx.session)
+            version = data_version(ctx.session).version
+            rules = ctx.index.rules
+            ctx.session.rollback()  # no transaction held open for minutes
+            info = run_batch(
+                index,
+                rules,
+                folder,
+                code_fingerprint=code_fingerprint(),
+                data_version=version,
+                k=20,
+                scheduler=scheduler or settings.dask_scheduler,
+                workers=workers or settings.batch_workers,
+                progress=progress,
+            )
     finally:
         _RUNNING.release()
     record(
@@ -175,6 +180,20 @@ def start_in_background(ctx: Context, sessions: Callable[[], Session], settings:
 
     threading.Thread(target=work, name="batch-run", daemon=True).start()
     return True
+
+
+@contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """The batch folder's run lock, across the service's processes (and a CLI run)."""
+    with open(folder / ".run.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ConflictError("a batch run is already under way; wait for it to finish") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _task(index: MatchIndex, task_id: int) -> NewsTask | None:
