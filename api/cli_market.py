@@ -100,24 +100,35 @@ def register(app: typer.Typer, friendly: Any) -> None:
     @app.command("what-if")
     @friendly
     def what_if(
-        task: Annotated[int, typer.Argument(help="The task's id.")],
         user: AsOption,
+        task: Annotated[int | None, typer.Argument(help="The task's id.")] = None,
+        role: Annotated[
+            int | None, typer.Option(help="Every task of this role the rules suggest, instead.")
+        ] = None,
         lang: LangOption = "fi",
         as_json: JsonOption = False,
     ) -> None:
-        """How many more people could do the task with each change the employer could make."""
+        """How many more people could do a task (or each of a role's tasks) with each change
+        the employer could make."""
+        if (task is None) == (role is None):
+            raise InvalidInputError([FieldError("task", "give a task id or --role, not both")])
         with acting(user, Permission.READ_MARKET) as ctx:
-            answer = market.task_what_if(ctx, task, _lang(lang))
+            if role is not None:
+                answers = market.role_what_if(ctx, role, _lang(lang))
+            else:
+                answers = [market.task_what_if(ctx, task or 0, _lang(lang))]
         if as_json:
-            _json(answer)
+            data = [a.model_dump(mode="json") for a in answers]
+            typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
             return
-        typer.echo(
-            f"task {answer.task_id}: {answer.title} — {answer.fit_now} fit now "
-            f"of {answer.in_reach} within reach"
-        )
-        for variant in answer.variants:
-            if variant.more:
-                typer.echo(f"  {variant.sentence}")
+        for answer in answers:
+            typer.echo(
+                f"task {answer.task_id}: {answer.title} — {answer.fit_now} fit now "
+                f"of {answer.in_reach} within reach"
+            )
+            for variant in answer.variants:
+                if variant.more:
+                    typer.echo(f"  {variant.sentence}")
 
     @app.command("hand-over-options")
     @friendly

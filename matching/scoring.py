@@ -55,6 +55,7 @@ __all__ = [
     "PairScores",
     "bound_pairs",
     "demand_screen",
+    "demand_screen_grid",
     "score_pairs",
     "tolerance_for",
 ]
@@ -194,14 +195,7 @@ def demand_screen(
     if _one_row(tr):
         # NaN compares False: an unknown demand never fails here.
         cols = np.flatnonzero(tasks.demand_floor[tr[0]] > 0)
-    tol = tolerance_vector(rules)[cols]
-    recommended = _cells(people.recommended, pr, cols)
-    limit = np.where(
-        _cells(people.hard, pr, cols),
-        np.float32(np.inf),  # a restriction is judged by the scorer, on its few columns
-        _cells(people.capacity, pr, cols)
-        + np.where(recommended, np.float32(rules.hard.recommendation_tolerance), tol),
-    )
+    limit = _demand_limit(people, pr, cols, rules)
     if limit.shape[0] == 1:
         exceedable = np.flatnonzero(limit[0] < MAX_LEVEL)  # NaN: capacity unknown, no failure
         cols, limit = cols[exceedable], limit[:, exceedable]
@@ -213,6 +207,43 @@ def demand_screen(
     else:
         fails = (_cells(tasks.demand_floor, tr, cols) > limit).any(axis=1)
     return np.broadcast_to(~fails, (max(len(pr), len(tr)),))
+
+
+def _demand_limit(
+    people: PeopleMatrix, pr: np.ndarray, cols: np.ndarray, rules: RuleSet
+) -> np.ndarray:
+    """float32 (len(pr) or 1, len(cols)): the highest demand floor each person passes the
+    demand screen with — capacity plus the tolerance (a recommendation's, else the group's);
+    inf under a physician's restriction (judged by the scorer); NaN where unknown (no
+    failure)."""
+    tol = tolerance_vector(rules)[cols]
+    recommended = _cells(people.recommended, pr, cols)
+    return np.where(
+        _cells(people.hard, pr, cols),
+        np.float32(np.inf),  # a restriction is judged by the scorer, on its few columns
+        _cells(people.capacity, pr, cols)
+        + np.where(recommended, np.float32(rules.hard.recommendation_tolerance), tol),
+    )
+
+
+def demand_screen_grid(
+    people: PeopleMatrix,
+    person_rows: np.ndarray,
+    tasks: TaskMatrix,
+    task_rows: np.ndarray,
+    rules: RuleSet,
+) -> np.ndarray:
+    """bool (len(person_rows), len(task_rows)): :func:`demand_screen` for every person
+    against every task, each person's limits worked out once (the what-if's people against
+    a task's variants)."""
+    pr = np.asarray(person_rows, dtype=np.int64)
+    floor = tasks.demand_floor[np.asarray(task_rows, dtype=np.int64)]
+    cols = np.flatnonzero((floor > 0).any(axis=0))  # NaN compares False
+    if len(pr) == 0 or len(cols) == 0:
+        return np.ones((len(pr), len(floor)), dtype=bool)
+    limit = _demand_limit(people, pr, cols, rules)
+    limit = np.broadcast_to(limit, (len(pr), len(cols)))
+    return ~(floor[None, :, cols] > limit[:, None, :]).any(axis=2)
 
 
 def adjustment_cost_vector(rules: RuleSet) -> np.ndarray:

@@ -24,7 +24,7 @@ from features.pipeline.matrices import PeopleMatrix, TaskMatrix
 from matching.index import MatchIndex
 from matching.ranking import prefilter
 from matching.rules import RuleSet
-from matching.scoring import demand_screen, score_pairs
+from matching.scoring import demand_screen, demand_screen_grid, score_pairs
 
 __all__ = [
     "HandOverOption",
@@ -108,17 +108,20 @@ def _in_reach(people: PeopleMatrix, tasks: TaskMatrix, row: int, rules: RuleSet)
     return near[ok]
 
 
-def _feasible(
+def _gains(
     index: MatchIndex, people_rows: np.ndarray, variants: TaskMatrix, rules: RuleSet
 ) -> tuple[np.ndarray, np.ndarray]:
-    """bool (len(people_rows), n_variants) twice: feasible, and feasible and assessed."""
+    """int (n_variants,) twice: how many of ``people_rows`` each variant makes feasible, and
+    feasible and assessed. Every (person, variant) pair is first put through the demand
+    screen (one comparison per cell); only the pairs that pass are scored, in one call."""
     n_variants = len(variants)
-    pairs_people = np.repeat(people_rows, n_variants)
-    pairs_tasks = np.tile(np.arange(n_variants), len(people_rows))
+    passed = demand_screen_grid(index.people, people_rows, variants, np.arange(n_variants), rules)
+    who, pairs_tasks = np.nonzero(passed)
+    pairs_people = people_rows[who]
     scores = score_pairs(index.people, pairs_people, variants, pairs_tasks, rules)
-    shape = (len(people_rows), n_variants)
-    feasible = scores.feasible.reshape(shape)
-    return feasible, feasible & scores.assessed.reshape(shape)
+    feasible = np.bincount(pairs_tasks[scores.feasible], minlength=n_variants)
+    sure = np.bincount(pairs_tasks[scores.feasible & scores.assessed], minlength=n_variants)
+    return feasible, sure
 
 
 def what_if(index: MatchIndex, task_id: int, rules: RuleSet) -> WhatIf:
@@ -127,16 +130,23 @@ def what_if(index: MatchIndex, task_id: int, rules: RuleSet) -> WhatIf:
     frame, changes = _variants(
         index.task_frame.iloc[row], int(index.tasks.kind[row]), int(index.tasks.schedule[row])
     )
+    reach = _in_reach(index.people, index.tasks, row, rules)
+    # Who fits now: only who passes the demand screen can (the rest are not scored).
+    now = np.zeros(len(reach), dtype=bool)
+    this = np.full(len(reach), row)
+    screened_now = np.flatnonzero(demand_screen(index.people, reach, index.tasks, this, rules))
+    now[screened_now] = score_pairs(
+        index.people, reach[screened_now], index.tasks, this[screened_now], rules
+    ).feasible
+    if not changes:  # everything applicable accepted, no demand above 0: nothing to change
+        return WhatIf(task_id, int(now.sum()), len(reach), ())
     changed = index.featurizer.tasks(frame.iloc[1:-1])
     every_change = index.featurizer.tasks(frame.iloc[[-1]])
-    reach = _in_reach(index.people, index.tasks, row, rules)
-    now = score_pairs(index.people, reach, index.tasks, np.full(len(reach), row), rules).feasible
     # Only who does not fit now and passes the demand screen with every change at once can
-    # gain from one change; they are scored against each change in one call.
-    screened = demand_screen(index.people, reach, every_change, np.zeros(len(reach), int), rules)
-    maybe = reach[~now & screened]
-    feasible, assessed = _feasible(index, maybe, changed, rules)
-    gained, gained_assessed = feasible.sum(axis=0), assessed.sum(axis=0)
+    # gain from one change.
+    anyone = np.zeros(len(reach), dtype=int)
+    maybe = reach[~now & demand_screen(index.people, reach, every_change, anyone, rules)]
+    gained, gained_assessed = _gains(index, maybe, changed, rules)
     found = [
         Variant(kind, change_id, int(more), int(sure))
         for (kind, change_id), more, sure in zip(changes, gained, gained_assessed, strict=True)

@@ -47,6 +47,11 @@ def counts(url):
         ["status"],
         ["rules"],
         ["audit"],
+        ["batch"],
+        ["news"],
+        ["what-if"],
+        ["hand-over-options"],
+        ["clearing"],
     ],
 )
 def test_help_on_every_command(command):
@@ -458,3 +463,51 @@ def test_supports_check_names_todays_version_and_refuses_a_bad_file(tmp_path):
     bad.write_text("versions:\n  - valid_from: 2025-01-01\n    supports: {lottery: {}}\n")
     refused = runner.invoke(app, ["supports", "check", str(bad)])
     assert refused.exit_code == 1 and "Traceback" not in refused.output
+
+
+def test_whole_pool_commands_end_to_end(db, tmp_path, monkeypatch):
+    """tasma batch stores a run (and news reads it), what-if for a task and a role,
+    hand-over options and clearing — each as its role allows, the same answer as the API."""
+    from api.storage.loading import load_index
+    from matching.rules import default_ruleset
+    from matching.whatif import what_if
+
+    monkeypatch.setenv("TASMA_DATA_DIR", str(tmp_path))
+    assert runner.invoke(app, ["demo", "--size", "tiny", "--seed", "3"]).exit_code == 0
+    engine = make_engine(db)
+    index = load_index(engine)
+    area = str(index.people.area[index.people.matchable][0])
+    with transaction(engine) as s:
+        add_user(s, name="ana", role=Role.ANALYST)
+        add_user(s, name="rek", role=Role.REKRYPISTE)
+        add_user(s, name="cc", role=Role.COMPANY_COORDINATOR, area=area)
+    done = runner.invoke(app, ["batch", "--as", "ana", "--workers", "1", "--json"])
+    assert done.exit_code == 0, done.output
+    run = json.loads(done.output)
+    assert (tmp_path / "batch" / run["run_id"] / "by_person.parquet").exists()
+    assert run["people"] == int(index.people.matchable.sum())
+    refused = runner.invoke(app, ["batch", "--as", "rek"])
+    assert refused.exit_code != 0 and "may not run batch" in refused.output
+    task = int(index.tasks.ids[index.tasks.hand_over][0])
+    answer = runner.invoke(app, ["what-if", str(task), "--as", "rek", "--json"])
+    assert answer.exit_code == 0, answer.output
+    (printed,) = json.loads(answer.output)
+    expected = what_if(index, task, default_ruleset())
+    assert printed["fit_now"] == expected.fit_now
+    assert [v["more"] for v in printed["variants"]] == [v.more for v in expected.variants]
+    role = int(index.tasks.role_ids[index.tasks.row_of[task]])
+    by_role = json.loads(
+        runner.invoke(app, ["what-if", "--role", str(role), "--as", "rek", "--json"]).output
+    )
+    assert task in [a["task_id"] for a in by_role]
+    both = runner.invoke(app, ["what-if", str(task), "--role", str(role), "--as", "rek"])
+    assert both.exit_code != 0 and "not both" in both.output
+    options = runner.invoke(app, ["hand-over-options", str(role), "--as", "rek", "--json"])
+    assert options.exit_code == 0 and json.loads(options.output)["role_id"] == role
+    cleared = runner.invoke(app, ["clearing", "--as", "cc", "--objective", "people", "--json"])
+    assert cleared.exit_code == 0, cleared.output
+    body = json.loads(cleared.output)
+    assert body["area"] == area and body["people"] >= body["greedy_people"]
+    with transaction(engine) as s:
+        actions = set(s.scalars(sa.select(AuditRow.action)).all())
+    assert {"run_batch", "what_if", "hand_over_options", "clearing"} <= actions

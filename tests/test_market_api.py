@@ -151,6 +151,10 @@ def test_what_if_and_hand_over_options_for_employer_facing_staff(service) -> Non
         assert [v["more"] for v in body["variants"]] == sorted(
             (v["more"] for v in body["variants"]), reverse=True
         )
+    with Session(engine) as session:
+        task_role = session.scalar(sa.select(TaskRow.role_id).where(TaskRow.id == task))
+    by_role = client.get(f"/roles/{task_role}/what-if", headers=auth(tokens["rekrypiste"]))
+    assert by_role.status_code == 200 and task in [a["task_id"] for a in by_role.json()]
     options = client.get(f"/roles/{role}/hand-over-options", headers=auth(tokens["rekrypiste"]))
     assert options.status_code == 200 and options.json()["count"] >= 1
     for path in (f"/tasks/{task}/what-if", f"/roles/{role}/hand-over-options"):

@@ -18,6 +18,8 @@ from axe_playwright_python.sync_playwright import Axe
 from babel.messages.pofile import read_po
 from playwright.sync_api import expect, sync_playwright
 
+from api.batch_store import BatchRuns
+from api.deps import bump_data_version
 from api.security import Role
 from api.service_setup import add_user
 from api.serving import serve
@@ -25,7 +27,7 @@ from api.spreadsheet import read_sheet, write_sheet
 from api.storage.bulk import load_tables
 from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade
-from api.storage.tables import AuditRow, JobseekerRow, ProposalRow
+from api.storage.tables import AuditRow, JobseekerRow, ProposalRow, RoleRow, TaskRow
 from features.demo import build_world
 from features.i18n import catalogue_path
 
@@ -822,7 +824,8 @@ def _visit_every_page(browser, base, check, **size):
     visit(coordinator, person)
     yield "person", coordinator
     tasks = _links(coordinator, "/tasks/")[:1]
-    for address in (f"{person}/edit", f"{person}/compose", *tasks, "/ui/requests"):
+    for address in (f"{person}/edit", f"{person}/compose", *tasks, "/ui/requests",
+                    "/ui/clearing?objective=score"):  # fmt: skip
         visit(coordinator, address)
     yield "comparison", coordinator
     rekrypiste = _login(browser, base, "reko.rekrypiste", "salasana-2", **size)
@@ -832,7 +835,8 @@ def _visit_every_page(browser, base, check, **size):
     visit(rekrypiste, "/ui/tasks")
     visit(rekrypiste, "/ui/requests")
     visit(rekrypiste, employer)
-    for address in (*_links(rekrypiste, "/candidates")[:1], f"{employer}/roles/new",
+    for address in (*_links(rekrypiste, "/candidates")[:1], *_links(rekrypiste, "/what-if")[:1],
+                    *_links(rekrypiste, "/hand-over-options")[:1], f"{employer}/roles/new",
                     f"{employer}/compose"):  # fmt: skip
         visit(rekrypiste, address)
     printable = rekrypiste.get_by_role("link", name="Tulostettava ehdotus").first
@@ -843,6 +847,7 @@ def _visit_every_page(browser, base, check, **size):
     version = analyst.locator("select#a option").first.get_attribute("value")
     visit(analyst, f"/ui/rulesets/compare?a={version}&b={version}")
     visit(analyst, "/ui/rulesets/new")
+    visit(analyst, "/ui/batch")
     for page in (anonymous, coordinator, rekrypiste, analyst):
         page.close()
 
@@ -1169,3 +1174,78 @@ def test_a_coordinator_proposes_a_task_the_engine_does_not_suggest_with_a_reason
         row = c.execute(sa.text("SELECT against_engine, override_reason FROM proposal "
                                 "ORDER BY id DESC LIMIT 1")).one()  # fmt: skip
     assert bool(row.against_engine) and row.override_reason.startswith("Henkilö löysi")
+
+
+def _wait_for_runs(page, base, n):
+    for _ in range(120):
+        page.goto(f"{base}/ui/batch")
+        if page.locator("tbody tr").count() >= n and "käynnissä" not in page.inner_text("main"):
+            return
+        page.wait_for_timeout(500)
+    raise AssertionError(f"{n} batch runs did not appear")
+
+
+def test_the_whole_pool_batch_runs_what_changed_what_if_and_the_weeks_clearing(server, browser):
+    """An analyst starts two batch runs around a change; the coordinator sees what changed on
+    the caseload and the person's page; the Rekrypiste asks the what-if; the coordinator
+    clears the week's lists."""
+    base, engine = server
+    analyst = _login(browser, base, "aino.analyytikko", "salasana-3")
+    analyst.goto(f"{base}/ui/batch")
+    before = analyst.locator("tbody tr").count()
+    analyst.get_by_role("button", name="Käynnistä ajo").click()
+    expect(analyst.get_by_role("status")).to_contain_text("Ajo käynnistyi")
+    _wait_for_runs(analyst, base, before + 1)
+    # Between the runs, the area's most common good match stops being handed over.
+    folder = Path(str(engine.url.database)).parent / "batch"
+    store = BatchRuns(folder)
+    latest, _ = store.latest_two()
+    with transaction(engine) as s:
+        area = s.scalar(sa.select(JobseekerRow.area).group_by(JobseekerRow.area)
+                        .order_by(sa.func.count().desc()).limit(1))  # fmt: skip
+        people = s.scalars(sa.select(JobseekerRow.id).where(JobseekerRow.area == area)).all()
+    rows = store.rows(latest, "person_id", list(people))
+    gone = int(rows[rows["assessed"]]["task_id"].value_counts().index[0])
+    with transaction(engine) as s:
+        s.execute(sa.update(TaskRow).where(TaskRow.id == gone).values(task_type="core"))
+        bump_data_version(s)
+    analyst.get_by_role("button", name="Käynnistä ajo").click()
+    _wait_for_runs(analyst, base, before + 2)
+    analyst.screenshot(path=SHOTS / "analyst-batch.png", full_page=True)
+    changes = store.changes("person_id", list(people))
+    person, new = max(changes.new.items(), key=lambda item: (len(item[1]), -item[0]))
+    with transaction(engine) as s:
+        code = s.scalar(sa.select(JobseekerRow.code).where(JobseekerRow.id == person))
+    coordinator = _login(browser, base, "anna.koordinaattori", "salasana-1")
+    coordinator.goto(f"{base}/ui/jobseekers?scope=area&text={code}")
+    row = coordinator.locator("tbody tr", has_text=code)
+    expect(row).to_contain_text(f"ajon jälkeen: {len(new)}")
+    row.get_by_role("link").first.click()
+    news = coordinator.locator("#news")
+    expect(news).to_contain_text(f"{len(new)} uu")
+    assert news.locator(":scope > ul > li").count() == len(new)
+    coordinator.screenshot(path=SHOTS / "coordinator-news.png", full_page=True)
+    # The Rekrypiste asks the employer's what-if from the employer's page.
+    with transaction(engine) as s:
+        employer, task = s.execute(
+            sa.select(RoleRow.employer_id, TaskRow.id).join(RoleRow, RoleRow.id == TaskRow.role_id)
+            .where(TaskRow.task_type == "hand_over").order_by(TaskRow.id).limit(1)
+        ).one()  # fmt: skip
+    rekry = _login(browser, base, "reko.rekrypiste", "salasana-2")
+    rekry.goto(f"{base}/ui/employers/{employer}")
+    rekry.locator(f"a[href$='/tasks/{task}/what-if']").click()
+    expect(rekry.get_by_role("heading", level=1)).to_contain_text("Entä jos")
+    expect(rekry.locator("main")).to_contain_text("henkilöstä")
+    rekry.screenshot(path=SHOTS / "rekrypiste-what-if.png", full_page=True)
+    other = f"{base}/ui/employers/{employer + 1}/tasks/{task}/what-if"
+    assert rekry.goto(other).status == 404  # the task is not that employer's
+    # The coordinator clears the week's lists.
+    coordinator.get_by_role("link", name="Viikon ehdotukset").click()
+    coordinator.get_by_label("Eniten henkilöitä, joille ehdotus, sitten pisteet").check()
+    coordinator.get_by_role("button", name="Sovita listat yhteen").click()
+    result = coordinator.locator("section.card")
+    expect(result).to_contain_text("henkilöä saisi ehdotuksen")
+    expect(result).to_contain_text("Jos kukin asiakas vuorollaan")
+    assert coordinator.locator("tbody tr").count() > 0
+    coordinator.screenshot(path=SHOTS / "coordinator-clearing.png", full_page=True)
+    assert rekry.goto(f"{base}/ui/clearing").status == 403

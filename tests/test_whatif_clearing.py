@@ -22,11 +22,21 @@ from matching.clearing import (
 )
 from matching.index import MatchIndex
 from matching.rules import default_ruleset
-from matching.scoring import score_pairs
+from matching.scoring import demand_screen, demand_screen_grid, score_pairs
 from matching.whatif import hand_over_options, what_if
-from tests.worlds import small_worlds
+from tests.worlds import all_pairs, small_worlds
 
 DEFAULT = default_ruleset()
+TOLERANT = DEFAULT.model_copy(
+    update={
+        "hard": DEFAULT.hard.model_copy(
+            update={
+                "recommendation_tolerance": 1,
+                "over_demand_tolerance": dict.fromkeys(DEFAULT.hard.over_demand_tolerance, 1),
+            }
+        )
+    }
+)
 
 
 def _recount(index: MatchIndex, frame_row, rules) -> np.ndarray:
@@ -57,6 +67,19 @@ def test_what_if_counts_equal_a_recount_on_random_worlds(world) -> None:
     index = MatchIndex.from_frames(world.people_frame, world.task_frame)
     for task_id in index.tasks.ids:
         _check_what_if(index, int(task_id))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(world=small_worlds(max_people=8, max_tasks=8))
+def test_the_screen_grid_equals_the_pairwise_screen(world) -> None:
+    people, tasks = world.people, world.tasks
+    pr, tr = all_pairs(world)
+    for rules in (DEFAULT, TOLERANT):
+        grid = demand_screen_grid(
+            people, np.arange(len(people)), tasks, np.arange(len(tasks)), rules
+        )
+        pairwise = demand_screen(people, pr, tasks, tr, rules).reshape(len(people), len(tasks))
+        np.testing.assert_array_equal(grid, pairwise)
 
 
 @pytest.fixture(scope="module")

@@ -102,6 +102,21 @@ def what_if(
 
 
 @router.get(
+    "/roles/{role_id}/what-if",
+    tags=["employers"],
+    summary="The what-if of each of the role's tasks the rules suggest",
+)
+def role_what_if(
+    role_id: IdPath,
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.READ_MARKET)],
+    lang: Lang = "fi",
+) -> list[WhatIfPublic]:
+    return market.role_what_if(request_context(request, session, user), role_id, lang)
+
+
+@router.get(
     "/roles/{role_id}/hand-over-options",
     tags=["employers"],
     summary="The role's core tasks, with how many in the pool could take each over",

@@ -46,7 +46,7 @@ from features.errors import ConflictError, InvalidInputError, NotFoundError
 from features.i18n import date_text, ngettext_for
 from features.numbers import number
 from features.schemas.errors import FieldError
-from matching.batch import characteristics_of
+from matching.batch import characteristics_of, task_pool
 from matching.clearing import ClearingObjective, area_candidates, clear, greedy
 from matching.index import MatchIndex
 from matching.whatif import hand_over_options, what_if, what_if_sentence
@@ -59,6 +59,7 @@ __all__ = [
     "news_counts",
     "person_news",
     "role_hand_over_options",
+    "role_what_if",
     "run_now",
     "runs",
     "start_in_background",
@@ -371,6 +372,16 @@ def task_what_if(ctx: Context, task_id: int, lang: str) -> WhatIfPublic:
         in_reach=answer.in_reach,
         variants=variants,
     )
+
+
+def role_what_if(ctx: Context, role_id: int, lang: str) -> list[WhatIfPublic]:
+    """The what-if of each of the role's tasks that the rules let anyone be matched to (its
+    hand-over tasks, under rules that suggest only those)."""
+    if ctx.session.get(RoleRow, role_id) is None:
+        raise NotFoundError(f"no role with id {role_id}")
+    index = ctx.index.get(ctx.session)
+    rows = task_pool(index.tasks, ctx.index.rules, np.flatnonzero(index.tasks.role_ids == role_id))
+    return [task_what_if(ctx, int(t), lang) for t in sorted(index.tasks.ids[rows.rows])]
 
 
 def role_hand_over_options(ctx: Context, role_id: int) -> HandOverOptions:
