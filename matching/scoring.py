@@ -243,7 +243,8 @@ def demand_screen_grid(
         return np.ones((len(pr), len(floor)), dtype=bool)
     limit = _demand_limit(people, pr, cols, rules)
     limit = np.broadcast_to(limit, (len(pr), len(cols)))
-    return ~(floor[None, :, cols] > limit[:, None, :]).any(axis=2)
+    fails = (floor[None, :, cols] > limit[:, None, :]).any(axis=2)
+    return np.asarray(~fails)
 
 
 def adjustment_cost_vector(rules: RuleSet) -> np.ndarray:
