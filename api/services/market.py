@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -86,11 +86,20 @@ def _store(ctx: Context) -> BatchRuns:
 
 
 def _public(run: RunInfo) -> BatchRunPublic:
-    return BatchRunPublic.model_validate(run.__dict__)
+    return BatchRunPublic.model_validate(asdict(run))
 
 
-def running() -> bool:
-    return _RUNNING.locked()
+def running(folder: Path | None = None) -> bool:
+    """A run is under way in this process, or in any process holding ``folder``'s lock."""
+    if _RUNNING.locked():
+        return True
+    if folder is None or not (folder / ".run.lock").exists():
+        return False
+    try:
+        with _folder_lock(folder):
+            return False
+    except ConflictError:
+        return True
 
 
 def runs(ctx: Context) -> BatchRunList:
@@ -103,7 +112,8 @@ def runs(ctx: Context) -> BatchRunList:
         object_type="batch_run",
     )
     ctx.session.commit()
-    return BatchRunList(data=[_public(r) for r in found], count=len(found), running=running())
+    busy = running(_store(ctx).directory)
+    return BatchRunList(data=[_public(r) for r in found], count=len(found), running=busy)
 
 
 def run_now(
@@ -166,7 +176,7 @@ def run_now(
 def start_in_background(ctx: Context, sessions: Callable[[], Session], settings: Settings) -> bool:
     """Start :func:`run_now` on a thread of its own, with a session of its own; False when a
     run is already under way (then nothing starts)."""
-    if running():
+    if running(_store(ctx).directory):
         return False
 
     def work() -> None:
