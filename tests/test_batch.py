@@ -175,3 +175,28 @@ def _good(index: MatchIndex, person: int) -> list[tuple[int, bool]]:
 def _good_people(index: MatchIndex, task: int) -> set[int]:
     ranked = rank_people_for_tasks(index.people, index.tasks, [task], DEFAULT, 20)
     return {int(p) for p, a in zip(ranked.ids, ranked.pairs.assessed, strict=True) if a}
+
+
+def test_a_run_without_the_assessment_bits_is_read_without_them(tmp_path: Path) -> None:
+    """A run folder written before runs kept what is to be assessed still reads: the caseload
+    falls back to what most hand-over tasks demand instead of failing."""
+    import pyarrow as pa
+
+    from api.services import market
+    from api.services.context import Context
+
+    world = build_world("tiny", seed=5)
+    index = MatchIndex.from_tables(world.tables)
+    info = run_batch(index, DEFAULT, tmp_path, code_fingerprint="t", data_version=1, workers=1)
+    path = tmp_path / info.run_id / "by_person.parquet"
+    table = pq.read_table(path)
+    pq.write_table(table.drop_columns(["to_assess"]), path)
+    assert "to_assess" not in pa.parquet.read_schema(path).names
+
+    class Holder:
+        def get(self, _session: object) -> MatchIndex:
+            return index
+
+    ctx = Context(session=None, actor=None, index=Holder(), batch=BatchRuns(tmp_path))  # type: ignore[arg-type]
+    people = [int(p) for p in index.people.ids[index.people.matchable]]
+    assert market.capacity_gaps(ctx, people) is None

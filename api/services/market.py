@@ -288,6 +288,8 @@ def capacity_gaps(ctx: Context, ids: list[int]) -> dict[int, list[str]] | None:
     if latest is None:
         return None
     rows = ctx.batch.rows(latest, "person_id", ids)
+    if len(rows) and "to_assess" not in rows.columns:
+        return None  # a run written before runs kept what is to be assessed
     index = ctx.index.get(ctx.session)
     gaps: dict[int, list[str]] = {}
     for person, group in rows.groupby("person_id"):
