@@ -8,12 +8,16 @@ the run.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 __all__ = ["BatchRuns", "Changes", "RunInfo", "changes"]
@@ -106,6 +110,29 @@ class BatchRuns:
         if previous is None:
             return Changes(None, {}, {})  # one run: nothing to compare with yet
         return changes(self.rows(previous, by, keys), self.rows(latest, by, keys), by, previous)
+
+    def forget_person(self, person_id: int) -> int:
+        """Rewrite every run without the person's rows (an erasure reaches the runs too);
+        how many files changed. Each file is replaced atomically."""
+        changed = 0
+        for path in sorted(self.directory.glob("*/by_*.parquet")):
+            table = pq.read_table(path)
+            keep = pc.not_equal(table["person_id"], pa.scalar(person_id, pa.int64()))
+            if pc.all(keep).as_py():
+                continue
+            partial = path.with_suffix(f".{os.getpid()}.partial")
+            pq.write_table(table.filter(keep), partial)
+            os.replace(partial, path)
+            changed += 1
+        return changed
+
+    def prune(self, keep: int) -> list[str]:
+        """Delete all but the newest ``keep`` runs (they hold scores about people: kept no
+        longer than needed to say what changed); the ids deleted."""
+        gone = [run.run_id for run in self.runs()[keep:]]
+        for run_id in gone:
+            shutil.rmtree(self.directory / run_id, ignore_errors=True)
+        return gone
 
     def created(self, run: RunInfo) -> datetime:
         return datetime.fromisoformat(run.created_at)

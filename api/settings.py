@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     batch_workers: int = Field(
         default=2, ge=1, le=256, description="Workers of the local cluster (one per core)."
     )
+    batch_keep_runs: int = Field(
+        default=14, ge=2, le=365, description="Batch runs kept; older ones are deleted."
+    )
     batch_nightly_at: str | None = Field(
         default=None,
         pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",

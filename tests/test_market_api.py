@@ -4,10 +4,12 @@ options and the week's clearing — each with its role, its area and its audit r
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
 import numpy as np
+import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -229,3 +231,37 @@ def test_assessments_missing_for_the_best_matches_come_from_the_latest_run(pool)
         assert got == expected, row["code"]
         checked += bool(expected)
     assert checked > 0
+
+
+def test_an_erasure_reaches_every_stored_run(pool) -> None:
+    client, tokens, _area, mine, _engine, _gone, folder = pool
+    store = BatchRuns(folder)
+    latest, _ = store.latest_two()
+    rows = store.rows(latest, "person_id", list(mine))
+    person = int(rows["person_id"].iloc[0])
+    tasks = store.rows(latest, "task_id", [int(t) for t in rows["task_id"]])
+    assert person in set(tasks["person_id"])  # in some task's list too (the brute-force check)
+    erased = client.delete(f"/jobseekers/{person}", headers=auth(tokens["coordinator"]))
+    assert erased.status_code in (200, 204), erased.text
+    for path in folder.glob("*/by_*.parquet"):
+        assert person not in set(
+            pq.read_table(path, columns=["person_id"])["person_id"].to_pylist()
+        )
+
+
+def test_only_the_newest_runs_are_kept(tmp_path: Path) -> None:
+    store = BatchRuns(tmp_path)
+    for n in range(5):
+        run = tmp_path / f"run{n}"
+        run.mkdir()
+        info = {**_RUN, "run_id": f"run{n}", "created_at": f"2026-12-0{n + 1}T02:30:00+00:00"}
+        (run / "run.json").write_text(json.dumps(info), encoding="utf-8")
+    assert store.prune(3) == ["run1", "run0"]
+    assert [r.run_id for r in store.runs()] == ["run4", "run3", "run2"]
+
+
+_RUN = {
+    "ruleset_version": "v", "ruleset_fingerprint": "f", "code_fingerprint": "c",
+    "data_version": 1, "k": 20, "workers": 1, "scheduler": "local", "people": 1, "tasks": 1,
+    "pairs_before_pruning": 1, "pairs_scored": 1, "pairs_feasible": 1, "seconds": 1.0,
+}  # fmt: skip

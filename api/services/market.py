@@ -152,6 +152,7 @@ def run_now(
                 workers=workers or settings.batch_workers,
                 progress=progress,
             )
+            removed = BatchRuns(folder).prune(settings.batch_keep_runs)
     finally:
         _RUNNING.release()
     record(
@@ -167,6 +168,7 @@ def run_now(
             "tasks": info.tasks,
             "seconds": info.seconds,
             "workers": info.workers,
+            "removed": removed,
         },
     )
     ctx.session.commit()

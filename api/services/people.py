@@ -217,6 +217,8 @@ def erase_person(ctx: Context, jobseeker_id: int) -> None:
         session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         session.commit()
     ctx.index.forget_snapshots(session)
+    if ctx.batch is not None:
+        ctx.batch.forget_person(jobseeker_id)
 
 
 PEOPLE_SORTS = {
