@@ -122,6 +122,15 @@ def test_an_employers_task_counts_name_nobody(pool) -> None:
     assert answer.status_code == 200
     rows = {r["task_id"]: r for r in answer.json()["data"]}
     assert rows[gone]["lost"] > 0 and rows[gone]["candidates"] == 0
+    # Counted by hand from the stored run: fully assessed, and people a Rekrypiste may be shown.
+    index = load_index(engine)
+    shown = set(index.people.ids[index.people.shareable].tolist())
+    store = BatchRuns(_folder)
+    latest, _ = store.latest_two()
+    stored = store.rows(latest, "task_id", list(rows))
+    for task_id, row in rows.items():
+        mine = stored[(stored["task_id"] == task_id) & stored["assessed"]]
+        assert row["candidates"] == int(mine["person_id"].isin(shown).sum())
     assert "person_id" not in answer.text and "JS-" not in answer.text
     assert (
         client.get(

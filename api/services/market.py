@@ -38,7 +38,7 @@ from api.models_market import (
     WhatIfPublic,
 )
 from api.services.context import Context
-from api.services.policy import reachable_person
+from api.services.policy import eligible_people, reachable_person
 from api.settings import Settings
 from api.storage.tables import EmployerRow, RoleRow
 from features.catalogue import ADJUSTMENTS, CHARACTERISTIC_IDS, CHARACTERISTICS
@@ -308,7 +308,8 @@ def capacity_gaps(ctx: Context, ids: list[int]) -> dict[int, list[str]] | None:
 
 def employer_news(ctx: Context, employer_id: int) -> TaskNewsList:
     """For each of the employer's tasks in the latest run: good candidates, and how many were
-    gained and lost since the run before (counts only)."""
+    gained and lost since the run before — counts only, and only of the people the actor could
+    be shown as candidates (the counts match the candidate lists)."""
     if ctx.session.get(EmployerRow, employer_id) is None:
         raise NotFoundError(f"no employer with id {employer_id}")
     store = _store(ctx)
@@ -321,16 +322,22 @@ def employer_news(ctx: Context, employer_id: int) -> TaskNewsList:
     if latest is not None:
         found = store.changes("task_id", ids)
         since = found.since
+        shown = set(index.people.ids[eligible_people(ctx, index.people)].tolist())
         now = store.rows(latest, "task_id", ids)
-        good = now[now["assessed"].astype(bool)].groupby("task_id").size()
+        now = now[now["assessed"].astype(bool) & now["person_id"].isin(shown)]
+        good = now.groupby("task_id").size()
+
+        def count(people: list[int]) -> int:
+            return sum(1 for p in people if p in shown)
+
         for row, task_id in zip(rows, ids, strict=True):
             data.append(
                 TaskNews(
                     task_id=task_id,
                     title=str(index.tasks.titles[row]),
                     candidates=int(good.get(task_id, 0)),
-                    new=len(found.new.get(task_id, [])),
-                    lost=len(found.lost.get(task_id, [])),
+                    new=count(found.new.get(task_id, [])),
+                    lost=count(found.lost.get(task_id, [])),
                 )
             )
     record(
