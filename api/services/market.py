@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -85,6 +86,13 @@ def _store(ctx: Context) -> BatchRuns:
     return ctx.batch
 
 
+def _audited(ctx: Context, action: str, object_type: str, **what: Any) -> None:
+    """The audit row of one use (the acting user, the action, what it was about), committed."""
+    record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action=action,
+           object_type=object_type, **what)  # fmt: skip
+    ctx.session.commit()
+
+
 def _public(run: RunInfo) -> BatchRunPublic:
     return BatchRunPublic.model_validate(asdict(run))
 
@@ -104,14 +112,7 @@ def running(folder: Path | None = None) -> bool:
 
 def runs(ctx: Context) -> BatchRunList:
     found = _store(ctx).runs()
-    record(
-        ctx.session,
-        actor=ctx.actor.name,
-        role=ctx.actor.role,
-        action="list_batch_runs",
-        object_type="batch_run",
-    )
-    ctx.session.commit()
+    _audited(ctx, "list_batch_runs", "batch_run")
     busy = running(_store(ctx).directory)
     return BatchRunList(data=[_public(r) for r in found], count=len(found), running=busy)
 
@@ -155,12 +156,10 @@ def run_now(
             removed = BatchRuns(folder).prune(settings.batch_keep_runs)
     finally:
         _RUNNING.release()
-    record(
-        ctx.session,
-        actor=ctx.actor.name,
-        role=ctx.actor.role,
-        action="run_batch",
-        object_type="batch_run",
+    _audited(
+        ctx,
+        "run_batch",
+        "batch_run",
         object_id=info.run_id,
         ruleset_version=info.ruleset_version,
         details={
@@ -171,7 +170,6 @@ def run_now(
             "removed": removed,
         },
     )
-    ctx.session.commit()
     return _public(info)
 
 
@@ -234,15 +232,12 @@ def person_news(ctx: Context, person_id: int, lang: str) -> MatchNews:
     index = ctx.index.get(ctx.session)
     new = [t for t in (_task(index, i) for i in found.new.get(person_id, [])) if t]
     lost = [t for t in (_task(index, i) for i in found.lost.get(person_id, [])) if t]
-    record(
-        ctx.session,
-        actor=ctx.actor.name,
-        role=ctx.actor.role,
-        action="read_match_news",
-        object_type="jobseeker",
+    _audited(
+        ctx,
+        "read_match_news",
+        "jobseeker",
         object_id=person_id,
     )
-    ctx.session.commit()
     since = _when(found.since)
     return MatchNews(
         since=since,
@@ -340,15 +335,12 @@ def employer_news(ctx: Context, employer_id: int) -> TaskNewsList:
                     lost=count(found.lost.get(task_id, [])),
                 )
             )
-    record(
-        ctx.session,
-        actor=ctx.actor.name,
-        role=ctx.actor.role,
-        action="read_task_news",
-        object_type="employer",
+    _audited(
+        ctx,
+        "read_task_news",
+        "employer",
         object_id=employer_id,
     )
-    ctx.session.commit()
     return TaskNewsList(since=_when(since), latest=_when(latest), data=data, count=len(data))
 
 
@@ -369,22 +361,19 @@ def task_what_if(ctx: Context, task_id: int, lang: str) -> WhatIfPublic:
             kind=v.kind,
             id=v.id,
             name=_variant_name(v.kind, v.id, lang),
-            more=v.more,  # type: ignore[arg-type]
+            more=v.more,
             more_assessed=v.more_assessed,
             sentence=what_if_sentence(v, lang),
         )
         for v in answer.variants
     ]
-    record(
-        ctx.session,
-        actor=ctx.actor.name,
-        role=ctx.actor.role,
-        action="what_if",
-        object_type="task",
+    _audited(
+        ctx,
+        "what_if",
+        "task",
         object_id=task_id,
         ruleset_version=ctx.index.rules.version,
     )
-    ctx.session.commit()
     row = index.tasks.row_of[task_id]
     return WhatIfPublic(
         task_id=task_id,
@@ -421,16 +410,13 @@ def role_hand_over_options(ctx: Context, role_id: int) -> HandOverOptions:
         )
         for o in options
     ]
-    record(
-        ctx.session,
-        actor=ctx.actor.name,
-        role=ctx.actor.role,
-        action="hand_over_options",
-        object_type="role",
+    _audited(
+        ctx,
+        "hand_over_options",
+        "role",
         object_id=role_id,
         ruleset_version=ctx.index.rules.version,
     )
-    ctx.session.commit()
     return HandOverOptions(role_id=role_id, data=data, count=len(data))
 
 
@@ -464,17 +450,14 @@ def clearing(ctx: Context, objective: ClearingObjective) -> ClearingPublic:
             )
         )
     suggestions.sort(key=lambda s: (-s.total, s.code))
-    record(
-        ctx.session,
-        actor=ctx.actor.name,
-        role=ctx.actor.role,
-        action="clearing",
-        object_type="area",
+    _audited(
+        ctx,
+        "clearing",
+        "area",
         object_id=area,
         ruleset_version=ctx.index.rules.version,
         details={"objective": objective.value, "ids": [s.person_id for s in suggestions]},
     )
-    ctx.session.commit()
     return ClearingPublic(
         area=area,
         objective=objective,
