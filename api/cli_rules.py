@@ -30,7 +30,6 @@ from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade
 from features.errors import InvalidInputError
 from features.schemas.errors import FieldError
-from matching.evaluation import MIN_CELL
 from matching.rules import RuleSet, load_ruleset, ruleset_yaml
 
 __all__ = ["register"]
@@ -198,6 +197,13 @@ def register(app: typer.Typer, friendly: Any) -> None:
             int, typer.Option(min=10, max=5000, help="Tasks for exposure.")
         ] = 300,
         as_json: Annotated[bool, typer.Option("--json", help="The full report as JSON.")] = False,
+        now: Annotated[
+            bool,
+            typer.Option(
+                "--now",
+                help="Replay on the world as it is now, not as it was when each proposal was made.",
+            ),
+        ] = False,
         acceptance: Annotated[
             bool,
             typer.Option(
@@ -223,7 +229,7 @@ def register(app: typer.Typer, friendly: Any) -> None:
             )
         with acting(user, Permission.EVALUATE) as ctx:
             options = EvaluationRequest(
-                k=k, coverage_sample=coverage_sample, task_sample=task_sample
+                k=k, coverage_sample=coverage_sample, task_sample=task_sample, as_of=not now
             )
             report = evaluation.evaluate(
                 ctx, options, via="cli",
@@ -280,6 +286,8 @@ def _fmt(value: float | None) -> str:
 def _report_text(report: dict[str, Any]) -> str:
     a = report["a"]
     lines = [f"rule set {a['ruleset_version']}: {a['counts']}"]
+    if not report.get("replayed_as_of", True):
+        lines.append("replayed on the world as it is now, not as it was when proposed")
     if "comparison" in report:
         b = report["b"]
         lines.append(f"against {b['ruleset_version']}: B − A with a 95 % bootstrap interval")
@@ -322,7 +330,7 @@ def _fairness_text(a: dict[str, Any]) -> list[str]:
                 f"{_interval(r['exposure_ratio_ci']):>15}{_fmt(r[f'hit_rate@{k}']):>10}"
                 f"{_fmt(r['hit_rate_ratio_to_best']):>9}{_interval(r['hit_rate_ratio_ci']):>15}"
                 f"{_fmt(r[f'skew@{k}']):>7}{r['successes']:>7}"
-                + (f"  suppressed ({', '.join(r['suppressed'])}: under {MIN_CELL})"
+                + (f"  suppressed ({', '.join(r['suppressed'])}: under {a['min_cell']})"
                    if r["suppressed"] else "")
             )  # fmt: skip
         lines.append(f"  NDKL {_fmt(rows[0]['ndkl']) if rows else '—'}")

@@ -10,14 +10,15 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, select
 
+from api.storage.history import change_times, tables_as_of
 from api.storage.loading import on_connection, read_tables
 from api.storage.tables import JobseekerRow
 from features.schemas.jobseeker import ConsentScope
-from matching.evaluation import compare, evaluate, guardrail_findings, replay
+from matching.evaluation import History, compare, evaluate, guardrail_findings, replay
 from matching.index import MatchIndex
 from matching.rules import RuleSet
 
-__all__ = ["HISTORY_TABLES", "finite", "read_history", "run_evaluation"]
+__all__ = ["HISTORY_TABLES", "finite", "read_history", "run_evaluation", "stored_history"]
 
 HISTORY_TABLES = ("proposal", "proposal_task", "outcome_event", "jobseeker_demographics")
 
@@ -49,6 +50,22 @@ def read_history(bind: Engine | Connection) -> dict[str, pd.DataFrame]:
     }
 
 
+def stored_history(bind: Engine | Connection, now: MatchIndex) -> History:
+    """The stored versions of people and tasks as a :class:`History`; ``now`` (the current
+    index) serves every time since the last change, so that a world nobody has edited since
+    its proposals costs no rebuild."""
+    with on_connection(bind) as conn:
+        changes = change_times(conn)
+
+    def index_at(when: datetime) -> MatchIndex:
+        if not changes or when >= changes[-1]:
+            return now
+        with on_connection(bind) as conn:
+            return MatchIndex.from_tables(tables_as_of(conn, when))
+
+    return History(changes, index_at)
+
+
 def run_evaluation(
     bind: Engine | Connection,
     index: MatchIndex,
@@ -59,25 +76,29 @@ def run_evaluation(
     coverage_sample: int = 2000,
     task_sample: int = 300,
     progress: Callable[..., Iterable[Any]] | None = None,
+    as_of: bool = True,
 ) -> dict[str, Any]:
     """The report for ``rules`` and, with ``against``, both side by side with bootstrap
-    intervals of the differences (``against`` − ``rules``)."""
+    intervals of the differences (``against`` − ``rules``). Each proposal is replayed on the
+    world as it was when it was made (``as_of=False``: on the world as it is now)."""
     tables = read_history(bind)
     options: dict[str, Any] = {
         "k": k,
         "coverage_sample": coverage_sample,
         "task_sample": task_sample,
+        "history": stored_history(bind, index) if as_of else None,
     }
     if progress is not None:
         options["progress"] = progress
     demographics = tables["jobseeker_demographics"]
-    as_of = datetime.now(UTC).date()  # ages for the age bands
-    first = evaluate(replay(index, rules, tables, **options), demographics, as_of)
+    today = datetime.now(UTC).date()  # ages for the age bands
+    first = evaluate(replay(index, rules, tables, **options), demographics, today)
     report: dict[str, Any] = {"a": first.to_dict()}
     left_out = int(tables["proposal"].attrs.get("left_out", 0))
     report["a"]["counts"]["proposals_left_out_without_evaluation_consent"] = left_out
+    report["replayed_as_of"] = as_of
     if against is not None:
-        second = evaluate(replay(index, against, tables, **options), demographics, as_of)
+        second = evaluate(replay(index, against, tables, **options), demographics, today)
         report["b"] = second.to_dict()
         report["comparison"] = compare(first, second)
         report["guardrails"] = guardrail_findings(report["comparison"])

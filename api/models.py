@@ -700,6 +700,11 @@ class EvaluationSide(BaseModel):
     fairness: dict[str, Any] = Field(
         description="Per protected attribute: each group's exposure, hit rate and the ratios."
     )
+    min_cell: int = Field(
+        default=10,
+        description="The rule set's fairness_min_cell: a group with fewer people (or, for its "
+        "hit rate, fewer successes) is suppressed, its figures withheld and marked.",
+    )
 
 
 class GuardrailFinding(BaseModel):
@@ -718,6 +723,12 @@ class GuardrailFinding(BaseModel):
 class EvaluationReport(BaseModel):
     """Aggregates only: no person appears in it."""
 
+    replayed_as_of: bool = Field(
+        default=True,
+        description="Each proposal ranked on the world as it was when it was made (its "
+        "person's profile and the tasks of that day, from the stored history); false: on the "
+        "world as it is now.",
+    )
     a: EvaluationSide
     b: EvaluationSide | None = None
     comparison: dict[str, MetricComparison] | None = None
@@ -737,6 +748,11 @@ class EvaluationRequest(StrictModel):
     k: int = Field(default=10, ge=1, le=100)
     coverage_sample: int = Field(default=2000, ge=10, le=20_000)
     task_sample: int = Field(default=300, ge=10, le=2000)
+    as_of: bool = Field(
+        default=True,
+        description="Replay each proposal on the world as it was when it was made (false: on "
+        "the world as it is now, to see how much later edits move the figures).",
+    )
 
 
 class Health(BaseModel):

@@ -6,16 +6,17 @@ Pure: takes the match index and the history tables (``proposal``, ``proposal_tas
 Demographics are joined **after** ranking, for the report only; nothing here passes them to
 the scorer (and the index has no such columns: a test holds it).
 
-Profiles and tasks are not kept as of each past date, so the replay ranks on the world as it
-is now, for each person who was proposed something; a proposal is a hit at k when one of its
-tasks is within the person's top k.
+Given the stored history of profiles and tasks (:class:`History`), each proposal is ranked on
+the world as it was when it was made; without it, on the world as it is now. A proposal is a
+hit at k when one of its tasks is within the person's top k.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -43,6 +44,7 @@ from matching.rules import RuleSet
 __all__ = [
     "GUARDRAILS",
     "Evaluation",
+    "History",
     "compare",
     "evaluate",
     "guardrail_findings",
@@ -98,6 +100,75 @@ class Replay:
     """task_id, position, person_id — the top k people for each task in the task sample"""
     tasks_covered: pd.DataFrame
     """task_id, n_feasible — hand-over tasks in the task sample"""
+    as_of: bool = False
+    """Each proposal ranked on the world of its day (else on the world as it is now)."""
+    min_cell: int = 10
+    """The rule set's ``fairness_min_cell``: smaller groups are suppressed in the report."""
+    worlds: int = 1
+    """How many different states of the world the proposals were ranked on."""
+
+
+@dataclass(frozen=True)
+class History:
+    """The matcher's world as it was: it changed at ``changes`` (ascending, aware UTC), and
+    ``index_at(t)`` builds the match index as it stood at ``t`` (from stored versions;
+    ``api.storage.history``). Between two changes it stood still, so the proposals made
+    between them share one index."""
+
+    changes: Sequence[datetime]
+    index_at: Callable[[datetime], MatchIndex]
+
+    def epochs(self, times: pd.Series) -> np.ndarray:
+        """The number of the still period each time falls in (0: before the first change)."""
+        changes = pd.to_datetime(pd.Series(list(self.changes), dtype=object), utc=True)
+        stamps = pd.to_datetime(times, utc=True)
+        return np.searchsorted(
+            changes.dt.tz_convert(None).to_numpy(), stamps.dt.tz_convert(None).to_numpy(), "right"
+        )
+
+
+def _aware(value: Any) -> datetime:
+    stamp = pd.Timestamp(value)
+    return (stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp).to_pydatetime()
+
+
+_SuggestedRow = tuple[int, int, int, int, str, int, bool, bool, int]
+
+
+def _rank_each(
+    ranker: TaskRanker, index: MatchIndex, person_ids: Iterable[int], k: int
+) -> tuple[dict[tuple[int, int], int], list[_SuggestedRow], dict[int, int]]:
+    """Each person's ranked tasks on ``index``: (person, task) → rank, the top k as
+    suggestion rows, and each person's number of feasible tasks."""
+    people, tasks = index.people, index.tasks
+    sector_names = np.array(SECTORS.ids, dtype=object)
+    rank_of: dict[tuple[int, int], int] = {}
+    suggested: list[_SuggestedRow] = []
+    feasible_counts: dict[int, int] = {}
+    for person_id in person_ids:
+        if person_id not in people.row_of:  # not on the register at that time
+            continue
+        ranked = ranker.tasks_for_person(people, tasks, person_id, MAX_K)
+        feasible_counts[person_id] = ranked.n_feasible
+        for position, task_id in enumerate(ranked.ids, start=1):
+            rank_of[(person_id, int(task_id))] = position
+        rows = np.array([tasks.row_of[int(t)] for t in ranked.ids[:k]], dtype=np.int64)
+        top = ranked.pairs
+        suggested.extend(
+            zip(
+                [person_id] * len(rows),
+                range(1, len(rows) + 1),
+                tasks.ids[rows].tolist(),
+                tasks.employer_ids[rows].tolist(),
+                sector_names[tasks.sector[rows]].tolist(),
+                top.chosen[:k].sum(axis=1).tolist(),
+                (top.over_after[:k].max(axis=1, initial=0) > 0).tolist(),
+                (~top.assessed[:k]).tolist(),
+                (top.chosen[:k].astype(np.int64) @ _COST_CLASS).tolist(),
+                strict=True,
+            )
+        )
+    return rank_of, suggested, feasible_counts
 
 
 def replay(
@@ -113,57 +184,62 @@ def replay(
     reranker: Reranker | None = None,
     ranker: TaskRanker | None = None,
     candidates_for: CandidateRanker = rank_people_for_tasks,
+    history: History | None = None,
 ) -> Replay:
     """Rank every proposed person's tasks (top ``MAX_K``, enough for every cut-off and for
     reciprocal ranks) and a sample of tasks' candidates, under ``rules`` — and, with a
-    ``reranker``, each person's feasible tasks reordered by it."""
+    ``reranker``, each person's feasible tasks reordered by it.
+
+    With a ``history``, each proposal is ranked on the world **as it was when it was made**
+    (the person's profile and the tasks of that day), so that nothing learnt or edited later
+    can leak into its rank; coverage and the candidate lists are of the world as it is now
+    (``index``)."""
     people, tasks = index.people, index.tasks
     graded = outcome_grades(tables["proposal"], tables["outcome_event"], rules.grades())
     proposal_tasks = tables["proposal_task"].groupby("proposal_id")["task_id"].apply(list)
     rng = np.random.default_rng(seed)
     matchable_ids = people.ids[people.matchable]
     sample = rng.choice(matchable_ids, min(coverage_sample, len(matchable_ids)), replace=False)
-    person_ids = np.union1d(graded["person_id"].unique(), sample)
-    person_ids = person_ids[np.isin(person_ids, people.ids)]
-
-    rank_of: dict[tuple[int, int], int] = {}
-    suggested: list[tuple[int, int, int, int, str, int, bool, bool, int]] = []
-    feasible_counts: dict[int, int] = {}
-    sector_names = np.array(SECTORS.ids, dtype=object)
+    proposed_ids = graded["person_id"].unique()
     ranker = ranker or task_ranker(rules, reranker)
-    for person_id in progress(person_ids, desc=f"replay {rules.version}", unit="person"):
-        person_id = int(person_id)
-        ranked = ranker.tasks_for_person(people, tasks, person_id, MAX_K)
-        feasible_counts[person_id] = ranked.n_feasible
-        for position, task_id in enumerate(ranked.ids, start=1):
-            rank_of[(person_id, int(task_id))] = position
-        rows = np.array([tasks.row_of[int(t)] for t in ranked.ids[:k]], dtype=np.int64)
-        top = ranked.pairs
-        adjustments = top.chosen[:k].sum(axis=1)
-        suggested.extend(
-            zip(
-                [person_id] * len(rows),
-                range(1, len(rows) + 1),
-                tasks.ids[rows].tolist(),
-                tasks.employer_ids[rows].tolist(),
-                sector_names[tasks.sector[rows]].tolist(),
-                adjustments.tolist(),
-                (top.over_after[:k].max(axis=1, initial=0) > 0).tolist(),
-                (~top.assessed[:k]).tolist(),
-                (top.chosen[:k].astype(np.int64) @ _COST_CLASS).tolist(),
-                strict=True,
-            )
-        )
+
+    # Which world each proposal is ranked on: one per still period of the history, or now.
+    graded["epoch"] = history.epochs(graded["proposed_at"]) if history is not None else 0
+    rank_of: dict[tuple[int, int, int], int] = {}
+    suggested: list[_SuggestedRow] = []
+    now_ids = np.union1d(proposed_ids, sample) if history is None else sample
+    ranks, rows, feasible_counts = _rank_each(
+        ranker, index, (int(p) for p in progress(now_ids, desc=f"replay {rules.version}")), k
+    )
+    if history is None:
+        rank_of.update({(0, p, t): r for (p, t), r in ranks.items()})
+        suggested.extend(rows)
+    else:
+        proposed = set(proposed_ids.tolist())
+        suggested.extend(r for r in rows if r[0] not in proposed)
+        # A person proposed in several periods: the suggestions of the latest one.
+        latest: dict[int, list[_SuggestedRow]] = {}
+        periods = graded.groupby("epoch")
+        for epoch, group in progress(periods, desc=f"as of, {rules.version}", unit="period"):
+            then = history.index_at(_aware(group["proposed_at"].iloc[0]))
+            ranks, rows, _ = _rank_each(ranker, then, group["person_id"].unique().tolist(), k)
+            rank_of.update({(int(epoch), p, t): r for (p, t), r in ranks.items()})
+            for person_id, own in itertools.groupby(rows, key=lambda r: r[0]):
+                latest[person_id] = list(own)
+        suggested.extend(r for own in latest.values() for r in own)
 
     def best_rank(row: pd.Series) -> float:
+        key = int(row["epoch"]), int(row["person_id"])
         ranks = [
             r
             for t in proposal_tasks.get(row["proposal_id"], [])
-            if (r := rank_of.get((row["person_id"], t))) is not None
+            if (r := rank_of.get((*key, t))) is not None
         ]
         return float(min(ranks)) if ranks else float("nan")
 
     graded["rank"] = graded.apply(best_rank, axis=1) if len(graded) else []
+    worlds = int(graded["epoch"].nunique()) if history is not None and len(graded) else 1
+    graded = graded.drop(columns="epoch")
 
     hand_over = tasks.ids[tasks.hand_over]
     task_ids = rng.choice(hand_over, min(task_sample, len(hand_over)), replace=False)
@@ -204,6 +280,9 @@ def replay(
         ),
         candidates=pd.DataFrame(candidates, columns=["task_id", "position", "person_id"]),
         tasks_covered=pd.DataFrame(covered, columns=["task_id", "n_feasible"]),
+        as_of=history is not None,
+        worlds=worlds,
+        min_cell=rules.fairness_min_cell,
     )
 
 
@@ -237,6 +316,8 @@ class Evaluation:
     counts: dict[str, int]
     fairness: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     units: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    min_cell: int = 10
+    """Groups smaller than this are suppressed in ``fairness``."""
     """Per-person numerators and denominators, for bootstrap comparisons."""
 
     def to_dict(self) -> dict[str, Any]:
@@ -246,6 +327,7 @@ class Evaluation:
             "metrics": self.metrics,
             "counts": self.counts,
             "fairness": self.fairness,
+            "min_cell": self.min_cell,
         }
 
 
@@ -295,6 +377,7 @@ def evaluate(result: Replay, demographics: pd.DataFrame, as_of: date) -> Evaluat
         "task_sample": len(result.tasks_covered),
         "proposals_against_engine": int(props["against_engine"].sum()),
         "successes_against_engine": len(overridden_hits),
+        "worlds_replayed": result.worlds,
     }
     groups = groups_of(demographics, as_of)
     hits = success.assign(hit=np.nan_to_num(success["rank"].to_numpy(float), nan=np.inf) <= k)
@@ -327,13 +410,10 @@ def evaluate(result: Replay, demographics: pd.DataFrame, as_of: date) -> Evaluat
         attribute: _fairness(attribute, hits, result, groups, k)
         for attribute in FAIRNESS_ATTRIBUTES
     }
-    return Evaluation(result.ruleset_version, k, metrics, counts, fairness, units)
+    return Evaluation(
+        result.ruleset_version, k, metrics, counts, fairness, units, min_cell=result.min_cell
+    )
 
-
-MIN_CELL = 10
-"""Groups with fewer people in the sample, or fewer successes, than this are reported as
-suppressed (their figures withheld and marked): a rate of one or two people is noise, and it
-may point at a person. A constant of the evaluation for now, not yet part of a rule set."""
 
 FAIRNESS_RESAMPLES = 500
 """Bootstrap resamples behind each fairness ratio's 95 % interval."""
@@ -382,7 +462,10 @@ def _fairness(
     people), coverage (the share of the group's sampled people with a fitting task), exposure —
     the share of top-k candidate slots over the sampled tasks — against the group's share of
     the people who could be candidates (with a 95 % interval over tasks), Skew@k; and NDKL over
-    all groups (the same on every row). A group under ``MIN_CELL`` is suppressed."""
+    all groups (the same on every row). A group under the rule set's ``fairness_min_cell``
+    (people in the sample, or successes for its hit rate) is suppressed: its figures withheld
+    and marked."""
+    min_cell = result.min_cell
     rng = np.random.default_rng(0)
     of = groups.set_index("person_id")[attribute]
     eligible = result.people.assign(group=result.people["person_id"].map(of)).dropna(
@@ -420,14 +503,14 @@ def _fairness(
     )
     # The best-off group among those with enough successes to say (a small group's rate is
     # noise, and would make every other ratio look low).
-    reported = hit_rate[successes.reindex(hit_rate.index).fillna(0) >= MIN_CELL]
+    reported = hit_rate[successes.reindex(hit_rate.index).fillna(0) >= min_cell]
     best = reported.max() if len(reported) else float("nan")
     nan = float("nan")
     rows = []
     for g in sorted(population.index, key=str):
         rate = float(hit_rate.get(g, nan))
-        few_people = int(people_in[g]) < MIN_CELL
-        few_successes = int(successes.get(g, 0)) < MIN_CELL
+        few_people = int(people_in[g]) < min_cell
+        few_successes = int(successes.get(g, 0)) < min_cell
         low, high = ratio_interval.get(g, (nan, nan))
         e_low, e_high = exposure_interval.get(g, (nan, nan))
         exposure_ratio = float(exposure.get(g, 0.0) / population[g])

@@ -124,6 +124,14 @@ class RuleSet(StrictModel):
     adjustment_costs: dict[str, float] = Field(
         default_factory=lambda: {"none": 0.1, "low": 0.25, "medium": 0.5, "high": 1.0}
     )
+    fairness_min_cell: int = Field(
+        default=10,
+        ge=1,
+        le=10_000,
+        description="The fairness report withholds (and marks) a group with fewer people in "
+        "the sample than this, and its hit rate with fewer successes: a rate of one or two "
+        "people is noise, and may point at a person.",
+    )
     outcome_grades: dict[OutcomeKind, int] = Field(
         default_factory=lambda: {OutcomeKind(k): v for k, v in GRADES.items()},
         description="How far a proposal got, as a relevance grade 0–3 per outcome; 2 or more "

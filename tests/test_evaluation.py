@@ -14,7 +14,6 @@ from features.errors import InvalidInputError
 from features.schemas.proposal import OutcomeKind
 from matching.evaluation import (
     GUARDRAILS,
-    MIN_CELL,
     Verdict,
     adoption_verdict,
     compare,
@@ -109,8 +108,8 @@ def test_replay_reports_every_metric_and_consistent_fairness_shares(small):
         shown = [r for r in rows if "exposure" not in r["suppressed"]]
         assert sum(r["exposure_share"] for r in shown) <= 1.0 + 1e-9, attribute
         for r in rows:  # a small cell is withheld and marked, never published
-            assert ("exposure" in r["suppressed"]) == (r["people"] < MIN_CELL)
-            assert ("hit_rate" in r["suppressed"]) == (r["successes"] < MIN_CELL)
+            assert ("exposure" in r["suppressed"]) == (r["people"] < report.min_cell)
+            assert ("hit_rate" in r["suppressed"]) == (r["successes"] < report.min_cell)
             if "hit_rate" in r["suppressed"]:
                 assert math.isnan(r["hit_rate@10"]) and math.isnan(r["hit_rate_ratio_to_best"])
             else:  # the interval brackets the point
@@ -344,3 +343,20 @@ def test_grades_come_from_the_rule_set_so_another_path_can_count_as_success():
     assert outcome_grades(proposal, events, hires_only.grades())["grade"].tolist() == [0, 2]
     with pytest.raises(InvalidInputError):  # a grade is 0–3
         parse_ruleset({**rules.model_dump(mode="json"), "outcome_grades": {"hired": 5}})
+
+
+def test_the_smallest_published_group_is_the_rule_sets_choice(small):
+    world, index = small
+    demographics = world.tables["jobseeker_demographics"]
+
+    def suppressed(min_cell: int) -> list[bool]:
+        rules = default_ruleset().model_copy(update={"fairness_min_cell": min_cell})
+        result = replay(index, rules, world.tables, k=10, coverage_sample=100, task_sample=20)
+        report = evaluate(result, demographics, AS_OF)
+        assert report.to_dict()["min_cell"] == min_cell
+        return [
+            "exposure" in r["suppressed"] for rows in report.fairness.values() for r in rows
+        ]
+
+    assert not any(suppressed(1))  # every group has a person
+    assert all(suppressed(10_000))

@@ -61,11 +61,12 @@ def evaluate(
     report = run_evaluation(
         session.connection(), index, first, second, k=body.k,
         coverage_sample=body.coverage_sample, task_sample=body.task_sample, progress=progress,
+        as_of=body.as_of,
     )  # fmt: skip
     record(session, actor=ctx.actor.name, role=ctx.actor.role, action="evaluate",
            object_type="ruleset", object_id=first.version, ruleset_version=first.version,
            details={"against": second.version if second else None, "k": body.k,
-                    "via": via})  # fmt: skip
+                    "as_of": body.as_of, "via": via})  # fmt: skip
     session.commit()
     return EvaluationReport.model_validate(report)
 

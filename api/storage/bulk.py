@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
 
+from api.storage import history
 from api.storage.tables import Base, DataVersionRow, EmployerRow, JobseekerRow
 
 __all__ = ["clear_all", "is_empty", "load_tables"]
@@ -51,9 +53,20 @@ def clear_all(engine: Engine) -> None:
         _bump(conn)
 
 
+def _history_begins(tables: Mapping[str, pd.DataFrame]) -> datetime:
+    """When the loaded people and tasks became as they are: the first recorded proposal's
+    time (a demo world's history is made on today's profiles), else now."""
+    proposal = tables.get("proposal")
+    if proposal is not None and len(proposal):
+        first = pd.Timestamp(proposal["proposed_at"].min())
+        return (first.tz_localize(UTC) if first.tzinfo is None else first).to_pydatetime()
+    return datetime.now(UTC)
+
+
 def load_tables(engine: Engine, tables: Mapping[str, pd.DataFrame]) -> dict[str, int]:
     """Insert ``tables`` (name → frame with the table's columns) in foreign-key order, all in
-    one transaction; return the rows written per table."""
+    one transaction, with a version of each person and task in their history (valid from
+    the first proposal's time); return the rows written per table."""
     known = Base.metadata.tables
     unknown = set(tables) - set(known)
     if unknown:
@@ -70,6 +83,7 @@ def load_tables(engine: Engine, tables: Mapping[str, pd.DataFrame]) -> dict[str,
             for start in range(0, len(frame), CHUNK):
                 conn.execute(insert(table), _records(frame.iloc[start : start + CHUNK]))
             written[table.name] = len(frame)
+        history.write_versions(conn, tables, since=_history_begins(tables))
         _bump(conn)
         if conn.dialect.name == "postgresql":
             # Rows came with their ids; move each id sequence past them.

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.storage import records
+from api.storage import history, records
 from api.storage.engine import rows_affected
 from api.storage.tables import (
     CapacityRow,
@@ -90,6 +90,7 @@ def add_jobseeker(
     row.capacities = [CapacityRow(**c) for c in tables_form.capacity_columns(profile)]
     session.add(row)
     _flush(session, f"jobseeker {profile.code!r}")
+    history.record_jobseeker(session, row)
     if identity is not None:
         session.add(IdentityRow(jobseeker_id=row.id, **tables_form.identity_columns(identity)))
     if demographics is not None:
@@ -133,6 +134,7 @@ def replace_jobseeker(session: Session, *, jobseeker_id: int, profile: Jobseeker
     row.capacities = [CapacityRow(**c) for c in tables_form.capacity_columns(profile)]
     row.updated_at = datetime.now(UTC)  # capacities alone do not touch the row
     _flush(session, f"jobseeker {profile.code!r}")
+    history.record_jobseeker(session, row, at=row.updated_at)
 
 
 def get_identity(session: Session, *, jobseeker_id: int) -> JobseekerIdentity | None:
@@ -201,11 +203,12 @@ def add_role(session: Session, *, employer_id: int, role: Role) -> tuple[int, li
 
 
 def add_task(session: Session, *, role_id: int, task: Task) -> int:
-    _get(session, RoleRow, role_id, "role")
+    role = _get(session, RoleRow, role_id, "role")
     row = TaskRow(role_id=role_id, **tables_form.task_columns(task))
     row.demands = [TaskDemandRow(**d) for d in tables_form.demand_columns(task)]
     session.add(row)
     _flush(session, f"task {task.title!r}")
+    history.record_task(session, row, role)
     return row.id
 
 
@@ -258,8 +261,16 @@ def delete_role_titled(session: Session, *, employer_id: int, title: str) -> boo
             f"role {title!r} has tasks named in {proposed} proposal(s); it cannot be replaced: "
             "give the new role another title"
         )
+    _close_role_tasks(session, [role_id])
     session.execute(delete(RoleRow).where(RoleRow.id == role_id))
     return True
+
+
+def _close_role_tasks(session: Session, role_ids: list[int]) -> None:
+    """The tasks' last versions end now: they were there to be suggested until today."""
+    history.close_tasks(
+        session, session.scalars(select(TaskRow.id).where(TaskRow.role_id.in_(role_ids)))
+    )
 
 
 def delete_employer_roles(session: Session, *, employer_id: int) -> int:
@@ -273,6 +284,7 @@ def delete_employer_roles(session: Session, *, employer_id: int) -> int:
             f"the employer's tasks are named in {proposed} proposal(s); its roles cannot be "
             "replaced: give the sheet's roles new titles instead"
         )
+    _close_role_tasks(session, role_ids)
     return rows_affected(session.execute(delete(RoleRow).where(RoleRow.employer_id == employer_id)))
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "DemographicsRow",
     "EmployerRow",
     "IdentityRow",
+    "JobseekerHistoryRow",
     "JobseekerRow",
     "OutcomeEventRow",
     "ProposalRow",
@@ -45,6 +46,7 @@ __all__ = [
     "RoleRow",
     "RuleSetRow",
     "TaskDemandRow",
+    "TaskHistoryRow",
     "TaskRow",
 ]
 
@@ -562,6 +564,42 @@ class CandidateRequestRow(Base):
             "answer IS NULL OR answer IN ('yes', 'no', 'discuss')", name="answer_known"
         ),
     )
+
+
+class JobseekerHistoryRow(Base):
+    """What the matcher read of a person from ``valid_from`` until ``valid_to`` (null: still
+    so): the ``jobseeker`` row and the person's capacities, as the storage functions that
+    write the current rows wrote them. The offline evaluation replays each proposal on the
+    profile as it was then. Erasing the person erases this too."""
+
+    __tablename__ = "jobseeker_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    jobseeker_id: Mapped[int] = mapped_column(
+        ForeignKey("jobseeker.id", ondelete="CASCADE"), index=True
+    )
+    valid_from: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    valid_to: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    row: Mapped[dict[str, Any]] = mapped_column(JSON)
+    capacity: Mapped[list[list[Any]]] = mapped_column(JSON)
+    """One list per characteristic, in the order of ``history.CAPACITY_COLUMNS``."""
+
+
+class TaskHistoryRow(Base):
+    """What the matcher read of a task from ``valid_from`` until ``valid_to``: the ``task``
+    row with its role's, and its demands. Kept when the task is deleted (the version is closed
+    then), because it was there to be suggested before."""
+
+    __tablename__ = "task_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(Integer, index=True)
+    valid_from: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    valid_to: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    row: Mapped[dict[str, Any]] = mapped_column(JSON)
+    role: Mapped[dict[str, Any]] = mapped_column(JSON)
+    demand: Mapped[list[list[Any]]] = mapped_column(JSON)
+    """One list per characteristic, in the order of ``history.DEMAND_COLUMNS``."""
 
 
 class DataVersionRow(Base):

@@ -98,7 +98,6 @@ from features.schemas.employer import ContactChannel, Employer, NeedKind, Networ
 from features.schemas.employer import Role as JobRole
 from features.schemas.jobseeker import CapacitySource
 from features.schemas.proposal import DeclineReason, OutcomeKind, next_steps
-from matching.evaluation import MIN_CELL
 from matching.rules import parse_ruleset, ruleset_yaml
 
 __all__ = ["router"]
@@ -957,16 +956,17 @@ async def compare_page(
     a: Annotated[str, Query(max_length=64)],
     b: Annotated[str, Query(max_length=64)],
 ) -> HTMLResponse:
-    """Side by side on the recorded history, with the fairness charts (smaller samples than
-    the CLI's, to answer within seconds); on the analysts' thread, one at a time."""
+    """Side by side on the recorded history, with the fairness charts: the same samples and
+    so the same figures as the CLI's and the API's; on the analysts' thread, one at a time."""
     user = await anyio.to_thread.run_sync(_user, request, session, Permission.EVALUATE)
     ctx = request_context(request, session, user)
-    body = EvaluationRequest(ruleset=a, against=b, k=10, coverage_sample=500, task_sample=100)
+    body = EvaluationRequest(ruleset=a, against=b)
     report = await run_heavy(request, lambda: evaluation.evaluate(ctx, body, via="web"))
     changes = await anyio.to_thread.run_sync(lambda: ruleset_service.diff(session, a, b).changes)
     return _page(
-        request, "compare.html", user, report=report, a=a, b=b, changes=changes, min_cell=MIN_CELL
-    )
+        request, "compare.html", user, report=report, a=a, b=b, changes=changes,
+        min_cell=report.a.min_cell,
+    )  # fmt: skip
 
 
 @router.post("/rulesets/{version}/request")
