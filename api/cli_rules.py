@@ -317,17 +317,23 @@ def _interval(bounds: list[float | None]) -> str:
 def _fairness_text(a: dict[str, Any]) -> list[str]:
     lines = []
     for attribute, rows in a["fairness"].items():
-        lines.append(f"fairness by {attribute} ({a['ruleset_version']}):")
+        lines.append(
+            f"fairness by {attribute} ({a['ruleset_version']}): exposure ratio = rules (how "
+            "often they allow the group) × ranking (where it is placed among those allowed)"
+        )
         lines.append(
             f"  {'group':<12}{'people':>8}{'covered':>9}{'exposure':>10}{'ratio':>7}"
-            f"{'interval':>15}{'hit rate':>10}{'vs best':>9}{'interval':>15}{'skew':>7}{'hires':>7}"
+            f"{'interval':>15}{'rules':>7}{'ranking':>9}{'interval':>15}"
+            f"{'hit rate':>10}{'vs best':>9}{'interval':>15}{'skew':>7}{'hires':>7}"
         )
         k = a["k"]
         for r in rows:
             lines.append(
                 f"  {r['group']:<12}{_fmt(r['population_share']):>8}{_fmt(r['coverage']):>9}"
                 f"{_fmt(r['exposure_share']):>10}{_fmt(r['exposure_ratio']):>7}"
-                f"{_interval(r['exposure_ratio_ci']):>15}{_fmt(r[f'hit_rate@{k}']):>10}"
+                f"{_interval(r['exposure_ratio_ci']):>15}{_fmt(r['feasibility_ratio']):>7}"
+                f"{_fmt(r['ranking_ratio']):>9}{_interval(r['ranking_ratio_ci']):>15}"
+                f"{_fmt(r[f'hit_rate@{k}']):>10}"
                 f"{_fmt(r['hit_rate_ratio_to_best']):>9}{_interval(r['hit_rate_ratio_ci']):>15}"
                 f"{_fmt(r[f'skew@{k}']):>7}{r['successes']:>7}"
                 + (f"  suppressed ({', '.join(r['suppressed'])}: under {a['min_cell']})"

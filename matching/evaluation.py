@@ -37,7 +37,7 @@ from matching.metrics import (
 )
 from matching.outcomes import SUCCESS_GRADE, outcome_grades
 from matching.rankers import TaskRanker, task_ranker
-from matching.ranking import MAX_K, Ranked, rank_people_for_tasks
+from matching.ranking import MAX_K, Ranked, feasible_people, rank_people_for_tasks
 from matching.reranker import Reranker
 from matching.rules import RuleSet
 
@@ -100,6 +100,11 @@ class Replay:
     """task_id, position, person_id — the top k people for each task in the task sample"""
     tasks_covered: pd.DataFrame
     """task_id, n_feasible — hand-over tasks in the task sample"""
+    feasible_candidates: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["task_id", "person_id"])
+    )
+    """task_id, person_id — every person the rules allow for each task in the task sample
+    (the pool the candidate lists are taken from)"""
     as_of: bool = False
     """Each proposal ranked on the world of its day (else on the world as it is now)."""
     min_cell: int = 10
@@ -245,12 +250,15 @@ def replay(
     task_ids = rng.choice(hand_over, min(task_sample, len(hand_over)), replace=False)
     candidates: list[tuple[int, int, int]] = []
     covered: list[tuple[int, int]] = []
+    pools: list[pd.DataFrame] = []
     for task_id in progress(task_ids, desc="candidates", unit="task"):
         ranked = candidates_for(people, tasks, [int(task_id)], rules, k)
         covered.append((int(task_id), ranked.n_feasible))
         candidates.extend(
             (int(task_id), position, int(pid)) for position, pid in enumerate(ranked.ids, start=1)
         )
+        pool = feasible_people(people, tasks, [int(task_id)], rules)
+        pools.append(pd.DataFrame({"task_id": int(task_id), "person_id": pool}))
     sampled = set(sample.tolist())
     pairs = graded[["proposal_id", "person_id"]].merge(
         tables["proposal_task"][["proposal_id", "task_id"]], on="proposal_id"
@@ -280,6 +288,9 @@ def replay(
         ),
         candidates=pd.DataFrame(candidates, columns=["task_id", "position", "person_id"]),
         tasks_covered=pd.DataFrame(covered, columns=["task_id", "n_feasible"]),
+        feasible_candidates=pd.concat(pools, ignore_index=True)
+        if pools
+        else pd.DataFrame(columns=["task_id", "person_id"]),
         as_of=history is not None,
         worlds=worlds,
         min_cell=rules.fairness_min_cell,
@@ -440,19 +451,36 @@ def _bootstrap_ratio_to_best(
 
 
 def _bootstrap_exposure(
-    slots: pd.DataFrame, population: pd.Series, rng: np.random.Generator
-) -> dict[str, tuple[float, float]]:
-    """Per group, the 95 % interval of its exposure ratio, the sampled tasks resampled."""
+    slots: pd.DataFrame, pool: pd.DataFrame, population: pd.Series, rng: np.random.Generator
+) -> dict[str, dict[str, tuple[float, float]]]:
+    """Per group, the 95 % intervals of its exposure ratio and of its two factors — the
+    feasibility ratio (its share of the rules' feasible pairs against its share of the
+    people) and the ranking ratio (its share of the top-k slots against its share of the
+    feasible pairs) — the sampled tasks resampled, the same resample for all three."""
     if slots.empty:
         return {}
-    table = pd.crosstab(slots["task_id"], slots["group"])
+    groups = sorted(set(slots["group"]) | set(pool["group"]), key=str)
+    table = pd.crosstab(slots["task_id"], slots["group"]).reindex(columns=groups, fill_value=0)
+    feasible = pd.crosstab(pool["task_id"], pool["group"]).reindex(
+        index=table.index, columns=groups, fill_value=0
+    )
     weights = rng.multinomial(len(table), np.full(len(table), 1 / len(table)),
                               size=FAIRNESS_RESAMPLES)  # fmt: skip
-    counts = weights @ table.to_numpy()
-    share = counts / counts.sum(axis=1, keepdims=True)
-    ratio = share / population.reindex(table.columns).to_numpy()[None, :]
-    low, high = np.percentile(ratio, [2.5, 97.5], axis=0)
-    return {g: (float(low[i]), float(high[i])) for i, g in enumerate(table.columns)}
+    counts, pairs = weights @ table.to_numpy(), weights @ feasible.to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = counts / counts.sum(axis=1, keepdims=True)
+        feasible_share = pairs / pairs.sum(axis=1, keepdims=True)
+        base = population.reindex(groups).to_numpy()[None, :]
+        ratios = {
+            "exposure": share / base,
+            "feasibility": feasible_share / base,
+            "ranking": share / feasible_share,
+        }
+    out: dict[str, dict[str, tuple[float, float]]] = {}
+    for name, ratio in ratios.items():
+        low, high = np.nanpercentile(ratio, [2.5, 97.5], axis=0)
+        out[name] = {g: (float(low[i]), float(high[i])) for i, g in enumerate(groups)}
+    return out
 
 
 def _fairness(
@@ -479,12 +507,16 @@ def _fairness(
     hit_rate, successes = by_group.mean(), by_group.size()
     slots = result.candidates.assign(group=result.candidates["person_id"].map(of))
     exposure = slots["group"].value_counts(normalize=True)
+    pool = result.feasible_candidates.assign(
+        group=result.feasible_candidates["person_id"].map(of)
+    ).dropna(subset=["group"])
+    feasible_share = pool["group"].value_counts(normalize=True)
     person_hits = (
         grouped_hits.groupby(["person_id", "group"])["hit"].agg(hits="sum", tries="size")
         .reset_index()
     )  # fmt: skip
     ratio_interval = _bootstrap_ratio_to_best(person_hits, rng)
-    exposure_interval = _bootstrap_exposure(slots.dropna(subset=["group"]), population, rng)
+    intervals = _bootstrap_exposure(slots.dropna(subset=["group"]), pool, population, rng)
     # Skew@k over every sampled task's top-k slots together (one list per task is too short
     # to say much on its own); NDKL per task's list, averaged.
     all_slots = slots["group"].to_numpy(dtype=object)
@@ -512,8 +544,11 @@ def _fairness(
         few_people = int(people_in[g]) < min_cell
         few_successes = int(successes.get(g, 0)) < min_cell
         low, high = ratio_interval.get(g, (nan, nan))
-        e_low, e_high = exposure_interval.get(g, (nan, nan))
+        e_low, e_high = intervals.get("exposure", {}).get(g, (nan, nan))
         exposure_ratio = float(exposure.get(g, 0.0) / population[g])
+        feasible = float(feasible_share.get(g, 0.0))
+        feasibility_ratio = feasible / float(population[g])
+        ranking_ratio = float(exposure.get(g, 0.0)) / feasible if feasible else nan
         rows.append(
             {
                 "group": str(g),
@@ -523,6 +558,14 @@ def _fairness(
                 "exposure_share": nan if few_people else float(exposure.get(g, 0.0)),
                 "exposure_ratio": nan if few_people else exposure_ratio,
                 "exposure_ratio_ci": [nan, nan] if few_people else [e_low, e_high],
+                "feasibility_ratio": nan if few_people else feasibility_ratio,
+                "feasibility_ratio_ci": [nan, nan]
+                if few_people
+                else list(intervals.get("feasibility", {}).get(g, (nan, nan))),
+                "ranking_ratio": nan if few_people else ranking_ratio,
+                "ranking_ratio_ci": [nan, nan]
+                if few_people
+                else list(intervals.get("ranking", {}).get(g, (nan, nan))),
                 "successes": int(successes.get(g, 0)),
                 f"hit_rate@{k}": nan if few_successes else rate,
                 "hit_rate_ratio_to_best": nan if few_successes or not best or best <= 0

@@ -31,6 +31,7 @@ __all__ = [
     "MAX_K",
     "Ranked",
     "best_within_bound",
+    "feasible_people",
     "prefilter",
     "rank_people_for_tasks",
     "rank_tasks_for_person",
@@ -237,6 +238,46 @@ def rank_people_for_tasks(
     scored by the mean over the set). ``eligible`` (bool over people rows) keeps out whoever
     the asking user may not see."""
     _check_k(k)
+    judged = _judge_people(people, tasks, task_ids, rules, areas=areas, eligible=eligible)
+    rows, task_rows, n_candidates, scores, feasible = judged
+    n_tasks = len(task_rows)
+    total = scores.total.reshape(len(rows), n_tasks).mean(axis=1)
+    contributions = scores.contributions.reshape(len(rows), n_tasks, len(COMPONENTS)).mean(axis=1)
+    assessed = np.asarray(scores.assessed.reshape(len(rows), n_tasks).all(axis=1))
+    ok = np.flatnonzero(feasible)
+    best = ok[top_k(total[ok], people.ids[rows[ok]], k, assessed[ok])]
+    pair_index = (best[:, None] * n_tasks + np.arange(n_tasks)[None, :]).ravel()
+    return Ranked(
+        ids=people.ids[rows[best]],
+        total=total[best],
+        contributions=contributions[best],
+        pairs=take_pairs(scores, pair_index),
+        n_candidates=n_candidates,
+        n_feasible=len(ok),
+    )
+
+
+def feasible_people(
+    people: PeopleMatrix, tasks: TaskMatrix, task_ids: Sequence[int], rules: RuleSet
+) -> np.ndarray:
+    """Every person the rules allow for the task (or set of tasks), in id order: the pool
+    :func:`rank_people_for_tasks` takes its top k from, however many there are."""
+    rows, _, _, _, feasible = _judge_people(people, tasks, task_ids, rules)
+    return np.sort(people.ids[rows[feasible]])
+
+
+def _judge_people(
+    people: PeopleMatrix,
+    tasks: TaskMatrix,
+    task_ids: Sequence[int],
+    rules: RuleSet,
+    *,
+    areas: Sequence[str] | None = None,
+    eligible: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, int, PairScores, np.ndarray]:
+    """The people who pass the cheap screens for every task, scored: their rows, the task
+    rows, how many passed the first screens, the pair scores (person-major) and whether each
+    person is feasible for every task."""
     if not task_ids:
         raise InvalidInputError([FieldError("task_ids", "give at least one task")])
     missing = [t for t in task_ids if t not in tasks.row_of]
@@ -262,21 +303,8 @@ def rank_people_for_tasks(
     person_rows = np.repeat(rows, n_tasks)
     pair_tasks = np.tile(task_rows, len(rows))
     scores = score_pairs(people, person_rows, tasks, pair_tasks, rules)
-    feasible = scores.feasible.reshape(len(rows), n_tasks).all(axis=1)
-    total = scores.total.reshape(len(rows), n_tasks).mean(axis=1)
-    contributions = scores.contributions.reshape(len(rows), n_tasks, len(COMPONENTS)).mean(axis=1)
-    assessed = np.asarray(scores.assessed.reshape(len(rows), n_tasks).all(axis=1))
-    ok = np.flatnonzero(feasible)
-    best = ok[top_k(total[ok], people.ids[rows[ok]], k, assessed[ok])]
-    pair_index = (best[:, None] * n_tasks + np.arange(n_tasks)[None, :]).ravel()
-    return Ranked(
-        ids=people.ids[rows[best]],
-        total=total[best],
-        contributions=contributions[best],
-        pairs=take_pairs(scores, pair_index),
-        n_candidates=n_candidates,
-        n_feasible=len(ok),
-    )
+    feasible = np.asarray(scores.feasible.reshape(len(rows), n_tasks).all(axis=1))
+    return rows, task_rows, n_candidates, scores, feasible
 
 
 def reordered(ranked: Ranked, order: np.ndarray) -> Ranked:

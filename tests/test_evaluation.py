@@ -119,6 +119,13 @@ def test_replay_reports_every_metric_and_consistent_fairness_shares(small):
                 low, high = r["exposure_ratio_ci"]
                 assert low <= r["exposure_ratio"] + 1e-9 <= high + 2e-9
                 assert 0 <= r["coverage"] <= 1
+                # exposure = what the rules allow × where the ranking places it
+                assert r["exposure_ratio"] == pytest.approx(
+                    r["feasibility_ratio"] * r["ranking_ratio"]
+                )
+                for factor in ("feasibility_ratio", "ranking_ratio"):
+                    low, high = r[f"{factor}_ci"]
+                    assert low <= r[factor] + 1e-9 <= high + 2e-9, factor
         ratios = [r["hit_rate_ratio_to_best"] for r in rows if "hit_rate" not in r["suppressed"]]
         assert not ratios or max(ratios) == 1.0
     # A rank the replay reports is the rank the ranking gives.
@@ -298,9 +305,10 @@ def test_the_evaluator_catches_orderings_worse_by_construction_and_not_the_defau
 def test_a_hidden_penalty_on_one_group_is_flagged_with_an_interval_excluding_parity(small):
     """Candidates ranked with a penalty on one mother tongue (nothing in the rules says so):
     the fairness report must show that group's exposure fall beyond doubt — its interval
-    entirely below the interval of the same rules without the penalty. (This group's exposure
-    is above parity to begin with, 1.7, because the rules find it feasible more often; telling
-    "feasible more often" from "ranked lower" needs the split still to come.)"""
+    entirely below the interval of the same rules without the penalty. This group's exposure
+    is above parity to begin with, because the rules find it feasible more often; the split
+    tells the two apart: its feasibility ratio stays where it was, and its ranking ratio's
+    interval falls entirely below parity."""
 
     from matching.evaluation import groups_of
     from matching.ranking import rank_people_for_tasks, reordered
@@ -327,6 +335,8 @@ def test_a_hidden_penalty_on_one_group_is_flagged_with_an_interval_excluding_par
     assert low <= unfair["exposure_ratio"] <= high
     assert high < fair["exposure_ratio_ci"][0]  # flagged: no overlap with the fair figure
     assert unfair["exposure_ratio"] < 0.6 * fair["exposure_ratio"]
+    assert unfair["feasibility_ratio"] == fair["feasibility_ratio"] > 1  # the rules: unchanged
+    assert fair["ranking_ratio_ci"][1] > 1 > unfair["ranking_ratio_ci"][1]  # flagged: below parity
 
 
 def test_grades_come_from_the_rule_set_so_another_path_can_count_as_success():
@@ -354,9 +364,7 @@ def test_the_smallest_published_group_is_the_rule_sets_choice(small):
         result = replay(index, rules, world.tables, k=10, coverage_sample=100, task_sample=20)
         report = evaluate(result, demographics, AS_OF)
         assert report.to_dict()["min_cell"] == min_cell
-        return [
-            "exposure" in r["suppressed"] for rows in report.fairness.values() for r in rows
-        ]
+        return ["exposure" in r["suppressed"] for rows in report.fairness.values() for r in rows]
 
     assert not any(suppressed(1))  # every group has a person
     assert all(suppressed(10_000))
