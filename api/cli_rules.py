@@ -343,15 +343,32 @@ def _fairness_text(a: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _reranker_line(m: dict[str, Any]) -> str:
+    if not m["trained"]:
+        return f"re-ranker, seed {m['seed']}: too little history ({m['rows']} pairs)"
+    agrees = {True: "agrees", False: "DISAGREES", None: "no claim"}[m["agrees"]]
+    return (
+        f"re-ranker, seed {m['seed']}: evaluator says {m['verdict']} (Brier {m['brier']:.4f}, "
+        f"base rate {m['base_rate_brier']:.4f}); truth {m['truth']['a']['top_k']:.3f} → "
+        f"{m['truth']['b']['top_k']:.3f}, truly {m['truly']}: {agrees}"
+    )
+
+
 def _acceptance(seeds: int, k: int, as_json: bool) -> None:
     """The evaluator's acceptance suite on ``seeds`` small demo worlds (7, 8, …)."""
     from features.demo import AS_OF, build_world
     from features.demo.truth import FitContext, true_success
-    from matching.acceptance import CASES, acceptance_run, oracle_case, power
+    from matching.acceptance import (
+        CASES,
+        acceptance_run,
+        oracle_case,
+        power,
+        reranker_validation,
+    )
     from matching.index import MatchIndex
     from matching.rules import default_ruleset
 
-    runs = []
+    runs, models = [], []
     for seed in range(7, 7 + seeds):
         world = build_world("small", seed=seed)
         context = FitContext.of(world.employers, world.people)
@@ -359,10 +376,12 @@ def _acceptance(seeds: int, k: int, as_json: bool) -> None:
         def truth(people: Any, tasks: Any, context: FitContext = context) -> Any:
             return true_success(context, people, tasks)
 
-        run = acceptance_run(MatchIndex.from_tables(world.tables), world.tables,
-                             default_ruleset(), AS_OF, k=k, truth=truth,
+        index = MatchIndex.from_tables(world.tables)
+        run = acceptance_run(index, world.tables, default_ruleset(), AS_OF, k=k, truth=truth,
                              cases=(*CASES, oracle_case(truth)))  # fmt: skip
         runs.append([{**case, "seed": seed} for case in run])
+        models.append({"seed": seed, **reranker_validation(
+            index, world.tables, default_ruleset(), AS_OF, truth, k=k)})  # fmt: skip
     cases = []
     for i, case in enumerate(runs[0]):
         per_seed = [run[i] for run in runs]
@@ -373,7 +392,7 @@ def _acceptance(seeds: int, k: int, as_json: bool) -> None:
             "seeds": [{"seed": c["seed"], "caught_by": c["caught_by"], "truth": c["truth"],
                        "metrics": c["metrics"]} for c in per_seed],
         })  # fmt: skip
-    answer = finite({"seeds": seeds, "cases": cases, "power": power(runs, k)})
+    answer = finite({"seeds": seeds, "cases": cases, "power": power(runs, k), "reranker": models})
     if as_json:
         typer.echo(json.dumps(answer, ensure_ascii=False, indent=2))
     else:
@@ -388,5 +407,7 @@ def _acceptance(seeds: int, k: int, as_json: bool) -> None:
             )
         typer.echo("power (share of case × seed runs caught): " + ", ".join(
             f"{name} {share:.2f}" for name, share in answer["power"].items()))  # fmt: skip
+        for m in answer["reranker"]:
+            typer.echo(_reranker_line(m))
     if not all(c["caught"] for c in cases):
         raise typer.Exit(1)

@@ -10,19 +10,19 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import brier_score_loss, roc_auc_score
+from sklearn.metrics import roc_auc_score
 
 from api.evaluation import finite
 from api.models_store import library_versions
-from matching.evaluation import Verdict, adoption_verdict, compare, evaluate, replay
+from matching.evaluation import Verdict, judge_reranker
 from matching.index import MatchIndex
 from matching.reranker import (
     FEATURES,
     MATURE_DAYS,
     MONOTONE,
     Reranker,
+    fit_held_out,
     time_split,
-    train_reranker,
     training_data,
 )
 from matching.rules import RuleSet
@@ -72,39 +72,26 @@ def train_with_card(
     data = training_data(
         people, tasks, rules, tables["proposal"], tables["proposal_task"], tables["outcome_event"]
     )
-    if len(data.y) < 200 or data.y.sum() < 20:
+    held = fit_held_out(data, version=version)
+    if held is None:
         from features.errors import InvalidInputError
 
-        raise InvalidInputError([], f"too little mature history to train on ({len(data.y)} pairs)")
-    fit, calibrate, test = time_split(len(data.y))
-    model = train_reranker(
-        data.x[fit], data.y[fit], data.x[calibrate], data.y[calibrate], version=version
-    )
-    predicted = model.predict(data.x[test])
+        raise InvalidInputError(
+            [], f"too little mature history to train on ({len(data.y)} pairs the rules allow)"
+        )
+    model, test = held.model, held.test
     rules_total = data.x[test][:, : len([f for f in FEATURES if f.startswith("component:")])].sum(
         axis=1
     )
-    base = np.full(len(predicted), data.y[fit].mean())
-
-    # The same held-out proposals, ranked by the rules and by the rules + model.
-    held_out = set(data.proposal_ids[test].tolist())
-    history = {
-        **tables,
-        "proposal": tables["proposal"][tables["proposal"]["id"].isin(held_out)],
-    }
     options: dict[str, Any] = {"k": k, "coverage_sample": 200, "task_sample": 50}
     if progress is not None:
         options["progress"] = progress
-    demographics = tables["jobseeker_demographics"]
     today = datetime.now(UTC).date()
-    by_rules = evaluate(replay(index, rules, history, **options), demographics, today)
-    by_model = evaluate(
-        replay(index, rules, history, reranker=model, **options), demographics, today
-    )
-    comparison = compare(by_rules, by_model)
-    brier = float(brier_score_loss(data.y[test], predicted))
-    base_brier = float(brier_score_loss(data.y[test], base))
-    verdict = adoption_verdict(comparison, k, brier=brier, base_rate_brier=base_brier)
+    judged = judge_reranker(index, rules, tables, held, today, **options)
+    comparison, verdict = judged.comparison, judged.verdict
+    brier, base_brier = held.brier, held.base_rate_brier
+    fit, calibrate, _ = time_split(len(data.y))
+    predicted = held.predicted
     digest = hashlib.sha256(np.ascontiguousarray(data.x).tobytes() + data.y.tobytes())
     card = {
         "version": version,
@@ -120,6 +107,7 @@ def train_with_card(
         "training": {
             "rows": len(data.y),
             "positives": int(data.y.sum()),
+            "left_out_not_allowed_by_rules": data.not_allowed,
             "mature_days": MATURE_DAYS,
             "fit": [_day(data.proposed_at[fit][0]), _day(data.proposed_at[fit][-1])],
             "calibrate": [
@@ -140,6 +128,6 @@ def train_with_card(
         },
         "verdict": _verdict_text(verdict, comparison, k, brier, base_brier),
         "verdict_code": verdict.value,
-        "fairness": by_model.to_dict()["fairness"],
+        "fairness": judged.evaluation.to_dict()["fairness"],
     }
     return model, finite(card)

@@ -26,17 +26,29 @@ import pandas as pd
 from matching.evaluation import (
     GUARDRAILS,
     Replay,
+    Verdict,
     compare,
     evaluate,
     guardrail_findings,
+    judge_reranker,
     replay,
 )
 from matching.index import MatchIndex, PeopleMatrix, TaskMatrix
 from matching.rankers import RuleRanker, TaskFilters, TaskRanker
 from matching.ranking import MAX_K, Ranked, reordered
+from matching.reranker import fit_held_out, training_data
 from matching.rules import RuleSet
 
-__all__ = ["CASES", "Case", "ReorderedRanker", "Truth", "acceptance_run", "oracle_case", "power"]
+__all__ = [
+    "CASES",
+    "Case",
+    "ReorderedRanker",
+    "Truth",
+    "acceptance_run",
+    "oracle_case",
+    "power",
+    "reranker_validation",
+]
 
 _ANYWHERE = TaskFilters()
 
@@ -201,4 +213,44 @@ def power(runs: list[list[dict[str, Any]]], k: int = 10) -> dict[str, float]:
     return {
         name: sum(name in c["caught_by"] for c in flat) / len(flat) if flat else 0.0
         for name in names
+    }
+
+
+def reranker_validation(
+    index: MatchIndex,
+    tables: dict[str, pd.DataFrame],
+    rules: RuleSet,
+    as_of: date,
+    truth: Truth,
+    *,
+    k: int = 10,
+    coverage_sample: int = 300,
+    task_sample: int = 30,
+) -> dict[str, Any]:
+    """The re-ranker as ``tasma train`` would make it, judged twice on its held-out
+    proposals: by the evaluator (its verdict, Brier score included) and by the world's truth
+    (the mean true chance of success of its top k against the rules'). ``agrees`` says whether
+    the evaluator's verdict points the way the truth does (None when it says "no clear
+    difference", which is no claim either way)."""
+    data = training_data(
+        index.people, index.tasks, rules,
+        tables["proposal"], tables["proposal_task"], tables["outcome_event"],
+    )  # fmt: skip
+    held = fit_held_out(data, version="acceptance")
+    if held is None:
+        return {"trained": False, "rows": len(data.y)}
+    judged = judge_reranker(index, rules, tables, held, as_of, k=k,
+                            coverage_sample=coverage_sample, task_sample=task_sample)  # fmt: skip
+    a, b = _true_chance(judged.by_rules, truth), _true_chance(judged.by_model, truth)
+    truly = Verdict.BETTER if b["top_k"] > a["top_k"] else Verdict.WORSE
+    return {
+        "trained": True,
+        "rows": len(data.y),
+        "left_out_not_allowed_by_rules": data.not_allowed,
+        "brier": held.brier,
+        "base_rate_brier": held.base_rate_brier,
+        "verdict": judged.verdict.value,
+        "truth": {"a": a, "b": b},
+        "truly": truly.value,
+        "agrees": None if judged.verdict is Verdict.UNCLEAR else judged.verdict is truly,
     }

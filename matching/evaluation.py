@@ -14,6 +14,7 @@ hit at k when one of its tasks is within the person's top k.
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -38,7 +39,7 @@ from matching.metrics import (
 from matching.outcomes import SUCCESS_GRADE, outcome_grades
 from matching.rankers import TaskRanker, task_ranker
 from matching.ranking import MAX_K, Ranked, feasible_people, rank_people_for_tasks
-from matching.reranker import Reranker
+from matching.reranker import HeldOut, Reranker
 from matching.rules import RuleSet
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "compare",
     "evaluate",
     "guardrail_findings",
+    "judge_reranker",
     "replay",
 ]
 
@@ -478,7 +480,10 @@ def _bootstrap_exposure(
         }
     out: dict[str, dict[str, tuple[float, float]]] = {}
     for name, ratio in ratios.items():
-        low, high = np.nanpercentile(ratio, [2.5, 97.5], axis=0)
+        # A group absent from the people sample has no ratio at all: NaN, without a warning.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            low, high = np.nanpercentile(ratio, [2.5, 97.5], axis=0)
         out[name] = {g: (float(low[i]), float(high[i])) for i, g in enumerate(groups)}
     return out
 
@@ -647,6 +652,42 @@ def adoption_verdict(
     if above(hit):
         return Verdict.BETTER
     return Verdict.UNCLEAR
+
+
+@dataclass(frozen=True)
+class ModelJudgement:
+    """A re-ranker against the rules on its held-out proposals."""
+
+    by_rules: Replay
+    by_model: Replay
+    evaluation: Evaluation
+    """The rules + model side, for its card's fairness report."""
+    comparison: dict[str, dict[str, float]]
+    verdict: Verdict
+
+
+def judge_reranker(
+    index: MatchIndex,
+    rules: RuleSet,
+    tables: dict[str, pd.DataFrame],
+    held: HeldOut,
+    as_of: date,
+    **options: Any,
+) -> ModelJudgement:
+    """Replay the held-out proposals (the newest, never trained on) by the rules and by the
+    rules + model, compare, and give the adoption verdict, Brier score included."""
+    k = options.setdefault("k", 10)
+    history = {**tables, "proposal": tables["proposal"][
+        tables["proposal"]["id"].isin(held.held_out_proposals)]}  # fmt: skip
+    demographics = tables["jobseeker_demographics"]
+    by_rules = replay(index, rules, history, **options)
+    by_model = replay(index, rules, history, reranker=held.model, **options)
+    model_side = evaluate(by_model, demographics, as_of)
+    comparison = compare(evaluate(by_rules, demographics, as_of), model_side)
+    verdict = adoption_verdict(
+        comparison, k, brier=held.brier, base_rate_brier=held.base_rate_brier
+    )
+    return ModelJudgement(by_rules, by_model, model_side, comparison, verdict)
 
 
 def guardrail_findings(comparison: dict[str, dict[str, float]]) -> list[dict[str, float | str]]:

@@ -19,12 +19,13 @@ import pandas as pd
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.frozen import FrozenEstimator
+from sklearn.metrics import brier_score_loss
 
 from features.catalogue import CHARACTERISTICS
 from features.catalogue.characteristics import Group
 from features.pipeline.matrices import PeopleMatrix, TaskMatrix
 from matching.outcomes import SUCCESS_GRADE, outcome_grades
-from matching.ranking import Ranked, reordered
+from matching.ranking import Ranked, reordered, take_pairs
 from matching.rules import RuleSet
 from matching.scoring import COMPONENTS, PairScores, score_pairs
 
@@ -74,6 +75,8 @@ MONOTONE: dict[str, int] = {
 def pair_features(people: PeopleMatrix, tasks: TaskMatrix, scores: PairScores) -> np.ndarray:
     """(P, len(FEATURES)) for the scored pairs, vectorised over all of them."""
     i, j = scores.person_rows, scores.task_rows
+    if not len(i):
+        return np.zeros((0, len(FEATURES)))
     over_by_group = np.zeros((len(i), len(_GROUPS)))
     np.add.at(over_by_group.T, _GROUP_INDEX, scores.over_after.T.astype(float))
     required = tasks.skills[j]
@@ -152,6 +155,9 @@ class TrainingData:
     """1 for a successful outcome"""
     proposed_at: np.ndarray
     proposal_ids: np.ndarray
+    not_allowed: int = 0
+    """Recorded pairs left out because the rules do not allow them: the model only ever
+    reorders pairs the rules allow, so it learns from those alone."""
 
 
 def training_data(
@@ -164,8 +170,12 @@ def training_data(
     *,
     mature_days: int = MATURE_DAYS,
 ) -> TrainingData:
-    """One row per recorded (proposal, task) pair whose person and task still exist, in time
-    order, scored in one vectorised pass. Proposals younger than ``mature_days`` before the
+    """One row per recorded (proposal, task) pair whose person and task still exist **and
+    that the rules allow** (feasible, and a hand-over task when the rules ask for one), in time
+    order, scored in one vectorised pass. A model that only reorders what the rules allow
+    learns nothing useful from the pairs they exclude — trained on them, its strongest feature
+    was one that is constant wherever it serves. (The person's status is not asked: a person
+    placed since was matchable when proposed.) Proposals younger than ``mature_days`` before the
     newest recorded event are left out: their outcome may not be known yet, and counting them
     as failures would teach the model that recent proposals fail."""
 
@@ -180,11 +190,16 @@ def training_data(
     person_rows = pairs["person_id"].map(people.row_of).to_numpy(np.int64)
     task_rows = pairs["task_id"].map(tasks.row_of).to_numpy(np.int64)
     scores = score_pairs(people, person_rows, tasks, task_rows, rules)
+    allowed = np.asarray(scores.feasible, dtype=bool)
+    if rules.hard.hand_over_only:
+        allowed &= tasks.hand_over[task_rows]
+    kept = np.flatnonzero(allowed)
     return TrainingData(
-        x=pair_features(people, tasks, scores),
-        y=(pairs["grade"].to_numpy() >= SUCCESS_GRADE).astype(int),
-        proposed_at=pairs["proposed_at"].to_numpy(),
-        proposal_ids=pairs["proposal_id"].to_numpy(np.int64),
+        x=pair_features(people, tasks, take_pairs(scores, kept)),
+        y=(pairs["grade"].to_numpy()[kept] >= SUCCESS_GRADE).astype(int),
+        proposed_at=pairs["proposed_at"].to_numpy()[kept],
+        proposal_ids=pairs["proposal_id"].to_numpy(np.int64)[kept],
+        not_allowed=int(len(allowed) - len(kept)),
     )
 
 
@@ -193,3 +208,46 @@ def time_split(n: int, fit: float = 0.6, calibrate: float = 0.2) -> tuple[slice,
     order): the model never learns from the future it is judged on."""
     a, b = int(n * fit), int(n * (fit + calibrate))
     return slice(0, a), slice(a, b), slice(b, n)
+
+
+MIN_ROWS = 200
+MIN_POSITIVES = 20
+"""Less mature history than this (pairs the rules allow, successes among them) is too little
+to fit, calibrate and test a model on."""
+
+
+@dataclass(frozen=True)
+class HeldOut:
+    """A model fitted on the oldest 60 % of the pairs, calibrated on the next 20 %, and its
+    probabilities on the newest 20 % against the base rate's."""
+
+    model: Reranker
+    data: TrainingData
+    test: slice
+    predicted: np.ndarray
+    brier: float
+    base_rate_brier: float
+
+    @property
+    def held_out_proposals(self) -> set[int]:
+        return set(self.data.proposal_ids[self.test].tolist())
+
+
+def fit_held_out(data: TrainingData, *, version: str, seed: int = 0) -> HeldOut | None:
+    """Fit, calibrate and test on ``data`` in time order; None when it is too little."""
+    if len(data.y) < MIN_ROWS or data.y.sum() < MIN_POSITIVES:
+        return None
+    fit, calibrate, test = time_split(len(data.y))
+    model = train_reranker(
+        data.x[fit], data.y[fit], data.x[calibrate], data.y[calibrate], version=version, seed=seed
+    )
+    predicted = model.predict(data.x[test])
+    base = np.full(len(predicted), data.y[fit].mean())
+    return HeldOut(
+        model=model,
+        data=data,
+        test=test,
+        predicted=predicted,
+        brier=float(brier_score_loss(data.y[test], predicted)),
+        base_rate_brier=float(brier_score_loss(data.y[test], base)),
+    )

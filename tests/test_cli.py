@@ -337,9 +337,11 @@ def test_evaluate_prints_metrics_and_a_comparison(db, tmp_path, monkeypatch):
 
 
 def test_train_saves_a_model_with_its_card_and_can_activate_it(db, tmp_path):
-    # Seed 3's history teaches a model that beats the base rate (Brier 0.098 against 0.102);
-    # seeds 1 and 2 do not, and are refused (README: Learned re-ranker).
-    assert runner.invoke(app, ["demo", "--size", "small", "--seed", "3"]).exit_code == 0
+    # Trained only on the pairs the rules allow, a small world's 1 500 proposals are too few;
+    # with 6 000, seed 7's history teaches a model just better than the base rate (Brier
+    # 0.1701 against 0.1707), seed 5's does not and is refused (README: Learned re-ranker).
+    demo = ["demo", "--size", "small", "--seed", "7", "--proposals", "6000"]
+    assert runner.invoke(app, demo).exit_code == 0
     engine = make_engine(db)
     with transaction(engine) as s:
         add_user(s, name="aino.a", role=Role.ANALYST)
@@ -368,21 +370,14 @@ def test_train_saves_a_model_with_its_card_and_can_activate_it(db, tmp_path):
     assert answer["path"] == str(models / "m2") and "test_brier" in answer["metrics"]
 
 
-def test_a_model_no_better_than_the_base_rate_is_not_saved(db, tmp_path, monkeypatch):
-    import api.training as training
-
-    assert runner.invoke(app, ["demo", "--size", "small"]).exit_code == 0
+def test_a_model_no_better_than_the_base_rate_is_not_saved(db, tmp_path):
+    """Seed 5's history (6 000 proposals) teaches a model worse than the base rate (Brier
+    0.198 against 0.179): nothing is saved or activated, and the attempt is audited."""
+    demo = ["demo", "--size", "small", "--seed", "5", "--proposals", "6000"]
+    assert runner.invoke(app, demo).exit_code == 0
     engine = make_engine(db)
     with transaction(engine) as s:
         add_user(s, name="aino.a", role=Role.ANALYST)
-    trained = training.train_with_card
-
-    def as_good_as_guessing(*args, **kwargs):  # the real training, its test Brier made the base
-        model, card = trained(*args, **kwargs)
-        card["metrics"]["test_brier"] = card["metrics"]["base_rate_brier"]
-        return model, card
-
-    monkeypatch.setattr(training, "train_with_card", as_good_as_guessing)
     models = tmp_path / "models"
     result = runner.invoke(app, ["train", "--version", "m0", "--models-dir", str(models),
                                  "--activate", "--json", "--as", "aino.a"])  # fmt: skip
@@ -450,6 +445,14 @@ def test_evaluate_acceptance_reports_each_case_and_each_metrics_power():
     assert result.exit_code == (0 if all(c["caught"] for c in answer["cases"]) else 1)
     caught = sum(c["caught_on"] for c in answer["cases"])
     assert answer["power"]["mrr"] <= caught / 6 and set(answer["power"]) >= {"hit_rate@10", "mrr"}
+    # The re-ranker, judged by the evaluator and by the truth (README: seed 7 agrees).
+    (model,) = answer["reranker"]
+    assert model["trained"] and model["left_out_not_allowed_by_rules"] > 0
+    truly = "better" if model["truth"]["b"]["top_k"] > model["truth"]["a"]["top_k"] else "worse"
+    assert model["truly"] == truly
+    if model["brier"] >= model["base_rate_brier"]:
+        assert model["verdict"] == "worse"
+    assert model["agrees"] == (None if model["verdict"] == "unclear" else model["verdict"] == truly)
     without_user = runner.invoke(app, ["evaluate"], env={"TASMA_USER": ""})
     assert without_user.exit_code == 2 and "--as" in without_user.output
 

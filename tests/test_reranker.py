@@ -31,7 +31,7 @@ def test_more_over_demand_or_adjustments_never_raises_the_prediction(trained):
     data = training_data(
         index.people, index.tasks, RULES, t["proposal"], t["proposal_task"], t["outcome_event"]
     )
-    rows = data.x[np.random.default_rng(0).choice(len(data.x), 300, replace=False)]
+    rows = data.x[np.random.default_rng(0).choice(len(data.x), min(300, len(data.x)), False)]
     base = model.predict(rows)
     for name, direction in MONOTONE.items():
         worse = rows.copy()
@@ -59,7 +59,24 @@ def test_predictions_are_calibrated_probabilities(trained):
     # Isotonic calibration matches the mean on the slice it was calibrated on.
     assert p.mean() == pytest.approx(data.y[calibrate].mean(), abs=0.01)
     assert card["training"]["rows"] == len(data.y)
-    assert card["metrics"]["test_brier"] <= card["metrics"]["base_rate_brier"] * 1.2
+    assert card["training"]["left_out_not_allowed_by_rules"] == data.not_allowed > 0
+
+
+def test_it_learns_only_from_pairs_the_rules_allow(trained):
+    """The model only reorders what the rules allow, so it is trained on that alone: under the
+    default rules no training pair has over-demand left after its adjustments, and rules
+    that allow nothing leave every recorded pair out."""
+    world, index, _, _ = trained
+    t = world.tables
+    args = (t["proposal"], t["proposal_task"], t["outcome_event"])
+    data = training_data(index.people, index.tasks, RULES, *args)
+    over = [FEATURES.index(f) for f in FEATURES if f.startswith("over_demand:")]
+    assert len(data.y) > 0 and (data.x[:, over] == 0).all()
+    nothing = RULES.model_copy(
+        update={"hard": RULES.hard.model_copy(update={"max_distance_km": 0.001})}
+    )
+    none = training_data(index.people, index.tasks, nothing, *args)
+    assert len(none.y) == 0 and none.not_allowed == len(data.y) + data.not_allowed
 
 
 def test_reranking_only_reorders_the_rules_feasible_pairs(trained):
