@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import functools
 import math
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -57,11 +59,16 @@ def stored_history(bind: Engine | Connection, now: MatchIndex) -> History:
     with on_connection(bind) as conn:
         changes = change_times(conn)
 
-    def index_at(when: datetime) -> MatchIndex:
-        if not changes or when >= changes[-1]:
-            return now
+    @functools.lru_cache(maxsize=4)  # a comparison replays the same periods twice
+    def rebuilt(period: int) -> MatchIndex:
         with on_connection(bind) as conn:
-            return MatchIndex.from_tables(tables_as_of(conn, when))
+            return MatchIndex.from_tables(tables_as_of(conn, changes[period - 1]))
+
+    def index_at(when: datetime) -> MatchIndex | None:
+        period = bisect.bisect_right(changes, when)
+        if period == 0:  # before anything was recorded: no world to replay on
+            return None
+        return now if period >= len(changes) else rebuilt(period)
 
     return History(changes, index_at)
 

@@ -118,12 +118,13 @@ class Replay:
 @dataclass(frozen=True)
 class History:
     """The matcher's world as it was: it changed at ``changes`` (ascending, aware UTC), and
-    ``index_at(t)`` builds the match index as it stood at ``t`` (from stored versions;
+    ``index_at(t)`` gives the match index as it stood at ``t`` (from stored versions;
     ``api.storage.history``). Between two changes it stood still, so the proposals made
     between them share one index."""
 
     changes: Sequence[datetime]
-    index_at: Callable[[datetime], MatchIndex]
+    index_at: Callable[[datetime], MatchIndex | None]
+    """None: nothing was recorded yet at that time (those proposals stay unranked)."""
 
     def epochs(self, times: pd.Series) -> np.ndarray:
         """The number of the still period each time falls in (0: before the first change)."""
@@ -229,6 +230,8 @@ def replay(
         periods = graded.groupby("epoch")
         for epoch, group in progress(periods, desc=f"as of, {rules.version}", unit="period"):
             then = history.index_at(_aware(group["proposed_at"].iloc[0]))
+            if then is None:
+                continue
             ranks, rows, _ = _rank_each(ranker, then, group["person_id"].unique().tolist(), k)
             rank_of.update({(int(epoch), p, t): r for (p, t), r in ranks.items()})
             for person_id, own in itertools.groupby(rows, key=lambda r: r[0]):

@@ -361,9 +361,10 @@ def test_analyst_compares_rule_sets_and_requests_activation_which_an_admin_grant
     expect(page.get_by_role("status")).to_contain_text("Säännöstöjä verrataan")
     expect(page.get_by_role("button", name="Vertaa historiaan")).to_be_disabled()
     form.evaluate("f => f.submit()")
+    # Seconds: both rule sets replayed on the world as it was, the CLI's samples.
     expect(
         page.get_by_role("cell", name="Onnistumiset kärjen 10 joukossa (osumaosuus)")
-    ).to_be_visible()
+    ).to_be_visible(timeout=60_000)
     expect(page.get_by_text("weights.distance")).to_be_visible()
     expect(page.locator("figure svg")).to_have_count(3)
     page.screenshot(path=SHOTS / "analyst-compare.png", full_page=True)
