@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from features.catalogue import CHARACTERISTIC_IDS, Group
+from features.catalogue import ADJUSTMENT_IDS, ADJUSTMENTS, CHARACTERISTIC_IDS, Group
 from features.catalogue.characteristics import characteristic_index
 from features.pipeline.frames import people_frame_from_profiles, task_frame_from_tasks
 from features.schemas import Task
@@ -249,11 +249,19 @@ def test_ranked_pairs_are_feasible_and_respect_hard_limits(world, seed):
     ranked = rank_tasks_for_person(world.people, world.tasks, person_id, RULES, 20)
     i = world.people.row_of[person_id]
     assert ranked.pairs.feasible.all()
-    for task_id in ranked.ids:
+    for position, task_id in enumerate(ranked.ids):
         j = world.tasks.row_of[int(task_id)]
         hard = world.people.hard[i]
-        demand, capacity = world.tasks.demand[j, hard], world.people.capacity[i, hard]
-        assert (np.nan_to_num(demand) <= capacity).all()  # even with adjustments
+        # A physician's limit holds against the demand as the work will be done: lowered only
+        # by the chosen adjustments that change the work itself (never by a support).
+        demand = np.nan_to_num(world.tasks.demand[j].astype(float))
+        for a in np.flatnonzero(ranked.pairs.chosen[position]):
+            adjustment = ADJUSTMENTS[ADJUSTMENT_IDS[a]]
+            if adjustment.changes_exposure:
+                for cid, levels in adjustment.lowers.items():
+                    demand[characteristic_index(cid)] -= levels
+        capacity = world.people.capacity[i, hard]
+        assert (np.maximum(demand[hard], 0) <= capacity).all()
         assert world.people.matchable[i]
     assert list(ranked.total) == sorted(ranked.total, reverse=True)
     again = rank_tasks_for_person(world.people, world.tasks, person_id, RULES, 20)
