@@ -304,6 +304,7 @@ def _report_text(report: dict[str, Any]) -> str:
             )
     else:
         lines += [f"{name:<22}{_fmt(value):>9}" for name, value in a["metrics"].items()]
+    lines += _off_policy_text(report.get("off_policy"))
     for result in [report[key] for key in ("a", "b") if key in report]:
         lines += _fairness_text(result)
     return "\n".join(lines)
@@ -312,6 +313,32 @@ def _report_text(report: dict[str, Any]) -> str:
 def _interval(bounds: list[float | None]) -> str:
     low, high = bounds
     return "—" if low is None or high is None else f"[{low:.2f}, {high:.2f}]"
+
+
+def _off_policy_text(report: dict[str, Any] | None) -> list[str]:
+    if not report or not report["a"]["lists"]:
+        return ["off-policy: no logged exploration old enough yet (a rule set's exploration.share "
+                "logs it)"]  # fmt: skip
+    a = report["a"]
+    lines = [
+        f"off-policy, on {a['lists']} logged lists (effective sample size "
+        f"{a['effective_sample_size']:.0f}): SNIPS, IPS, DR with 95 % intervals"
+    ]
+    for side in ("a", "b"):
+        if e := report.get(side):
+            figures = [
+                f"{name} {_fmt(e[name]['value'])} "
+                + _interval([e[name]["ci_low"], e[name]["ci_high"]])
+                for name in ("snips", "ips", "dr")
+            ]
+            lines.append(f"  {side.upper()}  {'  '.join(figures)}  (support {_fmt(e['support'])})")
+    if report.get("snips_difference"):
+        d = report["snips_difference"]
+        lines.append(f"  B − A by SNIPS {_fmt(d['diff'])} "
+                     f"{_interval([d['ci_low'], d['ci_high']])}")  # fmt: skip
+    if not report["trusted"]:
+        lines.append("  too few effective lists (under 100) for these estimates to be trusted")
+    return lines
 
 
 def _fairness_text(a: dict[str, Any]) -> list[str]:

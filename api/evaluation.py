@@ -6,7 +6,7 @@ import bisect
 import functools
 import math
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -14,10 +14,21 @@ from sqlalchemy import Connection, Engine, select
 
 from api.storage.history import change_times, tables_as_of
 from api.storage.loading import on_connection, read_tables
-from api.storage.tables import JobseekerRow
+from api.storage.tables import JobseekerRow, SuggestionRow
 from features.schemas.jobseeker import ConsentScope
-from matching.evaluation import History, compare, evaluate, guardrail_findings, replay
+from matching.evaluation import (
+    History,
+    compare,
+    evaluate,
+    guardrail_findings,
+    off_policy_report,
+    replay,
+    target_positions,
+)
 from matching.index import MatchIndex
+from matching.outcomes import SUCCESS_GRADE, outcome_grades
+from matching.rankers import task_ranker
+from matching.reranker import MATURE_DAYS
 from matching.rules import RuleSet
 
 __all__ = ["HISTORY_TABLES", "finite", "read_history", "run_evaluation", "stored_history"]
@@ -50,6 +61,50 @@ def read_history(bind: Engine | Connection) -> dict[str, pd.DataFrame]:
             tables["jobseeker_demographics"]["jobseeker_id"].isin(allowed)
         ],
     }
+
+
+def read_logged_lists(
+    bind: Engine | Connection, tables: dict[str, pd.DataFrame], rules: RuleSet, now: datetime
+) -> pd.DataFrame:
+    """The person lists whose first place the rule set's exploration drew, old enough for
+    their outcomes to be known (:data:`MATURE_DAYS`), of people whose consent covers
+    evaluation (those of ``tables``, from :func:`read_history`): one row each, with the band
+    the first task was drawn from (in the rules' order), its position there and propensity,
+    and the reward — 1 when a proposal taken from the list named that task and succeeded."""
+    allowed = set(tables["jobseeker_demographics"]["jobseeker_id"].tolist())
+    with on_connection(bind) as conn:
+        rows = conn.execute(
+            select(SuggestionRow.id, SuggestionRow.jobseeker_id, SuggestionRow.at,
+                   SuggestionRow.results)
+            .where(SuggestionRow.kind == "person_tasks",
+                   SuggestionRow.at <= now - timedelta(days=MATURE_DAYS))
+            .order_by(SuggestionRow.id)
+        ).all()  # fmt: skip
+    graded = outcome_grades(tables["proposal"], tables["outcome_event"], rules.grades())
+    success = set(graded.loc[graded["grade"] >= SUCCESS_GRADE, "proposal_id"])
+    proposal = tables["proposal"]
+    taken = proposal[proposal["suggestion_id"].notna()] if "suggestion_id" in proposal else None
+    tasks_of = tables["proposal_task"].groupby("proposal_id")["task_id"].apply(set)
+    records = []
+    for list_id, person_id, at, results in rows:
+        first = results.get("shown_first")
+        if not first or person_id not in allowed:
+            continue
+        shown = [int(t) for t in results["ids"]]
+        j, among = int(first["rules_position"]) - 1, int(first["among"])
+        band = (shown[1 : j + 1] + shown[:1] + shown[j + 1 :])[:among]  # the rules' order
+        reward = 0
+        if taken is not None:
+            for proposal_id in taken.loc[taken["suggestion_id"] == list_id, "id"]:
+                if proposal_id in success and shown[0] in tasks_of.get(proposal_id, set()):
+                    reward = 1
+        records.append((list_id, person_id, at, band, j, float(first["propensity"]), among,
+                        reward))  # fmt: skip
+    return pd.DataFrame(
+        records,
+        columns=["list_id", "person_id", "at", "band", "logged_position", "propensity", "among",
+                 "reward"],
+    )  # fmt: skip
 
 
 def stored_history(bind: Engine | Connection, now: MatchIndex) -> History:
@@ -109,6 +164,15 @@ def run_evaluation(
         report["b"] = second.to_dict()
         report["comparison"] = compare(first, second)
         report["guardrails"] = guardrail_findings(report["comparison"])
+    logged = read_logged_lists(bind, tables, rules, datetime.now(UTC))
+    history = options["history"]
+
+    def first_choices(ruleset: RuleSet) -> Any:
+        return target_positions(index, task_ranker(ruleset, None), logged, history)
+
+    report["off_policy"] = off_policy_report(
+        logged, first_choices(rules), first_choices(against) if against is not None else None
+    )
     return finite(report)
 
 

@@ -541,6 +541,17 @@ class MatchItem(BaseModel):
     explanation: dict[str, Any]
 
 
+class ShownFirst(BaseModel):
+    """The rule set explores (``exploration.share`` > 0): which task this list shows first was
+    drawn, and how likely it was — logged so that other orderings can be evaluated."""
+
+    rules_position: int = Field(
+        description="The first task's place in the rules' order (1 = their own first)."
+    )
+    propensity: float = Field(description="The probability that this task was shown first.")
+    among: int = Field(description="How many of the rules' best could have been drawn.")
+
+
 class PersonMatchesPublic(Envelope):
     jobseeker_id: int
     not_matchable_reason: str = Field(
@@ -551,6 +562,9 @@ class PersonMatchesPublic(Envelope):
     n_candidates: int
     n_feasible: int
     items: list[MatchItem]
+    shown_first: ShownFirst | None = Field(
+        default=None, description="Set when the rule set's exploration chose the first task."
+    )
 
 
 class CandidatePublic(BaseModel):
@@ -720,6 +734,46 @@ class GuardrailFinding(BaseModel):
     ci_high: float
 
 
+class Estimate(BaseModel):
+    value: float | None
+    ci_low: float | None = Field(description="95 % bootstrap interval over the logged lists.")
+    ci_high: float | None
+
+
+class OffPolicyEstimate(BaseModel):
+    """What an ordering's first choices would have achieved on the logged exploration."""
+
+    lists: int = Field(description="Logged lists whose first place was drawn, outcomes known.")
+    support: float | None = Field(
+        description="Share of those lists where this ordering's first choice could have been "
+        "shown first by the logging (else it says nothing about them)."
+    )
+    effective_sample_size: float = Field(description="(Σw)² / Σw²: how many lists it rests on.")
+    trusted: bool = Field(description="Effective sample size at least 100.")
+    logged_value: float | None = Field(description="The success rate of what was shown.")
+    ips: Estimate
+    snips: Estimate
+    dr: Estimate
+
+
+class SnipsDifference(BaseModel):
+    diff: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+
+class OffPolicyReport(BaseModel):
+    """Off-policy estimates on the lists whose first place the rule set's exploration drew
+    (IPS, self-normalised IPS, doubly robust), for A and B, and B − A by SNIPS."""
+
+    a: OffPolicyEstimate
+    b: OffPolicyEstimate | None = None
+    snips_difference: SnipsDifference | None = None
+    trusted: bool = Field(
+        description="False: too few effective lists (under 100) for the estimates to be trusted."
+    )
+
+
 class EvaluationReport(BaseModel):
     """Aggregates only: no person appears in it."""
 
@@ -732,6 +786,7 @@ class EvaluationReport(BaseModel):
     a: EvaluationSide
     b: EvaluationSide | None = None
     comparison: dict[str, MetricComparison] | None = None
+    off_policy: OffPolicyReport | None = None
     guardrails: list[GuardrailFinding] | None = Field(
         default=None,
         description="What B relies on more than A: tolerated over-demand, ratings to assess, "

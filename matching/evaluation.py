@@ -26,6 +26,7 @@ import pandas as pd
 
 from features.catalogue import ADJUSTMENTS
 from features.catalogue.work import SECTORS
+from matching import offpolicy
 from matching.index import MatchIndex, PeopleMatrix, TaskMatrix
 from matching.metrics import (
     bootstrap_difference,
@@ -50,7 +51,9 @@ __all__ = [
     "evaluate",
     "guardrail_findings",
     "judge_reranker",
+    "off_policy_report",
     "replay",
+    "target_positions",
 ]
 
 FAIRNESS_ATTRIBUTES = ("age_band", "gender", "mother_tongue")
@@ -300,6 +303,54 @@ def replay(
         worlds=worlds,
         min_cell=rules.fairness_min_cell,
     )
+
+
+def target_positions(
+    index: MatchIndex,
+    ranker: TaskRanker,
+    logged: pd.DataFrame,
+    history: History | None = None,
+) -> np.ndarray:
+    """For each logged list (``person_id``, ``at``, ``band``: the task ids the logging could
+    have shown first, in its own order): the position in ``band`` of the task ``ranker`` would
+    show first, on the world of the list's day — −1 when it would show one outside the band,
+    which the logging never showed first (no support)."""
+    out = np.full(len(logged), -1, dtype=np.int64)
+    if not len(logged):
+        return out
+    epochs = history.epochs(logged["at"]) if history is not None else np.zeros(len(logged), int)
+    for epoch in np.unique(epochs):
+        rows = np.flatnonzero(epochs == epoch)
+        world = (
+            history.index_at(_aware(logged["at"].iloc[rows[0]])) if history is not None else index
+        )
+        if world is None:
+            continue
+        for row in rows:
+            person_id = int(logged["person_id"].iloc[row])
+            if person_id not in world.people.row_of:
+                continue
+            ranked = ranker.tasks_for_person(world.people, world.tasks, person_id, 1)
+            band = list(logged["band"].iloc[row])
+            if len(ranked.ids) and int(ranked.ids[0]) in band:
+                out[row] = band.index(int(ranked.ids[0]))
+    return out
+
+
+def off_policy_report(
+    logged: pd.DataFrame, a: np.ndarray, b: np.ndarray | None = None
+) -> dict[str, Any]:
+    """IPS, SNIPS and DR (with intervals and the effective sample size) of the orderings whose
+    first choices are ``a`` (and ``b``) on the logged lists, and B − A by SNIPS, paired."""
+    columns = (logged["reward"].to_numpy(float), logged["propensity"].to_numpy(float),
+               logged["logged_position"].to_numpy(np.int64))  # fmt: skip
+    among = logged["among"].to_numpy(np.int64)
+    report: dict[str, Any] = {"a": offpolicy.estimate(*columns, a, among)}
+    if b is not None:
+        report["b"] = offpolicy.estimate(*columns, b, among)
+        report["snips_difference"] = offpolicy.snips_difference(*columns, a, b)
+    report["trusted"] = all(report[side]["trusted"] for side in ("a", "b") if side in report)
+    return report
 
 
 def _age_band(birth_year: pd.Series, as_of: date) -> pd.Series:

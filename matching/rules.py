@@ -104,6 +104,27 @@ class Weights(StrictModel):
     distance: float = Field(default=1.0, ge=0, le=100)
 
 
+class Exploration(StrictModel):
+    """A small, seeded randomisation of which task a person's list shows first, so that the
+    logged outcomes can tell what another ordering would have done (off-policy estimates).
+    Off by default."""
+
+    share: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=0.5,
+        description="The share of lists whose first place goes to a task drawn at random from "
+        "the rules' top `among` (0: never).",
+    )
+    among: int = Field(
+        default=5,
+        ge=2,
+        le=20,
+        description="How many of the rules' best (of the first one's tier: an unassessed pair "
+        "is never moved above an assessed one) may be shown first.",
+    )
+
+
 class RuleSet(StrictModel):
     version: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
     description: str = Field(default="", max_length=2000)
@@ -124,6 +145,7 @@ class RuleSet(StrictModel):
     adjustment_costs: dict[str, float] = Field(
         default_factory=lambda: {"none": 0.1, "low": 0.25, "medium": 0.5, "high": 1.0}
     )
+    exploration: Exploration = Field(default_factory=Exploration)
     fairness_min_cell: int = Field(
         default=10,
         ge=1,

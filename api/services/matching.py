@@ -25,6 +25,7 @@ from api.models import (
     MatchItem,
     PersonBundlePublic,
     PersonMatchesPublic,
+    ShownFirst,
     VacanciesPublic,
     VacancyPublic,
     WhyNotPublic,
@@ -39,8 +40,9 @@ from features.schemas.errors import FieldError
 from matching.composer import Bundle, compose_for_employer, compose_for_person
 from matching.explain import employer_summary, explain_all
 from matching.index import MatchIndex
+from matching.offpolicy import FirstPlace, first_place
 from matching.rankers import TaskFilters, task_ranker
-from matching.ranking import rank_people_for_tasks
+from matching.ranking import rank_people_for_tasks, reordered
 from matching.vacancies import rank_vacancies
 from matching.whynot import why_not as why_not_pair
 
@@ -150,6 +152,9 @@ def tasks_for_person(
         ),
     )
     model_version = ranker.model_version
+    shown = _explored_first(ctx, ranked.pairs.assessed, jobseeker_id)
+    if shown is not None:
+        ranked = reordered(ranked, shown.order(len(ranked.ids)))
     explanations = explain_all(index.people, index.tasks, ranked.pairs, np.arange(len(ranked.ids)))
     items = [
         MatchItem(
@@ -166,6 +171,12 @@ def tasks_for_person(
         "total": [i.total for i in items],
         "explanations": [_stored(i.explanation) for i in items],
     }
+    first = None
+    if shown is not None:
+        first = ShownFirst(
+            rules_position=shown.position + 1, propensity=shown.propensity, among=shown.among
+        )
+        results["shown_first"] = first.model_dump()
     suggestion_id = _store(
         ctx,
         kind="person_tasks",
@@ -183,7 +194,21 @@ def tasks_for_person(
         n_candidates=ranked.n_candidates,
         n_feasible=ranked.n_feasible,
         items=items,
+        shown_first=first,
     )
+
+
+def _explored_first(ctx: Context, assessed: np.ndarray, jobseeker_id: int) -> FirstPlace | None:
+    """The rule set's exploration of the first place, when it explores and the list allows:
+    seeded by the rule set, the person and the day."""
+    exploration = ctx.index.rules.exploration
+    if exploration.share <= 0 or len(assessed) < 2:
+        return None
+    ruleset = int(ctx.index.rules.fingerprint(), 16) % 2**32
+    shown = first_place(
+        assessed, exploration.share, exploration.among, (ruleset, jobseeker_id, ctx.now.date())
+    )
+    return shown if shown.among > 1 else None
 
 
 def candidates_for_tasks(
