@@ -370,6 +370,11 @@ def _fairness_text(a: dict[str, Any]) -> list[str]:
     return lines
 
 
+EXPLORE_SHARE, EXPLORE_DAYS = 0.5, 12
+"""The acceptance suite's simulated exploration: half of the lists explore, and every person's
+list is logged on 12 days."""
+
+
 def _reranker_line(m: dict[str, Any]) -> str:
     if not m["trained"]:
         return f"re-ranker, seed {m['seed']}: too little history ({m['rows']} pairs)"
@@ -388,14 +393,16 @@ def _acceptance(seeds: int, k: int, as_json: bool) -> None:
     from matching.acceptance import (
         CASES,
         acceptance_run,
+        off_policy_cases,
         oracle_case,
         power,
         reranker_validation,
+        simulated_exploration,
     )
     from matching.index import MatchIndex
     from matching.rules import default_ruleset
 
-    runs, models = [], []
+    runs, models, explored = [], [], []
     for seed in range(7, 7 + seeds):
         world = build_world("small", seed=seed)
         context = FitContext.of(world.employers, world.people)
@@ -409,6 +416,10 @@ def _acceptance(seeds: int, k: int, as_json: bool) -> None:
         runs.append([{**case, "seed": seed} for case in run])
         models.append({"seed": seed, **reranker_validation(
             index, world.tables, default_ruleset(), AS_OF, truth, k=k)})  # fmt: skip
+        log = simulated_exploration(index, default_ruleset(), truth, share=EXPLORE_SHARE,
+                                    days=EXPLORE_DAYS, seed=seed)  # fmt: skip
+        explored.append([{**case, "seed": seed, "lists": len(log)} for case in off_policy_cases(
+            index, default_ruleset(), truth, log, (*CASES, oracle_case(truth)))])  # fmt: skip
     cases = []
     for i, case in enumerate(runs[0]):
         per_seed = [run[i] for run in runs]
@@ -419,7 +430,14 @@ def _acceptance(seeds: int, k: int, as_json: bool) -> None:
             "seeds": [{"seed": c["seed"], "caught_by": c["caught_by"], "truth": c["truth"],
                        "metrics": c["metrics"]} for c in per_seed],
         })  # fmt: skip
-    answer = finite({"seeds": seeds, "cases": cases, "power": power(runs, k), "reranker": models})
+    off_policy = {
+        "share": EXPLORE_SHARE, "days": EXPLORE_DAYS,
+        "cases": [{"name": run[0]["name"], "expected": run[0]["expected"],
+                   "caught_on": sum(c["caught"] for c in run), "seeds": list(run)}
+                  for run in zip(*explored, strict=True)],
+    }  # fmt: skip
+    answer = finite({"seeds": seeds, "cases": cases, "power": power(runs, k),
+                     "reranker": models, "off_policy": off_policy})  # fmt: skip
     if as_json:
         typer.echo(json.dumps(answer, ensure_ascii=False, indent=2))
     else:
@@ -436,5 +454,17 @@ def _acceptance(seeds: int, k: int, as_json: bool) -> None:
             f"{name} {share:.2f}" for name, share in answer["power"].items()))  # fmt: skip
         for m in answer["reranker"]:
             typer.echo(_reranker_line(m))
+        typer.echo(f"off-policy (SNIPS, B − A) on simulated exploration: share {EXPLORE_SHARE}, "
+                   f"every person's list on {EXPLORE_DAYS} days")  # fmt: skip
+        for o in answer["off_policy"]["cases"]:
+            figures = "; ".join(
+                f"{s['snips_difference']['diff']:+.3f} "
+                f"{_interval([s['snips_difference']['ci_low'], s['snips_difference']['ci_high']])}"
+                f" support {s['support']:.2f} [truth {s['truth_first']['a']:.3f} → "
+                f"{s['truth_first']['b']:.3f}]"
+                for s in o["seeds"]
+            )
+            typer.echo(f"  {o['name']:<20} {o['expected']}: caught on {o['caught_on']}/{seeds} "
+                       f"({figures})")  # fmt: skip
     if not all(c["caught"] for c in cases):
         raise typer.Exit(1)

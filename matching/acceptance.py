@@ -32,8 +32,10 @@ from matching.evaluation import (
     guardrail_findings,
     judge_reranker,
     replay,
+    target_positions,
 )
 from matching.index import MatchIndex, PeopleMatrix, TaskMatrix
+from matching.offpolicy import estimate, first_place, snips_difference
 from matching.rankers import RuleRanker, TaskFilters, TaskRanker
 from matching.ranking import MAX_K, Ranked, reordered
 from matching.reranker import fit_held_out, training_data
@@ -45,9 +47,11 @@ __all__ = [
     "ReorderedRanker",
     "Truth",
     "acceptance_run",
+    "off_policy_cases",
     "oracle_case",
     "power",
     "reranker_validation",
+    "simulated_exploration",
 ]
 
 _ANYWHERE = TaskFilters()
@@ -254,3 +258,84 @@ def reranker_validation(
         "truly": truly.value,
         "agrees": None if judged.verdict is Verdict.UNCLEAR else judged.verdict is truly,
     }
+
+
+def simulated_exploration(
+    index: MatchIndex,
+    rules: RuleSet,
+    truth: Truth,
+    *,
+    share: float = 0.3,
+    among: int = 5,
+    days: int = 4,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Lists logged as the service would log them with ``exploration`` on — every matchable
+    person's list on ``days`` days, its first place drawn — and, as the reward, whether
+    proposing the task shown first would have succeeded, drawn from the world's truth: the
+    log a real exploration would leave, in the columns of ``api.evaluation.read_logged_lists``."""
+    people, tasks = index.people, index.tasks
+    ranker = RuleRanker(rules)
+    rng = np.random.default_rng(seed)
+    fingerprint = int(rules.fingerprint(), 16) % 2**32
+    rows: list[tuple[Any, ...]] = []
+    for person_id in people.ids[people.matchable]:
+        ranked = ranker.tasks_for_person(people, tasks, int(person_id), among)
+        if len(ranked.ids) < 2:
+            continue
+        for day in range(days):
+            day_seed = (fingerprint, int(person_id), date.fromordinal(730_000 + day))
+            shown = first_place(ranked.pairs.assessed, share, among, day_seed)
+            band = [int(t) for t in ranked.ids[: shown.among]]
+            task = band[shown.position]
+            chance = float(truth(np.array([person_id]), np.array([task]))[0])
+            rows.append((len(rows) + 1, int(person_id), None, band, shown.position,
+                         shown.propensity, shown.among, int(rng.random() < chance)))  # fmt: skip
+    return pd.DataFrame(rows, columns=["list_id", "person_id", "at", "band", "logged_position",
+                                       "propensity", "among", "reward"])  # fmt: skip
+
+
+def off_policy_cases(
+    index: MatchIndex,
+    rules: RuleSet,
+    truth: Truth,
+    logged: pd.DataFrame,
+    cases: tuple[Case, ...],
+) -> list[dict[str, Any]]:
+    """Each case's ordering judged on the simulated log against the rules' own (SNIPS, B − A
+    with a paired interval), beside the truth: the mean true chance of success of each one's
+    first choice over the logged people."""
+    columns = (logged["reward"].to_numpy(float), logged["propensity"].to_numpy(float),
+               logged["logged_position"].to_numpy(np.int64))  # fmt: skip
+    base = target_positions(index, RuleRanker(rules), logged)
+    people = logged.drop_duplicates("person_id")["person_id"].to_numpy()
+
+    def true_first(ranker: TaskRanker) -> float:
+        firsts = []
+        for person_id in people:
+            ranked = ranker.tasks_for_person(index.people, index.tasks, int(person_id), 1)
+            if len(ranked.ids):
+                firsts.append((int(person_id), int(ranked.ids[0])))
+        if not firsts:
+            return float("nan")
+        who, what = np.array(firsts).T
+        return float(truth(who, what).mean())
+
+    truth_a = true_first(RuleRanker(rules))
+    out = []
+    for case in cases:
+        ranker = case.ranker(rules)
+        positions = target_positions(index, ranker, logged)
+        difference = snips_difference(*columns, base, positions)
+        judged = estimate(*columns, positions, logged["among"].to_numpy(np.int64))
+        expected_sign = 1 if case.expected == "better" else -1
+        bound = difference["ci_low"] if expected_sign > 0 else -difference["ci_high"]
+        out.append({
+            "name": case.name, "expected": case.expected,
+            "caught": bool(bound > 0),
+            "snips_difference": difference,
+            "support": judged["support"],
+            "effective_sample_size": judged["effective_sample_size"],
+            "truth_first": {"a": truth_a, "b": true_first(ranker)},
+        })  # fmt: skip
+    return out

@@ -326,14 +326,18 @@ def target_positions(
         )
         if world is None:
             continue
+        first_of: dict[int, int | None] = {}  # a person's lists of one period share a world
         for row in rows:
             person_id = int(logged["person_id"].iloc[row])
             if person_id not in world.people.row_of:
                 continue
-            ranked = ranker.tasks_for_person(world.people, world.tasks, person_id, 1)
+            if person_id not in first_of:
+                ranked = ranker.tasks_for_person(world.people, world.tasks, person_id, 1)
+                first_of[person_id] = int(ranked.ids[0]) if len(ranked.ids) else None
+            first = first_of[person_id]
             band = list(logged["band"].iloc[row])
-            if len(ranked.ids) and int(ranked.ids[0]) in band:
-                out[row] = band.index(int(ranked.ids[0]))
+            if first is not None and first in band:
+                out[row] = band.index(first)
     return out
 
 

@@ -453,6 +453,14 @@ def test_evaluate_acceptance_reports_each_case_and_each_metrics_power():
     if model["brier"] >= model["base_rate_brier"]:
         assert model["verdict"] == "worse"
     assert model["agrees"] == (None if model["verdict"] == "unclear" else model["verdict"] == truly)
+    # Off-policy estimates on simulated exploration, each beside the truth of first choices.
+    off = {c["name"]: c for c in answer["off_policy"]["cases"]}
+    assert set(off) == set(names)
+    oracle = off["ordered_by_the_truth"]["seeds"][0]
+    assert oracle["truth_first"]["b"] > oracle["truth_first"]["a"]
+    assert oracle["lists"] > 1000 and 0 < oracle["support"] <= 1
+    difference = oracle["snips_difference"]
+    assert oracle["caught"] == (difference["ci_low"] > 0)
     without_user = runner.invoke(app, ["evaluate"], env={"TASMA_USER": ""})
     assert without_user.exit_code == 2 and "--as" in without_user.output
 
