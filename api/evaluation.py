@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, select
 
 from api.storage.history import change_times, tables_as_of
 from api.storage.loading import on_connection, read_tables
-from api.storage.tables import JobseekerRow, SuggestionRow
+from api.storage.tables import JobseekerRow, OverrideRow, SuggestionRow
 from features.schemas.jobseeker import ConsentScope
 from matching.evaluation import (
     History,
@@ -39,7 +39,8 @@ HISTORY_TABLES = ("proposal", "proposal_task", "outcome_event", "jobseeker_demog
 def read_history(bind: Engine | Connection) -> dict[str, pd.DataFrame]:
     """The recorded history that may be used to evaluate and train: only the proposals (and
     their tasks, events and demographics) of people whose consent covers ``evaluation`` and
-    has not been withdrawn."""
+    has not been withdrawn — and the tasks their coordinators left out of a list with a reason
+    (``override_left_out``: person_id, task_id, at)."""
     tables = read_tables(bind, HISTORY_TABLES)
     with on_connection(bind) as conn:
         consents = conn.execute(
@@ -53,7 +54,20 @@ def read_history(bind: Engine | Connection) -> dict[str, pd.DataFrame]:
     # How many were left out, so that a report can say what it does not stand on.
     proposals.attrs["left_out"] = len(tables["proposal"]) - len(proposals)
     kept = set(proposals["id"])
+    with on_connection(bind) as conn:
+        overrides = conn.execute(
+            select(SuggestionRow.jobseeker_id, OverrideRow.at, OverrideRow.original,
+                   OverrideRow.chosen)
+            .join(SuggestionRow, SuggestionRow.id == OverrideRow.suggestion_id)
+        ).all()  # fmt: skip
+    consenting = set(allowed)
+    left_out = pd.DataFrame(
+        [(person, task, at) for person, at, original, chosen in overrides
+         if person in consenting for task in original if task not in set(chosen)],
+        columns=["person_id", "task_id", "at"],
+    )  # fmt: skip
     return {
+        "override_left_out": left_out,
         "proposal": proposals,
         "proposal_task": tables["proposal_task"][tables["proposal_task"]["proposal_id"].isin(kept)],
         "outcome_event": tables["outcome_event"][tables["outcome_event"]["proposal_id"].isin(kept)],

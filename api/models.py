@@ -725,7 +725,8 @@ class GuardrailFinding(BaseModel):
     """A guardrail B is worse on than A, beyond doubt (the interval of B − A above zero)."""
 
     metric: str = Field(
-        description="tolerated_share, unassessed_share, mean_adjustment_cost or failed_in_top_k"
+        description="tolerated_share, unassessed_share, mean_adjustment_cost, failed_in_top_k "
+        "or overrides_still_suggested"
     )
     a: float
     b: float

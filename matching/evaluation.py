@@ -77,14 +77,20 @@ SUGGESTION_GUARDRAILS = {
     "unassessed_share": "unassessed",
     "mean_adjustment_cost": "adjustment_cost",
 }
-GUARDRAILS = {**SUGGESTION_GUARDRAILS, "failed_in_top_k": "failed"}
+GUARDRAILS = {
+    **SUGGESTION_GUARDRAILS,
+    "failed_in_top_k": "failed",
+    "overrides_still_suggested": "overridden",
+}
 """What a rule set's top-k suggestions rely on, per suggestion: over-demand it tolerates
 (left after the adjustments), ratings still to assess, and the cost classes of the adjustments
 it needs. Hit rates count only logged successes, so a rule set that relaxes its constraints
 can look better by them; these say what it pays for that — and ``failed_in_top_k``, the share
 of proposals that failed (declined, or ended before a hire) that it ranks within the top k, is
-the negative signal the hit rate lacks. A rise in any of them with an interval above zero is
-reported as a finding beside the comparison."""
+the negative signal the hit rate lacks; ``overrides_still_suggested``, the share of the tasks
+coordinators left out of a list with a reason that it would still put in the top k, is the
+other. A rise in any of them with an interval above zero is reported as a finding beside the
+comparison."""
 
 
 @dataclass
@@ -105,6 +111,11 @@ class Replay:
     """task_id, position, person_id — the top k people for each task in the task sample"""
     tasks_covered: pd.DataFrame
     """task_id, n_feasible — hand-over tasks in the task sample"""
+    left_out: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["person_id", "task_id", "rank"])
+    )
+    """person_id, task_id, rank — tasks coordinators left out of a list with a reason, and
+    where this rule set ranks them for the person (NaN: not in the top ``MAX_K``)"""
     feasible_candidates: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["task_id", "person_id"])
     )
@@ -182,6 +193,33 @@ def _rank_each(
     return rank_of, suggested, feasible_counts
 
 
+def _rank_left_out(
+    ranker: TaskRanker,
+    index: MatchIndex,
+    left_out: pd.DataFrame | None,
+    history: History | None,
+) -> pd.DataFrame:
+    """Where the ranker puts each task a coordinator left out (``person_id``, ``task_id``,
+    ``at``) for that person — on the world of the day it was left out, given a history."""
+    if left_out is None or not len(left_out):
+        return pd.DataFrame(columns=["person_id", "task_id", "rank"])
+    epochs = history.epochs(left_out["at"]) if history is not None else np.zeros(len(left_out))
+    ranks = np.full(len(left_out), np.nan)
+    for epoch in np.unique(epochs):
+        rows = np.flatnonzero(epochs == epoch)
+        world = (
+            history.index_at(_aware(left_out["at"].iloc[rows[0]])) if history is not None else index
+        )
+        if world is None:
+            continue
+        people = left_out["person_id"].iloc[rows].unique().tolist()
+        rank_of, _, _ = _rank_each(ranker, world, [int(p) for p in people], 1)
+        for row in rows:
+            key = int(left_out["person_id"].iloc[row]), int(left_out["task_id"].iloc[row])
+            ranks[row] = rank_of.get(key, np.nan)
+    return left_out[["person_id", "task_id"]].assign(rank=ranks).reset_index(drop=True)
+
+
 def replay(
     index: MatchIndex,
     rules: RuleSet,
@@ -251,6 +289,7 @@ def replay(
         return float(min(ranks)) if ranks else float("nan")
 
     graded["rank"] = graded.apply(best_rank, axis=1) if len(graded) else []
+    left_out = _rank_left_out(ranker, index, tables.get("override_left_out"), history)
     worlds = int(graded["epoch"].nunique()) if history is not None and len(graded) else 1
     graded = graded.drop(columns="epoch")
 
@@ -299,6 +338,7 @@ def replay(
         feasible_candidates=pd.concat(pools, ignore_index=True)
         if pools
         else pd.DataFrame(columns=["task_id", "person_id"]),
+        left_out=left_out,
         as_of=history is not None,
         worlds=worlds,
         min_cell=rules.fairness_min_cell,
@@ -409,6 +449,8 @@ def evaluate(result: Replay, demographics: pd.DataFrame, as_of: date) -> Evaluat
     success = props[props["grade"] >= SUCCESS_GRADE]
     failed = props[props["failed"]]
     failed_top = np.nan_to_num(failed["rank"].to_numpy(float), nan=np.inf) <= k
+    left = result.left_out
+    left_top = np.nan_to_num(left["rank"].to_numpy(float), nan=np.inf) <= k
     overridden_hits = success[success["against_engine"]]
     graded_pairs = props.merge(result.pairs, on=["proposal_id", "person_id"], how="inner")
     suggested = result.suggested
@@ -434,6 +476,7 @@ def evaluate(result: Replay, demographics: pd.DataFrame, as_of: date) -> Evaluat
             for name, column in SUGGESTION_GUARDRAILS.items()
         },
         "failed_in_top_k": float(failed_top.mean()) if len(failed_top) else float("nan"),
+        "overrides_still_suggested": float(left_top.mean()) if len(left_top) else float("nan"),
         # The coordinators' successful overrides this rule set would now suggest itself: a
         # rule set that learns from them recovers more.
         f"overrides_recovered@{k}": hit_rate_at_k(overridden_hits["rank"].to_numpy(), k)
@@ -473,6 +516,10 @@ def evaluate(result: Replay, demographics: pd.DataFrame, as_of: date) -> Evaluat
             for column in SUGGESTION_GUARDRAILS.values()
         },
         "failed": failed.assign(top=failed_top)
+        .groupby("person_id")
+        .agg(num=("top", "sum"), den=("top", "size"))
+        .reset_index(),
+        "overridden": left.assign(top=left_top)
         .groupby("person_id")
         .agg(num=("top", "sum"), den=("top", "size"))
         .reset_index(),

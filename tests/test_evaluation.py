@@ -368,3 +368,33 @@ def test_the_smallest_published_group_is_the_rule_sets_choice(small):
 
     assert not any(suppressed(1))  # every group has a person
     assert all(suppressed(10_000))
+
+
+def test_suggesting_again_what_coordinators_left_out_is_a_finding(small):
+    """Coordinators left out each person's top three (with a reason). An ordering that keeps
+    them at the top is worse on that guardrail than one that does not, beyond doubt."""
+    from matching.acceptance import ReorderedRanker
+    from matching.rankers import RuleRanker
+
+    world, index = small
+    rules = default_ruleset()
+    left = []
+    for person_id in index.people.ids[index.people.matchable][:150]:
+        ranked = rank_tasks_for_person(index.people, index.tasks, int(person_id), rules, MAX_K)
+        if ranked.n_feasible >= 30:
+            left += [(int(person_id), int(t), None) for t in ranked.ids[:3]]
+    assert len(left) >= 60
+    tables = {**world.tables, "override_left_out": pd.DataFrame(
+        left, columns=["person_id", "task_id", "at"])}  # fmt: skip
+
+    def judged(ranker):
+        result = replay(index, rules, tables, k=10, coverage_sample=50, task_sample=10,
+                        ranker=ranker)  # fmt: skip
+        return evaluate(result, world.tables["jobseeker_demographics"], AS_OF)
+
+    reversed_order = ReorderedRanker(rules, lambda ids, _p: np.arange(len(ids))[::-1], "rev")
+    a, b = judged(reversed_order), judged(RuleRanker(rules))
+    assert a.metrics["overrides_still_suggested"] == 0.0
+    assert b.metrics["overrides_still_suggested"] == 1.0
+    findings = {f["metric"] for f in guardrail_findings(compare(a, b))}
+    assert "overrides_still_suggested" in findings

@@ -122,3 +122,37 @@ def test_a_composed_tailored_job_is_one_proposal_with_every_task(service):
     assert sorted(stored["task_ids"]) == sorted(item["task_ids"])
     assert stored["suggestion_id"] == suggestion and stored["suggestion_position"] >= 1
     assert stored["against_engine"] is False
+
+
+def test_what_coordinators_left_out_with_a_reason_is_a_guardrail(service):
+    """Tasks a coordinator left out of a list with a reason: the evaluation counts how many of
+    them the rule set would still put in its top k (here the rules are the ones that made
+    the list, on the same world, so every one of them), per person for a paired interval."""
+    from api.evaluation import read_history
+
+    client, tokens, _, mine, engine = service
+    headers = auth(tokens["coordinator"])
+    with engine.begin() as c:
+        c.execute(
+            sa.update(JobseekerRow)
+            .where(JobseekerRow.id.in_(mine))
+            .values(consent_scope=["matching", "evaluation", "share_with_employers"])
+        )
+    left_out = 0
+    for jid in mine:
+        matches = client.get(f"/jobseekers/{jid}/matches?k=10", headers=headers).json()
+        ids = [i["task_id"] for i in matches["items"]]
+        if len(ids) < 3:
+            continue
+        body = {"chosen": ids[:1], "reason": "Työnantaja ei ota nyt ketään."}
+        made = client.post(f"/suggestions/{matches['suggestion_id']}/overrides", json=body,
+                           headers=headers)  # fmt: skip
+        assert made.status_code == 201, made.text
+        left_out += len(ids) - 1
+    assert left_out
+    with engine.connect() as c:
+        history = read_history(c)
+    assert len(history["override_left_out"]) == left_out
+    report = client.post("/evaluations", json={"coverage_sample": 10, "task_sample": 10},
+                         headers=auth(tokens["analyst"])).json()  # fmt: skip
+    assert report["a"]["metrics"]["overrides_still_suggested"] == 1.0

@@ -228,6 +228,9 @@ METRIC_NAMES: dict[str, str] = {
     "unassessed_share": N_("Suggestions with ratings still to assess"),
     "mean_adjustment_cost": N_("Cost class of the adjustments a suggestion needs, on average"),
     "failed_in_top_k": N_("Failed proposals (declined, ended before a hire) in its top list"),
+    "overrides_still_suggested": N_(
+        "Tasks coordinators left out with a reason that it still puts in its top list"
+    ),
 }
 """The evaluation's metrics by their code (``hit_rate@10`` is ``hit_rate`` with k = 10)."""
 
