@@ -550,10 +550,12 @@ def _bootstrap_ratio_to_best(
                               size=FAIRNESS_RESAMPLES)  # fmt: skip
     hits = weights @ (member * person_hits["hits"].to_numpy()[:, None])
     tries = weights @ (member * person_hits["tries"].to_numpy()[:, None])
-    with np.errstate(invalid="ignore", divide="ignore"):
+    # A resample without any of a group's people has no rate for it: NaN, without a warning.
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
         rate = hits / tries
         ratio = rate / np.nanmax(rate, axis=1, keepdims=True)
-    low, high = np.nanpercentile(ratio, [2.5, 97.5], axis=0)
+        low, high = np.nanpercentile(ratio, [2.5, 97.5], axis=0)
     return {g: (float(low[i]), float(high[i])) for i, g in enumerate(groups)}
 
 
