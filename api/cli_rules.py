@@ -108,10 +108,15 @@ def register(app: typer.Typer, friendly: Any) -> None:
     def diff(
         old: Annotated[str, typer.Argument(help="A stored version or a YAML file.")],
         new: Annotated[str, typer.Argument(help="A stored version or a YAML file.")],
+        as_json: Annotated[bool, typer.Option("--json", help="The answer as JSON.")] = False,
     ) -> None:
         """What changes from OLD to NEW, one setting a line."""
         with transaction(_engine()) as session:
-            changes = service.diff(session, _resolve(session, old), _resolve(session, new)).changes
+            answer = service.diff(session, _resolve(session, old), _resolve(session, new))
+        if as_json:
+            typer.echo(answer.model_dump_json(indent=2))
+            return
+        changes = answer.changes
         if not changes:
             typer.echo("no differences")
         for c in changes:
@@ -121,9 +126,16 @@ def register(app: typer.Typer, friendly: Any) -> None:
 
     @rules_app.command("validate")
     @friendly
-    def validate(file: Annotated[Path, typer.Argument(help="A YAML or JSON rule set.")]) -> None:
+    def validate(
+        file: Annotated[Path, typer.Argument(help="A YAML or JSON rule set.")],
+        as_json: Annotated[bool, typer.Option("--json", help="The answer as JSON.")] = False,
+    ) -> None:
         """Check a rule-set file; every problem is printed with its field."""
         rules = load_ruleset(_file(file))
+        if as_json:
+            typer.echo(json.dumps({"valid": True, "version": rules.version,
+                                   "fingerprint": rules.fingerprint()}))  # fmt: skip
+            return
         typer.echo(f"valid: {rules.version} (fingerprint {rules.fingerprint()})")
 
     @rules_app.command("import")
@@ -133,6 +145,7 @@ def register(app: typer.Typer, friendly: Any) -> None:
         note: Annotated[str, typer.Option(help="What changed and why.")],
         user: AsOption,
         parent: ParentOption = None,
+        as_json: Annotated[bool, typer.Option("--json", help="The answer as JSON.")] = False,
     ) -> None:
         """Store a rule-set file as a new version (not yet active), its author the acting
         user (audited)."""
@@ -141,6 +154,9 @@ def register(app: typer.Typer, friendly: Any) -> None:
         rules = load_ruleset(_file(file))
         with acting(user, Permission.WRITE_RULESETS) as ctx:
             stored = service.create(ctx, rules, note=note, parent=parent)
+        if as_json:
+            typer.echo(stored.model_dump_json(indent=2))
+            return
         typer.echo(f"stored {rules.version} (parent {stored.parent}); not active yet")
         typer.echo(f"activate with: tasma rules activate {rules.version}")
 
@@ -150,11 +166,15 @@ def register(app: typer.Typer, friendly: Any) -> None:
         version: Annotated[str, typer.Argument(help="A stored version.")],
         user: AsOption,
         note: Annotated[str, typer.Option(help="Why it is activated (audited).")] = "",
+        as_json: Annotated[bool, typer.Option("--json", help="The answer as JSON.")] = False,
     ) -> None:
         """Make a stored version the one every match uses (audited with the acting user and
         the note)."""
         with acting(user, Permission.ACTIVATE_RULESET) as ctx:
             done = service.activate(ctx, version, note)
+        if as_json:
+            typer.echo(done.model_dump_json(indent=2))
+            return
         typer.echo(f"active rule set: {version} (was {done.previous})")
 
     app.add_typer(rules_app, name="rules")

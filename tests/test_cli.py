@@ -260,6 +260,15 @@ def test_rules_round_trip_from_file_to_active_with_an_audit_row(db, tmp_path):
     assert "valid: near-1" in runner.invoke(app, ["rules", "validate", str(exported)]).output
     diff = runner.invoke(app, ["rules", "diff", "default-2026.11", str(exported)])
     assert diff.output.strip() == "weights.distance: 1.0 -> 3.0"
+    # Every analyst command answers in JSON too.
+    as_json = json.loads(
+        runner.invoke(app, ["rules", "diff", "default-2026.11", str(exported), "--json"]).output
+    )
+    assert [(c["path"], c["from"], c["to"]) for c in as_json["changes"]] == [
+        ("weights.distance", 1.0, 3.0)
+    ]
+    checked = json.loads(runner.invoke(app, ["rules", "validate", str(exported), "--json"]).output)
+    assert checked["valid"] and checked["version"] == "near-1" and checked["fingerprint"]
     engine = make_engine(db)
     with transaction(engine) as s:
         add_user(s, name="aino.a", role=Role.ANALYST)
@@ -267,15 +276,19 @@ def test_rules_round_trip_from_file_to_active_with_an_audit_row(db, tmp_path):
     importing = ["rules", "import", str(exported), "--note", "nearer work"]
     unnamed = runner.invoke(app, importing)
     assert unnamed.exit_code != 0 and "--as" in unnamed.output
-    stored = runner.invoke(app, [*importing, "--as", "aino.a"])
-    assert stored.exit_code == 0 and "parent default-2026.11" in stored.output, stored.output
+    stored = runner.invoke(app, [*importing, "--as", "aino.a", "--json"])
+    assert stored.exit_code == 0, stored.output
+    assert json.loads(stored.output)["parent"] == "default-2026.11"
     again = runner.invoke(
         app, ["rules", "import", str(exported), "--note", "twice", "--as", "aino.a"]
     )
     assert again.exit_code == 1 and "exists" in again.output
     refused = runner.invoke(app, ["rules", "activate", "near-1", "--as", "aino.a"])
     assert refused.exit_code == 1 and "may not activate ruleset" in refused.output
-    assert runner.invoke(app, ["rules", "activate", "near-1", "--as", "pekka.p"]).exit_code == 0
+    activated = runner.invoke(app, ["rules", "activate", "near-1", "--as", "pekka.p", "--json"])
+    assert activated.exit_code == 0 and json.loads(activated.output)["previous"] == (
+        "default-2026.11"
+    )
     assert "distance: 3.0" in runner.invoke(app, ["rules", "show", "near-1"]).output
     after = json.loads(runner.invoke(app, ["rules", "list", "--json"]).output)["data"]
     assert [(r["version"], r["parent"], r["active"]) for r in after] == [
