@@ -811,6 +811,32 @@ class EvaluationRequest(StrictModel):
     )
 
 
+class TrainingRequest(StrictModel):
+    version: str = Field(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", description="The new model's name."
+    )
+    k: int = Field(default=10, ge=1, le=100, description="Cut-off for the held-out hit rate.")
+
+
+class ModelCard(BaseModel):
+    """A trained re-ranker's card: what it predicts, on what it was trained, how it compares
+    with the rules on held-out history, and whether it was saved."""
+
+    version: str
+    saved: bool = Field(description="False: no better than the base rate, so not saved.")
+    refused: str | None = Field(default=None, description="Why it was not saved.")
+    verdict: str
+    verdict_code: str = Field(description="better, worse or unclear")
+    features: list[str]
+    training: dict[str, Any] = Field(
+        description="Rows (pairs the rules allow), successes, pairs left out, the time split."
+    )
+    metrics: dict[str, Any] = Field(
+        description="Held-out AUC and Brier score (and the base rate's), the comparison with "
+        "the rules with paired intervals."
+    )
+
+
 class Health(BaseModel):
     status: str = Field(description="ok")
 

@@ -154,3 +154,51 @@ def test_the_service_reranks_with_the_active_model_and_says_so(trained, tmp_path
     plain = other.get(f"/jobseekers/{person}/matches", params={"k": 5}, headers=headers2).json()
     assert plain["model_version"] is None
     assert [i["task_id"] for i in plain["items"]] == [int(t) for t in ranked.ids[:5]]
+
+
+def test_an_analyst_trains_through_the_api_and_nothing_is_replaced_or_activated(tmp_path):
+    """POST /models: the same service function as ``tasma train`` — saved with its card, never
+    activated, never over an existing model; too little history and other roles are refused
+    with a reason."""
+    from api.security import Role
+    from api.service_setup import add_user
+    from api.storage.bulk import load_tables
+    from api.storage.engine import make_engine, transaction
+    from api.storage.migrate import upgrade
+    from features.demo import build_world
+    from features.demo.world import WorldSize
+    from tests.conftest import api_client
+
+    url = f"sqlite:///{tmp_path / 'api.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    load_tables(engine, build_world(WorldSize(2_000, 1_000, 6_000), seed=7).tables)
+    with transaction(engine) as s:
+        analyst = add_user(s, name="aino.a", role=Role.ANALYST)
+        rekry = add_user(s, name="reko.r", role=Role.REKRYPISTE)
+    models = tmp_path / "models"
+    client = api_client(url, models_dir=models)
+    headers = {"Authorization": f"Bearer {analyst}"}
+    made = client.post("/models", json={"version": "api-1"}, headers=headers)
+    assert made.status_code == 201, made.text
+    card = made.json()
+    assert card["saved"] and card["version"] == "api-1"  # seed 7: just better than the base rate
+    assert card["training"]["left_out_not_allowed_by_rules"] > 0
+    assert (models / "api-1" / "card.json").is_file() and not (models / "ACTIVE").exists()
+    again = client.post("/models", json={"version": "api-1"}, headers=headers)
+    assert again.status_code == 409 and "exists" in again.text
+    refused = client.post("/models", json={"version": "api-2"},
+                          headers={"Authorization": f"Bearer {rekry}"})  # fmt: skip
+    assert refused.status_code == 403
+    engine.dispose()
+
+
+def test_training_on_too_little_history_is_refused_with_the_reason(service, tmp_path):
+    client, tokens, *_ = service
+    answer = client.post("/models", json={"version": "tiny-1"},
+                         headers={"Authorization": f"Bearer {tokens['analyst']}"})  # fmt: skip
+    assert answer.status_code == 422
+    assert "too little mature history" in answer.text and "Traceback" not in answer.text
+    bad = client.post("/models", json={"version": "../etc"},
+                      headers={"Authorization": f"Bearer {tokens['analyst']}"})  # fmt: skip
+    assert bad.status_code == 422 and "version" in bad.text

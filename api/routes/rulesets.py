@@ -13,12 +13,14 @@ from api.models import (
     DraftValid,
     EvaluationReport,
     EvaluationRequest,
+    ModelCard,
     RuleSetCreate,
     RuleSetDetail,
     RuleSetDiff,
     RuleSetList,
     RuleSetSummary,
     RulesetVersion,
+    TrainingRequest,
 )
 from api.security import Permission
 from api.services import evaluation
@@ -95,3 +97,27 @@ async def evaluate(
     others are already waiting."""
     ctx = request_context(request, session, user)
     return await run_heavy(request, lambda: evaluation.evaluate(ctx, body))
+
+
+@evaluations.post("/models", status_code=201, summary="Train the re-ranker on the history")
+async def train_model(
+    body: TrainingRequest,
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.EVALUATE)],
+) -> ModelCard:
+    """Train the learned re-ranker as ``tasma train`` does — on the pairs the active rules
+    allow, of people whose consent covers evaluation, with a time-based split — and save it
+    with its card, unless its probabilities are no better than the base rate's (``saved``
+    false, ``refused`` says why). It is never activated here: that is an administrator's
+    step (``tasma train --activate``). Audited; one heavy job at a time per process."""
+    ctx = request_context(request, session, user)
+    models_dir = request.app.state.settings.models_dir
+
+    def train() -> ModelCard:
+        _, card = evaluation.train(
+            ctx, version=body.version, k=body.k, models_dir=models_dir, activate=False
+        )
+        return ModelCard.model_validate(card)
+
+    return await run_heavy(request, train)

@@ -18,6 +18,7 @@ from api.models import EvaluationReport, EvaluationRequest
 from api.services import rulesets as ruleset_service
 from api.services.context import Context
 from api.storage import rulesets
+from features.errors import ConflictError
 from matching.rules import RuleSet
 
 __all__ = ["HEAVY_QUEUE", "evaluate", "run_heavy", "train"]
@@ -86,6 +87,8 @@ def train(
     from api.models_store import activate_model, save_reranker
     from api.training import refusal, train_with_card
 
+    if (models_dir / version).exists():  # a model's files are never replaced, the active one least
+        raise ConflictError(f"a model {version!r} exists; give the new one another name")
     session = ctx.session
     rules = rulesets.active_ruleset(session)
     tables = read_history(session.connection())
