@@ -390,6 +390,11 @@ def _fairness_text(a: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _mean(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None and v == v]  # None or NaN: nothing measured
+    return sum(known) / len(known) if known else None
+
+
 EXPLORE_SHARE, EXPLORE_DAYS = 0.5, 12
 """The acceptance suite's simulated exploration: half of the lists explore, and every person's
 list is logged on 12 days."""
@@ -447,6 +452,11 @@ def _acceptance(seeds: int, k: int, as_json: bool) -> None:
             "name": case["name"], "expected": case["expected"],
             "caught": all(c["caught"] for c in per_seed),
             "caught_on": sum(c["caught"] for c in per_seed),
+            # Per metric over the seeds: on how many it caught the case, and B − A on average.
+            "metrics": {name: {"caught_on": sum(name in c["caught_by"] for c in per_seed),
+                               "mean_diff": _mean([c["metrics"][name]["diff"]
+                                                   for c in per_seed])}
+                        for name in case["metrics"]},
             "seeds": [{"seed": c["seed"], "caught_by": c["caught_by"], "truth": c["truth"],
                        "metrics": c["metrics"]} for c in per_seed],
         })  # fmt: skip

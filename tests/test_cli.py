@@ -452,6 +452,12 @@ def test_evaluate_acceptance_reports_each_case_and_each_metrics_power():
     assert names == ["tolerances_relaxed", "interests_ignored", "distance_ignored",
                      "order_reversed", "random_order", "ordered_by_the_truth"]  # fmt: skip
     assert [c["expected"] for c in answer["cases"]] == ["worse"] * 5 + ["better"]
+    for case in answer["cases"]:  # the shape the issue asked for, per-metric figures inside
+        assert {"name", "expected", "caught", "metrics"} <= set(case)
+        assert case["metrics"]["mrr"]["caught_on"] == int("mrr" in case["seeds"][0]["caught_by"])
+        assert case["metrics"]["mrr"]["mean_diff"] == pytest.approx(
+            case["seeds"][0]["metrics"]["mrr"]["diff"]
+        )
     assert all(len(c["seeds"]) == 1 and c["seeds"][0]["truth"]["a"]["top_k"] > 0
                for c in answer["cases"])  # fmt: skip
     # Exit status 1 when a worse ordering goes uncaught, 0 when all are caught.
