@@ -91,16 +91,22 @@ def _serialise_writes(engine: Engine, path: str | None) -> None:
         if conn.info.pop("write_lock", False):
             lock.release()
 
-    def give_on_return(dbapi_connection: Any, record: Any, *_args: Any) -> None:
+    def give_on_return(dbapi_connection: Any, record: Any) -> None:
         if record.info.pop("write_lock", False):
             lock.release()
+
+    def give_on_reset(dbapi_connection: Any, record: Any, reset_state: Any) -> None:
+        give_on_return(dbapi_connection, record)
+
+    def give_on_invalidate(dbapi_connection: Any, record: Any, exception: Any) -> None:
+        give_on_return(dbapi_connection, record)
 
     event.listen(engine, "before_cursor_execute", take)
     event.listen(engine, "commit", give)
     event.listen(engine, "rollback", give)
     # A connection handed back without commit or rollback (the pool resets it) gives it too.
-    event.listen(engine.pool, "reset", give_on_return)
-    event.listen(engine.pool, "invalidate", give_on_return)
+    event.listen(engine.pool, "reset", give_on_reset)
+    event.listen(engine.pool, "invalidate", give_on_invalidate)
 
 
 def make_engine(url: str | None = None) -> Engine:
