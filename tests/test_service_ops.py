@@ -324,3 +324,29 @@ def test_worker_processes_each_listen_and_share_kept_alive_connections(tmp_path)
         assert second.returncode == 2
         assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in second.stderr
         assert "Traceback" not in second.stderr
+
+
+def test_a_live_index_is_kept_out_of_the_garbage_collectors_sight_and_a_replaced_one_freed(
+    sqlite_engine,
+):
+    """The index's objects are frozen (a full collection no longer walks them: it paused a
+    worker for 150 ms every few seconds); replaced, the old one is freed, not kept frozen."""
+    import gc
+    import weakref
+
+    from matching.rules import default_ruleset
+
+    load_tables(sqlite_engine, WORLD.tables)
+    holder = IndexHolder(sqlite_engine, default_ruleset())
+    factory = sessionmaker(sqlite_engine)
+    with factory() as session:
+        first = holder.get(session)
+    assert gc.get_freeze_count() > 0
+    gone = weakref.ref(first)
+    del first
+    with transaction(sqlite_engine) as s:
+        s.execute(sa.update(DataVersionRow).values(version=DataVersionRow.version + 1))
+    with factory() as session:
+        second = holder.get(session)
+    assert gone() is None and second is not None
+    gc.unfreeze()  # leave the test process as it was
