@@ -367,6 +367,10 @@ def test_analyst_compares_rule_sets_and_requests_activation_which_an_admin_grant
     ).to_be_visible(timeout=60_000)
     expect(page.get_by_text("weights.distance")).to_be_visible()
     expect(page.locator("figure svg")).to_have_count(3)
+    # No exploration logged on this world: the page says so, and what would log it.
+    expect(page.get_by_role("region", name="Kirjattu kokeilu (vaihtoehtoisen järjestyksen "
+                            "arviot)")).to_contain_text("ei vielä ole")  # fmt: skip
+    expect(page.get_by_text("sopivuus").first).to_be_visible()  # exposure split in two
     page.screenshot(path=SHOTS / "analyst-compare.png", full_page=True)
     # A rule set that only relaxes its constraints: the page says what got worse.
     relaxed = rules.model_copy(
