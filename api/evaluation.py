@@ -90,7 +90,7 @@ def read_logged_lists(
         rows = conn.execute(
             select(SuggestionRow.id, SuggestionRow.jobseeker_id, SuggestionRow.at,
                    SuggestionRow.results)
-            .where(SuggestionRow.kind == "person_tasks",
+            .where(SuggestionRow.explored.is_(True),
                    SuggestionRow.at <= now - timedelta(days=MATURE_DAYS))
             .order_by(SuggestionRow.id)
         ).all()  # fmt: skip

@@ -136,6 +136,9 @@ def test_the_service_logs_its_exploration_and_the_evaluation_estimates_from_it(s
         stored = c.scalar(
             sa.select(SuggestionRow.results).where(SuggestionRow.id == answer["suggestion_id"])
         )
+        explored = set(c.scalars(sa.select(SuggestionRow.jobseeker_id).where(
+            SuggestionRow.explored.is_(True))))  # fmt: skip
+    assert explored == set(lists)  # only the lists whose first task was drawn
     assert stored["ids"] == [i["task_id"] for i in answer["items"]]
     assert stored["shown_first"] == answer["shown_first"]
     proposal = client.post("/proposals", headers=coordinator, json={

@@ -94,6 +94,7 @@ def _store(
         ruleset_fingerprint=rules.fingerprint(),
         model_version=model_version,
         results=results,
+        explored="shown_first" in results,
     )
     ctx.session.add(row)
     ctx.session.flush()

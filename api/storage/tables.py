@@ -455,6 +455,11 @@ class SuggestionRow(Base):
     ruleset_fingerprint: Mapped[str] = mapped_column(String(16))
     model_version: Mapped[str | None] = mapped_column(String(64))
     results: Mapped[dict[str, Any]] = mapped_column(JSON)
+    explored: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), index=True
+    )
+    """The rule set's exploration drew which task this list shows first (``results`` holds
+    which and with what probability): the lists off-policy estimates are read from."""
 
 
 class OverrideRow(Base):
