@@ -713,8 +713,8 @@ def compare(
     }
     for name, unit in keyed.items():
         left, right = a.units.get(unit), b.units.get(unit)
-        if left is None or right is None or name not in out:
-            continue
+        if left is None or right is None or name not in out or (left.empty and right.empty):
+            continue  # nothing to measure on either side (no overrides recorded, say)
         both = left.merge(right, on="person_id", how="outer", suffixes=("_a", "_b")).fillna(0.0)
         point, low, high = bootstrap_difference(
             both["num_a"].to_numpy(), both["den_a"].to_numpy(),

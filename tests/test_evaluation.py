@@ -251,6 +251,9 @@ def test_a_rule_set_that_only_relaxes_its_constraints_is_never_a_free_win(small)
     assert "failed_in_top_k" in {f["metric"] for f in findings}
     assert guardrail_findings(compare(base, base, resamples=300)) == []
     for name in GUARDRAILS:  # a share is a share; a cost class sum is at least zero
+        if name == "overrides_still_suggested":  # no overrides in a demo world's history
+            assert math.isnan(loose.metrics[name])
+            continue
         assert loose.metrics[name] >= 0 and (name == "mean_adjustment_cost"
                                              or loose.metrics[name] <= 1)  # fmt: skip
 
