@@ -26,6 +26,7 @@ worked by hand. Pure: numpy arrays in, numbers out.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -156,7 +157,9 @@ def estimate(
     if n:
         rng = np.random.default_rng(seed)
         draws = np.array([all_three(rng.integers(0, n, n)) for _ in range(RESAMPLES)])
-        low, high = np.nanpercentile(draws, [2.5, 97.5], axis=0)
+        with warnings.catch_warnings():  # no weight in any resample: no interval, no warning
+            warnings.simplefilter("ignore", RuntimeWarning)
+            low, high = np.nanpercentile(draws, [2.5, 97.5], axis=0)
     else:
         low = high = np.full(3, np.nan)
     ess = effective_sample_size(weight)
@@ -202,5 +205,7 @@ def snips_difference(
     for _ in range(RESAMPLES):
         rows = rng.integers(0, n, n)
         draws.append(snips(reward[rows], w_b[rows]) - snips(reward[rows], w_a[rows]))
-    low, high = np.nanpercentile(np.array(draws), [2.5, 97.5])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        low, high = np.nanpercentile(np.array(draws), [2.5, 97.5])
     return {"diff": float(point), "ci_low": float(low), "ci_high": float(high)}
