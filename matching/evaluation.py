@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -193,6 +193,23 @@ def _rank_each(
     return rank_of, suggested, feasible_counts
 
 
+def _worlds_of(
+    index: MatchIndex, history: History | None, times: pd.Series
+) -> Iterator[tuple[np.ndarray, MatchIndex]]:
+    """The positions of ``times`` grouped by the still period they fall in, each with the
+    world of that period (``index`` for all of them without a history); periods before
+    anything was recorded are skipped."""
+    if history is None:
+        yield np.arange(len(times)), index
+        return
+    epochs = history.epochs(times)
+    for epoch in np.unique(epochs):
+        rows = np.flatnonzero(epochs == epoch)
+        world = history.index_at(_aware(times.iloc[rows[0]]))
+        if world is not None:
+            yield rows, world
+
+
 def _rank_left_out(
     ranker: TaskRanker,
     index: MatchIndex,
@@ -203,15 +220,8 @@ def _rank_left_out(
     ``at``) for that person — on the world of the day it was left out, given a history."""
     if left_out is None or not len(left_out):
         return pd.DataFrame(columns=["person_id", "task_id", "rank"])
-    epochs = history.epochs(left_out["at"]) if history is not None else np.zeros(len(left_out))
     ranks = np.full(len(left_out), np.nan)
-    for epoch in np.unique(epochs):
-        rows = np.flatnonzero(epochs == epoch)
-        world = (
-            history.index_at(_aware(left_out["at"].iloc[rows[0]])) if history is not None else index
-        )
-        if world is None:
-            continue
+    for rows, world in _worlds_of(index, history, left_out["at"]):
         people = left_out["person_id"].iloc[rows].unique().tolist()
         rank_of, _, _ = _rank_each(ranker, world, [int(p) for p in people], 1)
         for row in rows:
@@ -358,14 +368,7 @@ def target_positions(
     out = np.full(len(logged), -1, dtype=np.int64)
     if not len(logged):
         return out
-    epochs = history.epochs(logged["at"]) if history is not None else np.zeros(len(logged), int)
-    for epoch in np.unique(epochs):
-        rows = np.flatnonzero(epochs == epoch)
-        world = (
-            history.index_at(_aware(logged["at"].iloc[rows[0]])) if history is not None else index
-        )
-        if world is None:
-            continue
+    for rows, world in _worlds_of(index, history, logged["at"]):
         first_of: dict[int, int | None] = {}  # a person's lists of one period share a world
         for row in rows:
             person_id = int(logged["person_id"].iloc[row])
