@@ -1,26 +1,44 @@
-"""Run the Alembic migrations shipped inside the package."""
+"""Run the Alembic migrations shipped inside the package, keeping every row.
+
+On SQLite a migration that alters a table copies it, drops the old one and renames the copy
+(Alembic's batch mode, as SQLite has no ALTER COLUMN). With foreign keys on, that DROP cascades
+into every child table: an upgrade once emptied tasks, proposals' tasks, outcomes, tokens and
+overrides without a word. So the runner, not each migration, turns foreign keys off for the run
+(SQLite ignores the pragma inside a transaction: it is set before the transaction begins), runs
+every step in one transaction, and before committing checks the foreign keys and the file's
+integrity; on any violation it rolls the whole run back and says which table broke.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 __all__ = [
+    "MigrationCheckError",
     "alembic_config",
     "current_revision",
     "downgrade",
     "grant_app_role",
     "head_revision",
+    "revisions",
     "upgrade",
 ]
 
 _SCRIPTS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+class MigrationCheckError(RuntimeError):
+    """A migration left the database inconsistent; nothing of the run was committed."""
 
 
 def alembic_config(url: str) -> Config:
@@ -30,18 +48,63 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    with engine.begin() as connection:
-        config = alembic_config(engine.url.render_as_string(hide_password=False))
+def _check_sqlite(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        tables = sorted({str(row[0]) for row in broken})
+        raise MigrationCheckError(
+            f"the migration would leave {len(broken)} rows pointing at nothing "
+            f"(in {', '.join(tables)}); nothing was changed"
+        )
+    integrity = [str(row[0]) for row in connection.exec_driver_sql("PRAGMA integrity_check")]
+    if integrity != ["ok"]:
+        raise MigrationCheckError(
+            "the database file failed its integrity check during the migration; nothing was "
+            "changed: " + "; ".join(integrity[:5])
+        )
+
+
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[tuple[Connection, str]]:
+    url = engine.url.render_as_string(hide_password=False)
+    if engine.dialect.name != "sqlite":
+        with engine.connect() as connection, connection.begin():
+            yield connection, url
+        return
+    with engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        assert driver is not None  # a live pooled connection always has one
+        isolation = driver.isolation_level
+        # The driver begins transactions only before DML, leaving DDL outside them: the runner
+        # begins its own (BEGIN IMMEDIATE: the write lock from the start).
+        driver.isolation_level = None
+        try:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+            with connection.begin():
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                yield connection, url
+                _check_sqlite(connection)
+        finally:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            driver.isolation_level = isolation
+
+
+def _run(engine: Engine, step: Any, revision: str) -> None:
+    with _migrating(engine) as (connection, url):
+        config = alembic_config(url)
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        step(config, revision)
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Upgrade to ``revision`` in one transaction that commits only a consistent database."""
+    _run(engine, command.upgrade, revision)
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
-    with engine.begin() as connection:
-        config = alembic_config(engine.url.render_as_string(hide_password=False))
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
+    _run(engine, command.downgrade, revision)
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -51,6 +114,12 @@ def current_revision(engine: Engine) -> str | None:
 
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def revisions() -> list[str]:
+    """Every revision, oldest first."""
+    scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return [script.revision for script in reversed(list(scripts.walk_revisions()))]
 
 
 _ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
