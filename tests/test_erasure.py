@@ -87,3 +87,16 @@ def test_erasure_leaves_nothing_of_the_person(service, database_url):
         assert marker.encode() not in blob, f"{marker} is still in a file"
     # The index no longer knows the person, and the next match answers 404.
     assert client.get(f"/jobseekers/{jid}/matches", headers=coordinator).status_code == 404
+
+    # The next person is never given the erased person's id (it was the highest): they would
+    # inherit the erased person's audit trail, timeline and export.
+    profile["code"] = "JS-MARK02"
+    again = client.post(
+        "/jobseekers", json={"profile": profile, "identity": identity}, headers=coordinator
+    )
+    assert again.status_code == 201, again.text
+    assert again.json()["id"] > jid
+    accesses = client.get(f"/jobseekers/{again.json()['id']}/export", headers=coordinator)
+    actions = {a["action"] for a in accesses.json()["accesses"]}
+    assert "create_jobseeker" in actions
+    assert actions.isdisjoint({"override", "read_proposals", "outcome"}), actions

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from alembic import command
 
 from api.storage.engine import make_engine
+from api.storage.tables import IDS_NEVER_REUSED
 from api.storage.migrate import (
     MigrationCheckError,
     alembic_config,
@@ -100,4 +101,66 @@ def test_a_run_that_breaks_a_reference_commits_nothing(tmp_path):
     with engine.connect() as conn:
         explored = [c["name"] for c in sa.inspect(conn).get_columns("suggestion")]
     assert "explored" not in explored, "the failed run's DDL was rolled back"
+    engine.dispose()
+
+
+def test_ids_are_never_given_twice_on_sqlite(tmp_path):
+    """At head every table whose ids others refer to is AUTOINCREMENT on SQLite, and a
+    database upgraded from before keeps its counter past the highest id the audit named."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'tasma.db'}")
+    upgrade(engine, "0019")
+    populate(engine)
+    with engine.begin() as conn:  # person 500 was made and erased: only the trail names them
+        conn.exec_driver_sql(
+            "INSERT INTO audit_event (at, actor, role, action, object_type, object_id, purpose, "
+            "details) "
+            "SELECT at, actor, role, 'erase', 'jobseeker', '500', purpose, details FROM audit_event "
+            "LIMIT 1"
+        )
+    upgrade(engine)
+    with engine.connect() as conn:
+        schema = dict(conn.exec_driver_sql("SELECT name, sql FROM sqlite_master").all())
+        counters = dict(conn.exec_driver_sql("SELECT name, seq FROM sqlite_sequence").all())
+    autoincrement = {name for name, sql in schema.items() if sql and "AUTOINCREMENT" in sql}
+    assert autoincrement == set(IDS_NEVER_REUSED)
+    assert counters["jobseeker"] == 500
+    assert counters["task"] == max(snapshot(engine)["task"])[0]
+    engine.dispose()
+
+
+@pytest.mark.parametrize("sign", ["demo user", "made-up people", "neither"])
+def test_an_old_demo_database_stays_a_demo(database_url, sign):
+    """A database built by the demo before demos were marked (0005) is recognised on upgrade:
+    a production start then refuses it, and its published demo log-ins are demo users."""
+    from api.security import hash_password
+    from api.service_setup import UnsafeStartError, check_start, is_demo
+
+    engine = make_engine(database_url)
+    upgrade(engine, "0005")
+    populate(engine)
+    with engine.begin() as conn:
+        if sign == "demo user":
+            conn.execute(
+                sa.text("UPDATE app_user SET name = 'demo.admin', role = 'admin', "
+                        "password_hash = :hash WHERE id = (SELECT MIN(id) FROM app_user)"),
+                {"hash": hash_password("demo-admin")},
+            )  # fmt: skip
+        if sign == "made-up people":
+            conn.execute(sa.text("UPDATE jobseeker_identity SET email = 'a.b.1@client.example'"))
+        # a real user whose password is not the published one is never taken for a demo user
+        conn.execute(
+            sa.text("UPDATE app_user SET name = 'demo.analyst', password_hash = :hash "
+                    "WHERE id = (SELECT MAX(id) FROM app_user)"),
+            {"hash": hash_password("a real secret")},
+        )  # fmt: skip
+    upgrade(engine)
+    with engine.connect() as conn:
+        marked = dict(conn.execute(sa.text("SELECT name, demo FROM app_user")).all())
+    assert is_demo(engine) is (sign != "neither")
+    assert marked["demo.analyst"] in (False, 0)
+    if sign == "demo user":
+        assert marked["demo.admin"] in (True, 1)
+    if sign != "neither":
+        with pytest.raises(UnsafeStartError, match="tasma demo"):
+            check_start(engine, production=True, secret_set=True, host="127.0.0.1")
     engine.dispose()

@@ -31,6 +31,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
+    "IDS_NEVER_REUSED",
     "AuditPurgeRow",
     "Base",
     "CapacityRow",
@@ -635,3 +636,32 @@ class RuleSetRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     fingerprint: Mapped[str] = mapped_column(String(16))
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+IDS_NEVER_REUSED = (
+    "app_user",
+    "api_token",
+    "employer",
+    "crm_note",
+    "employer_need",
+    "employer_status_change",
+    "role",
+    "task",
+    "task_history",
+    "jobseeker",
+    "jobseeker_history",
+    "handoff",
+    "suggestion",
+    "override",
+    "candidate_request",
+    "proposal",
+    "outcome_event",
+    "follow_up_visit",
+    "support_application",
+)
+"""Tables whose ids the audit trail, exports, stored runs or addresses refer to: SQLite gives
+them AUTOINCREMENT (migration 0020), so that an id, once deleted, is never a new row's
+(PostgreSQL's sequences never repeat)."""
+
+for _name in IDS_NEVER_REUSED:
+    Base.metadata.tables[_name].dialect_options["sqlite"]["autoincrement"] = True
