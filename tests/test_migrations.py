@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from alembic import command
 
 from api.storage.engine import make_engine
-from api.storage.tables import IDS_NEVER_REUSED
 from api.storage.migrate import (
     MigrationCheckError,
     alembic_config,
@@ -27,6 +26,7 @@ from api.storage.migrate import (
     revisions,
     upgrade,
 )
+from api.storage.tables import IDS_NEVER_REUSED
 from tests.migration_harness import differences, populate, snapshot
 
 REVISIONS = revisions()
