@@ -23,7 +23,7 @@ from api.service_setup import mark_demo
 from api.services import employers
 from api.spreadsheet import sheet_format, write_sheet
 from api.storage import repository
-from api.storage.bulk import clear_all, is_empty, load_tables
+from api.storage.bulk import clear_all, load_tables, rows_held
 from api.storage.engine import data_dir, database_url, make_engine, transaction
 from api.storage.migrate import (
     current_revision,
@@ -154,9 +154,12 @@ def demo(
     )
     engine = make_engine()
     upgrade(engine)
-    if not is_empty(engine):
+    if held := rows_held(engine):
         if not replace:
-            raise _fail("the database already holds data; add --replace to start over", 2)
+            listed = ", ".join(f"{table} {count}" for table, count in held.items())
+            raise _fail(
+                f"the database already holds data ({listed}); add --replace to start over", 2
+            )
         clear_all(engine)
     started = time.perf_counter()
     world = build_world(chosen, seed=seed)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from api.audit import record
 from api.security import Role, hash_password, hash_token, new_token
 from api.services.users import deactivate_user
-from api.storage.bulk import is_empty, load_tables
+from api.storage.bulk import load_tables, never_used
 from api.storage.engine import transaction
 from api.storage.tables import DataVersionRow, JobseekerRow, TokenRow, UserRow
 from features.demo import build_world
@@ -98,9 +98,9 @@ def add_user(
 
 
 def seed_demo(engine: Engine, size: str = "small", seed: int = 7) -> dict[str, object] | None:
-    """Build the demo world into an empty database and mark it a demo; None if it already
-    holds data."""
-    if not is_empty(engine):
+    """Build the demo world into a database nobody has used and mark it a demo; None if it
+    holds anything (a user, an audit row, data)."""
+    if not never_used(engine):
         return None
     world = build_world(size, seed=seed)
     load_tables(engine, world.tables)

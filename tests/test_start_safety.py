@@ -204,3 +204,25 @@ def test_the_application_role_cannot_empty_the_audit_log_on_postgresql(tmp_path)
             c.execute(sa.text(f'DROP OWNED BY "{role}"'))
             c.execute(sa.text(f'DROP ROLE "{role}"'))
         admin.dispose()
+
+
+def test_a_new_deployment_with_an_admin_is_never_seeded_with_the_demo(engine):
+    """``tasma migrate``, ``tasma users add … --role admin``, ``tasma serve``: the database
+    holds no people yet, but someone made it theirs — no demo world, no demo mark."""
+    with transaction(engine) as s:
+        add_user(s, name="operator", role=Role.ADMIN)
+    assert seed_demo(engine, "tiny") is None
+    assert not is_demo(engine)
+    check_start(engine, production=True, secret_set=True, host="0.0.0.0")
+    with engine.connect() as c:
+        assert c.scalar(sa.select(sa.func.count()).select_from(AuditRow)) >= 1
+        assert not c.execute(sa.text("SELECT 1 FROM jobseeker")).first()
+
+
+def test_only_a_database_nobody_has_used_becomes_a_demo(engine):
+    """An audit row alone (a user since removed) is use enough."""
+    with transaction(engine) as s:
+        s.add(AuditRow(actor="cli", role="admin", action="create_user", object_type="user",
+                       object_id="1", purpose="", details={}))  # fmt: skip
+    assert seed_demo(engine, "tiny") is None
+    assert not is_demo(engine)

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from api.storage import repository
-from api.storage.bulk import clear_all, is_empty, load_tables
+from api.storage.bulk import clear_all, load_tables, never_used
 from api.storage.engine import transaction
 from api.storage.migrate import current_revision, downgrade, head_revision, upgrade
 from api.storage.tables import Base, JobseekerRow, TaskRow
@@ -182,10 +182,10 @@ def test_migrations_up_down_and_match_the_models(bare_engine):
 
 
 def test_bulk_load_of_a_world_reads_back_as_valid_canonical_records(engine, tiny_world):
-    assert is_empty(engine)
+    assert never_used(engine)
     written = load_tables(engine, tiny_world.tables)
     assert written["task"] == len(tiny_world.tables["task"])
-    assert not is_empty(engine)
+    assert not never_used(engine)
     with transaction(engine) as s:
         counts = repository.count_rows(s)
         assert counts == {name: len(tiny_world.tables[name]) for name in counts}
@@ -207,4 +207,4 @@ def test_bulk_load_of_a_world_reads_back_as_valid_canonical_records(engine, tiny
         )
         assert new_id == len(tiny_world.tables["employer"]) + 1
     clear_all(engine)
-    assert is_empty(engine)
+    assert never_used(engine)

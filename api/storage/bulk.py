@@ -9,9 +9,9 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
 
 from api.storage import history
-from api.storage.tables import Base, DataVersionRow, EmployerRow, JobseekerRow
+from api.storage.tables import Base, DataVersionRow
 
-__all__ = ["clear_all", "is_empty", "load_tables"]
+__all__ = ["clear_all", "load_tables", "never_used", "rows_held"]
 
 CHUNK = 20_000
 
@@ -30,11 +30,24 @@ def _bump(conn: Connection) -> None:
     )
 
 
-def is_empty(engine: Engine) -> bool:
+def rows_held(engine: Engine) -> dict[str, int]:
+    """How many rows each table holds, for the tables that hold any, leaving out the
+    service's own state (``data_version``), which every migrated database has."""
+    held = {}
     with engine.connect() as conn:
-        employers = conn.scalar(select(func.count()).select_from(EmployerRow))
-        people = conn.scalar(select(func.count()).select_from(JobseekerRow))
-    return not employers and not people
+        for table in Base.metadata.sorted_tables:
+            if table.name == DataVersionRow.__tablename__:
+                continue
+            count = conn.scalar(select(func.count()).select_from(table)) or 0
+            if count:
+                held[table.name] = int(count)
+    return held
+
+
+def never_used(engine: Engine) -> bool:
+    """Nobody has used this database: no user, no audit row, no data of any kind. Only such a
+    database may become a demo — one with a real admin, or anything an operator made, never is."""
+    return not rows_held(engine)
 
 
 KEPT = frozenset({"audit_event", "audit_purge", "data_version", "ruleset", "app_user", "api_token"})
