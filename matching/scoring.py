@@ -136,6 +136,8 @@ def _one_row(index: np.ndarray) -> bool:
 
 def _rows(matrix: np.ndarray, index: np.ndarray) -> np.ndarray:
     """``matrix[index]``, or the one row as shape (1, …) when every index is the same."""
+    if len(index) == 0:  # no pairs (an empty pool): no rows, with the matrix's width
+        return matrix[index]
     if len(index) > 1 and _one_row(index):
         return matrix[index[:1]]
     if len(index) == len(matrix) and index[0] == 0 and (np.diff(index) == 1).all():

@@ -197,11 +197,12 @@ class CategoryEncoder(TransformerMixin, BaseEstimator):
         self.index_ = {c: i for i, c in enumerate(self.codes_)}
         return self
 
-    def transform(self, X: pd.DataFrame, column: str) -> np.ndarray:  # noqa: N803
+    def transform(self, X: pd.DataFrame, column: str, *, lists: bool = False) -> np.ndarray:  # noqa: N803
+        """``lists``: the column holds lists of codes (a bool matrix out, even for no rows)."""
         check_is_fitted(self, "index_")
         _require(X, [column], type(self).__name__)
         values = X[column].to_numpy()
-        if len(values) and isinstance(values[0], list | tuple | np.ndarray):
+        if lists or (len(values) and isinstance(values[0], list | tuple | np.ndarray)):
             out = np.zeros((len(values), len(self.codes_)), dtype=bool)
             for i, items in enumerate(values):
                 out[i, [self.index_[c] for c in items]] = True
