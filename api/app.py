@@ -20,7 +20,6 @@ from api.batch_schedule import BatchSchedule
 from api.batch_store import BatchRuns
 from api.deps import IndexHolder, reject_unknown_query
 from api.headers import SecurityHeaders
-from api.index_cache import IndexSnapshots
 from api.logs import AccessLog
 from api.models_store import load_active_reranker
 from api.ratelimit import RateLimiter, RequestGuard
@@ -35,7 +34,9 @@ from api.routes import (
     rulesets,
 )
 from api.settings import Settings, get_settings
+from api.storage.backup import serving
 from api.storage.engine import make_engine, transaction
+from api.storage.files import keep_private, secure_folder
 from api.storage.migrate import upgrade
 from api.storage.rulesets import ensure_default
 from api.ui import follow_up_pages as ui_follow_up
@@ -58,16 +59,20 @@ def _lifespan(threads: int, warm: bool):  # noqa: ANN202
         # Few worker threads: the routes are CPU-bound under the GIL, and dozens of threads
         # contending for it serve fewer requests a second, each more slowly, than a few.
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads
-        if warm:  # ready means ready: the first match does not wait for the index
-            await anyio.to_thread.run_sync(_warm, app)
-        schedule = None
-        if app.state.settings.batch_nightly_at:
-            state = app.state
-            schedule = BatchSchedule(state.settings, state.sessions, state.index, state.batch_runs)
-            schedule.start()
-        yield
-        if schedule is not None:
-            schedule.stop()
+        # Marked as served while it runs: `tasma restore` refuses to replace the database.
+        with serving(app.state.engine):
+            if warm:  # ready means ready: the first match does not wait for the index
+                await anyio.to_thread.run_sync(_warm, app)
+            schedule = None
+            if app.state.settings.batch_nightly_at:
+                state = app.state
+                schedule = BatchSchedule(
+                    state.settings, state.sessions, state.index, state.batch_runs
+                )
+                schedule.start()
+            yield
+            if schedule is not None:
+                schedule.stop()
 
     return lifespan
 
@@ -111,6 +116,12 @@ def _offline_docs(app: FastAPI) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    keep_private()
+    for folder in {settings.data_dir, settings.batch_folder()}:
+        if repaired := secure_folder(folder):
+            logging.getLogger("tasma.api").warning(
+                "made owner-only in %s (others could read them): %s", folder, ", ".join(repaired)
+            )
     engine = make_engine(settings.database_url)
     upgrade(engine)
     with transaction(engine) as session:
@@ -132,9 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessionmaker(engine, expire_on_commit=False)
-    app.state.index = IndexHolder(
-        engine, default_ruleset(), IndexSnapshots(settings.data_dir / "index-cache")
-    )
+    app.state.index = IndexHolder(engine, default_ruleset(), settings.index_snapshots())
     app.state.reranker = load_active_reranker(settings.models_dir)
     app.state.batch_runs = BatchRuns(settings.batch_folder())
     app.state.supports = load_supports(settings.supports_file)

@@ -24,7 +24,7 @@ from api.services import employers
 from api.spreadsheet import sheet_format, write_sheet
 from api.storage import repository
 from api.storage.bulk import clear_all, load_tables, rows_held
-from api.storage.engine import data_dir, database_url, make_engine, transaction
+from api.storage.engine import database_url, make_engine, transaction
 from api.storage.migrate import (
     current_revision,
     downgrade,
@@ -81,14 +81,14 @@ def _write_index_snapshot(engine: Any) -> None:
     """Read the match index back from the database once and save its snapshot, so the
     service's first start after a bulk load is as fast as any other."""
     from api.deps import data_version
-    from api.index_cache import IndexSnapshots
+    from api.settings import Settings
     from api.storage.loading import load_index
 
     with transaction(engine) as session:
         version, instance, _ = data_version(session)
         index = load_index(session.connection())
     if instance:
-        IndexSnapshots(data_dir() / "index-cache").save(instance, version, index)
+        Settings().index_snapshots().save(instance, version, index)
 
 
 def _safe_url() -> str:
@@ -126,6 +126,125 @@ def migrate(
                 raise _fail(str(err), 2) from None
             typer.echo(f"role {app_role}: data read/write, audit trail read and append only")
     typer.echo(f"database {_safe_url()} at revision {current_revision(engine) or 'base'}")
+
+
+def _size(count: int) -> str:
+    if count < 1000:
+        return f"{count} bytes"
+    value = float(count)
+    for unit in ("kB", "MB", "GB"):
+        value /= 1000
+        if value < 1000 or unit == "GB":
+            break
+    return f"{value:.1f} {unit}"
+
+
+def _describe_backup(summary: Any) -> None:
+    """What a backup holds and what was checked to say so (a ``BackupSummary``)."""
+    state = (
+        f"older than this version's {summary.head}: a restore migrates it"
+        if summary.older
+        else "this version's newest"
+    )
+    typer.echo(f"  {summary.kind} backup, {_size(summary.bytes)}, schema revision "
+               f"{summary.revision} ({state})")  # fmt: skip
+    typer.echo(f"  {summary.total_rows:,} rows in {len(summary.rows)} tables")
+    typer.echo(f"  sha256 {summary.sha256}")
+    for item in summary.checked:
+        typer.echo(f"  checked: {item}")
+    for item in summary.not_checked:
+        typer.echo(f"  not checked: {item}")
+
+
+@app.command("backup")
+@_friendly_errors
+def backup_command(
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help="The file to write (an existing one is replaced only by a complete, checked "
+            "backup)."
+        ),
+    ] = None,
+    verify: Annotated[
+        Path | None,
+        typer.Option(
+            "--verify",
+            metavar="PATH",
+            help="Check this backup file instead of writing one (no database is touched).",
+        ),
+    ] = None,
+) -> None:
+    """Back up the database to a file only its owner can read, read back and checked before it
+    is kept; works while the service runs. PostgreSQL needs pg_dump (postgresql-client)."""
+    from api.storage.backup import backup
+    from api.storage.backup import verify as verify_file
+
+    if (path is None) == (verify is None):
+        raise _fail("give the file to write (tasma backup PATH) or to check "
+                    "(tasma backup --verify PATH)", 2)  # fmt: skip
+    if verify is not None:
+        typer.echo(f"{verify} is a good backup:")
+        _describe_backup(verify_file(verify))
+        return
+    assert path is not None
+    summary = backup(make_engine(), path)
+    typer.echo(f"wrote {summary.path}, a backup of {_safe_url()}:")
+    _describe_backup(summary)
+    if not summary.audited:
+        typer.echo(f"  not audited: the database is at revision {summary.revision}, older than "
+                   "this version's (`tasma migrate` upgrades it)")  # fmt: skip
+    typer.echo("not in the backup:")
+    for name, why in summary.not_included.items():
+        typer.echo(f"  {name}: {why}")
+
+
+@app.command("restore")
+@_friendly_errors
+def restore_command(
+    path: Annotated[Path, typer.Argument(help="A backup file written by `tasma backup`.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask before replacing.")] = False,
+    app_role: Annotated[
+        str | None,
+        typer.Option(
+            "--app-role",
+            envvar="TASMA_APP_DB_ROLE",
+            help="PostgreSQL: grant the service's login role its rights again (as "
+            "`tasma migrate --app-role`); the restore itself leaves grants out.",
+        ),
+    ] = None,
+) -> None:
+    """Replace the database with a backup: checked first, refused while the service runs on
+    the database, an older backup migrated. Everything returns to the backup's moment, the
+    audit trail included."""
+    from api.storage.backup import BackupSummary, restore
+    from api.storage.engine import data_dir
+
+    def confirm(summary: BackupSummary) -> bool:
+        typer.echo(f"{path}:")
+        _describe_backup(summary)
+        return yes or typer.confirm(
+            f"Replace everything in {_safe_url()} with this backup? Whatever was recorded "
+            "after it was made, the audit trail included, is lost",
+            default=False,
+        )
+
+    result = restore(make_engine(), path, snapshots=data_dir() / "index-cache",
+                     app_role=app_role, confirm=confirm)  # fmt: skip
+    typer.echo(f"restored {_safe_url()} from {path}: {sum(result.rows.values()):,} rows in "
+               f"{len(result.rows)} tables; what it held before is replaced")  # fmt: skip
+    if result.migrated_from:
+        typer.echo(f"  migrated from revision {result.migrated_from} to {result.revision}")
+    if result.set_aside:
+        typer.echo(f"  the unreadable database file was kept as {result.set_aside}: delete it "
+                   "once it is no longer needed (it may hold personal data)")  # fmt: skip
+    typer.echo(f"  {result.snapshots_removed} match-index snapshot file(s) deleted: the service "
+               "rebuilds its match index from the restored database when it starts")  # fmt: skip
+    typer.echo("  batch runs were left as they were (they describe the data before the restore "
+               "until the next run: nightly, or `tasma batch --as USER`)")  # fmt: skip
+    typer.echo("  trained models (TASMA_MODELS_DIR) were not touched")
+    if app_role:
+        typer.echo(f"  role {app_role}: data read/write, audit trail read and append only")
 
 
 @app.command()
@@ -424,8 +543,13 @@ def serve(
         seed_demo,
     )
     from api.settings import Environment, get_settings
+    from api.storage.files import secure_folder
 
     settings = get_settings()
+    for folder in {settings.data_dir, settings.batch_folder()}:
+        if repaired := secure_folder(folder):
+            typer.echo(f"made owner-only in {folder} (others could read them): "
+                       + ", ".join(repaired))  # fmt: skip
     engine = make_engine(settings.database_url)
     upgrade(engine)
     production = settings.environment is Environment.PRODUCTION
@@ -506,6 +630,9 @@ def _serve_workers(workers: int, common: dict[str, Any]) -> None:
 
 
 def main() -> None:
+    from api.storage.files import keep_private
+
+    keep_private()  # every file a command writes (database, snapshots, runs, models): 0600
     app()
 
 

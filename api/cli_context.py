@@ -16,7 +16,6 @@ from sqlalchemy.orm import sessionmaker
 
 from api.batch_store import BatchRuns
 from api.deps import ForbiddenError, IndexHolder, User
-from api.index_cache import IndexSnapshots
 from api.models_store import load_active_reranker
 from api.security import Permission, Role, allowed
 from api.services.context import Context
@@ -70,7 +69,7 @@ def acting(
         holder = IndexHolder(
             engine,
             rules or default_ruleset(),
-            IndexSnapshots(settings.data_dir / "index-cache"),
+            settings.index_snapshots(),
             follow_active=rules is None,
         )
         reranker = load_active_reranker(settings.models_dir) if rules is None else None

@@ -12,13 +12,13 @@ from typing import Annotated, NamedTuple
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.index_cache import IndexSnapshots
 from api.ratelimit import RateLimiter
 from api.security import Permission, Role, allowed, hash_token
-from api.storage.loading import load_index
+from api.storage.loading import load_index, snapshot_read
 from api.storage.rulesets import get_ruleset, rules_of
 from api.storage.tables import DataVersionRow, TokenRow, UserRow
 from features.errors import InvalidInputError, TasmaError
@@ -81,7 +81,7 @@ class ServiceState(NamedTuple):
     active_ruleset: str | None
 
 
-def data_version(session: Session) -> ServiceState:
+def data_version(session: Session | Connection) -> ServiceState:
     """The data version, the database's instance id and the active rule set: one lookup."""
     row = session.execute(
         select(
@@ -146,7 +146,11 @@ class IndexHolder:
                 if self.snapshots is not None and instance:
                     index = self.snapshots.load(instance, version)
                 if index is None:
-                    index = load_index(session.connection())
+                    # Its own connection, one snapshot: the version and the six tables as of
+                    # one moment, whatever is being written meanwhile.
+                    with snapshot_read(self.engine) as conn:
+                        version = data_version(conn).version
+                        index = load_index(conn)
                     self._save_later(instance, version, index)
                 self._index, self._version = index, version
                 _settle()

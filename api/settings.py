@@ -5,11 +5,15 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.storage.engine import data_dir, database_url
+
+if TYPE_CHECKING:
+    from api.index_cache import IndexSnapshots
 
 __all__ = ["Environment", "Settings", "get_settings"]
 
@@ -80,6 +84,14 @@ class Settings(BaseSettings):
     worker_threads: int = Field(
         default=4, ge=1, le=64, description="Threads per worker process for the routes."
     )
+
+    def index_snapshots(self) -> IndexSnapshots:
+        """The match-index snapshots in the data folder, signed with this service's key."""
+        from api.index_cache import IndexSnapshots
+        from api.storage.files import snapshot_key
+
+        secret = self.secret_key.get_secret_value() if self.secret_key else None
+        return IndexSnapshots(self.data_dir / "index-cache", snapshot_key(secret, self.data_dir))
 
     def batch_folder(self) -> Path:
         return self.batch_dir or self.data_dir / "batch"

@@ -414,14 +414,14 @@ def test_the_refusal_is_at_the_base_rate_and_not_below_it():
 
 def test_demo_leaves_a_match_index_snapshot_for_a_fast_first_start(db, tmp_path, monkeypatch):
     from api.deps import data_version
-    from api.index_cache import IndexSnapshots
+    from api.settings import Settings
 
     monkeypatch.setenv("TASMA_DATA_DIR", str(tmp_path))
     assert runner.invoke(app, ["demo", "--size", "tiny"]).exit_code == 0
     engine = make_engine(db)
     with transaction(engine) as s:
         version, instance, _ = data_version(s)
-    index = IndexSnapshots(tmp_path / "index-cache").load(instance, version)
+    index = Settings(data_dir=tmp_path).index_snapshots().load(instance, version)
     assert index is not None and len(index.tasks.ids) == 60
 
 

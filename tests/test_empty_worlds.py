@@ -4,6 +4,8 @@ never 500 — with no tasks, no people, or one of each; and so do the web pages.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 from hypothesis import given, settings
@@ -24,6 +26,7 @@ from tests import factories
 from tests.test_api import auth
 
 AREA = "PH-Lahti"
+PASSWORD = "correct horse 1"
 WORLDS = ("nothing", "people only", "tasks only", "one of each")
 
 
@@ -95,19 +98,22 @@ def _calls(made):
 def bare_service(engine, database_url):
     with transaction(engine) as s:
         tokens = {
-            "coordinator": add_user(s, name="coord", role=Role.COMPANY_COORDINATOR, area=AREA),
-            "rekrypiste": add_user(s, name="rekry", role=Role.REKRYPISTE),
-            "analyst": add_user(s, name="analyst", role=Role.ANALYST),
+            "coordinator": add_user(
+                s, name="coord", role=Role.COMPANY_COORDINATOR, area=AREA, password=PASSWORD
+            ),
+            "rekrypiste": add_user(s, name="rekry", role=Role.REKRYPISTE, password=PASSWORD),
+            "analyst": add_user(s, name="analyst", role=Role.ANALYST, password=PASSWORD),
             "admin": add_user(s, name="admin", role=Role.ADMIN, password="correct horse 1"),
         }
     settings = Settings(database_url=database_url, environment=Environment.TEST,
                         demo_on_empty=False)  # fmt: skip
-    return TestClient(create_app(settings), raise_server_exceptions=False), tokens
+    app = create_app(settings)
+    return TestClient(app, raise_server_exceptions=False), tokens, app
 
 
 @pytest.mark.parametrize("world", WORLDS)
 def test_every_route_answers_sensibly_in_an_empty_or_tiny_world(bare_service, world):
-    client, tokens = bare_service
+    client, tokens, app = bare_service
     made = _build(client, tokens, world)
     failures = []
     for who, method, path, body in _calls(made):
@@ -158,3 +164,35 @@ def test_the_matcher_works_on_any_tiny_world(people, tasks):
         assert set(ranked.ids.tolist()) <= set(people)
         change = what_if(index, task, _RULES)
         assert change.fit_now <= len(people)
+
+
+def _pages(made):
+    j, e, t = made["jobseeker"], made["employer"], made["task"]
+    return {
+        "coord": ["/ui/", "/ui/jobseekers", f"/ui/jobseekers/{j}", f"/ui/jobseekers/{j}/compose",
+                  f"/ui/jobseekers/{j}/why-not?task_id={t}", f"/ui/jobseekers/{j}/tasks/{t}",
+                  "/ui/clearing", "/ui/requests"],
+        "rekry": ["/ui/", "/ui/employers", "/ui/tasks", f"/ui/employers/{e}",
+                  f"/ui/employers/{e}/tasks/{t}/candidates", f"/ui/employers/{e}/compose",
+                  f"/ui/employers/{e}/tasks/{t}/what-if", f"/ui/employers/{e}/proposal"],
+        "analyst": ["/ui/", "/ui/rulesets", "/ui/rulesets/compare", "/ui/batch"],
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("world", WORLDS)
+def test_every_web_page_answers_in_an_empty_or_tiny_world(bare_service, world):
+    client, tokens, app = bare_service
+    made = _build(client, tokens, world)
+    failures = []
+    for name, pages in _pages(made).items():
+        browser = TestClient(app, raise_server_exceptions=False)
+        login = browser.get("/ui/login")
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', login.text).group(1)
+        signed_in = browser.post("/ui/login", data={"username": name, "password": PASSWORD,
+                                 "csrf": csrf}, follow_redirects=False)  # fmt: skip
+        assert signed_in.status_code == 303, signed_in.text
+        for page in pages:
+            answer = browser.get(page)
+            if answer.status_code >= 500 or "text/html" not in answer.headers["content-type"]:
+                failures.append(f"{name} {page}: {answer.status_code}")
+    assert failures == [], "\n".join(failures)

@@ -226,7 +226,7 @@ def test_a_restarted_service_loads_the_index_snapshot_of_exactly_this_version(
             s.execute(sa.update(DataVersionRow).values(version=DataVersionRow.version + 1))
         assert again.get(f"/jobseekers/{person}/matches", headers=headers2).status_code == 200
         assert reads == [1]
-    assert IndexSnapshots(tmp_path / "index-cache").load("someone-else", 1) is None
+    assert IndexSnapshots(tmp_path / "index-cache", b"key").load("someone-else", 1) is None
 
 
 WRK_REPORT = """Running 30s test @ http://127.0.0.1:8765

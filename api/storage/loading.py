@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine, select
 from api.storage.tables import Base
 from matching.index import MatchIndex
 
-__all__ = ["load_index", "on_connection", "read_tables"]
+__all__ = ["load_index", "on_connection", "read_tables", "snapshot_read"]
 
 MATCH_TABLES = ("jobseeker", "capacity", "task", "task_demand", "role", "employer")
 # The long tables hold millions of plain numbers: read them without per-value type processing.
@@ -36,6 +36,29 @@ def on_connection(bind: Engine | Connection) -> Iterator[Connection]:
     else:
         with bind.connect() as conn:
             yield conn
+
+
+@contextmanager
+def snapshot_read(engine: Engine) -> Iterator[Connection]:
+    """A connection whose reads all see one moment of the database, for reads that span
+    tables (the match index: people, capacities, tasks, demands, roles, employers). Without it
+    each statement sees its own moment: a role replaced between two reads leaves tasks whose
+    demands are gone. PostgreSQL: a read-only REPEATABLE READ transaction. SQLite: one read
+    transaction (the driver begins none for a SELECT, so every SELECT would be its own)."""
+    if engine.dialect.name == "postgresql":
+        options = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+        with engine.connect().execution_options(**options) as conn, conn.begin():
+            yield conn
+        return
+    with engine.connect() as conn:
+        driver = conn.connection.driver_connection
+        assert driver is not None  # a live pooled connection always has one
+        if engine.dialect.name == "sqlite" and not driver.in_transaction:
+            conn.exec_driver_sql("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.rollback()
 
 
 def read_tables(
