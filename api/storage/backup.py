@@ -48,6 +48,7 @@ from api.storage.migrate import (
     grant_app_role,
     head_revision,
     revisions,
+    sqlite_findings,
     upgrade,
 )
 from api.storage.tables import DataVersionRow
@@ -326,18 +327,16 @@ def _verify_sqlite(path: Path) -> tuple[list[str], dict[str, int], tuple[str, ..
     try:
         conn = sqlite3.connect(_read_only_uri(path), uri=True)
         try:
-            problems = [str(row[0]) for row in conn.execute("PRAGMA integrity_check")]
-            if problems != ["ok"]:
+            checks = sqlite_findings(conn)
+            if checks.damage:
                 raise BackupError(
-                    f"{path} is damaged (integrity check: {'; '.join(problems[:3])}): use "
+                    f"{path} is damaged (integrity check: {'; '.join(checks.damage[:3])}): use "
                     "another backup"
                 )
-            broken = conn.execute("PRAGMA foreign_key_check").fetchall()
-            if broken:
-                tables = sorted({str(row[0]) for row in broken})
+            if checks.dangling:
                 raise BackupError(
-                    f"{path} has {len(broken)} rows pointing at nothing (in "
-                    f"{', '.join(tables)}): use another backup"
+                    f"{path} has {sum(checks.dangling.values())} rows pointing at nothing (in "
+                    f"{', '.join(checks.dangling)}): use another backup"
                 )
             tables = [
                 str(row[0])

@@ -12,8 +12,11 @@ integrity; on any violation it rolls the whole run back and says which table bro
 from __future__ import annotations
 
 import re
+import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +28,14 @@ from sqlalchemy import Connection, Engine, text
 
 __all__ = [
     "MigrationCheckError",
+    "SqliteFindings",
     "alembic_config",
     "current_revision",
     "downgrade",
     "grant_app_role",
     "head_revision",
     "revisions",
+    "sqlite_findings",
     "upgrade",
 ]
 
@@ -48,19 +53,37 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+@dataclass(frozen=True)
+class SqliteFindings:
+    """What SQLite's own checks found wrong in a database: nothing when both are empty."""
+
+    damage: list[str]
+    """``PRAGMA integrity_check``'s complaints"""
+    dangling: dict[str, int]
+    """``PRAGMA foreign_key_check``: rows pointing at nothing, per table"""
+
+
+def sqlite_findings(driver: sqlite3.Connection) -> SqliteFindings:
+    """Run SQLite's integrity and foreign-key checks on a driver connection (in whatever
+    transaction it is in): after a migration, before it commits; on a backup file."""
+    damage = [str(row[0]) for row in driver.execute("PRAGMA integrity_check")]
+    dangling = Counter(str(row[0]) for row in driver.execute("PRAGMA foreign_key_check"))
+    return SqliteFindings([] if damage == ["ok"] else damage, dict(sorted(dangling.items())))
+
+
 def _check_sqlite(connection: Connection) -> None:
-    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-    if broken:
-        tables = sorted({str(row[0]) for row in broken})
+    driver = connection.connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    found = sqlite_findings(driver)
+    if found.dangling:
         raise MigrationCheckError(
-            f"the migration would leave {len(broken)} rows pointing at nothing "
-            f"(in {', '.join(tables)}); nothing was changed"
+            f"the migration would leave {sum(found.dangling.values())} rows pointing at nothing "
+            f"(in {', '.join(found.dangling)}); nothing was changed"
         )
-    integrity = [str(row[0]) for row in connection.exec_driver_sql("PRAGMA integrity_check")]
-    if integrity != ["ok"]:
+    if found.damage:
         raise MigrationCheckError(
             "the database file failed its integrity check during the migration; nothing was "
-            "changed: " + "; ".join(integrity[:5])
+            "changed: " + "; ".join(found.damage[:5])
         )
 
 
