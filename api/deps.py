@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.index_cache import IndexSnapshots
 from api.ratelimit import RateLimiter
 from api.security import Permission, Role, allowed, hash_token
-from api.storage.loading import load_index, snapshot_read
+from api.storage.loading import load_index, reader_engine, snapshot_read
 from api.storage.rulesets import get_ruleset, rules_of
 from api.storage.tables import DataVersionRow, TokenRow, UserRow
 from features.errors import InvalidInputError, TasmaError
@@ -123,6 +123,7 @@ class IndexHolder:
         follow_active: bool = True,
     ) -> None:
         self.engine = engine
+        self.reader = reader_engine(engine)
         self.rules = rules
         self.follow_active = follow_active
         """False: keep ``rules`` (a rule-set file tried from the CLI), whatever is active."""
@@ -146,9 +147,9 @@ class IndexHolder:
                 if self.snapshots is not None and instance:
                     index = self.snapshots.load(instance, version)
                 if index is None:
-                    # Its own connection, one snapshot: the version and the six tables as of
-                    # one moment, whatever is being written meanwhile.
-                    with snapshot_read(self.engine) as conn:
+                    # One snapshot: the version and the six tables as of one moment, whatever
+                    # is being written meanwhile; on a connection of its own, not the pool's.
+                    with snapshot_read(self.reader) as conn:
                         version = data_version(conn).version
                         index = load_index(conn)
                     self._save_later(instance, version, index)

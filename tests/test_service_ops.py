@@ -90,7 +90,8 @@ def test_each_worker_enforces_its_share_of_the_rate_limit(tmp_path):
 
 def test_a_match_needs_one_pooled_connection_only(tmp_path):
     """With a pool of one connection, a match (which also reads the index version and may
-    load the index) still answers: no request holds two connections at once."""
+    load the index) still answers: no request holds two pooled connections at once (the
+    index is read in one snapshot on a connection outside the pool)."""
     client, headers, person, engine = _service(tmp_path)
     client.app.state.engine.dispose()
     small = create_engine(engine.url, pool_size=1, max_overflow=0, pool_timeout=3)

@@ -6,12 +6,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, create_engine, select
+from sqlalchemy.pool import NullPool
 
 from api.storage.tables import Base
 from matching.index import MatchIndex
 
-__all__ = ["load_index", "on_connection", "read_tables", "snapshot_read"]
+__all__ = ["load_index", "on_connection", "read_tables", "reader_engine", "snapshot_read"]
 
 MATCH_TABLES = ("jobseeker", "capacity", "task", "task_demand", "role", "employer")
 # The long tables hold millions of plain numbers: read them without per-value type processing.
@@ -36,6 +37,17 @@ def on_connection(bind: Engine | Connection) -> Iterator[Connection]:
     else:
         with bind.connect() as conn:
             yield conn
+
+
+def reader_engine(engine: Engine) -> Engine:
+    """An engine for :func:`snapshot_read` outside ``engine``'s pool: the reading connection is
+    opened for the read and closed after it, so a rebuild of the index never waits for a
+    pooled connection that the requests queued behind it hold. An in-memory SQLite database
+    exists only on its own connection: there, ``engine`` itself."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return engine
+    return create_engine(url, poolclass=NullPool, hide_parameters=True)
 
 
 @contextmanager
