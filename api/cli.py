@@ -184,8 +184,9 @@ def backup_command(
         raise _fail("give the file to write (tasma backup PATH) or to check "
                     "(tasma backup --verify PATH)", 2)  # fmt: skip
     if verify is not None:
+        checked = verify_file(verify)  # refuses a bad file before a word of praise
         typer.echo(f"{verify} is a good backup:")
-        _describe_backup(verify_file(verify))
+        _describe_backup(checked)
         return
     assert path is not None
     summary = backup(make_engine(), path)

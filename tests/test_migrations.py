@@ -84,23 +84,66 @@ def test_the_harness_sees_what_the_old_runner_lost(tmp_path):
 
 
 def test_a_run_that_breaks_a_reference_commits_nothing(tmp_path):
-    """The SQLite runner checks the foreign keys before it commits: a run leaving a row that
-    points at nothing is rolled back whole, revision and all."""
+    """The SQLite runner checks the foreign keys before it commits: a run that leaves rows
+    pointing at nothing (as a table copy with foreign keys on once did) is rolled back whole,
+    revision and all."""
+    from api.storage.migrate import _migrating
+
     engine = make_engine(f"sqlite:///{tmp_path / 'tasma.db'}")
     upgrade(engine, "0018")
     populate(engine)
-    with engine.connect() as conn:  # a dangling reference, as a faulty copy would leave
-        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        conn.exec_driver_sql("UPDATE task SET role_id = 999999")
-        conn.commit()
     before = snapshot(engine)
-    with pytest.raises(MigrationCheckError, match="task"):
-        upgrade(engine)
-    assert current_revision(engine) == "0018"
+    refused = pytest.raises(MigrationCheckError, match=r"2 rows pointing at nothing \(in task\)")
+    with refused, _migrating(engine) as (connection, _url):
+        connection.exec_driver_sql("ALTER TABLE suggestion ADD COLUMN scratch INTEGER")
+        connection.exec_driver_sql("DELETE FROM role")  # as a cascading copy would
     assert differences(before, snapshot(engine)) == []
     with engine.connect() as conn:
-        explored = [c["name"] for c in sa.inspect(conn).get_columns("suggestion")]
-    assert "explored" not in explored, "the failed run's DDL was rolled back"
+        columns = [c["name"] for c in sa.inspect(conn).get_columns("suggestion")]
+    assert "scratch" not in columns, "the failed run's DDL was rolled back"
+    engine.dispose()
+
+
+def test_rows_that_pointed_at_nothing_before_do_not_stop_an_upgrade_or_a_start(tmp_path, caplog):
+    """A row left dangling earlier (the sqlite3 shell has foreign keys off) is not the run's
+    doing: the upgrade keeps it and says so; a start with nothing to migrate checks nothing."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'tasma.db'}")
+    upgrade(engine, "0005")
+    populate(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        conn.exec_driver_sql("UPDATE crm_note SET employer_id = 4242")
+        conn.commit()
+    before = snapshot(engine)
+    with caplog.at_level("WARNING", logger="tasma.migrate"):
+        upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    assert differences(before, snapshot(engine)) == []
+    assert "crm_note 2" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="tasma.migrate"):
+        upgrade(engine)  # at head: nothing to run, nothing checked, nothing said
+    assert caplog.text == ""
+    engine.dispose()
+
+
+def test_a_damaged_file_is_not_migrated(tmp_path):
+    path = tmp_path / "tasma.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine, "0018")
+    populate(engine)
+    engine.dispose()
+    with sa.create_engine(f"sqlite:///{path}").connect() as conn:  # an index that lies
+        conn.exec_driver_sql("PRAGMA writable_schema=ON")
+        conn.exec_driver_sql(
+            "UPDATE sqlite_master SET sql = replace(sql, '(role_id)', '(title)') "
+            "WHERE name = 'ix_task_role_id'"
+        )
+        conn.commit()
+    engine = make_engine(f"sqlite:///{path}")
+    with pytest.raises(MigrationCheckError, match="damaged"):
+        upgrade(engine)
+    assert current_revision(engine) == "0018"
     engine.dispose()
 
 

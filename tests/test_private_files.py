@@ -100,5 +100,11 @@ def test_a_snapshot_not_signed_with_the_key_is_never_unpickled(tmp_path):
     joblib.dump(_Payload(marker), path)
     assert snapshots.load("db1", 4) is None
     assert not marker.exists()
-    # The service's secret key, when set, is the key.
-    assert snapshot_key("s" * 40, tmp_path) == b"s" * 40
+    # The service's secret key, when set, gives the key, under a label of its own (what the
+    # secret signs for forms is no snapshot's signature).
+    derived = snapshot_key("s" * 40, tmp_path)
+    assert len(derived) == 32 and derived not in (b"s" * 40, key)
+    # A key file emptied or cut short is made anew, never used.
+    (tmp_path / ".snapshot-key").write_bytes(b"")
+    fresh = snapshot_key(None, tmp_path)
+    assert len(fresh) == 32 and fresh != key

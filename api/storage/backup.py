@@ -333,11 +333,6 @@ def _verify_sqlite(path: Path) -> tuple[list[str], dict[str, int], tuple[str, ..
                     f"{path} is damaged (integrity check: {'; '.join(checks.damage[:3])}): use "
                     "another backup"
                 )
-            if checks.dangling:
-                raise BackupError(
-                    f"{path} has {sum(checks.dangling.values())} rows pointing at nothing (in "
-                    f"{', '.join(checks.dangling)}): use another backup"
-                )
             tables = [
                 str(row[0])
                 for row in conn.execute(
@@ -362,10 +357,19 @@ def _verify_sqlite(path: Path) -> tuple[list[str], dict[str, int], tuple[str, ..
         raise BackupError(
             f"{path} is not a readable SQLite database ({err}): use another backup"
         ) from None
+    # Rows that point at nothing are the database's as it was (the sqlite3 shell has foreign
+    # keys off): a backup keeps them as they are and says so, rather than refuse to be made.
+    references = (
+        f"foreign keys: {sum(checks.dangling.values())} rows point at nothing, as in the "
+        f"database backed up (in {', '.join(checks.dangling)}; `PRAGMA foreign_key_check` "
+        "lists them)"
+        if checks.dangling
+        else "foreign keys: every reference points at a row"
+    )
     checked = (
         "the file opens read-only as a SQLite database",
         "SQLite's integrity check: ok",
-        "foreign keys: every reference points at a row",
+        references,
     )
     return found, rows, checked
 

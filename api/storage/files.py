@@ -9,6 +9,9 @@ what it repaired.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import hmac
 import os
 import secrets
 import stat
@@ -17,6 +20,7 @@ from pathlib import Path
 __all__ = ["keep_private", "secure_folder", "snapshot_key"]
 
 PRIVATE_UMASK = 0o077
+KEY_BYTES = 32
 
 
 def keep_private() -> None:
@@ -42,25 +46,34 @@ def secure_folder(folder: Path) -> list[str]:
 
 
 def snapshot_key(secret: str | None, folder: Path) -> bytes:
-    """The key that signs index snapshots: the service's secret key when set (production
-    requires it), else a random key kept in the data folder (created once, 0600)."""
+    """The key that signs index snapshots: derived from the service's secret key when set
+    (production requires it; derived under a label of its own, so that nothing the secret
+    signs for another purpose, such as a form's CSRF token, can pass as a snapshot's
+    signature), else a random key kept in the data folder (made once, 0600; made anew if
+    the file is empty or cut short)."""
     if secret:
-        return secret.encode()
+        return hmac.new(secret.encode(), b"tasma: index snapshots", hashlib.sha256).digest()
     path = folder / ".snapshot-key"
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    # Written whole under a name of its own, then linked into place: a worker starting at the
-    # same moment reads either no key or the whole key, and the first link wins.
+    with contextlib.suppress(FileNotFoundError):
+        key = path.read_bytes()
+        if len(key) >= KEY_BYTES:
+            return key
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # Written whole under a name of its own, then put in place: a worker starting at the same
+    # moment reads either no key or a whole key. A usable key is never replaced (link fails on
+    # an existing file); one cut short is.
     partial = folder / f".snapshot-key.{os.getpid()}"
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "wb") as out:
-        out.write(secrets.token_bytes(32))
+        out.write(secrets.token_bytes(KEY_BYTES))
     try:
-        os.link(partial, path)
+        if path.exists() and len(path.read_bytes()) < KEY_BYTES:
+            os.replace(partial, path)
+        else:
+            os.link(partial, path)
     except FileExistsError:
         pass
     finally:
-        partial.unlink()
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
     return path.read_bytes()

@@ -11,6 +11,7 @@ integrity; on any violation it rolls the whole run back and says which table bro
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 from collections import Counter
@@ -26,6 +27,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 
+from features.errors import TasmaError
+
 __all__ = [
     "MigrationCheckError",
     "SqliteFindings",
@@ -39,11 +42,16 @@ __all__ = [
     "upgrade",
 ]
 
+log = logging.getLogger("tasma.migrate")
+
 _SCRIPTS = Path(__file__).resolve().parent.parent / "migrations"
 
 
-class MigrationCheckError(RuntimeError):
-    """A migration left the database inconsistent; nothing of the run was committed."""
+class MigrationCheckError(TasmaError):
+    """A migration would leave the database inconsistent, or found it damaged; nothing of the
+    run was committed."""
+
+    code = "migration_check"
 
 
 def alembic_config(url: str) -> Config:
@@ -71,19 +79,44 @@ def sqlite_findings(driver: sqlite3.Connection) -> SqliteFindings:
     return SqliteFindings([] if damage == ["ok"] else damage, dict(sorted(dangling.items())))
 
 
-def _check_sqlite(connection: Connection) -> None:
+def _findings(connection: Connection) -> SqliteFindings:
     driver = connection.connection.driver_connection
     assert isinstance(driver, sqlite3.Connection)
-    found = sqlite_findings(driver)
-    if found.dangling:
-        raise MigrationCheckError(
-            f"the migration would leave {sum(found.dangling.values())} rows pointing at nothing "
-            f"(in {', '.join(found.dangling)}); nothing was changed"
-        )
+    return sqlite_findings(driver)
+
+
+def _check_before(found: SqliteFindings) -> None:
     if found.damage:
         raise MigrationCheckError(
+            "the database file is damaged (SQLite's integrity check: "
+            + "; ".join(found.damage[:3])
+            + "); nothing was changed: restore a backup (`tasma restore`)"
+        )
+    if found.dangling:  # an earlier state's, not the run's: said, and kept as they are
+        log.warning(
+            "rows pointing at nothing before the migration (kept as they are; `PRAGMA "
+            "foreign_key_check` lists them): %s",
+            ", ".join(f"{table} {count}" for table, count in found.dangling.items()),
+        )
+
+
+def _check_after(before: SqliteFindings, after: SqliteFindings) -> None:
+    """Refuse what the run itself broke; rows that pointed at nothing before it are not the
+    run's doing, and refusing them would leave a database that can never be upgraded."""
+    made = {
+        table: count - before.dangling.get(table, 0)
+        for table, count in after.dangling.items()
+        if count > before.dangling.get(table, 0)
+    }
+    if made:
+        raise MigrationCheckError(
+            f"the migration would leave {sum(made.values())} rows pointing at nothing "
+            f"(in {', '.join(made)}); nothing was changed"
+        )
+    if after.damage:
+        raise MigrationCheckError(
             "the database file failed its integrity check during the migration; nothing was "
-            "changed: " + "; ".join(found.damage[:5])
+            "changed: " + "; ".join(after.damage[:5])
         )
 
 
@@ -106,8 +139,10 @@ def _migrating(engine: Engine) -> Iterator[tuple[Connection, str]]:
             connection.commit()
             with connection.begin():
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
+                before = _findings(connection)
+                _check_before(before)
                 yield connection, url
-                _check_sqlite(connection)
+                _check_after(before, _findings(connection))
         finally:
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")
             connection.commit()
@@ -121,13 +156,23 @@ def _run(engine: Engine, step: Any, revision: str) -> None:
         step(config, revision)
 
 
+def _at(engine: Engine, revision: str) -> bool:
+    """The database is at ``revision`` already (a start with nothing to migrate does nothing,
+    checks included)."""
+    scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    target = None if revision == "base" else scripts.get_revision(revision)
+    return current_revision(engine) == (target.revision if target else None)
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Upgrade to ``revision`` in one transaction that commits only a consistent database."""
-    _run(engine, command.upgrade, revision)
+    if not _at(engine, revision):
+        _run(engine, command.upgrade, revision)
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
-    _run(engine, command.downgrade, revision)
+    if not _at(engine, revision):
+        _run(engine, command.downgrade, revision)
 
 
 def current_revision(engine: Engine) -> str | None:
