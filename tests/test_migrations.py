@@ -81,6 +81,14 @@ def test_the_harness_sees_what_the_old_runner_lost(tmp_path):
     assert "outcome_event: 2 of 2 rows lost" in lost["0009"]
     assert lost["0010"] == ["api_token: 2 of 2 rows lost"]
     assert "task: 2 of 2 rows lost" in lost["0015"]
+    # 0019 copied suggestion: the DROP cascaded into override (deleted) and proposal (set
+    # null, which the proposal's own check refuses): the old runner fails outright here.
+    engine = make_engine(f"sqlite:///{tmp_path / '0019.db'}")
+    upgrade(engine, "0018")
+    populate(engine)
+    with pytest.raises(sa.exc.IntegrityError, match="ck_proposal_position_with_its_list"):
+        old_upgrade(engine, "0019")
+    engine.dispose()
 
 
 def test_a_run_that_breaks_a_reference_commits_nothing(tmp_path):
