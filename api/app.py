@@ -156,7 +156,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.heavy_limiter = anyio.CapacityLimiter(1)
     app.state.login_failures = RateLimiter(max(2, LOGIN_FAILURES_PER_MINUTE // settings.workers))
     app.add_middleware(RequestGuard, limiter=RateLimiter(share),
-                       max_body_bytes=settings.max_body_bytes)  # fmt: skip
+                       max_body_bytes=settings.max_body_bytes,
+                       max_in_flight=settings.max_concurrent_requests,
+                       body_seconds=settings.body_seconds)  # fmt: skip
     app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog, enabled=settings.access_log)
 

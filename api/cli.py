@@ -600,14 +600,26 @@ def serve(
         "port": bind_port,
         "log_config": log_config(json_lines=settings.log_json),
         "access_log": False,  # tasma.access logs each request, with its duration
-        # Past this many requests in progress a worker answers 503 at once: a burst beyond
-        # capacity is shed instead of queueing until every request is late.
-        "limit_concurrency": settings.max_concurrent_requests,
+        # No limit_concurrency: uvicorn counts open connections with it, and idle ones would
+        # take every place. The app's guard sheds requests in progress past the limit instead.
     }
+    _raise_open_files_limit()
     if workers > 1:
         _serve_workers(workers, common)
     else:
         uvicorn.run(create_app(settings), **common)
+
+
+def _raise_open_files_limit() -> None:
+    """Every connection is a descriptor, idle ones too: allow as many as the system lets this
+    process have, so that a crowd of idle sockets runs out of nothing a real request needs."""
+    import contextlib
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 def _serve_workers(workers: int, common: dict[str, Any]) -> None:

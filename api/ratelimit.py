@@ -1,6 +1,13 @@
 """Request limits before any route runs: 431 for oversized headers, 413 for a body over the
-size limit (declared or streamed), 429 for a client over its requests a minute (sliding
-one-minute window, per process).
+size limit (declared or streamed), 408 for a body not sent in time, 429 for a client over its
+requests a minute (sliding one-minute window, per process), 503 past the requests a process
+works on at once.
+
+What is counted is requests being worked on, never connections: a connection that sends
+nothing, half a request or a body that never ends costs a socket and a coroutine, and holds no
+place that a real request needs (uvicorn's ``limit_concurrency`` counted open connections, so
+64 idle sockets answered every request 503). A body is read whole, against a deadline, before
+the request counts.
 
 A plain ASGI middleware: Starlette's ``BaseHTTPMiddleware`` runs every request through an
 extra task and stream, which cost more than the check itself under load.
@@ -13,6 +20,8 @@ import threading
 import time
 from collections import deque
 from typing import Any
+
+import anyio
 
 Scope = dict[str, Any]
 
@@ -58,10 +67,22 @@ MAX_HEADER_BYTES = 32_768
 
 
 class RequestGuard:
-    def __init__(self, app: Any, *, limiter: RateLimiter, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: Any,
+        *,
+        limiter: RateLimiter,
+        max_body_bytes: int,
+        max_in_flight: int = 64,
+        body_seconds: float = 30.0,
+    ) -> None:
         self.app = app
         self.limiter = limiter
         self.max_body_bytes = max_body_bytes
+        self.max_in_flight = max_in_flight
+        self.body_seconds = body_seconds
+        self.in_flight = 0
+        """requests past their body, being worked on (one event loop: no lock needed)"""
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -77,15 +98,22 @@ class RequestGuard:
         if length.isdigit() and int(length) > self.max_body_bytes:
             await _answer(send, 413, {"error": "too_large", "message": "request body too large"})
             return
-        if not length and headers.get(b"transfer-encoding", b"").lower() == b"chunked":
-            # No declared length: read the body here, counting, and stop at the limit — a
-            # 50 MB stream is refused after 5 MB, before any route (or authentication) reads it.
-            body = await _bounded_body(receive, self.max_body_bytes)
-            if body is None:
-                await _answer(send, 413, {"error": "too_large",
-                                          "message": "request body too large"})  # fmt: skip
-                return
-            receive = _replay(body, receive)
+        # The body is read here, counting, against a deadline: a 50 MB stream is refused after
+        # 5 MB, and one that trickles or never ends after ``body_seconds``, before any route
+        # (or authentication) reads it.
+        try:
+            with anyio.fail_after(self.body_seconds):
+                body = await _bounded_body(receive, self.max_body_bytes)
+        except TimeoutError:
+            await _answer(send, 408, {"error": "request_timeout",
+                                      "message": "the request's body did not arrive in time"},
+                          [(b"connection", b"close")])  # fmt: skip
+            return
+        if body is None:
+            await _answer(send, 413, {"error": "too_large",
+                                      "message": "request body too large"})  # fmt: skip
+            return
+        receive = _replay(body, receive)
         # Per client address here, whatever the request claims to be (a made-up token per
         # request must not buy a fresh allowance); per user once authenticated (api.deps).
         client = scope["client"][0] if scope.get("client") else "unknown"
@@ -93,7 +121,18 @@ class RequestGuard:
         if wait:
             await too_many(send, self.limiter.per_minute, wait)
             return
-        await self.app(scope, receive, send)
+        if self.in_flight >= self.max_in_flight:
+            # Shed at once: a burst beyond what the process can work on is refused rather
+            # than queued until every request is late.
+            await _answer(send, 503, {"error": "busy",
+                                      "message": "the service is busy; retry in a moment"},
+                          [(b"retry-after", b"1")])  # fmt: skip
+            return
+        self.in_flight += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_flight -= 1
 
 
 async def _bounded_body(receive: Any, limit: int) -> bytes | None:

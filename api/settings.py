@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     workers: int = Field(
         default=1, ge=1, le=16, description="Worker processes (set by `tasma serve --workers`)."
     )
+    body_seconds: float = Field(
+        default=30.0, gt=0, le=600, description="A request's body must arrive within this (408)."
+    )
     max_concurrent_requests: int = Field(
         default=64, ge=1, le=10_000, description="Per process; past it new requests get 503."
     )

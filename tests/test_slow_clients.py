@@ -1,0 +1,118 @@
+"""No denial of service without a log-in: a crowd of idle, half-sent and never-ending
+connections holds no place a real request needs. Before, uvicorn's ``limit_concurrency`` (64)
+counted open connections: 64 idle sockets made every request, /health included, answer 503."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+
+import httpx
+
+from api.ratelimit import RateLimiter, RequestGuard
+from api.security import Role
+from api.service_setup import add_user
+from api.serving import serve
+from api.storage.bulk import load_tables
+from api.storage.engine import make_engine, transaction
+from api.storage.migrate import upgrade
+from features.demo import build_world
+
+IDLE, HALF_SENT, NEVER_ENDING = 400, 300, 300
+
+
+def _started(tmp_path, **settings):
+    url = f"sqlite:///{tmp_path / 'slow.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    load_tables(engine, build_world("tiny", seed=3).tables)
+    with transaction(engine) as s:
+        token = add_user(s, name="coord", role=Role.COMPANY_COORDINATOR, area="x")
+        add_user(s, name="operator", role=Role.ADMIN)  # a real database needs an admin
+    engine.dispose()
+    env = {"DATABASE_URL": url, "TASMA_DEMO_ON_EMPTY": "false", "TASMA_ENVIRONMENT": "test",
+           "TASMA_DATA_DIR": str(tmp_path), **settings}  # fmt: skip
+    return env, token
+
+
+def test_idle_half_sent_and_endless_connections_take_no_place(tmp_path):
+    env, token = _started(tmp_path)
+    with serve(env, tmp_path / "serve.log", workers=2) as server:
+        port = int(server.base.rsplit(":", 1)[1])
+        held: list[socket.socket] = []
+        try:
+            for n in range(IDLE + HALF_SENT + NEVER_ENDING):
+                s = socket.create_connection(("127.0.0.1", port), timeout=5)
+                held.append(s)
+                if n >= IDLE + HALF_SENT:  # a chunked body that goes on and on
+                    s.sendall(b"POST /auth/token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+                              b"chunked\r\nContent-Type: application/json\r\n\r\n1\r\n{\r\n")  # fmt: skip
+                elif n >= IDLE:  # headers begun, never finished
+                    s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            with httpx.Client(base_url=server.base, timeout=10) as client:
+                started = time.monotonic()
+                health = client.get("/health")
+                matches = client.get("/jobseekers/1/matches?k=5",
+                                     headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+                took = time.monotonic() - started
+            assert health.status_code == 200, health.text
+            # another area's person: the route ran (and said so), nothing was shed
+            assert matches.status_code in (200, 404), matches.text
+            print(f"{len(held)} connections held: /health and a match in {took:.2f} s")
+            assert took < 5
+        finally:
+            for s in held:
+                s.close()
+
+
+def test_a_body_that_does_not_arrive_in_time_is_refused(tmp_path):
+    env, _ = _started(tmp_path, TASMA_BODY_SECONDS="1.5")
+    with serve(env, tmp_path / "serve.log") as server:
+        port = int(server.base.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+            s.sendall(b"POST /auth/token HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n"
+                      b"Content-Type: application/json\r\n\r\n{")  # fmt: skip
+            started = time.monotonic()
+            answer = s.recv(4096)
+            assert answer.startswith(b"HTTP/1.1 408"), answer
+            assert 1.0 < time.monotonic() - started < 8
+
+
+def test_requests_past_the_limit_in_progress_are_shed_at_once():
+    """Two requests in progress with room for one: the second is answered 503 at once, with
+    Retry-After, and the first completes."""
+    release = asyncio.Event()
+
+    async def slow_app(scope, receive, send):
+        await release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    guard = RequestGuard(slow_app, limiter=RateLimiter(1000), max_body_bytes=1000,
+                         max_in_flight=1)  # fmt: skip
+
+    async def call(client):
+        sent = []
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {"type": "http", "headers": [], "client": (client, 1)}
+        await guard(scope, receive, send)
+        return sent[0]["status"], dict(sent[0]["headers"])
+
+    async def both():
+        first = asyncio.create_task(call("a"))
+        await asyncio.sleep(0.05)
+        second = await asyncio.wait_for(call("b"), 1)
+        release.set()
+        return await first, second
+
+    (first, _), (second, headers) = asyncio.run(both())
+    assert (first, second) == (200, 503)
+    assert headers[b"retry-after"] == b"1"
+    assert guard.in_flight == 0
