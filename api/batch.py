@@ -23,20 +23,31 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+import dask
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 from distributed import Client, LocalCluster, as_completed
+from distributed.security import Security
 from tqdm import tqdm
 
 from api.batch_store import RunInfo
+from features.errors import InvalidInputError
 from features.pipeline.matrices import PeopleMatrix, TaskMatrix
+from features.schemas.errors import FieldError
 from matching.batch import BlockResult, TaskPool, TopPairs, match_block, merge_by_task, task_pool
 from matching.index import MatchIndex
 from matching.rules import RuleSet
 from matching.scoring import COMPONENTS
 
-__all__ = ["BLOCK_PEOPLE", "dask_client", "pairs_table", "run_batch"]
+__all__ = [
+    "BLOCK_PEOPLE",
+    "UnsafeSchedulerError",
+    "dask_client",
+    "external_security",
+    "pairs_table",
+    "run_batch",
+]
 
 BLOCK_PEOPLE = 500
 """People per Dask task: enough work (a few seconds) to dwarf the scheduling cost, small
@@ -44,21 +55,62 @@ enough that a block's feasible pairs (a few million keys) stay well within a wor
 and that many blocks keep every worker busy."""
 
 
+_NO_HTTP: dict[str, list[str]] = {
+    "distributed.scheduler.http.routes": [],
+    "distributed.worker.http.routes": [],
+}
+"""Dask's scheduler and workers always start an HTTP server; with no routes it serves nothing
+(no dashboard, no endpoints)."""
+
+
+class UnsafeSchedulerError(InvalidInputError):
+    """A scheduler the service would reach without TLS and certificates."""
+
+
+def external_security(scheduler: str) -> Security:
+    """The security to reach an external scheduler with: TLS (``tls://``) and this machine's
+    certificates from Dask's configuration, or a refusal. Whoever can reach a scheduler can
+    run code on its workers, which are given the match index (people's capacities)."""
+    security = Security()  # reads distributed.comm.tls.* from Dask's configuration
+    # Security sets its tls_* attributes from the configuration at run time (mypy sees none)
+    configured = getattr(security, "tls_ca_file", None) and getattr(
+        security, "tls_client_cert", None
+    )
+    if not scheduler.startswith("tls://") or not configured:
+        raise UnsafeSchedulerError(
+            [FieldError("scheduler", "an external Dask scheduler must be reached over TLS "
+                        "(a tls:// address) with certificates set in Dask's configuration "
+                        "(distributed.comm.tls.ca-file, .client.cert, .client.key); without "
+                        "a scheduler, the batch runs on a local cluster of its own")]
+        )  # fmt: skip
+    return security
+
+
 @contextmanager
 def dask_client(scheduler: str | None, workers: int) -> Iterator[Client]:
     """A client of the cluster at ``scheduler``, or of a local cluster of ``workers``
     single-threaded processes (numpy releases the GIL little in the scorer's many small
-    operations, so processes, not threads, use the cores)."""
+    operations, so processes, not threads, use the cores).
+
+    No listener without authentication: the local cluster speaks TLS with certificates made
+    for this run alone (mutual: a process without them is refused), on 127.0.0.1, with no
+    dashboard; an external scheduler only over TLS with configured certificates."""
     if scheduler:
-        with Client(scheduler) as client:
+        with Client(scheduler, security=external_security(scheduler)) as client:
             yield client
         return
     with (
+        dask.config.set(_NO_HTTP),
         LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            host="127.0.0.1",
+            protocol="tls",
+            security=Security.temporary(),
+            dashboard_address="127.0.0.1:0",
+            worker_dashboard_address="127.0.0.1:0",
+            scheduler_kwargs={"dashboard": False},
             memory_limit=0,
         ) as cluster,
         Client(cluster) as client,

@@ -4,15 +4,20 @@ each person's new and lost good matches."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 
+import httpx
 import numpy as np
 import pandas as pd
+import psutil
 import pyarrow.parquet as pq
 import pytest
+from distributed import Client
 from hypothesis import HealthCheck, given, settings
 
-from api.batch import run_batch
+from api.batch import UnsafeSchedulerError, dask_client, external_security, run_batch
 from api.batch_store import BatchRuns
 from features.demo import build_world
 from matching.batch import (
@@ -200,3 +205,43 @@ def test_a_run_without_the_assessment_bits_is_read_without_them(tmp_path: Path) 
     ctx = Context(session=None, actor=None, index=Holder(), batch=BatchRuns(tmp_path))  # type: ignore[arg-type]
     people = [int(p) for p in index.people.ids[index.people.matchable]]
     assert market.capacity_gaps(ctx, people) is None
+
+
+def _listening(process) -> set[int]:
+    ports = set()
+    for p in [process, *process.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            ports |= {c.laddr.port for c in p.net_connections() if c.status == psutil.CONN_LISTEN}
+    return ports
+
+
+def _one(x: int) -> int:
+    return x + 1
+
+
+def test_the_local_cluster_refuses_a_process_without_its_certificates() -> None:
+    """Whoever reaches a Dask scheduler runs code in the service's process and its workers
+    (which hold the match index): the batch's local cluster speaks TLS with certificates made
+    for the run alone, serves no dashboard, and leaves nothing listening when it ends."""
+    me = psutil.Process()
+    before = _listening(me)
+    with dask_client(None, 1) as client:
+        assert client.submit(_one, 1).result() == 2
+        address = client.scheduler.address
+        assert address.startswith("tls://127.0.0.1:")
+        assert 8787 not in _listening(me)
+        for stranger in (address, address.replace("tls://", "tcp://")):
+            refused = pytest.raises(Exception)  # any refusal will do
+            with refused, Client(stranger, timeout=3) as intruder:
+                intruder.submit(os.getpid).result(timeout=3)
+        for port in _listening(me) - before:  # the HTTP servers Dask always starts serve nothing
+            with contextlib.suppress(httpx.TransportError):
+                page = httpx.get(f"http://127.0.0.1:{port}/status", timeout=3)
+                assert page.status_code == 404, port
+    assert _listening(me) - before == set()
+
+
+def test_an_external_scheduler_needs_tls_and_certificates() -> None:
+    for address in ("tcp://10.0.0.5:8786", "tls://10.0.0.5:8786"):
+        with pytest.raises(UnsafeSchedulerError, match="TLS"):
+            external_security(address)
