@@ -4,6 +4,7 @@ SQLite and PostgreSQL, through the application services the API and the UI share
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -13,6 +14,7 @@ from api.storage.tables import JobseekerRow, ProposalRow
 from tests import factories
 from tests.conftest import API_WORLD as WORLD
 from tests.test_api import audit_rows, auth
+from tests.test_network import _candidate
 
 HAND_OVER = WORLD.tables["task"].query("task_type == 'hand_over'")["id"].astype(int).tolist()
 HEALTH_KEYS = ("comparison", "capacity", "hard_limit", "distance_km", "person_hours", "status")
@@ -177,20 +179,21 @@ def test_attribution_comes_from_the_service_not_the_client(service):
 
 def test_outcome_notes_are_for_the_persons_own_coordinators_only(service):
     client, tokens, area, mine, engine = service
-    with engine.connect() as c:
-        code = c.scalar(sa.select(JobseekerRow.code).where(JobseekerRow.id == mine[1]))
+    company = auth(tokens["coordinator"])
+    area_codes = {r["code"] for r in client.get("/jobseekers/caseload?scope=area&limit=200",
+                                                headers=company).json()["data"]}  # fmt: skip
+    code, task, suggestion = _candidate(client, tokens["rekrypiste"], area_codes)
     created = client.post(
         "/proposals",
-        json={"jobseeker_code": code, "task_ids": HAND_OVER[:1]},
+        json={"jobseeker_code": code, "task_ids": [task], "suggestion_id": suggestion},
         headers=auth(tokens["rekrypiste"]),
     )
-    if created.status_code == 404:  # not shareable in this world: nothing to show either way
-        return
+    assert created.status_code == 201, created.text
     pid = created.json()["id"]
     event = {
         "event": {
             "kind": "declined_by_person",
-            "at": "2026-11-20T10:00:00Z",
+            "at": datetime.now(UTC).isoformat(),
             "reason": "health",
             "note": "MARKER-masennus pahentunut",
         }
@@ -390,3 +393,55 @@ def test_the_web_ui_and_the_cli_call_services_never_route_functions():
         }
         assert not {m for m in imported if m.startswith("api.routes")}, module.name
         assert "api.services" in imported, module.name
+
+
+FAILURE_WORDS = ("hard_limit", "over_demand", "kilograms", "hours", "schedule", "distance",
+                 "not_in_index", "recommended")  # fmt: skip
+
+
+def test_a_rekrypiste_cannot_probe_why_the_engine_excludes_a_person(service):
+    """Employer-facing staff propose only whom they were shown or whom the coordinator agreed
+    to, and never learn what fails: one answer, no reasons, no ``engine_said``."""
+    client, tokens, area, mine, engine = service
+    rekry, company = auth(tokens["rekrypiste"]), auth(tokens["coordinator"])
+    with engine.connect() as c:
+        before = c.scalar(sa.select(sa.func.count()).select_from(ProposalRow))
+    area_codes = {r["code"]: r["id"] for r in client.get(
+        "/jobseekers/caseload?scope=area&limit=200", headers=company).json()["data"]}  # fmt: skip
+    # A free choice of person and task: refused, whatever the engine would say.
+    for code in list(area_codes)[:5]:
+        free = client.post("/proposals", json={"jobseeker_code": code, "task_ids": HAND_OVER[:1]},
+                           headers=rekry)  # fmt: skip
+        assert free.status_code in (404, 422), free.text
+        assert not any(word in free.text for word in FAILURE_WORDS), free.text
+    # A pair the engine excludes, agreed to by the coordinator: still no reasons.
+    excluded = next(
+        (code, task)
+        for code, pid in list(area_codes.items())[:10]
+        for task in HAND_OVER[:40]
+        if not client.get(f"/jobseekers/{pid}/why-not/{task}", headers=company).json()["feasible"]
+    )
+    code, task = excluded
+    asked = client.post("/candidate-requests", json={"jobseeker_code": code, "task_ids": [task]},
+                        headers=rekry)  # fmt: skip
+    assert asked.status_code == 201, asked.text
+    answered = client.post(f"/candidate-requests/{asked.json()['id']}/answer",
+                           json={"answer": "yes"}, headers=company)  # fmt: skip
+    assert answered.status_code == 200, answered.text
+    agreed = client.post("/proposals", json={"jobseeker_code": code, "task_ids": [task]},
+                         headers=rekry)  # fmt: skip
+    assert agreed.status_code == 422
+    assert "ask the person's coordinator" in agreed.text
+    assert not any(word in agreed.text for word in FAILURE_WORDS), agreed.text
+    with_reason = client.post("/proposals", json={"jobseeker_code": code, "task_ids": [task],
+                              "reason": "työnantaja haluaa"}, headers=rekry)  # fmt: skip
+    assert with_reason.status_code == 422, "no override by employer-facing staff"
+    with engine.connect() as c:
+        assert c.scalar(sa.select(sa.func.count()).select_from(ProposalRow)) == before
+    # A candidate they were shown: proposed; what the engine said is not theirs to read.
+    code, task, suggestion = _candidate(client, tokens["rekrypiste"], set(area_codes))
+    shown = client.post("/proposals", json={"jobseeker_code": code, "task_ids": [task],
+                        "suggestion_id": suggestion}, headers=rekry)  # fmt: skip
+    assert shown.status_code == 201, shown.text
+    seen = client.get(f"/proposals/{shown.json()['id']}", headers=rekry).json()
+    assert seen["engine_said"] == {} and seen["override_reason"] is None

@@ -25,7 +25,14 @@ from api.services.policy import (
     sees_private_notes,
 )
 from api.storage import repository
-from api.storage.tables import JobseekerRow, OverrideRow, ProposalRow, SuggestionRow, TaskRow
+from api.storage.tables import (
+    CandidateRequestRow,
+    JobseekerRow,
+    OverrideRow,
+    ProposalRow,
+    SuggestionRow,
+    TaskRow,
+)
 from features.errors import ConflictError, InvalidInputError, NotFoundError
 from features.schemas import OutcomeEvent, Proposal
 from features.schemas.errors import FieldError
@@ -92,11 +99,25 @@ def propose(ctx: Context, body: ProposalCreate, *, via: str = "api") -> int:
             )])  # fmt: skip
         rules_version, model_version = suggestion.ruleset_version, suggestion.model_version
         position = _position(suggestion, person.id, body.task_ids)
+    # Employer-facing staff propose only whom they were shown, or whom the person's own
+    # coordinator agreed to: a free choice of person and task, with the engine's verdict
+    # answered, would let them probe a person's physician's restrictions task by task.
+    employer_facing = person_view(ctx.actor.role) is PersonView.CANDIDATE
+    if employer_facing and suggestion is None and not _agreed(ctx, person.id, body.task_ids):
+        raise InvalidInputError([FieldError(
+            "suggestion_id", "propose a candidate from a list you were shown (its "
+            "suggestion_id), or one whose coordinator answered yes to your request"
+        )])  # fmt: skip
     index = ctx.index.get(ctx.session)
     excluded = engine_exclusions(index.people, index.tasks, ctx.index.rules, person.id,
                                  body.task_ids)  # fmt: skip
     if suggestion is not None and _a_suggested_vacancy(suggestion, body.task_ids):
         excluded = {}  # the engine suggested these tasks together, as an open vacancy
+    if excluded and employer_facing:  # one answer, whatever fails: no reasons, no override
+        raise InvalidInputError([FieldError(
+            "jobseeker_code", "this person cannot be proposed for these tasks now; ask the "
+            "person's coordinator", kind="ask_the_coordinator",
+        )])  # fmt: skip
     if excluded and not body.reason:
         said = "; ".join(f"task {t}: {', '.join(f)}" for t, f in excluded.items())
         raise InvalidInputError([FieldError(
@@ -141,6 +162,18 @@ def propose(ctx: Context, body: ProposalCreate, *, via: str = "api") -> int:
     )
     ctx.session.commit()
     return proposal_id
+
+
+def _agreed(ctx: Context, jobseeker_id: int, task_ids: list[int]) -> bool:
+    """The person's coordinator answered yes to this actor's request for these tasks."""
+    answers = ctx.session.scalars(
+        select(CandidateRequestRow).where(
+            CandidateRequestRow.jobseeker_id == jobseeker_id,
+            CandidateRequestRow.requested_by == ctx.actor.name,
+            CandidateRequestRow.answer == "yes",
+        )
+    )
+    return any(set(task_ids) <= set(row.task_ids) for row in answers)
 
 
 def propose_bundle(
@@ -233,8 +266,11 @@ def _public(ctx: Context, proposal_id: int, *, private: bool) -> ProposalPublic:
     proposal = repository.get_proposal(ctx.session, proposal_id=proposal_id)
     return ProposalPublic(
         id=proposal_id,
-        **proposal.model_dump(exclude={"events", "override_reason"}),
+        **proposal.model_dump(exclude={"events", "override_reason", "engine_said"}),
         override_reason=proposal.override_reason if private else None,
+        # What the engine said names what fails for the person (a physician's restriction,
+        # kilograms, hours): the person's own coordinators only.
+        engine_said=proposal.engine_said if private else {},
         events=[
             EventPublic(
                 kind=e.kind,

@@ -155,6 +155,10 @@ _BY_KIND: dict[str, str] = {
     "override_needs_reason": N_(
         "%(field)s: the engine does not suggest this for the person; say why you propose it anyway."
     ),
+    "ask_the_coordinator": N_(
+        "%(field)s: this person cannot be proposed for these tasks now; ask the person's "
+        "coordinator."
+    ),
     "diagnosis_code": N_(
         "%(field)s: name the statement (its kind, who wrote it), never a diagnosis or its code."
     ),
