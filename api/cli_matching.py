@@ -13,6 +13,7 @@ import numpy as np
 import typer
 from pydantic import BaseModel
 
+from api.audit import Purpose
 from api.cli_context import AsOption, acting
 from api.models import MatchFilters
 from api.security import Permission
@@ -102,7 +103,7 @@ def register(app: typer.Typer, friendly: Any) -> None:
         with acting(user, Permission.MATCH_PERSON, rules) as ctx:
             index = ctx.index.get(ctx.session)
             answer = matching.tasks_for_person(
-                ctx, _person_id(index, person), filters, purpose="cli"
+                ctx, _person_id(index, person), filters, purpose=Purpose.CLI
             )
         if as_json:
             _json(answer)

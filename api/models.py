@@ -340,6 +340,10 @@ class PersonExport(BaseModel):
     )
     overrides: list[OverridePublic]
     handoffs: list[HandoffPublic] = Field(description="Hand-offs between their coordinators.")
+    follow_ups: list[FollowUpPublic] = Field(
+        default_factory=list,
+        description="After a hire: the contract, coach hours, visits and support applications.",
+    )
     candidate_requests: list[CandidateRequestPublic] = Field(
         description="Rekrypiste's questions about them, and the answers."
     )

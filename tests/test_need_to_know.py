@@ -445,3 +445,33 @@ def test_a_rekrypiste_cannot_probe_why_the_engine_excludes_a_person(service):
     assert shown.status_code == 201, shown.text
     seen = client.get(f"/proposals/{shown.json()['id']}", headers=rekry).json()
     assert seen["engine_said"] == {} and seen["override_reason"] is None
+
+
+def test_every_read_of_free_text_about_a_person_is_audited(service):
+    """Hand-off notes, the reasons tasks were left out, follow-up visit notes: each read is
+    audited, and a read's purpose comes from a closed list (the trail is append-only: a
+    free-text purpose naming a diagnosis could never be erased with the person)."""
+    client, tokens, area, mine, engine = service
+    company = auth(tokens["coordinator"])
+    jid = mine[2]
+    code = client.get(f"/jobseekers/{jid}", headers=company).json()["profile"]["code"]
+    task = HAND_OVER[1]
+    pid = client.post("/proposals", json={"jobseeker_code": code, "task_ids": [task],
+                      "reason": "Oma valinta."}, headers=company).json()["id"]  # fmt: skip
+    for kind in ("work_trial_started", "hired"):
+        step = {"event": {"kind": kind, "at": datetime.now(UTC).isoformat()}}
+        assert client.post(f"/proposals/{pid}/events", json=step,
+                           headers=company).status_code == 201  # fmt: skip
+    reads = {
+        "read_handoffs": f"/jobseekers/{jid}/handoffs",
+        "read_left_out": f"/jobseekers/{jid}/left-out",
+        "read_follow_up": f"/proposals/{pid}/follow-up",
+    }
+    for action, path in reads.items():
+        assert client.get(path, headers=company).status_code == 200, path
+        (row,) = audit_rows(engine, action=action, actor="coord")
+        assert row.object_id in (str(jid), str(pid))
+    diagnosis = client.get(f"/jobseekers/{jid}?purpose=masennuksen%20hoito", headers=company)
+    assert diagnosis.status_code == 422 and "purpose" in diagnosis.text
+    assert client.get(f"/jobseekers/{jid}?purpose=case_management", headers=company).json()
+    assert audit_rows(engine, action="read_jobseeker", purpose="case_management")

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from sqlalchemy import func, select
 
+from api.audit import Purpose
 from api.deps import SessionDep, User, require
 from api.models import (
     CaseloadPage,
@@ -95,7 +96,9 @@ def get_jobseeker(
     request: Request,
     session: SessionDep,
     user: Annotated[User, require(Permission.READ_JOBSEEKERS)],
-    purpose: Annotated[str, Query(min_length=1, max_length=200)] = "unspecified",
+    purpose: Annotated[Purpose, Query(description="Why it is read (audited).")] = (
+        Purpose.UNSPECIFIED
+    ),
 ) -> JobseekerPublic:
     ctx = request_context(request, session, user)
     return people.read_person(ctx, jobseeker_id, purpose=purpose)

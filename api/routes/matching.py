@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from pydantic import Field
 
+from api.audit import Purpose
 from api.deps import SessionDep, User, require
 from api.models import (
     MAX_ID,
@@ -47,7 +48,9 @@ def match_person(
         list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None, Query(max_length=50)
     ] = None,
     radius_km: Annotated[float | None, Query(gt=0, le=200)] = None,
-    purpose: Annotated[str, Query(min_length=1, max_length=200)] = "unspecified",
+    purpose: Annotated[Purpose, Query(description="Why it is asked (audited).")] = (
+        Purpose.UNSPECIFIED
+    ),
 ) -> PersonMatchesPublic:
     filters = MatchFilters(
         k=k, sector=sector, municipality=municipality, employer_id=employer_id, radius_km=radius_km

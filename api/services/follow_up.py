@@ -6,6 +6,7 @@ audited, free text kept out of the audit trail."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from api.audit import record
 from api.models import (
@@ -123,15 +124,26 @@ def set_support(ctx: Context, proposal_id: int, body: SupportApplicationIn) -> i
     return row.id
 
 
-def follow_up(ctx: Context, proposal_id: int) -> FollowUpPublic:
+def follow_up(ctx: Context, proposal_id: int, *, audited: bool = True) -> FollowUpPublic:
+    """A hire's follow-up; the read audited (visit notes are free text about the person),
+    unless it is part of a read audited as a whole (``audited=False``: the person page)."""
     _hired(ctx, proposal_id)
-    plan = ctx.session.get(FollowUpPlanRow, proposal_id)
-    visits = ctx.session.scalars(
+    answer = follow_up_of(ctx.session, proposal_id)
+    if audited:
+        _audit(ctx, "read_follow_up", proposal_id)
+        ctx.session.commit()
+    return answer
+
+
+def follow_up_of(session: Session, proposal_id: int) -> FollowUpPublic:
+    """What is stored of a proposal's follow-up, whoever may read it (the caller checks)."""
+    plan = session.get(FollowUpPlanRow, proposal_id)
+    visits = session.scalars(
         select(FollowUpVisitRow)
         .where(FollowUpVisitRow.proposal_id == proposal_id)
         .order_by(FollowUpVisitRow.planned_on, FollowUpVisitRow.id)
     ).all()
-    supports = ctx.session.scalars(
+    supports = session.scalars(
         select(SupportApplicationRow)
         .where(SupportApplicationRow.proposal_id == proposal_id)
         .order_by(SupportApplicationRow.id)

@@ -66,12 +66,20 @@ def acknowledge(ctx: Context, handoff_id: int) -> HandoffPublic:
     return result
 
 
-def handoffs_of_person(ctx: Context, jobseeker_id: int) -> list[HandoffPublic]:
-    """The person's hand-offs, newest first."""
+def handoffs_of_person(
+    ctx: Context, jobseeker_id: int, *, audited: bool = True
+) -> list[HandoffPublic]:
+    """The person's hand-offs, newest first; the read audited (their notes are free text
+    about the person), unless it is part of a read audited as a whole (``audited=False``:
+    the person page, the export)."""
     reachable_person(ctx, jobseeker_id)
     rows = ctx.session.scalars(
         select(HandoffRow)
         .where(HandoffRow.jobseeker_id == jobseeker_id)
         .order_by(HandoffRow.at.desc(), HandoffRow.id.desc())
     ).all()
+    if audited:
+        record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="read_handoffs",
+               object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip
+        ctx.session.commit()
     return [_public(r) for r in rows]

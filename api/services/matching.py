@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import select
 
-from api.audit import record
+from api.audit import Purpose, record
 from api.models import (
     CandidatePublic,
     CandidatesPublic,
@@ -106,7 +106,7 @@ def _store(
         action=action or f"match_{kind}",
         object_type="jobseeker" if jobseeker_id is not None else "task",
         object_id=jobseeker_id if jobseeker_id is not None else task_ids[0],
-        purpose=str(subject.get("purpose", "")),
+        purpose=Purpose(subject.get("purpose", Purpose.UNSPECIFIED)),
         ruleset_version=rules.version,
         model_version=model_version,
         details={"suggestion_id": row.id, "subject": subject, "result_ids": results.get("ids", [])},
@@ -132,7 +132,11 @@ def _envelope(ctx: Context, suggestion_id: int, model_version: str | None = None
 
 
 def tasks_for_person(
-    ctx: Context, jobseeker_id: int, filters: MatchFilters, *, purpose: str = "unspecified"
+    ctx: Context,
+    jobseeker_id: int,
+    filters: MatchFilters,
+    *,
+    purpose: Purpose = Purpose.UNSPECIFIED,
 ) -> PersonMatchesPublic:
     """Hand-over tasks for a person, best first, each explained; re-ranked by the active model
     when there is one."""
@@ -181,7 +185,7 @@ def tasks_for_person(
     suggestion_id = _store(
         ctx,
         kind="person_tasks",
-        subject={"jobseeker_id": jobseeker_id, "k": filters.k, "purpose": purpose},
+        subject={"jobseeker_id": jobseeker_id, "k": filters.k, "purpose": purpose.value},
         results=results,
         jobseeker_id=jobseeker_id,
         model_version=model_version,

@@ -11,10 +11,11 @@ from __future__ import annotations
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
-from api.audit import record
+from api.audit import Purpose, record
 from api.deps import bump_data_version
 from api.models import (
     AccessPublic,
+    FollowUpPublic,
     JobseekerCreate,
     JobseekerPublic,
     JobseekerSummary,
@@ -26,11 +27,13 @@ from api.models import (
 from api.security import Permission, allowed
 from api.services import candidate_requests, handoffs
 from api.services.context import Context
+from api.services.follow_up import follow_up_of
 from api.services.policy import reachable_person
 from api.storage import records, repository
 from api.storage.tables import (
     AuditRow,
     CandidateRequestRow,
+    FollowUpVisitRow,
     JobseekerRow,
     OutcomeEventRow,
     OverrideRow,
@@ -73,7 +76,7 @@ def public_person(session: Session, row: JobseekerRow, *, with_identity: bool) -
 
 
 def read_person(
-    ctx: Context, jobseeker_id: int, *, purpose: str, via: str = "api"
+    ctx: Context, jobseeker_id: int, *, purpose: Purpose, via: str = "api"
 ) -> JobseekerPublic:
     """A person in full for their own coordinator (profile, identity, matchability), the read
     audited with its purpose; the API's profile, the web UI's person page and editor."""
@@ -161,7 +164,8 @@ def export_person(ctx: Context, jobseeker_id: int) -> PersonExport:
         suggestions=[_suggestion(s) for s in own],
         candidate_lists=[_suggestion(s) for s in appearances],
         overrides=[_override(o) for o in overrides],
-        handoffs=handoffs.handoffs_of_person(ctx, jobseeker_id),
+        handoffs=handoffs.handoffs_of_person(ctx, jobseeker_id, audited=False),
+        follow_ups=[f for pid in proposal_ids if _has_content(f := follow_up_of(session, pid))],
         candidate_requests=requests,
         accesses=accesses,
     )
@@ -169,6 +173,10 @@ def export_person(ctx: Context, jobseeker_id: int) -> PersonExport:
            object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip
     session.commit()
     return answer
+
+
+def _has_content(follow: FollowUpPublic) -> bool:
+    return follow.plan is not None or bool(follow.visits) or bool(follow.supports)
 
 
 def erase_person(ctx: Context, jobseeker_id: int) -> None:
@@ -179,8 +187,21 @@ def erase_person(ctx: Context, jobseeker_id: int) -> None:
     proposal_ids = session.scalars(
         select(ProposalRow.id).where(ProposalRow.jobseeker_id == jobseeker_id)
     ).all()
+    # The proposals stay (anonymous outcomes for evaluation), without any free text: a note, a
+    # reason for proposing against the engine or a follow-up visit's note may say who, or
+    # something of health.
     session.execute(
         update(OutcomeEventRow).where(OutcomeEventRow.proposal_id.in_(proposal_ids)).values(note="")
+    )
+    session.execute(
+        update(ProposalRow)
+        .where(ProposalRow.id.in_(proposal_ids), ProposalRow.override_reason.is_not(None))
+        .values(override_reason="")
+    )
+    session.execute(
+        update(FollowUpVisitRow)
+        .where(FollowUpVisitRow.proposal_id.in_(proposal_ids))
+        .values(note="")
     )
     own = session.scalars(
         select(SuggestionRow.id).where(SuggestionRow.jobseeker_id == jobseeker_id)

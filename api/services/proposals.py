@@ -360,11 +360,16 @@ def override_suggestion(ctx: Context, suggestion_id: int, chosen: list[int], rea
     return row.id
 
 
-def left_out_tasks(ctx: Context, jobseeker_id: int) -> list[LeftOutPublic]:
+def left_out_tasks(ctx: Context, jobseeker_id: int, *, audited: bool = True) -> list[LeftOutPublic]:
     """The suggested tasks left out for a person (each with its latest reason), newest first:
     a working list shows them apart instead of suggesting them again as if nothing happened.
-    Part of reading the person, whose access is audited there."""
+    The read is audited (the reasons are free text about the person), unless it is part of
+    a read audited as a whole (``audited=False``: the person page)."""
     reachable_person(ctx, jobseeker_id)
+    if audited:
+        record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="read_left_out",
+               object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip
+        ctx.session.commit()
     rows = ctx.session.scalars(
         select(OverrideRow)
         .join(SuggestionRow, SuggestionRow.id == OverrideRow.suggestion_id)
@@ -398,7 +403,7 @@ def _is_restore(row: OverrideRow) -> bool:
 def restore_left_out(ctx: Context, jobseeker_id: int, task_id: int) -> int:
     """Undo leaving a task out: recorded as its own override row (the history is kept), on the
     suggestion that left it out, so the task is suggested as before."""
-    left = {x.task_id: x for x in left_out_tasks(ctx, jobseeker_id)}
+    left = {x.task_id: x for x in left_out_tasks(ctx, jobseeker_id, audited=False)}
     if task_id not in left:
         raise NotFoundError(f"task {task_id} is not left out for this jobseeker")
     leaving = ctx.session.scalars(

@@ -26,6 +26,7 @@ from jinja2.runtime import Context
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from api.audit import Purpose
 from api.deps import SessionDep, UnauthorizedError, User, user_for_token
 from api.models import (
     EvaluationRequest,
@@ -413,17 +414,17 @@ def _jobseeker(
     """The person's page; ``outcome_error`` shows a refused step at its form, with what was
     chosen kept (``proposal_id``, ``kind``, ``reason``, ``text``: a key of the UI's words)."""
     ctx = request_context(request, session, user)
-    person = people.read_person(ctx, jobseeker_id, purpose="web: person page", via="web")
+    person = people.read_person(ctx, jobseeker_id, purpose=Purpose.WEB_PERSON_PAGE, via="web")
     row = reachable_person(ctx, jobseeker_id)
     profile = person.profile
     answer = matching.tasks_for_person(
-        ctx, jobseeker_id, MatchFilters(k=10), purpose="web: hidden-job search"
+        ctx, jobseeker_id, MatchFilters(k=10), purpose=Purpose.WEB_HIDDEN_JOB_SEARCH
     )
     history, n_proposals = proposals.proposals_of_person(
         ctx, jobseeker_id, PROPOSALS_PER_PAGE, (page - 1) * PROPOSALS_PER_PAGE
     )
-    left_out = proposals.left_out_tasks(ctx, jobseeker_id)
-    handed = handoffs.handoffs_of_person(ctx, jobseeker_id)
+    left_out = proposals.left_out_tasks(ctx, jobseeker_id, audited=False)
+    handed = handoffs.handoffs_of_person(ctx, jobseeker_id, audited=False)
     asked = (
         candidate_requests.requests_in_view(ctx, jobseeker_id=jobseeker_id)
         if allowed(user.role, Permission.READ_CANDIDATE_REQUESTS)
@@ -440,7 +441,7 @@ def _jobseeker(
     vacancies = matching.open_vacancies_for_person(ctx, jobseeker_id, 5)
     task_ids += [t for v in vacancies.items for t in v.task_ids]
     follow_ups = {
-        p.id: follow_up.follow_up(ctx, p.id)
+        p.id: follow_up.follow_up(ctx, p.id, audited=False)
         for p in history
         if any(e.kind is OutcomeKind.HIRED for e in p.events)
         and allowed(user.role, Permission.FOLLOW_UP)
@@ -599,7 +600,9 @@ def _editor(
 def edit_page(jobseeker_id: int, request: Request, session: SessionDep) -> HTMLResponse:
     user = _user(request, session, Permission.WRITE_JOBSEEKERS)
     ctx = request_context(request, session, user)
-    profile = people.read_person(ctx, jobseeker_id, purpose="web: edit profile", via="web").profile
+    profile = people.read_person(
+        ctx, jobseeker_id, purpose=Purpose.WEB_EDIT_PROFILE, via="web"
+    ).profile
     row = reachable_person(ctx, jobseeker_id)
     return _editor(request, user, row, profile)
 
