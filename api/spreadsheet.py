@@ -3,13 +3,17 @@
 Cells that a spreadsheet program would run as a formula (starting with ``= + - @``, a tab or
 a carriage return) never leave as one: in CSV they get a leading apostrophe (read back
 without it), in .xlsx they are stored as text. A sheet longer than :data:`MAX_ROWS` is refused
-as soon as the reader passes that row, before the rest is parsed.
+as soon as the reader passes that row, before the rest is parsed. An .xlsx file is a zip
+archive: one that would unpack to more than :data:`MAX_UNPACKED_BYTES` (a decompression bomb:
+1.5 MB that inflates to 1.5 GB) is refused from its directory, before anything is unpacked;
+Python's zip reader never inflates an entry past its declared size.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from itertools import islice
 from pathlib import Path
 
@@ -24,6 +28,10 @@ __all__ = ["FORMATS", "MAX_ROWS", "read_sheet", "sheet_format", "write_sheet"]
 FORMATS = ("csv", "xlsx")
 MAX_ROWS = 2000
 """Task rows in one sheet: a workshop's decomposition of an employer's roles is far fewer."""
+MAX_UNPACKED_BYTES = 40_000_000
+"""What an .xlsx may unpack to: a sheet of :data:`MAX_ROWS` rows is a few megabytes."""
+MAX_COLUMNS = 200
+"""Cells read per row: the template has about 60 columns."""
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -82,13 +90,32 @@ def _csv_rows(data: bytes) -> list[dict[str, str]]:
     return rows
 
 
+def _check_archive(data: bytes) -> None:
+    """Refuse an .xlsx whose entries would unpack to more than the limit, from the sizes its
+    directory declares (the reader stops at a declared size, so they cannot lie upward)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unpacked = sum(entry.file_size for entry in archive.infolist())
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise InvalidInputError(
+            [FieldError("file", f"unpacks to {unpacked // 1_000_000} MB, more than "
+                        f"{MAX_UNPACKED_BYTES // 1_000_000} MB; a Ratko sheet is far smaller: "
+                        "save it again without extra sheets or images, or split it by role")],
+            "spreadsheet too large",
+        )  # fmt: skip
+
+
 def _xlsx_rows(data: bytes) -> list[dict[str, str]]:
+    _check_archive(data)
     sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    # Streamed: reading stops one row past the limit, however long the sheet claims to be.
-    values = list(islice(sheet.iter_rows(values_only=True), MAX_ROWS + 2))
+    # Streamed: reading stops one row past the limit, however long the sheet claims to be,
+    # and at MAX_COLUMNS cells a row, however wide.
+    streamed = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+    values = list(islice(streamed, MAX_ROWS + 2))
     if not values:
         return []
     header = [str(h).strip() if h is not None else "" for h in values[0]]
+    while header and not header[-1]:  # max_col pads every row to its width
+        header.pop()
     rows: list[dict[str, str]] = []
     for line in values[1:]:
         if len(rows) == MAX_ROWS:

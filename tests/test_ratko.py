@@ -8,6 +8,7 @@ from api.spreadsheet import read_sheet, write_sheet
 from api.storage import repository
 from api.storage.bulk import load_tables
 from api.storage.engine import transaction
+from features.errors import InvalidInputError
 from features.ratko import COLUMNS, format_rows, headings, parse_rows
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "features" / "examples"
@@ -222,3 +223,47 @@ def test_an_open_vacancy_comes_through_the_sheet_and_bad_hours_are_named():
     (error,) = refused.errors
     assert (error.row, error.column, error.kind) == (4, "Työpaikan tunnit viikossa",
                                                      "less_than_equal")  # fmt: skip
+
+
+def _bomb(unpacked_mb: int) -> bytes:
+    """A real .xlsx (the template's own) with a sheet that inflates to ``unpacked_mb`` MB of
+    rows: a decompression bomb of a few hundred kilobytes."""
+    import io
+    import zipfile
+
+    base = write_sheet([{h: "1" for h in headings()}], "xlsx")
+    row = b'<row><c t="inlineStr"><is><t>' + b"x" * 200 + b"</t></is></c></row>"
+    rows = row * (unpacked_mb * 1_000_000 // len(row))
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(base)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as dst,
+    ):
+        for entry in src.infolist():
+            data = src.read(entry)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", rows + b"</sheetData>")
+            dst.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()  # fmt: skip
+
+
+def test_a_decompression_bomb_is_refused_before_it_is_unpacked():
+    """1.5 MB that inflated to 1.5 GB took 16.7 s and 2.5 GB of memory; refused from the
+    archive's directory now, in a few megabytes."""
+    import time
+    import tracemalloc
+
+    bomb = _bomb(300)
+    assert len(bomb) < 5_000_000, "it passes the body limit"
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(InvalidInputError, match="unpacks to 300 MB"):
+        read_sheet(bomb, "xlsx")
+    took = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"bomb of {len(bomb) / 1e6:.1f} MB (300 MB unpacked): refused in {took * 1000:.0f} ms, "
+          f"peak {peak / 1e6:.1f} MB")  # fmt: skip
+    assert peak < 20_000_000
+    # A sheet under the limit is still read (the limit leaves room for real sheets).
+    assert read_sheet(_bomb(5), "xlsx")
