@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from api.security import Role as UserRole
 from features.schemas import (
@@ -473,6 +473,13 @@ class ProposalCreate(StrictModel):
         "the person chose it, a trial would show, the employer agreed to more. Recorded as a "
         "human override.",
     )
+
+    @field_validator("task_ids")
+    @classmethod
+    def _each_task_once(cls, task_ids: list[int]) -> list[int]:
+        if len(set(task_ids)) != len(task_ids):
+            raise ValueError("each task once")
+        return task_ids
 
 
 class EventPublic(BaseModel):

@@ -583,3 +583,17 @@ def test_a_proposal_records_the_list_and_the_position_it_was_taken_from(service)
         # a position needs its list
         c.execute(sa.text("UPDATE proposal SET suggestion_id = NULL, suggestion_position = 2 "
                           "WHERE id = :i"), {"i": taken.json()["id"]})  # fmt: skip
+
+
+def test_what_schemathesis_found_is_a_clear_422(service):
+    """A task twice in a proposal and a NUL in a filter were 500s (and their tracebacks wrote
+    part of the request into the log); they are a 422 naming the field."""
+    client, tokens, area, mine, engine = service
+    company = auth(tokens["coordinator"])
+    code = client.get(f"/jobseekers/{mine[0]}", headers=company).json()["profile"]["code"]
+    twice = client.post("/proposals", json={"jobseeker_code": code, "task_ids": [5, 5]},
+                        headers=company)  # fmt: skip
+    assert twice.status_code == 422 and twice.json()["errors"][0]["field"] == "task_ids"
+    for query in ("sector=kitchen%00catering", "municipality=Lahti%00"):
+        nul = client.get(f"/jobseekers/{mine[0]}/matches?{query}", headers=company)
+        assert nul.status_code == 422, (query, nul.text)

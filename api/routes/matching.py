@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from api.audit import Purpose
 from api.deps import SessionDep, User, require
@@ -28,6 +28,11 @@ from api.security import Permission
 from api.services import matching
 from api.services.context import request_context
 
+FilterText = Annotated[
+    str, StringConstraints(min_length=1, max_length=80, pattern=r"^[^\x00-\x1f]*$")
+]
+"""A filter's value: printable text (a NUL or a control character is a 422, never a 500)."""
+
 router = APIRouter(tags=["matching"])
 
 
@@ -42,8 +47,8 @@ def match_person(
     session: SessionDep,
     user: Annotated[User, require(Permission.MATCH_PERSON)],
     k: Annotated[int, Query(ge=1, le=100)] = 20,
-    sector: Annotated[list[str] | None, Query(max_length=20)] = None,
-    municipality: Annotated[list[str] | None, Query(max_length=20)] = None,
+    sector: Annotated[list[FilterText] | None, Query(max_length=20)] = None,
+    municipality: Annotated[list[FilterText] | None, Query(max_length=20)] = None,
     employer_id: Annotated[
         list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None, Query(max_length=50)
     ] = None,
