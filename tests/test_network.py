@@ -127,3 +127,24 @@ def test_a_persons_timeline_holds_everything_that_happened_newest_first(service)
     assert other.status_code == 404
     assert client.get(f"/jobseekers/{jid}/timeline",
                       headers=auth(tokens["rekrypiste"])).status_code == 403  # fmt: skip
+
+
+def test_a_candidate_request_names_only_a_list_that_showed_the_person(service):
+    """A request's suggestion_id must be a list the asker was given that put forward this
+    person and these tasks: any other (another's list, a list without them) is refused."""
+    client, tokens, _, mine, engine = service
+    rekry, company = auth(tokens["rekrypiste"]), auth(tokens["coordinator"])
+    area = client.get("/jobseekers/caseload?scope=area&limit=200", headers=company).json()
+    code, task, suggestion = _candidate(client, tokens["rekrypiste"],
+                                        {r["code"] for r in area["data"]})  # fmt: skip
+    other_task = next(t for t in WORLD.tables["task"]["id"].astype(int) if t != task)
+    wrong_tasks = client.post("/candidate-requests", json={"jobseeker_code": code,
+                              "task_ids": [other_task], "suggestion_id": suggestion},
+                              headers=rekry)  # fmt: skip
+    assert wrong_tasks.status_code == 422 and "suggestion_id" in wrong_tasks.text
+    nobody_s = client.post("/candidate-requests", json={"jobseeker_code": code,
+                           "task_ids": [task], "suggestion_id": 999_999}, headers=rekry)  # fmt: skip
+    assert nobody_s.status_code == 404
+    right = client.post("/candidate-requests", json={"jobseeker_code": code, "task_ids": [task],
+                        "suggestion_id": suggestion}, headers=rekry)  # fmt: skip
+    assert right.status_code == 201, right.text

@@ -17,8 +17,10 @@ from api.services.policy import (
     person_view,
     row_about_reachable_person,
 )
+from api.services.proposals import put_forward, suggestion_in_reach
 from api.storage.tables import CandidateRequestRow, IdentityRow, JobseekerRow, TaskRow
-from features.errors import ConflictError, NotFoundError
+from features.errors import ConflictError, InvalidInputError, NotFoundError
+from features.schemas.errors import FieldError
 
 __all__ = ["answer", "ask", "people_of", "requests_in_view"]
 
@@ -29,6 +31,12 @@ def ask(ctx: Context, body: CandidateRequestCreate) -> int:
     missing = [t for t in body.task_ids if ctx.session.get(TaskRow, t) is None]
     if missing:
         raise NotFoundError(f"no task with id {', '.join(map(str, missing))}")
+    if body.suggestion_id is not None:  # the list it came from must be one that showed them
+        shown = put_forward(suggestion_in_reach(ctx, body.suggestion_id), person.id, person.code)
+        if not set(body.task_ids) <= shown:
+            raise InvalidInputError([FieldError(
+                "suggestion_id", "the suggestion did not put forward this person and these tasks"
+            )])  # fmt: skip
     waiting = ctx.session.scalars(
         select(CandidateRequestRow).where(
             CandidateRequestRow.jobseeker_id == person.id,

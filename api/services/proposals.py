@@ -53,7 +53,7 @@ __all__ = [
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-def _put_forward(suggestion: SuggestionRow, person_id: int, code: str) -> set[int]:
+def put_forward(suggestion: SuggestionRow, person_id: int, code: str) -> set[int]:
     """The tasks a stored suggestion put forward for this person: a list of theirs (tasks,
     why-not, their tailored job), the tasks of a candidate list they are on, or their own
     bundle in an employer's composition. Empty: it did not put them forward at all."""
@@ -68,7 +68,7 @@ def _put_forward(suggestion: SuggestionRow, person_id: int, code: str) -> set[in
     return set()
 
 
-def _suggestion_in_reach(ctx: Context, suggestion_id: int) -> SuggestionRow:
+def suggestion_in_reach(ctx: Context, suggestion_id: int) -> SuggestionRow:
     """A stored suggestion about a person in the actor's reach, or one the actor asked for
     (candidate lists and employer compositions)."""
     message = f"no suggestion with id {suggestion_id}"
@@ -92,8 +92,8 @@ def propose(ctx: Context, body: ProposalCreate, *, via: str = "api") -> int:
     rules_version, model_version = ctx.index.rules.version, None
     position, suggestion = None, None
     if body.suggestion_id is not None:
-        suggestion = _suggestion_in_reach(ctx, body.suggestion_id)
-        if not set(body.task_ids) <= _put_forward(suggestion, person.id, person.code):
+        suggestion = suggestion_in_reach(ctx, body.suggestion_id)
+        if not set(body.task_ids) <= put_forward(suggestion, person.id, person.code):
             raise InvalidInputError([FieldError(
                 "suggestion_id", "the suggestion did not put forward this person and these tasks"
             )])  # fmt: skip
@@ -187,9 +187,9 @@ def propose_bundle(
     """Record a composed tailored job — a person's own, or a candidate's in an employer's
     composition (the printable proposal; ``employer_id`` its employer) — as one proposal
     with every task of its bundle."""
-    suggestion = _suggestion_in_reach(ctx, suggestion_id)
+    suggestion = suggestion_in_reach(ctx, suggestion_id)
     person = person_by_code(ctx, code)
-    tasks = sorted(_put_forward(suggestion, person.id, person.code))
+    tasks = sorted(put_forward(suggestion, person.id, person.code))
     of_employer = employer_id is None or suggestion.subject.get("employer_id") == employer_id
     if suggestion.kind not in ("compose", "compose_employer") or not tasks or not of_employer:
         raise NotFoundError(f"no tailored job for {code} in suggestion {suggestion_id}")
@@ -207,7 +207,7 @@ def _a_suggested_vacancy(suggestion: SuggestionRow, task_ids: list[int]) -> bool
 
 def propose_vacancy(ctx: Context, suggestion_id: int, role_id: int, *, via: str = "web") -> int:
     """Record an open vacancy the engine suggested as one proposal with every task of it."""
-    suggestion = _suggestion_in_reach(ctx, suggestion_id)
+    suggestion = suggestion_in_reach(ctx, suggestion_id)
     if suggestion.kind != "vacancies" or role_id not in suggestion.results.get("roles", []):
         raise NotFoundError(f"no vacancy {role_id} in suggestion {suggestion_id}")
     person = ctx.session.get(JobseekerRow, suggestion.jobseeker_id)
@@ -329,7 +329,7 @@ def record_outcome(ctx: Context, proposal_id: int, event: OutcomeEvent) -> None:
 def override_suggestion(ctx: Context, suggestion_id: int, chosen: list[int], reason: str) -> int:
     """Record that people chose otherwise than the engine: the original list, what was chosen
     (only among what was suggested) and why."""
-    suggestion = _suggestion_in_reach(ctx, suggestion_id)
+    suggestion = suggestion_in_reach(ctx, suggestion_id)
     original = [int(x) for x in suggestion.results.get("ids", [])]
     if list(chosen) == original:
         raise InvalidInputError(
