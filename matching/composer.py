@@ -170,7 +170,13 @@ def compose_for_person(
 
 
 def _bundle_from_scores(
-    people: PeopleMatrix, i: int, tasks: TaskMatrix, scores: PairScores, workplace_penalty: float
+    people: PeopleMatrix,
+    i: int,
+    tasks: TaskMatrix,
+    scores: PairScores,
+    workplace_penalty: float,
+    *,
+    for_employer: bool = False,
 ) -> Bundle:
     ok = np.flatnonzero(scores.feasible)
     if len(ok) > MAX_CANDIDATES:  # keep the program small: the best by score
@@ -179,7 +185,7 @@ def _bundle_from_scores(
     person_id = int(people.ids[i])
     if len(rows) == 0:
         return _describe(Bundle(person_id, [], [], 0.0, [], 0.0, [], [], [], "no_feasible_task"),
-                         people, i)  # fmt: skip
+                         people, i, for_employer=for_employer)  # fmt: skip
     chosen, objective, reached = solve_bundle(
         scores.total[ok], tasks.hours[rows], tasks.schedule[rows], tasks.employer_ids[rows],
         float(people.hours_min[i]), float(people.hours_max[i]), workplace_penalty,
@@ -209,10 +215,14 @@ def _bundle_from_scores(
         status="optimal" if reached else "below_minimum_hours",
         conditions=[list(ADJUSTMENTS)[a] for a in conditions],
     )
-    return _describe(bundle, people, i)
+    return _describe(bundle, people, i, for_employer=for_employer)
 
 
-def _describe(bundle: Bundle, people: PeopleMatrix, i: int) -> Bundle:
+def _describe(
+    bundle: Bundle, people: PeopleMatrix, i: int, *, for_employer: bool = False
+) -> Bundle:
+    """The bundle's supports and sentences. ``for_employer``: the employer's side (candidates
+    in an employer's composition) is never told the hours the person wants."""
     supports = []
     if people.wage_subsidy[i]:
         supports.append("wage_subsidy")
@@ -223,8 +233,9 @@ def _describe(bundle: Bundle, people: PeopleMatrix, i: int) -> Bundle:
         supports.append("workplace_adjustment_subsidy")
     bundle.supports = supports
     lo, hi = float(people.hours_min[i]), float(people.hours_max[i])
+    wishes = None if for_employer else (lo, hi)
     bundle.sentences = {
-        lang: _bundle_sentences(bundle, supports, lo, hi, lang) for lang in LANGUAGES
+        lang: _bundle_sentences(bundle, supports, wishes, lang) for lang in LANGUAGES
     }
     return bundle
 
@@ -237,21 +248,35 @@ _SUPPORT_NAMES = {
 
 
 def _bundle_sentences(
-    bundle: Bundle, supports: list[str], lo: float, hi: float, lang: str
+    bundle: Bundle, supports: list[str], wishes: tuple[float, float] | None, lang: str
 ) -> list[str]:
+    """``wishes``: the hours a week the person wants (low, high), said to their own
+    coordinators only."""
     _, ngettext = gettext_for(lang), ngettext_for(lang)
     if bundle.status == "no_feasible_task":
         return [_("No task fits; see each task's reasons.")]
     n, places = len(bundle.task_ids), len(bundle.employer_ids)
-    out = [_("%(tasks)s, %(hours)s h a week in all (wants %(low)s–%(high)s h), at %(places)s.") % {
+    counts = {
         "tasks": ngettext("%(n)s task", "%(n)s tasks", n) % {"n": n},
         "hours": number(bundle.hours, lang, 2),
-        "low": number(lo, lang, 2),
-        "high": number(hi, lang, 2),
         "places": ngettext("%(n)s workplace", "%(n)s workplaces", places) % {"n": places},
+    }
+    if wishes is None:
+        said = _("%(tasks)s, %(hours)s h a week in all, at %(places)s.") % counts
+        return [said, *_shared(bundle, supports, lang)]
+    lo, hi = wishes
+    out = [_("%(tasks)s, %(hours)s h a week in all (wants %(low)s–%(high)s h), at %(places)s.") % {
+        **counts, "low": number(lo, lang, 2), "high": number(hi, lang, 2),
     }]  # fmt: skip
     if bundle.status == "below_minimum_hours":
         out.append(_("Below the person's minimum of %(low)s h.") % {"low": number(lo, lang, 2)})
+    return out + _shared(bundle, supports, lang)
+
+
+def _shared(bundle: Bundle, supports: list[str], lang: str) -> list[str]:
+    """What both sides are told: the adjustments and the supports to apply for."""
+    _ = gettext_for(lang)
+    out = []
     for a in bundle.adjustments:
         adj = ADJUSTMENTS[a]
         out.append(_("Adjustment: %(name)s (%(provider)s).") % {
@@ -342,7 +367,8 @@ def compose_for_employer(
     bundles = []
     for i in leading:
         scores = score_pairs(people, np.full(len(task_rows), i), tasks, task_rows, rules)
-        bundles.append(_bundle_from_scores(people, int(i), tasks, scores, workplace_penalty))
+        bundles.append(_bundle_from_scores(people, int(i), tasks, scores, workplace_penalty,
+                                           for_employer=True))  # fmt: skip
     objective = np.array([b.objective for b in bundles])
     ids = np.array([b.person_id for b in bundles])
     return [bundles[x] for x in top_k(objective, ids, k)]

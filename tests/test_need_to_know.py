@@ -222,6 +222,7 @@ def test_employer_compose_shows_only_people_in_reach(service):
     with engine.connect() as c:
         areas = dict(c.execute(sa.select(JobseekerRow.code, JobseekerRow.area)).all())
     employers = WORLD.tables["employer"]["id"].astype(int).tolist()
+    shown = 0
     for employer_id in employers[:6]:
         mine_view = client.post(
             f"/employers/{employer_id}/compose?k=20", headers=auth(tokens["coordinator"])
@@ -238,6 +239,10 @@ def test_employer_compose_shows_only_people_in_reach(service):
         ).json()
         for item in rekry["items"]:
             assert {"person_id", "scores", "objective"}.isdisjoint(item)
+            # the hours a person wants are theirs and their coordinators' to know
+            assert "wants" not in json.dumps(item) and "toive" not in json.dumps(item)
+            shown += " h a week in all" in json.dumps(item)  # the bundle is described
+    assert shown, "some employer's composition had candidates"
 
 
 def test_overrides_choose_only_among_what_was_suggested(service):
