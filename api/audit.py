@@ -81,10 +81,10 @@ def purge_expired(session: Session, *, retention_days: int, actor: str) -> int:
     if retention_days < MIN_RETENTION_DAYS:
         raise ValueError(f"audit retention must be at least {MIN_RETENTION_DAYS} days")
     if session.get_bind().dialect.name == "postgresql":
-        removed = session.scalar(
-            text("SELECT tasma_audit_purge(:days, :actor)"),
-            {"days": retention_days, "actor": actor},
-        )
+        # The function keeps rows at least as long as the owner set (audit_settings) and
+        # records the database login as the purger: the caller can ask to keep more, never
+        # to delete more, and cannot name someone else.
+        removed = session.scalar(text("SELECT tasma_audit_purge(:days)"), {"days": retention_days})
         return int(removed or 0)
     now = datetime.now(UTC)
     before = now - timedelta(days=retention_days)

@@ -30,6 +30,7 @@ from api.storage.migrate import (
     downgrade,
     grant_app_role,
     head_revision,
+    set_audit_retention,
     upgrade,
 )
 from features.catalogue.describe import catalogue_document, catalogue_text
@@ -119,6 +120,10 @@ def migrate(
         downgrade(engine, down_to)
     else:
         upgrade(engine)
+        from api.settings import Settings
+
+        # PostgreSQL: the audit trail's retention, in the table only the owner may write
+        set_audit_retention(engine, Settings().audit_retention_days)
         if app_role:
             try:
                 grant_app_role(engine, app_role)

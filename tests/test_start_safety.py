@@ -151,7 +151,7 @@ def test_the_application_role_cannot_empty_the_audit_log_on_postgresql(tmp_path)
 
     from api.audit import purge_expired, record
     from api.storage.engine import make_engine
-    from api.storage.migrate import grant_app_role, upgrade
+    from api.storage.migrate import grant_app_role, set_audit_retention, upgrade
     from tests.conftest import POSTGRES_ADMIN_URL, _postgres_database
 
     role = f"tasma_app_{uuid.uuid4().hex[:8]}"
@@ -185,8 +185,33 @@ def test_the_application_role_cannot_empty_the_audit_log_on_postgresql(tmp_path)
         for attack in attacks:
             with pytest.raises(sa.exc.DBAPIError), app.begin() as c:
                 c.execute(sa.text(attack))
+        attacks_on_the_purge = [
+            # the retention is the owner's: not the app's to shorten
+            "UPDATE audit_settings SET value = 30",
+            # the old function took the retention and the purger's name from its caller
+            "SELECT tasma_audit_purge(30, 'demo.admin')",
+        ]
+        for attack in attacks_on_the_purge:
+            with pytest.raises(sa.exc.DBAPIError), app.begin() as c:
+                c.execute(sa.text(attack))
+        with transaction(app) as s:  # asking for 30 days keeps what the owner set (3650)
+            assert purge_expired(s, retention_days=30, actor="ops") == 0
+        # a temporary table named audit_purge captures nothing; a backdated row is dated now
+        with app.begin() as c:
+            c.execute(sa.text("CREATE TEMP TABLE audit_purge (LIKE public.audit_purge)"))
+            c.execute(sa.insert(AuditRow).values(at=old, actor="x", role="admin",
+                      action="backdated", object_type="t", purpose="", details={}))  # fmt: skip
+            c.execute(sa.text("SELECT tasma_audit_purge(30)"))
+            assert c.scalar(sa.text("SELECT count(*) FROM pg_temp.audit_purge")) == 0
+        with owner.connect() as c:
+            stamped = c.scalar(sa.select(AuditRow.at).where(AuditRow.action == "backdated"))
+            assert stamped > datetime.now(UTC) - timedelta(minutes=5)
+        set_audit_retention(owner, 365)  # the owner shortens it
         with transaction(app) as s:
-            assert purge_expired(s, retention_days=365, actor="ops") == 1
+            assert purge_expired(s, retention_days=30, actor="ops") == 1
+        with owner.connect() as c:
+            purgers = set(c.scalars(sa.select(AuditPurgeRow.actor)))
+        assert purgers == {role}, "the purger is the database login, not a name passed in"
         service = TestClient(create_app(Settings(
             database_url=str(app.url.render_as_string(False)), environment=Environment.TEST,
             demo_on_empty=False, warm_index=False,

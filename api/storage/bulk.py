@@ -32,11 +32,12 @@ def _bump(conn: Connection) -> None:
 
 def rows_held(engine: Engine) -> dict[str, int]:
     """How many rows each table holds, for the tables that hold any, leaving out the
-    service's own state (``data_version``), which every migrated database has."""
+    service's own state (``data_version``, ``audit_settings``), which every migrated database
+    has."""
     held = {}
     with engine.connect() as conn:
         for table in Base.metadata.sorted_tables:
-            if table.name == DataVersionRow.__tablename__:
+            if table.name in SERVICE_STATE:
                 continue
             count = conn.scalar(select(func.count()).select_from(table)) or 0
             if count:
@@ -50,7 +51,10 @@ def never_used(engine: Engine) -> bool:
     return not rows_held(engine)
 
 
-KEPT = frozenset({"audit_event", "audit_purge", "data_version", "ruleset", "app_user", "api_token"})
+SERVICE_STATE = frozenset({"data_version", "audit_settings"})
+"""Rows every migrated database has: the service's state, not anyone's use of it."""
+
+KEPT = frozenset({"audit_event", "audit_purge", "ruleset", "app_user", "api_token"} | SERVICE_STATE)
 """What replacing the data leaves alone: the append-only audit trail, the service's state,
 rule-set versions and the users."""
 

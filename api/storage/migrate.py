@@ -38,6 +38,7 @@ __all__ = [
     "grant_app_role",
     "head_revision",
     "revisions",
+    "set_audit_retention",
     "sqlite_findings",
     "upgrade",
 ]
@@ -190,6 +191,19 @@ def revisions() -> list[str]:
     return [script.revision for script in reversed(list(scripts.walk_revisions()))]
 
 
+def set_audit_retention(engine: Engine, days: int) -> None:
+    """PostgreSQL: how long the audit trail is kept at least, in the table only the owner may
+    write (run as the owner; ``tasma migrate`` does it). The purge function keeps rows this
+    long whatever the application asks."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE audit_settings SET value = :days WHERE name = 'retention_days'"),
+            {"days": max(days, 30)},
+        )
+
+
 _ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -209,7 +223,8 @@ def grant_app_role(engine: Engine, role: str) -> None:
         f'REVOKE UPDATE, DELETE, TRUNCATE, TRIGGER, REFERENCES ON audit_event FROM "{role}"',
         f'REVOKE INSERT, UPDATE, DELETE, TRUNCATE, TRIGGER ON audit_purge FROM "{role}"',
         f'REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON alembic_version FROM "{role}"',
-        f'GRANT EXECUTE ON FUNCTION tasma_audit_purge(integer, text) TO "{role}"',
+        f'REVOKE ALL ON audit_settings FROM "{role}"',
+        f'GRANT EXECUTE ON FUNCTION tasma_audit_purge(integer) TO "{role}"',
     ]
     with engine.begin() as connection:
         for statement in statements:

@@ -33,6 +33,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 __all__ = [
     "IDS_NEVER_REUSED",
     "AuditPurgeRow",
+    "AuditSettingRow",
     "Base",
     "CapacityRow",
     "CrmNoteRow",
@@ -437,6 +438,16 @@ class AuditPurgeRow(Base):
     actor: Mapped[str] = mapped_column(String(64))
     before: Mapped[datetime] = mapped_column(UtcDateTime)
     removed: Mapped[int] = mapped_column(Integer)
+
+
+class AuditSettingRow(Base):
+    """The audit trail's settings that only the schema's owner may write (PostgreSQL: the
+    application role has no right on this table): ``retention_days``."""
+
+    __tablename__ = "audit_settings"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
 
 
 class SuggestionRow(Base):
