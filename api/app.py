@@ -33,6 +33,7 @@ from api.routes import (
     network,
     rulesets,
 )
+from api.services.evaluation import Lane
 from api.settings import Settings, get_settings
 from api.storage.backup import serving
 from api.storage.engine import make_engine, transaction
@@ -153,7 +154,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # workers, so each enforces its share of a limit.
     share = -(-settings.rate_limit_per_minute // settings.workers)
     app.state.user_limiter = RateLimiter(share)
-    app.state.heavy_limiter = anyio.CapacityLimiter(1)
+    app.state.heavy_lane = Lane()  # evaluations and training, one at a time
+    app.state.market_lane = Lane()  # what-ifs and hand-over options, one at a time
+    app.state.health_limiter = anyio.CapacityLimiter(2)
     app.state.login_failures = RateLimiter(max(2, LOGIN_FAILURES_PER_MINUTE // settings.workers))
     app.add_middleware(RequestGuard, limiter=RateLimiter(share),
                        max_body_bytes=settings.max_body_bytes,

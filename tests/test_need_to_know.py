@@ -357,11 +357,13 @@ def test_only_outcomes_consented_for_evaluation_are_evaluated(service):
 
 
 def test_analyst_work_waits_its_turn_or_is_refused(service):
+    import threading
+
     import anyio
     import pytest
 
     from api.errors import BusyError
-    from api.services.evaluation import HEAVY_QUEUE, run_heavy
+    from api.services.evaluation import HEAVY_QUEUE, Lane, run_heavy
 
     client, *_ = service
 
@@ -369,16 +371,16 @@ def test_analyst_work_waits_its_turn_or_is_refused(service):
         app = client.app
 
     async def scenario():
-        limiter = anyio.CapacityLimiter(1)
-        client.app.state.heavy_limiter = limiter
-        await limiter.acquire()  # an evaluation is running
+        client.app.state.heavy_lane = Lane()
+        release = threading.Event()
         async with anyio.create_task_group() as group:
-            for _ in range(HEAVY_QUEUE):
-                group.start_soon(run_heavy, FakeRequest(), lambda: 1)
+            for _ in range(1 + HEAVY_QUEUE):  # one running, the rest waiting
+                group.start_soon(run_heavy, FakeRequest(), release.wait)
             await anyio.sleep(0.05)
             with pytest.raises(BusyError):
                 await run_heavy(FakeRequest(), lambda: 1)
-            limiter.release()
+            release.set()
+        assert client.app.state.heavy_lane.admitted == 0
 
     anyio.run(scenario)
 

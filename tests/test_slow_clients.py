@@ -116,3 +116,54 @@ def test_requests_past_the_limit_in_progress_are_shed_at_once():
     assert (first, second) == (200, 503)
     assert headers[b"retry-after"] == b"1"
     assert guard.in_flight == 0
+
+
+def test_what_ifs_wait_in_their_own_lane_and_health_never_waits(service, database_url,
+                                                                 monkeypatch):  # fmt: skip
+    """Forty what-ifs at once held every request thread (/health took 5.6 s): they run one
+    at a time on a thread of their own, a queue past MARKET_QUEUE is answered 503 at once,
+    and /health answers meanwhile."""
+    import threading
+
+    from api.app import create_app
+    from api.services import market
+    from api.services.evaluation import MARKET_QUEUE
+    from api.settings import Environment, Settings
+    from tests.test_api import auth
+
+    _, tokens, *_ = service
+    running, most = [0], [0]
+    lock = threading.Lock()
+    real = market.task_what_if
+
+    def slow(ctx, task_id, lang):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.3)
+        with lock:
+            running[0] -= 1
+        return real(ctx, task_id, lang)
+
+    monkeypatch.setattr(market, "task_what_if", slow)
+    app = create_app(Settings(database_url=database_url, environment=Environment.TEST,
+                              demo_on_empty=False, warm_index=False))  # fmt: skip
+    n = MARKET_QUEUE + 4
+    headers = auth(tokens["rekrypiste"])
+
+    async def crowd():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            asks = [asyncio.create_task(client.get("/tasks/1/what-if", headers=headers))
+                    for _ in range(n)]  # fmt: skip
+            await asyncio.sleep(0.1)
+            started = time.monotonic()
+            health = await client.get("/health")
+            health_took = time.monotonic() - started
+            answers = await asyncio.gather(*asks)
+        return health, health_took, [a.status_code for a in answers]
+
+    health, health_took, codes = asyncio.run(crowd())
+    assert health.status_code == 200 and health_took < 0.3, health_took
+    assert most[0] == 1, "one at a time per process"
+    assert codes.count(503) >= n - MARKET_QUEUE - 1 and set(codes) <= {200, 503}, codes

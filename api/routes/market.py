@@ -21,7 +21,7 @@ from api.models_market import (
 from api.security import Permission
 from api.services import market
 from api.services.context import request_context
-from api.services.evaluation import run_heavy
+from api.services.evaluation import run_heavy, run_market
 from features.errors import ConflictError
 from matching.clearing import ClearingObjective
 
@@ -91,14 +91,15 @@ def employer_news(
     tags=["employers"],
     summary="How many more people could do the task with each change the employer could make",
 )
-def what_if(
+async def what_if(
     task_id: IdPath,
     request: Request,
     session: SessionDep,
     user: Annotated[User, require(Permission.READ_MARKET)],
     lang: Lang = "fi",
 ) -> WhatIfPublic:
-    return market.task_what_if(request_context(request, session, user), task_id, lang)
+    ctx = request_context(request, session, user)
+    return await run_market(request, lambda: market.task_what_if(ctx, task_id, lang))
 
 
 @router.get(
@@ -106,14 +107,15 @@ def what_if(
     tags=["employers"],
     summary="The what-if of each of the role's tasks the rules suggest",
 )
-def role_what_if(
+async def role_what_if(
     role_id: IdPath,
     request: Request,
     session: SessionDep,
     user: Annotated[User, require(Permission.READ_MARKET)],
     lang: Lang = "fi",
 ) -> list[WhatIfPublic]:
-    return market.role_what_if(request_context(request, session, user), role_id, lang)
+    ctx = request_context(request, session, user)
+    return await run_market(request, lambda: market.role_what_if(ctx, role_id, lang))
 
 
 @router.get(
@@ -121,13 +123,14 @@ def role_what_if(
     tags=["employers"],
     summary="The role's core tasks, with how many in the pool could take each over",
 )
-def hand_over_options(
+async def hand_over_options(
     role_id: IdPath,
     request: Request,
     session: SessionDep,
     user: Annotated[User, require(Permission.READ_MARKET)],
 ) -> HandOverOptions:
-    return market.role_hand_over_options(request_context(request, session, user), role_id)
+    ctx = request_context(request, session, user)
+    return await run_market(request, lambda: market.role_hand_over_options(ctx, role_id))
 
 
 @router.get(
