@@ -34,13 +34,15 @@ def secure_folder(folder: Path) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     repaired = []
     for path in [folder, *folder.rglob("*")]:
+        # Another worker starting at the same moment may rename or remove a temporary file
+        # (a snapshot being saved) between the listing, the look and the repair.
         try:
             mode = path.lstat().st_mode
-        except FileNotFoundError:  # a temporary file gone meanwhile
+            if stat.S_ISLNK(mode) or not mode & 0o077:
+                continue
+            path.chmod(stat.S_IMODE(mode) & 0o700)
+        except FileNotFoundError:
             continue
-        if stat.S_ISLNK(mode) or not mode & 0o077:
-            continue
-        path.chmod(stat.S_IMODE(mode) & 0o700)
         repaired.append(str(path.relative_to(folder)))
     return repaired
 
