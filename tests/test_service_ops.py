@@ -276,7 +276,11 @@ def _server_sockets(pids: set[int], port: int, status: str) -> dict[int, int]:
     """How many TCP sockets on ``port`` in ``status`` each of ``pids`` holds."""
     held: dict[int, int] = {}
     for pid in pids:
-        for conn in psutil.Process(pid).net_connections(kind="tcp"):
+        try:
+            conns = psutil.Process(pid).net_connections(kind="tcp")
+        except psutil.NoSuchProcess:  # a short-lived child (not a worker) gone meanwhile
+            continue
+        for conn in conns:
             if conn.laddr and conn.laddr.port == port and conn.status == status:
                 held[pid] = held.get(pid, 0) + 1
     return held
