@@ -72,9 +72,8 @@ def snapshot_key(secret: str | None, folder: Path) -> bytes:
         if path.exists() and len(path.read_bytes()) < KEY_BYTES:
             os.replace(partial, path)
         else:
-            os.link(partial, path)
-    except FileExistsError:
-        pass
+            with contextlib.suppress(FileExistsError):  # another worker's key came first
+                os.link(partial, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
             partial.unlink()

@@ -62,8 +62,9 @@ def _copy(autoincrement: bool) -> None:
     for name in TABLES:
         with op.batch_alter_table(
             name, recreate="always", table_kwargs={"sqlite_autoincrement": autoincrement}
-        ):
-            pass
+        ) as batch:
+            # no column changes: the copy itself is the change (the table's AUTOINCREMENT)
+            del batch
 
 
 def upgrade() -> None:

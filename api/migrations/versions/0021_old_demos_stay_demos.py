@@ -58,4 +58,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    pass
+    """Nothing to undo: the marks are data, and 0006's downgrade drops them with their
+    columns."""
