@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -34,6 +36,7 @@ from api.routes import (
     rulesets,
 )
 from api.services.evaluation import Lane
+from api.services.login_throttle import LoginThrottle
 from api.settings import Settings, get_settings
 from api.storage.backup import serving
 from api.storage.engine import make_engine, transaction
@@ -48,9 +51,7 @@ from api.ui.csrf import CsrfError, csrf_key
 from features.supports import load_supports
 from matching.rules import default_ruleset
 
-__all__ = ["LOGIN_FAILURES_PER_MINUTE", "create_app"]
-
-LOGIN_FAILURES_PER_MINUTE = 20
+__all__ = ["create_app"]
 """Failed log-ins a minute from one address before it must wait."""
 
 
@@ -157,7 +158,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.heavy_lane = Lane()  # evaluations and training, one at a time
     app.state.market_lane = Lane()  # what-ifs and hand-over options, one at a time
     app.state.health_limiter = anyio.CapacityLimiter(2)
-    app.state.login_failures = RateLimiter(max(2, LOGIN_FAILURES_PER_MINUTE // settings.workers))
     app.add_middleware(RequestGuard, limiter=RateLimiter(share),
                        max_body_bytes=settings.max_body_bytes,
                        max_in_flight=settings.max_concurrent_requests,
@@ -176,6 +176,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(ui.LoginRequiredError, ui.login_redirect)  # type: ignore[arg-type]
     app.add_exception_handler(CsrfError, ui.csrf_refused)  # type: ignore[arg-type]
     app.state.csrf_key = csrf_key(settings, engine)
+    # Its own key, derived under a label, so no hash it makes can pass as a CSRF signature.
+    app.state.login_throttle = LoginThrottle(
+        hmac.new(app.state.csrf_key, b"tasma: login attempts", hashlib.sha256).digest()
+    )
     app.mount("/static", StaticFiles(directory=Path(ui.__file__).parent / "static"), name="static")
     _offline_docs(app)
     logging.getLogger("tasma.api").info("Täsmä API on %s", settings.database_url.split("@")[-1])

@@ -605,6 +605,11 @@ def serve(
         "port": bind_port,
         "log_config": log_config(json_lines=settings.log_json),
         "access_log": False,  # tasma.access logs each request, with its duration
+        # Forwarded headers only from the configured proxies (uvicorn believes 127.0.0.1's by
+        # default: any local process, or a request relayed through one, could pick its
+        # address and escape the per-address limits).
+        "proxy_headers": bool(settings.trusted_proxies.strip()),
+        "forwarded_allow_ips": settings.trusted_proxies.strip() or None,
         # No limit_concurrency: uvicorn counts open connections with it, and idle ones would
         # take every place. The app's guard sheds requests in progress past the limit instead.
     }

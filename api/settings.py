@@ -57,6 +57,12 @@ class Settings(BaseSettings):
     max_concurrent_requests: int = Field(
         default=64, ge=1, le=10_000, description="Per process; past it new requests get 503."
     )
+    trusted_proxies: str = Field(
+        default="",
+        pattern=r"^[0-9A-Fa-f.:/, ]*$",
+        description="Reverse proxies (comma-separated addresses or networks) whose "
+        "X-Forwarded-For names the client; default: none, loopback included.",
+    )
     access_log: bool = True
     log_json: bool = Field(default=True, description="JSON lines; false for plain text.")
     data_dir: Path = Field(default_factory=data_dir, description="Index snapshots live here.")

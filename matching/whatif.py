@@ -98,10 +98,14 @@ def _variants(
     return pd.DataFrame(rows).reset_index(drop=True), changes
 
 
-def _in_reach(people: PeopleMatrix, tasks: TaskMatrix, row: int, rules: RuleSet) -> np.ndarray:
-    """People rows within the rule set's distance of the task that pass its cheap limits."""
+def _in_reach(
+    people: PeopleMatrix, tasks: TaskMatrix, row: int, rules: RuleSet, among: np.ndarray | None
+) -> np.ndarray:
+    """People rows (of ``among``, a bool mask; None: everyone) within the rule set's distance
+    of the task that pass its cheap limits."""
     limit = rules.hard.max_distance_km
-    near = np.flatnonzero(np.abs(people.lat - tasks.lat[row]) <= limit / 111.0)
+    close = np.abs(people.lat - tasks.lat[row]) <= limit / 111.0
+    near = np.flatnonzero(close if among is None else close & among)
     km = haversine_km(tasks.lat[row], tasks.lon[row], people.lat[near], people.lon[near])
     near = near[km <= limit]
     ok = prefilter(people, near, tasks, np.array([row]), rules)[:, 0]
@@ -124,13 +128,16 @@ def _gains(
     return feasible, sure
 
 
-def what_if(index: MatchIndex, task_id: int, rules: RuleSet) -> WhatIf:
-    """For one task: who fits now, and how many more would with each single change."""
+def what_if(
+    index: MatchIndex, task_id: int, rules: RuleSet, among: np.ndarray | None = None
+) -> WhatIf:
+    """For one task: who fits now, and how many more would with each single change — of
+    ``among`` (bool per person row; None: everyone)."""
     row = index.tasks.row_of[task_id]
     frame, changes = _variants(
         index.task_frame.iloc[row], int(index.tasks.kind[row]), int(index.tasks.schedule[row])
     )
-    reach = _in_reach(index.people, index.tasks, row, rules)
+    reach = _in_reach(index.people, index.tasks, row, rules, among)
     # Who fits now: only who passes the demand screen can (the rest are not scored).
     now = np.zeros(len(reach), dtype=bool)
     this = np.full(len(reach), row)
@@ -166,9 +173,12 @@ class HandOverOption:
     """of them, those whose fit is fully assessed"""
 
 
-def hand_over_options(index: MatchIndex, role_id: int, rules: RuleSet) -> list[HandOverOption]:
-    """Each core task of the role with how many people in the pool could do it were it handed
-    over (the rules' hand-over-only limit lifted, nothing else); most people first."""
+def hand_over_options(
+    index: MatchIndex, role_id: int, rules: RuleSet, among: np.ndarray | None = None
+) -> list[HandOverOption]:
+    """Each core task of the role with how many people in the pool (of ``among``; None:
+    everyone) could do it were it handed over (the rules' hand-over-only limit lifted, nothing
+    else); most people first."""
     tasks = index.tasks
     rows = np.flatnonzero((tasks.role_ids == role_id) & ~tasks.hand_over)
     as_if = rules.model_copy(
@@ -176,7 +186,7 @@ def hand_over_options(index: MatchIndex, role_id: int, rules: RuleSet) -> list[H
     )
     options = []
     for row in rows:  # a role has a handful of tasks; each task's pool is one scorer call
-        reach = _in_reach(index.people, tasks, int(row), as_if)
+        reach = _in_reach(index.people, tasks, int(row), as_if, among)
         scores = score_pairs(index.people, reach, tasks, np.full(len(reach), row), as_if)
         options.append(
             HandOverOption(

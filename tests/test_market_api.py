@@ -274,3 +274,29 @@ _RUN = {
     "data_version": 1, "k": 20, "workers": 1, "scheduler": "local", "people": 1, "tasks": 1,
     "pairs_before_pruning": 1, "pairs_scored": 1, "pairs_feasible": 1, "seconds": 1.0,
 }  # fmt: skip
+
+
+def test_what_if_and_hand_over_counts_leave_out_people_who_do_not_share(service) -> None:
+    """The figures are told to employers: someone who has not agreed to be shared with
+    employers is not among them (before, every matchable person was counted)."""
+    client, tokens, _area, _mine, engine = service
+    with Session(engine) as session:
+        task = session.scalar(
+            sa.select(TaskRow.id).where(TaskRow.task_type == "hand_over").order_by(TaskRow.id)
+        )
+        role = session.scalar(
+            sa.select(TaskRow.role_id).where(TaskRow.task_type == "core").order_by(TaskRow.id)
+        )
+    headers = auth(tokens["coordinator"])
+    before = client.get(f"/tasks/{task}/what-if", headers=headers).json()
+    options = client.get(f"/roles/{role}/hand-over-options", headers=headers).json()["data"]
+    assert before["in_reach"] > 0 and any(o["people"] for o in options)
+    with Session(engine) as session:
+        session.execute(sa.update(JobseekerRow).values(consent_scope=["matching"]))
+        bump_data_version(session)
+        session.commit()
+    after = client.get(f"/tasks/{task}/what-if", headers=headers).json()
+    assert after["in_reach"] == after["fit_now"] == 0
+    assert all(v["more"] == 0 for v in after["variants"])
+    options = client.get(f"/roles/{role}/hand-over-options", headers=headers).json()["data"]
+    assert all(o["people"] == 0 for o in options)

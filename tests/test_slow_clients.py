@@ -167,3 +167,24 @@ def test_what_ifs_wait_in_their_own_lane_and_health_never_waits(service, databas
     assert health.status_code == 200 and health_took < 0.3, health_took
     assert most[0] == 1, "one at a time per process"
     assert codes.count(503) >= n - MARKET_QUEUE - 1 and set(codes) <= {200, 503}, codes
+
+
+def _statuses_with_made_up_forwarded_addresses(server) -> list[int]:
+    with httpx.Client(base_url=server.base, timeout=10) as client:
+        return [
+            client.get("/health", headers={"X-Forwarded-For": f"198.51.100.{i}"}).status_code
+            for i in range(14)
+        ]
+
+
+def test_forwarded_addresses_are_believed_only_from_configured_proxies(tmp_path):
+    """uvicorn believes X-Forwarded-For from 127.0.0.1 by default: any local process (or a
+    request relayed through one) could name a fresh address per request and escape the
+    per-address limit."""
+    env, _ = _started(tmp_path, TASMA_RATE_LIMIT_PER_MINUTE="10")
+    with serve(env, tmp_path / "serve.log") as server:
+        statuses = _statuses_with_made_up_forwarded_addresses(server)
+    assert statuses[:9] == [200] * 9 and statuses[-1] == 429, statuses
+    with serve(env | {"TASMA_TRUSTED_PROXIES": "127.0.0.1"}, tmp_path / "proxied.log") as server:
+        statuses = _statuses_with_made_up_forwarded_addresses(server)
+    assert statuses == [200] * 14, "behind a configured proxy, each client is counted apart"

@@ -8,9 +8,15 @@ import re
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from starlette.testclient import TestClient
 
-from api.services.auth import LOCK_AFTER
-from api.storage.tables import CrmNoteRow, UserRow
+from api.services.login_throttle import (
+    FREE_PER_ADDRESS,
+    FREE_PER_NAME,
+    LONGEST_WAIT_SECONDS,
+    wait_after,
+)
+from api.storage.tables import CrmNoteRow, LoginAttemptRow, UserRow
 from tests.conftest import api_client
 from tests.test_api import audit_rows, auth
 
@@ -80,23 +86,90 @@ def test_web_forms_need_the_token_and_this_sites_origin(service):
         assert c.scalar(sa.select(sa.func.count()).select_from(CrmNoteRow)) == notes + 1
 
 
-def test_log_in_locks_a_user_name_after_repeated_failures(service):
+def _from(client, address: str) -> TestClient:
+    """The same service, reached from another client address."""
+    return TestClient(client.app, client=(address, 40000))
+
+
+def _token(client, username: str, password: str):
+    return client.post("/auth/token", json={"username": username, "password": password})
+
+
+def test_delays_grow_after_the_free_tries_up_to_a_quarter_hour() -> None:
+    waits = [wait_after(n, FREE_PER_NAME) for n in range(1, 30)]
+    assert waits[:FREE_PER_NAME] == [0] * FREE_PER_NAME
+    assert waits[FREE_PER_NAME : FREE_PER_NAME + 4] == [1, 2, 4, 8]
+    assert waits == sorted(waits) and waits[-1] == LONGEST_WAIT_SECONDS
+
+
+def test_a_stranger_guessing_a_name_cannot_lock_its_owner_out(service):
     client, tokens, area, mine, engine = service
-    for _ in range(LOCK_AFTER):
-        wrong = client.post("/auth/token", json={"username": "admin", "password": "wrong one"})
-        assert wrong.status_code == 401
-    locked = client.post("/auth/token", json={"username": "admin", "password": "correct horse 1"})
-    assert locked.status_code == 429 and int(locked.headers["retry-after"]) > 60
-    assert audit_rows(engine, action="login_locked")
-    page = _web_login(client)
-    assert page.status_code == 429 and "Yritä uudelleen" in page.text
+    stranger = _from(client, "203.0.113.7")
+    statuses = [_token(stranger, "admin", f"guess {i}").status_code for i in range(12)]
+    # Three free tries, the fourth failure makes the name wait at that address; from then on
+    # nothing is checked there until the wait is over — a right guess included.
+    assert statuses[: FREE_PER_NAME + 1] == [401] * (FREE_PER_NAME + 1)
+    assert set(statuses[FREE_PER_NAME + 1 :]) == {429}
+    held = _token(stranger, "admin", "correct horse 1")
+    assert held.status_code == 429 and int(held.headers["retry-after"]) >= 1
+    owner = _token(_from(client, "198.51.100.20"), "admin", "correct horse 1")
+    assert owner.status_code == 200, "the owner, elsewhere, is not held"
+    page = _web_login(_from(client, "198.51.100.21"))
+    assert page.status_code == 303
+    stranger_page = _web_login(stranger)
+    assert stranger_page.status_code == 429 and "Yritä uudelleen" in stranger_page.text
+    assert audit_rows(engine, action="login_throttled")
+
+
+def test_unknown_names_are_counted_and_answered_like_known_ones(service):
+    client, *_ = service
+    answers = {}
+    for name, address in (("admin", "203.0.113.11"), ("no.such.person", "203.0.113.12")):
+        attacker = _from(client, address)
+        replies = [_token(attacker, name, "wrong") for _ in range(FREE_PER_NAME + 2)]
+        answers[name] = [
+            (r.status_code, r.json()["error"], r.json()["message"], "retry-after" in r.headers)
+            for r in replies
+        ]
+    assert answers["admin"] == answers["no.such.person"]
+    assert answers["admin"][-1][0] == 429
+
+
+def test_many_names_from_one_address_wait_but_familiar_names_do_not(service):
+    client, *_ = service
+    office = _from(client, "192.0.2.50")
+    assert _token(office, "admin", "correct horse 1").status_code == 200
+    statuses = [_token(office, f"nobody{i}", "x").status_code for i in range(FREE_PER_ADDRESS + 2)]
+    assert statuses[:FREE_PER_ADDRESS] == [401] * FREE_PER_ADDRESS and statuses[-1] == 429
+    assert _token(office, "someone.new", "x").status_code == 429
+    assert _token(office, "admin", "correct horse 1").status_code == 200, (
+        "a name that logged in from the address lately is not held by the address's count"
+    )
+    elsewhere = _from(client, "192.0.2.51")
+    assert _token(elsewhere, "someone.new", "x").status_code == 401
+
+
+def test_every_worker_counts_the_same_failures_and_nothing_typed_is_stored(service):
+    client, tokens, area, mine, engine = service
+    second_worker = api_client(str(engine.url.render_as_string(hide_password=False)))
+    workers = [_from(client, "203.0.113.30"), _from(second_worker, "203.0.113.30")]
+    statuses = [
+        _token(workers[i % 2], "MARKER.name", "MARKER.password").status_code
+        for i in range(FREE_PER_NAME + 2)
+    ]
+    assert statuses[-1] == 429, statuses
+    with engine.connect() as c:
+        keys = c.scalars(sa.select(LoginAttemptRow.key)).all()
+        stored = " ".join(str(v) for row in c.execute(sa.select(LoginAttemptRow)) for v in row)
+    assert keys and all(re.fullmatch(r"[0-9a-f]{64}", k) for k in keys)
+    assert "MARKER" not in stored and "203.0.113" not in stored
 
 
 def test_failures_from_one_address_are_throttled_whatever_the_name(service):
     client, *_ = service
     statuses = [
         client.post("/auth/token", json={"username": f"nobody{i}", "password": "x"}).status_code
-        for i in range(25)
+        for i in range(FREE_PER_ADDRESS + 2)
     ]
     assert statuses[0] == 401 and statuses[-1] == 429
 

@@ -39,17 +39,19 @@ TOLERANT = DEFAULT.model_copy(
 )
 
 
-def _recount(index: MatchIndex, frame_row, rules) -> np.ndarray:
-    """bool over every person: feasible for the task as ``frame_row`` describes it."""
+def _recount(index: MatchIndex, frame_row, rules, among=None) -> np.ndarray:
+    """bool over every person: feasible for the task as ``frame_row`` describes it (and, when
+    ``among`` is given, one of them)."""
     task = index.featurizer.tasks(frame_row.to_frame().T.reset_index(drop=True))
     everyone = np.arange(len(index.people))
-    return score_pairs(index.people, everyone, task, np.zeros(len(everyone), int), rules).feasible
+    feasible = score_pairs(index.people, everyone, task, np.zeros(len(everyone), int), rules)
+    return feasible.feasible if among is None else feasible.feasible & among
 
 
-def _check_what_if(index: MatchIndex, task_id: int) -> None:
-    answer = what_if(index, task_id, DEFAULT)
+def _check_what_if(index: MatchIndex, task_id: int, among=None) -> None:
+    answer = what_if(index, task_id, DEFAULT, among=among)
     row = index.task_frame.iloc[index.tasks.row_of[task_id]]
-    now = _recount(index, row, DEFAULT)
+    now = _recount(index, row, DEFAULT, among)
     assert answer.fit_now == int(now.sum())
     for variant in answer.variants:
         changed = row.copy()
@@ -58,15 +60,19 @@ def _check_what_if(index: MatchIndex, task_id: int) -> None:
             changed["accepted_adjustments"] = [*(row["accepted_adjustments"] or []), variant.id]
         else:
             changed[f"dem:{variant.id}"] = row[f"dem:{variant.id}"] - 1
-        assert variant.more == int((_recount(index, changed, DEFAULT) & ~now).sum()), variant
+        gained = _recount(index, changed, DEFAULT, among) & ~now
+        assert variant.more == int(gained.sum()), variant
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(world=small_worlds(max_people=8, max_tasks=4))
-def test_what_if_counts_equal_a_recount_on_random_worlds(world) -> None:
+@given(world=small_worlds(max_people=8, max_tasks=4), data=st.data())
+def test_what_if_counts_equal_a_recount_on_random_worlds(world, data) -> None:
     index = MatchIndex.from_frames(world.people_frame, world.task_frame)
+    among = np.array(data.draw(st.lists(st.booleans(), min_size=len(index.people),
+                                        max_size=len(index.people))), dtype=bool)  # fmt: skip
     for task_id in index.tasks.ids:
         _check_what_if(index, int(task_id))
+        _check_what_if(index, int(task_id), among)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -57,14 +57,16 @@ async def health(request: Request) -> Health:
 
 @router.post("/auth/token", tags=["auth"], summary="Log in: a bearer token for a user")
 def login(body: TokenRequest, request: Request, session: SessionDep) -> TokenPublic:
-    """Five wrong passwords in a row lock the user name for 15 minutes (429 with
-    Retry-After), as do 20 failures a minute from one address."""
+    """After three wrong passwords for one name from one address, each further one makes that
+    name wait there (1, 2, 4 … seconds, up to 15 minutes: 429 with Retry-After); after 30 from
+    one address, names that have not logged in from it lately wait too. Unknown names are
+    answered exactly like known ones."""
     token, _ = log_in(
         session,
         username=body.username,
         password=body.password,
         address=request.client.host if request.client else "unknown",
-        failures=request.app.state.login_failures,
+        throttle=request.app.state.login_throttle,
         days=request.app.state.settings.token_days,
         via="login",
         demo_allowed=request.app.state.settings.environment is not Environment.PRODUCTION,

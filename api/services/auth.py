@@ -1,6 +1,6 @@
 """Logging in (API and web alike): a password checked in constant time whether or not the user
-exists, throttled per user name (lock-out after repeated failures, kept in the database so
-every worker process sees it) and per client address, audited."""
+exists, throttled per user name and client address and per address (growing delays, never a
+lock-out that a stranger can cause; see :mod:`api.services.login_throttle`), audited."""
 
 from __future__ import annotations
 
@@ -11,15 +11,12 @@ from sqlalchemy.orm import Session
 
 from api.audit import record
 from api.deps import TooManyRequestsError, UnauthorizedError
-from api.ratelimit import RateLimiter
 from api.security import Role, hash_password, hash_token, new_token, verify_password
+from api.services.login_throttle import LoginThrottle
 from api.storage.tables import TokenRow, UserRow
 
-__all__ = ["LOCK_AFTER", "LOCK_MINUTES", "LoginThrottledError", "issue_token", "log_in"]
+__all__ = ["LoginThrottledError", "issue_token", "log_in"]
 
-LOCK_AFTER = 5
-"""Wrong passwords in a row before the user name is locked."""
-LOCK_MINUTES = 15
 _DUMMY_HASH = hash_password("no such user: compared so an unknown name takes as long")
 
 
@@ -50,21 +47,19 @@ def log_in(
     username: str,
     password: str,
     address: str,
-    failures: RateLimiter,
+    throttle: LoginThrottle,
     days: int,
     via: str,
     demo_allowed: bool,
 ) -> tuple[str, Role]:
     """A token and the user's role for a correct password; commits. Wrong or unknown:
-    :class:`UnauthorizedError`; locked user name or too many failures from the address:
-    :class:`LoginThrottledError`."""
+    :class:`UnauthorizedError`; this name from this address (or this address) must wait:
+    :class:`LoginThrottledError` — alike for names that exist and names that do not."""
     now = datetime.now(UTC)
-    wait = failures.waiting(address)
+    wait = throttle.waiting(session, username, address, now)
     if wait:
         raise LoginThrottledError(wait)
     user = session.scalar(select(UserRow).where(UserRow.name == username))
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        raise LoginThrottledError(int((user.locked_until - now).total_seconds()) + 1)
     # Always one argon2 verification, so a name that does not exist takes as long.
     ok = verify_password(user.password_hash if user and user.password_hash else _DUMMY_HASH,
                          password)  # fmt: skip
@@ -75,18 +70,13 @@ def log_in(
         and (demo_allowed or not user.demo)
     )
     if user is None or not (ok and usable):
-        failures.retry_after(address)  # counts the failure against the address
-        if user is not None:
-            user.failed_logins += 1
-            if user.failed_logins >= LOCK_AFTER:
-                user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-                user.failed_logins = 0
-                record(session, actor=user.name, role=user.role, action="login_locked",
-                       object_type="user", object_id=user.id)  # fmt: skip
-            session.commit()
+        held = throttle.failed(session, username, address, now)
+        if held and user is not None:
+            record(session, actor=user.name, role=user.role, action="login_throttled",
+                   object_type="user", object_id=user.id, details={"seconds": held})  # fmt: skip
+        session.commit()
         raise UnauthorizedError("wrong user name or password")
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.succeeded(session, username, address, now)
     token = issue_token(session, user.id, days)
     record(session, actor=user.name, role=user.role, action=via, object_type="user",
            object_id=user.id)  # fmt: skip

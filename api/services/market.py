@@ -351,11 +351,14 @@ def _variant_name(kind: str, variant_id: str, lang: str) -> str:
 
 def task_what_if(ctx: Context, task_id: int, lang: str) -> WhatIfPublic:
     """How many more people could do the task with each adjustment the employer has not
-    accepted, or with each demand a level lighter."""
+    accepted, or with each demand a level lighter — counting only people who agreed to be
+    shared with employers."""
     index = ctx.index.get(ctx.session)
     if task_id not in index.tasks.row_of:
         raise NotFoundError(f"no task with id {task_id}")
-    answer = what_if(index, task_id, ctx.index.rules)
+    # Counted only of people who could be put forward to an employer: the figures are told to
+    # employers, and someone who has not agreed to be shared with employers is not in them.
+    answer = what_if(index, task_id, ctx.index.rules, among=index.people.shareable)
     variants = [
         VariantPublic(
             kind=v.kind,
@@ -400,7 +403,7 @@ def role_hand_over_options(ctx: Context, role_id: int) -> HandOverOptions:
     if ctx.session.get(RoleRow, role_id) is None:
         raise NotFoundError(f"no role with id {role_id}")
     index = ctx.index.get(ctx.session)
-    options = hand_over_options(index, role_id, ctx.index.rules)
+    options = hand_over_options(index, role_id, ctx.index.rules, among=index.people.shareable)
     data = [
         HandOverOptionPublic(
             task_id=o.task_id,

@@ -42,6 +42,7 @@ __all__ = [
     "IdentityRow",
     "JobseekerHistoryRow",
     "JobseekerRow",
+    "LoginAttemptRow",
     "OutcomeEventRow",
     "ProposalRow",
     "ProposalTaskRow",
@@ -392,6 +393,22 @@ class UserRow(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """Wrong passwords since the last successful log-in (lock-out after a few)."""
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """Unused since revision 0023 (a lock per name let anyone lock anyone out); kept so that
+    no upgrade drops data. Log-ins are throttled per name and address (LoginAttemptRow)."""
+
+
+class LoginAttemptRow(Base):
+    """Failed log-ins counted per user name and client address, and per address, shared by
+    every worker process. Keyed by a keyed hash: neither the name typed (which may be a
+    password typed in the wrong field) nor the address is stored."""
+
+    __tablename__ = "login_attempt"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    blocked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_success_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class TokenRow(Base):

@@ -268,14 +268,14 @@ def login(
             username=username,
             password=password,
             address=request.client.host if request.client else "unknown",
-            failures=request.app.state.login_failures,
+            throttle=request.app.state.login_throttle,
             days=1,
             via="login_web",
             demo_allowed=settings.environment.value != "production",
         )
     except LoginThrottledError as err:
         return _page(request, "login.html", None, status_code=429,
-                     locked=err.retry_after // 60 + 1, next=target)  # fmt: skip
+                     wait_seconds=err.retry_after, next=target)  # fmt: skip
     except UnauthorizedError:
         return _page(request, "login.html", None, status_code=401, failed=True, next=target)
     response = RedirectResponse(target or HOME[role], status_code=303)
