@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 import time
+import traceback
 from typing import Any
 
-__all__ = ["AccessLog", "log_config"]
+__all__ = ["AccessLog", "NoExceptionText", "log_config"]
 
 access = logging.getLogger("tasma.access")
 
@@ -30,11 +31,13 @@ def log_config(*, json_lines: bool = True, level: str = "INFO") -> dict[str, Any
         "class": "logging.StreamHandler",
         "formatter": "default",
         "stream": "ext://sys.stderr",
+        "filters": ["no_exception_text"],
     }
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"default": formatter},
+        "filters": {"no_exception_text": {"()": NoExceptionText}},
         "handlers": {"default": handler},
         "loggers": {
             "tasma": {"handlers": ["default"], "level": level, "propagate": False},
@@ -44,6 +47,33 @@ def log_config(*, json_lines: bool = True, level: str = "INFO") -> dict[str, Any
             "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
         },
     }
+
+
+class NoExceptionText(logging.Filter):
+    """A logged exception keeps its class and where it happened, never its text: a message
+    may quote what the request carried (a driver's error quoted part of a body, "…severe knee
+    arthritis", when uvicorn logged the traceback of an unexpected error). Exceptions chained
+    to it are reduced alike."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = _without_text(record.exc_info[1])
+            record.exc_info = None
+        return True
+
+
+def _without_text(exc: BaseException) -> str:
+    parts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        frames = "".join(traceback.format_tb(current.__traceback__))
+        name = f"{type(current).__module__}.{type(current).__qualname__}"
+        parts.append(f"Traceback (most recent call last):\n{frames}{name} (text withheld)")
+        current = current.__cause__ or current.__context__
+    # The first cause first, as Python prints a chain.
+    return "\n\nwhich led to:\n".join(reversed(parts))
 
 
 class AccessLog:

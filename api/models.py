@@ -395,7 +395,7 @@ class TaskCandidatesRequest(StrictModel):
 
 class ComposeRequest(StrictModel):
     employer_ids: list[BodyId] | None = Field(default=None, max_length=50)
-    radius_km: float | None = Field(default=None, gt=0, le=200)
+    radius_km: float | None = Field(default=None, ge=0.1, le=200)
 
 
 class EmployerCreate(StrictModel):
@@ -543,7 +543,7 @@ class MatchFilters(StrictModel):
     sector: list[str] | None = Field(default=None, max_length=20)
     municipality: list[str] | None = Field(default=None, max_length=20)
     employer_id: list[BodyId] | None = Field(default=None, max_length=50)
-    radius_km: float | None = Field(default=None, gt=0, le=200)
+    radius_km: float | None = Field(default=None, ge=0.1, le=200)
 
 
 class MatchItem(BaseModel):

@@ -143,3 +143,17 @@ def test_existing_coordinators_become_company_coordinators_and_back(bare_engine)
     with bare_engine.connect() as conn:
         roles = dict(conn.execute(sa.select(users.c.name, users.c.role)).all())
     assert roles == {"anna": "coordinator", "rita": "rekrypiste"}
+
+
+def test_nobody_changes_their_own_role(service, engine):
+    """An admin that could make itself a coordinator of any area would read health data in one
+    unwitnessed call."""
+    client, tokens, area, mine, _ = service
+    admin = auth(tokens["admin"])
+    promoted = client.put("/users/admin/role", json={"role": "company_coordinator", "area": area},
+                          headers=admin)  # fmt: skip
+    assert promoted.status_code == 403 and "another admin" in promoted.json()["message"]
+    assert client.get(f"/jobseekers/{mine[0]}", headers=admin).status_code == 403
+    with engine.connect() as conn:
+        assert conn.scalar(sa.select(UserRow.role).where(UserRow.name == "admin")) == "admin"
+        assert not conn.scalars(sa.select(AuditRow.id).where(AuditRow.action == "set_role")).all()

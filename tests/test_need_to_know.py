@@ -482,3 +482,22 @@ def test_every_read_of_free_text_about_a_person_is_audited(service):
     assert diagnosis.status_code == 422 and "purpose" in diagnosis.text
     assert client.get(f"/jobseekers/{jid}?purpose=case_management", headers=company).json()
     assert audit_rows(engine, action="read_jobseeker", purpose="case_management")
+
+
+def test_a_code_in_use_is_refused_alike_in_reach_or_not_and_the_try_is_audited(service):
+    """Before, another area's code answered "exists" by name: codes could be probed."""
+    client, tokens, area, mine, engine = service
+    mine_code, _ = _new_person(client, tokens["work_ability"], area, ["matching"])
+    with engine.connect() as c:
+        own = c.scalar(sa.select(JobseekerRow.code).where(JobseekerRow.id == mine_code))
+        elsewhere = c.scalar(sa.select(JobseekerRow.code).where(JobseekerRow.area != area))
+    answers = []
+    for code in (own, elsewhere):
+        profile = factories.jobseeker(area=area, code=code)
+        taken = client.post("/jobseekers", json={"profile": profile},
+                            headers=auth(tokens["work_ability"]))  # fmt: skip
+        body = taken.json()
+        answers.append((taken.status_code, body["error"], body["message"].replace(code, "…")))
+    assert answers[0] == answers[1] and answers[0][0] == 409
+    assert "exists" not in answers[0][2]
+    assert len(audit_rows(engine, action="code_taken")) == 2

@@ -82,6 +82,37 @@ def test_logs_are_json_lines_with_an_access_line_per_request(tmp_path):
     assert "Authorization" not in stream.getvalue() and "tsm_" not in stream.getvalue()
 
 
+def test_a_logged_traceback_keeps_where_and_what_kind_but_never_the_text():
+    """uvicorn logs an unexpected error's traceback on ``uvicorn.error``; Schemathesis found a
+    driver's message there quoting part of the request body ("…severe knee arthritis")."""
+    stream = io.StringIO()
+    config = log_config(json_lines=True)
+    config["handlers"]["default"]["stream"] = stream
+    logging.config.dictConfig(config)
+
+    def store(text: str) -> None:
+        try:
+            int(text)
+        except ValueError as err:
+            raise RuntimeError(f"could not store {text!r}") from err
+
+    body_text = "MARKER severe knee arthritis"  # what a request carried
+    try:
+        try:
+            store(body_text)
+        except RuntimeError:
+            logging.getLogger("uvicorn.error").exception("Exception in ASGI application")
+    finally:
+        logging.config.dictConfig(log_config(json_lines=False))
+    logged = stream.getvalue()
+    assert "MARKER" not in logged and "arthritis" not in logged
+    line = json.loads(logged.splitlines()[-1])
+    assert line["message"] == "Exception in ASGI application"
+    assert "builtins.ValueError (text withheld)" in line["exc_info"]
+    assert "builtins.RuntimeError (text withheld)" in line["exc_info"]
+    assert "in store" in line["exc_info"], "where it happened is kept"
+
+
 def test_each_worker_enforces_its_share_of_the_rate_limit(tmp_path):
     client, headers, person, _ = _service(tmp_path, rate_limit_per_minute=12, workers=3)
     statuses = [client.get(f"/jobseekers/{person}", headers=headers).status_code for _ in range(5)]

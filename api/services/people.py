@@ -40,7 +40,7 @@ from api.storage.tables import (
     ProposalRow,
     SuggestionRow,
 )
-from features.errors import InvalidInputError
+from features.errors import ConflictError, InvalidInputError
 from features.i18n import LANGUAGES
 from features.matchability import reason_text
 from features.schemas import CapacityRating, CapacitySource, JobseekerProfile, JobseekerStatus
@@ -321,6 +321,14 @@ def _physician_statements_kept(
 def create_person(ctx: Context, body: JobseekerCreate) -> int:
     _own_area(ctx, body.profile, "profile.area")
     _physician_statements_kept(ctx, None, body.profile, "profile.")
+    taken = select(JobseekerRow.id).where(JobseekerRow.code == body.profile.code)
+    if ctx.session.scalar(taken) is not None:
+        # The same answer whoever holds the code, in reach or not; that a code is in use is all
+        # a typed code can tell, and the attempt is on the record for whoever audits probing.
+        record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="code_taken",
+               object_type="jobseeker")  # fmt: skip
+        ctx.session.commit()
+        raise ConflictError(f"the code {body.profile.code} cannot be used; choose another")
     new_id = repository.add_jobseeker(ctx.session, profile=body.profile, identity=body.identity,
                                       demographics=body.demographics)  # fmt: skip
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="create_jobseeker",

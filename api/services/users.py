@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from api.audit import record
+from api.deps import ForbiddenError
 from api.security import Role
 from api.storage.engine import rows_affected
 from api.storage.tables import TokenRow, UserRow
@@ -75,7 +76,13 @@ def set_role(
     session: Session, row: UserRow, role: Role, area: str | None, *, actor: str, actor_role: str
 ) -> None:
     """Give a user another role (and area), audited; commits by the caller. A coordinator of
-    either kind needs an area; other roles have none. Takes effect on their next request."""
+    either kind needs an area; other roles have none. Takes effect on their next request.
+
+    Nobody changes their own role: an admin who could make itself a coordinator of any area
+    would read health data in one unwitnessed call. Another admin must do it (or the operator
+    at the server, ``tasma users role``)."""
+    if row.name == actor:
+        raise ForbiddenError("you cannot change your own role; another admin must")
     if role.is_coordinator and not area:
         raise InvalidInputError(
             [FieldError("area", "a coordinator needs an area (the team whose people they see)")]

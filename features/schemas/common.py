@@ -7,12 +7,22 @@ ids: …").
 
 from __future__ import annotations
 
+import functools
 import re
+import typing
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from features.catalogue import (
@@ -60,19 +70,67 @@ def _has_nul(value: object) -> bool:
     return False
 
 
+@functools.cache
+def _leaf_kinds(annotation: Any) -> frozenset[type]:
+    """The scalar types a field's annotation admits, through Optional, unions, lists, dicts,
+    Annotated and Literal; a nested model is its own business (it checks its own fields)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return frozenset()
+    if typing.get_origin(annotation) is typing.Literal:
+        return frozenset(type(a) for a in typing.get_args(annotation))
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) is Annotated:
+        return _leaf_kinds(args[0])
+    if args:
+        return frozenset().union(*(_leaf_kinds(a) for a in args))
+    return frozenset({annotation}) if isinstance(annotation, type) else frozenset()
+
+
+def _scalars(value: object) -> Iterable[object]:
+    if isinstance(value, list | tuple | set):
+        for v in value:
+            yield from _scalars(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _scalars(v)
+    else:
+        yield value
+
+
+def _coercion_refused(kinds: frozenset[type], value: object) -> str | None:
+    """Why ``value`` must not be coerced into a field of ``kinds``, or None. Pydantic's lax
+    mode would store nonsense: ``0`` as a date (1 January 1970), ``true`` as a demand level."""
+    dates = bool(kinds & {date, datetime})
+    numbers = bool(kinds & {int, float}) and bool not in kinds
+    for scalar in _scalars(value):
+        if isinstance(scalar, bool) and (numbers or dates) and bool not in kinds:
+            return "expects a number or a date, not true/false"
+        is_number = isinstance(scalar, int | float) and not isinstance(scalar, bool)
+        if is_number and dates and not (kinds & {int, float}):
+            return "expects a date as text (YYYY-MM-DD, or with a time and time zone)"
+    return None
+
+
 class StrictModel(BaseModel):
     """Unknown fields are an error, never silently dropped or stored; so is a NUL character
-    in text, which PostgreSQL cannot store and SQLite would — both refuse it alike."""
+    in text, which PostgreSQL cannot store and SQLite would — both refuse it alike; so is a
+    value that would only fit by coercion into nonsense (a number as a date, a boolean as a
+    number)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_assignment=True)
 
     @field_validator("*", mode="before")
     @classmethod
-    def _no_nul_characters(cls, value: object) -> object:
+    def _no_nul_characters(cls, value: object, info: ValidationInfo) -> object:
         if _has_nul(value):
             raise PydanticCustomError(
                 "nul_character", "contains a NUL character (\\x00), which cannot be stored"
             )
+        field = cls.model_fields.get(info.field_name or "")
+        if field is not None and not isinstance(value, str | date | datetime | type(None)):
+            refused = _coercion_refused(_leaf_kinds(field.annotation), value)  # type: ignore[arg-type]
+            if refused:
+                raise PydanticCustomError("no_coercion", refused)
         return value
 
 

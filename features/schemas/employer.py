@@ -24,7 +24,7 @@ from features.schemas.common import (
     TaskKindId,
     UtcDatetime,
 )
-from features.schemas.jobseeker import MAX_WEEKLY_HOURS, Skills, _sorted_unique
+from features.schemas.jobseeker import MAX_WEEKLY_HOURS, MIN_WEEKLY_HOURS, Skills, _sorted_unique
 
 __all__ = [
     "Address",
@@ -91,7 +91,7 @@ class EmployerNeed(StrictModel):
 
     work: str = Field(min_length=3, max_length=500, description="What work, in their words.")
     kind: NeedKind
-    hours_per_week: float | None = Field(default=None, gt=0, le=MAX_WEEKLY_HOURS)
+    hours_per_week: float | None = Field(default=None, ge=MIN_WEEKLY_HOURS, le=MAX_WEEKLY_HOURS)
     start: date | None = Field(default=None, description="From when.")
     urgency: Urgency = Urgency.NORMAL
     contact_back: str | None = Field(
@@ -149,7 +149,7 @@ class Task(StrictModel):
     description: str = Field(default="", max_length=2000)
     kind: TaskKindId
     task_type: TaskType
-    hours_per_week: float = Field(gt=0, le=MAX_WEEKLY_HOURS)
+    hours_per_week: float = Field(ge=MIN_WEEKLY_HOURS, le=MAX_WEEKLY_HOURS)
     schedule: Schedule = Field(min_length=1)
     frequency: Frequency
     demands: dict[CharacteristicId, Level] = Field(
@@ -202,7 +202,7 @@ class Role(StrictModel):
     )
     vacancy_hours: float | None = Field(
         default=None,
-        gt=0,
+        ge=MIN_WEEKLY_HOURS,
         le=MAX_WEEKLY_HOURS,
         description="The open position's weekly hours; by default its tasks' hours together.",
     )

@@ -48,6 +48,8 @@ __all__ = [
 ]
 
 MAX_WEEKLY_HOURS = 40.0
+MIN_WEEKLY_HOURS = 0.25
+"""A quarter of an hour a week: anything less is a slip of the keyboard (5e-324 was stored)."""
 CODE_PATTERN = r"^[A-Z]{2}-[0-9A-Z]{4,12}$"
 ICD10_CODE = re.compile(r"\b[A-TV-Z][0-9]{2}(\.[0-9]{1,2})?\b")
 """An ICD-10 diagnosis code such as M54 or F32.1."""
@@ -77,7 +79,7 @@ class CapacityRating(StrictModel):
         "the explanation. Not with hard_limit.",
     )
     kilograms: float | None = Field(
-        default=None, gt=0, le=100, description="Heaviest load, for lifting and carrying only."
+        default=None, ge=0.1, le=100, description="Heaviest load, for lifting and carrying only."
     )
     reference: str | None = Field(
         default=None,
@@ -132,7 +134,7 @@ Skills = Annotated[list[Skill], AfterValidator(_sorted_unique), Field(max_length
 
 class Availability(StrictModel):
     weekly_hours_min: float = Field(ge=0, le=MAX_WEEKLY_HOURS)
-    weekly_hours_max: float = Field(gt=0, le=MAX_WEEKLY_HOURS)
+    weekly_hours_max: float = Field(ge=MIN_WEEKLY_HOURS, le=MAX_WEEKLY_HOURS)
     schedule: Schedule = Field(
         min_length=1, description="Day × day-part slots the person can work, e.g. 'mon-morning'."
     )
