@@ -16,6 +16,7 @@ from api.services.policy import (
     person_by_code,
     person_view,
     row_about_reachable_person,
+    shown_to_employers,
 )
 from api.services.proposals import put_forward, suggestion_in_reach
 from api.storage.tables import CandidateRequestRow, IdentityRow, JobseekerRow, TaskRow
@@ -111,15 +112,20 @@ def _publish(ctx: Context, rows: list[CandidateRequestRow]) -> list[CandidateReq
         select(IdentityRow.jobseeker_id, IdentityRow.name).where(IdentityRow.jobseeker_id.in_(ids))
     ).all())  # fmt: skip
     full = person_view(ctx.actor.role) is PersonView.FULL
+    # A withdrawal (of consent, or of sharing with employers) hides again what an answer had
+    # revealed to the asker: the name after a yes, the coordinator's reason.
+    shared = set() if full else shown_to_employers(ctx, ids)
     out = []
     for r in rows:
         end = r.answered_at or ctx.now
+        shows = full or r.jobseeker_id in shared
         out.append(CandidateRequestPublic(
             id=r.id, jobseeker_code=codes.get(r.jobseeker_id, ""),
             # No identity crosses to the asker until the coordinator says yes.
-            name=names.get(r.jobseeker_id) if full or r.answer == "yes" else None,
+            name=names.get(r.jobseeker_id) if full or (shows and r.answer == "yes") else None,
             task_ids=r.task_ids, requested_by=r.requested_by, requested_at=r.requested_at,
-            note=r.note, answer=r.answer, answer_note=r.answer_note, answered_by=r.answered_by,
+            note=r.note, answer=r.answer, answer_note=r.answer_note if shows else "",
+            answered_by=r.answered_by,
             answered_at=r.answered_at, age_days=(end - r.requested_at).days,
         ))  # fmt: skip
     return out

@@ -45,8 +45,10 @@ from features.i18n import LANGUAGES
 from features.matchability import reason_text
 from features.schemas import CapacityRating, CapacitySource, JobseekerProfile, JobseekerStatus
 from features.schemas.errors import FieldError
+from features.schemas.jobseeker import Consent, ConsentScope
 
 __all__ = [
+    "consent_narrowed",
     "create_person",
     "erase_person",
     "export_person",
@@ -341,11 +343,27 @@ def create_person(ctx: Context, body: JobseekerCreate) -> int:
 def replace_person(ctx: Context, jobseeker_id: int, profile: JobseekerProfile) -> JobseekerPublic:
     row = reachable_person(ctx, jobseeker_id)
     _own_area(ctx, profile, "area")
-    _physician_statements_kept(ctx, records.profile_from_rows(row, row.capacities), profile)
+    before = records.profile_from_rows(row, row.capacities)
+    _physician_statements_kept(ctx, before, profile)
     repository.replace_jobseeker(ctx.session, jobseeker_id=jobseeker_id, profile=profile)
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="update_jobseeker",
            object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip
     result = public_person(ctx.session, row, with_identity=True)
     bump_data_version(ctx.session)
     ctx.session.commit()
+    if ctx.batch is not None and consent_narrowed(before.consent, profile.consent):
+        # A withdrawal reaches the stored runs as an erasure does: the person's scores go.
+        ctx.batch.forget_person(jobseeker_id)
     return result
+
+
+def consent_narrowed(before: Consent | None, after: Consent | None) -> bool:
+    """The person allows less than before: withdrew, or took matching or sharing with
+    employers out of the scope."""
+
+    def allowed(consent: Consent | None) -> set[ConsentScope]:
+        if consent is None or consent.withdrawn_at is not None:
+            return set()
+        return set(consent.scope) & {ConsentScope.MATCHING, ConsentScope.SHARE_WITH_EMPLOYERS}
+
+    return bool(allowed(before) - allowed(after))

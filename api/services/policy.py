@@ -21,6 +21,7 @@ attempt is audited.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Protocol, TypeVar
 
@@ -44,6 +45,7 @@ __all__ = [
     "refuse",
     "row_about_reachable_person",
     "sees_private_notes",
+    "shown_to_employers",
 ]
 
 
@@ -131,12 +133,24 @@ def person_by_code(ctx: Context, code: str) -> JobseekerRow:
         raise NotFoundError(message)
     if _in_reach(ctx, row) and ctx.actor.role is not Role.ADMIN:
         return row
-    if person_view(ctx.actor.role) is PersonView.CANDIDATE:
-        index = ctx.index.get(ctx.session)
-        i = index.people.row_of.get(row.id)
-        if i is not None and index.people.matchable[i] and index.people.shareable[i]:
-            return row
+    if person_view(ctx.actor.role) is PersonView.CANDIDATE and shown_to_employers(ctx, [row.id]):
+        return row
     raise refuse(ctx, "jobseeker", row.id, message)
+
+
+def shown_to_employers(ctx: Context, jobseeker_ids: Iterable[int]) -> set[int]:
+    """Of ``jobseeker_ids``, the people employer-facing staff may know about today: matchable,
+    with consent to sharing with employers, not withdrawn. Read at every use, so that a
+    withdrawal hides at once what an earlier answer revealed (a name after a yes, a reason)."""
+    index = ctx.index.get(ctx.session)
+    people = index.people
+    return {
+        int(i)
+        for i in jobseeker_ids
+        if (r := people.row_of.get(int(i))) is not None
+        and people.matchable[r]
+        and people.shareable[r]
+    }
 
 
 def eligible_people(ctx: Context, people: PeopleMatrix) -> np.ndarray:

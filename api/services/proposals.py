@@ -14,6 +14,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from api.audit import record
+from api.deps import ForbiddenError
 from api.models import EventPublic, LeftOutPublic, ProposalCreate, ProposalPublic
 from api.services.context import Context
 from api.services.policy import (
@@ -23,6 +24,7 @@ from api.services.policy import (
     reachable_person,
     refuse,
     sees_private_notes,
+    shown_to_employers,
 )
 from api.storage import repository
 from api.storage.tables import (
@@ -245,7 +247,8 @@ def _open_proposals(ctx: Context, jobseeker_id: int) -> list[ProposalPublic]:
     return [p for p in proposals if not (p.events and p.events[-1].kind in TERMINAL)]
 
 
-def _reachable_proposal(ctx: Context, proposal_id: int) -> ProposalRow:
+def _reachable_proposal(ctx: Context, proposal_id: int, *, writing: bool = False) -> ProposalRow:
+    """The proposal, if the actor may see it (``writing``: and add to it)."""
     message = f"no proposal with id {proposal_id}"
     row = ctx.session.get(ProposalRow, proposal_id)
     if row is None:
@@ -258,6 +261,13 @@ def _reachable_proposal(ctx: Context, proposal_id: int) -> ProposalRow:
             raise NotFoundError(message) from None
         return row
     if view is PersonView.CANDIDATE and row.proposed_by == ctx.actor.name:
+        if writing and not shown_to_employers(ctx, [row.jobseeker_id or 0]):
+            # The person withdrew consent (or sharing with employers) since: what happens next
+            # is for their own coordinator to record.
+            raise ForbiddenError(
+                "the person no longer shares their details with employers; ask the person's "
+                "coordinator to record what happened"
+            )
         return row
     raise refuse(ctx, "proposal", proposal_id, message)
 
@@ -316,7 +326,7 @@ def proposals_of_person(
 
 def record_outcome(ctx: Context, proposal_id: int, event: OutcomeEvent) -> None:
     """Append what happened next; the whole history must stay valid."""
-    _reachable_proposal(ctx, proposal_id)
+    _reachable_proposal(ctx, proposal_id, writing=True)
     if event.at > ctx.now + CLOCK_SKEW:
         raise InvalidInputError([FieldError("event.at", "is in the future")])
     repository.add_outcome_event(ctx.session, proposal_id=proposal_id, event=event)

@@ -152,6 +152,7 @@ _BY_KIND: dict[str, str] = {
         "%(field)s: the check digit (the last digit) does not match the others; check the number."
     ),
     "nul_character": N_("%(field)s: contains a character that cannot be stored."),
+    "no_coercion": N_("%(field)s: the value is of the wrong kind (a date or a number expected)."),
     "override_needs_reason": N_(
         "%(field)s: the engine does not suggest this for the person; say why you propose it anyway."
     ),
