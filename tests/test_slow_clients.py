@@ -9,6 +9,7 @@ import socket
 import time
 
 import httpx
+import pytest
 
 from api.ratelimit import RateLimiter, RequestGuard
 from api.security import Role
@@ -17,7 +18,9 @@ from api.serving import serve
 from api.storage.bulk import load_tables
 from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade
+from api.ui.routes import COOKIE
 from features.demo import build_world
+from tests.conftest import API_WORLD
 
 IDLE, HALF_SENT, NEVER_ENDING = 400, 300, 300
 
@@ -118,11 +121,12 @@ def test_requests_past_the_limit_in_progress_are_shed_at_once():
     assert guard.in_flight == 0
 
 
+@pytest.mark.parametrize("via", ["api", "web"])
 def test_what_ifs_wait_in_their_own_lane_and_health_never_waits(service, database_url,
-                                                                 monkeypatch):  # fmt: skip
+                                                                 monkeypatch, via):  # fmt: skip
     """Forty what-ifs at once held every request thread (/health took 5.6 s): they run one
     at a time on a thread of their own, a queue past MARKET_QUEUE is answered 503 at once,
-    and /health answers meanwhile."""
+    and /health answers meanwhile — asked through the API or the web page alike."""
     import threading
 
     from api.app import create_app
@@ -150,11 +154,17 @@ def test_what_ifs_wait_in_their_own_lane_and_health_never_waits(service, databas
                               demo_on_empty=False, warm_index=False))  # fmt: skip
     n = MARKET_QUEUE + 4
     headers = auth(tokens["rekrypiste"])
+    path = "/tasks/1/what-if"
+    if via == "web":
+        role = int(API_WORLD.tables["task"].set_index("id").loc[1, "role_id"])
+        employer = int(API_WORLD.tables["role"].set_index("id").loc[role, "employer_id"])
+        path = f"/ui/employers/{employer}/tasks/1/what-if"
+        headers = {"Cookie": f"{COOKIE}={tokens['rekrypiste']}"}
 
     async def crowd():
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-            asks = [asyncio.create_task(client.get("/tasks/1/what-if", headers=headers))
+            asks = [asyncio.create_task(client.get(path, headers=headers))
                     for _ in range(n)]  # fmt: skip
             await asyncio.sleep(0.1)
             started = time.monotonic()

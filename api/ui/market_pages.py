@@ -13,6 +13,7 @@ from api.deps import SessionDep
 from api.security import Permission
 from api.services import market
 from api.services.context import Context, request_context
+from api.services.evaluation import run_market
 from api.storage import repository
 from api.storage.tables import RoleRow
 from api.ui.csrf import check_csrf
@@ -36,32 +37,40 @@ def _task_of_employer(ctx: Context, employer_id: int, task_id: int) -> None:
 
 
 @router.get("/employers/{employer_id}/tasks/{task_id}/what-if", response_class=HTMLResponse)
-def what_if_page(
+async def what_if_page(
     employer_id: int, task_id: int, request: Request, session: SessionDep
 ) -> HTMLResponse:
-    user = _user(request, session, Permission.READ_MARKET)
-    employer = repository.get_employer(session, employer_id=employer_id)
-    ctx = request_context(request, session, user)
-    _task_of_employer(ctx, employer_id, task_id)
-    answer = market.task_what_if(ctx, task_id, _lang(request))
-    return _page(request, "what_if.html", user, employer=employer, employer_id=employer_id,
-                 answer=answer)  # fmt: skip
+    def page() -> HTMLResponse:
+        user = _user(request, session, Permission.READ_MARKET)
+        employer = repository.get_employer(session, employer_id=employer_id)
+        ctx = request_context(request, session, user)
+        _task_of_employer(ctx, employer_id, task_id)
+        answer = market.task_what_if(ctx, task_id, _lang(request))
+        return _page(request, "what_if.html", user, employer=employer, employer_id=employer_id,
+                     answer=answer)  # fmt: skip
+
+    # In the market lane, as the API's what-if: a recount of the pool never holds the threads
+    # every other page and /health need.
+    return await run_market(request, page)
 
 
 @router.get(
     "/employers/{employer_id}/roles/{role_id}/hand-over-options", response_class=HTMLResponse
 )
-def hand_over_options_page(
+async def hand_over_options_page(
     employer_id: int, role_id: int, request: Request, session: SessionDep
 ) -> HTMLResponse:
-    user = _user(request, session, Permission.READ_MARKET)
-    employer = repository.get_employer(session, employer_id=employer_id)
-    role = session.get(RoleRow, role_id)
-    if role is None or role.employer_id != employer_id:
-        raise NotFoundError(f"no role {role_id} at employer {employer_id}")
-    answer = market.role_hand_over_options(request_context(request, session, user), role_id)
-    return _page(request, "hand_over_options.html", user, employer=employer,
-                 employer_id=employer_id, role=role, answer=answer)  # fmt: skip
+    def page() -> HTMLResponse:
+        user = _user(request, session, Permission.READ_MARKET)
+        employer = repository.get_employer(session, employer_id=employer_id)
+        role = session.get(RoleRow, role_id)
+        if role is None or role.employer_id != employer_id:
+            raise NotFoundError(f"no role {role_id} at employer {employer_id}")
+        answer = market.role_hand_over_options(request_context(request, session, user), role_id)
+        return _page(request, "hand_over_options.html", user, employer=employer,
+                     employer_id=employer_id, role=role, answer=answer)  # fmt: skip
+
+    return await run_market(request, page)
 
 
 @router.get("/clearing", response_class=HTMLResponse)

@@ -25,6 +25,7 @@ from jinja2 import Environment, FileSystemLoader, pass_context
 from jinja2.runtime import Context
 from pydantic import ValidationError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from api.audit import Purpose
 from api.deps import SessionDep, UnauthorizedError, User, user_for_token
@@ -52,7 +53,7 @@ from api.services import (
 from api.services import rulesets as ruleset_service
 from api.services.auth import LoginThrottledError, log_in
 from api.services.context import request_context
-from api.services.evaluation import run_heavy
+from api.services.evaluation import run_heavy, run_market
 from api.services.policy import reachable_person
 from api.storage import repository
 from api.storage.tables import (
@@ -1374,7 +1375,7 @@ def compose_page(employer_id: int, request: Request, session: SessionDep) -> HTM
 
 
 @router.get("/employers/{employer_id}/proposal", response_class=HTMLResponse)
-def printable_proposal(
+async def printable_proposal(
     employer_id: int,
     request: Request,
     session: SessionDep,
@@ -1382,7 +1383,16 @@ def printable_proposal(
     suggestion: Annotated[int, Query(ge=1, le=2_147_483_647)],
 ) -> HTMLResponse:
     """One page for the employer: tasks, hours, schedule, adjustments and supports — no
-    health details, no name. Printed from the stored composition, never recomputed."""
+    health details, no name. Printed from the stored composition, never recomputed; in the
+    market lane, for the what-if of each task."""
+    return await run_market(
+        request, lambda: _printable_proposal(employer_id, request, session, code, suggestion)
+    )
+
+
+def _printable_proposal(
+    employer_id: int, request: Request, session: Session, code: str, suggestion: int
+) -> HTMLResponse:
     user = _user(request, session, Permission.COMPOSE)
     ctx = request_context(request, session, user)
     employer = repository.get_employer(session, employer_id=employer_id)
