@@ -60,9 +60,9 @@ class Bundle:
     adjustments: list[str]
     supports: list[str]
     status: str
+    """optimal | below_minimum_hours | no_feasible_task"""
     conditions: list[str] = field(default_factory=list)
     """Adjustments a physician's restriction depends on: in place from the first day."""
-    """optimal | below_minimum_hours | no_feasible_task"""
     sentences: dict[str, list[str]] = field(default_factory=dict)
 
 

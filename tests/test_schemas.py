@@ -185,7 +185,7 @@ def test_withdrawn_or_missing_consent_cannot_be_matched():
 @pytest.mark.parametrize(
     ("changes", "field", "text"),
     [
-        ({"hours_per_week": 0}, "hours_per_week", "greater than 0"),
+        ({"hours_per_week": 0}, "hours_per_week", "greater than or equal to 0.25"),
         ({"hours_per_week": 41}, "hours_per_week", "less than or equal to 40"),
         ({"task_type": "maybe"}, "task_type", "'core' or 'hand_over'"),
         ({"kind": "juggling"}, "kind", "unknown task kind 'juggling'"),

@@ -1,4 +1,5 @@
-"""Schemathesis over the whole OpenAPI document, authenticated, on SQLite and PostgreSQL:
+"""Schemathesis over the whole OpenAPI document, authenticated as a coordinator and as an
+admin, on SQLite and PostgreSQL:
 every operation with positive and negative data, then the stateful phase (chains of calls
 linked through the ids the responses return). Zero failures allowed.
 
@@ -36,11 +37,16 @@ def api(engine, database_url):
     tables["jobseeker"] = tables["jobseeker"].assign(area="Fuzz")
     load_tables(engine, tables)
     with transaction(engine) as session:
-        token = add_user(session, name="fuzzer", role=Role.COMPANY_COORDINATOR, area="Fuzz")
+        tokens = {
+            "coordinator": add_user(
+                session, name="fuzzer", role=Role.COMPANY_COORDINATOR, area="Fuzz"
+            ),
+            "admin": add_user(session, name="fuzzadmin", role=Role.ADMIN),
+        }
     app = create_app(
         Settings(database_url=database_url, environment=Environment.TEST, demo_on_empty=False)
     )
-    return app, token
+    return app, tokens
 
 
 @pytest.fixture
@@ -49,10 +55,11 @@ def api_schema(api):
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 
+@pytest.mark.parametrize("who", ["coordinator", "admin"])
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-def test_every_operation(api, api_schema, mode):
-    _, token = api
-    headers = {"Authorization": f"Bearer {token}"}
+def test_every_operation(api, api_schema, mode, who):
+    _, tokens = api
+    headers = {"Authorization": f"Bearer {tokens[who]}"}
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) >= 25
     for operation in operations:
@@ -79,13 +86,14 @@ def test_every_operation(api, api_schema, mode):
             )
 
 
-def test_stateful(api, api_schema):
-    _, token = api
+@pytest.mark.parametrize("who", ["coordinator", "admin"])
+def test_stateful(api, api_schema, who):
+    _, tokens = api
     machine = api_schema.as_state_machine()
 
     class Machine(machine):  # type: ignore[misc, valid-type]
         def get_call_kwargs(self, case):
-            return {"headers": {"Authorization": f"Bearer {token}"}}
+            return {"headers": {"Authorization": f"Bearer {tokens[who]}"}}
 
         def validate_response(self, response, case, **kwargs):
             case.validate_response(response, excluded_checks=EXCLUDED)

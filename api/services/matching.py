@@ -356,8 +356,10 @@ def compose_job_for_person(
 
 def _employer_item(code: str, bundle: Bundle, view: PersonView) -> dict[str, Any]:
     data = asdict(bundle)
-    if view is not PersonView.FULL:  # no internal ids or scores to employer-facing staff
-        for key in ("person_id", "scores", "objective"):
+    if view is not PersonView.FULL:
+        # No internal ids or scores to employer-facing staff, and no status: "below the
+        # minimum hours" says something of the hours the person wants.
+        for key in ("person_id", "scores", "objective", "status"):
             data.pop(key)
     return {"code": code, **data}
 
