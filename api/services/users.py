@@ -80,7 +80,7 @@ def set_role(
 
     Nobody changes their own role: an admin who could make itself a coordinator of any area
     would read health data in one unwitnessed call. Another admin must do it (or the operator
-    at the server, ``tasma users role``)."""
+    at the server, ``tasma users set-role``)."""
     if row.name == actor:
         raise ForbiddenError("you cannot change your own role; another admin must")
     if role.is_coordinator and not area:
