@@ -15,7 +15,8 @@ from tests.test_api import auth
 
 MARKERS = ("JS-MARK01", "Marketta Merkki", "marketta.merkki@example.fi", "+358 40 5550199",
            "MERKKI-tavoite", "MERKKI-muistiinpano", "MERKKI-ohitus", "MERKKI-perustelu",
-           "MERKKI-seurantakäynti")  # fmt: skip
+           "MERKKI-seurantakäynti", "MERKKI-luovutus", "MERKKI-pyyntö",
+           "MERKKI-vastaus")  # fmt: skip
 HAND_OVER = WORLD.tables["task"].query("task_type == 'hand_over'")["id"].astype(int).tolist()
 
 
@@ -75,6 +76,15 @@ def test_erasure_leaves_nothing_of_the_person(service, database_url):
         json={"chosen": [], "reason": MARKERS[6]},
         headers=coordinator,
     )
+    handoff = client.post(f"/jobseekers/{jid}/handoffs", headers=coordinator,
+                          json={"to_role": "work_ability_coordinator", "note": MARKERS[9]})  # fmt: skip
+    assert handoff.status_code == 201, handoff.text
+    asked = client.post("/candidate-requests", headers=auth(tokens["rekrypiste"]), json={
+        "jobseeker_code": MARKERS[0], "task_ids": [HAND_OVER[2]], "note": MARKERS[10]})  # fmt: skip
+    assert asked.status_code == 201, asked.text
+    no = client.post(f"/candidate-requests/{asked.json()['id']}/answer", headers=coordinator,
+                     json={"answer": "no", "note": MARKERS[11]})  # fmt: skip
+    assert no.status_code == 200, no.text
     for t in HAND_OVER[:30]:  # candidate lists that may name the person
         client.post("/matches/candidates", json={"task_ids": [t], "k": 100},
                     headers=auth(tokens["rekrypiste"]))  # fmt: skip
