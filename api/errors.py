@@ -10,11 +10,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.deps import ForbiddenError, TooManyRequestsError, UnauthorizedError
 from features.errors import ConflictError, InvalidInputError, NotFoundError, TasmaError
+from features.schemas.errors import field_errors
 
 __all__ = ["ERROR_RESPONSES", "BusyError", "install"]
 
@@ -129,6 +131,14 @@ def install(app: FastAPI, browser_page: BrowserPage | None = None) -> None:
             loc = [str(p) for p in item.get("loc", ()) if p not in ("body", "query", "path")]
             message = str(item.get("msg", "invalid")).removeprefix("Value error, ")
             errors.append({"field": ".".join(loc), "message": message})
+        return JSONResponse(_body("invalid_input", "invalid input", errors), status_code=422)
+
+    @exception_handler(ValidationError)
+    async def model_error(request: Request, exc: ValidationError) -> JSONResponse:
+        # A model built inside a route from checked parameters should never fail; if one
+        # does (two definitions of a bound drifting apart), the caller still gets a 422 that
+        # names the field, never a 500.
+        errors = [{"field": e.field, "message": e.message} for e in field_errors(exc)]
         return JSONResponse(_body("invalid_input", "invalid input", errors), status_code=422)
 
     @exception_handler(OverflowError)

@@ -27,6 +27,8 @@ MAX_ID = 2_147_483_647
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 """A record id in a path: positive and within the database's integer range."""
 BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]
+RadiusKm = Annotated[float, Field(ge=0.1, le=200, description="Kilometres from home, 0.1–200.")]
+"""A search radius: one definition for the query parameter and the body field."""
 
 __all__ = [
     "MAX_ID",
@@ -39,6 +41,7 @@ __all__ = [
     "JobseekerPublic",
     "JobseekerSummary",
     "PeoplePage",
+    "RadiusKm",
     "TaskCandidatesRequest",
 ]
 
@@ -395,7 +398,7 @@ class TaskCandidatesRequest(StrictModel):
 
 class ComposeRequest(StrictModel):
     employer_ids: list[BodyId] | None = Field(default=None, max_length=50)
-    radius_km: float | None = Field(default=None, ge=0.1, le=200)
+    radius_km: RadiusKm | None = None
 
 
 class EmployerCreate(StrictModel):
@@ -543,7 +546,7 @@ class MatchFilters(StrictModel):
     sector: list[str] | None = Field(default=None, max_length=20)
     municipality: list[str] | None = Field(default=None, max_length=20)
     employer_id: list[BodyId] | None = Field(default=None, max_length=50)
-    radius_km: float | None = Field(default=None, ge=0.1, le=200)
+    radius_km: RadiusKm | None = None
 
 
 class MatchItem(BaseModel):

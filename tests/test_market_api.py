@@ -144,8 +144,8 @@ def test_an_employers_task_counts_name_nobody(pool) -> None:
     )
 
 
-def test_what_if_and_hand_over_options_for_employer_facing_staff(service) -> None:
-    client, tokens, _area, _mine, engine = service
+def _a_hand_over_task_and_a_core_role(engine) -> tuple[int, int]:
+    """The first hand-over task, and the role of the first core task."""
     with Session(engine) as session:
         task = session.scalar(
             sa.select(TaskRow.id).where(TaskRow.task_type == "hand_over").order_by(TaskRow.id)
@@ -153,6 +153,12 @@ def test_what_if_and_hand_over_options_for_employer_facing_staff(service) -> Non
         role = session.scalar(
             sa.select(TaskRow.role_id).where(TaskRow.task_type == "core").order_by(TaskRow.id)
         )
+    return int(task or 0), int(role or 0)
+
+
+def test_what_if_and_hand_over_options_for_employer_facing_staff(service) -> None:
+    client, tokens, _area, _mine, engine = service
+    task, role = _a_hand_over_task_and_a_core_role(engine)
     for role_name in ("rekrypiste", "coordinator"):
         answer = client.get(f"/tasks/{task}/what-if?lang=en", headers=auth(tokens[role_name]))
         assert answer.status_code == 200
@@ -280,13 +286,7 @@ def test_what_if_and_hand_over_counts_leave_out_people_who_do_not_share(service)
     """The figures are told to employers: someone who has not agreed to be shared with
     employers is not among them (before, every matchable person was counted)."""
     client, tokens, _area, _mine, engine = service
-    with Session(engine) as session:
-        task = session.scalar(
-            sa.select(TaskRow.id).where(TaskRow.task_type == "hand_over").order_by(TaskRow.id)
-        )
-        role = session.scalar(
-            sa.select(TaskRow.role_id).where(TaskRow.task_type == "core").order_by(TaskRow.id)
-        )
+    task, role = _a_hand_over_task_and_a_core_role(engine)
     headers = auth(tokens["coordinator"])
     before = client.get(f"/tasks/{task}/what-if", headers=headers).json()
     options = client.get(f"/roles/{role}/hand-over-options", headers=headers).json()["data"]

@@ -20,6 +20,7 @@ from api.models import (
     MatchFilters,
     PersonBundlePublic,
     PersonMatchesPublic,
+    RadiusKm,
     TaskCandidatesRequest,
     VacanciesPublic,
     WhyNotPublic,
@@ -52,7 +53,7 @@ def match_person(
     employer_id: Annotated[
         list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None, Query(max_length=50)
     ] = None,
-    radius_km: Annotated[float | None, Query(gt=0, le=200)] = None,
+    radius_km: Annotated[RadiusKm | None, Query()] = None,
     purpose: Annotated[Purpose, Query(description="Why it is asked (audited).")] = (
         Purpose.UNSPECIFIED
     ),
