@@ -331,6 +331,16 @@ class AccessPublic(BaseModel):
     purpose: str
 
 
+class ProfileVersion(BaseModel):
+    """The profile as the matcher read it from ``valid_from`` until ``valid_to`` (null: still
+    so), as stored."""
+
+    valid_from: datetime
+    valid_to: datetime | None
+    profile: dict[str, Any]
+    capacities: list[list[Any]]
+
+
 class PersonExport(BaseModel):
     """Everything stored about a person (GDPR Art. 15)."""
 
@@ -349,6 +359,11 @@ class PersonExport(BaseModel):
     )
     candidate_requests: list[CandidateRequestPublic] = Field(
         description="Rekrypiste's questions about them, and the answers."
+    )
+    profile_history: list[ProfileVersion] = Field(
+        default_factory=list,
+        description="Every earlier version of the profile and capacities the service kept (for "
+        "evaluating suggestions as they were made), oldest first.",
     )
     accesses: list[AccessPublic] = Field(description="Every recorded access to any of it.")
 

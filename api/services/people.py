@@ -22,6 +22,7 @@ from api.models import (
     OverridePublic,
     PeoplePage,
     PersonExport,
+    ProfileVersion,
     StoredSuggestionPublic,
 )
 from api.security import Permission, allowed
@@ -34,6 +35,7 @@ from api.storage.tables import (
     AuditRow,
     CandidateRequestRow,
     FollowUpVisitRow,
+    JobseekerHistoryRow,
     JobseekerRow,
     OutcomeEventRow,
     OverrideRow,
@@ -169,6 +171,16 @@ def export_person(ctx: Context, jobseeker_id: int) -> PersonExport:
         handoffs=handoffs.handoffs_of_person(ctx, jobseeker_id, audited=False),
         follow_ups=[f for pid in proposal_ids if _has_content(f := follow_up_of(session, pid))],
         candidate_requests=requests,
+        profile_history=[
+            ProfileVersion(
+                valid_from=h.valid_from, valid_to=h.valid_to, profile=h.row, capacities=h.capacity
+            )
+            for h in session.scalars(
+                select(JobseekerHistoryRow)
+                .where(JobseekerHistoryRow.jobseeker_id == jobseeker_id)
+                .order_by(JobseekerHistoryRow.valid_from, JobseekerHistoryRow.id)
+            )
+        ],
         accesses=accesses,
     )
     record(session, actor=ctx.actor.name, role=ctx.actor.role, action="export_jobseeker",
