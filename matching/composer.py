@@ -9,7 +9,9 @@ subject to at least one task, the person's weekly hours (minimum ≤ Σ hours �
 double-booked
 schedule slot (Σ x over tasks using a slot ≤ 1) and x_task ≤ y_employer — so one workplace is
 preferred to several, and fewer adjustments to more (their cost is in each task's score). It is
-a small integer program, solved exactly with ``scipy.optimize.milp`` (HiGHS). When no bundle
+a small integer program, solved with ``scipy.optimize.milp`` (HiGHS) with no relative gap: the
+bundle's value is the best there is to within 10⁻⁶ (HiGHS's absolute gap; scores differ by far
+more where it matters), held to brute force by a test. When no bundle
 reaches the minimum hours, the best bundle under the maximum is returned and says so.
 
 The reverse — an employer's hand-over tasks, the best candidates each with their own bundle —
@@ -114,8 +116,12 @@ def solve_bundle(
     def run(lo_hours: float) -> OptimizeResult:
         lb = np.array(lower)
         lb[0] = lo_hours
+        # No relative gap: HiGHS stops by default within 0.01 % of its bound, and bundles whose
+        # best differs by less than that came out second best (15 of 2 953 random problems with
+        # near-equal scores). What remains is its absolute gap, 10⁻⁶ of a score.
         return milp(c, constraints=LinearConstraint(matrix, lb, np.array(upper)),
-                    integrality=np.ones(n + n_e), bounds=Bounds(0, 1))  # fmt: skip
+                    integrality=np.ones(n + n_e), bounds=Bounds(0, 1),
+                    options={"mip_rel_gap": 0.0})  # fmt: skip
 
     result = run(hours_min)
     reached = result.status == 0
