@@ -34,6 +34,7 @@ from matching.metrics import (
     mean_reciprocal_rank,
     ndcg_at_k,
     ndkl,
+    percentile_interval,
     recall_at_k,
     skew_at_k,
 )
@@ -558,7 +559,7 @@ def _bootstrap_ratio_to_best(
         warnings.simplefilter("ignore", RuntimeWarning)
         rate = hits / tries
         ratio = rate / np.nanmax(rate, axis=1, keepdims=True)
-        low, high = np.nanpercentile(ratio, [2.5, 97.5], axis=0)
+        low, high = percentile_interval(ratio, axis=0)
     return {g: (float(low[i]), float(high[i])) for i, g in enumerate(groups)}
 
 
@@ -593,7 +594,7 @@ def _bootstrap_exposure(
         # A group absent from the people sample has no ratio at all: NaN, without a warning.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            low, high = np.nanpercentile(ratio, [2.5, 97.5], axis=0)
+            low, high = percentile_interval(ratio, axis=0)
         out[name] = {g: (float(low[i]), float(high[i])) for i, g in enumerate(groups)}
     return out
 

@@ -10,14 +10,30 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "INTERVAL_LEVEL",
     "bootstrap_difference",
     "hit_rate_at_k",
     "mean_reciprocal_rank",
     "ndcg_at_k",
     "ndkl",
+    "percentile_interval",
     "recall_at_k",
     "skew_at_k",
 ]
+
+
+INTERVAL_LEVEL = 0.95
+"""The level of every interval the evaluation reports."""
+
+
+def percentile_interval(
+    draws: np.ndarray, level: float = INTERVAL_LEVEL, axis: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The central ``level`` percentile interval of bootstrap draws (NaN draws left out):
+    its low and high ends along ``axis``. One definition for every interval reported."""
+    tail = (1 - level) / 2 * 100
+    low, high = np.nanpercentile(draws, [tail, 100 - tail], axis=axis)
+    return low, high
 
 
 def hit_rate_at_k(ranks: np.ndarray, k: int) -> float:
@@ -108,7 +124,7 @@ def bootstrap_difference(
     *,
     resamples: int = 1000,
     seed: int = 0,
-    level: float = 0.95,
+    level: float = INTERVAL_LEVEL,
 ) -> tuple[float, float, float]:
     """Difference B − A of a ratio metric (sum of numerators / sum of denominators over
     units, e.g. people) with a percentile bootstrap interval, resampling units with
@@ -129,6 +145,5 @@ def bootstrap_difference(
         ratio(numerator_b, denominator_b, one)[0] - ratio(numerator_a, denominator_a, one)[0]
     )
     diffs = ratio(numerator_b, denominator_b, weights) - ratio(numerator_a, denominator_a, weights)
-    tail = (1 - level) / 2 * 100
-    low, high = np.nanpercentile(diffs, [tail, 100 - tail])
+    low, high = percentile_interval(diffs, level)
     return point, float(low), float(high)

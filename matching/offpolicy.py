@@ -33,6 +33,8 @@ from typing import Any
 
 import numpy as np
 
+from matching.metrics import percentile_interval
+
 __all__ = [
     "MIN_ESS",
     "FirstPlace",
@@ -159,7 +161,7 @@ def estimate(
         draws = np.array([all_three(rng.integers(0, n, n)) for _ in range(RESAMPLES)])
         with warnings.catch_warnings():  # no weight in any resample: no interval, no warning
             warnings.simplefilter("ignore", RuntimeWarning)
-            low, high = np.nanpercentile(draws, [2.5, 97.5], axis=0)
+            low, high = percentile_interval(draws, axis=0)
     else:
         low = high = np.full(3, np.nan)
     ess = effective_sample_size(weight)
@@ -207,5 +209,5 @@ def snips_difference(
         draws.append(snips(reward[rows], w_b[rows]) - snips(reward[rows], w_a[rows]))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        low, high = np.nanpercentile(np.array(draws), [2.5, 97.5])
+        low, high = percentile_interval(np.array(draws))
     return {"diff": float(point), "ci_low": float(low), "ci_high": float(high)}

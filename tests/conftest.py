@@ -7,8 +7,10 @@ PostgreSQL tests need the server at ``TASMA_TEST_POSTGRES_URL`` (default: postgr
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -22,7 +24,7 @@ from api.settings import Environment, Settings
 from api.storage.bulk import load_tables
 from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade
-from api.storage.tables import JobseekerRow
+from api.storage.tables import DataVersionRow, JobseekerRow
 from features.demo import World, build_world
 
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -79,17 +81,62 @@ def bare_engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once per session, copied for each test that needs one
+    (migrating from the first revision took most of a small test's time)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    template = make_engine(f"sqlite:///{path}")
+    upgrade(template)
+    with template.connect() as conn:  # everything in the file itself, nothing in a WAL
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    template.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """A PostgreSQL database migrated to head once per session, the template each test's
+    database is created from."""
+    for url in _postgres_database():
+        template = make_engine(url)
+        upgrade(template)
+        template.dispose()  # CREATE DATABASE … TEMPLATE needs it unused
+        yield str(sa.engine.make_url(url).database)
+
+
+def _from_template(request: pytest.FixtureRequest, database_url: str, engine: Engine) -> None:
+    """Make the (empty, unused) database at ``database_url`` a copy of the migrated template,
+    with an instance id of its own (index snapshots are named by it), then ``upgrade`` it as
+    the service does (at head it does nothing)."""
+    url = sa.engine.make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), str(url.database))
+    else:
+        template = request.getfixturevalue("postgres_template")
+        admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE "{url.database}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{url.database}" TEMPLATE "{template}"'))
+        admin.dispose()
+    with transaction(engine) as session:
+        session.execute(sa.update(DataVersionRow).values(instance=uuid.uuid4().hex))
+    upgrade(engine)
+
+
 @pytest.fixture
-def engine(bare_engine: Engine) -> Engine:
-    """A migrated, empty database of each kind."""
-    upgrade(bare_engine)
+def engine(bare_engine: Engine, database_url: str, request: pytest.FixtureRequest) -> Engine:
+    """A migrated, empty database of each kind (a copy of the session's template)."""
+    bare_engine.dispose()
+    _from_template(request, database_url, bare_engine)
     return bare_engine
 
 
 @pytest.fixture
-def sqlite_engine(tmp_path) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'tasma.db'}")
-    upgrade(engine)
+def sqlite_engine(tmp_path, request: pytest.FixtureRequest) -> Iterator[Engine]:
+    url = f"sqlite:///{tmp_path / 'tasma.db'}"
+    engine = make_engine(url)
+    _from_template(request, url, engine)
     yield engine
     engine.dispose()
 

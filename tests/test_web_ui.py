@@ -584,7 +584,7 @@ def test_rekrypiste_decomposes_a_role_from_a_sector_template(server, browser):
     second.get_by_label("Tunnit viikossa").fill("0")
     page.get_by_role("button", name="Tallenna rooli ja tehtävät").click()
     # Refused: the problem in Finnish at the task's field, and every edit kept.
-    expect(page.get_by_role("alert")).to_contain_text("Tunnit viikossa: oltava yli 0.")
+    expect(page.get_by_role("alert")).to_contain_text("Tunnit viikossa: vähintään 0,25.")
     expect(second.get_by_label("Tunnit viikossa")).to_have_attribute("aria-invalid", "true")
     expect(first.get_by_label("Tunnit viikossa")).to_have_value("12")
     expect(first.get_by_label("Seisominen")).to_have_value("3")
