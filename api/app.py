@@ -22,6 +22,7 @@ from api.batch_schedule import BatchSchedule
 from api.batch_store import BatchRuns
 from api.deps import IndexHolder, reject_unknown_query
 from api.headers import SecurityHeaders
+from api.lanes import Lane
 from api.logs import AccessLog
 from api.models_store import load_active_reranker
 from api.ratelimit import RateLimiter, RequestGuard
@@ -35,7 +36,6 @@ from api.routes import (
     network,
     rulesets,
 )
-from api.services.evaluation import Lane
 from api.services.login_throttle import LoginThrottle
 from api.settings import Settings, get_settings
 from api.storage.backup import serving

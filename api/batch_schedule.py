@@ -18,10 +18,10 @@ from datetime import datetime, time, timedelta
 from sqlalchemy.orm import Session
 
 from api.batch_store import BatchRuns
-from api.deps import IndexHolder, User
 from api.security import Role
 from api.services import market
 from api.services.context import Context
+from api.services.runtime import IndexHolder, User
 from api.settings import Settings
 from features.errors import ConflictError
 from matching.batch import task_pool

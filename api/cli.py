@@ -81,7 +81,7 @@ def _friendly_errors(func: F) -> F:
 def _write_index_snapshot(engine: Any) -> None:
     """Read the match index back from the database once and save its snapshot, so the
     service's first start after a bulk load is as fast as any other."""
-    from api.deps import data_version
+    from api.services.runtime import data_version
     from api.settings import Settings
     from api.storage.loading import load_index
 

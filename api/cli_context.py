@@ -15,10 +15,10 @@ import typer
 from sqlalchemy.orm import sessionmaker
 
 from api.batch_store import BatchRuns
-from api.deps import ForbiddenError, IndexHolder, User
 from api.models_store import load_active_reranker
 from api.security import Permission, Role, allowed
 from api.services.context import Context
+from api.services.runtime import ForbiddenError, IndexHolder, User
 from api.services.users import user_by_name
 from api.settings import Settings
 from api.storage import rulesets

@@ -14,17 +14,16 @@ from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.deps import ForbiddenError, TooManyRequestsError, UnauthorizedError
+from api.services.runtime import (
+    BusyError,
+    ForbiddenError,
+    TooManyRequestsError,
+    UnauthorizedError,
+)
 from features.errors import ConflictError, InvalidInputError, NotFoundError, TasmaError
 from features.schemas.errors import field_errors
 
 __all__ = ["ERROR_RESPONSES", "BusyError", "install"]
-
-
-class BusyError(TasmaError):
-    """The heavy work this asks for is already queued as far as it may be: retry later."""
-
-    code = "busy"
 
 
 log = logging.getLogger("tasma.api")

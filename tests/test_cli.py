@@ -118,7 +118,7 @@ def test_import_bad_file_lists_every_error_and_stores_nothing(db, tmp_path, work
 
 
 def test_import_and_export_round_trip(db, tmp_path, workshop_user):
-    from api.deps import data_version
+    from api.services.runtime import data_version
 
     with transaction(make_engine(db)) as s:
         version_before = data_version(s)[0]
@@ -413,7 +413,7 @@ def test_the_refusal_is_at_the_base_rate_and_not_below_it():
 
 
 def test_demo_leaves_a_match_index_snapshot_for_a_fast_first_start(db, tmp_path, monkeypatch):
-    from api.deps import data_version
+    from api.services.runtime import data_version
     from api.settings import Settings
 
     monkeypatch.setenv("TASMA_DATA_DIR", str(tmp_path))

@@ -363,7 +363,7 @@ def test_analyst_work_waits_its_turn_or_is_refused(service):
     import pytest
 
     from api.errors import BusyError
-    from api.services.evaluation import HEAVY_QUEUE, Lane, run_heavy
+    from api.lanes import HEAVY_QUEUE, Lane, run_heavy
 
     client, *_ = service
 

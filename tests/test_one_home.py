@@ -136,3 +136,30 @@ def test_uploading_a_ratko_sheet_api_web_and_cli_alike(three_ways):
     rows = _rows(engine, "upload_ratko")[-3:]
     assert len(rows) == 3 and len({_shape(r) for r in rows}) == 1
     assert rows[0].actor == "rekr" and rows[0].details == rows[1].details == rows[2].details
+
+
+WEB_LAYER = ("fastapi", "starlette", "api.deps", "api.errors", "api.lanes", "api.routes",
+             "api.ui", "api.app")  # fmt: skip
+
+
+def test_the_services_never_import_the_web_layer():
+    """The application services are called by routes, pages and the CLI alike, so they must not
+    reach back up into any of them: the user, the index holder, the data version and the errors
+    a use case raises live in ``api.services.runtime``. Every import is read, at module level
+    and inside functions."""
+    import ast
+    from pathlib import Path
+
+    services = Path(__file__).resolve().parent.parent / "api" / "services"
+    upward = []
+    for module in sorted(services.glob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            upward += [f"{module.name}: {n}" for n in names
+                       if any(n == w or n.startswith(w + ".") for w in WEB_LAYER)]  # fmt: skip
+    assert not upward, upward
+    assert len(list(services.glob("*.py"))) >= 15, "the services were found"

@@ -130,8 +130,8 @@ def test_what_ifs_wait_in_their_own_lane_and_health_never_waits(service, databas
     import threading
 
     from api.app import create_app
+    from api.lanes import MARKET_QUEUE
     from api.services import market
-    from api.services.evaluation import MARKET_QUEUE
     from api.settings import Environment, Settings
     from tests.test_api import auth
 

@@ -10,7 +10,7 @@ from fastapi import Path as PathParam
 from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy import select
 
-from api.deps import CurrentUser, SessionDep, User, bearer, require
+from api.deps import CurrentUser, SessionDep, User, bearer, request_context, require
 from api.models import (
     AuditPage,
     Created,
@@ -35,7 +35,6 @@ from api.service_setup import add_user
 from api.services import proposals, users
 from api.services.audit_log import AuditFilters, read_log
 from api.services.auth import log_in
-from api.services.context import request_context
 from api.settings import Environment
 from api.storage.tables import UserRow
 

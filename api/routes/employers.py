@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, UploadFile
 
-from api.deps import SessionDep, User, require
+from api.deps import SessionDep, User, request_context, require
 from api.models import (
     Created,
     EmployerCreate,
@@ -21,7 +21,6 @@ from api.models import (
 )
 from api.security import Permission
 from api.services import employers
-from api.services.context import request_context
 from api.storage import repository
 from features.schemas import Employer
 

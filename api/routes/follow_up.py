@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request
 
-from api.deps import CurrentUser, SessionDep, User, require
+from api.deps import CurrentUser, SessionDep, User, request_context, require
 from api.models import (
     Created,
     FollowUpPlanIn,
@@ -22,7 +22,6 @@ from api.models import (
 )
 from api.security import Permission
 from api.services import follow_up
-from api.services.context import request_context
 from features.supports import Support, SupportTerms
 
 router = APIRouter(tags=["follow-up"])

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 from sqlalchemy import func, select
 
 from api.audit import Purpose
-from api.deps import SessionDep, User, require
+from api.deps import SessionDep, User, request_context, require
 from api.models import (
     CaseloadPage,
     Created,
@@ -24,7 +24,6 @@ from api.models import (
 )
 from api.security import Permission
 from api.services import caseload, people
-from api.services.context import request_context
 from api.storage.tables import (
     OutcomeEventRow,
     ProposalRow,

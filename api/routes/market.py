@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 
-from api.deps import SessionDep, User, require
+from api.deps import SessionDep, User, request_context, require
+from api.lanes import run_heavy, run_market
 from api.models import IdPath
 from api.models_market import (
     BatchRunList,
@@ -20,8 +21,6 @@ from api.models_market import (
 )
 from api.security import Permission
 from api.services import market
-from api.services.context import request_context
-from api.services.evaluation import run_heavy, run_market
 from features.errors import ConflictError
 from matching.clearing import ClearingObjective
 

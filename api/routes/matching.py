@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import Field, StringConstraints
 
 from api.audit import Purpose
-from api.deps import SessionDep, User, require
+from api.deps import SessionDep, User, request_context, require
 from api.models import (
     MAX_ID,
     CandidatesPublic,
@@ -27,7 +27,6 @@ from api.models import (
 )
 from api.security import Permission
 from api.services import matching
-from api.services.context import request_context
 
 FilterText = Annotated[
     str, StringConstraints(min_length=1, max_length=80, pattern=r"^[^\x00-\x1f]*$")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from api.deps import SessionDep, User, require
+from api.deps import SessionDep, User, request_context, require
 from api.models import (
     CandidateRequestAnswer,
     CandidateRequestCreate,
@@ -27,7 +27,6 @@ from api.models import (
 )
 from api.security import Permission
 from api.services import candidate_requests, employer_network, handoffs, timeline
-from api.services.context import request_context
 
 router = APIRouter(tags=["network"])
 

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request
 
-from api.deps import SessionDep, User, require
+from api.deps import SessionDep, User, request_context, require
+from api.lanes import run_heavy
 from api.models import (
     Activation,
     ActivationCreate,
@@ -25,8 +26,6 @@ from api.models import (
 from api.security import Permission
 from api.services import evaluation
 from api.services import rulesets as service
-from api.services.context import request_context
-from api.services.evaluation import run_heavy
 from matching.rules import RuleSet
 
 router = APIRouter(prefix="/rulesets", tags=["rulesets"])

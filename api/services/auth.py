@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.audit import record
-from api.deps import TooManyRequestsError, UnauthorizedError
 from api.security import Role, hash_password, hash_token, new_token, verify_password
 from api.services.login_throttle import LoginThrottle
+from api.services.runtime import TooManyRequestsError, UnauthorizedError
 from api.storage.tables import TokenRow, UserRow
 
 __all__ = ["LoginThrottledError", "issue_token", "log_in"]

@@ -6,16 +6,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from fastapi import Request
 from sqlalchemy.orm import Session
 
-from api.deps import IndexHolder, User
+from api.services.runtime import IndexHolder, User
 
 if TYPE_CHECKING:
     from api.batch_store import BatchRuns
     from matching.reranker import Reranker
 
-__all__ = ["Context", "request_context"]
+__all__ = ["Context"]
 
 
 @dataclass
@@ -31,10 +30,3 @@ class Context:
     batch: BatchRuns | None = None
     """The stored batch runs (None: batch answers are not available here)."""
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
-
-
-def request_context(request: Request, session: Session, user: User) -> Context:
-    """The context of a web request (API route or UI page): the app's index and model."""
-    state = request.app.state
-    return Context(session=session, actor=user, index=state.index, reranker=state.reranker,
-                   batch=state.batch_runs)  # fmt: skip

@@ -9,7 +9,6 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from api.audit import record
-from api.deps import bump_data_version
 from api.models import (
     EmployerPage,
     EmployerSummary,
@@ -20,6 +19,7 @@ from api.models import (
     TaskSummary,
 )
 from api.services.context import Context
+from api.services.runtime import bump_data_version
 from api.spreadsheet import read_sheet, sheet_format
 from api.storage import repository
 from api.storage.tables import EmployerRow, RoleRow, TaskRow

@@ -1,19 +1,13 @@
-"""Replaying the recorded history under rule sets (analysts): aggregates only, audited, and
-run one at a time per process on a thread of its own, so heavy analyst work never occupies
-the threads that answer matches and ``/health``."""
+"""Replaying the recorded history under rule sets (analysts): aggregates only, audited. The
+HTTP layer runs it in a lane of its own (:mod:`api.lanes`), one at a time per process."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
-
-import anyio
-from fastapi import Request
+from typing import Any
 
 from api.audit import record
-from api.errors import BusyError
 from api.evaluation import read_history, run_evaluation
 from api.models import EvaluationReport, EvaluationRequest
 from api.services import rulesets as ruleset_service
@@ -22,56 +16,7 @@ from api.storage import rulesets
 from features.errors import ConflictError
 from matching.rules import RuleSet
 
-__all__ = [
-    "HEAVY_QUEUE",
-    "MARKET_QUEUE",
-    "Lane",
-    "evaluate",
-    "run_heavy",
-    "run_market",
-    "train",
-]
-
-HEAVY_QUEUE = 2
-"""Analyst jobs that may wait for the one running in a process; past that, 503."""
-MARKET_QUEUE = 8
-"""What-ifs and hand-over options that may wait for the one running in a process."""
-T = TypeVar("T")
-
-
-@dataclass
-class Lane:
-    """A thread of its own for one kind of heavy work, and who is in it (running or waiting):
-    counted here, on the event loop, at admission — the limiter's own statistics lag behind
-    requests that arrive together."""
-
-    limiter: anyio.CapacityLimiter = field(default_factory=lambda: anyio.CapacityLimiter(1))
-    admitted: int = 0
-
-
-async def run_heavy(request: Request, work: Callable[[], T]) -> T:
-    """Run ``work`` on the process's analyst thread (one at a time), or answer 503 when too
-    many are already waiting."""
-    busy = "an evaluation is already running and others are waiting; retry later"
-    return await _in_lane(request.app.state.heavy_lane, HEAVY_QUEUE, work, busy)
-
-
-async def run_market(request: Request, work: Callable[[], T]) -> T:
-    """Run a what-if or hand-over options (a recount over the whole pool, ~0.1–1 s) on the
-    process's market thread, one at a time, or answer 503 when too many are waiting: forty of
-    them at once once held every request thread, and /health took 5.6 s."""
-    busy = "the pool is being recounted for others; retry in a moment"
-    return await _in_lane(request.app.state.market_lane, MARKET_QUEUE, work, busy)
-
-
-async def _in_lane(lane: Lane, queue: int, work: Callable[[], T], busy: str) -> T:
-    if lane.admitted >= lane.limiter.total_tokens + queue:
-        raise BusyError(busy)
-    lane.admitted += 1
-    try:
-        return await anyio.to_thread.run_sync(work, limiter=lane.limiter)
-    finally:
-        lane.admitted -= 1
+__all__ = ["evaluate", "train"]
 
 
 def evaluate(

@@ -130,7 +130,7 @@ def run_now(
     pool) in the batch folder, or in ``output``. Refused while another run is under way (in
     this process, or in any holding the folder's lock)."""
     from api.batch import run_batch  # Dask is imported only by what runs a batch
-    from api.deps import data_version
+    from api.services.runtime import data_version
 
     if not _RUNNING.acquire(blocking=False):
         raise ConflictError("a batch run is already under way; wait for it to finish")

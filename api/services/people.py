@@ -12,7 +12,6 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from api.audit import Purpose, record
-from api.deps import bump_data_version
 from api.models import (
     AccessPublic,
     FollowUpPublic,
@@ -30,6 +29,7 @@ from api.services import candidate_requests, handoffs
 from api.services.context import Context
 from api.services.follow_up import follow_up_of
 from api.services.policy import reachable_person
+from api.services.runtime import bump_data_version
 from api.storage import records, repository
 from api.storage.tables import (
     AuditRow,

@@ -14,7 +14,6 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from api.audit import record
-from api.deps import ForbiddenError
 from api.models import EventPublic, LeftOutPublic, ProposalCreate, ProposalPublic
 from api.services.context import Context
 from api.services.policy import (
@@ -26,6 +25,7 @@ from api.services.policy import (
     sees_private_notes,
     shown_to_employers,
 )
+from api.services.runtime import ForbiddenError
 from api.storage import repository
 from api.storage.tables import (
     CandidateRequestRow,

@@ -8,8 +8,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from api.audit import record
-from api.deps import ForbiddenError
 from api.security import Role
+from api.services.runtime import ForbiddenError
 from api.storage.engine import rows_affected
 from api.storage.tables import TokenRow, UserRow
 from features.errors import InvalidInputError, NotFoundError

@@ -11,11 +11,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from api.deps import SessionDep
+from api.deps import SessionDep, request_context
 from api.models import FollowUpPlanIn, SupportApplicationIn, VisitCreate, VisitDone
 from api.security import Permission
 from api.services import follow_up
-from api.services.context import request_context
 from api.ui.csrf import check_csrf
 from api.ui.routes import _jobseeker, _user
 from features.errors import InvalidInputError

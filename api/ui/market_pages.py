@@ -9,11 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from api.deps import SessionDep
+from api.deps import SessionDep, request_context
+from api.lanes import run_market
 from api.security import Permission
 from api.services import market
-from api.services.context import Context, request_context
-from api.services.evaluation import run_market
+from api.services.context import Context
 from api.storage import repository
 from api.storage.tables import RoleRow
 from api.ui.csrf import check_csrf

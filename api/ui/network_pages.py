@@ -11,11 +11,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from api.deps import SessionDep
+from api.deps import SessionDep, request_context
 from api.models import CandidateRequestAnswer, CandidateRequestCreate, HandoffCreate, NeedCreate
 from api.security import Permission
 from api.services import candidate_requests, employer_network, handoffs
-from api.services.context import request_context
 from api.ui.csrf import check_csrf
 from api.ui.problems import FormField, form_problems
 from api.ui.routes import _employer, _lang, _page, _task_titles, _user

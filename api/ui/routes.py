@@ -28,7 +28,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.audit import Purpose
-from api.deps import SessionDep, UnauthorizedError, User, user_for_token
+from api.deps import SessionDep, UnauthorizedError, User, request_context, user_for_token
+from api.lanes import run_heavy, run_market
 from api.models import (
     EvaluationRequest,
     MatchFilters,
@@ -52,8 +53,6 @@ from api.services import (
 )
 from api.services import rulesets as ruleset_service
 from api.services.auth import LoginThrottledError, log_in
-from api.services.context import request_context
-from api.services.evaluation import run_heavy, run_market
 from api.services.policy import reachable_person
 from api.storage import repository
 from api.storage.tables import (
