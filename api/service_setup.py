@@ -17,7 +17,7 @@ from api.storage.bulk import load_tables, never_used
 from api.storage.engine import transaction
 from api.storage.tables import DataVersionRow, JobseekerRow, TokenRow, UserRow
 from features.demo import build_world
-from features.errors import ConflictError, InvalidInputError
+from features.errors import ConflictError, InvalidInputError, TasmaError
 from features.schemas.errors import FieldError
 
 __all__ = [
@@ -43,7 +43,7 @@ and the part after the dot."""
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
-class UnsafeStartError(Exception):
+class UnsafeStartError(TasmaError):
     """The service must not start this way; the message says what to do instead."""
 
 

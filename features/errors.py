@@ -1,9 +1,25 @@
-"""The domain exception tree. The API maps it to HTTP status codes in one place.
+"""The product's one exception tree. Every error it raises on purpose is a ``TasmaError``; the
+API maps the tree to HTTP status codes in one place (``api/errors.py``), and a test holds this
+drawing to the classes as they are (``tests/test_one_home.py``).
 
-TasmaError
-├── InvalidInputError   bad input, with every field error (→ 422)
-├── NotFoundError       no such record, or not visible to the caller (→ 404)
-└── ConflictError       the record clashes with one that exists (→ 409)
+TasmaError                        features/errors.py
+├── InvalidInputError             features/errors.py         422, every field error
+│   ├── BatchUnavailableError     api/services/market.py     no batch run to answer from
+│   └── UnsafeSchedulerError      api/batch.py               a Dask scheduler without TLS
+├── NotFoundError                 features/errors.py         404, or not visible to the caller
+├── ConflictError                 features/errors.py         409, clashes with what exists
+├── UnauthorizedError             api/services/runtime.py    401
+├── ForbiddenError                api/services/runtime.py    403
+├── TooManyRequestsError          api/services/runtime.py    429, with Retry-After
+│   └── LoginThrottledError       api/services/auth.py       a name at an address must wait
+├── BusyError                     api/services/runtime.py    503, heavy work queued full
+├── CsrfError                     api/ui/csrf.py             a form not from this site
+├── LoginRequiredError            api/ui/routes.py           a page asked for without a log-in
+├── BackupError                   api/storage/backup.py      a backup unreadable or not ours
+│   └── ServiceRunningError       api/storage/backup.py      restore while the service runs
+├── MigrationCheckError           api/storage/migrate.py     a migration would lose rows
+├── ModelMismatchError            api/models_store.py        a model trained for other features
+└── UnsafeStartError              api/service_setup.py       a start the settings make unsafe
 """
 
 from __future__ import annotations

@@ -163,3 +163,39 @@ def test_the_services_never_import_the_web_layer():
                        if any(n == w or n.startswith(w + ".") for w in WEB_LAYER)]  # fmt: skip
     assert not upward, upward
     assert len(list(services.glob("*.py"))) >= 15, "the services were found"
+
+
+def test_the_exception_tree_is_drawn_as_it_is():
+    """``features/errors.py`` draws the one exception tree with where each class lives; every
+    error the product raises on purpose is in it, under the parent drawn, in the module drawn."""
+    import importlib
+    import pkgutil
+
+    import api
+    import features
+    import matching
+    from features import errors
+
+    for package in (api, features, matching):  # every class defined anywhere is loaded
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            if ".migrations." not in info.name:
+                importlib.import_module(info.name)
+    drawn: dict[str, tuple[str | None, str]] = {}
+    parents: list[str] = []
+    for line in (errors.__doc__ or "").splitlines():
+        found = re.match(r"^((?:│   |    )*)(?:[├└]── )?(\w+Error)\s+(\S+\.py)", line)
+        if not found:
+            continue
+        depth = len(found.group(1)) // 4 + (1 if "── " in line else 0)
+        parents[depth:] = [found.group(2)]
+        drawn[found.group(2)] = (parents[depth - 1] if depth else None, found.group(3))
+
+    def subclasses(cls: type) -> list[type]:
+        return [c for s in cls.__subclasses__() for c in (s, *subclasses(s))]
+
+    actual = {
+        c.__name__: (c.__bases__[0].__name__, c.__module__.replace(".", "/") + ".py")
+        for c in subclasses(errors.TasmaError)
+    }
+    actual["TasmaError"] = (None, "features/errors.py")
+    assert drawn == actual
