@@ -4,7 +4,7 @@ drawing to the classes as they are (``tests/test_one_home.py``).
 
 TasmaError                        features/errors.py
 ├── InvalidInputError             features/errors.py         422, every field error
-│   ├── BatchUnavailableError     api/services/market.py     no batch run to answer from
+│   ├── BatchUnavailableError     api/services/market.py     no batch store configured here
 │   └── UnsafeSchedulerError      api/batch.py               a Dask scheduler without TLS
 ├── NotFoundError                 features/errors.py         404, or not visible to the caller
 ├── ConflictError                 features/errors.py         409, clashes with what exists
@@ -15,7 +15,7 @@ TasmaError                        features/errors.py
 ├── BusyError                     api/services/runtime.py    503, heavy work queued full
 ├── CsrfError                     api/ui/csrf.py             a form not from this site
 ├── LoginRequiredError            api/ui/routes.py           a page asked for without a log-in
-├── BackupError                   api/storage/backup.py      a backup unreadable or not ours
+├── BackupError                   api/storage/backup.py      a backup not written, checked, restored
 │   └── ServiceRunningError       api/storage/backup.py      restore while the service runs
 ├── MigrationCheckError           api/storage/migrate.py     a migration would lose rows
 ├── ModelMismatchError            api/models_store.py        a model trained for other features
