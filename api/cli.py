@@ -427,13 +427,12 @@ def users_deactivate(
     name: Annotated[str, typer.Argument(help="The user to switch off.")],
 ) -> None:
     """Switch a user off: they can no longer log in, and every token of theirs ends now."""
-    from api.services.users import deactivate_user, user_by_name
+    from api.services.users import deactivate
 
     engine = make_engine()
     upgrade(engine)
     with transaction(engine) as session:
-        ended = deactivate_user(session, user_by_name(session, name), actor="cli", role="admin",
-                                why="tasma users deactivate")  # fmt: skip
+        ended = deactivate(session, name, actor="cli", role="admin", why="tasma users deactivate")
     typer.echo(f"user {name} switched off; {ended} tokens ended")
 
 
@@ -445,15 +444,14 @@ def users_set_role(
     area: Annotated[str | None, typer.Option(help="A coordinator's team or area.")] = None,
 ) -> None:
     """Give a user another role (e.g. a company coordinator who is a work-ability coordinator)."""
-    from api.services.users import set_role, user_by_name
+    from api.services.users import change_role
 
     if role not in ROLE_NAMES:
         raise _fail(f"--role must be one of {', '.join(ROLE_NAMES)}", 2)
     engine = make_engine()
     upgrade(engine)
     with transaction(engine) as session:
-        set_role(session, user_by_name(session, name), Role(role), area, actor="cli",
-                 actor_role="admin")  # fmt: skip
+        change_role(session, name, Role(role), area, actor="cli", actor_role="admin")
     typer.echo(f"user {name} is now {role}" + (f" in {area}" if area else ""))
 
 
@@ -463,12 +461,12 @@ def users_revoke(
     name: Annotated[str, typer.Argument(help="The user whose tokens end (e.g. a lost laptop).")],
 ) -> None:
     """End every token of a user now; they may log in again with their password."""
-    from api.services.users import revoke_all, user_by_name
+    from api.services.users import end_all_tokens
 
     engine = make_engine()
     upgrade(engine)
     with transaction(engine) as session:
-        ended = revoke_all(session, user_by_name(session, name), actor="cli", role="admin")
+        ended = end_all_tokens(session, name, actor="cli", role="admin")
     typer.echo(f"{ended} tokens of {name} ended")
 
 

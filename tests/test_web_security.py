@@ -341,3 +341,19 @@ def test_a_browser_never_gets_json_for_a_web_ui_address(service):
     assert page.status_code == 500
     assert "<h1>Palvelussa tapahtui virhe</h1>" in page.text
     assert "secret" not in page.text and "Traceback" not in page.text
+
+
+def test_logging_out_ends_the_token_and_is_audited_on_the_web_as_in_the_api(service):
+    """One service for both: before, the web page ended its token with a query of its own and
+    wrote no audit row."""
+    client, tokens, area, mine, engine = service
+    assert _web_login(client).status_code == 303
+    home = client.get("/ui/rulesets")
+    assert home.status_code == 200
+    out = client.post("/ui/logout", data={"csrf": _csrf(home.text)}, follow_redirects=False)
+    assert out.status_code == 303
+    assert client.get("/ui/rulesets", follow_redirects=False).status_code in (303, 307)
+    api_out = client.delete("/auth/token", headers=auth(tokens["admin"]))
+    assert api_out.status_code == 204
+    rows = audit_rows(engine, action="revoke_token")
+    assert [r.actor for r in rows] == ["admin", "admin"]

@@ -31,12 +31,10 @@ from api.models import (
     UserCreated,
 )
 from api.security import Permission, Role, hash_token
-from api.service_setup import add_user
 from api.services import proposals, users
 from api.services.audit_log import AuditFilters, read_log
 from api.services.auth import log_in
 from api.settings import Environment
-from api.storage.tables import UserRow
 
 router = APIRouter()
 
@@ -79,9 +77,7 @@ def logout(
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials, Depends(bearer)],
 ) -> None:
-    users.revoke_token(session, hash_token(credentials.credentials), actor=user.name,
-                       role=user.role)  # fmt: skip
-    session.commit()
+    users.log_out(session, hash_token(credentials.credentials))
 
 
 @router.post(
@@ -95,9 +91,7 @@ def deactivate(
     session: SessionDep,
     user: Annotated[User, require(Permission.MANAGE_USERS)],
 ) -> None:
-    row = users.user_by_name(session, name)
-    users.deactivate_user(session, row, actor=user.name, role=user.role, why="admin")
-    session.commit()
+    users.deactivate(session, name, actor=user.name, role=user.role, why="admin")
 
 
 @router.put(
@@ -112,9 +106,7 @@ def change_role(
     session: SessionDep,
     user: Annotated[User, require(Permission.MANAGE_USERS)],
 ) -> None:
-    row = users.user_by_name(session, name)
-    users.set_role(session, row, body.role, body.area, actor=user.name, actor_role=user.role)
-    session.commit()
+    users.change_role(session, name, body.role, body.area, actor=user.name, actor_role=user.role)
 
 
 @router.delete(
@@ -128,8 +120,7 @@ def revoke_tokens(
     session: SessionDep,
     user: Annotated[User, require(Permission.MANAGE_USERS)],
 ) -> None:
-    users.revoke_all(session, users.user_by_name(session, name), actor=user.name, role=user.role)
-    session.commit()
+    users.end_all_tokens(session, name, actor=user.name, role=user.role)
 
 
 @router.get("/me", tags=["auth"], summary="Who am I")
@@ -144,7 +135,7 @@ def create_user(
     session: SessionDep,
     user: Annotated[User, require(Permission.MANAGE_USERS)],
 ) -> UserCreated:
-    token = add_user(
+    user_id, token = users.create_user(
         session,
         name=body.name,
         role=Role(body.role),
@@ -153,9 +144,7 @@ def create_user(
         days=request.app.state.settings.token_days,
         actor=user.name,
     )
-    user_id = session.scalar(select(UserRow.id).where(UserRow.name == body.name))
-    session.commit()
-    return UserCreated(id=int(user_id or 0), token=token)
+    return UserCreated(id=user_id, token=token)
 
 
 @router.post(

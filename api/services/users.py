@@ -16,8 +16,13 @@ from features.errors import InvalidInputError, NotFoundError
 from features.schemas.errors import FieldError
 
 __all__ = [
+    "change_role",
+    "create_user",
+    "deactivate",
     "deactivate_user",
+    "end_all_tokens",
     "end_tokens",
+    "log_out",
     "revoke_all",
     "revoke_token",
     "set_role",
@@ -92,3 +97,60 @@ def set_role(
     after = {"role": row.role, "area": row.area}
     record(session, actor=actor, role=actor_role, action="set_role", object_type="user",
            object_id=row.id, details={"before": before, "after": after})  # fmt: skip
+
+
+# --- the use cases: each looks the user up, acts, audits and commits --------------------------
+
+
+def deactivate(session: Session, name: str, *, actor: str, role: str, why: str) -> int:
+    """Switch the named user off and end their tokens; how many tokens ended. Commits."""
+    ended = deactivate_user(session, user_by_name(session, name), actor=actor, role=role, why=why)
+    session.commit()
+    return ended
+
+
+def change_role(
+    session: Session, name: str, role: Role, area: str | None, *, actor: str, actor_role: str
+) -> None:
+    """Give the named user another role and area (see :func:`set_role`). Commits."""
+    set_role(session, user_by_name(session, name), role, area, actor=actor, actor_role=actor_role)
+    session.commit()
+
+
+def end_all_tokens(session: Session, name: str, *, actor: str, role: str) -> int:
+    """End every token of the named user (a lost laptop); how many were live. Commits."""
+    ended = revoke_all(session, user_by_name(session, name), actor=actor, role=role)
+    session.commit()
+    return ended
+
+
+def log_out(session: Session, token_hash: str) -> None:
+    """End the token now (API and web alike), audited as its user. An unknown token is no
+    error: there is nothing left to end. Commits."""
+    row = session.scalar(select(TokenRow).where(TokenRow.token_hash == token_hash))
+    if row is None:
+        return
+    user = session.get(UserRow, row.user_id)
+    revoke_token(session, token_hash, actor=user.name if user else "?",
+                 role=user.role if user else "?")  # fmt: skip
+    session.commit()
+
+
+def create_user(
+    session: Session,
+    *,
+    name: str,
+    role: Role,
+    area: str | None,
+    password: str | None,
+    days: int,
+    actor: str,
+) -> tuple[int, str]:
+    """A new user and their first token (shown once): (id, token). Audited. Commits."""
+    from api.service_setup import add_user
+
+    token = add_user(session, name=name, role=role, area=area, password=password, days=days,
+                     actor=actor)  # fmt: skip
+    user_id = session.scalar(select(UserRow.id).where(UserRow.name == name))
+    session.commit()
+    return int(user_id or 0), token

@@ -50,6 +50,7 @@ from api.services import (
     people,
     proposals,
     timeline,
+    users,
 )
 from api.services import rulesets as ruleset_service
 from api.services.auth import LoginThrottledError, log_in
@@ -62,7 +63,6 @@ from api.storage.tables import (
     RoleRow,
     SuggestionRow,
     TaskRow,
-    TokenRow,
 )
 from api.ui.csrf import PRESESSION, SESSION, CsrfError, check_csrf, csrf_token
 from api.ui.problems import FormField, Problem, form_problems, profile_problems, sheet_problems
@@ -290,10 +290,7 @@ def login(
 def logout(request: Request, session: SessionDep) -> RedirectResponse:
     token = request.cookies.get(COOKIE)
     if token:  # the token stops working at once, not when the cookie expires
-        found = session.scalar(select(TokenRow).where(TokenRow.token_hash == hash_token(token)))
-        if found is not None:
-            found.expires_at = datetime.now(UTC)
-            session.commit()
+        users.log_out(session, hash_token(token))
     response = RedirectResponse("/ui/login", status_code=303)
     response.delete_cookie(COOKIE)
     return response
