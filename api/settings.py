@@ -27,7 +27,11 @@ class Environment(StrEnum):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TASMA_", extra="ignore")
 
-    environment: Environment = Environment.LOCAL
+    environment: Environment = Field(
+        default=Environment.LOCAL,
+        description="local, test or production; production refuses demo data and unsafe "
+        "defaults, and makes cookies Secure.",
+    )
     supports_file: Path | None = Field(
         default=None,
         description="The supports' names, amounts and conditions with their valid-from dates "
@@ -38,16 +42,33 @@ class Settings(BaseSettings):
         default=None,
         description="Signs the web forms' CSRF tokens; required in production (32+ characters).",
     )
-    database_url: str = Field(default_factory=database_url)
-    host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=1, le=65535)
+    database_url: str = Field(
+        default_factory=database_url,
+        description="Read from DATABASE_URL (any SQLAlchemy URL); default: SQLite in the data "
+        "folder.",
+    )
+    host: str = Field(default="127.0.0.1", description="The address to listen on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="The port to listen on.")
     demo_on_empty: bool = Field(default=True, description="Build the demo world into an empty DB.")
-    demo_size: str = "small"
-    token_days: int = Field(default=30, ge=1, le=365)
-    audit_retention_days: int = Field(default=3650, ge=30, le=36500)
-    max_body_bytes: int = Field(default=5_000_000, ge=10_000, le=100_000_000)
-    max_k: int = Field(default=100, ge=1, le=200)
-    rate_limit_per_minute: int = Field(default=6000, ge=10)
+    demo_size: str = Field(
+        default="small",
+        description="The demo world built into an empty database: tiny, small or large.",
+    )
+    token_days: int = Field(
+        default=30, ge=1, le=365, description="How long an API token lives (a web log-in: a day)."
+    )
+    audit_retention_days: int = Field(
+        default=3650, ge=30, le=36500, description="Audit rows older than this are purged."
+    )
+    max_body_bytes: int = Field(
+        default=5_000_000, ge=10_000, le=100_000_000, description="Larger request bodies: 413."
+    )
+    max_k: int = Field(
+        default=100, ge=1, le=200, description="The longest suggestion list one may ask for."
+    )
+    rate_limit_per_minute: int = Field(
+        default=6000, ge=10, description="Requests a minute per address and per user; past it, 429."
+    )
     workers: int = Field(
         default=1, ge=1, le=16, description="Worker processes (set by `tasma serve --workers`)."
     )
@@ -63,7 +84,7 @@ class Settings(BaseSettings):
         description="Reverse proxies (comma-separated addresses or networks) whose "
         "X-Forwarded-For names the client; default: none, loopback included.",
     )
-    access_log: bool = True
+    access_log: bool = Field(default=True, description="One log line per request.")
     log_json: bool = Field(default=True, description="JSON lines; false for plain text.")
     data_dir: Path = Field(default_factory=data_dir, description="Index snapshots live here.")
     models_dir: Path = Field(
