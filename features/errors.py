@@ -1,4 +1,6 @@
-"""The product's one exception tree. Every error it raises on purpose is a ``TasmaError``; the
+"""The product's one exception tree. Every error a use case raises for its caller (bad input,
+no access, not found, a clash, a refusal) is a ``TasmaError`` — a programming error such as a
+bad argument to a pure function stays a ``ValueError``; the
 API maps the tree to HTTP status codes in one place (``api/errors.py``), and a test holds this
 drawing to the classes as they are (``tests/test_one_home.py``).
 

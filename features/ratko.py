@@ -111,7 +111,7 @@ def _fixed_columns() -> list[Column]:
             "Tunnit viikossa",
             "hours_per_week",
             ("hours per week", "hours"),
-            N_("a number of hours, more than 0 and at most 40"),
+            N_("a number of hours, at least 0.25 and at most 40"),
             True,
         ),
         Column(

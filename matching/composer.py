@@ -127,7 +127,7 @@ def solve_bundle(
     reached = result.status == 0
     if not reached:
         result = run(0.0)
-    if result.status != 0 or result.x is None:  # every task fits the maximum: cannot happen
+    if result.status != 0 or result.x is None:  # no single task fits under the maximum
         return np.zeros(n, dtype=bool), 0.0, False
     chosen = result.x[:n] > 0.5
     return chosen, float(-result.fun), reached
@@ -172,7 +172,9 @@ def compose_for_person(
     i = _person_row(people, person_id)
     rows = _candidate_rows(people, i, tasks, rules, employer_ids, radius_km)
     scores = score_pairs(people, np.full(len(rows), i), tasks, rows, rules)
-    return _bundle_from_scores(people, i, tasks, scores, workplace_penalty)
+    return _bundle_from_scores(
+        people, i, tasks, scores, workplace_penalty, hours_allowance=rules.hard.max_hours_over
+    )
 
 
 def _bundle_from_scores(
@@ -182,8 +184,12 @@ def _bundle_from_scores(
     scores: PairScores,
     workplace_penalty: float,
     *,
+    hours_allowance: float,
     for_employer: bool = False,
 ) -> Bundle:
+    """The best bundle of the feasible pairs in ``scores``; ``hours_allowance`` is the rule
+    set's ``max_hours_over``, the same allowance over the person's maximum a single task gets
+    (without it, a task the rules let through could fit no bundle at all)."""
     ok = np.flatnonzero(scores.feasible)
     if len(ok) > MAX_CANDIDATES:  # keep the program small: the best by score
         ok = ok[top_k(scores.total[ok], tasks.ids[scores.task_rows[ok]], MAX_CANDIDATES)]
@@ -194,8 +200,12 @@ def _bundle_from_scores(
                          people, i, for_employer=for_employer)  # fmt: skip
     chosen, objective, reached = solve_bundle(
         scores.total[ok], tasks.hours[rows], tasks.schedule[rows], tasks.employer_ids[rows],
-        float(people.hours_min[i]), float(people.hours_max[i]), workplace_penalty,
+        float(people.hours_min[i]), float(people.hours_max[i]) + hours_allowance,
+        workplace_penalty,
     )  # fmt: skip
+    if not chosen.any():  # no single task fits under the maximum (with its allowance)
+        return _describe(Bundle(person_id, [], [], 0.0, [], 0.0, [], [], [], "no_feasible_task"),
+                         people, i, for_employer=for_employer)  # fmt: skip
     picked = ok[chosen]
     order = np.argsort(tasks.ids[scores.task_rows[picked]], kind="stable")
     picked = picked[order]
@@ -374,6 +384,7 @@ def compose_for_employer(
     for i in leading:
         scores = score_pairs(people, np.full(len(task_rows), i), tasks, task_rows, rules)
         bundles.append(_bundle_from_scores(people, int(i), tasks, scores, workplace_penalty,
+                                           hours_allowance=rules.hard.max_hours_over,
                                            for_employer=True))  # fmt: skip
     objective = np.array([b.objective for b in bundles])
     ids = np.array([b.person_id for b in bundles])

@@ -61,7 +61,8 @@ class CharacteristicComparison:
     capacity: float | None
     demand: float | None
     demand_after: float | None
-    """Demand once the chosen adjustments are in place (hard limits: unchanged)."""
+    """Demand once the chosen adjustments are in place (a physician's limit too: an adjustment
+    that changes the work lowers it)."""
     hard_limit: bool
     status: str
     """fits | adjusted | tolerated | over | hard_limit | to_assess | under | not_needed"""

@@ -160,6 +160,21 @@ def test_bundle_at_one_employer_within_hours_and_slots():
     assert bundle.sentences["en"][0].startswith("3 tasks, 12 h a week in all")
 
 
+def test_a_task_the_rules_allow_over_the_maximum_makes_a_bundle():
+    """The rule set's ``max_hours_over`` lets a single task run past the person's maximum; the
+    bundle gets the same allowance (before, such a task passed the scorer and the bundle came
+    out empty, "0 tasks, 0 h a week", said to be below the minimum hours)."""
+    world = _kitchen_world()
+    world.people.hours_min[0], world.people.hours_max[0] = 2, 3
+    generous = RULES.model_copy(
+        update={"hard": RULES.hard.model_copy(update={"max_hours_over": 1.0})}
+    )
+    bundle = compose_for_person(world.people, world.tasks, 1, generous, employer_ids=[1, 2])
+    assert bundle.status == "optimal" and bundle.hours == 4 and len(bundle.task_ids) == 1
+    strict = compose_for_person(world.people, world.tasks, 1, RULES, employer_ids=[1, 2])
+    assert strict.status == "no_feasible_task" and strict.task_ids == []
+
+
 def test_below_minimum_hours_is_said():
     world = _kitchen_world()
     world.people.hours_min[0] = 30
