@@ -233,7 +233,7 @@ def test_audit_retention_purges_only_expired_rows_and_is_itself_audited(engine):
 def test_a_restarted_service_loads_the_index_snapshot_of_exactly_this_version(
     tmp_path, monkeypatch
 ):
-    import api.deps
+    import api.services.runtime
     from api.index_cache import IndexSnapshots
 
     client, headers, person, engine = _service(tmp_path, data_dir=tmp_path)
@@ -247,13 +247,13 @@ def test_a_restarted_service_loads_the_index_snapshot_of_exactly_this_version(
 
     # A restart reads the snapshot, not the tables ...
     reads: list[int] = []
-    real_load = api.deps.load_index
+    real_load = api.services.runtime.load_index
 
     def counted(bind):
         reads.append(1)
         return real_load(bind)
 
-    monkeypatch.setattr(api.deps, "load_index", counted)
+    monkeypatch.setattr(api.services.runtime, "load_index", counted)
     again, headers2, _, _ = _service(tmp_path, data_dir=tmp_path, reuse=engine)
     with again:
         second = again.get(f"/jobseekers/{person}/matches", headers=headers2).json()
