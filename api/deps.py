@@ -1,12 +1,12 @@
 """Request dependencies: the database session, the current user, permission checks and the
-services' context of a request. The runtime the services own (user, index holder, errors) is
-re-exported here for the routes."""
+services' context of a request (``context_for``). The runtime the services own (user, index
+holder, errors) and the context are re-exported here for the routes."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -31,6 +31,7 @@ from features.schemas.errors import FieldError
 
 __all__ = [
     "BusyError",
+    "Context",
     "CurrentUser",
     "ForbiddenError",
     "IndexHolder",
@@ -40,6 +41,7 @@ __all__ = [
     "User",
     "bearer",
     "bump_data_version",
+    "context_for",
     "reject_unknown_query",
     "request_context",
     "require",
@@ -159,8 +161,26 @@ def require(permission: Permission) -> object:
     return Depends(check)
 
 
+def context_for(permission: Permission) -> Any:
+    """An API route's services context, for a user whose role has ``permission``, in one
+    parameter: ``ctx: Annotated[Context, context_for(Permission.PROPOSE)]``. The checks are
+    ``require(permission)``'s, resolved as when a route declares that user itself (no valid
+    bearer token: 401, then the role: 403); the session is the request's ``SessionDep``."""
+    checked: Any = require(permission)
+
+    # Async, and no I/O of its own (the user's lookup is ``require``'s): assembling the context
+    # costs no hop to a worker thread. The user's dependency is a default, not ``Annotated``:
+    # this module's annotations are strings, read against its globals, where ``permission``
+    # is not.
+    async def context(request: Request, session: SessionDep, user: User = checked) -> Context:
+        return request_context(request, session, user)
+
+    return Depends(context)
+
+
 def request_context(request: Request, session: Session, user: User) -> Context:
-    """The context of a web request (API route or UI page): the app's index and model."""
+    """The context of a web request: the app's index and model. API routes get it through
+    ``context_for``; the web pages, which find their user in the page, build it here."""
     state = request.app.state
     return Context(session=session, actor=user, index=state.index, reranker=state.reranker,
                    batch=state.batch_runs)  # fmt: skip

@@ -10,7 +10,15 @@ from fastapi import Path as PathParam
 from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy import select
 
-from api.deps import CurrentUser, SessionDep, User, bearer, request_context, require
+from api.deps import (
+    Context,
+    CurrentUser,
+    SessionDep,
+    User,
+    bearer,
+    context_for,
+    require,
+)
 from api.models import (
     AuditPage,
     Created,
@@ -155,14 +163,11 @@ def create_user(
     summary="Record that a person was proposed for tasks",
 )
 def create_proposal(
-    body: ProposalCreate,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.PROPOSE)],
+    body: ProposalCreate, ctx: Annotated[Context, context_for(Permission.PROPOSE)]
 ) -> Created:
     """Who proposed it, when, and under which rule set and model are recorded by the service
     (from the suggestion named, else the active rule set)."""
-    return Created(id=proposals.propose(request_context(request, session, user), body))
+    return Created(id=proposals.propose(ctx, body))
 
 
 @router.get(
@@ -173,13 +178,10 @@ def create_proposal(
 )
 def proposals_of_person(
     jobseeker_id: IdPath,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.PROPOSE)],
+    ctx: Annotated[Context, context_for(Permission.PROPOSE)],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ProposalPage:
-    ctx = request_context(request, session, user)
     data, count = proposals.proposals_of_person(ctx, jobseeker_id, limit, offset)
     return ProposalPage(data=data, count=count)
 
@@ -191,12 +193,9 @@ def proposals_of_person(
     summary="A proposal and what happened",
 )
 def get_proposal(
-    proposal_id: IdPath,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.PROPOSE)],
+    proposal_id: IdPath, ctx: Annotated[Context, context_for(Permission.PROPOSE)]
 ) -> ProposalPublic:
-    return proposals.read_proposal(request_context(request, session, user), proposal_id)
+    return proposals.read_proposal(ctx, proposal_id)
 
 
 @router.post(
@@ -206,13 +205,9 @@ def get_proposal(
     summary="Record an answer, a work trial, a hire or a follow-up",
 )
 def add_event(
-    proposal_id: IdPath,
-    body: EventCreate,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.PROPOSE)],
+    proposal_id: IdPath, body: EventCreate, ctx: Annotated[Context, context_for(Permission.PROPOSE)]
 ) -> Recorded:
-    proposals.record_outcome(request_context(request, session, user), proposal_id, body.event)
+    proposals.record_outcome(ctx, proposal_id, body.event)
     return Recorded()
 
 
@@ -226,11 +221,8 @@ def add_event(
 def override(
     suggestion_id: IdPath,
     body: OverrideCreate,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.OVERRIDE)],
+    ctx: Annotated[Context, context_for(Permission.OVERRIDE)],
 ) -> Created:
-    ctx = request_context(request, session, user)
     return Created(id=proposals.override_suggestion(ctx, suggestion_id, body.chosen, body.reason))
 
 
@@ -241,12 +233,9 @@ def override(
     summary="Suggested tasks left out for a person, with the latest reason",
 )
 def left_out(
-    jobseeker_id: IdPath,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.OVERRIDE)],
+    jobseeker_id: IdPath, ctx: Annotated[Context, context_for(Permission.OVERRIDE)]
 ) -> list[LeftOutPublic]:
-    return proposals.left_out_tasks(request_context(request, session, user), jobseeker_id)
+    return proposals.left_out_tasks(ctx, jobseeker_id)
 
 
 @router.post(
@@ -257,21 +246,14 @@ def left_out(
     summary="Undo leaving a task out: it is suggested again (the history is kept)",
 )
 def restore_left_out(
-    jobseeker_id: IdPath,
-    task_id: IdPath,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.OVERRIDE)],
+    jobseeker_id: IdPath, task_id: IdPath, ctx: Annotated[Context, context_for(Permission.OVERRIDE)]
 ) -> Created:
-    ctx = request_context(request, session, user)
     return Created(id=proposals.restore_left_out(ctx, jobseeker_id, task_id))
 
 
 @router.get("/audit", tags=["audit"], summary="The audit log (admin), newest first")
 def audit_log(
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.READ_AUDIT)],
+    ctx: Annotated[Context, context_for(Permission.READ_AUDIT)],
     actor: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     action: Annotated[str | None, Query(min_length=1, max_length=48)] = None,
     object_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
@@ -280,4 +262,4 @@ def audit_log(
 ) -> AuditPage:
     """Reading the log is itself audited (``read_audit``, with the filters)."""
     filters = AuditFilters(actor, action, object_id, limit, offset)
-    return read_log(request_context(request, session, user), filters)
+    return read_log(ctx, filters)

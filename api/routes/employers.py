@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, UploadFile
+from fastapi import APIRouter, Query, UploadFile
 
-from api.deps import SessionDep, User, request_context, require
+from api.deps import Context, SessionDep, User, context_for, require
 from api.models import (
     Created,
     EmployerCreate,
@@ -55,12 +55,8 @@ def list_employers(
 
 @router.post("", response_model=Created, status_code=201, summary="Add an employer")
 def create_employer(
-    body: EmployerCreate,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.WRITE_EMPLOYERS)],
+    body: EmployerCreate, ctx: Annotated[Context, context_for(Permission.WRITE_EMPLOYERS)]
 ) -> Created:
-    ctx = request_context(request, session, user)
     return Created(id=employers.create_employer(ctx, body.employer))
 
 
@@ -79,11 +75,8 @@ def get_employer(
 def add_note(
     employer_id: IdPath,
     body: NoteCreate,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.WRITE_EMPLOYERS)],
+    ctx: Annotated[Context, context_for(Permission.WRITE_EMPLOYERS)],
 ) -> Created:
-    ctx = request_context(request, session, user)
     return Created(id=employers.add_note(ctx, employer_id, body))
 
 
@@ -100,9 +93,7 @@ def list_roles(
 def add_role(
     employer_id: IdPath,
     body: RoleCreate,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.WRITE_EMPLOYERS)],
+    ctx: Annotated[Context, context_for(Permission.WRITE_EMPLOYERS)],
     replace: Annotated[
         bool,
         Query(
@@ -111,7 +102,6 @@ def add_role(
         ),
     ] = False,
 ) -> RoleStored:
-    ctx = request_context(request, session, user)
     role_id, task_ids = employers.add_role(ctx, employer_id, body.role, replace=replace)
     return RoleStored(role_id=role_id, task_ids=task_ids)
 
@@ -120,14 +110,11 @@ def add_role(
 def upload_ratko(
     employer_id: IdPath,
     file: UploadFile,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.WRITE_EMPLOYERS)],
+    ctx: Annotated[Context, context_for(Permission.WRITE_EMPLOYERS)],
     replace: bool = False,
 ) -> SheetStored:
     """Every row is validated; if any is bad, nothing is stored and the 422 lists every
     error with its row and column."""
-    ctx = request_context(request, session, user)
     stored = employers.upload_ratko(
         ctx, employer_id, file.file.read(), file.filename or "upload", replace=replace
     )

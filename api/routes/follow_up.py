@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request
 
-from api.deps import CurrentUser, SessionDep, User, request_context, require
+from api.deps import Context, CurrentUser, context_for
 from api.models import (
     Created,
     FollowUpPlanIn,
@@ -29,23 +29,18 @@ router = APIRouter(tags=["follow-up"])
 
 @router.get("/proposals/{proposal_id}/follow-up", summary="A hired proposal's follow-up")
 def get_follow_up(
-    proposal_id: IdPath,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.FOLLOW_UP)],
+    proposal_id: IdPath, ctx: Annotated[Context, context_for(Permission.FOLLOW_UP)]
 ) -> FollowUpPublic:
-    return follow_up.follow_up(request_context(request, session, user), proposal_id)
+    return follow_up.follow_up(ctx, proposal_id)
 
 
 @router.put("/proposals/{proposal_id}/follow-up/plan", summary="The follow-up plan after a hire")
 def put_plan(
     proposal_id: IdPath,
     body: FollowUpPlanIn,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.FOLLOW_UP)],
+    ctx: Annotated[Context, context_for(Permission.FOLLOW_UP)],
 ) -> FollowUpPlanPublic:
-    return follow_up.set_plan(request_context(request, session, user), proposal_id, body)
+    return follow_up.set_plan(ctx, proposal_id, body)
 
 
 @router.post(
@@ -54,13 +49,9 @@ def put_plan(
 def post_visit(
     proposal_id: IdPath,
     body: VisitCreate,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.FOLLOW_UP)],
+    ctx: Annotated[Context, context_for(Permission.FOLLOW_UP)],
 ) -> Created:
-    return Created(
-        id=follow_up.add_visit(request_context(request, session, user), proposal_id, body)
-    )
+    return Created(id=follow_up.add_visit(ctx, proposal_id, body))
 
 
 @router.put(
@@ -70,11 +61,8 @@ def put_visit_done(
     proposal_id: IdPath,
     visit_id: IdPath,
     body: VisitDone,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.FOLLOW_UP)],
+    ctx: Annotated[Context, context_for(Permission.FOLLOW_UP)],
 ) -> VisitPublic:
-    ctx = request_context(request, session, user)
     return follow_up.visit_done(ctx, proposal_id, visit_id, body)
 
 
@@ -84,11 +72,8 @@ def put_visit_done(
 def put_support(
     proposal_id: IdPath,
     body: SupportApplicationIn,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.FOLLOW_UP)],
+    ctx: Annotated[Context, context_for(Permission.FOLLOW_UP)],
 ) -> Created:
-    ctx = request_context(request, session, user)
     return Created(id=follow_up.set_support(ctx, proposal_id, body))
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from sqlalchemy import func, select
 
 from api.audit import Purpose
-from api.deps import SessionDep, User, request_context, require
+from api.deps import Context, SessionDep, context_for
 from api.models import (
     CaseloadPage,
     Created,
@@ -36,23 +36,18 @@ router = APIRouter(prefix="/jobseekers", tags=["jobseekers"])
 
 @router.get("", summary="Jobseekers of my area")
 def list_jobseekers(
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.READ_JOBSEEKERS)],
+    ctx: Annotated[Context, context_for(Permission.READ_JOBSEEKERS)],
     status: JobseekerStatus | None = None,
     code: Annotated[str | None, Query(min_length=1, max_length=16)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> PeoplePage:
-    ctx = request_context(request, session, user)
     return people.list_people(ctx, status=status, code=code, limit=limit, offset=offset)
 
 
 @router.get("/caseload", summary="My caseload: my people and what needs doing next")
 def my_caseload(
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.READ_JOBSEEKERS)],
+    ctx: Annotated[Context, context_for(Permission.READ_JOBSEEKERS)],
     scope: Annotated[
         Literal["mine", "area"] | None,
         Query(
@@ -74,32 +69,25 @@ def my_caseload(
     """Each person with their next steps, most urgent first: a six-month follow-up due, a
     proposal unanswered for two weeks, a work trial running, capacities most hand-over tasks
     demand not assessed, nothing recorded for four weeks."""
-    ctx = request_context(request, session, user)
     return caseload.caseload(ctx, scope=scope, text=text, status=status, sort=sort, limit=limit,
                              offset=offset)  # fmt: skip
 
 
 @router.post("", response_model=Created, status_code=201, summary="Add a jobseeker")
 def create_jobseeker(
-    body: JobseekerCreate,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.WRITE_JOBSEEKERS)],
+    body: JobseekerCreate, ctx: Annotated[Context, context_for(Permission.WRITE_JOBSEEKERS)]
 ) -> Created:
-    return Created(id=people.create_person(request_context(request, session, user), body))
+    return Created(id=people.create_person(ctx, body))
 
 
 @router.get("/{jobseeker_id}", response_model=JobseekerPublic, summary="A jobseeker's profile")
 def get_jobseeker(
     jobseeker_id: IdPath,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.READ_JOBSEEKERS)],
+    ctx: Annotated[Context, context_for(Permission.READ_JOBSEEKERS)],
     purpose: Annotated[Purpose, Query(description="Why it is read (audited).")] = (
         Purpose.UNSPECIFIED
     ),
 ) -> JobseekerPublic:
-    ctx = request_context(request, session, user)
     return people.read_person(ctx, jobseeker_id, purpose=purpose)
 
 
@@ -107,37 +95,28 @@ def get_jobseeker(
 def replace_jobseeker(
     jobseeker_id: IdPath,
     profile: JobseekerProfile,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.WRITE_JOBSEEKERS)],
+    ctx: Annotated[Context, context_for(Permission.WRITE_JOBSEEKERS)],
 ) -> JobseekerPublic:
-    ctx = request_context(request, session, user)
     return people.replace_person(ctx, jobseeker_id, profile)
 
 
 @router.get("/{jobseeker_id}/export", summary="Everything stored about a person (GDPR Art. 15)")
 def export_jobseeker(
-    jobseeker_id: IdPath,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.EXPORT_PERSON)],
+    jobseeker_id: IdPath, ctx: Annotated[Context, context_for(Permission.EXPORT_PERSON)]
 ) -> PersonExport:
     """Profile, identity, demographics, proposals and events, suggestions made for the person,
     candidate lists they appeared in, overrides of either, and every recorded access."""
-    return people.export_person(request_context(request, session, user), jobseeker_id)
+    return people.export_person(ctx, jobseeker_id)
 
 
 @router.delete("/{jobseeker_id}", status_code=204, summary="Erase a person (GDPR Art. 17)")
 def erase_jobseeker(
-    jobseeker_id: IdPath,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.ERASE_PERSON)],
+    jobseeker_id: IdPath, ctx: Annotated[Context, context_for(Permission.ERASE_PERSON)]
 ) -> None:
     """Removes the person everywhere: profile, identity, demographics, capacities, the
     suggestions made for them and their place in candidate lists, free-text notes and override
     reasons, the match index and its snapshot. Proposals and outcomes stay without them."""
-    people.erase_person(request_context(request, session, user), jobseeker_id)
+    people.erase_person(ctx, jobseeker_id)
 
 
 def outcome_counts(session: SessionDep) -> dict[str, int]:

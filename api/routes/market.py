@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 
-from api.deps import SessionDep, User, request_context, require
+from api.deps import Context, context_for
 from api.lanes import run_heavy, run_market
 from api.models import IdPath
 from api.models_market import (
@@ -29,12 +29,8 @@ Lang = Annotated[Literal["fi", "en"], Query(description="Language of the sentenc
 
 
 @router.get("/batch/runs", summary="Batch runs, newest first")
-def list_runs(
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.RUN_BATCH)],
-) -> BatchRunList:
-    return market.runs(request_context(request, session, user))
+def list_runs(ctx: Annotated[Context, context_for(Permission.RUN_BATCH)]) -> BatchRunList:
+    return market.runs(ctx)
 
 
 @router.post(
@@ -43,14 +39,11 @@ def list_runs(
     summary="Start a batch run of the whole pool (runs in the background)",
 )
 def start_run(
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.RUN_BATCH)],
+    request: Request, ctx: Annotated[Context, context_for(Permission.RUN_BATCH)]
 ) -> BatchStarted:
     """Every matchable person against every task the active rules allow, on the configured
     Dask cluster; ``GET /batch/runs`` lists it when done. 409 while one is under way."""
     state = request.app.state
-    ctx = request_context(request, session, user)
     if not market.start_in_background(ctx, state.sessions, state.settings):
         raise ConflictError("a batch run is already under way; wait for it to finish")
     return BatchStarted(started=True, message="the batch run started")
@@ -63,12 +56,10 @@ def start_run(
 )
 def person_news(
     jobseeker_id: IdPath,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.MATCH_PERSON)],
+    ctx: Annotated[Context, context_for(Permission.MATCH_PERSON)],
     lang: Lang = "fi",
 ) -> MatchNews:
-    return market.person_news(request_context(request, session, user), jobseeker_id, lang)
+    return market.person_news(ctx, jobseeker_id, lang)
 
 
 @router.get(
@@ -77,12 +68,9 @@ def person_news(
     summary="Each task's good candidates in the latest run, and how many came and went",
 )
 def employer_news(
-    employer_id: IdPath,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.READ_MARKET)],
+    employer_id: IdPath, ctx: Annotated[Context, context_for(Permission.READ_MARKET)]
 ) -> TaskNewsList:
-    return market.employer_news(request_context(request, session, user), employer_id)
+    return market.employer_news(ctx, employer_id)
 
 
 @router.get(
@@ -93,11 +81,9 @@ def employer_news(
 async def what_if(
     task_id: IdPath,
     request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.READ_MARKET)],
+    ctx: Annotated[Context, context_for(Permission.READ_MARKET)],
     lang: Lang = "fi",
 ) -> WhatIfPublic:
-    ctx = request_context(request, session, user)
     return await run_market(request, lambda: market.task_what_if(ctx, task_id, lang))
 
 
@@ -109,11 +95,9 @@ async def what_if(
 async def role_what_if(
     role_id: IdPath,
     request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.READ_MARKET)],
+    ctx: Annotated[Context, context_for(Permission.READ_MARKET)],
     lang: Lang = "fi",
 ) -> list[WhatIfPublic]:
-    ctx = request_context(request, session, user)
     return await run_market(request, lambda: market.role_what_if(ctx, role_id, lang))
 
 
@@ -123,12 +107,8 @@ async def role_what_if(
     summary="The role's core tasks, with how many in the pool could take each over",
 )
 async def hand_over_options(
-    role_id: IdPath,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.READ_MARKET)],
+    role_id: IdPath, request: Request, ctx: Annotated[Context, context_for(Permission.READ_MARKET)]
 ) -> HandOverOptions:
-    ctx = request_context(request, session, user)
     return await run_market(request, lambda: market.role_hand_over_options(ctx, role_id))
 
 
@@ -139,8 +119,7 @@ async def hand_over_options(
 )
 async def clearing(
     request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.CLEAR_MARKET)],
+    ctx: Annotated[Context, context_for(Permission.CLEAR_MARKET)],
     objective: ClearingObjective = ClearingObjective.SCORE,
 ) -> ClearingPublic:
     """Each person at most one bundle (one employer, within their hours, no slot twice), each
@@ -148,5 +127,4 @@ async def clearing(
     most people, then score) — with what each client in turn taking their best free task
     would give. A suggestion list, never a decision. Seconds on a large area: one at a time
     per process; 503 when others are waiting."""
-    ctx = request_context(request, session, user)
     return await run_heavy(request, lambda: market.clearing(ctx, objective))

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import Field, StringConstraints
 
 from api.audit import Purpose
-from api.deps import SessionDep, User, request_context, require
+from api.deps import Context, context_for
 from api.models import (
     MAX_ID,
     CandidatesPublic,
@@ -43,9 +43,7 @@ router = APIRouter(tags=["matching"])
 )
 def match_person(
     jobseeker_id: IdPath,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.MATCH_PERSON)],
+    ctx: Annotated[Context, context_for(Permission.MATCH_PERSON)],
     k: Annotated[int, Query(ge=1, le=100)] = 20,
     sector: Annotated[list[FilterText] | None, Query(max_length=20)] = None,
     municipality: Annotated[list[FilterText] | None, Query(max_length=20)] = None,
@@ -60,7 +58,6 @@ def match_person(
     filters = MatchFilters(
         k=k, sector=sector, municipality=municipality, employer_id=employer_id, radius_km=radius_km
     )
-    ctx = request_context(request, session, user)
     return matching.tasks_for_person(ctx, jobseeker_id, filters, purpose=purpose)
 
 
@@ -70,14 +67,10 @@ def match_person(
     summary="Candidates for a task or a set of tasks",
 )
 def match_tasks(
-    body: TaskCandidatesRequest,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.MATCH_TASKS)],
+    body: TaskCandidatesRequest, ctx: Annotated[Context, context_for(Permission.MATCH_TASKS)]
 ) -> CandidatesPublic:
     """Candidates by pseudonymous code with their fit in words, adjustments and supports;
     the full explanations only to the person's own coordinators."""
-    ctx = request_context(request, session, user)
     return matching.candidates_for_tasks(ctx, body.task_ids, body.k, body.areas)
 
 
@@ -89,11 +82,9 @@ def match_tasks(
 def why_not_route(
     jobseeker_id: IdPath,
     task_id: IdPath,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.MATCH_PERSON)],
+    ctx: Annotated[Context, context_for(Permission.MATCH_PERSON)],
 ) -> WhyNotPublic:
-    return matching.why_not(request_context(request, session, user), jobseeker_id, task_id)
+    return matching.why_not(ctx, jobseeker_id, task_id)
 
 
 @router.get(
@@ -104,12 +95,10 @@ def why_not_route(
 def comparison(
     jobseeker_id: IdPath,
     task_id: IdPath,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.MATCH_PERSON)],
+    ctx: Annotated[Context, context_for(Permission.MATCH_PERSON)],
 ) -> ComparisonPublic:
     """Capacity, demand and demand after adjustments per characteristic (IMBA-style chart)."""
-    return matching.compare(request_context(request, session, user), jobseeker_id, task_id)
+    return matching.compare(ctx, jobseeker_id, task_id)
 
 
 @router.post(
@@ -120,12 +109,10 @@ def comparison(
 def compose_person(
     jobseeker_id: IdPath,
     body: ComposeRequest,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.MATCH_PERSON)],
+    ctx: Annotated[Context, context_for(Permission.MATCH_PERSON)],
 ) -> PersonBundlePublic:
     return matching.compose_job_for_person(
-        request_context(request, session, user),
+        ctx,
         jobseeker_id,
         employer_ids=body.employer_ids,
         radius_km=body.radius_km,
@@ -139,12 +126,9 @@ def compose_person(
 )
 def compose_employer(
     employer_id: IdPath,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.COMPOSE)],
+    ctx: Annotated[Context, context_for(Permission.COMPOSE)],
     k: Annotated[int, Query(ge=1, le=20)] = 5,
 ) -> EmployerBundlesPublic:
-    ctx = request_context(request, session, user)
     return matching.compose_for_employer_tasks(ctx, employer_id, k)
 
 
@@ -155,13 +139,10 @@ def compose_employer(
 )
 def person_vacancies(
     jobseeker_id: IdPath,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.MATCH_PERSON)],
+    ctx: Annotated[Context, context_for(Permission.MATCH_PERSON)],
     k: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> VacanciesPublic:
     """Roles the employers are hiring for as they are, each matched as a whole: every task
     judged by the rule set (hand-over or not), the hours together within the person's maximum;
     empty when the rule set leaves open vacancies out (``included``)."""
-    ctx = request_context(request, session, user)
     return matching.open_vacancies_for_person(ctx, jobseeker_id, k)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
-from api.deps import SessionDep, User, request_context, require
+from api.deps import Context, context_for
 from api.models import (
     CandidateRequestAnswer,
     CandidateRequestCreate,
@@ -39,22 +39,16 @@ router = APIRouter(tags=["network"])
 def hand_off(
     jobseeker_id: IdPath,
     body: HandoffCreate,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.HAND_OFF)],
+    ctx: Annotated[Context, context_for(Permission.HAND_OFF)],
 ) -> Created:
-    ctx = request_context(request, session, user)
     return Created(id=handoffs.hand_off(ctx, jobseeker_id, body))
 
 
 @router.get("/jobseekers/{jobseeker_id}/handoffs", summary="The person's hand-offs")
 def list_handoffs(
-    jobseeker_id: IdPath,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.HAND_OFF)],
+    jobseeker_id: IdPath, ctx: Annotated[Context, context_for(Permission.HAND_OFF)]
 ) -> list[HandoffPublic]:
-    return handoffs.handoffs_of_person(request_context(request, session, user), jobseeker_id)
+    return handoffs.handoffs_of_person(ctx, jobseeker_id)
 
 
 @router.get(
@@ -64,23 +58,17 @@ def list_handoffs(
 )
 def person_timeline(
     jobseeker_id: IdPath,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.READ_JOBSEEKERS)],
+    ctx: Annotated[Context, context_for(Permission.READ_JOBSEEKERS)],
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[TimelineEntry]:
-    ctx = request_context(request, session, user)
     return timeline.timeline(ctx, jobseeker_id, limit)
 
 
 @router.post("/handoffs/{handoff_id}/acknowledge", summary="Take a hand-off over")
 def acknowledge_handoff(
-    handoff_id: IdPath,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.HAND_OFF)],
+    handoff_id: IdPath, ctx: Annotated[Context, context_for(Permission.HAND_OFF)]
 ) -> HandoffPublic:
-    return handoffs.acknowledge(request_context(request, session, user), handoff_id)
+    return handoffs.acknowledge(ctx, handoff_id)
 
 
 @router.post(
@@ -90,21 +78,16 @@ def acknowledge_handoff(
 )
 def ask_about_a_candidate(
     body: CandidateRequestCreate,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.REQUEST_CANDIDATES)],
+    ctx: Annotated[Context, context_for(Permission.REQUEST_CANDIDATES)],
 ) -> Created:
-    return Created(id=candidate_requests.ask(request_context(request, session, user), body))
+    return Created(id=candidate_requests.ask(ctx, body))
 
 
 @router.get("/candidate-requests", summary="Candidate requests: mine, or about my area's people")
 def list_candidate_requests(
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.READ_CANDIDATE_REQUESTS)],
+    ctx: Annotated[Context, context_for(Permission.READ_CANDIDATE_REQUESTS)],
     waiting: Annotated[bool, Query(description="Only those not answered yet.")] = False,
 ) -> list[CandidateRequestPublic]:
-    ctx = request_context(request, session, user)
     return candidate_requests.requests_in_view(ctx, waiting=waiting)
 
 
@@ -115,11 +98,8 @@ def list_candidate_requests(
 def answer_candidate_request(
     request_id: IdPath,
     body: CandidateRequestAnswer,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.ANSWER_CANDIDATE_REQUESTS)],
+    ctx: Annotated[Context, context_for(Permission.ANSWER_CANDIDATE_REQUESTS)],
 ) -> CandidateRequestPublic:
-    ctx = request_context(request, session, user)
     return candidate_requests.answer(ctx, request_id, body)
 
 
@@ -132,22 +112,16 @@ def answer_candidate_request(
 def record_need(
     employer_id: IdPath,
     body: NeedCreate,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.WRITE_EMPLOYERS)],
+    ctx: Annotated[Context, context_for(Permission.WRITE_EMPLOYERS)],
 ) -> Created:
-    ctx = request_context(request, session, user)
     return Created(id=employer_network.record_need(ctx, employer_id, body))
 
 
 @router.get("/employers/{employer_id}/needs", tags=["employers"], summary="An employer's needs")
 def list_needs(
-    employer_id: IdPath,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.READ_EMPLOYERS)],
+    employer_id: IdPath, ctx: Annotated[Context, context_for(Permission.READ_EMPLOYERS)]
 ) -> list[NeedPublic]:
-    return employer_network.list_needs(request_context(request, session, user), employer_id)
+    return employer_network.list_needs(ctx, employer_id)
 
 
 @router.put(
@@ -159,11 +133,8 @@ def set_need_status(
     employer_id: IdPath,
     need_id: IdPath,
     body: NeedStatusChange,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.WRITE_EMPLOYERS)],
+    ctx: Annotated[Context, context_for(Permission.WRITE_EMPLOYERS)],
 ) -> NeedPublic:
-    ctx = request_context(request, session, user)
     return employer_network.set_need_status(ctx, employer_id, need_id, body.status)
 
 
@@ -176,11 +147,9 @@ def set_need_status(
 def set_network_status(
     employer_id: IdPath,
     body: NetworkStatusChange,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.WRITE_EMPLOYERS)],
+    ctx: Annotated[Context, context_for(Permission.WRITE_EMPLOYERS)],
 ) -> None:
-    employer_network.set_status(request_context(request, session, user), employer_id, body.status)
+    employer_network.set_status(ctx, employer_id, body.status)
 
 
 @router.get(
@@ -188,9 +157,5 @@ def set_network_status(
     tags=["evaluations"],
     summary="The employer network as a funnel (aggregates)",
 )
-def network_funnel(
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.EVALUATE)],
-) -> Funnel:
-    return employer_network.funnel(request_context(request, session, user))
+def network_funnel(ctx: Annotated[Context, context_for(Permission.EVALUATE)]) -> Funnel:
+    return employer_network.funnel(ctx)

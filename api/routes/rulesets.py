@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request
 
-from api.deps import SessionDep, User, request_context, require
+from api.deps import Context, SessionDep, User, context_for, require
 from api.lanes import run_heavy
 from api.models import (
     Activation,
@@ -61,40 +61,32 @@ def validate_ruleset(draft: RuleSet, user: Reader) -> DraftValid:
 
 @router.post("", status_code=201, summary="Store a new rule-set version (not yet active)")
 def create_ruleset(
-    body: RuleSetCreate,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.WRITE_RULESETS)],
+    body: RuleSetCreate, ctx: Annotated[Context, context_for(Permission.WRITE_RULESETS)]
 ) -> RuleSetSummary:
-    ctx = request_context(request, session, user)
     return service.create(ctx, body.rules, note=body.note, parent=body.parent)
 
 
 @router.post("/{version}/activate", summary="Make a rule set the one every match uses")
 def activate(
     version: RulesetVersion,
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.ACTIVATE_RULESET)],
+    ctx: Annotated[Context, context_for(Permission.ACTIVATE_RULESET)],
     body: ActivationCreate | None = None,
 ) -> Activation:
     note = body.note if body else ""
-    return service.activate(request_context(request, session, user), version, note)
+    return service.activate(ctx, version, note)
 
 
 @evaluations.post("/evaluations", summary="Replay the recorded history under rule sets")
 async def evaluate(
     body: EvaluationRequest,
     request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.EVALUATE)],
+    ctx: Annotated[Context, context_for(Permission.EVALUATE)],
 ) -> EvaluationReport:
     """Hit rate, recall, NDCG, MRR, coverage, adjustments, variety and the fairness report
     for a rule set, and with ``against`` both side by side with bootstrap intervals of the
     differences. Aggregates only: no person appears in the answer, and only the outcomes of
     people whose consent covers evaluation are used. One runs at a time per process; 503 when
     others are already waiting."""
-    ctx = request_context(request, session, user)
     return await run_heavy(request, lambda: evaluation.evaluate(ctx, body))
 
 
@@ -102,15 +94,13 @@ async def evaluate(
 async def train_model(
     body: TrainingRequest,
     request: Request,
-    session: SessionDep,
-    user: Annotated[User, require(Permission.EVALUATE)],
+    ctx: Annotated[Context, context_for(Permission.EVALUATE)],
 ) -> ModelCard:
     """Train the learned re-ranker as ``tasma train`` does — on the pairs the active rules
     allow, of people whose consent covers evaluation, with a time-based split — and save it
     with its card, unless its probabilities are no better than the base rate's (``saved``
     false, ``refused`` says why). It is never activated here: that is an administrator's
     step (``tasma train --activate``). Audited; one heavy job at a time per process."""
-    ctx = request_context(request, session, user)
     models_dir = request.app.state.settings.models_dir
 
     def train() -> ModelCard:
