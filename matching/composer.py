@@ -336,18 +336,21 @@ def _best_single_task(
         near &= eligible
     person_rows = np.flatnonzero(near)
     ok = prefilter(people, person_rows, tasks, task_rows, rules)
-    # Task by task: an exact level check (capacity ≥ demand − usable lowering − tolerance,
-    # and ≥ demand − the lowering of usable work-changing adjustments where a physician set a
-    # restriction; unknowns pass) keeps only pairs that can fit, then the scorer broadcasts
-    # the one task's row over them.
+    # Task by task: the scorer's own level check (over-demand less the tolerance within the
+    # usable lowering; over-demand on a physician's restriction within the lowering of
+    # work-changing adjustments, unless the demand is only typical, which leaves a restriction
+    # unchecked; unknowns pass) keeps only pairs that can fit, then the scorer broadcasts the
+    # one task's row over them.
     capacity, hard_limit = people.capacity[person_rows], people.hard[person_rows]
     tolerance = tolerance_for(rules, people.recommended[person_rows])
     for t, j in enumerate(task_rows):
         rows = np.flatnonzero(ok[:, t])
-        need = tasks.demand[j] - tasks.reduction[j] - tolerance[rows]
-        cap = capacity[rows]
-        restricted = tasks.demand[j] - tasks.reduction_exposure[j]
-        short = np.where(hard_limit[rows], cap < restricted, cap < need)
+        over = np.fmax(tasks.demand[j] - capacity[rows], np.float32(0))
+        short = np.where(
+            hard_limit[rows],
+            (over > tasks.reduction_exposure[j]) & ~tasks.typical[j],
+            over - tolerance[rows] > tasks.reduction[j],
+        )
         candidates = person_rows[rows[~short.any(axis=1)]]
         for start in range(0, len(candidates), PAIR_CHUNK):
             chunk = candidates[start : start + PAIR_CHUNK]
