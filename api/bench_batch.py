@@ -134,7 +134,9 @@ def bench_batch(
                              "speedup": round(one.seconds / many.seconds, 2)}  # fmt: skip
     hand_over = index.tasks.ids[index.tasks.hand_over]
     times = []
-    for tid in np.random.default_rng(seed).choice(hand_over, size=whatif_tasks, replace=False):
+    for tid in np.random.default_rng(seed).choice(
+        hand_over, size=min(whatif_tasks, len(hand_over)), replace=False
+    ):
         started = time.perf_counter()
         what_if(index, int(tid), rules)
         times.append((time.perf_counter() - started) * 1000)
