@@ -1,0 +1,149 @@
+"""Need to know, function by function, against a table written here from the README's words:
+every role, with no area, its own area and another's (an area on a role that has none is a
+forged or mistaken account, and must not widen anything), against every person of a world
+with two areas. Fast (one SQLite copy per test), so the mutation run uses it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from api.audit import record
+from api.security import Role
+from api.services import policy
+from api.services.context import Context
+from api.services.runtime import IndexHolder, User
+from api.storage.bulk import load_tables
+from api.storage.tables import AuditRow, JobseekerRow
+from features.errors import NotFoundError
+from matching.rules import default_ruleset
+from tests.conftest import API_WORLD
+
+COORDINATORS = (Role.WORK_ABILITY_COORDINATOR, Role.COMPANY_COORDINATOR)
+
+
+def in_full_reach(role: Role, area: str | None, person_area: str) -> bool:
+    """The person's own coordinators, nobody else (an admin reaches a person only to erase)."""
+    return role in COORDINATORS and area is not None and area == person_area
+
+
+def may_be_shown_as_candidate(role: Role, area: str | None, person: JobseekerRow,
+                              shareable: bool) -> bool:  # fmt: skip
+    if role in COORDINATORS:
+        return in_full_reach(role, area, person.area)
+    return role is Role.REKRYPISTE and shareable
+
+
+@pytest.fixture
+def world(sqlite_engine):
+    """The API's tiny world with half its people moved to a second area."""
+    load_tables(sqlite_engine, API_WORLD.tables)
+    with Session(sqlite_engine) as s:
+        ids = s.scalars(sa.select(JobseekerRow.id).order_by(JobseekerRow.id)).all()
+        s.execute(sa.update(JobseekerRow).where(JobseekerRow.id.in_(ids[::2]))
+                  .values(area="Toinen"))  # fmt: skip
+        s.commit()
+        areas = sorted(set(s.scalars(sa.select(JobseekerRow.area))))
+    assert len(areas) >= 2
+    holder = IndexHolder(sqlite_engine, default_ruleset())
+    return sqlite_engine, holder, areas
+
+
+def actors(areas: list[str]) -> list[User]:
+    return [User(1, "someone", role, area) for role in Role for area in (None, *areas)]
+
+
+def refusals(session: Session) -> int:
+    return session.scalar(
+        sa.select(sa.func.count()).select_from(AuditRow).where(AuditRow.action == "refused")
+    )
+
+
+def test_reach_notes_and_codes_are_exactly_the_table(world):
+    engine, holder, areas = world
+    with Session(engine) as session:
+        people = session.scalars(sa.select(JobseekerRow).order_by(JobseekerRow.id)).all()
+        index = holder.get(session)
+        shareable = {int(i): bool(index.people.shareable[r] and index.people.matchable[r])
+                     for i, r in index.people.row_of.items()}  # fmt: skip
+        assert any(shareable.values()) and not all(shareable.values())
+        for actor in actors(areas):
+            ctx = Context(session=session, actor=actor, index=holder)
+            for person in people:
+                full = in_full_reach(actor.role, actor.area, person.area)
+                reaches = full or actor.role is Role.ADMIN
+                before = refusals(session)
+                if reaches:
+                    assert policy.reachable_person(ctx, person.id).id == person.id
+                else:
+                    with pytest.raises(NotFoundError, match=f"no jobseeker with id {person.id}"):
+                        policy.reachable_person(ctx, person.id)
+                assert refusals(session) == before + (not reaches), (actor, person.area)
+
+                assert policy.sees_private_notes(ctx, person.id) is full, (actor, person.area)
+
+                by_code = full or (actor.role is Role.REKRYPISTE and shareable[person.id])
+                before = refusals(session)
+                if by_code:
+                    assert policy.person_by_code(ctx, person.code).id == person.id
+                else:
+                    with pytest.raises(NotFoundError, match="no jobseeker with code"):
+                        policy.person_by_code(ctx, person.code)
+                assert refusals(session) == before + (not by_code)
+            assert policy.sees_private_notes(ctx, None) is False
+            unknown = max(p.id for p in people) + 1
+            before = refusals(session)
+            with pytest.raises(NotFoundError):
+                policy.reachable_person(ctx, unknown)
+            with pytest.raises(NotFoundError):
+                policy.person_by_code(ctx, "JS-NOBODY")
+            assert policy.sees_private_notes(ctx, unknown) is False
+            assert refusals(session) == before  # nothing there: nothing refused
+
+
+def test_candidates_and_employer_sharing_are_exactly_the_table(world):
+    engine, holder, areas = world
+    with Session(engine) as session:
+        index = holder.get(session)
+        people = index.people
+        rows = {p.id: p for p in session.scalars(sa.select(JobseekerRow))}
+        ids = [int(i) for i in people.ids]
+        expected_shown = {i for i in ids if people.shareable[people.row_of[i]]
+                          and people.matchable[people.row_of[i]]}  # fmt: skip
+        for actor in actors(areas):
+            ctx = Context(session=session, actor=actor, index=holder)
+            eligible = policy.eligible_people(ctx, people)
+            assert eligible.dtype == bool and eligible.shape == (len(people),)
+            expected = np.array([
+                may_be_shown_as_candidate(actor.role, actor.area, rows[i],
+                                          bool(people.shareable[people.row_of[i]]))
+                for i in ids
+            ])  # fmt: skip
+            np.testing.assert_array_equal(eligible, expected, err_msg=str(actor))
+            assert policy.shown_to_employers(ctx, [*ids, max(ids) + 1]) == expected_shown
+        # eligible_people hands out a copy: changing it changes nothing stored
+        rekry = Context(session=session, actor=User(1, "r", Role.REKRYPISTE, None), index=holder)
+        policy.eligible_people(rekry, people)[:] = False
+        assert policy.eligible_people(rekry, people).any()
+
+
+def test_a_refusal_is_audited_even_when_the_caller_rolls_back(world):
+    engine, holder, areas = world
+    with Session(engine) as session:
+        person_id = session.scalar(sa.select(JobseekerRow.id).where(JobseekerRow.area == areas[0]))
+        outsider = User(7, "outsider", Role.COMPANY_COORDINATOR, areas[1])
+        ctx = Context(session=session, actor=outsider, index=holder)
+        record(session, actor="x", role=Role.ANALYST, action="pending", object_type="t",
+               object_id=1)  # fmt: skip
+        with pytest.raises(NotFoundError):
+            policy.reachable_person(ctx, person_id)
+        session.rollback()
+    with Session(engine) as fresh:
+        rows = fresh.execute(sa.select(AuditRow.actor, AuditRow.object_id)
+                             .where(AuditRow.action == "refused")).all()  # fmt: skip
+        assert [(r.actor, str(r.object_id)) for r in rows] == [("outsider", str(person_id))]
+        pending = fresh.scalar(sa.select(sa.func.count()).select_from(AuditRow)
+                               .where(AuditRow.action == "pending"))  # fmt: skip
+        assert pending == 0  # what the caller had not committed was not committed with it
