@@ -152,29 +152,91 @@ def tasks_strategy(draw: st.DrawFn) -> Task:
     )
 
 
+EDGE_KM = 40.0
+"""The default rule set's radius: people placed on it sit exactly at the edge of reach."""
+
+
+def _point_at(origin: tuple[float, float], km: float, bearing: float) -> tuple[float, float]:
+    """The point ``km`` from ``origin`` along ``bearing`` (radians) on the sphere."""
+    from features.geo import EARTH_RADIUS_KM
+
+    lat1, lon1 = np.radians(origin[0]), np.radians(origin[1])
+    d = km / EARTH_RADIUS_KM
+    lat2 = np.arcsin(np.sin(lat1) * np.cos(d) + np.cos(lat1) * np.sin(d) * np.cos(bearing))
+    lon2 = lon1 + np.arctan2(np.sin(bearing) * np.sin(d) * np.cos(lat1),
+                             np.cos(d) - np.sin(lat1) * np.sin(lat2))  # fmt: skip
+    return float(np.degrees(lat2)), float(np.degrees(lon2))
+
+
+@st.composite
+def _mirror(draw: st.DrawFn, code: str, task: Task, where: tuple[float, float]) -> JobseekerProfile:
+    """A person on the edges of ``task``: capacities equal to its demands (or one below, the
+    tolerance's edge), kilograms equal to its loads, weekly hours whose maximum is its hours,
+    restrictions where its demand is only the kind's typical one, and a home on the radius."""
+    caps = {}
+    for cid in CHARACTERISTIC_IDS:
+        kg = task.demand_kilograms.get(cid)
+        if cid in task.demands:
+            level = max(0, task.demands[cid] - draw(st.sampled_from([0, 0, 1])))
+            statement = draw(st.integers(0, 5))
+            caps[cid] = rating(level, hard=statement == 0, recommended=statement == 1,
+                               kg=kg if level > 0 else None)  # fmt: skip
+        elif draw(st.integers(0, 2)) == 0:  # unassessed: a restriction meets a typical demand
+            caps[cid] = rating(draw(st.integers(0, 2)), hard=True)
+    bearing = draw(st.floats(0, 2 * np.pi))
+    km = EDGE_KM + draw(st.sampled_from([0.0, 0.0, -1e-6, 1e-6, -5.0]))
+    return profile(
+        code, caps,
+        schedule=sorted(set(task.schedule) | set(draw(st.lists(st.sampled_from(SLOT_IDS[:12]),
+                                                               max_size=4)))),
+        hours=(float(draw(st.integers(0, int(task.hours_per_week)))), task.hours_per_week),
+        licences=list(task.required_licences), skills=list(task.required_skills),
+        kinds=draw(st.sampled_from([[], [task.kind]])),
+        consent=draw(st.integers(0, 7)) > 0,
+        coordinates=_point_at(where, km, bearing),
+    )  # fmt: skip
+
+
 @st.composite
 def small_worlds(draw: st.DrawFn, max_people: int = 4, max_tasks: int = 6) -> SmallWorld:
-    n_people = draw(st.integers(1, max_people))
-    profiles = []
-    for p in range(n_people):
-        profiles.append(profile(
-            f"JS-{p:04d}",
-            draw(capacities()),
-            schedule=draw(st.lists(st.sampled_from(SLOT_IDS[:12]), min_size=6, max_size=12,
-                                   unique=True)),
-            hours=(float(draw(st.integers(0, 10))), float(draw(st.integers(10, 30)))),
-            licences=draw(st.lists(st.sampled_from(LICENCES.ids[:3]), max_size=2, unique=True)),
-            skills=draw(st.lists(st.sampled_from(SKILLS), max_size=3, unique=True)),
-            sectors=draw(st.lists(st.sampled_from(SECTORS.ids[:4]), max_size=2, unique=True)),
-            kinds=draw(st.lists(st.sampled_from(TASK_KINDS.ids[:5]), max_size=2, unique=True)),
-            consent=draw(st.integers(0, 7)) > 0,
-            coordinates=(LAHTI[0] + draw(st.floats(-0.3, 0.3)), LAHTI[1] + draw(st.floats(-0.5, 0.5))),
-        ))  # fmt: skip
+    """A random world biased toward the edges of every rule: besides random people, people who
+    mirror a task (capacities equal to its demands or one below, its loads, its hours as their
+    maximum, a restriction against a typical demand, a home exactly on the radius), copies of
+    another person and of another task (ties), and tasks at one place."""
     tasks = draw(st.lists(tasks_strategy(), min_size=1, max_size=max_tasks))
+    if len(tasks) < max_tasks and draw(st.integers(0, 3)) == 0:
+        tasks.append(tasks[draw(st.integers(0, len(tasks) - 1))])  # a tie among tasks
     n = len(tasks)
     lat = [LAHTI[0] + draw(st.floats(-0.3, 0.3)) for _ in range(n)]
     lon = [LAHTI[1] + draw(st.floats(-0.5, 0.5)) for _ in range(n)]
     sectors = [draw(st.sampled_from(SECTORS.ids[:4])) for _ in range(n)]
+    n_people = draw(st.integers(1, max_people))
+    profiles: list[JobseekerProfile] = []
+    for p in range(n_people):
+        code = f"JS-{p:04d}"
+        kind = draw(st.sampled_from(["random", "random", "mirror", "copy"] if p else
+                                    ["random", "mirror"]))  # fmt: skip
+        if kind == "mirror":
+            t = draw(st.integers(0, n - 1))
+            profiles.append(draw(_mirror(code, tasks[t], (lat[t], lon[t]))))
+        elif kind == "copy":
+            profiles.append(profiles[draw(st.integers(0, p - 1))].model_copy(update={"code": code}))
+        else:
+            profiles.append(profile(
+                code,
+                draw(capacities()),
+                schedule=draw(st.lists(st.sampled_from(SLOT_IDS[:12]), min_size=6, max_size=12,
+                                       unique=True)),
+                hours=(float(draw(st.integers(0, 10))), float(draw(st.integers(10, 30)))),
+                licences=draw(st.lists(st.sampled_from(LICENCES.ids[:3]), max_size=2,
+                                       unique=True)),
+                skills=draw(st.lists(st.sampled_from(SKILLS), max_size=3, unique=True)),
+                sectors=draw(st.lists(st.sampled_from(SECTORS.ids[:4]), max_size=2, unique=True)),
+                kinds=draw(st.lists(st.sampled_from(TASK_KINDS.ids[:5]), max_size=2, unique=True)),
+                consent=draw(st.integers(0, 7)) > 0,
+                coordinates=(LAHTI[0] + draw(st.floats(-0.3, 0.3)),
+                             LAHTI[1] + draw(st.floats(-0.5, 0.5))),
+            ))  # fmt: skip
     return featurize(
         people_frame_from_profiles(profiles),
         task_frame_from_tasks(tasks, sector=sectors, lat=lat, lon=lon,
