@@ -62,9 +62,11 @@ RULES: list[Rule] = [
     Rule(r"\[(--[^]]+)\]", r"\1",
          "a synopsis's optional parts are run filled in (then sized down below): left out, "
          "they are the defaults, the large and medium worlds, minutes each"),
-    Rule(r"^pip install -e \. && ", "",
-         "the checkout is installed already: CI installs it (`pip install -e \".[test]\"`)"),
-    Rule(r'^pip install -e "\.\[test\]" && ruff check \. && mypy && pytest$', None,
+    Rule(r"^python3 -m venv \.venv && \. \.venv/bin/activate && pip install -e \. && ", "",
+         "the checkout is installed already, in the virtual environment the tests run in: "
+         "CI makes it and installs it (`pip install -e \".[test]\"`)"),
+    Rule(r'^python3 -m venv \.venv && \. \.venv/bin/activate && pip install -e "\.\[test\]" '
+         r'&& ruff check \. && mypy && pytest$', None,
          "the CI command itself: .ci/run runs exactly this line (tests/test_readme.py holds the "
          "two equal); pytest is not run from inside pytest"),
     Rule(r"^tasma serve$", "tasma serve --port {port}",

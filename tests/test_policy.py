@@ -16,7 +16,7 @@ from api.services import policy
 from api.services.context import Context
 from api.services.runtime import IndexHolder, User
 from api.storage.bulk import load_tables
-from api.storage.tables import AuditRow, JobseekerRow
+from api.storage.tables import AuditRow, HandoffRow, JobseekerRow
 from features.errors import NotFoundError
 from matching.rules import default_ruleset
 from tests.conftest import API_WORLD
@@ -55,10 +55,11 @@ def actors(areas: list[str]) -> list[User]:
     return [User(1, "someone", role, area) for role in Role for area in (None, *areas)]
 
 
-def refusals(session: Session) -> int:
-    return session.scalar(
-        sa.select(sa.func.count()).select_from(AuditRow).where(AuditRow.action == "refused")
-    )
+def refusals(session: Session) -> list[tuple[str, str, str]]:
+    """Every refusal audited so far: who, about what, which."""
+    rows = session.execute(sa.select(AuditRow.actor, AuditRow.object_type, AuditRow.object_id)
+                           .where(AuditRow.action == "refused").order_by(AuditRow.id))  # fmt: skip
+    return [(r.actor, r.object_type, str(r.object_id)) for r in rows]
 
 
 def test_reach_notes_and_codes_are_exactly_the_table(world):
@@ -74,13 +75,14 @@ def test_reach_notes_and_codes_are_exactly_the_table(world):
             for person in people:
                 full = in_full_reach(actor.role, actor.area, person.area)
                 reaches = full or actor.role is Role.ADMIN
+                refused = [(actor.name, "jobseeker", str(person.id))]
                 before = refusals(session)
                 if reaches:
                     assert policy.reachable_person(ctx, person.id).id == person.id
                 else:
-                    with pytest.raises(NotFoundError, match=f"no jobseeker with id {person.id}"):
+                    with pytest.raises(NotFoundError, match=f"^no jobseeker with id {person.id}$"):
                         policy.reachable_person(ctx, person.id)
-                assert refusals(session) == before + (not reaches), (actor, person.area)
+                assert refusals(session) == before + refused * (not reaches), (actor, person.area)
 
                 assert policy.sees_private_notes(ctx, person.id) is full, (actor, person.area)
 
@@ -89,15 +91,17 @@ def test_reach_notes_and_codes_are_exactly_the_table(world):
                 if by_code:
                     assert policy.person_by_code(ctx, person.code).id == person.id
                 else:
-                    with pytest.raises(NotFoundError, match="no jobseeker with code"):
+                    with pytest.raises(
+                        NotFoundError, match=f"^no jobseeker with code '{person.code}'$"
+                    ):
                         policy.person_by_code(ctx, person.code)
-                assert refusals(session) == before + (not by_code)
+                assert refusals(session) == before + refused * (not by_code)
             assert policy.sees_private_notes(ctx, None) is False
             unknown = max(p.id for p in people) + 1
             before = refusals(session)
-            with pytest.raises(NotFoundError):
+            with pytest.raises(NotFoundError, match=f"^no jobseeker with id {unknown}$"):
                 policy.reachable_person(ctx, unknown)
-            with pytest.raises(NotFoundError):
+            with pytest.raises(NotFoundError, match=r"^no jobseeker with code 'JS-NOBODY'$"):
                 policy.person_by_code(ctx, "JS-NOBODY")
             assert policy.sees_private_notes(ctx, unknown) is False
             assert refusals(session) == before  # nothing there: nothing refused
@@ -147,3 +151,34 @@ def test_a_refusal_is_audited_even_when_the_caller_rolls_back(world):
         pending = fresh.scalar(sa.select(sa.func.count()).select_from(AuditRow)
                                .where(AuditRow.action == "pending"))  # fmt: skip
         assert pending == 0  # what the caller had not committed was not committed with it
+
+
+def test_a_row_about_a_person_is_reached_exactly_as_the_person(world):
+    """A hand-off (any row about one person) is there for whoever reaches the person, and for
+    anyone else is as absent as an id never given — the message names the row, not the person."""
+    engine, holder, areas = world
+    with Session(engine) as session:
+        people = session.scalars(sa.select(JobseekerRow).order_by(JobseekerRow.id)).all()
+        handoffs = {}
+        for person in people[:4]:
+            row = HandoffRow(jobseeker_id=person.id, from_user="x", from_role="company_coordinator",
+                             to_role="work_ability_coordinator", note="")  # fmt: skip
+            session.add(row)
+            session.flush()
+            handoffs[row.id] = person
+        session.commit()
+        unknown = max(handoffs) + 1
+        for actor in actors(areas):
+            ctx = Context(session=session, actor=actor, index=holder)
+            for handoff_id, person in handoffs.items():
+                reaches = in_full_reach(actor.role, actor.area, person.area) or (
+                    actor.role is Role.ADMIN
+                )
+                if reaches:
+                    got = policy.row_about_reachable_person(ctx, HandoffRow, handoff_id, "hand-off")
+                    assert got.id == handoff_id and got.jobseeker_id == person.id
+                else:
+                    with pytest.raises(NotFoundError, match=f"^no hand-off with id {handoff_id}$"):
+                        policy.row_about_reachable_person(ctx, HandoffRow, handoff_id, "hand-off")
+            with pytest.raises(NotFoundError, match=f"^no hand-off with id {unknown}$"):
+                policy.row_about_reachable_person(ctx, HandoffRow, unknown, "hand-off")
