@@ -672,3 +672,26 @@ def test_the_bootstrap_interval_has_its_stated_level(level: float | None, z: flo
     assert point == pytest.approx(values.mean())
     assert (point - low) / error == pytest.approx(z, abs=0.1)
     assert (high - point) / error == pytest.approx(z, abs=0.1)
+
+
+def test_the_reverse_composer_keeps_a_restriction_met_only_by_a_typical_demand():
+    """A physician's restriction against a demand the task never rated (only its kind's typical
+    one) is left unchecked by the scorer, so the pair fits; the reverse composer's pruning
+    before scoring once treated the typical demand as assessed and lost the person (found by
+    the edge-biased random worlds). Mutant: the pruning's restriction check ignoring
+    ``tasks.typical``."""
+    from matching.composer import _best_single_task, compose_for_employer
+
+    typical_standing = 3  # a cleaning task's typical standing (features/typical.py)
+    person = profile("JS-TYP1", ABLE | {"standing": rating(typical_standing - 2, hard=True)})
+    world = _world([person], [_task(unrated=("standing",))])
+    assert world.tasks.typical[0, characteristic_index("standing")]
+    assert world.tasks.demand[0, characteristic_index("standing")] == typical_standing
+    scores = score_pairs(world.people, np.array([0]), world.tasks, np.array([0]), RULES)
+    assert scores.feasible[0]
+    best = _best_single_task(world.people, world.tasks, np.array([0]), RULES)
+    assert best[0] == scores.total[0]
+    employer = int(world.tasks.employer_ids[0])
+    assert [
+        b.person_id for b in compose_for_employer(world.people, world.tasks, employer, RULES)
+    ] == [int(world.people.ids[0])]
