@@ -53,11 +53,18 @@ def mutated_modules() -> list[str]:
     ]
 
 
-def changed_modules(since: str) -> set[str]:
-    out = subprocess.run(["git", "diff", "--name-only", f"{since}...HEAD"], cwd=ROOT,
-                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+def changed_modules(since: str) -> set[str] | None:
+    """Modules changed since ``since``; None when the checkout cannot say (no such revision,
+    as in a shallow clone): then every module is a candidate."""
+    done = subprocess.run(["git", "diff", "--name-only", f"{since}...HEAD"], cwd=ROOT,
+                          capture_output=True, text=True)  # fmt: skip
+    if done.returncode != 0:
+        print(f"cannot tell what changed since {since}: every core module is a candidate")
+        return None
     return {
-        line.removesuffix(".py").replace("/", ".") for line in out.split() if line.endswith(".py")
+        line.removesuffix(".py").replace("/", ".")
+        for line in done.stdout.split()
+        if line.endswith(".py")
     }
 
 
@@ -98,8 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     modules = mutated_modules()
     if args.module:
         modules = [m for m in modules if m in args.module]
-    if args.changed_since:
-        modules = sorted(set(modules) & changed_modules(args.changed_since))
+    changed = changed_modules(args.changed_since) if args.changed_since else None
+    if changed is not None:
+        modules = sorted(set(modules) & changed)
     if not modules:
         print("no core module to mutate")
         return 0

@@ -172,3 +172,15 @@ def test_the_same_seed_gives_the_same_world_in_every_process():
         for seed in ("1", "2", "3")
     }  # fmt: skip
     assert len(digests) == 1
+
+
+def test_a_world_without_history_builds_and_loads(sqlite_engine):
+    """No proposals yet (a new service's first day): the people and tasks are there, the
+    history's tables are empty with their columns, and the database takes them."""
+    from api.storage.bulk import load_tables
+
+    world = build_world(WorldSize(tasks=20, jobseekers=10, proposals=0), seed=1)
+    assert len(world.tables["task"]) == 20 and len(world.tables["jobseeker"]) == 10
+    for name in ("proposal", "proposal_task", "outcome_event"):
+        assert world.tables[name].empty and len(world.tables[name].columns) >= 2, name
+    load_tables(sqlite_engine, world.tables)

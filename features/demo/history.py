@@ -69,6 +69,16 @@ def generate_history(
     n_proposals: int,
     as_of: date,
 ) -> HistoryWorld:
+    if n_proposals == 0:  # a world without a history yet: every table empty, columns kept
+        return HistoryWorld(
+            pd.DataFrame(columns=["id", "jobseeker_id", "proposed_at", "proposed_by",
+                                  "ruleset_version", "model_version"]),
+            pd.DataFrame(columns=["proposal_id", "task_id"]),
+            pd.DataFrame(columns=["id", "proposal_id", "kind", "at", "reason", "note"]),
+            pd.DataFrame(columns=["proposal_id", "over_demand", "adjustments_needed", "severe",
+                                  "missing_licence", "schedule_miss", "hours_gap", "km",
+                                  "interest", "motivation", "group"]),
+        )  # fmt: skip
     task, person = employers.task, people.jobseeker
     as_of_dt = datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC)
     truth_context = FitContext.of(employers, people)

@@ -92,8 +92,10 @@ def build_world(size: str | WorldSize = "small", seed: int = 7, as_of: date = AS
         if size not in SIZES:
             raise ValueError(f"unknown world size {size!r}; choose one of {', '.join(SIZES)}")
         size = SIZES[size]
-    if size.tasks < 1 or size.jobseekers < 1 or size.proposals < 0:
+    if size.tasks < 1 or size.jobseekers < 1:
         raise ValueError("a world needs at least one task and one jobseeker")
+    if size.proposals < 0:
+        raise ValueError(f"a world's proposals cannot be fewer than 0, got {size.proposals}")
     rng = np.random.default_rng(seed)
     py = random.Random(seed)
     employers = generate_employers(rng, py, size.tasks, as_of)
