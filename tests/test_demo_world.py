@@ -184,3 +184,19 @@ def test_a_world_without_history_builds_and_loads(sqlite_engine):
     for name in ("proposal", "proposal_task", "outcome_event"):
         assert world.tables[name].empty and len(world.tables[name].columns) >= 2, name
     load_tables(sqlite_engine, world.tables)
+
+
+def test_every_role_keeps_its_templates_core_tasks_but_the_last_cut_off(small_world):
+    """The employers' module docstring: each role instance keeps every core task of its
+    template, except the world's last role, cut off at the exact number of tasks."""
+    from features.schemas.employer import TaskType
+
+    templates = {(r.title, r.sector): r for r in ROLE_TEMPLATES}
+    roles, tasks = small_world.tables["role"], small_world.tables["task"]
+    titles_by_role = tasks.groupby("role_id")["title"].apply(set)
+    last = roles["id"].max()
+    for role in roles.itertuples():
+        template = templates[(role.title, role.sector)]
+        core = {t.title for t in template.tasks if t.task_type is TaskType.CORE}
+        if role.id != last:
+            assert core <= titles_by_role.get(role.id, set()), role.title

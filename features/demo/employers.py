@@ -2,7 +2,8 @@
 
 Every employer belongs to a sector and takes one to three roles, the first from its sector's
 templates. Each role instance keeps every core task of its template and most of its hand-over
-tasks; an employer hands over a template's hand-over task with probability
+tasks — except the world's last role, cut off where the world has its exact number of tasks;
+an employer hands over a template's hand-over task with probability
 ``HAND_OVER_SHARE`` (otherwise the current staff keep it as core work), accepts each of its
 typical adjustments with probability ``ADJUSTMENT_ACCEPTANCE``, and its demands differ from the
 template's by one level here and there (``DEMAND_JITTER``), as two workplaces never quite agree.
