@@ -26,7 +26,9 @@ def test_every_characteristic_and_adjustment_is_documented_as_defined():
 
 
 def test_quick_start_has_the_two_commands_ci_runs():
-    assert "python3 -m venv .venv && . .venv/bin/activate && pip install -e . && tasma serve" in README
+    assert (
+        "python3 -m venv .venv && . .venv/bin/activate && pip install -e . && tasma serve" in README
+    )
     test_command = 'pip install -e ".[test]" && ruff check . && mypy && pytest'
     assert f"python3 -m venv .venv && . .venv/bin/activate && {test_command}" in README
     ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
