@@ -18,13 +18,13 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import sessionmaker
 
 from api import errors
-from api.batch_schedule import BatchSchedule
-from api.batch_store import BatchRuns
 from api.deps import IndexHolder, reject_unknown_query
 from api.headers import SecurityHeaders
+from api.jobs.model_store import load_active_reranker
+from api.jobs.run_store import BatchRuns
+from api.jobs.schedule import BatchSchedule
 from api.lanes import Lane
 from api.logs import AccessLog
-from api.models_store import load_active_reranker
 from api.ratelimit import RateLimiter, RequestGuard
 from api.routes import (
     admin,

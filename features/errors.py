@@ -7,7 +7,7 @@ drawing to the classes as they are (``tests/test_one_home.py``).
 TasmaError                        features/errors.py
 ├── InvalidInputError             features/errors.py         422, every field error
 │   ├── BatchUnavailableError     api/services/market.py     no batch store configured here
-│   └── UnsafeSchedulerError      api/batch.py               a Dask scheduler without TLS
+│   └── UnsafeSchedulerError      api/jobs/batch.py          a Dask scheduler without TLS
 ├── NotFoundError                 features/errors.py         404, or not visible to the caller
 ├── ConflictError                 features/errors.py         409, clashes with what exists
 ├── UnauthorizedError             api/services/runtime.py    401
@@ -20,7 +20,7 @@ TasmaError                        features/errors.py
 ├── BackupError                   api/storage/backup.py      a backup not written, checked, restored
 │   └── ServiceRunningError       api/storage/backup.py      restore while the service runs
 ├── MigrationCheckError           api/storage/migrate.py     a migration would lose rows
-├── ModelMismatchError            api/models_store.py        a model trained for other features
+├── ModelMismatchError            api/jobs/model_store.py    a model trained for other features
 └── UnsafeStartError              api/service_setup.py       a start the settings make unsafe
 """
 

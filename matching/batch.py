@@ -1,6 +1,6 @@
 """Batch matching: every matchable person against every task the rules allow, block by block.
 
-The pure per-block function of the nightly batch (:mod:`api.batch` runs it on Dask). A block
+The pure per-block function of the nightly batch (:mod:`api.jobs.batch` runs it on Dask). A block
 is a set of people rows; for each, the tasks within reach are found in a latitude-sorted task
 list (a binary search, then the longitude box and exact distances), the rule set's cheap
 one-dimensional constraints and the demand screen set aside what cannot be feasible, and the

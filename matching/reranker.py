@@ -7,7 +7,7 @@ any group) or more adjustments never raises the prediction (``monotonic_cst``), 
 calibrated (isotonic, on a later slice of history than it was fitted on).
 
 Pure: features are arrays from the scorer's output; training takes arrays and returns a
-fitted model. Saving, loading and model cards live in :mod:`api.models_store`.
+fitted model. Saving, loading and model cards live in :mod:`api.jobs.model_store`.
 """
 
 from __future__ import annotations

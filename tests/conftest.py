@@ -195,7 +195,7 @@ def api_client(database_url: str, **settings: object) -> TestClient:
 @pytest.fixture(scope="session")
 def trained():
     """A re-ranker trained on a small demo world's history: (world, index, model, card)."""
-    from api.training import train_with_card
+    from api.jobs.training import train_with_card
     from features.demo import build_world
     from matching.index import MatchIndex
     from matching.rules import default_ruleset

@@ -17,8 +17,8 @@ import pytest
 from distributed import Client
 from hypothesis import HealthCheck, given, settings
 
-from api.batch import UnsafeSchedulerError, dask_client, external_security, run_batch
-from api.batch_store import BatchRuns
+from api.jobs.batch import UnsafeSchedulerError, dask_client, external_security, run_batch
+from api.jobs.run_store import BatchRuns
 from features.demo import build_world
 from matching.batch import (
     TopPairs,

@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.batch_schedule import BULK_CHANGE, SYSTEM, BatchSchedule, due
-from api.batch_store import BatchRuns
 from api.deps import IndexHolder, bump_data_version
+from api.jobs.run_store import BatchRuns
+from api.jobs.schedule import BULK_CHANGE, SYSTEM, BatchSchedule, due
 from api.services import market
 from api.services.context import Context
 from api.settings import Settings

@@ -405,7 +405,7 @@ def test_a_model_no_better_than_the_base_rate_is_not_saved(db, tmp_path):
 
 
 def test_the_refusal_is_at_the_base_rate_and_not_below_it():
-    from api.training import refusal
+    from api.jobs.training import refusal
 
     assert refusal({"test_brier": 0.20, "base_rate_brier": 0.20}) is not None
     assert refusal({"test_brier": 0.21, "base_rate_brier": 0.20}) is not None

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from api.batch_store import BatchRuns
+from api.jobs.run_store import BatchRuns
 from tests.conftest import API_WORLD as WORLD
 from tests.conftest import api_client
 from tests.test_api import auth

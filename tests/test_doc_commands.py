@@ -87,7 +87,7 @@ RULES: list[Rule] = [
     Rule(r"/tmp/tasma_drill", "drill", "the drill's data folder, in the sandbox"),
     Rule(r"--size (large|medium)", "--size tiny", "the tiny world: seconds, not minutes"),
     Rule(r"--queries 200", "--queries 10", "the fewest queries `tasma bench` takes"),
-    Rule(r"^python -m api\.load --spawn$", "python -m api.load --help",
+    Rule(r"^python -m api\.tools\.load --spawn$", "python -m api.tools.load --help",
          "needs wrk (not installed here or in CI): only its help is shown, which must offer "
          "--spawn", expect=r"--spawn"),
 ]

@@ -14,8 +14,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from api.batch_store import BatchRuns
 from api.deps import bump_data_version
+from api.jobs.run_store import BatchRuns
 from api.storage.loading import load_index
 from api.storage.tables import JobseekerRow, TaskRow
 from features.catalogue import CHARACTERISTIC_IDS

@@ -392,7 +392,7 @@ def test_the_web_ui_and_the_cli_call_services_never_route_functions():
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent / "api"
-    for module in (root / "ui" / "routes.py", root / "cli_matching.py"):
+    for module in (root / "ui" / "routes.py", root / "cli" / "matching.py"):
         imported = {
             node.module
             for node in ast.walk(ast.parse(module.read_text(encoding="utf-8")))

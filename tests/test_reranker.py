@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.models_store import ModelMismatchError, activate_model, load_reranker, save_reranker
+from api.jobs.model_store import ModelMismatchError, activate_model, load_reranker, save_reranker
 from api.security import Role
 from api.service_setup import add_user
 from api.settings import Environment, Settings

@@ -286,7 +286,7 @@ Transfer/sec:      1.34MB
 
 
 def test_the_load_script_reads_wrks_report():
-    from api.load import parse_wrk
+    from api.tools.load import parse_wrk
 
     figures = parse_wrk(WRK_REPORT)
     assert figures["p50_ms"] == 23.8 and figures["p99_ms"] == 173.4
@@ -296,7 +296,7 @@ def test_the_load_script_reads_wrks_report():
 
 
 def test_the_load_script_rotates_people_and_can_ask_for_a_connection_per_request():
-    from api.load import lua_script
+    from api.tools.load import lua_script
 
     kept = lua_script([3, 5], "tsm_x")
     assert "local ids = {3,5}" in kept and "Bearer tsm_x" in kept and "close" not in kept

@@ -18,8 +18,8 @@ from axe_playwright_python.sync_playwright import Axe
 from babel.messages.pofile import read_po
 from playwright.sync_api import expect, sync_playwright
 
-from api.batch_store import BatchRuns
 from api.deps import bump_data_version
+from api.jobs.run_store import BatchRuns
 from api.security import Role
 from api.service_setup import add_user
 from api.serving import serve

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from api.services.runtime import IndexHolder, User
 
 if TYPE_CHECKING:
-    from api.batch_store import BatchRuns
+    from api.jobs.run_store import BatchRuns
     from matching.reranker import Reranker
 
 __all__ = ["Context"]

@@ -66,8 +66,8 @@ def train(
     """Train the re-ranker on the consented history under the active rule set, save it with
     its card (and make it the active model when asked); audited with its verdict. A model no
     better than the base rate is not saved (``None``, the card says why)."""
-    from api.models_store import activate_model, save_reranker
-    from api.training import refusal, train_with_card
+    from api.jobs.model_store import activate_model, save_reranker
+    from api.jobs.training import refusal, train_with_card
 
     if (models_dir / version).exists():  # a model's files are never replaced, the active one least
         raise ConflictError(f"a model {version!r} exists; give the new one another name")

@@ -22,8 +22,8 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from api.audit import record
-from api.batch_store import BatchRuns, RunInfo
 from api.index_cache import code_fingerprint
+from api.jobs.run_store import BatchRuns, RunInfo
 from api.models_market import (
     BatchRunList,
     BatchRunPublic,
@@ -129,7 +129,7 @@ def run_now(
     """Match the whole pool under the active rule set and store the run (minutes on a large
     pool) in the batch folder, or in ``output``. Refused while another run is under way (in
     this process, or in any holding the folder's lock)."""
-    from api.batch import run_batch  # Dask is imported only by what runs a batch
+    from api.jobs.batch import run_batch  # Dask is imported only by what runs a batch
     from api.services.runtime import data_version
 
     if not _RUNNING.acquire(blocking=False):

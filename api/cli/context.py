@@ -14,8 +14,8 @@ from typing import Annotated
 import typer
 from sqlalchemy.orm import sessionmaker
 
-from api.batch_store import BatchRuns
-from api.models_store import load_active_reranker
+from api.jobs.model_store import load_active_reranker
+from api.jobs.run_store import BatchRuns
 from api.security import Permission, Role, allowed
 from api.services.context import Context
 from api.services.runtime import ForbiddenError, IndexHolder, User

@@ -13,7 +13,7 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from api.evaluation import finite
-from api.models_store import library_versions
+from api.jobs.model_store import library_versions
 from matching.evaluation import Verdict, judge_reranker
 from matching.index import MatchIndex
 from matching.reranker import (

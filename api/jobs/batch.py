@@ -31,7 +31,7 @@ from distributed import Client, LocalCluster, as_completed
 from distributed.security import Security
 from tqdm import tqdm
 
-from api.batch_store import RunInfo
+from api.jobs.run_store import RunInfo
 from features.errors import InvalidInputError
 from features.pipeline.matrices import PeopleMatrix, TaskMatrix
 from features.schemas.errors import FieldError

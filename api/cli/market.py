@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import BaseModel
 
-from api.cli_context import AsOption, acting
+from api.cli.context import AsOption, acting
 from api.security import Permission
 from api.services import market
 from api.settings import Settings

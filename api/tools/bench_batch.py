@@ -1,4 +1,4 @@
-"""``python -m api.bench batch``: the whole pool on a local Dask cluster, measured.
+"""``python -m api.tools.bench batch``: the whole pool on a local Dask cluster, measured.
 
 Builds the demo world in memory and runs, on this machine: the batch of every matchable person
 × every hand-over task with ``--workers`` workers (wall time, pairs scored per second, peak
@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow.parquet as pq
 
-from api.batch import run_batch
-from api.batch_store import RunInfo
+from api.jobs.batch import run_batch
+from api.jobs.run_store import RunInfo
 from features.demo import build_world
 from matching.clearing import ClearingObjective, area_candidates, clear, greedy
 from matching.index import MatchIndex

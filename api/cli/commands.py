@@ -1,4 +1,5 @@
-"""The ``tasma`` command: validate, load, delegate, format. No arithmetic lives here."""
+"""The ``tasma`` command: the Typer app, its operator commands and ``main``. Validate, load,
+delegate, format; no arithmetic lives here."""
 
 from __future__ import annotations
 
@@ -14,10 +15,10 @@ from typing import Annotated, Any, TypeVar
 import typer
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from api.cli_context import AsOption, acting
-from api.cli_market import register as register_market
-from api.cli_matching import register as register_matching
-from api.cli_rules import register as register_rules
+from api.cli.context import AsOption, acting
+from api.cli.market import register as register_market
+from api.cli.matching import register as register_matching
+from api.cli.rules import register as register_rules
 from api.security import Permission, Role
 from api.service_setup import mark_demo
 from api.services import employers
@@ -655,7 +656,3 @@ def main() -> None:
 
     keep_private()  # every file a command writes (database, snapshots, runs, models): 0600
     app()
-
-
-if __name__ == "__main__":
-    main()

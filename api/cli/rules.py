@@ -19,7 +19,7 @@ import typer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from api.cli_context import AsOption, acting
+from api.cli.context import AsOption, acting
 from api.evaluation import finite
 from api.models import EvaluationRequest
 from api.security import Permission

@@ -1,4 +1,4 @@
-"""Stored batch runs: the run folders :func:`api.batch.run_batch` writes, read back.
+"""Stored batch runs: the run folders :func:`api.jobs.batch.run_batch` writes, read back.
 
 Runs are listed from their ``run.json`` (newest first); a person's or a task's rows are read
 from Parquet with a filter on the sorted key column, so a lookup reads a few row groups, not

@@ -14,7 +14,7 @@ import typer
 from pydantic import BaseModel
 
 from api.audit import Purpose
-from api.cli_context import AsOption, acting
+from api.cli.context import AsOption, acting
 from api.models import MatchFilters
 from api.security import Permission
 from api.services import matching
@@ -218,7 +218,7 @@ def register(app: typer.Typer, friendly: Any) -> None:
         as_json: JsonOption = False,
     ) -> None:
         """Benchmark the matcher on an in-memory demo world (latencies, speed-up, memory)."""
-        from api.bench import bench_matching, print_matching
+        from api.tools.bench import bench_matching, print_matching
 
         result = bench_matching(size, queries)
         typer.echo(json.dumps(result)) if as_json else print_matching(result)

@@ -17,7 +17,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
-from api.batch_store import BatchRuns
+from api.jobs.run_store import BatchRuns
 from api.security import Role
 from api.services import market
 from api.services.context import Context

@@ -1,8 +1,9 @@
 """Load test: ``wrk`` (a C load generator; Debian's ``wrk`` package) against the service on
 loopback, top-20 matches with explanations, a different person on every request.
 
-    python -m api.load --spawn [--tasks 10000] [--workers 2] [--connections 2,4,8,16] [--seconds 30]
-    python -m api.load --base http://127.0.0.1:8000 --token TOKEN [...]
+    python -m api.tools.load --spawn [--tasks 10000] [--workers 2] [--connections 2,4,8,16]
+                             [--seconds 30]
+    python -m api.tools.load --base http://127.0.0.1:8000 --token TOKEN [...]
 
 With ``--spawn`` it builds a demo world of ``--tasks`` tasks (and half as many people) in a
 fresh SQLite database, starts ``tasma serve --workers N`` on it, and takes the demo
@@ -125,7 +126,7 @@ def _wrk(base: str, script: Path, connections: int, seconds: int) -> dict[str, f
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m api.load",
+        prog="python -m api.tools.load",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

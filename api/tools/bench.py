@@ -1,9 +1,9 @@
 """Benchmarks: scripts that print figures and ratios (never timed unit tests).
 
-    python -m api.bench matching [--size large] [--queries 200] [--json]   (= tasma bench)
-    python -m api.bench world [--size large] [--repeat 3] [--json]
-    python -m api.bench evaluation [--size medium] [--json]
-    python -m api.bench batch [--size large] [--workers 2] [--json]   (see api.bench_batch)
+    python -m api.tools.bench matching [--size large] [--queries 200] [--json]   (= tasma bench)
+    python -m api.tools.bench world [--size large] [--repeat 3] [--json]
+    python -m api.tools.bench evaluation [--size medium] [--json]
+    python -m api.tools.bench batch [--size large] [--workers 2] [--json]   (api.tools.bench_batch)
 
 ``matching`` builds the demo world in memory and measures, on this machine: person → top-20
 tasks with explanations for the 20; task → top-20 people; the composer for people on one
@@ -211,7 +211,7 @@ def print_matching(result: dict[str, object]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m api.bench",
+        prog="python -m api.tools.bench",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -236,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     batch.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if args.what == "batch":
-        from api.bench_batch import bench_batch  # Dask only for this one
+        from api.tools.bench_batch import bench_batch  # Dask only for this one
 
         result = bench_batch(args.size, args.workers, args.scaling_people,
                              area_people=args.area_people, area_tasks=args.area_tasks)  # fmt: skip
