@@ -199,3 +199,39 @@ def test_the_exception_tree_is_drawn_as_it_is():
     }
     actual["TasmaError"] = (None, "features/errors.py")
     assert drawn == actual
+
+
+def test_every_success_response_is_typed_in_the_openapi_document():
+    """An integrator reads every 2xx answer's shape from the OpenAPI document: each has a schema
+    with fields (or a reference to one), an array or a map of them; 204 has no body."""
+    from api.app import create_app
+    from api.settings import Environment, Settings
+
+    settings = Settings(environment=Environment.TEST, database_url="sqlite://", demo_on_empty=False)
+    document = create_app(settings).openapi()
+    untyped = []
+    n = 0
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for code, response in operation.get("responses", {}).items():
+                if not code.startswith("2"):
+                    continue
+                n += 1
+                content = response.get("content", {})
+                if code == "204":
+                    assert not content, (method, path)
+                    continue
+                for schema in (c.get("schema", {}) for c in content.values()):
+                    described = (
+                        "$ref" in schema
+                        or schema.get("properties")
+                        or schema.get("items")
+                        or isinstance(schema.get("additionalProperties"), dict)
+                        or schema.get("anyOf")
+                        or schema.get("type") in {"string", "integer", "number", "boolean"}
+                    )
+                    if not described:
+                        untyped.append((method, path, code, schema))
+                if not content:
+                    untyped.append((method, path, code, "no body described"))
+    assert n > 60 and not untyped, untyped
