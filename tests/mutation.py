@@ -11,7 +11,8 @@ the scorer's, ranking's, composer's, explanations', need to know's). Mutants kno
 nothing a caller can observe are listed, each with why, in ``tests/mutation_equivalent.toml``
 and left out of the score. mutmut keeps its work in ``mutants/`` (ignored by git): a second
 run re-checks only what changed; ``mutmut show NAME`` prints a mutant, ``mutmut browse``
-walks the survivors.
+walks the survivors. A run that was interrupted can leave a half-written mutant behind:
+delete ``mutants/`` and start again.
 
 Exit status 1 when the score is below ``--min-score`` (90 % by default): a survivor is a
 promise no test holds — add the test that kills it, or list the mutant as equivalent.
@@ -32,8 +33,9 @@ from scipy.stats import binomtest
 
 ROOT = Path(__file__).resolve().parent.parent
 EQUIVALENT = Path(__file__).with_name("mutation_equivalent.toml")
-CAUGHT = {"killed", "timeout", "caught by type check"}
-"""Statuses that count as the tests noticing the change."""
+CAUGHT = {"killed", "timeout", "segfault", "caught by type check"}
+"""Statuses that count as the tests noticing the change (a test process that crashed or never
+finished noticed it too)."""
 NOT_SCORED = {"not checked", "skipped"}
 
 
