@@ -15,6 +15,7 @@ caller's (``tasma evaluate --acceptance``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -317,7 +318,7 @@ def off_policy_cases(
             if len(ranked.ids):
                 firsts.append((int(person_id), int(ranked.ids[0])))
         if not firsts:
-            return float("nan")
+            return math.nan
         who, what = np.array(firsts).T
         return float(truth(who, what).mean())
 

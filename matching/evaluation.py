@@ -14,6 +14,7 @@ hit at k when one of its tasks is within the person's top k.
 from __future__ import annotations
 
 import itertools
+import math
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -297,7 +298,7 @@ def replay(
             for t in proposal_tasks.get(row["proposal_id"], [])
             if (r := rank_of.get((*key, t))) is not None
         ]
-        return float(min(ranks)) if ranks else float("nan")
+        return float(min(ranks)) if ranks else math.nan
 
     graded["rank"] = graded.apply(best_rank, axis=1) if len(graded) else []
     left_out = _rank_left_out(ranker, index, tables.get("override_left_out"), history)
@@ -466,10 +467,10 @@ def evaluate(result: Replay, demographics: pd.DataFrame, as_of: date) -> Evaluat
         "mrr": mean_reciprocal_rank(success["rank"].to_numpy()),
         "coverage_people": float((result.people["n_feasible"] > 0).mean())
         if len(result.people)
-        else float("nan"),
+        else math.nan,
         "coverage_tasks": float((result.tasks_covered["n_feasible"] > 0).mean())
         if len(result.tasks_covered)
-        else float("nan"),
+        else math.nan,
         "mean_adjustments": float(suggested["adjustments"].mean()) if len(suggested) else 0.0,
         "distinct_employers": float(per_person["employer_id"].nunique().mean())
         if len(suggested)
@@ -479,13 +480,13 @@ def evaluate(result: Replay, demographics: pd.DataFrame, as_of: date) -> Evaluat
             name: float(suggested[column].mean()) if len(suggested) else 0.0
             for name, column in SUGGESTION_GUARDRAILS.items()
         },
-        "failed_in_top_k": float(failed_top.mean()) if len(failed_top) else float("nan"),
-        "overrides_still_suggested": float(left_top.mean()) if len(left_top) else float("nan"),
+        "failed_in_top_k": float(failed_top.mean()) if len(failed_top) else math.nan,
+        "overrides_still_suggested": float(left_top.mean()) if len(left_top) else math.nan,
         # The coordinators' successful overrides this rule set would now suggest itself: a
         # rule set that learns from them recovers more.
         f"overrides_recovered@{k}": hit_rate_at_k(overridden_hits["rank"].to_numpy(), k)
         if len(overridden_hits)
-        else float("nan"),
+        else math.nan,
     }
     counts = {
         "proposals": len(props),
@@ -647,13 +648,13 @@ def _fairness(
             )
         )
         if len(slots)
-        else float("nan")
+        else math.nan
     )
     # The best-off group among those with enough successes to say (a small group's rate is
     # noise, and would make every other ratio look low).
     reported = hit_rate[successes.reindex(hit_rate.index).fillna(0) >= min_cell]
-    best = reported.max() if len(reported) else float("nan")
-    nan = float("nan")
+    best = reported.max() if len(reported) else math.nan
+    nan = math.nan
     rows = []
     for g in sorted(population.index, key=str):
         rate = float(hit_rate.get(g, nan))
@@ -705,8 +706,8 @@ def compare(
     for name, value in a.metrics.items():
         out[name] = {
             "a": value,
-            "b": b.metrics.get(name, float("nan")),
-            "diff": b.metrics.get(name, float("nan")) - value,
+            "b": b.metrics.get(name, math.nan),
+            "diff": b.metrics.get(name, math.nan) - value,
         }
     keyed = {
         f"hit_rate@{a.k}": "hit",

@@ -6,6 +6,8 @@ reciprocal rank). Each metric is tested on small hand-computed cases.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -40,14 +42,14 @@ def hit_rate_at_k(ranks: np.ndarray, k: int) -> float:
     """Share of the given items ranked within the top k."""
     ranks = np.asarray(ranks, dtype=float)
     if not len(ranks):
-        return float("nan")
+        return math.nan
     return float(np.mean(np.nan_to_num(ranks, nan=np.inf) <= k))
 
 
 def mean_reciprocal_rank(ranks: np.ndarray) -> float:
     ranks = np.asarray(ranks, dtype=float)
     if not len(ranks):
-        return float("nan")
+        return math.nan
     return float(np.mean(np.where(np.isnan(ranks), 0.0, 1.0 / np.where(np.isnan(ranks), 1, ranks))))
 
 
@@ -55,7 +57,7 @@ def recall_at_k(items: pd.DataFrame, k: int) -> float:
     """Per person, the share of their relevant items ranked within the top k; averaged over
     people with at least one. ``items``: person_id, rank (one row per relevant item)."""
     if items.empty:
-        return float("nan")
+        return math.nan
     hit = np.nan_to_num(items["rank"].to_numpy(dtype=float), nan=np.inf) <= k
     return float(pd.Series(hit).groupby(items["person_id"].to_numpy()).mean().mean())
 
@@ -69,7 +71,7 @@ def ndcg_at_k(suggested: pd.DataFrame, graded: pd.DataFrame, k: int) -> float:
     """
     positive = graded[graded["grade"] > 0]
     if positive.empty:
-        return float("nan")
+        return math.nan
     best = positive.groupby(["person_id", "task_id"], as_index=False)["grade"].max()
     top = suggested[suggested["position"] <= k]
     hits = top.merge(best, on=["person_id", "task_id"], how="inner")
@@ -104,7 +106,7 @@ def ndkl(ranked_groups: np.ndarray, population: pd.Series) -> float:
     from the population's, over every prefix; 0 when every prefix matches the population."""
     groups = np.asarray(ranked_groups, dtype=object)
     if not len(groups):
-        return float("nan")
+        return math.nan
     names = list(population.index)
     q = population.to_numpy(dtype=float)
     q = q / q.sum()
@@ -131,7 +133,7 @@ def bootstrap_difference(
     replacement — the same resample for both, so the interval is of the paired difference."""
     units = len(numerator_a)
     if units == 0:
-        return (float("nan"),) * 3
+        return (math.nan,) * 3
     rng = np.random.default_rng(seed)
     weights = rng.multinomial(units, np.full(units, 1.0 / units), size=resamples).astype(float)
 

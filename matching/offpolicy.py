@@ -26,6 +26,7 @@ worked by hand. Pure: numpy arrays in, numbers out.
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
 from datetime import date
@@ -97,13 +98,13 @@ def first_place(
 
 def ips(reward: np.ndarray, weight: np.ndarray) -> float:
     """Inverse propensity scoring: the mean of weight × reward."""
-    return float(np.mean(weight * reward)) if len(reward) else float("nan")
+    return float(np.mean(weight * reward)) if len(reward) else math.nan
 
 
 def snips(reward: np.ndarray, weight: np.ndarray) -> float:
     """Self-normalised IPS: Σ weight × reward / Σ weight."""
     total = float(np.sum(weight))
-    return float(np.sum(weight * reward)) / total if total > 0 else float("nan")
+    return float(np.sum(weight * reward)) / total if total > 0 else math.nan
 
 
 def doubly_robust(
@@ -112,7 +113,7 @@ def doubly_robust(
     """The reward model's value of the target's action, corrected by the weighted residual of
     the logged one: mean(q_target + weight × (reward − q_logged))."""
     if not len(reward):
-        return float("nan")
+        return math.nan
     return float(np.mean(q_target + weight * (reward - q_logged)))
 
 
@@ -168,10 +169,10 @@ def estimate(
     names = ("ips", "snips", "dr")
     return {
         "lists": n,
-        "support": float((target_position >= 0).mean()) if n else float("nan"),
+        "support": float((target_position >= 0).mean()) if n else math.nan,
         "effective_sample_size": ess,
         "trusted": ess >= MIN_ESS,
-        "logged_value": overall if n else float("nan"),
+        "logged_value": overall if n else math.nan,
         **{
             name: {"value": float(point[i]), "ci_low": float(low[i]), "ci_high": float(high[i])}
             for i, name in enumerate(names)
@@ -201,7 +202,7 @@ def snips_difference(
     n = len(reward)
     point = snips(reward, w_b) - snips(reward, w_a)
     if not n:
-        return {"diff": float("nan"), "ci_low": float("nan"), "ci_high": float("nan")}
+        return {"diff": math.nan, "ci_low": math.nan, "ci_high": math.nan}
     rng = np.random.default_rng(seed)
     draws = []
     for _ in range(RESAMPLES):

@@ -695,3 +695,91 @@ def test_the_reverse_composer_keeps_a_restriction_met_only_by_a_typical_demand()
     assert [
         b.person_id for b in compose_for_employer(world.people, world.tasks, employer, RULES)
     ] == [int(world.people.ids[0])]
+
+
+# --- survivors of the mutation run (python -m tests.mutation) ---------------------------------
+
+
+def test_the_batch_merge_keeps_the_tiers_and_each_pairs_own_figures() -> None:
+    """Kills ``matching.batch.x__ranked__mutmut_18`` (the merged list's ``assessed`` dropped)
+    and its like for the other columns: a pair still to be assessed ranks below every assessed
+    one whatever its score (the tier), and each kept pair carries its own assessed flag,
+    total, contributions and unknown bits through the merge."""
+
+    def part(person_ids: list[int], totals: list[float], assessed: list[bool]) -> TopPairs:
+        n = len(person_ids)
+        return TopPairs(
+            person_ids=np.array(person_ids, dtype=np.int64),
+            task_ids=np.full(n, 11, dtype=np.int64),
+            rank=np.arange(1, n + 1, dtype=np.int16),
+            total=np.array(totals),
+            assessed=np.array(assessed),
+            contributions=np.array([[t] + [0.0] * (len(COMPONENTS) - 1) for t in totals]),
+            unknown=np.array([0 if a else 1 << p for p, a in zip(person_ids, assessed, strict=True)],
+                             dtype=np.uint64),  # fmt: skip
+        )
+
+    parts = [part([8, 21], [0.9, 0.2], [False, True]), part([5, 13], [0.4, 0.3], [True, True])]
+    for ordered in (parts, parts[::-1]):
+        merged = merge_by_task(ordered, 4)
+        assert merged.person_ids.tolist() == [5, 13, 21, 8]  # assessed first, then by score
+        assert merged.assessed.tolist() == [True, True, True, False]
+        assert merged.total.tolist() == [0.4, 0.3, 0.2, 0.9]
+        assert merged.contributions[:, 0].tolist() == [0.4, 0.3, 0.2, 0.9]
+        assert merged.unknown.tolist() == [0, 0, 0, 1 << 8]
+        assert merged.rank.tolist() == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize("k", [0, 1, 50, 51])
+def test_the_employers_composer_takes_k_from_1_to_50(k: int) -> None:
+    """Kills ``matching.composer.x_compose_for_employer__mutmut_4`` (k = 1 refused) and the
+    other end: 1 and 50 are answered, 0 and 51 refused with the field named."""
+    from features.errors import InvalidInputError
+    from matching.composer import compose_for_employer
+
+    world = _world([profile("JS-K0001", ABLE)], [_task()])
+    employer = int(world.tasks.employer_ids[0])
+    if 1 <= k <= 50:
+        bundles = compose_for_employer(world.people, world.tasks, employer, RULES, k)
+        assert [b.person_id for b in bundles] == [int(world.people.ids[0])]
+    else:
+        with pytest.raises(InvalidInputError) as refused:
+            compose_for_employer(world.people, world.tasks, employer, RULES, k)
+        assert [e.field for e in refused.value.errors] == ["k"]
+
+
+def test_a_rule_set_file_that_is_not_a_mapping_is_refused_by_name(tmp_path) -> None:
+    """Kills ``matching.rules.x_load_ruleset__mutmut_15``: a YAML file holding a list is refused
+    with the file named and no field errors (the file as a whole is wrong)."""
+    from features.errors import InvalidInputError
+    from matching.rules import load_ruleset
+
+    path = tmp_path / "rules.yaml"
+    path.write_text("- version: x\n", encoding="utf-8")
+    with pytest.raises(InvalidInputError) as refused:
+        load_ruleset(path)
+    assert refused.value.errors == []
+    assert str(refused.value) == f"{path} does not hold a rule set (a mapping): "
+
+
+@pytest.mark.parametrize("kind", ["adjustment", "demand"])
+@pytest.mark.parametrize("more", [1, 1234])
+def test_a_what_if_sentence_names_the_change_in_the_readers_language(kind: str, more: int):
+    """Kills ``matching.whatif.x_what_if_sentence__mutmut_22`` (the adjustment named in the
+    default language whatever the reader's): in Finnish and English the sentence names the
+    change as the catalogue names it in that language, with the count written the locale's
+    way and the singular or plural form that fits it."""
+    from features.catalogue import ADJUSTMENTS, CHARACTERISTICS
+    from features.numbers import number
+    from matching.whatif import Variant, what_if_sentence
+
+    ident = "lifting_aid" if kind == "adjustment" else "standing"
+    catalogue = ADJUSTMENTS if kind == "adjustment" else CHARACTERISTICS
+    variant = Variant(kind=kind, id=ident, more=more, more_assessed=0)
+    for lang in ("fi", "en"):
+        sentence = what_if_sentence(variant, lang)
+        assert catalogue[ident].name(lang) in sentence, (lang, sentence)
+        assert number(more, lang) in sentence, (lang, sentence)
+    assert catalogue[ident].name("fi") != catalogue[ident].name("en")
+    en = what_if_sentence(variant, "en")
+    assert ("more person could" in en) is (more == 1) and ("more people could" in en) is (more > 1)

@@ -224,8 +224,17 @@ def _tolerant(groups: int, recommendations: int):
     return rules
 
 
+def _excluding_unknowns():
+    rules = RULES.model_copy(deep=True)
+    rules.hard.unknown_ratings = "exclude"
+    return rules
+
+
 @SLOW
-@given(small_worlds(), st.sampled_from([RULES, _tolerant(1, 0), _tolerant(0, 2)]))
+@given(
+    small_worlds(),
+    st.sampled_from([RULES, _tolerant(1, 0), _tolerant(0, 2), _excluding_unknowns()]),
+)
 def test_vectorised_equals_reference(world, rules):
     pr, tr = all_pairs(world)
     s = score_pairs(world.people, pr, world.tasks, tr, rules)
