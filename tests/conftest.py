@@ -10,6 +10,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -190,6 +191,25 @@ def api_client(database_url: str, **settings: object) -> TestClient:
     """The API on ``database_url`` with test settings (and any overrides)."""
     defaults: dict[str, object] = {"environment": Environment.TEST, "demo_on_empty": False}
     return TestClient(create_app(Settings(database_url=database_url, **(defaults | settings))))
+
+
+@pytest.fixture(scope="module")
+def one_dask_cluster() -> Iterator[None]:
+    """One local Dask cluster (of one worker) for every batch run of a module: each run would
+    otherwise start and stop a cluster of its own, seconds each. The run itself is the same
+    code (:func:`api.jobs.batch.run_batch`), given this cluster's client; starting a cluster
+    is tested in tests/test_batch.py."""
+    from api.jobs import batch
+
+    with batch.dask_client(None, 1) as client:
+
+        @contextmanager
+        def shared(_scheduler: str | None, _workers: int) -> Iterator[object]:
+            yield client
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(batch, "dask_client", shared)
+            yield
 
 
 @pytest.fixture(scope="session")

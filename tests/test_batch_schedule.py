@@ -21,6 +21,8 @@ from features.errors import ConflictError
 from matching.rules import default_ruleset
 from tests.test_api import audit_rows
 
+pytestmark = pytest.mark.usefixtures("one_dask_cluster")  # one cluster for the module's runs
+
 NIGHT = time(2, 30)
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 

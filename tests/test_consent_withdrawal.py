@@ -8,11 +8,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from api.jobs.run_store import BatchRuns
 from tests.conftest import API_WORLD as WORLD
 from tests.conftest import api_client
 from tests.test_api import auth
 from tests.test_market_api import _run
+
+pytestmark = pytest.mark.usefixtures("one_dask_cluster")  # one cluster for the module's runs
 
 
 def _shown(client, token, codes) -> list[tuple[str, int, int]]:

@@ -715,8 +715,10 @@ def test_the_batch_merge_keeps_the_tiers_and_each_pairs_own_figures() -> None:
             total=np.array(totals),
             assessed=np.array(assessed),
             contributions=np.array([[t] + [0.0] * (len(COMPONENTS) - 1) for t in totals]),
-            unknown=np.array([0 if a else 1 << p for p, a in zip(person_ids, assessed, strict=True)],
-                             dtype=np.uint64),  # fmt: skip
+            unknown=np.array(
+                [0 if a else 1 << p for p, a in zip(person_ids, assessed, strict=True)],
+                dtype=np.uint64,
+            ),
         )
 
     parts = [part([8, 21], [0.9, 0.2], [False, True]), part([5, 13], [0.4, 0.3], [True, True])]

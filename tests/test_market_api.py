@@ -24,6 +24,8 @@ from matching.rules import default_ruleset
 from tests.conftest import api_client
 from tests.test_api import audit_rows, auth
 
+pytestmark = pytest.mark.usefixtures("one_dask_cluster")  # one cluster for the module's runs
+
 
 def _run(client, token: str, runs_before: int) -> None:
     started = client.post("/batch/runs", headers=auth(token))
