@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from features.catalogue import ADJUSTMENTS, CHARACTERISTICS, TASK_KINDS
 from features.catalogue.adjustments import applies
 from features.catalogue.schedule import SLOT_IDS
+from features.geo import haversine_km
 from features.pipeline.frames import KG_IDS
 from features.pipeline.matrices import PeopleMatrix, TaskMatrix
 from matching.rules import RuleSet, UncheckedLimitPolicy, UnknownPolicy
@@ -36,13 +37,6 @@ class ReferenceScore:
     @property
     def total(self) -> float:
         return sum(self.contributions)
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)  # fmt: skip
-    return 6371.0 * 2 * math.asin(math.sqrt(min(max(a, 0.0), 1.0)))
 
 
 def _bits(value: int) -> int:
@@ -143,7 +137,11 @@ def reference_score(
 
     if hard_rules.require_licences and int(tasks.licences[j]) & ~int(people.licences[i]):
         failures.add("licences")
-    km = _km(people.lat[i], people.lon[i], tasks.lat[j], tasks.lon[j])
+    # The distance is the product's one definition (features.geo), evaluated for this pair
+    # alone; what the oracle restates is the rule on it. A second formula for the same
+    # distance rounds differently in the last bits, and a home exactly on the radius (as the
+    # edge-biased random worlds place one) would then be in reach for one and not the other.
+    km = float(haversine_km(people.lat[i], people.lon[i], tasks.lat[j], tasks.lon[j]))
     if km > hard_rules.max_distance_km:
         failures.add("distance")
     task_slots = _bits(tasks.schedule[j])
