@@ -17,37 +17,35 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import sessionmaker
 
-from api import errors
-from api.deps import IndexHolder, reject_unknown_query
-from api.headers import SecurityHeaders
+from api.auth import routes as admin
+from api.auth.login_throttle import LoginThrottle
+from api.core.settings import Settings, get_settings
+from api.employers import network_pages as ui_network
+from api.employers import network_routes as network
+from api.employers import routes as employers
+from api.http import errors
+from api.http import pages as ui
+from api.http.csrf import CsrfError, csrf_key
+from api.http.deps import IndexHolder, reject_unknown_query
+from api.http.headers import SecurityHeaders
+from api.http.lanes import Lane
+from api.http.logs import AccessLog
+from api.http.ratelimit import RateLimiter, RequestGuard
 from api.jobs.model_store import load_active_reranker
 from api.jobs.run_store import BatchRuns
 from api.jobs.schedule import BatchSchedule
-from api.lanes import Lane
-from api.logs import AccessLog
-from api.ratelimit import RateLimiter, RequestGuard
-from api.routes import (
-    admin,
-    employers,
-    follow_up,
-    jobseekers,
-    market,
-    matching,
-    network,
-    rulesets,
-)
-from api.services.login_throttle import LoginThrottle
-from api.settings import Settings, get_settings
+from api.market import pages as ui_market
+from api.market import routes as market
+from api.people import routes as jobseekers
+from api.proposals import follow_up_pages as ui_follow_up
+from api.proposals import follow_up_routes as follow_up
+from api.rulesets import routes as rulesets
 from api.storage.backup import serving
 from api.storage.engine import make_engine, transaction
 from api.storage.files import keep_private, secure_folder
 from api.storage.migrate import upgrade
 from api.storage.rulesets import ensure_default
-from api.ui import follow_up_pages as ui_follow_up
-from api.ui import market_pages as ui_market
-from api.ui import network_pages as ui_network
-from api.ui import routes as ui
-from api.ui.csrf import CsrfError, csrf_key
+from api.suggestions import routes as matching
 from features.supports import load_supports
 from matching.rules import default_ruleset
 

@@ -17,12 +17,12 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
+from api.core.context import Context
+from api.core.runtime import IndexHolder, User
+from api.core.security import Role
+from api.core.settings import Settings
 from api.jobs.run_store import BatchRuns
-from api.security import Role
-from api.services import market
-from api.services.context import Context
-from api.services.runtime import IndexHolder, User
-from api.settings import Settings
+from api.market import service as market
 from features.errors import ConflictError
 from matching.batch import task_pool
 

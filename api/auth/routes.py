@@ -1,0 +1,267 @@
+"""Proposals and outcomes, overrides, the audit log, users, tokens and health."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import anyio
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Path as PathParam
+from fastapi.security import HTTPAuthorizationCredentials
+from sqlalchemy import select
+
+from api.auth import users
+from api.auth.audit_log import AuditFilters, read_log
+from api.auth.schemas import (
+    AuditPage,
+    Health,
+    Me,
+    RoleChange,
+    TokenPublic,
+    TokenRequest,
+    UserCreate,
+    UserCreated,
+)
+from api.auth.service import log_in
+from api.core.schemas import Created, Recorded
+from api.core.security import Permission, Role, hash_token
+from api.core.settings import Environment
+from api.http.deps import (
+    Context,
+    CurrentUser,
+    SessionDep,
+    User,
+    bearer,
+    context_for,
+    require,
+)
+from api.http.params import IdPath
+from api.proposals import service as proposals
+from api.proposals.schemas import (
+    EventCreate,
+    LeftOutPublic,
+    OverrideCreate,
+    ProposalCreate,
+    ProposalPage,
+    ProposalPublic,
+)
+
+router = APIRouter()
+
+
+@router.get("/health", tags=["operations"], summary="Liveness and database check")
+async def health(request: Request) -> Health:
+    """On a thread of its own, never behind the request threads: a service busy with work
+    answers that it is alive at once."""
+
+    def check() -> None:
+        with request.app.state.engine.connect() as conn:
+            conn.execute(select(1))
+
+    await anyio.to_thread.run_sync(check, limiter=request.app.state.health_limiter)
+    return Health(status="ok")
+
+
+@router.post("/auth/token", tags=["auth"], summary="Log in: a bearer token for a user")
+def login(body: TokenRequest, request: Request, session: SessionDep) -> TokenPublic:
+    """After three wrong passwords for one name from one address, each further one makes that
+    name wait there (1, 2, 4 … seconds, up to 15 minutes: 429 with Retry-After); after 30 from
+    one address, names that have not logged in from it lately wait too. Unknown names are
+    answered exactly like known ones."""
+    token, _ = log_in(
+        session,
+        username=body.username,
+        password=body.password,
+        address=request.client.host if request.client else "unknown",
+        throttle=request.app.state.login_throttle,
+        days=request.app.state.settings.token_days,
+        via="login",
+        demo_allowed=request.app.state.settings.environment is not Environment.PRODUCTION,
+    )
+    return TokenPublic(access_token=token)
+
+
+@router.delete("/auth/token", tags=["auth"], status_code=204, summary="Log out: end this token")
+def logout(
+    user: CurrentUser,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials, Depends(bearer)],
+) -> None:
+    users.log_out(session, hash_token(credentials.credentials))
+
+
+@router.post(
+    "/users/{name}/deactivate",
+    tags=["users"],
+    status_code=204,
+    summary="Switch a user off and end their tokens (admin)",
+)
+def deactivate(
+    name: Annotated[str, PathParam(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")],
+    session: SessionDep,
+    user: Annotated[User, require(Permission.MANAGE_USERS)],
+) -> None:
+    users.deactivate(session, name, actor=user.name, role=user.role, why="admin")
+
+
+@router.put(
+    "/users/{name}/role",
+    tags=["users"],
+    status_code=204,
+    summary="Give a user another role and area (admin)",
+)
+def change_role(
+    name: Annotated[str, PathParam(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")],
+    body: RoleChange,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.MANAGE_USERS)],
+) -> None:
+    users.change_role(session, name, body.role, body.area, actor=user.name, actor_role=user.role)
+
+
+@router.delete(
+    "/users/{name}/tokens",
+    tags=["users"],
+    status_code=204,
+    summary="End every token of a user, e.g. a lost laptop (admin)",
+)
+def revoke_tokens(
+    name: Annotated[str, PathParam(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")],
+    session: SessionDep,
+    user: Annotated[User, require(Permission.MANAGE_USERS)],
+) -> None:
+    users.end_all_tokens(session, name, actor=user.name, role=user.role)
+
+
+@router.get("/me", tags=["auth"], summary="Who am I")
+def me(user: CurrentUser) -> Me:
+    return Me(name=user.name, role=user.role.value, area=user.area)
+
+
+@router.post("/users", tags=["users"], status_code=201, summary="Add a user (admin)")
+def create_user(
+    body: UserCreate,
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.MANAGE_USERS)],
+) -> UserCreated:
+    user_id, token = users.create_user(
+        session,
+        name=body.name,
+        role=Role(body.role),
+        area=body.area,
+        password=body.password,
+        days=request.app.state.settings.token_days,
+        actor=user.name,
+    )
+    return UserCreated(id=user_id, token=token)
+
+
+@router.post(
+    "/proposals",
+    tags=["proposals"],
+    response_model=Created,
+    status_code=201,
+    summary="Record that a person was proposed for tasks",
+)
+def create_proposal(
+    body: ProposalCreate, ctx: Annotated[Context, context_for(Permission.PROPOSE)]
+) -> Created:
+    """Who proposed it, when, and under which rule set and model are recorded by the service
+    (from the suggestion named, else the active rule set)."""
+    return Created(id=proposals.propose(ctx, body))
+
+
+@router.get(
+    "/jobseekers/{jobseeker_id}/proposals",
+    tags=["proposals"],
+    response_model=ProposalPage,
+    summary="A person's proposals, newest first, a page at a time",
+)
+def proposals_of_person(
+    jobseeker_id: IdPath,
+    ctx: Annotated[Context, context_for(Permission.PROPOSE)],
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> ProposalPage:
+    data, count = proposals.proposals_of_person(ctx, jobseeker_id, limit, offset)
+    return ProposalPage(data=data, count=count)
+
+
+@router.get(
+    "/proposals/{proposal_id}",
+    tags=["proposals"],
+    response_model=ProposalPublic,
+    summary="A proposal and what happened",
+)
+def get_proposal(
+    proposal_id: IdPath, ctx: Annotated[Context, context_for(Permission.PROPOSE)]
+) -> ProposalPublic:
+    return proposals.read_proposal(ctx, proposal_id)
+
+
+@router.post(
+    "/proposals/{proposal_id}/events",
+    tags=["proposals"],
+    status_code=201,
+    summary="Record an answer, a work trial, a hire or a follow-up",
+)
+def add_event(
+    proposal_id: IdPath, body: EventCreate, ctx: Annotated[Context, context_for(Permission.PROPOSE)]
+) -> Recorded:
+    proposals.record_outcome(ctx, proposal_id, body.event)
+    return Recorded()
+
+
+@router.post(
+    "/suggestions/{suggestion_id}/overrides",
+    tags=["proposals"],
+    response_model=Created,
+    status_code=201,
+    summary="Override a suggestion, with the reason",
+)
+def override(
+    suggestion_id: IdPath,
+    body: OverrideCreate,
+    ctx: Annotated[Context, context_for(Permission.OVERRIDE)],
+) -> Created:
+    return Created(id=proposals.override_suggestion(ctx, suggestion_id, body.chosen, body.reason))
+
+
+@router.get(
+    "/jobseekers/{jobseeker_id}/left-out",
+    tags=["proposals"],
+    response_model=list[LeftOutPublic],
+    summary="Suggested tasks left out for a person, with the latest reason",
+)
+def left_out(
+    jobseeker_id: IdPath, ctx: Annotated[Context, context_for(Permission.OVERRIDE)]
+) -> list[LeftOutPublic]:
+    return proposals.left_out_tasks(ctx, jobseeker_id)
+
+
+@router.post(
+    "/jobseekers/{jobseeker_id}/left-out/{task_id}/restore",
+    tags=["proposals"],
+    response_model=Created,
+    status_code=201,
+    summary="Undo leaving a task out: it is suggested again (the history is kept)",
+)
+def restore_left_out(
+    jobseeker_id: IdPath, task_id: IdPath, ctx: Annotated[Context, context_for(Permission.OVERRIDE)]
+) -> Created:
+    return Created(id=proposals.restore_left_out(ctx, jobseeker_id, task_id))
+
+
+@router.get("/audit", tags=["audit"], summary="The audit log (admin), newest first")
+def audit_log(
+    ctx: Annotated[Context, context_for(Permission.READ_AUDIT)],
+    actor: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    action: Annotated[str | None, Query(min_length=1, max_length=48)] = None,
+    object_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> AuditPage:
+    """Reading the log is itself audited (``read_audit``, with the filters)."""
+    filters = AuditFilters(actor, action, object_id, limit, offset)
+    return read_log(ctx, filters)
