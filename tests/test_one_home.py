@@ -143,7 +143,7 @@ DOMAINS = ("people", "proposals", "employers", "suggestions", "market", "ruleset
 
 
 def _web(module: str) -> bool:
-    """A route or page module (``api.people.routes``, ``api.employers.network_pages``)."""
+    """A route or page module (``api.people.routes``, ``api.employers.network_routes``)."""
     leaf = module.split(".")[-1]
     return module.startswith("api.") and leaf.endswith(("routes", "pages"))
 

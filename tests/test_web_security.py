@@ -317,7 +317,7 @@ def test_an_unknown_user_name_costs_the_same_password_check(service, monkeypatch
 
 
 def test_after_log_in_only_pages_of_this_ui_are_a_destination():
-    from api.http.pages import same_site_next
+    from api.auth.pages import same_site_next
 
     assert same_site_next("/ui/jobseekers/12?message=saved") == "/ui/jobseekers/12?message=saved"
     for elsewhere in (None, "", "/", "//evil.example/ui/", "https://evil.example/ui/",
@@ -350,7 +350,7 @@ def test_a_browser_never_gets_json_for_a_web_ui_address(service):
 
     unsafe = TestClient(client.app, raise_server_exceptions=False)
     form = unsafe.get("/ui/login")
-    with patch("api.http.pages.log_in", broken):
+    with patch("api.auth.pages.log_in", broken):
         page = unsafe.post("/ui/login", data={"username": "admin", "password": "x",
                                               "csrf": _csrf(form.text)})  # fmt: skip
     assert page.status_code == 500

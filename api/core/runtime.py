@@ -33,6 +33,7 @@ __all__ = [
     "User",
     "bump_data_version",
     "data_version",
+    "database_instance",
 ]
 
 
@@ -89,6 +90,12 @@ def data_version(session: Session | Connection) -> ServiceState:
         ).where(DataVersionRow.id == 1)
     ).one_or_none()
     return ServiceState(*row) if row else ServiceState(0, None, None)
+
+
+def database_instance(engine: Engine) -> str | None:
+    """The database's random instance id (the same for every worker process of one service)."""
+    with engine.connect() as conn:
+        return conn.scalar(select(DataVersionRow.instance).where(DataVersionRow.id == 1))
 
 
 def _settle() -> None:

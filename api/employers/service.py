@@ -215,3 +215,48 @@ def upload_ratko(
     bump_data_version(ctx.session)
     ctx.session.commit()
     return stored
+
+
+def read_employer(session: Session, employer_id: int) -> Employer:
+    """The employer with its CRM notes; 404 if there is none."""
+    return repository.get_employer(session, employer_id=employer_id)
+
+
+def employer_roles(session: Session, employer_id: int) -> list[tuple[Role, list[int]]]:
+    """Every role of the employer with its tasks, and the task ids, in id order."""
+    return repository.list_employer_tasks(session, employer_id=employer_id)
+
+
+def role_ids(session: Session, employer_id: int) -> list[int]:
+    """The ids of the employer's roles, in id order."""
+    return list(
+        session.scalars(
+            select(RoleRow.id).where(RoleRow.employer_id == employer_id).order_by(RoleRow.id)
+        ).all()
+    )
+
+
+def role_of_employer(session: Session, employer_id: int, role_id: int) -> RoleRow:
+    """The employer's role; 404 if there is none, or it is another employer's."""
+    role = session.get(RoleRow, role_id)
+    if role is None or role.employer_id != employer_id:
+        raise NotFoundError(f"no role {role_id} at employer {employer_id}")
+    return role
+
+
+def tasks_by_id(session: Session, task_ids: list[int]) -> dict[int, TaskRow]:
+    """The stored tasks of these ids."""
+    return {r.id: r for r in session.scalars(select(TaskRow).where(TaskRow.id.in_(task_ids)))}
+
+
+def task_titles(session: Session, task_ids: list[int]) -> dict[int, dict[str, str]]:
+    """Each task's title and its employer's name, by task id (for the pages' lists)."""
+    if not task_ids:
+        return {}
+    rows = session.execute(
+        select(TaskRow.id, TaskRow.title, EmployerRow.name)
+        .join(RoleRow, RoleRow.id == TaskRow.role_id)
+        .join(EmployerRow, EmployerRow.id == RoleRow.employer_id)
+        .where(TaskRow.id.in_(task_ids))
+    ).all()
+    return {r.id: {"title": r.title, "employer": r.name} for r in rows}

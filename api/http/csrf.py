@@ -12,10 +12,10 @@ import secrets
 from urllib.parse import urlsplit
 
 from fastapi import Request
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
+from api.core.runtime import database_instance
 from api.core.settings import Settings
-from api.storage.tables import DataVersionRow
 from features.errors import TasmaError
 
 __all__ = ["PRESESSION", "SESSION", "CsrfError", "check_csrf", "csrf_key", "csrf_token"]
@@ -33,8 +33,7 @@ def csrf_key(settings: Settings, engine: Engine) -> bytes:
     the same in every worker process of one service."""
     if settings.secret_key is not None:
         return settings.secret_key.get_secret_value().encode()
-    with engine.connect() as conn:
-        instance = conn.scalar(select(DataVersionRow.instance).where(DataVersionRow.id == 1))
+    instance = database_instance(engine)
     return hashlib.sha256(f"tasma-local-csrf:{instance}".encode()).digest()
 
 

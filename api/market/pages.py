@@ -11,13 +11,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.core.context import Context
 from api.core.security import Permission
+from api.employers import service as employers
 from api.http.csrf import check_csrf
 from api.http.deps import SessionDep, request_context
 from api.http.lanes import run_market
 from api.http.pages import _lang, _page, _user
 from api.market import service as market
-from api.storage import repository
-from api.storage.tables import RoleRow
 from features.errors import NotFoundError
 from matching.clearing import ClearingObjective
 
@@ -42,7 +41,7 @@ async def what_if_page(
 ) -> HTMLResponse:
     def page() -> HTMLResponse:
         user = _user(request, session, Permission.READ_MARKET)
-        employer = repository.get_employer(session, employer_id=employer_id)
+        employer = employers.read_employer(session, employer_id)
         ctx = request_context(request, session, user)
         _task_of_employer(ctx, employer_id, task_id)
         answer = market.task_what_if(ctx, task_id, _lang(request))
@@ -62,10 +61,8 @@ async def hand_over_options_page(
 ) -> HTMLResponse:
     def page() -> HTMLResponse:
         user = _user(request, session, Permission.READ_MARKET)
-        employer = repository.get_employer(session, employer_id=employer_id)
-        role = session.get(RoleRow, role_id)
-        if role is None or role.employer_id != employer_id:
-            raise NotFoundError(f"no role {role_id} at employer {employer_id}")
+        employer = employers.read_employer(session, employer_id)
+        role = employers.role_of_employer(session, employer_id, role_id)
         answer = market.role_hand_over_options(request_context(request, session, user), role_id)
         return _page(request, "hand_over_options.html", user, employer=employer,
                      employer_id=employer_id, role=role, answer=answer)  # fmt: skip

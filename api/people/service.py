@@ -379,3 +379,10 @@ def consent_narrowed(before: Consent | None, after: Consent | None) -> bool:
         return set(consent.scope) & {ConsentScope.MATCHING, ConsentScope.SHARE_WITH_EMPLOYERS}
 
     return bool(allowed(before) - allowed(after))
+
+
+def profile_for_editing(ctx: Context, jobseeker_id: int) -> tuple[JobseekerRow, JobseekerProfile]:
+    """The person and their stored profile, to edit; 404 if the actor may not reach them. Not
+    audited as a read: the save that follows is."""
+    row = reachable_person(ctx, jobseeker_id)
+    return row, repository.get_jobseeker(ctx.session, jobseeker_id=jobseeker_id)

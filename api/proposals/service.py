@@ -443,3 +443,23 @@ def open_proposal_with(ctx: Context, jobseeker_id: int, task_id: int) -> Proposa
     reachable_person(ctx, jobseeker_id)
     found = [p for p in _open_proposals(ctx, jobseeker_id) if task_id in p.task_ids]
     return max(found, key=lambda p: (p.proposed_at, p.id)) if found else None
+
+
+def suggested_task_ids(ctx: Context, jobseeker_id: int, suggestion_id: int) -> list[int]:
+    """The tasks a stored suggestion for the person listed, in its order; 404 if the actor may
+    not reach the person or the suggestion is not theirs. Reads only: nothing is stored."""
+    reachable_person(ctx, jobseeker_id)
+    suggestion = ctx.session.get(SuggestionRow, suggestion_id)
+    if suggestion is None or suggestion.jobseeker_id != jobseeker_id:
+        raise NotFoundError(f"no suggestion {suggestion_id} for this jobseeker")
+    return list(suggestion.results.get("ids", []))
+
+
+def proposal_of_person(ctx: Context, jobseeker_id: int, proposal_id: int) -> ProposalRow:
+    """The person's proposal; 404 if the actor may not reach the person or the proposal is
+    another person's."""
+    reachable_person(ctx, jobseeker_id)
+    proposal = ctx.session.get(ProposalRow, proposal_id)
+    if proposal is None or proposal.jobseeker_id != jobseeker_id:
+        raise NotFoundError(f"no proposal {proposal_id} for this jobseeker")
+    return proposal

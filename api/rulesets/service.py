@@ -7,6 +7,7 @@ acting user's context and is attributed and audited here, once.
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.core.audit import record
@@ -20,7 +21,7 @@ from api.rulesets.schemas import (
     RuleSetSummary,
 )
 from api.storage import rulesets as store
-from api.storage.tables import RuleSetRow
+from api.storage.tables import AuditRow, RuleSetRow
 from matching.rules import RuleSet, diff_rulesets
 
 __all__ = [
@@ -98,3 +99,13 @@ def activate(ctx: Context, version: str, note: str = "") -> Activation:
     )
     ctx.session.commit()
     return Activation(active=version, previous=previous)
+
+
+def recent(session: Session, action: str, n: int = 10) -> list[AuditRow]:
+    """The newest ``n`` audit rows of an action on rule sets (activation requests, activations):
+    who asked or approved, and why."""
+    return list(
+        session.scalars(
+            select(AuditRow).where(AuditRow.action == action).order_by(AuditRow.id.desc()).limit(n)
+        ).all()
+    )
