@@ -35,9 +35,9 @@ from api.http.logs import AccessLog
 from api.http.ratelimit import RateLimiter, RequestGuard
 from api.jobs.model_store import load_active_reranker
 from api.jobs.run_store import BatchRuns
-from api.jobs.schedule import BatchSchedule
 from api.market import pages as market_pages
 from api.market import routes as market_routes
+from api.market.schedule import BatchSchedule
 from api.people import pages as people_pages
 from api.people import routes as people_routes
 from api.proposals import follow_up_routes
@@ -60,6 +60,7 @@ __all__ = ["create_app"]
 API_ROUTERS = (
     auth_routes.router,
     proposals_routes.router,
+    auth_routes.audit,
     people_routes.router,
     employers_routes.router,
     suggestions_routes.router,

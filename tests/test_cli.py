@@ -7,9 +7,9 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
+from api.auth.setup import add_user
 from api.cli import app
 from api.core.security import Role
-from api.core.service_setup import add_user
 from api.employers.spreadsheet import read_sheet, write_sheet
 from api.storage import repository
 from api.storage.engine import make_engine, transaction
@@ -169,8 +169,8 @@ def test_matching_commands_end_to_end(db, tmp_path, monkeypatch):
     suggestion stored and the run audited; the user's role and area apply."""
     import sqlalchemy as sa
 
+    from api.auth.setup import add_user
     from api.core.security import Role
-    from api.core.service_setup import add_user
     from api.storage.loading import load_index
     from api.storage.tables import SuggestionRow
     from matching.ranking import rank_tasks_for_person
@@ -426,10 +426,10 @@ def test_demo_leaves_a_match_index_snapshot_for_a_fast_first_start(db, tmp_path,
 
 
 def test_replacing_the_demo_keeps_audit_purges_rule_sets_and_users(db, tmp_path):
-    from api.core.audit import purge_expired
+    from api.auth.setup import add_user
     from api.core.security import Role
-    from api.core.service_setup import add_user
     from api.storage import rulesets
+    from api.storage.audit import purge_expired
 
     assert runner.invoke(app, ["demo", "--size", "tiny"]).exit_code == 0
     engine = make_engine(db)

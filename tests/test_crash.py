@@ -10,8 +10,8 @@ import time
 import httpx
 import sqlalchemy as sa
 
+from api.auth.setup import add_user
 from api.core.security import Role
-from api.core.service_setup import add_user
 from api.storage.bulk import load_tables
 from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade

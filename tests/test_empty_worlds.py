@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from api.app import create_app
+from api.auth.setup import add_user
 from api.core.security import Role
-from api.core.service_setup import add_user
 from api.core.settings import Environment, Settings
 from api.storage.engine import transaction
 from features.demo import build_world

@@ -12,9 +12,9 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
+from api.auth.setup import add_user
 from api.cli import app
 from api.core.security import Role
-from api.core.service_setup import add_user
 from api.storage.engine import transaction
 from api.storage.tables import AuditRow, JobseekerRow
 from tests.test_api import auth
@@ -177,6 +177,41 @@ def test_the_services_never_import_the_web_layer():
                        if _web(n) or any(n == w or n.startswith(w + ".") for w in WEB_LAYER)]  # fmt: skip
     assert not upward, upward
     assert len(services) >= 40, "the services were found"
+
+
+def test_the_layers_hold():
+    """import-linter's contracts (``[tool.importlinter]`` in pyproject.toml) hold, transitively:
+    matching and features never import api; the services (every module of a domain but its
+    routes and pages, and api.core, api.storage, api.jobs) never import FastAPI, Starlette,
+    api.http, api.app, a route or a page; no page imports api.storage; only the CLI's serve
+    (and the reference pages' writer) import api.app; no domain imports another's routes or
+    pages; and the layers — cli and tools, app, the domains, http, core, jobs, storage —
+    import only downwards."""
+    import subprocess
+    import sys
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    lint = Path(sys.executable).parent / "lint-imports"
+    answer = subprocess.run([str(lint), "--no-cache"], cwd=root, capture_output=True, text=True)
+    assert answer.returncode == 0, answer.stdout + answer.stderr
+
+    # The services' contract names its modules one by one: it names every one there is.
+    contracts = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["importlinter"]
+    named = {
+        m
+        for c in contracts["contracts"]
+        if c["name"].startswith("Services never import the web layer")
+        for m in c["source_modules"]
+    }
+    modules = {
+        f"api.{folder}.{module.stem}"
+        for folder in DOMAINS
+        for module in (root / "api" / folder).glob("*.py")
+        if module.stem != "__init__" and not _web(f"api.{folder}.{module.stem}")
+    }
+    assert modules | {"api.core", "api.storage", "api.jobs"} == named
 
 
 def test_the_exception_tree_is_drawn_as_it_is():

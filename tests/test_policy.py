@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from api.auth import policy
-from api.core.audit import record
 from api.core.context import Context
 from api.core.runtime import IndexHolder, User
 from api.core.security import Role
+from api.storage.audit import record
 from api.storage.bulk import load_tables
 from api.storage.tables import AuditRow, HandoffRow, JobseekerRow
 from features.errors import NotFoundError

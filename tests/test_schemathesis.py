@@ -19,8 +19,8 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis.generation.modes import GenerationMode
 
 from api.app import create_app
+from api.auth.setup import add_user
 from api.core.security import Role
-from api.core.service_setup import add_user
 from api.core.settings import Environment, Settings
 from api.storage.bulk import load_tables
 from api.storage.engine import transaction

@@ -22,8 +22,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.orm import sessionmaker
 
 from api.app import create_app
+from api.auth.setup import add_user
 from api.core.security import Role
-from api.core.service_setup import add_user
 from api.core.settings import Environment, Settings
 from api.http.deps import IndexHolder
 from api.http.listeners import balanced_by_kernel
@@ -188,7 +188,7 @@ def test_concurrent_sqlite_writers_all_succeed(tmp_path):
 def test_audit_retention_purges_only_expired_rows_and_is_itself_audited(engine):
     from datetime import UTC, datetime, timedelta
 
-    from api.core.audit import purge_expired, record
+    from api.storage.audit import purge_expired, record
     from api.storage.migrate import set_audit_retention
     from api.storage.tables import AuditPurgeRow
 

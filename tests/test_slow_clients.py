@@ -11,8 +11,8 @@ import time
 import httpx
 import pytest
 
+from api.auth.setup import add_user
 from api.core.security import Role
-from api.core.service_setup import add_user
 from api.http.pages import COOKIE
 from api.http.ratelimit import RateLimiter, RequestGuard
 from api.storage.bulk import load_tables

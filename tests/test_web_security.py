@@ -250,9 +250,9 @@ def test_tokens_can_be_ended_and_users_switched_off(service):
 def test_the_cli_switches_users_off_and_ends_tokens(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
+    from api.auth.setup import add_user
     from api.cli import app
     from api.core.security import Role
-    from api.core.service_setup import add_user
     from api.storage.engine import make_engine, transaction
     from api.storage.migrate import upgrade
     from api.storage.tables import TokenRow

@@ -18,8 +18,8 @@ from axe_playwright_python.sync_playwright import Axe
 from babel.messages.pofile import read_po
 from playwright.sync_api import expect, sync_playwright
 
+from api.auth.setup import add_user
 from api.core.security import Role
-from api.core.service_setup import add_user
 from api.employers.spreadsheet import read_sheet, write_sheet
 from api.http.deps import bump_data_version
 from api.jobs.run_store import BatchRuns

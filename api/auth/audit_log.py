@@ -8,8 +8,8 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import func, select
 
 from api.auth.schemas import AuditEntry, AuditPage
-from api.core.audit import record
 from api.core.context import Context
+from api.storage.audit import record
 from api.storage.tables import AuditRow
 
 __all__ = ["AuditFilters", "read_log"]

@@ -28,9 +28,9 @@ from typing import Protocol, TypeVar
 import numpy as np
 from sqlalchemy import select
 
-from api.core.audit import record
 from api.core.context import Context
 from api.core.security import Role
+from api.storage.audit import record
 from api.storage.tables import JobseekerRow
 from features.errors import NotFoundError
 from features.pipeline.matrices import PeopleMatrix

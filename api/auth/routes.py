@@ -36,6 +36,8 @@ from api.http.deps import (
 )
 
 router = APIRouter()
+audit = APIRouter()
+"""The audit log's route: included after the proposals' routes (as it always was matched)."""
 
 
 @router.get("/health", tags=["operations"], summary="Liveness and database check")
@@ -146,7 +148,7 @@ def create_user(
     return UserCreated(id=user_id, token=token)
 
 
-@router.get("/audit", tags=["audit"], summary="The audit log (admin), newest first")
+@audit.get("/audit", tags=["audit"], summary="The audit log (admin), newest first")
 def audit_log(
     ctx: Annotated[Context, context_for(Permission.READ_AUDIT)],
     actor: Annotated[str | None, Query(min_length=1, max_length=64)] = None,

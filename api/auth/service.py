@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.auth.login_throttle import LoginThrottle
-from api.core.audit import record
 from api.core.runtime import TooManyRequestsError, UnauthorizedError
 from api.core.security import Role, hash_password, hash_token, new_token, verify_password
+from api.storage.audit import record
 from api.storage.tables import TokenRow, UserRow
 
 __all__ = ["LoginThrottledError", "issue_token", "log_in"]

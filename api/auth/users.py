@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from api.core.audit import record
 from api.core.runtime import ForbiddenError
 from api.core.security import Role
+from api.storage.audit import record
 from api.storage.engine import rows_affected
 from api.storage.tables import TokenRow, UserRow
 from features.errors import InvalidInputError, NotFoundError
@@ -147,7 +147,7 @@ def create_user(
     actor: str,
 ) -> tuple[int, str]:
     """A new user and their first token (shown once): (id, token). Audited. Commits."""
-    from api.core.service_setup import add_user
+    from api.auth.setup import add_user
 
     token = add_user(session, name=name, role=role, area=area, password=password, days=days,
                      actor=actor)  # fmt: skip

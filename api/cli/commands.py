@@ -15,12 +15,12 @@ from typing import Annotated, Any, TypeVar
 import typer
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from api.auth.setup import mark_demo
 from api.cli.context import AsOption, acting
 from api.cli.market import register as register_market
 from api.cli.matching import register as register_matching
 from api.cli.rules import register as register_rules
 from api.core.security import Permission, Role
-from api.core.service_setup import mark_demo
 from api.employers import service as employers
 from api.employers.spreadsheet import sheet_format, write_sheet
 from api.storage import repository
@@ -404,7 +404,7 @@ def users_add(
     days: Annotated[int, typer.Option(min=1, max=365, help="Days the token is valid.")] = 30,
 ) -> None:
     """Add a user and print a bearer token for the CLI and API (shown once)."""
-    from api.core.service_setup import add_user
+    from api.auth.setup import add_user
     from api.storage.migrate import upgrade as migrate_up
 
     if role not in ROLE_NAMES:
@@ -514,8 +514,8 @@ def audit_purge(
 ) -> None:
     """Delete audit rows older than the retention period (the purge itself is audited).
     `tasma serve` does this at every start."""
-    from api.core.audit import purge_expired
     from api.core.settings import get_settings
+    from api.storage.audit import purge_expired
 
     engine = make_engine()
     upgrade(engine)
@@ -538,7 +538,7 @@ def serve(
     import uvicorn
 
     from api.app import create_app
-    from api.core.service_setup import (
+    from api.auth.setup import (
         UnsafeStartError,
         check_start,
         demo_users,
@@ -584,7 +584,7 @@ def serve(
         )
     elif retired := retire_demo_users(engine):
         typer.echo("demo users switched off on this real database: " + ", ".join(retired))
-    from api.core.audit import purge_expired
+    from api.storage.audit import purge_expired
 
     with transaction(engine) as session:
         removed = purge_expired(

@@ -14,7 +14,7 @@ import typer
 from pydantic import BaseModel
 
 from api.cli.context import AsOption, acting
-from api.core.audit import Purpose
+from api.core.purposes import Purpose
 from api.core.security import Permission
 from api.suggestions import service as matching
 from api.suggestions.schemas import MatchFilters

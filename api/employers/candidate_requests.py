@@ -14,7 +14,6 @@ from api.auth.policy import (
     row_about_reachable_person,
     shown_to_employers,
 )
-from api.core.audit import record
 from api.core.context import Context
 from api.core.security import Role
 from api.employers.schemas import (
@@ -23,6 +22,7 @@ from api.employers.schemas import (
     CandidateRequestPublic,
 )
 from api.proposals.service import put_forward, suggestion_in_reach
+from api.storage.audit import record
 from api.storage.tables import CandidateRequestRow, IdentityRow, JobseekerRow, TaskRow
 from features.errors import ConflictError, InvalidInputError, NotFoundError
 from features.schemas.errors import FieldError

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from sqlalchemy import distinct, func, select
 
-from api.core.audit import record
 from api.core.context import Context
 from api.employers.schemas import Funnel, NeedCreate, NeedPublic
+from api.storage.audit import record
 from api.storage.tables import (
     EmployerNeedRow,
     EmployerRow,

@@ -8,7 +8,6 @@ from pathlib import Path
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from api.core.audit import record
 from api.core.context import Context
 from api.core.runtime import bump_data_version
 from api.employers.schemas import (
@@ -22,6 +21,7 @@ from api.employers.schemas import (
 )
 from api.employers.spreadsheet import read_sheet, sheet_format
 from api.storage import repository
+from api.storage.audit import record
 from api.storage.tables import EmployerRow, RoleRow, TaskRow
 from features.errors import InvalidInputError, NotFoundError
 from features.ratko import parse_rows

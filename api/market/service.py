@@ -22,7 +22,6 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from api.auth.policy import eligible_people, reachable_person
-from api.core.audit import record
 from api.core.context import Context
 from api.core.index_cache import code_fingerprint
 from api.core.settings import Settings
@@ -41,6 +40,7 @@ from api.market.schemas import (
     VariantPublic,
     WhatIfPublic,
 )
+from api.storage.audit import record
 from api.storage.tables import EmployerRow, RoleRow
 from features.catalogue import ADJUSTMENTS, CHARACTERISTIC_IDS, CHARACTERISTICS
 from features.errors import ConflictError, InvalidInputError, NotFoundError

@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import ColumnElement, ScalarSelect, func, or_, select
 
-from api.core.audit import record
 from api.core.context import Context
 from api.core.security import Permission, Role, allowed
 from api.market import service as market
 from api.people.schemas import CaseloadPage, CaseloadRow, NextStepPublic
+from api.storage.audit import record
 from api.storage.tables import (
     CandidateRequestRow,
     FollowUpPlanRow,

@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from api.auth.policy import reachable_person
-from api.core.audit import Purpose
 from api.core.context import Context
+from api.core.purposes import Purpose
 from api.core.security import COORDINATOR_ROLES, Permission, allowed
 from api.employers import candidate_requests
 from api.employers import service as employers

@@ -8,9 +8,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from api.auth.policy import reachable_person, refuse, row_about_reachable_person
-from api.core.audit import record
 from api.core.context import Context
 from api.people.schemas import HandoffCreate, HandoffPublic
+from api.storage.audit import record
 from api.storage.tables import HandoffRow
 from features.errors import ConflictError, InvalidInputError
 from features.schemas.errors import FieldError

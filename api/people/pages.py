@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from api.auth.policy import reachable_person
-from api.core.audit import Purpose
+from api.core.purposes import Purpose
 from api.core.security import Permission, allowed
 from api.http.csrf import check_csrf
 from api.http.deps import SessionDep, User, request_context

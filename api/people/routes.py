@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from sqlalchemy import func, select
 
-from api.core.audit import Purpose
+from api.core.purposes import Purpose
 from api.core.schemas import Created
 from api.core.security import Permission
 from api.http.deps import Context, SessionDep, context_for

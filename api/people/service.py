@@ -12,8 +12,8 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from api.auth.policy import reachable_person
-from api.core.audit import Purpose, record
 from api.core.context import Context
+from api.core.purposes import Purpose
 from api.core.runtime import bump_data_version
 from api.core.security import Permission, allowed
 from api.employers import candidate_requests
@@ -30,6 +30,7 @@ from api.people.schemas import (
 from api.proposals.follow_up import follow_up_of
 from api.proposals.schemas import FollowUpPublic, OverridePublic
 from api.storage import records, repository
+from api.storage.audit import record
 from api.storage.tables import (
     AuditRow,
     CandidateRequestRow,

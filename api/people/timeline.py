@@ -7,9 +7,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from api.auth.policy import reachable_person
-from api.core.audit import record
 from api.core.context import Context
 from api.people.schemas import TimelineEntry
+from api.storage.audit import record
 from api.storage.tables import (
     AuditRow,
     CandidateRequestRow,

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.auth.policy import reachable_person
-from api.core.audit import record
 from api.core.context import Context
 from api.proposals.schemas import (
     FollowUpPlanIn,
@@ -21,6 +20,7 @@ from api.proposals.schemas import (
     VisitDone,
     VisitPublic,
 )
+from api.storage.audit import record
 from api.storage.tables import (
     FollowUpPlanRow,
     FollowUpVisitRow,

@@ -22,11 +22,11 @@ from api.auth.policy import (
     sees_private_notes,
     shown_to_employers,
 )
-from api.core.audit import record
 from api.core.context import Context
 from api.core.runtime import ForbiddenError
 from api.proposals.schemas import EventPublic, LeftOutPublic, ProposalCreate, ProposalPublic
 from api.storage import repository
+from api.storage.audit import record
 from api.storage.tables import (
     CandidateRequestRow,
     JobseekerRow,

@@ -7,12 +7,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from api.core.audit import record
 from api.core.context import Context
 from api.jobs.evaluation import read_history, run_evaluation
 from api.rulesets import service as ruleset_service
 from api.rulesets.schemas import EvaluationReport, EvaluationRequest
 from api.storage import rulesets
+from api.storage.audit import record
 from features.errors import ConflictError
 from matching.rules import RuleSet
 

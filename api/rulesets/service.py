@@ -10,7 +10,6 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.core.audit import record
 from api.core.context import Context
 from api.rulesets.schemas import (
     Activation,
@@ -21,6 +20,7 @@ from api.rulesets.schemas import (
     RuleSetSummary,
 )
 from api.storage import rulesets as store
+from api.storage.audit import record
 from api.storage.tables import AuditRow, RuleSetRow
 from matching.rules import RuleSet, diff_rulesets
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import Field, StringConstraints
 
-from api.core.audit import Purpose
+from api.core.purposes import Purpose
 from api.core.schemas import MAX_ID, RadiusKm
 from api.core.security import Permission
 from api.http.deps import Context, context_for

@@ -16,8 +16,9 @@ import numpy as np
 from sqlalchemy import select
 
 from api.auth.policy import PersonView, eligible_people, person_view, reachable_person
-from api.core.audit import Purpose, record
 from api.core.context import Context
+from api.core.purposes import Purpose
+from api.storage.audit import record
 from api.storage.tables import EmployerRow, RoleRow, SuggestionRow
 from api.suggestions.schemas import (
     CandidatePublic,

@@ -11,8 +11,8 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from api.auth.users import deactivate_user
-from api.core.audit import record
 from api.core.security import Role, hash_password, hash_token, new_token
+from api.storage.audit import record
 from api.storage.bulk import load_tables, never_used
 from api.storage.engine import transaction
 from api.storage.tables import DataVersionRow, JobseekerRow, TokenRow, UserRow

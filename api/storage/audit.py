@@ -8,7 +8,6 @@ hold ids and versions, never names or health data.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import delete, func, select, text
@@ -17,23 +16,7 @@ from sqlalchemy.orm import Session
 from api.storage.engine import rows_affected
 from api.storage.tables import AuditPurgeRow, AuditRow
 
-__all__ = ["Purpose", "purge_expired", "record"]
-
-
-class Purpose(StrEnum):
-    """Why a person's data is read, from a closed list: the audit trail is append-only, so a
-    free-text purpose (which could name a diagnosis) could never be erased with the person."""
-
-    UNSPECIFIED = "unspecified"
-    MATCHING = "matching"
-    CASE_MANAGEMENT = "case_management"
-    ASSESSMENT = "assessment"
-    EMPLOYER_CONTACT = "employer_contact"
-    FOLLOW_UP = "follow_up"
-    WEB_PERSON_PAGE = "web: person page"
-    WEB_HIDDEN_JOB_SEARCH = "web: hidden-job search"
-    WEB_EDIT_PROFILE = "web: edit profile"
-    CLI = "cli"
+__all__ = ["purge_expired", "record"]
 
 
 MIN_RETENTION_DAYS = 30
@@ -47,11 +30,13 @@ def record(
     action: str,
     object_type: str,
     object_id: str | int | None = None,
-    purpose: Purpose | None = None,
+    purpose: str | None = None,
     ruleset_version: str | None = None,
     model_version: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> None:
+    """One audit row; ``purpose``: why a person's data is read, one of
+    :class:`api.core.purposes.Purpose` (a closed list)."""
     session.add(
         AuditRow(
             actor=actor,
@@ -59,7 +44,7 @@ def record(
             action=action,
             object_type=object_type,
             object_id=None if object_id is None else str(object_id),
-            purpose=purpose.value if purpose else "",
+            purpose=str(purpose) if purpose else "",
             ruleset_version=ruleset_version,
             model_version=model_version,
             details=details or {},
