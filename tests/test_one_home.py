@@ -183,9 +183,9 @@ def test_the_layers_hold():
     """import-linter's contracts (``[tool.importlinter]`` in pyproject.toml) hold, transitively:
     matching and features never import api; the services (every module of a domain but its
     routes and pages, and api.core, api.storage, api.jobs) never import FastAPI, Starlette,
-    api.http, api.app, a route or a page; no page imports api.storage; only the CLI's serve
-    (and the reference pages' writer) import api.app; no domain imports another's routes or
-    pages; and the layers — cli and tools, app, the domains, http, core, jobs, storage —
+    api.http, api.app, a route or a page; no route or page imports api.storage; only the CLI's
+    serve (and the reference pages' writer) import api.app; no domain imports another's routes
+    or pages; and the layers — cli and tools, app, the domains, http, core, jobs, storage —
     import only downwards."""
     import subprocess
     import sys

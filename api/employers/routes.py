@@ -21,7 +21,6 @@ from api.employers.schemas import (
 )
 from api.http.deps import Context, SessionDep, User, context_for, require
 from api.http.params import IdPath
-from api.storage import repository
 from features.schemas import Employer
 
 router = APIRouter(prefix="/employers", tags=["employers"])
@@ -66,7 +65,7 @@ def get_employer(
     session: SessionDep,
     user: Annotated[User, require(Permission.READ_EMPLOYERS)],
 ) -> Employer:
-    return repository.get_employer(session, employer_id=employer_id)
+    return employers.read_employer(session, employer_id)
 
 
 @router.post(

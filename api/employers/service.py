@@ -32,8 +32,14 @@ __all__ = [
     "add_note",
     "add_role",
     "create_employer",
+    "employer_roles",
     "list_employers",
     "list_roles",
+    "read_employer",
+    "role_ids",
+    "role_of_employer",
+    "task_titles",
+    "tasks_by_id",
     "upload_ratko",
 ]
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from sqlalchemy import func, select
 
 from api.core.purposes import Purpose
 from api.core.schemas import Created
 from api.core.security import Permission
-from api.http.deps import Context, SessionDep, context_for
+from api.http.deps import Context, context_for
 from api.http.params import IdPath
 from api.people import caseload
 from api.people import service as people
@@ -24,11 +23,6 @@ from api.people.schemas import (
     JobseekerPublic,
     PeoplePage,
     PersonExport,
-)
-from api.storage.tables import (
-    OutcomeEventRow,
-    ProposalRow,
-    ProposalTaskRow,
 )
 from features.schemas import JobseekerProfile, JobseekerStatus
 
@@ -118,14 +112,3 @@ def erase_jobseeker(
     suggestions made for them and their place in candidate lists, free-text notes and override
     reasons, the match index and its snapshot. Proposals and outcomes stay without them."""
     people.erase_person(ctx, jobseeker_id)
-
-
-def outcome_counts(session: SessionDep) -> dict[str, int]:
-    """Aggregate outcomes, which survive erasure anonymised."""
-    rows = session.execute(
-        select(OutcomeEventRow.kind, func.count()).group_by(OutcomeEventRow.kind)
-    ).all()
-    return {kind: n for kind, n in rows} | {
-        "proposals": session.scalar(select(func.count()).select_from(ProposalRow)) or 0,
-        "proposed_tasks": session.scalar(select(func.count()).select_from(ProposalTaskRow)) or 0,
-    }

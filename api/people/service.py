@@ -56,6 +56,7 @@ __all__ = [
     "erase_person",
     "export_person",
     "list_people",
+    "profile_for_editing",
     "public_person",
     "read_person",
     "replace_person",

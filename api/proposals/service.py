@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from api.auth.policy import (
     PersonView,
@@ -30,8 +31,10 @@ from api.storage.audit import record
 from api.storage.tables import (
     CandidateRequestRow,
     JobseekerRow,
+    OutcomeEventRow,
     OverrideRow,
     ProposalRow,
+    ProposalTaskRow,
     SuggestionRow,
     TaskRow,
 )
@@ -43,13 +46,16 @@ from matching.verdict import engine_exclusions
 
 __all__ = [
     "bundle_proposal",
+    "outcome_counts",
     "override_suggestion",
+    "proposal_of_person",
     "proposals_of_person",
     "propose",
     "propose_bundle",
     "propose_vacancy",
     "read_proposal",
     "record_outcome",
+    "suggested_task_ids",
 ]
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -463,3 +469,14 @@ def proposal_of_person(ctx: Context, jobseeker_id: int, proposal_id: int) -> Pro
     if proposal is None or proposal.jobseeker_id != jobseeker_id:
         raise NotFoundError(f"no proposal {proposal_id} for this jobseeker")
     return proposal
+
+
+def outcome_counts(session: Session) -> dict[str, int]:
+    """Aggregate outcomes, which survive erasure anonymised."""
+    rows = session.execute(
+        select(OutcomeEventRow.kind, func.count()).group_by(OutcomeEventRow.kind)
+    ).all()
+    return {kind: n for kind, n in rows} | {
+        "proposals": session.scalar(select(func.count()).select_from(ProposalRow)) or 0,
+        "proposed_tasks": session.scalar(select(func.count()).select_from(ProposalTaskRow)) or 0,
+    }

@@ -30,6 +30,7 @@ __all__ = [
     "diff",
     "list_rulesets",
     "read",
+    "recent",
     "request_activation",
     "rules",
 ]
