@@ -35,11 +35,7 @@ router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(
 
 
 CANDIDATES_PER_PAGE = 10
-
-
 CANDIDATE_PAGES = 5
-
-
 """A task's candidates are read ten at a time, the best fifty at most: beyond them the
 coordinators' own judgement, not a longer list, decides."""
 
@@ -175,9 +171,7 @@ def propose(
     except (ValidationError, InvalidInputError) as err:
         session.rollback()
         answer = matching.why_not(ctx, jobseeker_id, task_id)
-        title = employers.task_titles(session, [task_id]).get(
-            task_id, {"title": "", "employer": ""}
-        )
+        title = _title(session, task_id)
         lang = _lang(request)
         label = gettext_for(lang)("Why you propose it although the engine does not")
         problems = form_problems(err, lang, {"reason": FormField("reason", label)})
