@@ -1,4 +1,6 @@
-"""The FastAPI application: thin routes over :mod:`matching` and storage."""
+"""The FastAPI application, the composition root: it builds the engine, the match index and
+the lanes, and puts each domain's API routes and web pages together with the HTTP plumbing
+(:mod:`api.http`). Nothing but the CLI's ``serve`` (and the tests) imports it."""
 
 from __future__ import annotations
 
@@ -17,41 +19,69 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import sessionmaker
 
-from api import errors
-from api.deps import IndexHolder, reject_unknown_query
-from api.headers import SecurityHeaders
+from api.auth import pages as auth_pages
+from api.auth import routes as auth_routes
+from api.auth.login_throttle import LoginThrottle
+from api.core.settings import Settings, get_settings
+from api.employers import network_routes
+from api.employers import pages as employers_pages
+from api.employers import routes as employers_routes
+from api.http import errors, pages
+from api.http.csrf import CsrfError, csrf_key
+from api.http.deps import IndexHolder, reject_unknown_query
+from api.http.headers import SecurityHeaders
+from api.http.lanes import Lane
+from api.http.logs import AccessLog
+from api.http.ratelimit import RateLimiter, RequestGuard
 from api.jobs.model_store import load_active_reranker
 from api.jobs.run_store import BatchRuns
-from api.jobs.schedule import BatchSchedule
-from api.lanes import Lane
-from api.logs import AccessLog
-from api.ratelimit import RateLimiter, RequestGuard
-from api.routes import (
-    admin,
-    employers,
-    follow_up,
-    jobseekers,
-    market,
-    matching,
-    network,
-    rulesets,
-)
-from api.services.login_throttle import LoginThrottle
-from api.settings import Settings, get_settings
+from api.market import pages as market_pages
+from api.market import routes as market_routes
+from api.market.schedule import BatchSchedule
+from api.people import pages as people_pages
+from api.people import routes as people_routes
+from api.proposals import follow_up_routes
+from api.proposals import pages as proposals_pages
+from api.proposals import routes as proposals_routes
+from api.rulesets import pages as rulesets_pages
+from api.rulesets import routes as rulesets_routes
 from api.storage.backup import serving
 from api.storage.engine import make_engine, transaction
 from api.storage.files import keep_private, secure_folder
 from api.storage.migrate import upgrade
 from api.storage.rulesets import ensure_default
-from api.ui import follow_up_pages as ui_follow_up
-from api.ui import market_pages as ui_market
-from api.ui import network_pages as ui_network
-from api.ui import routes as ui
-from api.ui.csrf import CsrfError, csrf_key
+from api.suggestions import pages as suggestions_pages
+from api.suggestions import routes as suggestions_routes
 from features.supports import load_supports
 from matching.rules import default_ruleset
 
 __all__ = ["create_app"]
+
+API_ROUTERS = (
+    auth_routes.router,
+    proposals_routes.router,
+    auth_routes.audit,
+    people_routes.router,
+    employers_routes.router,
+    suggestions_routes.router,
+    rulesets_routes.router,
+    network_routes.router,
+    follow_up_routes.router,
+    market_routes.router,
+    rulesets_routes.evaluations,
+    employers_routes.tasks_router,
+)
+"""The API's routers, each domain's, in the order their routes are matched."""
+PAGES = (
+    auth_pages,
+    people_pages,
+    proposals_pages,
+    suggestions_pages,
+    rulesets_pages,
+    employers_pages,
+    market_pages,
+)
+"""Each domain's web pages (an ``APIRouter`` under ``/ui`` each, CSRF-checked)."""
 """Failed log-ins a minute from one address before it must wait."""
 
 
@@ -149,7 +179,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.reranker = load_active_reranker(settings.models_dir)
     app.state.batch_runs = BatchRuns(settings.batch_folder())
     app.state.supports = load_supports(settings.supports_file)
-    errors.install(app, browser_page=ui.error_page)
+    errors.install(app, browser_page=pages.error_page)
 
     # Each worker process keeps its own windows; the kernel spreads connections over the
     # workers, so each enforces its share of a limit.
@@ -165,22 +195,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog, enabled=settings.access_log)
 
-    for module in (admin, jobseekers, employers, matching, rulesets, network, follow_up, market):
-        app.include_router(module.router)
-    app.include_router(rulesets.evaluations)
-    app.include_router(employers.tasks_router)
-    app.include_router(ui.router)
-    app.include_router(ui_network.router)
-    app.include_router(ui_follow_up.router)
-    app.include_router(ui_market.router)
-    app.add_exception_handler(ui.LoginRequiredError, ui.login_redirect)  # type: ignore[arg-type]
-    app.add_exception_handler(CsrfError, ui.csrf_refused)  # type: ignore[arg-type]
+    for router in API_ROUTERS:
+        app.include_router(router)
+    for domain in PAGES:  # each domain's web pages, under /ui
+        app.include_router(domain.router)
+    app.add_exception_handler(pages.LoginRequiredError, pages.login_redirect)  # type: ignore[arg-type]
+    app.add_exception_handler(CsrfError, pages.csrf_refused)  # type: ignore[arg-type]
     app.state.csrf_key = csrf_key(settings, engine)
     # Its own key, derived under a label, so no hash it makes can pass as a CSRF signature.
     app.state.login_throttle = LoginThrottle(
         hmac.new(app.state.csrf_key, b"tasma: login attempts", hashlib.sha256).digest()
     )
-    app.mount("/static", StaticFiles(directory=Path(ui.__file__).parent / "static"), name="static")
+    app.mount(
+        "/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static"
+    )
     _offline_docs(app)
     logging.getLogger("tasma.api").info("Täsmä API on %s", settings.database_url.split("@")[-1])
     return app

@@ -1,27 +1,27 @@
 """The product's one exception tree. Every error a use case raises for its caller (bad input,
 no access, not found, a clash, a refusal) is a ``TasmaError`` — a programming error such as a
-bad argument to a pure function stays a ``ValueError``; the
-API maps the tree to HTTP status codes in one place (``api/errors.py``), and a test holds this
-drawing to the classes as they are (``tests/test_one_home.py``).
+bad argument to a pure function stays a ``ValueError``; the API maps the tree to HTTP status
+codes in one place (``api/http/errors.py``), and a test holds this drawing to the classes as
+they are (``tests/test_one_home.py``).
 
 TasmaError                        features/errors.py
 ├── InvalidInputError             features/errors.py         422, every field error
-│   ├── BatchUnavailableError     api/services/market.py     no batch store configured here
+│   ├── BatchUnavailableError     api/market/service.py      no batch store configured here
 │   └── UnsafeSchedulerError      api/jobs/batch.py          a Dask scheduler without TLS
 ├── NotFoundError                 features/errors.py         404, or not visible to the caller
 ├── ConflictError                 features/errors.py         409, clashes with what exists
-├── UnauthorizedError             api/services/runtime.py    401
-├── ForbiddenError                api/services/runtime.py    403
-├── TooManyRequestsError          api/services/runtime.py    429, with Retry-After
-│   └── LoginThrottledError       api/services/auth.py       a name at an address must wait
-├── BusyError                     api/services/runtime.py    503, heavy work queued full
-├── CsrfError                     api/ui/csrf.py             a form not from this site
-├── LoginRequiredError            api/ui/routes.py           a page asked for without a log-in
+├── UnauthorizedError             api/core/runtime.py        401
+├── ForbiddenError                api/core/runtime.py        403
+├── TooManyRequestsError          api/core/runtime.py        429, with Retry-After
+│   └── LoginThrottledError       api/auth/service.py        a name at an address must wait
+├── BusyError                     api/core/runtime.py        503, heavy work queued full
+├── CsrfError                     api/http/csrf.py           a form not from this site
+├── LoginRequiredError            api/http/pages.py          a page asked for without a log-in
 ├── BackupError                   api/storage/backup.py      a backup not written, checked, restored
 │   └── ServiceRunningError       api/storage/backup.py      restore while the service runs
 ├── MigrationCheckError           api/storage/migrate.py     a migration would lose rows
 ├── ModelMismatchError            api/jobs/model_store.py    a model trained for other features
-└── UnsafeStartError              api/service_setup.py       a start the settings make unsafe
+└── UnsafeStartError              api/auth/setup.py          a start the settings make unsafe
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ errors (row, column, what is wrong, what is allowed); :func:`format_rows` writes
 the same layout, so that format → parse gives the same roles.
 
 Pure: rows in (a list of mappings of heading → cell text), roles or errors out. Reading and
-writing CSV / .xlsx files is the service layer's job (``api/spreadsheet.py``).
+writing CSV / .xlsx files is the service layer's job (``api/employers/spreadsheet.py``).
 """
 
 from __future__ import annotations

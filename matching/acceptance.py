@@ -274,7 +274,8 @@ def simulated_exploration(
     """Lists logged as the service would log them with ``exploration`` on — every matchable
     person's list on ``days`` days, its first place drawn — and, as the reward, whether
     proposing the task shown first would have succeeded, drawn from the world's truth: the
-    log a real exploration would leave, in the columns of ``api.evaluation.read_logged_lists``."""
+    log a real exploration would leave, in the columns of
+    ``api.jobs.evaluation.read_logged_lists``."""
     people, tasks = index.people, index.tasks
     ranker = RuleRanker(rules)
     rng = np.random.default_rng(seed)

@@ -19,9 +19,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from api.app import create_app
-from api.security import Role
-from api.service_setup import add_user
-from api.settings import Environment, Settings
+from api.auth.setup import add_user
+from api.core.security import Role
+from api.core.settings import Environment, Settings
 from api.storage.bulk import load_tables
 from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade

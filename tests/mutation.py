@@ -1,10 +1,10 @@
-"""Mutation testing of the core (matching/, features/pipeline/, api/services/policy.py) with
+"""Mutation testing of the core (matching/, features/pipeline/, api/auth/policy.py) with
 mutmut: how many small changes to the code the tests notice.
 
     python -m tests.mutation                          # every mutant of the core (hours)
     python -m tests.mutation --sample 200             # a random 200, the score ± its interval
     python -m tests.mutation --changed-since HEAD~1   # only modules the change touched
-    python -m tests.mutation --module api.services.policy
+    python -m tests.mutation --module api.auth.policy
 
 What is mutated and which tests are asked is ``[tool.mutmut]`` in pyproject.toml (fast tests:
 the scorer's, ranking's, composer's, explanations', need to know's). Mutants known to change

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 DB=${1:-sqlite}
 EXAMPLES=${2:-40}
 WORK=$(mktemp -d)
-PORT=$(python -c "from api.serving import free_port; print(free_port())")
+PORT=$(python -c "from api.tools.serving import free_port; print(free_port())")
 status=0
 for who in coordinator admin; do
   rm -rf "$WORK/data" && mkdir -p "$WORK/data"

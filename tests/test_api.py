@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from api.security import PERMISSIONS, Permission, Role
+from api.core.security import PERMISSIONS, Permission, Role
 from api.storage.tables import AuditRow, JobseekerRow, ProposalRow
 from matching.rules import default_ruleset
 from tests import factories
@@ -223,7 +223,7 @@ def test_erasure_removes_the_person_and_keeps_anonymous_outcomes(service):
 
 def test_ratko_upload_reports_every_row_and_stores_nothing(service):
     client, tokens, *_, engine = service
-    from api.spreadsheet import read_sheet, write_sheet
+    from api.employers.spreadsheet import read_sheet, write_sheet
     from tests.test_ratko import EXAMPLES
 
     rows = read_sheet((EXAMPLES / "ratko_example.csv").read_bytes(), "csv")
@@ -306,7 +306,7 @@ def test_limits_and_errors_are_declared(service):
 
 
 def test_rate_limit_answers_429_with_retry_after(engine, database_url):
-    from api.ratelimit import RateLimiter
+    from api.http.ratelimit import RateLimiter
 
     client = api_client(database_url, rate_limit_per_minute=10)
     statuses = [client.get("/health").status_code for _ in range(12)]

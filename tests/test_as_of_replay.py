@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from api.evaluation import read_history, run_evaluation, stored_history
+from api.jobs.evaluation import read_history, run_evaluation, stored_history
 from api.storage import repository
 from api.storage.bulk import load_tables
 from api.storage.engine import transaction

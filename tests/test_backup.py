@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from api.app import create_app
 from api.cli import app as cli
-from api.settings import Environment, Settings
+from api.core.settings import Environment, Settings
 from api.storage.backup import (
     NOT_IN_BACKUP,
     BackupError,

@@ -187,8 +187,8 @@ def test_a_run_without_the_assessment_bits_is_read_without_them(tmp_path: Path) 
     falls back to what most hand-over tasks demand instead of failing."""
     import pyarrow as pa
 
-    from api.services import market
-    from api.services.context import Context
+    from api.core.context import Context
+    from api.market import service as market
 
     world = build_world("tiny", seed=5)
     index = MatchIndex.from_tables(world.tables)

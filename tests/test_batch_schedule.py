@@ -10,12 +10,12 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.deps import IndexHolder, bump_data_version
+from api.core.context import Context
+from api.core.settings import Settings
+from api.http.deps import IndexHolder, bump_data_version
 from api.jobs.run_store import BatchRuns
-from api.jobs.schedule import BULK_CHANGE, SYSTEM, BatchSchedule, due
-from api.services import market
-from api.services.context import Context
-from api.settings import Settings
+from api.market import service as market
+from api.market.schedule import BULK_CHANGE, SYSTEM, BatchSchedule, due
 from api.storage.tables import TaskRow
 from features.errors import ConflictError
 from matching.rules import default_ruleset

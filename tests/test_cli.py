@@ -7,10 +7,10 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
+from api.auth.setup import add_user
 from api.cli import app
-from api.security import Role
-from api.service_setup import add_user
-from api.spreadsheet import read_sheet, write_sheet
+from api.core.security import Role
+from api.employers.spreadsheet import read_sheet, write_sheet
 from api.storage import repository
 from api.storage.engine import make_engine, transaction
 from api.storage.migrate import head_revision
@@ -118,7 +118,7 @@ def test_import_bad_file_lists_every_error_and_stores_nothing(db, tmp_path, work
 
 
 def test_import_and_export_round_trip(db, tmp_path, workshop_user):
-    from api.services.runtime import data_version
+    from api.core.runtime import data_version
 
     with transaction(make_engine(db)) as s:
         version_before = data_version(s)[0]
@@ -169,8 +169,8 @@ def test_matching_commands_end_to_end(db, tmp_path, monkeypatch):
     suggestion stored and the run audited; the user's role and area apply."""
     import sqlalchemy as sa
 
-    from api.security import Role
-    from api.service_setup import add_user
+    from api.auth.setup import add_user
+    from api.core.security import Role
     from api.storage.loading import load_index
     from api.storage.tables import SuggestionRow
     from matching.ranking import rank_tasks_for_person
@@ -413,8 +413,8 @@ def test_the_refusal_is_at_the_base_rate_and_not_below_it():
 
 
 def test_demo_leaves_a_match_index_snapshot_for_a_fast_first_start(db, tmp_path, monkeypatch):
-    from api.services.runtime import data_version
-    from api.settings import Settings
+    from api.core.runtime import data_version
+    from api.core.settings import Settings
 
     monkeypatch.setenv("TASMA_DATA_DIR", str(tmp_path))
     assert runner.invoke(app, ["demo", "--size", "tiny"]).exit_code == 0
@@ -426,10 +426,10 @@ def test_demo_leaves_a_match_index_snapshot_for_a_fast_first_start(db, tmp_path,
 
 
 def test_replacing_the_demo_keeps_audit_purges_rule_sets_and_users(db, tmp_path):
-    from api.audit import purge_expired
-    from api.security import Role
-    from api.service_setup import add_user
+    from api.auth.setup import add_user
+    from api.core.security import Role
     from api.storage import rulesets
+    from api.storage.audit import purge_expired
 
     assert runner.invoke(app, ["demo", "--size", "tiny"]).exit_code == 0
     engine = make_engine(db)

@@ -10,12 +10,12 @@ import time
 import httpx
 import sqlalchemy as sa
 
-from api.security import Role
-from api.service_setup import add_user
-from api.serving import serve
+from api.auth.setup import add_user
+from api.core.security import Role
 from api.storage.bulk import load_tables
 from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade
+from api.tools.serving import serve
 from features.demo import build_world
 
 

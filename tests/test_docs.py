@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from api.reference_docs import _commands, pages
+from api.tools.reference_docs import _commands, pages
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,7 +29,7 @@ def test_the_site_builds_strictly(tmp_path):
 def test_the_reference_pages_are_what_the_code_says():
     for name, text in pages().items():
         committed = (ROOT / "docs" / "reference" / name).read_text(encoding="utf-8")
-        assert committed == text, f"run `python -m api.reference_docs`: {name} is out of date"
+        assert committed == text, f"run `python -m api.tools.reference_docs`: {name} is out of date"
 
 
 def test_every_command_the_docs_name_exists():

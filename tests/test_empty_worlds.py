@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from api.app import create_app
-from api.security import Role
-from api.service_setup import add_user
-from api.settings import Environment, Settings
+from api.auth.setup import add_user
+from api.core.security import Role
+from api.core.settings import Environment, Settings
 from api.storage.engine import transaction
 from features.demo import build_world
 from matching.composer import compose_for_person

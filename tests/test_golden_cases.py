@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from api.security import Role
-from api.service_setup import add_user
+from api.auth.setup import add_user
+from api.core.security import Role
 from api.storage.engine import transaction
 from features.catalogue import CHARACTERISTIC_IDS, SLOT_IDS
 from tests import factories

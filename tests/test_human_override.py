@@ -128,7 +128,7 @@ def test_what_coordinators_left_out_with_a_reason_is_a_guardrail(service):
     """Tasks a coordinator left out of a list with a reason: the evaluation counts how many of
     them the rule set would still put in its top k (here the rules are the ones that made
     the list, on the same world, so every one of them), per person for a paired interval."""
-    from api.evaluation import read_history
+    from api.jobs.evaluation import read_history
 
     client, tokens, _, mine, engine = service
     headers = auth(tokens["coordinator"])

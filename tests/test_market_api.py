@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from api.deps import bump_data_version
+from api.http.deps import bump_data_version
 from api.jobs.run_store import BatchRuns
 from api.storage.loading import load_index
 from api.storage.tables import JobseekerRow, TaskRow

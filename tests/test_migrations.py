@@ -183,8 +183,8 @@ def test_ids_are_never_given_twice_on_sqlite(tmp_path):
 def test_an_old_demo_database_stays_a_demo(database_url, sign):
     """A database built by the demo before demos were marked (0005) is recognised on upgrade:
     a production start then refuses it, and its published demo log-ins are demo users."""
-    from api.security import hash_password
-    from api.service_setup import UnsafeStartError, check_start, is_demo
+    from api.auth.setup import UnsafeStartError, check_start, is_demo
+    from api.core.security import hash_password
 
     engine = make_engine(database_url)
     upgrade(engine, "0005")

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from api.security import Role
-from api.services.policy import PERSON_VIEW, PersonView
+from api.auth.policy import PERSON_VIEW, PersonView
+from api.core.security import Role
 from api.storage.tables import JobseekerRow, ProposalRow
 from tests import factories
 from tests.conftest import API_WORLD as WORLD
@@ -362,8 +362,8 @@ def test_analyst_work_waits_its_turn_or_is_refused(service):
     import anyio
     import pytest
 
-    from api.errors import BusyError
-    from api.lanes import HEAVY_QUEUE, Lane, run_heavy
+    from api.http.errors import BusyError
+    from api.http.lanes import HEAVY_QUEUE, Lane, run_heavy
 
     client, *_ = service
 
@@ -386,20 +386,31 @@ def test_analyst_work_waits_its_turn_or_is_refused(service):
 
 
 def test_the_web_ui_and_the_cli_call_services_never_route_functions():
-    """One home per use case: pages and commands go through ``api.services``, so FastAPI's
+    """One home per use case: pages and commands go through the domains' services, so FastAPI's
     validation, access and audit cannot be skipped by calling a route as a function."""
     import ast
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent / "api"
-    for module in (root / "ui" / "routes.py", root / "cli" / "matching.py"):
+    domains = ("people", "proposals", "employers", "suggestions", "market", "rulesets", "auth")
+    pages = [*root.glob("*/pages.py"), *root.glob("*/*_pages.py"), root / "http" / "pages.py"]
+    for module in (*pages, root / "cli" / "matching.py"):
         imported = {
             node.module
             for node in ast.walk(ast.parse(module.read_text(encoding="utf-8")))
             if isinstance(node, ast.ImportFrom) and node.module
         }
-        assert not {m for m in imported if m.startswith("api.routes")}, module.name
-        assert "api.services" in imported, module.name
+        imported |= {
+            f"{node.module}.{alias.name}"
+            for node in ast.walk(ast.parse(module.read_text(encoding="utf-8")))
+            if isinstance(node, ast.ImportFrom) and node.module
+            for alias in node.names
+        }
+        routes = {m for m in imported if m.split(".")[-1].endswith("routes")}
+        assert not routes, (module, routes)
+        if module.parent.name != "http":  # the shared page plumbing calls no service
+            assert any(m.split(".")[1:2] in ([d] for d in domains) for m in imported), module
+    assert len(pages) >= 8, pages
 
 
 FAILURE_WORDS = ("hard_limit", "over_demand", "kilograms", "hours", "schedule", "distance",

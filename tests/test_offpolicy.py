@@ -99,7 +99,7 @@ def test_the_service_logs_its_exploration_and_the_evaluation_estimates_from_it(s
 
     import sqlalchemy as sa
 
-    from api.evaluation import read_history, read_logged_lists
+    from api.jobs.evaluation import read_history, read_logged_lists
     from api.storage import rulesets as store
     from api.storage.engine import transaction
     from api.storage.tables import JobseekerRow, ProposalRow, SuggestionRow

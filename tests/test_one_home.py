@@ -12,9 +12,9 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
+from api.auth.setup import add_user
 from api.cli import app
-from api.security import Role
-from api.service_setup import add_user
+from api.core.security import Role
 from api.storage.engine import transaction
 from api.storage.tables import AuditRow, JobseekerRow
 from tests.test_api import auth
@@ -138,31 +138,80 @@ def test_uploading_a_ratko_sheet_api_web_and_cli_alike(three_ways):
     assert rows[0].actor == "rekr" and rows[0].details == rows[1].details == rows[2].details
 
 
-WEB_LAYER = ("fastapi", "starlette", "api.deps", "api.errors", "api.lanes", "api.routes",
-             "api.ui", "api.app")  # fmt: skip
+WEB_LAYER = ("fastapi", "starlette", "api.http", "api.app")
+DOMAINS = ("people", "proposals", "employers", "suggestions", "market", "rulesets", "auth")
+
+
+def _web(module: str) -> bool:
+    """A route or page module (``api.people.routes``, ``api.employers.network_routes``)."""
+    leaf = module.split(".")[-1]
+    return module.startswith("api.") and leaf.endswith(("routes", "pages"))
 
 
 def test_the_services_never_import_the_web_layer():
     """The application services are called by routes, pages and the CLI alike, so they must not
     reach back up into any of them: the user, the index holder, the data version and the errors
-    a use case raises live in ``api.services.runtime``. Every import is read, at module level
-    and inside functions."""
+    a use case raises live in ``api.core.runtime``. Every module of the domains (but their routes
+    and pages), of ``api.core``, ``api.storage`` and ``api.jobs`` is read, every import at module
+    level and inside functions. (import-linter checks the same and more, transitively:
+    ``test_the_layers_hold``.)"""
     import ast
     from pathlib import Path
 
-    services = Path(__file__).resolve().parent.parent / "api" / "services"
+    api = Path(__file__).resolve().parent.parent / "api"
+    services = [
+        module
+        for folder in (*DOMAINS, "core", "storage", "jobs")
+        for module in sorted((api / folder).glob("*.py"))
+        if not _web(f"api.{folder}.{module.stem}")
+    ]
     upward = []
-    for module in sorted(services.glob("*.py")):
+    for module in services:
         for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
             names = []
             if isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
+                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
             elif isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
-            upward += [f"{module.name}: {n}" for n in names
-                       if any(n == w or n.startswith(w + ".") for w in WEB_LAYER)]  # fmt: skip
+            upward += [f"{module.parent.name}/{module.name}: {n}" for n in names
+                       if _web(n) or any(n == w or n.startswith(w + ".") for w in WEB_LAYER)]  # fmt: skip
     assert not upward, upward
-    assert len(list(services.glob("*.py"))) >= 15, "the services were found"
+    assert len(services) >= 40, "the services were found"
+
+
+def test_the_layers_hold():
+    """import-linter's contracts (``[tool.importlinter]`` in pyproject.toml) hold, transitively:
+    matching and features never import api; the services (every module of a domain but its
+    routes and pages, and api.core, api.storage, api.jobs) never import FastAPI, Starlette,
+    api.http, api.app, a route or a page; no route or page imports api.storage; only the CLI's
+    serve (and the reference pages' writer) import api.app; no domain imports another's routes
+    or pages; and the layers — cli and tools, app, the domains, http, core, jobs, storage —
+    import only downwards."""
+    import subprocess
+    import sys
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    lint = Path(sys.executable).parent / "lint-imports"
+    answer = subprocess.run([str(lint), "--no-cache"], cwd=root, capture_output=True, text=True)
+    assert answer.returncode == 0, answer.stdout + answer.stderr
+
+    # The services' contract names its modules one by one: it names every one there is.
+    contracts = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["importlinter"]
+    named = {
+        m
+        for c in contracts["contracts"]
+        if c["name"].startswith("Services never import the web layer")
+        for m in c["source_modules"]
+    }
+    modules = {
+        f"api.{folder}.{module.stem}"
+        for folder in DOMAINS
+        for module in (root / "api" / folder).glob("*.py")
+        if module.stem != "__init__" and not _web(f"api.{folder}.{module.stem}")
+    }
+    assert modules | {"api.core", "api.storage", "api.jobs"} == named
 
 
 def test_the_exception_tree_is_drawn_as_it_is():
@@ -205,7 +254,7 @@ def test_every_success_response_is_typed_in_the_openapi_document():
     """An integrator reads every 2xx answer's shape from the OpenAPI document: each has a schema
     with fields (or a reference to one), an array or a map of them; 204 has no body."""
     from api.app import create_app
-    from api.settings import Environment, Settings
+    from api.core.settings import Environment, Settings
 
     settings = Settings(environment=Environment.TEST, database_url="sqlite://", demo_on_empty=False)
     document = create_app(settings).openapi()

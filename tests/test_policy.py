@@ -10,11 +10,11 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from api.audit import record
-from api.security import Role
-from api.services import policy
-from api.services.context import Context
-from api.services.runtime import IndexHolder, User
+from api.auth import policy
+from api.core.context import Context
+from api.core.runtime import IndexHolder, User
+from api.core.security import Role
+from api.storage.audit import record
 from api.storage.bulk import load_tables
 from api.storage.tables import AuditRow, HandoffRow, JobseekerRow
 from features.errors import NotFoundError

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import joblib
 
-from api.index_cache import IndexSnapshots
+from api.core.index_cache import IndexSnapshots
 from api.storage.files import secure_folder, snapshot_key
 from features.demo import build_world
 from matching.index import MatchIndex

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from api.spreadsheet import read_sheet, write_sheet
+from api.employers.spreadsheet import read_sheet, write_sheet
 from api.storage import repository
 from api.storage.bulk import load_tables
 from api.storage.engine import transaction
@@ -194,7 +194,7 @@ def test_a_csv_cell_may_hold_quotes_and_delimiters():
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_a_sheet_past_the_row_limit_is_refused_early(fmt):
-    from api.spreadsheet import MAX_ROWS
+    from api.employers.spreadsheet import MAX_ROWS
     from features.errors import InvalidInputError
 
     row = read_sheet((EXAMPLES / "ratko_example.csv").read_bytes(), "csv")[0]

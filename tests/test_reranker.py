@@ -10,10 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.auth.setup import add_user
+from api.core.security import Role
+from api.core.settings import Environment, Settings
 from api.jobs.model_store import ModelMismatchError, activate_model, load_reranker, save_reranker
-from api.security import Role
-from api.service_setup import add_user
-from api.settings import Environment, Settings
 from api.storage.bulk import load_tables
 from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade
@@ -160,8 +160,8 @@ def test_an_analyst_trains_through_the_api_and_nothing_is_replaced_or_activated(
     """POST /models: the same service function as ``tasma train`` — saved with its card, never
     activated, never over an existing model; too little history and other roles are refused
     with a reason."""
-    from api.security import Role
-    from api.service_setup import add_user
+    from api.auth.setup import add_user
+    from api.core.security import Role
     from api.storage.bulk import load_tables
     from api.storage.engine import make_engine, transaction
     from api.storage.migrate import upgrade

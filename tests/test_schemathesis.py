@@ -19,9 +19,9 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis.generation.modes import GenerationMode
 
 from api.app import create_app
-from api.security import Role
-from api.service_setup import add_user
-from api.settings import Environment, Settings
+from api.auth.setup import add_user
+from api.core.security import Role
+from api.core.settings import Environment, Settings
 from api.storage.bulk import load_tables
 from api.storage.engine import transaction
 from features.demo import build_world

@@ -22,17 +22,17 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.orm import sessionmaker
 
 from api.app import create_app
-from api.deps import IndexHolder
-from api.listeners import balanced_by_kernel
-from api.logs import log_config
-from api.security import Role
-from api.service_setup import add_user
-from api.serving import serve
-from api.settings import Environment, Settings
+from api.auth.setup import add_user
+from api.core.security import Role
+from api.core.settings import Environment, Settings
+from api.http.deps import IndexHolder
+from api.http.listeners import balanced_by_kernel
+from api.http.logs import log_config
 from api.storage.bulk import load_tables
 from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade
 from api.storage.tables import AuditRow, DataVersionRow, JobseekerRow
+from api.tools.serving import serve
 from features.demo import build_world
 
 WORLD = build_world("tiny", seed=5)
@@ -188,7 +188,7 @@ def test_concurrent_sqlite_writers_all_succeed(tmp_path):
 def test_audit_retention_purges_only_expired_rows_and_is_itself_audited(engine):
     from datetime import UTC, datetime, timedelta
 
-    from api.audit import purge_expired, record
+    from api.storage.audit import purge_expired, record
     from api.storage.migrate import set_audit_retention
     from api.storage.tables import AuditPurgeRow
 
@@ -233,8 +233,8 @@ def test_audit_retention_purges_only_expired_rows_and_is_itself_audited(engine):
 def test_a_restarted_service_loads_the_index_snapshot_of_exactly_this_version(
     tmp_path, monkeypatch
 ):
-    import api.services.runtime
-    from api.index_cache import IndexSnapshots
+    import api.core.runtime
+    from api.core.index_cache import IndexSnapshots
 
     client, headers, person, engine = _service(tmp_path, data_dir=tmp_path)
     with client:  # start-up warms the index and saves a snapshot in the background
@@ -247,13 +247,13 @@ def test_a_restarted_service_loads_the_index_snapshot_of_exactly_this_version(
 
     # A restart reads the snapshot, not the tables ...
     reads: list[int] = []
-    real_load = api.services.runtime.load_index
+    real_load = api.core.runtime.load_index
 
     def counted(bind):
         reads.append(1)
         return real_load(bind)
 
-    monkeypatch.setattr(api.services.runtime, "load_index", counted)
+    monkeypatch.setattr(api.core.runtime, "load_index", counted)
     again, headers2, _, _ = _service(tmp_path, data_dir=tmp_path, reuse=engine)
     with again:
         second = again.get(f"/jobseekers/{person}/matches", headers=headers2).json()

@@ -11,14 +11,14 @@ import time
 import httpx
 import pytest
 
-from api.ratelimit import RateLimiter, RequestGuard
-from api.security import Role
-from api.service_setup import add_user
-from api.serving import serve
+from api.auth.setup import add_user
+from api.core.security import Role
+from api.http.pages import COOKIE
+from api.http.ratelimit import RateLimiter, RequestGuard
 from api.storage.bulk import load_tables
 from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade
-from api.ui.routes import COOKIE
+from api.tools.serving import serve
 from features.demo import build_world
 from tests.conftest import API_WORLD
 
@@ -130,9 +130,9 @@ def test_what_ifs_wait_in_their_own_lane_and_health_never_waits(service, databas
     import threading
 
     from api.app import create_app
-    from api.lanes import MARKET_QUEUE
-    from api.services import market
-    from api.settings import Environment, Settings
+    from api.core.settings import Environment, Settings
+    from api.http.lanes import MARKET_QUEUE
+    from api.market import service as market
     from tests.test_api import auth
 
     _, tokens, *_ = service

@@ -14,8 +14,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.security import Role
-from api.service_setup import (
+from api.auth.setup import (
     DEMO_USERS,
     UnsafeStartError,
     add_user,
@@ -26,7 +25,8 @@ from api.service_setup import (
     retire_demo_users,
     seed_demo,
 )
-from api.settings import Environment, Settings
+from api.core.security import Role
+from api.core.settings import Environment, Settings
 from api.storage.bulk import load_tables
 from api.storage.engine import transaction
 from api.storage.tables import AuditPurgeRow, AuditRow, UserRow
@@ -149,7 +149,7 @@ def test_the_application_role_cannot_empty_the_audit_log_on_postgresql(tmp_path)
     function, and only for rows past the retention period."""
     import uuid
 
-    from api.audit import purge_expired, record
+    from api.storage.audit import purge_expired, record
     from api.storage.engine import make_engine
     from api.storage.migrate import grant_app_role, set_audit_retention, upgrade
     from tests.conftest import POSTGRES_ADMIN_URL, _postgres_database

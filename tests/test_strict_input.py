@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from api.models import NoteCreate
+from api.employers.schemas import NoteCreate
 from features.schemas.employer import EmployerNeed, Task
 from features.schemas.jobseeker import JobseekerProfile
 from tests import factories

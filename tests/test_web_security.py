@@ -11,7 +11,7 @@ from unittest.mock import patch
 import sqlalchemy as sa
 from starlette.testclient import TestClient
 
-from api.services.login_throttle import (
+from api.auth.login_throttle import (
     FREE_PER_ADDRESS,
     FREE_PER_NAME,
     LONGEST_WAIT_SECONDS,
@@ -113,7 +113,7 @@ def test_a_stranger_guessing_a_name_cannot_lock_its_owner_out(service):
         def now(cls, tz=None):  # type: ignore[override]
             return frozen
 
-    with patch("api.services.auth.datetime", Clock):
+    with patch("api.auth.service.datetime", Clock):
         _stranger_cannot_lock_out(service)
 
 
@@ -250,9 +250,9 @@ def test_tokens_can_be_ended_and_users_switched_off(service):
 def test_the_cli_switches_users_off_and_ends_tokens(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
+    from api.auth.setup import add_user
     from api.cli import app
-    from api.security import Role
-    from api.service_setup import add_user
+    from api.core.security import Role
     from api.storage.engine import make_engine, transaction
     from api.storage.migrate import upgrade
     from api.storage.tables import TokenRow
@@ -305,7 +305,7 @@ def test_streamed_bodies_and_headers_are_limited_before_any_route(service):
 def test_an_unknown_user_name_costs_the_same_password_check(service, monkeypatch):
     """User names cannot be told apart by timing: a wrong name runs the same argon2
     verification as a wrong password (counted, not timed)."""
-    import api.services.auth as auth_service
+    import api.auth.service as auth_service
 
     client, *_ = service
     calls = []
@@ -317,7 +317,7 @@ def test_an_unknown_user_name_costs_the_same_password_check(service, monkeypatch
 
 
 def test_after_log_in_only_pages_of_this_ui_are_a_destination():
-    from api.ui.routes import same_site_next
+    from api.auth.pages import same_site_next
 
     assert same_site_next("/ui/jobseekers/12?message=saved") == "/ui/jobseekers/12?message=saved"
     for elsewhere in (None, "", "/", "//evil.example/ui/", "https://evil.example/ui/",
@@ -350,7 +350,7 @@ def test_a_browser_never_gets_json_for_a_web_ui_address(service):
 
     unsafe = TestClient(client.app, raise_server_exceptions=False)
     form = unsafe.get("/ui/login")
-    with patch("api.ui.routes.log_in", broken):
+    with patch("api.auth.pages.log_in", broken):
         page = unsafe.post("/ui/login", data={"username": "admin", "password": "x",
                                               "csrf": _csrf(form.text)})  # fmt: skip
     assert page.status_code == 500

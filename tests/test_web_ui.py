@@ -18,16 +18,16 @@ from axe_playwright_python.sync_playwright import Axe
 from babel.messages.pofile import read_po
 from playwright.sync_api import expect, sync_playwright
 
-from api.deps import bump_data_version
+from api.auth.setup import add_user
+from api.core.security import Role
+from api.employers.spreadsheet import read_sheet, write_sheet
+from api.http.deps import bump_data_version
 from api.jobs.run_store import BatchRuns
-from api.security import Role
-from api.service_setup import add_user
-from api.serving import serve
-from api.spreadsheet import read_sheet, write_sheet
 from api.storage.bulk import load_tables
 from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade
 from api.storage.tables import AuditRow, JobseekerRow, ProposalRow, RoleRow, TaskRow
+from api.tools.serving import serve
 from features.demo import build_world
 from features.i18n import catalogue_path
 

@@ -15,14 +15,14 @@ from typing import Annotated, Any, TypeVar
 import typer
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from api.auth.setup import mark_demo
 from api.cli.context import AsOption, acting
 from api.cli.market import register as register_market
 from api.cli.matching import register as register_matching
 from api.cli.rules import register as register_rules
-from api.security import Permission, Role
-from api.service_setup import mark_demo
-from api.services import employers
-from api.spreadsheet import sheet_format, write_sheet
+from api.core.security import Permission, Role
+from api.employers import service as employers
+from api.employers.spreadsheet import sheet_format, write_sheet
 from api.storage import repository
 from api.storage.bulk import clear_all, load_tables, rows_held
 from api.storage.engine import database_url, make_engine, transaction
@@ -82,8 +82,8 @@ def _friendly_errors(func: F) -> F:
 def _write_index_snapshot(engine: Any) -> None:
     """Read the match index back from the database once and save its snapshot, so the
     service's first start after a bulk load is as fast as any other."""
-    from api.services.runtime import data_version
-    from api.settings import Settings
+    from api.core.runtime import data_version
+    from api.core.settings import Settings
     from api.storage.loading import load_index
 
     with transaction(engine) as session:
@@ -121,7 +121,7 @@ def migrate(
         downgrade(engine, down_to)
     else:
         upgrade(engine)
-        from api.settings import Settings
+        from api.core.settings import Settings
 
         # PostgreSQL: the audit trail's retention, in the table only the owner may write
         set_audit_retention(engine, Settings().audit_retention_days)
@@ -404,7 +404,7 @@ def users_add(
     days: Annotated[int, typer.Option(min=1, max=365, help="Days the token is valid.")] = 30,
 ) -> None:
     """Add a user and print a bearer token for the CLI and API (shown once)."""
-    from api.service_setup import add_user
+    from api.auth.setup import add_user
     from api.storage.migrate import upgrade as migrate_up
 
     if role not in ROLE_NAMES:
@@ -428,7 +428,7 @@ def users_deactivate(
     name: Annotated[str, typer.Argument(help="The user to switch off.")],
 ) -> None:
     """Switch a user off: they can no longer log in, and every token of theirs ends now."""
-    from api.services.users import deactivate
+    from api.auth.users import deactivate
 
     engine = make_engine()
     upgrade(engine)
@@ -445,7 +445,7 @@ def users_set_role(
     area: Annotated[str | None, typer.Option(help="A coordinator's team or area.")] = None,
 ) -> None:
     """Give a user another role (e.g. a company coordinator who is a work-ability coordinator)."""
-    from api.services.users import change_role
+    from api.auth.users import change_role
 
     if role not in ROLE_NAMES:
         raise _fail(f"--role must be one of {', '.join(ROLE_NAMES)}", 2)
@@ -462,7 +462,7 @@ def users_revoke(
     name: Annotated[str, typer.Argument(help="The user whose tokens end (e.g. a lost laptop).")],
 ) -> None:
     """End every token of a user now; they may log in again with their password."""
-    from api.services.users import end_all_tokens
+    from api.auth.users import end_all_tokens
 
     engine = make_engine()
     upgrade(engine)
@@ -514,8 +514,8 @@ def audit_purge(
 ) -> None:
     """Delete audit rows older than the retention period (the purge itself is audited).
     `tasma serve` does this at every start."""
-    from api.audit import purge_expired
-    from api.settings import get_settings
+    from api.core.settings import get_settings
+    from api.storage.audit import purge_expired
 
     engine = make_engine()
     upgrade(engine)
@@ -538,8 +538,7 @@ def serve(
     import uvicorn
 
     from api.app import create_app
-    from api.logs import log_config
-    from api.service_setup import (
+    from api.auth.setup import (
         UnsafeStartError,
         check_start,
         demo_users,
@@ -547,7 +546,8 @@ def serve(
         retire_demo_users,
         seed_demo,
     )
-    from api.settings import Environment, get_settings
+    from api.core.settings import Environment, get_settings
+    from api.http.logs import log_config
     from api.storage.files import secure_folder
 
     settings = get_settings()
@@ -584,7 +584,7 @@ def serve(
         )
     elif retired := retire_demo_users(engine):
         typer.echo("demo users switched off on this real database: " + ", ".join(retired))
-    from api.audit import purge_expired
+    from api.storage.audit import purge_expired
 
     with transaction(engine) as session:
         removed = purge_expired(
@@ -633,11 +633,11 @@ def _raise_open_files_limit() -> None:
 
 def _serve_workers(workers: int, common: dict[str, Any]) -> None:
     """Worker processes under uvicorn's supervisor, each with its own listening socket where
-    the kernel balances connections between them (see `api.listeners`), else the shared one."""
+    the kernel balances connections between them (see `api.http.listeners`), else the shared one."""
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
-    from api.listeners import OwnSocketPerWorker, balanced_by_kernel, reserve
+    from api.http.listeners import OwnSocketPerWorker, balanced_by_kernel, reserve
 
     if not balanced_by_kernel():
         uvicorn.run("api.app:create_app", factory=True, workers=workers, **common)

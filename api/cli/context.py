@@ -14,13 +14,13 @@ from typing import Annotated
 import typer
 from sqlalchemy.orm import sessionmaker
 
+from api.auth.users import user_by_name
+from api.core.context import Context
+from api.core.runtime import ForbiddenError, IndexHolder, User
+from api.core.security import Permission, Role, allowed
+from api.core.settings import Settings
 from api.jobs.model_store import load_active_reranker
 from api.jobs.run_store import BatchRuns
-from api.security import Permission, Role, allowed
-from api.services.context import Context
-from api.services.runtime import ForbiddenError, IndexHolder, User
-from api.services.users import user_by_name
-from api.settings import Settings
 from api.storage import rulesets
 from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade

@@ -12,9 +12,9 @@ import typer
 from pydantic import BaseModel
 
 from api.cli.context import AsOption, acting
-from api.security import Permission
-from api.services import market
-from api.settings import Settings
+from api.core.security import Permission
+from api.core.settings import Settings
+from api.market import service as market
 from features.errors import InvalidInputError
 from features.i18n import LANGUAGES
 from features.schemas.errors import FieldError

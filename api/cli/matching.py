@@ -13,11 +13,11 @@ import numpy as np
 import typer
 from pydantic import BaseModel
 
-from api.audit import Purpose
 from api.cli.context import AsOption, acting
-from api.models import MatchFilters
-from api.security import Permission
-from api.services import matching
+from api.core.purposes import Purpose
+from api.core.security import Permission
+from api.suggestions import service as matching
+from api.suggestions.schemas import MatchFilters
 from features.errors import InvalidInputError, NotFoundError
 from features.i18n import LANGUAGES, gettext_for
 from features.schemas.errors import FieldError

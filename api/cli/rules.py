@@ -20,11 +20,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from api.cli.context import AsOption, acting
-from api.evaluation import finite
-from api.models import EvaluationRequest
-from api.security import Permission
-from api.services import evaluation
-from api.services import rulesets as service
+from api.core.security import Permission
+from api.jobs.evaluation import finite
+from api.rulesets import evaluation, service
+from api.rulesets.schemas import EvaluationRequest
 from api.storage import rulesets
 from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade

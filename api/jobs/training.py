@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-from api.evaluation import finite
+from api.jobs.evaluation import finite
 from api.jobs.model_store import library_versions
 from matching.evaluation import Verdict, judge_reranker
 from matching.index import MatchIndex

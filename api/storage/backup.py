@@ -41,7 +41,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from api.audit import record
+from api.storage.audit import record
 from api.storage.engine import transaction
 from api.storage.migrate import (
     current_revision,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from api.audit import record
+from api.storage.audit import record
 from api.storage.tables import DataVersionRow, RuleSetRow
 from features.errors import ConflictError, InvalidInputError, NotFoundError
 from features.schemas.errors import FieldError

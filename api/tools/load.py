@@ -28,7 +28,7 @@ from pathlib import Path
 
 import httpx
 
-from api.serving import serve
+from api.tools.serving import serve
 
 __all__ = ["main", "parse_wrk"]
 

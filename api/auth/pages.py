@@ -1,0 +1,111 @@
+"""The web UI's log-in, log-out, language and home: a web session is an ordinary token of the
+user's, kept in an HttpOnly, SameSite=Strict cookie; every form carries a CSRF token
+(:mod:`api.http.csrf`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.auth import users
+from api.auth.service import LoginThrottledError, log_in
+from api.core.security import Role, hash_token
+from api.core.texts import LANGUAGES
+from api.http.csrf import check_csrf
+from api.http.deps import SessionDep, UnauthorizedError, user_for_token
+from api.http.pages import COOKIE, _page
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(check_csrf)])
+
+
+HOME = {
+    Role.WORK_ABILITY_COORDINATOR: "/ui/jobseekers",
+    Role.COMPANY_COORDINATOR: "/ui/jobseekers",
+    Role.REKRYPISTE: "/ui/employers",
+    Role.ANALYST: "/ui/rulesets",
+    Role.ADMIN: "/ui/rulesets",
+}
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request) -> HTMLResponse:
+    return _page(request, "login.html", None, next=same_site_next(request.query_params.get("next")))
+
+
+def same_site_next(target: str | None) -> str | None:
+    """Where to go after logging in: a page of this UI, or nowhere in particular. Anything
+    else — another site (``//evil.example``, ``https://…``), a backslash trick, the log-in
+    page itself — is ignored, so a link cannot send a user off-site after a real log-in."""
+    if not target or not target.startswith("/ui/") or target.startswith("/ui/login"):
+        return None
+    if "\\" in target or "//" in target or any(c in target for c in "\r\n\t"):
+        return None
+    return target
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    session: SessionDep,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=200)],
+    next: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    settings = request.app.state.settings
+    target = same_site_next(next)
+    try:
+        token, role = log_in(
+            session,
+            username=username,
+            password=password,
+            address=request.client.host if request.client else "unknown",
+            throttle=request.app.state.login_throttle,
+            days=1,
+            via="login_web",
+            demo_allowed=settings.environment.value != "production",
+        )
+    except LoginThrottledError as err:
+        return _page(request, "login.html", None, status_code=429,
+                     wait_seconds=err.retry_after, next=target)  # fmt: skip
+    except UnauthorizedError:
+        return _page(request, "login.html", None, status_code=401, failed=True, next=target)
+    response = RedirectResponse(target or HOME[role], status_code=303)
+    response.set_cookie(
+        COOKIE, token, httponly=True, samesite="strict", max_age=86_400,
+        secure=settings.environment.value == "production",
+    )  # fmt: skip
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, session: SessionDep) -> RedirectResponse:
+    token = request.cookies.get(COOKIE)
+    if token:  # the token stops working at once, not when the cookie expires
+        users.log_out(session, hash_token(token))
+    response = RedirectResponse("/ui/login", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+@router.get("/lang/{lang}")
+def switch_language(lang: str, next: str = "/ui/") -> RedirectResponse:
+    target = next if next.startswith("/ui/") else "/ui/"  # never off-site
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie("lang", lang if lang in LANGUAGES else "fi", samesite="lax")
+    return response
+
+
+@router.get("/")
+def home(request: Request, session: SessionDep) -> RedirectResponse:
+    token = request.cookies.get(COOKIE)
+    if not token:
+        return RedirectResponse("/ui/login", status_code=303)
+    try:
+        user = user_for_token(session, token)
+    except UnauthorizedError:
+        return RedirectResponse("/ui/login", status_code=303)
+    return RedirectResponse(HOME[user.role], status_code=303)

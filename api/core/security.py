@@ -1,0 +1,155 @@
+"""Users, roles and what each role may do — enforced in one place.
+
+Passwords are hashed with argon2 (argon2-cffi). API tokens are random 256-bit strings; only
+their SHA-256 is stored (they carry full entropy, so a slow hash adds nothing), and a token
+is shown once, when it is made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from enum import StrEnum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+
+__all__ = [
+    "COORDINATOR_ROLES",
+    "PERMISSIONS",
+    "Permission",
+    "Role",
+    "allowed",
+    "hash_password",
+    "hash_token",
+    "new_token",
+    "verify_password",
+]
+
+_HASHER = PasswordHasher()
+
+
+class Role(StrEnum):
+    WORK_ABILITY_COORDINATOR = "work_ability_coordinator"
+    """Health-care trained: owns the capacity assessment and a physician's statements, walks
+    alongside the person; sees their matches."""
+    COMPANY_COORDINATOR = "company_coordinator"
+    """The employer network and hidden jobs: matches, proposals, employers, CRM notes; reads
+    capacities, cannot write a physician's statement."""
+    REKRYPISTE = "rekrypiste"
+    ANALYST = "analyst"
+    ADMIN = "admin"
+
+    @property
+    def is_coordinator(self) -> bool:
+        """Works with the people of one area (and so needs an area)."""
+        return self in COORDINATOR_ROLES
+
+
+# Its name in the OpenAPI document (``api__security__Role``, beside the employer's job role) is
+# made from the module it was defined in; integrators' generated clients are named after it, so it
+# keeps the name it had before the package was laid out by domain.
+Role.__module__ = "api.security"
+
+COORDINATOR_ROLES = frozenset({Role.WORK_ABILITY_COORDINATOR, Role.COMPANY_COORDINATOR})
+
+
+class Permission(StrEnum):
+    READ_JOBSEEKERS = "read_jobseekers"
+    """Profiles (pseudonymous) of one's own area; coordinators also see identity."""
+    WRITE_JOBSEEKERS = "write_jobseekers"
+    WRITE_PHYSICIAN_STATEMENTS = "write_physician_statements"
+    """Record, change or remove a capacity whose source is a physician's statement."""
+    READ_IDENTITY = "read_identity"
+    EXPORT_PERSON = "export_person"
+    ERASE_PERSON = "erase_person"
+    READ_EMPLOYERS = "read_employers"
+    WRITE_EMPLOYERS = "write_employers"
+    MATCH_PERSON = "match_person"
+    """Tasks for a person (coordinators, for their own area)."""
+    MATCH_TASKS = "match_tasks"
+    """Candidates for tasks, shown by code with their fit only."""
+    COMPOSE = "compose"
+    PROPOSE = "propose"
+    OVERRIDE = "override"
+    READ_RULESETS = "read_rulesets"
+    WRITE_RULESETS = "write_rulesets"
+    """Store a new rule-set version (analysts propose; nothing changes until activated)."""
+    ACTIVATE_RULESET = "activate_ruleset"
+    EVALUATE = "evaluate"
+    """Replay the history under rule sets: aggregate metrics and fairness, no person data."""
+    READ_AUDIT = "read_audit"
+    MANAGE_USERS = "manage_users"
+    HAND_OFF = "hand_off"
+    """Hand a person over to the other coordinator (and acknowledge one handed to you)."""
+    REQUEST_CANDIDATES = "request_candidates"
+    """Ask a candidate's company coordinator whether their client wants a task."""
+    ANSWER_CANDIDATE_REQUESTS = "answer_candidate_requests"
+    READ_CANDIDATE_REQUESTS = "read_candidate_requests"
+    """One's own requests (Rekrypiste), or those about one's area's people (coordinators)."""
+    FOLLOW_UP = "follow_up"
+    """Plan and record the follow-up after a hire (both coordinators walk alongside)."""
+    RUN_BATCH = "run_batch"
+    """Start a batch run of the whole pool and list the runs (no person data)."""
+    READ_MARKET = "read_market"
+    """Counts over the pool for an employer's tasks: the what-if, hand-over options, new
+    candidates since the last run (numbers, never who)."""
+    CLEAR_MARKET = "clear_market"
+    """The week's clearing suggestions for one's own area (who for which task)."""
+
+
+_W, _C = Role.WORK_ABILITY_COORDINATOR, Role.COMPANY_COORDINATOR
+_R, _A, _ADM = Role.REKRYPISTE, Role.ANALYST, Role.ADMIN
+PERMISSIONS: dict[Permission, frozenset[Role]] = {
+    Permission.READ_JOBSEEKERS: frozenset({_W, _C}),
+    Permission.WRITE_JOBSEEKERS: frozenset({_W, _C}),
+    Permission.WRITE_PHYSICIAN_STATEMENTS: frozenset({_W}),
+    Permission.READ_IDENTITY: frozenset({_W, _C}),
+    Permission.EXPORT_PERSON: frozenset({_W, _C}),
+    Permission.ERASE_PERSON: frozenset({_W, _C, _ADM}),
+    Permission.READ_EMPLOYERS: frozenset({_C, _R}),
+    Permission.WRITE_EMPLOYERS: frozenset({_C, _R}),
+    Permission.MATCH_PERSON: frozenset({_W, _C}),
+    Permission.MATCH_TASKS: frozenset({_C, _R}),
+    Permission.COMPOSE: frozenset({_C, _R}),
+    Permission.PROPOSE: frozenset({_C, _R}),
+    Permission.OVERRIDE: frozenset({_C, _R}),
+    Permission.READ_RULESETS: frozenset({_A, _ADM, _W, _C, _R}),
+    Permission.WRITE_RULESETS: frozenset({_A, _ADM}),
+    Permission.ACTIVATE_RULESET: frozenset({_ADM}),
+    Permission.EVALUATE: frozenset({_A, _ADM}),
+    Permission.READ_AUDIT: frozenset({_ADM}),
+    Permission.MANAGE_USERS: frozenset({_ADM}),
+    Permission.HAND_OFF: frozenset({_W, _C}),
+    Permission.REQUEST_CANDIDATES: frozenset({_R}),
+    Permission.ANSWER_CANDIDATE_REQUESTS: frozenset({_C}),
+    Permission.READ_CANDIDATE_REQUESTS: frozenset({_R, _C}),
+    Permission.FOLLOW_UP: frozenset({_W, _C}),
+    Permission.RUN_BATCH: frozenset({_A, _ADM}),
+    Permission.READ_MARKET: frozenset({_C, _R}),
+    Permission.CLEAR_MARKET: frozenset({_C}),
+}
+"""The one role × permission table. Every route names its permission; tests walk this table."""
+
+
+def allowed(role: Role, permission: Permission) -> bool:
+    return role in PERMISSIONS[permission]
+
+
+def hash_password(password: str) -> str:
+    return _HASHER.hash(password)
+
+
+def verify_password(stored: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(stored, password)
+    except VerificationError:
+        return False
+
+
+def new_token() -> str:
+    return "tsm_" + secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

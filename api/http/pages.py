@@ -1,0 +1,192 @@
+"""The web UI's shared page plumbing: server-rendered pages (Jinja2) over the same application
+services as the API, the same users, roles, consent checks and audit trail. Finnish by default,
+English on request.
+
+Here are the one Jinja environment (its words from the page's own language's catalogue, its
+filters), the page a handler renders (:func:`_page`, with the form's CSRF token), the page's
+user (:func:`_user`, from the session cookie), the pager, and the pages for an error, a refused
+form and a log-in that is needed. Each domain's pages (``api/<domain>/pages.py``) are a router
+of their own over these; none queries storage, and none imports another domain's pages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, pass_context
+from jinja2.runtime import Context
+
+from api.core.security import Permission, allowed
+from api.core.texts import LANGUAGES, group_name, metric_name, texts
+from api.http.csrf import PRESESSION, SESSION, CsrfError, csrf_token
+from api.http.deps import SessionDep, UnauthorizedError, User, user_for_token
+from api.http.problems import Problem
+from features.catalogue import INDUSTRIES, SECTORS
+from features.catalogue.schedule import slot_label
+from features.errors import NotFoundError, TasmaError
+from features.i18n import date_text, datetime_text, pgettext_for, translations
+from features.numbers import number
+
+__all__ = [
+    "COOKIE",
+    "PAGE_SIZE",
+    "LoginRequiredError",
+    "csrf_refused",
+    "error_page",
+    "login_redirect",
+    "templates",
+]
+
+templates = Jinja2Templates(
+    env=Environment(
+        loader=FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+)
+
+
+@pass_context
+def _gettext(context: Context, message: str) -> str:
+    return translations(context["lang"]).gettext(message)
+
+
+@pass_context
+def _pgettext(context: Context, where: str, message: str) -> str:
+    return pgettext_for(context["lang"])(where, message)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    return translations(context["lang"]).ngettext(singular, plural, n)
+
+
+# Each page's words come from its own language's catalogue (the page's ``lang``).
+templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+    _gettext, _ngettext, newstyle=True, pgettext=_pgettext
+)
+
+
+templates.env.filters["slots"] = lambda slots, lang: ", ".join(slot_label(s, lang) for s in slots)
+
+
+def _num(value: float, lang: str, decimals: int = 1, signed: bool = False) -> str:
+    """A number on a page, through the locale (``features.numbers``)."""
+    text = number(value, lang, decimals)
+    return ("+" + text) if signed and value > 0 else text
+
+
+templates.env.filters["num"] = _num
+
+
+templates.env.filters["metric"] = metric_name
+
+
+templates.env.filters["group"] = group_name
+
+
+templates.env.filters["date"] = date_text
+
+
+templates.env.filters["datetime"] = datetime_text
+
+
+templates.env.filters["sector"] = lambda code, lang: SECTORS.get(code).name(lang)
+
+
+templates.env.filters["industry"] = lambda code, lang: INDUSTRIES.get(code).name(lang)
+
+
+COOKIE = SESSION
+
+
+class LoginRequiredError(TasmaError):
+    code = "login_required"
+
+
+def _lang(request: Request) -> str:
+    lang = request.cookies.get("lang", "fi")
+    return lang if lang in LANGUAGES else "fi"
+
+
+def _page(
+    request: Request, name: str, user: User | None, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    lang = _lang(request)
+    csrf, presession = csrf_token(request)
+    problems = [p for p in context.get("errors") or [] if isinstance(p, Problem) and p.anchor]
+    context.setdefault("by_field", {p.anchor: p for p in problems})
+    response = templates.TemplateResponse(
+        request,
+        name,
+        {"t": texts(lang), "lang": lang, "user": user, "path": request.url.path,
+         "csrf": csrf, **context},
+        status_code=status_code,
+    )  # fmt: skip
+    if presession:
+        response.set_cookie(PRESESSION, presession, httponly=True, samesite="strict",
+                            secure=_secure(request))  # fmt: skip
+    return response
+
+
+def _secure(request: Request) -> bool:
+    return bool(request.app.state.settings.environment.value == "production")
+
+
+ERROR_KINDS = {403: "forbidden", 404: "not_found", 405: "not_found", 409: "conflict",
+               413: "too_large", 422: "invalid", 429: "busy", 503: "unavailable"}  # fmt: skip
+"""What a web page says for each error status; anything else is a fault on our side."""
+
+
+def error_page(request: Request, status: int) -> HTMLResponse:
+    """The page for an error at a web UI address: what happened and the way on, in the user's
+    language, with the status kept — never the API's JSON."""
+    kind = ERROR_KINDS.get(status, "internal" if status >= 500 else "invalid")
+    return _page(request, "error.html", None, status_code=status, kind=kind, status=status)
+
+
+def csrf_refused(request: Request, err: CsrfError) -> HTMLResponse:
+    """A refused form: said plainly, with the way on (reload and send again)."""
+    return _page(request, "refused.html", None, status_code=403)
+
+
+def _user(request: Request, session: SessionDep, permission: Permission) -> User:
+    token = request.cookies.get(COOKIE)
+    if not token:
+        raise LoginRequiredError("log in first")
+    try:
+        user = user_for_token(session, token)
+    except UnauthorizedError:
+        raise LoginRequiredError("the session has ended") from None
+    if not allowed(user.role, permission):
+        raise NotFoundError("no such page for your role")
+    return user
+
+
+PAGE_SIZE = 50
+
+
+def _pager(request: Request, page: int, count: int, size: int = PAGE_SIZE) -> dict[str, Any]:
+    """Page n of m, and the addresses of the pages before and after (the other query
+    parameters kept)."""
+    pages = max(1, -(-count // size))
+
+    def address(n: int) -> str:
+        return str(request.url.include_query_params(page=n))
+
+    return {
+        "page": min(page, pages),
+        "pages": pages,
+        "previous": address(page - 1) if page > 1 else None,
+        "next": address(page + 1) if page < pages else None,
+    }
+
+
+def login_redirect(request: Request, _err: LoginRequiredError) -> RedirectResponse:
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/ui/login?next={quote(here, safe='')}", status_code=303)

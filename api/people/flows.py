@@ -1,0 +1,137 @@
+"""Page assembly for people: what a person's page shows, gathered from the services of the
+domains it spans (the person, their matches and vacancies, proposals and their follow-up,
+hand-overs and candidate requests, the timeline, the pool's news) — each read under the acting
+user's access rules and audited as that service does. A flow returns data; the page renders it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.auth.policy import reachable_person
+from api.core.context import Context
+from api.core.purposes import Purpose
+from api.core.security import COORDINATOR_ROLES, Permission, allowed
+from api.employers import candidate_requests
+from api.employers import service as employers
+from api.market import service as market
+from api.people import handoffs, timeline
+from api.people import service as people
+from api.people.words import timeline_text
+from api.proposals import follow_up
+from api.proposals import service as proposals
+from api.suggestions import service as matching
+from api.suggestions.schemas import MatchFilters
+from features.catalogue import CHARACTERISTICS
+from features.schemas.proposal import DeclineReason, OutcomeKind, next_steps
+from features.supports import SupportTerms
+
+__all__ = ["PAGE_ERRORS", "PAGE_MESSAGES", "PROPOSALS_PER_PAGE", "TIMELINE_ON_PAGE", "person_page"]
+
+PAGE_MESSAGES = frozenset({
+    "overridden", "outcome", "saved", "reason_needed", "restored", "answered",
+    "answer_reason_needed", "handed_off", "handoff_note_needed", "taken_over", "plan_saved",
+    "plan_invalid", "visit_planned", "visit_recorded", "visit_invalid", "support_saved",
+    "support_invalid", "vacancy_proposed",
+})  # fmt: skip
+"""The notices a person's page shows after an action: a fixed set of keys into the UI's words,
+so that no address can make the page print a text of its own."""
+PAGE_ERRORS = frozenset({
+    "reason_needed", "answer_reason_needed", "handoff_note_needed", "plan_invalid",
+    "visit_invalid", "support_invalid",
+})  # fmt: skip
+"""Of those, the ones that say something was refused."""
+
+PROPOSALS_PER_PAGE = 10
+TIMELINE_ON_PAGE = 20
+"""A person's page shows the newest twenty things that happened (the API gives up to 500)."""
+
+
+def capacities(profile: Any, lang: str) -> list[dict[str, Any]]:
+    """The profile's capacity ratings in words, in the catalogue's order of the profile."""
+    rows = []
+    for cid, rating in profile.capacities.items():
+        c = CHARACTERISTICS[cid]
+        level = c.levels[int(rating.level)]
+        rows.append({
+            "name": c.name(lang),
+            "level": int(rating.level),
+            "text": level.text(lang),
+            "hard": rating.hard_limit,
+            "source": rating.source.value,
+            "assessed_on": rating.assessed_on,
+        })  # fmt: skip
+    return rows
+
+
+def person_page(
+    ctx: Context,
+    jobseeker_id: int,
+    *,
+    lang: str,
+    supports: SupportTerms,
+    page: int = 1,
+    message: str = "",
+    outcome_error: dict[str, Any] | None = None,
+    plan_sent: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Everything the person's page shows but its pager: the person (read and audited as a web
+    page view), their best tasks (a stored suggestion), a page of proposals with their next
+    steps and follow-ups, left-out tasks, hand-overs, candidate requests, the timeline, open
+    vacancies and the pool's news. ``message`` is shown only if it is one of the page's notices;
+    ``outcome_error`` shows a refused step at its form, with what was chosen kept
+    (``proposal_id``, ``kind``, ``reason``, ``text``: a key of the UI's words)."""
+    user = ctx.actor
+    person = people.read_person(ctx, jobseeker_id, purpose=Purpose.WEB_PERSON_PAGE, via="web")
+    row = reachable_person(ctx, jobseeker_id)
+    profile = person.profile
+    answer = matching.tasks_for_person(
+        ctx, jobseeker_id, MatchFilters(k=10), purpose=Purpose.WEB_HIDDEN_JOB_SEARCH
+    )
+    history, n_proposals = proposals.proposals_of_person(
+        ctx, jobseeker_id, PROPOSALS_PER_PAGE, (page - 1) * PROPOSALS_PER_PAGE
+    )
+    left_out = proposals.left_out_tasks(ctx, jobseeker_id, audited=False)
+    handed = handoffs.handoffs_of_person(ctx, jobseeker_id, audited=False)
+    asked = (
+        candidate_requests.requests_in_view(ctx, jobseeker_id=jobseeker_id)
+        if allowed(user.role, Permission.READ_CANDIDATE_REQUESTS)
+        else []
+    )
+    task_ids = [
+        *(i.task_id for i in answer.items),
+        *(t for p in history for t in p.task_ids),
+        *(x.task_id for x in left_out),
+        *(t for r in asked for t in r.task_ids),
+    ]
+    other_role = next(r for r in COORDINATOR_ROLES if r is not user.role)
+    happened = timeline.timeline(ctx, jobseeker_id, TIMELINE_ON_PAGE)
+    vacancies = matching.open_vacancies_for_person(ctx, jobseeker_id, 5)
+    task_ids += [t for v in vacancies.items for t in v.task_ids]
+    follow_ups = {
+        p.id: follow_up.follow_up(ctx, p.id, audited=False)
+        for p in history
+        if any(e.kind is OutcomeKind.HIRED for e in p.events)
+        and allowed(user.role, Permission.FOLLOW_UP)
+    }
+    task_ids += [t for e in happened for t in e.task_ids]
+    titles = employers.task_titles(ctx.session, task_ids)
+    news = market.person_news(ctx, jobseeker_id, lang) if ctx.batch and ctx.batch.runs() else None
+    return dict(row=row, profile=profile, news=news,
+                handoffs=handed, requests=asked, other_role=other_role.value,
+                vacancies=vacancies,
+                follow_ups=follow_ups, supports=supports.on(ctx.now.date()),
+                can_follow_up=allowed(user.role, Permission.FOLLOW_UP),
+                page_errors=PAGE_ERRORS,
+                timeline=[(e.at, timeline_text(e, lang, titles)) for e in happened],
+                can_answer=allowed(user.role, Permission.ANSWER_CANDIDATE_REQUESTS),
+                capacities=capacities(profile, lang), answer=answer,
+                left_out=left_out, left_out_ids={x.task_id for x in left_out},
+                titles=titles, proposals=history,
+                n_proposals=n_proposals,
+                next_steps={p.id: [k.value for k in next_steps([e.kind for e in p.events])]
+                            for p in history},
+                decline_reasons=[r.value for r in DeclineReason],
+                can_override=allowed(user.role, Permission.OVERRIDE),
+                can_propose=allowed(user.role, Permission.PROPOSE),
+                message=message if message in PAGE_MESSAGES else "",
+                outcome_error=outcome_error, plan_sent=plan_sent)  # fmt: skip

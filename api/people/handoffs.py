@@ -1,0 +1,85 @@
+"""Hand-offs between a person's two coordinators: the work-ability coordinator hands the
+person to the company coordinator once the capacity assessment is done (and back, when work
+ability needs looking at again), with a note; the receiving side acknowledges it. Audited;
+the note is the person's coordinators' own (never in the audit trail)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from api.auth.policy import reachable_person, refuse, row_about_reachable_person
+from api.core.context import Context
+from api.people.schemas import HandoffCreate, HandoffPublic
+from api.storage.audit import record
+from api.storage.tables import HandoffRow
+from features.errors import ConflictError, InvalidInputError
+from features.schemas.errors import FieldError
+
+__all__ = ["acknowledge", "hand_off", "handoffs_of_person"]
+
+
+def _public(row: HandoffRow) -> HandoffPublic:
+    return HandoffPublic(
+        id=row.id, jobseeker_id=row.jobseeker_id, at=row.at, from_user=row.from_user,
+        from_role=row.from_role, to_role=row.to_role, note=row.note,
+        acknowledged_by=row.acknowledged_by, acknowledged_at=row.acknowledged_at,
+    )  # fmt: skip
+
+
+def hand_off(ctx: Context, jobseeker_id: int, body: HandoffCreate) -> int:
+    """Hand the person (of the actor's area) to the other kind of coordinator."""
+    reachable_person(ctx, jobseeker_id)
+    if body.to_role == ctx.actor.role.value:
+        raise InvalidInputError(
+            [FieldError("to_role", "hand the person to the other coordinator, not your own role")]
+        )
+    row = HandoffRow(
+        jobseeker_id=jobseeker_id,
+        at=ctx.now,
+        from_user=ctx.actor.name,
+        from_role=ctx.actor.role.value,
+        to_role=body.to_role,
+        note=body.note,
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="hand_off",
+           object_type="jobseeker", object_id=jobseeker_id,
+           details={"handoff_id": row.id, "to_role": body.to_role})  # fmt: skip
+    ctx.session.commit()
+    return row.id
+
+
+def acknowledge(ctx: Context, handoff_id: int) -> HandoffPublic:
+    """The receiving coordinator takes the hand-off over (once)."""
+    row = row_about_reachable_person(ctx, HandoffRow, handoff_id, "hand-off")
+    if row.to_role != ctx.actor.role.value:
+        raise refuse(ctx, "handoff", handoff_id, f"no hand-off with id {handoff_id}")
+    if row.acknowledged_at is not None:
+        raise ConflictError(f"hand-off {handoff_id} was taken over by {row.acknowledged_by}")
+    row.acknowledged_by, row.acknowledged_at = ctx.actor.name, ctx.now
+    record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="acknowledge_handoff",
+           object_type="jobseeker", object_id=row.jobseeker_id,
+           details={"handoff_id": handoff_id})  # fmt: skip
+    result = _public(row)
+    ctx.session.commit()
+    return result
+
+
+def handoffs_of_person(
+    ctx: Context, jobseeker_id: int, *, audited: bool = True
+) -> list[HandoffPublic]:
+    """The person's hand-offs, newest first; the read audited (their notes are free text
+    about the person), unless it is part of a read audited as a whole (``audited=False``:
+    the person page, the export)."""
+    reachable_person(ctx, jobseeker_id)
+    rows = ctx.session.scalars(
+        select(HandoffRow)
+        .where(HandoffRow.jobseeker_id == jobseeker_id)
+        .order_by(HandoffRow.at.desc(), HandoffRow.id.desc())
+    ).all()
+    if audited:
+        record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="read_handoffs",
+               object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip
+        ctx.session.commit()
+    return [_public(r) for r in rows]

@@ -1,0 +1,226 @@
+"""The web UI's pages about people: the caseload, a person's page and the profile editor. They
+call the same application services as the API, so a page view is checked, audited and stored
+exactly as the same API call would be."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Annotated, Any
+
+import anyio
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from api.auth.policy import reachable_person
+from api.core.purposes import Purpose
+from api.core.security import Permission, allowed
+from api.http.csrf import check_csrf
+from api.http.deps import SessionDep, User, request_context
+from api.http.pages import PAGE_SIZE, _lang, _page, _pager, _user
+from api.http.problems import Problem, profile_problems
+from api.people import caseload, flows
+from api.people import service as people
+from api.people.words import next_step_text
+from features.catalogue import CHARACTERISTICS, LICENCES, SECTORS, TASK_KINDS
+from features.catalogue.schedule import DAY_PARTS, DAYS, day_label, part_label
+from features.errors import InvalidInputError
+from features.schemas import JobseekerProfile, JobseekerStatus
+from features.schemas.jobseeker import CapacitySource
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(check_csrf)])
+
+
+@router.get("/jobseekers", response_class=HTMLResponse)
+def jobseekers_page(
+    request: Request,
+    session: SessionDep,
+    q: Annotated[str, Query(max_length=120)] = "",
+    status: str = "",
+    sort: str = "attention",
+    scope: str = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> HTMLResponse:
+    """The caseload ("Omat asiakkaat"): names, status and what needs doing next."""
+    user = _user(request, session, Permission.READ_JOBSEEKERS)
+    chosen = JobseekerStatus(status) if status in {s.value for s in JobseekerStatus} else None
+    sort = sort if sort in caseload.CASELOAD_SORTS else "attention"
+    ctx = request_context(request, session, user)
+    listed = caseload.caseload(ctx, scope=scope or None, text=q.strip() or None, status=chosen,
+                               sort=sort, limit=PAGE_SIZE,
+                               offset=(page - 1) * PAGE_SIZE)  # fmt: skip
+    lang = _lang(request)
+    steps = {r.id: [next_step_text(s, lang, ctx.now) for s in r.next_steps] for r in listed.data}
+    return _page(request, "jobseekers.html", user, rows=listed.data, count=listed.count, q=q,
+                 status=status, statuses=[s.value for s in JobseekerStatus], sort=sort,
+                 sorts=caseload.CASELOAD_SORTS, scope=listed.scope, steps=steps,
+                 pager=_pager(request, page, listed.count))  # fmt: skip
+
+
+@router.get("/jobseekers/{jobseeker_id}", response_class=HTMLResponse)
+def jobseeker_page(
+    jobseeker_id: int,
+    request: Request,
+    session: SessionDep,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> HTMLResponse:
+    user = _user(request, session, Permission.MATCH_PERSON)
+    return _jobseeker(request, session, user, jobseeker_id, page=page,
+                      message=request.query_params.get("message", ""))  # fmt: skip
+
+
+def _jobseeker(
+    request: Request,
+    session: SessionDep,
+    user: User,
+    jobseeker_id: int,
+    *,
+    status_code: int = 200,
+    page: int = 1,
+    **shown: Any,
+) -> HTMLResponse:
+    """The person's page (:func:`api.people.flows.person_page`); ``shown``: the notice, or a
+    refused step or plan kept at its form."""
+    view = flows.person_page(request_context(request, session, user), jobseeker_id,
+                             lang=_lang(request), supports=request.app.state.supports,
+                             page=page, **shown)  # fmt: skip
+    pager = _pager(request, page, view["n_proposals"], flows.PROPOSALS_PER_PAGE)
+    return _page(request, "jobseeker.html", user, pager=pager, status_code=status_code, **view)
+
+
+def _editor(
+    request: Request,
+    user: User,
+    row: Any,
+    profile: Any,
+    errors: list[Problem] | None = None,
+    ratings: dict[str, Any] | None = None,
+) -> HTMLResponse:
+    """The profile editor over ``profile`` — the stored one, or after a refused save the
+    form as it was sent (:func:`_as_sent`), so that nothing typed is lost."""
+    lang = _lang(request)
+    ratings = profile.capacities if ratings is None else ratings
+    # Others see a physician's statement, and save the profile with it as it was.
+    writes_statements = allowed(user.role, Permission.WRITE_PHYSICIAN_STATEMENTS)
+    characteristics = [
+        {
+            "id": cid,
+            "name": c.name(lang),
+            "levels": [lv.text(lang) for lv in c.levels],
+            "kg": c.has_kilograms,
+            "rating": ratings.get(cid),
+        }
+        for cid, c in CHARACTERISTICS.items()
+    ]
+    return _page(request, "editor.html", user, row=row, profile=profile,
+                 characteristics=characteristics, errors=errors or [],
+                 days=[(d, day_label(d, lang)) for d in DAYS],
+                 parts=[(p, part_label(p, lang)) for p in DAY_PARTS],
+                 sources=[s.value for s in CapacitySource
+                          if writes_statements or s is not CapacitySource.PHYSICIAN],
+                 writes_statements=writes_statements,
+                 licences=LICENCES, sectors=SECTORS, kinds=TASK_KINDS,
+                 status_code=422 if errors else 200)  # fmt: skip
+
+
+@router.get("/jobseekers/{jobseeker_id}/edit", response_class=HTMLResponse)
+def edit_page(jobseeker_id: int, request: Request, session: SessionDep) -> HTMLResponse:
+    user = _user(request, session, Permission.WRITE_JOBSEEKERS)
+    ctx = request_context(request, session, user)
+    profile = people.read_person(
+        ctx, jobseeker_id, purpose=Purpose.WEB_EDIT_PROFILE, via="web"
+    ).profile
+    row = reachable_person(ctx, jobseeker_id)
+    return _editor(request, user, row, profile)
+
+
+def _edited(profile: Any, form: Any) -> dict[str, Any]:
+    """The profile as the form leaves it (validated by the caller, through the schema)."""
+    data = profile.model_dump(mode="json")
+    capacities = {}
+    for cid in CHARACTERISTICS:
+        level = form.get(f"level_{cid}", "")
+        if level == "":
+            continue
+        rating: dict[str, Any] = {
+            "level": level,
+            "source": form.get(f"source_{cid}", "coordinator"),
+            "assessed_on": form.get(f"date_{cid}") or datetime.now(UTC).date().isoformat(),
+            "hard_limit": form.get(f"stmt_{cid}") == "restriction",
+            "recommended": form.get(f"stmt_{cid}") == "recommendation",
+        }
+        if form.get(f"kg_{cid}"):
+            rating["kilograms"] = form.get(f"kg_{cid}")
+        if form.get(f"ref_{cid}"):
+            rating["reference"] = form.get(f"ref_{cid}")
+        capacities[cid] = rating
+    data["capacities"] = capacities
+    data["availability"]["weekly_hours_min"] = form.get("hours_min", "")
+    data["availability"]["weekly_hours_max"] = form.get("hours_max", "")
+    data["availability"]["schedule"] = form.getlist("slot")
+    data["licences"] = form.getlist("licence")
+    data["interest_sectors"] = form.getlist("sector")
+    data["interest_task_kinds"] = form.getlist("kind")
+    now = datetime.now(UTC).isoformat()
+    consent = data.get("consent")
+    if form.get("consent") == "on" and (consent is None or consent.get("withdrawn_at")):
+        data["consent"] = {"given_at": now, "scope": ["matching"]}
+    elif form.get("consent") != "on" and consent and not consent.get("withdrawn_at"):
+        data["consent"] = {**consent, "withdrawn_at": now}
+    return data
+
+
+@router.post("/jobseekers/{jobseeker_id}/edit", response_class=HTMLResponse)
+async def save_profile(jobseeker_id: int, request: Request, session: SessionDep) -> Response:
+    form = await request.form()
+    return await anyio.to_thread.run_sync(_save_profile, jobseeker_id, request, session, form)
+
+
+def _save_profile(jobseeker_id: int, request: Request, session: SessionDep, form: Any) -> Response:
+    user = _user(request, session, Permission.WRITE_JOBSEEKERS)
+    row, profile = people.profile_for_editing(request_context(request, session, user), jobseeker_id)
+    try:
+        edited = JobseekerProfile.model_validate(_edited(profile, form))
+        people.replace_person(request_context(request, session, user), jobseeker_id, edited)
+    except (ValidationError, InvalidInputError) as err:
+        session.rollback()
+        kept, ratings = _as_sent(form)
+        return _editor(request, user, row, kept, profile_problems(err, _lang(request)), ratings)
+    return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=saved", status_code=303)
+
+
+def _as_sent(form: Any) -> tuple[SimpleNamespace, dict[str, SimpleNamespace]]:
+    """The editor's form as it was sent, shaped like a profile for the template: a refused
+    save shows every value typed, not the stored profile."""
+    ratings = {}
+    for cid in CHARACTERISTICS:
+        level = str(form.get(f"level_{cid}", ""))
+        if not level.isdigit():
+            continue
+        statement = form.get(f"stmt_{cid}", "")
+        day = str(form.get(f"date_{cid}", ""))
+        ratings[cid] = SimpleNamespace(
+            level=int(level),
+            source=SimpleNamespace(value=form.get(f"source_{cid}", "")),
+            assessed_on=SimpleNamespace(isoformat=lambda day=day: day),
+            hard_limit=statement == "restriction",
+            recommended=statement == "recommendation",
+            kilograms=form.get(f"kg_{cid}") or None,
+            reference=form.get(f"ref_{cid}") or None,
+        )
+    consent = form.get("consent") == "on"
+    profile = SimpleNamespace(
+        availability=SimpleNamespace(
+            weekly_hours_min=form.get("hours_min", ""),
+            weekly_hours_max=form.get("hours_max", ""),
+            schedule=form.getlist("slot"),
+        ),
+        licences=form.getlist("licence"),
+        interest_sectors=form.getlist("sector"),
+        interest_task_kinds=form.getlist("kind"),
+        consent=SimpleNamespace(allows_matching=lambda: consent),
+    )
+    return profile, ratings

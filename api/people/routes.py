@@ -1,0 +1,114 @@
+"""Jobseekers: profiles, identity kept apart, consent, export of a person's data, erasure.
+
+Coordinators see the jobseekers of their own area; any other id is 404, as if it did not
+exist. Every read and write of a person's data writes an audit row in the same transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from api.core.purposes import Purpose
+from api.core.schemas import Created
+from api.core.security import Permission
+from api.http.deps import Context, context_for
+from api.http.params import IdPath
+from api.people import caseload
+from api.people import service as people
+from api.people.schemas import (
+    CaseloadPage,
+    JobseekerCreate,
+    JobseekerPublic,
+    PeoplePage,
+    PersonExport,
+)
+from features.schemas import JobseekerProfile, JobseekerStatus
+
+router = APIRouter(prefix="/jobseekers", tags=["jobseekers"])
+
+
+@router.get("", summary="Jobseekers of my area")
+def list_jobseekers(
+    ctx: Annotated[Context, context_for(Permission.READ_JOBSEEKERS)],
+    status: JobseekerStatus | None = None,
+    code: Annotated[str | None, Query(min_length=1, max_length=16)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> PeoplePage:
+    return people.list_people(ctx, status=status, code=code, limit=limit, offset=offset)
+
+
+@router.get("/caseload", summary="My caseload: my people and what needs doing next")
+def my_caseload(
+    ctx: Annotated[Context, context_for(Permission.READ_JOBSEEKERS)],
+    scope: Annotated[
+        Literal["mine", "area"] | None,
+        Query(
+            description="mine: I am the responsible coordinator; area: everyone of my area. "
+            "By default mine, when I am responsible for anyone."
+        ),
+    ] = None,
+    text: Annotated[
+        str | None,
+        Query(min_length=1, max_length=120, description="Any part of the name or the code."),
+    ] = None,
+    status: JobseekerStatus | None = None,
+    sort: Literal["attention", "name", "code", "municipality", "status", "last_activity"] = (
+        "attention"
+    ),
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> CaseloadPage:
+    """Each person with their next steps, most urgent first: a six-month follow-up due, a
+    proposal unanswered for two weeks, a work trial running, capacities most hand-over tasks
+    demand not assessed, nothing recorded for four weeks."""
+    return caseload.caseload(ctx, scope=scope, text=text, status=status, sort=sort, limit=limit,
+                             offset=offset)  # fmt: skip
+
+
+@router.post("", response_model=Created, status_code=201, summary="Add a jobseeker")
+def create_jobseeker(
+    body: JobseekerCreate, ctx: Annotated[Context, context_for(Permission.WRITE_JOBSEEKERS)]
+) -> Created:
+    return Created(id=people.create_person(ctx, body))
+
+
+@router.get("/{jobseeker_id}", response_model=JobseekerPublic, summary="A jobseeker's profile")
+def get_jobseeker(
+    jobseeker_id: IdPath,
+    ctx: Annotated[Context, context_for(Permission.READ_JOBSEEKERS)],
+    purpose: Annotated[Purpose, Query(description="Why it is read (audited).")] = (
+        Purpose.UNSPECIFIED
+    ),
+) -> JobseekerPublic:
+    return people.read_person(ctx, jobseeker_id, purpose=purpose)
+
+
+@router.put("/{jobseeker_id}", response_model=JobseekerPublic, summary="Replace a profile")
+def replace_jobseeker(
+    jobseeker_id: IdPath,
+    profile: JobseekerProfile,
+    ctx: Annotated[Context, context_for(Permission.WRITE_JOBSEEKERS)],
+) -> JobseekerPublic:
+    return people.replace_person(ctx, jobseeker_id, profile)
+
+
+@router.get("/{jobseeker_id}/export", summary="Everything stored about a person (GDPR Art. 15)")
+def export_jobseeker(
+    jobseeker_id: IdPath, ctx: Annotated[Context, context_for(Permission.EXPORT_PERSON)]
+) -> PersonExport:
+    """Profile, identity, demographics, proposals and events, suggestions made for the person,
+    candidate lists they appeared in, overrides of either, and every recorded access."""
+    return people.export_person(ctx, jobseeker_id)
+
+
+@router.delete("/{jobseeker_id}", status_code=204, summary="Erase a person (GDPR Art. 17)")
+def erase_jobseeker(
+    jobseeker_id: IdPath, ctx: Annotated[Context, context_for(Permission.ERASE_PERSON)]
+) -> None:
+    """Removes the person everywhere: profile, identity, demographics, capacities, the
+    suggestions made for them and their place in candidate lists, free-text notes and override
+    reasons, the match index and its snapshot. Proposals and outcomes stay without them."""
+    people.erase_person(ctx, jobseeker_id)

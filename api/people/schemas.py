@@ -1,0 +1,187 @@
+"""Request and response bodies about people: profiles, the caseload, hand-overs between
+coordinators, a person's timeline and export."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from api.employers.schemas import CandidateRequestPublic
+from api.proposals.schemas import FollowUpPublic, OverridePublic
+from api.suggestions.schemas import StoredSuggestionPublic
+from features.schemas import Demographics, JobseekerIdentity, JobseekerProfile, JobseekerStatus
+from features.schemas.common import StrictModel
+
+__all__ = [
+    "AccessPublic",
+    "CaseloadPage",
+    "CaseloadRow",
+    "HandoffCreate",
+    "HandoffPublic",
+    "JobseekerCreate",
+    "JobseekerPublic",
+    "JobseekerSummary",
+    "NextStepPublic",
+    "PeoplePage",
+    "PersonExport",
+    "ProfileVersion",
+    "TimelineEntry",
+]
+
+
+class JobseekerCreate(StrictModel):
+    profile: JobseekerProfile
+    identity: JobseekerIdentity | None = None
+    demographics: Demographics | None = None
+
+
+class JobseekerPublic(BaseModel):
+    id: int
+    profile: JobseekerProfile
+    identity: JobseekerIdentity | None = None
+    matchable: bool
+    not_matchable_reason: str = Field(
+        default="", description="'' or no_consent, consent_withdrawn, consent_scope, not_active"
+    )
+    not_matchable_text: dict[str, str] = Field(default_factory=dict)
+
+
+class JobseekerSummary(BaseModel):
+    id: int
+    code: str
+    municipality: str
+    status: JobseekerStatus
+    consent_to_matching: bool
+
+
+class HandoffCreate(StrictModel):
+    to_role: Literal["work_ability_coordinator", "company_coordinator"] = Field(
+        description="The other coordinator's role (not one's own)."
+    )
+    note: str = Field(min_length=3, max_length=2000, description="What they need to know.")
+
+
+class HandoffPublic(BaseModel):
+    id: int
+    jobseeker_id: int
+    at: datetime
+    from_user: str
+    from_role: str
+    to_role: str
+    note: str
+    acknowledged_by: str | None = None
+    acknowledged_at: datetime | None = None
+
+
+class TimelineEntry(BaseModel):
+    """One thing that happened to a person."""
+
+    at: datetime
+    kind: str = Field(
+        description="profile_created, profile_changed, proposed, proposed_against_engine, step, "
+        "handed_over, taken_over, asked, answered or left_out"
+    )
+    actor: str | None = None
+    about_id: int | None = Field(
+        default=None, description="The proposal, hand-off or candidate request."
+    )
+    task_ids: list[int] = Field(default_factory=list)
+    step: str | None = Field(default=None, description="For a step: the outcome's kind.")
+    to_role: str | None = None
+    answer: str | None = None
+
+
+class NextStepPublic(BaseModel):
+    step: str = Field(
+        description="follow_up_due, visit_due, contract_ending, trial_ending, candidate_request, "
+        "handoff, "
+        "new_matches, answer_overdue, waiting_answer, trial_running, assess or no_activity "
+        "(most urgent first)"
+    )
+    since: datetime | None = None
+    about_id: int | None = Field(
+        default=None,
+        description="The proposal, candidate request or hand-off it is about; for "
+        "new_matches, how many.",
+    )
+    characteristics: list[str] = Field(
+        default_factory=list, description="For assess: the capacities to assess."
+    )
+
+
+class CaseloadRow(BaseModel):
+    id: int
+    code: str
+    name: str | None = None
+    municipality: str
+    status: JobseekerStatus
+    consent_to_matching: bool
+    coordinator: str
+    work_ability_coordinator: str | None = None
+    open_proposals: int
+    last_activity: datetime
+    attention: int = Field(description="How urgent the most urgent step is; 0: nothing to do.")
+    next_steps: list[NextStepPublic]
+
+
+class CaseloadPage(BaseModel):
+    """One page of a coordinator's caseload; ``count`` is how many match in all."""
+
+    data: list[CaseloadRow]
+    count: int
+    scope: str = Field(description="mine (responsible for) or area (everyone of the area)")
+
+
+class PeoplePage(BaseModel):
+    """One page of people; ``count`` is how many match in all (for paging)."""
+
+    data: list[JobseekerSummary]
+    count: int
+
+
+class AccessPublic(BaseModel):
+    at: datetime
+    actor: str
+    role: str
+    action: str
+    object_type: str
+    purpose: str
+
+
+class ProfileVersion(BaseModel):
+    """The profile as the matcher read it from ``valid_from`` until ``valid_to`` (null: still
+    so), as stored."""
+
+    valid_from: datetime
+    valid_to: datetime | None
+    profile: dict[str, Any]
+    capacities: list[list[Any]]
+
+
+class PersonExport(BaseModel):
+    """Everything stored about a person (GDPR Art. 15)."""
+
+    jobseeker: JobseekerPublic
+    demographics: Demographics | None
+    proposals: list[dict[str, Any]] = Field(description="Each proposal with its events.")
+    suggestions: list[StoredSuggestionPublic] = Field(description="Suggestions made for them.")
+    candidate_lists: list[StoredSuggestionPublic] = Field(
+        description="Candidate lists they appeared in."
+    )
+    overrides: list[OverridePublic]
+    handoffs: list[HandoffPublic] = Field(description="Hand-offs between their coordinators.")
+    follow_ups: list[FollowUpPublic] = Field(
+        default_factory=list,
+        description="After a hire: the contract, coach hours, visits and support applications.",
+    )
+    candidate_requests: list[CandidateRequestPublic] = Field(
+        description="Rekrypiste's questions about them, and the answers."
+    )
+    profile_history: list[ProfileVersion] = Field(
+        default_factory=list,
+        description="Every earlier version of the profile and capacities the service kept (for "
+        "evaluating suggestions as they were made), oldest first.",
+    )
+    accesses: list[AccessPublic] = Field(description="Every recorded access to any of it.")

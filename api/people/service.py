@@ -1,0 +1,390 @@
+"""A person's rights over their data: everything stored about them (GDPR Art. 15) and erasure
+(Art. 17) that leaves nothing of them behind — in the tables, the free text, the candidate
+lists they appeared in, the match index and its snapshot on disk, and SQLite's write-ahead log.
+
+Proposals and their outcomes stay without the person, so aggregate statistics survive; their
+free-text notes go with the person.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.orm import Session
+
+from api.auth.policy import reachable_person
+from api.core.context import Context
+from api.core.purposes import Purpose
+from api.core.runtime import bump_data_version
+from api.core.security import Permission, allowed
+from api.employers import candidate_requests
+from api.people import handoffs
+from api.people.schemas import (
+    AccessPublic,
+    JobseekerCreate,
+    JobseekerPublic,
+    JobseekerSummary,
+    PeoplePage,
+    PersonExport,
+    ProfileVersion,
+)
+from api.proposals.follow_up import follow_up_of
+from api.proposals.schemas import FollowUpPublic, OverridePublic
+from api.storage import records, repository
+from api.storage.audit import record
+from api.storage.tables import (
+    AuditRow,
+    CandidateRequestRow,
+    FollowUpVisitRow,
+    JobseekerHistoryRow,
+    JobseekerRow,
+    OutcomeEventRow,
+    OverrideRow,
+    ProposalRow,
+    SuggestionRow,
+)
+from api.suggestions.schemas import StoredSuggestionPublic
+from features.errors import ConflictError, InvalidInputError
+from features.i18n import LANGUAGES
+from features.matchability import reason_text
+from features.schemas import CapacityRating, CapacitySource, JobseekerProfile, JobseekerStatus
+from features.schemas.errors import FieldError
+from features.schemas.jobseeker import Consent, ConsentScope
+
+__all__ = [
+    "consent_narrowed",
+    "create_person",
+    "erase_person",
+    "export_person",
+    "list_people",
+    "profile_for_editing",
+    "public_person",
+    "read_person",
+    "replace_person",
+]
+
+CANDIDATE_LISTS = ("tasks_people", "compose_employer")
+"""Suggestion kinds whose results list people (the person may appear in them)."""
+
+
+def public_person(session: Session, row: JobseekerRow, *, with_identity: bool) -> JobseekerPublic:
+    """A person as every answer shows them to their coordinator."""
+    profile = repository.get_jobseeker(session, jobseeker_id=row.id)
+    identity = repository.get_identity(session, jobseeker_id=row.id) if with_identity else None
+    reason = profile.not_matchable_reason()
+    return JobseekerPublic(
+        id=row.id,
+        profile=profile,
+        identity=identity,
+        matchable=not reason,
+        not_matchable_reason=reason,
+        not_matchable_text={lang: reason_text(reason, lang) for lang in LANGUAGES},
+    )
+
+
+def read_person(
+    ctx: Context, jobseeker_id: int, *, purpose: Purpose, via: str = "api"
+) -> JobseekerPublic:
+    """A person in full for their own coordinator (profile, identity, matchability), the read
+    audited with its purpose; the API's profile, the web UI's person page and editor."""
+    row = reachable_person(ctx, jobseeker_id)
+    result = public_person(ctx.session, row, with_identity=True)
+    record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="read_jobseeker",
+           object_type="jobseeker", object_id=jobseeker_id, purpose=purpose,
+           details={"via": via})  # fmt: skip
+    ctx.session.commit()
+    return result
+
+
+def _appearances(ctx: Context, person: JobseekerRow) -> list[SuggestionRow]:
+    """Candidate lists that named the person (by id, or by code in composed bundles)."""
+    rows = ctx.session.scalars(
+        select(SuggestionRow).where(SuggestionRow.kind.in_(CANDIDATE_LISTS))
+    ).all()
+    return [
+        s
+        for s in rows
+        if person.id in s.results.get("ids", [])
+        or any(i.get("code") == person.code for i in s.results.get("items", []))
+    ]
+
+
+def _suggestion(s: SuggestionRow) -> StoredSuggestionPublic:
+    return StoredSuggestionPublic(id=s.id, at=s.at, kind=s.kind, actor=s.actor,
+                                  ruleset_version=s.ruleset_version,
+                                  model_version=s.model_version, results=s.results)  # fmt: skip
+
+
+def _override(o: OverrideRow) -> OverridePublic:
+    return OverridePublic(suggestion_id=o.suggestion_id, at=o.at, actor=o.actor,
+                          original=o.original, chosen=o.chosen, reason=o.reason)  # fmt: skip
+
+
+def export_person(ctx: Context, jobseeker_id: int) -> PersonExport:
+    """Everything stored about the person: profile, identity, demographics, proposals with
+    their events, suggestions made for them, candidate lists they appeared in, overrides of
+    either and every recorded access to any of it. Audited."""
+    person = reachable_person(ctx, jobseeker_id)
+    session = ctx.session
+    proposal_ids = session.scalars(
+        select(ProposalRow.id).where(ProposalRow.jobseeker_id == jobseeker_id)
+    ).all()
+    own = session.scalars(
+        select(SuggestionRow).where(SuggestionRow.jobseeker_id == jobseeker_id)
+    ).all()
+    appearances = _appearances(ctx, person)
+    suggestion_ids = [s.id for s in own] + [s.id for s in appearances]
+    overrides = session.scalars(
+        select(OverrideRow).where(OverrideRow.suggestion_id.in_(suggestion_ids))
+    ).all()
+    request_ids = session.scalars(
+        select(CandidateRequestRow.id).where(CandidateRequestRow.jobseeker_id == jobseeker_id)
+    ).all()
+    about = (
+        ((AuditRow.object_type == "jobseeker") & (AuditRow.object_id == str(jobseeker_id)))
+        | ((AuditRow.object_type == "proposal") & AuditRow.object_id.in_(map(str, proposal_ids)))
+        | (
+            (AuditRow.object_type == "suggestion")
+            & AuditRow.object_id.in_(map(str, suggestion_ids))
+        )
+        | (
+            (AuditRow.object_type == "candidate_request")
+            & AuditRow.object_id.in_(map(str, request_ids))
+        )
+    )
+    accesses = [
+        AccessPublic(at=a.at, actor=a.actor, role=a.role, action=a.action,
+                     object_type=a.object_type, purpose=a.purpose)
+        for a in session.scalars(select(AuditRow).where(about).order_by(AuditRow.id))
+    ]  # fmt: skip
+    demographics = repository.get_demographics(session, jobseeker_id=jobseeker_id)
+    requests = (
+        candidate_requests.requests_in_view(ctx, jobseeker_id=jobseeker_id) if request_ids else []
+    )
+    answer = PersonExport(
+        jobseeker=public_person(session, person, with_identity=True),
+        demographics=demographics,
+        proposals=[
+            {"id": pid, **repository.get_proposal(session, proposal_id=pid).model_dump(mode="json")}
+            for pid in proposal_ids
+        ],
+        suggestions=[_suggestion(s) for s in own],
+        candidate_lists=[_suggestion(s) for s in appearances],
+        overrides=[_override(o) for o in overrides],
+        handoffs=handoffs.handoffs_of_person(ctx, jobseeker_id, audited=False),
+        follow_ups=[f for pid in proposal_ids if _has_content(f := follow_up_of(session, pid))],
+        candidate_requests=requests,
+        profile_history=[
+            ProfileVersion(
+                valid_from=h.valid_from, valid_to=h.valid_to, profile=h.row, capacities=h.capacity
+            )
+            for h in session.scalars(
+                select(JobseekerHistoryRow)
+                .where(JobseekerHistoryRow.jobseeker_id == jobseeker_id)
+                .order_by(JobseekerHistoryRow.valid_from, JobseekerHistoryRow.id)
+            )
+        ],
+        accesses=accesses,
+    )
+    record(session, actor=ctx.actor.name, role=ctx.actor.role, action="export_jobseeker",
+           object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip
+    session.commit()
+    return answer
+
+
+def _has_content(follow: FollowUpPublic) -> bool:
+    return follow.plan is not None or bool(follow.visits) or bool(follow.supports)
+
+
+def erase_person(ctx: Context, jobseeker_id: int) -> None:
+    """Erase the person everywhere the service wrote them, then rebuild the match index (and
+    its snapshot) at once."""
+    person = reachable_person(ctx, jobseeker_id)
+    session = ctx.session
+    proposal_ids = session.scalars(
+        select(ProposalRow.id).where(ProposalRow.jobseeker_id == jobseeker_id)
+    ).all()
+    # The proposals stay (anonymous outcomes for evaluation), without any free text: a note, a
+    # reason for proposing against the engine or a follow-up visit's note may say who, or
+    # something of health.
+    session.execute(
+        update(OutcomeEventRow).where(OutcomeEventRow.proposal_id.in_(proposal_ids)).values(note="")
+    )
+    session.execute(
+        update(ProposalRow)
+        .where(ProposalRow.id.in_(proposal_ids), ProposalRow.override_reason.is_not(None))
+        .values(override_reason="")
+    )
+    session.execute(
+        update(FollowUpVisitRow)
+        .where(FollowUpVisitRow.proposal_id.in_(proposal_ids))
+        .values(note="")
+    )
+    own = session.scalars(
+        select(SuggestionRow.id).where(SuggestionRow.jobseeker_id == jobseeker_id)
+    ).all()
+    appearances = _appearances(ctx, person)
+    session.execute(
+        update(OverrideRow)
+        .where(OverrideRow.suggestion_id.in_([*own, *(s.id for s in appearances)]))
+        .values(reason="")
+    )
+    session.execute(
+        update(SuggestionRow)
+        .where(SuggestionRow.id.in_(own))
+        .values(subject={"erased": True}, results={}, jobseeker_id=None)
+    )
+    for s in appearances:  # the list stays (others were on it), without the person
+        keep = [i for i, x in enumerate(s.results.get("ids", [])) if x != person.id]
+        results = {
+            key: [value[i] for i in keep] if isinstance(value, list) and key != "items" else value
+            for key, value in s.results.items()
+        }
+        if "items" in results:
+            results["items"] = [i for i in results["items"] if i.get("code") != person.code]
+        s.results = results
+    session.delete(person)  # cascades to identity, demographics and capacities
+    session.flush()
+    record(session, actor=ctx.actor.name, role=ctx.actor.role, action="erase_jobseeker",
+           object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip
+    bump_data_version(session)
+    session.commit()
+    if session.get_bind().dialect.name == "sqlite":
+        # secure_delete (on for every connection) zeroed the freed pages; the checkpoint
+        # moves them into the file and empties the write-ahead log that still held the rows.
+        session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        session.commit()
+    ctx.index.forget_snapshots(session)
+    if ctx.batch is not None:
+        ctx.batch.forget_person(jobseeker_id)
+
+
+PEOPLE_SORTS = {
+    "id": (),
+    "code": (JobseekerRow.code,),
+    "municipality": (JobseekerRow.municipality, JobseekerRow.code),
+    "status": (JobseekerRow.status, JobseekerRow.code),
+}
+"""The orders a list of people can be read in (server-side, so paging stays consistent)."""
+
+
+def list_people(
+    ctx: Context,
+    *,
+    status: JobseekerStatus | None = None,
+    code: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    sort: str = "id",
+) -> PeoplePage:
+    """The people of the actor's own area (a coordinator without an area sees nobody:
+    ``area IS NULL`` matches no person), by code prefix and status, ordered by ``sort`` (one
+    of :data:`PEOPLE_SORTS`; ties by id); audited."""
+    session = ctx.session
+    query = select(JobseekerRow).where(JobseekerRow.area == ctx.actor.area)
+    if status is not None:
+        query = query.where(JobseekerRow.status == status.value)
+    if code:
+        query = query.where(JobseekerRow.code.like(f"{code.upper()}%"))
+    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    order = [*PEOPLE_SORTS.get(sort, ()), JobseekerRow.id]
+    rows = session.scalars(query.order_by(*order).limit(limit).offset(offset)).all()
+    data = [
+        JobseekerSummary(
+            id=r.id,
+            code=r.code,
+            municipality=r.municipality,
+            status=r.status,
+            consent_to_matching=r.consent_given_at is not None and r.consent_withdrawn_at is None,
+        )
+        for r in rows
+    ]
+    record(session, actor=ctx.actor.name, role=ctx.actor.role, action="list_jobseekers",
+           object_type="jobseeker", details={"ids": [r.id for r in rows]})  # fmt: skip
+    session.commit()
+    return PeoplePage(data=data, count=count)
+
+
+def _own_area(ctx: Context, profile: JobseekerProfile, field: str) -> None:
+    if profile.area != ctx.actor.area:
+        raise InvalidInputError([FieldError(field, f"must be your area {ctx.actor.area!r}")])
+
+
+def _physician_statements_kept(
+    ctx: Context, before: JobseekerProfile | None, after: JobseekerProfile, prefix: str = ""
+) -> None:
+    """Only a work-ability coordinator records, changes or removes a capacity whose source is
+    a physician's statement; anyone else may save the profile with those left as they were."""
+    if allowed(ctx.actor.role, Permission.WRITE_PHYSICIAN_STATEMENTS):
+        return
+    old = before.capacities if before is not None else {}
+
+    def statement(ratings: dict[str, CapacityRating], cid: str) -> CapacityRating | None:
+        rating = ratings.get(cid)
+        return rating if rating is not None and rating.source is CapacitySource.PHYSICIAN else None
+
+    changed = sorted(
+        cid for cid in old.keys() | after.capacities.keys()
+        if statement(old, cid) != statement(after.capacities, cid)
+    )  # fmt: skip
+    if changed:
+        raise InvalidInputError([
+            FieldError(f"{prefix}capacities.{cid}", "a physician's statement is recorded by "
+                       "the work-ability coordinator", kind="physician_statement")
+            for cid in changed
+        ])  # fmt: skip
+
+
+def create_person(ctx: Context, body: JobseekerCreate) -> int:
+    _own_area(ctx, body.profile, "profile.area")
+    _physician_statements_kept(ctx, None, body.profile, "profile.")
+    taken = select(JobseekerRow.id).where(JobseekerRow.code == body.profile.code)
+    if ctx.session.scalar(taken) is not None:
+        # The same answer whoever holds the code, in reach or not; that a code is in use is all
+        # a typed code can tell, and the attempt is on the record for whoever audits probing.
+        record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="code_taken",
+               object_type="jobseeker")  # fmt: skip
+        ctx.session.commit()
+        raise ConflictError(f"the code {body.profile.code} cannot be used; choose another")
+    new_id = repository.add_jobseeker(ctx.session, profile=body.profile, identity=body.identity,
+                                      demographics=body.demographics)  # fmt: skip
+    record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="create_jobseeker",
+           object_type="jobseeker", object_id=new_id)  # fmt: skip
+    bump_data_version(ctx.session)
+    ctx.session.commit()
+    return new_id
+
+
+def replace_person(ctx: Context, jobseeker_id: int, profile: JobseekerProfile) -> JobseekerPublic:
+    row = reachable_person(ctx, jobseeker_id)
+    _own_area(ctx, profile, "area")
+    before = records.profile_from_rows(row, row.capacities)
+    _physician_statements_kept(ctx, before, profile)
+    repository.replace_jobseeker(ctx.session, jobseeker_id=jobseeker_id, profile=profile)
+    record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="update_jobseeker",
+           object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip
+    result = public_person(ctx.session, row, with_identity=True)
+    bump_data_version(ctx.session)
+    ctx.session.commit()
+    if ctx.batch is not None and consent_narrowed(before.consent, profile.consent):
+        # A withdrawal reaches the stored runs as an erasure does: the person's scores go.
+        ctx.batch.forget_person(jobseeker_id)
+    return result
+
+
+def consent_narrowed(before: Consent | None, after: Consent | None) -> bool:
+    """The person allows less than before: withdrew, or took matching or sharing with
+    employers out of the scope."""
+
+    def allowed(consent: Consent | None) -> set[ConsentScope]:
+        if consent is None or consent.withdrawn_at is not None:
+            return set()
+        return set(consent.scope) & {ConsentScope.MATCHING, ConsentScope.SHARE_WITH_EMPLOYERS}
+
+    return bool(allowed(before) - allowed(after))
+
+
+def profile_for_editing(ctx: Context, jobseeker_id: int) -> tuple[JobseekerRow, JobseekerProfile]:
+    """The person and their stored profile, to edit; 404 if the actor may not reach them. Not
+    audited as a read: the save that follows is."""
+    row = reachable_person(ctx, jobseeker_id)
+    return row, repository.get_jobseeker(ctx.session, jobseeker_id=jobseeker_id)

@@ -1,0 +1,88 @@
+"""A person's timeline: everything that happened to them, newest first — the profile created
+and changed, proposals and what followed, hand-offs, the Rekrypiste's questions and the
+answers, suggestions left out — read from where each is kept, for their own coordinators."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from api.auth.policy import reachable_person
+from api.core.context import Context
+from api.people.schemas import TimelineEntry
+from api.storage.audit import record
+from api.storage.tables import (
+    AuditRow,
+    CandidateRequestRow,
+    HandoffRow,
+    OutcomeEventRow,
+    OverrideRow,
+    ProposalRow,
+    ProposalTaskRow,
+    SuggestionRow,
+)
+
+__all__ = ["TIMELINE_KINDS", "timeline"]
+
+TIMELINE_KINDS = (
+    "profile_created", "profile_changed", "proposed", "proposed_against_engine", "step",
+    "handed_over", "taken_over", "asked", "answered", "left_out",
+)  # fmt: skip
+_PROFILE = {"create_jobseeker": "profile_created", "update_jobseeker": "profile_changed"}
+
+
+def timeline(ctx: Context, jobseeker_id: int, limit: int = 100) -> list[TimelineEntry]:
+    """The newest ``limit`` entries of the person's timeline; audited as a read."""
+    reachable_person(ctx, jobseeker_id)
+    session = ctx.session
+    out: list[TimelineEntry] = []
+    for row in session.scalars(
+        select(AuditRow).where(AuditRow.object_type == "jobseeker",
+                               AuditRow.object_id == str(jobseeker_id),
+                               AuditRow.action.in_(list(_PROFILE)))
+    ):  # fmt: skip
+        out.append(TimelineEntry(at=row.at, kind=_PROFILE[row.action], actor=row.actor))
+    proposals = session.scalars(
+        select(ProposalRow).where(ProposalRow.jobseeker_id == jobseeker_id)
+    ).all()
+    tasks: dict[int, list[int]] = {}
+    for pid, tid in session.execute(
+        select(ProposalTaskRow.proposal_id, ProposalTaskRow.task_id).where(
+            ProposalTaskRow.proposal_id.in_([p.id for p in proposals])
+        )
+    ):
+        tasks.setdefault(pid, []).append(tid)
+    for p in proposals:
+        kind = "proposed_against_engine" if p.against_engine else "proposed"
+        out.append(TimelineEntry(at=p.proposed_at, kind=kind, actor=p.proposed_by,
+                                 about_id=p.id, task_ids=sorted(tasks.get(p.id, []))))  # fmt: skip
+    for e in session.scalars(
+        select(OutcomeEventRow).where(OutcomeEventRow.proposal_id.in_([p.id for p in proposals]))
+    ):
+        out.append(TimelineEntry(at=e.at, kind="step", about_id=e.proposal_id, step=e.kind))
+    for h in session.scalars(select(HandoffRow).where(HandoffRow.jobseeker_id == jobseeker_id)):
+        out.append(TimelineEntry(at=h.at, kind="handed_over", actor=h.from_user, about_id=h.id,
+                                 to_role=h.to_role))  # fmt: skip
+        if h.acknowledged_at is not None:
+            out.append(TimelineEntry(at=h.acknowledged_at, kind="taken_over",
+                                     actor=h.acknowledged_by, about_id=h.id))  # fmt: skip
+    for r in session.scalars(
+        select(CandidateRequestRow).where(CandidateRequestRow.jobseeker_id == jobseeker_id)
+    ):
+        out.append(TimelineEntry(at=r.requested_at, kind="asked", actor=r.requested_by,
+                                 about_id=r.id, task_ids=list(r.task_ids)))  # fmt: skip
+        if r.answered_at is not None:
+            out.append(TimelineEntry(at=r.answered_at, kind="answered", actor=r.answered_by,
+                                     about_id=r.id, answer=r.answer))  # fmt: skip
+    for o in session.scalars(
+        select(OverrideRow)
+        .join(SuggestionRow, SuggestionRow.id == OverrideRow.suggestion_id)
+        .where(SuggestionRow.jobseeker_id == jobseeker_id)
+    ):
+        left = sorted(set(o.original) - set(o.chosen))
+        if left:
+            out.append(TimelineEntry(at=o.at, kind="left_out", actor=o.actor, task_ids=left))
+    out.sort(key=lambda e: e.at, reverse=True)
+    record(session, actor=ctx.actor.name, role=ctx.actor.role, action="read_timeline",
+           object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip
+    session.commit()
+    return out[:limit]

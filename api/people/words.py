@@ -1,0 +1,73 @@
+"""A person's caseload steps and timeline in words (the UI's words, :mod:`api.core.texts`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from api.core.texts import texts
+from api.people.schemas import NextStepPublic, TimelineEntry
+from features.catalogue import CHARACTERISTICS
+from features.i18n import N_, date_text, gettext_for
+
+__all__ = ["NEXT_STEPS", "TIMELINE", "next_step_text", "timeline_text"]
+
+NEXT_STEPS: dict[str, str] = {
+    "follow_up_due": N_("Six-month follow-up due (hired on %(date)s)"),
+    "candidate_request": N_("Rekrypiste asks whether they would want a job (since %(date)s)"),
+    "visit_due": N_("Follow-up visit planned for %(date)s is not recorded"),
+    "trial_ending": N_("The work trial's last day is %(date)s: hire or not?"),
+    "contract_ending": N_("The contract ends on %(date)s: what next?"),
+    "handoff": N_("Handed over to you on %(date)s: take it over"),
+    "new_matches": N_("New fitting tasks since your last look on %(date)s: %(number)s"),
+    "new_since_run": N_("New good matches since the run of %(date)s: %(number)s"),
+    "answer_overdue": N_("No answer to proposal no. %(number)s for %(days)s days"),
+    "waiting_answer": N_("Proposal no. %(number)s waits for an answer (since %(date)s)"),
+    "trial_running": N_("Work trial running since %(date)s"),
+    "assess": N_("Assess: %(names)s"),
+    "no_activity": N_("Nothing recorded since %(date)s"),
+}
+"""A caseload's next steps (``features.caseload.Step``) in words."""
+
+
+def next_step_text(step: NextStepPublic, lang: str, now: datetime) -> str:
+    """One of a caseload's next steps in ``lang``."""
+    since = step.since
+    values = {
+        "date": date_text(since.date(), lang) if since else "",
+        "days": (now - since).days if since else 0,
+        "number": step.about_id or "",
+        "names": ", ".join(CHARACTERISTICS[c].name(lang) for c in step.characteristics),
+    }
+    return gettext_for(lang)(NEXT_STEPS[step.step]) % values
+
+
+TIMELINE: dict[str, str] = {
+    "profile_created": N_("Profile created by %(actor)s"),
+    "profile_changed": N_("Profile changed by %(actor)s"),
+    "proposed": N_("Proposed by %(actor)s: %(tasks)s (proposal no. %(number)s)"),
+    "proposed_against_engine": N_(
+        "Proposed against the engine's judgement by %(actor)s: %(tasks)s (proposal no. %(number)s)"
+    ),
+    "step": N_("Proposal no. %(number)s: %(step)s"),
+    "handed_over": N_("Handed over by %(actor)s to: %(role)s"),
+    "taken_over": N_("Taken over by %(actor)s"),
+    "asked": N_("Rekrypiste (%(actor)s) asked about %(tasks)s"),
+    "answered": N_("%(actor)s answered the Rekrypiste: %(answer)s"),
+    "left_out": N_("%(actor)s left out %(tasks)s"),
+}
+"""A person's timeline (``api.people.timeline``) in words."""
+
+
+def timeline_text(entry: TimelineEntry, lang: str, titles: Mapping[int, Mapping[str, str]]) -> str:
+    """One timeline entry in ``lang``; tasks by their titles."""
+    words = texts(lang)
+    values = {
+        "actor": entry.actor or "",
+        "number": entry.about_id or "",
+        "tasks": ", ".join(titles.get(t, {}).get("title", str(t)) for t in entry.task_ids),
+        "step": words.get(entry.step or "", entry.step or ""),
+        "role": words.get(f"role_{entry.to_role}", entry.to_role or ""),
+        "answer": words.get(f"answer_{entry.answer}", entry.answer or ""),
+    }
+    return gettext_for(lang)(TIMELINE[entry.kind]) % values

@@ -1,0 +1,123 @@
+"""Proposals and their outcomes, overrides of a stored suggestion, and the tasks left out of
+a person's suggestions (and put back)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.core.schemas import Created, Recorded
+from api.core.security import Permission
+from api.http.deps import (
+    Context,
+    context_for,
+)
+from api.http.params import IdPath
+from api.proposals import service as proposals
+from api.proposals.schemas import (
+    EventCreate,
+    LeftOutPublic,
+    OverrideCreate,
+    ProposalCreate,
+    ProposalPage,
+    ProposalPublic,
+)
+
+router = APIRouter()
+
+
+@router.post(
+    "/proposals",
+    tags=["proposals"],
+    response_model=Created,
+    status_code=201,
+    summary="Record that a person was proposed for tasks",
+)
+def create_proposal(
+    body: ProposalCreate, ctx: Annotated[Context, context_for(Permission.PROPOSE)]
+) -> Created:
+    """Who proposed it, when, and under which rule set and model are recorded by the service
+    (from the suggestion named, else the active rule set)."""
+    return Created(id=proposals.propose(ctx, body))
+
+
+@router.get(
+    "/jobseekers/{jobseeker_id}/proposals",
+    tags=["proposals"],
+    response_model=ProposalPage,
+    summary="A person's proposals, newest first, a page at a time",
+)
+def proposals_of_person(
+    jobseeker_id: IdPath,
+    ctx: Annotated[Context, context_for(Permission.PROPOSE)],
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> ProposalPage:
+    data, count = proposals.proposals_of_person(ctx, jobseeker_id, limit, offset)
+    return ProposalPage(data=data, count=count)
+
+
+@router.get(
+    "/proposals/{proposal_id}",
+    tags=["proposals"],
+    response_model=ProposalPublic,
+    summary="A proposal and what happened",
+)
+def get_proposal(
+    proposal_id: IdPath, ctx: Annotated[Context, context_for(Permission.PROPOSE)]
+) -> ProposalPublic:
+    return proposals.read_proposal(ctx, proposal_id)
+
+
+@router.post(
+    "/proposals/{proposal_id}/events",
+    tags=["proposals"],
+    status_code=201,
+    summary="Record an answer, a work trial, a hire or a follow-up",
+)
+def add_event(
+    proposal_id: IdPath, body: EventCreate, ctx: Annotated[Context, context_for(Permission.PROPOSE)]
+) -> Recorded:
+    proposals.record_outcome(ctx, proposal_id, body.event)
+    return Recorded()
+
+
+@router.post(
+    "/suggestions/{suggestion_id}/overrides",
+    tags=["proposals"],
+    response_model=Created,
+    status_code=201,
+    summary="Override a suggestion, with the reason",
+)
+def override(
+    suggestion_id: IdPath,
+    body: OverrideCreate,
+    ctx: Annotated[Context, context_for(Permission.OVERRIDE)],
+) -> Created:
+    return Created(id=proposals.override_suggestion(ctx, suggestion_id, body.chosen, body.reason))
+
+
+@router.get(
+    "/jobseekers/{jobseeker_id}/left-out",
+    tags=["proposals"],
+    response_model=list[LeftOutPublic],
+    summary="Suggested tasks left out for a person, with the latest reason",
+)
+def left_out(
+    jobseeker_id: IdPath, ctx: Annotated[Context, context_for(Permission.OVERRIDE)]
+) -> list[LeftOutPublic]:
+    return proposals.left_out_tasks(ctx, jobseeker_id)
+
+
+@router.post(
+    "/jobseekers/{jobseeker_id}/left-out/{task_id}/restore",
+    tags=["proposals"],
+    response_model=Created,
+    status_code=201,
+    summary="Undo leaving a task out: it is suggested again (the history is kept)",
+)
+def restore_left_out(
+    jobseeker_id: IdPath, task_id: IdPath, ctx: Annotated[Context, context_for(Permission.OVERRIDE)]
+) -> Created:
+    return Created(id=proposals.restore_left_out(ctx, jobseeker_id, task_id))

@@ -1,0 +1,2 @@
+"""Rule sets: versions, comparison and activation, and the evaluation and training that judge
+them."""

@@ -1,0 +1,283 @@
+"""The web UI's matching pages: a person's tailored job, the comparison of a person and a task
+(why not), a task's candidates, the employer's composed jobs and the printable proposal, and
+proposing from them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from api.auth.policy import reachable_person
+from api.core.security import Permission, allowed
+from api.employers import service as employers
+from api.http.csrf import check_csrf
+from api.http.deps import SessionDep, User, request_context
+from api.http.lanes import run_market
+from api.http.pages import _lang, _page, _pager, _user
+from api.http.problems import FormField, Problem, form_problems
+from api.market import service as market
+from api.proposals import service as proposals
+from api.proposals.schemas import ProposalCreate
+from api.suggestions import service as matching
+from features.catalogue import ADJUSTMENTS
+from features.errors import ConflictError, InvalidInputError
+from features.i18n import gettext_for
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(check_csrf)])
+
+
+CANDIDATES_PER_PAGE = 10
+CANDIDATE_PAGES = 5
+"""A task's candidates are read ten at a time, the best fifty at most: beyond them the
+coordinators' own judgement, not a longer list, decides."""
+
+
+def _title(session: Session, task_id: int) -> dict[str, str]:
+    """The task's title and its employer's name (empty if there is no such task)."""
+    return employers.task_titles(session, [task_id]).get(task_id, {"title": "", "employer": ""})
+
+
+@router.get("/jobseekers/{jobseeker_id}/compose", response_class=HTMLResponse)
+def person_compose_page(
+    jobseeker_id: int,
+    request: Request,
+    session: SessionDep,
+    radius_km: Annotated[float, Query(gt=0, le=200)] = 25.0,
+) -> HTMLResponse:
+    """A tailored job for the person: the best bundle of hand-over tasks within the radius."""
+    user = _user(request, session, Permission.MATCH_PERSON)
+    ctx = request_context(request, session, user)
+    row = reachable_person(ctx, jobseeker_id)
+    answer = matching.compose_job_for_person(ctx, jobseeker_id, radius_km=radius_km)
+    bundle = answer.bundle
+    proposed = (
+        proposals.bundle_proposal(ctx, row.code, bundle["task_ids"]) if bundle["task_ids"] else None
+    )
+    return _page(request, "person_compose.html", user, row=row, answer=answer, bundle=bundle,
+                 titles=employers.task_titles(session, bundle["task_ids"]), radius_km=radius_km,
+                 adjustments=ADJUSTMENTS, proposed=proposed,
+                 can_propose=allowed(user.role, Permission.PROPOSE))  # fmt: skip
+
+
+@router.post("/jobseekers/{jobseeker_id}/compose/propose")
+def propose_tailored_job(
+    jobseeker_id: int,
+    request: Request,
+    session: SessionDep,
+    suggestion_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
+    radius_km: Annotated[float, Form(gt=0, le=200)] = 25.0,
+) -> RedirectResponse:
+    """The person's tailored job, recorded as one proposal with all its tasks."""
+    user = _user(request, session, Permission.PROPOSE)
+    ctx = request_context(request, session, user)
+    row = reachable_person(ctx, jobseeker_id)
+    try:
+        proposals.propose_bundle(ctx, suggestion_id, row.code, via="web")
+    except ConflictError:  # pressed twice: the first one stands
+        session.rollback()
+    return RedirectResponse(
+        f"/ui/jobseekers/{jobseeker_id}/compose?radius_km={radius_km:g}", status_code=303
+    )
+
+
+@router.post("/jobseekers/{jobseeker_id}/vacancies/{role_id}/propose")
+def propose_vacancy(
+    jobseeker_id: int,
+    role_id: int,
+    request: Request,
+    session: SessionDep,
+    suggestion_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
+) -> RedirectResponse:
+    """An open vacancy the engine suggested, proposed with every task of the role."""
+    user = _user(request, session, Permission.PROPOSE)
+    ctx = request_context(request, session, user)
+    reachable_person(ctx, jobseeker_id)
+    try:
+        proposals.propose_vacancy(ctx, suggestion_id, role_id, via="web")
+    except ConflictError:  # pressed twice: the first one stands
+        session.rollback()
+    return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=vacancy_proposed#proposals",
+                            status_code=303)  # fmt: skip
+
+
+@router.get("/jobseekers/{jobseeker_id}/why-not")
+def why_not_any_task(
+    jobseeker_id: int, task_id: Annotated[int, Query(ge=1, le=2_147_483_647)]
+) -> RedirectResponse:
+    """Why not — for any task, by its number (e.g. one the employer mentioned)."""
+    return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}/tasks/{task_id}", status_code=303)
+
+
+@router.get("/jobseekers/{jobseeker_id}/tasks/{task_id}", response_class=HTMLResponse)
+def pair_page(
+    jobseeker_id: int, task_id: int, request: Request, session: SessionDep, done: int = 0
+) -> HTMLResponse:
+    user = _user(request, session, Permission.MATCH_PERSON)
+    ctx = request_context(request, session, user)
+    answer = matching.why_not(ctx, jobseeker_id, task_id)
+    proposed = proposals.open_proposal_with(ctx, jobseeker_id, task_id)
+    title = _title(session, task_id)
+    return _pair(request, user, answer, proposed, title, jobseeker_id, task_id, done=done)
+
+
+def _pair(
+    request: Request,
+    user: User,
+    answer: Any,
+    proposed: Any,
+    title: dict[str, str],
+    jobseeker_id: int,
+    task_id: int,
+    *,
+    done: int = 0,
+    reason: str = "",
+    errors: list[Problem] | None = None,
+) -> HTMLResponse:
+    rows = [r for r in answer.explanation["comparison"] if r["status"] != "not_needed"]
+    return _page(request, "pair.html", user, answer=answer, rows=rows, title=title,
+                 jobseeker_id=jobseeker_id, task_id=task_id, done=done, proposed=proposed,
+                 can_propose=allowed(user.role, Permission.PROPOSE), reason=reason,
+                 errors=errors or [], status_code=422 if errors else 200)  # fmt: skip
+
+
+@router.post("/jobseekers/{jobseeker_id}/tasks/{task_id}/propose")
+def propose(
+    jobseeker_id: int,
+    task_id: int,
+    request: Request,
+    session: SessionDep,
+    suggestion_id: Annotated[int, Form(ge=1)],
+    reason: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    user = _user(request, session, Permission.PROPOSE)
+    ctx = request_context(request, session, user)
+    row = reachable_person(ctx, jobseeker_id)
+    try:
+        body = ProposalCreate(
+            jobseeker_code=row.code,
+            task_ids=[task_id],
+            suggestion_id=suggestion_id,
+            reason=reason.strip() or None,
+        )
+        proposals.propose(ctx, body, via="web")
+    except (ValidationError, InvalidInputError) as err:
+        session.rollback()
+        answer = matching.why_not(ctx, jobseeker_id, task_id)
+        title = _title(session, task_id)
+        lang = _lang(request)
+        label = gettext_for(lang)("Why you propose it although the engine does not")
+        problems = form_problems(err, lang, {"reason": FormField("reason", label)})
+        return _pair(request, user, answer, None, title, jobseeker_id, task_id, reason=reason,
+                     errors=problems)  # fmt: skip
+    except ConflictError:  # pressed twice: the first one stands
+        session.rollback()
+        return RedirectResponse(
+            f"/ui/jobseekers/{jobseeker_id}/tasks/{task_id}?done=2", status_code=303
+        )
+    return RedirectResponse(
+        f"/ui/jobseekers/{jobseeker_id}/tasks/{task_id}?done=1", status_code=303
+    )
+
+
+@router.get("/employers/{employer_id}/tasks/{task_id}/candidates", response_class=HTMLResponse)
+def candidates_page(
+    employer_id: int,
+    task_id: int,
+    request: Request,
+    session: SessionDep,
+    page: Annotated[int, Query(ge=1, le=CANDIDATE_PAGES)] = 1,
+) -> HTMLResponse:
+    """Candidates for one hand-over task: pseudonymous codes and their fit, nothing else; the
+    best ``CANDIDATE_PAGES`` × ``CANDIDATES_PER_PAGE``, a page at a time."""
+    user = _user(request, session, Permission.MATCH_TASKS)
+    employer = employers.read_employer(session, employer_id)
+    ctx = request_context(request, session, user)
+    answer = matching.candidates_for_tasks(ctx, [task_id], page * CANDIDATES_PER_PAGE)
+    first = (page - 1) * CANDIDATES_PER_PAGE
+    shown = min(answer.n_feasible, CANDIDATE_PAGES * CANDIDATES_PER_PAGE)
+    pager = _pager(request, page, shown, CANDIDATES_PER_PAGE)
+    answer = answer.model_copy(update={"items": answer.items[first:]})
+    title = _title(session, task_id)
+    return _page(request, "candidates.html", user, employer=employer, employer_id=employer_id,
+                 answer=answer, title=title, task_id=task_id, adjustments=ADJUSTMENTS, first=first,
+                 shown=shown, can_request=allowed(user.role, Permission.REQUEST_CANDIDATES),
+                 pager=pager)  # fmt: skip
+
+
+@router.get("/employers/{employer_id}/compose", response_class=HTMLResponse)
+def compose_page(employer_id: int, request: Request, session: SessionDep) -> HTMLResponse:
+    user = _user(request, session, Permission.COMPOSE)
+    employer = employers.read_employer(session, employer_id)
+    answer = matching.compose_for_employer_tasks(request_context(request, session, user),
+                                                 employer_id, 5)  # fmt: skip
+    task_ids = [t for item in answer.items for t in item["task_ids"]]
+    return _page(request, "compose.html", user, employer=employer, employer_id=employer_id,
+                 answer=answer, titles=employers.task_titles(session, task_ids),
+                 adjustments=ADJUSTMENTS)  # fmt: skip
+
+
+@router.get("/employers/{employer_id}/proposal", response_class=HTMLResponse)
+async def printable_proposal(
+    employer_id: int,
+    request: Request,
+    session: SessionDep,
+    code: Annotated[str, Query(max_length=16)],
+    suggestion: Annotated[int, Query(ge=1, le=2_147_483_647)],
+) -> HTMLResponse:
+    """One page for the employer: tasks, hours, schedule, adjustments and supports — no
+    health details, no name. Printed from the stored composition, never recomputed; in the
+    market lane, for the what-if of each task."""
+    return await run_market(
+        request, lambda: _printable_proposal(employer_id, request, session, code, suggestion)
+    )
+
+
+def _printable_proposal(
+    employer_id: int, request: Request, session: Session, code: str, suggestion: int
+) -> HTMLResponse:
+    user = _user(request, session, Permission.COMPOSE)
+    ctx = request_context(request, session, user)
+    employer = employers.read_employer(session, employer_id)
+    chosen = matching.stored_employer_bundle(ctx, employer_id, suggestion, code)
+    tasks = employers.tasks_by_id(session, chosen["task_ids"])
+    proposed = proposals.bundle_proposal(ctx, code, chosen["task_ids"])
+    lang = _lang(request)
+    widen = [
+        (tasks[t].title, v.sentence)
+        for t in chosen["task_ids"]
+        for v in market.task_what_if(ctx, t, lang).variants[:1]
+        if v.more and v.kind == "adjustment"
+    ]
+    return _page(request, "proposal.html", user, employer=employer, employer_id=employer_id,
+                 widen=widen,
+                 item=chosen, suggestion_id=suggestion, proposed=proposed,
+                 tasks=[tasks[t] for t in chosen["task_ids"]], adjustments=ADJUSTMENTS,
+                 supports=request.app.state.supports.on(datetime.now(UTC).date()),
+                 today=datetime.now(UTC).date())  # fmt: skip
+
+
+@router.post("/employers/{employer_id}/proposal")
+def record_printable_proposal(
+    employer_id: int,
+    request: Request,
+    session: SessionDep,
+    code: Annotated[str, Form(max_length=16)],
+    suggestion: Annotated[int, Form(ge=1, le=2_147_483_647)],
+) -> RedirectResponse:
+    """The printable proposal, recorded as a proposal of the candidate for every task of it."""
+    user = _user(request, session, Permission.PROPOSE)
+    ctx = request_context(request, session, user)
+    try:
+        proposals.propose_bundle(ctx, suggestion, code, employer_id=employer_id, via="web")
+    except ConflictError:  # pressed twice: the first one stands
+        session.rollback()
+    query = urlencode({"code": code, "suggestion": suggestion})
+    return RedirectResponse(f"/ui/employers/{employer_id}/proposal?{query}", status_code=303)
