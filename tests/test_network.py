@@ -13,6 +13,12 @@ def _caseload_steps(client, token, jid):
     return [s["step"] for s in row["next_steps"]]
 
 
+def _own(client, token) -> list[int]:
+    """The ids in the coordinator's own caseload ("Omat asiakkaat")."""
+    page = client.get("/jobseekers/caseload?scope=mine&limit=200", headers=auth(token)).json()
+    return [r["id"] for r in page["data"]]
+
+
 def test_a_hand_off_reaches_the_other_coordinator_who_takes_it_over(service):
     client, tokens, _, mine, engine = service
     jid = mine[0]
@@ -33,14 +39,45 @@ def test_a_hand_off_reaches_the_other_coordinator_who_takes_it_over(service):
     assert other.status_code == 404
     rekry = client.post(f"/handoffs/{hid}/acknowledge", headers=auth(tokens["rekrypiste"]))
     assert rekry.status_code == 403
+    before = client.get(f"/jobseekers/{jid}", headers=company).json()["profile"]["coordinator"]
+    assert before != "coord" and jid not in _own(client, tokens["coordinator"])
     taken = client.post(f"/handoffs/{hid}/acknowledge", headers=company)
     assert taken.status_code == 200 and taken.json()["acknowledged_by"] == "coord"
     assert client.post(f"/handoffs/{hid}/acknowledge", headers=company).status_code == 409
+    # Taking over transfers: the taker is the responsible coordinator, the person is theirs.
+    assert (
+        client.get(f"/jobseekers/{jid}", headers=company).json()["profile"]["coordinator"]
+        == "coord"
+    )
+    assert jid in _own(client, tokens["coordinator"])
+    (taking,) = audit_rows(engine, action="acknowledge_handoff")
+    assert taking.details == {"handoff_id": hid, "responsible_before": before}
     assert "handoff" not in _caseload_steps(client, tokens["coordinator"], jid)
     listed = client.get(f"/jobseekers/{jid}/handoffs", headers=assessor).json()
     assert [(h["id"], h["note"], h["from_user"]) for h in listed] == [(hid, note, "tyokyky")]
     rows = audit_rows(engine, action="hand_off") + audit_rows(engine, action="acknowledge_handoff")
     assert len(rows) == 2 and all(note not in str(r.details) for r in rows)
+
+
+def test_a_hand_off_back_makes_the_taker_the_work_ability_coordinator(service):
+    """The other way: the company coordinator hands the person back for a new assessment; the
+    work-ability coordinator who takes it over becomes the one named, the company coordinator
+    stays."""
+    client, tokens, _, mine, engine = service
+    jid = mine[1]
+    assessor, company = auth(tokens["work_ability"]), auth(tokens["coordinator"])
+    person = client.get(f"/jobseekers/{jid}", headers=company).json()["profile"]
+    assert person["work_ability_coordinator"] != "tyokyky"
+    assert jid not in _own(client, tokens["work_ability"])
+    created = client.post(f"/jobseekers/{jid}/handoffs", headers=company,
+                          json={"to_role": "work_ability_coordinator", "note": "Uusi arvio."})  # fmt: skip
+    assert created.status_code == 201, created.text
+    taken = client.post(f"/handoffs/{created.json()['id']}/acknowledge", headers=assessor)
+    assert taken.status_code == 200, taken.text
+    after = client.get(f"/jobseekers/{jid}", headers=company).json()["profile"]
+    assert after["work_ability_coordinator"] == "tyokyky"
+    assert after["coordinator"] == person["coordinator"]
+    assert jid in _own(client, tokens["work_ability"])
 
 
 def _candidate(client, token, codes):

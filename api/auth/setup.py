@@ -175,7 +175,7 @@ def _give_caseload(session: Session, name: str, role: Role, area: str) -> None:
         .order_by(JobseekerRow.id)
         .limit(DEMO_CASELOAD[role])
     ).all()
-    column = "work_ability_coordinator" if role is Role.WORK_ABILITY_COORDINATOR else "coordinator"
+    column = JobseekerRow.responsible(role.value)
     session.execute(update(JobseekerRow).where(JobseekerRow.id.in_(ids)).values({column: name}))
 
 

@@ -46,12 +46,8 @@ SCOPES = ("mine", "area")
 
 
 def _responsible(ctx: Context) -> ColumnElement[bool]:
-    column = (
-        JobseekerRow.work_ability_coordinator
-        if ctx.actor.role is Role.WORK_ABILITY_COORDINATOR
-        else JobseekerRow.coordinator
-    )
-    return column == ctx.actor.name
+    kind = ctx.actor.role if ctx.actor.role.is_coordinator else Role.COMPANY_COORDINATOR
+    return JobseekerRow.responsible(kind.value) == ctx.actor.name
 
 
 def caseload(

@@ -11,7 +11,7 @@ from api.auth.policy import reachable_person, refuse, row_about_reachable_person
 from api.core.context import Context
 from api.people.schemas import HandoffCreate, HandoffPublic
 from api.storage.audit import record
-from api.storage.tables import HandoffRow
+from api.storage.tables import HandoffRow, JobseekerRow
 from features.errors import ConflictError, InvalidInputError
 from features.schemas.errors import FieldError
 
@@ -51,16 +51,24 @@ def hand_off(ctx: Context, jobseeker_id: int, body: HandoffCreate) -> int:
 
 
 def acknowledge(ctx: Context, handoff_id: int) -> HandoffPublic:
-    """The receiving coordinator takes the hand-off over (once)."""
+    """The receiving coordinator takes the hand-off over (once) and becomes the person's
+    responsible coordinator of their kind."""
     row = row_about_reachable_person(ctx, HandoffRow, handoff_id, "hand-off")
     if row.to_role != ctx.actor.role.value:
         raise refuse(ctx, "handoff", handoff_id, f"no hand-off with id {handoff_id}")
     if row.acknowledged_at is not None:
         raise ConflictError(f"hand-off {handoff_id} was taken over by {row.acknowledged_by}")
     row.acknowledged_by, row.acknowledged_at = ctx.actor.name, ctx.now
+    # Taking over makes the taker the person's responsible coordinator of their kind: the
+    # person enters the taker's own caseload. The hand-off row keeps who handed and who took
+    # over; the audit row, whom the responsibility passed from.
+    person = ctx.session.get_one(JobseekerRow, row.jobseeker_id)
+    column = JobseekerRow.RESPONSIBLE_BY_ROLE[row.to_role]
+    before = getattr(person, column)
+    setattr(person, column, ctx.actor.name)
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="acknowledge_handoff",
            object_type="jobseeker", object_id=row.jobseeker_id,
-           details={"handoff_id": handoff_id})  # fmt: skip
+           details={"handoff_id": handoff_id, "responsible_before": before})  # fmt: skip
     result = _public(row)
     ctx.session.commit()
     return result

@@ -28,7 +28,13 @@ from sqlalchemy import (
     false,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    InstrumentedAttribute,
+    Mapped,
+    mapped_column,
+    relationship,
+)
 
 __all__ = [
     "IDS_NEVER_REUSED",
@@ -123,6 +129,17 @@ class JobseekerRow(Base):
     capacities: Mapped[list[CapacityRow]] = relationship(
         back_populates="jobseeker", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    RESPONSIBLE_BY_ROLE: ClassVar[dict[str, str]] = {
+        "company_coordinator": "coordinator",
+        "work_ability_coordinator": "work_ability_coordinator",
+    }
+    """Which column names the person's responsible coordinator of each kind (by role value)."""
+
+    @classmethod
+    def responsible(cls, role: str) -> InstrumentedAttribute[Any]:
+        """The column naming the person's responsible coordinator of ``role``'s kind."""
+        return getattr(cls, cls.RESPONSIBLE_BY_ROLE[role])  # type: ignore[no-any-return]
 
 
 class IdentityRow(Base):
