@@ -10,7 +10,7 @@ import pytest
 from features.errors import InvalidInputError
 from features.supports import load_supports, parse_supports
 from tests.conftest import API_WORLD as WORLD
-from tests.test_api import auth
+from tests.test_api import audit_rows, auth
 
 
 def _hired_proposal(client, headers, code):
@@ -128,3 +128,40 @@ def test_a_work_trial_has_its_last_day_and_the_caseload_says_when_it_is_near(ser
     assert stored["events"][-1]["until"] == ends.isoformat()
     assert "trial_ending" in _steps_of(client, company, jid)
     assert "trial_running" not in _steps_of(client, company, jid)
+
+
+def test_a_hire_places_the_person_who_then_leaves_matching_and_candidate_lists(service):
+    """Placed means placed: a hire sets the person's status, so they are no longer matched nor
+    on any task's candidate list; a work trial before it does not. The status change is a
+    version of the profile and an audit row of its own."""
+    client, tokens, _, mine, engine = service
+    company = auth(tokens["coordinator"])
+    hand_over = [int(t) for t in WORLD.tables["task"].query("task_type == 'hand_over'")["id"]]
+
+    def candidates(task: int) -> set[str]:
+        shown = client.post("/matches/candidates", json={"task_ids": [task], "k": 50},
+                            headers=company).json()  # fmt: skip
+        return {item["code"] for item in shown["items"]}
+
+    codes = {jid: client.get(f"/jobseekers/{jid}", headers=company).json()["profile"]["code"]
+             for jid in mine[5:]}  # fmt: skip
+    jid, task = next((j, t) for t in hand_over for j in codes if codes[j] in candidates(t))
+    code = codes[jid]
+    pid = _hired_proposal(client, company, code)
+    _step(client, company, pid, "work_trial_started")
+    assert client.get(f"/jobseekers/{jid}", headers=company).json()["profile"]["status"] == (
+        "active"
+    )
+    assert client.get(f"/jobseekers/{jid}/matches?k=5", headers=company).json()["items"]
+    assert code in candidates(task)
+
+    _step(client, company, pid, "hired")
+    assert client.get(f"/jobseekers/{jid}", headers=company).json()["profile"]["status"] == (
+        "placed"
+    )
+    matches = client.get(f"/jobseekers/{jid}/matches?k=5", headers=company)
+    assert matches.status_code == 200 and matches.json()["items"] == [], matches.text
+    assert code not in candidates(task)
+    (placed,) = audit_rows(engine, action="status")
+    assert placed.object_id == str(jid)
+    assert placed.details == {"status": "placed", "before": "active", "because": "hired"}

@@ -24,7 +24,7 @@ from api.auth.policy import (
     shown_to_employers,
 )
 from api.core.context import Context
-from api.core.runtime import ForbiddenError
+from api.core.runtime import ForbiddenError, bump_data_version
 from api.proposals.schemas import EventPublic, LeftOutPublic, ProposalCreate, ProposalPublic
 from api.storage import repository
 from api.storage.audit import record
@@ -39,9 +39,9 @@ from api.storage.tables import (
     TaskRow,
 )
 from features.errors import ConflictError, InvalidInputError, NotFoundError
-from features.schemas import OutcomeEvent, Proposal
+from features.schemas import JobseekerStatus, OutcomeEvent, Proposal
 from features.schemas.errors import FieldError
-from features.schemas.proposal import TERMINAL, OutcomeKind
+from features.schemas.proposal import PLACING, TERMINAL, OutcomeKind
 from matching.verdict import engine_exclusions
 
 __all__ = [
@@ -332,13 +332,24 @@ def proposals_of_person(
 
 def record_outcome(ctx: Context, proposal_id: int, event: OutcomeEvent) -> None:
     """Append what happened next; the whole history must stay valid."""
-    _reachable_proposal(ctx, proposal_id, writing=True)
+    proposal = _reachable_proposal(ctx, proposal_id, writing=True)
     if event.at > ctx.now + CLOCK_SKEW:
         raise InvalidInputError([FieldError("event.at", "is in the future")])
     repository.add_outcome_event(ctx.session, proposal_id=proposal_id, event=event)
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="outcome",
            object_type="proposal", object_id=proposal_id,
            details={"kind": event.kind.value})  # fmt: skip
+    if event.kind in PLACING and proposal.jobseeker_id is not None:
+        # Placed means placed: the person leaves matching and every candidate list.
+        before = repository.set_jobseeker_status(
+            ctx.session, jobseeker_id=proposal.jobseeker_id, status=JobseekerStatus.PLACED
+        )
+        if before != JobseekerStatus.PLACED:
+            record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="status",
+                   object_type="jobseeker", object_id=proposal.jobseeker_id,
+                   details={"status": JobseekerStatus.PLACED.value, "before": before,
+                            "because": event.kind.value})  # fmt: skip
+            bump_data_version(ctx.session)
     ctx.session.commit()
 
 

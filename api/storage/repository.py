@@ -137,6 +137,19 @@ def replace_jobseeker(session: Session, *, jobseeker_id: int, profile: Jobseeker
     history.record_jobseeker(session, row, at=row.updated_at)
 
 
+def set_jobseeker_status(session: Session, *, jobseeker_id: int, status: str) -> str:
+    """Set the person's status (a new version of the profile, as any change is); the status
+    before."""
+    row = _jobseeker_row(session, jobseeker_id)
+    before = row.status
+    if before != status:
+        row.status = status
+        row.updated_at = datetime.now(UTC)
+        _flush(session, f"jobseeker {row.code!r}")
+        history.record_jobseeker(session, row, at=row.updated_at)
+    return before
+
+
 def get_identity(session: Session, *, jobseeker_id: int) -> JobseekerIdentity | None:
     _jobseeker_row(session, jobseeker_id)
     row = session.get(IdentityRow, jobseeker_id)
