@@ -14,6 +14,7 @@ from features.pipeline.frames import people_frame_from_profiles, task_frame_from
 from features.schemas import Task
 from matching.composer import compose_for_employer, compose_for_person, solve_bundle
 from matching.rules import default_ruleset
+from tests.test_scoring import _dishwasher_world
 from tests.worlds import LAHTI, featurize, profile, rating, small_worlds
 
 RULES = default_ruleset()
@@ -219,3 +220,38 @@ def test_reverse_shortlist_pruning_loses_nobody(world):
     # fits failed here now and then).
     expected[~world.people.matchable] = -np.inf
     np.testing.assert_allclose(best, expected)
+
+
+def test_empty_candidates_reach_only_a_minimum_of_zero_hours():
+    """No task at all: zero hours reach a minimum of 0 h and no more (kills
+    ``matching.composer.x_solve_bundle__mutmut_10``, ``hours_min < 0``)."""
+    empty = np.zeros(0)
+    chosen, value, reached = solve_bundle(empty, empty, empty.astype(np.uint32), empty, 0, 10)
+    assert (chosen.tolist(), value, reached) == ([], 0.0, True)
+    assert solve_bundle(empty, empty, empty.astype(np.uint32), empty, 1, 10)[2] is False
+
+
+def test_bundle_sentences_name_adjustments_and_supports_and_keep_the_wishes_from_the_employer():
+    """The dishwasher needs the sit-stand stool (an employer's adjustment, with a subsidy to
+    apply for). The person's own coordinator reads the hours wanted; the employer's side does
+    not (kills ``matching.composer.x__shared__mutmut_11``, ``…__mutmut_17`` and
+    ``matching.composer.x_compose_for_employer__mutmut_76``)."""
+    world = _dishwasher_world()
+    mine = compose_for_person(world.people, world.tasks, 1, RULES, employer_ids=[1])
+    (theirs,) = compose_for_employer(world.people, world.tasks, 1, RULES, 5)
+    shared = {
+        "en": ["Adjustment: Sit-stand stool (employer).",
+               "Supports to apply for: workplace adjustment subsidy."],
+        "fi": ["Mukautus: Satulatuoli tai seisomatuki (työnantaja).",
+               "Haettavat tuet: työolosuhteiden järjestelytuki."],
+    }  # fmt: skip
+    assert mine.sentences == {
+        "en": ["1 task, 5 h a week in all (wants 10–20 h), at 1 workplace.",
+               "Below the person's minimum of 10 h.", *shared["en"]],
+        "fi": ["1 tehtävä, yhteensä 5 h viikossa (toive 10–20 h), 1 työpaikka.",
+               "Tunnit jäävät alle toiveen (10 h).", *shared["fi"]],
+    }  # fmt: skip
+    assert theirs.sentences == {
+        "en": ["1 task, 5 h a week in all, at 1 workplace.", *shared["en"]],
+        "fi": ["1 tehtävä, yhteensä 5 h viikossa, 1 työpaikka.", *shared["fi"]],
+    }  # fmt: skip

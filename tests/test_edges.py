@@ -764,6 +764,24 @@ def test_a_rule_set_file_that_is_not_a_mapping_is_refused_by_name(tmp_path) -> N
     assert str(refused.value) == f"{path} does not hold a rule set (a mapping): "
 
 
+@pytest.mark.parametrize("changed", [False, True])
+def test_a_rule_set_exported_as_yaml_loads_back_as_itself(tmp_path, changed: bool) -> None:
+    """``load_ruleset`` reads back what ``ruleset_yaml`` writes, the default and a changed
+    rule set alike (kills ``matching.rules.x_load_ruleset__mutmut_17``, which parses
+    nothing)."""
+    from matching.rules import load_ruleset, ruleset_yaml
+
+    rules = RULES
+    if changed:
+        hard = RULES.hard.model_copy(update={"max_distance_km": 12.5, "max_hours_over": 2.0})
+        rules = RULES.model_copy(update={"hard": hard})
+    path = tmp_path / "rules.yaml"
+    path.write_text(ruleset_yaml(rules), encoding="utf-8")
+    loaded = load_ruleset(path)
+    assert loaded == rules
+    assert (loaded.hard.max_distance_km == 12.5) is changed
+
+
 @pytest.mark.parametrize("kind", ["adjustment", "demand"])
 @pytest.mark.parametrize("more", [1, 1234])
 def test_a_what_if_sentence_names_the_change_in_the_readers_language(kind: str, more: int):

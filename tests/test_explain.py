@@ -1,15 +1,21 @@
 """Explanations and why-not: what they say, and that the relaxations are minimal and work."""
 
+import dataclasses
+import json
+
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from features.catalogue import CHARACTERISTIC_IDS
+from features.catalogue.characteristics import characteristic_index
 from matching.explain import explain, explain_all
-from matching.rules import default_ruleset
+from matching.rules import UncheckedLimitPolicy, default_ruleset
 from matching.scoring import score_pairs
 from matching.whynot import apply_relaxations, why_not
+from tests.test_edges import _task, _world
 from tests.test_scoring import _dishwasher_world
-from tests.worlds import all_pairs, featurize, small_worlds
+from tests.worlds import all_pairs, featurize, profile, rating, small_worlds
 
 RULES = default_ruleset()
 
@@ -176,3 +182,108 @@ def test_explaining_a_batch_says_for_each_pair_what_explaining_it_alone_says(wor
     assert [(e.person_id, e.task_id) for e in batch] == [
         (int(world.people.ids[person_rows[p]]), int(world.tasks.ids[task_rows[p]])) for p in order
     ]
+
+
+# --- promises the mutation run found unguarded (tests/mutation.py) ---------------------------
+
+
+def test_explanation_data_is_plain_json_with_every_field():
+    """``to_dict`` is what ``dataclasses.asdict`` would give, as JSON reads it back: the
+    adjustments, the limits and the person's hours under their own keys (kills
+    ``matching.explain.xǁExplanationǁto_dict__mutmut_9`` and ``…__mutmut_18``)."""
+    e = _explained(_dishwasher_world(hard=True))
+    assert e.adjustments and e.limits  # both lists are exercised
+    plain = json.loads(json.dumps(dataclasses.asdict(e)))
+    assert e.to_dict() == plain
+    del plain["comparison"]
+    assert e.to_dict(with_comparison=False) == plain
+
+
+def test_a_pair_that_does_not_fit_still_says_what_to_assess():
+    """An infeasible pair (too many hours) with a demanded characteristic unrated for the person
+    names it to assess; only a *feasible* pair's headline says it instead (kills
+    ``matching.explain.x__sentences__mutmut_130``)."""
+    world = _dishwasher_world()
+    world.people.hours_max[0] = 2
+    world.people.capacity[0, characteristic_index("walking")] = np.nan
+    e = _explained(world)
+    assert e.failures == ["hours"] and e.to_assess == ["walking"] and not e.assessed
+    assert "To be assessed: Walking" in e.sentences["en"]
+    assert "Arvioitava: Kävely" in e.sentences["fi"]
+
+
+def test_slots_the_person_is_not_free_for_are_written_in_the_readers_language():
+    """Kills ``matching.explain.x__failure_sentences__mutmut_158`` (slots in no language)."""
+    world = _dishwasher_world()
+    world.people.schedule[0] = 0  # free for no slot
+    e = _explained(world)
+    assert e.failures == ["schedule"]
+    assert e.sentences["fi"][1] == "Henkilö ei ole käytettävissä: ma-aamu, ti-aamu."
+    assert e.sentences["en"][1] == "The person is not free for: mon-morning, tue-morning."
+
+
+def test_a_restriction_against_an_unrated_demand_is_said_when_the_rules_exclude_it():
+    """Kills ``matching.explain.x__failure_sentences__mutmut_209`` (limit_unchecked unsaid)."""
+    world = _dishwasher_world(hard=True, unrated=("standing",))
+    hard = RULES.hard.model_copy(update={"unchecked_limits": UncheckedLimitPolicy.EXCLUDE})
+    rules = RULES.model_copy(update={"hard": hard})
+    s = score_pairs(world.people, np.array([0]), world.tasks, np.array([0]), rules)
+    e = explain(world.people, world.tasks, s, 0)
+    assert e.failures == ["limit_unchecked"]
+    assert e.sentences["en"][:2] == [
+        "Does not fit:",
+        "Physician's restriction (Standing): the task's demand is not rated.",
+    ]
+    assert (
+        e.sentences["fi"][1]
+        == "Lääkärin rajoitus (Seisominen): tehtävän vaatimusta ei ole arvioitu."
+    )
+
+
+def test_why_not_a_far_workplace_gives_the_distance_and_the_limit():
+    """Kills ``matching.whynot.x__relax__mutmut_293`` (the limit's key)."""
+    near = _dishwasher_world()
+    north = near.people_frame.assign(lat=near.people_frame["lat"] + 1.0)  # about 111 km
+    world = featurize(north, near.task_frame)
+    w = why_not(world.people, world.tasks, 1, 1, RULES)
+    assert w.failures == ["distance"]
+    (r,) = w.relaxations
+    km = w.explanation.distance_km
+    assert km > 100
+    assert (r.change, r.who, r.details) == (
+        "closer_workplace",
+        "employer",
+        {"km": km, "max_km": 40.0},
+    )
+
+
+def test_why_not_relaxations_name_who_and_what_in_each_language():
+    """The employer is asked to accept the stool; a redesign names the characteristic in English
+    as in Finnish (kills ``matching.whynot.x__accept__mutmut_3`` and
+    ``matching.whynot.x__name__mutmut_1``)."""
+    world = _dishwasher_world(hard=True, accepted=("job_coach_first_weeks",))
+    (accept,) = why_not(world.people, world.tasks, 1, 1, RULES).relaxations
+    assert (accept.change, accept.who) == ("accept_adjustments", "employer")
+    van = _dishwasher_world(hard=True, accepted=(), kind_override="delivery_driving")
+    (redesign,) = why_not(van.people, van.tasks, 1, 1, RULES).relaxations
+    assert redesign.text["en"].startswith("The task redesigned: Standing at most rarely")
+    assert redesign.text["fi"].startswith("Tehtävä muotoillaan uudelleen: Seisominen enintään")
+
+
+def test_a_load_over_a_coordinators_kilogram_limit_is_lightened_under_kilograms():
+    """A person at level 0 everywhere (lifting and carrying aside) against a task demanding 1
+    everywhere and 20 kg lifting: more cheap adjustments help than why-not tries at once (14),
+    the lifting aid is left out and no set closes it all, so the load is lightened — under the
+    constraint ``kilograms``, the person's limit being no physician's (kills
+    ``matching.whynot.x__close_demands__mutmut_228``, in that fallback)."""
+    capacities = {cid: rating(0) for cid in CHARACTERISTIC_IDS}
+    capacities |= {"lifting": rating(4, kg=12), "carrying": rating(4)}
+    world = _world([profile("JS-KILO1", capacities)], [_task(kilograms={"lifting": 20})])
+    w = why_not(world.people, world.tasks, 1, 1, RULES)
+    (lighter,) = [r for r in w.relaxations if r.change == "lighter_loads"]
+    assert (lighter.constraint, lighter.who, lighter.details) == (
+        "kilograms",
+        "employer",
+        {"characteristic": "lifting", "to": 12.0},
+    )
+    assert lighter.text["en"] == "Lighter loads: Lifting at most 12 kg."

@@ -34,6 +34,26 @@ def test_estimators_by_hand():
     assert np.isnan(snips(REWARD, np.zeros(4))) and effective_sample_size(np.zeros(4)) == 0
 
 
+def test_estimate_by_hand_with_the_target_at_position_zero():
+    """Lists 1 and 3 have the target show the rules' first task (position 0): its reward
+    model is that position's success rate (1.0), not the overall rate (0.5) kept for a target
+    outside the list (kills ``matching.offpolicy.x_estimate__mutmut_78``, ``>= 1``).
+
+    Position 0 was shown first twice, won twice (rate 1); position 1 once, lost (0); position
+    2 once, lost (0). Weights 1/0.5 = 2 where the target's choice is the logged one (list 1
+    only). q_target = 1, 0, 1, 0.5 and the residuals weigh 2·(1 − 1) = 0, so DR = 2.5 / 4."""
+    reward = np.array([1.0, 1.0, 0.0, 0.0])
+    propensity = np.array([0.5, 0.5, 0.25, 0.25])
+    logged = np.array([0, 0, 1, 2])
+    target = np.array([0, 1, 0, -1])
+    result = estimate(reward, propensity, logged, target, np.full(4, 3))
+    assert result["dr"]["value"] == pytest.approx(0.625)
+    assert result["ips"]["value"] == pytest.approx(0.5)
+    assert result["snips"]["value"] == pytest.approx(1.0)
+    assert (result["lists"], result["support"], result["logged_value"]) == (4, 0.75, 0.5)
+    assert result["effective_sample_size"] == pytest.approx(1.0)
+
+
 def test_propensities_are_a_distribution_and_match_the_seeded_draws():
     share, among = 0.3, 4
     p = first_place_propensity(np.arange(8), among, share)

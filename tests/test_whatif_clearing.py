@@ -211,3 +211,24 @@ def test_clearing_on_a_demo_area_places_at_least_as_many_as_greedy(
             assert answer.people >= baseline.people
         else:
             assert answer.total >= baseline.total - 1e-9
+
+
+def test_greedy_picks_what_a_hand_count_says() -> None:
+    """Coordinator by coordinator, in the order given: each client takes their best free task
+    and more from the same employer within their hours and free slots (kills
+    ``matching.clearing.x_greedy__mutmut_52``, which marks nothing chosen)."""
+    pairs = CandidatePairs(  # person 1: tasks 10, 11 at employer 1, 12 at employer 2; person 2
+        person_ids=np.array([1, 1, 1, 2, 2, 2]),
+        task_ids=np.array([10, 11, 12, 10, 12, 13]),
+        total=np.array([3.0, 2.0, 2.5, 5.0, 1.0, -1.0]),
+        employer_ids=np.array([1, 1, 2, 1, 2, 3]),
+        hours=np.array([4.0, 4.0, 2.0, 4.0, 2.0, 1.0]),
+        slots=np.array([0b001, 0b010, 0b100, 0b001, 0b100, 0b1000]),
+        max_hours=np.full(6, 10.0),
+    )
+    first = greedy(pairs, np.array([1, 2]))
+    assert first.chosen.tolist() == [True, True, False, False, True, False]
+    assert (first.total, first.people, first.tasks, first.optimal) == (6.0, 2, 3, False)
+    second = greedy(pairs, np.array([2, 1]))
+    assert second.chosen.tolist() == [False, False, True, True, False, False]
+    assert (second.total, second.people, second.tasks) == (7.5, 2, 2)

@@ -30,7 +30,6 @@ __all__ = [
     "MultiHotEncoder",
     "adjustment_applicability",
     "adjustment_lowering_table",
-    "bitset",
     "levels",
 ]
 
@@ -129,11 +128,6 @@ class BitSetEncoder(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         return np.array([f"{self.column}_bits"], dtype=object)
-
-
-def bitset(frame: pd.DataFrame, column: str, vocabulary: str) -> np.ndarray:
-    """Plain-function twin of :class:`BitSetEncoder`."""
-    return BitSetEncoder(column, vocabulary).fit().transform(frame)
 
 
 class MultiHotEncoder(TransformerMixin, BaseEstimator):
