@@ -331,14 +331,25 @@ def _close_demands(
     chosen, found = cheapest_adjustments(
         need[None, :], kg_need[None, :], cap_kg[None, :], candidates, costs, hard[None, :]
     )
-    if not found[0]:  # each demand can be lowered enough, but not by one set: redesign them
-        for c in np.flatnonzero(need):
+    if not found[0]:
+        # Each demand can be lowered enough, but no one set of the cheapest candidates lowers
+        # them all: what the employer's accepted adjustments close stays closed (more
+        # adjustments never lower less), and only the rest is redesigned or lightened.
+        by_accepted = np.where(
+            hard,
+            (_LOWERING * (usable & EXPOSURE)[:, None]).max(axis=0),
+            (_LOWERING * usable[:, None]).max(axis=0),
+        )
+        for c in np.flatnonzero(need > by_accepted):
             cid = CHARACTERISTIC_IDS[c]
             to = int(cap[c]) if hard[c] else int(cap[c] + tol[c])
             out.append(_redesign("hard_limit" if hard[c] else "over_demand", cid, to,
                                  physician=bool(hard[c])))  # fmt: skip
-        out.extend(_lighter("hard_limit" if kg_hard[k] else "kilograms", KG_IDS[k],
-                            float(cap_kg[k])) for k in np.flatnonzero(kg_need))  # fmt: skip
+        for k in np.flatnonzero(kg_need):
+            aids = usable & (_LOWERING[:, KG_COLUMNS[k]] > 0) & (cap_kg[k] >= _ADJ_MAX_KG)
+            if not (aids & EXPOSURE if kg_hard[k] else aids).any():
+                out.append(_lighter("hard_limit" if kg_hard[k] else "kilograms", KG_IDS[k],
+                                    float(cap_kg[k])))  # fmt: skip
         return out, [], []
     picked = [_ADJ[a].id for a in np.flatnonzero(chosen[0])]
     new = [a for a in picked if not usable[list(ADJUSTMENTS).index(a)]]

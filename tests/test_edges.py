@@ -803,3 +803,23 @@ def test_a_what_if_sentence_names_the_change_in_the_readers_language(kind: str, 
     assert catalogue[ident].name("fi") != catalogue[ident].name("en")
     en = what_if_sentence(variant, "en")
     assert ("more person could" in en) is (more == 1) and ("more people could" in en) is (more > 1)
+
+
+def test_why_not_redesigns_only_what_the_accepted_adjustments_cannot_close() -> None:
+    """When no one set of the cheapest candidate adjustments closes every over-demand, why-not
+    falls back to redesigning — but never a demand an adjustment the employer already accepts
+    closes (the answer must stay minimal: every change needed). Found by the property test
+    ``test_relaxations_make_the_pair_fit_and_none_can_be_left_out`` (Finnish asked one level
+    above the person's, picture instructions accepted, the task redesigned anyway). The search
+    is given no candidates here, so the fallback is what answers."""
+    from matching import whynot
+
+    person = profile("JS-WHY001", ABLE | {"finnish_language": rating(0), "standing": rating(1)})
+    task = _task(demands={"finnish_language": 1, "standing": 3},
+                 accepted=("picture_instructions",))  # fmt: skip
+    world = _world([person], [task])
+    with patch.object(whynot, "_MAX_CANDIDATES", 0):
+        answer = why_not(world.people, world.tasks, 1, 1, RULES)
+    redesigned = {r.details.get("characteristic") for r in answer.relaxations
+                  if r.change == "redesign_task"}  # fmt: skip
+    assert redesigned == {"standing"}, answer.relaxations
