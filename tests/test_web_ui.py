@@ -1079,7 +1079,9 @@ def test_the_work_ability_coordinator_hands_a_person_over_and_it_is_taken_over(s
     network = anna.locator("#network")
     expect(network).to_contain_text("Arvio valmis; valmis työnhakuun.")
     network.get_by_role("button", name="Ota vastaan").click()
-    expect(anna.locator("p.ok[role=status]")).to_have_text("Otettu vastaan.")
+    expect(anna.locator("p.ok[role=status]")).to_have_text(
+        "Otettu vastaan: asiakas on nyt omissa asiakkaissasi."
+    )
     expect(anna.locator("#network")).to_contain_text("Vastaanottanut anna.koordinaattori")
 
 

@@ -49,7 +49,7 @@ TEXTS: dict[str, str] = {
     "handoff_note_needed": N_(
         "Say in a few words what they need to know (3 characters at least); nothing was recorded."
     ),
-    "taken_over": N_("Taken over."),
+    "taken_over": N_("Taken over: the person is now on your own list."),
     "request_asked": N_("Asked; the candidate's coordinator sees the question on their caseload."),
     "request_already_asked": N_("This was already asked and is waiting for an answer."),
     "answer_yes": N_("yes, they would want it"),
