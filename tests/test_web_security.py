@@ -7,8 +7,10 @@ import logging
 import re
 from datetime import UTC, datetime
 from unittest.mock import patch
+from urllib.parse import quote
 
 import sqlalchemy as sa
+from httpx import Response
 from starlette.testclient import TestClient
 
 from api.auth.login_throttle import (
@@ -17,6 +19,7 @@ from api.auth.login_throttle import (
     LONGEST_WAIT_SECONDS,
     wait_after,
 )
+from api.http.csrf import SESSION
 from api.storage.tables import CrmNoteRow, LoginAttemptRow, UserRow
 from tests.conftest import api_client
 from tests.test_api import audit_rows, auth
@@ -85,6 +88,66 @@ def test_web_forms_need_the_token_and_this_sites_origin(service):
     assert ok.status_code == 303
     with engine.connect() as c:
         assert c.scalar(sa.select(sa.func.count()).select_from(CrmNoteRow)) == notes + 1
+
+
+def _notes(engine) -> int:
+    with engine.connect() as c:
+        return c.scalar(sa.select(sa.func.count()).select_from(CrmNoteRow))
+
+
+def test_a_page_is_only_for_a_live_session_of_a_role_with_its_permission(service):
+    """Each page gets its context in one parameter (``page_context_for``). No session, or an
+    ended one: the log-in page, which comes back to the page asked for. A role without the
+    page's permission: no such page (404). The right role: the page, read as that user. A
+    form's CSRF token is checked before who sent it; the page's own input after, so that a
+    page hidden from a role does not tell it what the page takes."""
+    client, tokens, area, mine, engine = service
+    assert _web_login(client).status_code == 303
+    ended = client.cookies[SESSION]
+    client.post("/ui/logout", data={"csrf": _csrf(client.get("/ui/rulesets").text)})
+    sessions = tokens | {"ended": ended}
+
+    def visit(
+        who: str | None, path: str, form: dict[str, str] | None = None, signed: bool = True
+    ) -> Response:
+        client.cookies.clear()
+        if who is not None:
+            client.cookies.set(SESSION, sessions[who])
+        if form is None:
+            return client.get(path, follow_redirects=False)
+        if signed:  # the token the visitor's own pages carry (a pre-session's, logged out)
+            form = form | {"csrf": _csrf(client.get("/ui/login").text)}
+        return client.post(path, data=form, follow_redirects=False)
+
+    def to_log_in(path: str) -> str:
+        return f"/ui/login?next={quote(path, safe='')}"
+
+    for path in ("/ui/jobseekers?status=active&page=2", "/ui/jobseekers?page=0",
+                 "/ui/employers/1/tasks/1/what-if", "/ui/rulesets/compare"):  # fmt: skip
+        for who in (None, "ended"):
+            answer = visit(who, path)
+            assert (answer.status_code, answer.headers["location"]) == (303, to_log_in(path))
+    for who, path in (("rekrypiste", "/ui/jobseekers"), ("rekrypiste", "/ui/jobseekers?page=0"),
+                      ("coordinator", "/ui/rulesets/compare")):  # fmt: skip
+        answer = visit(who, path)
+        assert answer.status_code == 404 and "<h1>Sivua ei löydy</h1>" in answer.text, path
+    assert visit("coordinator", "/ui/jobseekers?page=0").status_code == 422
+    page = visit("coordinator", "/ui/jobseekers")
+    assert page.status_code == 200 and "<h1>Omat asiakkaat" in page.text
+    assert [r.actor for r in audit_rows(engine, action="list_jobseekers")] == ["coord"]
+
+    notes = _notes(engine)
+    path, note = "/ui/employers/1/notes", {"text": "MARKER", "channel": "phone"}
+    forged = visit(None, path, note, signed=False)
+    assert forged.status_code == 403 and "Lomaketta ei hyväksytty" in forged.text
+    assert visit("analyst", path, note, signed=False).status_code == 403
+    assert visit(None, path, note).headers["location"] == to_log_in(path)
+    for form in (note, {"channel": "phone"}):  # a form the role may not send, whole or not
+        assert visit("analyst", path, form).status_code == 404
+    assert _notes(engine) == notes
+    assert visit("rekrypiste", path, note).headers["location"] == "/ui/employers/1?message=note"
+    with engine.connect() as c:
+        assert c.scalar(sa.select(CrmNoteRow.author).where(CrmNoteRow.text == "MARKER")) == "rekry"
 
 
 def _from(client, address: str) -> TestClient:
@@ -330,6 +393,8 @@ def test_a_browser_never_gets_json_for_a_web_ui_address(service):
     from fastapi.testclient import TestClient
 
     client, tokens, area, mine, engine = service
+    # Signed in: a page's own input is judged after its visitor.
+    client.cookies.set(SESSION, tokens["rekrypiste"])
     for path, status, heading in (
         ("/ui/no-such-page", 404, "Sivua ei löydy"),
         ("/ui/employers/abc", 422, "Osoite tai tieto ei kelpaa"),

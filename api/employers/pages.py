@@ -26,8 +26,8 @@ from api.employers.schemas import (
     NoteCreate,
 )
 from api.http.csrf import check_csrf
-from api.http.deps import SessionDep, User, request_context
-from api.http.pages import PAGE_SIZE, _lang, _page, _pager, _user
+from api.http.deps import Context
+from api.http.pages import PAGE_SIZE, _lang, _page, _pager, page_context_for
 from api.http.problems import FormField, Problem, form_problems, sheet_problems
 from api.people import handoffs
 from api.people.schemas import HandoffCreate
@@ -47,23 +47,22 @@ router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(
 @router.get("/employers", response_class=HTMLResponse)
 def employers_page(
     request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.READ_EMPLOYERS)],
     q: Annotated[str, Query(max_length=100)] = "",
     sort: str = "name",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
-    user = _user(request, session, Permission.READ_EMPLOYERS)
     sort = sort if sort in employers.EMPLOYER_SORTS else "name"
-    listed = employers.list_employers(session, name=q, limit=PAGE_SIZE,
+    listed = employers.list_employers(ctx.session, name=q, limit=PAGE_SIZE,
                                       offset=(page - 1) * PAGE_SIZE, sort=sort)  # fmt: skip
-    return _page(request, "employers.html", user, rows=listed.data, count=listed.count, q=q,
+    return _page(request, "employers.html", ctx.actor, rows=listed.data, count=listed.count, q=q,
                  sort=sort, pager=_pager(request, page, listed.count))  # fmt: skip
 
 
 @router.get("/tasks", response_class=HTMLResponse)
 def tasks_page(
     request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.READ_EMPLOYERS)],
     q: Annotated[str, Query(max_length=100)] = "",
     task_type: Annotated[str, Query(alias="type", max_length=16)] = "hand_over",
     sort: str = "employer",
@@ -71,26 +70,26 @@ def tasks_page(
 ) -> HTMLResponse:
     """Every employer's tasks, hand-over tasks first: searched by task, role or employer,
     sorted and paged on the server."""
-    user = _user(request, session, Permission.READ_EMPLOYERS)
     sort = sort if sort in employers.TASK_SORTS else "employer"
     task_type = task_type if task_type in ("hand_over", "core") else ""
-    listed = employers.list_tasks(session, text=q, task_type=task_type or None, sort=sort,
+    listed = employers.list_tasks(ctx.session, text=q, task_type=task_type or None, sort=sort,
                                   limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)  # fmt: skip
-    return _page(request, "tasks.html", user, rows=listed.data, count=listed.count, q=q,
+    return _page(request, "tasks.html", ctx.actor, rows=listed.data, count=listed.count, q=q,
                  task_type=task_type, sort=sort, sorts=list(employers.TASK_SORTS),
                  pager=_pager(request, page, listed.count))  # fmt: skip
 
 
 @router.get("/employers/new", response_class=HTMLResponse)
-def new_employer_page(request: Request, session: SessionDep) -> HTMLResponse:
-    user = _user(request, session, Permission.WRITE_EMPLOYERS)
-    return _page(request, "employer_form.html", user, errors=[], values={})
+def new_employer_page(
+    request: Request, ctx: Annotated[Context, page_context_for(Permission.WRITE_EMPLOYERS)]
+) -> HTMLResponse:
+    return _page(request, "employer_form.html", ctx.actor, errors=[], values={})
 
 
 @router.post("/employers/new", response_class=HTMLResponse)
 def create_employer_page(
     request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.WRITE_EMPLOYERS)],
     name: Annotated[str, Form(max_length=200)],
     business_id: Annotated[str, Form(max_length=20)],
     industry: Annotated[str, Form(max_length=4)],
@@ -98,7 +97,6 @@ def create_employer_page(
     postal_code: Annotated[str, Form(max_length=10)],
     municipality: Annotated[str, Form(max_length=64)],
 ) -> Response:
-    user = _user(request, session, Permission.WRITE_EMPLOYERS)
     lang = _lang(request)
     _ = gettext_for(lang)
     values = {
@@ -122,20 +120,20 @@ def create_employer_page(
                 },
             }
         )
-        new_id = employers.create_employer(request_context(request, session, user), employer)
+        new_id = employers.create_employer(ctx, employer)
     except ConflictError:
-        session.rollback()
+        ctx.session.rollback()
         taken = Problem(
             _("An employer with this business ID is registered already: find it in the list of "
               "employers."),
             "business_id",
         )  # fmt: skip
-        return _page(request, "employer_form.html", user, errors=[taken], values=values,
+        return _page(request, "employer_form.html", ctx.actor, errors=[taken], values=values,
                      status_code=409)  # fmt: skip
     except (ValidationError, TasmaError) as err:
-        session.rollback()
+        ctx.session.rollback()
         problems = form_problems(err, lang, _employer_fields(lang))
-        return _page(request, "employer_form.html", user, errors=problems, values=values,
+        return _page(request, "employer_form.html", ctx.actor, errors=problems, values=values,
                      status_code=422)  # fmt: skip
     return RedirectResponse(f"/ui/employers/{new_id}?message=created", status_code=303)
 
@@ -156,40 +154,39 @@ def _employer_fields(lang: str) -> dict[str, FormField]:
 
 @router.get("/employers/{employer_id}", response_class=HTMLResponse)
 def employer_page(
-    employer_id: int, request: Request, session: SessionDep, message: str = ""
+    employer_id: int,
+    request: Request,
+    ctx: Annotated[Context, page_context_for(Permission.READ_EMPLOYERS)],
+    message: str = "",
 ) -> HTMLResponse:
-    user = _user(request, session, Permission.READ_EMPLOYERS)
-    return _employer(request, session, user, employer_id, message=message)
+    return _employer(request, ctx, employer_id, message=message)
 
 
-def _employer(
-    request: Request, session: SessionDep, user: User, employer_id: int, **context: Any
-) -> HTMLResponse:
+def _employer(request: Request, ctx: Context, employer_id: int, **context: Any) -> HTMLResponse:
     """The employer's page (:func:`api.employers.flows.employer_page`); ``context``: a notice,
     or a refused form kept at its place."""
-    view = flows.employer_page(request_context(request, session, user), employer_id)
-    return _page(request, "employer.html", user, **view, **context)
+    view = flows.employer_page(ctx, employer_id)
+    return _page(request, "employer.html", ctx.actor, **view, **context)
 
 
 @router.post("/employers/{employer_id}/notes")
 def add_note_page(
     employer_id: int,
     request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.WRITE_EMPLOYERS)],
     text: Annotated[str, Form(min_length=1, max_length=2000)],
     channel: Annotated[str, Form(max_length=16)],
 ) -> Response:
-    user = _user(request, session, Permission.WRITE_EMPLOYERS)
     lang = _lang(request)
     _ = gettext_for(lang)
     try:
         body = NoteCreate(channel=channel, text=text)
-        employers.add_note(request_context(request, session, user), employer_id, body)
+        employers.add_note(ctx, employer_id, body)
     except (ValidationError, InvalidInputError) as err:
-        session.rollback()
+        ctx.session.rollback()
         fields = {"channel": FormField("channel", _("Channel")),
                   "text": FormField("text", _("Add a note"))}  # fmt: skip
-        return _employer(request, session, user, employer_id, status_code=422,
+        return _employer(request, ctx, employer_id, status_code=422,
                          errors=form_problems(err, lang, fields), errors_about="note",
                          note={"channel": channel, "text": text})  # fmt: skip
     return RedirectResponse(f"/ui/employers/{employer_id}?message=note", status_code=303)
@@ -199,30 +196,27 @@ def add_note_page(
 def upload_page(
     employer_id: int,
     request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.WRITE_EMPLOYERS)],
     file: UploadFile,
     replace: Annotated[bool, Form()] = False,
 ) -> Response:
-    user = _user(request, session, Permission.WRITE_EMPLOYERS)
     try:
-        ctx = request_context(request, session, user)
         data, name = file.file.read(), file.filename or "upload"
         employers.upload_ratko(ctx, employer_id, data, name, replace=replace)
     except InvalidInputError as err:
-        session.rollback()
+        ctx.session.rollback()
         return _employer(
             request,
-            session,
-            user,
+            ctx,
             employer_id,
             status_code=422,
             errors=sheet_problems(err, _lang(request)),
             errors_about="sheet",
         )
     except ConflictError as err:
-        session.rollback()
+        ctx.session.rollback()
         problem = Problem(_sheet_conflict(str(err), _lang(request)), "replace")
-        return _employer(request, session, user, employer_id, status_code=409,
+        return _employer(request, ctx, employer_id, status_code=409,
                          errors=[problem], errors_about="sheet", replace=True)  # fmt: skip
     return RedirectResponse(f"/ui/employers/{employer_id}?message=uploaded", status_code=303)
 
@@ -249,19 +243,17 @@ def _template(number: int) -> RoleTemplate:
 def new_role_page(
     employer_id: int,
     request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.WRITE_EMPLOYERS)],
     template: Annotated[int, Query(ge=0, le=1000)] = 0,
 ) -> HTMLResponse:
     """Start a Ratko decomposition from a sector template: edit the tasks, hours, schedule,
     the demands the template names, hand-over, and the adjustments the employer accepts."""
-    user = _user(request, session, Permission.WRITE_EMPLOYERS)
-    return _role_form(request, user, session, employer_id, template)
+    return _role_form(request, ctx, employer_id, template)
 
 
 def _role_form(
     request: Request,
-    user: User,
-    session: SessionDep,
+    ctx: Context,
     employer_id: int,
     number: int,
     sent: tuple[str, list[tuple[bool, dict[str, Any]]]] | None = None,
@@ -273,7 +265,7 @@ def _role_form(
     """The role form: the template's role, or — after a refused save — the role as it was sent
     (every task, kept or left out, with what was typed; ``vacancy``: open, and its hours)."""
     lang = _lang(request)
-    employer = employers.read_employer(session, employer_id)
+    employer = employers.read_employer(ctx.session, employer_id)
     chosen = _template(number)
     if sent is None:
         base = role_from_template(chosen).model_dump(mode="json")
@@ -285,7 +277,7 @@ def _role_form(
     ]
     names = {cid: (c.name(lang)) for cid, c in CHARACTERISTICS.items()}
     levels = {cid: [lv.text(lang) for lv in c.levels] for cid, c in CHARACTERISTICS.items()}
-    return _page(request, "role_form.html", user, employer=employer, employer_id=employer_id,
+    return _page(request, "role_form.html", ctx.actor, employer=employer, employer_id=employer_id,
                  templates=list(enumerate(ROLE_TEMPLATES)), number=number, role_title=title,
                  tasks=tasks, named=named, names=names, levels=levels, slot_ids=SLOT_IDS,
                  adjustments=ADJUSTMENTS, errors=errors or [], conflict=conflict,
@@ -294,13 +286,16 @@ def _role_form(
 
 
 @router.post("/employers/{employer_id}/roles/new", response_class=HTMLResponse)
-async def save_role(employer_id: int, request: Request, session: SessionDep) -> Response:
+async def save_role(
+    employer_id: int,
+    request: Request,
+    ctx: Annotated[Context, page_context_for(Permission.WRITE_EMPLOYERS)],
+) -> Response:
     form = await request.form()
-    return await anyio.to_thread.run_sync(_save_role, employer_id, request, session, form)
+    return await anyio.to_thread.run_sync(_save_role, employer_id, request, ctx, form)
 
 
-def _save_role(employer_id: int, request: Request, session: SessionDep, form: Any) -> Response:
-    user = _user(request, session, Permission.WRITE_EMPLOYERS)
+def _save_role(employer_id: int, request: Request, ctx: Context, form: Any) -> Response:
     number = int(form.get("template", "0")) if str(form.get("template", "0")).isdigit() else -1
     base = role_from_template(_template(number)).model_dump(mode="json")
     sent: list[tuple[bool, dict[str, Any]]] = []
@@ -322,17 +317,17 @@ def _save_role(employer_id: int, request: Request, session: SessionDep, form: An
     lang = _lang(request)
     try:
         role = JobRole.model_validate(data)
-        employers.add_role(request_context(request, session, user), employer_id, role,
+        employers.add_role(ctx, employer_id, role,
                            replace=form.get("on_conflict") == "replace")  # fmt: skip
     except ConflictError as err:
-        session.rollback()
+        ctx.session.rollback()
         problem = Problem(_role_conflict(str(err), lang), "role_title")
-        return _role_form(request, user, session, employer_id, number, (title, sent), [problem],
+        return _role_form(request, ctx, employer_id, number, (title, sent), [problem],
                           status_code=409, conflict=True, vacancy=vacancy)  # fmt: skip
     except ValidationError as err:
-        session.rollback()
+        ctx.session.rollback()
         problems = form_problems(err, lang, _role_fields(lang, [(k, sent[k][1]) for k in kept]))
-        return _role_form(request, user, session, employer_id, number, (title, sent), problems,
+        return _role_form(request, ctx, employer_id, number, (title, sent), problems,
                           status_code=422, vacancy=vacancy)  # fmt: skip
     return RedirectResponse(f"/ui/employers/{employer_id}?message=role", status_code=303)
 
@@ -378,34 +373,34 @@ def _person_page(jobseeker_id: int, message: str) -> RedirectResponse:
 @router.post("/candidate-requests")
 def ask(
     request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.REQUEST_CANDIDATES)],
     code: Annotated[str, Form(max_length=16)],
     task_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
     suggestion_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> RedirectResponse:
-    user = _user(request, session, Permission.REQUEST_CANDIDATES)
-    ctx = request_context(request, session, user)
     body = CandidateRequestCreate(jobseeker_code=code, task_ids=[task_id],
                                   suggestion_id=suggestion_id, note=note.strip())  # fmt: skip
     try:
         candidate_requests.ask(ctx, body)
     except ConflictError:
-        session.rollback()
+        ctx.session.rollback()
         return RedirectResponse("/ui/requests?message=already_asked", status_code=303)
     return RedirectResponse("/ui/requests?message=asked", status_code=303)
 
 
 @router.get("/requests", response_class=HTMLResponse)
-def requests_page(request: Request, session: SessionDep, message: str = "") -> HTMLResponse:
+def requests_page(
+    request: Request,
+    ctx: Annotated[Context, page_context_for(Permission.READ_CANDIDATE_REQUESTS)],
+    message: str = "",
+) -> HTMLResponse:
     """A Rekrypiste worker's own requests, or the requests about a coordinator's area's
     people, newest first, each with its age and answer."""
-    user = _user(request, session, Permission.READ_CANDIDATE_REQUESTS)
-    ctx = request_context(request, session, user)
     rows = candidate_requests.requests_in_view(ctx)
-    titles = employers.task_titles(session, sorted({t for r in rows for t in r.task_ids}))
+    titles = employers.task_titles(ctx.session, sorted({t for r in rows for t in r.task_ids}))
     people = candidate_requests.people_of(ctx, rows)
-    return _page(request, "requests.html", user, rows=rows, titles=titles, people=people,
+    return _page(request, "requests.html", ctx.actor, rows=rows, titles=titles, people=people,
                  message=message if message in REQUEST_MESSAGES else "")  # fmt: skip
 
 
@@ -413,13 +408,11 @@ def requests_page(request: Request, session: SessionDep, message: str = "") -> H
 def answer(
     request_id: int,
     request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.ANSWER_CANDIDATE_REQUESTS)],
     jobseeker_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
     choice: Annotated[str, Form(max_length=16)],
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> RedirectResponse:
-    user = _user(request, session, Permission.ANSWER_CANDIDATE_REQUESTS)
-    ctx = request_context(request, session, user)
     try:
         body = CandidateRequestAnswer.model_validate({"answer": choice, "note": note.strip()})
     except ValidationError:
@@ -427,7 +420,7 @@ def answer(
     try:
         candidate_requests.answer(ctx, request_id, body)
     except ConflictError:
-        session.rollback()
+        ctx.session.rollback()
     return _person_page(jobseeker_id, "answered")
 
 
@@ -435,17 +428,15 @@ def answer(
 def hand_off(
     jobseeker_id: int,
     request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.HAND_OFF)],
     to_role: Annotated[str, Form(max_length=32)],
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> RedirectResponse:
-    user = _user(request, session, Permission.HAND_OFF)
-    ctx = request_context(request, session, user)
     try:
         body = HandoffCreate.model_validate({"to_role": to_role, "note": note.strip()})
         handoffs.hand_off(ctx, jobseeker_id, body)
     except (ValidationError, InvalidInputError):
-        session.rollback()
+        ctx.session.rollback()
         return _person_page(jobseeker_id, "handoff_note_needed")
     return _person_page(jobseeker_id, "handed_off")
 
@@ -453,15 +444,13 @@ def hand_off(
 @router.post("/handoffs/{handoff_id}/acknowledge")
 def acknowledge(
     handoff_id: int,
-    request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.HAND_OFF)],
     jobseeker_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
 ) -> RedirectResponse:
-    user = _user(request, session, Permission.HAND_OFF)
     try:
-        handoffs.acknowledge(request_context(request, session, user), handoff_id)
+        handoffs.acknowledge(ctx, handoff_id)
     except ConflictError:
-        session.rollback()
+        ctx.session.rollback()
     return _person_page(jobseeker_id, "taken_over")
 
 
@@ -482,7 +471,7 @@ def _need_fields(lang: str) -> dict[str, FormField]:
 def record_need(
     employer_id: int,
     request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.WRITE_EMPLOYERS)],
     work: Annotated[str, Form(max_length=4000)] = "",
     kind: Annotated[str, Form(max_length=32)] = "",
     hours: Annotated[str, Form(max_length=32)] = "",
@@ -492,7 +481,6 @@ def record_need(
     next_contact: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
     """A need taken down during the call; a refused one keeps everything typed."""
-    user = _user(request, session, Permission.WRITE_EMPLOYERS)
     sent = {
         "work": work.strip(),
         "kind": kind,
@@ -504,11 +492,11 @@ def record_need(
     }
     try:
         body = NeedCreate.model_validate(sent)
-        employer_network.record_need(request_context(request, session, user), employer_id, body)
+        employer_network.record_need(ctx, employer_id, body)
     except (ValidationError, InvalidInputError) as err:
-        session.rollback()
+        ctx.session.rollback()
         problems = form_problems(err, _lang(request), _need_fields(_lang(request)))
-        return _employer(request, session, user, employer_id, need=sent, errors=problems,
+        return _employer(request, ctx, employer_id, need=sent, errors=problems,
                          errors_about="need", status_code=422)  # fmt: skip
     return RedirectResponse(f"/ui/employers/{employer_id}?message=need#needs", status_code=303)
 
@@ -517,12 +505,9 @@ def record_need(
 def need_status(
     employer_id: int,
     need_id: int,
-    request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.WRITE_EMPLOYERS)],
     status: Annotated[Literal["open", "filled", "closed"], Form()],
 ) -> RedirectResponse:
-    user = _user(request, session, Permission.WRITE_EMPLOYERS)
-    ctx = request_context(request, session, user)
     employer_network.set_need_status(ctx, employer_id, need_id, status)
     return RedirectResponse(f"/ui/employers/{employer_id}?message=need_status#needs",
                             status_code=303)  # fmt: skip
@@ -531,10 +516,8 @@ def need_status(
 @router.post("/employers/{employer_id}/status")
 def network_status(
     employer_id: int,
-    request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.WRITE_EMPLOYERS)],
     status: Annotated[NetworkStatus, Form()],
 ) -> RedirectResponse:
-    user = _user(request, session, Permission.WRITE_EMPLOYERS)
-    employer_network.set_status(request_context(request, session, user), employer_id, status)
+    employer_network.set_status(ctx, employer_id, status)
     return RedirectResponse(f"/ui/employers/{employer_id}?message=status", status_code=303)

@@ -180,7 +180,7 @@ def context_for(permission: Permission) -> Any:
 
 def request_context(request: Request, session: Session, user: User) -> Context:
     """The context of a web request: the app's index and model. API routes get it through
-    ``context_for``; the web pages, which find their user in the page, build it here."""
+    ``context_for``, the web pages through ``page_context_for`` (:mod:`api.http.pages`)."""
     state = request.app.state
     return Context(session=session, actor=user, index=state.index, reranker=state.reranker,
                    batch=state.batch_runs)  # fmt: skip

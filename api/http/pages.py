@@ -4,9 +4,10 @@ English on request.
 
 Here are the one Jinja environment (its words from the page's own language's catalogue, its
 filters), the page a handler renders (:func:`_page`, with the form's CSRF token), the page's
-user (:func:`_user`, from the session cookie), the pager, and the pages for an error, a refused
-form and a log-in that is needed. Each domain's pages (``api/<domain>/pages.py``) are a router
-of their own over these; none queries storage, and none imports another domain's pages.
+context in one parameter (:func:`page_context_for`, its user from the session cookie), the
+pager, and the pages for an error, a refused form and a log-in that is needed. Each domain's
+pages (``api/<domain>/pages.py``) are a router of their own over these; none queries storage,
+and none imports another domain's pages.
 """
 
 from __future__ import annotations
@@ -15,16 +16,23 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, pass_context
-from jinja2.runtime import Context
+from jinja2.runtime import Context as TemplateContext
 
 from api.core.security import Permission, allowed
 from api.core.texts import LANGUAGES, group_name, metric_name, texts
 from api.http.csrf import PRESESSION, SESSION, CsrfError, csrf_token
-from api.http.deps import SessionDep, UnauthorizedError, User, user_for_token
+from api.http.deps import (
+    Context,
+    SessionDep,
+    UnauthorizedError,
+    User,
+    request_context,
+    user_for_token,
+)
 from api.http.problems import Problem
 from features.catalogue import INDUSTRIES, SECTORS
 from features.catalogue.schedule import slot_label
@@ -39,6 +47,7 @@ __all__ = [
     "csrf_refused",
     "error_page",
     "login_redirect",
+    "page_context_for",
     "templates",
 ]
 
@@ -52,17 +61,17 @@ templates = Jinja2Templates(
 
 
 @pass_context
-def _gettext(context: Context, message: str) -> str:
+def _gettext(context: TemplateContext, message: str) -> str:
     return translations(context["lang"]).gettext(message)
 
 
 @pass_context
-def _pgettext(context: Context, where: str, message: str) -> str:
+def _pgettext(context: TemplateContext, where: str, message: str) -> str:
     return pgettext_for(context["lang"])(where, message)
 
 
 @pass_context
-def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+def _ngettext(context: TemplateContext, singular: str, plural: str, n: int) -> str:
     return translations(context["lang"]).ngettext(singular, plural, n)
 
 
@@ -155,17 +164,30 @@ def csrf_refused(request: Request, err: CsrfError) -> HTMLResponse:
     return _page(request, "refused.html", None, status_code=403)
 
 
-def _user(request: Request, session: SessionDep, permission: Permission) -> User:
-    token = request.cookies.get(COOKIE)
-    if not token:
-        raise LoginRequiredError("log in first")
-    try:
-        user = user_for_token(session, token)
-    except UnauthorizedError:
-        raise LoginRequiredError("the session has ended") from None
-    if not allowed(user.role, permission):
-        raise NotFoundError("no such page for your role")
-    return user
+def page_context_for(permission: Permission) -> Any:
+    """A web page's services context, for a user whose role has ``permission``, in one
+    parameter: ``ctx: Annotated[Context, page_context_for(Permission.PROPOSE)]``; ``ctx.actor``
+    is the user of the session cookie. No cookie, or a session that has ended: the log-in
+    page, which comes back here (:func:`login_redirect`); a role without the permission: no
+    such page (404). Checked after a form's CSRF token (the page routers' own dependency),
+    before the page's parameters and form are validated, as ``context_for`` checks an API
+    route's caller."""
+
+    # Async, as ``context_for``: the user's lookup is one primary-key read, cheaper on the
+    # event loop than a hop to a worker thread.
+    async def context(request: Request, session: SessionDep) -> Context:
+        token = request.cookies.get(COOKIE)
+        if not token:
+            raise LoginRequiredError("log in first")
+        try:
+            user = user_for_token(session, token)
+        except UnauthorizedError:
+            raise LoginRequiredError("the session has ended") from None
+        if not allowed(user.role, permission):
+            raise NotFoundError("no such page for your role")
+        return request_context(request, session, user)
+
+    return Depends(context)
 
 
 PAGE_SIZE = 50

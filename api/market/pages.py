@@ -13,9 +13,8 @@ from api.core.context import Context
 from api.core.security import Permission
 from api.employers import service as employers
 from api.http.csrf import check_csrf
-from api.http.deps import SessionDep, request_context
 from api.http.lanes import run_market
-from api.http.pages import _lang, _page, _user
+from api.http.pages import _lang, _page, page_context_for
 from api.market import service as market
 from features.errors import NotFoundError
 from matching.clearing import ClearingObjective
@@ -37,15 +36,16 @@ def _task_of_employer(ctx: Context, employer_id: int, task_id: int) -> None:
 
 @router.get("/employers/{employer_id}/tasks/{task_id}/what-if", response_class=HTMLResponse)
 async def what_if_page(
-    employer_id: int, task_id: int, request: Request, session: SessionDep
+    employer_id: int,
+    task_id: int,
+    request: Request,
+    ctx: Annotated[Context, page_context_for(Permission.READ_MARKET)],
 ) -> HTMLResponse:
     def page() -> HTMLResponse:
-        user = _user(request, session, Permission.READ_MARKET)
-        employer = employers.read_employer(session, employer_id)
-        ctx = request_context(request, session, user)
+        employer = employers.read_employer(ctx.session, employer_id)
         _task_of_employer(ctx, employer_id, task_id)
         answer = market.task_what_if(ctx, task_id, _lang(request))
-        return _page(request, "what_if.html", user, employer=employer, employer_id=employer_id,
+        return _page(request, "what_if.html", ctx.actor, employer=employer, employer_id=employer_id,
                      answer=answer)  # fmt: skip
 
     # In the market lane, as the API's what-if: a recount of the pool never holds the threads
@@ -57,14 +57,16 @@ async def what_if_page(
     "/employers/{employer_id}/roles/{role_id}/hand-over-options", response_class=HTMLResponse
 )
 async def hand_over_options_page(
-    employer_id: int, role_id: int, request: Request, session: SessionDep
+    employer_id: int,
+    role_id: int,
+    request: Request,
+    ctx: Annotated[Context, page_context_for(Permission.READ_MARKET)],
 ) -> HTMLResponse:
     def page() -> HTMLResponse:
-        user = _user(request, session, Permission.READ_MARKET)
-        employer = employers.read_employer(session, employer_id)
-        role = employers.role_of_employer(session, employer_id, role_id)
-        answer = market.role_hand_over_options(request_context(request, session, user), role_id)
-        return _page(request, "hand_over_options.html", user, employer=employer,
+        employer = employers.read_employer(ctx.session, employer_id)
+        role = employers.role_of_employer(ctx.session, employer_id, role_id)
+        answer = market.role_hand_over_options(ctx, role_id)
+        return _page(request, "hand_over_options.html", ctx.actor, employer=employer,
                      employer_id=employer_id, role=role, answer=answer)  # fmt: skip
 
     return await run_market(request, page)
@@ -73,31 +75,33 @@ async def hand_over_options_page(
 @router.get("/clearing", response_class=HTMLResponse)
 def clearing_page(
     request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.CLEAR_MARKET)],
     objective: Annotated[ClearingObjective | None, Query()] = None,
 ) -> HTMLResponse:
     """The form; with an objective, the suggestions (seconds on a large area)."""
-    user = _user(request, session, Permission.CLEAR_MARKET)
     answer = None
     if objective is not None:
-        answer = market.clearing(request_context(request, session, user), objective)
-    return _page(request, "clearing.html", user, answer=answer, objective=objective,
+        answer = market.clearing(ctx, objective)
+    return _page(request, "clearing.html", ctx.actor, answer=answer, objective=objective,
                  objectives=[o.value for o in ClearingObjective])  # fmt: skip
 
 
 @router.get("/batch", response_class=HTMLResponse)
-def batch_page(request: Request, session: SessionDep, message: str = "") -> HTMLResponse:
-    user = _user(request, session, Permission.RUN_BATCH)
-    runs = market.runs(request_context(request, session, user))
+def batch_page(
+    request: Request,
+    ctx: Annotated[Context, page_context_for(Permission.RUN_BATCH)],
+    message: str = "",
+) -> HTMLResponse:
+    runs = market.runs(ctx)
     shown = message if message in BATCH_MESSAGES else ""
-    return _page(request, "batch.html", user, runs=runs, message=shown)
+    return _page(request, "batch.html", ctx.actor, runs=runs, message=shown)
 
 
 @router.post("/batch")
-def start_batch(request: Request, session: SessionDep) -> RedirectResponse:
-    user = _user(request, session, Permission.RUN_BATCH)
+def start_batch(
+    request: Request, ctx: Annotated[Context, page_context_for(Permission.RUN_BATCH)]
+) -> RedirectResponse:
     state = request.app.state
-    ctx = request_context(request, session, user)
     started = market.start_in_background(ctx, state.sessions, state.settings)
     message = "started" if started else "already_running"
     return RedirectResponse(f"/ui/batch?message={message}", status_code=303)

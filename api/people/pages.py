@@ -17,8 +17,8 @@ from api.auth.policy import reachable_person
 from api.core.purposes import Purpose
 from api.core.security import Permission, allowed
 from api.http.csrf import check_csrf
-from api.http.deps import SessionDep, User, request_context
-from api.http.pages import PAGE_SIZE, _lang, _page, _pager, _user
+from api.http.deps import Context, User
+from api.http.pages import PAGE_SIZE, _lang, _page, _pager, page_context_for
 from api.http.problems import Problem, profile_problems
 from api.people import caseload, flows
 from api.people import service as people
@@ -37,7 +37,7 @@ router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(
 @router.get("/jobseekers", response_class=HTMLResponse)
 def jobseekers_page(
     request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.READ_JOBSEEKERS)],
     q: Annotated[str, Query(max_length=120)] = "",
     status: str = "",
     sort: str = "attention",
@@ -45,16 +45,14 @@ def jobseekers_page(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     """The caseload ("Omat asiakkaat"): names, status and what needs doing next."""
-    user = _user(request, session, Permission.READ_JOBSEEKERS)
     chosen = JobseekerStatus(status) if status in {s.value for s in JobseekerStatus} else None
     sort = sort if sort in caseload.CASELOAD_SORTS else "attention"
-    ctx = request_context(request, session, user)
     listed = caseload.caseload(ctx, scope=scope or None, text=q.strip() or None, status=chosen,
                                sort=sort, limit=PAGE_SIZE,
                                offset=(page - 1) * PAGE_SIZE)  # fmt: skip
     lang = _lang(request)
     steps = {r.id: [next_step_text(s, lang, ctx.now) for s in r.next_steps] for r in listed.data}
-    return _page(request, "jobseekers.html", user, rows=listed.data, count=listed.count, q=q,
+    return _page(request, "jobseekers.html", ctx.actor, rows=listed.data, count=listed.count, q=q,
                  status=status, statuses=[s.value for s in JobseekerStatus], sort=sort,
                  sorts=caseload.CASELOAD_SORTS, scope=listed.scope, steps=steps,
                  pager=_pager(request, page, listed.count))  # fmt: skip
@@ -64,18 +62,16 @@ def jobseekers_page(
 def jobseeker_page(
     jobseeker_id: int,
     request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.MATCH_PERSON)],
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
-    user = _user(request, session, Permission.MATCH_PERSON)
-    return _jobseeker(request, session, user, jobseeker_id, page=page,
+    return _jobseeker(request, ctx, jobseeker_id, page=page,
                       message=request.query_params.get("message", ""))  # fmt: skip
 
 
 def _jobseeker(
     request: Request,
-    session: SessionDep,
-    user: User,
+    ctx: Context,
     jobseeker_id: int,
     *,
     status_code: int = 200,
@@ -84,11 +80,11 @@ def _jobseeker(
 ) -> HTMLResponse:
     """The person's page (:func:`api.people.flows.person_page`); ``shown``: the notice, or a
     refused step or plan kept at its form."""
-    view = flows.person_page(request_context(request, session, user), jobseeker_id,
-                             lang=_lang(request), supports=request.app.state.supports,
-                             page=page, **shown)  # fmt: skip
+    view = flows.person_page(ctx, jobseeker_id, lang=_lang(request),
+                             supports=request.app.state.supports, page=page,
+                             **shown)  # fmt: skip
     pager = _pager(request, page, view["n_proposals"], flows.PROPOSALS_PER_PAGE)
-    return _page(request, "jobseeker.html", user, pager=pager, status_code=status_code, **view)
+    return _page(request, "jobseeker.html", ctx.actor, pager=pager, status_code=status_code, **view)
 
 
 def _editor(
@@ -127,14 +123,16 @@ def _editor(
 
 
 @router.get("/jobseekers/{jobseeker_id}/edit", response_class=HTMLResponse)
-def edit_page(jobseeker_id: int, request: Request, session: SessionDep) -> HTMLResponse:
-    user = _user(request, session, Permission.WRITE_JOBSEEKERS)
-    ctx = request_context(request, session, user)
+def edit_page(
+    jobseeker_id: int,
+    request: Request,
+    ctx: Annotated[Context, page_context_for(Permission.WRITE_JOBSEEKERS)],
+) -> HTMLResponse:
     profile = people.read_person(
         ctx, jobseeker_id, purpose=Purpose.WEB_EDIT_PROFILE, via="web"
     ).profile
     row = reachable_person(ctx, jobseeker_id)
-    return _editor(request, user, row, profile)
+    return _editor(request, ctx.actor, row, profile)
 
 
 def _edited(profile: Any, form: Any) -> dict[str, Any]:
@@ -174,21 +172,26 @@ def _edited(profile: Any, form: Any) -> dict[str, Any]:
 
 
 @router.post("/jobseekers/{jobseeker_id}/edit", response_class=HTMLResponse)
-async def save_profile(jobseeker_id: int, request: Request, session: SessionDep) -> Response:
+async def save_profile(
+    jobseeker_id: int,
+    request: Request,
+    ctx: Annotated[Context, page_context_for(Permission.WRITE_JOBSEEKERS)],
+) -> Response:
     form = await request.form()
-    return await anyio.to_thread.run_sync(_save_profile, jobseeker_id, request, session, form)
+    return await anyio.to_thread.run_sync(_save_profile, jobseeker_id, request, ctx, form)
 
 
-def _save_profile(jobseeker_id: int, request: Request, session: SessionDep, form: Any) -> Response:
-    user = _user(request, session, Permission.WRITE_JOBSEEKERS)
-    row, profile = people.profile_for_editing(request_context(request, session, user), jobseeker_id)
+def _save_profile(jobseeker_id: int, request: Request, ctx: Context, form: Any) -> Response:
+    row, profile = people.profile_for_editing(ctx, jobseeker_id)
     try:
         edited = JobseekerProfile.model_validate(_edited(profile, form))
-        people.replace_person(request_context(request, session, user), jobseeker_id, edited)
+        people.replace_person(ctx, jobseeker_id, edited)
     except (ValidationError, InvalidInputError) as err:
-        session.rollback()
+        ctx.session.rollback()
         kept, ratings = _as_sent(form)
-        return _editor(request, user, row, kept, profile_problems(err, _lang(request)), ratings)
+        return _editor(
+            request, ctx.actor, row, kept, profile_problems(err, _lang(request)), ratings
+        )
     return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=saved", status_code=303)
 
 

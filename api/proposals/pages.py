@@ -15,8 +15,8 @@ from pydantic import ValidationError
 
 from api.core.security import Permission
 from api.http.csrf import check_csrf
-from api.http.deps import SessionDep, User, request_context
-from api.http.pages import _lang, _page, _pager, _user
+from api.http.deps import Context
+from api.http.pages import _lang, _page, _pager, page_context_for
 from api.people import flows
 from api.proposals import follow_up
 from api.proposals import service as proposals
@@ -32,16 +32,13 @@ router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(
 @router.post("/jobseekers/{jobseeker_id}/overrides")
 def override_page(
     jobseeker_id: int,
-    request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.OVERRIDE)],
     suggestion_id: Annotated[int, Form(ge=1)],
     task_id: Annotated[int, Form(ge=1)],
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """Leave a suggested task out, with the reason: recorded as an override of the stored
     suggestion (original list, the list without it, and why)."""
-    user = _user(request, session, Permission.OVERRIDE)
-    ctx = request_context(request, session, user)
     suggested = proposals.suggested_task_ids(ctx, jobseeker_id, suggestion_id)
     if len(reason.strip()) < 3:
         return RedirectResponse(
@@ -54,11 +51,12 @@ def override_page(
 
 @router.post("/jobseekers/{jobseeker_id}/left-out/{task_id}/restore")
 def restore_page(
-    jobseeker_id: int, task_id: int, request: Request, session: SessionDep
+    jobseeker_id: int,
+    task_id: int,
+    ctx: Annotated[Context, page_context_for(Permission.OVERRIDE)],
 ) -> Response:
     """Undo "leave out": the task goes back among the suggestions."""
-    user = _user(request, session, Permission.OVERRIDE)
-    proposals.restore_left_out(request_context(request, session, user), jobseeker_id, task_id)
+    proposals.restore_left_out(ctx, jobseeker_id, task_id)
     return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=restored", status_code=303)
 
 
@@ -67,13 +65,11 @@ def outcome_page(
     jobseeker_id: int,
     proposal_id: int,
     request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.PROPOSE)],
     kind: Annotated[str, Form(max_length=32)],
     reason: Annotated[str, Form(max_length=32)] = "",
     until: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
-    user = _user(request, session, Permission.PROPOSE)
-    ctx = request_context(request, session, user)
     proposals.proposal_of_person(ctx, jobseeker_id, proposal_id)
     try:
         event = OutcomeEvent.model_validate(
@@ -81,7 +77,7 @@ def outcome_page(
         )
         proposals.record_outcome(ctx, proposal_id, event)
     except (ValidationError, TasmaError) as err:
-        session.rollback()
+        ctx.session.rollback()
         # Said at the step's own form, in the page's language, with the choices kept; the
         # developer's text of the error never reaches the page.
         invalid = isinstance(err, ValidationError)
@@ -92,7 +88,7 @@ def outcome_page(
                 else "outcome_reason_needed" if invalid and not reason
                 else "outcome_not_allowed")  # fmt: skip
         return _jobseeker(
-            request, session, user, jobseeker_id, status_code=422,
+            request, ctx, jobseeker_id, status_code=422,
             outcome_error={"proposal_id": proposal_id, "kind": kind, "reason": reason,
                            "until": until, "text": text},
         )  # fmt: skip
@@ -116,15 +112,13 @@ def _hours(text: str) -> list[str]:
 def save_plan(
     proposal_id: int,
     request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.FOLLOW_UP)],
     jobseeker_id: Id,
     contract_type: Annotated[str, Form(max_length=24)],
     starts_on: Annotated[str, Form(max_length=32)],
     contract_end: Annotated[str, Form(max_length=32)] = "",
     coach_hours: Annotated[str, Form(max_length=400)] = "",
 ) -> Response:
-    user = _user(request, session, Permission.FOLLOW_UP)
-    ctx = request_context(request, session, user)
     try:
         body = FollowUpPlanIn.model_validate({
             "contract_type": contract_type, "starts_on": starts_on or None,
@@ -132,12 +126,12 @@ def save_plan(
         })  # fmt: skip
         follow_up.set_plan(ctx, proposal_id, body)
     except (ValidationError, InvalidInputError):
-        session.rollback()
+        ctx.session.rollback()
         # Refused: the page again, with everything typed kept in the plan's form.
         sent = {"proposal_id": proposal_id, "contract_type": contract_type,
                 "starts_on": starts_on, "contract_end": contract_end,
                 "coach_hours": coach_hours}  # fmt: skip
-        return _jobseeker(request, session, user, jobseeker_id, message="plan_invalid",
+        return _jobseeker(request, ctx, jobseeker_id, message="plan_invalid",
                           plan_sent=sent, status_code=422)  # fmt: skip
     return _back(jobseeker_id, "plan_saved")
 
@@ -145,14 +139,11 @@ def save_plan(
 @router.post("/proposals/{proposal_id}/follow-up/visits")
 def plan_visit(
     proposal_id: int,
-    request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.FOLLOW_UP)],
     jobseeker_id: Id,
     planned_on: Annotated[str, Form(max_length=32)],
     with_whom: Annotated[str, Form(max_length=16)],
 ) -> RedirectResponse:
-    user = _user(request, session, Permission.FOLLOW_UP)
-    ctx = request_context(request, session, user)
     try:
         body = VisitCreate.model_validate({"planned_on": planned_on or None,
                                            "with_whom": with_whom})  # fmt: skip
@@ -166,19 +157,16 @@ def plan_visit(
 def record_visit(
     proposal_id: int,
     visit_id: int,
-    request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.FOLLOW_UP)],
     jobseeker_id: Id,
     done_on: Annotated[str, Form(max_length=32)],
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> RedirectResponse:
-    user = _user(request, session, Permission.FOLLOW_UP)
-    ctx = request_context(request, session, user)
     try:
         body = VisitDone.model_validate({"done_on": done_on or None, "note": note.strip()})
         follow_up.visit_done(ctx, proposal_id, visit_id, body)
     except (ValidationError, InvalidInputError):
-        session.rollback()
+        ctx.session.rollback()
         return _back(jobseeker_id, "visit_invalid")
     return _back(jobseeker_id, "visit_recorded")
 
@@ -186,14 +174,11 @@ def record_visit(
 @router.post("/proposals/{proposal_id}/follow-up/supports")
 def save_support(
     proposal_id: int,
-    request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.FOLLOW_UP)],
     jobseeker_id: Id,
     support: Annotated[str, Form(max_length=40)],
     status: Annotated[str, Form(max_length=16)],
 ) -> RedirectResponse:
-    user = _user(request, session, Permission.FOLLOW_UP)
-    ctx = request_context(request, session, user)
     try:
         body = SupportApplicationIn.model_validate({"support": support, "status": status})
     except ValidationError:
@@ -203,17 +188,11 @@ def save_support(
 
 
 def _jobseeker(
-    request: Request,
-    session: SessionDep,
-    user: User,
-    jobseeker_id: int,
-    *,
-    status_code: int,
-    **shown: Any,
+    request: Request, ctx: Context, jobseeker_id: int, *, status_code: int, **shown: Any
 ) -> HTMLResponse:
     """The person's page again, a refused form kept at its place (``shown``)."""
-    ctx = request_context(request, session, user)
     view = flows.person_page(ctx, jobseeker_id, lang=_lang(request),
                              supports=request.app.state.supports, **shown)  # fmt: skip
     pager = _pager(request, 1, view["n_proposals"], flows.PROPOSALS_PER_PAGE)
-    return _page(request, "jobseeker.html", user, pager=pager, status_code=status_code, **view)
+    return _page(request, "jobseeker.html", ctx.actor, pager=pager, status_code=status_code,
+                 **view)  # fmt: skip

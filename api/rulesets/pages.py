@@ -13,9 +13,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.core.security import Permission, allowed
 from api.employers import network as employer_network
 from api.http.csrf import check_csrf
-from api.http.deps import SessionDep, User, request_context
+from api.http.deps import Context
 from api.http.lanes import run_heavy
-from api.http.pages import _lang, _page, _user
+from api.http.pages import _lang, _page, page_context_for
 from api.http.problems import FormField, Problem, form_problems
 from api.rulesets import evaluation
 from api.rulesets import service as ruleset_service
@@ -30,15 +30,17 @@ router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(
 
 
 @router.get("/rulesets", response_class=HTMLResponse)
-def rulesets_page(request: Request, session: SessionDep, message: str = "") -> HTMLResponse:
-    user = _user(request, session, Permission.READ_RULESETS)
-    return _rulesets(request, session, user, message=message)
+def rulesets_page(
+    request: Request,
+    ctx: Annotated[Context, page_context_for(Permission.READ_RULESETS)],
+    message: str = "",
+) -> HTMLResponse:
+    return _rulesets(request, ctx, message=message)
 
 
 def _rulesets(
     request: Request,
-    session: SessionDep,
-    user: User,
+    ctx: Context,
     *,
     message: str = "",
     activation_error: str | None = None,
@@ -46,12 +48,9 @@ def _rulesets(
 ) -> HTMLResponse:
     """The rule sets, the activation requests (who asked, why) and the activations (who
     approved, why)."""
+    session, user = ctx.session, ctx.actor
     listed = ruleset_service.list_rulesets(session)
-    funnel = (
-        employer_network.funnel(request_context(request, session, user))
-        if allowed(user.role, Permission.EVALUATE)
-        else None
-    )
+    funnel = employer_network.funnel(ctx) if allowed(user.role, Permission.EVALUATE) else None
     return _page(request, "rulesets.html", user, rows=listed.data, funnel=funnel,
                  active=next((r.version for r in listed.data if r.active), None),
                  requests=ruleset_service.recent(session, "request_activation"),
@@ -66,30 +65,28 @@ def _rulesets(
 @router.get("/rulesets/new", response_class=HTMLResponse)
 def new_ruleset_page(
     request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.WRITE_RULESETS)],
     base: Annotated[str, Query(alias="from", max_length=64)] = "",
 ) -> HTMLResponse:
     """A new rule-set version, edited from an existing one (the active one by default) as the
     same YAML the CLI and version control use."""
-    user = _user(request, session, Permission.WRITE_RULESETS)
-    listed = ruleset_service.list_rulesets(session)
+    listed = ruleset_service.list_rulesets(ctx.session)
     active = next((r.version for r in listed.data if r.active), listed.data[0].version)
     base = base if any(r.version == base for r in listed.data) else active
-    text = ruleset_yaml(ruleset_service.rules(session, base))
-    return _page(request, "ruleset_form.html", user, base=base, versions=listed.data,
+    text = ruleset_yaml(ruleset_service.rules(ctx.session, base))
+    return _page(request, "ruleset_form.html", ctx.actor, base=base, versions=listed.data,
                  values={"version": "", "note": "", "rules": text})  # fmt: skip
 
 
 @router.post("/rulesets/new", response_class=HTMLResponse)
 def create_ruleset_page(
     request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.WRITE_RULESETS)],
     base: Annotated[str, Form(max_length=64)],
     version: Annotated[str, Form(max_length=64)],
     note: Annotated[str, Form(max_length=500)],
     rules: Annotated[str, Form(max_length=100_000)],
 ) -> Response:
-    user = _user(request, session, Permission.WRITE_RULESETS)
     lang = _lang(request)
     _ = gettext_for(lang)
     values = {"version": version, "note": note, "rules": rules}
@@ -97,20 +94,19 @@ def create_ruleset_page(
     if not problems:
         try:
             ruleset = parse_ruleset({**yaml.safe_load(rules), "version": version.strip()})
-            ruleset_service.create(request_context(request, session, user), ruleset,
-                                   note=note.strip(), parent=base)  # fmt: skip
+            ruleset_service.create(ctx, ruleset, note=note.strip(), parent=base)
         except InvalidInputError as err:
-            session.rollback()
+            ctx.session.rollback()
             fields = {e.field: FormField("version" if e.field == "version" else "rules", e.field)
                       for e in err.errors}  # fmt: skip
             problems = form_problems(err, lang, fields)
         except ConflictError:
-            session.rollback()
+            ctx.session.rollback()
             problems = [Problem(_("Version: a rule set of this version exists; give the change a "
                                   "new version."), "version")]  # fmt: skip
     if problems:
-        listed = ruleset_service.list_rulesets(session)
-        return _page(request, "ruleset_form.html", user, base=base, versions=listed.data,
+        listed = ruleset_service.list_rulesets(ctx.session)
+        return _page(request, "ruleset_form.html", ctx.actor, base=base, versions=listed.data,
                      values=values, errors=problems, status_code=422)  # fmt: skip
     return RedirectResponse("/ui/rulesets?message=created", status_code=303)
 
@@ -139,19 +135,19 @@ def _ruleset_problems(base: str, version: str, note: str, text: str, lang: str) 
 @router.get("/rulesets/compare", response_class=HTMLResponse)
 async def compare_page(
     request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.EVALUATE)],
     a: Annotated[str, Query(max_length=64)],
     b: Annotated[str, Query(max_length=64)],
 ) -> HTMLResponse:
     """Side by side on the recorded history, with the fairness charts: the same samples and
     so the same figures as the CLI's and the API's; on the analysts' thread, one at a time."""
-    user = await anyio.to_thread.run_sync(_user, request, session, Permission.EVALUATE)
-    ctx = request_context(request, session, user)
     body = EvaluationRequest(ruleset=a, against=b)
     report = await run_heavy(request, lambda: evaluation.evaluate(ctx, body, via="web"))
-    changes = await anyio.to_thread.run_sync(lambda: ruleset_service.diff(session, a, b).changes)
+    changes = await anyio.to_thread.run_sync(
+        lambda: ruleset_service.diff(ctx.session, a, b).changes
+    )
     return _page(
-        request, "compare.html", user, report=report, a=a, b=b, changes=changes,
+        request, "compare.html", ctx.actor, report=report, a=a, b=b, changes=changes,
         min_cell=report.a.min_cell,
     )  # fmt: skip
 
@@ -159,13 +155,11 @@ async def compare_page(
 @router.post("/rulesets/{version}/request")
 def request_activation(
     version: str,
-    request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.WRITE_RULESETS)],
     note: Annotated[str, Form(max_length=500)] = "",
 ) -> RedirectResponse:
     """An analyst asks an admin to activate a version: an audited request, no change yet."""
-    user = _user(request, session, Permission.WRITE_RULESETS)
-    ruleset_service.request_activation(request_context(request, session, user), version, note)
+    ruleset_service.request_activation(ctx, version, note)
     return RedirectResponse("/ui/rulesets?message=requested", status_code=303)
 
 
@@ -173,14 +167,13 @@ def request_activation(
 def activate_page(
     version: str,
     request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.ACTIVATE_RULESET)],
     note: Annotated[str, Form(max_length=500)] = "",
     confirm: Annotated[str, Form(max_length=8)] = "",
 ) -> RedirectResponse | HTMLResponse:
     """Activation changes every match from now on: it needs the admin's confirmation and a
     note of why, both recorded; without them the page says so at the form."""
-    user = _user(request, session, Permission.ACTIVATE_RULESET)
     if confirm != "on" or len(note.strip()) < 3:
-        return _rulesets(request, session, user, activation_error=version, status_code=422)
-    ruleset_service.activate(request_context(request, session, user), version, note)
+        return _rulesets(request, ctx, activation_error=version, status_code=422)
+    ruleset_service.activate(ctx, version, note)
     return RedirectResponse("/ui/rulesets?message=activated", status_code=303)

@@ -17,9 +17,9 @@ from api.auth.policy import reachable_person
 from api.core.security import Permission, allowed
 from api.employers import service as employers
 from api.http.csrf import check_csrf
-from api.http.deps import SessionDep, User, request_context
+from api.http.deps import Context, User
 from api.http.lanes import run_market
-from api.http.pages import _lang, _page, _pager, _user
+from api.http.pages import _lang, _page, _pager, page_context_for
 from api.http.problems import FormField, Problem, form_problems
 from api.market import service as market
 from api.proposals import service as proposals
@@ -49,40 +49,35 @@ def _title(session: Session, task_id: int) -> dict[str, str]:
 def person_compose_page(
     jobseeker_id: int,
     request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.MATCH_PERSON)],
     radius_km: Annotated[float, Query(gt=0, le=200)] = 25.0,
 ) -> HTMLResponse:
     """A tailored job for the person: the best bundle of hand-over tasks within the radius."""
-    user = _user(request, session, Permission.MATCH_PERSON)
-    ctx = request_context(request, session, user)
     row = reachable_person(ctx, jobseeker_id)
     answer = matching.compose_job_for_person(ctx, jobseeker_id, radius_km=radius_km)
     bundle = answer.bundle
     proposed = (
         proposals.bundle_proposal(ctx, row.code, bundle["task_ids"]) if bundle["task_ids"] else None
     )
-    return _page(request, "person_compose.html", user, row=row, answer=answer, bundle=bundle,
-                 titles=employers.task_titles(session, bundle["task_ids"]), radius_km=radius_km,
-                 adjustments=ADJUSTMENTS, proposed=proposed,
-                 can_propose=allowed(user.role, Permission.PROPOSE))  # fmt: skip
+    return _page(request, "person_compose.html", ctx.actor, row=row, answer=answer,
+                 bundle=bundle, titles=employers.task_titles(ctx.session, bundle["task_ids"]),
+                 radius_km=radius_km, adjustments=ADJUSTMENTS, proposed=proposed,
+                 can_propose=allowed(ctx.actor.role, Permission.PROPOSE))  # fmt: skip
 
 
 @router.post("/jobseekers/{jobseeker_id}/compose/propose")
 def propose_tailored_job(
     jobseeker_id: int,
-    request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.PROPOSE)],
     suggestion_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
     radius_km: Annotated[float, Form(gt=0, le=200)] = 25.0,
 ) -> RedirectResponse:
     """The person's tailored job, recorded as one proposal with all its tasks."""
-    user = _user(request, session, Permission.PROPOSE)
-    ctx = request_context(request, session, user)
     row = reachable_person(ctx, jobseeker_id)
     try:
         proposals.propose_bundle(ctx, suggestion_id, row.code, via="web")
     except ConflictError:  # pressed twice: the first one stands
-        session.rollback()
+        ctx.session.rollback()
     return RedirectResponse(
         f"/ui/jobseekers/{jobseeker_id}/compose?radius_km={radius_km:g}", status_code=303
     )
@@ -92,18 +87,15 @@ def propose_tailored_job(
 def propose_vacancy(
     jobseeker_id: int,
     role_id: int,
-    request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.PROPOSE)],
     suggestion_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
 ) -> RedirectResponse:
     """An open vacancy the engine suggested, proposed with every task of the role."""
-    user = _user(request, session, Permission.PROPOSE)
-    ctx = request_context(request, session, user)
     reachable_person(ctx, jobseeker_id)
     try:
         proposals.propose_vacancy(ctx, suggestion_id, role_id, via="web")
     except ConflictError:  # pressed twice: the first one stands
-        session.rollback()
+        ctx.session.rollback()
     return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=vacancy_proposed#proposals",
                             status_code=303)  # fmt: skip
 
@@ -118,14 +110,16 @@ def why_not_any_task(
 
 @router.get("/jobseekers/{jobseeker_id}/tasks/{task_id}", response_class=HTMLResponse)
 def pair_page(
-    jobseeker_id: int, task_id: int, request: Request, session: SessionDep, done: int = 0
+    jobseeker_id: int,
+    task_id: int,
+    request: Request,
+    ctx: Annotated[Context, page_context_for(Permission.MATCH_PERSON)],
+    done: int = 0,
 ) -> HTMLResponse:
-    user = _user(request, session, Permission.MATCH_PERSON)
-    ctx = request_context(request, session, user)
     answer = matching.why_not(ctx, jobseeker_id, task_id)
     proposed = proposals.open_proposal_with(ctx, jobseeker_id, task_id)
-    title = _title(session, task_id)
-    return _pair(request, user, answer, proposed, title, jobseeker_id, task_id, done=done)
+    title = _title(ctx.session, task_id)
+    return _pair(request, ctx.actor, answer, proposed, title, jobseeker_id, task_id, done=done)
 
 
 def _pair(
@@ -153,12 +147,10 @@ def propose(
     jobseeker_id: int,
     task_id: int,
     request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.PROPOSE)],
     suggestion_id: Annotated[int, Form(ge=1)],
     reason: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
-    user = _user(request, session, Permission.PROPOSE)
-    ctx = request_context(request, session, user)
     row = reachable_person(ctx, jobseeker_id)
     try:
         body = ProposalCreate(
@@ -169,16 +161,16 @@ def propose(
         )
         proposals.propose(ctx, body, via="web")
     except (ValidationError, InvalidInputError) as err:
-        session.rollback()
+        ctx.session.rollback()
         answer = matching.why_not(ctx, jobseeker_id, task_id)
-        title = _title(session, task_id)
+        title = _title(ctx.session, task_id)
         lang = _lang(request)
         label = gettext_for(lang)("Why you propose it although the engine does not")
         problems = form_problems(err, lang, {"reason": FormField("reason", label)})
-        return _pair(request, user, answer, None, title, jobseeker_id, task_id, reason=reason,
+        return _pair(request, ctx.actor, answer, None, title, jobseeker_id, task_id, reason=reason,
                      errors=problems)  # fmt: skip
     except ConflictError:  # pressed twice: the first one stands
-        session.rollback()
+        ctx.session.rollback()
         return RedirectResponse(
             f"/ui/jobseekers/{jobseeker_id}/tasks/{task_id}?done=2", status_code=303
         )
@@ -192,35 +184,36 @@ def candidates_page(
     employer_id: int,
     task_id: int,
     request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.MATCH_TASKS)],
     page: Annotated[int, Query(ge=1, le=CANDIDATE_PAGES)] = 1,
 ) -> HTMLResponse:
     """Candidates for one hand-over task: pseudonymous codes and their fit, nothing else; the
     best ``CANDIDATE_PAGES`` × ``CANDIDATES_PER_PAGE``, a page at a time."""
-    user = _user(request, session, Permission.MATCH_TASKS)
-    employer = employers.read_employer(session, employer_id)
-    ctx = request_context(request, session, user)
+    employer = employers.read_employer(ctx.session, employer_id)
     answer = matching.candidates_for_tasks(ctx, [task_id], page * CANDIDATES_PER_PAGE)
     first = (page - 1) * CANDIDATES_PER_PAGE
     shown = min(answer.n_feasible, CANDIDATE_PAGES * CANDIDATES_PER_PAGE)
     pager = _pager(request, page, shown, CANDIDATES_PER_PAGE)
     answer = answer.model_copy(update={"items": answer.items[first:]})
-    title = _title(session, task_id)
-    return _page(request, "candidates.html", user, employer=employer, employer_id=employer_id,
-                 answer=answer, title=title, task_id=task_id, adjustments=ADJUSTMENTS, first=first,
-                 shown=shown, can_request=allowed(user.role, Permission.REQUEST_CANDIDATES),
+    title = _title(ctx.session, task_id)
+    return _page(request, "candidates.html", ctx.actor, employer=employer,
+                 employer_id=employer_id, answer=answer, title=title, task_id=task_id,
+                 adjustments=ADJUSTMENTS, first=first, shown=shown,
+                 can_request=allowed(ctx.actor.role, Permission.REQUEST_CANDIDATES),
                  pager=pager)  # fmt: skip
 
 
 @router.get("/employers/{employer_id}/compose", response_class=HTMLResponse)
-def compose_page(employer_id: int, request: Request, session: SessionDep) -> HTMLResponse:
-    user = _user(request, session, Permission.COMPOSE)
-    employer = employers.read_employer(session, employer_id)
-    answer = matching.compose_for_employer_tasks(request_context(request, session, user),
-                                                 employer_id, 5)  # fmt: skip
+def compose_page(
+    employer_id: int,
+    request: Request,
+    ctx: Annotated[Context, page_context_for(Permission.COMPOSE)],
+) -> HTMLResponse:
+    employer = employers.read_employer(ctx.session, employer_id)
+    answer = matching.compose_for_employer_tasks(ctx, employer_id, 5)
     task_ids = [t for item in answer.items for t in item["task_ids"]]
-    return _page(request, "compose.html", user, employer=employer, employer_id=employer_id,
-                 answer=answer, titles=employers.task_titles(session, task_ids),
+    return _page(request, "compose.html", ctx.actor, employer=employer, employer_id=employer_id,
+                 answer=answer, titles=employers.task_titles(ctx.session, task_ids),
                  adjustments=ADJUSTMENTS)  # fmt: skip
 
 
@@ -228,7 +221,7 @@ def compose_page(employer_id: int, request: Request, session: SessionDep) -> HTM
 async def printable_proposal(
     employer_id: int,
     request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.COMPOSE)],
     code: Annotated[str, Query(max_length=16)],
     suggestion: Annotated[int, Query(ge=1, le=2_147_483_647)],
 ) -> HTMLResponse:
@@ -236,18 +229,16 @@ async def printable_proposal(
     health details, no name. Printed from the stored composition, never recomputed; in the
     market lane, for the what-if of each task."""
     return await run_market(
-        request, lambda: _printable_proposal(employer_id, request, session, code, suggestion)
+        request, lambda: _printable_proposal(employer_id, request, ctx, code, suggestion)
     )
 
 
 def _printable_proposal(
-    employer_id: int, request: Request, session: Session, code: str, suggestion: int
+    employer_id: int, request: Request, ctx: Context, code: str, suggestion: int
 ) -> HTMLResponse:
-    user = _user(request, session, Permission.COMPOSE)
-    ctx = request_context(request, session, user)
-    employer = employers.read_employer(session, employer_id)
+    employer = employers.read_employer(ctx.session, employer_id)
     chosen = matching.stored_employer_bundle(ctx, employer_id, suggestion, code)
-    tasks = employers.tasks_by_id(session, chosen["task_ids"])
+    tasks = employers.tasks_by_id(ctx.session, chosen["task_ids"])
     proposed = proposals.bundle_proposal(ctx, code, chosen["task_ids"])
     lang = _lang(request)
     widen = [
@@ -256,7 +247,7 @@ def _printable_proposal(
         for v in market.task_what_if(ctx, t, lang).variants[:1]
         if v.more and v.kind == "adjustment"
     ]
-    return _page(request, "proposal.html", user, employer=employer, employer_id=employer_id,
+    return _page(request, "proposal.html", ctx.actor, employer=employer, employer_id=employer_id,
                  widen=widen,
                  item=chosen, suggestion_id=suggestion, proposed=proposed,
                  tasks=[tasks[t] for t in chosen["task_ids"]], adjustments=ADJUSTMENTS,
@@ -267,17 +258,14 @@ def _printable_proposal(
 @router.post("/employers/{employer_id}/proposal")
 def record_printable_proposal(
     employer_id: int,
-    request: Request,
-    session: SessionDep,
+    ctx: Annotated[Context, page_context_for(Permission.PROPOSE)],
     code: Annotated[str, Form(max_length=16)],
     suggestion: Annotated[int, Form(ge=1, le=2_147_483_647)],
 ) -> RedirectResponse:
     """The printable proposal, recorded as a proposal of the candidate for every task of it."""
-    user = _user(request, session, Permission.PROPOSE)
-    ctx = request_context(request, session, user)
     try:
         proposals.propose_bundle(ctx, suggestion, code, employer_id=employer_id, via="web")
     except ConflictError:  # pressed twice: the first one stands
-        session.rollback()
+        ctx.session.rollback()
     query = urlencode({"code": code, "suggestion": suggestion})
     return RedirectResponse(f"/ui/employers/{employer_id}/proposal?{query}", status_code=303)
