@@ -20,7 +20,13 @@ from api.storage.audit import record
 from api.storage.tables import EpisodeRow
 from features.errors import ConflictError, InvalidInputError
 from features.schemas import JobseekerStatus
-from features.schemas.dates import happened_problems, today_in_finland
+from features.schemas.dates import (
+    EPISODE_LATEST,
+    EPISODE_START,
+    PREVIOUS_EPISODE_END,
+    happened_problems,
+    today_in_finland,
+)
 from features.schemas.episode import (
     Episode,
     EpisodeEvent,
@@ -123,7 +129,7 @@ def start_episode(ctx: Context, jobseeker_id: int, body: EpisodeCreate, *, via: 
             )
         last_end = end.on
     problems = happened_problems("started_on", started, ctx.now, not_before=last_end,
-                                 what="the end of the previous episode")  # fmt: skip
+                                 what=PREVIOUS_EPISODE_END)  # fmt: skip
     if problems:
         raise InvalidInputError(problems)
     episode = Episode(started_on=started, referral_source=body.referral_source,
@@ -147,7 +153,7 @@ def record_episode_event(
         raise ConflictError("the person has no open service episode; start one first")
     row, current = latest[0]
     on = body.on or today_in_finland(ctx.now)
-    began = "the start of the episode" if not current.events else "the episode's latest step"
+    began = EPISODE_LATEST if current.events else EPISODE_START
     problems = happened_problems("on", on, ctx.now, not_before=current.last_day(), what=began)
     if problems:
         raise InvalidInputError(problems)

@@ -41,7 +41,13 @@ from api.storage.tables import (
 )
 from features.errors import ConflictError, InvalidInputError, NotFoundError
 from features.schemas import JobseekerStatus, OutcomeEvent, Proposal
-from features.schemas.dates import before_start, happened_problems, today_in_finland
+from features.schemas.dates import (
+    PROPOSAL_MADE,
+    STEP_BEFORE,
+    before_start,
+    happened_problems,
+    today_in_finland,
+)
 from features.schemas.errors import FieldError
 from features.schemas.proposal import PLACING, TERMINAL, OutcomeKind
 from matching.verdict import engine_exclusions
@@ -342,7 +348,7 @@ def record_outcome(ctx: Context, proposal_id: int, event: OutcomeEvent) -> None:
     stored = repository.get_proposal(ctx.session, proposal_id=proposal_id)
     before = stored.events[-1].at if stored.events else stored.proposed_at
     if event.at < before:
-        what = "the step before" if stored.events else "the proposal was made"
+        what = STEP_BEFORE if stored.events else PROPOSAL_MADE
         raise InvalidInputError([before_start("event.at", today_in_finland(before), what)])
     repository.add_outcome_event(ctx.session, proposal_id=proposal_id, event=event)
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="outcome",

@@ -23,11 +23,17 @@ from collections.abc import Mapping
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from features.i18n import N_
 from features.schemas.errors import FieldError
 
 __all__ = [
     "EARLIEST_ASSESSMENT",
+    "EPISODE_LATEST",
+    "EPISODE_START",
     "FINLAND",
+    "PREVIOUS_EPISODE_END",
+    "PROPOSAL_MADE",
+    "STEP_BEFORE",
     "assessment_date_problems",
     "before_start",
     "happened_problems",
@@ -38,6 +44,13 @@ __all__ = [
 FINLAND = ZoneInfo("Europe/Helsinki")
 EARLIEST_ASSESSMENT = date(1990, 1, 1)
 """No capacity assessment or physician's statement is dated before this."""
+
+# What a date may not be before (``date_before_start``'s ``what``), in words a page translates.
+EPISODE_START = N_("the start of the episode")
+EPISODE_LATEST = N_("the episode's latest step")
+PREVIOUS_EPISODE_END = N_("the end of the previous episode")
+PROPOSAL_MADE = N_("the proposal was made")
+STEP_BEFORE = N_("the step before")
 
 
 def today_in_finland(now: datetime) -> date:
