@@ -29,7 +29,7 @@ _TEXT: dict[NotMatchable, str] = {
     NotMatchable.NO_CONSENT: N_("No consent to matching."),
     NotMatchable.CONSENT_WITHDRAWN: N_("Consent has been withdrawn."),
     NotMatchable.CONSENT_SCOPE: N_("The consent does not cover matching."),
-    NotMatchable.NOT_ACTIVE: N_("The person is not active (paused or placed)."),
+    NotMatchable.NOT_ACTIVE: N_("The person is not active (paused, placed or ended)."),
 }
 
 

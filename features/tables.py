@@ -22,6 +22,7 @@ from features.schemas import (
     Task,
 )
 from features.schemas.common import Coordinates
+from features.schemas.episode import Episode, EpisodeEvent, person_status
 
 Columns = dict[str, Any]
 
@@ -188,3 +189,30 @@ def event_columns(event: OutcomeEvent) -> Columns:
         "note": event.note,
         "until": event.until,
     }
+
+
+def episode_columns(episode: Episode) -> Columns:
+    """A service episode's row: enrolment, and the status and end its events make."""
+    end = episode.ending()
+    return {
+        "started_on": episode.started_on,
+        "referral_source": episode.referral_source.value,
+        "programme": episode.programme,
+        "status": episode.current_status().value,
+        "ended_on": end.on if end else None,
+        "continuation_path": end.path.value if end and end.path else None,
+    }
+
+
+def episode_event_columns(event: EpisodeEvent) -> Columns:
+    return {
+        "kind": event.kind.value,
+        "happened_on": event.on,
+        "path": event.path.value if event.path else None,
+        "note": event.note,
+    }
+
+
+def episode_person_status(episode: Episode) -> str:
+    """The ``jobseeker.status`` an episode leaves its person with."""
+    return person_status(episode).value

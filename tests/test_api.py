@@ -67,6 +67,7 @@ def _routes(mine, task_id):
         ("post", "/evaluations", {"coverage_sample": 10, "task_sample": 10}, Permission.EVALUATE),
         ("get", "/audit", None, Permission.READ_AUDIT),
         ("get", f"/jobseekers/{jid}/handoffs", None, Permission.HAND_OFF),
+        ("get", f"/jobseekers/{jid}/episodes", None, Permission.SERVICE_EPISODES),
         ("get", "/candidate-requests", None, Permission.READ_CANDIDATE_REQUESTS),
         ("get", "/jobseekers/caseload", None, Permission.READ_JOBSEEKERS),
         ("post", "/users", {"name": "newbie", "role": "analyst"}, Permission.MANAGE_USERS),

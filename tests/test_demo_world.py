@@ -200,3 +200,33 @@ def test_every_role_keeps_its_templates_core_tasks_but_the_last_cut_off(small_wo
         core = {t.title for t in template.tasks if t.task_type is TaskType.CORE}
         if role.id != last:
             assert core <= titles_by_role.get(role.id, set()), role.title
+
+
+def test_episodes_follow_their_mix_and_keep_the_rest_of_the_world(small_world):
+    """The continuation paths of ended episodes come in the mix's proportions (KUNTO's by
+    default), every person has a current episode agreeing with their status, and the
+    episodes are drawn last: a world with another mix differs in its episodes only."""
+    from features.demo.episodes import KUNTO, EpisodeMix
+
+    episodes = small_world.tables["service_episode"]
+    ended = episodes.dropna(subset=["continuation_path"])
+    shares = ended["continuation_path"].value_counts(normalize=True)
+    total = sum(KUNTO.paths.values())
+    for path, weight in KUNTO.paths.items():
+        # all but 0.3 % of draws of this many fall within three standard errors
+        expected = weight / total
+        spread = 3 * (expected * (1 - expected) / len(ended)) ** 0.5
+        assert abs(shares.get(path.value, 0.0) - expected) <= spread, path
+    current = episodes[episodes["ended_on"].isna()]
+    people = small_world.tables["jobseeker"]
+    assert sorted(current["jobseeker_id"]) == sorted(people["id"])
+    status = people.set_index("id")["status"]
+    assert (current.set_index("jobseeker_id")["status"] == status.loc[current["jobseeker_id"]]
+            .to_numpy()).all()  # fmt: skip
+    only_jobs = build_world("small", seed=3, episodes=EpisodeMix(paths={"employed": 1},
+                                                                 earlier_share=1.0))  # fmt: skip
+    assert set(only_jobs.tables["service_episode"]["continuation_path"].dropna()) == {"employed"}
+    assert (only_jobs.tables["service_episode"]["continuation_path"].notna().sum()
+            == len(people))  # fmt: skip
+    for name in ("jobseeker", "task", "proposal", "outcome_event"):
+        pd.testing.assert_frame_equal(only_jobs.tables[name], small_world.tables[name])

@@ -19,7 +19,7 @@ from tests.test_api import auth
 MARKERS = ("JS-MARK01", "Marketta Merkki", "marketta.merkki@example.fi", "+358 40 5550199",
            "MERKKI-tavoite", "MERKKI-muistiinpano", "MERKKI-ohitus", "MERKKI-perustelu",
            "MERKKI-seurantakäynti", "MERKKI-luovutus", "MERKKI-pyyntö",
-           "MERKKI-vastaus")  # fmt: skip
+           "MERKKI-vastaus", "MERKKI-OHJ", "MERKKI-jakso")  # fmt: skip
 HAND_OVER = WORLD.tables["task"].query("task_type == 'hand_over'")["id"].astype(int).tolist()
 
 
@@ -43,6 +43,8 @@ def _text_stored_about(engine, person_id: int) -> dict[str, set[str]]:
                 tables["proposal"].c.jobseeker_id == person_id))),
             "suggestion": set(c.scalars(sa.select(tables["suggestion"].c.id).where(
                 tables["suggestion"].c.jobseeker_id == person_id))),
+            "service_episode": set(c.scalars(sa.select(tables["service_episode"].c.id).where(
+                tables["service_episode"].c.jobseeker_id == person_id))),
         }  # fmt: skip
         for table in Base.metadata.sorted_tables:
             if table.name == "audit_event":
@@ -100,10 +102,15 @@ def test_erasure_leaves_nothing_of_the_person(service, database_url):
     )  # fmt: skip
     identity = {"name": MARKERS[1], "email": MARKERS[2], "phone": MARKERS[3]}
     created = client.post(
-        "/jobseekers", json={"profile": profile, "identity": identity}, headers=coordinator
+        "/jobseekers",
+        json={"profile": profile, "identity": identity, "episode": {"programme": MARKERS[12]}},
+        headers=coordinator,
     )
     assert created.status_code == 201, created.text
     jid = created.json()["id"]
+    outcome = {"kind": "outcome", "path": "sick_leave_or_care", "note": MARKERS[13]}
+    recorded = client.post(f"/jobseekers/{jid}/episode/events", json=outcome, headers=coordinator)
+    assert recorded.status_code == 201, recorded.text
     earlier = client.get(f"/jobseekers/{jid}", headers=coordinator).json()["profile"]
     assert client.put(f"/jobseekers/{jid}", json=earlier | {"goals": "MERKKI-uusi-tavoite"},
                       headers=coordinator).status_code == 200  # fmt: skip

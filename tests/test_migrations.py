@@ -12,6 +12,8 @@ New migrations are added with this harness: a new revision is in ``revisions()``
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import sqlalchemy as sa
 from alembic import command
@@ -214,4 +216,30 @@ def test_an_old_demo_database_stays_a_demo(database_url, sign):
     if sign != "neither":
         with pytest.raises(UnsafeStartError, match="tasma demo"):
             check_start(engine, production=True, secret_set=True, host="127.0.0.1")
+    engine.dispose()
+
+
+def test_everyone_stored_before_episodes_gets_one(database_url):
+    """0024: each person already stored gets an episode started the day they were entered,
+    the referral source unknown, their status as it was; the downgrade drops only episodes."""
+    engine = make_engine(database_url)
+    upgrade(engine, "0023")
+    populate(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE jobseeker SET status = 'placed' WHERE id = "
+                             "(SELECT MAX(id) FROM jobseeker)"))  # fmt: skip
+        people = conn.execute(sa.text("SELECT id, created_at, status FROM jobseeker")).all()
+    upgrade(engine, "0024")
+    with engine.connect() as conn:
+        episodes = conn.execute(sa.text(
+            "SELECT jobseeker_id, started_on, referral_source, status FROM service_episode"
+        )).all()  # fmt: skip
+    assert len(people) == 2
+    by_person = {row[0]: row[1:] for row in episodes}
+    for person_id, created_at, status in people:
+        started_on, source, episode_status = by_person[person_id]
+        created = created_at if not isinstance(created_at, str) else dt.datetime.fromisoformat(
+            created_at)  # fmt: skip
+        assert str(started_on)[:10] == created.date().isoformat()
+        assert (source, episode_status) == ("unknown", status if status == "placed" else "active")
     engine.dispose()

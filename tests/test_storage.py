@@ -201,6 +201,17 @@ def test_bulk_load_of_a_world_reads_back_as_valid_canonical_records(engine, tiny
             assert columns == {k: getattr(row, k) for k in columns}
         for pid in tiny_world.tables["proposal"]["id"]:
             repository.get_proposal(s, proposal_id=int(pid))
+        # Each person's episodes are valid episodes whose row is what the schema writes, and
+        # the latest leaves the person with the status they have.
+        people = s.scalars(sa.select(JobseekerRow)).all()
+        assert people
+        for person in people:
+            found = repository.episodes_of(s, jobseeker_id=person.id)
+            assert found, person.id
+            for row, episode in found:
+                columns = tables_form.episode_columns(episode)
+                assert columns == {k: getattr(row, k) for k in columns}
+            assert tables_form.episode_person_status(found[0][1]) == person.status
         # New records get ids past the loaded ones (PostgreSQL sequences were moved on).
         new_id = repository.add_employer(
             s, employer=Employer(**factories.employer(business_id="2345678-0"))

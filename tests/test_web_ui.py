@@ -11,6 +11,7 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -1083,6 +1084,81 @@ def test_the_work_ability_coordinator_hands_a_person_over_and_it_is_taken_over(s
         "Otettu vastaan: asiakas on nyt omissa asiakkaissasi."
     )
     expect(anna.locator("#network")).to_contain_text("Vastaanottanut anna.koordinaattori")
+
+
+def test_a_service_episode_is_recorded_on_the_person_page_dated_and_checked(server, browser):
+    """The person page's service episode: what happened recorded without a proposal, dated
+    when it happened; a date in the future refused with a summary naming the field and the
+    rule (Finnish), nothing typed lost; the end with its continuation path; a new episode."""
+    base, engine = server
+    page = _login(browser, base, "tiina.tyokyky", "salasana-5")
+    page.locator("tbody tr td:first-child a").first.click()
+    person_id = int(page.url.rstrip("/").rsplit("/", 1)[1].split("?")[0])
+    episode = page.locator("#episode")
+    expect(episode.get_by_role("heading", name="Palvelujakso")).to_be_visible()
+    today = datetime.now(ZoneInfo("Europe/Helsinki")).date()
+    episode.get_by_text("Kirjaa, mitä tapahtui (myös ilman ehdotusta)").click()
+    episode.get_by_label("Mitä tapahtui").select_option("sick_leave_or_care")
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    episode.locator("#ep-outcome-on").fill(tomorrow)
+    episode.locator("#ep-outcome-note").fill("Sairausloma kaksi viikkoa.")
+    episode.get_by_role("button", name="Kirjaa", exact=True).click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_contain_text("Palvelujaksoon ei kirjattu mitään")
+    expect(summary).to_contain_text("Päivämäärä: tapahtunut asia päivätään tälle päivälle")
+    episode = page.locator("#episode")
+    expect(episode.locator("#ep-outcome-on")).to_have_attribute("aria-invalid", "true")
+    expect(episode.locator("#ep-outcome-on")).to_have_value(tomorrow)
+    expect(episode.get_by_label("Mitä tapahtui")).to_have_value("sick_leave_or_care")
+    expect(episode.locator("#ep-outcome-note")).to_have_value("Sairausloma kaksi viikkoa.")
+    episode.locator("#ep-outcome-on").fill(today.isoformat())
+    episode.get_by_role("button", name="Kirjaa", exact=True).click()
+    expect(page.get_by_role("status")).to_have_text("Kirjattu palvelujaksoon.")
+    expect(page.locator("#episode")).to_contain_text("sairausloma tai hoito")
+    # The end: education, the person's status ended; then a new episode, by Ohjaamo.
+    episode = page.locator("#episode")
+    episode.get_by_text("Päätä palvelujakso").first.click()
+    episode.get_by_label("Jatkopolku").select_option("education")
+    episode.get_by_role("button", name="Päätä palvelujakso").click()
+    expect(page.locator("#episode")).to_contain_text("Jatkopolku: koulutus")
+    with engine.connect() as c:
+        status = c.scalar(sa.text("SELECT status FROM jobseeker WHERE id = :i"), {"i": person_id})
+    assert status == "ended"
+    episode = page.locator("#episode")
+    episode.get_by_text("Aloita palvelujakso").first.click()
+    episode.get_by_label("Ohjaava taho").select_option("ohjaamo")
+    episode.get_by_role("button", name="Aloita palvelujakso").click()
+    expect(page.get_by_role("status")).to_have_text("Palvelujakso on aloitettu.")
+    expect(page.locator("#episode")).to_contain_text("Ohjaava taho: Ohjaamo")
+    expect(page.locator("#episode details").first).to_contain_text("Jatkopolku: koulutus")
+    with engine.connect() as c:
+        status = c.scalar(sa.text("SELECT status FROM jobseeker WHERE id = :i"), {"i": person_id})
+        notes = c.scalar(sa.text("SELECT count(*) FROM audit_event WHERE action = "
+                                 "'episode_event' AND details LIKE '%Sairausloma%'"))  # fmt: skip
+    assert status == "active" and notes == 0
+    page.screenshot(path=SHOTS / "coordinator-episode.png", full_page=True)
+
+    # A step of a proposal is dated too: its "when" is today by default, and a day in the
+    # future is refused at the step's form, saying the field and the rule.
+    anna = _login(browser, base, "anna.koordinaattori", "salasana-1")
+    codes = anna.locator("tbody tr td:first-child a")
+    hrefs = [codes.nth(i).get_attribute("href") for i in range(codes.count())]
+    for href in hrefs:
+        anna.goto(base + href)
+        if anna.locator("div.proposal form[action$='/events']").count():
+            break
+    steps = anna.locator("div.proposal form[action$='/events']").first
+    expect(steps.get_by_label("Milloin")).to_have_value(today.isoformat())
+    steps.get_by_label("Kirjaa vaihe").select_option(index=1)
+    steps.get_by_label("Kieltäytymisen syy").select_option("distance")
+    steps.get_by_label("Milloin").fill(tomorrow)
+    steps.get_by_role("button", name="Kirjaa vaihe").click()
+    expect(anna.get_by_role("alert")).to_contain_text(
+        "Milloin: tapahtunut asia päivätään tälle päivälle"
+    )
+    steps = anna.locator("div.proposal form[action$='/events']").first
+    expect(steps.get_by_label("Milloin")).to_have_value(tomorrow)
+    expect(steps.get_by_label("Milloin")).to_have_attribute("aria-invalid", "true")
 
 
 def test_a_hire_gets_its_follow_up_plan(server, browser):

@@ -89,6 +89,9 @@ class Permission(StrEnum):
     """One's own requests (Rekrypiste), or those about one's area's people (coordinators)."""
     FOLLOW_UP = "follow_up"
     """Plan and record the follow-up after a hire (both coordinators walk alongside)."""
+    SERVICE_EPISODES = "service_episodes"
+    """A person's service episodes: start one, pause, resume, record what happened to the
+    person (with or without a proposal), end it with the continuation path; read them."""
     RUN_BATCH = "run_batch"
     """Start a batch run of the whole pool and list the runs (no person data)."""
     READ_MARKET = "read_market"
@@ -125,6 +128,7 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.ANSWER_CANDIDATE_REQUESTS: frozenset({_C}),
     Permission.READ_CANDIDATE_REQUESTS: frozenset({_R, _C}),
     Permission.FOLLOW_UP: frozenset({_W, _C}),
+    Permission.SERVICE_EPISODES: frozenset({_W, _C}),
     Permission.RUN_BATCH: frozenset({_A, _ADM}),
     Permission.READ_MARKET: frozenset({_C, _R}),
     Permission.CLEAR_MARKET: frozenset({_C}),

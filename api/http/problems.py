@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from pydantic import ValidationError
 
 from features.catalogue import CHARACTERISTICS
 from features.errors import InvalidInputError, TasmaError
-from features.i18n import N_, gettext_for
+from features.i18n import N_, date_text, gettext_for
 from features.numbers import number
 from features.ratko import column_by_field
 from features.schemas.errors import FieldError, field_errors
@@ -80,11 +81,18 @@ def _profile_problem(loc: tuple[str, ...], message: str, lang: str) -> Problem |
         if field == "kilograms" or "kilograms" in message:
             return Problem(_("%(name)s: give the kilograms as a number from 0 to 100.") % name,
                            f"kg_{cid}")  # fmt: skip
+        if field == "assessed_on" and "implausibly old" in message:
+            return Problem(
+                _("%(name)s: the assessment date is too old: an assessment is dated 1.1.1990 or "
+                  "later, and not before the person was born.") % name,
+                f"date_{cid}",
+            )  # fmt: skip
         if field == "assessed_on":
             return Problem(
-                _("%(name)s: the assessment date is not valid (not in the future).") % name,
+                _("%(name)s: the assessment date is in the future: give the day it was made "
+                  "(today or earlier).") % name,
                 f"date_{cid}",
-            )
+            )  # fmt: skip
         if field == "level":
             return Problem(_("%(name)s: choose a level from the list.") % name, f"level_{cid}")
     return None
@@ -167,6 +175,12 @@ _BY_KIND: dict[str, str] = {
         "%(field)s: a physician's statement is recorded by the work-ability coordinator."
     ),
     "string_pattern_mismatch": N_("%(field)s: not in the expected form."),
+    # When things happened (features.schemas.dates)
+    "date_in_future": N_(
+        "%(field)s: what happened is dated today (%(today)s) or earlier, not in the future."
+    ),
+    "date_before_start": N_("%(field)s: not before %(what)s (%(start)s)."),
+    "date_too_old": N_("%(field)s: an assessment is dated %(earliest)s or later."),
     # A Ratko sheet's own (features.ratko)
     "no_rows": N_("%(field)s: the sheet has no task rows."),
     "unknown_column": N_("%(field)s: an unknown column; use the headings of the template."),
@@ -202,6 +216,11 @@ def _said(error: FieldError, field: FormField, lang: str) -> str:
     if error.kind == "string_pattern_mismatch" and field.hint:
         return f"{field.label}: {field.hint}"
     words: dict[str, object] = {"field": field.label, **error.context}
+    for key, value in error.context.items():  # the dates rules name, in the page's language
+        if isinstance(value, date):
+            words[key] = date_text(value, lang)
+    if isinstance(words.get("what"), str):
+        words["what"] = _(str(words["what"]))
     for key in _NUMBERS:
         if isinstance(words.get(key), int | float):
             words[key] = number(float(words[key]), lang, 2)  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ from api.core.security import COORDINATOR_ROLES, Permission, allowed
 from api.employers import candidate_requests
 from api.employers import service as employers
 from api.market import service as market
-from api.people import handoffs, timeline
+from api.people import episodes, handoffs, timeline
 from api.people import service as people
 from api.people.words import timeline_text
 from api.proposals import follow_up
@@ -22,6 +22,8 @@ from api.proposals import service as proposals
 from api.suggestions import service as matching
 from api.suggestions.schemas import MatchFilters
 from features.catalogue import CHARACTERISTICS
+from features.schemas.dates import today_in_finland
+from features.schemas.episode import ContinuationPath, ReferralSource
 from features.schemas.proposal import DeclineReason, OutcomeKind, next_steps
 from features.supports import SupportTerms
 
@@ -31,7 +33,7 @@ PAGE_MESSAGES = frozenset({
     "overridden", "outcome", "saved", "reason_needed", "restored", "answered",
     "answer_reason_needed", "handed_off", "handoff_note_needed", "taken_over", "plan_saved",
     "plan_invalid", "visit_planned", "visit_recorded", "visit_invalid", "support_saved",
-    "support_invalid", "vacancy_proposed",
+    "support_invalid", "vacancy_proposed", "episode_started", "episode_recorded",
 })  # fmt: skip
 """The notices a person's page shows after an action: a fixed set of keys into the UI's words,
 so that no address can make the page print a text of its own."""
@@ -73,13 +75,17 @@ def person_page(
     message: str = "",
     outcome_error: dict[str, Any] | None = None,
     plan_sent: dict[str, Any] | None = None,
+    episode_sent: dict[str, Any] | None = None,
+    errors: list[Any] | None = None,
 ) -> dict[str, Any]:
     """Everything the person's page shows but its pager: the person (read and audited as a web
     page view), their best tasks (a stored suggestion), a page of proposals with their next
     steps and follow-ups, left-out tasks, hand-overs, candidate requests, the timeline, open
     vacancies and the pool's news. ``message`` is shown only if it is one of the page's notices;
     ``outcome_error`` shows a refused step at its form, with what was chosen kept
-    (``proposal_id``, ``kind``, ``reason``, ``text``: a key of the UI's words)."""
+    (``proposal_id``, ``kind``, ``reason``, ``text``: a key of the UI's words);
+    ``episode_sent`` a refused service-episode form as it was sent (``form``: start, status,
+    outcome or end), its problems ``errors``."""
     user = ctx.actor
     person = people.read_person(ctx, jobseeker_id, purpose=Purpose.WEB_PERSON_PAGE, via="web")
     row = reachable_person(ctx, jobseeker_id)
@@ -116,6 +122,11 @@ def person_page(
     task_ids += [t for e in happened for t in e.task_ids]
     titles = employers.task_titles(ctx.session, task_ids)
     news = market.person_news(ctx, jobseeker_id, lang) if ctx.batch and ctx.batch.runs() else None
+    journeys = (
+        episodes.episodes_of_person(ctx, jobseeker_id, audited=False)
+        if allowed(user.role, Permission.SERVICE_EPISODES)
+        else None
+    )
     return dict(row=row, profile=profile, news=news,
                 handoffs=handed, requests=asked, other_role=other_role.value,
                 vacancies=vacancies,
@@ -134,4 +145,7 @@ def person_page(
                 can_override=allowed(user.role, Permission.OVERRIDE),
                 can_propose=allowed(user.role, Permission.PROPOSE),
                 message=message if message in PAGE_MESSAGES else "",
-                outcome_error=outcome_error, plan_sent=plan_sent)  # fmt: skip
+                outcome_error=outcome_error, plan_sent=plan_sent,
+                episodes=journeys, episode_sent=episode_sent or {}, errors=errors or [],
+                today=today_in_finland(ctx.now), referral_sources=[r.value for r in ReferralSource],
+                paths=[p.value for p in ContinuationPath])  # fmt: skip

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from types import SimpleNamespace
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import anyio
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -19,14 +19,17 @@ from api.core.security import Permission, allowed
 from api.http.csrf import check_csrf
 from api.http.deps import Context, User
 from api.http.pages import PAGE_SIZE, _lang, _page, _pager, page_context_for
-from api.http.problems import Problem, profile_problems
-from api.people import caseload, flows
+from api.http.problems import FormField, Problem, form_problems, profile_problems
+from api.people import caseload, episodes, flows
 from api.people import service as people
+from api.people.schemas import EpisodeCreate, EpisodeEventCreate
 from api.people.words import next_step_text
 from features.catalogue import CHARACTERISTICS, LICENCES, SECTORS, TASK_KINDS
 from features.catalogue.schedule import DAY_PARTS, DAYS, day_label, part_label
-from features.errors import InvalidInputError
+from features.errors import ConflictError, InvalidInputError, TasmaError
+from features.i18n import gettext_for
 from features.schemas import JobseekerProfile, JobseekerStatus
+from features.schemas.errors import FieldError
 from features.schemas.jobseeker import CapacitySource
 
 __all__ = ["router"]
@@ -85,6 +88,87 @@ def _jobseeker(
                              **shown)  # fmt: skip
     pager = _pager(request, page, view["n_proposals"], flows.PROPOSALS_PER_PAGE)
     return _page(request, "jobseeker.html", ctx.actor, pager=pager, status_code=status_code, **view)
+
+
+def _episode_fields(form: str, lang: str) -> dict[str, FormField]:
+    """The fields of a service-episode form, by the service's names for them."""
+    _ = gettext_for(lang)
+    if form == "start":
+        return {
+            "started_on": FormField("ep-start-on", _("Start date")),
+            "referral_source": FormField("ep-start-source", _("Referred by")),
+            "programme": FormField("ep-start-programme", _("Programme")),
+        }
+    return {
+        "on": FormField(f"ep-{form}-on", _("Date")),
+        "path": FormField(f"ep-{form}-path", _("Continuation path")),
+        "note": FormField(f"ep-{form}-note", _("Note")),
+    }
+
+
+def _episode_refused(
+    request: Request, ctx: Context, jobseeker_id: int, sent: dict[str, str],
+    err: ValidationError | TasmaError,
+) -> HTMLResponse:  # fmt: skip
+    """The person's page again, the refused episode form kept as it was sent, its problems
+    summarised at the top of the section and said beside each field."""
+    ctx.session.rollback()
+    lang = _lang(request)
+    problems = form_problems(err, lang, _episode_fields(sent["form"], lang))
+    return _jobseeker(request, ctx, jobseeker_id, status_code=422,
+                      episode_sent=sent, errors=problems)  # fmt: skip
+
+
+@router.post("/jobseekers/{jobseeker_id}/episodes")
+def start_episode_page(
+    jobseeker_id: int,
+    request: Request,
+    ctx: Annotated[Context, page_context_for(Permission.SERVICE_EPISODES)],
+    started_on: Annotated[str, Form(max_length=32)] = "",
+    referral_source: Annotated[str, Form(max_length=32)] = "unknown",
+    programme: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Start a service episode (enrolment): when, who referred the person, the programme."""
+    sent = {"form": "start", "started_on": started_on, "referral_source": referral_source,
+            "programme": programme}  # fmt: skip
+    try:
+        body = EpisodeCreate.model_validate({"started_on": started_on or None,
+                                             "referral_source": referral_source,
+                                             "programme": programme.strip()})  # fmt: skip
+        episodes.start_episode(ctx, jobseeker_id, body, via="web")
+    except (ValidationError, InvalidInputError, ConflictError) as err:
+        return _episode_refused(request, ctx, jobseeker_id, sent, err)
+    return RedirectResponse(
+        f"/ui/jobseekers/{jobseeker_id}?message=episode_started#episode", status_code=303
+    )
+
+
+@router.post("/jobseekers/{jobseeker_id}/episode/events")
+def episode_event_page(
+    jobseeker_id: int,
+    request: Request,
+    ctx: Annotated[Context, page_context_for(Permission.SERVICE_EPISODES)],
+    form: Annotated[Literal["status", "outcome", "end"], Form()],
+    kind: Annotated[str, Form(max_length=16)],
+    on: Annotated[str, Form(max_length=32)] = "",
+    path: Annotated[str, Form(max_length=32)] = "",
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Record a pause or a resumption, what happened to the person (an outcome, with or
+    without a proposal), or the end of the episode with its continuation path."""
+    sent = {"form": form, "kind": kind, "on": on, "path": path, "note": note}
+    try:
+        if form != "status" and not path:
+            raise InvalidInputError([FieldError("path", "choose where", kind="missing")])
+        body = EpisodeEventCreate.model_validate({"kind": kind, "on": on or None,
+                                                  "path": path or None,
+                                                  "note": note.strip()})  # fmt: skip
+        episodes.record_episode_event(ctx, jobseeker_id, body, via="web")
+    except (ValidationError, InvalidInputError, ConflictError) as err:
+        return _episode_refused(request, ctx, jobseeker_id, sent, err)
+    return RedirectResponse(
+        f"/ui/jobseekers/{jobseeker_id}?message=episode_recorded#episode", status_code=303
+    )
 
 
 def _editor(

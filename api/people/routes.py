@@ -15,10 +15,13 @@ from api.core.schemas import Created
 from api.core.security import Permission
 from api.http.deps import Context, context_for
 from api.http.params import IdPath
-from api.people import caseload
+from api.people import caseload, episodes
 from api.people import service as people
 from api.people.schemas import (
     CaseloadPage,
+    EpisodeCreate,
+    EpisodeEventCreate,
+    EpisodePublic,
     JobseekerCreate,
     JobseekerPublic,
     PeoplePage,
@@ -112,3 +115,51 @@ def erase_jobseeker(
     suggestions made for them and their place in candidate lists, free-text notes and override
     reasons, the match index and its snapshot. Proposals and outcomes stay without them."""
     people.erase_person(ctx, jobseeker_id)
+
+
+@router.get(
+    "/{jobseeker_id}/episodes",
+    response_model=list[EpisodePublic],
+    summary="A person's service episodes, newest first",
+)
+def episodes_of_person(
+    jobseeker_id: IdPath, ctx: Annotated[Context, context_for(Permission.SERVICE_EPISODES)]
+) -> list[EpisodePublic]:
+    """Each with its enrolment (date, referral source, programme), its status, what happened
+    (dated when it happened) and, once ended, the end and its continuation path."""
+    return episodes.episodes_of_person(ctx, jobseeker_id)
+
+
+@router.post(
+    "/{jobseeker_id}/episodes",
+    response_model=Created,
+    status_code=201,
+    summary="Start a service episode (enrolment)",
+)
+def start_episode(
+    jobseeker_id: IdPath,
+    body: EpisodeCreate,
+    ctx: Annotated[Context, context_for(Permission.SERVICE_EPISODES)],
+) -> Created:
+    """One episode is open at a time (409 while one is); a new one starts no earlier than the
+    previous one ended, and never in the future. The person is active again."""
+    return Created(id=episodes.start_episode(ctx, jobseeker_id, body))
+
+
+@router.post(
+    "/{jobseeker_id}/episode/events",
+    response_model=EpisodePublic,
+    status_code=201,
+    summary="Record a pause, a resumption, an outcome or the end of the open episode",
+)
+def record_episode_event(
+    jobseeker_id: IdPath,
+    body: EpisodeEventCreate,
+    ctx: Annotated[Context, context_for(Permission.SERVICE_EPISODES)],
+) -> EpisodePublic:
+    """An outcome is what happened to the person, with or without a proposal (sick leave,
+    education, continues job search…); the end names where the person continues. Dated when
+    it happened (``on``, today in Finland when omitted): not in the future, not before the
+    episode began or its latest step. Employed or wage-subsidised work places the person
+    (they leave matching); ending elsewhere ends their status."""
+    return episodes.record_episode_event(ctx, jobseeker_id, body)

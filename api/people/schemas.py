@@ -3,7 +3,7 @@ coordinators, a person's timeline and export."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -13,11 +13,22 @@ from api.proposals.schemas import FollowUpPublic, OverridePublic
 from api.suggestions.schemas import StoredSuggestionPublic
 from features.schemas import Demographics, JobseekerIdentity, JobseekerProfile, JobseekerStatus
 from features.schemas.common import StrictModel
+from features.schemas.episode import (
+    ContinuationPath,
+    EnrolmentFields,
+    Episode,
+    EpisodeEventFields,
+    EpisodeEventKind,
+    EpisodeStatus,
+)
 
 __all__ = [
     "AccessPublic",
     "CaseloadPage",
     "CaseloadRow",
+    "EpisodeCreate",
+    "EpisodeEventCreate",
+    "EpisodePublic",
     "HandoffCreate",
     "HandoffPublic",
     "JobseekerCreate",
@@ -31,10 +42,41 @@ __all__ = [
 ]
 
 
+class EpisodeCreate(EnrolmentFields):
+    """Start a service episode (enrolment)."""
+
+    started_on: date | None = Field(default=None, description="Today (in Finland) when omitted.")
+
+
+class EpisodeEventCreate(EpisodeEventFields):
+    """Record a pause, a resumption, what happened to the person (an outcome, with or without
+    a proposal) or the end of the open episode with its continuation path."""
+
+    on: date | None = Field(
+        default=None, description="When it happened; today (in Finland) when omitted."
+    )
+
+
+class EpisodePublic(Episode):
+    id: int
+    status: EpisodeStatus
+    ended_on: date | None = None
+    continuation_path: ContinuationPath | None = None
+    started_by: str
+    next_kinds: list[EpisodeEventKind] = Field(
+        default_factory=list, description="What may be recorded next (none once ended)."
+    )
+
+
 class JobseekerCreate(StrictModel):
     profile: JobseekerProfile
     identity: JobseekerIdentity | None = None
     demographics: Demographics | None = None
+    episode: EpisodeCreate | None = Field(
+        default=None,
+        description="The first service episode (enrolment); started today with the referral "
+        "source unknown when omitted.",
+    )
 
 
 class JobseekerPublic(BaseModel):
@@ -172,6 +214,9 @@ class PersonExport(BaseModel):
     )
     overrides: list[OverridePublic]
     handoffs: list[HandoffPublic] = Field(description="Hand-offs between their coordinators.")
+    episodes: list[EpisodePublic] = Field(
+        default_factory=list, description="Their service episodes, newest first."
+    )
     follow_ups: list[FollowUpPublic] = Field(
         default_factory=list,
         description="After a hire: the contract, coach hours, visits and support applications.",

@@ -17,7 +17,7 @@ from api.core.purposes import Purpose
 from api.core.runtime import bump_data_version
 from api.core.security import Permission, allowed
 from api.employers import candidate_requests
-from api.people import handoffs
+from api.people import episodes, handoffs
 from api.people.schemas import (
     AccessPublic,
     JobseekerCreate,
@@ -47,6 +47,7 @@ from features.errors import ConflictError, InvalidInputError
 from features.i18n import LANGUAGES
 from features.matchability import reason_text
 from features.schemas import CapacityRating, CapacitySource, JobseekerProfile, JobseekerStatus
+from features.schemas.dates import assessment_date_problems
 from features.schemas.errors import FieldError
 from features.schemas.jobseeker import Consent, ConsentScope
 
@@ -171,6 +172,7 @@ def export_person(ctx: Context, jobseeker_id: int) -> PersonExport:
         candidate_lists=[_suggestion(s) for s in appearances],
         overrides=[_override(o) for o in overrides],
         handoffs=handoffs.handoffs_of_person(ctx, jobseeker_id, audited=False),
+        episodes=episodes.episodes_of_person(ctx, jobseeker_id, audited=False),
         follow_ups=[f for pid in proposal_ids if _has_content(f := follow_up_of(session, pid))],
         candidate_requests=requests,
         profile_history=[
@@ -334,9 +336,32 @@ def _physician_statements_kept(
         ])  # fmt: skip
 
 
+def _assessments_dated(
+    ctx: Context,
+    before: JobseekerProfile | None,
+    after: JobseekerProfile,
+    birth_year: int | None,
+    prefix: str = "",
+) -> None:
+    """The capacity assessments and physician's statements recorded or changed now are dated
+    plausibly (``features.schemas.dates``: not in the future, not before 1990 or the person's
+    birth year); one kept as it was is not judged again."""
+    old = before.capacities if before is not None else {}
+    changed = {
+        f"{prefix}capacities.{cid}.assessed_on": rating.assessed_on
+        for cid, rating in after.capacities.items()
+        if old.get(cid) != rating
+    }
+    problems = assessment_date_problems(changed, ctx.now, birth_year=birth_year)
+    if problems:
+        raise InvalidInputError(problems)
+
+
 def create_person(ctx: Context, body: JobseekerCreate) -> int:
     _own_area(ctx, body.profile, "profile.area")
     _physician_statements_kept(ctx, None, body.profile, "profile.")
+    born = body.demographics.birth_year if body.demographics else None
+    _assessments_dated(ctx, None, body.profile, born, "profile.")
     taken = select(JobseekerRow.id).where(JobseekerRow.code == body.profile.code)
     if ctx.session.scalar(taken) is not None:
         # The same answer whoever holds the code, in reach or not; that a code is in use is all
@@ -349,6 +374,7 @@ def create_person(ctx: Context, body: JobseekerCreate) -> int:
                                       demographics=body.demographics)  # fmt: skip
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="create_jobseeker",
            object_type="jobseeker", object_id=new_id)  # fmt: skip
+    episodes.start_first_episode(ctx, new_id, body.episode)
     bump_data_version(ctx.session)
     ctx.session.commit()
     return new_id
@@ -359,6 +385,8 @@ def replace_person(ctx: Context, jobseeker_id: int, profile: JobseekerProfile) -
     _own_area(ctx, profile, "area")
     before = records.profile_from_rows(row, row.capacities)
     _physician_statements_kept(ctx, before, profile)
+    demographics = repository.get_demographics(ctx.session, jobseeker_id=jobseeker_id)
+    _assessments_dated(ctx, before, profile, demographics.birth_year if demographics else None)
     repository.replace_jobseeker(ctx.session, jobseeker_id=jobseeker_id, profile=profile)
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="update_jobseeker",
            object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip

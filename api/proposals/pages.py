@@ -6,6 +6,7 @@ the refused form kept)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -17,12 +18,16 @@ from api.core.security import Permission
 from api.http.csrf import check_csrf
 from api.http.deps import Context
 from api.http.pages import _lang, _page, _pager, page_context_for
+from api.http.problems import FormField, form_problems
 from api.people import flows
 from api.proposals import follow_up
 from api.proposals import service as proposals
 from api.proposals.schemas import FollowUpPlanIn, SupportApplicationIn, VisitCreate, VisitDone
 from features.errors import InvalidInputError, TasmaError
+from features.i18n import gettext_for
 from features.schemas import OutcomeEvent
+from features.schemas.dates import moment_of, today_in_finland
+from features.schemas.errors import FieldError
 
 __all__ = ["router"]
 
@@ -69,12 +74,18 @@ def outcome_page(
     kind: Annotated[str, Form(max_length=32)],
     reason: Annotated[str, Form(max_length=32)] = "",
     until: Annotated[str, Form(max_length=32)] = "",
+    on: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
+    """Record a step, dated the day it happened (``on``, today when left empty)."""
     proposals.proposal_of_person(ctx, jobseeker_id, proposal_id)
+    lang = _lang(request)
+    when = FormField(f"on-p{proposal_id}", gettext_for(lang)("When"))
     try:
-        event = OutcomeEvent.model_validate(
-            {"kind": kind, "at": ctx.now, "reason": reason or None, "until": until or None}
-        )
+        day = _day(on, "event.at") if on else today_in_finland(ctx.now)
+        event = OutcomeEvent.model_validate({
+            "kind": kind, "at": moment_of(day, ctx.now), "reason": reason or None,
+            "until": until or None,
+        })  # fmt: skip
         proposals.record_outcome(ctx, proposal_id, event)
     except (ValidationError, TasmaError) as err:
         ctx.session.rollback()
@@ -84,15 +95,27 @@ def outcome_page(
         about_until = isinstance(err, ValidationError) and any(
             "until:" in str(e["msg"]) for e in err.errors(include_url=False)
         )
+        about_when = isinstance(err, InvalidInputError) and any(
+            e.field == "event.at" for e in err.errors
+        )
+        said = form_problems(err, lang, {"event.at": when})[0].text if about_when else ""
         text = ("outcome_until_invalid" if about_until
                 else "outcome_reason_needed" if invalid and not reason
                 else "outcome_not_allowed")  # fmt: skip
         return _jobseeker(
             request, ctx, jobseeker_id, status_code=422,
             outcome_error={"proposal_id": proposal_id, "kind": kind, "reason": reason,
-                           "until": until, "text": text},
+                           "until": until, "on": on, "text": text, "said": said},
         )  # fmt: skip
     return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=outcome", status_code=303)
+
+
+def _day(text: str, field: str) -> date:
+    """A date typed in a form (the browser sends 2026-12-07)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInputError([FieldError(field, "not a date", kind="date_parsing")]) from None
 
 
 Id = Annotated[int, Form(ge=1, le=2_147_483_647)]

@@ -24,7 +24,8 @@ from api.auth.policy import (
     shown_to_employers,
 )
 from api.core.context import Context
-from api.core.runtime import ForbiddenError, bump_data_version
+from api.core.runtime import ForbiddenError
+from api.people.episodes import set_person_status
 from api.proposals.schemas import EventPublic, LeftOutPublic, ProposalCreate, ProposalPublic
 from api.storage import repository
 from api.storage.audit import record
@@ -40,6 +41,13 @@ from api.storage.tables import (
 )
 from features.errors import ConflictError, InvalidInputError, NotFoundError
 from features.schemas import JobseekerStatus, OutcomeEvent, Proposal
+from features.schemas.dates import (
+    PROPOSAL_MADE,
+    STEP_BEFORE,
+    before_start,
+    happened_problems,
+    today_in_finland,
+)
 from features.schemas.errors import FieldError
 from features.schemas.proposal import PLACING, TERMINAL, OutcomeKind
 from matching.verdict import engine_exclusions
@@ -331,25 +339,25 @@ def proposals_of_person(
 
 
 def record_outcome(ctx: Context, proposal_id: int, event: OutcomeEvent) -> None:
-    """Append what happened next; the whole history must stay valid."""
+    """Append what happened next, dated when it happened: not in the future, not before the
+    proposal was made nor before its step before; the whole history must stay valid."""
     proposal = _reachable_proposal(ctx, proposal_id, writing=True)
     if event.at > ctx.now + CLOCK_SKEW:
-        raise InvalidInputError([FieldError("event.at", "is in the future")])
+        raise InvalidInputError(happened_problems("event.at", today_in_finland(event.at),
+                                                  ctx.now))  # fmt: skip
+    stored = repository.get_proposal(ctx.session, proposal_id=proposal_id)
+    before = stored.events[-1].at if stored.events else stored.proposed_at
+    if event.at < before:
+        what = STEP_BEFORE if stored.events else PROPOSAL_MADE
+        raise InvalidInputError([before_start("event.at", today_in_finland(before), what)])
     repository.add_outcome_event(ctx.session, proposal_id=proposal_id, event=event)
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="outcome",
            object_type="proposal", object_id=proposal_id,
            details={"kind": event.kind.value})  # fmt: skip
     if event.kind in PLACING and proposal.jobseeker_id is not None:
         # Placed means placed: the person leaves matching and every candidate list.
-        before = repository.set_jobseeker_status(
-            ctx.session, jobseeker_id=proposal.jobseeker_id, status=JobseekerStatus.PLACED
-        )
-        if before != JobseekerStatus.PLACED:
-            record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="status",
-                   object_type="jobseeker", object_id=proposal.jobseeker_id,
-                   details={"status": JobseekerStatus.PLACED.value, "before": before,
-                            "because": event.kind.value})  # fmt: skip
-            bump_data_version(ctx.session)
+        set_person_status(ctx, proposal.jobseeker_id, JobseekerStatus.PLACED,
+                          because=event.kind.value)  # fmt: skip
     ctx.session.commit()
 
 

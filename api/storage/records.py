@@ -14,6 +14,7 @@ from api.storage.tables import (
     CrmNoteRow,
     DemographicsRow,
     EmployerRow,
+    EpisodeRow,
     IdentityRow,
     JobseekerRow,
     OutcomeEventRow,
@@ -41,6 +42,7 @@ from features.schemas import (
     Task,
 )
 from features.schemas.common import Coordinates
+from features.schemas.episode import Episode, EpisodeEvent
 
 # --- jobseekers ----------------------------------------------------------------------------
 
@@ -195,5 +197,20 @@ def proposal_from_rows(
         events=[
             OutcomeEvent(kind=e.kind, at=e.at, reason=e.reason, note=e.note, until=e.until)
             for e in sorted(events, key=lambda e: (e.at, e.id))
+        ],
+    )
+
+
+# --- service episodes -----------------------------------------------------------------------
+
+
+def episode_from_rows(row: EpisodeRow) -> Episode:
+    return Episode(
+        started_on=row.started_on,
+        referral_source=row.referral_source,
+        programme=row.programme,
+        events=[
+            EpisodeEvent(kind=e.kind, on=e.happened_on, path=e.path, note=e.note)
+            for e in sorted(row.events, key=lambda e: (e.happened_on, e.id))
         ],
     )

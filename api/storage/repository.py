@@ -19,6 +19,8 @@ from api.storage.tables import (
     CrmNoteRow,
     DemographicsRow,
     EmployerRow,
+    EpisodeEventRow,
+    EpisodeRow,
     IdentityRow,
     JobseekerRow,
     OutcomeEventRow,
@@ -41,16 +43,20 @@ from features.schemas import (
     Role,
     Task,
 )
+from features.schemas.episode import Episode, EpisodeEvent
 from features.schemas.errors import field_errors
 
 __all__ = [
     "add_employer",
+    "add_episode",
+    "add_episode_event",
     "add_jobseeker",
     "add_note",
     "add_outcome_event",
     "add_proposal",
     "add_role",
     "count_rows",
+    "episodes_of",
     "get_demographics",
     "get_employer",
     "get_identity",
@@ -341,6 +347,52 @@ def add_outcome_event(session: Session, *, proposal_id: int, event: OutcomeEvent
         raise InvalidInputError(field_errors(err), "the event does not fit the history") from None
     session.add(OutcomeEventRow(proposal_id=proposal_id, **tables_form.event_columns(event)))
     _flush(session, "outcome event")
+
+
+# --- service episodes ---------------------------------------------------------------------------
+
+
+def episodes_of(session: Session, *, jobseeker_id: int) -> list[tuple[EpisodeRow, Episode]]:
+    """The person's service episodes, newest first, each with its schema."""
+    rows = session.scalars(
+        select(EpisodeRow)
+        .where(EpisodeRow.jobseeker_id == jobseeker_id)
+        .order_by(EpisodeRow.started_on.desc(), EpisodeRow.id.desc())
+    ).all()
+    return [(row, records.episode_from_rows(row)) for row in rows]
+
+
+def add_episode(session: Session, *, jobseeker_id: int, episode: Episode, by: str) -> int:
+    """Store a new episode (with any events it already has)."""
+    row = EpisodeRow(jobseeker_id=jobseeker_id, started_by=by,
+                     **tables_form.episode_columns(episode))  # fmt: skip
+    row.events = [
+        EpisodeEventRow(recorded_by=by, **tables_form.episode_event_columns(e))
+        for e in episode.events
+    ]
+    session.add(row)
+    _flush(session, "service episode")
+    return row.id
+
+
+def add_episode_event(
+    session: Session, *, episode_id: int, event: EpisodeEvent, by: str
+) -> Episode:
+    """Append an event, checking the whole episode stays valid (order, allowed steps); the
+    episode as it now is."""
+    row = _get(session, EpisodeRow, episode_id, "service episode")
+    current = records.episode_from_rows(row)
+    try:
+        episode = Episode.model_validate(
+            {**current.model_dump(), "events": [*current.events, event]}
+        )
+    except ValidationError as err:
+        raise InvalidInputError(field_errors(err), "the event does not fit the episode") from None
+    row.events.append(EpisodeEventRow(recorded_by=by, **tables_form.episode_event_columns(event)))
+    for column, value in tables_form.episode_columns(episode).items():
+        setattr(row, column, value)
+    _flush(session, "episode event")
+    return episode
 
 
 def count_rows(session: Session) -> dict[str, int]:

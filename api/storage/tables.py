@@ -45,6 +45,8 @@ __all__ = [
     "CrmNoteRow",
     "DemographicsRow",
     "EmployerRow",
+    "EpisodeEventRow",
+    "EpisodeRow",
     "IdentityRow",
     "JobseekerHistoryRow",
     "JobseekerRow",
@@ -587,6 +589,52 @@ class HandoffRow(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
+class EpisodeRow(Base):
+    """A client's service episode: enrolment (when, who referred them, the programme), its
+    status now and, once ended, its end and continuation path. What happened on the way is
+    its events; the status and the end are theirs, written with them (one definition:
+    ``features.schemas.episode``)."""
+
+    __tablename__ = "service_episode"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    jobseeker_id: Mapped[int] = mapped_column(
+        ForeignKey("jobseeker.id", ondelete="CASCADE"), index=True
+    )
+    started_on: Mapped[date] = mapped_column(Date, index=True)
+    referral_source: Mapped[str] = mapped_column(String(32))
+    programme: Mapped[str] = mapped_column(String(64), default="")
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    continuation_path: Mapped[str | None] = mapped_column(String(32))
+    started_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
+
+    events: Mapped[list[EpisodeEventRow]] = relationship(
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="(EpisodeEventRow.happened_on, EpisodeEventRow.id)",
+    )
+
+
+class EpisodeEventRow(Base):
+    """One dated thing in an episode: a pause, a resumption, an outcome for the person (with
+    or without a proposal), the end."""
+
+    __tablename__ = "episode_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    episode_id: Mapped[int] = mapped_column(
+        ForeignKey("service_episode.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    happened_on: Mapped[date] = mapped_column(Date)
+    path: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
+
+
 class CandidateRequestRow(Base):
     """A Rekrypiste worker asks a candidate's company coordinator: would your client want
     this? No identity crosses to the asker until the coordinator says yes."""
@@ -703,6 +751,8 @@ IDS_NEVER_REUSED = (
     "outcome_event",
     "follow_up_visit",
     "support_application",
+    "service_episode",
+    "episode_event",
 )
 """Tables whose ids the audit trail, exports, stored runs or addresses refer to: SQLite gives
 them AUTOINCREMENT (migration 0020), so that an id, once deleted, is never a new row's

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from features.demo.employers import EmployerWorld, generate_employers
+from features.demo.episodes import KUNTO, EpisodeMix, EpisodeWorld, generate_episodes
 from features.demo.history import HistoryWorld, generate_history
 from features.demo.people import PeopleWorld, generate_people
 
@@ -54,6 +55,8 @@ TABLE_ORDER = (
     "proposal",
     "proposal_task",
     "outcome_event",
+    "service_episode",
+    "episode_event",
 )
 
 
@@ -66,6 +69,7 @@ class World:
     people: PeopleWorld
     history: HistoryWorld
     tables: dict[str, pd.DataFrame] = field(repr=False)
+    episodes: EpisodeWorld | None = field(default=None, repr=False)
 
     def summary(self) -> dict[str, object]:
         task = self.tables["task"]
@@ -85,9 +89,15 @@ class World:
         }
 
 
-def build_world(size: str | WorldSize = "small", seed: int = 7, as_of: date = AS_OF) -> World:
+def build_world(
+    size: str | WorldSize = "small",
+    seed: int = 7,
+    as_of: date = AS_OF,
+    episodes: EpisodeMix = KUNTO,
+) -> World:
     """Build a demo world of a named size (``tiny``, ``small``, ``medium``, ``large``) or a
-    :class:`WorldSize`, deterministically for ``seed``."""
+    :class:`WorldSize`, deterministically for ``seed``; the people's service episodes in the
+    proportions of ``episodes``."""
     if isinstance(size, str):
         if size not in SIZES:
             raise ValueError(f"unknown world size {size!r}; choose one of {', '.join(SIZES)}")
@@ -101,6 +111,8 @@ def build_world(size: str | WorldSize = "small", seed: int = 7, as_of: date = AS
     employers = generate_employers(rng, py, size.tasks, as_of)
     people = generate_people(rng, py, size.jobseekers, as_of)
     history = generate_history(rng, py, employers, people, size.proposals, as_of)
+    # Drawn last, so that every other table is what it was before episodes existed.
+    journeys = generate_episodes(rng, people.jobseeker, as_of, episodes)
     tables = {
         "employer": employers.employer,
         "crm_note": employers.crm_note,
@@ -114,5 +126,7 @@ def build_world(size: str | WorldSize = "small", seed: int = 7, as_of: date = AS
         "proposal": history.proposal,
         "proposal_task": history.proposal_task,
         "outcome_event": history.outcome_event,
+        "service_episode": journeys.service_episode,
+        "episode_event": journeys.episode_event,
     }
-    return World(seed, size, as_of, employers, people, history, tables)
+    return World(seed, size, as_of, employers, people, history, tables, journeys)

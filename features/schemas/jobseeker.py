@@ -204,6 +204,8 @@ class JobseekerStatus(StrEnum):
     ACTIVE = "active"
     PAUSED = "paused"
     PLACED = "placed"
+    ENDED = "ended"
+    """The service episode ended elsewhere than in work (features.schemas.episode)."""
 
 
 class JobseekerProfile(StrictModel):

@@ -1,0 +1,107 @@
+"""When things happened: the one set of rules every dated record is held to.
+
+A coordinator records what happened on the day it happened, which may be days before it is
+typed; the date defaults to today and can be changed. Today is Finland's (the service's users
+are there): at 01:00 in Helsinki it is already tomorrow in UTC's eyes and still today in
+theirs.
+
+The rules (each a :class:`FieldError` kind, said in the user's language by the web UI):
+
+- ``date_in_future``: what happened is not in the future (planned things — a work trial's
+  last day, a visit to come — are not "what happened" and are not held to it);
+- ``date_before_start``: nothing of an episode or a proposal is dated before it began, nor
+  before the step before it;
+- ``date_too_old``: a physician's statement or a capacity assessment is not dated before
+  1 January 1990 (:data:`EARLIEST_ASSESSMENT`: no statement older than that is a basis for
+  today's work ability, and 1.1.1900 is a slip of the keyboard) nor before the year the
+  person was born, when their birth year is known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from features.i18n import N_
+from features.schemas.errors import FieldError
+
+__all__ = [
+    "EARLIEST_ASSESSMENT",
+    "EPISODE_LATEST",
+    "EPISODE_START",
+    "FINLAND",
+    "PREVIOUS_EPISODE_END",
+    "PROPOSAL_MADE",
+    "STEP_BEFORE",
+    "assessment_date_problems",
+    "before_start",
+    "happened_problems",
+    "moment_of",
+    "today_in_finland",
+]
+
+FINLAND = ZoneInfo("Europe/Helsinki")
+EARLIEST_ASSESSMENT = date(1990, 1, 1)
+"""No capacity assessment or physician's statement is dated before this."""
+
+# What a date may not be before (``date_before_start``'s ``what``), in words a page translates.
+EPISODE_START = N_("the start of the episode")
+EPISODE_LATEST = N_("the episode's latest step")
+PREVIOUS_EPISODE_END = N_("the end of the previous episode")
+PROPOSAL_MADE = N_("the proposal was made")
+STEP_BEFORE = N_("the step before")
+
+
+def today_in_finland(now: datetime) -> date:
+    """The date in Finland at the (aware) moment ``now``."""
+    return now.astimezone(FINLAND).date()
+
+
+def moment_of(day: date, now: datetime) -> datetime:
+    """The moment a step recorded for ``day`` is stored at: now, when ``day`` is today (so
+    that steps recorded one after another stay in order), else the last minute of that day in
+    Finland — after anything else of the day it was recorded for."""
+    if day == today_in_finland(now):
+        return now
+    end = datetime.combine(day, time(23, 59), tzinfo=FINLAND)
+    return end.astimezone(now.tzinfo)
+
+
+def happened_problems(
+    field: str, day: date, now: datetime, *, not_before: date | None = None, what: str = ""
+) -> list[FieldError]:
+    """What is wrong with ``day`` as the date something happened: in the future (Finland's
+    today), or before ``not_before`` (the start of what it belongs to: ``what`` names it)."""
+    today = today_in_finland(now)
+    if day > today:
+        return [FieldError(field, f"is in the future ({day.isoformat()}); what happened is "
+                           f"dated today ({today.isoformat()}) or earlier",
+                           kind="date_in_future", context={"today": today})]  # fmt: skip
+    if not_before is not None and day < not_before:
+        return [before_start(field, not_before, what)]
+    return []
+
+
+def before_start(field: str, start: date, what: str) -> FieldError:
+    """``field`` is dated before ``what`` (on ``start``)."""
+    return FieldError(field, f"is before {what or 'the start'} ({start.isoformat()})",
+                      kind="date_before_start", context={"start": start, "what": what})  # fmt: skip
+
+
+def assessment_date_problems(
+    assessed: Mapping[str, date], now: datetime, *, birth_year: int | None = None
+) -> list[FieldError]:
+    """What is wrong with capacity assessments' dates (field → date): in the future, before
+    :data:`EARLIEST_ASSESSMENT`, or before the person's birth year."""
+    today = today_in_finland(now)
+    earliest = max(EARLIEST_ASSESSMENT, date(birth_year, 1, 1) if birth_year else date.min)
+    out = []
+    for field, day in assessed.items():
+        if day > today:
+            out.extend(happened_problems(field, day, now))
+        elif day < earliest:
+            out.append(FieldError(field, f"is implausibly old ({day.isoformat()}); an "
+                                  f"assessment is dated {earliest.isoformat()} or later",
+                                  kind="date_too_old", context={"earliest": earliest}))  # fmt: skip
+    return out
