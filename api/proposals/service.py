@@ -25,6 +25,7 @@ from api.auth.policy import (
 )
 from api.core.context import Context
 from api.core.runtime import ForbiddenError, bump_data_version
+from api.core.security import records_outcome
 from api.proposals.schemas import EventPublic, LeftOutPublic, ProposalCreate, ProposalPublic
 from api.storage import repository
 from api.storage.audit import record
@@ -331,8 +332,16 @@ def proposals_of_person(
 
 
 def record_outcome(ctx: Context, proposal_id: int, event: OutcomeEvent) -> None:
-    """Append what happened next; the whole history must stay valid."""
+    """Append what happened next; the whole history must stay valid. Each role records the
+    kinds of step it owns (``OUTCOMES_BY_ROLE``)."""
     proposal = _reachable_proposal(ctx, proposal_id, writing=True)
+    if not records_outcome(ctx.actor.role, event.kind):
+        raise ForbiddenError(
+            f"role {ctx.actor.role.value} does not record {event.kind.value!r}: the "
+            "work-ability coordinator records care, sick leave or rehabilitation, education and "
+            "other services; answers, work trials and hires are recorded by the company "
+            "coordinator or Rekrypiste"
+        )
     if event.at > ctx.now + CLOCK_SKEW:
         raise InvalidInputError([FieldError("event.at", "is in the future")])
     repository.add_outcome_event(ctx.session, proposal_id=proposal_id, event=event)
