@@ -96,6 +96,14 @@ def test_today_is_finlands_today():
     )
 
 
+def test_the_last_moment_of_the_calendar_is_still_a_day():
+    """A step dated 31.12.9999 23:59 UTC is in the future, not an overflow (a 500)."""
+    last = datetime(9999, 12, 31, 23, 59, tzinfo=UTC)
+    assert today_in_finland(last) == date(9999, 12, 31)
+    (problem,) = happened_problems("event.at", today_in_finland(last), LATE_EVENING_UTC)
+    assert problem.kind == "date_in_future"
+
+
 def test_what_happened_is_not_in_the_future():
     (problem,) = happened_problems("on", date(2026, 12, 8), LATE_EVENING_UTC)
     assert (problem.field, problem.kind) == ("on", "date_in_future")

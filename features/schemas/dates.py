@@ -54,8 +54,12 @@ STEP_BEFORE = N_("the step before")
 
 
 def today_in_finland(now: datetime) -> date:
-    """The date in Finland at the (aware) moment ``now``."""
-    return now.astimezone(FINLAND).date()
+    """The date in Finland at the (aware) moment ``now`` (at the calendar's very end, where
+    Finland's clock would run past year 9999, the UTC date)."""
+    try:
+        return now.astimezone(FINLAND).date()
+    except OverflowError:
+        return now.date()
 
 
 def moment_of(day: date, now: datetime) -> datetime:
