@@ -217,6 +217,53 @@ def test_outcome_notes_are_for_the_persons_own_coordinators_only(service):
     assert response.status_code == 422
 
 
+def test_the_work_ability_coordinator_reads_proposals_and_records_the_steps_that_are_theirs(
+    service,
+):
+    """Issue #27, point 8: a proposal is read by both of the person's coordinators; the
+    work-ability coordinator records where it leads to care, education or another service,
+    and is refused — with why — the employer side's steps (a hire, a trial, an answer)."""
+    client, tokens, area, mine, engine = service
+    company, assessor = auth(tokens["coordinator"]), auth(tokens["work_ability"])
+    area_codes = {r["code"] for r in client.get("/jobseekers/caseload?scope=area&limit=200",
+                                                headers=company).json()["data"]}  # fmt: skip
+    code, task, suggestion = _candidate(client, tokens["rekrypiste"], area_codes)
+    created = client.post(
+        "/proposals",
+        json={"jobseeker_code": code, "task_ids": [task], "suggestion_id": suggestion},
+        headers=auth(tokens["rekrypiste"]),
+    )
+    assert created.status_code == 201, created.text
+    pid = created.json()["id"]
+    person = client.get(f"/proposals/{pid}", headers=assessor)
+    assert person.status_code == 200, person.text
+    with engine.connect() as c:
+        person_id = c.execute(
+            sa.select(JobseekerRow.id).where(JobseekerRow.code == code)
+        ).scalar_one()
+    listed = client.get(f"/jobseekers/{person_id}/proposals", headers=assessor)
+    assert pid in {p["id"] for p in listed.json()["data"]}
+    now = datetime.now(UTC).isoformat()
+    for kind in ("hired", "work_trial_started"):
+        refused = client.post(f"/proposals/{pid}/events", headers=assessor,
+                              json={"event": {"kind": kind, "at": now}})  # fmt: skip
+        assert refused.status_code == 403, refused.text
+        assert "work-ability coordinator records care" in refused.json()["message"]
+    sick_leave = {"event": {"kind": "care_started", "at": now, "note": "sairausloma"}}
+    recorded = client.post(f"/proposals/{pid}/events", json=sick_leave, headers=assessor)
+    assert recorded.status_code == 201, recorded.text
+    events = client.get(f"/proposals/{pid}", headers=company).json()["events"]
+    assert [e["kind"] for e in events] == ["care_started"]
+    with engine.connect() as c:
+        actions = c.execute(
+            sa.text("SELECT role, action FROM audit_event WHERE object_type = 'proposal' "
+                    "AND object_id = :pid ORDER BY id"), {"pid": str(pid)}
+        ).all()  # fmt: skip
+    assert ("work_ability_coordinator", "outcome") in [tuple(a) for a in actions]
+    # Another area's work-ability coordinator: as if there were no such proposal.
+    assert client.get(f"/proposals/{pid}", headers=auth(tokens["other_area"])).status_code == 404
+
+
 def test_employer_compose_shows_only_people_in_reach(service):
     client, tokens, area, mine, engine = service
     with engine.connect() as c:
