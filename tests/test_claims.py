@@ -53,6 +53,7 @@ from matching.ranking import (
 )
 from matching.reranker import rerank, time_split
 from matching.rules import (
+    RecommendationPolicy,
     RuleSet,
     default_ruleset,
     diff_rulesets,
@@ -178,7 +179,11 @@ def test_a_rule_set_stored_before_beyond_recommendation_existed_means_and_hashes
     assert (
         RULES.fingerprint()
         != parsed.model_copy(
-            update={"hard": RULES.hard.model_copy(update={"beyond_recommendation": "exclude"})}
+            update={
+                "hard": RULES.hard.model_copy(
+                    update={"beyond_recommendation": RecommendationPolicy.EXCLUDE}
+                )
+            }
         ).fingerprint()
     )
 
