@@ -287,7 +287,7 @@ def simulated_exploration(
             continue
         for day in range(days):
             day_seed = (fingerprint, int(person_id), date.fromordinal(730_000 + day))
-            shown = first_place(ranked.pairs.assessed, share, among, day_seed)
+            shown = first_place(ranked.pairs.first_tier, share, among, day_seed)
             band = [int(t) for t in ranked.ids[: shown.among]]
             task = band[shown.position]
             chance = float(truth(np.array([person_id]), np.array([task]))[0])

@@ -9,7 +9,7 @@ per-person loop only slices arrays; no Python runs per pair.
 
 Each block gives its people's top k and, for every task, the top k among the block's people;
 :func:`merge_by_task` merges the blocks' task lists exactly (the top k of a union is the top k
-of the union of each part's top k). The order is the per-query ranking's — assessed first, then
+of the union of each part's top k). The order is the per-query ranking's — full fits first, then
 total descending, then id — so a batch row is what :func:`matching.ranking.rank_tasks_for_person`
 and :func:`matching.ranking.rank_people_for_tasks` would answer for that person or task.
 """
@@ -51,8 +51,8 @@ class TopPairs:
     """int16 (R,): 1 for the group's best"""
     total: np.ndarray
     """float64 (R,)"""
-    assessed: np.ndarray
-    """bool (R,)"""
+    first_tier: np.ndarray
+    """bool (R,): the pair fits fully (``PairScores.first_tier``)"""
     contributions: np.ndarray
     """float64 (R, len(COMPONENTS))"""
     unknown: np.ndarray
@@ -68,7 +68,7 @@ class TopPairs:
             task_ids=self.task_ids[index],
             rank=self.rank[index],
             total=self.total[index],
-            assessed=self.assessed[index],
+            first_tier=self.first_tier[index],
             contributions=self.contributions[index],
             unknown=self.unknown[index],
         )
@@ -82,7 +82,7 @@ class TopPairs:
             task_ids=np.concatenate([p.task_ids for p in parts]),
             rank=np.concatenate([p.rank for p in parts]),
             total=np.concatenate([p.total for p in parts]),
-            assessed=np.concatenate([p.assessed for p in parts]),
+            first_tier=np.concatenate([p.first_tier for p in parts]),
             contributions=np.concatenate([p.contributions for p in parts]),
             unknown=np.concatenate([p.unknown for p in parts]),
         )
@@ -94,7 +94,7 @@ class TopPairs:
             task_ids=np.zeros(0, dtype=np.int64),
             rank=np.zeros(0, dtype=np.int16),
             total=np.zeros(0),
-            assessed=np.zeros(0, dtype=bool),
+            first_tier=np.zeros(0, dtype=bool),
             contributions=np.zeros((0, len(COMPONENTS))),
             unknown=np.zeros(0, dtype=np.uint64),
         )
@@ -146,14 +146,14 @@ def task_pool(tasks: TaskMatrix, rules: RuleSet, rows: np.ndarray | None = None)
 
 
 def top_k_per_group(
-    group: np.ndarray, total: np.ndarray, ids: np.ndarray, assessed: np.ndarray, k: int
+    group: np.ndarray, total: np.ndarray, ids: np.ndarray, first_tier: np.ndarray, k: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of each group's k best by (assessed first, total descending, id ascending) —
+    """Positions of each group's k best by (first tier first, total descending, id ascending) —
     :func:`matching.ranking.top_k`'s order — grouped by ascending group; and their 1-based
     ranks. All groups at once: one sort."""
     if len(group) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int16)
-    order = np.lexsort((ids, -total, ~assessed, group))
+    order = np.lexsort((ids, -total, ~first_tier, group))
     sorted_group = group[order]
     starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
     run_start = np.repeat(starts, np.diff(np.r_[starts, len(order)]))
@@ -199,7 +199,7 @@ def match_block(
     k taken at once; of every feasible pair only the task-side keys are kept, and the pairs that
     make a task's top k are scored again together for their components."""
     by_person: list[TopPairs] = []
-    task_rows, person_of, totals, assessed = [], [], [], []
+    task_rows, person_of, totals, tiers = [], [], [], []
     n_scored = 0
     for i in np.asarray(person_rows, dtype=np.int64):
         rows, km = _candidates(people, int(i), tasks, pool, rules)
@@ -210,14 +210,14 @@ def match_block(
         ok = np.flatnonzero(scores.feasible)
         if len(ok) == 0:
             continue
-        best = ok[top_k(scores.total[ok], tasks.ids[rows[ok]], k, scores.assessed[ok])]
+        best = ok[top_k(scores.total[ok], tasks.ids[rows[ok]], k, scores.first_tier[ok])]
         by_person.append(
             TopPairs(
                 person_ids=np.full(len(best), people.ids[i]),
                 task_ids=tasks.ids[rows[best]],
                 rank=np.arange(1, len(best) + 1, dtype=np.int16),
                 total=scores.total[best],
-                assessed=scores.assessed[best],
+                first_tier=scores.first_tier[best],
                 contributions=scores.contributions[best],
                 unknown=unknown_bits(scores.unknown[best]),
             )
@@ -225,12 +225,12 @@ def match_block(
         task_rows.append(rows[ok])
         person_of.append(np.full(len(ok), i))
         totals.append(scores.total[ok])
-        assessed.append(scores.assessed[ok])
+        tiers.append(scores.first_tier[ok])
     before = len(person_rows) * len(tasks)
     if not by_person:
         return BlockResult(TopPairs.empty(), TopPairs.empty(), before, n_scored, 0)
     tr, pr = np.concatenate(task_rows), np.concatenate(person_of)
-    total, fit = np.concatenate(totals), np.concatenate(assessed)
+    total, fit = np.concatenate(totals), np.concatenate(tiers)
     index, rank = top_k_per_group(tasks.ids[tr], total, people.ids[pr], fit, k)
     again = score_pairs(people, pr[index], tasks, tr[index], rules)
     by_task = TopPairs(
@@ -238,7 +238,7 @@ def match_block(
         task_ids=tasks.ids[tr[index]],
         rank=rank,
         total=total[index],
-        assessed=fit[index],
+        first_tier=fit[index],
         contributions=again.contributions,
         unknown=unknown_bits(again.unknown),
     )
@@ -252,14 +252,14 @@ def match_block(
 
 
 def _ranked(pairs: TopPairs, group: np.ndarray, ids: np.ndarray, k: int) -> TopPairs:
-    index, rank = top_k_per_group(group, pairs.total, ids, pairs.assessed, k)
+    index, rank = top_k_per_group(group, pairs.total, ids, pairs.first_tier, k)
     kept = pairs.take(index)
     return TopPairs(
         person_ids=kept.person_ids,
         task_ids=kept.task_ids,
         rank=rank,
         total=kept.total,
-        assessed=kept.assessed,
+        first_tier=kept.first_tier,
         contributions=kept.contributions,
         unknown=kept.unknown,
     )

@@ -96,6 +96,9 @@ class LimitNote:
     by: list[str]
     """The adjustments the restriction depends on: conditions from the first day."""
     holds: bool
+    beyond: bool = False
+    """A recommendation the work exceeds by more than the rule set tolerates, however
+    adjusted: the pair is suggested only after every full fit, with this named."""
 
 
 @dataclass
@@ -361,7 +364,12 @@ def _assemble(
         failures=[FAILURES[f] for f in np.flatnonzero(scores.failures[p])],
         comparison=comparison,
         assessed=bool(scores.assessed[p]),
-        limits=_limits(comparison, chosen, people.recommended[i].tolist()),
+        limits=_limits(
+            comparison,
+            chosen,
+            people.recommended[i].tolist(),
+            scores.beyond_recommendation[p].tolist(),
+        ),
         limits_unchecked=unchecked,
         check_with_employer=ask_employer,
         unrated_elsewhere=elsewhere,
@@ -381,7 +389,10 @@ def _assemble(
 
 
 def _limits(
-    comparison: list[CharacteristicComparison], chosen: np.ndarray, recommended: list[bool]
+    comparison: list[CharacteristicComparison],
+    chosen: np.ndarray,
+    recommended: list[bool],
+    beyond: list[bool],
 ) -> list[LimitNote]:
     notes = []
     for c, row in enumerate(comparison):
@@ -396,7 +407,7 @@ def _limits(
         needed = row.demand > row.capacity
         notes.append(LimitNote(row.id, "restriction" if row.hard_limit else "recommendation",
                                row.capacity, row.demand, after, by if needed else [],
-                               after <= row.capacity))  # fmt: skip
+                               after <= row.capacity, beyond[c]))  # fmt: skip
     return notes
 
 
@@ -489,7 +500,8 @@ def _short(cid: str, value: float, lang: str) -> str:
 
 def _headline(e: Explanation, lang: str) -> str:
     """What kind of suggestion this is, first: a fit, a fit with conditions, or something to
-    check or assess before it can be proposed — never "fits" for what is not known."""
+    check or assess (or, beyond a physician's recommendation, to discuss) before it can be
+    proposed — never "fits" for what is not known."""
     _ = gettext_for(lang)
     if e.limits_unchecked:
         names = ", ".join(
@@ -510,6 +522,12 @@ def _headline(e: Explanation, lang: str) -> str:
                 "person is limited there)."
             ) % {"names": _names(e.check_with_employer, lang)}
         return _("Possible – work ability not assessed (%(n)s items).") % {"n": e.unrated_elsewhere}
+    beyond = [note.id for note in e.limits if note.beyond]
+    if beyond:
+        return _(
+            "Possible – the work exceeds the physician's recommendation: %(names)s. Discuss it "
+            "with the person before proposing."
+        ) % {"names": _names(beyond, lang)}
     n_adj = len(e.adjustments)
     if n_adj == 0:
         return _("Fits.")
@@ -530,7 +548,9 @@ def _limit_sentences(e: Explanation, lang: str) -> list[str]:
     recommendation — exceeded within what the rule set tolerates."""
     _ = gettext_for(lang)
     out = []
-    for note in e.limits:
+    # Conditions first (what must be in place from the first day), then restrictions, then
+    # recommendations; within each, in the catalogue's order.
+    for note in sorted(e.limits, key=lambda n: (not (n.by and n.holds), n.kind != "restriction")):
         words = {
             "name": _name(note.id, lang),
             "limit": _short(note.id, note.limit, lang),
@@ -557,6 +577,12 @@ def _limit_sentences(e: Explanation, lang: str) -> list[str]:
         elif note.kind == "recommendation" and note.holds:
             out.append(_(
                 "%(name)s: physician's recommendation '%(limit)s' – the task needs '%(demand)s'."
+            ) % words)  # fmt: skip
+        elif note.kind == "recommendation" and note.beyond and e.feasible:
+            out.append(_(
+                "%(name)s: the work exceeds the physician's recommendation '%(limit)s' – it "
+                "needs '%(after)s' even as adjusted. Suggested after every task within the "
+                "recommendations."
             ) % words)  # fmt: skip
         elif note.kind == "recommendation" and e.feasible:
             out.append(_(
@@ -700,8 +726,9 @@ def employer_summary(e: Explanation) -> dict[str, Any]:
 def _employer_fit(e: Explanation, lang: str) -> str:
     _ = gettext_for(lang)
     hours = {"hours": _hours(e.task_hours, lang)}
-    if e.feasible and e.limits_unchecked:
-        # Employer-facing staff learn that something is to be checked, never the limit itself.
+    if e.feasible and (e.limits_unchecked or any(n.beyond for n in e.limits)):
+        # Employer-facing staff learn that something is to be checked, never the limit itself
+        # (nor that a physician's recommendation is exceeded: that is health data too).
         return (
             _("To be checked before proposing (the coordinator confirms), %(hours)s h a week.")
             % hours

@@ -79,13 +79,14 @@ def first_place_propensity(position: np.ndarray, among: int, share: float) -> np
 
 
 def first_place(
-    assessed: np.ndarray, share: float, among: int, seed: tuple[int, int, date]
+    first_tier: np.ndarray, share: float, among: int, seed: tuple[int, int, date]
 ) -> FirstPlace:
-    """Draw which of a ranked list's positions goes first. ``assessed`` is the ranked pairs'
-    tier (every assessed pair before every other): only pairs of the first one's tier may be
-    drawn, so exploration never puts an unassessed pair above an assessed one. ``seed`` is (rule
-    set, person, day): the same person sees the same list all day."""
-    tier = np.asarray(assessed, dtype=bool)
+    """Draw which of a ranked list's positions goes first. ``first_tier`` is the ranked
+    pairs' tier (``PairScores.first_tier``: every full fit before every other): only pairs of
+    the first one's tier may be drawn, so exploration never puts an unassessed pair, or work
+    beyond a recommendation, above a full fit. ``seed`` is (rule set, person, day): the same
+    person sees the same list all day."""
+    tier = np.asarray(first_tier, dtype=bool)
     same = int(np.argmin(tier == tier[0])) if not (tier == tier[0]).all() else len(tier)
     m = min(among, same)
     if share <= 0 or m < 2:

@@ -2,7 +2,7 @@
 
 Cheap one-dimensional constraints (consent, hand-over, distance, licences, hours, schedule)
 prune candidates first; :func:`matching.scoring.score_pairs` then scores the survivors as one
-batch. Fully assessed pairs come before every other (see ``PairScores.assessed``), then by
+batch. Pairs that fit fully come before every other (see ``PairScores.first_tier``), then by
 score; ties are broken by id, so the same input always gives the same ranking.
 """
 
@@ -66,14 +66,15 @@ class Ranked:
 
 
 def top_k(
-    total: np.ndarray, ids: np.ndarray, k: int, assessed: np.ndarray | None = None
+    total: np.ndarray, ids: np.ndarray, k: int, first_tier: np.ndarray | None = None
 ) -> np.ndarray:
-    """Positions of the k best by (assessed first, total descending, id ascending); exact at
-    ties. ``assessed`` (bool) puts every fully assessed pair before every other, whatever the
-    scores: what is not known about a person or a task never outranks a known fit."""
-    if assessed is not None and not assessed.all():
-        first = np.flatnonzero(assessed)
-        rest = np.flatnonzero(~assessed)
+    """Positions of the k best by (first tier first, total descending, id ascending); exact
+    at ties. ``first_tier`` (bool, ``PairScores.first_tier``) puts every pair that fits fully
+    before every other, whatever the scores: what is not known about a person or a task, or
+    work beyond a physician's recommendation, never outranks a full fit."""
+    if first_tier is not None and not first_tier.all():
+        first = np.flatnonzero(first_tier)
+        rest = np.flatnonzero(~first_tier)
         top = first[top_k(total[first], ids[first], k)]
         return np.concatenate([top, rest[top_k(total[rest], ids[rest], k - len(top))]])
     if len(total) == 0 or k <= 0:
@@ -90,30 +91,31 @@ def top_k(
 def best_within_bound(
     score: Callable[[np.ndarray], PairScores],
     bound: np.ndarray,
-    assessed: np.ndarray,
+    first_tier: np.ndarray,
     ids: np.ndarray,
     k: int,
 ) -> tuple[PairScores, np.ndarray]:
     """The top k of P feasible pairs by the order of :func:`top_k`, scoring in full only the
     pairs that can still reach it. ``score(positions)`` scores the pairs at those positions;
-    ``bound`` (P,) is never below a pair's total; ``assessed`` (P,) is each pair's tier.
+    ``bound`` (P,) is never below a pair's total; ``first_tier`` (P,) is each pair's tier.
 
     Pairs are visited by tier, then bound, descending; a growing prefix is scored until the
     k-th best scored pair beats the next pair's bound within its tier (strictly: ties go by
     id) — then no pair left unscored can enter the top k. Returns the prefix's scores and the
     positions of the top k in them, in rank order.
     """
-    order = np.lexsort((-bound, ~assessed))
+    order = np.lexsort((-bound, ~first_tier))
     m = min(len(order), FIRST_PREFIX * k)
     while True:
         part = order[:m]
         scores = score(part)
-        best = top_k(scores.total, ids[part], k, scores.assessed)
+        best = top_k(scores.total, ids[part], k, scores.first_tier)
         if m == len(order):
             return scores, best
         last, following = best[-1], order[m]
-        if scores.assessed[last] > assessed[following] or (
-            scores.assessed[last] == assessed[following] and scores.total[last] > bound[following]
+        tier = scores.first_tier[last]
+        if tier > first_tier[following] or (
+            tier == first_tier[following] and scores.total[last] > bound[following]
         ):
             return scores, best
         m = min(len(order), 4 * m)
@@ -207,13 +209,13 @@ def rank_tasks_for_person(
             return score_pairs(people, person[: len(part)], tasks, rows[part], rules, km=km[part])
 
         scores, best = best_within_bound(
-            score, judged.bound[ok], judged.assessed[ok], tasks.ids[rows], k
+            score, judged.bound[ok], judged.first_tier[ok], tasks.ids[rows], k
         )
     else:
         scores = score_pairs(people, person[: len(rows)], tasks, rows, rules, km=km)
         ok = np.flatnonzero(scores.feasible)
         n_feasible = len(ok)
-        best = ok[top_k(scores.total[ok], tasks.ids[rows[ok]], k, scores.assessed[ok])]
+        best = ok[top_k(scores.total[ok], tasks.ids[rows[ok]], k, scores.first_tier[ok])]
     return Ranked(
         ids=tasks.ids[scores.task_rows[best]],
         total=scores.total[best],
@@ -243,9 +245,9 @@ def rank_people_for_tasks(
     n_tasks = len(task_rows)
     total = scores.total.reshape(len(rows), n_tasks).mean(axis=1)
     contributions = scores.contributions.reshape(len(rows), n_tasks, len(COMPONENTS)).mean(axis=1)
-    assessed = np.asarray(scores.assessed.reshape(len(rows), n_tasks).all(axis=1))
+    first = np.asarray(scores.first_tier.reshape(len(rows), n_tasks).all(axis=1))
     ok = np.flatnonzero(feasible)
-    best = ok[top_k(total[ok], people.ids[rows[ok]], k, assessed[ok])]
+    best = ok[top_k(total[ok], people.ids[rows[ok]], k, first[ok])]
     pair_index = (best[:, None] * n_tasks + np.arange(n_tasks)[None, :]).ravel()
     return Ranked(
         ids=people.ids[rows[best]],

@@ -17,7 +17,7 @@ from features.catalogue.schedule import SLOT_IDS
 from features.geo import haversine_km
 from features.pipeline.frames import KG_IDS
 from features.pipeline.matrices import PeopleMatrix, TaskMatrix
-from matching.rules import RuleSet, UncheckedLimitPolicy, UnknownPolicy
+from matching.rules import RecommendationPolicy, RuleSet, UncheckedLimitPolicy, UnknownPolicy
 from matching.scoring import COMPONENTS, LIMITED
 
 __all__ = ["ReferenceScore", "reference_score"]
@@ -30,6 +30,8 @@ _CHARS = list(CHARACTERISTICS.values())
 class ReferenceScore:
     feasible: bool
     assessed: bool
+    beyond_recommendation: frozenset[str]
+    """The recommendations left exceeded (as ``PairScores.beyond_recommendation``)."""
     failures: frozenset[str]
     contributions: tuple[float, ...]
     chosen: tuple[str, ...]
@@ -54,6 +56,8 @@ def reference_score(
         failures.add("not_hand_over")
 
     over, spare, unknown, need, unchecked = [], [], 0, {}, 0
+    rank_below = hard_rules.beyond_recommendation == RecommendationPolicy.RANK_BELOW
+    recommended_need: dict[str, float] = {}
     hard_need: dict[str, float] = {}
     n_known_demand = 0
     for c, ch in enumerate(_CHARS):
@@ -83,6 +87,8 @@ def reference_score(
             hard_need[ch.id] = over[c]
         elif not is_hard and over[c] - tolerance > 0:
             need[ch.id] = over[c] - tolerance
+            if people.recommended[i, c] and rank_below:
+                recommended_need[ch.id] = need[ch.id]
 
     kg_need: dict[str, float] = {}
     kg_hard: set[str] = set()
@@ -107,6 +113,13 @@ def reference_score(
         return any(cid in _ADJ[a].lowers and (_ADJ[a].max_kilograms_after or math.inf) <= cap_kg
                    and (_ADJ[a].changes_exposure or not exposure_only)
                    for a in subset)  # fmt: skip
+
+    # A recommendation that no usable adjustment can bring within its tolerance is left
+    # exceeded (the rule set ranks the pair below instead of excluding it).
+    beyond = {cid for cid, v in recommended_need.items()
+              if lowers(usable, cid, exposure_only=False) < v}  # fmt: skip
+    for cid in beyond:
+        del need[cid]
 
     # The restriction first: can the exposure-changing usable adjustments close it at all?
     if any(lowers(usable, cid, exposure_only=True) < v for cid, v in hard_need.items()) or any(
@@ -187,6 +200,7 @@ def reference_score(
     return ReferenceScore(
         feasible=not failures,
         assessed=unknown == 0,
+        beyond_recommendation=frozenset(beyond),
         failures=frozenset(failures),
         contributions=tuple(contributions[name] for name in COMPONENTS),
         chosen=tuple(_ADJ[a].id for a in chosen),

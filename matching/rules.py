@@ -29,6 +29,7 @@ from matching.outcomes import GRADES
 
 __all__ = [
     "HardConstraints",
+    "RecommendationPolicy",
     "RuleSet",
     "UncheckedLimitPolicy",
     "UnknownPolicy",
@@ -56,6 +57,14 @@ class UncheckedLimitPolicy(StrEnum):
     """Not suggested until the task's demand is rated."""
 
 
+class RecommendationPolicy(StrEnum):
+    RANK_BELOW = "rank_below"
+    """A task beyond a physician's recommendation (after every usable adjustment) is still
+    suggested, with the recommendation named, and ranked after every pair that fits fully."""
+    EXCLUDE = "exclude"
+    """Not suggested: the recommendation is a limit like a restriction, less its tolerance."""
+
+
 class HardConstraints(StrictModel):
     max_distance_km: float = Field(default=40.0, gt=0, le=1000)
     min_schedule_overlap: float = Field(
@@ -77,6 +86,13 @@ class HardConstraints(StrictModel):
         le=4,
         description="Levels by which the work, after adjustments, may exceed a physician's "
         "recommendation (a restriction: never).",
+    )
+    beyond_recommendation: RecommendationPolicy = Field(
+        # Every rule set stored before the choice existed excluded such tasks: it still does.
+        default=RecommendationPolicy.EXCLUDE,
+        description="A task the work exceeds a physician's recommendation in by more than "
+        "`recommendation_tolerance`, however adjusted: suggested below every full fit with "
+        "the recommendation named, or excluded.",
     )
     unknown_ratings: UnknownPolicy = UnknownPolicy.PENALISE
     unchecked_limits: UncheckedLimitPolicy = Field(
@@ -179,9 +195,22 @@ class RuleSet(StrictModel):
         return self.adjustment_costs[cost_class.name.lower()]
 
     def fingerprint(self) -> str:
-        """Short hash of the content: two rule sets with the same content share it."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        """Short hash of the content: two rule sets with the same content share it. A field
+        added later counts only where it differs from what rule sets written before it meant,
+        so a stored rule set keeps its fingerprint across upgrades."""
+        content = self.model_dump(mode="json")
+        for part, name, meant in _ADDED_LATER:
+            if content[part][name] == meant:
+                del content[part][name]
+        canonical = json.dumps(content, sort_keys=True)
         return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
+
+_ADDED_LATER: tuple[tuple[str, str, str], ...] = (
+    ("hard", "beyond_recommendation", RecommendationPolicy.EXCLUDE.value),
+)
+"""(part, field, what a rule set without it means) for each field added after rule sets
+were first stored."""
 
 
 def parse_ruleset(data: dict[str, Any]) -> RuleSet:

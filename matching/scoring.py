@@ -44,7 +44,7 @@ from features.catalogue import ADJUSTMENTS, CHARACTERISTICS, MAX_LEVEL
 from features.geo import haversine_km
 from features.pipeline.encoders import EXPOSURE, adjustment_lowering_table
 from features.pipeline.matrices import PeopleMatrix, TaskMatrix
-from matching.rules import RuleSet, UncheckedLimitPolicy, UnknownPolicy
+from matching.rules import RecommendationPolicy, RuleSet, UncheckedLimitPolicy, UnknownPolicy
 
 __all__ = [
     "COMPONENTS",
@@ -111,8 +111,10 @@ class PairScores:
     unchecked: np.ndarray
     """bool (P, n_characteristics): a physician's restriction against a demand not rated"""
     assessed: np.ndarray
-    """bool (P,): nothing to be assessed and no unchecked limit — the only pairs that "fit"
-    without a condition; ranking puts them first"""
+    """bool (P,): nothing to be assessed and no unchecked limit"""
+    beyond_recommendation: np.ndarray
+    """bool (P, n_characteristics): a physician's recommendation the work still exceeds by
+    more than the rule set's tolerance (only where the rule set ranks such pairs below)"""
     kg_over: np.ndarray
     """bool (P, len(KG_IDS)): the load exceeds the person's kilograms"""
     km: np.ndarray
@@ -121,6 +123,12 @@ class PairScores:
 
     def __len__(self) -> int:
         return len(self.total)
+
+    @property
+    def first_tier(self) -> np.ndarray:
+        """bool (P,): the pairs that "fit" without a condition — assessed, and within every
+        recommendation; ranking puts them before every other pair."""
+        return _fits_fully(self.assessed, self.beyond_recommendation)
 
 
 def _popcount(bits: np.ndarray) -> np.ndarray:
@@ -165,13 +173,22 @@ def tolerance_vector(rules: RuleSet) -> np.ndarray:
     return np.array([rules.hard.over_demand_tolerance[g] for g in _GROUP_OF], dtype=np.float32)
 
 
+def _recommendation_tolerance(rules: RuleSet) -> np.float32:
+    """Levels by which the work may exceed a physician's recommendation before the pair
+    fails: unlimited where the rule set ranks such pairs below instead of excluding them."""
+    if rules.hard.beyond_recommendation == RecommendationPolicy.RANK_BELOW:
+        return np.float32(np.inf)
+    return np.float32(rules.hard.recommendation_tolerance)
+
+
 def tolerance_for(rules: RuleSet, recommended: np.ndarray) -> np.ndarray:
-    """Levels of over-demand tolerated per characteristic for people whose physician made
-    the recommendations in ``recommended`` (bool (..., n_characteristics)): the rule set's
-    recommendation tolerance there, the group's elsewhere."""
-    return np.where(
-        recommended, np.float32(rules.hard.recommendation_tolerance), tolerance_vector(rules)
-    ).astype(np.float32)
+    """Levels of over-demand tolerated per characteristic, before the pair fails, for people
+    whose physician made the recommendations in ``recommended`` (bool (...,
+    n_characteristics)): the recommendation's there (unlimited when the rule set ranks work
+    beyond a recommendation below instead of excluding it), the group's elsewhere."""
+    return np.where(recommended, _recommendation_tolerance(rules), tolerance_vector(rules)).astype(
+        np.float32
+    )
 
 
 def demand_screen(
@@ -218,13 +235,15 @@ def _demand_limit(
     demand screen with — capacity plus the tolerance (a recommendation's, else the group's);
     inf under a physician's restriction (judged by the scorer); NaN where unknown (no
     failure)."""
-    tol = tolerance_vector(rules)[cols]
-    recommended = _cells(people.recommended, pr, cols)
+    tol = np.where(
+        _cells(people.recommended, pr, cols),
+        _recommendation_tolerance(rules),
+        tolerance_vector(rules)[cols],
+    )
     return np.where(
         _cells(people.hard, pr, cols),
         np.float32(np.inf),  # a restriction is judged by the scorer, on its few columns
-        _cells(people.capacity, pr, cols)
-        + np.where(recommended, np.float32(rules.hard.recommendation_tolerance), tol),
+        _cells(people.capacity, pr, cols) + tol,
     )
 
 
@@ -338,6 +357,18 @@ class _Judged:
     kg_over: np.ndarray
     km: np.ndarray
     overlap: np.ndarray
+    beyond: np.ndarray
+    """bool (P or 1, n_characteristics): recommendations left exceeded (see PairScores)"""
+
+    @property
+    def first_tier(self) -> np.ndarray:
+        return _fits_fully(self.assessed, self.beyond)
+
+
+def _fits_fully(assessed: np.ndarray, beyond: np.ndarray) -> np.ndarray:
+    """bool (P,): the pairs that fit fully — nothing to be assessed, no limit unchecked and
+    every physician's recommendation kept. Ranking puts them before every other pair."""
+    return np.asarray(assessed & ~beyond.any(axis=1))
 
 
 def _judge(
@@ -384,7 +415,10 @@ def _judge(
     # NaN wherever either side is unknown; fmax/fmin treat NaN as "no difference".
     diff = dem - cap
     over = np.fmax(diff, np.float32(0))
-    tol = tolerance_for(rules, _rows(people.recommended, pr))
+    recommended = _rows(people.recommended, pr)
+    tol = np.where(
+        recommended, np.float32(hard_rules.recommendation_tolerance), tolerance_vector(rules)
+    )
 
     failures = np.zeros((n, len(FAILURES)), dtype=bool)
     failures[:, _F["not_matchable"]] = ~people.matchable[pr]
@@ -393,6 +427,13 @@ def _judge(
     # Other over-demand down to the group's tolerance, by any usable adjustment; a restriction
     # completely, by exposure-changing adjustments only.
     need = np.maximum(over - tol, np.float32(0))
+    beyond = np.zeros((1, need.shape[1]), dtype=bool)
+    if hard_rules.beyond_recommendation == RecommendationPolicy.RANK_BELOW and recommended.any():
+        # A recommendation that no usable adjustment brings within its tolerance does not fail
+        # the pair: it stays exceeded (named, and the pair ranks after every full fit), and
+        # the adjustments are chosen for the rest. One that some adjustment closes is closed.
+        beyond = recommended & ~hard & (need > reduction)
+        need = np.where(beyond, np.float32(0), need)
     need = np.broadcast_to(need, np.broadcast_shapes(need.shape, (h.shape[0], need.shape[1])))
     need = need.copy() if not need.flags.writeable else need
     over_h = np.where(h, over[:, hc], np.float32(0))
@@ -453,6 +494,7 @@ def _judge(
         pr=pr, tr=tr, failures=failures, feasible=feasible, assessed=assessed, chosen=chosen,
         found=found, hard=hard, diff=diff, over=over, dem_known=dem_known, unknown=unknown,
         unchecked=unchecked, n_unknown=n_unknown, kg_over=kg_over, km=km, overlap=overlap,
+        beyond=beyond,
     )  # fmt: skip
 
 
@@ -463,8 +505,8 @@ class Bounded:
 
     feasible: np.ndarray
     """bool (P,)"""
-    assessed: np.ndarray
-    """bool (P,)"""
+    first_tier: np.ndarray
+    """bool (P,): as ``PairScores.first_tier``"""
     bound: np.ndarray
     """float64 (P,): never below the pair's ``total``"""
 
@@ -492,7 +534,7 @@ def bound_pairs(
     bound = rules.weights.ability_fit + light.sum(axis=1) + BOUND_MARGIN
     bound += _adjustment_component(judged.chosen, rules)
     bound += _unknown_component(judged.n_unknown, rules)
-    return Bounded(feasible=judged.feasible, assessed=judged.assessed, bound=bound)
+    return Bounded(feasible=judged.feasible, first_tier=judged.first_tier, bound=bound)
 
 
 def _adjustment_component(chosen: np.ndarray, rules: RuleSet) -> np.ndarray:
@@ -611,6 +653,7 @@ def score_pairs(
         unknown=_full(judged.unknown, n),
         unchecked=_full(judged.unchecked, n),
         assessed=judged.assessed,
+        beyond_recommendation=_full(judged.beyond, n),
         kg_over=judged.kg_over,
         km=judged.km,
         overlap=judged.overlap,

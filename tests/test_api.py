@@ -61,9 +61,9 @@ def _routes(mine, task_id):
             Permission.WRITE_EMPLOYERS,
         ),
         ("get", "/rulesets", None, Permission.READ_RULESETS),
-        ("get", "/rulesets/default-2026.11", None, Permission.READ_RULESETS),
+        ("get", "/rulesets/default-2026.12", None, Permission.READ_RULESETS),
         ("post", "/rulesets", _ruleset_body("matrix"), Permission.WRITE_RULESETS),
-        ("post", "/rulesets/default-2026.11/activate", None, Permission.ACTIVATE_RULESET),
+        ("post", "/rulesets/default-2026.12/activate", None, Permission.ACTIVATE_RULESET),
         ("post", "/evaluations", {"coverage_sample": 10, "task_sample": 10}, Permission.EVALUATE),
         ("get", "/audit", None, Permission.READ_AUDIT),
         ("get", f"/jobseekers/{jid}/handoffs", None, Permission.HAND_OFF),
@@ -167,7 +167,7 @@ def test_created_profile_is_matched_only_with_consent_and_every_access_is_audite
     matches = client.get(f"/jobseekers/{jid}/matches", headers=headers).json()
     assert matches["items"] == [] and matches["not_matchable_reason"] == "no_consent"
     assert matches["not_matchable_text"]["fi"] == "Ei suostumusta yhteensovittamiseen."
-    assert matches["suggestion_id"] and matches["ruleset_version"] == "default-2026.11"
+    assert matches["suggestion_id"] and matches["ruleset_version"] == "default-2026.12"
     for _ in range(3):
         assert client.get(f"/jobseekers/{jid}", headers=headers).status_code == 200
     assert len(audit_rows(engine, action="read_jobseeker", object_id=str(jid))) == 3
@@ -331,13 +331,13 @@ def test_rule_set_versions_are_proposed_compared_and_activated_with_an_audit_tra
     listed = client.get("/rulesets", headers=analyst).json()
     assert listed["count"] == len(listed["data"]) == 1
     assert [(r["version"], r["active"], r["author"]) for r in listed["data"]] == [
-        ("default-2026.11", True, "system")
+        ("default-2026.12", True, "system")
     ]
     created = client.post(
         "/rulesets", json=_ruleset_body("near-2026.12", distance=3.0), headers=analyst
     )
     assert created.status_code == 201, created.text
-    assert created.json()["parent"] == "default-2026.11" and not created.json()["active"]
+    assert created.json()["parent"] == "default-2026.12" and not created.json()["active"]
     assert (
         client.post("/rulesets", json=_ruleset_body("near-2026.12"), headers=analyst).status_code
         == 409
@@ -346,19 +346,19 @@ def test_rule_set_versions_are_proposed_compared_and_activated_with_an_audit_tra
         "/rulesets", json={**_ruleset_body("x1"), "parent": "nope"}, headers=analyst
     )
     assert bad_parent.status_code == 422 and bad_parent.json()["errors"][0]["field"] == "parent"
-    changes = client.get("/rulesets/default-2026.11/diff/near-2026.12", headers=analyst).json()
+    changes = client.get("/rulesets/default-2026.12/diff/near-2026.12", headers=analyst).json()
     assert changes["changes"] == [{"path": "weights.distance", "from": 1.0, "to": 3.0}]
 
     before = client.get(f"/jobseekers/{mine[0]}/matches", headers=coord).json()
-    assert before["ruleset_version"] == "default-2026.11"
+    assert before["ruleset_version"] == "default-2026.12"
     assert client.post("/rulesets/near-2026.12/activate", headers=analyst).status_code == 403
     assert client.post("/rulesets/missing/activate", headers=admin).status_code == 404
     activated = client.post("/rulesets/near-2026.12/activate", headers=admin)
-    assert activated.json() == {"active": "near-2026.12", "previous": "default-2026.11"}
+    assert activated.json() == {"active": "near-2026.12", "previous": "default-2026.12"}
     after = client.get(f"/jobseekers/{mine[0]}/matches", headers=coord).json()
     assert after["ruleset_version"] == "near-2026.12"
     (event,) = audit_rows(engine, action="activate_ruleset", actor="admin")
-    assert event.object_id == "near-2026.12" and event.details == {"previous": "default-2026.11"}
+    assert event.object_id == "near-2026.12" and event.details == {"previous": "default-2026.12"}
     (created_row,) = audit_rows(engine, action="create_ruleset")
     assert created_row.actor == "analyst" and created_row.object_id == "near-2026.12"
 
@@ -379,7 +379,7 @@ def test_an_analyst_evaluates_and_compares_rule_sets_in_aggregate_only(service):
     )
     assert response.status_code == 200, response.text
     report = response.json()
-    assert report["a"]["ruleset_version"] == "default-2026.11"
+    assert report["a"]["ruleset_version"] == "default-2026.12"
     assert report["b"]["ruleset_version"] == "near-2"
     assert {"hit_rate@5", "ndcg@10", "mrr", "coverage_people"} <= set(report["comparison"])
     assert set(report["a"]["fairness"]) == {"age_band", "gender", "mother_tongue"}

@@ -51,7 +51,7 @@ def _assert_same_as_per_query(people, tasks, rules, by_person: TopPairs, by_task
         assert by_person.rank[mine].tolist() == list(range(1, len(ranked.ids) + 1))
         np.testing.assert_array_equal(by_person.total[mine], ranked.total)
         np.testing.assert_array_equal(by_person.contributions[mine], ranked.contributions)
-        np.testing.assert_array_equal(by_person.assessed[mine], ranked.pairs.assessed)
+        np.testing.assert_array_equal(by_person.first_tier[mine], ranked.pairs.first_tier)
         np.testing.assert_array_equal(by_person.unknown[mine], unknown_bits(ranked.pairs.unknown))
     for tid in tasks.ids:
         ranked = rank_people_for_tasks(people, tasks, [int(tid)], rules, k)
@@ -135,14 +135,14 @@ def test_two_runs_give_new_and_lost_good_matches(tmp_path: Path) -> None:
     every = np.arange(len(before.people))
     now = match_block(before.people, before.tasks, task_pool(before.tasks, DEFAULT), every,
                       DEFAULT, 20).by_person  # fmt: skip
-    gone = int(now.task_ids[now.assessed][0])  # somebody's good match
+    gone = int(now.task_ids[now.first_tier][0])  # somebody's good match
     any_task = DEFAULT.model_copy(
         update={"hard": DEFAULT.hard.model_copy(update={"hand_over_only": False})}
     )
     wider = match_block(before.people, before.tasks, task_pool(before.tasks, any_task), every,
                         any_task, 20).by_person  # fmt: skip
     core = ~before.tasks.hand_over[[before.tasks.row_of[int(t)] for t in wider.task_ids]]
-    came = int(wider.task_ids[wider.assessed & core][0])  # would be somebody's good match
+    came = int(wider.task_ids[wider.first_tier & core][0])  # would be somebody's good match
     task.loc[task["id"] == gone, "task_type"] = "core"
     task.loc[task["id"] == came, "task_type"] = "hand_over"
     tables["task"] = task
@@ -174,12 +174,12 @@ def test_two_runs_give_new_and_lost_good_matches(tmp_path: Path) -> None:
 
 def _good(index: MatchIndex, person: int) -> list[tuple[int, bool]]:
     ranked = rank_tasks_for_person(index.people, index.tasks, person, DEFAULT, 20)
-    return [(int(t), bool(a)) for t, a in zip(ranked.ids, ranked.pairs.assessed, strict=True)]
+    return [(int(t), bool(a)) for t, a in zip(ranked.ids, ranked.pairs.first_tier, strict=True)]
 
 
 def _good_people(index: MatchIndex, task: int) -> set[int]:
     ranked = rank_people_for_tasks(index.people, index.tasks, [task], DEFAULT, 20)
-    return {int(p) for p, a in zip(ranked.ids, ranked.pairs.assessed, strict=True) if a}
+    return {int(p) for p, a in zip(ranked.ids, ranked.pairs.first_tier, strict=True) if a}
 
 
 def test_a_run_without_the_assessment_bits_is_read_without_them(tmp_path: Path) -> None:

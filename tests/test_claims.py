@@ -7,6 +7,7 @@ fails were the claim broken. Claims that other test files already hold are not r
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import json
 from unittest.mock import patch
@@ -52,6 +53,7 @@ from matching.ranking import (
 )
 from matching.reranker import rerank, time_split
 from matching.rules import (
+    RecommendationPolicy,
     RuleSet,
     default_ruleset,
     diff_rulesets,
@@ -160,6 +162,30 @@ def test_what_no_rule_set_can_configure() -> None:
     # Without the restriction the same loose rules let the over-demand through: the edge.
     world = _world([profile("JS-RATED1", ABLE | {"standing": rating(1)})], [task])
     assert _score(world, LOOSEST).feasible[0]
+
+
+def test_a_rule_set_stored_before_beyond_recommendation_existed_means_and_hashes_the_same() -> None:
+    """matching.rules:HardConstraints.beyond_recommendation, "Every rule set stored before the
+    choice existed excluded such tasks: it still does", and RuleSet.fingerprint, "a stored
+    rule set keeps its fingerprint across upgrades"."""
+    old = RULES.model_dump(mode="json")
+    del old["hard"]["beyond_recommendation"]
+    parsed = parse_ruleset(old)
+    assert parsed.hard.beyond_recommendation == "exclude"
+    canonical = json.dumps(old, sort_keys=True)
+    assert parsed.fingerprint() == hashlib.sha256(canonical.encode()).hexdigest()[:12]
+    # The shipped default ranks such work below: a different content, a different hash.
+    assert RULES.hard.beyond_recommendation == "rank_below"
+    assert (
+        RULES.fingerprint()
+        != parsed.model_copy(
+            update={
+                "hard": RULES.hard.model_copy(
+                    update={"beyond_recommendation": RecommendationPolicy.EXCLUDE}
+                )
+            }
+        ).fingerprint()
+    )
 
 
 def test_a_rule_set_gives_exactly_the_cost_classes_and_every_group() -> None:
@@ -348,8 +374,7 @@ def _recommended_world() -> SmallWorld:
 @example(world=_recommended_world(), rules=TOLERANT)
 def test_a_physicians_recommendation_is_always_named(world: SmallWorld, rules: RuleSet) -> None:
     """features.schemas.jobseeker:CapacityRating.recommended, "A physician's recommendation …
-    respected like any capacity, with the rule set's own tolerance, and always named in the
-    explanation." (matching.explain:Explanation.limits, "Every physician's restriction and
+    always named in the explanation." (matching.explain:Explanation.limits, "Every physician's restriction and
     recommendation against a rated demand".) Wherever the task's demand is known, the
     explanation lists the recommendation; for every suggestion it is said in both languages,
     as exceeded exactly when the work as it will be done exceeds it."""

@@ -194,9 +194,9 @@ def test_matching_commands_end_to_end(db, tmp_path, monkeypatch):
     monkeypatch.setenv("TASMA_USER", "anna.k")
     result = runner.invoke(app, ["match", "person", code, "--k", "3", "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert "rule set default-2026.11" in result.output and "Fits" in result.output
+    assert "rule set default-2026.12" in result.output and "Fits" in result.output
     data = json.loads(runner.invoke(app, ["match", "person", str(person), "--json"]).output)
-    assert data["ruleset_version"] == "default-2026.11" and data["items"]
+    assert data["ruleset_version"] == "default-2026.12" and data["items"]
     task = data["items"][0]["task_id"]
     assert data["items"][0]["explanation"]["feasible"] is True
     with engine.connect() as c:
@@ -246,23 +246,23 @@ def test_rules_round_trip_from_file_to_active_with_an_audit_row(db, tmp_path):
     listed = runner.invoke(app, ["rules", "list", "--json"])
     assert listed.exit_code == 0, listed.output
     assert [(r["version"], r["active"]) for r in json.loads(listed.output)["data"]] == [
-        ("default-2026.11", True)
+        ("default-2026.12", True)
     ]
     exported = tmp_path / "rules.yaml"
     assert (
         runner.invoke(
-            app, ["rules", "export", "default-2026.11", "--output", str(exported)]
+            app, ["rules", "export", "default-2026.12", "--output", str(exported)]
         ).exit_code
         == 0
     )
-    text = exported.read_text().replace("version: default-2026.11", "version: near-1")
+    text = exported.read_text().replace("version: default-2026.12", "version: near-1")
     exported.write_text(text.replace("  distance: 1.0", "  distance: 3.0"))
     assert "valid: near-1" in runner.invoke(app, ["rules", "validate", str(exported)]).output
-    diff = runner.invoke(app, ["rules", "diff", "default-2026.11", str(exported)])
+    diff = runner.invoke(app, ["rules", "diff", "default-2026.12", str(exported)])
     assert diff.output.strip() == "weights.distance: 1.0 -> 3.0"
     # Every analyst command answers in JSON too.
     as_json = json.loads(
-        runner.invoke(app, ["rules", "diff", "default-2026.11", str(exported), "--json"]).output
+        runner.invoke(app, ["rules", "diff", "default-2026.12", str(exported), "--json"]).output
     )
     assert [(c["path"], c["from"], c["to"]) for c in as_json["changes"]] == [
         ("weights.distance", 1.0, 3.0)
@@ -278,7 +278,7 @@ def test_rules_round_trip_from_file_to_active_with_an_audit_row(db, tmp_path):
     assert unnamed.exit_code != 0 and "--as" in unnamed.output
     stored = runner.invoke(app, [*importing, "--as", "aino.a", "--json"])
     assert stored.exit_code == 0, stored.output
-    assert json.loads(stored.output)["parent"] == "default-2026.11"
+    assert json.loads(stored.output)["parent"] == "default-2026.12"
     again = runner.invoke(
         app, ["rules", "import", str(exported), "--note", "twice", "--as", "aino.a"]
     )
@@ -287,13 +287,13 @@ def test_rules_round_trip_from_file_to_active_with_an_audit_row(db, tmp_path):
     assert refused.exit_code == 1 and "may not activate ruleset" in refused.output
     activated = runner.invoke(app, ["rules", "activate", "near-1", "--as", "pekka.p", "--json"])
     assert activated.exit_code == 0 and json.loads(activated.output)["previous"] == (
-        "default-2026.11"
+        "default-2026.12"
     )
     assert "distance: 3.0" in runner.invoke(app, ["rules", "show", "near-1"]).output
     after = json.loads(runner.invoke(app, ["rules", "list", "--json"]).output)["data"]
     assert [(r["version"], r["parent"], r["active"]) for r in after] == [
-        ("default-2026.11", None, False),
-        ("near-1", "default-2026.11", True),
+        ("default-2026.12", None, False),
+        ("near-1", "default-2026.12", True),
     ]
     with engine.connect() as c:
         events = c.execute(
@@ -323,10 +323,10 @@ def test_evaluate_prints_metrics_and_a_comparison(db, tmp_path, monkeypatch):
     assert refused.exit_code == 1 and "may not evaluate" in refused.output
     monkeypatch.setenv("TASMA_USER", "aino.a")
     exported = tmp_path / "near.yaml"
-    runner.invoke(app, ["rules", "export", "default-2026.11", "--output", str(exported)])
+    runner.invoke(app, ["rules", "export", "default-2026.12", "--output", str(exported)])
     exported.write_text(
         exported.read_text()
-        .replace("version: default-2026.11", "version: near-2")
+        .replace("version: default-2026.12", "version: near-2")
         .replace("  distance: 1.0", "  distance: 4.0")
     )
     text = runner.invoke(app, ["evaluate", "--against", str(exported), "--k", "5"])
@@ -335,7 +335,7 @@ def test_evaluate_prints_metrics_and_a_comparison(db, tmp_path, monkeypatch):
     assert "hit_rate@5" in text.output and "fairness by mother_tongue (near-2)" in text.output
     as_json = runner.invoke(app, ["evaluate", "--json", "--coverage-sample", "10"])
     report = json.loads(as_json.output)
-    assert report["a"]["ruleset_version"] == "default-2026.11" and "comparison" not in report
+    assert report["a"]["ruleset_version"] == "default-2026.12" and "comparison" not in report
     assert report["a"]["counts"]["coverage_sample"] == 10
     missing = runner.invoke(app, ["evaluate", "--against", "nope"])
     assert missing.exit_code == 1 and "no rule set 'nope'" in missing.output
@@ -440,7 +440,7 @@ def test_replacing_the_demo_keeps_audit_purges_rule_sets_and_users(db, tmp_path)
     replaced = runner.invoke(app, ["demo", "--size", "tiny", "--replace"])
     assert replaced.exit_code == 0, replaced.output
     with transaction(engine) as s:
-        assert rulesets.active_version(s) == "default-2026.11"
+        assert rulesets.active_version(s) == "default-2026.12"
         assert s.execute(sa.text("SELECT count(*) FROM audit_purge")).scalar() == 1
         assert s.execute(sa.text("SELECT name FROM app_user")).scalars().all() == ["keeper"]
 

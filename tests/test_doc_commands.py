@@ -112,7 +112,7 @@ def _edit_near(sandbox: Path) -> None:
 # A comment that claims an output: the regex (multiline) must match the command's output.
 CLAIMS = {
     "weights.distance: 1.0 -> 3.0": r"^weights\.distance: 1\.0 -> 3\.0$",
-    "stored, parent = the active one": r"^stored near-1 \(parent default-2026\.11\)",
+    "stored, parent = the active one": r"^stored near-1 \(parent default-2026\.12\)",
     "* marks the active one": r"^\* near-1 ",
 }
 # A comment that asks the reader to do something by hand: done after the command has run.

@@ -500,6 +500,7 @@ def _pair_scores(total: np.ndarray, assessed: np.ndarray) -> PairScores:
         unknown=nothing,
         unchecked=nothing,
         assessed=assessed,
+        beyond_recommendation=nothing,
         kg_over=np.zeros((n, len(KG_COLUMNS)), dtype=bool),
         km=np.zeros(n),
         overlap=np.ones(n),
@@ -587,7 +588,7 @@ def test_the_batch_merge_breaks_ties_by_person_id_ascending() -> None:
             task_ids=np.full(n, 11, dtype=np.int64),
             rank=np.arange(1, n + 1, dtype=np.int16),
             total=np.full(n, 3.25),
-            assessed=np.ones(n, dtype=bool),
+            first_tier=np.ones(n, dtype=bool),
             contributions=np.zeros((n, len(COMPONENTS))),
             unknown=np.zeros(n, dtype=np.uint64),
         )
@@ -713,7 +714,7 @@ def test_the_batch_merge_keeps_the_tiers_and_each_pairs_own_figures() -> None:
             task_ids=np.full(n, 11, dtype=np.int64),
             rank=np.arange(1, n + 1, dtype=np.int16),
             total=np.array(totals),
-            assessed=np.array(assessed),
+            first_tier=np.array(assessed),
             contributions=np.array([[t] + [0.0] * (len(COMPONENTS) - 1) for t in totals]),
             unknown=np.array(
                 [0 if a else 1 << p for p, a in zip(person_ids, assessed, strict=True)],
@@ -725,7 +726,7 @@ def test_the_batch_merge_keeps_the_tiers_and_each_pairs_own_figures() -> None:
     for ordered in (parts, parts[::-1]):
         merged = merge_by_task(ordered, 4)
         assert merged.person_ids.tolist() == [5, 13, 21, 8]  # assessed first, then by score
-        assert merged.assessed.tolist() == [True, True, True, False]
+        assert merged.first_tier.tolist() == [True, True, True, False]
         assert merged.total.tolist() == [0.4, 0.3, 0.2, 0.9]
         assert merged.contributions[:, 0].tolist() == [0.4, 0.3, 0.2, 0.9]
         assert merged.unknown.tolist() == [0, 0, 0, 1 << 8]

@@ -4,7 +4,8 @@ SQLite and PostgreSQL, through the application services the API and the UI share
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -215,6 +216,53 @@ def test_outcome_notes_are_for_the_persons_own_coordinators_only(service):
         f"/proposals/{pid}/events", json=future, headers=auth(tokens["coordinator"])
     )
     assert response.status_code == 422
+
+
+def test_the_work_ability_coordinator_reads_proposals_and_records_the_steps_that_are_theirs(
+    service,
+):
+    """Issue #27, point 8: a proposal is read by both of the person's coordinators; the
+    work-ability coordinator records where it leads to care, education or another service,
+    and is refused — with why — the employer side's steps (a hire, a trial, an answer)."""
+    client, tokens, area, mine, engine = service
+    company, assessor = auth(tokens["coordinator"]), auth(tokens["work_ability"])
+    area_codes = {r["code"] for r in client.get("/jobseekers/caseload?scope=area&limit=200",
+                                                headers=company).json()["data"]}  # fmt: skip
+    code, task, suggestion = _candidate(client, tokens["rekrypiste"], area_codes)
+    created = client.post(
+        "/proposals",
+        json={"jobseeker_code": code, "task_ids": [task], "suggestion_id": suggestion},
+        headers=auth(tokens["rekrypiste"]),
+    )
+    assert created.status_code == 201, created.text
+    pid = created.json()["id"]
+    person = client.get(f"/proposals/{pid}", headers=assessor)
+    assert person.status_code == 200, person.text
+    with engine.connect() as c:
+        person_id = c.execute(
+            sa.select(JobseekerRow.id).where(JobseekerRow.code == code)
+        ).scalar_one()
+    listed = client.get(f"/jobseekers/{person_id}/proposals", headers=assessor)
+    assert pid in {p["id"] for p in listed.json()["data"]}
+    now = datetime.now(UTC).isoformat()
+    for kind in ("hired", "work_trial_started"):
+        refused = client.post(f"/proposals/{pid}/events", headers=assessor,
+                              json={"event": {"kind": kind, "at": now}})  # fmt: skip
+        assert refused.status_code == 403, refused.text
+        assert "work-ability coordinator records care" in refused.json()["message"]
+    sick_leave = {"event": {"kind": "care_started", "at": now, "note": "sairausloma"}}
+    recorded = client.post(f"/proposals/{pid}/events", json=sick_leave, headers=assessor)
+    assert recorded.status_code == 201, recorded.text
+    events = client.get(f"/proposals/{pid}", headers=company).json()["events"]
+    assert [e["kind"] for e in events] == ["care_started"]
+    with engine.connect() as c:
+        actions = c.execute(
+            sa.text("SELECT role, action FROM audit_event WHERE object_type = 'proposal' "
+                    "AND object_id = :pid ORDER BY id"), {"pid": str(pid)}
+        ).all()  # fmt: skip
+    assert ("work_ability_coordinator", "outcome") in [tuple(a) for a in actions]
+    # Another area's work-ability coordinator: as if there were no such proposal.
+    assert client.get(f"/proposals/{pid}", headers=auth(tokens["other_area"])).status_code == 404
 
 
 def test_employer_compose_shows_only_people_in_reach(service):
@@ -512,3 +560,41 @@ def test_a_code_in_use_is_refused_alike_in_reach_or_not_and_the_try_is_audited(s
     assert answers[0] == answers[1] and answers[0][0] == 409
     assert "exists" not in answers[0][2]
     assert len(audit_rows(engine, action="code_taken")) == 2
+
+
+def test_the_work_ability_coordinators_page_offers_only_their_steps_and_records_one(service):
+    """Issue #27, point 8, in the web UI: on the person's page the work-ability coordinator is
+    offered the steps that are theirs (never a hire) and the form records one, dated."""
+    from api.http.pages import COOKIE
+    from tests.test_web_security import _csrf
+
+    client, tokens, area, mine, engine = service
+    area_codes = {r["code"] for r in client.get("/jobseekers/caseload?scope=area&limit=200",
+                                                headers=auth(tokens["coordinator"])).json()["data"]}  # fmt: skip
+    code, task, suggestion = _candidate(client, tokens["rekrypiste"], area_codes)
+    created = client.post(
+        "/proposals",
+        json={"jobseeker_code": code, "task_ids": [task], "suggestion_id": suggestion},
+        headers=auth(tokens["rekrypiste"]),
+    )
+    pid = created.json()["id"]
+    with engine.connect() as c:
+        person = c.execute(sa.select(JobseekerRow.id).where(JobseekerRow.code == code)).scalar_one()
+    client.cookies.set(COOKIE, tokens["work_ability"])
+    page = client.get(f"/ui/jobseekers/{person}")
+    assert page.status_code == 200
+    form = page.text[page.text.index(f'action="/ui/jobseekers/{person}/proposals/{pid}/events"') :]
+    offered = set(re.findall(r'<option value="([a-z_0-9]+)"', form[: form.index("</select>")]))
+    assert offered == {"care_started", "education_started", "other_service"}
+    # Dated before the proposal was made: refused at the step's own form, said in Finnish.
+    early = (datetime.now(UTC) - timedelta(days=2)).date().isoformat()
+    refused = client.post(f"/ui/jobseekers/{person}/proposals/{pid}/events",
+                          data={"kind": "care_started", "on": early, "csrf": _csrf(page.text)})  # fmt: skip
+    assert refused.status_code == 422
+    assert "Milloin: ei voi olla ennen ehdotuksen tekemistä" in refused.text
+    day = datetime.now(UTC).date().isoformat()
+    sent = client.post(f"/ui/jobseekers/{person}/proposals/{pid}/events", follow_redirects=False,
+                       data={"kind": "care_started", "on": day, "csrf": _csrf(page.text)})  # fmt: skip
+    assert sent.status_code == 303, sent.text
+    events = client.get(f"/proposals/{pid}", headers=auth(tokens["coordinator"])).json()["events"]
+    assert [(e["kind"], e["at"][:10]) for e in events] == [("care_started", day)]

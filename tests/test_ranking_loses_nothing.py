@@ -59,7 +59,7 @@ def test_every_feasible_task_within_reach_is_ranked(world, seed, rules, radius):
     if radius is not None:
         within = haversine_km(people.lat[i], people.lon[i], tasks.lat, tasks.lon) <= radius
     keep = scores.feasible & within
-    expected = _expected_order(tasks.ids[keep], scores.total[keep], scores.assessed[keep])
+    expected = _expected_order(tasks.ids[keep], scores.total[keep], scores.first_tier[keep])
     ranked = rank_tasks_for_person(people, tasks, person_id, rules, MAX_K, radius_km=radius)
     assert [int(t) for t in ranked.ids] == expected
     np.testing.assert_allclose(np.sort(ranked.total), np.sort(scores.total[keep]))
@@ -78,7 +78,7 @@ def test_every_feasible_person_is_a_candidate(world, seed, rules):
     everyone = np.arange(len(people))
     scores = score_pairs(people, everyone, tasks, np.full(len(people), j), rules)
     ok = scores.feasible
-    expected = _expected_order(people.ids[ok], scores.total[ok], scores.assessed[ok])
+    expected = _expected_order(people.ids[ok], scores.total[ok], scores.first_tier[ok])
     ranked = rank_people_for_tasks(people, tasks, [task_id], rules, MAX_K)
     assert [int(p) for p in ranked.ids] == expected
 
@@ -121,10 +121,10 @@ def test_scoring_only_what_can_reach_the_top_loses_nothing(world, seed, rules, k
     scores = score_pairs(people, np.full(len(tasks), i), tasks, every, rules)
     bounded = bound_pairs(people, np.full(len(tasks), i), tasks, every, rules)
     np.testing.assert_array_equal(bounded.feasible, scores.feasible)
-    np.testing.assert_array_equal(bounded.assessed, scores.assessed)
+    np.testing.assert_array_equal(bounded.first_tier, scores.first_tier)
     assert (scores.total <= bounded.bound).all()
     ok = scores.feasible
-    expected = _expected_order(tasks.ids[ok], scores.total[ok], scores.assessed[ok])[:k]
+    expected = _expected_order(tasks.ids[ok], scores.total[ok], scores.first_tier[ok])[:k]
     with patch("matching.ranking.SCORE_ALL_UP_TO", 0), patch("matching.ranking.FIRST_PREFIX", 1):
         ranked = rank_tasks_for_person(people, tasks, int(people.ids[i]), rules, k)
     assert [int(t) for t in ranked.ids] == expected

@@ -9,10 +9,10 @@ from features.catalogue import ADJUSTMENT_IDS, ADJUSTMENTS, CHARACTERISTIC_IDS, 
 from features.catalogue.characteristics import characteristic_index
 from features.pipeline.frames import people_frame_from_profiles, task_frame_from_tasks
 from features.schemas import Task
-from matching.explain import explain
+from matching.explain import employer_summary, explain
 from matching.ranking import rank_people_for_tasks, rank_tasks_for_person
 from matching.reference import reference_score
-from matching.rules import default_ruleset
+from matching.rules import RecommendationPolicy, default_ruleset
 from matching.scoring import COMPONENTS, FAILURES, score_pairs
 from tests.worlds import LAHTI, all_pairs, checkerboard, featurize, profile, rating, small_worlds
 
@@ -145,17 +145,53 @@ def test_a_restriction_against_an_unrated_demand_is_checked_first():
 
 def test_a_physicians_recommendation_has_its_own_tolerance():
     # Sitting "occasionally" recommended; the reception desk needs it frequently, no adjustment.
+    # Under a rule set that excludes work beyond a recommendation (every one stored before the
+    # choice existed), the recommendation is a limit less its own tolerance.
     world = _dishwasher_world(standing_cap=4, recommended_sitting=2, accepted=(),
                               demand_changes={"sitting": 3})  # fmt: skip
     pair = (world.people, np.array([0]), world.tasks, np.array([0]))
-    assert not score_pairs(*pair, RULES).feasible[0]
+    assert not score_pairs(*pair, _tolerant(0, 0, "exclude")).feasible[0]
     # A looser posture tolerance does not loosen the recommendation …
-    assert not score_pairs(*pair, _tolerant(1, 0)).feasible[0]
-    # … its own tolerance does, and the explanation names it.
-    s = score_pairs(*pair, _tolerant(0, 1))
-    assert s.feasible[0]
+    assert not score_pairs(*pair, _tolerant(1, 0, "exclude")).feasible[0]
+    # … its own tolerance does, and the explanation names it; within the tolerance the pair
+    # is not "beyond" and ranks with the full fits.
+    s = score_pairs(*pair, _tolerant(0, 1, "exclude"))
+    assert s.feasible[0] and s.first_tier[0] and not s.beyond_recommendation.any()
     e = explain(world.people, world.tasks, s, 0)
     assert any("ylittää lääkärin suosituksen 'ajoittain'" in x for x in e.sentences["fi"])
+
+
+def test_work_beyond_a_recommendation_is_suggested_named_and_after_every_full_fit():
+    # The default rule set: a recommendation is not a restriction. The same pair is feasible
+    # and assessed, but not a full fit — the headline says why, in both languages.
+    world = _dishwasher_world(standing_cap=4, recommended_sitting=2, accepted=(),
+                              demand_changes={"sitting": 3})  # fmt: skip
+    pair = (world.people, np.array([0]), world.tasks, np.array([0]))
+    s = score_pairs(*pair, RULES)
+    sitting = CHARACTERISTIC_IDS.index("sitting")
+    assert s.feasible[0] and s.assessed[0] and not s.first_tier[0]
+    assert np.flatnonzero(s.beyond_recommendation[0]).tolist() == [sitting]
+    e = explain(world.people, world.tasks, s, 0)
+    assert e.sentences["fi"][0] == (
+        "Mahdollinen – tehtävä ylittää lääkärin suosituksen: Istuminen. Keskustele asiakkaan "
+        "kanssa ennen ehdotusta."
+    )
+    assert e.sentences["en"][0].startswith("Possible – the work exceeds the physician's recomm")
+    assert (
+        "Istuminen: tehtävä ylittää lääkärin suosituksen 'ajoittain' – tehtävässä 'usein' "
+        "mukautuksinkin (lääkäri ei suosittele enempää)."
+    ) in " ".join(e.sentences["fi"])
+    # Employer-facing staff learn that the coordinator checks it first, not why.
+    told = employer_summary(e)["fit"]
+    assert told["en"].startswith("To be checked before proposing")
+    assert "recommend" not in told["en"] and "suosit" not in told["fi"]
+    # An adjustment that brings the work within the recommendation is chosen for it: then the
+    # pair fits fully, with the adjustment as its condition.
+    world = _dishwasher_world(standing_cap=4, recommended_sitting=2, accepted=("sit_stand_desk",),
+                              demand_changes={"sitting": 3}, kind_override="data_entry")  # fmt: skip
+    s = score_pairs(world.people, np.array([0]), world.tasks, np.array([0]), RULES)
+    assert s.first_tier[0] and not s.beyond_recommendation.any()
+    assert [ADJUSTMENT_IDS[a] for a in np.flatnonzero(s.chosen[0])] == ["sit_stand_desk"]
 
 
 def test_tolerance_lets_small_over_demand_through_at_a_price():
@@ -216,11 +252,12 @@ def test_checkerboard_known_answers():
         assert ranked.ids.tolist() == [world.people.ids[i]]
 
 
-def _tolerant(groups: int, recommendations: int):
+def _tolerant(groups: int, recommendations: int, beyond: str = "rank_below"):
     rules = RULES.model_copy(deep=True)
     for group in rules.hard.over_demand_tolerance:
         rules.hard.over_demand_tolerance[group] = groups
     rules.hard.recommendation_tolerance = recommendations
+    rules.hard.beyond_recommendation = RecommendationPolicy(beyond)
     return rules
 
 
@@ -233,8 +270,11 @@ def _excluding_unknowns():
 @SLOW
 @given(
     small_worlds(),
-    st.sampled_from([RULES, _tolerant(1, 0), _tolerant(0, 2), _excluding_unknowns()]),
-)
+    st.sampled_from([
+        RULES, _tolerant(1, 0), _tolerant(0, 2), _tolerant(0, 0, "exclude"),
+        _tolerant(0, 1, "exclude"), _excluding_unknowns(),
+    ]),
+)  # fmt: skip
 def test_vectorised_equals_reference(world, rules):
     pr, tr = all_pairs(world)
     s = score_pairs(world.people, pr, world.tasks, tr, rules)
@@ -243,6 +283,8 @@ def test_vectorised_equals_reference(world, rules):
         ref = reference_score(world.people, pr[p], world.tasks, tr[p], rules)
         assert bool(s.feasible[p]) == ref.feasible
         assert bool(s.assessed[p]) == ref.assessed
+        beyond = {CHARACTERISTIC_IDS[c] for c in np.flatnonzero(s.beyond_recommendation[p])}
+        assert beyond == ref.beyond_recommendation
         assert {FAILURES[f] for f in np.flatnonzero(s.failures[p])} == ref.failures
         np.testing.assert_allclose(s.contributions[p], ref.contributions, atol=1e-9)
         if ref.feasible:

@@ -219,3 +219,23 @@ def test_bulk_load_of_a_world_reads_back_as_valid_canonical_records(engine, tiny
         assert new_id == len(tiny_world.tables["employer"]) + 1
     clear_all(engine)
     assert never_used(engine)
+
+
+def test_an_upgrade_stores_the_new_default_rule_set_beside_the_active_one(engine):
+    """api.storage.rulesets.ensure_default: "An upgrade that ships a new default stores it
+    beside the active one and changes nothing that matches"."""
+    from api.storage import rulesets
+    from matching.rules import default_ruleset
+
+    shipped = default_ruleset()
+    earlier = shipped.model_copy(update={"version": "default-2026.11"})
+    with transaction(engine) as s:
+        rulesets.add_ruleset(s, earlier, author="system", parent=None, note="the shipped default")
+        rulesets.activate(s, earlier.version, actor="system", role="admin")
+    for _ in range(2):  # every start: the second stores nothing more
+        with transaction(engine) as s:
+            rulesets.ensure_default(s)
+    with transaction(engine) as s:
+        assert rulesets.active_version(s) == "default-2026.11"
+        stored = s.execute(sa.text("SELECT version FROM ruleset ORDER BY version")).scalars()
+        assert stored.all() == ["default-2026.11", shipped.version]

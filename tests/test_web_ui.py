@@ -160,7 +160,7 @@ def test_roles_see_their_own_pages_and_a_rekrypiste_never_a_jobseeker(server, br
     assert "JS-" not in page.content()
     analyst = _login(browser, base, "aino.analyytikko", "salasana-3")
     expect(analyst.get_by_role("heading", name="Sääntöversiot")).to_be_visible()
-    expect(analyst.get_by_role("cell", name="default-2026.11")).to_be_visible()
+    expect(analyst.get_by_role("cell", name="default-2026.12")).to_be_visible()
     analyst.screenshot(path=SHOTS / "analyst-rulesets.png")
 
 
@@ -670,7 +670,7 @@ def test_a_coordinators_morning_on_the_caseload(server, browser):
                   .values(coordinator="kalle.koordinaattori"))  # fmt: skip
         waiting = ProposalRow(jobseeker_id=people[0], proposed_by="kalle.koordinaattori",
                               proposed_at=datetime.now(UTC) - timedelta(days=21),
-                              ruleset_version="default-2026.11")  # fmt: skip
+                              ruleset_version="default-2026.12")  # fmt: skip
         s.add(waiting)
         s.flush()
         task = s.scalar(sa.text("SELECT min(id) FROM task"))
@@ -1173,7 +1173,7 @@ def test_a_hire_gets_its_follow_up_plan(server, browser):
                           .where(JobseekerRow.id.not_in(proposed)).order_by(JobseekerRow.id))  # fmt: skip
         hire = ProposalRow(jobseeker_id=person, proposed_by="anna.koordinaattori",
                            proposed_at=datetime.now(UTC) - timedelta(days=30),
-                           ruleset_version="default-2026.11")  # fmt: skip
+                           ruleset_version="default-2026.12")  # fmt: skip
         s.add(hire)
         s.flush()
         task = s.scalar(sa.text("SELECT min(id) FROM task"))

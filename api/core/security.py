@@ -14,8 +14,11 @@ from enum import StrEnum
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
+from features.schemas.proposal import OutcomeKind
+
 __all__ = [
     "COORDINATOR_ROLES",
+    "OUTCOMES_BY_ROLE",
     "PERMISSIONS",
     "Permission",
     "Role",
@@ -23,6 +26,7 @@ __all__ = [
     "hash_password",
     "hash_token",
     "new_token",
+    "records_outcome",
     "verify_password",
 ]
 
@@ -71,6 +75,12 @@ class Permission(StrEnum):
     """Candidates for tasks, shown by code with their fit only."""
     COMPOSE = "compose"
     PROPOSE = "propose"
+    READ_PROPOSALS = "read_proposals"
+    """A person's proposals and what happened (coordinators: their area's people; Rekrypiste:
+    the proposals they made)."""
+    RECORD_OUTCOMES = "record_outcomes"
+    """Record what happened next in a proposal — only the kinds of step the role owns
+    (``OUTCOMES_BY_ROLE``)."""
     OVERRIDE = "override"
     READ_RULESETS = "read_rulesets"
     WRITE_RULESETS = "write_rulesets"
@@ -116,6 +126,8 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.MATCH_TASKS: frozenset({_C, _R}),
     Permission.COMPOSE: frozenset({_C, _R}),
     Permission.PROPOSE: frozenset({_C, _R}),
+    Permission.READ_PROPOSALS: frozenset({_W, _C, _R}),
+    Permission.RECORD_OUTCOMES: frozenset({_W, _C, _R}),
     Permission.OVERRIDE: frozenset({_C, _R}),
     Permission.READ_RULESETS: frozenset({_A, _ADM, _W, _C, _R}),
     Permission.WRITE_RULESETS: frozenset({_A, _ADM}),
@@ -134,6 +146,24 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.CLEAR_MARKET: frozenset({_C}),
 }
 """The one role × permission table. Every route names its permission; tests walk this table."""
+
+
+OUTCOMES_BY_ROLE: dict[Role, frozenset[OutcomeKind]] = {
+    # The work-ability coordinator's territory: where a proposal leads to care (sick leave,
+    # rehabilitation), to education or to another service. Answers, trials and hires are the
+    # employer side's to record.
+    _W: frozenset({OutcomeKind.CARE_STARTED, OutcomeKind.EDUCATION_STARTED,
+                   OutcomeKind.OTHER_SERVICE}),
+    _C: frozenset(OutcomeKind),
+    _R: frozenset(OutcomeKind),
+}  # fmt: skip
+"""Which steps of a proposal each role with ``RECORD_OUTCOMES`` records."""
+
+
+def records_outcome(role: Role, kind: OutcomeKind) -> bool:
+    return allowed(role, Permission.RECORD_OUTCOMES) and kind in OUTCOMES_BY_ROLE.get(
+        role, frozenset()
+    )
 
 
 def allowed(role: Role, permission: Permission) -> bool:

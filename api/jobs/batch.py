@@ -249,7 +249,9 @@ def pairs_table(pairs: TopPairs, by: str) -> pa.Table:
         "task_id": pairs.task_ids[order],
         "rank": pairs.rank[order],
         "total": pairs.total[order],
-        "assessed": pairs.assessed[order],
+        # The pair fits fully (the ranking's first tier); the column keeps the name it had
+        # before recommendations could be exceeded, so that runs stored earlier still read.
+        "assessed": pairs.first_tier[order],
         "to_assess": pairs.unknown[order],  # bits; "unknown" is the score's component
     }
     for c, name in enumerate(COMPONENTS):

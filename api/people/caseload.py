@@ -241,7 +241,7 @@ def _new_matches(ctx: Context, ids: list[int]) -> list[tuple[Step, int, int, dat
             continue
         ranked = rank_tasks_for_person(index.people, index.tasks, int(person), ctx.index.rules,
                                        NEW_MATCHES_K)  # fmt: skip
-        good = {int(t) for t, ok in zip(ranked.ids, ranked.pairs.assessed, strict=False) if ok}
+        good = {int(t) for t, ok in zip(ranked.ids, ranked.pairs.first_tier, strict=False) if ok}
         new = good - {int(t) for t in results.get("ids", [])}
         if new:
             found.append((Step.NEW_MATCHES, int(person), len(new), at))

@@ -10,7 +10,7 @@ from typing import Any
 from api.auth.policy import reachable_person
 from api.core.context import Context
 from api.core.purposes import Purpose
-from api.core.security import COORDINATOR_ROLES, Permission, allowed
+from api.core.security import COORDINATOR_ROLES, Permission, allowed, records_outcome
 from api.employers import candidate_requests
 from api.employers import service as employers
 from api.market import service as market
@@ -139,8 +139,11 @@ def person_page(
                 left_out=left_out, left_out_ids={x.task_id for x in left_out},
                 titles=titles, proposals=history,
                 n_proposals=n_proposals,
-                next_steps={p.id: [k.value for k in next_steps([e.kind for e in p.events])]
-                            for p in history},
+                # The steps this user records (the work-ability coordinator: care, education,
+                # another service); ``ended``: the proposals nobody can add to any more.
+                next_steps={p.id: [k.value for k in next_steps([e.kind for e in p.events])
+                                   if records_outcome(user.role, k)] for p in history},
+                ended={p.id for p in history if not next_steps([e.kind for e in p.events])},
                 decline_reasons=[r.value for r in DeclineReason],
                 can_override=allowed(user.role, Permission.OVERRIDE),
                 can_propose=allowed(user.role, Permission.PROPOSE),

@@ -70,7 +70,7 @@ def outcome_page(
     jobseeker_id: int,
     proposal_id: int,
     request: Request,
-    ctx: Annotated[Context, page_context_for(Permission.PROPOSE)],
+    ctx: Annotated[Context, page_context_for(Permission.RECORD_OUTCOMES)],
     kind: Annotated[str, Form(max_length=32)],
     reason: Annotated[str, Form(max_length=32)] = "",
     until: Annotated[str, Form(max_length=32)] = "",

@@ -50,7 +50,7 @@ def create_proposal(
 )
 def proposals_of_person(
     jobseeker_id: IdPath,
-    ctx: Annotated[Context, context_for(Permission.PROPOSE)],
+    ctx: Annotated[Context, context_for(Permission.READ_PROPOSALS)],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ProposalPage:
@@ -65,7 +65,7 @@ def proposals_of_person(
     summary="A proposal and what happened",
 )
 def get_proposal(
-    proposal_id: IdPath, ctx: Annotated[Context, context_for(Permission.PROPOSE)]
+    proposal_id: IdPath, ctx: Annotated[Context, context_for(Permission.READ_PROPOSALS)]
 ) -> ProposalPublic:
     return proposals.read_proposal(ctx, proposal_id)
 
@@ -77,8 +77,13 @@ def get_proposal(
     summary="Record an answer, a work trial, a hire or a follow-up",
 )
 def add_event(
-    proposal_id: IdPath, body: EventCreate, ctx: Annotated[Context, context_for(Permission.PROPOSE)]
+    proposal_id: IdPath,
+    body: EventCreate,
+    ctx: Annotated[Context, context_for(Permission.RECORD_OUTCOMES)],
 ) -> Recorded:
+    """Each role records the steps it owns: the work-ability coordinator, where the proposal
+    leads to care, rehabilitation or sick leave, education or another service (403 for the
+    rest)."""
     proposals.record_outcome(ctx, proposal_id, body.event)
     return Recorded()
 

@@ -25,6 +25,7 @@ from api.auth.policy import (
 )
 from api.core.context import Context
 from api.core.runtime import ForbiddenError
+from api.core.security import records_outcome
 from api.people.episodes import set_person_status
 from api.proposals.schemas import EventPublic, LeftOutPublic, ProposalCreate, ProposalPublic
 from api.storage import repository
@@ -340,8 +341,16 @@ def proposals_of_person(
 
 def record_outcome(ctx: Context, proposal_id: int, event: OutcomeEvent) -> None:
     """Append what happened next, dated when it happened: not in the future, not before the
-    proposal was made nor before its step before; the whole history must stay valid."""
+    proposal was made nor before its step before; the whole history must stay valid. Each
+    role records the kinds of step it owns (``OUTCOMES_BY_ROLE``)."""
     proposal = _reachable_proposal(ctx, proposal_id, writing=True)
+    if not records_outcome(ctx.actor.role, event.kind):
+        raise ForbiddenError(
+            f"role {ctx.actor.role.value} does not record {event.kind.value!r}: the "
+            "work-ability coordinator records care, sick leave or rehabilitation, education and "
+            "other services; answers, work trials and hires are recorded by the company "
+            "coordinator or Rekrypiste"
+        )
     if event.at > ctx.now + CLOCK_SKEW:
         raise InvalidInputError(happened_problems("event.at", today_in_finland(event.at),
                                                   ctx.now))  # fmt: skip

@@ -95,10 +95,12 @@ def activate(
 
 
 def ensure_default(session: Session) -> None:
-    """Store and activate the shipped default when no rule set is stored yet."""
-    if session.scalar(select(RuleSetRow.version).limit(1)) is not None:
-        return
+    """Store the shipped default when this version of it is not stored yet, and activate it
+    when no rule set is active. An upgrade that ships a new default stores it beside the
+    active one and changes nothing that matches: analysts compare it and activate it."""
     rules = default_ruleset()
-    add_ruleset(session, rules, author="system", parent=None, note="the shipped default")
+    stored = session.scalar(select(RuleSetRow.version).where(RuleSetRow.version == rules.version))
+    if stored is None:
+        add_ruleset(session, rules, author="system", parent=None, note="the shipped default")
     if active_version(session) is None:
         activate(session, rules.version, actor="system", role="admin")

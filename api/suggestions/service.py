@@ -158,7 +158,7 @@ def tasks_for_person(
         ),
     )
     model_version = ranker.model_version
-    shown = _explored_first(ctx, ranked.pairs.assessed, jobseeker_id)
+    shown = _explored_first(ctx, ranked.pairs.first_tier, jobseeker_id)
     if shown is not None:
         ranked = reordered(ranked, shown.order(len(ranked.ids)))
     explanations = explain_all(index.people, index.tasks, ranked.pairs, np.arange(len(ranked.ids)))
@@ -204,15 +204,15 @@ def tasks_for_person(
     )
 
 
-def _explored_first(ctx: Context, assessed: np.ndarray, jobseeker_id: int) -> FirstPlace | None:
+def _explored_first(ctx: Context, first_tier: np.ndarray, jobseeker_id: int) -> FirstPlace | None:
     """The rule set's exploration of the first place, when it explores and the list allows:
     seeded by the rule set, the person and the day."""
     exploration = ctx.index.rules.exploration
-    if exploration.share <= 0 or len(assessed) < 2:
+    if exploration.share <= 0 or len(first_tier) < 2:
         return None
     ruleset = int(ctx.index.rules.fingerprint(), 16) % 2**32
     shown = first_place(
-        assessed, exploration.share, exploration.among, (ruleset, jobseeker_id, ctx.now.date())
+        first_tier, exploration.share, exploration.among, (ruleset, jobseeker_id, ctx.now.date())
     )
     return shown if shown.among > 1 else None
 

@@ -75,8 +75,9 @@ class CapacityRating(StrictModel):
     recommended: bool = Field(
         default=False,
         description="A physician's recommendation (e.g. 'much sitting is not recommended'): "
-        "respected like any capacity, with the rule set's own tolerance, and always named in "
-        "the explanation. Not with hard_limit.",
+        "kept within the rule set's own tolerance where an adjustment can, always named in "
+        "the explanation; work beyond it is suggested after every full fit, or excluded, as "
+        "the rule set says (beyond_recommendation). Not with hard_limit.",
     )
     kilograms: float | None = Field(
         default=None, ge=0.1, le=100, description="Heaviest load, for lifting and carrying only."
