@@ -14,6 +14,12 @@ from features.catalogue import (
 )
 from features.catalogue.characteristics import characteristic_index
 from features.catalogue.describe import catalogue_document, catalogue_text
+from features.catalogue.places import (
+    FINLAND_BOUNDS,
+    MUNICIPALITIES,
+    close_municipality_names,
+    municipality,
+)
 
 ICF_CODE = re.compile(r"^[bdes]\d{3,5}$")
 
@@ -141,3 +147,93 @@ def test_text_listing_in_both_languages():
     fi, en = catalogue_text("fi"), catalogue_text("en")
     assert "Seisominen" in fi and "Standing" in en
     assert "Satulatuoli" in fi and "Sit-stand stool" in en
+
+
+# The 30 municipalities Täsmä knew first, as they were (code, name, lat, lon, region): the demo
+# world and every figure documented from it stand on these centres.
+FIRST_THIRTY = [
+    ("398", "Lahti", 60.9827, 25.6615, "Päijät-Häme"),
+    ("098", "Hollola", 60.9886, 25.5128, "Päijät-Häme"),
+    ("111", "Heinola", 61.2028, 26.0311, "Päijät-Häme"),
+    ("560", "Orimattila", 60.8042, 25.7297, "Päijät-Häme"),
+    ("016", "Asikkala", 61.1722, 25.5486, "Päijät-Häme"),
+    ("316", "Kärkölä", 60.8667, 25.2667, "Päijät-Häme"),
+    ("576", "Padasjoki", 61.3500, 25.2833, "Päijät-Häme"),
+    ("781", "Sysmä", 61.5000, 25.6833, "Päijät-Häme"),
+    ("081", "Hartola", 61.5833, 26.0167, "Päijät-Häme"),
+    ("142", "Iitti", 60.8886, 26.3239, "Päijät-Häme"),
+    ("091", "Helsinki", 60.1699, 24.9384, "Uusimaa"),
+    ("049", "Espoo", 60.2055, 24.6559, "Uusimaa"),
+    ("092", "Vantaa", 60.2934, 25.0378, "Uusimaa"),
+    ("638", "Porvoo", 60.3932, 25.6650, "Uusimaa"),
+    ("694", "Riihimäki", 60.7385, 24.7730, "Kanta-Häme"),
+    ("109", "Hämeenlinna", 60.9959, 24.4643, "Kanta-Häme"),
+    ("837", "Tampere", 61.4978, 23.7610, "Pirkanmaa"),
+    ("853", "Turku", 60.4518, 22.2666, "Varsinais-Suomi"),
+    ("286", "Kouvola", 60.8679, 26.7042, "Kymenlaakso"),
+    ("285", "Kotka", 60.4664, 26.9458, "Kymenlaakso"),
+    ("405", "Lappeenranta", 61.0587, 28.1887, "Etelä-Karjala"),
+    ("491", "Mikkeli", 61.6886, 27.2723, "Etelä-Savo"),
+    ("179", "Jyväskylä", 62.2426, 25.7473, "Keski-Suomi"),
+    ("297", "Kuopio", 62.8924, 27.6770, "Pohjois-Savo"),
+    ("167", "Joensuu", 62.6010, 29.7636, "Pohjois-Karjala"),
+    ("609", "Pori", 61.4851, 21.7974, "Satakunta"),
+    ("743", "Seinäjoki", 62.7903, 22.8403, "Etelä-Pohjanmaa"),
+    ("905", "Vaasa", 63.0951, 21.6158, "Pohjanmaa"),
+    ("564", "Oulu", 65.0121, 25.4651, "Pohjois-Pohjanmaa"),
+    ("698", "Rovaniemi", 66.5039, 25.7294, "Lappi"),
+]
+REGIONS = {
+    "Uusimaa", "Varsinais-Suomi", "Satakunta", "Kanta-Häme", "Pirkanmaa", "Päijät-Häme",
+    "Kymenlaakso", "Etelä-Karjala", "Etelä-Savo", "Pohjois-Savo", "Pohjois-Karjala",
+    "Keski-Suomi", "Etelä-Pohjanmaa", "Pohjanmaa", "Keski-Pohjanmaa", "Pohjois-Pohjanmaa",
+    "Kainuu", "Lappi", "Ahvenanmaa",
+}  # fmt: skip
+
+
+def test_every_municipality_of_2026_is_known_once_and_in_finland():
+    rows = list(MUNICIPALITIES.values())
+    assert len(rows) == 308
+    assert len({m.code for m in rows}) == 308 and all(re.fullmatch(r"\d{3}", m.code) for m in rows)
+    assert len({m.name for m in rows}) == 308 and len({m.name_sv for m in rows}) == 308
+    (lat0, lat1), (lon0, lon1) = FINLAND_BOUNDS["lat"], FINLAND_BOUNDS["lon"]
+    assert all(lat0 <= m.lat <= lat1 and lon0 <= m.lon <= lon1 for m in rows)
+    assert {m.region for m in rows} == REGIONS  # the 19 regions, Åland included
+    assert sum(m.region == "Ahvenanmaa" for m in rows) == 16
+    assert {m.centre_source for m in rows} == {"geonames", "nls-2025"}
+    assert [m.code for m in rows] == sorted(m.code for m in rows)
+    assert MUNICIPALITIES["Tuusula"].centre_source == "geonames"  # missing from the Land Survey's
+
+
+def test_the_first_thirty_kept_their_centres():
+    for code, name, lat, lon, region in FIRST_THIRTY:
+        m = MUNICIPALITIES[name]
+        assert (m.code, m.lat, m.lon, m.region) == (code, lat, lon, region)
+        assert m.centre_source == "geonames"
+    assert sum(m.centre_source == "geonames" for m in MUNICIPALITIES.values()) == 31
+
+
+def test_a_municipality_is_found_by_finnish_or_swedish_name_or_code():
+    helsinki = MUNICIPALITIES["Helsinki"]
+    assert (helsinki.code, helsinki.name_sv) == ("091", "Helsingfors")
+    for given in ("Helsinki", "helsingfors", "  HELSINKI ", "091", " 091"):
+        assert municipality(given) is helsinki
+    assert municipality("Kervo").name == "Kerava"
+    assert municipality("Mariehamn").name == "Maarianhamina"
+    assert municipality("koski  tl").name == "Koski Tl"  # spaces inside are one
+    assert municipality("Alajärvi").name_sv == "Alajärvi"  # no other name: the Finnish again
+
+
+def test_an_unknown_name_offers_the_nearest_never_the_whole_list():
+    with pytest.raises(KeyError) as unknown:
+        municipality("Hollolla")
+    message = unknown.value.args[0]
+    assert message == "unknown municipality 'Hollolla'; did you mean Hollola?"
+    assert close_municipality_names("Lahit") == ["Lahti"]
+    assert close_municipality_names("Helsingfor") == ["Helsingfors"]
+    with pytest.raises(KeyError) as nothing_near:
+        municipality("Atlantis")
+    assert "Finnish or Swedish name or its three-digit code" in nothing_near.value.args[0]
+    with pytest.raises(KeyError, match="'999'"):
+        municipality("999")
+    assert all(len(close_municipality_names(x)) <= 3 for x in ("Koski", "Kerava", "Lahti"))

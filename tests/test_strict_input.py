@@ -8,7 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from api.employers.schemas import NoteCreate
-from features.schemas.employer import EmployerNeed, Task
+from api.http.problems import FormField, Problem, form_problems
+from features.schemas.employer import Employer, EmployerNeed, Task
 from features.schemas.jobseeker import JobseekerProfile
 from tests import factories
 from tests.test_api import auth
@@ -95,3 +96,61 @@ def test_a_model_refused_inside_a_route_is_a_422_naming_the_field(database_url) 
     refused = TestClient(app).get("/test-only/model")
     assert refused.status_code == 422
     assert [e["field"] for e in refused.json()["errors"]] == ["at"]
+
+
+def test_every_municipality_is_accepted_by_any_name_and_stored_by_its_finnish_one() -> None:
+    for given, stored in (("Kerava", "Kerava"), ("helsingfors", "Helsinki"), ("245", "Kerava")):
+        profile = JobseekerProfile.model_validate(factories.jobseeker(municipality=given))
+        assert profile.municipality == stored
+    address = factories.employer()["address"] | {"municipality": "Lojo"}
+    employer = Employer.model_validate(factories.employer(address=address))
+    assert employer.address.municipality == "Lohja"
+
+
+def test_a_misspelt_municipality_is_refused_with_the_nearest_names_in_each_language() -> None:
+    with pytest.raises(ValidationError) as refused:
+        JobseekerProfile.model_validate(factories.jobseeker(municipality="Hollolla"))
+    fields = {"municipality": FormField("municipality", "Kunta")}
+    (fi,) = form_problems(refused.value, "fi", fields)
+    assert fi == Problem("Kunta: kuntaa ”Hollolla” ei löydy. Tarkoititko: Hollola?", "municipality")
+    fields = {"municipality": FormField("municipality", "Municipality")}
+    (en,) = form_problems(refused.value, "en", fields)
+    assert en.text == "Municipality: no municipality is called “Hollolla”. Did you mean Hollola?"
+    with pytest.raises(ValidationError) as nothing_near:
+        JobseekerProfile.model_validate(factories.jobseeker(municipality="Atlantis"))
+    (fi,) = form_problems(nothing_near.value, "fi", fields)
+    assert "”Atlantis” ei löydy; kirjoita kunnan suomen- tai ruotsinkielinen nimi" in fi.text
+
+
+def test_the_api_takes_a_newly_known_municipality_and_names_the_nearest_for_a_misspelt_one(
+    service,
+) -> None:
+    client, tokens, area, *_ = service
+    headers = auth(tokens["work_ability"])  # the profile carries a physician's statement
+    profile = factories.jobseeker(area=area, code="JS-KERAVA", municipality="Kervo")
+    created = client.post("/jobseekers", json={"profile": profile}, headers=headers)
+    assert created.status_code == 201, created.text
+    stored = client.get(f"/jobseekers/{created.json()['id']}", headers=headers).json()
+    assert stored["profile"]["municipality"] == "Kerava"
+    profile = factories.jobseeker(area=area, code="JS-KERAVB", municipality="Keravaa")
+    refused = client.post("/jobseekers", json={"profile": profile}, headers=headers)
+    assert refused.status_code == 422
+    (error,) = refused.json()["errors"]
+    assert error == {
+        "field": "profile.municipality",
+        "message": "unknown municipality 'Keravaa'; did you mean Kerava?",
+    }
+    rekrypiste = auth(tokens["rekrypiste"])
+    employer = factories.employer(
+        address=factories.employer()["address"] | {"municipality": "Lohja"}
+    )
+    employer.pop("notes")
+    created = client.post("/employers", json={"employer": employer}, headers=rekrypiste)
+    assert created.status_code == 201, created.text
+    employer["address"]["municipality"] = "Lohjaa"
+    refused = client.post("/employers", json={"employer": employer}, headers=rekrypiste)
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [{
+        "field": "employer.address.municipality",
+        "message": "unknown municipality 'Lohjaa'; did you mean Lohja?",
+    }]  # fmt: skip

@@ -14,11 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from babel.lists import format_list
 from pydantic import ValidationError
 
 from features.catalogue import CHARACTERISTICS
 from features.errors import InvalidInputError, TasmaError
-from features.i18n import N_, date_text, gettext_for
+from features.i18n import N_, date_text, gettext_for, locale_for
 from features.numbers import number
 from features.ratko import column_by_field
 from features.schemas.errors import FieldError, field_errors
@@ -151,7 +152,8 @@ _BY_KIND: dict[str, str] = {
     "date_from_datetime_parsing": N_("%(field)s: give a date (day.month.year)."),
     "unknown_code": N_("%(field)s: choose one of the values offered."),
     "unknown_municipality": N_(
-        "%(field)s: no such municipality; write its Finnish name or its three-digit code."
+        "%(field)s: no municipality is called “%(value)s”; write its Finnish or Swedish name or "
+        "its three-digit code."
     ),
     "business_id_form": N_(
         "%(field)s: seven digits, a hyphen and a check digit, for example 0112038-9."
@@ -200,6 +202,10 @@ _BY_KIND: dict[str, str] = {
         "one sector."
     ),
 }
+_MUNICIPALITY_SUGGESTED = N_(
+    "%(field)s: no municipality is called “%(value)s”. Did you mean %(suggestions)s?"
+)
+"""An unknown municipality with names near it (``unknown_municipality``'s suggestions)."""
 _WITH_ALLOWED = {
     "empty", "not_number", "not_whole_number", "not_date", "not_yes_no", "not_task_type",
     "not_frequency", "not_slot", "unknown_sector", "unknown_code", "string_pattern_mismatch",
@@ -225,6 +231,10 @@ def _said(error: FieldError, field: FormField, lang: str) -> str:
         if isinstance(words.get(key), int | float):
             words[key] = number(float(words[key]), lang, 2)  # type: ignore[arg-type]
     message = _BY_KIND.get(error.kind, N_("%(field)s: check this value."))
+    suggested = error.context.get("suggestions")
+    if error.kind == "unknown_municipality" and isinstance(suggested, list) and suggested:
+        message = _MUNICIPALITY_SUGGESTED
+        words["suggestions"] = format_list(suggested, style="or", locale=locale_for(lang))
     try:
         return _(message) % words
     except (KeyError, TypeError, ValueError):

@@ -1,15 +1,29 @@
-"""Municipalities (Statistics Finland codes) with the coordinates of their centre.
+"""Every municipality of Finland (Statistics Finland's codes of 2026) with the coordinates of
+its centre.
 
-The Lahti region (Päijät-Häme) in full, and the larger towns beyond. A person or a workplace
-names its municipality; coordinates default to the centre when no address point is given.
+A person or a workplace names its municipality — by its Finnish or Swedish name (any case) or
+its three-digit code; the Finnish name is the one stored — and its coordinates default to the
+centre when no address point is given. The list is ``municipalities.csv`` beside this file,
+written by ``build_municipalities.py`` from the rOpenGov geofi package's data (where it comes
+from, and how to renew it: docs/contributors/data-model.md, "Municipalities").
 """
 
 from __future__ import annotations
 
+import csv
+import difflib
+import io
 from dataclasses import dataclass
+from importlib import resources
 from types import MappingProxyType
 
-__all__ = ["FINLAND_BOUNDS", "MUNICIPALITIES", "Municipality", "municipality"]
+__all__ = [
+    "FINLAND_BOUNDS",
+    "MUNICIPALITIES",
+    "Municipality",
+    "close_municipality_names",
+    "municipality",
+]
 
 FINLAND_BOUNDS = {"lat": (59.5, 70.2), "lon": (19.0, 31.6)}
 
@@ -17,55 +31,77 @@ FINLAND_BOUNDS = {"lat": (59.5, 70.2), "lon": (19.0, 31.6)}
 @dataclass(frozen=True, slots=True)
 class Municipality:
     code: str
+    """Statistics Finland's three digits, leading zeros kept ("091")."""
     name: str
+    """The Finnish name: the one stored and shown."""
+    name_sv: str
+    """The Swedish name (the Finnish one again where there is no other)."""
     lat: float
     lon: float
     region: str
+    """The region (maakunta), in Finnish."""
+    centre_source: str
+    """Where the centre's coordinates come from: ``geonames`` or ``nls-2025`` (the National
+    Land Survey's central locality)."""
 
 
-_PH = "Päijät-Häme"
-_ROWS: tuple[Municipality, ...] = (
-    Municipality("398", "Lahti", 60.9827, 25.6615, _PH),
-    Municipality("098", "Hollola", 60.9886, 25.5128, _PH),
-    Municipality("111", "Heinola", 61.2028, 26.0311, _PH),
-    Municipality("560", "Orimattila", 60.8042, 25.7297, _PH),
-    Municipality("016", "Asikkala", 61.1722, 25.5486, _PH),
-    Municipality("316", "Kärkölä", 60.8667, 25.2667, _PH),
-    Municipality("576", "Padasjoki", 61.3500, 25.2833, _PH),
-    Municipality("781", "Sysmä", 61.5000, 25.6833, _PH),
-    Municipality("081", "Hartola", 61.5833, 26.0167, _PH),
-    Municipality("142", "Iitti", 60.8886, 26.3239, _PH),
-    Municipality("091", "Helsinki", 60.1699, 24.9384, "Uusimaa"),
-    Municipality("049", "Espoo", 60.2055, 24.6559, "Uusimaa"),
-    Municipality("092", "Vantaa", 60.2934, 25.0378, "Uusimaa"),
-    Municipality("638", "Porvoo", 60.3932, 25.6650, "Uusimaa"),
-    Municipality("694", "Riihimäki", 60.7385, 24.7730, "Kanta-Häme"),
-    Municipality("109", "Hämeenlinna", 60.9959, 24.4643, "Kanta-Häme"),
-    Municipality("837", "Tampere", 61.4978, 23.7610, "Pirkanmaa"),
-    Municipality("853", "Turku", 60.4518, 22.2666, "Varsinais-Suomi"),
-    Municipality("286", "Kouvola", 60.8679, 26.7042, "Kymenlaakso"),
-    Municipality("285", "Kotka", 60.4664, 26.9458, "Kymenlaakso"),
-    Municipality("405", "Lappeenranta", 61.0587, 28.1887, "Etelä-Karjala"),
-    Municipality("491", "Mikkeli", 61.6886, 27.2723, "Etelä-Savo"),
-    Municipality("179", "Jyväskylä", 62.2426, 25.7473, "Keski-Suomi"),
-    Municipality("297", "Kuopio", 62.8924, 27.6770, "Pohjois-Savo"),
-    Municipality("167", "Joensuu", 62.6010, 29.7636, "Pohjois-Karjala"),
-    Municipality("609", "Pori", 61.4851, 21.7974, "Satakunta"),
-    Municipality("743", "Seinäjoki", 62.7903, 22.8403, "Etelä-Pohjanmaa"),
-    Municipality("905", "Vaasa", 63.0951, 21.6158, "Pohjanmaa"),
-    Municipality("564", "Oulu", 65.0121, 25.4651, "Pohjois-Pohjanmaa"),
-    Municipality("698", "Rovaniemi", 66.5039, 25.7294, "Lappi"),
-)
+def _read() -> tuple[Municipality, ...]:
+    text = resources.files("features.catalogue").joinpath("municipalities.csv").read_text("utf-8")
+    return tuple(
+        Municipality(
+            code=row["code"],
+            name=row["name_fi"],
+            name_sv=row["name_sv"],
+            lat=float(row["lat"]),
+            lon=float(row["lon"]),
+            region=row["region"],
+            centre_source=row["centre_source"],
+        )
+        for row in csv.DictReader(io.StringIO(text))
+    )
+
+
+_ROWS = _read()
 
 MUNICIPALITIES: MappingProxyType[str, Municipality] = MappingProxyType({m.name: m for m in _ROWS})
-_BY_FOLDED = {m.name.casefold(): m for m in _ROWS} | {m.code: m for m in _ROWS}
+"""Every municipality by its Finnish name, in the order of its code."""
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+# A Finnish name wins over another municipality's Swedish one (no two share a name in 2026).
+_BY_NAME = {_fold(m.name_sv): m for m in _ROWS} | {_fold(m.name): m for m in _ROWS}
+_SPELLED = {_fold(m.name): m.name for m in _ROWS} | {_fold(m.name_sv): m.name_sv for m in _ROWS}
+_BY_CODE = {m.code: m for m in _ROWS}
+
+
+def close_municipality_names(text: str, n: int = 3) -> list[str]:
+    """The names (Finnish or Swedish, as spelled) nearest to ``text``, best first, one for each
+    municipality; none when nothing is near."""
+    out: dict[str, str] = {}
+    for folded in difflib.get_close_matches(_fold(text), list(_BY_NAME), n=2 * n, cutoff=0.75):
+        out.setdefault(_BY_NAME[folded].code, _SPELLED[folded])
+    return list(out.values())[:n]
+
+
+def _or(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
 def municipality(name_or_code: str) -> Municipality:
-    """Find a municipality by name (any case) or by its three-digit code."""
-    try:
-        return _BY_FOLDED[name_or_code.strip().casefold()]
-    except KeyError:
-        raise KeyError(
-            f"unknown municipality {name_or_code!r}; known: " + ", ".join(MUNICIPALITIES)
-        ) from None
+    """Find a municipality by its Finnish or Swedish name (any case, spaces around or doubled
+    ignored) or its three-digit code. An unknown one is a KeyError whose message offers the
+    closest names."""
+    key = _fold(name_or_code)
+    found = _BY_NAME.get(key) or _BY_CODE.get(key)
+    if found is not None:
+        return found
+    close = close_municipality_names(name_or_code)
+    hint = (
+        f"did you mean {_or(close)}?"
+        if close
+        else "give its Finnish or Swedish name or its three-digit code"
+    )
+    raise KeyError(f"unknown municipality {name_or_code!r}; {hint}")

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from features.catalogue import CHARACTERISTIC_IDS, MUNICIPALITIES
-from features.demo.employers import EmployerWorld
+from features.demo.employers import MUNICIPALITY_WEIGHTS, EmployerWorld
 from features.demo.people import PeopleWorld
 from features.demo.truth import (
     OUTCOME_MODEL,
@@ -111,7 +111,8 @@ def generate_history(
     home_lat = person["lat"].to_numpy()[who]
     home_lon = person["lon"].to_numpy()[who]
     pools: dict[str, np.ndarray] = {}
-    for name, m in MUNICIPALITIES.items():
+    for name in MUNICIPALITY_WEIGHTS:  # the world's own municipalities, in their order
+        m = MUNICIPALITIES[name]
         near = haversine_km(m.lat, m.lon, t_lat[hand_over], t_lon[hand_over]) <= REACH_KM
         pools[name] = hand_over[near] if near.any() else hand_over
     muni = person["municipality"].to_numpy()[who]

@@ -39,7 +39,7 @@ from features.catalogue import (
     municipality,
 )
 from features.catalogue.codes import CodeList
-from features.catalogue.places import FINLAND_BOUNDS
+from features.catalogue.places import FINLAND_BOUNDS, close_municipality_names
 from features.catalogue.schedule import SLOT_IDS, parse_slot
 
 __all__ = [
@@ -194,19 +194,25 @@ UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 
 
 def _municipality(value: str) -> str:
+    # The Finnish name is stored, whichever name (or the code) was given.
     try:
         return municipality(value).name
     except KeyError as err:
-        raise PydanticCustomError(
-            "unknown_municipality", "{message}", {"message": err.args[0]}
-        ) from None
+        raise PydanticCustomError("unknown_municipality", "{message}", {
+            "message": err.args[0],
+            "value": value,
+            "suggestions": close_municipality_names(value),
+        }) from None  # fmt: skip
 
 
 MunicipalityName = Annotated[
     str,
     AfterValidator(_municipality),
     _one_of(MUNICIPALITIES),
-    Field(description="A municipality's Finnish name (any case) or its three-digit code."),
+    Field(
+        description="A municipality's Finnish or Swedish name (any case) or its three-digit "
+        "code; stored as the Finnish name."
+    ),
 ]
 
 _BUSINESS_ID = re.compile(r"^(\d{7})-(\d)$")
