@@ -38,6 +38,7 @@ from api.jobs.run_store import BatchRuns
 from api.market import pages as market_pages
 from api.market import routes as market_routes
 from api.market.schedule import BatchSchedule
+from api.people import intake_pages
 from api.people import pages as people_pages
 from api.people import routes as people_routes
 from api.proposals import follow_up_routes
@@ -74,6 +75,7 @@ API_ROUTERS = (
 """The API's routers, each domain's, in the order their routes are matched."""
 PAGES = (
     auth_pages,
+    intake_pages,  # /ui/jobseekers/new before /ui/jobseekers/{id}
     people_pages,
     proposals_pages,
     suggestions_pages,

@@ -17,6 +17,7 @@ from features.schemas.errors import FieldError
 
 __all__ = [
     "change_role",
+    "colleagues",
     "create_user",
     "deactivate",
     "deactivate_user",
@@ -35,6 +36,18 @@ def user_by_name(session: Session, name: str) -> UserRow:
     if row is None:
         raise NotFoundError(f"no user named {name!r}")
     return row
+
+
+def colleagues(session: Session, *, area: str, role: Role) -> list[str]:
+    """The names of the area's active users of ``role``, in order (whom a person can be given
+    to as their responsible coordinator)."""
+    return list(
+        session.scalars(
+            select(UserRow.name)
+            .where(UserRow.area == area, UserRow.role == role.value, UserRow.active)
+            .order_by(UserRow.name)
+        )
+    )
 
 
 def end_tokens(session: Session, user_id: int) -> int:

@@ -164,6 +164,23 @@ TEXTS: dict[str, str] = {
     "requested": N_("Activation requested from an admin."),
     "activated": N_("Rule set activated."),
     "saved": N_("Profile saved."),
+    "taken_on": N_(
+        "The client is saved and their service episode started. Next, assess their capacities "
+        "in the profile editor."
+    ),
+    "scope_matching": N_(
+        "Matching: their abilities and wishes may be compared with employers' tasks to find "
+        "work that fits them."
+    ),
+    "scope_share_with_employers": N_(
+        "Sharing with employers: staff answering an employer's call may offer them as a "
+        "candidate, telling only how the work fits and what adjustments and support it needs, "
+        "never their health information."
+    ),
+    "scope_evaluation": N_(
+        "Evaluation: their anonymised outcomes may be used to check and improve how well the "
+        "suggestions work."
+    ),
     "sort_employer": N_("by employer"),
     "sort_title": N_("by task"),
     "sort_hours": N_("most hours first"),

@@ -127,7 +127,7 @@ def person_page(
         if allowed(user.role, Permission.SERVICE_EPISODES)
         else None
     )
-    return dict(row=row, profile=profile, news=news,
+    return dict(row=row, profile=profile, identity=person.identity, news=news,
                 handoffs=handed, requests=asked, other_role=other_role.value,
                 vacancies=vacancies,
                 follow_ups=follow_ups, supports=supports.on(ctx.now.date()),

@@ -58,6 +58,7 @@ def jobseekers_page(
     return _page(request, "jobseekers.html", ctx.actor, rows=listed.data, count=listed.count, q=q,
                  status=status, statuses=[s.value for s in JobseekerStatus], sort=sort,
                  sorts=caseload.CASELOAD_SORTS, scope=listed.scope, steps=steps,
+                 can_take_on=allowed(ctx.actor.role, Permission.WRITE_JOBSEEKERS),
                  pager=_pager(request, page, listed.count))  # fmt: skip
 
 

@@ -77,6 +77,12 @@ class JobseekerCreate(StrictModel):
         description="The first service episode (enrolment); started today with the referral "
         "source unknown when omitted.",
     )
+    duplicate_checked: bool = Field(
+        default=False,
+        description="Someone of the same name (and birth year, where both are known) in the "
+        "area makes the intake a 409 possible_duplicate; true once a coordinator has checked "
+        "that this is another person.",
+    )
 
 
 class JobseekerPublic(BaseModel):

@@ -17,7 +17,7 @@ from api.core.purposes import Purpose
 from api.core.runtime import bump_data_version
 from api.core.security import Permission, allowed
 from api.employers import candidate_requests
-from api.people import episodes, handoffs
+from api.people import duplicates, episodes, handoffs
 from api.people.schemas import (
     AccessPublic,
     JobseekerCreate,
@@ -362,6 +362,12 @@ def create_person(ctx: Context, body: JobseekerCreate) -> int:
     _physician_statements_kept(ctx, None, body.profile, "profile.")
     born = body.demographics.birth_year if body.demographics else None
     _assessments_dated(ctx, None, body.profile, born, "profile.")
+    if body.identity is not None and not body.duplicate_checked:
+        matches = duplicates.same_name_in_area(
+            ctx.session, area=body.profile.area, name=body.identity.name, birth_year=born
+        )
+        if matches:
+            raise duplicates.PossibleDuplicateError(matches)
     taken = select(JobseekerRow.id).where(JobseekerRow.code == body.profile.code)
     if ctx.session.scalar(taken) is not None:
         # The same answer whoever holds the code, in reach or not; that a code is in use is all
