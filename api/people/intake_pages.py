@@ -160,24 +160,9 @@ def _body(values: dict[str, Any], area: str, now: datetime) -> dict[str, Any]:
     }
 
 
-def _no_slot(values: dict[str, Any], lang: str) -> list[Problem]:
-    _ = gettext_for(lang)
-    if values["slots"]:
-        return []
-    return [Problem(_("When they can work: tick at least one time of the week."), "slots")]
-
-
 def _take_on(request: Request, ctx: Context, values: dict[str, Any]) -> Response:
     lang = _lang(request)
     _ = gettext_for(lang)
-    if unscheduled := _no_slot(values, lang):
-        # Stored without a time of the week, the client would match nothing, silently.
-        sent = _body(values, ctx.actor.area or "", datetime.now(UTC))
-        try:
-            JobseekerCreate.model_validate(sent)
-        except ValidationError as err:
-            unscheduled += form_problems(err, lang, _fields(lang))
-        return _form(request, ctx, values, errors=unscheduled, status_code=422)
     try:
         sent = _body(values, ctx.actor.area or "", datetime.now(UTC))
         body = JobseekerCreate.model_validate(sent)
