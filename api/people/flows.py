@@ -36,6 +36,7 @@ PAGE_MESSAGES = frozenset({
     "answer_reason_needed", "handed_off", "handoff_note_needed", "taken_over", "plan_saved",
     "plan_invalid", "visit_planned", "visit_recorded", "visit_invalid", "support_saved",
     "support_invalid", "vacancy_proposed", "episode_started", "episode_recorded", "taken_on",
+    "identity_saved",
 })  # fmt: skip
 """The notices a person's page shows after an action: a fixed set of keys into the UI's words,
 so that no address can make the page print a text of its own."""

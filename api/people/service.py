@@ -49,7 +49,7 @@ from features.matchability import reason_text
 from features.schemas import CapacityRating, CapacitySource, JobseekerProfile, JobseekerStatus
 from features.schemas.dates import assessment_date_problems
 from features.schemas.errors import FieldError
-from features.schemas.jobseeker import Consent, ConsentScope
+from features.schemas.jobseeker import Consent, ConsentScope, JobseekerIdentity
 
 __all__ = [
     "consent_narrowed",
@@ -60,6 +60,7 @@ __all__ = [
     "profile_for_editing",
     "public_person",
     "read_person",
+    "replace_identity",
     "replace_person",
 ]
 
@@ -402,6 +403,20 @@ def replace_person(ctx: Context, jobseeker_id: int, profile: JobseekerProfile) -
     if ctx.batch is not None and consent_narrowed(before.consent, profile.consent):
         # A withdrawal reaches the stored runs as an erasure does: the person's scores go.
         ctx.batch.forget_person(jobseeker_id)
+    return result
+
+
+def replace_identity(
+    ctx: Context, jobseeker_id: int, identity: JobseekerIdentity
+) -> JobseekerPublic:
+    """Correct the person's name and contact details (GDPR Art. 16); audited, never with the
+    values."""
+    row = reachable_person(ctx, jobseeker_id)
+    repository.replace_identity(ctx.session, jobseeker_id=jobseeker_id, identity=identity)
+    record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="update_identity",
+           object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip
+    result = public_person(ctx.session, row, with_identity=True)
+    ctx.session.commit()
     return result
 
 
