@@ -390,6 +390,13 @@ def create_person(ctx: Context, body: JobseekerCreate) -> int:
 def replace_person(ctx: Context, jobseeker_id: int, profile: JobseekerProfile) -> JobseekerPublic:
     row = reachable_person(ctx, jobseeker_id)
     _own_area(ctx, profile, "area")
+    if profile.status.value != row.status:
+        # One story: the status is the service episode's (and a hire's), never typed over.
+        raise InvalidInputError([FieldError(
+            "status", f"the status ({row.status}) follows the service episode: record a pause, "
+            "a resumption or the end there (POST /jobseekers/{id}/episode/events)",
+            kind="status_follows_episode",
+        )])  # fmt: skip
     before = records.profile_from_rows(row, row.capacities)
     _physician_statements_kept(ctx, before, profile)
     demographics = repository.get_demographics(ctx.session, jobseeker_id=jobseeker_id)
