@@ -727,7 +727,7 @@ def test_rekrypiste_creates_an_employer_and_a_bad_business_id_is_named(server, b
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("Y-tunnus: tarkistusnumero (viimeinen numero) ei täsmää")
     expect(summary).to_contain_text("Postinumero: viisi numeroa, esimerkiksi 15110.")
-    expect(summary).to_contain_text("Kunta: kuntaa ei löydy")
+    expect(summary).to_contain_text("Kunta: kuntaa ”Lahtti” ei löydy. Tarkoititko: Lahti?")
     assert "business_id" not in summary.inner_text() and "pattern" not in summary.inner_text()
     expect(page.get_by_label("Y-tunnus")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#err-postal_code")).to_have_text(
