@@ -351,3 +351,25 @@ def test_only_the_persons_own_coordinators_reach_their_episodes(service):
     with engine.connect() as c:
         (episode,) = c.execute(sa.select(EpisodeRow).where(EpisodeRow.jobseeker_id == jid)).all()
     assert episode.status == "active"
+
+
+def test_the_status_is_the_episodes_not_typed_over_in_the_profile(service):
+    client, tokens, area, _mine, engine = service
+    work_ability = auth(tokens["work_ability"])
+    jid = _new_client(client, work_ability, area, "JS-EPIS09")
+    profile = client.get(f"/jobseekers/{jid}", headers=work_ability).json()["profile"]
+    forged = client.put(f"/jobseekers/{jid}", json=profile | {"status": "placed"},
+                        headers=work_ability)  # fmt: skip
+    assert forged.status_code == 422
+    assert forged.json()["errors"][0]["field"] == "status"
+    assert client.get(f"/jobseekers/{jid}", headers=work_ability).json()["profile"]["status"] == (
+        "active"
+    )
+    paused = client.post(f"/jobseekers/{jid}/episode/events", json={"kind": "paused"},
+                         headers=work_ability)  # fmt: skip
+    assert paused.status_code in (200, 201)
+    profile = client.get(f"/jobseekers/{jid}", headers=work_ability).json()["profile"]
+    assert profile["status"] == "paused"
+    kept = client.put(f"/jobseekers/{jid}", json=profile | {"goals": "Lepoa ensin."},
+                      headers=work_ability)  # fmt: skip
+    assert kept.status_code == 200 and kept.json()["profile"]["status"] == "paused"

@@ -165,3 +165,37 @@ def test_only_the_coordinators_take_on_clients(service):
         assert client.get("/ui/jobseekers/new").status_code == 404
         caseload = client.get("/ui/jobseekers")
         assert 'href="/ui/jobseekers/new"' not in caseload.text
+
+
+def test_a_coordinator_corrects_the_name_and_contact_details(service):
+    client, tokens, area, mine, engine = service
+    person = mine[0]
+    # Through the API (GDPR Art. 16): audited without the values.
+    fixed = client.put(f"/jobseekers/{person}/identity", headers=auth(tokens["coordinator"]),
+                       json={"name": "Elina Laine-Korhonen", "phone": "+358 40 765 4321"})  # fmt: skip
+    assert fixed.status_code == 200, fixed.text
+    assert fixed.json()["identity"]["name"] == "Elina Laine-Korhonen"
+    elsewhere = client.put(f"/jobseekers/{person}/identity", headers=auth(tokens["other_area"]),
+                           json={"name": "X"})  # fmt: skip
+    assert elsewhere.status_code == 404
+    refused = client.put(f"/jobseekers/{person}/identity", headers=auth(tokens["rekrypiste"]),
+                         json={"name": "X"})  # fmt: skip
+    assert refused.status_code == 403
+    with engine.connect() as c:
+        row = c.execute(sa.select(AuditRow).where(AuditRow.action == "update_identity")).one()
+        assert "Korhonen" not in str(row.details) and "765" not in str(row.details)
+    # In the web UI: a refused correction keeps what was typed and names the field.
+    client.cookies.set(SESSION, tokens["work_ability"])
+    page = client.get(f"/ui/jobseekers/{person}/identity")
+    assert page.status_code == 200 and 'value="Elina Laine-Korhonen"' in page.text
+    form = {"name": "", "phone": "soita minulle", "email": "", "csrf": _csrf(page.text)}
+    bad = client.post(f"/ui/jobseekers/{person}/identity", data=form, follow_redirects=False)
+    assert bad.status_code == 422
+    assert 'href="#name"' in bad.text and 'href="#phone"' in bad.text
+    assert 'value="soita minulle"' in bad.text
+    form |= {"name": "Elina Korhonen", "phone": "040 765 4321"}
+    good = client.post(f"/ui/jobseekers/{person}/identity", data=form, follow_redirects=False)
+    assert good.status_code == 303
+    shown = client.get(good.headers["location"])
+    assert "Elina Korhonen" in shown.text and "Nimi ja yhteystiedot tallennettu." in shown.text
+    assert 'href="tel:0407654321"' in shown.text

@@ -164,6 +164,7 @@ TEXTS: dict[str, str] = {
     "requested": N_("Activation requested from an admin."),
     "activated": N_("Rule set activated."),
     "saved": N_("Profile saved."),
+    "identity_saved": N_("Name and contact details saved."),
     "taken_on": N_(
         "The client is saved and their service episode started. Next, assess their capacities "
         "in the profile editor."

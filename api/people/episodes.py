@@ -11,6 +11,8 @@ person_status``): ended into work, they are placed and leave matching, as a hire
 
 from __future__ import annotations
 
+from datetime import date
+
 from api.auth.policy import reachable_person
 from api.core.context import Context
 from api.core.runtime import bump_data_version
@@ -28,14 +30,20 @@ from features.schemas.dates import (
     today_in_finland,
 )
 from features.schemas.episode import (
+    PATH_OF_PROPOSAL_STEP,
+    PLACING_PATHS,
+    ContinuationPath,
     Episode,
     EpisodeEvent,
+    EpisodeEventKind,
     EpisodeStatus,
     person_status,
 )
+from features.schemas.proposal import OutcomeKind
 
 __all__ = [
     "episodes_of_person",
+    "follow_proposal_step",
     "record_episode_event",
     "set_person_status",
     "start_episode",
@@ -169,3 +177,31 @@ def record_episode_event(
     result = _public(row, episode)
     ctx.session.commit()
     return result
+
+
+def follow_proposal_step(
+    ctx: Context, jobseeker_id: int, step: OutcomeKind, on: date, *, proposal_id: int
+) -> None:
+    """A proposal's step that is where the person went (``PATH_OF_PROPOSAL_STEP``: a work
+    trial, a job, education, care, another service) becomes an outcome of their open episode
+    on the same day, and their status follows the episode; the caller commits. With no open
+    episode, or one whose latest step is later than ``on`` (a step recorded out of order), the
+    proposal alone holds it — but a job still places the person."""
+    path = PATH_OF_PROPOSAL_STEP.get(step)
+    if path is None:
+        return
+    latest = repository.episodes_of(ctx.session, jobseeker_id=jobseeker_id)[:1]
+    open_one = latest and latest[0][1].current_status() is not EpisodeStatus.ENDED
+    if not open_one or on < latest[0][1].last_day():
+        if path in PLACING_PATHS:
+            set_person_status(ctx, jobseeker_id, JobseekerStatus.PLACED, because=step.value)
+        return
+    row = latest[0][0]
+    event = EpisodeEvent(kind=EpisodeEventKind.OUTCOME, on=on, path=ContinuationPath(path))
+    episode = repository.add_episode_event(ctx.session, episode_id=row.id, event=event,
+                                           by=ctx.actor.name)  # fmt: skip
+    record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="episode_event",
+           object_type="jobseeker", object_id=jobseeker_id,
+           details={"episode_id": row.id, "kind": event.kind.value, "path": path.value,
+                    "via": "proposal", "proposal_id": proposal_id})  # fmt: skip
+    set_person_status(ctx, jobseeker_id, person_status(episode), because=step.value)

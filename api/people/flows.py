@@ -22,6 +22,8 @@ from api.proposals import service as proposals
 from api.suggestions import service as matching
 from api.suggestions.schemas import MatchFilters
 from features.catalogue import CHARACTERISTICS
+from features.catalogue.characteristics import GROUP_NAMES
+from features.i18n import gettext_for
 from features.schemas.dates import today_in_finland
 from features.schemas.episode import ContinuationPath, ReferralSource
 from features.schemas.proposal import DeclineReason, OutcomeKind, next_steps
@@ -34,6 +36,7 @@ PAGE_MESSAGES = frozenset({
     "answer_reason_needed", "handed_off", "handoff_note_needed", "taken_over", "plan_saved",
     "plan_invalid", "visit_planned", "visit_recorded", "visit_invalid", "support_saved",
     "support_invalid", "vacancy_proposed", "episode_started", "episode_recorded", "taken_on",
+    "identity_saved",
 })  # fmt: skip
 """The notices a person's page shows after an action: a fixed set of keys into the UI's words,
 so that no address can make the page print a text of its own."""
@@ -49,18 +52,29 @@ TIMELINE_ON_PAGE = 20
 
 
 def capacities(profile: Any, lang: str) -> list[dict[str, Any]]:
-    """The profile's capacity ratings in words, in the catalogue's order of the profile."""
-    rows = []
-    for cid, rating in profile.capacities.items():
-        c = CHARACTERISTICS[cid]
-        level = c.levels[int(rating.level)]
+    """The profile's capacity ratings in words, by group in the catalogue's order (a group
+    heads its rows), each with who assessed it and when, a physician's restriction or
+    recommendation, and the kilograms where they belong."""
+    _ = gettext_for(lang)
+    rows: list[dict[str, Any]] = []
+    group = None
+    for cid, c in CHARACTERISTICS.items():
+        rating = profile.capacities.get(cid)
+        if rating is None:
+            continue
+        if c.group is not group:
+            group = c.group
+            rows.append({"group": _(GROUP_NAMES[group])})
+        statement = "restriction" if rating.hard_limit else (
+            "recommendation" if rating.recommended else "")  # fmt: skip
         rows.append({
             "name": c.name(lang),
             "level": int(rating.level),
-            "text": level.text(lang),
-            "hard": rating.hard_limit,
+            "text": c.levels[int(rating.level)].text(lang),
+            "statement": statement,
             "source": rating.source.value,
             "assessed_on": rating.assessed_on,
+            "kilograms": rating.kilograms,
         })  # fmt: skip
     return rows
 

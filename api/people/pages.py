@@ -30,7 +30,7 @@ from features.errors import ConflictError, InvalidInputError, TasmaError
 from features.i18n import gettext_for
 from features.schemas import JobseekerProfile, JobseekerStatus
 from features.schemas.errors import FieldError
-from features.schemas.jobseeker import CapacitySource
+from features.schemas.jobseeker import CapacitySource, JobseekerIdentity
 
 __all__ = ["router"]
 
@@ -207,6 +207,48 @@ def _editor(
                  status_code=422 if errors else 200)  # fmt: skip
 
 
+@router.get("/jobseekers/{jobseeker_id}/identity", response_class=HTMLResponse)
+def identity_page(
+    jobseeker_id: int,
+    request: Request,
+    ctx: Annotated[Context, page_context_for(Permission.WRITE_JOBSEEKERS)],
+) -> HTMLResponse:
+    person = people.read_person(ctx, jobseeker_id, purpose=Purpose.WEB_EDIT_PROFILE, via="web")
+    known = person.identity.model_dump() if person.identity else {}
+    values = {k: v or "" for k, v in known.items()}
+    row = reachable_person(ctx, jobseeker_id)
+    return _page(request, "identity.html", ctx.actor, row=row, values=values, errors=[])
+
+
+@router.post("/jobseekers/{jobseeker_id}/identity", response_class=HTMLResponse)
+def save_identity_page(
+    jobseeker_id: int,
+    request: Request,
+    ctx: Annotated[Context, page_context_for(Permission.WRITE_JOBSEEKERS)],
+    name: Annotated[str, Form(max_length=200)] = "",
+    phone: Annotated[str, Form(max_length=200)] = "",
+    email: Annotated[str, Form(max_length=400)] = "",
+) -> Response:
+    """Correct the person's name and contact details (GDPR Art. 16)."""
+    values = {"name": name.strip(), "phone": phone.strip(), "email": email.strip()}
+    try:
+        sent = {k: v or None for k, v in values.items()} | {"name": values["name"]}
+        identity = JobseekerIdentity.model_validate(sent)
+        people.replace_identity(ctx, jobseeker_id, identity)
+    except (ValidationError, InvalidInputError) as err:
+        ctx.session.rollback()
+        lang = _lang(request)
+        _ = gettext_for(lang)
+        fields = {"name": FormField("name", _("Name")),
+                  "phone": FormField("phone", _("Phone"), _("digits, for example 040 123 4567.")),
+                  "email": FormField("email", _("E-mail"))}  # fmt: skip
+        row = reachable_person(ctx, jobseeker_id)
+        return _page(request, "identity.html", ctx.actor, row=row, values=values,
+                     errors=form_problems(err, lang, fields), status_code=422)  # fmt: skip
+    return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=identity_saved",
+                            status_code=303)  # fmt: skip
+
+
 @router.get("/jobseekers/{jobseeker_id}/edit", response_class=HTMLResponse)
 def edit_page(
     jobseeker_id: int,
@@ -241,6 +283,7 @@ def _edited(profile: Any, form: Any) -> dict[str, Any]:
             rating["reference"] = form.get(f"ref_{cid}")
         capacities[cid] = rating
     data["capacities"] = capacities
+    data["goals"] = str(form.get("goals", data.get("goals", ""))).strip()
     data["availability"]["weekly_hours_min"] = form.get("hours_min", "")
     data["availability"]["weekly_hours_max"] = form.get("hours_max", "")
     data["availability"]["schedule"] = form.getlist("slot")
@@ -309,6 +352,7 @@ def _as_sent(form: Any) -> tuple[SimpleNamespace, dict[str, SimpleNamespace]]:
         licences=form.getlist("licence"),
         interest_sectors=form.getlist("sector"),
         interest_task_kinds=form.getlist("kind"),
+        goals=str(form.get("goals", "")),
         consent=SimpleNamespace(allows_matching=lambda: consent),
     )
     return profile, ratings

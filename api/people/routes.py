@@ -28,6 +28,7 @@ from api.people.schemas import (
     PersonExport,
 )
 from features.schemas import JobseekerProfile, JobseekerStatus
+from features.schemas.jobseeker import JobseekerIdentity
 
 router = APIRouter(prefix="/jobseekers", tags=["jobseekers"])
 
@@ -96,6 +97,19 @@ def replace_jobseeker(
     ctx: Annotated[Context, context_for(Permission.WRITE_JOBSEEKERS)],
 ) -> JobseekerPublic:
     return people.replace_person(ctx, jobseeker_id, profile)
+
+
+@router.put(
+    "/{jobseeker_id}/identity",
+    response_model=JobseekerPublic,
+    summary="Correct a person's name and contact details (GDPR Art. 16)",
+)
+def replace_identity(
+    jobseeker_id: IdPath,
+    body: JobseekerIdentity,
+    ctx: Annotated[Context, context_for(Permission.WRITE_JOBSEEKERS)],
+) -> JobseekerPublic:
+    return people.replace_identity(ctx, jobseeker_id, body)
 
 
 @router.get("/{jobseeker_id}/export", summary="Everything stored about a person (GDPR Art. 15)")

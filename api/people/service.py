@@ -49,7 +49,7 @@ from features.matchability import reason_text
 from features.schemas import CapacityRating, CapacitySource, JobseekerProfile, JobseekerStatus
 from features.schemas.dates import assessment_date_problems
 from features.schemas.errors import FieldError
-from features.schemas.jobseeker import Consent, ConsentScope
+from features.schemas.jobseeker import Consent, ConsentScope, JobseekerIdentity
 
 __all__ = [
     "consent_narrowed",
@@ -60,6 +60,7 @@ __all__ = [
     "profile_for_editing",
     "public_person",
     "read_person",
+    "replace_identity",
     "replace_person",
 ]
 
@@ -389,6 +390,13 @@ def create_person(ctx: Context, body: JobseekerCreate) -> int:
 def replace_person(ctx: Context, jobseeker_id: int, profile: JobseekerProfile) -> JobseekerPublic:
     row = reachable_person(ctx, jobseeker_id)
     _own_area(ctx, profile, "area")
+    if profile.status.value != row.status:
+        # One story: the status is the service episode's (and a hire's), never typed over.
+        raise InvalidInputError([FieldError(
+            "status", f"the status ({row.status}) follows the service episode: record a pause, "
+            "a resumption or the end there (POST /jobseekers/{id}/episode/events)",
+            kind="status_follows_episode",
+        )])  # fmt: skip
     before = records.profile_from_rows(row, row.capacities)
     _physician_statements_kept(ctx, before, profile)
     demographics = repository.get_demographics(ctx.session, jobseeker_id=jobseeker_id)
@@ -402,6 +410,20 @@ def replace_person(ctx: Context, jobseeker_id: int, profile: JobseekerProfile) -
     if ctx.batch is not None and consent_narrowed(before.consent, profile.consent):
         # A withdrawal reaches the stored runs as an erasure does: the person's scores go.
         ctx.batch.forget_person(jobseeker_id)
+    return result
+
+
+def replace_identity(
+    ctx: Context, jobseeker_id: int, identity: JobseekerIdentity
+) -> JobseekerPublic:
+    """Correct the person's name and contact details (GDPR Art. 16); audited, never with the
+    values."""
+    row = reachable_person(ctx, jobseeker_id)
+    repository.replace_identity(ctx.session, jobseeker_id=jobseeker_id, identity=identity)
+    record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="update_identity",
+           object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip
+    result = public_person(ctx.session, row, with_identity=True)
+    ctx.session.commit()
     return result
 
 

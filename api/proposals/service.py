@@ -26,7 +26,7 @@ from api.auth.policy import (
 from api.core.context import Context
 from api.core.runtime import ForbiddenError
 from api.core.security import records_outcome
-from api.people.episodes import set_person_status
+from api.people.episodes import follow_proposal_step
 from api.proposals.schemas import EventPublic, LeftOutPublic, ProposalCreate, ProposalPublic
 from api.storage import repository
 from api.storage.audit import record
@@ -41,7 +41,7 @@ from api.storage.tables import (
     TaskRow,
 )
 from features.errors import ConflictError, InvalidInputError, NotFoundError
-from features.schemas import JobseekerStatus, OutcomeEvent, Proposal
+from features.schemas import OutcomeEvent, Proposal
 from features.schemas.dates import (
     PROPOSAL_MADE,
     STEP_BEFORE,
@@ -50,7 +50,7 @@ from features.schemas.dates import (
     today_in_finland,
 )
 from features.schemas.errors import FieldError
-from features.schemas.proposal import PLACING, TERMINAL, OutcomeKind
+from features.schemas.proposal import TERMINAL, OutcomeKind
 from matching.verdict import engine_exclusions
 
 __all__ = [
@@ -363,10 +363,11 @@ def record_outcome(ctx: Context, proposal_id: int, event: OutcomeEvent) -> None:
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="outcome",
            object_type="proposal", object_id=proposal_id,
            details={"kind": event.kind.value})  # fmt: skip
-    if event.kind in PLACING and proposal.jobseeker_id is not None:
-        # Placed means placed: the person leaves matching and every candidate list.
-        set_person_status(ctx, proposal.jobseeker_id, JobseekerStatus.PLACED,
-                          because=event.kind.value)  # fmt: skip
+    if proposal.jobseeker_id is not None:
+        # The episode tells the same story; placed means placed (the person leaves matching
+        # and every candidate list).
+        follow_proposal_step(ctx, proposal.jobseeker_id, event.kind,
+                             today_in_finland(event.at), proposal_id=proposal_id)  # fmt: skip
     ctx.session.commit()
 
 

@@ -66,6 +66,7 @@ __all__ = [
     "get_task",
     "jobseeker_id_by_code",
     "list_employer_tasks",
+    "replace_identity",
     "replace_jobseeker",
 ]
 
@@ -160,6 +161,19 @@ def get_identity(session: Session, *, jobseeker_id: int) -> JobseekerIdentity | 
     _jobseeker_row(session, jobseeker_id)
     row = session.get(IdentityRow, jobseeker_id)
     return None if row is None else records.identity_from_row(row)
+
+
+def replace_identity(session: Session, *, jobseeker_id: int, identity: JobseekerIdentity) -> None:
+    """Correct the person's name and contact details (GDPR Art. 16), or give them some."""
+    _jobseeker_row(session, jobseeker_id)
+    columns = tables_form.identity_columns(identity)
+    row = session.get(IdentityRow, jobseeker_id)
+    if row is None:
+        session.add(IdentityRow(jobseeker_id=jobseeker_id, **columns))
+    else:
+        for name, value in columns.items():
+            setattr(row, name, value)
+    _flush(session, f"identity of jobseeker {jobseeker_id}")
 
 
 def get_demographics(session: Session, *, jobseeker_id: int) -> Demographics | None:

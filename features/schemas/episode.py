@@ -16,8 +16,10 @@ from pydantic import Field, model_validator
 
 from features.schemas.common import StrictModel
 from features.schemas.jobseeker import JobseekerStatus
+from features.schemas.proposal import OutcomeKind
 
 __all__ = [
+    "PATH_OF_PROPOSAL_STEP",
     "PLACING_PATHS",
     "ContinuationPath",
     "EnrolmentFields",
@@ -66,7 +68,22 @@ class ContinuationPath(StrEnum):
 
 PLACING_PATHS = frozenset({ContinuationPath.EMPLOYED, ContinuationPath.WAGE_SUBSIDISED_WORK})
 """Paths that place the person in work: their status becomes placed, and so they leave
-matching and candidate lists (as a hire does, ``features.schemas.proposal.PLACING``)."""
+matching and candidate lists. A proposal's hire or apprenticeship is such a path
+(``PATH_OF_PROPOSAL_STEP``)."""
+
+
+PATH_OF_PROPOSAL_STEP: dict[OutcomeKind, ContinuationPath] = {
+    OutcomeKind.WORK_TRIAL_STARTED: ContinuationPath.WORK_TRIAL,
+    OutcomeKind.HIRED: ContinuationPath.EMPLOYED,
+    # An apprenticeship (oppisopimus) is an employment contract with its training: employed.
+    OutcomeKind.APPRENTICESHIP_STARTED: ContinuationPath.EMPLOYED,
+    OutcomeKind.EDUCATION_STARTED: ContinuationPath.EDUCATION,
+    OutcomeKind.CARE_STARTED: ContinuationPath.SICK_LEAVE_OR_CARE,
+    OutcomeKind.OTHER_SERVICE: ContinuationPath.OTHER_SERVICE,
+}
+"""A proposal's step that is also where the person went: recorded as an outcome of their open
+service episode too, so the episode (and what is counted from it) tells the same story as the
+proposal. Answers, extensions, the six-month check and an ended job are not paths."""
 
 
 class EpisodeStatus(StrEnum):

@@ -40,9 +40,6 @@ PATHS = {
     OutcomeKind.OTHER_SERVICE,
 }
 """Outcomes that end the proposal by leading the person elsewhere."""
-PLACING = {OutcomeKind.HIRED, OutcomeKind.APPRENTICESHIP_STARTED}
-"""Outcomes that place the person in work: their status becomes placed, and so they leave
-matching and candidate lists (a placed person is not matchable, features.matchability)."""
 TERMINAL = {
     OutcomeKind.DECLINED_BY_PERSON, OutcomeKind.DECLINED_BY_EMPLOYER, OutcomeKind.ENDED, *PATHS
 }  # fmt: skip
