@@ -165,6 +165,8 @@ TEXTS: dict[str, str] = {
     "activated": N_("Rule set activated."),
     "saved": N_("Profile saved."),
     "identity_saved": N_("Name and contact details saved."),
+    "handoff_refused": N_("Not taken over: the reason is told to the one who handed it over."),
+    "refusal_reason_needed": N_("Say why you do not take it over (3 characters at least)."),
     "taken_on": N_(
         "The client is saved and their service episode started. Next, assess their capacities "
         "in the profile editor."

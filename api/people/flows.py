@@ -36,13 +36,13 @@ PAGE_MESSAGES = frozenset({
     "answer_reason_needed", "handed_off", "handoff_note_needed", "taken_over", "plan_saved",
     "plan_invalid", "visit_planned", "visit_recorded", "visit_invalid", "support_saved",
     "support_invalid", "vacancy_proposed", "episode_started", "episode_recorded", "taken_on",
-    "identity_saved",
+    "identity_saved", "handoff_refused", "refusal_reason_needed",
 })  # fmt: skip
 """The notices a person's page shows after an action: a fixed set of keys into the UI's words,
 so that no address can make the page print a text of its own."""
 PAGE_ERRORS = frozenset({
     "reason_needed", "answer_reason_needed", "handoff_note_needed", "plan_invalid",
-    "visit_invalid", "support_invalid",
+    "visit_invalid", "support_invalid", "refusal_reason_needed",
 })  # fmt: skip
 """Of those, the ones that say something was refused."""
 

@@ -111,6 +111,15 @@ class HandoffCreate(StrictModel):
     note: str = Field(min_length=3, max_length=2000, description="What they need to know.")
 
 
+class HandoffRefusal(StrictModel):
+    reason: str = Field(
+        min_length=3,
+        max_length=2000,
+        description="Why not (what is missing, who should take it instead): told to the one "
+        "who handed the person over.",
+    )
+
+
 class HandoffPublic(BaseModel):
     id: int
     jobseeker_id: int
@@ -121,6 +130,9 @@ class HandoffPublic(BaseModel):
     note: str
     acknowledged_by: str | None = None
     acknowledged_at: datetime | None = None
+    refused_by: str | None = None
+    refused_at: datetime | None = None
+    refusal_reason: str | None = None
 
 
 class TimelineEntry(BaseModel):
@@ -129,7 +141,7 @@ class TimelineEntry(BaseModel):
     at: datetime
     kind: str = Field(
         description="profile_created, profile_changed, proposed, proposed_against_engine, step, "
-        "handed_over, taken_over, asked, answered or left_out"
+        "handed_over, taken_over, handoff_refused, asked, answered or left_out"
     )
     actor: str | None = None
     about_id: int | None = Field(

@@ -65,6 +65,9 @@ def timeline(ctx: Context, jobseeker_id: int, limit: int = 100) -> list[Timeline
         if h.acknowledged_at is not None:
             out.append(TimelineEntry(at=h.acknowledged_at, kind="taken_over",
                                      actor=h.acknowledged_by, about_id=h.id))  # fmt: skip
+        if h.refused_at is not None:
+            out.append(TimelineEntry(at=h.refused_at, kind="handoff_refused",
+                                     actor=h.refused_by, about_id=h.id))  # fmt: skip
     for r in session.scalars(
         select(CandidateRequestRow).where(CandidateRequestRow.jobseeker_id == jobseeker_id)
     ):

@@ -572,7 +572,7 @@ class SupportApplicationRow(Base):
 
 class HandoffRow(Base):
     """A person handed from one coordinator to the other (work-ability ↔ company), with a
-    note, until the receiving side acknowledges it."""
+    note, until the receiving side takes it over — or refuses it, saying why."""
 
     __tablename__ = "handoff"
 
@@ -587,6 +587,11 @@ class HandoffRow(Base):
     note: Mapped[str] = mapped_column(Text)
     acknowledged_by: Mapped[str | None] = mapped_column(String(64))
     acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    refused_by: Mapped[str | None] = mapped_column(String(64))
+    refused_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    refusal_reason: Mapped[str | None] = mapped_column(Text)
+    """Why the receiving coordinator did not take the person over (their own free text: never
+    in the audit trail)."""
 
 
 class EpisodeRow(Base):
