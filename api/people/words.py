@@ -54,6 +54,7 @@ TIMELINE: dict[str, str] = {
     "handed_over": N_("Handed over by %(actor)s to: %(role)s"),
     "taken_over": N_("Taken over by %(actor)s"),
     "handoff_refused": N_("Hand-off not taken over by %(actor)s"),
+    "undone": N_("%(actor)s undid a step recorded by mistake: %(step)s"),
     "asked": N_("Rekrypiste (%(actor)s) asked about %(tasks)s"),
     "answered": N_("%(actor)s answered the Rekrypiste: %(answer)s"),
     "left_out": N_("%(actor)s left out %(tasks)s"),

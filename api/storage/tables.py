@@ -638,6 +638,29 @@ class EpisodeEventRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
+    proposal_id: Mapped[int | None] = mapped_column(Integer)
+    """The proposal whose step this outcome is (``PATH_OF_PROPOSAL_STEP``): undone there."""
+
+
+class UndoneStepRow(Base):
+    """A step recorded by mistake and undone: kept whole (nothing is lost), out of the
+    history every reader reads — a proposal's step or a service episode's event."""
+
+    __tablename__ = "undone_step"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    jobseeker_id: Mapped[int] = mapped_column(
+        ForeignKey("jobseeker.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    """``proposal_step`` or ``episode_event``."""
+    about_id: Mapped[int] = mapped_column(Integer)
+    """The proposal, or the service episode."""
+    step: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """The row as it was (its columns, dates as ISO text)."""
+    undone_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
+    undone_by: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
 
 
 class CandidateRequestRow(Base):
@@ -758,6 +781,7 @@ IDS_NEVER_REUSED = (
     "support_application",
     "service_episode",
     "episode_event",
+    "undone_step",
 )
 """Tables whose ids the audit trail, exports, stored runs or addresses refer to: SQLite gives
 them AUTOINCREMENT (migration 0020), so that an id, once deleted, is never a new row's
