@@ -18,6 +18,7 @@ __all__ = [
     "ANSWER_OVERDUE",
     "CONTRACT_ENDING",
     "QUIET",
+    "REFUSAL_SHOWN",
     "TRIAL_ENDING",
     "NextStep",
     "Step",
@@ -32,6 +33,8 @@ TRIAL_ENDING = timedelta(days=7)
 """A work trial ending this soon (or already past its last day) is on the caseload."""
 CONTRACT_ENDING = timedelta(days=30)
 """A contract ending this soon is on the caseload."""
+REFUSAL_SHOWN = timedelta(days=14)
+"""A refused hand-off stays on its sender's caseload this long."""
 QUIET = timedelta(weeks=4)
 """Nothing recorded about a person for this long: time to get in touch."""
 IMPORTANT_SHARE = 0.5
@@ -54,6 +57,9 @@ class Step(StrEnum):
     """A Rekrypiste worker asks whether the person would want a task: not answered yet."""
     HANDOFF = "handoff"
     """The other coordinator handed the person over: not taken over yet."""
+    HANDOFF_REFUSED = "handoff_refused"
+    """The other coordinator did not take over the person handed to them, saying why (shown
+    for :data:`REFUSAL_SHOWN`, while it is the person's latest hand-off)."""
     NEW_MATCHES = "new_matches"
     """Fitting tasks that were not among the person's suggestions at the coordinator's last
     look at their page."""

@@ -59,6 +59,45 @@ def test_a_hand_off_reaches_the_other_coordinator_who_takes_it_over(service):
     assert len(rows) == 2 and all(note not in str(r.details) for r in rows)
 
 
+def test_a_refused_hand_off_says_why_and_the_person_stays(service):
+    client, tokens, _, mine, engine = service
+    jid = mine[1]
+    assessor, company = auth(tokens["work_ability"]), auth(tokens["coordinator"])
+    responsible = client.get(f"/jobseekers/{jid}", headers=company).json()["profile"]
+    created = client.post(f"/jobseekers/{jid}/handoffs", headers=assessor,
+                          json={"to_role": "company_coordinator", "note": "Valmis?"})  # fmt: skip
+    hid = created.json()["id"]
+    # Only the receiving kind of coordinator refuses, with a reason of some words.
+    assert client.post(f"/handoffs/{hid}/refuse", json={"reason": "Ei."},
+                       headers=assessor).status_code == 404  # fmt: skip
+    assert client.post(f"/handoffs/{hid}/refuse", json={"reason": "x"},
+                       headers=company).status_code == 422  # fmt: skip
+    reason = "Lääkärin lausunto puuttuu vielä; palataan, kun se on tullut."
+    refused = client.post(f"/handoffs/{hid}/refuse", json={"reason": reason}, headers=company)
+    assert refused.status_code == 200, refused.text
+    assert (refused.json()["refused_by"], refused.json()["refusal_reason"]) == ("coord", reason)
+    # Closed either way: neither taken over nor refused again.
+    assert client.post(f"/handoffs/{hid}/acknowledge", headers=company).status_code == 409
+    assert client.post(f"/handoffs/{hid}/refuse", json={"reason": reason},
+                       headers=company).status_code == 409  # fmt: skip
+    # The person stays with their coordinators; the sender sees why, the receiver has no step.
+    after = client.get(f"/jobseekers/{jid}", headers=company).json()["profile"]
+    assert after["coordinator"] == responsible["coordinator"]
+    assert "handoff_refused" in _caseload_steps(client, tokens["work_ability"], jid)
+    assert "handoff" not in _caseload_steps(client, tokens["coordinator"], jid)
+    listed = client.get(f"/jobseekers/{jid}/handoffs", headers=assessor).json()
+    assert listed[0]["refusal_reason"] == reason
+    timeline = client.get(f"/jobseekers/{jid}/timeline", headers=assessor).json()
+    assert any(e["kind"] == "handoff_refused" and e["actor"] == "coord" for e in timeline)
+    (row,) = audit_rows(engine, action="refuse_handoff")
+    assert row.details == {"handoff_id": hid} and reason not in str(row.details)
+    # A new hand-off supersedes the refusal on the sender's caseload.
+    again = client.post(f"/jobseekers/{jid}/handoffs", headers=assessor,
+                        json={"to_role": "company_coordinator", "note": "Lausunto tuli."})  # fmt: skip
+    assert again.status_code == 201
+    assert "handoff_refused" not in _caseload_steps(client, tokens["work_ability"], jid)
+
+
 def test_a_hand_off_back_makes_the_taker_the_work_ability_coordinator(service):
     """The other way: the company coordinator hands the person back for a new assessment; the
     work-ability coordinator who takes it over becomes the one named, the company coordinator
@@ -185,3 +224,31 @@ def test_a_candidate_request_names_only_a_list_that_showed_the_person(service):
     right = client.post("/candidate-requests", json={"jobseeker_code": code, "task_ids": [task],
                         "suggestion_id": suggestion}, headers=rekry)  # fmt: skip
     assert right.status_code == 201, right.text
+
+
+def test_a_hand_off_is_refused_in_the_web_ui_with_the_reason_shown(service):
+    from api.http.csrf import SESSION
+    from tests.test_web_security import _csrf
+
+    client, tokens, _, mine, engine = service
+    jid = mine[2]
+    created = client.post(f"/jobseekers/{jid}/handoffs", headers=auth(tokens["work_ability"]),
+                          json={"to_role": "company_coordinator", "note": "Valmis työhön."})  # fmt: skip
+    hid = created.json()["id"]
+    client.cookies.set(SESSION, tokens["coordinator"])
+    page = client.get(f"/ui/jobseekers/{jid}")
+    assert f'action="/ui/handoffs/{hid}/refuse"' in page.text and "Älä ota vastaan" in page.text
+    form = {
+        "jobseeker_id": str(jid),
+        "reason": "Asiakas on sairauslomalla.",
+        "csrf": _csrf(page.text),
+    }
+    done = client.post(f"/ui/handoffs/{hid}/refuse", data=form, follow_redirects=False)
+    assert done.status_code == 303
+    shown = client.get(done.headers["location"]).text
+    assert "Ei otettu vastaan: syy näytetään siirron tehneelle." in shown
+    client.cookies.set(SESSION, tokens["work_ability"])
+    theirs = client.get(f"/ui/jobseekers/{jid}").text
+    assert "Asiakas on sairauslomalla." in theirs and "ei ottanut vastaan" in theirs
+    caseload = client.get("/ui/jobseekers?scope=area").text
+    assert "Siirtoasi ei otettu vastaan" in caseload

@@ -165,6 +165,14 @@ TEXTS: dict[str, str] = {
     "activated": N_("Rule set activated."),
     "saved": N_("Profile saved."),
     "identity_saved": N_("Name and contact details saved."),
+    "handoff_refused": N_("Not taken over: the reason is told to the one who handed it over."),
+    "refusal_reason_needed": N_("Say why you do not take it over (3 characters at least)."),
+    "undone": N_("The step is undone. It is kept, with your reason, in the person's records."),
+    "undo_reason_needed": N_("Say why the step is undone (3 characters at least)."),
+    "undo_refused": N_(
+        "That step cannot be undone now: undo the later steps first, or undo a step that came "
+        "from a proposal at the proposal."
+    ),
     "taken_on": N_(
         "The client is saved and their service episode started. Next, assess their capacities "
         "in the profile editor."

@@ -26,7 +26,7 @@ from api.employers.schemas import (
 from api.http.deps import Context, context_for
 from api.http.params import IdPath
 from api.people import handoffs, timeline
-from api.people.schemas import HandoffCreate, HandoffPublic, TimelineEntry
+from api.people.schemas import HandoffCreate, HandoffPublic, HandoffRefusal, TimelineEntry
 
 router = APIRouter(tags=["network"])
 
@@ -69,6 +69,17 @@ def acknowledge_handoff(
     handoff_id: IdPath, ctx: Annotated[Context, context_for(Permission.HAND_OFF)]
 ) -> HandoffPublic:
     return handoffs.acknowledge(ctx, handoff_id)
+
+
+@router.post(
+    "/handoffs/{handoff_id}/refuse", summary="Refuse a hand-off, saying why (the person stays)"
+)
+def refuse_handoff(
+    handoff_id: IdPath,
+    body: HandoffRefusal,
+    ctx: Annotated[Context, context_for(Permission.HAND_OFF)],
+) -> HandoffPublic:
+    return handoffs.refuse_handoff(ctx, handoff_id, body)
 
 
 @router.post(

@@ -30,7 +30,7 @@ from api.http.deps import Context
 from api.http.pages import PAGE_SIZE, _lang, _page, _pager, page_context_for
 from api.http.problems import FormField, Problem, form_problems, sheet_problems
 from api.people import handoffs
-from api.people.schemas import HandoffCreate
+from api.people.schemas import HandoffCreate, HandoffRefusal
 from features.catalogue import ADJUSTMENTS, CHARACTERISTICS
 from features.catalogue.schedule import SLOT_IDS
 from features.demo.templates import BASELINE, ROLE_TEMPLATES, RoleTemplate, role_from_template
@@ -452,6 +452,24 @@ def acknowledge(
     except ConflictError:
         ctx.session.rollback()
     return _person_page(jobseeker_id, "taken_over")
+
+
+@router.post("/handoffs/{handoff_id}/refuse")
+def refuse_handoff(
+    handoff_id: int,
+    ctx: Annotated[Context, page_context_for(Permission.HAND_OFF)],
+    jobseeker_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> RedirectResponse:
+    """Not taken over, and why: the person stays with whoever handed them."""
+    try:
+        handoffs.refuse_handoff(ctx, handoff_id, HandoffRefusal(reason=reason.strip()))
+    except (ValidationError, InvalidInputError):
+        ctx.session.rollback()
+        return _person_page(jobseeker_id, "refusal_reason_needed")
+    except ConflictError:
+        ctx.session.rollback()
+    return _person_page(jobseeker_id, "handoff_refused")
 
 
 def _need_fields(lang: str) -> dict[str, FormField]:

@@ -28,6 +28,7 @@ from api.storage.tables import (
 )
 from features.caseload import (
     CONTRACT_ENDING,
+    REFUSAL_SHOWN,
     NextStep,
     Step,
     attention,
@@ -178,10 +179,31 @@ def _waiting_for_me(
     handed = ctx.session.execute(
         select(HandoffRow.jobseeker_id, HandoffRow.id, HandoffRow.at)
         .where(HandoffRow.jobseeker_id.in_(chosen), HandoffRow.to_role == ctx.actor.role.value,
-               HandoffRow.acknowledged_at.is_(None))
+               HandoffRow.acknowledged_at.is_(None), HandoffRow.refused_at.is_(None))
     ).all()  # fmt: skip
     waiting += [(Step.HANDOFF, p, i, at) for p, i, at in handed]
+    waiting += _refused_handoffs(ctx, chosen)
     return waiting + _follow_up_steps(ctx, chosen)
+
+
+def _refused_handoffs(
+    ctx: Context, chosen: ScalarSelect[int]
+) -> list[tuple[Step, int, int, datetime]]:
+    """Hand-offs from the actor's kind of coordinator refused lately, where the refusal is the
+    person's latest hand-off (a new one supersedes it)."""
+    latest = (
+        select(HandoffRow.jobseeker_id, func.max(HandoffRow.id).label("id"))
+        .where(HandoffRow.jobseeker_id.in_(chosen))
+        .group_by(HandoffRow.jobseeker_id)
+        .subquery()
+    )
+    refused = ctx.session.execute(
+        select(HandoffRow.jobseeker_id, HandoffRow.id, HandoffRow.refused_at)
+        .join(latest, latest.c.id == HandoffRow.id)
+        .where(HandoffRow.from_role == ctx.actor.role.value,
+               HandoffRow.refused_at >= ctx.now - REFUSAL_SHOWN)
+    ).all()  # fmt: skip
+    return [(Step.HANDOFF_REFUSED, p, i, at) for p, i, at in refused if at is not None]
 
 
 def _follow_up_steps(

@@ -81,6 +81,7 @@ def _public(row: EpisodeRow, episode: Episode) -> EpisodePublic:
         continuation_path=end.path if end else None,
         started_by=row.started_by,
         next_kinds=episode.allowed_next(),
+        latest_from_proposal=row.events[-1].proposal_id if row.events else None,
     )
 
 
@@ -199,7 +200,7 @@ def follow_proposal_step(
     row = latest[0][0]
     event = EpisodeEvent(kind=EpisodeEventKind.OUTCOME, on=on, path=ContinuationPath(path))
     episode = repository.add_episode_event(ctx.session, episode_id=row.id, event=event,
-                                           by=ctx.actor.name)  # fmt: skip
+                                           by=ctx.actor.name, proposal_id=proposal_id)  # fmt: skip
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="episode_event",
            object_type="jobseeker", object_id=jobseeker_id,
            details={"episode_id": row.id, "kind": event.kind.value, "path": path.value,

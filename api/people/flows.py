@@ -36,13 +36,15 @@ PAGE_MESSAGES = frozenset({
     "answer_reason_needed", "handed_off", "handoff_note_needed", "taken_over", "plan_saved",
     "plan_invalid", "visit_planned", "visit_recorded", "visit_invalid", "support_saved",
     "support_invalid", "vacancy_proposed", "episode_started", "episode_recorded", "taken_on",
-    "identity_saved",
+    "identity_saved", "handoff_refused", "refusal_reason_needed", "undone",
+    "undo_reason_needed", "undo_refused",
 })  # fmt: skip
 """The notices a person's page shows after an action: a fixed set of keys into the UI's words,
 so that no address can make the page print a text of its own."""
 PAGE_ERRORS = frozenset({
     "reason_needed", "answer_reason_needed", "handoff_note_needed", "plan_invalid",
-    "visit_invalid", "support_invalid",
+    "visit_invalid", "support_invalid", "refusal_reason_needed", "undo_reason_needed",
+    "undo_refused",
 })  # fmt: skip
 """Of those, the ones that say something was refused."""
 
@@ -158,6 +160,9 @@ def person_page(
                 next_steps={p.id: [k.value for k in next_steps([e.kind for e in p.events])
                                    if records_outcome(user.role, k)] for p in history},
                 ended={p.id for p in history if not next_steps([e.kind for e in p.events])},
+                # Whose latest step this user may undo (a kind of step their role records).
+                undoable={p.id for p in history
+                          if p.events and records_outcome(user.role, p.events[-1].kind)},
                 decline_reasons=[r.value for r in DeclineReason],
                 can_override=allowed(user.role, Permission.OVERRIDE),
                 can_propose=allowed(user.role, Permission.PROPOSE),

@@ -1,7 +1,8 @@
 """Hand-offs between a person's two coordinators: the work-ability coordinator hands the
 person to the company coordinator once the capacity assessment is done (and back, when work
-ability needs looking at again), with a note; the receiving side acknowledges it. Audited;
-the note is the person's coordinators' own (never in the audit trail)."""
+ability needs looking at again), with a note; the receiving side takes it over, or refuses it
+and says why. Audited; the note and the reason are the person's coordinators' own (never in the
+audit trail)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ from sqlalchemy import select
 
 from api.auth.policy import reachable_person, refuse, row_about_reachable_person
 from api.core.context import Context
-from api.people.schemas import HandoffCreate, HandoffPublic
+from api.people.schemas import HandoffCreate, HandoffPublic, HandoffRefusal
 from api.storage.audit import record
 from api.storage.tables import HandoffRow, JobseekerRow
 from features.errors import ConflictError, InvalidInputError
 from features.schemas.errors import FieldError
 
-__all__ = ["acknowledge", "hand_off", "handoffs_of_person"]
+__all__ = ["acknowledge", "hand_off", "handoffs_of_person", "refuse_handoff"]
 
 
 def _public(row: HandoffRow) -> HandoffPublic:
@@ -23,6 +24,7 @@ def _public(row: HandoffRow) -> HandoffPublic:
         id=row.id, jobseeker_id=row.jobseeker_id, at=row.at, from_user=row.from_user,
         from_role=row.from_role, to_role=row.to_role, note=row.note,
         acknowledged_by=row.acknowledged_by, acknowledged_at=row.acknowledged_at,
+        refused_by=row.refused_by, refused_at=row.refused_at, refusal_reason=row.refusal_reason,
     )  # fmt: skip
 
 
@@ -53,11 +55,7 @@ def hand_off(ctx: Context, jobseeker_id: int, body: HandoffCreate) -> int:
 def acknowledge(ctx: Context, handoff_id: int) -> HandoffPublic:
     """The receiving coordinator takes the hand-off over (once) and becomes the person's
     responsible coordinator of their kind."""
-    row = row_about_reachable_person(ctx, HandoffRow, handoff_id, "hand-off")
-    if row.to_role != ctx.actor.role.value:
-        raise refuse(ctx, "handoff", handoff_id, f"no hand-off with id {handoff_id}")
-    if row.acknowledged_at is not None:
-        raise ConflictError(f"hand-off {handoff_id} was taken over by {row.acknowledged_by}")
+    row = _open_to_me(ctx, handoff_id)
     row.acknowledged_by, row.acknowledged_at = ctx.actor.name, ctx.now
     # Taking over makes the taker the person's responsible coordinator of their kind: the
     # person enters the taker's own caseload. The hand-off row keeps who handed and who took
@@ -72,6 +70,32 @@ def acknowledge(ctx: Context, handoff_id: int) -> HandoffPublic:
     result = _public(row)
     ctx.session.commit()
     return result
+
+
+def refuse_handoff(ctx: Context, handoff_id: int, body: HandoffRefusal) -> HandoffPublic:
+    """The receiving coordinator does not take the person over, and says why: the person stays
+    with whoever handed them, who is told the reason (on the person's page and in their
+    caseload); the hand-off is closed. Audited, never with the reason."""
+    row = _open_to_me(ctx, handoff_id)
+    row.refused_by, row.refused_at, row.refusal_reason = ctx.actor.name, ctx.now, body.reason
+    record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="refuse_handoff",
+           object_type="jobseeker", object_id=row.jobseeker_id,
+           details={"handoff_id": handoff_id})  # fmt: skip
+    result = _public(row)
+    ctx.session.commit()
+    return result
+
+
+def _open_to_me(ctx: Context, handoff_id: int) -> HandoffRow:
+    """A hand-off to the actor's kind of coordinator, in reach, neither taken over nor refused."""
+    row = row_about_reachable_person(ctx, HandoffRow, handoff_id, "hand-off")
+    if row.to_role != ctx.actor.role.value:
+        raise refuse(ctx, "handoff", handoff_id, f"no hand-off with id {handoff_id}")
+    if row.acknowledged_at is not None:
+        raise ConflictError(f"hand-off {handoff_id} was taken over by {row.acknowledged_by}")
+    if row.refused_at is not None:
+        raise ConflictError(f"hand-off {handoff_id} was refused by {row.refused_by}")
+    return row
 
 
 def handoffs_of_person(

@@ -20,9 +20,9 @@ from api.http.csrf import check_csrf
 from api.http.deps import Context, User
 from api.http.pages import PAGE_SIZE, _lang, _page, _pager, page_context_for
 from api.http.problems import FormField, Problem, form_problems, profile_problems
-from api.people import caseload, episodes, flows
+from api.people import caseload, episodes, flows, undo
 from api.people import service as people
-from api.people.schemas import EpisodeCreate, EpisodeEventCreate
+from api.people.schemas import EpisodeCreate, EpisodeEventCreate, StepUndo
 from api.people.words import next_step_text
 from features.catalogue import CHARACTERISTICS, LICENCES, SECTORS, TASK_KINDS
 from features.catalogue.schedule import DAY_PARTS, DAYS, day_label, part_label
@@ -205,6 +205,25 @@ def _editor(
                  writes_statements=writes_statements,
                  licences=LICENCES, sectors=SECTORS, kinds=TASK_KINDS,
                  status_code=422 if errors else 200)  # fmt: skip
+
+
+@router.post("/jobseekers/{jobseeker_id}/episode/undo")
+def undo_episode_step_page(
+    jobseeker_id: int,
+    ctx: Annotated[Context, page_context_for(Permission.SERVICE_EPISODES)],
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Undo the service episode's latest step, recorded by mistake (kept, with the reason)."""
+    message = "undone"
+    try:
+        undo.undo_episode_event(ctx, jobseeker_id, StepUndo(reason=reason.strip()))
+    except ValidationError:
+        message = "undo_reason_needed"
+    except ConflictError:
+        ctx.session.rollback()
+        message = "undo_refused"
+    return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message={message}#episode",
+                            status_code=303)  # fmt: skip
 
 
 @router.get("/jobseekers/{jobseeker_id}/identity", response_class=HTMLResponse)

@@ -11,11 +11,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from api.core.purposes import Purpose
-from api.core.schemas import Created
+from api.core.schemas import Created, Recorded
 from api.core.security import Permission
 from api.http.deps import Context, context_for
 from api.http.params import IdPath
-from api.people import caseload, episodes
+from api.people import caseload, episodes, undo
 from api.people import service as people
 from api.people.schemas import (
     CaseloadPage,
@@ -26,6 +26,7 @@ from api.people.schemas import (
     JobseekerPublic,
     PeoplePage,
     PersonExport,
+    StepUndo,
 )
 from features.schemas import JobseekerProfile, JobseekerStatus
 from features.schemas.jobseeker import JobseekerIdentity
@@ -177,3 +178,20 @@ def record_episode_event(
     episode began or its latest step. Employed or wage-subsidised work places the person
     (they leave matching); ending elsewhere ends their status."""
     return episodes.record_episode_event(ctx, jobseeker_id, body)
+
+
+@router.post(
+    "/{jobseeker_id}/episode/events/undo",
+    response_model=Recorded,
+    summary="Undo the latest step of the person's service episode, with the reason",
+)
+def undo_episode_event(
+    jobseeker_id: IdPath,
+    body: StepUndo,
+    ctx: Annotated[Context, context_for(Permission.SERVICE_EPISODES)],
+) -> Recorded:
+    """The step is kept among the undone steps (in the person's export); the episode and the
+    person's status go back to what they were. A step that came from a proposal is undone
+    there (409 here)."""
+    undo.undo_episode_event(ctx, jobseeker_id, body)
+    return Recorded(status="undone")

@@ -66,6 +66,10 @@ class EpisodePublic(Episode):
     next_kinds: list[EpisodeEventKind] = Field(
         default_factory=list, description="What may be recorded next (none once ended)."
     )
+    latest_from_proposal: int | None = Field(
+        default=None,
+        description="The proposal whose step made the latest event: it is undone there.",
+    )
 
 
 class JobseekerCreate(StrictModel):
@@ -111,6 +115,32 @@ class HandoffCreate(StrictModel):
     note: str = Field(min_length=3, max_length=2000, description="What they need to know.")
 
 
+class UndonePublic(BaseModel):
+    kind: str = Field(description="proposal_step or episode_event")
+    about_id: int = Field(description="The proposal, or the service episode.")
+    step: dict[str, Any] = Field(description="The step as it was recorded.")
+    undone_at: datetime
+    undone_by: str
+    reason: str
+
+
+class StepUndo(StrictModel):
+    reason: str = Field(
+        min_length=3,
+        max_length=2000,
+        description="Why the step is undone (recorded by mistake, on the wrong person, …).",
+    )
+
+
+class HandoffRefusal(StrictModel):
+    reason: str = Field(
+        min_length=3,
+        max_length=2000,
+        description="Why not (what is missing, who should take it instead): told to the one "
+        "who handed the person over.",
+    )
+
+
 class HandoffPublic(BaseModel):
     id: int
     jobseeker_id: int
@@ -121,6 +151,9 @@ class HandoffPublic(BaseModel):
     note: str
     acknowledged_by: str | None = None
     acknowledged_at: datetime | None = None
+    refused_by: str | None = None
+    refused_at: datetime | None = None
+    refusal_reason: str | None = None
 
 
 class TimelineEntry(BaseModel):
@@ -129,7 +162,7 @@ class TimelineEntry(BaseModel):
     at: datetime
     kind: str = Field(
         description="profile_created, profile_changed, proposed, proposed_against_engine, step, "
-        "handed_over, taken_over, asked, answered or left_out"
+        "handed_over, taken_over, handoff_refused, undone, asked, answered or left_out"
     )
     actor: str | None = None
     about_id: int | None = Field(
@@ -226,6 +259,11 @@ class PersonExport(BaseModel):
     follow_ups: list[FollowUpPublic] = Field(
         default_factory=list,
         description="After a hire: the contract, coach hours, visits and support applications.",
+    )
+    undone_steps: list[UndonePublic] = Field(
+        default_factory=list,
+        description="Steps recorded by mistake and undone, each as it was, with who undid it, "
+        "when and why.",
     )
     candidate_requests: list[CandidateRequestPublic] = Field(
         description="Rekrypiste's questions about them, and the answers."

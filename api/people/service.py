@@ -26,6 +26,7 @@ from api.people.schemas import (
     PeoplePage,
     PersonExport,
     ProfileVersion,
+    UndonePublic,
 )
 from api.proposals.follow_up import follow_up_of
 from api.proposals.schemas import FollowUpPublic, OverridePublic
@@ -41,6 +42,7 @@ from api.storage.tables import (
     OverrideRow,
     ProposalRow,
     SuggestionRow,
+    UndoneStepRow,
 )
 from api.suggestions.schemas import StoredSuggestionPublic
 from features.errors import ConflictError, InvalidInputError
@@ -175,6 +177,7 @@ def export_person(ctx: Context, jobseeker_id: int) -> PersonExport:
         handoffs=handoffs.handoffs_of_person(ctx, jobseeker_id, audited=False),
         episodes=episodes.episodes_of_person(ctx, jobseeker_id, audited=False),
         follow_ups=[f for pid in proposal_ids if _has_content(f := follow_up_of(session, pid))],
+        undone_steps=_undone_steps(session, jobseeker_id),
         candidate_requests=requests,
         profile_history=[
             ProfileVersion(
@@ -192,6 +195,19 @@ def export_person(ctx: Context, jobseeker_id: int) -> PersonExport:
            object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip
     session.commit()
     return answer
+
+
+def _undone_steps(session: Session, jobseeker_id: int) -> list[UndonePublic]:
+    rows = session.scalars(
+        select(UndoneStepRow)
+        .where(UndoneStepRow.jobseeker_id == jobseeker_id)
+        .order_by(UndoneStepRow.id)
+    )
+    return [
+        UndonePublic(kind=u.kind, about_id=u.about_id, step=u.step, undone_at=u.undone_at,
+                     undone_by=u.undone_by, reason=u.reason)
+        for u in rows
+    ]  # fmt: skip
 
 
 def _has_content(follow: FollowUpPublic) -> bool:

@@ -19,6 +19,7 @@ from api.storage.tables import (
     ProposalRow,
     ProposalTaskRow,
     SuggestionRow,
+    UndoneStepRow,
 )
 
 __all__ = ["TIMELINE_KINDS", "timeline"]
@@ -65,6 +66,15 @@ def timeline(ctx: Context, jobseeker_id: int, limit: int = 100) -> list[Timeline
         if h.acknowledged_at is not None:
             out.append(TimelineEntry(at=h.acknowledged_at, kind="taken_over",
                                      actor=h.acknowledged_by, about_id=h.id))  # fmt: skip
+        if h.refused_at is not None:
+            out.append(TimelineEntry(at=h.refused_at, kind="handoff_refused",
+                                     actor=h.refused_by, about_id=h.id))  # fmt: skip
+    undone = select(UndoneStepRow).where(UndoneStepRow.jobseeker_id == jobseeker_id)
+    for u in session.scalars(undone):
+        kind = str(u.step.get("kind", ""))
+        step = kind if u.kind == "proposal_step" else f"episode_{kind}"
+        out.append(TimelineEntry(at=u.undone_at, kind="undone", actor=u.undone_by,
+                                 about_id=u.about_id, step=step))  # fmt: skip
     for r in session.scalars(
         select(CandidateRequestRow).where(CandidateRequestRow.jobseeker_id == jobseeker_id)
     ):

@@ -19,11 +19,12 @@ from api.http.csrf import check_csrf
 from api.http.deps import Context
 from api.http.pages import _lang, _page, _pager, page_context_for
 from api.http.problems import FormField, form_problems
-from api.people import flows
+from api.people import flows, undo
+from api.people.schemas import StepUndo
 from api.proposals import follow_up
 from api.proposals import service as proposals
 from api.proposals.schemas import FollowUpPlanIn, SupportApplicationIn, VisitCreate, VisitDone
-from features.errors import InvalidInputError, TasmaError
+from features.errors import ConflictError, InvalidInputError, TasmaError
 from features.i18n import gettext_for
 from features.schemas import OutcomeEvent
 from features.schemas.dates import moment_of, today_in_finland
@@ -219,3 +220,21 @@ def _jobseeker(
     pager = _pager(request, 1, view["n_proposals"], flows.PROPOSALS_PER_PAGE)
     return _page(request, "jobseeker.html", ctx.actor, pager=pager, status_code=status_code,
                  **view)  # fmt: skip
+
+
+@router.post("/proposals/{proposal_id}/undo")
+def undo_step_page(
+    proposal_id: int,
+    ctx: Annotated[Context, page_context_for(Permission.RECORD_OUTCOMES)],
+    jobseeker_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> RedirectResponse:
+    """Undo the proposal's latest step, recorded by mistake (kept, with the reason)."""
+    try:
+        undo.undo_proposal_step(ctx, proposal_id, StepUndo(reason=reason.strip()))
+    except ValidationError:
+        return _back(jobseeker_id, "undo_reason_needed")
+    except ConflictError:
+        ctx.session.rollback()
+        return _back(jobseeker_id, "undo_refused")
+    return _back(jobseeker_id, "undone")

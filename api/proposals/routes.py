@@ -14,6 +14,8 @@ from api.http.deps import (
     context_for,
 )
 from api.http.params import IdPath
+from api.people import undo
+from api.people.schemas import StepUndo
 from api.proposals import service as proposals
 from api.proposals.schemas import (
     EventCreate,
@@ -86,6 +88,24 @@ def add_event(
     rest)."""
     proposals.record_outcome(ctx, proposal_id, body.event)
     return Recorded()
+
+
+@router.post(
+    "/proposals/{proposal_id}/events/undo",
+    tags=["proposals"],
+    response_model=Recorded,
+    summary="Undo the proposal's latest step, with the reason",
+)
+def undo_event(
+    proposal_id: IdPath,
+    body: StepUndo,
+    ctx: Annotated[Context, context_for(Permission.RECORD_OUTCOMES)],
+) -> Recorded:
+    """By the person's own coordinators, for a kind of step their role records; the step is
+    kept among the undone steps, and the service-episode outcome it made (while that is the
+    episode's latest step) goes with it. Undoing a hire makes the person active again."""
+    undo.undo_proposal_step(ctx, proposal_id, body)
+    return Recorded(status="undone")
 
 
 @router.post(

@@ -4,8 +4,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import TypeVar
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 from sqlalchemy import delete, func, select
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from api.storage import history, records
 from api.storage.engine import rows_affected
 from api.storage.tables import (
+    Base,
     CapacityRow,
     CrmNoteRow,
     DemographicsRow,
@@ -29,6 +30,7 @@ from api.storage.tables import (
     RoleRow,
     TaskDemandRow,
     TaskRow,
+    UndoneStepRow,
 )
 from features import tables as tables_form
 from features.errors import ConflictError, InvalidInputError, NotFoundError
@@ -68,6 +70,8 @@ __all__ = [
     "list_employer_tasks",
     "replace_identity",
     "replace_jobseeker",
+    "undo_latest_episode_event",
+    "undo_latest_outcome_event",
 ]
 
 
@@ -390,7 +394,12 @@ def add_episode(session: Session, *, jobseeker_id: int, episode: Episode, by: st
 
 
 def add_episode_event(
-    session: Session, *, episode_id: int, event: EpisodeEvent, by: str
+    session: Session,
+    *,
+    episode_id: int,
+    event: EpisodeEvent,
+    by: str,
+    proposal_id: int | None = None,
 ) -> Episode:
     """Append an event, checking the whole episode stays valid (order, allowed steps); the
     episode as it now is."""
@@ -402,11 +411,64 @@ def add_episode_event(
         )
     except ValidationError as err:
         raise InvalidInputError(field_errors(err), "the event does not fit the episode") from None
-    row.events.append(EpisodeEventRow(recorded_by=by, **tables_form.episode_event_columns(event)))
+    row.events.append(EpisodeEventRow(recorded_by=by, proposal_id=proposal_id,
+                                      **tables_form.episode_event_columns(event)))  # fmt: skip
     for column, value in tables_form.episode_columns(episode).items():
         setattr(row, column, value)
     _flush(session, "episode event")
     return episode
+
+
+def _as_kept(row: Base) -> dict[str, Any]:
+    """A row's columns as JSON-ready values (dates and times as ISO text)."""
+    kept: dict[str, Any] = {}
+    for column in row.__table__.columns:  # type: ignore[attr-defined]
+        value = getattr(row, column.key)
+        kept[column.key] = value.isoformat() if isinstance(value, date | datetime) else value
+    return kept
+
+
+def undo_latest_episode_event(
+    session: Session, *, episode_id: int, jobseeker_id: int, by: str, reason: str
+) -> tuple[dict[str, Any], Episode]:
+    """Move the episode's latest event to the undone steps (kept whole), and set the episode
+    back to what it was before it; the event as it was, and the episode as it now is."""
+    row = _get(session, EpisodeRow, episode_id, "service episode")
+    if not row.events:
+        raise ConflictError(f"episode {episode_id} has no step to undo")
+    last = row.events[-1]
+    kept = _as_kept(last)
+    session.add(UndoneStepRow(jobseeker_id=jobseeker_id, kind="episode_event",
+                              about_id=episode_id, step=kept, undone_by=by,
+                              reason=reason))  # fmt: skip
+    row.events.remove(last)
+    session.delete(last)
+    episode = records.episode_from_rows(row)
+    for column, value in tables_form.episode_columns(episode).items():
+        setattr(row, column, value)
+    _flush(session, "undone episode event")
+    return kept, episode
+
+
+def undo_latest_outcome_event(
+    session: Session, *, proposal_id: int, jobseeker_id: int, by: str, reason: str
+) -> dict[str, Any]:
+    """Move the proposal's latest step to the undone steps (kept whole); the step as it was."""
+    last = session.scalars(
+        select(OutcomeEventRow)
+        .where(OutcomeEventRow.proposal_id == proposal_id)
+        .order_by(OutcomeEventRow.at.desc(), OutcomeEventRow.id.desc())
+        .limit(1)
+    ).first()
+    if last is None:
+        raise ConflictError(f"proposal {proposal_id} has no step to undo")
+    kept = _as_kept(last)
+    session.add(UndoneStepRow(jobseeker_id=jobseeker_id, kind="proposal_step",
+                              about_id=proposal_id, step=kept, undone_by=by,
+                              reason=reason))  # fmt: skip
+    session.delete(last)
+    _flush(session, "undone proposal step")
+    return kept
 
 
 def count_rows(session: Session) -> dict[str, int]:

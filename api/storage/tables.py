@@ -572,7 +572,7 @@ class SupportApplicationRow(Base):
 
 class HandoffRow(Base):
     """A person handed from one coordinator to the other (work-ability ↔ company), with a
-    note, until the receiving side acknowledges it."""
+    note, until the receiving side takes it over — or refuses it, saying why."""
 
     __tablename__ = "handoff"
 
@@ -587,6 +587,11 @@ class HandoffRow(Base):
     note: Mapped[str] = mapped_column(Text)
     acknowledged_by: Mapped[str | None] = mapped_column(String(64))
     acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    refused_by: Mapped[str | None] = mapped_column(String(64))
+    refused_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    refusal_reason: Mapped[str | None] = mapped_column(Text)
+    """Why the receiving coordinator did not take the person over (their own free text: never
+    in the audit trail)."""
 
 
 class EpisodeRow(Base):
@@ -633,6 +638,29 @@ class EpisodeEventRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
+    proposal_id: Mapped[int | None] = mapped_column(Integer)
+    """The proposal whose step this outcome is (``PATH_OF_PROPOSAL_STEP``): undone there."""
+
+
+class UndoneStepRow(Base):
+    """A step recorded by mistake and undone: kept whole (nothing is lost), out of the
+    history every reader reads — a proposal's step or a service episode's event."""
+
+    __tablename__ = "undone_step"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    jobseeker_id: Mapped[int] = mapped_column(
+        ForeignKey("jobseeker.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    """``proposal_step`` or ``episode_event``."""
+    about_id: Mapped[int] = mapped_column(Integer)
+    """The proposal, or the service episode."""
+    step: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """The row as it was (its columns, dates as ISO text)."""
+    undone_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
+    undone_by: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
 
 
 class CandidateRequestRow(Base):
@@ -753,6 +781,7 @@ IDS_NEVER_REUSED = (
     "support_application",
     "service_episode",
     "episode_event",
+    "undone_step",
 )
 """Tables whose ids the audit trail, exports, stored runs or addresses refer to: SQLite gives
 them AUTOINCREMENT (migration 0020), so that an id, once deleted, is never a new row's
