@@ -10,6 +10,7 @@ TasmaError                        features/errors.py
 │   └── UnsafeSchedulerError      api/jobs/batch.py          a Dask scheduler without TLS
 ├── NotFoundError                 features/errors.py         404, or not visible to the caller
 ├── ConflictError                 features/errors.py         409, clashes with what exists
+│   └── PossibleDuplicateError    api/people/duplicates.py   a namesake in the area: check first
 ├── UnauthorizedError             api/core/runtime.py        401
 ├── ForbiddenError                api/core/runtime.py        403
 ├── TooManyRequestsError          api/core/runtime.py        429, with Retry-After
