@@ -304,7 +304,7 @@ def test_the_person_page_records_a_contact_and_a_refused_one_keeps_everything(se
     assert 'id="error-summary"' in text and "Yhteydenottoa ei kirjattu" in text
     assert 'href="#contact-due"' in text and 'aria-invalid="true" aria-describedby="err-' \
         'contact-due"' in text  # fmt: skip
-    assert "Määräpäivä: sovitun määräpäivä on tänään" in text
+    assert "Määräpäivä: sovitun asian määräpäivä on aikaisintaan tänään" in text
     assert '<option value="video" selected>' in text and NOTE in text
     assert f'value="{STEP}"' in text and f'value="{past}"' in text
     assert "Palvelujaksoa ei kirjattu" not in text  # the other section's summary stays away

@@ -73,8 +73,8 @@ def contacts_of_person(ctx: Context, jobseeker_id: int, *, audited: bool = True)
     done_on: dict[int, date] = {
         r.closes_step_of: r.happened_on for r in rows if r.closes_step_of is not None
     }
-    open_id = step.contact_id if step else None
-    data = [_public(r, _state(r, open_id, set(done_on)), done_on) for r in rows]
+    open_id, done = (step.contact_id if step else None), set(done_on)
+    data = [_public(r, _state(r, open_id, done), done_on) for r in rows]
     if audited:
         record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="read_contacts",
                object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip
