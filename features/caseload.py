@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 import numpy as np
 import pandas as pd
 
+from features.schemas.dates import today_in_finland
 from features.schemas.proposal import SIX_MONTHS, OutcomeKind
 
 __all__ = [
@@ -60,6 +61,9 @@ class Step(StrEnum):
     HANDOFF_REFUSED = "handoff_refused"
     """The other coordinator did not take over the person handed to them, saying why (shown
     for :data:`REFUSAL_SHOWN`, while it is the person's latest hand-off)."""
+    AGREED_STEP_DUE = "agreed_step_due"
+    """The next step agreed with the client is due today or overdue, and no contact has found
+    it done."""
     NEW_MATCHES = "new_matches"
     """Fitting tasks that were not among the person's suggestions at the coordinator's last
     look at their page."""
@@ -70,6 +74,8 @@ class Step(StrEnum):
     """A proposal has waited for an answer longer than :data:`ANSWER_OVERDUE`."""
     WAITING_ANSWER = "waiting_answer"
     TRIAL_RUNNING = "trial_running"
+    AGREED_STEP = "agreed_step"
+    """The next step agreed with the client, due later (for information: no urgency)."""
     ASSESS = "assess"
     """Capacities not assessed that stand between the person and their best matches (the
     latest batch run's), or — before any run — that most hand-over tasks demand."""
@@ -77,6 +83,8 @@ class Step(StrEnum):
 
 
 _URGENCY = {step: len(Step) - i for i, step in enumerate(Step)}
+_NOT_URGENT = frozenset({Step.WAITING_ANSWER, Step.AGREED_STEP})
+"""Shown for information; they make nobody more urgent."""
 _TRIAL = {OutcomeKind.WORK_TRIAL_STARTED.value, OutcomeKind.WORK_TRIAL_EXTENDED.value}
 _FOLLOWED_UP = {OutcomeKind.EMPLOYED_6_MONTHS.value, OutcomeKind.ENDED.value}
 
@@ -87,8 +95,11 @@ class NextStep:
     since: datetime | None = None
     """When it began: the proposal, the trial, the hire, the request, the last thing recorded."""
     about_id: int | None = None
-    """The proposal, candidate request or hand-off it is about; for new matches, how many."""
+    """The proposal, candidate request, hand-off or contact (that agreed the step) it is
+    about; for new matches, how many."""
     characteristics: tuple[str, ...] = field(default=())
+    what: str = ""
+    """For an agreed step: what was agreed."""
 
 
 def important_characteristics(demand: np.ndarray, hand_over: np.ndarray) -> np.ndarray:
@@ -108,6 +119,7 @@ def next_steps(
     unassessed: Mapping[int, Iterable[str]],
     now: datetime,
     waiting_for_me: Iterable[tuple[Step, int, int, datetime]] = (),
+    agreed: Iterable[tuple[int, int, date, str]] = (),
 ) -> dict[int, list[NextStep]]:
     """Each person's next steps, most urgent first.
 
@@ -116,7 +128,8 @@ def next_steps(
     ``last_activity``: person → the last thing recorded about them (every person of the
     caseload is a key). ``unassessed``: person → the important characteristics they lack.
     ``waiting_for_me``: (step, person, id, since) of what others ask of this coordinator —
-    candidate requests to answer, hand-offs to take over."""
+    candidate requests to answer, hand-offs to take over. ``agreed``: (person, contact, due
+    date, what) of each person's open agreed step — due when its day (in Finland) has come."""
     steps: dict[int, list[NextStep]] = {person: [] for person in last_activity}
     by_proposal = {
         pid: group.sort_values("at") for pid, group in events.groupby("proposal_id", sort=False)
@@ -147,6 +160,12 @@ def next_steps(
     for step, person, about, since in waiting_for_me:
         if person in steps:
             steps[person].append(NextStep(step, since, about))
+    today = today_in_finland(now)
+    for person, contact, due, what in agreed:
+        if person in steps:
+            step = Step.AGREED_STEP_DUE if due <= today else Step.AGREED_STEP
+            at = datetime.combine(due, time(), tzinfo=UTC)
+            steps[person].append(NextStep(step, at, contact, what=what))
     for person, names in unassessed.items():
         if person in steps and (names := tuple(names)):
             steps[person].append(NextStep(Step.ASSESS, characteristics=names))
@@ -161,4 +180,4 @@ def next_steps(
 
 def attention(steps: list[NextStep]) -> int:
     """How urgent the person's most urgent step is (0: nothing to do): a caseload sorts by it."""
-    return max((_URGENCY[s.step] for s in steps if s.step is not Step.WAITING_ANSWER), default=0)
+    return max((_URGENCY[s.step] for s in steps if s.step not in _NOT_URGENT), default=0)

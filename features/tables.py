@@ -22,6 +22,7 @@ from features.schemas import (
     Task,
 )
 from features.schemas.common import Coordinates
+from features.schemas.contact import Contact
 from features.schemas.episode import Episode, EpisodeEvent, person_status
 
 Columns = dict[str, Any]
@@ -216,3 +217,15 @@ def episode_event_columns(event: EpisodeEvent) -> Columns:
 def episode_person_status(episode: Episode) -> str:
     """The ``jobseeker.status`` an episode leaves its person with."""
     return person_status(episode).value
+
+
+def contact_columns(contact: Contact) -> Columns:
+    """A contact's row but whose step it closes (an id, the storage's to find)."""
+    step = contact.next_step
+    return {
+        "happened_on": contact.on,
+        "kind": contact.kind.value,
+        "note": contact.note,
+        "next_step": step.what if step else None,
+        "next_step_due": step.due_on if step else None,
+    }

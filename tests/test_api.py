@@ -68,6 +68,8 @@ def _routes(mine, task_id):
         ("get", "/audit", None, Permission.READ_AUDIT),
         ("get", f"/jobseekers/{jid}/handoffs", None, Permission.HAND_OFF),
         ("get", f"/jobseekers/{jid}/episodes", None, Permission.SERVICE_EPISODES),
+        ("get", f"/jobseekers/{jid}/contacts", None, Permission.CONTACTS),
+        ("post", f"/jobseekers/{jid}/contacts", {"kind": "phoned"}, Permission.CONTACTS),
         ("get", "/candidate-requests", None, Permission.READ_CANDIDATE_REQUESTS),
         ("get", "/jobseekers/caseload", None, Permission.READ_JOBSEEKERS),
         ("post", "/users", {"name": "newbie", "role": "analyst"}, Permission.MANAGE_USERS),

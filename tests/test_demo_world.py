@@ -230,3 +230,71 @@ def test_episodes_follow_their_mix_and_keep_the_rest_of_the_world(small_world):
             == len(people))  # fmt: skip
     for name in ("jobseeker", "task", "proposal", "outcome_event"):
         pd.testing.assert_frame_equal(only_jobs.tables[name], small_world.tables[name])
+
+
+def test_contacts_come_every_few_weeks_with_steps_agreed_and_keep_the_rest_of_the_world(
+    small_world,
+):
+    """Contacts in the mix's proportions: every two to four weeks while the person's episode
+    runs, about one in ten that did not happen, next steps agreed in some (due one to four
+    weeks on, some open and overdue on the world's day), each found done only by a later
+    contact of the same person; drawn last, so a world with another mix differs in its
+    contacts only."""
+    from datetime import timedelta
+
+    from features.demo.contacts import ASSUMED, ContactMix
+    from features.schemas.contact import DID_NOT_HAPPEN
+
+    contacts = small_world.tables["client_contact"]
+    people = small_world.tables["jobseeker"]
+    as_of = small_world.as_of
+    assert contacts["id"].is_unique and contacts["happened_on"].max() <= as_of
+    active = set(people.loc[people["status"] == "active", "id"])
+    assert set(contacts["jobseeker_id"]) >= active - _recently_started(small_world)
+    # While active: every two to four weeks.
+    ordered = contacts.sort_values(["jobseeker_id", "happened_on", "id"])
+    gaps = ordered.groupby("jobseeker_id")["happened_on"].diff().dropna()
+    low, high = ASSUMED.every_days
+    assert gaps.map(lambda d: low <= d.days <= high).all()
+    # Never before the person's current (and so their first) episode began.
+    current = small_world.tables["service_episode"]
+    started = current[current["ended_on"].isna()].set_index("jobseeker_id")["started_on"]
+    assert (contacts["happened_on"] >= started.loc[contacts["jobseeker_id"]].to_numpy()).all()
+    attempts = contacts["kind"].isin({k.value for k in DID_NOT_HAPPEN}).mean()
+    assert abs(attempts - ASSUMED.attempt_share) <= 3 * (0.09 / len(contacts)) ** 0.5
+    steps = contacts.dropna(subset=["next_step"])
+    assert not steps["kind"].isin({k.value for k in DID_NOT_HAPPEN}).any()
+    lead = (steps["next_step_due"] - steps["happened_on"]).map(lambda d: d.days)
+    assert lead.between(*ASSUMED.due_days).all()
+    # A step found done is an earlier contact's of the same person, and was the open one.
+    by_id = contacts.set_index("id")
+    closing = contacts.dropna(subset=["closes_step_of"])
+    assert len(closing) > 0
+    closed = by_id.loc[closing["closes_step_of"].astype(int)]
+    assert (closed["jobseeker_id"].to_numpy() == closing["jobseeker_id"].to_numpy()).all()
+    assert (closed["next_step"].notna()).all()
+    assert (closed.index.to_numpy() < closing["id"].to_numpy()).all()
+    # Some steps are open on the world's day, and some of those overdue.
+    newest = (
+        steps.sort_values(["jobseeker_id", "happened_on", "id"]).groupby("jobseeker_id").tail(1)
+    )
+    still_open = newest[~newest["id"].isin(set(closing["closes_step_of"].astype(int)))]
+    overdue = still_open["next_step_due"] < as_of
+    assert 0 < overdue.sum() < len(still_open) < len(people)
+    assert timedelta(0) < (as_of - contacts["happened_on"].min()) <= timedelta(ASSUMED.window_days)
+
+    rarely = build_world("small", seed=3, contacts=ContactMix(attempt_share=0.5, step_share=0.1))
+    assert not rarely.tables["client_contact"].equals(contacts)
+    for name, frame in small_world.tables.items():
+        if name != "client_contact":
+            pd.testing.assert_frame_equal(rarely.tables[name], frame)
+
+
+def _recently_started(world) -> set[int]:
+    """People whose current episode began so lately that no contact has come yet."""
+    from datetime import timedelta
+
+    episodes = world.tables["service_episode"]
+    current = episodes[episodes["ended_on"].isna()]
+    late = current["started_on"] > world.as_of - timedelta(days=28)
+    return set(current.loc[late, "jobseeker_id"])

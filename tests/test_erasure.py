@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -19,7 +19,8 @@ from tests.test_api import auth
 MARKERS = ("JS-MARK01", "Marketta Merkki", "marketta.merkki@example.fi", "+358 40 5550199",
            "MERKKI-tavoite", "MERKKI-muistiinpano", "MERKKI-ohitus", "MERKKI-perustelu",
            "MERKKI-seurantakäynti", "MERKKI-luovutus", "MERKKI-pyyntö",
-           "MERKKI-vastaus", "MERKKI-OHJ", "MERKKI-jakso")  # fmt: skip
+           "MERKKI-vastaus", "MERKKI-OHJ", "MERKKI-jakso", "MERKKI-tapaaminen",
+           "MERKKI-sovittu")  # fmt: skip
 HAND_OVER = WORLD.tables["task"].query("task_type == 'hand_over'")["id"].astype(int).tolist()
 
 
@@ -111,6 +112,12 @@ def test_erasure_leaves_nothing_of_the_person(service, database_url):
     outcome = {"kind": "outcome", "path": "sick_leave_or_care", "note": MARKERS[13]}
     recorded = client.post(f"/jobseekers/{jid}/episode/events", json=outcome, headers=coordinator)
     assert recorded.status_code == 201, recorded.text
+    due = (datetime.now(UTC) + timedelta(days=7)).date().isoformat()
+    for contact in ({"kind": "met", "note": MARKERS[14],
+                     "next_step": {"what": MARKERS[15], "due_on": due}},
+                    {"kind": "phoned", "step_done": True}):  # fmt: skip
+        met = client.post(f"/jobseekers/{jid}/contacts", json=contact, headers=coordinator)
+        assert met.status_code == 201, met.text
     earlier = client.get(f"/jobseekers/{jid}", headers=coordinator).json()["profile"]
     assert client.put(f"/jobseekers/{jid}", json=earlier | {"goals": "MERKKI-uusi-tavoite"},
                       headers=coordinator).status_code == 200  # fmt: skip

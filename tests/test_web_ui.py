@@ -27,7 +27,14 @@ from api.jobs.run_store import BatchRuns
 from api.storage.bulk import load_tables
 from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade
-from api.storage.tables import AuditRow, JobseekerRow, ProposalRow, RoleRow, TaskRow
+from api.storage.tables import (
+    AuditRow,
+    ContactRow,
+    JobseekerRow,
+    ProposalRow,
+    RoleRow,
+    TaskRow,
+)
 from api.tools.serving import serve
 from features.demo import build_world
 from features.i18n import catalogue_path
@@ -671,6 +678,8 @@ def test_a_coordinators_morning_on_the_caseload(server, browser):
                            .order_by(JobseekerRow.id.desc()).limit(3)).all()  # fmt: skip
         s.execute(sa.update(JobseekerRow).where(JobseekerRow.id.in_(people))
                   .values(coordinator="kalle.koordinaattori"))  # fmt: skip
+        # Nothing agreed with them is due (a step due would come before the proposal).
+        s.execute(sa.delete(ContactRow).where(ContactRow.jobseeker_id.in_(people)))
         waiting = ProposalRow(jobseeker_id=people[0], proposed_by="kalle.koordinaattori",
                               proposed_at=datetime.now(UTC) - timedelta(days=21),
                               ruleset_version="default-2026.12")  # fmt: skip

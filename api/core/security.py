@@ -102,6 +102,9 @@ class Permission(StrEnum):
     SERVICE_EPISODES = "service_episodes"
     """A person's service episodes: start one, pause, resume, record what happened to the
     person (with or without a proposal), end it with the continuation path; read them."""
+    CONTACTS = "contacts"
+    """A person's contacts with their coordinators (met, phoned, a video call, a message, or an
+    attempt that did not happen) and the next steps agreed in them: record them, read them."""
     RUN_BATCH = "run_batch"
     """Start a batch run of the whole pool and list the runs (no person data)."""
     READ_MARKET = "read_market"
@@ -141,6 +144,7 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.READ_CANDIDATE_REQUESTS: frozenset({_R, _C}),
     Permission.FOLLOW_UP: frozenset({_W, _C}),
     Permission.SERVICE_EPISODES: frozenset({_W, _C}),
+    Permission.CONTACTS: frozenset({_W, _C}),
     Permission.RUN_BATCH: frozenset({_A, _ADM}),
     Permission.READ_MARKET: frozenset({_C, _R}),
     Permission.CLEAR_MARKET: frozenset({_C}),

@@ -183,6 +183,9 @@ _BY_KIND: dict[str, str] = {
     ),
     "date_before_start": N_("%(field)s: not before %(what)s (%(start)s)."),
     "date_too_old": N_("%(field)s: an assessment is dated %(earliest)s or later."),
+    "due_in_past": N_("%(field)s: what is agreed is due today (%(today)s) or later."),
+    "due_too_far": N_("%(field)s: agree a step due within a year, by %(latest)s at the latest."),
+    "no_open_step": N_("%(field)s: no agreed step is open; there is nothing to mark done."),
     # A Ratko sheet's own (features.ratko)
     "no_rows": N_("%(field)s: the sheet has no task rows."),
     "unknown_column": N_("%(field)s: an unknown column; use the headings of the template."),

@@ -15,8 +15,10 @@ from api.core.security import Permission, Role, allowed
 from api.market import service as market
 from api.people.schemas import CaseloadPage, CaseloadRow, NextStepPublic
 from api.storage.audit import record
+from api.storage.contacts import open_steps
 from api.storage.tables import (
     CandidateRequestRow,
+    ContactRow,
     FollowUpPlanRow,
     FollowUpVisitRow,
     HandoffRow,
@@ -37,6 +39,7 @@ from features.caseload import (
 )
 from features.catalogue import CHARACTERISTIC_IDS
 from features.schemas import JobseekerStatus
+from features.schemas.dates import moment_of
 from features.schemas.proposal import TERMINAL
 from matching.ranking import rank_tasks_for_person
 
@@ -110,13 +113,17 @@ def caseload(
     for frame, column in ((proposals, "proposed_at"), (events.merge(proposals), "at")):
         for person, at in frame.groupby("person_id")[column].max().items():
             last[int(person)] = max(last[int(person)], at.to_pydatetime())
+    for person, day in _last_contacts(ctx, chosen):
+        # A contact counts from when it happened (attempts too: the coordinator tried).
+        last[person] = max(last[person], moment_of(day, ctx.now))
+    agreed = [(p, s.contact_id, s.due_on, s.what) for p, s in open_steps(session, chosen).items()]
     waiting = _waiting_for_me(ctx, chosen)
     if scope == "mine" and len(ids) <= NEW_MATCHES_AT_MOST:
         waiting += _new_matches(ctx, ids)
     news, since = market.news_counts(ctx, ids)
     if since is not None:
         waiting += [(Step.NEW_SINCE_RUN, p, n, since) for p, n in news.items() if n]
-    steps = next_steps(proposals, events, last, _unassessed(ctx, ids), ctx.now, waiting)
+    steps = next_steps(proposals, events, last, _unassessed(ctx, ids), ctx.now, waiting, agreed)
     ended = set(events.loc[events["kind"].isin({k.value for k in TERMINAL}), "proposal_id"])
     open_counts = proposals[~proposals["proposal_id"].isin(ended)].groupby("person_id").size()
     rows = [
@@ -159,7 +166,17 @@ _ORDER = {
 
 def _public(step: NextStep) -> NextStepPublic:
     return NextStepPublic(step=step.step.value, since=step.since, about_id=step.about_id,
-                          characteristics=list(step.characteristics))  # fmt: skip
+                          characteristics=list(step.characteristics), what=step.what)  # fmt: skip
+
+
+def _last_contacts(ctx: Context, chosen: ScalarSelect[int]) -> list[tuple[int, date]]:
+    """Each person's latest contact's day."""
+    found = ctx.session.execute(
+        select(ContactRow.jobseeker_id, func.max(ContactRow.happened_on))
+        .where(ContactRow.jobseeker_id.in_(chosen))
+        .group_by(ContactRow.jobseeker_id)
+    ).all()
+    return [(int(person), day) for person, day in found if day is not None]
 
 
 def _waiting_for_me(

@@ -14,7 +14,7 @@ from api.core.security import COORDINATOR_ROLES, Permission, allowed, records_ou
 from api.employers import candidate_requests
 from api.employers import service as employers
 from api.market import service as market
-from api.people import episodes, handoffs, timeline
+from api.people import contacts, episodes, handoffs, timeline
 from api.people import service as people
 from api.people.words import timeline_text
 from api.proposals import follow_up
@@ -24,12 +24,20 @@ from api.suggestions.schemas import MatchFilters
 from features.catalogue import CHARACTERISTICS
 from features.catalogue.characteristics import GROUP_NAMES
 from features.i18n import gettext_for
+from features.schemas.contact import ContactKind
 from features.schemas.dates import today_in_finland
 from features.schemas.episode import ContinuationPath, ReferralSource
 from features.schemas.proposal import DeclineReason, OutcomeKind, next_steps
 from features.supports import SupportTerms
 
-__all__ = ["PAGE_ERRORS", "PAGE_MESSAGES", "PROPOSALS_PER_PAGE", "TIMELINE_ON_PAGE", "person_page"]
+__all__ = [
+    "CONTACTS_ON_PAGE",
+    "PAGE_ERRORS",
+    "PAGE_MESSAGES",
+    "PROPOSALS_PER_PAGE",
+    "TIMELINE_ON_PAGE",
+    "person_page",
+]
 
 PAGE_MESSAGES = frozenset({
     "overridden", "outcome", "saved", "reason_needed", "restored", "answered",
@@ -38,6 +46,7 @@ PAGE_MESSAGES = frozenset({
     "support_invalid", "vacancy_proposed", "episode_started", "episode_recorded", "taken_on",
     "identity_saved", "handoff_refused", "refusal_reason_needed", "undone",
     "undo_reason_needed", "undo_refused",
+    "contact_recorded",
 })  # fmt: skip
 """The notices a person's page shows after an action: a fixed set of keys into the UI's words,
 so that no address can make the page print a text of its own."""
@@ -49,6 +58,8 @@ PAGE_ERRORS = frozenset({
 """Of those, the ones that say something was refused."""
 
 PROPOSALS_PER_PAGE = 10
+CONTACTS_ON_PAGE = 10
+"""A person's page lists their ten newest contacts (the API and the export give them all)."""
 TIMELINE_ON_PAGE = 20
 """A person's page shows the newest twenty things that happened (the API gives up to 500)."""
 
@@ -92,6 +103,7 @@ def person_page(
     outcome_error: dict[str, Any] | None = None,
     plan_sent: dict[str, Any] | None = None,
     episode_sent: dict[str, Any] | None = None,
+    contact_sent: dict[str, Any] | None = None,
     errors: list[Any] | None = None,
 ) -> dict[str, Any]:
     """Everything the person's page shows but its pager: the person (read and audited as a web
@@ -101,7 +113,7 @@ def person_page(
     ``outcome_error`` shows a refused step at its form, with what was chosen kept
     (``proposal_id``, ``kind``, ``reason``, ``text``: a key of the UI's words);
     ``episode_sent`` a refused service-episode form as it was sent (``form``: start, status,
-    outcome or end), its problems ``errors``."""
+    outcome or end), its problems ``errors``; ``contact_sent`` likewise a refused contact."""
     user = ctx.actor
     person = people.read_person(ctx, jobseeker_id, purpose=Purpose.WEB_PERSON_PAGE, via="web")
     row = reachable_person(ctx, jobseeker_id)
@@ -143,6 +155,11 @@ def person_page(
         if allowed(user.role, Permission.SERVICE_EPISODES)
         else None
     )
+    met = (
+        contacts.contacts_of_person(ctx, jobseeker_id, audited=False)
+        if allowed(user.role, Permission.CONTACTS)
+        else None
+    )
     return dict(row=row, profile=profile, identity=person.identity, news=news,
                 handoffs=handed, requests=asked, other_role=other_role.value,
                 vacancies=vacancies,
@@ -169,5 +186,7 @@ def person_page(
                 message=message if message in PAGE_MESSAGES else "",
                 outcome_error=outcome_error, plan_sent=plan_sent,
                 episodes=journeys, episode_sent=episode_sent or {}, errors=errors or [],
+                contacts=met, contact_sent=contact_sent or {}, contacts_on_page=CONTACTS_ON_PAGE,
+                contact_kinds=[k.value for k in ContactKind],
                 today=today_in_finland(ctx.now), referral_sources=[r.value for r in ReferralSource],
                 paths=[p.value for p in ContinuationPath])  # fmt: skip

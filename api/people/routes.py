@@ -15,10 +15,13 @@ from api.core.schemas import Created, Recorded
 from api.core.security import Permission
 from api.http.deps import Context, context_for
 from api.http.params import IdPath
-from api.people import caseload, episodes, undo
+from api.people import caseload, contacts, episodes, undo
 from api.people import service as people
 from api.people.schemas import (
     CaseloadPage,
+    ContactCreate,
+    ContactPublic,
+    ContactsPublic,
     EpisodeCreate,
     EpisodeEventCreate,
     EpisodePublic,
@@ -195,3 +198,35 @@ def undo_episode_event(
     there (409 here)."""
     undo.undo_episode_event(ctx, jobseeker_id, body)
     return Recorded(status="undone")
+
+
+@router.get(
+    "/{jobseeker_id}/contacts",
+    response_model=ContactsPublic,
+    summary="A person's contacts with their coordinators, newest first, and the open next step",
+)
+def contacts_of_person(
+    jobseeker_id: IdPath, ctx: Annotated[Context, context_for(Permission.CONTACTS)]
+) -> ContactsPublic:
+    """Each contact with its date, kind (met, phoned, video, message; or an attempt: cancelled,
+    no_show, not_reached), who recorded it, the note and the next step agreed in it (open,
+    done or superseded); and the one next step still open, with its due date."""
+    return contacts.contacts_of_person(ctx, jobseeker_id)
+
+
+@router.post(
+    "/{jobseeker_id}/contacts",
+    response_model=ContactPublic,
+    status_code=201,
+    summary="Record a contact with the client, and the next step agreed",
+)
+def record_contact(
+    jobseeker_id: IdPath,
+    body: ContactCreate,
+    ctx: Annotated[Context, context_for(Permission.CONTACTS)],
+) -> ContactPublic:
+    """Dated when it happened (``on``, today in Finland when omitted): not in the future, not
+    before the client's first service episode began. A ``next_step`` (what, ≤ 200 characters,
+    and ``due_on``: today or later, within a year) supersedes the step still open;
+    ``step_done: true`` marks the open step done (422 at ``step_done`` when none is open)."""
+    return contacts.record_contact(ctx, jobseeker_id, body)

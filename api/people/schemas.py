@@ -13,6 +13,7 @@ from api.proposals.schemas import FollowUpPublic, OverridePublic
 from api.suggestions.schemas import StoredSuggestionPublic
 from features.schemas import Demographics, JobseekerIdentity, JobseekerProfile, JobseekerStatus
 from features.schemas.common import StrictModel
+from features.schemas.contact import ContactFields, ContactKind, NextAgreedStep, StepState
 from features.schemas.episode import (
     ContinuationPath,
     EnrolmentFields,
@@ -26,6 +27,9 @@ __all__ = [
     "AccessPublic",
     "CaseloadPage",
     "CaseloadRow",
+    "ContactCreate",
+    "ContactPublic",
+    "ContactsPublic",
     "EpisodeCreate",
     "EpisodeEventCreate",
     "EpisodePublic",
@@ -35,6 +39,7 @@ __all__ = [
     "JobseekerPublic",
     "JobseekerSummary",
     "NextStepPublic",
+    "OpenStepPublic",
     "PeoplePage",
     "PersonExport",
     "ProfileVersion",
@@ -70,6 +75,49 @@ class EpisodePublic(Episode):
         default=None,
         description="The proposal whose step made the latest event: it is undone there.",
     )
+
+
+class ContactCreate(ContactFields):
+    """Record a contact with the client (or an attempt that did not happen)."""
+
+    on: date | None = Field(
+        default=None,
+        description="When it happened; today (in Finland) when omitted. Not in the future, not "
+        "before the client's first service episode began.",
+    )
+
+
+class ContactPublic(BaseModel):
+    id: int
+    on: date
+    kind: ContactKind
+    happened: bool = Field(description="False for an attempt: cancelled, no show, not reached.")
+    note: str
+    next_step: NextAgreedStep | None = None
+    step_state: StepState | None = Field(
+        default=None, description="Of the step agreed here: open, done or superseded."
+    )
+    step_done_on: date | None = Field(
+        default=None, description="When a later contact found the step agreed here done."
+    )
+    closes_step_of: int | None = Field(
+        default=None, description="The earlier contact whose agreed step this one found done."
+    )
+    recorded_by: str
+    recorded_at: datetime
+
+
+class OpenStepPublic(NextAgreedStep):
+    contact_id: int = Field(description="The contact where it was agreed.")
+    agreed_on: date
+    overdue: bool = Field(description="Its due date is past (in Finland's today).")
+
+
+class ContactsPublic(BaseModel):
+    """A person's contacts, newest first, and the next step agreed and still open."""
+
+    data: list[ContactPublic]
+    open_step: OpenStepPublic | None = None
 
 
 class JobseekerCreate(StrictModel):
@@ -162,33 +210,45 @@ class TimelineEntry(BaseModel):
     at: datetime
     kind: str = Field(
         description="profile_created, profile_changed, proposed, proposed_against_engine, step, "
-        "handed_over, taken_over, handoff_refused, undone, asked, answered or left_out"
+        "handed_over, taken_over, handoff_refused, undone, asked, answered, left_out or contact"
     )
     actor: str | None = None
     about_id: int | None = Field(
-        default=None, description="The proposal, hand-off or candidate request."
+        default=None, description="The proposal, hand-off, candidate request or contact."
     )
     task_ids: list[int] = Field(default_factory=list)
     step: str | None = Field(default=None, description="For a step: the outcome's kind.")
     to_role: str | None = None
     answer: str | None = None
+    contact: ContactKind | None = Field(default=None, description="For a contact: its kind.")
+    due_on: date | None = Field(
+        default=None, description="For a contact that agreed a next step: its due date."
+    )
+    step_done: bool = Field(
+        default=False, description="For a contact: it found the open agreed step done."
+    )
 
 
 class NextStepPublic(BaseModel):
     step: str = Field(
         description="follow_up_due, visit_due, contract_ending, trial_ending, candidate_request, "
-        "handoff, "
-        "new_matches, answer_overdue, waiting_answer, trial_running, assess or no_activity "
-        "(most urgent first)"
+        "handoff, agreed_step_due, "
+        "new_matches, new_since_run, answer_overdue, waiting_answer, trial_running, "
+        "agreed_step, assess or no_activity (most urgent first)"
     )
-    since: datetime | None = None
+    since: datetime | None = Field(
+        default=None, description="When it began; for an agreed step, its due date."
+    )
     about_id: int | None = Field(
         default=None,
-        description="The proposal, candidate request or hand-off it is about; for "
-        "new_matches, how many.",
+        description="The proposal, candidate request, hand-off or contact (that agreed the "
+        "step) it is about; for new_matches and new_since_run, how many.",
     )
     characteristics: list[str] = Field(
         default_factory=list, description="For assess: the capacities to assess."
+    )
+    what: str = Field(
+        default="", description="For agreed_step and agreed_step_due: what was agreed."
     )
 
 
@@ -255,6 +315,11 @@ class PersonExport(BaseModel):
     handoffs: list[HandoffPublic] = Field(description="Hand-offs between their coordinators.")
     episodes: list[EpisodePublic] = Field(
         default_factory=list, description="Their service episodes, newest first."
+    )
+    contacts: list[ContactPublic] = Field(
+        default_factory=list,
+        description="Their coordinators' contacts with them, newest first, notes and agreed "
+        "steps included.",
     )
     follow_ups: list[FollowUpPublic] = Field(
         default_factory=list,

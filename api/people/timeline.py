@@ -1,6 +1,7 @@
 """A person's timeline: everything that happened to them, newest first — the profile created
 and changed, proposals and what followed, hand-offs, the Rekrypiste's questions and the
-answers, suggestions left out — read from where each is kept, for their own coordinators."""
+answers, suggestions left out, contacts with the client — read from where each is kept, for
+their own coordinators."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from api.storage.audit import record
 from api.storage.tables import (
     AuditRow,
     CandidateRequestRow,
+    ContactRow,
     HandoffRow,
     OutcomeEventRow,
     OverrideRow,
@@ -21,12 +23,14 @@ from api.storage.tables import (
     SuggestionRow,
     UndoneStepRow,
 )
+from features.schemas.contact import ContactKind
+from features.schemas.dates import moment_of
 
 __all__ = ["TIMELINE_KINDS", "timeline"]
 
 TIMELINE_KINDS = (
     "profile_created", "profile_changed", "proposed", "proposed_against_engine", "step",
-    "handed_over", "taken_over", "asked", "answered", "left_out",
+    "handed_over", "taken_over", "asked", "answered", "left_out", "contact",
 )  # fmt: skip
 _PROFILE = {"create_jobseeker": "profile_created", "update_jobseeker": "profile_changed"}
 
@@ -91,6 +95,12 @@ def timeline(ctx: Context, jobseeker_id: int, limit: int = 100) -> list[Timeline
         left = sorted(set(o.original) - set(o.chosen))
         if left:
             out.append(TimelineEntry(at=o.at, kind="left_out", actor=o.actor, task_ids=left))
+    for c in session.scalars(select(ContactRow).where(ContactRow.jobseeker_id == jobseeker_id)):
+        # When it happened (a contact typed in later is placed on its own day).
+        at = moment_of(c.happened_on, c.recorded_at)
+        out.append(TimelineEntry(at=at, kind="contact", actor=c.recorded_by, about_id=c.id,
+                                 contact=ContactKind(c.kind), due_on=c.next_step_due,
+                                 step_done=c.closes_step_of is not None))  # fmt: skip
     out.sort(key=lambda e: e.at, reverse=True)
     record(session, actor=ctx.actor.name, role=ctx.actor.role, action="read_timeline",
            object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip

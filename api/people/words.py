@@ -20,11 +20,13 @@ NEXT_STEPS: dict[str, str] = {
     "contract_ending": N_("The contract ends on %(date)s: what next?"),
     "handoff": N_("Handed over to you on %(date)s: take it over"),
     "handoff_refused": N_("Your hand-off was not taken over (%(date)s): see why"),
+    "agreed_step_due": N_("Agreed with the client by %(date)s, not marked done: %(what)s"),
     "new_matches": N_("New fitting tasks since your last look on %(date)s: %(number)s"),
     "new_since_run": N_("New good matches since the run of %(date)s: %(number)s"),
     "answer_overdue": N_("No answer to proposal no. %(number)s for %(days)s days"),
     "waiting_answer": N_("Proposal no. %(number)s waits for an answer (since %(date)s)"),
     "trial_running": N_("Work trial running since %(date)s"),
+    "agreed_step": N_("Agreed with the client by %(date)s: %(what)s"),
     "assess": N_("Assess: %(names)s"),
     "no_activity": N_("Nothing recorded since %(date)s"),
 }
@@ -39,6 +41,7 @@ def next_step_text(step: NextStepPublic, lang: str, now: datetime) -> str:
         "days": (now - since).days if since else 0,
         "number": step.about_id or "",
         "names": ", ".join(CHARACTERISTICS[c].name(lang) for c in step.characteristics),
+        "what": step.what,
     }
     return gettext_for(lang)(NEXT_STEPS[step.step]) % values
 
@@ -58,6 +61,7 @@ TIMELINE: dict[str, str] = {
     "asked": N_("Rekrypiste (%(actor)s) asked about %(tasks)s"),
     "answered": N_("%(actor)s answered the Rekrypiste: %(answer)s"),
     "left_out": N_("%(actor)s left out %(tasks)s"),
+    "contact": N_("Contact with the client (%(actor)s): %(contact)s"),
 }
 """A person's timeline (``api.people.timeline``) in words."""
 
@@ -73,4 +77,14 @@ def timeline_text(entry: TimelineEntry, lang: str, titles: Mapping[int, Mapping[
         "role": words.get(f"role_{entry.to_role}", entry.to_role or ""),
         "answer": words.get(f"answer_{entry.answer}", entry.answer or ""),
     }
-    return gettext_for(lang)(TIMELINE[entry.kind]) % values
+    _ = gettext_for(lang)
+    if entry.contact is not None:
+        values["contact"] = words.get(f"contact_{entry.contact.value}", entry.contact.value)
+    said = _(TIMELINE[entry.kind]) % values
+    if entry.step_done:
+        said += " " + _("The agreed step was found done.")
+    if entry.due_on is not None:
+        said += " " + _("Next step agreed, due by %(date)s.") % {
+            "date": date_text(entry.due_on, lang)
+        }
+    return said

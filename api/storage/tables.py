@@ -42,6 +42,7 @@ __all__ = [
     "AuditSettingRow",
     "Base",
     "CapacityRow",
+    "ContactRow",
     "CrmNoteRow",
     "DemographicsRow",
     "EmployerRow",
@@ -663,6 +664,31 @@ class UndoneStepRow(Base):
     reason: Mapped[str] = mapped_column(Text)
 
 
+class ContactRow(Base):
+    """A coordinator's contact with a client (or an attempt that did not happen), dated when
+    it happened, with the next step agreed in it, if any. Never changed once recorded: a
+    later contact that finds the step done names it (``closes_step_of``), and a newer step
+    supersedes it (``features.schemas.contact``)."""
+
+    __tablename__ = "client_contact"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    jobseeker_id: Mapped[int] = mapped_column(
+        ForeignKey("jobseeker.id", ondelete="CASCADE"), index=True
+    )
+    happened_on: Mapped[date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    next_step: Mapped[str | None] = mapped_column(String(200))
+    next_step_due: Mapped[date | None] = mapped_column(Date)
+    closes_step_of: Mapped[int | None] = mapped_column(
+        ForeignKey("client_contact.id", ondelete="SET NULL"), index=True
+    )
+    """The earlier contact whose agreed step this one found done."""
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
+
+
 class CandidateRequestRow(Base):
     """A Rekrypiste worker asks a candidate's company coordinator: would your client want
     this? No identity crosses to the asker until the coordinator says yes."""
@@ -782,6 +808,7 @@ IDS_NEVER_REUSED = (
     "service_episode",
     "episode_event",
     "undone_step",
+    "client_contact",
 )
 """Tables whose ids the audit trail, exports, stored runs or addresses refer to: SQLite gives
 them AUTOINCREMENT (migration 0020), so that an id, once deleted, is never a new row's

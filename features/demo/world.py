@@ -16,6 +16,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from features.demo.contacts import ASSUMED, ContactMix, generate_contacts
 from features.demo.employers import EmployerWorld, generate_employers
 from features.demo.episodes import KUNTO, EpisodeMix, EpisodeWorld, generate_episodes
 from features.demo.history import HistoryWorld, generate_history
@@ -57,6 +58,7 @@ TABLE_ORDER = (
     "outcome_event",
     "service_episode",
     "episode_event",
+    "client_contact",
 )
 
 
@@ -94,10 +96,12 @@ def build_world(
     seed: int = 7,
     as_of: date = AS_OF,
     episodes: EpisodeMix = KUNTO,
+    contacts: ContactMix = ASSUMED,
 ) -> World:
     """Build a demo world of a named size (``tiny``, ``small``, ``medium``, ``large``) or a
     :class:`WorldSize`, deterministically for ``seed``; the people's service episodes in the
-    proportions of ``episodes``."""
+    proportions of ``episodes``, their contacts with their coordinators in those of
+    ``contacts``."""
     if isinstance(size, str):
         if size not in SIZES:
             raise ValueError(f"unknown world size {size!r}; choose one of {', '.join(SIZES)}")
@@ -113,6 +117,9 @@ def build_world(
     history = generate_history(rng, py, employers, people, size.proposals, as_of)
     # Drawn last, so that every other table is what it was before episodes existed.
     journeys = generate_episodes(rng, people.jobseeker, as_of, episodes)
+    # And contacts after them, so that episodes too are what they were before contacts.
+    met = generate_contacts(rng, people.jobseeker, journeys.service_episode,
+                            journeys.episode_event, as_of, contacts)  # fmt: skip
     tables = {
         "employer": employers.employer,
         "crm_note": employers.crm_note,
@@ -128,5 +135,6 @@ def build_world(
         "outcome_event": history.outcome_event,
         "service_episode": journeys.service_episode,
         "episode_event": journeys.episode_event,
+        "client_contact": met,
     }
     return World(seed, size, as_of, employers, people, history, tables, journeys)

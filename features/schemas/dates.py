@@ -11,6 +11,8 @@ The rules (each a :class:`FieldError` kind, said in the user's language by the w
   last day, a visit to come — are not "what happened" and are not held to it);
 - ``date_before_start``: nothing of an episode or a proposal is dated before it began, nor
   before the step before it;
+- ``due_in_past``, ``due_too_far``: something agreed for later (a contact's next step) is due
+  today or later, and at most :data:`~features.schemas.contact.STEP_DUE_WITHIN` days ahead;
 - ``date_too_old``: a physician's statement or a capacity assessment is not dated before
   1 January 1990 (:data:`EARLIEST_ASSESSMENT`: no statement older than that is a basis for
   today's work ability, and 1.1.1900 is a slip of the keyboard) nor before the year the
@@ -20,7 +22,7 @@ The rules (each a :class:`FieldError` kind, said in the user's language by the w
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from features.i18n import N_
@@ -31,11 +33,14 @@ __all__ = [
     "EPISODE_LATEST",
     "EPISODE_START",
     "FINLAND",
+    "FIRST_EPISODE_START",
     "PREVIOUS_EPISODE_END",
     "PROPOSAL_MADE",
+    "STEP_AGREED",
     "STEP_BEFORE",
     "assessment_date_problems",
     "before_start",
+    "due_problems",
     "happened_problems",
     "moment_of",
     "today_in_finland",
@@ -51,6 +56,8 @@ EPISODE_LATEST = N_("the episode's latest step")
 PREVIOUS_EPISODE_END = N_("the end of the previous episode")
 PROPOSAL_MADE = N_("the proposal was made")
 STEP_BEFORE = N_("the step before")
+FIRST_EPISODE_START = N_("the start of the client's first service episode")
+STEP_AGREED = N_("the contact where the step was agreed")
 
 
 def today_in_finland(now: datetime) -> date:
@@ -84,6 +91,23 @@ def happened_problems(
                            kind="date_in_future", context={"today": today})]  # fmt: skip
     if not_before is not None and day < not_before:
         return [before_start(field, not_before, what)]
+    return []
+
+
+def due_problems(field: str, day: date, now: datetime, *, within_days: int) -> list[FieldError]:
+    """What is wrong with ``day`` as the day something agreed now is due: before Finland's
+    today, or more than ``within_days`` ahead of it."""
+    today = today_in_finland(now)
+    ahead = timedelta(days=within_days)
+    latest = today + ahead if today <= date.max - ahead else date.max
+    if day < today:
+        return [FieldError(field, f"is in the past ({day.isoformat()}); what is agreed is due "
+                           f"today ({today.isoformat()}) or later",
+                           kind="due_in_past", context={"today": today})]  # fmt: skip
+    if day > latest:
+        return [FieldError(field, f"is too far ahead ({day.isoformat()}); agree a step due by "
+                           f"{latest.isoformat()} at the latest",
+                           kind="due_too_far", context={"latest": latest})]  # fmt: skip
     return []
 
 
