@@ -9,9 +9,8 @@ import sqlalchemy as sa
 
 from api.http.csrf import SESSION
 from api.people.duplicates import _folded
-from api.people.intake_pages import new_code
 from api.storage.tables import AuditRow, EpisodeRow, IdentityRow, JobseekerRow
-from features.schemas.jobseeker import CODE_PATTERN
+from features.schemas.jobseeker import CODE_PATTERN, new_code
 from tests import factories
 from tests.test_api import auth
 from tests.test_web_security import _csrf
