@@ -38,7 +38,7 @@ from api.jobs.run_store import BatchRuns
 from api.market import pages as market_pages
 from api.market import routes as market_routes
 from api.market.schedule import BatchSchedule
-from api.people import contact_pages, intake_pages
+from api.people import contact_pages, import_pages, intake_pages
 from api.people import pages as people_pages
 from api.people import routes as people_routes
 from api.proposals import follow_up_routes
@@ -75,7 +75,8 @@ API_ROUTERS = (
 """The API's routers, each domain's, in the order their routes are matched."""
 PAGES = (
     auth_pages,
-    intake_pages,  # /ui/jobseekers/new before /ui/jobseekers/{id}
+    intake_pages,  # /ui/jobseekers/new and /import before /ui/jobseekers/{id}
+    import_pages,
     people_pages,
     contact_pages,
     proposals_pages,

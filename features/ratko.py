@@ -12,21 +12,26 @@ writing CSV / .xlsx files is the service layer's job (``api/employers/spreadshee
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 from pydantic import ValidationError
 
 from features.catalogue import ADJUSTMENTS, CHARACTERISTICS, LICENCES, SECTORS, TASK_KINDS
-from features.catalogue.schedule import parse_slot, slot_label_fi
+from features.catalogue.schedule import slot_label_fi
 from features.i18n import N_, gettext_for
 from features.schemas import Role, Task
 from features.schemas.employer import Frequency, TaskType
 from features.schemas.errors import field_errors
 from features.schemas.jobseeker import MAX_WEEKLY_HOURS
+from features.sheet_cells import CellError as _CellError
+from features.sheet_cells import RowError
+from features.sheet_cells import date_cell as _date
+from features.sheet_cells import heading_key as _key
+from features.sheet_cells import number_cell as _number
+from features.sheet_cells import slots_cell as _slots
+from features.sheet_cells import split_cell as _split
 
 __all__ = [
     "COLUMNS",
@@ -238,36 +243,11 @@ def headings() -> list[str]:
     return [c.heading for c in COLUMNS]
 
 
-def _key(text: str) -> str:
-    return re.sub(r"[\s_]+", " ", text.strip().casefold())
-
-
 _BY_KEY: dict[str, Column] = {}
 for _c in COLUMNS:
     for _name in (_c.heading, _c.field, *_c.aliases):
         _BY_KEY.setdefault(_key(_name), _c)
 _BY_FIELD = {c.field: c for c in COLUMNS}
-
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    row: int
-    """Spreadsheet row number (headings are row 1); 1 for a problem with the headings."""
-    column: str
-    message: str
-    """For developers and API clients (English)."""
-    allowed: str = ""
-    kind: str = "invalid"
-    """What was wrong as a code (``empty``, ``not_number``, … or pydantic's error type), so that
-    a page can say it in its reader's language."""
-    context: Mapping[str, Any] = field(default_factory=dict)
-    """The values the kind's message names (``value``, …) and ``column_field``."""
-
-    def __str__(self) -> str:
-        where = f"row {self.row}, column '{self.column}'" if self.column else f"row {self.row}"
-        named = "allowed:" in self.message or "known" in self.message
-        hint = f" (allowed: {self.allowed})" if self.allowed and not named else ""
-        return f"{where}: {self.message}{hint}"
 
 
 @dataclass
@@ -280,39 +260,11 @@ class ParsedSheet:
         return not self.errors
 
 
-class _CellError(ValueError):
-    """A cell that cannot be read as its column's type."""
-
-    def __init__(self, kind: str, value: str, message: str) -> None:
-        super().__init__(message)
-        self.kind, self.value = kind, value
-
-
-def _split(text: str) -> list[str]:
-    return [p.strip() for p in re.split(r"[,;\n]", text) if p.strip()]
-
-
-def _number(text: str) -> float:
-    try:
-        return float(text.replace(",", ".").replace("\u00a0", "").replace(" ", ""))
-    except ValueError:
-        raise _CellError("not_number", text, f"{text!r} is not a number") from None
-
-
 def _level(text: str) -> int:
     value = _number(text)
     if value != int(value):
         raise _CellError("not_whole_number", text, f"{text!r} is not a whole number")
     return int(value)
-
-
-def _date(text: str) -> date:
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise _CellError("not_date", text, f"{text!r} is not a date")
 
 
 def _bool(text: str) -> bool:
@@ -340,13 +292,6 @@ def _frequency(text: str) -> str:
     if key.replace(" ", "_") in {f.value for f in Frequency}:
         return key.replace(" ", "_")
     raise _CellError("not_frequency", text, f"{text!r} is not a known frequency")
-
-
-def _slots(text: str) -> list[str]:
-    try:
-        return [parse_slot(p) for p in _split(text)]
-    except ValueError as err:
-        raise _CellError("not_slot", text, str(err)) from None
 
 
 def _adjustments(text: str) -> list[str]:

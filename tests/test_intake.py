@@ -9,9 +9,8 @@ import sqlalchemy as sa
 
 from api.http.csrf import SESSION
 from api.people.duplicates import _folded
-from api.people.intake_pages import new_code
 from api.storage.tables import AuditRow, EpisodeRow, IdentityRow, JobseekerRow
-from features.schemas.jobseeker import CODE_PATTERN
+from features.schemas.jobseeker import CODE_PATTERN, new_code
 from tests import factories
 from tests.test_api import auth
 from tests.test_web_security import _csrf
@@ -199,3 +198,104 @@ def test_a_coordinator_corrects_the_name_and_contact_details(service):
     shown = client.get(good.headers["location"])
     assert "Elina Korhonen" in shown.text and "Nimi ja yhteystiedot tallennettu." in shown.text
     assert 'href="tel:0407654321"' in shown.text
+
+
+def _form_values(html: str, action: str) -> list[tuple[str, str]]:
+    """The fields a browser would send from the form posting to ``action``, as the page
+    fills them (text and number inputs, ticked boxes, selected options, textareas)."""
+    from html.parser import HTMLParser
+
+    class Form(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inside, self.fields = False, []
+            self.select: str | None = None
+            self.first: str | None = None
+            self.textarea: str | None = None
+            self.chosen = False
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "form":
+                self.inside = a.get("action") == action
+            if not self.inside:
+                return
+            if tag == "input" and a.get("name"):
+                kind = a.get("type", "text")
+                if kind in ("checkbox", "radio"):
+                    if "checked" in a:
+                        self.fields.append((a["name"], a.get("value", "on")))
+                elif kind != "submit":
+                    self.fields.append((a["name"], a.get("value", "")))
+            elif tag == "select":
+                self.select, self.first, self.chosen = a.get("name"), None, False
+            elif tag == "option" and self.select:
+                value = a.get("value", "")
+                self.first = value if self.first is None else self.first
+                if "selected" in a:
+                    self.fields.append((self.select, value))
+                    self.chosen = True
+            elif tag == "textarea":
+                self.textarea = a.get("name")
+                self.fields.append((self.textarea or "", ""))
+
+        def handle_endtag(self, tag):
+            if tag == "select" and self.select:
+                if not self.chosen:
+                    self.fields.append((self.select, self.first or ""))
+                self.select = None
+            elif tag == "textarea":
+                self.textarea = None
+            elif tag == "form":
+                self.inside = False
+
+        def handle_data(self, data):
+            if self.textarea:
+                name, before = self.fields[-1]
+                self.fields[-1] = (name, before + data)
+
+    parser = Form()
+    parser.feed(html)
+    return parser.fields
+
+
+def _post_form(client, url: str, fields: list[tuple[str, str]]):
+    from urllib.parse import urlencode
+
+    return client.post(url, content=urlencode(fields), follow_redirects=False,
+                       headers={"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+
+
+def test_skills_languages_education_and_support_are_edited_and_shown(service):
+    client, tokens, area, mine, engine = service
+    person = mine[0]
+    client.cookies.set(SESSION, tokens["work_ability"])
+    page = client.get(f"/ui/jobseekers/{person}/edit")
+    assert page.status_code == 200 and 'id="skills"' in page.text
+    sent = [(k, v) for k, v in _form_values(page.text, f"/ui/jobseekers/{person}/edit")
+            if k not in ("skills", "education_level", "language", "job_coach", "wage_subsidy")
+            and not k.startswith("cefr_")]  # fmt: skip
+    sent += [("skills", "Astianpesu, trukki\nsiivous"), ("education_level", "vocational"),
+             ("language", "fi"), ("cefr_0", "native"), ("language", "sv"), ("cefr_1", "B1"),
+             ("language", ""), ("cefr_2", "A1"), ("job_coach", "on")]  # fmt: skip
+    saved = _post_form(client, f"/ui/jobseekers/{person}/edit", sent)
+    assert saved.status_code == 303, saved.text[-3000:]
+    profile = client.get(f"/jobseekers/{person}", headers=auth(tokens["work_ability"])).json()
+    profile = profile["profile"]
+    assert profile["skills"] == ["astianpesu", "siivous", "trukki"]
+    assert profile["education_level"] == "vocational"
+    assert profile["languages"] == [{"language": "fi", "level": "native"},
+                                    {"language": "sv", "level": "B1"}]  # fmt: skip
+    assert profile["support"] == {"job_coach": True, "wage_subsidy_eligible": False}
+    shown = client.get(f"/ui/jobseekers/{person}").text
+    assert (
+        "ruotsi (B1)" in shown and "Ammatillinen" in shown and "Tarvitsee työvalmentajan" in shown
+    )
+    # A language twice is refused, named, and the rows come back as typed.
+    again = client.get(f"/ui/jobseekers/{person}/edit")
+    twice = [(k, v) for k, v in _form_values(again.text, f"/ui/jobseekers/{person}/edit")
+             if k not in ("language",) and not k.startswith("cefr_")]  # fmt: skip
+    twice += [("language", "fi"), ("cefr_0", "native"), ("language", "fi"), ("cefr_1", "B2")]
+    refused = _post_form(client, f"/ui/jobseekers/{person}/edit", twice)
+    assert refused.status_code == 422
+    assert "error-summary" in refused.text and 'value="B2" selected' in refused.text

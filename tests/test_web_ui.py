@@ -1312,7 +1312,7 @@ def test_the_whole_pool_batch_runs_what_changed_what_if_and_the_weeks_clearing(s
     with transaction(engine) as s:
         code = s.scalar(sa.select(JobseekerRow.code).where(JobseekerRow.id == person))
     coordinator = _login(browser, base, "anna.koordinaattori", "salasana-1")
-    coordinator.goto(f"{base}/ui/jobseekers?scope=area&text={code}")
+    coordinator.goto(f"{base}/ui/jobseekers?scope=area&q={code}")
     row = coordinator.locator("tbody tr", has_text=code)
     expect(row).to_contain_text(f"ajon jälkeen: {len(new)}")
     row.get_by_role("link").first.click()

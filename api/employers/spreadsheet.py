@@ -145,8 +145,12 @@ def read_sheet(data: bytes, fmt: str) -> list[dict[str, str]]:
         ) from None
 
 
-def write_sheet(rows: list[dict[str, str]], fmt: str) -> bytes:
-    columns = headings()
+def write_sheet(
+    rows: list[dict[str, str]], fmt: str, columns: list[str] | None = None, title: str = "Ratko"
+) -> bytes:
+    """The rows as a CSV or .xlsx file under ``columns`` (the Ratko sheet's by default); a
+    cell that would start a formula is written as text."""
+    columns = columns or headings()
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
@@ -155,7 +159,7 @@ def write_sheet(rows: list[dict[str, str]], fmt: str) -> bytes:
         return buffer.getvalue().encode("utf-8-sig")
     book = Workbook()
     sheet = book.active
-    sheet.title = "Ratko"
+    sheet.title = title
     sheet.append(columns)
     for r, row in enumerate(rows, start=2):
         sheet.append([row.get(c, "") for c in columns])

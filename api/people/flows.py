@@ -21,9 +21,9 @@ from api.proposals import follow_up
 from api.proposals import service as proposals
 from api.suggestions import service as matching
 from api.suggestions.schemas import MatchFilters
-from features.catalogue import CHARACTERISTICS
+from features.catalogue import CHARACTERISTICS, EDUCATION_LEVELS
 from features.catalogue.characteristics import GROUP_NAMES
-from features.i18n import gettext_for
+from features.i18n import gettext_for, language_names
 from features.schemas.contact import ContactKind
 from features.schemas.dates import today_in_finland
 from features.schemas.episode import ContinuationPath, ReferralSource
@@ -161,6 +161,8 @@ def person_page(
         else None
     )
     return dict(row=row, profile=profile, identity=person.identity, news=news,
+                language_names=language_names(lang, [s.language for s in profile.languages]),
+                education_levels=EDUCATION_LEVELS,
                 handoffs=handed, requests=asked, other_role=other_role.value,
                 vacancies=vacancies,
                 follow_ups=follow_ups, supports=supports.on(ctx.now.date()),

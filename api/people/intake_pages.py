@@ -5,7 +5,6 @@ audit row and first service episode follow; capacities are assessed afterwards i
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -28,25 +27,16 @@ from features.catalogue.schedule import DAY_PARTS, DAYS, day_label, part_label
 from features.errors import ConflictError, InvalidInputError
 from features.i18n import gettext_for
 from features.schemas.episode import ReferralSource
-from features.schemas.jobseeker import ConsentScope
+from features.schemas.jobseeker import ConsentScope, new_code
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(check_csrf)])
 
-_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-"""Letters and digits that cannot be misread for one another (no I/1, O/0)."""
-
 TEXT_FIELDS = ("name", "birth_year", "phone", "email", "municipality", "referral_source",
                "started_on", "programme", "coordinator", "work_ability_coordinator",
                "hours_min", "hours_max", "goals")  # fmt: skip
 """The form's one-value fields (consent scopes are a list)."""
-
-
-def new_code() -> str:
-    """A fresh pseudonymous code for a client, e.g. ``JS-7KQ2MX`` (about 10⁹ possibilities; a
-    clash is refused by the service and the form is shown again)."""
-    return "JS-" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
 
 
 def _fields(lang: str) -> dict[str, FormField]:

@@ -4,6 +4,7 @@ exactly as the same API call would be."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Annotated, Any, Literal
@@ -24,13 +25,13 @@ from api.people import caseload, episodes, flows, undo
 from api.people import service as people
 from api.people.schemas import EpisodeCreate, EpisodeEventCreate, StepUndo
 from api.people.words import next_step_text
-from features.catalogue import CHARACTERISTICS, LICENCES, SECTORS, TASK_KINDS
+from features.catalogue import CHARACTERISTICS, EDUCATION_LEVELS, LICENCES, SECTORS, TASK_KINDS
 from features.catalogue.schedule import DAY_PARTS, DAYS, day_label, part_label
 from features.errors import ConflictError, InvalidInputError, TasmaError
-from features.i18n import gettext_for
+from features.i18n import gettext_for, language_names
 from features.schemas import JobseekerProfile, JobseekerStatus
 from features.schemas.errors import FieldError
-from features.schemas.jobseeker import CapacitySource, JobseekerIdentity
+from features.schemas.jobseeker import CapacitySource, Cefr, JobseekerIdentity
 
 __all__ = ["router"]
 
@@ -203,6 +204,9 @@ def _editor(
                  sources=[s.value for s in CapacitySource
                           if writes_statements or s is not CapacitySource.PHYSICIAN],
                  writes_statements=writes_statements,
+                 education_levels=EDUCATION_LEVELS, cefr=[c.value for c in Cefr],
+                 language_names=language_names(lang, [s.language for s in profile.languages]),
+                 language_rows=_language_rows(profile.languages),
                  licences=LICENCES, sectors=SECTORS, kinds=TASK_KINDS,
                  status_code=422 if errors else 200)  # fmt: skip
 
@@ -281,6 +285,16 @@ def edit_page(
     return _editor(request, ctx.actor, row, profile)
 
 
+LANGUAGE_ROWS = 4
+"""How many languages the editor offers (the profile holds up to ten; rows beyond are kept)."""
+
+
+def _language_rows(languages: Any) -> list[Any]:
+    """The profile's languages padded with empty rows, for the editor's table."""
+    rows = list(languages)
+    return rows + [None] * max(0, LANGUAGE_ROWS - len(rows))
+
+
 def _edited(profile: Any, form: Any) -> dict[str, Any]:
     """The profile as the form leaves it (validated by the caller, through the schema)."""
     data = profile.model_dump(mode="json")
@@ -303,6 +317,17 @@ def _edited(profile: Any, form: Any) -> dict[str, Any]:
         capacities[cid] = rating
     data["capacities"] = capacities
     data["goals"] = str(form.get("goals", data.get("goals", ""))).strip()
+    data["skills"] = [s for s in re.split(r"[,;\n]", str(form.get("skills", ""))) if s.strip()]
+    data["education_level"] = form.get("education_level") or None
+    data["languages"] = [
+        {"language": code, "level": form.get(f"cefr_{i}", "")}
+        for i in range(len(form.getlist("language")))
+        if (code := str(form.getlist("language")[i]).strip())
+    ]
+    data["support"] = {
+        "job_coach": form.get("job_coach") == "on",
+        "wage_subsidy_eligible": form.get("wage_subsidy") == "on",
+    }
     data["availability"]["weekly_hours_min"] = form.get("hours_min", "")
     data["availability"]["weekly_hours_max"] = form.get("hours_max", "")
     data["availability"]["schedule"] = form.getlist("slot")
@@ -372,6 +397,19 @@ def _as_sent(form: Any) -> tuple[SimpleNamespace, dict[str, SimpleNamespace]]:
         interest_sectors=form.getlist("sector"),
         interest_task_kinds=form.getlist("kind"),
         goals=str(form.get("goals", "")),
+        skills=[s.strip() for s in re.split(r"[,;\n]", str(form.get("skills", ""))) if s.strip()],
+        education_level=form.get("education_level") or None,
+        languages=[
+            SimpleNamespace(
+                language=str(code), level=SimpleNamespace(value=form.get(f"cefr_{i}", ""))
+            )
+            for i, code in enumerate(form.getlist("language"))
+            if str(code).strip()
+        ],
+        support=SimpleNamespace(
+            job_coach=form.get("job_coach") == "on",
+            wage_subsidy_eligible=form.get("wage_subsidy") == "on",
+        ),
         consent=SimpleNamespace(allows_matching=lambda: consent),
     )
     return profile, ratings

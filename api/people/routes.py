@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, UploadFile
 
 from api.core.purposes import Purpose
 from api.core.schemas import Created, Recorded
 from api.core.security import Permission
 from api.http.deps import Context, context_for
 from api.http.params import IdPath
-from api.people import caseload, contacts, episodes, undo
+from api.people import bulk_intake, caseload, contacts, episodes, undo
 from api.people import service as people
 from api.people.schemas import (
     CaseloadPage,
@@ -28,6 +28,7 @@ from api.people.schemas import (
     JobseekerCreate,
     JobseekerPublic,
     PeoplePage,
+    PeopleTakenOn,
     PersonExport,
     StepUndo,
 )
@@ -81,6 +82,22 @@ def create_jobseeker(
     body: JobseekerCreate, ctx: Annotated[Context, context_for(Permission.WRITE_JOBSEEKERS)]
 ) -> Created:
     return Created(id=people.create_person(ctx, body))
+
+
+@router.post(
+    "/import",
+    response_model=PeopleTakenOn,
+    status_code=201,
+    summary="Take on a caseload from a spreadsheet (.xlsx or .csv)",
+)
+def take_on_sheet(
+    file: UploadFile, ctx: Annotated[Context, context_for(Permission.WRITE_JOBSEEKERS)]
+) -> PeopleTakenOn:
+    """One client a row, in the caller's area, each as ``POST /jobseekers`` takes one (a code
+    made for each, the first service episode started); all or none: a 422 lists every row's
+    every error with its column, and nothing is stored."""
+    taken = bulk_intake.take_on_sheet(ctx, file.file.read(), file.filename or "upload")
+    return PeopleTakenOn(ids=[t.id for t in taken])
 
 
 @router.get("/{jobseeker_id}", response_model=JobseekerPublic, summary="A jobseeker's profile")

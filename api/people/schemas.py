@@ -172,6 +172,10 @@ class UndonePublic(BaseModel):
     reason: str
 
 
+class PeopleTakenOn(BaseModel):
+    ids: list[int] = Field(description="The new clients' ids, in the sheet's row order.")
+
+
 class StepUndo(StrictModel):
     reason: str = Field(
         min_length=3,

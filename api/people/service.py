@@ -54,6 +54,7 @@ from features.schemas.errors import FieldError
 from features.schemas.jobseeker import Consent, ConsentScope, JobseekerIdentity
 
 __all__ = [
+    "add_person",
     "consent_narrowed",
     "create_person",
     "erase_person",
@@ -376,6 +377,25 @@ def _assessments_dated(
 
 
 def create_person(ctx: Context, body: JobseekerCreate) -> int:
+    """A new client, with their first service episode; committed."""
+    taken = select(JobseekerRow.id).where(JobseekerRow.code == body.profile.code)
+    if ctx.session.scalar(taken) is not None:
+        # The same answer whoever holds the code, in reach or not; that a code is in use is all
+        # a typed code can tell, and the attempt is on the record for whoever audits probing.
+        record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="code_taken",
+               object_type="jobseeker")  # fmt: skip
+        ctx.session.commit()
+        raise ConflictError(f"the code {body.profile.code} cannot be used; choose another")
+    new_id = add_person(ctx, body)
+    bump_data_version(ctx.session)
+    ctx.session.commit()
+    return new_id
+
+
+def add_person(ctx: Context, body: JobseekerCreate, *, via: str = "api") -> int:
+    """A new client, checked (area, a physician's statements, dates, a namesake in the area)
+    and stored with their first service episode and the audit row, uncommitted: the caller
+    commits (one client, or a whole sheet of them at once)."""
     _own_area(ctx, body.profile, "profile.area")
     _physician_statements_kept(ctx, None, body.profile, "profile.")
     born = body.demographics.birth_year if body.demographics else None
@@ -386,21 +406,12 @@ def create_person(ctx: Context, body: JobseekerCreate) -> int:
         )
         if matches:
             raise duplicates.PossibleDuplicateError(matches)
-    taken = select(JobseekerRow.id).where(JobseekerRow.code == body.profile.code)
-    if ctx.session.scalar(taken) is not None:
-        # The same answer whoever holds the code, in reach or not; that a code is in use is all
-        # a typed code can tell, and the attempt is on the record for whoever audits probing.
-        record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="code_taken",
-               object_type="jobseeker")  # fmt: skip
-        ctx.session.commit()
-        raise ConflictError(f"the code {body.profile.code} cannot be used; choose another")
     new_id = repository.add_jobseeker(ctx.session, profile=body.profile, identity=body.identity,
                                       demographics=body.demographics)  # fmt: skip
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="create_jobseeker",
-           object_type="jobseeker", object_id=new_id)  # fmt: skip
+           object_type="jobseeker", object_id=new_id,
+           details={"via": via} if via != "api" else None)  # fmt: skip
     episodes.start_first_episode(ctx, new_id, body.episode)
-    bump_data_version(ctx.session)
-    ctx.session.commit()
     return new_id
 
 

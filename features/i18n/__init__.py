@@ -82,6 +82,20 @@ def locale_for(lang: str) -> Locale:
     return Locale.parse(_LOCALES.get(lang, _LOCALES[DEFAULT_LANGUAGE]))
 
 
+COMMON_LANGUAGES = ("fi", "sv", "en", "ru", "et", "ar", "so", "fa", "ku", "uk", "se")
+"""Languages the profile editor offers first: Finland's national ones, Northern Sami, and those
+most spoken by the clients of employment services (Statistics Finland's foreign-language
+speakers)."""
+
+
+def language_names(lang: str, also: list[str] | tuple[str, ...] = ()) -> dict[str, str]:
+    """ISO 639 code → the language's name in ``lang`` (Babel's CLDR data): the common ones and
+    ``also`` (a profile's own), in that order; a code CLDR does not know is named by itself."""
+    names = locale_for(lang).languages
+    codes = dict.fromkeys([*COMMON_LANGUAGES, *also])
+    return {code: str(names.get(code, code)) for code in codes}
+
+
 def date_text(day: date, lang: str) -> str:
     """``1.12.2026`` in Finnish, ``01/12/2026`` in English."""
     return format_date(day, format="short", locale=locale_for(lang))

@@ -8,6 +8,7 @@ scoring path reads them.
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import date
 from enum import StrEnum
 from typing import Annotated
@@ -51,6 +52,16 @@ MAX_WEEKLY_HOURS = 40.0
 MIN_WEEKLY_HOURS = 0.25
 """A quarter of an hour a week: anything less is a slip of the keyboard (5e-324 was stored)."""
 CODE_PATTERN = r"^[A-Z]{2}-[0-9A-Z]{4,12}$"
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+"""Letters and digits that cannot be misread for one another (no I/1, O/0)."""
+
+
+def new_code() -> str:
+    """A fresh pseudonymous code for a client, e.g. ``JS-7KQ2MX`` (about 10⁹ possibilities; a
+    clash is refused by the store, and the intake asks again)."""
+    return "JS-" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
+
+
 ICD10_CODE = re.compile(r"\b[A-TV-Z][0-9]{2}(\.[0-9]{1,2})?\b")
 """An ICD-10 diagnosis code such as M54 or F32.1."""
 

@@ -1,0 +1,162 @@
+"""Taking on a caseload from a spreadsheet: every row a client, taken on as the intake form
+takes one (the same schema, checks, namesake question, first service episode and audit row),
+all of them or none. Every row's every error is reported at once, with its row and column;
+nothing is stored while any remains."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from api.core.context import Context
+from api.core.runtime import bump_data_version
+from api.employers.spreadsheet import read_sheet, sheet_format
+from api.people.duplicates import PossibleDuplicateError
+from api.people.schemas import JobseekerCreate
+from api.people.service import add_person
+from api.storage.audit import record
+from features.errors import ConflictError, InvalidInputError
+from features.intake_sheet import column_of, parse_intake_rows
+from features.schemas.errors import FieldError, field_errors
+from features.schemas.jobseeker import new_code
+from features.sheet_cells import RowError
+
+__all__ = ["TakenOn", "take_on_sheet"]
+
+
+@dataclass(frozen=True, slots=True)
+class TakenOn:
+    """A client taken on from the sheet: their id and code, and the name written there."""
+
+    id: int
+    code: str
+    name: str
+
+
+_COLUMN_OF_FIELD = {
+    "identity.name": "name",
+    "identity": "name",
+    "identity.phone": "phone",
+    "identity.email": "email",
+    "demographics.birth_year": "birth_year",
+    "profile.municipality": "municipality",
+    "episode.referral_source": "referral_source",
+    "episode.started_on": "started_on",
+    "episode.programme": "programme",
+    "profile.coordinator": "coordinator",
+    "profile.work_ability_coordinator": "work_ability_coordinator",
+    "profile.availability.weekly_hours_min": "hours_min",
+    "profile.availability.weekly_hours_max": "hours_max",
+    "profile.availability": "hours_min",
+    "profile.availability.schedule": "schedule",
+    "profile.goals": "goals",
+    "profile.consent": "consent",
+    "profile.consent.scope": "consent",
+}
+"""Where the schema's errors point, as the sheet's columns."""
+
+
+def _body(values: dict[str, Any], area: str, now: datetime) -> dict[str, Any]:
+    profile: dict[str, Any] = {
+        "code": new_code(),
+        "municipality": values.get("municipality", ""),
+        "availability": {
+            "weekly_hours_min": values.get("hours_min"),
+            "weekly_hours_max": values.get("hours_max"),
+            "schedule": values.get("schedule", []),
+        },
+        "goals": values.get("goals", ""),
+        "coordinator": values.get("coordinator", ""),
+        "work_ability_coordinator": values.get("work_ability_coordinator"),
+        "area": area,
+    }
+    if values.get("consent"):
+        profile["consent"] = {"given_at": now.isoformat(), "scope": values["consent"]}
+    return {
+        "profile": profile,
+        "identity": {
+            "name": values.get("name", ""),
+            "phone": values.get("phone"),
+            "email": values.get("email"),
+        },
+        "demographics": {"birth_year": values["birth_year"]} if "birth_year" in values else None,
+        "episode": {
+            "referral_source": values.get("referral_source", "unknown"),
+            "started_on": values.get("started_on"),
+            "programme": values.get("programme", ""),
+        },
+        "duplicate_checked": values.get("duplicate_checked", False),
+    }
+
+
+def _at(number: int, errors: list[FieldError]) -> list[RowError]:
+    """A row's schema or service errors, each at its column."""
+    out = []
+    for e in errors:
+        column = column_of(_COLUMN_OF_FIELD.get(e.field, ""))
+        out.append(RowError(number, column.heading if column else "", e.message, kind=e.kind,
+                            context={**e.context,
+                                     "column_field": column.field if column else ""}))  # fmt: skip
+    return out
+
+
+def _said(errors: list[RowError]) -> InvalidInputError:
+    return InvalidInputError(
+        [FieldError(f"row {e.row}" + (f", column '{e.column}'" if e.column else ""),
+                    e.message + (f" (allowed: {e.allowed})" if e.allowed else ""),
+                    e.kind, {**e.context, "row": e.row, "column": e.column})
+         for e in errors],
+        f"{len(errors)} error(s) in the sheet, nothing stored",
+    )  # fmt: skip
+
+
+def take_on_sheet(ctx: Context, data: bytes, filename: str) -> list[TakenOn]:
+    """Every row a new client of the actor's area, or none: them, in row order."""
+    sheet = parse_intake_rows(read_sheet(data, sheet_format(Path(filename or "upload"))))
+    errors = list(sheet.errors)
+    if sheet.ok and not sheet.people:
+        errors.append(RowError(1, "", "the sheet has no client rows", kind="no_rows"))
+    area = ctx.actor.area or ""
+    taken: list[TakenOn] = []
+    # Written first, inside the transaction: on SQLite its INSERT is what opens the transaction
+    # (pysqlite begins one only before a write), so the savepoints below nest in it and
+    # releasing one commits nothing. Rolled back with everything if the sheet is refused.
+    record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="take_on_sheet",
+           object_type="jobseeker", details={"people": len(sheet.people)})  # fmt: skip
+    for number, values in sheet.people:
+        try:
+            body = JobseekerCreate.model_validate(_body(values, area, ctx.now))
+        except ValidationError as err:
+            errors += _at(number, field_errors(err))
+            continue
+        # Each row in a savepoint: a refused row leaves nothing, and the rows before it (which
+        # a later namesake in the same sheet is compared with) stay for the rest of the sheet.
+        savepoint = ctx.session.begin_nested()
+        try:
+            new_id = add_person(ctx, body, via="sheet")
+            name = body.identity.name if body.identity else ""
+            taken.append(TakenOn(new_id, body.profile.code, name))
+            savepoint.commit()
+        except PossibleDuplicateError as err:
+            savepoint.rollback()
+            codes = ", ".join(m.code for m in err.matches)
+            errors.append(RowError(number, "Nimi", f"someone of the same name is in the area "
+                                   f"already ({codes}); if this is another person, write "
+                                   "'kyllä' in 'Eri henkilö'", kind="possible_duplicate",
+                                   context={"codes": codes}))  # fmt: skip
+        except InvalidInputError as err:
+            savepoint.rollback()
+            errors += _at(number, err.errors)
+        except ConflictError as err:
+            savepoint.rollback()
+            errors.append(RowError(number, "", str(err), kind="conflict"))
+    if errors:
+        ctx.session.rollback()
+        raise _said(errors)
+    bump_data_version(ctx.session)
+    ctx.session.commit()
+    return taken

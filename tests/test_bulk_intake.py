@@ -1,0 +1,124 @@
+"""Taking on a caseload from a spreadsheet: the sheet's cells read (pure), and the service —
+all rows or none, every row's every error at its column — through the API and the web UI, on
+SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from api.employers.spreadsheet import write_sheet
+from api.http.csrf import SESSION
+from api.storage.tables import AuditRow, EpisodeRow, IdentityRow, JobseekerRow
+from features.intake_sheet import intake_headings, parse_intake_rows
+from tests.test_api import auth
+from tests.test_web_security import _csrf
+
+ROW = {
+    "Nimi": "Aino Esimerkki", "Syntymävuosi": "2002", "Puhelin": "040 111 2222",
+    "Kunta": "Hollola", "Ohjaava taho": "Ohjaamo", "Tuli palveluun": "1.11.2026",
+    "Hanke": "KUNTO", "Yrityskoordinaattori": "coord", "Työkykykoordinaattori": "tyokyky",
+    "Tunnit vähintään": "10", "Tunnit enintään": "20", "Ajat": "ma-aamu, ti-aamu",
+    "Tavoitteet": "Kesätöitä ja kouluun.", "Suostumus": "täsmäytys, työnantajat",
+}  # fmt: skip
+
+
+def _sheet(*rows: dict[str, str], fmt: str = "xlsx") -> bytes:
+    return write_sheet(list(rows), fmt, intake_headings(), "Asiakkaat")
+
+
+def test_the_cells_are_read_as_the_form_reads_them():
+    sheet = parse_intake_rows([ROW, ROW | {"Nimi": "Nico", "Ohjaava taho": "oma-aloitteinen",
+                                           "Suostumus": ""}])  # fmt: skip
+    assert sheet.ok
+    (row2, first), (row3, second) = sheet.people
+    assert (row2, row3) == (2, 3)
+    assert first["referral_source"] == "ohjaamo" and second["referral_source"] == "self_referral"
+    assert first["schedule"] == ["mon-morning", "tue-morning"]
+    assert first["consent"] == ["matching", "share_with_employers"]
+    assert first["started_on"].isoformat() == "2026-11-01" and first["birth_year"] == 2002
+
+
+def test_every_cell_error_is_named_with_its_row_and_column():
+    bad = ROW | {"Ohjaava taho": "naapuri", "Tunnit vähintään": "paljon", "Ajat": "joskus",
+                 "Suostumus": "kaikki", "Nimi": ""}  # fmt: skip
+    sheet = parse_intake_rows([ROW, bad])
+    found = {(e.row, e.column, e.kind) for e in sheet.errors}
+    assert found == {(3, "Ohjaava taho", "not_referral_source"),
+                     (3, "Tunnit vähintään", "not_number"), (3, "Ajat", "not_slot"),
+                     (3, "Suostumus", "not_consent_scope"), (3, "Nimi", "empty")}  # fmt: skip
+    unknown = parse_intake_rows([{"Nimi": "x", "Lempiruoka": "puuro"}])
+    kinds = {e.kind for e in unknown.errors}
+    assert "unknown_column" in kinds and "missing_column" in kinds
+
+
+def test_a_caseload_is_taken_on_all_at_once(service):
+    client, tokens, area, _mine, engine = service
+    headers = auth(tokens["work_ability"])
+    second = ROW | {"Nimi": "Niilo Esimerkki", "Syntymävuosi": "1998", "Kunta": "Helsingfors",
+                    "Ohjaava taho": "omavalmentaja"}  # fmt: skip
+    files = {"file": ("asiakkaat.xlsx", _sheet(ROW, second))}
+    taken = client.post("/jobseekers/import", files=files, headers=headers)
+    assert taken.status_code == 201, taken.text
+    ids = taken.json()["ids"]
+    assert len(ids) == 2
+    with engine.connect() as c:
+        people = c.execute(sa.select(JobseekerRow.municipality, JobseekerRow.area,
+                                     JobseekerRow.consent_scope)
+                           .where(JobseekerRow.id.in_(ids)).order_by(JobseekerRow.id)).all()  # fmt: skip
+        assert [p.municipality for p in people] == ["Hollola", "Helsinki"]  # Swedish name read
+        assert {p.area for p in people} == {area}
+        sources = c.scalars(sa.select(EpisodeRow.referral_source)
+                            .where(EpisodeRow.jobseeker_id.in_(ids))
+                            .order_by(EpisodeRow.jobseeker_id)).all()  # fmt: skip
+        assert sources == ["ohjaamo", "personal_coach"]
+        created = c.scalars(sa.select(AuditRow.action).where(AuditRow.object_id.in_(
+            [str(i) for i in ids]))).all()  # fmt: skip
+        assert created.count("create_jobseeker") == 2 and created.count("start_episode") == 2
+
+
+def test_one_bad_row_stores_nothing_and_every_error_is_said(service):
+    client, tokens, area, _mine, engine = service
+    headers = auth(tokens["coordinator"])
+    with engine.connect() as c:
+        before = c.scalar(sa.select(sa.func.count()).select_from(JobseekerRow))
+    bad_place = ROW | {"Nimi": "Toinen", "Kunta": "Hollolla"}
+    future = ROW | {"Nimi": "Kolmas", "Tuli palveluun": "1.1.2031"}
+    twice = ROW  # the first row again: a namesake, born the same year, in the same sheet
+    files = {"file": ("a.csv", _sheet(ROW, bad_place, future, twice, fmt="csv"))}
+    refused = client.post("/jobseekers/import", files=files, headers=headers)
+    assert refused.status_code == 422, refused.text
+    errors = {(e["field"], e["message"].split(";")[0][:40]) for e in refused.json()["errors"]}
+    fields = {f for f, _ in errors}
+    assert "row 3, column 'Kunta'" in fields
+    assert "row 4, column 'Tuli palveluun'" in fields
+    assert "row 5, column 'Nimi'" in fields  # asked about, as the form asks
+    with engine.connect() as c:
+        assert c.scalar(sa.select(sa.func.count()).select_from(JobseekerRow)) == before
+        assert c.scalar(sa.select(sa.func.count()).select_from(IdentityRow)
+                        .where(IdentityRow.name == "Aino Esimerkki")) == 0  # fmt: skip
+    # Said to be another person, the namesake row is taken on.
+    checked = twice | {"Eri henkilö": "kyllä"}
+    ok = client.post("/jobseekers/import", headers=headers,
+                     files={"file": ("a.csv", _sheet(ROW, checked, fmt="csv"))})  # fmt: skip
+    assert ok.status_code == 201, ok.text
+
+
+def test_the_web_page_takes_on_a_sheet_and_lists_the_clients(service):
+    client, tokens, _area, _mine, _engine = service
+    client.cookies.set(SESSION, tokens["coordinator"])
+    caseload = client.get("/ui/jobseekers")
+    assert 'href="/ui/jobseekers/import"' in caseload.text
+    page = client.get("/ui/jobseekers/import")
+    assert page.status_code == 200 and "Ohjaava taho" in page.text
+    template = client.get("/ui/jobseekers/import/template.xlsx")
+    assert template.status_code == 200 and template.content[:2] == b"PK"
+    bad = client.post("/ui/jobseekers/import", data={"csrf": _csrf(page.text)},
+                      files={"file": ("a.xlsx", _sheet(ROW | {"Kunta": "Lahtti"}))})  # fmt: skip
+    assert bad.status_code == 422
+    assert 'id="error-summary"' in bad.text and "Rivi 2" in bad.text and "Lahti" in bad.text
+    good = client.post("/ui/jobseekers/import", data={"csrf": _csrf(page.text)},
+                       files={"file": ("a.xlsx", _sheet(ROW))})  # fmt: skip
+    assert good.status_code == 200 and "Tuotu: 1 asiakasta" in good.text
+    assert "Aino Esimerkki" in good.text
+    client.cookies.set(SESSION, tokens["rekrypiste"])
+    assert client.get("/ui/jobseekers/import").status_code == 404
