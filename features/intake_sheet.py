@@ -25,6 +25,8 @@ from features.sheet_cells import (
     number_cell,
     slots_cell,
     split_cell,
+    whole_number_cell,
+    yes_no_cell,
 )
 
 __all__ = [
@@ -85,8 +87,6 @@ _CONSENT_FI = {
     "työnantajat": ConsentScope.SHARE_WITH_EMPLOYERS,
     "arviointi": ConsentScope.EVALUATION,
 }
-_YES = {"kyllä", "k", "yes", "y", "x", "1"}
-_NO = {"ei", "e", "no", "n", "0", ""}
 
 
 def intake_headings() -> list[str]:
@@ -121,31 +121,15 @@ def _consent(text: str) -> list[str]:
     return scopes
 
 
-def _whole(text: str) -> int:
-    value = number_cell(text)
-    if value != int(value):
-        raise CellError("not_whole_number", text, f"{text!r} is not a whole number")
-    return int(value)
-
-
-def _yes_no(text: str) -> bool:
-    key = text.strip().casefold()
-    if key in _YES:
-        return True
-    if key in _NO:
-        return False
-    raise CellError("not_yes_no", text, f"{text!r} is not yes or no")
-
-
 _PARSERS: dict[str, Callable[[str], Any]] = {
-    "birth_year": _whole,
+    "birth_year": whole_number_cell,
     "referral_source": _referral,
     "started_on": date_cell,
     "hours_min": number_cell,
     "hours_max": number_cell,
     "schedule": slots_cell,
     "consent": _consent,
-    "duplicate_checked": _yes_no,
+    "duplicate_checked": yes_no_cell,
 }
 
 

@@ -32,6 +32,8 @@ from features.sheet_cells import heading_key as _key
 from features.sheet_cells import number_cell as _number
 from features.sheet_cells import slots_cell as _slots
 from features.sheet_cells import split_cell as _split
+from features.sheet_cells import whole_number_cell as _level
+from features.sheet_cells import yes_no_cell as _bool
 
 __all__ = [
     "COLUMNS",
@@ -74,8 +76,6 @@ _FREQUENCY_FI = {
     "kuukausittain": Frequency.MONTHLY,
     "satunnaisesti": Frequency.OCCASIONAL,
 }
-_YES = {"kyllä", "k", "yes", "y", "true", "1", "x"}
-_NO = {"ei", "e", "no", "n", "false", "0", ""}
 
 
 def _fixed_columns() -> list[Column]:
@@ -258,22 +258,6 @@ class ParsedSheet:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-def _level(text: str) -> int:
-    value = _number(text)
-    if value != int(value):
-        raise _CellError("not_whole_number", text, f"{text!r} is not a whole number")
-    return int(value)
-
-
-def _bool(text: str) -> bool:
-    key = text.casefold()
-    if key in _YES:
-        return True
-    if key in _NO:
-        return False
-    raise _CellError("not_yes_no", text, f"{text!r} is not yes or no")
 
 
 def _task_type(text: str) -> str:

@@ -24,6 +24,8 @@ __all__ = [
     "number_cell",
     "slots_cell",
     "split_cell",
+    "whole_number_cell",
+    "yes_no_cell",
 ]
 
 
@@ -72,6 +74,28 @@ def number_cell(text: str) -> float:
         return float(text.replace(",", ".").replace("\u00a0", "").replace(" ", ""))
     except ValueError:
         raise CellError("not_number", text, f"{text!r} is not a number") from None
+
+
+def whole_number_cell(text: str) -> int:
+    """A whole number (a level, a year)."""
+    value = number_cell(text)
+    if value != int(value):
+        raise CellError("not_whole_number", text, f"{text!r} is not a whole number")
+    return int(value)
+
+
+_YES = {"kyllä", "k", "yes", "y", "true", "1", "x"}
+_NO = {"ei", "e", "no", "n", "false", "0", ""}
+
+
+def yes_no_cell(text: str) -> bool:
+    """``kyllä``/``ei`` (or yes/no, x, 1/0; empty is no)."""
+    key = text.strip().casefold()
+    if key in _YES:
+        return True
+    if key in _NO:
+        return False
+    raise CellError("not_yes_no", text, f"{text!r} is not yes or no")
 
 
 def date_cell(text: str) -> date:
