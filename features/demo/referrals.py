@@ -117,9 +117,10 @@ def generate_referrals(
     world_day = np.datetime64(as_of, "D")
     later = rng.integers(mix.closed_days[0], mix.closed_days[1] + 1, m).astype("timedelta64[D]")
     closed = np.minimum(made + later, world_day)
-    outcome = np.where(fate < mix.answered_share, "answered",
-                       np.where(fate < mix.answered_share + mix.cancelled_share, "cancelled",
-                                None)).astype(object)  # fmt: skip
+    is_closed = fate < mix.answered_share + mix.cancelled_share
+    outcome = np.full(m, None, dtype=object)
+    outcome[is_closed] = "cancelled"
+    outcome[fate < mix.answered_share] = "answered"
     # What a statement will assess: the first few of the person's unrated characteristics in
     # a random order of each referral's own.
     unrated = _unrated(jobseeker, capacity)[person]
@@ -141,7 +142,6 @@ def generate_referrals(
     company = jobseeker["coordinator"].to_numpy()[person]
     work_ability = jobseeker["work_ability_coordinator"].to_numpy()[person]
     missing = pd.isna(work_ability)
-    is_closed = outcome != None  # noqa: E711 (an element-wise comparison)
     nothing = np.full(m, None, dtype=object)
     frame = pd.DataFrame({
         "jobseeker_id": jobseeker["id"].to_numpy()[person],
