@@ -64,6 +64,9 @@ class Step(StrEnum):
     AGREED_STEP_DUE = "agreed_step_due"
     """The next step agreed with the client is due today or overdue, and no contact has found
     it done."""
+    REFERRAL_OVERDUE = "referral_overdue"
+    """A referral onwards still open (no statement received, no visit done, not cancelled)
+    after the day its answer was awaited by."""
     NEW_MATCHES = "new_matches"
     """Fitting tasks that were not among the person's suggestions at the coordinator's last
     look at their page."""
@@ -99,7 +102,7 @@ class NextStep:
     about; for new matches, how many."""
     characteristics: tuple[str, ...] = field(default=())
     what: str = ""
-    """For an agreed step: what was agreed."""
+    """For an agreed step: what was agreed; for an overdue referral: its kind."""
 
 
 def important_characteristics(demand: np.ndarray, hand_over: np.ndarray) -> np.ndarray:
@@ -120,6 +123,7 @@ def next_steps(
     now: datetime,
     waiting_for_me: Iterable[tuple[Step, int, int, datetime]] = (),
     agreed: Iterable[tuple[int, int, date, str]] = (),
+    referrals_overdue: Iterable[tuple[int, int, date, str]] = (),
 ) -> dict[int, list[NextStep]]:
     """Each person's next steps, most urgent first.
 
@@ -129,7 +133,9 @@ def next_steps(
     caseload is a key). ``unassessed``: person → the important characteristics they lack.
     ``waiting_for_me``: (step, person, id, since) of what others ask of this coordinator —
     candidate requests to answer, hand-offs to take over. ``agreed``: (person, contact, due
-    date, what) of each person's open agreed step — due when its day (in Finland) has come."""
+    date, what) of each person's open agreed step — due when its day (in Finland) has come.
+    ``referrals_overdue``: (person, referral, due date, kind) of each open referral whose
+    answer's day has passed."""
     steps: dict[int, list[NextStep]] = {person: [] for person in last_activity}
     by_proposal = {
         pid: group.sort_values("at") for pid, group in events.groupby("proposal_id", sort=False)
@@ -166,6 +172,10 @@ def next_steps(
             step = Step.AGREED_STEP_DUE if due <= today else Step.AGREED_STEP
             at = datetime.combine(due, time(), tzinfo=UTC)
             steps[person].append(NextStep(step, at, contact, what=what))
+    for person, referral, due, kind in referrals_overdue:
+        if person in steps:
+            at = datetime.combine(due, time(), tzinfo=UTC)
+            steps[person].append(NextStep(Step.REFERRAL_OVERDUE, at, referral, what=kind))
     for person, names in unassessed.items():
         if person in steps and (names := tuple(names)):
             steps[person].append(NextStep(Step.ASSESS, characteristics=names))

@@ -24,6 +24,7 @@ from features.schemas import (
 from features.schemas.common import Coordinates
 from features.schemas.contact import Contact
 from features.schemas.episode import Episode, EpisodeEvent, person_status
+from features.schemas.referral import Referral
 
 Columns = dict[str, Any]
 
@@ -228,4 +229,15 @@ def contact_columns(contact: Contact) -> Columns:
         "note": contact.note,
         "next_step": step.what if step else None,
         "next_step_due": step.due_on if step else None,
+    }
+
+
+def referral_columns(referral: Referral) -> Columns:
+    """A referral's row as it is made (open: no outcome yet)."""
+    return {
+        "made_on": referral.on,
+        "kind": referral.kind.value,
+        "note": referral.note,
+        "due_on": referral.due_on,
+        "assesses": list(referral.assesses),
     }

@@ -70,6 +70,8 @@ def _routes(mine, task_id):
         ("get", f"/jobseekers/{jid}/episodes", None, Permission.SERVICE_EPISODES),
         ("get", f"/jobseekers/{jid}/contacts", None, Permission.CONTACTS),
         ("post", f"/jobseekers/{jid}/contacts", {"kind": "phoned"}, Permission.CONTACTS),
+        ("get", f"/jobseekers/{jid}/referrals", None, Permission.REFERRALS),
+        ("post", f"/jobseekers/{jid}/referrals", {"kind": "health_check"}, Permission.REFERRALS),
         ("get", "/candidate-requests", None, Permission.READ_CANDIDATE_REQUESTS),
         ("get", "/jobseekers/caseload", None, Permission.READ_JOBSEEKERS),
         ("post", "/users", {"name": "newbie", "role": "analyst"}, Permission.MANAGE_USERS),

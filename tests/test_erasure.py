@@ -20,7 +20,7 @@ MARKERS = ("JS-MARK01", "Marketta Merkki", "marketta.merkki@example.fi", "+358 4
            "MERKKI-tavoite", "MERKKI-muistiinpano", "MERKKI-ohitus", "MERKKI-perustelu",
            "MERKKI-seurantakäynti", "MERKKI-luovutus", "MERKKI-pyyntö",
            "MERKKI-vastaus", "MERKKI-OHJ", "MERKKI-jakso", "MERKKI-tapaaminen",
-           "MERKKI-sovittu")  # fmt: skip
+           "MERKKI-sovittu", "MERKKI-lähete")  # fmt: skip
 HAND_OVER = WORLD.tables["task"].query("task_type == 'hand_over'")["id"].astype(int).tolist()
 
 
@@ -118,6 +118,13 @@ def test_erasure_leaves_nothing_of_the_person(service, database_url):
                     {"kind": "phoned", "step_done": True}):  # fmt: skip
         met = client.post(f"/jobseekers/{jid}/contacts", json=contact, headers=coordinator)
         assert met.status_code == 201, met.text
+    referred = client.post(f"/jobseekers/{jid}/referrals", headers=coordinator,
+                           json={"kind": "psychologist", "note": MARKERS[16], "due_on": due,
+                                 "assesses": ["memory"]})  # fmt: skip
+    assert referred.status_code == 201, referred.text
+    closed = client.post(f"/jobseekers/{jid}/referrals/{referred.json()['id']}/close",
+                         json={"outcome": "answered"}, headers=coordinator)  # fmt: skip
+    assert closed.status_code == 200, closed.text
     earlier = client.get(f"/jobseekers/{jid}", headers=coordinator).json()["profile"]
     assert client.put(f"/jobseekers/{jid}", json=earlier | {"goals": "MERKKI-uusi-tavoite"},
                       headers=coordinator).status_code == 200  # fmt: skip

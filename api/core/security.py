@@ -105,6 +105,10 @@ class Permission(StrEnum):
     CONTACTS = "contacts"
     """A person's contacts with their coordinators (met, phoned, a video call, a message, or an
     attempt that did not happen) and the next steps agreed in them: record them, read them."""
+    REFERRALS = "referrals"
+    """A person's referrals onwards (a health check, a physician, a psychologist, social or
+    health services, rehabilitation): make one, record it answered or cancelled, read them —
+    and see which capacities an awaited statement will assess."""
     RUN_BATCH = "run_batch"
     """Start a batch run of the whole pool and list the runs (no person data)."""
     READ_MARKET = "read_market"
@@ -145,6 +149,7 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.FOLLOW_UP: frozenset({_W, _C}),
     Permission.SERVICE_EPISODES: frozenset({_W, _C}),
     Permission.CONTACTS: frozenset({_W, _C}),
+    Permission.REFERRALS: frozenset({_W, _C}),
     Permission.RUN_BATCH: frozenset({_A, _ADM}),
     Permission.READ_MARKET: frozenset({_C, _R}),
     Permission.CLEAR_MARKET: frozenset({_C}),

@@ -16,6 +16,7 @@ from api.market import service as market
 from api.people.schemas import CaseloadPage, CaseloadRow, NextStepPublic
 from api.storage.audit import record
 from api.storage.contacts import open_steps
+from api.storage.referrals import overdue_referrals
 from api.storage.tables import (
     CandidateRequestRow,
     ContactRow,
@@ -39,7 +40,7 @@ from features.caseload import (
 )
 from features.catalogue import CHARACTERISTIC_IDS
 from features.schemas import JobseekerStatus
-from features.schemas.dates import moment_of
+from features.schemas.dates import moment_of, today_in_finland
 from features.schemas.proposal import TERMINAL
 from matching.ranking import rank_tasks_for_person
 
@@ -117,13 +118,15 @@ def caseload(
         # A contact counts from when it happened (attempts too: the coordinator tried).
         last[person] = max(last[person], moment_of(day, ctx.now))
     agreed = [(p, s.contact_id, s.due_on, s.what) for p, s in open_steps(session, chosen).items()]
+    late = overdue_referrals(session, chosen, today_in_finland(ctx.now))
     waiting = _waiting_for_me(ctx, chosen)
     if scope == "mine" and len(ids) <= NEW_MATCHES_AT_MOST:
         waiting += _new_matches(ctx, ids)
     news, since = market.news_counts(ctx, ids)
     if since is not None:
         waiting += [(Step.NEW_SINCE_RUN, p, n, since) for p, n in news.items() if n]
-    steps = next_steps(proposals, events, last, _unassessed(ctx, ids), ctx.now, waiting, agreed)
+    steps = next_steps(proposals, events, last, _unassessed(ctx, ids), ctx.now, waiting, agreed,
+                       late)  # fmt: skip
     ended = set(events.loc[events["kind"].isin({k.value for k in TERMINAL}), "proposal_id"])
     open_counts = proposals[~proposals["proposal_id"].isin(ended)].groupby("person_id").size()
     rows = [

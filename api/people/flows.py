@@ -5,6 +5,7 @@ user's access rules and audited as that service does. A flow returns data; the p
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from api.auth.policy import reachable_person
@@ -14,8 +15,9 @@ from api.core.security import COORDINATOR_ROLES, Permission, allowed, records_ou
 from api.employers import candidate_requests
 from api.employers import service as employers
 from api.market import service as market
-from api.people import contacts, episodes, handoffs, timeline
+from api.people import contacts, episodes, handoffs, referrals, timeline
 from api.people import service as people
+from api.people.schemas import ReferralPublic
 from api.people.words import timeline_text
 from api.proposals import follow_up
 from api.proposals import service as proposals
@@ -28,6 +30,7 @@ from features.schemas.contact import ContactKind
 from features.schemas.dates import today_in_finland
 from features.schemas.episode import ContinuationPath, ReferralSource
 from features.schemas.proposal import DeclineReason, OutcomeKind, next_steps
+from features.schemas.referral import ReferralKind, ReferralOutcome
 from features.supports import SupportTerms
 
 __all__ = [
@@ -36,6 +39,9 @@ __all__ = [
     "PAGE_MESSAGES",
     "PROPOSALS_PER_PAGE",
     "TIMELINE_ON_PAGE",
+    "awaited_statements",
+    "capacities",
+    "characteristic_groups",
     "person_page",
 ]
 
@@ -46,14 +52,14 @@ PAGE_MESSAGES = frozenset({
     "support_invalid", "vacancy_proposed", "episode_started", "episode_recorded", "taken_on",
     "identity_saved", "handoff_refused", "refusal_reason_needed", "undone",
     "undo_reason_needed", "undo_refused",
-    "contact_recorded",
+    "contact_recorded", "referral_made", "referral_closed", "referral_closed_already",
 })  # fmt: skip
 """The notices a person's page shows after an action: a fixed set of keys into the UI's words,
 so that no address can make the page print a text of its own."""
 PAGE_ERRORS = frozenset({
     "reason_needed", "answer_reason_needed", "handoff_note_needed", "plan_invalid",
     "visit_invalid", "support_invalid", "refusal_reason_needed", "undo_reason_needed",
-    "undo_refused",
+    "undo_refused", "referral_closed_already",
 })  # fmt: skip
 """Of those, the ones that say something was refused."""
 
@@ -64,31 +70,60 @@ TIMELINE_ON_PAGE = 20
 """A person's page shows the newest twenty things that happened (the API gives up to 500)."""
 
 
-def capacities(profile: Any, lang: str) -> list[dict[str, Any]]:
+def characteristic_groups(lang: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The catalogue's characteristics by group, in its order: (group name, [(id, name)])."""
+    _ = gettext_for(lang)
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for cid, c in CHARACTERISTICS.items():
+        groups.setdefault(_(GROUP_NAMES[c.group]), []).append((cid, c.name(lang)))
+    return list(groups.items())
+
+
+def awaited_statements(referred: list[ReferralPublic]) -> dict[str, list[ReferralPublic]]:
+    """The open referrals whose awaited statement will assess each characteristic, by its id
+    (a characteristic may be awaited from more than one)."""
+    awaited: dict[str, list[ReferralPublic]] = {}
+    for referral in referred:
+        if referral.state == "open":
+            for cid in referral.assesses:
+                awaited.setdefault(cid, []).append(referral)
+    return awaited
+
+
+def capacities(
+    profile: Any, lang: str, awaited: Mapping[str, list[ReferralPublic]] | None = None
+) -> list[dict[str, Any]]:
     """The profile's capacity ratings in words, by group in the catalogue's order (a group
     heads its rows), each with who assessed it and when, a physician's restriction or
-    recommendation, and the kilograms where they belong."""
+    recommendation, and the kilograms where they belong; and beside each, the statements
+    ``awaited`` of open referrals that will assess it — a characteristic not rated yet but
+    awaited has its row too (``level`` none), so that the coordinator sees what the statement
+    will fill."""
     _ = gettext_for(lang)
+    awaited = awaited or {}
     rows: list[dict[str, Any]] = []
     group = None
     for cid, c in CHARACTERISTICS.items():
         rating = profile.capacities.get(cid)
-        if rating is None:
+        if rating is None and cid not in awaited:
             continue
         if c.group is not group:
             group = c.group
             rows.append({"group": _(GROUP_NAMES[group])})
-        statement = "restriction" if rating.hard_limit else (
-            "recommendation" if rating.recommended else "")  # fmt: skip
-        rows.append({
-            "name": c.name(lang),
-            "level": int(rating.level),
-            "text": c.levels[int(rating.level)].text(lang),
-            "statement": statement,
-            "source": rating.source.value,
-            "assessed_on": rating.assessed_on,
-            "kilograms": rating.kilograms,
-        })  # fmt: skip
+        shown: dict[str, Any] = {"name": c.name(lang), "level": None,
+                                 "awaited": awaited.get(cid, [])}  # fmt: skip
+        if rating is not None:
+            statement = "restriction" if rating.hard_limit else (
+                "recommendation" if rating.recommended else "")  # fmt: skip
+            shown |= {
+                "level": int(rating.level),
+                "text": c.levels[int(rating.level)].text(lang),
+                "statement": statement,
+                "source": rating.source.value,
+                "assessed_on": rating.assessed_on,
+                "kilograms": rating.kilograms,
+            }
+        rows.append(shown)
     return rows
 
 
@@ -104,6 +139,7 @@ def person_page(
     plan_sent: dict[str, Any] | None = None,
     episode_sent: dict[str, Any] | None = None,
     contact_sent: dict[str, Any] | None = None,
+    referral_sent: dict[str, Any] | None = None,
     errors: list[Any] | None = None,
 ) -> dict[str, Any]:
     """Everything the person's page shows but its pager: the person (read and audited as a web
@@ -113,7 +149,8 @@ def person_page(
     ``outcome_error`` shows a refused step at its form, with what was chosen kept
     (``proposal_id``, ``kind``, ``reason``, ``text``: a key of the UI's words);
     ``episode_sent`` a refused service-episode form as it was sent (``form``: start, status,
-    outcome or end), its problems ``errors``; ``contact_sent`` likewise a refused contact."""
+    outcome or end), its problems ``errors``; ``contact_sent`` likewise a refused contact, and
+    ``referral_sent`` a refused referral (``form``: make, or close with its ``referral_id``)."""
     user = ctx.actor
     person = people.read_person(ctx, jobseeker_id, purpose=Purpose.WEB_PERSON_PAGE, via="web")
     row = reachable_person(ctx, jobseeker_id)
@@ -160,6 +197,11 @@ def person_page(
         if allowed(user.role, Permission.CONTACTS)
         else None
     )
+    referred = (
+        referrals.referrals_of_person(ctx, jobseeker_id, audited=False)
+        if allowed(user.role, Permission.REFERRALS)
+        else None
+    )
     return dict(row=row, profile=profile, identity=person.identity, news=news,
                 language_names=language_names(lang, [s.language for s in profile.languages]),
                 education_levels=EDUCATION_LEVELS,
@@ -170,7 +212,8 @@ def person_page(
                 page_errors=PAGE_ERRORS,
                 timeline=[(e.at, timeline_text(e, lang, titles)) for e in happened],
                 can_answer=allowed(user.role, Permission.ANSWER_CANDIDATE_REQUESTS),
-                capacities=capacities(profile, lang), answer=answer,
+                capacities=capacities(profile, lang, awaited_statements(referred or [])),
+                answer=answer,
                 left_out=left_out, left_out_ids={x.task_id for x in left_out},
                 titles=titles, proposals=history,
                 n_proposals=n_proposals,
@@ -190,5 +233,11 @@ def person_page(
                 episodes=journeys, episode_sent=episode_sent or {}, errors=errors or [],
                 contacts=met, contact_sent=contact_sent or {}, contacts_on_page=CONTACTS_ON_PAGE,
                 contact_kinds=[k.value for k in ContactKind],
+                referrals=referred, referral_sent=referral_sent or {},
+                referral_kinds=[k.value for k in ReferralKind],
+                referral_outcomes=[o.value for o in ReferralOutcome],
+                characteristic_groups=characteristic_groups(lang),
+                characteristic_names={cid: c.name(lang) for cid, c in CHARACTERISTICS.items()},
+                rated_ids=set(profile.capacities),
                 today=today_in_finland(ctx.now), referral_sources=[r.value for r in ReferralSource],
                 paths=[p.value for p in ContinuationPath])  # fmt: skip

@@ -18,10 +18,10 @@ from api.auth.policy import reachable_person
 from api.core.purposes import Purpose
 from api.core.security import Permission, allowed
 from api.http.csrf import check_csrf
-from api.http.deps import Context, User
+from api.http.deps import Context
 from api.http.pages import PAGE_SIZE, _lang, _page, _pager, page_context_for
 from api.http.problems import FormField, Problem, form_problems, profile_problems
-from api.people import caseload, episodes, flows, undo
+from api.people import caseload, episodes, flows, referrals, undo
 from api.people import service as people
 from api.people.schemas import EpisodeCreate, EpisodeEventCreate, StepUndo
 from api.people.words import next_step_text
@@ -175,15 +175,22 @@ def episode_event_page(
 
 def _editor(
     request: Request,
-    user: User,
+    ctx: Context,
     row: Any,
     profile: Any,
     errors: list[Problem] | None = None,
     ratings: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     """The profile editor over ``profile`` — the stored one, or after a refused save the
-    form as it was sent (:func:`_as_sent`), so that nothing typed is lost."""
+    form as it was sent (:func:`_as_sent`), so that nothing typed is lost. Beside each
+    characteristic, the statements open referrals await about it."""
     lang = _lang(request)
+    user = ctx.actor
+    awaited = (
+        flows.awaited_statements(referrals.referrals_of_person(ctx, row.id, audited=False))
+        if allowed(user.role, Permission.REFERRALS)
+        else {}
+    )
     ratings = profile.capacities if ratings is None else ratings
     # Others see a physician's statement, and save the profile with it as it was.
     writes_statements = allowed(user.role, Permission.WRITE_PHYSICIAN_STATEMENTS)
@@ -194,6 +201,7 @@ def _editor(
             "levels": [lv.text(lang) for lv in c.levels],
             "kg": c.has_kilograms,
             "rating": ratings.get(cid),
+            "awaited": awaited.get(cid, []),
         }
         for cid, c in CHARACTERISTICS.items()
     ]
@@ -282,7 +290,7 @@ def edit_page(
         ctx, jobseeker_id, purpose=Purpose.WEB_EDIT_PROFILE, via="web"
     ).profile
     row = reachable_person(ctx, jobseeker_id)
-    return _editor(request, ctx.actor, row, profile)
+    return _editor(request, ctx, row, profile)
 
 
 LANGUAGE_ROWS = 4
@@ -361,9 +369,7 @@ def _save_profile(jobseeker_id: int, request: Request, ctx: Context, form: Any) 
     except (ValidationError, InvalidInputError) as err:
         ctx.session.rollback()
         kept, ratings = _as_sent(form)
-        return _editor(
-            request, ctx.actor, row, kept, profile_problems(err, _lang(request)), ratings
-        )
+        return _editor(request, ctx, row, kept, profile_problems(err, _lang(request)), ratings)
     return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=saved", status_code=303)
 
 

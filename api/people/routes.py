@@ -15,7 +15,7 @@ from api.core.schemas import Created, Recorded
 from api.core.security import Permission
 from api.http.deps import Context, context_for
 from api.http.params import IdPath
-from api.people import bulk_intake, caseload, contacts, episodes, undo
+from api.people import bulk_intake, caseload, contacts, episodes, referrals, undo
 from api.people import service as people
 from api.people.schemas import (
     CaseloadPage,
@@ -30,6 +30,9 @@ from api.people.schemas import (
     PeoplePage,
     PeopleTakenOn,
     PersonExport,
+    ReferralClose,
+    ReferralCreate,
+    ReferralPublic,
     StepUndo,
 )
 from features.schemas import JobseekerProfile, JobseekerStatus
@@ -247,3 +250,52 @@ def record_contact(
     and ``due_on``: today or later, within a year) supersedes the step still open;
     ``step_done: true`` marks the open step done (422 at ``step_done`` when none is open)."""
     return contacts.record_contact(ctx, jobseeker_id, body)
+
+
+@router.get(
+    "/{jobseeker_id}/referrals",
+    response_model=list[ReferralPublic],
+    summary="A person's referrals onwards, newest first",
+)
+def referrals_of_person(
+    jobseeker_id: IdPath, ctx: Annotated[Context, context_for(Permission.REFERRALS)]
+) -> list[ReferralPublic]:
+    """Each referral with its kind (health_check, physician, psychologist, social_services,
+    health_care, rehabilitation, other), the day it was made, the day its answer is awaited
+    by (``overdue`` when past and still open), the characteristics the awaited statement will
+    assess, who made it, the note, and its state (open, answered, cancelled) with the date."""
+    return referrals.referrals_of_person(ctx, jobseeker_id)
+
+
+@router.post(
+    "/{jobseeker_id}/referrals",
+    response_model=ReferralPublic,
+    status_code=201,
+    summary="Refer the client onwards",
+)
+def make_referral(
+    jobseeker_id: IdPath,
+    body: ReferralCreate,
+    ctx: Annotated[Context, context_for(Permission.REFERRALS)],
+) -> ReferralPublic:
+    """Dated when it was made (``on``, today in Finland when omitted): not in the future, not
+    before the client's first service episode began. ``due_on`` (optional): today or later,
+    within a year. ``assesses``: characteristic ids the awaited statement will assess."""
+    return referrals.make_referral(ctx, jobseeker_id, body)
+
+
+@router.post(
+    "/{jobseeker_id}/referrals/{referral_id}/close",
+    response_model=ReferralPublic,
+    summary="Record a referral answered or cancelled",
+)
+def close_referral(
+    jobseeker_id: IdPath,
+    referral_id: IdPath,
+    body: ReferralClose,
+    ctx: Annotated[Context, context_for(Permission.REFERRALS)],
+) -> ReferralPublic:
+    """``outcome``: answered (the statement received, the visit done) or cancelled; ``on``:
+    when (today in Finland when omitted), not in the future, not before the referral was
+    made. Once: 409 when the referral is closed already."""
+    return referrals.close_referral(ctx, jobseeker_id, referral_id, body)

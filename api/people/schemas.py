@@ -22,6 +22,7 @@ from features.schemas.episode import (
     EpisodeEventKind,
     EpisodeStatus,
 )
+from features.schemas.referral import ReferralFields, ReferralKind, ReferralOutcome
 
 __all__ = [
     "AccessPublic",
@@ -43,6 +44,9 @@ __all__ = [
     "PeoplePage",
     "PersonExport",
     "ProfileVersion",
+    "ReferralClose",
+    "ReferralCreate",
+    "ReferralPublic",
     "TimelineEntry",
 ]
 
@@ -118,6 +122,48 @@ class ContactsPublic(BaseModel):
 
     data: list[ContactPublic]
     open_step: OpenStepPublic | None = None
+
+
+class ReferralCreate(ReferralFields):
+    """Refer the client onwards."""
+
+    on: date | None = Field(
+        default=None,
+        description="When the referral was made; today (in Finland) when omitted. Not in the "
+        "future, not before the client's first service episode began.",
+    )
+
+
+class ReferralClose(StrictModel):
+    """An open referral answered (the statement received, the visit done) or cancelled."""
+
+    outcome: ReferralOutcome
+    on: date | None = Field(
+        default=None,
+        description="When it was answered or cancelled; today (in Finland) when omitted. Not "
+        "in the future, not before the referral was made.",
+    )
+
+
+class ReferralPublic(BaseModel):
+    id: int
+    on: date = Field(description="When the referral was made.")
+    kind: ReferralKind
+    note: str
+    due_on: date | None = Field(default=None, description="The answer is awaited by this day.")
+    assesses: list[str] = Field(
+        default_factory=list,
+        description="The characteristics the awaited statement will assess (catalogue ids).",
+    )
+    made_by: str
+    made_at: datetime
+    state: Literal["open", "answered", "cancelled"]
+    overdue: bool = Field(
+        default=False, description="Open and its due date past (in Finland's today)."
+    )
+    closed_on: date | None = None
+    closed_by: str | None = None
+    closed_at: datetime | None = None
 
 
 class JobseekerCreate(StrictModel):
@@ -214,11 +260,13 @@ class TimelineEntry(BaseModel):
     at: datetime
     kind: str = Field(
         description="profile_created, profile_changed, proposed, proposed_against_engine, step, "
-        "handed_over, taken_over, handoff_refused, undone, asked, answered, left_out or contact"
+        "handed_over, taken_over, handoff_refused, undone, asked, answered, left_out, contact, "
+        "referral_made, referral_answered or referral_cancelled"
     )
     actor: str | None = None
     about_id: int | None = Field(
-        default=None, description="The proposal, hand-off, candidate request or contact."
+        default=None,
+        description="The proposal, hand-off, candidate request, contact or referral.",
     )
     task_ids: list[int] = Field(default_factory=list)
     step: str | None = Field(default=None, description="For a step: the outcome's kind.")
@@ -231,28 +279,32 @@ class TimelineEntry(BaseModel):
     step_done: bool = Field(
         default=False, description="For a contact: it found the open agreed step done."
     )
+    referral: ReferralKind | None = Field(default=None, description="For a referral: its kind.")
 
 
 class NextStepPublic(BaseModel):
     step: str = Field(
         description="follow_up_due, visit_due, contract_ending, trial_ending, candidate_request, "
-        "handoff, agreed_step_due, "
+        "handoff, agreed_step_due, referral_overdue, "
         "new_matches, new_since_run, answer_overdue, waiting_answer, trial_running, "
         "agreed_step, assess or no_activity (most urgent first)"
     )
     since: datetime | None = Field(
-        default=None, description="When it began; for an agreed step, its due date."
+        default=None,
+        description="When it began; for an agreed step or an overdue referral, its due date.",
     )
     about_id: int | None = Field(
         default=None,
-        description="The proposal, candidate request, hand-off or contact (that agreed the "
-        "step) it is about; for new_matches and new_since_run, how many.",
+        description="The proposal, candidate request, hand-off, contact (that agreed the "
+        "step) or referral it is about; for new_matches and new_since_run, how many.",
     )
     characteristics: list[str] = Field(
         default_factory=list, description="For assess: the capacities to assess."
     )
     what: str = Field(
-        default="", description="For agreed_step and agreed_step_due: what was agreed."
+        default="",
+        description="For agreed_step and agreed_step_due: what was agreed; for "
+        "referral_overdue: the referral's kind.",
     )
 
 
@@ -324,6 +376,10 @@ class PersonExport(BaseModel):
         default_factory=list,
         description="Their coordinators' contacts with them, newest first, notes and agreed "
         "steps included.",
+    )
+    referrals: list[ReferralPublic] = Field(
+        default_factory=list,
+        description="Their referrals onwards, newest first, notes included.",
     )
     follow_ups: list[FollowUpPublic] = Field(
         default_factory=list,

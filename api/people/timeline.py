@@ -1,7 +1,7 @@
 """A person's timeline: everything that happened to them, newest first — the profile created
 and changed, proposals and what followed, hand-offs, the Rekrypiste's questions and the
-answers, suggestions left out, contacts with the client — read from where each is kept, for
-their own coordinators."""
+answers, suggestions left out, contacts with the client, referrals made, answered and
+cancelled — read from where each is kept, for their own coordinators."""
 
 from __future__ import annotations
 
@@ -20,17 +20,20 @@ from api.storage.tables import (
     OverrideRow,
     ProposalRow,
     ProposalTaskRow,
+    ReferralRow,
     SuggestionRow,
     UndoneStepRow,
 )
 from features.schemas.contact import ContactKind
 from features.schemas.dates import moment_of
+from features.schemas.referral import ReferralKind
 
 __all__ = ["TIMELINE_KINDS", "timeline"]
 
 TIMELINE_KINDS = (
     "profile_created", "profile_changed", "proposed", "proposed_against_engine", "step",
-    "handed_over", "taken_over", "asked", "answered", "left_out", "contact",
+    "handed_over", "taken_over", "asked", "answered", "left_out", "contact", "referral_made",
+    "referral_answered", "referral_cancelled",
 )  # fmt: skip
 _PROFILE = {"create_jobseeker": "profile_created", "update_jobseeker": "profile_changed"}
 
@@ -101,6 +104,17 @@ def timeline(ctx: Context, jobseeker_id: int, limit: int = 100) -> list[Timeline
         out.append(TimelineEntry(at=at, kind="contact", actor=c.recorded_by, about_id=c.id,
                                  contact=ContactKind(c.kind), due_on=c.next_step_due,
                                  step_done=c.closes_step_of is not None))  # fmt: skip
+    referrals = select(ReferralRow).where(ReferralRow.jobseeker_id == jobseeker_id)
+    for ref in session.scalars(referrals):
+        # On the days they happened (a referral typed in later is placed on its own day).
+        to = ReferralKind(ref.kind)
+        out.append(TimelineEntry(at=moment_of(ref.made_on, ref.made_at), kind="referral_made",
+                                 actor=ref.made_by, about_id=ref.id, referral=to,
+                                 due_on=ref.due_on))  # fmt: skip
+        if ref.outcome is not None and ref.closed_on is not None and ref.closed_at is not None:
+            out.append(TimelineEntry(at=moment_of(ref.closed_on, ref.closed_at),
+                                     kind=f"referral_{ref.outcome}", actor=ref.closed_by,
+                                     about_id=ref.id, referral=to))  # fmt: skip
     out.sort(key=lambda e: e.at, reverse=True)
     record(session, actor=ctx.actor.name, role=ctx.actor.role, action="read_timeline",
            object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip

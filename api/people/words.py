@@ -21,6 +21,7 @@ NEXT_STEPS: dict[str, str] = {
     "handoff": N_("Handed over to you on %(date)s: take it over"),
     "handoff_refused": N_("Your hand-off was not taken over (%(date)s): see why"),
     "agreed_step_due": N_("Agreed with the client by %(date)s, not marked done: %(what)s"),
+    "referral_overdue": N_("Referral's answer awaited by %(date)s, not received: %(what)s"),
     "new_matches": N_("New fitting tasks since your last look on %(date)s: %(number)s"),
     "new_since_run": N_("New good matches since the run of %(date)s: %(number)s"),
     "answer_overdue": N_("No answer to proposal no. %(number)s for %(days)s days"),
@@ -43,6 +44,8 @@ def next_step_text(step: NextStepPublic, lang: str, now: datetime) -> str:
         "names": ", ".join(CHARACTERISTICS[c].name(lang) for c in step.characteristics),
         "what": step.what,
     }
+    if step.step == "referral_overdue":  # ``what`` is the referral's kind
+        values["what"] = texts(lang).get(f"referred_to_{step.what}", step.what)
     return gettext_for(lang)(NEXT_STEPS[step.step]) % values
 
 
@@ -62,6 +65,9 @@ TIMELINE: dict[str, str] = {
     "answered": N_("%(actor)s answered the Rekrypiste: %(answer)s"),
     "left_out": N_("%(actor)s left out %(tasks)s"),
     "contact": N_("Contact with the client (%(actor)s): %(contact)s"),
+    "referral_made": N_("%(actor)s referred the client: %(referral)s"),
+    "referral_answered": N_("Referral answered (%(actor)s): %(referral)s"),
+    "referral_cancelled": N_("Referral cancelled (%(actor)s): %(referral)s"),
 }
 """A person's timeline (``api.people.timeline``) in words."""
 
@@ -76,6 +82,7 @@ def timeline_text(entry: TimelineEntry, lang: str, titles: Mapping[int, Mapping[
         "step": words.get(entry.step or "", entry.step or ""),
         "role": words.get(f"role_{entry.to_role}", entry.to_role or ""),
         "answer": words.get(f"answer_{entry.answer}", entry.answer or ""),
+        "referral": words.get(f"referred_to_{entry.referral}", str(entry.referral or "")),
     }
     _ = gettext_for(lang)
     if entry.contact is not None:
@@ -83,8 +90,10 @@ def timeline_text(entry: TimelineEntry, lang: str, titles: Mapping[int, Mapping[
     said = _(TIMELINE[entry.kind]) % values
     if entry.step_done:
         said += " " + _("The agreed step was found done.")
-    if entry.due_on is not None:
+    if entry.due_on is not None and entry.kind == "contact":
         said += " " + _("Next step agreed, due by %(date)s.") % {
             "date": date_text(entry.due_on, lang)
         }
+    elif entry.due_on is not None and entry.kind == "referral_made":
+        said += " · " + _("Answer awaited by %(date)s") % {"date": date_text(entry.due_on, lang)}
     return said

@@ -55,6 +55,7 @@ __all__ = [
     "OutcomeEventRow",
     "ProposalRow",
     "ProposalTaskRow",
+    "ReferralRow",
     "RoleRow",
     "RuleSetRow",
     "TaskDemandRow",
@@ -689,6 +690,33 @@ class ContactRow(Base):
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
 
 
+class ReferralRow(Base):
+    """A coordinator's referral of a client onwards (``features.schemas.referral``), dated
+    when it was made, with the day its answer is awaited by and the characteristics the
+    awaited statement will assess. Closed once — answered or cancelled, with its date — and
+    never changed after."""
+
+    __tablename__ = "client_referral"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    jobseeker_id: Mapped[int] = mapped_column(
+        ForeignKey("jobseeker.id", ondelete="CASCADE"), index=True
+    )
+    made_on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(Text, default="")
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    assesses: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """Characteristic ids, in the catalogue's order."""
+    made_by: Mapped[str] = mapped_column(String(64))
+    made_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    """``answered`` or ``cancelled``; none while open."""
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    closed_by: Mapped[str | None] = mapped_column(String(64))
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
 class CandidateRequestRow(Base):
     """A Rekrypiste worker asks a candidate's company coordinator: would your client want
     this? No identity crosses to the asker until the coordinator says yes."""
@@ -809,6 +837,7 @@ IDS_NEVER_REUSED = (
     "episode_event",
     "undone_step",
     "client_contact",
+    "client_referral",
 )
 """Tables whose ids the audit trail, exports, stored runs or addresses refer to: SQLite gives
 them AUTOINCREMENT (migration 0020), so that an id, once deleted, is never a new row's

@@ -21,6 +21,8 @@ from features.demo.employers import EmployerWorld, generate_employers
 from features.demo.episodes import KUNTO, EpisodeMix, EpisodeWorld, generate_episodes
 from features.demo.history import HistoryWorld, generate_history
 from features.demo.people import PeopleWorld, generate_people
+from features.demo.referrals import ASSUMED as REFERRALS_ASSUMED
+from features.demo.referrals import ReferralMix, generate_referrals
 
 __all__ = ["AS_OF", "SIZES", "World", "WorldSize", "build_world"]
 
@@ -59,6 +61,7 @@ TABLE_ORDER = (
     "service_episode",
     "episode_event",
     "client_contact",
+    "client_referral",
 )
 
 
@@ -97,11 +100,12 @@ def build_world(
     as_of: date = AS_OF,
     episodes: EpisodeMix = KUNTO,
     contacts: ContactMix = ASSUMED,
+    referrals: ReferralMix = REFERRALS_ASSUMED,
 ) -> World:
     """Build a demo world of a named size (``tiny``, ``small``, ``medium``, ``large``) or a
     :class:`WorldSize`, deterministically for ``seed``; the people's service episodes in the
     proportions of ``episodes``, their contacts with their coordinators in those of
-    ``contacts``."""
+    ``contacts``, their referrals onwards in those of ``referrals``."""
     if isinstance(size, str):
         if size not in SIZES:
             raise ValueError(f"unknown world size {size!r}; choose one of {', '.join(SIZES)}")
@@ -120,6 +124,10 @@ def build_world(
     # And contacts after them, so that episodes too are what they were before contacts.
     met = generate_contacts(rng, people.jobseeker, journeys.service_episode,
                             journeys.episode_event, as_of, contacts)  # fmt: skip
+    # And referrals last of all, so that contacts too are what they were before them.
+    referred = generate_referrals(rng, people.jobseeker, people.capacity,
+                                  journeys.service_episode, journeys.episode_event, as_of,
+                                  referrals)  # fmt: skip
     tables = {
         "employer": employers.employer,
         "crm_note": employers.crm_note,
@@ -136,5 +144,6 @@ def build_world(
         "service_episode": journeys.service_episode,
         "episode_event": journeys.episode_event,
         "client_contact": met,
+        "client_referral": referred,
     }
     return World(seed, size, as_of, employers, people, history, tables, journeys)

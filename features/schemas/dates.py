@@ -11,8 +11,9 @@ The rules (each a :class:`FieldError` kind, said in the user's language by the w
   last day, a visit to come — are not "what happened" and are not held to it);
 - ``date_before_start``: nothing of an episode or a proposal is dated before it began, nor
   before the step before it;
-- ``due_in_past``, ``due_too_far``: something agreed for later (a contact's next step) is due
-  today or later, and at most :data:`~features.schemas.contact.STEP_DUE_WITHIN` days ahead;
+- ``due_in_past``, ``due_too_far``: something agreed for later (a contact's next step, a
+  referral's answer) is due today or later, and at most
+  :data:`~features.schemas.contact.STEP_DUE_WITHIN` days ahead;
 - ``date_too_old``: a physician's statement or a capacity assessment is not dated before
   1 January 1990 (:data:`EARLIEST_ASSESSMENT`: no statement older than that is a basis for
   today's work ability, and 1.1.1900 is a slip of the keyboard) nor before the year the
@@ -36,6 +37,7 @@ __all__ = [
     "FIRST_EPISODE_START",
     "PREVIOUS_EPISODE_END",
     "PROPOSAL_MADE",
+    "REFERRAL_MADE",
     "STEP_AGREED",
     "STEP_BEFORE",
     "assessment_date_problems",
@@ -58,6 +60,7 @@ PROPOSAL_MADE = N_("the proposal was made")
 STEP_BEFORE = N_("the step before")
 FIRST_EPISODE_START = N_("the start of the client's first service episode")
 STEP_AGREED = N_("the contact where the step was agreed")
+REFERRAL_MADE = N_("the referral was made")
 
 
 def today_in_finland(now: datetime) -> date:

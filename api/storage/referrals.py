@@ -1,0 +1,99 @@
+"""A client's referrals: storing one, closing it once, reading a person's, and the open
+ones of a whole caseload (for its overdue step)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import ScalarSelect, select, update
+from sqlalchemy.orm import Session
+
+from api.storage.engine import rows_affected
+from api.storage.tables import ReferralRow
+from features import tables as tables_form
+from features.schemas.referral import Referral, ReferralOutcome
+
+__all__ = [
+    "add_referral",
+    "close",
+    "open_referrals",
+    "overdue_referrals",
+    "referral_of",
+    "referrals_of",
+]
+
+
+def referrals_of(session: Session, *, jobseeker_id: int) -> list[ReferralRow]:
+    """The person's referrals, newest first (by the day they were made, then as recorded)."""
+    return list(
+        session.scalars(
+            select(ReferralRow)
+            .where(ReferralRow.jobseeker_id == jobseeker_id)
+            .order_by(ReferralRow.made_on.desc(), ReferralRow.id.desc())
+        )
+    )
+
+
+def referral_of(session: Session, *, jobseeker_id: int, referral_id: int) -> ReferralRow | None:
+    """The person's referral ``referral_id`` (none when it is another person's)."""
+    return session.scalar(
+        select(ReferralRow).where(
+            ReferralRow.id == referral_id, ReferralRow.jobseeker_id == jobseeker_id
+        )
+    )
+
+
+def open_referrals(
+    session: Session, people: Sequence[int] | ScalarSelect[int]
+) -> list[ReferralRow]:
+    """The open referrals of ``people`` (a list of ids or a subquery of them)."""
+    return list(
+        session.scalars(
+            select(ReferralRow)
+            .where(ReferralRow.jobseeker_id.in_(people), ReferralRow.outcome.is_(None))
+            .order_by(ReferralRow.jobseeker_id, ReferralRow.made_on, ReferralRow.id)
+        )
+    )
+
+
+def overdue_referrals(
+    session: Session, people: Sequence[int] | ScalarSelect[int], today: date
+) -> list[tuple[int, int, date, str]]:
+    """(person, referral, due date, kind) of the open referrals of ``people`` whose answer
+    was awaited by a day before ``today`` (the caseload's step: no note read)."""
+    rows = session.execute(
+        select(ReferralRow.jobseeker_id, ReferralRow.id, ReferralRow.due_on, ReferralRow.kind)
+        .where(ReferralRow.jobseeker_id.in_(people), ReferralRow.outcome.is_(None),
+               ReferralRow.due_on < today)
+        .order_by(ReferralRow.due_on, ReferralRow.id)
+    ).all()  # fmt: skip
+    return [(int(p), int(r), due, str(kind)) for p, r, due, kind in rows if due is not None]
+
+
+def add_referral(
+    session: Session, *, jobseeker_id: int, referral: Referral, by: str
+) -> ReferralRow:
+    """Store a referral, open."""
+    row = ReferralRow(jobseeker_id=jobseeker_id, made_by=by,
+                      **tables_form.referral_columns(referral))  # fmt: skip
+    session.add(row)
+    session.flush()
+    return row
+
+
+def close(
+    session: Session, row: ReferralRow, *, outcome: ReferralOutcome, on: date, by: str,
+    at: datetime,
+) -> bool:  # fmt: skip
+    """Close an open referral: answered or cancelled on ``on``. False when it was closed
+    already (the update asks for it open, so that of two coordinators closing it at once
+    only one does)."""
+    done = session.execute(
+        update(ReferralRow)
+        .where(ReferralRow.id == row.id, ReferralRow.outcome.is_(None))
+        .values(outcome=outcome.value, closed_on=on, closed_by=by, closed_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(row)
+    return rows_affected(done) == 1
