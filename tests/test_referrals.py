@@ -322,3 +322,25 @@ def test_the_demo_worlds_referrals_follow_their_mix_and_keep_the_rest_of_the_wor
     for name, frame in small_world.tables.items():
         if name != "client_referral":
             pd.testing.assert_frame_equal(rarely.tables[name], frame)
+
+
+def test_a_referral_counts_as_activity_on_the_caseload(service):
+    client, tokens, area, _mine, engine = service
+    company = auth(tokens["coordinator"])
+    started = _today() - timedelta(days=90)
+    jid = _new_client(client, company, area, "JS-REFACT", started_on=started.isoformat())
+    with engine.begin() as c:  # entered long ago, nothing recorded since
+        long_ago = datetime.now(UTC) - timedelta(days=60)
+        c.execute(sa.text("UPDATE jobseeker SET created_at = :t, updated_at = :t WHERE id = :j"),
+                  {"t": long_ago.replace(tzinfo=None), "j": jid})  # fmt: skip
+
+    def steps():
+        page = client.get("/jobseekers/caseload?scope=area&limit=200", headers=company).json()
+        (found,) = [r for r in page["data"] if r["id"] == jid]
+        return [s["step"] for s in found["next_steps"]], found["last_activity"]
+
+    assert steps()[0][-1] == "no_activity"
+    week_ago = _today() - timedelta(days=7)
+    _make(client, company, jid, kind="psychologist", on=week_ago.isoformat())
+    found, last = steps()
+    assert "no_activity" not in found and datetime.fromisoformat(last).date() == week_ago

@@ -27,6 +27,7 @@ from api.storage.tables import (
     JobseekerRow,
     OutcomeEventRow,
     ProposalRow,
+    ReferralRow,
     SuggestionRow,
 )
 from features.caseload import (
@@ -114,8 +115,9 @@ def caseload(
     for frame, column in ((proposals, "proposed_at"), (events.merge(proposals), "at")):
         for person, at in frame.groupby("person_id")[column].max().items():
             last[int(person)] = max(last[int(person)], at.to_pydatetime())
-    for person, day in _last_contacts(ctx, chosen):
-        # A contact counts from when it happened (attempts too: the coordinator tried).
+    for person, day in _last_contacts(ctx, chosen) + _last_referrals(ctx, chosen):
+        # A contact counts from when it happened (attempts too: the coordinator tried); a
+        # referral from when it was made, answered or cancelled.
         last[person] = max(last[person], moment_of(day, ctx.now))
     agreed = [(p, s.contact_id, s.due_on, s.what) for p, s in open_steps(session, chosen).items()]
     late = overdue_referrals(session, chosen, today_in_finland(ctx.now))
@@ -180,6 +182,18 @@ def _last_contacts(ctx: Context, chosen: ScalarSelect[int]) -> list[tuple[int, d
         .group_by(ContactRow.jobseeker_id)
     ).all()
     return [(int(person), day) for person, day in found if day is not None]
+
+
+def _last_referrals(ctx: Context, chosen: ScalarSelect[int]) -> list[tuple[int, date]]:
+    """Each person's latest day a referral was made or closed."""
+    found = ctx.session.execute(
+        select(ReferralRow.jobseeker_id, func.max(ReferralRow.made_on),
+               func.max(ReferralRow.closed_on))
+        .where(ReferralRow.jobseeker_id.in_(chosen))
+        .group_by(ReferralRow.jobseeker_id)
+    ).all()  # fmt: skip
+    return [(int(p), max(d for d in (made, closed) if d is not None))
+            for p, made, closed in found if made is not None]  # fmt: skip
 
 
 def _waiting_for_me(
