@@ -149,7 +149,7 @@ def parse_intake_rows(rows: Iterable[Mapping[str, object]]) -> IntakeSheet:
     rows = list(rows)
     sheet = IntakeSheet()
     if not rows:
-        sheet.errors.append(RowError(1, "", "the sheet has no client rows", kind="no_rows"))
+        sheet.errors.append(RowError(1, "", "the sheet has no client rows", kind="no_client_rows"))
         return sheet
     header: dict[str, IntakeColumn] = {}
     for heading in rows[0]:
@@ -189,6 +189,6 @@ def parse_intake_rows(rows: Iterable[Mapping[str, object]]) -> IntakeSheet:
                 sheet.errors.append(RowError(number, column.heading, str(err), kind=err.kind,
                                              context={"value": err.value,
                                                       "column_field": column.field}))  # fmt: skip
-        if len(values) == len({c for c, t in cells.items() if t}):
+        if not any(e.row == number for e in sheet.errors):
             sheet.people.append((number, values))
     return sheet

@@ -101,6 +101,12 @@ def test_one_bad_row_stores_nothing_and_every_error_is_said(service):
     ok = client.post("/jobseekers/import", headers=headers,
                      files={"file": ("a.csv", _sheet(ROW, checked, fmt="csv"))})  # fmt: skip
     assert ok.status_code == 201, ok.text
+    # The same sheet again: each row is said to be a namesake, by name and code, once.
+    again = client.post("/jobseekers/import", headers=headers,
+                        files={"file": ("a.csv", _sheet(ROW, fmt="csv"))})  # fmt: skip
+    assert again.status_code == 422
+    (said,) = again.json()["errors"]
+    assert said["field"] == "row 2, column 'Nimi'" and "Eri henkilö" in said["message"]
 
 
 def test_the_web_page_takes_on_a_sheet_and_lists_the_clients(service):
@@ -116,6 +122,12 @@ def test_the_web_page_takes_on_a_sheet_and_lists_the_clients(service):
                       files={"file": ("a.xlsx", _sheet(ROW | {"Kunta": "Lahtti"}))})  # fmt: skip
     assert bad.status_code == 422
     assert 'id="error-summary"' in bad.text and "Rivi 2" in bad.text and "Lahti" in bad.text
+    twice = client.post("/ui/jobseekers/import", data={"csrf": _csrf(page.text)},
+                        files={"file": ("a.xlsx", _sheet(ROW | {"Nimi": ""}))})  # fmt: skip
+    assert twice.text.count("Rivi 2, sarake ”Nimi”") == 1  # one message for one empty cell
+    empty = client.post("/ui/jobseekers/import", data={"csrf": _csrf(page.text)},
+                        files={"file": ("a.xlsx", _sheet())})  # fmt: skip
+    assert "asiakasrivejä" in empty.text and "tehtävärivejä" not in empty.text
     good = client.post("/ui/jobseekers/import", data={"csrf": _csrf(page.text)},
                        files={"file": ("a.xlsx", _sheet(ROW))})  # fmt: skip
     assert good.status_code == 200 and "Tuotu: 1 asiakasta" in good.text

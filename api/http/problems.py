@@ -204,6 +204,20 @@ _BY_KIND: dict[str, str] = {
         "%(field)s: role “%(role)s” has the sector “%(first)s” on row %(first_row)s; a role has "
         "one sector."
     ),
+    # A caseload sheet's own (features.intake_sheet, api.people.bulk_intake)
+    "no_client_rows": N_("%(field)s: the sheet has no client rows."),
+    "not_referral_source": N_(
+        "%(field)s: “%(value)s” is not a referral source; write omavalmentaja, Ohjaamo, "
+        "vammaispalvelut, sosiaalipalvelut, terveydenhuolto, oma-aloitteinen or muu."
+    ),
+    "not_consent_scope": N_(
+        "%(field)s: “%(value)s” is not a consent scope; write täsmäytys, työnantajat or "
+        "arviointi, separated by commas."
+    ),
+    "possible_duplicate": N_(
+        "%(field)s: someone of the same name is in your area already (%(codes)s); if this is "
+        "another person, write kyllä in the column “Eri henkilö”."
+    ),
 }
 _MUNICIPALITY_SUGGESTED = N_(
     "%(field)s: no municipality is called “%(value)s”. Did you mean %(suggestions)s?"

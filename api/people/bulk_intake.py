@@ -119,7 +119,7 @@ def take_on_sheet(ctx: Context, data: bytes, filename: str) -> list[TakenOn]:
     sheet = parse_intake_rows(read_sheet(data, sheet_format(Path(filename or "upload"))))
     errors = list(sheet.errors)
     if sheet.ok and not sheet.people:
-        errors.append(RowError(1, "", "the sheet has no client rows", kind="no_rows"))
+        errors.append(RowError(1, "", "the sheet has no client rows", kind="no_client_rows"))
     area = ctx.actor.area or ""
     taken: list[TakenOn] = []
     # Written first, inside the transaction: on SQLite its INSERT is what opens the transaction
