@@ -299,3 +299,26 @@ def test_skills_languages_education_and_support_are_edited_and_shown(service):
     refused = _post_form(client, f"/ui/jobseekers/{person}/edit", twice)
     assert refused.status_code == 422
     assert "error-summary" in refused.text and 'value="B2" selected' in refused.text
+
+
+def test_a_consent_is_dated_when_it_was_given_not_in_the_future(service):
+    client, tokens, area, _mine, _engine = service
+    headers = auth(tokens["coordinator"])
+    future = {"given_at": "2035-01-01T09:00:00Z", "scope": ["matching"]}
+    body = _person(area, "JS-CONS01", "Kaino Tulevainen")
+    body["profile"]["consent"] = future
+    refused = client.post("/jobseekers", json=body, headers=headers)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "profile.consent.given_at"
+    body["profile"]["consent"] = {"given_at": "2026-11-02T09:00:00Z", "scope": ["matching"]}
+    created = client.post("/jobseekers", json=body, headers=headers)
+    assert created.status_code == 201, created.text
+    jid = created.json()["id"]
+    profile = client.get(f"/jobseekers/{jid}", headers=headers).json()["profile"]
+    kept = client.put(f"/jobseekers/{jid}", json=profile | {"goals": "Ulos."}, headers=headers)
+    assert kept.status_code == 200  # the consent kept as it was is not judged again
+    withdrawn = profile["consent"] | {"withdrawn_at": "2035-01-02T09:00:00Z"}
+    later = client.put(f"/jobseekers/{jid}", json=profile | {"consent": withdrawn},
+                       headers=headers)  # fmt: skip
+    assert later.status_code == 422
+    assert later.json()["errors"][0]["field"] == "consent.withdrawn_at"

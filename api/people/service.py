@@ -49,7 +49,7 @@ from features.errors import ConflictError, InvalidInputError
 from features.i18n import LANGUAGES
 from features.matchability import reason_text
 from features.schemas import CapacityRating, CapacitySource, JobseekerProfile, JobseekerStatus
-from features.schemas.dates import assessment_date_problems
+from features.schemas.dates import assessment_date_problems, happened_problems, today_in_finland
 from features.schemas.errors import FieldError
 from features.schemas.jobseeker import Consent, ConsentScope, JobseekerIdentity
 
@@ -358,6 +358,23 @@ def _physician_statements_kept(
         ])  # fmt: skip
 
 
+def _consent_dated(
+    ctx: Context, before: JobseekerProfile | None, after: JobseekerProfile, prefix: str = ""
+) -> None:
+    """A consent given or withdrawn now is dated when it happened: not in the future (one
+    kept as it was is not judged again)."""
+    consent = after.consent
+    if consent is None or (before is not None and before.consent == consent):
+        return
+    problems = happened_problems(f"{prefix}consent.given_at",
+                                 today_in_finland(consent.given_at), ctx.now)  # fmt: skip
+    if consent.withdrawn_at is not None:
+        problems += happened_problems(f"{prefix}consent.withdrawn_at",
+                                      today_in_finland(consent.withdrawn_at), ctx.now)  # fmt: skip
+    if problems:
+        raise InvalidInputError(problems)
+
+
 def _assessments_dated(
     ctx: Context,
     before: JobseekerProfile | None,
@@ -403,6 +420,7 @@ def add_person(ctx: Context, body: JobseekerCreate, *, via: str = "api") -> int:
     _physician_statements_kept(ctx, None, body.profile, "profile.")
     born = body.demographics.birth_year if body.demographics else None
     _assessments_dated(ctx, None, body.profile, born, "profile.")
+    _consent_dated(ctx, None, body.profile, "profile.")
     if body.identity is not None and not body.duplicate_checked:
         matches = duplicates.same_name_in_area(
             ctx.session, area=body.profile.area, name=body.identity.name, birth_year=born
@@ -432,6 +450,7 @@ def replace_person(ctx: Context, jobseeker_id: int, profile: JobseekerProfile) -
     _physician_statements_kept(ctx, before, profile)
     demographics = repository.get_demographics(ctx.session, jobseeker_id=jobseeker_id)
     _assessments_dated(ctx, before, profile, demographics.birth_year if demographics else None)
+    _consent_dated(ctx, before, profile)
     repository.replace_jobseeker(ctx.session, jobseeker_id=jobseeker_id, profile=profile)
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="update_jobseeker",
            object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip
