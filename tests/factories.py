@@ -40,7 +40,7 @@ def jobseeker(**changes: Any) -> dict[str, Any]:
         "interest_sectors": ["kitchen_catering"],
         "interest_task_kinds": ["dishwashing"],
         "consent": {"given_at": "2026-01-05T10:00:00Z", "scope": ["matching"]},
-        "coordinator": "koord.lahti.1",
+        "coordinator": "coord",
         "area": "PH-Lahti",
     }
     data.update(deepcopy(changes))

@@ -84,7 +84,8 @@ def test_one_bad_row_stores_nothing_and_every_error_is_said(service):
     bad_place = ROW | {"Nimi": "Toinen", "Kunta": "Hollolla"}
     future = ROW | {"Nimi": "Kolmas", "Tuli palveluun": "1.1.2031"}
     twice = ROW  # the first row again: a namesake, born the same year, in the same sheet
-    files = {"file": ("a.csv", _sheet(ROW, bad_place, future, twice, fmt="csv"))}
+    stranger = ROW | {"Nimi": "Neljäs", "Yrityskoordinaattori": "koord.muualla"}
+    files = {"file": ("a.csv", _sheet(ROW, bad_place, future, twice, stranger, fmt="csv"))}
     refused = client.post("/jobseekers/import", files=files, headers=headers)
     assert refused.status_code == 422, refused.text
     errors = {(e["field"], e["message"].split(";")[0][:40]) for e in refused.json()["errors"]}
@@ -92,6 +93,7 @@ def test_one_bad_row_stores_nothing_and_every_error_is_said(service):
     assert "row 3, column 'Kunta'" in fields
     assert "row 4, column 'Tuli palveluun'" in fields
     assert "row 5, column 'Nimi'" in fields  # asked about, as the form asks
+    assert "row 6, column 'Yrityskoordinaattori'" in fields  # not a user of the area
     with engine.connect() as c:
         assert c.scalar(sa.select(sa.func.count()).select_from(JobseekerRow)) == before
         assert c.scalar(sa.select(sa.func.count()).select_from(IdentityRow)

@@ -146,7 +146,8 @@ def seeds_world(engine, database_url):
     person_ids: dict[str, int] = {}
     for code, spec in PEOPLE.items():
         profile = factories.jobseeker(
-            code=code, area=AREA, skills=[], licences=spec.get("licences", []),
+            code=code, area=AREA, coordinator="koord", skills=[],
+            licences=spec.get("licences", []),
             capacities=spec["capacities"],
             interest_sectors=spec.get("interest_sectors", []),
             interest_task_kinds=spec.get("interest_task_kinds", []),

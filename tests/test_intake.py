@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from api.http.csrf import SESSION
 from api.people.duplicates import _folded
-from api.storage.tables import AuditRow, EpisodeRow, IdentityRow, JobseekerRow
+from api.storage.tables import AuditRow, EpisodeRow, IdentityRow, JobseekerRow, UserRow
 from features.schemas.jobseeker import CODE_PATTERN, new_code
 from tests import factories
 from tests.test_api import auth
@@ -17,8 +17,10 @@ from tests.test_web_security import _csrf
 
 
 def _person(area: str, code: str, name: str, born: int | None = None, **body: object) -> dict:
+    coordinator = "coord2" if area == "Elsewhere" else "coord"
+    profile = factories.jobseeker(code=code, area=area, coordinator=coordinator, capacities={})
     return {
-        "profile": factories.jobseeker(code=code, area=area, coordinator="coord", capacities={}),
+        "profile": profile,
         "identity": {"name": name},
         "demographics": {"birth_year": born} if born else None,
         **body,
@@ -322,3 +324,46 @@ def test_a_consent_is_dated_when_it_was_given_not_in_the_future(service):
                        headers=headers)  # fmt: skip
     assert later.status_code == 422
     assert later.json()["errors"][0]["field"] == "consent.withdrawn_at"
+
+
+def test_the_responsible_coordinators_are_the_areas_active_users(service):
+    """A person is given to someone who will find them on their own list: an active user of
+    the area in that role. A name kept as it was is not judged again."""
+    client, tokens, area, mine, engine = service
+    headers = auth(tokens["coordinator"])
+    with engine.begin() as c:
+        c.execute(sa.insert(UserRow).values(name="left.already", role="company_coordinator",
+                                            area=area, active=False))  # fmt: skip
+
+    def taken_on(code: str, **profile: object):
+        body = _person(area, code, f"Henkilö {code}")
+        body["profile"] |= profile
+        return client.post("/jobseekers", json=body, headers=headers)
+
+    assert taken_on("JS-CRD001").status_code == 201
+    for field, name in [("coordinator", "koord.muualla"), ("coordinator", "coord2"),
+                        ("coordinator", "tyokyky"), ("coordinator", "left.already"),
+                        ("work_ability_coordinator", "coord")]:  # fmt: skip
+        refused = taken_on("JS-CRD002", **{field: name})
+        assert refused.status_code == 422, (field, name)
+        (error,) = refused.json()["errors"]
+        assert error["field"] == f"profile.{field}" and name in error["message"]
+    offered = taken_on("JS-CRD002", coordinator="nobody").json()["errors"][0]["message"]
+    assert "choose one of coord" in offered and "left.already" not in offered
+    # A person the demo world gave to a coordinator without an account keeps them on a save…
+    person = mine[0]
+    stored = client.get(f"/jobseekers/{person}", headers=headers).json()["profile"]
+    assert client.put(f"/jobseekers/{person}", json=stored, headers=headers).status_code == 200
+    # …and may be given to one of the area's coordinators, not to a name typed freely.
+    moved = client.put(f"/jobseekers/{person}", headers=headers,
+                       json=stored | {"coordinator": "koord.typo"})  # fmt: skip
+    assert moved.status_code == 422
+    assert client.put(f"/jobseekers/{person}", headers=headers,
+                      json=stored | {"coordinator": "coord"}).status_code == 200  # fmt: skip
+    # A tampered intake form says it in Finnish, with the field and who can be chosen.
+    forged = _intake(client, tokens["coordinator"], coordinator="koord.muualla")
+    assert forged.status_code == 422 and 'href="#coordinator"' in forged.text
+    assert "ei ole alueesi koordinaattori" in forged.text and "coord" in forged.text
+    with engine.connect() as c:
+        assert c.scalar(sa.select(sa.func.count()).select_from(IdentityRow)
+                        .where(IdentityRow.name == "Miikka Testinen")) == 0  # fmt: skip

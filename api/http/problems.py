@@ -218,7 +218,17 @@ _BY_KIND: dict[str, str] = {
         "%(field)s: someone of the same name is in your area already (%(codes)s); if this is "
         "another person, write kyllä in the column “Eri henkilö”."
     ),
+    # Whom a person can be given to (api.people.service)
+    "unknown_coordinator": N_(
+        "%(field)s: “%(value)s” is not one of your area's coordinators with an account; choose "
+        "%(names)s."
+    ),
 }
+_NO_COORDINATORS = N_(
+    "%(field)s: “%(value)s” is not one of your area's coordinators with an account, and none "
+    "of that role has one yet; ask the administrator to add them."
+)
+"""An unknown coordinator where the area has no one of the role (``unknown_coordinator``)."""
 _MUNICIPALITY_SUGGESTED = N_(
     "%(field)s: no municipality is called “%(value)s”. Did you mean %(suggestions)s?"
 )
@@ -252,6 +262,12 @@ def _said(error: FieldError, field: FormField, lang: str) -> str:
     if error.kind == "unknown_municipality" and isinstance(suggested, list) and suggested:
         message = _MUNICIPALITY_SUGGESTED
         words["suggestions"] = format_list(suggested, style="or", locale=locale_for(lang))
+    if error.kind == "unknown_coordinator":
+        names = error.context.get("names")
+        if isinstance(names, list) and names:
+            words["names"] = format_list(names, style="or", locale=locale_for(lang))
+        else:
+            message = _NO_COORDINATORS
     try:
         return _(message) % words
     except (KeyError, TypeError, ValueError):

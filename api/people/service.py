@@ -12,10 +12,11 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from api.auth.policy import reachable_person
+from api.auth.users import colleagues
 from api.core.context import Context
 from api.core.purposes import Purpose
 from api.core.runtime import bump_data_version
-from api.core.security import Permission, allowed
+from api.core.security import Permission, Role, allowed
 from api.employers import candidate_requests
 from api.people import contacts, duplicates, episodes, handoffs, referrals
 from api.people.schemas import (
@@ -333,6 +334,36 @@ def _own_area(ctx: Context, profile: JobseekerProfile, field: str) -> None:
         raise InvalidInputError([FieldError(field, f"must be your area {ctx.actor.area!r}")])
 
 
+_RESPONSIBLE_ROLES = (
+    ("coordinator", Role.COMPANY_COORDINATOR),
+    ("work_ability_coordinator", Role.WORK_ABILITY_COORDINATOR),
+)
+"""Who may be named as the person's responsible coordinator of each kind."""
+
+
+def _coordinators_known(
+    ctx: Context, before: JobseekerProfile | None, after: JobseekerProfile, prefix: str = ""
+) -> None:
+    """The responsible coordinators named now are active users of the person's area in that
+    role, so that the person is on someone's own list; a name kept as it was is not judged
+    again (a coordinator who has left keeps their people until they are handed on)."""
+    problems = []
+    for field, role in _RESPONSIBLE_ROLES:
+        name = getattr(after, field)
+        if name is None or (before is not None and getattr(before, field) == name):
+            continue
+        names = colleagues(ctx.session, area=after.area, role=role)
+        if name not in names:
+            offered = f"; choose one of {', '.join(names)}" if names else ""
+            problems.append(FieldError(
+                f"{prefix}{field}",
+                f"{name!r} is not an active {role.value} of the area {after.area!r}{offered}",
+                kind="unknown_coordinator", context={"value": name, "names": names},
+            ))  # fmt: skip
+    if problems:
+        raise InvalidInputError(problems)
+
+
 def _physician_statements_kept(
     ctx: Context, before: JobseekerProfile | None, after: JobseekerProfile, prefix: str = ""
 ) -> None:
@@ -417,6 +448,7 @@ def add_person(ctx: Context, body: JobseekerCreate, *, via: str = "api") -> int:
     and stored with their first service episode and the audit row, uncommitted: the caller
     commits (one client, or a whole sheet of them at once)."""
     _own_area(ctx, body.profile, "profile.area")
+    _coordinators_known(ctx, None, body.profile, "profile.")
     _physician_statements_kept(ctx, None, body.profile, "profile.")
     born = body.demographics.birth_year if body.demographics else None
     _assessments_dated(ctx, None, body.profile, born, "profile.")
@@ -447,6 +479,7 @@ def replace_person(ctx: Context, jobseeker_id: int, profile: JobseekerProfile) -
             kind="status_follows_episode",
         )])  # fmt: skip
     before = records.profile_from_rows(row, row.capacities)
+    _coordinators_known(ctx, before, profile)
     _physician_statements_kept(ctx, before, profile)
     demographics = repository.get_demographics(ctx.session, jobseeker_id=jobseeker_id)
     _assessments_dated(ctx, before, profile, demographics.birth_year if demographics else None)
