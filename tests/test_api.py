@@ -320,6 +320,10 @@ def test_rate_limit_answers_429_with_retry_after(engine, database_url):
     assert (
         limited.json()["error"] == "too_many_requests" and int(limited.headers["Retry-After"]) >= 1
     )
+    # A browser over the limit is shown the UI's page, in Finnish, with the wait, never JSON.
+    pages = [client.get("/ui/login") for _ in range(3)][-1]
+    assert pages.status_code == 429 and int(pages.headers["Retry-After"]) >= 1
+    assert pages.headers["content-type"].startswith("text/html") and "pyyntöjä" in pages.text
     limiter = RateLimiter(2)
     assert [limiter.retry_after("a", t) for t in (0, 1, 2)][:2] == [0, 0]
     assert limiter.retry_after("a", 61) == 0  # the window slid past the first request

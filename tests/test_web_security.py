@@ -363,6 +363,22 @@ def test_streamed_bodies_and_headers_are_limited_before_any_route(service):
     assert small.status_code == 422, "a small streamed body still reaches the route"
     huge = client.get("/health", headers={"X-Padding": "a" * 40_000})
     assert huge.status_code == 431
+    # At a web UI address the browser is shown the UI's page, in Finnish, with the way back to
+    # the form: streamed or declared, never the API's JSON, and nothing read or saved.
+    client.cookies.set(SESSION, tokens["coordinator"])
+    for body in (stream(6_000_000), b"x" * 6_000_000):
+        page = client.post("/ui/jobseekers/import", content=body,
+                           headers={"content-type": "multipart/form-data; boundary=x",
+                                    "referer": "http://testserver/ui/jobseekers/import"})  # fmt: skip
+        assert page.status_code == 413 and page.headers["content-type"].startswith("text/html")
+        assert "liian suuri" in page.text and '"error"' not in page.text
+        assert 'href="/ui/jobseekers/import"' in page.text  # back to the form
+    elsewhere = client.post("/ui/jobseekers/import", content=b"x" * 6_000_000,
+                            headers={"referer": "https://evil.example/ui/x"})  # fmt: skip
+    assert elsewhere.status_code == 413 and "evil.example" not in elsewhere.text
+    assert 'href="/ui/x"' not in elsewhere.text
+    # The page's own address shows nothing of the kind unless the guard sent the browser there.
+    assert client.get("/ui/refused?status=500").status_code == 404
 
 
 def test_an_unknown_user_name_costs_the_same_password_check(service, monkeypatch):

@@ -15,7 +15,8 @@ from api.core.security import Role, hash_token
 from api.core.texts import LANGUAGES
 from api.http.csrf import check_csrf
 from api.http.deps import SessionDep, UnauthorizedError, user_for_token
-from api.http.pages import COOKIE, _page
+from api.http.pages import COOKIE, _page, error_page
+from api.http.ratelimit import BROWSER_REFUSAL, BROWSER_REFUSALS
 
 __all__ = ["router"]
 
@@ -89,6 +90,13 @@ def logout(request: Request, session: SessionDep) -> RedirectResponse:
     response = RedirectResponse("/ui/login", status_code=303)
     response.delete_cookie(COOKIE)
     return response
+
+
+@router.get(BROWSER_REFUSAL.removeprefix("/ui"), response_class=HTMLResponse)
+def refused(request: Request, status: int = 404) -> HTMLResponse:
+    """The page for a request the guard refused before any route (too large, too many): the
+    status kept, said in the user's language (api.http.ratelimit)."""
+    return error_page(request, status if status in BROWSER_REFUSALS else 404)
 
 
 @router.get("/lang/{lang}")

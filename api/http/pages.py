@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -156,7 +156,20 @@ def error_page(request: Request, status: int) -> HTMLResponse:
     """The page for an error at a web UI address: what happened and the way on, in the user's
     language, with the status kept — never the API's JSON."""
     kind = ERROR_KINDS.get(status, "internal" if status >= 500 else "invalid")
-    return _page(request, "error.html", None, status_code=status, kind=kind, status=status)
+    return _page(request, "error.html", None, status_code=status, kind=kind, status=status,
+                 back=_page_before(request))  # fmt: skip
+
+
+def _page_before(request: Request) -> str | None:
+    """The page of this UI the browser came from (a form sent too large goes back to it), or
+    None: only a path of this site's UI, never another site's address."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc and referer.netloc != request.url.netloc:
+        return None
+    path = referer.path
+    if not path.startswith("/ui/") or "//" in path or "\\" in path or path == request.url.path:
+        return None
+    return path + (f"?{referer.query}" if referer.query else "")
 
 
 def csrf_refused(request: Request, err: CsrfError) -> HTMLResponse:

@@ -25,7 +25,13 @@ import anyio
 
 Scope = dict[str, Any]
 
-__all__ = ["RateLimiter", "RequestGuard"]
+__all__ = ["BROWSER_REFUSAL", "BROWSER_REFUSALS", "RateLimiter", "RequestGuard"]
+
+BROWSER_REFUSAL = "/ui/refused"
+"""The web UI's page for a request refused here (``?status=413``): a browser is shown the UI's
+own error page in the user's language, never the API's JSON."""
+BROWSER_REFUSALS = frozenset({413, 429})
+"""What a web UI address is refused with as a page; the rest stay as cheap as can be."""
 
 
 class RateLimiter:
@@ -96,7 +102,8 @@ class RequestGuard:
         headers = dict(raw)
         length = headers.get(b"content-length", b"")
         if length.isdigit() and int(length) > self.max_body_bytes:
-            await _answer(send, 413, {"error": "too_large", "message": "request body too large"})
+            await self._refuse(scope, send, 413, {"error": "too_large",
+                                                  "message": "request body too large"})  # fmt: skip
             return
         # The body is read here, counting, against a deadline: a 50 MB stream is refused after
         # 5 MB, and one that trickles or never ends after ``body_seconds``, before any route
@@ -110,8 +117,8 @@ class RequestGuard:
                           [(b"connection", b"close")])  # fmt: skip
             return
         if body is None:
-            await _answer(send, 413, {"error": "too_large",
-                                      "message": "request body too large"})  # fmt: skip
+            await self._refuse(scope, send, 413, {"error": "too_large",
+                                                  "message": "request body too large"})  # fmt: skip
             return
         receive = _replay(body, receive)
         # Per client address here, whatever the request claims to be (a made-up token per
@@ -119,7 +126,10 @@ class RequestGuard:
         client = scope["client"][0] if scope.get("client") else "unknown"
         wait = self.limiter.retry_after("addr:" + client)
         if wait:
-            await too_many(send, self.limiter.per_minute, wait)
+            if _from_browser(scope):
+                await self._refuse(scope, send, 429, {}, [(b"retry-after", str(wait).encode())])
+            else:
+                await too_many(send, self.limiter.per_minute, wait)
             return
         if self.in_flight >= self.max_in_flight:
             # Shed at once: a burst beyond what the process can work on is refused rather
@@ -133,6 +143,36 @@ class RequestGuard:
             await self.app(scope, receive, send)
         finally:
             self.in_flight -= 1
+
+    async def _refuse(
+        self,
+        scope: Scope,
+        send: Any,
+        status: int,
+        body: dict[str, str],
+        extra: list[tuple[bytes, bytes]] | None = None,
+    ) -> None:
+        """Refuse with ``status``: JSON for the API; for a web UI address, the UI's page for
+        it (rendered by the app at :data:`BROWSER_REFUSAL`, no body read, nothing saved)."""
+        if not (_from_browser(scope) and status in BROWSER_REFUSALS):
+            await _answer(send, status, body, extra)
+            return
+        page = dict(scope, method="GET", path=BROWSER_REFUSAL, raw_path=BROWSER_REFUSAL.encode(),
+                    query_string=f"status={status}".encode())  # fmt: skip
+
+        async def nothing() -> dict[str, Any]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def with_extra(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start" and extra:
+                message = dict(message, headers=list(message.get("headers", [])) + extra)
+            await send(message)
+
+        await self.app(page, nothing, with_extra)
+
+
+def _from_browser(scope: Scope) -> bool:
+    return str(scope.get("path", "")).startswith("/ui/")
 
 
 async def _bounded_body(receive: Any, limit: int) -> bytes | None:
