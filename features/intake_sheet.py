@@ -79,9 +79,13 @@ _REFERRAL_FI = {
     "terveydenhuolto": ReferralSource.HEALTH_CARE,
     "oma-aloitteinen": ReferralSource.SELF_REFERRAL,
     "itse": ReferralSource.SELF_REFERRAL,
+    "hakeutui itse": ReferralSource.SELF_REFERRAL,
     "muu": ReferralSource.OTHER,
     "ei tiedossa": ReferralSource.UNKNOWN,
+    "ei kirjattu": ReferralSource.UNKNOWN,
 }
+"""The template's words, and the names the web UI shows for each source (a sheet written
+from the screen is read; tests/test_bulk_intake.py holds them to the catalogue)."""
 _CONSENT_FI = {
     "täsmäytys": ConsentScope.MATCHING,
     "työnantajat": ConsentScope.SHARE_WITH_EMPLOYERS,

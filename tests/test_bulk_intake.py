@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from api.core.texts import texts
 from api.employers.spreadsheet import write_sheet
 from api.http.csrf import SESSION
 from api.storage.tables import AuditRow, EpisodeRow, IdentityRow, JobseekerRow
 from features.intake_sheet import intake_headings, parse_intake_rows
+from features.schemas.episode import ReferralSource
 from tests.test_api import auth
 from tests.test_web_security import _csrf
 
@@ -36,6 +38,16 @@ def test_the_cells_are_read_as_the_form_reads_them():
     assert first["schedule"] == ["mon-morning", "tue-morning"]
     assert first["consent"] == ["matching", "share_with_employers"]
     assert first["started_on"].isoformat() == "2026-11-01" and first["birth_year"] == 2002
+
+
+def test_a_sheet_written_from_the_screen_is_read():
+    """Every referral source as the web UI names it in Finnish is read as that source."""
+    shown = texts("fi")
+    for source in ReferralSource:
+        label = shown[f"referral_{source.value}"]
+        sheet = parse_intake_rows([ROW | {"Ohjaava taho": label.upper()}])
+        assert sheet.ok, (label, sheet.errors)
+        assert sheet.people[0][1]["referral_source"] == source.value, label
 
 
 def test_every_cell_error_is_named_with_its_row_and_column():

@@ -367,3 +367,15 @@ def test_the_responsible_coordinators_are_the_areas_active_users(service):
     with engine.connect() as c:
         assert c.scalar(sa.select(sa.func.count()).select_from(IdentityRow)
                         .where(IdentityRow.name == "Miikka Testinen")) == 0  # fmt: skip
+
+
+def test_each_refused_field_is_said_in_words_that_tell_how_to_fix_it(service):
+    client, tokens, area, mine, engine = service
+    refused = _intake(client, tokens["coordinator"], municipality="", email="miikka@",
+                      hours_min="30", hours_max="20")  # fmt: skip
+    assert refused.status_code == 422
+    text = refused.text
+    assert "Kunta: täytä tämä kenttä." in text and "””" not in text
+    assert "kirjoita muodossa nimi@esimerkki.fi" in text
+    assert "vähimmäismäärä viikossa (30) on suurempi kuin enimmäismäärä (20)" in text
+    assert 'max="40"' in text  # the form offers no more hours than are accepted

@@ -39,6 +39,7 @@ from features.catalogue.schedule import slot_label
 from features.errors import NotFoundError, TasmaError
 from features.i18n import date_text, datetime_text, pgettext_for, translations
 from features.numbers import number
+from features.schemas.jobseeker import MAX_WEEKLY_HOURS
 
 __all__ = [
     "COOKIE",
@@ -91,6 +92,8 @@ def _num(value: float, lang: str, decimals: int = 1, signed: bool = False) -> st
 
 
 templates.env.filters["num"] = _num
+templates.env.globals["max_weekly_hours"] = f"{MAX_WEEKLY_HOURS:g}"
+"""The schema's bound, so that a form's number field never offers more than is accepted."""
 
 
 templates.env.filters["metric"] = metric_name

@@ -183,8 +183,8 @@ _BY_KIND: dict[str, str] = {
     ),
     "date_before_start": N_("%(field)s: not before %(what)s (%(start)s)."),
     "date_too_old": N_("%(field)s: an assessment is dated %(earliest)s or later."),
-    "due_in_past": N_("%(field)s: what is agreed is due today (%(today)s) or later."),
-    "due_too_far": N_("%(field)s: agree a step due within a year, by %(latest)s at the latest."),
+    "due_in_past": N_("%(field)s: today (%(today)s) or later."),
+    "due_too_far": N_("%(field)s: %(latest)s at the latest."),
     "no_open_step": N_("%(field)s: no agreed step is open; there is nothing to mark done."),
     # A Ratko sheet's own (features.ratko)
     "no_rows": N_("%(field)s: the sheet has no task rows."),
@@ -218,6 +218,11 @@ _BY_KIND: dict[str, str] = {
         "%(field)s: someone of the same name is in your area already (%(codes)s); if this is "
         "another person, write kyllä in the column “Eri henkilö”."
     ),
+    "email_form": N_("%(field)s: not an e-mail address; write it as name@example.fi."),
+    "hours_min_above_max": N_(
+        "%(field)s: the least hours a week (%(low)s) is more than the most (%(high)s); "
+        "make the least the smaller."
+    ),
     # Whom a person can be given to (api.people.service)
     "unknown_coordinator": N_(
         "%(field)s: “%(value)s” is not one of your area's coordinators with an account; choose "
@@ -241,7 +246,7 @@ _WITH_ALLOWED = {
 """Kinds whose message is followed by what the column allows."""
 _LONGEST_ALLOWED = 200
 """Longer lists of what is allowed (every industry code) are left to the template sheet."""
-_NUMBERS = ("gt", "ge", "lt", "le")
+_NUMBERS = ("gt", "ge", "lt", "le", "low", "high")
 
 
 def _said(error: FieldError, field: FormField, lang: str) -> str:

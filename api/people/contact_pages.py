@@ -49,7 +49,9 @@ def _body(sent: dict[str, str]) -> ContactCreate:
     if not sent["kind"]:
         raise InvalidInputError([FieldError("kind", "choose the kind", kind="missing")])
     what = sent["step_what"].strip()
-    step = {"what": what, "due_on": sent["step_due"] or None} if what or sent["step_due"] else None
+    # A half-filled step leaves the other half out, so that it is said to be missing.
+    half = {"what": what} | ({"due_on": sent["step_due"]} if sent["step_due"] else {})
+    step = half if what or sent["step_due"] else None
     return ContactCreate.model_validate({"kind": sent["kind"], "on": sent["on"] or None,
                                          "note": sent["note"].strip(), "next_step": step,
                                          "step_done": sent["step_done"] == "on"})  # fmt: skip

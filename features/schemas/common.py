@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
+from email_validator import EmailNotValidError, validate_email
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -48,6 +49,7 @@ __all__ = [
     "CharacteristicId",
     "Coordinates",
     "EducationLevelId",
+    "EmailAddress",
     "IndustryCode",
     "Level",
     "LicenceId",
@@ -195,6 +197,8 @@ UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 
 def _municipality(value: str) -> str:
     # The Finnish name is stored, whichever name (or the code) was given.
+    if not value.strip():
+        raise PydanticCustomError("missing", "give the municipality")
     try:
         return municipality(value).name
     except KeyError as err:
@@ -203,6 +207,24 @@ def _municipality(value: str) -> str:
             "value": value,
             "suggestions": close_municipality_names(value),
         }) from None  # fmt: skip
+
+
+def _email(value: str) -> str:
+    # email-validator (pydantic's own for EmailStr), with an error kind a form can say plainly.
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as err:
+        raise PydanticCustomError(
+            "email_form", "not an e-mail address: {reason}", {"reason": str(err)}
+        ) from None
+
+
+EmailAddress = Annotated[
+    str,
+    AfterValidator(_email),
+    Field(max_length=254, json_schema_extra={"format": "email"}),
+]
+"""An e-mail address, stored as email-validator normalises it (no delivery check)."""
 
 
 MunicipalityName = Annotated[

@@ -104,11 +104,11 @@ def due_problems(field: str, day: date, now: datetime, *, within_days: int) -> l
     ahead = timedelta(days=within_days)
     latest = today + ahead if today <= date.max - ahead else date.max
     if day < today:
-        return [FieldError(field, f"is in the past ({day.isoformat()}); what is agreed is due "
-                           f"today ({today.isoformat()}) or later",
+        return [FieldError(field, f"is in the past ({day.isoformat()}); a due date is today "
+                           f"({today.isoformat()}) or later",
                            kind="due_in_past", context={"today": today})]  # fmt: skip
     if day > latest:
-        return [FieldError(field, f"is too far ahead ({day.isoformat()}); agree a step due by "
+        return [FieldError(field, f"is too far ahead ({day.isoformat()}); a due date is "
                            f"{latest.isoformat()} at the latest",
                            kind="due_too_far", context={"latest": latest})]  # fmt: skip
     return []

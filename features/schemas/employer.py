@@ -6,7 +6,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, EmailStr, Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from features.catalogue import CHARACTERISTICS
 from features.schemas.common import (
@@ -14,6 +14,7 @@ from features.schemas.common import (
     BusinessId,
     CharacteristicId,
     Coordinates,
+    EmailAddress,
     IndustryCode,
     Level,
     LicenceId,
@@ -56,7 +57,7 @@ class ContactPerson(StrictModel):
     name: str = Field(min_length=1, max_length=120)
     title: str | None = Field(default=None, max_length=120)
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9 ()-]{5,20}$")
-    email: EmailStr | None = None
+    email: EmailAddress | None = None
 
 
 class NetworkStatus(StrEnum):

@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Annotated
 
 import numpy as np
-from pydantic import AfterValidator, EmailStr, Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from features.catalogue import CHARACTERISTICS
@@ -23,6 +23,7 @@ from features.schemas.common import (
     CharacteristicId,
     Coordinates,
     EducationLevelId,
+    EmailAddress,
     Level,
     LicenceId,
     MunicipalityName,
@@ -155,9 +156,10 @@ class Availability(StrictModel):
     @model_validator(mode="after")
     def _min_not_above_max(self) -> Availability:
         if self.weekly_hours_min > self.weekly_hours_max:
-            raise ValueError(
-                f"weekly_hours_min ({self.weekly_hours_min}) is greater than "
-                f"weekly_hours_max ({self.weekly_hours_max})"
+            raise PydanticCustomError(
+                "hours_min_above_max",
+                "weekly_hours_min ({low}) is greater than weekly_hours_max ({high})",
+                {"low": self.weekly_hours_min, "high": self.weekly_hours_max},
             )
         return self
 
@@ -293,7 +295,7 @@ class JobseekerIdentity(StrictModel):
     """Direct identifiers, stored apart from the profile."""
 
     name: str = Field(min_length=1, max_length=120)
-    email: EmailStr | None = None
+    email: EmailAddress | None = None
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9 ()-]{5,20}$")
 
 
