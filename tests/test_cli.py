@@ -234,7 +234,7 @@ def test_matching_commands_end_to_end(db, tmp_path, monkeypatch):
     other = runner.invoke(app, ["match", "person", code, "--as", "muu.alue"])
     assert other.exit_code == 1 and f"no jobseeker with id {person}" in other.output
     analyst = runner.invoke(app, ["match", "person", code, "--as", "aino.a"])
-    assert analyst.exit_code == 1 and "may not match person" in analyst.output
+    assert analyst.exit_code == 1 and "lacks the permission 'match_person'" in analyst.output
     nobody = runner.invoke(app, ["match", "person", code, "--as", "ei.ole"])
     assert nobody.exit_code == 1 and "no user named 'ei.ole'" in nobody.output
     assert "Traceback" not in other.output + analyst.output + nobody.output
@@ -284,7 +284,7 @@ def test_rules_round_trip_from_file_to_active_with_an_audit_row(db, tmp_path):
     )
     assert again.exit_code == 1 and "exists" in again.output
     refused = runner.invoke(app, ["rules", "activate", "near-1", "--as", "aino.a"])
-    assert refused.exit_code == 1 and "may not activate ruleset" in refused.output
+    assert refused.exit_code == 1 and "lacks the permission 'activate_ruleset'" in refused.output
     activated = runner.invoke(app, ["rules", "activate", "near-1", "--as", "pekka.p", "--json"])
     assert activated.exit_code == 0 and json.loads(activated.output)["previous"] == (
         "default-2026.12"
@@ -320,7 +320,7 @@ def test_evaluate_prints_metrics_and_a_comparison(db, tmp_path, monkeypatch):
         add_user(s, name="aino.a", role=Role.ANALYST)
         add_user(s, name="anna.k", role=Role.COMPANY_COORDINATOR, area="Lahti")
     refused = runner.invoke(app, ["evaluate", "--as", "anna.k"])
-    assert refused.exit_code == 1 and "may not evaluate" in refused.output
+    assert refused.exit_code == 1 and "lacks the permission 'evaluate'" in refused.output
     monkeypatch.setenv("TASMA_USER", "aino.a")
     exported = tmp_path / "near.yaml"
     runner.invoke(app, ["rules", "export", "default-2026.12", "--output", str(exported)])
@@ -517,7 +517,7 @@ def test_whole_pool_commands_end_to_end(db, tmp_path, monkeypatch):
     assert (tmp_path / "batch" / run["run_id"] / "by_person.parquet").exists()
     assert run["people"] == int(index.people.matchable.sum())
     refused = runner.invoke(app, ["batch", "--as", "rek"])
-    assert refused.exit_code != 0 and "may not run batch" in refused.output
+    assert refused.exit_code != 0 and "lacks the permission 'run_batch'" in refused.output
     task = int(index.tasks.ids[index.tasks.hand_over][0])
     answer = runner.invoke(app, ["what-if", str(task), "--as", "rek", "--json"])
     assert answer.exit_code == 0, answer.output

@@ -17,7 +17,7 @@ from sqlalchemy.orm import sessionmaker
 from api.auth.users import user_by_name
 from api.core.context import Context
 from api.core.runtime import ForbiddenError, IndexHolder, User
-from api.core.security import Permission, Role, allowed
+from api.core.security import Permission, Role, allowed, not_allowed
 from api.core.settings import Settings
 from api.jobs.model_store import load_active_reranker
 from api.jobs.run_store import BatchRuns
@@ -63,9 +63,7 @@ def acting(
             raise ForbiddenError(f"user {user_name} is switched off")
         user = User(row.id, row.name, Role(row.role), row.area)
         if not allowed(user.role, permission):
-            raise ForbiddenError(
-                f"role {user.role.value} may not {permission.value.replace('_', ' ')}"
-            )
+            raise ForbiddenError(not_allowed(user.role, permission))
         holder = IndexHolder(
             engine,
             rules or default_ruleset(),

@@ -179,6 +179,11 @@ def allowed(role: Role, permission: Permission) -> bool:
     return role in PERMISSIONS[permission]
 
 
+def not_allowed(role: Role, permission: Permission) -> str:
+    """What a refusal says (API 403, CLI): the role and the permission it lacks, by name."""
+    return f"the role {role.value} lacks the permission {permission.value!r}"
+
+
 def hash_password(password: str) -> str:
     return _HASHER.hash(password)
 

@@ -23,7 +23,7 @@ from api.core.runtime import (
     User,
     bump_data_version,
 )
-from api.core.security import Permission, Role, allowed, hash_token
+from api.core.security import Permission, Role, allowed, hash_token, not_allowed
 from api.http.ratelimit import RateLimiter
 from api.storage.tables import TokenRow, UserRow
 from features.errors import InvalidInputError
@@ -153,9 +153,7 @@ def require(permission: Permission) -> object:
 
     async def check(user: CurrentUser) -> User:  # async: no worker-thread hop for a lookup
         if not allowed(user.role, permission):
-            raise ForbiddenError(
-                f"role {user.role.value} may not {permission.value.replace('_', ' ')}"
-            )
+            raise ForbiddenError(not_allowed(user.role, permission))
         return user
 
     return Depends(check)
