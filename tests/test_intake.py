@@ -312,6 +312,11 @@ def test_a_consent_is_dated_when_it_was_given_not_in_the_future(service):
     refused = client.post("/jobseekers", json=body, headers=headers)
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "profile.consent.given_at"
+    body["profile"]["consent"] = {"given_at": "2017-01-02T09:00:00Z", "scope": ["matching"]}
+    ancient = client.post("/jobseekers", json=body, headers=headers)
+    assert ancient.status_code == 422  # not before the GDPR applied (25 May 2018)
+    (error,) = ancient.json()["errors"]
+    assert error["field"] == "profile.consent.given_at" and "2018-05-25" in error["message"]
     body["profile"]["consent"] = {"given_at": "2026-11-02T09:00:00Z", "scope": ["matching"]}
     created = client.post("/jobseekers", json=body, headers=headers)
     assert created.status_code == 201, created.text

@@ -50,7 +50,13 @@ from features.errors import ConflictError, InvalidInputError
 from features.i18n import LANGUAGES
 from features.matchability import reason_text
 from features.schemas import CapacityRating, CapacitySource, JobseekerProfile, JobseekerStatus
-from features.schemas.dates import assessment_date_problems, happened_problems, today_in_finland
+from features.schemas.dates import (
+    EARLIEST_CONSENT,
+    GDPR_APPLIED,
+    assessment_date_problems,
+    happened_problems,
+    today_in_finland,
+)
 from features.schemas.errors import FieldError
 from features.schemas.jobseeker import Consent, ConsentScope, JobseekerIdentity
 
@@ -392,13 +398,15 @@ def _physician_statements_kept(
 def _consent_dated(
     ctx: Context, before: JobseekerProfile | None, after: JobseekerProfile, prefix: str = ""
 ) -> None:
-    """A consent given or withdrawn now is dated when it happened: not in the future (one
-    kept as it was is not judged again)."""
+    """A consent given or withdrawn now is dated when it happened: not in the future, not
+    before the GDPR applied (a withdrawal before the consent is the schema's to refuse); one
+    kept as it was is not judged again."""
     consent = after.consent
     if consent is None or (before is not None and before.consent == consent):
         return
-    problems = happened_problems(f"{prefix}consent.given_at",
-                                 today_in_finland(consent.given_at), ctx.now)  # fmt: skip
+    given = today_in_finland(consent.given_at)
+    problems = happened_problems(f"{prefix}consent.given_at", given, ctx.now,
+                                 not_before=EARLIEST_CONSENT, what=GDPR_APPLIED)  # fmt: skip
     if consent.withdrawn_at is not None:
         problems += happened_problems(f"{prefix}consent.withdrawn_at",
                                       today_in_finland(consent.withdrawn_at), ctx.now)  # fmt: skip

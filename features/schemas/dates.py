@@ -31,10 +31,12 @@ from features.schemas.errors import FieldError
 
 __all__ = [
     "EARLIEST_ASSESSMENT",
+    "EARLIEST_CONSENT",
     "EPISODE_LATEST",
     "EPISODE_START",
     "FINLAND",
     "FIRST_EPISODE_START",
+    "GDPR_APPLIED",
     "PREVIOUS_EPISODE_END",
     "PROPOSAL_MADE",
     "REFERRAL_MADE",
@@ -51,6 +53,8 @@ __all__ = [
 FINLAND = ZoneInfo("Europe/Helsinki")
 EARLIEST_ASSESSMENT = date(1990, 1, 1)
 """No capacity assessment or physician's statement is dated before this."""
+EARLIEST_CONSENT = date(2018, 5, 25)
+"""No consent is dated before the GDPR applied: one given to this service is given under it."""
 
 # What a date may not be before (``date_before_start``'s ``what``), in words a page translates.
 EPISODE_START = N_("the start of the episode")
@@ -61,6 +65,7 @@ STEP_BEFORE = N_("the step before")
 FIRST_EPISODE_START = N_("the start of the client's first service episode")
 STEP_AGREED = N_("the contact where the step was agreed")
 REFERRAL_MADE = N_("the referral was made")
+GDPR_APPLIED = N_("the day the GDPR began to apply")
 
 
 def today_in_finland(now: datetime) -> date:
