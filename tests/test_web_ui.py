@@ -883,6 +883,14 @@ def test_every_page_fits_a_phone_screen(server, browser):
         width, culprits = page.evaluate(_OVERFLOW)
         if width > PHONE["width"]:
             wide.append(f"{address}: {width} px ({', '.join(culprits)})")
+        # The capacity view is read on a phone, not scrolled sideways in its box.
+        capacities = page.evaluate(
+            "[...document.querySelectorAll('table.capacities')].map(t => {"
+            " t.closest('details').open = true;"
+            " return t.scrollWidth - t.parentElement.clientWidth; })"
+        )
+        if any(over > 0 for over in capacities):
+            wide.append(f"{address}: the capacity view scrolls sideways ({capacities} px)")
 
     for moment, page in _visit_every_page(browser, base, fits, **PHONE_SIZE):
         page.screenshot(path=SHOTS / f"phone-{moment}.png")
