@@ -134,12 +134,12 @@ def test_a_refused_intake_names_each_field_and_keeps_what_was_typed(service):
     assert refused.status_code == 422
     text = refused.text
     assert 'id="error-summary"' in text
-    for anchor in ("slots", "municipality", "hours_max", "referral_source"):
+    for anchor in ("slots", "municipality", "hours_max", "referral_source", "started_on"):
         assert f'href="#{anchor}"' in text, anchor
     assert "Tarkoititko: Hollola?" in text
     assert 'value="Miikka Testinen"' in text and "ei asiakaspalvelua" in text
     assert "Traceback" not in text and '"error"' not in text
-    # The dates are checked once the form is otherwise whole: a start in the future is refused.
+    # The date's rule said at once, with the rest: and alone, when the rest is whole.
     future = _intake(client, tokens["coordinator"], started_on="2031-01-01")
     assert future.status_code == 422 and 'href="#started_on"' in future.text
     with engine.connect() as c:

@@ -5,7 +5,7 @@ audit row and first service episode follow; capacities are assessed afterwards i
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 import anyio
@@ -26,6 +26,7 @@ from features.catalogue import MUNICIPALITIES
 from features.catalogue.schedule import DAY_PARTS, DAYS, day_label, part_label
 from features.errors import ConflictError, InvalidInputError
 from features.i18n import gettext_for
+from features.schemas.dates import happened_problems
 from features.schemas.episode import ReferralSource
 from features.schemas.jobseeker import ConsentScope, new_code
 
@@ -150,6 +151,17 @@ def _body(values: dict[str, Any], area: str, now: datetime) -> dict[str, Any]:
     }
 
 
+def _date_problems(values: dict[str, Any]) -> InvalidInputError:
+    """What the service would say of the form's start date (``happened_problems``), said
+    beside the schema's problems."""
+    try:
+        started = date.fromisoformat(values["started_on"])
+    except ValueError:
+        return InvalidInputError([])
+    now = datetime.now(UTC)
+    return InvalidInputError(happened_problems("episode.started_on", started, now))
+
+
 def _take_on(request: Request, ctx: Context, values: dict[str, Any]) -> Response:
     lang = _lang(request)
     _ = gettext_for(lang)
@@ -172,5 +184,9 @@ def _take_on(request: Request, ctx: Context, values: dict[str, Any]) -> Response
     except (ValidationError, InvalidInputError) as err:
         ctx.session.rollback()
         problems = form_problems(err, lang, _fields(lang))
-        return _form(request, ctx, values, errors=problems, status_code=422)
+        dated = _date_problems(values) if isinstance(err, ValidationError) else None
+        if dated is not None and dated.errors:
+            # The date is judged now too, not in a second round once the rest is whole.
+            problems += form_problems(dated, lang, _fields(lang))
+        return _form(request, ctx, values, errors=list(dict.fromkeys(problems)), status_code=422)
     return RedirectResponse(f"/ui/jobseekers/{new_id}?message=taken_on", status_code=303)
