@@ -3,6 +3,11 @@ status in the network, and the analysts' funnel — counted against the tables b
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from api.employers.network import FUNNEL, HIRED_THROUGH_US, funnel_stages
+from features.schemas.employer import NetworkStatus
 from tests.conftest import API_WORLD as WORLD
 from tests.test_api import audit_rows, auth
 
@@ -78,15 +83,43 @@ def test_the_network_status_changes_are_audited_and_the_funnel_counts_right(serv
     counts = statuses.value_counts()
     assert funnel["by_status"] == {s: int(counts.get(s, 0)) for s in funnel["by_status"]}
     stages = funnel["stages"]
-    reached = {"contacted", "interested", "partner", "paused"}
-    assert stages["contacted"] == sum(1 for h in held.values() if h & reached)
-    assert stages["interested"] == sum(1 for h in held.values()
-                                       if h & {"interested", "partner", "paused"})  # fmt: skip
-    assert stages["contacted"] >= stages["interested"] >= stages["cooperating"]
-    # Hired through us: employers with a hire on one of their tasks, counted from the tables.
+    # Hired through us: employers with a hire on one of their tasks, counted from the tables;
+    # a hire means the employer got through every stage before it.
     tables = WORLD.tables
     hired = tables["outcome_event"].query("kind == 'hired'")["proposal_id"]
     tasks = tables["proposal_task"][tables["proposal_task"]["proposal_id"].isin(hired)]
     roles = tables["task"].set_index("id").loc[tasks["task_id"], "role_id"]
     employers = set(tables["role"].set_index("id").loc[roles, "employer_id"])
     assert stages["hired_through_us"] == len(employers) > 0
+    reached = {"contacted", "interested", "partner", "paused"}
+    assert stages["contacted"] == sum(1 for e, h in held.items() if h & reached or e in employers)
+    assert stages["interested"] == sum(1 for e, h in held.items()
+                                       if h & {"interested", "partner", "paused"}
+                                       or e in employers)  # fmt: skip
+    cooperating = sum(1 for e, h in held.items() if h & {"partner", "paused"} or e in employers)
+    assert stages["cooperating"] == cooperating
+    assert funnel["implied"]["cooperating"] == sum(
+        1 for e, h in held.items() if e in employers and not h & {"partner", "paused"}
+    )
+    order = ["contacted", "interested", "cooperating", "hired_through_us"]
+    assert [stages[s] for s in order] == sorted((stages[s] for s in order), reverse=True)
+
+
+STATUSES = [s.value for s in NetworkStatus]
+
+
+@given(st.lists(st.sets(st.sampled_from([*STATUSES, HIRED_THROUGH_US])), max_size=40))
+def test_the_funnel_never_widens_and_says_what_was_skipped(held):
+    """Against brute force: a stage counts whoever reached it or any stage after it; what was
+    counted only through a later stage is said."""
+    stages, implied = funnel_stages(held)
+    order = [*FUNNEL, HIRED_THROUGH_US]
+    values = {**{k: {s.value for s in v} for k, v in FUNNEL.items()},
+              HIRED_THROUGH_US: {HIRED_THROUGH_US}}  # fmt: skip
+    for i, stage in enumerate(order):
+        later = [values[s] for s in order[i:]]
+        assert stages[stage] == sum(1 for h in held if any(h & v for v in later))
+        assert implied[stage] == sum(1 for h in held
+                                     if not h & values[stage] and any(h & v for v in later))  # fmt: skip
+    counts = [stages[s] for s in order]
+    assert counts == sorted(counts, reverse=True)

@@ -23,7 +23,16 @@ from features.errors import NotFoundError
 from features.schemas.employer import NetworkStatus
 from features.schemas.proposal import OutcomeKind
 
-__all__ = ["FUNNEL", "funnel", "list_needs", "record_need", "set_need_status", "set_status"]
+__all__ = [
+    "FUNNEL",
+    "HIRED_THROUGH_US",
+    "funnel",
+    "funnel_stages",
+    "list_needs",
+    "record_need",
+    "set_need_status",
+    "set_status",
+]
 
 FUNNEL: dict[str, frozenset[NetworkStatus]] = {  # a stage reached by holding any of these
     "contacted": frozenset({NetworkStatus.CONTACTED, NetworkStatus.INTERESTED,
@@ -34,6 +43,33 @@ FUNNEL: dict[str, frozenset[NetworkStatus]] = {  # a stage reached by holding an
 }  # fmt: skip
 """Which statuses mean an employer got at least as far as each stage (a paused partner was
 one); an employer counts if it holds or ever held one (its status history)."""
+
+
+HIRED_THROUGH_US = "hired_through_us"
+"""The last stage: a person was hired into one of the employer's tasks through us."""
+
+
+def funnel_stages(held: list[set[str]]) -> tuple[dict[str, int], dict[str, int]]:
+    """How many employers reached at least each stage, given the statuses each held (and
+    :data:`HIRED_THROUGH_US` for one that hired): monotone by definition, for an employer
+    that reached a stage reached every stage before it. Beside it, how many of each stage's
+    count got there only by a later stage — their status was never recorded at it (an
+    employer that hired while still marked "contacted")."""
+    order = [*FUNNEL, HIRED_THROUGH_US]
+    reaches = {**{stage: {s.value for s in statuses} for stage, statuses in FUNNEL.items()},
+               HIRED_THROUGH_US: {HIRED_THROUGH_US}}  # fmt: skip
+    stages = dict.fromkeys(order, 0)
+    implied = dict.fromkeys(order, 0)
+    for statuses_held in held:
+        reached = [i for i, stage in enumerate(order) if statuses_held & reaches[stage]]
+        if not reached:
+            continue
+        furthest = max(reached)
+        for i in range(furthest + 1):
+            stages[order[i]] += 1
+            if i not in reached:
+                implied[order[i]] += 1
+    return stages, implied
 
 
 def _employer(ctx: Context, employer_id: int) -> EmployerRow:
@@ -147,20 +183,17 @@ def funnel(ctx: Context) -> Funnel:
                EmployerStatusChangeRow.after)
     ):  # fmt: skip
         held.setdefault(employer_id, set()).update((before, after))
-    hired = session.scalar(
-        select(func.count(distinct(RoleRow.employer_id)))
+    hired = session.scalars(
+        select(distinct(RoleRow.employer_id))
         .select_from(OutcomeEventRow)
         .join(ProposalTaskRow, ProposalTaskRow.proposal_id == OutcomeEventRow.proposal_id)
         .join(TaskRow, TaskRow.id == ProposalTaskRow.task_id)
         .join(RoleRow, RoleRow.id == TaskRow.role_id)
         .where(OutcomeEventRow.kind == OutcomeKind.HIRED.value)
     )
-    stages = {
-        stage: sum(1 for statuses_held in held.values()
-                   if statuses_held & {s.value for s in statuses})
-        for stage, statuses in FUNNEL.items()
-    }  # fmt: skip
-    stages["hired_through_us"] = int(hired or 0)
+    for employer_id in hired:
+        held.setdefault(employer_id, set()).add(HIRED_THROUGH_US)
+    stages, implied = funnel_stages(list(held.values()))
     needs = dict(
         session.execute(
             select(EmployerNeedRow.kind, func.count())
@@ -173,6 +206,7 @@ def funnel(ctx: Context) -> Funnel:
     session.commit()
     return Funnel(
         stages=stages,
+        implied=implied,
         by_status={s.value: int(by_status.get(s.value, 0)) for s in NetworkStatus},
         open_needs={k: int(v) for k, v in needs.items()},
     )

@@ -152,11 +152,18 @@ class NetworkStatusChange(StrictModel):
 
 class Funnel(BaseModel):
     """The employer network as a funnel: how many employers have ever got at least this far
-    (their status now and every recorded change), and how many hired through us."""
+    (their status now and every recorded change, and a hire through us), monotone by
+    definition; and where a stage was skipped in the record."""
 
     stages: dict[str, int] = Field(
         description="contacted, interested, cooperating, hired_through_us — each at least "
-        "as far as the stage"
+        "as far as the stage, so never more than the stage before (an employer that reached a "
+        "stage reached every stage before it)"
+    )
+    implied: dict[str, int] = Field(
+        default_factory=dict,
+        description="Of each stage's count, the employers counted there only because they "
+        "reached a later stage: their status was never recorded at this one.",
     )
     by_status: dict[str, int]
     open_needs: dict[str, int] = Field(description="Open needs by kind.")
