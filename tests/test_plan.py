@@ -25,9 +25,9 @@ from tests.test_caseload import _frames
 from tests.test_episodes import _new_client
 from tests.test_web_security import _csrf
 
-WHAT = "Päivittää CV:n ja lähettää sen MERKKI-koordinaattorille."
-REASON = "Asiakas muutti MERKKI-suunnitelmaa."
-GOALS = "Haluan osa-aikatyön keittiöstä MERKKI-tavoite."
+WHAT = "Päivittää CV:n ja lähettää sen KOKEILU-koordinaattorille."
+REASON = "Asiakas muutti KOKEILU-suunnitelmaa."
+GOALS = "Haluan osa-aikatyön keittiöstä KOKEILU-tavoite."
 
 
 def _today() -> date:
@@ -123,14 +123,14 @@ def test_a_plan_with_steps_done_dropped_and_open_each_ended_once(service):
     assert closing.details["step_id"] == other["id"] and closing.details["via"] == "api"
     with engine.connect() as c:
         details = " ".join(str(d) for d in c.scalars(sa.select(AuditRow.details)))
-    assert "MERKKI" not in details and "lääkäri" not in details
+    assert "KOKEILU" not in details and "lääkäri" not in details
     export = client.get(f"/jobseekers/{jid}/export", headers=company).json()
     assert len(export["plan_steps"]) == 3
     assert WHAT in str(export["plan_steps"]) and REASON in str(export["plan_steps"])
     entries = client.get(f"/jobseekers/{jid}/timeline", headers=company).json()
     kinds = sorted(e["kind"] for e in entries if e["kind"].startswith("plan_step_"))
     assert kinds == ["plan_step_added"] * 3 + ["plan_step_done", "plan_step_dropped"]
-    assert "MERKKI" not in str(entries)
+    assert "KOKEILU" not in str(entries)
     client.cookies.set(SESSION, tokens["coordinator"])
     page = client.get(f"/ui/jobseekers/{jid}")
     assert "tyokyky sopi asiakkaan kanssa suunnitelman askeleen" in page.text

@@ -11,8 +11,8 @@ lääkäri"). Each is due one week to three months after it was agreed. About fo
 done and one in ten dropped with a reason, some days or weeks later but never after the
 world's day; the rest are open, some past their due date (a caseload step).
 
-Columnar, and drawn after everything else (the referrals included), so that no other table
-changes.
+Columnar, and drawn after everything else (the referrals included) from a random stream of
+their own (:data:`PLAN_STREAM`), so that no other table changes, and no other mix changes them.
 """
 
 from __future__ import annotations
@@ -27,7 +27,12 @@ import pandas as pd
 from features.demo.contacts import _periods
 from features.schemas.plan import PlanWho
 
-__all__ = ["ASSUMED", "STEPS", "PlanMix", "generate_plan_steps"]
+__all__ = ["ASSUMED", "PLAN_STREAM", "STEPS", "PlanMix", "generate_plan_steps"]
+
+PLAN_STREAM = 29
+"""The plans are drawn from a random stream of their own, ``default_rng([seed, PLAN_STREAM])``
+(29: the migration that brought them), not from the world's shared one: so another mix of
+contacts or referrals, drawn before them, leaves the plans as they were."""
 
 STEPS: dict[PlanWho, tuple[str, ...]] = {
     PlanWho.CLIENT: (

@@ -22,7 +22,7 @@ from features.demo.episodes import KUNTO, EpisodeMix, EpisodeWorld, generate_epi
 from features.demo.history import HistoryWorld, generate_history
 from features.demo.people import PeopleWorld, generate_people
 from features.demo.plan import ASSUMED as PLAN_ASSUMED
-from features.demo.plan import PlanMix, generate_plan_steps
+from features.demo.plan import PLAN_STREAM, PlanMix, generate_plan_steps
 from features.demo.referrals import ASSUMED as REFERRALS_ASSUMED
 from features.demo.referrals import ReferralMix, generate_referrals
 
@@ -133,9 +133,11 @@ def build_world(
     referred = generate_referrals(rng, people.jobseeker, people.capacity,
                                   journeys.service_episode, journeys.episode_event, as_of,
                                   referrals)  # fmt: skip
-    # And the client plans' steps after them, so that referrals too are what they were.
-    planned = generate_plan_steps(rng, people.jobseeker, journeys.service_episode,
-                                  journeys.episode_event, as_of, plan)  # fmt: skip
+    # And the client plans' steps after them, from a stream of their own: referrals too are
+    # what they were, and another mix of referrals (or contacts) leaves the plans as they are.
+    planned = generate_plan_steps(np.random.default_rng([seed, PLAN_STREAM]), people.jobseeker,
+                                  journeys.service_episode, journeys.episode_event, as_of,
+                                  plan)  # fmt: skip
     tables = {
         "employer": employers.employer,
         "crm_note": employers.crm_note,
