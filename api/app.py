@@ -38,7 +38,7 @@ from api.jobs.run_store import BatchRuns
 from api.market import pages as market_pages
 from api.market import routes as market_routes
 from api.market.schedule import BatchSchedule
-from api.people import contact_pages, import_pages, intake_pages, referral_pages
+from api.people import contact_pages, import_pages, intake_pages, plan_pages, referral_pages
 from api.people import pages as people_pages
 from api.people import routes as people_routes
 from api.proposals import follow_up_routes
@@ -80,6 +80,7 @@ PAGES = (
     people_pages,
     contact_pages,
     referral_pages,
+    plan_pages,
     proposals_pages,
     suggestions_pages,
     rulesets_pages,

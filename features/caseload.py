@@ -67,6 +67,8 @@ class Step(StrEnum):
     REFERRAL_OVERDUE = "referral_overdue"
     """A referral onwards still open (no statement received, no visit done, not cancelled)
     after the day its answer was awaited by."""
+    PLAN_STEP_OVERDUE = "plan_step_overdue"
+    """A step of the client plan still open (neither done nor dropped) after its due date."""
     NEW_MATCHES = "new_matches"
     """Fitting tasks that were not among the person's suggestions at the coordinator's last
     look at their page."""
@@ -102,7 +104,8 @@ class NextStep:
     about; for new matches, how many."""
     characteristics: tuple[str, ...] = field(default=())
     what: str = ""
-    """For an agreed step: what was agreed; for an overdue referral: its kind."""
+    """For an agreed step or an overdue plan step: what was agreed; for an overdue referral:
+    its kind."""
 
 
 def important_characteristics(demand: np.ndarray, hand_over: np.ndarray) -> np.ndarray:
@@ -124,6 +127,7 @@ def next_steps(
     waiting_for_me: Iterable[tuple[Step, int, int, datetime]] = (),
     agreed: Iterable[tuple[int, int, date, str]] = (),
     referrals_overdue: Iterable[tuple[int, int, date, str]] = (),
+    plan_steps_overdue: Iterable[tuple[int, int, date, str]] = (),
 ) -> dict[int, list[NextStep]]:
     """Each person's next steps, most urgent first.
 
@@ -135,7 +139,8 @@ def next_steps(
     candidate requests to answer, hand-offs to take over. ``agreed``: (person, contact, due
     date, what) of each person's open agreed step — due when its day (in Finland) has come.
     ``referrals_overdue``: (person, referral, due date, kind) of each open referral whose
-    answer's day has passed."""
+    answer's day has passed. ``plan_steps_overdue``: (person, step, due date, what) of each
+    open step of the client plan whose due date has passed."""
     steps: dict[int, list[NextStep]] = {person: [] for person in last_activity}
     by_proposal = {
         pid: group.sort_values("at") for pid, group in events.groupby("proposal_id", sort=False)
@@ -176,6 +181,10 @@ def next_steps(
         if person in steps:
             at = datetime.combine(due, time(), tzinfo=UTC)
             steps[person].append(NextStep(Step.REFERRAL_OVERDUE, at, referral, what=kind))
+    for person, planned, due, what in plan_steps_overdue:
+        if person in steps:
+            at = datetime.combine(due, time(), tzinfo=UTC)
+            steps[person].append(NextStep(Step.PLAN_STEP_OVERDUE, at, planned, what=what))
     for person, names in unassessed.items():
         if person in steps and (names := tuple(names)):
             steps[person].append(NextStep(Step.ASSESS, characteristics=names))

@@ -24,6 +24,7 @@ from features.schemas import (
 from features.schemas.common import Coordinates
 from features.schemas.contact import Contact
 from features.schemas.episode import Episode, EpisodeEvent, person_status
+from features.schemas.plan import PlanStep
 from features.schemas.referral import Referral
 
 Columns = dict[str, Any]
@@ -240,4 +241,15 @@ def referral_columns(referral: Referral) -> Columns:
         "note": referral.note,
         "due_on": referral.due_on,
         "assesses": list(referral.assesses),
+    }
+
+
+def plan_step_columns(step: PlanStep) -> Columns:
+    """A plan step's row as it is agreed (open: no outcome yet)."""
+    return {
+        "what": step.what,
+        "who": step.who.value,
+        "who_else": step.who_else,
+        "due_on": step.due_on,
+        "agreed_on": step.agreed_on,
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -45,6 +46,8 @@ def test_health_and_authentication(service):
 
 def _routes(mine, task_id):
     jid = mine[0]
+    due = (datetime.now(UTC) + timedelta(days=7)).date().isoformat()
+    step = {"what": "Hakee töitä", "who": "client", "due_on": due}
     return [
         ("get", "/jobseekers", None, Permission.READ_JOBSEEKERS),
         ("get", f"/jobseekers/{jid}", None, Permission.READ_JOBSEEKERS),
@@ -72,6 +75,8 @@ def _routes(mine, task_id):
         ("post", f"/jobseekers/{jid}/contacts", {"kind": "phoned"}, Permission.CONTACTS),
         ("get", f"/jobseekers/{jid}/referrals", None, Permission.REFERRALS),
         ("post", f"/jobseekers/{jid}/referrals", {"kind": "health_check"}, Permission.REFERRALS),
+        ("get", f"/jobseekers/{jid}/plan", None, Permission.PLAN),
+        ("post", f"/jobseekers/{jid}/plan/steps", step, Permission.PLAN),
         ("get", "/candidate-requests", None, Permission.READ_CANDIDATE_REQUESTS),
         ("get", "/jobseekers/caseload", None, Permission.READ_JOBSEEKERS),
         ("post", "/users", {"name": "newbie", "role": "analyst"}, Permission.MANAGE_USERS),

@@ -20,7 +20,8 @@ MARKERS = ("JS-MARK01", "Marketta Merkki", "marketta.merkki@example.fi", "+358 4
            "MERKKI-tavoite", "MERKKI-muistiinpano", "MERKKI-ohitus", "MERKKI-perustelu",
            "MERKKI-seurantakäynti", "MERKKI-luovutus", "MERKKI-pyyntö",
            "MERKKI-vastaus", "MERKKI-OHJ", "MERKKI-jakso", "MERKKI-tapaaminen",
-           "MERKKI-sovittu", "MERKKI-lähete")  # fmt: skip
+           "MERKKI-sovittu", "MERKKI-lähete", "MERKKI-askel", "MERKKI-muu-tekijä",
+           "MERKKI-luovuttu")  # fmt: skip
 HAND_OVER = WORLD.tables["task"].query("task_type == 'hand_over'")["id"].astype(int).tolist()
 
 
@@ -125,6 +126,14 @@ def test_erasure_leaves_nothing_of_the_person(service, database_url):
     closed = client.post(f"/jobseekers/{jid}/referrals/{referred.json()['id']}/close",
                          json={"outcome": "answered"}, headers=coordinator)  # fmt: skip
     assert closed.status_code == 200, closed.text
+    planned = client.post(f"/jobseekers/{jid}/plan/steps", headers=coordinator,
+                          json={"what": MARKERS[17], "who": "other", "who_else": MARKERS[18],
+                                "due_on": due})  # fmt: skip
+    assert planned.status_code == 201, planned.text
+    dropped = client.post(f"/jobseekers/{jid}/plan/steps/{planned.json()['id']}/close",
+                          json={"outcome": "dropped", "reason": MARKERS[19]},
+                          headers=coordinator)  # fmt: skip
+    assert dropped.status_code == 200, dropped.text
     earlier = client.get(f"/jobseekers/{jid}", headers=coordinator).json()["profile"]
     assert client.put(f"/jobseekers/{jid}", json=earlier | {"goals": "MERKKI-uusi-tavoite"},
                       headers=coordinator).status_code == 200  # fmt: skip

@@ -842,8 +842,8 @@ def _visit_every_page(browser, base, check, **size):
     visit(coordinator, person)
     yield "person", coordinator
     tasks = _links(coordinator, "/tasks/")[:1]
-    for address in (f"{person}/edit", f"{person}/compose", *tasks, "/ui/requests",
-                    "/ui/clearing?objective=score"):  # fmt: skip
+    for address in (f"{person}/edit", f"{person}/compose", f"{person}/plan/print", *tasks,
+                    "/ui/requests", "/ui/clearing?objective=score"):  # fmt: skip
         visit(coordinator, address)
     yield "comparison", coordinator
     rekrypiste = _login(browser, base, "reko.rekrypiste", "salasana-2", **size)

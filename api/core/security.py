@@ -109,6 +109,9 @@ class Permission(StrEnum):
     """A person's referrals onwards (a health check, a physician, a psychologist, social or
     health services, rehabilitation): make one, record it answered or cancelled, read them —
     and see which capacities an awaited statement will assess."""
+    PLAN = "plan"
+    """A person's client plan (asiakassuunnitelma): the steps agreed with them toward their
+    goals — agree one, record it done or dropped, read the plan and print it for the client."""
     RUN_BATCH = "run_batch"
     """Start a batch run of the whole pool and list the runs (no person data)."""
     READ_MARKET = "read_market"
@@ -150,6 +153,7 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.SERVICE_EPISODES: frozenset({_W, _C}),
     Permission.CONTACTS: frozenset({_W, _C}),
     Permission.REFERRALS: frozenset({_W, _C}),
+    Permission.PLAN: frozenset({_W, _C}),
     Permission.RUN_BATCH: frozenset({_A, _ADM}),
     Permission.READ_MARKET: frozenset({_C, _R}),
     Permission.CLEAR_MARKET: frozenset({_C}),

@@ -186,6 +186,9 @@ _BY_KIND: dict[str, str] = {
     "due_in_past": N_("%(field)s: today (%(today)s) or later."),
     "due_too_far": N_("%(field)s: %(latest)s at the latest."),
     "no_open_step": N_("%(field)s: no agreed step is open; there is nothing to mark done."),
+    # A client plan's step (api.people.plan)
+    "only_for_other": N_("%(field)s: only for a step someone else does."),
+    "only_for_dropped": N_("%(field)s: only a dropped step has a reason."),
     # A Ratko sheet's own (features.ratko)
     "no_rows": N_("%(field)s: the sheet has no task rows."),
     "unknown_column": N_("%(field)s: an unknown column; use the headings of the template."),

@@ -16,6 +16,7 @@ from api.market import service as market
 from api.people.schemas import CaseloadPage, CaseloadRow, NextStepPublic
 from api.storage.audit import record
 from api.storage.contacts import open_steps
+from api.storage.plan import last_plan_days, overdue_steps
 from api.storage.referrals import overdue_referrals
 from api.storage.tables import (
     CandidateRequestRow,
@@ -115,12 +116,15 @@ def caseload(
     for frame, column in ((proposals, "proposed_at"), (events.merge(proposals), "at")):
         for person, at in frame.groupby("person_id")[column].max().items():
             last[int(person)] = max(last[int(person)], at.to_pydatetime())
-    for person, day in _last_contacts(ctx, chosen) + _last_referrals(ctx, chosen):
+    plan_days = last_plan_days(session, chosen)
+    for person, day in _last_contacts(ctx, chosen) + _last_referrals(ctx, chosen) + plan_days:
         # A contact counts from when it happened (attempts too: the coordinator tried); a
-        # referral from when it was made, answered or cancelled.
+        # referral from when it was made, answered or cancelled; a plan step from when it
+        # was agreed, done or dropped.
         last[person] = max(last[person], moment_of(day, ctx.now))
     agreed = [(p, s.contact_id, s.due_on, s.what) for p, s in open_steps(session, chosen).items()]
     late = overdue_referrals(session, chosen, today_in_finland(ctx.now))
+    planned_late = overdue_steps(session, chosen, today_in_finland(ctx.now))
     waiting = _waiting_for_me(ctx, chosen)
     if scope == "mine" and len(ids) <= NEW_MATCHES_AT_MOST:
         waiting += _new_matches(ctx, ids)
@@ -128,7 +132,7 @@ def caseload(
     if since is not None:
         waiting += [(Step.NEW_SINCE_RUN, p, n, since) for p, n in news.items() if n]
     steps = next_steps(proposals, events, last, _unassessed(ctx, ids), ctx.now, waiting, agreed,
-                       late)  # fmt: skip
+                       late, planned_late)  # fmt: skip
     ended = set(events.loc[events["kind"].isin({k.value for k in TERMINAL}), "proposal_id"])
     open_counts = proposals[~proposals["proposal_id"].isin(ended)].groupby("person_id").size()
     rows = [

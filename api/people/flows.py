@@ -15,7 +15,7 @@ from api.core.security import COORDINATOR_ROLES, Permission, allowed, records_ou
 from api.employers import candidate_requests
 from api.employers import service as employers
 from api.market import service as market
-from api.people import contacts, episodes, handoffs, referrals, timeline
+from api.people import contacts, episodes, handoffs, plan, referrals, timeline
 from api.people import service as people
 from api.people.schemas import ReferralPublic
 from api.people.words import timeline_text
@@ -29,6 +29,7 @@ from features.i18n import gettext_for, language_names
 from features.schemas.contact import ContactKind
 from features.schemas.dates import today_in_finland
 from features.schemas.episode import ContinuationPath, ReferralSource
+from features.schemas.plan import PlanWho
 from features.schemas.proposal import DeclineReason, OutcomeKind, next_steps
 from features.schemas.referral import ReferralKind, ReferralOutcome
 from features.supports import SupportTerms
@@ -53,13 +54,14 @@ PAGE_MESSAGES = frozenset({
     "identity_saved", "handoff_refused", "refusal_reason_needed", "undone",
     "undo_reason_needed", "undo_refused",
     "contact_recorded", "referral_made", "referral_closed", "referral_closed_already",
+    "step_planned", "planned_step_closed", "planned_step_closed_already",
 })  # fmt: skip
 """The notices a person's page shows after an action: a fixed set of keys into the UI's words,
 so that no address can make the page print a text of its own."""
 PAGE_ERRORS = frozenset({
     "reason_needed", "answer_reason_needed", "handoff_note_needed", "plan_invalid",
     "visit_invalid", "support_invalid", "refusal_reason_needed", "undo_reason_needed",
-    "undo_refused", "referral_closed_already",
+    "undo_refused", "referral_closed_already", "planned_step_closed_already",
 })  # fmt: skip
 """Of those, the ones that say something was refused."""
 
@@ -140,6 +142,7 @@ def person_page(
     episode_sent: dict[str, Any] | None = None,
     contact_sent: dict[str, Any] | None = None,
     referral_sent: dict[str, Any] | None = None,
+    plan_step_sent: dict[str, Any] | None = None,
     errors: list[Any] | None = None,
 ) -> dict[str, Any]:
     """Everything the person's page shows but its pager: the person (read and audited as a web
@@ -149,8 +152,10 @@ def person_page(
     ``outcome_error`` shows a refused step at its form, with what was chosen kept
     (``proposal_id``, ``kind``, ``reason``, ``text``: a key of the UI's words);
     ``episode_sent`` a refused service-episode form as it was sent (``form``: start, status,
-    outcome or end), its problems ``errors``; ``contact_sent`` likewise a refused contact, and
-    ``referral_sent`` a refused referral (``form``: make, or close with its ``referral_id``)."""
+    outcome or end), its problems ``errors``; ``contact_sent`` likewise a refused contact,
+    ``referral_sent`` a refused referral (``form``: make, or close with its ``referral_id``)
+    and ``plan_step_sent`` a refused step of the client plan (``form``: add, or close with its
+    ``step_id``)."""
     user = ctx.actor
     person = people.read_person(ctx, jobseeker_id, purpose=Purpose.WEB_PERSON_PAGE, via="web")
     row = reachable_person(ctx, jobseeker_id)
@@ -202,6 +207,11 @@ def person_page(
         if allowed(user.role, Permission.REFERRALS)
         else None
     )
+    planned = (
+        plan.plan_steps_of_person(ctx, jobseeker_id)
+        if allowed(user.role, Permission.PLAN)
+        else None
+    )
     return dict(row=row, profile=profile, identity=person.identity, news=news,
                 language_names=language_names(lang, [s.language for s in profile.languages]),
                 education_levels=EDUCATION_LEVELS,
@@ -236,6 +246,8 @@ def person_page(
                 referrals=referred, referral_sent=referral_sent or {},
                 referral_kinds=[k.value for k in ReferralKind],
                 referral_outcomes=[o.value for o in ReferralOutcome],
+                plan_steps=planned, plan_step_sent=plan_step_sent or {},
+                plan_whos=[w.value for w in PlanWho],
                 characteristic_groups=characteristic_groups(lang),
                 characteristic_names={cid: c.name(lang) for cid, c in CHARACTERISTICS.items()},
                 rated_ids=set(profile.capacities),

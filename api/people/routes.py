@@ -15,10 +15,11 @@ from api.core.schemas import Created, Recorded
 from api.core.security import Permission
 from api.http.deps import Context, context_for
 from api.http.params import IdPath
-from api.people import bulk_intake, caseload, contacts, episodes, referrals, undo
+from api.people import bulk_intake, caseload, contacts, episodes, plan, referrals, undo
 from api.people import service as people
 from api.people.schemas import (
     CaseloadPage,
+    ClientPlanPublic,
     ContactCreate,
     ContactPublic,
     ContactsPublic,
@@ -30,6 +31,9 @@ from api.people.schemas import (
     PeoplePage,
     PeopleTakenOn,
     PersonExport,
+    PlanStepClose,
+    PlanStepCreate,
+    PlanStepPublic,
     ReferralClose,
     ReferralCreate,
     ReferralPublic,
@@ -299,3 +303,54 @@ def close_referral(
     when (today in Finland when omitted), not in the future, not before the referral was
     made. Once: 409 when the referral is closed already."""
     return referrals.close_referral(ctx, jobseeker_id, referral_id, body)
+
+
+@router.get(
+    "/{jobseeker_id}/plan",
+    response_model=ClientPlanPublic,
+    summary="A person's client plan: their goals and the steps agreed toward them",
+)
+def plan_of_person(
+    jobseeker_id: IdPath, ctx: Annotated[Context, context_for(Permission.PLAN)]
+) -> ClientPlanPublic:
+    """The client's goals (the profile's), their company and work-ability coordinators, and
+    each step agreed with them — what is to be done, who does it (client,
+    company_coordinator, work_ability_coordinator, or other with ``who_else`` in words), by
+    when (``overdue`` when past and still open), when it was agreed and by whom, and its state
+    (open, done, dropped) with its date and, when dropped, the reason. Open steps first by due
+    date, then the ended ones, the latest ended first."""
+    return plan.plan_of_person(ctx, jobseeker_id)
+
+
+@router.post(
+    "/{jobseeker_id}/plan/steps",
+    response_model=PlanStepPublic,
+    status_code=201,
+    summary="Agree a step of the client plan",
+)
+def add_plan_step(
+    jobseeker_id: IdPath,
+    body: PlanStepCreate,
+    ctx: Annotated[Context, context_for(Permission.PLAN)],
+) -> PlanStepPublic:
+    """``what`` (3–300 characters), ``who`` (``who_else`` names them when other), ``due_on``:
+    today or later, within a year. Dated when it was agreed (``agreed_on``, today in Finland
+    when omitted): not in the future, not before the client's first service episode began."""
+    return plan.add_plan_step(ctx, jobseeker_id, body)
+
+
+@router.post(
+    "/{jobseeker_id}/plan/steps/{step_id}/close",
+    response_model=PlanStepPublic,
+    summary="Record a plan step done, or dropped",
+)
+def close_plan_step(
+    jobseeker_id: IdPath,
+    step_id: IdPath,
+    body: PlanStepClose,
+    ctx: Annotated[Context, context_for(Permission.PLAN)],
+) -> PlanStepPublic:
+    """``outcome``: done, or dropped with the ``reason`` (3–300 characters); ``on``: the day
+    it was done or dropped (today in Finland when omitted), not in the future, not before the
+    step was agreed. Once: 409 when the step has ended already."""
+    return plan.close_plan_step(ctx, jobseeker_id, step_id, body)

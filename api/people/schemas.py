@@ -22,12 +22,14 @@ from features.schemas.episode import (
     EpisodeEventKind,
     EpisodeStatus,
 )
+from features.schemas.plan import REASON_LONGEST, PlanStepFields, PlanStepOutcome, PlanWho
 from features.schemas.referral import ReferralFields, ReferralKind, ReferralOutcome
 
 __all__ = [
     "AccessPublic",
     "CaseloadPage",
     "CaseloadRow",
+    "ClientPlanPublic",
     "ContactCreate",
     "ContactPublic",
     "ContactsPublic",
@@ -43,6 +45,9 @@ __all__ = [
     "OpenStepPublic",
     "PeoplePage",
     "PersonExport",
+    "PlanStepClose",
+    "PlanStepCreate",
+    "PlanStepPublic",
     "ProfileVersion",
     "ReferralClose",
     "ReferralCreate",
@@ -166,6 +171,63 @@ class ReferralPublic(BaseModel):
     closed_at: datetime | None = None
 
 
+class PlanStepCreate(PlanStepFields):
+    """Agree a step of the client plan with the client."""
+
+    agreed_on: date | None = Field(
+        default=None,
+        description="When it was agreed; today (in Finland) when omitted. Not in the future, "
+        "not before the client's first service episode began.",
+    )
+
+
+class PlanStepClose(StrictModel):
+    """An open plan step done, or dropped with the reason."""
+
+    outcome: PlanStepOutcome
+    on: date | None = Field(
+        default=None,
+        description="When it was done or dropped; today (in Finland) when omitted. Not in the "
+        "future, not before the step was agreed.",
+    )
+    reason: str = Field(
+        default="",
+        max_length=REASON_LONGEST,
+        description="Why it was dropped: required for dropped (3 characters at least), none for "
+        "done; never audited.",
+    )
+
+
+class PlanStepPublic(BaseModel):
+    id: int
+    what: str
+    who: PlanWho
+    who_else: str = Field(default="", description="Who, in words, when ``who`` is other.")
+    due_on: date
+    agreed_on: date
+    agreed_by: str
+    agreed_at: datetime
+    state: Literal["open", "done", "dropped"]
+    overdue: bool = Field(
+        default=False, description="Open and its due date past (in Finland's today)."
+    )
+    closed_on: date | None = Field(default=None, description="When it was done or dropped.")
+    reason: str | None = Field(default=None, description="Why it was dropped.")
+    closed_by: str | None = None
+    closed_at: datetime | None = None
+
+
+class ClientPlanPublic(BaseModel):
+    """The client plan: the client's goals (the profile's), the steps agreed toward them — the
+    open ones first by due date, then the ended ones, the latest ended first — and the
+    client's coordinators."""
+
+    goals: str
+    steps: list[PlanStepPublic]
+    coordinator: str = Field(description="The company coordinator.")
+    work_ability_coordinator: str | None = None
+
+
 class JobseekerCreate(StrictModel):
     profile: JobseekerProfile
     identity: JobseekerIdentity | None = None
@@ -261,12 +323,13 @@ class TimelineEntry(BaseModel):
     kind: str = Field(
         description="profile_created, profile_changed, proposed, proposed_against_engine, step, "
         "handed_over, taken_over, handoff_refused, undone, asked, answered, left_out, contact, "
-        "referral_made, referral_answered or referral_cancelled"
+        "referral_made, referral_answered, referral_cancelled, plan_step_added, plan_step_done "
+        "or plan_step_dropped"
     )
     actor: str | None = None
     about_id: int | None = Field(
         default=None,
-        description="The proposal, hand-off, candidate request, contact or referral.",
+        description="The proposal, hand-off, candidate request, contact, referral or plan step.",
     )
     task_ids: list[int] = Field(default_factory=list)
     step: str | None = Field(default=None, description="For a step: the outcome's kind.")
@@ -274,7 +337,9 @@ class TimelineEntry(BaseModel):
     answer: str | None = None
     contact: ContactKind | None = Field(default=None, description="For a contact: its kind.")
     due_on: date | None = Field(
-        default=None, description="For a contact that agreed a next step: its due date."
+        default=None,
+        description="For a contact that agreed a next step, a referral or a plan step agreed: "
+        "its due date.",
     )
     step_done: bool = Field(
         default=False, description="For a contact: it found the open agreed step done."
@@ -285,26 +350,27 @@ class TimelineEntry(BaseModel):
 class NextStepPublic(BaseModel):
     step: str = Field(
         description="follow_up_due, visit_due, contract_ending, trial_ending, candidate_request, "
-        "handoff, agreed_step_due, referral_overdue, "
+        "handoff, agreed_step_due, referral_overdue, plan_step_overdue, "
         "new_matches, new_since_run, answer_overdue, waiting_answer, trial_running, "
         "agreed_step, assess or no_activity (most urgent first)"
     )
     since: datetime | None = Field(
         default=None,
-        description="When it began; for an agreed step or an overdue referral, its due date.",
+        description="When it began; for an agreed step, an overdue referral or plan step, its "
+        "due date.",
     )
     about_id: int | None = Field(
         default=None,
         description="The proposal, candidate request, hand-off, contact (that agreed the "
-        "step) or referral it is about; for new_matches and new_since_run, how many.",
+        "step), referral or plan step it is about; for new_matches and new_since_run, how many.",
     )
     characteristics: list[str] = Field(
         default_factory=list, description="For assess: the capacities to assess."
     )
     what: str = Field(
         default="",
-        description="For agreed_step and agreed_step_due: what was agreed; for "
-        "referral_overdue: the referral's kind.",
+        description="For agreed_step, agreed_step_due and plan_step_overdue: what was agreed; "
+        "for referral_overdue: the referral's kind.",
     )
 
 
@@ -380,6 +446,11 @@ class PersonExport(BaseModel):
     referrals: list[ReferralPublic] = Field(
         default_factory=list,
         description="Their referrals onwards, newest first, notes included.",
+    )
+    plan_steps: list[PlanStepPublic] = Field(
+        default_factory=list,
+        description="The steps of their client plan, open first, what was agreed and why a step "
+        "was dropped included.",
     )
     follow_ups: list[FollowUpPublic] = Field(
         default_factory=list,

@@ -18,7 +18,7 @@ from api.core.purposes import Purpose
 from api.core.runtime import bump_data_version
 from api.core.security import Permission, Role, allowed
 from api.employers import candidate_requests
-from api.people import contacts, duplicates, episodes, handoffs, referrals
+from api.people import contacts, duplicates, episodes, handoffs, plan, referrals
 from api.people.schemas import (
     AccessPublic,
     JobseekerCreate,
@@ -186,6 +186,7 @@ def export_person(ctx: Context, jobseeker_id: int) -> PersonExport:
         episodes=episodes.episodes_of_person(ctx, jobseeker_id, audited=False),
         contacts=contacts.contacts_of_person(ctx, jobseeker_id, audited=False).data,
         referrals=referrals.referrals_of_person(ctx, jobseeker_id, audited=False),
+        plan_steps=plan.plan_steps_of_person(ctx, jobseeker_id),
         follow_ups=[f for pid in proposal_ids if _has_content(f := follow_up_of(session, pid))],
         undone_steps=_undone_steps(session, jobseeker_id),
         candidate_requests=requests,
@@ -271,9 +272,9 @@ def erase_person(ctx: Context, jobseeker_id: int) -> None:
         if "items" in results:
             results["items"] = [i for i in results["items"] if i.get("code") != person.code]
         s.results = results
-    session.delete(
-        person
-    )  # cascades to identity, demographics, capacities, episodes, contacts, referrals
+    # Cascades to identity, demographics, capacities, episodes, contacts, referrals and the
+    # client plan's steps.
+    session.delete(person)
     session.flush()
     record(session, actor=ctx.actor.name, role=ctx.actor.role, action="erase_jobseeker",
            object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip

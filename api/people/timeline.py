@@ -1,7 +1,8 @@
 """A person's timeline: everything that happened to them, newest first — the profile created
 and changed, proposals and what followed, hand-offs, the Rekrypiste's questions and the
 answers, suggestions left out, contacts with the client, referrals made, answered and
-cancelled — read from where each is kept, for their own coordinators."""
+cancelled, steps of the client plan agreed, done and dropped — read from where each is kept,
+for their own coordinators."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from api.storage.tables import (
     HandoffRow,
     OutcomeEventRow,
     OverrideRow,
+    PlanStepRow,
     ProposalRow,
     ProposalTaskRow,
     ReferralRow,
@@ -33,7 +35,8 @@ __all__ = ["TIMELINE_KINDS", "timeline"]
 TIMELINE_KINDS = (
     "profile_created", "profile_changed", "proposed", "proposed_against_engine", "step",
     "handed_over", "taken_over", "asked", "answered", "left_out", "contact", "referral_made",
-    "referral_answered", "referral_cancelled",
+    "referral_answered", "referral_cancelled", "plan_step_added", "plan_step_done",
+    "plan_step_dropped",
 )  # fmt: skip
 _PROFILE = {"create_jobseeker": "profile_created", "update_jobseeker": "profile_changed"}
 
@@ -115,6 +118,15 @@ def timeline(ctx: Context, jobseeker_id: int, limit: int = 100) -> list[Timeline
             out.append(TimelineEntry(at=moment_of(ref.closed_on, ref.closed_at),
                                      kind=f"referral_{ref.outcome}", actor=ref.closed_by,
                                      about_id=ref.id, referral=to))  # fmt: skip
+    planned_steps = select(PlanStepRow).where(PlanStepRow.jobseeker_id == jobseeker_id)
+    for ps in session.scalars(planned_steps):
+        # On the days they happened; never what is to be done, nor why it was dropped.
+        out.append(TimelineEntry(at=moment_of(ps.agreed_on, ps.agreed_at), kind="plan_step_added",
+                                 actor=ps.agreed_by, about_id=ps.id, due_on=ps.due_on))  # fmt: skip
+        if ps.outcome is not None and ps.closed_on is not None and ps.closed_at is not None:
+            out.append(TimelineEntry(at=moment_of(ps.closed_on, ps.closed_at),
+                                     kind=f"plan_step_{ps.outcome}", actor=ps.closed_by,
+                                     about_id=ps.id))  # fmt: skip
     out.sort(key=lambda e: e.at, reverse=True)
     record(session, actor=ctx.actor.name, role=ctx.actor.role, action="read_timeline",
            object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip

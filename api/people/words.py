@@ -22,6 +22,7 @@ NEXT_STEPS: dict[str, str] = {
     "handoff_refused": N_("Your hand-off was not taken over (%(date)s): see why"),
     "agreed_step_due": N_("Agreed with the client by %(date)s, not marked done: %(what)s"),
     "referral_overdue": N_("Referral's answer awaited by %(date)s, not received: %(what)s"),
+    "plan_step_overdue": N_("A step of the client plan was due by %(date)s, not done: %(what)s"),
     "new_matches": N_("New fitting tasks since your last look on %(date)s: %(number)s"),
     "new_since_run": N_("New good matches since the run of %(date)s: %(number)s"),
     "answer_overdue": N_("No answer to proposal no. %(number)s for %(days)s days"),
@@ -68,6 +69,9 @@ TIMELINE: dict[str, str] = {
     "referral_made": N_("%(actor)s referred the client: %(referral)s"),
     "referral_answered": N_("Referral answered (%(actor)s): %(referral)s"),
     "referral_cancelled": N_("Referral cancelled (%(actor)s): %(referral)s"),
+    "plan_step_added": N_("%(actor)s agreed a step of the client plan with the client"),
+    "plan_step_done": N_("A step of the client plan done (%(actor)s)"),
+    "plan_step_dropped": N_("A step of the client plan dropped (%(actor)s)"),
 }
 """A person's timeline (``api.people.timeline``) in words."""
 
@@ -96,4 +100,6 @@ def timeline_text(entry: TimelineEntry, lang: str, titles: Mapping[int, Mapping[
         }
     elif entry.due_on is not None and entry.kind == "referral_made":
         said += " · " + _("Answer awaited by %(date)s") % {"date": date_text(entry.due_on, lang)}
+    elif entry.due_on is not None and entry.kind == "plan_step_added":
+        said += " · " + _("due by %(date)s") % {"date": date_text(entry.due_on, lang)}
     return said

@@ -53,6 +53,7 @@ __all__ = [
     "JobseekerRow",
     "LoginAttemptRow",
     "OutcomeEventRow",
+    "PlanStepRow",
     "ProposalRow",
     "ProposalTaskRow",
     "ReferralRow",
@@ -717,6 +718,36 @@ class ReferralRow(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
+class PlanStepRow(Base):
+    """A step of a client's plan (``features.schemas.plan``): what is to be done, who does it
+    and by when, dated when it was agreed. Ended once — done (with the day it was done) or
+    dropped (with the reason) — and never changed after."""
+
+    __tablename__ = "client_plan_step"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    jobseeker_id: Mapped[int] = mapped_column(
+        ForeignKey("jobseeker.id", ondelete="CASCADE"), index=True
+    )
+    what: Mapped[str] = mapped_column(String(300))
+    who: Mapped[str] = mapped_column(String(32))
+    """``client``, ``company_coordinator``, ``work_ability_coordinator`` or ``other``."""
+    who_else: Mapped[str] = mapped_column(String(120), default="")
+    """Who, in words, when ``who`` is ``other``."""
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    agreed_on: Mapped[date] = mapped_column(Date)
+    agreed_by: Mapped[str] = mapped_column(String(64))
+    agreed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    """``done`` or ``dropped``; none while open."""
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    """The day it was done, or dropped."""
+    reason: Mapped[str | None] = mapped_column(String(300))
+    """Why it was dropped (free text: never audited)."""
+    closed_by: Mapped[str | None] = mapped_column(String(64))
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
 class CandidateRequestRow(Base):
     """A Rekrypiste worker asks a candidate's company coordinator: would your client want
     this? No identity crosses to the asker until the coordinator says yes."""
@@ -838,6 +869,7 @@ IDS_NEVER_REUSED = (
     "undone_step",
     "client_contact",
     "client_referral",
+    "client_plan_step",
 )
 """Tables whose ids the audit trail, exports, stored runs or addresses refer to: SQLite gives
 them AUTOINCREMENT (migration 0020), so that an id, once deleted, is never a new row's

@@ -21,6 +21,8 @@ from features.demo.employers import EmployerWorld, generate_employers
 from features.demo.episodes import KUNTO, EpisodeMix, EpisodeWorld, generate_episodes
 from features.demo.history import HistoryWorld, generate_history
 from features.demo.people import PeopleWorld, generate_people
+from features.demo.plan import ASSUMED as PLAN_ASSUMED
+from features.demo.plan import PLAN_STREAM, PlanMix, generate_plan_steps
 from features.demo.referrals import ASSUMED as REFERRALS_ASSUMED
 from features.demo.referrals import ReferralMix, generate_referrals
 
@@ -62,6 +64,7 @@ TABLE_ORDER = (
     "episode_event",
     "client_contact",
     "client_referral",
+    "client_plan_step",
 )
 
 
@@ -101,11 +104,13 @@ def build_world(
     episodes: EpisodeMix = KUNTO,
     contacts: ContactMix = ASSUMED,
     referrals: ReferralMix = REFERRALS_ASSUMED,
+    plan: PlanMix = PLAN_ASSUMED,
 ) -> World:
     """Build a demo world of a named size (``tiny``, ``small``, ``medium``, ``large``) or a
     :class:`WorldSize`, deterministically for ``seed``; the people's service episodes in the
     proportions of ``episodes``, their contacts with their coordinators in those of
-    ``contacts``, their referrals onwards in those of ``referrals``."""
+    ``contacts``, their referrals onwards in those of ``referrals``, the steps of their client
+    plans in those of ``plan``."""
     if isinstance(size, str):
         if size not in SIZES:
             raise ValueError(f"unknown world size {size!r}; choose one of {', '.join(SIZES)}")
@@ -128,6 +133,11 @@ def build_world(
     referred = generate_referrals(rng, people.jobseeker, people.capacity,
                                   journeys.service_episode, journeys.episode_event, as_of,
                                   referrals)  # fmt: skip
+    # And the client plans' steps after them, from a stream of their own: referrals too are
+    # what they were, and another mix of referrals (or contacts) leaves the plans as they are.
+    planned = generate_plan_steps(np.random.default_rng([seed, PLAN_STREAM]), people.jobseeker,
+                                  journeys.service_episode, journeys.episode_event, as_of,
+                                  plan)  # fmt: skip
     tables = {
         "employer": employers.employer,
         "crm_note": employers.crm_note,
@@ -145,5 +155,6 @@ def build_world(
         "episode_event": journeys.episode_event,
         "client_contact": met,
         "client_referral": referred,
+        "client_plan_step": planned,
     }
     return World(seed, size, as_of, employers, people, history, tables, journeys)

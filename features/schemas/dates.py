@@ -12,7 +12,7 @@ The rules (each a :class:`FieldError` kind, said in the user's language by the w
 - ``date_before_start``: nothing of an episode or a proposal is dated before it began, nor
   before the step before it;
 - ``due_in_past``, ``due_too_far``: something agreed for later (a contact's next step, a
-  referral's answer) is due today or later, and at most
+  referral's answer, a step of the client plan) is due today or later, and at most
   :data:`~features.schemas.contact.STEP_DUE_WITHIN` days ahead;
 - ``date_too_old``: a physician's statement or a capacity assessment is not dated before
   1 January 1990 (:data:`EARLIEST_ASSESSMENT`: no statement older than that is a basis for
@@ -37,6 +37,7 @@ __all__ = [
     "FINLAND",
     "FIRST_EPISODE_START",
     "GDPR_APPLIED",
+    "PLAN_STEP_AGREED",
     "PREVIOUS_EPISODE_END",
     "PROPOSAL_MADE",
     "REFERRAL_MADE",
@@ -66,6 +67,7 @@ FIRST_EPISODE_START = N_("the start of the client's first service episode")
 STEP_AGREED = N_("the contact where the step was agreed")
 REFERRAL_MADE = N_("the referral was made")
 GDPR_APPLIED = N_("the day the GDPR began to apply")
+PLAN_STEP_AGREED = N_("the step was agreed")
 
 
 def today_in_finland(now: datetime) -> date:
