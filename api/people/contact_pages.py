@@ -15,10 +15,10 @@ from pydantic import ValidationError
 from api.core.security import Permission
 from api.http.csrf import check_csrf
 from api.http.deps import Context
-from api.http.pages import _lang, page_context_for
-from api.http.problems import FormField, form_problems
+from api.http.pages import page_context_for
+from api.http.problems import FormField
 from api.people import contacts
-from api.people.pages import _jobseeker
+from api.people.pages import refused_on_person_page
 from api.people.schemas import ContactCreate
 from features.errors import InvalidInputError
 from features.i18n import gettext_for
@@ -76,10 +76,7 @@ def record_contact_page(
     try:
         contacts.record_contact(ctx, jobseeker_id, _body(sent), via="web")
     except (ValidationError, InvalidInputError) as err:
-        ctx.session.rollback()
-        lang = _lang(request)
-        return _jobseeker(request, ctx, jobseeker_id, status_code=422, contact_sent=sent,
-                          errors=form_problems(err, lang, _fields(lang)))  # fmt: skip
+        return refused_on_person_page(request, ctx, jobseeker_id, err, _fields, contact_sent=sent)
     return RedirectResponse(
         f"/ui/jobseekers/{jobseeker_id}?message=contact_recorded#contacts", status_code=303
     )

@@ -5,6 +5,7 @@ exactly as the same API call would be."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Annotated, Any, Literal
@@ -114,11 +115,27 @@ def _episode_refused(
 ) -> HTMLResponse:  # fmt: skip
     """The person's page again, the refused episode form kept as it was sent, its problems
     summarised at the top of the section and said beside each field."""
+    return refused_on_person_page(request, ctx, jobseeker_id, err,
+                                  lambda lang: _episode_fields(sent["form"], lang),
+                                  episode_sent=sent)  # fmt: skip
+
+
+def refused_on_person_page(
+    request: Request,
+    ctx: Context,
+    jobseeker_id: int,
+    err: ValidationError | TasmaError,
+    fields: Callable[[str], dict[str, FormField]],
+    **sent: Any,
+) -> HTMLResponse:
+    """The person's page again with a refused form of one of its sections (episodes,
+    contacts, referrals, the plan): nothing of it stored, the form kept as it was sent
+    (``sent``: e.g. ``contact_sent=…``), its problems in the page's language at the top of the
+    section and beside each field (``fields(lang)`` names them)."""
     ctx.session.rollback()
     lang = _lang(request)
-    problems = form_problems(err, lang, _episode_fields(sent["form"], lang))
     return _jobseeker(request, ctx, jobseeker_id, status_code=422,
-                      episode_sent=sent, errors=problems)  # fmt: skip
+                      errors=form_problems(err, lang, fields(lang)), **sent)  # fmt: skip
 
 
 @router.post("/jobseekers/{jobseeker_id}/episodes")

@@ -17,10 +17,10 @@ from pydantic import ValidationError
 from api.core.security import Permission
 from api.http.csrf import check_csrf
 from api.http.deps import Context
-from api.http.pages import _lang, _page, page_context_for
-from api.http.problems import FormField, form_problems
+from api.http.pages import _page, page_context_for
+from api.http.problems import FormField
 from api.people import plan
-from api.people.pages import _jobseeker
+from api.people.pages import refused_on_person_page
 from api.people.schemas import PlanStepClose, PlanStepCreate
 from features.errors import ConflictError, InvalidInputError
 from features.i18n import gettext_for
@@ -79,10 +79,8 @@ def add_plan_step_page(
                                               "agreed_on": agreed_on or None})  # fmt: skip
         plan.add_plan_step(ctx, jobseeker_id, body, via="web")
     except (ValidationError, InvalidInputError) as err:
-        ctx.session.rollback()
-        lang = _lang(request)
-        return _jobseeker(request, ctx, jobseeker_id, status_code=422, plan_step_sent=sent,
-                          errors=form_problems(err, lang, _fields(lang)))  # fmt: skip
+        return refused_on_person_page(request, ctx, jobseeker_id, err, _fields,
+                                      plan_step_sent=sent)  # fmt: skip
     return RedirectResponse(
         f"/ui/jobseekers/{jobseeker_id}?message=step_planned#plan", status_code=303
     )
@@ -113,11 +111,9 @@ def close_plan_step_page(
             status_code=303,
         )
     except (ValidationError, InvalidInputError) as err:
-        ctx.session.rollback()
-        lang = _lang(request)
-        problems = form_problems(err, lang, _close_fields(lang, step_id))
-        return _jobseeker(request, ctx, jobseeker_id, status_code=422, plan_step_sent=sent,
-                          errors=problems)  # fmt: skip
+        return refused_on_person_page(request, ctx, jobseeker_id, err,
+                                      lambda lang: _close_fields(lang, step_id),
+                                      plan_step_sent=sent)  # fmt: skip
     return RedirectResponse(
         f"/ui/jobseekers/{jobseeker_id}?message=planned_step_closed#plan", status_code=303
     )

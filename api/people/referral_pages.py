@@ -15,10 +15,10 @@ from pydantic import ValidationError
 from api.core.security import Permission
 from api.http.csrf import check_csrf
 from api.http.deps import Context
-from api.http.pages import _lang, page_context_for
-from api.http.problems import FormField, form_problems
+from api.http.pages import page_context_for
+from api.http.problems import FormField
 from api.people import referrals
-from api.people.pages import _jobseeker
+from api.people.pages import refused_on_person_page
 from api.people.schemas import ReferralClose, ReferralCreate
 from features.catalogue import CHARACTERISTIC_IDS
 from features.errors import ConflictError, InvalidInputError
@@ -76,10 +76,8 @@ def make_referral_page(
                                               "assesses": chosen})  # fmt: skip
         referrals.make_referral(ctx, jobseeker_id, body, via="web")
     except (ValidationError, InvalidInputError) as err:
-        ctx.session.rollback()
-        lang = _lang(request)
-        return _jobseeker(request, ctx, jobseeker_id, status_code=422, referral_sent=sent,
-                          errors=form_problems(err, lang, _fields(lang)))  # fmt: skip
+        return refused_on_person_page(request, ctx, jobseeker_id, err, _fields,
+                                      referral_sent=sent)  # fmt: skip
     return RedirectResponse(
         f"/ui/jobseekers/{jobseeker_id}?message=referral_made#referrals", status_code=303
     )
@@ -107,11 +105,9 @@ def close_referral_page(
             status_code=303,
         )
     except (ValidationError, InvalidInputError) as err:
-        ctx.session.rollback()
-        lang = _lang(request)
-        problems = form_problems(err, lang, _close_fields(lang, referral_id))
-        return _jobseeker(request, ctx, jobseeker_id, status_code=422, referral_sent=sent,
-                          errors=problems)  # fmt: skip
+        return refused_on_person_page(request, ctx, jobseeker_id, err,
+                                      lambda lang: _close_fields(lang, referral_id),
+                                      referral_sent=sent)  # fmt: skip
     return RedirectResponse(
         f"/ui/jobseekers/{jobseeker_id}?message=referral_closed#referrals", status_code=303
     )
