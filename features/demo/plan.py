@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from features.demo.contacts import _periods
+from features.demo.records import made_and_closed
 from features.schemas.plan import PlanWho
 
 __all__ = ["ASSUMED", "PLAN_STREAM", "STEPS", "PlanMix", "generate_plan_steps"]
@@ -149,13 +150,7 @@ def generate_plan_steps(
     dropped = outcome == "dropped"
     reason = np.full(m, None, dtype=object)
     reason[dropped] = np.array(REASONS, dtype=object)[rng.integers(0, len(REASONS), m)][dropped]
-    by_company = rng.random(m) < 0.5
-    closed_by_company = rng.random(m) < 0.5
-    hour = rng.integers(8, 16, m).astype("timedelta64[h]")
-    company = jobseeker["coordinator"].to_numpy()[person]
-    work_ability = jobseeker["work_ability_coordinator"].to_numpy()[person]
-    missing = pd.isna(work_ability)
-    nothing = np.full(m, None, dtype=object)
+    recorded = made_and_closed(rng, jobseeker, person, agreed, closed, is_closed)
     frame = pd.DataFrame({
         "jobseeker_id": jobseeker["id"].to_numpy()[person],
         "what": what,
@@ -163,15 +158,13 @@ def generate_plan_steps(
         "who_else": who_else,
         "due_on": due.astype(object),
         "agreed_on": agreed.astype(object),
-        "agreed_by": np.where(by_company | missing, company, work_ability),
-        "agreed_at": pd.to_datetime(agreed.astype("datetime64[h]") + hour).tz_localize("UTC"),
+        "agreed_by": recorded["by"],
+        "agreed_at": recorded["at"],
         "outcome": outcome,
-        "closed_on": np.where(is_closed, closed.astype(object), nothing),
+        "closed_on": recorded["closed_on"],
         "reason": reason,
-        "closed_by": np.where(is_closed, np.where(closed_by_company | missing, company,
-                                                  work_ability), nothing),
-        "closed_at": pd.Series(pd.to_datetime(closed.astype("datetime64[h]") + hour + 1)
-                               .tz_localize("UTC")).where(is_closed),
+        "closed_by": recorded["closed_by"],
+        "closed_at": recorded["closed_at"],
     })  # fmt: skip
     # Ids in the order steps were agreed (each person's in their own order).
     frame = frame.sort_values(["agreed_on", "jobseeker_id"], kind="stable").reset_index(drop=True)

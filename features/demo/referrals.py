@@ -25,6 +25,7 @@ import pandas as pd
 
 from features.catalogue import CHARACTERISTIC_IDS
 from features.demo.contacts import _periods
+from features.demo.records import made_and_closed
 from features.schemas.referral import ReferralKind
 
 __all__ = ["ASSUMED", "STATEMENT_KINDS", "ReferralMix", "generate_referrals"]
@@ -136,12 +137,7 @@ def generate_referrals(
     ]
     noted = rng.random(m) < mix.note_share
     note = np.array(NOTES, dtype=object)[rng.integers(0, len(NOTES), m)]
-    by_company = rng.random(m) < 0.5
-    closed_by_company = rng.random(m) < 0.5
-    hour = rng.integers(8, 16, m).astype("timedelta64[h]")
-    company = jobseeker["coordinator"].to_numpy()[person]
-    work_ability = jobseeker["work_ability_coordinator"].to_numpy()[person]
-    missing = pd.isna(work_ability)
+    recorded = made_and_closed(rng, jobseeker, person, made, closed, is_closed)
     nothing = np.full(m, None, dtype=object)
     frame = pd.DataFrame({
         "jobseeker_id": jobseeker["id"].to_numpy()[person],
@@ -150,14 +146,12 @@ def generate_referrals(
         "note": np.where(noted, note, ""),
         "due_on": np.where(has_due, due.astype(object), nothing),
         "assesses": assesses,
-        "made_by": np.where(by_company | missing, company, work_ability),
-        "made_at": pd.to_datetime(made.astype("datetime64[h]") + hour).tz_localize("UTC"),
+        "made_by": recorded["by"],
+        "made_at": recorded["at"],
         "outcome": outcome,
-        "closed_on": np.where(is_closed, closed.astype(object), nothing),
-        "closed_by": np.where(is_closed, np.where(closed_by_company | missing, company,
-                                                  work_ability), nothing),
-        "closed_at": pd.Series(pd.to_datetime(closed.astype("datetime64[h]") + hour + 1)
-                               .tz_localize("UTC")).where(is_closed),
+        "closed_on": recorded["closed_on"],
+        "closed_by": recorded["closed_by"],
+        "closed_at": recorded["closed_at"],
     })  # fmt: skip
     # Ids in the order referrals were made (each person's in their own order).
     frame = frame.sort_values(["made_on", "jobseeker_id"], kind="stable").reset_index(drop=True)
