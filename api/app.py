@@ -15,7 +15,7 @@ from pathlib import Path
 import anyio
 from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import sessionmaker
 
@@ -128,6 +128,10 @@ def _warm(app: FastAPI) -> None:
     )
 
 
+def _to_the_ui() -> RedirectResponse:
+    return RedirectResponse("/ui/", status_code=307)
+
+
 def _offline_docs(app: FastAPI) -> None:
     """Swagger UI at /docs and ReDoc at /redoc, their scripts from /static/docs/."""
 
@@ -205,6 +209,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     for domain in PAGES:  # each domain's web pages, under /ui
         app.include_router(domain.router)
+    # The service's own address leads a browser to the web UI (the API lives at its paths).
+    app.add_api_route("/", _to_the_ui, include_in_schema=False)
     app.add_exception_handler(pages.LoginRequiredError, pages.login_redirect)  # type: ignore[arg-type]
     app.add_exception_handler(CsrfError, pages.csrf_refused)  # type: ignore[arg-type]
     app.state.csrf_key = csrf_key(settings, engine)

@@ -488,8 +488,8 @@ def _names(cids: list[str], lang: str) -> str:
     shown = ", ".join(_name(c, lang) for c in cids[:SHOWN])
     more = len(cids) - SHOWN
     if more > 0:
-        _ = gettext_for(lang)
-        shown += _(" and %(more)s more") % {"more": more}
+        ngettext = ngettext_for(lang)
+        shown += ngettext(" and %(num)s more", " and %(num)s more", more) % {"num": more}
     return shown
 
 

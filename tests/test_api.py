@@ -611,3 +611,10 @@ def test_what_schemathesis_found_is_a_clear_422(service):
     for query in ("sector=kitchen%00catering", "municipality=Lahti%00"):
         nul = client.get(f"/jobseekers/{mine[0]}/matches?{query}", headers=company)
         assert nul.status_code == 422, (query, nul.text)
+
+
+def test_the_services_own_address_leads_to_the_web_ui(service):
+    client, *_ = service
+    root = client.get("/", follow_redirects=False)
+    assert root.status_code == 307 and root.headers["location"] == "/ui/"
+    assert client.get("/").url.path == "/ui/login"  # and on to the log-in, no JSON

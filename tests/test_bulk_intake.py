@@ -105,6 +105,8 @@ def test_one_bad_row_stores_nothing_and_every_error_is_said(service):
     assert "row 3, column 'Kunta'" in fields
     assert "row 4, column 'Tuli palveluun'" in fields
     assert "row 5, column 'Nimi'" in fields  # asked about, as the form asks
+    (namesake,) = [e for e in refused.json()["errors"] if e["field"] == "row 5, column 'Nimi'"]
+    assert "the same name as row 2 of this sheet" in namesake["message"]  # not a made-up code
     assert "row 6, column 'Yrityskoordinaattori'" in fields  # not a user of the area
     with engine.connect() as c:
         assert c.scalar(sa.select(sa.func.count()).select_from(JobseekerRow)) == before
@@ -142,9 +144,12 @@ def test_the_web_page_takes_on_a_sheet_and_lists_the_clients(service):
     empty = client.post("/ui/jobseekers/import", data={"csrf": _csrf(page.text)},
                         files={"file": ("a.xlsx", _sheet())})  # fmt: skip
     assert "asiakasrivejä" in empty.text and "tehtävärivejä" not in empty.text
+    garbage = client.post("/ui/jobseekers/import", data={"csrf": _csrf(page.text)},
+                          files={"file": ("asiakkaat.xlsx", b"not a spreadsheet")})  # fmt: skip
+    assert garbage.status_code == 422 and "Tiedostoa ei voi lukea taulukkona" in garbage.text
     good = client.post("/ui/jobseekers/import", data={"csrf": _csrf(page.text)},
                        files={"file": ("a.xlsx", _sheet(ROW))})  # fmt: skip
-    assert good.status_code == 200 and "Tuotu: 1 asiakasta" in good.text
+    assert good.status_code == 200 and "Tuotu: 1 asiakas" in good.text
     assert "Aino Esimerkki" in good.text
     client.cookies.set(SESSION, tokens["rekrypiste"])
     assert client.get("/ui/jobseekers/import").status_code == 404

@@ -266,6 +266,18 @@ def test_at_most_shown_characteristics_are_named_in_a_sentence() -> None:
         assert shown == ", ".join(_name(c, lang) for c in e.to_assess[:SHOWN]), headline
 
 
+def test_one_more_characteristic_is_counted_in_the_singular() -> None:
+    """The rest counted agrees in number: "ja 1 muu", "ja 2 muuta"."""
+    for extra, fi in ((1, " ja 1 muu"), (2, " ja 2 muuta")):
+        unrated = CHARACTERISTIC_IDS[: SHOWN + extra]
+        rated = {c: rating(3) for c in CHARACTERISTIC_IDS if c not in unrated}
+        world = _world([profile("JS-MUUT01", rated)], [_task(base=2)])
+        e = explain(world.people, world.tasks, _score(world), 0)
+        assert len(e.to_assess) == SHOWN + extra
+        assert e.sentences["fi"][0].endswith(fi + "."), e.sentences["fi"][0]
+        assert f" and {extra} more" in e.sentences["en"][0]
+
+
 @pytest.mark.parametrize("n_unused", [2, 3])
 def test_unused_strengths_are_named_only_when_there_are_at_least_three(n_unused: int) -> None:
     """matching.explain:_assemble, "Abilities the person is very strong in (4) that the task

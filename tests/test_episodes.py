@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from pydantic import ValidationError
 
+from api.http.csrf import SESSION
 from api.storage.tables import AuditRow, EpisodeRow
 from features.schemas import JobseekerStatus
 from features.schemas.dates import (
@@ -212,6 +213,19 @@ def test_an_episode_from_enrolment_to_its_continuation_path(service):
     export = client.get(f"/jobseekers/{jid}/export", headers=company).json()
     assert len(export["episodes"]) == 2
     assert export["episodes"][1]["events"][0]["note"] == sick["note"]
+    # The timeline tells the episodes' story on the days it happened, never with the note.
+    timeline = client.get(f"/jobseekers/{jid}/timeline", headers=company).json()
+    told = [(e["kind"], e["step"], e["path"]) for e in timeline if e["kind"].startswith("episode")]
+    assert told[-1] == ("episode_started", "referral_ohjaamo", None)  # the oldest
+    assert ("episode_event", "episode_outcome", "path_sick_leave_or_care") in told
+    assert ("episode_event", "episode_ended", "path_education") in told
+    assert [k for k, *_ in told].count("episode_started") == 2 and "Sairausloma" not in str(
+        timeline
+    )
+    client.cookies.set(SESSION, tokens["coordinator"])
+    page = client.get(f"/ui/jobseekers/{jid}").text
+    assert "aloitti palvelujakson; ohjaaja: Ohjaamo" in page
+    assert "Palvelujakso (coord): jakso päättyi: koulutus" in page
 
 
 def test_ending_in_work_places_the_person(service):

@@ -384,3 +384,24 @@ def test_each_refused_field_is_said_in_words_that_tell_how_to_fix_it(service):
     assert "kirjoita muodossa nimi@esimerkki.fi" in text
     assert "vähimmäismäärä viikossa (30) on suurempi kuin enimmäismäärä (20)" in text
     assert 'max="40"' in text  # the form offers no more hours than are accepted
+
+
+def test_a_service_episode_does_not_begin_before_1990_or_before_the_client_was_born(service):
+    client, tokens, area, mine, engine = service
+    headers = auth(tokens["coordinator"])
+    body = _person(area, "JS-VUOSI1", "Veera Vuosiluku", 1995,
+                   episode={"started_on": "1900-01-01", "referral_source": "ohjaamo"})  # fmt: skip
+    refused = client.post("/jobseekers", json=body, headers=headers)
+    assert refused.status_code == 422
+    (error,) = refused.json()["errors"]
+    assert error["field"] == "episode.started_on" and "1995-01-01" in error["message"]
+    unborn = _person(area, "JS-VUOSI2", "Ville Vuosiluku",
+                     episode={"started_on": "1901-01-01", "referral_source": "ohjaamo"})  # fmt: skip
+    assert "1990-01-01" in client.post("/jobseekers", json=unborn,
+                                       headers=headers).json()["errors"][0]["message"]  # fmt: skip
+    form = _intake(client, tokens["coordinator"], started_on="1900-01-01", slot=[])
+    assert form.status_code == 422 and 'href="#started_on"' in form.text
+    assert "ei voi olla ennen asiakkaan syntymävuotta (1.1.1994)" in form.text
+    with engine.connect() as c:
+        assert c.scalar(sa.select(sa.func.count()).select_from(IdentityRow)
+                        .where(IdentityRow.name.like("%Vuosiluku"))) == 0  # fmt: skip

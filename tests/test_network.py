@@ -3,8 +3,10 @@ requests answered by the candidate's company coordinator."""
 
 from __future__ import annotations
 
+from api.http.csrf import SESSION
 from tests.conftest import API_WORLD as WORLD
 from tests.test_api import audit_rows, auth
+from tests.test_web_security import _csrf
 
 
 def _caseload_steps(client, token, jid):
@@ -40,7 +42,8 @@ def test_a_hand_off_reaches_the_other_coordinator_who_takes_it_over(service):
     rekry = client.post(f"/handoffs/{hid}/acknowledge", headers=auth(tokens["rekrypiste"]))
     assert rekry.status_code == 403
     before = client.get(f"/jobseekers/{jid}", headers=company).json()["profile"]["coordinator"]
-    assert before != "coord" and jid not in _own(client, tokens["coordinator"])
+    # Waiting, the person is on the receiver's own list (with the hand-off as the next step).
+    assert before != "coord" and jid in _own(client, tokens["coordinator"])
     taken = client.post(f"/handoffs/{hid}/acknowledge", headers=company)
     assert taken.status_code == 200 and taken.json()["acknowledged_by"] == "coord"
     assert client.post(f"/handoffs/{hid}/acknowledge", headers=company).status_code == 409
@@ -85,6 +88,7 @@ def test_a_refused_hand_off_says_why_and_the_person_stays(service):
     assert after["coordinator"] == responsible["coordinator"]
     assert "handoff_refused" in _caseload_steps(client, tokens["work_ability"], jid)
     assert "handoff" not in _caseload_steps(client, tokens["coordinator"], jid)
+    assert jid not in _own(client, tokens["coordinator"])  # refused: not theirs
     listed = client.get(f"/jobseekers/{jid}/handoffs", headers=assessor).json()
     assert listed[0]["refusal_reason"] == reason
     timeline = client.get(f"/jobseekers/{jid}/timeline", headers=assessor).json()
@@ -252,3 +256,20 @@ def test_a_hand_off_is_refused_in_the_web_ui_with_the_reason_shown(service):
     assert "Asiakas on sairauslomalla." in theirs and "ei ottanut vastaan" in theirs
     caseload = client.get("/ui/jobseekers?scope=area").text
     assert "Siirtoasi ei otettu vastaan" in caseload
+
+
+def test_the_way_back_from_a_hand_off_is_the_hand_offs_person_whatever_the_form_says(service):
+    client, tokens, _, mine, _engine = service
+    jid, other = mine[2], mine[3]
+    created = client.post(f"/jobseekers/{jid}/handoffs", headers=auth(tokens["work_ability"]),
+                          json={"to_role": "company_coordinator", "note": "Valmis."})  # fmt: skip
+    hid = created.json()["id"]
+    client.cookies.set(SESSION, tokens["coordinator"])
+    page = client.get(f"/ui/jobseekers/{jid}")
+    form = {"csrf": _csrf(page.text), "jobseeker_id": str(other)}  # a forged person
+    taken = client.post(f"/ui/handoffs/{hid}/acknowledge", data=form, follow_redirects=False)
+    assert taken.headers["location"].startswith(f"/ui/jobseekers/{jid}?message=taken_over")
+    again = client.post(f"/ui/handoffs/{hid}/acknowledge", data=form, follow_redirects=False)
+    assert "message=handoff_closed_already" in again.headers["location"]
+    shown = client.get(again.headers["location"].replace(str(other), str(jid)))
+    assert "jo otettu vastaan tai siitä on kieltäydytty" in shown.text

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -107,7 +108,7 @@ def test_serve_refuses_a_real_database_without_an_admin(tmp_path):
         "TASMA_ENVIRONMENT": "test",
     }
     done = subprocess.run(
-        [sys.executable, "-m", "api.cli", "serve", "--port", "1"],
+        [sys.executable, "-m", "api.cli", "serve", "--port", "65000"],
         env=env,
         capture_output=True,
         text=True,
@@ -117,6 +118,25 @@ def test_serve_refuses_a_real_database_without_an_admin(tmp_path):
     assert "refusing to start" in done.stderr + done.stdout
     assert "tasma users add" in done.stderr + done.stdout
     assert "tsm_" not in done.stdout, "no token printed"
+
+
+def test_serve_on_a_taken_port_says_so_before_building_anything(tmp_path):
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        env = os.environ | {"TASMA_DATA_DIR": str(tmp_path / "data"), "TASMA_DEMO_SIZE": "tiny",
+                            "TASMA_ENVIRONMENT": "test"}  # fmt: skip
+        env.pop("DATABASE_URL", None)
+        done = subprocess.run(
+            [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+            env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert done.returncode == 2
+    said = done.stderr + done.stdout
+    assert f"cannot listen on 127.0.0.1:{port}: the port is in use" in said
+    assert "--port" in said and "{" not in said  # one plain line, no JSON record
+    assert "demo world built" not in said and not list(tmp_path.glob("data/*.db"))
 
 
 def test_a_purge_record_cannot_unlock_recent_audit_rows(engine):

@@ -154,3 +154,34 @@ def test_the_api_takes_a_newly_known_municipality_and_names_the_nearest_for_a_mi
         "field": "employer.address.municipality",
         "message": "unknown municipality 'Lohjaa'; did you mean Lohja?",
     }]  # fmt: skip
+
+
+def test_a_text_too_short_says_how_long_and_an_empty_one_says_fill_it_in() -> None:
+    from api.people.schemas import PlanStepCreate
+
+    fields = {"what": FormField("step-what", "Mitä tehdään")}
+    for typed, said in (("ab", "Mitä tehdään: vähintään 3 merkkiä; kerro hieman enemmän."),
+                        ("   ", "Mitä tehdään: täytä tämä kenttä.")):  # fmt: skip
+        with pytest.raises(ValidationError) as refused:
+            PlanStepCreate.model_validate({"what": typed, "who": "client",
+                                           "due_on": "2027-01-01"})  # fmt: skip
+        problems = [p.text for p in form_problems(refused.value, "fi", fields)]
+        assert said in problems, problems
+
+
+def test_a_years_bound_is_written_as_a_year() -> None:
+    from features.schemas.jobseeker import Demographics
+
+    with pytest.raises(ValidationError) as refused:
+        Demographics.model_validate({"birth_year": 1800})
+    fields = {"birth_year": FormField("birth_year", "Syntymävuosi")}
+    (said,) = form_problems(refused.value, "fi", fields)
+    assert "1940" in said.text and "1 940" not in said.text and "1\xa0940" not in said.text
+
+
+def test_a_name_is_stored_with_its_words_one_space_apart() -> None:
+    from features.schemas.jobseeker import JobseekerIdentity
+
+    assert JobseekerIdentity(name="  Pekka   Turunen ").name == "Pekka Turunen"
+    with pytest.raises(ValidationError):
+        JobseekerIdentity(name="   ")

@@ -3,6 +3,7 @@ delegate, format; no arithmetic lives here."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -551,6 +552,12 @@ def serve(
     from api.storage.files import secure_folder
 
     settings = get_settings()
+    bind_host, bind_port = host or settings.host, port or settings.port
+    if taken := _port_taken(bind_host, bind_port):
+        # Before anything is built: a demo world made for nothing, then a log record, is no
+        # way to say that the port is in use.
+        raise _fail(f"cannot listen on {bind_host}:{bind_port}: {taken}; stop what holds it "
+                    "or choose another port with --port", 2)  # fmt: skip
     for folder in {settings.data_dir, settings.batch_folder()}:
         if repaired := secure_folder(folder):
             typer.echo(f"made owner-only in {folder} (others could read them): "
@@ -558,7 +565,6 @@ def serve(
     engine = make_engine(settings.database_url)
     upgrade(engine)
     production = settings.environment is Environment.PRODUCTION
-    bind_host, bind_port = host or settings.host, port or settings.port
     if settings.demo_on_empty and not production:
         summary = seed_demo(engine, settings.demo_size)
         if summary:
@@ -617,6 +623,25 @@ def serve(
         _serve_workers(workers, common)
     else:
         uvicorn.run(create_app(settings), **common)
+
+
+def _port_taken(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be listened on (in use, not an address of this machine, not
+    allowed), or None when it can: tried with a socket bound and closed at once."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as err:
+        return f"no such address ({err.strerror})"
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as err:
+            return "the port is in use" if err.errno == errno.EADDRINUSE else err.strerror
+    return None
 
 
 def _raise_open_files_limit() -> None:

@@ -167,6 +167,9 @@ TEXTS: dict[str, str] = {
     "identity_saved": N_("Name and contact details saved."),
     "handoff_refused": N_("Not taken over: the reason is told to the one who handed it over."),
     "refusal_reason_needed": N_("Say why you do not take it over (3 characters at least)."),
+    "handoff_closed_already": N_(
+        "The hand-off was already taken over or refused; nothing was changed."
+    ),
     "undone": N_("The step is undone. It is kept, with your reason, in the person's records."),
     "undo_reason_needed": N_("Say why the step is undone (3 characters at least)."),
     "undo_refused": N_(

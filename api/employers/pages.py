@@ -448,10 +448,11 @@ def acknowledge(
     jobseeker_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
 ) -> RedirectResponse:
     try:
-        handoffs.acknowledge(ctx, handoff_id)
+        taken = handoffs.acknowledge(ctx, handoff_id)
     except ConflictError:
         ctx.session.rollback()
-    return _person_page(jobseeker_id, "taken_over")
+        return _person_page(jobseeker_id, "handoff_closed_already")
+    return _person_page(taken.jobseeker_id, "taken_over")  # the hand-off's person
 
 
 @router.post("/handoffs/{handoff_id}/refuse")
@@ -463,13 +464,14 @@ def refuse_handoff(
 ) -> RedirectResponse:
     """Not taken over, and why: the person stays with whoever handed them."""
     try:
-        handoffs.refuse_handoff(ctx, handoff_id, HandoffRefusal(reason=reason.strip()))
+        refused = handoffs.refuse_handoff(ctx, handoff_id, HandoffRefusal(reason=reason.strip()))
     except (ValidationError, InvalidInputError):
         ctx.session.rollback()
         return _person_page(jobseeker_id, "refusal_reason_needed")
     except ConflictError:
         ctx.session.rollback()
-    return _person_page(jobseeker_id, "handoff_refused")
+        return _person_page(jobseeker_id, "handoff_closed_already")
+    return _person_page(refused.jobseeker_id, "handoff_refused")
 
 
 def _need_fields(lang: str) -> dict[str, FormField]:

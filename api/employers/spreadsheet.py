@@ -141,7 +141,15 @@ def read_sheet(data: bytes, fmt: str) -> list[dict[str, str]]:
         raise
     except Exception as err:
         raise InvalidInputError(
-            [FieldError("file", f"cannot be read as {fmt}: {err}")], "unreadable spreadsheet"
+            [
+                FieldError(
+                    "file",
+                    f"cannot be read as {fmt}: {err}",
+                    kind="unreadable_sheet",
+                    context={"format": fmt},
+                )
+            ],
+            "unreadable spreadsheet",
         ) from None
 
 

@@ -217,6 +217,10 @@ _BY_KIND: dict[str, str] = {
         "%(field)s: “%(value)s” is not a consent scope; write täsmäytys, työnantajat or "
         "arviointi, separated by commas."
     ),
+    "namesake_in_sheet": N_(
+        "%(field)s: the same name as row %(rows)s of this sheet; if this is another person, "
+        "write kyllä in the column “Eri henkilö”."
+    ),
     "possible_duplicate": N_(
         "%(field)s: someone of the same name is in your area already (%(codes)s); if this is "
         "another person, write kyllä in the column “Eri henkilö”."
@@ -232,6 +236,8 @@ _BY_KIND: dict[str, str] = {
         "%(names)s."
     ),
 }
+_AT_LEAST = N_("%(field)s: at least %(min_length)s characters; say a little more.")
+"""A text given, but shorter than its least (``string_too_short`` above one character)."""
 _NO_COORDINATORS = N_(
     "%(field)s: “%(value)s” is not one of your area's coordinators with an account, and none "
     "of that role has one yet; ask the administrator to add them."
@@ -263,13 +269,18 @@ def _said(error: FieldError, field: FormField, lang: str) -> str:
     if isinstance(words.get("what"), str):
         words["what"] = _(str(words["what"]))
     for key in _NUMBERS:
-        if isinstance(words.get(key), int | float):
-            words[key] = number(float(words[key]), lang, 2)  # type: ignore[arg-type]
+        value = words.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            words[key] = str(value)  # a whole bound (a year: 1940, not "1 940") as written
+        elif isinstance(value, float):
+            words[key] = number(value, lang, 2)
     message = _BY_KIND.get(error.kind, N_("%(field)s: check this value."))
     suggested = error.context.get("suggestions")
     if error.kind == "unknown_municipality" and isinstance(suggested, list) and suggested:
         message = _MUNICIPALITY_SUGGESTED
         words["suggestions"] = format_list(suggested, style="or", locale=locale_for(lang))
+    if error.kind == "string_too_short" and int(error.context.get("min_length") or 1) > 1:
+        message = _AT_LEAST  # something was written, too little of it
     if error.kind == "unknown_coordinator":
         names = error.context.get("names")
         if isinstance(names, list) and names:
@@ -313,6 +324,13 @@ def sheet_problems(err: InvalidInputError, lang: str) -> list[Problem]:
     for error in err.errors:
         where = dict(error.context)
         row, column = where.get("row"), where.get("column")
+        if error.kind == "unreadable_sheet":
+            text = _(
+                "The file cannot be read as a spreadsheet: save it from Excel or "
+                "LibreOffice as .xlsx or .csv and send it again."
+            )
+            out.append(Problem(text))
+            continue
         if row is None:
             out.append(Problem(_("Something in the sheet was not accepted; check it.")))
             continue

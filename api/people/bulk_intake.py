@@ -114,6 +114,21 @@ def _said(errors: list[RowError]) -> InvalidInputError:
     )  # fmt: skip
 
 
+def _namesake(number: int, err: PossibleDuplicateError, row_of: dict[int, int]) -> RowError:
+    """A row whose name someone has already: a client stored before (by code), or a row above
+    in this very sheet (by its row: its code is made up now and found nowhere)."""
+    rows = sorted(row_of[m.id] for m in err.matches if m.id in row_of)
+    codes = ", ".join(m.code for m in err.matches if m.id not in row_of)
+    if codes:
+        return RowError(number, "Nimi", f"someone of the same name is in the area already "
+                        f"({codes}); if this is another person, write 'kyllä' in 'Eri henkilö'",
+                        kind="possible_duplicate", context={"codes": codes})  # fmt: skip
+    above = ", ".join(str(r) for r in rows)
+    return RowError(number, "Nimi", f"the same name as row {above} of this sheet; if this is "
+                    "another person, write 'kyllä' in 'Eri henkilö'",
+                    kind="namesake_in_sheet", context={"rows": above})  # fmt: skip
+
+
 def take_on_sheet(ctx: Context, data: bytes, filename: str) -> list[TakenOn]:
     """Every row a new client of the actor's area, or none: them, in row order."""
     sheet = parse_intake_rows(read_sheet(data, sheet_format(Path(filename or "upload"))))
@@ -122,6 +137,7 @@ def take_on_sheet(ctx: Context, data: bytes, filename: str) -> list[TakenOn]:
         errors.append(RowError(1, "", "the sheet has no client rows", kind="no_client_rows"))
     area = ctx.actor.area or ""
     taken: list[TakenOn] = []
+    row_of: dict[int, int] = {}  # a client taken on from this sheet: their row
     # Written first, inside the transaction: on SQLite its INSERT is what opens the transaction
     # (pysqlite begins one only before a write), so the savepoints below nest in it and
     # releasing one commits nothing. Rolled back with everything if the sheet is refused.
@@ -140,14 +156,11 @@ def take_on_sheet(ctx: Context, data: bytes, filename: str) -> list[TakenOn]:
             new_id = add_person(ctx, body, via="sheet")
             name = body.identity.name if body.identity else ""
             taken.append(TakenOn(new_id, body.profile.code, name))
+            row_of[new_id] = number
             savepoint.commit()
         except PossibleDuplicateError as err:
             savepoint.rollback()
-            codes = ", ".join(m.code for m in err.matches)
-            errors.append(RowError(number, "Nimi", f"someone of the same name is in the area "
-                                   f"already ({codes}); if this is another person, write "
-                                   "'kyllä' in 'Eri henkilö'", kind="possible_duplicate",
-                                   context={"codes": codes}))  # fmt: skip
+            errors.append(_namesake(number, err, row_of))
         except InvalidInputError as err:
             savepoint.rollback()
             errors += _at(number, err.errors)

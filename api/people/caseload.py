@@ -53,8 +53,17 @@ SCOPES = ("mine", "area")
 
 
 def _responsible(ctx: Context) -> ColumnElement[bool]:
+    """The actor's own people: those they are the responsible coordinator of, and those handed
+    over to their kind of coordinator and not yet taken over or refused (so that a hand-off
+    is met on one's own list, not only on the area's)."""
     kind = ctx.actor.role if ctx.actor.role.is_coordinator else Role.COMPANY_COORDINATOR
-    return JobseekerRow.responsible(kind.value) == ctx.actor.name
+    waiting = select(HandoffRow.jobseeker_id).where(
+        HandoffRow.to_role == kind.value,
+        HandoffRow.acknowledged_at.is_(None),
+        HandoffRow.refused_at.is_(None),
+    )
+    return or_(JobseekerRow.responsible(kind.value) == ctx.actor.name,
+               JobseekerRow.id.in_(waiting))  # fmt: skip
 
 
 def caseload(

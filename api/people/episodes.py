@@ -27,6 +27,7 @@ from features.schemas.dates import (
     EPISODE_START,
     PREVIOUS_EPISODE_END,
     happened_problems,
+    plausible_start_problems,
     today_in_finland,
 )
 from features.schemas.episode import (
@@ -109,12 +110,15 @@ def _add(ctx: Context, jobseeker_id: int, episode: Episode, via: str) -> int:
     return episode_id
 
 
-def start_first_episode(ctx: Context, jobseeker_id: int, body: EpisodeCreate | None) -> int:
+def start_first_episode(
+    ctx: Context, jobseeker_id: int, body: EpisodeCreate | None, *, birth_year: int | None = None
+) -> int:
     """A new client's first episode, in the transaction that adds them (the caller commits):
     as ``body`` says, or started today with the referral source unknown."""
     body = body or EpisodeCreate()
     started = body.started_on or today_in_finland(ctx.now)
     problems = happened_problems("episode.started_on", started, ctx.now)
+    problems += plausible_start_problems("episode.started_on", started, birth_year)
     if problems:
         raise InvalidInputError(problems)
     episode = Episode(started_on=started, referral_source=body.referral_source,
@@ -139,6 +143,9 @@ def start_episode(ctx: Context, jobseeker_id: int, body: EpisodeCreate, *, via: 
         last_end = end.on
     problems = happened_problems("started_on", started, ctx.now, not_before=last_end,
                                  what=PREVIOUS_EPISODE_END)  # fmt: skip
+    demographics = repository.get_demographics(ctx.session, jobseeker_id=jobseeker_id)
+    born = demographics.birth_year if demographics else None
+    problems += plausible_start_problems("started_on", started, born)
     if problems:
         raise InvalidInputError(problems)
     episode = Episode(started_on=started, referral_source=body.referral_source,

@@ -52,6 +52,7 @@ PAGE_MESSAGES = frozenset({
     "plan_invalid", "visit_planned", "visit_recorded", "visit_invalid", "support_saved",
     "support_invalid", "vacancy_proposed", "episode_started", "episode_recorded", "taken_on",
     "identity_saved", "handoff_refused", "refusal_reason_needed", "undone",
+    "handoff_closed_already",
     "undo_reason_needed", "undo_refused",
     "contact_recorded", "referral_made", "referral_closed", "referral_closed_already",
     "step_planned", "planned_step_closed", "planned_step_closed_already",

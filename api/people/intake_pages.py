@@ -26,7 +26,7 @@ from features.catalogue import MUNICIPALITIES
 from features.catalogue.schedule import DAY_PARTS, DAYS, day_label, part_label
 from features.errors import ConflictError, InvalidInputError
 from features.i18n import gettext_for
-from features.schemas.dates import happened_problems
+from features.schemas.dates import happened_problems, plausible_start_problems
 from features.schemas.episode import ReferralSource
 from features.schemas.jobseeker import ConsentScope, new_code
 
@@ -158,8 +158,10 @@ def _date_problems(values: dict[str, Any]) -> InvalidInputError:
         started = date.fromisoformat(values["started_on"])
     except ValueError:
         return InvalidInputError([])
-    now = datetime.now(UTC)
-    return InvalidInputError(happened_problems("episode.started_on", started, now))
+    born = int(values["birth_year"]) if values["birth_year"].isdigit() else None
+    problems = happened_problems("episode.started_on", started, datetime.now(UTC))
+    return InvalidInputError(problems + plausible_start_problems("episode.started_on", started,
+                                                                 born))  # fmt: skip
 
 
 def _take_on(request: Request, ctx: Context, values: dict[str, Any]) -> Response:

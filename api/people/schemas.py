@@ -323,8 +323,9 @@ class TimelineEntry(BaseModel):
     kind: str = Field(
         description="profile_created, profile_changed, proposed, proposed_against_engine, step, "
         "handed_over, taken_over, handoff_refused, undone, asked, answered, left_out, contact, "
-        "referral_made, referral_answered, referral_cancelled, plan_step_added, plan_step_done "
-        "or plan_step_dropped"
+        "referral_made, referral_answered, referral_cancelled, plan_step_added, plan_step_done, "
+        "plan_step_dropped, episode_started (step: the referral source) or episode_event "
+        "(step: its kind; path: a continuation path)"
     )
     actor: str | None = None
     about_id: int | None = Field(
@@ -345,6 +346,9 @@ class TimelineEntry(BaseModel):
         default=False, description="For a contact: it found the open agreed step done."
     )
     referral: ReferralKind | None = Field(default=None, description="For a referral: its kind.")
+    path: str | None = Field(
+        default=None, description="For an episode's outcome or end: the continuation path."
+    )
 
 
 class NextStepPublic(BaseModel):

@@ -473,7 +473,7 @@ def add_person(ctx: Context, body: JobseekerCreate, *, via: str = "api") -> int:
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="create_jobseeker",
            object_type="jobseeker", object_id=new_id,
            details={"via": via} if via != "api" else None)  # fmt: skip
-    episodes.start_first_episode(ctx, new_id, body.episode)
+    episodes.start_first_episode(ctx, new_id, body.episode, birth_year=born)
     return new_id
 
 

@@ -1,8 +1,8 @@
 """A person's timeline: everything that happened to them, newest first — the profile created
-and changed, proposals and what followed, hand-offs, the Rekrypiste's questions and the
-answers, suggestions left out, contacts with the client, referrals made, answered and
-cancelled, steps of the client plan agreed, done and dropped — read from where each is kept,
-for their own coordinators."""
+and changed, service episodes started and what happened in them, proposals and what followed,
+hand-offs, the Rekrypiste's questions and the answers, suggestions left out, contacts with the
+client, referrals made, answered and cancelled, steps of the client plan agreed, done and
+dropped — read from where each is kept, for their own coordinators."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from api.storage.tables import (
     AuditRow,
     CandidateRequestRow,
     ContactRow,
+    EpisodeRow,
     HandoffRow,
     OutcomeEventRow,
     OverrideRow,
@@ -36,7 +37,7 @@ TIMELINE_KINDS = (
     "profile_created", "profile_changed", "proposed", "proposed_against_engine", "step",
     "handed_over", "taken_over", "asked", "answered", "left_out", "contact", "referral_made",
     "referral_answered", "referral_cancelled", "plan_step_added", "plan_step_done",
-    "plan_step_dropped",
+    "plan_step_dropped", "episode_started", "episode_event", "handoff_refused", "undone",
 )  # fmt: skip
 _PROFILE = {"create_jobseeker": "profile_created", "update_jobseeker": "profile_changed"}
 
@@ -118,6 +119,16 @@ def timeline(ctx: Context, jobseeker_id: int, limit: int = 100) -> list[Timeline
             out.append(TimelineEntry(at=moment_of(ref.closed_on, ref.closed_at),
                                      kind=f"referral_{ref.outcome}", actor=ref.closed_by,
                                      about_id=ref.id, referral=to))  # fmt: skip
+    for ep in session.scalars(select(EpisodeRow).where(EpisodeRow.jobseeker_id == jobseeker_id)):
+        # On the days they happened: an episode begun or a step recorded later is placed there.
+        out.append(TimelineEntry(at=moment_of(ep.started_on, ep.created_at),
+                                 kind="episode_started", actor=ep.started_by, about_id=ep.id,
+                                 step=f"referral_{ep.referral_source}"))  # fmt: skip
+        for ev in ep.events:
+            out.append(TimelineEntry(at=moment_of(ev.happened_on, ev.recorded_at),
+                                     kind="episode_event", actor=ev.recorded_by, about_id=ep.id,
+                                     step=f"episode_{ev.kind}",
+                                     path=f"path_{ev.path}" if ev.path else None))  # fmt: skip
     planned_steps = select(PlanStepRow).where(PlanStepRow.jobseeker_id == jobseeker_id)
     for ps in session.scalars(planned_steps):
         # On the days they happened; never what is to be done, nor why it was dropped.

@@ -43,9 +43,9 @@ def undo_episode_event(ctx: Context, jobseeker_id: int, body: StepUndo) -> None:
     ctx.session.commit()
 
 
-def undo_proposal_step(ctx: Context, proposal_id: int, body: StepUndo) -> None:
+def undo_proposal_step(ctx: Context, proposal_id: int, body: StepUndo) -> int:
     """Undo the proposal's latest step — by a coordinator of the person, of a kind their role
-    records — and the episode outcome it made, if any."""
+    records — and the episode outcome it made, if any; the person's id."""
     proposal = ctx.session.get(ProposalRow, proposal_id)
     if proposal is None or proposal.jobseeker_id is None:
         raise NotFoundError(f"no proposal with id {proposal_id}")
@@ -77,6 +77,7 @@ def undo_proposal_step(ctx: Context, proposal_id: int, body: StepUndo) -> None:
         # No episode told it (recorded before episodes knew proposals): active again.
         set_person_status(ctx, person, JobseekerStatus.ACTIVE, because="undo")
     ctx.session.commit()
+    return person
 
 
 def _episode_with_step_of(ctx: Context, person: int, proposal_id: int) -> EpisodeRow | None:

@@ -72,6 +72,8 @@ TIMELINE: dict[str, str] = {
     "plan_step_added": N_("%(actor)s agreed a step of the client plan with the client"),
     "plan_step_done": N_("A step of the client plan done (%(actor)s)"),
     "plan_step_dropped": N_("A step of the client plan dropped (%(actor)s)"),
+    "episode_started": N_("%(actor)s started a service episode; referred by: %(step)s"),
+    "episode_event": N_("Service episode (%(actor)s): %(step)s"),
 }
 """A person's timeline (``api.people.timeline``) in words."""
 
@@ -92,6 +94,8 @@ def timeline_text(entry: TimelineEntry, lang: str, titles: Mapping[int, Mapping[
     if entry.contact is not None:
         values["contact"] = words.get(f"contact_{entry.contact.value}", entry.contact.value)
     said = _(TIMELINE[entry.kind]) % values
+    if entry.path:
+        said += ": " + words.get(entry.path, entry.path)
     if entry.step_done:
         said += " " + _("The agreed step was found done.")
     if entry.due_on is not None and entry.kind == "contact":

@@ -231,10 +231,10 @@ def undo_step_page(
 ) -> RedirectResponse:
     """Undo the proposal's latest step, recorded by mistake (kept, with the reason)."""
     try:
-        undo.undo_proposal_step(ctx, proposal_id, StepUndo(reason=reason.strip()))
+        person = undo.undo_proposal_step(ctx, proposal_id, StepUndo(reason=reason.strip()))
     except ValidationError:
         return _back(jobseeker_id, "undo_reason_needed")
     except ConflictError:
         ctx.session.rollback()
         return _back(jobseeker_id, "undo_refused")
-    return _back(jobseeker_id, "undone")
+    return _back(person, "undone")  # the proposal's person, whatever the form said

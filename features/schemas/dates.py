@@ -30,8 +30,10 @@ from features.i18n import N_
 from features.schemas.errors import FieldError
 
 __all__ = [
+    "BIRTH_YEAR",
     "EARLIEST_ASSESSMENT",
     "EARLIEST_CONSENT",
+    "EARLIEST_SERVICE",
     "EPISODE_LATEST",
     "EPISODE_START",
     "FINLAND",
@@ -40,6 +42,7 @@ __all__ = [
     "PLAN_STEP_AGREED",
     "PREVIOUS_EPISODE_END",
     "PROPOSAL_MADE",
+    "RECORD_BEGINS",
     "REFERRAL_MADE",
     "STEP_AGREED",
     "STEP_BEFORE",
@@ -48,12 +51,15 @@ __all__ = [
     "due_problems",
     "happened_problems",
     "moment_of",
+    "plausible_start_problems",
     "today_in_finland",
 ]
 
 FINLAND = ZoneInfo("Europe/Helsinki")
 EARLIEST_ASSESSMENT = date(1990, 1, 1)
 """No capacity assessment or physician's statement is dated before this."""
+EARLIEST_SERVICE = date(1990, 1, 1)
+"""No service episode begins before this (nor, so, anything recorded in one)."""
 EARLIEST_CONSENT = date(2018, 5, 25)
 """No consent is dated before the GDPR applied: one given to this service is given under it."""
 
@@ -67,6 +73,8 @@ FIRST_EPISODE_START = N_("the start of the client's first service episode")
 STEP_AGREED = N_("the contact where the step was agreed")
 REFERRAL_MADE = N_("the referral was made")
 GDPR_APPLIED = N_("the day the GDPR began to apply")
+RECORD_BEGINS = N_("the earliest date the record takes")
+BIRTH_YEAR = N_("the year the client was born")
 PLAN_STEP_AGREED = N_("the step was agreed")
 
 
@@ -125,6 +133,17 @@ def before_start(field: str, start: date, what: str) -> FieldError:
     """``field`` is dated before ``what`` (on ``start``)."""
     return FieldError(field, f"is before {what or 'the start'} ({start.isoformat()})",
                       kind="date_before_start", context={"start": start, "what": what})  # fmt: skip
+
+
+def plausible_start_problems(field: str, day: date, birth_year: int | None) -> list[FieldError]:
+    """What is wrong with ``day`` as the start of a client's service episode beside the rules
+    of :func:`happened_problems`: before the year they were born, or before
+    :data:`EARLIEST_SERVICE` (a mistyped year, 1900 for 2000)."""
+    if birth_year is not None and day < date(birth_year, 1, 1):
+        return [before_start(field, date(birth_year, 1, 1), BIRTH_YEAR)]
+    if day < EARLIEST_SERVICE:
+        return [before_start(field, EARLIEST_SERVICE, RECORD_BEGINS)]
+    return []
 
 
 def assessment_date_problems(

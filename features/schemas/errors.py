@@ -47,5 +47,8 @@ def field_errors(error: ValidationError, *, prefix: str = "") -> list[FieldError
         field = _location(tuple(item["loc"]))
         if prefix:
             field = f"{prefix}.{field}" if field else prefix
-        out.append(FieldError(field, message, str(item["type"]), dict(item.get("ctx") or {})))
+        kind = str(item["type"])
+        if kind == "string_too_short" and not str(item.get("input") or "").strip():
+            kind = "missing"  # nothing written is missing, not short: "fill this in"
+        out.append(FieldError(field, message, kind, dict(item.get("ctx") or {})))
     return out

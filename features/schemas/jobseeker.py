@@ -291,10 +291,15 @@ class JobseekerProfile(StrictModel):
         return not self.not_matchable_reason()
 
 
+def _single_spaced(name: str) -> str:
+    # A name as people write it: words one space apart ("Pekka  Turunen " is Pekka Turunen).
+    return " ".join(name.split())
+
+
 class JobseekerIdentity(StrictModel):
     """Direct identifiers, stored apart from the profile."""
 
-    name: str = Field(min_length=1, max_length=120)
+    name: Annotated[str, AfterValidator(_single_spaced)] = Field(min_length=1, max_length=120)
     email: EmailAddress | None = None
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9 ()-]{5,20}$")
 
