@@ -288,6 +288,11 @@ def test_the_person_page_adds_and_ends_steps_and_a_refused_form_keeps_everything
     assert unnamed.status_code == 422 and 'href="#plan-who-else"' in unnamed.text
     assert WHAT in unnamed.text
     assert _form(client, tokens["work_ability"], jid, what=WHAT, due_on=_in(5)).status_code == 422
+    # An empty form says every missing field at once, not one a round.
+    empty = _form(client, tokens["work_ability"], jid, what="", who="", due_on="")
+    assert empty.status_code == 422
+    for anchor in ("plan-what", "plan-who", "plan-due"):
+        assert f'href="#{anchor}"' in empty.text, anchor
 
     # Someone else's name typed, then the client chosen: the name is not kept with the step.
     sent = _form(client, tokens["work_ability"], jid, what=WHAT, who="client",

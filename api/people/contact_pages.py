@@ -22,7 +22,6 @@ from api.people.pages import refused_on_person_page
 from api.people.schemas import ContactCreate
 from features.errors import InvalidInputError
 from features.i18n import gettext_for
-from features.schemas.errors import FieldError
 
 __all__ = ["router"]
 
@@ -46,13 +45,13 @@ def _fields(lang: str) -> dict[str, FormField]:
 
 def _body(sent: dict[str, str]) -> ContactCreate:
     """The form as the service's body (validated: a refusal names the field)."""
-    if not sent["kind"]:
-        raise InvalidInputError([FieldError("kind", "choose the kind", kind="missing")])
+    # The kind left unchosen is missing, said with the form's other problems.
+    chosen = {"kind": sent["kind"]} if sent["kind"] else {}
     what = sent["step_what"].strip()
     # A half-filled step leaves the other half out, so that it is said to be missing.
     half = {"what": what} | ({"due_on": sent["step_due"]} if sent["step_due"] else {})
     step = half if what or sent["step_due"] else None
-    return ContactCreate.model_validate({"kind": sent["kind"], "on": sent["on"] or None,
+    return ContactCreate.model_validate({**chosen, "on": sent["on"] or None,
                                          "note": sent["note"].strip(), "next_step": step,
                                          "step_done": sent["step_done"] == "on"})  # fmt: skip
 

@@ -24,7 +24,6 @@ from api.people.pages import refused_on_person_page
 from api.people.schemas import PlanStepClose, PlanStepCreate
 from features.errors import ConflictError, InvalidInputError
 from features.i18n import gettext_for
-from features.schemas.errors import FieldError
 from features.schemas.plan import PlanWho
 
 __all__ = ["router"]
@@ -69,12 +68,11 @@ def add_plan_step_page(
     sent = {"form": "add", "what": what, "who": who, "who_else": who_else, "due_on": due_on,
             "agreed_on": agreed_on}  # fmt: skip
     try:
-        if not who:
-            raise InvalidInputError([FieldError("who", "choose who", kind="missing")])
         # Someone else's name is read only when someone else does it (what was typed stays
-        # in the form, should it be refused).
+        # in the form, should it be refused). Who left unchosen is missing, said with the rest.
         named = who_else.strip() if who == PlanWho.OTHER.value else ""
-        body = PlanStepCreate.model_validate({"what": what, "who": who, "who_else": named,
+        chosen = {"who": who} if who else {}
+        body = PlanStepCreate.model_validate({"what": what, **chosen, "who_else": named,
                                               "due_on": due_on or None,
                                               "agreed_on": agreed_on or None})  # fmt: skip
         plan.add_plan_step(ctx, jobseeker_id, body, via="web")

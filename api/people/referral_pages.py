@@ -23,7 +23,6 @@ from api.people.schemas import ReferralClose, ReferralCreate
 from features.catalogue import CHARACTERISTIC_IDS
 from features.errors import ConflictError, InvalidInputError
 from features.i18n import gettext_for
-from features.schemas.errors import FieldError
 
 __all__ = ["router"]
 
@@ -69,9 +68,8 @@ def make_referral_page(
     sent = {"form": "make", "kind": kind, "on": on, "due_on": due_on, "note": note,
             "assesses": chosen}  # fmt: skip
     try:
-        if not kind:
-            raise InvalidInputError([FieldError("kind", "choose where", kind="missing")])
-        body = ReferralCreate.model_validate({"kind": kind, "on": on or None,
+        where = {"kind": kind} if kind else {}  # unchosen: missing, said with the rest
+        body = ReferralCreate.model_validate({**where, "on": on or None,
                                               "due_on": due_on or None, "note": note.strip(),
                                               "assesses": chosen})  # fmt: skip
         referrals.make_referral(ctx, jobseeker_id, body, via="web")

@@ -50,5 +50,7 @@ def field_errors(error: ValidationError, *, prefix: str = "") -> list[FieldError
         kind = str(item["type"])
         if kind == "string_too_short" and not str(item.get("input") or "").strip():
             kind = "missing"  # nothing written is missing, not short: "fill this in"
+        elif kind.endswith("_type") and item.get("input", "") is None:
+            kind = "missing"  # a required value sent as nothing (a form's empty date) is missing
         out.append(FieldError(field, message, kind, dict(item.get("ctx") or {})))
     return out
