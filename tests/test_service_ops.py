@@ -364,7 +364,7 @@ def test_worker_processes_each_listen_and_share_kept_alive_connections(tmp_path)
             env=os.environ | env, capture_output=True, text=True, timeout=120,
         )  # fmt: skip
         assert second.returncode == 2
-        assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in second.stderr
+        assert f"cannot listen on 127.0.0.1:{port}: the port is in use" in second.stderr
         assert "Traceback" not in second.stderr
 
 

@@ -31,7 +31,9 @@ from api.storage.tables import (
     AuditRow,
     ContactRow,
     JobseekerRow,
+    PlanStepRow,
     ProposalRow,
+    ReferralRow,
     RoleRow,
     TaskRow,
 )
@@ -679,7 +681,8 @@ def test_a_coordinators_morning_on_the_caseload(server, browser):
         s.execute(sa.update(JobseekerRow).where(JobseekerRow.id.in_(people))
                   .values(coordinator="kalle.koordinaattori"))  # fmt: skip
         # Nothing agreed with them is due (a step due would come before the proposal).
-        s.execute(sa.delete(ContactRow).where(ContactRow.jobseeker_id.in_(people)))
+        for agreed in (ContactRow, ReferralRow, PlanStepRow):
+            s.execute(sa.delete(agreed).where(agreed.jobseeker_id.in_(people)))
         waiting = ProposalRow(jobseeker_id=people[0], proposed_by="kalle.koordinaattori",
                               proposed_at=datetime.now(UTC) - timedelta(days=21),
                               ruleset_version="default-2026.12")  # fmt: skip
