@@ -21,7 +21,7 @@ from api.core.security import Role
 from api.employers.network import funnel_stages
 from api.http.csrf import SESSION
 from api.storage.engine import transaction
-from features.demo import build_world
+from api.storage.tables import AuditRow
 from features.reports import (
     FIGURES,
     Period,
@@ -35,6 +35,7 @@ from features.reports import (
 from features.schemas.dates import today_in_finland
 from features.schemas.episode import ContinuationPath
 from tests import factories
+from tests.conftest import API_WORLD
 from tests.test_api import audit_rows, auth
 
 D = date.fromisoformat
@@ -271,3 +272,206 @@ def test_a_bad_period_or_area_is_a_422_naming_the_field(service, params, field):
     answer = client.get(REPORT, params=params, headers=auth(tokens["analyst"]))
     assert answer.status_code == 422, answer.text
     assert [e["field"] for e in answer.json()["errors"]] == [field]
+
+
+# --- the golden world: journeys recorded through the API ------------------------------------
+
+GOLDEN_AREA = "Kultala"
+
+
+def _take_on(client, headers, code, started, source):
+    profile = factories.jobseeker(code=code, area=GOLDEN_AREA, coordinator="k.yritys",
+                                  work_ability_coordinator="k.tyokyky",
+                                  consent={"given_at": "2026-01-05T10:00:00Z",
+                                           "scope": ["matching", "share_with_employers"]})  # fmt: skip
+    profile["capacities"]["standing"] = {"level": 1, "source": "coordinator",
+                                         "assessed_on": "2026-03-01"}  # fmt: skip
+    body = {"profile": profile, "identity": {"name": "Kulta " + code},
+            "episode": {"started_on": started.isoformat(), "referral_source": source}}  # fmt: skip
+    created = client.post("/jobseekers", json=body, headers=headers)
+    assert created.status_code == 201, created.text
+    return created.json()["id"]
+
+
+def _end(client, headers, jid, on, path):
+    done = client.post(f"/jobseekers/{jid}/episode/events", headers=headers,
+                       json={"kind": "ended", "path": path, "on": on.isoformat()})  # fmt: skip
+    assert done.status_code in (200, 201), done.text
+
+
+def test_a_small_world_recorded_through_the_api_gives_exactly_the_expected_report(service):
+    """Six clients of an area of their own, each journey known: who was enrolled in the
+    period (its first day included), who ended where (its last day included), who is still
+    open, the one proposal and its hire — and the report says exactly that."""
+    client, tokens, *_ = service
+    with transaction(client.app.state.engine) as s:
+        company = auth(add_user(s, name="k.yritys", role=Role.COMPANY_COORDINATOR,
+                                area=GOLDEN_AREA))  # fmt: skip
+        work_ability = auth(add_user(s, name="k.tyokyky", role=Role.WORK_ABILITY_COORDINATOR,
+                                     area=GOLDEN_AREA))  # fmt: skip
+    t = _today()
+    start, day = t - timedelta(days=100), timedelta(days=1)
+    a = _take_on(client, work_ability, "JS-KULTA1", t - 90 * day, "ohjaamo")
+    b = _take_on(client, work_ability, "JS-KULTA2", t - 80 * day, "personal_coach")
+    c = _take_on(client, work_ability, "JS-KULTA3", t - 200 * day, "health_care")
+    _take_on(client, work_ability, "JS-KULTA4", t - 50 * day, "ohjaamo")
+    e = _take_on(client, work_ability, "JS-KULTA5", start, "self_referral")  # the first day
+    _take_on(client, work_ability, "JS-KULTA6", start - day, "ohjaamo")  # the day before
+    _end(client, work_ability, a, t - 30 * day, "education")  # 60 days
+    _end(client, work_ability, b, t - 20 * day, "not_reached")  # 60 days
+    _end(client, work_ability, c, t - 10 * day, "job_search")  # 190 days
+    _end(client, work_ability, e, t, "stopped_contact")  # 100 days, on the last day
+    task = int(API_WORLD.tables["task"].query("task_type == 'hand_over'")["id"].iloc[0])
+    proposed = client.post("/proposals", headers=company, json={
+        "jobseeker_code": "JS-KULTA4", "task_ids": [task], "reason": "Asiakas valitsi."})  # fmt: skip
+    assert proposed.status_code == 201, proposed.text
+    hired = client.post(f"/proposals/{proposed.json()['id']}/events", headers=company,
+                        json={"event": {"kind": "hired", "at": datetime.now(UTC).isoformat()}})  # fmt: skip
+    assert hired.status_code == 201, hired.text
+
+    params = {"from": start.isoformat(), "to": t.isoformat(), "area": GOLDEN_AREA}
+    body = client.get(REPORT, params=params, headers=auth(tokens["analyst"])).json()
+    got = {(f["figure"], f["key"]): (f["value"], f["share"], f["of"]) for f in body["figures"]
+           if f["value"] or f["share"] or f["figure"].startswith("days_")}  # fmt: skip
+    people = {k: v for k, v in got.items() if not k[0].startswith(("employers_", "cooperating"))}
+    assert people == {
+        ("enrolled", None): (4, None, None),
+        ("enrolled_by_source", "ohjaamo"): (2, 0.5, None),
+        ("enrolled_by_source", "personal_coach"): (1, 0.25, None),
+        ("enrolled_by_source", "self_referral"): (1, 0.25, None),
+        ("ended", None): (4, None, None),
+        ("went_through", None): (2, 0.5, None),
+        ("not_reached", None): (1, 0.25, None),
+        ("stopped_contact", None): (1, 0.25, None),
+        ("still_open", None): (2, None, None),
+        ("ended_by_path", "education"): (1, 0.25, None),
+        ("ended_by_path", "job_search"): (1, 0.25, None),
+        ("ended_by_path", "not_reached"): (1, 0.25, None),
+        ("ended_by_path", "stopped_contact"): (1, 0.25, None),
+        ("days_to_first_proposal", None): (50.0, None, 1),
+        ("days_to_end", None): (80.0, None, 4),
+        ("proposals", None): (1, None, None),
+        ("hires", None): (1, None, None),
+    }
+    assert got[("employers_hired", None)][0] >= 1  # the hiring employer, network-wide
+    assert not body["empty"]
+    before_last = client.get(REPORT, params=params | {"to": (t - day).isoformat()},
+                             headers=auth(tokens["analyst"])).json()  # fmt: skip
+    ended = {f["figure"]: f["value"] for f in before_last["figures"] if f["key"] is None}
+    assert (ended["ended"], ended["stopped_contact"], ended["still_open"]) == (3, 0, 3)
+    assert ended["proposals"] == 0 and ended["days_to_first_proposal"] is None
+
+
+# --- the demo world's report looks like KUNTO's -----------------------------------------------
+
+
+def test_the_demo_worlds_report_is_in_kuntos_proportions(small_world):
+    """Seed 003's results: of 232 who went through, 75 employed (32 %), 74 continue job search
+    (32 %), 27 education (12 %), 17 work trial (7 %), 16 another service (7 %), 14 sick leave
+    (6 %), 9 rehabilitative work activity (4 %); 113 of 172 contacted employers cooperating
+    (66 %). The demo world's (small, seed 3) over its whole history is held to broad bounds:
+    employed and job search each 20–45 % of those who went through, education 5–20 %, each
+    of the four smaller paths 1–12 % and each smaller than education; cooperating employers
+    at most the contacted."""
+    from api.reports.service import figures_of
+
+    tables = small_world.tables
+    proposals = tables["proposal"].assign(
+        proposed_on=pd.to_datetime(tables["proposal"]["proposed_at"], utc=True).dt.date
+    )
+    outcomes = tables["outcome_event"].assign(
+        on=pd.to_datetime(tables["outcome_event"]["at"], utc=True).dt.date
+    )
+    hires = (
+        outcomes[outcomes["kind"] == "hired"]
+        .merge(tables["proposal_task"], on="proposal_id")
+        .merge(tables["task"][["id", "role_id"]].rename(columns={"id": "task_id"}))
+        .merge(tables["role"][["id", "employer_id"]].rename(columns={"id": "role_id"}))
+    )
+    frames = {"episodes": tables["service_episode"], "proposals": proposals,
+              "outcomes": outcomes, "employers": tables["employer"], "hires": hires,
+              "changes": pd.DataFrame(columns=["employer_id", "on", "before", "after"])}  # fmt: skip
+    period = Period(D("2023-01-01"), D("2026-12-31"))
+    values = figures_of(frames, period)
+    through = _one(values, "went_through").value
+    assert through >= 200
+    share = {k: f.value / through for k, f in _by(values, "ended_by_path").items()}
+    assert 0.20 <= share["employed"] <= 0.45 and 0.20 <= share["job_search"] <= 0.45
+    assert 0.05 <= share["education"] <= 0.20
+    for small in ("work_trial", "other_service", "sick_leave_or_care", "rehabilitative_work"):
+        assert 0.01 <= share[small] < share["education"], small
+    assert _one(values, "enrolled").value >= through
+    cooperating = _one(values, "employers_cooperating").value
+    assert 0 < cooperating <= _one(values, "employers_contacted").value
+    assert _one(values, "hires").value > 0 and _one(values, "days_to_end").value > 30
+
+
+# --- the page ----------------------------------------------------------------------------------
+
+PAGE = "/ui/reports/programme"
+
+
+def test_the_page_shows_each_figure_beside_its_definition_in_the_users_language(service):
+    client, tokens, area, *_ = service
+    client.cookies.set(SESSION, tokens["coordinator"])
+    assert client.get(PAGE).status_code == 404  # no such page for a coordinator
+    client.cookies.set(SESSION, tokens["analyst"])
+    page = client.get(PAGE, params={"from": "2024-01-01", "to": _today().isoformat()})
+    assert page.status_code == 200, page.text
+    assert 'href="/ui/reports/programme"' in page.text  # the analyst's menu leads here
+    for figure in ("enrolled", "ended_by_path", "days_to_end", "cooperating_by_industry"):
+        assert f'id="figure-{figure}"' in page.text, figure
+    assert "Palvelun läpikäyneet" in page.text and "Määritelmä" in page.text
+    assert "Jaksolla alkaneet palvelujaksot (kahdesti aloittanut lasketaan kahdesti)" in page.text
+    assert "työllistyi" in page.text or "avoimille työmarkkinoille" in page.text
+    refused = client.get(PAGE, params={"from": "2026-03-01", "to": "2026-02-01"})
+    assert refused.status_code == 422
+    assert "Päättyen: jakso päättyy ennen kuin se alkaa" in refused.text
+    assert 'id="figure-enrolled"' not in refused.text
+    unknown = client.get(PAGE, params={"area": "Atlantis"})
+    assert unknown.status_code == 422 and "aluetta ”Atlantis” ei ole" in unknown.text
+    client.cookies.set("lang", "en")
+    empty = client.get(PAGE, params={"from": "2024-01-01", "to": "2024-12-31",
+                                     "area": "Elsewhere"})  # fmt: skip
+    assert empty.status_code == 200
+    assert "Nothing happened in this period and area" in empty.text
+    assert "Went through the service" in empty.text and "—" in empty.text
+
+
+# --- the CLI -----------------------------------------------------------------------------------
+
+
+def test_tasma_report_prints_the_same_report_as_json_and_refuses_a_coordinator(
+    tmp_path, monkeypatch
+):
+    from api.cli import app
+    from api.storage.engine import make_engine
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("TASMA_DATA_DIR", str(tmp_path))
+    runner = CliRunner()
+    assert runner.invoke(app, ["demo", "--size", "tiny", "--seed", "3"]).exit_code == 0
+    engine = make_engine(url)
+    with transaction(engine) as s:
+        add_user(s, name="ana", role=Role.ANALYST)
+        add_user(s, name="cc", role=Role.COMPANY_COORDINATOR, area="PH-Lahti")
+    done = runner.invoke(app, ["report", "--from", "2024-01-01", "--to", "2025-12-31",
+                               "--as", "ana", "--json"])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    body = json.loads(done.output)
+    assert (body["period_from"], body["period_to"], body["area"]) == ("2024-01-01",
+                                                                      "2025-12-31", None)  # fmt: skip
+    assert {f["figure"] for f in body["figures"]} == set(FIGURES)
+    text = runner.invoke(app, ["report", "--from", "2024-01-01", "--as", "ana"])
+    assert text.exit_code == 0 and "Enrolled" in text.output and "went_through" not in text.output
+    refused = runner.invoke(app, ["report", "--as", "cc"])
+    assert refused.exit_code != 0 and "lacks the permission 'read_reports'" in refused.output
+    bad = runner.invoke(app, ["report", "--from", "2025-02-01", "--to", "2025-01-01", "--as",
+                              "ana"])  # fmt: skip
+    assert bad.exit_code != 0 and "ends" in bad.output
+    with transaction(engine) as s:
+        rows = s.scalars(sa.select(AuditRow.details)
+                         .where(AuditRow.action == "read_programme_report")).all()  # fmt: skip
+    assert [r["via"] for r in rows] == ["cli", "cli"]
+    engine.dispose()
