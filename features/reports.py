@@ -27,6 +27,7 @@ __all__ = [
     "FIGURES",
     "LONGEST_PERIOD",
     "NOT_THROUGH",
+    "SHARED",
     "SMALL",
     "Figure",
     "FigureValue",
@@ -44,6 +45,9 @@ LONGEST_PERIOD = timedelta(days=5 * 366)
 SMALL = 5
 """A count under this is a small number: one person more or less changes a share a lot (and
 a reader may recognise who it is) — the pages say so beside it."""
+SHARED = frozenset({"enrolled_by_source", "went_through", "not_reached", "stopped_contact",
+                    "ended_by_path", "six_month_done", "cooperating_by_industry"})  # fmt: skip
+"""Figures with a share of a whole; the others have none (not an empty one)."""
 NOT_THROUGH = frozenset({ContinuationPath.NOT_REACHED, ContinuationPath.STOPPED_CONTACT})
 """Ends that are not "went through the service" (KUNTO counts them apart)."""
 

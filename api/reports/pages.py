@@ -21,7 +21,7 @@ from api.http.problems import FormField, form_problems
 from api.reports import service as reports
 from features.errors import InvalidInputError
 from features.i18n import gettext_for
-from features.reports import FIGURES
+from features.reports import FIGURES, SHARED
 from features.schemas.errors import FieldError
 
 __all__ = ["router"]
@@ -91,5 +91,5 @@ def programme_report_page(
         sections = [(name, [(fid, by_figure.get(fid, [])) for fid in ids])
                     for name, ids in SECTIONS]  # fmt: skip
     return _page(request, "report.html", ctx.actor, status_code=status, report=report,
-                 sections=sections, figures=FIGURES, errors=errors, values=values,
+                 sections=sections, figures=FIGURES, shared=SHARED, errors=errors, values=values,
                  areas=report.areas if report is not None else reports.areas(ctx))  # fmt: skip
