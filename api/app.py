@@ -44,6 +44,8 @@ from api.people import routes as people_routes
 from api.proposals import follow_up_routes
 from api.proposals import pages as proposals_pages
 from api.proposals import routes as proposals_routes
+from api.reports import pages as reports_pages
+from api.reports import routes as reports_routes
 from api.rulesets import pages as rulesets_pages
 from api.rulesets import routes as rulesets_routes
 from api.storage.backup import serving
@@ -71,6 +73,7 @@ API_ROUTERS = (
     market_routes.router,
     rulesets_routes.evaluations,
     employers_routes.tasks_router,
+    reports_routes.router,
 )
 """The API's routers, each domain's, in the order their routes are matched."""
 PAGES = (
@@ -86,6 +89,7 @@ PAGES = (
     rulesets_pages,
     employers_pages,
     market_pages,
+    reports_pages,
 )
 """Each domain's web pages (an ``APIRouter`` under ``/ui`` each, CSRF-checked)."""
 """Failed log-ins a minute from one address before it must wait."""

@@ -80,6 +80,7 @@ def _routes(mine, task_id):
         ("get", "/candidate-requests", None, Permission.READ_CANDIDATE_REQUESTS),
         ("get", "/jobseekers/caseload", None, Permission.READ_JOBSEEKERS),
         ("post", "/users", {"name": "newbie", "role": "analyst"}, Permission.MANAGE_USERS),
+        ("get", "/reports/programme", None, Permission.READ_REPORTS),
     ]
 
 

@@ -52,6 +52,7 @@ def counts(url):
         ["what-if"],
         ["hand-over-options"],
         ["clearing"],
+        ["report"],
     ],
 )
 def test_help_on_every_command(command):

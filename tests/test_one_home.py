@@ -139,7 +139,16 @@ def test_uploading_a_ratko_sheet_api_web_and_cli_alike(three_ways):
 
 
 WEB_LAYER = ("fastapi", "starlette", "api.http", "api.app")
-DOMAINS = ("people", "proposals", "employers", "suggestions", "market", "rulesets", "auth")
+DOMAINS = (
+    "people",
+    "proposals",
+    "employers",
+    "suggestions",
+    "market",
+    "rulesets",
+    "auth",
+    "reports",
+)
 
 
 def _web(module: str) -> bool:

@@ -869,6 +869,8 @@ def _visit_every_page(browser, base, check, **size):
     visit(analyst, f"/ui/rulesets/compare?a={version}&b={version}")
     visit(analyst, "/ui/rulesets/new")
     visit(analyst, "/ui/batch")
+    visit(analyst, "/ui/reports/programme")
+    visit(analyst, "/ui/reports/programme?from=2024-01-01&to=2023-01-01")  # refused: its problems
     for page in (anonymous, coordinator, rekrypiste, analyst):
         page.close()
 

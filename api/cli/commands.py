@@ -20,6 +20,7 @@ from api.auth.setup import mark_demo
 from api.cli.context import AsOption, acting
 from api.cli.market import register as register_market
 from api.cli.matching import register as register_matching
+from api.cli.reports import register as register_reports
 from api.cli.rules import register as register_rules
 from api.core.security import Permission, Role
 from api.employers import service as employers
@@ -388,6 +389,7 @@ def status() -> None:
 register_matching(app, _friendly_errors)
 register_rules(app, _friendly_errors)
 register_market(app, _friendly_errors)
+register_reports(app, _friendly_errors)
 
 users_app = typer.Typer(help="Users of the service.", no_args_is_help=True)
 app.add_typer(users_app, name="users")

@@ -119,6 +119,8 @@ class Permission(StrEnum):
     candidates since the last run (numbers, never who)."""
     CLEAR_MARKET = "clear_market"
     """The week's clearing suggestions for one's own area (who for which task)."""
+    READ_REPORTS = "read_reports"
+    """The programme report of a period and an area: aggregates only, no person data."""
 
 
 _W, _C = Role.WORK_ABILITY_COORDINATOR, Role.COMPANY_COORDINATOR
@@ -157,6 +159,7 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.RUN_BATCH: frozenset({_A, _ADM}),
     Permission.READ_MARKET: frozenset({_C, _R}),
     Permission.CLEAR_MARKET: frozenset({_C}),
+    Permission.READ_REPORTS: frozenset({_A, _ADM}),
 }
 """The one role × permission table. Every route names its permission; tests walk this table."""
 

@@ -266,6 +266,11 @@ TEXTS: dict[str, str] = {
     "path_job_search": N_("continues job search"),
     "path_not_reached": N_("not reached"),
     "path_stopped_contact": N_("stopped contact"),
+    "report_enrolment": N_("Enrolment"),
+    "report_ending": N_("Ends and continuation paths"),
+    "report_timing": N_("How long it took"),
+    "report_work": N_("Proposals, work trials and hires"),
+    "report_employers": N_("The employer network"),
     "wage_subsidy": N_("Wage subsidy"),
     "job_coach": N_("Job coach"),
 }

@@ -189,6 +189,11 @@ _BY_KIND: dict[str, str] = {
     # A client plan's step (api.people.plan)
     "only_for_other": N_("%(field)s: only for a step someone else does."),
     "only_for_dropped": N_("%(field)s: only a dropped step has a reason."),
+    # A programme report's period and area (api.reports.service)
+    "period_in_future": N_("%(field)s: a period starts today (%(today)s) or earlier."),
+    "period_reversed": N_("%(field)s: the period ends before it starts (%(start)s)."),
+    "period_too_long": N_("%(field)s: a period is five years at most."),
+    "unknown_area": N_("%(field)s: no area is called “%(value)s”; choose one of those offered."),
     # A Ratko sheet's own (features.ratko)
     "no_rows": N_("%(field)s: the sheet has no task rows."),
     "unknown_column": N_("%(field)s: an unknown column; use the headings of the template."),

@@ -1,0 +1,206 @@
+"""The programme report (#29 point 1): read the record's frames for a period and an area —
+service episodes, proposals and their steps, the employer network's statuses and hires — and
+count them with :mod:`features.reports`; the employer funnel is counted by
+:func:`api.employers.network.funnel_stages`, the one way it is counted. Analysts and
+administrators (``Permission.READ_REPORTS``) ask for every area or one; the read is audited as
+``read_programme_report`` with the period and area only — the report holds no person data."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select, union
+
+from api.core.context import Context
+from api.core.runtime import ForbiddenError
+from api.core.security import Permission, allowed, not_allowed
+from api.employers.network import funnel_stages
+from api.reports.schemas import ProgrammeReport, ReportFigure
+from api.storage.audit import record
+from api.storage.tables import (
+    EmployerRow,
+    EmployerStatusChangeRow,
+    EpisodeRow,
+    JobseekerRow,
+    OutcomeEventRow,
+    ProposalRow,
+    ProposalTaskRow,
+    RoleRow,
+    TaskRow,
+    UserRow,
+)
+from features.errors import InvalidInputError
+from features.reports import (
+    FIGURES,
+    LONGEST_PERIOD,
+    SMALL,
+    FigureValue,
+    Period,
+    employer_figures,
+    ending_figures,
+    enrolment_figures,
+    statuses_held,
+    timing_figures,
+    work_figures,
+)
+from features.schemas.dates import FINLAND, today_in_finland
+from features.schemas.errors import FieldError
+from features.schemas.proposal import OutcomeKind
+
+__all__ = ["areas", "default_period", "figures_of", "period_of", "programme_report"]
+
+
+def default_period(ctx: Context) -> Period:
+    """This calendar year to date (Finland's today)."""
+    today = today_in_finland(ctx.now)
+    return Period(date(today.year, 1, 1), today)
+
+
+def areas(ctx: Context) -> list[str]:
+    """The areas a report can be asked for: every area of a person or a user, in order."""
+    query: Any = union(
+        select(JobseekerRow.area).distinct(),
+        select(UserRow.area).where(UserRow.area.is_not(None)).distinct(),
+    )
+    return sorted(a for a in ctx.session.scalars(query) if a)
+
+
+def _problems(ctx: Context, period: Period, area: str | None, known: list[str]) -> None:
+    today = today_in_finland(ctx.now)
+    problems = []
+    if period.start > today:
+        problems.append(FieldError("from", f"is in the future ({period.start.isoformat()}); a "
+                                   f"period starts today ({today.isoformat()}) or earlier",
+                                   kind="period_in_future", context={"today": today}))  # fmt: skip
+    elif period.end < period.start:
+        problems.append(FieldError("to", f"the period ends ({period.end.isoformat()}) before it "
+                                   f"starts ({period.start.isoformat()})", kind="period_reversed",
+                                   context={"start": period.start}))  # fmt: skip
+    elif period.end - period.start > LONGEST_PERIOD:
+        problems.append(FieldError("to", "a period is five years at most", kind="period_too_long"))
+    if area is not None and area not in known:
+        problems.append(FieldError("area", f"no area is called {area!r}", kind="unknown_area",
+                                   context={"value": area}))  # fmt: skip
+    if problems:
+        raise InvalidInputError(problems)
+
+
+def _frame(ctx: Context, query: Any, columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(ctx.session.execute(query).all(), columns=columns)
+
+
+def _finnish_day(moments: pd.Series) -> pd.Series:
+    """UTC moments as the day they were in Finland."""
+    if moments.empty:
+        return moments.astype(object)
+    return pd.to_datetime(moments, utc=True).dt.tz_convert(FINLAND).dt.date
+
+
+def _people(query: Any, area: str | None) -> Any:
+    if area is None:
+        return query
+    return query.join(JobseekerRow, JobseekerRow.id == EpisodeRow.jobseeker_id).where(
+        JobseekerRow.area == area
+    )
+
+
+def _frames(ctx: Context, area: str | None) -> dict[str, pd.DataFrame]:
+    """The record's frames the report is counted from (an area's people only, when named)."""
+    episodes = _frame(ctx, _people(select(EpisodeRow.id, EpisodeRow.jobseeker_id,
+                                          EpisodeRow.started_on, EpisodeRow.referral_source,
+                                          EpisodeRow.ended_on, EpisodeRow.continuation_path),
+                                   area),
+                      ["id", "jobseeker_id", "started_on", "referral_source", "ended_on",
+                       "continuation_path"])  # fmt: skip
+    proposal_query = select(ProposalRow.id, ProposalRow.jobseeker_id, ProposalRow.proposed_at)
+    if area is not None:
+        proposal_query = proposal_query.join(
+            JobseekerRow, JobseekerRow.id == ProposalRow.jobseeker_id
+        ).where(JobseekerRow.area == area)
+    proposals = _frame(ctx, proposal_query, ["id", "jobseeker_id", "proposed_at"])
+    proposals["proposed_on"] = _finnish_day(proposals["proposed_at"])
+    outcome_query = select(OutcomeEventRow.proposal_id, OutcomeEventRow.kind, OutcomeEventRow.at)
+    if area is not None:
+        outcome_query = outcome_query.where(OutcomeEventRow.proposal_id.in_(
+            select(ProposalRow.id).join(JobseekerRow, JobseekerRow.id == ProposalRow.jobseeker_id)
+            .where(JobseekerRow.area == area)))  # fmt: skip
+    outcomes = _frame(ctx, outcome_query, ["proposal_id", "kind", "at"])
+    outcomes["on"] = _finnish_day(outcomes["at"])
+    employers = _frame(ctx, select(EmployerRow.id, EmployerRow.network_status,
+                                   EmployerRow.industry),
+                       ["id", "network_status", "industry"])  # fmt: skip
+    changes = _frame(ctx, select(EmployerStatusChangeRow.employer_id, EmployerStatusChangeRow.at,
+                                 EmployerStatusChangeRow.before, EmployerStatusChangeRow.after),
+                     ["employer_id", "at", "before", "after"])  # fmt: skip
+    changes["on"] = _finnish_day(changes["at"])
+    hires = _frame(ctx, select(RoleRow.employer_id, OutcomeEventRow.at)
+                   .select_from(OutcomeEventRow)
+                   .join(ProposalTaskRow,
+                         ProposalTaskRow.proposal_id == OutcomeEventRow.proposal_id)
+                   .join(TaskRow, TaskRow.id == ProposalTaskRow.task_id)
+                   .join(RoleRow, RoleRow.id == TaskRow.role_id)
+                   .where(OutcomeEventRow.kind == OutcomeKind.HIRED.value),
+                   ["employer_id", "at"])  # fmt: skip
+    hires["on"] = _finnish_day(hires["at"])
+    return {"episodes": episodes, "proposals": proposals, "outcomes": outcomes,
+            "employers": employers, "changes": changes, "hires": hires}  # fmt: skip
+
+
+def figures_of(frames: dict[str, pd.DataFrame], period: Period) -> list[FigureValue]:
+    """Every figure of the report, from the record's frames."""
+    episodes, proposals = frames["episodes"], frames["proposals"]
+    employers = frames["employers"]
+    held = statuses_held(employers, frames["changes"], frames["hires"], period)
+    industry = {int(i): str(c) for i, c in zip(employers["id"], employers["industry"], strict=True)}
+    return [
+        *enrolment_figures(episodes, period),
+        *ending_figures(episodes, period),
+        *timing_figures(episodes, proposals, period),
+        *work_figures(proposals, frames["outcomes"], period),
+        *employer_figures(held, industry, funnel_stages),
+    ]
+
+
+def _public(f: FigureValue) -> ReportFigure:
+    base = f.of if f.of is not None else f.value
+    small = base is not None and 0 < base < SMALL
+    return ReportFigure(figure=f.figure, key=f.key, value=f.value, share=f.share, of=f.of,
+                        small=small, label=FIGURES[f.figure].label,
+                        definition=FIGURES[f.figure].definition)  # fmt: skip
+
+
+_PEOPLE_FIGURES = ("enrolled", "ended", "proposals", "work_trials", "hires",
+                   "apprenticeships", "six_month_due")  # fmt: skip
+"""Figures of people's journeys: all zero, the period is empty (the network aside)."""
+
+
+def programme_report(
+    ctx: Context, period: Period | None, area: str | None, *, via: str = "api"
+) -> ProgrammeReport:
+    """The programme report of ``period`` (this calendar year to date when None) and ``area``
+    (every area when None): refused without ``READ_REPORTS``; a period ending before it
+    starts, starting in the future or longer than five years, or an unknown area, is a 422
+    naming the field. Audited (the period and area, never a person)."""
+    if not allowed(ctx.actor.role, Permission.READ_REPORTS):
+        raise ForbiddenError(not_allowed(ctx.actor.role, Permission.READ_REPORTS))
+    period = period or default_period(ctx)
+    known = areas(ctx)
+    _problems(ctx, period, area, known)
+    values = figures_of(_frames(ctx, area), period)
+    empty = all(not f.value for f in values if f.figure in _PEOPLE_FIGURES)
+    record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="read_programme_report",
+           object_type="report",
+           details={"from": period.start.isoformat(), "to": period.end.isoformat(),
+                    "area": area, "via": via})  # fmt: skip
+    ctx.session.commit()
+    return ProgrammeReport(period_from=period.start, period_to=period.end, area=area,
+                           areas=known, empty=empty,
+                           figures=[_public(f) for f in values])  # fmt: skip
+
+
+def period_of(start: date | None, end: date | None, ctx: Context) -> Period:
+    """The period asked for: a missing day is this calendar year's first day, or today."""
+    default = default_period(ctx)
+    return Period(start or default.start, end or default.end)
