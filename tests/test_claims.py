@@ -274,7 +274,7 @@ def test_one_more_characteristic_is_counted_in_the_singular() -> None:
         world = _world([profile("JS-MUUT01", rated)], [_task(base=2)])
         e = explain(world.people, world.tasks, _score(world), 0)
         assert len(e.to_assess) == SHOWN + extra
-        assert e.sentences["fi"][0].endswith(fi + "."), e.sentences["fi"][0]
+        assert f"{fi} (" in e.sentences["fi"][0], e.sentences["fi"][0]
         assert f" and {extra} more" in e.sentences["en"][0]
 
 

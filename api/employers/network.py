@@ -5,7 +5,7 @@ us). Audited; the funnel is aggregates only."""
 
 from __future__ import annotations
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 
 from api.core.context import Context
 from api.employers.schemas import Funnel, NeedCreate, NeedPublic
@@ -184,7 +184,8 @@ def funnel(ctx: Context) -> Funnel:
     ):  # fmt: skip
         held.setdefault(employer_id, set()).update((before, after))
     hired = session.scalars(
-        select(distinct(RoleRow.employer_id))
+        select(RoleRow.employer_id)
+        .distinct()
         .select_from(OutcomeEventRow)
         .join(ProposalTaskRow, ProposalTaskRow.proposal_id == OutcomeEventRow.proposal_id)
         .join(TaskRow, TaskRow.id == ProposalTaskRow.task_id)
