@@ -74,3 +74,13 @@ def test_off_policy_cases_report_the_estimate_and_the_truth_of_each_first_choice
     assert (out["name"], out["expected"]) == (case.name, case.expected)
     assert out["support"] == judged["support"]
     assert out["effective_sample_size"] == judged["effective_sample_size"]
+
+
+def test_better_is_caught_only_when_the_whole_interval_is_above_zero() -> None:
+    """An interval that touches zero cannot tell better from equal (matching.acceptance)."""
+    from matching.acceptance import _caught_by
+
+    touching = {"hit_rate@10": {"ci_low": 0.0, "ci_high": 0.1}, "mrr": {"ci_low": 0.01}}
+    assert _caught_by(touching, 10, "better") == ["mrr"]
+    below = {"hit_rate@10": {"ci_low": -0.1, "ci_high": 0.0}, "mrr": {"ci_high": -0.01}}
+    assert _caught_by(below, 10, "worse")[:1] == ["mrr"]

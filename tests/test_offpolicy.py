@@ -192,3 +192,12 @@ def test_the_service_logs_its_exploration_and_the_evaluation_estimates_from_it(s
     assert report["a"]["lists"] == report["b"]["lists"] == len(logged)
     assert not report["trusted"]  # a handful of lists is far from 100 effective ones
     assert report["snips_difference"] is not None
+
+
+def test_no_lists_give_a_difference_of_nothing_known() -> None:
+    """An empty log is not a difference of zero: every figure is "not known" (nan), under the
+    same names as a measured one."""
+    none = np.array([], dtype=float)
+    empty = snips_difference(none, none, none.astype(int), none.astype(int), none.astype(int))
+    assert set(empty) == {"diff", "ci_low", "ci_high"}
+    assert all(np.isnan(v) for v in empty.values())
