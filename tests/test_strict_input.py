@@ -185,3 +185,13 @@ def test_a_name_is_stored_with_its_words_one_space_apart() -> None:
     assert JobseekerIdentity(name="  Pekka   Turunen ").name == "Pekka Turunen"
     with pytest.raises(ValidationError):
         JobseekerIdentity(name="   ")
+
+
+def test_a_choice_not_offered_asks_for_one_that_is() -> None:
+    from api.people.schemas import EpisodeCreate
+
+    with pytest.raises(ValidationError) as refused:
+        EpisodeCreate.model_validate({"referral_source": "naapuri"})
+    fields = {"referral_source": FormField("referral_source", "Ohjaava taho")}
+    (said,) = form_problems(refused.value, "fi", fields)
+    assert said.text == "Ohjaava taho: valitse jokin tarjolla olevista arvoista.", said.text

@@ -151,6 +151,8 @@ _BY_KIND: dict[str, str] = {
     "date_parsing": N_("%(field)s: give a date (day.month.year)."),
     "date_from_datetime_parsing": N_("%(field)s: give a date (day.month.year)."),
     "unknown_code": N_("%(field)s: choose one of the values offered."),
+    "enum": N_("%(field)s: choose one of the values offered."),
+    "literal_error": N_("%(field)s: choose one of the values offered."),
     "unknown_municipality": N_(
         "%(field)s: no municipality is called “%(value)s”; write its Finnish or Swedish name or "
         "its three-digit code."
