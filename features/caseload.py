@@ -12,7 +12,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from features.schemas.dates import today_in_finland
+from features.schemas.dates import is_due, today_in_finland
 from features.schemas.proposal import SIX_MONTHS, OutcomeKind
 
 __all__ = [
@@ -62,13 +62,14 @@ class Step(StrEnum):
     """The other coordinator did not take over the person handed to them, saying why (shown
     for :data:`REFUSAL_SHOWN`, while it is the person's latest hand-off)."""
     AGREED_STEP_DUE = "agreed_step_due"
-    """The next step agreed with the client is due today or overdue, and no contact has found
-    it done."""
-    REFERRAL_OVERDUE = "referral_overdue"
+    """The next step agreed with the client is due (today or earlier: ``is_due``), and no
+    contact has found it done."""
+    REFERRAL_DUE = "referral_due"
     """A referral onwards still open (no statement received, no visit done, not cancelled)
-    after the day its answer was awaited by."""
-    PLAN_STEP_OVERDUE = "plan_step_overdue"
-    """A step of the client plan still open (neither done nor dropped) after its due date."""
+    on or after the day its answer was awaited by (``is_due``)."""
+    PLAN_STEP_DUE = "plan_step_due"
+    """A step of the client plan still open (neither done nor dropped) on or after its due
+    date (``is_due``)."""
     NEW_MATCHES = "new_matches"
     """Fitting tasks that were not among the person's suggestions at the coordinator's last
     look at their page."""
@@ -126,8 +127,8 @@ def next_steps(
     now: datetime,
     waiting_for_me: Iterable[tuple[Step, int, int, datetime]] = (),
     agreed: Iterable[tuple[int, int, date, str]] = (),
-    referrals_overdue: Iterable[tuple[int, int, date, str]] = (),
-    plan_steps_overdue: Iterable[tuple[int, int, date, str]] = (),
+    referrals_awaited: Iterable[tuple[int, int, date, str]] = (),
+    plan_steps_open: Iterable[tuple[int, int, date, str]] = (),
 ) -> dict[int, list[NextStep]]:
     """Each person's next steps, most urgent first.
 
@@ -137,10 +138,11 @@ def next_steps(
     caseload is a key). ``unassessed``: person → the important characteristics they lack.
     ``waiting_for_me``: (step, person, id, since) of what others ask of this coordinator —
     candidate requests to answer, hand-offs to take over. ``agreed``: (person, contact, due
-    date, what) of each person's open agreed step — due when its day (in Finland) has come.
-    ``referrals_overdue``: (person, referral, due date, kind) of each open referral whose
-    answer's day has passed. ``plan_steps_overdue``: (person, step, due date, what) of each
-    open step of the client plan whose due date has passed."""
+    date, what) of each person's open agreed step. ``referrals_awaited``: (person, referral,
+    due date, kind) of each open referral whose answer is awaited by a day.
+    ``plan_steps_open``: (person, step, due date, what) of each open step of the client plan.
+    All three are due by one rule (:func:`~features.schemas.dates.is_due`: from their day in
+    Finland on); an agreed step not due yet is shown for information, the others not."""
     steps: dict[int, list[NextStep]] = {person: [] for person in last_activity}
     by_proposal = {
         pid: group.sort_values("at") for pid, group in events.groupby("proposal_id", sort=False)
@@ -172,19 +174,17 @@ def next_steps(
         if person in steps:
             steps[person].append(NextStep(step, since, about))
     today = today_in_finland(now)
-    for person, contact, due, what in agreed:
-        if person in steps:
-            step = Step.AGREED_STEP_DUE if due <= today else Step.AGREED_STEP
-            at = datetime.combine(due, time(), tzinfo=UTC)
-            steps[person].append(NextStep(step, at, contact, what=what))
-    for person, referral, due, kind in referrals_overdue:
-        if person in steps:
-            at = datetime.combine(due, time(), tzinfo=UTC)
-            steps[person].append(NextStep(Step.REFERRAL_OVERDUE, at, referral, what=kind))
-    for person, planned, due, what in plan_steps_overdue:
-        if person in steps:
-            at = datetime.combine(due, time(), tzinfo=UTC)
-            steps[person].append(NextStep(Step.PLAN_STEP_OVERDUE, at, planned, what=what))
+    dated: tuple[tuple[Iterable[tuple[int, int, date, str]], Step, Step | None], ...] = (
+        (agreed, Step.AGREED_STEP_DUE, Step.AGREED_STEP),
+        (referrals_awaited, Step.REFERRAL_DUE, None),
+        (plan_steps_open, Step.PLAN_STEP_DUE, None),
+    )
+    for items, when_due, before_due in dated:
+        for person, about, due, what in items:
+            shown = when_due if is_due(due, today) else before_due
+            if person in steps and shown is not None:
+                at = datetime.combine(due, time(), tzinfo=UTC)
+                steps[person].append(NextStep(shown, at, about, what=what))
     for person, names in unassessed.items():
         if person in steps and (names := tuple(names)):
             steps[person].append(NextStep(Step.ASSESS, characteristics=names))

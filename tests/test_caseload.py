@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
+import pytest
 import sqlalchemy as sa
 
 from api.storage.tables import SuggestionRow
@@ -33,6 +34,31 @@ def _frames(rows):
         columns=["proposal_id", "kind", "at"],
     )
     return proposals, events
+
+
+@pytest.mark.parametrize(
+    ("kind", "due_step"),
+    [("agreed", Step.AGREED_STEP_DUE), ("referral", Step.REFERRAL_DUE),
+     ("plan", Step.PLAN_STEP_DUE)],
+)  # fmt: skip
+@pytest.mark.parametrize("hour", [0, 12, 23])
+def test_every_dated_step_is_due_on_its_day_by_one_rule(kind, due_step, hour):
+    """An agreed step, a referral's awaited answer and a plan step are all due from the
+    morning of their day in Finland (not only after it): one rule for all three, at the edge
+    (the day before: not due; the day itself, at any hour: due; the day after: due)."""
+    now = datetime(2026, 12, 1, hour, tzinfo=UTC) - timedelta(hours=2)  # Finland: UTC+2
+    today = date(2026, 12, 1)
+    proposals, events = _frames([])
+    for due, expected in ((today + timedelta(days=1), False), (today, True),
+                          (today - timedelta(days=1), True)):  # fmt: skip
+        item = [(10, 5, due, "x")]
+        dated = {"agreed": item if kind == "agreed" else (),
+                 "referral": item if kind == "referral" else (),
+                 "plan": item if kind == "plan" else ()}  # fmt: skip
+        steps = next_steps(proposals, events, {10: now}, {}, now, (), dated["agreed"],
+                           dated["referral"], dated["plan"])  # fmt: skip
+        assert (due_step in {s.step for s in steps[10]}) is expected, (due, now)
+        assert (attention(steps[10]) > 0) is expected
 
 
 def test_next_steps_say_what_each_person_needs_most_urgent_first():

@@ -59,7 +59,7 @@ def _with_goals(client, headers, jid):
 # --- the caseload's step (pure) --------------------------------------------------------------
 
 
-def test_an_overdue_plan_step_is_a_step_after_an_overdue_referral():
+def test_a_plan_step_due_is_a_step_after_a_referral_due():
     now = datetime(2026, 12, 1, 12, tzinfo=UTC)
     proposals, events = _frames([(1, 10, now - timedelta(days=3), [])])
     last = {10: now - timedelta(days=1)}
@@ -67,8 +67,8 @@ def test_an_overdue_plan_step_is_a_step_after_an_overdue_referral():
     planned = [(10, 8, date(2026, 11, 25), "Päivittää CV:n")]
     steps = next_steps(proposals, events, last, {}, now, (), (), late, planned)
     assert [s.step for s in steps[10]] == [
-        Step.REFERRAL_OVERDUE, Step.PLAN_STEP_OVERDUE, Step.WAITING_ANSWER]  # fmt: skip
-    (step,) = [s for s in steps[10] if s.step is Step.PLAN_STEP_OVERDUE]
+        Step.REFERRAL_DUE, Step.PLAN_STEP_DUE, Step.WAITING_ANSWER]  # fmt: skip
+    (step,) = [s for s in steps[10] if s.step is Step.PLAN_STEP_DUE]
     assert (step.about_id, step.what, step.since.date()) == (
         8,
         "Päivittää CV:n",
@@ -211,7 +211,7 @@ def test_only_the_persons_own_coordinators_reach_their_plan(service):
     assert "Hakee töitä" in client.get(f"/ui/jobseekers/{jid}/plan/print").text
 
 
-def test_an_overdue_plan_step_shows_on_the_caseload_and_a_step_counts_as_activity(service):
+def test_a_plan_step_due_today_shows_on_the_caseload_and_a_step_counts_as_activity(service):
     client, tokens, area, _mine, engine = service
     company = auth(tokens["coordinator"])
     jid = _new_client(client, company, area, "JS-PLAN04",
@@ -233,17 +233,17 @@ def test_an_overdue_plan_step_shows_on_the_caseload_and_a_step_counts_as_activit
     found, last = steps()
     assert "no_activity" not in {s["step"] for s in found}
     assert datetime.fromisoformat(last).date() == week_ago
-    assert "plan_step_overdue" not in {s["step"] for s in found}
+    assert "plan_step_due" not in {s["step"] for s in found}
     with engine.begin() as c:
         c.execute(sa.update(PlanStepRow).where(PlanStepRow.id == made["id"])
-                  .values(due_on=_today() - timedelta(days=2)))  # fmt: skip
-    (late,) = [s for s in steps()[0] if s["step"] == "plan_step_overdue"]
+                  .values(due_on=_today()))  # fmt: skip
+    (late,) = [s for s in steps()[0] if s["step"] == "plan_step_due"]  # due today: due
     assert (late["about_id"], late["what"]) == (made["id"], "Käy työkokeilupaikassa")
     client.cookies.set(SESSION, tokens["coordinator"])
     page = client.get("/ui/jobseekers?scope=area&limit=200")
-    assert "Suunnitelman askel piti tehdä" in page.text and "Käy työkokeilupaikassa" in page.text
+    assert "Suunnitelman askel tehtävä" in page.text and "Käy työkokeilupaikassa" in page.text
     _close(client, company, jid, made["id"], outcome="done")
-    assert "plan_step_overdue" not in {s["step"] for s in steps()[0]}
+    assert "plan_step_due" not in {s["step"] for s in steps()[0]}
 
 
 # --- the person page and the printed plan -------------------------------------------------------

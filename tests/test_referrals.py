@@ -46,7 +46,7 @@ def test_a_referral_names_known_characteristics_each_once_in_the_catalogues_orde
         ReferralFields.model_validate({"kind": "other", "note": "x" * 2001})
 
 
-def test_an_overdue_referral_is_a_step_near_the_agreed_step_due():
+def test_a_referral_due_is_a_step_near_the_agreed_step_due():
     now = datetime(2026, 12, 1, 12, tzinfo=UTC)
     proposals, events = _frames([(1, 10, now - timedelta(days=3), [])])
     last = {10: now - timedelta(days=1)}
@@ -54,8 +54,8 @@ def test_an_overdue_referral_is_a_step_near_the_agreed_step_due():
     agreed = [(10, 7, date(2026, 11, 30), "Soittaa")]
     steps = next_steps(proposals, events, last, {}, now, (), agreed, late)
     assert [s.step for s in steps[10]] == [
-        Step.AGREED_STEP_DUE, Step.REFERRAL_OVERDUE, Step.WAITING_ANSWER]  # fmt: skip
-    (referral,) = [s for s in steps[10] if s.step is Step.REFERRAL_OVERDUE]
+        Step.AGREED_STEP_DUE, Step.REFERRAL_DUE, Step.WAITING_ANSWER]  # fmt: skip
+    (referral,) = [s for s in steps[10] if s.step is Step.REFERRAL_DUE]
     assert (referral.about_id, referral.what) == (5, "psychologist")
     alone = next_steps(proposals, events, last, {}, now, (), (), late)
     assert attention(alone[10]) > 0
@@ -176,7 +176,7 @@ def test_only_the_persons_own_coordinators_reach_their_referrals(service):
         assert c.scalar(sa.select(ReferralRow.outcome).where(ReferralRow.id == made["id"])) is None
 
 
-def test_an_overdue_referral_shows_on_the_caseload(service):
+def test_a_referral_due_today_shows_on_the_caseload(service):
     client, tokens, area, _mine, engine = service
     company = auth(tokens["coordinator"])
     jid = _new_client(client, company, area, "JS-REF004",
@@ -189,17 +189,17 @@ def test_an_overdue_referral_shows_on_the_caseload(service):
         (found,) = [r for r in page["data"] if r["id"] == jid]
         return found["next_steps"]
 
-    assert "referral_overdue" not in {s["step"] for s in steps()}
+    assert "referral_due" not in {s["step"] for s in steps()}
     with engine.begin() as c:
         c.execute(sa.update(ReferralRow).where(ReferralRow.id == made["id"])
-                  .values(due_on=_today() - timedelta(days=2)))  # fmt: skip
-    (late,) = [s for s in steps() if s["step"] == "referral_overdue"]
+                  .values(due_on=_today()))  # fmt: skip
+    (late,) = [s for s in steps() if s["step"] == "referral_due"]
     assert (late["about_id"], late["what"]) == (made["id"], "psychologist")
     client.cookies.set(SESSION, tokens["coordinator"])
     page = client.get("/ui/jobseekers?scope=area&limit=200")
-    assert "Lähetteen vastausta odotettiin" in page.text and "psykologi" in page.text
+    assert "Lähetteen vastausta odotetaan" in page.text and "psykologi" in page.text
     _close(client, company, jid, made["id"], outcome="answered")
-    assert "referral_overdue" not in {s["step"] for s in steps()}
+    assert "referral_due" not in {s["step"] for s in steps()}
 
 
 # --- the person page ---------------------------------------------------------------------------

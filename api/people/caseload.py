@@ -16,8 +16,8 @@ from api.market import service as market
 from api.people.schemas import CaseloadPage, CaseloadRow, NextStepPublic
 from api.storage.audit import record
 from api.storage.contacts import open_steps
-from api.storage.plan import last_plan_days, overdue_steps
-from api.storage.referrals import overdue_referrals
+from api.storage.plan import last_plan_days, open_plan_steps
+from api.storage.referrals import awaited_answers
 from api.storage.tables import (
     CandidateRequestRow,
     ContactRow,
@@ -42,7 +42,7 @@ from features.caseload import (
 )
 from features.catalogue import CHARACTERISTIC_IDS
 from features.schemas import JobseekerStatus
-from features.schemas.dates import moment_of, today_in_finland
+from features.schemas.dates import moment_of
 from features.schemas.proposal import TERMINAL
 from matching.ranking import rank_tasks_for_person
 
@@ -132,16 +132,15 @@ def caseload(
         # was agreed, done or dropped.
         last[person] = max(last[person], moment_of(day, ctx.now))
     agreed = [(p, s.contact_id, s.due_on, s.what) for p, s in open_steps(session, chosen).items()]
-    late = overdue_referrals(session, chosen, today_in_finland(ctx.now))
-    planned_late = overdue_steps(session, chosen, today_in_finland(ctx.now))
     waiting = _waiting_for_me(ctx, chosen)
     if scope == "mine" and len(ids) <= NEW_MATCHES_AT_MOST:
         waiting += _new_matches(ctx, ids)
     news, since = market.news_counts(ctx, ids)
     if since is not None:
         waiting += [(Step.NEW_SINCE_RUN, p, n, since) for p, n in news.items() if n]
+    awaited, planned = awaited_answers(session, chosen), open_plan_steps(session, chosen)
     steps = next_steps(proposals, events, last, _unassessed(ctx, ids), ctx.now, waiting, agreed,
-                       late, planned_late)  # fmt: skip
+                       awaited, planned)  # fmt: skip
     ended = set(events.loc[events["kind"].isin({k.value for k in TERMINAL}), "proposal_id"])
     open_counts = proposals[~proposals["proposal_id"].isin(ended)].groupby("person_id").size()
     rows = [

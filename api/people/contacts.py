@@ -33,6 +33,7 @@ from features.schemas.dates import (
     before_start,
     due_problems,
     happened_problems,
+    is_overdue,
     today_in_finland,
 )
 from features.schemas.errors import FieldError
@@ -81,9 +82,9 @@ def contacts_of_person(ctx: Context, jobseeker_id: int, *, audited: bool = True)
         ctx.session.commit()
     open_step = None
     if step is not None:
+        late = is_overdue(step.due_on, today_in_finland(ctx.now))
         open_step = OpenStepPublic(what=step.what, due_on=step.due_on, contact_id=step.contact_id,
-                                   agreed_on=step.agreed_on,
-                                   overdue=step.due_on < today_in_finland(ctx.now))  # fmt: skip
+                                   agreed_on=step.agreed_on, overdue=late)  # fmt: skip
     return ContactsPublic(data=data, open_step=open_step)
 
 

@@ -30,6 +30,7 @@ from features.schemas.dates import (
     PLAN_STEP_AGREED,
     due_problems,
     happened_problems,
+    is_overdue,
     today_in_finland,
 )
 from features.schemas.errors import FieldError
@@ -50,7 +51,7 @@ REASON_SHORTEST = 3
 def public(row: PlanStepRow, ctx: Context) -> PlanStepPublic:
     """A stored plan step as the API and the pages show it (overdue by Finland's today)."""
     state = row.outcome or "open"
-    overdue = state == "open" and row.due_on < today_in_finland(ctx.now)
+    overdue = state == "open" and is_overdue(row.due_on, today_in_finland(ctx.now))
     return PlanStepPublic(
         id=row.id, what=row.what, who=PlanWho(row.who), who_else=row.who_else or "",
         due_on=row.due_on, agreed_on=row.agreed_on, agreed_by=row.agreed_by,

@@ -25,6 +25,7 @@ from features.schemas.dates import (
     REFERRAL_MADE,
     due_problems,
     happened_problems,
+    is_overdue,
     today_in_finland,
 )
 from features.schemas.referral import ANSWER_DUE_WITHIN, Referral, ReferralKind, ReferralOutcome
@@ -35,7 +36,11 @@ __all__ = ["close_referral", "make_referral", "referrals_of_person"]
 def public(row: ReferralRow, ctx: Context) -> ReferralPublic:
     """A stored referral as the API and the pages show it (overdue by Finland's today)."""
     state = row.outcome or "open"
-    overdue = state == "open" and row.due_on is not None and row.due_on < today_in_finland(ctx.now)
+    overdue = (
+        state == "open"
+        and row.due_on is not None
+        and is_overdue(row.due_on, today_in_finland(ctx.now))
+    )
     return ReferralPublic(
         id=row.id, on=row.made_on, kind=ReferralKind(row.kind), note=row.note, due_on=row.due_on,
         assesses=list(row.assesses or []), made_by=row.made_by, made_at=row.made_at,

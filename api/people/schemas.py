@@ -354,13 +354,13 @@ class TimelineEntry(BaseModel):
 class NextStepPublic(BaseModel):
     step: str = Field(
         description="follow_up_due, visit_due, contract_ending, trial_ending, candidate_request, "
-        "handoff, agreed_step_due, referral_overdue, plan_step_overdue, "
+        "handoff, agreed_step_due, referral_due, plan_step_due, "
         "new_matches, new_since_run, answer_overdue, waiting_answer, trial_running, "
         "agreed_step, assess or no_activity (most urgent first)"
     )
     since: datetime | None = Field(
         default=None,
-        description="When it began; for an agreed step, an overdue referral or plan step, its "
+        description="When it began; for an agreed step, a referral or a plan step due, its "
         "due date.",
     )
     about_id: int | None = Field(
@@ -373,8 +373,8 @@ class NextStepPublic(BaseModel):
     )
     what: str = Field(
         default="",
-        description="For agreed_step, agreed_step_due and plan_step_overdue: what was agreed; "
-        "for referral_overdue: the referral's kind.",
+        description="For agreed_step, agreed_step_due and plan_step_due: what was agreed; "
+        "for referral_due: the referral's kind.",
     )
 
 

@@ -21,8 +21,8 @@ NEXT_STEPS: dict[str, str] = {
     "handoff": N_("Handed over to you on %(date)s: take it over"),
     "handoff_refused": N_("Your hand-off was not taken over (%(date)s): see why"),
     "agreed_step_due": N_("Agreed with the client by %(date)s, not marked done: %(what)s"),
-    "referral_overdue": N_("Referral's answer awaited by %(date)s, not received: %(what)s"),
-    "plan_step_overdue": N_("A step of the client plan was due by %(date)s, not done: %(what)s"),
+    "referral_due": N_("Referral's answer awaited by %(date)s, not received: %(what)s"),
+    "plan_step_due": N_("A step of the client plan due by %(date)s, not done: %(what)s"),
     "new_matches": N_("New fitting tasks since your last look on %(date)s: %(number)s"),
     "new_since_run": N_("New good matches since the run of %(date)s: %(number)s"),
     "answer_overdue": N_("No answer to proposal no. %(number)s for %(days)s days"),
@@ -45,7 +45,7 @@ def next_step_text(step: NextStepPublic, lang: str, now: datetime) -> str:
         "names": ", ".join(CHARACTERISTICS[c].name(lang) for c in step.characteristics),
         "what": step.what,
     }
-    if step.step == "referral_overdue":  # ``what`` is the referral's kind
+    if step.step == "referral_due":  # ``what`` is the referral's kind
         values["what"] = texts(lang).get(f"referred_to_{step.what}", step.what)
     return gettext_for(lang)(NEXT_STEPS[step.step]) % values
 

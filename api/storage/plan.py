@@ -1,5 +1,5 @@
 """A client's plan steps: storing one, ending it once, reading a person's, and the open
-overdue ones of a whole caseload (for its step)."""
+ones of a whole caseload (for its step when due)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from api.storage.tables import PlanStepRow
 from features import tables as tables_form
 from features.schemas.plan import PlanStep, PlanStepOutcome
 
-__all__ = ["add_step", "close", "last_plan_days", "overdue_steps", "step_of", "steps_of"]
+__all__ = ["add_step", "close", "last_plan_days", "open_plan_steps", "step_of", "steps_of"]
 
 
 def steps_of(session: Session, *, jobseeker_id: int) -> list[PlanStepRow]:
@@ -44,15 +44,14 @@ def step_of(session: Session, *, jobseeker_id: int, step_id: int) -> PlanStepRow
     )
 
 
-def overdue_steps(
-    session: Session, people: Sequence[int] | ScalarSelect[int], today: date
+def open_plan_steps(
+    session: Session, people: Sequence[int] | ScalarSelect[int]
 ) -> list[tuple[int, int, date, str]]:
-    """(person, step, due date, what) of the open plan steps of ``people`` due before
-    ``today`` (the caseload's step)."""
+    """(person, step, due date, what) of the open plan steps of ``people``, the earliest due
+    first (the caseload shows those due: ``features.schemas.dates.is_due``)."""
     rows = session.execute(
         select(PlanStepRow.jobseeker_id, PlanStepRow.id, PlanStepRow.due_on, PlanStepRow.what)
-        .where(PlanStepRow.jobseeker_id.in_(people), PlanStepRow.outcome.is_(None),
-               PlanStepRow.due_on < today)
+        .where(PlanStepRow.jobseeker_id.in_(people), PlanStepRow.outcome.is_(None))
         .order_by(PlanStepRow.due_on, PlanStepRow.id)
     ).all()  # fmt: skip
     return [(int(p), int(s), due, str(what)) for p, s, due, what in rows]

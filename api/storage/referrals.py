@@ -1,5 +1,5 @@
 """A client's referrals: storing one, closing it once, reading a person's, and the open
-ones of a whole caseload (for its overdue step)."""
+ones of a whole caseload (for its step when an answer is due)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from features.schemas.referral import Referral, ReferralOutcome
 
 __all__ = [
     "add_referral",
+    "awaited_answers",
     "close",
     "open_referrals",
-    "overdue_referrals",
     "referral_of",
     "referrals_of",
 ]
@@ -57,15 +57,16 @@ def open_referrals(
     )
 
 
-def overdue_referrals(
-    session: Session, people: Sequence[int] | ScalarSelect[int], today: date
+def awaited_answers(
+    session: Session, people: Sequence[int] | ScalarSelect[int]
 ) -> list[tuple[int, int, date, str]]:
-    """(person, referral, due date, kind) of the open referrals of ``people`` whose answer
-    was awaited by a day before ``today`` (the caseload's step: no note read)."""
+    """(person, referral, due date, kind) of the open referrals of ``people`` whose answer is
+    awaited by a day, the earliest first (the caseload shows those due:
+    ``features.schemas.dates.is_due``; no note read)."""
     rows = session.execute(
         select(ReferralRow.jobseeker_id, ReferralRow.id, ReferralRow.due_on, ReferralRow.kind)
         .where(ReferralRow.jobseeker_id.in_(people), ReferralRow.outcome.is_(None),
-               ReferralRow.due_on < today)
+               ReferralRow.due_on.is_not(None))
         .order_by(ReferralRow.due_on, ReferralRow.id)
     ).all()  # fmt: skip
     return [(int(p), int(r), due, str(kind)) for p, r, due, kind in rows if due is not None]

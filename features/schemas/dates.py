@@ -50,6 +50,8 @@ __all__ = [
     "before_start",
     "due_problems",
     "happened_problems",
+    "is_due",
+    "is_overdue",
     "moment_of",
     "plausible_start_problems",
     "today_in_finland",
@@ -85,6 +87,18 @@ def today_in_finland(now: datetime) -> date:
         return now.astimezone(FINLAND).date()
     except OverflowError:
         return now.date()
+
+
+def is_due(due_on: date, today: date) -> bool:
+    """Whatever was agreed or awaited by ``due_on`` — a client's next step, a plan step, a
+    referral's answer — is due on that very day: it is on the caseload from the morning of it
+    (one rule for all three, so that a coordinator sees what falls on today)."""
+    return due_on <= today
+
+
+def is_overdue(due_on: date, today: date) -> bool:
+    """Still open after its day: marked overdue on the person's page."""
+    return due_on < today
 
 
 def moment_of(day: date, now: datetime) -> datetime:
