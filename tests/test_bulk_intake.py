@@ -4,6 +4,8 @@ SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+
 import sqlalchemy as sa
 
 from api.core.texts import texts
@@ -11,6 +13,7 @@ from api.employers.spreadsheet import write_sheet
 from api.http.csrf import SESSION
 from api.storage.tables import AuditRow, EpisodeRow, IdentityRow, JobseekerRow
 from features.intake_sheet import intake_headings, parse_intake_rows
+from features.schemas.dates import FINLAND
 from features.schemas.episode import ReferralSource
 from tests.test_api import auth
 from tests.test_web_security import _csrf
@@ -153,3 +156,33 @@ def test_the_web_page_takes_on_a_sheet_and_lists_the_clients(service):
     assert "Aino Esimerkki" in good.text
     client.cookies.set(SESSION, tokens["rekrypiste"])
     assert client.get("/ui/jobseekers/import").status_code == 404
+
+
+def test_a_caseload_taken_on_counts_from_when_each_client_enrolled_not_the_import(service):
+    """Taken on today, a client who enrolled two months ago and has had nothing recorded since
+    is 'nothing since' their enrolment on the caseload — not quiet since today; a change to
+    their profile afterwards is activity from when it was made."""
+    client, tokens, _area, _mine, _engine = service
+    headers = auth(tokens["work_ability"])
+    today = datetime.now(FINLAND).date()
+    enrolled = today - timedelta(days=60)
+    row = ROW | {"Nimi": "Kaarina Vanhaasiakas", "Tuli palveluun": f"{enrolled:%d.%m.%Y}"}
+    taken = client.post("/jobseekers/import", headers=headers,
+                        files={"file": ("asiakkaat.xlsx", _sheet(row))})  # fmt: skip
+    assert taken.status_code == 201, taken.text
+    (jid,) = taken.json()["ids"]
+
+    def shown() -> tuple[date, set[str]]:
+        page = client.get("/jobseekers/caseload?scope=area&limit=200", headers=headers).json()
+        (found,) = [r for r in page["data"] if r["id"] == jid]
+        last = datetime.fromisoformat(found["last_activity"]).astimezone(FINLAND).date()
+        return last, {s["step"] for s in found["next_steps"]}
+
+    last, steps = shown()
+    assert last == enrolled and "no_activity" in steps
+    profile = client.get(f"/jobseekers/{jid}", headers=headers).json()["profile"]
+    edited = client.put(f"/jobseekers/{jid}", headers=headers,
+                        json=profile | {"goals": "Kesätöitä ja sitten kouluun."})  # fmt: skip
+    assert edited.status_code == 200, edited.text
+    last, steps = shown()
+    assert last == today and "no_activity" not in steps

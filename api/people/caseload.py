@@ -21,10 +21,13 @@ from api.storage.referrals import awaited_answers
 from api.storage.tables import (
     CandidateRequestRow,
     ContactRow,
+    EpisodeEventRow,
+    EpisodeRow,
     FollowUpPlanRow,
     FollowUpVisitRow,
     HandoffRow,
     IdentityRow,
+    JobseekerHistoryRow,
     JobseekerRow,
     OutcomeEventRow,
     ProposalRow,
@@ -121,7 +124,15 @@ def caseload(
         ).all(),
         columns=["proposal_id", "kind", "at", "until"],
     )
-    last = {row.id: max(row.created_at, row.updated_at) for row, _ in people}
+    # The latest thing that happened in the client's journey, on the day it happened — not the
+    # day it was typed: a caseload taken on from a sheet today has its clients' enrolments,
+    # months back, as their latest, so that "nothing since" is true of them. The intake itself
+    # counts from the episode's start; a change to the profile after it from when it was made.
+    last = {row.id: row.created_at for row, _ in people}  # no episode: kept from before 0024
+    for person, day in _episode_days(ctx, chosen):
+        last[person] = moment_of(day, ctx.now)
+    for person, at in _profile_changes(ctx, chosen):
+        last[person] = max(last[person], at)
     for frame, column in ((proposals, "proposed_at"), (events.merge(proposals), "at")):
         for person, at in frame.groupby("person_id")[column].max().items():
             last[int(person)] = max(last[int(person)], at.to_pydatetime())
@@ -184,6 +195,39 @@ _ORDER = {
 def _public(step: NextStep) -> NextStepPublic:
     return NextStepPublic(step=step.step.value, since=step.since, about_id=step.about_id,
                           characteristics=list(step.characteristics), what=step.what)  # fmt: skip
+
+
+def _episode_days(ctx: Context, chosen: ScalarSelect[int]) -> list[tuple[int, date]]:
+    """Each person's latest day an episode of theirs began, or something in one happened
+    (a pause, a resumption, an outcome, the end)."""
+    began = ctx.session.execute(
+        select(EpisodeRow.jobseeker_id, func.max(EpisodeRow.started_on))
+        .where(EpisodeRow.jobseeker_id.in_(chosen))
+        .group_by(EpisodeRow.jobseeker_id)
+    ).all()
+    happened = ctx.session.execute(
+        select(EpisodeRow.jobseeker_id, func.max(EpisodeEventRow.happened_on))
+        .join(EpisodeEventRow, EpisodeEventRow.episode_id == EpisodeRow.id)
+        .where(EpisodeRow.jobseeker_id.in_(chosen))
+        .group_by(EpisodeRow.jobseeker_id)
+    ).all()
+    latest: dict[int, date] = {}
+    for person, day in [*began, *happened]:
+        if day is not None:
+            latest[int(person)] = max(latest.get(int(person), day), day)
+    return list(latest.items())
+
+
+def _profile_changes(ctx: Context, chosen: ScalarSelect[int]) -> list[tuple[int, datetime]]:
+    """Each person's latest change to the profile or capacities after the one they were
+    taken on with (their versions beyond the first: :mod:`api.storage.history`)."""
+    version = JobseekerHistoryRow
+    found = ctx.session.execute(
+        select(version.jobseeker_id, func.count(), func.max(version.valid_from))
+        .where(version.jobseeker_id.in_(chosen))
+        .group_by(version.jobseeker_id)
+    ).all()
+    return [(int(person), at) for person, versions, at in found if versions > 1]
 
 
 def _last_contacts(ctx: Context, chosen: ScalarSelect[int]) -> list[tuple[int, date]]:

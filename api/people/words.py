@@ -30,7 +30,7 @@ NEXT_STEPS: dict[str, str] = {
     "trial_running": N_("Work trial running since %(date)s"),
     "agreed_step": N_("Agreed with the client by %(date)s: %(what)s"),
     "assess": N_("Assess: %(names)s"),
-    "no_activity": N_("Nothing recorded since %(date)s"),
+    "no_activity": N_("Nothing has happened since %(date)s"),
 }
 """A caseload's next steps (``features.caseload.Step``) in words."""
 
