@@ -226,6 +226,9 @@ def test_an_episode_from_enrolment_to_its_continuation_path(service):
     page = client.get(f"/ui/jobseekers/{jid}").text
     assert "aloitti palvelujakson; ohjaaja: Ohjaamo" in page
     assert "Palvelujakso (coord): jakso päättyi: koulutus" in page
+    # Care alongside the service leaves the client active (Aino, seed 003); a sick leave that
+    # stops the search is a pause or the end (Niilo): the outcome form says so.
+    assert "Jos sairausloma keskeyttää työnhaun, keskeytä myös palvelu" in page
 
 
 def test_ending_in_work_places_the_person(service):
