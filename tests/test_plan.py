@@ -383,7 +383,8 @@ def test_the_printed_plan_has_the_goals_and_steps_and_nothing_of_capacities(serv
     for step in planned[:3]:
         assert step["what"] in table
     assert table.index("Hakee kahta") < table.index("Etsii") < table.index("Tukee")  # by due
-    assert "Sinä" in table and "Yrityskoordinaattori coord" in table
+    assert "Sinä" in table and "Yrityskoordinaattori" in table
+    assert "coord" not in _paper(text)  # a login name is the service's own, never on paper
     assert "työhönvalmentaja" in table
     done = text[text.index("Jo tehty") :]
     assert "Päivittää CV:n" in done and "Päivittää CV:n" not in table
@@ -478,3 +479,81 @@ def test_plans_leave_every_other_table_of_the_world_as_it_was(seed):
     for name, frame in with_plans.tables.items():
         if name != "client_plan_step":
             pd.testing.assert_frame_equal(without.tables[name], frame)
+
+
+def _paper(page: str) -> str:
+    """What the printed plan puts on paper: the page without its on-screen-only paragraphs."""
+    return re.sub(r'<p class="noprint">.*?</p>', "", page, flags=re.S)
+
+
+def test_the_printed_plan_names_the_coordinators_as_they_set_their_names_for_clients(service):
+    """Not by their login names: by the name and work contact details each set (My details,
+    or ``PUT /me/contact``); until then by their role, and the staff are told who is unnamed."""
+    client, tokens, area, _mine, engine = service
+    company, work_ability = auth(tokens["coordinator"]), auth(tokens["work_ability"])
+    jid = _new_client(client, company, area, "JS-PLAN09")
+    profile = client.get(f"/jobseekers/{jid}", headers=company).json()["profile"]
+    given = client.put(f"/jobseekers/{jid}", headers=company,
+                       json=profile | {"work_ability_coordinator": "tyokyky"})  # fmt: skip
+    assert given.status_code == 200, given.text
+    _add(client, company, jid, what="Etsii työkokeilupaikan", who="company_coordinator",
+         due_on=_in(20))  # fmt: skip
+    client.cookies.set(SESSION, tokens["coordinator"])
+    before = client.get(f"/ui/jobseekers/{jid}/plan/print").text
+    assert "Yrityskoordinaattori: koordinaattorisi antaa sinulle yhteystietonsa" in _paper(before)
+    warning = before[: before.index("<h1>")]
+    assert "coord" in warning and "tyokyky" in warning and 'href="/ui/me"' in warning
+    assert "coord" not in _paper(before) and "tyokyky" not in _paper(before)
+
+    mine = {"display_name": "Maija  Esimerkki", "work_phone": "040 123 4567",
+            "work_email": "Maija.Esimerkki@Example.fi"}  # fmt: skip
+    assert client.put("/me/contact", json=mine, headers=company).status_code == 204
+    theirs = {"display_name": "Ville Malli"}
+    assert client.put("/me/contact", json=theirs, headers=work_ability).status_code == 204
+    me = client.get("/me", headers=company).json()
+    assert me["contact"] == {"display_name": "Maija Esimerkki", "work_phone": "040 123 4567",
+                             "work_email": "Maija.Esimerkki@example.fi"}  # fmt: skip
+    after = _paper(client.get(f"/ui/jobseekers/{jid}/plan/print").text)
+    assert "Yrityskoordinaattori Maija Esimerkki" in after  # in the steps' table
+    assert ("Yrityskoordinaattori: Maija Esimerkki, puh. 040 123 4567, "
+            "Maija.Esimerkki@example.fi") in after  # fmt: skip
+    assert "Työkykykoordinaattori: Ville Malli" in after
+    assert "Ei nimetty paperilla" not in client.get(f"/ui/jobseekers/{jid}/plan/print").text
+    # The audit says what changed, never the values.
+    (row, _) = [r for r in audit_rows(engine, action="set_staff_contact")]
+    assert row.actor == "coord"
+    assert row.details == {"changed": ["display_name", "work_email", "work_phone"]}
+    assert "Maija" not in str([r.details for r in audit_rows(engine)])
+
+
+def test_ones_name_for_clients_is_set_on_my_details_and_checked(service):
+    client, tokens, _area, _mine, engine = service
+    client.cookies.set(SESSION, tokens["work_ability"])
+    page = client.get("/ui/me")
+    assert page.status_code == 200 and "Omat tiedot" in page.text
+    assert "Ei vielä asetettu" in page.text
+    csrf = _csrf(page.text)
+    refused = client.post("/ui/me", data={"csrf": csrf, "display_name": "",
+                                          "work_phone": "soita minulle",
+                                          "work_email": "ville@"})  # fmt: skip
+    assert refused.status_code == 422
+    text = refused.text
+    assert 'href="#display_name"' in text and 'href="#work_phone"' in text
+    assert 'href="#work_email"' in text and 'value="soita minulle"' in text  # typed: kept
+    saved = client.post("/ui/me", data={"csrf": csrf, "display_name": "Ville Malli",
+                                        "work_phone": "", "work_email": ""},
+                        follow_redirects=False)  # fmt: skip
+    assert saved.status_code == 303 and saved.headers["location"] == "/ui/me?message=saved"
+    again = client.get("/ui/me?message=saved").text
+    assert 'value="Ville Malli"' in again and "Tietosi on tallennettu" in again
+    # Someone else's details are the admin's to set, not a coordinator's.
+    other = {"display_name": "Joku Muu"}
+    company = auth(tokens["coordinator"])
+    assert client.put("/users/tyokyky/contact", json=other, headers=company).status_code == 403
+    admin = auth(tokens["admin"])
+    assert client.put("/users/tyokyky/contact", json=other, headers=admin).status_code == 204
+    assert client.get("/me", headers=auth(tokens["work_ability"])).json()["contact"] == {
+        "display_name": "Joku Muu", "work_phone": None, "work_email": None}  # fmt: skip
+    bad = client.put("/me/contact", json={"display_name": "X", "work_phone": "abc"},
+                     headers=company)  # fmt: skip
+    assert bad.status_code == 422 and "work_phone" in bad.text

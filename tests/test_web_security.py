@@ -333,6 +333,16 @@ def test_the_cli_switches_users_off_and_ends_tokens(tmp_path, monkeypatch):
     assert off.exit_code == 0
     missing = runner.invoke(app, ["users", "deactivate", "nobody"])
     assert missing.exit_code != 0 and "no user named 'nobody'" in missing.output
+    named = runner.invoke(app, ["users", "set-contact", "laina", "--display-name",
+                                "Laina  Esimerkki", "--phone", "040 123 4567"])  # fmt: skip
+    assert named.exit_code == 0 and "shown to clients as Laina Esimerkki" in named.output
+    bad = runner.invoke(app, ["users", "set-contact", "laina", "--display-name", "L",
+                              "--phone", "soita"])  # fmt: skip
+    assert bad.exit_code == 2 and "--phone" in bad.output
+    with engine.connect() as c:
+        shown = c.execute(sa.select(UserRow.display_name, UserRow.work_phone)
+                          .where(UserRow.name == "laina")).one()  # fmt: skip
+    assert tuple(shown) == ("Laina Esimerkki", "040 123 4567")
     with engine.connect() as c:
         assert not c.scalar(sa.select(UserRow.active).where(UserRow.name == "laina"))
         ends = c.scalars(sa.select(TokenRow.expires_at)).all()

@@ -8,15 +8,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
 from api.auth import users
+from api.auth.schemas import StaffContact
 from api.auth.service import LoginThrottledError, log_in
-from api.core.security import Role, hash_token
+from api.core.context import Context
+from api.core.security import Permission, Role, hash_token
 from api.core.texts import LANGUAGES
 from api.http.csrf import check_csrf
 from api.http.deps import SessionDep, UnauthorizedError, user_for_token
-from api.http.pages import COOKIE, _page, error_page
+from api.http.pages import COOKIE, _lang, _page, error_page, page_context_for
+from api.http.problems import FormField, form_problems
 from api.http.ratelimit import BROWSER_REFUSAL, BROWSER_REFUSALS
+from features.errors import InvalidInputError
+from features.i18n import gettext_for
 
 __all__ = ["router"]
 
@@ -90,6 +96,49 @@ def logout(request: Request, session: SessionDep) -> RedirectResponse:
     response = RedirectResponse("/ui/login", status_code=303)
     response.delete_cookie(COOKIE)
     return response
+
+
+@router.get("/me", response_class=HTMLResponse)
+def my_details_page(
+    request: Request, ctx: Annotated[Context, page_context_for(Permission.OWN_DETAILS)]
+) -> HTMLResponse:
+    """One's own name and work contact details for clients (*Omat tiedot*)."""
+    found = users.contact_of(users.user_by_name(ctx.session, ctx.actor.name))
+    values = {k: v or "" for k, v in found.model_dump().items()} if found else {}
+    return _page(request, "me.html", ctx.actor, values=values, errors=[],
+                 saved=request.query_params.get("message") == "saved")  # fmt: skip
+
+
+@router.post("/me", response_class=HTMLResponse)
+def save_my_details_page(
+    request: Request,
+    ctx: Annotated[Context, page_context_for(Permission.OWN_DETAILS)],
+    display_name: Annotated[str, Form(max_length=400)] = "",
+    work_phone: Annotated[str, Form(max_length=200)] = "",
+    work_email: Annotated[str, Form(max_length=400)] = "",
+) -> Response:
+    display_name = display_name.strip()
+    values = {"display_name": display_name, "work_phone": work_phone.strip(),
+              "work_email": work_email.strip()}  # fmt: skip
+    try:
+        # An empty optional field is none; an empty name is a name missing (said so).
+        sent = {k: v or None for k, v in values.items()} | {"display_name": display_name}
+        contact = StaffContact.model_validate(sent)
+        users.set_contact(ctx.session, ctx.actor.name, contact, actor=ctx.actor.name,
+                          role=ctx.actor.role)  # fmt: skip
+    except (ValidationError, InvalidInputError) as err:
+        ctx.session.rollback()
+        lang = _lang(request)
+        _ = gettext_for(lang)
+        fields = {
+            "display_name": FormField("display_name", _("Your name for clients")),
+            "work_phone": FormField("work_phone", _("Work phone"),
+                                    _("digits, for example 040 123 4567.")),
+            "work_email": FormField("work_email", _("Work e-mail")),
+        }  # fmt: skip
+        return _page(request, "me.html", ctx.actor, values=values,
+                     errors=form_problems(err, lang, fields), status_code=422)  # fmt: skip
+    return RedirectResponse("/ui/me?message=saved", status_code=303)
 
 
 @router.get(BROWSER_REFUSAL.removeprefix("/ui"), response_class=HTMLResponse)

@@ -17,6 +17,7 @@ from api.auth.schemas import (
     Health,
     Me,
     RoleChange,
+    StaffContact,
     TokenPublic,
     TokenRequest,
     UserCreate,
@@ -125,8 +126,40 @@ def revoke_tokens(
 
 
 @router.get("/me", tags=["auth"], summary="Who am I")
-def me(user: CurrentUser) -> Me:
-    return Me(name=user.name, role=user.role.value, area=user.area)
+def me(user: CurrentUser, session: SessionDep) -> Me:
+    row = users.user_by_name(session, user.name)
+    return Me(name=user.name, role=user.role.value, area=user.area, contact=users.contact_of(row))
+
+
+@router.put(
+    "/me/contact",
+    tags=["auth"],
+    status_code=204,
+    summary="Set one's own name and work contact details for clients",
+)
+def set_own_contact(
+    body: StaffContact,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.OWN_DETAILS)],
+) -> None:
+    """The name clients and employers read (the printed client plan), with a work phone and
+    e-mail. The login name stays as it is."""
+    users.set_contact(session, user.name, body, actor=user.name, role=user.role)
+
+
+@router.put(
+    "/users/{name}/contact",
+    tags=["users"],
+    status_code=204,
+    summary="Set a user's name and work contact details for clients (admin)",
+)
+def set_contact(
+    name: Annotated[str, PathParam(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")],
+    body: StaffContact,
+    session: SessionDep,
+    user: Annotated[User, require(Permission.MANAGE_USERS)],
+) -> None:
+    users.set_contact(session, name, body, actor=user.name, role=user.role)
 
 
 @router.post("/users", tags=["users"], status_code=201, summary="Add a user (admin)")

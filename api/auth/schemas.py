@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from api.core.security import Role as UserRole
-from features.schemas.common import StrictModel
+from features.schemas.common import EmailAddress, PersonName, PhoneNumber, StrictModel
 
 __all__ = [
     "AuditEntry",
@@ -16,6 +16,7 @@ __all__ = [
     "Health",
     "Me",
     "RoleChange",
+    "StaffContact",
     "TokenPublic",
     "TokenRequest",
     "UserCreate",
@@ -51,10 +52,23 @@ class TokenPublic(BaseModel):
     token_type: str = "bearer"
 
 
+class StaffContact(StrictModel):
+    """How a client or an employer reaches a member of staff: the name they read (on the
+    printed client plan, for one) and a work phone and e-mail. The login name is the
+    service's own and never printed."""
+
+    display_name: PersonName = Field(description="e.g. 'Maija Meikäläinen'")
+    work_phone: PhoneNumber | None = None
+    work_email: EmailAddress | None = None
+
+
 class Me(BaseModel):
     name: str
     role: str
     area: str | None = None
+    contact: StaffContact | None = Field(
+        default=None, description="One's name and work contact details for clients, once set."
+    )
 
 
 class UserCreated(BaseModel):

@@ -40,6 +40,12 @@ DEMO_USERS = {
 }
 """A demo user per role; the two coordinators share the busiest area. Password: ``demo-``
 and the part after the dot."""
+DEMO_CONTACTS = {
+    "demo.coordinator": ("Maija Esimerkki", "040 123 4567", "maija.esimerkki@example.fi"),
+    "demo.workability": ("Ville Malli", "040 765 4321", "ville.malli@example.fi"),
+}
+"""The demo coordinators' made-up names and work contact details for clients (the printed
+plan names them); the other demo users have not set theirs, as a new user has not."""
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
@@ -204,6 +210,9 @@ def demo_users(engine: Engine) -> dict[str, str]:
                     days=1,
                     demo=True,
                 )
+                if name in DEMO_CONTACTS:
+                    added = session.scalars(select(UserRow).where(UserRow.name == name)).one()
+                    added.display_name, added.work_phone, added.work_email = DEMO_CONTACTS[name]
             elif existing.demo:
                 existing.active = True
                 token = new_token()

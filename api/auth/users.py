@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from api.auth.schemas import StaffContact
 from api.core.runtime import ForbiddenError
 from api.core.security import Role
 from api.storage.audit import record
@@ -18,6 +19,7 @@ from features.schemas.errors import FieldError
 __all__ = [
     "change_role",
     "colleagues",
+    "contact_of",
     "create_user",
     "deactivate",
     "deactivate_user",
@@ -26,7 +28,9 @@ __all__ = [
     "log_out",
     "revoke_all",
     "revoke_token",
+    "set_contact",
     "set_role",
+    "staff_contacts",
     "user_by_name",
 ]
 
@@ -48,6 +52,21 @@ def colleagues(session: Session, *, area: str, role: Role) -> list[str]:
             .order_by(UserRow.name)
         )
     )
+
+
+def contact_of(row: UserRow) -> StaffContact | None:
+    """The user's name and work contact details for clients, or none before they are set."""
+    if not row.display_name:
+        return None
+    return StaffContact(display_name=row.display_name, work_phone=row.work_phone or None,
+                        work_email=row.work_email or None)  # fmt: skip
+
+
+def staff_contacts(session: Session, names: list[str]) -> dict[str, StaffContact]:
+    """The name and work contact details of each of ``names`` (login names) that has set
+    them; the others are not in it."""
+    rows = session.scalars(select(UserRow).where(UserRow.name.in_(names)))
+    return {row.name: found for row in rows if (found := contact_of(row)) is not None}
 
 
 def end_tokens(session: Session, user_id: int) -> int:
@@ -127,6 +146,22 @@ def change_role(
 ) -> None:
     """Give the named user another role and area (see :func:`set_role`). Commits."""
     set_role(session, user_by_name(session, name), role, area, actor=actor, actor_role=actor_role)
+    session.commit()
+
+
+def set_contact(
+    session: Session, name: str, contact: StaffContact, *, actor: str, role: str
+) -> None:
+    """Set the named user's name and work contact details for clients (one's own, or an
+    admin's for anyone). Audited by which fields changed, never their values. Commits."""
+    row = user_by_name(session, name)
+    after = {"display_name": contact.display_name, "work_phone": contact.work_phone or "",
+             "work_email": contact.work_email or ""}  # fmt: skip
+    changed = sorted(field for field, value in after.items() if getattr(row, field) != value)
+    for field, value in after.items():
+        setattr(row, field, value)
+    record(session, actor=actor, role=role, action="set_staff_contact", object_type="user",
+           object_id=row.id, details={"changed": changed})  # fmt: skip
     session.commit()
 
 

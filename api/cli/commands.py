@@ -459,6 +459,40 @@ def users_set_role(
     typer.echo(f"user {name} is now {role}" + (f" in {area}" if area else ""))
 
 
+@users_app.command("set-contact")
+@_friendly_errors
+def users_set_contact(
+    name: Annotated[str, typer.Argument(help="The user (their login name).")],
+    display_name: Annotated[
+        str, typer.Option(help="Their name as clients read it, e.g. 'Maija Meikäläinen'.")
+    ],
+    phone: Annotated[str | None, typer.Option(help="Work phone, e.g. '040 123 4567'.")] = None,
+    email: Annotated[str | None, typer.Option(help="Work e-mail.")] = None,
+) -> None:
+    """Set a user's name and work contact details for clients (the printed client plan names
+    the coordinators with them); each user can also set their own on the web (My details)."""
+    from pydantic import ValidationError
+
+    from api.auth.schemas import StaffContact
+    from api.auth.users import set_contact
+    from features.schemas.errors import field_errors
+
+    if not display_name.strip():
+        raise _fail("--display-name: give the name clients read, e.g. 'Maija Meikäläinen'", 2)
+    try:
+        contact = StaffContact(display_name=display_name, work_phone=phone or None,
+                               work_email=email or None)  # fmt: skip
+    except ValidationError as err:
+        said = "; ".join(f"--{e.field.replace('work_', '').replace('_', '-')}: {e.message}"
+                         for e in field_errors(err))  # fmt: skip
+        raise _fail(said, 2) from None
+    engine = make_engine()
+    upgrade(engine)
+    with transaction(engine) as session:
+        set_contact(session, name, contact, actor="cli", role="admin")
+    typer.echo(f"{name}: shown to clients as {contact.display_name}")
+
+
 @users_app.command("revoke")
 @_friendly_errors
 def users_revoke(

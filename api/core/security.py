@@ -121,6 +121,9 @@ class Permission(StrEnum):
     """The week's clearing suggestions for one's own area (who for which task)."""
     READ_REPORTS = "read_reports"
     """The programme report of a period and an area: aggregates only, no person data."""
+    OWN_DETAILS = "own_details"
+    """One's own name and work contact details as clients and employers read them (the
+    printed client plan): every role keeps its own."""
 
 
 _W, _C = Role.WORK_ABILITY_COORDINATOR, Role.COMPANY_COORDINATOR
@@ -160,6 +163,7 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.READ_MARKET: frozenset({_C, _R}),
     Permission.CLEAR_MARKET: frozenset({_C}),
     Permission.READ_REPORTS: frozenset({_A, _ADM}),
+    Permission.OWN_DETAILS: frozenset(Role),
 }
 """The one role × permission table. Every route names its permission; tests walk this table."""
 

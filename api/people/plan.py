@@ -16,7 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from api.auth import users
 from api.auth.policy import reachable_person
+from api.auth.schemas import StaffContact
 from api.core.context import Context
 from api.people.schemas import ClientPlanPublic, PlanStepClose, PlanStepCreate, PlanStepPublic
 from api.storage import plan as stored
@@ -94,6 +96,13 @@ class PrintablePlan:
     """The client's name (their code, when no name is kept)."""
     on: date
     plan: ClientPlanPublic
+    company_contact: StaffContact | None
+    """The company coordinator's name and work contact details for clients (none before they
+    set them: the paper names the role only, never a login name)."""
+    work_ability_contact: StaffContact | None
+    unnamed: tuple[str, ...]
+    """The client's coordinators (login names) who have not set their name for clients: the
+    staff are told so on the screen, above the paper."""
 
 
 def printable_plan(ctx: Context, jobseeker_id: int, *, via: str = "web") -> PrintablePlan:
@@ -106,7 +115,14 @@ def printable_plan(ctx: Context, jobseeker_id: int, *, via: str = "web") -> Prin
            details={"steps": len(plan.steps), "via": via})  # fmt: skip
     ctx.session.commit()
     name = identity.name if identity is not None and identity.name else row.code
-    return PrintablePlan(name=name, on=today_in_finland(ctx.now), plan=plan)
+    named = [n for n in (plan.coordinator, plan.work_ability_coordinator) if n]
+    contacts = users.staff_contacts(ctx.session, named)
+    return PrintablePlan(
+        name=name, on=today_in_finland(ctx.now), plan=plan,
+        company_contact=contacts.get(plan.coordinator or ""),
+        work_ability_contact=contacts.get(plan.work_ability_coordinator or ""),
+        unnamed=tuple(n for n in named if n not in contacts),
+    )  # fmt: skip
 
 
 def _who_problems(body: PlanStepCreate) -> list[FieldError]:

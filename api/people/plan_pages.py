@@ -133,5 +133,7 @@ def print_plan_page(
                  client_name=printable.name, today=printable.on, goals=printable.plan.goals,
                  open_steps=[s for s in steps if s.state == "open"],
                  done_steps=[s for s in steps if s.state == "done"],
-                 coordinator=printable.plan.coordinator,
-                 work_ability_coordinator=printable.plan.work_ability_coordinator)  # fmt: skip
+                 company_contact=printable.company_contact,
+                 work_ability_contact=printable.work_ability_contact,
+                 has_work_ability_coordinator=bool(printable.plan.work_ability_coordinator),
+                 unnamed=printable.unnamed)  # fmt: skip

@@ -414,6 +414,11 @@ class UserRow(Base):
     """Made by ``tasma serve`` on a demo database; never allowed to log in anywhere else."""
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """Wrong passwords since the last successful log-in (lock-out after a few)."""
+    display_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    """The name clients and employers read (the printed plan), e.g. "Maija Meikäläinen";
+    empty until filled in. The login ``name`` is the service's own."""
+    work_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    work_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     """Unused since revision 0023 (a lock per name let anyone lock anyone out); kept so that
     no upgrade drops data. Log-ins are throttled per name and address (LoginAttemptRow)."""

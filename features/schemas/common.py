@@ -54,6 +54,8 @@ __all__ = [
     "Level",
     "LicenceId",
     "MunicipalityName",
+    "PersonName",
+    "PhoneNumber",
     "Schedule",
     "SectorId",
     "SlotId",
@@ -225,6 +227,19 @@ EmailAddress = Annotated[
     Field(max_length=254, json_schema_extra={"format": "email"}),
 ]
 """An e-mail address, stored as email-validator normalises it (no delivery check)."""
+
+
+def _single_spaced(name: str) -> str:
+    # A name as people write it: words one space apart ("Pekka  Turunen " is Pekka Turunen).
+    return " ".join(name.split())
+
+
+PersonName = Annotated[str, AfterValidator(_single_spaced), Field(min_length=1, max_length=120)]
+"""A person's name as people write it, stored one space apart."""
+
+PhoneNumber = Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{5,20}$")]
+"""A phone number as people write it: digits, spaces, brackets and dashes, a leading + for
+an international one (5–20 characters)."""
 
 
 MunicipalityName = Annotated[

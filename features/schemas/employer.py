@@ -19,6 +19,7 @@ from features.schemas.common import (
     Level,
     LicenceId,
     MunicipalityName,
+    PhoneNumber,
     Schedule,
     SectorId,
     StrictModel,
@@ -56,7 +57,7 @@ class Address(StrictModel):
 class ContactPerson(StrictModel):
     name: str = Field(min_length=1, max_length=120)
     title: str | None = Field(default=None, max_length=120)
-    phone: str | None = Field(default=None, pattern=r"^\+?[0-9 ()-]{5,20}$")
+    phone: PhoneNumber | None = None
     email: EmailAddress | None = None
 
 

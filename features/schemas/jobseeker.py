@@ -27,6 +27,8 @@ from features.schemas.common import (
     Level,
     LicenceId,
     MunicipalityName,
+    PersonName,
+    PhoneNumber,
     Schedule,
     SectorId,
     StrictModel,
@@ -291,17 +293,12 @@ class JobseekerProfile(StrictModel):
         return not self.not_matchable_reason()
 
 
-def _single_spaced(name: str) -> str:
-    # A name as people write it: words one space apart ("Pekka  Turunen " is Pekka Turunen).
-    return " ".join(name.split())
-
-
 class JobseekerIdentity(StrictModel):
     """Direct identifiers, stored apart from the profile."""
 
-    name: Annotated[str, AfterValidator(_single_spaced)] = Field(min_length=1, max_length=120)
+    name: PersonName
     email: EmailAddress | None = None
-    phone: str | None = Field(default=None, pattern=r"^\+?[0-9 ()-]{5,20}$")
+    phone: PhoneNumber | None = None
 
 
 class Gender(StrEnum):
