@@ -140,7 +140,9 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
 @dataclass
 class IntakeSheet:
     people: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
-    """(row number, the row's values by field), for rows whose every cell could be read."""
+    """(row number, the row's values by field) for every row of data: of a row with a cell that
+    could not be read (an error below), the values of the cells that could, so that the rest of
+    the row is still checked."""
     errors: list[RowError] = field(default_factory=list)
 
     @property
@@ -193,6 +195,5 @@ def parse_intake_rows(rows: Iterable[Mapping[str, object]]) -> IntakeSheet:
                 sheet.errors.append(RowError(number, column.heading, str(err), kind=err.kind,
                                              context={"value": err.value,
                                                       "column_field": column.field}))  # fmt: skip
-        if not any(e.row == number for e in sheet.errors):
-            sheet.people.append((number, values))
+        sheet.people.append((number, values))
     return sheet

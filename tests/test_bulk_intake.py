@@ -186,3 +186,56 @@ def test_a_caseload_taken_on_counts_from_when_each_client_enrolled_not_the_impor
     assert edited.status_code == 200, edited.text
     last, steps = shown()
     assert last == today and "no_activity" not in steps
+
+
+def test_a_row_is_told_every_problem_at_once(service):
+    """A row the schema refuses is still judged by the service's rules on what was typed (#27):
+    a coordinator who is not one of the area's, a start date before the client was born or in
+    the future, beside the hours the schema refused or a cell that cannot be read — every one
+    at its column in the first answer, and nothing stored."""
+    client, tokens, _area, _mine, engine = service
+    headers = auth(tokens["coordinator"])
+    with engine.connect() as c:
+        before = c.scalar(sa.select(sa.func.count()).select_from(JobseekerRow))
+    refused = ROW | {"Nimi": "Kaikki Kerralla", "Tunnit enintään": "99",
+                     "Yrityskoordinaattori": "koord.muualla", "Tuli palveluun": "1.1.1985"}  # fmt: skip
+    unread = ROW | {"Nimi": "Lukematon Solu", "Tunnit vähintään": "paljon",
+                    "Työkykykoordinaattori": "coord", "Tuli palveluun": "1.1.2031"}  # fmt: skip
+    files = {"file": ("a.csv", _sheet(refused, unread, fmt="csv"))}
+    answer = client.post("/jobseekers/import", files=files, headers=headers)
+    assert answer.status_code == 422, answer.text
+    said = sorted((e["field"], e["message"]) for e in answer.json()["errors"])
+    assert [f for f, _ in said] == sorted([
+        "row 2, column 'Tunnit enintään'", "row 2, column 'Yrityskoordinaattori'",
+        "row 2, column 'Tuli palveluun'",
+        "row 3, column 'Tunnit vähintään'",  # said once, by the cell
+        "row 3, column 'Työkykykoordinaattori'", "row 3, column 'Tuli palveluun'",
+    ]), said  # fmt: skip
+    messages = " | ".join(m for _, m in said)
+    for words in ("less than or equal to 40", "'koord.muualla' is not an active company_coordinator",
+                  "is before the year the client was born (2002-01-01)", "'paljon' is not a number",
+                  "'coord' is not an active work_ability_coordinator",
+                  "is in the future (2031-01-01)"):  # fmt: skip
+        assert words in messages, words
+    # The web page says the same, in Finnish and in English, each at its row and column.
+    client.cookies.set(SESSION, tokens["coordinator"])
+    page = client.get("/ui/jobseekers/import")
+    shown = client.post("/ui/jobseekers/import", data={"csrf": _csrf(page.text)},
+                        files={"file": ("a.xlsx", _sheet(refused, unread))})  # fmt: skip
+    assert shown.status_code == 422
+    for said in ("Rivi 2, sarake ”Tunnit enintään”: enintään 40",
+                 "Rivi 2, sarake ”Yrityskoordinaattori”: ”koord.muualla” ei ole alueesi",
+                 "Rivi 2, sarake ”Tuli palveluun”: ei voi olla ennen asiakkaan syntymävuotta",
+                 "Rivi 3, sarake ”Työkykykoordinaattori”: ”coord” ei ole alueesi",
+                 "Rivi 3, sarake ”Tuli palveluun”: tapahtunut asia päivätään"):  # fmt: skip
+        assert said in shown.text, said
+    assert shown.text.count("Rivi 3, sarake ”Tunnit vähintään”") == 1
+    client.cookies.set("lang", "en")
+    english = client.post("/ui/jobseekers/import", data={"csrf": _csrf(page.text)},
+                          files={"file": ("a.xlsx", _sheet(refused, unread))})  # fmt: skip
+    for said in ("Row 2, column “Yrityskoordinaattori”: “koord.muualla” is not one of",
+                 "Row 2, column “Tuli palveluun”: not before the year the client was born",
+                 "Row 3, column “Tuli palveluun”: what happened is dated today"):  # fmt: skip
+        assert said in english.text, said
+    with engine.connect() as c:
+        assert c.scalar(sa.select(sa.func.count()).select_from(JobseekerRow)) == before

@@ -405,3 +405,71 @@ def test_a_service_episode_does_not_begin_before_1990_or_before_the_client_was_b
     with engine.connect() as c:
         assert c.scalar(sa.select(sa.func.count()).select_from(IdentityRow)
                         .where(IdentityRow.name.like("%Vuosiluku"))) == 0  # fmt: skip
+
+
+def test_the_intake_form_says_every_problem_at_once(service):
+    """A tampered coordinator and a start date in the future are said beside the hours the
+    schema refused, not in a second round once the hours are whole (#27)."""
+    client, tokens, _area, _mine, engine = service
+    refused = _intake(client, tokens["coordinator"], coordinator="koord.muualla",
+                      hours_max="99", started_on="2031-01-01")  # fmt: skip
+    assert refused.status_code == 422
+    for anchor in ("coordinator", "hours_max", "started_on"):
+        assert f'href="#{anchor}"' in refused.text, anchor
+    assert "ei ole alueesi koordinaattori" in refused.text
+    with engine.connect() as c:
+        assert c.scalar(sa.select(sa.func.count()).select_from(IdentityRow)
+                        .where(IdentityRow.name == "Miikka Testinen")) == 0  # fmt: skip
+
+
+def test_a_profile_with_two_broken_rules_is_refused_with_both_at_once(service):
+    """The API's PUT names every rule the profile breaks in one 422, not one per round (#27)."""
+    client, tokens, _area, mine, _engine = service
+    headers = auth(tokens["work_ability"])
+    person = mine[0]
+    stored = client.get(f"/jobseekers/{person}", headers=headers).json()["profile"]
+    future = {"level": 2, "source": "coordinator", "assessed_on": "2031-06-30"}
+    sent = stored | {"coordinator": "koord.typo",
+                     "capacities": stored["capacities"] | {"sitting": future}}  # fmt: skip
+    answer = client.put(f"/jobseekers/{person}", json=sent, headers=headers)
+    assert answer.status_code == 422, answer.text
+    errors = {e["field"]: e["message"] for e in answer.json()["errors"]}
+    assert set(errors) == {"coordinator", "capacities.sitting.assessed_on"}, errors
+    assert "'koord.typo' is not an active" in errors["coordinator"]
+    assert "is in the future (2031-06-30)" in errors["capacities.sitting.assessed_on"]
+    assert client.get(f"/jobseekers/{person}", headers=headers).json()["profile"] == stored
+
+
+def test_the_profile_editor_says_every_problem_at_once(service):
+    """An editor's form the schema refuses (hours beyond the most, a rating's kilograms) is
+    still judged by the service's rules on what was typed (#27): an assessment dated in the
+    future — of that very rating too —, one dated before 1990 and a physician's statement a
+    company coordinator recorded (a tampered form) are said with it, each beside its field, in
+    Finnish and English; nothing is saved."""
+    client, tokens, area, _mine, _engine = service
+    work_ability = auth(tokens["work_ability"])
+    profile = factories.jobseeker(code="JS-KERTA1", area=area, coordinator="coord")
+    created = client.post("/jobseekers", json={"profile": profile}, headers=work_ability)
+    assert created.status_code == 201, created.text
+    jid = created.json()["id"]
+    stored = client.get(f"/jobseekers/{jid}", headers=work_ability).json()["profile"]
+    client.cookies.set(SESSION, tokens["coordinator"])
+    action = f"/ui/jobseekers/{jid}/edit"
+    changed = {"hours_max": "99", "kg_lifting": "200", "date_lifting": "2031-06-30",
+               "date_customer_contact": "1900-01-01", "level_sitting": "2",
+               "source_sitting": "physician", "date_sitting": "2026-03-01"}  # fmt: skip
+    sent = [(k, v) for k, v in _form_values(client.get(action).text, action) if k not in changed]
+    refused = _post_form(client, action, [*sent, *changed.items()])
+    assert refused.status_code == 422
+    for anchor in ("hours_max", "kg_lifting", "date_lifting", "date_customer_contact",
+                   "source_sitting"):  # fmt: skip
+        assert f'href="#{anchor}"' in refused.text, anchor
+    for said in ("arviointipäivä on tulevaisuudessa", "arviointipäivä on liian vanha",
+                 "lääkärin lausunnon kirjaa työkykykoordinaattori"):  # fmt: skip
+        assert said in refused.text, said
+    client.cookies.set("lang", "en")
+    english = _post_form(client, action, [*sent, *changed.items()])
+    for said in ("the assessment date is in the future", "the assessment date is too old",
+                 "statement is recorded by the work-ability coordinator"):  # fmt: skip
+        assert said in english.text, said
+    assert client.get(f"/jobseekers/{jid}", headers=work_ability).json()["profile"] == stored

@@ -107,7 +107,7 @@ def profile_problems(err: ValidationError | TasmaError, lang: str) -> list[Probl
             for e in err.errors(include_url=False)
         ]
     elif isinstance(err, InvalidInputError) and err.errors:
-        items = [(tuple(e.field.split(".")), e.message) for e in err.errors]
+        items = [(tuple(e.field.split(".")) if e.field else (), e.message) for e in err.errors]
     else:
         items = [((), str(err))]
     out = []

@@ -1,7 +1,8 @@
 """Taking on a caseload from a spreadsheet: every row a client, taken on as the intake form
 takes one (the same schema, checks, namesake question, first service episode and audit row),
-all of them or none. Every row's every error is reported at once, with its row and column;
-nothing is stored while any remains."""
+all of them or none. Every row's every error is reported at once, with its row and column — a
+cell that cannot be read, the schema's and the service's rules' on what can — and nothing is
+stored while any remains."""
 
 from __future__ import annotations
 
@@ -10,18 +11,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from api.core.context import Context
 from api.core.runtime import bump_data_version
 from api.employers.spreadsheet import read_sheet, sheet_format
 from api.people.duplicates import PossibleDuplicateError
-from api.people.schemas import JobseekerCreate
-from api.people.service import add_person
+from api.people.service import add_person, checked_intake
 from api.storage.audit import record
 from features.errors import ConflictError, InvalidInputError
 from features.intake_sheet import column_of, parse_intake_rows
-from features.schemas.errors import FieldError, field_errors
+from features.schemas.errors import FieldError
 from features.schemas.jobseeker import new_code
 from features.sheet_cells import RowError
 
@@ -93,11 +91,14 @@ def _body(values: dict[str, Any], area: str, now: datetime) -> dict[str, Any]:
     }
 
 
-def _at(number: int, errors: list[FieldError]) -> list[RowError]:
-    """A row's schema or service errors, each at its column."""
+def _at(number: int, errors: list[FieldError], unread: set[str]) -> list[RowError]:
+    """A row's schema or service errors, each at its column; none at a column whose cell could
+    not be read (that is said already)."""
     out = []
     for e in errors:
         column = column_of(_COLUMN_OF_FIELD.get(e.field, ""))
+        if column is not None and column.heading in unread:
+            continue
         out.append(RowError(number, column.heading if column else "", e.message, kind=e.kind,
                             context={**e.context,
                                      "column_field": column.field if column else ""}))  # fmt: skip
@@ -144,10 +145,13 @@ def take_on_sheet(ctx: Context, data: bytes, filename: str) -> list[TakenOn]:
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="take_on_sheet",
            object_type="jobseeker", details={"people": len(sheet.people)})  # fmt: skip
     for number, values in sheet.people:
+        # A row with a cell that cannot be read goes through the same checks on the cells that
+        # can (every problem at once); what its unread cells lack is said once, by the cell.
+        unread = {e.column for e in sheet.errors if e.row == number}
         try:
-            body = JobseekerCreate.model_validate(_body(values, area, ctx.now))
-        except ValidationError as err:
-            errors += _at(number, field_errors(err))
+            body = checked_intake(ctx, _body(values, area, ctx.now))
+        except InvalidInputError as err:
+            errors += _at(number, err.errors, unread)
             continue
         # Each row in a savepoint: a refused row leaves nothing, and the rows before it (which
         # a later namesake in the same sheet is compared with) stay for the rest of the sheet.
@@ -163,11 +167,11 @@ def take_on_sheet(ctx: Context, data: bytes, filename: str) -> list[TakenOn]:
             errors.append(_namesake(number, err, row_of))
         except InvalidInputError as err:
             savepoint.rollback()
-            errors += _at(number, err.errors)
+            errors += _at(number, err.errors, unread)
         except ConflictError as err:
             savepoint.rollback()
             errors.append(RowError(number, "", str(err), kind="conflict"))
-    if errors:
+    if errors:  # a row with an unread cell among them: nothing of the sheet is stored
         ctx.session.rollback()
         raise _said(errors)
     bump_data_version(ctx.session)

@@ -40,10 +40,12 @@ from features.schemas.episode import (
     EpisodeStatus,
     person_status,
 )
+from features.schemas.errors import FieldError
 from features.schemas.proposal import OutcomeKind
 
 __all__ = [
     "episodes_of_person",
+    "first_start_problems",
     "follow_proposal_step",
     "record_episode_event",
     "set_person_status",
@@ -110,17 +112,22 @@ def _add(ctx: Context, jobseeker_id: int, episode: Episode, via: str) -> int:
     return episode_id
 
 
-def start_first_episode(
-    ctx: Context, jobseeker_id: int, body: EpisodeCreate | None, *, birth_year: int | None = None
-) -> int:
-    """A new client's first episode, in the transaction that adds them (the caller commits):
-    as ``body`` says, or started today with the referral source unknown."""
+def first_start_problems(
+    ctx: Context, started_on: date | None, birth_year: int | None
+) -> list[FieldError]:
+    """What is wrong with ``started_on`` (today when None) as the day a new client's first
+    episode began: in the future, before 1990 or before the year they were born."""
+    started = started_on or today_in_finland(ctx.now)
+    problems = happened_problems("episode.started_on", started, ctx.now)
+    return problems + plausible_start_problems("episode.started_on", started, birth_year)
+
+
+def start_first_episode(ctx: Context, jobseeker_id: int, body: EpisodeCreate | None) -> int:
+    """A new client's first episode, in the transaction that adds them (the caller commits,
+    having judged the start with :func:`first_start_problems`): as ``body`` says, or started
+    today with the referral source unknown."""
     body = body or EpisodeCreate()
     started = body.started_on or today_in_finland(ctx.now)
-    problems = happened_problems("episode.started_on", started, ctx.now)
-    problems += plausible_start_problems("episode.started_on", started, birth_year)
-    if problems:
-        raise InvalidInputError(problems)
     episode = Episode(started_on=started, referral_source=body.referral_source,
                       programme=body.programme)  # fmt: skip
     return _add(ctx, jobseeker_id, episode, "intake")

@@ -5,13 +5,12 @@ audit row and first service episode follow; capacities are assessed afterwards i
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 
 from api.auth.users import colleagues
 from api.core.security import Permission, Role
@@ -21,12 +20,10 @@ from api.http.pages import _lang, _page, page_context_for
 from api.http.problems import FormField, Problem, form_problems
 from api.people import service as people
 from api.people.duplicates import PossibleDuplicateError, SamePerson
-from api.people.schemas import JobseekerCreate
 from features.catalogue import MUNICIPALITIES
 from features.catalogue.schedule import DAY_PARTS, DAYS, day_label, part_label
 from features.errors import ConflictError, InvalidInputError
 from features.i18n import gettext_for
-from features.schemas.dates import happened_problems, plausible_start_problems
 from features.schemas.episode import ReferralSource
 from features.schemas.jobseeker import ConsentScope, new_code
 
@@ -120,7 +117,8 @@ async def take_on_page(
 
 def _body(values: dict[str, Any], area: str, now: datetime) -> dict[str, Any]:
     """The API's intake body as the form fills it (validated by the caller, through the
-    schema, so the form and the API refuse the same things in the same words)."""
+    schema and the service's rules, so the form and the API refuse the same things in the
+    same words)."""
     identity = {"name": values["name"], "phone": values["phone"] or None,
                 "email": values["email"] or None}  # fmt: skip
     profile: dict[str, Any] = {
@@ -151,25 +149,12 @@ def _body(values: dict[str, Any], area: str, now: datetime) -> dict[str, Any]:
     }
 
 
-def _date_problems(values: dict[str, Any]) -> InvalidInputError:
-    """What the service would say of the form's start date (``happened_problems``), said
-    beside the schema's problems."""
-    try:
-        started = date.fromisoformat(values["started_on"])
-    except ValueError:
-        return InvalidInputError([])
-    born = int(values["birth_year"]) if values["birth_year"].isdigit() else None
-    problems = happened_problems("episode.started_on", started, datetime.now(UTC))
-    return InvalidInputError(problems + plausible_start_problems("episode.started_on", started,
-                                                                 born))  # fmt: skip
-
-
 def _take_on(request: Request, ctx: Context, values: dict[str, Any]) -> Response:
     lang = _lang(request)
     _ = gettext_for(lang)
     try:
-        sent = _body(values, ctx.actor.area or "", datetime.now(UTC))
-        body = JobseekerCreate.model_validate(sent)
+        # Refused, the form is told every problem at once: the schema's and the rules'.
+        body = people.checked_intake(ctx, _body(values, ctx.actor.area or "", datetime.now(UTC)))
         new_id = people.create_person(ctx, body)
     except PossibleDuplicateError as err:
         ctx.session.rollback()
@@ -183,12 +168,8 @@ def _take_on(request: Request, ctx: Context, values: dict[str, Any]) -> Response
         ctx.session.rollback()
         again = Problem(_("The client's code was taken at the same moment; save again."))
         return _form(request, ctx, values, errors=[again], status_code=409)
-    except (ValidationError, InvalidInputError) as err:
+    except InvalidInputError as err:
         ctx.session.rollback()
         problems = form_problems(err, lang, _fields(lang))
-        dated = _date_problems(values) if isinstance(err, ValidationError) else None
-        if dated is not None and dated.errors:
-            # The date is judged now too, not in a second round once the rest is whole.
-            problems += form_problems(dated, lang, _fields(lang))
-        return _form(request, ctx, values, errors=list(dict.fromkeys(problems)), status_code=422)
+        return _form(request, ctx, values, errors=problems, status_code=422)
     return RedirectResponse(f"/ui/jobseekers/{new_id}?message=taken_on", status_code=303)

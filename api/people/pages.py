@@ -30,7 +30,7 @@ from features.catalogue import CHARACTERISTICS, EDUCATION_LEVELS, LICENCES, SECT
 from features.catalogue.schedule import DAY_PARTS, DAYS, day_label, part_label
 from features.errors import ConflictError, InvalidInputError, TasmaError
 from features.i18n import gettext_for, language_names
-from features.schemas import JobseekerProfile, JobseekerStatus
+from features.schemas import JobseekerStatus
 from features.schemas.errors import FieldError
 from features.schemas.jobseeker import CapacitySource, Cefr, JobseekerIdentity
 
@@ -381,9 +381,10 @@ async def save_profile(
 def _save_profile(jobseeker_id: int, request: Request, ctx: Context, form: Any) -> Response:
     row, profile = people.profile_for_editing(ctx, jobseeker_id)
     try:
-        edited = JobseekerProfile.model_validate(_edited(profile, form))
+        # Refused, the editor is told every problem at once: the schema's and the rules'.
+        edited = people.checked_profile(ctx, jobseeker_id, _edited(profile, form))
         people.replace_person(ctx, jobseeker_id, edited)
-    except (ValidationError, InvalidInputError) as err:
+    except InvalidInputError as err:
         ctx.session.rollback()
         kept, ratings = _as_sent(form)
         return _editor(request, ctx, row, kept, profile_problems(err, _lang(request)), ratings)

@@ -8,19 +8,23 @@ free-text notes go with the person.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from api.auth.policy import reachable_person
-from api.auth.users import colleagues
 from api.core.context import Context
 from api.core.purposes import Purpose
 from api.core.runtime import bump_data_version
-from api.core.security import Permission, Role, allowed
 from api.employers import candidate_requests
-from api.people import contacts, duplicates, episodes, handoffs, plan, referrals
+from api.people import contacts, duplicates, episodes, handoffs, plan, referrals, rules
 from api.people.schemas import (
     AccessPublic,
+    EpisodeCreate,
     JobseekerCreate,
     JobseekerPublic,
     JobseekerSummary,
@@ -49,19 +53,14 @@ from api.suggestions.schemas import StoredSuggestionPublic
 from features.errors import ConflictError, InvalidInputError
 from features.i18n import LANGUAGES
 from features.matchability import reason_text
-from features.schemas import CapacityRating, CapacitySource, JobseekerProfile, JobseekerStatus
-from features.schemas.dates import (
-    EARLIEST_CONSENT,
-    GDPR_APPLIED,
-    assessment_date_problems,
-    happened_problems,
-    today_in_finland,
-)
-from features.schemas.errors import FieldError
-from features.schemas.jobseeker import Consent, ConsentScope, JobseekerIdentity
+from features.schemas import JobseekerProfile, JobseekerStatus
+from features.schemas.errors import FieldError, field_errors
+from features.schemas.jobseeker import Consent, ConsentScope, Demographics, JobseekerIdentity
 
 __all__ = [
     "add_person",
+    "checked_intake",
+    "checked_profile",
     "consent_narrowed",
     "create_person",
     "erase_person",
@@ -336,106 +335,6 @@ def list_people(
     return PeoplePage(data=data, count=count)
 
 
-def _own_area(ctx: Context, profile: JobseekerProfile, field: str) -> None:
-    if profile.area != ctx.actor.area:
-        raise InvalidInputError([FieldError(field, f"must be your area {ctx.actor.area!r}")])
-
-
-_RESPONSIBLE_ROLES = (
-    ("coordinator", Role.COMPANY_COORDINATOR),
-    ("work_ability_coordinator", Role.WORK_ABILITY_COORDINATOR),
-)
-"""Who may be named as the person's responsible coordinator of each kind."""
-
-
-def _coordinators_known(
-    ctx: Context, before: JobseekerProfile | None, after: JobseekerProfile, prefix: str = ""
-) -> None:
-    """The responsible coordinators named now are active users of the person's area in that
-    role, so that the person is on someone's own list; a name kept as it was is not judged
-    again (a coordinator who has left keeps their people until they are handed on)."""
-    problems = []
-    for field, role in _RESPONSIBLE_ROLES:
-        name = getattr(after, field)
-        if name is None or (before is not None and getattr(before, field) == name):
-            continue
-        names = colleagues(ctx.session, area=after.area, role=role)
-        if name not in names:
-            offered = f"; choose one of {', '.join(names)}" if names else ""
-            problems.append(FieldError(
-                f"{prefix}{field}",
-                f"{name!r} is not an active {role.value} of the area {after.area!r}{offered}",
-                kind="unknown_coordinator", context={"value": name, "names": names},
-            ))  # fmt: skip
-    if problems:
-        raise InvalidInputError(problems)
-
-
-def _physician_statements_kept(
-    ctx: Context, before: JobseekerProfile | None, after: JobseekerProfile, prefix: str = ""
-) -> None:
-    """Only a work-ability coordinator records, changes or removes a capacity whose source is
-    a physician's statement; anyone else may save the profile with those left as they were."""
-    if allowed(ctx.actor.role, Permission.WRITE_PHYSICIAN_STATEMENTS):
-        return
-    old = before.capacities if before is not None else {}
-
-    def statement(ratings: dict[str, CapacityRating], cid: str) -> CapacityRating | None:
-        rating = ratings.get(cid)
-        return rating if rating is not None and rating.source is CapacitySource.PHYSICIAN else None
-
-    changed = sorted(
-        cid for cid in old.keys() | after.capacities.keys()
-        if statement(old, cid) != statement(after.capacities, cid)
-    )  # fmt: skip
-    if changed:
-        raise InvalidInputError([
-            FieldError(f"{prefix}capacities.{cid}", "a physician's statement is recorded by "
-                       "the work-ability coordinator", kind="physician_statement")
-            for cid in changed
-        ])  # fmt: skip
-
-
-def _consent_dated(
-    ctx: Context, before: JobseekerProfile | None, after: JobseekerProfile, prefix: str = ""
-) -> None:
-    """A consent given or withdrawn now is dated when it happened: not in the future, not
-    before the GDPR applied (a withdrawal before the consent is the schema's to refuse); one
-    kept as it was is not judged again."""
-    consent = after.consent
-    if consent is None or (before is not None and before.consent == consent):
-        return
-    given = today_in_finland(consent.given_at)
-    problems = happened_problems(f"{prefix}consent.given_at", given, ctx.now,
-                                 not_before=EARLIEST_CONSENT, what=GDPR_APPLIED)  # fmt: skip
-    if consent.withdrawn_at is not None:
-        problems += happened_problems(f"{prefix}consent.withdrawn_at",
-                                      today_in_finland(consent.withdrawn_at), ctx.now)  # fmt: skip
-    if problems:
-        raise InvalidInputError(problems)
-
-
-def _assessments_dated(
-    ctx: Context,
-    before: JobseekerProfile | None,
-    after: JobseekerProfile,
-    birth_year: int | None,
-    prefix: str = "",
-) -> None:
-    """The capacity assessments and physician's statements recorded or changed now are dated
-    plausibly (``features.schemas.dates``: not in the future, not before 1990 or the person's
-    birth year); one kept as it was is not judged again."""
-    old = before.capacities if before is not None else {}
-    changed = {
-        f"{prefix}capacities.{cid}.assessed_on": rating.assessed_on
-        for cid, rating in after.capacities.items()
-        if old.get(cid) != rating
-    }
-    problems = assessment_date_problems(changed, ctx.now, birth_year=birth_year)
-    if problems:
-        raise InvalidInputError(problems)
-
-
 def create_person(ctx: Context, body: JobseekerCreate) -> int:
     """A new client, with their first service episode; committed."""
     taken = select(JobseekerRow.id).where(JobseekerRow.code == body.profile.code)
@@ -453,15 +352,15 @@ def create_person(ctx: Context, body: JobseekerCreate) -> int:
 
 
 def add_person(ctx: Context, body: JobseekerCreate, *, via: str = "api") -> int:
-    """A new client, checked (area, a physician's statements, dates, a namesake in the area)
-    and stored with their first service episode and the audit row, uncommitted: the caller
-    commits (one client, or a whole sheet of them at once)."""
-    _own_area(ctx, body.profile, "profile.area")
-    _coordinators_known(ctx, None, body.profile, "profile.")
-    _physician_statements_kept(ctx, None, body.profile, "profile.")
+    """A new client, checked (area, coordinators, a physician's statements, dates: every
+    problem at once; then a namesake in the area) and stored with their first service episode
+    and the audit row, uncommitted: the caller commits (one client, or a whole sheet of them at
+    once)."""
     born = body.demographics.birth_year if body.demographics else None
-    _assessments_dated(ctx, None, body.profile, born, "profile.")
-    _consent_dated(ctx, None, body.profile, "profile.")
+    started = body.episode.started_on if body.episode else None
+    problems = _intake_rule_problems(ctx, body.profile, born, started)
+    if problems:
+        raise InvalidInputError(problems)
     if body.identity is not None and not body.duplicate_checked:
         matches = duplicates.same_name_in_area(
             ctx.session, area=body.profile.area, name=body.identity.name, birth_year=born
@@ -473,26 +372,53 @@ def add_person(ctx: Context, body: JobseekerCreate, *, via: str = "api") -> int:
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="create_jobseeker",
            object_type="jobseeker", object_id=new_id,
            details={"via": via} if via != "api" else None)  # fmt: skip
-    episodes.start_first_episode(ctx, new_id, body.episode, birth_year=born)
+    episodes.start_first_episode(ctx, new_id, body.episode)
     return new_id
 
 
+def _intake_rule_problems(
+    ctx: Context, profile: rules.Judged, born: int | None, started: date | None
+) -> list[FieldError]:
+    """Every rule a new client's intake is held to beyond its schema: the profile's, and the
+    first episode's start."""
+    return [
+        *rules.profile_rule_problems(ctx, None, profile, birth_year=born, prefix="profile."),
+        *episodes.first_start_problems(ctx, started, born),
+    ]
+
+
+def checked_intake(ctx: Context, sent: Mapping[str, Any]) -> JobseekerCreate:
+    """An intake body as a form or a sheet's row fills it, through the schema; refused with
+    every problem at once — the schema's, and the service's rules on each part that parses on
+    its own (the coordinators, the start date, …) — so that whoever fixes it learns everything
+    in one round. A body the schema takes is judged by :func:`add_person`."""
+    try:
+        return JobseekerCreate.model_validate(sent)
+    except ValidationError as err:
+        schema = field_errors(err)
+        refused = rules.Refused.of(schema)
+        profile = rules.parts_as_typed(sent.get("profile"), refused, "profile.")
+        born = refused.alone(Demographics, "birth_year", sent.get("demographics"), "demographics.")
+        started = refused.alone(EpisodeCreate, "started_on", sent.get("episode"), "episode.")
+        problems = _intake_rule_problems(ctx, profile, born, started)
+        raise InvalidInputError(schema + problems) from err
+
+
 def replace_person(ctx: Context, jobseeker_id: int, profile: JobseekerProfile) -> JobseekerPublic:
+    """The person's profile replaced, once every rule holds (every problem said at once)."""
     row = reachable_person(ctx, jobseeker_id)
-    _own_area(ctx, profile, "area")
+    problems = []
     if profile.status.value != row.status:
         # One story: the status is the service episode's (and a hire's), never typed over.
-        raise InvalidInputError([FieldError(
+        problems.append(FieldError(
             "status", f"the status ({row.status}) follows the service episode: record a pause, "
             "a resumption or the end there (POST /jobseekers/{id}/episode/events)",
             kind="status_follows_episode",
-        )])  # fmt: skip
+        ))  # fmt: skip
     before = records.profile_from_rows(row, row.capacities)
-    _coordinators_known(ctx, before, profile)
-    _physician_statements_kept(ctx, before, profile)
-    demographics = repository.get_demographics(ctx.session, jobseeker_id=jobseeker_id)
-    _assessments_dated(ctx, before, profile, demographics.birth_year if demographics else None)
-    _consent_dated(ctx, before, profile)
+    problems += _replace_rule_problems(ctx, row, before, profile)
+    if problems:
+        raise InvalidInputError(problems)
     repository.replace_jobseeker(ctx.session, jobseeker_id=jobseeker_id, profile=profile)
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="update_jobseeker",
            object_type="jobseeker", object_id=jobseeker_id)  # fmt: skip
@@ -503,6 +429,32 @@ def replace_person(ctx: Context, jobseeker_id: int, profile: JobseekerProfile) -
         # A withdrawal reaches the stored runs as an erasure does: the person's scores go.
         ctx.batch.forget_person(jobseeker_id)
     return result
+
+
+def _replace_rule_problems(
+    ctx: Context, row: JobseekerRow, before: JobseekerProfile, after: rules.Judged
+) -> list[FieldError]:
+    """Every rule a changed profile is held to beyond its schema (the person's birth year, where
+    known, dates their assessments)."""
+    demographics = repository.get_demographics(ctx.session, jobseeker_id=row.id)
+    born = demographics.birth_year if demographics else None
+    return rules.profile_rule_problems(ctx, before, after, birth_year=born)
+
+
+def checked_profile(ctx: Context, jobseeker_id: int, sent: Mapping[str, Any]) -> JobseekerProfile:
+    """A profile as the editor's form fills it, through the schema; refused with every problem
+    at once — the schema's, and the service's rules on each part that parses on its own (the
+    assessments' dates, a physician's statement, …). A profile the schema takes is judged by
+    :func:`replace_person`."""
+    try:
+        return JobseekerProfile.model_validate(sent)
+    except ValidationError as err:
+        schema = field_errors(err)
+        row = reachable_person(ctx, jobseeker_id)
+        before = records.profile_from_rows(row, row.capacities)
+        after = rules.parts_as_typed(sent, rules.Refused.of(schema))
+        problems = _replace_rule_problems(ctx, row, before, after)
+        raise InvalidInputError(schema + problems) from err
 
 
 def replace_identity(
