@@ -3,6 +3,9 @@ requests answered by the candidate's company coordinator."""
 
 from __future__ import annotations
 
+import pytest
+import sqlalchemy as sa
+
 from api.http.csrf import SESSION
 from tests.conftest import API_WORLD as WORLD
 from tests.test_api import audit_rows, auth
@@ -273,3 +276,38 @@ def test_the_way_back_from_a_hand_off_is_the_hand_offs_person_whatever_the_form_
     assert "message=handoff_closed_already" in again.headers["location"]
     shown = client.get(again.headers["location"].replace(str(other), str(jid)))
     assert "jo otettu vastaan tai siitä on kieltäydytty" in shown.text
+
+
+def test_a_hand_off_refused_meanwhile_is_not_taken_over_too(service):
+    """Two presses at once — one refusing, one taking over — close the hand-off once: the
+    check is in the UPDATE (``update_once``), so the one that comes second writes nothing,
+    is told who closed it, and the person's coordinator stays as it was."""
+    from types import SimpleNamespace
+
+    from sqlalchemy.orm import Session
+
+    from api.people.handoffs import _close_once
+    from api.storage.tables import HandoffRow, JobseekerRow
+    from features.errors import ConflictError
+
+    client, tokens, _, mine, engine = service
+    jid = mine[2]
+    assessor, company = auth(tokens["work_ability"]), auth(tokens["coordinator"])
+    created = client.post(f"/jobseekers/{jid}/handoffs", headers=assessor,
+                          json={"to_role": "company_coordinator", "note": "Valmis."})  # fmt: skip
+    hid = created.json()["id"]
+    before = client.get(f"/jobseekers/{jid}", headers=company).json()["profile"]["coordinator"]
+    with Session(engine) as session:
+        row = session.get_one(HandoffRow, hid)  # read open, as the second press read it
+        assert row.acknowledged_at is None and row.refused_at is None
+        refused = client.post(f"/handoffs/{hid}/refuse", headers=company,
+                              json={"reason": "Ei tilaa nyt."})  # fmt: skip
+        assert refused.status_code == 200, refused.text
+        ctx = SimpleNamespace(session=session)
+        with pytest.raises(ConflictError, match="refused by coord"):
+            _close_once(ctx, row, {"acknowledged_by": "coord", "acknowledged_at": row.at})
+    with engine.connect() as c:
+        stored = c.execute(sa.select(HandoffRow.acknowledged_by, HandoffRow.refused_by)
+                           .where(HandoffRow.id == hid)).one()  # fmt: skip
+        coordinator = c.scalar(sa.select(JobseekerRow.coordinator).where(JobseekerRow.id == jid))
+    assert tuple(stored) == (None, "coord") and coordinator == before

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from api.auth import users
 from api.auth.audit_log import AuditFilters, read_log
 from api.auth.schemas import (
+    USER_NAME,
     AuditPage,
     Health,
     Me,
@@ -35,6 +36,8 @@ from api.http.deps import (
     context_for,
     require,
 )
+
+UserNameInPath = Annotated[str, PathParam(pattern=USER_NAME)]
 
 router = APIRouter()
 audit = APIRouter()
@@ -89,7 +92,7 @@ def logout(
     summary="Switch a user off and end their tokens (admin)",
 )
 def deactivate(
-    name: Annotated[str, PathParam(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")],
+    name: UserNameInPath,
     session: SessionDep,
     user: Annotated[User, require(Permission.MANAGE_USERS)],
 ) -> None:
@@ -103,7 +106,7 @@ def deactivate(
     summary="Give a user another role and area (admin)",
 )
 def change_role(
-    name: Annotated[str, PathParam(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")],
+    name: UserNameInPath,
     body: RoleChange,
     session: SessionDep,
     user: Annotated[User, require(Permission.MANAGE_USERS)],
@@ -118,7 +121,7 @@ def change_role(
     summary="End every token of a user, e.g. a lost laptop (admin)",
 )
 def revoke_tokens(
-    name: Annotated[str, PathParam(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")],
+    name: UserNameInPath,
     session: SessionDep,
     user: Annotated[User, require(Permission.MANAGE_USERS)],
 ) -> None:
@@ -154,7 +157,7 @@ def set_own_contact(
     summary="Set a user's name and work contact details for clients (admin)",
 )
 def set_contact(
-    name: Annotated[str, PathParam(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")],
+    name: UserNameInPath,
     body: StaffContact,
     session: SessionDep,
     user: Annotated[User, require(Permission.MANAGE_USERS)],

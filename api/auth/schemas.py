@@ -11,6 +11,7 @@ from api.core.security import Role as UserRole
 from features.schemas.common import EmailAddress, PersonName, PhoneNumber, StrictModel
 
 __all__ = [
+    "USER_NAME",
     "AuditEntry",
     "AuditPage",
     "Health",
@@ -24,8 +25,12 @@ __all__ = [
 ]
 
 
+USER_NAME = r"^[a-z0-9][a-z0-9._-]{1,63}$"
+"""A login name: lower-case letters, digits, dots, dashes and underscores (2–64)."""
+
+
 class UserCreate(StrictModel):
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")
+    name: str = Field(pattern=USER_NAME)
     role: UserRole
     area: str | None = Field(default=None, max_length=64)
     password: str | None = Field(default=None, min_length=10, max_length=200)

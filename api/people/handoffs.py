@@ -6,12 +6,13 @@ audit trail)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from api.auth.policy import reachable_person, refuse, row_about_reachable_person
 from api.core.context import Context
 from api.people.schemas import HandoffCreate, HandoffPublic, HandoffRefusal
 from api.storage.audit import record
+from api.storage.engine import update_once
 from api.storage.tables import HandoffRow, JobseekerRow
 from features.errors import ConflictError, InvalidInputError
 from features.schemas.errors import FieldError
@@ -56,7 +57,7 @@ def acknowledge(ctx: Context, handoff_id: int) -> HandoffPublic:
     """The receiving coordinator takes the hand-off over (once) and becomes the person's
     responsible coordinator of their kind."""
     row = _open_to_me(ctx, handoff_id)
-    row.acknowledged_by, row.acknowledged_at = ctx.actor.name, ctx.now
+    _close_once(ctx, row, {"acknowledged_by": ctx.actor.name, "acknowledged_at": ctx.now})
     # Taking over makes the taker the person's responsible coordinator of their kind: the
     # person enters the taker's own caseload. The hand-off row keeps who handed and who took
     # over; the audit row, whom the responsibility passed from.
@@ -77,7 +78,8 @@ def refuse_handoff(ctx: Context, handoff_id: int, body: HandoffRefusal) -> Hando
     with whoever handed them, who is told the reason (on the person's page and in their
     caseload); the hand-off is closed. Audited, never with the reason."""
     row = _open_to_me(ctx, handoff_id)
-    row.refused_by, row.refused_at, row.refusal_reason = ctx.actor.name, ctx.now, body.reason
+    _close_once(ctx, row, {"refused_by": ctx.actor.name, "refused_at": ctx.now,
+                           "refusal_reason": body.reason})  # fmt: skip
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="refuse_handoff",
            object_type="jobseeker", object_id=row.jobseeker_id,
            details={"handoff_id": handoff_id})  # fmt: skip
@@ -86,15 +88,29 @@ def refuse_handoff(ctx: Context, handoff_id: int, body: HandoffRefusal) -> Hando
     return result
 
 
+def _close_once(ctx: Context, row: HandoffRow, values: dict[str, object]) -> None:
+    """Take over or refuse the hand-off, if nobody has meanwhile (two coordinators of the
+    kind pressing at once: the second is told who did, nothing of theirs written)."""
+    still_open = and_(HandoffRow.acknowledged_at.is_(None), HandoffRow.refused_at.is_(None))
+    if not update_once(ctx.session, row, still_open, values):
+        ctx.session.rollback()
+        _closed_already(row)
+        raise ConflictError(f"hand-off {row.id} was closed meanwhile")
+
+
+def _closed_already(row: HandoffRow) -> None:
+    if row.acknowledged_at is not None:
+        raise ConflictError(f"hand-off {row.id} was taken over by {row.acknowledged_by}")
+    if row.refused_at is not None:
+        raise ConflictError(f"hand-off {row.id} was refused by {row.refused_by}")
+
+
 def _open_to_me(ctx: Context, handoff_id: int) -> HandoffRow:
     """A hand-off to the actor's kind of coordinator, in reach, neither taken over nor refused."""
     row = row_about_reachable_person(ctx, HandoffRow, handoff_id, "hand-off")
     if row.to_role != ctx.actor.role.value:
         raise refuse(ctx, "handoff", handoff_id, f"no hand-off with id {handoff_id}")
-    if row.acknowledged_at is not None:
-        raise ConflictError(f"hand-off {handoff_id} was taken over by {row.acknowledged_by}")
-    if row.refused_at is not None:
-        raise ConflictError(f"hand-off {handoff_id} was refused by {row.refused_by}")
+    _closed_already(row)
     return row
 
 

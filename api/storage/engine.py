@@ -15,10 +15,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Engine, Result, create_engine, event
+from sqlalchemy import ColumnElement, CursorResult, Engine, Result, create_engine, event, update
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["data_dir", "database_url", "make_engine", "rows_affected", "transaction"]
+__all__ = [
+    "data_dir",
+    "database_url",
+    "make_engine",
+    "rows_affected",
+    "transaction",
+    "update_once",
+]
 
 
 def data_dir() -> Path:
@@ -133,6 +140,24 @@ def rows_affected(result: Result[Any]) -> int:
     """How many rows an UPDATE or DELETE touched (SQLAlchemy types ``Session.execute`` as a
     plain ``Result``; for these statements it is a ``CursorResult``)."""
     return int(cast(CursorResult[Any], result).rowcount or 0)
+
+
+def update_once(
+    session: Session, row: Any, still_open: ColumnElement[bool], values: dict[str, Any]
+) -> bool:
+    """Write ``values`` to ``row`` (a stored row with an ``id``) only if ``still_open`` holds
+    of it in the database, then read it back: whether this call wrote. Of two people closing
+    the same thing at once — a referral, a plan step, a hand-off — only one does; the other
+    learns it was done already (the check is in the UPDATE, not read before it)."""
+    table = type(row)
+    done = session.execute(
+        update(table)
+        .where(table.id == row.id, still_open)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(row)
+    return rows_affected(done) == 1
 
 
 @contextmanager

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import ScalarSelect, case, func, select, update
+from sqlalchemy import ScalarSelect, case, func, select
 from sqlalchemy.orm import Session
 
-from api.storage.engine import rows_affected
+from api.storage.engine import update_once
 from api.storage.tables import PlanStepRow
 from features import tables as tables_form
 from features.schemas.plan import PlanStep, PlanStepOutcome
@@ -87,11 +87,6 @@ def close(
     """End an open plan step: done or dropped on ``on`` (dropped with ``reason``). False when
     it was ended already (the update asks for it open, so that of two coordinators ending it
     at once only one does)."""
-    done = session.execute(
-        update(PlanStepRow)
-        .where(PlanStepRow.id == row.id, PlanStepRow.outcome.is_(None))
-        .values(outcome=outcome.value, closed_on=on, reason=reason, closed_by=by, closed_at=at)
-        .execution_options(synchronize_session=False)
-    )
-    session.refresh(row)
-    return rows_affected(done) == 1
+    return update_once(session, row, PlanStepRow.outcome.is_(None),
+                       {"outcome": outcome.value, "closed_on": on, "reason": reason,
+                        "closed_by": by, "closed_at": at})  # fmt: skip

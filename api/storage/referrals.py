@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import ScalarSelect, select, update
+from sqlalchemy import ScalarSelect, select
 from sqlalchemy.orm import Session
 
-from api.storage.engine import rows_affected
+from api.storage.engine import update_once
 from api.storage.tables import ReferralRow
 from features import tables as tables_form
 from features.schemas.referral import Referral, ReferralOutcome
@@ -90,11 +90,6 @@ def close(
     """Close an open referral: answered or cancelled on ``on``. False when it was closed
     already (the update asks for it open, so that of two coordinators closing it at once
     only one does)."""
-    done = session.execute(
-        update(ReferralRow)
-        .where(ReferralRow.id == row.id, ReferralRow.outcome.is_(None))
-        .values(outcome=outcome.value, closed_on=on, closed_by=by, closed_at=at)
-        .execution_options(synchronize_session=False)
-    )
-    session.refresh(row)
-    return rows_affected(done) == 1
+    return update_once(session, row, ReferralRow.outcome.is_(None),
+                       {"outcome": outcome.value, "closed_on": on, "closed_by": by,
+                        "closed_at": at})  # fmt: skip
