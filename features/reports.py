@@ -27,6 +27,7 @@ __all__ = [
     "FIGURES",
     "LONGEST_PERIOD",
     "NOT_THROUGH",
+    "SECTIONS",
     "SHARED",
     "SMALL",
     "Figure",
@@ -39,6 +40,20 @@ __all__ = [
     "timing_figures",
     "work_figures",
 ]
+
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("enrolment", ("enrolled", "enrolled_by_source", "dropped_before_start")),
+    ("ending", ("ended", "went_through", "not_reached", "stopped_contact", "still_open",
+                "ended_by_path")),
+    ("timing", ("days_to_first_proposal", "days_to_end")),
+    ("work", ("proposals", "work_trials", "hires", "apprenticeships", "six_month_due",
+              "six_month_done")),
+    ("employers", ("employers_contacted", "employers_interested", "employers_cooperating",
+                   "employers_hired", "cooperating_by_industry")),
+)  # fmt: skip
+"""The report's sections and the figures of each, in order (the page's tables, the
+spreadsheet's rows)."""
+
 
 LONGEST_PERIOD = timedelta(days=5 * 366)
 """A report covers at most about five years."""

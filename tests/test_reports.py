@@ -6,6 +6,7 @@ exactly the expected figures; the demo world's report is KUNTO-like; the page an
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import UTC, date, datetime, timedelta
 
@@ -355,11 +356,44 @@ def test_a_small_world_recorded_through_the_api_gives_exactly_the_expected_repor
     }
     assert got[("employers_hired", None)][0] >= 1  # the hiring employer, network-wide
     assert not body["empty"]
+    _the_files_say_what_the_report_says(client, auth(tokens["analyst"]), params, body)
     before_last = client.get(REPORT, params=params | {"to": (t - day).isoformat()},
                              headers=auth(tokens["analyst"])).json()  # fmt: skip
     ended = {f["figure"]: f["value"] for f in before_last["figures"] if f["key"] is None}
     assert (ended["ended"], ended["stopped_contact"], ended["still_open"]) == (3, 0, 3)
     assert ended["proposals"] == 0 and ended["days_to_first_proposal"] is None
+
+
+def _the_files_say_what_the_report_says(client, headers, params, body):
+    """The .xlsx (Finnish) and the CSV (English) hold a row per figure or part, the period and
+    the area on each, counts as numbers and shares in per cent — what the JSON says."""
+    from openpyxl import load_workbook
+
+    got = client.get(f"{REPORT}.xlsx", params=params, headers=headers)
+    assert got.status_code == 200, got.text
+    assert got.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert "attachment" in got.headers["content-disposition"]
+    assert f"ohjelmaraportti_{params['from']}_{params['to']}" in got.headers["content-disposition"]
+    sheet = load_workbook(io.BytesIO(got.content)).active
+    head, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert head[:9] == ["Alkaen", "Päättyen", "Alue", "Osio", "Luku", "Erittely", "Määrä",
+                        "Osuus prosentteina", "Mitattu joukosta"]  # fmt: skip
+    assert len(rows) == len(body["figures"])
+    assert {tuple(r[:3]) for r in rows} == {(params["from"], params["to"], params["area"])}
+    enrolled = [r for r in rows if r[4] == "Aloittaneet" and r[5] is None]
+    assert [r[6] for r in enrolled] == [4] and isinstance(enrolled[0][6], int)
+    (ohjaamo,) = [r for r in rows if r[5] == "Ohjaamo"]
+    assert (ohjaamo[6], ohjaamo[7]) == (2, 50.0)
+    (median,) = [r for r in rows if r[4] == "Päiviä päättymiseen (mediaani)"]
+    assert (median[6], median[8]) == (80.0, 4)
+    csv_file = client.get(f"{REPORT}.csv", params=params | {"lang": "en"}, headers=headers)
+    assert csv_file.status_code == 200 and csv_file.headers["content-type"].startswith("text/csv")
+    table = pd.read_csv(io.StringIO(csv_file.content.decode("utf-8-sig")))
+    assert list(table.columns[:3]) == ["From", "To", "Area"] and len(table) == len(rows)
+    labels = {f["label"] for f in body["figures"]}
+    assert set(table["Figure"]) == labels  # the same figures, in the reader's language
+    json_values = sorted(float(f["value"]) for f in body["figures"] if f["value"] is not None)
+    assert sorted(table["Number"].dropna().astype(float)) == json_values
 
 
 # --- the demo world's report looks like KUNTO's -----------------------------------------------
@@ -430,6 +464,16 @@ def test_the_page_shows_each_figure_beside_its_definition_in_the_users_language(
     assert 'id="figure-enrolled"' not in refused.text
     unknown = client.get(PAGE, params={"area": "Atlantis"})
     assert unknown.status_code == 422 and "aluetta ”Atlantis” ei ole" in unknown.text
+    # The page's period and area, downloaded: a link each; a refused choice is the page again.
+    assert 'href="/ui/reports/programme.xlsx?from=2024-01-01&amp;to=' in page.text
+    sheet = client.get(f"{PAGE}.csv", params={"from": "2024-01-01"})
+    assert sheet.status_code == 200 and "Aloittaneet" in sheet.content.decode("utf-8-sig")
+    bad_file = client.get(f"{PAGE}.xlsx", params={"from": "2026-03-01", "to": "2026-02-01"})
+    assert bad_file.status_code == 422 and "jakso päättyy ennen kuin se alkaa" in bad_file.text
+    assert client.get(f"{PAGE}.pdf").status_code in (404, 422)
+    (row, *_) = [r for r in audit_rows(client.app.state.engine, action="read_programme_report")
+                 if r.details["via"] == "web-csv"]  # fmt: skip
+    assert row.details["from"] == "2024-01-01"
     client.cookies.set("lang", "en")
     empty = client.get(PAGE, params={"from": "2024-01-01", "to": "2024-12-31",
                                      "area": "Elsewhere"})  # fmt: skip
@@ -465,6 +509,12 @@ def test_tasma_report_prints_the_same_report_as_json_and_refuses_a_coordinator(
     assert {f["figure"] for f in body["figures"]} == set(FIGURES)
     text = runner.invoke(app, ["report", "--from", "2024-01-01", "--as", "ana"])
     assert text.exit_code == 0 and "Enrolled" in text.output and "went_through" not in text.output
+    written = runner.invoke(app, ["report", "--from", "2024-01-01", "--as", "ana", "--output",
+                                  str(tmp_path / "raportti.xlsx")])  # fmt: skip
+    assert written.exit_code == 0, written.output
+    assert (tmp_path / "raportti.xlsx").read_bytes()[:2] == b"PK"  # a zip: an .xlsx
+    pdf = runner.invoke(app, ["report", "--as", "ana", "--output", str(tmp_path / "r.pdf")])
+    assert pdf.exit_code != 0 and ".xlsx or a .csv" in pdf.output
     refused = runner.invoke(app, ["report", "--as", "cc"])
     assert refused.exit_code != 0 and "lacks the permission 'read_reports'" in refused.output
     bad = runner.invoke(app, ["report", "--from", "2025-02-01", "--to", "2025-01-01", "--as",
@@ -473,5 +523,5 @@ def test_tasma_report_prints_the_same_report_as_json_and_refuses_a_coordinator(
     with transaction(engine) as s:
         rows = s.scalars(sa.select(AuditRow.details)
                          .where(AuditRow.action == "read_programme_report")).all()  # fmt: skip
-    assert [r["via"] for r in rows] == ["cli", "cli"]
+    assert [r["via"] for r in rows] == ["cli", "cli", "cli-xlsx"]
     engine.dispose()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -13,6 +14,7 @@ import typer
 from api.cli.context import AsOption, acting
 from api.core.security import Permission
 from api.reports import service as reports
+from api.reports.export import MEDIA_TYPES, report_file
 from features.errors import InvalidInputError
 from features.schemas.errors import FieldError
 
@@ -44,14 +46,30 @@ def register(app: typer.Typer, friendly: Any) -> None:
         ] = None,
         area: Annotated[str | None, typer.Option(help="One area (default: every area).")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print it as JSON.")] = False,
+        output: Annotated[
+            Path | None,
+            typer.Option("--output", help="Write it to this .xlsx or .csv file instead."),
+        ] = None,
+        lang: Annotated[str, typer.Option(help="The file's language: fi or en.")] = "fi",
     ) -> None:
         """The programme report: enrolment, ends by continuation path, how long it took,
         proposals, work trials and hires, and the employer network — each figure with its
         definition (aggregates only)."""
         first, last = _day("from", start), _day("to", end)
+        fmt = output.suffix.lower().lstrip(".") if output is not None else ""
+        if output is not None and fmt not in MEDIA_TYPES:
+            raise InvalidInputError([FieldError("output", "name an .xlsx or a .csv file")])
+        if lang not in ("fi", "en"):
+            raise InvalidInputError([FieldError("lang", "fi or en")])
         with acting(user, Permission.READ_REPORTS) as ctx:
+            via = f"cli-{fmt}" if fmt else "cli"
             answer = reports.programme_report(ctx, reports.period_of(first, last, ctx),
-                                              area or None, via="cli")  # fmt: skip
+                                              area or None, via=via)  # fmt: skip
+        if output is not None:
+            body, _name = report_file(answer, lang, fmt)
+            output.write_bytes(body)
+            typer.echo(f"{output}: {len(answer.figures)} rows")
+            return
         if as_json:
             typer.echo(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2))
             return

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Mapping, Sequence
 from itertools import islice
 from pathlib import Path
 
@@ -154,16 +155,21 @@ def read_sheet(data: bytes, fmt: str) -> list[dict[str, str]]:
 
 
 def write_sheet(
-    rows: list[dict[str, str]], fmt: str, columns: list[str] | None = None, title: str = "Ratko"
+    rows: Sequence[Mapping[str, object]],
+    fmt: str,
+    columns: list[str] | None = None,
+    title: str = "Ratko",
 ) -> bytes:
     """The rows as a CSV or .xlsx file under ``columns`` (the Ratko sheet's by default); a
-    cell that would start a formula is written as text."""
+    cell that would start a formula is written as text. Numbers stay numbers in .xlsx (CSV
+    writes them with a decimal point); a missing cell or ``None`` is empty."""
     columns = columns or headings()
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows({k: escape_cell(str(v)) for k, v in row.items()} for row in rows)
+        writer.writerows({k: escape_cell("" if v is None else str(v)) for k, v in row.items()}
+                         for row in rows)  # fmt: skip
         return buffer.getvalue().encode("utf-8-sig")
     book = Workbook()
     sheet = book.active

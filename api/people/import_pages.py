@@ -13,6 +13,7 @@ from api.core.security import Permission
 from api.employers.spreadsheet import write_sheet
 from api.http.csrf import check_csrf
 from api.http.deps import Context
+from api.http.downloads import attachment
 from api.http.pages import _lang, _page, page_context_for
 from api.http.problems import sheet_problems
 from api.people import bulk_intake
@@ -82,8 +83,7 @@ def import_template(
 ) -> Response:
     """An empty sheet with the headings and one example row, to fill in Excel."""
     data = write_sheet([EXAMPLE], "xlsx", intake_headings(), "Asiakkaat")
-    download = {"Content-Disposition": 'attachment; filename="asiakkaat.xlsx"'}
-    return Response(data, media_type=XLSX, headers=download)
+    return Response(data, media_type=XLSX, headers=attachment("asiakkaat.xlsx"))
 
 
 @router.post("/jobseekers/import", response_class=HTMLResponse)

@@ -8,37 +8,28 @@ language, and no figures."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from api.core.security import Permission
 from api.http.csrf import check_csrf
 from api.http.deps import Context
+from api.http.downloads import attachment
 from api.http.pages import _lang, _page, page_context_for
 from api.http.problems import FormField, form_problems
 from api.reports import service as reports
+from api.reports.export import MEDIA_TYPES, report_file
+from api.reports.schemas import ProgrammeReport
 from features.errors import InvalidInputError
 from features.i18n import gettext_for
-from features.reports import FIGURES, SHARED
+from features.reports import FIGURES, SECTIONS, SHARED
 from features.schemas.errors import FieldError
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(check_csrf)])
-
-SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("enrolment", ("enrolled", "enrolled_by_source", "dropped_before_start")),
-    ("ending", ("ended", "went_through", "not_reached", "stopped_contact", "still_open",
-                "ended_by_path")),
-    ("timing", ("days_to_first_proposal", "days_to_end")),
-    ("work", ("proposals", "work_trials", "hires", "apprenticeships", "six_month_due",
-              "six_month_done")),
-    ("employers", ("employers_contacted", "employers_interested", "employers_cooperating",
-                   "employers_hired", "cooperating_by_industry")),
-)  # fmt: skip
-"""The page's tables and the figures of each, in order."""
 
 
 def _fields(lang: str) -> dict[str, FormField]:
@@ -69,15 +60,46 @@ def programme_report_page(
 ) -> HTMLResponse:
     """The programme report of the chosen period and area, figure by figure with each
     definition."""
+    return _report_page(request, ctx, start, end, area, via="web")
+
+
+@router.get("/reports/programme.{fmt}", response_class=Response)
+def programme_report_file(
+    fmt: Literal["xlsx", "csv"],
+    request: Request,
+    ctx: Annotated[Context, page_context_for(Permission.READ_REPORTS)],
+    start: Annotated[str, Query(alias="from", max_length=32)] = "",
+    end: Annotated[str, Query(alias="to", max_length=32)] = "",
+    area: Annotated[str, Query(max_length=64)] = "",
+) -> Response:
+    """The report of the page's period and area as an .xlsx or CSV file, in the page's
+    language (:mod:`api.reports.export`); a refused choice is the page with its problems."""
     lang = _lang(request)
+    try:
+        report = _report(ctx, start, end, area, via=f"web-{fmt}")
+    except InvalidInputError:
+        return _report_page(request, ctx, start, end, area, via=f"web-{fmt}")
+    body, name = report_file(report, lang, fmt)
+    return Response(body, media_type=MEDIA_TYPES[fmt], headers=attachment(name))
+
+
+def _report(ctx: Context, start: str, end: str, area: str, *, via: str) -> ProgrammeReport:
+    """The report of the days and area typed (a day that is not one: 422 at its field)."""
     first, problems = _day("from", start.strip())
     last, more = _day("to", end.strip())
+    if problems or more:
+        raise InvalidInputError(problems + more)
+    return reports.programme_report(ctx, reports.period_of(first, last, ctx),
+                                    area.strip() or None, via=via)  # fmt: skip
+
+
+def _report_page(
+    request: Request, ctx: Context, start: str, end: str, area: str, *, via: str
+) -> HTMLResponse:
+    lang = _lang(request)
     report, errors, status = None, [], 200
     try:
-        if problems or more:
-            raise InvalidInputError(problems + more)
-        report = reports.programme_report(ctx, reports.period_of(first, last, ctx),
-                                          area.strip() or None, via="web")  # fmt: skip
+        report = _report(ctx, start, end, area, via=via)
     except InvalidInputError as err:
         errors, status = form_problems(err, lang, _fields(lang)), 422
     default = reports.default_period(ctx)

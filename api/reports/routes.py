@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
 from api.core.security import Permission
 from api.http.deps import Context, context_for
+from api.http.downloads import attachment
 from api.reports import service as reports
+from api.reports.export import MEDIA_TYPES, report_file
 from api.reports.schemas import ProgrammeReport
 
 __all__ = ["router"]
@@ -41,3 +44,28 @@ def programme_report(
     by industry — each figure with its definition. 422 names the field: ``to`` before
     ``from``, ``from`` in the future, a period over five years, an unknown ``area``."""
     return reports.programme_report(ctx, reports.period_of(start, end, ctx), area or None)
+
+
+@router.get(
+    "/reports/programme.{fmt}",
+    summary="The programme report as a spreadsheet (.xlsx or CSV)",
+    response_class=Response,
+    responses={200: {"description": "The report, a row a figure or a breakdown's part.",
+                     "content": {"application/vnd.openxmlformats-officedocument."
+                                 "spreadsheetml.sheet": {}, "text/csv": {}}}},
+)  # fmt: skip
+def programme_report_file(
+    fmt: Literal["xlsx", "csv"],
+    ctx: Annotated[Context, context_for(Permission.READ_REPORTS)],
+    start: Annotated[date | None, Query(alias="from")] = None,
+    end: Annotated[date | None, Query(alias="to")] = None,
+    area: Annotated[str | None, Query(max_length=64)] = None,
+    lang: Annotated[Literal["fi", "en"], Query(description="The headings' language.")] = "fi",
+) -> Response:
+    """The same report as ``GET /reports/programme``, for the steering group and EURA: the
+    period and the area on every row, each figure's definition beside it, counts as numbers
+    and shares as percentages; no cell runs as a formula. The same checks (422) and audit."""
+    report = reports.programme_report(ctx, reports.period_of(start, end, ctx), area or None,
+                                      via=f"api-{fmt}")  # fmt: skip
+    body, name = report_file(report, lang, fmt)
+    return Response(body, media_type=MEDIA_TYPES[fmt], headers=attachment(name))
