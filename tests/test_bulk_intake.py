@@ -181,6 +181,9 @@ def test_a_caseload_taken_on_counts_from_when_each_client_enrolled_not_the_impor
     last, steps = shown()
     assert last == enrolled and "no_activity" in steps
     profile = client.get(f"/jobseekers/{jid}", headers=headers).json()["profile"]
+    unchanged = client.put(f"/jobseekers/{jid}", headers=headers, json=profile)
+    assert unchanged.status_code == 200, unchanged.text
+    assert shown() == (enrolled, steps)  # Save pressed on an unchanged form: nothing happened
     edited = client.put(f"/jobseekers/{jid}", headers=headers,
                         json=profile | {"goals": "Kesätöitä ja sitten kouluun."})  # fmt: skip
     assert edited.status_code == 200, edited.text

@@ -311,3 +311,31 @@ def test_a_hand_off_refused_meanwhile_is_not_taken_over_too(service):
                            .where(HandoffRow.id == hid)).one()  # fmt: skip
         coordinator = c.scalar(sa.select(JobseekerRow.coordinator).where(JobseekerRow.id == jid))
     assert tuple(stored) == (None, "coord") and coordinator == before
+
+
+def test_a_second_hand_off_while_one_waits_is_refused(service):
+    """A double press (or two tabs) makes one hand-off, not two that could be refused and
+    taken over both: the second is 409 through the API and said on the page."""
+    client, tokens, _, mine, engine = service
+    jid = mine[3]
+    assessor = auth(tokens["work_ability"])
+    body = {"to_role": "company_coordinator", "note": "Valmis työnhakuun."}
+    first = client.post(f"/jobseekers/{jid}/handoffs", json=body, headers=assessor)
+    assert first.status_code == 201, first.text
+    again = client.post(f"/jobseekers/{jid}/handoffs", json=body, headers=assessor)
+    assert again.status_code == 409 and f"hand-off {first.json()['id']}" in again.text
+    client.cookies.set(SESSION, tokens["work_ability"])
+    page = client.get(f"/ui/jobseekers/{jid}")
+    pressed = client.post(f"/ui/jobseekers/{jid}/handoffs", follow_redirects=False,
+                          data={"csrf": _csrf(page.text), **body})  # fmt: skip
+    assert pressed.status_code == 303 and "handoff_waiting_already" in pressed.headers["location"]
+    shown = client.get(pressed.headers["location"]).text
+    assert "siirto tälle koordinaattorille odottaa jo" in shown
+    listed = client.get(f"/jobseekers/{jid}/handoffs", headers=assessor).json()
+    assert len(listed) == 1
+    # Once it is taken over, the person may be handed on again.
+    taken = client.post(f"/handoffs/{first.json()['id']}/acknowledge",
+                        headers=auth(tokens["coordinator"]))  # fmt: skip
+    assert taken.status_code == 200
+    assert client.post(f"/jobseekers/{jid}/handoffs", json=body,
+                       headers=assessor).status_code == 201  # fmt: skip

@@ -557,3 +557,9 @@ def test_ones_name_for_clients_is_set_on_my_details_and_checked(service):
     bad = client.put("/me/contact", json={"display_name": "X", "work_phone": "abc"},
                      headers=company)  # fmt: skip
     assert bad.status_code == 422 and "work_phone" in bad.text
+    for junk in ({"display_name": "\u200b"}, {"display_name": "   "},
+                 {"display_name": "Maija", "work_phone": "-----"}):  # fmt: skip
+        refused = client.put("/me/contact", json=junk, headers=company)
+        assert refused.status_code == 422, junk
+    blank = client.post("/ui/me", data={"csrf": csrf, "display_name": "\u200b"})
+    assert blank.status_code == 422 and "kirjoita nimi kirjaimin" in blank.text

@@ -58,8 +58,9 @@ def contact_of(row: UserRow) -> StaffContact | None:
     """The user's name and work contact details for clients, or none before they are set."""
     if not row.display_name:
         return None
-    return StaffContact(display_name=row.display_name, work_phone=row.work_phone or None,
-                        work_email=row.work_email or None)  # fmt: skip
+    return StaffContact.model_construct(display_name=row.display_name,  # as stored
+                                        work_phone=row.work_phone or None,
+                                        work_email=row.work_email or None)  # fmt: skip
 
 
 def staff_contacts(session: Session, names: list[str]) -> dict[str, StaffContact]:

@@ -170,6 +170,10 @@ TEXTS: dict[str, str] = {
     "handoff_closed_already": N_(
         "The hand-off was already taken over or refused; nothing was changed."
     ),
+    "handoff_waiting_already": N_(
+        "A hand-off of this person to that coordinator is waiting already: it is taken over "
+        "or refused first. Nothing new was handed over."
+    ),
     "undone": N_("The step is undone. It is kept, with your reason, in the person's records."),
     "undo_reason_needed": N_("Say why the step is undone (3 characters at least)."),
     "undo_refused": N_(

@@ -438,28 +438,33 @@ def hand_off(
     except (ValidationError, InvalidInputError):
         ctx.session.rollback()
         return _person_page(jobseeker_id, "handoff_note_needed")
+    except ConflictError:
+        ctx.session.rollback()
+        return _person_page(jobseeker_id, "handoff_waiting_already")
     return _person_page(jobseeker_id, "handed_off")
+
+
+# The way back after taking over or refusing is the hand-off's own person, read from the record
+# (never a form field a user could forge).
 
 
 @router.post("/handoffs/{handoff_id}/acknowledge")
 def acknowledge(
     handoff_id: int,
     ctx: Annotated[Context, page_context_for(Permission.HAND_OFF)],
-    jobseeker_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
 ) -> RedirectResponse:
     try:
         taken = handoffs.acknowledge(ctx, handoff_id)
     except ConflictError:
         ctx.session.rollback()
-        return _person_page(jobseeker_id, "handoff_closed_already")
-    return _person_page(taken.jobseeker_id, "taken_over")  # the hand-off's person
+        return _person_page(handoffs.person_of(ctx, handoff_id), "handoff_closed_already")
+    return _person_page(taken.jobseeker_id, "taken_over")
 
 
 @router.post("/handoffs/{handoff_id}/refuse")
 def refuse_handoff(
     handoff_id: int,
     ctx: Annotated[Context, page_context_for(Permission.HAND_OFF)],
-    jobseeker_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> RedirectResponse:
     """Not taken over, and why: the person stays with whoever handed them."""
@@ -467,10 +472,10 @@ def refuse_handoff(
         refused = handoffs.refuse_handoff(ctx, handoff_id, HandoffRefusal(reason=reason.strip()))
     except (ValidationError, InvalidInputError):
         ctx.session.rollback()
-        return _person_page(jobseeker_id, "refusal_reason_needed")
+        return _person_page(handoffs.person_of(ctx, handoff_id), "refusal_reason_needed")
     except ConflictError:
         ctx.session.rollback()
-        return _person_page(jobseeker_id, "handoff_closed_already")
+        return _person_page(handoffs.person_of(ctx, handoff_id), "handoff_closed_already")
     return _person_page(refused.jobseeker_id, "handoff_refused")
 
 

@@ -23,6 +23,7 @@ from features.i18n import N_, date_text, gettext_for, locale_for
 from features.numbers import number
 from features.ratko import column_by_field
 from features.schemas.errors import FieldError, field_errors
+from features.schemas.jobseeker import MAX_WEEKLY_HOURS
 
 __all__ = ["FormField", "Problem", "form_problems", "profile_problems", "sheet_problems"]
 
@@ -51,7 +52,10 @@ def _profile_problem(loc: tuple[str, ...], message: str, lang: str) -> Problem |
             "hours_min",
         )  # fmt: skip
     if len(loc) == 2 and loc[0] == "availability" and loc[1] in _HOURS:
-        return Problem(_("Give the hours a week as a number from 0 to 60."), _HOURS[loc[1]])
+        # The bound said is the schema's own (one definition), in the page's number format.
+        most = number(MAX_WEEKLY_HOURS, lang, 2)
+        return Problem(_("Give the hours a week as a number from 0 to %(most)s.") % {"most": most},
+                       _HOURS[loc[1]])  # fmt: skip
     if len(loc) >= 2 and loc[0] == "capacities" and loc[1] in CHARACTERISTICS:
         cid, field = loc[1], loc[2] if len(loc) > 2 else ""
         name = {"name": _name(cid, lang)}
@@ -136,6 +140,7 @@ class FormField:
 
 _BY_KIND: dict[str, str] = {
     "missing": N_("%(field)s: fill this in."),
+    "not_a_name": N_("%(field)s: write the name in letters."),
     "string_too_short": N_("%(field)s: fill this in."),
     "string_too_long": N_("%(field)s: at most %(max_length)s characters."),
     "too_short": N_("%(field)s: choose at least %(min_length)s."),

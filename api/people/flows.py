@@ -52,7 +52,7 @@ PAGE_MESSAGES = frozenset({
     "plan_invalid", "visit_planned", "visit_recorded", "visit_invalid", "support_saved",
     "support_invalid", "vacancy_proposed", "episode_started", "episode_recorded", "taken_on",
     "identity_saved", "handoff_refused", "refusal_reason_needed", "undone",
-    "handoff_closed_already",
+    "handoff_closed_already", "handoff_waiting_already",
     "undo_reason_needed", "undo_refused",
     "contact_recorded", "referral_made", "referral_closed", "referral_closed_already",
     "step_planned", "planned_step_closed", "planned_step_closed_already",
@@ -63,6 +63,7 @@ PAGE_ERRORS = frozenset({
     "reason_needed", "answer_reason_needed", "handoff_note_needed", "plan_invalid",
     "visit_invalid", "support_invalid", "refusal_reason_needed", "undo_reason_needed",
     "undo_refused", "referral_closed_already", "planned_step_closed_already",
+    "handoff_waiting_already",
 })  # fmt: skip
 """Of those, the ones that say something was refused."""
 

@@ -17,7 +17,7 @@ from api.storage.tables import HandoffRow, JobseekerRow
 from features.errors import ConflictError, InvalidInputError
 from features.schemas.errors import FieldError
 
-__all__ = ["acknowledge", "hand_off", "handoffs_of_person", "refuse_handoff"]
+__all__ = ["acknowledge", "hand_off", "handoffs_of_person", "person_of", "refuse_handoff"]
 
 
 def _public(row: HandoffRow) -> HandoffPublic:
@@ -36,6 +36,17 @@ def hand_off(ctx: Context, jobseeker_id: int, body: HandoffCreate) -> int:
         raise InvalidInputError(
             [FieldError("to_role", "hand the person to the other coordinator, not your own role")]
         )
+    waiting = ctx.session.scalar(
+        select(HandoffRow.id).where(
+            HandoffRow.jobseeker_id == jobseeker_id, HandoffRow.to_role == body.to_role,
+            HandoffRow.acknowledged_at.is_(None), HandoffRow.refused_at.is_(None),
+        )
+    )  # fmt: skip
+    if waiting is not None:
+        # One open hand-off a kind: a second (a double press, two tabs) would let one be
+        # refused and the other taken over, the person's story then saying both.
+        raise ConflictError(f"a hand-off of this person to {body.to_role} is waiting already "
+                            f"(hand-off {waiting}): it is taken over or refused first")  # fmt: skip
     row = HandoffRow(
         jobseeker_id=jobseeker_id,
         at=ctx.now,
@@ -86,6 +97,11 @@ def refuse_handoff(ctx: Context, handoff_id: int, body: HandoffRefusal) -> Hando
     result = _public(row)
     ctx.session.commit()
     return result
+
+
+def person_of(ctx: Context, handoff_id: int) -> int:
+    """The person a hand-off in the actor's reach is about (another area's: not found)."""
+    return row_about_reachable_person(ctx, HandoffRow, handoff_id, "hand-off").jobseeker_id
 
 
 def _close_once(ctx: Context, row: HandoffRow, values: dict[str, object]) -> None:

@@ -96,7 +96,9 @@ def profile_from_rows(row: JobseekerRow, capacities: Iterable[CapacityRow]) -> J
 
 
 def identity_from_row(row: IdentityRow) -> JobseekerIdentity:
-    return JobseekerIdentity(name=row.name, email=row.email, phone=row.phone)
+    # As stored, not judged again: a name or number taken under an earlier, looser rule
+    # (before names needed a letter, numbers five digits) is still read — never lost.
+    return JobseekerIdentity.model_construct(name=row.name, email=row.email, phone=row.phone)
 
 
 def demographics_from_row(row: DemographicsRow) -> Demographics:

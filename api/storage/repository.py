@@ -136,16 +136,23 @@ def jobseeker_id_by_code(session: Session, *, code: str) -> int:
     return found
 
 
-def replace_jobseeker(session: Session, *, jobseeker_id: int, profile: JobseekerProfile) -> None:
+def replace_jobseeker(session: Session, *, jobseeker_id: int, profile: JobseekerProfile) -> bool:
+    """Store the person's profile as ``profile``: whether anything changed. A save that
+    changes nothing writes nothing — no new version, no new time — so that pressing Save on
+    an unchanged form is not something that happened to the client (the caseload's latest
+    event, the evaluation's as-of replay)."""
     row = _jobseeker_row(session, jobseeker_id)
     if profile.code != row.code:
         raise ConflictError("a jobseeker's code cannot change")
+    if records.profile_from_rows(row, row.capacities) == profile:
+        return False
     for key, value in tables_form.jobseeker_columns(profile).items():
         setattr(row, key, value)
     row.capacities = [CapacityRow(**c) for c in tables_form.capacity_columns(profile)]
     row.updated_at = datetime.now(UTC)  # capacities alone do not touch the row
     _flush(session, f"jobseeker {profile.code!r}")
     history.record_jobseeker(session, row, at=row.updated_at)
+    return True
 
 
 def set_jobseeker_status(session: Session, *, jobseeker_id: int, status: str) -> str:

@@ -20,6 +20,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -230,16 +231,34 @@ EmailAddress = Annotated[
 
 
 def _single_spaced(name: str) -> str:
-    # A name as people write it: words one space apart ("Pekka  Turunen " is Pekka Turunen).
-    return " ".join(name.split())
+    # A name as people write it: words one space apart ("Pekka  Turunen " is Pekka Turunen),
+    # and in letters (a zero-width space or "-----" is nobody's name).
+    spaced = " ".join(name.split())
+    if not any(c.isalpha() for c in spaced):
+        raise PydanticCustomError("not_a_name", "a name is written in letters")
+    return spaced
 
 
-PersonName = Annotated[str, AfterValidator(_single_spaced), Field(min_length=1, max_length=120)]
-"""A person's name as people write it, stored one space apart."""
+PersonName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=120),
+    AfterValidator(_single_spaced),
+]
+"""A person's name as people write it, stored one space apart (blank: missing)."""
 
-PhoneNumber = Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{5,20}$")]
-"""A phone number as people write it: digits, spaces, brackets and dashes, a leading + for
-an international one (5–20 characters)."""
+PHONE_PATTERN = r"^\+?[0-9 ()-]{5,20}$"
+
+
+def _dialable(phone: str) -> str:
+    if sum(c.isdigit() for c in phone) < 5:  # "-----" matches the pattern, dials nobody
+        raise PydanticCustomError("string_pattern_mismatch", "a phone number has 5 digits or "
+                                  "more", {"pattern": PHONE_PATTERN})  # fmt: skip
+    return phone
+
+
+PhoneNumber = Annotated[str, Field(pattern=PHONE_PATTERN), AfterValidator(_dialable)]
+"""A phone number as people write it: digits (five or more), spaces, brackets and dashes, a
+leading + for an international one (5–20 characters)."""
 
 
 MunicipalityName = Annotated[
