@@ -137,6 +137,11 @@ def test_the_web_page_takes_on_a_sheet_and_lists_the_clients(service):
     assert page.status_code == 200 and "Ohjaava taho" in page.text
     template = client.get("/ui/jobseekers/import/template.xlsx")
     assert template.status_code == 200 and template.content[:2] == b"PK"
+    # Its example row is one the sheet takes as it stands: today, the area's coordinators.
+    as_is = client.post("/ui/jobseekers/import", data={"csrf": _csrf(page.text)},
+                        files={"file": ("pohja.xlsx", template.content)})  # fmt: skip
+    assert as_is.status_code == 200, as_is.text
+    assert "Tuotu: 1 asiakas" in as_is.text and "Esimerkki Asiakas" in as_is.text
     bad = client.post("/ui/jobseekers/import", data={"csrf": _csrf(page.text)},
                       files={"file": ("a.xlsx", _sheet(ROW | {"Kunta": "Lahtti"}))})  # fmt: skip
     assert bad.status_code == 422
@@ -242,3 +247,16 @@ def test_a_row_is_told_every_problem_at_once(service):
         assert said in english.text, said
     with engine.connect() as c:
         assert c.scalar(sa.select(sa.func.count()).select_from(JobseekerRow)) == before
+
+
+def test_a_sheets_problems_are_said_row_by_row():
+    """A row's problems together, the rows in order — as the coordinator corrects them —
+    whichever check found them first (the cells', then the service's rules)."""
+    from api.people.bulk_intake import _said
+    from features.sheet_cells import RowError
+
+    found = [RowError(2, "Tunnit", "a", kind="x"), RowError(5, "Nimi", "b", kind="x"),
+             RowError(2, "Yrityskoordinaattori", "c", kind="y"), RowError(3, "", "d", kind="z")]  # fmt: skip
+    said = _said(found).errors
+    assert [(e.context["row"], e.message) for e in said] == [(2, "a"), (2, "c"), (3, "d"),
+                                                             (5, "b")]  # fmt: skip

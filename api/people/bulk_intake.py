@@ -11,19 +11,23 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from api.auth.users import colleagues
 from api.core.context import Context
 from api.core.runtime import bump_data_version
+from api.core.security import Role
 from api.employers.spreadsheet import read_sheet, sheet_format
 from api.people.duplicates import PossibleDuplicateError
 from api.people.service import add_person, checked_intake
 from api.storage.audit import record
 from features.errors import ConflictError, InvalidInputError
+from features.i18n import date_text
 from features.intake_sheet import column_of, parse_intake_rows
+from features.schemas.dates import today_in_finland
 from features.schemas.errors import FieldError
 from features.schemas.jobseeker import new_code
 from features.sheet_cells import RowError
 
-__all__ = ["TakenOn", "take_on_sheet"]
+__all__ = ["EXAMPLE", "TakenOn", "example_row", "take_on_sheet"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +110,9 @@ def _at(number: int, errors: list[FieldError], unread: set[str]) -> list[RowErro
 
 
 def _said(errors: list[RowError]) -> InvalidInputError:
+    # Row by row (a row's problems together, as the coordinator corrects them), each row's in
+    # the order found (its cells' first, then the service's rules).
+    errors = sorted(errors, key=lambda e: e.row)
     return InvalidInputError(
         [FieldError(f"row {e.row}" + (f", column '{e.column}'" if e.column else ""),
                     e.message + (f" (allowed: {e.allowed})" if e.allowed else ""),
@@ -128,6 +135,31 @@ def _namesake(number: int, err: PossibleDuplicateError, row_of: dict[int, int]) 
     return RowError(number, "Nimi", f"the same name as row {above} of this sheet; if this is "
                     "another person, write 'kyllä' in 'Eri henkilö'",
                     kind="namesake_in_sheet", context={"rows": above})  # fmt: skip
+
+
+EXAMPLE = {
+    "Nimi": "Esimerkki Asiakas", "Syntymävuosi": "1995", "Kunta": "Lahti",
+    "Ohjaava taho": "Ohjaamo", "Hanke": "KUNTO", "Tunnit vähintään": "10",
+    "Tunnit enintään": "20", "Ajat": "ma-aamu, ti-aamu, ke-aamu", "Suostumus": "täsmäytys",
+}  # fmt: skip
+"""The template's example row, but for its day and coordinators (:func:`example_row`)."""
+
+
+def example_row(ctx: Context) -> dict[str, str]:
+    """The template's example row, one the sheet would take from its downloader: enrolled
+    today, the area's own coordinators (the downloader where they are one) — so that it is
+    never refused as it stands."""
+    area = ctx.actor.area or ""
+    row = dict(EXAMPLE, **{"Tuli palveluun": date_text(today_in_finland(ctx.now), "fi")})
+    for role, heading in ((Role.COMPANY_COORDINATOR, "Yrityskoordinaattori"),
+                          (Role.WORK_ABILITY_COORDINATOR, "Työkykykoordinaattori")):  # fmt: skip
+        names = (
+            [ctx.actor.name]
+            if ctx.actor.role is role
+            else colleagues(ctx.session, area=area, role=role)
+        )
+        row[heading] = names[0] if names else ""
+    return row
 
 
 def take_on_sheet(ctx: Context, data: bytes, filename: str) -> list[TakenOn]:

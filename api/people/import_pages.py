@@ -52,13 +52,6 @@ COLUMN_HELP: dict[str, str] = {
 }
 """What each column holds, said on the page (in the reader's language)."""
 
-EXAMPLE = {
-    "Nimi": "Esimerkki Asiakas", "Syntymävuosi": "1995", "Kunta": "Lahti",
-    "Ohjaava taho": "Ohjaamo", "Tuli palveluun": "1.12.2026", "Hanke": "KUNTO",
-    "Yrityskoordinaattori": "", "Tunnit vähintään": "10", "Tunnit enintään": "20",
-    "Ajat": "ma-aamu, ti-aamu, ke-aamu", "Suostumus": "täsmäytys",
-}  # fmt: skip
-"""The template's example row (a coordinator's user name is left for them to write)."""
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -82,7 +75,7 @@ def import_template(
     ctx: Annotated[Context, page_context_for(Permission.WRITE_JOBSEEKERS)],
 ) -> Response:
     """An empty sheet with the headings and one example row, to fill in Excel."""
-    data = write_sheet([EXAMPLE], "xlsx", intake_headings(), "Asiakkaat")
+    data = write_sheet([bulk_intake.example_row(ctx)], "xlsx", intake_headings(), "Asiakkaat")
     return Response(data, media_type=XLSX, headers=attachment("asiakkaat.xlsx"))
 
 
