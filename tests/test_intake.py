@@ -422,6 +422,19 @@ def test_the_intake_form_says_every_problem_at_once(service):
                         .where(IdentityRow.name == "Miikka Testinen")) == 0  # fmt: skip
 
 
+def test_hours_in_the_wrong_order_are_said_beside_an_empty_schedule(service):
+    """No slot ticked (the schedule refused) does not hide the least hours above the most:
+    both in the one round (the schema's own hours check is not reached then)."""
+    client, tokens, _area, _mine, _engine = service
+    refused = _intake(client, tokens["coordinator"], slot=[], hours_min="30", hours_max="10")
+    assert refused.status_code == 422
+    assert (
+        'href="#hours_min"' in refused.text
+        and "(30) on suurempi kuin enimmäismäärä" in refused.text
+    )
+    assert 'href="#slot' in refused.text or "vähintään 1" in refused.text
+
+
 def test_a_profile_with_two_broken_rules_is_refused_with_both_at_once(service):
     """The API's PUT names every rule the profile breaks in one 422, not one per round (#27)."""
     client, tokens, _area, mine, _engine = service

@@ -33,7 +33,7 @@ from features.schemas.dates import (
     today_in_finland,
 )
 from features.schemas.errors import FieldError
-from features.schemas.jobseeker import Consent
+from features.schemas.jobseeker import Availability, Consent, hours_reversed
 
 __all__ = [
     "Judged",
@@ -45,6 +45,7 @@ __all__ = [
     "assessment_problems",
     "consent_problems",
     "coordinator_problems",
+    "hours_problems",
     "parts_as_typed",
     "physician_statement_problems",
     "profile_rule_problems",
@@ -257,6 +258,22 @@ class RatingAsTyped:
 
     source: CapacitySource | None
     assessed_on: date | None
+
+
+def hours_problems(sent: object, refused: Refused, prefix: str = "") -> list[FieldError]:
+    """Least weekly hours above the most, in a profile ``sent`` whose schema ``refused``
+    something else of its availability (an empty or unreadable schedule: the schema's own
+    check of the hours is then not reached); each hour judged alone."""
+    availability = _mapping(sent).get("availability")
+    at = f"{prefix}availability."
+    if f"{prefix}availability" in refused.fields:
+        return []
+    low = refused.alone(Availability, "weekly_hours_min", availability, at)
+    high = refused.alone(Availability, "weekly_hours_max", availability, at)
+    if low is None or high is None or (error := hours_reversed(low, high)) is None:
+        return []
+    return [FieldError(f"{prefix}availability", error.message(), kind=error.type,
+                       context=dict(error.context or {}))]  # fmt: skip
 
 
 def parts_as_typed(sent: object, refused: Refused, prefix: str = "") -> TypedParts:

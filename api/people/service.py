@@ -401,7 +401,8 @@ def checked_intake(ctx: Context, sent: Mapping[str, Any]) -> JobseekerCreate:
         born = refused.alone(Demographics, "birth_year", sent.get("demographics"), "demographics.")
         started = refused.alone(EpisodeCreate, "started_on", sent.get("episode"), "episode.")
         problems = _intake_rule_problems(ctx, profile, born, started)
-        raise InvalidInputError(schema + problems) from err
+        hours = rules.hours_problems(sent.get("profile"), refused, "profile.")
+        raise InvalidInputError(schema + hours + problems) from err
 
 
 def replace_person(ctx: Context, jobseeker_id: int, profile: JobseekerProfile) -> JobseekerPublic:
@@ -452,9 +453,11 @@ def checked_profile(ctx: Context, jobseeker_id: int, sent: Mapping[str, Any]) ->
         schema = field_errors(err)
         row = reachable_person(ctx, jobseeker_id)
         before = records.profile_from_rows(row, row.capacities)
-        after = rules.parts_as_typed(sent, rules.Refused.of(schema))
+        refused = rules.Refused.of(schema)
+        after = rules.parts_as_typed(sent, refused)
         problems = _replace_rule_problems(ctx, row, before, after)
-        raise InvalidInputError(schema + problems) from err
+        hours = rules.hours_problems(sent, refused)
+        raise InvalidInputError(schema + hours + problems) from err
 
 
 def replace_identity(

@@ -49,6 +49,7 @@ __all__ = [
     "JobseekerStatus",
     "LanguageSkill",
     "SupportNeeds",
+    "hours_reversed",
 ]
 
 MAX_WEEKLY_HOURS = 40.0
@@ -157,13 +158,21 @@ class Availability(StrictModel):
 
     @model_validator(mode="after")
     def _min_not_above_max(self) -> Availability:
-        if self.weekly_hours_min > self.weekly_hours_max:
-            raise PydanticCustomError(
-                "hours_min_above_max",
-                "weekly_hours_min ({low}) is greater than weekly_hours_max ({high})",
-                {"low": self.weekly_hours_min, "high": self.weekly_hours_max},
-            )
+        if reversed_hours := hours_reversed(self.weekly_hours_min, self.weekly_hours_max):
+            raise reversed_hours
         return self
+
+
+def hours_reversed(low: float, high: float) -> PydanticCustomError | None:
+    """The error of least weekly hours above the most (None when they are in order): the
+    schema's, and a form's when something else in the same availability was refused."""
+    if low <= high:
+        return None
+    return PydanticCustomError(
+        "hours_min_above_max",
+        "weekly_hours_min ({low}) is greater than weekly_hours_max ({high})",
+        {"low": low, "high": high},
+    )
 
 
 class Cefr(StrEnum):
