@@ -486,3 +486,10 @@ def test_the_profile_editor_says_every_problem_at_once(service):
                  "statement is recorded by the work-ability coordinator"):  # fmt: skip
         assert said in english.text, said
     assert client.get(f"/jobseekers/{jid}", headers=work_ability).json()["profile"] == stored
+    # No time ticked, hours in the wrong order: both said, the grid's beside the grid.
+    client.cookies.set("lang", "fi")
+    unticked = [(k, v) for k, v in sent if k not in ("slot", "hours_min", "hours_max")]
+    grid = _post_form(client, action, [*unticked, ("hours_min", "30"), ("hours_max", "10")])
+    assert grid.status_code == 422
+    assert 'href="#slots"' in grid.text and "rastita vähintään yksi viikon aika" in grid.text
+    assert 'href="#hours_min"' in grid.text and "tarkista tämä arvo" not in grid.text

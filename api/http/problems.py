@@ -51,6 +51,8 @@ def _profile_problem(loc: tuple[str, ...], message: str, lang: str) -> Problem |
               "either.") % {"low": low, "high": high},
             "hours_min",
         )  # fmt: skip
+    if loc == ("availability", "schedule"):
+        return Problem(_("When they can work: tick at least one time of the week."), "slots")
     if len(loc) == 2 and loc[0] == "availability" and loc[1] in _HOURS:
         # The bound said is the schema's own (one definition), in the page's number format.
         most = number(MAX_WEEKLY_HOURS, lang, 2)
