@@ -1,13 +1,14 @@
 """The demo world: deterministic, realistic, consistent with the schemas, with real signal."""
 
-from datetime import UTC, datetime
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from features.catalogue import CHARACTERISTICS
-from features.demo import SIZES, WorldSize, build_world
+from features.demo import SIZES, World, WorldSize, build_world
 from features.demo.templates import ROLE_TEMPLATES, SECTOR_INDUSTRIES
 from features.schemas.employer import TaskType
 
@@ -298,3 +299,93 @@ def _recently_started(world) -> set[int]:
     current = episodes[episodes["ended_on"].isna()]
     late = current["started_on"] > world.as_of - timedelta(days=28)
     return set(current.loc[late, "jobseeker_id"])
+
+
+# --- one placement at a time (#27) -----------------------------------------------------------
+
+# Worlds of a few seeds and sizes; the crowded one gives each person about ten proposals, so
+# that their trials and jobs would collide often if anything let them.
+_PLACEMENT_WORLDS = [
+    ("tiny", 11),
+    ("tiny", 3),
+    ("small", 3),
+    (WorldSize(tasks=300, jobseekers=40, proposals=400), 1),
+    (WorldSize(tasks=300, jobseekers=40, proposals=400), 2),
+]
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def _trial_and_job_days(world: World) -> tuple[dict[int, list[date]], dict[int, list[date]]]:
+    """Per proposal, by brute force over its events in order: the days its work trial ran and
+    the days the person was in the job it led to (both ends included). A trial runs from
+    work_trial_started (through any extension) until the next event — hired, ended, a decline
+    or a path elsewhere — or, with none, until its planned ``until`` day if one is recorded,
+    else the world's day. A job runs from hired until ``ended`` (six months in work does not end
+    it), or the world's day."""
+    trial_days: dict[int, list[date]] = {}
+    job_days: dict[int, list[date]] = {}
+    events = world.tables["outcome_event"].sort_values(["proposal_id", "at", "id"])
+    for pid, group in events.groupby("proposal_id"):
+        rows = group.to_dict("records")
+        for i, event in enumerate(rows):
+            later = rows[i + 1 :]
+            if event["kind"] == "work_trial_started":
+                end = next((e for e in later if e["kind"] != "work_trial_extended"), None)
+                planned = [e["until"] for e in [event, *later] if not pd.isna(e.get("until"))]
+                last = (end["at"].date() if end is not None
+                        else planned[-1] if planned else world.as_of)  # fmt: skip
+                trial_days[int(pid)] = _days(event["at"].date(), last)
+            if event["kind"] == "hired":
+                end = next((e for e in later if e["kind"] == "ended"), None)
+                last = end["at"].date() if end is not None else world.as_of
+                job_days[int(pid)] = _days(event["at"].date(), last)
+    return trial_days, job_days
+
+
+@pytest.mark.parametrize(("size", "seed"), _PLACEMENT_WORLDS)
+def test_nobody_is_on_two_work_trials_on_the_same_day(size: str | WorldSize, seed: int) -> None:
+    """A person is on one work trial at a time: counted day by day over every person's
+    proposals, no day has two of their trials running."""
+    world = build_world(size, seed=seed)
+    trial_days, _ = _trial_and_job_days(world)
+    person = world.tables["proposal"].set_index("id")["jobseeker_id"]
+    running: Counter[tuple[int, date]] = Counter()
+    for pid, days in trial_days.items():
+        running.update((int(person[pid]), day) for day in days)
+    twice = sorted(key for key, n in running.items() if n > 1)
+    assert not twice, f"two work trials at once (person, day): {twice[:5]}"
+    assert trial_days  # the world has trials to compare
+
+
+@pytest.mark.parametrize(("size", "seed"), _PLACEMENT_WORLDS)
+def test_a_hired_person_is_not_proposed_nor_on_a_trial_elsewhere_while_in_the_job(
+    size: str | WorldSize, seed: int
+) -> None:
+    """Hired, a person is no longer an active jobseeker until the job ends: none of their
+    other proposals is made, and no work trial of theirs runs, on a day they are in it."""
+    world = build_world(size, seed=seed)
+    trial_days, job_days = _trial_and_job_days(world)
+    proposal = world.tables["proposal"].set_index("id")
+    person = proposal["jobseeker_id"]
+    working: dict[tuple[int, date], int] = {}
+    for pid, days in job_days.items():
+        for day in days:
+            assert (int(person[pid]), day) not in working, f"two jobs at once: {pid}, {day}"
+            working[(int(person[pid]), day)] = pid
+    proposed_in_work = [
+        (pid, working[key])
+        for pid, at in proposal["proposed_at"].items()
+        if (key := (int(person[pid]), at.date())) in working and working[key] != pid
+    ]
+    assert not proposed_in_work, f"(proposal, while in the job of): {proposed_in_work[:5]}"
+    trial_in_work = [
+        (pid, working[(int(person[pid]), day)])
+        for pid, days in trial_days.items()
+        for day in days
+        if working.get((int(person[pid]), day), pid) != pid
+    ]
+    assert not trial_in_work, f"(trial, while in the job of): {trial_in_work[:5]}"
+    assert job_days  # the world has hires to compare

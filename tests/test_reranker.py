@@ -172,7 +172,7 @@ def test_an_analyst_trains_through_the_api_and_nothing_is_replaced_or_activated(
     url = f"sqlite:///{tmp_path / 'api.db'}"
     engine = make_engine(url)
     upgrade(engine)
-    load_tables(engine, build_world(WorldSize(2_000, 1_000, 6_000), seed=7).tables)
+    load_tables(engine, build_world(WorldSize(2_000, 1_000, 6_000), seed=13).tables)
     with transaction(engine) as s:
         analyst = add_user(s, name="aino.a", role=Role.ANALYST)
         rekry = add_user(s, name="reko.r", role=Role.REKRYPISTE)
@@ -182,7 +182,7 @@ def test_an_analyst_trains_through_the_api_and_nothing_is_replaced_or_activated(
     made = client.post("/models", json={"version": "api-1"}, headers=headers)
     assert made.status_code == 201, made.text
     card = made.json()
-    assert card["saved"] and card["version"] == "api-1"  # seed 7: just better than the base rate
+    assert card["saved"] and card["version"] == "api-1"  # seed 13: just better than the base rate
     assert card["training"]["left_out_not_allowed_by_rules"] > 0
     assert (models / "api-1" / "card.json").is_file() and not (models / "ACTIVE").exists()
     again = client.post("/models", json={"version": "api-1"}, headers=headers)

@@ -16,6 +16,14 @@ The process, for each proposal:
    or declines; a work trial starts (three in four) or the person is hired directly; the trial
    leads to a hire or ends; a hire lasts six months or ends. Events after ``as_of`` have not
    happened yet, so recent proposals are censored, as real ones are.
+4. **One placement at a time.** A person is on one work trial, or in one job, at a time, and is
+   not proposed while in work (until the job ends); a proposal made while on a trial is fine.
+   Person by person, in the order they were made, the proposals that would break this are made
+   again on a day drawn outside the person's trials and jobs, with what happened after drawn
+   again (the same decisions, other delays), from a random stream of their own
+   (:data:`PLACEMENT_STREAM`); one with no room on twenty such days is declined by the person
+   (``other``) when its trial or hire would have begun. Every other proposal, and every table
+   drawn after the history, is as it was before the rule (issue #27).
 
 The true fit of every proposal is returned beside the tables (never stored), so tests can show
 that outcomes follow fit.
@@ -24,8 +32,10 @@ that outcomes follow fit.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import groupby
 
 import numpy as np
 import pandas as pd
@@ -42,14 +52,36 @@ from features.demo.truth import (
     sigmoid,
 )
 from features.geo import haversine_km
+from features.schemas.proposal import TERMINAL, OutcomeKind
 
-__all__ = ["CANDIDATES", "OUTCOME_MODEL", "REACH_KM", "HistoryWorld", "generate_history"]
+__all__ = [
+    "CANDIDATES",
+    "OUTCOME_MODEL",
+    "PLACEMENT_STREAM",
+    "REACH_KM",
+    "HistoryWorld",
+    "generate_history",
+]
 
 CANDIDATES = 30
 REACH_KM = 40.0
 BUNDLE_SHARE = 0.2
 TRIAL_SHARE = 0.75
 _N = len(CHARACTERISTIC_IDS)
+PLACEMENT_STREAM = 27
+"""Proposals that would put a person in two placements at once are drawn again from a random
+stream of their own, ``default_rng([seed, PLACEMENT_STREAM])`` (27: the issue that found two
+work trials at once), not from the world's shared ones: every other proposal, and every table
+drawn after the history, stays as it was."""
+PLACEMENT_TRIES = 20
+"""How many other days a proposal with no room is tried on before the person declines it."""
+
+Event = tuple[str, datetime, str | None]
+"""What happened after a proposal: its kind, when, and why (a decline's or an end's reason)."""
+Story = Callable[[int, datetime, Callable[[int, int], int]], list[Event]]
+"""Draws what happened after proposal ``p`` made at a moment, its delays from a ``randint``."""
+_PLACING = {OutcomeKind.WORK_TRIAL_STARTED.value, OutcomeKind.HIRED.value}
+"""The events that take a person out of job search: into a work trial, or into work."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +100,11 @@ def generate_history(
     people: PeopleWorld,
     n_proposals: int,
     as_of: date,
+    placements: np.random.Generator,
 ) -> HistoryWorld:
+    """The proposals, their tasks and outcome events, and their true fit; ``placements`` is
+    the stream of its own (:data:`PLACEMENT_STREAM`) that proposals with no room for what
+    happened to them are drawn again from."""
     if n_proposals == 0:  # a world without a history yet: every table empty, columns kept
         return HistoryWorld(
             pd.DataFrame(columns=["id", "jobseeker_id", "proposed_at", "proposed_by",
@@ -187,18 +223,18 @@ def generate_history(
     p_kept = logit("retained_6_months")
     u = rng.random((n_proposals, 5))
 
-    events: list[dict[str, object]] = []
-    for p in range(n_proposals):
-        t = when[p]
+    def story(p: int, start: datetime, randint: Callable[[int, int], int]) -> list[Event]:
+        """What happened after proposal ``p`` made at ``start``, its delays drawn by
+        ``randint`` (two draws an event, the last one's even if it falls after ``as_of``)."""
+        t = start
+        events: list[Event] = []
 
-        def add(kind: str, days: tuple[int, int], reason: str | None = None, p: int = p) -> bool:
+        def add(kind: str, days: tuple[int, int], reason: str | None = None) -> bool:
             nonlocal t
-            t = t + timedelta(days=py.randint(*days), hours=py.randint(0, 8))
+            t = t + timedelta(days=randint(*days), hours=randint(0, 8))
             if t > as_of_dt:
                 return False
-            events.append(
-                {"proposal_id": p + 1, "kind": kind, "at": t, "reason": reason, "note": ""}
-            )
+            events.append((kind, t, reason))
             return True
 
         if u[p, 0] > p_person[p]:
@@ -212,7 +248,7 @@ def generate_history(
                 else "other"
             )
             add("declined_by_person", (2, 14), reason)
-            continue
+            return events
         if u[p, 1] > p_employer[p]:
             reason = (
                 "tasks_do_not_fit"
@@ -222,25 +258,38 @@ def generate_history(
                 else "position_filled"
             )
             add("declined_by_employer", (3, 21), reason)
-            continue
+            return events
         if u[p, 2] < TRIAL_SHARE:
             if not add("work_trial_started", (7, 30)):
-                continue
+                return events
             if u[p, 3] > p_hired[p]:
                 add("ended", (14, 90), "tasks_do_not_fit" if over_total[p] > 0 else "other")
-                continue
+                return events
             if not add("hired", (30, 90)):
-                continue
+                return events
         else:
             if u[p, 3] > p_hired[p]:
                 add("declined_by_employer", (7, 30), "tasks_do_not_fit")
-                continue
+                return events
             if not add("hired", (7, 30)):
-                continue
+                return events
         if u[p, 4] < p_kept[p]:
             add("employed_6_months", (182, 200))
         else:
             add("ended", (20, 170), "other")
+        return events
+
+    # Every story drawn as it always was, in proposal order from ``py`` ...
+    stories = [story(p, when[p], py.randint) for p in range(n_proposals)]
+    # ... then, person by person, the proposals that would put someone in two placements at
+    # once (or be made while they are in work) drawn again from a stream of their own, so that
+    # every other proposal, and every table drawn after the history, stays as it was.
+    _one_placement_at_a_time(who, when, stories, given, last, as_of, story, placements)
+    events = [
+        {"proposal_id": p + 1, "kind": kind, "at": at, "reason": reason, "note": ""}
+        for p, happened in enumerate(stories)
+        for kind, at, reason in happened
+    ]
 
     proposal = pd.DataFrame(
         {
@@ -274,3 +323,127 @@ def generate_history(
         }
     )
     return HistoryWorld(proposal, proposal_task, outcome_event, truth)
+
+
+@dataclass(frozen=True, slots=True)
+class _Spans:
+    """A proposal's days (both ends included; ``None``: none) as the one-placement rule sees
+    them."""
+
+    day: date
+    """The day it was made."""
+    placed: tuple[date, date] | None
+    """From its work trial or hire to the event that ended it (the end of the job it led to),
+    or the world's day."""
+    job: tuple[date, date] | None
+    """From the hire to the end of the job, or the world's day: nobody is proposed then."""
+
+
+def _spans(start: datetime, events: list[Event], as_of: date) -> _Spans:
+    kinds = [kind for kind, _, _ in events]
+    placed = job = None
+    first = next((i for i, kind in enumerate(kinds) if kind in _PLACING), None)
+    if first is not None:
+        end = next((at for kind, at, _ in events[first + 1 :] if kind in TERMINAL), None)
+        placed = (events[first][1].date(), end.date() if end is not None else as_of)
+    if OutcomeKind.HIRED.value in kinds:
+        hired = kinds.index(OutcomeKind.HIRED.value)
+        ended = next((at for kind, at, _ in events[hired + 1 :]
+                      if kind == OutcomeKind.ENDED.value), None)  # fmt: skip
+        job = (events[hired][1].date(), ended.date() if ended is not None else as_of)
+    return _Spans(start.date(), placed, job)
+
+
+def _fits(new: _Spans, kept: list[_Spans]) -> bool:
+    """Whether a person can live ``new`` beside the proposals ``kept``: no day in two
+    placements, no proposal made while in a job."""
+    for old in kept:
+        if new.placed and old.placed and _overlap(new.placed, old.placed):
+            return False
+        if old.job and old.job[0] <= new.day <= old.job[1]:
+            return False
+        if new.job and new.job[0] <= old.day <= new.job[1]:
+            return False
+    return True
+
+
+def _overlap(a: tuple[date, date], b: tuple[date, date]) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def _free(first: datetime, last: datetime, kept: list[_Spans]) -> list[tuple[datetime, datetime]]:
+    """The stretches of ``first`` … ``last`` outside every placement of ``kept``."""
+    free = [(first, last)] if last > first else []
+    for old in kept:
+        if old.placed is None:
+            continue
+        begins = datetime.combine(old.placed[0], time(), tzinfo=UTC)
+        ends = datetime.combine(old.placed[1] + timedelta(days=1), time(), tzinfo=UTC)
+        free = [(lo, hi) for a, b in free for lo, hi in ((a, min(b, begins)), (max(a, ends), b))
+                if hi > lo]  # fmt: skip
+    return free
+
+
+def _one_placement_at_a_time(
+    who: np.ndarray,
+    when: np.ndarray,
+    stories: list[list[Event]],
+    given: np.ndarray,
+    last: np.ndarray,
+    as_of: date,
+    story: Story,
+    placements: np.random.Generator,
+) -> None:
+    """Make each person's proposals livable, in place: on no day in two work trials, or a
+    trial and a job, and never proposed while in work (until the job ends).
+
+    Person by person, the proposals are kept in the order they were made while they fit
+    beside those kept; each that does not is made again on a day drawn (from ``placements``)
+    outside the person's placements, between their consent and the last day they could be
+    proposed, with what happened after it drawn again too (the same decisions, other delays),
+    until it fits — or, after :data:`PLACEMENT_TRIES` days, the person declines it (``other``)
+    when its trial or hire would have begun, busy elsewhere."""
+
+    def randint(low: int, high: int) -> int:
+        return int(placements.integers(low, high + 1))
+
+    in_order = sorted(range(len(who)), key=lambda p: (who[p], when[p], p))
+    for _, proposals in groupby(in_order, key=lambda p: who[p]):
+        kept: list[_Spans] = []
+        again: list[int] = []
+        for p in proposals:
+            spans = _spans(when[p], stories[p], as_of)
+            if _fits(spans, kept):
+                kept.append(spans)
+            else:
+                again.append(p)
+        for p in again:
+            free = _free(given[p], last[p], kept)
+            for _ in range(PLACEMENT_TRIES):
+                start = _moment(free, placements, given[p])
+                happened = story(p, start, randint)
+                spans = _spans(start, happened, as_of)
+                if _fits(spans, kept):
+                    break
+            else:
+                # No room for it: the day is free (outside every placement, so outside every
+                # job), and without a trial or a hire it takes no day from anyone.
+                placing = next(i for i, (kind, _, _) in enumerate(happened) if kind in _PLACING)
+                happened = [*happened[:placing], (OutcomeKind.DECLINED_BY_PERSON.value,
+                                                  happened[placing][1], "other")]  # fmt: skip
+                spans = _spans(start, happened, as_of)
+            when[p], stories[p] = start, happened
+            kept.append(spans)
+
+
+def _moment(free: list[tuple[datetime, datetime]], rng: np.random.Generator,
+            otherwise: datetime) -> datetime:  # fmt: skip
+    """A moment drawn evenly over the stretches ``free``; ``otherwise`` when they are empty
+    (consent given the last day a proposal could be made: its moment is the only one)."""
+    lengths = np.array([(hi - lo).total_seconds() for lo, hi in free])
+    ends = np.cumsum(lengths)
+    if not len(free) or ends[-1] <= 0:
+        return otherwise
+    x = rng.random() * ends[-1]
+    i = min(int(np.searchsorted(ends, x, side="right")), len(free) - 1)
+    return free[i][0] + timedelta(seconds=float(x - (ends[i] - lengths[i])))

@@ -19,7 +19,7 @@ import pandas as pd
 from features.demo.contacts import ASSUMED, ContactMix, generate_contacts
 from features.demo.employers import EmployerWorld, generate_employers
 from features.demo.episodes import KUNTO, EpisodeMix, EpisodeWorld, generate_episodes
-from features.demo.history import HistoryWorld, generate_history
+from features.demo.history import PLACEMENT_STREAM, HistoryWorld, generate_history
 from features.demo.people import PeopleWorld, generate_people
 from features.demo.plan import ASSUMED as PLAN_ASSUMED
 from features.demo.plan import PLAN_STREAM, PlanMix, generate_plan_steps
@@ -123,7 +123,10 @@ def build_world(
     py = random.Random(seed)
     employers = generate_employers(rng, py, size.tasks, as_of)
     people = generate_people(rng, py, size.jobseekers, as_of)
-    history = generate_history(rng, py, employers, people, size.proposals, as_of)
+    # Proposals that would give someone two placements at once are drawn again from a stream
+    # of their own, so that every table drawn after the history stays as it was.
+    history = generate_history(rng, py, employers, people, size.proposals, as_of,
+                               np.random.default_rng([seed, PLACEMENT_STREAM]))  # fmt: skip
     # Drawn last, so that every other table is what it was before episodes existed.
     journeys = generate_episodes(rng, people.jobseeker, as_of, episodes)
     # And contacts after them, so that episodes too are what they were before contacts.
