@@ -845,6 +845,7 @@ def _visit_every_page(browser, base, check, **size):
     coordinator = _login(browser, base, "anna.koordinaattori", "salasana-1", **size)
     visit(coordinator, "/ui/jobseekers")
     person = coordinator.locator("tbody tr td:first-child a").first.get_attribute("href")
+    visit(coordinator, "/ui/me")
     visit(coordinator, person)
     yield "person", coordinator
     tasks = _links(coordinator, "/tasks/")[:1]
@@ -1323,6 +1324,10 @@ def test_the_whole_pool_batch_runs_what_changed_what_if_and_the_weeks_clearing(s
     analyst.get_by_role("button", name="Käynnistä ajo").click()
     _wait_for_runs(analyst, base, before + 2)
     analyst.screenshot(path=SHOTS / "analyst-batch.png", full_page=True)
+    # The programme report of the demo world's whole history, with its downloads.
+    analyst.goto(f"{base}/ui/reports/programme?from=2024-01-01")
+    expect(analyst.get_by_role("link", name="Excel (.xlsx)")).to_be_visible()
+    analyst.screenshot(path=SHOTS / "analyst-report.png", full_page=True)
     changes = store.changes("person_id", list(people))
     person, new = max(changes.new.items(), key=lambda item: (len(item[1]), -item[0]))
     with transaction(engine) as s:
