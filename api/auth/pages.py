@@ -113,9 +113,10 @@ def my_details_page(
 def save_my_details_page(
     request: Request,
     ctx: Annotated[Context, page_context_for(Permission.OWN_DETAILS)],
-    display_name: Annotated[str, Form(max_length=400)] = "",
-    work_phone: Annotated[str, Form(max_length=200)] = "",
-    work_email: Annotated[str, Form(max_length=400)] = "",
+    # Past the schema's own limits, so that too long a value is said at its field, kept.
+    display_name: Annotated[str, Form(max_length=2000)] = "",
+    work_phone: Annotated[str, Form(max_length=2000)] = "",
+    work_email: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     display_name = display_name.strip()
     values = {"display_name": display_name, "work_phone": work_phone.strip(),

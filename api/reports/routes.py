@@ -51,8 +51,9 @@ def programme_report(
     summary="The programme report as a spreadsheet (.xlsx or CSV)",
     response_class=Response,
     responses={200: {"description": "The report, a row a figure or a breakdown's part.",
-                     "content": {"application/vnd.openxmlformats-officedocument."
-                                 "spreadsheetml.sheet": {}, "text/csv": {}}}},
+                     "content": {media.split(";")[0]: {"schema": {"type": "string",
+                                                                  "format": "binary"}}
+                                 for media in MEDIA_TYPES.values()}}},
 )  # fmt: skip
 def programme_report_file(
     fmt: Literal["xlsx", "csv"],
