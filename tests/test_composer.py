@@ -76,7 +76,9 @@ def test_solver_equals_brute_force(instance, lo, extra, penalty):
         assert not chosen.any() and not reached
         return
     assert reached == expected_reached
-    assert value == pytest.approx(expected, abs=1e-6)
+    # Within HiGHS's absolute gap of 10⁻⁶, as the module says — and the float rounding of
+    # that very difference (2.000001 − 2.0 is 1.00000000003e-06: a run found it on the edge).
+    assert value == pytest.approx(expected, abs=1e-6 + 1e-12)
     # The returned choice really has that value and respects hours and slots.
     assert hours[chosen].sum() <= hi + 1e-9
     if reached:
