@@ -226,3 +226,19 @@ def trained():
         index, default_ruleset(), world.tables, version="test-model", k=10
     )
     return world, index, model, card
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The web UI's browser tests' served small world (tests/web_ui.py), one per module."""
+    from tests.web_ui import served_small_world
+
+    yield from served_small_world(tmp_path_factory.mktemp("web"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for the web UI's browser tests (tests/web_ui.py), one per module."""
+    from tests.web_ui import chromium
+
+    yield from chromium()

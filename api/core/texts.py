@@ -42,13 +42,7 @@ TEXTS: dict[str, str] = {
     "overridden": N_("The override and its reason are recorded."),
     "outcome": N_("Step recorded."),
     "answered": N_("Answer recorded; the asker sees it."),
-    "answer_reason_needed": N_(
-        "A no needs its reason for the asker (3 characters at least); nothing was recorded."
-    ),
     "handed_off": N_("Handed over; the other coordinator sees it on their caseload."),
-    "handoff_note_needed": N_(
-        "Say in a few words what they need to know (3 characters at least); nothing was recorded."
-    ),
     "taken_over": N_("Taken over: the person is now on your own list."),
     "request_asked": N_("Asked; the candidate's coordinator sees the question on their caseload."),
     "request_already_asked": N_("This was already asked and is waiting for an answer."),
@@ -74,15 +68,8 @@ TEXTS: dict[str, str] = {
     "funnel_cooperating": N_("cooperating"),
     "funnel_hired_through_us": N_("hired through us"),
     "plan_saved": N_("The follow-up plan is saved."),
-    "plan_invalid": N_(
-        "The plan was not saved: give the start, an end after it for a fixed term, and the job "
-        "coach's hours as numbers that never rise from one week to the next."
-    ),
     "visit_planned": N_("The visit is planned."),
     "visit_recorded": N_("The visit is recorded."),
-    "visit_invalid": N_(
-        "Give the visit's date (a made visit not in the future); nothing was saved."
-    ),
     "support_saved": N_("The support application's state is saved."),
     "support_invalid": N_("Choose a support and its state; nothing was saved."),
     "contract_permanent": N_("permanent"),
@@ -166,7 +153,6 @@ TEXTS: dict[str, str] = {
     "saved": N_("Profile saved."),
     "identity_saved": N_("Name and contact details saved."),
     "handoff_refused": N_("Not taken over: the reason is told to the one who handed it over."),
-    "refusal_reason_needed": N_("Say why you do not take it over (3 characters at least)."),
     "handoff_closed_already": N_(
         "The hand-off was already taken over or refused; nothing was changed."
     ),
@@ -175,7 +161,6 @@ TEXTS: dict[str, str] = {
         "or refused first. Nothing new was handed over."
     ),
     "undone": N_("The step is undone. It is kept, with your reason, in the person's records."),
-    "undo_reason_needed": N_("Say why the step is undone (3 characters at least)."),
     "undo_refused": N_(
         "That step cannot be undone now: undo the later steps first, or undo a step that came "
         "from a proposal at the proposal."

@@ -78,6 +78,14 @@ def answer(ctx: Context, request_id: int, body: CandidateRequestAnswer) -> Candi
     return result
 
 
+def person_of(ctx: Context, request_id: int) -> int:
+    """The person a candidate request in the actor's full reach is about (another area's: not
+    found) — the way back after answering, from the record, not from a form field."""
+    return row_about_reachable_person(
+        ctx, CandidateRequestRow, request_id, "candidate request"
+    ).jobseeker_id
+
+
 def _query(ctx: Context) -> Select[CandidateRequestRow]:
     """The requests in the actor's view: their own (Rekrypiste), or their area's people's."""
     query = select(CandidateRequestRow)

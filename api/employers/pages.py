@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from api.core.security import Permission
+from api.core.texts import texts
 from api.employers import candidate_requests, flows
 from api.employers import network as employer_network
 from api.employers import service as employers
@@ -30,6 +31,8 @@ from api.http.deps import Context
 from api.http.pages import PAGE_SIZE, _lang, _page, _pager, page_context_for
 from api.http.problems import FormField, Problem, form_problems, sheet_problems
 from api.people import handoffs
+from api.people.flows import RefusedForm
+from api.people.pages import refused_form_page
 from api.people.schemas import HandoffCreate, HandoffRefusal
 from features.catalogue import ADJUSTMENTS, CHARACTERISTICS
 from features.catalogue.schedule import SLOT_IDS
@@ -409,19 +412,28 @@ def answer(
     request_id: int,
     request: Request,
     ctx: Annotated[Context, page_context_for(Permission.ANSWER_CANDIDATE_REQUESTS)],
-    jobseeker_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
-    choice: Annotated[str, Form(max_length=16)],
+    choice: Annotated[str, Form(max_length=16)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
-) -> RedirectResponse:
+) -> Response:
+    person = candidate_requests.person_of(ctx, request_id)  # the record's, not the form's
     try:
         body = CandidateRequestAnswer.model_validate({"answer": choice, "note": note.strip()})
-    except ValidationError:
-        return _person_page(jobseeker_id, "answer_reason_needed")
+    except ValidationError as err:
+        lang = _lang(request)
+        _ = gettext_for(lang)
+        fields = {
+            "answer": FormField(f"choice-{request_id}", _("Would they want it?")),
+            "note": FormField(f"answer-note-{request_id}", _("To the asker")),
+        }
+        sent = {"choice": choice, "note": note}
+        return refused_form_page(request, ctx, person,
+                                 RefusedForm("answer", request_id, sent),
+                                 form_problems(err, lang, fields))  # fmt: skip
     try:
         candidate_requests.answer(ctx, request_id, body)
     except ConflictError:
         ctx.session.rollback()
-    return _person_page(jobseeker_id, "answered")
+    return _person_page(person, "answered")
 
 
 @router.post("/jobseekers/{jobseeker_id}/handoffs")
@@ -429,18 +441,21 @@ def hand_off(
     jobseeker_id: int,
     request: Request,
     ctx: Annotated[Context, page_context_for(Permission.HAND_OFF)],
-    to_role: Annotated[str, Form(max_length=32)],
+    to_role: Annotated[str, Form(max_length=32)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
-) -> RedirectResponse:
+) -> Response:
+    lang = _lang(request)
+    refused = RefusedForm("handoff", sent={"note": note})
     try:
         body = HandoffCreate.model_validate({"to_role": to_role, "note": note.strip()})
         handoffs.hand_off(ctx, jobseeker_id, body)
-    except (ValidationError, InvalidInputError):
-        ctx.session.rollback()
-        return _person_page(jobseeker_id, "handoff_note_needed")
+    except (ValidationError, InvalidInputError) as err:
+        field = FormField("handoff-note", gettext_for(lang)("What they need to know"))
+        return refused_form_page(request, ctx, jobseeker_id, refused,
+                                 form_problems(err, lang, {"note": field}))  # fmt: skip
     except ConflictError:
-        ctx.session.rollback()
-        return _person_page(jobseeker_id, "handoff_waiting_already")
+        said = [Problem(texts(lang)["handoff_waiting_already"])]
+        return refused_form_page(request, ctx, jobseeker_id, refused, said, status_code=409)
     return _person_page(jobseeker_id, "handed_off")
 
 
@@ -464,15 +479,20 @@ def acknowledge(
 @router.post("/handoffs/{handoff_id}/refuse")
 def refuse_handoff(
     handoff_id: int,
+    request: Request,
     ctx: Annotated[Context, page_context_for(Permission.HAND_OFF)],
     reason: Annotated[str, Form(max_length=2000)] = "",
-) -> RedirectResponse:
+) -> Response:
     """Not taken over, and why: the person stays with whoever handed them."""
     try:
         refused = handoffs.refuse_handoff(ctx, handoff_id, HandoffRefusal(reason=reason.strip()))
-    except (ValidationError, InvalidInputError):
+    except (ValidationError, InvalidInputError) as err:
+        lang = _lang(request)
+        field = FormField(f"refuse-{handoff_id}", gettext_for(lang)("Why not"))
         ctx.session.rollback()
-        return _person_page(handoffs.person_of(ctx, handoff_id), "refusal_reason_needed")
+        return refused_form_page(request, ctx, handoffs.person_of(ctx, handoff_id),
+                                 RefusedForm("refuse_handoff", handoff_id, {"reason": reason}),
+                                 form_problems(err, lang, {"reason": field}))  # fmt: skip
     except ConflictError:
         ctx.session.rollback()
         return _person_page(handoffs.person_of(ctx, handoff_id), "handoff_closed_already")

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from api.core.schemas import BodyId
 from features.schemas import Employer, Role
@@ -54,15 +55,19 @@ class CandidateRequestAnswer(StrictModel):
     note: str = Field(
         default="",
         max_length=2000,
+        validate_default=True,
         description="Seen by the asker: the reason of a no (required then), or what to discuss. "
         "Never health details.",
     )
 
-    @model_validator(mode="after")
-    def _no_says_why(self) -> CandidateRequestAnswer:
-        if self.answer == "no" and len(self.note.strip()) < 3:
-            raise ValueError("note: a no says why (3 characters at least)")
-        return self
+    @field_validator("note")
+    @classmethod
+    def _no_says_why(cls, note: str, info: ValidationInfo) -> str:
+        if info.data.get("answer") == "no" and len(note.strip()) < 3:
+            raise PydanticCustomError(
+                "no_says_why", "a no says why ({min_length} characters at least)", {"min_length": 3}
+            )
+        return note
 
 
 class CandidateRequestPublic(BaseModel):

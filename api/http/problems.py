@@ -198,6 +198,17 @@ _BY_KIND: dict[str, str] = {
     # A client plan's step (api.people.plan)
     "only_for_other": N_("%(field)s: only for a step someone else does."),
     "only_for_dropped": N_("%(field)s: only a dropped step has a reason."),
+    # A candidate request's answer (api.employers.schemas)
+    "no_says_why": N_(
+        "%(field)s: a no says why, in a few words (%(min_length)s characters at least)."
+    ),
+    # A follow-up plan after a hire (api.proposals.schemas)
+    "fixed_term_end_missing": N_("%(field)s: a fixed-term contract has an end date; give it."),
+    "end_not_after_start": N_("%(field)s: after the start (%(start)s)."),
+    "support_rises": N_(
+        "%(field)s: the support fades, so a week has at most the hours of the week before "
+        "(week %(week)s has %(after)s hours, the week before %(before)s)."
+    ),
     # A programme report's period and area (api.reports.service)
     "period_in_future": N_("%(field)s: a period starts today (%(today)s) or earlier."),
     "period_reversed": N_("%(field)s: the period ends before it starts (%(start)s)."),
@@ -269,7 +280,7 @@ _WITH_ALLOWED = {
 """Kinds whose message is followed by what the column allows."""
 _LONGEST_ALLOWED = 200
 """Longer lists of what is allowed (every industry code) are left to the template sheet."""
-_NUMBERS = ("gt", "ge", "lt", "le", "low", "high")
+_NUMBERS = ("gt", "ge", "lt", "le", "low", "high", "before", "after")
 
 
 def _said(error: FieldError, field: FormField, lang: str) -> str:

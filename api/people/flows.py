@@ -6,6 +6,7 @@ user's access rules and audited as that service does. A flow returns data; the p
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from api.auth.policy import reachable_person
@@ -39,7 +40,9 @@ __all__ = [
     "PAGE_ERRORS",
     "PAGE_MESSAGES",
     "PROPOSALS_PER_PAGE",
+    "REFUSABLE",
     "TIMELINE_ON_PAGE",
+    "RefusedForm",
     "awaited_statements",
     "capacities",
     "characteristic_groups",
@@ -47,25 +50,60 @@ __all__ = [
 ]
 
 PAGE_MESSAGES = frozenset({
-    "overridden", "outcome", "saved", "reason_needed", "restored", "answered",
-    "answer_reason_needed", "handed_off", "handoff_note_needed", "taken_over", "plan_saved",
-    "plan_invalid", "visit_planned", "visit_recorded", "visit_invalid", "support_saved",
-    "support_invalid", "vacancy_proposed", "episode_started", "episode_recorded", "taken_on",
-    "identity_saved", "handoff_refused", "refusal_reason_needed", "undone",
-    "handoff_closed_already", "handoff_waiting_already",
-    "undo_reason_needed", "undo_refused",
-    "contact_recorded", "referral_made", "referral_closed", "referral_closed_already",
+    "overridden", "outcome", "saved", "restored", "answered",
+    "handed_off", "taken_over", "plan_saved",
+    "visit_planned", "visit_recorded", "support_saved",
+    "vacancy_proposed", "episode_started", "episode_recorded", "taken_on",
+    "identity_saved", "handoff_refused", "undone",
+    "handoff_closed_already", "contact_recorded", "referral_made", "referral_closed",
+    "referral_closed_already",
     "step_planned", "planned_step_closed", "planned_step_closed_already",
 })  # fmt: skip
 """The notices a person's page shows after an action: a fixed set of keys into the UI's words,
 so that no address can make the page print a text of its own."""
-PAGE_ERRORS = frozenset({
-    "reason_needed", "answer_reason_needed", "handoff_note_needed", "plan_invalid",
-    "visit_invalid", "support_invalid", "refusal_reason_needed", "undo_reason_needed",
-    "undo_refused", "referral_closed_already", "planned_step_closed_already",
-    "handoff_waiting_already",
+PAGE_ERRORS: Mapping[str, str] = {
+    "referral_closed_already": "referrals",
+    "planned_step_closed_already": "plan",
+}
+"""Of those, the ones that say something was refused, each with the section whose form it was:
+said there, in an error summary that takes the focus (a refused form the page can show again
+with what was typed is a :class:`RefusedForm` instead)."""
+
+REFUSABLE = frozenset({
+    "leave_out", "answer", "handoff", "refuse_handoff", "outcome", "undo_step", "undo_episode",
+    "follow_up_plan", "visit", "visit_done", "support",
 })  # fmt: skip
-"""Of those, the ones that say something was refused."""
+"""The person page's forms that a refusal shows again in place (besides the service episode,
+contact, referral and plan forms, which keep their own ``*_sent``)."""
+
+PROPOSAL_FORMS = frozenset({"outcome", "undo_step", "follow_up_plan", "visit", "visit_done",
+                            "support"})  # fmt: skip
+"""Of those, the forms about one proposal (``key``: the proposal's id)."""
+
+
+@dataclass(frozen=True)
+class RefusedForm:
+    """A refused form of the person's page, shown again where it was with what was typed:
+    ``form`` names it (one of :data:`REFUSABLE`), ``key`` which one where the page has one per
+    suggested task, candidate request, hand-off, proposal or visit; its problems go to the
+    page as its ``errors``, summarised at the form."""
+
+    form: str
+    key: int | None = None
+    sent: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.form not in REFUSABLE:
+            raise ValueError(f"not a refusable form of the person page: {self.form}")
+
+    def at(self, form: str, key: int | None = None) -> bool:
+        """Whether this is the refusal of that form (the page asks at each of its forms)."""
+        return self.form == form and self.key == key
+
+    def value(self, name: str, default: str = "") -> str:
+        """What was typed in the field ``name`` (``default`` when it was not sent)."""
+        return self.sent.get(name, default)
+
 
 PROPOSALS_PER_PAGE = 10
 CONTACTS_ON_PAGE = 10
@@ -139,8 +177,7 @@ def person_page(
     supports: SupportTerms,
     page: int = 1,
     message: str = "",
-    outcome_error: dict[str, Any] | None = None,
-    plan_sent: dict[str, Any] | None = None,
+    refused: RefusedForm | None = None,
     episode_sent: dict[str, Any] | None = None,
     contact_sent: dict[str, Any] | None = None,
     referral_sent: dict[str, Any] | None = None,
@@ -151,8 +188,8 @@ def person_page(
     page view), their best tasks (a stored suggestion), a page of proposals with their next
     steps and follow-ups, left-out tasks, hand-overs, candidate requests, the timeline, open
     vacancies and the pool's news. ``message`` is shown only if it is one of the page's notices;
-    ``outcome_error`` shows a refused step at its form, with what was chosen kept
-    (``proposal_id``, ``kind``, ``reason``, ``text``: a key of the UI's words);
+    ``refused`` shows a refused form again at its place with what was typed (its problems
+    are the page's ``errors``);
     ``episode_sent`` a refused service-episode form as it was sent (``form``: start, status,
     outcome or end), its problems ``errors``; ``contact_sent`` likewise a refused contact,
     ``referral_sent`` a refused referral (``form``: make, or close with its ``referral_id``)
@@ -221,7 +258,7 @@ def person_page(
                 vacancies=vacancies,
                 follow_ups=follow_ups, supports=supports.on(ctx.now.date()),
                 can_follow_up=allowed(user.role, Permission.FOLLOW_UP),
-                page_errors=PAGE_ERRORS,
+                page_errors=PAGE_ERRORS, proposal_forms=PROPOSAL_FORMS,
                 timeline=[(e.at, timeline_text(e, lang, titles)) for e in happened],
                 can_answer=allowed(user.role, Permission.ANSWER_CANDIDATE_REQUESTS),
                 capacities=capacities(profile, lang, awaited_statements(referred or [])),
@@ -241,7 +278,7 @@ def person_page(
                 can_override=allowed(user.role, Permission.OVERRIDE),
                 can_propose=allowed(user.role, Permission.PROPOSE),
                 message=message if message in PAGE_MESSAGES else "",
-                outcome_error=outcome_error, plan_sent=plan_sent,
+                refused=refused,
                 episodes=journeys, episode_sent=episode_sent or {}, errors=errors or [],
                 contacts=met, contact_sent=contact_sent or {}, contacts_on_page=CONTACTS_ON_PAGE,
                 contact_kinds=[k.value for k in ContactKind],

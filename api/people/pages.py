@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from api.auth.policy import reachable_person
 from api.core.purposes import Purpose
 from api.core.security import Permission, allowed
+from api.core.texts import texts
 from api.http.csrf import check_csrf
 from api.http.deps import Context
 from api.http.pages import PAGE_SIZE, _lang, _page, _pager, page_context_for
@@ -71,11 +72,11 @@ def jobseeker_page(
     ctx: Annotated[Context, page_context_for(Permission.MATCH_PERSON)],
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
-    return _jobseeker(request, ctx, jobseeker_id, page=page,
-                      message=request.query_params.get("message", ""))  # fmt: skip
+    return person_page_response(request, ctx, jobseeker_id, page=page,
+                                message=request.query_params.get("message", ""))  # fmt: skip
 
 
-def _jobseeker(
+def person_page_response(
     request: Request,
     ctx: Context,
     jobseeker_id: int,
@@ -134,8 +135,33 @@ def refused_on_person_page(
     section and beside each field (``fields(lang)`` names them)."""
     ctx.session.rollback()
     lang = _lang(request)
-    return _jobseeker(request, ctx, jobseeker_id, status_code=422,
-                      errors=form_problems(err, lang, fields(lang)), **sent)  # fmt: skip
+    return person_page_response(request, ctx, jobseeker_id, status_code=422,
+                                errors=form_problems(err, lang, fields(lang)), **sent)  # fmt: skip
+
+
+def refused_form_page(
+    request: Request,
+    ctx: Context,
+    jobseeker_id: int,
+    refused: flows.RefusedForm,
+    problems: list[Problem],
+    *,
+    status_code: int = 422,
+) -> HTMLResponse:
+    """The person's page again with one of its forms refused (a :class:`flows.RefusedForm`):
+    nothing of it stored, what was typed kept in the form, its problems summarised right above
+    it — the summary takes the focus, so the page opens at the form, not at its top."""
+    ctx.session.rollback()
+    return person_page_response(request, ctx, jobseeker_id, status_code=status_code,
+                                errors=problems, refused=refused)  # fmt: skip
+
+
+def short_text_problem(text: str, field: FormField, lang: str, least: int = 3) -> list[Problem]:
+    """A reason or a note a form asks for, empty or shorter than ``least``, said at its field
+    the way the schema's checks say it (empty: fill this in; short: say a little more)."""
+    kind = "missing" if not text.strip() else "string_too_short"
+    error = FieldError("text", f"at least {least} characters", kind, {"min_length": least})
+    return form_problems(InvalidInputError([error]), lang, {"text": field})
 
 
 @router.post("/jobseekers/{jobseeker_id}/episodes")
@@ -239,19 +265,23 @@ def _editor(
 @router.post("/jobseekers/{jobseeker_id}/episode/undo")
 def undo_episode_step_page(
     jobseeker_id: int,
+    request: Request,
     ctx: Annotated[Context, page_context_for(Permission.SERVICE_EPISODES)],
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """Undo the service episode's latest step, recorded by mistake (kept, with the reason)."""
-    message = "undone"
+    lang = _lang(request)
+    refused = flows.RefusedForm("undo_episode", sent={"reason": reason})
     try:
         undo.undo_episode_event(ctx, jobseeker_id, StepUndo(reason=reason.strip()))
     except ValidationError:
-        message = "undo_reason_needed"
+        field = FormField("undo-episode", gettext_for(lang)("Why (kept with the undone step)"))
+        return refused_form_page(request, ctx, jobseeker_id, refused,
+                                 short_text_problem(reason, field, lang))  # fmt: skip
     except ConflictError:
-        ctx.session.rollback()
-        message = "undo_refused"
-    return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message={message}#episode",
+        said = [Problem(texts(lang)["undo_refused"])]
+        return refused_form_page(request, ctx, jobseeker_id, refused, said, status_code=409)
+    return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=undone#episode",
                             status_code=303)  # fmt: skip
 
 

@@ -29,7 +29,7 @@ from api.storage.tables import (
     SupportApplicationRow,
 )
 from features.errors import ConflictError, InvalidInputError, NotFoundError
-from features.schemas.errors import FieldError
+from features.schemas.dates import happened_problems
 from features.schemas.proposal import OutcomeKind
 
 __all__ = ["add_visit", "follow_up", "set_plan", "set_support", "visit_done"]
@@ -98,8 +98,8 @@ def visit_done(ctx: Context, proposal_id: int, visit_id: int, body: VisitDone) -
     row = ctx.session.get(FollowUpVisitRow, visit_id)
     if row is None or row.proposal_id != proposal_id:
         raise NotFoundError(f"no visit {visit_id} of proposal {proposal_id}")
-    if body.done_on > ctx.now.date():
-        raise InvalidInputError([FieldError("done_on", "is in the future")])
+    if problems := happened_problems("done_on", body.done_on, ctx.now):
+        raise InvalidInputError(problems)
     row.done_on, row.note = body.done_on, body.note
     _audit(ctx, "record_visit", proposal_id, visit_id=visit_id)
     result = _visit(row)

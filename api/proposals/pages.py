@@ -7,23 +7,31 @@ the refused form kept)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from api.core.security import Permission
+from api.core.texts import texts
 from api.http.csrf import check_csrf
 from api.http.deps import Context
-from api.http.pages import _lang, _page, _pager, page_context_for
-from api.http.problems import FormField, form_problems
+from api.http.pages import _lang, page_context_for
+from api.http.problems import FormField, Problem, form_problems
 from api.people import flows, undo
+from api.people.pages import refused_form_page, short_text_problem
 from api.people.schemas import StepUndo
 from api.proposals import follow_up
 from api.proposals import service as proposals
-from api.proposals.schemas import FollowUpPlanIn, SupportApplicationIn, VisitCreate, VisitDone
+from api.proposals.schemas import (
+    COACH_WEEKS,
+    FollowUpPlanIn,
+    SupportApplicationIn,
+    VisitCreate,
+    VisitDone,
+)
 from features.errors import ConflictError, InvalidInputError, TasmaError
 from features.i18n import gettext_for
 from features.schemas import OutcomeEvent
@@ -38,6 +46,7 @@ router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(
 @router.post("/jobseekers/{jobseeker_id}/overrides")
 def override_page(
     jobseeker_id: int,
+    request: Request,
     ctx: Annotated[Context, page_context_for(Permission.OVERRIDE)],
     suggestion_id: Annotated[int, Form(ge=1)],
     task_id: Annotated[int, Form(ge=1)],
@@ -47,9 +56,11 @@ def override_page(
     suggestion (original list, the list without it, and why)."""
     suggested = proposals.suggested_task_ids(ctx, jobseeker_id, suggestion_id)
     if len(reason.strip()) < 3:
-        return RedirectResponse(
-            f"/ui/jobseekers/{jobseeker_id}?message=reason_needed", status_code=303
-        )
+        lang = _lang(request)
+        field = FormField(f"reason-{task_id}", gettext_for(lang)("Reason"))
+        return refused_form_page(request, ctx, jobseeker_id,
+                                 flows.RefusedForm("leave_out", task_id, {"reason": reason}),
+                                 short_text_problem(reason, field, lang))  # fmt: skip
     chosen = [i for i in suggested if i != task_id]
     proposals.override_suggestion(ctx, suggestion_id, chosen, reason.strip())
     return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=overridden", status_code=303)
@@ -72,7 +83,7 @@ def outcome_page(
     proposal_id: int,
     request: Request,
     ctx: Annotated[Context, page_context_for(Permission.RECORD_OUTCOMES)],
-    kind: Annotated[str, Form(max_length=32)],
+    kind: Annotated[str, Form(max_length=32)] = "",
     reason: Annotated[str, Form(max_length=32)] = "",
     until: Annotated[str, Form(max_length=32)] = "",
     on: Annotated[str, Form(max_length=32)] = "",
@@ -89,25 +100,26 @@ def outcome_page(
         })  # fmt: skip
         proposals.record_outcome(ctx, proposal_id, event)
     except (ValidationError, TasmaError) as err:
-        ctx.session.rollback()
         # Said at the step's own form, in the page's language, with the choices kept; the
         # developer's text of the error never reaches the page.
-        invalid = isinstance(err, ValidationError)
+        words = texts(lang)
         about_until = isinstance(err, ValidationError) and any(
             "until:" in str(e["msg"]) for e in err.errors(include_url=False)
         )
         about_when = isinstance(err, InvalidInputError) and any(
             e.field == "event.at" for e in err.errors
         )
-        said = form_problems(err, lang, {"event.at": when})[0].text if about_when else ""
-        text = ("outcome_until_invalid" if about_until
-                else "outcome_reason_needed" if invalid and not reason
-                else "outcome_not_allowed")  # fmt: skip
-        return _jobseeker(
-            request, ctx, jobseeker_id, status_code=422,
-            outcome_error={"proposal_id": proposal_id, "kind": kind, "reason": reason,
-                           "until": until, "on": on, "text": text, "said": said},
-        )  # fmt: skip
+        if about_when:
+            problems = form_problems(err, lang, {"event.at": when})
+        elif about_until:
+            problems = [Problem(words["outcome_until_invalid"], f"until-p{proposal_id}")]
+        elif isinstance(err, ValidationError) and not reason:
+            problems = [Problem(words["outcome_reason_needed"], f"reason-p{proposal_id}")]
+        else:
+            problems = [Problem(words["outcome_not_allowed"], f"kind-{proposal_id}")]
+        sent = {"kind": kind, "reason": reason, "until": until, "on": on}
+        refused = flows.RefusedForm("outcome", proposal_id, sent)
+        return refused_form_page(request, ctx, jobseeker_id, refused, problems)
     return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=outcome", status_code=303)
 
 
@@ -117,9 +129,6 @@ def _day(text: str, field: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise InvalidInputError([FieldError(field, "not a date", kind="date_parsing")]) from None
-
-
-Id = Annotated[int, Form(ge=1, le=2_147_483_647)]
 
 
 def _back(jobseeker_id: int, message: str) -> RedirectResponse:
@@ -132,109 +141,138 @@ def _hours(text: str) -> list[str]:
     return [h for h in text.replace(";", " ").replace(",", " ").split() if h]
 
 
+def _plan_fields(proposal_id: int, lang: str) -> dict[str, FormField]:
+    """The follow-up plan's fields, by the schema's names (each week's hours at the hours'
+    field)."""
+    _ = gettext_for(lang)
+    hours = FormField(f"coach-{proposal_id}", _("Job coach's hours, week by week (fading)"))
+    return {
+        "contract_type": FormField(f"contract-{proposal_id}", _("Contract")),
+        "starts_on": FormField(f"starts-{proposal_id}", _("Starts on")),
+        "contract_end": FormField(f"ends-{proposal_id}", _("Ends on (a fixed term)")),
+        "coach_hours": hours,
+        **{f"coach_hours[{week}]": hours for week in range(COACH_WEEKS + 1)},
+    }
+
+
 @router.post("/proposals/{proposal_id}/follow-up/plan")
 def save_plan(
     proposal_id: int,
     request: Request,
     ctx: Annotated[Context, page_context_for(Permission.FOLLOW_UP)],
-    jobseeker_id: Id,
-    contract_type: Annotated[str, Form(max_length=24)],
-    starts_on: Annotated[str, Form(max_length=32)],
+    contract_type: Annotated[str, Form(max_length=24)] = "",
+    starts_on: Annotated[str, Form(max_length=32)] = "",
     contract_end: Annotated[str, Form(max_length=32)] = "",
     coach_hours: Annotated[str, Form(max_length=400)] = "",
 ) -> Response:
+    person = proposals.person_of(ctx, proposal_id)  # the record's, not the form's
     try:
         body = FollowUpPlanIn.model_validate({
             "contract_type": contract_type, "starts_on": starts_on or None,
             "contract_end": contract_end or None, "coach_hours": _hours(coach_hours),
         })  # fmt: skip
         follow_up.set_plan(ctx, proposal_id, body)
-    except (ValidationError, InvalidInputError):
-        ctx.session.rollback()
-        # Refused: the page again, with everything typed kept in the plan's form.
-        sent = {"proposal_id": proposal_id, "contract_type": contract_type,
-                "starts_on": starts_on, "contract_end": contract_end,
-                "coach_hours": coach_hours}  # fmt: skip
-        return _jobseeker(request, ctx, jobseeker_id, message="plan_invalid",
-                          plan_sent=sent, status_code=422)  # fmt: skip
-    return _back(jobseeker_id, "plan_saved")
+    except (ValidationError, InvalidInputError) as err:
+        # Refused: the page again, everything typed kept in the plan's form, each problem at
+        # its own field.
+        lang = _lang(request)
+        sent = {"contract_type": contract_type, "starts_on": starts_on,
+                "contract_end": contract_end, "coach_hours": coach_hours}  # fmt: skip
+        problems = form_problems(err, lang, _plan_fields(proposal_id, lang))
+        refused = flows.RefusedForm("follow_up_plan", proposal_id, sent)
+        return refused_form_page(request, ctx, person, refused, problems)
+    return _back(person, "plan_saved")
 
 
 @router.post("/proposals/{proposal_id}/follow-up/visits")
 def plan_visit(
     proposal_id: int,
+    request: Request,
     ctx: Annotated[Context, page_context_for(Permission.FOLLOW_UP)],
-    jobseeker_id: Id,
-    planned_on: Annotated[str, Form(max_length=32)],
-    with_whom: Annotated[str, Form(max_length=16)],
-) -> RedirectResponse:
+    planned_on: Annotated[str, Form(max_length=32)] = "",
+    with_whom: Annotated[str, Form(max_length=16)] = "",
+) -> Response:
+    person = proposals.person_of(ctx, proposal_id)  # the record's, not the form's
     try:
         body = VisitCreate.model_validate({"planned_on": planned_on or None,
                                            "with_whom": with_whom})  # fmt: skip
         follow_up.add_visit(ctx, proposal_id, body)
-    except ValidationError:
-        return _back(jobseeker_id, "visit_invalid")
-    return _back(jobseeker_id, "visit_planned")
+    except (ValidationError, InvalidInputError) as err:
+        lang = _lang(request)
+        _ = gettext_for(lang)
+        fields = {"planned_on": FormField(f"visit-on-{proposal_id}", _("Plan a visit on")),
+                  "with_whom": FormField(f"visit-with-{proposal_id}", _("With"))}  # fmt: skip
+        sent = {"planned_on": planned_on, "with_whom": with_whom}
+        return refused_form_page(request, ctx, person,
+                                 flows.RefusedForm("visit", proposal_id, sent),
+                                 form_problems(err, lang, fields))  # fmt: skip
+    return _back(person, "visit_planned")
 
 
 @router.post("/proposals/{proposal_id}/follow-up/visits/{visit_id}")
 def record_visit(
     proposal_id: int,
     visit_id: int,
+    request: Request,
     ctx: Annotated[Context, page_context_for(Permission.FOLLOW_UP)],
-    jobseeker_id: Id,
-    done_on: Annotated[str, Form(max_length=32)],
+    done_on: Annotated[str, Form(max_length=32)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
-) -> RedirectResponse:
+) -> Response:
+    person = proposals.person_of(ctx, proposal_id)  # the record's, not the form's
     try:
         body = VisitDone.model_validate({"done_on": done_on or None, "note": note.strip()})
         follow_up.visit_done(ctx, proposal_id, visit_id, body)
-    except (ValidationError, InvalidInputError):
-        ctx.session.rollback()
-        return _back(jobseeker_id, "visit_invalid")
-    return _back(jobseeker_id, "visit_recorded")
+    except (ValidationError, InvalidInputError) as err:
+        lang = _lang(request)
+        _ = gettext_for(lang)
+        fields = {"done_on": FormField(f"done-{visit_id}", _("Made on")),
+                  "note": FormField(f"vnote-{visit_id}", _("Note"))}  # fmt: skip
+        sent = {"visit_id": str(visit_id), "done_on": done_on, "note": note}
+        return refused_form_page(request, ctx, person,
+                                 flows.RefusedForm("visit_done", proposal_id, sent),
+                                 form_problems(err, lang, fields))  # fmt: skip
+    return _back(person, "visit_recorded")
 
 
 @router.post("/proposals/{proposal_id}/follow-up/supports")
 def save_support(
     proposal_id: int,
+    request: Request,
     ctx: Annotated[Context, page_context_for(Permission.FOLLOW_UP)],
-    jobseeker_id: Id,
-    support: Annotated[str, Form(max_length=40)],
-    status: Annotated[str, Form(max_length=16)],
-) -> RedirectResponse:
+    support: Annotated[str, Form(max_length=40)] = "",
+    status: Annotated[str, Form(max_length=16)] = "",
+) -> Response:
+    person = proposals.person_of(ctx, proposal_id)  # the record's, not the form's
     try:
         body = SupportApplicationIn.model_validate({"support": support, "status": status})
     except ValidationError:
-        return _back(jobseeker_id, "support_invalid")
+        # Only a forged form gets here (both are chosen from lists): said at the supports.
+        refused = flows.RefusedForm("support", proposal_id, {"support": support})
+        return refused_form_page(request, ctx, person, refused,
+                                 [Problem(texts(_lang(request))["support_invalid"])])  # fmt: skip
     follow_up.set_support(ctx, proposal_id, body)
-    return _back(jobseeker_id, "support_saved")
-
-
-def _jobseeker(
-    request: Request, ctx: Context, jobseeker_id: int, *, status_code: int, **shown: Any
-) -> HTMLResponse:
-    """The person's page again, a refused form kept at its place (``shown``)."""
-    view = flows.person_page(ctx, jobseeker_id, lang=_lang(request),
-                             supports=request.app.state.supports, **shown)  # fmt: skip
-    pager = _pager(request, 1, view["n_proposals"], flows.PROPOSALS_PER_PAGE)
-    return _page(request, "jobseeker.html", ctx.actor, pager=pager, status_code=status_code,
-                 **view)  # fmt: skip
+    return _back(person, "support_saved")
 
 
 @router.post("/proposals/{proposal_id}/undo")
 def undo_step_page(
     proposal_id: int,
+    request: Request,
     ctx: Annotated[Context, page_context_for(Permission.RECORD_OUTCOMES)],
-    jobseeker_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
     reason: Annotated[str, Form(max_length=2000)] = "",
-) -> RedirectResponse:
+) -> Response:
     """Undo the proposal's latest step, recorded by mistake (kept, with the reason)."""
+    person = proposals.person_of(ctx, proposal_id)  # the record's, not the form's
+    lang = _lang(request)
+    refused = flows.RefusedForm("undo_step", proposal_id, {"reason": reason})
     try:
-        person = undo.undo_proposal_step(ctx, proposal_id, StepUndo(reason=reason.strip()))
+        undo.undo_proposal_step(ctx, proposal_id, StepUndo(reason=reason.strip()))
     except ValidationError:
-        return _back(jobseeker_id, "undo_reason_needed")
+        why = gettext_for(lang)("Why (kept with the undone step)")
+        return refused_form_page(request, ctx, person, refused,
+                                 short_text_problem(reason, FormField(f"undo-p{proposal_id}", why),
+                                                    lang))  # fmt: skip
     except ConflictError:
-        ctx.session.rollback()
-        return _back(jobseeker_id, "undo_refused")
-    return _back(person, "undone")  # the proposal's person, whatever the form said
+        said = [Problem(texts(lang)["undo_refused"])]
+        return refused_form_page(request, ctx, person, refused, said, status_code=409)
+    return _back(person, "undone")

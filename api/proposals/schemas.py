@@ -4,9 +4,11 @@ left-out tasks, the follow-up after a hire."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from itertools import pairwise
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from api.core.schemas import BodyId
 from features.schemas import OutcomeEvent
@@ -14,6 +16,7 @@ from features.schemas.common import StrictModel
 from features.schemas.proposal import DeclineReason, OutcomeKind
 
 __all__ = [
+    "COACH_WEEKS",
     "EventCreate",
     "EventPublic",
     "FollowUpPlanIn",
@@ -33,27 +36,51 @@ __all__ = [
 ]
 
 
+COACH_WEEKS = 26
+"""A job coach's fading support is planned for half a year at most, week by week."""
+
+
 class FollowUpPlanIn(StrictModel):
-    """After a hire: the contract and the job coach's support, week by week, fading."""
+    """After a hire: the contract and the job coach's support, week by week, fading. Each
+    problem is said at its own field (a form names each, not the three in one sentence)."""
 
     contract_type: Literal["permanent", "fixed_term", "apprenticeship", "work_trial"]
     starts_on: date
-    contract_end: date | None = Field(default=None, description="Required for a fixed term.")
+    contract_end: date | None = Field(
+        default=None, validate_default=True, description="Required for a fixed term."
+    )
     coach_hours: list[Annotated[float, Field(ge=0, le=40)]] = Field(
         default_factory=list,
-        max_length=26,
+        max_length=COACH_WEEKS,
         description="The job coach's hours in each week from the start; they fade (never rise).",
     )
 
-    @model_validator(mode="after")
-    def _dates_and_fading(self) -> FollowUpPlanIn:
-        if self.contract_type == "fixed_term" and self.contract_end is None:
-            raise ValueError("contract_end: a fixed-term contract has an end date")
-        if self.contract_end is not None and self.contract_end <= self.starts_on:
-            raise ValueError("contract_end: after the start")
-        if any(b > a for a, b in zip(self.coach_hours, self.coach_hours[1:], strict=False)):
-            raise ValueError("coach_hours: the support fades: each week at most the one before")
-        return self
+    @field_validator("contract_end")
+    @classmethod
+    def _end_after_start(cls, end: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("starts_on")
+        if end is None and info.data.get("contract_type") == "fixed_term":
+            raise PydanticCustomError(
+                "fixed_term_end_missing", "a fixed-term contract has an end date"
+            )
+        if end is not None and start is not None and end <= start:
+            raise PydanticCustomError(
+                "end_not_after_start", "after the start ({start})", {"start": start}
+            )
+        return end
+
+    @field_validator("coach_hours")
+    @classmethod
+    def _fading(cls, hours: list[float]) -> list[float]:
+        for week, (before, after) in enumerate(pairwise(hours), start=2):
+            if after > before:
+                raise PydanticCustomError(
+                    "support_rises",
+                    "the support fades: each week at most the one before (week {week}: "
+                    "{after} after {before})",
+                    {"week": week, "before": before, "after": after},
+                )
+        return hours
 
 
 class FollowUpPlanPublic(FollowUpPlanIn):

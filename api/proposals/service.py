@@ -490,6 +490,20 @@ def suggested_task_ids(ctx: Context, jobseeker_id: int, suggestion_id: int) -> l
     return list(suggestion.results.get("ids", []))
 
 
+def person_of(ctx: Context, proposal_id: int) -> int:
+    """The person a proposal in the actor's full reach is about (another area's, or an erased
+    person's: not found) — the way back to a person's page after a form about the proposal,
+    read from the record, never from a form field a user could forge."""
+    row = ctx.session.get(ProposalRow, proposal_id)
+    if row is None or row.jobseeker_id is None:
+        raise NotFoundError(f"no proposal with id {proposal_id}")
+    try:
+        reachable_person(ctx, row.jobseeker_id)
+    except NotFoundError:
+        raise NotFoundError(f"no proposal with id {proposal_id}") from None
+    return row.jobseeker_id
+
+
 def proposal_of_person(ctx: Context, jobseeker_id: int, proposal_id: int) -> ProposalRow:
     """The person's proposal; 404 if the actor may not reach the person or the proposal is
     another person's."""

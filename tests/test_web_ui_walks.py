@@ -1,0 +1,255 @@
+"""The web UI walked page by page in a real browser (headless Chromium): every kind of page fits
+a phone, axe-core finds nothing serious at both sizes, Finnish pages show no codes and no
+English, and the long lists page through everyone in order, losing nobody. Apart from the
+journeys (tests/test_web_ui.py) so that the two run side by side."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+from axe_playwright_python.sync_playwright import Axe
+from babel.messages.pofile import read_po
+from playwright.sync_api import expect
+
+from features.i18n import catalogue_path
+from tests.web_ui import SHOTS, login
+
+_login = login
+
+
+PHONE = {"width": 390, "height": 844}
+_OVERFLOW = """() => {
+  const w = window.innerWidth, wide = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.right > w + 1) wide.push(el.tagName + '.' + el.className);
+  }
+  return [document.documentElement.scrollWidth, wide.slice(0, 4)];
+}"""
+
+
+def _links(page, pattern):
+    return [
+        h for h in (a.get_attribute("href") for a in page.locator("a").all()) if h and pattern in h
+    ]
+
+
+def _visit_every_page(browser, base, check, **size):
+    """Every kind of /ui/ page, as each role reaches it; `check(page, address)` on each."""
+
+    def visit(page, address):
+        page.goto(address if address.startswith("http") else base + address)
+        check(page, address)
+
+    anonymous = browser.new_page(locale="fi-FI", **size)
+    for address in ("/ui/login", "/ui/no-such-page"):
+        visit(anonymous, address)
+    coordinator = _login(browser, base, "anna.koordinaattori", "salasana-1", **size)
+    visit(coordinator, "/ui/jobseekers")
+    person = coordinator.locator("tbody tr td:first-child a").first.get_attribute("href")
+    visit(coordinator, "/ui/me")
+    visit(coordinator, person)
+    yield "person", coordinator
+    tasks = _links(coordinator, "/tasks/")[:1]
+    for address in (f"{person}/edit", f"{person}/compose", f"{person}/plan/print", *tasks,
+                    "/ui/requests", "/ui/clearing?objective=score"):  # fmt: skip
+        visit(coordinator, address)
+    yield "comparison", coordinator
+    rekrypiste = _login(browser, base, "reko.rekrypiste", "salasana-2", **size)
+    visit(rekrypiste, "/ui/employers")
+    employer = rekrypiste.locator("tbody tr td a").first.get_attribute("href")
+    visit(rekrypiste, "/ui/employers/new")
+    visit(rekrypiste, "/ui/tasks")
+    visit(rekrypiste, "/ui/requests")
+    visit(rekrypiste, employer)
+    for address in (*_links(rekrypiste, "/candidates")[:1], *_links(rekrypiste, "/what-if")[:1],
+                    *_links(rekrypiste, "/hand-over-options")[:1], f"{employer}/roles/new",
+                    f"{employer}/compose"):  # fmt: skip
+        visit(rekrypiste, address)
+    printable = rekrypiste.get_by_role("link", name="Tulostettava ehdotus").first
+    if printable.count():
+        visit(rekrypiste, printable.get_attribute("href"))
+    analyst = _login(browser, base, "aino.analyytikko", "salasana-3", **size)
+    visit(analyst, "/ui/rulesets")
+    version = analyst.locator("select#a option").first.get_attribute("value")
+    visit(analyst, f"/ui/rulesets/compare?a={version}&b={version}")
+    visit(analyst, "/ui/rulesets/new")
+    visit(analyst, "/ui/batch")
+    visit(analyst, "/ui/reports/programme")
+    visit(analyst, "/ui/reports/programme?from=2024-01-01&to=2023-01-01")  # refused: its problems
+    for page in (anonymous, coordinator, rekrypiste, analyst):
+        page.close()
+
+
+PHONE_SIZE = {"viewport": PHONE, "is_mobile": True, "has_touch": True}
+
+
+def test_every_page_fits_a_phone_screen(server, browser):
+    # 390 × 844: no page scrolls sideways (wide tables and the chart scroll in their own box),
+    # and "Kirjaudu ulos" is on the screen, big enough to tap.
+    base, _engine = server
+    wide: list[str] = []
+
+    def fits(page, address):
+        width, culprits = page.evaluate(_OVERFLOW)
+        if width > PHONE["width"]:
+            wide.append(f"{address}: {width} px ({', '.join(culprits)})")
+        # The capacity view is read on a phone, not scrolled sideways in its box.
+        capacities = page.evaluate(
+            "[...document.querySelectorAll('table.capacities')].map(t => {"
+            " t.closest('details').open = true;"
+            " return t.scrollWidth - t.parentElement.clientWidth; })"
+        )
+        if any(over > 0 for over in capacities):
+            wide.append(f"{address}: the capacity view scrolls sideways ({capacities} px)")
+
+    for moment, page in _visit_every_page(browser, base, fits, **PHONE_SIZE):
+        page.screenshot(path=SHOTS / f"phone-{moment}.png")
+        if moment == "comparison":
+            logout = page.get_by_role("button", name="Kirjaudu ulos")
+            box = logout.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+            assert box["height"] >= 44
+    assert not wide, wide
+
+
+@pytest.mark.parametrize("size", [{}, PHONE_SIZE], ids=["desktop", "phone"])
+def test_axe_finds_nothing_serious_on_any_page(server, browser, size):
+    # axe-core's WCAG 2.1 AA rules on every kind of page, at both sizes.
+    base, _engine = server
+    axe = Axe()
+    found: list[str] = []
+
+    def accessible(page, address):
+        results = axe.run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
+                                                     "best-practice"]})  # fmt: skip
+        for v in results.response["violations"]:
+            if v["impact"] in ("serious", "critical"):
+                targets = [n["target"] for n in v["nodes"]][:3]
+                found.append(f"{address}: {v['id']} ({v['impact']}) {targets}")
+
+    visited = list(_visit_every_page(browser, base, accessible, **size))
+    assert [moment for moment, _ in visited] == ["person", "comparison"]
+    assert not found, "\n".join(found)
+
+
+_CODE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")  # kitchen_catering, hit_rate_10, …
+
+
+def _english_messages() -> list[str]:
+    """Every catalogue message of two words or more whose Finnish differs from the English."""
+    with catalogue_path("fi").open("rb") as po:
+        catalogue = read_po(po, locale="fi")
+    return [m.id for m in catalogue
+            if m.id and " " in m.id and "%" not in m.id and m.string != m.id]  # fmt: skip
+
+
+def test_finnish_pages_show_no_codes_and_no_english(server, browser):
+    base, _engine = server
+    english = _english_messages()
+    found: list[str] = []
+
+    def finnish(page, address):
+        text = page.evaluate("""() => [document.body.innerText,
+            ...[...document.querySelectorAll('[aria-label],[title],[placeholder]')].map(e =>
+              [e.getAttribute('aria-label'), e.getAttribute('title'), e.getAttribute('placeholder')]
+              .filter(Boolean).join(' '))].join('\\n')""")
+        found.extend(f"{address}: code {c!r}" for c in set(_CODE.findall(text)))
+        found.extend(f"{address}: English {m!r}" for m in english if m in text)
+
+    visited = list(_visit_every_page(browser, base, finnish))
+    assert [moment for moment, _ in visited] == ["person", "comparison"]
+    assert not found, "\n".join(sorted(found))
+
+
+def test_lists_page_through_everyone_in_order_and_lose_nobody(server, browser):
+    base, engine = server
+    page = _login(browser, base, "anna.koordinaattori", "salasana-1")
+    page.get_by_label("Järjestys").select_option("municipality")
+    page.get_by_role("button", name="Hae").click()
+    count = int(page.locator("h1 small").inner_text().strip("()"))
+    assert count > 50, "the test needs more than one page"
+    seen: list[tuple[str, str]] = []
+    pages = 0
+    while True:
+        pages += 1
+        rows = page.locator("tbody tr")
+        assert rows.count() <= 50
+        seen += [(rows.nth(i).locator("td").nth(1).inner_text(),
+                  rows.nth(i).locator("td").first.inner_text()) for i in range(rows.count())]  # fmt: skip
+        expect(page.locator("nav.pager [aria-current=page]")).to_contain_text(f"Sivu {pages} /")
+        following = page.get_by_role("link", name="Seuraava sivu →")
+        if not following.count():
+            break
+        # Read the next page whole: a pager read while the page still streams in is "none".
+        with page.expect_navigation(wait_until="load"):
+            following.click()
+    assert pages == -(-count // 50)
+    assert len(seen) == count and len(set(seen)) == count  # nobody lost, nobody twice
+    assert seen == sorted(seen)  # by municipality, then code, across pages
+    with engine.connect() as c:
+        area_people = c.scalar(sa.text(
+            "SELECT count(*) FROM jobseeker WHERE area = (SELECT area FROM app_user "
+            "WHERE name = 'anna.koordinaattori')"))  # fmt: skip
+    assert count == area_people
+
+
+def test_tasks_page_through_every_hand_over_task_in_order_and_search_narrows(server, browser):
+    base, engine = server
+    page = _login(browser, base, "reko.rekrypiste", "salasana-2")
+    page.get_by_role("link", name="Tehtävät").click()
+    page.get_by_label("Järjestys").select_option("title")
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Hae").click()
+    count = int(page.locator("h1 small").inner_text().strip("()"))
+    with engine.connect() as c:
+        hand_over = c.scalar(sa.text("SELECT count(*) FROM task WHERE task_type = 'hand_over'"))
+    assert count == hand_over > 50, "the test needs more than one page"
+    seen: list[tuple[str, str]] = []
+    while True:
+        rows = page.locator("tbody tr")
+        seen += [(rows.nth(i).locator("td a").first.inner_text(),
+                  rows.nth(i).locator("td").nth(1).inner_text()) for i in range(rows.count())]  # fmt: skip
+        following = page.get_by_role("link", name="Seuraava sivu →")
+        if not following.count():
+            break
+        # Read the next page whole: a pager read while the page still streams in is "none".
+        with page.expect_navigation(wait_until="load"):
+            following.click()
+    assert len(seen) == count and len({n for _, n in seen}) == count  # nobody lost or twice
+    assert [t for t, _ in seen] == sorted(t for t, _ in seen)
+    word = seen[0][0].split()[0]
+    page.get_by_label("Tehtävä, rooli tai työnantaja").fill(word)
+    page.get_by_role("button", name="Hae").click()
+    found = int(page.locator("h1 small").inner_text().strip("()"))
+    assert 0 < found < count
+    expect(page.get_by_label("Tehtävä, rooli tai työnantaja")).to_have_value(word)
+
+
+def test_a_tasks_candidates_are_read_ten_at_a_time_and_none_is_lost(server, browser):
+    base, _engine = server
+    page = _login(browser, base, "reko.rekrypiste", "salasana-2")
+    page.goto(f"{base}/ui/tasks?sort=hours")
+    links = [a.get_attribute("href") for a in page.locator("tbody td:first-child a").all()]
+    feasible = 0
+    for link in links[:40]:
+        page.goto(base + link)
+        feasible = int(page.locator("p.meta").first.inner_text().split(" / ")[0])
+        if feasible > 10:
+            break
+    assert feasible > 10, "the test needs a task with more than ten candidates"
+    seen: list[str] = []
+    while True:
+        codes = page.locator("ol.matches h2").all_inner_texts()
+        assert 0 < len(codes) <= 10
+        expect(page.locator("ol.matches")).to_have_attribute("start", str(len(seen) + 1))
+        seen += codes
+        following = page.get_by_role("link", name="Seuraava sivu →")
+        if not following.count():
+            break
+        # Read the next page whole: a pager read while the page still streams in is "none".
+        with page.expect_navigation(wait_until="load"):
+            following.click()
+    assert len(seen) == len(set(seen)) == min(feasible, 50)

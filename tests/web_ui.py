@@ -1,0 +1,78 @@
+"""What the web UI's browser tests share: a served small demo world with one user of each role,
+headless Chromium (Debian's, driven by Playwright) and logging in. The fixtures ``server`` and
+``browser`` (tests/conftest.py) give each test module its own, so that the web UI's tests can
+be spread over several modules and run side by side (pytest-xdist sends whole modules)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy import Engine
+
+from api.auth.setup import add_user
+from api.core.security import Role
+from api.storage.bulk import load_tables
+from api.storage.engine import make_engine, transaction
+from api.storage.migrate import upgrade
+from api.storage.tables import JobseekerRow
+from api.tools.serving import serve
+from features.demo import build_world
+
+__all__ = ["CHROMIUM", "SHOTS", "chromium", "login", "served_small_world"]
+
+# Screenshots go to a temporary folder unless asked for (TASMA_SCREENSHOTS=docs/screenshots
+# refreshes the README's): a test run never changes the tracked tree.
+SHOTS = Path(os.environ.get("TASMA_SCREENSHOTS") or tempfile.mkdtemp(prefix="tasma-shots-"))
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def served_small_world(data: Path) -> Iterator[tuple[str, Engine]]:
+    """The small demo world (seed 7) served from ``data``, with a company and a work-ability
+    coordinator of its largest area, a Rekrypiste worker, an analyst and an administrator."""
+    url = f"sqlite:///{data / 'tasma.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    load_tables(engine, build_world("small", seed=7).tables)
+    with transaction(engine) as s:
+        area = s.scalar(
+            sa.select(JobseekerRow.area).group_by(JobseekerRow.area)
+            .order_by(sa.func.count().desc()).limit(1)
+        )  # fmt: skip
+        add_user(s, name="anna.koordinaattori", role=Role.COMPANY_COORDINATOR, area=area,
+                 password="salasana-1")  # fmt: skip
+        add_user(s, name="tiina.tyokyky", role=Role.WORK_ABILITY_COORDINATOR, area=area,
+                 password="salasana-5")  # fmt: skip
+        add_user(s, name="reko.rekrypiste", role=Role.REKRYPISTE, password="salasana-2")
+        add_user(s, name="aino.analyytikko", role=Role.ANALYST, password="salasana-3")
+        add_user(s, name="ylla.pitaja", role=Role.ADMIN, password="salasana-4")
+    env = {
+        "DATABASE_URL": url, "TASMA_DATA_DIR": str(data), "TASMA_ENVIRONMENT": "test",
+        "TASMA_DEMO_ON_EMPTY": "false",
+    }  # fmt: skip
+    with serve(env, data / "serve.log") as served:
+        yield served.base, engine
+
+
+def chromium() -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), "Chromium is needed (.ci/run installs Debian's chromium)"
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+def login(browser: Browser, base: str, name: str, password: str, **page_options: Any) -> Page:
+    options = {"viewport": {"width": 1280, "height": 860}, "locale": "fi-FI", **page_options}
+    page = browser.new_page(**options)
+    page.goto(f"{base}/ui/")
+    page.get_by_label("Käyttäjätunnus").fill(name)
+    page.get_by_label("Salasana").fill(password)
+    page.get_by_role("button", name="Kirjaudu").click()
+    return page
