@@ -4,6 +4,7 @@ import dataclasses
 import json
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,7 +14,7 @@ from matching.explain import explain, explain_all
 from matching.rules import UncheckedLimitPolicy, default_ruleset
 from matching.scoring import score_pairs
 from matching.whynot import apply_relaxations, why_not
-from tests.test_edges import _task, _world
+from tests.test_edges import ABLE, _task, _world
 from tests.test_scoring import _dishwasher_world
 from tests.worlds import all_pairs, featurize, profile, rating, small_worlds
 
@@ -287,3 +288,54 @@ def test_a_load_over_a_coordinators_kilogram_limit_is_lightened_under_kilograms(
         {"characteristic": "lifting", "to": 12.0},
     )
     assert lighter.text["en"] == "Lighter loads: Lifting at most 12 kg."
+
+
+def test_a_demand_over_the_persons_level_is_told_in_the_readers_language():
+    """Kills ``matching.explain.x__failure_sentences__mutmut_53`` (the task's level written in
+    no language, whatever the page's): an over-demand and a physician's restriction the
+    accepted adjustments do not close say what the task needs, and what the person manages, in
+    the page's language — both levels."""
+    over = _explained(_dishwasher_world(accepted=()))
+    assert over.failures == ["over_demand"]
+    assert over.sentences["en"][1] == (
+        "Standing is limited: the task needs frequently (a third to two thirds of the shift); "
+        "the person manages rarely (under 5 per cent of the shift); the adjustments the "
+        "employer accepts do not close it."
+    )
+    assert over.sentences["fi"][1] == (
+        "Seisominen: tehtävässä usein (kolmanneksesta kahteen kolmannekseen työajasta), "
+        "henkilölle sopii harvoin (alle 5 % työajasta); työnantajan hyväksymät mukautukset "
+        "eivät riitä."
+    )
+    restricted = _explained(_dishwasher_world(accepted=(), hard=True))
+    assert restricted.failures == ["hard_limit"]
+    assert restricted.sentences["en"][1] == (
+        "Physician's restriction (Standing): the task needs frequently (a third to two thirds "
+        "of the shift), the limit is rarely (under 5 per cent of the shift); the adjustments "
+        "the employer accepts that change the work do not bring it within."
+    )
+    assert restricted.sentences["fi"][1] == (
+        "Lääkärin rajoitus, Seisominen: tehtävässä usein (kolmanneksesta kahteen kolmannekseen "
+        "työajasta), raja harvoin (alle 5 % työajasta); työnantajan hyväksymät, työtä "
+        "muuttavat mukautukset eivät riitä."
+    )
+
+
+@pytest.mark.parametrize("hard", [True, False])
+def test_a_load_over_the_persons_kilograms_is_told_in_kilograms(hard: bool):
+    """A load of 20 kg against a person who manages 12 (no lifting aid accepted) is told in
+    kilograms, whether the limit is a physician's (``hard_limit``) or a coordinator's
+    (``kilograms``). Kills ``matching.explain.x__failure_sentences__mutmut_86`` (under a
+    physician's restriction the kilogram sentence left out: the page then says only "Does not
+    fit:")."""
+    person = profile("JS-KILO4", ABLE | {"lifting": rating(4, kg=12, hard=hard)})
+    e = _explained(_world([person], [_task(kilograms={"lifting": 20})]))
+    assert e.failures == ["hard_limit" if hard else "kilograms"]
+    assert e.sentences["en"][:2] == [
+        "Does not fit:",
+        "Lifting: loads of 20 kg; the person manages 12 kg.",
+    ]
+    assert e.sentences["fi"][:2] == [
+        "Ei sovi:",
+        "Nostaminen: kuormat 20 kg, henkilölle sopii 12 kg.",
+    ]
