@@ -890,3 +890,29 @@ def test_the_oracle_ranks_an_exceeded_recommendation_below_instead_of_excluding(
     s = _oracle_agrees(_dishwasher_world(standing_cap=3, recommended_sitting=1, accepted=()))
     assert s.feasible[0] and _failures(s) == set()
     assert s.beyond_recommendation[0, characteristic_index("sitting")]
+
+
+@pytest.mark.parametrize("hard", [False, True])
+def test_why_not_falls_back_to_a_redesign_under_the_constraint_it_closes(hard: bool) -> None:
+    """Standing asked at 3 of a person who manages 1, nothing accepted, and the search given no
+    candidates, so the fallback answers: the task is redesigned to the person's level, told
+    under the failing constraint — ``over_demand`` for a coordinator's rating, ``hard_limit``
+    for a physician's restriction — and made, the pair fits. Kills
+    ``matching.whynot.x__close_demands__mutmut_229`` (the fallback's redesign of an
+    over-demand told under a constraint that does not exist)."""
+    from matching import whynot
+    from tests.test_explain import _fits
+    from tests.test_scoring import _dishwasher_world
+
+    world = _dishwasher_world(accepted=(), hard=hard)
+    constraint = "hard_limit" if hard else "over_demand"
+    with patch.object(whynot, "_MAX_CANDIDATES", 0):
+        answer = why_not(world.people, world.tasks, 1, 1, RULES)
+    assert answer.failures == [constraint]
+    (redesign,) = answer.relaxations
+    assert (redesign.constraint, redesign.change, redesign.details) == (
+        constraint,
+        "redesign_task",
+        {"characteristic": "standing", "to": 1},
+    )
+    assert _fits(world, 1, 1, answer.relaxations)
