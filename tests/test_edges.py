@@ -34,7 +34,7 @@ from matching.ranking import (
     top_k,
 )
 from matching.reference import reference_score
-from matching.rules import RuleSet, default_ruleset
+from matching.rules import RecommendationPolicy, RuleSet, default_ruleset
 from matching.scoring import (
     COMPONENTS,
     FAILURES,
@@ -824,3 +824,95 @@ def test_why_not_redesigns_only_what_the_accepted_adjustments_cannot_close() -> 
     redesigned = {r.details.get("characteristic") for r in answer.relaxations
                   if r.change == "redesign_task"}  # fmt: skip
     assert redesigned == {"standing"}, answer.relaxations
+
+
+def _oracle_agrees(world: SmallWorld) -> PairScores:
+    """The per-pair oracle says of pair (0, 0) what the vectorised scorer says: feasible,
+    assessed, the failures, the recommendations left exceeded, the adjustments chosen and every
+    contribution. Returns the scorer's answer for the hand-counted checks."""
+    s = _score(world)
+    ref = reference_score(world.people, 0, world.tasks, 0, RULES)
+    assert (ref.feasible, ref.assessed) == (bool(s.feasible[0]), bool(s.assessed[0]))
+    assert ref.failures == _failures(s)
+    beyond = {CHARACTERISTIC_IDS[c] for c in np.flatnonzero(s.beyond_recommendation[0])}
+    assert ref.beyond_recommendation == beyond
+    assert list(ref.chosen) == _chosen(s)
+    np.testing.assert_allclose(ref.contributions, s.contributions[0], atol=1e-9)
+    return s
+
+
+def test_the_oracle_closes_a_restriction_only_with_what_changes_the_work() -> None:
+    """The per-pair oracle ``reference_score`` on the edges of a physician's restriction, where
+    the random worlds of the property tests rarely go: a work pair (changes the work) closing
+    the two levels exactly, and a job coach (a support) that could close them and must not.
+    Kills ``matching.reference.x_reference_score__mutmut_212`` (a subset lowering the
+    restriction by exactly what it needs skipped: nothing chosen), ``…__mutmut_160`` (the
+    restriction's first check over no adjustments) and ``…__mutmut_39`` (a restriction against
+    an assessed demand counted as unchecked)."""
+    closed = _oracle_agrees(_coached_world(hard=True, accepted=("job_coach_first_weeks",
+                                                                 "work_pair")))  # fmt: skip
+    assert closed.feasible[0] and closed.assessed[0] and _chosen(closed) == ["work_pair"]
+    support_only = _oracle_agrees(_coached_world(hard=True, accepted=("job_coach_first_weeks",)))
+    assert _failures(support_only) == {"hard_limit"}
+    rated = _oracle_agrees(_coached_world(hard=False, accepted=("job_coach_first_weeks",)))
+    assert rated.feasible[0] and _chosen(rated) == ["job_coach_first_weeks"]
+
+
+@pytest.mark.parametrize("hard", [True, False])
+@pytest.mark.parametrize(("kg", "fits"), [(3.0, False), (10.0, True), (12.0, True)])
+def test_the_oracle_counts_a_lifting_aid_only_down_to_its_kilograms(
+    hard: bool, kg: float, fits: bool
+) -> None:
+    """A lifting aid leaves loads of 10 kg: it closes 20 kg for a person who manages 10 or 12,
+    never for one who manages 3 — a physician's limit (``hard_limit``) or a coordinator's
+    (``kilograms``). Kills ``matching.reference.x_reference_score__mutmut_143`` (the oracle
+    taking any adjustment that lowers lifting, or any that leaves few enough kilograms, as
+    closing the load)."""
+    person = profile("JS-KILO3", ABLE | {"lifting": rating(4, kg=kg, hard=hard)})
+    task = _task(kilograms={"lifting": 20}, accepted=("lifting_aid", "work_pair"))
+    s = _oracle_agrees(_world([person], [task]))
+    assert bool(s.feasible[0]) is fits
+    if fits:
+        assert _chosen(s) == ["lifting_aid"]
+    else:
+        assert _failures(s) == {"hard_limit" if hard else "kilograms"}
+
+
+def test_the_oracle_ranks_an_exceeded_recommendation_below_instead_of_excluding() -> None:
+    """Under the default rules a physician's recommendation the work exceeds (sitting
+    recommended at level 1, the task asks 2, nothing accepted lowers it) leaves the pair
+    feasible, marked beyond the recommendation. Kills
+    ``matching.reference.x_reference_score__mutmut_16`` (the rank-below policy read inverted:
+    the oracle excludes the pair as over-demanded)."""
+    from tests.test_scoring import _dishwasher_world
+
+    assert RULES.hard.beyond_recommendation == RecommendationPolicy.RANK_BELOW
+    s = _oracle_agrees(_dishwasher_world(standing_cap=3, recommended_sitting=1, accepted=()))
+    assert s.feasible[0] and _failures(s) == set()
+    assert s.beyond_recommendation[0, characteristic_index("sitting")]
+
+
+@pytest.mark.parametrize("hard", [False, True])
+def test_why_not_falls_back_to_a_redesign_under_the_constraint_it_closes(hard: bool) -> None:
+    """Standing asked at 3 of a person who manages 1, nothing accepted, and the search given no
+    candidates, so the fallback answers: the task is redesigned to the person's level, told
+    under the failing constraint — ``over_demand`` for a coordinator's rating, ``hard_limit``
+    for a physician's restriction — and made, the pair fits. Kills
+    ``matching.whynot.x__close_demands__mutmut_229`` (the fallback's redesign of an
+    over-demand told under a constraint that does not exist)."""
+    from matching import whynot
+    from tests.test_explain import _fits
+    from tests.test_scoring import _dishwasher_world
+
+    world = _dishwasher_world(accepted=(), hard=hard)
+    constraint = "hard_limit" if hard else "over_demand"
+    with patch.object(whynot, "_MAX_CANDIDATES", 0):
+        answer = why_not(world.people, world.tasks, 1, 1, RULES)
+    assert answer.failures == [constraint]
+    (redesign,) = answer.relaxations
+    assert (redesign.constraint, redesign.change, redesign.details) == (
+        constraint,
+        "redesign_task",
+        {"characteristic": "standing", "to": 1},
+    )
+    assert _fits(world, 1, 1, answer.relaxations)

@@ -4,6 +4,7 @@ import dataclasses
 import json
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,7 +14,7 @@ from matching.explain import explain, explain_all
 from matching.rules import UncheckedLimitPolicy, default_ruleset
 from matching.scoring import score_pairs
 from matching.whynot import apply_relaxations, why_not
-from tests.test_edges import _task, _world
+from tests.test_edges import ABLE, _task, _world
 from tests.test_scoring import _dishwasher_world
 from tests.worlds import all_pairs, featurize, profile, rating, small_worlds
 
@@ -287,3 +288,154 @@ def test_a_load_over_a_coordinators_kilogram_limit_is_lightened_under_kilograms(
         {"characteristic": "lifting", "to": 12.0},
     )
     assert lighter.text["en"] == "Lighter loads: Lifting at most 12 kg."
+
+
+def test_a_demand_over_the_persons_level_is_told_in_the_readers_language():
+    """Kills ``matching.explain.x__failure_sentences__mutmut_53`` (the task's level written in
+    no language, whatever the page's): an over-demand and a physician's restriction the
+    accepted adjustments do not close say what the task needs, and what the person manages, in
+    the page's language — both levels."""
+    over = _explained(_dishwasher_world(accepted=()))
+    assert over.failures == ["over_demand"]
+    assert over.sentences["en"][1] == (
+        "Standing is limited: the task needs frequently (a third to two thirds of the shift); "
+        "the person manages rarely (under 5 per cent of the shift); the adjustments the "
+        "employer accepts do not close it."
+    )
+    assert over.sentences["fi"][1] == (
+        "Seisominen: tehtävässä usein (kolmanneksesta kahteen kolmannekseen työajasta), "
+        "henkilölle sopii harvoin (alle 5 % työajasta); työnantajan hyväksymät mukautukset "
+        "eivät riitä."
+    )
+    restricted = _explained(_dishwasher_world(accepted=(), hard=True))
+    assert restricted.failures == ["hard_limit"]
+    assert restricted.sentences["en"][1] == (
+        "Physician's restriction (Standing): the task needs frequently (a third to two thirds "
+        "of the shift), the limit is rarely (under 5 per cent of the shift); the adjustments "
+        "the employer accepts that change the work do not bring it within."
+    )
+    assert restricted.sentences["fi"][1] == (
+        "Lääkärin rajoitus, Seisominen: tehtävässä usein (kolmanneksesta kahteen kolmannekseen "
+        "työajasta), raja harvoin (alle 5 % työajasta); työnantajan hyväksymät, työtä "
+        "muuttavat mukautukset eivät riitä."
+    )
+
+
+@pytest.mark.parametrize("hard", [True, False])
+def test_a_load_over_the_persons_kilograms_is_told_in_kilograms(hard: bool):
+    """A load of 20 kg against a person who manages 12 (no lifting aid accepted) is told in
+    kilograms, whether the limit is a physician's (``hard_limit``) or a coordinator's
+    (``kilograms``). Kills ``matching.explain.x__failure_sentences__mutmut_86`` (under a
+    physician's restriction the kilogram sentence left out: the page then says only "Does not
+    fit:")."""
+    person = profile("JS-KILO4", ABLE | {"lifting": rating(4, kg=12, hard=hard)})
+    e = _explained(_world([person], [_task(kilograms={"lifting": 20})]))
+    assert e.failures == ["hard_limit" if hard else "kilograms"]
+    assert e.sentences["en"][:2] == [
+        "Does not fit:",
+        "Lifting: loads of 20 kg; the person manages 12 kg.",
+    ]
+    assert e.sentences["fi"][:2] == [
+        "Ei sovi:",
+        "Nostaminen: kuormat 20 kg, henkilölle sopii 12 kg.",
+    ]
+
+
+def test_why_not_moves_the_slots_and_says_which_accepted_adjustment_then_applies():
+    """An evening-and-night task whose irregular hours the person never manages (0 against 3),
+    the employer accepting "day shifts only" — which cannot apply without a day shift — and a
+    person free only in the afternoons: one change closes both failures. The slots move to the
+    afternoons, and that move is said to make the accepted adjustment apply (it closes the
+    over-demand too); made, the pair fits. Kills ``matching.whynot.x__schedule_after__mutmut_4``
+    (the task's shifts after the move not worked out), the ``_enables`` sentence and details
+    (the move's ``constraints`` and ``enables``, the adjustment named in the page's language)
+    and ``matching.whynot.x_apply_relaxations__mutmut_130`` (the move not made)."""
+    person = profile("JS-NIGHT2", ABLE | {"irregular_hours": rating(0)},
+                     schedule=["mon-afternoon", "tue-afternoon"])  # fmt: skip
+    task = _task(demands={"irregular_hours": 3}, schedule=("mon-evening", "tue-night"),
+                 accepted=("day_shifts_only",))  # fmt: skip
+    world = _world([person], [task])
+    w = why_not(world.people, world.tasks, 1, 1, RULES)
+    assert w.failures == ["over_demand", "schedule"]
+    (move,) = w.relaxations
+    assert (move.constraint, move.change, move.who) == ("schedule", "move_slots", "employer")
+    assert move.details == {
+        "from": ["mon-evening", "tue-night"],
+        "to_any_of": ["mon-afternoon", "tue-afternoon"],
+        "constraints": ["schedule", "over_demand"],
+        "enables": ["day_shifts_only"],
+    }
+    assert move.text["en"] == (
+        "Slots mon-evening, tue-night moved to times the person is free: mon-afternoon, "
+        "tue-afternoon. Then an adjustment the employer already accepts applies: Day shifts only."
+    )
+    assert move.text["fi"] == (
+        "Vuorot ma-ilta, ti-yö siirretään aikaan, jolloin henkilö on käytettävissä: "
+        "ma-iltapäivä, ti-iltapäivä. Silloin työnantajan jo hyväksymä mukautus soveltuu: Vain "
+        "päivävuorot."
+    )
+    assert _fits(world, 1, 1, w.relaxations)
+
+
+def test_why_not_answers_for_the_task_asked_about_among_several():
+    """Two tasks, 5 and 16 hours a week, for a person who works at most 10: why-not for the
+    second cuts *its* hours (now 16). Kills ``matching.whynot.x_why_not__mutmut_35`` (the
+    failures other than demands relaxed for no task in particular, which a one-task world
+    cannot tell from the task asked about)."""
+    world = _world([profile("JS-HOURS1", ABLE, hours=(5, 10))],
+                   [_task(hours=5.0), _task(hours=16.0)])  # fmt: skip
+    w = why_not(world.people, world.tasks, 1, 2, RULES)
+    assert (w.task_id, w.failures) == (2, ["hours"])
+    (cut,) = w.relaxations
+    assert (cut.change, cut.who, cut.details) == ("fewer_hours", "employer", {"to": 10.0})
+    assert cut.text["en"] == "The task cut to at most 10 hours a week (now 16 h)."
+    assert cut.text["fi"] == "Tehtävä enintään 10 tuntiin viikossa (nyt 16 h)."
+    assert _fits(world, 1, 2, w.relaxations)
+
+
+def test_why_not_asks_the_employer_to_rate_a_restricted_demand_in_the_readers_language():
+    """A physician's restriction on standing against a task whose standing is not rated, under
+    rules that exclude such a pair: the employer is asked to rate it, the characteristic named
+    in each page's language. Kills ``matching.whynot.x__relax__mutmut_350`` (named in no
+    language)."""
+    person = profile("JS-UNCHK1", ABLE | {"standing": rating(1, hard=True)})
+    world = _world([person], [_task(unrated=("standing",))])
+    hard = RULES.hard.model_copy(update={"unchecked_limits": UncheckedLimitPolicy.EXCLUDE})
+    w = why_not(world.people, world.tasks, 1, 1, RULES.model_copy(update={"hard": hard}))
+    assert w.failures == ["limit_unchecked"]
+    (rate,) = w.relaxations
+    assert (rate.change, rate.who, rate.details) == (
+        "rate_demand",
+        "employer",
+        {"characteristics": ["standing"]},
+    )
+    assert (
+        rate.text["en"]
+        == "The employer rates the task's demand: Standing (a physician's restriction)."
+    )
+    assert (
+        rate.text["fi"] == "Työnantaja arvioi tehtävän vaatimuksen: Seisominen (lääkärin rajoitus)."
+    )
+
+
+@pytest.mark.parametrize("hard", [True, False])
+def test_why_not_lightens_a_load_no_aid_can_bring_within_under_its_own_constraint(hard: bool):
+    """20 kg against a person who manages 3: the lifting aid the employer accepts still leaves
+    10 kg, so no adjustment can close it and the loads are lightened to 3 kg — under the
+    physician's restriction (``hard_limit``) when the limit is a physician's, under
+    ``kilograms`` when it is a coordinator's. Kills ``matching.whynot.x__close_demands__mutmut_129``
+    (the lightening tied to no constraint)."""
+    person = profile("JS-KILO5", ABLE | {"lifting": rating(4, kg=3, hard=hard)})
+    world = _world([person], [_task(kilograms={"lifting": 20}, accepted=("lifting_aid",))])
+    w = why_not(world.people, world.tasks, 1, 1, RULES)
+    constraint = "hard_limit" if hard else "kilograms"
+    assert w.failures == [constraint]
+    (lighter,) = w.relaxations
+    assert (lighter.constraint, lighter.change, lighter.details) == (
+        constraint,
+        "lighter_loads",
+        {"characteristic": "lifting", "to": 3.0},
+    )
+    assert lighter.text["en"] == "Lighter loads: Lifting at most 3 kg."
+    assert lighter.text["fi"] == "Kevyemmät kuormat: Nostaminen enintään 3 kg."
+    assert _fits(world, 1, 1, w.relaxations)
