@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from features.catalogue import ADJUSTMENTS, CHARACTERISTICS, LICENCES, SECTORS, TASK_KINDS
+from features.catalogue.codes import CodeList
 from features.catalogue.schedule import slot_label_fi
 from features.i18n import N_, gettext_for
 from features.schemas import Role, Task
@@ -62,10 +63,13 @@ class Column:
     required: bool = False
     values: str = ""
     """The ids allowed, where the column takes ids."""
+    codes: CodeList | None = None
+    """Where the column takes a code by its id or its name: the codes, listed by name."""
 
     def allowed_in(self, lang: str) -> str:
         text = gettext_for(lang)(self.allowed)
-        return text % {"values": self.values} if "%(values)s" in self.allowed else text
+        values = ", ".join(c.name(lang) for c in self.codes) if self.codes else self.values
+        return text % {"values": values} if "%(values)s" in self.allowed else text
 
 
 _TASK_TYPE_FI = {"ydin": TaskType.CORE, "luovutettava": TaskType.HAND_OVER}
@@ -91,9 +95,9 @@ def _fixed_columns() -> list[Column]:
             "Ala",
             "sector",
             ("sector",),
-            N_("a sector id: %(values)s"),
+            N_("a sector, by its name or id: %(values)s"),
             True,
-            ", ".join(SECTORS.ids),
+            codes=SECTORS,
         ),
         Column("Tehtävä", "title", ("task", "title"), N_("1–120 characters"), True),
         Column("Kuvaus", "description", ("description",), N_("free text, up to 2000 characters")),
@@ -101,9 +105,9 @@ def _fixed_columns() -> list[Column]:
             "Tehtävän laji",
             "kind",
             ("kind", "task kind"),
-            N_("a task kind id: %(values)s"),
+            N_("a task kind, by its name or id: %(values)s"),
             True,
-            ", ".join(TASK_KINDS.ids),
+            codes=TASK_KINDS,
         ),
         Column(
             "Ydin vai luovutettava",
@@ -284,7 +288,15 @@ def _adjustments(text: str) -> list[str]:
     return [by_name.get(p.casefold(), p) for p in _split(text)]
 
 
+def _code_of(codes: CodeList) -> Callable[[str], str]:
+    """A cell naming a code by its id or by its name in Finnish or English (what the UI shows);
+    a text naming none is kept as written, for the check that says what is allowed."""
+    return lambda text: codes.find(text) or text
+
+
 _PARSERS: dict[str, Callable[[str], object]] = {
+    "sector": _code_of(SECTORS),
+    "kind": _code_of(TASK_KINDS),
     "hours_per_week": _number,
     "place_lat": _number,
     "place_lon": _number,

@@ -5,11 +5,14 @@ from pathlib import Path
 import pytest
 
 from api.employers.spreadsheet import read_sheet, write_sheet
+from api.http.problems import sheet_problems
 from api.storage import repository
 from api.storage.bulk import load_tables
 from api.storage.engine import transaction
+from features.catalogue import SECTORS, TASK_KINDS
 from features.errors import InvalidInputError
 from features.ratko import COLUMNS, format_rows, headings, parse_rows
+from features.schemas.errors import FieldError
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "features" / "examples"
 
@@ -267,3 +270,31 @@ def test_a_decompression_bomb_is_refused_before_it_is_unpacked():
     assert peak < 20_000_000
     # A sheet under the limit is still read (the limit leaves room for real sheets).
     assert read_sheet(_bomb(5), "xlsx")
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_sectors_and_task_kinds_are_read_by_the_names_the_ui_shows(lang):
+    """A sheet written with the names the UI shows ("Kierrätys ja kiertotalous"), in any letter
+    case, reads exactly as the one written with ids; a name of no sector is refused with every
+    sector's name listed in the reader's language."""
+    rows = read_sheet((EXAMPLES / "ratko_example.csv").read_bytes(), "csv")
+    named = [
+        {**r, "Ala": SECTORS.get(r["Ala"]).name(lang).upper(),
+         "Tehtävän laji": f" {TASK_KINDS.get(r['Tehtävän laji']).name(lang)} "}
+        for r in rows
+    ]  # fmt: skip
+    assert named[0]["Ala"] != rows[0]["Ala"]
+    by_id, by_name = parse_rows(rows), parse_rows(named)
+    assert by_name.ok, by_name.errors
+    assert by_name.roles == by_id.roles
+    named[0]["Ala"] = "Kierrätys"  # half a name is no name
+    refused = parse_rows(named)
+    (error,) = [e for e in refused.errors if e.column == "Ala"]
+    assert error.kind == "unknown_sector"
+    said = sheet_problems(
+        InvalidInputError([FieldError("row", error.message, error.kind,
+                                      {**error.context, "row": error.row, "column": "Ala"})]),
+        "fi",
+    )  # fmt: skip
+    assert "Kierrätys ja kiertotalous" in said[0].text and "recycling" not in said[0].text
+    assert all(sector.name("fi") in said[0].text for sector in SECTORS)

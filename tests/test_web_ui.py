@@ -146,7 +146,7 @@ def test_rekrypiste_takes_an_employer_call_through_to_a_printable_proposal(
 
     bad = tmp_path / "bad.csv"
     bad.write_text("Rooli,Jotain\nKeittiö,x\n", encoding="utf-8")
-    page.get_by_label("Tuo Ratko-taulukko (.xlsx, .csv)").set_input_files(bad)
+    page.get_by_label("Ratko-taulukko (.xlsx tai .csv, enintään 5 Mt)").set_input_files(bad)
     page.get_by_role("button", name="Tuo", exact=True).click()
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("mitään ei tallennettu")
@@ -155,20 +155,20 @@ def test_rekrypiste_takes_an_employer_call_through_to_a_printable_proposal(
     rows[0]["Seisominen"], rows[2]["Tunnit viikossa"] = "paljon", ""
     typo = tmp_path / "typo.csv"
     typo.write_bytes(write_sheet(rows, "csv"))
-    page.get_by_label("Tuo Ratko-taulukko (.xlsx, .csv)").set_input_files(typo)
+    page.get_by_label("Ratko-taulukko (.xlsx tai .csv, enintään 5 Mt)").set_input_files(typo)
     page.get_by_role("button", name="Tuo", exact=True).click()
     expect(alert).to_contain_text("Rivi 2, sarake ”Seisominen”: ”paljon” ei ole luku. Sallitut: "
                                   "taso 0–4, tyhjä jos ei arvioitu.")  # fmt: skip
     expect(alert).to_contain_text("Rivi 4, sarake ”Tunnit viikossa”: tyhjä; täytä se.")
     assert "column" not in alert.inner_text() and "allowed" not in alert.inner_text()
     page.screenshot(path=SHOTS / "rekrypiste-sheet-errors.png", full_page=True)
-    page.get_by_label("Tuo Ratko-taulukko (.xlsx, .csv)").set_input_files(EXAMPLE)
+    page.get_by_label("Ratko-taulukko (.xlsx tai .csv, enintään 5 Mt)").set_input_files(EXAMPLE)
     page.get_by_role("button", name="Tuo", exact=True).click()
     expect(page.get_by_role("status")).to_have_text("Taulukko tuotu.")
     # The same sheet again: its roles exist. The way out is offered, nothing is stored twice.
     with engine.connect() as c:
         before = c.scalar(sa.text("SELECT count(*) FROM task"))
-    page.get_by_label("Tuo Ratko-taulukko (.xlsx, .csv)").set_input_files(EXAMPLE)
+    page.get_by_label("Ratko-taulukko (.xlsx tai .csv, enintään 5 Mt)").set_input_files(EXAMPLE)
     page.get_by_role("button", name="Tuo", exact=True).click()
     expect(page.locator("#err-replace")).to_contain_text("Valitse tiedosto uudelleen")
     expect(page.get_by_label("Korvaa nykyiset roolit")).to_be_checked()
@@ -258,9 +258,11 @@ def test_coordinator_leaves_a_suggestion_out_with_a_reason_and_records_an_outcom
     proposal.get_by_role("button", name="Kirjaa vaihe").click()
     # A decline needs its reason: said in Finnish at the step's form, with the choice kept
     # and the missing field marked.
-    expect(page.get_by_role("alert")).to_have_text(
+    summary = page.locator("#error-summary")
+    expect(summary).to_contain_text(
         "Kieltäytymisen syy puuttuu: valitse syy ja kirjaa vaihe uudelleen."
     )
+    expect(summary).to_be_focused()
     proposal = page.locator("div.proposal").first
     expect(proposal.get_by_label("Kirjaa vaihe")).to_have_value("declined_by_person")
     expect(proposal.get_by_label("Kieltäytymisen syy")).to_have_attribute("aria-invalid", "true")
@@ -306,9 +308,10 @@ def test_analyst_compares_rule_sets_and_requests_activation_which_an_admin_grant
     expect(page.get_by_role("button", name="Vertaa historiaan")).to_be_disabled()
     form.evaluate("f => f.submit()")
     # Seconds: both rule sets replayed on the world as it was, the CLI's samples.
+    # (Waited for, not timed: under a loaded 2-core CI it has taken over a minute.)
     expect(
         page.get_by_role("cell", name="Onnistumiset kärjen 10 joukossa (osumaosuus)")
-    ).to_be_visible(timeout=60_000)
+    ).to_be_visible(timeout=180_000)
     expect(page.get_by_text("weights.distance")).to_be_visible()
     expect(page.locator("figure svg")).to_have_count(3)
     # No exploration logged on this world: the page says so, and what would log it.
@@ -660,7 +663,10 @@ def test_rekrypiste_creates_an_employer_and_a_bad_business_id_is_named(server, b
     page.get_by_role("link", name="Uusi työnantaja").click()
     page.get_by_label("Työnantaja").fill("Testilän Leipomo Oy")
     page.get_by_label("Y-tunnus").fill("1234567-8")
-    page.get_by_label("Toimiala (TOL, 2 numeroa)").fill("10")
+    # The industry is chosen by its name (TOL 2008), never typed as a code.
+    page.get_by_label("Toimiala").select_option(label="Elintarvikkeiden valmistus (10)")
+    # Something of a contact person, but no name: the name is asked for.
+    page.get_by_label("Sähköposti").fill("liisa.leipuri@example.fi")
     page.get_by_label("Katuosoite").fill("Leipurinkatu 1")
     page.get_by_label("Postinumero").fill("15100")
     page.get_by_label("Kunta").fill("Lahti")
@@ -674,6 +680,8 @@ def test_rekrypiste_creates_an_employer_and_a_bad_business_id_is_named(server, b
     expect(summary).to_contain_text("Y-tunnus: tarkistusnumero (viimeinen numero) ei täsmää")
     expect(summary).to_contain_text("Postinumero: viisi numeroa, esimerkiksi 15110.")
     expect(summary).to_contain_text("Kunta: kuntaa ”Lahtti” ei löydy. Tarkoititko: Lahti?")
+    expect(summary).to_contain_text("Yhteyshenkilön nimi: täytä tämä kenttä.")
+    expect(page.get_by_label("Toimiala")).to_have_value("10")
     assert "business_id" not in summary.inner_text() and "pattern" not in summary.inner_text()
     expect(page.get_by_label("Y-tunnus")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#err-postal_code")).to_have_text(
@@ -684,6 +692,7 @@ def test_rekrypiste_creates_an_employer_and_a_bad_business_id_is_named(server, b
     summary.get_by_role("link", name="Postinumero", exact=False).click()
     expect(page.get_by_label("Postinumero")).to_be_focused()
     # A business ID that is registered already is said at its field, and nothing is stored.
+    page.get_by_label("Nimi", exact=True).fill("Liisa Leipuri")
     page.get_by_label("Y-tunnus").fill(valid)
     page.get_by_label("Postinumero").fill("15100")
     page.get_by_label("Kunta").fill("Lahti")
@@ -693,6 +702,8 @@ def test_rekrypiste_creates_an_employer_and_a_bad_business_id_is_named(server, b
     page.get_by_role("button", name="Luo").click()
     expect(page.get_by_role("status")).to_have_text("Työnantaja luotu.")
     expect(page.get_by_role("heading", name="Testilän Leipomo Oy")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Yhteyshenkilö: Liisa Leipuri")
+    expect(page.locator("main")).to_contain_text("Elintarvikkeiden valmistus (10)")
 
 
 def _check_digit(seven: str) -> int | None:

@@ -34,7 +34,7 @@ from api.people import handoffs
 from api.people.flows import RefusedForm
 from api.people.pages import refused_form_page
 from api.people.schemas import HandoffCreate, HandoffRefusal
-from features.catalogue import ADJUSTMENTS, CHARACTERISTICS
+from features.catalogue import ADJUSTMENTS, CHARACTERISTICS, INDUSTRIES
 from features.catalogue.schedule import SLOT_IDS
 from features.demo.templates import BASELINE, ROLE_TEMPLATES, RoleTemplate, role_from_template
 from features.errors import ConflictError, InvalidInputError, NotFoundError, TasmaError
@@ -82,47 +82,62 @@ def tasks_page(
                  pager=_pager(request, page, listed.count))  # fmt: skip
 
 
+def _industries(lang: str) -> list[tuple[str, str]]:
+    """The TOL 2008 divisions to choose from, by name in the page's language."""
+    return sorted(((i.id, i.name(lang)) for i in INDUSTRIES),
+                  key=lambda item: item[1].casefold())  # fmt: skip
+
+
+def _employer_form(
+    request: Request, ctx: Context, values: dict[str, str], errors: list[Problem],
+    status_code: int = 200,
+) -> HTMLResponse:  # fmt: skip
+    return _page(request, "employer_form.html", ctx.actor, errors=errors, values=values,
+                 industries=_industries(_lang(request)), status_code=status_code)  # fmt: skip
+
+
 @router.get("/employers/new", response_class=HTMLResponse)
 def new_employer_page(
     request: Request, ctx: Annotated[Context, page_context_for(Permission.WRITE_EMPLOYERS)]
 ) -> HTMLResponse:
-    return _page(request, "employer_form.html", ctx.actor, errors=[], values={})
+    return _employer_form(request, ctx, {}, [])
 
 
 @router.post("/employers/new", response_class=HTMLResponse)
 def create_employer_page(
     request: Request,
     ctx: Annotated[Context, page_context_for(Permission.WRITE_EMPLOYERS)],
-    name: Annotated[str, Form(max_length=200)],
-    business_id: Annotated[str, Form(max_length=20)],
-    industry: Annotated[str, Form(max_length=4)],
-    street: Annotated[str, Form(max_length=120)],
-    postal_code: Annotated[str, Form(max_length=10)],
-    municipality: Annotated[str, Form(max_length=64)],
+    name: Annotated[str, Form(max_length=200)] = "",
+    business_id: Annotated[str, Form(max_length=20)] = "",
+    industry: Annotated[str, Form(max_length=4)] = "",
+    street: Annotated[str, Form(max_length=120)] = "",
+    postal_code: Annotated[str, Form(max_length=10)] = "",
+    municipality: Annotated[str, Form(max_length=64)] = "",
+    contact_name: Annotated[str, Form(max_length=120)] = "",
+    contact_title: Annotated[str, Form(max_length=120)] = "",
+    contact_phone: Annotated[str, Form(max_length=32)] = "",
+    contact_email: Annotated[str, Form(max_length=254)] = "",
 ) -> Response:
     lang = _lang(request)
     _ = gettext_for(lang)
     values = {
-        "name": name,
-        "business_id": business_id,
-        "industry": industry,
-        "street": street,
-        "postal_code": postal_code,
-        "municipality": municipality,
-    }
+        "name": name, "business_id": business_id, "industry": industry, "street": street,
+        "postal_code": postal_code, "municipality": municipality, "contact_name": contact_name,
+        "contact_title": contact_title, "contact_phone": contact_phone,
+        "contact_email": contact_email,
+    }  # fmt: skip
+    contact = {
+        "name": contact_name.strip(), "title": contact_title.strip() or None,
+        "phone": contact_phone.strip() or None, "email": contact_email.strip() or None,
+    }  # fmt: skip
     try:
-        employer = Employer.model_validate(
-            {
-                "name": name,
-                "business_id": business_id,
-                "industry": industry,
-                "address": {
-                    "street": street,
-                    "postal_code": postal_code,
-                    "municipality": municipality,
-                },
-            }
-        )
+        employer = Employer.model_validate({
+            "name": name, "business_id": business_id, "industry": industry,
+            "address": {"street": street, "postal_code": postal_code,
+                        "municipality": municipality},
+            # A contact person when anything of one is given (then a name is needed).
+            "contact": contact if any(contact.values()) else None,
+        })  # fmt: skip
         new_id = employers.create_employer(ctx, employer)
     except ConflictError:
         ctx.session.rollback()
@@ -131,13 +146,11 @@ def create_employer_page(
               "employers."),
             "business_id",
         )  # fmt: skip
-        return _page(request, "employer_form.html", ctx.actor, errors=[taken], values=values,
-                     status_code=409)  # fmt: skip
+        return _employer_form(request, ctx, values, [taken], status_code=409)
     except (ValidationError, TasmaError) as err:
         ctx.session.rollback()
         problems = form_problems(err, lang, _employer_fields(lang))
-        return _page(request, "employer_form.html", ctx.actor, errors=problems, values=values,
-                     status_code=422)  # fmt: skip
+        return _employer_form(request, ctx, values, problems, status_code=422)
     return RedirectResponse(f"/ui/employers/{new_id}?message=created", status_code=303)
 
 
@@ -146,12 +159,15 @@ def _employer_fields(lang: str) -> dict[str, FormField]:
     return {
         "name": FormField("name", _("Employer")),
         "business_id": FormField("business_id", _("Business ID")),
-        "industry": FormField("industry", _("Industry (TOL, 2 digits)"),
-                              _("two digits of the TOL 2008 classification, for example 56.")),
+        "industry": FormField("industry", _("Industry")),
         "address.street": FormField("street", _("Street address")),
         "address.postal_code": FormField("postal_code", _("Postal code"),
                                          _("five digits, for example 15110.")),
         "address.municipality": FormField("municipality", _("Municipality")),
+        "contact.name": FormField("contact_name", _("Contact person's name")),
+        "contact.title": FormField("contact_title", _("Contact person's title")),
+        "contact.phone": FormField("contact_phone", _("Contact person's phone")),
+        "contact.email": FormField("contact_email", _("Contact person's e-mail")),
     }  # fmt: skip
 
 

@@ -137,7 +137,8 @@ def _page(
         request,
         name,
         {"t": texts(lang), "lang": lang, "user": user, "path": request.url.path,
-         "csrf": csrf, **context},
+         "csrf": csrf, "upload_mb": request.app.state.settings.max_body_bytes / 1_000_000,
+         **context},
         status_code=status_code,
     )  # fmt: skip
     if presession:

@@ -198,6 +198,7 @@ _BY_KIND: dict[str, str] = {
     # A client plan's step (api.people.plan)
     "only_for_other": N_("%(field)s: only for a step someone else does."),
     "only_for_dropped": N_("%(field)s: only a dropped step has a reason."),
+    "unknown_task": N_("%(field)s: no task has the number %(value)s; check the number."),
     # A candidate request's answer (api.employers.schemas)
     "no_says_why": N_(
         "%(field)s: a no says why, in a few words (%(min_length)s characters at least)."
@@ -278,8 +279,9 @@ _WITH_ALLOWED = {
     "greater_than", "less_than_equal",
 }  # fmt: skip
 """Kinds whose message is followed by what the column allows."""
-_LONGEST_ALLOWED = 200
-"""Longer lists of what is allowed (every industry code) are left to the template sheet."""
+_LONGEST_ALLOWED = 800
+"""Longer lists of what is allowed are left to the template sheet (the longest today, the
+accepted adjustments' names, is about 500 characters)."""
 _NUMBERS = ("gt", "ge", "lt", "le", "low", "high", "before", "after")
 
 

@@ -71,7 +71,7 @@ with what was typed is a :class:`RefusedForm` instead)."""
 
 REFUSABLE = frozenset({
     "leave_out", "answer", "handoff", "refuse_handoff", "outcome", "undo_step", "undo_episode",
-    "follow_up_plan", "visit", "visit_done", "support",
+    "follow_up_plan", "visit", "visit_done", "support", "why_not",
 })  # fmt: skip
 """The person page's forms that a refusal shows again in place (besides the service episode,
 contact, referral and plan forms, which keep their own ``*_sent``)."""

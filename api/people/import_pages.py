@@ -58,9 +58,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _import_page(request: Request, ctx: Context, **shown: object) -> HTMLResponse:
     shown.setdefault("errors", [])
     status = 422 if shown["errors"] else 200
-    max_mb = request.app.state.settings.max_body_bytes / 1_000_000
     return _page(request, "import.html", ctx.actor, columns=INTAKE_COLUMNS, help=COLUMN_HELP,
-                 max_mb=max_mb, status_code=status, **shown)  # fmt: skip
+                 status_code=status, **shown)  # fmt: skip
 
 
 @router.get("/jobseekers/import", response_class=HTMLResponse)

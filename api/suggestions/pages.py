@@ -22,12 +22,15 @@ from api.http.lanes import run_market
 from api.http.pages import _lang, _page, _pager, page_context_for
 from api.http.problems import FormField, Problem, form_problems
 from api.market import service as market
+from api.people.flows import RefusedForm
+from api.people.pages import refused_form_page
 from api.proposals import service as proposals
 from api.proposals.schemas import ProposalCreate
 from api.suggestions import service as matching
 from features.catalogue import ADJUSTMENTS
 from features.errors import ConflictError, InvalidInputError
 from features.i18n import gettext_for
+from features.schemas.errors import FieldError
 
 __all__ = ["router"]
 
@@ -100,12 +103,30 @@ def propose_vacancy(
                             status_code=303)  # fmt: skip
 
 
-@router.get("/jobseekers/{jobseeker_id}/why-not")
+@router.get("/jobseekers/{jobseeker_id}/why-not", response_model=None)
 def why_not_any_task(
-    jobseeker_id: int, task_id: Annotated[int, Query(ge=1, le=2_147_483_647)]
-) -> RedirectResponse:
-    """Why not — for any task, by its number (e.g. one the employer mentioned)."""
-    return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}/tasks/{task_id}", status_code=303)
+    jobseeker_id: int,
+    request: Request,
+    ctx: Annotated[Context, page_context_for(Permission.MATCH_PERSON)],
+    task_id: Annotated[str, Query(max_length=32)] = "",
+) -> Response:
+    """Why not — for any task, by its number (e.g. one the employer mentioned). A number that
+    is none, or no task's, is said at the form on the person's page, the number typed kept."""
+    reachable_person(ctx, jobseeker_id)
+    lang = _lang(request)
+    _ = gettext_for(lang)
+    typed = task_id.strip()
+    number = int(typed) if typed.isdigit() and len(typed) <= 9 else None
+    if number is not None and employers.task_titles(ctx.session, [number]):
+        return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}/tasks/{number}", status_code=303)
+    if number is None:
+        said = FieldError("task_id", "not a task number", "missing" if not typed else "int_parsing")
+    else:
+        said = FieldError("task_id", "no such task", "unknown_task", {"value": number})
+    fields = {"task_id": FormField("task_id", _("Task number"))}
+    problems = form_problems(InvalidInputError([said]), lang, fields)
+    refused = RefusedForm("why_not", sent={"task_id": typed})
+    return refused_form_page(request, ctx, jobseeker_id, refused, problems, status_code=422)
 
 
 @router.get("/jobseekers/{jobseeker_id}/tasks/{task_id}", response_class=HTMLResponse)

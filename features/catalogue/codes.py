@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from features.i18n import gettext_for
+from features.i18n import LANGUAGES, gettext_for
 
 __all__ = ["Code", "CodeList"]
 
@@ -58,6 +58,18 @@ class CodeList:
             return self._codes[code_id]
         except KeyError:
             raise KeyError(self.unknown_message(code_id)) from None
+
+    def find(self, text: str) -> str | None:
+        """The code ``text`` names: its id, or its name in any language of the catalogues
+        (letter case and surrounding spaces aside) — so that a sheet written with the names
+        the UI shows reads as one written with ids. ``None`` when it names none."""
+        wanted = text.strip().casefold()
+        for code in self._codes.values():
+            if wanted == code.id.casefold() or any(
+                wanted == code.name(lang).casefold() for lang in LANGUAGES
+            ):
+                return code.id
+        return None
 
     def unknown_message(self, code_id: object) -> str:
         return f"unknown {self.name} {code_id!r}; allowed: {', '.join(self._codes)}"
