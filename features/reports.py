@@ -4,6 +4,14 @@ the six-month check, the employer network — counted for a period from plain fr
 record. Pure functions, no I/O: the service reads the frames (an area's people only) and the
 pages show each figure beside its definition, written once here (:data:`FIGURES`).
 
+The ESF+ common indicators (#29 point 2; Regulation (EU) 2021/1057, Annex I) count the
+participants at entry by gender, age group and education level, and at exit by their situation
+upon leaving (:func:`esf_figures`). They read demographics — which the service otherwise keeps
+for fairness evaluation only, never as an input to scoring — under a purpose of their own: the
+ESF+ regulation obliges a funded project to report these aggregates (Article 17 and Annex I).
+Only aggregates leave: every breakdown's small cells are suppressed, with a complementary cell
+where one alone would be (:func:`suppressed`), so that no cell can be worked out from the total.
+
 A period is a pair of days, both included (``start <= day <= end``). A share is ``None`` when
 there is nothing to share (never a division by zero); a median is ``None`` when nothing was
 measured. The employer network's stages are counted by the one funnel function of the
@@ -21,22 +29,30 @@ import pandas as pd
 
 from features.i18n import N_
 from features.schemas.episode import ContinuationPath, ReferralSource
+from features.schemas.jobseeker import Gender
 from features.schemas.proposal import SIX_MONTHS, OutcomeKind
 
 __all__ = [
+    "ESF_EXIT",
     "FIGURES",
+    "GENDER_GROUP",
+    "ISCED_GROUP",
     "LONGEST_PERIOD",
     "NOT_THROUGH",
+    "PARTS",
     "SECTIONS",
     "SHARED",
     "SMALL",
+    "UNKNOWN",
     "Figure",
     "FigureValue",
     "Period",
     "employer_figures",
     "ending_figures",
     "enrolment_figures",
+    "esf_figures",
     "statuses_held",
+    "suppressed",
     "timing_figures",
     "work_figures",
 ]
@@ -50,6 +66,8 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
               "six_month_done")),
     ("employers", ("employers_contacted", "employers_interested", "employers_cooperating",
                    "employers_hired", "cooperating_by_industry")),
+    ("esf", ("esf_entered", "esf_entry_gender", "esf_entry_age", "esf_entry_education",
+             "esf_entry_employment", "esf_left", "esf_exit_situation", "esf_exit_qualification")),
 )  # fmt: skip
 """The report's sections and the figures of each, in order (the page's tables, the
 spreadsheet's rows)."""
@@ -61,7 +79,9 @@ SMALL = 5
 """A count under this is a small number: one person more or less changes a share a lot (and
 a reader may recognise who it is) — the pages say so beside it."""
 SHARED = frozenset({"enrolled_by_source", "went_through", "not_reached", "stopped_contact",
-                    "ended_by_path", "six_month_done", "cooperating_by_industry"})  # fmt: skip
+                    "ended_by_path", "six_month_done", "cooperating_by_industry",
+                    "esf_entry_gender", "esf_entry_age", "esf_entry_education",
+                    "esf_exit_situation"})  # fmt: skip
 """Figures with a share of a whole; the others have none (not an empty one)."""
 NOT_THROUGH = frozenset({ContinuationPath.NOT_REACHED, ContinuationPath.STOPPED_CONTACT})
 """Ends that are not "went through the service" (KUNTO counts them apart)."""
@@ -230,8 +250,151 @@ FIGURES: dict[str, Figure] = {
             "share of all cooperating."
         ),
     ),
+    "esf_entered": Figure(
+        N_("Participants at entry"),
+        N_(
+            "ESF+: the service episodes that started in the period, as “Enrolled” counts them — "
+            "each a participant entering the operation. Each breakdown below adds up to it, "
+            "those with nothing recorded included."
+        ),
+    ),
+    "esf_entry_gender": Figure(
+        N_("Participants at entry, by gender"),
+        N_(
+            "ESF+: the participants at entry by the gender among their demographics — women, "
+            "men, and other or not told together; “not recorded” where no demographics were "
+            "recorded. A count under 5 is hidden, and where only one would be, the next "
+            "smallest too, so that none can be worked out from the total."
+        ),
+    ),
+    "esf_entry_age": Figure(
+        N_("Participants at entry, by age group"),
+        N_(
+            "ESF+: the participants at entry by age group — under 30, 30–54, 55 and over. The "
+            "record holds the birth year only, so the age is the one reached in the year the "
+            "episode began; “not recorded” where no birth year was recorded. A count under 5 is "
+            "hidden, and where only one would be, the next smallest too, so that none can be "
+            "worked out from the total."
+        ),
+    ),
+    "esf_entry_education": Figure(
+        N_("Participants at entry, by education level"),
+        N_(
+            "ESF+: the participants at entry by their education as ISCED 2011 levels — 0–2 (no "
+            "certificate or basic education), 3–4 (general upper secondary or a vocational "
+            "qualification), 5–8 (a bachelor's, master's or higher degree). The level is the "
+            "profile's today, not one kept from the day of entry; “not recorded” where the "
+            "profile has none. A count under 5 is hidden, and where only one would be, the next "
+            "smallest too, so that none can be worked out from the total."
+        ),
+    ),
+    "esf_entry_employment": Figure(
+        N_("Employment situation at entry"),
+        N_(
+            "Not in the record: whether a participant was unemployed (long-term or not), "
+            "inactive or employed when they entered is not recorded, so EURA's indicators of "
+            "the employment situation at entry are counted outside the product."
+        ),
+    ),
+    "esf_left": Figure(
+        N_("Participants at exit"),
+        N_(
+            "ESF+: the service episodes that ended in the period, as “Episodes ended” counts "
+            "them — each a participant leaving the operation. Their situation upon leaving adds "
+            "up to it."
+        ),
+    ),
+    "esf_exit_situation": Figure(
+        N_("Participants at exit, by situation upon leaving"),
+        N_(
+            "ESF+: the participants who left in the period by the continuation path recorded at "
+            "the end — in employment, including self-employment (employed on the open market, "
+            "an apprenticeship included, or in wage-subsidised work); in education or training; "
+            "job searching (continues job search); in another situation (a work trial, "
+            "rehabilitative work activity, sick leave or care, another service); not known (not "
+            "reached, or stopped contact). A count under 5 is hidden, and where only one would "
+            "be, the next smallest too, so that none can be worked out from the total."
+        ),
+    ),
+    "esf_exit_qualification": Figure(
+        N_("Gained a qualification upon leaving"),
+        N_(
+            "Not in the record: a qualification gained during the service is not recorded, so "
+            "this ESF+ result indicator is counted outside the product."
+        ),
+    ),
 }
 """Every figure of the programme report: its label and definition, written once."""
+
+UNKNOWN = "unknown"
+"""A breakdown's part for those with nothing recorded: counted, never dropped."""
+
+PARTS: dict[str, dict[str, str]] = {
+    "esf_entry_gender": {
+        "female": N_("women"),
+        "male": N_("men"),
+        "other_or_undisclosed": N_("other or not told"),
+        UNKNOWN: N_("not recorded"),
+    },
+    "esf_entry_age": {
+        "under_30": N_("under 30"),
+        "30_to_54": N_("30–54"),
+        "55_and_over": N_("55 and over"),
+        UNKNOWN: N_("not recorded"),
+    },
+    "esf_entry_education": {
+        "isced_0_2": N_("ISCED 0–2: basic education at most"),
+        "isced_3_4": N_("ISCED 3–4: upper secondary or vocational"),
+        "isced_5_8": N_("ISCED 5–8: higher education"),
+        UNKNOWN: N_("not recorded"),
+    },
+    "esf_exit_situation": {
+        "employment": N_("in employment, including self-employment"),
+        "education": N_("in education or training"),
+        "job_searching": N_("job searching"),
+        "other": N_("in another situation"),
+        UNKNOWN: N_("not known"),
+    },
+}
+"""The ESF+ breakdowns' parts, in order, with their words (English msgids): every part is
+counted, zeros included, and the parts of each add up to its total."""
+
+GENDER_GROUP: dict[str, str] = {
+    Gender.FEMALE.value: "female",
+    Gender.MALE.value: "male",
+    Gender.OTHER.value: "other_or_undisclosed",
+    Gender.UNDISCLOSED.value: "other_or_undisclosed",
+}
+"""The gender recorded → its ESF+ part (no demographics recorded: :data:`UNKNOWN`)."""
+
+ISCED_GROUP: dict[str, str] = {
+    "none": "isced_0_2",
+    "basic": "isced_0_2",
+    "upper_secondary_general": "isced_3_4",
+    "vocational": "isced_3_4",
+    "bachelor": "isced_5_8",
+    "master": "isced_5_8",
+}
+"""The catalogue's education levels (:data:`features.catalogue.EDUCATION_LEVELS`) as ESF+'s
+ISCED 2011 groups: no certificate (ISCED 0–1) and basic education (2); general upper secondary
+and a vocational qualification (3, a specialist one 4); bachelor's (6), master's or higher
+(7–8)."""
+
+ESF_EXIT: dict[ContinuationPath, str] = {
+    ContinuationPath.EMPLOYED: "employment",
+    ContinuationPath.WAGE_SUBSIDISED_WORK: "employment",
+    ContinuationPath.EDUCATION: "education",
+    ContinuationPath.JOB_SEARCH: "job_searching",
+    ContinuationPath.WORK_TRIAL: "other",
+    ContinuationPath.REHABILITATIVE_WORK: "other",
+    ContinuationPath.SICK_LEAVE_OR_CARE: "other",
+    ContinuationPath.OTHER_SERVICE: "other",
+    ContinuationPath.NOT_REACHED: UNKNOWN,
+    ContinuationPath.STOPPED_CONTACT: UNKNOWN,
+}
+"""A continuation path → the ESF+ situation upon leaving. A work trial is not employment (it
+has no employment contract), and the record does not say whether someone in one of the
+"other" paths is registered as a jobseeker, so they are not counted as job searching."""
 
 
 @dataclass(frozen=True)
@@ -244,10 +407,14 @@ class FigureValue:
     key: str | None = None
     share: float | None = None
     of: int | None = None
+    suppressed: bool = False
+    """A small cell (or its complement) withheld: no value and no share (:func:`suppressed`)."""
 
     def __post_init__(self) -> None:
         if self.figure not in FIGURES:
             raise ValueError(f"no figure {self.figure!r} is defined")
+        if self.suppressed and (self.value is not None or self.share is not None):
+            raise ValueError("a suppressed cell has neither a value nor a share")
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -402,3 +569,76 @@ def employer_figures(
             out.append(FigureValue("cooperating_by_industry", k, key=code,
                                    share=_share(k, whole)))  # fmt: skip
     return out
+
+
+def suppressed(cells: Mapping[str, int], small: int = SMALL) -> frozenset[str]:
+    """The parts of a breakdown to withhold when its total is shown: every count from 1 to
+    ``small - 1`` (a zero tells nothing of a person), and — when that is exactly one part, which
+    the total less the shown parts would give away — the next smallest too: the smallest count
+    above zero among the rest (the first such in order on a tie), or, when every other part is
+    zero, the first of them. Two or more withheld parts only say what they add up to. Nothing
+    else is withheld."""
+    primary = [k for k, v in cells.items() if 0 < v < small]
+    if len(primary) != 1:
+        return frozenset(primary)
+    rest = [(v, i, k) for i, (k, v) in enumerate(cells.items()) if k not in primary]
+    if not rest:
+        return frozenset(primary)  # a breakdown of one part is its total: nothing to hide it by
+    nonzero = [r for r in rest if r[0] > 0]
+    _, _, complement = min(nonzero) if nonzero else min(rest, key=lambda r: r[1])
+    return frozenset([*primary, complement])
+
+
+def _breakdown(figure: str, parts: pd.Series, small: int) -> list[FigureValue]:
+    """A breakdown's lines over :data:`PARTS`' parts in order (zeros included), its small cells
+    suppressed; each share is of the breakdown's total."""
+    counts = parts.value_counts()
+    cells = {key: int(counts.get(key, 0)) for key in PARTS[figure]}
+    if sum(cells.values()) != len(parts):  # a part the words do not know: never dropped
+        raise ValueError(f"{figure}: parts {sorted(set(parts) - set(cells))} have no words")
+    hidden = suppressed(cells, small)
+    return [FigureValue(figure, None, key=key, suppressed=True) if key in hidden
+            else FigureValue(figure, k, key=key, share=_share(k, len(parts)))
+            for key, k in cells.items()]  # fmt: skip
+
+
+def _age_group(started_on: pd.Series, birth_year: pd.Series) -> pd.Series:
+    """The age reached in the year of entry, grouped (no birth year: :data:`UNKNOWN`)."""
+    age = pd.to_datetime(started_on).dt.year - pd.to_numeric(birth_year, errors="coerce")
+    groups = np.select([age < 30, age < 55, age >= 55], ["under_30", "30_to_54", "55_and_over"],
+                       default=UNKNOWN)  # fmt: skip
+    return pd.Series(groups, index=started_on.index, dtype=object)
+
+
+def esf_figures(
+    participants: pd.DataFrame, period: Period, small: int = SMALL
+) -> list[FigureValue]:
+    """The ESF+ common indicators (Regulation (EU) 2021/1057, Annex I) of the period:
+    participants at entry (episodes started in it) by gender, age group and ISCED education
+    group, and at exit (episodes ended in it) by situation upon leaving; the employment
+    situation at entry and a qualification gained are not in the record (``None``). Every
+    breakdown counts its unknowns as a part and is suppressed by :func:`suppressed`; its total
+    is shown. ``participants``: one row an episode — ``started_on``, ``ended_on``,
+    ``continuation_path``, and its person's ``gender`` and ``birth_year`` (missing without
+    demographics) and ``education_level`` (missing when not recorded).
+
+    The demographics are read here under the ESF+ regulation's obligation to report these
+    aggregates, not under the fairness evaluation's purpose; no row of ``participants`` leaves
+    this function, only the counts."""
+    entered = participants[period.holds(participants["started_on"])]
+    left = participants[period.holds(participants["ended_on"])]
+    gender = entered["gender"].map(GENDER_GROUP).fillna(UNKNOWN)
+    education = entered["education_level"].map(ISCED_GROUP).fillna(UNKNOWN)
+    paths = {p.value: part for p, part in ESF_EXIT.items()}
+    situation = left["continuation_path"].map(paths).fillna(UNKNOWN)
+    return [
+        FigureValue("esf_entered", len(entered)),
+        *_breakdown("esf_entry_gender", gender, small),
+        *_breakdown("esf_entry_age", _age_group(entered["started_on"], entered["birth_year"]),
+                    small),
+        *_breakdown("esf_entry_education", education, small),
+        FigureValue("esf_entry_employment", None),
+        FigureValue("esf_left", len(left)),
+        *_breakdown("esf_exit_situation", situation, small),
+        FigureValue("esf_exit_qualification", None),
+    ]  # fmt: skip

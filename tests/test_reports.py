@@ -7,6 +7,7 @@ exactly the expected figures; the demo world's report is KUNTO-like; the page an
 from __future__ import annotations
 
 import io
+import itertools
 import json
 from datetime import UTC, date, datetime, timedelta
 
@@ -23,18 +24,28 @@ from api.employers.network import funnel_stages
 from api.http.csrf import SESSION
 from api.storage.engine import transaction
 from api.storage.tables import AuditRow
+from features.catalogue import EDUCATION_LEVELS
 from features.reports import (
+    ESF_EXIT,
     FIGURES,
+    GENDER_GROUP,
+    ISCED_GROUP,
+    PARTS,
+    SECTIONS,
+    SMALL,
     Period,
     employer_figures,
     ending_figures,
     enrolment_figures,
+    esf_figures,
     statuses_held,
+    suppressed,
     timing_figures,
     work_figures,
 )
 from features.schemas.dates import today_in_finland
 from features.schemas.episode import ContinuationPath
+from features.schemas.jobseeker import Gender
 from tests import factories
 from tests.conftest import API_WORLD
 from tests.test_api import audit_rows, auth
@@ -203,6 +214,157 @@ def test_the_paths_add_up_to_the_ended_and_the_ended_to_their_parts(rows, start,
     assert all(s is None for s in shares) if not ended else abs(sum(shares) - 1) < 1e-9
 
 
+# --- the ESF+ common indicators and small-cell suppression ------------------------------------
+
+
+def _participants(rows: list[tuple]) -> pd.DataFrame:
+    """(started_on, ended_on, path, gender, birth_year, education_level) → the service's frame."""
+    return pd.DataFrame(
+        [(D(s), D(e) if e else None, path, g, y, edu) for s, e, path, g, y, edu in rows],
+        columns=["started_on", "ended_on", "continuation_path", "gender", "birth_year",
+                 "education_level"],
+    )  # fmt: skip
+
+
+PARTICIPANTS = _participants([
+    ("2026-01-01", "2026-03-31", "wage_subsidised_work", "female", 1997, "basic"),  # 29 at entry
+    ("2026-01-02", "2026-02-15", "work_trial", "female", 1996, "vocational"),  # 30
+    ("2026-02-01", "2026-03-01", "not_reached", "female", 1972, "vocational"),  # 54
+    ("2026-02-01", "2026-03-10", "job_search", "female", 1971, "master"),  # 55
+    ("2026-03-31", "2026-03-31", "education", "male", None, None),  # no birth year, no level
+    ("2026-03-01", "2026-04-01", "education", "other", 2000, "bachelor"),  # ends the day after
+    ("2026-03-01", None, None, None, None, "upper_secondary_general"),  # no demographics
+    ("2025-12-31", "2026-01-15", "employed", "female", 1990, "basic"),  # began the day before
+    ("2026-04-01", None, None, "male", 1990, "basic"),  # after the period
+])  # fmt: skip
+
+
+def _cells(values, figure):
+    return {f.key: ("hidden" if f.suppressed else f.value) for f in values if f.figure == figure}
+
+
+def test_esf_participants_at_entry_and_exit_counted_by_hand_unknowns_their_own_part():
+    values = esf_figures(PARTICIPANTS, PERIOD, small=1)  # nothing small enough to hide
+    assert _one(values, "esf_entered").value == 7 and _one(values, "esf_left").value == 6
+    assert _cells(values, "esf_entry_gender") == {
+        "female": 4,
+        "male": 1,
+        "other_or_undisclosed": 1,
+        "unknown": 1,
+    }
+    assert _cells(values, "esf_entry_age") == {
+        "under_30": 2,
+        "30_to_54": 2,
+        "55_and_over": 1,
+        "unknown": 2,
+    }
+    assert _cells(values, "esf_entry_education") == {
+        "isced_0_2": 1,
+        "isced_3_4": 3,
+        "isced_5_8": 2,
+        "unknown": 1,
+    }
+    assert _cells(values, "esf_exit_situation") == {
+        "employment": 2,
+        "education": 1,
+        "job_searching": 1,
+        "other": 1,
+        "unknown": 1,
+    }
+    assert _by(values, "esf_entry_gender")["female"].share == 4 / 7
+    # Not in the record: said so, never made up.
+    assert _one(values, "esf_entry_employment").value is None
+    assert _one(values, "esf_exit_qualification").value is None
+    for figure in PARTS:  # every part, zeros included, adds up to the total
+        total = "esf_left" if figure == "esf_exit_situation" else "esf_entered"
+        assert sum(_cells(values, figure).values()) == _one(values, total).value, figure
+
+
+def test_esf_small_cells_are_hidden_with_no_value_and_no_share():
+    values = esf_figures(PARTICIPANTS, PERIOD)  # every part here is under 5
+    for figure in PARTS:
+        for f in _by(values, figure).values():
+            assert f.suppressed == (f.value is None), (figure, f.key)
+            if f.suppressed:
+                assert f.share is None
+    assert _cells(values, "esf_entry_gender") == {"female": "hidden", "male": "hidden",
+                                                  "other_or_undisclosed": "hidden",
+                                                  "unknown": "hidden"}  # fmt: skip
+    assert _one(values, "esf_entered").value == 7  # the totals are shown
+    empty = esf_figures(PARTICIPANTS, Period(D("2020-01-01"), D("2020-12-31")))
+    assert all(f.value in (0, None) and not f.suppressed and f.share is None for f in empty)
+
+
+def test_every_catalogue_level_gender_and_path_has_its_esf_part():
+    assert set(ISCED_GROUP) == set(EDUCATION_LEVELS.ids)
+    assert set(ISCED_GROUP.values()) | {"unknown"} == set(PARTS["esf_entry_education"])
+    assert set(GENDER_GROUP) == {g.value for g in Gender}
+    assert set(ESF_EXIT) == set(ContinuationPath)
+    assert set(ESF_EXIT.values()) == set(PARTS["esf_exit_situation"])
+    assert ("esf", tuple(FIGURES)[-8:]) == SECTIONS[-1]
+
+
+@pytest.mark.parametrize(
+    ("cells", "hidden"),
+    [
+        ({"a": 3, "b": 10, "c": 0, "d": 7}, {"a", "d"}),  # one small: the next smallest too
+        ({"a": 3, "b": 2, "c": 40}, {"a", "b"}),  # two small: they hide each other
+        ({"a": 3, "b": 0, "c": 0}, {"a", "b"}),  # nothing else above zero: a zero beside it
+        ({"a": 0, "b": 5, "c": 12}, set()),  # a zero and 5 tell nobody apart
+        ({"a": 1, "b": 6, "c": 6}, {"a", "b"}),  # a tie: the first in order
+    ],
+)
+def test_suppression_by_hand(cells, hidden):
+    assert suppressed(cells) == hidden
+
+
+def _completions(total: int, parts: int):
+    """Every way of writing ``total`` as ``parts`` whole numbers of at least zero."""
+    if parts == 1:
+        yield (total,)
+        return
+    for first in range(total + 1):
+        for rest in _completions(total - first, parts - 1):
+            yield (first, *rest)
+
+
+def _derivable(cells: dict[str, int], hidden: set[str]) -> set[str]:
+    """Brute force, as a reader would: every completion of the hidden cells that agrees with
+    the total and the shown cells; a hidden cell with one value in all of them is given away."""
+    keys = sorted(hidden)
+    left = sum(cells[k] for k in keys)  # the total less the shown cells
+    seen: dict[str, set[int]] = {k: set() for k in keys}
+    for completion in _completions(left, len(keys)) if keys else ():
+        for k, v in zip(keys, completion, strict=True):
+            seen[k].add(v)
+    return {k for k in keys if len(seen[k]) == 1}
+
+
+_CELL = st.one_of(st.integers(0, 6), st.integers(0, 15))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_CELL, min_size=2, max_size=6))
+def test_suppression_leaves_nothing_to_subtract_and_hides_no_more_than_it_must(counts):
+    cells = {f"part{i}": v for i, v in enumerate(counts)}
+    hidden = suppressed(cells)
+    small = {k for k, v in cells.items() if 0 < v < SMALL}
+    assert small <= hidden
+    assert _derivable(cells, set(hidden)) == set()  # nothing from the total and the shown
+    # The fewest cells that can hide the small ones, by brute force over every choice of more:
+    # hidden is that few — the small ones, plus one complementary cell only when one alone
+    # would be given away.
+    others = [k for k in cells if k not in small]
+    fewest = next(n for n in range(len(others) + 1)
+                  if any(not _derivable(cells, small | set(extra))
+                         for extra in itertools.combinations(others, n)))  # fmt: skip
+    assert len(hidden - small) == fewest <= 1
+    if hidden - small:
+        (complement,) = hidden - small
+        above_zero = [cells[k] for k in others if cells[k] > 0]
+        assert cells[complement] == (min(above_zero) if above_zero else 0)  # the next smallest
+
+
 # --- the API, on SQLite and PostgreSQL ------------------------------------------------------
 
 REPORT = "/reports/programme"
@@ -280,15 +442,19 @@ def test_a_bad_period_or_area_is_a_422_naming_the_field(service, params, field):
 GOLDEN_AREA = "Kultala"
 
 
-def _take_on(client, headers, code, started, source):
-    profile = factories.jobseeker(code=code, area=GOLDEN_AREA, coordinator="k.yritys",
-                                  work_ability_coordinator="k.tyokyky",
+def _take_on(client, headers, code, started, source, demographics=None, *, area=GOLDEN_AREA,
+             coordinators=("k.yritys", "k.tyokyky"), education=None):  # fmt: skip
+    profile = factories.jobseeker(code=code, area=area, coordinator=coordinators[0],
+                                  work_ability_coordinator=coordinators[1],
+                                  education_level=education,
                                   consent={"given_at": "2026-01-05T10:00:00Z",
                                            "scope": ["matching", "share_with_employers"]})  # fmt: skip
     profile["capacities"]["standing"] = {"level": 1, "source": "coordinator",
                                          "assessed_on": "2026-03-01"}  # fmt: skip
     body = {"profile": profile, "identity": {"name": "Kulta " + code},
             "episode": {"started_on": started.isoformat(), "referral_source": source}}  # fmt: skip
+    if demographics is not None:  # no consent to evaluation asked: ESF+ has its own basis
+        body["demographics"] = demographics
     created = client.post("/jobseekers", json=body, headers=headers)
     assert created.status_code == 201, created.text
     return created.json()["id"]
@@ -312,11 +478,15 @@ def test_a_small_world_recorded_through_the_api_gives_exactly_the_expected_repor
                                      area=GOLDEN_AREA))  # fmt: skip
     t = _today()
     start, day = t - timedelta(days=100), timedelta(days=1)
-    a = _take_on(client, work_ability, "JS-KULTA1", t - 90 * day, "ohjaamo")
-    b = _take_on(client, work_ability, "JS-KULTA2", t - 80 * day, "personal_coach")
-    c = _take_on(client, work_ability, "JS-KULTA3", t - 200 * day, "health_care")
-    _take_on(client, work_ability, "JS-KULTA4", t - 50 * day, "ohjaamo")
-    e = _take_on(client, work_ability, "JS-KULTA5", start, "self_referral")  # the first day
+    young = {"gender": "female", "birth_year": t.year - 24}
+    a = _take_on(client, work_ability, "JS-KULTA1", t - 90 * day, "ohjaamo", young,
+                 education="vocational")  # fmt: skip
+    b = _take_on(client, work_ability, "JS-KULTA2", t - 80 * day, "personal_coach",
+                 {"gender": "male", "birth_year": t.year - 58}, education="basic")  # fmt: skip
+    c = _take_on(client, work_ability, "JS-KULTA3", t - 200 * day, "health_care", young)
+    _take_on(client, work_ability, "JS-KULTA4", t - 50 * day, "ohjaamo")  # no demographics
+    e = _take_on(client, work_ability, "JS-KULTA5", start, "self_referral",  # the first day
+                 {"gender": "undisclosed", "birth_year": t.year - 40})  # fmt: skip
     _take_on(client, work_ability, "JS-KULTA6", start - day, "ohjaamo")  # the day before
     _end(client, work_ability, a, t - 30 * day, "education")  # 60 days
     _end(client, work_ability, b, t - 20 * day, "not_reached")  # 60 days
@@ -334,7 +504,8 @@ def test_a_small_world_recorded_through_the_api_gives_exactly_the_expected_repor
     body = client.get(REPORT, params=params, headers=auth(tokens["analyst"])).json()
     got = {(f["figure"], f["key"]): (f["value"], f["share"], f["of"]) for f in body["figures"]
            if f["value"] or f["share"] or f["figure"].startswith("days_")}  # fmt: skip
-    people = {k: v for k, v in got.items() if not k[0].startswith(("employers_", "cooperating"))}
+    people = {k: v for k, v in got.items()
+              if not k[0].startswith(("employers_", "cooperating", "esf_"))}  # fmt: skip
     assert people == {
         ("enrolled", None): (4, None, None),
         ("enrolled_by_source", "ohjaamo"): (2, 0.5, None),
@@ -356,12 +527,111 @@ def test_a_small_world_recorded_through_the_api_gives_exactly_the_expected_repor
     }
     assert got[("employers_hired", None)][0] >= 1  # the hiring employer, network-wide
     assert not body["empty"]
+    # ESF+: four entered, four left — every part above zero is under 5, so hidden (null, with
+    # the flag), the zeros and the totals shown; the employment situation is not in the record.
+    assert _esf(body) == {
+        ("esf_entered", None): 4,
+        ("esf_entry_gender", "female"): "hidden", ("esf_entry_gender", "male"): "hidden",
+        ("esf_entry_gender", "other_or_undisclosed"): "hidden",
+        ("esf_entry_gender", "unknown"): "hidden",  # JS-KULTA4: no demographics recorded
+        ("esf_entry_age", "under_30"): "hidden", ("esf_entry_age", "30_to_54"): "hidden",
+        ("esf_entry_age", "55_and_over"): "hidden", ("esf_entry_age", "unknown"): "hidden",
+        ("esf_entry_education", "isced_0_2"): "hidden",
+        ("esf_entry_education", "isced_3_4"): "hidden",
+        ("esf_entry_education", "isced_5_8"): 0, ("esf_entry_education", "unknown"): "hidden",
+        ("esf_entry_employment", None): None,
+        ("esf_left", None): 4,
+        ("esf_exit_situation", "employment"): 0, ("esf_exit_situation", "education"): "hidden",
+        ("esf_exit_situation", "job_searching"): "hidden", ("esf_exit_situation", "other"): 0,
+        ("esf_exit_situation", "unknown"): "hidden",  # not reached, stopped contact
+        ("esf_exit_qualification", None): None,
+    }  # fmt: skip
     _the_files_say_what_the_report_says(client, auth(tokens["analyst"]), params, body)
     before_last = client.get(REPORT, params=params | {"to": (t - day).isoformat()},
                              headers=auth(tokens["analyst"])).json()  # fmt: skip
     ended = {f["figure"]: f["value"] for f in before_last["figures"] if f["key"] is None}
     assert (ended["ended"], ended["stopped_contact"], ended["still_open"]) == (3, 0, 3)
     assert ended["proposals"] == 0 and ended["days_to_first_proposal"] is None
+
+
+def _esf(body) -> dict[tuple[str, str | None], object]:
+    return {(f["figure"], f["key"]): "hidden" if f["suppressed"] else f["value"]
+            for f in body["figures"] if f["figure"].startswith("esf_")}  # fmt: skip
+
+
+def test_esf_indicators_of_a_world_recorded_through_the_api_with_known_demographics(service):
+    """Eleven clients of an area of their own, entered and left in the period: women and men
+    five each and one without demographics; six under 30, four 30–54, one without a birth year;
+    five with basic education, six vocational; five left into work (three employed, two
+    wage-subsidised), five to job search, one not reached. What is under 5 is hidden — and
+    where that is one part alone, the next smallest beside it — and the page, the files and the
+    JSON say so alike; no birth year or person's gender is in any of them."""
+    client, tokens, *_ = service
+    area = "Hopeala"
+    with transaction(client.app.state.engine) as s:
+        add_user(s, name="h.yritys", role=Role.COMPANY_COORDINATOR, area=area)
+        work_ability = auth(add_user(s, name="h.tyokyky", role=Role.WORK_ABILITY_COORDINATOR,
+                                     area=area))  # fmt: skip
+    t, day = _today(), timedelta(days=1)
+    paths = ["employed", "wage_subsidised_work", "job_search", "job_search", "job_search",
+             "employed", "employed", "wage_subsidised_work", "job_search", "job_search",
+             "not_reached"]  # fmt: skip
+    for i, path in enumerate(paths):
+        started = t - (60 + i) * day
+        age = 22 if i in (0, 1, 2, 5, 6, 7) else 40
+        demographics = ({"gender": "female" if i < 5 else "male", "birth_year": started.year - age}
+                        if i < 10 else None)  # fmt: skip
+        jid = _take_on(client, work_ability, f"JS-HOPE{i:02d}", started, "ohjaamo", demographics,
+                       area=area, coordinators=("h.yritys", "h.tyokyky"),
+                       education="basic" if i < 5 else "vocational")  # fmt: skip
+        _end(client, work_ability, jid, t - 10 * day, path)
+    analyst = auth(tokens["analyst"])
+    params = {"from": (t - 100 * day).isoformat(), "to": t.isoformat(), "area": area}
+    answer = client.get(REPORT, params=params, headers=analyst)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert _esf(body) == {
+        ("esf_entered", None): 11,
+        # One part under 5 (no demographics: 1): the next smallest hidden too — women and men
+        # are five each, the first in order goes.
+        ("esf_entry_gender", "female"): "hidden", ("esf_entry_gender", "male"): 5,
+        ("esf_entry_gender", "other_or_undisclosed"): 0,
+        ("esf_entry_gender", "unknown"): "hidden",
+        # Two parts under 5: they hide each other.
+        ("esf_entry_age", "under_30"): 6, ("esf_entry_age", "30_to_54"): "hidden",
+        ("esf_entry_age", "55_and_over"): 0, ("esf_entry_age", "unknown"): "hidden",
+        # None under 5: all shown.
+        ("esf_entry_education", "isced_0_2"): 5, ("esf_entry_education", "isced_3_4"): 6,
+        ("esf_entry_education", "isced_5_8"): 0, ("esf_entry_education", "unknown"): 0,
+        ("esf_entry_employment", None): None,
+        ("esf_left", None): 11,
+        ("esf_exit_situation", "employment"): "hidden", ("esf_exit_situation", "education"): 0,
+        ("esf_exit_situation", "job_searching"): 5, ("esf_exit_situation", "other"): 0,
+        ("esf_exit_situation", "unknown"): "hidden",
+        ("esf_exit_qualification", None): None,
+    }  # fmt: skip
+    shown = {(f["figure"], f["key"]): f["share"] for f in body["figures"]
+             if f["figure"].startswith("esf_") and f["key"]}  # fmt: skip
+    assert shown[("esf_entry_gender", "male")] == 5 / 11
+    assert shown[("esf_entry_gender", "female")] is None  # a share would give it away
+    hidden = [f for f in body["figures"] if f["suppressed"]]
+    assert all(f["value"] is None and f["share"] is None and not f["small"] for f in hidden)
+    for year in {str((t - (60 + i) * day).year - age) for i in range(10) for age in (22, 40)}:
+        assert f'"{year}"' not in answer.text and f": {year}" not in answer.text  # no birth year
+    # The page says "hidden" in the reader's words, and so do the files.
+    client.cookies.set(SESSION, tokens["analyst"])
+    page = client.get(PAGE, params=params)
+    assert page.status_code == 200, page.text
+    assert (
+        "ESR+:n yhteiset indikaattorit" in page.text and 'id="figure-esf_entry_gender"' in page.text
+    )
+    assert page.text.count(">piilotettu<") == len(hidden) and "muu tai ei kertonut" in page.text
+    assert "Ei kirjauksissa: sitä, oliko osallistuja aloittaessaan työtön" in page.text
+    csv_file = client.get(f"{REPORT}.csv", params=params | {"lang": "en"}, headers=analyst)
+    table = pd.read_csv(io.StringIO(csv_file.content.decode("utf-8-sig")))
+    gender = table[table["Figure"] == "Participants at entry, by gender"]
+    assert list(gender["Part"]) == ["women", "men", "other or not told", "not recorded"]
+    assert list(gender["Number"]) == ["hidden", "5", "0", "hidden"]
 
 
 def _the_files_say_what_the_report_says(client, headers, params, body):
@@ -393,7 +663,13 @@ def _the_files_say_what_the_report_says(client, headers, params, body):
     labels = {f["label"] for f in body["figures"]}
     assert set(table["Figure"]) == labels  # the same figures, in the reader's language
     json_values = sorted(float(f["value"]) for f in body["figures"] if f["value"] is not None)
-    assert sorted(table["Number"].dropna().astype(float)) == json_values
+    numbers = table["Number"].dropna()
+    hidden = numbers == "hidden"  # a suppressed cell is a word, not a number
+    assert hidden.sum() == sum(f["suppressed"] for f in body["figures"])
+    assert sorted(numbers[~hidden].astype(float)) == json_values
+    assert [r[6] for r in rows if r[4] == "Osallistujat aloittaessaan, sukupuolen mukaan"] == [
+        "piilotettu" if f["suppressed"] else f["value"]
+        for f in body["figures"] if f["figure"] == "esf_entry_gender"]  # fmt: skip
 
 
 # --- the demo world's report looks like KUNTO's -----------------------------------------------
@@ -422,9 +698,16 @@ def test_the_demo_worlds_report_is_in_kuntos_proportions(small_world):
         .merge(tables["task"][["id", "role_id"]].rename(columns={"id": "task_id"}))
         .merge(tables["role"][["id", "employer_id"]].rename(columns={"id": "role_id"}))
     )
+    participants = (
+        tables["service_episode"]
+        .merge(tables["jobseeker"][["id", "education_level"]]
+               .rename(columns={"id": "jobseeker_id"}), on="jobseeker_id")
+        .merge(tables["jobseeker_demographics"], on="jobseeker_id", how="left")
+    )  # fmt: skip
     frames = {"episodes": tables["service_episode"], "proposals": proposals,
               "outcomes": outcomes, "employers": tables["employer"], "hires": hires,
-              "changes": pd.DataFrame(columns=["employer_id", "on", "before", "after"])}  # fmt: skip
+              "changes": pd.DataFrame(columns=["employer_id", "on", "before", "after"]),
+              "participants": participants}  # fmt: skip
     period = Period(D("2023-01-01"), D("2026-12-31"))
     values = figures_of(frames, period)
     through = _one(values, "went_through").value
@@ -438,6 +721,29 @@ def test_the_demo_worlds_report_is_in_kuntos_proportions(small_world):
     cooperating = _one(values, "employers_cooperating").value
     assert 0 < cooperating <= _one(values, "employers_contacted").value
     assert _one(values, "hires").value > 0 and _one(values, "days_to_end").value > 30
+    # ESF+: the same participants as enrolled and ended; women and men about half each, every
+    # age group and education group there, most with upper secondary or vocational education
+    # (as among the unemployed); into work as often as the paths say.
+    entered, left = _one(values, "esf_entered").value, _one(values, "esf_left").value
+    assert entered == _one(values, "enrolled").value and left == _one(values, "ended").value
+
+    def esf_share(figure, key):
+        f = _by(values, figure)[key]
+        assert not f.suppressed, (figure, key)
+        return f.share
+
+    assert 0.35 <= esf_share("esf_entry_gender", "female") <= 0.65
+    assert 0.35 <= esf_share("esf_entry_gender", "male") <= 0.65
+    for group in ("under_30", "30_to_54", "55_and_over"):
+        assert 0.05 <= esf_share("esf_entry_age", group) <= 0.7, group
+    assert esf_share("esf_entry_education", "isced_3_4") > max(
+        esf_share("esf_entry_education", "isced_0_2"), esf_share("esf_entry_education", "isced_5_8")
+    )
+    paths = _by(values, "ended_by_path")
+    assert _by(values, "esf_exit_situation")["employment"].value == (
+        paths["employed"].value + paths["wage_subsidised_work"].value
+    )
+    assert _by(values, "esf_exit_situation")["education"].value == paths["education"].value
 
 
 # --- the page ----------------------------------------------------------------------------------

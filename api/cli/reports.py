@@ -15,6 +15,7 @@ from api.cli.context import AsOption, acting
 from api.core.security import Permission
 from api.reports import service as reports
 from api.reports.export import MEDIA_TYPES, report_file
+from api.reports.schemas import ReportQuery
 from features.errors import InvalidInputError
 from features.schemas.errors import FieldError
 
@@ -53,8 +54,8 @@ def register(app: typer.Typer, friendly: Any) -> None:
         lang: Annotated[str, typer.Option(help="The file's language: fi or en.")] = "fi",
     ) -> None:
         """The programme report: enrolment, ends by continuation path, how long it took,
-        proposals, work trials and hires, and the employer network — each figure with its
-        definition (aggregates only)."""
+        proposals, work trials and hires, the employer network and the ESF+ common indicators
+        (small cells hidden) — each figure with its definition (aggregates only)."""
         first, last = _day("from", start), _day("to", end)
         fmt = output.suffix.lower().lstrip(".") if output is not None else ""
         if output is not None and fmt not in MEDIA_TYPES:
@@ -63,8 +64,8 @@ def register(app: typer.Typer, friendly: Any) -> None:
             raise InvalidInputError([FieldError("lang", "fi or en")])
         with acting(user, Permission.READ_REPORTS) as ctx:
             via = f"cli-{fmt}" if fmt else "cli"
-            answer = reports.programme_report(ctx, reports.period_of(first, last, ctx),
-                                              area or None, via=via)  # fmt: skip
+            answer = reports.programme_report(ctx, ReportQuery(first, last, area or None),
+                                              via=via)  # fmt: skip
         if output is not None:
             body, _name = report_file(answer, lang, fmt)
             output.write_bytes(body)
@@ -76,7 +77,7 @@ def register(app: typer.Typer, friendly: Any) -> None:
         typer.echo(f"{answer.period_from} – {answer.period_to}, {answer.area or 'every area'}"
                    + (" (nothing happened)" if answer.empty else ""))  # fmt: skip
         for f in answer.figures:
-            value = "—" if f.value is None else f"{f.value:g}"
+            value = "hidden" if f.suppressed else "—" if f.value is None else f"{f.value:g}"
             share = "" if f.share is None else f" ({f.share:.0%})"
             of = "" if f.of is None else f" of {f.of}"
             name = f"  {f.key}" if f.key is not None else f.label

@@ -260,6 +260,7 @@ TEXTS: dict[str, str] = {
     "report_timing": N_("How long it took"),
     "report_work": N_("Proposals, work trials and hires"),
     "report_employers": N_("The employer network"),
+    "report_esf": N_("ESF+ common indicators"),
     "wage_subsidy": N_("Wage subsidy"),
     "job_coach": N_("Job coach"),
 }

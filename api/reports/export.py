@@ -1,9 +1,9 @@
 """The programme report as a spreadsheet for the steering group and EURA (.xlsx or CSV): one
 row a figure or a part of a breakdown, in the reader's language, each with its definition,
 and the period and the area on every row — a tidy table to filter, pivot or add periods to.
-Counts and medians are numbers, shares percentages; a text cell that would start a formula
-is written as text (:func:`api.employers.spreadsheet.write_sheet`). Pure: the report in, the
-file out."""
+Counts and medians are numbers, shares percentages, a suppressed ESF+ cell the word "hidden"
+(in the reader's language); a text cell that would start a formula is written as text
+(:func:`api.employers.spreadsheet.write_sheet`). Pure: the report in, the file out."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from api.employers.spreadsheet import write_sheet
 from api.reports.schemas import ProgrammeReport, ReportFigure
 from features.catalogue import INDUSTRIES
 from features.i18n import gettext_for
-from features.reports import SECTIONS, SHARED
+from features.reports import PARTS, SECTIONS, SHARED
 
 __all__ = ["MEDIA_TYPES", "report_file", "report_rows"]
 
@@ -30,6 +30,8 @@ def _part(f: ReportFigure, lang: str) -> str:
         return texts(lang).get(f"referral_{f.key}", f.key)
     if f.figure == "ended_by_path":
         return texts(lang).get(f"path_{f.key}", f.key)
+    if f.figure in PARTS:
+        return gettext_for(lang)(PARTS[f.figure][f.key])
     return INDUSTRIES.get(f.key).name(lang)
 
 
@@ -52,7 +54,11 @@ def report_rows(report: ProgrammeReport, lang: str) -> list[dict[str, object]]:
         share = None
         if f.figure in SHARED and f.share is not None:
             share = round(f.share * 100, 1)
-        value = f.value if f.value is None or isinstance(f.value, int) else round(f.value, 1)
+        value: object = f.value
+        if isinstance(f.value, float):
+            value = round(f.value, 1)
+        if f.suppressed:
+            value = _("hidden")  # a word, never a number a sum could take for zero
         cells: list[object] = [report.period_from.isoformat(), report.period_to.isoformat(), area,
                  shown.get(f"report_{by_figure.get(f.figure, '')}", ""), _(f.label),
                  _part(f, lang), value, share, f.of, _("yes") if f.small else "",

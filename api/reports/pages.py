@@ -7,6 +7,7 @@ language, and no figures."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -21,10 +22,10 @@ from api.http.pages import _lang, _page, page_context_for
 from api.http.problems import FormField, form_problems
 from api.reports import service as reports
 from api.reports.export import MEDIA_TYPES, report_file
-from api.reports.schemas import ProgrammeReport
+from api.reports.schemas import ReportQuery
 from features.errors import InvalidInputError
 from features.i18n import gettext_for
-from features.reports import FIGURES, SECTIONS, SHARED
+from features.reports import FIGURES, PARTS, SECTIONS, SHARED
 from features.schemas.errors import FieldError
 
 __all__ = ["router"]
@@ -50,17 +51,45 @@ def _day(name: str, text: str) -> tuple[date | None, list[FieldError]]:
         return None, [FieldError(name, "not a date", kind="date_parsing")]
 
 
+@dataclass(frozen=True)
+class Picks:
+    """The page's period and area pickers as typed: text, so that a day that is not one is
+    said beside its picker (and the pickers keep what was typed)."""
+
+    start: str = ""
+    end: str = ""
+    area: str = ""
+
+    def query(self) -> ReportQuery:
+        """The report asked for (a day that is not one: 422 at its field)."""
+        first, problems = _day("from", self.start.strip())
+        last, more = _day("to", self.end.strip())
+        if problems or more:
+            raise InvalidInputError(problems + more)
+        return ReportQuery(first, last, self.area.strip() or None)
+
+
+def picks(
+    start: Annotated[str, Query(alias="from", max_length=32)] = "",
+    end: Annotated[str, Query(alias="to", max_length=32)] = "",
+    area: Annotated[str, Query(max_length=64)] = "",
+) -> Picks:
+    """The pickers of every report page, in one place."""
+    return Picks(start, end, area)
+
+
+Picked = Annotated[Picks, Depends(picks)]
+
+
 @router.get("/reports/programme", response_class=HTMLResponse)
 def programme_report_page(
     request: Request,
     ctx: Annotated[Context, page_context_for(Permission.READ_REPORTS)],
-    start: Annotated[str, Query(alias="from", max_length=32)] = "",
-    end: Annotated[str, Query(alias="to", max_length=32)] = "",
-    area: Annotated[str, Query(max_length=64)] = "",
+    picked: Picked,
 ) -> HTMLResponse:
     """The programme report of the chosen period and area, figure by figure with each
     definition."""
-    return _report_page(request, ctx, start, end, area, via="web")
+    return _report_page(request, ctx, picked, via="web")
 
 
 @router.get("/reports/programme.{fmt}", response_class=Response)
@@ -68,43 +97,29 @@ def programme_report_file(
     fmt: Literal["xlsx", "csv"],
     request: Request,
     ctx: Annotated[Context, page_context_for(Permission.READ_REPORTS)],
-    start: Annotated[str, Query(alias="from", max_length=32)] = "",
-    end: Annotated[str, Query(alias="to", max_length=32)] = "",
-    area: Annotated[str, Query(max_length=64)] = "",
+    picked: Picked,
 ) -> Response:
     """The report of the page's period and area as an .xlsx or CSV file, in the page's
     language (:mod:`api.reports.export`); a refused choice is the page with its problems."""
     lang = _lang(request)
     try:
-        report = _report(ctx, start, end, area, via=f"web-{fmt}")
+        report = reports.programme_report(ctx, picked.query(), via=f"web-{fmt}")
     except InvalidInputError:
-        return _report_page(request, ctx, start, end, area, via=f"web-{fmt}")
+        return _report_page(request, ctx, picked, via=f"web-{fmt}")
     body, name = report_file(report, lang, fmt)
     return Response(body, media_type=MEDIA_TYPES[fmt], headers=attachment(name))
 
 
-def _report(ctx: Context, start: str, end: str, area: str, *, via: str) -> ProgrammeReport:
-    """The report of the days and area typed (a day that is not one: 422 at its field)."""
-    first, problems = _day("from", start.strip())
-    last, more = _day("to", end.strip())
-    if problems or more:
-        raise InvalidInputError(problems + more)
-    return reports.programme_report(ctx, reports.period_of(first, last, ctx),
-                                    area.strip() or None, via=via)  # fmt: skip
-
-
-def _report_page(
-    request: Request, ctx: Context, start: str, end: str, area: str, *, via: str
-) -> HTMLResponse:
+def _report_page(request: Request, ctx: Context, picked: Picks, *, via: str) -> HTMLResponse:
     lang = _lang(request)
     report, errors, status = None, [], 200
     try:
-        report = _report(ctx, start, end, area, via=via)
+        report = reports.programme_report(ctx, picked.query(), via=via)
     except InvalidInputError as err:
         errors, status = form_problems(err, lang, _fields(lang)), 422
     default = reports.default_period(ctx)
-    values = {"from": start or default.start.isoformat(), "to": end or default.end.isoformat(),
-              "area": area}  # fmt: skip
+    values = {"from": picked.start or default.start.isoformat(),
+              "to": picked.end or default.end.isoformat(), "area": picked.area}  # fmt: skip
     sections: list[tuple[str, list[tuple[str, list[Any]]]]] = []
     if report is not None:
         by_figure: dict[str, list[Any]] = {}
@@ -113,5 +128,6 @@ def _report_page(
         sections = [(name, [(fid, by_figure.get(fid, [])) for fid in ids])
                     for name, ids in SECTIONS]  # fmt: skip
     return _page(request, "report.html", ctx.actor, status_code=status, report=report,
-                 sections=sections, figures=FIGURES, shared=SHARED, errors=errors, values=values,
+                 sections=sections, figures=FIGURES, shared=SHARED, parts=PARTS, errors=errors,
+                 values=values,
                  areas=report.areas if report is not None else reports.areas(ctx))  # fmt: skip

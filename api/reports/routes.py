@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from api.core.security import Permission
@@ -13,19 +13,14 @@ from api.http.deps import Context, context_for
 from api.http.downloads import attachment
 from api.reports import service as reports
 from api.reports.export import MEDIA_TYPES, report_file
-from api.reports.schemas import ProgrammeReport
+from api.reports.schemas import ProgrammeReport, ReportQuery
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["reports"])
 
 
-@router.get(
-    "/reports/programme",
-    summary="The programme report of a period and an area (aggregates)",
-)
-def programme_report(
-    ctx: Annotated[Context, context_for(Permission.READ_REPORTS)],
+def report_query(
     start: Annotated[
         date | None,
         Query(alias="from", description="The period's first day (default: 1 January this year)."),
@@ -34,16 +29,31 @@ def programme_report(
         date | None, Query(alias="to", description="The period's last day (default: today).")
     ] = None,
     area: Annotated[
-        str | None,
-        Query(max_length=64, description="One area (default: every area)."),
+        str | None, Query(max_length=64, description="One area (default: every area).")
     ] = None,
+) -> ReportQuery:
+    """The period and area pickers of every report route, in one place."""
+    return ReportQuery(start, end, area or None)
+
+
+Picked = Annotated[ReportQuery, Depends(report_query)]
+
+
+@router.get(
+    "/reports/programme",
+    summary="The programme report of a period and an area (aggregates)",
+)
+def programme_report(
+    ctx: Annotated[Context, context_for(Permission.READ_REPORTS)], query: Picked
 ) -> ProgrammeReport:
     """Enrolment by referral source, where the episodes ended (by continuation path, with
     shares), the median days to the first proposal and to the end, proposals, work trials,
-    hires and six-month checks, and the employer network's funnel and cooperating employers
-    by industry — each figure with its definition. 422 names the field: ``to`` before
-    ``from``, ``from`` in the future, a period over five years, an unknown ``area``."""
-    return reports.programme_report(ctx, reports.period_of(start, end, ctx), area or None)
+    hires and six-month checks, the employer network's funnel and cooperating employers
+    by industry, and the ESF+ common indicators at entry and exit (small cells suppressed:
+    `value` null, `suppressed` true) — each figure with its definition. 422 names the field:
+    ``to`` before ``from``, ``from`` in the future, a period over five years, an unknown
+    ``area``."""
+    return reports.programme_report(ctx, query)
 
 
 @router.get(
@@ -58,15 +68,13 @@ def programme_report(
 def programme_report_file(
     fmt: Literal["xlsx", "csv"],
     ctx: Annotated[Context, context_for(Permission.READ_REPORTS)],
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
-    area: Annotated[str | None, Query(max_length=64)] = None,
+    query: Picked,
     lang: Annotated[Literal["fi", "en"], Query(description="The headings' language.")] = "fi",
 ) -> Response:
     """The same report as ``GET /reports/programme``, for the steering group and EURA: the
     period and the area on every row, each figure's definition beside it, counts as numbers
-    and shares as percentages; no cell runs as a formula. The same checks (422) and audit."""
-    report = reports.programme_report(ctx, reports.period_of(start, end, ctx), area or None,
-                                      via=f"api-{fmt}")  # fmt: skip
+    and shares as percentages, a suppressed cell as a word; no cell runs as a formula. The
+    same checks (422) and audit."""
+    report = reports.programme_report(ctx, query, via=f"api-{fmt}")
     body, name = report_file(report, lang, fmt)
     return Response(body, media_type=MEDIA_TYPES[fmt], headers=attachment(name))

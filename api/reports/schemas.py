@@ -1,12 +1,26 @@
-"""The programme report's answer: each figure with its value, share, label and definition."""
+"""The programme report's question (the period and the area) and its answer: each figure with
+its value, share, label and definition."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from pydantic import BaseModel, Field
 
-__all__ = ["ProgrammeReport", "ReportFigure"]
+__all__ = ["ProgrammeReport", "ReportFigure", "ReportQuery"]
+
+
+@dataclass(frozen=True)
+class ReportQuery:
+    """The period and the area a report is asked for, as given: a missing first day is
+    1 January this year, a missing last day today (in Finland; the service fills them in), a
+    missing area every area. The API's routes, the web page and ``tasma report`` each build
+    one and hand it to :func:`api.reports.service.programme_report`."""
+
+    start: date | None = None
+    end: date | None = None
+    area: str | None = None
 
 
 class ReportFigure(BaseModel):
@@ -20,7 +34,8 @@ class ReportFigure(BaseModel):
         "industry (TOL 2008 division code) this line counts.",
     )
     value: int | float | None = Field(
-        description="The count (or a median of days); null when the record cannot tell."
+        description="The count (or a median of days); null when the record cannot tell, or "
+        "when the cell is suppressed (see `suppressed`)."
     )
     share: float | None = Field(
         default=None,
@@ -30,6 +45,12 @@ class ReportFigure(BaseModel):
     of: int | None = Field(default=None, description="For a median: how many it was measured on.")
     small: bool = Field(
         default=False, description="A count (or a median's base) under 5: read it with care."
+    )
+    suppressed: bool = Field(
+        default=False,
+        description="An ESF+ breakdown's cell withheld (value and share null): a count under "
+        "5, or the next smallest beside the only one, so that no cell can be worked out by "
+        "subtracting the shown ones from the total.",
     )
     label: str
     definition: str = Field(description="What the figure counts and what it cannot tell.")

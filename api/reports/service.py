@@ -3,7 +3,16 @@ service episodes, proposals and their steps, the employer network's statuses and
 count them with :mod:`features.reports`; the employer funnel is counted by
 :func:`api.employers.network.funnel_stages`, the one way it is counted. Analysts and
 administrators (``Permission.READ_REPORTS``) ask for every area or one; the read is audited as
-``read_programme_report`` with the period and area only — the report holds no person data."""
+``read_programme_report`` with the period and area only — the report holds no person data.
+
+The ESF+ common indicators (#29 point 2) read the period's participants' gender, birth year and
+education level. Demographics are otherwise kept for the fairness evaluation only (never an
+input to scoring, and there only with the person's consent to evaluation); this read has a
+legal basis of its own — Regulation (EU) 2021/1057 (ESF+), Article 17 and Annex I, obliges a
+funded project to report these indicators — so it does not ask for that consent. Only the
+counts leave this module, each breakdown's small cells suppressed
+(:func:`features.reports.suppressed`): no row, no person's demographics, in the answer, the
+files or the audit trail."""
 
 from __future__ import annotations
 
@@ -11,15 +20,16 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select, union
+from sqlalchemy import or_, select, union
 
 from api.core.context import Context
 from api.core.runtime import ForbiddenError
 from api.core.security import Permission, allowed, not_allowed
 from api.employers.network import funnel_stages
-from api.reports.schemas import ProgrammeReport, ReportFigure
+from api.reports.schemas import ProgrammeReport, ReportFigure, ReportQuery
 from api.storage.audit import record
 from api.storage.tables import (
+    DemographicsRow,
     EmployerRow,
     EmployerStatusChangeRow,
     EpisodeRow,
@@ -41,6 +51,7 @@ from features.reports import (
     employer_figures,
     ending_figures,
     enrolment_figures,
+    esf_figures,
     statuses_held,
     timing_figures,
     work_figures,
@@ -148,6 +159,24 @@ def _frames(ctx: Context, area: str | None) -> dict[str, pd.DataFrame]:
             "employers": employers, "changes": changes, "hires": hires}  # fmt: skip
 
 
+def _participants(ctx: Context, period: Period, area: str | None) -> pd.DataFrame:
+    """The ESF+ participants' frame: the episodes that began or ended in the period (no others
+    are read), each with its person's gender, birth year and education level — no id, no name.
+    Read for :func:`features.reports.esf_figures` alone, which returns only counts."""
+    query = (
+        select(EpisodeRow.started_on, EpisodeRow.ended_on, EpisodeRow.continuation_path,
+               DemographicsRow.gender, DemographicsRow.birth_year, JobseekerRow.education_level)
+        .join(JobseekerRow, JobseekerRow.id == EpisodeRow.jobseeker_id)
+        .outerjoin(DemographicsRow, DemographicsRow.jobseeker_id == EpisodeRow.jobseeker_id)
+        .where(or_(EpisodeRow.started_on.between(period.start, period.end),
+                   EpisodeRow.ended_on.between(period.start, period.end)))
+    )  # fmt: skip
+    if area is not None:
+        query = query.where(JobseekerRow.area == area)
+    return _frame(ctx, query, ["started_on", "ended_on", "continuation_path", "gender",
+                               "birth_year", "education_level"])  # fmt: skip
+
+
 def figures_of(frames: dict[str, pd.DataFrame], period: Period) -> list[FigureValue]:
     """Every figure of the report, from the record's frames."""
     episodes, proposals = frames["episodes"], frames["proposals"]
@@ -160,6 +189,7 @@ def figures_of(frames: dict[str, pd.DataFrame], period: Period) -> list[FigureVa
         *timing_figures(episodes, proposals, period),
         *work_figures(proposals, frames["outcomes"], period),
         *employer_figures(held, industry, funnel_stages),
+        *esf_figures(frames["participants"], period),
     ]
 
 
@@ -167,7 +197,7 @@ def _public(f: FigureValue) -> ReportFigure:
     base = f.of if f.of is not None else f.value
     small = base is not None and 0 < base < SMALL
     return ReportFigure(figure=f.figure, key=f.key, value=f.value, share=f.share, of=f.of,
-                        small=small, label=FIGURES[f.figure].label,
+                        small=small, suppressed=f.suppressed, label=FIGURES[f.figure].label,
                         definition=FIGURES[f.figure].definition)  # fmt: skip
 
 
@@ -176,19 +206,20 @@ _PEOPLE_FIGURES = ("enrolled", "ended", "proposals", "work_trials", "hires",
 """Figures of people's journeys: all zero, the period is empty (the network aside)."""
 
 
-def programme_report(
-    ctx: Context, period: Period | None, area: str | None, *, via: str = "api"
-) -> ProgrammeReport:
-    """The programme report of ``period`` (this calendar year to date when None) and ``area``
-    (every area when None): refused without ``READ_REPORTS``; a period ending before it
-    starts, starting in the future or longer than five years, or an unknown area, is a 422
-    naming the field. Audited (the period and area, never a person)."""
+def programme_report(ctx: Context, query: ReportQuery, *, via: str = "api") -> ProgrammeReport:
+    """The programme report of the period and area asked for (``query``: a missing first day
+    is 1 January this year, a missing last day today, a missing area every area): refused
+    without ``READ_REPORTS``; a period ending before it starts, starting in the future or
+    longer than five years, or an unknown area, is a 422 naming the field. Audited (the period
+    and area, never a person). The ESF+ indicators in it are aggregates with their small cells
+    suppressed (see the module's docstring for their legal basis)."""
     if not allowed(ctx.actor.role, Permission.READ_REPORTS):
         raise ForbiddenError(not_allowed(ctx.actor.role, Permission.READ_REPORTS))
-    period = period or default_period(ctx)
+    period, area = period_of(query.start, query.end, ctx), query.area or None
     known = areas(ctx)
     _problems(ctx, period, area, known)
-    values = figures_of(_frames(ctx, area), period)
+    frames = _frames(ctx, area) | {"participants": _participants(ctx, period, area)}
+    values = figures_of(frames, period)
     empty = all(not f.value for f in values if f.figure in _PEOPLE_FIGURES)
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="read_programme_report",
            object_type="report",

@@ -318,7 +318,10 @@ class Gender(StrEnum):
 
 
 class Demographics(StrictModel):
-    """For fairness evaluation only: never an input to scoring."""
+    """For fairness evaluation only: never an input to scoring. The programme report's ESF+
+    indicators count gender and birth year too, under a basis of their own (the ESF+
+    regulation obliges the report), as aggregates with small cells suppressed
+    (:func:`features.reports.esf_figures`)."""
 
     birth_year: int | None = Field(default=None, ge=1940, le=2015)
     gender: Gender = Gender.UNDISCLOSED
