@@ -298,3 +298,35 @@ def test_sectors_and_task_kinds_are_read_by_the_names_the_ui_shows(lang):
     )  # fmt: skip
     assert "Kierrätys ja kiertotalous" in said[0].text and "recycling" not in said[0].text
     assert all(sector.name("fi") in said[0].text for sector in SECTORS)
+
+
+def test_a_formula_saved_without_its_value_is_said_as_such_not_as_empty():
+    """A sheet written by a program (no cached values) whose hours are a formula: Excel would
+    show 12, the reader sees nothing — said at its row and column as a formula to save again,
+    never "Tunnit viikossa: tyhjä"; the same sheet with the value itself reads."""
+    import io
+
+    from openpyxl import Workbook
+
+    rows = read_sheet((EXAMPLES / "ratko_example.csv").read_bytes(), "csv")
+    columns = list(rows[0])
+    book = Workbook()
+    sheet = book.active
+    sheet.append(columns)
+    for row in rows:
+        sheet.append([row[c] for c in columns])
+    hours = columns.index("Tunnit viikossa") + 1
+    sheet.cell(row=3, column=hours, value="=6*2")
+    written = io.BytesIO()
+    book.save(written)
+    with pytest.raises(InvalidInputError) as refused:
+        read_sheet(written.getvalue(), "xlsx")
+    (error,) = refused.value.errors
+    assert error.kind == "formula_without_value"
+    assert (error.context["row"], error.context["column"]) == (3, "Tunnit viikossa")
+    (said,) = sheet_problems(refused.value, "fi")
+    assert said.text.startswith("Rivi 3, sarake ”Tunnit viikossa”: solussa on kaava")
+    sheet.cell(row=3, column=hours, value=12)
+    written = io.BytesIO()
+    book.save(written)
+    assert parse_rows(read_sheet(written.getvalue(), "xlsx")).ok

@@ -231,7 +231,7 @@ def test_coordinator_leaves_a_suggestion_out_with_a_reason_and_records_an_outcom
     first.locator("summary").click()
     first.get_by_label("Syy").fill("Henkilö ei halua asiakaspalvelua.")
     first.get_by_role("button", name="Jätä pois").click()
-    expect(page.get_by_role("status")).to_have_text("Poikkeama ja sen syy kirjattu.")
+    expect(page.get_by_role("status")).to_have_text("Tehtävä jätettiin pois ehdotuksista, ja syy kirjattiin.")
     # The task leaves the list and is shown apart, with its number and the reason.
     expect(page.locator(f'ol.matches a[href="{task_link}"]')).to_have_count(0)
     left_out = page.locator(f'ul.left-out li:has(a[href="{task_link}"])')
@@ -796,7 +796,7 @@ def test_an_employer_call_ends_in_a_candidate_request_the_coordinator_answers(se
     network.get_by_label("Kysyjälle (kieltävän vastauksen syy; ei koskaan terveystietoja)").fill(
         "Soita minulle, sovitaan tapaaminen."
     )
-    network.get_by_role("button", name="Vastaa").click()
+    network.get_by_role("button", name="Lähetä vastaus").click()
     expect(anna.locator("p.ok[role=status]")).to_have_text("Vastaus kirjattu; kysyjä näkee sen.")
     expect(anna.locator("#network")).to_contain_text("kyllä, haluaisi")
     anna.screenshot(path=SHOTS / "coordinator-candidate-request.png", full_page=True)

@@ -39,7 +39,7 @@ TEXTS: dict[str, str] = {
     "core": N_("core"),
     "objective_score": N_("The most total score"),
     "objective_people": N_("The most people with a proposal, then the score"),
-    "overridden": N_("The override and its reason are recorded."),
+    "overridden": N_("The task is left out of the suggestions, and the reason recorded."),
     "outcome": N_("Step recorded."),
     "answered": N_("Answer recorded; the asker sees it."),
     "handed_off": N_("Handed over; the other coordinator sees it on their caseload."),

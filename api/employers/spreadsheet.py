@@ -123,7 +123,31 @@ def _xlsx_rows(data: bytes) -> list[dict[str, str]]:
             raise _too_long()
         cells = ["" if v is None else _cell_text(v) for v in line]
         rows.append(dict(zip(header, cells, strict=False)))
+    _refuse_formulas_without_values(data, values, header)
     return rows
+
+
+def _refuse_formulas_without_values(
+    data: bytes, values: list[tuple[object, ...]], header: list[str]
+) -> None:
+    """A formula whose value was never saved with the file (a sheet written by a program, not
+    saved again in Excel) reads as an empty cell; say so at its row and column rather than
+    call it empty ("Tunnit viikossa: tyhjä" while Excel shows 12)."""
+    empty = {(r, c) for r, line in enumerate(values) for c, v in enumerate(line) if v is None}
+    if not empty:
+        return
+    sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=False).worksheets[0]
+    streamed = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+    found = [
+        FieldError(f"row {r + 1}, column '{header[c]}'", "holds a formula whose value was not "
+                   "saved with the file", "formula_without_value",
+                   {"row": r + 1, "column": header[c]})
+        for r, line in enumerate(islice(streamed, len(values)))
+        for c, v in enumerate(line)
+        if (r, c) in empty and c < len(header) and isinstance(v, str) and v.startswith("=")
+    ]  # fmt: skip
+    if found:
+        raise InvalidInputError(found, "formulas without their values")
 
 
 def _cell_text(value: object) -> str:

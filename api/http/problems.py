@@ -233,6 +233,10 @@ _BY_KIND: dict[str, str] = {
         "%(field)s: role “%(role)s” has the sector “%(first)s” on row %(first_row)s; a role has "
         "one sector."
     ),
+    "formula_without_value": N_(
+        "%(field)s: the cell holds a formula whose value was not saved with the file; open the "
+        "sheet in Excel or LibreOffice and save it again, or write the value itself."
+    ),
     # A caseload sheet's own (features.intake_sheet, api.people.bulk_intake)
     "no_client_rows": N_("%(field)s: the sheet has no client rows."),
     "not_referral_source": N_(
