@@ -231,7 +231,9 @@ def test_coordinator_leaves_a_suggestion_out_with_a_reason_and_records_an_outcom
     first.locator("summary").click()
     first.get_by_label("Syy").fill("Henkilö ei halua asiakaspalvelua.")
     first.get_by_role("button", name="Jätä pois").click()
-    expect(page.get_by_role("status")).to_have_text("Tehtävä jätettiin pois ehdotuksista, ja syy kirjattiin.")
+    expect(page.get_by_role("status")).to_have_text(
+        "Tehtävä jätettiin pois ehdotuksista, ja syy kirjattiin."
+    )
     # The task leaves the list and is shown apart, with its number and the reason.
     expect(page.locator(f'ol.matches a[href="{task_link}"]')).to_have_count(0)
     left_out = page.locator(f'ul.left-out li:has(a[href="{task_link}"])')
