@@ -617,8 +617,9 @@ def esf_figures(
     participants at entry (episodes started in it) by gender, age group and ISCED education
     group, and at exit (episodes ended in it) by situation upon leaving; the employment
     situation at entry and a qualification gained are not in the record (``None``). Every
-    breakdown counts its unknowns as a part and is suppressed by :func:`suppressed`; its total
-    is shown. ``participants``: one row an episode — ``started_on``, ``ended_on``,
+    breakdown counts its unknowns as a part; those at entry are suppressed by
+    :func:`suppressed` (the one at exit groups the continuation paths, shown in full); the
+    totals are shown. ``participants``: one row an episode — ``started_on``, ``ended_on``,
     ``continuation_path``, and its person's ``gender`` and ``birth_year`` (missing without
     demographics) and ``education_level`` (missing when not recorded).
 
@@ -639,6 +640,8 @@ def esf_figures(
         *_breakdown("esf_entry_education", education, small),
         FigureValue("esf_entry_employment", None),
         FigureValue("esf_left", len(left)),
-        *_breakdown("esf_exit_situation", situation, small),
+        # Not suppressed: a grouping of the continuation paths, which the report shows in full
+        # (the programme's results, not demographics) — hiding it here would hide nothing.
+        *_breakdown("esf_exit_situation", situation, 0),
         FigureValue("esf_exit_qualification", None),
     ]  # fmt: skip

@@ -182,6 +182,15 @@ def test_a_candidate_request_is_answered_and_only_a_yes_tells_the_name(service):
     assert "candidate_request" not in _caseload_steps(client, tokens["coordinator"], person)
     (row,) = audit_rows(engine, action="answer_candidate_request")
     assert row.details == {"answer": "yes"}
+    # From an old tab on the page: said at the requests (answered already), the yes stands.
+    client.cookies.set(SESSION, tokens["coordinator"])
+    page = client.get(f"/ui/jobseekers/{person}")
+    again = client.post(f"/ui/candidate-requests/{rid}/answer",
+                        data={"csrf": _csrf(page.text), "choice": "discuss"})  # fmt: skip
+    assert again.status_code == 200 and "Pyyntöön oli jo vastattu" in again.text
+    assert "Vastaus kirjattu" not in again.text
+    (answered,) = client.get("/candidate-requests", headers=rekry).json()
+    assert answered["answer"] == "yes"
 
 
 def test_a_persons_timeline_holds_everything_that_happened_newest_first(service):

@@ -527,8 +527,9 @@ def test_a_small_world_recorded_through_the_api_gives_exactly_the_expected_repor
     }
     assert got[("employers_hired", None)][0] >= 1  # the hiring employer, network-wide
     assert not body["empty"]
-    # ESF+: four entered, four left — every part above zero is under 5, so hidden (null, with
-    # the flag), the zeros and the totals shown; the employment situation is not in the record.
+    # ESF+: four entered, four left — every part at entry above zero is under 5, so hidden
+    # (null, with the flag), the zeros and the totals shown; the employment situation is not in
+    # the record.
     assert _esf(body) == {
         ("esf_entered", None): 4,
         ("esf_entry_gender", "female"): "hidden", ("esf_entry_gender", "male"): "hidden",
@@ -541,9 +542,10 @@ def test_a_small_world_recorded_through_the_api_gives_exactly_the_expected_repor
         ("esf_entry_education", "isced_5_8"): 0, ("esf_entry_education", "unknown"): "hidden",
         ("esf_entry_employment", None): None,
         ("esf_left", None): 4,
-        ("esf_exit_situation", "employment"): 0, ("esf_exit_situation", "education"): "hidden",
-        ("esf_exit_situation", "job_searching"): "hidden", ("esf_exit_situation", "other"): 0,
-        ("esf_exit_situation", "unknown"): "hidden",  # not reached, stopped contact
+        # At exit: the continuation paths grouped, shown in full as the paths themselves are.
+        ("esf_exit_situation", "employment"): 0, ("esf_exit_situation", "education"): 1,
+        ("esf_exit_situation", "job_searching"): 1, ("esf_exit_situation", "other"): 0,
+        ("esf_exit_situation", "unknown"): 2,  # not reached, stopped contact
         ("esf_exit_qualification", None): None,
     }  # fmt: skip
     _the_files_say_what_the_report_says(client, auth(tokens["analyst"]), params, body)
@@ -605,9 +607,10 @@ def test_esf_indicators_of_a_world_recorded_through_the_api_with_known_demograph
         ("esf_entry_education", "isced_5_8"): 0, ("esf_entry_education", "unknown"): 0,
         ("esf_entry_employment", None): None,
         ("esf_left", None): 11,
-        ("esf_exit_situation", "employment"): "hidden", ("esf_exit_situation", "education"): 0,
+        # At exit nothing is hidden: the continuation paths, grouped, are shown in full anyway.
+        ("esf_exit_situation", "employment"): 5, ("esf_exit_situation", "education"): 0,
         ("esf_exit_situation", "job_searching"): 5, ("esf_exit_situation", "other"): 0,
-        ("esf_exit_situation", "unknown"): "hidden",
+        ("esf_exit_situation", "unknown"): 1,
         ("esf_exit_qualification", None): None,
     }  # fmt: skip
     shown = {(f["figure"], f["key"]): f["share"] for f in body["figures"]

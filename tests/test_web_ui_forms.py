@@ -91,6 +91,9 @@ def _cases(person: int, proposal: int) -> list[tuple[str, str, dict, dict, list[
         ("anna", f'form[action$="/proposals/{proposal}/events"]', {"on": tomorrow},
          {"kind": "employed_6_months"}, ["Milloin", "ei tulevaisuuteen"], f"#on-p{proposal}",
          (f"#kind-{proposal}", "employed_6_months")),
+        # No step chosen: asked to choose one, at the step's field (not a decline's reason).
+        ("anna", f'form[action$="/proposals/{proposal}/events"]', {"on": ""}, {"kind": ""},
+         ["Kirjaa vaihe: valitse yksi."], f"#kind-{proposal}", None),
         ("anna", f'form[action="/ui/proposals/{proposal}/undo"]', {"reason": ""}, {},
          ["Miksi", "täytä tämä kenttä"], f"#undo-p{proposal}", None),
         ("anna", f'form[action="/ui/proposals/{proposal}/follow-up/plan"]',
@@ -102,7 +105,7 @@ def _cases(person: int, proposal: int) -> list[tuple[str, str, dict, dict, list[
          {"planned_on": ""}, {"with_whom": "employer"}, ["Suunnittele käynti päivälle"],
          f"#visit-on-{proposal}", (f"#visit-with-{proposal}", "employer")),
         ("tiina", f'form[action="/ui/jobseekers/{person}/contacts"]', {"note": "Soitto"}, {},
-         ["Yhteydenoton tapa"], "#contact-kind", ("#contact-note", "Soitto")),
+         ["Yhteydenoton tapa: valitse yksi."], "#contact-kind", ("#contact-note", "Soitto")),
         ("tiina", f'form[action="/ui/jobseekers/{person}/referrals"]', {"note": "Lähete"}, {},
          ["Lähetteen kohde"], "#referral-kind", ("#referral-note", "Lähete")),
         ("tiina", f'form[action="/ui/jobseekers/{person}/plan/steps"]', {"what": ""}, {},

@@ -71,6 +71,11 @@ TEXTS: dict[str, str] = {
     "visit_planned": N_("The visit is planned."),
     "visit_recorded": N_("The visit is recorded."),
     "support_saved": N_("The support application's state is saved."),
+    "follow_up_after_hire": N_(
+        "The follow-up is recorded after a hire, and this proposal has not led to one (was the "
+        "hire undone?); nothing was saved."
+    ),
+    "answered_already": N_("The request was answered already; nothing was changed."),
     "support_invalid": N_("Choose a support and its state; nothing was saved."),
     "contract_permanent": N_("permanent"),
     "contract_fixed_term": N_("fixed term"),
@@ -161,6 +166,9 @@ TEXTS: dict[str, str] = {
         "or refused first. Nothing new was handed over."
     ),
     "undone": N_("The step is undone. It is kept, with your reason, in the person's records."),
+    "episode_undone": N_(
+        "The step is undone. It is kept, with your reason, in the person's records."
+    ),
     "undo_refused": N_(
         "That step cannot be undone now: undo the later steps first, or undo a step that came "
         "from a proposal at the proposal."

@@ -32,7 +32,7 @@ from api.http.pages import PAGE_SIZE, _lang, _page, _pager, page_context_for
 from api.http.problems import FormField, Problem, form_problems, sheet_problems
 from api.people import handoffs
 from api.people.flows import RefusedForm
-from api.people.pages import refused_form_page
+from api.people.person_pages import refused_form_page
 from api.people.schemas import HandoffCreate, HandoffRefusal
 from features.catalogue import ADJUSTMENTS, CHARACTERISTICS, INDUSTRIES
 from features.catalogue.schedule import SLOT_IDS
@@ -159,7 +159,7 @@ def _employer_fields(lang: str) -> dict[str, FormField]:
     return {
         "name": FormField("name", _("Employer")),
         "business_id": FormField("business_id", _("Business ID")),
-        "industry": FormField("industry", _("Industry")),
+        "industry": FormField("industry", _("Industry"), choose=True),
         "address.street": FormField("street", _("Street address")),
         "address.postal_code": FormField("postal_code", _("Postal code"),
                                          _("five digits, for example 15110.")),
@@ -438,7 +438,7 @@ def answer(
         lang = _lang(request)
         _ = gettext_for(lang)
         fields = {
-            "answer": FormField(f"choice-{request_id}", _("Would they want it?")),
+            "answer": FormField(f"choice-{request_id}", _("Would they want it?"), choose=True),
             "note": FormField(f"answer-note-{request_id}", _("To the asker")),
         }
         sent = {"choice": choice, "note": note}
@@ -447,8 +447,9 @@ def answer(
                                  form_problems(err, lang, fields))  # fmt: skip
     try:
         candidate_requests.answer(ctx, request_id, body)
-    except ConflictError:
+    except ConflictError:  # answered meanwhile (another tab): the first answer stands
         ctx.session.rollback()
+        return _person_page(person, "answered_already")
     return _person_page(person, "answered")
 
 
@@ -504,7 +505,8 @@ def refuse_handoff(
         refused = handoffs.refuse_handoff(ctx, handoff_id, HandoffRefusal(reason=reason.strip()))
     except (ValidationError, InvalidInputError) as err:
         lang = _lang(request)
-        field = FormField(f"refuse-{handoff_id}", gettext_for(lang)("Why not"))
+        _ = gettext_for(lang)
+        field = FormField(f"refuse-{handoff_id}", _("Why not"))
         ctx.session.rollback()
         return refused_form_page(request, ctx, handoffs.person_of(ctx, handoff_id),
                                  RefusedForm("refuse_handoff", handoff_id, {"reason": reason}),

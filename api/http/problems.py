@@ -138,6 +138,9 @@ class FormField:
     label: str
     hint: str = ""
     """What the value must look like, said when its form is wrong ("five digits")."""
+    choose: bool = False
+    """A choice among offered values (a select): nothing or a forged value is "choose one",
+    not "fill this in"."""
 
 
 _BY_KIND: dict[str, str] = {
@@ -286,6 +289,8 @@ _WITH_ALLOWED = {
 _LONGEST_ALLOWED = 800
 """Longer lists of what is allowed are left to the template sheet (the longest today, the
 accepted adjustments' names, is about 500 characters)."""
+_NOT_CHOSEN = {"missing", "enum", "literal_error", "unknown_code", "string_too_short"}
+"""What an empty or forged choice among offered values comes as."""
 _NUMBERS = ("gt", "ge", "lt", "le", "low", "high", "before", "after")
 
 
@@ -293,6 +298,8 @@ def _said(error: FieldError, field: FormField, lang: str) -> str:
     _ = gettext_for(lang)
     if error.kind == "string_pattern_mismatch" and field.hint:
         return f"{field.label}: {field.hint}"
+    if field.choose and error.kind in _NOT_CHOSEN:
+        return _("%(field)s: choose one.") % {"field": field.label}
     words: dict[str, object] = {"field": field.label, **error.context}
     for key, value in error.context.items():  # the dates rules name, in the page's language
         if isinstance(value, date):

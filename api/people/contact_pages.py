@@ -18,7 +18,7 @@ from api.http.deps import Context
 from api.http.pages import page_context_for
 from api.http.problems import FormField
 from api.people import contacts
-from api.people.pages import refused_on_person_page
+from api.people.person_pages import refused_on_person_page
 from api.people.schemas import ContactCreate
 from features.errors import InvalidInputError
 from features.i18n import gettext_for
@@ -33,7 +33,7 @@ def _fields(lang: str) -> dict[str, FormField]:
     _ = gettext_for(lang)
     step = FormField("contact-step", _("What was agreed"))
     return {
-        "kind": FormField("contact-kind", _("Kind of contact")),
+        "kind": FormField("contact-kind", _("Kind of contact"), choose=True),
         "on": FormField("contact-on", _("Date")),
         "note": FormField("contact-note", _("Note")),
         "next_step": step,

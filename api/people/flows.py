@@ -54,9 +54,9 @@ PAGE_MESSAGES = frozenset({
     "handed_off", "taken_over", "plan_saved",
     "visit_planned", "visit_recorded", "support_saved",
     "vacancy_proposed", "episode_started", "episode_recorded", "taken_on",
-    "identity_saved", "handoff_refused", "undone",
+    "identity_saved", "handoff_refused", "undone", "episode_undone",
     "handoff_closed_already", "contact_recorded", "referral_made", "referral_closed",
-    "referral_closed_already",
+    "referral_closed_already", "answered_already",
     "step_planned", "planned_step_closed", "planned_step_closed_already",
 })  # fmt: skip
 """The notices a person's page shows after an action: a fixed set of keys into the UI's words,
@@ -64,10 +64,25 @@ so that no address can make the page print a text of its own."""
 PAGE_ERRORS: Mapping[str, str] = {
     "referral_closed_already": "referrals",
     "planned_step_closed_already": "plan",
+    "answered_already": "network",
 }
 """Of those, the ones that say something was refused, each with the section whose form it was:
 said there, in an error summary that takes the focus (a refused form the page can show again
 with what was typed is a :class:`RefusedForm` instead)."""
+
+NOTICE_SECTIONS: Mapping[str, str] = {
+    "contact_recorded": "contacts",
+    "referral_made": "referrals", "referral_closed": "referrals",
+    "step_planned": "plan", "planned_step_closed": "plan",
+    "answered": "network", "handed_off": "network", "taken_over": "network",
+    "handoff_refused": "network", "handoff_closed_already": "network",
+    "outcome": "proposals", "plan_saved": "proposals", "visit_planned": "proposals",
+    "visit_recorded": "proposals", "support_saved": "proposals", "undone": "proposals",
+    "vacancy_proposed": "proposals",
+    "episode_started": "episode", "episode_recorded": "episode", "episode_undone": "episode",
+}  # fmt: skip
+"""Where a notice is shown: in the section the page opens at after the action (the address's
+``#section``), not at the top of a long page, out of sight."""
 
 REFUSABLE = frozenset({
     "leave_out", "answer", "handoff", "refuse_handoff", "outcome", "undo_step", "undo_episode",
@@ -259,6 +274,7 @@ def person_page(
                 follow_ups=follow_ups, supports=supports.on(ctx.now.date()),
                 can_follow_up=allowed(user.role, Permission.FOLLOW_UP),
                 page_errors=PAGE_ERRORS, proposal_forms=PROPOSAL_FORMS,
+                notice_sections=NOTICE_SECTIONS,
                 timeline=[(e.at, timeline_text(e, lang, titles)) for e in happened],
                 can_answer=allowed(user.role, Permission.ANSWER_CANDIDATE_REQUESTS),
                 capacities=capacities(profile, lang, awaited_statements(referred or [])),

@@ -5,7 +5,6 @@ exactly as the same API call would be."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Annotated, Any, Literal
@@ -25,6 +24,12 @@ from api.http.pages import PAGE_SIZE, _lang, _page, _pager, page_context_for
 from api.http.problems import FormField, Problem, form_problems, profile_problems
 from api.people import caseload, episodes, flows, referrals, undo
 from api.people import service as people
+from api.people.person_pages import (
+    person_page_response,
+    refused_form_page,
+    refused_on_person_page,
+    short_text_problem,
+)
 from api.people.schemas import EpisodeCreate, EpisodeEventCreate, StepUndo
 from api.people.words import next_step_text
 from features.catalogue import CHARACTERISTICS, EDUCATION_LEVELS, LICENCES, SECTORS, TASK_KINDS
@@ -76,36 +81,18 @@ def jobseeker_page(
                                 message=request.query_params.get("message", ""))  # fmt: skip
 
 
-def person_page_response(
-    request: Request,
-    ctx: Context,
-    jobseeker_id: int,
-    *,
-    status_code: int = 200,
-    page: int = 1,
-    **shown: Any,
-) -> HTMLResponse:
-    """The person's page (:func:`api.people.flows.person_page`); ``shown``: the notice, or a
-    refused step or plan kept at its form."""
-    view = flows.person_page(ctx, jobseeker_id, lang=_lang(request),
-                             supports=request.app.state.supports, page=page,
-                             **shown)  # fmt: skip
-    pager = _pager(request, page, view["n_proposals"], flows.PROPOSALS_PER_PAGE)
-    return _page(request, "jobseeker.html", ctx.actor, pager=pager, status_code=status_code, **view)
-
-
 def _episode_fields(form: str, lang: str) -> dict[str, FormField]:
     """The fields of a service-episode form, by the service's names for them."""
     _ = gettext_for(lang)
     if form == "start":
         return {
             "started_on": FormField("ep-start-on", _("Start date")),
-            "referral_source": FormField("ep-start-source", _("Referred by")),
+            "referral_source": FormField("ep-start-source", _("Referred by"), choose=True),
             "programme": FormField("ep-start-programme", _("Programme")),
         }
     return {
         "on": FormField(f"ep-{form}-on", _("Date")),
-        "path": FormField(f"ep-{form}-path", _("Continuation path")),
+        "path": FormField(f"ep-{form}-path", _("Continuation path"), choose=True),
         "note": FormField(f"ep-{form}-note", _("Note")),
     }
 
@@ -119,49 +106,6 @@ def _episode_refused(
     return refused_on_person_page(request, ctx, jobseeker_id, err,
                                   lambda lang: _episode_fields(sent["form"], lang),
                                   episode_sent=sent)  # fmt: skip
-
-
-def refused_on_person_page(
-    request: Request,
-    ctx: Context,
-    jobseeker_id: int,
-    err: ValidationError | TasmaError,
-    fields: Callable[[str], dict[str, FormField]],
-    **sent: Any,
-) -> HTMLResponse:
-    """The person's page again with a refused form of one of its sections (episodes,
-    contacts, referrals, the plan): nothing of it stored, the form kept as it was sent
-    (``sent``: e.g. ``contact_sent=…``), its problems in the page's language at the top of the
-    section and beside each field (``fields(lang)`` names them)."""
-    ctx.session.rollback()
-    lang = _lang(request)
-    return person_page_response(request, ctx, jobseeker_id, status_code=422,
-                                errors=form_problems(err, lang, fields(lang)), **sent)  # fmt: skip
-
-
-def refused_form_page(
-    request: Request,
-    ctx: Context,
-    jobseeker_id: int,
-    refused: flows.RefusedForm,
-    problems: list[Problem],
-    *,
-    status_code: int = 422,
-) -> HTMLResponse:
-    """The person's page again with one of its forms refused (a :class:`flows.RefusedForm`):
-    nothing of it stored, what was typed kept in the form, its problems summarised right above
-    it — the summary takes the focus, so the page opens at the form, not at its top."""
-    ctx.session.rollback()
-    return person_page_response(request, ctx, jobseeker_id, status_code=status_code,
-                                errors=problems, refused=refused)  # fmt: skip
-
-
-def short_text_problem(text: str, field: FormField, lang: str, least: int = 3) -> list[Problem]:
-    """A reason or a note a form asks for, empty or shorter than ``least``, said at its field
-    the way the schema's checks say it (empty: fill this in; short: say a little more)."""
-    kind = "missing" if not text.strip() else "string_too_short"
-    error = FieldError("text", f"at least {least} characters", kind, {"min_length": least})
-    return form_problems(InvalidInputError([error]), lang, {"text": field})
 
 
 @router.post("/jobseekers/{jobseeker_id}/episodes")
@@ -281,7 +225,7 @@ def undo_episode_step_page(
     except ConflictError:
         said = [Problem(texts(lang)["undo_refused"])]
         return refused_form_page(request, ctx, jobseeker_id, refused, said, status_code=409)
-    return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=undone#episode",
+    return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=episode_undone#episode",
                             status_code=303)  # fmt: skip
 
 

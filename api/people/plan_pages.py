@@ -20,7 +20,7 @@ from api.http.deps import Context
 from api.http.pages import _page, page_context_for
 from api.http.problems import FormField
 from api.people import plan
-from api.people.pages import refused_on_person_page
+from api.people.person_pages import refused_on_person_page
 from api.people.schemas import PlanStepClose, PlanStepCreate
 from features.errors import ConflictError, InvalidInputError
 from features.i18n import gettext_for
@@ -36,7 +36,7 @@ def _fields(lang: str) -> dict[str, FormField]:
     _ = gettext_for(lang)
     return {
         "what": FormField("plan-what", _("What is to be done")),
-        "who": FormField("plan-who", _("Who")),
+        "who": FormField("plan-who", _("Who"), choose=True),
         "who_else": FormField("plan-who-else", _("Who else (in words)")),
         "due_on": FormField("plan-due", _("By when")),
         "agreed_on": FormField("plan-agreed", _("Agreed on")),

@@ -18,7 +18,7 @@ from api.http.deps import Context
 from api.http.pages import page_context_for
 from api.http.problems import FormField
 from api.people import referrals
-from api.people.pages import refused_on_person_page
+from api.people.person_pages import refused_on_person_page
 from api.people.schemas import ReferralClose, ReferralCreate
 from features.catalogue import CHARACTERISTIC_IDS
 from features.errors import ConflictError, InvalidInputError
@@ -34,7 +34,7 @@ def _fields(lang: str) -> dict[str, FormField]:
     _ = gettext_for(lang)
     assesses = FormField("referral-assesses", _("What the statement will assess"))
     return {
-        "kind": FormField("referral-kind", _("Referred to")),
+        "kind": FormField("referral-kind", _("Referred to"), choose=True),
         "on": FormField("referral-on", _("Date")),
         "due_on": FormField("referral-due", _("Answer awaited by")),
         "note": FormField("referral-note", _("Note")),

@@ -11,7 +11,7 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from api.core.security import Permission
@@ -21,7 +21,7 @@ from api.http.deps import Context
 from api.http.pages import _lang, page_context_for
 from api.http.problems import FormField, Problem, form_problems
 from api.people import flows, undo
-from api.people.pages import refused_form_page, short_text_problem
+from api.people.person_pages import refused_form_page, short_text_problem
 from api.people.schemas import StepUndo
 from api.proposals import follow_up
 from api.proposals import service as proposals
@@ -109,7 +109,13 @@ def outcome_page(
         about_when = isinstance(err, InvalidInputError) and any(
             e.field == "event.at" for e in err.errors
         )
-        if about_when:
+        about_kind = isinstance(err, ValidationError) and any(
+            e["loc"][:1] == ("kind",) for e in err.errors(include_url=False)
+        )
+        if about_kind:  # no step chosen, or one not offered
+            step = FormField(f"kind-{proposal_id}", gettext_for(lang)("Record a step"), choose=True)
+            problems = [p for p in form_problems(err, lang, {"kind": step}) if p.anchor]
+        elif about_when:
             problems = form_problems(err, lang, {"event.at": when})
         elif about_until:
             problems = [Problem(words["outcome_until_invalid"], f"until-p{proposal_id}")]
@@ -120,7 +126,8 @@ def outcome_page(
         sent = {"kind": kind, "reason": reason, "until": until, "on": on}
         refused = flows.RefusedForm("outcome", proposal_id, sent)
         return refused_form_page(request, ctx, jobseeker_id, refused, problems)
-    return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=outcome", status_code=303)
+    return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=outcome#proposals",
+                            status_code=303)  # fmt: skip
 
 
 def _day(text: str, field: str) -> date:
@@ -147,7 +154,7 @@ def _plan_fields(proposal_id: int, lang: str) -> dict[str, FormField]:
     _ = gettext_for(lang)
     hours = FormField(f"coach-{proposal_id}", _("Job coach's hours, week by week (fading)"))
     return {
-        "contract_type": FormField(f"contract-{proposal_id}", _("Contract")),
+        "contract_type": FormField(f"contract-{proposal_id}", _("Contract"), choose=True),
         "starts_on": FormField(f"starts-{proposal_id}", _("Starts on")),
         "contract_end": FormField(f"ends-{proposal_id}", _("Ends on (a fixed term)")),
         "coach_hours": hours,
@@ -172,6 +179,8 @@ def save_plan(
             "contract_end": contract_end or None, "coach_hours": _hours(coach_hours),
         })  # fmt: skip
         follow_up.set_plan(ctx, proposal_id, body)
+    except ConflictError:
+        return _not_hired(request, ctx, person, flows.RefusedForm("follow_up_plan", proposal_id))
     except (ValidationError, InvalidInputError) as err:
         # Refused: the page again, everything typed kept in the plan's form, each problem at
         # its own field.
@@ -197,11 +206,15 @@ def plan_visit(
         body = VisitCreate.model_validate({"planned_on": planned_on or None,
                                            "with_whom": with_whom})  # fmt: skip
         follow_up.add_visit(ctx, proposal_id, body)
+    except ConflictError:
+        return _not_hired(request, ctx, person, flows.RefusedForm("visit", proposal_id))
     except (ValidationError, InvalidInputError) as err:
         lang = _lang(request)
         _ = gettext_for(lang)
-        fields = {"planned_on": FormField(f"visit-on-{proposal_id}", _("Plan a visit on")),
-                  "with_whom": FormField(f"visit-with-{proposal_id}", _("With"))}  # fmt: skip
+        fields = {
+            "planned_on": FormField(f"visit-on-{proposal_id}", _("Plan a visit on")),
+            "with_whom": FormField(f"visit-with-{proposal_id}", _("With"), choose=True),
+        }
         sent = {"planned_on": planned_on, "with_whom": with_whom}
         return refused_form_page(request, ctx, person,
                                  flows.RefusedForm("visit", proposal_id, sent),
@@ -222,6 +235,8 @@ def record_visit(
     try:
         body = VisitDone.model_validate({"done_on": done_on or None, "note": note.strip()})
         follow_up.visit_done(ctx, proposal_id, visit_id, body)
+    except ConflictError:
+        return _not_hired(request, ctx, person, flows.RefusedForm("visit", proposal_id))
     except (ValidationError, InvalidInputError) as err:
         lang = _lang(request)
         _ = gettext_for(lang)
@@ -250,8 +265,20 @@ def save_support(
         refused = flows.RefusedForm("support", proposal_id, {"support": support})
         return refused_form_page(request, ctx, person, refused,
                                  [Problem(texts(_lang(request))["support_invalid"])])  # fmt: skip
-    follow_up.set_support(ctx, proposal_id, body)
+    try:
+        follow_up.set_support(ctx, proposal_id, body)
+    except ConflictError:
+        return _not_hired(request, ctx, person, flows.RefusedForm("support", proposal_id))
     return _back(person, "support_saved")
+
+
+def _not_hired(
+    request: Request, ctx: Context, person: int, refused: flows.RefusedForm
+) -> HTMLResponse:
+    """A follow-up form about a proposal that has not (or no longer) led to a hire — the
+    hire undone in another tab: said at the proposal, nothing saved."""
+    said = [Problem(texts(_lang(request))["follow_up_after_hire"])]
+    return refused_form_page(request, ctx, person, refused, said, status_code=409)
 
 
 @router.post("/proposals/{proposal_id}/undo")

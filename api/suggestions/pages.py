@@ -23,7 +23,7 @@ from api.http.pages import _lang, _page, _pager, page_context_for
 from api.http.problems import FormField, Problem, form_problems
 from api.market import service as market
 from api.people.flows import RefusedForm
-from api.people.pages import refused_form_page
+from api.people.person_pages import refused_form_page
 from api.proposals import service as proposals
 from api.proposals.schemas import ProposalCreate
 from api.suggestions import service as matching

@@ -1,3 +1,9 @@
 // A refused form: move the focus to the summary of what was wrong, so a screen reader reads it
-// and the keyboard starts from it (the GOV.UK error summary does the same).
-document.getElementById("error-summary")?.focus();
+// and the keyboard starts from it (the GOV.UK error summary does the same). The summary is
+// brought to the top of the screen first, so that on a phone the form it is about follows it
+// on the screen rather than below the fold.
+const summary = document.getElementById("error-summary");
+if (summary) {
+  summary.scrollIntoView({ block: "start" });
+  summary.focus({ preventScroll: true });
+}
