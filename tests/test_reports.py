@@ -777,6 +777,11 @@ def test_the_page_shows_each_figure_beside_its_definition_in_the_users_language(
     assert 'href="/ui/reports/programme.xlsx?from=2024-01-01&amp;to=' in page.text
     sheet = client.get(f"{PAGE}.csv", params={"from": "2024-01-01"})
     assert sheet.status_code == 200 and "Aloittaneet" in sheet.content.decode("utf-8-sig")
+    # In Finnish, as Excel in Finnish opens a CSV: semicolons, decimal commas.
+    finnish = pd.read_csv(io.StringIO(sheet.content.decode("utf-8-sig")), sep=";", decimal=",")
+    assert (
+        len(finnish.columns) == 11 and finnish["Osuus prosentteina"].dropna().between(0, 100).all()
+    )
     bad_file = client.get(f"{PAGE}.xlsx", params={"from": "2026-03-01", "to": "2026-02-01"})
     assert bad_file.status_code == 422 and "jakso päättyy ennen kuin se alkaa" in bad_file.text
     assert client.get(f"{PAGE}.pdf").status_code in (404, 422)

@@ -183,17 +183,26 @@ def write_sheet(
     fmt: str,
     columns: list[str] | None = None,
     title: str = "Ratko",
+    *,
+    finnish_csv: bool = False,
 ) -> bytes:
     """The rows as a CSV or .xlsx file under ``columns`` (the Ratko sheet's by default); a
     cell that would start a formula is written as text. Numbers stay numbers in .xlsx (CSV
-    writes them with a decimal point); a missing cell or ``None`` is empty."""
+    writes them with a decimal point — or, ``finnish_csv``, separated by semicolons with a
+    decimal comma, as Excel in Finnish opens it); a missing cell or ``None`` is empty."""
     columns = columns or headings()
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n",
+                                delimiter=";" if finnish_csv else ",")  # fmt: skip
+
+        def text(value: object) -> str:
+            if isinstance(value, float) and finnish_csv:
+                return str(value).replace(".", ",")
+            return "" if value is None else str(value)
+
         writer.writeheader()
-        writer.writerows({k: escape_cell("" if v is None else str(v)) for k, v in row.items()}
-                         for row in rows)  # fmt: skip
+        writer.writerows({k: escape_cell(text(v)) for k, v in row.items()} for row in rows)
         return buffer.getvalue().encode("utf-8-sig")
     book = Workbook()
     sheet = book.active

@@ -70,7 +70,8 @@ def report_rows(report: ProgrammeReport, lang: str) -> list[dict[str, object]]:
 def report_file(report: ProgrammeReport, lang: str, fmt: str) -> tuple[bytes, str]:
     """The report as an .xlsx or CSV file, and its file name (the period and the area)."""
     _ = gettext_for(lang)
-    body = write_sheet(report_rows(report, lang), fmt, _columns(lang), title=_("Report"))
+    body = write_sheet(report_rows(report, lang), fmt, _columns(lang), title=_("Report"),
+                       finnish_csv=lang == "fi")  # fmt: skip
     area = (report.area or _("every area")).replace(" ", "_")
     stem = _("programme-report")
     name = f"{stem}_{report.period_from}_{report.period_to}_{area}.{fmt}"
