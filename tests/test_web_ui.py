@@ -29,7 +29,7 @@ from api.storage.tables import (
     RoleRow,
     TaskRow,
 )
-from tests.web_ui import SHOTS, login
+from tests.web_ui import SHOTS, hired_person, login
 
 _login = login
 
@@ -910,23 +910,7 @@ def test_a_hire_gets_its_follow_up_plan(server, browser):
     recorded, a wage subsidy applied for; what is due shows on the caseload."""
     base, engine = server
     today = datetime.now(UTC).date()
-    with transaction(engine) as s:
-        area = s.scalar(sa.text("SELECT area FROM app_user WHERE name = 'anna.koordinaattori'"))
-        proposed = sa.select(ProposalRow.jobseeker_id).where(ProposalRow.jobseeker_id.is_not(None))
-        person = s.scalar(sa.select(JobseekerRow.id).where(JobseekerRow.area == area)
-                          .where(JobseekerRow.id.not_in(proposed)).order_by(JobseekerRow.id))  # fmt: skip
-        hire = ProposalRow(jobseeker_id=person, proposed_by="anna.koordinaattori",
-                           proposed_at=datetime.now(UTC) - timedelta(days=30),
-                           ruleset_version="default-2026.12")  # fmt: skip
-        s.add(hire)
-        s.flush()
-        task = s.scalar(sa.text("SELECT min(id) FROM task"))
-        s.execute(sa.text("INSERT INTO proposal_task (proposal_id, task_id) VALUES (:p, :t)"),
-                  {"p": hire.id, "t": task})  # fmt: skip
-        for kind, days in (("work_trial_started", 20), ("hired", 5)):
-            s.execute(sa.text("INSERT INTO outcome_event (proposal_id, kind, at, note) "
-                              "VALUES (:p, :k, :a, '')"),
-                      {"p": hire.id, "k": kind, "a": datetime.now(UTC) - timedelta(days=days)})  # fmt: skip
+    person, _hire = hired_person(engine)
     page = _login(browser, base, "anna.koordinaattori", "salasana-1")
     page.goto(f"{base}/ui/jobseekers/{person}")
     follow = page.locator("details.follow-up")

@@ -12,10 +12,9 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
-from api.storage.engine import transaction
-from api.storage.tables import JobseekerRow, ProposalRow
+from api.storage.tables import JobseekerRow
 from features.schemas.dates import today_in_finland
-from tests.web_ui import login
+from tests.web_ui import hired_person, login
 
 PHONE_SIZE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
@@ -29,26 +28,7 @@ _UNCHECKED = """() => {
 def hired(server):
     """A person of the coordinators' area with a proposal that led to a hire (the follow-up
     forms show) — the person's id and the proposal's."""
-    _base, engine = server
-    with transaction(engine) as s:
-        area = s.scalar(sa.text("SELECT area FROM app_user WHERE name = 'anna.koordinaattori'"))
-        proposed = sa.select(ProposalRow.jobseeker_id).where(ProposalRow.jobseeker_id.is_not(None))
-        person = s.scalar(sa.select(JobseekerRow.id).where(JobseekerRow.area == area)
-                          .where(JobseekerRow.status == "active")
-                          .where(JobseekerRow.id.not_in(proposed)).order_by(JobseekerRow.id))  # fmt: skip
-        hire = ProposalRow(jobseeker_id=person, proposed_by="anna.koordinaattori",
-                           proposed_at=datetime.now(UTC) - timedelta(days=30),
-                           ruleset_version="default-2026.12")  # fmt: skip
-        s.add(hire)
-        s.flush()
-        task = s.scalar(sa.text("SELECT min(id) FROM task"))
-        s.execute(sa.text("INSERT INTO proposal_task (proposal_id, task_id) VALUES (:p, :t)"),
-                  {"p": hire.id, "t": task})  # fmt: skip
-        for kind, days in (("work_trial_started", 20), ("hired", 5)):
-            s.execute(sa.text("INSERT INTO outcome_event (proposal_id, kind, at, note) "
-                              "VALUES (:p, :k, :a, '')"),
-                      {"p": hire.id, "k": kind, "a": datetime.now(UTC) - timedelta(days=days)})  # fmt: skip
-        return person, hire.id
+    return hired_person(server[1])
 
 
 def _send_refused(page: Page, form: str, fill: dict[str, str], choose: dict[str, str]) -> None:

@@ -9,6 +9,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +22,11 @@ from api.core.security import Role
 from api.storage.bulk import load_tables
 from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade
-from api.storage.tables import JobseekerRow
+from api.storage.tables import JobseekerRow, ProposalRow
 from api.tools.serving import serve
 from features.demo import build_world
 
-__all__ = ["CHROMIUM", "SHOTS", "chromium", "login", "served_small_world"]
+__all__ = ["CHROMIUM", "SHOTS", "chromium", "hired_person", "login", "served_small_world"]
 
 # Screenshots go to a temporary folder unless asked for (TASMA_SCREENSHOTS=docs/screenshots
 # refreshes the README's): a test run never changes the tracked tree.
@@ -76,3 +77,28 @@ def login(browser: Browser, base: str, name: str, password: str, **page_options:
     page.get_by_label("Salasana").fill(password)
     page.get_by_role("button", name="Kirjaudu").click()
     return page
+
+
+def hired_person(engine: Engine) -> tuple[int, int]:
+    """A person of anna.koordinaattori's area with no proposal yet, given one that led to a
+    work trial and a hire five days ago (its follow-up forms show): the person and the
+    proposal."""
+    now = datetime.now(UTC)
+    with transaction(engine) as s:
+        area = s.scalar(sa.text("SELECT area FROM app_user WHERE name = 'anna.koordinaattori'"))
+        proposed = sa.select(ProposalRow.jobseeker_id).where(ProposalRow.jobseeker_id.is_not(None))
+        person = s.scalar(sa.select(JobseekerRow.id).where(JobseekerRow.area == area)
+                          .where(JobseekerRow.status == "active")
+                          .where(JobseekerRow.id.not_in(proposed)).order_by(JobseekerRow.id))  # fmt: skip
+        hire = ProposalRow(jobseeker_id=person, proposed_by="anna.koordinaattori",
+                           proposed_at=now - timedelta(days=30), ruleset_version="default-2026.12")  # fmt: skip
+        s.add(hire)
+        s.flush()
+        task = s.scalar(sa.text("SELECT min(id) FROM task"))
+        s.execute(sa.text("INSERT INTO proposal_task (proposal_id, task_id) VALUES (:p, :t)"),
+                  {"p": hire.id, "t": task})  # fmt: skip
+        for kind, days in (("work_trial_started", 20), ("hired", 5)):
+            s.execute(sa.text("INSERT INTO outcome_event (proposal_id, kind, at, note) "
+                              "VALUES (:p, :k, :a, '')"),
+                      {"p": hire.id, "k": kind, "a": now - timedelta(days=days)})  # fmt: skip
+        return person, hire.id

@@ -16,10 +16,11 @@ from api.core.runtime import ForbiddenError
 from api.core.security import records_outcome
 from api.people.episodes import set_person_status
 from api.people.schemas import StepUndo
+from api.proposals.service import person_of as person_of_proposal
 from api.storage import repository
 from api.storage.audit import record
-from api.storage.tables import EpisodeEventRow, EpisodeRow, ProposalRow
-from features.errors import ConflictError, NotFoundError
+from api.storage.tables import EpisodeEventRow, EpisodeRow
+from features.errors import ConflictError
 from features.schemas import JobseekerStatus
 from features.schemas.episode import PATH_OF_PROPOSAL_STEP, PLACING_PATHS, person_status
 
@@ -46,14 +47,7 @@ def undo_episode_event(ctx: Context, jobseeker_id: int, body: StepUndo) -> None:
 def undo_proposal_step(ctx: Context, proposal_id: int, body: StepUndo) -> int:
     """Undo the proposal's latest step — by a coordinator of the person, of a kind their role
     records — and the episode outcome it made, if any; the person's id."""
-    proposal = ctx.session.get(ProposalRow, proposal_id)
-    if proposal is None or proposal.jobseeker_id is None:
-        raise NotFoundError(f"no proposal with id {proposal_id}")
-    try:
-        reachable_person(ctx, proposal.jobseeker_id)
-    except NotFoundError:
-        raise NotFoundError(f"no proposal with id {proposal_id}") from None
-    person = proposal.jobseeker_id
+    person = person_of_proposal(ctx, proposal_id)
     stored = repository.get_proposal(ctx.session, proposal_id=proposal_id)
     if not stored.events:
         raise ConflictError(f"proposal {proposal_id} has no step to undo")
