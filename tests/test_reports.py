@@ -648,6 +648,7 @@ def _the_files_say_what_the_report_says(client, headers, params, body):
     assert "attachment" in got.headers["content-disposition"]
     assert f"ohjelmaraportti_{params['from']}_{params['to']}" in got.headers["content-disposition"]
     sheet = load_workbook(io.BytesIO(got.content)).active
+    assert sheet.freeze_panes == "A2"  # the headings stay in sight
     head, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert head[:9] == ["Alkaen", "Päättyen", "Alue", "Osio", "Luku", "Erittely", "Määrä",
                         "Osuus prosentteina", "Mitattu joukosta"]  # fmt: skip

@@ -91,8 +91,9 @@ def _cases(person: int, proposal: int) -> list[tuple[str, str, dict, dict, list[
         ("tiina", f'form[action="/ui/jobseekers/{person}/plan/steps"]', {"what": ""}, {},
          ["Mitä tehdään"], "#plan-what", None),
         # Why not, by a task's number: a mistyped one is said at the form, the number kept.
-        ("anna", 'form[action$="/why-not"]', {"task_id": "12a"}, {},
-         ["Tehtävän numero: anna kokonaisluku."], "#task_id", ("#task_id", "12a")),
+        ("anna", 'form[action$="/why-not"]', {"task_id": "-5"}, {},
+         ["Tehtävän numero: tehtävän numero on nollaa suurempi kokonaisluku"], "#task_id",
+         ("#task_id", "-5")),
         ("anna", 'form[action$="/why-not"]', {"task_id": "99999999"}, {},
          ["Tehtävän numero: numerolla 99999999 ei ole tehtävää"], "#task_id",
          ("#task_id", "99999999")),

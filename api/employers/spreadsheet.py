@@ -208,6 +208,7 @@ def write_sheet(
     sheet = book.active
     sheet.title = title
     sheet.append(columns)
+    sheet.freeze_panes = "A2"  # the headings stay in sight while the rows scroll
     for r, row in enumerate(rows, start=2):
         sheet.append([row.get(c, "") for c in columns])
         for cell in sheet[r]:

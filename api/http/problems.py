@@ -202,6 +202,9 @@ _BY_KIND: dict[str, str] = {
     "only_for_other": N_("%(field)s: only for a step someone else does."),
     "only_for_dropped": N_("%(field)s: only a dropped step has a reason."),
     "unknown_task": N_("%(field)s: no task has the number %(value)s; check the number."),
+    "not_a_task_number": N_(
+        "%(field)s: a task's number is a whole number above zero, as on the employer's page."
+    ),
     # A candidate request's answer (api.employers.schemas)
     "no_says_why": N_(
         "%(field)s: a no says why, in a few words (%(min_length)s characters at least)."

@@ -120,7 +120,8 @@ def why_not_any_task(
     if number is not None and employers.task_titles(ctx.session, [number]):
         return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}/tasks/{number}", status_code=303)
     if number is None:
-        said = FieldError("task_id", "not a task number", "missing" if not typed else "int_parsing")
+        said = FieldError("task_id", "not a task number",
+                          "missing" if not typed else "not_a_task_number")  # fmt: skip
     else:
         said = FieldError("task_id", "no such task", "unknown_task", {"value": number})
     fields = {"task_id": FormField("task_id", _("Task number"))}
