@@ -50,6 +50,13 @@ def _opens_at_its_summary(
     expect(summary).to_have_count(1)
     expect(summary).to_be_focused()
     expect(summary).to_be_in_viewport()
+    # At the top of the screen (the form follows below it), unless the page ends too soon to
+    # scroll it that far.
+    top, at_end = page.evaluate(
+        "() => [document.getElementById('error-summary').getBoundingClientRect().top,"
+        " window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2]"
+    )
+    assert top < 80 or at_end, f"the summary is {top:.0f} px down the screen"
     for words in says:
         expect(summary).to_contain_text(words)
     if marked:
