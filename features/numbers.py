@@ -12,7 +12,7 @@ from babel.numbers import NumberPattern, parse_pattern
 
 from features.i18n import locale_for
 
-__all__ = ["number"]
+__all__ = ["number", "percent", "percentage_points"]
 
 
 @cache
@@ -37,3 +37,20 @@ def number(value: float, lang: str, decimals: int = 1) -> str:
 def _number(value: str, lang: str, decimals: int) -> str:
     pattern, locale = _format(lang, decimals)
     return pattern.apply(Decimal(value), locale)
+
+
+def percent(share: float, lang: str, decimals: int = 1) -> str:
+    """A share in per cent, as the locale writes it: ``percent(0.159, "fi") == "15,9 %"``
+    (a no-break space before the sign, as Finnish has it), ``"15.9%"`` in English."""
+    text = number(share * 100, lang, decimals)
+    return f"{text}%" if lang == "en" else f"{text}\u00a0%"
+
+
+def percentage_points(diff: float, lang: str, decimals: int = 1, signed: bool = True) -> str:
+    """A difference of two shares in percentage points: ``"+3,1 %-yks."`` / ``"+3.1 pp"``."""
+    text = number(diff * 100, lang, decimals)
+    if not any(c in "123456789" for c in text):
+        text = number(0.0, lang, decimals)  # never "-0": a rounded-away difference is none
+    elif signed and diff > 0:
+        text = "+" + text
+    return f"{text}\u00a0pp" if lang == "en" else f"{text}\u00a0%-yks."

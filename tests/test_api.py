@@ -68,6 +68,7 @@ def _routes(mine, task_id):
         ("post", "/rulesets", _ruleset_body("matrix"), Permission.WRITE_RULESETS),
         ("post", "/rulesets/default-2026.12/activate", None, Permission.ACTIVATE_RULESET),
         ("post", "/evaluations", {"coverage_sample": 10, "task_sample": 10}, Permission.EVALUATE),
+        ("get", "/evaluations/comparisons", None, Permission.EVALUATE),
         ("get", "/audit", None, Permission.READ_AUDIT),
         ("get", f"/jobseekers/{jid}/handoffs", None, Permission.HAND_OFF),
         ("get", f"/jobseekers/{jid}/episodes", None, Permission.SERVICE_EPISODES),

@@ -99,7 +99,7 @@ def test_no_answer_to_the_employer_side_carries_what_the_table_keeps_from_it(ser
         "suggestion_id": suggestion, "task_id": shown_task, "employer_id": employer,
         "role_id": int(task.role_id), "version": "default-2026.12", "other": "default-2026.12",
         "handoff_id": 1, "request_id": asked.json()["id"], "need_id": 1, "visit_id": 1, "referral_id": 1,
-        "step_id": 1, "fmt": "csv",
+        "step_id": 1, "fmt": "csv", "run_id": 1,
         "name": "coord",
     }  # fmt: skip
     bodies = {

@@ -38,7 +38,7 @@ from features.catalogue import INDUSTRIES, SECTORS
 from features.catalogue.schedule import slot_label
 from features.errors import NotFoundError, TasmaError
 from features.i18n import date_text, datetime_text, pgettext_for, translations
-from features.numbers import number
+from features.numbers import number, percent, percentage_points
 from features.schemas.jobseeker import MAX_WEEKLY_HOURS
 
 __all__ = [
@@ -97,6 +97,8 @@ templates.env.globals["max_weekly_hours"] = f"{MAX_WEEKLY_HOURS:g}"
 
 
 templates.env.filters["metric"] = metric_name
+templates.env.filters["pct"] = percent
+templates.env.filters["pp"] = percentage_points
 
 
 templates.env.filters["group"] = group_name

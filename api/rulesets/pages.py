@@ -5,26 +5,29 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import anyio
 import yaml
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from api.core.runtime import BusyError
 from api.core.security import Permission, allowed
 from api.employers import network as employer_network
 from api.http.csrf import check_csrf
 from api.http.deps import Context
-from api.http.lanes import run_heavy
 from api.http.pages import _lang, _page, page_context_for
 from api.http.problems import FormField, Problem, form_problems
-from api.rulesets import evaluation
+from api.rulesets import comparisons
 from api.rulesets import service as ruleset_service
-from api.rulesets.schemas import EvaluationRequest
+from api.rulesets.schemas import ComparisonRequest
 from features.errors import ConflictError, InvalidInputError
 from features.i18n import gettext_for
+from matching.evaluation_reading import MIN_SUCCESSES, read_comparison
 from matching.rules import parse_ruleset, ruleset_yaml
 
 __all__ = ["router"]
+
+RULESET_MESSAGES = ("requested", "activated", "created", "declined")
+"""What the rule sets' page may say after a step (``?message=``)."""
 
 router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(check_csrf)])
 
@@ -44,6 +47,8 @@ def _rulesets(
     *,
     message: str = "",
     activation_error: str | None = None,
+    request_error: str | None = None,
+    decline_error: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     """The rule sets, the activation requests (who asked, why) and the activations (who
@@ -51,13 +56,16 @@ def _rulesets(
     session, user = ctx.session, ctx.actor
     listed = ruleset_service.list_rulesets(session)
     funnel = employer_network.funnel(ctx) if allowed(user.role, Permission.EVALUATE) else None
-    return _page(request, "rulesets.html", user, rows=listed.data, funnel=funnel,
+    pair = comparisons.default_pair(session)
+    return _page(request, "rulesets.html", user, rows=listed.data, funnel=funnel, pair=pair,
                  active=next((r.version for r in listed.data if r.active), None),
-                 requests=ruleset_service.recent(session, "request_activation"),
+                 requests=ruleset_service.pending_requests(session),
                  activations=ruleset_service.recent(session, "activate_ruleset"),
-                 message=message if message in ("requested", "activated", "created") else "",
+                 declines=ruleset_service.recent(session, "decline_activation", 5),
+                 message=message if message in RULESET_MESSAGES else "",
                  can_write=allowed(user.role, Permission.WRITE_RULESETS),
-                 activation_error=activation_error, status_code=status_code,
+                 activation_error=activation_error, request_error=request_error,
+                 decline_error=decline_error, status_code=status_code,
                  can_evaluate=allowed(user.role, Permission.EVALUATE),
                  can_activate=allowed(user.role, Permission.ACTIVATE_RULESET))  # fmt: skip
 
@@ -132,35 +140,129 @@ def _ruleset_problems(base: str, version: str, note: str, text: str, lang: str) 
     return out
 
 
-@router.get("/rulesets/compare", response_class=HTMLResponse)
-async def compare_page(
+def _compare_start(
+    request: Request,
+    ctx: Context,
+    a: str | None,
+    b: str | None,
+    *,
+    errors: list[Problem] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The comparison's form (A and B, the active version against the newest other one by
+    default) and the comparisons asked for lately."""
+    session = ctx.session
+    versions = ruleset_service.list_rulesets(session).data
+    default_a, default_b = comparisons.default_pair(session)
+    return _page(request, "compare_start.html", ctx.actor, versions=versions,
+                 a=a or default_a, b=b or default_b, runs=comparisons.recent(session).data,
+                 errors=errors or [], status_code=status_code)  # fmt: skip
+
+
+@router.get("/rulesets/compare", response_class=HTMLResponse, response_model=None)
+def compare_page(
     request: Request,
     ctx: Annotated[Context, page_context_for(Permission.EVALUATE)],
-    a: Annotated[str, Query(max_length=64)],
-    b: Annotated[str, Query(max_length=64)],
+    a: Annotated[str, Query(max_length=64)] = "",
+    b: Annotated[str, Query(max_length=64)] = "",
+) -> HTMLResponse | RedirectResponse:
+    """A pair already compared on the history as it is now opens at once; otherwise the form
+    to start one, with the pair filled in."""
+    kept = comparisons.latest(ctx.session, a, b) if a and b else None
+    if kept is not None:
+        return RedirectResponse(f"/ui/rulesets/compare/{kept.id}", status_code=303)
+    return _compare_start(request, ctx, a or None, b or None)
+
+
+@router.post("/rulesets/compare", response_class=HTMLResponse, response_model=None)
+def start_comparison(
+    request: Request,
+    ctx: Annotated[Context, page_context_for(Permission.EVALUATE)],
+    a: Annotated[str, Form(max_length=64)] = "",
+    b: Annotated[str, Form(max_length=64)] = "",
+) -> HTMLResponse | RedirectResponse:
+    """Start the comparison in the background and open its page, which follows its progress
+    (the same pair on an unchanged history: the one kept or under way)."""
+    _ = gettext_for(_lang(request))
+    try:
+        run = comparisons.start(
+            ctx, ComparisonRequest(a=a or None, b=b), request.app.state.sessions
+        )
+    except InvalidInputError as err:
+        ctx.session.rollback()
+        said = {"unknown_ruleset": _("choose one of the stored versions."),
+                "same_ruleset": _("choose a version other than A.")}  # fmt: skip
+        problems = [Problem(f"{e.field.upper()}: {said.get(e.kind, said['unknown_ruleset'])}",
+                            f"compare-{e.field}") for e in err.errors]  # fmt: skip
+        return _compare_start(request, ctx, a, b, errors=problems, status_code=422)
+    except BusyError:
+        ctx.session.rollback()
+        busy = _("Other comparisons are already running: start this one when one of them has "
+                 "finished.")  # fmt: skip
+        return _compare_start(request, ctx, a, b, errors=[Problem(busy)], status_code=503)
+    return RedirectResponse(f"/ui/rulesets/compare/{run.id}", status_code=303)
+
+
+@router.get("/rulesets/compare/{run_id}", response_class=HTMLResponse)
+def comparison_page(
+    request: Request,
+    run_id: int,
+    ctx: Annotated[Context, page_context_for(Permission.EVALUATE)],
 ) -> HTMLResponse:
-    """Side by side on the recorded history, with the fairness charts: the same samples and
-    so the same figures as the CLI's and the API's; on the analysts' thread, one at a time."""
-    body = EvaluationRequest(ruleset=a, against=b)
-    report = await run_heavy(request, lambda: evaluation.evaluate(ctx, body, via="web"))
-    changes = await anyio.to_thread.run_sync(
-        lambda: ruleset_service.diff(ctx.session, a, b).changes
-    )
-    return _page(
-        request, "compare.html", ctx.actor, report=report, a=a, b=b, changes=changes,
-        min_cell=report.a.min_cell,
-    )  # fmt: skip
+    """A comparison: its progress while it runs, its report once done — the verdict first,
+    then what B pays for it, the metrics side by side and the fairness charts."""
+    run = comparisons.read(ctx, run_id)
+    if run.report is None:
+        return _page(request, "compare_wait.html", ctx.actor, run=run)
+    changes = ruleset_service.diff(ctx.session, run.a, run.b).changes
+    return _page(request, "compare.html", ctx.actor, run=run, report=run.report,
+                 reading=read_comparison(run.report.model_dump()), a=run.a, b=run.b,
+                 changes=changes, min_cell=run.report.a.min_cell,
+                 min_successes=MIN_SUCCESSES)  # fmt: skip
 
 
-@router.post("/rulesets/{version}/request")
+@router.get("/rulesets/compare/{run_id}/progress", response_class=JSONResponse)
+def comparison_progress(
+    run_id: int,
+    ctx: Annotated[Context, page_context_for(Permission.EVALUATE)],
+) -> JSONResponse:
+    """What the waiting page polls: the state and the pass under way."""
+    run = comparisons.progress(ctx.session, run_id)
+    return JSONResponse({"state": run.state.value, "step": run.step, "done": run.done,
+                         "total": run.total})  # fmt: skip
+
+
+@router.post("/rulesets/{version}/request", response_model=None)
 def request_activation(
     version: str,
+    request: Request,
     ctx: Annotated[Context, page_context_for(Permission.WRITE_RULESETS)],
     note: Annotated[str, Form(max_length=500)] = "",
-) -> RedirectResponse:
-    """An analyst asks an admin to activate a version: an audited request, no change yet."""
-    ruleset_service.request_activation(ctx, version, note)
+) -> RedirectResponse | HTMLResponse:
+    """An analyst asks an admin to activate a version, saying why: an audited request, no
+    change yet; without a reason the page says so at the form."""
+    try:
+        ruleset_service.request_activation(ctx, version, note)
+    except InvalidInputError:
+        ctx.session.rollback()
+        return _rulesets(request, ctx, request_error=version, status_code=422)
     return RedirectResponse("/ui/rulesets?message=requested", status_code=303)
+
+
+@router.post("/rulesets/{version}/decline", response_model=None)
+def decline_activation(
+    version: str,
+    request: Request,
+    ctx: Annotated[Context, page_context_for(Permission.ACTIVATE_RULESET)],
+    note: Annotated[str, Form(max_length=500)] = "",
+) -> RedirectResponse | HTMLResponse:
+    """An admin declines the pending requests for a version, saying why (audited)."""
+    try:
+        ruleset_service.decline_activation(ctx, version, note)
+    except InvalidInputError:
+        ctx.session.rollback()
+        return _rulesets(request, ctx, decline_error=version, status_code=422)
+    return RedirectResponse("/ui/rulesets?message=declined", status_code=303)
 
 
 @router.post("/rulesets/{version}/activate", response_model=None)

@@ -10,10 +10,13 @@ from api.core.security import Permission
 from api.http.deps import Context, SessionDep, User, context_for, require
 from api.http.lanes import run_heavy
 from api.http.params import RulesetVersion
-from api.rulesets import evaluation, service
+from api.rulesets import comparisons, evaluation, service
 from api.rulesets.schemas import (
     Activation,
     ActivationCreate,
+    ComparisonRequest,
+    ComparisonRun,
+    ComparisonRunList,
     DraftValid,
     EvaluationReport,
     EvaluationRequest,
@@ -87,6 +90,41 @@ async def evaluate(
     people whose consent covers evaluation are used. One runs at a time per process; 503 when
     others are already waiting."""
     return await run_heavy(request, lambda: evaluation.evaluate(ctx, body))
+
+
+@evaluations.post(
+    "/evaluations/comparisons",
+    status_code=202,
+    summary="Compare two rule sets on the history, in the background",
+)
+def start_comparison(
+    body: ComparisonRequest,
+    request: Request,
+    ctx: Annotated[Context, context_for(Permission.EVALUATE)],
+) -> ComparisonRun:
+    """The comparison of ``POST /evaluations`` with ``against``, run in the background and
+    kept: the answer is the run (``waiting`` or ``running``); follow it with
+    ``GET /evaluations/comparisons/{run_id}``, whose ``report`` is there once ``done``. The
+    same pair on an unchanged history answers the run already kept or under way. 422 when A
+    and B are one version or unknown, 503 when three comparisons are already under way."""
+    return comparisons.start(ctx, body, request.app.state.sessions)
+
+
+@evaluations.get("/evaluations/comparisons", summary="The comparisons asked for lately")
+def list_comparisons(
+    ctx: Annotated[Context, context_for(Permission.EVALUATE)],
+) -> ComparisonRunList:
+    return comparisons.recent(ctx.session)
+
+
+@evaluations.get("/evaluations/comparisons/{run_id}", summary="A comparison and its report")
+def read_comparison(
+    run_id: int,
+    ctx: Annotated[Context, context_for(Permission.EVALUATE)],
+) -> ComparisonRun:
+    """Its state and progress; with its report (aggregates only) once done. ``current``
+    false: the recorded history has changed since it was asked for."""
+    return comparisons.read(ctx, run_id)
 
 
 @evaluations.post("/models", status_code=201, summary="Train the re-ranker on the history")

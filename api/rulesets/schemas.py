@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,6 +14,10 @@ from matching.rules import RuleSet
 __all__ = [
     "Activation",
     "ActivationCreate",
+    "ComparisonRequest",
+    "ComparisonRun",
+    "ComparisonRunList",
+    "ComparisonState",
     "DraftValid",
     "Estimate",
     "EvaluationReport",
@@ -237,3 +242,50 @@ class ModelCard(BaseModel):
         description="Held-out AUC and Brier score (and the base rate's), the comparison with "
         "the rules with paired intervals."
     )
+
+
+class ComparisonRequest(StrictModel):
+    a: str | None = Field(
+        default=None, max_length=64, description="A stored version (default: the active one)."
+    )
+    b: str = Field(max_length=64, description="The version compared with A.")
+    k: int = Field(default=10, ge=1, le=100)
+
+
+class ComparisonState(StrEnum):
+    WAITING = "waiting"
+    """Asked for; another comparison of this process runs first."""
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+    """Its process stopped before it finished (no sign of life for minutes): run it again."""
+
+
+class ComparisonRun(BaseModel):
+    """A comparison run in the background: its state and progress, and once done its report
+    (aggregates only), kept so that reopening it costs nothing."""
+
+    id: int
+    a: str
+    b: str
+    k: int
+    state: ComparisonState
+    requested_by: str
+    requested_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    step: int = Field(description="Which pass of the replay is under way (1, 2, …).")
+    done: int = Field(description="Items of the pass done so far.")
+    total: int = Field(description="Items in the pass (0: not known yet).")
+    current: bool = Field(
+        description="The recorded history is as it was when the comparison was asked for; "
+        "false: proposals, outcomes, people or tasks have changed since — run it again."
+    )
+    report: EvaluationReport | None = None
+    failure: str | None = None
+
+
+class ComparisonRunList(BaseModel):
+    data: list[ComparisonRun]
+    count: int

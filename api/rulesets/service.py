@@ -22,13 +22,17 @@ from api.rulesets.schemas import (
 from api.storage import rulesets as store
 from api.storage.audit import record
 from api.storage.tables import AuditRow, RuleSetRow
+from features.errors import InvalidInputError
+from features.schemas.errors import FieldError
 from matching.rules import RuleSet, diff_rulesets
 
 __all__ = [
     "activate",
     "create",
+    "decline_activation",
     "diff",
     "list_rulesets",
+    "pending_requests",
     "read",
     "recent",
     "request_activation",
@@ -84,9 +88,19 @@ def create(ctx: Context, ruleset: RuleSet, *, note: str, parent: str | None) -> 
     return _summary(row, store.active_version(ctx.session))
 
 
+def _why(note: str) -> str:
+    """A request or a decision says why: three letters at least."""
+    if len(note.strip()) < 3:
+        raise InvalidInputError([FieldError("note", "write why (3 characters at least)",
+                                            "string_too_short", {"min_length": 3})])  # fmt: skip
+    return note.strip()
+
+
 def request_activation(ctx: Context, version: str, note: str) -> None:
-    """An analyst asks an admin to activate a version: an audited request, no change yet."""
+    """An analyst asks an admin to activate a version, saying why: an audited request, no
+    change yet. It stays pending until the version is activated or the request declined."""
     store.get_ruleset(ctx.session, version)
+    note = _why(note)
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="request_activation",
            object_type="ruleset", object_id=version, details={"note": note})  # fmt: skip
     ctx.session.commit()
@@ -100,6 +114,35 @@ def activate(ctx: Context, version: str, note: str = "") -> Activation:
     )
     ctx.session.commit()
     return Activation(active=version, previous=previous)
+
+
+def decline_activation(ctx: Context, version: str, note: str) -> None:
+    """An admin declines the pending requests to activate ``version``, saying why (audited);
+    they leave the pending list."""
+    store.get_ruleset(ctx.session, version)
+    note = _why(note)
+    record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="decline_activation",
+           object_type="ruleset", object_id=version, details={"note": note})  # fmt: skip
+    ctx.session.commit()
+
+
+def pending_requests(session: Session, n: int = 20) -> list[AuditRow]:
+    """Requests to activate a version not yet decided: neither activated nor declined since
+    they were made (and the version not the active one), newest first."""
+    decided = select(AuditRow.object_id, AuditRow.id).where(
+        AuditRow.action.in_(("activate_ruleset", "decline_activation"))
+    )
+    latest: dict[str | None, int] = {}
+    for version, row_id in session.execute(decided):
+        latest[version] = max(latest.get(version, 0), row_id)
+    active = store.active_version(session)
+    asked = session.scalars(
+        select(AuditRow).where(AuditRow.action == "request_activation").order_by(AuditRow.id.desc())
+    )
+    return [
+        row for row in asked
+        if row.object_id != active and row.id > latest.get(row.object_id, 0)
+    ][:n]  # fmt: skip
 
 
 def recent(session: Session, action: str, n: int = 10) -> list[AuditRow]:

@@ -14,15 +14,20 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Date, Table, insert, or_, select, update
+from sqlalchemy import Connection, Date, Table, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from api.storage.loading import read_tables
 from api.storage.tables import (
     Base,
+    DataVersionRow,
     JobseekerHistoryRow,
     JobseekerRow,
+    OutcomeEventRow,
+    OverrideRow,
+    ProposalRow,
     RoleRow,
+    SuggestionRow,
     TaskHistoryRow,
     TaskRow,
     UtcDateTime,
@@ -34,6 +39,7 @@ __all__ = [
     "HISTORY_BEGINS",
     "change_times",
     "close_tasks",
+    "history_mark",
     "record_jobseeker",
     "record_task",
     "tables_as_of",
@@ -233,3 +239,15 @@ def change_times(conn: Connection) -> list[datetime]:
         times.update(conn.scalars(select(table.valid_from).distinct()))
         times.update(t for t in conn.scalars(select(table.valid_to).distinct()) if t is not None)
     return sorted(times)
+
+
+def history_mark(session: Session | Connection) -> str:
+    """What the recorded history an evaluation replays holds now, in one line: the data
+    version (people and tasks, consent with them) and the count and newest id of proposals,
+    their steps, the lists shown and the tasks left out of them. Equal marks, the same history;
+    anything recorded, undone or erased since changes it."""
+    parts = [str(session.scalar(select(DataVersionRow.version).where(DataVersionRow.id == 1)))]
+    for table in (ProposalRow, OutcomeEventRow, SuggestionRow, OverrideRow):
+        count, newest = session.execute(select(func.count(), func.max(table.id))).one()
+        parts.append(f"{count}.{newest or 0}")
+    return "-".join(parts)

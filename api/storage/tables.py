@@ -42,6 +42,7 @@ __all__ = [
     "AuditSettingRow",
     "Base",
     "CapacityRow",
+    "ComparisonRunRow",
     "ContactRow",
     "CrmNoteRow",
     "DemographicsRow",
@@ -849,6 +850,35 @@ class RuleSetRow(Base):
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class ComparisonRunRow(Base):
+    """An analyst's comparison of two rule sets on the recorded history, run in the background:
+    asked for, started, its progress, and its report (aggregates only, no person in it) kept so
+    that reopening it costs nothing. Its state is read from its times: waiting until
+    ``started_at``, running until ``finished_at``, then done — or failed, with ``failure``."""
+
+    __tablename__ = "comparison_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ruleset_a: Mapped[str] = mapped_column(ForeignKey("ruleset.version"))
+    ruleset_b: Mapped[str] = mapped_column(ForeignKey("ruleset.version"))
+    k: Mapped[int] = mapped_column(Integer)
+    requested_by: Mapped[str] = mapped_column(String(64))
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """Last sign of life of the process running it: long silent, it is told as interrupted."""
+    step: Mapped[int] = mapped_column(Integer, default=0)
+    """Which pass of the replay is under way (1, 2, …)."""
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    history_mark: Mapped[str] = mapped_column(String(200))
+    """What the recorded history held when it was asked for: a later change makes it stale."""
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    failure: Mapped[str | None] = mapped_column(String(200))
+    """Why it did not finish (an error's kind, never its parameters)."""
+
+
 IDS_NEVER_REUSED = (
     "app_user",
     "api_token",
@@ -875,6 +905,7 @@ IDS_NEVER_REUSED = (
     "client_contact",
     "client_referral",
     "client_plan_step",
+    "comparison_run",
 )
 """Tables whose ids the audit trail, exports, stored runs or addresses refer to: SQLite gives
 them AUTOINCREMENT (migration 0020), so that an id, once deleted, is never a new row's

@@ -1,0 +1,186 @@
+"""The analysts' comparison as a background job (``api.rulesets.comparisons``): asked for,
+it runs on a thread of its own and its report is kept — asked for again on an unchanged
+history, the kept one answers at once; a change to the history makes it stale; a run whose
+process stopped is told as interrupted; a failure is told, never a half report."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from api.core.security import hash_password
+from api.rulesets import comparisons
+from api.storage.engine import transaction
+from api.storage.history import history_mark
+from api.storage.tables import ComparisonRunRow, ProposalRow, UserRow
+from tests.test_api import _ruleset_body, audit_rows, auth
+
+SMALL = {"k": 5}
+PASSWORD = "correct horse 1"
+
+
+def _until_finished(client, headers, run_id, seconds=240):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        run = client.get(f"/evaluations/comparisons/{run_id}", headers=headers).json()
+        if run["state"] not in ("waiting", "running"):
+            return run
+        time.sleep(0.5)
+    raise AssertionError(f"comparison {run_id} still {run['state']} after {seconds} s")
+
+
+def test_a_comparison_runs_in_the_background_is_kept_and_goes_stale(service):
+    client, tokens, area, mine, engine = service
+    analyst = auth(tokens["analyst"])
+    assert client.post("/rulesets", json=_ruleset_body("near-job", distance=4.0),
+                       headers=analyst).status_code == 201  # fmt: skip
+    started = client.post("/evaluations/comparisons", json={"b": "near-job", **SMALL},
+                          headers=analyst)  # fmt: skip
+    assert started.status_code == 202, started.text
+    run = started.json()
+    assert run["state"] in ("waiting", "running") and run["report"] is None
+    assert (run["a"], run["b"], run["requested_by"]) == ("default-2026.12", "near-job", "analyst")
+    done = _until_finished(client, analyst, run["id"])
+    assert done["state"] == "done" and done["current"], done
+    report = done["report"]
+    assert (report["a"]["ruleset_version"], report["b"]["ruleset_version"]) == (
+        "default-2026.12", "near-job")  # fmt: skip
+    assert "hit_rate@5" in report["comparison"]
+    assert done["step"] >= 2 and done["total"] >= done["done"] > 0  # progress was written
+    # Asked for again on the same history: the kept one, at once, and no second replay.
+    again = client.post("/evaluations/comparisons", json={"b": "near-job", **SMALL},
+                        headers=analyst)  # fmt: skip
+    assert again.json()["id"] == run["id"] and again.json()["state"] == "done"
+    assert len(audit_rows(engine, action="start_comparison")) == 1
+    (replayed,) = audit_rows(engine, action="evaluate")
+    assert replayed.details["via"] == "web" and replayed.details["against"] == "near-job"
+    assert audit_rows(engine, action="read_comparison")
+    listed = client.get("/evaluations/comparisons", headers=analyst).json()
+    assert [r["id"] for r in listed["data"]] == [run["id"]] and listed["data"][0]["report"] is None
+    # The history changes (a proposal erased here): the kept report is stale, and asking
+    # again runs a new one.
+    with transaction(engine) as s:
+        s.execute(sa.delete(ProposalRow).where(ProposalRow.id == s.scalar(
+            sa.select(sa.func.max(ProposalRow.id)))))  # fmt: skip
+    stale = client.get(f"/evaluations/comparisons/{run['id']}", headers=analyst).json()
+    assert stale["current"] is False and stale["report"] is not None
+    fresh = client.post("/evaluations/comparisons", json={"b": "near-job", **SMALL},
+                        headers=analyst)  # fmt: skip
+    assert fresh.json()["id"] != run["id"]
+    _until_finished(client, analyst, fresh.json()["id"])
+
+
+def test_a_comparison_of_nothing_or_of_one_version_with_itself_is_refused(service):
+    client, tokens, *_ = service
+    analyst = auth(tokens["analyst"])
+    same = client.post("/evaluations/comparisons", json={"b": "default-2026.12"}, headers=analyst)
+    assert same.status_code == 422 and same.json()["errors"][0]["field"] == "b"
+    unknown = client.post("/evaluations/comparisons", json={"a": "nope", "b": "nope2"},
+                          headers=analyst)  # fmt: skip
+    assert unknown.status_code == 422
+    assert {e["field"] for e in unknown.json()["errors"]} == {"a", "b"}
+    coordinator = auth(tokens["coordinator"])
+    assert client.post("/evaluations/comparisons", json={"b": "x"},
+                       headers=coordinator).status_code == 403  # fmt: skip
+    assert client.get("/evaluations/comparisons/1", headers=coordinator).status_code == 403
+    assert client.get("/evaluations/comparisons/999", headers=analyst).status_code == 404
+
+
+def _stored_run(engine, *, heartbeat: datetime, b: str = "near-side") -> int:
+    with transaction(engine) as s:
+        row = ComparisonRunRow(ruleset_a="default-2026.12", ruleset_b=b, k=5,
+                               requested_by="analyst", requested_at=heartbeat,
+                               heartbeat_at=heartbeat, started_at=heartbeat, step=1, done=0,
+                               total=10, history_mark=history_mark(s))  # fmt: skip
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def test_a_run_whose_process_stopped_is_interrupted_and_may_run_again(service):
+    client, tokens, area, mine, engine = service
+    analyst = auth(tokens["analyst"])
+    client.post("/rulesets", json=_ruleset_body("near-side", distance=5.0), headers=analyst)
+    silent = datetime.now(UTC) - comparisons.SILENT_FOR - timedelta(seconds=5)
+    lost = _stored_run(engine, heartbeat=silent)
+    assert client.get(f"/evaluations/comparisons/{lost}", headers=analyst).json()["state"] == (
+        "interrupted")  # fmt: skip
+    again = client.post("/evaluations/comparisons", json={"b": "near-side", **SMALL},
+                        headers=analyst)  # fmt: skip
+    assert again.status_code == 202 and again.json()["id"] != lost
+    assert _until_finished(client, analyst, again.json()["id"])["state"] == "done"
+
+
+def test_past_the_limit_of_unfinished_runs_asking_is_refused_with_503(service):
+    client, tokens, area, mine, engine = service
+    analyst = auth(tokens["analyst"])
+    client.post("/rulesets", json=_ruleset_body("near-side", distance=5.0), headers=analyst)
+    for _ in range(comparisons.MAX_UNFINISHED):
+        _stored_run(engine, heartbeat=datetime.now(UTC))
+    client.post("/rulesets", json=_ruleset_body("near-busy", distance=6.0), headers=analyst)
+    busy = client.post("/evaluations/comparisons", json={"b": "near-busy"}, headers=analyst)
+    assert busy.status_code == 503 and busy.json()["error"] == "busy"
+    with engine.connect() as c:
+        assert c.scalar(sa.select(sa.func.count()).select_from(ComparisonRunRow)) == (
+            comparisons.MAX_UNFINISHED)  # fmt: skip
+
+
+def test_a_failed_replay_is_told_as_failed_with_its_kind_and_no_report(service, monkeypatch):
+    client, tokens, area, mine, engine = service
+    analyst = auth(tokens["analyst"])
+    client.post("/rulesets", json=_ruleset_body("near-fail", distance=4.5), headers=analyst)
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the replay broke")
+
+    monkeypatch.setattr(comparisons.evaluation, "evaluate", broken)
+    run = client.post("/evaluations/comparisons", json={"b": "near-fail"}, headers=analyst)
+    failed = _until_finished(client, analyst, run.json()["id"])
+    assert (failed["state"], failed["failure"], failed["report"]) == (
+        "failed", "RuntimeError", None)  # fmt: skip
+
+
+def _browser(app_client, name, password):
+    """A browser's session on the web UI (the log-in form with its CSRF token)."""
+    login = app_client.get("/ui/login")
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', login.text).group(1)
+    signed_in = app_client.post("/ui/login", data={"username": name, "password": password,
+                                "csrf": csrf}, follow_redirects=False)  # fmt: skip
+    assert signed_in.status_code == 303, signed_in.text
+    return csrf
+
+
+def test_the_web_page_follows_a_comparison_and_shows_its_verdict_first(service):
+    client, tokens, area, mine, engine = service
+    analyst = auth(tokens["analyst"])
+    client.post("/rulesets", json=_ruleset_body("near-page", distance=4.0), headers=analyst)
+    run = client.post("/evaluations/comparisons", json={"b": "near-page"}, headers=analyst).json()
+    _until_finished(client, analyst, run["id"])
+    with engine.begin() as c:
+        c.execute(sa.update(UserRow).where(UserRow.name == "analyst").values(
+            password_hash=hash_password(PASSWORD)))  # fmt: skip
+    _browser(client, "analyst", PASSWORD)
+    page = client.get(f"/ui/rulesets/compare/{run['id']}")
+    assert page.status_code == 200, page.text
+    text = page.text
+    assert text.index("Johtopäätös") < text.index("Onnistumiset kärjen 10 joukossa")
+    progress = client.get(f"/ui/rulesets/compare/{run['id']}/progress").json()
+    assert progress["state"] == "done"
+    # The same pair asked for by address opens the kept one.
+    kept = client.get("/ui/rulesets/compare?a=default-2026.12&b=near-page",
+                      follow_redirects=False)  # fmt: skip
+    assert kept.headers["location"] == f"/ui/rulesets/compare/{run['id']}"
+    # One under way: its progress, said and shown, and followed by the page's script.
+    running = _stored_run(engine, heartbeat=datetime.now(UTC), b="near-page")
+    waiting = client.get(f"/ui/rulesets/compare/{running}")
+    assert waiting.status_code == 200, waiting.text
+    assert "Historiaa ajetaan: vaihe 1." in waiting.text and 'max="10"' in waiting.text
+    assert "/static/comparison-progress.js" in waiting.text
+    # One whose process stopped: said so, with a way to run it again.
+    silent = datetime.now(UTC) - comparisons.SILENT_FOR - timedelta(seconds=5)
+    stopped_id = _stored_run(engine, heartbeat=silent, b="near-page")
+    stopped = client.get(f"/ui/rulesets/compare/{stopped_id}")
+    assert "Vertailu ei valmistunut" in stopped.text and "Aja uudelleen" in stopped.text
