@@ -204,7 +204,9 @@ def test_a_coordinator_corrects_the_name_and_contact_details(service):
 
 def _form_values(html: str, action: str) -> list[tuple[str, str]]:
     """The fields a browser would send from the form posting to ``action``, as the page
-    fills them (text and number inputs, ticked boxes, selected options, textareas)."""
+    fills them (text and number inputs, ticked boxes, selected options, textareas) — with
+    those of the forms posting below it (the profile editor's sections, ``…/edit/{section}``:
+    together, the whole profile)."""
     from html.parser import HTMLParser
 
     class Form(HTMLParser):
@@ -219,7 +221,8 @@ def _form_values(html: str, action: str) -> list[tuple[str, str]]:
         def handle_starttag(self, tag, attrs):
             a = dict(attrs)
             if tag == "form":
-                self.inside = a.get("action") == action
+                sent_to = a.get("action") or ""
+                self.inside = sent_to == action or sent_to.startswith(action + "/")
             if not self.inside:
                 return
             if tag == "input" and a.get("name"):
