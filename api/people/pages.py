@@ -364,26 +364,17 @@ def _part(section: Section, form: Any) -> dict[str, Any]:
 
 
 @router.post("/jobseekers/{jobseeker_id}/edit", response_class=HTMLResponse)
+@router.post("/jobseekers/{jobseeker_id}/edit/{section}", response_class=HTMLResponse)
 async def save_profile(
     jobseeker_id: int,
     request: Request,
     ctx: Annotated[Context, page_context_for(Permission.WRITE_JOBSEEKERS)],
+    section: str = "",
 ) -> Response:
-    """The whole profile at once (every section's fields in one form, as the editor sent them
-    before it had sections)."""
-    form = await request.form()
-    return await anyio.to_thread.run_sync(_save_sections, jobseeker_id, request, ctx, form, "")
-
-
-@router.post("/jobseekers/{jobseeker_id}/edit/{section}", response_class=HTMLResponse)
-async def save_profile_section(
-    jobseeker_id: int,
-    section: str,
-    request: Request,
-    ctx: Annotated[Context, page_context_for(Permission.WRITE_JOBSEEKERS)],
-) -> Response:
-    """One section of the profile; the rest stays as stored."""
-    if section not in SECTIONS:
+    """One section of the profile, the rest as stored; or, with none named, the whole profile
+    at once (every section's fields in one form, as the editor sent them before it had
+    sections)."""
+    if section and section not in SECTIONS:
         raise NotFoundError(f"no section {section!r} of a profile")
     form = await request.form()
     return await anyio.to_thread.run_sync(_save_sections, jobseeker_id, request, ctx, form, section)

@@ -49,7 +49,7 @@ SECTIONS: Mapping[str, Section] = MappingProxyType({
     for s in (
         *(_group(g) for g in Group),
         Section("availability", N_("Availability"), fields=("goals", "availability")),
-        Section("skills", N_("Skills, languages and support"),
+        Section("skills_languages", N_("Skills, languages and support"),
                 fields=("skills", "education_level", "languages", "support")),
         Section("licences", N_("Licences and consent"), fields=("licences", "consent")),
         Section("interests", N_("Interests"), fields=("interest_sectors", "interest_task_kinds")),
