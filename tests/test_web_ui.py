@@ -397,7 +397,7 @@ def test_work_ability_coordinator_edits_a_profile_and_bad_input_is_named(server,
     expect(summary.get_by_role("link").first).to_have_attribute("href", "#hours_min")
     expect(page.get_by_label("Vähintään tuntia viikossa")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#err-hours_min")).to_contain_text("vähimmäismäärä")
-    page.screenshot(path=SHOTS / "coordinator-profile-editor.png", full_page=True)
+    page.screenshot(path=SHOTS / "coordinator-profile-editor.png")  # at its summary
     # Nothing typed is lost: the refused form shows what was sent, not the stored profile.
     expect(page.get_by_label("Vähintään tuntia viikossa")).to_have_value("30")
     expect(page.get_by_label("Enintään tuntia viikossa")).to_have_value("10")
