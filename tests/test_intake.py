@@ -204,7 +204,9 @@ def test_a_coordinator_corrects_the_name_and_contact_details(service):
 
 def _form_values(html: str, action: str) -> list[tuple[str, str]]:
     """The fields a browser would send from the form posting to ``action``, as the page
-    fills them (text and number inputs, ticked boxes, selected options, textareas)."""
+    fills them (text and number inputs, ticked boxes, selected options, textareas) — with
+    those of the forms posting below it (the profile editor's sections, ``…/edit/{section}``:
+    together, the whole profile)."""
     from html.parser import HTMLParser
 
     class Form(HTMLParser):
@@ -219,7 +221,8 @@ def _form_values(html: str, action: str) -> list[tuple[str, str]]:
         def handle_starttag(self, tag, attrs):
             a = dict(attrs)
             if tag == "form":
-                self.inside = a.get("action") == action
+                sent_to = a.get("action") or ""
+                self.inside = sent_to == action or sent_to.startswith(action + "/")
             if not self.inside:
                 return
             if tag == "input" and a.get("name"):
@@ -301,6 +304,43 @@ def test_skills_languages_education_and_support_are_edited_and_shown(service):
     refused = _post_form(client, f"/ui/jobseekers/{person}/edit", twice)
     assert refused.status_code == 422
     assert "error-summary" in refused.text and 'value="B2" selected' in refused.text
+
+
+def test_a_section_of_the_editor_saves_only_itself_and_the_consent_tick(service):
+    """A section's form stores that section and leaves every other part as stored (#30 item
+    8); the consent's tick gives or withdraws it, dated by the save; an unknown section is
+    404."""
+    from features.catalogue import SECTORS
+
+    client, tokens, _area, mine, _engine = service
+    person = mine[1]
+    headers = auth(tokens["work_ability"])
+    client.cookies.set(SESSION, tokens["work_ability"])
+    before = client.get(f"/jobseekers/{person}", headers=headers).json()["profile"]
+    editor = client.get(f"/ui/jobseekers/{person}/edit").text
+    action = f"/ui/jobseekers/{person}/edit/interests"
+    sector = next(s.id for s in SECTORS if s.id not in before["interest_sectors"])
+    sent = [(k, v) for k, v in _form_values(editor, action) if k != "sector"]
+    assert not any(k.startswith(("level_", "hours_", "licence")) for k, _v in sent)
+    saved = _post_form(client, action, [*sent, ("sector", sector)])
+    assert saved.status_code == 303
+    assert saved.headers["location"].endswith("/edit?saved=interests#interests")
+    after = client.get(f"/jobseekers/{person}", headers=headers).json()["profile"]
+    assert after["interest_sectors"] == [sector]
+    assert after | {"interest_sectors": None} == before | {"interest_sectors": None}
+    assert "Osio tallennettu." in client.get(saved.headers["location"]).text
+    # The consent: ticked, given now (when not in force); unticked, withdrawn now.
+    action = f"/ui/jobseekers/{person}/edit/licences"
+    sent = [(k, v) for k, v in _form_values(editor, action) if k != "consent"]
+    assert _post_form(client, action, [*sent, ("consent", "on")]).status_code == 303
+    given = client.get(f"/jobseekers/{person}", headers=headers).json()["profile"]
+    assert given["consent"]["withdrawn_at"] is None and given["consent"]["scope"] == ["matching"]
+    assert given | {"consent": None} == after | {"consent": None}
+    assert _post_form(client, action, sent).status_code == 303
+    withdrawn = client.get(f"/jobseekers/{person}", headers=headers).json()["profile"]["consent"]
+    assert withdrawn["withdrawn_at"] is not None
+    assert withdrawn["given_at"] == given["consent"]["given_at"]
+    assert _post_form(client, f"/ui/jobseekers/{person}/edit/no_such", sent).status_code == 404
 
 
 def test_a_consent_is_dated_when_it_was_given_not_in_the_future(service):

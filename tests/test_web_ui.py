@@ -404,11 +404,12 @@ def test_work_ability_coordinator_edits_a_profile_and_bad_input_is_named(server,
     heading = page.get_by_role("heading", level=1).inner_text()  # the name, the code, the place
     code = re.search(r"\b[A-Z]{2}-[0-9A-Z]{4,12}\b", heading).group(0)  # type: ignore[union-attr]
     page.get_by_role("link", name="Muokkaa profiilia").click()
-    page.get_by_label("Seisominen", exact=True).select_option("1")
-    page.get_by_label("Lääkärin kannanotto: Seisominen").select_option("restriction")
+    # The editor is in sections, each saved on its own (issue #30 item 8).
+    posture = page.locator("section#posture_mobility")
+    availability = page.locator("section#availability")
     page.get_by_label("Vähintään tuntia viikossa").fill("30")
     page.get_by_label("Enintään tuntia viikossa").fill("10")
-    page.get_by_role("button", name="Tallenna").click()
+    availability.get_by_role("button", name="Tallenna").click()
     # Said in Finnish, in a summary that has the focus and links to the field, and again at
     # the field itself.
     summary = page.get_by_role("alert")
@@ -419,31 +420,34 @@ def test_work_ability_coordinator_edits_a_profile_and_bad_input_is_named(server,
     expect(summary.get_by_role("link").first).to_have_attribute("href", "#hours_min")
     expect(page.get_by_label("Vähintään tuntia viikossa")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#err-hours_min")).to_contain_text("vähimmäismäärä")
-    page.screenshot(path=SHOTS / "coordinator-profile-editor.png", full_page=True)
+    page.screenshot(path=SHOTS / "coordinator-profile-editor.png")  # at its summary
     # Nothing typed is lost: the refused form shows what was sent, not the stored profile.
     expect(page.get_by_label("Vähintään tuntia viikossa")).to_have_value("30")
     expect(page.get_by_label("Enintään tuntia viikossa")).to_have_value("10")
-    expect(page.get_by_label("Seisominen", exact=True)).to_have_value("1")
-    expect(page.get_by_label("Lääkärin kannanotto: Seisominen")).to_have_value("restriction")
     page.get_by_label("Vähintään tuntia viikossa").fill("5")
     page.get_by_label("Enintään tuntia viikossa").fill("20")
-    page.get_by_role("button", name="Tallenna").click()
+    page.get_by_label("Tavoitteet ja toiveet").fill("Haluaa ulkotöihin, ei iltavuoroja.")
+    availability.get_by_role("button", name="Tallenna").click()
+    expect(availability.locator("p.ok[role=status]")).to_have_text("Osio tallennettu.")
     # Only a physician's assessment may carry a hard limit: the page says so by field.
+    page.get_by_label("Seisominen", exact=True).select_option("1")
+    page.get_by_label("Lääkärin kannanotto: Seisominen").select_option("restriction")
+    posture.get_by_role("button", name="Tallenna").click()
     expect(page.get_by_role("alert")).to_contain_text(
         "Seisominen: lääkärin kannanoton (rajoitus tai suositus) voi kirjata vain, kun lähteenä "
         "on lääkäri."
     )
     expect(page.locator("#stmt_standing")).to_have_attribute("aria-invalid", "true")
-    expect(page.get_by_label("Enintään tuntia viikossa")).to_have_value("20")
+    expect(page.get_by_label("Seisominen", exact=True)).to_have_value("1")
     expect(page.get_by_label("Lääkärin kannanotto: Seisominen")).to_have_value("restriction")
     page.get_by_label("Lähde: Seisominen").select_option("physician")
     page.get_by_label("Lääkärin kannanotto: Seisominen").select_option("restriction")
     page.get_by_label("Istuminen", exact=True).select_option("2")
     page.get_by_label("Lähde: Istuminen").select_option("physician")
     page.get_by_label("Lääkärin kannanotto: Istuminen").select_option("recommendation")
-    page.get_by_label("Tavoitteet ja toiveet").fill("Haluaa ulkotöihin, ei iltavuoroja.")
-    page.get_by_role("button", name="Tallenna").click()
-    expect(page.locator("p.ok[role=status]")).to_have_text("Profiili tallennettu.")
+    posture.get_by_role("button", name="Tallenna").click()
+    expect(posture.locator("p.ok[role=status]")).to_have_text("Osio tallennettu.")
+    page.get_by_role("link", name=re.compile(r"^← ")).click()
     expect(page.locator("#client")).to_contain_text("Haluaa ulkotöihin, ei iltavuoroja.")
     with engine.connect() as c:
         person = c.scalar(sa.select(JobseekerRow.id).where(JobseekerRow.code == code))
@@ -473,24 +477,27 @@ def test_work_ability_coordinator_edits_a_profile_and_bad_input_is_named(server,
         "Mikä lausunto (laji, kirjoittaja; ei koskaan diagnoosia): Seisominen"
     )
     reference.fill("B-lausunto, dg M54.5")
-    page.get_by_role("button", name="Tallenna").click()
+    posture.get_by_role("button", name="Tallenna").click()
     expect(page.get_by_role("alert")).to_contain_text("älä koskaan diagnoosia")
     expect(reference).to_have_attribute("aria-invalid", "true")
     expect(reference).to_have_value("B-lausunto, dg M54.5")
     reference.fill("B-lausunto, Lahden terveyskeskus")
-    page.get_by_role("button", name="Tallenna").click()
-    expect(page.locator("p.ok[role=status]")).to_have_text("Profiili tallennettu.")
+    posture.get_by_role("button", name="Tallenna").click()
+    expect(posture.locator("p.ok[role=status]")).to_have_text("Osio tallennettu.")
 
     # The company coordinator sees the statements, cannot change them, and saves the rest.
     company = _login(browser, base, "anna.koordinaattori", "salasana-1")
-    company.goto(page.url.split("?")[0] + "/edit")
+    company.goto(f"{base}/ui/jobseekers/{person}/edit")
     locked = company.locator("tr.locked", has_text="Seisominen")
     expect(locked).to_contain_text("Kirjannut työkykykoordinaattori.")
     expect(locked).to_contain_text("B-lausunto, Lahden terveyskeskus")
     expect(company.locator("select[name^=source_] option[value=physician]")).to_have_count(0)
     company.get_by_label("Enintään tuntia viikossa").fill("25")
-    company.get_by_role("button", name="Tallenna").click()
-    expect(company.locator("p.ok[role=status]")).to_have_text("Profiili tallennettu.")
+    company.locator("section#availability").get_by_role("button", name="Tallenna").click()
+    expect(company.locator("p.ok[role=status]")).to_have_text("Osio tallennettu.")
+    # Its section saved, the statements stay as the work-ability coordinator left them.
+    company.locator("section#posture_mobility").get_by_role("button", name="Tallenna").click()
+    expect(company.locator("p.ok[role=status]")).to_have_text("Osio tallennettu.")
     with engine.connect() as c:
         kept = c.execute(
             sa.text("SELECT level, hard_limit, source, reference FROM capacity "

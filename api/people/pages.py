@@ -22,7 +22,7 @@ from api.http.csrf import check_csrf
 from api.http.deps import Context
 from api.http.pages import PAGE_SIZE, _lang, _page, _pager, page_context_for
 from api.http.problems import FormField, Problem, form_problems, profile_problems
-from api.people import caseload, episodes, flows, referrals, undo
+from api.people import caseload, episodes, flows, profile_sections, referrals, undo
 from api.people import service as people
 from api.people.person_pages import (
     person_page_response,
@@ -30,11 +30,12 @@ from api.people.person_pages import (
     refused_on_person_page,
     short_text_problem,
 )
+from api.people.profile_sections import SECTIONS, Section
 from api.people.schemas import EpisodeCreate, EpisodeEventCreate, StepUndo
 from api.people.words import next_step_text
 from features.catalogue import CHARACTERISTICS, EDUCATION_LEVELS, LICENCES, SECTORS, TASK_KINDS
 from features.catalogue.schedule import DAY_PARTS, DAYS, day_label, part_label
-from features.errors import ConflictError, InvalidInputError, TasmaError
+from features.errors import ConflictError, InvalidInputError, NotFoundError, TasmaError
 from features.i18n import gettext_for, language_names
 from features.schemas import JobseekerStatus
 from features.schemas.errors import FieldError
@@ -167,11 +168,17 @@ def _editor(
     profile: Any,
     errors: list[Problem] | None = None,
     ratings: dict[str, Any] | None = None,
+    *,
+    refused: str = "",
+    saved: str = "",
 ) -> HTMLResponse:
-    """The profile editor over ``profile`` — the stored one, or after a refused save the
-    form as it was sent (:func:`_as_sent`), so that nothing typed is lost. Beside each
-    characteristic, the statements open referrals await about it."""
+    """The profile editor over ``profile``, a form per section — the stored profile, or after
+    a refused save the sections sent as they were typed (:func:`_kept`), so that nothing typed
+    is lost. ``refused`` names the section whose summary says ``errors`` (``all`` when the
+    whole profile was sent), ``saved`` the section just saved. Beside each characteristic, the
+    statements open referrals await about it."""
     lang = _lang(request)
+    _ = gettext_for(lang)
     user = ctx.actor
     awaited = (
         flows.awaited_statements(referrals.referrals_of_person(ctx, row.id, audited=False))
@@ -181,19 +188,27 @@ def _editor(
     ratings = profile.capacities if ratings is None else ratings
     # Others see a physician's statement, and save the profile with it as it was.
     writes_statements = allowed(user.role, Permission.WRITE_PHYSICIAN_STATEMENTS)
-    characteristics = [
+    sections = [
         {
-            "id": cid,
-            "name": c.name(lang),
-            "levels": [lv.text(lang) for lv in c.levels],
-            "kg": c.has_kilograms,
-            "rating": ratings.get(cid),
-            "awaited": awaited.get(cid, []),
+            "id": s.id,
+            "title": _(s.title),
+            "kg": any(CHARACTERISTICS[cid].has_kilograms for cid in s.characteristics),
+            "characteristics": [
+                {
+                    "id": cid,
+                    "name": CHARACTERISTICS[cid].name(lang),
+                    "levels": [lv.text(lang) for lv in CHARACTERISTICS[cid].levels],
+                    "kg": CHARACTERISTICS[cid].has_kilograms,
+                    "rating": ratings.get(cid),
+                    "awaited": awaited.get(cid, []),
+                }
+                for cid in s.characteristics
+            ],
         }
-        for cid, c in CHARACTERISTICS.items()
+        for s in SECTIONS.values()
     ]
-    return _page(request, "editor.html", user, row=row, profile=profile,
-                 characteristics=characteristics, errors=errors or [],
+    return _page(request, "editor.html", user, row=row, profile=profile, sections=sections,
+                 errors=errors or [], refused=refused, saved=saved if saved in SECTIONS else "",
                  days=[(d, day_label(d, lang)) for d in DAYS],
                  parts=[(p, part_label(p, lang)) for p in DAY_PARTS],
                  sources=[s.value for s in CapacitySource
@@ -276,12 +291,14 @@ def edit_page(
     jobseeker_id: int,
     request: Request,
     ctx: Annotated[Context, page_context_for(Permission.WRITE_JOBSEEKERS)],
+    saved: Annotated[str, Query(max_length=40)] = "",
 ) -> HTMLResponse:
+    """The profile editor, a section at a time (``saved``: the section just saved, said there)."""
     profile = people.read_person(
         ctx, jobseeker_id, purpose=Purpose.WEB_EDIT_PROFILE, via="web"
     ).profile
     row = reachable_person(ctx, jobseeker_id)
-    return _editor(request, ctx, row, profile)
+    return _editor(request, ctx, row, profile, saved=saved)
 
 
 LANGUAGE_ROWS = 4
@@ -294,11 +311,11 @@ def _language_rows(languages: Any) -> list[Any]:
     return rows + [None] * max(0, LANGUAGE_ROWS - len(rows))
 
 
-def _edited(profile: Any, form: Any) -> dict[str, Any]:
-    """The profile as the form leaves it (validated by the caller, through the schema)."""
-    data = profile.model_dump(mode="json")
+def _ratings(form: Any, rated: tuple[str, ...]) -> dict[str, Any]:
+    """The ratings of the characteristics ``rated`` as the form sends them (one not assessed
+    is left out)."""
     capacities = {}
-    for cid in CHARACTERISTICS:
+    for cid in rated:
         level = form.get(f"level_{cid}", "")
         if level == "":
             continue
@@ -314,60 +331,104 @@ def _edited(profile: Any, form: Any) -> dict[str, Any]:
         if form.get(f"ref_{cid}"):
             rating["reference"] = form.get(f"ref_{cid}")
         capacities[cid] = rating
-    data["capacities"] = capacities
-    data["goals"] = str(form.get("goals", data.get("goals", ""))).strip()
-    data["skills"] = [s for s in re.split(r"[,;\n]", str(form.get("skills", ""))) if s.strip()]
-    data["education_level"] = form.get("education_level") or None
-    data["languages"] = [
-        {"language": code, "level": form.get(f"cefr_{i}", "")}
-        for i in range(len(form.getlist("language")))
-        if (code := str(form.getlist("language")[i]).strip())
-    ]
-    data["support"] = {
-        "job_coach": form.get("job_coach") == "on",
-        "wage_subsidy_eligible": form.get("wage_subsidy") == "on",
-    }
-    data["availability"]["weekly_hours_min"] = form.get("hours_min", "")
-    data["availability"]["weekly_hours_max"] = form.get("hours_max", "")
-    data["availability"]["schedule"] = form.getlist("slot")
-    data["licences"] = form.getlist("licence")
-    data["interest_sectors"] = form.getlist("sector")
-    data["interest_task_kinds"] = form.getlist("kind")
-    now = datetime.now(UTC).isoformat()
-    consent = data.get("consent")
-    if form.get("consent") == "on" and (consent is None or consent.get("withdrawn_at")):
-        data["consent"] = {"given_at": now, "scope": ["matching"]}
-    elif form.get("consent") != "on" and consent and not consent.get("withdrawn_at"):
-        data["consent"] = {**consent, "withdrawn_at": now}
-    return data
+    return capacities
+
+
+def _skills(form: Any) -> list[str]:
+    return [s.strip() for s in re.split(r"[,;\n]", str(form.get("skills", ""))) if s.strip()]
+
+
+def _part(section: Section, form: Any) -> dict[str, Any]:
+    """What the form sends of ``section``, shaped as the profile's JSON (the schema checks it;
+    the consent as whether it is ticked)."""
+    if section.characteristics:
+        return {"capacities": _ratings(form, section.characteristics)}
+    codes = [str(code).strip() for code in form.getlist("language")]
+    fields: dict[str, Any] = {
+        "goals": str(form.get("goals", "")).strip(),
+        "availability": {"weekly_hours_min": form.get("hours_min", ""),
+                         "weekly_hours_max": form.get("hours_max", ""),
+                         "schedule": form.getlist("slot")},
+        "skills": _skills(form),
+        "education_level": form.get("education_level") or None,
+        "languages": [{"language": code, "level": form.get(f"cefr_{i}", "")}
+                      for i, code in enumerate(codes) if code],
+        "support": {"job_coach": form.get("job_coach") == "on",
+                    "wage_subsidy_eligible": form.get("wage_subsidy") == "on"},
+        "licences": form.getlist("licence"),
+        "consent": form.get("consent") == "on",
+        "interest_sectors": form.getlist("sector"),
+        "interest_task_kinds": form.getlist("kind"),
+    }  # fmt: skip
+    return {name: fields[name] for name in section.fields}
 
 
 @router.post("/jobseekers/{jobseeker_id}/edit", response_class=HTMLResponse)
+@router.post("/jobseekers/{jobseeker_id}/edit/{section}", response_class=HTMLResponse)
 async def save_profile(
     jobseeker_id: int,
     request: Request,
     ctx: Annotated[Context, page_context_for(Permission.WRITE_JOBSEEKERS)],
+    section: str = "",
 ) -> Response:
+    """One section of the profile, the rest as stored; or, with none named, the whole profile
+    at once (every section's fields in one form, as the editor sent them before it had
+    sections)."""
+    if section and section not in SECTIONS:
+        raise NotFoundError(f"no section {section!r} of a profile")
     form = await request.form()
-    return await anyio.to_thread.run_sync(_save_profile, jobseeker_id, request, ctx, form)
+    return await anyio.to_thread.run_sync(_save_sections, jobseeker_id, request, ctx, form, section)
 
 
-def _save_profile(jobseeker_id: int, request: Request, ctx: Context, form: Any) -> Response:
-    row, profile = people.profile_for_editing(ctx, jobseeker_id)
+def _save_sections(
+    jobseeker_id: int, request: Request, ctx: Context, form: Any, section: str
+) -> Response:
+    """Save ``section`` as the form sends it (every section when none is named): back to the
+    editor at that section, or to the person's page after the whole profile; refused, the
+    editor again with what was typed and the problems summarised above the section."""
+    chosen = [section] if section else list(SECTIONS)
     try:
         # Refused, the editor is told every problem at once: the schema's and the rules'.
-        edited = people.checked_profile(ctx, jobseeker_id, _edited(profile, form))
-        people.replace_person(ctx, jobseeker_id, edited)
+        profile_sections.save_profile_sections(
+            ctx, jobseeker_id, {sid: _part(SECTIONS[sid], form) for sid in chosen}
+        )
     except InvalidInputError as err:
         ctx.session.rollback()
-        kept, ratings = _as_sent(form)
-        return _editor(request, ctx, row, kept, profile_problems(err, _lang(request)), ratings)
+        row, stored = people.profile_for_editing(ctx, jobseeker_id)
+        kept, ratings = _kept(stored, form, chosen)
+        return _editor(request, ctx, row, kept, profile_problems(err, _lang(request)), ratings,
+                       refused=section or "all")  # fmt: skip
+    if section:
+        return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}/edit?saved={section}#{section}",
+                                status_code=303)  # fmt: skip
     return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=saved", status_code=303)
+
+
+_SHOWN = ("availability", "licences", "interest_sectors", "interest_task_kinds", "goals",
+          "skills", "education_level", "languages", "support", "consent")  # fmt: skip
+"""What the editor shows of a profile besides its ratings."""
+
+
+def _kept(stored: Any, form: Any, sent: list[str]) -> tuple[SimpleNamespace, dict[str, Any]]:
+    """The editor's profile after a refused save: the ``sent`` sections as the form sent them
+    (every value typed), the others as stored."""
+    typed, typed_ratings = _as_sent(form)
+    shown = SimpleNamespace(**{name: getattr(stored, name) for name in _SHOWN})
+    ratings = dict(stored.capacities)
+    for section in (SECTIONS[sid] for sid in sent):
+        for cid in section.characteristics:
+            ratings.pop(cid, None)
+            if cid in typed_ratings:
+                ratings[cid] = typed_ratings[cid]
+        for name in section.fields:
+            setattr(shown, name, getattr(typed, name))
+    return shown, ratings
 
 
 def _as_sent(form: Any) -> tuple[SimpleNamespace, dict[str, SimpleNamespace]]:
     """The editor's form as it was sent, shaped like a profile for the template: a refused
-    save shows every value typed, not the stored profile."""
+    save shows every value typed, not the stored profile (:func:`_kept` takes the sections
+    sent from it)."""
     ratings = {}
     for cid in CHARACTERISTICS:
         level = str(form.get(f"level_{cid}", ""))
@@ -395,7 +456,7 @@ def _as_sent(form: Any) -> tuple[SimpleNamespace, dict[str, SimpleNamespace]]:
         interest_sectors=form.getlist("sector"),
         interest_task_kinds=form.getlist("kind"),
         goals=str(form.get("goals", "")),
-        skills=[s.strip() for s in re.split(r"[,;\n]", str(form.get("skills", ""))) if s.strip()],
+        skills=_skills(form),
         education_level=form.get("education_level") or None,
         languages=[
             SimpleNamespace(
