@@ -31,6 +31,7 @@ __all__ = [
     "MetricReading",
     "Sense",
     "read_comparison",
+    "read_metrics",
 ]
 
 
@@ -189,6 +190,12 @@ def _fairness_flags(report: Mapping[str, Any]) -> tuple[FairnessFlag, ...]:
     )
 
 
+def read_metrics(comparison: Mapping[str, Mapping[str, Any]]) -> tuple[MetricReading, ...]:
+    """Each metric of a comparison (:func:`matching.evaluation.compare`'s table) judged by its
+    whole interval and its direction — a rule set's, or a learned model's card's."""
+    return tuple(_metric(code, row) for code, row in comparison.items())
+
+
 def read_comparison(report: Mapping[str, Any]) -> ComparisonReading:
     """The reading of an evaluation report with two sides (``a``, ``b``, ``comparison``, as
     :func:`api.jobs.evaluation.run_evaluation` returns it): the adoption verdict of
@@ -197,7 +204,7 @@ def read_comparison(report: Mapping[str, Any]) -> ComparisonReading:
     successes, or when A and B are one rule set."""
     comparison: Mapping[str, Mapping[str, Any]] = report.get("comparison") or {}
     k = int(report["a"]["k"])
-    metrics = tuple(_metric(code, row) for code, row in comparison.items())
+    metrics = read_metrics(comparison)
     by_base = {m.base: m for m in metrics}
     successes = int(report["a"]["counts"].get("successes", 0))
     same = report["a"].get("ruleset_version") == (report.get("b") or {}).get("ruleset_version")

@@ -4,6 +4,7 @@ does not fit this install, and used by the service when active."""
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -190,6 +191,30 @@ def test_an_analyst_trains_through_the_api_and_nothing_is_replaced_or_activated(
     refused = client.post("/models", json={"version": "api-2"},
                           headers={"Authorization": f"Bearer {rekry}"})  # fmt: skip
     assert refused.status_code == 403
+    # The web UI (issue #30 item 7): the models with their verdicts in the reader's language,
+    # training from a form, each card a page of its own; its refusals said at the form.
+    from tests.test_comparisons import _browser
+
+    with transaction(engine) as s:
+        add_user(s, name="aino.web", role=Role.ANALYST, password="correct horse 1")
+    _browser(client, "aino.web", "correct horse 1")
+    listed = client.get("/ui/models")
+    assert listed.status_code == 200 and 'href="/ui/models/api-1"' in listed.text
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', listed.text).group(1)
+    clash = client.post("/ui/models", data={"version": "api-1", "csrf": csrf})
+    assert clash.status_code == 409 and "tämän niminen malli on jo olemassa" in clash.text
+    odd = client.post("/ui/models", data={"version": "../etc", "csrf": csrf})
+    assert odd.status_code == 422 and "Nimi: käytä kirjaimia" in odd.text
+    assert 'value="../etc"' in odd.text  # what was typed is kept
+    trained = client.post("/ui/models", data={"version": "web-1", "csrf": csrf},
+                          follow_redirects=False)  # fmt: skip
+    assert trained.status_code == 303, trained.text
+    assert trained.headers["location"] == "/ui/models/web-1?message=trained"
+    page = client.get(trained.headers["location"])
+    assert page.status_code == 200 and "Opittu malli: web-1" in page.text
+    assert "Malli opetettiin ja tallennettiin" in page.text and "AUC" in page.text
+    assert (models / "web-1" / "card.json").is_file() and not (models / "ACTIVE").exists()
+    assert client.get("/ui/models/nope").status_code == 404
     engine.dispose()
 
 

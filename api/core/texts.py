@@ -194,6 +194,13 @@ TEXTS: dict[str, str] = {
     "sort_employer": N_("by employer"),
     "sort_title": N_("by task"),
     "sort_hours": N_("most hours first"),
+    "model_verdict_better": N_(
+        "Orders better than the rules alone: its hit rate's interval lies above zero."
+    ),
+    "model_verdict_worse": N_(
+        "Worse than the rules alone (or its probabilities no better than the base rate): do not put it to use."
+    ),
+    "model_verdict_unclear": N_("No clear difference from the rules alone."),
     "comparison_waiting": N_("waiting"),
     "comparison_running": N_("running"),
     "comparison_done": N_("done"),

@@ -12,6 +12,7 @@ and none imports another domain's pages.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -104,7 +105,12 @@ templates.env.filters["pp"] = percentage_points
 templates.env.filters["group"] = group_name
 
 
-templates.env.filters["date"] = date_text
+def _date(day: date | str, lang: str) -> str:
+    """A date, or an ISO 8601 date as files keep it (a model card's), in ``lang``."""
+    return date_text(date.fromisoformat(day[:10]) if isinstance(day, str) else day, lang)
+
+
+templates.env.filters["date"] = _date
 
 
 templates.env.filters["datetime"] = datetime_text

@@ -84,6 +84,21 @@ def activate_model(directory: Path, version: str) -> None:
     (directory / ACTIVE).write_text(version + "\n", encoding="utf-8")
 
 
+def model_cards(directory: Path) -> list[dict[str, Any]]:
+    """The cards of the models saved in ``directory``, newest first, each with ``active``
+    (the one the service re-ranks with) — read from their ``card.json``; a folder without one
+    is not a model."""
+    if not directory.is_dir():
+        return []
+    marker = directory / ACTIVE
+    active = marker.read_text(encoding="utf-8").strip() if marker.is_file() else None
+    cards = []
+    for card_file in directory.glob("*/card.json"):
+        card = json.loads(card_file.read_text(encoding="utf-8"))
+        cards.append({**card, "active": card.get("version") == active})
+    return sorted(cards, key=lambda c: str(c.get("created_at", "")), reverse=True)
+
+
 def active_reranker(directory: Path) -> Reranker | None:
     """The active model, or None when none is marked active. A marked model that cannot be
     loaded raises: the caller decides whether to run on the rules alone."""

@@ -10,13 +10,13 @@ from typing import Any
 from api.core.context import Context
 from api.jobs.evaluation import read_history, run_evaluation
 from api.rulesets import service as ruleset_service
-from api.rulesets.schemas import EvaluationReport, EvaluationRequest
+from api.rulesets.schemas import EvaluationReport, EvaluationRequest, ModelCard
 from api.storage import rulesets
 from api.storage.audit import record
 from features.errors import ConflictError
 from matching.rules import RuleSet
 
-__all__ = ["evaluate", "train"]
+__all__ = ["evaluate", "models", "train"]
 
 
 def evaluate(
@@ -91,3 +91,11 @@ def train(
     if refused:
         card["refused"] = refused
     return target, card
+
+
+def models(models_dir: Path) -> list[ModelCard]:
+    """The learned re-rankers saved in ``models_dir`` with their cards, newest first, the one
+    in use marked (aggregates only: a card names no person)."""
+    from api.jobs.model_store import model_cards
+
+    return [ModelCard.model_validate(card) for card in model_cards(models_dir)]

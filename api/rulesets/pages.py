@@ -8,20 +8,22 @@ from typing import Annotated
 import yaml
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
 from api.core.runtime import BusyError
 from api.core.security import Permission, allowed
 from api.employers import network as employer_network
 from api.http.csrf import check_csrf
 from api.http.deps import Context
+from api.http.lanes import run_heavy
 from api.http.pages import _lang, _page, page_context_for
 from api.http.problems import FormField, Problem, form_problems
-from api.rulesets import comparisons
+from api.rulesets import comparisons, evaluation
 from api.rulesets import service as ruleset_service
-from api.rulesets.schemas import ComparisonRequest
-from features.errors import ConflictError, InvalidInputError
+from api.rulesets.schemas import ComparisonRequest, ModelCard, TrainingRequest
+from features.errors import ConflictError, InvalidInputError, NotFoundError
 from features.i18n import gettext_for
-from matching.evaluation_reading import MIN_SUCCESSES, read_comparison
+from matching.evaluation_reading import MIN_SUCCESSES, read_comparison, read_metrics
 from matching.rules import parse_ruleset, ruleset_yaml
 
 __all__ = ["router"]
@@ -279,3 +281,86 @@ def activate_page(
         return _rulesets(request, ctx, activation_error=version, status_code=422)
     ruleset_service.activate(ctx, version, note)
     return RedirectResponse("/ui/rulesets?message=activated", status_code=303)
+
+
+def _models(
+    request: Request,
+    ctx: Context,
+    *,
+    version: str = "",
+    errors: list[Problem] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The learned re-rankers with their verdicts, and the form to train a new one."""
+    cards = evaluation.models(request.app.state.settings.models_dir)
+    return _page(request, "models.html", ctx.actor, cards=cards, version=version,
+                 errors=errors or [], status_code=status_code)  # fmt: skip
+
+
+@router.get("/models", response_class=HTMLResponse)
+def models_page(
+    request: Request, ctx: Annotated[Context, page_context_for(Permission.EVALUATE)]
+) -> HTMLResponse:
+    return _models(request, ctx)
+
+
+@router.post("/models", response_class=HTMLResponse, response_model=None)
+async def train_page(
+    request: Request,
+    ctx: Annotated[Context, page_context_for(Permission.EVALUATE)],
+    version: Annotated[str, Form(max_length=100)] = "",
+) -> HTMLResponse | RedirectResponse:
+    """Train a re-ranker on the history as ``tasma train`` does (on the analysts' thread, one
+    heavy job at a time); a saved model's card opens, a refused one is shown with why."""
+    _ = gettext_for(_lang(request))
+    name = version.strip()
+    try:
+        TrainingRequest(version=name)
+    except ValidationError:
+        said = _("Name: use letters, digits, dots, hyphens or underscores, starting with a "
+                 "letter or a digit (64 characters at most).")  # fmt: skip
+        return _models(request, ctx, version=version, errors=[Problem(said, "model-version")],
+                       status_code=422)  # fmt: skip
+    models_dir = request.app.state.settings.models_dir
+    try:
+        _target, card = await run_heavy(
+            request,
+            lambda: evaluation.train(
+                ctx, version=name, k=10, models_dir=models_dir, activate=False
+            ),
+        )
+    except ConflictError:
+        ctx.session.rollback()
+        said = _("Name: a model of this name exists; give the new one another name.")
+        return _models(request, ctx, version=version, errors=[Problem(said, "model-version")],
+                       status_code=409)  # fmt: skip
+    except InvalidInputError:
+        ctx.session.rollback()
+        said = _("The history holds too few proposals whose outcome is known to train a model "
+                 "on yet.")  # fmt: skip
+        return _models(request, ctx, version=version, errors=[Problem(said)], status_code=422)
+    except BusyError:
+        said = _("Another heavy job is running and others are waiting: try again in a moment.")
+        return _models(request, ctx, version=version, errors=[Problem(said)], status_code=503)
+    if card.get("refused"):
+        return _page(request, "model.html", ctx.actor, card=ModelCard.model_validate(card),
+                     metrics=read_metrics(card["metrics"]["comparison"]))  # fmt: skip
+    return RedirectResponse(f"/ui/models/{name}?message=trained", status_code=303)
+
+
+@router.get("/models/{version}", response_class=HTMLResponse)
+def model_page(
+    request: Request,
+    version: str,
+    ctx: Annotated[Context, page_context_for(Permission.EVALUATE)],
+    message: str = "",
+) -> HTMLResponse:
+    """A model's card in the reader's language: what it predicts, on what it was trained, how
+    it compares with the rules on held-out history, and for whom."""
+    cards = evaluation.models(request.app.state.settings.models_dir)
+    card = next((c for c in cards if c.version == version), None)
+    if card is None:
+        raise NotFoundError(f"no model {version!r}")
+    return _page(request, "model.html", ctx.actor, card=card,
+                 metrics=read_metrics(card.metrics["comparison"]),
+                 message="trained" if message == "trained" else "")  # fmt: skip

@@ -230,6 +230,8 @@ class ModelCard(BaseModel):
     with the rules on held-out history, and whether it was saved."""
 
     version: str
+    created_at: str | None = Field(default=None, description="When it was trained (ISO 8601).")
+    active: bool = Field(default=False, description="The service re-ranks with this model.")
     saved: bool = Field(description="False: no better than the base rate, so not saved.")
     refused: str | None = Field(default=None, description="Why it was not saved.")
     verdict: str
