@@ -28,6 +28,7 @@ from api.proposals import service as proposals
 from api.proposals.schemas import (
     COACH_WEEKS,
     FollowUpPlanIn,
+    ProposalWithdrawal,
     SupportApplicationIn,
     VisitCreate,
     VisitDone,
@@ -303,3 +304,26 @@ def undo_step_page(
         said = [Problem(texts(lang)["undo_refused"])]
         return refused_form_page(request, ctx, person, refused, said, status_code=409)
     return _back(person, "undone")
+
+
+@router.post("/proposals/{proposal_id}/withdraw")
+def withdraw_page(
+    proposal_id: int,
+    request: Request,
+    ctx: Annotated[Context, page_context_for(Permission.PROPOSE)],
+    reason: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    """Withdraw a proposal made in error or no longer wanted, with the reason (kept with it)."""
+    person = proposals.person_of(ctx, proposal_id)  # the record's, not the form's
+    lang = _lang(request)
+    refused = flows.RefusedForm("withdraw", proposal_id, {"reason": reason})
+    try:
+        proposals.withdraw_proposal(ctx, proposal_id, ProposalWithdrawal(reason=reason.strip()))
+    except ValidationError:
+        why = FormField(f"withdraw-p{proposal_id}", gettext_for(lang)("Why it is withdrawn"))
+        return refused_form_page(request, ctx, person, refused,
+                                 short_text_problem(reason, why, lang))  # fmt: skip
+    except ConflictError:
+        said = [Problem(texts(lang)["withdraw_refused"], f"withdraw-p{proposal_id}")]
+        return refused_form_page(request, ctx, person, refused, said, status_code=409)
+    return _back(person, "withdrawn")
