@@ -179,3 +179,13 @@ def test_a_task_left_out_makes_room_for_the_next_one(service):
     again = _listed(after)
     assert len(again) == 10 and gone not in again
     assert sorted(again) == sorted(t for t in eleven if t != gone)  # the eleventh moved up
+
+
+def test_every_status_of_the_comparison_has_its_words():
+    """The comparison's status column names each row's status — a physician's restriction
+    too (it was an empty cell)."""
+    from api.core.texts import TEXTS, texts
+    from matching.explain import _STATUSES
+
+    assert set(_STATUSES) <= set(TEXTS)
+    assert texts("fi")["hard_limit"] == "ylittää lääkärin rajoituksen"
