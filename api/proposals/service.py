@@ -115,6 +115,7 @@ class ProposalCheck:
     anything is recorded: the person, the tasks, what the rules exclude (a reason is then
     needed), and the open proposal of the same tasks if there is one."""
 
+    jobseeker_id: int
     jobseeker_code: str
     task_ids: list[int]
     suggestion_id: int | None
@@ -157,7 +158,8 @@ def check_proposal(ctx: Context, body: ProposalCreate) -> ProposalCheck:
     already = next(
         (p.id for p in _open_proposals(ctx, person.id) if sorted(p.task_ids) == wanted), None
     )
-    return ProposalCheck(jobseeker_code=person.code, task_ids=list(body.task_ids),
+    return ProposalCheck(jobseeker_id=person.id, jobseeker_code=person.code,
+                         task_ids=list(body.task_ids),
                          suggestion_id=body.suggestion_id, excluded=excluded,
                          already=already)  # fmt: skip
 
@@ -172,8 +174,7 @@ def propose(ctx: Context, body: ProposalCreate, *, via: str = "api") -> int:
     if body.suggestion_id is not None:
         suggestion = suggestion_in_reach(ctx, body.suggestion_id)
         rules_version, model_version = suggestion.ruleset_version, suggestion.model_version
-        person_id = person_by_code(ctx, checked.jobseeker_code).id
-        position = _position(suggestion, person_id, body.task_ids)
+        position = _position(suggestion, checked.jobseeker_id, body.task_ids)
     if excluded and not body.reason:
         said = "; ".join(f"task {t}: {', '.join(f)}" for t, f in excluded.items())
         raise InvalidInputError([FieldError(
