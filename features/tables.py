@@ -181,6 +181,10 @@ def proposal_columns(proposal: Proposal) -> Columns:
         "against_engine": proposal.against_engine,
         "engine_said": dict(proposal.engine_said) or None,
         "override_reason": proposal.override_reason,
+        "note": proposal.note,
+        "withdrawn_at": proposal.withdrawn_at,
+        "withdrawn_by": proposal.withdrawn_by,
+        "withdraw_reason": proposal.withdraw_reason,
     }
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "reordered",
     "take_pairs",
     "top_k",
+    "without",
 ]
 
 MAX_K = 200
@@ -318,6 +319,13 @@ def reordered(ranked: Ranked, order: np.ndarray) -> Ranked:
         contributions=ranked.contributions[order],
         pairs=take_pairs(ranked.pairs, order),
     )
+
+
+def without(ranked: Ranked, ids: Sequence[int], k: int) -> Ranked:
+    """The best ``k`` of ``ranked`` but ``ids``, in rank order: ask the ranker for k plus as
+    many as are left out, and the next ones move up in their place (the list stays k long)."""
+    keep = np.flatnonzero(~np.isin(ranked.ids, np.asarray(list(ids), dtype=ranked.ids.dtype)))
+    return reordered(ranked, keep[:k])
 
 
 def take_pairs(scores: PairScores, index: np.ndarray) -> PairScores:

@@ -51,8 +51,10 @@ __all__ = [
     "FAILURES",
     "KG_COLUMNS",
     "LIMITED",
+    "REWARDS",
     "Bounded",
     "PairScores",
+    "best_total",
     "bound_pairs",
     "demand_screen",
     "demand_screen_grid",
@@ -64,6 +66,10 @@ COMPONENTS: tuple[str, ...] = (
     "ability_fit", "adjustments", "skills", "interests", "hours_fit", "schedule_fit",
     "distance", "under_demand", "unknown",
 )  # fmt: skip
+REWARDS: tuple[str, ...] = (
+    "ability_fit", "skills", "interests", "hours_fit", "schedule_fit", "distance",
+)  # fmt: skip
+"""The components that add to the score, each at most its weight; the others only take off."""
 FAILURES: tuple[str, ...] = (
     "not_matchable", "not_hand_over", "hard_limit", "over_demand", "kilograms", "licences",
     "distance", "schedule", "hours", "unknown", "limit_unchecked",
@@ -591,6 +597,13 @@ def _overlap(people: PeopleMatrix, pr: np.ndarray, tasks: TaskMatrix, tr: np.nda
     """float64 (P,): the share of each task's slots the person is free for."""
     task_slots = _popcount(tasks.schedule[tr])
     return _popcount(tasks.schedule[tr] & people.schedule[pr]) / np.maximum(task_slots, 1.0)
+
+
+def best_total(rules: RuleSet) -> float:
+    """The best score a pair can have under ``rules`` — every rewarding component at its full
+    weight — the scale every score is stated on ("fit 4.99 / 6.5"). Adjustments, unused
+    capacity and ratings to assess only take off, so a score may also be below 0."""
+    return float(sum(getattr(rules.weights, name) for name in REWARDS))
 
 
 def score_pairs(

@@ -13,7 +13,7 @@ from matching.explain import employer_summary, explain
 from matching.ranking import rank_people_for_tasks, rank_tasks_for_person
 from matching.reference import reference_score
 from matching.rules import RecommendationPolicy, default_ruleset
-from matching.scoring import COMPONENTS, FAILURES, score_pairs
+from matching.scoring import COMPONENTS, FAILURES, REWARDS, best_total, score_pairs
 from tests.worlds import LAHTI, all_pairs, checkerboard, featurize, profile, rating, small_worlds
 
 RULES = default_ruleset()
@@ -422,3 +422,25 @@ def test_nobody_in_reach_gives_an_empty_ranking():
     assert len(ranked.ids) == 0 and ranked.n_candidates == 0
     ranked = rank_tasks_for_person(world.people, remote, 1, RULES, 5)
     assert len(ranked.ids) == 0 and ranked.n_candidates == 0
+
+
+def test_the_hand_computed_pair_is_on_the_scale_of_the_best_total():
+    # Every rewarding component at its full weight: 2 + 0.5 + 1.5 + 1 + 0.5 + 1 under the default.
+    assert best_total(RULES) == pytest.approx(6.5)
+    heavier = RULES.model_copy(update={"weights": RULES.weights.model_copy(update={"skills": 2.0})})
+    assert best_total(heavier) == pytest.approx(8.0)
+    world = _dishwasher_world()
+    s = score_pairs(world.people, np.array([0]), world.tasks, np.array([0]), RULES)
+    rewards = [COMPONENTS.index(name) for name in REWARDS]
+    assert s.contributions[0, rewards].sum() <= best_total(RULES)
+
+
+@SLOW
+@given(small_worlds())
+def test_no_score_is_above_the_best_total(world):
+    """The scale the pages state with every score ("Sopivuus 4,99 / 6,5") holds: every pair."""
+    pr, tr = all_pairs(world)
+    scores = score_pairs(world.people, pr, world.tasks, tr, RULES)
+    assert (scores.total <= best_total(RULES) + 1e-9).all()
+    others = [i for i, name in enumerate(COMPONENTS) if name not in REWARDS]
+    assert (scores.contributions[:, others] <= 1e-12).all()  # the others only take off

@@ -65,12 +65,19 @@ def test_coordinator_finds_a_match_understands_it_and_records_a_proposal(server,
     expect(page.get_by_role("heading", name="Miksi ei, ja mikä auttaisi")).to_be_visible()
     page.screenshot(path=SHOTS / "coordinator-comparison.png", full_page=True)
     before = _count(engine, ProposalRow)
-    page.get_by_role("button", name="Kirjaa ehdotus").click()
-    expect(page.get_by_role("status")).to_have_text("Ehdotus kirjattu.")
+    comparison = page.url
+    page.get_by_role("link", name="Ehdota…").click()  # a confirmation first: nothing stored yet
+    expect(
+        page.get_by_role("heading", name="Tarkista ehdotus ennen kuin se kirjataan")
+    ).to_be_visible()
+    assert _count(engine, ProposalRow) == before
+    page.get_by_role("button", name="Vahvista ja kirjaa ehdotus").click()
+    expect(page.locator("#proposals p.ok[role=status]")).to_have_text("Ehdotus kirjattu.")
     assert _count(engine, ProposalRow) == before + 1
     # Proposed: said so, and not offered again.
+    page.goto(comparison)
     expect(page.get_by_text("Ehdotettu ")).to_contain_text("ehdotus nro")
-    expect(page.get_by_role("button", name="Kirjaa ehdotus")).to_have_count(0)
+    expect(page.get_by_role("link", name="Ehdota…")).to_have_count(0)
     with engine.connect() as c:
         assert c.scalar(sa.select(sa.func.count()).where(AuditRow.action == "read_jobseeker"))
 
@@ -624,7 +631,12 @@ def test_coordinator_composes_a_tailored_job_nearby(server, browser):
     expect(page.locator("section.card table tbody tr").first).to_be_visible()
     expect(page.get_by_text("Yhteensä tunteja viikossa")).to_be_visible()
     tasks = page.locator("section.card table tbody tr").count()
-    page.get_by_role("button", name="Kirjaa täsmätyö ehdotukseksi").click()
+    composed = page.url
+    page.get_by_role("link", name="Ehdota täsmätyötä…").click()
+    expect(page.locator("ul.confirm-tasks li")).to_have_count(tasks)  # each task named first
+    page.get_by_role("button", name="Vahvista ja kirjaa ehdotus").click()
+    expect(page.locator("#proposals p.ok[role=status]")).to_have_text("Ehdotus kirjattu.")
+    page.goto(composed)
     expect(page.get_by_role("status")).to_contain_text("kaikkine täsmätyön tehtävineen")
     number = int(re.search(r"nro (\d+)", page.get_by_role("status").inner_text()).group(1))
     with engine.connect() as c:
@@ -1005,15 +1017,20 @@ def test_a_coordinator_proposes_a_task_the_engine_does_not_suggest_with_a_reason
             break
     else:
         raise AssertionError("every task fits this person")
-    anyway = page.locator("#anyway")
-    reason = anyway.get_by_label("Miksi ehdotat sitä, vaikka kone ei ehdota")
+    comparison = page.url
+    page.locator("#anyway").get_by_role("link", name="Ehdota silti…").click()
+    reason = page.get_by_label("Miksi ehdotat sitä, vaikka kone ei ehdota")
     reason.fill("ok")
-    anyway.get_by_role("button", name="Kirjaa ehdotus tällä syyllä").click()
+    page.locator("#reason").evaluate("e => e.removeAttribute('minlength')")  # the server says it
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Vahvista ja kirjaa ehdotus").click()
     expect(page.get_by_role("alert")).to_contain_text("Miksi ehdotat sitä")
     expect(page.locator("#reason")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#reason")).to_have_value("ok")
     page.locator("#reason").fill("Henkilö löysi tämän itse ja haluaa kokeilla; työkokeilu näyttää.")
-    page.get_by_role("button", name="Kirjaa ehdotus tällä syyllä").click()
+    page.get_by_role("button", name="Vahvista ja kirjaa ehdotus").click()
+    expect(page.locator("#proposals p.ok[role=status]")).to_have_text("Ehdotus kirjattu.")
+    page.goto(comparison)
     expect(page.get_by_text("Ehdotettu koneen arviosta poiketen")).to_be_visible()
     with engine.connect() as c:
         row = c.execute(sa.text("SELECT against_engine, override_reason FROM proposal "

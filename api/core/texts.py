@@ -88,7 +88,14 @@ TEXTS: dict[str, str] = {
     "support_applied": N_("applied for"),
     "support_granted": N_("granted"),
     "support_declined": N_("not granted"),
-    "vacancy_proposed": N_("Proposed for the vacancy, with every task of the role."),
+    "proposed": N_("Proposal recorded."),
+    "already_proposed": N_("This was proposed already; the first proposal stands."),
+    "withdrawn": N_("The proposal is withdrawn; the reason is kept with it."),
+    "withdraw_refused": N_(
+        "The proposal was withdrawn already, or a step was recorded on it meanwhile; nothing "
+        "was changed."
+    ),
+    "hard_limit": N_("over a physician's restriction"),
     "outcome_until_invalid": N_(
         "A last day belongs to a work trial started or extended, and is not before today; "
         "nothing was recorded."

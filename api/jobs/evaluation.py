@@ -50,9 +50,13 @@ def read_history(bind: Engine | Connection) -> dict[str, pd.DataFrame]:
             )
         ).all()
     allowed = [i for i, scope in consents if scope and ConsentScope.EVALUATION.value in scope]
-    proposals = tables["proposal"][tables["proposal"]["jobseeker_id"].isin(allowed)]
+    # A withdrawn proposal (made in error, or no longer wanted) is no outcome of a suggestion.
+    standing = tables["proposal"]
+    if "withdrawn_at" in standing:
+        standing = standing[standing["withdrawn_at"].isna()]
+    proposals = standing[standing["jobseeker_id"].isin(allowed)]
     # How many were left out, so that a report can say what it does not stand on.
-    proposals.attrs["left_out"] = len(tables["proposal"]) - len(proposals)
+    proposals.attrs["left_out"] = len(standing) - len(proposals)
     kept = set(proposals["id"])
     with on_connection(bind) as conn:
         overrides = conn.execute(

@@ -49,11 +49,14 @@ __all__ = [
     "person_page",
 ]
 
+MATCHES_ON_PAGE = 10
+"""The person page's hidden-job matches: the ten best, whatever was left out."""
 PAGE_MESSAGES = frozenset({
     "overridden", "outcome", "saved", "restored", "answered",
     "handed_off", "taken_over", "plan_saved",
     "visit_planned", "visit_recorded", "support_saved",
-    "vacancy_proposed", "episode_started", "episode_recorded", "taken_on",
+    "proposed", "already_proposed", "withdrawn",
+    "episode_started", "episode_recorded", "taken_on",
     "identity_saved", "handoff_refused", "undone", "episode_undone",
     "handoff_closed_already", "contact_recorded", "referral_made", "referral_closed",
     "referral_closed_already", "answered_already",
@@ -78,7 +81,7 @@ NOTICE_SECTIONS: Mapping[str, str] = {
     "handoff_refused": "network", "handoff_closed_already": "network",
     "outcome": "proposals", "plan_saved": "proposals", "visit_planned": "proposals",
     "visit_recorded": "proposals", "support_saved": "proposals", "undone": "proposals",
-    "vacancy_proposed": "proposals",
+    "proposed": "proposals", "already_proposed": "proposals", "withdrawn": "proposals",
     "episode_started": "episode", "episode_recorded": "episode", "episode_undone": "episode",
 }  # fmt: skip
 """Where a notice is shown: in the section the page opens at after the action (the address's
@@ -86,13 +89,14 @@ NOTICE_SECTIONS: Mapping[str, str] = {
 
 REFUSABLE = frozenset({
     "leave_out", "answer", "handoff", "refuse_handoff", "outcome", "undo_step", "undo_episode",
+    "withdraw",
     "follow_up_plan", "visit", "visit_done", "support", "why_not",
 })  # fmt: skip
 """The person page's forms that a refusal shows again in place (besides the service episode,
 contact, referral and plan forms, which keep their own ``*_sent``)."""
 
-PROPOSAL_FORMS = frozenset({"outcome", "undo_step", "follow_up_plan", "visit", "visit_done",
-                            "support"})  # fmt: skip
+PROPOSAL_FORMS = frozenset({"outcome", "undo_step", "withdraw", "follow_up_plan", "visit",
+                            "visit_done", "support"})  # fmt: skip
 """Of those, the forms about one proposal (``key``: the proposal's id)."""
 
 
@@ -214,13 +218,18 @@ def person_page(
     person = people.read_person(ctx, jobseeker_id, purpose=Purpose.WEB_PERSON_PAGE, via="web")
     row = reachable_person(ctx, jobseeker_id)
     profile = person.profile
+    left_out = proposals.left_out_tasks(ctx, jobseeker_id, audited=False)
+    # A task left out makes room for the next: the list stays ten long.
     answer = matching.tasks_for_person(
-        ctx, jobseeker_id, MatchFilters(k=10), purpose=Purpose.WEB_HIDDEN_JOB_SEARCH
+        ctx,
+        jobseeker_id,
+        MatchFilters(k=MATCHES_ON_PAGE),
+        purpose=Purpose.WEB_HIDDEN_JOB_SEARCH,
+        left_out=[x.task_id for x in left_out],
     )
     history, n_proposals = proposals.proposals_of_person(
         ctx, jobseeker_id, PROPOSALS_PER_PAGE, (page - 1) * PROPOSALS_PER_PAGE
     )
-    left_out = proposals.left_out_tasks(ctx, jobseeker_id, audited=False)
     handed = handoffs.handoffs_of_person(ctx, jobseeker_id, audited=False)
     asked = (
         candidate_requests.requests_in_view(ctx, jobseeker_id=jobseeker_id)
@@ -278,15 +287,19 @@ def person_page(
                 timeline=[(e.at, timeline_text(e, lang, titles)) for e in happened],
                 can_answer=allowed(user.role, Permission.ANSWER_CANDIDATE_REQUESTS),
                 capacities=capacities(profile, lang, awaited_statements(referred or [])),
-                answer=answer,
+                answer=answer, scale=matching.score_scale(ctx),
                 left_out=left_out, left_out_ids={x.task_id for x in left_out},
                 titles=titles, proposals=history,
                 n_proposals=n_proposals,
                 # The steps this user records (the work-ability coordinator: care, education,
                 # another service); ``ended``: the proposals nobody can add to any more.
                 next_steps={p.id: [k.value for k in next_steps([e.kind for e in p.events])
-                                   if records_outcome(user.role, k)] for p in history},
-                ended={p.id for p in history if not next_steps([e.kind for e in p.events])},
+                                   if records_outcome(user.role, k) and not p.withdrawn_at]
+                            for p in history},
+                ended={p.id for p in history if proposals.ended(p)},
+                # A proposal made in error, or no longer wanted, is withdrawn before any step.
+                withdrawable={p.id for p in history if not p.events and not p.withdrawn_at
+                              and allowed(user.role, Permission.PROPOSE)},
                 # Whose latest step this user may undo (a kind of step their role records).
                 undoable={p.id for p in history
                           if p.events and records_outcome(user.role, p.events[-1].kind)},

@@ -233,8 +233,8 @@ def erase_person(ctx: Context, jobseeker_id: int) -> None:
         select(ProposalRow.id).where(ProposalRow.jobseeker_id == jobseeker_id)
     ).all()
     # The proposals stay (anonymous outcomes for evaluation), without any free text: a note, a
-    # reason for proposing against the engine or a follow-up visit's note may say who, or
-    # something of health.
+    # reason for proposing against the engine or for withdrawing it, or a follow-up visit's
+    # note may say who, or something of health.
     session.execute(
         update(OutcomeEventRow).where(OutcomeEventRow.proposal_id.in_(proposal_ids)).values(note="")
     )
@@ -242,6 +242,12 @@ def erase_person(ctx: Context, jobseeker_id: int) -> None:
         update(ProposalRow)
         .where(ProposalRow.id.in_(proposal_ids), ProposalRow.override_reason.is_not(None))
         .values(override_reason="")
+    )
+    session.execute(update(ProposalRow).where(ProposalRow.id.in_(proposal_ids)).values(note=""))
+    session.execute(
+        update(ProposalRow)
+        .where(ProposalRow.id.in_(proposal_ids), ProposalRow.withdraw_reason.is_not(None))
+        .values(withdraw_reason="(erased)")
     )
     session.execute(
         update(FollowUpVisitRow)

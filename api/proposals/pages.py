@@ -6,6 +6,8 @@ the refused form kept)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
@@ -28,12 +30,13 @@ from api.proposals import service as proposals
 from api.proposals.schemas import (
     COACH_WEEKS,
     FollowUpPlanIn,
+    ProposalWithdrawal,
     SupportApplicationIn,
     VisitCreate,
     VisitDone,
 )
 from features.errors import ConflictError, InvalidInputError, TasmaError
-from features.i18n import gettext_for
+from features.i18n import N_, gettext_for
 from features.schemas import OutcomeEvent
 from features.schemas.dates import moment_of, today_in_finland
 from features.schemas.errors import FieldError
@@ -289,17 +292,61 @@ def undo_step_page(
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """Undo the proposal's latest step, recorded by mistake (kept, with the reason)."""
+    done = _with_reason(
+        request, ctx, proposal_id, reason,
+        _ReasonForm("undo_step", "undo-p", N_("Why (kept with the undone step)"), "undo_refused"),
+        lambda why: undo.undo_proposal_step(ctx, proposal_id, StepUndo(reason=why)),
+    )  # fmt: skip
+    return done if done is not None else _back(proposals.person_of(ctx, proposal_id), "undone")
+
+
+@router.post("/proposals/{proposal_id}/withdraw")
+def withdraw_page(
+    proposal_id: int,
+    request: Request,
+    ctx: Annotated[Context, page_context_for(Permission.PROPOSE)],
+    reason: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    """Withdraw a proposal made in error or no longer wanted, with the reason (kept with it)."""
+    done = _with_reason(
+        request, ctx, proposal_id, reason,
+        _ReasonForm("withdraw", "withdraw-p", N_("Why it is withdrawn"), "withdraw_refused"),
+        lambda why: proposals.withdraw_proposal(ctx, proposal_id, ProposalWithdrawal(reason=why)),
+    )  # fmt: skip
+    return done if done is not None else _back(proposals.person_of(ctx, proposal_id), "withdrawn")
+
+
+@dataclass(frozen=True)
+class _ReasonForm:
+    """A proposal's form that asks only why: its name on the person's page, its field's id
+    (before the proposal's id), the field's label and the words for a conflict."""
+
+    form: str
+    field: str
+    label: str
+    conflict: str
+
+
+def _with_reason(
+    request: Request,
+    ctx: Context,
+    proposal_id: int,
+    reason: str,
+    form: _ReasonForm,
+    act: Callable[[str], object],
+) -> Response | None:
+    """Do ``act`` with the reason typed; None once done, else the person's page with the form
+    refused at its place — the reason too short (422), or a conflict (409) — nothing saved."""
     person = proposals.person_of(ctx, proposal_id)  # the record's, not the form's
     lang = _lang(request)
-    refused = flows.RefusedForm("undo_step", proposal_id, {"reason": reason})
+    refused = flows.RefusedForm(form.form, proposal_id, {"reason": reason})
+    field = FormField(f"{form.field}{proposal_id}", gettext_for(lang)(form.label))
     try:
-        undo.undo_proposal_step(ctx, proposal_id, StepUndo(reason=reason.strip()))
+        act(reason.strip())
     except ValidationError:
-        why = gettext_for(lang)("Why (kept with the undone step)")
         return refused_form_page(request, ctx, person, refused,
-                                 short_text_problem(reason, FormField(f"undo-p{proposal_id}", why),
-                                                    lang))  # fmt: skip
+                                 short_text_problem(reason, field, lang))  # fmt: skip
     except ConflictError:
-        said = [Problem(texts(lang)["undo_refused"])]
+        said = [Problem(texts(lang)[form.conflict])]
         return refused_form_page(request, ctx, person, refused, said, status_code=409)
-    return _back(person, "undone")
+    return None

@@ -24,6 +24,7 @@ from api.proposals.schemas import (
     ProposalCreate,
     ProposalPage,
     ProposalPublic,
+    ProposalWithdrawal,
 )
 
 router = APIRouter()
@@ -106,6 +107,24 @@ def undo_event(
     episode's latest step) goes with it. Undoing a hire makes the person active again."""
     undo.undo_proposal_step(ctx, proposal_id, body)
     return Recorded(status="undone")
+
+
+@router.post(
+    "/proposals/{proposal_id}/withdraw",
+    tags=["proposals"],
+    response_model=Recorded,
+    summary="Withdraw a proposal made in error or no longer wanted, with the reason",
+)
+def withdraw(
+    proposal_id: IdPath,
+    body: ProposalWithdrawal,
+    ctx: Annotated[Context, context_for(Permission.PROPOSE)],
+) -> Recorded:
+    """By the person's own coordinators or by whoever made it, while no step is recorded on it
+    (409 once one is, or when it was withdrawn already). Who, when and why are kept on the
+    proposal; it has ended, and evaluation does not count it."""
+    proposals.withdraw_proposal(ctx, proposal_id, body)
+    return Recorded(status="withdrawn")
 
 
 @router.post(

@@ -28,6 +28,7 @@ __all__ = [
     "ProposalCreate",
     "ProposalPage",
     "ProposalPublic",
+    "ProposalWithdrawal",
     "SupportApplicationIn",
     "SupportApplicationPublic",
     "VisitCreate",
@@ -162,6 +163,12 @@ class ProposalCreate(StrictModel):
         "the person chose it, a trial would show, the employer agreed to more. Recorded as a "
         "human override.",
     )
+    note: str = Field(
+        default="",
+        max_length=2000,
+        description="The proposer's own note (what was agreed, whom to call): shown with the "
+        "proposal to the person's own coordinators and to whoever made it.",
+    )
 
     @field_validator("task_ids")
     @classmethod
@@ -205,6 +212,21 @@ class ProposalPublic(BaseModel):
     override_reason: str | None = Field(
         default=None, description="Why anyway (the person's own coordinators only)."
     )
+    note: str = Field(
+        default="",
+        description="The proposer's note (the person's own coordinators, and its maker).",
+    )
+    withdrawn_at: datetime | None = Field(
+        default=None,
+        description="Withdrawn (made in error, or no longer wanted): when; null "
+        "while it stands. A withdrawn proposal has ended.",
+    )
+    withdrawn_by: str | None = Field(default=None, description="Who withdrew it.")
+    withdraw_reason: str | None = Field(
+        default=None,
+        description="Why it was withdrawn (the person's own coordinators, and "
+        "whoever withdrew it).",
+    )
     events: list[EventPublic]
 
 
@@ -213,6 +235,15 @@ class ProposalPage(BaseModel):
 
     data: list[ProposalPublic]
     count: int
+
+
+class ProposalWithdrawal(StrictModel):
+    reason: str = Field(
+        min_length=3,
+        max_length=2000,
+        description="Why the proposal is withdrawn (made in error, on the wrong person, no "
+        "longer wanted): kept with it.",
+    )
 
 
 class EventCreate(StrictModel):

@@ -9,6 +9,7 @@ coordinators.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -27,18 +28,22 @@ from api.core.context import Context
 from api.core.runtime import ForbiddenError
 from api.core.security import records_outcome
 from api.people.episodes import follow_proposal_step
-from api.proposals.schemas import EventPublic, LeftOutPublic, ProposalCreate, ProposalPublic
+from api.proposals.schemas import (
+    EventPublic,
+    LeftOutPublic,
+    ProposalCreate,
+    ProposalPublic,
+    ProposalWithdrawal,
+)
 from api.storage import repository
 from api.storage.audit import record
 from api.storage.tables import (
     CandidateRequestRow,
-    JobseekerRow,
     OutcomeEventRow,
     OverrideRow,
     ProposalRow,
     ProposalTaskRow,
     SuggestionRow,
-    TaskRow,
 )
 from features.errors import ConflictError, InvalidInputError, NotFoundError
 from features.schemas import OutcomeEvent, Proposal
@@ -54,17 +59,19 @@ from features.schemas.proposal import TERMINAL, OutcomeKind
 from matching.verdict import engine_exclusions
 
 __all__ = [
+    "ProposalCheck",
     "bundle_proposal",
+    "check_proposal",
     "outcome_counts",
     "override_suggestion",
     "proposal_of_person",
     "proposals_of_person",
     "propose",
     "propose_bundle",
-    "propose_vacancy",
     "read_proposal",
     "record_outcome",
     "suggested_task_ids",
+    "withdraw_proposal",
 ]
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -102,20 +109,32 @@ def suggestion_in_reach(ctx: Context, suggestion_id: int) -> SuggestionRow:
     return row
 
 
-def propose(ctx: Context, body: ProposalCreate, *, via: str = "api") -> int:
-    """Record that a person was proposed for tasks; the same open proposal twice is a
-    conflict, not a second row."""
+@dataclass(frozen=True)
+class ProposalCheck:
+    """What a proposal would be, checked but not stored — what the confirmation shows before
+    anything is recorded: the person, the tasks, what the rules exclude (a reason is then
+    needed), and the open proposal of the same tasks if there is one."""
+
+    jobseeker_id: int
+    jobseeker_code: str
+    task_ids: list[int]
+    suggestion_id: int | None
+    excluded: dict[str, list[str]]
+    already: int | None
+    """The open proposal of the person for exactly these tasks (proposing again is refused)."""
+
+
+def check_proposal(ctx: Context, body: ProposalCreate) -> ProposalCheck:
+    """Everything :func:`propose` checks but the reason and a proposal already open: nothing
+    is stored (the confirmation step's page)."""
     person = person_by_code(ctx, body.jobseeker_code)
-    rules_version, model_version = ctx.index.rules.version, None
-    position, suggestion = None, None
+    suggestion = None
     if body.suggestion_id is not None:
         suggestion = suggestion_in_reach(ctx, body.suggestion_id)
         if not set(body.task_ids) <= put_forward(suggestion, person.id, person.code):
             raise InvalidInputError([FieldError(
                 "suggestion_id", "the suggestion did not put forward this person and these tasks"
             )])  # fmt: skip
-        rules_version, model_version = suggestion.ruleset_version, suggestion.model_version
-        position = _position(suggestion, person.id, body.task_ids)
     # Employer-facing staff propose only whom they were shown, or whom the person's own
     # coordinator agreed to: a free choice of person and task, with the engine's verdict
     # answered, would let them probe a person's physician's restrictions task by task.
@@ -135,20 +154,40 @@ def propose(ctx: Context, body: ProposalCreate, *, via: str = "api") -> int:
             "jobseeker_code", "this person cannot be proposed for these tasks now; ask the "
             "person's coordinator", kind="ask_the_coordinator",
         )])  # fmt: skip
+    wanted = sorted(body.task_ids)
+    already = next(
+        (p.id for p in _open_proposals(ctx, person.id) if sorted(p.task_ids) == wanted), None
+    )
+    return ProposalCheck(jobseeker_id=person.id, jobseeker_code=person.code,
+                         task_ids=list(body.task_ids),
+                         suggestion_id=body.suggestion_id, excluded=excluded,
+                         already=already)  # fmt: skip
+
+
+def propose(ctx: Context, body: ProposalCreate, *, via: str = "api") -> int:
+    """Record that a person was proposed for tasks, with the proposer's note; the same open
+    proposal twice is a conflict, not a second row."""
+    checked = check_proposal(ctx, body)
+    excluded = checked.excluded
+    rules_version, model_version = ctx.index.rules.version, None
+    position = None
+    if body.suggestion_id is not None:
+        suggestion = suggestion_in_reach(ctx, body.suggestion_id)
+        rules_version, model_version = suggestion.ruleset_version, suggestion.model_version
+        position = _position(suggestion, checked.jobseeker_id, body.task_ids)
     if excluded and not body.reason:
         said = "; ".join(f"task {t}: {', '.join(f)}" for t, f in excluded.items())
         raise InvalidInputError([FieldError(
             "reason", f"the rules exclude this for the person ({said}); say why you propose it "
             "anyway", kind="override_needs_reason", context={"tasks": ", ".join(excluded)},
         )])  # fmt: skip
-    for existing in _open_proposals(ctx, person.id):
-        if sorted(existing.task_ids) == sorted(body.task_ids):
-            raise ConflictError(
-                f"{body.jobseeker_code} is already proposed for these tasks (proposal "
-                f"{existing.id}); record what happened to it instead"
-            )
+    if checked.already is not None:
+        raise ConflictError(
+            f"{body.jobseeker_code} is already proposed for these tasks (proposal "
+            f"{checked.already}); record what happened to it instead"
+        )
     proposal = Proposal(
-        jobseeker_code=person.code,
+        jobseeker_code=checked.jobseeker_code,
         task_ids=body.task_ids,
         proposed_at=ctx.now,
         proposed_by=ctx.actor.name,
@@ -159,6 +198,7 @@ def propose(ctx: Context, body: ProposalCreate, *, via: str = "api") -> int:
         against_engine=bool(excluded),
         engine_said=excluded,
         override_reason=body.reason,
+        note=body.note.strip(),
     )
     proposal_id = repository.add_proposal(ctx.session, proposal=proposal)
     record(
@@ -179,6 +219,30 @@ def propose(ctx: Context, body: ProposalCreate, *, via: str = "api") -> int:
     )
     ctx.session.commit()
     return proposal_id
+
+
+def withdraw_proposal(ctx: Context, proposal_id: int, body: ProposalWithdrawal) -> None:
+    """Withdraw a proposal made in error or no longer wanted — by the person's own
+    coordinators, or by whoever made it — with who, when and why kept on it (the reason is
+    free text: in the row, erased with the person, never in the audit trail). Only a proposal
+    that stands and has no step yet: once the employer answered or a trial began, its steps
+    tell what happened (a mistaken step is undone first). Withdrawn twice: a conflict."""
+    row = _reachable_proposal(ctx, proposal_id, writing=True)
+    if row.withdrawn_at is not None:
+        raise ConflictError(f"proposal {proposal_id} was withdrawn already by {row.withdrawn_by}")
+    stored = repository.get_proposal(ctx.session, proposal_id=proposal_id)
+    if stored.events:
+        raise ConflictError(
+            f"proposal {proposal_id} has steps recorded: record how it ended instead (or undo "
+            "a mistaken step first)"
+        )
+    row.withdrawn_at = max(ctx.now, stored.proposed_at)
+    row.withdrawn_by = ctx.actor.name
+    row.withdraw_reason = body.reason.strip()
+    record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="withdraw_proposal",
+           object_type="proposal", object_id=proposal_id,
+           details={"task_ids": stored.task_ids})  # fmt: skip
+    ctx.session.commit()
 
 
 def _agreed(ctx: Context, jobseeker_id: int, task_ids: list[int]) -> bool:
@@ -222,19 +286,6 @@ def _a_suggested_vacancy(suggestion: SuggestionRow, task_ids: list[int]) -> bool
     return any(sorted(t) == wanted for t in suggestion.results.get("tasks_of", {}).values())
 
 
-def propose_vacancy(ctx: Context, suggestion_id: int, role_id: int, *, via: str = "web") -> int:
-    """Record an open vacancy the engine suggested as one proposal with every task of it."""
-    suggestion = suggestion_in_reach(ctx, suggestion_id)
-    if suggestion.kind != "vacancies" or role_id not in suggestion.results.get("roles", []):
-        raise NotFoundError(f"no vacancy {role_id} in suggestion {suggestion_id}")
-    person = ctx.session.get(JobseekerRow, suggestion.jobseeker_id)
-    if person is None:
-        raise NotFoundError(f"no vacancy {role_id} in suggestion {suggestion_id}")
-    tasks = sorted(ctx.session.scalars(select(TaskRow.id).where(TaskRow.role_id == role_id)))
-    body = ProposalCreate(jobseeker_code=person.code, task_ids=tasks, suggestion_id=suggestion_id)
-    return propose(ctx, body, via=via)
-
-
 def bundle_proposal(ctx: Context, code: str, task_ids: list[int]) -> ProposalPublic | None:
     """The open proposal of this person for exactly these tasks, if there is one (without the
     notes: employer-facing staff ask this too)."""
@@ -259,7 +310,13 @@ def _open_proposals(ctx: Context, jobseeker_id: int) -> list[ProposalPublic]:
         select(ProposalRow.id).where(ProposalRow.jobseeker_id == jobseeker_id)
     ).all()
     proposals = [_public(ctx, pid, private=True) for pid in ids]
-    return [p for p in proposals if not (p.events and p.events[-1].kind in TERMINAL)]
+    return [p for p in proposals if not ended(p)]
+
+
+def ended(proposal: ProposalPublic) -> bool:
+    """Nothing more is recorded on it: withdrawn, or its latest step ends it."""
+    last = proposal.events[-1].kind if proposal.events else None
+    return proposal.withdrawn_at is not None or last in TERMINAL
 
 
 def _reachable_proposal(ctx: Context, proposal_id: int, *, writing: bool = False) -> ProposalRow:
@@ -289,10 +346,16 @@ def _reachable_proposal(ctx: Context, proposal_id: int, *, writing: bool = False
 
 def _public(ctx: Context, proposal_id: int, *, private: bool) -> ProposalPublic:
     proposal = repository.get_proposal(ctx.session, proposal_id=proposal_id)
+    hidden = {"events", "override_reason", "engine_said", "note", "withdraw_reason"}
     return ProposalPublic(
         id=proposal_id,
-        **proposal.model_dump(exclude={"events", "override_reason", "engine_said"}),
+        **proposal.model_dump(exclude=hidden),
         override_reason=proposal.override_reason if private else None,
+        # Free text about the person: their own coordinators', and the writer's own.
+        note=proposal.note if private or proposal.proposed_by == ctx.actor.name else "",
+        withdraw_reason=(
+            proposal.withdraw_reason if private or proposal.withdrawn_by == ctx.actor.name else None
+        ),
         # What the engine said names what fails for the person (a physician's restriction,
         # kilograms, hours): the person's own coordinators only.
         engine_said=proposal.engine_said if private else {},
@@ -351,6 +414,8 @@ def record_outcome(ctx: Context, proposal_id: int, event: OutcomeEvent) -> None:
             "other services; answers, work trials and hires are recorded by the company "
             "coordinator or Rekrypiste"
         )
+    if proposal.withdrawn_at is not None:
+        raise ConflictError(f"proposal {proposal_id} was withdrawn: nothing follows it")
     if event.at > ctx.now + CLOCK_SKEW:
         raise InvalidInputError(happened_problems("event.at", today_in_finland(event.at),
                                                   ctx.now))  # fmt: skip

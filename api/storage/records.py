@@ -196,6 +196,10 @@ def proposal_from_rows(
         against_engine=row.against_engine,
         engine_said=row.engine_said or {},
         override_reason=row.override_reason,
+        note=row.note or "",
+        withdrawn_at=row.withdrawn_at,
+        withdrawn_by=row.withdrawn_by,
+        withdraw_reason=row.withdraw_reason,
         events=[
             OutcomeEvent(kind=e.kind, at=e.at, reason=e.reason, note=e.note, until=e.until)
             for e in sorted(events, key=lambda e: (e.at, e.id))

@@ -359,6 +359,13 @@ class ProposalRow(Base):
     engine_said: Mapped[dict[str, list[str]] | None] = mapped_column(JSON)
     """Excluded task id → what failed, under the rule set of the day."""
     override_reason: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    """The proposer's own note, written when confirming it (free text: erased with the person)."""
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """Withdrawn (made in error, or no longer wanted): when; null while it stands."""
+    withdrawn_by: Mapped[str | None] = mapped_column(String(64))
+    withdraw_reason: Mapped[str | None] = mapped_column(Text)
+    """Why it was withdrawn (free text: erased with the person)."""
 
     __table_args__ = (
         CheckConstraint(

@@ -5,7 +5,7 @@ proposing from them."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -14,21 +14,23 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from api.auth.policy import reachable_person
+from api.core.purposes import Purpose
 from api.core.security import Permission, allowed
 from api.employers import service as employers
 from api.http.csrf import check_csrf
-from api.http.deps import Context, User
+from api.http.deps import Context
 from api.http.lanes import run_market
 from api.http.pages import _lang, _page, _pager, page_context_for
 from api.http.problems import FormField, Problem, form_problems
 from api.market import service as market
+from api.people import service as people
 from api.people.flows import RefusedForm
 from api.people.person_pages import refused_form_page
 from api.proposals import service as proposals
 from api.proposals.schemas import ProposalCreate
 from api.suggestions import service as matching
 from features.catalogue import ADJUSTMENTS
-from features.errors import ConflictError, InvalidInputError
+from features.errors import ConflictError, InvalidInputError, NotFoundError
 from features.i18n import gettext_for
 from features.schemas.errors import FieldError
 
@@ -68,39 +70,82 @@ def person_compose_page(
                  can_propose=allowed(ctx.actor.role, Permission.PROPOSE))  # fmt: skip
 
 
-@router.post("/jobseekers/{jobseeker_id}/compose/propose")
-def propose_tailored_job(
+@router.get("/jobseekers/{jobseeker_id}/propose", response_class=HTMLResponse)
+def confirm_proposal_page(
     jobseeker_id: int,
+    request: Request,
+    ctx: Annotated[Context, page_context_for(Permission.PROPOSE)],
+    suggestion_id: Annotated[int, Query(ge=1, le=2_147_483_647)],
+    task_id: Annotated[list[int] | None, Query(max_length=20)] = None,
+) -> HTMLResponse:
+    """The confirmation before a proposal is recorded — a task, an open vacancy or a tailored
+    job, from the list that put it forward: the person, the tasks and their employers, a note,
+    and the reason where the rules exclude it. Nothing is stored until it is confirmed."""
+    return _confirmation(request, ctx, jobseeker_id, suggestion_id, task_id or [])
+
+
+@router.post("/jobseekers/{jobseeker_id}/propose", response_model=None)
+def propose(
+    jobseeker_id: int,
+    request: Request,
     ctx: Annotated[Context, page_context_for(Permission.PROPOSE)],
     suggestion_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
-    radius_km: Annotated[float, Form(gt=0, le=200)] = 25.0,
-) -> RedirectResponse:
-    """The person's tailored job, recorded as one proposal with all its tasks."""
+    task_id: Annotated[list[int] | None, Form(max_length=20)] = None,
+    note: Annotated[str, Form(max_length=4000)] = "",
+    reason: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    """The confirmed proposal, recorded with the note (and the reason, against the rules)."""
     row = reachable_person(ctx, jobseeker_id)
     try:
-        proposals.propose_bundle(ctx, suggestion_id, row.code, via="web")
-    except ConflictError:  # pressed twice: the first one stands
+        body = ProposalCreate(jobseeker_code=row.code, task_ids=task_id or [],
+                              suggestion_id=suggestion_id, reason=reason.strip() or None,
+                              note=note.strip())  # fmt: skip
+        proposals.propose(ctx, body, via="web")
+    except (ValidationError, InvalidInputError) as err:
         ctx.session.rollback()
-    return RedirectResponse(
-        f"/ui/jobseekers/{jobseeker_id}/compose?radius_km={radius_km:g}", status_code=303
-    )
-
-
-@router.post("/jobseekers/{jobseeker_id}/vacancies/{role_id}/propose")
-def propose_vacancy(
-    jobseeker_id: int,
-    role_id: int,
-    ctx: Annotated[Context, page_context_for(Permission.PROPOSE)],
-    suggestion_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
-) -> RedirectResponse:
-    """An open vacancy the engine suggested, proposed with every task of the role."""
-    reachable_person(ctx, jobseeker_id)
-    try:
-        proposals.propose_vacancy(ctx, suggestion_id, role_id, via="web")
-    except ConflictError:  # pressed twice: the first one stands
+        lang = _lang(request)
+        _ = gettext_for(lang)
+        why = _("Why you propose it although the engine does not")
+        fields = {"reason": FormField("reason", why), "note": FormField("note", _("Note"))}
+        problems = form_problems(err, lang, fields)
+        return _confirmation(request, ctx, jobseeker_id, suggestion_id, task_id or [],
+                             sent={"note": note, "reason": reason}, errors=problems)  # fmt: skip
+    except ConflictError:  # confirmed twice: the first one stands
         ctx.session.rollback()
-    return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=vacancy_proposed#proposals",
+        return RedirectResponse(
+            f"/ui/jobseekers/{jobseeker_id}?message=already_proposed#proposals", status_code=303
+        )
+    return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=proposed#proposals",
                             status_code=303)  # fmt: skip
+
+
+def _confirmation(
+    request: Request,
+    ctx: Context,
+    jobseeker_id: int,
+    suggestion_id: int,
+    task_ids: list[int],
+    *,
+    sent: dict[str, str] | None = None,
+    errors: list[Problem] | None = None,
+) -> HTMLResponse:
+    person = people.read_person(ctx, jobseeker_id, purpose=Purpose.EMPLOYER_CONTACT, via="web")
+    row = reachable_person(ctx, jobseeker_id)
+    code = row.code
+    try:
+        checked = proposals.check_proposal(ctx, ProposalCreate(
+            jobseeker_code=code, task_ids=task_ids, suggestion_id=suggestion_id))  # fmt: skip
+    except (ValidationError, InvalidInputError):
+        # Only an address made by hand gets here (the pages link only what a list put forward).
+        raise NotFoundError(f"no such proposal to make for {code}") from None
+    titles = employers.task_titles(ctx.session, checked.task_ids)
+    back = (f"/ui/jobseekers/{jobseeker_id}/tasks/{task_ids[0]}" if len(task_ids) == 1
+            else f"/ui/jobseekers/{jobseeker_id}")  # fmt: skip
+    return _page(request, "propose.html", ctx.actor, row=row,
+                 identity=person.identity, checked=checked, titles=titles, back=back,
+                 employer_names=sorted({titles[t]["employer"] for t in titles}),
+                 sent=sent or {}, errors=errors or [],
+                 status_code=422 if errors else 200)  # fmt: skip
 
 
 @router.get("/jobseekers/{jobseeker_id}/why-not", response_model=None)
@@ -136,69 +181,14 @@ def pair_page(
     task_id: int,
     request: Request,
     ctx: Annotated[Context, page_context_for(Permission.MATCH_PERSON)],
-    done: int = 0,
 ) -> HTMLResponse:
     answer = matching.why_not(ctx, jobseeker_id, task_id)
     proposed = proposals.open_proposal_with(ctx, jobseeker_id, task_id)
-    title = _title(ctx.session, task_id)
-    return _pair(request, ctx.actor, answer, proposed, title, jobseeker_id, task_id, done=done)
-
-
-def _pair(
-    request: Request,
-    user: User,
-    answer: Any,
-    proposed: Any,
-    title: dict[str, str],
-    jobseeker_id: int,
-    task_id: int,
-    *,
-    done: int = 0,
-    reason: str = "",
-    errors: list[Problem] | None = None,
-) -> HTMLResponse:
     rows = [r for r in answer.explanation["comparison"] if r["status"] != "not_needed"]
-    return _page(request, "pair.html", user, answer=answer, rows=rows, title=title,
-                 jobseeker_id=jobseeker_id, task_id=task_id, done=done, proposed=proposed,
-                 can_propose=allowed(user.role, Permission.PROPOSE), reason=reason,
-                 errors=errors or [], status_code=422 if errors else 200)  # fmt: skip
-
-
-@router.post("/jobseekers/{jobseeker_id}/tasks/{task_id}/propose")
-def propose(
-    jobseeker_id: int,
-    task_id: int,
-    request: Request,
-    ctx: Annotated[Context, page_context_for(Permission.PROPOSE)],
-    suggestion_id: Annotated[int, Form(ge=1)],
-    reason: Annotated[str, Form(max_length=4000)] = "",
-) -> Response:
-    row = reachable_person(ctx, jobseeker_id)
-    try:
-        body = ProposalCreate(
-            jobseeker_code=row.code,
-            task_ids=[task_id],
-            suggestion_id=suggestion_id,
-            reason=reason.strip() or None,
-        )
-        proposals.propose(ctx, body, via="web")
-    except (ValidationError, InvalidInputError) as err:
-        ctx.session.rollback()
-        answer = matching.why_not(ctx, jobseeker_id, task_id)
-        title = _title(ctx.session, task_id)
-        lang = _lang(request)
-        label = gettext_for(lang)("Why you propose it although the engine does not")
-        problems = form_problems(err, lang, {"reason": FormField("reason", label)})
-        return _pair(request, ctx.actor, answer, None, title, jobseeker_id, task_id, reason=reason,
-                     errors=problems)  # fmt: skip
-    except ConflictError:  # pressed twice: the first one stands
-        ctx.session.rollback()
-        return RedirectResponse(
-            f"/ui/jobseekers/{jobseeker_id}/tasks/{task_id}?done=2", status_code=303
-        )
-    return RedirectResponse(
-        f"/ui/jobseekers/{jobseeker_id}/tasks/{task_id}?done=1", status_code=303
-    )
+    return _page(request, "pair.html", ctx.actor, answer=answer, rows=rows,
+                 title=_title(ctx.session, task_id), jobseeker_id=jobseeker_id, task_id=task_id,
+                 proposed=proposed,
+                 can_propose=allowed(ctx.actor.role, Permission.PROPOSE))  # fmt: skip
 
 
 @router.get("/employers/{employer_id}/tasks/{task_id}/candidates", response_class=HTMLResponse)
@@ -220,6 +210,7 @@ def candidates_page(
     title = _title(ctx.session, task_id)
     return _page(request, "candidates.html", ctx.actor, employer=employer,
                  employer_id=employer_id, answer=answer, title=title, task_id=task_id,
+                 scale=matching.score_scale(ctx),
                  adjustments=ADJUSTMENTS, first=first, shown=shown,
                  can_request=allowed(ctx.actor.role, Permission.REQUEST_CANDIDATES),
                  pager=pager)  # fmt: skip

@@ -9,6 +9,7 @@ suggestion's id and versions. Whom the actor may see as a candidate, and how muc
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -43,7 +44,8 @@ from matching.explain import employer_summary, explain_all
 from matching.index import MatchIndex
 from matching.offpolicy import FirstPlace, first_place
 from matching.rankers import TaskFilters, task_ranker
-from matching.ranking import rank_people_for_tasks, reordered
+from matching.ranking import MAX_K, rank_people_for_tasks, reordered, without
+from matching.scoring import best_total
 from matching.vacancies import rank_vacancies
 from matching.whynot import why_not as why_not_pair
 
@@ -52,6 +54,7 @@ __all__ = [
     "compare",
     "compose_for_employer_tasks",
     "compose_job_for_person",
+    "score_scale",
     "stored_employer_bundle",
     "tasks_for_person",
     "why_not",
@@ -132,15 +135,23 @@ def _envelope(ctx: Context, suggestion_id: int, model_version: str | None = None
     }
 
 
+def score_scale(ctx: Context) -> float:
+    """The best score a pair can have under the active rule set: the scale the pages state with
+    every score (``matching.scoring.best_total``)."""
+    return best_total(ctx.index.rules)
+
+
 def tasks_for_person(
     ctx: Context,
     jobseeker_id: int,
     filters: MatchFilters,
     *,
     purpose: Purpose = Purpose.UNSPECIFIED,
+    left_out: Sequence[int] = (),
 ) -> PersonMatchesPublic:
     """Hand-over tasks for a person, best first, each explained; re-ranked by the active model
-    when there is one."""
+    when there is one. ``left_out``: tasks the coordinators left out of the person's list
+    (with a reason): not listed, the next ones in their place, so the list stays ``k`` long."""
     index = _person_index(ctx, jobseeker_id)
     rules = ctx.index.rules
     reason = str(index.people.not_matchable_reason[index.people.row_of[jobseeker_id]])
@@ -149,7 +160,7 @@ def tasks_for_person(
         index.people,
         index.tasks,
         jobseeker_id,
-        filters.k,
+        min(filters.k + len(left_out), MAX_K),
         TaskFilters(
             sectors=filters.sector,
             municipalities=filters.municipality,
@@ -157,6 +168,8 @@ def tasks_for_person(
             radius_km=filters.radius_km,
         ),
     )
+    if left_out:
+        ranked = without(ranked, left_out, filters.k)
     model_version = ranker.model_version
     shown = _explored_first(ctx, ranked.pairs.first_tier, jobseeker_id)
     if shown is not None:
@@ -186,7 +199,12 @@ def tasks_for_person(
     suggestion_id = _store(
         ctx,
         kind="person_tasks",
-        subject={"jobseeker_id": jobseeker_id, "k": filters.k, "purpose": purpose.value},
+        subject={
+            "jobseeker_id": jobseeker_id,
+            "k": filters.k,
+            "purpose": purpose.value,
+            **({"left_out": sorted(left_out)} if left_out else {}),
+        },
         results=results,
         jobseeker_id=jobseeker_id,
         model_version=model_version,

@@ -136,12 +136,24 @@ class Proposal(StrictModel):
     """For each excluded task (its id): what failed under the rule set of the day."""
     override_reason: str | None = Field(default=None, min_length=3, max_length=2000)
     """Why the coordinator proposed it anyway (free text: the person's own coordinators')."""
+    note: str = Field(default="", max_length=2000)
+    """The proposer's own note, written when confirming it (free text)."""
+    withdrawn_at: UtcDatetime | None = None
+    """Withdrawn — made in error, or no longer wanted — at this moment; None while it stands.
+    A withdrawn proposal has ended: nothing follows it, and evaluation does not count it."""
+    withdrawn_by: str | None = Field(default=None, min_length=1, max_length=64)
+    withdraw_reason: str | None = Field(default=None, min_length=3, max_length=2000)
     events: list[OutcomeEvent] = Field(default_factory=list, max_length=20)
 
     @model_validator(mode="after")
     def _events_in_order(self) -> Proposal:
         if len(set(self.task_ids)) != len(self.task_ids):
             raise ValueError("task_ids: a task may appear once")
+        withdrawal = (self.withdrawn_at, self.withdrawn_by, self.withdraw_reason)
+        if any(x is not None for x in withdrawal) and any(x is None for x in withdrawal):
+            raise ValueError("withdrawn_at: a withdrawal says when, by whom and why")
+        if self.withdrawn_at is not None and self.withdrawn_at < self.proposed_at:
+            raise ValueError("withdrawn_at: is before the proposal was made")
         if self.against_engine and not self.override_reason:
             raise ValueError("override_reason: a proposal against the engine says why")
         previous: OutcomeEvent | None = None
