@@ -656,7 +656,8 @@ def _fairness(
     best = reported.max() if len(reported) else math.nan
     nan = math.nan
     rows = []
-    for g in sorted(population.index, key=str):
+    # Age bands read youngest first: "<25" before "25-34", whose digits sort before "<".
+    for g in sorted(population.index, key=lambda g: (not str(g).startswith("<"), str(g))):
         rate = float(hit_rate.get(g, nan))
         few_people = int(people_in[g]) < min_cell
         few_successes = int(successes.get(g, 0)) < min_cell

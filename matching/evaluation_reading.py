@@ -23,6 +23,8 @@ from matching.evaluation import Verdict, adoption_verdict
 
 __all__ = [
     "FAIR_SHARE_FLOOR",
+    "MATERIAL_RATIO",
+    "MATERIAL_SHARE",
     "MIN_SUCCESSES",
     "SHARE_METRICS",
     "ComparisonReading",
@@ -41,7 +43,7 @@ class Sense(StrEnum):
     HIGHER = "higher"
     LOWER = "lower"
     NEITHER = "neither"
-    """Diversity of employers and sectors: more is not better or worse in itself."""
+    """A metric the reading does not judge (one it does not know)."""
 
 
 class MetricMove(StrEnum):
@@ -64,8 +66,8 @@ METRIC_SENSE: dict[str, Sense] = {
     "coverage_tasks": Sense.HIGHER,
     "overrides_recovered": Sense.HIGHER,
     "mean_adjustments": Sense.LOWER,
-    "distinct_employers": Sense.NEITHER,
-    "distinct_sectors": Sense.NEITHER,
+    "distinct_employers": Sense.HIGHER,
+    "distinct_sectors": Sense.HIGHER,
     "tolerated_share": Sense.LOWER,
     "unassessed_share": Sense.LOWER,
     "mean_adjustment_cost": Sense.LOWER,
@@ -89,6 +91,11 @@ SHARE_METRICS = frozenset(
 )
 """Metrics that are a share of something (shown in per cent, their differences in points);
 NDCG and MRR lie between 0 and 1 too but are scores, not shares."""
+
+MATERIAL_SHARE = 0.01
+"""A share moving by at least one percentage point, or any other figure by at least 5 % of its
+value (:data:`MATERIAL_RATIO`), is a move worth telling where no interval can judge it."""
+MATERIAL_RATIO = 0.05
 
 MIN_SUCCESSES = 20
 """Fewer successful proposals than this in the history, and no verdict is given: a hit rate
@@ -139,8 +146,12 @@ class ComparisonReading:
     metrics: tuple[MetricReading, ...]
     losses: tuple[MetricReading, ...]
     """Metrics B is worse on beyond doubt (guardrails included), the verdict's metrics too."""
+    unmeasured_worse: tuple[MetricReading, ...]
+    """Metrics without an interval (whole-sample figures: task coverage, variety, recall,
+    NDCG) that B moves the worse way by a material amount — told, but not as beyond doubt."""
     gains: tuple[MetricReading, ...]
     fairness: tuple[FairnessFlag, ...]
+    """Flagged groups on either side; the verdict tells B's, the tables mark both."""
 
 
 def _number(value: Any) -> float | None:
@@ -186,8 +197,17 @@ def _fairness_flags(report: Mapping[str, Any]) -> tuple[FairnessFlag, ...]:
         FairnessFlag(attribute, group, side, ratio, high, in_both=(attribute, group) in other)
         for side, other in (("b", flagged["a"]), ("a", flagged["b"]))
         for (attribute, group), (ratio, high) in sorted(flagged[side].items())
-        if side == "b" or (attribute, group) not in other
     )
+
+
+def _materially_worse(m: MetricReading) -> bool:
+    if m.move is not MetricMove.UNMEASURED or m.sense is Sense.NEITHER:
+        return False
+    if m.a is None or m.b is None or m.diff is None:
+        return False
+    worse = m.diff < 0 if m.sense is Sense.HIGHER else m.diff > 0
+    size = MATERIAL_SHARE if m.share else MATERIAL_RATIO * abs(m.a)
+    return worse and abs(m.diff) >= size and abs(m.diff) > 0
 
 
 def read_metrics(comparison: Mapping[str, Mapping[str, Any]]) -> tuple[MetricReading, ...]:
@@ -229,6 +249,7 @@ def read_comparison(report: Mapping[str, Any]) -> ComparisonReading:
         hit=by_base.get("hit_rate"),
         metrics=metrics,
         losses=tuple(m for m in metrics if m.move is MetricMove.LOSS),
+        unmeasured_worse=tuple(m for m in metrics if _materially_worse(m)),
         gains=tuple(m for m in metrics if m.move is MetricMove.GAIN),
         fairness=_fairness_flags(report),
     )

@@ -89,11 +89,12 @@ def test_a_comparison_of_nothing_or_of_one_version_with_itself_is_refused(servic
     assert client.get("/evaluations/comparisons/999", headers=analyst).status_code == 404
 
 
-def _stored_run(engine, *, heartbeat: datetime, b: str = "near-side") -> int:
+def _stored_run(engine, *, heartbeat: datetime, b: str = "near-side", stage: str = "") -> int:
     with transaction(engine) as s:
         row = ComparisonRunRow(ruleset_a="default-2026.12", ruleset_b=b, k=5,
                                requested_by="analyst", requested_at=heartbeat,
-                               heartbeat_at=heartbeat, started_at=heartbeat, step=1, done=0,
+                               heartbeat_at=heartbeat, started_at=heartbeat, step=1,
+                               stage=stage, done=0,
                                total=10, history_mark=history_mark(s))  # fmt: skip
         s.add(row)
         s.flush()
@@ -174,13 +175,57 @@ def test_the_web_page_follows_a_comparison_and_shows_its_verdict_first(service):
                       follow_redirects=False)  # fmt: skip
     assert kept.headers["location"] == f"/ui/rulesets/compare/{run['id']}"
     # One under way: its progress, said and shown, and followed by the page's script.
-    running = _stored_run(engine, heartbeat=datetime.now(UTC), b="near-page")
+    running = _stored_run(engine, heartbeat=datetime.now(UTC), b="near-page",
+                          stage="as_of:near-page")  # fmt: skip
     waiting = client.get(f"/ui/rulesets/compare/{running}")
     assert waiting.status_code == 200, waiting.text
-    assert "Historiaa ajetaan: vaihe 1." in waiting.text and 'max="10"' in waiting.text
+    assert "säännöstöllä near-page kunkin ehdotuksen tehtävät" in waiting.text and 'max="10"' in waiting.text
     assert "/static/comparison-progress.js" in waiting.text
     # One whose process stopped: said so, with a way to run it again.
     silent = datetime.now(UTC) - comparisons.SILENT_FOR - timedelta(seconds=5)
     stopped_id = _stored_run(engine, heartbeat=silent, b="near-page")
     stopped = client.get(f"/ui/rulesets/compare/{stopped_id}")
     assert "Vertailu ei valmistunut" in stopped.text and "Aja uudelleen" in stopped.text
+
+
+def test_a_kept_comparison_reopens_after_the_history_changed_and_says_so(service):
+    client, tokens, area, mine, engine = service
+    analyst = auth(tokens["analyst"])
+    client.post("/rulesets", json=_ruleset_body("near-old", distance=4.0), headers=analyst)
+    run = client.post("/evaluations/comparisons", json={"b": "near-old"}, headers=analyst).json()
+    _until_finished(client, analyst, run["id"])
+    with transaction(engine) as s:
+        s.execute(sa.delete(ProposalRow).where(ProposalRow.id == s.scalar(
+            sa.select(sa.func.max(ProposalRow.id)))))  # fmt: skip
+    with engine.begin() as c:
+        c.execute(sa.update(UserRow).where(UserRow.name == "analyst").values(
+            password_hash=hash_password(PASSWORD)))  # fmt: skip
+    _browser(client, "analyst", PASSWORD)
+    kept = client.get("/ui/rulesets/compare?a=default-2026.12&b=near-old")
+    assert kept.status_code == 200 and "Johtopäätös" in kept.text
+    assert "on muutettu tämän vertailun jälkeen" in kept.text  # and offers to run again
+    assert "Aja uudelleen nykyisellä historialla" in kept.text
+
+
+def test_an_activation_request_says_why_once_and_never_for_the_version_in_use(service):
+    client, tokens, area, mine, engine = service
+    analyst = auth(tokens["analyst"])
+    client.post("/rulesets", json=_ruleset_body("near-ask", distance=4.0), headers=analyst)
+    with engine.begin() as c:
+        c.execute(sa.update(UserRow).where(UserRow.name == "analyst").values(
+            password_hash=hash_password(PASSWORD)))  # fmt: skip
+    _browser(client, "analyst", PASSWORD)
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', client.get("/ui/rulesets").text).group(1)
+
+    def ask(version, note):
+        return client.post(f"/ui/rulesets/{version}/request", data={"note": note, "csrf": csrf},
+                           follow_redirects=False)  # fmt: skip
+
+    bare = ask("near-ask", "  ")
+    assert bare.status_code == 422 and "Ei lähetetty" in bare.text
+    assert ask("near-ask", "Lähemmät ensin.").status_code == 303
+    again = ask("near-ask", "Vielä kerran.")
+    assert again.status_code == 409 and ">Vielä kerran.</textarea>" in again.text  # kept
+    in_use = ask("default-2026.12", "Jo käytössä.")
+    assert in_use.status_code == 409
+    assert len(audit_rows(engine, action="request_activation")) == 1

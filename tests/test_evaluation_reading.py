@@ -79,7 +79,7 @@ def test_a_guardrail_rising_and_coverage_falling_are_losses_even_when_b_is_bette
         "tolerated_share": _row(0.0, 0.2, 0.15, 0.25),  # lower is better: a rise is a loss
         "coverage_people": _row(0.9, 0.8, -0.14, -0.06),  # higher is better: a fall is a loss
         "mean_adjustment_cost": _row(1.0, 0.8, -0.3, -0.1),  # lower is better: a gain
-        "distinct_sectors": _row(2.0, 3.0, 0.5, 1.5),  # neither way better: never judged
+        "distinct_sectors": _row(2.0, 3.0, 0.5, 1.5),  # more variety: a gain
         "ndcg@10": _row(0.4, 0.5),  # no interval: not judged
     }
     reading = read_comparison(_report(extra=extra))
@@ -88,7 +88,7 @@ def test_a_guardrail_rising_and_coverage_falling_are_losses_even_when_b_is_bette
     assert moves["tolerated_share"] is MetricMove.LOSS
     assert moves["coverage_people"] is MetricMove.LOSS
     assert moves["mean_adjustment_cost"] is MetricMove.GAIN
-    assert moves["distinct_sectors"] is MetricMove.UNCLEAR
+    assert moves["distinct_sectors"] is MetricMove.GAIN
     assert moves["ndcg@10"] is MetricMove.UNMEASURED
     assert {m.code for m in reading.losses} == {"tolerated_share", "coverage_people"}
 
@@ -110,8 +110,8 @@ def test_groups_far_below_their_share_are_flagged_and_told_apart_from_the_incumb
     by = {(f.side, f.group): f for f in flags}
     # B leaves Swedish speakers far below (A did too); an interval reaching the floor is not
     # flagged; "other" is flagged under A only — B lifted it.
-    assert set(by) == {("b", "sv"), ("a", "other")}
-    assert by["b", "sv"].in_both and not by["a", "other"].in_both
+    assert set(by) == {("b", "sv"), ("a", "sv"), ("a", "other")}
+    assert by["b", "sv"].in_both and by["a", "sv"].in_both and not by["a", "other"].in_both
     assert by["b", "sv"].ratio == 0.21
 
 
@@ -120,3 +120,17 @@ def test_shares_in_per_cent_and_their_differences_in_points_through_the_locale()
     assert percentage_points(0.031, "fi") == "+3,1\u00a0%-yks."
     assert percentage_points(-0.02, "en") == "-2\u00a0pp"
     assert percentage_points(-0.0004, "fi") == "0\u00a0%-yks."  # never "-0"
+
+
+def test_a_material_move_the_worse_way_without_an_interval_is_told_apart():
+    extra = {
+        "coverage_tasks": _row(0.455, 0.303),  # a share down 15 points: told
+        "distinct_employers": _row(4.0, 2.25),  # variety down by 44 %: told
+        "recall@10": _row(0.30, 0.296),  # down 0.4 points: under a point, not told
+        "ndcg@10": _row(0.40, 0.50),  # better: not told
+        "mean_adjustments": _row(1.0, 1.2),  # lower is better; up 20 %: told
+    }
+    reading = read_comparison(_report(extra=extra))
+    told = {m.code for m in reading.unmeasured_worse}
+    assert told == {"coverage_tasks", "distinct_employers", "mean_adjustments"}
+    assert not set(told) & {m.code for m in reading.losses}  # never "beyond doubt"

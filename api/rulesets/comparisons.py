@@ -53,10 +53,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SILENT_FOR = timedelta(minutes=2)
+SILENT_FOR = timedelta(seconds=60)
 """A run's process writes a sign of life every :data:`_BEAT` seconds; silent this long, it
 stopped (a restart, a crash) and the run is told as interrupted."""
-_BEAT = 15.0
+_BEAT = 10.0
 _PROGRESS_EVERY = 1.0
 """Seconds between progress writes: a pass over thousands of items writes a few rows, not
 thousands."""
@@ -85,7 +85,8 @@ def _public(row: ComparisonRunRow, mark: str, now: datetime, *, report: bool) ->
         id=row.id, a=row.ruleset_a, b=row.ruleset_b, k=row.k, state=state,
         requested_by=row.requested_by, requested_at=row.requested_at,
         started_at=row.started_at, finished_at=row.finished_at,
-        step=row.step, done=row.done, total=row.total, current=row.history_mark == mark,
+        step=row.step, stage=row.stage, done=row.done, total=row.total,
+        current=row.history_mark == mark,
         report=EvaluationReport.model_validate(row.report)
         if report and state is ComparisonState.DONE and row.report is not None
         else None,
@@ -140,7 +141,8 @@ def start(ctx: Context, body: ComparisonRequest, sessions: Sessions) -> Comparis
         raise BusyError("comparisons are already waiting; retry when one has finished")
     row = ComparisonRunRow(
         ruleset_a=a, ruleset_b=body.b, k=body.k, requested_by=ctx.actor.name,
-        requested_at=now, heartbeat_at=now, step=0, done=0, total=0, history_mark=mark,
+        requested_at=now, heartbeat_at=now, step=0, stage="", done=0, total=0,
+        history_mark=mark,
     )  # fmt: skip
     session.add(row)
     session.flush()
@@ -192,13 +194,14 @@ def recent(session: Session, n: int = 10) -> ComparisonRunList:
 
 
 def latest(session: Session, a: str, b: str, k: int = 10) -> ComparisonRun | None:
-    """The newest finished comparison of ``a`` with ``b`` on the history as it is now."""
+    """The newest finished comparison of ``a`` with ``b`` — on the history as it is now or an
+    earlier one (``current`` says which): reopened at once, a stale one offers to run again."""
     mark, now = history_mark(session), datetime.now(UTC)
     row = session.scalars(
         select(ComparisonRunRow)
         .where(ComparisonRunRow.ruleset_a == a, ComparisonRunRow.ruleset_b == b,
-               ComparisonRunRow.k == k, ComparisonRunRow.history_mark == mark,
-               ComparisonRunRow.finished_at.is_not(None), ComparisonRunRow.failure.is_(None))
+               ComparisonRunRow.k == k, ComparisonRunRow.finished_at.is_not(None),
+               ComparisonRunRow.failure.is_(None))
         .order_by(ComparisonRunRow.id.desc())
         .limit(1)
     ).first()  # fmt: skip
@@ -212,20 +215,31 @@ def _write(sessions: Sessions, run_id: int, **values: Any) -> None:
         own.commit()
 
 
+def _stage(desc: str) -> str:
+    """A pass's description as the replay gives it (``replay near-1``, ``as of, near-1``,
+    ``candidates``) as a code the page words: what it does and for which version."""
+    for prefix, code in (("replay ", "replay"), ("as of, ", "as_of")):
+        if desc.startswith(prefix):
+            return f"{code}:{desc[len(prefix) :]}"[:80]
+    return desc[:80]
+
+
 def _progress_writer(sessions: Sessions, run_id: int) -> Callable[..., Iterable[Any]]:
     """A ``progress`` for the replay (tqdm's shape: the items, a total, a description): each
     pass is a step, its items counted and written at most every :data:`_PROGRESS_EVERY` s."""
     step, last = 0, 0.0
 
-    def progress(items: Iterable[Any], total: int | None = None, **_: Any) -> Iterator[Any]:
+    def progress(
+        items: Iterable[Any], total: int | None = None, desc: str = "", **_: Any
+    ) -> Iterator[Any]:
         nonlocal step
         step += 1
         size = total if total is not None else len(items) if isinstance(items, Sized) else 0
-        this = step
+        this, stage = step, _stage(desc)
 
         def counted() -> Iterator[Any]:
             nonlocal last
-            _write(sessions, run_id, step=this, done=0, total=size)
+            _write(sessions, run_id, step=this, stage=stage, done=0, total=size)
             done = 0
             for item in items:
                 yield item

@@ -51,6 +51,8 @@ def _rulesets(
     activation_error: str | None = None,
     request_error: str | None = None,
     decline_error: str | None = None,
+    typed_note: str = "",
+    request_conflict: bool = False,
     status_code: int = 200,
 ) -> HTMLResponse:
     """The rule sets, the activation requests (who asked, why) and the activations (who
@@ -67,7 +69,8 @@ def _rulesets(
                  message=message if message in RULESET_MESSAGES else "",
                  can_write=allowed(user.role, Permission.WRITE_RULESETS),
                  activation_error=activation_error, request_error=request_error,
-                 decline_error=decline_error, status_code=status_code,
+                 decline_error=decline_error, typed_note=typed_note,
+                 request_conflict=request_conflict, status_code=status_code,
                  can_evaluate=allowed(user.role, Permission.EVALUATE),
                  can_activate=allowed(user.role, Permission.ACTIVATE_RULESET))  # fmt: skip
 
@@ -230,7 +233,8 @@ def comparison_progress(
 ) -> JSONResponse:
     """What the waiting page polls: the state and the pass under way."""
     run = comparisons.progress(ctx.session, run_id)
-    return JSONResponse({"state": run.state.value, "step": run.step, "done": run.done,
+    return JSONResponse({"state": run.state.value, "step": run.step, "stage": run.stage,
+                         "done": run.done,
                          "total": run.total})  # fmt: skip
 
 
@@ -247,7 +251,11 @@ def request_activation(
         ruleset_service.request_activation(ctx, version, note)
     except InvalidInputError:
         ctx.session.rollback()
-        return _rulesets(request, ctx, request_error=version, status_code=422)
+        return _rulesets(request, ctx, request_error=version, typed_note=note, status_code=422)
+    except ConflictError:
+        ctx.session.rollback()
+        return _rulesets(request, ctx, request_error=version, typed_note=note,
+                         request_conflict=True, status_code=409)  # fmt: skip
     return RedirectResponse("/ui/rulesets?message=requested", status_code=303)
 
 
@@ -263,7 +271,7 @@ def decline_activation(
         ruleset_service.decline_activation(ctx, version, note)
     except InvalidInputError:
         ctx.session.rollback()
-        return _rulesets(request, ctx, decline_error=version, status_code=422)
+        return _rulesets(request, ctx, decline_error=version, typed_note=note, status_code=422)
     return RedirectResponse("/ui/rulesets?message=declined", status_code=303)
 
 
@@ -278,7 +286,7 @@ def activate_page(
     """Activation changes every match from now on: it needs the admin's confirmation and a
     note of why, both recorded; without them the page says so at the form."""
     if confirm != "on" or len(note.strip()) < 3:
-        return _rulesets(request, ctx, activation_error=version, status_code=422)
+        return _rulesets(request, ctx, activation_error=version, typed_note=note, status_code=422)
     ruleset_service.activate(ctx, version, note)
     return RedirectResponse("/ui/rulesets?message=activated", status_code=303)
 

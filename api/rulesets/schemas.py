@@ -278,6 +278,12 @@ class ComparisonRun(BaseModel):
     started_at: datetime | None
     finished_at: datetime | None
     step: int = Field(description="Which pass of the replay is under way (1, 2, …).")
+    stage: str = Field(
+        default="",
+        description="What the pass does: ``replay:VERSION`` (a sample of people ranked), "
+        "``as_of:VERSION`` (the proposals ranked on the world of their day), ``candidates`` "
+        "(the tasks' candidate lists); empty before the first.",
+    )
     done: int = Field(description="Items of the pass done so far.")
     total: int = Field(description="Items in the pass (0: not known yet).")
     current: bool = Field(

@@ -22,7 +22,7 @@ from api.rulesets.schemas import (
 from api.storage import rulesets as store
 from api.storage.audit import record
 from api.storage.tables import AuditRow, RuleSetRow
-from features.errors import InvalidInputError
+from features.errors import ConflictError, InvalidInputError
 from features.schemas.errors import FieldError
 from matching.rules import RuleSet, diff_rulesets
 
@@ -100,6 +100,11 @@ def request_activation(ctx: Context, version: str, note: str) -> None:
     """An analyst asks an admin to activate a version, saying why: an audited request, no
     change yet. It stays pending until the version is activated or the request declined."""
     store.get_ruleset(ctx.session, version)
+    if version == store.active_version(ctx.session):
+        raise ConflictError(f"rule set {version!r} is already in use")
+    if any(r.object_id == version and r.actor == ctx.actor.name
+           for r in pending_requests(ctx.session)):  # fmt: skip
+        raise ConflictError(f"you have already asked for {version!r}; it waits for a decision")
     note = _why(note)
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="request_activation",
            object_type="ruleset", object_id=version, details={"note": note})  # fmt: skip

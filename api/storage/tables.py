@@ -877,6 +877,8 @@ class ComparisonRunRow(Base):
     """Last sign of life of the process running it: long silent, it is told as interrupted."""
     step: Mapped[int] = mapped_column(Integer, default=0)
     """Which pass of the replay is under way (1, 2, …)."""
+    stage: Mapped[str] = mapped_column(String(80), default="")
+    """What that pass does (``replay:VERSION``, ``as_of:VERSION``, ``candidates``)."""
     done: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)
     history_mark: Mapped[str] = mapped_column(String(200))

@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("finished_at", when(), nullable=True),
         sa.Column("heartbeat_at", when(), nullable=True),
         sa.Column("step", sa.Integer(), nullable=False),
+        sa.Column("stage", sa.String(80), nullable=False),
         sa.Column("done", sa.Integer(), nullable=False),
         sa.Column("total", sa.Integer(), nullable=False),
         sa.Column("history_mark", sa.String(200), nullable=False),
