@@ -392,3 +392,26 @@ def test_a_live_index_is_kept_out_of_the_garbage_collectors_sight_and_a_replaced
         second = holder.get(session)
     assert gone() is None and second is not None
     gc.unfreeze()  # leave the test process as it was
+
+
+def test_the_console_reads_plain_lines_and_json_is_for_production_or_when_asked():
+    # Issue #30 item 11: a person starting `tasma serve` reads lines, not JSON records; a
+    # production deployment's log collector gets JSON lines unless told otherwise.
+    from api.core.settings import Environment
+
+    production = {"environment": Environment.PRODUCTION, "demo_on_empty": False,
+                  "database_url": "postgresql://x@127.0.0.1/db", "secret_key": "k" * 32}  # fmt: skip
+    assert Settings(environment=Environment.LOCAL).json_logs() is False
+    assert Settings(environment=Environment.LOCAL, log_json=True).json_logs() is True
+    assert Settings(**production).json_logs() is True
+    assert Settings(**production, log_json=False).json_logs() is False
+    stream = io.StringIO()
+    config = log_config(json_lines=False)
+    config["handlers"]["default"]["stream"] = stream
+    logging.config.dictConfig(config)
+    try:
+        logging.getLogger("tasma.access").info("%s %s %s", "GET", "/ui/", 200)
+    finally:
+        logging.config.dictConfig(log_config(json_lines=False))
+    line = stream.getvalue().strip()
+    assert line.endswith("INFO    tasma.access: GET /ui/ 200") and not line.startswith("{")

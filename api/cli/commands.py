@@ -644,7 +644,7 @@ def serve(
     common: dict[str, Any] = {
         "host": bind_host,
         "port": bind_port,
-        "log_config": log_config(json_lines=settings.log_json),
+        "log_config": log_config(json_lines=settings.json_logs()),
         "access_log": False,  # tasma.access logs each request, with its duration
         # Forwarded headers only from the configured proxies (uvicorn believes 127.0.0.1's by
         # default: any local process, or a request relayed through one, could pick its

@@ -85,7 +85,11 @@ class Settings(BaseSettings):
         "X-Forwarded-For names the client; default: none, loopback included.",
     )
     access_log: bool = Field(default=True, description="One log line per request.")
-    log_json: bool = Field(default=True, description="JSON lines; false for plain text.")
+    log_json: bool | None = Field(
+        default=None,
+        description="JSON lines (true) or plain lines for people (false); default: JSON in "
+        "production, plain text elsewhere.",
+    )
     data_dir: Path = Field(default_factory=data_dir, description="Index snapshots live here.")
     models_dir: Path = Field(
         default=Path("models"), description="Trained re-rankers; models/ACTIVE names the one used."
@@ -122,6 +126,13 @@ class Settings(BaseSettings):
 
         secret = self.secret_key.get_secret_value() if self.secret_key else None
         return IndexSnapshots(self.data_dir / "index-cache", snapshot_key(secret, self.data_dir))
+
+    def json_logs(self) -> bool:
+        """Log as JSON lines: when asked, and by default in production (a log collector
+        reads them); a person at a console reads plain lines."""
+        if self.log_json is not None:
+            return self.log_json
+        return self.environment is Environment.PRODUCTION
 
     def batch_folder(self) -> Path:
         return self.batch_dir or self.data_dir / "batch"
