@@ -195,3 +195,40 @@ def test_the_web_form_asks_the_chosen_and_keeps_them_when_refused(service):
     assert _stored(engine) == 2
     shown = client.get(asked.headers["location"])
     assert "Kysytty 2 ehdokkaasta" in shown.text
+
+
+def test_the_printable_proposal_is_recorded_only_once_confirmed_with_its_note(service):
+    client, tokens, _, _, engine = service
+    with engine.connect() as c:
+        employer = int(c.scalar(sa.text(
+            "SELECT r.employer_id FROM task t JOIN role r ON r.id = t.role_id "
+            "WHERE t.task_type = 'hand_over' ORDER BY t.id LIMIT 1")))  # fmt: skip
+    client.cookies.set(SESSION, tokens["rekrypiste"])
+    composed = client.get(f"/ui/employers/{employer}/compose")
+    assert composed.status_code == 200
+    printable = composed.text.split(f'href="/ui/employers/{employer}/proposal?')[1].split('"')[0]
+    query = printable.replace("&amp;", "&")
+    page = client.get(f"/ui/employers/{employer}/proposal?{query}")
+    assert f"/ui/employers/{employer}/proposal/confirm?" in page.text
+    assert 'method="post"' not in page.text, "the printable page records nothing by itself"
+    confirm = client.get(f"/ui/employers/{employer}/proposal/confirm?{query}")
+    assert confirm.status_code == 200 and "Vahvista ja kirjaa ehdotus" in confirm.text
+    with engine.connect() as c:
+        assert c.scalar(sa.text("SELECT count(*) FROM proposal WHERE proposed_by = 'rekry'")) == 0
+    code, suggestion = (v.split("=")[1] for v in query.split("&"))
+    form = {"csrf": _csrf(confirm.text), "code": code, "suggestion": suggestion}
+    too_long = client.post(f"/ui/employers/{employer}/proposal", data=form | {"note": "x" * 2001})
+    assert too_long.status_code == 422 and 'id="error-summary"' in too_long.text
+    assert "x" * 2001 in too_long.text, "the note is kept"
+    done = client.post(f"/ui/employers/{employer}/proposal",
+                       data=form | {"note": "Työnantaja soittaa."}, follow_redirects=False)  # fmt: skip
+    assert done.status_code == 303
+    with engine.connect() as c:
+        (note,) = (
+            c.execute(sa.text("SELECT note FROM proposal WHERE proposed_by = 'rekry'"))
+            .scalars()
+            .all()
+        )
+    assert note == "Työnantaja soittaa."
+    again = client.get(f"/ui/employers/{employer}/proposal/confirm?{query}")
+    assert "Ehdotettu jo" in again.text and "Vahvista ja kirjaa ehdotus" not in again.text
