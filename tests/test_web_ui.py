@@ -203,18 +203,32 @@ def test_rekrypiste_takes_an_employer_call_through_to_a_printable_proposal(
     with engine.connect() as c:
         names = c.scalars(sa.text("SELECT name FROM jobseeker_identity")).all()
     assert names and not any(name in text for name in names)
-    # Recorded once it goes to the employer: one proposal with every task of the bundle.
+    # Recorded once it goes to the employer, after a confirmation with a note (as the
+    # coordinators propose): one proposal with every task of the bundle.
     code = page.get_by_text("Ehdokas JS-").inner_text().split()[1]
     printed = page.locator("tbody tr").count()
-    page.get_by_role("button", name="Kirjaa ehdotukseksi").click()
+    page.get_by_role("link", name="Kirjaa ehdotukseksi").click()
+    expect(
+        page.get_by_role("heading", name="Tarkista ehdotus ennen kuin se kirjataan")
+    ).to_be_visible()
+    expect(page.locator("#confirm")).to_contain_text(f"Ehdokas {code}")
+    assert page.locator("ul.confirm-tasks li").count() == printed
+    with engine.connect() as c:
+        none_yet = c.scalar(sa.text("SELECT count(*) FROM proposal p JOIN jobseeker j "
+                                    "ON j.id = p.jobseeker_id WHERE j.code = :c"), {"c": code})  # fmt: skip
+    assert none_yet == 0, "nothing is recorded before the confirmation"
+    page.get_by_label("Muistiinpano").fill("Työnantaja soittaa maanantaina.")
+    page.get_by_role("button", name="Vahvista ja kirjaa ehdotus").click()
     expect(page.get_by_role("status")).to_contain_text("Ehdotus nro")
-    expect(page.get_by_role("button", name="Kirjaa ehdotukseksi")).to_have_count(0)
+    expect(page.get_by_role("link", name="Kirjaa ehdotukseksi")).to_have_count(0)
     with engine.connect() as c:
         recorded = c.execute(sa.text(
-            "SELECT p.id, p.proposed_by, count(t.task_id) AS tasks FROM proposal p "
+            "SELECT p.id, p.proposed_by, p.note, count(t.task_id) AS tasks FROM proposal p "
             "JOIN jobseeker j ON j.id = p.jobseeker_id JOIN proposal_task t ON t.proposal_id = p.id "
-            "WHERE j.code = :code GROUP BY p.id, p.proposed_by"), {"code": code}).all()  # fmt: skip
-    assert [(r.proposed_by, r.tasks) for r in recorded] == [("reko.rekrypiste", printed)]
+            "WHERE j.code = :code GROUP BY p.id, p.proposed_by, p.note"), {"code": code}).all()  # fmt: skip
+    assert [(r.proposed_by, r.tasks, r.note) for r in recorded] == [
+        ("reko.rekrypiste", printed, "Työnantaja soittaa maanantaina.")
+    ]
     page.screenshot(path=SHOTS / "rekrypiste-proposal.png", full_page=True)
 
 

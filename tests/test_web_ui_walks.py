@@ -88,6 +88,9 @@ def _visit_every_page(browser, base, check, **size):
     printable = rekrypiste.get_by_role("link", name="Tulostettava ehdotus").first
     if printable.count():
         visit(rekrypiste, printable.get_attribute("href"))
+        confirm = rekrypiste.get_by_role("link", name="Kirjaa ehdotukseksi")
+        if confirm.count():  # the confirmation before it is recorded
+            visit(rekrypiste, confirm.first.get_attribute("href"))
     analyst = _login(browser, base, "aino.analyytikko", "salasana-3", **size)
     visit(analyst, "/ui/rulesets")
     visit(analyst, "/ui/rulesets/compare")

@@ -5,6 +5,8 @@ coordinator says yes; then the name. Audited; free text stays out of the audit t
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from sqlalchemy import Select, select
 
 from api.auth.policy import (
@@ -15,7 +17,7 @@ from api.auth.policy import (
     shown_to_employers,
 )
 from api.core.context import Context
-from api.core.security import Role
+from api.core.security import Permission, Role, allowed
 from api.employers.schemas import (
     CandidateRequestAnswer,
     CandidateRequestCreate,
@@ -27,39 +29,116 @@ from api.storage.tables import CandidateRequestRow, IdentityRow, JobseekerRow, T
 from features.errors import ConflictError, InvalidInputError, NotFoundError
 from features.schemas.errors import FieldError
 
-__all__ = ["answer", "ask", "people_of", "requests_in_view"]
+__all__ = [
+    "REFUSALS",
+    "answer",
+    "ask",
+    "ask_many",
+    "people_of",
+    "request_states",
+    "requests_in_view",
+]
 
 
 def ask(ctx: Context, body: CandidateRequestCreate) -> int:
-    """Ask about a candidate the actor may be shown; the same open question twice is 409."""
-    person = person_by_code(ctx, body.jobseeker_code)
-    missing = [t for t in body.task_ids if ctx.session.get(TaskRow, t) is None]
+    """Ask about one candidate the actor may be shown (:func:`ask_many` with one): an unknown
+    or unshareable code is 404, the same open question twice is 409."""
+    try:
+        (created,) = ask_many(ctx, [body])
+    except InvalidInputError as err:
+        kinds = {e.kind for e in err.errors}
+        if "not_shown" in kinds:
+            raise NotFoundError(f"no jobseeker with code {body.jobseeker_code!r}") from None
+        if "already_asked" in kinds:
+            message = f"{body.jobseeker_code} is already asked about these tasks"
+            raise ConflictError(message) from None
+        raise InvalidInputError([FieldError(
+            "suggestion_id", "the suggestion did not put forward this person and these tasks"
+        )]) from None  # fmt: skip
+    return created
+
+
+REFUSALS = {
+    "not_shown": "no longer a candidate that may be shown to employers (or no such code)",
+    "not_put_forward": "the list named did not put forward this person and these tasks",
+    "already_asked": "already asked about these tasks and waiting for the answer",
+    "asked_twice": "named twice",
+}
+"""Why one request of a batch was refused (the field error's ``kind``) — the batch is then
+refused as a whole, every refused request named."""
+
+
+def ask_many(ctx: Context, bodies: list[CandidateRequestCreate]) -> list[int]:
+    """Ask about several candidates in one go: one request each, in one transaction, each
+    audited — or nothing at all. Refused as a whole (422) when nothing is asked, or naming
+    every request that cannot be made: its person is no longer shown to employers (consent
+    withdrawn, or no such code), the list it names did not put them forward, they are asked
+    about the same tasks already and the answer is awaited, or they are named twice."""
+    if not bodies:
+        raise InvalidInputError([FieldError("requests", "choose at least one candidate",
+                                            kind="none_chosen")])  # fmt: skip
+    every_task = sorted({t for b in bodies for t in b.task_ids})
+    found = set(ctx.session.scalars(select(TaskRow.id).where(TaskRow.id.in_(every_task))))
+    missing = [t for t in every_task if t not in found]
     if missing:
         raise NotFoundError(f"no task with id {', '.join(map(str, missing))}")
-    if body.suggestion_id is not None:  # the list it came from must be one that showed them
-        shown = put_forward(suggestion_in_reach(ctx, body.suggestion_id), person.id, person.code)
-        if not set(body.task_ids) <= shown:
-            raise InvalidInputError([FieldError(
-                "suggestion_id", "the suggestion did not put forward this person and these tasks"
-            )])  # fmt: skip
-    waiting = ctx.session.scalars(
-        select(CandidateRequestRow).where(
-            CandidateRequestRow.jobseeker_id == person.id,
+    lists = {i: suggestion_in_reach(ctx, i) for i in {b.suggestion_id for b in bodies} if i}
+    refused: list[FieldError] = []
+    people: dict[int, JobseekerRow] = {}
+    seen: set[tuple[str, tuple[int, ...]]] = set()
+    for i, body in enumerate(bodies):
+        key = (body.jobseeker_code, tuple(sorted(body.task_ids)))
+        kind = "asked_twice" if key in seen else None
+        seen.add(key)
+        if kind is None:
+            try:
+                people[i] = person_by_code(ctx, body.jobseeker_code)
+            except NotFoundError:
+                kind = "not_shown"
+        if kind is None and body.suggestion_id is not None:  # a list that showed them
+            person = people[i]
+            if not set(body.task_ids) <= put_forward(lists[body.suggestion_id], person.id,
+                                                     person.code):  # fmt: skip
+                kind = "not_put_forward"
+        if kind is not None:
+            refused.append(_refusal(i, body, kind))
+    waiting = ctx.session.execute(
+        select(CandidateRequestRow.jobseeker_id, CandidateRequestRow.task_ids).where(
+            CandidateRequestRow.jobseeker_id.in_({p.id for p in people.values()}),
             CandidateRequestRow.answer.is_(None),
         )
     ).all()
-    if any(sorted(r.task_ids) == sorted(body.task_ids) for r in waiting):
-        raise ConflictError(f"{body.jobseeker_code} is already asked about these tasks")
-    row = CandidateRequestRow(jobseeker_id=person.id, task_ids=sorted(body.task_ids),
-                              suggestion_id=body.suggestion_id, requested_by=ctx.actor.name,
-                              requested_at=ctx.now, note=body.note)  # fmt: skip
-    ctx.session.add(row)
+    open_questions = {(int(j), tuple(sorted(t))) for j, t in waiting}
+    for i, person in people.items():
+        if (person.id, tuple(sorted(bodies[i].task_ids))) in open_questions:
+            refused.append(_refusal(i, bodies[i], "already_asked"))
+    if refused:
+        ctx.session.rollback()
+        raise InvalidInputError(sorted(refused, key=lambda e: e.field))
+    rows = [
+        CandidateRequestRow(
+            jobseeker_id=people[i].id,
+            task_ids=sorted(body.task_ids),
+            suggestion_id=body.suggestion_id,
+            requested_by=ctx.actor.name,
+            requested_at=ctx.now,
+            note=body.note,
+        )
+        for i, body in enumerate(bodies)
+    ]
+    ctx.session.add_all(rows)
     ctx.session.flush()
-    record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="request_candidate",
-           object_type="candidate_request", object_id=row.id,
-           details={"jobseeker_id": person.id, "task_ids": row.task_ids})  # fmt: skip
+    for row in rows:
+        record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="request_candidate",
+               object_type="candidate_request", object_id=row.id,
+               details={"jobseeker_id": row.jobseeker_id, "task_ids": row.task_ids})  # fmt: skip
     ctx.session.commit()
-    return row.id
+    return [row.id for row in rows]
+
+
+def _refusal(i: int, body: CandidateRequestCreate, kind: str) -> FieldError:
+    return FieldError(f"requests[{i}].jobseeker_code", f"{body.jobseeker_code}: {REFUSALS[kind]}",
+                      kind=kind, context={"code": body.jobseeker_code})  # fmt: skip
 
 
 def answer(ctx: Context, request_id: int, body: CandidateRequestAnswer) -> CandidateRequestPublic:
@@ -111,6 +190,39 @@ def requests_in_view(
     result = _publish(ctx, rows)
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="read_candidate_requests",
            object_type="candidate_request", details={"ids": [r.id for r in rows]})  # fmt: skip
+    ctx.session.commit()
+    return result
+
+
+def request_states(
+    ctx: Context, shown: Mapping[str, Iterable[int]]
+) -> dict[str, CandidateRequestPublic]:
+    """For a list the Rekrypiste worker is looking at (code → the tasks it shows them for),
+    their own latest request about each person covering those tasks: waiting, or the answer
+    — with only what an answer reveals to them (a yes: the name; a no: the reason; neither
+    once the person no longer shares with employers). One read for the whole list; audited
+    when it shows any. Other roles ask no one from a list: nothing."""
+    if not allowed(ctx.actor.role, Permission.REQUEST_CANDIDATES) or not shown:
+        return {}
+    ids = dict(ctx.session.execute(
+        select(JobseekerRow.id, JobseekerRow.code).where(JobseekerRow.code.in_(list(shown)))
+    ).all())  # fmt: skip
+    rows = ctx.session.scalars(
+        _query(ctx)
+        .where(CandidateRequestRow.jobseeker_id.in_(list(ids)))
+        .order_by(CandidateRequestRow.requested_at.desc(), CandidateRequestRow.id.desc())
+    ).all()
+    latest: dict[str, CandidateRequestRow] = {}
+    for row in rows:  # newest first: the first that covers the list's tasks is the state
+        code = ids[row.jobseeker_id]
+        if code not in latest and set(shown[code]) <= set(row.task_ids):
+            latest[code] = row
+    if not latest:
+        return {}
+    chosen = list(latest.values())
+    result = {r.jobseeker_code: r for r in _publish(ctx, chosen)}
+    record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="read_candidate_requests",
+           object_type="candidate_request", details={"ids": [r.id for r in chosen]})  # fmt: skip
     ctx.session.commit()
     return result
 

@@ -15,8 +15,10 @@ from api.employers import candidate_requests
 from api.employers import network as employer_network
 from api.employers.schemas import (
     CandidateRequestAnswer,
+    CandidateRequestBatch,
     CandidateRequestCreate,
     CandidateRequestPublic,
+    CandidateRequestsCreated,
     Funnel,
     NeedCreate,
     NeedPublic,
@@ -92,6 +94,22 @@ def ask_about_a_candidate(
     ctx: Annotated[Context, context_for(Permission.REQUEST_CANDIDATES)],
 ) -> Created:
     return Created(id=candidate_requests.ask(ctx, body))
+
+
+@router.post(
+    "/candidate-requests/batch",
+    status_code=201,
+    summary="Ask about several candidates in one go: all asked, or none",
+)
+def ask_about_candidates(
+    body: CandidateRequestBatch,
+    ctx: Annotated[Context, context_for(Permission.REQUEST_CANDIDATES)],
+) -> CandidateRequestsCreated:
+    """One request per candidate, in one transaction, each audited as a single one. Refused
+    as a whole (422, every refused request named at `requests[i].jobseeker_code`) when a
+    person is no longer shown to employers, the list named did not put them forward, the same
+    question is waiting for its answer already, or the same request is in the batch twice."""
+    return CandidateRequestsCreated(ids=candidate_requests.ask_many(ctx, body.requests))
 
 
 @router.get("/candidate-requests", summary="Candidate requests: mine, or about my area's people")

@@ -16,8 +16,10 @@ from features.schemas.employer import ContactChannel, EmployerNeed, NetworkStatu
 
 __all__ = [
     "CandidateRequestAnswer",
+    "CandidateRequestBatch",
     "CandidateRequestCreate",
     "CandidateRequestPublic",
+    "CandidateRequestsCreated",
     "EmployerCreate",
     "EmployerPage",
     "EmployerSummary",
@@ -48,6 +50,16 @@ class CandidateRequestCreate(StrictModel):
     note: str = Field(
         default="", max_length=2000, description="About the work, for the coordinator."
     )
+
+
+class CandidateRequestBatch(StrictModel):
+    """Several candidate requests in one go: all made, or none (the refused ones named)."""
+
+    requests: list[CandidateRequestCreate] = Field(min_length=1, max_length=50)
+
+
+class CandidateRequestsCreated(BaseModel):
+    ids: list[int] = Field(description="The requests made, in the order they were asked.")
 
 
 class CandidateRequestAnswer(StrictModel):

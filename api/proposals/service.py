@@ -61,6 +61,7 @@ from matching.verdict import engine_exclusions
 __all__ = [
     "ProposalCheck",
     "bundle_proposal",
+    "check_bundle",
     "check_proposal",
     "outcome_counts",
     "override_suggestion",
@@ -257,25 +258,42 @@ def _agreed(ctx: Context, jobseeker_id: int, task_ids: list[int]) -> bool:
     return any(set(task_ids) <= set(row.task_ids) for row in answers)
 
 
-def propose_bundle(
-    ctx: Context,
-    suggestion_id: int,
-    code: str,
-    *,
-    employer_id: int | None = None,
-    via: str = "web",
-) -> int:
-    """Record a composed tailored job — a person's own, or a candidate's in an employer's
-    composition (the printable proposal; ``employer_id`` its employer) — as one proposal
-    with every task of its bundle."""
+def _bundle(
+    ctx: Context, suggestion_id: int, code: str, employer_id: int | None, note: str = ""
+) -> ProposalCreate:
+    """The proposal of a composed tailored job: every task of the person's bundle, from the
+    stored composition (of ``employer_id``, when given)."""
     suggestion = suggestion_in_reach(ctx, suggestion_id)
     person = person_by_code(ctx, code)
     tasks = sorted(put_forward(suggestion, person.id, person.code))
     of_employer = employer_id is None or suggestion.subject.get("employer_id") == employer_id
     if suggestion.kind not in ("compose", "compose_employer") or not tasks or not of_employer:
         raise NotFoundError(f"no tailored job for {code} in suggestion {suggestion_id}")
-    body = ProposalCreate(jobseeker_code=person.code, task_ids=tasks, suggestion_id=suggestion_id)
-    return propose(ctx, body, via=via)
+    return ProposalCreate(jobseeker_code=person.code, task_ids=tasks, suggestion_id=suggestion_id,
+                          note=note)  # fmt: skip
+
+
+def check_bundle(
+    ctx: Context, suggestion_id: int, code: str, *, employer_id: int | None = None
+) -> ProposalCheck:
+    """What proposing a composed tailored job would be (:func:`check_proposal`): nothing is
+    stored — the confirmation step's page."""
+    return check_proposal(ctx, _bundle(ctx, suggestion_id, code, employer_id))
+
+
+def propose_bundle(
+    ctx: Context,
+    suggestion_id: int,
+    code: str,
+    *,
+    employer_id: int | None = None,
+    note: str = "",
+    via: str = "web",
+) -> int:
+    """Record a composed tailored job — a person's own, or a candidate's in an employer's
+    composition (the printable proposal; ``employer_id`` its employer) — as one proposal
+    with every task of its bundle, with the proposer's note."""
+    return propose(ctx, _bundle(ctx, suggestion_id, code, employer_id, note), via=via)
 
 
 def _a_suggested_vacancy(suggestion: SuggestionRow, task_ids: list[int]) -> bool:

@@ -4,6 +4,7 @@ proposing from them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import urlencode
@@ -16,7 +17,9 @@ from sqlalchemy.orm import Session
 from api.auth.policy import reachable_person
 from api.core.purposes import Purpose
 from api.core.security import Permission, allowed
+from api.employers import candidate_requests
 from api.employers import service as employers
+from api.employers.schemas import CandidateRequestCreate
 from api.http.csrf import check_csrf
 from api.http.deps import Context
 from api.http.lanes import run_market
@@ -141,7 +144,9 @@ def _confirmation(
     titles = employers.task_titles(ctx.session, checked.task_ids)
     back = (f"/ui/jobseekers/{jobseeker_id}/tasks/{task_ids[0]}" if len(task_ids) == 1
             else f"/ui/jobseekers/{jobseeker_id}")  # fmt: skip
-    return _page(request, "propose.html", ctx.actor, row=row,
+    hidden = [("suggestion_id", suggestion_id), *(("task_id", t) for t in checked.task_ids)]
+    return _page(request, "propose.html", ctx.actor, row=row, code=code,
+                 action=f"/ui/jobseekers/{jobseeker_id}/propose", hidden=hidden,
                  identity=person.identity, checked=checked, titles=titles, back=back,
                  employer_names=sorted({titles[t]["employer"] for t in titles}),
                  sent=sent or {}, errors=errors or [],
@@ -198,9 +203,28 @@ def candidates_page(
     request: Request,
     ctx: Annotated[Context, page_context_for(Permission.MATCH_TASKS)],
     page: Annotated[int, Query(ge=1, le=CANDIDATE_PAGES)] = 1,
+    asked: Annotated[int, Query(ge=0, le=50)] = 0,
 ) -> HTMLResponse:
     """Candidates for one hand-over task: pseudonymous codes and their fit, nothing else; the
-    best ``CANDIDATE_PAGES`` × ``CANDIDATES_PER_PAGE``, a page at a time."""
+    best ``CANDIDATE_PAGES`` × ``CANDIDATES_PER_PAGE``, a page at a time — each with the state
+    of the Rekrypiste worker's own request about them."""
+    return _candidates(request, ctx, employer_id, task_id, page, ChosenForm(asked=asked))
+
+
+@dataclass(frozen=True)
+class ChosenForm:
+    """The list's "ask the chosen" form: what was chosen and written (kept when refused), what
+    was wrong with it, or — after it was sent — how many were asked."""
+
+    chosen: frozenset[str] = frozenset()
+    note: str = ""
+    errors: tuple[Problem, ...] = ()
+    asked: int = 0
+
+
+def _candidates(
+    request: Request, ctx: Context, employer_id: int, task_id: int, page: int, form: ChosenForm
+) -> HTMLResponse:
     employer = employers.read_employer(ctx.session, employer_id)
     answer = matching.candidates_for_tasks(ctx, [task_id], page * CANDIDATES_PER_PAGE)
     first = (page - 1) * CANDIDATES_PER_PAGE
@@ -208,12 +232,76 @@ def candidates_page(
     pager = _pager(request, page, shown, CANDIDATES_PER_PAGE)
     answer = answer.model_copy(update={"items": answer.items[first:]})
     title = _title(ctx.session, task_id)
+    states = candidate_requests.request_states(ctx, {i.code: [task_id] for i in answer.items})
     return _page(request, "candidates.html", ctx.actor, employer=employer,
                  employer_id=employer_id, answer=answer, title=title, task_id=task_id,
-                 scale=matching.score_scale(ctx),
-                 adjustments=ADJUSTMENTS, first=first, shown=shown,
+                 scale=matching.score_scale(ctx), page=page,
+                 adjustments=ADJUSTMENTS, first=first, shown=shown, states=states, form=form,
+                 errors=list(form.errors), status_code=422 if form.errors else 200,
                  can_request=allowed(ctx.actor.role, Permission.REQUEST_CANDIDATES),
                  pager=pager)  # fmt: skip
+
+
+@router.post("/employers/{employer_id}/tasks/{task_id}/candidates/ask", response_model=None)
+def ask_chosen_candidates(
+    employer_id: int,
+    task_id: int,
+    request: Request,
+    ctx: Annotated[Context, page_context_for(Permission.REQUEST_CANDIDATES)],
+    suggestion_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
+    chosen: Annotated[list[str] | None, Form(max_length=50)] = None,
+    note: Annotated[str, Form(max_length=2000)] = "",
+    page: Annotated[int, Form(ge=1, le=CANDIDATE_PAGES)] = 1,
+) -> Response:
+    """The candidates chosen on the list, asked about this task in one go — or, refused, the
+    list again at its error summary with the choices and the note kept."""
+    codes = [c.strip() for c in chosen or []]
+    asks = [(code, [task_id]) for code in codes]
+    refused = _ask_chosen(request, ctx, suggestion_id, asks, note)
+    if refused:
+        form = ChosenForm(frozenset(codes), note, tuple(refused))
+        return _candidates(request, ctx, employer_id, task_id, page, form)
+    query = urlencode({"page": page, "asked": len(asks)})
+    return RedirectResponse(
+        f"/ui/employers/{employer_id}/tasks/{task_id}/candidates?{query}#asked", status_code=303
+    )
+
+
+def _ask_chosen(
+    request: Request, ctx: Context, suggestion_id: int, asks: list[tuple[str, list[int]]],
+    note: str,
+) -> list[Problem]:  # fmt: skip
+    """Ask about the chosen (code, tasks) from the list in one go; what was refused, said in
+    the page's language at each chosen candidate (nothing asked then)."""
+    _ = gettext_for(_lang(request))
+    try:
+        bodies = [
+            CandidateRequestCreate(
+                jobseeker_code=code, task_ids=tasks, suggestion_id=suggestion_id, note=note.strip()
+            )
+            for code, tasks in asks
+        ]
+        candidate_requests.ask_many(ctx, bodies)
+    except (ValidationError, InvalidInputError, NotFoundError) as err:
+        ctx.session.rollback()
+        if isinstance(err, InvalidInputError) and err.errors[0].kind == "none_chosen":
+            return [Problem(_("Choose at least one candidate to ask."))]
+        if not isinstance(err, InvalidInputError):  # a forged value, or a list out of reach
+            return [Problem(_("The choice could not be read: load the list again and choose."))]
+        said = {
+            "not_shown": _("%(code)s is no longer a candidate who may be shown to employers "
+                           "(consent withdrawn, for example): clear the choice."),
+            "not_put_forward": _("%(code)s is not on this list: clear the choice."),
+            "already_asked": _("%(code)s has been asked about this already and the answer is "
+                               "awaited: clear the choice."),
+            "asked_twice": _("%(code)s is chosen twice: clear one of them."),
+        }  # fmt: skip
+        return [
+            Problem(said[e.kind] % {"code": code}, f"choose-{code}")
+            for e in err.errors
+            if (code := str(e.context.get("code", "")))
+        ]
+    return []
 
 
 @router.get("/employers/{employer_id}/compose", response_class=HTMLResponse)
@@ -221,13 +309,51 @@ def compose_page(
     employer_id: int,
     request: Request,
     ctx: Annotated[Context, page_context_for(Permission.COMPOSE)],
+    asked: Annotated[int, Query(ge=0, le=50)] = 0,
 ) -> HTMLResponse:
+    return _compose(request, ctx, employer_id, ChosenForm(asked=asked))
+
+
+def _compose(request: Request, ctx: Context, employer_id: int, form: ChosenForm) -> HTMLResponse:
     employer = employers.read_employer(ctx.session, employer_id)
     answer = matching.compose_for_employer_tasks(ctx, employer_id, 5)
     task_ids = [t for item in answer.items for t in item["task_ids"]]
+    states = candidate_requests.request_states(
+        ctx, {item["code"]: item["task_ids"] for item in answer.items}
+    )
     return _page(request, "compose.html", ctx.actor, employer=employer, employer_id=employer_id,
                  answer=answer, titles=employers.task_titles(ctx.session, task_ids),
-                 adjustments=ADJUSTMENTS)  # fmt: skip
+                 adjustments=ADJUSTMENTS, states=states, form=form, errors=list(form.errors),
+                 can_request=allowed(ctx.actor.role, Permission.REQUEST_CANDIDATES),
+                 status_code=422 if form.errors else 200)  # fmt: skip
+
+
+@router.post("/employers/{employer_id}/compose/ask", response_model=None)
+def ask_chosen_composed(
+    employer_id: int,
+    request: Request,
+    ctx: Annotated[Context, page_context_for(Permission.REQUEST_CANDIDATES)],
+    suggestion_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
+    chosen: Annotated[list[str] | None, Form(max_length=50)] = None,
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """The candidates chosen in the composition, each asked about their own tailored job (the
+    value chosen is ``CODE:task,task``; the list it names is checked to have put it forward)."""
+    asks = [_composed(value) for value in chosen or []]
+    refused = _ask_chosen(request, ctx, suggestion_id, asks, note)
+    if refused:
+        form = ChosenForm(frozenset(code for code, _tasks in asks), note, tuple(refused))
+        return _compose(request, ctx, employer_id, form)
+    return RedirectResponse(
+        f"/ui/employers/{employer_id}/compose?asked={len(asks)}#asked", status_code=303
+    )
+
+
+def _composed(value: str) -> tuple[str, list[int]]:
+    """``CODE:12,13`` → the code and its tasks (nothing readable: no tasks, refused later)."""
+    code, _sep, tasks = value.strip().partition(":")
+    numbers = [int(t) for t in tasks.split(",") if t.strip().isdigit() and len(t.strip()) <= 9]
+    return code, numbers
 
 
 @router.get("/employers/{employer_id}/proposal", response_class=HTMLResponse)
@@ -268,17 +394,74 @@ def _printable_proposal(
                  today=datetime.now(UTC).date())  # fmt: skip
 
 
-@router.post("/employers/{employer_id}/proposal")
+@router.get("/employers/{employer_id}/proposal/confirm", response_class=HTMLResponse)
+def confirm_printable_proposal(
+    employer_id: int,
+    request: Request,
+    ctx: Annotated[Context, page_context_for(Permission.PROPOSE)],
+    code: Annotated[str, Query(max_length=16)],
+    suggestion: Annotated[int, Query(ge=1, le=2_147_483_647)],
+) -> HTMLResponse:
+    """The confirmation before the printable proposal is recorded, as the coordinators' one:
+    the candidate (by code), the tasks and the employer, a note. Nothing is stored yet."""
+    return _employer_confirmation(request, ctx, employer_id, code, suggestion)
+
+
+@router.post("/employers/{employer_id}/proposal", response_model=None)
 def record_printable_proposal(
     employer_id: int,
+    request: Request,
     ctx: Annotated[Context, page_context_for(Permission.PROPOSE)],
     code: Annotated[str, Form(max_length=16)],
     suggestion: Annotated[int, Form(ge=1, le=2_147_483_647)],
-) -> RedirectResponse:
-    """The printable proposal, recorded as a proposal of the candidate for every task of it."""
+    note: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    """The confirmed printable proposal, recorded as a proposal of the candidate for every
+    task of it, with the note; refused, the confirmation again with the note kept."""
     try:
-        proposals.propose_bundle(ctx, suggestion, code, employer_id=employer_id, via="web")
-    except ConflictError:  # pressed twice: the first one stands
+        proposals.propose_bundle(ctx, suggestion, code, employer_id=employer_id,
+                                 note=note.strip(), via="web")  # fmt: skip
+    except (ValidationError, InvalidInputError) as err:
+        ctx.session.rollback()
+        return _employer_confirmation(request, ctx, employer_id, code, suggestion,
+                                      sent={"note": note}, refusal=err)  # fmt: skip
+    except ConflictError:  # confirmed twice: the first one stands
         ctx.session.rollback()
     query = urlencode({"code": code, "suggestion": suggestion})
     return RedirectResponse(f"/ui/employers/{employer_id}/proposal?{query}", status_code=303)
+
+
+def _employer_confirmation(
+    request: Request,
+    ctx: Context,
+    employer_id: int,
+    code: str,
+    suggestion: int,
+    *,
+    sent: dict[str, str] | None = None,
+    refusal: ValidationError | InvalidInputError | None = None,
+) -> HTMLResponse:
+    """The employer side's confirmation: the same check as the coordinators' (nothing stored);
+    a proposal the rules refuse now (the candidate's situation changed since the composition)
+    is said at the top, without the form: the candidate's coordinator is the way on."""
+    lang = _lang(request)
+    blocked = False
+    try:
+        checked = proposals.check_bundle(ctx, suggestion, code, employer_id=employer_id)
+    except InvalidInputError as err:
+        ctx.session.rollback()
+        tasks = matching.stored_employer_bundle(ctx, employer_id, suggestion, code)["task_ids"]
+        checked = proposals.ProposalCheck(0, code, tasks, suggestion, {}, None)
+        refusal, blocked = err, True
+    fields = {"note": FormField("note", gettext_for(lang)("Note"))}
+    errors = form_problems(refusal, lang, fields) if refusal is not None else []
+    titles = employers.task_titles(ctx.session, checked.task_ids)
+    query = urlencode({"code": code, "suggestion": suggestion})
+    return _page(request, "propose.html", ctx.actor, code=code, employer_side=True,
+                 action=f"/ui/employers/{employer_id}/proposal",
+                 hidden=[("code", code), ("suggestion", suggestion)], identity=None,
+                 checked=checked, titles=titles, blocked=blocked,
+                 back=f"/ui/employers/{employer_id}/proposal?{query}",
+                 employer_names=sorted({titles[t]["employer"] for t in titles}),
+                 sent=sent or {}, errors=errors,
+                 status_code=422 if errors else 200)  # fmt: skip
