@@ -179,7 +179,10 @@ def test_the_web_page_follows_a_comparison_and_shows_its_verdict_first(service):
                           stage="as_of:near-page")  # fmt: skip
     waiting = client.get(f"/ui/rulesets/compare/{running}")
     assert waiting.status_code == 200, waiting.text
-    assert "säännöstöllä near-page kunkin ehdotuksen tehtävät" in waiting.text and 'max="10"' in waiting.text
+    assert (
+        "säännöstöllä near-page kunkin ehdotuksen tehtävät" in waiting.text
+        and 'max="10"' in waiting.text
+    )
     assert "/static/comparison-progress.js" in waiting.text
     # One whose process stopped: said so, with a way to run it again.
     silent = datetime.now(UTC) - comparisons.SILENT_FOR - timedelta(seconds=5)
