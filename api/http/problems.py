@@ -10,7 +10,7 @@ type, or one of the schema's own such as ``business_id_check_digit``) and the fi
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -90,60 +90,44 @@ def _profile_problem(
     return Problem(_said(error, field, lang), field.anchor)
 
 
+_RATING_SAID: tuple[tuple[Callable[[str, FieldError], bool], str, str], ...] = (
+    (lambda field, e: "recorded by the work-ability coordinator" in e.message,
+     N_("%(name)s: a physician's statement is recorded by the work-ability coordinator; leave "
+        "it as it was or ask them."), "source"),
+    (lambda field, e: field == "reference",
+     N_("%(name)s: name the statement (its kind, who wrote it), never a diagnosis or its "
+        "code."), "ref"),
+    (lambda field, e: "reference may only be set" in e.message,
+     N_("%(name)s: only a physician's statement has a reference; choose the physician as the "
+        "source or clear the reference."), "ref"),
+    (lambda field, e: "may only be set when source is 'physician'" in e.message,
+     N_("%(name)s: a physician's statement (restriction or recommendation) needs the physician "
+        "as the source. Choose the physician or remove the statement."), "stmt"),
+    (lambda field, e: field == "kilograms" or "kilograms" in e.message,
+     N_("%(name)s: give the kilograms as a number from 0 to 100."), "kg"),
+    (lambda field, e: field == "assessed_on" and e.kind in _DATE_NOT_READ,
+     N_("%(name)s: the assessment date is not a date; write it as dd.mm.yyyy or choose it from "
+        "the calendar."), "date"),
+    (lambda field, e: field == "assessed_on" and "implausibly old" in e.message,
+     N_("%(name)s: the assessment date is too old: an assessment is dated 1.1.1990 or later, "
+        "and not before the person was born."), "date"),
+    (lambda field, e: field == "assessed_on",
+     N_("%(name)s: the assessment date is in the future: give the day it was made (today or "
+        "earlier)."), "date"),
+    (lambda field, e: field == "level", N_("%(name)s: choose a level from the list."), "level"),
+)  # fmt: skip
+"""What is said of a rating's problem, the first that fits, and the prefix of its field's id."""
+
+
 def _rating_problem(cid: str, field: str, error: FieldError, lang: str) -> Problem:
     _ = gettext_for(lang)
-    message = error.message
     name = {"name": _name(cid, lang)}
-    if "recorded by the work-ability coordinator" in message:
-        return Problem(
-            _("%(name)s: a physician's statement is recorded by the work-ability "
-              "coordinator; leave it as it was or ask them.") % name,
-            f"source_{cid}",
-        )  # fmt: skip
-    if field == "reference":
-        return Problem(
-            _("%(name)s: name the statement (its kind, who wrote it), never a diagnosis or "
-              "its code.") % name,
-            f"ref_{cid}",
-        )  # fmt: skip
-    if "reference may only be set" in message:
-        return Problem(
-            _("%(name)s: only a physician's statement has a reference; choose the physician "
-              "as the source or clear the reference.") % name,
-            f"ref_{cid}",
-        )  # fmt: skip
-    if "may only be set when source is 'physician'" in message:
-        return Problem(
-            _("%(name)s: a physician's statement (restriction or recommendation) needs the "
-              "physician as the source. Choose the physician or remove the statement.") % name,
-            f"stmt_{cid}",
-        )  # fmt: skip
-    if field == "kilograms" or "kilograms" in message:
-        return Problem(_("%(name)s: give the kilograms as a number from 0 to 100.") % name,
-                       f"kg_{cid}")  # fmt: skip
-    if field == "assessed_on" and error.kind in _DATE_NOT_READ:
-        return Problem(
-            _("%(name)s: the assessment date is not a date; write it as dd.mm.yyyy or choose it "
-              "from the calendar.") % name,
-            f"date_{cid}",
-        )  # fmt: skip
-    if field == "assessed_on" and "implausibly old" in message:
-        return Problem(
-            _("%(name)s: the assessment date is too old: an assessment is dated 1.1.1990 or "
-              "later, and not before the person was born.") % name,
-            f"date_{cid}",
-        )  # fmt: skip
-    if field == "assessed_on":
-        return Problem(
-            _("%(name)s: the assessment date is in the future: give the day it was made "
-              "(today or earlier).") % name,
-            f"date_{cid}",
-        )  # fmt: skip
-    if field == "source":
+    if field == "source" and "recorded by the work-ability coordinator" not in error.message:
         label = f"{_name(cid, lang)} ({_('Source')})"
         return Problem(_("%(field)s: choose one.") % {"field": label}, f"source_{cid}")
-    if field == "level":
-        return Problem(_("%(name)s: choose a level from the list.") % name, f"level_{cid}")
+    for fits, said, anchor in _RATING_SAID:
+        if fits(field, error):
+            return Problem(_(said) % name, f"{anchor}_{cid}")
     return Problem(_("%(name)s: check the rating's values.") % name, f"level_{cid}")
 
 
