@@ -277,13 +277,14 @@ def test_skills_languages_education_and_support_are_edited_and_shown(service):
     client.cookies.set(SESSION, tokens["work_ability"])
     page = client.get(f"/ui/jobseekers/{person}/edit")
     assert page.status_code == 200 and 'id="skills"' in page.text
-    sent = [(k, v) for k, v in _form_values(page.text, f"/ui/jobseekers/{person}/edit")
+    action = f"/ui/jobseekers/{person}/edit/skills_languages"
+    sent = [(k, v) for k, v in _form_values(page.text, action)
             if k not in ("skills", "education_level", "language", "job_coach", "wage_subsidy")
             and not k.startswith("cefr_")]  # fmt: skip
-    sent += [("skills", "Astianpesu, trukki\nsiivous"), ("education_level", "vocational"),
+    sent += [("skills", "Astianpesu, trukki\r\nsiivous"), ("education_level", "vocational"),
              ("language", "fi"), ("cefr_0", "native"), ("language", "sv"), ("cefr_1", "B1"),
              ("language", ""), ("cefr_2", "A1"), ("job_coach", "on")]  # fmt: skip
-    saved = _post_form(client, f"/ui/jobseekers/{person}/edit", sent)
+    saved = _post_form(client, action, sent)
     assert saved.status_code == 303, saved.text[-3000:]
     profile = client.get(f"/jobseekers/{person}", headers=auth(tokens["work_ability"])).json()
     profile = profile["profile"]
@@ -298,18 +299,79 @@ def test_skills_languages_education_and_support_are_edited_and_shown(service):
     )
     # A language twice is refused, named, and the rows come back as typed.
     again = client.get(f"/ui/jobseekers/{person}/edit")
-    twice = [(k, v) for k, v in _form_values(again.text, f"/ui/jobseekers/{person}/edit")
+    twice = [(k, v) for k, v in _form_values(again.text, action)
              if k not in ("language",) and not k.startswith("cefr_")]  # fmt: skip
     twice += [("language", "fi"), ("cefr_0", "native"), ("language", "fi"), ("cefr_1", "B2")]
-    refused = _post_form(client, f"/ui/jobseekers/{person}/edit", twice)
+    refused = _post_form(client, action, twice)
     assert refused.status_code == 422
     assert "error-summary" in refused.text and 'value="B2" selected' in refused.text
 
 
+def test_the_editors_problems_name_the_field_and_the_rule(service):
+    """What a person can get wrong in the editor is said with the field's label, the item and
+    the rule (#30 item 8), beside the field; never a field's code: a line break counts as one
+    character, as the browser counts it against maxlength; nothing refused is stored."""
+    client, tokens, _area, mine, _engine = service
+    person = mine[3]
+    headers = auth(tokens["work_ability"])
+    client.cookies.set(SESSION, tokens["work_ability"])
+    editor = client.get(f"/ui/jobseekers/{person}/edit").text
+    assert "Enintään 50 taitoa, kukin enintään 60 merkkiä." in editor
+    assert "Enintään 500 merkkiä." in editor
+
+    def posted(section: str, **changed: object):
+        action = f"/ui/jobseekers/{person}/edit/{section}"
+        kept = [(k, v) for k, v in _form_values(editor, action) if k not in changed]
+        for name, value in changed.items():
+            kept += [(name, v) for v in (value if isinstance(value, list) else [value])]
+        return _post_form(client, action, kept)
+
+    # 99 lines: 495 characters as the browser counts them, 593 as it sends them.
+    goals = "\r\n".join(["työt"] * 98 + ["kyllä"])
+    assert len(goals.replace("\r\n", "\n")) == 495 and len(goals) == 593
+    assert posted("availability", goals=goals).status_code == 303
+    stored = client.get(f"/jobseekers/{person}", headers=headers).json()["profile"]
+    assert stored["goals"] == goals.replace("\r\n", "\n")
+    refused = {
+        ("availability", "goals", "x" * 250 + "\r\n" + "y" * 251): (
+            "Tavoitteet ja toiveet: enintään 500 merkkiä.", "goals"),
+        ("skills_languages", "skills", "siivous, " + "a" * 200): (
+            "Osaaminen: taito ”" + "a" * 30 + "…” on 200 merkkiä pitkä; yksi taito on "
+            "enintään 60 merkkiä.", "skills"),
+        ("skills_languages", "skills", ", ".join(f"taito {i}" for i in range(60))): (
+            "Osaaminen: enintään 50 taitoa, nyt 60", "skills"),
+        ("senses", "date_vision", "2026-13-45"): (
+            "Näkö: arviointipäivä ei ole päivämäärä; kirjoita se muodossa pp.kk.vvvv", "date_vision"),
+        ("senses", "source_vision", "arvaus"): ("Näkö (Lähde): valitse yksi.", "source_vision"),
+        ("availability", "slot", "mon_siesta"): (
+            "Milloin asiakas voi tehdä töitä: valitse jokin tarjolla olevista arvoista.", "slots"),
+        ("licences", "licence", "avaruusalus"): (
+            "Luvat ja kortit: valitse jokin tarjolla olevista arvoista.", "licence-choices"),
+        ("skills_languages", "education_level", "tohtori"): (
+            "Koulutus: valitse yksi.", "education_level"),
+    }  # fmt: skip
+    for (section, name, value), (said, anchor) in refused.items():
+        extra: dict[str, object] = {name: value}
+        if name.endswith("_vision"):
+            extra |= {"level_vision": "2", "date_vision": extra.get("date_vision", "2026-01-02")}
+        answer = posted(section, **extra)
+        assert answer.status_code == 422, (name, answer.status_code)
+        assert said in answer.text, (name, said)
+        assert f'href="#{anchor}"' in answer.text and f'id="err-{anchor}"' in answer.text, name
+        assert "tarkista tämä arvo" not in answer.text and " › " not in answer.text, name
+        assert "Profiilia ei voitu tallentaa" not in answer.text, name
+    twice = posted("skills_languages", language=["fi", "sv", "fi"], cefr_0="native",
+                   cefr_1="B1", cefr_2="B2")  # fmt: skip
+    assert twice.status_code == 422
+    assert "Kielet: sama kieli on kahdella rivillä (suomi)" in twice.text
+    assert 'href="#language_2"' in twice.text and 'id="err-language_2"' in twice.text
+    assert client.get(f"/jobseekers/{person}", headers=headers).json()["profile"] == stored
+
+
 def test_a_section_of_the_editor_saves_only_itself_and_the_consent_tick(service):
     """A section's form stores that section and leaves every other part as stored (#30 item
-    8); the consent's tick gives or withdraws it, dated by the save; an unknown section is
-    404."""
+    8); the consent's scopes are ticked one by one, given or withdrawn as ticked, dated by the
+    save, never narrowed or widened on their own; an unknown section is 404."""
     from features.catalogue import SECTORS
 
     client, tokens, _area, mine, _engine = service
@@ -329,17 +391,42 @@ def test_a_section_of_the_editor_saves_only_itself_and_the_consent_tick(service)
     assert after["interest_sectors"] == [sector]
     assert after | {"interest_sectors": None} == before | {"interest_sectors": None}
     assert "Osio tallennettu." in client.get(saved.headers["location"]).text
-    # The consent: ticked, given now (when not in force); unticked, withdrawn now.
+    # The consent: each scope ticked only when the person agrees to it; none ticked, withdrawn
+    # now; ticked again, given now with exactly the scopes ticked — never narrowed or widened.
     action = f"/ui/jobseekers/{person}/edit/licences"
-    sent = [(k, v) for k, v in _form_values(editor, action) if k != "consent"]
-    assert _post_form(client, action, [*sent, ("consent", "on")]).status_code == 303
+    section = editor[editor.index('id="licences"') :]
+    for scope in ("matching", "share_with_employers", "evaluation"):
+        assert f'name="scope" value="{scope}"' in section[: section.index("</form>")]
+    sent = [(k, v) for k, v in _form_values(editor, action) if k != "scope"]
+    both = [("scope", "matching"), ("scope", "share_with_employers")]
+    assert _post_form(client, action, [*sent, *both]).status_code == 303
     given = client.get(f"/jobseekers/{person}", headers=headers).json()["profile"]
-    assert given["consent"]["withdrawn_at"] is None and given["consent"]["scope"] == ["matching"]
+    assert given["consent"]["withdrawn_at"] is None
+    assert given["consent"]["scope"] == ["matching", "share_with_employers"]
     assert given | {"consent": None} == after | {"consent": None}
+    shown = client.get(f"/ui/jobseekers/{person}/edit").text
+    assert shown.count('name="scope"') == 3 and shown.count('name="scope" value="') == 3
+    assert _form_values(shown, action).count(("scope", "share_with_employers")) == 1
+    assert _post_form(client, action, [*sent, *both]).status_code == 303  # kept as it was
+    kept = client.get(f"/jobseekers/{person}", headers=headers).json()["profile"]["consent"]
+    assert kept == given["consent"]
     assert _post_form(client, action, sent).status_code == 303
     withdrawn = client.get(f"/jobseekers/{person}", headers=headers).json()["profile"]["consent"]
     assert withdrawn["withdrawn_at"] is not None
     assert withdrawn["given_at"] == given["consent"]["given_at"]
+    assert withdrawn["scope"] == ["matching", "share_with_employers"]
+    reopened = client.get(f"/ui/jobseekers/{person}/edit").text
+    assert not [v for k, v in _form_values(reopened, action) if k == "scope"]
+    assert "Suostumus peruttiin" in reopened
+    assert _post_form(client, action, [*sent, *both]).status_code == 303
+    again = client.get(f"/jobseekers/{person}", headers=headers).json()["profile"]["consent"]
+    assert again["withdrawn_at"] is None
+    assert again["scope"] == ["matching", "share_with_employers"]
+    assert again["given_at"] >= withdrawn["withdrawn_at"]
+    narrowed = [*sent, ("scope", "matching")]
+    assert _post_form(client, action, narrowed).status_code == 303
+    only = client.get(f"/jobseekers/{person}", headers=headers).json()["profile"]["consent"]
+    assert only["scope"] == ["matching"] and only["withdrawn_at"] is None
     assert _post_form(client, f"/ui/jobseekers/{person}/edit/no_such", sent).status_code == 404
 
 
@@ -494,11 +581,11 @@ def test_a_profile_with_two_broken_rules_is_refused_with_both_at_once(service):
 
 
 def test_the_profile_editor_says_every_problem_at_once(service):
-    """An editor's form the schema refuses (hours beyond the most, a rating's kilograms) is
-    still judged by the service's rules on what was typed (#27): an assessment dated in the
-    future — of that very rating too —, one dated before 1990 and a physician's statement a
-    company coordinator recorded (a tampered form) are said with it, each beside its field, in
-    Finnish and English; nothing is saved."""
+    """A section's form the schema refuses (a rating's kilograms) is still judged by the
+    service's rules on what was typed (#27): an assessment dated in the future — of that very
+    rating too —, one dated before 1990 and a physician's statement a company coordinator
+    recorded (a tampered form) are said with it, each beside its field, in Finnish and English;
+    nothing is saved."""
     client, tokens, area, _mine, _engine = service
     work_ability = auth(tokens["work_ability"])
     profile = factories.jobseeker(code="JS-KERTA1", area=area, coordinator="coord")
@@ -507,15 +594,15 @@ def test_the_profile_editor_says_every_problem_at_once(service):
     jid = created.json()["id"]
     stored = client.get(f"/jobseekers/{jid}", headers=work_ability).json()["profile"]
     client.cookies.set(SESSION, tokens["coordinator"])
-    action = f"/ui/jobseekers/{jid}/edit"
-    changed = {"hours_max": "99", "kg_lifting": "200", "date_lifting": "2031-06-30",
-               "date_customer_contact": "1900-01-01", "level_sitting": "2",
-               "source_sitting": "physician", "date_sitting": "2026-03-01"}  # fmt: skip
-    sent = [(k, v) for k, v in _form_values(client.get(action).text, action) if k not in changed]
+    editor = client.get(f"/ui/jobseekers/{jid}/edit").text
+    action = f"/ui/jobseekers/{jid}/edit/manual_handling"
+    changed = {"level_lifting": "2", "kg_lifting": "200", "date_lifting": "2031-06-30",
+               "level_carrying": "2", "date_carrying": "1900-01-01", "level_pushing_pulling": "2",
+               "source_pushing_pulling": "physician", "date_pushing_pulling": "2026-03-01"}  # fmt: skip
+    sent = [(k, v) for k, v in _form_values(editor, action) if k not in changed]
     refused = _post_form(client, action, [*sent, *changed.items()])
     assert refused.status_code == 422
-    for anchor in ("hours_max", "kg_lifting", "date_lifting", "date_customer_contact",
-                   "source_sitting"):  # fmt: skip
+    for anchor in ("kg_lifting", "date_lifting", "date_carrying", "source_pushing_pulling"):
         assert f'href="#{anchor}"' in refused.text, anchor
     for said in ("arviointipäivä on tulevaisuudessa", "arviointipäivä on liian vanha",
                  "lääkärin lausunnon kirjaa työkykykoordinaattori"):  # fmt: skip
@@ -528,8 +615,33 @@ def test_the_profile_editor_says_every_problem_at_once(service):
     assert client.get(f"/jobseekers/{jid}", headers=work_ability).json()["profile"] == stored
     # No time ticked, hours in the wrong order: both said, the grid's beside the grid.
     client.cookies.set("lang", "fi")
-    unticked = [(k, v) for k, v in sent if k not in ("slot", "hours_min", "hours_max")]
+    action = f"/ui/jobseekers/{jid}/edit/availability"
+    unticked = [(k, v) for k, v in _form_values(editor, action)
+                if k not in ("slot", "hours_min", "hours_max")]  # fmt: skip
     grid = _post_form(client, action, [*unticked, ("hours_min", "30"), ("hours_max", "10")])
     assert grid.status_code == 422
     assert 'href="#slots"' in grid.text and "rastita vähintään yksi viikon aika" in grid.text
     assert 'href="#hours_min"' in grid.text and "tarkista tämä arvo" not in grid.text
+    beyond = [(k, v) for k, v in _form_values(editor, action) if k != "hours_max"]
+    beyond_refused = _post_form(client, action, [*beyond, ("hours_max", "99")])
+    assert beyond_refused.status_code == 422 and 'href="#hours_max"' in beyond_refused.text
+    assert client.get(f"/jobseekers/{jid}", headers=work_ability).json()["profile"] == stored
+
+
+def test_the_whole_profile_is_not_saved_from_a_page(service):
+    """The editor saves a section at a time; the old address of the whole profile's save is
+    gone, so a form holding only some fields (a stale tab, an old script) cannot empty the rest
+    of the profile: it is told so in Finnish, and nothing is stored (#30 item 8)."""
+    client, tokens, _area, mine, _engine = service
+    person = mine[2]
+    headers = auth(tokens["work_ability"])
+    before = client.get(f"/jobseekers/{person}", headers=headers).json()["profile"]
+    client.cookies.set(SESSION, tokens["work_ability"])
+    editor = client.get(f"/ui/jobseekers/{person}/edit").text
+    assert f'action="/ui/jobseekers/{person}/edit"' not in editor
+    some = _form_values(editor, f"/ui/jobseekers/{person}/edit/availability")
+    answer = _post_form(client, f"/ui/jobseekers/{person}/edit", some)
+    assert answer.status_code == 405
+    assert "text/html" in answer.headers["content-type"] and 'lang="fi"' in answer.text
+    assert "Virhekoodi 405" in answer.text
+    assert client.get(f"/jobseekers/{person}", headers=headers).json()["profile"] == before

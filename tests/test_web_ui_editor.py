@@ -152,8 +152,9 @@ def test_a_section_saves_only_itself(server, browser, size):
     handling = page.locator("section#manual_handling")
     handling.get_by_label("Nostaminen", exact=True).select_option("2")
     handling.locator("#kg_lifting").fill("7.5")
-    # Typed in another section and not saved: not stored either.
+    # Typed in another section and not saved: asked about first, and left, not stored either.
     page.locator("#goals").fill("Tämä ei tallennu.")
+    page.once("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation(wait_until="load"):
         handling.get_by_role("button", name="Tallenna").click()
     assert page.url.endswith(f"/ui/jobseekers/{person}/edit?saved=manual_handling#manual_handling")
@@ -242,4 +243,50 @@ def test_the_sections_in_english(server, browser):
         page.get_by_role("navigation", name="Sections of the profile").get_by_role("link")
     ).to_have_count(11)
     expect(page.locator("section#licences").get_by_role("button", name="Save")).to_have_count(1)
+    page.close()
+
+
+def test_unsaved_changes_are_said_and_asked_about_before_they_are_lost(server, browser):
+    """A section changed and not saved says so beside its Save; saving another section (or
+    leaving the page) then asks first — the browser's own question —, and the changes stay on
+    the screen when the person stays. Saving the changed section itself asks nothing."""
+    base, engine = server
+    person = _person(engine, 5)
+    before = _stored(engine, person)
+    page = login(browser, base, "tiina.tyokyky", "salasana-5")
+    page.goto(f"{base}/ui/jobseekers/{person}/edit")
+    note = page.locator("section#availability .unsaved-note")
+    expect(note).to_have_text("")
+    goals = page.locator("#goals")
+    was = goals.input_value()
+    goals.fill("Haluaa iltavuoroja.")
+    expect(note).to_have_text("Osiossa on tallentamattomia muutoksia.")
+    expect(note).to_be_visible()
+    expect(note).to_have_attribute("role", "status")
+    expect(page.locator("section#manual_handling .unsaved-note")).to_have_text("")
+    goals.fill(was)  # as it was: nothing to lose
+    expect(note).to_have_text("")
+    goals.fill("Haluaa iltavuoroja.")
+    asked: list[str] = []
+
+    def stay(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", stay)
+    page.locator("section#manual_handling").get_by_role("button", name="Tallenna").click()
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"]
+    assert page.url == f"{base}/ui/jobseekers/{person}/edit"
+    expect(goals).to_have_value("Haluaa iltavuoroja.")
+    assert _stored(engine, person) == before
+    page.remove_listener("dialog", stay)
+    # Its own Save asks nothing, and stores it.
+    page.on("dialog", stay)
+    with page.expect_navigation(wait_until="load"):
+        page.locator("section#availability").get_by_role("button", name="Tallenna").click()
+    assert asked == ["beforeunload"]
+    expect(page.locator("section#availability p.ok[role=status]")).to_be_visible()
+    assert _stored(engine, person)[0]["goals"] == "Haluaa iltavuoroja."
+    expect(page.locator("section#availability .unsaved-note")).to_have_text("")
     page.close()

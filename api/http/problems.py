@@ -10,20 +10,21 @@ type, or one of the schema's own such as ``business_id_check_digit``) and the fi
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from babel.lists import format_list
 from pydantic import ValidationError
 
 from features.catalogue import CHARACTERISTICS
 from features.errors import InvalidInputError, TasmaError
-from features.i18n import N_, date_text, gettext_for, locale_for
+from features.i18n import N_, date_text, gettext_for, language_names, locale_for
 from features.numbers import number
 from features.ratko import column_by_field
 from features.schemas.errors import FieldError, field_errors
-from features.schemas.jobseeker import MAX_WEEKLY_HOURS
+from features.schemas.jobseeker import MAX_SKILL_LENGTH, MAX_SKILLS, MAX_WEEKLY_HOURS
 
 __all__ = ["FormField", "Problem", "form_problems", "profile_problems", "sheet_problems"]
 
@@ -36,14 +37,28 @@ class Problem:
 
 
 _HOURS = {"weekly_hours_min": "hours_min", "weekly_hours_max": "hours_max"}
+_DATE_NOT_READ = {"date_parsing", "date_from_datetime_parsing", "date_type", "missing"}
+"""An assessment date that is not a date at all (``2026-13-45``), as pydantic says it."""
+_OFFERED = {"slots", "licence-choices", "sector-choices", "kind-choices", "consent-choices"}
+"""The editor's groups of boxes to tick, by the anchor of their fieldset."""
+_SHOWN_OF_SKILL = 30
+"""How much of a skill too long the problem quotes."""
 
 
 def _name(cid: str, lang: str) -> str:
     return CHARACTERISTICS[cid].name(lang)
 
 
-def _profile_problem(loc: tuple[str, ...], message: str, lang: str) -> Problem | None:
+def _loc(field: str) -> tuple[str, ...]:
+    """``availability.schedule[0]`` as ``("availability", "schedule", "0")``."""
+    return tuple(p for p in re.split(r"[.\[\]]+", field) if p)
+
+
+def _profile_problem(
+    loc: tuple[str, ...], error: FieldError, lang: str, sent: Mapping[str, Any]
+) -> Problem | None:
     _ = gettext_for(lang)
+    message = error.message
     if loc == ("availability",) and message.startswith("weekly_hours_min ("):
         low, high = (number(float(x), lang, 2) for x in re.findall(r"\(([\d.]+)\)", message)[:2])
         return Problem(
@@ -59,75 +74,167 @@ def _profile_problem(loc: tuple[str, ...], message: str, lang: str) -> Problem |
         return Problem(_("Give the hours a week as a number from 0 to %(most)s.") % {"most": most},
                        _HOURS[loc[1]])  # fmt: skip
     if len(loc) >= 2 and loc[0] == "capacities" and loc[1] in CHARACTERISTICS:
-        cid, field = loc[1], loc[2] if len(loc) > 2 else ""
-        name = {"name": _name(cid, lang)}
-        if "recorded by the work-ability coordinator" in message:
-            return Problem(
-                _("%(name)s: a physician's statement is recorded by the work-ability "
-                  "coordinator; leave it as it was or ask them.") % name,
-                f"source_{cid}",
-            )  # fmt: skip
-        if field == "reference":
-            return Problem(
-                _("%(name)s: name the statement (its kind, who wrote it), never a diagnosis or "
-                  "its code.") % name,
-                f"ref_{cid}",
-            )  # fmt: skip
-        if "reference may only be set" in message:
-            return Problem(
-                _("%(name)s: only a physician's statement has a reference; choose the physician "
-                  "as the source or clear the reference.") % name,
-                f"ref_{cid}",
-            )  # fmt: skip
-        if "may only be set when source is 'physician'" in message:
-            return Problem(
-                _("%(name)s: a physician's statement (restriction or recommendation) needs the "
-                  "physician as the source. Choose the physician or remove the statement.") % name,
-                f"stmt_{cid}",
-            )  # fmt: skip
-        if field == "kilograms" or "kilograms" in message:
-            return Problem(_("%(name)s: give the kilograms as a number from 0 to 100.") % name,
-                           f"kg_{cid}")  # fmt: skip
-        if field == "assessed_on" and "implausibly old" in message:
-            return Problem(
-                _("%(name)s: the assessment date is too old: an assessment is dated 1.1.1990 or "
-                  "later, and not before the person was born.") % name,
-                f"date_{cid}",
-            )  # fmt: skip
-        if field == "assessed_on":
-            return Problem(
-                _("%(name)s: the assessment date is in the future: give the day it was made "
-                  "(today or earlier).") % name,
-                f"date_{cid}",
-            )  # fmt: skip
-        if field == "level":
-            return Problem(_("%(name)s: choose a level from the list.") % name, f"level_{cid}")
+        return _rating_problem(loc[1], loc[2] if len(loc) > 2 else "", error, lang)
+    if loc and loc[0] == "skills":
+        return _skills_problem(loc, error, lang, sent)
+    if error.kind == "language_twice":
+        return _languages_twice(lang, sent)
+    field = _profile_field(loc, lang)
+    if field is None:
+        return None
+    if field.anchor in _OFFERED:  # ticked among the values offered: one of them was not
+        return Problem(_("%(field)s: choose one of the values offered.") % {"field": field.label},
+                       field.anchor)  # fmt: skip
+    if field.choose:  # a select's value can only be wrong by not being one of its options
+        return Problem(_("%(field)s: choose one.") % {"field": field.label}, field.anchor)
+    return Problem(_said(error, field, lang), field.anchor)
+
+
+_RATING_SAID: tuple[tuple[Callable[[str, FieldError], bool], str, str], ...] = (
+    (lambda field, e: "recorded by the work-ability coordinator" in e.message,
+     N_("%(name)s: a physician's statement is recorded by the work-ability coordinator; leave "
+        "it as it was or ask them."), "source"),
+    (lambda field, e: field == "reference",
+     N_("%(name)s: name the statement (its kind, who wrote it), never a diagnosis or its "
+        "code."), "ref"),
+    (lambda field, e: "reference may only be set" in e.message,
+     N_("%(name)s: only a physician's statement has a reference; choose the physician as the "
+        "source or clear the reference."), "ref"),
+    (lambda field, e: "may only be set when source is 'physician'" in e.message,
+     N_("%(name)s: a physician's statement (restriction or recommendation) needs the physician "
+        "as the source. Choose the physician or remove the statement."), "stmt"),
+    (lambda field, e: field == "kilograms" or "kilograms" in e.message,
+     N_("%(name)s: give the kilograms as a number from 0 to 100."), "kg"),
+    (lambda field, e: field == "assessed_on" and e.kind in _DATE_NOT_READ,
+     N_("%(name)s: the assessment date is not a date; write it as dd.mm.yyyy or choose it from "
+        "the calendar."), "date"),
+    (lambda field, e: field == "assessed_on" and "implausibly old" in e.message,
+     N_("%(name)s: the assessment date is too old: an assessment is dated 1.1.1990 or later, "
+        "and not before the person was born."), "date"),
+    (lambda field, e: field == "assessed_on",
+     N_("%(name)s: the assessment date is in the future: give the day it was made (today or "
+        "earlier)."), "date"),
+    (lambda field, e: field == "level", N_("%(name)s: choose a level from the list."), "level"),
+)  # fmt: skip
+"""What is said of a rating's problem, the first that fits, and the prefix of its field's id."""
+
+
+def _rating_problem(cid: str, field: str, error: FieldError, lang: str) -> Problem:
+    _ = gettext_for(lang)
+    name = {"name": _name(cid, lang)}
+    if field == "source" and "recorded by the work-ability coordinator" not in error.message:
+        label = f"{_name(cid, lang)} ({_('Source')})"
+        return Problem(_("%(field)s: choose one.") % {"field": label}, f"source_{cid}")
+    for fits, said, anchor in _RATING_SAID:
+        if fits(field, error):
+            return Problem(_(said) % name, f"{anchor}_{cid}")
+    return Problem(_("%(name)s: check the rating's values.") % name, f"level_{cid}")
+
+
+def _skills_problem(
+    loc: tuple[str, ...], error: FieldError, lang: str, sent: Mapping[str, Any]
+) -> Problem:
+    """A skill too long (quoted, or numbered when the form is not at hand), or too many."""
+    _ = gettext_for(lang)
+    words: dict[str, object] = {"field": _("Skills"), "most": MAX_SKILL_LENGTH}
+    if len(loc) == 1:
+        count = error.context.get("actual_length") or len(sent.get("skills") or [])
+        words |= {"most": MAX_SKILLS, "count": count}
+        return Problem(
+            _("%(field)s: at most %(most)s skills, now %(count)s; combine or leave some "
+              "out.") % words,
+            "skills",
+        )  # fmt: skip
+    index = int(loc[1]) if loc[1].isdigit() else -1
+    typed = list(sent.get("skills") or [])
+    if 0 <= index < len(typed):
+        skill = " ".join(str(typed[index]).split())
+        words |= {"skill": skill[:_SHOWN_OF_SKILL] + ("…" if len(skill) > _SHOWN_OF_SKILL else ""),
+                  "count": len(skill)}  # fmt: skip
+        return Problem(
+            _("%(field)s: the skill “%(skill)s” is %(count)s characters long; a skill is at most "
+              "%(most)s characters.") % words,
+            "skills",
+        )  # fmt: skip
+    words["number"] = index + 1
+    return Problem(
+        _("%(field)s: skill %(number)s is too long; a skill is at most %(most)s characters.")
+        % words,
+        "skills",
+    )
+
+
+def _languages_twice(lang: str, sent: Mapping[str, Any]) -> Problem:
+    """The same language on two rows: named, at the second row (as the editor shows the rows
+    sent, the empty ones left out)."""
+    _ = gettext_for(lang)
+    codes = [str(row.get("language", "")) for row in sent.get("languages") or []]
+    twice = [i for i, code in enumerate(codes) if code in codes[:i]]
+    if not twice:
+        return Problem(_("Languages: the same language is on two rows; keep one of them."),
+                       "language_0")  # fmt: skip
+    code = codes[twice[0]]
+    name = language_names(lang, [code])[code]
+    return Problem(
+        _("Languages: the same language is on two rows (%(language)s); keep one of them.")
+        % {"language": name},
+        f"language_{twice[0]}",
+    )
+
+
+def _profile_field(loc: tuple[str, ...], lang: str) -> FormField | None:
+    """The editor's field an error at ``loc`` is about (a choice is "choose one")."""
+    _ = gettext_for(lang)
+    if loc == ("goals",):
+        return FormField("goals", _("Goals and wishes"))
+    if loc[:1] == ("education_level",):
+        return FormField("education_level", _("Education"), choose=True)
+    if len(loc) >= 2 and loc[0] == "languages" and loc[1].isdigit():
+        row, part = int(loc[1]), loc[2] if len(loc) > 2 else "language"
+        if part == "level":
+            return FormField(f"cefr_{row}", f"{_('Level')} {row + 1}", choose=True)
+        return FormField(f"language_{row}", f"{_('Language')} {row + 1}", choose=True)
+    if loc[:1] == ("languages",):
+        return FormField("language_0", _("Languages"))
+    checked = {
+        ("availability", "schedule"): ("slots", _("When they can work")),
+        ("licences",): ("licence-choices", _("Licences")),
+        ("interest_sectors",): ("sector-choices", _("Sector")),
+        ("interest_task_kinds",): ("kind-choices", _("Task kinds")),
+        ("consent",): ("consent-choices", _("Consent")),
+    }
+    for prefix, (anchor, label) in checked.items():
+        if loc[: len(prefix)] == prefix:
+            return FormField(anchor, label)
     return None
 
 
-def profile_problems(err: ValidationError | TasmaError, lang: str) -> list[Problem]:
-    """The profile editor's problems, one per field, in ``lang``."""
+def profile_problems(
+    err: ValidationError | TasmaError, lang: str, sent: Mapping[str, Any] | None = None
+) -> list[Problem]:
+    """The profile editor's problems, one per field, in ``lang``; ``sent`` is what the form
+    sent of the profile (shaped as its JSON), which the problems quote (the skill too long,
+    the language twice)."""
     if isinstance(err, ValidationError):
-        items = [
-            (tuple(str(p) for p in e["loc"]), str(e["msg"]).removeprefix("Value error, "))
-            for e in err.errors(include_url=False)
-        ]
+        errors = field_errors(err)
     elif isinstance(err, InvalidInputError) and err.errors:
-        items = [(tuple(e.field.split(".")) if e.field else (), e.message) for e in err.errors]
+        errors = err.errors
     else:
-        items = [((), str(err))]
+        errors = [FieldError("", str(err))]
     out = []
-    for loc, message in items:
-        known = _profile_problem(loc, message, lang)
-        out.append(known or _generic(loc, message, lang))
-    return out
+    for error in errors:
+        loc = _loc(error.field)
+        known = _profile_problem(loc, error, lang, sent or {})
+        out.append(known or _generic(loc, lang))
+    return list(dict.fromkeys(out))  # the same problem once
 
 
-def _generic(loc: tuple[str, ...], message: str, lang: str) -> Problem:
+def _generic(loc: tuple[str, ...], lang: str) -> Problem:
+    """A problem the editor has no words for: said about the form, never in a field's code."""
     _ = gettext_for(lang)
     if not loc:
         return Problem(_("The profile could not be saved; check the values and try again."))
-    return Problem(_("%(field)s: check this value.") % {"field": " › ".join(loc)})
+    return Problem(_("Something in the form was not accepted; check the values."))
 
 
 @dataclass(frozen=True)
@@ -173,6 +280,7 @@ _BY_KIND: dict[str, str] = {
     "business_id_check_digit": N_(
         "%(field)s: the check digit (the last digit) does not match the others; check the number."
     ),
+    "skill_length": N_("%(field)s: a skill is at most %(max_length)s characters."),
     "nul_character": N_("%(field)s: contains a character that cannot be stored."),
     "no_coercion": N_("%(field)s: the value is of the wrong kind (a date or a number expected)."),
     "override_needs_reason": N_(

@@ -39,7 +39,15 @@ from features.errors import ConflictError, InvalidInputError, NotFoundError, Tas
 from features.i18n import gettext_for, language_names
 from features.schemas import JobseekerStatus
 from features.schemas.errors import FieldError
-from features.schemas.jobseeker import CapacitySource, Cefr, JobseekerIdentity
+from features.schemas.jobseeker import (
+    MAX_GOALS_LENGTH,
+    MAX_SKILL_LENGTH,
+    MAX_SKILLS,
+    CapacitySource,
+    Cefr,
+    ConsentScope,
+    JobseekerIdentity,
+)
 
 __all__ = ["router"]
 
@@ -174,8 +182,8 @@ def _editor(
 ) -> HTMLResponse:
     """The profile editor over ``profile``, a form per section — the stored profile, or after
     a refused save the sections sent as they were typed (:func:`_kept`), so that nothing typed
-    is lost. ``refused`` names the section whose summary says ``errors`` (``all`` when the
-    whole profile was sent), ``saved`` the section just saved. Beside each characteristic, the
+    is lost. ``refused`` names the section whose summary says ``errors``, ``saved`` the section
+    just saved. Beside each characteristic, the
     statements open referrals await about it."""
     lang = _lang(request)
     _ = gettext_for(lang)
@@ -186,6 +194,8 @@ def _editor(
         else {}
     )
     ratings = profile.capacities if ratings is None else ratings
+    consent = profile.consent
+    in_force = consent is not None and not consent.withdrawn_at
     # Others see a physician's statement, and save the profile with it as it was.
     writes_statements = allowed(user.role, Permission.WRITE_PHYSICIAN_STATEMENTS)
     sections = [
@@ -218,6 +228,11 @@ def _editor(
                  language_names=language_names(lang, [s.language for s in profile.languages]),
                  language_rows=_language_rows(profile.languages),
                  licences=LICENCES, sectors=SECTORS, kinds=TASK_KINDS,
+                 scopes=[s.value for s in ConsentScope],
+                 consent_scopes=[str(s) for s in consent.scope] if in_force else [],
+                 withdrawn_at=consent.withdrawn_at if consent is not None else None,
+                 most_goals=MAX_GOALS_LENGTH, most_skills=MAX_SKILLS,
+                 longest_skill=MAX_SKILL_LENGTH,
                  status_code=422 if errors else 200)  # fmt: skip
 
 
@@ -334,18 +349,24 @@ def _ratings(form: Any, rated: tuple[str, ...]) -> dict[str, Any]:
     return capacities
 
 
+def _text(form: Any, name: str) -> str:
+    """A textarea's text as typed: a browser sends a line break as CRLF but counts it as one
+    character against ``maxlength``, so it is one here too."""
+    return str(form.get(name, "")).replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _skills(form: Any) -> list[str]:
-    return [s.strip() for s in re.split(r"[,;\n]", str(form.get("skills", ""))) if s.strip()]
+    return [s.strip() for s in re.split(r"[,;\n]", _text(form, "skills")) if s.strip()]
 
 
 def _part(section: Section, form: Any) -> dict[str, Any]:
     """What the form sends of ``section``, shaped as the profile's JSON (the schema checks it;
-    the consent as whether it is ticked)."""
+    the consent as the scopes ticked)."""
     if section.characteristics:
         return {"capacities": _ratings(form, section.characteristics)}
     codes = [str(code).strip() for code in form.getlist("language")]
     fields: dict[str, Any] = {
-        "goals": str(form.get("goals", "")).strip(),
+        "goals": _text(form, "goals").strip(),
         "availability": {"weekly_hours_min": form.get("hours_min", ""),
                          "weekly_hours_max": form.get("hours_max", ""),
                          "schedule": form.getlist("slot")},
@@ -356,52 +377,46 @@ def _part(section: Section, form: Any) -> dict[str, Any]:
         "support": {"job_coach": form.get("job_coach") == "on",
                     "wage_subsidy_eligible": form.get("wage_subsidy") == "on"},
         "licences": form.getlist("licence"),
-        "consent": form.get("consent") == "on",
+        "consent": [str(scope) for scope in form.getlist("scope")][: len(ConsentScope) + 1],
         "interest_sectors": form.getlist("sector"),
         "interest_task_kinds": form.getlist("kind"),
     }  # fmt: skip
     return {name: fields[name] for name in section.fields}
 
 
-@router.post("/jobseekers/{jobseeker_id}/edit", response_class=HTMLResponse)
 @router.post("/jobseekers/{jobseeker_id}/edit/{section}", response_class=HTMLResponse)
 async def save_profile(
     jobseeker_id: int,
     request: Request,
     ctx: Annotated[Context, page_context_for(Permission.WRITE_JOBSEEKERS)],
-    section: str = "",
+    section: str,
 ) -> Response:
-    """One section of the profile, the rest as stored; or, with none named, the whole profile
-    at once (every section's fields in one form, as the editor sent them before it had
-    sections)."""
-    if section and section not in SECTIONS:
+    """One section of the profile, the rest as stored. There is no save of the whole profile
+    from a page: a form holding only some of its fields (a stale tab, an old script) would have
+    emptied the rest."""
+    if section not in SECTIONS:
         raise NotFoundError(f"no section {section!r} of a profile")
     form = await request.form()
-    return await anyio.to_thread.run_sync(_save_sections, jobseeker_id, request, ctx, form, section)
+    return await anyio.to_thread.run_sync(_save_section, jobseeker_id, request, ctx, form, section)
 
 
-def _save_sections(
+def _save_section(
     jobseeker_id: int, request: Request, ctx: Context, form: Any, section: str
 ) -> Response:
-    """Save ``section`` as the form sends it (every section when none is named): back to the
-    editor at that section, or to the person's page after the whole profile; refused, the
+    """Save ``section`` as the form sends it: back to the editor at that section; refused, the
     editor again with what was typed and the problems summarised above the section."""
-    chosen = [section] if section else list(SECTIONS)
+    part = _part(SECTIONS[section], form)
     try:
         # Refused, the editor is told every problem at once: the schema's and the rules'.
-        profile_sections.save_profile_sections(
-            ctx, jobseeker_id, {sid: _part(SECTIONS[sid], form) for sid in chosen}
-        )
+        profile_sections.save_profile_sections(ctx, jobseeker_id, {section: part})
     except InvalidInputError as err:
         ctx.session.rollback()
         row, stored = people.profile_for_editing(ctx, jobseeker_id)
-        kept, ratings = _kept(stored, form, chosen)
-        return _editor(request, ctx, row, kept, profile_problems(err, _lang(request)), ratings,
-                       refused=section or "all")  # fmt: skip
-    if section:
-        return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}/edit?saved={section}#{section}",
-                                status_code=303)  # fmt: skip
-    return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}?message=saved", status_code=303)
+        kept, ratings = _kept(stored, form, [section])
+        return _editor(request, ctx, row, kept, profile_problems(err, _lang(request), part),
+                       ratings, refused=section)  # fmt: skip
+    return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}/edit?saved={section}#{section}",
+                            status_code=303)  # fmt: skip
 
 
 _SHOWN = ("availability", "licences", "interest_sectors", "interest_task_kinds", "goals",
@@ -445,7 +460,6 @@ def _as_sent(form: Any) -> tuple[SimpleNamespace, dict[str, SimpleNamespace]]:
             kilograms=form.get(f"kg_{cid}") or None,
             reference=form.get(f"ref_{cid}") or None,
         )
-    consent = form.get("consent") == "on"
     profile = SimpleNamespace(
         availability=SimpleNamespace(
             weekly_hours_min=form.get("hours_min", ""),
@@ -455,7 +469,7 @@ def _as_sent(form: Any) -> tuple[SimpleNamespace, dict[str, SimpleNamespace]]:
         licences=form.getlist("licence"),
         interest_sectors=form.getlist("sector"),
         interest_task_kinds=form.getlist("kind"),
-        goals=str(form.get("goals", "")),
+        goals=_text(form, "goals"),
         skills=_skills(form),
         education_level=form.get("education_level") or None,
         languages=[
@@ -469,6 +483,6 @@ def _as_sent(form: Any) -> tuple[SimpleNamespace, dict[str, SimpleNamespace]]:
             job_coach=form.get("job_coach") == "on",
             wage_subsidy_eligible=form.get("wage_subsidy") == "on",
         ),
-        consent=SimpleNamespace(allows_matching=lambda: consent),
+        consent=SimpleNamespace(scope=form.getlist("scope"), withdrawn_at=None),
     )
     return profile, ratings

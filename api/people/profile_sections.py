@@ -62,15 +62,21 @@ _AVAILABILITY = ("weekly_hours_min", "weekly_hours_max", "schedule")
 """What the editor sets of the availability (the earliest start is kept as stored)."""
 
 
-def _consent(stored: dict[str, Any] | None, ticked: bool, now: datetime) -> dict[str, Any] | None:
-    """The consent after the editor's tick: given now when ticked and not in force, withdrawn
-    now when unticked and in force, else as stored (its date never moves on a mere save)."""
+def _consent(
+    stored: dict[str, Any] | None, ticked: list[str], now: datetime
+) -> dict[str, Any] | None:
+    """The consent after the editor's scopes, each ticked only when the person agrees to it:
+    none ticked, withdrawn now (when in force); the scopes in force ticked, as stored (its date
+    never moves on a mere save); other scopes ticked, given now with exactly those — never
+    narrowed or widened by the editor on its own."""
     in_force = stored is not None and not stored.get("withdrawn_at")
-    if ticked and not in_force:
-        return {"given_at": now.isoformat(), "scope": ["matching"]}
-    if not ticked and stored is not None and in_force:
-        return {**stored, "withdrawn_at": now.isoformat()}
-    return stored
+    if not ticked:
+        if stored is not None and in_force:
+            return {**stored, "withdrawn_at": now.isoformat()}
+        return stored
+    if stored is not None and in_force and set(ticked) == set(stored["scope"]):
+        return stored
+    return {"given_at": now.isoformat(), "scope": sorted(set(ticked))}
 
 
 def _laid_over(
@@ -85,7 +91,7 @@ def _laid_over(
         if name not in part:
             continue
         if name == "consent":
-            data["consent"] = _consent(data.get("consent"), bool(part["consent"]), now)
+            data["consent"] = _consent(data.get("consent"), list(part["consent"]), now)
         elif name == "availability":
             data["availability"] |= {k: v for k, v in part[name].items() if k in _AVAILABILITY}
         else:
@@ -101,7 +107,7 @@ def save_profile_sections(
 ) -> JobseekerPublic:
     """Store the sections of the profile in ``sent`` (by section id, each shaped as the
     profile's JSON: a group's ``capacities`` — a characteristic it leaves out is not assessed
-    —, the section's fields, the consent as whether matching is ticked); every other part as
+    —, the section's fields, the consent as the list of scopes ticked); every other part as
     stored. Refused (:class:`InvalidInputError`) with every problem at once, nothing stored."""
     unknown = sorted(set(sent) - set(SECTIONS))
     if unknown:

@@ -55,6 +55,12 @@ __all__ = [
 MAX_WEEKLY_HOURS = 40.0
 MIN_WEEKLY_HOURS = 0.25
 """A quarter of an hour a week: anything less is a slip of the keyboard (5e-324 was stored)."""
+MAX_SKILL_LENGTH = 60
+"""The longest skill, in characters (after its spaces are tidied)."""
+MAX_SKILLS = 50
+"""The most skills a profile (or a task) lists."""
+MAX_GOALS_LENGTH = 500
+"""The longest goals and wishes, in characters."""
 CODE_PATTERN = r"^[A-Z]{2}-[0-9A-Z]{4,12}$"
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 """Letters and digits that cannot be misread for one another (no I/1, O/0)."""
@@ -139,13 +145,17 @@ def _sorted_unique(values: list[str]) -> list[str]:
 
 def _skill(value: str) -> str:
     cleaned = " ".join(value.casefold().split())
-    if not cleaned or len(cleaned) > 60:
-        raise ValueError("a skill is 1–60 characters")
+    if not cleaned or len(cleaned) > MAX_SKILL_LENGTH:
+        raise PydanticCustomError(
+            "skill_length",
+            "a skill is 1–{max_length} characters",
+            {"max_length": MAX_SKILL_LENGTH, "actual_length": len(cleaned)},
+        )
     return cleaned
 
 
 Skill = Annotated[str, AfterValidator(_skill)]
-Skills = Annotated[list[Skill], AfterValidator(_sorted_unique), Field(max_length=50)]
+Skills = Annotated[list[Skill], AfterValidator(_sorted_unique), Field(max_length=MAX_SKILLS)]
 
 
 class Availability(StrictModel):
@@ -258,7 +268,7 @@ class JobseekerProfile(StrictModel):
     interest_task_kinds: Annotated[list[TaskKindId], AfterValidator(_sorted_unique)] = Field(
         default_factory=list
     )
-    goals: str = Field(default="", max_length=500)
+    goals: str = Field(default="", max_length=MAX_GOALS_LENGTH)
     support: SupportNeeds = Field(default_factory=SupportNeeds)
     consent: Consent | None = None
     coordinator: str = Field(
@@ -282,8 +292,13 @@ class JobseekerProfile(StrictModel):
                     + " carry kilograms"
                 )
         languages = [s.language for s in self.languages]
-        if len(set(languages)) != len(languages):
-            raise ValueError("languages: each language may be listed once")
+        twice = sorted({code for code in languages if languages.count(code) > 1})
+        if twice:
+            raise PydanticCustomError(
+                "language_twice",
+                "languages: each language may be listed once ({twice})",
+                {"twice": ", ".join(twice)},
+            )
         return self
 
     def not_matchable_reason(self) -> str:
