@@ -195,6 +195,30 @@ def test_the_web_form_asks_the_chosen_and_keeps_them_when_refused(service):
     assert _stored(engine) == 2
     shown = client.get(asked.headers["location"])
     assert "Kysytty 2 ehdokkaasta" in shown.text
+    # An address naming another employer over this task, or none: not found, nothing asked
+    # (a reviewer's finding: the heading named the wrong employer, and asking worked).
+    other = next(int(e) for e in WORLD.tables["employer"]["id"] if int(e) != employer)
+    assert client.get(f"/ui/employers/{other}/tasks/{task}/candidates").status_code == 404
+    wrong = client.post(f"/ui/employers/{other}/tasks/{task}/candidates/ask",
+                        data=form | {"chosen": codes[2:3] or codes[:1]})  # fmt: skip
+    assert wrong.status_code == 404 and _stored(engine) == 2
+    nowhere = client.post("/ui/employers/99999/compose/ask",
+                          data={"csrf": form["csrf"], "suggestion_id": str(suggestion),
+                                "chosen": f"{codes[0]}:{task}"})  # fmt: skip
+    assert nowhere.status_code == 404 and _stored(engine) == 2
+
+
+def test_a_request_names_each_task_once(service):
+    # A forged "12,12,13" stored a task twice and slipped past "the same request waits".
+    client, tokens, _, _, engine = service
+    rekry = auth(tokens["rekrypiste"])
+    ids = _area_codes(client, tokens)
+    task, suggestion, codes = _list_with(client, tokens["rekrypiste"], set(ids), 1)
+    twice = {"jobseeker_code": codes[0], "task_ids": [task, task], "suggestion_id": suggestion}
+    one = client.post("/candidate-requests", json=twice, headers=rekry)
+    assert one.status_code == 422 and one.json()["errors"][0]["field"] == "task_ids"
+    many = client.post("/candidate-requests/batch", json={"requests": [twice]}, headers=rekry)
+    assert many.status_code == 422 and _stored(engine) == 0
 
 
 def test_the_printable_proposal_is_recorded_only_once_confirmed_with_its_note(service):

@@ -13,6 +13,7 @@ __all__ = [
     "Envelope",
     "RadiusKm",
     "Recorded",
+    "each_task_once",
 ]
 
 
@@ -20,6 +21,14 @@ MAX_ID = 2_147_483_647
 
 
 BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def each_task_once(task_ids: list[int]) -> list[int]:
+    """A proposal's or a request's tasks name each task once (a forged ``12,12,13`` would
+    store a task twice and slip past the check for the same request waiting)."""
+    if len(set(task_ids)) != len(task_ids):
+        raise ValueError("each task once")
+    return task_ids
 
 
 RadiusKm = Annotated[float, Field(ge=0.1, le=200, description="Kilometres from home, 0.1–200.")]

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from api.core.schemas import BodyId
+from api.core.schemas import BodyId, each_task_once
 from features.schemas import Employer, Role
 from features.schemas.common import IndustryCode, SectorId, StrictModel, UtcDatetime
 from features.schemas.employer import ContactChannel, EmployerNeed, NetworkStatus
@@ -50,6 +50,11 @@ class CandidateRequestCreate(StrictModel):
     note: str = Field(
         default="", max_length=2000, description="About the work, for the coordinator."
     )
+
+    @field_validator("task_ids")
+    @classmethod
+    def _each_task_once(cls, task_ids: list[int]) -> list[int]:
+        return each_task_once(task_ids)
 
 
 class CandidateRequestBatch(StrictModel):

@@ -250,6 +250,16 @@ def role_of_employer(session: Session, employer_id: int, role_id: int) -> RoleRo
     return role
 
 
+def task_of_employer(session: Session, employer_id: int, task_id: int) -> TaskRow:
+    """The employer's task; 404 if there is none, or it is another employer's (an address
+    naming one employer over another's task)."""
+    task = session.get(TaskRow, task_id)
+    role = session.get(RoleRow, task.role_id) if task is not None else None
+    if task is None or role is None or role.employer_id != employer_id:
+        raise NotFoundError(f"no task {task_id} at employer {employer_id}")
+    return task
+
+
 def tasks_by_id(session: Session, task_ids: list[int]) -> dict[int, TaskRow]:
     """The stored tasks of these ids."""
     return {r.id: r for r in session.scalars(select(TaskRow).where(TaskRow.id.in_(task_ids)))}

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from api.core.schemas import BodyId
+from api.core.schemas import BodyId, each_task_once
 from features.schemas import OutcomeEvent
 from features.schemas.common import StrictModel
 from features.schemas.proposal import DeclineReason, OutcomeKind
@@ -173,9 +173,7 @@ class ProposalCreate(StrictModel):
     @field_validator("task_ids")
     @classmethod
     def _each_task_once(cls, task_ids: list[int]) -> list[int]:
-        if len(set(task_ids)) != len(task_ids):
-            raise ValueError("each task once")
-        return task_ids
+        return each_task_once(task_ids)
 
 
 class EventPublic(BaseModel):

@@ -226,6 +226,7 @@ def _candidates(
     request: Request, ctx: Context, employer_id: int, task_id: int, page: int, form: ChosenForm
 ) -> HTMLResponse:
     employer = employers.read_employer(ctx.session, employer_id)
+    employers.task_of_employer(ctx.session, employer_id, task_id)
     answer = matching.candidates_for_tasks(ctx, [task_id], page * CANDIDATES_PER_PAGE)
     first = (page - 1) * CANDIDATES_PER_PAGE
     shown = min(answer.n_feasible, CANDIDATE_PAGES * CANDIDATES_PER_PAGE)
@@ -255,6 +256,7 @@ def ask_chosen_candidates(
 ) -> Response:
     """The candidates chosen on the list, asked about this task in one go — or, refused, the
     list again at its error summary with the choices and the note kept."""
+    employers.task_of_employer(ctx.session, employer_id, task_id)  # 404 before anything
     codes = [c.strip() for c in chosen or []]
     asks = [(code, [task_id]) for code in codes]
     refused = _ask_chosen(request, ctx, suggestion_id, asks, note)
@@ -339,6 +341,7 @@ def ask_chosen_composed(
 ) -> Response:
     """The candidates chosen in the composition, each asked about their own tailored job (the
     value chosen is ``CODE:task,task``; the list it names is checked to have put it forward)."""
+    employers.read_employer(ctx.session, employer_id)  # 404 before anything is asked
     asks = [_composed(value) for value in chosen or []]
     refused = _ask_chosen(request, ctx, suggestion_id, asks, note)
     if refused:
