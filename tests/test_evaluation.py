@@ -103,6 +103,9 @@ def test_replay_reports_every_metric_and_consistent_fairness_shares(small):
     assert 0 <= m["hit_rate@10"] <= 1 and 0 <= m["mrr"] <= m["hit_rate@10"] + 1e-9
     assert 0 < m["coverage_people"] <= 1 and 0 < m["coverage_tasks"] <= 1
     assert 1 <= m["distinct_employers"] <= 10 and 1 <= m["distinct_sectors"] <= 10
+    # Age bands youngest first: "<25" before "25-34", though digits sort before "<".
+    bands = [r["group"] for r in report.fairness["age_band"]]
+    assert bands[0].startswith("<") and bands[1:] == sorted(bands[1:]), bands
     for attribute, rows in report.fairness.items():
         assert sum(r["population_share"] for r in rows) == pytest.approx(1.0), attribute
         shown = [r for r in rows if "exposure" not in r["suppressed"]]
