@@ -5,6 +5,7 @@ answer with only what it reveals (a yes: the name; a no: the reason)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -152,6 +153,16 @@ def test_the_candidate_list_shows_each_request_asked_answered_yes_or_no(service)
             assert "Kysytty" in item and "odottaa vastausta" in item and names[waiting] not in item
             assert f'id="choose-{code}"' not in item, "a waiting question is not asked twice"
     assert len(audit_rows(engine, action="read_candidate_requests")) == reads + 1
+    # Someone left to ask (the no): the form is there. Nobody left: no form, said why.
+    assert 'id="ask-chosen"' in page.text
+    answered = client.get(f"/ui/employers/{employer}/tasks/{task}/candidates").text
+    askable = [c for c in re.findall(r'id="choose-([^"]+)"', answered)]
+    if askable:
+        assert client.post("/candidate-requests/batch", headers=rekry,
+                           json=_batch(askable, task, suggestion)).status_code == 201  # fmt: skip
+    full = client.get(f"/ui/employers/{employer}/tasks/{task}/candidates").text
+    assert 'id="ask-chosen"' not in full and "choose-" not in full
+    assert "Kaikilta tämän sivun ehdokkailta on jo kysytty" in full
     # Nobody's name but the yes's: the list shows nothing else an answer did not reveal.
     assert not [n for c, n in names.items() if n in page.text and c != yes]
     # The coordinator's list shows no requests (they ask no one from a list).
@@ -195,6 +206,8 @@ def test_the_web_form_asks_the_chosen_and_keeps_them_when_refused(service):
     assert _stored(engine) == 2
     shown = client.get(asked.headers["location"])
     assert "Kysytty 2 ehdokkaasta" in shown.text
+    requests = client.get("/ui/requests").text
+    assert "kysytty tänään" in requests and "0 päivää" not in requests
     # An address naming another employer over this task, or none: not found, nothing asked
     # (a reviewer's finding: the heading named the wrong employer, and asking worked).
     other = next(int(e) for e in WORLD.tables["employer"]["id"] if int(e) != employer)
@@ -256,3 +269,10 @@ def test_the_printable_proposal_is_recorded_only_once_confirmed_with_its_note(se
     assert note == "Työnantaja soittaa."
     again = client.get(f"/ui/employers/{employer}/proposal/confirm?{query}")
     assert "Ehdotettu jo" in again.text and "Vahvista ja kirjaa ehdotus" not in again.text
+    # Confirmed twice with a second note: the first stands; the second is shown to copy.
+    twice = client.post(f"/ui/employers/{employer}/proposal",
+                        data=form | {"note": "Toinen muistiinpano."}, follow_redirects=False)  # fmt: skip
+    assert twice.status_code == 200 and "Muistiinpanoasi ei tallennettu" in twice.text
+    assert "Toinen muistiinpano." in twice.text
+    with engine.connect() as c:
+        assert c.scalar(sa.text("SELECT count(*) FROM proposal WHERE proposed_by = 'rekry'")) == 1

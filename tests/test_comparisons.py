@@ -5,6 +5,7 @@ process stopped is told as interrupted; a failure is told, never a half report."
 
 from __future__ import annotations
 
+import html
 import re
 import time
 from datetime import UTC, datetime, timedelta
@@ -12,11 +13,13 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from api.core.security import hash_password
+from api.http.csrf import SESSION
 from api.rulesets import comparisons
 from api.storage.engine import transaction
 from api.storage.history import history_mark
 from api.storage.tables import ComparisonRunRow, ProposalRow, UserRow
 from tests.test_api import _ruleset_body, audit_rows, auth
+from tests.test_web_security import _csrf
 
 SMALL = {"k": 5}
 PASSWORD = "correct horse 1"
@@ -232,3 +235,21 @@ def test_an_activation_request_says_why_once_and_never_for_the_version_in_use(se
     in_use = ask("default-2026.12", "Jo käytössä.")
     assert in_use.status_code == 409
     assert len(audit_rows(engine, action="request_activation")) == 1
+
+
+def test_the_rule_set_pages_say_the_shipped_default_and_a_version_names_form(service):
+    client, tokens, _area, _mine, _engine = service
+    client.cookies.set(SESSION, tokens["analyst"])
+    listed = client.get("/ui/rulesets").text
+    # The shipped default is stored by the system with a note in English: said in Finnish.
+    assert "Täsmän tämän version mukana toimitettu oletus" in listed
+    assert "the shipped default" not in listed and ">system<" not in listed
+    form = client.get("/ui/rulesets/new")
+    assert "Muoto: kirjaimia, numeroita, pisteitä" in form.text
+    rules = re.search(r'<textarea id="rules"[^>]*>([^<]*)</textarea>', form.text).group(1)
+    sent = {"csrf": _csrf(form.text), "base": "default-2026.12", "version": "uusi versio!",
+            "note": "Kokeilu.", "rules": html.unescape(rules)}  # fmt: skip
+    refused = client.post("/ui/rulesets/new", data=sent)
+    assert refused.status_code == 422
+    assert "Versio: kirjaimia, numeroita, pisteitä, yhdysmerkkejä ja alaviivoja" in refused.text
+    assert 'value="uusi versio!"' in refused.text

@@ -115,9 +115,15 @@ def test_the_confirmation_names_person_tasks_and_employer_and_stores_nothing(ser
     assert _count(engine) == before + 1
     shown = client.get(done.headers["location"]).text
     assert "Ehdotus kirjattu." in shown and "Sovittu haastattelu ensi viikolle." in shown
-    # Confirmed twice (the back button): the first stands, said so.
+    assert "Kirjaaminen ei lähetä mitään työnantajalle eikä henkilölle" in page.text
+    # Confirmed twice (the back button): the first stands, said so; a second note is not lost
+    # without a word — shown to copy, nothing stored.
     twice = client.post(f"/ui/jobseekers/{jid}/propose", data=form, follow_redirects=False)
-    assert "message=already_proposed" in twice.headers["location"]
+    assert twice.status_code == 200 and "Muistiinpanoasi ei tallennettu" in twice.text
+    assert "Sovittu haastattelu ensi viikolle." in twice.text and "Ehdotettu jo" in twice.text
+    bare = client.post(f"/ui/jobseekers/{jid}/propose", data=form | {"note": ""},
+                       follow_redirects=False)  # fmt: skip
+    assert "message=already_proposed" in bare.headers["location"]
     assert _count(engine) == before + 1
     # A list that did not put the task forward: no confirmation to show.
     other = client.get(f"/ui/jobseekers/{jid}/propose",
@@ -144,6 +150,7 @@ def test_withdrawing_in_the_web_ui_is_said_at_the_form(service):
     assert done.status_code == 303
     shown = client.get(done.headers["location"]).text
     assert "Ehdotus on peruttu" in shown and "Perunut coord" in shown and "Väärä henkilö." in shown
+    assert "ei vaiheita ennen peruutusta" in shown
     assert f'action="/ui/proposals/{pid}/withdraw"' not in shown
     twice = client.post(url, data={"csrf": _csrf(shown), "reason": "Uudelleen."})
     assert twice.status_code == 409 and "Ehdotus oli jo peruttu" in twice.text
@@ -189,3 +196,22 @@ def test_every_status_of_the_comparison_has_its_words():
 
     assert set(_STATUSES) <= set(TEXTS)
     assert texts("fi")["hard_limit"] == "ylittää lääkärin rajoituksen"
+
+
+def test_a_short_list_says_it_holds_every_task_that_fits(service):
+    client, tokens, _area, mine, _engine = service
+    company = auth(tokens["coordinator"])
+    counts = {j: len(client.get(f"/jobseekers/{j}/matches?k=10", headers=company).json()["items"])
+              for j in mine}  # fmt: skip
+    short = next(j for j, n in counts.items() if 0 < n < 10)
+    full = next(j for j, n in counts.items() if n == 10)
+    _web(client, tokens)
+    said = client.get(f"/ui/jobseekers/{short}").text
+    n = counts[short]
+    words = "tehtävä: se näkyy alla" if n == 1 else "tehtävää: kaikki näkyvät alla"
+    assert f"Näillä ehdoilla sopii tai voisi sopia vain {n} {words}" in said
+    assert (
+        "Näillä ehdoilla sopii tai voisi sopia vain"
+        not in client.get(f"/ui/jobseekers/{full}").text
+    )
+    assert "sopivuus voi olla myös alle nollan" in said

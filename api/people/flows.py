@@ -287,7 +287,7 @@ def person_page(
                 timeline=[(e.at, timeline_text(e, lang, titles)) for e in happened],
                 can_answer=allowed(user.role, Permission.ANSWER_CANDIDATE_REQUESTS),
                 capacities=capacities(profile, lang, awaited_statements(referred or [])),
-                answer=answer, scale=matching.score_scale(ctx),
+                answer=answer, scale=matching.score_scale(ctx), matches_on_page=MATCHES_ON_PAGE,
                 left_out=left_out, left_out_ids={x.task_id for x in left_out},
                 titles=titles, proposals=history,
                 n_proposals=n_proposals,

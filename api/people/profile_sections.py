@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
+from pydantic import ValidationError
+
 from api.core.context import Context
 from api.people import service as people
 from api.people.schemas import JobseekerPublic
@@ -24,6 +26,7 @@ from features.catalogue.characteristics import GROUP_NAMES, Group
 from features.errors import InvalidInputError
 from features.i18n import N_
 from features.schemas.errors import FieldError
+from features.schemas.jobseeker import CapacityRating
 
 __all__ = ["SECTIONS", "Section", "save_profile_sections"]
 
@@ -79,13 +82,34 @@ def _consent(
     return {"given_at": now.isoformat(), "scope": sorted(set(ticked))}
 
 
+_ASSESSMENT = ("level", "source", "hard_limit", "recommended", "kilograms")
+"""What a rating says; its date and reference say when and where it was said."""
+
+
+def _dated(sent: Any, stored: Any, now: datetime) -> Any:
+    """A rating whose assessment changed while its date was left as stored is a new assessment
+    made now: dated today, not on the day of the one it replaces. A date changed too is kept
+    (an assessment recorded afterwards)."""
+    if not isinstance(sent, dict) or not isinstance(stored, dict):
+        return sent
+    try:  # as the form sends them ("3", "12.5") and as stored (3, 12.5): compared as read
+        new, old = CapacityRating.model_validate(sent), CapacityRating.model_validate(stored)
+    except ValidationError:
+        return sent  # said by the profile's own check, with every other problem
+    changed = any(getattr(new, key) != getattr(old, key) for key in _ASSESSMENT)
+    if changed and new.assessed_on == old.assessed_on:
+        return {**sent, "assessed_on": now.date().isoformat()}
+    return sent
+
+
 def _laid_over(
     data: dict[str, Any], section: Section, part: Mapping[str, Any], now: datetime
 ) -> None:
     """``data`` (a stored profile, as JSON) with ``section`` as the editor sent it."""
     if section.characteristics:
-        sent = part.get("capacities", {})
-        kept = {k: v for k, v in data["capacities"].items() if k not in section.characteristics}
+        stored = data["capacities"]
+        sent = {k: _dated(v, stored.get(k), now) for k, v in part.get("capacities", {}).items()}
+        kept = {k: v for k, v in stored.items() if k not in section.characteristics}
         data["capacities"] = kept | {k: v for k, v in sent.items() if k in section.characteristics}
     for name in section.fields:
         if name not in part:

@@ -22,7 +22,7 @@ from api.rulesets import comparisons, evaluation
 from api.rulesets import service as ruleset_service
 from api.rulesets.schemas import ComparisonRequest, ModelCard, TrainingRequest
 from features.errors import ConflictError, InvalidInputError, NotFoundError
-from features.i18n import gettext_for
+from features.i18n import N_, gettext_for
 from matching.evaluation_reading import MIN_SUCCESSES, read_comparison, read_metrics
 from matching.rules import parse_ruleset, ruleset_yaml
 
@@ -88,6 +88,7 @@ def new_ruleset_page(
     base = base if any(r.version == base for r in listed.data) else active
     text = ruleset_yaml(ruleset_service.rules(ctx.session, base))
     return _page(request, "ruleset_form.html", ctx.actor, base=base, versions=listed.data,
+                 version_form=VERSION_FORM,
                  values={"version": "", "note": "", "rules": text})  # fmt: skip
 
 
@@ -110,8 +111,8 @@ def create_ruleset_page(
             ruleset_service.create(ctx, ruleset, note=note.strip(), parent=base)
         except InvalidInputError as err:
             ctx.session.rollback()
-            fields = {e.field: FormField("version" if e.field == "version" else "rules", e.field)
-                      for e in err.errors}  # fmt: skip
+            fields = {e.field: FormField("rules", e.field) for e in err.errors}
+            fields["version"] = FormField("version", _("Version"), hint=_(VERSION_FORM))
             problems = form_problems(err, lang, fields)
         except ConflictError:
             ctx.session.rollback()
@@ -120,8 +121,17 @@ def create_ruleset_page(
     if problems:
         listed = ruleset_service.list_rulesets(ctx.session)
         return _page(request, "ruleset_form.html", ctx.actor, base=base, versions=listed.data,
+                     version_form=VERSION_FORM,
                      values=values, errors=problems, status_code=422)  # fmt: skip
     return RedirectResponse("/ui/rulesets?message=created", status_code=303)
+
+
+VERSION_FORM = N_(
+    "letters, digits, dots, hyphens and underscores, starting with a letter or a digit, at most "
+    "64 characters (for example 2026.12-near)."
+)
+"""A version name's form (``matching.rules.RuleSet.version``), said beside the field and when
+a name is refused."""
 
 
 def _ruleset_problems(base: str, version: str, note: str, text: str, lang: str) -> list[Problem]:

@@ -115,6 +115,9 @@ def propose(
                              sent={"note": note, "reason": reason}, errors=problems)  # fmt: skip
     except ConflictError:  # confirmed twice: the first one stands
         ctx.session.rollback()
+        if note.strip():  # the second note is not lost without a word: shown to copy
+            return _confirmation(request, ctx, jobseeker_id, suggestion_id, task_id or [],
+                                 sent={"note": note})  # fmt: skip
         return RedirectResponse(
             f"/ui/jobseekers/{jobseeker_id}?message=already_proposed#proposals", status_code=303
         )
@@ -430,6 +433,9 @@ def record_printable_proposal(
                                       sent={"note": note}, refusal=err)  # fmt: skip
     except ConflictError:  # confirmed twice: the first one stands
         ctx.session.rollback()
+        if note.strip():  # the second note is not lost without a word: shown to copy
+            return _employer_confirmation(request, ctx, employer_id, code, suggestion,
+                                          sent={"note": note})  # fmt: skip
     query = urlencode({"code": code, "suggestion": suggestion})
     return RedirectResponse(f"/ui/employers/{employer_id}/proposal?{query}", status_code=303)
 
