@@ -447,6 +447,16 @@ def test_a_browser_never_gets_json_for_a_web_ui_address(service):
     assert page.status_code == 500
     assert "<h1>Palvelussa tapahtui virhe</h1>" in page.text
     assert "secret" not in page.text and "Traceback" not in page.text
+    # Sent from a page of ours: back to the form through the browser's history, where what
+    # was typed is kept (Chromium gives a form's values back on history.back(), no-store too).
+    with patch("api.auth.pages.log_in", broken):
+        sent = unsafe.post("/ui/login", headers={"referer": "http://testserver/ui/login"},
+                           data={"username": "admin", "password": "x", "csrf": _csrf(form.text)})  # fmt: skip
+    assert sent.status_code == 500
+    assert '<a href="/ui/login" data-history-back>Takaisin lomakkeelle</a>' in sent.text
+    assert "kirjoittamasi on yhä siellä" in sent.text
+    assert '<script src="/static/back-keeps-input.js" defer></script>' in sent.text
+    assert "data-history-back" not in unsafe.get("/ui/no-such-page").text  # nothing was sent
 
 
 def test_logging_out_ends_the_token_and_is_audited_on_the_web_as_in_the_api(service):

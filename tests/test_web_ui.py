@@ -727,6 +727,9 @@ def test_rekrypiste_creates_an_employer_and_a_bad_business_id_is_named(server, b
     page.get_by_label("Sähköposti").fill("liisa.leipuri@example.fi")
     page.get_by_label("Katuosoite").fill("Leipurinkatu 1")
     page.get_by_label("Postinumero").fill("15100")
+    # The municipality is offered from the catalogue as it is typed, as at the intake.
+    expect(page.get_by_label("Kunta")).to_have_attribute("list", "municipalities")
+    assert page.locator("#municipalities option[value='Lahti']").count() == 1
     page.get_by_label("Kunta").fill("Lahti")
     page.get_by_label("Postinumero").fill("151")
     page.get_by_label("Kunta").fill("Lahtti")

@@ -34,7 +34,7 @@ from api.people import handoffs
 from api.people.flows import RefusedForm
 from api.people.person_pages import refused_form_page
 from api.people.schemas import HandoffCreate, HandoffRefusal
-from features.catalogue import ADJUSTMENTS, CHARACTERISTICS, INDUSTRIES
+from features.catalogue import ADJUSTMENTS, CHARACTERISTICS, INDUSTRIES, MUNICIPALITIES
 from features.catalogue.schedule import SLOT_IDS
 from features.demo.templates import BASELINE, ROLE_TEMPLATES, RoleTemplate, role_from_template
 from features.errors import ConflictError, InvalidInputError, NotFoundError, TasmaError
@@ -93,7 +93,8 @@ def _employer_form(
     status_code: int = 200,
 ) -> HTMLResponse:  # fmt: skip
     return _page(request, "employer_form.html", ctx.actor, errors=errors, values=values,
-                 industries=_industries(_lang(request)), status_code=status_code)  # fmt: skip
+                 industries=_industries(_lang(request)), municipalities=list(MUNICIPALITIES),
+                 status_code=status_code)  # fmt: skip
 
 
 @router.get("/employers/new", response_class=HTMLResponse)

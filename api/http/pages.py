@@ -168,18 +168,26 @@ def error_page(request: Request, status: int) -> HTMLResponse:
     """The page for an error at a web UI address: what happened and the way on, in the user's
     language, with the status kept — never the API's JSON."""
     kind = ERROR_KINDS.get(status, "internal" if status >= 500 else "invalid")
+    back = _page_before(request)
+    # A form sent and refused here (a fault, a full queue, too large, gone meanwhile): back
+    # in the browser's history, where the browser keeps what was typed
+    # (static/back-keeps-input.js); nothing of a refused request is ever stored.
+    sent_form = request.method == "POST" and back is not None
     return _page(request, "error.html", None, status_code=status, kind=kind, status=status,
-                 back=_page_before(request))  # fmt: skip
+                 back=back, sent_form=sent_form)  # fmt: skip
 
 
 def _page_before(request: Request) -> str | None:
     """The page of this UI the browser came from (a form sent too large goes back to it), or
-    None: only a path of this site's UI, never another site's address."""
+    None: only a path of this site's UI, never another site's address, and never the page
+    itself (a form sent to its own page's address goes back to it)."""
     referer = urlsplit(request.headers.get("referer", ""))
     if referer.netloc and referer.netloc != request.url.netloc:
         return None
     path = referer.path
-    if not path.startswith("/ui/") or "//" in path or "\\" in path or path == request.url.path:
+    if not path.startswith("/ui/") or "//" in path or "\\" in path:
+        return None
+    if path == request.url.path and request.method == "GET":  # itself: no way on
         return None
     return path + (f"?{referer.query}" if referer.query else "")
 
