@@ -106,15 +106,22 @@ def postgres_template() -> Iterator[str]:
         yield str(sa.engine.make_url(url).database)
 
 
-def _from_template(request: pytest.FixtureRequest, database_url: str, engine: Engine) -> None:
-    """Make the (empty, unused) database at ``database_url`` a copy of the migrated template,
-    with an instance id of its own (index snapshots are named by it), then ``upgrade`` it as
-    the service does (at head it does nothing)."""
+def _from_template(
+    request: pytest.FixtureRequest, database_url: str, engine: Engine, *, loaded: bool = False
+) -> None:
+    """Make the (empty, unused) database at ``database_url`` a copy of the migrated template
+    (``loaded``: of the one holding the API's world and its users), with an instance id of its
+    own (index snapshots are named by it), then ``upgrade`` it as the service does (at head it
+    does nothing)."""
     url = sa.engine.make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), str(url.database))
+        kind = "sqlite_api_template" if loaded else "sqlite_template"
+        source = request.getfixturevalue(kind)
+        shutil.copyfile(source[0] if loaded else source, str(url.database))
     else:
-        template = request.getfixturevalue("postgres_template")
+        kind = "postgres_api_template" if loaded else "postgres_template"
+        source = request.getfixturevalue(kind)
+        template = source[0] if loaded else source
         admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE "{url.database}" WITH (FORCE)'))
@@ -127,7 +134,10 @@ def _from_template(request: pytest.FixtureRequest, database_url: str, engine: En
 
 @pytest.fixture
 def engine(bare_engine: Engine, database_url: str, request: pytest.FixtureRequest) -> Engine:
-    """A migrated, empty database of each kind (a copy of the session's template)."""
+    """A migrated, empty database of each kind (a copy of the session's template) — or, in a
+    test that has the ``service`` too, the service's database."""
+    if "service" in request.fixturenames:
+        return request.getfixturevalue("service")[4]  # type: ignore[no-any-return]
     bare_engine.dispose()
     _from_template(request, database_url, bare_engine)
     return bare_engine
@@ -156,11 +166,11 @@ API_WORLD = build_world("tiny", seed=5)
 """The world every API test (the ``service`` fixture) serves."""
 
 
-@pytest.fixture
-def service(engine, database_url):
-    """The API over the tiny world, with a user of each role (and one of another area):
-    ``coordinator`` is the company coordinator, ``work_ability`` the work-ability coordinator
-    of the same area."""
+Loaded = tuple[dict[str, str], str, list[int]]
+"""The API world's users' tokens by who they are, its largest area and the people of it."""
+
+
+def _load_api_world(engine: Engine) -> Loaded:
     load_tables(engine, API_WORLD.tables)
     with transaction(engine) as s:
         area = s.scalar(
@@ -184,7 +194,51 @@ def service(engine, database_url):
         mine = s.scalars(
             sa.select(JobseekerRow.id).where(JobseekerRow.area == area).order_by(JobseekerRow.id)
         ).all()
-    return api_client(database_url), tokens, area, list(mine), engine
+    return tokens, area, list(mine)
+
+
+@pytest.fixture(scope="session")
+def sqlite_api_template(sqlite_template: Path, tmp_path_factory) -> tuple[Path, Loaded]:
+    """The migrated SQLite template with the API's world and its users loaded, once per
+    session: a ``service`` test's database is a copy of it (loading the world and hashing an
+    administrator's password took most of a small test's set-up)."""
+    path = tmp_path_factory.mktemp("api-template") / "api.db"
+    shutil.copyfile(sqlite_template, path)
+    template = make_engine(f"sqlite:///{path}")
+    loaded = _load_api_world(template)
+    with template.connect() as conn:  # everything in the file itself, nothing in a WAL
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    template.dispose()
+    return path, loaded
+
+
+@pytest.fixture(scope="session")
+def postgres_api_template(postgres_template: str) -> Iterator[tuple[str, Loaded]]:
+    """The PostgreSQL template with the API's world and its users loaded, once per session."""
+    for url in _postgres_database():
+        admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        name = str(sa.engine.make_url(url).database)
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"'))
+        admin.dispose()
+        template = make_engine(url)
+        loaded = _load_api_world(template)
+        template.dispose()  # CREATE DATABASE … TEMPLATE needs it unused
+        yield name, loaded
+
+
+@pytest.fixture
+def service(bare_engine: Engine, database_url: str, request: pytest.FixtureRequest):
+    """The API over the tiny world, with a user of each role (and one of another area):
+    ``coordinator`` is the company coordinator, ``work_ability`` the work-ability coordinator
+    of the same area. The database is a copy of the session's loaded template."""
+    bare_engine.dispose()
+    _from_template(request, database_url, bare_engine, loaded=True)
+    backend = sa.engine.make_url(database_url).get_backend_name()
+    kind = "sqlite_api_template" if backend == "sqlite" else "postgres_api_template"
+    tokens, area, mine = request.getfixturevalue(kind)[1]
+    return api_client(database_url), dict(tokens), area, list(mine), bare_engine
 
 
 def api_client(database_url: str, **settings: object) -> TestClient:

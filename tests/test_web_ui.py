@@ -1095,6 +1095,9 @@ def test_the_whole_pool_batch_runs_what_changed_what_if_and_the_weeks_clearing(s
     analyst.goto(f"{base}/ui/reports/programme?from=2024-01-01")
     expect(analyst.get_by_role("link", name="Excel (.xlsx)")).to_be_visible()
     analyst.screenshot(path=SHOTS / "analyst-report.png", full_page=True)
+    analyst.goto(f"{base}/ui/models")
+    expect(analyst.get_by_role("heading", level=1)).to_be_visible()
+    analyst.screenshot(path=SHOTS / "analyst-models.png", full_page=True)
     changes = store.changes("person_id", list(people))
     person, new = max(changes.new.items(), key=lambda item: (len(item[1]), -item[0]))
     with transaction(engine) as s:

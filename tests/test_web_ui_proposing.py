@@ -10,11 +10,10 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from babel.messages.pofile import read_po
 from playwright.sync_api import Page, expect
 
 from api.storage.tables import JobseekerRow, ProposalRow
-from features.i18n import catalogue_path
+from tests.languages import finnish_messages
 from tests.web_ui import SHOTS, hired_person, login
 
 SIZES = {
@@ -144,14 +143,8 @@ _TEXT_NODES = """() => {
 def _english_msgids() -> set[str]:
     """Every English msgid the Finnish catalogue translates to other words (or not at all): on
     a Finnish page, such a text is the English left untranslated."""
-    with catalogue_path("fi").open("rb") as po:
-        catalogue = read_po(po, locale="fi")
     found = set()
-    for m in catalogue:
-        if not m.id:
-            continue
-        ids = [m.id] if isinstance(m.id, str) else list(m.id)
-        strs = [m.string] if isinstance(m.string, str) else list(m.string)
+    for ids, strs in finnish_messages():
         for msgid in ids:
             if not any(strs) or msgid not in strs:
                 found.add(msgid.strip())

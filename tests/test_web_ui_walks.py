@@ -1,6 +1,7 @@
 """The web UI walked page by page in a real browser (headless Chromium): every kind of page fits
 a phone, axe-core finds nothing serious at both sizes, Finnish pages show no codes and no
-English, and the long lists page through everyone in order, losing nobody. Apart from the
+English (two walks, one per size, each checking what belongs to its size), and the long lists
+page through everyone in order, losing nobody. Apart from the
 journeys (tests/test_web_ui.py) so that the two run side by side."""
 
 from __future__ import annotations
@@ -10,10 +11,9 @@ import re
 import pytest
 import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
-from babel.messages.pofile import read_po
 from playwright.sync_api import expect
 
-from features.i18n import catalogue_path
+from tests.languages import finnish_messages
 from tests.web_ui import SHOTS, login
 
 _login = login
@@ -102,6 +102,7 @@ def _visit_every_page(browser, base, check, **size):
     check(analyst, analyst.url)
     visit(analyst, "/ui/rulesets/new")
     visit(analyst, "/ui/batch")
+    visit(analyst, "/ui/models")
     visit(analyst, "/ui/reports/programme")
     visit(analyst, "/ui/reports/programme?from=2024-01-01&to=2023-01-01")  # refused: its problems
     for page in (anonymous, coordinator, rekrypiste, analyst):
@@ -111,41 +112,28 @@ def _visit_every_page(browser, base, check, **size):
 PHONE_SIZE = {"viewport": PHONE, "is_mobile": True, "has_touch": True}
 
 
-def test_every_page_fits_a_phone_screen(server, browser):
-    # 390 × 844: no page scrolls sideways (wide tables and the chart scroll in their own box),
-    # and "Kirjaudu ulos" is on the screen, big enough to tap.
-    base, _engine = server
-    wide: list[str] = []
+def _fits_a_phone(found: list[str]):
+    """A page at 390 × 844 scrolls no more than the screen sideways (wide tables and the chart
+    scroll in their own box), and the capacity view is read without scrolling sideways."""
 
     def fits(page, address):
         width, culprits = page.evaluate(_OVERFLOW)
         if width > PHONE["width"]:
-            wide.append(f"{address}: {width} px ({', '.join(culprits)})")
-        # The capacity view is read on a phone, not scrolled sideways in its box.
+            found.append(f"{address}: {width} px ({', '.join(culprits)})")
         capacities = page.evaluate(
             "[...document.querySelectorAll('table.capacities')].map(t => {"
             " t.closest('details').open = true;"
             " return t.scrollWidth - t.parentElement.clientWidth; })"
         )
         if any(over > 0 for over in capacities):
-            wide.append(f"{address}: the capacity view scrolls sideways ({capacities} px)")
+            found.append(f"{address}: the capacity view scrolls sideways ({capacities} px)")
 
-    for moment, page in _visit_every_page(browser, base, fits, **PHONE_SIZE):
-        page.screenshot(path=SHOTS / f"phone-{moment}.png")
-        if moment == "comparison":
-            logout = page.get_by_role("button", name="Kirjaudu ulos")
-            box = logout.bounding_box()
-            assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
-            assert box["height"] >= 44
-    assert not wide, wide
+    return fits
 
 
-@pytest.mark.parametrize("size", [{}, PHONE_SIZE], ids=["desktop", "phone"])
-def test_axe_finds_nothing_serious_on_any_page(server, browser, size):
-    # axe-core's WCAG 2.1 AA rules on every kind of page, at both sizes.
-    base, _engine = server
+def _accessible(found: list[str]):
+    """axe-core's WCAG 2.1 AA rules and its best practices: nothing serious or critical."""
     axe = Axe()
-    found: list[str] = []
 
     def accessible(page, address):
         results = axe.run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
@@ -155,9 +143,7 @@ def test_axe_finds_nothing_serious_on_any_page(server, browser, size):
                 targets = [n["target"] for n in v["nodes"]][:3]
                 found.append(f"{address}: {v['id']} ({v['impact']}) {targets}")
 
-    visited = list(_visit_every_page(browser, base, accessible, **size))
-    assert [moment for moment, _ in visited] == ["person", "comparison"]
-    assert not found, "\n".join(found)
+    return accessible
 
 
 _CODE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")  # kitchen_catering, hit_rate_10, …
@@ -165,16 +151,14 @@ _CODE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")  # kitchen_catering, hit_rate_1
 
 def _english_messages() -> list[str]:
     """Every catalogue message of two words or more whose Finnish differs from the English."""
-    with catalogue_path("fi").open("rb") as po:
-        catalogue = read_po(po, locale="fi")
-    return [m.id for m in catalogue
-            if m.id and " " in m.id and "%" not in m.id and m.string != m.id]  # fmt: skip
+    return [ids[0] for ids, strings in finnish_messages()
+            if " " in ids[0] and "%" not in ids[0] and strings[0] != ids[0]]  # fmt: skip
 
 
-def test_finnish_pages_show_no_codes_and_no_english(server, browser):
-    base, _engine = server
+def _in_finnish(found: list[str]):
+    """A Finnish page's text and its labels for assistive technology: no code of the data
+    (``kitchen_catering``) and no English message of the catalogue."""
     english = _english_messages()
-    found: list[str] = []
 
     def finnish(page, address):
         text = page.evaluate("""() => [document.body.innerText,
@@ -184,9 +168,55 @@ def test_finnish_pages_show_no_codes_and_no_english(server, browser):
         found.extend(f"{address}: code {c!r}" for c in set(_CODE.findall(text)))
         found.extend(f"{address}: English {m!r}" for m in english if m in text)
 
-    visited = list(_visit_every_page(browser, base, finnish))
+    return finnish
+
+
+def _each(*checks):
+    """One check of a page that is each of ``checks`` in turn."""
+
+    def check(page, address):
+        for one in checks:
+            one(page, address)
+
+    return check
+
+
+# Each walk visits every kind of page once and checks on each what belongs to its screen size
+# (a walk costs tens of seconds: the checks share it rather than walk again).
+
+
+def test_every_page_on_a_phone_fits_the_screen_and_axe_finds_nothing_serious(server, browser):
+    # 390 × 844: no page scrolls sideways, "Kirjaudu ulos" is on the screen, big enough to tap,
+    # and axe-core's rules hold at this size too.
+    base, _engine = server
+    wide: list[str] = []
+    inaccessible: list[str] = []
+    fits, accessible = _fits_a_phone(wide), _accessible(inaccessible)
+
+    visited = []
+    for moment, page in _visit_every_page(browser, base, _each(fits, accessible), **PHONE_SIZE):
+        visited.append(moment)
+        page.screenshot(path=SHOTS / f"phone-{moment}.png")
+        if moment == "comparison":
+            logout = page.get_by_role("button", name="Kirjaudu ulos")
+            box = logout.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+            assert box["height"] >= 44
+    assert visited == ["person", "comparison"]
+    assert not wide, wide
+    assert not inaccessible, "\n".join(inaccessible)
+
+
+def test_every_page_on_a_desktop_is_in_finnish_and_axe_finds_nothing_serious(server, browser):
+    base, _engine = server
+    inaccessible: list[str] = []
+    not_finnish: list[str] = []
+    accessible, finnish = _accessible(inaccessible), _in_finnish(not_finnish)
+
+    visited = list(_visit_every_page(browser, base, _each(accessible, finnish)))
     assert [moment for moment, _ in visited] == ["person", "comparison"]
-    assert not found, "\n".join(sorted(found))
+    assert not inaccessible, "\n".join(inaccessible)
+    assert not not_finnish, "\n".join(sorted(not_finnish))
 
 
 def test_lists_page_through_everyone_in_order_and_lose_nobody(server, browser):

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import tempfile
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,7 +24,7 @@ from api.core.security import Role
 from api.storage.bulk import load_tables
 from api.storage.engine import make_engine, transaction
 from api.storage.migrate import upgrade
-from api.storage.tables import JobseekerRow, ProposalRow
+from api.storage.tables import DataVersionRow, JobseekerRow, ProposalRow
 from api.tools.serving import serve
 from features.demo import build_world
 
@@ -34,13 +36,48 @@ SHOTS = Path(os.environ.get("TASMA_SCREENSHOTS") or tempfile.mkdtemp(prefix="tas
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
+_BUILT: list[Path] = []
+"""This process's small world, built once: each test module serves a copy of its own."""
+
+
+def _small_world_database() -> Path:
+    """The small demo world (seed 7) with its users in an SQLite file, built once per process
+    (a test module changes its copy, never this one)."""
+    if not _BUILT:
+        built = Path(tempfile.mkdtemp(prefix="tasma-web-world-")) / "tasma.db"
+        engine = make_engine(f"sqlite:///{built}")
+        upgrade(engine)
+        load_tables(engine, build_world("small", seed=7).tables)
+        _add_users(engine)
+        engine.dispose()
+        _BUILT.append(built)
+    return _BUILT[0]
+
+
 def served_small_world(data: Path) -> Iterator[tuple[str, Engine]]:
     """The small demo world (seed 7) served from ``data``, with a company and a work-ability
     coordinator of its largest area, a Rekrypiste worker, an analyst and an administrator."""
-    url = f"sqlite:///{data / 'tasma.db'}"
+    target = data / "tasma.db"
+    # SQLite's own copy (the online backup): whole, whatever its write-ahead log holds.
+    source, copy = sqlite3.connect(_small_world_database()), sqlite3.connect(target)
+    try:
+        source.backup(copy)
+    finally:
+        source.close()
+        copy.close()
+    url = f"sqlite:///{target}"
     engine = make_engine(url)
-    upgrade(engine)
-    load_tables(engine, build_world("small", seed=7).tables)
+    with transaction(engine) as s:  # an instance of its own (index snapshots are named by it)
+        s.execute(sa.update(DataVersionRow).values(instance=uuid.uuid4().hex))
+    env = {
+        "DATABASE_URL": url, "TASMA_DATA_DIR": str(data), "TASMA_ENVIRONMENT": "test",
+        "TASMA_DEMO_ON_EMPTY": "false",
+    }  # fmt: skip
+    with serve(env, data / "serve.log") as served:
+        yield served.base, engine
+
+
+def _add_users(engine: Engine) -> None:
     with transaction(engine) as s:
         area = s.scalar(
             sa.select(JobseekerRow.area).group_by(JobseekerRow.area)
@@ -53,12 +90,6 @@ def served_small_world(data: Path) -> Iterator[tuple[str, Engine]]:
         add_user(s, name="reko.rekrypiste", role=Role.REKRYPISTE, password="salasana-2")
         add_user(s, name="aino.analyytikko", role=Role.ANALYST, password="salasana-3")
         add_user(s, name="ylla.pitaja", role=Role.ADMIN, password="salasana-4")
-    env = {
-        "DATABASE_URL": url, "TASMA_DATA_DIR": str(data), "TASMA_ENVIRONMENT": "test",
-        "TASMA_DEMO_ON_EMPTY": "false",
-    }  # fmt: skip
-    with serve(env, data / "serve.log") as served:
-        yield served.base, engine
 
 
 def chromium() -> Iterator[Browser]:

@@ -210,10 +210,13 @@ def write_sheet(
     sheet.append(columns)
     sheet.freeze_panes = "A2"  # the headings stay in sight while the rows scroll
     for r, row in enumerate(rows, start=2):
-        sheet.append([row.get(c, "") for c in columns])
-        for cell in sheet[r]:
-            if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
-                cell.data_type = "s"  # text, never a formula
+        values = [row.get(c, "") for c in columns]
+        sheet.append(values)
+        # Only the cells that would start a formula are touched (``sheet[r]`` reads the whole
+        # sheet's rows each time: quadratic in the rows).
+        for c, value in enumerate(values, start=1):
+            if isinstance(value, str) and value.startswith(_FORMULA_START):
+                sheet.cell(row=r, column=c).data_type = "s"  # text, never a formula
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
