@@ -180,6 +180,7 @@ def service(engine, database_url):
             "rekrypiste": add_user(s, name="rekry", role=Role.REKRYPISTE),
             "analyst": add_user(s, name="analyst", role=Role.ANALYST),
             "admin": add_user(s, name="admin", role=Role.ADMIN, password="correct horse 1"),
+            "project_manager": add_user(s, name="pm", role=Role.PROJECT_MANAGER),
         }
         mine = s.scalars(
             sa.select(JobseekerRow.id).where(JobseekerRow.area == area).order_by(JobseekerRow.id)
