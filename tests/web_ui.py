@@ -36,7 +36,8 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 def served_small_world(data: Path) -> Iterator[tuple[str, Engine]]:
     """The small demo world (seed 7) served from ``data``, with a company and a work-ability
-    coordinator of its largest area, a Rekrypiste worker, an analyst and an administrator."""
+    coordinator of its largest area, a Rekrypiste worker, an analyst, an administrator and a
+    project manager."""
     url = f"sqlite:///{data / 'tasma.db'}"
     engine = make_engine(url)
     upgrade(engine)
@@ -53,6 +54,7 @@ def served_small_world(data: Path) -> Iterator[tuple[str, Engine]]:
         add_user(s, name="reko.rekrypiste", role=Role.REKRYPISTE, password="salasana-2")
         add_user(s, name="aino.analyytikko", role=Role.ANALYST, password="salasana-3")
         add_user(s, name="ylla.pitaja", role=Role.ADMIN, password="salasana-4")
+        add_user(s, name="pirjo.projekti", role=Role.PROJECT_MANAGER, password="salasana-6")
     env = {
         "DATABASE_URL": url, "TASMA_DATA_DIR": str(data), "TASMA_ENVIRONMENT": "test",
         "TASMA_DEMO_ON_EMPTY": "false",
