@@ -9,6 +9,7 @@ TasmaError                        features/errors.py
 │   ├── BatchUnavailableError     api/market/service.py      no batch store configured here
 │   └── UnsafeSchedulerError      api/jobs/batch.py          a Dask scheduler without TLS
 ├── NotFoundError                 features/errors.py         404, or not visible to the caller
+│   └── AreaOutOfReachError       api/reports/service.py     a report of an area not the user's
 ├── ConflictError                 features/errors.py         409, clashes with what exists
 │   └── PossibleDuplicateError    api/people/duplicates.py   a namesake in the area: asked first
 ├── UnauthorizedError             api/core/runtime.py        401

@@ -190,6 +190,7 @@ def _load_api_world(engine: Engine) -> Loaded:
             "rekrypiste": add_user(s, name="rekry", role=Role.REKRYPISTE),
             "analyst": add_user(s, name="analyst", role=Role.ANALYST),
             "admin": add_user(s, name="admin", role=Role.ADMIN, password="correct horse 1"),
+            "project_manager": add_user(s, name="pm", role=Role.PROJECT_MANAGER),
         }
         mine = s.scalars(
             sa.select(JobseekerRow.id).where(JobseekerRow.area == area).order_by(JobseekerRow.id)

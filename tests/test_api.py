@@ -97,6 +97,7 @@ ROLE_OF_TOKEN = {
     "rekrypiste": Role.REKRYPISTE,
     "analyst": Role.ANALYST,
     "admin": Role.ADMIN,
+    "project_manager": Role.PROJECT_MANAGER,
 }
 """The ``service`` fixture's tokens: one of each role."""
 

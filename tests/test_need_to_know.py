@@ -8,10 +8,13 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from typer.testing import CliRunner
 
 from api.auth.policy import PERSON_VIEW, PersonView
-from api.core.security import Role
-from api.storage.tables import JobseekerRow, ProposalRow
+from api.cli import app
+from api.core.security import PERMISSIONS, Permission, Role
+from api.http.csrf import SESSION
+from api.storage.tables import JobseekerRow, ProposalRow, RoleRow
 from tests import factories
 from tests.conftest import API_WORLD as WORLD
 from tests.test_api import audit_rows, auth
@@ -47,6 +50,90 @@ def test_the_person_view_table_covers_every_role():
     assert set(PERSON_VIEW) == set(Role)
     assert PERSON_VIEW[Role.REKRYPISTE] is PersonView.CANDIDATE
     assert PERSON_VIEW[Role.ANALYST] is PERSON_VIEW[Role.ADMIN] is PersonView.NONE
+    assert PERSON_VIEW[Role.PROJECT_MANAGER] is PersonView.NONE
+
+
+def test_the_project_manager_may_read_the_report_and_their_own_details_only():
+    """Read-only aggregates: nothing that reads a person, an employer, a proposal or a
+    request, nothing that writes."""
+    held = {p for p, roles in PERMISSIONS.items() if Role.PROJECT_MANAGER in roles}
+    assert held == {Permission.READ_REPORTS, Permission.OWN_DETAILS}
+
+
+def test_the_project_manager_reaches_the_report_and_no_person_employer_or_proposal(service):
+    client, tokens, area, mine, engine = service
+    rekry, company = auth(tokens["rekrypiste"]), auth(tokens["coordinator"])
+    area_codes = {r["code"] for r in client.get("/jobseekers/caseload?scope=area&limit=200",
+                                                headers=company).json()["data"]}  # fmt: skip
+    code, task, suggestion = _candidate(client, tokens["rekrypiste"], area_codes)
+    asked = {"jobseeker_code": code, "task_ids": [task], "suggestion_id": suggestion}
+    request = client.post("/candidate-requests", json=asked, headers=rekry)
+    proposal = client.post("/proposals", json=asked, headers=rekry)
+    assert request.status_code == proposal.status_code == 201, (request.text, proposal.text)
+    with engine.connect() as c:
+        employer = c.scalar(sa.select(RoleRow.employer_id).limit(1))
+    manager = auth(tokens["project_manager"])
+
+    report = client.get("/reports/programme", headers=manager)
+    assert report.status_code == 200, report.text
+    assert report.json()["area"] is None and {area, "Elsewhere"} <= set(report.json()["areas"])
+    one_area = client.get("/reports/programme", params={"area": "Elsewhere"}, headers=manager)
+    assert one_area.status_code == 200 and one_area.json()["area"] == "Elsewhere"
+    pid, rid = proposal.json()["id"], request.json()["id"]
+    for path in (f"/jobseekers/{mine[0]}", "/jobseekers", "/jobseekers/caseload",
+                 f"/jobseekers/{mine[0]}/matches", f"/jobseekers/{mine[0]}/episodes",
+                 f"/employers/{employer}", "/employers", f"/proposals/{pid}",
+                 f"/jobseekers/{mine[0]}/proposals", "/candidate-requests"):  # fmt: skip
+        refused = client.get(path, headers=manager)
+        assert refused.status_code in (403, 404), (path, refused.status_code)
+        assert code not in refused.text, path
+    answer = client.post(f"/candidate-requests/{rid}/answer", json={"answer": "yes"},
+                         headers=manager)  # fmt: skip
+    assert answer.status_code == 403
+
+    # The web UI: home is the report, the menu leads there and nowhere near a person.
+    client.cookies.set(SESSION, tokens["project_manager"])
+    home = client.get("/ui/", follow_redirects=False)
+    assert (home.status_code, home.headers["location"]) == (303, "/ui/reports/programme")
+    page = client.get("/ui/reports/programme")
+    assert page.status_code == 200, page.text
+    assert 'href="/ui/reports/programme"' in page.text and "(projektipäällikkö)" in page.text
+    assert 'href="/ui/jobseekers"' not in page.text and 'href="/ui/employers"' not in page.text
+    assert 'id="figure-enrolled"' in page.text and '<option value="">' in page.text  # every area
+    for path in (f"/ui/jobseekers/{mine[0]}", "/ui/jobseekers", f"/ui/employers/{employer}",
+                 "/ui/requests", "/ui/tasks", "/ui/rulesets", "/ui/clearing"):  # fmt: skip
+        assert client.get(path).status_code == 404, path
+    assert [r.actor for r in audit_rows(engine, action="read_programme_report")] == ["pm"] * 3
+
+
+def test_the_cli_and_the_admin_add_a_project_manager(service, database_url, tmp_path, monkeypatch):
+    client, tokens, *_ = service
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("TASMA_DATA_DIR", str(tmp_path))
+    runner = CliRunner()
+    assert "project_manager" in runner.invoke(app, ["users", "add", "--help"]).output
+    added = runner.invoke(app, ["users", "add", "paula", "--role", "project_manager",
+                                "--password"], input="salasana-123\nsalasana-123\n")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert "user paula (project_manager) added" in added.output
+    page = client.get("/ui/login")
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+    login = client.post("/ui/login", data={"username": "paula", "password": "salasana-123",
+                                           "csrf": csrf}, follow_redirects=False)  # fmt: skip
+    assert (login.status_code, login.headers["location"]) == (303, "/ui/reports/programme")
+    token = added.output.strip().splitlines()[-1]
+    me = client.get("/me", headers=auth(token)).json()
+    assert (me["role"], me["area"]) == ("project_manager", None)
+    # The administrator's user management takes the role as well.
+    admin = auth(tokens["admin"])
+    made = client.post("/users", json={"name": "pekka", "role": "project_manager"}, headers=admin)
+    assert made.status_code == 201, made.text
+    assert client.get("/reports/programme", headers=auth(made.json()["token"])).status_code == 200
+    moved = client.put("/users/rekry/role", json={"role": "project_manager"}, headers=admin)
+    assert moved.status_code == 204, moved.text
+    rekry = auth(tokens["rekrypiste"])
+    assert client.get("/reports/programme", headers=rekry).status_code == 200
+    assert client.get("/employers", headers=rekry).status_code == 403
 
 
 def test_a_rekrypiste_sees_candidates_without_health_data_or_ids(service):

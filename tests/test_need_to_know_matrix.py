@@ -149,3 +149,50 @@ def test_no_answer_to_the_employer_side_carries_what_the_table_keeps_from_it(ser
     assert len(answered_ok) >= 15, answered_ok
     if others.status_code == 201:  # someone else's proposal is not theirs to read
         assert client.get(f"/proposals/{others.json()['id']}", headers=rekry).status_code == 404
+
+
+ANSWERED_TO_THE_PROJECT_MANAGER = frozenset({
+    "GET /health", "GET /me", "GET /supports", "GET /reports/programme",
+    "GET /reports/programme.{fmt}", "PUT /me/contact",
+})  # fmt: skip
+"""Every operation that may answer the project manager (aggregates and their own details)."""
+
+
+def test_every_operation_refuses_the_project_manager_but_the_report_and_their_own(service):
+    """Read-only aggregates: walked over every operation of the API, the project manager is
+    answered by the report and their own details alone — every other read or write is refused
+    before anything is done — and no answer carries a person's name, code or a kept field."""
+    client, tokens, area, mine, engine = service
+    manager = auth(tokens["project_manager"])
+    identities, people, task, employer = _world_facts(engine, area)
+    values = {
+        "jobseeker_id": mine[0], "proposal_id": 1, "suggestion_id": "x", "task_id": int(task.id),
+        "employer_id": employer, "role_id": int(task.role_id), "version": "default-2026.12",
+        "other": "default-2026.12", "handoff_id": 1, "request_id": 1, "need_id": 1,
+        "visit_id": 1, "referral_id": 1, "step_id": 1, "fmt": "csv", "run_id": 1, "name": "pm",
+    }  # fmt: skip
+    contact = {"display_name": "Paula Projekti"}
+    answered, leaks = set(), []
+    for template, operations in client.app.openapi()["paths"].items():
+        for method in operations:
+            if (method.upper(), template) in WRITES_LEFT_OUT:
+                continue
+            body = contact if template.startswith("/me/") or template.startswith("/users/") else {}
+            response = client.request(method.upper(), _fill(template, values), headers=manager,
+                                      json=body)  # fmt: skip
+            assert response.status_code < 500, (method, template, response.text)
+            if response.status_code < 300:
+                answered.add(f"{method.upper()} {template}")
+            text = response.text
+            leaks += [f"{method.upper()} {template}: identity" for i in identities
+                      if i.name and i.name in text]  # fmt: skip
+            leaks += [f"{method.upper()} {template}: code {p.code}" for p in people
+                      if re.search(rf"\b{re.escape(p.code)}\b", text)]  # fmt: skip
+            if response.content and "json" in response.headers.get("content-type", ""):
+                leaks += [f"{method.upper()} {template}: {where}.{key}"
+                          for where, key, value in _walk(response.json())
+                          if key in KEPT_FROM_EMPLOYER_SIDE
+                          and value not in (None, "", {}, [], False)]  # fmt: skip
+    assert not leaks, "\n".join(leaks)
+    assert answered - {"POST /auth/token"} <= ANSWERED_TO_THE_PROJECT_MANAGER, answered
+    assert {"GET /reports/programme", "GET /me"} <= answered

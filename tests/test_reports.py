@@ -374,14 +374,15 @@ def _today() -> date:
     return today_in_finland(datetime.now(UTC))
 
 
-def test_only_analysts_and_administrators_read_the_report_and_the_read_is_audited(service):
+def test_analysts_administrators_and_the_project_manager_read_every_areas_report_audited(
+    service,
+):
     client, tokens, _area, _mine, engine = service
     assert client.get(REPORT).status_code == 401
-    for who in ("coordinator", "work_ability", "rekrypiste"):
-        refused = client.get(REPORT, headers=auth(tokens[who]))
-        assert refused.status_code == 403, who
-        assert "lacks the permission 'read_reports'" in refused.json()["message"]
-    for who in ("analyst", "admin"):
+    refused = client.get(REPORT, headers=auth(tokens["rekrypiste"]))
+    assert refused.status_code == 403
+    assert "lacks the permission 'read_reports'" in refused.json()["message"]
+    for who in ("analyst", "admin", "project_manager"):
         answer = client.get(REPORT, params={"from": "2025-01-01", "to": "2025-12-31"},
                             headers=auth(tokens[who]))  # fmt: skip
         assert answer.status_code == 200, answer.text
@@ -394,6 +395,7 @@ def test_only_analysts_and_administrators_read_the_report_and_the_read_is_audite
     assert [(r.actor, r.details) for r in rows] == [
         ("analyst", {"from": "2025-01-01", "to": "2025-12-31", "area": None, "via": "api"}),
         ("admin", {"from": "2025-01-01", "to": "2025-12-31", "area": None, "via": "api"}),
+        ("pm", {"from": "2025-01-01", "to": "2025-12-31", "area": None, "via": "api"}),
     ]
     assert "jobseeker" not in answer.text and "JS-" not in answer.text  # aggregates only
 
@@ -418,6 +420,54 @@ def test_the_default_period_is_this_year_to_date_and_an_area_narrows_it(service)
     nobody = client.get(REPORT, params=period | {"area": "Elsewhere"}, headers=analyst).json()
     assert nobody["empty"] and value(nobody, "enrolled") == 0
     assert all(f["share"] is None for f in nobody["figures"] if f["figure"] == "ended_by_path")
+
+
+def test_a_coordinator_reads_their_own_areas_report_and_is_refused_anothers(service):
+    client, tokens, area, _mine, engine = service
+    period = {"from": (_today() - timedelta(days=5 * 365)).isoformat(), "to": _today().isoformat()}
+    of_area = client.get(REPORT, params=period | {"area": area}, headers=auth(tokens["analyst"]))
+    for who in ("coordinator", "work_ability"):
+        own = client.get(REPORT, params=period, headers=auth(tokens[who]))  # no area: their own
+        assert own.status_code == 200, own.text
+        assert (own.json()["area"], own.json()["areas"]) == (area, [area])
+        assert own.json()["figures"] == of_area.json()["figures"]
+        named = client.get(REPORT, params=period | {"area": area}, headers=auth(tokens[who]))
+        assert named.json()["figures"] == of_area.json()["figures"]
+    # Another area, known or not, is answered alike: as an area that does not exist.
+    another = client.get(REPORT, params={"area": "Elsewhere"}, headers=auth(tokens["coordinator"]))
+    unknown = client.get(REPORT, params={"area": "Atlantis"}, headers=auth(tokens["coordinator"]))
+    assert another.status_code == unknown.status_code == 404
+    assert another.json()["message"].replace("Elsewhere", "X") == unknown.json()["message"].replace(
+        "Atlantis", "X"
+    )
+    assert f"their own area's ({area!r})" in another.json()["message"]
+    theirs = client.get(REPORT, params={"area": area}, headers=auth(tokens["other_area"]))
+    assert theirs.status_code == 404 and "('Elsewhere')" in theirs.json()["message"]
+    refused = audit_rows(engine, action="refused", object_type="programme_report")
+    assert [(r.actor, r.object_id) for r in refused] == [("coord", "Elsewhere"),
+                                                         ("coord", "Atlantis"),
+                                                         ("coord2", area)]  # fmt: skip
+    reads = audit_rows(engine, action="read_programme_report")
+    assert {r.details["area"] for r in reads if r.actor in ("coord", "tyokyky")} == {area}
+    assert "JS-" not in another.text + theirs.text
+
+    # The page: the picker offers their area alone; another is said at the picker, in Finnish.
+    client.cookies.set(SESSION, tokens["coordinator"])
+    page = client.get(PAGE, params=period)
+    assert page.status_code == 200, page.text
+    assert 'href="/ui/reports/programme"' in page.text  # in their menu too
+    assert '<option value="">' not in page.text  # no "every area" to choose
+    assert f'<option value="{area}" selected>' in page.text
+    assert page.text.count("<option value=") == 1
+    refused_page = client.get(PAGE, params={"area": "Elsewhere"})
+    assert refused_page.status_code == 422
+    assert f"Alue: näet vain oman alueesi ({area}) raportin." in refused_page.text
+    assert 'id="figure-enrolled"' not in refused_page.text
+    refused_file = client.get(f"{PAGE}.csv", params={"area": "Elsewhere"})
+    assert refused_file.status_code == 422 and "näet vain oman alueesi" in refused_file.text
+    client.cookies.set("lang", "en")
+    english = client.get(PAGE, params={"area": "Elsewhere"})
+    assert f"Area: you see the report of your own area ({area}) only." in english.text
 
 
 @pytest.mark.parametrize(
@@ -757,8 +807,8 @@ PAGE = "/ui/reports/programme"
 
 def test_the_page_shows_each_figure_beside_its_definition_in_the_users_language(service):
     client, tokens, area, *_ = service
-    client.cookies.set(SESSION, tokens["coordinator"])
-    assert client.get(PAGE).status_code == 404  # no such page for a coordinator
+    client.cookies.set(SESSION, tokens["rekrypiste"])
+    assert client.get(PAGE).status_code == 404  # no such page for a Rekrypiste
     client.cookies.set(SESSION, tokens["analyst"])
     page = client.get(PAGE, params={"from": "2024-01-01", "to": _today().isoformat()})
     assert page.status_code == 200, page.text
@@ -800,7 +850,7 @@ def test_the_page_shows_each_figure_beside_its_definition_in_the_users_language(
 # --- the CLI -----------------------------------------------------------------------------------
 
 
-def test_tasma_report_prints_the_same_report_as_json_and_refuses_a_coordinator(
+def test_tasma_report_prints_the_same_report_as_json_and_a_coordinators_own_area_only(
     tmp_path, monkeypatch
 ):
     from api.cli import app
@@ -830,13 +880,21 @@ def test_tasma_report_prints_the_same_report_as_json_and_refuses_a_coordinator(
     assert (tmp_path / "raportti.xlsx").read_bytes()[:2] == b"PK"  # a zip: an .xlsx
     pdf = runner.invoke(app, ["report", "--as", "ana", "--output", str(tmp_path / "r.pdf")])
     assert pdf.exit_code != 0 and ".xlsx or a .csv" in pdf.output
-    refused = runner.invoke(app, ["report", "--as", "cc"])
+    with transaction(engine) as s:
+        add_user(s, name="rk", role=Role.REKRYPISTE)
+    refused = runner.invoke(app, ["report", "--as", "rk"])
     assert refused.exit_code != 0 and "lacks the permission 'read_reports'" in refused.output
+    own = runner.invoke(app, ["report", "--from", "2024-01-01", "--as", "cc", "--json"])
+    assert own.exit_code == 0, own.output
+    assert (json.loads(own.output)["area"], json.loads(own.output)["areas"]) == ("PH-Lahti",
+                                                                                ["PH-Lahti"])  # fmt: skip
+    other = runner.invoke(app, ["report", "--as", "cc", "--area", "Elsewhere"])
+    assert other.exit_code != 0 and "their own area's ('PH-Lahti')" in other.output
     bad = runner.invoke(app, ["report", "--from", "2025-02-01", "--to", "2025-01-01", "--as",
                               "ana"])  # fmt: skip
     assert bad.exit_code != 0 and "ends" in bad.output
     with transaction(engine) as s:
         rows = s.scalars(sa.select(AuditRow.details)
                          .where(AuditRow.action == "read_programme_report")).all()  # fmt: skip
-    assert [r["via"] for r in rows] == ["cli", "cli", "cli-xlsx"]
+    assert [r["via"] for r in rows] == ["cli", "cli", "cli-xlsx", "cli"]
     engine.dispose()

@@ -60,11 +60,11 @@ def test_serving_beyond_loopback_needs_production_settings(engine):
 def test_demo_users_are_switched_off_when_the_database_is_not_a_demo(engine):
     assert seed_demo(engine, "tiny") is not None
     tokens = demo_users(engine)
-    assert (
-        set(tokens)
-        == set(DEMO_USERS)
-        == {"demo.coordinator", "demo.workability", "demo.rekrypiste", "demo.analyst", "demo.admin"}
-    )
+    assert set(tokens) == set(DEMO_USERS) == {
+        "demo.coordinator", "demo.workability", "demo.rekrypiste", "demo.analyst", "demo.admin",
+        "demo.projectmanager",
+    }  # fmt: skip
+    assert {DEMO_USERS[name] for name in tokens} == set(Role), "a demo user per role"
     with engine.begin() as c:  # the same database, now holding real data, unmarked
         c.execute(sa.text("UPDATE data_version SET demo = :no").bindparams(no=False))
     assert sorted(retire_demo_users(engine)) == sorted(tokens)

@@ -70,8 +70,16 @@ def _visit_every_page(browser, base, check, **size):
     visit(coordinator, person)
     yield "person", coordinator
     tasks = _links(coordinator, "/tasks/")[:1]
-    for address in (f"{person}/edit", f"{person}/compose", f"{person}/plan/print", *tasks,
-                    "/ui/requests", "/ui/clearing?objective=score"):  # fmt: skip
+    for address in (
+        f"{person}/edit",
+        f"{person}/compose",
+        f"{person}/plan/print",
+        *tasks,
+        "/ui/requests",
+        "/ui/clearing?objective=score",
+        "/ui/reports/programme",
+        "/ui/reports/programme?area=Muualla",
+    ):  # their area's report; another refused
         visit(coordinator, address)
     yield "comparison", coordinator
     rekrypiste = _login(browser, base, "reko.rekrypiste", "salasana-2", **size)
@@ -105,7 +113,9 @@ def _visit_every_page(browser, base, check, **size):
     visit(analyst, "/ui/models")
     visit(analyst, "/ui/reports/programme")
     visit(analyst, "/ui/reports/programme?from=2024-01-01&to=2023-01-01")  # refused: its problems
-    for page in (anonymous, coordinator, rekrypiste, analyst):
+    manager = _login(browser, base, "pirjo.projekti", "salasana-6", **size)
+    check(manager, manager.url)  # home: the programme report
+    for page in (anonymous, coordinator, rekrypiste, analyst, manager):
         page.close()
 
 

@@ -56,7 +56,8 @@ def _small_world_database() -> Path:
 
 def served_small_world(data: Path) -> Iterator[tuple[str, Engine]]:
     """The small demo world (seed 7) served from ``data``, with a company and a work-ability
-    coordinator of its largest area, a Rekrypiste worker, an analyst and an administrator."""
+    coordinator of its largest area, a Rekrypiste worker, an analyst, an administrator and a
+    project manager."""
     target = data / "tasma.db"
     # SQLite's own copy (the online backup): whole, whatever its write-ahead log holds.
     source, copy = sqlite3.connect(_small_world_database()), sqlite3.connect(target)
@@ -90,6 +91,7 @@ def _add_users(engine: Engine) -> None:
         add_user(s, name="reko.rekrypiste", role=Role.REKRYPISTE, password="salasana-2")
         add_user(s, name="aino.analyytikko", role=Role.ANALYST, password="salasana-3")
         add_user(s, name="ylla.pitaja", role=Role.ADMIN, password="salasana-4")
+        add_user(s, name="pirjo.projekti", role=Role.PROJECT_MANAGER, password="salasana-6")
 
 
 def chromium() -> Iterator[Browser]:

@@ -35,6 +35,7 @@ HOME = {
     Role.REKRYPISTE: "/ui/employers",
     Role.ANALYST: "/ui/rulesets",
     Role.ADMIN: "/ui/rulesets",
+    Role.PROJECT_MANAGER: "/ui/reports/programme",
 }
 
 

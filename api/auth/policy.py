@@ -1,19 +1,20 @@
 """Need to know: what each role may see of a person, and which people each user reaches —
 written once, applied by every application service.
 
-=============  ==========================================================================
-role           what it sees of a person
-=============  ==========================================================================
-coordinators   work-ability and company coordinators: the people of their own area, in full:
-               profile, capacities, physician's limits, identity, free-text notes (a
-               coordinator without an area: nobody). Only the work-ability coordinator
-               writes a physician's statement (`Permission.WRITE_PHYSICIAN_STATEMENTS`).
-rekrypiste     candidates only, and only people whose consent covers sharing with
-               employers: the pseudonymous code, the fit in words, the adjustments and
-               supports to arrange — never capacities, limits, status, ids or distance
-analyst        nobody (aggregates only)
-admin          nobody's profile; may erase a person of any area
-=============  ==========================================================================
+===============  ========================================================================
+role             what it sees of a person
+===============  ========================================================================
+coordinators     work-ability and company coordinators: the people of their own area, in full:
+                 profile, capacities, physician's limits, identity, free-text notes (a
+                 coordinator without an area: nobody). Only the work-ability coordinator
+                 writes a physician's statement (`Permission.WRITE_PHYSICIAN_STATEMENTS`).
+rekrypiste       candidates only, and only people whose consent covers sharing with
+                 employers: the pseudonymous code, the fit in words, the adjustments and
+                 supports to arrange — never capacities, limits, status, ids or distance
+analyst          nobody (aggregates only)
+project manager  nobody (the programme report's aggregates only)
+admin            nobody's profile; may erase a person of any area
+===============  ========================================================================
 
 A person out of reach is answered exactly as one that does not exist (404), and the refused
 attempt is audited.
@@ -63,6 +64,7 @@ PERSON_VIEW: dict[Role, PersonView] = {
     Role.REKRYPISTE: PersonView.CANDIDATE,
     Role.ANALYST: PersonView.NONE,
     Role.ADMIN: PersonView.NONE,
+    Role.PROJECT_MANAGER: PersonView.NONE,
 }
 """The one role × person-view table; tests walk it."""
 

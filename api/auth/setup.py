@@ -37,6 +37,7 @@ DEMO_USERS = {
     "demo.rekrypiste": Role.REKRYPISTE,
     "demo.analyst": Role.ANALYST,
     "demo.admin": Role.ADMIN,
+    "demo.projectmanager": Role.PROJECT_MANAGER,
 }
 """A demo user per role; the two coordinators share the busiest area. Password: ``demo-``
 and the part after the dot."""

@@ -45,7 +45,10 @@ def register(app: typer.Typer, friendly: Any) -> None:
         end: Annotated[
             str | None, typer.Option("--to", help="The period's last day (default: today).")
         ] = None,
-        area: Annotated[str | None, typer.Option(help="One area (default: every area).")] = None,
+        area: Annotated[
+            str | None,
+            typer.Option(help="One area (default: every area; a coordinator's own area only)."),
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print it as JSON.")] = False,
         output: Annotated[
             Path | None,

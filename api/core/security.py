@@ -43,6 +43,9 @@ class Role(StrEnum):
     REKRYPISTE = "rekrypiste"
     ANALYST = "analyst"
     ADMIN = "admin"
+    PROJECT_MANAGER = "project_manager"
+    """Runs the programme for its funder and steering group: reads the programme report of
+    every area — aggregates only, never a person, an employer's contacts or a proposal."""
 
     @property
     def is_coordinator(self) -> bool:
@@ -120,7 +123,8 @@ class Permission(StrEnum):
     CLEAR_MARKET = "clear_market"
     """The week's clearing suggestions for one's own area (who for which task)."""
     READ_REPORTS = "read_reports"
-    """The programme report of a period and an area: aggregates only, no person data."""
+    """The programme report of a period and an area: aggregates only, no person data.
+    Coordinators ask for their own area's only; the others for any area or every area."""
     OWN_DETAILS = "own_details"
     """One's own name and work contact details as clients and employers read them (the
     printed client plan): every role keeps its own."""
@@ -128,6 +132,7 @@ class Permission(StrEnum):
 
 _W, _C = Role.WORK_ABILITY_COORDINATOR, Role.COMPANY_COORDINATOR
 _R, _A, _ADM = Role.REKRYPISTE, Role.ANALYST, Role.ADMIN
+_PM = Role.PROJECT_MANAGER
 PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.READ_JOBSEEKERS: frozenset({_W, _C}),
     Permission.WRITE_JOBSEEKERS: frozenset({_W, _C}),
@@ -162,7 +167,8 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.RUN_BATCH: frozenset({_A, _ADM}),
     Permission.READ_MARKET: frozenset({_C, _R}),
     Permission.CLEAR_MARKET: frozenset({_C}),
-    Permission.READ_REPORTS: frozenset({_A, _ADM}),
+    # Coordinators read their own area's report only (api.reports.service says which areas).
+    Permission.READ_REPORTS: frozenset({_A, _ADM, _PM, _W, _C}),
     Permission.OWN_DETAILS: frozenset(Role),
 }
 """The one role × permission table. Every route names its permission; tests walk this table."""

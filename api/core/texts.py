@@ -222,6 +222,7 @@ TEXTS: dict[str, str] = {
     "role_rekrypiste": N_("Rekrypiste"),
     "role_analyst": N_("analyst"),
     "role_admin": N_("administrator"),
+    "role_project_manager": N_("project manager"),
     "physician": N_("physician"),
     "optimal": N_("the best combination"),
     "below_minimum_hours": N_("below the wished hours"),

@@ -329,6 +329,10 @@ _BY_KIND: dict[str, str] = {
     "period_reversed": N_("%(field)s: the period ends before it starts (%(start)s)."),
     "period_too_long": N_("%(field)s: a period is five years at most."),
     "unknown_area": N_("%(field)s: no area is called “%(value)s”; choose one of those offered."),
+    "area_out_of_reach": N_("%(field)s: you see the report of your own area (%(own)s) only."),
+    "no_own_area": N_(
+        "%(field)s: your user has no area, so no area's report is yours; ask the administrator."
+    ),
     # A Ratko sheet's own (features.ratko)
     "no_rows": N_("%(field)s: the sheet has no task rows."),
     "unknown_column": N_("%(field)s: an unknown column; use the headings of the template."),

@@ -1,9 +1,10 @@
-"""The programme report's page (*Ohjelman raportti*) for analysts and administrators: period
-and area pickers (this calendar year to date and every area, unless chosen) and the figures in
-tables, each with its definition beside it — the same call as ``GET /reports/programme``
-(:func:`api.reports.service.programme_report`), so the same checks and audit row follow. A
-refused choice is the page again, its problems said beside the pickers in the page's
-language, and no figures."""
+"""The programme report's page (*Ohjelman raportti*) for analysts, administrators, the project
+manager and — of their own area — the coordinators: period and area pickers (this calendar
+year to date and every area, unless chosen; a coordinator's picker offers their area alone) and
+the figures in tables, each with its definition beside it — the same call as
+``GET /reports/programme`` (:func:`api.reports.service.programme_report`), so the same checks
+and audit row follow. A refused choice (another area than a coordinator's own included) is the
+page again, its problems said beside the pickers in the page's language, and no figures."""
 
 from __future__ import annotations
 
@@ -104,10 +105,14 @@ def programme_report_file(
     lang = _lang(request)
     try:
         report = reports.programme_report(ctx, picked.query(), via=f"web-{fmt}")
-    except InvalidInputError:
+    except REFUSED_CHOICES:
         return _report_page(request, ctx, picked, via=f"web-{fmt}")
     body, name = report_file(report, lang, fmt)
     return Response(body, media_type=MEDIA_TYPES[fmt], headers=attachment(name))
+
+
+REFUSED_CHOICES = (InvalidInputError, reports.AreaOutOfReachError)
+"""What the service refuses of the pickers: said beside them, the page again."""
 
 
 def _report_page(request: Request, ctx: Context, picked: Picks, *, via: str) -> HTMLResponse:
@@ -115,11 +120,14 @@ def _report_page(request: Request, ctx: Context, picked: Picks, *, via: str) -> 
     report, errors, status = None, [], 200
     try:
         report = reports.programme_report(ctx, picked.query(), via=via)
-    except InvalidInputError as err:
-        errors, status = form_problems(err, lang, _fields(lang)), 422
+    except REFUSED_CHOICES as err:
+        # A refused area is the API's 404; on the page it is a choice said at its picker.
+        refused = InvalidInputError(err.errors)
+        errors, status = form_problems(refused, lang, _fields(lang)), 422
     default = reports.default_period(ctx)
+    chosen = picked.area or (report.area or "" if report is not None else "")
     values = {"from": picked.start or default.start.isoformat(),
-              "to": picked.end or default.end.isoformat(), "area": picked.area}  # fmt: skip
+              "to": picked.end or default.end.isoformat(), "area": chosen}  # fmt: skip
     sections: list[tuple[str, list[tuple[str, list[Any]]]]] = []
     if report is not None:
         by_figure: dict[str, list[Any]] = {}
@@ -129,5 +137,5 @@ def _report_page(request: Request, ctx: Context, picked: Picks, *, via: str) -> 
                     for name, ids in SECTIONS]  # fmt: skip
     return _page(request, "report.html", ctx.actor, status_code=status, report=report,
                  sections=sections, figures=FIGURES, shared=SHARED, parts=PARTS, errors=errors,
-                 values=values,
+                 values=values, every_area=not reports.own_area_only(ctx.actor),
                  areas=report.areas if report is not None else reports.areas(ctx))  # fmt: skip

@@ -29,7 +29,12 @@ def report_query(
         date | None, Query(alias="to", description="The period's last day (default: today).")
     ] = None,
     area: Annotated[
-        str | None, Query(max_length=64, description="One area (default: every area).")
+        str | None,
+        Query(
+            max_length=64,
+            description="One area (default: every area). A coordinator reads their own "
+            "area's only (the default for them); another area is a 404.",
+        ),
     ] = None,
 ) -> ReportQuery:
     """The period and area pickers of every report route, in one place."""
@@ -52,7 +57,8 @@ def programme_report(
     by industry, and the ESF+ common indicators at entry and exit (small cells suppressed:
     `value` null, `suppressed` true) — each figure with its definition. 422 names the field:
     ``to`` before ``from``, ``from`` in the future, a period over five years, an unknown
-    ``area``."""
+    ``area``. A coordinator reads their own area's report only: another ``area`` is a 404,
+    as an area that does not exist."""
     return reports.programme_report(ctx, query)
 
 

@@ -1,9 +1,12 @@
 """The programme report (#29 point 1): read the record's frames for a period and an area —
 service episodes, proposals and their steps, the employer network's statuses and hires — and
 count them with :mod:`features.reports`; the employer funnel is counted by
-:func:`api.employers.network.funnel_stages`, the one way it is counted. Analysts and
-administrators (``Permission.READ_REPORTS``) ask for every area or one; the read is audited as
-``read_programme_report`` with the period and area only — the report holds no person data.
+:func:`api.employers.network.funnel_stages`, the one way it is counted. Analysts,
+administrators and the project manager (``Permission.READ_REPORTS``) ask for every area or
+one; a coordinator reads their own area's report only (:func:`areas`), and another area asked
+for is answered as one that does not exist (404, the refused attempt audited), as a person out
+of reach is. The read is audited as ``read_programme_report`` with the period and area only —
+the report holds no person data.
 
 The ESF+ common indicators (#29 point 2) read the period's participants' gender, birth year and
 education level. Demographics are otherwise kept for the fairness evaluation only (never an
@@ -22,8 +25,9 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import or_, select, union
 
+from api.auth.policy import refuse
 from api.core.context import Context
-from api.core.runtime import ForbiddenError
+from api.core.runtime import ForbiddenError, User
 from api.core.security import Permission, allowed, not_allowed
 from api.employers.network import funnel_stages
 from api.reports.schemas import ProgrammeReport, ReportFigure, ReportQuery
@@ -41,7 +45,7 @@ from api.storage.tables import (
     TaskRow,
     UserRow,
 )
-from features.errors import InvalidInputError
+from features.errors import InvalidInputError, NotFoundError
 from features.reports import (
     FIGURES,
     LONGEST_PERIOD,
@@ -60,7 +64,25 @@ from features.schemas.dates import FINLAND, today_in_finland
 from features.schemas.errors import FieldError
 from features.schemas.proposal import OutcomeKind
 
-__all__ = ["areas", "default_period", "figures_of", "period_of", "programme_report"]
+__all__ = [
+    "AreaOutOfReachError",
+    "areas",
+    "default_period",
+    "figures_of",
+    "own_area_only",
+    "period_of",
+    "programme_report",
+]
+
+
+class AreaOutOfReachError(NotFoundError):
+    """A report asked for of an area the user may not see (a coordinator: any but their own):
+    a 404, as if no such area existed, so that areas cannot be probed. ``errors`` names the
+    field and the rule, for a form to say beside its picker."""
+
+    def __init__(self, problem: FieldError) -> None:
+        self.errors = [problem]
+        super().__init__(problem.message)
 
 
 def default_period(ctx: Context) -> Period:
@@ -69,8 +91,17 @@ def default_period(ctx: Context) -> Period:
     return Period(date(today.year, 1, 1), today)
 
 
+def own_area_only(actor: User) -> bool:
+    """Whether the user reads their own area's report only (the coordinators, who work with
+    one area's people), never another area's or every area's together."""
+    return actor.role.is_coordinator
+
+
 def areas(ctx: Context) -> list[str]:
-    """The areas a report can be asked for: every area of a person or a user, in order."""
+    """The areas the user may ask a report for: a coordinator's own area (none without one);
+    for the others every area of a person or a user, in order."""
+    if own_area_only(ctx.actor):
+        return [ctx.actor.area] if ctx.actor.area else []
     query: Any = union(
         select(JobseekerRow.area).distinct(),
         select(UserRow.area).where(UserRow.area.is_not(None)).distinct(),
@@ -96,6 +127,26 @@ def _problems(ctx: Context, period: Period, area: str | None, known: list[str]) 
                                    context={"value": area}))  # fmt: skip
     if problems:
         raise InvalidInputError(problems)
+
+
+def _area_in_reach(ctx: Context, asked: str | None) -> str | None:
+    """The area the report is counted for: the one asked for (None: every area), but a
+    coordinator's own area always — asking for another, known or not, is refused alike and
+    the refused attempt audited."""
+    if not own_area_only(ctx.actor):
+        return asked
+    own = ctx.actor.area
+    if own is not None and asked in (None, own):
+        return own
+    if own is None:  # never made so (a coordinator is given an area), but never every area
+        problem = FieldError("area", "your user has no area, so no area's report is yours",
+                             kind="no_own_area")  # fmt: skip
+    else:
+        problem = FieldError("area", f"no report of the area {asked!r} for you: a coordinator "
+                             f"reads their own area's ({own!r})", kind="area_out_of_reach",
+                             context={"value": asked, "own": own})  # fmt: skip
+    refuse(ctx, "programme_report", asked or "", problem.message)
+    raise AreaOutOfReachError(problem)
 
 
 def _frame(ctx: Context, query: Any, columns: list[str]) -> pd.DataFrame:
@@ -208,14 +259,17 @@ _PEOPLE_FIGURES = ("enrolled", "ended", "proposals", "work_trials", "hires",
 
 def programme_report(ctx: Context, query: ReportQuery, *, via: str = "api") -> ProgrammeReport:
     """The programme report of the period and area asked for (``query``: a missing first day
-    is 1 January this year, a missing last day today, a missing area every area): refused
-    without ``READ_REPORTS``; a period ending before it starts, starting in the future or
-    longer than five years, or an unknown area, is a 422 naming the field. Audited (the period
-    and area, never a person). The ESF+ indicators in it are aggregates with their small cells
-    suppressed (see the module's docstring for their legal basis)."""
+    is 1 January this year, a missing last day today, a missing area every area — a
+    coordinator's own area): refused without ``READ_REPORTS``; a coordinator asking for another
+    area is a 404 (:class:`AreaOutOfReachError`, audited as refused); a period ending before it
+    starts, starting in the future or longer than five years, or an unknown area, is a 422
+    naming the field. Audited (the period and area, never a person). The ESF+ indicators in it
+    are aggregates with their small cells suppressed (see the module's docstring for their legal
+    basis)."""
     if not allowed(ctx.actor.role, Permission.READ_REPORTS):
         raise ForbiddenError(not_allowed(ctx.actor.role, Permission.READ_REPORTS))
-    period, area = period_of(query.start, query.end, ctx), query.area or None
+    area = _area_in_reach(ctx, query.area or None)
+    period = period_of(query.start, query.end, ctx)
     known = areas(ctx)
     _problems(ctx, period, area, known)
     frames = _frames(ctx, area) | {"participants": _participants(ctx, period, area)}
