@@ -115,6 +115,10 @@ def test_the_confirmation_names_person_tasks_and_employer_and_stores_nothing(ser
     assert _count(engine) == before + 1
     shown = client.get(done.headers["location"]).text
     assert "Ehdotus kirjattu." in shown and "Sovittu haastattelu ensi viikolle." in shown
+    # The task stays on the list, marked proposed with its number (not offered as new).
+    item = shown[shown.index(f'href="/ui/jobseekers/{jid}/tasks/{task}"') :]
+    item = item[: item.index("</li>")]
+    assert "Ehdotettu jo (ehdotus nro" in item
     assert "Kirjaaminen ei lähetä mitään työnantajalle eikä henkilölle" in page.text
     # Confirmed twice (the back button): the first stands, said so; a second note is not lost
     # without a word — shown to copy, nothing stored.

@@ -820,7 +820,7 @@ def test_the_page_shows_each_figure_beside_its_definition_in_the_users_language(
     assert "työllistyi" in page.text or "avoimille työmarkkinoille" in page.text
     refused = client.get(PAGE, params={"from": "2026-03-01", "to": "2026-02-01"})
     assert refused.status_code == 422
-    assert "Päättyen: jakso päättyy ennen kuin se alkaa" in refused.text
+    assert "Päättyen: jakso päättyy ennen ensimmäistä päiväänsä" in refused.text
     assert 'id="figure-enrolled"' not in refused.text
     unknown = client.get(PAGE, params={"area": "Atlantis"})
     assert unknown.status_code == 422 and "aluetta ”Atlantis” ei ole" in unknown.text
@@ -834,7 +834,9 @@ def test_the_page_shows_each_figure_beside_its_definition_in_the_users_language(
         len(finnish.columns) == 11 and finnish["Osuus prosentteina"].dropna().between(0, 100).all()
     )
     bad_file = client.get(f"{PAGE}.xlsx", params={"from": "2026-03-01", "to": "2026-02-01"})
-    assert bad_file.status_code == 422 and "jakso päättyy ennen kuin se alkaa" in bad_file.text
+    assert (
+        bad_file.status_code == 422 and "jakso päättyy ennen ensimmäistä päiväänsä" in bad_file.text
+    )
     assert client.get(f"{PAGE}.pdf").status_code in (404, 422)
     (row, *_) = [r for r in audit_rows(client.app.state.engine, action="read_programme_report")
                  if r.details["via"] == "web-csv"]  # fmt: skip

@@ -326,7 +326,10 @@ _BY_KIND: dict[str, str] = {
     ),
     # A programme report's period and area (api.reports.service)
     "period_in_future": N_("%(field)s: a period starts today (%(today)s) or earlier."),
-    "period_reversed": N_("%(field)s: the period ends before it starts (%(start)s)."),
+    "period_reversed": N_(
+        "%(field)s: the period ends before its first day, %(start)s: give a last day on or "
+        "after it."
+    ),
     "period_too_long": N_("%(field)s: a period is five years at most."),
     "unknown_area": N_("%(field)s: no area is called “%(value)s”; choose one of those offered."),
     "area_out_of_reach": N_("%(field)s: you see the report of your own area (%(own)s) only."),

@@ -289,6 +289,7 @@ def person_page(
                 capacities=capacities(profile, lang, awaited_statements(referred or [])),
                 answer=answer, scale=matching.score_scale(ctx), matches_on_page=MATCHES_ON_PAGE,
                 left_out=left_out, left_out_ids={x.task_id for x in left_out},
+                proposed_tasks=proposals.open_proposals_by_task(ctx, jobseeker_id),
                 titles=titles, proposals=history,
                 n_proposals=n_proposals,
                 # The steps this user records (the work-ability coordinator: care, education,

@@ -63,6 +63,7 @@ __all__ = [
     "bundle_proposal",
     "check_bundle",
     "check_proposal",
+    "open_proposals_by_task",
     "outcome_counts",
     "override_suggestion",
     "proposal_of_person",
@@ -561,6 +562,16 @@ def open_proposal_with(ctx: Context, jobseeker_id: int, task_id: int) -> Proposa
     reachable_person(ctx, jobseeker_id)
     found = [p for p in _open_proposals(ctx, jobseeker_id) if task_id in p.task_ids]
     return max(found, key=lambda p: (p.proposed_at, p.id)) if found else None
+
+
+def open_proposals_by_task(ctx: Context, jobseeker_id: int) -> dict[int, int]:
+    """Each task in one of the person's open proposals (not ended) → the newest such proposal's
+    number: a list of matches marks the task proposed instead of offering it as new."""
+    reachable_person(ctx, jobseeker_id)
+    found: dict[int, int] = {}
+    for p in sorted(_open_proposals(ctx, jobseeker_id), key=lambda p: (p.proposed_at, p.id)):
+        found |= dict.fromkeys(p.task_ids, p.id)
+    return found
 
 
 def suggested_task_ids(ctx: Context, jobseeker_id: int, suggestion_id: int) -> list[int]:
