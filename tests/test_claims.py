@@ -27,7 +27,11 @@ from features.demo import World, WorldSize, build_world
 from features.demo.truth import FitContext
 from features.errors import InvalidInputError
 from features.pipeline.encoders import (
+    AdjustmentEncoder,
     BitSetEncoder,
+    CategoryEncoder,
+    LevelEncoder,
+    MultiHotEncoder,
     adjustment_applicability,
     adjustment_lowering_table,
 )
@@ -651,6 +655,29 @@ def test_a_characteristic_half_the_hand_over_tasks_demand_is_important() -> None
     demand = np.array([[1, 0, 1], [0, nan, 1], [4, 4, 4]], dtype=float)
     hand_over = np.array([True, True, False])
     assert important_characteristics(demand, hand_over).tolist() == [True, False, True]
+
+
+def test_every_encoder_names_its_columns_once_fitted_and_refuses_before() -> None:
+    """features.pipeline.encoders (module), "``transform`` checks it was fitted … and
+    ``get_feature_names_out`` names the columns": before ``fit`` both refuse (NotFittedError)
+    where the names come from what is fitted;
+    fitted, the accepted adjustments' encoder names one column per adjustment, in its
+    output's order."""
+    from sklearn.exceptions import NotFittedError
+
+    # (A bit set's one column is named by its parameter alone: nothing to fit for its name.)
+    for encoder in (LevelEncoder(), MultiHotEncoder(), CategoryEncoder(), AdjustmentEncoder()):
+        with pytest.raises(NotFittedError):
+            encoder.get_feature_names_out()
+    first, second = list(ADJUSTMENTS)[:2]
+    frame = pd.DataFrame({"accepted_adjustments": [[second], [], [first, second]]})
+    with pytest.raises(NotFittedError):
+        AdjustmentEncoder().transform(frame)
+    encoder = AdjustmentEncoder().fit(frame)
+    names = encoder.get_feature_names_out().tolist()
+    encoded = encoder.transform(frame)
+    assert names == [f"accepts_{a}" for a in ADJUSTMENTS] and encoded.shape == (3, len(names))
+    assert encoded[0, names.index(f"accepts_{second}")] and not encoded[1].any()
 
 
 def test_a_bit_set_holds_at_most_32_items() -> None:
