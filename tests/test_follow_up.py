@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from features.errors import InvalidInputError
+from features.schemas.dates import today_in_finland
 from features.supports import load_supports, parse_supports
 from tests.conftest import API_WORLD as WORLD
 from tests.test_api import audit_rows, auth
@@ -38,7 +39,7 @@ def test_a_hire_gets_its_follow_up_plan_visits_and_supports(service):
     jid = mine[4]
     code = client.get(f"/jobseekers/{jid}", headers=company).json()["profile"]["code"]
     pid = _hired_proposal(client, company, code)
-    today = datetime.now(UTC).date()
+    today = today_in_finland(datetime.now(UTC))  # the service's day, not UTC's
     plan = {"contract_type": "fixed_term", "starts_on": today.isoformat(),
             "contract_end": (today + timedelta(days=10)).isoformat(),
             "coach_hours": [10, 8, 6, 4, 2]}  # fmt: skip

@@ -15,6 +15,7 @@ from api.cli import app
 from api.core.security import PERMISSIONS, Permission, Role
 from api.http.csrf import SESSION
 from api.storage.tables import JobseekerRow, ProposalRow, RoleRow
+from features.schemas.dates import today_in_finland
 from tests import factories
 from tests.conftest import API_WORLD as WORLD
 from tests.test_api import audit_rows, auth
@@ -675,14 +676,16 @@ def test_the_work_ability_coordinators_page_offers_only_their_steps_and_records_
     offered = set(re.findall(r'<option value="([a-z_0-9]+)"', form[: form.index("</select>")]))
     assert offered == {"care_started", "education_started", "other_service"}
     # Dated before the proposal was made: refused at the step's own form, said in Finnish.
-    early = (datetime.now(UTC) - timedelta(days=2)).date().isoformat()
+    early = (today_in_finland(datetime.now(UTC)) - timedelta(days=2)).isoformat()
     refused = client.post(f"/ui/jobseekers/{person}/proposals/{pid}/events",
                           data={"kind": "care_started", "on": early, "csrf": _csrf(page.text)})  # fmt: skip
     assert refused.status_code == 422
     assert "Milloin: ei voi olla ennen ehdotuksen tekemistä" in refused.text
-    day = datetime.now(UTC).date().isoformat()
+    day = today_in_finland(datetime.now(UTC)).isoformat()  # the service's day, not UTC's
     sent = client.post(f"/ui/jobseekers/{person}/proposals/{pid}/events", follow_redirects=False,
                        data={"kind": "care_started", "on": day, "csrf": _csrf(page.text)})  # fmt: skip
     assert sent.status_code == 303, sent.text
     events = client.get(f"/proposals/{pid}", headers=auth(tokens["coordinator"])).json()["events"]
-    assert [(e["kind"], e["at"][:10]) for e in events] == [("care_started", day)]
+    # A day is stored as its moment (midnight in Finland, in UTC): read back as Finland's day.
+    assert [(e["kind"], today_in_finland(datetime.fromisoformat(e["at"])).isoformat())
+            for e in events] == [("care_started", day)]  # fmt: skip

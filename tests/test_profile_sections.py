@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from api.http.csrf import SESSION
 from features.catalogue import CHARACTERISTICS
+from features.schemas.dates import today_in_finland
 from tests.test_api import auth
 from tests.test_web_security import _csrf
 
@@ -39,7 +40,7 @@ def _stored(client, headers, jid: int) -> dict[str, dict]:
 def test_a_changed_rating_left_with_its_old_date_is_dated_today_and_a_given_date_is_kept(service):
     client, tokens, _area, mine, _engine = service
     headers = auth(tokens["work_ability"])
-    today = datetime.now(UTC).date().isoformat()
+    today = today_in_finland(datetime.now(UTC)).isoformat()  # the service's day
     # A person with two coordinator's ratings of one group, both dated before today.
     found = None
     for jid in mine:

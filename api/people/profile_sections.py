@@ -25,6 +25,7 @@ from features.catalogue import CHARACTERISTICS
 from features.catalogue.characteristics import GROUP_NAMES, Group
 from features.errors import InvalidInputError
 from features.i18n import N_
+from features.schemas.dates import today_in_finland
 from features.schemas.errors import FieldError
 from features.schemas.jobseeker import CapacityRating
 
@@ -88,8 +89,8 @@ _ASSESSMENT = ("level", "source", "hard_limit", "recommended", "kilograms")
 
 def _dated(sent: Any, stored: Any, now: datetime) -> Any:
     """A rating whose assessment changed while its date was left as stored is a new assessment
-    made now: dated today, not on the day of the one it replaces. A date changed too is kept
-    (an assessment recorded afterwards)."""
+    made now: dated today (in Finland), not on the day of the one it replaces. A date changed
+    too is kept (an assessment recorded afterwards)."""
     if not isinstance(sent, dict) or not isinstance(stored, dict):
         return sent
     try:  # as the form sends them ("3", "12.5") and as stored (3, 12.5): compared as read
@@ -98,7 +99,7 @@ def _dated(sent: Any, stored: Any, now: datetime) -> Any:
         return sent  # said by the profile's own check, with every other problem
     changed = any(getattr(new, key) != getattr(old, key) for key in _ASSESSMENT)
     if changed and new.assessed_on == old.assessed_on:
-        return {**sent, "assessed_on": now.date().isoformat()}
+        return {**sent, "assessed_on": today_in_finland(now).isoformat()}
     return sent
 
 
