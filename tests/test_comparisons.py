@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from api.core.security import hash_password
@@ -17,6 +20,7 @@ from api.http.csrf import SESSION
 from api.rulesets import comparisons
 from api.storage.engine import transaction
 from api.storage.history import history_mark
+from api.storage.locks import Turn
 from api.storage.tables import ComparisonRunRow, ProposalRow, UserRow
 from tests.test_api import _ruleset_body, audit_rows, auth
 from tests.test_web_security import _csrf
@@ -130,6 +134,47 @@ def test_past_the_limit_of_unfinished_runs_asking_is_refused_with_503(service):
     with engine.connect() as c:
         assert c.scalar(sa.select(sa.func.count()).select_from(ComparisonRunRow)) == (
             comparisons.MAX_UNFINISHED)  # fmt: skip
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_two_asking_at_once_take_turns_and_the_limit_holds_on_postgresql(service):
+    """Counted, then inserted: without a lock both of two requests at the same moment count
+    below the limit and both insert. Here the queue's lock is held while two ask; neither
+    stores anything until it is released, and then exactly one fits under the limit."""
+    client, tokens, area, mine, engine = service
+    analyst = auth(tokens["analyst"])
+    for name, distance in (("near-side", 4.0), ("near-one", 5.0), ("near-two", 6.0)):
+        client.post("/rulesets", json=_ruleset_body(name, distance=distance), headers=analyst)
+    for _ in range(comparisons.MAX_UNFINISHED - 1):
+        _stored_run(engine, heartbeat=datetime.now(UTC))
+    answers: dict[str, Any] = {}
+
+    def ask(b: str) -> None:
+        answers[b] = client.post("/evaluations/comparisons", json={"b": b, **SMALL},
+                                 headers=analyst)  # fmt: skip
+
+    def stored() -> int:
+        with engine.connect() as c:
+            return c.scalar(sa.select(sa.func.count()).select_from(ComparisonRunRow))
+
+    holder = engine.connect()
+    holder.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
+                   {"key": int(Turn.COMPARISON_QUEUE)})  # fmt: skip
+    asking = [threading.Thread(target=ask, args=(b,)) for b in ("near-one", "near-two")]
+    for thread in asking:
+        thread.start()
+    time.sleep(1.5)
+    assert all(thread.is_alive() for thread in asking) and not answers
+    assert stored() == comparisons.MAX_UNFINISHED - 1
+    holder.rollback()  # the lock goes with the transaction
+    holder.close()
+    for thread in asking:
+        thread.join(60)
+    codes = sorted(a.status_code for a in answers.values())
+    assert codes == [202, 503]
+    assert stored() == comparisons.MAX_UNFINISHED
+    started = next(a for a in answers.values() if a.status_code == 202).json()["id"]
+    assert _until_finished(client, analyst, started)["state"] == "done"
 
 
 def test_a_failed_replay_is_told_as_failed_with_its_kind_and_no_report(service, monkeypatch):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
@@ -837,6 +838,11 @@ def test_the_page_shows_each_figure_beside_its_definition_in_the_users_language(
     assert (
         bad_file.status_code == 422 and "jakso päättyy ennen ensimmäistä päiväänsä" in bad_file.text
     )
+    # Refused, the file is the page, not an attachment: the links carry no ``download``
+    # attribute, so a browser shows the page (a file is saved by its Content-Disposition).
+    assert "content-disposition" not in bad_file.headers
+    assert "attachment" in sheet.headers["content-disposition"]
+    assert not re.search(r"<a [^>]*programme\.(xlsx|csv)[^>]*\bdownload\b", page.text)
     assert client.get(f"{PAGE}.pdf").status_code in (404, 422)
     (row, *_) = [r for r in audit_rows(client.app.state.engine, action="read_programme_report")
                  if r.details["via"] == "web-csv"]  # fmt: skip

@@ -372,7 +372,16 @@ def test_streamed_bodies_and_headers_are_limited_before_any_route(service):
     )
     assert small.status_code == 422, "a small streamed body still reaches the route"
     huge = client.get("/health", headers={"X-Padding": "a" * 40_000})
-    assert huge.status_code == 431
+    assert huge.status_code == 431 and huge.json()["error"] == "headers_too_large"
+    # A browser with too large cookies is shown a page in its language that says what to do;
+    # nothing of the oversized headers (a session among them) is read.
+    crowded = client.get("/ui/jobseekers", headers={
+        "cookie": f"lang=en; {SESSION}={tokens['coordinator']}; big={'a' * 40_000}"})  # fmt: skip
+    assert crowded.status_code == 431 and crowded.headers["content-type"].startswith("text/html")
+    assert "<h1>The request is too large</h1>" in crowded.text and "cookies" in crowded.text
+    assert "Log out" not in crowded.text and "Kirjaudu ulos" not in crowded.text
+    finnish = client.get("/ui/", headers={"X-Padding": "a" * 40_000})
+    assert finnish.status_code == 431 and "Pyyntö on liian suuri" in finnish.text
     # At a web UI address the browser is shown the UI's page, in Finnish, with the way back to
     # the form: streamed or declared, never the API's JSON, and nothing read or saved.
     client.cookies.set(SESSION, tokens["coordinator"])

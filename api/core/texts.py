@@ -129,6 +129,10 @@ TEXTS: dict[str, str] = {
     ),
     "error_too_large_title": N_("The file is too large"),
     "error_too_large_text": N_("The file or form sent is too large. Nothing was saved."),
+    "error_headers_too_large_title": N_("The request is too large"),
+    "error_headers_too_large_text": N_(
+        "Your browser sent more with the request than the service accepts, usually too many or too large cookies. Nothing was saved. Remove this site's cookies in the browser's settings and log in again."
+    ),
     "error_invalid_title": N_("The address or data is not valid"),
     "error_invalid_text": N_(
         "Part of the address or form is not valid (say, an id that should be a number). Nothing was saved: go back to the previous page."

@@ -160,7 +160,8 @@ def _secure(request: Request) -> bool:
 
 
 ERROR_KINDS = {403: "forbidden", 404: "not_found", 405: "not_found", 409: "conflict",
-               413: "too_large", 422: "invalid", 429: "busy", 503: "unavailable"}  # fmt: skip
+               413: "too_large", 422: "invalid", 429: "busy", 431: "headers_too_large",
+               503: "unavailable"}  # fmt: skip
 """What a web page says for each error status; anything else is a fault on our side."""
 
 

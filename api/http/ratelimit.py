@@ -16,6 +16,7 @@ extra task and stream, which cost more than the check itself under load.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections import deque
@@ -30,7 +31,7 @@ __all__ = ["BROWSER_REFUSAL", "BROWSER_REFUSALS", "RateLimiter", "RequestGuard"]
 BROWSER_REFUSAL = "/ui/refused"
 """The web UI's page for a request refused here (``?status=413``): a browser is shown the UI's
 own error page in the user's language, never the API's JSON."""
-BROWSER_REFUSALS = frozenset({413, 429})
+BROWSER_REFUSALS = frozenset({413, 429, 431})
 """What a web UI address is refused with as a page; the rest stay as cheap as can be."""
 
 
@@ -96,8 +97,8 @@ class RequestGuard:
             return
         raw = scope.get("headers") or []
         if sum(len(k) + len(v) for k, v in raw) > MAX_HEADER_BYTES:
-            await _answer(send, 431, {"error": "headers_too_large",
-                                      "message": "request headers too large"})  # fmt: skip
+            too_large = {"error": "headers_too_large", "message": "request headers too large"}
+            await self._refuse(scope, send, 431, too_large)
             return
         headers = dict(raw)
         length = headers.get(b"content-length", b"")
@@ -159,6 +160,8 @@ class RequestGuard:
             return
         page = dict(scope, method="GET", path=BROWSER_REFUSAL, raw_path=BROWSER_REFUSAL.encode(),
                     query_string=f"status={status}".encode())  # fmt: skip
+        if status == 431:
+            page["headers"] = _page_headers(scope.get("headers") or [])
 
         async def nothing() -> dict[str, Any]:
             return {"type": "http.request", "body": b"", "more_body": False}
@@ -169,6 +172,23 @@ class RequestGuard:
             await send(message)
 
         await self.app(page, nothing, with_extra)
+
+
+_KEPT_FOR_THE_PAGE = (b"host", b"accept-language", b"referer")
+_LANGUAGE_COOKIE = re.compile(rb"(?:^|;\s*)lang=([a-z]{2})(?:;|$)")
+
+
+def _page_headers(raw: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """Of headers too large to work on, what the page needs: the host, the language (the
+    header and the ``lang`` cookie) and where the browser came from, each if small. Nothing
+    else — no session, no token — is read: the page names no user."""
+    kept = [(k, v) for k, v in raw if k.lower() in _KEPT_FOR_THE_PAGE and len(v) <= 1024]
+    for key, value in raw:
+        chosen = _LANGUAGE_COOKIE.search(value) if key.lower() == b"cookie" else None
+        if chosen:
+            kept.append((b"cookie", b"lang=" + chosen.group(1)))
+            break
+    return kept
 
 
 def _from_browser(scope: Scope) -> bool:

@@ -36,6 +36,7 @@ from api.rulesets.schemas import (
 from api.storage import rulesets as store
 from api.storage.audit import record
 from api.storage.history import history_mark
+from api.storage.locks import Turn, take_turn
 from api.storage.tables import ComparisonRunRow, RuleSetRow
 from features.errors import InvalidInputError, NotFoundError
 from features.schemas.errors import FieldError
@@ -121,6 +122,9 @@ def start(ctx: Context, body: ComparisonRequest, sessions: Sessions) -> Comparis
     if problems:
         raise InvalidInputError(problems)
     assert a is not None
+    # Looked for, counted and inserted by one request at a time (the same pair asked twice at
+    # once is one run; the limit is not passed).
+    take_turn(session, Turn.COMPARISON_QUEUE)
     mark = history_mark(session)
     for row in session.scalars(
         select(ComparisonRunRow)
