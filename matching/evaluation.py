@@ -31,6 +31,7 @@ from matching import offpolicy
 from matching.index import MatchIndex, PeopleMatrix, TaskMatrix
 from matching.metrics import (
     bootstrap_difference,
+    detectable_difference,
     hit_rate_at_k,
     mean_reciprocal_rank,
     ndcg_at_k,
@@ -702,7 +703,9 @@ def compare(
     a: Evaluation, b: Evaluation, *, resamples: int = 1000, seed: int = 0
 ) -> dict[str, dict[str, float]]:
     """Each metric side by side; for the per-person ones, the difference B − A with a 95 %
-    paired bootstrap interval (people resampled)."""
+    paired bootstrap interval (people resampled), the people it stands on (``units``) and the
+    smallest difference it could tell apart with 80 % power (``detectable``,
+    :func:`~matching.metrics.detectable_difference`)."""
     out: dict[str, dict[str, float]] = {}
     for name, value in a.metrics.items():
         out[name] = {
@@ -727,7 +730,9 @@ def compare(
             both["num_b"].to_numpy(), both["den_b"].to_numpy(),
             resamples=resamples, seed=seed,
         )  # fmt: skip
-        out[name].update({"diff": point, "ci_low": low, "ci_high": high})
+        out[name].update({"diff": point, "ci_low": low, "ci_high": high,
+                          "units": float(len(both)),
+                          "detectable": detectable_difference(low, high)})  # fmt: skip
     return out
 
 

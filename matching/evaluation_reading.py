@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Any
 
 from matching.evaluation import Verdict, adoption_verdict
+from matching.metrics import units_needed
 
 __all__ = [
     "FAIR_SHARE_FLOOR",
@@ -120,6 +121,13 @@ class MetricReading:
     ci_low: float | None
     ci_high: float | None
     move: MetricMove
+    units: int | None = None
+    """The people the interval stands on."""
+    detectable: float | None = None
+    """The smallest difference the comparison could tell apart with 80 % power."""
+    needed: int | None = None
+    """Where no change could be told but one was seen: about how many people the history
+    would need to tell that one apart (:func:`~matching.metrics.units_needed`)."""
 
 
 @dataclass(frozen=True)
@@ -170,6 +178,10 @@ def _metric(code: str, row: Mapping[str, Any]) -> MetricReading:
         move = MetricMove.GAIN
     else:
         move = MetricMove.LOSS
+    diff, units, detectable = _number(row.get("diff")), row.get("units"), row.get("detectable")
+    needed = None
+    if move is MetricMove.UNCLEAR and diff is not None and units and detectable is not None:
+        needed = units_needed(int(units), diff, float(detectable))
     return MetricReading(
         code=code,
         base=base,
@@ -177,10 +189,13 @@ def _metric(code: str, row: Mapping[str, Any]) -> MetricReading:
         sense=sense,
         a=_number(row.get("a")),
         b=_number(row.get("b")),
-        diff=_number(row.get("diff")),
+        diff=diff,
         ci_low=low,
         ci_high=high,
         move=move,
+        units=None if units is None else int(units),
+        detectable=None if detectable is None or detectable != detectable else float(detectable),
+        needed=needed,
     )
 
 

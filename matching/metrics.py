@@ -10,10 +10,13 @@ import math
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 __all__ = [
     "INTERVAL_LEVEL",
+    "POWER",
     "bootstrap_difference",
+    "detectable_difference",
     "hit_rate_at_k",
     "mean_reciprocal_rank",
     "ndcg_at_k",
@@ -21,11 +24,46 @@ __all__ = [
     "percentile_interval",
     "recall_at_k",
     "skew_at_k",
+    "units_needed",
 ]
 
 
 INTERVAL_LEVEL = 0.95
 """The level of every interval the evaluation reports."""
+
+
+POWER = 0.8
+"""The chance of telling a true difference apart that the evaluation's power figures assume
+(the customary 80 %)."""
+
+
+def detectable_difference(
+    ci_low: float, ci_high: float, *, level: float = INTERVAL_LEVEL, power: float = POWER
+) -> float:
+    """The smallest true difference a comparison of this size would tell apart from none with
+    chance ``power`` — its minimum detectable effect: ``(z₁₋α/₂ + z_power) × SE``, the standard
+    error read from the width of its ``level`` interval (as for a normal sampling
+    distribution; a percentile bootstrap interval of a mean-like difference is close to one).
+    NaN when the interval is unknown or has no width (every unit's difference alike, as with
+    a handful of people: the data say nothing of the spread, so nothing of what could be told)."""
+    if not (math.isfinite(ci_low) and math.isfinite(ci_high)) or ci_high <= ci_low:
+        return math.nan
+    z_level = float(norm.ppf(1 - (1 - level) / 2))
+    standard_error = (ci_high - ci_low) / (2 * z_level)
+    return (z_level + float(norm.ppf(power))) * standard_error
+
+
+def units_needed(units: int, difference: float, detectable: float) -> int | None:
+    """About how many units (people) a comparison that saw ``difference`` with ``units``,
+    and could detect ``detectable``, would need to tell that difference apart with the same
+    power: the standard error shrinks as one over the square root of the units, so
+    ``units × (detectable / |difference|)²``, rounded up. None when it cannot be said (no
+    difference seen, nothing measured)."""
+    if units <= 0 or not (math.isfinite(difference) and math.isfinite(detectable)):
+        return None
+    if difference == 0:
+        return None
+    return math.ceil(units * (detectable / abs(difference)) ** 2)
 
 
 def percentile_interval(

@@ -216,6 +216,15 @@ def test_the_web_page_follows_a_comparison_and_shows_its_verdict_first(service):
     assert page.status_code == 200, page.text
     text = page.text
     assert text.index("Johtopäätös") < text.index("Onnistumiset kärjen 10 joukossa")
+    # What the history could tell at all: the smallest difference beside every interval, and,
+    # where the verdict cannot tell, said in its words with the people it stands on.
+    report = client.get(f"/evaluations/comparisons/{run['id']}", headers=analyst).json()
+    hit = report["report"]["comparison"]["hit_rate@10"]
+    assert hit["units"] >= 1 and "Pienin ero, jonka vertailu erottaisi" in text
+    if hit["detectable"] is None:  # the tiny world's few people: no spread, nothing said
+        assert hit["ci_low"] == hit["ci_high"] and "Historia perustuu" not in text
+    else:
+        assert hit["detectable"] > 0 and "±" in text
     progress = client.get(f"/ui/rulesets/compare/{run['id']}/progress").json()
     assert progress["state"] == "done"
     # The same pair asked for by address opens the kept one.

@@ -63,6 +63,24 @@ def test_an_interval_holding_zero_cannot_tell():
     assert reading.hit.move is MetricMove.UNCLEAR
 
 
+def test_a_difference_that_cannot_be_told_says_how_many_people_would_tell_it():
+    hit = _row(0.30, 0.32, -0.01, 0.05) | {"units": 400, "detectable": 0.04}
+    report = _report()
+    report["comparison"]["hit_rate@10"] = hit
+    reading = read_comparison(report)
+    assert reading.reason == "no_difference"
+    assert (reading.hit.units, reading.hit.detectable) == (400, 0.04)
+    assert reading.hit.needed == 1600  # (0.04 / 0.02)² × 400
+    # Beyond doubt, nothing more is needed; a stored report without the figures reads as before.
+    told = read_comparison(_report(hit=(0.30, 0.35, 0.01, 0.09)))
+    assert told.hit.needed is None and told.hit.detectable is None
+    report["comparison"]["hit_rate@10"] = _row(0.30, 0.38, 0.02, 0.14) | {
+        "units": 400,
+        "detectable": 0.05,
+    }
+    assert read_comparison(report).hit.needed is None
+
+
 def test_too_few_successes_withhold_the_verdict_even_when_the_interval_says_better():
     reading = read_comparison(_report(successes=MIN_SUCCESSES - 1))
     assert (reading.verdict, reading.reason) == (Verdict.UNCLEAR, "few_successes")

@@ -108,6 +108,12 @@ class MetricComparison(BaseModel):
     diff: float | None
     ci_low: float | None = None
     ci_high: float | None = None
+    units: int | None = None
+    """The people the interval resamples."""
+    detectable: float | None = None
+    """The smallest true difference this comparison would tell apart from none with 80 %
+    power (its minimum detectable effect, in the metric's units): a smaller one can hide
+    inside the interval."""
 
 
 class EvaluationSide(BaseModel):
