@@ -162,7 +162,7 @@ def test_the_candidate_list_shows_each_request_asked_answered_yes_or_no(service)
                            json=_batch(askable, task, suggestion)).status_code == 201  # fmt: skip
     full = client.get(f"/ui/employers/{employer}/tasks/{task}/candidates").text
     assert 'id="ask-chosen"' not in full and "choose-" not in full
-    assert "Kaikilta tämän sivun ehdokkailta on jo kysytty" in full
+    assert "Kaikista tämän sivun ehdokkaista on jo kysytty" in full
     # Nobody's name but the yes's: the list shows nothing else an answer did not reveal.
     assert not [n for c, n in names.items() if n in page.text and c != yes]
     # The coordinator's list shows no requests (they ask no one from a list).

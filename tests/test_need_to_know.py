@@ -403,6 +403,21 @@ def test_a_coordinator_needs_an_area_whoever_creates_them(service):
         assert response.status_code == 422 and response.json()["errors"][0]["field"] == "area"
 
 
+def test_nobody_is_made_a_user_under_the_services_own_names(service):
+    """The shipped rule set is stored by "system" and server commands act as "cli": a user of
+    either name would make what they do read as the service's (the rule-set list names the
+    shipped default by its author)."""
+    client, tokens, *_ = service
+    for name in ("system", "cli"):
+        response = client.post(
+            "/users", json={"name": name, "role": "analyst"}, headers=auth(tokens["admin"])
+        )
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["field"] == "name"
+    assert client.post("/users", json={"name": "systems", "role": "analyst"},
+                       headers=auth(tokens["admin"])).status_code == 201  # fmt: skip
+
+
 def test_matchability_is_one_definition_everywhere(service):
     client, tokens, area, mine, engine = service
     headers = auth(tokens["coordinator"])

@@ -1,6 +1,7 @@
 """A section of the profile saved from the editor's form: a rating whose level (or source,
 statement, kilograms) changed while its date was left as stored is a new assessment, dated the
-day it is saved; a date given with it is kept; a rating left as it was keeps its own date."""
+day it is saved; a date given with it is kept; a rating left as it was keeps its own date; a
+physician's statement keeps the statement's date."""
 
 from __future__ import annotations
 
@@ -81,3 +82,31 @@ def test_a_changed_rating_left_with_its_old_date_is_dated_today_and_a_given_date
     again = _stored(client, headers, jid)
     assert again[changed]["level"] == ratings[changed]["level"]
     assert again[changed]["assessed_on"] == "2026-01-15"
+
+
+def test_a_corrected_physicians_statement_keeps_the_statements_date(service):
+    """A statement's date is the physician's: a level or kilograms mistyped from it and
+    corrected is not a new assessment of today."""
+    client, tokens, _area, mine, _engine = service
+    headers = auth(tokens["work_ability"])
+    found = None
+    for jid in mine:
+        ratings = _stored(client, headers, jid)
+        for cid, r in ratings.items():
+            if r["source"] == "physician" and 1 <= r["level"] <= 3:
+                found = (jid, cid, ratings)
+                break
+        if found:
+            break
+    assert found, "the tiny world has a physician's statement of someone in the area"
+    jid, cid, ratings = found
+    group = CHARACTERISTICS[cid].group.value
+    client.cookies.set(SESSION, tokens["work_ability"])
+    url = f"/ui/jobseekers/{jid}/edit"
+    form = _form(ratings, group, _csrf(client.get(url).text))
+    form[f"level_{cid}"] = str(ratings[cid]["level"] + 1)
+    saved = client.post(f"{url}/{group}", data=form, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    after = _stored(client, headers, jid)[cid]
+    assert after["level"] == ratings[cid]["level"] + 1
+    assert after["assessed_on"] == ratings[cid]["assessed_on"]

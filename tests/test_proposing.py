@@ -119,6 +119,8 @@ def test_the_confirmation_names_person_tasks_and_employer_and_stores_nothing(ser
     item = shown[shown.index(f'href="/ui/jobseekers/{jid}/tasks/{task}"') :]
     item = item[: item.index("</li>")]
     assert "Ehdotettu jo (ehdotus nro" in item
+    number = re.search(r"ehdotus nro (\d+)", item).group(1)
+    assert f'href="#proposal-{number}"' in item and f'id="proposal-{number}"' in shown
     assert "Kirjaaminen ei lähetä mitään työnantajalle eikä henkilölle" in page.text
     # Confirmed twice (the back button): the first stands, said so; a second note is not lost
     # without a word — shown to copy, nothing stored.

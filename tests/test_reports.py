@@ -464,8 +464,11 @@ def test_a_coordinator_reads_their_own_areas_report_and_is_refused_anothers(serv
     assert refused_page.status_code == 422
     assert f"Alue: näet vain oman alueesi ({area}) raportin." in refused_page.text
     assert 'id="figure-enrolled"' not in refused_page.text
+    before = len(audit_rows(engine, action="refused", object_type="programme_report"))
     refused_file = client.get(f"{PAGE}.csv", params={"area": "Elsewhere"})
     assert refused_file.status_code == 422 and "näet vain oman alueesi" in refused_file.text
+    # Asked once, refused once: one audit row for the file refused, not a second for its page.
+    assert len(audit_rows(engine, action="refused", object_type="programme_report")) == before + 1
     client.cookies.set("lang", "en")
     english = client.get(PAGE, params={"area": "Elsewhere"})
     assert f"Area: you see the report of your own area ({area}) only." in english.text

@@ -392,6 +392,8 @@ def test_streamed_bodies_and_headers_are_limited_before_any_route(service):
         assert page.status_code == 413 and page.headers["content-type"].startswith("text/html")
         assert "liian suuri" in page.text and '"error"' not in page.text
         assert 'href="/ui/jobseekers/import"' in page.text  # back to the form
+        # … through the browser's history, where what was typed is still there.
+        assert "data-history-back" in page.text and "kirjoittamasi on yhä siellä" in page.text
     elsewhere = client.post("/ui/jobseekers/import", content=b"x" * 6_000_000,
                             headers={"referer": "https://evil.example/ui/x"})  # fmt: skip
     assert elsewhere.status_code == 413 and "evil.example" not in elsewhere.text

@@ -794,6 +794,28 @@ def test_log_in_returns_to_the_page_asked_for_and_never_off_site(server, browser
         other.close()
 
 
+def test_a_form_refused_as_too_large_goes_back_with_what_was_typed(server, browser):
+    """The error page's *Takaisin lomakkeelle* is the browser's history: Chromium gives the
+    form back as it was typed (the page is never cached, no-store, and still restored)."""
+    base, _engine = server
+    page = browser.new_page(viewport={"width": 390, "height": 800}, locale="fi-FI")
+    page.goto(f"{base}/ui/login")
+    page.get_by_label("Käyttäjätunnus").fill("anna.koordinaattori")
+    page.get_by_label("Salasana").fill("salasana-1")
+    # Something pasted by mistake makes the form larger than the service takes (5 MB).
+    page.evaluate("""() => { const big = document.createElement('input'); big.type = 'hidden';
+        big.name = 'pasted'; big.value = 'x'.repeat(6000000);
+        document.querySelector('form[action="/ui/login"]').appendChild(big); }""")
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Kirjaudu").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lähetetty tieto on liian suuri")
+    expect(page.get_by_text("kirjoittamasi on yhä siellä")).to_be_visible()
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("link", name="Takaisin lomakkeelle").click()
+    expect(page.get_by_label("Käyttäjätunnus")).to_have_value("anna.koordinaattori")
+    page.close()
+
+
 def test_api_documentation_works_without_internet(server, browser):
     # A municipality's network often has no way out: /docs and /redoc load only from here.
     base, _engine = server

@@ -144,10 +144,12 @@ def save_my_details_page(
 
 
 @router.get(BROWSER_REFUSAL.removeprefix("/ui"), response_class=HTMLResponse)
-def refused(request: Request, status: int = 404) -> HTMLResponse:
+def refused(request: Request, status: int = 404, sent: int = 0) -> HTMLResponse:
     """The page for a request the guard refused before any route (too large, too many): the
-    status kept, said in the user's language (api.http.ratelimit)."""
-    return error_page(request, status if status in BROWSER_REFUSALS else 404)
+    status kept, said in the user's language (api.http.ratelimit); ``sent``: it sent a form."""
+    if status not in BROWSER_REFUSALS:
+        return error_page(request, 404)
+    return error_page(request, status, form_sent=sent == 1)
 
 
 @router.get("/lang/{lang}")

@@ -22,6 +22,7 @@ from features.schemas.errors import FieldError
 
 __all__ = [
     "DEMO_USERS",
+    "RESERVED_NAMES",
     "UnsafeStartError",
     "add_user",
     "demo_users",
@@ -54,6 +55,11 @@ class UnsafeStartError(TasmaError):
     """The service must not start this way; the message says what to do instead."""
 
 
+RESERVED_NAMES = frozenset({"system", "cli"})
+"""Who acts when no user does (the shipped rule set stored and activated, a command run on
+the server): never a user's name, so that nothing a user does reads as the service's."""
+
+
 def add_user(
     session: Session,
     *,
@@ -72,6 +78,10 @@ def add_user(
         raise InvalidInputError(
             [FieldError("area", "a coordinator needs an area (the team whose people they see)")]
         )
+    if name in RESERVED_NAMES:
+        raise InvalidInputError([FieldError(
+            "name", f"{name!r} names the service itself in the audit trail; choose another name",
+            "reserved_name")])  # fmt: skip
     if session.scalar(select(UserRow.id).where(UserRow.name == name)):
         raise ConflictError(f"a user named {name!r} exists")
     user = UserRow(

@@ -41,6 +41,7 @@ from features.demo import SIZES, WorldSize, build_world
 from features.errors import InvalidInputError, TasmaError
 from features.i18n import LANGUAGES
 from features.ratko import format_rows
+from features.schemas.dates import today_in_finland
 
 ROLE_NAMES = tuple(r.value for r in Role)
 
@@ -530,7 +531,7 @@ def supports_check(
     if not file.is_file():
         raise _fail(f"no such file: {file}", 2)
     terms = load_supports(file)
-    today = datetime.now(UTC).date()
+    today = today_in_finland(datetime.now(UTC))
     valid = [v.valid_from for v in terms.versions if v.valid_from <= today]
     typer.echo(f"{len(terms.versions)} versions; today's: "
                + (f"from {max(valid).isoformat()}: " + ", ".join(sorted(terms.on(today)))

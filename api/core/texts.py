@@ -127,7 +127,7 @@ TEXTS: dict[str, str] = {
     "error_conflict_text": N_(
         "Something like this is stored already, or it changed at the same time. Nothing was saved: go back, change the name or the data and try again."
     ),
-    "error_too_large_title": N_("The file is too large"),
+    "error_too_large_title": N_("What was sent is too large"),
     "error_too_large_text": N_("The file or form sent is too large. Nothing was saved."),
     "error_headers_too_large_title": N_("The request is too large"),
     "error_headers_too_large_text": N_(

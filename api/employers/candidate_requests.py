@@ -27,6 +27,7 @@ from api.proposals.service import put_forward, suggestion_in_reach
 from api.storage.audit import record
 from api.storage.tables import CandidateRequestRow, IdentityRow, JobseekerRow, TaskRow
 from features.errors import ConflictError, InvalidInputError, NotFoundError
+from features.schemas.dates import today_in_finland
 from features.schemas.errors import FieldError
 
 __all__ = [
@@ -250,7 +251,8 @@ def _publish(ctx: Context, rows: list[CandidateRequestRow]) -> list[CandidateReq
             task_ids=r.task_ids, requested_by=r.requested_by, requested_at=r.requested_at,
             note=r.note, answer=r.answer, answer_note=r.answer_note if shows else "",
             answered_by=r.answered_by,
-            answered_at=r.answered_at, age_days=(end - r.requested_at).days,
+            answered_at=r.answered_at,
+            age_days=(today_in_finland(end) - today_in_finland(r.requested_at)).days,
         ))  # fmt: skip
     return out
 

@@ -101,7 +101,10 @@ class CandidateRequestPublic(BaseModel):
     answer_note: str = ""
     answered_by: str | None = None
     answered_at: datetime | None = None
-    age_days: int = Field(description="Days since it was asked (or until it was answered).")
+    age_days: int = Field(
+        description="Calendar days in Finland since it was asked (or until it was answered): "
+        "0 on the day it was asked."
+    )
 
 
 class EmployerSummary(BaseModel):

@@ -12,7 +12,7 @@ and none imports another domain's pages.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -40,6 +40,7 @@ from features.catalogue.schedule import slot_label
 from features.errors import NotFoundError, TasmaError
 from features.i18n import date_text, datetime_text, pgettext_for, translations
 from features.numbers import number, percent, percentage_points
+from features.schemas.dates import FINLAND, today_in_finland
 from features.schemas.jobseeker import MAX_WEEKLY_HOURS
 
 __all__ = [
@@ -105,15 +106,25 @@ templates.env.filters["pp"] = percentage_points
 templates.env.filters["group"] = group_name
 
 
-def _date(day: date | str, lang: str) -> str:
-    """A date, or an ISO 8601 date as files keep it (a model card's), in ``lang``."""
-    return date_text(date.fromisoformat(day[:10]) if isinstance(day, str) else day, lang)
+def _date(day: date | datetime | str, lang: str) -> str:
+    """A date, an ISO 8601 date as files keep it (a model card's), or a moment's day in
+    Finland (never UTC's: past Finnish midnight, UTC's date is still yesterday), in ``lang``."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day[:10])
+    elif isinstance(day, datetime):
+        day = today_in_finland(day)
+    return date_text(day, lang)
+
+
+def _moment(moment: datetime, lang: str) -> str:
+    """A moment on Finland's clock, in ``lang``."""
+    return datetime_text(moment, lang, FINLAND)
 
 
 templates.env.filters["date"] = _date
 
 
-templates.env.filters["datetime"] = datetime_text
+templates.env.filters["datetime"] = _moment
 
 
 templates.env.filters["sector"] = lambda code, lang: SECTORS.get(code).name(lang)
@@ -165,15 +176,17 @@ ERROR_KINDS = {403: "forbidden", 404: "not_found", 405: "not_found", 409: "confl
 """What a web page says for each error status; anything else is a fault on our side."""
 
 
-def error_page(request: Request, status: int) -> HTMLResponse:
+def error_page(request: Request, status: int, *, form_sent: bool = False) -> HTMLResponse:
     """The page for an error at a web UI address: what happened and the way on, in the user's
-    language, with the status kept — never the API's JSON."""
+    language, with the status kept — never the API's JSON. ``form_sent``: the request the
+    page answers sent a form, though this one does not (the guard's refusals, rendered as a
+    page asked for)."""
     kind = ERROR_KINDS.get(status, "internal" if status >= 500 else "invalid")
     back = _page_before(request)
     # A form sent and refused here (a fault, a full queue, too large, gone meanwhile): back
     # in the browser's history, where the browser keeps what was typed
     # (static/back-keeps-input.js); nothing of a refused request is ever stored.
-    sent_form = request.method == "POST" and back is not None
+    sent_form = (request.method == "POST" or form_sent) and back is not None
     return _page(request, "error.html", None, status_code=status, kind=kind, status=status,
                  back=back, sent_form=sent_form)  # fmt: skip
 

@@ -252,6 +252,9 @@ class FormField:
 
 _BY_KIND: dict[str, str] = {
     "missing": N_("%(field)s: fill this in."),
+    "reserved_name": N_(
+        "%(field)s: this name is the service's own in the audit trail; choose another."
+    ),
     "not_a_name": N_("%(field)s: write the name in letters."),
     "string_too_short": N_("%(field)s: fill this in."),
     "string_too_long": N_("%(field)s: at most %(max_length)s characters."),

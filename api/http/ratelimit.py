@@ -158,8 +158,11 @@ class RequestGuard:
         if not (_from_browser(scope) and status in BROWSER_REFUSALS):
             await _answer(send, status, body, extra)
             return
+        # A form sent (not a page asked for) is said as one: the page offers the way back to
+        # it, where the browser keeps what was typed.
+        sent = "&sent=1" if scope.get("method") not in ("GET", "HEAD") else ""
         page = dict(scope, method="GET", path=BROWSER_REFUSAL, raw_path=BROWSER_REFUSAL.encode(),
-                    query_string=f"status={status}".encode())  # fmt: skip
+                    query_string=f"status={status}{sent}".encode())  # fmt: skip
         if status == 431:
             page["headers"] = _page_headers(scope.get("headers") or [])
 

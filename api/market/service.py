@@ -46,6 +46,7 @@ from features.catalogue import ADJUSTMENTS, CHARACTERISTIC_IDS, CHARACTERISTICS
 from features.errors import ConflictError, InvalidInputError, NotFoundError
 from features.i18n import date_text, ngettext_for
 from features.numbers import number
+from features.schemas.dates import today_in_finland
 from features.schemas.errors import FieldError
 from matching.batch import characteristics_of, task_pool
 from matching.clearing import ClearingObjective, area_candidates, clear, greedy
@@ -261,7 +262,7 @@ def news_sentence(n: int, since: datetime | None, lang: str) -> str:
         "%(num)s new good matches since the run of %(date)s.",
         n,
     )
-    return text % {"num": number(n, lang), "date": date_text(since.date(), lang)}
+    return text % {"num": number(n, lang), "date": date_text(today_in_finland(since), lang)}
 
 
 def news_counts(ctx: Context, ids: list[int]) -> tuple[dict[int, int], datetime | None]:

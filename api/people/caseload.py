@@ -45,7 +45,7 @@ from features.caseload import (
 )
 from features.catalogue import CHARACTERISTIC_IDS
 from features.schemas import JobseekerStatus
-from features.schemas.dates import moment_of
+from features.schemas.dates import moment_of, today_in_finland
 from features.schemas.proposal import TERMINAL
 from matching.ranking import rank_tasks_for_person
 
@@ -300,7 +300,7 @@ def _follow_up_steps(
     ctx: Context, chosen: ScalarSelect[int]
 ) -> list[tuple[Step, int, int, datetime]]:
     """Follow-up visits past their day and not recorded; contracts ending within a month."""
-    today = ctx.now.date()
+    today = today_in_finland(ctx.now)
     visits = ctx.session.execute(
         select(ProposalRow.jobseeker_id, FollowUpVisitRow.id, FollowUpVisitRow.planned_on)
         .join(ProposalRow, ProposalRow.id == FollowUpVisitRow.proposal_id)

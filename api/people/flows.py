@@ -280,7 +280,7 @@ def person_page(
                 education_levels=EDUCATION_LEVELS,
                 handoffs=handed, requests=asked, other_role=other_role.value,
                 vacancies=vacancies,
-                follow_ups=follow_ups, supports=supports.on(ctx.now.date()),
+                follow_ups=follow_ups, supports=supports.on(today_in_finland(ctx.now)),
                 can_follow_up=allowed(user.role, Permission.FOLLOW_UP),
                 page_errors=PAGE_ERRORS, proposal_forms=PROPOSAL_FORMS,
                 notice_sections=NOTICE_SECTIONS,

@@ -38,6 +38,7 @@ from features.catalogue.schedule import DAY_PARTS, DAYS, day_label, part_label
 from features.errors import ConflictError, InvalidInputError, NotFoundError, TasmaError
 from features.i18n import gettext_for, language_names
 from features.schemas import JobseekerStatus
+from features.schemas.dates import today_in_finland
 from features.schemas.errors import FieldError
 from features.schemas.jobseeker import (
     MAX_GOALS_LENGTH,
@@ -337,7 +338,8 @@ def _ratings(form: Any, rated: tuple[str, ...]) -> dict[str, Any]:
         rating: dict[str, Any] = {
             "level": level,
             "source": form.get(f"source_{cid}", "coordinator"),
-            "assessed_on": form.get(f"date_{cid}") or datetime.now(UTC).date().isoformat(),
+            "assessed_on": form.get(f"date_{cid}")
+            or today_in_finland(datetime.now(UTC)).isoformat(),
             "hard_limit": form.get(f"stmt_{cid}") == "restriction",
             "recommended": form.get(f"stmt_{cid}") == "recommendation",
         }

@@ -27,7 +27,7 @@ from features.errors import InvalidInputError
 from features.i18n import N_
 from features.schemas.dates import today_in_finland
 from features.schemas.errors import FieldError
-from features.schemas.jobseeker import CapacityRating
+from features.schemas.jobseeker import CapacityRating, CapacitySource
 
 __all__ = ["SECTIONS", "Section", "save_profile_sections"]
 
@@ -90,13 +90,16 @@ _ASSESSMENT = ("level", "source", "hard_limit", "recommended", "kilograms")
 def _dated(sent: Any, stored: Any, now: datetime) -> Any:
     """A rating whose assessment changed while its date was left as stored is a new assessment
     made now: dated today (in Finland), not on the day of the one it replaces. A date changed
-    too is kept (an assessment recorded afterwards)."""
+    too is kept (an assessment recorded afterwards). A physician's statement is never redated:
+    its date is the statement's, and a change to it corrects what was copied from it."""
     if not isinstance(sent, dict) or not isinstance(stored, dict):
         return sent
     try:  # as the form sends them ("3", "12.5") and as stored (3, 12.5): compared as read
         new, old = CapacityRating.model_validate(sent), CapacityRating.model_validate(stored)
     except ValidationError:
         return sent  # said by the profile's own check, with every other problem
+    if new.source is CapacitySource.PHYSICIAN:
+        return sent
     changed = any(getattr(new, key) != getattr(old, key) for key in _ASSESSMENT)
     if changed and new.assessed_on == old.assessed_on:
         return {**sent, "assessed_on": today_in_finland(now).isoformat()}

@@ -9,6 +9,7 @@ from api.core.texts import texts
 from api.people.schemas import NextStepPublic, TimelineEntry
 from features.catalogue import CHARACTERISTICS
 from features.i18n import N_, date_text, gettext_for
+from features.schemas.dates import today_in_finland
 
 __all__ = ["NEXT_STEPS", "TIMELINE", "next_step_text", "timeline_text"]
 
@@ -39,7 +40,7 @@ def next_step_text(step: NextStepPublic, lang: str, now: datetime) -> str:
     """One of a caseload's next steps in ``lang``."""
     since = step.since
     values = {
-        "date": date_text(since.date(), lang) if since else "",
+        "date": date_text(today_in_finland(since), lang) if since else "",
         "days": (now - since).days if since else 0,
         "number": step.about_id or "",
         "names": ", ".join(CHARACTERISTICS[c].name(lang) for c in step.characteristics),

@@ -22,6 +22,7 @@ from api.proposals.schemas import (
     VisitDone,
     VisitPublic,
 )
+from features.schemas.dates import today_in_finland
 from features.supports import Support, SupportTerms
 
 router = APIRouter(tags=["follow-up"])
@@ -81,4 +82,4 @@ def put_support(
 def supports_today(request: Request, _user: CurrentUser) -> dict[str, Support]:
     """From the admin's supports file (`TASMA_SUPPORTS_FILE`), the newest version valid today."""
     terms: SupportTerms = request.app.state.supports
-    return terms.on(datetime.now(UTC).date())
+    return terms.on(today_in_finland(datetime.now(UTC)))

@@ -556,22 +556,26 @@ def restore_left_out(ctx: Context, jobseeker_id: int, task_id: int) -> int:
     return row.id
 
 
+def _newest_open_by_task(ctx: Context, jobseeker_id: int) -> dict[int, ProposalPublic]:
+    """Each task in one of the person's open proposals (not ended) → the newest such one."""
+    found: dict[int, ProposalPublic] = {}
+    for p in sorted(_open_proposals(ctx, jobseeker_id), key=lambda p: (p.proposed_at, p.id)):
+        found |= dict.fromkeys(p.task_ids, p)
+    return found
+
+
 def open_proposal_with(ctx: Context, jobseeker_id: int, task_id: int) -> ProposalPublic | None:
-    """The person's open proposal (not ended) that includes the task, if any: a page marks
-    the task proposed instead of offering to propose it again."""
+    """The person's newest open proposal (not ended) that includes the task, if any: a page
+    marks the task proposed instead of offering to propose it again."""
     reachable_person(ctx, jobseeker_id)
-    found = [p for p in _open_proposals(ctx, jobseeker_id) if task_id in p.task_ids]
-    return max(found, key=lambda p: (p.proposed_at, p.id)) if found else None
+    return _newest_open_by_task(ctx, jobseeker_id).get(task_id)
 
 
 def open_proposals_by_task(ctx: Context, jobseeker_id: int) -> dict[int, int]:
     """Each task in one of the person's open proposals (not ended) → the newest such proposal's
     number: a list of matches marks the task proposed instead of offering it as new."""
     reachable_person(ctx, jobseeker_id)
-    found: dict[int, int] = {}
-    for p in sorted(_open_proposals(ctx, jobseeker_id), key=lambda p: (p.proposed_at, p.id)):
-        found |= dict.fromkeys(p.task_ids, p.id)
-    return found
+    return {task: p.id for task, p in _newest_open_by_task(ctx, jobseeker_id).items()}
 
 
 def suggested_task_ids(ctx: Context, jobseeker_id: int, suggestion_id: int) -> list[int]:

@@ -105,8 +105,8 @@ def programme_report_file(
     lang = _lang(request)
     try:
         report = reports.programme_report(ctx, picked.query(), via=f"web-{fmt}")
-    except REFUSED_CHOICES:
-        return _report_page(request, ctx, picked, via=f"web-{fmt}")
+    except REFUSED_CHOICES as err:
+        return _report_page(request, ctx, picked, via=f"web-{fmt}", refused=err)
     body, name = report_file(report, lang, fmt)
     return Response(body, media_type=MEDIA_TYPES[fmt], headers=attachment(name))
 
@@ -115,15 +115,27 @@ REFUSED_CHOICES = (InvalidInputError, reports.AreaOutOfReachError)
 """What the service refuses of the pickers: said beside them, the page again."""
 
 
-def _report_page(request: Request, ctx: Context, picked: Picks, *, via: str) -> HTMLResponse:
+def _report_page(
+    request: Request,
+    ctx: Context,
+    picked: Picks,
+    *,
+    via: str,
+    refused: InvalidInputError | reports.AreaOutOfReachError | None = None,
+) -> HTMLResponse:
+    """The page of the picked report, or — ``refused`` by the service already (a download
+    asked for), which is not asked again (one call, one audit row) — its problems."""
     lang = _lang(request)
     report, errors, status = None, [], 200
-    try:
-        report = reports.programme_report(ctx, picked.query(), via=via)
-    except REFUSED_CHOICES as err:
+    if refused is None:
+        try:
+            report = reports.programme_report(ctx, picked.query(), via=via)
+        except REFUSED_CHOICES as err:
+            refused = err
+    if refused is not None:
         # A refused area is the API's 404; on the page it is a choice said at its picker.
-        refused = InvalidInputError(err.errors)
-        errors, status = form_problems(refused, lang, _fields(lang)), 422
+        said = InvalidInputError(refused.errors)
+        errors, status = form_problems(said, lang, _fields(lang)), 422
     default = reports.default_period(ctx)
     chosen = picked.area or (report.area or "" if report is not None else "")
     values = {"from": picked.start or default.start.isoformat(),

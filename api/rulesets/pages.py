@@ -127,8 +127,8 @@ def create_ruleset_page(
 
 
 VERSION_FORM = N_(
-    "letters, digits, dots, hyphens and underscores, starting with a letter or a digit, at most "
-    "64 characters (for example 2026.12-near)."
+    "letters a–z (no å, ä or ö), digits, dots, hyphens and underscores, starting with a letter "
+    "or a digit, at most 64 characters (for example 2026.12-near)."
 )
 """A version name's form (``matching.rules.RuleSet.version``), said beside the field and when
 a name is refused."""

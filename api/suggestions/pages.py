@@ -35,6 +35,7 @@ from api.suggestions import service as matching
 from features.catalogue import ADJUSTMENTS
 from features.errors import ConflictError, InvalidInputError, NotFoundError
 from features.i18n import gettext_for
+from features.schemas.dates import today_in_finland
 from features.schemas.errors import FieldError
 
 __all__ = ["router"]
@@ -396,8 +397,8 @@ def _printable_proposal(
                  widen=widen,
                  item=chosen, suggestion_id=suggestion, proposed=proposed,
                  tasks=[tasks[t] for t in chosen["task_ids"]], adjustments=ADJUSTMENTS,
-                 supports=request.app.state.supports.on(datetime.now(UTC).date()),
-                 today=datetime.now(UTC).date())  # fmt: skip
+                 supports=request.app.state.supports.on(today_in_finland(datetime.now(UTC))),
+                 today=today_in_finland(datetime.now(UTC)))  # fmt: skip
 
 
 @router.get("/employers/{employer_id}/proposal/confirm", response_class=HTMLResponse)

@@ -12,7 +12,7 @@ when one of them has no Finnish. Swedish is ready to add: ``pybabel init -l sv``
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -101,6 +101,7 @@ def date_text(day: date, lang: str) -> str:
     return format_date(day, format="short", locale=locale_for(lang))
 
 
-def datetime_text(moment: datetime, lang: str) -> str:
-    """A date and a time of day in ``lang``'s own way (``1.12.2026 klo 20.45``)."""
-    return format_datetime(moment, format="short", locale=locale_for(lang))
+def datetime_text(moment: datetime, lang: str, zone: tzinfo | None = None) -> str:
+    """A date and a time of day in ``lang``'s own way (``1.12.2026 klo 20.45``), on the clock
+    of ``zone`` (a naive moment is UTC, as the database keeps moments)."""
+    return format_datetime(moment, format="short", tzinfo=zone, locale=locale_for(lang))

@@ -23,7 +23,7 @@ The rules (each a :class:`FieldError` kind, said in the user's language by the w
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from features.i18n import N_
@@ -81,8 +81,11 @@ PLAN_STEP_AGREED = N_("the step was agreed")
 
 
 def today_in_finland(now: datetime) -> date:
-    """The date in Finland at the (aware) moment ``now`` (at the calendar's very end, where
-    Finland's clock would run past year 9999, the UTC date)."""
+    """The date in Finland at the moment ``now`` (a naive one is UTC, as the database keeps
+    moments; at the calendar's very end, where Finland's clock would run past year 9999, the
+    UTC date)."""
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
     try:
         return now.astimezone(FINLAND).date()
     except OverflowError:
