@@ -82,8 +82,8 @@ class BarChart:
 
 def _step(largest: float) -> int:
     """A round step (1, 2 or 5 times a power of ten; at least 1, the counts being whole) that
-    puts at most five ticks on ``0 … largest``."""
-    rough = largest / 4
+    puts three to six ticks on ``0 … largest`` (fewer only below 3)."""
+    rough = largest / 5
     power = 10 ** math.floor(math.log10(rough)) if rough >= 1 else 1
     return next(int(m * power) for m in (1, 2, 5, 10) if m * power >= rough)
 
