@@ -9,8 +9,27 @@ participants at entry by gender, age group and education level, and at exit by t
 upon leaving (:func:`esf_figures`). They read demographics — which the service otherwise keeps
 for fairness evaluation only, never as an input to scoring — under a purpose of their own: the
 ESF+ regulation obliges a funded project to report these aggregates (Article 17 and Annex I).
-Only aggregates leave: every breakdown's small cells are suppressed, with a complementary cell
-where one alone would be (:func:`suppressed`), so that no cell can be worked out from the total.
+Only aggregates leave.
+
+Small cells (decided in #29): every breakdown of **people** — enrolled by referral source, ended
+by continuation path, and the ESF+ breakdowns at entry and at exit — withholds its counts from 1
+to ``SMALL - 1``, with a complementary cell where one alone would be (:func:`suppressed`). A
+project manager and the steering group read small areas, where "two referred by health care"
+or "one on sick leave" can point at a person (and a path such as sick leave is about their
+health). A breakdown of **organisations** — the cooperating employers by industry — is shown in
+full: an employer is no person, and the network is every area's. Whatever else the report
+shows as a sum of a breakdown's cells is withheld alike where it would give a withheld cell
+away (:func:`withheld_totals`): the ended's "not reached" and "stopped contact" are cells of the
+paths, and "went through" is the sum of the other paths; the ESF+ situation upon leaving groups
+the same paths. Such a sum is withheld when it holds some but not all of the withheld cells —
+then it would tell one withheld cell, or a part of their sum, by subtraction — and shown when
+it holds none of them or all of them (their sum is known anyway: the total less the shown
+cells). So the only thing a report tells of its withheld cells is their sum, and two or more
+cells summing to at least one leave each of them open (tested by brute force over every shown
+figure). What suppression within one report cannot prevent: two reports differenced — a period
+and the same period a day longer, or every area and every area but one — can give a small count
+away; the report is for the roles that may read the record's aggregates
+(``READ_REPORTS``), and its reads are audited with the period and the area.
 
 A period is a pair of days, both included (``start <= day <= end``). A share is ``None`` when
 there is nothing to share (never a division by zero); a median is ``None`` when nothing was
@@ -54,6 +73,7 @@ __all__ = [
     "statuses_held",
     "suppressed",
     "timing_figures",
+    "withheld_totals",
     "work_figures",
 ]
 
@@ -119,7 +139,10 @@ FIGURES: dict[str, Figure] = {
         N_("Enrolled, by who referred them"),
         N_(
             "The episodes started in the period by their referral source, with each one's share "
-            "of all enrolled. “Not recorded” are episodes entered before the source was asked."
+            "of all enrolled. “Not recorded” are episodes entered before the source was asked. "
+            "A count under 5 is hidden, and where only one would be, the next smallest too, so "
+            "that none can be worked out from the total: in a small area a few people referred "
+            "by one source can be recognised."
         ),
     ),
     "dropped_before_start": Figure(
@@ -140,16 +163,24 @@ FIGURES: dict[str, Figure] = {
         N_("Went through the service"),
         N_(
             "Episodes that ended in the period with a continuation path — all ended ones but "
-            "those not reached and those who stopped contact (as the KUNTO results count it)."
+            "those not reached and those who stopped contact (as the KUNTO results count it). "
+            "Hidden when some of the paths hidden below are among its paths and some are not: "
+            "it would give them away by subtraction."
         ),
     ),
     "not_reached": Figure(
         N_("Not reached"),
-        N_("Episodes that ended in the period because the person could not be reached."),
+        N_(
+            "Episodes that ended in the period because the person could not be reached: the "
+            "path “not reached” below, and hidden where it is hidden."
+        ),
     ),
     "stopped_contact": Figure(
         N_("Stopped contact"),
-        N_("Episodes that ended in the period because the person stopped keeping in touch."),
+        N_(
+            "Episodes that ended in the period because the person stopped keeping in touch: the "
+            "path “stopped contact” below, and hidden where it is hidden."
+        ),
     ),
     "still_open": Figure(
         N_("Still open"),
@@ -163,7 +194,9 @@ FIGURES: dict[str, Figure] = {
         N_(
             "The episodes ended in the period by continuation path, each with its share of all "
             "ended; the counts add up to “Episodes ended”. A path is what the coordinator "
-            "recorded at the end, not a later follow-up."
+            "recorded at the end, not a later follow-up. A count under 5 is hidden, and where "
+            "only one would be, the next smallest too, so that none can be worked out from the "
+            "total: a path such as sick leave tells of a person's health."
         ),
     ),
     "days_to_first_proposal": Figure(
@@ -312,8 +345,9 @@ FIGURES: dict[str, Figure] = {
             "an apprenticeship included, or in wage-subsidised work); in education or training; "
             "job searching (continues job search); in another situation (a work trial, "
             "rehabilitative work activity, sick leave or care, another service); not known (not "
-            "reached, or stopped contact). A count under 5 is hidden, and where only one would "
-            "be, the next smallest too, so that none can be worked out from the total."
+            "reached, or stopped contact). The paths hidden in “Where they continued” stay "
+            "hidden here: a situation is hidden when it holds some of them but not all, so that "
+            "none can be worked out by subtracting one table from the other."
         ),
     ),
     "esf_exit_qualification": Figure(
@@ -429,44 +463,57 @@ def _days(later: pd.Series, earlier: pd.Series) -> pd.Series:
     return (pd.to_datetime(later) - pd.to_datetime(earlier)).dt.days
 
 
-def enrolment_figures(episodes: pd.DataFrame, period: Period) -> list[FigureValue]:
-    """Enrolled in the period, and by referral source (every source, zeros included).
-    ``episodes``: ``started_on``, ``referral_source``."""
+def enrolment_figures(
+    episodes: pd.DataFrame, period: Period, small: int = SMALL
+) -> list[FigureValue]:
+    """Enrolled in the period, and by referral source (every source, zeros included; its small
+    cells suppressed). ``episodes``: ``started_on``, ``referral_source``."""
     started = episodes[period.holds(episodes["started_on"])]
     n = len(started)
     counts = started["referral_source"].value_counts()
-    out = [FigureValue("enrolled", n)]
-    for source in ReferralSource:
-        k = int(counts.get(source.value, 0))
-        out.append(FigureValue("enrolled_by_source", k, key=source.value, share=_share(k, n)))
-    out.append(FigureValue("dropped_before_start", None))
-    return out
+    by_source = {source.value: int(counts.get(source.value, 0)) for source in ReferralSource}
+    return [
+        FigureValue("enrolled", n),
+        *_lines("enrolled_by_source", by_source, n, suppressed(by_source, small)),
+        FigureValue("dropped_before_start", None),
+    ]
 
 
-def ending_figures(episodes: pd.DataFrame, period: Period) -> list[FigureValue]:
+ENDED_TOTALS: dict[str, frozenset[str]] = {
+    "went_through": frozenset(p.value for p in ContinuationPath if p not in NOT_THROUGH),
+    "not_reached": frozenset({ContinuationPath.NOT_REACHED.value}),
+    "stopped_contact": frozenset({ContinuationPath.STOPPED_CONTACT.value}),
+}
+"""The ending section's counts above the paths, as the paths they add up."""
+
+
+def _path_cells(paths: pd.Series) -> dict[str, int]:
+    counts = paths.value_counts()
+    return {p.value: int(counts.get(p.value, 0)) for p in ContinuationPath}
+
+
+def ending_figures(episodes: pd.DataFrame, period: Period, small: int = SMALL) -> list[FigureValue]:
     """Ended in the period, went through, not reached, stopped contact, still open at the
-    period's end, and the ended by continuation path (every path, summing to the ended).
-    ``episodes``: ``started_on``, ``ended_on`` (missing while open), ``continuation_path``."""
+    period's end, and the ended by continuation path (every path, summing to the ended): the
+    paths' small cells suppressed, and the counts above them withheld where they would give one
+    away (:func:`withheld_totals`). ``episodes``: ``started_on``, ``ended_on`` (missing while
+    open), ``continuation_path``."""
     ended = episodes[period.holds(episodes["ended_on"])]
     n = len(ended)
-    counts = ended["continuation_path"].value_counts()
-    by_path = {p: int(counts.get(p.value, 0)) for p in ContinuationPath}
-    not_through = sum(by_path[p] for p in NOT_THROUGH)
+    by_path = _path_cells(ended["continuation_path"])
+    hidden = suppressed(by_path, small)
     begun = pd.to_datetime(episodes["started_on"]) <= pd.Timestamp(period.end)
     ends = pd.to_datetime(episodes["ended_on"])
     open_at_end = begun & (ends.isna() | (ends > pd.Timestamp(period.end)))
-    out = [
+    held = withheld_totals(hidden, ENDED_TOTALS)
+    above = {total: sum(by_path[p] for p in paths) for total, paths in ENDED_TOTALS.items()}
+    return [
         FigureValue("ended", n),
-        FigureValue("went_through", n - not_through, share=_share(n - not_through, n)),
-        FigureValue("not_reached", by_path[ContinuationPath.NOT_REACHED],
-                    share=_share(by_path[ContinuationPath.NOT_REACHED], n)),
-        FigureValue("stopped_contact", by_path[ContinuationPath.STOPPED_CONTACT],
-                    share=_share(by_path[ContinuationPath.STOPPED_CONTACT], n)),
+        *(FigureValue(total, None, suppressed=True) if total in held
+          else FigureValue(total, k, share=_share(k, n)) for total, k in above.items()),
         FigureValue("still_open", int(open_at_end.sum())),
+        *_lines("ended_by_path", by_path, n, hidden),
     ]  # fmt: skip
-    out += [FigureValue("ended_by_path", k, key=p.value, share=_share(k, n))
-            for p, k in by_path.items()]  # fmt: skip
-    return out
 
 
 def timing_figures(
@@ -589,17 +636,35 @@ def suppressed(cells: Mapping[str, int], small: int = SMALL) -> frozenset[str]:
     return frozenset([*primary, complement])
 
 
-def _breakdown(figure: str, parts: pd.Series, small: int) -> list[FigureValue]:
+def withheld_totals(hidden: frozenset[str], totals: Mapping[str, frozenset[str]]) -> frozenset[str]:
+    """Of the sums shown beside a breakdown (each ``totals[name]``: the cells it adds up), those
+    to withhold when the cells ``hidden`` are: a sum holding some of the hidden cells but not all
+    would give one of them — or a part of their sum — away by subtraction. A sum holding none of
+    them tells nothing of them, and one holding all of them tells only their sum, which the
+    breakdown's total less its shown cells tells anyway."""
+    return frozenset(name for name, cells in totals.items() if cells & hidden and hidden - cells)
+
+
+def _lines(
+    figure: str, cells: Mapping[str, int], whole: int, hidden: frozenset[str]
+) -> list[FigureValue]:
+    """A breakdown's lines in the cells' order, the ``hidden`` ones suppressed; each share is
+    of ``whole``."""
+    return [FigureValue(figure, None, key=key, suppressed=True) if key in hidden
+            else FigureValue(figure, k, key=key, share=_share(k, whole))
+            for key, k in cells.items()]  # fmt: skip
+
+
+def _breakdown(
+    figure: str, parts: pd.Series, small: int, hidden: frozenset[str] | None = None
+) -> list[FigureValue]:
     """A breakdown's lines over :data:`PARTS`' parts in order (zeros included), its small cells
-    suppressed; each share is of the breakdown's total."""
+    suppressed (or the ``hidden`` parts, when given); each share is of the breakdown's total."""
     counts = parts.value_counts()
     cells = {key: int(counts.get(key, 0)) for key in PARTS[figure]}
     if sum(cells.values()) != len(parts):  # a part the words do not know: never dropped
         raise ValueError(f"{figure}: parts {sorted(set(parts) - set(cells))} have no words")
-    hidden = suppressed(cells, small)
-    return [FigureValue(figure, None, key=key, suppressed=True) if key in hidden
-            else FigureValue(figure, k, key=key, share=_share(k, len(parts)))
-            for key, k in cells.items()]  # fmt: skip
+    return _lines(figure, cells, len(parts), suppressed(cells, small) if hidden is None else hidden)
 
 
 def _age_group(started_on: pd.Series, birth_year: pd.Series) -> pd.Series:
@@ -618,10 +683,12 @@ def esf_figures(
     group, and at exit (episodes ended in it) by situation upon leaving; the employment
     situation at entry and a qualification gained are not in the record (``None``). Every
     breakdown counts its unknowns as a part; those at entry are suppressed by
-    :func:`suppressed` (the one at exit groups the continuation paths, shown in full); the
-    totals are shown. ``participants``: one row an episode — ``started_on``, ``ended_on``,
-    ``continuation_path``, and its person's ``gender`` and ``birth_year`` (missing without
-    demographics) and ``education_level`` (missing when not recorded).
+    :func:`suppressed`, the one at exit — the continuation paths grouped — as
+    :func:`ending_figures` suppresses the paths (the groups holding some of the hidden paths but
+    not all withheld, :func:`withheld_totals`); the totals are shown. ``participants``: one
+    row an episode — ``started_on``, ``ended_on``, ``continuation_path``, and its person's
+    ``gender`` and ``birth_year`` (missing without demographics) and ``education_level``
+    (missing when not recorded).
 
     The demographics are read here under the ESF+ regulation's obligation to report these
     aggregates, not under the fairness evaluation's purpose; no row of ``participants`` leaves
@@ -632,6 +699,9 @@ def esf_figures(
     education = entered["education_level"].map(ISCED_GROUP).fillna(UNKNOWN)
     paths = {p.value: part for p, part in ESF_EXIT.items()}
     situation = left["continuation_path"].map(paths).fillna(UNKNOWN)
+    grouped = {part: frozenset(p for p, its in paths.items() if its == part)
+               for part in PARTS["esf_exit_situation"]}  # fmt: skip
+    hidden_paths = suppressed(_path_cells(left["continuation_path"]), small)
     return [
         FigureValue("esf_entered", len(entered)),
         *_breakdown("esf_entry_gender", gender, small),
@@ -640,8 +710,9 @@ def esf_figures(
         *_breakdown("esf_entry_education", education, small),
         FigureValue("esf_entry_employment", None),
         FigureValue("esf_left", len(left)),
-        # Not suppressed: a grouping of the continuation paths, which the report shows in full
-        # (the programme's results, not demographics) — hiding it here would hide nothing.
-        *_breakdown("esf_exit_situation", situation, 0),
+        # The paths grouped: hidden as the paths are, or a subtraction between this table and
+        # the paths' would give a hidden path away.
+        *_breakdown("esf_exit_situation", situation, small,
+                    withheld_totals(hidden_paths, grouped)),
         FigureValue("esf_exit_qualification", None),
     ]  # fmt: skip

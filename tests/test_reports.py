@@ -31,6 +31,7 @@ from features.reports import (
     FIGURES,
     GENDER_GROUP,
     ISCED_GROUP,
+    NOT_THROUGH,
     PARTS,
     SECTIONS,
     SMALL,
@@ -88,7 +89,7 @@ EPISODES = _episodes([
 
 
 def test_enrolment_counts_the_episodes_begun_in_the_period_both_ends_included():
-    values = enrolment_figures(EPISODES, PERIOD)
+    values = enrolment_figures(EPISODES, PERIOD, small=0)  # counted, nothing hidden
     assert _one(values, "enrolled").value == 4  # episodes 2, 3, 4, 6
     by_source = _by(values, "enrolled_by_source")
     assert by_source["ohjaamo"].value == 1 and by_source["ohjaamo"].share == 0.25
@@ -99,7 +100,7 @@ def test_enrolment_counts_the_episodes_begun_in_the_period_both_ends_included():
 
 
 def test_ends_by_path_and_an_episode_open_across_the_periods_end():
-    values = ending_figures(EPISODES, PERIOD)
+    values = ending_figures(EPISODES, PERIOD, small=0)  # counted, nothing hidden
     assert _one(values, "ended").value == 4  # 1 (day one), 2 (last day), 6, 7 — not 4 (day after)
     assert _one(values, "went_through").value == 2  # employed, education
     assert _one(values, "went_through").share == 0.5
@@ -206,7 +207,7 @@ def test_the_paths_add_up_to_the_ended_and_the_ended_to_their_parts(rows, start,
          (s + timedelta(days=d)).isoformat() if path else None, path.value if path else None)
         for i, (s, d, path) in enumerate(rows)
     ])  # fmt: skip
-    values = ending_figures(episodes, Period(start, start + timedelta(days=length)))
+    values = ending_figures(episodes, Period(start, start + timedelta(days=length)), small=0)
     ended = _one(values, "ended").value
     assert sum(f.value for f in _by(values, "ended_by_path").values()) == ended
     parts = ("went_through", "not_reached", "stopped_contact")
@@ -364,6 +365,102 @@ def test_suppression_leaves_nothing_to_subtract_and_hides_no_more_than_it_must(c
         (complement,) = hidden - small
         above_zero = [cells[k] for k in others if cells[k] > 0]
         assert cells[complement] == (min(above_zero) if above_zero else 0)  # the next smallest
+
+
+def test_every_breakdown_of_people_hides_its_small_cells_and_the_counts_that_would_tell_them():
+    """Enrolled by source, ended by path and the ESF+ situation upon leaving hide as the ESF+
+    entry breakdowns do; "not reached" and "stopped contact" are paths' cells, hidden with
+    them; "went through" holds two hidden paths of four: hidden too."""
+    enrolment = enrolment_figures(EPISODES, PERIOD)
+    assert _one(enrolment, "enrolled").value == 4
+    assert {k for k, v in _cells(enrolment, "enrolled_by_source").items() if v == "hidden"} == {
+        "ohjaamo", "personal_coach", "self_referral", "health_care"}  # fmt: skip
+    ending = ending_figures(EPISODES, PERIOD)
+    assert _one(ending, "ended").value == 4 and _one(ending, "still_open").value == 2
+    assert all(_one(ending, f).suppressed for f in ("went_through", "not_reached",
+                                                    "stopped_contact"))  # fmt: skip
+    paths = _cells(ending, "ended_by_path")
+    hidden = {k for k, v in paths.items() if v == "hidden"}
+    assert hidden == {"employed", "education", "not_reached", "stopped_contact"}
+    exit_ = _cells(esf_figures(PARTICIPANTS, PERIOD), "esf_exit_situation")
+    # Six paths, one each, all hidden: every situation holds some of them but not all.
+    assert set(exit_.values()) == {"hidden"}
+    big = ending_figures(_episodes([(i, i, "2026-01-05", "ohjaamo", "2026-02-01", path)
+                                    for i, path in enumerate(["employed"] * 12
+                                                             + ["not_reached"] * 6
+                                                             + ["sick_leave_or_care"] * 2)]),
+                         PERIOD)  # fmt: skip
+    # Sick leave (2) hidden, and beside it the next smallest (not reached, 6): "not reached" is
+    # hidden above as well, and "went through" too (it holds the sick leave, not the other).
+    assert {k for k, v in _cells(big, "ended_by_path").items() if v == "hidden"} == {
+        "sick_leave_or_care", "not_reached"}  # fmt: skip
+    assert _one(big, "not_reached").suppressed and _one(big, "went_through").suppressed
+    assert _one(big, "stopped_contact").value == 0 and _one(big, "ended").value == 20
+
+
+def test_employers_by_industry_are_not_suppressed():
+    held = {i: {"partner"} for i in range(7)}
+    industry = {i: ("56" if i < 6 else "81") for i in range(7)}
+    values = employer_figures(held, industry, funnel_stages)
+    assert _cells(values, "cooperating_by_industry") == {"56": 6, "81": 1}  # an organisation
+
+
+def _shown_facts(values) -> tuple[dict[str, tuple[frozenset[str], int]], dict[str, frozenset]]:
+    """The ending and exit figures as sums of the continuation paths' cells: those shown (the
+    paths they add up, their value) and those hidden (the paths they add up)."""
+    everything = frozenset(p.value for p in ContinuationPath)
+    sums: dict[str, frozenset[str]] = {
+        "ended": everything, "esf_left": everything,
+        "went_through": everything - {p.value for p in NOT_THROUGH},
+        "not_reached": frozenset({"not_reached"}), "stopped_contact": frozenset({"stopped_contact"}),
+        **{f"ended_by_path/{p}": frozenset({p}) for p in everything},
+        **{f"esf_exit_situation/{part}": frozenset(p.value for p, its in ESF_EXIT.items()
+                                                   if its == part)
+           for part in PARTS["esf_exit_situation"]},
+    }  # fmt: skip
+    shown, hidden = {}, {}
+    for f in values:
+        name = f.figure if f.key is None else f"{f.figure}/{f.key}"
+        if name not in sums:
+            continue
+        if f.suppressed:
+            hidden[name] = sums[name]
+        else:
+            shown[name] = (sums[name], int(f.value))
+    return shown, hidden
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.sampled_from([p.value for p in ContinuationPath]), st.integers(0, 6),
+                       max_size=5))  # fmt: skip
+def test_no_hidden_path_or_sum_of_paths_can_be_recomputed_from_the_shown_figures(counts):
+    """For random small ends, brute force as a reader would: every way of filling in the hidden
+    paths (whole numbers from zero) that agrees with every shown figure — the ended, went
+    through, not reached, stopped contact, the paths, the ESF+ situations upon leaving and the
+    participants at exit — leaves each hidden path and each hidden sum of paths more than one
+    value."""
+    rows = [path for path, k in counts.items() for _ in range(k)]
+    episodes = _episodes([(i, i, "2026-01-05", "ohjaamo", "2026-02-01", path)
+                          for i, path in enumerate(rows)])  # fmt: skip
+    participants = _participants([("2026-01-05", "2026-02-01", path, None, None, None)
+                                  for path in rows])  # fmt: skip
+    values = [*ending_figures(episodes, PERIOD), *esf_figures(participants, PERIOD)]
+    shown, hidden = _shown_facts(values)
+    cells = {p.value: counts.get(p.value, 0) for p in ContinuationPath}
+    assert all(v >= SMALL or v == 0 for name, (_, v) in shown.items()
+               if name.startswith("ended_by_path/"))  # fmt: skip
+    unknown = sorted(p for p in cells if f"ended_by_path/{p}" in hidden)
+    if not unknown:
+        assert not hidden
+        return
+    known = {p: v for p, v in cells.items() if p not in unknown}
+    seen: dict[str, set[int]] = {name: set() for name in hidden}
+    for completion in _completions(sum(cells[p] for p in unknown), len(unknown)):
+        filled = known | dict(zip(unknown, completion, strict=True))
+        if all(sum(filled[p] for p in paths) == v for paths, v in shown.values()):
+            for name, paths in hidden.items():
+                seen[name].add(sum(filled[p] for p in paths))
+    assert all(len(values_of) > 1 for values_of in seen.values()), seen
 
 
 # --- the API, on SQLite and PostgreSQL ------------------------------------------------------
@@ -562,23 +659,26 @@ def test_a_small_world_recorded_through_the_api_gives_exactly_the_expected_repor
               if not k[0].startswith(("employers_", "cooperating", "esf_"))}  # fmt: skip
     assert people == {
         ("enrolled", None): (4, None, None),
-        ("enrolled_by_source", "ohjaamo"): (2, 0.5, None),
-        ("enrolled_by_source", "personal_coach"): (1, 0.25, None),
-        ("enrolled_by_source", "self_referral"): (1, 0.25, None),
         ("ended", None): (4, None, None),
-        ("went_through", None): (2, 0.5, None),
-        ("not_reached", None): (1, 0.25, None),
-        ("stopped_contact", None): (1, 0.25, None),
         ("still_open", None): (2, None, None),
-        ("ended_by_path", "education"): (1, 0.25, None),
-        ("ended_by_path", "job_search"): (1, 0.25, None),
-        ("ended_by_path", "not_reached"): (1, 0.25, None),
-        ("ended_by_path", "stopped_contact"): (1, 0.25, None),
         ("days_to_first_proposal", None): (50.0, None, 1),
         ("days_to_end", None): (80.0, None, 4),
         ("proposals", None): (1, None, None),
         ("hires", None): (1, None, None),
     }
+    # Every part of the people's breakdowns is under 5: hidden — ohjaamo 2, personal coach and
+    # self-referral 1 each; education, job search, not reached, stopped contact 1 each — and so
+    # are the counts above the paths that are some of them (went through 2, not reached 1,
+    # stopped contact 1). The zeros and the totals are shown.
+    hidden = {(f["figure"], f["key"]) for f in body["figures"] if f["suppressed"]
+              and not f["figure"].startswith("esf_")}  # fmt: skip
+    assert hidden == {
+        ("enrolled_by_source", "ohjaamo"), ("enrolled_by_source", "personal_coach"),
+        ("enrolled_by_source", "self_referral"),
+        ("went_through", None), ("not_reached", None), ("stopped_contact", None),
+        ("ended_by_path", "education"), ("ended_by_path", "job_search"),
+        ("ended_by_path", "not_reached"), ("ended_by_path", "stopped_contact"),
+    }  # fmt: skip
     assert got[("employers_hired", None)][0] >= 1  # the hiring employer, network-wide
     assert not body["empty"]
     # ESF+: four entered, four left — every part at entry above zero is under 5, so hidden
@@ -596,10 +696,11 @@ def test_a_small_world_recorded_through_the_api_gives_exactly_the_expected_repor
         ("esf_entry_education", "isced_5_8"): 0, ("esf_entry_education", "unknown"): "hidden",
         ("esf_entry_employment", None): None,
         ("esf_left", None): 4,
-        # At exit: the continuation paths grouped, shown in full as the paths themselves are.
-        ("esf_exit_situation", "employment"): 0, ("esf_exit_situation", "education"): 1,
-        ("esf_exit_situation", "job_searching"): 1, ("esf_exit_situation", "other"): 0,
-        ("esf_exit_situation", "unknown"): 2,  # not reached, stopped contact
+        # At exit: the continuation paths grouped, hidden as the paths are — each situation
+        # holding a hidden path holds some of the four, not all.
+        ("esf_exit_situation", "employment"): 0, ("esf_exit_situation", "education"): "hidden",
+        ("esf_exit_situation", "job_searching"): "hidden", ("esf_exit_situation", "other"): 0,
+        ("esf_exit_situation", "unknown"): "hidden",  # not reached, stopped contact
         ("esf_exit_qualification", None): None,
     }  # fmt: skip
     _the_files_say_what_the_report_says(client, auth(tokens["analyst"]), params, body)
@@ -620,8 +721,9 @@ def test_esf_indicators_of_a_world_recorded_through_the_api_with_known_demograph
     five each and one without demographics; six under 30, four 30–54, one without a birth year;
     five with basic education, six vocational; five left into work (three employed, two
     wage-subsidised), five to job search, one not reached. What is under 5 is hidden — and
-    where that is one part alone, the next smallest beside it — and the page, the files and the
-    JSON say so alike; no birth year or person's gender is in any of them."""
+    where that is one part alone, the next smallest beside it — at exit as the paths are, and
+    the page (its tables and its charts), the files and the JSON say so alike; no birth year
+    or person's gender is in any of them."""
     client, tokens, *_ = service
     area = "Hopeala"
     with transaction(client.app.state.engine) as s:
@@ -661,10 +763,12 @@ def test_esf_indicators_of_a_world_recorded_through_the_api_with_known_demograph
         ("esf_entry_education", "isced_5_8"): 0, ("esf_entry_education", "unknown"): 0,
         ("esf_entry_employment", None): None,
         ("esf_left", None): 11,
-        # At exit nothing is hidden: the continuation paths, grouped, are shown in full anyway.
-        ("esf_exit_situation", "employment"): 5, ("esf_exit_situation", "education"): 0,
+        # At exit, as the paths: employed 3, wage-subsidised 2 and not reached 1 are hidden
+        # there; "in employment" holds two of them and "not known" the third — both hidden, or
+        # subtracting the one table from the other would give them away.
+        ("esf_exit_situation", "employment"): "hidden", ("esf_exit_situation", "education"): 0,
         ("esf_exit_situation", "job_searching"): 5, ("esf_exit_situation", "other"): 0,
-        ("esf_exit_situation", "unknown"): 1,
+        ("esf_exit_situation", "unknown"): "hidden",
         ("esf_exit_qualification", None): None,
     }  # fmt: skip
     shown = {(f["figure"], f["key"]): f["share"] for f in body["figures"]
@@ -673,6 +777,10 @@ def test_esf_indicators_of_a_world_recorded_through_the_api_with_known_demograph
     assert shown[("esf_entry_gender", "female")] is None  # a share would give it away
     hidden = [f for f in body["figures"] if f["suppressed"]]
     assert all(f["value"] is None and f["share"] is None and not f["small"] for f in hidden)
+    paths = {f["key"] for f in hidden if f["figure"] == "ended_by_path"}
+    assert paths == {"employed", "wage_subsidised_work", "not_reached"}
+    # "Went through" holds two of the hidden paths, "not reached" is one: both hidden too.
+    assert {f["figure"] for f in hidden if f["key"] is None} == {"went_through", "not_reached"}
     for year in {str((t - (60 + i) * day).year - age) for i in range(10) for age in (22, 40)}:
         assert f'"{year}"' not in answer.text and f": {year}" not in answer.text  # no birth year
     # The page says "hidden" in the reader's words, and so do the files.
@@ -682,7 +790,10 @@ def test_esf_indicators_of_a_world_recorded_through_the_api_with_known_demograph
     assert (
         "ESR+:n yhteiset indikaattorit" in page.text and 'id="figure-esf_entry_gender"' in page.text
     )
-    assert page.text.count(">piilotettu<") == len(hidden) and "muu tai ei kertonut" in page.text
+    assert page.text.count('<span class="suppressed">piilotettu</span>') == len(hidden)
+    # Each chart draws a hidden part as the word alone, no bar: the breakdowns' parts.
+    assert page.text.count('class="hidden">') == len([f for f in hidden if f["key"]])
+    assert "muu tai ei kertonut" in page.text
     assert "Ei kirjauksissa: sitä, oliko osallistuja aloittaessaan työtön" in page.text
     csv_file = client.get(f"{REPORT}.csv", params=params | {"lang": "en"}, headers=analyst)
     table = pd.read_csv(io.StringIO(csv_file.content.decode("utf-8-sig")))
@@ -711,7 +822,9 @@ def _the_files_say_what_the_report_says(client, headers, params, body):
     enrolled = [r for r in rows if r[4] == "Aloittaneet" and r[5] is None]
     assert [r[6] for r in enrolled] == [4] and isinstance(enrolled[0][6], int)
     (ohjaamo,) = [r for r in rows if r[5] == "Ohjaamo"]
-    assert (ohjaamo[6], ohjaamo[7]) == (2, 50.0)
+    assert (ohjaamo[6], ohjaamo[7]) == ("piilotettu", None)  # 2 of 4: hidden, no share
+    (went_through,) = [r for r in rows if r[4] == "Palvelun läpikäyneet"]
+    assert went_through[6] == "piilotettu"
     (median,) = [r for r in rows if r[4] == "Päiviä päättymiseen (mediaani)"]
     assert (median[6], median[8]) == (80.0, 4)
     csv_file = client.get(f"{REPORT}.csv", params=params | {"lang": "en"}, headers=headers)

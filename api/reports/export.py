@@ -1,7 +1,7 @@
 """The programme report as a spreadsheet for the steering group and EURA (.xlsx or CSV): one
 row a figure or a part of a breakdown, in the reader's language, each with its definition,
 and the period and the area on every row — a tidy table to filter, pivot or add periods to.
-Counts and medians are numbers, shares percentages, a suppressed ESF+ cell the word "hidden"
+Counts and medians are numbers, shares percentages, a suppressed cell the word "hidden"
 (in the reader's language); a text cell that would start a formula is written as text
 (:func:`api.employers.spreadsheet.write_sheet`). Pure: the report in, the file out."""
 
@@ -14,7 +14,7 @@ from features.catalogue import INDUSTRIES
 from features.i18n import gettext_for
 from features.reports import PARTS, SECTIONS, SHARED
 
-__all__ = ["MEDIA_TYPES", "report_file", "report_rows"]
+__all__ = ["MEDIA_TYPES", "part_name", "report_file", "report_rows"]
 
 MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -22,7 +22,7 @@ MEDIA_TYPES = {
 }
 
 
-def _part(f: ReportFigure, lang: str) -> str:
+def part_name(f: ReportFigure, lang: str) -> str:
     """A breakdown's part in words: the referral source, the continuation path, the industry."""
     if f.key is None:
         return ""
@@ -61,7 +61,7 @@ def report_rows(report: ProgrammeReport, lang: str) -> list[dict[str, object]]:
             value = _("hidden")  # a word, never a number a sum could take for zero
         cells: list[object] = [report.period_from.isoformat(), report.period_to.isoformat(), area,
                  shown.get(f"report_{by_figure.get(f.figure, '')}", ""), _(f.label),
-                 _part(f, lang), value, share, f.of, _("yes") if f.small else "",
+                 part_name(f, lang), value, share, f.of, _("yes") if f.small else "",
                  _(f.definition)]  # fmt: skip
         rows.append(dict(zip(heading, cells, strict=True)))
     return rows

@@ -1,7 +1,8 @@
 """The programme report's page (*Ohjelman raportti*) for analysts, administrators, the project
 manager and — of their own area — the coordinators: period and area pickers (this calendar
 year to date and every area, unless chosen; a coordinator's picker offers their area alone) and
-the figures in tables, each with its definition beside it — the same call as
+the figures in tables, each with its definition beside it, and a bar chart of every breakdown
+beside the tables (:mod:`api.reports.charts`) — the same call as
 ``GET /reports/programme`` (:func:`api.reports.service.programme_report`), so the same checks
 and audit row follow. A refused choice (another area than a coordinator's own included) is the
 page again, its problems said beside the pickers in the page's language, and no figures."""
@@ -22,6 +23,7 @@ from api.http.downloads import attachment
 from api.http.pages import _lang, _page, page_context_for
 from api.http.problems import FormField, form_problems
 from api.reports import service as reports
+from api.reports.charts import report_charts
 from api.reports.export import MEDIA_TYPES, report_file
 from api.reports.schemas import ReportQuery
 from features.errors import InvalidInputError
@@ -147,7 +149,9 @@ def _report_page(
             by_figure.setdefault(f.figure, []).append(f)
         sections = [(name, [(fid, by_figure.get(fid, [])) for fid in ids])
                     for name, ids in SECTIONS]  # fmt: skip
+    charts = report_charts(report.figures, lang) if report is not None else {}
     return _page(request, "report.html", ctx.actor, status_code=status, report=report,
-                 sections=sections, figures=FIGURES, shared=SHARED, parts=PARTS, errors=errors,
+                 sections=sections, charts=charts, figures=FIGURES, shared=SHARED, parts=PARTS,
+                 errors=errors,
                  values=values, every_area=not reports.own_area_only(ctx.actor),
                  areas=report.areas if report is not None else reports.areas(ctx))  # fmt: skip

@@ -48,9 +48,12 @@ class ReportFigure(BaseModel):
     )
     suppressed: bool = Field(
         default=False,
-        description="An ESF+ breakdown's cell withheld (value and share null): a count under "
-        "5, or the next smallest beside the only one, so that no cell can be worked out by "
-        "subtracting the shown ones from the total.",
+        description="A small cell withheld (value and share null): in a breakdown of people "
+        "(enrolled by source, ended by path, the ESF+ indicators) a count under 5, or the next "
+        "smallest beside the only one, so that no cell can be worked out by subtracting the "
+        "shown ones from the total; and a count above such a breakdown (went through, not "
+        "reached, stopped contact, an ESF+ situation upon leaving) that would give a withheld "
+        "cell away.",
     )
     label: str
     definition: str = Field(description="What the figure counts and what it cannot tell.")
