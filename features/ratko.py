@@ -1,7 +1,9 @@
 """The Ratko spreadsheet: a workshop's output, one row per task, and back.
 
 Column headings are Finnish; each column also answers to English aliases (its field name and,
-for characteristics, the English name), in any case and with spaces or underscores. Rows with
+for characteristics, the English name — and the Swedish one), in any case and with spaces or
+underscores. A sector, task kind or adjustment is read from its id or its name in Finnish,
+Swedish or English (``CodeList.find``). Rows with
 the same role title form one role. :func:`parse_rows` validates every row and returns **all**
 errors (row, column, what is wrong, what is allowed); :func:`format_rows` writes tasks back in
 the same layout, so that format → parse gives the same roles.
@@ -21,7 +23,7 @@ from pydantic import ValidationError
 from features.catalogue import ADJUSTMENTS, CHARACTERISTICS, LICENCES, SECTORS, TASK_KINDS
 from features.catalogue.codes import CodeList
 from features.catalogue.schedule import slot_label_fi
-from features.i18n import N_, gettext_for
+from features.i18n import N_, NAME_LANGUAGES, gettext_for
 from features.schemas import Role, Task
 from features.schemas.employer import Frequency, TaskType
 from features.schemas.errors import field_errors
@@ -151,7 +153,7 @@ def _demand_columns() -> list[Column]:
             Column(
                 c.name_fi,
                 f"demand:{c.id}",
-                (c.id, c.name_en),
+                (c.id, c.name_en, c.name("sv")),
                 N_("a level 0–4, empty if not assessed"),
             )
         )
@@ -160,7 +162,7 @@ def _demand_columns() -> list[Column]:
                 Column(
                     f"{c.name_fi} kg",
                     f"kg:{c.id}",
-                    (f"{c.id} kg", f"{c.name_en} kg"),
+                    (f"{c.id} kg", f"{c.name_en} kg", f"{c.name('sv')} kg"),
                     N_("the heaviest load in kilograms (more than 0, at most 100)"),
                 )
             )
@@ -283,14 +285,17 @@ def _frequency(text: str) -> str:
 
 
 def _adjustments(text: str) -> list[str]:
-    by_name = {a.name_fi.casefold(): a.id for a in ADJUSTMENTS.values()}
-    by_name |= {a.name_en.casefold(): a.id for a in ADJUSTMENTS.values()}
+    # By id or by name in Finnish, Swedish or English, as the code lists' cells are read.
+    by_name = {
+        a.name(lang).casefold(): a.id for lang in NAME_LANGUAGES for a in ADJUSTMENTS.values()
+    }
     return [by_name.get(p.casefold(), p) for p in _split(text)]
 
 
 def _code_of(codes: CodeList) -> Callable[[str], str]:
-    """A cell naming a code by its id or by its name in Finnish or English (what the UI shows);
-    a text naming none is kept as written, for the check that says what is allowed."""
+    """A cell naming a code by its id or by its name in Finnish or English (what the UI shows)
+    or in Swedish (what a bilingual municipality's staff may write); a text naming none is kept
+    as written, for the check that says what is allowed."""
     return lambda text: codes.find(text) or text
 
 

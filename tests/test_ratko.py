@@ -9,7 +9,7 @@ from api.http.problems import sheet_problems
 from api.storage import repository
 from api.storage.bulk import load_tables
 from api.storage.engine import transaction
-from features.catalogue import SECTORS, TASK_KINDS
+from features.catalogue import ADJUSTMENTS, CHARACTERISTICS, SECTORS, TASK_KINDS
 from features.errors import InvalidInputError
 from features.ratko import COLUMNS, format_rows, headings, parse_rows
 from features.schemas.errors import FieldError
@@ -272,10 +272,11 @@ def test_a_decompression_bomb_is_refused_before_it_is_unpacked():
     assert read_sheet(_bomb(5), "xlsx")
 
 
-@pytest.mark.parametrize("lang", ["fi", "en"])
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_sectors_and_task_kinds_are_read_by_the_names_the_ui_shows(lang):
-    """A sheet written with the names the UI shows ("Kierrätys ja kiertotalous"), in any letter
-    case, reads exactly as the one written with ids; a name of no sector is refused with every
+    """A sheet written with the names the UI shows ("Kierrätys ja kiertotalous"), or with the
+    Swedish ones a bilingual municipality's staff write ("Städtjänster"), in any letter case,
+    reads exactly as the one written with ids; a name of no sector is refused with every
     sector's name listed in the reader's language."""
     rows = read_sheet((EXAMPLES / "ratko_example.csv").read_bytes(), "csv")
     named = [
@@ -298,6 +299,32 @@ def test_sectors_and_task_kinds_are_read_by_the_names_the_ui_shows(lang):
     )  # fmt: skip
     assert "Kierrätys ja kiertotalous" in said[0].text and "recycling" not in said[0].text
     assert all(sector.name("fi") in said[0].text for sector in SECTORS)
+
+
+def test_a_sheet_in_swedish_reads_as_the_one_with_ids():
+    """Sector, task kind, adjustments and a characteristic's heading in Swedish."""
+    rows = read_sheet((EXAMPLES / "ratko_example.csv").read_bytes(), "csv")
+    lifting = CHARACTERISTICS["lifting"]
+    swedish = []
+    for r in rows:
+        row = {**r, "Ala": SECTORS.get(r["Ala"]).name("sv"),
+               "Tehtävän laji": TASK_KINDS.get(r["Tehtävän laji"]).name("sv")}  # fmt: skip
+        if row.get("Hyväksytyt mukautukset"):
+            # By name where the name has no comma of its own (the cell is comma-separated).
+            named = [
+                ADJUSTMENTS[a.strip()].name("sv") for a in r["Hyväksytyt mukautukset"].split(",")
+            ]
+            row["Hyväksytyt mukautukset"] = ", ".join(
+                n if "," not in n else a
+                for n, a in zip(named, r["Hyväksytyt mukautukset"].split(","), strict=True)
+            )
+        if lifting.name_fi in row:
+            row[lifting.name("sv")] = row.pop(lifting.name_fi)
+        swedish.append(row)
+    assert swedish[0]["Ala"] == "Kök och catering" and "Nostaminen" not in swedish[0]
+    by_id, in_swedish = parse_rows(rows), parse_rows(swedish)
+    assert in_swedish.ok, in_swedish.errors
+    assert in_swedish.roles == by_id.roles
 
 
 def test_a_formula_saved_without_its_value_is_said_as_such_not_as_empty():

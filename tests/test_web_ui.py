@@ -721,8 +721,12 @@ def test_rekrypiste_creates_an_employer_and_a_bad_business_id_is_named(server, b
     page.get_by_role("link", name="Uusi työnantaja").click()
     page.get_by_label("Työnantaja").fill("Testilän Leipomo Oy")
     page.get_by_label("Y-tunnus").fill("1234567-8")
-    # The industry is chosen by its name (TOL 2008), never typed as a code.
-    page.get_by_label("Toimiala").select_option(label="Elintarvikkeiden valmistus (10)")
+    # The industry (TOL 2008) is found in a list by its Finnish or Swedish name as it is typed;
+    # what names no division is refused, saying what to type.
+    expect(page.get_by_label("Toimiala")).to_have_attribute("list", "industries")
+    offered = "#industries option[value='Elintarvikkeiden valmistus (10)']"
+    expect(page.locator(offered)).to_have_attribute("label", "Livsmedelsframställning")
+    page.get_by_label("Toimiala").fill("Leipomo")
     # Something of a contact person, but no name: the name is asked for.
     page.get_by_label("Sähköposti").fill("liisa.leipuri@example.fi")
     page.get_by_label("Katuosoite").fill("Leipurinkatu 1")
@@ -742,7 +746,9 @@ def test_rekrypiste_creates_an_employer_and_a_bad_business_id_is_named(server, b
     expect(summary).to_contain_text("Postinumero: viisi numeroa, esimerkiksi 15110.")
     expect(summary).to_contain_text("Kunta: kuntaa ”Lahtti” ei löydy. Tarkoititko: Lahti?")
     expect(summary).to_contain_text("Yhteyshenkilön nimi: täytä tämä kenttä.")
-    expect(page.get_by_label("Toimiala")).to_have_value("10")
+    expect(summary).to_contain_text("Toimiala: toimialaa ”Leipomo” ei löydy")
+    expect(page.get_by_label("Toimiala")).to_have_value("Leipomo")
+    expect(page.get_by_label("Toimiala")).to_have_attribute("aria-invalid", "true")
     assert "business_id" not in summary.inner_text() and "pattern" not in summary.inner_text()
     expect(page.get_by_label("Y-tunnus")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#err-postal_code")).to_have_text(
@@ -754,6 +760,7 @@ def test_rekrypiste_creates_an_employer_and_a_bad_business_id_is_named(server, b
     expect(page.get_by_label("Postinumero")).to_be_focused()
     # A business ID that is registered already is said at its field, and nothing is stored.
     page.get_by_label("Nimi", exact=True).fill("Liisa Leipuri")
+    page.get_by_label("Toimiala").fill("Livsmedelsframställning")  # its Swedish name, in full
     page.get_by_label("Y-tunnus").fill(valid)
     page.get_by_label("Postinumero").fill("15100")
     page.get_by_label("Kunta").fill("Lahti")

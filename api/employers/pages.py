@@ -38,7 +38,7 @@ from features.catalogue import ADJUSTMENTS, CHARACTERISTICS, INDUSTRIES, MUNICIP
 from features.catalogue.schedule import SLOT_IDS
 from features.demo.templates import BASELINE, ROLE_TEMPLATES, RoleTemplate, role_from_template
 from features.errors import ConflictError, InvalidInputError, NotFoundError, TasmaError
-from features.i18n import gettext_for
+from features.i18n import NAME_LANGUAGES, gettext_for
 from features.schemas.employer import Employer, NetworkStatus
 from features.schemas.employer import Role as JobRole
 
@@ -83,9 +83,32 @@ def tasks_page(
 
 
 def _industries(lang: str) -> list[tuple[str, str]]:
-    """The TOL 2008 divisions to choose from, by name in the page's language."""
-    return sorted(((i.id, i.name(lang)) for i in INDUSTRIES),
-                  key=lambda item: item[1].casefold())  # fmt: skip
+    """The TOL 2008 divisions to choose from: each as "Name (code)" in the page's language
+    (what the field holds when chosen, read back by ``INDUSTRIES.find``) and its names in the
+    other languages of the catalogues, Finnish and Swedish, so that the list finds a division
+    by either (a browser matches what is typed against an option's value and its label)."""
+    others = [other for other in NAME_LANGUAGES if other not in (lang, "en")]
+    offered = (
+        (INDUSTRIES.label(i.id, lang), " · ".join(i.name(other) for other in others))
+        for i in INDUSTRIES
+    )
+    return sorted(offered, key=lambda item: item[0].casefold())
+
+
+def _industry_problem(typed: str, lang: str) -> Problem:
+    """What to type in the industry field, when what was typed names no TOL 2008 division."""
+    _ = gettext_for(lang)
+    field = _("Industry")
+    if not typed.strip():
+        text = _(
+            "%(field)s: type the industry's name in Finnish or Swedish, or its TOL 2008 "
+            "code (for example 81), and choose it from the list."
+        ) % {"field": field}
+    else:
+        text = _("%(field)s: no industry is called “%(value)s”; type its name in Finnish or "
+                 "Swedish, or its TOL 2008 code (for example 81), and choose it from the "
+                 "list.") % {"field": field, "value": typed.strip()}  # fmt: skip
+    return Problem(text, "industry")
 
 
 def _employer_form(
@@ -110,7 +133,7 @@ def create_employer_page(
     ctx: Annotated[Context, page_context_for(Permission.WRITE_EMPLOYERS)],
     name: Annotated[str, Form(max_length=200)] = "",
     business_id: Annotated[str, Form(max_length=20)] = "",
-    industry: Annotated[str, Form(max_length=4)] = "",
+    industry: Annotated[str, Form(max_length=200)] = "",
     street: Annotated[str, Form(max_length=120)] = "",
     postal_code: Annotated[str, Form(max_length=10)] = "",
     municipality: Annotated[str, Form(max_length=64)] = "",
@@ -131,9 +154,12 @@ def create_employer_page(
         "name": contact_name.strip(), "title": contact_title.strip() or None,
         "phone": contact_phone.strip() or None, "email": contact_email.strip() or None,
     }  # fmt: skip
+    # The industry as typed or chosen from the list: a code, a name in Finnish, Swedish or
+    # English, or "Name (code)" as the list offers it.
+    industry_code = INDUSTRIES.find(industry)
     try:
         employer = Employer.model_validate({
-            "name": name, "business_id": business_id, "industry": industry,
+            "name": name, "business_id": business_id, "industry": industry_code or industry,
             "address": {"street": street, "postal_code": postal_code,
                         "municipality": municipality},
             # A contact person when anything of one is given (then a name is needed).
@@ -151,6 +177,10 @@ def create_employer_page(
     except (ValidationError, TasmaError) as err:
         ctx.session.rollback()
         problems = form_problems(err, lang, _employer_fields(lang))
+        if industry_code is None:  # said once, with what to type, in the field's place
+            problems = [
+                _industry_problem(industry, lang) if p.anchor == "industry" else p for p in problems
+            ]
         return _employer_form(request, ctx, values, problems, status_code=422)
     return RedirectResponse(f"/ui/employers/{new_id}?message=created", status_code=303)
 
@@ -160,7 +190,7 @@ def _employer_fields(lang: str) -> dict[str, FormField]:
     return {
         "name": FormField("name", _("Employer")),
         "business_id": FormField("business_id", _("Business ID")),
-        "industry": FormField("industry", _("Industry"), choose=True),
+        "industry": FormField("industry", _("Industry")),
         "address.street": FormField("street", _("Street address")),
         "address.postal_code": FormField("postal_code", _("Postal code"),
                                          _("five digits, for example 15110.")),

@@ -5,8 +5,18 @@ holds the Finnish, ``locale/en/…`` is English's own (empty translations fall b
 msgid). The catalogues are compiled in memory when first used, so a checkout needs no build
 step. ``pybabel extract -F babel.cfg`` collects every string marked with ``_``, ``N_`` or
 ``pgettext`` from the Python code and the Jinja2 templates; ``tests/test_translations.py`` fails
-when one of them has no Finnish. Swedish is ready to add: ``pybabel init -l sv`` and list it in
-``LANGUAGES``.
+when one of them has no Finnish.
+
+Swedish comes in two steps. Today ``locale/sv/…`` holds the **vocabulary's names** only (the
+code lists, TOL 2008 divisions with Statistics Finland's official Swedish names, adjustments,
+characteristics): staff in bilingual municipalities type and search them in Swedish, and a sheet
+written in Swedish reads as one written with ids. So there are two sets of languages:
+``LANGUAGES``, the ones a person can choose for the UI (fi, en), and ``NAME_LANGUAGES``, the ones
+a name is read or shown in (fi, sv, en). ``gettext_for("sv")`` gives the Swedish of a name and,
+for a text the sv catalogue does not hold yet, the English msgid — never the Finnish, so that a
+half-translated Swedish text is not a mix of two languages a Swedish speaker may not both read
+(English is also what the msgids are). Making Swedish a UI language (issue #31) means translating
+the rest of the catalogue and adding "sv" to ``LANGUAGES``.
 """
 
 from __future__ import annotations
@@ -26,6 +36,9 @@ from babel.support import Translations
 DOMAIN = "tasma"
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = ("fi", "en")
+"""The languages a person can choose for the UI (pages, messages, the CLI)."""
+NAME_LANGUAGES = ("fi", "sv", "en")
+"""The languages the vocabulary's names are held in: shown, typed and read in any of them."""
 DEFAULT_LANGUAGE = "fi"
 _LOCALES = {"fi": "fi_FI", "en": "en_GB", "sv": "sv_FI"}
 
@@ -36,8 +49,10 @@ def catalogue_path(lang: str) -> Path:
 
 @cache
 def translations(lang: str) -> Translations:
-    """``lang``'s catalogue, compiled once per process (unknown languages get Finnish)."""
-    if lang not in LANGUAGES:
+    """``lang``'s catalogue, compiled once per process: a UI language's or a name language's
+    (Swedish: the vocabulary's names, other texts fall back to the English msgid); any other
+    language gets Finnish."""
+    if lang not in NAME_LANGUAGES:
         lang = DEFAULT_LANGUAGE
     with catalogue_path(lang).open("rb") as po:
         catalogue = read_po(po, locale=lang, domain=DOMAIN)
