@@ -14,7 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.languages import finnish_messages
-from tests.web_ui import SHOTS, login
+from tests.web_ui import SHOTS, in_language, login
 
 _login = login
 
@@ -53,14 +53,27 @@ def second_ruleset(server):
         store.add_ruleset(s, near, author="aino.analyytikko", parent=rules.version, note="walk")
 
 
-def _visit_every_page(browser, base, check, **size):
+WORDS = {
+    "fi": {"compare": "Vertaa historiaan", "verdict": "Johtopäätös",
+           "printable": "Tulostettava ehdotus", "record": "Kirjaa ehdotukseksi"},
+    "en": {"compare": "Compare on the history", "verdict": "Verdict",
+           "printable": "Printable proposal", "record": "Record as a proposal"},
+}  # fmt: skip
+"""The links and buttons the walk follows, in each language of the UI."""
+
+
+def _visit_every_page(browser, base, check, lang="fi", **size):
     """Every kind of /ui/ page, as each role reaches it; `check(page, address)` on each."""
+    words = WORDS[lang]
 
     def visit(page, address):
         page.goto(address if address.startswith("http") else base + address, timeout=60_000)
         check(page, address)
 
-    anonymous = browser.new_page(locale="fi-FI", **size)
+    def _login(browser, base, name, password, **size):
+        return login(browser, base, name, password, lang, **size)
+
+    anonymous = in_language(browser.new_page(locale=f"{lang}-FI", **size), base, lang)
     for address in ("/ui/login", "/ui/no-such-page"):
         visit(anonymous, address)
     coordinator = _login(browser, base, "anna.koordinaattori", "salasana-1", **size)
@@ -93,10 +106,10 @@ def _visit_every_page(browser, base, check, **size):
                     *_links(rekrypiste, "/hand-over-options")[:1], f"{employer}/roles/new",
                     f"{employer}/compose"):  # fmt: skip
         visit(rekrypiste, address)
-    printable = rekrypiste.get_by_role("link", name="Tulostettava ehdotus").first
+    printable = rekrypiste.get_by_role("link", name=words["printable"]).first
     if printable.count():
         visit(rekrypiste, printable.get_attribute("href"))
-        confirm = rekrypiste.get_by_role("link", name="Kirjaa ehdotukseksi")
+        confirm = rekrypiste.get_by_role("link", name=words["record"])
         if confirm.count():  # the confirmation before it is recorded
             visit(rekrypiste, confirm.first.get_attribute("href"))
     analyst = _login(browser, base, "aino.analyytikko", "salasana-3", **size)
@@ -105,8 +118,8 @@ def _visit_every_page(browser, base, check, **size):
     # The comparison of the active version with the other runs in the background (tens of
     # seconds under a loaded CI): the walk waits for its result, and the next walk finds it kept.
     with analyst.expect_navigation(wait_until="load"):
-        analyst.get_by_role("button", name="Vertaa historiaan").click()
-    analyst.get_by_role("region", name="Johtopäätös").wait_for(timeout=180_000)
+        analyst.get_by_role("button", name=words["compare"]).click()
+    analyst.get_by_role("region", name=words["verdict"]).wait_for(timeout=180_000)
     check(analyst, analyst.url)
     visit(analyst, "/ui/rulesets/new")
     visit(analyst, "/ui/batch")
@@ -227,6 +240,27 @@ def test_every_page_on_a_desktop_is_in_finnish_and_axe_finds_nothing_serious(ser
     assert [moment for moment, _ in visited] == ["person", "comparison"]
     assert not inaccessible, "\n".join(inaccessible)
     assert not not_finnish, "\n".join(sorted(not_finnish))
+
+
+def test_every_page_in_english_on_a_phone_fits_and_axe_finds_nothing_serious(server, browser):
+    """English words are longer than Finnish ones in places, and shorter in others: every kind
+    of page in English fits a phone too, says it is English, and axe-core finds nothing
+    serious (what it says, word by word, is read by tests/test_english_pages.py)."""
+    base, _engine = server
+    wide: list[str] = []
+    inaccessible: list[str] = []
+    not_english: list[str] = []
+
+    def english(page, address):
+        if page.evaluate("document.documentElement.lang") != "en":
+            not_english.append(address)
+
+    checks = _each(_fits_a_phone(wide), _accessible(inaccessible), english)
+    visited = list(_visit_every_page(browser, base, checks, "en", **PHONE_SIZE))
+    assert [moment for moment, _ in visited] == ["person", "comparison"]
+    assert not wide, wide
+    assert not inaccessible, "\n".join(inaccessible)
+    assert not not_english, not_english
 
 
 def test_lists_page_through_everyone_in_order_and_lose_nobody(server, browser):

@@ -102,13 +102,28 @@ def chromium() -> Iterator[Browser]:
         launched.close()
 
 
-def login(browser: Browser, base: str, name: str, password: str, **page_options: Any) -> Page:
-    options = {"viewport": {"width": 1280, "height": 860}, "locale": "fi-FI", **page_options}
-    page = browser.new_page(**options)
+LOG_IN_WORDS = {"fi": ("Käyttäjätunnus", "Salasana", "Kirjaudu"),
+                "en": ("User name", "Password", "Log in")}  # fmt: skip
+"""The log-in form's label, password and button in each language of the UI."""
+
+
+def in_language(page: Page, base: str, lang: str) -> Page:
+    """``page`` with the UI's language chosen as a user chooses it (the ``lang`` cookie)."""
+    if lang != "fi":
+        page.context.add_cookies([{"name": "lang", "value": lang, "url": base}])
+    return page
+
+
+def login(
+    browser: Browser, base: str, name: str, password: str, lang: str = "fi", **page_options: Any
+) -> Page:
+    options = {"viewport": {"width": 1280, "height": 860}, "locale": f"{lang}-FI", **page_options}
+    page = in_language(browser.new_page(**options), base, lang)
     page.goto(f"{base}/ui/")
-    page.get_by_label("Käyttäjätunnus").fill(name)
-    page.get_by_label("Salasana").fill(password)
-    page.get_by_role("button", name="Kirjaudu").click()
+    user, secret, button = LOG_IN_WORDS[lang]
+    page.get_by_label(user).fill(name)
+    page.get_by_label(secret).fill(password)
+    page.get_by_role("button", name=button).click()
     return page
 
 
