@@ -32,6 +32,7 @@ __all__ = ["router"]
 router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(check_csrf)])
 
 PAGE = "/ui/events"
+"""The page's address (its routes are under the router's /ui)."""
 Recording = Annotated[Context, page_context_for(Permission.PROGRAMME_EVENTS)]
 
 
@@ -112,7 +113,7 @@ def _events_page(
                  every_area=not own_area_only(ctx.actor))  # fmt: skip
 
 
-@router.get(PAGE, response_class=HTMLResponse)
+@router.get("/events", response_class=HTMLResponse)
 def events_page(
     request: Request,
     ctx: Recording,
@@ -125,7 +126,7 @@ def events_page(
     return _events_page(request, ctx, start=start, end=end, area=area, message=message)
 
 
-@router.post(PAGE, response_class=HTMLResponse)
+@router.post("/events", response_class=HTMLResponse)
 def record_event_page(
     request: Request,
     ctx: Recording,
@@ -157,7 +158,7 @@ def record_event_page(
     return RedirectResponse(f"{PAGE}?message=recorded", status_code=303)
 
 
-@router.post(PAGE + "/{event_id}/withdraw", response_class=HTMLResponse)
+@router.post("/events/{event_id}/withdraw", response_class=HTMLResponse)
 def withdraw_event_page(
     event_id: int,
     request: Request,
