@@ -355,7 +355,7 @@ FIGURES: dict[str, Figure] = {
     "event_clients": Figure(
         N_("Clients who came to events"),
         N_(
-            "The clients (jobseekers) who came to the period's events, added up as each "
+            "The clients (job seekers) who came to the period's events, added up as each "
             "organiser counted them — not people: the same person at two events counts twice, "
             "and who came is not recorded, so it cannot tell how many different people came "
             "or whether they were the programme's clients."
