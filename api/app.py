@@ -26,6 +26,8 @@ from api.core.settings import Settings, get_settings
 from api.employers import network_routes
 from api.employers import pages as employers_pages
 from api.employers import routes as employers_routes
+from api.events import pages as events_pages
+from api.events import routes as events_routes
 from api.http import errors, pages
 from api.http.csrf import CsrfError, csrf_key
 from api.http.deps import IndexHolder, reject_unknown_query
@@ -74,6 +76,7 @@ API_ROUTERS = (
     rulesets_routes.evaluations,
     employers_routes.tasks_router,
     reports_routes.router,
+    events_routes.router,
 )
 """The API's routers, each domain's, in the order their routes are matched."""
 PAGES = (
@@ -90,6 +93,7 @@ PAGES = (
     employers_pages,
     market_pages,
     reports_pages,
+    events_pages,
 )
 """Each domain's web pages (an ``APIRouter`` under ``/ui`` each, CSRF-checked)."""
 """Failed log-ins a minute from one address before it must wait."""

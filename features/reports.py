@@ -49,6 +49,7 @@ import pandas as pd
 from features.i18n import N_
 from features.schemas.episode import ContinuationPath, ReferralSource
 from features.schemas.jobseeker import Gender
+from features.schemas.programme_event import EventKind
 from features.schemas.proposal import SIX_MONTHS, OutcomeKind
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "ISCED_GROUP",
     "LONGEST_PERIOD",
     "NOT_THROUGH",
+    "ORGANISERS",
     "PARTS",
     "SECTIONS",
     "SHARED",
@@ -70,6 +72,7 @@ __all__ = [
     "ending_figures",
     "enrolment_figures",
     "esf_figures",
+    "event_figures",
     "statuses_held",
     "suppressed",
     "timing_figures",
@@ -88,6 +91,8 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
                    "employers_hired", "cooperating_by_industry")),
     ("esf", ("esf_entered", "esf_entry_gender", "esf_entry_age", "esf_entry_education",
              "esf_entry_employment", "esf_left", "esf_exit_situation", "esf_exit_qualification")),
+    ("events", ("events_held", "events_by_kind", "events_by_organiser", "event_clients",
+                "event_employers", "event_others", "event_network_employers")),
 )  # fmt: skip
 """The report's sections and the figures of each, in order (the page's tables, the
 spreadsheet's rows)."""
@@ -101,7 +106,7 @@ a reader may recognise who it is) — the pages say so beside it."""
 SHARED = frozenset({"enrolled_by_source", "went_through", "not_reached", "stopped_contact",
                     "ended_by_path", "six_month_done", "cooperating_by_industry",
                     "esf_entry_gender", "esf_entry_age", "esf_entry_education",
-                    "esf_exit_situation"})  # fmt: skip
+                    "esf_exit_situation", "events_by_kind", "events_by_organiser"})  # fmt: skip
 """Figures with a share of a whole; the others have none (not an empty one)."""
 NOT_THROUGH = frozenset({ContinuationPath.NOT_REACHED, ContinuationPath.STOPPED_CONTACT})
 """Ends that are not "went through the service" (KUNTO counts them apart)."""
@@ -357,8 +362,66 @@ FIGURES: dict[str, Figure] = {
             "this ESF+ result indicator is counted outside the product."
         ),
     ),
+    "events_held": Figure(
+        N_("Events held"),
+        N_(
+            "The programme's events held in the period (by the day held, not the day recorded), "
+            "its own and those organised in cooperation, in the area's record; an event "
+            "withdrawn as recorded by mistake is not counted. Only the events someone recorded "
+            "are here."
+        ),
+    ),
+    "events_by_kind": Figure(
+        N_("Events, by kind"),
+        N_(
+            "The events held in the period by kind, each with its share of all events held. "
+            "These count events, not people, so no small number is hidden."
+        ),
+    ),
+    "events_by_organiser": Figure(
+        N_("Events, own or in cooperation"),
+        N_(
+            "The events held in the period organised by the programme alone, and with a "
+            "partner, each with its share of all events held (events, not people: nothing is "
+            "hidden)."
+        ),
+    ),
+    "event_clients": Figure(
+        N_("Clients who came to events"),
+        N_(
+            "The clients (job seekers) who came to the period's events, added up as each "
+            "organiser counted them — not people: the same person at two events counts twice, "
+            "and who came is not recorded, so it cannot tell how many different people came "
+            "or whether they were the programme's clients."
+        ),
+    ),
+    "event_employers": Figure(
+        N_("Employers who came to events"),
+        N_(
+            "The employers who came to the period's events, added up as each organiser counted "
+            "them: an employer at two events counts twice."
+        ),
+    ),
+    "event_others": Figure(
+        N_("Others who came to events"),
+        N_(
+            "Everyone else who came to the period's events (partners' staff, students, the "
+            "public), added up as each organiser counted them."
+        ),
+    ),
+    "event_network_employers": Figure(
+        N_("Network employers who took part in events"),
+        N_(
+            "The employers of the network named as having taken part in at least one of the "
+            "period's events, each counted once. An employer who came but was not named is "
+            "not here."
+        ),
+    ),
 }
 """Every figure of the programme report: its label and definition, written once."""
+
+ORGANISERS = ("own", "cooperation")
+"""The parts of ``events_by_organiser``: by the programme alone, or with a partner."""
 
 UNKNOWN = "unknown"
 """A breakdown's part for those with nothing recorded: counted, never dropped."""
@@ -716,3 +779,34 @@ def esf_figures(
                     withheld_totals(hidden_paths, grouped)),
         FigureValue("esf_exit_qualification", None),
     ]  # fmt: skip
+
+
+def event_figures(
+    events: pd.DataFrame, taking_part: pd.DataFrame, period: Period
+) -> list[FigureValue]:
+    """The programme's events held in the period: how many, by kind and by who organised them
+    (every kind and both organisers, zeros included; no small cell hidden — these are events,
+    not people), the clients, employers and others who came (sums of the organisers' counts)
+    and the network's employers who took part (each once). ``events``: the standing events
+    only — ``id``, ``held_on``, ``kind``, ``in_cooperation``, ``clients``, ``employers``,
+    ``others``; ``taking_part``: ``event_id``, ``employer_id``."""
+    held = events[period.holds(events["held_on"])]
+    n = len(held)
+    kinds = held["kind"].value_counts()
+    together = int(held["in_cooperation"].astype(bool).sum())
+    by_organiser = {"own": n - together, "cooperation": together}
+    named = taking_part[taking_part["event_id"].isin(held["id"])]["employer_id"].nunique()
+    out = [FigureValue("events_held", n)]
+    out += [FigureValue("events_by_kind", int(kinds.get(k.value, 0)), key=k.value,
+                        share=_share(int(kinds.get(k.value, 0)), n))
+            for k in EventKind]  # fmt: skip
+    out += [FigureValue("events_by_organiser", by_organiser[o], key=o,
+                        share=_share(by_organiser[o], n))
+            for o in ORGANISERS]  # fmt: skip
+    out += [
+        FigureValue("event_clients", int(pd.to_numeric(held["clients"]).sum())),
+        FigureValue("event_employers", int(pd.to_numeric(held["employers"]).sum())),
+        FigureValue("event_others", int(pd.to_numeric(held["others"]).sum())),
+        FigureValue("event_network_employers", int(named)),
+    ]  # fmt: skip
+    return out

@@ -82,6 +82,7 @@ def _routes(mine, task_id):
         ("get", "/jobseekers/caseload", None, Permission.READ_JOBSEEKERS),
         ("post", "/users", {"name": "newbie", "role": "analyst"}, Permission.MANAGE_USERS),
         ("get", "/reports/programme", None, Permission.READ_REPORTS),
+        ("get", "/events", None, Permission.PROGRAMME_EVENTS),
     ]
 
 

@@ -99,7 +99,7 @@ def test_no_answer_to_the_employer_side_carries_what_the_table_keeps_from_it(ser
         "suggestion_id": suggestion, "task_id": shown_task, "employer_id": employer,
         "role_id": int(task.role_id), "version": "default-2026.12", "other": "default-2026.12",
         "handoff_id": 1, "request_id": asked.json()["id"], "need_id": 1, "visit_id": 1, "referral_id": 1,
-        "step_id": 1, "fmt": "csv", "run_id": 1,
+        "step_id": 1, "fmt": "csv", "run_id": 1, "event_id": 1,
         "name": "coord",
     }  # fmt: skip
     bodies = {
@@ -170,6 +170,7 @@ def test_every_operation_refuses_the_project_manager_but_the_report_and_their_ow
         "employer_id": employer, "role_id": int(task.role_id), "version": "default-2026.12",
         "other": "default-2026.12", "handoff_id": 1, "request_id": 1, "need_id": 1,
         "visit_id": 1, "referral_id": 1, "step_id": 1, "fmt": "csv", "run_id": 1, "name": "pm",
+        "event_id": 1,
     }  # fmt: skip
     contact = {"display_name": "Paula Projekti"}
     answered, leaks = set(), []

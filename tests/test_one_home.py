@@ -148,6 +148,7 @@ DOMAINS = (
     "rulesets",
     "auth",
     "reports",
+    "events",
 )
 
 

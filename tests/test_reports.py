@@ -303,7 +303,7 @@ def test_every_catalogue_level_gender_and_path_has_its_esf_part():
     assert set(GENDER_GROUP) == {g.value for g in Gender}
     assert set(ESF_EXIT) == set(ContinuationPath)
     assert set(ESF_EXIT.values()) == set(PARTS["esf_exit_situation"])
-    assert ("esf", tuple(FIGURES)[-8:]) == SECTIONS[-1]
+    assert dict(SECTIONS)["esf"] == tuple(f for f in FIGURES if f.startswith("esf_"))
 
 
 @pytest.mark.parametrize(
@@ -488,6 +488,7 @@ def test_analysts_administrators_and_the_project_manager_read_every_areas_report
     assert (body["period_from"], body["period_to"], body["area"]) == ("2025-01-01",
                                                                       "2025-12-31", None)  # fmt: skip
     assert {f["figure"] for f in body["figures"]} == set(FIGURES)
+    assert [s for s, _ in SECTIONS][-1] == "events"  # events and who came: a section of its own
     assert all(f["definition"] == FIGURES[f["figure"]].definition for f in body["figures"])
     rows = audit_rows(engine, action="read_programme_report")
     assert [(r.actor, r.details) for r in rows] == [
@@ -878,7 +879,8 @@ def test_the_demo_worlds_report_is_in_kuntos_proportions(small_world):
     frames = {"episodes": tables["service_episode"], "proposals": proposals,
               "outcomes": outcomes, "employers": tables["employer"], "hires": hires,
               "changes": pd.DataFrame(columns=["employer_id", "on", "before", "after"]),
-              "participants": participants}  # fmt: skip
+              "participants": participants, "events": tables["programme_event"],
+              "taking_part": tables["programme_event_employer"]}  # fmt: skip
     period = Period(D("2023-01-01"), D("2026-12-31"))
     values = figures_of(frames, period)
     through = _one(values, "went_through").value
@@ -915,6 +917,18 @@ def test_the_demo_worlds_report_is_in_kuntos_proportions(small_world):
         paths["employed"].value + paths["wage_subsidised_work"].value
     )
     assert _by(values, "esf_exit_situation")["education"].value == paths["education"].value
+    # Events: KUNTO held 25 for its 340 clients (7 %), own and in cooperation, recruitment
+    # events and job-search help the most; clients and employers came to them.
+    people = len(tables["jobseeker"])
+    held = _one(values, "events_held").value
+    assert 0.04 * people <= held <= 0.12 * people
+    organisers = _by(values, "events_by_organiser")
+    assert organisers["own"].value > 0 and organisers["cooperation"].value > 0
+    kinds = {k: f.value for k, f in _by(values, "events_by_kind").items()}
+    assert sum(kinds.values()) == held and min(kinds.values()) >= 1
+    assert max(kinds, key=lambda k: kinds[k]) in ("recruitment", "job_search", "info_session")
+    assert 5 * held <= _one(values, "event_clients").value <= 40 * held
+    assert 0 < _one(values, "event_network_employers").value <= cooperating
 
 
 # --- the page ----------------------------------------------------------------------------------

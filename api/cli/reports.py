@@ -57,8 +57,9 @@ def register(app: typer.Typer, friendly: Any) -> None:
         lang: Annotated[str, typer.Option(help="The file's language: fi or en.")] = "fi",
     ) -> None:
         """The programme report: enrolment, ends by continuation path, how long it took,
-        proposals, work trials and hires, the employer network and the ESF+ common indicators
-        (small cells hidden) — each figure with its definition (aggregates only)."""
+        proposals, work trials and hires, the employer network, the ESF+ common indicators
+        (small cells hidden) and the programme's events and who came — each figure with its
+        definition (aggregates only)."""
         first, last = _day("from", start), _day("to", end)
         fmt = output.suffix.lower().lstrip(".") if output is not None else ""
         if output is not None and fmt not in MEDIA_TYPES:

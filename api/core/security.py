@@ -125,6 +125,10 @@ class Permission(StrEnum):
     READ_REPORTS = "read_reports"
     """The programme report of a period and an area: aggregates only, no person data.
     Coordinators ask for their own area's only; the others for any area or every area."""
+    PROGRAMME_EVENTS = "programme_events"
+    """The programme's events (recruitment events, info sessions, seminars …) and who came, as
+    counts only: record one, withdraw one recorded by mistake, read them — the coordinators of
+    their own area's, administrators of any area's. The others read them in the report."""
     OWN_DETAILS = "own_details"
     """One's own name and work contact details as clients and employers read them (the
     printed client plan): every role keeps its own."""
@@ -169,6 +173,8 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.CLEAR_MARKET: frozenset({_C}),
     # Coordinators read their own area's report only (api.reports.service says which areas).
     Permission.READ_REPORTS: frozenset({_A, _ADM, _PM, _W, _C}),
+    # Coordinators record their own area's events (api.events.service says which areas).
+    Permission.PROGRAMME_EVENTS: frozenset({_W, _C, _ADM}),
     Permission.OWN_DETAILS: frozenset(Role),
 }
 """The one role × permission table. Every route names its permission; tests walk this table."""

@@ -339,6 +339,17 @@ _BY_KIND: dict[str, str] = {
     "no_own_area": N_(
         "%(field)s: your user has no area, so no area's report is yours; ask the administrator."
     ),
+    # A programme event (api.events.service)
+    "partner_without_cooperation": N_(
+        "%(field)s: a partner is named only for an event organised in cooperation; tick "
+        "“Organised in cooperation” or leave the partner empty."
+    ),
+    "unknown_employer": N_(
+        "%(field)s: no employer has the number %(value)s; choose from the list."
+    ),
+    "fewer_than_network": N_(
+        "%(field)s: at least %(ge)s, as many as the employers of the network who took part."
+    ),
     # A Ratko sheet's own (features.ratko)
     "no_rows": N_("%(field)s: the sheet has no task rows."),
     "unknown_column": N_("%(field)s: an unknown column; use the headings of the template."),

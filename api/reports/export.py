@@ -23,13 +23,18 @@ MEDIA_TYPES = {
 
 
 def part_name(f: ReportFigure, lang: str) -> str:
-    """A breakdown's part in words: the referral source, the continuation path, the industry."""
+    """A breakdown's part in words: the referral source, the continuation path, the event's
+    kind or organiser, the industry."""
     if f.key is None:
         return ""
     if f.figure == "enrolled_by_source":
         return texts(lang).get(f"referral_{f.key}", f.key)
     if f.figure == "ended_by_path":
         return texts(lang).get(f"path_{f.key}", f.key)
+    if f.figure == "events_by_kind":
+        return texts(lang).get(f"event_kind_{f.key}", f.key)
+    if f.figure == "events_by_organiser":
+        return texts(lang).get(f"event_organiser_{f.key}", f.key)
     if f.figure in PARTS:
         return gettext_for(lang)(PARTS[f.figure][f.key])
     return INDUSTRIES.get(f.key).name(lang)

@@ -24,11 +24,11 @@ from api.http.pages import _lang, _page, page_context_for
 from api.http.problems import FormField, form_problems
 from api.reports import service as reports
 from api.reports.charts import report_charts
-from api.reports.export import MEDIA_TYPES, report_file
+from api.reports.export import MEDIA_TYPES, part_name, report_file
 from api.reports.schemas import ReportQuery
 from features.errors import InvalidInputError
 from features.i18n import gettext_for
-from features.reports import FIGURES, PARTS, SECTIONS, SHARED
+from features.reports import FIGURES, SECTIONS, SHARED
 from features.schemas.errors import FieldError
 
 __all__ = ["router"]
@@ -151,7 +151,7 @@ def _report_page(
                     for name, ids in SECTIONS]  # fmt: skip
     charts = report_charts(report.figures, lang) if report is not None else {}
     return _page(request, "report.html", ctx.actor, status_code=status, report=report,
-                 sections=sections, charts=charts, figures=FIGURES, shared=SHARED, parts=PARTS,
-                 errors=errors,
+                 sections=sections, charts=charts, figures=FIGURES, shared=SHARED,
+                 part_name=part_name, errors=errors,
                  values=values, every_area=not reports.own_area_only(ctx.actor),
                  areas=report.areas if report is not None else reports.areas(ctx))  # fmt: skip

@@ -54,8 +54,9 @@ def programme_report(
     """Enrolment by referral source, where the episodes ended (by continuation path, with
     shares), the median days to the first proposal and to the end, proposals, work trials,
     hires and six-month checks, the employer network's funnel and cooperating employers
-    by industry, and the ESF+ common indicators at entry and exit (small cells suppressed:
-    `value` null, `suppressed` true) — each figure with its definition. 422 names the field:
+    by industry, the ESF+ common indicators at entry and exit (small cells suppressed:
+    `value` null, `suppressed` true), and the programme's events by kind and organiser with
+    who came (counts) — each figure with its definition. 422 names the field:
     ``to`` before ``from``, ``from`` in the future, a period over five years, an unknown
     ``area``. A coordinator reads their own area's report only: another ``area`` is a 404,
     as an area that does not exist."""

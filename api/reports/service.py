@@ -39,6 +39,8 @@ from api.storage.tables import (
     EpisodeRow,
     JobseekerRow,
     OutcomeEventRow,
+    ProgrammeEventEmployerRow,
+    ProgrammeEventRow,
     ProposalRow,
     ProposalTaskRow,
     RoleRow,
@@ -56,6 +58,7 @@ from features.reports import (
     ending_figures,
     enrolment_figures,
     esf_figures,
+    event_figures,
     statuses_held,
     timing_figures,
     work_figures,
@@ -206,8 +209,23 @@ def _frames(ctx: Context, area: str | None) -> dict[str, pd.DataFrame]:
                    .where(OutcomeEventRow.kind == OutcomeKind.HIRED.value),
                    ["employer_id", "at"])  # fmt: skip
     hires["on"] = _finnish_day(hires["at"])
+    # The programme's events of the area (every area's, when none is named); one withdrawn as
+    # recorded by mistake is counted nowhere.
+    standing = ProgrammeEventRow.withdrawn_at.is_(None)
+    event_query = select(ProgrammeEventRow.id, ProgrammeEventRow.held_on, ProgrammeEventRow.kind,
+                         ProgrammeEventRow.in_cooperation, ProgrammeEventRow.clients,
+                         ProgrammeEventRow.employers,
+                         ProgrammeEventRow.others).where(standing)  # fmt: skip
+    if area is not None:
+        event_query = event_query.where(ProgrammeEventRow.area == area)
+    events = _frame(ctx, event_query, ["id", "held_on", "kind", "in_cooperation", "clients",
+                                       "employers", "others"])  # fmt: skip
+    taking_part = _frame(ctx, select(ProgrammeEventEmployerRow.event_id,
+                                     ProgrammeEventEmployerRow.employer_id),
+                         ["event_id", "employer_id"])  # fmt: skip
     return {"episodes": episodes, "proposals": proposals, "outcomes": outcomes,
-            "employers": employers, "changes": changes, "hires": hires}  # fmt: skip
+            "employers": employers, "changes": changes, "hires": hires, "events": events,
+            "taking_part": taking_part}  # fmt: skip
 
 
 def _participants(ctx: Context, period: Period, area: str | None) -> pd.DataFrame:
@@ -241,6 +259,7 @@ def figures_of(frames: dict[str, pd.DataFrame], period: Period) -> list[FigureVa
         *work_figures(proposals, frames["outcomes"], period),
         *employer_figures(held, industry, funnel_stages),
         *esf_figures(frames["participants"], period),
+        *event_figures(frames["events"], frames["taking_part"], period),
     ]
 
 

@@ -55,6 +55,8 @@ __all__ = [
     "LoginAttemptRow",
     "OutcomeEventRow",
     "PlanStepRow",
+    "ProgrammeEventEmployerRow",
+    "ProgrammeEventRow",
     "ProposalRow",
     "ProposalTaskRow",
     "ReferralRow",
@@ -761,6 +763,51 @@ class PlanStepRow(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
+class ProgrammeEventRow(Base):
+    """An event of the programme (a recruitment event, an info session, a seminar …), dated
+    the day it was held, in an area, with who came as counts only — never who
+    (``features.schemas.programme_event``). Never changed once recorded: one recorded by
+    mistake is withdrawn (kept whole, with who withdrew it, when and why) and out of every
+    count; the right one is recorded anew."""
+
+    __tablename__ = "programme_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    area: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(24))
+    in_cooperation: Mapped[bool] = mapped_column(Boolean, default=False)
+    partner: Mapped[str | None] = mapped_column(String(200))
+    clients: Mapped[int] = mapped_column(Integer, default=0)
+    employers: Mapped[int] = mapped_column(Integer, default=0)
+    others: Mapped[int] = mapped_column(Integer, default=0)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=_now)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """Withdrawn (recorded by mistake): when; null while it stands."""
+    withdrawn_by: Mapped[str | None] = mapped_column(String(64))
+    withdraw_reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint("clients >= 0 AND employers >= 0 AND others >= 0",
+                        name="counts_not_negative"),
+    )  # fmt: skip
+
+
+class ProgrammeEventEmployerRow(Base):
+    """An employer of the network that took part in an event (an organisation, not a person)."""
+
+    __tablename__ = "programme_event_employer"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("programme_event.id", ondelete="CASCADE"), primary_key=True
+    )
+    employer_id: Mapped[int] = mapped_column(
+        ForeignKey("employer.id"), primary_key=True, index=True
+    )
+
+
 class CandidateRequestRow(Base):
     """A Rekrypiste worker asks a candidate's company coordinator: would your client want
     this? No identity crosses to the asker until the coordinator says yes."""
@@ -915,6 +962,7 @@ IDS_NEVER_REUSED = (
     "client_referral",
     "client_plan_step",
     "comparison_run",
+    "programme_event",
 )
 """Tables whose ids the audit trail, exports, stored runs or addresses refer to: SQLite gives
 them AUTOINCREMENT (migration 0020), so that an id, once deleted, is never a new row's

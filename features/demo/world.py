@@ -19,6 +19,7 @@ import pandas as pd
 from features.demo.contacts import ASSUMED, ContactMix, generate_contacts
 from features.demo.employers import EmployerWorld, generate_employers
 from features.demo.episodes import KUNTO, EpisodeMix, EpisodeWorld, generate_episodes
+from features.demo.events import EVENTS_STREAM, generate_events
 from features.demo.history import PLACEMENT_STREAM, HistoryWorld, generate_history
 from features.demo.people import PeopleWorld, generate_people
 from features.demo.plan import ASSUMED as PLAN_ASSUMED
@@ -65,6 +66,8 @@ TABLE_ORDER = (
     "client_contact",
     "client_referral",
     "client_plan_step",
+    "programme_event",
+    "programme_event_employer",
 )
 
 
@@ -110,7 +113,7 @@ def build_world(
     :class:`WorldSize`, deterministically for ``seed``; the people's service episodes in the
     proportions of ``episodes``, their contacts with their coordinators in those of
     ``contacts``, their referrals onwards in those of ``referrals``, the steps of their client
-    plans in those of ``plan``."""
+    plans in those of ``plan``; and each area's programme events in KUNTO's proportions."""
     if isinstance(size, str):
         if size not in SIZES:
             raise ValueError(f"unknown world size {size!r}; choose one of {', '.join(SIZES)}")
@@ -141,6 +144,9 @@ def build_world(
     planned = generate_plan_steps(np.random.default_rng([seed, PLAN_STREAM]), people.jobseeker,
                                   journeys.service_episode, journeys.episode_event, as_of,
                                   plan)  # fmt: skip
+    # And the programme's events from a stream of their own: every other table is as it was.
+    events, taking_part = generate_events(np.random.default_rng([seed, EVENTS_STREAM]),
+                                          people.jobseeker, employers.employer, as_of)  # fmt: skip
     tables = {
         "employer": employers.employer,
         "crm_note": employers.crm_note,
@@ -159,5 +165,7 @@ def build_world(
         "client_contact": met,
         "client_referral": referred,
         "client_plan_step": planned,
+        "programme_event": events,
+        "programme_event_employer": taking_part,
     }
     return World(seed, size, as_of, employers, people, history, tables, journeys)

@@ -1,0 +1,180 @@
+"""The programme's events page (*Tapahtumat*) for the coordinators (their own area's) and
+administrators: the period's events and a form to record one — the same calls as the API's
+``GET /events`` and ``POST /events`` (:mod:`api.events.service`), so the same checks and
+audit rows follow. A refused form is the page again, everything typed kept, its problems
+summarised at the top of the form and said beside each field; an event recorded by mistake is
+withdrawn from its row, with why."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from api.core.security import Permission
+from api.events import service as programme_events
+from api.events.schemas import EventQuery, EventWithdrawal, ProgrammeEventCreate
+from api.http.csrf import check_csrf
+from api.http.deps import Context
+from api.http.pages import _lang, _page, page_context_for
+from api.http.problems import FormField, Problem, form_problems
+from api.reports.service import AreaOutOfReachError, own_area_only
+from features.errors import ConflictError, InvalidInputError
+from features.i18n import gettext_for
+from features.schemas.errors import FieldError
+from features.schemas.programme_event import EventKind
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/ui", include_in_schema=False, dependencies=[Depends(check_csrf)])
+
+PAGE = "/ui/events"
+"""The page's address (its routes are under the router's /ui)."""
+Recording = Annotated[Context, page_context_for(Permission.PROGRAMME_EVENTS)]
+
+
+def _fields(lang: str) -> dict[str, FormField]:
+    """The form's fields, by the service's names for them."""
+    _ = gettext_for(lang)
+    return {
+        "held_on": FormField("event-held-on", _("Held on")),
+        "area": FormField("event-area", _("Area"), choose=True),
+        "name": FormField("event-name", _("Name of the event")),
+        "kind": FormField("event-kind", _("Kind of event"), choose=True),
+        "in_cooperation": FormField("event-cooperation", _("Organised in cooperation")),
+        "partner": FormField("event-partner", _("Partner")),
+        "clients": FormField("event-clients", _("Clients who came")),
+        "employers": FormField("event-employers", _("Employers who came")),
+        "others": FormField("event-others", _("Others who came")),
+        "network_employers": FormField(
+            "event-network", _("Employers of the network who took part")
+        ),
+        "from": FormField("events-from", _("From")),
+        "to": FormField("events-to", _("To")),
+        "reason": FormField("withdraw-reason", _("Why it is withdrawn")),
+    }
+
+
+def _count(text: str) -> object:
+    """A count as typed: empty is none (0); digits a number; anything else as it is, so that
+    the schema says it is not a whole number."""
+    text = text.strip()
+    if not text:
+        return 0
+    return int(text) if text.isdigit() else text
+
+
+def _body(sent: dict[str, Any]) -> ProgrammeEventCreate:
+    """The form as the service's body (validated: a refusal names the field)."""
+    chosen = {"kind": sent["kind"]} if sent["kind"] else {}  # unchosen: missing, said so
+    day = {"held_on": sent["held_on"]} if sent["held_on"] else {}
+    network = [int(i) if i.isdigit() else i for i in sent["network_employers"]]
+    return ProgrammeEventCreate.model_validate({
+        **chosen, **day, "area": sent["area"] or None, "name": sent["name"],
+        "in_cooperation": sent["in_cooperation"] == "on",
+        "partner": sent["partner"].strip() or None, "clients": _count(sent["clients"]),
+        "employers": _count(sent["employers"]), "others": _count(sent["others"]),
+        "network_employers": network,
+    })  # fmt: skip
+
+
+def _day(name: str, text: str) -> date | None:
+    """A picked day (empty: the default), or a 422 at its picker."""
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInputError([FieldError(name, "not a date", kind="date_parsing")]) from None
+
+
+def _events_page(
+    request: Request, ctx: Context, *, start: str = "", end: str = "", area: str = "",
+    sent: dict[str, Any] | None = None, errors: list[Problem] | None = None,
+    status_code: int = 200, message: str = "",
+) -> HTMLResponse:  # fmt: skip
+    lang = _lang(request)
+    listed, list_errors = None, []
+    try:
+        query = EventQuery(_day("from", start), _day("to", end), area.strip() or None)
+        listed = programme_events.events(ctx, query, via="web")
+    except (InvalidInputError, AreaOutOfReachError) as err:
+        # A refused area is the API's 404; on the page it is a choice said at its picker.
+        list_errors = form_problems(InvalidInputError(err.errors), lang, _fields(lang))
+        status_code = max(status_code, 422)
+    kinds = [(k.value, f"event_kind_{k.value}") for k in EventKind]
+    return _page(request, "events.html", ctx.actor, status_code=status_code, listed=listed,
+                 errors=[*(errors or []), *list_errors], sent=sent or {}, kinds=kinds,
+                 picks={"from": start, "to": end, "area": area}, message=message,
+                 network=programme_events.network_choices(ctx),
+                 every_area=not own_area_only(ctx.actor))  # fmt: skip
+
+
+@router.get("/events", response_class=HTMLResponse)
+def events_page(
+    request: Request,
+    ctx: Recording,
+    start: Annotated[str, Query(alias="from", max_length=32)] = "",
+    end: Annotated[str, Query(alias="to", max_length=32)] = "",
+    area: Annotated[str, Query(max_length=64)] = "",
+    message: Annotated[Literal["", "recorded", "withdrawn"], Query()] = "",
+) -> HTMLResponse:
+    """The period's events (this calendar year to date unless chosen) and the form."""
+    return _events_page(request, ctx, start=start, end=end, area=area, message=message)
+
+
+@router.post("/events", response_class=HTMLResponse)
+def record_event_page(
+    request: Request,
+    ctx: Recording,
+    held_on: Annotated[str, Form(max_length=32)] = "",
+    area: Annotated[str, Form(max_length=64)] = "",
+    name: Annotated[str, Form(max_length=400)] = "",
+    kind: Annotated[str, Form(max_length=32)] = "",
+    in_cooperation: Annotated[str, Form(max_length=8)] = "",
+    partner: Annotated[str, Form(max_length=400)] = "",
+    clients: Annotated[str, Form(max_length=16)] = "",
+    employers: Annotated[str, Form(max_length=16)] = "",
+    others: Annotated[str, Form(max_length=16)] = "",
+    network_employers: Annotated[list[str], Form(max_length=200)] = [],  # noqa: B006
+) -> Response:
+    """Record an event: when, where, its name and kind, organised alone or with whom, and who
+    came as counts."""
+    lang = _lang(request)
+    sent = {"held_on": held_on, "area": area, "name": name, "kind": kind,
+            "in_cooperation": in_cooperation, "partner": partner, "clients": clients,
+            "employers": employers, "others": others,
+            "network_employers": [i for i in network_employers if i]}  # fmt: skip
+    try:
+        programme_events.record_event(ctx, _body(sent), via="web")
+    except (ValidationError, InvalidInputError, AreaOutOfReachError) as err:
+        ctx.session.rollback()
+        refused = InvalidInputError(err.errors) if isinstance(err, AreaOutOfReachError) else err
+        problems = form_problems(refused, lang, _fields(lang))
+        return _events_page(request, ctx, sent=sent, errors=problems, status_code=422)
+    return RedirectResponse(f"{PAGE}?message=recorded", status_code=303)
+
+
+@router.post("/events/{event_id}/withdraw", response_class=HTMLResponse)
+def withdraw_event_page(
+    event_id: int,
+    request: Request,
+    ctx: Recording,
+    reason: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    """Withdraw an event recorded by mistake, with why (kept, counted nowhere)."""
+    lang = _lang(request)
+    _ = gettext_for(lang)
+    try:
+        programme_events.withdraw_event(ctx, event_id, EventWithdrawal(reason=reason),
+                                        via="web")  # fmt: skip
+    except ValidationError as err:
+        problems = form_problems(err, lang, _fields(lang))
+        return _events_page(request, ctx, errors=problems, status_code=422)
+    except ConflictError:
+        done = Problem(_("The event was withdrawn already."))
+        return _events_page(request, ctx, errors=[done], status_code=409)
+    return RedirectResponse(f"{PAGE}?message=withdrawn", status_code=303)
