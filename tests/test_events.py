@@ -212,6 +212,20 @@ def test_an_event_recorded_by_mistake_is_withdrawn_kept_and_counted_nowhere(serv
 # --- the page ----------------------------------------------------------------------------------
 
 
+def test_a_period_with_only_an_event_held_is_not_an_empty_report(service):
+    """The report says "nothing happened" only when no episode, proposal nor event did."""
+    client, tokens, area, _mine, _engine = service
+    other = auth(tokens["other_area"])  # an area whose people have no history
+    period = {"from": (_today() - timedelta(days=30)).isoformat(), "to": _today().isoformat()}
+    before = client.get("/reports/programme", params=period, headers=other).json()
+    assert before["empty"] is True
+    assert client.post(EVENTS, json=_event(), headers=other).status_code == 201
+    after = client.get("/reports/programme", params=period, headers=other).json()
+    assert after["empty"] is False
+    held = {f["figure"]: f["value"] for f in after["figures"] if f["key"] is None}
+    assert held["events_held"] == 1 and held["event_clients"] == 14
+
+
 def _csrf(html: str) -> str:
     return re.search(r'name="csrf" value="([0-9a-f]+)"', html).group(1)
 
@@ -247,6 +261,13 @@ def test_the_page_lists_the_areas_events_and_a_refused_form_keeps_what_was_typed
     (row,) = audit_rows(engine, action="record_programme_event")
     assert row.details["via"] == "web" and row.details["area"] == area
     (event_id,) = [r.object_id for r in audit_rows(engine, action="record_programme_event")]
+    # Withdrawn without a reason: said at that row's own field, which the summary links to.
+    bare = client.post(f"/ui/events/{event_id}/withdraw",
+                       data={"csrf": _csrf(listed.text), "reason": ""})  # fmt: skip
+    assert bare.status_code == 422
+    assert f'href="#withdraw-reason-{event_id}"' in bare.text
+    assert f'id="withdraw-reason-{event_id}" name="reason"' in bare.text
+    assert 'aria-invalid="true"' in bare.text
     withdrawn = client.post(f"/ui/events/{event_id}/withdraw",
                             data={"csrf": _csrf(listed.text), "reason": "väärä päivä"},
                             follow_redirects=False)  # fmt: skip

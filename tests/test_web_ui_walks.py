@@ -94,6 +94,9 @@ def _visit_every_page(browser, base, check, lang="fi", **size):
         "/ui/reports/programme?area=Muualla",
     ):  # their area's report; another refused
         visit(coordinator, address)
+    visit(coordinator, "/ui/events")
+    yield "events", coordinator
+    visit(coordinator, "/ui/events?from=2024-01-01&to=2023-01-01")  # refused: its problems
     yield "comparison", coordinator
     rekrypiste = _login(browser, base, "reko.rekrypiste", "salasana-2", **size)
     visit(rekrypiste, "/ui/employers")
@@ -225,7 +228,7 @@ def test_every_page_on_a_phone_fits_the_screen_and_axe_finds_nothing_serious(ser
             box = logout.bounding_box()
             assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
             assert box["height"] >= 44
-    assert visited == ["person", "comparison"]
+    assert visited == ["person", "events", "comparison"]
     assert not wide, wide
     assert not inaccessible, "\n".join(inaccessible)
 
@@ -237,7 +240,7 @@ def test_every_page_on_a_desktop_is_in_finnish_and_axe_finds_nothing_serious(ser
     accessible, finnish = _accessible(inaccessible), _in_finnish(not_finnish)
 
     visited = list(_visit_every_page(browser, base, _each(accessible, finnish)))
-    assert [moment for moment, _ in visited] == ["person", "comparison"]
+    assert [moment for moment, _ in visited] == ["person", "events", "comparison"]
     assert not inaccessible, "\n".join(inaccessible)
     assert not not_finnish, "\n".join(sorted(not_finnish))
 
@@ -257,7 +260,7 @@ def test_every_page_in_english_on_a_phone_fits_and_axe_finds_nothing_serious(ser
 
     checks = _each(_fits_a_phone(wide), _accessible(inaccessible), english)
     visited = list(_visit_every_page(browser, base, checks, "en", **PHONE_SIZE))
-    assert [moment for moment, _ in visited] == ["person", "comparison"]
+    assert [moment for moment, _ in visited] == ["person", "events", "comparison"]
     assert not wide, wide
     assert not inaccessible, "\n".join(inaccessible)
     assert not not_english, not_english

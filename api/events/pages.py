@@ -172,7 +172,10 @@ def withdraw_event_page(
         programme_events.withdraw_event(ctx, event_id, EventWithdrawal(reason=reason),
                                         via="web")  # fmt: skip
     except ValidationError as err:
-        problems = form_problems(err, lang, _fields(lang))
+        # Said at this event's own reason field (each row has one).
+        fields = _fields(lang) | {"reason": FormField(f"withdraw-reason-{event_id}",
+                                                      _("Why it is withdrawn"))}  # fmt: skip
+        problems = form_problems(err, lang, fields)
         return _events_page(request, ctx, errors=problems, status_code=422)
     except ConflictError:
         done = Problem(_("The event was withdrawn already."))

@@ -67,7 +67,7 @@ class ProgrammeReport(BaseModel):
     area: str | None
     areas: list[str] = Field(description="The areas a report can be asked for.")
     empty: bool = Field(
-        description="Nothing happened to anyone in the period and area (no episode began or "
-        "ended, no proposal or step of one): every count is zero and every share null."
+        description="Nothing happened in the period and area (no episode began or ended, no "
+        "proposal or step of one, no event held): every count is zero and every share null."
     )
     figures: list[ReportFigure]

@@ -271,9 +271,10 @@ def _public(f: FigureValue) -> ReportFigure:
                         definition=FIGURES[f.figure].definition)  # fmt: skip
 
 
-_PEOPLE_FIGURES = ("enrolled", "ended", "proposals", "work_trials", "hires",
-                   "apprenticeships", "six_month_due")  # fmt: skip
-"""Figures of people's journeys: all zero, the period is empty (the network aside)."""
+_ACTIVITY_FIGURES = ("enrolled", "ended", "proposals", "work_trials", "hires",
+                     "apprenticeships", "six_month_due", "events_held")  # fmt: skip
+"""Figures of people's journeys and the events held: all zero, the period is empty (the
+network aside)."""
 
 
 def programme_report(ctx: Context, query: ReportQuery, *, via: str = "api") -> ProgrammeReport:
@@ -293,7 +294,7 @@ def programme_report(ctx: Context, query: ReportQuery, *, via: str = "api") -> P
     _problems(ctx, period, area, known)
     frames = _frames(ctx, area) | {"participants": _participants(ctx, period, area)}
     values = figures_of(frames, period)
-    empty = all(not f.value for f in values if f.figure in _PEOPLE_FIGURES)
+    empty = all(not f.value for f in values if f.figure in _ACTIVITY_FIGURES)
     record(ctx.session, actor=ctx.actor.name, role=ctx.actor.role, action="read_programme_report",
            object_type="report",
            details={"from": period.start.isoformat(), "to": period.end.isoformat(),
