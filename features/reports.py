@@ -73,6 +73,7 @@ __all__ = [
     "enrolment_figures",
     "esf_figures",
     "event_figures",
+    "follow_up_figures",
     "statuses_held",
     "suppressed",
     "timing_figures",
@@ -85,8 +86,9 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ending", ("ended", "went_through", "not_reached", "stopped_contact", "still_open",
                 "ended_by_path")),
     ("timing", ("days_to_first_proposal", "days_to_end")),
-    ("work", ("proposals", "work_trials", "hires", "apprenticeships", "six_month_due",
-              "six_month_done")),
+    ("work", ("proposals", "work_trials", "hires", "apprenticeships", "hires_wage_subsidy",
+              "follow_up_visits_done", "three_month_due", "three_month_followed",
+              "six_month_due", "six_month_done")),
     ("employers", ("employers_contacted", "employers_interested", "employers_cooperating",
                    "employers_hired", "cooperating_by_industry")),
     ("esf", ("esf_entered", "esf_entry_gender", "esf_entry_age", "esf_entry_education",
@@ -105,6 +107,7 @@ SMALL = 5
 a reader may recognise who it is) — the pages say so beside it."""
 SHARED = frozenset({"enrolled_by_source", "went_through", "not_reached", "stopped_contact",
                     "ended_by_path", "six_month_done", "cooperating_by_industry",
+                    "hires_wage_subsidy", "three_month_followed",
                     "esf_entry_gender", "esf_entry_age", "esf_entry_education",
                     "esf_exit_situation", "events_by_kind", "events_by_organiser"})  # fmt: skip
 """Figures with a share of a whole; the others have none (not an empty one)."""
@@ -241,12 +244,36 @@ FIGURES: dict[str, Figure] = {
         N_("Apprenticeships"),
         N_("Apprenticeships (oppisopimus) recorded as started in the period in a proposal."),
     ),
+    "hires_wage_subsidy": Figure(
+        N_("Hires with a wage subsidy"),
+        N_(
+            "Of the hires recorded in the period, those whose proposal has a wage subsidy "
+            "(palkkatuki) recorded as granted; the share is of the period's hires. A subsidy "
+            "granted but not recorded here is not counted."
+        ),
+    ),
+    "follow_up_visits_done": Figure(
+        N_("Follow-up visits made"),
+        N_(
+            "Follow-up visits after a hire (to the employee, the employer or both) recorded as "
+            "made in the period, by the day they were made."
+        ),
+    ),
+    "three_month_due": Figure(
+        N_("Hires three months on"),
+        N_("Hires whose first three months (91 days) were full in the period."),
+    ),
+    "three_month_followed": Figure(
+        N_("Followed up within three months"),
+        N_(
+            "Of the hires three months on in the period, those with at least one follow-up "
+            "visit made within their first three months; the share is of those three months "
+            "on. It says a visit was made, not how the work went."
+        ),
+    ),
     "six_month_due": Figure(
         N_("Six-month checks due"),
-        N_(
-            "Hires whose six months (182 days) were full in the period. The record has no "
-            "three-month check, so none is counted."
-        ),
+        N_("Hires whose six months (182 days) were full in the period."),
     ),
     "six_month_done": Figure(
         N_("Six-month checks recorded"),
@@ -628,6 +655,37 @@ def work_figures(
         FigureValue("six_month_due", len(due)),
         FigureValue("six_month_done", done, share=_share(done, len(due))),
     ]  # fmt: skip
+
+
+THREE_MONTHS = timedelta(days=91)
+"""A hire's first three months: the follow-up the programme's seeds plan for them."""
+
+
+def follow_up_figures(
+    outcomes: pd.DataFrame, visits: pd.DataFrame, supports: pd.DataFrame, period: Period
+) -> list[FigureValue]:
+    """Hires with a wage subsidy, follow-up visits made, and the hires three months on with
+    a visit made within those months. ``outcomes``: ``proposal_id``, ``kind``, ``on``;
+    ``visits``: ``proposal_id``, ``done_on`` (missing: planned only); ``supports``:
+    ``proposal_id``, ``support``, ``status`` — of the same proposals."""
+    hires = outcomes[outcomes["kind"] == OutcomeKind.HIRED.value]
+    hired_now = hires[period.holds(hires["on"])]
+    granted = supports[(supports["support"] == "wage_subsidy")
+                       & (supports["status"] == "granted")]["proposal_id"]  # fmt: skip
+    subsidised = int(hired_now["proposal_id"].isin(granted).sum())
+    made = visits[visits["done_on"].notna()]
+    hired_on = pd.to_datetime(hires["on"])
+    due = hires[period.holds(hired_on + pd.Timedelta(THREE_MONTHS))]
+    within = made.merge(due[["proposal_id", "on"]], on="proposal_id")
+    done_on, hire_on = pd.to_datetime(within["done_on"]), pd.to_datetime(within["on"])
+    soon = within[(done_on >= hire_on) & (done_on <= hire_on + pd.Timedelta(THREE_MONTHS))]
+    followed = int(due["proposal_id"].isin(soon["proposal_id"]).sum())
+    return [
+        FigureValue("hires_wage_subsidy", subsidised, share=_share(subsidised, len(hired_now))),
+        FigureValue("follow_up_visits_done", int(period.holds(made["done_on"]).sum())),
+        FigureValue("three_month_due", len(due)),
+        FigureValue("three_month_followed", followed, share=_share(followed, len(due))),
+    ]
 
 
 def statuses_held(

@@ -78,6 +78,22 @@ def test_a_hire_gets_its_follow_up_plan_visits_and_supports(service):
     assert [(s["support"], s["status"]) for s in got["supports"]] == [("wage_subsidy", "granted")]
     assert [v["note"] for v in got["visits"]] == [done["note"]]
 
+    # Counted in the programme report from the record: the hire with its wage subsidy, the
+    # visit made today.
+    def report_of_today():
+        params = {"from": today.isoformat(), "to": today.isoformat()}
+        figures = client.get("/reports/programme", params=params,
+                             headers=auth(tokens["analyst"])).json()["figures"]  # fmt: skip
+        return {f["figure"]: f["value"] for f in figures if f["key"] is None}
+
+    counted = report_of_today()
+    assert counted["hires"] >= 1 and counted["hires_wage_subsidy"] >= 1
+    assert counted["follow_up_visits_done"] >= 1
+    body = {"support": "wage_subsidy", "status": "declined"}
+    assert client.put(f"/proposals/{pid}/follow-up/supports", json=body,
+                      headers=company).status_code == 200  # fmt: skip
+    assert report_of_today()["hires_wage_subsidy"] == counted["hires_wage_subsidy"] - 1
+
     assert client.get(f"/proposals/{pid}/follow-up",
                       headers=auth(tokens["other_area"])).status_code == 404  # fmt: skip
     assert client.get(f"/proposals/{pid}/follow-up",

@@ -40,6 +40,7 @@ from features.reports import (
     ending_figures,
     enrolment_figures,
     esf_figures,
+    follow_up_figures,
     statuses_held,
     suppressed,
     timing_figures,
@@ -160,6 +161,37 @@ def test_proposals_trials_hires_and_the_six_month_check():
     assert _one(values, "six_month_due").value == 2
     done = _one(values, "six_month_done")
     assert (done.value, done.share) == (1, 0.5)
+
+
+def test_wage_subsidies_follow_up_visits_and_the_three_month_follow_up():
+    outcomes = pd.DataFrame(
+        [(1, "hired", D("2026-01-10")),  # in the period, subsidy granted
+         (2, "hired", D("2026-02-01")),  # in the period, subsidy only applied for
+         (3, "hired", D("2025-11-01")),  # three months full on 2026-01-31: due, visited in time
+         (4, "hired", D("2025-12-01")),  # full on 2026-03-02: due, visited only after
+         (5, "hired", D("2025-10-15"))],  # full on 2026-01-14: due, never visited
+        columns=["proposal_id", "kind", "on"],
+    )  # fmt: skip
+    visits = pd.DataFrame(
+        [(3, D("2025-12-15")),  # within proposal 3's three months (made before the period)
+         (4, D("2026-03-20")),  # after proposal 4's three months; made in the period
+         (1, D("2026-02-10")),  # made in the period
+         (2, None)],  # planned only
+        columns=["proposal_id", "done_on"],
+    )  # fmt: skip
+    supports = pd.DataFrame([(1, "wage_subsidy", "granted"), (2, "wage_subsidy", "applied"),
+                             (3, "job_coach", "granted")],
+                            columns=["proposal_id", "support", "status"])  # fmt: skip
+    values = follow_up_figures(outcomes, visits, supports, PERIOD)
+    subsidised = _one(values, "hires_wage_subsidy")
+    assert (subsidised.value, subsidised.share) == (1, 0.5)
+    assert _one(values, "follow_up_visits_done").value == 2  # planned ones are not made
+    assert _one(values, "three_month_due").value == 3
+    followed = _one(values, "three_month_followed")
+    assert followed.value == 1 and followed.share == pytest.approx(1 / 3)
+    nothing = follow_up_figures(outcomes.iloc[:0], visits.iloc[:0], supports.iloc[:0], PERIOD)
+    assert _one(nothing, "hires_wage_subsidy").share is None
+    assert _one(nothing, "three_month_followed").share is None
 
 
 def test_employer_statuses_in_the_period_go_through_the_one_funnel():
@@ -880,7 +912,10 @@ def test_the_demo_worlds_report_is_in_kuntos_proportions(small_world):
               "outcomes": outcomes, "employers": tables["employer"], "hires": hires,
               "changes": pd.DataFrame(columns=["employer_id", "on", "before", "after"]),
               "participants": participants, "events": tables["programme_event"],
-              "taking_part": tables["programme_event_employer"]}  # fmt: skip
+              "taking_part": tables["programme_event_employer"],
+              # The demo world records no follow-up visits nor supports applied for.
+              "visits": pd.DataFrame(columns=["proposal_id", "done_on"]),
+              "supports": pd.DataFrame(columns=["proposal_id", "support", "status"])}  # fmt: skip
     period = Period(D("2023-01-01"), D("2026-12-31"))
     values = figures_of(frames, period)
     through = _one(values, "went_through").value

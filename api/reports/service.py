@@ -37,6 +37,7 @@ from api.storage.tables import (
     EmployerRow,
     EmployerStatusChangeRow,
     EpisodeRow,
+    FollowUpVisitRow,
     JobseekerRow,
     OutcomeEventRow,
     ProgrammeEventEmployerRow,
@@ -44,6 +45,7 @@ from api.storage.tables import (
     ProposalRow,
     ProposalTaskRow,
     RoleRow,
+    SupportApplicationRow,
     TaskRow,
     UserRow,
 )
@@ -59,6 +61,7 @@ from features.reports import (
     enrolment_figures,
     esf_figures,
     event_figures,
+    follow_up_figures,
     statuses_held,
     timing_figures,
     work_figures,
@@ -193,6 +196,16 @@ def _frames(ctx: Context, area: str | None) -> dict[str, pd.DataFrame]:
             .where(JobseekerRow.area == area)))  # fmt: skip
     outcomes = _frame(ctx, outcome_query, ["proposal_id", "kind", "at"])
     outcomes["on"] = _finnish_day(outcomes["at"])
+    visit_query = select(FollowUpVisitRow.proposal_id, FollowUpVisitRow.done_on)
+    support_query = select(SupportApplicationRow.proposal_id, SupportApplicationRow.support,
+                           SupportApplicationRow.status)  # fmt: skip
+    if area is not None:
+        of_area = (select(ProposalRow.id).join(JobseekerRow, JobseekerRow.id ==
+                   ProposalRow.jobseeker_id).where(JobseekerRow.area == area))  # fmt: skip
+        visit_query = visit_query.where(FollowUpVisitRow.proposal_id.in_(of_area))
+        support_query = support_query.where(SupportApplicationRow.proposal_id.in_(of_area))
+    visits = _frame(ctx, visit_query, ["proposal_id", "done_on"])
+    supports = _frame(ctx, support_query, ["proposal_id", "support", "status"])
     employers = _frame(ctx, select(EmployerRow.id, EmployerRow.network_status,
                                    EmployerRow.industry),
                        ["id", "network_status", "industry"])  # fmt: skip
@@ -224,6 +237,7 @@ def _frames(ctx: Context, area: str | None) -> dict[str, pd.DataFrame]:
                                      ProgrammeEventEmployerRow.employer_id),
                          ["event_id", "employer_id"])  # fmt: skip
     return {"episodes": episodes, "proposals": proposals, "outcomes": outcomes,
+            "visits": visits, "supports": supports,
             "employers": employers, "changes": changes, "hires": hires, "events": events,
             "taking_part": taking_part}  # fmt: skip
 
@@ -257,6 +271,7 @@ def figures_of(frames: dict[str, pd.DataFrame], period: Period) -> list[FigureVa
         *ending_figures(episodes, period),
         *timing_figures(episodes, proposals, period),
         *work_figures(proposals, frames["outcomes"], period),
+        *follow_up_figures(frames["outcomes"], frames["visits"], frames["supports"], period),
         *employer_figures(held, industry, funnel_stages),
         *esf_figures(frames["participants"], period),
         *event_figures(frames["events"], frames["taking_part"], period),
