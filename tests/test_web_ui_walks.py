@@ -1,7 +1,8 @@
 """The web UI walked page by page in a real browser (headless Chromium): every kind of page fits
 a phone, axe-core finds nothing serious at both sizes, Finnish pages show no codes and no
-English (two walks, one per size, each checking what belongs to its size), and the long lists
-page through everyone in order, losing nobody. Apart from the
+English (two walks, one per size, each checking what belongs to its size); in English, every
+kind of page fits a phone and the desktop and axe-core finds nothing serious (two more walks);
+and the long lists page through everyone in order, losing nobody. Apart from the
 journeys (tests/test_web_ui.py) so that the two run side by side."""
 
 from __future__ import annotations
@@ -263,6 +264,26 @@ def test_every_page_in_english_on_a_phone_fits_and_axe_finds_nothing_serious(ser
     assert [moment for moment, _ in visited] == ["person", "events", "comparison"]
     assert not wide, wide
     assert not inaccessible, "\n".join(inaccessible)
+    assert not not_english, not_english
+
+
+def test_every_page_in_english_on_a_desktop_says_it_is_english_and_fits(server, browser):
+    """The desktop in English: each kind of page in English, nothing wider than the window
+    (axe-core's rules, which do not change with the width, are checked on the phone walk)."""
+    base, _engine = server
+    wide: list[str] = []
+    not_english: list[str] = []
+
+    def check(page, address):
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 1280:
+            wide.append(f"{address}: {width} px")
+        if page.evaluate("document.documentElement.lang") != "en":
+            not_english.append(address)
+
+    visited = list(_visit_every_page(browser, base, check, "en"))
+    assert [moment for moment, _ in visited] == ["person", "events", "comparison"]
+    assert not wide, wide
     assert not not_english, not_english
 
 
