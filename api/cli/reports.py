@@ -12,10 +12,10 @@ from typing import Annotated, Any
 import typer
 
 from api.cli.context import AsOption, acting
+from api.core.schemas import PeriodQuery
 from api.core.security import Permission
 from api.reports import service as reports
 from api.reports.export import MEDIA_TYPES, report_file
-from api.reports.schemas import ReportQuery
 from features.errors import InvalidInputError
 from features.schemas.errors import FieldError
 
@@ -68,7 +68,7 @@ def register(app: typer.Typer, friendly: Any) -> None:
             raise InvalidInputError([FieldError("lang", "fi or en")])
         with acting(user, Permission.READ_REPORTS) as ctx:
             via = f"cli-{fmt}" if fmt else "cli"
-            answer = reports.programme_report(ctx, ReportQuery(first, last, area or None),
+            answer = reports.programme_report(ctx, PeriodQuery(first, last, area or None),
                                               via=via)  # fmt: skip
         if output is not None:
             body, _name = report_file(answer, lang, fmt)

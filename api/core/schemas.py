@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, Field
@@ -11,6 +13,7 @@ __all__ = [
     "BodyId",
     "Created",
     "Envelope",
+    "PeriodQuery",
     "RadiusKm",
     "Recorded",
     "each_task_once",
@@ -49,3 +52,16 @@ class Envelope(BaseModel):
 
 class Recorded(BaseModel):
     status: str = "recorded"
+
+
+@dataclass(frozen=True)
+class PeriodQuery:
+    """The period and the area the programme's aggregates (the report, the events) are asked
+    for, as given: a missing first day is 1 January this year, a missing last day today (in
+    Finland; the service fills them in), a missing area every area the user may see. The API's
+    routes, the web pages and the CLI each build one and hand it to their one service
+    function."""
+
+    start: date | None = None
+    end: date | None = None
+    area: str | None = None

@@ -14,9 +14,10 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from api.core.schemas import PeriodQuery
 from api.core.security import Permission
 from api.events import service as programme_events
-from api.events.schemas import EventQuery, EventWithdrawal, ProgrammeEventCreate
+from api.events.schemas import EventWithdrawal, ProgrammeEventCreate
 from api.http.csrf import check_csrf
 from api.http.deps import Context
 from api.http.pages import _lang, _page, page_context_for
@@ -99,7 +100,7 @@ def _events_page(
     lang = _lang(request)
     listed, list_errors = None, []
     try:
-        query = EventQuery(_day("from", start), _day("to", end), area.strip() or None)
+        query = PeriodQuery(_day("from", start), _day("to", end), area.strip() or None)
         listed = programme_events.events(ctx, query, via="web")
     except (InvalidInputError, AreaOutOfReachError) as err:
         # A refused area is the API's 404; on the page it is a choice said at its picker.

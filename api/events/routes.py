@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter
 
 from api.core.security import Permission
 from api.events import service as programme_events
 from api.events.schemas import (
-    EventQuery,
     EventWithdrawal,
     ProgrammeEventCreate,
     ProgrammeEventPublic,
     ProgrammeEventsPublic,
 )
 from api.http.deps import Context, context_for
-from api.http.params import IdPath
+from api.http.params import IdPath, PeriodAsked
 
 __all__ = ["router"]
 
@@ -26,30 +24,8 @@ router = APIRouter(prefix="/events", tags=["events"])
 Recording = Annotated[Context, context_for(Permission.PROGRAMME_EVENTS)]
 
 
-def event_query(
-    start: Annotated[
-        date | None,
-        Query(alias="from", description="The period's first day (default: 1 January this year)."),
-    ] = None,
-    end: Annotated[
-        date | None, Query(alias="to", description="The period's last day (default: today).")
-    ] = None,
-    area: Annotated[
-        str | None,
-        Query(
-            max_length=64,
-            description="One area (default: a coordinator's own; an administrator's every "
-            "area). A coordinator asking for another area gets a 404.",
-        ),
-    ] = None,
-) -> EventQuery:
-    return EventQuery(start, end, area or None)
-
-
 @router.get("", summary="The programme's events of a period and an area, newest first")
-def list_events(
-    ctx: Recording, query: Annotated[EventQuery, Depends(event_query)]
-) -> ProgrammeEventsPublic:
+def list_events(ctx: Recording, query: PeriodAsked) -> ProgrammeEventsPublic:
     """Each event with the day it was held, its kind, whether organised in cooperation (and
     with whom), who came as counts (clients, employers, others) and the network's employers
     who took part; withdrawn ones marked. 422 at ``to`` when the period ends before it

@@ -3,7 +3,6 @@ withdrawal of one recorded by mistake."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from pydantic import BaseModel, Field
@@ -12,7 +11,6 @@ from features.schemas.common import StrictModel
 from features.schemas.programme_event import EventKind, ProgrammeEventFields
 
 __all__ = [
-    "EventQuery",
     "EventWithdrawal",
     "NetworkEmployer",
     "ProgrammeEventCreate",
@@ -79,13 +77,3 @@ class ProgrammeEventsPublic(BaseModel):
     area: str | None
     areas: list[str] = Field(description="The areas events can be recorded or asked for.")
     data: list[ProgrammeEventPublic]
-
-
-@dataclass(frozen=True)
-class EventQuery:
-    """The period and the area events are asked for, as given (missing: this calendar year to
-    date, every area the user may see)."""
-
-    start: date | None = None
-    end: date | None = None
-    area: str | None = None

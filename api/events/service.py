@@ -20,16 +20,21 @@ from sqlalchemy import select
 from api.auth.policy import refuse
 from api.core.context import Context
 from api.core.runtime import ForbiddenError
+from api.core.schemas import PeriodQuery
 from api.core.security import Permission, allowed, not_allowed
 from api.events.schemas import (
-    EventQuery,
     EventWithdrawal,
     NetworkEmployer,
     ProgrammeEventCreate,
     ProgrammeEventPublic,
     ProgrammeEventsPublic,
 )
-from api.reports.service import AreaOutOfReachError, areas, default_period, own_area_only
+from api.reports.service import (
+    area_in_reach,
+    areas,
+    default_period,
+    own_area_only,
+)
 from api.storage.audit import record
 from api.storage.engine import update_once
 from api.storage.tables import EmployerRow, ProgrammeEventEmployerRow, ProgrammeEventRow
@@ -65,19 +70,7 @@ def _area_of(ctx: Context, asked: str | None, *, writing: bool) -> str | None:
     (another, known or not, is refused alike as a 404, the attempt audited); an
     administrator's choice among the known areas (required to record one)."""
     if own_area_only(ctx.actor):
-        own = ctx.actor.area
-        if own is not None and asked in (None, own):
-            return own
-        if own is None:  # never made so (a coordinator is given an area), but never every area
-            problem = FieldError("area", "your user has no area, so no area's events are yours",
-                                 kind="no_own_area")  # fmt: skip
-        else:
-            problem = FieldError("area", f"no events of the area {asked!r} for you: a "
-                                 f"coordinator records their own area's ({own!r})",
-                                 kind="area_out_of_reach",
-                                 context={"value": asked, "own": own})  # fmt: skip
-        refuse(ctx, "programme_event_area", asked or "", problem.message)
-        raise AreaOutOfReachError(problem)
+        return area_in_reach(ctx, asked, what="events", object_type="programme_event_area")
     if asked is None:
         if writing:
             raise InvalidInputError([FieldError("area", "name the event's area", kind="missing")])
@@ -195,7 +188,7 @@ def event(ctx: Context, event_id: int, *, via: str = "api") -> ProgrammeEventPub
     return result
 
 
-def period_of(ctx: Context, query: EventQuery) -> Period:
+def period_of(ctx: Context, query: PeriodQuery) -> Period:
     """The period asked for (missing days: this calendar year to date); a last day before
     the first is a 422 at ``to``."""
     default = default_period(ctx)
@@ -208,7 +201,7 @@ def period_of(ctx: Context, query: EventQuery) -> Period:
     return period
 
 
-def events(ctx: Context, query: EventQuery, *, via: str = "api") -> ProgrammeEventsPublic:
+def events(ctx: Context, query: PeriodQuery, *, via: str = "api") -> ProgrammeEventsPublic:
     """The events held in the period (both days included) in the area asked for (a
     coordinator: their own; an administrator: one, or every area), newest first, the
     withdrawn ones marked. Audited with the period and the area."""

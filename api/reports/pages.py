@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from api.core.schemas import PeriodQuery
 from api.core.security import Permission
 from api.http.csrf import check_csrf
 from api.http.deps import Context
@@ -25,7 +26,6 @@ from api.http.problems import FormField, form_problems
 from api.reports import service as reports
 from api.reports.charts import report_charts
 from api.reports.export import MEDIA_TYPES, part_name, report_file
-from api.reports.schemas import ReportQuery
 from features.errors import InvalidInputError
 from features.i18n import gettext_for
 from features.reports import FIGURES, SECTIONS, SHARED
@@ -63,13 +63,13 @@ class Picks:
     end: str = ""
     area: str = ""
 
-    def query(self) -> ReportQuery:
+    def query(self) -> PeriodQuery:
         """The report asked for (a day that is not one: 422 at its field)."""
         first, problems = _day("from", self.start.strip())
         last, more = _day("to", self.end.strip())
         if problems or more:
             raise InvalidInputError(problems + more)
-        return ReportQuery(first, last, self.area.strip() or None)
+        return PeriodQuery(first, last, self.area.strip() or None)
 
 
 def picks(

@@ -2,46 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.core.security import Permission
 from api.http.deps import Context, context_for
 from api.http.downloads import attachment
+from api.http.params import PeriodAsked
 from api.reports import service as reports
 from api.reports.export import MEDIA_TYPES, report_file
-from api.reports.schemas import ProgrammeReport, ReportQuery
+from api.reports.schemas import ProgrammeReport
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["reports"])
-
-
-def report_query(
-    start: Annotated[
-        date | None,
-        Query(alias="from", description="The period's first day (default: 1 January this year)."),
-    ] = None,
-    end: Annotated[
-        date | None, Query(alias="to", description="The period's last day (default: today).")
-    ] = None,
-    area: Annotated[
-        str | None,
-        Query(
-            max_length=64,
-            description="One area (default: every area). A coordinator reads their own "
-            "area's only (the default for them); another area is a 404.",
-        ),
-    ] = None,
-) -> ReportQuery:
-    """The period and area pickers of every report route, in one place."""
-    return ReportQuery(start, end, area or None)
-
-
-Picked = Annotated[ReportQuery, Depends(report_query)]
 
 
 @router.get(
@@ -49,7 +25,7 @@ Picked = Annotated[ReportQuery, Depends(report_query)]
     summary="The programme report of a period and an area (aggregates)",
 )
 def programme_report(
-    ctx: Annotated[Context, context_for(Permission.READ_REPORTS)], query: Picked
+    ctx: Annotated[Context, context_for(Permission.READ_REPORTS)], query: PeriodAsked
 ) -> ProgrammeReport:
     """Enrolment by referral source, where the episodes ended (by continuation path, with
     shares), the median days to the first proposal and to the end, proposals, work trials,
@@ -75,7 +51,7 @@ def programme_report(
 def programme_report_file(
     fmt: Literal["xlsx", "csv"],
     ctx: Annotated[Context, context_for(Permission.READ_REPORTS)],
-    query: Picked,
+    query: PeriodAsked,
     lang: Annotated[Literal["fi", "en"], Query(description="The headings' language.")] = "fi",
 ) -> Response:
     """The same report as ``GET /reports/programme``, for the steering group and EURA: the

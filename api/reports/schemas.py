@@ -3,24 +3,11 @@ its value, share, label and definition."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from pydantic import BaseModel, Field
 
-__all__ = ["ProgrammeReport", "ReportFigure", "ReportQuery"]
-
-
-@dataclass(frozen=True)
-class ReportQuery:
-    """The period and the area a report is asked for, as given: a missing first day is
-    1 January this year, a missing last day today (in Finland; the service fills them in), a
-    missing area every area. The API's routes, the web page and ``tasma report`` each build
-    one and hand it to :func:`api.reports.service.programme_report`."""
-
-    start: date | None = None
-    end: date | None = None
-    area: str | None = None
+__all__ = ["ProgrammeReport", "ReportFigure"]
 
 
 class ReportFigure(BaseModel):

@@ -28,9 +28,10 @@ from sqlalchemy import or_, select, union
 from api.auth.policy import refuse
 from api.core.context import Context
 from api.core.runtime import ForbiddenError, User
+from api.core.schemas import PeriodQuery
 from api.core.security import Permission, allowed, not_allowed
 from api.employers.network import funnel_stages
-from api.reports.schemas import ProgrammeReport, ReportFigure, ReportQuery
+from api.reports.schemas import ProgrammeReport, ReportFigure
 from api.storage.audit import record
 from api.storage.tables import (
     DemographicsRow,
@@ -72,6 +73,7 @@ from features.schemas.proposal import OutcomeKind
 
 __all__ = [
     "AreaOutOfReachError",
+    "area_in_reach",
     "areas",
     "default_period",
     "figures_of",
@@ -135,23 +137,26 @@ def _problems(ctx: Context, period: Period, area: str | None, known: list[str]) 
         raise InvalidInputError(problems)
 
 
-def _area_in_reach(ctx: Context, asked: str | None) -> str | None:
-    """The area the report is counted for: the one asked for (None: every area), but a
-    coordinator's own area always — asking for another, known or not, is refused alike and
-    the refused attempt audited."""
+def area_in_reach(
+    ctx: Context, asked: str | None, *, what: str = "report", object_type: str = "programme_report"
+) -> str | None:
+    """The area asked for (None: every area), but a coordinator's own area always — asking
+    for another, known or not, is refused alike (:class:`AreaOutOfReachError`) and the refused
+    attempt audited as ``object_type``. One rule for the programme's aggregates: the report
+    and the events (``what`` names them in the refusal)."""
     if not own_area_only(ctx.actor):
         return asked
     own = ctx.actor.area
     if own is not None and asked in (None, own):
         return own
     if own is None:  # never made so (a coordinator is given an area), but never every area
-        problem = FieldError("area", "your user has no area, so no area's report is yours",
+        problem = FieldError("area", f"your user has no area, so no area's {what} is yours",
                              kind="no_own_area")  # fmt: skip
     else:
-        problem = FieldError("area", f"no report of the area {asked!r} for you: a coordinator "
-                             f"reads their own area's ({own!r})", kind="area_out_of_reach",
+        problem = FieldError("area", f"no {what} of the area {asked!r} for you: a coordinator "
+                             f"works with their own area's ({own!r})", kind="area_out_of_reach",
                              context={"value": asked, "own": own})  # fmt: skip
-    refuse(ctx, "programme_report", asked or "", problem.message)
+    refuse(ctx, object_type, asked or "", problem.message)
     raise AreaOutOfReachError(problem)
 
 
@@ -292,7 +297,7 @@ _ACTIVITY_FIGURES = ("enrolled", "ended", "proposals", "work_trials", "hires",
 network aside)."""
 
 
-def programme_report(ctx: Context, query: ReportQuery, *, via: str = "api") -> ProgrammeReport:
+def programme_report(ctx: Context, query: PeriodQuery, *, via: str = "api") -> ProgrammeReport:
     """The programme report of the period and area asked for (``query``: a missing first day
     is 1 January this year, a missing last day today, a missing area every area — a
     coordinator's own area): refused without ``READ_REPORTS``; a coordinator asking for another
@@ -303,7 +308,7 @@ def programme_report(ctx: Context, query: ReportQuery, *, via: str = "api") -> P
     basis)."""
     if not allowed(ctx.actor.role, Permission.READ_REPORTS):
         raise ForbiddenError(not_allowed(ctx.actor.role, Permission.READ_REPORTS))
-    area = _area_in_reach(ctx, query.area or None)
+    area = area_in_reach(ctx, query.area or None)
     period = period_of(query.start, query.end, ctx)
     known = areas(ctx)
     _problems(ctx, period, area, known)
