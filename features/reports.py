@@ -148,7 +148,8 @@ FIGURES: dict[str, Figure] = {
         N_(
             "The episodes started in the period by their referral source, with each one's share "
             "of all enrolled. “Not recorded” are episodes entered before the source was asked. "
-            "A count under 5 is hidden, and where only one would be, the next smallest too, so "
+            "Where a count from 1 to 4 is, every count under 5 is hidden, zeros too, and the next "
+            "smallest where they alone could be worked out, so "
             "that none can be worked out from the total: in a small area a few people referred "
             "by one source can be recognised."
         ),
@@ -202,8 +203,9 @@ FIGURES: dict[str, Figure] = {
         N_(
             "The episodes ended in the period by continuation path, each with its share of all "
             "ended; the counts add up to “Episodes ended”. A path is what the coordinator "
-            "recorded at the end, not a later follow-up. A count under 5 is hidden, and where "
-            "only one would be, the next smallest too, so that none can be worked out from the "
+            "recorded at the end, not a later follow-up. Where a count from 1 to 4 is, every count "
+            "under 5 is hidden, zeros too, and the next smallest where they alone could be worked "
+            "out, so that none can be worked out from the "
             "total: a path such as sick leave tells of a person's health."
         ),
     ),
@@ -212,14 +214,16 @@ FIGURES: dict[str, Figure] = {
         N_(
             "For episodes started in the period: days from the start to the person's first "
             "proposal to an employer made within the episode and by the period's last day. "
-            "Episodes without one are left out (how many were measured is said beside it)."
+            "Episodes without one are left out (how many were measured is said beside it). "
+            "Measured over fewer than 5, it is hidden: it would be someone's own days."
         ),
     ),
     "days_to_end": Figure(
         N_("Median days to the end"),
         N_(
             "For episodes ended in the period: days from the start to the end. Long episodes "
-            "still open are not in it, so a short period makes it look shorter."
+            "still open are not in it, so a short period makes it look shorter. Measured over "
+            "fewer than 5, it is hidden: it would be someone's own days."
         ),
     ),
     "proposals": Figure(
@@ -328,8 +332,9 @@ FIGURES: dict[str, Figure] = {
         N_(
             "ESF+: the participants at entry by the gender among their demographics — women, "
             "men, and other or not told together; “not recorded” where no demographics were "
-            "recorded. A count under 5 is hidden, and where only one would be, the next "
-            "smallest too, so that none can be worked out from the total."
+            "recorded. Where a count from 1 to 4 is, every count under 5 is hidden, zeros too, and "
+            "the next smallest where they alone could be worked out, so that none can be worked "
+            "out from the total."
         ),
     ),
     "esf_entry_age": Figure(
@@ -337,8 +342,9 @@ FIGURES: dict[str, Figure] = {
         N_(
             "ESF+: the participants at entry by age group — under 30, 30–54, 55 and over. The "
             "record holds the birth year only, so the age is the one reached in the year the "
-            "episode began; “not recorded” where no birth year was recorded. A count under 5 is "
-            "hidden, and where only one would be, the next smallest too, so that none can be "
+            "episode began; “not recorded” where no birth year was recorded. Where a count from 1 "
+            "to 4 is, every count under 5 is hidden, zeros too, and the next smallest where they "
+            "alone could be worked out, so that none can be "
             "worked out from the total."
         ),
     ),
@@ -349,8 +355,9 @@ FIGURES: dict[str, Figure] = {
             "certificate or basic education), 3–4 (general upper secondary or a vocational "
             "qualification), 5–8 (a bachelor's, master's or higher degree). The level is the "
             "profile's today, not one kept from the day of entry; “not recorded” where the "
-            "profile has none. A count under 5 is hidden, and where only one would be, the next "
-            "smallest too, so that none can be worked out from the total."
+            "profile has none. Where a count from 1 to 4 is, every count under 5 is hidden, zeros "
+            "too, and the next smallest where they alone could be worked out, so that none can be "
+            "worked out from the total."
         ),
     ),
     "esf_entry_employment": Figure(
@@ -607,7 +614,7 @@ def ending_figures(episodes: pd.DataFrame, period: Period, small: int = SMALL) -
 
 
 def timing_figures(
-    episodes: pd.DataFrame, proposals: pd.DataFrame, period: Period
+    episodes: pd.DataFrame, proposals: pd.DataFrame, period: Period, small: int = SMALL
 ) -> list[FigureValue]:
     """Median days from the start to the first proposal (episodes started in the period) and
     to the end (episodes ended in it). ``episodes``: ``id``, ``jobseeker_id``, ``started_on``,
@@ -626,10 +633,17 @@ def timing_figures(
     to_proposal = _days(first["proposed_on"], first["started_on"])
     ended = episodes[period.holds(episodes["ended_on"])]
     to_end = _days(ended["ended_on"], ended["started_on"])
-    return [
-        FigureValue("days_to_first_proposal", _median(to_proposal), of=len(to_proposal)),
-        FigureValue("days_to_end", _median(to_end), of=len(to_end)),
-    ]
+    return [_median_of("days_to_first_proposal", to_proposal, small),
+            _median_of("days_to_end", to_end, small)]  # fmt: skip
+
+
+def _median_of(figure: str, days: pd.Series, small: int = SMALL) -> FigureValue:
+    """A median of days and how many it was measured over — withheld when they are 1 to
+    ``small - 1``: the median of one episode is that person's own days (of three, one of
+    theirs)."""
+    if 0 < len(days) < small:
+        return FigureValue(figure, None, of=len(days), suppressed=True)
+    return FigureValue(figure, _median(days), of=len(days))
 
 
 def work_figures(
@@ -739,22 +753,37 @@ def employer_figures(
     return out
 
 
-def suppressed(cells: Mapping[str, int], small: int = SMALL) -> frozenset[str]:
-    """The parts of a breakdown to withhold when its total is shown: every count from 1 to
-    ``small - 1`` (a zero tells nothing of a person), and — when that is exactly one part, which
-    the total less the shown parts would give away — the next smallest too: the smallest count
-    above zero among the rest (the first such in order on a tie), or, when every other part is
-    zero, the first of them. Two or more withheld parts only say what they add up to. Nothing
-    else is withheld."""
-    primary = [k for k, v in cells.items() if 0 < v < small]
-    if len(primary) != 1:
-        return frozenset(primary)
-    rest = [(v, i, k) for i, (k, v) in enumerate(cells.items()) if k not in primary]
-    if not rest:
-        return frozenset(primary)  # a breakdown of one part is its total: nothing to hide it by
-    nonzero = [r for r in rest if r[0] > 0]
-    _, _, complement = min(nonzero) if nonzero else min(rest, key=lambda r: r[1])
-    return frozenset([*primary, complement])
+def suppressed(
+    cells: Mapping[str, int], small: int = SMALL, forced: frozenset[str] = frozenset()
+) -> frozenset[str]:
+    """The parts of a breakdown to withhold when its total is shown. When a count from 1 to
+    ``small - 1`` is there, **every** count under ``small`` is withheld, zeros included: were
+    the zeros shown, a reader would know each withheld count is at least one, and four withheld
+    parts of a total of four would each be one. Then ``forced`` parts (withheld for a reason of
+    their own: a sum of another breakdown's withheld cells) join them. What is withheld may
+    still be worked out from the total less the shown parts — one part alone, or parts that
+    are all at the most a small count can be (``small - 1`` each) — and then the next smallest
+    part is withheld too, with every part as small as it, until neither holds or nothing is
+    left.
+    Two or more withheld parts then leave each of them open: a reader knows only their sum —
+    but for one case no withholding within a breakdown can help: every part withheld and each
+    at ``small - 1`` (the total is that many times the parts; say, four of each gender)."""
+    person = any(0 < v < small for v in cells.values())
+    hidden = {k for k, v in cells.items() if v < small} if person else set()
+    hidden |= set(forced)
+
+    def pinned() -> bool:
+        return len(hidden) == 1 or all(cells[k] == small - 1 for k in hidden)
+
+    while hidden and pinned():
+        rest = [(v, k) for k, v in cells.items() if k not in hidden]
+        if not rest:
+            break  # a breakdown of one part is its total: nothing to hide it by
+        # The next smallest, and every part as small: a shown part equal to it would bound it
+        # from above (the one hidden is never larger than those shown), and so pin it.
+        least = min(v for v, _ in rest)
+        hidden |= {k for v, k in rest if v == least}
+    return frozenset(hidden)
 
 
 def withheld_totals(hidden: frozenset[str], totals: Mapping[str, frozenset[str]]) -> frozenset[str]:
@@ -823,6 +852,8 @@ def esf_figures(
     grouped = {part: frozenset(p for p, its in paths.items() if its == part)
                for part in PARTS["esf_exit_situation"]}  # fmt: skip
     hidden_paths = suppressed(_path_cells(left["continuation_path"]), small)
+    exit_counts = situation.value_counts()
+    exit_cells = {key: int(exit_counts.get(key, 0)) for key in PARTS["esf_exit_situation"]}
     return [
         FigureValue("esf_entered", len(entered)),
         *_breakdown("esf_entry_gender", gender, small),
@@ -834,7 +865,7 @@ def esf_figures(
         # The paths grouped: hidden as the paths are, or a subtraction between this table and
         # the paths' would give a hidden path away.
         *_breakdown("esf_exit_situation", situation, small,
-                    withheld_totals(hidden_paths, grouped)),
+                    suppressed(exit_cells, small, withheld_totals(hidden_paths, grouped))),
         FigureValue("esf_exit_qualification", None),
     ]  # fmt: skip
 

@@ -36,9 +36,11 @@ class ReportFigure(BaseModel):
     suppressed: bool = Field(
         default=False,
         description="A small cell withheld (value and share null): in a breakdown of people "
-        "(enrolled by source, ended by path, the ESF+ indicators) a count under 5, or the next "
-        "smallest beside the only one, so that no cell can be worked out by subtracting the "
-        "shown ones from the total; and a count above such a breakdown (went through, not "
+        "(enrolled by source, ended by path, the ESF+ indicators) every count under 5 (zeros "
+        "too) where one from 1 to 4 is, and the next smallest where they alone could be worked "
+        "out, so that no cell can be worked out by subtracting the shown ones from the total; a "
+        "median measured over 1 to 4 episodes; and a count above such a breakdown (went through, "
+        "not "
         "reached, stopped contact, an ESF+ situation upon leaving) that would give a withheld "
         "cell away.",
     )
