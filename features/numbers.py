@@ -12,7 +12,14 @@ from babel.numbers import NumberPattern, parse_pattern
 
 from features.i18n import locale_for
 
-__all__ = ["number", "percent", "percentage_points"]
+__all__ = ["digits", "number", "percent", "percentage_points"]
+
+
+def digits(text: str) -> int | None:
+    """``text`` as a whole number when it is ASCII digits 0–9 only, else None: ``str.isdigit``
+    is true of "²" (which ``int`` refuses) and of "١٢" (which ``int`` reads as 12), and
+    neither is a number anyone typed on a Finnish keyboard."""
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 @cache

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 import sqlalchemy as sa
 
+from api.events.service import NETWORK_CHOICES
 from api.http.csrf import SESSION
 from api.storage.tables import EmployerRow, ProgrammeEventEmployerRow, ProgrammeEventRow
 from features.reports import FIGURES, SECTIONS, SHARED, Period, event_figures
@@ -37,9 +38,13 @@ def _taking_part(engine) -> int:
         return c.scalar(sa.select(sa.func.count()).select_from(ProgrammeEventEmployerRow)) or 0
 
 
-def _network(engine, n: int = 2) -> list[int]:
+def _network(engine, n: int = 2, *, status: str | None = None) -> list[int]:
+    """Employers the form offers (or of ``status``)."""
+    statuses = [status] if status else [s.value for s in NETWORK_CHOICES]
     with engine.connect() as c:
-        return list(c.scalars(sa.select(EmployerRow.id).order_by(EmployerRow.id).limit(n)))
+        return list(c.scalars(sa.select(EmployerRow.id)
+                              .where(EmployerRow.network_status.in_(statuses))
+                              .order_by(EmployerRow.id).limit(n)))  # fmt: skip
 
 
 def _event(**extra) -> dict:
@@ -276,3 +281,148 @@ def test_the_page_lists_the_areas_events_and_a_refused_form_keeps_what_was_typed
     client.cookies.set("lang", "en")
     english = client.get("/ui/events")
     assert "Record an event" in english.text and "job-search help" in english.text
+
+
+def _form(html: str, **extra) -> dict:
+    return {"csrf": _csrf(html), "held_on": (_today() - timedelta(days=2)).isoformat(),
+            "name": "Tiistairekry", "kind": "recruitment", "clients": "5", "employers": "2",
+            "others": ""} | extra  # fmt: skip
+
+
+def test_digits_of_other_scripts_are_refused_beside_their_field_not_a_500(service):
+    client, tokens, _area, mine, engine = service
+    client.cookies.set(SESSION, tokens["coordinator"])
+    page = client.get("/ui/events")
+    before = _stored(engine)
+    for clients, others, employers in (("²", "³", "2"), ("١٢", "0", "٣")):
+        sent = _form(page.text, clients=clients, others=others, employers=employers,
+                     network_employers=["²"])  # fmt: skip
+        refused = client.post("/ui/events", data=sent)
+        assert refused.status_code == 422, refused.text
+        assert "Asiakkaita paikalla: anna kokonaisluku." in refused.text
+        assert 'id="err-event-network"' in refused.text
+        assert "Mukana olleet verkoston työnantajat: anna kokonaisluku." in refused.text
+        assert 'id="err-event-clients"' in refused.text
+    assert "Työnantajia paikalla: anna kokonaisluku." in refused.text  # ٣, not 3
+    assert _stored(engine) == before
+    # The same on another page: a task's number in superscript is no task's number.
+    why_not = client.get(f"/ui/jobseekers/{mine[0]}/why-not", params={"task_id": "²"})
+    assert why_not.status_code == 422
+    assert "tehtävän numero on nollaa suurempi kokonaisluku" in why_not.text
+
+
+def test_every_problem_of_a_form_is_said_at_once(service):
+    client, tokens, _area, _mine, engine = service
+    future = (_today() + timedelta(days=30)).isoformat()
+    before = _stored(engine)
+    client.cookies.set(SESSION, tokens["coordinator"])
+    page = client.get("/ui/events")
+    contacted = _network(engine, 1, status="contacted")
+    sent = _form(page.text, held_on=future, partner="Kela", clients="-3", employers="abc",
+                 network_employers=[str(i) for i in contacted])  # fmt: skip
+    refused = client.post("/ui/events", data=sent)
+    assert refused.status_code == 422, refused.text
+    for anchor in ("event-held-on", "event-partner", "event-clients", "event-employers",
+                   "event-network"):  # fmt: skip
+        assert f'href="#{anchor}"' in refused.text, anchor
+    assert "Pidetty: tapahtunut asia päivätään tälle päivälle" in refused.text
+    assert "Asiakkaita paikalla: vähintään 0." in refused.text
+    # The API too: each field in one answer.
+    body = _event(held_on=future, in_cooperation=False, partner="Kela", clients=-3,
+                  employers="abc")  # fmt: skip
+    answer = client.post(EVENTS, json=body, headers=auth(tokens["coordinator"]))
+    assert answer.status_code == 422
+    assert {e["field"] for e in answer.json()["errors"]} >= {
+        "held_on", "partner", "clients", "employers"}  # fmt: skip
+    assert _stored(engine) == before
+
+
+def test_only_the_network_employers_the_form_offers_are_taken(service):
+    client, tokens, _area, _mine, engine = service
+    coordinator = auth(tokens["coordinator"])
+    before = _stored(engine), _taking_part(engine)
+    for status in ("contacted", "prospect"):
+        ids = _network(engine, 1, status=status)
+        assert ids, status  # the demo world has such employers
+        answer = client.post(EVENTS, json=_event(network_employers=ids), headers=coordinator)
+        assert answer.status_code == 422, (status, answer.text)
+        assert [e["field"] for e in answer.json()["errors"]] == ["network_employers"]
+    assert (_stored(engine), _taking_part(engine)) == before
+    client.cookies.set(SESSION, tokens["coordinator"])
+    page = client.get("/ui/events")
+    contacted = _network(engine, 1, status="contacted")
+    refused = client.post("/ui/events",
+                          data=_form(page.text, network_employers=[str(contacted[0])]))  # fmt: skip
+    assert refused.status_code == 422
+    assert (f"Mukana olleet verkoston työnantajat: työnantaja numero {contacted[0]} ei ole "
+            "valittavien joukossa") in refused.text  # fmt: skip
+
+
+def test_values_past_the_browsers_limits_are_said_beside_their_field(service):
+    client, tokens, _area, _mine, engine = service
+    client.cookies.set(SESSION, tokens["coordinator"])
+    page = client.get("/ui/events")
+    sent = _form(page.text, name="x" * 401, clients="1" * 17, partner="y" * 401,
+                 in_cooperation="on")  # fmt: skip
+    refused = client.post("/ui/events", data=sent)
+    assert refused.status_code == 422, refused.text
+    assert "Tapahtuman nimi: enintään 200 merkkiä." in refused.text
+    assert "Yhteistyökumppani: enintään 200 merkkiä." in refused.text
+    assert "Asiakkaita paikalla: enintään 100000." in refused.text
+    assert 'value="' + "1" * 17 + '"' in refused.text
+
+
+def test_a_refused_withdrawal_says_so_keeps_the_reason_the_row_open_and_the_period(service):
+    client, tokens, _area, _mine, engine = service
+    client.cookies.set(SESSION, tokens["coordinator"])
+    made = client.post(EVENTS, json=_event(), headers=auth(tokens["coordinator"])).json()
+    picks = {"from": (_today() - timedelta(days=40)).isoformat(), "to": _today().isoformat()}
+    page = client.get("/ui/events", params=picks)
+    assert f'name="from" value="{picks["from"]}"' in page.text
+    assert page.text.count('type="hidden" name="from"') >= 1  # each row's withdrawal carries it
+    short = client.post(f"/ui/events/{made['id']}/withdraw",
+                        data={"csrf": _csrf(page.text), "reason": "ok"} | picks)  # fmt: skip
+    assert short.status_code == 422
+    assert "Tapahtumaa ei peruttu:" in short.text and "ei kirjattu" not in short.text
+    assert f'id="withdraw-reason-{made["id"]}" name="reason" value="ok"' in short.text
+    row = short.text[short.text.index(f'id="event-{made["id"]}"') :]
+    assert row[: row.index("</tr>")].count("<details open>") == 1
+    assert short.text.count("<details open>") == 1  # that row's only
+    assert f'id="events-from" name="from" value="{picks["from"]}"' in short.text
+    done = client.post(f"/ui/events/{made['id']}/withdraw",
+                       data={"csrf": _csrf(page.text), "reason": "kahdesti"} | picks,
+                       follow_redirects=False)  # fmt: skip
+    assert done.status_code == 303
+    assert done.headers["location"] == (f"/ui/events?message=withdrawn&from={picks['from']}"
+                                        f"&to={picks['to']}")  # fmt: skip
+    again = client.post(f"/ui/events/{made['id']}/withdraw",
+                        data={"csrf": _csrf(page.text), "reason": "toisesta välilehdestä"}
+                        | picks)  # fmt: skip
+    assert again.status_code == 409
+    assert "Tapahtumaa ei peruttu:" in again.text and "Tapahtuma on jo peruttu." in again.text
+    assert f'href="#event-{made["id"]}"' in again.text
+    assert f'id="events-from" name="from" value="{picks["from"]}"' in again.text
+    client.cookies.set("lang", "en")
+    english = client.post(f"/ui/events/{made['id']}/withdraw",
+                          data={"csrf": _csrf(page.text), "reason": "x"})  # fmt: skip
+    assert "The event was not withdrawn:" in english.text
+
+
+def test_another_area_on_the_events_page_is_said_of_events_where_it_can_be_chosen(service):
+    client, tokens, area, _mine, _engine = service
+    client.cookies.set(SESSION, tokens["coordinator"])
+    listing = client.get("/ui/events", params={"area": "PH-Hollola"})
+    assert listing.status_code == 422
+    said = f"Alue: näet vain oman alueesi ({area}) tapahtumat."
+    assert said in listing.text and "raportin" not in listing.text
+    assert "Tapahtumia ei voitu näyttää:" in listing.text and "ei kirjattu" not in listing.text
+    assert 'href="#event-area' not in listing.text  # a coordinator has no area picker
+    page = client.get("/ui/events")
+    forged = client.post("/ui/events", data=_form(page.text, area="PH-Hollola"))
+    assert forged.status_code == 422
+    assert said in forged.text and "Tapahtumaa ei kirjattu:" in forged.text
+    assert 'href="#event-area' not in forged.text
+    client.cookies.set(SESSION, tokens["admin"])
+    unknown = client.get("/ui/events", params={"area": "Atlantis"})
+    assert unknown.status_code == 422 and 'href="#event-area-pick"' in unknown.text
+    assert 'id="err-event-area-pick"' in unknown.text

@@ -20,6 +20,7 @@ from api.suggestions import service as matching
 from api.suggestions.schemas import MatchFilters
 from features.errors import InvalidInputError, NotFoundError
 from features.i18n import LANGUAGES, gettext_for
+from features.numbers import digits
 from features.schemas.errors import FieldError
 from matching.index import MatchIndex
 
@@ -45,8 +46,9 @@ def _lang(lang: str) -> str:
 
 def _person_id(index: MatchIndex, person: str) -> int:
     """A jobseeker's id, given the id or the pseudonymous code."""
-    if person.isdigit():
-        return int(person)
+    number = digits(person)
+    if number is not None:
+        return number
     found = np.flatnonzero(index.people.codes == person.strip().upper())
     if not len(found):
         raise NotFoundError(f"no jobseeker with code {person!r}")

@@ -39,6 +39,7 @@ from features.catalogue.schedule import SLOT_IDS
 from features.demo.templates import BASELINE, ROLE_TEMPLATES, RoleTemplate, role_from_template
 from features.errors import ConflictError, InvalidInputError, NotFoundError, TasmaError
 from features.i18n import NAME_LANGUAGES, gettext_for
+from features.numbers import digits
 from features.schemas.employer import Employer, NetworkStatus
 from features.schemas.employer import Role as JobRole
 
@@ -346,7 +347,8 @@ async def save_role(
 
 
 def _save_role(employer_id: int, request: Request, ctx: Context, form: Any) -> Response:
-    number = int(form.get("template", "0")) if str(form.get("template", "0")).isdigit() else -1
+    number = digits(str(form.get("template", "0")))
+    number = -1 if number is None else number
     base = role_from_template(_template(number)).model_dump(mode="json")
     sent: list[tuple[bool, dict[str, Any]]] = []
     for i, task in enumerate(base["tasks"]):

@@ -3,12 +3,14 @@ withdrawal of one recorded by mistake."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from features.schemas.common import StrictModel
-from features.schemas.programme_event import EventKind, ProgrammeEventFields
+from features.schemas.dates import RECORD_BEGINS, happened_problems
+from features.schemas.programme_event import EARLIEST_EVENT, EventKind, ProgrammeEventFields
 
 __all__ = [
     "EventWithdrawal",
@@ -32,6 +34,18 @@ class ProgrammeEventCreate(ProgrammeEventFields):
         description="The area whose event it is: a coordinator's own (the default for them; "
         "another is a 404); an administrator names one of the known areas.",
     )
+
+    @field_validator("held_on")
+    @classmethod
+    def _happened(cls, day: date, info: ValidationInfo) -> date:
+        """Not in the future in Finland, not before 2000 — checked with the other fields, so
+        that a form hears of every problem at once. Today is that of the validation context's
+        ``now`` (the request's moment), else of the clock."""
+        now = (info.context or {}).get("now") or datetime.now(UTC)
+        for problem in happened_problems("held_on", day, now, not_before=EARLIEST_EVENT,
+                                         what=RECORD_BEGINS):  # fmt: skip
+            raise PydanticCustomError(problem.kind, problem.message, dict(problem.context))
+        return day
 
 
 class EventWithdrawal(StrictModel):

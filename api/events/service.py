@@ -40,14 +40,14 @@ from api.storage.engine import update_once
 from api.storage.tables import EmployerRow, ProgrammeEventEmployerRow, ProgrammeEventRow
 from features.errors import ConflictError, InvalidInputError, NotFoundError
 from features.reports import Period
-from features.schemas.dates import RECORD_BEGINS, happened_problems
 from features.schemas.employer import NetworkStatus
 from features.schemas.errors import FieldError
-from features.schemas.programme_event import EARLIEST_EVENT, EventKind
+from features.schemas.programme_event import EventKind
 
 __all__ = [
     "NETWORK_CHOICES",
     "event",
+    "event_problems",
     "events",
     "network_choices",
     "period_of",
@@ -108,43 +108,72 @@ def _network_of(ctx: Context, event_ids: list[int]) -> dict[int, list[NetworkEmp
     return out
 
 
-def _problems(ctx: Context, body: ProgrammeEventCreate) -> list[FieldError]:
-    problems = happened_problems("held_on", body.held_on, ctx.now, not_before=EARLIEST_EVENT,
-                                 what=RECORD_BEGINS)  # fmt: skip
-    if body.partner and not body.in_cooperation:
-        problems.append(FieldError("partner", "a partner is named for an event organised "
-                                   "in cooperation only",
-                                   kind="partner_without_cooperation"))  # fmt: skip
-    named = sorted(set(body.network_employers))
-    if named:
-        known = set(ctx.session.scalars(select(EmployerRow.id).where(EmployerRow.id.in_(named))))
-        unknown = [i for i in named if i not in known]
-        if unknown:
-            problems.append(FieldError("network_employers", f"no employer has the id {unknown[0]}",
-                                       kind="unknown_employer",
-                                       context={"value": unknown[0]}))  # fmt: skip
-        elif len(named) > body.employers:
-            problems.append(FieldError("employers", f"{len(named)} employers of the network took "
-                                       f"part, so at least as many employers came",
-                                       kind="fewer_than_network",
-                                       context={"ge": len(named)}))  # fmt: skip
-    return problems
+def _network_problems(ctx: Context, named: list[int], employers: int | None) -> list[FieldError]:
+    """The network's employers named: each one the form offers (:data:`NETWORK_CHOICES`: an
+    unknown id, or a prospect's or a declined one's, is refused), and counted among the
+    ``employers`` who came (when that count is known)."""
+    named = sorted(set(named))
+    if not named:
+        return []
+    rows = ctx.session.execute(
+        select(EmployerRow.id, EmployerRow.network_status).where(EmployerRow.id.in_(named))
+    ).all()
+    statuses = {employer_id: status for employer_id, status in rows}
+    unknown = [i for i in named if i not in statuses]
+    if unknown:
+        return [FieldError("network_employers", f"no employer has the id {unknown[0]}",
+                           kind="unknown_employer", context={"value": unknown[0]})]  # fmt: skip
+    offered = {s.value for s in NETWORK_CHOICES}
+    not_offered = [i for i in named if statuses[i] not in offered]
+    if not_offered:
+        first = not_offered[0]
+        return [FieldError("network_employers", f"employer {first} is {statuses[first]}, not "
+                           f"interested, cooperating or paused: not among those offered",
+                           kind="not_offered_employer", context={"value": first})]  # fmt: skip
+    if employers is not None and len(named) > employers:
+        return [FieldError("employers", f"{len(named)} employers of the network took part, so "
+                           f"at least as many employers came", kind="fewer_than_network",
+                           context={"ge": len(named)})]  # fmt: skip
+    return []
+
+
+def _gathered(
+    ctx: Context, area: str | None, named: list[int], employers: int | None
+) -> tuple[str | None, list[FieldError]]:
+    """The area an event is recorded in and what the service refuses of it: an
+    administrator's area (none named, an unknown one) and the network's employers, together.
+    A coordinator's other area is raised at once (:class:`AreaOutOfReachError`: a 404)."""
+    try:
+        chosen, problems = _area_of(ctx, area, writing=True), []
+    except InvalidInputError as err:
+        chosen, problems = None, list(err.errors)
+    return chosen, problems + _network_problems(ctx, named, employers)
+
+
+def event_problems(
+    ctx: Context, *, area: str | None, network_employers: list[int], employers: int | None
+) -> list[FieldError]:
+    """What :func:`record_event` would refuse of a form beside its schema (the area, the
+    network's employers), for a form whose schema refused something too, so that every
+    problem is said at once (``employers``: None when not a number)."""
+    _may(ctx)
+    return _gathered(ctx, area, network_employers, employers)[1]
 
 
 def record_event(
     ctx: Context, body: ProgrammeEventCreate, *, via: str = "api"
 ) -> ProgrammeEventPublic:
     """Record an event held in an area (a coordinator's own; an administrator names a known
-    one), dated the day it was held: not in the future (Finland's today), not before 2000. A
-    partner is named only for an event organised in cooperation; the network's employers named
-    must exist and are counted among the employers who came. Nothing is stored when anything
-    is refused (422 naming each field; another area: 404)."""
+    one), dated the day it was held: not in the future (Finland's today), not before 2000, and
+    a partner named only for an event organised in cooperation (both the schema's checks); the
+    network's employers named must be among those the form offers and are counted among the
+    employers who came. Nothing is stored when anything is refused (422 naming each field;
+    another area: 404)."""
     _may(ctx)
-    area = _area_of(ctx, body.area, writing=True)
-    assert area is not None  # a write always has its area (_area_of refuses none)
-    problems = _problems(ctx, body)
+    area, problems = _gathered(ctx, body.area, body.network_employers, body.employers)
     if problems:
         raise InvalidInputError(problems)
+    assert area is not None  # a write always has its area (_area_of refuses none)
     row = ProgrammeEventRow(
         held_on=body.held_on, area=area, name=body.name, kind=body.kind.value,
         in_cooperation=body.in_cooperation, partner=(body.partner or None) if body.in_cooperation

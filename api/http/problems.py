@@ -339,6 +339,12 @@ _BY_KIND: dict[str, str] = {
     "no_own_area": N_(
         "%(field)s: your user has no area, so no area's report is yours; ask the administrator."
     ),
+    "events_area_out_of_reach": N_(
+        "%(field)s: you see the events of your own area (%(own)s) only."
+    ),
+    "events_no_own_area": N_(
+        "%(field)s: your user has no area, so no area's events are yours; ask the administrator."
+    ),
     # A programme event (api.events.service)
     "partner_without_cooperation": N_(
         "%(field)s: a partner is named only for an event organised in cooperation; tick "
@@ -346,6 +352,9 @@ _BY_KIND: dict[str, str] = {
     ),
     "unknown_employer": N_(
         "%(field)s: no employer has the number %(value)s; choose from the list."
+    ),
+    "not_offered_employer": N_(
+        "%(field)s: the employer number %(value)s is not among those offered; choose from the list."
     ),
     "fewer_than_network": N_(
         "%(field)s: at least %(ge)s, as many as the employers of the network who took part."

@@ -37,6 +37,7 @@ from features.catalogue import CHARACTERISTICS, EDUCATION_LEVELS, LICENCES, SECT
 from features.catalogue.schedule import DAY_PARTS, DAYS, day_label, part_label
 from features.errors import ConflictError, InvalidInputError, NotFoundError, TasmaError
 from features.i18n import gettext_for, language_names
+from features.numbers import digits
 from features.schemas import JobseekerStatus
 from features.schemas.dates import today_in_finland
 from features.schemas.errors import FieldError
@@ -448,13 +449,13 @@ def _as_sent(form: Any) -> tuple[SimpleNamespace, dict[str, SimpleNamespace]]:
     sent from it)."""
     ratings = {}
     for cid in CHARACTERISTICS:
-        level = str(form.get(f"level_{cid}", ""))
-        if not level.isdigit():
+        level = digits(str(form.get(f"level_{cid}", "")))
+        if level is None:
             continue
         statement = form.get(f"stmt_{cid}", "")
         day = str(form.get(f"date_{cid}", ""))
         ratings[cid] = SimpleNamespace(
-            level=int(level),
+            level=level,
             source=SimpleNamespace(value=form.get(f"source_{cid}", "")),
             assessed_on=SimpleNamespace(isoformat=lambda day=day: day),
             hard_limit=statement == "restriction",

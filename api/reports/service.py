@@ -20,7 +20,7 @@ files or the audit trail."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 from sqlalchemy import or_, select, union
@@ -138,23 +138,31 @@ def _problems(ctx: Context, period: Period, area: str | None, known: list[str]) 
 
 
 def area_in_reach(
-    ctx: Context, asked: str | None, *, what: str = "report", object_type: str = "programme_report"
+    ctx: Context,
+    asked: str | None,
+    *,
+    what: Literal["report", "events"] = "report",
+    object_type: str = "programme_report",
 ) -> str | None:
     """The area asked for (None: every area), but a coordinator's own area always — asking
     for another, known or not, is refused alike (:class:`AreaOutOfReachError`) and the refused
     attempt audited as ``object_type``. One rule for the programme's aggregates: the report
-    and the events (``what`` names them in the refusal)."""
+    and the events (``what`` names them in the refusal and its kind: ``area_out_of_reach``,
+    ``events_area_out_of_reach``)."""
     if not own_area_only(ctx.actor):
         return asked
     own = ctx.actor.area
     if own is not None and asked in (None, own):
         return own
+    # The kinds name what was asked (a page says "the report", "the events" from them).
+    prefix = "" if what == "report" else f"{what}_"
     if own is None:  # never made so (a coordinator is given an area), but never every area
         problem = FieldError("area", f"your user has no area, so no area's {what} is yours",
-                             kind="no_own_area")  # fmt: skip
+                             kind=f"{prefix}no_own_area")  # fmt: skip
     else:
         problem = FieldError("area", f"no {what} of the area {asked!r} for you: a coordinator "
-                             f"works with their own area's ({own!r})", kind="area_out_of_reach",
+                             f"works with their own area's ({own!r})",
+                             kind=f"{prefix}area_out_of_reach",
                              context={"value": asked, "own": own})  # fmt: skip
     refuse(ctx, object_type, asked or "", problem.message)
     raise AreaOutOfReachError(problem)

@@ -35,6 +35,7 @@ from api.suggestions import service as matching
 from features.catalogue import ADJUSTMENTS
 from features.errors import ConflictError, InvalidInputError, NotFoundError
 from features.i18n import gettext_for
+from features.numbers import digits
 from features.schemas.dates import today_in_finland
 from features.schemas.errors import FieldError
 
@@ -170,7 +171,7 @@ def why_not_any_task(
     lang = _lang(request)
     _ = gettext_for(lang)
     typed = task_id.strip()
-    number = int(typed) if typed.isdigit() and len(typed) <= 9 else None
+    number = digits(typed) if len(typed) <= 9 else None
     if number is not None and employers.task_titles(ctx.session, [number]):
         return RedirectResponse(f"/ui/jobseekers/{jobseeker_id}/tasks/{number}", status_code=303)
     if number is None:
@@ -359,7 +360,8 @@ def ask_chosen_composed(
 def _composed(value: str) -> tuple[str, list[int]]:
     """``CODE:12,13`` → the code and its tasks (nothing readable: no tasks, refused later)."""
     code, _sep, tasks = value.strip().partition(":")
-    numbers = [int(t) for t in tasks.split(",") if t.strip().isdigit() and len(t.strip()) <= 9]
+    typed = [t.strip() for t in tasks.split(",")]
+    numbers = [n for t in typed if len(t) <= 9 and (n := digits(t)) is not None]
     return code, numbers
 
 

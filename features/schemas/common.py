@@ -271,7 +271,7 @@ MunicipalityName = Annotated[
     ),
 ]
 
-_BUSINESS_ID = re.compile(r"^(\d{7})-(\d)$")
+_BUSINESS_ID = re.compile(r"^([0-9]{7})-([0-9])$")  # ASCII: \d is any script's digit
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
 
 
@@ -287,7 +287,7 @@ def business_id_check_digit(first_seven: str) -> int | None:
 
 def _business_id(value: str) -> str:
     value = value.strip()
-    if len(value) == 8 and value.isdigit():
+    if len(value) == 8 and value.isascii() and value.isdigit():
         value = f"{value[:7]}-{value[7]}"
     match = _BUSINESS_ID.match(value)
     if not match:

@@ -13,7 +13,8 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from features.schemas.common import StrictModel
 
@@ -80,3 +81,14 @@ class ProgrammeEventFields(StrictModel):
         description="The employers of the network (their ids) who took part — organisations, "
         "not people; each counted among ``employers`` too.",
     )
+
+    @field_validator("partner")
+    @classmethod
+    def _partner_in_cooperation(cls, partner: str | None, info: ValidationInfo) -> str | None:
+        # Checked with the other fields (not after them): a form's every problem said at once.
+        if partner and info.data.get("in_cooperation") is False:
+            raise PydanticCustomError(
+                "partner_without_cooperation",
+                "a partner is named for an event organised in cooperation only",
+            )
+        return partner
