@@ -27,6 +27,7 @@ __all__ = [
     "MATERIAL_RATIO",
     "MATERIAL_SHARE",
     "MIN_SUCCESSES",
+    "NEEDED_AT_MOST",
     "SHARE_METRICS",
     "ComparisonReading",
     "FairnessFlag",
@@ -97,6 +98,11 @@ MATERIAL_SHARE = 0.01
 """A share moving by at least one percentage point, or any other figure by at least 5 % of its
 value (:data:`MATERIAL_RATIO`), is a move worth telling where no interval can judge it."""
 MATERIAL_RATIO = 0.05
+
+NEEDED_AT_MOST = 100
+"""A seen difference that would need more than this many times the history's people to be told
+apart is next to none: no number is said for it (a six-figure count of people reads as a
+plan, not as "this is no difference")."""
 
 MIN_SUCCESSES = 20
 """Fewer successful proposals than this in the history, and no verdict is given: a hit rate
@@ -182,6 +188,8 @@ def _metric(code: str, row: Mapping[str, Any]) -> MetricReading:
     needed = None
     if move is MetricMove.UNCLEAR and diff is not None and units and detectable is not None:
         needed = units_needed(int(units), diff, float(detectable))
+        if needed is not None and needed > NEEDED_AT_MOST * int(units):
+            needed = None  # a difference next to none: no history would tell it
     return MetricReading(
         code=code,
         base=base,

@@ -220,7 +220,7 @@ def test_the_web_page_follows_a_comparison_and_shows_its_verdict_first(service):
     # where the verdict cannot tell, said in its words with the people it stands on.
     report = client.get(f"/evaluations/comparisons/{run['id']}", headers=analyst).json()
     hit = report["report"]["comparison"]["hit_rate@10"]
-    assert hit["units"] >= 1 and "Pienin ero, jonka vertailu erottaisi" in text
+    assert hit["units"] >= 1 and "Pienin ero, jonka tämä historia erottaisi" in text
     if hit["detectable"] is None:  # the tiny world's few people: no spread, nothing said
         assert hit["ci_low"] == hit["ci_high"] and "Historia perustuu" not in text
     else:

@@ -79,6 +79,25 @@ def test_a_difference_that_cannot_be_told_says_how_many_people_would_tell_it():
         "detectable": 0.05,
     }
     assert read_comparison(report).hit.needed is None
+    # A difference next to none: no history would tell it, and no six-figure count is said.
+    report["comparison"]["hit_rate@10"] = _row(0.30, 0.3001, -0.04, 0.04) | {
+        "units": 400,
+        "detectable": 0.05,
+    }
+    assert read_comparison(report).hit.needed is None
+    report["comparison"]["hit_rate@10"] = _row(0.30, 0.31, -0.04, 0.04) | {
+        "units": 400,
+        "detectable": 0.05,
+    }
+    assert read_comparison(report).hit.needed == 10_000  # 25 times the people: said
+
+
+def test_a_change_that_rounds_to_zero_is_written_without_a_sign():
+    from api.http.pages import _num
+
+    assert _num(-0.0001, "fi", 3, True) == "0" and _num(-0.0001, "en", 2, True) == "0"
+    assert _num(0.0004, "en", 3, True) == "0"
+    assert _num(-0.5, "en", 1, True) == "-0.5" and _num(0.5, "en", 1, True) == "+0.5"
 
 
 def test_too_few_successes_withhold_the_verdict_even_when_the_interval_says_better():

@@ -514,7 +514,7 @@ def _rule_worlds(total: int, parts: int) -> np.ndarray:
     return np.unique(np.concatenate(found), axis=0)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(st.dictionaries(st.sampled_from([p.value for p in ContinuationPath]), st.integers(0, 6),
                        max_size=4))  # fmt: skip
 def test_no_hidden_path_or_sum_of_paths_can_be_recomputed_from_the_shown_figures(counts):

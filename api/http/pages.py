@@ -88,8 +88,11 @@ templates.env.filters["slots"] = lambda slots, lang: ", ".join(slot_label(s, lan
 
 
 def _num(value: float, lang: str, decimals: int = 1, signed: bool = False) -> str:
-    """A number on a page, through the locale (``features.numbers``)."""
+    """A number on a page, through the locale (``features.numbers``); one that rounds to zero
+    is written without a sign (never "-0" for a change too small to show)."""
     text = number(value, lang, decimals)
+    if not any(digit in text for digit in "123456789"):
+        return text.replace("-", "").replace("\u2212", "")
     return ("+" + text) if signed and value > 0 else text
 
 
