@@ -1,8 +1,8 @@
 """The web UI walked page by page in a real browser (headless Chromium): every kind of page fits
 a phone, axe-core finds nothing serious at both sizes, Finnish pages show no codes and no
-English (two walks, one per size, each checking what belongs to its size); in English, every
-kind of page fits a phone and the desktop and axe-core finds nothing serious (two more walks);
-and the long lists page through everyone in order, losing nobody. Apart from the
+English (two walks, one per size, each checking what belongs to its size); and the long lists
+page through everyone in order, losing nobody. The same walks in English are in
+tests/test_web_ui_walks_english.py (a module of their own, so that the two run side by side). Apart from the
 journeys (tests/test_web_ui.py) so that the two run side by side."""
 
 from __future__ import annotations
@@ -41,6 +41,11 @@ def _links(page, pattern):
 def second_ruleset(server):
     """A second rule-set version beside the active one, so that the walks reach a
     comparison's result."""
+    add_second_ruleset(server[1])
+
+
+def add_second_ruleset(engine) -> None:
+    """The walks' second rule-set version ("near-walk"), stored in the served world."""
     from api.storage import rulesets as store
     from api.storage.engine import transaction
     from matching.rules import default_ruleset
@@ -49,7 +54,7 @@ def second_ruleset(server):
     near = rules.model_copy(
         update={"version": "near-walk", "weights": rules.weights.model_copy(update={"distance": 2})}
     )
-    with transaction(server[1]) as s:
+    with transaction(engine) as s:
         store.ensure_default(s)
         store.add_ruleset(s, near, author="aino.analyytikko", parent=rules.version, note="walk")
 
@@ -244,47 +249,6 @@ def test_every_page_on_a_desktop_is_in_finnish_and_axe_finds_nothing_serious(ser
     assert [moment for moment, _ in visited] == ["person", "events", "comparison"]
     assert not inaccessible, "\n".join(inaccessible)
     assert not not_finnish, "\n".join(sorted(not_finnish))
-
-
-def test_every_page_in_english_on_a_phone_fits_and_axe_finds_nothing_serious(server, browser):
-    """English words are longer than Finnish ones in places, and shorter in others: every kind
-    of page in English fits a phone too, says it is English, and axe-core finds nothing
-    serious (what it says, word by word, is read by tests/test_english_pages.py)."""
-    base, _engine = server
-    wide: list[str] = []
-    inaccessible: list[str] = []
-    not_english: list[str] = []
-
-    def english(page, address):
-        if page.evaluate("document.documentElement.lang") != "en":
-            not_english.append(address)
-
-    checks = _each(_fits_a_phone(wide), _accessible(inaccessible), english)
-    visited = list(_visit_every_page(browser, base, checks, "en", **PHONE_SIZE))
-    assert [moment for moment, _ in visited] == ["person", "events", "comparison"]
-    assert not wide, wide
-    assert not inaccessible, "\n".join(inaccessible)
-    assert not not_english, not_english
-
-
-def test_every_page_in_english_on_a_desktop_says_it_is_english_and_fits(server, browser):
-    """The desktop in English: each kind of page in English, nothing wider than the window
-    (axe-core's rules, which do not change with the width, are checked on the phone walk)."""
-    base, _engine = server
-    wide: list[str] = []
-    not_english: list[str] = []
-
-    def check(page, address):
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > 1280:
-            wide.append(f"{address}: {width} px")
-        if page.evaluate("document.documentElement.lang") != "en":
-            not_english.append(address)
-
-    visited = list(_visit_every_page(browser, base, check, "en"))
-    assert [moment for moment, _ in visited] == ["person", "events", "comparison"]
-    assert not wide, wide
-    assert not not_english, not_english
 
 
 def test_lists_page_through_everyone_in_order_and_lose_nobody(server, browser):
